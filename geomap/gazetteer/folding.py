@@ -1,0 +1,115 @@
+"""Name folding shared by the gazetteer index and the geoparser's text scan.
+
+``fold`` maps a name to the key it is indexed under: case, diacritics and
+apostrophes are folded away ("Ryl'sk" = "Rylsk" = "Ryl’sk" = "RYLSK"), every
+run of punctuation or white space becomes one space, Cyrillic stays Cyrillic
+(lower-cased, ё -> е).
+
+``fold_text`` folds a whole article so that gazetteer keys can be found in it by
+one multi-pattern scan. It folds character by character (each character becomes
+exactly one character, or is deleted when it is an apostrophe inside a word), so
+an offset in the folded text maps back to the original text through the list of
+deleted positions alone. A possessive "'s" keeps its apostrophe as a space, so
+"Russia's" scans as "russia s" and "Russia" is found in it.
+"""
+
+from __future__ import annotations
+
+import bisect
+import functools
+import re
+import unicodedata
+
+APOSTROPHES = "'\u2019\u2018\u02bc\u02b9`\u00b4\u02bb\u2032"
+_POSSESSIVE = re.compile("[" + re.escape(APOSTROPHES) + r"](?=s\b)")
+_APOSTROPHE = re.compile("[" + re.escape(APOSTROPHES) + "]")
+
+# Code points folded through the table; others pass through str.translate unchanged
+# (lower-cased by the casefold fallback below only for keys, which is consistent
+# because text outside these blocks never matches Latin/Cyrillic keys anyway).
+_TABLE_RANGES = ((0x0000, 0x0530), (0x1E00, 0x1F00), (0x2000, 0x2070), (0x3000, 0x3040), (0xFF00, 0xFF10))
+
+
+def _fold_char(ch: str) -> str | None:
+    """The single folded character for ``ch`` (None deletes it)."""
+    if ch in APOSTROPHES:
+        return None
+    decomposed = unicodedata.normalize("NFKD", ch)
+    base = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+    if not base:
+        return " "
+    first = base[0]
+    return first if first.isalnum() else " "
+
+
+@functools.lru_cache(maxsize=1)
+def _table() -> dict[int, str | None]:
+    table: dict[int, str | None] = {}
+    for lo, hi in _TABLE_RANGES:
+        for code in range(lo, hi):
+            table[code] = _fold_char(chr(code))
+    return table
+
+
+def fold(name: str) -> str:
+    """Fold a name to its index key.
+
+    >>> fold("Ryl’sk") == fold("Ryl'sk") == fold("RYLSK") == "rylsk"
+    True
+    >>> fold("Kamianka-Dniprovska")
+    'kamianka dniprovska'
+    >>> fold("Суджа")
+    'суджа'
+    """
+    folded = name.translate(_table())
+    return " ".join(folded.split())
+
+
+def fold_text(text: str) -> tuple[str, list[int]]:
+    """Fold an article for scanning; return the folded text and deleted positions.
+
+    The folded text has the same characters as ``text`` except that apostrophes
+    inside words are deleted; ``deleted`` lists their original indices in order.
+    Use :func:`to_original` to map folded offsets back.
+    """
+    text = _POSSESSIVE.sub(" ", text)
+    deleted = [m.start() for m in _APOSTROPHE.finditer(text)]
+    return text.translate(_table()), deleted
+
+
+def to_original(index: int, deleted: list[int]) -> int:
+    """Map an index in the folded text back to the original text."""
+    if not deleted:
+        return index
+    # Each deleted character before the original position shifts it by one; the
+    # folded index i is original index i + k where k deletions precede it.
+    k = 0
+    lo = 0
+    while True:
+        k_new = bisect.bisect_right(deleted, index + k, lo)
+        if k_new == k:
+            return index + k
+        k = k_new
+
+
+def script_ok(name: str) -> bool:
+    """True for names written in Latin or Cyrillic script only."""
+    for ch in name:
+        if ch.isalpha():
+            script = unicodedata.name(ch, "")
+            if not (script.startswith("LATIN") or script.startswith("CYRILLIC")):
+                return False
+    return True
+
+
+def keep_alternate_name(name: str) -> bool:
+    """Alternate names worth indexing: Latin/Cyrillic, capitalised, not airport codes."""
+    name = name.strip()
+    if not name or not script_ok(name):
+        return False
+    letters = [c for c in name if c.isalpha()]
+    if not letters or not letters[0].isupper():
+        return False  # lower-case romanisations of other scripts ("ku er si ke")
+    if len(name) <= 3 and name.isupper():
+        return False  # IATA codes ("IEV", "URS")
+    return True

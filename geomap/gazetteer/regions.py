@@ -1,0 +1,83 @@
+"""Region polygons: by code, their ellipsoidal areas, reverse lookup, basemap frames.
+
+Polygons come from ``shapes.npz`` (row i of regions.tsv.gz is polygon i),
+decoded once per :class:`Regions`. Areas are computed on the WGS84 ellipsoid
+with pyproj, never in degrees.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+import shapely
+from pyproj import Geod
+from shapely.geometry.base import BaseGeometry
+
+from geomap.gazetteer import shapes
+from geomap.gazetteer.store import REGION_COLUMNS, Store
+from geomap.records import Candidate
+
+if TYPE_CHECKING:  # geopandas is imported only by the functions that build frames
+    import geopandas
+
+GEOD = Geod(ellps="WGS84")
+
+
+def geodesic_area_km2(geometry: BaseGeometry) -> float:
+    """Area of a lon/lat geometry on the WGS84 ellipsoid, in km²."""
+    area, _ = GEOD.geometry_area_perimeter(geometry)
+    return abs(area) / 1e6
+
+
+class Regions:
+    """Polygons of countries, admin-1 regions and named regions."""
+
+    def __init__(self, store: Store | None = None):
+        self.store = store or Store()
+        self.geometries = shapes.load(self.store.data_dir / "shapes.npz")
+        rows = [line.split("\t") for line in self.store.region_lines]
+        self.codes = [r[0] for r in rows]
+        self.kinds = np.array([r[1] for r in rows])
+        self._tree: shapely.STRtree | None = None
+
+    def polygon(self, code: str) -> BaseGeometry | None:
+        index = self.store.region_index(code)
+        return None if index is None else self.geometries[index]
+
+    def area_km2(self, code: str) -> float | None:
+        geometry = self.polygon(code)
+        return None if geometry is None else geodesic_area_km2(geometry)
+
+    def reverse(self, lat: float, lon: float) -> tuple[Candidate | None, Candidate | None]:
+        """The admin-1 region and the (de jure) country containing a point."""
+        if self._tree is None:
+            self._tree = shapely.STRtree(self.geometries)
+        hits = self._tree.query(shapely.Point(lon, lat), predicate="intersects")
+        admin1 = country = None
+        for index in sorted(int(h) for h in hits):
+            if self.kinds[index] == "admin1" and admin1 is None:
+                admin1 = self.store.region_candidate(index)
+            elif self.kinds[index] == "country" and country is None:
+                country = self.store.region_candidate(index)
+        return admin1, country
+
+    def frame(self, kind: str, bbox: tuple[float, float, float, float] | None = None) -> "geopandas.GeoDataFrame":
+        """Regions of one kind as a GeoDataFrame (EPSG:4326), optionally only those meeting a bbox."""
+        import geopandas
+
+        mask = self.kinds == kind
+        indices = np.flatnonzero(mask)
+        if bbox is not None:
+            box = shapely.box(*bbox)
+            indices = np.array([i for i in indices if self.geometries[i].intersects(box)], dtype=int)
+        records = [dict(zip(REGION_COLUMNS, self.store.region_lines[i].split("\t"))) for i in indices]
+        frame = geopandas.GeoDataFrame(records, geometry=list(self.geometries[indices]) if len(indices) else [],
+                                       crs="EPSG:4326")
+        for column in ("lat", "lon", "area_km2"):
+            if column in frame:
+                frame[column] = frame[column].astype(float)
+        if "population" in frame:
+            frame["population"] = frame["population"].astype(int)
+        frame["occupied"] = frame["status"].str.startswith("occupied") if len(frame) else []
+        return frame

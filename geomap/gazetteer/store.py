@@ -1,0 +1,172 @@
+"""Loading the gazetteer files (bundled geodata/ plus the user's imported dumps).
+
+The files are read as sorted text lines and parsed lazily: a cold process
+decompresses them and splits lines (a few hundred milliseconds) and looks a
+name up by binary search, without building any per-name Python objects. This
+keeps ``geomap gazetteer search`` fast and keeps geopandas off its import path.
+"""
+
+from __future__ import annotations
+
+import bisect
+import gzip
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from geomap.gazetteer.folding import fold
+from geomap.paths import geodata_dir, user_data_dir
+from geomap.records import Candidate
+
+# Column order of places.tsv.gz (and of imported dumps, which use the same layout).
+PLACE_COLUMNS = ("geonameid", "name", "lat", "lon", "country", "admin1_code", "region",
+                 "population", "feature_code", "alternates")
+REGION_COLUMNS = ("code", "kind", "name", "country", "iso", "lat", "lon", "area_km2", "population",
+                  "status", "type", "definition", "names")
+
+
+def name_index_lines(entries) -> list[str]:
+    """Index lines "key<TAB>ref:e,ref:a" sorted by key, from (name, ref, exact) entries.
+
+    ``ref`` is ``p<row>`` (a place row) or ``r<row>`` (a region row); a name that is
+    both exact and alias for the same entry is exact.
+    """
+    index: dict[str, dict[str, str]] = {}
+    for name, ref, exact in entries:
+        key = fold(name)
+        if not key or not any(ch.isalpha() for ch in key):
+            continue
+        refs = index.setdefault(key, {})
+        if refs.get(ref) != "e":
+            refs[ref] = "e" if exact else "a"
+    order = lambda ref: (0 if ref[0] == "r" else 1, int(ref[1:]))  # noqa: E731 - regions first, then rows
+    return [key + "\t" + ",".join(f"{ref}:{index[key][ref]}" for ref in sorted(index[key], key=order))
+            for key in sorted(index)]
+
+
+def _read_lines(path: Path) -> list[str]:
+    data = gzip.decompress(path.read_bytes()).decode("utf-8")
+    lines = data.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    return lines
+
+
+@dataclass
+class PlaceTable:
+    """Populated places from one file; rows are parsed on demand."""
+
+    lines: list[str]
+    origin: str  # "bundled" or the imported dump's name
+
+    def row(self, index: int) -> dict[str, str]:
+        return dict(zip(PLACE_COLUMNS, self.lines[index].split("\t")))
+
+
+@dataclass
+class NameIndex:
+    """Sorted "key<TAB>refs" lines, searched by bisection."""
+
+    lines: list[str]
+
+    def refs(self, key: str) -> list[tuple[str, bool]]:
+        probe = key + "\t"
+        i = bisect.bisect_left(self.lines, probe)
+        if i < len(self.lines) and self.lines[i].startswith(probe):
+            out = []
+            for ref in self.lines[i][len(probe):].split(","):
+                target, flag = ref.rsplit(":", 1)
+                out.append((target, flag == "e"))
+            return out
+        return []
+
+    def keys(self) -> list[str]:
+        return [line[: line.index("\t")] for line in self.lines]
+
+
+class Store:
+    """The bundled gazetteer and any imported dumps layered over it."""
+
+    def __init__(self, data_dir: Path | None = None, user_dir: Path | None = None):
+        self.data_dir = data_dir or geodata_dir()
+        self.user_dir = user_dir if user_dir is not None else user_data_dir()
+        self.places = [PlaceTable(_read_lines(self.data_dir / "places.tsv.gz"), "bundled")]
+        self.names = [NameIndex(_read_lines(self.data_dir / "names.tsv.gz"))]
+        self.region_lines = _read_lines(self.data_dir / "regions.tsv.gz")
+        self._region_rows: dict[str, int] | None = None
+        self._place_rows: dict[int, tuple[int, int]] | None = None
+        for places_path in sorted((self.user_dir / "imported").glob("*.places.tsv.gz")):
+            names_path = places_path.with_name(places_path.name.replace(".places.", ".names."))
+            if names_path.is_file():
+                self.places.append(PlaceTable(_read_lines(places_path), places_path.name.split(".")[0]))
+                self.names.append(NameIndex(_read_lines(names_path)))
+
+    # -- identity -------------------------------------------------------------
+    def fingerprint(self) -> str:
+        """A digest of the data in use: the cache key of derived indexes."""
+        digest = hashlib.sha256((self.data_dir / "manifest.json").read_bytes())
+        for table in self.places[1:]:
+            digest.update(table.origin.encode())
+            digest.update(str(len(table.lines)).encode())
+            digest.update(table.lines[-1].encode() if table.lines else b"")
+        return digest.hexdigest()[:16]
+
+    def manifest(self) -> dict:
+        return json.loads((self.data_dir / "manifest.json").read_text(encoding="utf-8"))
+
+    # -- rows -----------------------------------------------------------------
+    def region_row(self, index: int) -> dict[str, str]:
+        return dict(zip(REGION_COLUMNS, self.region_lines[index].split("\t")))
+
+    def region_index(self, code: str) -> int | None:
+        if self._region_rows is None:
+            self._region_rows = {line[: line.index("\t")]: i for i, line in enumerate(self.region_lines)}
+        return self._region_rows.get(code)
+
+    def place_location(self, geonameid: int) -> tuple[int, int] | None:
+        """(table, row) of a geonameid; imported tables win over the bundled one."""
+        if self._place_rows is None:
+            rows: dict[int, tuple[int, int]] = {}
+            for t, table in enumerate(self.places):
+                for r, line in enumerate(table.lines):
+                    rows[int(line[: line.index("\t")])] = (t, r)
+            self._place_rows = rows
+        return self._place_rows.get(geonameid)
+
+    # -- candidates -----------------------------------------------------------
+    def place_candidate(self, table: int, row: int, exact: bool = True, matched: str | None = None) -> Candidate:
+        values = self.places[table].row(row)
+        return Candidate(
+            id=values["geonameid"], name=values["name"], kind="populated_place",
+            country=values["country"] or None, admin1=values["region"] or None,
+            lat=float(values["lat"]), lon=float(values["lon"]), population=int(values["population"] or 0),
+            feature_code=values["feature_code"] or None, geonameid=int(values["geonameid"]),
+            method="exact" if exact else "alias", matched=matched,
+        )
+
+    def region_candidate(self, index: int, exact: bool = True, matched: str | None = None) -> Candidate:
+        values = self.region_row(index)
+        kind = values["kind"]
+        return Candidate(
+            id=values["code"], name=values["name"], kind=kind,
+            country=values["country"] or None, admin1=values["code"] if kind == "admin1" else None,
+            lat=float(values["lat"]), lon=float(values["lon"]), population=int(values["population"] or 0),
+            feature_code={"country": "PCLI", "admin1": "ADM1", "named_region": "RGN"}.get(kind),
+            method="exact" if exact else "alias", matched=matched,
+        )
+
+    def candidates_for_key(self, key: str) -> list[Candidate]:
+        """Every entry indexed under a folded key (imported places override bundled ones)."""
+        out: list[Candidate] = []
+        seen: set[str] = set()
+        for t in range(len(self.names) - 1, -1, -1):
+            for target, exact in self.names[t].refs(key):
+                if target[0] == "r":
+                    candidate = self.region_candidate(int(target[1:]), exact, key)
+                else:
+                    candidate = self.place_candidate(t, int(target[1:]), exact, key)
+                if candidate.id not in seen:
+                    seen.add(candidate.id)
+                    out.append(candidate)
+        return out

@@ -1,0 +1,148 @@
+"""The records that flow between geomap's stages.
+
+Every stage is a function from the previous stage's records to its own:
+
+    Source ──► Mention ──► Claim ──► claim geometries (GeoDataFrame) ──► map / exports
+
+Records are plain dataclasses with explicit names so that each stage can be
+tested on its own and so that tables (CSV, JSONL, GeoPackage) are a direct
+projection of the fields.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+# Kinds of gazetteer entries a mention can resolve to.
+PLACE_KINDS = ("country", "admin1", "populated_place", "named_region")
+
+# Kinds of quantitative claims (see geomap.claims).
+AREA_KINDS = ("area_held", "area_seized", "area_retaken")
+SHARE_KINDS = ("share_held", "share_retaken")
+CLAIM_KINDS = AREA_KINDS + SHARE_KINDS + (
+    "depth",
+    "front_width",
+    "distance",
+    "relative_area",
+    "region_share",
+    "region_area",
+    "count",
+)
+
+
+@dataclass
+class Source:
+    """One article: its text and what the manifest says about it."""
+
+    id: str
+    text: str
+    published: date | None = None
+    published_estimated: bool = False
+    published_rationale: str | None = None
+    outlet: str = "unknown"
+    url: str | None = None
+    title: str | None = None
+    path: str | None = None  # the file it came from, for messages
+    format: str = "text"  # text | markdown | html | jsonl
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Candidate:
+    """One gazetteer entry that a name may refer to."""
+
+    id: str  # geonameid as text for places, ISO code for regions/countries, key for named regions
+    name: str
+    kind: str  # one of PLACE_KINDS
+    country: str | None
+    admin1: str | None  # ISO 3166-2 code of the admin-1 region, when known
+    lat: float
+    lon: float
+    population: int = 0
+    feature_code: str | None = None
+    geonameid: int | None = None
+    score: float = 1.0  # 1.0 for exact/alias matches, the similarity for fuzzy ones
+    method: str = "exact"  # exact | alias | fuzzy
+    matched: str | None = None  # the gazetteer name that matched
+
+    def as_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+
+@dataclass
+class Mention:
+    """One occurrence of a toponym (or demonym) in a source, with its resolution."""
+
+    source: str
+    start: int
+    end: int
+    text: str
+    sentence: str
+    sentence_start: int
+    type: str = "place"  # place | demonym
+    id: str | None = None
+    name: str | None = None
+    kind: str | None = None
+    geonameid: int | None = None
+    feature_code: str | None = None
+    country: str | None = None
+    admin1: str | None = None
+    lat: float | None = None
+    lon: float | None = None
+    confidence: float = 0.0
+    method: str | None = None  # exact | alias | fuzzy | context
+    alternatives: list[dict[str, Any]] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+
+@dataclass
+class Claim:
+    """One quantitative territorial claim, in its source's own words.
+
+    ``value``/``low``/``high`` are as written (in ``unit``); ``km2``, ``km`` and
+    ``share`` are the normalised value (only the one that fits ``kind`` is set).
+    ``start``/``end`` are character offsets of the quantity in the source text;
+    ``quote_start``/``quote_end`` those of the quoted sentence.
+    """
+
+    source: str
+    claim_id: str  # "<source>#<n>", stable for the same text
+    kind: str  # one of CLAIM_KINDS
+    value: float
+    unit: str  # as written: "square miles", "km²", "%", "one third", ...
+    quote: str
+    start: int
+    end: int
+    quote_start: int = 0
+    quote_end: int = 0
+    low: float | None = None
+    high: float | None = None
+    km2: float | None = None
+    km: float | None = None
+    share: float | None = None
+    qualifier: str | None = None  # about | nearly | more than | up to | at most | ...
+    alt_value: float | None = None  # the same quantity in a second unit, e.g. (42 square miles)
+    alt_unit: str | None = None
+    subject: str | None = None  # e.g. "Ukrainian-held part of Kursk Oblast"
+    actor: str | None = None  # ISO country code of who holds/took it, e.g. "UA"
+    place: str | None = None  # canonical name of the anchor place or region
+    place_id: str | None = None  # its gazetteer id (geonameid or ISO code)
+    place_kind: str | None = None
+    anchor_lat: float | None = None
+    anchor_lon: float | None = None
+    region: str | None = None  # the named region for region_share / region_area / relative_area
+    region_id: str | None = None
+    as_of_start: date | None = None
+    as_of_end: date | None = None
+    as_of_text: str | None = None
+    published: date | None = None
+    outlet: str = "unknown"
+    flags: list[dict[str, Any]] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
