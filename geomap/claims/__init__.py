@@ -1,0 +1,1 @@
+"""Quantitative claims: numbers and units, temporal expressions, extraction."""

@@ -1,0 +1,741 @@
+"""Temporal expressions in news sentences, resolved against a publication date.
+
+``find_temporal(sentence)`` finds the expressions (with offsets into the
+sentence), ``resolve(expr, published)`` turns one into a ``(start, end)`` pair
+of dates, and ``as_of_for_sentence`` picks the date a claim in the sentence
+refers to.
+
+Rules
+-----
+General
+    * A relative expression needs the publication date. When ``published`` is
+      None, every relative expression resolves to ``(None, None)``; today's date
+      is never used. Absolute expressions ("August 2024", "13 March 2025",
+      "2022", "2025-03-13") resolve without it.
+    * A relative expression never resolves past the publication date, except
+      those that say so ("next week", "later this month", "next Thursday"):
+      the end of its period is clipped to ``published``.
+    * Month and weekday names must be capitalised ("March", not "march"). A bare
+      month name needs a preposition or modifier before it ("in August",
+      "since August", "By March", "last August", "mid-August"), so "May" the
+      verb and "March" the verb at the start of a sentence are not dates.
+
+Months and dates
+    * "in August" (no year): the most recent August on or before the
+      publication month (the current month counts): published 2025-03-15 ->
+      2024-08-01..2024-08-31; "in March" published 2025-03-15 ->
+      2025-03-01..2025-03-15 (clipped).
+    * "last August": the most recent August strictly before the publication
+      month. "this August": August of the publication year. "next August": the
+      first August after the publication month.
+    * "in August 2024", "February 2022": that month.
+    * "early"/"mid"/"late" and "the start/middle/end of" a month: days 1-10,
+      11-20, 21-end. For a year: Jan-Apr, May-Aug, Sep-Dec.
+    * "13 March 2025", "March 13, 2025", "2025-03-13": that day. "March 13"
+      without a year: the most recent March 13 on or before publication.
+    * "in 2022", "1941": the calendar year.
+
+Relations (``relation``)
+    * "since X" / "from X": ``(start of X, published)``; with no publication
+      date ``(start of X, None)`` for absolute X.
+    * "by X" / "until X" / "through X" / "as of X": the single day at the end of
+      X, or the publication date if X has not ended by then: "By March" in an
+      article of 2025-03-14 -> (2025-03-14, 2025-03-14); published 2025-04-10
+      -> (2025-03-31, 2025-03-31).
+    * Every other preposition ("in", "on", "during", "for", ...) keeps X.
+
+Days and weeks (publication date P)
+    * "today", "tonight", "this morning/afternoon/evening" -> P;
+      "yesterday" -> P-1; "the day before yesterday" -> P-2;
+      "last night" -> P-1; "overnight" -> P-1..P.
+    * "on Thursday", "Thursday", "this Thursday": the most recent Thursday on
+      or before P (P itself when P is a Thursday): "on Thursday" in an article
+      of Friday 2025-03-14 -> 2025-03-13. "last Thursday": strictly before P.
+      "next Thursday": strictly after P.
+    * Weeks run Monday to Sunday. "this week" -> Monday..P; "earlier this week"
+      -> Monday..P-1 (Monday..Monday when P is a Monday); "last week" -> the
+      whole previous week. Likewise "this/last month", "this/last year",
+      "earlier this month/year"; "last year" is the previous calendar year.
+    * "the past two weeks", "the past few weeks", "in recent weeks", "the last
+      three days", "the past week": a range ending at P, starting N units
+      earlier (few = several = 3, a couple = 2; "recent weeks" = 3 weeks).
+    * "two weeks ago", "just over a week ago": the single day P minus N units.
+
+Events
+    * "in the first weeks of the attack" resolves only against ``anchors``, a
+      mapping from lower-case event names to their start dates: the full name
+      ("attack on kursk") is tried first, then its head word ("attack"). The
+      range runs from the anchor for N units (plural without a number = 3,
+      singular = 1), ending the day before. Without an anchor, or for "the last
+      weeks of ...", it resolves to ``(None, None)``.
+
+Durations
+    * "eight months of fighting", "seven-month-long", "three-year conflict",
+      "30-day ceasefire", "for weeks": ``kind == "duration"`` with
+      ``duration_days`` (month = 30.4375 days, year = 365.25 days; None when no
+      number is given). They are lengths of time, not dates: ``resolve`` returns
+      ``(None, None)`` and ``as_of_for_sentence`` never picks them.
+
+Choosing the as-of date of a sentence (``as_of_for_sentence``)
+    * Durations are ignored. With ``focus`` (the quantity's span in the
+      sentence), expressions separated from it by a baseline marker ("down
+      from", "up from", "compared with/to", "than", "of what", "taken/seized/
+      captured/occupied/held/controlled by") describe a different state and are
+      skipped; of the rest, those in the quantity's own clause (no ";", ":",
+      ", and", ", but", "whereas" ... between them) come first, and the nearest
+      to the quantity wins. Without ``focus`` the first expression wins.
+    * No usable expression: ``(P, P)`` with ``text`` None (present tense, the
+      default), or ``(None, P)`` when ``tense_hint == "past"`` (some time before
+      publication). With no publication date both give ``(None, None)``.
+"""
+
+from __future__ import annotations
+
+import calendar
+import math
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from geomap.claims.quantities import parse_number
+
+__all__ = ["TemporalExpression", "AsOf", "find_temporal", "resolve", "as_of_for_sentence"]
+
+DAYS_PER_UNIT = {
+    "hour": 1 / 24,
+    "day": 1.0,
+    "week": 7.0,
+    "weekend": 2.0,
+    "month": 365.25 / 12,
+    "year": 365.25,
+    "decade": 3652.5,
+}
+_FEW = 3.0  # "a few", "several", "recent" weeks
+_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        (
+            ("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"), ("may",),
+            ("june", "jun"), ("july", "jul"), ("august", "aug"), ("september", "sep", "sept"),
+            ("october", "oct"), ("november", "nov"), ("december", "dec"),
+        ),
+        start=1,
+    )
+    for name in names
+}  # fmt: skip
+_WEEKDAYS = {
+    name: i
+    for i, name in enumerate(("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"))
+}
+_RELATIONS = {
+    "since": "since", "from": "since",
+    "by": "by", "until": "by", "till": "by", "through": "by", "as of": "by",
+}  # fmt: skip
+_FUTURE_MODIFIERS = frozenset({"next", "coming", "later"})
+_PART_MODIFIERS = {
+    "early": "early", "mid": "mid", "late": "late",
+    "start": "early", "beginning": "early", "middle": "mid", "end": "late",
+}  # fmt: skip
+
+# --------------------------------------------------------------------------
+# Regular expressions (compiled once)
+# --------------------------------------------------------------------------
+
+_MONTH = (
+    r"(?-i:January|February|March|April|May|June|July|August|September|October|November|December"
+    r"|Jan\.|Feb\.|Mar\.|Apr\.|Jun\.|Jul\.|Aug\.|Sept?\.|Oct\.|Nov\.|Dec\.)"
+)
+_WEEKDAY = r"(?-i:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+_NUM = (
+    r"(?:\d{1,3}(?:\.\d+)?|(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen"
+    r"|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy"
+    r"|eighty|ninety)(?:-(?:one|two|three|four|five|six|seven|eight|nine))?)"
+)
+_VAGUE_NUM = r"(?:a\s+few|few|several|a\s+couple(?:\s+of)?|couple(?:\s+of)?)"
+_UNIT = r"(?:hours?|days?|weeks?|weekends?|months?|years?|decades?)"
+_NOT_A_YEAR_AFTER = (
+    r"(?!\d|\s*(?:%|percent|per\s+cent|square|sq\b|km|kilomet|met(?:er|re)|miles?|hectares?|soldiers|troops"
+    r"|people|men|civilians|casualties|tanks|dollars|euros))"
+)
+
+_PREFIX = r"(?:(?P<prep>since|from|by|until|till|through|as\s+of|in|on|during|for|over|within|throughout)\s+)?"
+_ALTERNATIVES = (
+    r"(?P<iso>(?<!\d)(?P<iso_y>\d{4})-(?P<iso_m>\d{2})-(?P<iso_d>\d{2})(?!\d))",
+    r"(?P<event>(?:the\s+)?(?P<ev_part>first|opening|early|initial|last|final|closing)\s+"
+    rf"(?:(?P<ev_n>{_NUM}|{_VAGUE_NUM})\s+)?(?P<ev_unit>hours?|days?|weeks?|months?)\s+of\s+"
+    r"(?:the\s+|this\s+|that\s+|its\s+|their\s+)?"
+    r"(?P<ev_name>[A-Za-z][A-Za-z\-]*(?:\s+(?:on|in|into|against|of)\s+[A-Z][A-Za-z\-]*)?))",
+    r"(?P<ago>(?:(?:just\s+)?(?:over|under|about|nearly|almost|around|some|more\s+than|less\s+than)\s+)?"
+    rf"(?P<ago_n>{_NUM}|{_VAGUE_NUM}|an?)\s+(?P<ago_unit>{_UNIT})\s+ago\b)",
+    rf"(?P<dmy>(?<!\d)(?P<dmy_d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<dmy_m>{_MONTH})"
+    r"(?:,?\s+(?P<dmy_y>\d{4})(?!\d))?)",
+    rf"(?P<mdy>(?:{_WEEKDAY},?\s+)?(?P<mdy_m>{_MONTH})\s+(?P<mdy_d>\d{{1,2}})(?:st|nd|rd|th)?(?![\d])"
+    r"(?:,?\s+(?P<mdy_y>\d{4})(?!\d))?)",
+    r"(?P<month>(?:(?P<mon_mod>last|this|next|early|mid|late)(?:\s+|-))?"
+    r"(?:(?:the\s+)?(?P<mon_part>start|beginning|middle|end)\s+of\s+)?"
+    rf"(?P<mon_m>{_MONTH})(?:,?\s+(?P<mon_y>\d{{4}})(?!\d))?)",
+    r"(?P<year>(?:(?P<yr_mod>early|mid|late)(?:\s+|-))?(?<![\d,.$€£])(?P<yr_y>(?:18|19|20)\d{2})"
+    rf"{_NOT_A_YEAR_AFTER})",
+    r"(?P<earlier>(?P<early_mod>earlier|later|early|late)\s+this\s+(?P<early_unit>week|month|year))",
+    r"(?P<relative>(?:the\s+)?(?P<rel_mod>past|last|previous|recent|this|next|coming|current)\s+"
+    rf"(?:(?P<rel_n>{_NUM}|{_VAGUE_NUM})\s+)?(?P<rel_unit>hours?|days?|weeks?|weekends?|months?|years?)(?![A-Za-z]))",
+    r"(?P<dayword>the\s+day\s+before\s+yesterday|yesterday(?:\s+(?:morning|afternoon|evening))?|today"
+    r"|tonight|this\s+(?:morning|afternoon|evening)|last\s+night|overnight)",
+    rf"(?P<weekday>(?:(?P<wd_mod>last|this|next|past)\s+)?(?P<wd_name>{_WEEKDAY})"
+    r"(?:\s+(?:morning|afternoon|evening|night))?)",
+    rf"(?P<duration>(?P<dur_n>{_NUM}|an?)[\s-]+(?P<dur_unit>hours?|days?|weeks?|months?|years?|decades?)"
+    r"(?:-long|-old)?)",
+    r"(?P<vague_duration>(?:days|weeks|months|years|decades))",
+)
+_TEMPORAL_RE = re.compile(
+    rf"(?<![A-Za-z0-9]){_PREFIX}(?:{'|'.join(_ALTERNATIVES)})(?![A-Za-z0-9])", re.IGNORECASE
+)
+_KIND_GROUPS = (
+    "iso", "event", "ago", "dmy", "mdy", "month", "year", "earlier", "relative", "dayword", "weekday",
+    "duration", "vague_duration",
+)  # fmt: skip
+
+_BASELINE_RE = re.compile(
+    r"\b(?:down\s+from|up\s+from|compared\s+(?:with|to)|than|of\s+what"
+    r"|(?:taken|seized|captured|occupied|held|controlled)\s+by)\b",
+    re.IGNORECASE,
+)
+# A clause break between an expression and the quantity makes the expression a weaker match.
+_CLAUSE_BREAK_RE = re.compile(
+    r"[;:]|,\s*(?:and|but|while|whereas|although|though|yet)\b|\b(?:but|whereas)\b", re.IGNORECASE
+)
+
+# --------------------------------------------------------------------------
+# Records
+# --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TemporalExpression:
+    """One temporal expression in a sentence.
+
+    Attributes
+    ----------
+    start, end : int
+        Offsets in the sentence; ``text == sentence[start:end]`` (the
+        preposition included: "since August", "By March", "on Wednesday").
+    kind : str
+        date | month | year | relative_day | weekday | period | span | ago |
+        event | duration.
+    relation : str
+        at | since | by (see the module docstring).
+    modifier : str or None
+        last | this | next | past | recent | previous | coming | current |
+        early | mid | late | earlier | later | yesterday | today | ... .
+    year, month, day, weekday : int or None
+        Explicit calendar fields (weekday 0 = Monday).
+    unit : str or None
+        hour | day | week | weekend | month | year | decade.
+    count : float or None
+        The number of units ("past two weeks" -> 2).
+    event : str or None
+        The event named in "the first weeks of the attack".
+    """
+
+    start: int
+    end: int
+    text: str
+    kind: str
+    relation: str = "at"
+    modifier: str | None = None
+    year: int | None = None
+    month: int | None = None
+    day: int | None = None
+    weekday: int | None = None
+    unit: str | None = None
+    count: float | None = None
+    event: str | None = None
+
+    @property
+    def is_duration(self) -> bool:
+        return self.kind == "duration"
+
+    @property
+    def is_relative(self) -> bool:
+        """Whether resolving needs the publication date."""
+        if self.kind in ("year", "event", "duration"):
+            return False
+        if self.kind in ("date", "month"):
+            return self.year is None
+        return True
+
+    @property
+    def duration_days(self) -> float | None:
+        """Length in days of a duration ("eight months" -> 243.5), else None."""
+        if self.kind != "duration" or self.count is None or self.unit is None:
+            return None
+        return self.count * DAYS_PER_UNIT[self.unit]
+
+
+@dataclass(frozen=True)
+class AsOf:
+    """The date range a sentence's claim refers to, and the words that say so."""
+
+    start: date | None
+    end: date | None
+    text: str | None
+    expression: TemporalExpression | None = None
+
+
+# --------------------------------------------------------------------------
+# Finding
+# --------------------------------------------------------------------------
+
+
+def _count_value(written: str | None, *, plural: bool) -> float | None:
+    """Number of units from "two", "12", "a few", "a", or nothing."""
+    if written is None:
+        return _FEW if plural else 1.0
+    lower = " ".join(written.lower().split())
+    if lower in ("a", "an"):
+        return 1.0
+    if lower.startswith(("a couple", "couple")):
+        return 2.0
+    if lower in ("a few", "few", "several"):
+        return _FEW
+    return parse_number(lower)
+
+
+def _unit_name(written: str) -> str:
+    lower = written.lower()
+    return lower[:-1] if lower.endswith("s") else lower
+
+
+def _expression_from_match(m: re.Match[str]) -> TemporalExpression | None:
+    """Build the record for a match, or None when the match is not a date after all."""
+    kind_group = next(name for name in _KIND_GROUPS if m.group(name) is not None)
+    prep = m.group("prep")
+    prep_key = " ".join(prep.lower().split()) if prep else None
+    relation = _RELATIONS.get(prep_key, "at") if prep_key else "at"
+    fields: dict[str, object] = {}
+    if kind_group == "iso":
+        fields = dict(kind="date", year=int(m.group("iso_y")), month=int(m.group("iso_m")), day=int(m.group("iso_d")))
+    elif kind_group == "dmy":
+        fields = _day_fields(m, "dmy")
+    elif kind_group == "mdy":
+        fields = _day_fields(m, "mdy")
+    elif kind_group == "month":
+        modifier = _lower_or_none(m.group("mon_mod"))
+        part = _lower_or_none(m.group("mon_part"))
+        year = _int_or_none(m.group("mon_y"))
+        if year is None and modifier is None and part is None and prep is None:
+            return None  # a bare "May"/"March" is too often a verb
+        if part is not None:
+            modifier = _PART_MODIFIERS[part] if modifier in (None, "early", "mid", "late") else modifier
+        fields = dict(kind="month", month=_month_number(m.group("mon_m")), year=year, modifier=modifier)
+    elif kind_group == "year":
+        fields = dict(kind="year", year=int(m.group("yr_y")), modifier=_lower_or_none(m.group("yr_mod")))
+    elif kind_group == "earlier":
+        modifier = {"early": "earlier", "late": "later"}.get(m.group("early_mod").lower(), m.group("early_mod").lower())
+        fields = dict(kind="period", modifier=modifier, unit=m.group("early_unit").lower())
+    elif kind_group == "relative":
+        fields = _relative_fields(m)
+    elif kind_group == "dayword":
+        fields = dict(kind="relative_day", modifier=_dayword_key(m.group("dayword")))
+    elif kind_group == "weekday":
+        weekday = _WEEKDAYS[m.group("wd_name").lower()]
+        fields = dict(kind="weekday", weekday=weekday, modifier=_lower_or_none(m.group("wd_mod")))
+    elif kind_group == "ago":
+        unit = _unit_name(m.group("ago_unit"))
+        fields = dict(kind="ago", unit=unit, count=_count_value(m.group("ago_n"), plural=False))
+    elif kind_group == "event":
+        unit_written = m.group("ev_unit").lower()
+        plural = unit_written.endswith("s")
+        part = m.group("ev_part").lower()
+        fields = dict(
+            kind="event",
+            modifier="last" if part in ("last", "final", "closing") else "first",
+            unit=_unit_name(unit_written),
+            count=_count_value(m.group("ev_n"), plural=plural),
+            event=" ".join(m.group("ev_name").lower().split()),
+        )
+    elif kind_group == "duration":
+        count = _count_value(m.group("dur_n"), plural=False)
+        fields = dict(kind="duration", unit=_unit_name(m.group("dur_unit")), count=count)
+        relation = "at"
+    elif kind_group == "vague_duration":
+        if prep_key not in ("for", "over", "within", "throughout"):
+            return None  # "taking months" is not an expression we can use
+        fields = dict(kind="duration", unit=_unit_name(m.group("vague_duration")), count=None)
+        relation = "at"
+    return TemporalExpression(
+        start=m.start(), end=m.end(), text=m.group(), relation=relation, **fields  # type: ignore[arg-type]
+    )
+
+
+def _day_fields(m: re.Match[str], prefix: str) -> dict[str, object]:
+    """Fields of "13 March 2025" (prefix dmy) or "March 13, 2025" (prefix mdy)."""
+    return dict(
+        kind="date",
+        day=int(m.group(f"{prefix}_d")),
+        month=_month_number(m.group(f"{prefix}_m")),
+        year=_int_or_none(m.group(f"{prefix}_y")),
+    )
+
+
+def _relative_fields(m: re.Match[str]) -> dict[str, object]:
+    modifier = m.group("rel_mod").lower()
+    unit_written = m.group("rel_unit").lower()
+    plural = unit_written.endswith("s")
+    unit = _unit_name(unit_written)
+    written_count = m.group("rel_n")
+    calendar_modifiers = ("last", "previous", "this", "next", "coming", "current")
+    if written_count is None and not plural and modifier in calendar_modifiers:
+        return dict(kind="period", modifier=modifier, unit=unit)
+    count = _count_value(written_count, plural=plural)
+    return dict(kind="span", modifier=modifier, unit=unit, count=count)
+
+
+def _dayword_key(written: str) -> str:
+    lower = " ".join(written.lower().split())
+    if lower.startswith("the day before"):
+        return "day before yesterday"
+    if lower.startswith("yesterday"):
+        return "yesterday"
+    if lower in ("last night", "overnight"):
+        return lower
+    return "today"
+
+
+def _month_number(written: str) -> int:
+    return _MONTHS[written.lower().rstrip(".")]
+
+
+def _int_or_none(written: str | None) -> int | None:
+    return int(written) if written else None
+
+
+def _lower_or_none(written: str | None) -> str | None:
+    return written.lower() if written else None
+
+
+def find_temporal(sentence: str) -> list[TemporalExpression]:
+    """Every temporal expression in ``sentence``, in order, without overlaps.
+
+    Examples
+    --------
+    >>> [e.text for e in find_temporal("By March, Russia had retaken most of what Ukraine held in August.")]
+    ['By March', 'in August']
+    """
+    found: list[TemporalExpression] = []
+    pos = 0
+    while True:
+        m = _TEMPORAL_RE.search(sentence, pos)
+        if m is None:
+            break
+        expression = _expression_from_match(m)
+        if expression is None:
+            pos = m.start() + 1
+            continue
+        found.append(expression)
+        pos = max(m.end(), m.start() + 1)
+    return found
+
+
+# --------------------------------------------------------------------------
+# Resolving
+# --------------------------------------------------------------------------
+
+Period = tuple[date | None, date | None]
+
+
+def _month_bounds(year: int, month: int) -> tuple[date, date]:
+    return date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1])
+
+
+def _add_months(day: date, months: int) -> date:
+    years, month_index = divmod(day.month - 1 + months, 12)
+    year = day.year + years
+    month = month_index + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def _shift(day: date, count: float, unit: str) -> date:
+    """``day`` moved ``count`` units into the past (negative count: the future)."""
+    if unit in ("month", "year", "decade"):
+        months = round(count * {"month": 1, "year": 12, "decade": 120}[unit])
+        return _add_months(day, -months)
+    days = count * DAYS_PER_UNIT[unit]
+    return day - timedelta(days=math.ceil(days) if days > 0 else math.floor(days))
+
+
+def _sub_period(start: date, end: date, modifier: str | None, *, unit: str) -> tuple[date, date]:
+    """Early/mid/late part of a month (days 1-10, 11-20, 21-end) or year (thirds)."""
+    if modifier not in ("early", "mid", "late"):
+        return start, end
+    if unit == "month":
+        bounds = {"early": (1, 10), "mid": (11, 20), "late": (21, end.day)}[modifier]
+        return start.replace(day=bounds[0]), start.replace(day=bounds[1])
+    months = {"early": (1, 4), "mid": (5, 8), "late": (9, 12)}[modifier]
+    return _month_bounds(start.year, months[0])[0], _month_bounds(start.year, months[1])[1]
+
+
+def _week_start(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+def _period(expr: TemporalExpression, published: date | None, anchors: Mapping[str, date] | None) -> Period:
+    """The period the expression names, before its relation (since/by) is applied."""
+    kind = expr.kind
+    if kind == "duration":
+        return None, None
+    if kind == "event":
+        return _event_period(expr, anchors)
+    if kind == "year" and expr.year is not None:
+        start, end = date(expr.year, 1, 1), date(expr.year, 12, 31)
+        return _sub_period(start, end, expr.modifier, unit="year")
+    if kind == "date" and expr.month is not None and expr.day is not None:
+        return _date_period(expr, published)
+    if kind == "month" and expr.month is not None:
+        return _month_period(expr, published)
+    if published is None:
+        return None, None
+    if kind == "relative_day":
+        offsets = {
+            "today": (0, 0), "yesterday": (1, 1), "day before yesterday": (2, 2),
+            "last night": (1, 1), "overnight": (1, 0),
+        }  # fmt: skip
+        back_start, back_end = offsets.get(expr.modifier or "today", (0, 0))
+        return published - timedelta(days=back_start), published - timedelta(days=back_end)
+    if kind == "weekday" and expr.weekday is not None:
+        return _weekday_period(expr.weekday, expr.modifier, published)
+    if kind == "period" and expr.unit is not None:
+        return _calendar_period(expr.modifier, expr.unit, published)
+    if kind == "span" and expr.unit is not None and expr.count is not None:
+        return _shift(published, expr.count, expr.unit), published
+    if kind == "ago" and expr.unit is not None and expr.count is not None:
+        day = _shift(published, expr.count, expr.unit)
+        return day, day
+    return None, None
+
+
+def _date_period(expr: TemporalExpression, published: date | None) -> Period:
+    assert expr.month is not None and expr.day is not None
+    try:
+        if expr.year is not None:
+            day = date(expr.year, expr.month, expr.day)
+            return day, day
+        if published is None:
+            return None, None
+        day = date(published.year, expr.month, expr.day)
+        if day > published:
+            day = date(published.year - 1, expr.month, expr.day)
+        return day, day
+    except ValueError:  # "February 30", "29 February" in a common year
+        return None, None
+
+
+def _month_period(expr: TemporalExpression, published: date | None) -> Period:
+    assert expr.month is not None
+    year = expr.year
+    if year is None:
+        if published is None:
+            return None, None
+        month, current = expr.month, published.month
+        if expr.modifier == "last":
+            year = published.year if month < current else published.year - 1
+        elif expr.modifier == "next":
+            year = published.year if month > current else published.year + 1
+        elif expr.modifier == "this":
+            year = published.year
+        else:
+            year = published.year if month <= current else published.year - 1
+    start, end = _month_bounds(year, expr.month)
+    return _sub_period(start, end, expr.modifier, unit="month")
+
+
+def _weekday_period(weekday: int, modifier: str | None, published: date) -> Period:
+    if modifier == "next":
+        ahead = (weekday - published.weekday()) % 7 or 7
+        day = published + timedelta(days=ahead)
+    else:
+        back = (published.weekday() - weekday) % 7
+        if modifier in ("last", "past") and back == 0:
+            back = 7
+        day = published - timedelta(days=back)
+    return day, day
+
+
+def _calendar_period(modifier: str | None, unit: str, published: date) -> Period:
+    """'last week', 'this month', 'earlier this year', 'next week' ..."""
+    if unit == "weekend":
+        return _weekend_period(modifier, published)
+    if unit == "week":
+        start = _week_start(published)
+        end = start + timedelta(days=6)
+    elif unit == "month":
+        start, end = _month_bounds(published.year, published.month)
+    elif unit == "year":
+        start, end = date(published.year, 1, 1), date(published.year, 12, 31)
+    else:  # day, hour: the publication day
+        start = end = published
+    if modifier in ("last", "previous"):
+        end = start - timedelta(days=1)
+        return _calendar_start(end, unit), end
+    if modifier in ("next", "coming"):
+        start = end + timedelta(days=1)
+        return start, _calendar_end(start, unit)
+    if modifier == "earlier":
+        return start, max(start, published - timedelta(days=1))
+    if modifier == "later":
+        return published, end
+    return start, min(end, published)  # this / current
+
+
+def _weekend_period(modifier: str | None, published: date) -> Period:
+    """Saturday and Sunday: "last weekend" is the latest one that is over."""
+    saturday = _week_start(published) + timedelta(days=5)
+    if modifier in ("last", "previous"):
+        if saturday + timedelta(days=1) >= published:
+            saturday -= timedelta(days=7)
+    elif modifier in ("next", "coming"):
+        if saturday <= published:
+            saturday += timedelta(days=7)
+    return saturday, saturday + timedelta(days=1)
+
+
+def _calendar_start(day: date, unit: str) -> date:
+    if unit == "week":
+        return _week_start(day)
+    if unit == "month":
+        return day.replace(day=1)
+    if unit == "year":
+        return date(day.year, 1, 1)
+    return day
+
+
+def _calendar_end(day: date, unit: str) -> date:
+    if unit == "week":
+        return day + timedelta(days=6)
+    if unit == "month":
+        return _month_bounds(day.year, day.month)[1]
+    if unit == "year":
+        return date(day.year, 12, 31)
+    return day
+
+
+def _event_period(expr: TemporalExpression, anchors: Mapping[str, date] | None) -> Period:
+    if not anchors or expr.event is None or expr.modifier != "first" or expr.unit is None or expr.count is None:
+        return None, None
+    folded = {key.lower(): value for key, value in anchors.items()}
+    anchor = folded.get(expr.event) or folded.get(expr.event.split()[0])
+    if anchor is None:
+        return None, None
+    end = _shift(anchor, -expr.count, expr.unit) - timedelta(days=1)
+    return anchor, max(anchor, end)
+
+
+def resolve(
+    expr: TemporalExpression,
+    published: date | None,
+    anchors: Mapping[str, date] | None = None,
+) -> tuple[date | None, date | None]:
+    """The ``(start, end)`` dates (inclusive) an expression refers to.
+
+    Parameters
+    ----------
+    expr : TemporalExpression
+        From :func:`find_temporal`.
+    published : datetime.date or None
+        The article's publication date; relative expressions need it.
+    anchors : mapping of str to datetime.date, optional
+        Start dates of named events ("attack": date(2024, 8, 6)) for
+        "the first weeks of the attack".
+
+    Returns
+    -------
+    (date or None, date or None)
+        ``(None, None)`` when the expression cannot be resolved (a relative
+        expression without a publication date, an unknown event, a duration).
+    """
+    if expr.is_relative and published is None:
+        return None, None
+    try:
+        start, end = _period(expr, published, anchors)
+    except (ValueError, OverflowError):  # a date outside datetime's range ("900 years ago")
+        return None, None
+    if start is None or end is None:
+        return None, None
+    future = expr.modifier in _FUTURE_MODIFIERS
+    if expr.is_relative and not future and published is not None:
+        end = min(end, published)
+        start = min(start, end)
+    if expr.relation == "since":
+        return start, published
+    if expr.relation == "by":
+        point = min(end, published) if published is not None else end
+        return point, point
+    return start, end
+
+
+def as_of_for_sentence(
+    sentence: str,
+    published: date | None,
+    tense_hint: str | None = None,
+    *,
+    anchors: Mapping[str, date] | None = None,
+    focus: tuple[int, int] | None = None,
+) -> AsOf:
+    """The as-of date range of a claim in ``sentence``.
+
+    Parameters
+    ----------
+    sentence : str
+        The sentence holding the claim.
+    published : datetime.date or None
+        Publication date of the article.
+    tense_hint : {None, "present", "past"}
+        What to return when the sentence has no usable expression: the
+        publication date (None, "present") or "some time up to publication"
+        ("past").
+    anchors : mapping, optional
+        Named event dates, see :func:`resolve`.
+    focus : (int, int), optional
+        Offsets of the quantity in ``sentence``; picks the expression that
+        belongs to it (see the module docstring).
+
+    Examples
+    --------
+    >>> as_of_for_sentence("In August, Ukraine seized 386 square miles.", date(2025, 3, 15))  # doctest: +ELLIPSIS
+    AsOf(start=datetime.date(2024, 8, 1), end=datetime.date(2024, 8, 31), text='In August', ...)
+    """
+    candidates = [e for e in find_temporal(sentence) if not e.is_duration]
+    chosen = _choose(sentence, candidates, focus)
+    if chosen is None:
+        if published is None:
+            return AsOf(None, None, None)
+        if tense_hint == "past":
+            return AsOf(None, published, None)
+        return AsOf(published, published, None)
+    start, end = resolve(chosen, published, anchors)
+    return AsOf(start, end, chosen.text, chosen)
+
+
+def _choose(
+    sentence: str, candidates: list[TemporalExpression], focus: tuple[int, int] | None
+) -> TemporalExpression | None:
+    if not candidates:
+        return None
+    if focus is None:
+        return candidates[0]
+    focus_start, focus_end = focus
+    best: tuple[tuple[bool, int, int], TemporalExpression] | None = None
+    for order, expr in enumerate(candidates):
+        if expr.end <= focus_start:
+            between = sentence[expr.end : focus_start]
+        elif expr.start >= focus_end:
+            between = sentence[focus_end : expr.start]
+        else:
+            between = ""
+        if _BASELINE_RE.search(between):
+            continue
+        key = (_CLAUSE_BREAK_RE.search(between) is not None, len(between), order)
+        if best is None or key < best[0]:
+            best = (key, expr)
+    return None if best is None else best[1]

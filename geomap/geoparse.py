@@ -1,0 +1,603 @@
+"""Geoparsing: find every place an article names and resolve it on the gazetteer.
+
+Pipeline for one source (each step a small function):
+
+1. ``fold_text`` the article (length-preserving apart from apostrophes) and run
+   ONE Aho-Corasick scan over it with every folded gazetteer key padded by
+   spaces, so matches align with word boundaries. The automaton is built from
+   the gazetteer once and cached on disk (see :class:`Scanner`).
+2. Keep capitalised matches (Cyrillic too); keep the longest of overlapping
+   ones ("Kursk region" over "Kursk"); drop parts of larger proper names
+   ("Geneva Convention", "Vladimir Putin", "Armed Forces of Ukraine") and names
+   after a personal title; report demonyms ("Ukrainian") as their own type.
+3. Gate common words that are also place names ("March", "Bar", "Of") and
+   month/weekday names: they count only with a place cue ("in", "near", "the
+   town of") or, for months, an explicit "town/city/village of".
+4. Score each mention's candidates: lexical match, population/kind prior,
+   support from the document (shared country, distance to the other places),
+   and the phrase's cue (region words after the name prefer the admin-1
+   region: "Kursk offensive"; city words prefer the city: "headquarters in
+   Kursk"). One sense per discourse: a bare name follows the sense its cued
+   occurrences in the same article took. Weak mentions without support are
+   dropped rather than forced onto a far-away village.
+5. Misspellings: a capitalised unknown word resolves by fuzzy match only to a
+   place the article already names, or one within 150 km of them ("Suzhda" ->
+   Sudzha); otherwise it stays unresolved.
+"""
+
+from __future__ import annotations
+
+import bisect
+import hashlib
+import math
+import pickle
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import ahocorasick
+
+from geomap import atomic
+from geomap.gazetteer.folding import fold, fold_text, to_original
+from geomap.gazetteer.lookup import Gazetteer, importance
+from geomap.paths import cache_dir
+from geomap.records import Candidate, Mention, Source
+
+# -- language knowledge (English news), not data: kept here, next to the rules that use it --------
+
+MONTHS = {"january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+          "november", "december"}
+WEEKDAYS = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
+# Lower-case words allowed inside a multi-word name ("Kursk region", "Rostov-on-Don").
+NAME_CONNECTORS = {"of", "on", "upon", "de", "la", "le", "du", "del", "der", "am", "an", "im", "sur", "the", "and",
+                   "region", "oblast", "province", "krai", "state", "governorate", "republic", "territory", "city",
+                   "peninsula", "al", "el", "na", "nad"}
+# Capitalised words that may follow a place without making it part of another name.
+PLACE_FOLLOWERS = {"oblast", "region", "province", "krai", "governorate", "city", "mayor", "governor", "district",
+                   "raion", "county", "airport", "front", "direction", "axis", "salient", "offensive", "border",
+                   "military", "regional", "administration", "authorities", "officials", "police", "strip",
+                   "bank", "oblasts", "regions"}
+# Capitalised words that may precede a place without making it part of another name.
+PLACE_PRECEDERS = {"north", "south", "east", "west", "northern", "southern", "eastern", "western", "central",
+                   "upper", "lower", "greater", "old", "new", "occupied", "liberated", "annexed", "downtown",
+                   "in", "near", "from", "to", "at", "of", "the", "and", "by", "into", "outside", "around",
+                   "across", "toward", "towards", "via", "between", "through", "over", "under", "beyond", "on"}
+# Heads of "X of Y" phrases in which Y is still a place ("the Republic of Crimea", "the city of Sudzha").
+PLACE_OF_HEADS = {"city", "town", "village", "region", "oblast", "province", "republic", "kingdom", "state",
+                  "gulf", "sea", "bay", "port", "isle", "island", "islands", "strait", "outskirts", "suburbs",
+                  "center", "centre", "north", "south", "east", "west", "rest", "part", "parts", "most"}
+TITLES = {"president", "gen", "general", "commander", "minister", "mr", "mrs", "ms", "dr", "sgt", "col", "lt",
+          "colonel", "lieutenant", "sergeant", "captain", "capt", "chief", "prime", "spokesman", "spokeswoman",
+          "senator", "sen", "rep", "gov", "governor", "mayor", "pope", "king", "queen", "prince", "premier",
+          "chancellor", "secretary", "ambassador", "marshal", "admiral", "officer", "soldier", "commander-in-chief",
+          "blogger", "correspondent", "reporter", "analyst", "st"}
+PLACE_PREPOSITIONS = {"in", "near", "from", "to", "at", "outside", "around", "toward", "towards", "into", "across",
+                      "through", "via", "between", "inside", "within", "beyond", "entered", "captured",
+                      "retook", "seized", "liberated", "took", "visited", "reached", "shelled", "struck"}
+REGION_CUES_AFTER = {"region", "oblast", "province", "regions", "oblasts", "provinces", "offensive", "salient", "incursion", "campaign", "front",
+                     "direction", "axis", "operation", "border", "borderlands", "territory", "battles", "battle",
+                     "counteroffensive", "invasion", "fighting", "pocket", "theatre", "theater", "sector"}
+REGION_CUES_BEFORE = {"region of", "province of", "oblast of", "battle for", "battle of", "battles for",
+                      "incursion into", "invasion of", "regions of", "governor of"}
+CITY_CUES_BEFORE = {"city of", "town of", "village of", "settlement of", "headquarters in", "center of",
+                    "centre of", "downtown", "streets of", "mayor of", "outskirts of", "suburbs of"}
+REGION_WORDS = {"region", "oblast", "province", "krai", "governorate", "state", "republic", "territory", "regions",
+                "oblasts", "provinces"}
+STRONG_CUES_BEFORE = {"city of", "town of", "village of", "settlement of", "hamlet of"}
+CITY_CUES_AFTER = {"city", "town", "village", "airport", "residents", "mayor", "railway", "station"}
+
+_WORD = re.compile(r"[^\W\d_][\w'’\-]*", re.UNICODE)
+_CAPITALISED = re.compile(r"(?<![\w'’\-])[A-ZÀ-ÖØ-ÞА-ЯЁЇІЄҐ][a-zà-öø-ÿа-яёїієґ'’]{3,}(?![\w'’\-])")
+_SENTENCE_END = re.compile(r"[.!?…]+[\"'”’»)\]]*(?=\s+[\"'“‘«(\[]?[A-ZА-ЯЁЇІЄҐ0-9])|\n+")
+_ABBREVIATION = re.compile(r"(?:\b[A-Z]\.){1,3}$|\b(?:Mr|Mrs|Ms|Dr|Gen|Lt|Col|Sgt|St|Capt|Gov|Sen|Rep|No|vs|etc"
+                           r"|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.$")
+
+SCAN_CACHE_VERSION = 1
+FUZZY_MIN_SIMILARITY = 0.92
+FUZZY_RADIUS_KM = 150.0
+ACCEPT_THRESHOLD = 0.42
+
+
+# -- the scan -----------------------------------------------------------------------------------
+
+class Scanner:
+    """One Aho-Corasick automaton over every folded gazetteer key (and demonym).
+
+    Built from the gazetteer on first use and cached in the user cache folder,
+    keyed by the data's fingerprint; a missing or stale cache is rebuilt (about
+    two seconds), a corrupt one is ignored and replaced.
+    """
+
+    def __init__(self, gazetteer: Gazetteer, demonyms: dict[str, str], cache: Path | None = None):
+        self.gazetteer = gazetteer
+        self.demonyms = demonyms
+        fingerprint = gazetteer.store.fingerprint()
+        demonym_tag = hashlib.sha256(repr(sorted(demonyms.items())).encode()).hexdigest()[:8]
+        self.cache_path = (cache or cache_dir()) / f"scan-v{SCAN_CACHE_VERSION}-{fingerprint}-{demonym_tag}.pickle"
+        self.automaton = self._load_or_build()
+
+    def _load_or_build(self) -> ahocorasick.Automaton:
+        if self.cache_path.is_file():
+            try:
+                automaton = pickle.loads(self.cache_path.read_bytes())
+                if isinstance(automaton, ahocorasick.Automaton):
+                    return automaton
+            except Exception:  # noqa: BLE001 - a corrupt cache is rebuilt, never fatal
+                pass
+        automaton = ahocorasick.Automaton(ahocorasick.STORE_LENGTH)
+        for index in self.gazetteer.store.names:
+            for key in index.keys():
+                if len(key) >= 2:
+                    automaton.add_word(f" {key} ")
+        for key in self.demonyms:
+            automaton.add_word(f" {key} ")
+        automaton.make_automaton()
+        try:
+            atomic.write_bytes(self.cache_path, pickle.dumps(automaton, protocol=pickle.HIGHEST_PROTOCOL))
+        except OSError:
+            pass  # a read-only cache folder only costs speed
+        return automaton
+
+    def scan(self, text: str) -> list[tuple[int, int, str]]:
+        """(start, end, folded key) of every boundary-aligned key occurrence, in original offsets."""
+        folded, deleted = fold_text(text)
+        padded = f" {folded} "
+        spans = []
+        for end_index, length in self.automaton.iter(padded):
+            # The key occupies padded[end_index - length + 2 : end_index] (inside its two spaces);
+            # padded index p is folded index p - 1.
+            first = end_index - length + 1
+            last = end_index - 2
+            start = to_original(first, deleted)
+            end = to_original(last, deleted) + 1
+            spans.append((start, end, padded[end_index - length + 2:end_index]))
+        return spans
+
+
+# -- sentences ----------------------------------------------------------------------------------
+
+def split_sentences(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence: ends at . ! ? (not after abbreviations like "U.S.") or a newline."""
+    bounds = []
+    start = 0
+    for match in _SENTENCE_END.finditer(text):
+        if match.group().startswith((".",)) and _ABBREVIATION.search(text[max(0, match.start() - 6):match.start() + 1]):
+            continue
+        end = match.end()
+        if text[start:end].strip():
+            bounds.append(_trim(text, start, end))
+        start = end
+    if text[start:].strip():
+        bounds.append(_trim(text, start, len(text)))
+    return bounds
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+# -- mentions before resolution ----------------------------------------------------------------
+
+@dataclass
+class Span:
+    start: int
+    end: int
+    key: str
+    surface: str
+    sentence_index: int
+    sentence_initial: bool
+    candidates: list[Candidate] = field(default_factory=list)
+    cue: str | None = None  # "region" | "city" | None
+    strong_cue: bool = False
+    place_context: bool = False
+    method_hint: str | None = None
+    chosen: Candidate | None = None
+    confidence: float = 0.0
+    method: str | None = None
+    alternatives: list[Candidate] = field(default_factory=list)
+
+
+def _tokens_before(text: str, start: int, count: int = 3) -> list[str]:
+    window = text[max(0, start - 60):start]
+    if re.search(r"[.!?;:,()\[\]\"“”]\s*$", window):
+        return []  # punctuation right before: no adjacent words to read
+    return [w.lower() for w in _WORD.findall(window)][-count:]
+
+
+def _word_before(text: str, start: int) -> str | None:
+    """The word right before ``start`` when only spaces separate them, as written."""
+    match = re.search(r"([^\W\d_][\w'’.\-]*)[ \t]+$", text[max(0, start - 40):start])
+    return match.group(1) if match else None
+
+
+def _word_after(text: str, end: int) -> str | None:
+    """The word right after ``end`` when only spaces separate them, as written."""
+    match = re.match(r"[ \t]+([^\W\d_][\w'’\-]*)", text[end:end + 40])
+    return match.group(1) if match else None
+
+
+def _is_capitalised(word: str | None) -> bool:
+    return bool(word) and word[0].isupper()
+
+
+def _initial_positions(text: str, sentences: list[tuple[int, int]]) -> set[int]:
+    """Offsets of the first word of each sentence (after opening quotes/brackets)."""
+    starts = set()
+    for start, end in sentences:
+        match = re.match(r"[\"'“‘«(\[\s—–-]*", text[start:end])
+        starts.add(start + (match.end() if match else 0))
+    return starts
+
+
+class Geoparser:
+    """Find and resolve toponyms; one instance serves many sources."""
+
+    def __init__(self, gazetteer: Gazetteer, demonyms: dict[str, str], common_words: set[str],
+                 cache: Path | None = None):
+        self.gazetteer = gazetteer
+        self.demonyms = demonyms  # folded word -> ISO country code
+        self.common_words = common_words
+        self.scanner = Scanner(gazetteer, demonyms, cache)
+        self._place_grid = None
+        self._nearby_cache: dict[str, dict[str, list[tuple[int, str]]]] = {}
+
+    # -- public ------------------------------------------------------------------------------
+    def parse(self, source: Source) -> list[Mention]:
+        text = source.text
+        if not text.strip():
+            return []
+        sentences = split_sentences(text)
+        sentence_starts = [s for s, _ in sentences]
+        initials = _initial_positions(text, sentences)
+
+        def sentence_of(offset: int) -> int:
+            lo, hi = 0, len(sentence_starts) - 1
+            while lo < hi:
+                mid = (lo + hi + 1) // 2
+                if sentence_starts[mid] <= offset:
+                    lo = mid
+                else:
+                    hi = mid - 1
+            return lo
+
+        raw = self.scanner.scan(text)
+        spans, demonym_spans = self._select_spans(text, raw, sentence_of, initials)
+        non_places = self._filter_names(text, spans, initials)
+        spans = [s for s in spans if s.surface not in non_places or s.strong_cue]
+        spans = self._gate_common_words(text, spans)
+        for span in spans:
+            span.candidates = self.gazetteer.store.candidates_for_key(span.key)
+            if span.key in self.common_words:
+                # A common word names a place only by that place's own name, not an alias
+                # ("Western" is an alias of a town in Wisconsin).
+                span.candidates = [c for c in span.candidates if c.method == "exact"]
+            self._read_cues(text, span)
+        spans = [s for s in spans if s.candidates]
+        self._resolve(spans)
+        spans = [s for s in spans if s.chosen is not None]
+        spans += self._fuzzy_mentions(text, spans, raw, sentence_of, initials, non_places)
+        mentions = [self._mention(source, text, sentences, s) for s in spans]
+        mentions += [self._demonym(source, text, sentences, d) for d in demonym_spans]
+        mentions.sort(key=lambda m: (m.start, m.end))
+        return mentions
+
+    # -- step 2: spans ---------------------------------------------------------------------------
+    def _select_spans(self, text, raw, sentence_of, initials):
+        accepted: list[tuple[int, int, str]] = []
+        for start, end, key in raw:
+            surface = text[start:end]
+            if not surface or not surface[0].isupper():
+                continue
+            words = surface.replace("-", " ").split()
+            if any(not w[0].isupper() and w.lower() not in NAME_CONNECTORS for w in words[1:] if w):
+                continue
+            accepted.append((start, end, key))
+        # Longest first, then leftmost; overlapping shorter matches are dropped.
+        accepted.sort(key=lambda s: (-(s[1] - s[0]), s[0]))
+        taken: list[tuple[int, int]] = []
+        spans, demonyms = [], []
+        for start, end, key in accepted:
+            if any(start < t_end and t_start < end for t_start, t_end in taken):
+                continue
+            if "." in text[start:end] and text[end:end + 1] == ".":
+                end += 1  # keep the final period of an initialism ("U.S.")
+            taken.append((start, end))
+            span = Span(start, end, key, text[start:end], sentence_of(start), start in initials)
+            (demonyms if key in self.demonyms else spans).append(span)
+        spans.sort(key=lambda s: s.start)
+        demonyms.sort(key=lambda s: s.start)
+        return spans, demonyms
+
+    def _filter_names(self, text: str, spans: list[Span], initials: set[int]) -> set[str]:
+        """Drop place names that are parts of other proper names; return surfaces used as non-places."""
+        starts = {s.start for s in spans}
+        ends = {s.end for s in spans}
+        non_places: set[str] = set()
+        keep = []
+        for span in spans:
+            after = _word_after(text, span.end)
+            before = _word_before(text, span.start)
+            reason = None
+            if after and _is_capitalised(after) and after.lower() not in PLACE_FOLLOWERS \
+                    and (span.end + len(text[span.end:]) - len(text[span.end:].lstrip(" \t"))) not in starts \
+                    and after.lower() not in self.demonyms:
+                reason = "followed by another proper name"
+            elif before and _is_capitalised(before) and span.start not in initials \
+                    and before.lower().rstrip(".") not in PLACE_PRECEDERS and before.lower() not in self.demonyms \
+                    and (span.start - len(text[:span.start]) + len(text[:span.start].rstrip(" \t"))) not in ends \
+                    and not before.endswith(("'s", "’s")):
+                reason = "preceded by another proper name"
+            elif before and before.lower().rstrip(".") in TITLES:
+                reason = "after a personal title"
+            else:
+                words = _tokens_before(text, span.start, 3)
+                if len(words) >= 2 and words[-1] == "of" and words[-2] not in PLACE_OF_HEADS:
+                    head_match = re.search(r"([^\W\d_][\w'’\-]*)\s+of\s+$", text[max(0, span.start - 60):span.start])
+                    if head_match and _is_capitalised(head_match.group(1)) \
+                            and (span.start - len(head_match.group(0))) not in initials:
+                        reason = "inside an organisation's name"
+            if reason is None:
+                keep.append(span)
+            elif reason != "inside an organisation's name" and " " not in span.surface:
+                non_places.add(span.surface)
+        spans[:] = keep
+        return non_places
+
+    def _gate_common_words(self, text: str, spans: list[Span]) -> list[Span]:
+        """Common words and month/weekday names count as places only with a place cue."""
+        kept = []
+        for span in spans:
+            key = span.key
+            before_phrase = " ".join(_tokens_before(text, span.start, 2))
+            strong = any(before_phrase.endswith(cue) for cue in STRONG_CUES_BEFORE)
+            span.strong_cue = strong
+            previous = _tokens_before(text, span.start, 1)
+            span.place_context = bool(previous and previous[-1] in PLACE_PREPOSITIONS)
+            if key in MONTHS or key in WEEKDAYS:
+                if strong:
+                    kept.append(span)
+                continue
+            if key in self.common_words:
+                is_country = any(c.kind == "country" for c in self.gazetteer.store.candidates_for_key(key))
+                if not is_country and (span.sentence_initial or not (span.place_context or strong)):
+                    continue
+            kept.append(span)
+        return kept
+
+    def _read_cues(self, text: str, span: Span) -> None:
+        after = (_word_after(text, span.end) or "").lower()
+        before_phrase = " ".join(_tokens_before(text, span.start, 2))
+        enumerated_regions = re.match(r"\s*(?:,|and|or)\s+[^\W\d_][\w'’\-]*\s+(?:regions|oblasts|provinces)\b",
+                                      text[span.end:span.end + 60])
+        if after in REGION_CUES_AFTER or enumerated_regions or any(before_phrase.endswith(c) for c in REGION_CUES_BEFORE):
+            span.cue = "region"
+        elif after in CITY_CUES_AFTER or any(before_phrase.endswith(c) for c in CITY_CUES_BEFORE):
+            span.cue = "city"
+
+    # -- step 4: resolution ----------------------------------------------------------------------
+    def _resolve(self, spans: list[Span]) -> None:
+        """Choose a candidate for each span, using the rest of the article as context.
+
+        Spans are grouped by (name, cue): every occurrence of a name with the same
+        cue gets the same reading, and the work is per distinct name, not per span.
+        """
+        # One sense per discourse: the cue a name carries anywhere in the article, including
+        # region phrases ("Kursk region" tells how a later bare "Kursk" is meant).
+        surface_cue: dict[str, str] = {}
+        for span in spans:
+            base = _strip_region_word(span.key)
+            if base != span.key and any(c.kind == "admin1" for c in span.candidates):
+                surface_cue.setdefault(base, "region")
+            if span.cue:
+                surface_cue.setdefault(span.key, span.cue)
+        groups: dict[tuple[str, str | None], list[Span]] = {}
+        for span in spans:
+            groups.setdefault((span.key, span.cue or surface_cue.get(span.key)), []).append(span)
+        provisional = {g: max(members[0].candidates, key=lambda c: (self._prior(c, g[1], members), c.id))
+                       for g, members in groups.items()}
+        scored_by_group = {}
+        for _ in range(2):
+            for group, members in groups.items():
+                context = list({c.id: c for g, c in provisional.items() if g[0] != group[0]}.values())
+                scored = sorted(((self._score(c, group[1], members, context), c) for c in members[0].candidates),
+                                key=lambda sc: (-sc[0], sc[1].id))
+                scored_by_group[group] = scored
+            provisional = {g: scored[0][1] for g, scored in scored_by_group.items()}
+        for group, members in groups.items():
+            scored = scored_by_group[group]
+            best_score, best = scored[0]
+            prior_top = max(members[0].candidates, key=lambda c: (self._prior(c, None, members), c.id))
+            method = "context" if len(members[0].candidates) > 1 and prior_top.id != best.id else best.method
+            for span in members:
+                if best_score < ACCEPT_THRESHOLD and not span.strong_cue:
+                    continue
+                span.chosen = best
+                span.confidence = round(max(0.05, min(0.99, best_score)), 3)
+                span.method = method
+                span.alternatives = [c for _, c in scored[1:4]]
+
+    def _prior(self, candidate: Candidate, cue: str | None, members: list[Span]) -> float:
+        prior = min(1.0, importance(candidate) / 8.0)
+        if cue == "region" and candidate.kind == "admin1":
+            prior += 0.5
+        elif cue == "city" and candidate.kind == "populated_place":
+            prior += 0.5
+        elif candidate.kind == "admin1":
+            prior -= 0.15  # a bare name more often means the town than the province it may share a name with
+        if candidate.method == "alias":
+            prior -= 0.05 if candidate.population >= 10000 else 0.2
+        return prior
+
+    def _support(self, candidate: Candidate, context: list[Candidate]) -> float:
+        """How much the rest of the article supports a candidate (0-1).
+
+        Support comes from the other places (not countries) the article names:
+        being in the same country, and being close to one of them.
+        """
+        places = [c for c in context if c.kind in ("populated_place", "admin1", "named_region")]
+        countries = {country for c in places if c.country for country in c.country.split(",")}
+        named_countries = {c.id for c in context if c.kind == "country"}
+        if candidate.kind == "country":
+            return 1.0 if candidate.id in countries else 0.0
+        support = 0.6 if candidate.country in countries else (0.35 if candidate.country in named_countries else 0.0)
+        if places:
+            nearest = min(_haversine_km(candidate.lat, candidate.lon, c.lat, c.lon) for c in places)
+            support = max(support, math.exp(-nearest / 250.0))
+        return support
+
+    def _score(self, candidate: Candidate, cue: str | None, members: list[Span], context) -> float:
+        prior = self._prior(candidate, cue, members)
+        support = self._support(candidate, context)
+        score = 0.5 * prior + 0.4 * support + (0.1 if any(m.place_context for m in members) else 0.0)
+        if candidate.kind == "country":
+            score = max(score, 0.9)
+        return score
+
+    # -- step 5: misspellings --------------------------------------------------------------------
+    def _fuzzy_mentions(self, text, spans, raw, sentence_of, initials, non_places) -> list[Span]:
+        from rapidfuzz.distance import JaroWinkler
+
+        resolved = list({s.chosen.id: s.chosen for s in spans
+                         if s.chosen and s.chosen.kind == "populated_place"}.values())
+        if not resolved:
+            return []
+        covered = sorted((s, e) for s, e, _ in raw)
+        covered_starts = [s for s, _ in covered]
+        found = []
+        pool = None
+        for match in _CAPITALISED.finditer(text):
+            start, end = match.span()
+            word = match.group()
+            if start in initials or word in non_places:
+                continue
+            i = bisect.bisect_right(covered_starts, start) - 1
+            if i >= 0 and covered[i][0] <= start < covered[i][1]:
+                continue
+            key = fold(word)
+            if key in self.demonyms or key in self.common_words:
+                continue
+            after = _word_after(text, end)
+            before = _word_before(text, start)
+            if (_is_capitalised(after) and after.lower() not in PLACE_FOLLOWERS) or \
+                    (_is_capitalised(before) and before.lower() not in PLACE_PRECEDERS):
+                continue
+            if before and before.lower().rstrip(".") in TITLES:
+                continue
+            if pool is None:
+                # The places the article names itself, then gazetteer places near them.
+                pool = [{fold(c.name)[:1]: [(c, fold(c.name))]} for c in resolved]
+                pool += [self._nearby_places(c) for c in resolved]
+            best = None
+            for by_letter in pool:
+                for candidate, name_key in by_letter.get(key[:1], ()):
+                    if abs(len(name_key) - len(key)) > 2:
+                        continue
+                    similarity = JaroWinkler.normalized_similarity(key, name_key)
+                    if similarity >= FUZZY_MIN_SIMILARITY and (best is None or similarity > best[0]):
+                        best = (similarity, candidate)
+            if best is None:
+                continue
+            similarity, candidate = best
+            if isinstance(candidate, int):
+                candidate = self.gazetteer.store.place_candidate(0, candidate)
+            span = Span(start, end, key, word, sentence_of(start), False, [candidate])
+            span.chosen = Candidate(**{**candidate.as_dict(), "method": "fuzzy", "score": round(similarity, 4),
+                                       "matched": fold(candidate.name)})
+            span.method = "fuzzy"
+            span.confidence = round(0.8 * similarity, 3)
+            found.append(span)
+        return found
+
+    def _nearby_places(self, place: Candidate) -> dict[str, list[tuple[int, str]]]:
+        """Folded names of gazetteer places within FUZZY_RADIUS_KM of ``place``, by first letter.
+
+        Cached per place: a corpus about one front asks about the same few places.
+        """
+        if place.id in self._nearby_cache:
+            return self._nearby_cache[place.id]
+        store = self.gazetteer.store
+        if self._place_grid is None:
+            grid: dict[tuple[int, int], list[tuple[int, float, float]]] = {}
+            for row, line in enumerate(store.places[0].lines):
+                parts = line.split("\t", 4)
+                lat, lon = float(parts[2]), float(parts[3])
+                grid.setdefault((int(lat // 2), int(lon // 2)), []).append((row, lat, lon))
+            self._place_grid = grid
+        lon_cells = math.ceil(FUZZY_RADIUS_KM / (222.0 * max(0.1, math.cos(math.radians(place.lat)))))
+        cell_lat, cell_lon = int(place.lat // 2), int(place.lon // 2)
+        by_letter: dict[str, list[tuple[int, str]]] = {}
+        for dy in (-1, 0, 1):
+            for dx in range(-lon_cells, lon_cells + 1):
+                for row, lat, lon in self._place_grid.get((cell_lat + dy, cell_lon + dx), ()):
+                    if _haversine_km(place.lat, place.lon, lat, lon) > FUZZY_RADIUS_KM:
+                        continue
+                    values = store.places[0].row(row)
+                    names = [values["name"]] + [a for a in values["alternates"].split("|") if a]
+                    for key in sorted({fold(n) for n in names}):
+                        by_letter.setdefault(key[:1], []).append((row, key))
+        self._nearby_cache[place.id] = by_letter
+        return by_letter
+
+    # -- records ---------------------------------------------------------------------------------
+    def _mention(self, source: Source, text: str, sentences, span: Span) -> Mention:
+        s_start, s_end = sentences[span.sentence_index]
+        c = span.chosen
+        return Mention(
+            source=source.id, start=span.start, end=span.end, text=span.surface,
+            sentence=text[s_start:s_end], sentence_start=s_start, type="place", id=c.id, name=c.name,
+            kind=c.kind, geonameid=c.geonameid, feature_code=c.feature_code, country=c.country, admin1=c.admin1,
+            lat=c.lat, lon=c.lon, confidence=span.confidence, method=span.method,
+            alternatives=[{"id": a.id, "name": a.name, "kind": a.kind, "country": a.country, "lat": a.lat,
+                           "lon": a.lon} for a in span.alternatives],
+        )
+
+    def _demonym(self, source: Source, text: str, sentences, span: Span) -> Mention:
+        s_start, s_end = sentences[span.sentence_index]
+        country = self.demonyms[span.key]
+        entry = self.gazetteer.region(country)
+        return Mention(
+            source=source.id, start=span.start, end=span.end, text=span.surface, sentence=text[s_start:s_end],
+            sentence_start=s_start, type="demonym", id=country, name=entry.name if entry else country,
+            kind="country", country=country, lat=entry.lat if entry else None, lon=entry.lon if entry else None,
+            confidence=0.9, method="exact",
+        )
+
+
+def _strip_region_word(key: str) -> str:
+    """"kursk region" -> "kursk" (the name a region phrase is built on)."""
+    head, _, last = key.rpartition(" ")
+    return head if head and last in REGION_WORDS else key
+
+
+def _haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance for ranking candidates only (maps and checks use pyproj's Geod)."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    a = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
+    return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(a)))
+
+
+def load_geoparser(cache: Path | None = None) -> Geoparser:
+    """A geoparser over the bundled gazetteer, demonyms and common-word list."""
+    import tomllib
+
+    from geomap.gazetteer import load_gazetteer
+
+    gazetteer = load_gazetteer()
+    data_dir = gazetteer.store.data_dir
+    curated = tomllib.loads((data_dir / "curated.toml").read_text(encoding="utf-8"))
+    demonyms = {fold(word): entry["country"] for entry in curated.get("demonym", []) for word in entry["words"]}
+    common = set((data_dir / "common_words.txt").read_text(encoding="utf-8").split())
+    return Geoparser(gazetteer, demonyms, common, cache)
+
+
+def geocode(sources: list[Source], geoparser: Geoparser | None = None) -> list[Mention]:
+    """Every mention in every source, sorted by source order then offset."""
+    geoparser = geoparser or load_geoparser()
+    mentions: list[Mention] = []
+    for source in sources:
+        mentions.extend(geoparser.parse(source))
+    return mentions

@@ -1,0 +1,409 @@
+"""Tests for geomap.claims.temporal: dates a reader would assign to each expression."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from geomap.claims.temporal import AsOf, TemporalExpression, as_of_for_sentence, find_temporal, resolve
+
+SEEDS = Path(__file__).resolve().parents[2] / "seeds"
+
+# Friday 14 March 2025, the day the seed articles about Sudzha's fall appeared.
+FRIDAY = date(2025, 3, 14)
+SATURDAY_MARCH_15 = date(2025, 3, 15)
+
+
+def only(sentence: str) -> TemporalExpression:
+    found = find_temporal(sentence)
+    assert len(found) == 1, [e.text for e in found]
+    return found[0]
+
+
+def resolved(sentence: str, published: date | None, anchors: dict[str, date] | None = None):
+    return resolve(only(sentence), published, anchors)
+
+
+def d(text: str) -> date:
+    return date.fromisoformat(text)
+
+
+# --------------------------------------------------------------------------
+# Finding
+# --------------------------------------------------------------------------
+
+
+def test_offsets_and_text() -> None:
+    sentence = "By March, Russia had reduced the salient to a third of what it was in August."
+    first, second = find_temporal(sentence)
+    assert (first.text, first.kind, first.relation) == ("By March", "month", "by")
+    assert (second.text, second.relation) == ("in August", "at")
+    for expr in (first, second):
+        assert sentence[expr.start : expr.end] == expr.text
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Russia may be seeking to expand",  # "may" the verb
+        "Theresa May said nothing",  # a bare capitalised month name without a preposition
+        "soldiers forced to march dozens of miles",
+        "the last 50 square miles of Ukrainian holdouts",
+        "the first invasion of Russia since World War II",
+        "possibly taking months",
+        "one of the greatest feats of arms",
+        "1,368 square kilometers",
+    ],
+)
+def test_not_temporal(sentence: str) -> None:
+    assert find_temporal(sentence) == []
+
+
+# --------------------------------------------------------------------------
+# Months and dates
+# --------------------------------------------------------------------------
+
+
+def test_in_august_is_the_most_recent_past_august() -> None:
+    assert resolved("In August, Ukraine launched", SATURDAY_MARCH_15) == (d("2024-08-01"), d("2024-08-31"))
+    assert resolved("in August", date(2025, 9, 2)) == (d("2025-08-01"), d("2025-08-31"))
+
+
+def test_the_current_month_counts_and_is_clipped() -> None:
+    assert resolved("in March", SATURDAY_MARCH_15) == (d("2025-03-01"), d("2025-03-15"))
+
+
+def test_month_with_year() -> None:
+    assert resolved("in August 2024", SATURDAY_MARCH_15) == (d("2024-08-01"), d("2024-08-31"))
+    assert resolved("since the war began in February 2022", None) == (d("2022-02-01"), d("2022-02-28"))
+
+
+def test_last_august() -> None:
+    assert resolved("last August", SATURDAY_MARCH_15) == (d("2024-08-01"), d("2024-08-31"))
+    assert resolved("Last August, the army stunned Russia", date(2025, 9, 10)) == (d("2025-08-01"), d("2025-08-31"))
+    # In August itself, "last August" is the year before.
+    assert resolved("last August", date(2025, 8, 20)) == (d("2024-08-01"), d("2024-08-31"))
+
+
+def test_next_and_this_month() -> None:
+    assert resolved("next August", SATURDAY_MARCH_15) == (d("2025-08-01"), d("2025-08-31"))
+    assert resolved("next March", SATURDAY_MARCH_15) == (d("2026-03-01"), d("2026-03-31"))
+
+
+@pytest.mark.parametrize(
+    ("sentence", "start", "end"),
+    [
+        ("in early August", "2024-08-01", "2024-08-10"),
+        ("by mid-August", "2024-08-20", "2024-08-20"),
+        ("in late August", "2024-08-21", "2024-08-31"),
+        ("at the end of August", "2024-08-21", "2024-08-31"),
+        ("in early 2024", "2024-01-01", "2024-04-30"),
+    ],
+)
+def test_parts_of_months_and_years(sentence: str, start: str, end: str) -> None:
+    assert resolved(sentence, SATURDAY_MARCH_15) == (d(start), d(end))
+
+
+@pytest.mark.parametrize(
+    "sentence", ["on 13 March 2025", "on March 13, 2025", "on 2025-03-13", "13th of March 2025", "March 13th, 2025"]
+)
+def test_absolute_days(sentence: str) -> None:
+    expr = only(sentence)
+    assert expr.kind == "date"
+    assert not expr.is_relative
+    assert resolve(expr, None) == (d("2025-03-13"), d("2025-03-13"))
+    assert resolve(expr, FRIDAY) == (d("2025-03-13"), d("2025-03-13"))
+
+
+def test_day_without_year_is_the_most_recent_on_or_before_publication() -> None:
+    assert resolved("March 13", FRIDAY) == (d("2025-03-13"), d("2025-03-13"))
+    assert resolved("on March 20", FRIDAY) == (d("2024-03-20"), d("2024-03-20"))
+    assert resolved("March 13", None) == (None, None)
+
+
+def test_impossible_dates_do_not_raise() -> None:
+    assert resolved("on 30 February", FRIDAY) == (None, None)
+    assert resolved("on 2025-02-30", FRIDAY) == (None, None)
+
+
+@pytest.mark.parametrize(("sentence", "year"), [("in 2022", 2022), ("the Nazi invasion of 1941", 1941)])
+def test_years(sentence: str, year: int) -> None:
+    assert resolved(sentence, None) == (date(year, 1, 1), date(year, 12, 31))
+
+
+# --------------------------------------------------------------------------
+# Since / by
+# --------------------------------------------------------------------------
+
+
+def test_since_runs_to_publication() -> None:
+    assert resolved("since August", FRIDAY) == (d("2024-08-01"), FRIDAY)
+    assert resolved("since 2022", FRIDAY) == (d("2022-01-01"), FRIDAY)
+    assert resolved("not trod upon since April 2022", FRIDAY) == (d("2022-04-01"), FRIDAY)
+
+
+def test_since_without_publication_date() -> None:
+    assert resolved("since 2022", None) == (d("2022-01-01"), None)
+    assert resolved("since August", None) == (None, None)
+
+
+def test_by_march_is_the_publication_date_in_march() -> None:
+    assert resolved("By March, Russian forces had", FRIDAY) == (FRIDAY, FRIDAY)
+
+
+def test_by_march_is_the_end_of_march_later() -> None:
+    assert resolved("By March, Russian forces had", date(2025, 4, 10)) == (d("2025-03-31"), d("2025-03-31"))
+    assert resolved("until August 2024", None) == (d("2024-08-31"), d("2024-08-31"))
+
+
+# --------------------------------------------------------------------------
+# Days and weeks
+# --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("sentence", "day"),
+    [
+        ("on Thursday", "2025-03-13"),
+        ("Putin responded on Thursday", "2025-03-13"),
+        ("Thursday", "2025-03-13"),
+        ("on Wednesday", "2025-03-12"),
+        ("on Sunday", "2025-03-09"),
+        ("on Friday", "2025-03-14"),  # the publication day itself
+        ("last Friday", "2025-03-07"),
+        ("last Thursday", "2025-03-13"),
+        ("next Monday", "2025-03-17"),
+        ("this morning", "2025-03-14"),
+        ("This morning, Russian forces raised their flag", "2025-03-14"),
+        ("today", "2025-03-14"),
+        ("tonight", "2025-03-14"),
+        ("yesterday", "2025-03-13"),
+        ("yesterday evening", "2025-03-13"),
+        ("the day before yesterday", "2025-03-12"),
+        ("two weeks ago", "2025-02-28"),
+        ("just over a week ago", "2025-03-07"),
+        ("three days ago", "2025-03-11"),
+    ],
+)
+def test_days(sentence: str, day: str) -> None:
+    assert resolved(sentence, FRIDAY) == (d(day), d(day))
+
+
+@pytest.mark.parametrize(
+    ("sentence", "start", "end"),
+    [
+        ("earlier this week", "2025-03-10", "2025-03-13"),
+        ("this week", "2025-03-10", "2025-03-14"),
+        ("last week", "2025-03-03", "2025-03-09"),
+        ("last weekend", "2025-03-08", "2025-03-09"),
+        ("next week", "2025-03-17", "2025-03-23"),
+        ("last month", "2025-02-01", "2025-02-28"),
+        ("this month", "2025-03-01", "2025-03-14"),
+        ("earlier this month", "2025-03-01", "2025-03-13"),
+        ("last year", "2024-01-01", "2024-12-31"),
+        ("this year", "2025-01-01", "2025-03-14"),
+        ("in the past two weeks", "2025-02-28", "2025-03-14"),
+        ("for the past few weeks", "2025-02-21", "2025-03-14"),
+        ("in recent weeks", "2025-02-21", "2025-03-14"),
+        ("the last three days", "2025-03-11", "2025-03-14"),
+        ("the past week", "2025-03-07", "2025-03-14"),
+        ("the past 24 hours", "2025-03-13", "2025-03-14"),
+        ("over the past two months", "2025-01-14", "2025-03-14"),
+    ],
+)
+def test_weeks_months_and_spans(sentence: str, start: str, end: str) -> None:
+    assert resolved(sentence, FRIDAY) == (d(start), d(end))
+
+
+def test_earlier_this_week_on_a_monday() -> None:
+    monday = date(2025, 3, 10)
+    assert resolved("earlier this week", monday) == (monday, monday)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "In August",
+        "last August",
+        "last year",
+        "on Thursday",
+        "this morning",
+        "yesterday",
+        "earlier this week",
+        "last week",
+        "this week",
+        "the past two weeks",
+        "the past few weeks",
+        "two weeks ago",
+        "since August",
+        "By March",
+        "March 13",
+    ],
+)
+def test_relative_expressions_need_a_publication_date(sentence: str) -> None:
+    expr = only(sentence)
+    assert expr.is_relative
+    assert resolve(expr, None) == (None, None)
+
+
+# --------------------------------------------------------------------------
+# Events and durations
+# --------------------------------------------------------------------------
+
+
+def test_event_anchor() -> None:
+    sentence = "Russia recaptured about 70% of the territory occupied by Ukraine in the first weeks of the attack on Kursk."
+    expr = only(sentence)
+    assert (expr.kind, expr.event, expr.unit, expr.count) == ("event", "attack on kursk", "week", 3)
+    assert resolve(expr, FRIDAY) == (None, None)  # no anchor given
+    anchors = {"attack": date(2024, 8, 6)}
+    assert resolve(expr, FRIDAY, anchors) == (d("2024-08-06"), d("2024-08-26"))
+    assert resolve(expr, None, {"Attack on Kursk": date(2024, 8, 6)}) == (d("2024-08-06"), d("2024-08-26"))
+
+
+def test_event_single_unit() -> None:
+    anchors = {"offensive": date(2024, 8, 6)}
+    assert resolved("in the first week of the offensive", None, anchors) == (d("2024-08-06"), d("2024-08-12"))
+    assert resolved("in the first two months of the offensive", None, anchors) == (d("2024-08-06"), d("2024-10-05"))
+
+
+@pytest.mark.parametrize(
+    ("sentence", "days"),
+    [
+        ("After eight months of fighting on Russian soil", 8 * 365.25 / 12),
+        ("after a seven-month-long Ukrainian incursion", 7 * 365.25 / 12),
+        ("of the three-year conflict", 3 * 365.25),
+        ("a 30-day ceasefire", 30),
+        ("Three years of full-scale war", 3 * 365.25),
+        ("it fell in about three days", 3),
+    ],
+)
+def test_durations(sentence: str, days: float) -> None:
+    expr = only(sentence)
+    assert expr.is_duration
+    assert expr.duration_days == pytest.approx(days)
+    assert resolve(expr, FRIDAY) == (None, None)
+
+
+def test_vague_duration_needs_for() -> None:
+    expr = only("For weeks, his unit made raids")
+    assert expr.is_duration and expr.duration_days is None
+
+
+# --------------------------------------------------------------------------
+# as_of_for_sentence
+# --------------------------------------------------------------------------
+
+
+def test_no_expression_is_the_publication_date() -> None:
+    assert as_of_for_sentence("Ukraine holds about 30% of its occupied area.", FRIDAY) == AsOf(FRIDAY, FRIDAY, None)
+    assert as_of_for_sentence("Ukraine holds 30%.", FRIDAY, tense_hint="present") == AsOf(FRIDAY, FRIDAY, None)
+
+
+def test_no_expression_in_the_past_tense() -> None:
+    assert as_of_for_sentence("Ukraine held 30%.", FRIDAY, tense_hint="past") == AsOf(None, FRIDAY, None)
+
+
+def test_no_publication_date_never_means_today() -> None:
+    assert as_of_for_sentence("Ukraine holds 30%.", None) == AsOf(None, None, None)
+    as_of = as_of_for_sentence("In August, Ukraine seized 386 square miles.", None)
+    assert (as_of.start, as_of.end, as_of.text) == (None, None, "In August")
+    as_of = as_of_for_sentence("In August 2024, Ukraine seized 386 square miles.", None)
+    assert (as_of.start, as_of.end) == (d("2024-08-01"), d("2024-08-31"))
+
+
+def test_durations_are_never_as_of() -> None:
+    as_of = as_of_for_sentence("After eight months of fighting, Ukraine holds 50 square miles.", FRIDAY)
+    assert as_of == AsOf(FRIDAY, FRIDAY, None)
+
+
+def test_first_expression_without_focus() -> None:
+    as_of = as_of_for_sentence("In August, Ukraine launched the first invasion, seizing roughly 386 square miles.", FRIDAY)
+    assert (as_of.start, as_of.end, as_of.text) == (d("2024-08-01"), d("2024-08-31"), "In August")
+    assert as_of.expression is not None and as_of.expression.kind == "month"
+
+
+def focus_of(sentence: str, quantity: str) -> tuple[int, int]:
+    start = sentence.index(quantity)
+    return start, start + len(quantity)
+
+
+def test_baseline_after_of_what_is_skipped() -> None:
+    sentence = (
+        "By March, Russian forces had already reduced the Ukrainian salient in Kursk to about one third "
+        "of what it was in August, allegedly with the help of a North Korean expedition force."
+    )
+    as_of = as_of_for_sentence(sentence, FRIDAY, focus=focus_of(sentence, "one third"))
+    assert (as_of.start, as_of.end, as_of.text) == (FRIDAY, FRIDAY, "By March")
+
+
+def test_participle_by_clause_is_skipped() -> None:
+    sentence = "He also reported that 86% of the areas in Kursk taken by Ukraine in August had been retaken."
+    as_of = as_of_for_sentence(sentence, FRIDAY, focus=focus_of(sentence, "86%"))
+    assert as_of == AsOf(FRIDAY, FRIDAY, None)
+
+
+def test_down_from_separates_now_and_then() -> None:
+    sentence = (
+        "Ukrainian forces have been forced to retreat, reducing their occupied territory to just 110 square "
+        "kilometers (42 square miles), down from the 1,368 square kilometers (528 square miles) they "
+        "controlled last year."
+    )
+    now = as_of_for_sentence(sentence, FRIDAY, focus=focus_of(sentence, "110 square"))
+    assert (now.start, now.end, now.text) == (FRIDAY, FRIDAY, None)
+    then = as_of_for_sentence(sentence, FRIDAY, focus=focus_of(sentence, "1,368 square"))
+    assert (then.start, then.end, then.text) == (d("2024-01-01"), d("2024-12-31"), "last year")
+
+
+def test_nearest_expression_wins() -> None:
+    sentence = "On Tuesday Ukraine held 200 km², and on Thursday it held 110 km²."
+    as_of = as_of_for_sentence(sentence, FRIDAY, focus=focus_of(sentence, "110 km²"))
+    assert as_of.text == "on Thursday"
+    as_of = as_of_for_sentence(sentence, FRIDAY, focus=focus_of(sentence, "200 km²"))
+    assert as_of.text == "On Tuesday"
+
+
+# --------------------------------------------------------------------------
+# Seeds and robustness
+# --------------------------------------------------------------------------
+
+
+def test_seed_004_expressions() -> None:
+    [path] = SEEDS.glob("004_*.txt")
+    texts = [e.text for e in find_temporal(path.read_text(encoding="utf-8"))]
+    for expected in ("on Sunday", "seven-month-long", "three-year", "in August 2024", "1941", "last year",
+                     "on Friday", "last week", "On Tuesday", "on Thursday", "in February 2022"):  # fmt: skip
+        assert expected in texts
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(), st.one_of(st.none(), st.dates()))
+def test_never_raises_and_offsets_slice(sentence: str, published: date | None) -> None:
+    for expr in find_temporal(sentence):
+        assert sentence[expr.start : expr.end] == expr.text
+        start, end = resolve(expr, published)
+        if start is not None and end is not None:
+            assert start <= end or expr.relation == "since"
+    as_of = as_of_for_sentence(sentence, published)
+    if published is None:
+        assert as_of.start is None or as_of.text is not None
+
+
+_WORDS = st.sampled_from(
+    ["in", "since", "by", "last", "next", "this", "past", "the", "first", "weeks", "of", "attack", "August",
+     "March", "13", "2024", "9999", "ago", "two", "a", "few", "Thursday", "morning", "week", "year", "month",
+     "earlier", "mid-", "end", "days", "999", "hours", "yesterday", ","]
+)  # fmt: skip
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(_WORDS, max_size=12).map(" ".join), st.one_of(st.none(), st.dates()))
+def test_never_raises_on_date_like_text(sentence: str, published: date | None) -> None:
+    for expr in find_temporal(sentence):
+        assert sentence[expr.start : expr.end] == expr.text
+        resolve(expr, published, {"attack": date(2024, 8, 6)})
+    as_of_for_sentence(sentence, published, focus=(0, min(3, len(sentence))))
