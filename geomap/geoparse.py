@@ -38,7 +38,7 @@ from pathlib import Path
 import ahocorasick
 
 from geomap import atomic
-from geomap.gazetteer.folding import fold, fold_text, to_original
+from geomap.gazetteer.folding import JOIN_WORDS, MARK, fold, fold_for_scan, scan_keys, to_original
 from geomap.gazetteer.lookup import Gazetteer, importance
 from geomap.paths import cache_dir
 from geomap.records import Candidate, Mention, Source
@@ -86,16 +86,27 @@ REGION_WORDS = {"region", "oblast", "province", "krai", "governorate", "state", 
 STRONG_CUES_BEFORE = {"city of", "town of", "village of", "settlement of", "hamlet of"}
 CITY_CUES_AFTER = {"city", "town", "village", "airport", "residents", "mayor", "railway", "station"}
 
+_NAME_PAIR = re.compile(r"(?<![\w'’\-])([A-ZА-ЯЁЇІЄҐ][a-zа-яёїієґ'’]+)[ \t]+([A-ZА-ЯЁЇІЄҐ][a-zа-яёїієґ'’\-]+)")
+_HYPHEN_COMPOUND = re.compile(r"(?<![\w'’\-])([A-ZА-ЯЁЇІЄҐ][\w'’.]*?)\.?-([A-ZА-ЯЁЇІЄҐ][\w'’]*)(?![\w'’\-])")
+_OF_HEAD = re.compile(r"([^\W\d_][\w'’\-]*)\s+of\s+(?:the\s+)?$")
+ORGANISATION_NOUNS = {"post", "times", "convention", "institute", "agreement", "accords", "declaration", "summit",
+                      "treaty", "protocol", "herald", "journal", "independent", "review", "university", "station",
+                      "stadium", "street", "square", "avenue", "bridge", "river", "lake", "mountains", "sea",
+                      "airport", "oblast", "region", "province", "city", "pravda", "tribune", "news", "today",
+                      "gazette", "telegraph", "guardian", "observer", "mirror", "express", "business", "forum"}
 _WORD = re.compile(r"[^\W\d_][\w'’\-]*", re.UNICODE)
 _CAPITALISED = re.compile(r"(?<![\w'’\-])[A-ZÀ-ÖØ-ÞА-ЯЁЇІЄҐ][a-zà-öø-ÿа-яёїієґ'’]{3,}(?![\w'’\-])")
 _SENTENCE_END = re.compile(r"[.!?…]+[\"'”’»)\]]*(?=\s+[\"'“‘«(\[]?[A-ZА-ЯЁЇІЄҐ0-9])|\n+")
 _ABBREVIATION = re.compile(r"(?:\b[A-Z]\.){1,3}$|\b(?:Mr|Mrs|Ms|Dr|Gen|Lt|Col|Sgt|St|Capt|Gov|Sen|Rep|No|vs|etc"
                            r"|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.$")
 
-SCAN_CACHE_VERSION = 1
+SCAN_CACHE_VERSION = 3
 FUZZY_MIN_SIMILARITY = 0.92
-FUZZY_RADIUS_KM = 150.0
 ACCEPT_THRESHOLD = 0.42
+COMMON_WORD_ZIPF = 4.0  # at least ten times per million English words
+NEEDED_SUPPORT = 0.5
+CONFIDENT_SCORE = 0.55
+MAX_CANDIDATES = 8
 
 
 # -- the scan -----------------------------------------------------------------------------------
@@ -128,9 +139,11 @@ class Scanner:
         for index in self.gazetteer.store.names:
             for key in index.keys():
                 if len(key) >= 2:
-                    automaton.add_word(f" {key} ")
+                    for pattern in scan_keys(key):
+                        automaton.add_word(pattern)
         for key in self.demonyms:
-            automaton.add_word(f" {key} ")
+            for pattern in scan_keys(key):
+                automaton.add_word(pattern)
         automaton.make_automaton()
         try:
             atomic.write_bytes(self.cache_path, pickle.dumps(automaton, protocol=pickle.HIGHEST_PROTOCOL))
@@ -139,19 +152,40 @@ class Scanner:
         return automaton
 
     def scan(self, text: str) -> list[tuple[int, int, str]]:
-        """(start, end, folded key) of every boundary-aligned key occurrence, in original offsets."""
-        folded, deleted = fold_text(text)
-        padded = f" {folded} "
+        """(start, end, folded key) of every name occurrence, in original offsets.
+
+        One pass of the automaton over the scan-folded text; each hit is a whole
+        name starting at a capitalised word (see ``fold_for_scan``).
+        """
+        padded, deleted = fold_for_scan(text)
         spans = []
         for end_index, length in self.automaton.iter(padded):
-            # The key occupies padded[end_index - length + 2 : end_index] (inside its two spaces);
-            # padded index p is folded index p - 1.
-            first = end_index - length + 1
+            # The hit is MARK + name + " "; padded index p is folded (and, without
+            # deleted apostrophes, original) index p - 1.
+            first = end_index - length + 1  # the name's first character, as a folded index
             last = end_index - 2
-            start = to_original(first, deleted)
-            end = to_original(last, deleted) + 1
-            spans.append((start, end, padded[end_index - length + 2:end_index]))
-        return spans
+            key = padded[first + 1:end_index].replace(MARK, " ").strip()
+            if deleted:
+                spans.append((to_original(first, deleted), to_original(last, deleted) + 1, key))
+            else:
+                spans.append((first, last + 1, key))
+        return spans + self._compound_parts(text, spans)
+
+    def _compound_parts(self, text: str, spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+        """Names joined by a hyphen into a compound ("US-Russia talks", "Russia-Ukraine border").
+
+        The scan needs a space after a name, which a hyphen before another capital
+        is not; so each part of such a compound is looked up on its own.
+        """
+        starts = {start for start, _, _ in spans}
+        found = []
+        for match in _HYPHEN_COMPOUND.finditer(text):
+            for group in (1, 2):
+                start, end = match.span(group)
+                key = fold(match.group(group))
+                if start not in starts and key and self.gazetteer.store.names[0].refs(key):
+                    found.append((start, end, key))
+        return found
 
 
 # -- sentences ----------------------------------------------------------------------------------
@@ -199,6 +233,7 @@ class Span:
     confidence: float = 0.0
     method: str | None = None
     alternatives: list[Candidate] = field(default_factory=list)
+    needs_support: bool = False
 
 
 def _tokens_before(text: str, start: int, count: int = 3) -> list[str]:
@@ -236,14 +271,15 @@ def _initial_positions(text: str, sentences: list[tuple[int, int]]) -> set[int]:
 class Geoparser:
     """Find and resolve toponyms; one instance serves many sources."""
 
-    def __init__(self, gazetteer: Gazetteer, demonyms: dict[str, str], common_words: set[str],
-                 cache: Path | None = None):
+    def __init__(self, gazetteer: Gazetteer, demonyms: dict[str, str], common_words: dict[str, float],
+                 adjectives: set[str] = frozenset(), cache: Path | None = None):
         self.gazetteer = gazetteer
         self.demonyms = demonyms  # folded word -> ISO country code
-        self.common_words = common_words
-        self.scanner = Scanner(gazetteer, demonyms, cache)
-        self._place_grid = None
-        self._nearby_cache: dict[str, dict[str, list[tuple[int, str]]]] = {}
+        self.common_words = common_words  # folded word -> Zipf frequency in English
+        self.adjectives = set(adjectives)  # folded words that are never places ("Roman", "Soviet")
+        self.scanner = Scanner(gazetteer, {**{a: "" for a in self.adjectives}, **demonyms}, cache)
+        self._places_by_region: dict[str, list[int]] | None = None
+        self._region_names: dict[str, dict[str, list[tuple[int, str]]]] = {}
 
     # -- public ------------------------------------------------------------------------------
     def parse(self, source: Source) -> list[Mention]:
@@ -269,12 +305,18 @@ class Geoparser:
         non_places = self._filter_names(text, spans, initials)
         spans = [s for s in spans if s.surface not in non_places or s.strong_cue]
         spans = self._gate_common_words(text, spans)
+        candidates_by_key: dict[str, list[Candidate]] = {}
         for span in spans:
-            span.candidates = self.gazetteer.store.candidates_for_key(span.key)
+            if span.key not in candidates_by_key:
+                found = self.gazetteer.store.candidates_for_key(span.key)
+                # The few most important readings are enough; "Washington" has dozens.
+                found.sort(key=lambda c: (-importance(c), c.id))
+                candidates_by_key[span.key] = found[:MAX_CANDIDATES]
+            span.candidates = candidates_by_key[span.key]
             if span.key in self.common_words:
                 # A common word names a place only by that place's own name, not an alias
                 # ("Western" is an alias of a town in Wisconsin).
-                span.candidates = [c for c in span.candidates if c.method == "exact"]
+                span.candidates = [c for c in span.candidates if c.method == "exact" or c.kind == "country"]
             self._read_cues(text, span)
         spans = [s for s in spans if s.candidates]
         self._resolve(spans)
@@ -289,61 +331,70 @@ class Geoparser:
     def _select_spans(self, text, raw, sentence_of, initials):
         accepted: list[tuple[int, int, str]] = []
         for start, end, key in raw:
-            surface = text[start:end]
-            if not surface or not surface[0].isupper():
-                continue
-            words = surface.replace("-", " ").split()
-            if any(not w[0].isupper() and w.lower() not in NAME_CONNECTORS for w in words[1:] if w):
-                continue
-            accepted.append((start, end, key))
-        # Longest first, then leftmost; overlapping shorter matches are dropped.
+            if start < len(text) and (text[start].isupper() or key.split(" ", 1)[0] in JOIN_WORDS):
+                accepted.append((start, end, key))
+        # Longest first, then leftmost; overlapping shorter matches are dropped. Taken
+        # intervals never overlap, so one sorted list of starts finds a clash by bisection.
         accepted.sort(key=lambda s: (-(s[1] - s[0]), s[0]))
-        taken: list[tuple[int, int]] = []
+        taken_starts: list[int] = []
+        taken_ends: list[int] = []
         spans, demonyms = [], []
         for start, end, key in accepted:
-            if any(start < t_end and t_start < end for t_start, t_end in taken):
+            i = bisect.bisect_left(taken_starts, end)
+            if i > 0 and taken_ends[i - 1] > start:
                 continue
             if "." in text[start:end] and text[end:end + 1] == ".":
                 end += 1  # keep the final period of an initialism ("U.S.")
-            taken.append((start, end))
+            taken_starts.insert(i, start)
+            taken_ends.insert(i, end)
             span = Span(start, end, key, text[start:end], sentence_of(start), start in initials)
+            if key in self.adjectives:
+                continue  # claims the words, so no place is read into "Roman" or "Soviet"
             (demonyms if key in self.demonyms else spans).append(span)
         spans.sort(key=lambda s: s.start)
         demonyms.sort(key=lambda s: s.start)
         return spans, demonyms
 
     def _filter_names(self, text: str, spans: list[Span], initials: set[int]) -> set[str]:
-        """Drop place names that are parts of other proper names; return surfaces used as non-places."""
-        starts = {s.start for s in spans}
+        """Drop place names that are parts of other proper names; return surfaces used as non-places.
+
+        The scan already skips names glued to a following capitalised word
+        ("Vladimir Putin"); here a name is dropped when a capitalised word that is
+        not a place precedes it ("Artem Kariakin" is not a concern, "Mr Bar" is),
+        when a personal title precedes it, or when it ends an organisation's
+        "X of Y" name ("Armed Forces of Ukraine"). First names seen before a
+        surname ("Artem Kariakin") are non-places in the whole article.
+        """
         ends = {s.end for s in spans}
+        multiword = [(s.start, s.end) for s in spans if " " in s.surface or "-" in s.surface]
         non_places: set[str] = set()
+        for match in _NAME_PAIR.finditer(text):
+            first, second = match.group(1), match.group(2)
+            if match.start(1) in initials or first.lower() in PLACE_PRECEDERS or first.lower() in TITLES \
+                    or fold(first) in self.demonyms or second.lower() in ORGANISATION_NOUNS \
+                    or any(s <= match.start(1) < e for s, e in multiword):
+                continue
+            non_places.add(first)
         keep = []
         for span in spans:
-            after = _word_after(text, span.end)
             before = _word_before(text, span.start)
             reason = None
-            if after and _is_capitalised(after) and after.lower() not in PLACE_FOLLOWERS \
-                    and (span.end + len(text[span.end:]) - len(text[span.end:].lstrip(" \t"))) not in starts \
-                    and after.lower() not in self.demonyms:
-                reason = "followed by another proper name"
-            elif before and _is_capitalised(before) and span.start not in initials \
-                    and before.lower().rstrip(".") not in PLACE_PRECEDERS and before.lower() not in self.demonyms \
+            before_start = span.start - (len(text[:span.start]) - len(text[:span.start].rstrip(" \t"))) - len(before or "")
+            if before and _is_capitalised(before) and span.start not in initials and before_start not in initials \
+                    and before.lower().rstrip(".") not in PLACE_PRECEDERS and fold(before) not in self.demonyms \
+                    and before.lower().rstrip(".") not in TITLES \
                     and (span.start - len(text[:span.start]) + len(text[:span.start].rstrip(" \t"))) not in ends \
                     and not before.endswith(("'s", "’s")):
                 reason = "preceded by another proper name"
             elif before and before.lower().rstrip(".") in TITLES:
                 reason = "after a personal title"
             else:
-                words = _tokens_before(text, span.start, 3)
-                if len(words) >= 2 and words[-1] == "of" and words[-2] not in PLACE_OF_HEADS:
-                    head_match = re.search(r"([^\W\d_][\w'’\-]*)\s+of\s+$", text[max(0, span.start - 60):span.start])
-                    if head_match and _is_capitalised(head_match.group(1)) \
-                            and (span.start - len(head_match.group(0))) not in initials:
-                        reason = "inside an organisation's name"
+                head = _OF_HEAD.search(text, max(0, span.start - 60), span.start)
+                if head and head.group(1).lower() not in PLACE_OF_HEADS and _is_capitalised(head.group(1)) \
+                        and head.start(1) not in initials:
+                    reason = "inside an organisation's name"
             if reason is None:
                 keep.append(span)
-            elif reason != "inside an organisation's name" and " " not in span.surface:
-                non_places.add(span.surface)
         spans[:] = keep
         return non_places
 
@@ -361,10 +412,13 @@ class Geoparser:
                 if strong:
                     kept.append(span)
                 continue
-            if key in self.common_words:
-                is_country = any(c.kind == "country" for c in self.gazetteer.store.candidates_for_key(key))
-                if not is_country and (span.sentence_initial or not (span.place_context or strong)):
-                    continue
+            zipf = self.common_words.get(key, 0.0)
+            if zipf and not strong and not any(c.kind == "country" for c in self.gazetteer.store.candidates_for_key(key)):
+                if not span.sentence_initial and zipf >= COMMON_WORD_ZIPF and not span.place_context:
+                    continue  # "Western aid", "a Bar": a common word without a place cue
+                # "Sparks flew", "the Hope clinic": the place must also lie near the article's
+                # other places, or the word is just a word.
+                span.needs_support = True
             kept.append(span)
         return kept
 
@@ -397,23 +451,32 @@ class Geoparser:
         groups: dict[tuple[str, str | None], list[Span]] = {}
         for span in spans:
             groups.setdefault((span.key, span.cue or surface_cue.get(span.key)), []).append(span)
+        # Context comes in stages so that weak readings cannot prop each other up: first only
+        # confident readings (countries, regions, towns of 100,000 or more, names with one
+        # reading), then the readings the first round accepted with a clear margin.
         provisional = {g: max(members[0].candidates, key=lambda c: (self._prior(c, g[1], members), c.id))
                        for g, members in groups.items()}
+        trusted = {g for g, c in provisional.items()
+                   if c.kind != "populated_place" or c.population >= 100_000 or len(groups[g][0].candidates) == 1}
         scored_by_group = {}
-        for _ in range(2):
+        for round_number in range(2):
             for group, members in groups.items():
-                context = list({c.id: c for g, c in provisional.items() if g[0] != group[0]}.values())
+                context = list({c.id: c for g, c in provisional.items() if g in trusted and g[0] != group[0]}.values())
                 scored = sorted(((self._score(c, group[1], members, context), c) for c in members[0].candidates),
                                 key=lambda sc: (-sc[0], sc[1].id))
-                scored_by_group[group] = scored
-            provisional = {g: scored[0][1] for g, scored in scored_by_group.items()}
+                scored_by_group[group] = (scored, context)
+            provisional = {g: scored[0][1] for g, (scored, _) in scored_by_group.items()}
+            trusted = {g for g, (scored, _) in scored_by_group.items() if scored[0][0] >= CONFIDENT_SCORE}
         for group, members in groups.items():
-            scored = scored_by_group[group]
+            scored, context = scored_by_group[group]
             best_score, best = scored[0]
             prior_top = max(members[0].candidates, key=lambda c: (self._prior(c, None, members), c.id))
             method = "context" if len(members[0].candidates) > 1 and prior_top.id != best.id else best.method
+            supported = self._proximity(best, context) >= NEEDED_SUPPORT
             for span in members:
                 if best_score < ACCEPT_THRESHOLD and not span.strong_cue:
+                    continue
+                if span.needs_support and not supported:
                     continue
                 span.chosen = best
                 span.confidence = round(max(0.05, min(0.99, best_score)), 3)
@@ -449,6 +512,14 @@ class Geoparser:
             support = max(support, math.exp(-nearest / 250.0))
         return support
 
+    def _proximity(self, candidate: Candidate, context: list[Candidate]) -> float:
+        """exp(-d/250 km) for the nearest other place (not country) the article names; 0 if none."""
+        places = [c for c in context if c.kind in ("populated_place", "admin1", "named_region")]
+        if not places or candidate.kind == "country":
+            return 0.0
+        nearest = min(_haversine_km(candidate.lat, candidate.lon, c.lat, c.lon) for c in places)
+        return math.exp(-nearest / 250.0)
+
     def _score(self, candidate: Candidate, cue: str | None, members: list[Span], context) -> float:
         prior = self._prior(candidate, cue, members)
         support = self._support(candidate, context)
@@ -463,7 +534,9 @@ class Geoparser:
 
         resolved = list({s.chosen.id: s.chosen for s in spans
                          if s.chosen and s.chosen.kind == "populated_place"}.values())
-        if not resolved:
+        regions = sorted({s.chosen.id for s in spans if s.chosen and s.chosen.kind == "admin1"}
+                         | {c.admin1 for c in resolved if c.admin1})
+        if not resolved and not regions:
             return []
         covered = sorted((s, e) for s, e, _ in raw)
         covered_starts = [s for s, _ in covered]
@@ -490,11 +563,13 @@ class Geoparser:
             if pool is None:
                 # The places the article names itself, then gazetteer places near them.
                 pool = [{fold(c.name)[:1]: [(c, fold(c.name))]} for c in resolved]
-                pool += [self._nearby_places(c) for c in resolved]
+                pool += [self._region_places(code) for code in regions]
             best = None
             for by_letter in pool:
                 for candidate, name_key in by_letter.get(key[:1], ()):
                     if abs(len(name_key) - len(key)) > 2:
+                        continue
+                    if not _plausible_misspelling(key, name_key):
                         continue
                     similarity = JaroWinkler.normalized_similarity(key, name_key)
                     if similarity >= FUZZY_MIN_SIMILARITY and (best is None or similarity > best[0]):
@@ -512,35 +587,22 @@ class Geoparser:
             found.append(span)
         return found
 
-    def _nearby_places(self, place: Candidate) -> dict[str, list[tuple[int, str]]]:
-        """Folded names of gazetteer places within FUZZY_RADIUS_KM of ``place``, by first letter.
-
-        Cached per place: a corpus about one front asks about the same few places.
-        """
-        if place.id in self._nearby_cache:
-            return self._nearby_cache[place.id]
-        store = self.gazetteer.store
-        if self._place_grid is None:
-            grid: dict[tuple[int, int], list[tuple[int, float, float]]] = {}
-            for row, line in enumerate(store.places[0].lines):
-                parts = line.split("\t", 4)
-                lat, lon = float(parts[2]), float(parts[3])
-                grid.setdefault((int(lat // 2), int(lon // 2)), []).append((row, lat, lon))
-            self._place_grid = grid
-        lon_cells = math.ceil(FUZZY_RADIUS_KM / (222.0 * max(0.1, math.cos(math.radians(place.lat)))))
-        cell_lat, cell_lon = int(place.lat // 2), int(place.lon // 2)
-        by_letter: dict[str, list[tuple[int, str]]] = {}
-        for dy in (-1, 0, 1):
-            for dx in range(-lon_cells, lon_cells + 1):
-                for row, lat, lon in self._place_grid.get((cell_lat + dy, cell_lon + dx), ()):
-                    if _haversine_km(place.lat, place.lon, lat, lon) > FUZZY_RADIUS_KM:
-                        continue
-                    values = store.places[0].row(row)
-                    names = [values["name"]] + [a for a in values["alternates"].split("|") if a]
-                    for key in sorted({fold(n) for n in names}):
-                        by_letter.setdefault(key[:1], []).append((row, key))
-        self._nearby_cache[place.id] = by_letter
-        return by_letter
+    def _region_places(self, region: str) -> dict[str, list[tuple[int, str]]]:
+        """Folded names of the gazetteer places in one admin-1 region, by first letter (cached)."""
+        if self._places_by_region is None:
+            by_region: dict[str, list[int]] = {}
+            for row, line in enumerate(self.gazetteer.store.places[0].lines):
+                by_region.setdefault(line.split("\t", 7)[6], []).append(row)
+            self._places_by_region = by_region
+        if region not in self._region_names:
+            by_letter: dict[str, list[tuple[int, str]]] = {}
+            for row in self._places_by_region.get(region, ()):
+                values = self.gazetteer.store.places[0].row(row)
+                names = [values["name"]] + [a for a in values["alternates"].split("|") if a]
+                for key in sorted({fold(n) for n in names}):
+                    by_letter.setdefault(key[:1], []).append((row, key))
+            self._region_names[region] = by_letter
+        return self._region_names[region]
 
     # -- records ---------------------------------------------------------------------------------
     def _mention(self, source: Source, text: str, sentences, span: Span) -> Mention:
@@ -567,6 +629,16 @@ class Geoparser:
         )
 
 
+def _plausible_misspelling(word: str, name: str) -> bool:
+    """One edit away, or two edits that keep the same letters (a swap or a moved letter: Suzhda/Sudzha)."""
+    from rapidfuzz.distance import DamerauLevenshtein
+
+    if len(word) < 5:
+        return False
+    distance = DamerauLevenshtein.distance(word, name, score_cutoff=2)
+    return distance <= 1 or (distance == 2 and sorted(word) == sorted(name))
+
+
 def _strip_region_word(key: str) -> str:
     """"kursk region" -> "kursk" (the name a region phrase is built on)."""
     head, _, last = key.rpartition(" ")
@@ -590,8 +662,12 @@ def load_geoparser(cache: Path | None = None) -> Geoparser:
     data_dir = gazetteer.store.data_dir
     curated = tomllib.loads((data_dir / "curated.toml").read_text(encoding="utf-8"))
     demonyms = {fold(word): entry["country"] for entry in curated.get("demonym", []) for word in entry["words"]}
-    common = set((data_dir / "common_words.txt").read_text(encoding="utf-8").split())
-    return Geoparser(gazetteer, demonyms, common, cache)
+    adjectives = {fold(word) for entry in curated.get("adjective", []) for word in entry["words"]}
+    common = {}
+    for line in (data_dir / "common_words.txt").read_text(encoding="utf-8").splitlines():
+        word, _, zipf = line.partition("\t")
+        common[word] = float(zipf or 0)
+    return Geoparser(gazetteer, demonyms, common, adjectives, cache)
 
 
 def geocode(sources: list[Source], geoparser: Geoparser | None = None) -> list[Mention]:

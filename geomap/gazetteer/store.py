@@ -136,13 +136,12 @@ class Store:
 
     # -- candidates -----------------------------------------------------------
     def place_candidate(self, table: int, row: int, exact: bool = True, matched: str | None = None) -> Candidate:
-        values = self.places[table].row(row)
+        geonameid, name, lat, lon, country, _, region, population, feature_code, _ = \
+            self.places[table].lines[row].split("\t", 9)
         return Candidate(
-            id=values["geonameid"], name=values["name"], kind="populated_place",
-            country=values["country"] or None, admin1=values["region"] or None,
-            lat=float(values["lat"]), lon=float(values["lon"]), population=int(values["population"] or 0),
-            feature_code=values["feature_code"] or None, geonameid=int(values["geonameid"]),
-            method="exact" if exact else "alias", matched=matched,
+            id=geonameid, name=name, kind="populated_place", country=country or None, admin1=region or None,
+            lat=float(lat), lon=float(lon), population=int(population or 0), feature_code=feature_code or None,
+            geonameid=int(geonameid), method="exact" if exact else "alias", matched=matched,
         )
 
     def region_candidate(self, index: int, exact: bool = True, matched: str | None = None) -> Candidate:

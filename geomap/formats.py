@@ -1,0 +1,81 @@
+"""Plain serialisations of record tables: JSON Lines, CSV, GeoJSON points, terminal tables.
+
+Used by the command line (stdout) and by the exports. Deterministic: keys in
+field order, floats as Python writes them, no timestamps.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import date
+from typing import Any, Iterable
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float) and value != value:  # NaN
+        return None
+    return value
+
+
+def json_default(value: Any) -> Any:
+    if isinstance(value, date):
+        return value.isoformat()
+    if hasattr(value, "item"):  # numpy scalars
+        return value.item()
+    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
+
+
+def to_jsonl(records: Iterable[dict]) -> str:
+    lines = [json.dumps({k: _plain(v) for k, v in r.items()}, ensure_ascii=False, default=json_default)
+             for r in records]
+    return "".join(line + "\n" for line in lines)
+
+
+def to_csv(records: list[dict], columns: list[str] | None = None) -> str:
+    """CSV with one column per field; lists and dicts as JSON text."""
+    columns = columns or (list(records[0].keys()) if records else [])
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(columns)
+    for record in records:
+        row = []
+        for column in columns:
+            value = _plain(record.get(column))
+            if isinstance(value, (list, dict)):
+                value = json.dumps(value, ensure_ascii=False, default=json_default)
+            row.append("" if value is None else value)
+        writer.writerow(row)
+    return buffer.getvalue()
+
+
+def to_geojson_points(records: list[dict], lat: str = "lat", lon: str = "lon") -> str:
+    """A GeoJSON FeatureCollection of points (RFC 7946: lon/lat, WGS 84); rows without a point are skipped."""
+    features = []
+    for record in records:
+        if record.get(lat) is None or record.get(lon) is None:
+            continue
+        properties = {k: _plain(v) for k, v in record.items() if k not in (lat, lon)}
+        features.append({"type": "Feature", "geometry": {"type": "Point",
+                                                         "coordinates": [record[lon], record[lat]]},
+                         "properties": properties})
+    return json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False,
+                      default=json_default) + "\n"
+
+
+def to_table(records: list[dict], columns: list[str], max_width: int = 40) -> str:
+    """A fixed-width table for terminals; long cells are cut with an ellipsis."""
+    def cell(value: Any) -> str:
+        text = "" if value is None else str(_plain(value))
+        text = " ".join(text.split())
+        return text if len(text) <= max_width else text[: max_width - 1] + "…"
+
+    rows = [[cell(r.get(c)) for c in columns] for r in records]
+    widths = [max([len(c)] + [len(row[i]) for row in rows]) for i, c in enumerate(columns)]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(columns, widths)).rstrip(),
+             "  ".join("-" * w for w in widths)]
+    lines += ["  ".join(v.ljust(w) for v, w in zip(row, widths)).rstrip() for row in rows]
+    return "\n".join(lines) + "\n"

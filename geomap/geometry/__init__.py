@@ -1,0 +1,91 @@
+"""The geometry stage: claims -> area-true buffers, bands, rings and regions, with checks.
+
+>>> from geomap.geometry import claim_geometries, envelopes, spread_table   # doctest: +SKIP
+>>> frame = claim_geometries(claims)                                         # doctest: +SKIP
+>>> frame[["claim_id", "role", "km2", "geometry_km2", "status"]]              # doctest: +SKIP
+
+Every area and distance goes through pyproj: shapes are built and measured
+in a Lambert azimuthal equal-area projection centred on the claim's anchor,
+distances on the WGS84 ellipsoid; outputs are EPSG:4326.
+
+Modules: ``projection`` (local CRS, geodesic measures), ``buffers`` (radius
+solver), ``borders`` (shared borders, bands), ``bases`` (share claims ->
+areas), ``checks`` (flags), ``build`` (one row per claim), ``windows``
+(envelopes, spread), ``reference`` (reference layers), ``workspace``
+(per-run caches).
+"""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+import geopandas
+
+from geomap.geometry.bases import window_of
+from geomap.geometry.build import COLUMNS, FLOAT_COLUMNS, INTEGER_COLUMNS, claim_rows
+from geomap.geometry.buffers import HostTooSmall, solve_buffer_radius
+from geomap.geometry.reference import ReferenceWarning, compare_reference, load_reference, overlap
+from geomap.geometry.tables import typed_frame
+from geomap.geometry.windows import envelopes, spread_table
+from geomap.geometry.workspace import Workspace
+from geomap.records import Claim
+
+__all__ = [
+    "COLUMNS", "HostTooSmall", "ReferenceWarning", "claim_geometries", "compare_reference", "envelopes",
+    "load_reference", "overlap", "solve_buffer_radius", "spread_table", "window_of",
+]
+
+
+def claim_geometries(claims: Iterable[Claim], gazetteer=None, regions=None) -> geopandas.GeoDataFrame:
+    """One geometry row per claim, with the checks that compare it with geography and other claims.
+
+    Parameters
+    ----------
+    claims : iterable of geomap.records.Claim
+        The claims stage's output.
+    gazetteer : geomap.gazetteer.Gazetteer, optional
+        Defaults to :func:`geomap.gazetteer.load_gazetteer`.
+    regions : geomap.gazetteer.regions.Regions, optional
+        Defaults to :func:`geomap.gazetteer.load_regions`.
+
+    Returns
+    -------
+    GeoDataFrame
+        EPSG:4326, one row per claim sorted by claim_id (numerically within a
+        source), with the columns in :data:`COLUMNS` plus ``geometry`` (None
+        when unmapped). Key columns:
+
+        - ``window``: "YYYY-MM" of ``as_of_start`` or "undated" (a claim dated by
+          a period of several months joins the busiest one-month window inside it);
+        - ``role``: buffer | band | ring | line | region (None when unmapped);
+        - ``km2``: the area the claim stands for (as claimed, or derived for
+          share, relative-area and region-share claims; see ``derivation``);
+        - ``radius_km``: radius of the disc before clipping (buffers, rings);
+        - ``geometry_km2``: area of the drawn geometry (equal-area measure);
+        - ``host``/``host_km2``: the region the geometry is clipped to;
+        - ``base_km2``/``derivation``: the base of a share or relative claim
+          and the arithmetic, e.g. "0.30 x 1,300 km² (own peak, 002#1) = 390 km²";
+        - ``flags``: list of check dicts (code, severity, message, numbers);
+        - ``status``: mapped | unmapped, ``reason`` saying why not.
+
+    Notes
+    -----
+    Area claims become discs around the anchor whose radius is solved so that
+    the disc clipped to the host region covers the claimed area (within
+    0.01 %). The host is the admin-1 region containing the anchor (or the
+    claim's own region when it names one), so territory Ukraine held around
+    Sudzha stays in Kursk Oblast, on the Russian side of the border. A claim
+    whose place is a region ("50 square miles in Kursk") is centred on the
+    town the other claims in that region name most (flag ``anchor_borrowed``);
+    one whose place is a whole country is unmapped unless the same source
+    names a town in it.
+    """
+    if gazetteer is None or regions is None:
+        from geomap.gazetteer import load_gazetteer, load_regions
+
+        gazetteer = gazetteer or load_gazetteer()
+        regions = regions or load_regions()
+    rows = claim_rows(claims, Workspace(gazetteer, regions))
+    geometries = geopandas.GeoSeries([row.pop("geometry") for row in rows], crs="EPSG:4326")
+    table = typed_frame(rows, COLUMNS, floats=FLOAT_COLUMNS, integers=INTEGER_COLUMNS)
+    return geopandas.GeoDataFrame(table, geometry=geometries, crs="EPSG:4326")

@@ -1,0 +1,106 @@
+"""Turning share claims ("30 % left", "86 % retaken") into areas through a base area.
+
+The base is the source's own peak area claim about the same region when it
+has one, otherwise the median of the other sources' peaks. A peak is the
+largest area among a source's area claims about that region, taken from the
+seized/held claims of a window earlier than the share claim's when there are
+such (the size of the salient at its height), else from any seized/held
+claim, else from any area claim.
+"""
+
+from __future__ import annotations
+
+import statistics
+from dataclasses import dataclass
+
+from geomap.geometry.units import format_km2, format_number, format_share
+from geomap.records import AREA_KINDS, Claim
+
+HELD_KINDS = ("area_seized", "area_held")
+UNDATED = "undated"
+
+
+def window_of(claim: Claim) -> str:
+    """The claim's date window: "YYYY-MM" of ``as_of_start``, or "undated"."""
+    return claim.as_of_start.strftime("%Y-%m") if claim.as_of_start is not None else UNDATED
+
+
+@dataclass(frozen=True)
+class AreaClaim:
+    """An area claim reduced to what base selection needs."""
+
+    claim_id: str
+    source: str
+    kind: str
+    km2: float
+    window: str
+    region: str | None  # the admin-1 (or other host) code it is about; None when unknown
+
+
+@dataclass(frozen=True)
+class Base:
+    """The area a share is a share of, and how it was chosen."""
+
+    km2: float
+    origin: str  # "own" | "others"
+    claim_ids: tuple[str, ...]
+    text: str  # "1,300 km² (own peak, 002#1)"
+
+
+def _about_same_region(area: AreaClaim, region: str | None) -> bool:
+    return region is None or area.region is None or area.region == region
+
+
+def peak(areas: list[AreaClaim], window: str) -> AreaClaim | None:
+    """The peak among one source's area claims (see the module docstring for the tiers)."""
+    earlier = [a for a in areas if a.kind in HELD_KINDS and window != UNDATED and a.window != UNDATED
+               and a.window < window]
+    held = [a for a in areas if a.kind in HELD_KINDS]
+    for tier in (earlier, held, areas):
+        if tier:
+            # largest area; ties go to the first claim in the source
+            return sorted(tier, key=lambda a: (-a.km2, natural_claim_key(a.claim_id)))[0]
+    return None
+
+
+def share_base(share: Claim, share_window: str, share_region: str | None,
+               areas: list[AreaClaim]) -> Base | None:
+    """The base area for one share claim, or None when no source gives an area."""
+    relevant = [a for a in areas if a.kind in AREA_KINDS and _about_same_region(a, share_region)]
+    own = peak([a for a in relevant if a.source == share.source], share_window)
+    if own is not None:
+        return Base(own.km2, "own", (own.claim_id,), f"{format_km2(own.km2)} (own peak, {own.claim_id})")
+    peaks = []
+    for source in sorted({a.source for a in relevant if a.source != share.source}):
+        found = peak([a for a in relevant if a.source == source], share_window)
+        if found is not None:
+            peaks.append(found)
+    if not peaks:
+        return None
+    median = float(statistics.median(p.km2 for p in peaks))
+    listed = ", ".join(f"{p.claim_id} {format_number(p.km2)}" for p in peaks)
+    return Base(median, "others", tuple(p.claim_id for p in peaks),
+                f"{format_km2(median)} (median of other sources' peaks: {listed})")
+
+
+def derive_share_area(share: Claim, base: Base) -> tuple[float, str]:
+    """(area in km², derivation text) of a share claim over its base.
+
+    share_held: area = share x base; share_retaken: the area still held is (1 - share) x base.
+    """
+    value = float(share.share)
+    if share.kind == "share_retaken":
+        km2 = (1.0 - value) * base.km2
+        text = f"(1 - {format_share(value)}) x {base.text} = {format_km2(km2)}"
+    else:
+        km2 = value * base.km2
+        text = f"{format_share(value)} x {base.text} = {format_km2(km2)}"
+    return km2, text
+
+
+def natural_claim_key(claim_id: str) -> tuple:
+    """Sort key for "<source>#<n>" ids: by source, then n as a number ("002#10" after "002#9")."""
+    source, _, number = claim_id.rpartition("#")
+    if not source:
+        return (claim_id, -1, "")
+    return (source, int(number), "") if number.isdigit() else (source, -1, number)

@@ -1,0 +1,482 @@
+"""Claims -> one geometry row per claim, with checks.
+
+Which geometry a claim gets depends on its kind:
+
+========================================  =========  ==================================================
+kind                                      role       geometry
+========================================  =========  ==================================================
+area_held, area_seized, area_retaken      buffer     area-true disc around the anchor, clipped to host
+share_held, share_retaken                 buffer     the same, for share x base (see bases.py)
+relative_area                             buffer     the same, for multiple x the reference region
+depth (+ front_width, same sentence)      band       strip of the host along the nearest border
+front_width without a depth               line       that length of the border nearest the anchor
+distance to a second place                line       geodesic between the two places
+distance otherwise                        ring       circle of that radius around the anchor
+region_share, region_area                 region     the region's polygon
+count                                     -          unmapped
+========================================  =========  ==================================================
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import statistics
+from dataclasses import dataclass
+from typing import Any, Iterable
+
+import shapely
+
+from geomap.gazetteer.folding import fold
+from geomap.geometry import checks
+from geomap.geometry.bases import AreaClaim, derive_share_area, natural_claim_key, share_base, window_of
+from geomap.geometry.borders import (border_band, border_segment, choose_neighbour, nearest_border_point,
+                                     shared_border)
+from geomap.geometry.buffers import disc, solve_local_radius
+from geomap.geometry.projection import GEOD, geodesic_distance_km
+from geomap.geometry.units import format_km2, format_number, format_share, stable, to_km, to_km2
+from geomap.geometry.workspace import Anchor, Workspace
+from geomap.records import AREA_KINDS, SHARE_KINDS, Claim
+
+COLUMNS = [
+    "claim_id", "source", "outlet", "kind", "value", "low", "high", "unit", "km2", "share", "km", "qualifier",
+    "quote", "start", "end", "quote_start", "quote_end", "as_of_start", "as_of_end", "as_of_text", "place",
+    "place_id", "window", "role", "radius_km", "geometry_km2", "host", "host_km2", "base_km2", "derivation",
+    "flags", "status", "reason", "actor", "subject", "region_id", "anchor_lon", "anchor_lat",
+]
+FLOAT_COLUMNS = ["value", "low", "high", "km2", "share", "km", "radius_km", "geometry_km2", "host_km2", "base_km2",
+                 "anchor_lon", "anchor_lat"]
+INTEGER_COLUMNS = ["start", "end", "quote_start", "quote_end"]
+BORDER_WORDS = ("border", "frontier")
+REGION_PLACE_KINDS = ("country", "admin1", "named_region")
+BUFFER_KINDS = AREA_KINDS + SHARE_KINDS + ("relative_area", "depth", "front_width")
+BORDER_WINDOW_KM = 600.0  # crop for countries used as band hosts
+LINE_POINTS = 64  # vertices of a geodesic line between two places
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    claim: Claim
+    window: str
+    anchor: Anchor | None
+    region: str | None  # the region the claim is about (for matching shares with their base)
+    borrowed_from: str | None = None  # claim whose point anchor this region-level claim uses
+    no_anchor_reason: str = "no anchor place"
+
+
+def place_kind(workspace: Workspace, claim: Claim) -> str | None:
+    return workspace.region_kind(claim.place_id) or claim.place_kind
+
+
+def prepare_all(workspace: Workspace, claims: list[Claim]) -> list[_Prepared]:
+    """Anchors, regions and windows of all claims (each may depend on the others)."""
+    anchors = [workspace.anchor(claim) for claim in claims]
+    windows = assign_windows(claims)
+    kinds = [place_kind(workspace, claim) for claim in claims]
+    points = [(claim, anchor) for claim, anchor, kind in zip(claims, anchors, kinds)
+              if anchor is not None and kind not in REGION_PLACE_KINDS]
+    items = []
+    for claim, anchor, kind, window in zip(claims, anchors, kinds, windows):
+        borrowed, reason = None, "no anchor place"
+        if claim.kind in BUFFER_KINDS and kind in REGION_PLACE_KINDS:
+            found = borrow_point_anchor(workspace, claim, kind, points)
+            if found is not None:
+                borrowed, anchor = found[0].claim_id, found[1]
+            elif kind == "country":  # a country's centre says nothing about where the area lies
+                anchor = None
+                reason = f"no anchor place ({claim.place or claim.place_id} is a whole country)"
+        region = None
+        if kind in ("admin1", "named_region"):
+            region = claim.place_id
+        elif anchor is not None:
+            region = anchor.admin1 or anchor.country
+        items.append(_Prepared(claim, window, anchor, region, borrowed, reason))
+    return items
+
+
+def borrow_point_anchor(workspace: Workspace, claim: Claim, kind: str,
+                        points: list[tuple[Claim, Anchor]]) -> tuple[Claim, Anchor] | None:
+    """A point anchor (a town) inside the claim's region, taken from the claims that name one.
+
+    A region's representative point is not where a salient lies: "50 square
+    miles in Kursk" belongs around the town the other claims centre on. The
+    most often named point wins (ties: the first claim), so all sources'
+    buffers share a centre and compare on the map; for a whole country only
+    the same source's points count.
+    """
+    region = workspace.polygon(claim.place_id)
+    if region is None:
+        return None
+    candidates = []
+    for other, anchor in points:
+        if kind == "country" and other.source != claim.source:
+            continue
+        inside = anchor.admin1 == claim.place_id if kind == "admin1" else \
+            anchor.country == claim.place_id if kind == "country" else \
+            region.intersects(shapely.Point(anchor.lon, anchor.lat))
+        if inside:
+            candidates.append((other, anchor))
+    if not candidates:
+        return None
+    counts: dict[tuple[float, float], int] = {}
+    for _, anchor in candidates:
+        counts[(anchor.lon, anchor.lat)] = counts.get((anchor.lon, anchor.lat), 0) + 1
+    best = max(counts.values())
+    return next(c for c in candidates if counts[(c[1].lon, c[1].lat)] == best)
+
+
+def assign_windows(claims: list[Claim]) -> list[str]:
+    """Each claim's date window.
+
+    The window is the month of ``as_of_start`` ("YYYY-MM", or "undated"). A
+    claim dated by a longer period ("last year": 2024-01-01..2024-12-31) joins
+    the busiest single-month window of the other claims inside its period
+    (ties: the earliest), so "1,368 km² last year" is compared with the
+    August 2024 claims rather than sitting alone in January.
+    """
+    def single_month(claim: Claim) -> bool:
+        start, end = claim.as_of_start, claim.as_of_end
+        return start is not None and (end is None or (end.year, end.month) == (start.year, start.month))
+
+    monthly: dict[str, int] = {}
+    for claim in claims:
+        if single_month(claim):
+            monthly[window_of(claim)] = monthly.get(window_of(claim), 0) + 1
+    windows = []
+    for claim in claims:
+        window = window_of(claim)
+        if claim.as_of_start is not None and not single_month(claim):
+            first, last = claim.as_of_start.strftime("%Y-%m"), claim.as_of_end.strftime("%Y-%m")
+            inside = sorted((-n, w) for w, n in monthly.items() if first <= w <= last)
+            if inside:
+                window = inside[0][1]
+        windows.append(window)
+    return windows
+
+
+def base_row(item: _Prepared) -> dict[str, Any]:
+    claim = item.claim
+    row = {column: None for column in COLUMNS}
+    for column in ("claim_id", "source", "outlet", "kind", "value", "low", "high", "unit", "km2", "share", "km",
+                   "qualifier", "quote", "start", "end", "quote_start", "quote_end", "as_of_text", "place",
+                   "place_id", "actor", "subject", "region_id"):
+        row[column] = getattr(claim, column)
+    row["as_of_start"] = claim.as_of_start.isoformat() if claim.as_of_start else None
+    row["as_of_end"] = claim.as_of_end.isoformat() if claim.as_of_end else None
+    row["window"] = item.window
+    row["flags"] = [dict(f) for f in claim.flags]
+    row["status"] = "unmapped"
+    row["geometry"] = None
+    if item.anchor is not None:
+        row["anchor_lon"], row["anchor_lat"] = item.anchor.lon, item.anchor.lat
+    if item.borrowed_from is not None:
+        row["flags"].append(checks.flag(
+            "anchor_borrowed", "info",
+            f"{claim.place or claim.place_id} is a region: centred on {item.anchor.name} as in {item.borrowed_from}",
+            anchor=item.anchor.place_id, anchor_claim=item.borrowed_from))
+    return row
+
+
+def unmapped(row: dict[str, Any], reason: str) -> None:
+    row["status"], row["reason"], row["geometry"] = "unmapped", reason, None
+
+
+# -- areas --------------------------------------------------------------------------------------------------
+def map_area(workspace: Workspace, row: dict[str, Any], item: _Prepared, km2: float) -> None:
+    """An area-true buffer around the anchor, clipped to the host region."""
+    anchor = item.anchor
+    if anchor is None:
+        return unmapped(row, item.no_anchor_reason)
+    if not km2 > 0:
+        return unmapped(row, "claimed area is not positive")
+    projection = workspace.projection(anchor.lon, anchor.lat)
+    host = workspace.host(anchor, projection, item.claim)
+    if host is not None:
+        row["host"], row["host_km2"] = host.code, stable(host.km2)
+        row["flags"].append(checks.host_share_flag(km2, host.name, host.code, host.km2))
+        if km2 > host.km2:
+            return unmapped(row, f"claimed {format_number(km2)} km² exceeds host {format_number(host.km2)} km²")
+    else:
+        row["flags"].append(checks.flag("no_host", "warning",
+                                        "no region polygon contains the anchor; the buffer is not clipped"))
+    centre = projection.point_to_local(anchor.lon, anchor.lat)
+    solved = solve_local_radius(centre, km2 * 1e6, host.local if host else None)
+    row.update(role="buffer", radius_km=stable(solved.radius_m / 1000.0),
+               geometry_km2=stable(solved.area_m2 / 1e6), status="mapped",
+               geometry=projection.to_lonlat(solved.geometry))
+
+
+def claimed_km2(claim: Claim) -> float | None:
+    return float(claim.km2) if claim.km2 is not None else to_km2(claim.value, claim.unit)
+
+
+def claimed_km(claim: Claim) -> float | None:
+    return float(claim.km) if claim.km is not None else to_km(claim.value, claim.unit)
+
+
+def claimed_share(claim: Claim) -> float | None:
+    if claim.share is not None:
+        return float(claim.share)
+    unit = (claim.unit or "").lower()
+    if "%" in unit or "percent" in unit or "per cent" in unit:
+        return float(claim.value) / 100.0
+    return None
+
+
+def reference_region(workspace: Workspace, code: str | None) -> str | None:
+    """The polygon code a relative-area yardstick stands for.
+
+    Regions stand for themselves; a city stands for its admin-1 region only
+    when that region is the city itself (Kyiv -> UA-30 "Kyiv City", Moscow ->
+    RU-MOS "Moscow City"), never for a whole oblast.
+    """
+    entry = workspace.entry(code)
+    if entry is None:
+        return code if code and workspace.polygon(code) is not None else None
+    if entry.kind in REGION_PLACE_KINDS:
+        return code
+    admin1 = workspace.entry(entry.admin1)
+    if admin1 is not None and fold(admin1.name) in (fold(entry.name), fold(entry.name) + " city"):
+        return admin1.id
+    return None
+
+
+def map_relative(workspace: Workspace, row: dict[str, Any], item: _Prepared) -> None:
+    """``value`` times a reference region's area, drawn around the anchor when there is one."""
+    claim = item.claim
+    code = reference_region(workspace, claim.region_id)
+    area = workspace.area_km2(code) if code else None
+    if area is None:
+        return unmapped(row, f"no polygon for the reference {claim.region or claim.region_id or 'region'}")
+    km2 = float(claim.value) * area
+    name = workspace.region_name(code)
+    row["km2"], row["base_km2"] = stable(km2), stable(area)
+    row["derivation"] = f"{format_number(claim.value)} x {format_km2(area)} ({name}, {code}) = {format_km2(km2)}"
+    if item.anchor is not None and claim.place_id in (code, claim.region_id):
+        return unmapped(row, f"no anchor place ({name} is only the yardstick)")
+    map_area(workspace, row, item, km2)
+
+
+# -- regions ------------------------------------------------------------------------------------------------
+def map_region(workspace: Workspace, row: dict[str, Any], item: _Prepared) -> None:
+    """The region's own polygon, annotated with the claimed and the true value."""
+    claim = item.claim
+    code = claim.region_id or claim.place_id
+    polygon = workspace.polygon(code)
+    if polygon is None:
+        return unmapped(row, "no polygon for the region")
+    area = workspace.area_km2(code)
+    name = workspace.region_name(code)
+    row.update(role="region", geometry=polygon, geometry_km2=stable(area), host=code, host_km2=stable(area),
+               status="mapped")
+    if claim.kind == "region_share":
+        share = claimed_share(claim)
+        if share is None:
+            row["flags"].append(checks.flag("no_share", "warning", "the claim carries no share"))
+            return
+        km2 = share * area
+        row["km2"], row["base_km2"] = stable(km2), stable(area)
+        row["derivation"] = f"{format_share(share)} x {format_km2(area)} ({name}, {code}) = {format_km2(km2)}"
+        row["flags"].append(checks.flag(
+            "region_share", "info",
+            f"claimed {share:.0%} of {name} = {format_km2(km2)}; the true share is not known to geomap",
+            claimed_share=share, claimed_km2=km2, region_km2=area, region=code, true_share=None))
+    else:
+        km2 = claimed_km2(claim)
+        if km2 is None:
+            row["flags"].append(checks.flag("no_area", "warning", "the claim carries no area in km²"))
+            return
+        row["km2"] = stable(km2)
+        row["flags"].append(checks.region_area_flag(km2, name, code, area))
+
+
+# -- lines, rings and bands ---------------------------------------------------------------------------------
+def mentions_border(claim: Claim) -> bool:
+    """Whether the words right after the quantity (or the subject) speak of a border."""
+    quote = claim.quote or ""
+    position = claim.end - claim.quote_start
+    near = quote[position:position + 60] if 0 <= position <= len(quote) else quote
+    text = f"{near} {claim.subject or ''}".lower()
+    return any(word in text for word in BORDER_WORDS)
+
+
+def map_distance(workspace: Workspace, row: dict[str, Any], item: _Prepared) -> None:
+    """A line to a second named place, or a ring of that radius (checked against the border when named)."""
+    claim, anchor = item.claim, item.anchor
+    km = claimed_km(claim)
+    if km is None or not km > 0:
+        return unmapped(row, "no distance in km")
+    row["km"] = stable(km)
+    if anchor is None:
+        return unmapped(row, "no anchor place")
+    second = workspace.entry(claim.region_id) if claim.region_id and claim.region_id != claim.place_id else None
+    if second is not None and second.kind == "populated_place":
+        points = [(anchor.lon, anchor.lat), *GEOD.npts(anchor.lon, anchor.lat, second.lon, second.lat,
+                                                       LINE_POINTS - 2), (second.lon, second.lat)]
+        measured = geodesic_distance_km(anchor.lon, anchor.lat, second.lon, second.lat)
+        row.update(role="line", geometry=shapely.LineString(points), status="mapped")
+        row["flags"].append(checks.distance_flag(km, measured, second.name, "geodesic between the two places"))
+        return
+    projection = workspace.projection(anchor.lon, anchor.lat)
+    centre = projection.point_to_local(anchor.lon, anchor.lat)
+    ring = shapely.LineString(disc(centre, km * 1000.0).exterior.coords)
+    row.update(role="ring", radius_km=stable(km), geometry=projection.to_lonlat(ring), status="mapped")
+    if anchor.country and ((second is not None and second.kind == "country") or mentions_border(claim)):
+        neighbour = choose_neighbour(workspace, projection, anchor.country,
+                                     [second.id if second is not None else None, claim.actor])
+        point = nearest_border_point(workspace, projection, anchor.country, neighbour) if neighbour else None
+        if point is None:
+            row["flags"].append(checks.flag("distance_check", "info", "no land border found to measure against"))
+            return
+        target = f"the {workspace.region_name(point.country)}-{workspace.region_name(point.neighbour)} border"
+        found = checks.distance_flag(km, point.distance_km, target,
+                                     "geodesic to the nearest point of the Natural Earth 1:10m border")
+        found.update(border_lon=stable(point.lon), border_lat=stable(point.lat))
+        row["flags"].append(found)
+
+
+def same_sentence(a: Claim, b: Claim) -> bool:
+    return a.source == b.source and (a.quote_start, a.quote_end, a.quote) == (b.quote_start, b.quote_end, b.quote)
+
+
+def map_band(workspace: Workspace, row: dict[str, Any], item: _Prepared, claims: list[Claim]) -> None:
+    """A strip of the host along the border nearest the anchor (depth), limited to the front width if given."""
+    claim, anchor = item.claim, item.anchor
+    partner_kind = "front_width" if claim.kind == "depth" else "depth"
+    partner = next((c for c in claims if c.kind == partner_kind and same_sentence(c, claim)), None)
+    depth_claim = claim if claim.kind == "depth" else partner
+    width_claim = claim if claim.kind == "front_width" else partner
+    depth_km = claimed_km(depth_claim) if depth_claim is not None else None
+    width_km = claimed_km(width_claim) if width_claim is not None else None
+    row["km"] = stable(claimed_km(claim))
+    if row["km"] is None or not row["km"] > 0:
+        return unmapped(row, "no length in km")
+    if anchor is None:
+        return unmapped(row, "no anchor place")
+    projection = workspace.projection(anchor.lon, anchor.lat)
+    host = workspace.host(anchor, projection, claim)
+    if host is None or anchor.country is None:
+        return unmapped(row, "no region polygon contains the anchor")
+    neighbour = choose_neighbour(workspace, projection, anchor.country, [claim.region_id, claim.actor])
+    if neighbour is None:
+        return unmapped(row, "no neighbouring country to draw a border band against")
+    window = None if workspace.region_kind(host.code) in ("admin1", "named_region") else BORDER_WINDOW_KM
+    lines = shared_border(workspace, projection, host.code, neighbour, window)
+    neighbour_name = workspace.region_name(neighbour)
+    if lines.is_empty:
+        return unmapped(row, f"{host.name} has no border with {neighbour_name}")
+    centre = projection.point_to_local(anchor.lon, anchor.lat)
+    segment = border_segment(lines, centre, width_km * 1000.0 if width_km else None)
+    along = f"{format_number(segment.length / 1000.0)} km of the {host.name}-{neighbour_name} border nearest " \
+            f"{anchor.name or 'the anchor'}"
+    row["host"], row["host_km2"] = host.code, stable(host.km2)
+    if depth_km is None:  # a front width alone: the stretch of border it spans
+        row.update(role="line", geometry=projection.to_lonlat(segment), status="mapped",
+                   derivation=f"front of {format_number(width_km)} km: {along}")
+        return
+    band = border_band(segment, depth_km * 1000.0, host.local)
+    if band.is_empty:
+        return unmapped(row, "the border band is empty")
+    source_note = ""
+    if width_claim is not None and width_claim is not claim:
+        source_note = f" (front width from {width_claim.claim_id})"
+    elif depth_claim is not claim:
+        source_note = f" (depth from {depth_claim.claim_id})"
+    row.update(role="band", geometry=projection.to_lonlat(band), geometry_km2=stable(band.area / 1e6),
+               status="mapped",
+               derivation=f"{format_number(depth_km)} km deep along {along}{source_note}")
+
+
+# -- the stage ----------------------------------------------------------------------------------------------
+def area_claims(items: list[_Prepared]) -> list[AreaClaim]:
+    found = []
+    for item in items:
+        if item.claim.kind in AREA_KINDS:
+            km2 = claimed_km2(item.claim)
+            if km2 is not None and km2 > 0:
+                found.append(AreaClaim(item.claim.claim_id, item.claim.source, item.claim.kind, km2,
+                                       item.window, item.region))
+    return found
+
+
+def map_share(workspace: Workspace, row: dict[str, Any], item: _Prepared, areas: list[AreaClaim]) -> None:
+    share = claimed_share(item.claim)
+    if share is None:
+        return unmapped(row, "no share")
+    row["share"] = share
+    base = share_base(item.claim, item.window, item.region, areas)
+    if base is None:
+        return unmapped(row, "no base area: no source gives an area for this region")
+    km2, derivation = derive_share_area(dataclasses.replace(item.claim, share=share), base)
+    row.update(km2=stable(km2), base_km2=stable(base.km2), derivation=derivation)
+    map_area(workspace, row, item, km2)
+
+
+def add_coherence_flags(rows: list[dict[str, Any]], items: list[_Prepared]) -> None:
+    """Share-derived areas against absolute held-area claims of the same window and region."""
+    regions = {item.claim.claim_id: item.region for item in items}
+    absolutes = [r for r in rows if r["kind"] == "area_held" and r["km2"] is not None and r["km2"] > 0]
+    for row in rows:
+        if row["kind"] not in SHARE_KINDS or row["km2"] is None or row["derivation"] is None:
+            continue
+        region = regions[row["claim_id"]]
+        peers = [a for a in absolutes if a["window"] == row["window"]
+                 and (region is None or regions[a["claim_id"]] in (None, region))]
+        own = [a for a in peers if a["source"] == row["source"]]
+        chosen = own or peers
+        if not chosen:
+            continue
+        value = float(statistics.median(a["km2"] for a in chosen))
+        found = checks.coherence_flag(row["claim_id"], row["km2"], row["derivation"], value,
+                                      [a["claim_id"] for a in chosen], same_source=bool(own))
+        if found is not None:
+            row["flags"].append(found)
+
+
+def add_spread_flags(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    records = [{**r, "derived": r["kind"] in SHARE_KINDS} for r in rows]
+    spread = checks.spread_rows(records)
+    by_id = {r["claim_id"]: r for r in rows}
+    for entry in spread:
+        if entry["n_claims"] > 1:
+            by_id[entry["claim_id"]]["flags"].append(checks.spread_flag(entry))
+    return spread
+
+
+def claim_rows(claims: Iterable[Claim], workspace: Workspace) -> list[dict[str, Any]]:
+    """The rows of :func:`geomap.geometry.claim_geometries` as dicts (geometry in EPSG:4326 or None)."""
+    ordered = sorted(claims, key=lambda c: natural_claim_key(c.claim_id))
+    items = prepare_all(workspace, ordered)
+    areas = area_claims(items)
+    rows = []
+    for item in items:
+        row = base_row(item)
+        claim = item.claim
+        kind = claim.kind
+        if kind in AREA_KINDS:
+            km2 = claimed_km2(claim)
+            if km2 is None:
+                unmapped(row, "no area in km²")
+            else:
+                row["km2"] = stable(km2)
+                map_area(workspace, row, item, km2)
+        elif kind in SHARE_KINDS:
+            map_share(workspace, row, item, areas)
+        elif kind == "relative_area":
+            map_relative(workspace, row, item)
+        elif kind in ("region_share", "region_area"):
+            map_region(workspace, row, item)
+        elif kind == "distance":
+            map_distance(workspace, row, item)
+        elif kind in ("depth", "front_width"):
+            map_band(workspace, row, item, ordered)
+        elif kind == "count":
+            unmapped(row, "count claims have no geometry")
+        else:
+            unmapped(row, f"unsupported claim kind {kind!r}")
+        unit_flag = checks.unit_disagreement_flag(claim)
+        if unit_flag is not None:
+            row["flags"].append(unit_flag)
+        rows.append(row)
+    add_coherence_flags(rows, items)
+    add_spread_flags(rows)
+    return rows

@@ -1,0 +1,159 @@
+"""Per-run access to the gazetteer and region polygons, with the caches one run needs.
+
+A :class:`Workspace` lives for one call of
+:func:`geomap.geometry.claim_geometries`: it remembers the local projection of
+each anchor and each polygon already transformed into it, so twenty claims
+about Sudzha project Kursk Oblast once. Nothing is kept between calls.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import shapely
+from shapely.geometry.base import BaseGeometry
+
+from geomap.geometry.projection import LocalProjection, geodesic_area_km2, lonlat_window, polygonal
+from geomap.records import Candidate, Claim
+
+SIMPLIFY_ABOVE_VERTICES = 5000  # hosts bigger than this are simplified before clipping
+SIMPLIFY_TOLERANCE_M = 50.0
+REGION_KINDS = ("country", "admin1", "named_region")
+
+
+@dataclass(frozen=True)
+class Anchor:
+    """Where a claim is centred: a point, the place it names and the regions around it."""
+
+    lon: float
+    lat: float
+    name: str | None
+    place_id: str | None
+    admin1: str | None  # ISO 3166-2 code of the admin-1 region containing the point
+    country: str | None  # ISO code of the (de jure) country containing the point
+
+
+@dataclass(frozen=True)
+class Host:
+    """The polygon a claimed area must lie in, in an anchor's local projection."""
+
+    code: str
+    name: str
+    local: BaseGeometry
+    km2: float  # measured in the local equal-area projection, the same polygon the buffer is clipped to
+    simplified: bool
+
+
+class Workspace:
+    """Gazetteer and regions plus per-run caches of projections and projected polygons."""
+
+    def __init__(self, gazetteer, regions):
+        self.gazetteer = gazetteer
+        self.regions = regions
+        self._projections: dict[tuple[float, float], LocalProjection] = {}
+        self._local: dict[tuple, BaseGeometry] = {}
+        self._areas: dict[str, float] = {}
+        self._entries: dict[str, Candidate | None] = {}
+        self._reverse: dict[tuple[float, float], tuple[Candidate | None, Candidate | None]] = {}
+        self._hosts: dict[tuple, Host | None] = {}
+
+    # -- gazetteer ----------------------------------------------------------------
+    def entry(self, entry_id: str | None) -> Candidate | None:
+        if not entry_id:
+            return None
+        if entry_id not in self._entries:
+            self._entries[entry_id] = self.gazetteer.get(entry_id)
+        return self._entries[entry_id]
+
+    def reverse(self, lon: float, lat: float) -> tuple[Candidate | None, Candidate | None]:
+        key = (round(lon, 7), round(lat, 7))
+        if key not in self._reverse:
+            self._reverse[key] = self.regions.reverse(lat, lon)
+        return self._reverse[key]
+
+    def anchor(self, claim: Claim) -> Anchor | None:
+        """The claim's anchor point: its own coordinates, else its place's gazetteer entry."""
+        lon, lat = claim.anchor_lon, claim.anchor_lat
+        if lon is None or lat is None:
+            entry = self.entry(claim.place_id)
+            if entry is None:
+                return None
+            lon, lat = entry.lon, entry.lat
+        admin1, country = self.reverse(lon, lat)
+        return Anchor(float(lon), float(lat), claim.place, claim.place_id,
+                      admin1.id if admin1 else None, country.id if country else None)
+
+    # -- polygons -----------------------------------------------------------------
+    def polygon(self, code: str | None) -> BaseGeometry | None:
+        return None if not code else self.regions.polygon(code)
+
+    def region_name(self, code: str) -> str:
+        entry = self.entry(code)
+        return entry.name if entry is not None else code
+
+    def region_kind(self, code: str | None) -> str | None:
+        entry = self.entry(code)
+        return entry.kind if entry is not None else None
+
+    def area_km2(self, code: str) -> float | None:
+        """Ellipsoidal area of a region polygon (cached)."""
+        if code not in self._areas:
+            self._areas[code] = geodesic_area_km2(self.polygon(code)) if self.polygon(code) is not None else None
+        return self._areas[code]
+
+    def projection(self, lon: float, lat: float) -> LocalProjection:
+        key = (round(lon, 6), round(lat, 6))
+        if key not in self._projections:
+            self._projections[key] = LocalProjection(lon, lat)
+        return self._projections[key]
+
+    def local_polygon(self, projection: LocalProjection, code: str, window_km: float | None = None,
+                      simplify: bool = True) -> BaseGeometry | None:
+        """A region polygon in the projection, optionally cropped to a window around its centre.
+
+        Cropping happens in lon/lat before projecting (big countries only need
+        their part near the anchor); simplification to ~50 m happens after
+        projecting, for polygons too big to clip quickly.
+        """
+        key = (projection.key, code, window_km, simplify)
+        if key in self._local:
+            return self._local[key]
+        geometry = self.polygon(code)
+        if geometry is not None:
+            if window_km is not None:
+                window = lonlat_window(projection.lon, projection.lat, window_km)
+                geometry = polygonal(shapely.intersection(geometry, window))
+            geometry = projection.to_local(geometry)
+            if simplify and shapely.get_num_coordinates(geometry) > SIMPLIFY_ABOVE_VERTICES:
+                geometry = shapely.simplify(geometry, SIMPLIFY_TOLERANCE_M, preserve_topology=True)
+            if not geometry.is_valid:
+                geometry = polygonal(shapely.make_valid(geometry))
+        self._local[key] = geometry
+        return geometry
+
+    def host(self, anchor: Anchor, projection: LocalProjection, claim: Claim) -> Host | None:
+        """The polygon an area claimed about ``anchor`` must lie in.
+
+        The rule: a claim whose own place is a region (an oblast, a named region)
+        lies in that region; otherwise it lies in the admin-1 region containing
+        the anchor, which is inside the anchor's (de jure) country. So territory
+        Ukraine holds around Sudzha lies in Kursk Oblast, on the Russian side of
+        the border. Without an admin-1 region the country is the host.
+        """
+        code = None
+        if self.region_kind(claim.place_id) in ("admin1", "named_region"):
+            region = self.polygon(claim.place_id)
+            if region is not None and region.intersects(shapely.Point(anchor.lon, anchor.lat)):
+                code = claim.place_id
+        code = code or anchor.admin1 or anchor.country
+        if code is None:
+            return None
+        key = (projection.key, code)
+        if key not in self._hosts:
+            local = self.local_polygon(projection, code)
+            if local is None or local.is_empty:
+                self._hosts[key] = None
+            else:
+                simplified = shapely.get_num_coordinates(self.polygon(code)) > SIMPLIFY_ABOVE_VERTICES
+                self._hosts[key] = Host(code, self.region_name(code), local, local.area / 1e6, simplified)
+        return self._hosts[key]

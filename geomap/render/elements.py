@@ -1,0 +1,281 @@
+"""The map's own elements: branca ``MacroElement`` subclasses with jinja templates.
+
+Each element keeps its data as attributes and renders it through a template in
+``geomap/render/assets/`` (autoescaped HTML; JSON in scripts goes through
+``script_json``). Like folium's elements, a template defines up to three macros,
+``header``, ``html`` and ``script``, whose output lands in the page's
+``<head>``, ``<body>`` and final ``<script>``.
+
+One difference from branca: branca wraps each macro's output in a new
+``Element``, which parses that output *again* as a jinja template, so a quote
+containing ``{{`` would be evaluated. :class:`TemplateElement` hands the output
+over as :class:`Verbatim` text instead.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Mapping, Sequence
+from typing import Any, ClassVar
+
+import jinja2
+from markupsafe import Markup
+from branca.element import Element, Figure, MacroElement
+
+from .escaping import script_json
+from .offline import LeafletAssets, leaflet_assets
+
+ATTRIBUTION = "GeoNames (CC BY 4.0), Natural Earth (public domain)"
+
+# Leaflet panes (z-index): tiles 200 < basemap < claims (overlayPane, 400)
+# < place labels < article markers < Leaflet's markers/tooltips/popups (600+).
+BASEMAP_PANE = "geomapBasemap"
+LABEL_PANE = "geomapLabels"
+MARKER_PANE = "geomapMarkers"
+PANES = ((BASEMAP_PANE, 350, True), (LABEL_PANE, 450, False), (MARKER_PANE, 500, True))
+
+
+@functools.cache
+def template_environment() -> jinja2.Environment:
+    """The jinja environment for geomap's templates (autoescaping, strict)."""
+    environment = jinja2.Environment(
+        loader=jinja2.PackageLoader("geomap.render", "assets"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    environment.filters["script_json"] = script_json
+    return environment
+
+
+def render_template(name: str, **context: Any) -> str:
+    """Render one of geomap's templates to a string (used for popup HTML)."""
+    return template_environment().get_template(name).render(**context)
+
+
+class Verbatim(Element):
+    """Text that is written into the page as it is, never parsed as a template."""
+
+    def __init__(self, text: str):
+        super().__init__()
+        self._name = "Verbatim"
+        self.text = text
+
+    def render(self, **kwargs) -> str:
+        return self.text
+
+
+class TemplateElement(MacroElement):
+    """A ``MacroElement`` whose template is a file in ``geomap/render/assets``.
+
+    Subclasses set ``template_name`` and ``element_name``. Macros receive the
+    element as ``this``.
+    """
+
+    template_name: ClassVar[str]
+    element_name: ClassVar[str]
+    # Parts keyed by a fixed name are written once per page even when two maps
+    # share it (the Leaflet library, the stylesheet).
+    shared_part_keys: ClassVar[Mapping[str, str]] = {}
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = self.element_name
+        self._template = template_environment().get_template(self.template_name)
+
+    def render(self, **kwargs) -> None:
+        figure = self.get_root()
+        if not isinstance(figure, Figure):
+            raise ValueError(f"{self.element_name} must be added to a map before it is rendered")
+        module = self._template.module
+        for part, target in (("header", figure.header), ("html", figure.html), ("script", figure.script)):
+            macro = getattr(module, part, None)
+            if macro is not None:
+                key = self.shared_part_keys.get(part, self.get_name())
+                target.add_child(Verbatim(str(macro(self, kwargs))), name=key)
+        for child in self._children.values():
+            child.render(**kwargs)
+
+
+class OfflineAssets(TemplateElement):
+    """Leaflet's JS and CSS and geomap's stylesheet, inlined into ``<head>``."""
+
+    template_name = "offline_assets.html"
+    element_name = "OfflineAssets"
+    shared_part_keys = {"header": "geomap_offline_assets"}
+
+    def __init__(self, assets: LeafletAssets | None = None):
+        super().__init__()
+        self.assets = assets if assets is not None else leaflet_assets()
+
+    @property
+    def leaflet_js(self) -> Markup:
+        # Checked by offline.script_safe_code: no '</script' inside.
+        return Markup(self.assets.js)
+
+    @property
+    def leaflet_css(self) -> Markup:
+        return Markup(self.assets.css)
+
+
+class MapSetup(TemplateElement):
+    """Panes for the basemap, labels and markers; the attribution line."""
+
+    template_name = "map_setup.js"
+    element_name = "MapSetup"
+
+    def __init__(self, folium_map: Element, attribution: str = ATTRIBUTION):
+        super().__init__()
+        self.folium_map = folium_map
+        self.attribution = attribution
+        self.panes = [{"name": name, "z": z, "interactive": interactive} for name, z, interactive in PANES]
+
+
+class GeoJsonLayer(TemplateElement):
+    """GeoJSON features drawn with one base style, tooltips and popups.
+
+    Each feature's ``properties`` may carry ``t`` (tooltip, plain text, shown
+    with ``textContent``), ``p`` (popup, HTML already escaped by a template),
+    ``s`` (style overrides) and ``r`` (circle marker radius for points). The
+    layer is added to its parent (a ``folium.FeatureGroup``). With ``hatch``
+    the polygons are filled with diagonal lines (an SVG pattern in the page).
+    """
+
+    template_name = "geojson_layer.js"
+    element_name = "GeoJsonLayer"
+
+    def __init__(self, features: Sequence[dict], style: Mapping[str, Any], pane: str | None = None,
+                 hatch: Mapping[str, str] | None = None):
+        super().__init__()
+        self.collection = {"type": "FeatureCollection", "features": list(features)}
+        self.style = dict(style)
+        self.pane = pane
+        # {"color": stroke of the hatch lines, "background": fill between them}
+        self.hatch = dict(hatch) if hatch else None
+
+    def _get_self_bounds(self):
+        lats: list[float] = []
+        lons: list[float] = []
+        for feature in self.collection["features"]:
+            _collect_positions(feature.get("geometry"), lons, lats)
+        if not lats:
+            return [[None, None], [None, None]]
+        return [[min(lats), min(lons)], [max(lats), max(lons)]]
+
+
+def _collect_positions(geometry: Any, lons: list[float], lats: list[float]) -> None:
+    if not geometry:
+        return
+    if geometry.get("type") == "GeometryCollection":
+        for part in geometry.get("geometries", []):
+            _collect_positions(part, lons, lats)
+        return
+
+    def walk(coordinates: Any) -> None:
+        if coordinates and isinstance(coordinates[0], (int, float)):
+            lons.append(coordinates[0])
+            lats.append(coordinates[1])
+        else:
+            for item in coordinates:
+                walk(item)
+
+    walk(geometry.get("coordinates", []))
+
+
+class PlaceLabels(TemplateElement):
+    """Populated-place labels that appear by zoom level, without overlaps.
+
+    ``places`` rows are ``[lat, lon, min_zoom, name]`` sorted by importance
+    (largest first); a label is drawn when the map's zoom reaches its
+    ``min_zoom`` and it does not overlap a label drawn before it.
+    """
+
+    template_name = "place_labels.js"
+    element_name = "PlaceLabels"
+
+    def __init__(self, folium_map: Element, places: Sequence[Sequence[Any]]):
+        super().__init__()
+        self.folium_map = folium_map
+        self.places = [list(place) for place in places]
+        self.pane = LABEL_PANE
+
+
+class ControlElement(TemplateElement):
+    """An HTML block written by a template and shown as a Leaflet control."""
+
+    def __init__(self, folium_map: Element, position: str):
+        super().__init__()
+        if position not in ("topleft", "topright", "bottomleft", "bottomright"):
+            raise ValueError(f"unknown control position {position!r}")
+        self.folium_map = folium_map
+        self.position = position
+
+
+class Legend(ControlElement):
+    """Swatches for the sources' colours and the other layer styles.
+
+    ``entries`` are dicts with ``label`` and ``symbol`` (``fill``, ``line`` or
+    ``marker``) plus ``color``, ``fill`` and ``dash``.
+    """
+
+    template_name = "legend.html"
+    element_name = "Legend"
+
+    def __init__(self, folium_map: Element, entries: Sequence[Mapping[str, Any]], title: str = "Legend",
+                 position: str = "bottomleft"):
+        super().__init__(folium_map, position)
+        self.entries = [dict(entry) for entry in entries]
+        self.title = title
+
+
+class DateControl(ControlElement):
+    """Buttons over the claims' date windows (plus "all").
+
+    Choosing a window shows only the layers valid in it and hides the others;
+    sections of the claims panel marked with ``data-window`` follow the choice.
+
+    Parameters
+    ----------
+    windows
+        Dicts with ``label`` (the window's key), ``title`` (its date range as
+        text) in display order.
+    layers_by_window
+        Window label -> folium layers shown for it.
+    controlled
+        Every layer the control switches ("all" shows them all); defaults to
+        those named in ``layers_by_window``. A controlled layer not listed for
+        a window is hidden there.
+    panel
+        The claims panel whose sections follow the choice, if any.
+    """
+
+    template_name = "date_control.html"
+    element_name = "DateControl"
+
+    def __init__(self, folium_map: Element, windows: Sequence[Mapping[str, str]],
+                 layers_by_window: Mapping[str, Sequence[Element]], controlled: Sequence[Element] | None = None,
+                 panel: Element | None = None, position: str = "topleft"):
+        super().__init__(folium_map, position)
+        self.windows = [dict(window) for window in windows]
+        self.layers_by_window = {label: list(layers) for label, layers in layers_by_window.items()}
+        self.panel = panel
+        listed = list(controlled or []) + [layer for layers in self.layers_by_window.values() for layer in layers]
+        unique: dict[int, Element] = {}
+        for layer in listed:
+            unique.setdefault(id(layer), layer)
+        self.controlled_layers = list(unique.values())
+
+
+class ClaimsPanel(ControlElement):
+    """The claims, per date window and source, with the area chart.
+
+    ``view`` is a :class:`geomap.render.panel.PanelView`.
+    """
+
+    template_name = "claims_panel.html"
+    element_name = "ClaimsPanel"
+
+    def __init__(self, folium_map: Element, view: Any, position: str = "topright"):
+        super().__init__(folium_map, position)
+        self.view = view

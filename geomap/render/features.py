@@ -1,0 +1,301 @@
+"""Tables -> GeoJSON features for the map's layers.
+
+Coordinates are rounded to 5 decimals (about 1 m), which keeps the page small
+and the output stable; rings that collapse when rounded are dropped. Feature
+properties use short keys read by ``geojson_layer.js``: ``t`` tooltip text,
+``p`` popup HTML (escaped by a template), ``s`` style overrides, ``r`` radius.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from pyproj import Geod
+from shapely.geometry import Point, mapping
+from shapely.ops import unary_union
+
+from .elements import render_template
+from .panel import ROLE_NAMES, ClaimView, claim_view, format_km2, format_number, group_claims
+
+COORDINATE_DECIMALS = 5
+OCCUPIED_TEXT = "occupied by Russia since 2014"
+
+_GEOD = Geod(ellps="WGS84")
+
+
+def _round(value: float, ndigits: int) -> float:
+    rounded = round(float(value), ndigits)
+    return 0.0 if rounded == 0 else rounded  # no "-0.0"
+
+
+def _position(coordinate: Sequence[float], ndigits: int) -> list[float]:
+    return [_round(coordinate[0], ndigits), _round(coordinate[1], ndigits)]
+
+
+def _path(coordinates: Sequence[Sequence[float]], ndigits: int) -> list[list[float]]:
+    points: list[list[float]] = []
+    for coordinate in coordinates:
+        point = _position(coordinate, ndigits)
+        if not points or point != points[-1]:
+            points.append(point)
+    return points
+
+
+def _polygon(rings: Sequence[Sequence[Sequence[float]]], ndigits: int) -> list | None:
+    rounded = []
+    for index, ring in enumerate(rings):
+        points = _path(ring, ndigits)
+        if len(points) < 4:
+            if index == 0:
+                return None  # the outline collapsed: nothing left to draw
+            continue
+        rounded.append(points)
+    return rounded
+
+
+def geometry_to_geojson(geometry: Any, ndigits: int = COORDINATE_DECIMALS) -> dict | None:
+    """A shapely geometry as a GeoJSON geometry dict with rounded coordinates.
+
+    Returns ``None`` for missing or empty geometries and for ones that vanish
+    when rounded.
+    """
+    if geometry is None or getattr(geometry, "is_empty", True):
+        return None
+    return _round_mapping(mapping(geometry), ndigits)
+
+
+def _round_mapping(geojson: Mapping[str, Any], ndigits: int) -> dict | None:
+    kind = geojson["type"]
+    if kind == "GeometryCollection":
+        parts = [p for p in (_round_mapping(g, ndigits) for g in geojson["geometries"]) if p]
+        return {"type": kind, "geometries": parts} if parts else None
+    coordinates = geojson["coordinates"]
+    if kind == "Point":
+        rounded: Any = _position(coordinates, ndigits)
+    elif kind == "MultiPoint":
+        rounded = [_position(c, ndigits) for c in coordinates] or None
+    elif kind == "LineString":
+        rounded = _path(coordinates, ndigits)
+        rounded = rounded if len(rounded) >= 2 else None
+    elif kind == "MultiLineString":
+        rounded = [p for p in (_path(line, ndigits) for line in coordinates) if len(p) >= 2] or None
+    elif kind == "Polygon":
+        rounded = _polygon(coordinates, ndigits)
+    elif kind == "MultiPolygon":
+        rounded = [p for p in (_polygon(polygon, ndigits) for polygon in coordinates) if p] or None
+    else:
+        raise ValueError(f"unsupported geometry type {kind!r}")
+    return {"type": kind, "coordinates": rounded} if rounded else None
+
+
+def feature(geometry: Any, properties: Mapping[str, Any]) -> dict | None:
+    """A GeoJSON feature with rounded coordinates, or ``None`` without geometry."""
+    geojson = geometry_to_geojson(geometry)
+    if geojson is None:
+        return None
+    kept = {key: value for key, value in properties.items() if value is not None}
+    return {"type": "Feature", "geometry": geojson, "properties": kept}
+
+
+def geodesic_km2(geometry: Any) -> float:
+    """Area of a lon/lat geometry on the WGS84 ellipsoid, in km²."""
+    if geometry is None or geometry.is_empty:
+        return 0.0
+    area, _ = _GEOD.geometry_area_perimeter(geometry)
+    return abs(area) / 1e6
+
+
+# --- basemap ---------------------------------------------------------------
+
+def country_features(countries: Sequence[Mapping[str, Any]], occupied: bool) -> list[dict]:
+    """Countries (de jure), either the ordinary ones or the occupied areas."""
+    features = []
+    for country in countries:
+        if bool(country.get("occupied")) != occupied:
+            continue
+        name = str(country.get("name") or country.get("code") or "")
+        status = country.get("status") or (OCCUPIED_TEXT if occupied else None)
+        tooltip = f"{name} — {status}" if status else name
+        made = feature(country["geometry"], {"t": tooltip})
+        if made:
+            features.append(made)
+    return features
+
+
+ADMIN1_OCCUPATION = ("none", "partly", "occupied")
+
+
+def admin1_occupation(region: Mapping[str, Any]) -> str:
+    """``"occupied"`` (wholly), ``"partly"`` (a status but not wholly occupied) or ``"none"``.
+
+    An ``occupied`` column decides when present; otherwise a status that starts
+    with "occupied" means wholly occupied.
+    """
+    status = str(region.get("status") or "").strip()
+    occupied = region.get("occupied")
+    if occupied is None:
+        occupied = status.lower().startswith("occupied")
+    if occupied:
+        return "occupied"
+    return "partly" if status else "none"
+
+
+def admin1_features(regions: Sequence[Mapping[str, Any]], occupation: str) -> list[dict]:
+    """Admin-1 regions of one :func:`admin1_occupation` class; tooltips give name, country, status."""
+    if occupation not in ADMIN1_OCCUPATION:
+        raise ValueError(f"unknown occupation class {occupation!r}")
+    features = []
+    for region in regions:
+        if admin1_occupation(region) != occupation:
+            continue
+        status = region.get("status") or (OCCUPIED_TEXT if occupation == "occupied" else None)
+        name = str(region.get("name") or region.get("code") or "")
+        country = region.get("country")
+        tooltip = f"{name} ({country})" if country else name
+        if status:
+            tooltip = f"{tooltip} — {status}"
+        made = feature(region["geometry"], {"t": tooltip})
+        if made:
+            features.append(made)
+    return features
+
+
+# Population -> first zoom level at which a place's label may appear.
+_LABEL_ZOOMS = ((1_000_000, 4), (300_000, 5), (100_000, 6), (30_000, 7), (10_000, 8), (3_000, 9), (1_000, 10))
+
+
+def label_min_zoom(population: int | None) -> int:
+    """Larger places are labelled from lower zoom levels (zoomed further out)."""
+    population = population or 0
+    for threshold, zoom in _LABEL_ZOOMS:
+        if population >= threshold:
+            return zoom
+    return 11
+
+
+def place_labels(places: Sequence[Mapping[str, Any]]) -> list[list[Any]]:
+    """``[lat, lon, min_zoom, name]`` rows, largest places first (ties by name, id)."""
+    rows = []
+    for place in places:
+        point = place.get("geometry")
+        if point is None or point.is_empty or not place.get("name"):
+            continue
+        point = point.representative_point() if point.geom_type != "Point" else point
+        population = int(place.get("population") or 0)
+        rows.append((-population, str(place["name"]), str(place.get("geonameid") or ""),
+                     [_round(point.y, COORDINATE_DECIMALS), _round(point.x, COORDINATE_DECIMALS),
+                      label_min_zoom(population), str(place["name"])]))
+    rows.sort(key=lambda row: row[:3])
+    return [row[3] for row in rows]
+
+
+# --- claims ----------------------------------------------------------------
+
+def claim_features(rows: Sequence[Mapping[str, Any]], names: Mapping[str, str],
+                   views: Mapping[str, ClaimView] | None = None, style_for_row=None) -> list[dict]:
+    """Mapped claim geometry rows as features with a tooltip and a popup.
+
+    ``views`` are the claims' panel views built from *all* their rows (a claim
+    may be drawn in several layers); by default they are built from ``rows``.
+    """
+    grouped = group_claims(rows)
+    views = views if views is not None else {claim_id: claim_view(group) for claim_id, group in grouped.items()}
+    features = []
+    for claim_id, claim_rows in grouped.items():
+        view = views[claim_id]
+        for row in claim_rows:
+            if row.get("status") != "mapped" or row.get("geometry") is None:
+                continue
+            source_name = names.get(row["source"], row["source"])
+            role = ROLE_NAMES.get(row.get("role") or "", row.get("role") or "geometry")
+            role_text = role
+            if row.get("geometry_km2") is not None:
+                role_text += f", {format_km2(row['geometry_km2'])} drawn"
+            popup = render_template("claim_popup.html", source_name=source_name, window=row["window"],
+                                    role_text=role_text, claim=view)
+            properties = {"t": f"{source_name} · {row['window']}: {view.summary} — {role}", "p": popup}
+            if style_for_row is not None:
+                properties["s"] = style_for_row(row)
+            made = feature(row["geometry"], properties)
+            if made:
+                features.append(made)
+    return features
+
+
+def envelope_feature(envelope: Mapping[str, Any]) -> dict | None:
+    n_sources = envelope.get("n_sources")
+    km2 = geodesic_km2(envelope.get("geometry"))
+    counted = f"{format_number(n_sources)} source{'s' if n_sources != 1 else ''}, " if n_sources is not None else ""
+    return feature(envelope.get("geometry"), {
+        "t": f"Envelope {envelope.get('window') or ''}: union of the claimed buffers ({counted}{format_km2(km2)})"})
+
+
+def reference_feature(reference: Mapping[str, Any], day_text: str) -> dict | None:
+    km2 = geodesic_km2(reference.get("geometry"))
+    label = reference.get("label") or "reference"
+    return feature(reference.get("geometry"), {"t": f"Reference {label}, {day_text}: {format_km2(km2)}"})
+
+
+def reference_area_km2(geometries: Sequence[Any]) -> float:
+    """Area covered by a date's reference geometries (overlaps counted once)."""
+    shapes = [g for g in geometries if g is not None and not g.is_empty]
+    return geodesic_km2(unary_union(shapes)) if shapes else 0.0
+
+
+# --- places named in the articles -----------------------------------------
+
+MAX_SENTENCES_PER_SOURCE = 4
+
+
+def mention_features(mentions: Sequence[Mapping[str, Any]], claims: Sequence[Mapping[str, Any]],
+                     names: Mapping[str, str], source_order: Mapping[str, int]) -> list[dict]:
+    """One marker per geoparsed place, its popup quoting the sentences that name it."""
+    places: dict[tuple, dict[str, Any]] = {}
+    for mention in mentions:
+        key = (str(mention.get("id")),) if mention.get("id") is not None else (
+            str(mention.get("name") or mention.get("text")), round(mention["lat"], 4), round(mention["lon"], 4))
+        place = places.setdefault(key, {
+            "name": str(mention.get("name") or mention.get("text") or "?"),
+            "kind": mention.get("kind"),
+            "lat": mention["lat"], "lon": mention["lon"], "sentences": {}, "count": 0,
+        })
+        place["count"] += 1
+        sentence = str(mention.get("sentence") or mention.get("text") or "").strip()
+        sentences = place["sentences"].setdefault(str(mention.get("source")), [])
+        if sentence and sentence not in sentences:
+            sentences.append(sentence)
+
+    claim_lines: dict[str, list[str]] = {}
+    for claim_rows in group_claims(claims).values():
+        first = claim_rows[0]
+        if not first.get("place"):
+            continue
+        line = f"{names.get(first['source'], first['source'])} · {first['window']}: {claim_view(claim_rows).summary}"
+        claim_lines.setdefault(str(first["place"]).casefold(), []).append(line)
+
+    features = []
+    for key in sorted(places, key=lambda k: (places[k]["name"], k)):
+        place = places[key]
+        source_blocks = []
+        for source_id in sorted(place["sentences"], key=lambda s: (source_order.get(s, len(source_order)), s)):
+            sentences = place["sentences"][source_id]
+            source_blocks.append({
+                "name": names.get(source_id, source_id),
+                "sentences": sentences[:MAX_SENTENCES_PER_SOURCE],
+                "more": max(0, len(sentences) - MAX_SENTENCES_PER_SOURCE),
+            })
+        kind = str(place["kind"] or "place").replace("_", " ")
+        mentions_text = f"{place['count']} mention{'s' if place['count'] != 1 else ''}"
+        popup = render_template("mention_popup.html", place={
+            "name": place["name"],
+            "kind_text": f"{kind} · {mentions_text}",
+            "sources": source_blocks,
+            "claims": claim_lines.get(place["name"].casefold(), []),
+        })
+        made = feature(Point(float(place["lon"]), float(place["lat"])),
+                       {"t": f"{place['name']} ({mentions_text})", "p": popup})
+        if made:
+            features.append(made)
+    return features
+

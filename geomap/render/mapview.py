@@ -1,0 +1,397 @@
+"""Build the offline claims map and write it as one deterministic HTML file.
+
+The map is a ``folium.Map`` without tiles and without folium's CDN links,
+holding (bottom to top): the vector basemap (countries de jure with occupied
+areas marked, admin-1 regions, place labels by zoom), reference, envelope and
+claim layers (one per source and date window), and markers for the places the
+articles name. Controls: a date control, a legend, the claims panel with its
+chart, Leaflet's layer control and scale bar.
+
+Element ids are ``<prefix>_<n>`` in tree order instead of folium's random ones,
+so the same inputs give byte-identical HTML and two maps with different
+prefixes can share one page.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from typing import Any
+
+import folium
+from branca.element import Element
+
+from ..atomic import write_text
+from .chart import area_chart_svg, claim_area_series, reference_series
+from .elements import (
+    BASEMAP_PANE, MARKER_PANE, ClaimsPanel, DateControl, GeoJsonLayer, Legend, MapSetup, OfflineAssets,
+    PlaceLabels,
+)
+from .escaping import check_identifier, layer_label
+from .features import (
+    admin1_features, admin1_occupation, claim_features, country_features, envelope_feature, mention_features, place_labels,
+    reference_area_km2, reference_feature,
+)
+from .offline import drop_cdn_resources
+from .panel import claim_view, format_number, group_claims, panel_view, source_colors, source_names
+from .tables import (
+    UNDATED, claim_records, frame_records, in_wgs84, mention_records, source_records,
+)
+from .windows import date_windows, parse_date, reference_dates_for_windows
+
+DEFAULT_PREFIX = "geomap"
+
+COUNTRY_STYLE = {"color": "#6e6e6e", "weight": 1.5, "fillColor": "#f3f0e8", "fillOpacity": 1}
+OCCUPIED_STYLE = {"color": "#8b1a1a", "weight": 1.6, "dashArray": "5 4", "fillColor": "#ead5cf", "fillOpacity": 1}
+OCCUPIED_HATCH = {"color": "#b5564f", "background": "#f1e2de"}
+ADMIN1_STYLE = {"color": "#a39a8e", "weight": 0.7, "fillOpacity": 0}
+ADMIN1_OCCUPIED_STYLE = {"color": "#8b1a1a", "weight": 1.6, "dashArray": "5 4", "fillColor": "#8b1a1a",
+                         "fillOpacity": 0.6}
+# Regions with a status but not wholly occupied: dashed outline, no hatch.
+ADMIN1_PARTLY_STYLE = {"color": "#8b1a1a", "weight": 1.2, "dashArray": "2 4", "fillOpacity": 0}
+ENVELOPE_STYLE = {"color": "#333333", "weight": 2, "dashArray": "8 5", "fill": False}
+REFERENCE_STYLE = {"color": "#111111", "weight": 3, "fillColor": "#111111", "fillOpacity": 0.07}
+MENTION_STYLE = {"radius": 5, "color": "#ffffff", "weight": 1.5, "fillColor": "#222222", "fillOpacity": 0.9}
+OTHER_DASHES = {"band": "6 3", "ring": "2 4", "line": None, "region": "10 4 2 4"}
+BUFFER_FILL_OPACITY = 0.12
+OTHER_FILL_OPACITY = 0.05
+
+_GEOMAP_PREFIX_ATTRIBUTE = "geomap_prefix"
+
+
+def build_map(claim_geoms, envelopes, mentions, sources, countries, admin1, places, reference=None,
+              tiles: str | None = None, title: str = "geomap", prefix: str = DEFAULT_PREFIX) -> folium.Map:
+    """Build the claims map from the pipeline's tables.
+
+    Parameters
+    ----------
+    claim_geoms : GeoDataFrame
+        One row per claim geometry (EPSG:4326): ``claim_id, source, outlet,
+        kind, value, unit, km2, share, km, qualifier, quote, start, end,
+        as_of_start, as_of_end, as_of_text, place, window, role, radius_km,
+        geometry_km2, derivation, flags, status, reason``; unmapped rows have
+        no geometry and a ``reason``. Missing columns count as empty.
+    envelopes : GeoDataFrame
+        ``window, n_sources, geometry``: union of the buffers per window (may be empty).
+    mentions : DataFrame
+        Geoparsed mentions (``source, text, sentence, type, id, name, kind,
+        lat, lon`` ...). Demonyms and rows without coordinates stay off the map.
+    sources : list of dict
+        ``{id, title, outlet, published, published_estimated, url}`` for every
+        article read; those without claims are listed as "no claims found".
+    countries, admin1, places : GeoDataFrame
+        The vector basemap: countries (``code, name, occupied``), admin-1
+        regions (``code, name, country, status``), populated places
+        (``geonameid, name, population``, points).
+    reference : GeoDataFrame, optional
+        ``date, label, geometry``: a reference layer to compare claims with.
+    tiles : str, optional
+        An xyzservices provider name (e.g. ``"OpenStreetMap.Mapnik"``) to add
+        online tiles as an extra layer. Off by default: the map then fetches nothing.
+    title : str
+        Page and panel title.
+    prefix : str
+        Start of every element id and JavaScript name of this map.
+
+    Returns
+    -------
+    folium.Map
+        Render it with :func:`render_html` or :func:`write_html`.
+    """
+    check_identifier(prefix)
+    sources_list = source_records(sources)
+    claims = claim_records(claim_geoms)
+    envelope_rows = frame_records(in_wgs84(envelopes), ("window", "n_sources"), geometry=True)
+    reference_rows = frame_records(in_wgs84(reference), ("date", "label"), geometry=True)
+    mention_rows = mention_records(mentions)
+    country_rows = frame_records(in_wgs84(countries), ("code", "name", "occupied", "status"), geometry=True)
+    admin1_rows = frame_records(in_wgs84(admin1), ("code", "name", "country", "status", "occupied"),
+                                geometry=True)
+    if admin1 is not None and "occupied" not in getattr(admin1, "columns", ()):
+        for row in admin1_rows:
+            del row["occupied"]  # let the status decide
+    place_rows = frame_records(in_wgs84(places), ("geonameid", "name", "population"), geometry=True)
+
+    colors = source_colors(sources_list, claims)
+    names = source_names(sources_list, claims)
+    source_order = {source["id"]: index for index, source in enumerate(sources_list)}
+    windows = date_windows(claims, (row["window"] or UNDATED for row in envelope_rows))
+
+    bounds = _view_bounds(claims, mention_rows, country_rows)
+    folium_map = folium.Map(
+        location=[(bounds[0][0] + bounds[1][0]) / 2, (bounds[0][1] + bounds[1][1]) / 2],
+        zoom_start=7, tiles=None, control_scale=True,
+    )
+    drop_cdn_resources(folium_map)
+    root = folium_map.get_root()
+    root.title = str(layer_label(title))  # the <title> is not escaped by branca
+    folium_map.add_child(OfflineAssets(), name="geomap_offline_assets")
+    folium_map.add_child(MapSetup(folium_map))
+
+    if tiles:
+        folium.TileLayer(tiles=tiles, name=layer_label(f"Online tiles: {tiles}"), overlay=False,
+                         control=True, show=True).add_to(folium_map)
+    _add_basemap(folium_map, country_rows, admin1_rows, place_rows, with_tiles=bool(tiles))
+
+    views = {claim_id: claim_view(rows) for claim_id, rows in group_claims(claims).items()}
+    layers_by_window: dict[str, list[Element]] = {window.label: [] for window in windows}
+    all_controlled: list[Element] = []
+
+    # Reference first so that claims are drawn over it.
+    reference_groups = _add_reference(folium_map, reference_rows)
+    chosen = reference_dates_for_windows(windows, [day for day in reference_groups if day is not None])
+    for label, day in chosen.items():
+        layers_by_window[label].append(reference_groups[day])
+    all_controlled += reference_groups.values()
+
+    for row in envelope_rows:
+        made = envelope_feature(row)
+        if not made:
+            continue
+        label = row["window"] or UNDATED
+        n_sources = row.get("n_sources")
+        count = f" ({format_number(n_sources)} source{'' if n_sources == 1 else 's'})" if n_sources is not None else ""
+        group = _group(folium_map, f"Envelope · {label}{count}")
+        group.add_child(GeoJsonLayer([made], ENVELOPE_STYLE))
+        layers_by_window[label].append(group)
+        all_controlled.append(group)
+
+    for window in windows:
+        for source_id in colors:
+            rows = [c for c in claims if c["window"] == window.label and c["source"] == source_id
+                    and c["role"] in (None, "buffer")]
+            made = claim_features(rows, names, views)
+            if not made:
+                continue
+            color = colors[source_id]
+            group = _group(folium_map, f"{names[source_id]} · {window.label}")
+            group.add_child(GeoJsonLayer(made, {"color": color, "weight": 2, "fillColor": color,
+                                                "fillOpacity": BUFFER_FILL_OPACITY}))
+            layers_by_window[window.label].append(group)
+            all_controlled.append(group)
+        others = [c for c in claims if c["window"] == window.label and c["role"] not in (None, "buffer")]
+        made = claim_features(others, names, views, style_for_row=lambda row: _other_style(row, colors))
+        if made:
+            group = _group(folium_map, f"Other claim geometries · {window.label}")
+            group.add_child(GeoJsonLayer(made, {"weight": 2, "fillOpacity": OTHER_FILL_OPACITY}))
+            layers_by_window[window.label].append(group)
+            all_controlled.append(group)
+
+    markers = mention_features(mention_rows, claims, names, source_order)
+    if markers:
+        group = _group(folium_map, "Places named in the articles")
+        group.add_child(GeoJsonLayer(markers, MENTION_STYLE, pane=MARKER_PANE))
+
+    series, undated = claim_area_series(claims, windows, colors, names)
+    reference_line = reference_series([
+        (day, reference_area_km2([r["geometry"] for r in reference_rows if parse_date(r["date"]) == day]),
+         ", ".join(dict.fromkeys(str(r["label"]) for r in reference_rows
+                                 if parse_date(r["date"]) == day and r["label"])))
+        for day in reference_groups if day is not None
+    ])
+    chart = area_chart_svg(series + ([reference_line] if reference_line else []))
+    chart_note = f"{undated} area claim{'s' if undated != 1 else ''} without a date not charted" if undated else ""
+    panel = ClaimsPanel(folium_map, panel_view(title, sources_list, claims, windows, colors, names, chart,
+                                               chart_note))
+    date_control = DateControl(
+        folium_map, [{"label": w.label, "title": w.range_text or "no date"} for w in windows],
+        layers_by_window, controlled=all_controlled, panel=panel,
+    )
+    folium_map.add_child(date_control)
+    occupation = {admin1_occupation(r) for r in admin1_rows}
+    if any(c["occupied"] for c in country_rows):
+        occupation.add("occupied")
+    folium_map.add_child(Legend(folium_map, _legend_entries(colors, names, claims, envelope_rows,
+                                                            reference_rows, bool(markers), occupation)))
+    folium_map.add_child(panel)
+    folium.LayerControl(position="topleft", collapsed=True).add_to(folium_map)
+    # Leave room for the claims panel (top right) and the controls (left).
+    folium_map.fit_bounds(bounds, padding_top_left=(60, 20), padding_bottom_right=(400, 20))
+
+    setattr(folium_map, _GEOMAP_PREFIX_ATTRIBUTE, prefix)
+    assign_ids(folium_map, prefix)
+    return folium_map
+
+
+def _group(folium_map: folium.Map, name: str, show: bool = True) -> folium.FeatureGroup:
+    return folium.FeatureGroup(name=layer_label(name), show=show).add_to(folium_map)
+
+
+def _other_style(row: Mapping[str, Any], colors: Mapping[str, str]) -> dict[str, Any]:
+    color = colors.get(row["source"], "#555555")
+    style: dict[str, Any] = {"color": color, "fillColor": color}
+    dash = OTHER_DASHES.get(row.get("role") or "")
+    if dash:
+        style["dashArray"] = dash
+    if row.get("role") == "line":
+        style["weight"] = 3
+    return style
+
+
+def _add_basemap(folium_map: folium.Map, countries, admin1, places, with_tiles: bool) -> None:
+    fill = 0.25 if with_tiles else 1.0
+    group = _group(folium_map, "Countries (de jure borders)")
+    group.add_child(GeoJsonLayer(country_features(countries, occupied=False),
+                                 {**COUNTRY_STYLE, "fillOpacity": fill}, pane=BASEMAP_PANE))
+    occupied = country_features(countries, occupied=True)
+    if occupied:
+        group.add_child(GeoJsonLayer(occupied, {**OCCUPIED_STYLE, "fillOpacity": fill}, pane=BASEMAP_PANE,
+                                     hatch=OCCUPIED_HATCH))
+    regions = admin1_features(admin1, "none")
+    partly = admin1_features(admin1, "partly")
+    occupied_regions = admin1_features(admin1, "occupied")
+    if regions or partly or occupied_regions:
+        group = _group(folium_map, "Admin-1 regions")
+        if regions:
+            group.add_child(GeoJsonLayer(regions, ADMIN1_STYLE, pane=BASEMAP_PANE))
+        if partly:
+            group.add_child(GeoJsonLayer(partly, ADMIN1_PARTLY_STYLE, pane=BASEMAP_PANE))
+        if occupied_regions:
+            group.add_child(GeoJsonLayer(occupied_regions, ADMIN1_OCCUPIED_STYLE, pane=BASEMAP_PANE,
+                                         hatch=OCCUPIED_HATCH))
+    labels = place_labels(places)
+    if labels:
+        group = _group(folium_map, "Place names")
+        group.add_child(PlaceLabels(folium_map, labels))
+
+
+def _add_reference(folium_map: folium.Map, reference_rows) -> dict:
+    """One layer per reference date (undated reference rows share one layer)."""
+    by_day: dict = {}
+    for row in reference_rows:
+        by_day.setdefault(parse_date(row["date"]), []).append(row)
+    groups = {}
+    for day in sorted(by_day, key=lambda d: (d is None, d)):
+        day_text = day.isoformat() if day else "undated"
+        made = [f for f in (reference_feature(row, day_text) for row in by_day[day]) if f]
+        if not made:
+            continue
+        labels = ", ".join(dict.fromkeys(str(row["label"]) for row in by_day[day] if row["label"]))
+        group = _group(folium_map, f"Reference · {day_text}" + (f" · {labels}" if labels else ""))
+        group.add_child(GeoJsonLayer(made, REFERENCE_STYLE))
+        groups[day] = group
+    return groups
+
+
+def _legend_entries(colors, names, claims, envelopes, reference, has_markers, occupation) -> list[dict[str, Any]]:
+    entries = []
+    for source_id, color in colors.items():
+        entries.append({"key": f"source:{source_id}", "label": names.get(source_id, source_id), "symbol": "fill",
+                        "color": color, "fill": color, "fill_opacity": 0.25, "dash": None})
+    roles = list(dict.fromkeys(c["role"] for c in claims if c["role"] not in (None, "buffer")
+                               and c["status"] == "mapped"))
+    for role in roles:
+        entries.append({"key": f"role:{role}", "label": f"claimed {role} (source colour)", "symbol": "line",
+                        "color": "#555555", "fill": "none", "fill_opacity": 0, "dash": OTHER_DASHES.get(role)})
+    if envelopes:
+        entries.append({"key": "envelope", "label": "envelope: union of the claims per window", "symbol": "line",
+                        "color": ENVELOPE_STYLE["color"], "fill": "none", "fill_opacity": 0,
+                        "dash": ENVELOPE_STYLE["dashArray"]})
+    if reference:
+        entries.append({"key": "reference", "label": "reference", "symbol": "fill",
+                        "color": REFERENCE_STYLE["color"], "fill": REFERENCE_STYLE["fillColor"],
+                        "fill_opacity": 0.15, "dash": None})
+    if has_markers:
+        entries.append({"key": "mentions", "label": "place named in an article", "symbol": "marker",
+                        "color": MENTION_STYLE["color"], "fill": MENTION_STYLE["fillColor"], "fill_opacity": 1,
+                        "dash": None})
+    if "partly" in occupation:
+        entries.append({"key": "partly_occupied", "label": "region partly occupied (see tooltip)", "symbol": "line",
+                        "color": ADMIN1_PARTLY_STYLE["color"], "fill": "none", "fill_opacity": 0,
+                        "dash": ADMIN1_PARTLY_STYLE["dashArray"]})
+    if "occupied" in occupation:
+        entries.append({"key": "occupied", "label": "occupied area (de jure borders shown)", "symbol": "hatch",
+                        "color": OCCUPIED_STYLE["color"], "fill": OCCUPIED_HATCH["background"],
+                        "hatch": OCCUPIED_HATCH["color"], "fill_opacity": 1, "dash": OCCUPIED_STYLE["dashArray"]})
+    return entries
+
+
+def _view_bounds(claims, mentions, countries) -> list[list[float]]:
+    """[[south, west], [north, east]] of the claims, else the mentions, else the countries."""
+    shapes = [c["geometry"] for c in claims if c["geometry"] is not None]
+    if shapes:
+        west, south, east, north = _total_bounds(shapes)
+    elif mentions:
+        lats = [m["lat"] for m in mentions]
+        lons = [m["lon"] for m in mentions]
+        south, west, north, east = min(lats), min(lons), max(lats), max(lons)
+    elif countries:
+        west, south, east, north = _total_bounds([c["geometry"] for c in countries if c["geometry"] is not None])
+    else:
+        south, west, north, east = 44.0, 22.0, 53.0, 41.0  # Ukraine and its neighbours
+    pad_lat = max(0.2, (north - south) * 0.15)
+    pad_lon = max(0.3, (east - west) * 0.15)
+    return [[round(south - pad_lat, 5), round(west - pad_lon, 5)],
+            [round(north + pad_lat, 5), round(east + pad_lon, 5)]]
+
+
+def _total_bounds(shapes) -> tuple[float, float, float, float]:
+    boxes = [shape.bounds for shape in shapes]
+    return (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
+
+
+# --- deterministic ids and output -------------------------------------------
+
+def _walk(element: Element):
+    yield element
+    for part in ("header", "html", "script"):
+        sub = getattr(element, part, None)
+        if isinstance(sub, Element) and sub is not element:
+            yield from _walk(sub)
+    for child in list(element._children.values()):
+        yield from _walk(child)
+
+
+def assign_ids(folium_map: Element, prefix: str) -> None:
+    """Give every element under ``folium_map`` the id ``<prefix>_<n>`` in tree order.
+
+    folium and branca draw random ids (``uuid``/``urandom``) that end up in
+    variable names and element ids. Elements that already carry an id of this
+    prefix keep it, so calling this again (e.g. before each render) only names
+    elements added since, and keys under which parents hold their children are
+    renamed along.
+    """
+    check_identifier(prefix)
+    pattern = re.compile(rf"^{re.escape(prefix)}_(\d+)$")
+    elements = list(_walk(folium_map))
+    taken = [int(match.group(1)) for e in elements if (match := pattern.match(str(e._id)))]
+    number = max(taken, default=-1) + 1
+    for element in elements:
+        if pattern.match(str(element._id)):
+            continue
+        old_name = element.get_name()
+        element._id = f"{prefix}_{number}"
+        number += 1
+        parent = element._parent
+        if parent is not None and parent._children.get(old_name) is element:
+            parent._children = type(parent._children)(
+                (element.get_name() if key == old_name else key, child) for key, child in parent._children.items()
+            )
+
+
+def render_html(folium_map: folium.Map) -> str:
+    """The whole page as HTML; the same map (and inputs) always give the same text."""
+    prefix = getattr(folium_map, _GEOMAP_PREFIX_ATTRIBUTE, DEFAULT_PREFIX)
+    assign_ids(folium_map, prefix)
+    root = folium_map.get_root()
+    # Rendering adds each element's output to the page's head/body/script under
+    # its name; folium names some of those parts by fresh random ids each time
+    # (the "addTo" calls of layers). Restoring the parts afterwards keeps a
+    # second render identical to the first.
+    parts = [getattr(root, name) for name in ("header", "html", "script")
+             if isinstance(getattr(root, name, None), Element)]
+    saved = [part._children.copy() for part in parts]
+    try:
+        return root.render()
+    finally:
+        for part, children in zip(parts, saved):
+            part._children = children
+
+
+def write_html(folium_map: folium.Map, path: str | os.PathLike[str]) -> None:
+    """Write the page to ``path`` via a temporary file in the same folder and ``os.replace``."""
+    write_text(path, render_html(folium_map))
+
+
+__all__ = ["build_map", "render_html", "write_html", "assign_ids", "DEFAULT_PREFIX"]

@@ -1,0 +1,258 @@
+"""What the claims panel, the popups and the legend say: view models and wording.
+
+Pure functions from the renderer's records (see :mod:`geomap.render.tables`)
+to small dataclasses the templates print. All text stays raw here; the
+templates escape it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from .tables import UNDATED
+from .windows import DateWindow
+
+# Colour-blind-safe (Okabe-Ito) first, then more distinct hues; reused in
+# order when there are more sources than colours.
+SOURCE_PALETTE = (
+    "#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9",
+    "#8C564B", "#6A3D9A", "#B15928", "#1B7837",
+)
+
+ROLE_NAMES = {
+    "buffer": "area-true buffer",
+    "band": "depth band",
+    "ring": "distance ring",
+    "line": "front line",
+    "region": "region",
+}
+
+# Units that are themselves the quantity ("one third"), printed without the number.
+_SPELLED_FRACTION = re.compile(r"^(?:one|two|three|a|an|half|quarter|third|thirds)\b", re.IGNORECASE)
+
+
+@dataclass
+class ClaimView:
+    claim_id: str
+    quote: str
+    claimed: str
+    km2_text: str
+    derived: list[tuple[str, str]]
+    flags: list[dict[str, str]]
+    unmapped: bool
+    reason: str
+    summary: str  # one line, for tooltips and the place popups
+
+
+@dataclass
+class SourceView:
+    id: str
+    name: str
+    title: str
+    published: str
+    url: str | None
+    color: str
+    claims: list[ClaimView] = field(default_factory=list)
+
+
+@dataclass
+class WindowView:
+    label: str
+    range_text: str
+    sources: list[SourceView]
+
+
+@dataclass
+class PanelView:
+    title: str
+    summary: str
+    windows: list[WindowView]
+    sources_without_claims: list[SourceView]
+    chart_svg: Any  # Markup or None
+    chart_note: str
+
+
+def format_number(value: float | int | None) -> str:
+    """Numbers as a reader expects them: ``1,368``, ``12.5``, ``0.333``."""
+    if value is None:
+        return "?"
+    value = float(value)
+    if value == int(value) and abs(value) < 1e15:
+        return f"{int(value):,}"
+    if abs(value) >= 100:
+        return f"{value:,.0f}"
+    if abs(value) >= 10:
+        return f"{value:.1f}".rstrip("0").rstrip(".")
+    return f"{value:.3g}"
+
+
+def format_km2(km2: float | None) -> str:
+    return "" if km2 is None else f"{format_number(round(km2) if km2 >= 100 else km2)} km²"
+
+
+def format_share(share: float | None) -> str:
+    """A share stored as a fraction (0.3) or a percentage (30) as ``30 %``."""
+    if share is None:
+        return ""
+    percent = share * 100 if abs(share) <= 1 else share
+    return f"{format_number(round(percent, 1))} %"
+
+
+def claimed_text(claim: Mapping[str, Any]) -> str:
+    """The claimed quantity as the source wrote it: ``about 386 square miles``."""
+    unit = (claim.get("unit") or "").strip()
+    value = claim.get("value")
+    if unit and _SPELLED_FRACTION.match(unit):
+        amount = unit
+    elif unit == "%":
+        amount = f"{format_number(value)} %"
+    else:
+        amount = f"{format_number(value)} {unit}".strip()
+    qualifier = (claim.get("qualifier") or "").strip()
+    return f"{qualifier} {amount}".strip()
+
+
+def source_colors(sources: Sequence[Mapping[str, Any]], claims: Sequence[Mapping[str, Any]]) -> dict[str, str]:
+    """A fixed colour per source that has claims: sources' order first, then unknown ids sorted."""
+    with_claims = {claim["source"] for claim in claims}
+    ordered = [source["id"] for source in sources if source["id"] in with_claims]
+    ordered += sorted(with_claims - set(ordered))
+    return {source_id: SOURCE_PALETTE[index % len(SOURCE_PALETTE)] for index, source_id in enumerate(ordered)}
+
+
+def source_names(sources: Sequence[Mapping[str, Any]], claims: Sequence[Mapping[str, Any]]) -> dict[str, str]:
+    """The name shown for each source: its outlet, with the id when outlets repeat."""
+    outlets: dict[str, str] = {}
+    for source in sources:
+        outlets[source["id"]] = source.get("outlet") or source["id"]
+    for claim in claims:
+        outlets.setdefault(claim["source"], claim.get("outlet") or claim["source"])
+    counts: dict[str, int] = {}
+    for outlet in outlets.values():
+        counts[outlet] = counts.get(outlet, 0) + 1
+    return {
+        source_id: (outlet if counts[outlet] == 1 or outlet == source_id else f"{outlet} ({source_id})")
+        for source_id, outlet in outlets.items()
+    }
+
+
+def claim_view(rows: Sequence[Mapping[str, Any]]) -> ClaimView:
+    """One claim from its geometry rows (a claim may have a buffer and a band...)."""
+    first = rows[0]
+    claimed = claimed_text(first)
+    derived: list[tuple[str, str]] = []
+    # Normalised values, unless they only repeat what the source wrote.
+    if first.get("share") is not None and format_share(first["share"]) not in claimed:
+        derived.append(("share", format_share(first["share"])))
+    if first.get("km") is not None and f"{format_number(first['km'])} km" not in claimed:
+        derived.append(("distance", f"{format_number(first['km'])} km"))
+    as_of = first.get("as_of_text") or ""
+    span = " – ".join(dict.fromkeys(d for d in (first.get("as_of_start"), first.get("as_of_end")) if d))
+    if as_of or span:
+        derived.append(("as of", f"{as_of} ({span})" if as_of and span else as_of or span))
+    if first.get("place"):
+        derived.append(("place", str(first["place"])))
+    for row in rows:
+        if row.get("status") != "mapped":
+            continue
+        role = ROLE_NAMES.get(row.get("role") or "", row.get("role") or "geometry")
+        parts = []
+        if row.get("radius_km") is not None:
+            parts.append(f"radius {format_number(row['radius_km'])} km")
+        if row.get("geometry_km2") is not None:
+            parts.append(format_km2(row["geometry_km2"]))
+        derived.append((role, ", ".join(parts) or "drawn"))
+    derivations = list(dict.fromkeys(row.get("derivation") for row in rows if row.get("derivation")))
+    for derivation in derivations:
+        derived.append(("derivation", str(derivation)))
+    flags: list[dict[str, str]] = []
+    for row in rows:
+        for flag in row.get("flags") or []:
+            if flag not in flags:
+                flags.append(flag)
+    unmapped_rows = [row for row in rows if row.get("status") != "mapped"]
+    unmapped = len(unmapped_rows) == len(rows)
+    reason = "; ".join(dict.fromkeys(str(row.get("reason") or "no reason given") for row in unmapped_rows))
+    km2_text = format_km2(first.get("km2"))
+    summary = claimed + (f" ({km2_text})" if km2_text and km2_text not in claimed else "")
+    return ClaimView(
+        claim_id=str(first["claim_id"]),
+        quote=str(first.get("quote") or ""),
+        claimed=claimed,
+        km2_text=km2_text,
+        derived=derived,
+        flags=flags,
+        unmapped=unmapped,
+        reason=reason if unmapped else "",
+        summary=summary,
+    )
+
+
+def group_claims(claims: Sequence[Mapping[str, Any]]) -> dict[str, list[Mapping[str, Any]]]:
+    """Geometry rows grouped by claim id, in first-seen order."""
+    grouped: dict[str, list[Mapping[str, Any]]] = {}
+    for claim in claims:
+        grouped.setdefault(claim["claim_id"], []).append(claim)
+    return grouped
+
+
+def published_text(source: Mapping[str, Any] | None) -> str:
+    if not source or not source.get("published"):
+        return "date unknown"
+    text = str(source["published"])[:10]
+    return f"{text} (estimated)" if source.get("published_estimated") else text
+
+
+def safe_link(url: Any) -> str | None:
+    """``url`` if it is an http(s) link, else ``None`` (no ``javascript:`` links)."""
+    if isinstance(url, str) and re.match(r"^https?://[^\s]+$", url.strip(), re.IGNORECASE):
+        return url.strip()
+    return None
+
+
+def source_view(source_id: str, sources_by_id: Mapping[str, Mapping[str, Any]], names: Mapping[str, str],
+                colors: Mapping[str, str]) -> SourceView:
+    source = sources_by_id.get(source_id)
+    return SourceView(
+        id=source_id,
+        name=names.get(source_id, source_id),
+        title=str((source or {}).get("title") or ""),
+        published=published_text(source),
+        url=safe_link((source or {}).get("url")),
+        color=colors.get(source_id, "#999999"),
+    )
+
+
+def panel_view(title: str, sources: Sequence[Mapping[str, Any]], claims: Sequence[Mapping[str, Any]],
+               windows: Sequence[DateWindow], colors: Mapping[str, str], names: Mapping[str, str],
+               chart_svg: Any = None, chart_note: str = "") -> PanelView:
+    """The claims panel: per window, each source's claims; then sources without any."""
+    sources_by_id = {source["id"]: source for source in sources}
+    source_order = {source["id"]: index for index, source in enumerate(sources)}
+    grouped = group_claims(claims)
+    window_views = []
+    for window in windows:
+        by_source: dict[str, SourceView] = {}
+        for rows in grouped.values():
+            if (rows[0].get("window") or UNDATED) != window.label:
+                continue
+            source_id = rows[0]["source"]
+            if source_id not in by_source:
+                by_source[source_id] = source_view(source_id, sources_by_id, names, colors)
+            by_source[source_id].claims.append(claim_view(rows))
+        ordered = sorted(by_source.values(), key=lambda view: (source_order.get(view.id, len(source_order)), view.id))
+        if ordered:
+            window_views.append(WindowView(window.label, window.range_text, ordered))
+    with_claims = {claim["source"] for claim in claims}
+    without = [source_view(source["id"], sources_by_id, names, colors)
+               for source in sources if source["id"] not in with_claims]
+    n_claims = len(grouped)
+    n_unmapped = sum(1 for rows in grouped.values() if all(row.get("status") != "mapped" for row in rows))
+    n_sources = len(set(source_order) | with_claims)
+    summary = (f"{n_sources} source{'s' if n_sources != 1 else ''} · {n_claims} claim{'s' if n_claims != 1 else ''}"
+               f" ({n_claims - n_unmapped} mapped, {n_unmapped} not mapped)")
+    return PanelView(title=title, summary=summary, windows=window_views, sources_without_claims=without,
+                     chart_svg=chart_svg, chart_note=chart_note)

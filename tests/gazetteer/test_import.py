@@ -1,0 +1,160 @@
+"""`geomap gazetteer import`: a GeoNames dump adds villages; bad input never damages what was there.
+
+Every command runs as a user would run it: a new process of the installed
+``geomap`` script, with its own ``GEOMAP_HOME`` and ``GEOMAP_CACHE``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+GEOMAP = Path(sys.executable).with_name("geomap")
+
+# geonameid, name, asciiname, alternatenames, latitude, longitude, feature class, feature code,
+# country code, cc2, admin1, admin2, admin3, admin4, population, elevation, dem, timezone, modified
+TESTOVKA = ["99999901", "Testovka", "Testovka", "Testowka,Тестовка,tst", "51.25000", "35.10000", "P", "PPL",
+            "RU", "", "41", "", "", "", "120", "", "180", "Europe/Moscow", "2024-08-10"]
+TESTOVO_RIVER = ["99999902", "Testovo", "Testovo", "", "51.26000", "35.11000", "H", "STM",
+                 "RU", "", "41", "", "", "", "0", "", "170", "Europe/Moscow", "2024-08-10"]
+TESTOVO_DISTRICT = ["99999903", "Testovsky Rayon", "Testovsky Rayon", "", "51.3", "35.2", "A", "ADM2",
+                    "RU", "", "41", "", "", "", "0", "", "170", "Europe/Moscow", "2024-08-10"]
+ZAPADNOYE = ["99999904", "Zapadnoye Testovo", "Zapadnoye Testovo", "", "51.27000", "35.00000", "P", "PPLX",
+             "RU", "", "41", "", "", "", "0", "", "175", "Europe/Moscow", "2024-08-10"]
+NOT_A_NUMBER_LAT = ["99999905", "Badlat", "Badlat", "", "fifty-one", "35.0", "P", "PPL",
+                    "RU", "", "41", "", "", "", "0", "", "175", "Europe/Moscow", "2024-08-10"]
+TOO_FEW_COLUMNS = ["99999906", "Shortrow", "Shortrow", "", "51.0", "35.0", "P", "PPL"]
+
+
+def dump_text(*rows: list[str]) -> str:
+    return "".join("\t".join(row) + "\n" for row in rows)
+
+
+def run_geomap(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([str(GEOMAP), *args], env=env, capture_output=True, text=True, timeout=120)
+
+
+@pytest.fixture()
+def env(tmp_path: Path) -> dict[str, str]:
+    environment = dict(os.environ)
+    environment.pop("GEOMAP_GEODATA", None)
+    environment["GEOMAP_HOME"] = str(tmp_path / "home")
+    environment["GEOMAP_CACHE"] = str(tmp_path / "cache")
+    return environment
+
+
+def imported_files(env: dict[str, str]) -> dict[str, bytes]:
+    folder = Path(env["GEOMAP_HOME"]) / "imported"
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())} if folder.is_dir() else {}
+
+
+@pytest.fixture()
+def imported(tmp_path: Path, env: dict[str, str]) -> tuple[Path, dict[str, str], subprocess.CompletedProcess[str]]:
+    """A dump with one village, one river, one district and two malformed lines, imported."""
+    dump = tmp_path / "RU.txt"
+    dump.write_text(dump_text(TESTOVKA, TESTOVO_RIVER, TOO_FEW_COLUMNS, TESTOVO_DISTRICT, NOT_A_NUMBER_LAT,
+                              ZAPADNOYE), encoding="utf-8")
+    return dump, env, run_geomap(env, "gazetteer", "import", str(dump))
+
+
+def test_import_reports_malformed_lines_and_exits_1(imported) -> None:
+    dump, _, result = imported
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    assert f"{dump}:3:" in result.stderr  # too few columns
+    assert f"{dump}:5:" in result.stderr  # latitude is not a number
+    for good_line in (1, 2, 4, 6):
+        assert f"{dump}:{good_line}:" not in result.stderr
+    assert "imported 2 populated places" in result.stderr
+
+
+def test_imported_village_is_found_in_its_region(imported) -> None:
+    _, env, _ = imported
+    result = run_geomap(env, "gazetteer", "search", "Testovka", "--format", "json")
+    assert result.returncode == 0, result.stderr
+    records = json.loads(result.stdout)
+    top = records[0]
+    assert top["id"] == "99999901" and top["geonameid"] == 99999901
+    assert top["name"] == "Testovka"
+    assert top["country"] == "RU"
+    assert top["admin1"] == "RU-KRS"
+    assert top["admin1_name"] == "Kursk Oblast"
+    assert (top["lat"], top["lon"]) == pytest.approx((51.25, 35.10))
+    assert top["population"] == 120
+    assert top["feature_code"] == "PPL"
+
+
+def test_imported_alternate_names_are_searchable(imported) -> None:
+    _, env, _ = imported
+    for alias in ("Тестовка", "Testowka"):
+        result = run_geomap(env, "gazetteer", "search", alias, "--format", "json")
+        assert result.returncode == 0, result.stderr
+        assert json.loads(result.stdout)[0]["id"] == "99999901"
+
+
+def test_rows_that_are_not_populated_places_are_skipped(imported) -> None:
+    _, env, result = imported
+    assert "2 non-place rows skipped" in result.stderr
+    district = run_geomap(env, "gazetteer", "search", "Testovsky Rayon")
+    assert district.returncode == 1
+    zapadnoye = run_geomap(env, "gazetteer", "search", "Zapadnoye Testovo", "--format", "json")
+    assert json.loads(zapadnoye.stdout)[0]["id"] == "99999904"
+
+
+def test_bundled_places_are_still_found_after_an_import(imported) -> None:
+    _, env, _ = imported
+    result = run_geomap(env, "gazetteer", "search", "Sudzha", "--format", "json")
+    assert json.loads(result.stdout)[0]["id"] == "486816"
+
+
+def test_import_is_deterministic(tmp_path: Path, imported) -> None:
+    dump, env, _ = imported
+    first = imported_files(env)
+    second_env = dict(env, GEOMAP_HOME=str(tmp_path / "home2"))
+    run_geomap(second_env, "gazetteer", "import", str(dump))
+    assert imported_files(second_env) == first
+
+
+@pytest.mark.parametrize(("bad_bytes", "reason"), [
+    (dump_text(TESTOVKA, ZAPADNOYE).encode("cp1251"), "not UTF-8"),  # a Windows-1251 dump
+    (dump_text(TESTOVO_RIVER, TESTOVO_DISTRICT).encode("utf-8"), "no populated places"),
+    (b"", "no populated places"),
+])
+def test_failed_import_leaves_previous_import_untouched(imported, bad_bytes: bytes, reason: str) -> None:
+    dump, env, _ = imported
+    before = imported_files(env)
+    assert sorted(before) == ["RU.names.tsv.gz", "RU.places.tsv.gz"]
+    dump.write_bytes(bad_bytes)  # the same file name: the import would replace RU.*.tsv.gz
+    result = run_geomap(env, "gazetteer", "import", str(dump))
+    assert result.returncode == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and reason in lines[0] and str(dump) in lines[0], result.stderr
+    assert imported_files(env) == before  # byte-identical, and no temporary files left behind
+    search = run_geomap(env, "gazetteer", "search", "Testovka", "--format", "json")
+    assert json.loads(search.stdout)[0]["id"] == "99999901"
+
+
+def test_missing_dump_is_one_clear_line(tmp_path: Path, env: dict[str, str]) -> None:
+    missing = tmp_path / "nope" / "UA.txt"
+    result = run_geomap(env, "gazetteer", "import", str(missing))
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines() == [f"geomap: error: {missing}: no such file"]
+    assert imported_files(env) == {}
+
+
+def test_imported_row_overrides_the_bundled_one(tmp_path: Path, env: dict[str, str]) -> None:
+    """A dump's own record of a bundled place (same geonameid) wins, and the place is listed once."""
+    sudzha = ["486816", "Sudzha", "Sudzha", "Суджа", "51.19000", "35.27000", "P", "PPLA2",
+              "RU", "", "41", "", "", "", "5500", "", "180", "Europe/Moscow", "2024-08-10"]
+    dump = tmp_path / "RU.txt"
+    dump.write_text(dump_text(sudzha), encoding="utf-8")
+    assert run_geomap(env, "gazetteer", "import", str(dump)).returncode == 0
+    records = json.loads(run_geomap(env, "gazetteer", "search", "Sudzha", "--format", "json").stdout)
+    assert [r["id"] for r in records].count("486816") == 1
+    assert records[0]["id"] == "486816"
+    assert (records[0]["feature_code"], records[0]["population"]) == ("PPLA2", 5500)
