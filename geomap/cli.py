@@ -230,6 +230,106 @@ def geocode(paths: tuple[str, ...], fmt: str, no_demonyms: bool) -> None:
         sys.exit(1)
 
 
+# -- claims -------------------------------------------------------------------------------------
+
+CLAIM_COLUMNS = ["source", "claim_id", "kind", "value", "unit", "km2", "km", "share", "qualifier", "as_of_start",
+                 "as_of_end", "place", "quote"]
+
+
+@main.command()
+@click.argument("paths", nargs=-1)
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "table"]), default="jsonl", show_default=True)
+@click.option("-j", "--jobs", default=1, show_default=True, type=click.IntRange(1, 64),
+              help="Worker processes for the text stages.")
+def claims(paths: tuple[str, ...], fmt: str, jobs: int) -> None:
+    """Extract every quantitative territorial claim from PATHS, dated and in the sources' own words.
+
+    PATHS are files, folders (with an optional sources.toml giving dates), .jsonl corpora
+    or '-' for stdin. Each claim has its kind, value (low/high for ranges), unit as written,
+    the normalised km2 | km | share, qualifier, the anchor place, as_of_start/as_of_end and
+    the expression they come from, the quote and its character offsets.
+
+    \b
+    Examples:
+      geomap claims seeds/ --format jsonl
+      geomap claims corpus.jsonl --format table --jobs 2
+    """
+    from geomap.claims import claims_table
+    from geomap.parallel import geocode_and_extract
+
+    sources, had_problems = read_inputs(paths)
+    _, found = geocode_and_extract(sources, jobs=jobs, progress=progress_reporter(len(sources)))
+    records = claims_table(found)
+    if fmt == "jsonl":
+        click.echo(formats.to_jsonl(records), nl=False)
+    elif fmt == "csv":
+        click.echo(formats.to_csv(records), nl=False)
+    else:
+        click.echo(formats.to_table(records, CLAIM_COLUMNS), nl=False)
+    if had_problems:
+        sys.exit(1)
+
+
+# -- build --------------------------------------------------------------------------------------
+
+@main.command()
+@click.argument("paths", nargs=-1)
+@click.option("-o", "--output", "out_dir", default="outputs", show_default=True,
+              type=click.Path(file_okay=False, path_type=Path), help="Output folder.")
+@click.option("--reference", type=click.Path(path_type=Path),
+              help="A dated reference layer (GeoJSON, GeoPackage or KML polygons with a 'date' field).")
+@click.option("--tiles", default=None, help="Add online map tiles as an opt-in layer (an xyzservices name, "
+              "e.g. OpenStreetMap.Mapnik). Off by default: the map then works offline.")
+@click.option("-j", "--jobs", default=1, show_default=True, type=click.IntRange(1, 64),
+              help="Worker processes for the text stages.")
+def build(paths: tuple[str, ...], out_dir: Path, reference: Path | None, tiles: str | None, jobs: int) -> None:
+    """Run every stage and write the map and tables (default: the bundled seeds into outputs/).
+
+    Writes OUTPUT/index.html (open it in a browser; it works offline) and next to it the
+    tables and layers: mentions.jsonl, claims.jsonl/.csv, claim_geometries.geojson,
+    envelopes.geojson, spread.csv, sources.json, and comparison.csv/.json with --reference.
+    Files are replaced only when the whole run succeeded.
+
+    \b
+    Examples:
+      geomap build
+      geomap build articles/ -o report/ --reference control-2025-03-15.geojson
+    """
+    from geomap import pipeline
+
+    sources, had_problems = read_inputs(paths, default_to_seeds=True)
+    if not sources:
+        raise GeomapError("no sources could be read; nothing was written")
+    results = pipeline.run_sources(sources, reference=reference, jobs=jobs,
+                                   progress=progress_reporter(len(sources)))
+    files = pipeline.output_files(results, tiles=tiles)
+    written = pipeline.write_outputs(files, out_dir)
+    mapped = int((results.claim_geoms["status"] == "mapped").sum()) if len(results.claim_geoms) else 0
+    click.echo(f"geomap: {len(sources)} sources, {len(results.mentions)} mentions, {len(results.claims)} claims "
+               f"({mapped} mapped); wrote {len(written)} files; open {out_dir / 'index.html'}", err=True)
+    if had_problems:
+        sys.exit(1)
+
+
+def progress_reporter(total: int):
+    """A progress bar on stderr for multi-source work; silent when stderr is not a terminal or with --quiet."""
+    ctx = click.get_current_context(silent=True)
+    quiet = bool(ctx and ctx.find_root().obj and ctx.find_root().obj.quiet)
+    if quiet or total < 2 or not sys.stderr.isatty():
+        return None
+    from tqdm import tqdm
+
+    bar = tqdm(total=total, unit="article", file=sys.stderr, leave=False)
+
+    def update(stage: str, done: int, _total: int) -> None:
+        bar.set_description(stage)
+        bar.update(done - bar.n)
+        if done >= _total:
+            bar.close()
+
+    return update
+
+
 # -- eval ---------------------------------------------------------------------------------------
 
 @main.group("eval")

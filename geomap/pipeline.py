@@ -1,0 +1,234 @@
+"""The whole job, stage by stage: sources -> mentions -> claims -> geometries -> map and tables.
+
+Each stage is a library function; this module only composes them (the CLI's
+``geomap build`` and the Python API call :func:`run` and :func:`write_outputs`).
+
+Outputs are written into a staging folder inside the output folder and moved
+into place file by file only after every file was written, so a failed run
+leaves the previous outputs as they were.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Callable
+
+from geomap import formats
+from geomap.errors import GeomapError
+from geomap.records import Claim, Mention, Source
+from geomap.sources import SourceProblem, read_sources
+
+if TYPE_CHECKING:
+    import geopandas
+    import pandas
+
+log = logging.getLogger("geomap")
+
+# How far the basemap reaches around the claims (degrees) and how finely it is drawn.
+BASEMAP_MARGIN_DEG = 3.0
+BASEMAP_SIMPLIFY_DEG = 0.004
+BASEMAP_MIN_POPULATION = 5000
+BASEMAP_MAX_PLACES = 600
+
+
+@dataclass
+class Results:
+    """Every table of one run."""
+
+    sources: list[Source]
+    problems: list[SourceProblem]
+    mentions: list[Mention]
+    claims: list[Claim]
+    claim_geoms: "geopandas.GeoDataFrame"
+    envelopes: "geopandas.GeoDataFrame"
+    spread: "pandas.DataFrame"
+    reference: "geopandas.GeoDataFrame | None" = None
+    comparison: "pandas.DataFrame | None" = None
+    notes: list[str] = field(default_factory=list)
+
+    def mention_records(self) -> list[dict[str, Any]]:
+        return [m.as_dict() for m in self.mentions]
+
+    def claim_records(self) -> list[dict[str, Any]]:
+        from geomap.claims import claims_table
+
+        return claims_table(self.claims)
+
+    def source_records(self) -> list[dict[str, Any]]:
+        return [{"id": s.id, "title": s.title, "outlet": s.outlet, "url": s.url,
+                 "published": s.published.isoformat() if s.published else None,
+                 "published_estimated": s.published_estimated, "rationale": s.published_rationale,
+                 "path": s.path, "warnings": list(s.warnings)} for s in self.sources]
+
+
+def run(paths: list[str | Path], reference: str | Path | None = None,
+        progress: Callable[[str, int, int], None] | None = None, jobs: int = 1) -> Results:
+    """Run every stage on the sources at ``paths`` (files, folders, corpora, manifests)."""
+    source_set = read_sources(list(paths))
+    return run_sources(source_set.sources, source_set.problems, reference=reference, progress=progress, jobs=jobs)
+
+
+def run_sources(sources: list[Source], problems: list[SourceProblem] | None = None,
+                reference: str | Path | None = None, progress: Callable[[str, int, int], None] | None = None,
+                jobs: int = 1) -> Results:
+    """Run the stages after reading: geocode, extract claims, build geometries, compare."""
+    from geomap.geometry import claim_geometries, compare_reference, envelopes, load_reference, spread_table
+    from geomap.parallel import geocode_and_extract
+
+    reference_frame = load_reference(reference) if reference else None
+    mentions, claims = geocode_and_extract(sources, jobs=jobs, progress=progress)
+    log.info("%d sources, %d mentions, %d claims", len(sources), len(mentions), len(claims))
+    claim_geoms = claim_geometries(claims)
+    results = Results(
+        sources=sources, problems=list(problems or []), mentions=mentions, claims=claims,
+        claim_geoms=claim_geoms, envelopes=envelopes(claim_geoms), spread=spread_table(claim_geoms),
+        reference=reference_frame,
+    )
+    if reference_frame is not None:
+        results.comparison = compare_reference(claim_geoms, reference_frame)
+    return results
+
+
+def basemap_extent(results: Results) -> tuple[float, float, float, float]:
+    """The area the basemap covers: the mapped claims plus a margin (else the places named)."""
+    import shapely
+
+    mapped = [g for g in results.claim_geoms.geometry if g is not None and not g.is_empty]
+    if mapped:
+        minx, miny, maxx, maxy = shapely.total_bounds(mapped)
+    else:
+        points = [(m.lon, m.lat) for m in results.mentions if m.type == "place" and m.lat is not None]
+        if not points:
+            return (22.0, 44.0, 40.0, 53.0)  # Ukraine and its neighbours: the tool's home ground
+        xs, ys = zip(*points)
+        minx, miny, maxx, maxy = min(xs), min(ys), max(xs), max(ys)
+    margin = BASEMAP_MARGIN_DEG
+    return (max(-180.0, minx - margin * 1.6), max(-85.0, miny - margin),
+            min(180.0, maxx + margin * 1.6), min(85.0, maxy + margin))
+
+
+def basemap(results: Results):
+    """Countries, admin-1 regions and populated places clipped to the extent and simplified."""
+    import geopandas
+    import shapely
+
+    from geomap.gazetteer import load_gazetteer, load_regions
+
+    bbox = basemap_extent(results)
+    box = shapely.box(*bbox)
+    regions = load_regions()
+    frames = []
+    for kind in ("country", "admin1"):
+        frame = regions.frame(kind, bbox)
+        if len(frame):
+            clipped = shapely.intersection(frame.geometry.values, box)
+            frame = frame.set_geometry(shapely.simplify(clipped, BASEMAP_SIMPLIFY_DEG, preserve_topology=True))
+            frame = frame[~frame.geometry.is_empty].reset_index(drop=True)
+        frames.append(frame[["code", "name", "country", "status", "occupied", "geometry"]])
+    store = load_gazetteer().store
+    rows = []
+    for line in store.places[0].lines:
+        geonameid, name, lat, lon, _, _, _, population = line.split("\t", 8)[:8]
+        population = int(population or 0)
+        if population < BASEMAP_MIN_POPULATION:
+            continue
+        lat, lon = float(lat), float(lon)
+        if bbox[0] <= lon <= bbox[2] and bbox[1] <= lat <= bbox[3]:
+            rows.append((population, int(geonameid), name, lon, lat))
+    rows.sort(key=lambda r: (-r[0], r[1]))
+    rows = rows[:BASEMAP_MAX_PLACES]
+    places = geopandas.GeoDataFrame(
+        {"geonameid": [r[1] for r in rows], "name": [r[2] for r in rows], "population": [r[0] for r in rows]},
+        geometry=geopandas.points_from_xy([r[3] for r in rows], [r[4] for r in rows]), crs="EPSG:4326",
+    )
+    return frames[0], frames[1], places
+
+
+def build_map(results: Results, tiles: str | None = None, title: str = "geomap: territorial-control claims",
+              prefix: str = "geomap"):
+    """The folium map of a run (see :mod:`geomap.render`)."""
+    import pandas
+
+    from geomap import render
+
+    countries, admin1, places = basemap(results)
+    mentions = pandas.DataFrame(results.mention_records())
+    return render.build_map(results.claim_geoms, results.envelopes, mentions, results.source_records(),
+                            countries, admin1, places, reference=results.reference, tiles=tiles, title=title,
+                            prefix=prefix)
+
+
+def output_files(results: Results, tiles: str | None = None) -> dict[str, bytes]:
+    """Every output file's name and bytes (nothing written yet)."""
+    from geomap import render
+
+    files: dict[str, bytes] = {}
+    folium_map = build_map(results, tiles=tiles)
+    files["index.html"] = render.render_html(folium_map).encode("utf-8")
+    files["sources.json"] = (json.dumps(results.source_records(), ensure_ascii=False, indent=2) + "\n").encode()
+    files["mentions.jsonl"] = formats.to_jsonl(results.mention_records()).encode("utf-8")
+    claim_records = results.claim_records()
+    files["claims.jsonl"] = formats.to_jsonl(claim_records).encode("utf-8")
+    files["claims.csv"] = formats.to_csv(claim_records).encode("utf-8")
+    files["claim_geometries.geojson"] = geojson_bytes(results.claim_geoms)
+    files["envelopes.geojson"] = geojson_bytes(results.envelopes)
+    files["spread.csv"] = results.spread.to_csv(index=False, lineterminator="\n").encode("utf-8")
+    if results.comparison is not None:
+        files["comparison.csv"] = results.comparison.to_csv(index=False, lineterminator="\n").encode("utf-8")
+        files["comparison.json"] = (results.comparison.to_json(orient="records", indent=2, force_ascii=False)
+                                    + "\n").encode("utf-8")
+    return files
+
+
+def geojson_bytes(frame) -> bytes:
+    """RFC 7946 GeoJSON of a GeoDataFrame: EPSG:4326, lon/lat, right-hand rings, lists as JSON text."""
+    import shapely
+
+    records = []
+    for row in frame.to_dict(orient="records"):
+        geometry = row.pop("geometry", None)
+        properties = {}
+        for key, value in row.items():
+            if isinstance(value, float) and value != value:
+                value = None
+            properties[key] = value
+        shape = None
+        if geometry is not None and not geometry.is_empty:
+            oriented = shapely.orient_polygons(geometry) if hasattr(shapely, "orient_polygons") else geometry
+            shape = json.loads(shapely.to_geojson(shapely.set_precision(oriented, 1e-6)))
+        records.append({"type": "Feature", "properties": properties, "geometry": shape})
+    collection = {"type": "FeatureCollection", "features": records}
+    return (json.dumps(collection, ensure_ascii=False, default=formats.json_default) + "\n").encode("utf-8")
+
+
+def write_outputs(files: dict[str, bytes], out_dir: str | Path) -> list[Path]:
+    """Write all files or none: stage them, then move each into place atomically."""
+    out_dir = Path(out_dir)
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=".geomap-staging-", dir=out_dir))
+    except OSError as exc:
+        raise GeomapError(f"cannot write to the output folder: {exc.strerror or exc}", str(out_dir)) from None
+    try:
+        for name, data in files.items():
+            target = staging / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+            os.chmod(target, 0o644)
+        written = []
+        for name in files:
+            destination = out_dir / name
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(staging / name, destination)
+            written.append(destination)
+        return written
+    except OSError as exc:
+        raise GeomapError(f"cannot write outputs: {exc.strerror or exc}", str(out_dir)) from None
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
