@@ -99,7 +99,10 @@ def basemap_extent(results: Results) -> tuple[float, float, float, float]:
     """The area the basemap covers: the mapped claims plus a margin (else the places named)."""
     import shapely
 
-    mapped = [g for g in results.claim_geoms.geometry if g is not None and not g.is_empty]
+    frame = results.claim_geoms
+    mapped = [g for g, role in zip(frame.geometry, frame["role"]) if g is not None and not g.is_empty
+              and role == "buffer"] if len(frame) else []
+    mapped = mapped or [g for g in frame.geometry if g is not None and not g.is_empty]
     if mapped:
         minx, miny, maxx, maxy = shapely.total_bounds(mapped)
     else:
@@ -122,13 +125,15 @@ def basemap(results: Results):
 
     bbox = basemap_extent(results)
     box = shapely.box(*bbox)
+    # Finer outlines for a small extent, coarser for a large one: about 1/1500 of its width.
+    tolerance = max(BASEMAP_SIMPLIFY_DEG, (bbox[2] - bbox[0]) / 1500.0)
     regions = load_regions()
     frames = []
     for kind in ("country", "admin1"):
         frame = regions.frame(kind, bbox)
         if len(frame):
             clipped = shapely.intersection(frame.geometry.values, box)
-            frame = frame.set_geometry(shapely.simplify(clipped, BASEMAP_SIMPLIFY_DEG, preserve_topology=True))
+            frame = frame.set_geometry(shapely.simplify(clipped, tolerance, preserve_topology=True))
             frame = frame[~frame.geometry.is_empty].reset_index(drop=True)
         frames.append(frame[["code", "name", "country", "status", "occupied", "geometry"]])
     store = load_gazetteer().store

@@ -39,6 +39,12 @@ class AreaSeries:
     reference: bool = False
 
 
+# Claims about the area one side holds (directly or through a share of a base): the quantity
+# the sources disagree on. Region shares ("a fifth of Ukraine") and relative areas are other
+# subjects and would only flatten the chart.
+CHARTED_KINDS = frozenset({"area_held", "area_seized", "share_held", "share_retaken"})
+
+
 def claim_area_series(claims: Sequence[Mapping[str, Any]], windows: Sequence[DateWindow],
                       colors: Mapping[str, str], names: Mapping[str, str]) -> tuple[list[AreaSeries], int]:
     """Series of dated area claims per source, and how many area claims had no date."""
@@ -47,7 +53,7 @@ def claim_area_series(claims: Sequence[Mapping[str, Any]], windows: Sequence[Dat
     undated = 0
     for rows in group_claims(claims).values():
         claim = rows[0]
-        if claim.get("km2") is None:
+        if claim.get("km2") is None or claim.get("kind") not in CHARTED_KINDS:
             continue
         window = window_by_label.get(claim.get("window") or "")
         start = parse_date(claim.get("as_of_start")) or parse_date(claim.get("as_of_end"))

@@ -23,7 +23,7 @@ import folium
 from branca.element import Element
 
 from ..atomic import write_text
-from .chart import area_chart_svg, claim_area_series, reference_series
+from .chart import CHARTED_KINDS, area_chart_svg, claim_area_series, reference_series
 from .elements import (
     BASEMAP_PANE, MARKER_PANE, ClaimsPanel, DateControl, GeoJsonLayer, Legend, MapSetup, OfflineAssets,
     PlaceLabels,
@@ -308,8 +308,15 @@ def _legend_entries(colors, names, claims, envelopes, reference, has_markers, oc
 
 
 def _view_bounds(claims, mentions, countries) -> list[list[float]]:
-    """[[south, west], [north, east]] of the claims, else the mentions, else the countries."""
-    shapes = [c["geometry"] for c in claims if c["geometry"] is not None]
+    """[[south, west], [north, east]] of the claimed areas (else all claim geometries, the mentions, the countries).
+
+    Buffers come first: a region-share claim ("a fifth of Ukraine") would otherwise
+    zoom the map out from the salient the sources argue about.
+    """
+    shapes = [c["geometry"] for c in claims if c["geometry"] is not None and c.get("role") == "buffer"
+              and c.get("kind") in CHARTED_KINDS]
+    shapes = shapes or [c["geometry"] for c in claims if c["geometry"] is not None and c.get("role") == "buffer"]
+    shapes = shapes or [c["geometry"] for c in claims if c["geometry"] is not None]
     if shapes:
         west, south, east, north = _total_bounds(shapes)
     elif mentions:

@@ -124,10 +124,14 @@ def source_colors(sources: Sequence[Mapping[str, Any]], claims: Sequence[Mapping
 
 
 def source_names(sources: Sequence[Mapping[str, Any]], claims: Sequence[Mapping[str, Any]]) -> dict[str, str]:
-    """The name shown for each source: its outlet, with the id when outlets repeat."""
+    """The name shown for each source: its outlet (else a short title), with the id when names repeat."""
     outlets: dict[str, str] = {}
     for source in sources:
-        outlets[source["id"]] = source.get("outlet") or source["id"]
+        outlet = source.get("outlet")
+        if not outlet or outlet == "unknown":
+            title = " ".join(str(source.get("title") or "").split())
+            outlet = (title if len(title) <= 32 else title[:31].rstrip() + "…") or source["id"]
+        outlets[source["id"]] = outlet
     for claim in claims:
         outlets.setdefault(claim["source"], claim.get("outlet") or claim["source"])
     counts: dict[str, int] = {}
