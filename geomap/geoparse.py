@@ -100,12 +100,13 @@ _SENTENCE_END = re.compile(r"[.!?…]+[\"'”’»)\]]*(?=\s+[\"'“‘«(\[]?[A
 _ABBREVIATION = re.compile(r"(?:\b[A-Z]\.){1,3}$|\b(?:Mr|Mrs|Ms|Dr|Gen|Lt|Col|Sgt|St|Capt|Gov|Sen|Rep|No|vs|etc"
                            r"|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.$")
 
-SCAN_CACHE_VERSION = 3
+SCAN_CACHE_VERSION = 4
 FUZZY_MIN_SIMILARITY = 0.92
-ACCEPT_THRESHOLD = 0.42
+ACCEPT_THRESHOLD = 0.4
 COMMON_WORD_ZIPF = 4.0  # at least ten times per million English words
 NEEDED_SUPPORT = 0.5
 CONFIDENT_SCORE = 0.55
+UNIQUE_NAME_SCORE = 0.5
 MAX_CANDIDATES = 8
 
 
@@ -255,6 +256,14 @@ def _word_after(text: str, end: int) -> str | None:
     return match.group(1) if match else None
 
 
+def _spaces_before(text: str, offset: int) -> int:
+    """How many spaces or tabs stand right before ``offset``."""
+    count = 0
+    while offset - count > 0 and text[offset - count - 1] in " \t":
+        count += 1
+    return count
+
+
 def _is_capitalised(word: str | None) -> bool:
     return bool(word) and word[0].isupper()
 
@@ -366,24 +375,32 @@ class Geoparser:
         surname ("Artem Kariakin") are non-places in the whole article.
         """
         ends = {s.end for s in spans}
-        multiword = [(s.start, s.end) for s in spans if " " in s.surface or "-" in s.surface]
+        multiword = sorted((s.start, s.end) for s in spans if " " in s.surface or "-" in s.surface)
+        multiword_starts = [start for start, _ in multiword]
+
+        def in_multiword(offset: int) -> bool:
+            i = bisect.bisect_right(multiword_starts, offset) - 1
+            return i >= 0 and multiword[i][0] <= offset < multiword[i][1]
+
         non_places: set[str] = set()
         for match in _NAME_PAIR.finditer(text):
             first, second = match.group(1), match.group(2)
             if match.start(1) in initials or first.lower() in PLACE_PRECEDERS or first.lower() in TITLES \
                     or fold(first) in self.demonyms or second.lower() in ORGANISATION_NOUNS \
-                    or any(s <= match.start(1) < e for s, e in multiword):
+                    or second.lower() in JOIN_WORDS \
+                    or in_multiword(match.start(1)):
                 continue
             non_places.add(first)
         keep = []
         for span in spans:
             before = _word_before(text, span.start)
             reason = None
-            before_start = span.start - (len(text[:span.start]) - len(text[:span.start].rstrip(" \t"))) - len(before or "")
+            gap_end = span.start - _spaces_before(text, span.start)  # where the word before ends
+            before_start = gap_end - len(before or "")
             if before and _is_capitalised(before) and span.start not in initials and before_start not in initials \
                     and before.lower().rstrip(".") not in PLACE_PRECEDERS and fold(before) not in self.demonyms \
                     and before.lower().rstrip(".") not in TITLES \
-                    and (span.start - len(text[:span.start]) + len(text[:span.start].rstrip(" \t"))) not in ends \
+                    and gap_end not in ends \
                     and not before.endswith(("'s", "’s")):
                 reason = "preceded by another proper name"
             elif before and before.lower().rstrip(".") in TITLES:
@@ -423,6 +440,9 @@ class Geoparser:
         return kept
 
     def _read_cues(self, text: str, span: Span) -> None:
+        if _strip_region_word(span.key) != span.key:
+            span.cue = "region"  # the phrase says so itself: "the Luhansk region", "Sumy Oblast"
+            return
         after = (_word_after(text, span.end) or "").lower()
         before_phrase = " ".join(_tokens_before(text, span.start, 2))
         enumerated_regions = re.match(r"\s*(?:,|and|or)\s+[^\W\d_][\w'’\-]*\s+(?:regions|oblasts|provinces)\b",
@@ -491,8 +511,10 @@ class Geoparser:
             prior += 0.5
         elif candidate.kind == "admin1":
             prior -= 0.15  # a bare name more often means the town than the province it may share a name with
-        if candidate.method == "alias":
-            prior -= 0.05 if candidate.population >= 10000 else 0.2
+        if candidate.method == "alias" and not (cue == "region" and candidate.kind == "admin1"):
+            # Another name of a place (an exonym, a former name: Pokrovsk was Engels' name until
+            # 1931) counts for less than a place's own name.
+            prior -= 0.2 if candidate.population >= 10000 else 0.3
         return prior
 
     def _support(self, candidate: Candidate, context: list[Candidate]) -> float:
@@ -506,7 +528,7 @@ class Geoparser:
         named_countries = {c.id for c in context if c.kind == "country"}
         if candidate.kind == "country":
             return 1.0 if candidate.id in countries else 0.0
-        support = 0.6 if candidate.country in countries else (0.35 if candidate.country in named_countries else 0.0)
+        support = 0.45 if candidate.country in countries else (0.35 if candidate.country in named_countries else 0.0)
         if places:
             nearest = min(_haversine_km(candidate.lat, candidate.lon, c.lat, c.lon) for c in places)
             support = max(support, math.exp(-nearest / 250.0))
@@ -523,9 +545,15 @@ class Geoparser:
     def _score(self, candidate: Candidate, cue: str | None, members: list[Span], context) -> float:
         prior = self._prior(candidate, cue, members)
         support = self._support(candidate, context)
-        score = 0.5 * prior + 0.4 * support + (0.1 if any(m.place_context for m in members) else 0.0)
+        place_context = any(m.place_context or m.strong_cue for m in members)
+        score = 0.6 * prior + 0.35 * support + (0.1 if place_context else 0.0)
         if candidate.kind == "country":
             score = max(score, 0.9)
+        elif len(members[0].candidates) == 1 and place_context and candidate.method == "exact" \
+                and members[0].key not in self.common_words:
+            # The only place in the world with this name, after "in"/"near"/"the town of":
+            # enough even in a one-line text.
+            score = max(score, UNIQUE_NAME_SCORE)
         return score
 
     # -- step 5: misspellings --------------------------------------------------------------------

@@ -131,6 +131,10 @@ JOIN_WORDS = frozenset({
     "republic", "territory", "city", "peninsula", "district", "raion", "county", "strip", "bank",
     "mayor", "governor", "airport", "front", "direction", "axis", "salient", "offensive", "border",
     "military", "regional", "administration", "authorities", "officials", "police",
+    # titles and institutions a place name qualifies: "US President", "Kursk Governor", "Russian Army"
+    "president", "presidential", "prime", "minister", "ministry", "army", "forces", "navy", "air", "defence",
+    "defense", "foreign", "government", "parliament", "embassy", "ambassador", "envoy", "general",
+    "commander", "intelligence", "secretary", "senator", "senate", "congress", "officials", "special",
 })
 _UPPER = "A-ZÀ-ÖØ-ÞĀ-ſА-ЯЁЀ-ЏҐЄІЇ"
 _JOIN_CAPITALISED = "|".join(sorted(w.capitalize() for w in JOIN_WORDS))

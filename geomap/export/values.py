@@ -1,0 +1,138 @@
+"""Plain cell values and typed columns for the export tables.
+
+Every exported table goes through the same two steps, so a value looks the same
+in the GeoPackage, in GeoJSON properties and in CSV:
+
+- :func:`cell_value` turns one value into plain Python: ``None`` for anything
+  missing (None, NaN, NaT, ``pd.NA``), ``int``/``float``/``bool``/``str`` for
+  numpy and pandas scalars, ISO text for dates, and JSON text for lists,
+  tuples, sets and dicts (the "JSON text column" rule);
+- :func:`typed_column` gives a column one explicit type from its values:
+  ``bool``/``boolean``, ``int64``/``Int64``, ``float64`` or text. A column
+  never mixes numbers and text, because GeoPackage fields have one type.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date, datetime
+from typing import Any
+
+import numpy as np
+import pandas
+
+
+def json_text(value: Any) -> str:
+    """Compact, deterministic JSON for a list or dict cell (keys keep their order)."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=_json_default, allow_nan=False)
+
+
+def _json_default(value: Any) -> Any:
+    plain = cell_value(value, nested=True)
+    if plain is value:
+        raise TypeError(f"not JSON serialisable: {type(value).__name__}")
+    return plain
+
+
+def cell_value(value: Any, nested: bool = False) -> Any:
+    """One table cell as plain Python (see the module docstring).
+
+    With ``nested=True`` lists and dicts are returned as plain containers
+    instead of JSON text (used while serialising them).
+    """
+    if value is None or value is pandas.NaT or value is pandas.NA:
+        return None
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    if isinstance(value, (int, np.integer)):
+        return int(value)
+    if isinstance(value, (float, np.floating)):
+        number = float(value)
+        return None if math.isnan(number) or math.isinf(number) else number
+    if isinstance(value, str):
+        return value
+    if isinstance(value, datetime):
+        text = value.isoformat()
+        return text[:10] if text.endswith("T00:00:00") else text
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, np.ndarray):
+        value = value.tolist()
+    if isinstance(value, (set, frozenset)):
+        value = sorted(value, key=str)
+    if isinstance(value, Mapping):
+        plain = {str(key): cell_value(item, nested=True) for key, item in value.items()}
+        return plain if nested else json_text(plain)
+    if isinstance(value, (list, tuple)):
+        plain = [cell_value(item, nested=True) for item in value]
+        return plain if nested else json_text(plain)
+    return str(value)
+
+
+def typed_column(values: Sequence[Any]) -> pandas.Series:
+    """A Series of plain cell values with one explicit dtype.
+
+    Booleans become ``bool`` (``boolean`` with gaps), integers ``int64``
+    (``Int64`` with gaps), other numbers ``float64`` (NaN for gaps) and
+    everything else text (``object`` with ``None`` for gaps).
+    """
+    present = [v for v in values if v is not None]
+    missing = len(present) < len(values)
+    if present and all(isinstance(v, bool) for v in present):
+        return pandas.Series(list(values), dtype="boolean" if missing else "bool")
+    if present and all(isinstance(v, int) and not isinstance(v, bool) for v in present):
+        return pandas.Series(list(values), dtype="Int64" if missing else "int64")
+    if present and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in present):
+        return pandas.Series([math.nan if v is None else float(v) for v in values], dtype="float64")
+    return pandas.Series([None if v is None else v if isinstance(v, str) else str(v) for v in values],
+                         dtype=object)
+
+
+def typed_frame(records: Iterable[Mapping[str, Any]], columns: Sequence[str]) -> pandas.DataFrame:
+    """A DataFrame with exactly ``columns`` (absent keys are gaps), each a :func:`typed_column`."""
+    rows = [{name: cell_value(record.get(name)) for name in columns} for record in records]
+    return pandas.DataFrame({name: typed_column([row[name] for row in rows]) for name in columns},
+                            columns=list(columns))
+
+
+def frame_rows(frame: Any) -> list[dict[str, Any]]:
+    """Rows of a DataFrame (or a list of dicts / dataclass records) as dicts, geometry column left out."""
+    if frame is None:
+        return []
+    if isinstance(frame, pandas.DataFrame):
+        geometry = _geometry_name(frame)
+        columns = [c for c in frame.columns if c != geometry]
+        return [dict(zip(columns, row)) for row in frame[columns].itertuples(index=False, name=None)]
+    rows = []
+    for record in frame:
+        if isinstance(record, Mapping):
+            rows.append(dict(record))
+        elif hasattr(record, "as_dict"):
+            rows.append(record.as_dict())
+        elif dataclasses.is_dataclass(record) and not isinstance(record, type):
+            rows.append(dataclasses.asdict(record))
+        else:
+            raise TypeError(f"cannot read a table row from {type(record).__name__}")
+    return rows
+
+
+def frame_columns(frame: Any, rows: Sequence[Mapping[str, Any]]) -> list[str]:
+    """Column names in order: the frame's own, else the union of the rows' keys in first-seen order."""
+    if isinstance(frame, pandas.DataFrame):
+        geometry = _geometry_name(frame)
+        return [str(c) for c in frame.columns if c != geometry]
+    seen: dict[str, None] = {}
+    for row in rows:
+        for key in row:
+            seen.setdefault(str(key), None)
+    return list(seen)
+
+
+def _geometry_name(frame: pandas.DataFrame) -> str | None:
+    try:
+        return frame.geometry.name  # GeoDataFrame
+    except AttributeError:
+        return None

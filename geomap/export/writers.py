@@ -1,0 +1,154 @@
+"""Serialise export layers: RFC 7946 GeoJSON, CSV and a deterministic GeoPackage.
+
+GeoJSON and CSV are built as text in memory; the GeoPackage is written by GDAL
+(through pyogrio) into a temporary folder inside the target folder and moved
+into place with ``os.replace``.
+
+GeoPackage files are SQLite databases whose ``gpkg_contents.last_change``
+column holds the time of writing, so two writes of the same data differ.
+GDAL takes that timestamp from the ``OGR_CURRENT_DATE`` configuration option
+when it is set; :func:`write_geopackage` sets it to a fixed value for the
+duration of the write (and restores the previous value), which makes the file
+byte-identical for the same layers. Everything else GDAL writes (the R-tree
+spatial index, the SQLite header) depends only on the data and the order of
+writes. The files are GeoPackage 1.3, which GDAL 3.x reads without the
+"partially supported" warning older releases give for 1.4.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import io
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import shapely
+from shapely.geometry.base import BaseGeometry
+
+from .layers import Layer
+from .values import cell_value, frame_columns, frame_rows
+
+COORDINATE_DECIMALS = 6  # ~0.1 m: RFC 7946 suggests no more than needed
+GPKG_LAST_CHANGE = "1970-01-01T00:00:00.000Z"  # informative per the spec; fixed for byte-identical files
+GPKG_VERSION = "1.3"
+
+
+# -- GeoJSON ----------------------------------------------------------------------------------------------
+def geojson_geometry(geometry: BaseGeometry | None, decimals: int = COORDINATE_DECIMALS) -> dict | None:
+    """An RFC 7946 geometry object: lon/lat rounded to ``decimals``, exterior rings counter-clockwise.
+
+    Coordinates are rounded first and the rings oriented afterwards, so
+    rounding cannot undo the orientation. Empty geometries become ``None``.
+    """
+    if geometry is None or geometry.is_empty:
+        return None
+    rounded = shapely.transform(geometry, lambda xy: np.round(xy, decimals))
+    oriented = shapely.orient_polygons(rounded, exterior_cw=False)
+    return _rounded_mapping(shapely.geometry.mapping(oriented), decimals)
+
+
+def _rounded_mapping(value: Any, decimals: int) -> Any:
+    if isinstance(value, dict):
+        return {key: _rounded_mapping(item, decimals) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        if value and all(isinstance(item, (int, float)) for item in value):
+            return [round(float(item), decimals) + 0.0 for item in value[:2]]  # + 0.0: no "-0.0"
+        return [_rounded_mapping(item, decimals) for item in value]
+    return value
+
+
+def geojson_text(frame: Any) -> str:
+    """A FeatureCollection of a GeoDataFrame (EPSG:4326), one feature per line.
+
+    Properties are the frame's columns as plain values (lists and dicts as
+    JSON text, missing values as ``null``); there is no ``crs`` member, as
+    RFC 7946 prescribes WGS 84 lon/lat.
+
+    Raises
+    ------
+    ValueError
+        When the frame has a CRS other than EPSG:4326.
+    """
+    crs = getattr(frame, "crs", None)
+    if crs is not None and crs.to_epsg() != 4326:
+        raise ValueError(f"GeoJSON layers must be in EPSG:4326, not {crs.to_string()}")
+    rows = frame_rows(frame)
+    columns = frame_columns(frame, rows)
+    geometries = list(frame.geometry) if hasattr(frame, "geometry") else [None] * len(rows)
+    lines = []
+    for row, geometry in zip(rows, geometries):
+        feature = {"type": "Feature", "properties": {name: cell_value(row.get(name)) for name in columns},
+                   "geometry": geojson_geometry(geometry)}
+        lines.append(json.dumps(feature, ensure_ascii=False, separators=(",", ":"), allow_nan=False))
+    body = ",\n".join(lines)
+    return '{"type":"FeatureCollection","features":[\n' + body + ("\n" if lines else "") + "]}\n"
+
+
+# -- CSV --------------------------------------------------------------------------------------------------
+def csv_text(frame: Any) -> str:
+    """CSV of a table's attribute columns (no geometry): header row, ``\\n`` line ends, empty cells for gaps."""
+    rows = frame_rows(frame)
+    columns = frame_columns(frame, rows)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(columns)
+    for row in rows:
+        values = (cell_value(row.get(name)) for name in columns)
+        writer.writerow(["" if value is None else value for value in values])
+    return buffer.getvalue()
+
+
+# -- GeoPackage -------------------------------------------------------------------------------------------
+@contextlib.contextmanager
+def gdal_config(**options: str) -> Iterator[None]:
+    """Set GDAL configuration options for the duration of a ``with`` block, then restore them.
+
+    GDAL's configuration is process-wide, so writes from several threads at
+    once would see each other's options; geomap writes from one thread.
+    """
+    import pyogrio
+
+    previous = {name: pyogrio.get_gdal_config_option(name) for name in options}
+    pyogrio.set_gdal_config_options(options)
+    try:
+        yield
+    finally:
+        pyogrio.set_gdal_config_options(previous)
+
+
+def write_geopackage(layers: Sequence[Layer], path: str | os.PathLike[str]) -> Path:
+    """Write ``layers`` as one GeoPackage, each in its own table, atomically and deterministically.
+
+    Spatial layers get their ``geometry_type`` (so an empty layer still has
+    one) and EPSG:4326; attribute tables have no geometry column.
+    """
+    import pyogrio
+
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    # GDAL creates the file itself (it must not exist yet) and wants the .gpkg
+    # extension, so the temporary file lives in a private folder next to the target.
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+    try:
+        temporary = staging / target.name
+        with gdal_config(OGR_CURRENT_DATE=GPKG_LAST_CHANGE):
+            for index, layer in enumerate(layers):
+                options: dict[str, Any] = {"layer": layer.name, "driver": "GPKG"}
+                if index == 0:
+                    options["dataset_options"] = {"VERSION": GPKG_VERSION}
+                if layer.spatial:
+                    options["geometry_type"] = layer.geometry_type
+                    options["promote_to_multi"] = False
+                pyogrio.write_dataframe(layer.frame, temporary, **options)
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, target)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return target
