@@ -287,7 +287,6 @@ class Geoparser:
         self.common_words = common_words  # folded word -> Zipf frequency in English
         self.adjectives = set(adjectives)  # folded words that are never places ("Roman", "Soviet")
         self.scanner = Scanner(gazetteer, {**{a: "" for a in self.adjectives}, **demonyms}, cache)
-        self._places_by_region: dict[str, list[int]] | None = None
         self._region_names: dict[str, dict[str, list[tuple[int, str]]]] = {}
 
     # -- public ------------------------------------------------------------------------------
@@ -617,14 +616,12 @@ class Geoparser:
 
     def _region_places(self, region: str) -> dict[str, list[tuple[int, str]]]:
         """Folded names of the gazetteer places in one admin-1 region, by first letter (cached)."""
-        if self._places_by_region is None:
-            by_region: dict[str, list[int]] = {}
-            for row, line in enumerate(self.gazetteer.store.places[0].lines):
-                by_region.setdefault(line.split("\t", 7)[6], []).append(row)
-            self._places_by_region = by_region
         if region not in self._region_names:
+            import numpy as np
+
             by_letter: dict[str, list[tuple[int, str]]] = {}
-            for row in self._places_by_region.get(region, ()):
+            rows = np.flatnonzero(self.gazetteer.store.place_points()["region"] == region)
+            for row in rows.tolist():
                 values = self.gazetteer.store.places[0].row(row)
                 names = [values["name"]] + [a for a in values["alternates"].split("|") if a]
                 for key in sorted({fold(n) for n in names}):

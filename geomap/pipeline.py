@@ -136,18 +136,19 @@ def basemap(results: Results):
             frame = frame.set_geometry(shapely.simplify(clipped, tolerance, preserve_topology=True))
             frame = frame[~frame.geometry.is_empty].reset_index(drop=True)
         frames.append(frame[["code", "name", "country", "status", "occupied", "geometry"]])
+    import numpy as np
+
     store = load_gazetteer().store
+    points = store.place_points()
+    lat, lon, population = points["lat"], points["lon"], points["population"]
+    inside = np.flatnonzero((population >= BASEMAP_MIN_POPULATION) & (lon >= bbox[0]) & (lon <= bbox[2])
+                            & (lat >= bbox[1]) & (lat <= bbox[3]))
+    # Most populous first (ties by row, that is geonameid order), at most BASEMAP_MAX_PLACES.
+    inside = inside[np.lexsort((inside, -population[inside]))][:BASEMAP_MAX_PLACES]
     rows = []
-    for line in store.places[0].lines:
-        geonameid, name, lat, lon, _, _, _, population = line.split("\t", 8)[:8]
-        population = int(population or 0)
-        if population < BASEMAP_MIN_POPULATION:
-            continue
-        lat, lon = float(lat), float(lon)
-        if bbox[0] <= lon <= bbox[2] and bbox[1] <= lat <= bbox[3]:
-            rows.append((population, int(geonameid), name, lon, lat))
-    rows.sort(key=lambda r: (-r[0], r[1]))
-    rows = rows[:BASEMAP_MAX_PLACES]
+    for row in inside.tolist():
+        geonameid, name = store.places[0].lines[row].split("\t", 2)[:2]
+        rows.append((int(population[row]), int(geonameid), name, float(lon[row]), float(lat[row])))
     places = geopandas.GeoDataFrame(
         {"geonameid": [r[1] for r in rows], "name": [r[2] for r in rows], "population": [r[0] for r in rows]},
         geometry=geopandas.points_from_xy([r[3] for r in rows], [r[4] for r in rows]), crs="EPSG:4326",

@@ -94,6 +94,26 @@ def _check_version(package: str, pinned: str) -> None:
         raise BuildError(f"{package} {version} is installed; the build is pinned to {pinned}")
 
 
+def place_point_arrays(place_lines: list[str]) -> dict:
+    """Columns of places.tsv.gz as arrays (row order), so maps and the geoparser can select
+    places by position, population or region without parsing 235,000 text lines."""
+    import numpy as np
+
+    lat, lon, population, region = [], [], [], []
+    for line in place_lines:
+        values = line.split("\t", 8)
+        lat.append(round(float(values[2]) * 1e5))
+        lon.append(round(float(values[3]) * 1e5))
+        region.append(values[6])
+        population.append(int(values[7] or 0))
+    codes = sorted(set(region))
+    index = {code: i for i, code in enumerate(codes)}
+    return {"lat_e5": np.array(lat, dtype=np.int32), "lon_e5": np.array(lon, dtype=np.int32),
+            "population": np.array(population, dtype=np.int64),
+            "region_index": np.array([index[r] for r in region], dtype=np.int32),
+            "region_codes": np.array(codes, dtype=str)}
+
+
 def common_word_names(keys: list[str]) -> list[str]:
     """Lines "word<TAB>zipf" for single-word gazetteer keys that are also lower-case English words.
 
@@ -346,6 +366,8 @@ def build(out_dir: Path, npm_tarball: Path | None = None, log=print) -> dict[str
     name_lines = name_index_lines(_name_entries(place_names, regions))
     arrays = shapes.encode([row.geometry for row in regions])
     common = common_word_names([line[: line.index("\t")] for line in name_lines])
+    points = place_point_arrays(place_lines)
+    points = place_point_arrays(place_lines)
 
     outputs = {
         "places.tsv.gz": atomic.gzip_bytes(("\n".join(place_lines) + "\n").encode("utf-8")),
@@ -353,6 +375,7 @@ def build(out_dir: Path, npm_tarball: Path | None = None, log=print) -> dict[str
         "names.tsv.gz": atomic.gzip_bytes(("\n".join(name_lines) + "\n").encode("utf-8")),
         "shapes.npz": shapes.to_bytes(arrays),
         "common_words.txt": ("\n".join(common) + "\n").encode("utf-8"),
+        "place_points.npz": shapes.to_bytes(points),
     }
     digests = {name: hashlib.sha256(data).hexdigest() for name, data in outputs.items()}
     for name, data in outputs.items():
@@ -440,6 +463,8 @@ def describe_sources(out_dir: Path) -> None:
         "  with the entries it names, marked exact (the canonical or primary name) or alias.",
         f"- `common_words.txt`: {counts['common_words']} single-word name keys that are also lower-case English words,",
         "  with their Zipf frequency (march, bar, of); the geoparser accepts them as places only with supporting context.",
+        "- `place_points.npz`: the places' latitude, longitude (1e-5 degree integers), population and region",
+        "  as arrays in the row order of places.tsv.gz.",
         "- `shapes.npz`: the regions' polygons snapped to a 1e-5 degree grid, stored as delta-coded integer",
         "  ragged arrays (row i of regions.tsv.gz is polygon i).",
         "",

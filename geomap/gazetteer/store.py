@@ -96,6 +96,7 @@ class Store:
         self.region_lines = _read_lines(self.data_dir / "regions.tsv.gz")
         self._region_rows: dict[str, int] | None = None
         self._place_rows: dict[int, tuple[int, int]] | None = None
+        self._points: dict | None = None
         for places_path in sorted((self.user_dir / "imported").glob("*.places.tsv.gz")):
             names_path = places_path.with_name(places_path.name.replace(".places.", ".names."))
             if names_path.is_file():
@@ -111,6 +112,20 @@ class Store:
             digest.update(str(len(table.lines)).encode())
             digest.update(table.lines[-1].encode() if table.lines else b"")
         return digest.hexdigest()[:16]
+
+    def place_points(self) -> dict:
+        """Arrays of the bundled places in row order: lat, lon (degrees), population, region code.
+
+        Loaded on first use (a few milliseconds) from place_points.npz.
+        """
+        if self._points is None:
+            import numpy as np
+
+            with np.load(self.data_dir / "place_points.npz", allow_pickle=False) as npz:
+                codes = npz["region_codes"]
+                self._points = {"lat": npz["lat_e5"] / 1e5, "lon": npz["lon_e5"] / 1e5,
+                                "population": npz["population"], "region": codes[npz["region_index"]]}
+        return self._points
 
     def manifest(self) -> dict:
         return json.loads((self.data_dir / "manifest.json").read_text(encoding="utf-8"))
