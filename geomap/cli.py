@@ -282,33 +282,80 @@ def claims(paths: tuple[str, ...], fmt: str, jobs: int) -> None:
               "e.g. OpenStreetMap.Mapnik). Off by default: the map then works offline.")
 @click.option("-j", "--jobs", default=1, show_default=True, type=click.IntRange(1, 64),
               help="Worker processes for the text stages.")
-def build(paths: tuple[str, ...], out_dir: Path, reference: Path | None, tiles: str | None, jobs: int) -> None:
-    """Run every stage and write the map and tables (default: the bundled seeds into outputs/).
+@click.option("--dpi", default=200, show_default=True, type=click.IntRange(50, 1200), help="Resolution of PNG figures.")
+@click.option("--figures/--no-figures", default=True, show_default=True, help="Write PNG/SVG figures.")
+def build(paths: tuple[str, ...], out_dir: Path, reference: Path | None, tiles: str | None, jobs: int, dpi: int,
+          figures: bool) -> None:
+    """Run every stage and write the map, layers and tables (default: the bundled seeds into outputs/).
 
-    Writes OUTPUT/index.html (open it in a browser; it works offline) and next to it the
-    tables and layers: mentions.jsonl, claims.jsonl/.csv, claim_geometries.geojson,
-    envelopes.geojson, spread.csv, sources.json, and comparison.csv/.json with --reference.
-    Files are replaced only when the whole run succeeded.
+    Writes OUTPUT/index.html (open it in a browser; it works offline) and next to it:
+    map_fragment.html (a <div> to paste into report pages), geomap.gpkg (every layer),
+    a GeoJSON per layer, claims/checks/spread/sources CSVs, mentions.jsonl, claims.jsonl,
+    figures/*.png|svg (the claims map per date window and the area chart), and
+    comparison.csv/.json with --reference. Files are replaced only when the whole run
+    succeeded.
 
     \b
     Examples:
       geomap build
-      geomap build articles/ -o report/ --reference control-2025-03-15.geojson
+      geomap build articles/ -o report/ --reference control-2025-03-15.geojson --dpi 300
     """
+    _run_and_write(paths, out_dir, reference, jobs, default_to_seeds=True,
+                   options_kwargs=dict(tiles=tiles, dpi=dpi, figures=figures))
+
+
+@main.command("export")
+@click.argument("paths", nargs=-1)
+@click.option("-o", "--output", "out_dir", default="outputs", show_default=True,
+              type=click.Path(file_okay=False, path_type=Path), help="Output folder.")
+@click.option("--reference", type=click.Path(path_type=Path), help="A dated reference layer to compare with.")
+@click.option("-j", "--jobs", default=1, show_default=True, type=click.IntRange(1, 64),
+              help="Worker processes for the text stages.")
+@click.option("--dpi", default=200, show_default=True, type=click.IntRange(50, 1200), help="Resolution of PNG figures.")
+@click.option("--format", "formats_wanted", multiple=True,
+              type=click.Choice(["gpkg", "png", "svg", "fragment"]),
+              help="Limit the exports (repeatable); GeoJSON and CSV are always written. Default: all.")
+def export_command(paths: tuple[str, ...], out_dir: Path, reference: Path | None, jobs: int, dpi: int,
+                   formats_wanted: tuple[str, ...]) -> None:
+    """Write the layers and figures for reports, without the full-page map.
+
+    GeoPackage (one layer per table), GeoJSON per layer (RFC 7946), CSV tables, PNG/SVG figures
+    and the embeddable HTML fragment (map_fragment.html), for PATHS (default: the bundled seeds).
+
+    \b
+    Examples:
+      geomap export -o report/ --dpi 300
+      geomap export articles/ --format gpkg --format svg
+    """
+    wanted = set(formats_wanted or ("gpkg", "png", "svg", "fragment"))
+    _run_and_write(paths, out_dir, reference, jobs, default_to_seeds=True, options_kwargs=dict(
+        dpi=dpi, map=False, exports=True, figures=bool(wanted & {"png", "svg"}),
+        figure_formats=tuple(f for f in ("png", "svg") if f in wanted), fragment="fragment" in wanted,
+        geopackage="gpkg" in wanted))
+
+
+def _run_and_write(paths, out_dir: Path, reference, jobs: int, default_to_seeds: bool, options_kwargs: dict) -> None:
     from geomap import pipeline
 
-    sources, had_problems = read_inputs(paths, default_to_seeds=True)
+    sources, had_problems = read_inputs(paths, default_to_seeds=default_to_seeds)
     if not sources:
         raise GeomapError("no sources could be read; nothing was written")
     results = pipeline.run_sources(sources, reference=reference, jobs=jobs,
                                    progress=progress_reporter(len(sources)))
-    files = pipeline.output_files(results, tiles=tiles)
-    written = pipeline.write_outputs(files, out_dir)
+    written = pipeline.write_run(results, out_dir, pipeline.OutputOptions(**options_kwargs))
     mapped = int((results.claim_geoms["status"] == "mapped").sum()) if len(results.claim_geoms) else 0
-    click.echo(f"geomap: {len(sources)} sources, {len(results.mentions)} mentions, {len(results.claims)} claims "
-               f"({mapped} mapped); wrote {len(written)} files; open {out_dir / 'index.html'}", err=True)
+    where = f"; open {out_dir / 'index.html'}" if options_kwargs.get("map", True) else ""
+    log_note(f"{len(sources)} sources, {len(results.mentions)} mentions, {len(results.claims)} claims "
+             f"({mapped} mapped); wrote {len(written)} files to {out_dir}{where}")
     if had_problems:
         sys.exit(1)
+
+
+def log_note(message: str) -> None:
+    """A one-line note on stderr (silent with --quiet)."""
+    ctx = click.get_current_context(silent=True)
+    if not (ctx and ctx.find_root().obj and ctx.find_root().obj.quiet):
+        click.echo(f"geomap: {message}", err=True)
 
 
 def progress_reporter(total: int):

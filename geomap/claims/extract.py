@@ -407,7 +407,7 @@ class _Article:
     place_first: dict[str, int]
     places: dict[str, Mention]  # id -> first mention (for names and coordinates)
     region_counts: Counter[str]  # admin1 code -> mentions of it or of places in it
-    _agents: dict[int, list[tuple[Mention, str]]] = field(default_factory=dict)
+    agent_cache: dict[int, list[tuple[Mention, str]]] = field(default_factory=dict)  # sentence index -> agents
 
     @property
     def text(self) -> str:
@@ -427,20 +427,6 @@ class _Article:
                 found.append(mention)
         return found
 
-    def agents(self, sentence: _Sentence) -> list[tuple[Mention, str]]:
-        """The sentence's agent mentions with their country codes (cached per sentence)."""
-        if sentence.index not in self._agents:
-            self._agents[sentence.index] = [
-                (m, code)
-                for m in self.mentions_in(sentence.start, sentence.end)
-                if (code := _agent_code(m, self.text)) is not None
-            ]
-        return self._agents[sentence.index]
-
-    @staticmethod
-    def opponent(code: str | None) -> str | None:
-        """The other side, where the project knows it (Russia and Ukraine)."""
-        return _OPPONENTS.get(code) if code is not None else None
 
 
 # --------------------------------------------------------------------------
@@ -941,6 +927,22 @@ def _agent_code(m: Mention, text: str) -> str | None:
     return code
 
 
+def _opponent(code: str | None) -> str | None:
+    """The other side, where the project knows it (Russia and Ukraine)."""
+    return _OPPONENTS.get(code) if code is not None else None
+
+
+def _sentence_agents(article: _Article, sentence: _Sentence) -> list[tuple[Mention, str]]:
+    """The sentence's agent mentions with their country codes (cached per sentence on the article)."""
+    if sentence.index not in article.agent_cache:
+        article.agent_cache[sentence.index] = [
+            (m, code)
+            for m in article.mentions_in(sentence.start, sentence.end)
+            if (code := _agent_code(m, article.text)) is not None
+        ]
+    return article.agent_cache[sentence.index]
+
+
 def _agent_after(article: _Article, sentence: _Sentence, position: int) -> tuple[Mention, str] | None:
     """The agent right after ``position`` ('by Ukraine', "by Kyiv's forces", 'by the Russian army')."""
     for mention in article.mentions_in(position, min(sentence.end, position + 40)):
@@ -955,7 +957,7 @@ def _agent_after(article: _Article, sentence: _Sentence, position: int) -> tuple
 
 
 def _agent_ending_at(article: _Article, sentence: _Sentence, position: int) -> tuple[Mention, str] | None:
-    for mention, code in article.agents(sentence):
+    for mention, code in _sentence_agents(article, sentence):
         if mention.end <= position and not article.text[mention.end : position].strip():
             return mention, code
     for mention in article.mentions_in(sentence.start, position):
@@ -966,7 +968,7 @@ def _agent_ending_at(article: _Article, sentence: _Sentence, position: int) -> t
 
 def _agents_before(article: _Article, sentence: _Sentence, position: int, since: int = 0) -> list[str]:
     """Agent codes before ``position`` (and from ``since`` on) in the sentence, nearest first."""
-    found = [(m.start, code) for m, code in article.agents(sentence) if since <= m.start and m.end <= position]
+    found = [(m.start, code) for m, code in _sentence_agents(article, sentence) if since <= m.start and m.end <= position]
     return [code for _, code in sorted(found, reverse=True)]
 
 
@@ -1145,7 +1147,7 @@ def _territorial_actor(
     verb_position = min(cue.start, reading.span_start)
     subjects = [
         code
-        for m, code in article.agents(sentence)
+        for m, code in _sentence_agents(article, sentence)
         if m.end <= verb_position and id(m) not in excluded
     ]
     subjects = list(reversed(subjects))  # nearest first
@@ -1165,14 +1167,14 @@ def _territorial_actor(
             # the nearest agent that is not the land's owner, else the nearest agent.
             actor = next((code for code in subjects if code != owner), subjects[0])
         if actor is None:
-            actor = article.opponent(owner)
+            actor = _opponent(owner)
         result.holder = actor
     elif category == "retaken":
         actor = _agent_by_after(article, sentence, cue.end) or (subjects[0] if subjects else None) or owner
-        result.holder = article.opponent(actor)
+        result.holder = _opponent(actor)
     elif category == "lost":
         loser = subjects[0] if subjects else None
-        actor = article.opponent(loser)
+        actor = _opponent(loser)
         result.holder = loser
         if owner is not None and loser is not None and owner == loser and result.kind == "area_retaken":
             result.kind = "area_seized"  # the owner lost it: the other side seized it
@@ -1181,7 +1183,7 @@ def _territorial_actor(
     if result.place is None and (result.kind == "area_seized" or category == "seized"):
         # Unnamed land that was seized is the other side's. (Retaken land is not guessed: Moscow
         # "liberates" villages in Ukraine as well as in Kursk.)
-        result.place = _country_place(article, article.opponent(actor))
+        result.place = _country_place(article, _opponent(actor))
 
 
 def _agent_by_after(article: _Article, sentence: _Sentence, position: int) -> str | None:
@@ -1246,7 +1248,7 @@ def _share_region(
     elif actor is None:
         return None
     if region_code is None:
-        region_code = article.opponent(actor)
+        region_code = _opponent(actor)
     if region_code is None:
         return None
     return _ShareTarget(_country_place(article, region_code), actor, explicit=False)
@@ -1297,18 +1299,18 @@ def _read_share(
         actor = actor or subject or base_holder or _holder_in(article, sentence, *window)
         result.holder = actor
     elif cue.category == "lost":  # "Ukraine has lost 60% of the land it seized": the other side retook it
-        actor = article.opponent(subject or base_holder)
+        actor = _opponent(subject or base_holder)
         result.holder = subject or base_holder
     else:
         actor = _agent_by_after(article, sentence, cue.end) or subject
         if actor is None:
-            actor = article.opponent(base_holder) if base_holder else owner
-        result.holder = base_holder or article.opponent(actor)
+            actor = _opponent(base_holder) if base_holder else owner
+        result.holder = base_holder or _opponent(actor)
     result.actor = actor
     if result.place is None:
         # Unnamed land: what was captured (the base of the share) belongs to the captor's opponent.
         captor = base_holder if kind == "share_retaken" else result.holder
-        result.place = _country_place(article, article.opponent(captor))
+        result.place = _country_place(article, _opponent(captor))
     return result
 
 
@@ -1360,7 +1362,7 @@ def _read_length(
     actor = subjects[0] if subjects else None
     if actor is None and any(t.lower in _ADVANCE_NOUNS for t in _tokens(article.text, sentence.start, sentence.end)):
         owner = result.place.country if result.place is not None else None
-        actor = article.opponent(owner)
+        actor = _opponent(owner)
     result.actor = actor
     result.holder = actor
     return result
@@ -1451,7 +1453,7 @@ def _anchor(
 ) -> _Place | None:
     """The place a claim is tied to (see the module docstring for the order)."""
     text = article.text
-    agents = {id(m) for m, _ in article.agents(sentence)}
+    agents = {id(m) for m, _ in _sentence_agents(article, sentence)}
     excluded = excluded | article.references
     centre = (reading.start + reading.end) / 2
 

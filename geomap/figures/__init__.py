@@ -1,0 +1,62 @@
+"""Static figures for reports: the claims map of a date window and the claimed-area chart.
+
+Both are drawn with matplotlib (through geopandas for the map) on a
+``Figure`` with the Agg canvas, so no display, no pyplot state and no network
+are needed, and written as PNG or SVG (chosen by the file's suffix):
+
+- :func:`claims_map_figure`: an offline basemap (countries and admin-1
+  regions from the bundled gazetteer, clipped to the map), the claim
+  geometries of one date window coloured per source (the same colours as the
+  HTML map), the places the articles name, a scale bar measured with pyproj
+  at the map's centre, a north arrow and the data attribution. The map is
+  drawn in a Lambert azimuthal equal-area projection centred on the claims,
+  so areas compare truly.
+- :func:`area_chart_figure`: claimed held area (km²) against date, a line
+  with markers per source, and the reference layer's area when given.
+
+Output is deterministic: PNG without the "Software" entry, SVG without a
+date, with a fixed hash salt for its ids and text as ``<text>`` elements.
+
+Modules: ``claims_map`` (the map), ``chart`` (the chart), ``view`` (projection,
+extent, scale bar, label room), ``style`` (colours, saving).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from geomap.export.layers import table
+from geomap.render.tables import claim_records
+from geomap.render.windows import date_windows
+
+from .chart import area_chart_figure
+from .claims_map import ALL_WINDOWS, claims_map_figure
+from .style import ATTRIBUTION, CHART_SIZE_IN, MAP_SIZE_IN
+from .view import MapView, focus_cluster, nice_length, scale_bar
+
+
+def write_figures(tables: Any, out_dir: str | os.PathLike[str], dpi: int = 200,
+                  formats: Sequence[str] = ("png", "svg")) -> list[Path]:
+    """The claims map of every date window (``map_<window>``) and the area chart (``area_chart``), per format."""
+    out_dir = Path(out_dir)
+    claims = claim_records(table(tables, "claim_geoms"))
+    labels = [w.label for w in date_windows(claims)
+              if any(c["window"] == w.label and c["status"] == "mapped" for c in claims)]
+    written = []
+    # Each figure is drawn once and saved in every format.
+    for label in labels:
+        paths = [out_dir / f"map_{label}.{suffix}" for suffix in formats]
+        claims_map_figure(tables, label, paths, dpi=dpi)
+        written += paths
+    paths = [out_dir / f"area_chart.{suffix}" for suffix in formats]
+    area_chart_figure(tables, paths, dpi=dpi)
+    return written + paths
+
+
+__all__ = [
+    "ALL_WINDOWS", "ATTRIBUTION", "CHART_SIZE_IN", "MAP_SIZE_IN", "MapView", "area_chart_figure", "claims_map_figure",
+    "focus_cluster", "nice_length", "scale_bar", "write_figures",
+]

@@ -1,0 +1,117 @@
+"""The claimed-area-over-time chart as a static PNG or SVG figure."""
+
+from __future__ import annotations
+
+import os
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import matplotlib.dates
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from shapely.geometry.base import BaseGeometry
+
+from geomap.export.layers import in_wgs84, table
+from geomap.export.values import frame_rows
+from geomap.render.chart import AreaSeries, claim_area_series, reference_series
+from geomap.render.features import reference_area_km2
+from geomap.render.panel import source_colors, source_names
+from geomap.render.tables import claim_records, source_records
+from geomap.render.windows import date_windows, parse_date
+
+from .style import CHART_SIZE_IN, figure_style, format_of, save_figure, shorten
+
+HELD_AREA_KINDS = ("area_held", "area_seized", "share_held", "share_retaken")  # what the chart compares
+
+
+def area_chart_figure(tables: Any, path: str | os.PathLike[str], dpi: int = 200,
+                      size: tuple[float, float] = CHART_SIZE_IN) -> Path:
+    """Draw claimed held area (km²) over time, one line with markers per source, and write it.
+
+    Each claim is a marker at the middle of the dates it is valid for, with a
+    horizontal bar across them when they span days; a source's claims are
+    joined in date order. Held-area kinds only (area held or seized, shares
+    held or retaken, with the area derived for shares); region shares and
+    relative areas would dwarf the rest. The reference layer's area per date,
+    when ``tables`` has one, is a dashed black line.
+
+    Returns
+    -------
+    Path
+        The PNG or SVG file written (atomically).
+    """
+    paths = list(path) if isinstance(path, (list, tuple)) else [path]
+    output_formats = [format_of(p) for p in paths]  # a list of paths saves one drawing in each format  # checked before drawing
+    claims = claim_records(table(tables, "claim_geoms"))
+    sources = source_records(frame_rows(table(tables, "sources")))
+    colors, names = source_colors(sources, claims), source_names(sources, claims)
+    held = [c for c in claims if c.get("kind") in HELD_AREA_KINDS]
+    series, undated = claim_area_series(held, date_windows(claims), colors, names)
+    reference = _reference_series(table(tables, "reference"))
+    with figure_style():
+        figure = Figure(figsize=size)
+        FigureCanvasAgg(figure)
+        ax = figure.add_axes((0.09, 0.14, 0.58, 0.74))
+        drawn = [s for s in series if s.points] + ([reference] if reference else [])
+        for item in drawn:
+            _draw_series(ax, item)
+        ax.set_ylabel("claimed area (km²)")
+        ax.set_ylim(bottom=0)
+        ax.grid(True, color="#dddddd", linewidth=0.7)
+        ax.set_axisbelow(True)
+        for side in ("top", "right"):
+            ax.spines[side].set_visible(False)
+        locator = matplotlib.dates.AutoDateLocator(minticks=3, maxticks=8)
+        ax.xaxis.set_major_locator(locator)
+        ax.xaxis.set_major_formatter(matplotlib.dates.ConciseDateFormatter(locator))
+        if drawn:
+            first = min(p.start for s in drawn for p in s.points)
+            last = max(p.end for s in drawn for p in s.points)
+            pad = max(timedelta(days=10), (last - first) * 0.06)
+            ax.set_xlim(first - pad, last + pad)
+            ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), frameon=False, fontsize=9,
+                      title="source", title_fontsize=9, alignment="left")
+        else:
+            ax.text(0.5, 0.5, "no dated area claims", transform=ax.transAxes, ha="center", va="center",
+                    color="#777777")
+        figure.text(0.09, 0.95, "Claimed area over time", fontsize=14, weight="bold")
+        notes = ["Held-area claims only; shares are charted at their derived area (see claims.csv, derivation)."]
+        if undated:
+            notes.append(f"{undated} area claim{'s' if undated != 1 else ''} without a date not charted.")
+        figure.text(0.09, 0.035, " ".join(notes), fontsize=8, color="#555555")
+        written = [save_figure(figure, p, f, dpi) for p, f in zip(paths, output_formats)]
+        return written[0]
+
+
+def _reference_series(reference: Any) -> AreaSeries | None:
+    if reference is None or len(reference) == 0 or "date" not in reference.columns:
+        return None
+    reference = in_wgs84(reference)
+    by_day: dict[date, list[BaseGeometry]] = {}
+    labels: dict[date, list[str]] = {}
+    label_column = reference["label"] if "label" in reference.columns else [None] * len(reference)
+    for day, geometry, label in zip(reference["date"], reference.geometry, label_column):
+        parsed = parse_date(day)
+        if parsed is None:
+            continue
+        by_day.setdefault(parsed, []).append(geometry)
+        if label:
+            labels.setdefault(parsed, []).append(str(label))
+    return reference_series([(day, reference_area_km2(shapes), ", ".join(dict.fromkeys(labels.get(day, []))))
+                             for day, shapes in sorted(by_day.items())])
+
+
+def _draw_series(ax, series: AreaSeries) -> None:
+    middles = [p.start + (p.end - p.start) / 2 for p in series.points]
+    values = [p.km2 for p in series.points]
+    if series.reference:
+        ax.plot(middles, values, color=series.color, linestyle=(0, (5, 3)), linewidth=1.8, marker="s",
+                markersize=5, label="reference", zorder=3)
+        return
+    ax.plot(middles, values, color=series.color, linewidth=1.8, marker="o", markersize=6,
+            markeredgecolor="white", markeredgewidth=0.8, label=shorten(series.name, 40), zorder=4)
+    for point, middle in zip(series.points, middles):
+        if point.end > point.start:
+            ax.plot([point.start, point.end + timedelta(days=1)], [point.km2, point.km2], color=series.color,
+                    linewidth=1.0, alpha=0.6, solid_capstyle="butt", zorder=3.5)

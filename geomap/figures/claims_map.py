@@ -1,0 +1,492 @@
+"""The claims map of one date window as a static PNG or SVG figure.
+
+Layers, bottom to top: land and occupied areas, admin-1 and international
+borders (de jure), the reference layer, the claims coloured per source (the
+same colours as the HTML map), the window's envelope, the places the articles
+name and, when given, other towns; then the scale bar, north arrow,
+attribution, legend, an overview map and notes on claims not drawn.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import shapely
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import FancyArrow, Patch, Rectangle
+from shapely.geometry.base import BaseGeometry
+from shapely.ops import polylabel
+
+from geomap.export.layers import in_wgs84, places_layer, split_geometry, table
+from geomap.export.values import cell_value, frame_rows
+from geomap.render.panel import claimed_text, format_number, source_colors, source_names
+from geomap.render.tables import UNDATED, claim_records, source_records
+from geomap.render.windows import DateWindow, date_windows, parse_date, reference_dates_for_windows
+
+from .style import (
+    ADMIN1_EDGE, ATTRIBUTION, COUNTRY_EDGE, ENVELOPE_COLOR, LABEL_GREY, LAND, MAP_SIZE_IN, OCCUPIED_FILL,
+    OCCUPIED_HATCH, REFERENCE_COLOR, ROLE_DASHES, WATER, figure_style, format_of, halo_text, save_figure, shorten,
+    with_alpha,
+)
+from .view import COUNTRY_SCALE_KM, LabelSpace, MapView, extent_km, focus_cluster, largest_polygon, scale_bar
+
+ALL_WINDOWS = "all"
+MAP_AXES = (0.025, 0.075, 0.62, 0.83)  # left, bottom, width, height (figure fraction)
+LEGEND_X = 0.665
+MAX_PLACE_LABELS = 12
+MAX_CONTEXT_PLACES = 10
+MAX_LEGEND_CLAIMS = 3
+OVERVIEW_ZOOM_OUT = 7.0  # the overview map spans this many times the main map
+
+
+def claims_map_figure(tables: Any, date_window: str | None, path: str | os.PathLike[str], dpi: int = 200,
+                      regions: Any = None, size: tuple[float, float] = MAP_SIZE_IN) -> Path:
+    """Draw the claims map of one date window and write it as PNG or SVG.
+
+    Parameters
+    ----------
+    tables : mapping or object
+        The pipeline's tables (see :mod:`geomap.export.layers`): ``claim_geoms``
+        is required; ``sources`` names the sources, ``mentions`` gives the
+        places named, ``envelopes`` and ``reference`` are drawn when present,
+        and ``places`` (``name, population`` points, e.g. the basemap places
+        of :func:`geomap.pipeline.basemap`) adds towns for orientation.
+    date_window : str or None
+        A window label of the claim geometries (``"2024-08"``, ``"undated"``)
+        or ``"all"``/``None`` for every window.
+    path : path or list of paths
+        Output file(s), ``.png`` or ``.svg``; the figure is drawn once and saved to each.
+    dpi : int
+        Resolution of a PNG (the image is ``size × dpi`` pixels; 200 or more
+        for print); SVG text and shapes stay vector.
+    regions : geomap.gazetteer.regions.Regions, optional
+        Basemap polygons; defaults to the bundled ones.
+    size : (float, float)
+        Figure size in inches.
+
+    Returns
+    -------
+    Path
+        The file written (atomically).
+
+    Raises
+    ------
+    ValueError
+        For an unknown window or file suffix.
+    """
+    paths = list(path) if isinstance(path, (list, tuple)) else [path]
+    output_formats = [format_of(p) for p in paths]  # checked before drawing
+    claims = claim_records(table(tables, "claim_geoms"))
+    sources = source_records(frame_rows(table(tables, "sources")))
+    colors, names = source_colors(sources, claims), source_names(sources, claims)
+    windows = date_windows(claims)
+    chosen = chosen_windows(windows, date_window)
+    shown = [c for c in claims if c["window"] in {w.label for w in chosen} and c["status"] == "mapped"
+             and c["geometry"] is not None]
+
+    drawn = [c for c in shown if extent_km(c["geometry"]) < COUNTRY_SCALE_KM]
+    too_large = [c for c in shown if c not in drawn]
+    focused = focus_cluster([c["geometry"] for c in drawn])
+    view = MapView.around([drawn[i]["geometry"] for i in focused], _fallback_points(tables), size, MAP_AXES)
+    outside = [c for c in drawn if not view.shows(c["geometry"])]
+    with figure_style():
+        figure = Figure(figsize=size)
+        FigureCanvasAgg(figure)
+        ax = figure.add_axes(MAP_AXES)
+        ax.set_facecolor(WATER)
+        handles: list[tuple[Any, str]] = []
+        labels = LabelSpace(view, size, MAP_AXES)
+        basemap_handles, region_labels = _draw_basemap(ax, view, regions, [c["geometry"] for c in drawn])
+        handles += basemap_handles
+        handles += _draw_reference(ax, view, tables, chosen)
+        handles += _draw_claims(ax, view, drawn, colors, names)
+        handles += _draw_envelopes(ax, view, tables, chosen)
+        handles += _draw_places(ax, view, labels, table(tables, "mentions"), table(tables, "places"))
+        _draw_region_labels(ax, labels, region_labels)
+        view.apply(ax)
+        _draw_scale_bar(ax, view)
+        _draw_north_arrow(ax, view)
+        ax.text(0.995, 0.005, ATTRIBUTION, transform=ax.transAxes, ha="right", va="bottom", fontsize=7.5,
+                color="#333333", bbox={"facecolor": "white", "alpha": 0.8, "edgecolor": "none", "pad": 2})
+        _map_titles(figure, chosen, drawn)
+        legend_bottom = _map_legend(figure, handles)
+        _draw_overview(figure, view, drawn, colors, regions, legend_bottom)
+        notes = [view.projection_note]
+        if outside:
+            listed = ", ".join(f"{c['claim_id']} ({_claim_summary(c)} around {c.get('place') or '?'})"
+                               for c in outside[:3])
+            more = f" and {len(outside) - 3} more" if len(outside) > 3 else ""
+            notes.append(f"Outside this map, far from the other claims (see the overview): {listed}{more}.")
+        if too_large:
+            listed = ", ".join(f"{c['claim_id']} ({_claim_summary(c)} of {c.get('place') or c.get('host') or '?'})"
+                               for c in too_large[:3])
+            more = f" and {len(too_large) - 3} more" if len(too_large) > 3 else ""
+            notes.append(f"Not drawn at this scale (country-sized): {listed}{more}.")
+        figure.text(MAP_AXES[0], 0.045, "\n".join(shorten(n, 170) for n in notes), fontsize=7.5, color="#555555",
+                    va="top", linespacing=1.5)
+        written = [save_figure(figure, p, f, dpi) for p, f in zip(paths, output_formats)]
+        return written[0]
+
+
+def chosen_windows(windows: Sequence[DateWindow], date_window: str | None) -> list[DateWindow]:
+    if date_window is None or date_window == ALL_WINDOWS:
+        return list(windows)
+    label = str(date_window) or UNDATED
+    chosen = [w for w in windows if w.label == label]
+    if not chosen:
+        known = ", ".join(w.label for w in windows) or "none"
+        raise ValueError(f"no claims in date window {label!r} (windows: {known}, or {ALL_WINDOWS!r})")
+    return chosen
+
+
+def _fallback_points(tables: Any) -> list[tuple[float, float]]:
+    places = places_layer(table(tables, "mentions"))
+    return [(float(p.x), float(p.y)) for p in places.geometry if p is not None]
+
+
+def _draw_basemap(ax, view: MapView, regions: Any, claim_shapes: Sequence[BaseGeometry]
+                  ) -> tuple[list[tuple[Any, str]], list[tuple[float, float, str]]]:
+    """Land, occupied areas and borders; returns legend handles and region labels to place."""
+    if regions is None:
+        from geomap.gazetteer import load_regions
+
+        regions = load_regions()
+    bbox = view.lonlat_bounds()
+    countries = regions.frame("country", bbox)
+    admin1 = regions.frame("admin1", bbox)
+    handles = []
+    land = view.frame(list(countries.geometry))
+    if len(land):
+        land.plot(ax=ax, facecolor=LAND, edgecolor="none", zorder=1)
+    occupied = _occupied(countries) + _occupied(admin1)
+    if occupied:
+        shaded = view.frame(occupied)
+        if len(shaded):
+            shaded.plot(ax=ax, facecolor=OCCUPIED_FILL, edgecolor=OCCUPIED_HATCH, hatch="////", linewidth=0,
+                        zorder=1.5)
+            handles.append((Patch(facecolor=OCCUPIED_FILL, edgecolor=OCCUPIED_HATCH, hatch="////"),
+                            "occupied area (de jure borders shown)"))
+    if len(admin1):
+        view.frame(list(admin1.geometry.boundary)).plot(ax=ax, color=ADMIN1_EDGE, linewidth=0.8, zorder=2)
+        handles.append((Line2D([], [], color=ADMIN1_EDGE, linewidth=0.8), "admin-1 boundary"))
+    if len(countries):
+        view.frame(list(countries.geometry.boundary)).plot(ax=ax, color=COUNTRY_EDGE, linewidth=1.6, zorder=2.1)
+        handles.append((Line2D([], [], color=COUNTRY_EDGE, linewidth=1.6), "international border (de jure)"))
+    return handles, _region_labels(view, admin1, countries, claim_shapes)
+
+
+def _occupied(frame) -> list[BaseGeometry]:
+    if "occupied" not in frame.columns:
+        return []
+    return [g for g, flag in zip(frame.geometry, frame["occupied"]) if bool(flag)]
+
+
+def _region_labels(view: MapView, admin1, countries, claim_shapes: Sequence[BaseGeometry]
+                   ) -> list[tuple[float, float, str]]:
+    """Admin-1 names (with their country) where a region fills a good part of the map, clear of the claims."""
+    country_names = {str(code): str(name) for code, name in zip(countries.get("code", []), countries.get("name", []))}
+    minx, miny, maxx, maxy = view.bounds
+    map_area = (maxx - minx) * (maxy - miny)
+    margin = (maxx - minx) * 0.06
+    busy = shapely.union_all([view.project(g).buffer(margin) for g in claim_shapes]) if claim_shapes else None
+    found = []
+    for name, country, geometry in zip(admin1.get("name", []), admin1.get("country", []), admin1.geometry):
+        clipped = shapely.clip_by_rect(view.project(geometry), *view.bounds)
+        if clipped.is_empty or clipped.area < 0.06 * map_area:
+            continue
+        free = clipped.difference(busy) if busy is not None else clipped
+        if free.is_empty or free.area < 0.03 * map_area:
+            continue
+        # Pole of inaccessibility: the point deepest inside the free part, away from its edges.
+        spot = polylabel(largest_polygon(free), tolerance=500)
+        found.append((spot.x, spot.y, f"{name}\n{country_names.get(str(country), country or '')}".strip()))
+    return found
+
+
+def _draw_region_labels(ax, labels: "LabelSpace", found: Sequence[tuple[float, float, str]]) -> None:
+    for x, y, text in found:
+        if labels.take(labels.box(x, y, text, 9, "center", "center")):
+            ax.text(x, y, text, ha="center", va="center", fontsize=9, style="italic", color=LABEL_GREY,
+                    alpha=0.85, zorder=2.5, linespacing=1.3)
+
+
+def _draw_claims(ax, view: MapView, claims: Sequence[Mapping[str, Any]], colors: Mapping[str, str],
+                 names: Mapping[str, str]) -> list[tuple[Any, str]]:
+    # Largest first, so that smaller claims stay visible on top of larger ones. Outlines of
+    # claims drawn earlier are wider, so coinciding outlines show as stripes of each colour.
+    shapes = {c["claim_id"]: view.project(c["geometry"]) for c in claims}
+    ordered = sorted(claims, key=lambda c: (-shapes[c["claim_id"]].area, c["claim_id"]))
+    for rank, claim in enumerate(ordered):
+        color = colors.get(claim["source"], "#555555")
+        role = claim.get("role") or "buffer"
+        linestyle = ROLE_DASHES.get(role, "solid")
+        covered_by = sum(_coincide(shapes[claim["claim_id"]], shapes[later["claim_id"]])
+                         for later in ordered[rank + 1:])
+        width = 1.6 + 1.6 * min(covered_by, 3)
+        z = 3 + rank * 0.01
+        polygons, lines = split_geometry(claim["geometry"])
+        areas = view.frame([polygons])
+        if len(areas):
+            fill = 0.10 if role == "buffer" else 0.06 if role == "band" else 0.0
+            if fill:
+                areas.plot(ax=ax, facecolor=color, alpha=fill, edgecolor="none", zorder=3)
+            areas.boundary.plot(ax=ax, color=color, linewidth=width if role == "buffer" else 1.5,
+                                linestyle=linestyle, zorder=z)
+        strokes = view.frame([lines])
+        if len(strokes):
+            strokes.plot(ax=ax, color=color, linewidth=1.8, linestyle=linestyle, zorder=z)
+    handles = []
+    for source_id, color in colors.items():
+        mine = [c for c in claims if c["source"] == source_id]
+        if not mine:
+            continue
+        amounts = list(dict.fromkeys(_claim_summary(c) for c in _by_date(mine)))
+        if len(amounts) > MAX_LEGEND_CLAIMS:
+            amounts = amounts[:MAX_LEGEND_CLAIMS - 1] + [f"and {len(amounts) - MAX_LEGEND_CLAIMS + 1} more"]
+        handles.append((Patch(facecolor=with_alpha(color, 0.25), edgecolor=color, linewidth=1.8),
+                        "\n".join([shorten(names.get(source_id, source_id), 44)] + ["  " + a for a in amounts])))
+    roles = list(dict.fromkeys(c.get("role") for c in claims if c.get("role") not in (None, "buffer")))
+    for role in roles:
+        handles.append((Line2D([], [], color="#555555", linewidth=1.6, linestyle=ROLE_DASHES.get(role, "solid")),
+                        f"claimed {role} (source colour)"))
+    return handles
+
+
+def _coincide(shape: BaseGeometry, other: BaseGeometry, tolerance: float = 0.04) -> bool:
+    """Whether two projected shapes nearly cover each other (their outlines would be drawn on top of each other)."""
+    if shape.is_empty or other.is_empty or shape.geom_type != other.geom_type:
+        return False
+    if shape.area == 0 or other.area == 0:
+        return shape.hausdorff_distance(other) < 1e-6
+    return shape.symmetric_difference(other).area <= tolerance * max(shape.area, other.area)
+
+
+def _claim_summary(claim: Mapping[str, Any]) -> str:
+    text = claimed_text(claim)
+    km2 = claim.get("km2")
+    if km2 is not None and claim.get("unit") not in ("km²", "km2", "square kilometres", "square kilometers"):
+        text += f" ≈ {format_number(round(km2) if km2 >= 100 else km2)} km²"
+    return shorten(text, 42)
+
+
+def _by_date(claims: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+    return sorted(claims, key=lambda c: (str(c.get("as_of_start") or ""), c["claim_id"]))
+
+
+def _draw_envelopes(ax, view: MapView, tables: Any, chosen: Sequence[DateWindow]) -> list[tuple[Any, str]]:
+    envelopes = table(tables, "envelopes")
+    if envelopes is None or len(envelopes) == 0 or len(chosen) != 1 or "window" not in envelopes.columns:
+        return []
+    envelopes = in_wgs84(envelopes)
+    mine = [g for g, w in zip(envelopes.geometry, envelopes["window"]) if str(w) == chosen[0].label]
+    shapes = view.frame(mine)
+    if not len(shapes):
+        return []
+    shapes.boundary.plot(ax=ax, color=ENVELOPE_COLOR, linewidth=0.9, linestyle=(0, (6, 4)), zorder=2.95)
+    return [(Line2D([], [], color=ENVELOPE_COLOR, linewidth=0.9, linestyle=(0, (6, 4))),
+             "envelope: union of the window's held-area claims")]
+
+
+def _draw_reference(ax, view: MapView, tables: Any, chosen: Sequence[DateWindow]) -> list[tuple[Any, str]]:
+    reference = table(tables, "reference")
+    if reference is None or len(reference) == 0 or "date" not in reference.columns:
+        return []
+    reference = in_wgs84(reference)
+    days = [parse_date(d) for d in reference["date"]]
+    picked = reference_dates_for_windows(chosen, [d for d in days if d is not None])
+    wanted = set(picked.values())
+    if not wanted:
+        return []
+    shapes = view.frame([g for g, d in zip(reference.geometry, days) if d in wanted])
+    if not len(shapes):
+        return []
+    shapes.plot(ax=ax, facecolor=with_alpha(REFERENCE_COLOR, 0.10), edgecolor=REFERENCE_COLOR, linewidth=2.2,
+                zorder=2.8)
+    day_text = ", ".join(sorted(day.isoformat() for day in wanted))
+    return [(Patch(facecolor=with_alpha(REFERENCE_COLOR, 0.10), edgecolor=REFERENCE_COLOR, linewidth=2.2),
+             f"reference ({day_text})")]
+
+
+def _draw_places(ax, view: MapView, labels: LabelSpace, mentions: Any, context: Any = None
+                 ) -> list[tuple[Any, str]]:
+    """The places the articles name (black dots, always labelled) and other towns for orientation (grey,
+    labelled where there is room; only when ``context`` places are given)."""
+    minx, miny, maxx, maxy = view.bounds
+    offset = (maxx - minx) * 0.007
+
+    def inside(point) -> tuple[float, float] | None:
+        if point is None or point.is_empty:
+            return None
+        x, y = view.to_map.transform(point.x, point.y)
+        return (x, y) if minx < x < maxx and miny < y < maxy else None
+
+    def label(x: float, y: float, text: str, fontsize: float, force: bool) -> tuple[float, float, str] | None:
+        for ha, dx in (("left", offset), ("right", -offset)):
+            if labels.take(labels.box(x + dx, y + offset * 0.3, text, fontsize, ha, "bottom")):
+                return x + dx, y + offset * 0.3, ha
+        if force:
+            labels.take(labels.box(x + offset, y, text, fontsize, "left", "bottom"), force=True)
+            return x + offset, y + offset * 0.3, "left"
+        return None
+
+    named = []
+    places = places_layer(mentions)
+    for row, point in zip(frame_rows(places), places.geometry):
+        spot = inside(point) if row.get("kind") in (None, "populated_place") else None
+        if spot is not None:
+            named.append((*spot, str(row.get("name") or "?")))
+        if len(named) >= MAX_PLACE_LABELS:
+            break
+    for x, y, _ in named:
+        labels.take((x - offset, y - offset, x + offset, y + offset), force=True)
+    handles = []
+    if named:
+        xs, ys, _ = zip(*named)
+        ax.scatter(xs, ys, s=18, color="#222222", edgecolors="white", linewidths=0.8, zorder=6)
+        for x, y, text in named:
+            tx, ty, ha = label(x, y, text, 9, force=True)
+            halo_text(ax, tx, ty, text, ha=ha, va="bottom", fontsize=9, color="#222222", zorder=6.1)
+        handles.append((Line2D([], [], marker="o", linestyle="none", markersize=5, markerfacecolor="#222222",
+                                markeredgecolor="white"), "place named in the articles"))
+    if context is None or not len(context):
+        return handles
+    context = in_wgs84(context)
+    known = {text for _, _, text in named}
+    rows = sorted(zip(frame_rows(context), context.geometry),
+                  key=lambda item: (-(cell_value(item[0].get("population")) or 0), str(item[0].get("name"))))
+    towns = 0
+    for row, point in rows:
+        spot, text = inside(point), str(row.get("name") or "")
+        if spot is None or not text or text in known:
+            continue
+        x, y = spot
+        if not labels.take((x - offset, y - offset, x + offset, y + offset)):
+            continue
+        placed = label(x, y, text, 8, force=False)
+        if placed is None:
+            continue
+        known.add(text)
+        ax.scatter([x], [y], s=10, marker="s", color="#8a8378", edgecolors="white", linewidths=0.5, zorder=5.5)
+        halo_text(ax, placed[0], placed[1], text, ha=placed[2], va="bottom", fontsize=8, color="#6b6358",
+                   zorder=5.6)
+        towns += 1
+        if towns >= MAX_CONTEXT_PLACES:
+            break
+    if towns:
+        handles.append((Line2D([], [], marker="s", linestyle="none", markersize=4, markerfacecolor="#8a8378",
+                               markeredgecolor="white"), "other town (GeoNames)"))
+    return handles
+
+
+def _draw_scale_bar(ax, view: MapView) -> None:
+    km, length = scale_bar(view)
+    minx, miny, maxx, maxy = view.bounds
+    x0 = minx + (maxx - minx) * 0.04
+    y0 = miny + (maxy - miny) * 0.05
+    height = (maxy - miny) * 0.012
+    ax.add_patch(Rectangle((x0 - (maxx - minx) * 0.012, y0 - height * 1.6), length + (maxx - minx) * 0.05,
+                           height * 5.6, facecolor="white", alpha=0.8, edgecolor="none", zorder=7))
+    segments = 5 if f"{km:g}".lstrip("0.").startswith("5") else 4  # 5 -> fifths of 1, 1 and 2 -> quarters
+    step = length / segments
+    for index in range(segments):
+        ax.add_patch(Rectangle((x0 + index * step, y0), step, height, facecolor="black" if index % 2 == 0 else "white",
+                               edgecolor="black", linewidth=0.8, zorder=7.1))
+    for value, x in ((0, x0), (km / 2, x0 + length / 2), (km, x0 + length)):
+        text = format_number(value) + (" km" if value == km else "")
+        ax.text(x, y0 + height * 1.7, text, ha="center", va="bottom", fontsize=8.5, zorder=7.2)
+
+
+def _draw_north_arrow(ax, view: MapView) -> None:
+    """An arrow pointing to true north at its own position on the map."""
+    minx, miny, maxx, maxy = view.bounds
+    x = minx + (maxx - minx) * 0.955
+    y = miny + (maxy - miny) * 0.84
+    lon, lat = view.to_lonlat.transform(x, y)
+    nx, ny = view.to_map.transform(lon, lat + 0.05)
+    angle = math.atan2(nx - x, ny - y)
+    length = (maxy - miny) * 0.09
+    dx, dy = length * math.sin(angle), length * math.cos(angle)
+    ax.add_patch(FancyArrow(x - dx / 2, y - dy / 2, dx, dy, width=length * 0.12, head_width=length * 0.38,
+                            head_length=length * 0.38, length_includes_head=True, facecolor="black",
+                            edgecolor="white", linewidth=0.8, zorder=7))
+    halo_text(ax, x + dx * 0.62, y + dy * 0.5 + length * 0.1, "N", ha="center", va="bottom", fontsize=12,
+               weight="bold", zorder=7)
+
+
+def _map_titles(figure: Figure, chosen: Sequence[DateWindow], shown: Sequence[Mapping[str, Any]]) -> None:
+    when = chosen[0].label if len(chosen) == 1 else "all date windows"
+    dated = [w for w in chosen if w.dated]
+    span = ""
+    if dated:
+        first, last = min(w.start for w in dated), max(w.end for w in dated)
+        span = f" dated {first.isoformat()}" + (f" – {last.isoformat()}" if last != first else "")
+    n_sources = len({c["source"] for c in shown})
+    n_claims = len({c["claim_id"] for c in shown})
+    figure.text(MAP_AXES[0], 0.955, f"Claimed territory · {when}", fontsize=14, weight="bold", va="bottom")
+    figure.text(MAP_AXES[0], 0.925, f"{n_claims} claim{'s' if n_claims != 1 else ''} from {n_sources} "
+                f"source{'s' if n_sources != 1 else ''}{span}, each drawn as an area-true shape around its anchor",
+                fontsize=9.5, color="#444444", va="bottom")
+
+
+def _map_legend(figure: Figure, handles: Sequence[tuple[Any, str]]) -> float:
+    """Draw the legend right of the map; return its bottom edge (figure fraction)."""
+    # Sources first, then the map's other symbols; the basemap last.
+    order = {"source": 0, "other": 1, "basemap": 2}
+
+    def group(label: str) -> int:
+        if label.startswith(("admin-1", "international", "occupied")):
+            return order["basemap"]
+        return order["source"] if "\n" in label else order["other"]
+
+    ordered = sorted(handles, key=lambda h: group(h[1]))
+    top = MAP_AXES[1] + MAP_AXES[3]
+    if not ordered:
+        return top
+    legend = figure.legend([h for h, _ in ordered], [label for _, label in ordered], loc="upper left",
+                           bbox_to_anchor=(LEGEND_X, top), frameon=False, fontsize=8.5,
+                           title="Sources and symbols", title_fontsize=10, alignment="left", handlelength=2.4,
+                           handleheight=1.6, labelspacing=0.9, borderaxespad=0)
+    box = legend.get_window_extent(figure.canvas.get_renderer())
+    return float(box.y0 / figure.bbox.height)
+
+
+def _draw_overview(figure: Figure, view: MapView, claims: Sequence[Mapping[str, Any]], colors: Mapping[str, str],
+                   regions: Any, legend_bottom: float) -> None:
+    """A small locator map under the legend: the main map's frame among the countries, and every claim."""
+    bottom = MAP_AXES[1]
+    height = min(0.34, legend_bottom - 0.04 - bottom)
+    if height < 0.16:
+        return  # no room under a long legend
+    width_in = height * figure.get_figheight()
+    ax = figure.add_axes((LEGEND_X, bottom, width_in / figure.get_figwidth(), height))
+    ax.set_facecolor(WATER)
+    minx, miny, maxx, maxy = view.bounds
+    shapes = [view.project(c["geometry"]) for c in claims]
+    # Centred on the main frame and every claim together, so a far-away claim is inside too.
+    wminx, wminy, wmaxx, wmaxy = shapely.total_bounds(shapes + [shapely.box(*view.bounds)])
+    half = max(max(maxx - minx, maxy - miny) * OVERVIEW_ZOOM_OUT / 2, (wmaxx - wminx) * 0.6, (wmaxy - wminy) * 0.6)
+    cx, cy = (wminx + wmaxx) / 2, (wminy + wmaxy) / 2
+    overview = MapView(view.lon, view.lat, (cx - half, cy - half, cx + half, cy + half))
+    if regions is None:
+        from geomap.gazetteer import load_regions
+
+        regions = load_regions()
+    countries = regions.frame("country", overview.lonlat_bounds())
+    land = overview.frame(list(countries.geometry))
+    if len(land):
+        land = land.simplify(half / 400)
+        land.plot(ax=ax, facecolor=LAND, edgecolor=COUNTRY_EDGE, linewidth=0.5, zorder=1)
+    for claim, shape in zip(claims, shapes):
+        point = shape.centroid
+        ax.scatter([point.x], [point.y], s=14, color=colors.get(claim["source"], "#555555"), edgecolors="white",
+                   linewidths=0.4, zorder=3)
+    ax.add_patch(Rectangle((minx, miny), maxx - minx, maxy - miny, facecolor="none", edgecolor="#b00020",
+                           linewidth=1.2, zorder=4))
+    overview.apply(ax)
+    ax.set_title("Overview", fontsize=8.5, loc="left", pad=3)

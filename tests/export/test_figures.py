@@ -1,0 +1,140 @@
+"""Static figures: PNGs decode at the size the dpi asks for, SVGs parse and carry their text, both repeat exactly."""
+
+from __future__ import annotations
+
+import hashlib
+import xml.etree.ElementTree as ElementTree
+
+import numpy as np
+import pytest
+import shapely
+from shapely.affinity import translate
+from PIL import Image
+from pyproj import Geod
+
+from geomap.figures import (
+    ATTRIBUTION, CHART_SIZE_IN, MAP_SIZE_IN, area_chart_figure, claims_map_figure, focus_cluster, nice_length,
+    scale_bar, write_figures,
+)
+
+SOURCE_COLOURS = {"wire": (0x00, 0x72, 0xB2), "daily": (0xD5, 0x5E, 0x00), "paper": (0x00, 0x9E, 0x73)}
+
+
+def sha256(path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def svg_text(path) -> str:
+    root = ElementTree.parse(path).getroot()
+    assert root.tag == "{http://www.w3.org/2000/svg}svg"
+    return " ".join(" ".join(element.itertext()) for element in root.iter("{http://www.w3.org/2000/svg}text"))
+
+
+def colour_pixels(path, rgb, tolerance: int = 6) -> int:
+    pixels = np.asarray(Image.open(path).convert("RGB")).astype(int)
+    return int((np.abs(pixels - np.array(rgb)).max(axis=2) <= tolerance).sum())
+
+
+@pytest.fixture(scope="module")
+def august_png(tables, tmp_path_factory):
+    return claims_map_figure(tables, "2024-08", tmp_path_factory.mktemp("fig") / "map.png", dpi=200)
+
+
+def test_map_png_decodes_at_the_size_the_dpi_gives(august_png):
+    with Image.open(august_png) as image:
+        image.load()
+        assert image.format == "PNG"
+        assert image.size == (round(MAP_SIZE_IN[0] * 200), round(MAP_SIZE_IN[1] * 200))
+        assert "Software" not in image.info
+
+
+def test_map_draws_the_windows_claims_in_their_source_colours(august_png):
+    # August has claims from "wire" and "daily"; "paper" only claims in March.
+    assert colour_pixels(august_png, SOURCE_COLOURS["wire"]) > 500
+    assert colour_pixels(august_png, SOURCE_COLOURS["daily"]) > 500
+    assert colour_pixels(august_png, SOURCE_COLOURS["paper"]) == 0
+
+
+def test_map_svg_parses_with_legend_title_and_attribution(tables, tmp_path):
+    path = claims_map_figure(tables, "2025-03", tmp_path / "map.svg")
+    text = svg_text(path)
+    assert ATTRIBUTION in text
+    assert "Claimed territory · 2025-03" in text
+    for name in ("Daily Two", "Paper Three", "Wire One"):  # all three have March claims
+        assert name in text
+    assert "110 km²" in text and "Sudzha" in text and "km" in text  # a claim, a place, the scale bar
+
+
+def test_map_files_repeat_byte_for_byte(tables, tmp_path):
+    for suffix in ("png", "svg"):
+        first = claims_map_figure(tables, "all", tmp_path / f"a.{suffix}", dpi=72)
+        second = claims_map_figure(tables, "all", tmp_path / f"b.{suffix}", dpi=72)
+        assert sha256(first) == sha256(second), suffix
+
+
+def test_chart_png_and_svg(tables, tmp_path):
+    png = area_chart_figure(tables, tmp_path / "chart.png", dpi=300)
+    with Image.open(png) as image:
+        image.load()
+        assert image.size == (round(CHART_SIZE_IN[0] * 300), round(CHART_SIZE_IN[1] * 300))
+    assert colour_pixels(png, SOURCE_COLOURS["daily"]) > 300
+    svg = area_chart_figure(tables, tmp_path / "chart.svg")
+    text = svg_text(svg)
+    assert "Claimed area over time" in text and "claimed area (km²)" in text
+    for name in ("Wire One", "Daily Two", "Paper Three", "reference"):
+        assert name in text
+    again = area_chart_figure(tables, tmp_path / "again.svg")
+    assert sha256(svg) == sha256(again)
+
+
+def test_unknown_window_and_format_are_refused(tables, tmp_path):
+    with pytest.raises(ValueError, match="2023-01"):
+        claims_map_figure(tables, "2023-01", tmp_path / "map.png")
+    with pytest.raises(ValueError, match="PNG or SVG"):
+        claims_map_figure(tables, "2024-08", tmp_path / "map.pdf")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_write_figures_writes_a_map_per_window_and_the_chart(tables, tmp_path):
+    written = write_figures(tables, tmp_path, dpi=50, formats=("png",))
+    assert [p.name for p in written] == ["map_2024-08.png", "map_2025-03.png", "area_chart.png"]
+
+
+@pytest.mark.parametrize("target, expected", [(0.7, 0.5), (1, 1), (3.2, 2), (7, 5), (19, 10), (260, 200)])
+def test_nice_length(target, expected):
+    assert nice_length(target) == expected
+
+
+def test_scale_bar_length_is_true_on_the_ellipsoid(tables):
+    from geomap.figures import MapView
+    from geomap.render.tables import claim_records
+
+    shapes = [c["geometry"] for c in claim_records(tables["claim_geoms"]) if c["geometry"] is not None]
+    view = MapView.around(shapes, [], MAP_SIZE_IN, (0, 0, 0.6, 0.8))
+    km, length = scale_bar(view)
+    minx, miny, maxx, maxy = view.bounds
+    cx, cy = (minx + maxx) / 2, (miny + maxy) / 2
+    (lon1, lon2), (lat1, lat2) = view.to_lonlat.transform([cx - length / 2, cx + length / 2], [cy, cy])
+    ground_km = Geod(ellps="WGS84").inv(lon1, lat1, lon2, lat2)[2] / 1000
+    assert ground_km == pytest.approx(km, rel=1e-3)
+    assert 0.1 < length / (maxx - minx) <= 0.22
+
+
+def test_focus_cluster_frames_the_busiest_group_of_claims():
+    sudzha = [shapely.Point(35.27, 51.19).buffer(0.1), shapely.Point(35.3, 51.2).buffer(0.2),
+              shapely.LineString([(35.0, 51.0), (35.5, 51.3)])]
+    donetsk = shapely.Point(37.8, 48.0).buffer(0.3)
+    assert focus_cluster([donetsk] + sudzha) == [1, 2, 3]
+    assert focus_cluster([donetsk]) == [0]
+    assert focus_cluster([]) == []
+
+
+def test_a_far_away_claim_is_named_under_the_map_not_framed(tables, tmp_path):
+    claim_geoms = tables["claim_geoms"].copy()
+    far = claim_geoms["claim_id"] == "daily#1"
+    claim_geoms.loc[far, "geometry"] = claim_geoms.loc[far, "geometry"].apply(lambda g: translate(g, 2.5, -3.2))
+    path = claims_map_figure({**tables, "claim_geoms": claim_geoms}, "all", tmp_path / "map.svg")
+    text = svg_text(path)
+    assert "Outside this map" in text and "daily#1" in text
+    assert "Overview" in text
+    assert "10 km" in text or "20 km" in text  # still the local scale, not hundreds of km

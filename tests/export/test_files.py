@@ -1,0 +1,176 @@
+"""The exported files as other tools read them: GDAL's ogrinfo, RFC 7946 rules, the csv module, sha256."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import re
+import sqlite3
+
+import pytest
+import shapely
+from shapely.geometry import shape
+
+from geomap.export import write_exports
+from geomap.export.writers import geojson_geometry, write_geopackage
+
+from .conftest import ogrinfo_layers
+
+OGR_TYPES = {"Point": "Point", "MultiPolygon": "Multi Polygon", "MultiLineString": "Multi Line String"}
+GEOPACKAGE_LAYERS = {
+    # name: (ogrinfo geometry, feature count) for the fixture's tables
+    "places": ("Point", 3), "mentions": ("Point", 7), "claims": ("Point", 6), "claim_areas": ("Multi Polygon", 4),
+    "claim_lines": ("Multi Line String", 1), "envelopes": ("Multi Polygon", 2), "reference": ("Multi Polygon", 2),
+    "checks": ("None", None), "spread": ("None", 4), "comparison": ("None", 4), "sources": ("None", 3),
+}
+CSV_COLUMNS = {
+    "checks.csv": ["claim_id", "source", "code", "severity", "message", "numbers"],
+    "spread.csv": ["window", "claim_id", "source", "outlet", "kind", "km2", "derived", "n_claims", "n_sources",
+                   "min_km2", "median_km2", "max_km2", "deviation_pct", "furthest"],
+    "comparison.csv": ["claim_id", "source", "kind", "window", "claim_date", "reference_date", "days_apart",
+                       "claimed_km2", "buffer_km2", "reference_km2", "ratio", "iou", "centroid_offset_km", "note"],
+}
+
+
+def sha256(path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_every_file_is_written_and_nothing_temporary_is_left(exported):
+    folder, written = exported
+    names = [path.name for path in written]
+    assert names[0] == "geomap.gpkg"
+    assert set(names) == {
+        "geomap.gpkg", "places.geojson", "mentions.geojson", "claims.geojson", "claim_areas.geojson",
+        "claim_lines.geojson", "envelopes.geojson", "reference.geojson", "claim_geometries.geojson",
+        "claims.csv", "checks.csv", "spread.csv", "comparison.csv", "sources.csv",
+    }
+    assert sorted(p.name for p in folder.iterdir()) == sorted(names)  # no .tmp files or staging folders
+
+
+@pytest.mark.gdal
+def test_ogrinfo_opens_every_geopackage_layer_with_type_count_and_crs(exported, tables):
+    folder, _ = exported
+    layers = ogrinfo_layers(folder / "geomap.gpkg")
+    assert list(layers) == list(GEOPACKAGE_LAYERS)
+    n_flags = sum(len(flags) for flags in tables["claim_geoms"]["flags"])
+    for name, (geometry, count) in GEOPACKAGE_LAYERS.items():
+        assert layers[name]["geometry"] == geometry, name
+        assert layers[name]["count"] == (n_flags if name == "checks" else count), name
+        assert layers[name]["epsg"] == (None if geometry == "None" else 4326), name
+
+
+@pytest.mark.gdal
+def test_ogrinfo_opens_every_geojson_file(exported):
+    folder, _ = exported
+    for path in sorted(folder.glob("*.geojson")):
+        layers = ogrinfo_layers(path)
+        assert len(layers) == 1, path.name
+        (info,) = layers.values()
+        if path.stem == "claim_geometries":
+            assert info["geometry"] == "Unknown (any)" and info["count"] == 5  # polygons and a line, as drawn
+        else:
+            assert info["geometry"] == GEOPACKAGE_LAYERS[path.stem][0], path.name
+            assert info["count"] == GEOPACKAGE_LAYERS[path.stem][1], path.name
+        assert info["epsg"] == 4326, path.name
+
+
+def test_geopackage_tables_keep_types_and_json_text(exported):
+    folder, _ = exported
+    with sqlite3.connect(folder / "geomap.gpkg") as database:
+        contents = database.execute("SELECT table_name, data_type, srs_id, last_change FROM gpkg_contents").fetchall()
+        columns = {row[1]: row[2] for row in database.execute("PRAGMA table_info(claims)")}
+        flags, km2 = database.execute("SELECT flags, km2 FROM claims WHERE claim_id = 'wire#1'").fetchone()
+    assert {name: kind for name, kind, _, _ in contents}["checks"] == "attributes"
+    assert {name: srs for name, _, srs, _ in contents}["claim_areas"] == 4326
+    assert {change for *_, change in contents} == {"1970-01-01T00:00:00.000Z"}  # fixed, not the time of writing
+    assert columns["km2"] == "REAL" and columns["start"] in ("INTEGER", "MEDIUMINT")
+    assert json.loads(flags)[0]["code"] == "host_share" and km2 == pytest.approx(999.7354)
+
+
+def test_geojson_is_rfc7946(exported):
+    folder, _ = exported
+    for path in sorted(folder.glob("*.geojson")):
+        document = json.loads(path.read_text(encoding="utf-8"))
+        assert document["type"] == "FeatureCollection" and "crs" not in document, path.name
+        for feature in document["features"]:
+            geometry = feature["geometry"]
+            if geometry is None:
+                continue
+            coordinates = re.findall(r"-?\d+(?:\.\d+)?(?:e-?\d+)?", json.dumps(geometry["coordinates"]))
+            assert all(len(c.split(".")[1]) <= 6 for c in coordinates if "." in c), path.name
+            parsed = shape(geometry)
+            lons, lats = zip(*shapely.get_coordinates(parsed))
+            # lon/lat order: these tables lie in Kursk/Sumy/Ukraine (lon 22..41, lat 44..53).
+            assert all(20 < lon < 42 for lon in lons) and all(43 < lat < 54 for lat in lats), path.name
+            for polygon in shapely.get_parts(parsed):
+                if polygon.geom_type != "Polygon":
+                    continue
+                assert polygon.exterior.is_ccw, path.name  # right-hand rule: exterior counter-clockwise
+                assert all(not ring.is_ccw for ring in polygon.interiors), path.name
+
+
+def test_geojson_orientation_and_rounding_are_enforced():
+    clockwise = shapely.Polygon([(0, 0), (0, 1.123456789), (1, 1), (1, 0)],
+                                holes=[[(0.2, 0.2), (0.8, 0.2), (0.8, 0.8), (0.2, 0.8)]])
+    assert not clockwise.exterior.is_ccw
+    written = geojson_geometry(clockwise)
+    assert shape(written).exterior.is_ccw and not shape(written).interiors[0].is_ccw
+    assert [0.0, 1.123457] in written["coordinates"][0]
+    assert geojson_geometry(None) is None and geojson_geometry(shapely.Point()) is None
+
+
+def test_csv_files_parse_with_the_expected_columns(exported, tables):
+    folder, _ = exported
+    for name, columns in CSV_COLUMNS.items():
+        with open(folder / name, newline="", encoding="utf-8") as handle:
+            rows = list(csv.DictReader(handle))
+        assert list(rows[0].keys()) == columns, name
+    with open(folder / "claims.csv", newline="", encoding="utf-8") as handle:
+        claims = list(csv.DictReader(handle))
+    assert [row["claim_id"] for row in claims] == list(tables["claim_geoms"]["claim_id"])
+    daily = next(row for row in claims if row["claim_id"] == "daily#1")
+    assert daily["quote"] == 'Kyiv says it controls 1,300 km² "around" Sudzha.'  # quotes survive CSV quoting
+    assert json.loads(daily["flags"])[0]["code"]  # lists are JSON text
+    assert next(row for row in claims if row["claim_id"] == "paper#2")["km2"] == ""  # gaps are empty
+    text = (folder / "checks.csv").read_text(encoding="utf-8")
+    assert "\r" not in text and text.endswith("\n")
+
+
+def test_writing_twice_gives_byte_identical_files(tables, tmp_path):
+    first = write_exports(tables, tmp_path / "a")
+    second = write_exports(tables, tmp_path / "b")
+    assert [p.name for p in first] == [p.name for p in second]
+    for one, two in zip(first, second):
+        assert sha256(one) == sha256(two), one.name
+
+
+def test_geopackage_timestamp_option_is_restored(tables, tmp_path):
+    import pyogrio
+
+    pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": None})
+    write_exports({"claim_geoms": tables["claim_geoms"]}, tmp_path)
+    assert pyogrio.get_gdal_config_option("OGR_CURRENT_DATE") is None
+
+
+def test_a_failed_write_keeps_the_previous_file(tables, tmp_path, monkeypatch):
+    from geomap.export import layers as layer_module
+
+    target = tmp_path / "geomap.gpkg"
+    target.write_bytes(b"previous")
+    layers = layer_module.export_layers({"claim_geoms": tables["claim_geoms"]})
+    broken = layers[:1] + [layer_module.Layer("bad name;", layers[1].frame, "NoSuchType")]
+    with pytest.raises(Exception):
+        write_geopackage(broken, target)
+    assert target.read_bytes() == b"previous"
+    assert [p.name for p in tmp_path.iterdir()] == ["geomap.gpkg"]
+
+
+def test_geojson_of_a_projected_frame_is_refused(tables):
+    from geomap.export import geojson_text
+
+    with pytest.raises(ValueError, match="EPSG:4326"):
+        geojson_text(tables["claim_geoms"].to_crs(3857))
+    assert io.StringIO(geojson_text(tables["claim_geoms"].iloc[:0])).read().count("Feature") == 1

@@ -1,0 +1,146 @@
+"""The export layers as a reader of the GeoPackage would check them: rows, columns, types, values."""
+
+from __future__ import annotations
+
+import json
+
+import pandas
+import pytest
+import shapely
+
+from geomap.export import export_layers
+from geomap.export.layers import checks_table, flag_list, places_layer, split_geometry
+from geomap.export.values import cell_value, typed_column
+
+from .conftest import make_mentions
+
+
+def layers_by_name(tables) -> dict:
+    return {layer.name: layer for layer in export_layers(tables)}
+
+
+def test_layers_come_in_a_fixed_order_with_one_geometry_type_each(tables):
+    layers = export_layers(tables)
+    assert [(layer.name, layer.geometry_type) for layer in layers] == [
+        ("places", "Point"), ("mentions", "Point"), ("claims", "Point"), ("claim_areas", "MultiPolygon"),
+        ("claim_lines", "MultiLineString"), ("envelopes", "MultiPolygon"), ("reference", "MultiPolygon"),
+        ("checks", None), ("spread", None), ("comparison", None), ("sources", None),
+    ]
+    for layer in layers:
+        if layer.spatial:
+            assert layer.frame.crs.to_epsg() == 4326
+            present = [g for g in layer.frame.geometry if g is not None]
+            assert all(g.geom_type == layer.geometry_type for g in present), layer.name
+
+
+def test_places_are_distinct_resolved_places_with_mention_counts():
+    places = places_layer(make_mentions())
+    assert list(places["name"]) == ["Sudzha", "Kursk Oblast", "Sumy"]  # most mentioned first
+    sudzha = places.iloc[0]
+    assert sudzha["n_mentions"] == 3 and sudzha["n_sources"] == 2
+    assert json.loads(sudzha["sources"]) == ["daily", "wire"]
+    assert (sudzha.geometry.x, sudzha.geometry.y) == (35.27084, 51.19055)
+    assert "Ukraine" not in set(places["name"])  # a demonym names no place
+
+
+def test_mentions_keep_every_row_and_unresolved_ones_have_no_point(tables):
+    mentions = layers_by_name(tables)["mentions"].frame
+    assert len(mentions) == len(tables["mentions"])
+    unresolved = mentions[mentions["text"] == "Zzyzx"]
+    assert unresolved.geometry.iloc[0] is None
+    sumy = mentions[mentions["text"] == "Sumy"].iloc[0]
+    assert json.loads(sumy["alternatives"]) == [{"id": "692195", "name": "Sumy Oblast", "score": 0.4}]
+
+
+def test_claims_are_points_at_their_anchor_with_geometry_and_record_fields(tables):
+    claims = layers_by_name(tables)["claims"].frame
+    assert list(claims["claim_id"]) == list(tables["claim_geoms"]["claim_id"])
+    wire = claims[claims["claim_id"] == "wire#1"].iloc[0]
+    assert (wire.geometry.x, wire.geometry.y) == (35.271, 51.191)
+    assert wire["status"] == "mapped" and wire["window"] == "2024-08"
+    # A field only the claim record has comes along; the share's derived km² is the geometry stage's.
+    assert "alt_unit" in claims.columns and "published" in claims.columns
+    share = claims[claims["claim_id"] == "daily#2"].iloc[0]
+    assert share["km2"] == pytest.approx(390.0)
+    count = claims[claims["claim_id"] == "paper#2"].iloc[0]
+    assert count["status"] == "unmapped" and count.geometry is None
+    assert isinstance(wire["flags"], str) and json.loads(wire["flags"])[0]["code"]
+
+
+def test_claim_geometries_are_split_by_type_and_promoted_to_multi(tables):
+    layers = layers_by_name(tables)
+    areas, lines = layers["claim_areas"].frame, layers["claim_lines"].frame
+    assert sorted(areas["claim_id"]) == ["daily#1", "daily#2", "paper#1", "wire#1"]
+    assert list(lines["claim_id"]) == ["wire#2"]  # the distance ring
+    assert list(areas.columns[:4]) == ["claim_id", "source", "outlet", "kind"]
+    for original, exported in zip(tables["claim_geoms"].set_index("claim_id").loc[areas["claim_id"]].geometry,
+                                  areas.geometry):
+        assert exported.equals(shapely.MultiPolygon(list(shapely.get_parts(original))))
+
+
+def test_split_geometry_handles_collections_and_empties():
+    polygon, line = shapely.box(0, 0, 1, 1), shapely.LineString([(0, 0), (2, 2)])
+    areas, lines = split_geometry(shapely.GeometryCollection([polygon, line, shapely.Point(5, 5)]))
+    assert areas.equals(shapely.MultiPolygon([polygon])) and lines.equals(shapely.MultiLineString([line]))
+    assert split_geometry(None) == (None, None)
+    assert split_geometry(shapely.Polygon()) == (None, None)
+
+
+def test_checks_have_one_row_per_flag_with_numbers_as_json(tables):
+    checks = layers_by_name(tables)["checks"].frame
+    expected = sum(len(flags) for flags in tables["claim_geoms"]["flags"])
+    assert expected > 0 and len(checks) == expected
+    assert list(checks.columns) == ["claim_id", "source", "code", "severity", "message", "numbers"]
+    host = checks[(checks["claim_id"] == "wire#1") & (checks["code"] == "host_share")].iloc[0]
+    assert host["severity"] == "info" and "Kursk Oblast" in host["message"]
+    numbers = json.loads(host["numbers"])
+    assert numbers["host"] == "RU-KRS" and numbers["claimed_km2"] == pytest.approx(999.7354)
+
+
+def test_flags_given_as_json_text_or_a_single_dict_become_rows():
+    frame = pandas.DataFrame({"claim_id": ["a#1", "a#2", "a#3"], "source": ["a", "a", "a"], "flags": [
+        json.dumps([{"code": "x", "severity": "warning", "message": "m", "ratio": 2.5}]),
+        {"code": "y", "message": "n"}, None]})
+    checks = checks_table(frame)
+    assert list(checks["code"]) == ["x", "y"]
+    assert json.loads(checks["numbers"].iloc[0]) == {"ratio": 2.5}
+    assert flag_list("not json") == [{"code": "note", "message": "not json"}]
+
+
+def test_sources_leave_out_the_article_text(tables):
+    sources = layers_by_name(tables)["sources"].frame
+    assert "text" not in sources.columns
+    assert list(sources["published"]) == ["2024-08-21", "2025-03-14", "2025-03-15"]
+    assert json.loads(sources["warnings"].iloc[1]) == ["no date in the text"]
+
+
+def test_optional_tables_are_left_out_and_spread_is_computed(tables):
+    names = [layer.name for layer in export_layers({"claim_geoms": tables["claim_geoms"]})]
+    assert names == ["places", "mentions", "claims", "claim_areas", "claim_lines", "checks", "spread"]
+    with pytest.raises(ValueError, match="claim_geoms"):
+        export_layers({"mentions": make_mentions()})
+
+
+def test_an_object_with_attributes_works_like_a_mapping(tables):
+    class Results:
+        pass
+
+    results = Results()
+    for name, value in tables.items():
+        setattr(results, name, value)
+    assert [layer.name for layer in export_layers(results)] == [layer.name for layer in export_layers(tables)]
+
+
+@pytest.mark.parametrize("value, plain", [
+    (float("nan"), None), (pandas.NA, None), (pandas.NaT, None), ([1, {"a": None}], '[1,{"a":null}]'),
+    ({"b": 1.5}, '{"b":1.5}'), (pandas.Timestamp("2025-03-13"), "2025-03-13"), ({"z", "a"}, '["a","z"]'),
+])
+def test_cells_become_plain_values_and_json_text(value, plain):
+    assert cell_value(value) == plain
+
+
+def test_columns_get_one_type():
+    assert str(typed_column([1, None]).dtype) == "Int64"
+    assert str(typed_column([True, False]).dtype) == "bool"
+    assert str(typed_column([1, 2.5, None]).dtype) == "float64"
+    assert list(typed_column([1, "a", None])) == ["1", "a", None]  # never numbers mixed with text
