@@ -1,0 +1,57 @@
+"""The README's Python API example runs and gives what it says."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import folium
+
+import geomap
+
+README = Path(__file__).resolve().parents[1] / "README.md"
+
+
+def readme_example() -> str:
+    text = README.read_text(encoding="utf-8")
+    block = re.search(r"<!-- api-example -->\s*```python\n(.*?)```\s*<!-- /api-example -->", text, re.S)
+    assert block, "README has no API example block"
+    return block.group(1)
+
+
+def test_readme_api_example_runs(tmp_path, capsys):
+    cwd = os.getcwd()
+    os.chdir(tmp_path)
+    try:
+        namespace: dict = {}
+        exec(compile(readme_example(), "README.md", "exec"), namespace)
+    finally:
+        os.chdir(cwd)
+    shapes = namespace["shapes"]
+    assert list(shapes["kind"]) == ["area_seized", "area_held"]
+    assert abs(shapes["geometry_km2"].iloc[0] - 1300) / 1300 < 0.005
+    assert abs(shapes["geometry_km2"].iloc[1] - 110) / 110 < 0.005
+    assert set(namespace["places"]["name"]) >= {"Sudzha", "Kursk Oblast"}
+    assert list(namespace["claims"]["as_of_start"]) == ["2024-08-01", "2025-03-01"]
+    m = namespace["m"]
+    groups = [child for child in m._children.values() if isinstance(child, folium.FeatureGroup)]
+    assert len(groups) == 3  # two sources' claims and the places
+    report = tmp_path / "report"
+    assert (report / "index.html").is_file() and (report / "geomap.gpkg").is_file()
+    assert "area_seized" in capsys.readouterr().out
+
+
+def test_api_is_lazy_and_documented():
+    assert set(geomap.__all__) >= {"analyze", "folium_layers", "claims_frame"}
+    for name in ("analyze", "analyze_paths", "mentions_frame", "claims_frame", "claim_geometries_frame",
+                 "folium_layers", "make_map", "write"):
+        function = getattr(geomap, name)
+        assert function.__doc__ and function.__annotations__, name
+
+
+def test_undated_text_stays_undated():
+    results = geomap.analyze("Last August Ukraine seized about 1,300 square kilometers around Sudzha.")
+    claims = geomap.claims_frame(results)
+    assert len(claims) == 1
+    assert claims["as_of_start"].iloc[0] is None and claims["km2"].iloc[0] == 1300
