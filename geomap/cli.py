@@ -12,6 +12,7 @@ import json
 import logging
 import sys
 import traceback
+import warnings
 from pathlib import Path
 
 import click
@@ -25,10 +26,11 @@ log = logging.getLogger("geomap")
 class Settings:
     """Options of the top-level group, passed to subcommands through click's context."""
 
-    def __init__(self, debug: bool, quiet: bool, verbose: bool):
+    def __init__(self, debug: bool, quiet: bool, verbose: bool, max_mb: float = 20.0):
         self.debug = debug
         self.quiet = quiet
         self.verbose = verbose
+        self.max_mb = max_mb
 
 
 class GeomapGroup(click.Group):
@@ -65,8 +67,10 @@ def _debug(ctx: click.Context) -> bool:
 @click.option("--debug", is_flag=True, help="Show tracebacks on errors.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bars or notes on stderr.")
 @click.option("-v", "--verbose", is_flag=True, help="Log what each stage does on stderr.")
+@click.option("--max-mb", default=20.0, show_default=True, type=click.FloatRange(0.001),
+              help="Refuse any single article larger than this many megabytes.")
 @click.pass_context
-def main(ctx: click.Context, debug: bool, quiet: bool, verbose: bool) -> None:
+def main(ctx: click.Context, debug: bool, quiet: bool, verbose: bool, max_mb: float) -> None:
     """Maps of territorial-control claims from news articles, offline.
 
     \b
@@ -74,9 +78,14 @@ def main(ctx: click.Context, debug: bool, quiet: bool, verbose: bool) -> None:
       geomap build                      # the whole job on the bundled seeds -> outputs/index.html
       geomap gazetteer search Sudzha    # look a place up in the bundled gazetteer
     """
-    ctx.obj = Settings(debug, quiet, verbose)
-    level = logging.DEBUG if verbose else (logging.ERROR if quiet else logging.WARNING)
-    logging.basicConfig(level=level, format="geomap: %(message)s", stream=sys.stderr)
+    ctx.obj = Settings(debug, quiet, verbose, max_mb)
+    logging.basicConfig(level=logging.ERROR if quiet else logging.WARNING, format="geomap: %(message)s",
+                        stream=sys.stderr)
+    # --verbose is about geomap's own stages, not the libraries' debug chatter.
+    log.setLevel(logging.DEBUG if verbose else (logging.ERROR if quiet else logging.WARNING))
+    # Library warnings (a repaired reference polygon, ...) as one plain line each.
+    warnings.showwarning = lambda message, category, filename, lineno, file=None, line=None: click.echo(
+        f"geomap: warning: {message}", err=True)
 
 
 # -- gazetteer ----------------------------------------------------------------------------------
@@ -170,7 +179,9 @@ def read_inputs(paths: tuple[str, ...], default_to_seeds: bool = False):
         paths = (str(seeds_dir()),)
     if not paths:
         raise GeomapError("no input: give files, folders, a .jsonl corpus, a sources.toml or '-' for stdin")
-    result = read_sources(list(paths))
+    ctx = click.get_current_context(silent=True)
+    max_mb = ctx.find_root().obj.max_mb if ctx and ctx.find_root().obj else 20.0
+    result = read_sources(list(paths), max_bytes=int(max_mb * 1e6))
     for problem in result.problems:
         click.echo(f"geomap: error: {problem}", err=True)
     for source in result.sources:

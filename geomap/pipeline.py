@@ -15,6 +15,7 @@ import logging
 import os
 import shutil
 import tempfile
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
@@ -82,10 +83,18 @@ def run_sources(sources: list[Source], problems: list[SourceProblem] | None = No
     from geomap.geometry import claim_geometries, compare_reference, envelopes, load_reference, spread_table
     from geomap.parallel import geocode_and_extract
 
+    started = time.perf_counter()
     reference_frame = load_reference(reference) if reference else None
+    if reference_frame is not None:
+        log.info("reference %s: %d polygons", reference, len(reference_frame))
     mentions, claims = geocode_and_extract(sources, jobs=jobs, progress=progress)
-    log.info("%d sources, %d mentions, %d claims", len(sources), len(mentions), len(claims))
+    log.info("text stages: %d sources, %d mentions, %d claims (%.2f s)", len(sources), len(mentions), len(claims),
+             time.perf_counter() - started)
+    started = time.perf_counter()
     claim_geoms = claim_geometries(claims)
+    log.info("geometry: %d claims mapped of %d (%.2f s)",
+             int((claim_geoms["status"] == "mapped").sum()) if len(claim_geoms) else 0, len(claim_geoms),
+             time.perf_counter() - started)
     results = Results(
         sources=sources, problems=list(problems or []), mentions=mentions, claims=claims,
         claim_geoms=claim_geoms, envelopes=envelopes(claim_geoms), spread=spread_table(claim_geoms),
@@ -339,6 +348,7 @@ def write_outputs(files: dict[str, bytes], out_dir: str | Path,
         if more is not None:
             more(staging)
         names = sorted(p.relative_to(staging) for p in staging.rglob("*") if p.is_file())
+        log.info("moving %d files into %s", len(names), out_dir)
         written = []
         for name in names:
             destination = out_dir / name

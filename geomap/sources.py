@@ -34,6 +34,9 @@ TEXT_SUFFIXES = {".txt": "text", ".md": "markdown", ".markdown": "markdown", ".h
 CORPUS_SUFFIXES = {".jsonl", ".ndjson"}
 MANIFEST_NAME = "sources.toml"
 BINARY_SNIFF = 8192
+# Larger sources are refused with a message rather than read: a 50 MB single "article" is
+# almost always a mistake (a dump, a binary), and would take a minute to parse.
+DEFAULT_MAX_BYTES = 20_000_000
 
 
 @dataclass
@@ -106,9 +109,13 @@ def decode_bytes(data: bytes, path: str) -> tuple[str, list[str]]:
     return text, warnings
 
 
-def read_text_file(path: Path, source_id: str | None = None) -> Source:
+def read_text_file(path: Path, source_id: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES) -> Source:
     """One article file as a Source (raises OSError/ValueError for unreadable ones)."""
     fmt = TEXT_SUFFIXES.get(path.suffix.lower(), "text")
+    size = path.stat().st_size
+    if size > max_bytes:
+        raise ValueError(f"file is {size / 1e6:.1f} MB, more than the {max_bytes / 1e6:g} MB limit for one "
+                         "article (split it, or raise the limit with --max-mb)")
     text, warnings = decode_bytes(path.read_bytes(), str(path))
     if fmt == "html":
         text = html_to_text(text)
@@ -131,7 +138,7 @@ def parse_date(value, where: str) -> date | None:
     raise ValueError(f"{where}: {value!r} is not a date (use YYYY-MM-DD)")
 
 
-def read_corpus(path: Path, result: SourceSet) -> None:
+def read_corpus(path: Path, result: SourceSet, max_bytes: int = DEFAULT_MAX_BYTES) -> None:
     """A JSON Lines corpus: one article a line with at least ``id`` and ``text``."""
     seen: set[str] = set()
     try:
@@ -145,6 +152,9 @@ def read_corpus(path: Path, result: SourceSet) -> None:
             if not raw.strip():
                 continue
             try:
+                if len(raw) > max_bytes:
+                    raise ValueError(f"line is {len(raw) / 1e6:.1f} MB, more than the {max_bytes / 1e6:g} MB "
+                                     "limit for one article")
                 line, warnings = decode_bytes(raw, where)
                 record = json.loads(line)
                 if not isinstance(record, dict):
@@ -170,7 +180,7 @@ def read_corpus(path: Path, result: SourceSet) -> None:
             ))
 
 
-def read_manifest(path: Path, result: SourceSet) -> list[Source]:
+def read_manifest(path: Path, result: SourceSet, max_bytes: int = DEFAULT_MAX_BYTES) -> list[Source]:
     """Sources listed in a sources.toml (see README: "Sources manifest")."""
     try:
         manifest = tomllib.loads(path.read_text(encoding="utf-8"))
@@ -200,7 +210,7 @@ def read_manifest(path: Path, result: SourceSet) -> list[Source]:
             file_path = (path.parent / file_name).resolve()
             if not file_path.is_file():
                 raise ValueError(f"field 'file': {file_name!r} does not exist")
-            source = read_text_file(file_path, source_id)
+            source = read_text_file(file_path, source_id, max_bytes)
         except (ValueError, OSError) as exc:
             result.problems.append(SourceProblem(label, str(exc)))
             continue
@@ -214,8 +224,12 @@ def read_manifest(path: Path, result: SourceSet) -> list[Source]:
     return sources
 
 
-def read_sources(paths: list[str | Path], stdin_text: str | None = None) -> SourceSet:
-    """Read every source named by ``paths`` (files, folders, ``-`` for stdin, manifests, corpora)."""
+def read_sources(paths: list[str | Path], stdin_text: str | None = None,
+                 max_bytes: int = DEFAULT_MAX_BYTES) -> SourceSet:
+    """Read every source named by ``paths`` (files, folders, ``-`` for stdin, manifests, corpora).
+
+    Sources larger than ``max_bytes`` are refused (one problem each).
+    """
     result = SourceSet()
     for raw in paths:
         if str(raw) == "-":
@@ -224,22 +238,23 @@ def read_sources(paths: list[str | Path], stdin_text: str | None = None) -> Sour
             continue
         path = Path(raw)
         if path.is_dir():
-            _read_folder(path, result)
+            _read_folder(path, result, max_bytes)
         elif path.name == MANIFEST_NAME or path.suffix.lower() == ".toml":
-            result.sources.extend(read_manifest(path, result))
+            result.sources.extend(read_manifest(path, result, max_bytes))
         elif path.suffix.lower() in CORPUS_SUFFIXES:
-            read_corpus(path, result)
+            read_corpus(path, result, max_bytes)
         elif path.exists():
-            _read_one(path, result)
+            _read_one(path, result, max_bytes=max_bytes)
         else:
             result.problems.append(SourceProblem(str(path), "no such file or folder"))
     _check_unique(result)
     return result
 
 
-def _read_one(path: Path, result: SourceSet, source_id: str | None = None) -> None:
+def _read_one(path: Path, result: SourceSet, source_id: str | None = None,
+              max_bytes: int = DEFAULT_MAX_BYTES) -> None:
     try:
-        result.sources.append(read_text_file(path, source_id))
+        result.sources.append(read_text_file(path, source_id, max_bytes))
     except FileNotFoundError:
         result.problems.append(SourceProblem(str(path), "file disappeared before it could be read"))
     except OSError as exc:
@@ -248,11 +263,12 @@ def _read_one(path: Path, result: SourceSet, source_id: str | None = None) -> No
         result.problems.append(SourceProblem(str(path), str(exc)))
 
 
-def _read_folder(folder: Path, result: SourceSet) -> None:
+def _read_folder(folder: Path, result: SourceSet, max_bytes: int = DEFAULT_MAX_BYTES) -> None:
+    before = (len(result.sources), len(result.problems))
     manifest = folder / MANIFEST_NAME
     listed: set[Path] = set()
     if manifest.is_file():
-        sources = read_manifest(manifest, result)
+        sources = read_manifest(manifest, result, max_bytes)
         result.sources.extend(sources)
         listed = {Path(s.path).resolve() for s in sources if s.path}
         try:
@@ -267,9 +283,11 @@ def _read_folder(folder: Path, result: SourceSet) -> None:
         if suffix in TEXT_SUFFIXES and path.is_file():
             if path.name.lower() == "readme.md":
                 continue  # a folder's README describes the folder, it is not an article
-            _read_one(path, result)
+            _read_one(path, result, max_bytes=max_bytes)
         elif suffix in CORPUS_SUFFIXES and path.is_file():
-            read_corpus(path, result)
+            read_corpus(path, result, max_bytes)
+    if (len(result.sources), len(result.problems)) == before:
+        result.problems.append(SourceProblem(str(folder), "no articles found (.txt, .md, .html, .jsonl)"))
 
 
 def _check_unique(result: SourceSet) -> None:

@@ -1,0 +1,404 @@
+"""Who and where: the actor, holder and anchor place of a claim, and the words that name its territory.
+
+Internal to :mod:`geomap.claims`; :mod:`geomap.claims.kinds` decides which of
+these rules apply to a reading.
+
+Actor (ISO code of who holds or took the territory)
+---------------------------------------------------
+Agents are country names, capitals used for their governments ("Kyiv's forces",
+"Moscow says") and demonyms before a military noun ("Russian forces",
+"Ukrainian army"); a name after a preposition ("the invasion of Russia") is not
+an agent. Held: the holder named with the territory ("held by Kyiv's forces",
+"in Ukrainian hands", "under Russian control", "Ukrainian salient", "Ukrainian
+holdouts"), else the nearest agent before the verb. Seized: the agent of the
+participle ("seized by Ukraine"), else the nearest agent that is not the owner
+of the territory ("of Russian territory", or the anchor's country), else the
+owner's opponent. Retaken: the nearest agent, else the opponent of the side that
+had taken the base ("86% of the areas taken by Ukraine" -> RU), else the owner.
+Depth and front width fall back on the owner's opponent when the sentence
+speaks of an offensive, advance or breakthrough; distances only name an agent
+that comes before them. Opponents are known for Russia and Ukraine only: in a
+civil war the other side is not a country, so nothing is guessed.
+
+Anchor (place, place_id, anchor_lat/anchor_lon)
+-----------------------------------------------
+``region_share``/``region_area``: the region itself. Otherwise the first of:
+the populated place nearest to the quantity in its clause; a region named in
+the clause; a populated place, then a region, elsewhere in the sentence; a
+country named in the clause; the places of the two sentences before it in the
+same paragraph; the country whose territory it is ("of Ukrainian land"); the
+region the article names most; for seized land (and the captured base of a
+share) the captor's opponent; retaken land is not guessed, since Moscow
+"liberates" villages in Ukraine as well as in Kursk. A region is replaced by the
+populated place the article names most inside it (the Kursk salient was centred
+on Sudzha), not counting the region's namesake city. A distance is measured to
+a point: its anchor is the first place after it in its clause ("5 miles from
+Pokrovsk", "280 km north of Kidal"), else the nearest place before it in the
+sentence ("Sudzha, about 10 km from the border"), and is never replaced.
+Agents ("Moscow says") and the reference of a "size of" comparison are never
+anchors. A bare city name that shares its name with its own oblast ("in
+Kursk") stands for the oblast in area, share and count claims, unless a city
+word says otherwise ("the city of Kursk", "north of Kursk").
+
+Subject
+-------
+:func:`territory_subject` names the territory a claim measures:
+"Ukrainian-held part of Kursk Oblast", "territory in Donetsk Oblast" (holder
+unknown), "Russian advance into Kharkiv Oblast" (depth, front width); none for
+distances. Counts of people say what they count instead (see
+:mod:`geomap.claims.kinds`).
+"""
+
+from __future__ import annotations
+
+import re
+
+from geomap.claims.article import Article, Interpretation, Place, Reading, Sentence, place_of, word_before, word_set
+from geomap.records import AREA_KINDS, SHARE_KINDS, Mention
+
+__all__ = [
+    "PREPOSITIONS", "adjective", "agent_after", "agent_by_after", "agent_ending_at", "agents_before",
+    "anchor_place", "country_place", "holder_in", "opponent", "owner_in", "possessor", "promoted",
+    "sentence_agents", "territory_subject",
+]  # fmt: skip
+
+PREPOSITIONS = word_set(
+    """of in into from to against across with on over toward towards at inside within near around about
+    beyond through behind between under onto upon throughout along outside than like among via"""
+)
+# Nouns that make a demonym (or "Ukraine's") an agent: "Russian forces", "Ukraine's army".
+_AGENT_NOUNS = word_set(
+    """forces force troops army armies military soldiers servicemen units unit brigades brigade battalions
+    battalion fighters marines paratroopers infantry defenders troopers command defence defense ministry
+    government leadership side"""
+)
+# Nouns that make a demonym the holder of a territory: "Ukrainian holdouts", "the Ukrainian salient".
+_HOLDING_NOUNS = word_set(
+    """salient holdouts holdout pocket pockets enclave enclaves foothold bridgehead positions lines
+    territory"""
+)
+# Nouns that make a demonym the owner of the land: "of Russian territory", "on Ukrainian soil".
+_LAND_NOUNS = word_set("territory territories land lands soil ground")
+_CITY_CUES_BEFORE = re.compile(
+    r"\b(?:city|town|village|outskirts|suburbs|centre|center|streets|downtown|mayor|north|south|east|west"
+    r"|northeast|northwest|southeast|southwest)\s+of\s+(?:the\s+)?$|\b(?:near|around|outside)\s+$",
+    re.IGNORECASE,
+)
+_REGION_SUFFIX = re.compile(
+    r"\s+(?:oblast|region|province|krai|governorate|city|republic|autonomous\s+okrug|raion)$", re.IGNORECASE
+)
+_ADJECTIVES = {"UA": "Ukrainian", "RU": "Russian", "BY": "Belarusian", "KP": "North Korean"}
+# Belligerents the project is about. Elsewhere no opponent is guessed: in a civil war the
+# other side is not a country.
+_OPPONENTS = {"RU": "UA", "UA": "RU"}
+_COUNTRY_NAMES = {"RU": "Russia", "UA": "Ukraine"}  # for an opponent the article does not name
+_ONLY_THE_RE = re.compile(r"\s*(?:the\s+)?", re.IGNORECASE)
+
+
+def opponent(code: str | None) -> str | None:
+    """The other side, where the project knows it (Russia and Ukraine)."""
+    return _OPPONENTS.get(code) if code is not None else None
+
+
+def _agent_code(m: Mention, text: str) -> str | None:
+    """The country a mention stands for when it acts (subject or 'by' agent), else None."""
+    code = m.country or (m.id if m.kind == "country" else None)
+    if code is None:
+        return None
+    after = text[m.end : m.end + 60]
+    if m.type == "demonym":
+        words = [w.lower() for w in re.match(r"(?:[ \t]+[^\W\d_][\w\-]*){0,3}", after).group().split()]
+        if not any(w in _AGENT_NOUNS for w in words):
+            return None
+    elif m.kind == "country" or (m.kind == "populated_place" and m.feature_code == "PPLC"):
+        possessive = re.match(r"['’]s?(?![\w])((?:[ \t]+[^\W\d_][\w\-]*){0,2})", after)
+        if possessive and not any(w.lower() in _AGENT_NOUNS for w in possessive.group(1).split()):
+            return None  # "Ukraine's eastern front", "Russia's economy"
+    else:
+        return None
+    before = word_before(text, m.start, 0)
+    if before in PREPOSITIONS:
+        if before == "for" and re.match(r"(?:['’]s?)?(?:\s+[^\W\d_]+){0,2}\s+to\s", after):
+            return code  # "for Russia to seize"
+        return None
+    return code
+
+
+def sentence_agents(article: Article, sentence: Sentence) -> list[tuple[Mention, str]]:
+    """The sentence's agent mentions with their country codes (cached per sentence on the article)."""
+    if sentence.index not in article.agent_cache:
+        article.agent_cache[sentence.index] = [
+            (m, code)
+            for m in article.mentions_in(sentence.start, sentence.end)
+            if (code := _agent_code(m, article.text)) is not None
+        ]
+    return article.agent_cache[sentence.index]
+
+
+def agent_after(article: Article, sentence: Sentence, position: int) -> tuple[Mention, str] | None:
+    """The agent right after ``position`` ('by Ukraine', "by Kyiv's forces", 'by the Russian army')."""
+    for mention in article.mentions_in(position, min(sentence.end, position + 40)):
+        if not _ONLY_THE_RE.fullmatch(article.text[position : mention.start]):
+            break
+        # A demonym or country right after "by" is the agent, whatever noun follows.
+        code = mention.country or (mention.id if mention.kind == "country" else None)
+        if code and (mention.type == "demonym" or mention.kind == "country" or mention.feature_code == "PPLC"):
+            return mention, code
+        break
+    return None
+
+
+def agent_ending_at(article: Article, sentence: Sentence, position: int) -> tuple[Mention, str] | None:
+    for mention, code in sentence_agents(article, sentence):
+        if mention.end <= position and not article.text[mention.end : position].strip():
+            return mention, code
+    for mention in article.mentions_in(sentence.start, position):
+        if mention.kind == "country" and not article.text[mention.end : position].strip():
+            return mention, mention.country or mention.id or ""
+    return None
+
+
+def agents_before(article: Article, sentence: Sentence, position: int, since: int = 0) -> list[str]:
+    """Agent codes before ``position`` (and from ``since`` on) in the sentence, nearest first."""
+    found = [(m.start, code) for m, code in sentence_agents(article, sentence) if since <= m.start and m.end <= position]
+    return [code for _, code in sorted(found, reverse=True)]
+
+
+def agent_by_after(article: Article, sentence: Sentence, position: int) -> str | None:
+    by = re.match(r"\s+by\s+", article.text[position : position + 10])
+    if by is None:
+        return None
+    agent = agent_after(article, sentence, position + by.end())
+    return agent[1] if agent else None
+
+
+def holder_in(article: Article, sentence: Sentence, start: int, end: int) -> str | None:
+    """Who holds the territory, as written with it: 'held by X', 'in Ukrainian hands', 'Ukrainian salient'."""
+    text = article.text
+    for mention in article.mentions_in(start, end):
+        code = mention.country or (mention.id if mention.kind == "country" else None)
+        if code is None:
+            continue
+        after = text[mention.end : mention.end + 30].lower()
+        before = text[max(sentence.start, mention.start - 30) : mention.start].lower()
+        if re.match(r"-(?:held|controlled|occupied)\b", after):
+            return code
+        if mention.type == "demonym":
+            if re.search(r"\bin\s+$", before) and re.match(r"\s+hands\b", after):
+                return code
+            if re.search(r"\bunder\s+$", before) and re.match(r"\s+(?:control|occupation|rule)\b", after):
+                return code
+            next_word = re.match(r"\s+([a-z\-]+)", after)
+            if next_word and next_word.group(1) in _HOLDING_NOUNS and next_word.group(1) != "territory":
+                return code
+        if re.search(r"\b(?:held|controlled|occupied|retained)\s+by\s+(?:the\s+)?$", before):
+            return code
+    return None
+
+
+def owner_in(article: Article, start: int, end: int) -> str | None:
+    """The country whose land it is, when the text says so: 'of Russian territory', 'on Ukrainian soil'."""
+    for mention in article.mentions_in(start, end):
+        if mention.type != "demonym":
+            continue
+        following = re.match(r"\s+([^\W\d_]+)", article.text[mention.end : mention.end + 20])
+        if following and following.group(1).lower() in _LAND_NOUNS:
+            return mention.country or mention.id
+    return None
+
+
+def possessor(article: Article, sentence: Sentence, position: int, word: str) -> str | None:
+    """The country 'its' (or "Ukraine's") stands for: the nearest country named before it."""
+    countries = [
+        m for m in article.mentions_in(sentence.start, position + len(word) + 1)
+        if m.type == "place" and m.kind == "country"
+    ]  # fmt: skip
+    if not countries:
+        return None
+    return countries[-1].country or countries[-1].id
+
+
+def _base_name(name: str | None) -> str:
+    return _REGION_SUFFIX.sub("", name or "").casefold()
+
+
+def promoted(mention: Mention, text: str, kind: str) -> Place:
+    """A bare city name that is also its oblast's name stands for the oblast in territorial claims."""
+    territorial = kind in AREA_KINDS or kind in SHARE_KINDS or kind in ("count", "relative_area", "region_share")
+    if not territorial or mention.kind != "populated_place" or mention.admin1 is None:
+        return place_of(mention)
+    if _CITY_CUES_BEFORE.search(text, max(0, mention.start - 25), mention.start):
+        return place_of(mention)
+    if re.match(r"\s+(?:city|town)\b", text[mention.end : mention.end + 8], re.IGNORECASE):
+        return place_of(mention)
+    for alternative in mention.alternatives:
+        if (
+            alternative.get("kind") == "admin1"
+            and alternative.get("id") == mention.admin1
+            and _base_name(alternative.get("name")) == _base_name(mention.name)
+        ):
+            return Place(
+                name=alternative.get("name"), id=alternative.get("id"), kind="admin1", lat=alternative.get("lat"),
+                lon=alternative.get("lon"), country=alternative.get("country") or mention.country,
+                admin1=mention.admin1,
+            )  # fmt: skip
+    return place_of(mention)
+
+
+def anchor_place(
+    article: Article,
+    sentence: Sentence,
+    reading: Reading,
+    window: tuple[int, int],
+    kind: str,
+    excluded: set[int],
+) -> Place | None:
+    """The place a claim is tied to (see the module docstring for the order)."""
+    text = article.text
+    agents = {id(m) for m, _ in sentence_agents(article, sentence)}
+    excluded = excluded | article.references
+    centre = (reading.start + reading.end) / 2
+
+    def usable(start: int, end: int) -> list[Mention]:
+        return [
+            m for m in article.mentions_in(start, end)
+            if m.type == "place" and id(m) not in excluded and id(m) not in agents
+        ]  # fmt: skip
+
+    def nearest(mentions: list[Mention]) -> Mention | None:
+        return min(mentions, key=lambda m: (abs((m.start + m.end) / 2 - centre), m.start), default=None)
+
+    if kind == "distance":
+        # A distance is measured to a point: the place it is "from"/"north of", else the one before it.
+        after = [m for m in usable(reading.span_end, window[1]) if m.kind != "country"]
+        before = [m for m in usable(sentence.start, reading.span_start) if m.kind != "country"]
+        if after or before:
+            return place_of(after[0] if after else before[-1])
+    for start, end in ((window[0], window[1]), (sentence.start, sentence.end)):
+        mentions = usable(start, end)
+        cities = [m for m in mentions if m.kind == "populated_place"]
+        if cities:
+            place = promoted(nearest(cities), text, kind)  # type: ignore[arg-type]
+            return _expand(article, place) if place.kind == "admin1" else place
+        regions = [m for m in mentions if m.kind in ("admin1", "named_region")]
+        if regions:
+            return _expand(article, place_of(nearest(regions)))  # type: ignore[arg-type]
+    countries = [m for m in usable(window[0], window[1]) if m.kind == "country"]
+    if countries:
+        return place_of(nearest(countries))  # type: ignore[arg-type]
+    for back in (1, 2):
+        index = sentence.index - back
+        if index < 0 or article.sentences[index].paragraph != sentence.paragraph:
+            break
+        earlier = article.sentences[index]
+        mentions = [m for m in usable(earlier.start, earlier.end) if m.kind != "country"]
+        mentions = [m for m in mentions if m.feature_code != "PPLC"]
+        if mentions:
+            chosen = max(mentions, key=lambda m: (_specificity(m), m.start))
+            place = promoted(chosen, text, kind)
+            return _expand(article, place) if place.kind == "admin1" else place
+    owner = owner_in(article, window[0], window[1]) or owner_in(article, sentence.start, sentence.end)
+    region = _dominant_region(article, owner)
+    if region is not None:
+        return _expand(article, region)
+    if owner is not None:
+        return country_place(article, owner)
+    return None
+
+
+def _specificity(m: Mention) -> int:
+    return {"populated_place": 3, "admin1": 2, "named_region": 2, "country": 1}.get(m.kind or "", 0)
+
+
+def _dominant_region(article: Article, country: str | None) -> Place | None:
+    """The admin-1 region the article names most (optionally within ``country``)."""
+    ranked = sorted(article.region_counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    for code, _ in ranked:
+        mention = article.places.get(code)
+        if mention is not None and mention.kind == "admin1":
+            if country is None or mention.country == country:
+                return place_of(mention)
+            continue
+        # Only places inside it are named: the region as their alternatives describe it.
+        inside = next(m for m in article.mentions if m.admin1 == code and m.kind == "populated_place")
+        if country is not None and inside.country != country:
+            continue
+        described = next((a for a in inside.alternatives if a.get("id") == code), None)
+        if described is None:
+            return place_of(inside)
+        return Place(
+            name=described.get("name"), id=code, kind="admin1", lat=described.get("lat"), lon=described.get("lon"),
+            country=inside.country, admin1=code,
+        )  # fmt: skip
+    return None
+
+
+def _expand(article: Article, region: Place) -> Place:
+    """A region becomes the populated place the article names most inside it, if any."""
+    if region.kind != "admin1" or region.id is None:
+        return region
+    namesake = _base_name(region.name)
+    best: tuple[int, int, str] | None = None
+    for place_id, count in article.place_counts.items():
+        mention = article.places[place_id]
+        if mention.admin1 != region.id or _base_name(mention.name) == namesake:
+            continue
+        key = (-count, article.place_first[place_id], place_id)
+        if best is None or key < best:
+            best = key
+    if best is None:
+        return region
+    return place_of(article.places[best[2]])
+
+
+def country_place(article: Article, code: str | None) -> Place | None:
+    if code is None:
+        return None
+    mention = article.places.get(code)
+    if mention is not None and mention.kind == "country":
+        return place_of(mention)
+    for m in article.mentions:
+        if m.kind == "country" and (m.country == code or m.id == code):
+            return place_of(m)
+    return Place(name=_COUNTRY_NAMES.get(code), id=code, kind="country", lat=None, lon=None, country=code, admin1=None)
+
+
+def territory_subject(article: Article, kind: str, result: Interpretation) -> str | None:
+    """Which territory the claim measures, in words: 'Ukrainian-held part of Kursk Oblast'."""
+    if kind == "region_area":
+        return result.region.name if result.region else None
+    if kind == "distance":
+        return None
+    area = _area_name(article, result.region if kind == "region_share" else result.place)
+    if area is None:
+        return None
+    if kind in ("depth", "front_width"):
+        return f"{_adjective(article, result.actor)} advance into {area}" if result.actor else f"advance into {area}"
+    if result.holder is None:
+        return f"territory in {area}"
+    return f"{_adjective(article, result.holder)}-held part of {area}"
+
+
+def _area_name(article: Article, place: Place | None) -> str | None:
+    """The name of the region a place lies in (the place itself for regions and countries)."""
+    if place is None:
+        return None
+    if place.kind == "populated_place" and place.admin1:
+        region = article.places.get(place.admin1)
+        if region is not None and region.name:
+            return region.name
+        for m in article.mentions:
+            for alternative in m.alternatives:
+                if alternative.get("id") == place.admin1 and alternative.get("name"):
+                    return str(alternative["name"])
+        return f"the area around {place.name}" if place.name else None
+    return place.name or place.id
+
+
+def _adjective(article: Article, code: str) -> str:
+    if code in _ADJECTIVES:
+        return _ADJECTIVES[code]
+    for m in article.mentions:
+        if m.type == "demonym" and (m.country == code or m.id == code):
+            return m.text.rstrip("s") if m.text.endswith("ns") else m.text
+    return code

@@ -1,0 +1,200 @@
+"""One article indexed for reading its claims, and the records the claim readers pass around.
+
+Internal to :mod:`geomap.claims`. :func:`index_article` splits a source into
+sentences (numbered by paragraph) and indexes its mentions by offset, so that
+the readers can ask "which mentions lie between these offsets" and "which
+sentence holds this offset" in logarithmic time. The records:
+
+* :class:`Sentence`, :class:`Token`: pieces of the text with absolute offsets.
+* :class:`Place`: an anchor or region as a claim names it.
+* :class:`Reading`: a quantity (or a size comparison) that may become a claim
+  (made by :mod:`geomap.claims.readings`).
+* :class:`Interpretation`: the kind, actor and places a reading was found to
+  have (made by :mod:`geomap.claims.kinds`), before it becomes a
+  :class:`geomap.records.Claim`.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from geomap.geoparse import split_sentences
+from geomap.records import Mention, Source
+
+__all__ = [
+    "Article", "Interpretation", "Place", "Reading", "Sentence", "Token", "index_article", "place_of",
+    "word_before", "word_set", "word_tokens",
+]  # fmt: skip
+
+def word_set(text: str) -> frozenset[str]:
+    """The words of a whitespace-separated list, for the vocabularies of the claim readers."""
+    return frozenset(text.split())
+
+
+_WORD_RE = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*")
+
+
+@dataclass(frozen=True)
+class Sentence:
+    index: int
+    start: int
+    end: int
+    text: str
+    paragraph: int
+
+
+@dataclass(frozen=True)
+class Token:
+    lower: str
+    start: int  # absolute offsets in the source text
+    end: int
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where a claim is anchored (or the region it is about)."""
+
+    name: str | None
+    id: str | None
+    kind: str | None
+    lat: float | None
+    lon: float | None
+    country: str | None
+    admin1: str | None
+
+
+@dataclass(frozen=True)
+class Reading:
+    """A quantity (or a size comparison) that may become a claim."""
+
+    start: int  # the number and unit as written, without qualifier, "between" or a second unit
+    end: int
+    span_start: int  # qualifier included
+    span_end: int  # second unit in brackets included
+    family: str  # area | length | share | count | relative
+    value: float
+    unit: str
+    normalised: float | None = None
+    low: float | None = None
+    high: float | None = None
+    qualifier: str | None = None
+    alt_value: float | None = None
+    alt_unit: str | None = None
+    disagree_pct: float | None = None
+    unit_shared: bool = False
+    hyphenated: bool = False
+    reference: Mention | None = None  # the X of "the size of X"
+
+
+@dataclass
+class Interpretation:
+    """The pieces of one claim, before it becomes a Claim record."""
+
+    kind: str
+    actor: str | None = None
+    holder: str | None = None  # who holds the territory the quantity measures
+    place: Place | None = None
+    region: Place | None = None
+    focus_end: int | None = None  # where the temporal focus ends (absolute), when not the quantity's end
+    mask: list[tuple[int, int]] = field(default_factory=list)  # absolute spans hidden from the dating
+
+
+@dataclass
+class Article:
+    """One source with its sentences and mentions, indexed for lookups by offset."""
+
+    source: Source
+    sentences: list[Sentence]
+    sentence_starts: list[int]
+    mentions: list[Mention]
+    mention_starts: list[int]
+    references: set[int]  # ids of the mentions compared with ("the size of Kyiv"): never anchors
+    place_counts: Counter[str]  # populated place id -> mentions
+    place_first: dict[str, int]
+    places: dict[str, Mention]  # id -> first mention (for names and coordinates)
+    region_counts: Counter[str]  # admin1 code -> mentions of it or of places in it
+    agent_cache: dict[int, list[tuple[Mention, str]]] = field(default_factory=dict)  # sentence index -> agents
+
+    @property
+    def text(self) -> str:
+        return self.source.text
+
+    def sentence_at(self, offset: int) -> Sentence:
+        index = max(0, bisect.bisect_right(self.sentence_starts, offset) - 1)
+        return self.sentences[index]
+
+    def mentions_in(self, start: int, end: int) -> list[Mention]:
+        first = bisect.bisect_left(self.mention_starts, start)
+        found = []
+        for mention in self.mentions[first:]:
+            if mention.start >= end:
+                break
+            if mention.end <= end:
+                found.append(mention)
+        return found
+
+
+def index_article(source: Source, mentions: list[Mention]) -> Article:
+    """``source`` split into sentences, with its resolved mentions in text order and counted by place."""
+    text = source.text
+    sentences = []
+    paragraph = 0
+    previous_end = 0
+    for index, (start, end) in enumerate(split_sentences(text)):
+        if "\n" in text[previous_end:start]:
+            paragraph += 1
+        sentences.append(Sentence(index, start, end, text[start:end], paragraph))
+        previous_end = end
+    ordered = sorted(
+        (m for m in mentions if 0 <= m.start < m.end <= len(text) and m.id is not None),
+        key=lambda m: (m.start, m.end),
+    )
+    place_counts: Counter[str] = Counter()
+    place_first: dict[str, int] = {}
+    places: dict[str, Mention] = {}
+    region_counts: Counter[str] = Counter()
+    for m in ordered:
+        assert m.id is not None
+        places.setdefault(m.id, m)
+        if m.type != "place":
+            continue
+        if m.kind == "populated_place" and m.feature_code != "PPLC":
+            place_counts[m.id] += 1
+            place_first.setdefault(m.id, m.start)
+        if m.kind in ("admin1", "populated_place") and m.admin1 and m.feature_code != "PPLC":
+            region_counts[m.admin1] += 1
+    return Article(
+        source=source,
+        sentences=sentences,
+        sentence_starts=[s.start for s in sentences],
+        mentions=ordered,
+        mention_starts=[m.start for m in ordered],
+        references=set(),
+        place_counts=place_counts,
+        place_first=place_first,
+        places=places,
+        region_counts=region_counts,
+    )
+
+
+def word_tokens(text: str, start: int, end: int) -> list[Token]:
+    """The words of ``text[start:end]``, lower-cased, with absolute offsets."""
+    return [Token(m.group().lower(), m.start(), m.end()) for m in _WORD_RE.finditer(text, start, end)]
+
+
+def word_before(text: str, start: int, lower_bound: int) -> str | None:
+    """The word before ``start`` (skipping 'the'), when only spaces separate them."""
+    chunk = text[max(lower_bound, start - 40) : start]
+    m = re.search(r"([^\W\d_]+)\s+(?:the\s+)?$", chunk, re.IGNORECASE)
+    return m.group(1).lower() if m else None
+
+
+def place_of(mention: Mention) -> Place:
+    """The place a resolved mention names."""
+    return Place(
+        name=mention.name, id=mention.id, kind=mention.kind, lat=mention.lat, lon=mention.lon,
+        country=mention.country, admin1=mention.admin1,
+    )  # fmt: skip

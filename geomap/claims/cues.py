@@ -1,0 +1,313 @@
+"""Cues: the words around a quantity that say what it measures.
+
+Internal to :mod:`geomap.claims`. The vocabularies are those of English news
+about fighting over territory; :mod:`geomap.claims.kinds` combines the cues
+into a claim's kind.
+
+Control cues
+------------
+A :class:`Cue` is a control verb or phrase with its category:
+seize/capture/take/gain/advance/launch/"take control of" -> ``seized``;
+hold/control/retain/occupy/keep -> ``held``; "reduce ... to" -> ``reduced``
+(what is left is held); retake/recapture/reclaim/regain/liberate/"win back"/
+"claw back" -> ``retaken``; lose/"lose control of"/"pushed out of"/"withdrew
+from" -> ``lost``. :func:`verb_cue` looks for the cue of an area or count, in
+this order:
+
+1. A participle or relative clause describing a definite quantity: "the 500
+   square miles of Russian territory seized by Ukraine" (seized), "the 1,368
+   square kilometers they controlled" (held).
+2. The verb that governs the quantity directly ("seizing roughly 386 square
+   miles", "won back two thirds", "reducing their territory to 110 km²").
+3. The main verb after a quantity that is the subject ("86% of the areas ...
+   had been retaken", "a quarter of the salient ... remains in Ukrainian
+   hands").
+4. The nearest control verb in the clause, then in the sentence.
+
+:func:`weak_hold` finds words of holding without a verb ("holdouts",
+"enclave", "pocket", "the last", "still", "in Ukrainian hands").
+
+Lengths
+-------
+:func:`length_kind`: "wide", "N-km front", "a front about N km wide", "N-mile
+stretch of the front" -> ``front_width``; "N km deep", "a depth of", "N km
+into", "advanced N km" -> ``depth``; "N km from", "away", "within N km of", "N
+km north of", "traveled N miles" -> ``distance``; anything else is no claim.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from geomap.claims.anchors import agent_after, agent_ending_at
+from geomap.claims.article import Article, Reading, Sentence, Token, word_set, word_tokens
+from geomap.records import Mention
+
+__all__ = [
+    "ADVANCE_NOUNS", "DOWN_FROM_RE", "Cue", "control_category", "direct_cue", "length_kind", "main_verb_after",
+    "nearest_cue", "territorial_base", "verb_cue", "weak_hold",
+]  # fmt: skip
+
+_SEIZE = word_set(
+    """seize seizes seized seizing capture captures captured capturing take takes took taken taking gain
+    gains gained gaining advance advances advanced advancing launch launches launched launching overran
+    overrun overrunning conquer conquers conquered conquering grab grabs grabbed grabbing annex annexes
+    annexed annexing storm storms stormed"""
+)
+_RETAKE = word_set(
+    """retake retakes retook retaken retaking recapture recaptures recaptured recapturing reclaim reclaims
+    reclaimed reclaiming regain regains regained regaining liberate liberates liberated liberating
+    reconquer reconquers reconquered recover recovers recovered recovering freed"""
+)
+_LOSE = word_set("lose loses lost losing")
+# Verbs that mean "retake" with "back": "won back", "clawing back".
+_BACK_VERBS = word_set(
+    """win wins won winning claw claws clawed clawing take takes took taken taking get gets got push pushes
+    pushed pushing seize seizes seized seizing grab grabbed"""
+)
+_HOLD = word_set(
+    """hold holds held holding control controls controlled controlling retain retains retained retaining
+    occupy occupies occupied occupying keep keeps kept"""
+)
+# Weaker words of holding, anywhere in the clause: the remaining pocket, the enclave.
+_HOLD_WEAK = word_set(
+    """remain remains remained holdouts holdout still enclave enclaves pocket pockets salient foothold
+    bridgehead"""
+)
+# Words of holding only right next to the quantity: "the last 50 square miles", "110 km² left".
+_HOLD_BEFORE = word_set("last remaining")
+_HOLD_AFTER = word_set("left remaining")
+_CONTROL_NOUNS = word_set("control hold grip")
+_OUSTED = word_set("pushed driven forced thrown expelled ousted kicked pulled")
+_WITHDRAWN = word_set("withdrew withdrawn withdrawing retreated retreating fled")
+_REDUCE = word_set("reduce reduces reduced reducing shrink shrinks shrank shrunk shrinking cut cuts whittled")
+_AUXILIARIES = word_set("has have had is are was were been be being will would")
+_DETERMINERS = word_set(
+    """the a an its their his her our your this that these those some all another additional further already
+    just only still last remaining roughly about"""
+)
+# Heads of the of-phrase of a share that make it a share of territory.
+_TERRITORY_HEADS = word_set(
+    """territory territories land lands area areas salient pocket pockets enclave foothold bridgehead
+    ground region regions oblast province country what it them holdings gains part"""
+)
+ADVANCE_NOUNS = word_set(
+    """offensive offensives advance advances breakthrough incursion assault assaults attack attacks push
+    counteroffensive invasion raid thrust"""
+)
+_DEPTH_VERBS = word_set(
+    "advanced advance advances advancing pushed push pushing penetrated penetrate moved broke driven drove"
+)
+_TRAVEL_VERBS = word_set(
+    """travel travels traveled travelled traveling travelling marched march walked walk drove crawled crawl
+    covered fled retreated withdrew trekked"""
+)
+_STRIP_NOUNS = word_set("strip stretch front frontier border line section sector corridor zone belt")
+_FRONT_NOUNS = word_set("front frontline front-line line lines sector section stretch")
+_COMPASS = word_set(
+    """north south east west northeast northwest southeast southwest north-east north-west south-east
+    south-west northeastern"""
+)
+DOWN_FROM_RE = re.compile(
+    r"\b(?:down|up)\s+from\s+(?:the\s+|a\s+|an\s+)?$|\bcompared\s+(?:with|to)\s+(?:the\s+)?$", re.IGNORECASE
+)
+_DEFINITE_RE = re.compile(r"\bthe\s+$", re.IGNORECASE)
+
+
+def control_category(word: str) -> str | None:
+    """seized | retaken | held | lost for a control verb, else None."""
+    if word in _RETAKE:
+        return "retaken"
+    if word in _SEIZE:
+        return "seized"
+    if word in _HOLD:
+        return "held"
+    if word in _LOSE:
+        return "lost"
+    return None
+
+
+@dataclass(frozen=True)
+class Cue:
+    category: str  # seized | retaken | held | lost
+    start: int
+    end: int
+    agent: tuple[Mention, str] | None = None  # "seized by Ukraine"
+
+
+def _cue_at(tokens: list[Token], i: int) -> Cue | None:
+    """The control cue that the token ``tokens[i]`` (text order) belongs to, if any.
+
+    Phrases first: "won back" (retaken), "lost control of" / "took control over" (the verb's
+    category), "pushed out of" / "withdrew from" (lost); then the word's own category.
+    """
+    word = tokens[i].lower
+    previous = tokens[i - 1].lower if i > 0 else None
+    following = tokens[i + 1].lower if i + 1 < len(tokens) else None
+    if word == "back" and previous in _BACK_VERBS:
+        return Cue("retaken", tokens[i - 1].start, tokens[i].end)
+    if word in _BACK_VERBS and following == "back":
+        return Cue("retaken", tokens[i].start, tokens[i + 1].end)
+    if word in ("of", "over", "on") and previous in _CONTROL_NOUNS:
+        return _cue_at(tokens, i - 1)
+    if word in _CONTROL_NOUNS and previous is not None and control_category(previous) is not None:
+        return Cue(control_category(previous), tokens[i - 1].start, tokens[i].end)  # type: ignore[arg-type]
+    if word == "of" and previous == "out" and i > 1 and tokens[i - 2].lower in _OUSTED:
+        return Cue("lost", tokens[i - 2].start, tokens[i].end)
+    if word == "out" and previous in _OUSTED and following == "of":
+        return Cue("lost", tokens[i - 1].start, tokens[i + 1].end)
+    if word == "from" and previous in _WITHDRAWN:
+        return Cue("lost", tokens[i - 1].start, tokens[i].end)
+    category = control_category(word)
+    return Cue(category, tokens[i].start, tokens[i].end) if category else None
+
+
+def direct_cue(text: str, window: tuple[int, int], reading: Reading) -> Cue | None:
+    """The verb that governs the quantity directly ('seizing roughly 386', 'reducing X to 110')."""
+    tokens = word_tokens(text, window[0], reading.span_start)
+    i = len(tokens) - 1
+    while i >= 0 and tokens[i].lower in _DETERMINERS:
+        i -= 1
+    if i < 0:
+        return None
+    if tokens[i].lower in ("to", "from"):  # "reducing their territory to 110 km²", "shrank from 1,368 to"
+        for earlier in reversed(tokens[:i]):
+            if earlier.lower in _REDUCE:
+                return Cue("reduced", earlier.start, earlier.end)
+    return _cue_at(tokens, i)
+
+
+def nearest_cue(text: str, start: int, end: int, *, leftwards: bool) -> Cue | None:
+    tokens = word_tokens(text, start, end)
+    order = range(len(tokens) - 1, -1, -1) if leftwards else range(len(tokens))
+    for i in order:
+        cue = _cue_at(tokens, i)
+        if cue is not None:
+            return cue
+    return None
+
+
+def weak_hold(text: str, window: tuple[int, int], reading: Reading) -> bool:
+    """Whether the clause speaks of holding without a control verb ('the last 50 square miles of
+    Ukrainian holdouts', 'in Ukrainian hands', 'the enclave')."""
+    before = word_tokens(text, max(window[0], reading.span_start - 20), reading.span_start)[-2:]
+    after = word_tokens(text, reading.span_end, min(window[1], reading.span_end + 12))[:1]
+    if any(t.lower in _HOLD_BEFORE for t in before) or any(t.lower in _HOLD_AFTER for t in after):
+        return True
+    return any(t.lower in _HOLD_WEAK for t in word_tokens(text, *window)) or bool(
+        re.search(r"\bin\s+\S+\s+hands\b|\bunder\s+\S+\s+(?:control|occupation)\b|-held\b",
+                  text[window[0] : window[1]], re.IGNORECASE)
+    )
+
+
+def _participle_after(article: Article, sentence: Sentence, reading: Reading, end: int) -> Cue | None:
+    """A participle or relative clause describing the quantity: 'of Russian territory seized by Ukraine',
+    'they controlled'. Looked for within eight words after the quantity."""
+    text = article.text
+    tokens = word_tokens(text, reading.span_end, end)[:8]
+    for i, token in enumerate(tokens):
+        category = control_category(token.lower)
+        if category is None:
+            continue
+        following = tokens[i + 1] if i + 1 < len(tokens) else None
+        if following is not None and following.lower == "by":
+            agent = agent_after(article, sentence, following.end)
+            return Cue(category, token.start, following.end if agent is None else agent[0].end, agent)
+        previous = tokens[i - 1].lower if i > 0 else None
+        subject = agent_ending_at(article, sentence, token.start)  # "the land Ukraine seized"
+        if subject is not None or previous in ("they", "it", "he", "she", "we", "which", "that"):
+            return Cue(category, token.start, token.end, subject)
+        return None
+    return None
+
+
+def main_verb_after(text: str, start: int, end: int) -> tuple[Cue | None, int]:
+    """The main verb after a share or count that is the subject ('86% of the areas ... had been retaken'),
+    and where the subject's of-phrase (its base) ends."""
+    tokens = word_tokens(text, start, end)
+    for i, token in enumerate(tokens):
+        if token.lower in _AUXILIARIES or token.lower in ("remains", "remain", "remained"):
+            if token.lower.startswith("remain"):
+                return Cue("held", token.start, token.end), token.start
+            for later in tokens[i + 1 : i + 4]:
+                category = control_category(later.lower)
+                if category is not None:
+                    return Cue(category, later.start, later.end), token.start
+                if later.lower not in _AUXILIARIES and later.lower not in ("now", "already", "still", "all"):
+                    break
+            # An auxiliary without a control verb ("of what it was in August") is inside the base.
+    return None, end
+
+
+def verb_cue(
+    article: Article, sentence: Sentence, reading: Reading, window: tuple[int, int]
+) -> tuple[Cue | None, str]:
+    """The control cue of an area or count and where it came from (participle | direct | main | near)."""
+    text = article.text
+    definite = _DEFINITE_RE.search(text, max(sentence.start, reading.span_start - 6), reading.span_start)
+    if definite:
+        participle = _participle_after(article, sentence, reading, window[1])
+        if participle is not None:
+            return participle, "participle"
+    direct = direct_cue(text, window, reading)
+    if direct is not None:
+        return direct, "direct"
+    main, _ = main_verb_after(text, reading.span_end, window[1])
+    if main is not None:
+        return main, "main"
+    for start, end, leftwards in (
+        (window[0], reading.span_start, True),
+        (reading.span_end, window[1], False),
+        (sentence.start, reading.span_start, True),
+        (reading.span_end, sentence.end, False),
+    ):
+        cue = nearest_cue(text, start, end, leftwards=leftwards)
+        if cue is not None:
+            return cue, "near"
+    return None, "none"
+
+
+def territorial_base(text: str, reading: Reading, window: tuple[int, int]) -> bool:
+    """Whether a share is of a territory: 'of the area', 'of what it was', 'of its occupied area'."""
+    of = re.match(r"\s+of\s+", text[reading.span_end : window[1]])
+    if of is None:
+        return False
+    heads = word_tokens(text, reading.span_end + of.end(), window[1])[:4]
+    return any(t.lower in _TERRITORY_HEADS for t in heads)
+
+
+def length_kind(text: str, sentence: Sentence, reading: Reading, window: tuple[int, int]) -> str | None:
+    after = word_tokens(text, reading.span_end, sentence.end)[:6]
+    before = word_tokens(text, sentence.start, reading.span_start)[-6:]
+    first_after = after[0].lower if after else None
+    after_words = [t.lower for t in after]
+    before_words = [t.lower for t in before]
+    # front width
+    if first_after in ("wide", "broad") or (reading.hyphenated and first_after in _FRONT_NOUNS):
+        if first_after in ("stretch", "section") and not ({"front", "frontline", "line"} & set(after_words[1:5])):
+            return None
+        return "front_width"
+    if "front" in before_words[-4:] and first_after in ("wide", "long"):
+        return "front_width"
+    if first_after == "long" and set(before_words[-4:]) & _STRIP_NOUNS:
+        return "front_width"  # "a strip of land roughly 14 kilometres long"
+    if "width" in before_words[-3:]:
+        return "front_width"
+    # depth
+    if first_after in ("deep", "into", "inside") or "depth" in before_words[-3:]:
+        return "depth"
+    # distance
+    if first_after in ("from", "away", "off", "short") or (first_after in _COMPASS and "of" in after_words[1:3]):
+        return "distance"
+    if after_words[:2] == ["to", "the"] and len(after_words) > 2 and after_words[2] in _COMPASS:
+        return "distance"  # "about 45 kilometres to the west"
+    if before_words and before_words[-1] == "within" and first_after == "of":
+        return "distance"
+    direct = word_tokens(text, window[0], reading.span_start)
+    direct_words = [t.lower for t in direct if t.lower not in _DETERMINERS]
+    if direct_words and direct_words[-1] in _DEPTH_VERBS:
+        return "depth"
+    if direct_words and direct_words[-1] in _TRAVEL_VERBS or "distance" in before_words[-3:]:
+        return "distance"
+    return None

@@ -1,0 +1,134 @@
+"""When a claim was true: ``as_of_start``/``as_of_end`` on top of :mod:`geomap.claims.temporal`.
+
+Internal to :mod:`geomap.claims`. :func:`claim_dates` asks
+:func:`geomap.claims.temporal.as_of_for_sentence` with the quantity's span as
+focus, after blanking the base of a held or retaken share ("40% of the area it
+captured in August": August dates the capture, not the claim) and a relative
+clause after the quantity (", where the plant has been under Russian control
+since March 2022"). On top of it:
+
+* "By March" (a month without a day) is the first day of that month: what was
+  true by the time March began (the claims gold's convention).
+* A past-tense sentence with no time expression at all takes the day named at
+  the end of the sentence before it in the same paragraph ("... reached a fever
+  pitch on Sunday. ... soldiers crawled ..., traveling nearly 9 miles").
+* "In a week" / "within two days" / "over three months" with nothing else to
+  date the sentence: the period of that length that ends at publication.
+* ``region_area`` is a fact about the region: no dates.
+* No publication date: relative expressions give None, never today's date.
+
+A date after publication ("since 2022" in an article dated 2000) keeps its start
+here; :mod:`geomap.claims.extract` drops the end and flags it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from datetime import date, timedelta
+
+from geomap.claims.article import Article, Interpretation, Reading, Sentence
+from geomap.claims.temporal import (
+    DAYS_PER_UNIT,
+    TemporalExpression,
+    as_of_for_sentence,
+    find_temporal,
+    resolve,
+)
+
+__all__ = ["claim_dates"]
+
+_RELATIVE_CLAUSE_RE = re.compile(r",\s+(?:where|which|who|whose|when)\b", re.IGNORECASE)
+_PAST_RE = re.compile(r"\b(?:was|were|had|did)\b|\b[a-z]{3,}ed\b")
+_PRESENT_RE = re.compile(
+    r"\b(?:is|are|am|has|have|now|currently|remains?|holds|controls|occupies)\b", re.IGNORECASE
+)
+_FUTURE_RE = re.compile(r"\b(?:will|would|could|might|may|shall|expects?|plans?)\b", re.IGNORECASE)
+_DAY_LEVEL_KINDS = frozenset({"weekday", "date", "ago", "relative_day"})
+
+
+def claim_dates(
+    article: Article, sentence: Sentence, reading: Reading, result: Interpretation
+) -> tuple[date | None, date | None, str | None]:
+    """``(as_of_start, as_of_end, as_of_text)`` of the claim ``result`` makes of ``reading``.
+
+    The dates may be None (no publication date, or a ``region_area``); the text
+    is the time expression that dated the claim, None when none did.
+    """
+    if result.kind == "region_area":
+        return None, None, None
+    published = article.source.published
+    text = sentence.text
+    masked = text
+    for start, end in result.mask:
+        local_start, local_end = max(0, start - sentence.start), min(len(text), end - sentence.start)
+        if local_start < local_end:
+            masked = masked[:local_start] + " " * (local_end - local_start) + masked[local_end:]
+    focus_end = result.focus_end if result.focus_end is not None else reading.span_end
+    focus = (reading.span_start - sentence.start, focus_end - sentence.start)
+    # ", where the plant has been under Russian control since March 2022" dates something else.
+    relative = _RELATIVE_CLAUSE_RE.search(masked, focus[1])
+    if relative is not None:
+        masked = masked[: relative.start()] + " " * (len(masked) - relative.start())
+    as_of = as_of_for_sentence(masked, published, focus=focus)
+    expression = as_of.expression
+    if expression is not None:
+        start, end = as_of.start, as_of.end
+        if expression.relation == "by" and expression.kind == "month" and expression.modifier is None:
+            month_start, _ = resolve(dataclasses.replace(expression, relation="at"), published)
+            if month_start is not None:
+                start = end = month_start  # "By March": by the time March began
+        return start, end, as_of.text
+    own = [e for e in find_temporal(text) if not e.is_duration]
+    if not own:
+        inherited = _inherited(article, sentence, published)
+        if inherited is not None:
+            return inherited
+        span = _duration_span(text, published)
+        if span is not None:
+            return span
+    return as_of.start, as_of.end, None
+
+
+def _inherited(
+    article: Article, sentence: Sentence, published: date | None
+) -> tuple[date | None, date | None, str | None] | None:
+    """The day named at the end of the previous sentence of the paragraph, for a past-tense sentence."""
+    if sentence.index == 0 or published is None:
+        return None
+    previous = article.sentences[sentence.index - 1]
+    if previous.paragraph != sentence.paragraph:
+        return None
+    text = sentence.text
+    if _PRESENT_RE.search(text) or _FUTURE_RE.search(text) or not _PAST_RE.search(text):
+        return None
+    as_of = as_of_for_sentence(previous.text, published, focus=(len(previous.text), len(previous.text)))
+    expression = as_of.expression
+    if expression is None or expression.kind not in _DAY_LEVEL_KINDS or expression.modifier == "now":
+        return None
+    if as_of.start is None:
+        return None
+    return as_of.start, as_of.end, as_of.text
+
+
+def _duration_span(text: str, published: date | None) -> tuple[date, date, str] | None:
+    """'In a week, Ukraine seized ...': the period of that length ending at publication."""
+    if published is None or _FUTURE_RE.search(text):
+        return None
+    for expression in find_temporal(text):
+        if not _is_in_duration(expression):
+            continue
+        assert expression.count is not None and expression.unit is not None
+        days = round(expression.count * DAYS_PER_UNIT[expression.unit])
+        return published - timedelta(days=days), published, expression.text
+    return None
+
+
+def _is_in_duration(expression: TemporalExpression) -> bool:
+    return (
+        expression.is_duration
+        and expression.count is not None
+        and expression.unit in DAYS_PER_UNIT
+        and re.match(r"(?:in|within|over)\s", expression.text, re.IGNORECASE) is not None
+        and not expression.text.lower().endswith(("-long", "-old"))
+    )

@@ -1,0 +1,462 @@
+"""Kinds: which claim, if any, a reading makes, with its actor, holder and places.
+
+Internal to :mod:`geomap.claims`. :func:`interpret` reads one
+:class:`~geomap.claims.article.Reading` in its sentence, using the cues of
+:mod:`geomap.claims.cues` and the agents and places of
+:mod:`geomap.claims.anchors`, and returns an
+:class:`~geomap.claims.article.Interpretation` or None (no claim).
+
+Where cues are looked for
+-------------------------
+First within the quantity's clause (the sentence cut at commas, semicolons,
+colons, dashes and brackets; commas inside numbers do not cut), then in the
+whole sentence.
+
+Kind, in this order
+-------------------
+1. ``region_area``: a region is the subject of a size verb ("Kursk Oblast
+   covers nearly 30,000 km²"), or an appositive gives its size ("The Donetsk
+   region, about 26,500 square kilometres in size", "Nagorno-Karabakh, an
+   enclave of roughly 4,400 square kilometres,").
+2. "down from"/"up from"/"compared with" a quantity: the same kind, actor and
+   anchor as the claim just before it in the sentence. A size comparison right
+   after an area ("gained 1,500 sq km, twice the size of London") restates that
+   area: same actor and anchor.
+3. Areas and counts: the control cue of :func:`geomap.claims.cues.verb_cue`,
+   else words of holding; none of them, no claim. Seized -> ``area_seized``,
+   held or reduced -> ``area_held``, retaken -> ``area_retaken``; lost ->
+   retaken by the other side, or seized by it when the loser owns the land.
+   Counts are ``count`` whatever the verb; a size comparison is
+   ``relative_area``, held when no verb says otherwise.
+4. Shares: "of <a region the geoparser found>", "of the region" (the admin-1
+   region the article last named), "of its territory", "of the territory
+   controlled by X" or "under X control" -> ``region_share``; otherwise a share
+   of a territory ("of the area", "of the salient", "of what it was") that is
+   held -> ``share_held``, retaken, lost or seized -> ``share_retaken``; a share
+   of anything else is no claim.
+5. Lengths: :func:`geomap.claims.cues.length_kind`.
+
+Actor and holder follow :mod:`geomap.claims.anchors`. For shares the base of the
+share (its of-phrase: "of the areas taken by Ukraine") tells who had taken the
+territory and is hidden from the dating.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from geomap.claims.anchors import (
+    PREPOSITIONS,
+    agent_after,
+    agent_by_after,
+    agent_ending_at,
+    agents_before,
+    anchor_place,
+    country_place,
+    holder_in,
+    opponent,
+    owner_in,
+    possessor,
+    promoted,
+    sentence_agents,
+)
+from geomap.claims.article import (
+    Article,
+    Interpretation,
+    Place,
+    Reading,
+    Sentence,
+    place_of,
+    word_before,
+    word_set,
+    word_tokens,
+)
+from geomap.claims.cues import (
+    ADVANCE_NOUNS,
+    DOWN_FROM_RE,
+    Cue,
+    control_category,
+    direct_cue,
+    length_kind,
+    main_verb_after,
+    nearest_cue,
+    territorial_base,
+    verb_cue,
+    weak_hold,
+)
+
+__all__ = ["interpret"]
+
+# Nouns after a place that make it part of a larger phrase, not a region a share is taken of.
+_PLACE_HEADS = word_set(
+    """salient pocket enclave foothold bridgehead offensive incursion operation front border direction axis
+    area areas territory campaign counteroffensive"""
+)
+# Commas inside numbers ("1,300") do not break a clause.
+_CLAUSE_BREAK_RE = re.compile(r"[;:()\[\]—]|\s[–-]\s|(?<!\d),|,(?!\d)")
+_IN_SIZE_RE = re.compile(r"^\s+in\s+(?:size|area)\b", re.IGNORECASE)
+# "Nagorno-Karabakh, an enclave of roughly 4,400 km²", "Darfur, an area of ...", "Kursk, which covers ...".
+_APPOSITIVE_RE = re.compile(
+    r"^\s*,\s*(?:which\s+(?:covers|spans|measures)\s+|(?:an?|the)\s+(?:[\w\-]+\s+){0,3}?"
+    r"(?:of|covering|spanning|measuring)\s+)$",
+    re.IGNORECASE,
+)
+_ANAPHORIC_REGION_RE = re.compile(r"(?:region|oblast|province)\b(?![\w\-])", re.IGNORECASE)
+_SUBJECT_SIZE_RE = re.compile(
+    r"^\s*(?:,\s*which\s+|\s+which\s+)?(?:now\s+|alone\s+|itself\s+)?(?:covers|covering|spans|spanning|measures"
+    r"|measuring|encompasses|has\s+an\s+area\s+of|is)\s+$",
+    re.IGNORECASE,
+)
+
+
+def interpret(
+    article: Article,
+    sentence: Sentence,
+    reading: Reading,
+    previous: tuple[Reading, Sentence, Interpretation] | None,
+) -> Interpretation | None:
+    """The claim ``reading`` makes in ``sentence``, or None.
+
+    ``previous`` is the reading before it in the same sentence that made a claim
+    (with that claim), for "down from" and size comparisons that restate it.
+    """
+    window = _clause(article.text, sentence, reading)
+    before = article.text[sentence.start : reading.span_start]
+    if (
+        previous is not None
+        and reading.family == "relative"
+        and previous[0].family in ("area", "relative")
+        and not article.text[previous[0].span_end : reading.span_start].strip(" ,")
+    ):
+        # "gained 1,500 sq km, twice the size of London": the same area again, compared.
+        earlier = previous[2]
+        return Interpretation(
+            kind="relative_area", actor=earlier.actor, holder=earlier.holder, place=earlier.place,
+            region=place_of(reading.reference),
+        )  # fmt: skip
+    if previous is not None and previous[0].family == reading.family and DOWN_FROM_RE.search(before):
+        earlier = previous[2]
+        return Interpretation(
+            kind=earlier.kind, actor=earlier.actor, holder=earlier.holder, place=earlier.place,
+            region=earlier.region,
+        )  # fmt: skip
+    if reading.family == "area":
+        return _read_area(article, sentence, reading, window)
+    if reading.family == "share":
+        return _read_share(article, sentence, reading, window)
+    if reading.family == "length":
+        return _read_length(article, sentence, reading, window)
+    if reading.family == "count":
+        return _read_count(article, sentence, reading, window)
+    return _read_relative(article, sentence, reading, window)
+
+
+def _clause(text: str, sentence: Sentence, reading: Reading) -> tuple[int, int]:
+    """Absolute bounds of the quantity's clause: the sentence cut at commas, semicolons, dashes, brackets."""
+    left = sentence.start
+    for m in _CLAUSE_BREAK_RE.finditer(text, sentence.start, reading.span_start):
+        left = m.end()
+    right_match = _CLAUSE_BREAK_RE.search(text, reading.span_end, sentence.end)
+    right = right_match.start() if right_match else sentence.end
+    return left, right
+
+
+def _region_area(article: Article, sentence: Sentence, reading: Reading) -> Place | None:
+    """The region whose own size the quantity gives, or None."""
+    text = article.text
+    regions = [
+        m for m in article.mentions_in(sentence.start, reading.span_start)
+        if m.type == "place" and m.kind in ("admin1", "named_region", "country")
+    ]  # fmt: skip
+    if not regions:
+        return None
+    region = regions[-1]
+    between = text[region.end : reading.span_start]
+    if any(control_category(t.lower) for t in word_tokens(text, region.end, reading.span_start)):
+        return None
+    # "in Kursk now measures 80 km²" is about an enclave in Kursk, not Kursk itself.
+    is_subject = word_before(text, region.start, sentence.start) not in PREPOSITIONS
+    if is_subject and _SUBJECT_SIZE_RE.match(between):
+        return place_of(region)
+    if _APPOSITIVE_RE.match(between):
+        return place_of(region)
+    if re.fullmatch(r"\s*,\s*", between) and _IN_SIZE_RE.match(text[reading.span_end : reading.span_end + 20]):
+        return place_of(region)
+    return None
+
+
+def _read_area(
+    article: Article, sentence: Sentence, reading: Reading, window: tuple[int, int]
+) -> Interpretation | None:
+    region = _region_area(article, sentence, reading)
+    if region is not None:
+        return Interpretation(kind="region_area", place=region, region=region)
+    cue, source = verb_cue(article, sentence, reading, window)
+    if cue is None:
+        if not weak_hold(article.text, window, reading):
+            return None
+        cue, source = Cue("held", reading.start, reading.end), "weak"
+    category = "held" if cue.category == "reduced" else cue.category
+    kind = {"seized": "area_seized", "retaken": "area_retaken", "held": "area_held", "lost": "area_retaken"}[
+        category
+    ]
+    result = Interpretation(kind=kind)
+    if source == "participle":
+        result.focus_end = cue.end
+    _territorial_actor(article, sentence, reading, window, cue, result)
+    return result
+
+
+def _read_count(
+    article: Article, sentence: Sentence, reading: Reading, window: tuple[int, int]
+) -> Interpretation | None:
+    cue, _ = verb_cue(article, sentence, reading, window)
+    if cue is None:
+        return None
+    result = Interpretation(kind="count")
+    _territorial_actor(article, sentence, reading, window, cue, result)
+    return result
+
+
+def _read_relative(
+    article: Article, sentence: Sentence, reading: Reading, window: tuple[int, int]
+) -> Interpretation | None:
+    assert reading.reference is not None
+    cue, _ = verb_cue(article, sentence, reading, window)
+    if cue is None:
+        cue = Cue("held", reading.start, reading.end)
+    result = Interpretation(kind="relative_area", region=place_of(reading.reference))
+    _territorial_actor(article, sentence, reading, window, cue, result)
+    return result
+
+
+def _territorial_actor(
+    article: Article,
+    sentence: Sentence,
+    reading: Reading,
+    window: tuple[int, int],
+    cue: Cue,
+    result: Interpretation,
+) -> None:
+    """Fill actor, holder and place of an area, count or size comparison."""
+    excluded = {id(reading.reference)} if reading.reference is not None else set()
+    result.place = anchor_place(article, sentence, reading, window, result.kind, excluded)
+    owner = owner_in(article, window[0], window[1]) or owner_in(article, sentence.start, sentence.end)
+    if owner is None and result.place is not None:
+        owner = result.place.country
+    verb_position = min(cue.start, reading.span_start)
+    subjects = [
+        code
+        for m, code in sentence_agents(article, sentence)
+        if m.end <= verb_position and id(m) not in excluded
+    ]
+    subjects = list(reversed(subjects))  # nearest first
+    category = "held" if cue.category == "reduced" else cue.category
+    actor: str | None = None
+    if category == "held":
+        actor = holder_in(article, sentence, *window)
+        if actor is None and cue.agent is not None:
+            actor = cue.agent[1]
+        if actor is None and subjects:
+            actor = subjects[0]
+        result.holder = actor
+    elif category == "seized":
+        actor = cue.agent[1] if cue.agent is not None else None
+        if actor is None and subjects:
+            # "the Ukrainian army stunned Russia when it ... seized 1,300 km² of Russian territory":
+            # the nearest agent that is not the land's owner, else the nearest agent.
+            actor = next((code for code in subjects if code != owner), subjects[0])
+        if actor is None:
+            actor = opponent(owner)
+        result.holder = actor
+    elif category == "retaken":
+        actor = agent_by_after(article, sentence, cue.end) or (subjects[0] if subjects else None) or owner
+        result.holder = opponent(actor)
+    elif category == "lost":
+        loser = subjects[0] if subjects else None
+        actor = opponent(loser)
+        result.holder = loser
+        if owner is not None and loser is not None and owner == loser and result.kind == "area_retaken":
+            result.kind = "area_seized"  # the owner lost it: the other side seized it
+            result.holder = actor
+    result.actor = actor
+    if result.place is None and (result.kind == "area_seized" or category == "seized"):
+        # Unnamed land that was seized is the other side's. (Retaken land is not guessed: Moscow
+        # "liberates" villages in Ukraine as well as in Kursk.)
+        result.place = country_place(article, opponent(actor))
+
+
+@dataclass(frozen=True)
+class _ShareTarget:
+    region: Place | None
+    actor: str | None  # named with the territory: "controlled by Russia", "under Russian control"
+    explicit: bool  # the region is named ("of the Luhansk region"), not implied ("of its territory")
+
+
+def _share_region(
+    article: Article, sentence: Sentence, reading: Reading, window: tuple[int, int]
+) -> _ShareTarget | None:
+    """The region a share is of ('98.5% of the Luhansk region', 'a fifth of its territory'), or None."""
+    text = article.text
+    after = text[reading.span_end : window[1]]
+    of = re.match(r"\s+of\s+(?:the\s+)?", after)
+    if of is None:
+        return None
+    target_start = reading.span_end + of.end()
+    mentions = article.mentions_in(target_start, window[1])
+    if mentions and mentions[0].start == target_start and mentions[0].type == "place":
+        head = re.match(r"\s+([a-z][\w\-]*)", text[mentions[0].end : mentions[0].end + 30])
+        if head is None or head.group(1) not in _PLACE_HEADS:
+            return _ShareTarget(promoted(mentions[0], text, "region_share"), None, explicit=True)
+    if of.group().rstrip().lower().endswith("the") and _ANAPHORIC_REGION_RE.match(text, target_start):
+        # "three quarters of the region": the region the article last named.
+        named = [m for m in article.mentions_in(0, target_start) if m.type == "place" and m.kind == "admin1"]
+        if named:
+            return _ShareTarget(place_of(named[-1]), None, explicit=True)
+    territory = re.match(
+        r"(?:(?P<owner>its|the\s+country['’]s|[A-Z][\w\-]+['’]s)|(?P<demonym>[A-Z][\w\-]+))?\s*"
+        r"(?:territory|land)\b(?P<rest>[^,;:.]*)",
+        text[target_start : window[1] + 1],
+    )
+    if territory is None:
+        return None
+    rest = territory.group("rest")
+    actor = None
+    controlled = re.match(r"\s+(?:controlled|held|occupied)\s+by\s+", rest)
+    if controlled:
+        agent = agent_after(article, sentence, target_start + territory.start("rest") + controlled.end())
+        actor = agent[1] if agent else None
+    if actor is None:
+        actor = holder_in(article, sentence, target_start, window[1] + 1)
+    owner_word = territory.group("owner")
+    region_code = None
+    if owner_word:
+        region_code = possessor(article, sentence, target_start, owner_word)
+    elif territory.group("demonym"):  # "of Ukrainian territory"
+        named = article.mentions_in(target_start, target_start + territory.end("demonym"))
+        if not named or named[0].type != "demonym":
+            return None
+        region_code = named[0].country or named[0].id
+    elif actor is None:
+        return None
+    if region_code is None:
+        region_code = opponent(actor)
+    if region_code is None:
+        return None
+    return _ShareTarget(country_place(article, region_code), actor, explicit=False)
+
+
+def _read_share(
+    article: Article, sentence: Sentence, reading: Reading, window: tuple[int, int]
+) -> Interpretation | None:
+    text = article.text
+    direct = direct_cue(text, window, reading)
+    target = _share_region(article, sentence, reading, window)
+    # "recaptured 70% of the territory occupied by Ukraine" is a share of a capture, not of a country.
+    if target is not None and (target.explicit or direct is None or direct.category not in ("retaken", "lost")):
+        return _region_share(article, sentence, reading, window, target.region, target.actor, direct)
+    if not territorial_base(text, reading, window):
+        return None
+    main, base_end = main_verb_after(text, reading.span_end, window[1])
+    cue = direct or main
+    if cue is None:
+        cue = nearest_cue(text, window[0], reading.span_start, leftwards=True)
+    if cue is None:
+        if not weak_hold(text, window, reading):
+            return None
+        cue = Cue("held", reading.start, reading.end)
+    category = {"reduced": "held", "lost": "retaken"}.get(cue.category, cue.category)
+    kind = "share_held" if category == "held" else "share_retaken"
+    base = (reading.span_end, base_end)
+    subjects = agents_before(article, sentence, min(cue.start, reading.span_start))
+    subject = subjects[0] if subjects else None
+    base_holder = _base_holder(article, sentence, base[0], base[1], subject)
+    result = Interpretation(kind=kind, mask=[base])
+    result.place = anchor_place(article, sentence, reading, window, kind, set())
+    owner = result.place.country if result.place is not None else None
+    if kind == "share_held":
+        actor = holder_in(article, sentence, window[0], reading.span_start)
+        actor = actor or holder_in(article, sentence, base[1], window[1])
+        actor = actor or subject or base_holder or holder_in(article, sentence, *window)
+        result.holder = actor
+    elif cue.category == "lost":  # "Ukraine has lost 60% of the land it seized": the other side retook it
+        actor = opponent(subject or base_holder)
+        result.holder = subject or base_holder
+    else:
+        actor = agent_by_after(article, sentence, cue.end) or subject
+        if actor is None:
+            actor = opponent(base_holder) if base_holder else owner
+        result.holder = base_holder or opponent(actor)
+    result.actor = actor
+    if result.place is None:
+        # Unnamed land: what was captured (the base of the share) belongs to the captor's opponent.
+        captor = base_holder if kind == "share_retaken" else result.holder
+        result.place = country_place(article, opponent(captor))
+    return result
+
+
+def _region_share(
+    article: Article,
+    sentence: Sentence,
+    reading: Reading,
+    window: tuple[int, int],
+    region: Place | None,
+    actor: str | None,
+    direct: Cue | None,
+) -> Interpretation:
+    if actor is None:
+        actor = holder_in(article, sentence, window[0], window[1])
+    if actor is None:
+        position = direct.start if direct is not None else reading.span_start
+        subjects = agents_before(article, sentence, position)
+        actor = subjects[0] if subjects else None
+    return Interpretation(kind="region_share", actor=actor, holder=actor, place=region, region=region)
+
+
+def _base_holder(article: Article, sentence: Sentence, start: int, end: int, subject: str | None) -> str | None:
+    """Who had taken the base of a share: 'of the areas taken by Ukraine', 'of the land Ukraine seized'."""
+    text = article.text
+    tokens = word_tokens(text, start, end)
+    for i, token in enumerate(tokens):
+        if control_category(token.lower) is None:
+            continue
+        if i + 1 < len(tokens) and tokens[i + 1].lower == "by":
+            agent = agent_after(article, sentence, tokens[i + 1].end)
+            if agent is not None:
+                return agent[1]
+        ending = agent_ending_at(article, sentence, token.start)
+        if ending is not None:
+            return ending[1]
+        if i > 0 and tokens[i - 1].lower in ("it", "they", "its", "their"):
+            return subject
+    if any(t.lower in ("its", "their") for t in tokens):
+        return subject
+    return None
+
+
+def _read_length(
+    article: Article, sentence: Sentence, reading: Reading, window: tuple[int, int]
+) -> Interpretation | None:
+    kind = length_kind(article.text, sentence, reading, window)
+    if kind is None:
+        return None
+    result = Interpretation(kind=kind)
+    result.place = anchor_place(article, sentence, reading, window, kind, set())
+    subjects = agents_before(article, sentence, reading.span_start)
+    if kind == "distance":
+        # Who is that far: an agent of the clause ("Russian troops are now 5 miles from"), or of the
+        # sentence when the clause is a participle ("soldiers crawled ..., traveling nearly 9 miles").
+        first = word_tokens(article.text, window[0], reading.span_start)[:1]
+        participle = bool(first) and first[0].lower.endswith("ing")
+        if not participle:
+            subjects = agents_before(article, sentence, reading.span_start, since=window[0])
+        result.actor = subjects[0] if subjects else None
+        return result
+    actor = subjects[0] if subjects else None
+    if actor is None and any(t.lower in ADVANCE_NOUNS for t in word_tokens(article.text, sentence.start, sentence.end)):
+        owner = result.place.country if result.place is not None else None
+        actor = opponent(owner)
+    result.actor = actor
+    result.holder = actor
+    return result

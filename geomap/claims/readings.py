@@ -1,0 +1,206 @@
+"""Readings: the quantities (and size comparisons) of an article that may become claims.
+
+Internal to :mod:`geomap.claims`. :func:`find_readings` reads every quantity of
+the text with :func:`geomap.claims.quantities.find_quantities` and keeps those a
+claim can be made of; :mod:`geomap.claims.kinds` then decides, from the words
+around each one, whether it is a claim and of which kind.
+
+Which quantities are read
+-------------------------
+* areas in km², square miles, hectares or acres; square metres are never
+  territory.
+* lengths; inches, centimetres, millimetres, feet and yards never are ("a
+  56-inch pipe"). A unit written as an adjective is named as a plural ("a
+  15-mile stretch" -> "miles").
+* shares: "%" and word fractions ("one third", "a fifth", "half").
+* "N times the size of X", "half the size of X", "roughly the size of X",
+  "an area the size of X" where X is a place the geoparser found: family
+  ``relative``; X is kept as ``reference`` and is never an anchor.
+* counts of settlements, villages, towns, regions or pockets ("190 villages and
+  towns"): the counted noun is the unit and the span runs to its end.
+
+Money, durations, years, counts of anything else and vague plurals ("dozens of
+miles", "hundreds of villages") are not read.
+
+Spans and values
+----------------
+``start``/``end`` cover the number and unit as written: not the qualifier, not
+"between", not a second unit in brackets, which becomes ``alt_value``/
+``alt_unit``. ``span_start``/``span_end`` include them; the claim readers look
+for cues outside that span. The qualifier is the normalised qualifier of
+:mod:`geomap.claims.quantities`, except that "roughly" stays "roughly" and
+emphasis ("just", "only") is no qualifier.
+"""
+
+from __future__ import annotations
+
+import re
+
+from geomap.claims.article import Article, Reading, word_set
+from geomap.claims.quantities import Quantity, find_quantities
+
+__all__ = ["find_readings"]
+
+_TERRITORIAL_COUNTS = word_set(
+    """settlements settlement villages village towns town cities city hamlets hamlet localities locality
+    communities community regions region oblasts oblast districts district provinces province pockets
+    pocket"""
+)
+_SKIPPED_LENGTH_UNITS = frozenset({"in", "cm", "mm", "ft", "yd"})
+_AREA_UNITS = frozenset({"km2", "mi2", "ha", "acre"})
+_SIZE_OF_RE = re.compile(
+    r"\b(?P<phrase>(?:the|an?\s+area)\s+(?:the\s+)?size\s+of|as\s+(?:large|big)\s+as)\s+(?:the\s+)?",
+    re.IGNORECASE,
+)
+_SIZE_QUALIFIER_RE = re.compile(
+    r"\b(?P<q>roughly|about|around|approximately|nearly|almost|some|more\s+than|less\s+than|over|under)\s+$",
+    re.IGNORECASE,
+)
+_SIZE_QUALIFIERS = {
+    "roughly": "roughly", "about": "about", "around": "about", "approximately": "about", "some": "about",
+    "nearly": "nearly", "almost": "nearly", "more than": "more than", "over": "more than",
+    "less than": "less than", "under": "less than",
+}  # fmt: skip
+
+
+def find_readings(article: Article) -> list[Reading]:
+    """The article's readings in text order; records the mentions compared with in ``article.references``."""
+    text = article.text
+    quantities = find_quantities(text)
+    by_end = {q.end: q for q in quantities}
+    used: set[int] = set()  # starts of quantities a size comparison took
+    readings: list[Reading] = []
+    for m in _SIZE_OF_RE.finditer(text):
+        reading = _size_comparison(article, m, by_end)
+        if reading is not None:
+            readings.append(reading)
+            used.add(reading.start)
+            article.references.add(id(reading.reference))
+    for quantity in quantities:
+        if quantity.start in used:
+            continue
+        reading = _quantity_reading(text, quantity)
+        if reading is not None:
+            readings.append(reading)
+    readings.sort(key=lambda r: (r.start, r.end))
+    return readings
+
+
+def _quantity_reading(text: str, q: Quantity) -> Reading | None:
+    """The reading of one quantity, or None when it can never be a territorial claim."""
+    if q.vague or q.normalised is None:
+        return None
+    qualifier = _claim_qualifier(q.qualifier, q.qualifier_text)
+    span_start = q.qualifier_start if q.qualifier_start is not None else q.start
+    start, end = q.start, q.end
+    if text[start:end].lower().startswith("between"):
+        start = _skip_spaces(text, start + len("between"))
+    if q.alt_start is not None:
+        bracket = text.rfind("(", start, q.alt_start)
+        end = len(text[start:bracket].rstrip()) + start if bracket > start else end
+    common = dict(
+        start=start, end=end, span_start=span_start, span_end=q.end, value=q.value, low=q.low, high=q.high,
+        qualifier=qualifier, unit_shared=q.unit_shared, hyphenated=q.hyphenated,
+    )  # fmt: skip
+    if q.dimension == "area" and q.unit_key in _AREA_UNITS:
+        return Reading(
+            family="area", unit=q.unit or "", normalised=_without_float_noise(q.normalised), alt_value=q.alt_value,
+            alt_unit=q.alt_unit, disagree_pct=q.units_disagree_pct, **common,
+        )  # fmt: skip
+    if q.dimension == "length" and q.unit_key not in _SKIPPED_LENGTH_UNITS:
+        return Reading(
+            family="length", unit=_plural_unit(q.unit or "", q.hyphenated), normalised=_without_float_noise(q.normalised),
+            alt_value=q.alt_value, alt_unit=q.alt_unit, disagree_pct=q.units_disagree_pct, **common,
+        )  # fmt: skip
+    if q.dimension == "share" and q.unit_key in ("percent", "fraction"):
+        unit = "fraction" if q.unit_key == "fraction" else (q.unit or "%")
+        return Reading(family="share", unit=unit, normalised=_without_float_noise(q.normalised), **common)
+    if q.dimension == "count" and q.counted:
+        counted_end = _counted_end(text, q)
+        if counted_end is None:
+            return None
+        common["end"] = counted_end
+        return Reading(family="count", unit=_counted_phrase(text, q.end, counted_end), **common)
+    return None
+
+
+def _plural_unit(unit: str, hyphenated: bool) -> str:
+    """A unit word written as an adjective ("15-mile stretch") named as a unit: "miles"."""
+    if hyphenated and len(unit) > 2 and unit.isalpha() and not unit.endswith("s"):
+        return unit + "s"
+    return unit
+
+
+def _counted_end(text: str, q: Quantity) -> int | None:
+    """End of the counted noun when it names territorial units ("villages and towns"), else None."""
+    assert q.counted is not None
+    last = q.counted.split()[-1].lower()
+    if last not in _TERRITORIAL_COUNTS:
+        return None
+    at = text.find(q.counted, q.end, q.end + 80)
+    if at < 0:
+        return None
+    end = at + len(q.counted)
+    more = re.match(r"\s+(?:and|or)\s+([^\W\d_]+)", text[end : end + 40])
+    if more and more.group(1).lower() in _TERRITORIAL_COUNTS:
+        end += more.end()
+    return end
+
+
+def _counted_phrase(text: str, number_end: int, end: int) -> str:
+    return " ".join(text[number_end:end].split())
+
+
+def _size_comparison(article: Article, m: re.Match[str], by_end: dict[int, Quantity]) -> Reading | None:
+    """'three times the size of Kyiv', 'half the size of Moscow', 'roughly the size of Hong Kong'."""
+    text = article.text
+    reference = next(iter(article.mentions_in(m.end(), m.end() + 60)), None)
+    if reference is None or reference.start != m.end() or reference.type != "place":
+        return None
+    phrase = " ".join(m.group("phrase").split())
+    before = text[: m.start()].rstrip()
+    quantity = by_end.get(len(before))
+    if quantity is not None and quantity.dimension in ("ratio", "share") and quantity.unit_key != "percent":
+        times = "times" in quantity.surface.lower()
+        unit = f"times {phrase}" if times else phrase
+        span_start = quantity.qualifier_start if quantity.qualifier_start is not None else quantity.start
+        return Reading(
+            start=quantity.start, end=quantity.end, span_start=span_start, span_end=quantity.end,
+            family="relative", value=quantity.value, unit=unit,
+            qualifier=_claim_qualifier(quantity.qualifier, quantity.qualifier_text), reference=reference,
+        )  # fmt: skip
+    start = m.start()
+    # "an area the size of X": the number is the phrase "the size of" itself.
+    if phrase.lower().startswith(("an area", "a area")):
+        start = m.start() + m.group("phrase").lower().index("the")
+        phrase = text[start : m.start("phrase") + len(m.group("phrase"))]
+    end = m.start("phrase") + len(m.group("phrase"))
+    found = _SIZE_QUALIFIER_RE.search(text, max(0, start - 20), start)
+    qualifier = _SIZE_QUALIFIERS[" ".join(found.group("q").lower().split())] if found else None
+    return Reading(
+        start=start, end=end, span_start=found.start("q") if found else start, span_end=end,
+        family="relative", value=1.0, unit=" ".join(text[start:end].split()), qualifier=qualifier,
+        reference=reference,
+    )  # fmt: skip
+
+
+def _claim_qualifier(normalised: str | None, written: str | None) -> str | None:
+    """The claim's qualifier: 'roughly' as written, emphasis dropped, the rest normalised."""
+    if normalised is None:
+        return None
+    if normalised == "only":
+        return None  # "just 110 km²" is emphasis, not an approximation
+    if written and " ".join(written.lower().split()) == "roughly":
+        return "roughly"
+    return normalised
+
+
+def _without_float_noise(value: float | None) -> float | None:
+    """Drop binary noise from a converted value (70 * 0.01 = 0.7000000000000001)."""
+    return None if value is None else round(value, 10)
+
+
+def _skip_spaces(text: str, position: int) -> int:
+    while position < len(text) and text[position].isspace():
+        position += 1
+    return position
