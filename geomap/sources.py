@@ -21,6 +21,7 @@ from __future__ import annotations
 import html
 import html.parser
 import json
+import os
 import re
 import sys
 import tomllib
@@ -276,15 +277,20 @@ def _read_folder(folder: Path, result: SourceSet, max_bytes: int = DEFAULT_MAX_B
             listed |= {(folder / str(e.get("file", ""))).resolve() for e in entries if isinstance(e, dict)}
         except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
             pass
-    for path in sorted(folder.iterdir()):
-        if path.resolve() in listed or path.name.startswith("."):
+    # What is a file is decided when the folder is listed: a file that vanishes before it is
+    # read is then reported, not silently passed over.
+    with os.scandir(folder) as listing:
+        entries = sorted((entry.name, entry.is_file()) for entry in listing)
+    for name, is_file in entries:
+        path = folder / name
+        if path.resolve() in listed or name.startswith(".") or not is_file:
             continue
         suffix = path.suffix.lower()
-        if suffix in TEXT_SUFFIXES and path.is_file():
+        if suffix in TEXT_SUFFIXES:
             if path.name.lower() == "readme.md":
                 continue  # a folder's README describes the folder, it is not an article
             _read_one(path, result, max_bytes=max_bytes)
-        elif suffix in CORPUS_SUFFIXES and path.is_file():
+        elif suffix in CORPUS_SUFFIXES:
             read_corpus(path, result, max_bytes)
     if (len(result.sources), len(result.problems)) == before:
         result.problems.append(SourceProblem(str(folder), "no articles found (.txt, .md, .html, .jsonl)"))
