@@ -287,7 +287,8 @@ class Geoparser:
         self.common_words = common_words  # folded word -> Zipf frequency in English
         self.adjectives = set(adjectives)  # folded words that are never places ("Roman", "Soviet")
         self.scanner = Scanner(gazetteer, {**{a: "" for a in self.adjectives}, **demonyms}, cache)
-        self._region_names: dict[str, dict[str, list[tuple[int, str]]]] = {}
+        self._region_names: dict[str, dict[str, tuple[list[str], list[int]]]] = {}
+        self._fuzzy_memo: dict = {}  # (word, pool) -> best match; corpora repeat their unknown words
 
     # -- public ------------------------------------------------------------------------------
     def parse(self, source: Source) -> list[Mention]:
@@ -479,19 +480,23 @@ class Geoparser:
                    if c.kind != "populated_place" or c.population >= 100_000 or len(groups[g][0].candidates) == 1}
         scored_by_group = {}
         for round_number in range(2):
+            context = _Context([(g[0], c) for g, c in provisional.items() if g in trusted],
+                               [c for members in groups.values() for c in members[0].candidates])
             for group, members in groups.items():
-                context = list({c.id: c for g, c in provisional.items() if g in trusted and g[0] != group[0]}.values())
-                scored = sorted(((self._score(c, group[1], members, context), c) for c in members[0].candidates),
+                candidates = members[0].candidates
+                supports = context.support(candidates, group[0])
+                scored = sorted(((self._score(c, group[1], members, support), c)
+                                 for c, support in zip(candidates, supports)),
                                 key=lambda sc: (-sc[0], sc[1].id))
-                scored_by_group[group] = (scored, context)
-            provisional = {g: scored[0][1] for g, (scored, _) in scored_by_group.items()}
-            trusted = {g for g, (scored, _) in scored_by_group.items() if scored[0][0] >= CONFIDENT_SCORE}
+                scored_by_group[group] = scored
+            provisional = {g: scored[0][1] for g, scored in scored_by_group.items()}
+            trusted = {g for g, scored in scored_by_group.items() if scored[0][0] >= CONFIDENT_SCORE}
         for group, members in groups.items():
-            scored, context = scored_by_group[group]
+            scored = scored_by_group[group]
             best_score, best = scored[0]
             prior_top = max(members[0].candidates, key=lambda c: (self._prior(c, None, members), c.id))
             method = "context" if len(members[0].candidates) > 1 and prior_top.id != best.id else best.method
-            supported = self._proximity(best, context) >= NEEDED_SUPPORT
+            supported = context.proximity([best], group[0])[0] >= NEEDED_SUPPORT
             for span in members:
                 if best_score < ACCEPT_THRESHOLD and not span.strong_cue:
                     continue
@@ -516,34 +521,8 @@ class Geoparser:
             prior -= 0.2 if candidate.population >= 10000 else 0.3
         return prior
 
-    def _support(self, candidate: Candidate, context: list[Candidate]) -> float:
-        """How much the rest of the article supports a candidate (0-1).
-
-        Support comes from the other places (not countries) the article names:
-        being in the same country, and being close to one of them.
-        """
-        places = [c for c in context if c.kind in ("populated_place", "admin1", "named_region")]
-        countries = {country for c in places if c.country for country in c.country.split(",")}
-        named_countries = {c.id for c in context if c.kind == "country"}
-        if candidate.kind == "country":
-            return 1.0 if candidate.id in countries else 0.0
-        support = 0.45 if candidate.country in countries else (0.35 if candidate.country in named_countries else 0.0)
-        if places:
-            nearest = min(_haversine_km(candidate.lat, candidate.lon, c.lat, c.lon) for c in places)
-            support = max(support, math.exp(-nearest / 250.0))
-        return support
-
-    def _proximity(self, candidate: Candidate, context: list[Candidate]) -> float:
-        """exp(-d/250 km) for the nearest other place (not country) the article names; 0 if none."""
-        places = [c for c in context if c.kind in ("populated_place", "admin1", "named_region")]
-        if not places or candidate.kind == "country":
-            return 0.0
-        nearest = min(_haversine_km(candidate.lat, candidate.lon, c.lat, c.lon) for c in places)
-        return math.exp(-nearest / 250.0)
-
-    def _score(self, candidate: Candidate, cue: str | None, members: list[Span], context) -> float:
+    def _score(self, candidate: Candidate, cue: str | None, members: list[Span], support: float) -> float:
         prior = self._prior(candidate, cue, members)
-        support = self._support(candidate, context)
         place_context = any(m.place_context or m.strong_cue for m in members)
         score = 0.6 * prior + 0.35 * support + (0.1 if place_context else 0.0)
         if candidate.kind == "country":
@@ -588,19 +567,18 @@ class Geoparser:
             if before and before.lower().rstrip(".") in TITLES:
                 continue
             if pool is None:
-                # The places the article names itself, then gazetteer places near them.
-                pool = [{fold(c.name)[:1]: [(c, fold(c.name))]} for c in resolved]
-                pool += [self._region_places(code) for code in regions]
-            best = None
-            for by_letter in pool:
-                for candidate, name_key in by_letter.get(key[:1], ()):
-                    if abs(len(name_key) - len(key)) > 2:
-                        continue
-                    if not _plausible_misspelling(key, name_key):
-                        continue
-                    similarity = JaroWinkler.normalized_similarity(key, name_key)
-                    if similarity >= FUZZY_MIN_SIMILARITY and (best is None or similarity > best[0]):
-                        best = (similarity, candidate)
+                # The places the article names itself, then the gazetteer places in its regions.
+                own = {}
+                for c in resolved:
+                    keys, refs = own.setdefault(fold(c.name)[:1], ([], []))
+                    keys.append(fold(c.name))
+                    refs.append(c)
+                pool = [own] + [self._region_places(code) for code in regions]
+                pool_id = (tuple(c.id for c in resolved), tuple(regions))
+            memo_key = (key, pool_id)
+            if memo_key not in self._fuzzy_memo:
+                self._fuzzy_memo[memo_key] = _closest_misspelling(key, pool)
+            best = self._fuzzy_memo[memo_key]
             if best is None:
                 continue
             similarity, candidate = best
@@ -614,18 +592,20 @@ class Geoparser:
             found.append(span)
         return found
 
-    def _region_places(self, region: str) -> dict[str, list[tuple[int, str]]]:
+    def _region_places(self, region: str) -> dict[str, tuple[list[str], list[int]]]:
         """Folded names of the gazetteer places in one admin-1 region, by first letter (cached)."""
         if region not in self._region_names:
             import numpy as np
 
-            by_letter: dict[str, list[tuple[int, str]]] = {}
+            by_letter: dict[str, tuple[list[str], list[int]]] = {}
             rows = np.flatnonzero(self.gazetteer.store.place_points()["region"] == region)
             for row in rows.tolist():
                 values = self.gazetteer.store.places[0].row(row)
                 names = [values["name"]] + [a for a in values["alternates"].split("|") if a]
                 for key in sorted({fold(n) for n in names}):
-                    by_letter.setdefault(key[:1], []).append((row, key))
+                    keys, refs = by_letter.setdefault(key[:1], ([], []))
+                    keys.append(key)
+                    refs.append(row)
             self._region_names[region] = by_letter
         return self._region_names[region]
 
@@ -652,6 +632,107 @@ class Geoparser:
             kind="country", country=country, lat=entry.lat if entry else None, lon=entry.lon if entry else None,
             confidence=0.9, method="exact",
         )
+
+
+SUPPORT_KINDS = ("populated_place", "admin1", "named_region")
+SUPPORT_SCALE_KM = 250.0
+SAME_COUNTRY_SUPPORT = 0.45  # another place the article names is in the same country
+NAMED_COUNTRY_SUPPORT = 0.35  # the article names the candidate's country itself
+
+
+class _Context:
+    """The places an article names (by name key), for scoring one name's candidates against the others."""
+
+    def __init__(self, entries: list[tuple[str, Candidate]], candidates: list[Candidate] = ()):
+        import numpy as np
+
+        by_id = {}
+        for key, candidate in entries:
+            by_id.setdefault(candidate.id, (key, candidate))
+        places = [(k, c) for k, c in by_id.values() if c.kind in SUPPORT_KINDS]
+        self.place_keys = [k for k, _ in places]
+        self.place_countries = [set((c.country or "").split(",")) - {""} for _, c in places]
+        self.lat = np.radians([c.lat for _, c in places])
+        self.lon = np.radians([c.lon for _, c in places])
+        self.countries = [(k, c.id) for k, c in by_id.values() if c.kind == "country"]
+        self.place_key_array = np.array(self.place_keys, dtype=object)
+        # Distances from every candidate of the article to every context place, in one go.
+        self.row_of = {c.id: i for i, c in enumerate(dict((c.id, c) for c in candidates).values())}
+        self.distances = self._distance_matrix(list(dict((c.id, c) for c in candidates).values()))
+
+    def _distance_matrix(self, candidates: list[Candidate]):
+        import numpy as np
+
+        if not candidates or not len(self.lat):
+            return np.zeros((len(candidates), len(self.lat)))
+        lat = np.radians([c.lat for c in candidates])[:, None]
+        lon = np.radians([c.lon for c in candidates])[:, None]
+        a = (np.sin((self.lat - lat) / 2) ** 2 + np.cos(lat) * np.cos(self.lat) * np.sin((self.lon - lon) / 2) ** 2)
+        # Great-circle distance, for ranking readings only (measures on maps use pyproj's Geod).
+        return 2 * 6371.0088 * np.arcsin(np.sqrt(np.minimum(1.0, a)))
+
+    def _nearest_km(self, candidates: list[Candidate], key: str):
+        """Distance from each candidate to the nearest place named under another key (inf if none)."""
+        import numpy as np
+
+        keep = self.place_key_array != key
+        if not keep.any():
+            return np.full(len(candidates), np.inf)
+        if all(c.id in self.row_of for c in candidates):
+            rows = self.distances[[self.row_of[c.id] for c in candidates]]
+        else:
+            rows = self._distance_matrix(candidates)
+        return rows[:, keep].min(axis=1)
+
+    def proximity(self, candidates: list[Candidate], key: str) -> list[float]:
+        """exp(-d/250 km) for the nearest other place (not country) the article names; 0 for countries."""
+        import numpy as np
+
+        nearest = self._nearest_km(candidates, key)
+        return [0.0 if c.kind == "country" else float(np.exp(-d / SUPPORT_SCALE_KM))
+                for c, d in zip(candidates, nearest)]
+
+    def support(self, candidates: list[Candidate], key: str) -> list[float]:
+        """How much the rest of the article supports each candidate (0-1): being in the same
+        country as the other places it names, near one of them, or in a country it names."""
+        countries = set().union(*(c for k, c in zip(self.place_keys, self.place_countries) if k != key))
+        named = {code for k, code in self.countries if k != key}
+        proximity = self.proximity(candidates, key)
+        out = []
+        for candidate, near in zip(candidates, proximity):
+            if candidate.kind == "country":
+                out.append(1.0 if candidate.id in countries else 0.0)
+                continue
+            support = SAME_COUNTRY_SUPPORT if candidate.country in countries else (
+                NAMED_COUNTRY_SUPPORT if candidate.country in named else 0.0)
+            out.append(max(support, near))
+        return out
+
+
+def _closest_misspelling(word: str, pools) -> tuple[float, object] | None:
+    """The best (Jaro-Winkler similarity, place) whose name ``word`` plausibly misspells, or None.
+
+    ``pools`` map a first letter to (folded names, places or place rows); a
+    misspelling keeps its first letter, so only that letter's names are compared.
+    """
+    from rapidfuzz import process
+    from rapidfuzz.distance import DamerauLevenshtein, JaroWinkler
+
+    if len(word) < 5:
+        return None
+    best = None
+    for pool in pools:
+        keys, refs = pool.get(word[:1], ((), ()))
+        if not keys:
+            continue
+        for name, _, index in process.extract(word, keys, scorer=DamerauLevenshtein.distance, score_cutoff=2,
+                                              limit=None):
+            if name == word or not _plausible_misspelling(word, name):
+                continue
+            similarity = JaroWinkler.normalized_similarity(word, name)
+            if similarity >= FUZZY_MIN_SIMILARITY and (best is None or similarity > best[0]):
+                best = (similarity, refs[index])
+    return best
 
 
 def _plausible_misspelling(word: str, name: str) -> bool:
