@@ -37,8 +37,10 @@ Pokrovsk", "280 km north of Kidal"), else the nearest place before it in the
 sentence ("Sudzha, about 10 km from the border"), and is never replaced.
 Agents ("Moscow says") and the reference of a "size of" comparison are never
 anchors. A bare city name that shares its name with its own oblast ("in
-Kursk") stands for the oblast in area, share and count claims, unless a city
-word says otherwise ("the city of Kursk", "north of Kursk").
+Kursk") stands for the oblast in area, share and settlement-count claims,
+unless a city word says otherwise ("the city of Kursk", "north of Kursk").
+Counts of people only take a place named in their clause
+(:func:`clause_place`): nothing is guessed for them.
 
 Subject
 -------
@@ -58,7 +60,7 @@ from geomap.records import AREA_KINDS, SHARE_KINDS, Mention
 
 __all__ = [
     "PREPOSITIONS", "adjective", "agent_after", "agent_by_after", "agent_ending_at", "agents_before",
-    "anchor_place", "country_place", "holder_in", "opponent", "owner_in", "possessor", "promoted",
+    "anchor_place", "clause_place", "country_place", "holder_in", "opponent", "owner_in", "possessor", "promoted",
     "sentence_agents", "territory_subject",
 ]  # fmt: skip
 
@@ -93,6 +95,11 @@ _ADJECTIVES = {"UA": "Ukrainian", "RU": "Russian", "BY": "Belarusian", "KP": "No
 _OPPONENTS = {"RU": "UA", "UA": "RU"}
 _COUNTRY_NAMES = {"RU": "Russia", "UA": "Ukraine"}  # for an opponent the article does not name
 _ONLY_THE_RE = re.compile(r"\s*(?:the\s+)?", re.IGNORECASE)
+
+
+# --------------------------------------------------------------------------
+# Agents, holders, owners
+# --------------------------------------------------------------------------
 
 
 def opponent(code: str | None) -> str | None:
@@ -149,6 +156,7 @@ def agent_after(article: Article, sentence: Sentence, position: int) -> tuple[Me
 
 
 def agent_ending_at(article: Article, sentence: Sentence, position: int) -> tuple[Mention, str] | None:
+    """The agent (or country) right before ``position``, only spaces between: 'the land Ukraine seized'."""
     for mention, code in sentence_agents(article, sentence):
         if mention.end <= position and not article.text[mention.end : position].strip():
             return mention, code
@@ -160,11 +168,13 @@ def agent_ending_at(article: Article, sentence: Sentence, position: int) -> tupl
 
 def agents_before(article: Article, sentence: Sentence, position: int, since: int = 0) -> list[str]:
     """Agent codes before ``position`` (and from ``since`` on) in the sentence, nearest first."""
-    found = [(m.start, code) for m, code in sentence_agents(article, sentence) if since <= m.start and m.end <= position]
+    agents = sentence_agents(article, sentence)
+    found = [(m.start, code) for m, code in agents if since <= m.start and m.end <= position]
     return [code for _, code in sorted(found, reverse=True)]
 
 
 def agent_by_after(article: Article, sentence: Sentence, position: int) -> str | None:
+    """The code of the agent of a 'by' right after ``position``: 'retaken by Russian forces'."""
     by = re.match(r"\s+by\s+", article.text[position : position + 10])
     if by is None:
         return None
@@ -216,6 +226,11 @@ def possessor(article: Article, sentence: Sentence, position: int, word: str) ->
     if not countries:
         return None
     return countries[-1].country or countries[-1].id
+
+
+# --------------------------------------------------------------------------
+# Places
+# --------------------------------------------------------------------------
 
 
 def _base_name(name: str | None) -> str:
@@ -306,6 +321,22 @@ def anchor_place(
     return None
 
 
+def clause_place(article: Article, sentence: Sentence, reading: Reading, window: tuple[int, int]) -> Place | None:
+    """The place named in the quantity's clause, nothing guessed: the populated place nearest to it, else
+    the region (for counts of people, which are facts about people, not territory)."""
+    agents = {id(m) for m, _ in sentence_agents(article, sentence)}
+    mentions = [
+        m for m in article.mentions_in(*window)
+        if m.type == "place" and id(m) not in agents and id(m) not in article.references
+    ]  # fmt: skip
+    centre = (reading.start + reading.end) / 2
+    for kinds in (("populated_place",), ("admin1", "named_region")):
+        candidates = [m for m in mentions if m.kind in kinds]
+        if candidates:
+            return place_of(min(candidates, key=lambda m: (abs((m.start + m.end) / 2 - centre), m.start)))
+    return None
+
+
 def _specificity(m: Mention) -> int:
     return {"populated_place": 3, "admin1": 2, "named_region": 2, "country": 1}.get(m.kind or "", 0)
 
@@ -352,6 +383,7 @@ def _expand(article: Article, region: Place) -> Place:
 
 
 def country_place(article: Article, code: str | None) -> Place | None:
+    """The country ``code`` as the article names it, else by its code (None for no code)."""
     if code is None:
         return None
     mention = article.places.get(code)
@@ -361,6 +393,11 @@ def country_place(article: Article, code: str | None) -> Place | None:
         if m.kind == "country" and (m.country == code or m.id == code):
             return place_of(m)
     return Place(name=_COUNTRY_NAMES.get(code), id=code, kind="country", lat=None, lon=None, country=code, admin1=None)
+
+
+# --------------------------------------------------------------------------
+# The territory in words
+# --------------------------------------------------------------------------
 
 
 def territory_subject(article: Article, kind: str, result: Interpretation) -> str | None:
@@ -373,10 +410,10 @@ def territory_subject(article: Article, kind: str, result: Interpretation) -> st
     if area is None:
         return None
     if kind in ("depth", "front_width"):
-        return f"{_adjective(article, result.actor)} advance into {area}" if result.actor else f"advance into {area}"
+        return f"{adjective(article, result.actor)} advance into {area}" if result.actor else f"advance into {area}"
     if result.holder is None:
         return f"territory in {area}"
-    return f"{_adjective(article, result.holder)}-held part of {area}"
+    return f"{adjective(article, result.holder)}-held part of {area}"
 
 
 def _area_name(article: Article, place: Place | None) -> str | None:
@@ -395,7 +432,8 @@ def _area_name(article: Article, place: Place | None) -> str | None:
     return place.name or place.id
 
 
-def _adjective(article: Article, code: str) -> str:
+def adjective(article: Article, code: str) -> str:
+    """The demonym used as an adjective for a country code: 'Ukrainian', 'North Korean'."""
     if code in _ADJECTIVES:
         return _ADJECTIVES[code]
     for m in article.mentions:

@@ -39,6 +39,8 @@ _WORD_RE = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*")
 
 @dataclass(frozen=True)
 class Sentence:
+    """One sentence with its absolute offsets and the number of its paragraph."""
+
     index: int
     start: int
     end: int
@@ -48,6 +50,8 @@ class Sentence:
 
 @dataclass(frozen=True)
 class Token:
+    """One word, lower-cased."""
+
     lower: str
     start: int  # absolute offsets in the source text
     end: int
@@ -74,7 +78,7 @@ class Reading:
     end: int
     span_start: int  # qualifier included
     span_end: int  # second unit in brackets included
-    family: str  # area | length | share | count | relative
+    family: str  # area | length | share | count (of settlements) | people | relative
     value: float
     unit: str
     normalised: float | None = None
@@ -87,6 +91,7 @@ class Reading:
     unit_shared: bool = False
     hyphenated: bool = False
     reference: Mention | None = None  # the X of "the size of X"
+    counted: tuple[int, int] | None = None  # the counted noun of a count of people, before or after the number
 
 
 @dataclass
@@ -100,6 +105,7 @@ class Interpretation:
     region: Place | None = None
     focus_end: int | None = None  # where the temporal focus ends (absolute), when not the quantity's end
     mask: list[tuple[int, int]] = field(default_factory=list)  # absolute spans hidden from the dating
+    subject: str | None = None  # what a count of people counts; None: the territory's wording
 
 
 @dataclass

@@ -33,6 +33,17 @@ Lengths
 stretch of the front" -> ``front_width``; "N km deep", "a depth of", "N km
 into", "advanced N km" -> ``depth``; "N km from", "away", "within N km of", "N
 km north of", "traveled N miles" -> ``distance``; anything else is no claim.
+
+Counts of people
+----------------
+:func:`people_category` sorts the counted noun: soldiers, troops, marines, ...
+-> ``troops``; prisoners, POWs, captives, hostages -> ``prisoners``;
+casualties, deaths, dead, killed, wounded, injured, losses, (death) toll ->
+``casualties``; civilians, people, residents, men, women, children ->
+``civilians``. :func:`fate_of_people` finds what happened to them: written
+after the count ("had been taken prisoner", "have been killed or wounded",
+"were captured", "died") or as the verb that governs it ("killed 12
+civilians", "has lost 5,000 troops", "exchanged 175 prisoners").
 """
 
 from __future__ import annotations
@@ -45,8 +56,9 @@ from geomap.claims.article import Article, Reading, Sentence, Token, word_set, w
 from geomap.records import Mention
 
 __all__ = [
-    "ADVANCE_NOUNS", "DOWN_FROM_RE", "Cue", "control_category", "direct_cue", "length_kind", "main_verb_after",
-    "nearest_cue", "territorial_base", "verb_cue", "weak_hold",
+    "ADVANCE_NOUNS", "DOWN_FROM_RE", "Cue", "control_category", "direct_cue", "fate_of_people", "length_kind",
+    "OWN_TROOP_VERBS", "governing_word", "main_verb_after", "nearest_cue", "people_category", "territorial_base",
+    "verb_cue", "weak_hold",
 ]  # fmt: skip
 
 _SEIZE = word_set(
@@ -130,7 +142,9 @@ def control_category(word: str) -> str | None:
 
 @dataclass(frozen=True)
 class Cue:
-    category: str  # seized | retaken | held | lost
+    """A control verb or phrase and what it says happened to the territory."""
+
+    category: str  # seized | retaken | held | lost | reduced
     start: int
     end: int
     agent: tuple[Mention, str] | None = None  # "seized by Ukraine"
@@ -179,6 +193,7 @@ def direct_cue(text: str, window: tuple[int, int], reading: Reading) -> Cue | No
 
 
 def nearest_cue(text: str, start: int, end: int, *, leftwards: bool) -> Cue | None:
+    """The control cue in ``text[start:end]`` nearest to its right end (``leftwards``) or to its left end."""
     tokens = word_tokens(text, start, end)
     order = range(len(tokens) - 1, -1, -1) if leftwards else range(len(tokens))
     for i in order:
@@ -278,6 +293,7 @@ def territorial_base(text: str, reading: Reading, window: tuple[int, int]) -> bo
 
 
 def length_kind(text: str, sentence: Sentence, reading: Reading, window: tuple[int, int]) -> str | None:
+    """front_width | depth | distance for a length, from the words around it, else None (no claim)."""
     after = word_tokens(text, reading.span_end, sentence.end)[:6]
     before = word_tokens(text, sentence.start, reading.span_start)[-6:]
     first_after = after[0].lower if after else None
@@ -311,3 +327,69 @@ def length_kind(text: str, sentence: Sentence, reading: Reading, window: tuple[i
     if direct_words and direct_words[-1] in _TRAVEL_VERBS or "distance" in before_words[-3:]:
         return "distance"
     return None
+
+
+# Counted people, by what the count is about. Soldiers, prisoners and casualties are always
+# counted; civilians only with what happened to them ("killed 12 civilians"). Plural heads only:
+# "24 fighter jets" is not a count of fighters.
+_PEOPLE = {
+    **dict.fromkeys(
+        """soldiers troops servicemen servicemembers personnel fighters militants mercenaries conscripts
+        recruits reservists marines paratroopers combatants infantry""".split(),
+        "troops",
+    ),
+    **dict.fromkeys("prisoners pows captives hostages".split(), "prisoners"),
+    **dict.fromkeys("casualties deaths dead killed wounded injured losses toll".split(), "casualties"),
+    **dict.fromkeys("civilians people persons residents inhabitants men women children".split(), "civilians"),
+}
+# What happened to counted people, written after them: "400 Ukrainian soldiers had been taken prisoner".
+_FATE_AFTER_RE = re.compile(
+    r"\s+(?:(?:had|has|have|were|was|are|is|been|being|reportedly|already|also|all|now|later)\s+){0,4}"
+    r"(?P<fate>(?:taken|held)\s+(?:prisoner|captive|hostage)"
+    r"|(?:killed|wounded|injured|captured|missing)(?:\s+(?:or|and)\s+(?:killed|wounded|injured|captured|missing))?"
+    r"|died|dead)\b",
+    re.IGNORECASE,
+)
+# ... or as the verb that governs the number: "shelling killed 12 civilians", "has lost 5,000 troops".
+_FATE_VERBS = {
+    **dict.fromkeys("killed killing kills kill".split(), "killed"),
+    **dict.fromkeys("wounded wounding wounds wound".split(), "wounded"),
+    **dict.fromkeys("injured injuring injures injure".split(), "injured"),
+    **dict.fromkeys("captured capturing captures capture".split(), "captured"),
+    **dict.fromkeys("lost losing loses lose".split(), "lost"),
+    **dict.fromkeys("exchanged exchanging exchange swapped swapping swap".split(), "exchanged"),
+    **dict.fromkeys("released releasing release freed freeing free".split(), "released"),
+}
+
+# Verbs whose agent has the troops they count: "Russia has massed 50,000 troops" (but "Russia
+# surrounded 2,000 troops" counts the other side's).
+OWN_TROOP_VERBS = word_set(
+    """deploy deploys deployed deploying mass masses massed massing amass amassed send sends sent sending
+    move moves moved station stations stationed commit commits committed field fields fielded mobilise
+    mobilised mobilize mobilized recruit recruits recruited draft drafted redeploy redeployed has have had"""
+)
+
+
+def people_category(noun: str) -> str | None:
+    """troops | prisoners | casualties | civilians for the head noun of a count of people, else None."""
+    return _PEOPLE.get(noun.lower())
+
+
+def fate_of_people(text: str, window: tuple[int, int], reading: Reading) -> str | None:
+    """What the count says happened to the people it counts ('taken prisoner', 'killed or wounded'), or None.
+
+    Looked for right after the count, then in the verb that governs it.
+    """
+    after = _FATE_AFTER_RE.match(text[reading.end : window[1]])
+    if after is not None:
+        return " ".join(after.group("fate").lower().split())
+    return _FATE_VERBS.get(governing_word(text, window, reading) or "")
+
+
+def governing_word(text: str, window: tuple[int, int], reading: Reading) -> str | None:
+    """The word before the quantity in its clause, determiners skipped, lower-cased ('killed', 'has')."""
+    tokens = word_tokens(text, window[0], reading.span_start)
+    i = len(tokens) - 1
+    while i >= 0 and tokens[i].lower in _DETERMINERS:
+        i -= 1
+    return tokens[i].lower if i >= 0 else None

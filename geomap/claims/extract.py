@@ -2,9 +2,12 @@
 
 ``extract_claims(sources, mentions)`` reads every quantity of each source with
 :func:`geomap.claims.quantities.find_quantities`, keeps those a territorial
-claim is made of, and returns one :class:`geomap.records.Claim` per claim in
-text order, numbered ``"<source id>#<n>"`` from 1. ``claims_table`` flattens
-claims into JSON-ready records.
+claim is made of (areas, shares, depths, widths, distances, size comparisons)
+and the counts that go with them as non-spatial facts (settlements taken or
+held; soldiers, prisoners, casualties), and returns one
+:class:`geomap.records.Claim` per claim in text order, numbered
+``"<source id>#<n>"`` from 1. ``claims_table`` flattens claims into JSON-ready
+records.
 
 The function is pure: it reads its arguments, never the clock, the network or
 the disk, and gives the same claims for the same input. Only sentences that hold
@@ -16,7 +19,8 @@ The stage, one module a step
 =====================================  =========================================================
 :mod:`geomap.claims.article`           the article split into sentences, mentions indexed by offset
 :mod:`geomap.claims.readings`          which quantities may be claims (areas, lengths, shares,
-                                       size comparisons, counts), their spans and qualifiers
+                                       size comparisons, counts of settlements and of people),
+                                       their spans and qualifiers
 :mod:`geomap.claims.cues`              the words that say what a quantity measures
 :mod:`geomap.claims.kinds`             the claim's kind, from those cues
 :mod:`geomap.claims.anchors`           actor, holder, anchor place and the subject's wording
@@ -36,8 +40,10 @@ and unit only (not the qualifier, not "between", not a second unit in
 brackets, which becomes ``alt_value``/``alt_unit``). Only the normalised field
 that fits the kind is set: ``km2`` for areas and ``region_area``, ``km`` for
 depth, front width and distance, ``share`` for shares and ``region_share``;
-none for ``relative_area`` and ``count``. ``subject`` names the territory
-("Ukrainian-held part of Kursk Oblast").
+none for ``relative_area`` and ``count`` (a count is never an area or a
+share). ``subject`` names the territory ("Ukrainian-held part of Kursk
+Oblast"), or for a count of people what is counted ("Ukrainian soldiers taken
+prisoner").
 
 Flags: ``units_disagree`` when the second unit differs from the first by more
 than :data:`UNITS_DISAGREE_PCT` %; ``unit_shared`` when the unit is written only
@@ -205,7 +211,7 @@ def _make_claim(
         qualifier=reading.qualifier,
         alt_value=reading.alt_value,
         alt_unit=reading.alt_unit,
-        subject=territory_subject(article, kind, result),
+        subject=result.subject if result.subject is not None else territory_subject(article, kind, result),
         actor=result.actor,
         place=place.name if place else None,
         place_id=place.id if place else None,

@@ -12,29 +12,46 @@ First within the quantity's clause (the sentence cut at commas, semicolons,
 colons, dashes and brackets; commas inside numbers do not cut), then in the
 whole sentence.
 
-Kind, in this order
--------------------
-1. ``region_area``: a region is the subject of a size verb ("Kursk Oblast
-   covers nearly 30,000 km²"), or an appositive gives its size ("The Donetsk
-   region, about 26,500 square kilometres in size", "Nagorno-Karabakh, an
-   enclave of roughly 4,400 square kilometres,").
-2. "down from"/"up from"/"compared with" a quantity: the same kind, actor and
-   anchor as the claim just before it in the sentence. A size comparison right
-   after an area ("gained 1,500 sq km, twice the size of London") restates that
-   area: same actor and anchor.
-3. Areas and counts: the control cue of :func:`geomap.claims.cues.verb_cue`,
-   else words of holding; none of them, no claim. Seized -> ``area_seized``,
-   held or reduced -> ``area_held``, retaken -> ``area_retaken``; lost ->
-   retaken by the other side, or seized by it when the loser owns the land.
-   Counts are ``count`` whatever the verb; a size comparison is
-   ``relative_area``, held when no verb says otherwise.
-4. Shares: "of <a region the geoparser found>", "of the region" (the admin-1
-   region the article last named), "of its territory", "of the territory
-   controlled by X" or "under X control" -> ``region_share``; otherwise a share
-   of a territory ("of the area", "of the salient", "of what it was") that is
-   held -> ``share_held``, retaken, lost or seized -> ``share_retaken``; a share
-   of anything else is no claim.
-5. Lengths: :func:`geomap.claims.cues.length_kind`.
+Kind
+----
+First, a quantity that restates the claim just before it in the sentence takes
+that claim's kind, actor and anchor: "down from"/"up from"/"compared with" a
+quantity of the same family, and a size comparison right after an area
+("gained 1,500 sq km, twice the size of London", a ``relative_area``).
+Otherwise the family of the reading decides:
+
+* Areas: ``region_area`` when a region is the subject of a size verb ("Kursk
+  Oblast covers nearly 30,000 km²") or an appositive gives its size ("The
+  Donetsk region, about 26,500 square kilometres in size", "Nagorno-Karabakh,
+  an enclave of roughly 4,400 square kilometres,"). Else the control cue of
+  :func:`geomap.claims.cues.verb_cue`, else words of holding; none of them, no
+  claim. Seized -> ``area_seized``, held or reduced -> ``area_held``, retaken ->
+  ``area_retaken``; lost -> retaken by the other side, or seized by it when the
+  loser owns the land.
+* Counts of settlements: ``count`` when a control cue is found, else no claim.
+* Size comparisons: ``relative_area``, held when no verb says otherwise.
+* Shares: "of <a region the geoparser found>", "of the region" (the admin-1
+  region the article last named), "of its territory", "of the territory
+  controlled by X" or "under X control" -> ``region_share``; otherwise a share
+  of a territory ("of the area", "of the salient", "of what it was") that is
+  held -> ``share_held``, retaken, lost or seized -> ``share_retaken``; a share
+  of anything else is no claim.
+* Lengths: :func:`geomap.claims.cues.length_kind`.
+* Counts of people: ``count``; soldiers, prisoners and casualties always,
+  civilians only with what happened to them
+  (:func:`geomap.claims.cues.fate_of_people`: "killed 12 civilians"; "employ
+  300 people" is no claim). They are facts about people, not territory: no
+  km², km or share, and the place is only one named in their clause
+  (:func:`geomap.claims.anchors.clause_place`), never a guess. ``actor`` is the
+  side the people belong to when the text says so: a demonym in the counted
+  noun ("Ukrainian soldiers", also when they were taken prisoner), the
+  casualty noun's owner ("losses of Ukrainian forces", "Russian losses",
+  "Russia's losses"), or the agent before the verb when they were lost ("the
+  Russian side has lost 5,000 troops") or are troops it sends, masses or has
+  ("Russia has massed 50,000 troops"); else None. ``subject`` says what is
+  counted: the owner's adjective when the noun lacks it, the noun, and what
+  happened to them ("Ukrainian soldiers taken prisoner", "Russian troops
+  lost", "civilians killed").
 
 Actor and holder follow :mod:`geomap.claims.anchors`. For shares the base of the
 share (its of-phrase: "of the areas taken by Ukraine") tells who had taken the
@@ -48,11 +65,13 @@ from dataclasses import dataclass
 
 from geomap.claims.anchors import (
     PREPOSITIONS,
+    adjective,
     agent_after,
     agent_by_after,
     agent_ending_at,
     agents_before,
     anchor_place,
+    clause_place,
     country_place,
     holder_in,
     opponent,
@@ -78,13 +97,19 @@ from geomap.claims.cues import (
     Cue,
     control_category,
     direct_cue,
+    OWN_TROOP_VERBS,
+    fate_of_people,
+    governing_word,
     length_kind,
     main_verb_after,
     nearest_cue,
+    people_category,
     territorial_base,
     verb_cue,
     weak_hold,
 )
+
+from geomap.records import Mention
 
 __all__ = ["interpret"]
 
@@ -149,6 +174,8 @@ def interpret(
         return _read_length(article, sentence, reading, window)
     if reading.family == "count":
         return _read_count(article, sentence, reading, window)
+    if reading.family == "people":
+        return _read_people(article, sentence, reading, window)
     return _read_relative(article, sentence, reading, window)
 
 
@@ -217,6 +244,61 @@ def _read_count(
     result = Interpretation(kind="count")
     _territorial_actor(article, sentence, reading, window, cue, result)
     return result
+
+
+def _read_people(
+    article: Article, sentence: Sentence, reading: Reading, window: tuple[int, int]
+) -> Interpretation | None:
+    """A count of soldiers, prisoners, casualties, or of civilians with what happened to them."""
+    assert reading.counted is not None
+    text = article.text
+    counted = text[reading.counted[0] : reading.counted[1]]
+    fate = fate_of_people(text, window, reading)
+    if people_category(counted.split()[-1]) == "civilians" and fate is None:
+        return None  # "a plant that will employ 300 people"
+    named = [m for m in article.mentions_in(*reading.counted) if _code(m) is not None]
+    actor = _code(named[0]) if named else _people_owner(article, sentence, reading, window, fate)
+    words = [adjective(article, actor)] if actor is not None and not named else []
+    words += [" ".join(counted.split()), fate or ""]
+    return Interpretation(
+        kind="count", actor=actor, place=clause_place(article, sentence, reading, window),
+        subject=" ".join(w for w in words if w),
+    )  # fmt: skip
+
+
+def _code(mention: Mention) -> str | None:
+    return mention.country or (mention.id if mention.kind == "country" else None)
+
+
+def _people_owner(
+    article: Article, sentence: Sentence, reading: Reading, window: tuple[int, int], fate: str | None
+) -> str | None:
+    """Whose people a count counts when its noun does not say: "the losses of Ukrainian forces",
+    "Russian losses", "Russia's losses", "the Russian side has lost 5,000 troops", "Russia has massed
+    50,000 troops"; else None."""
+    assert reading.counted is not None
+    text = article.text
+    counted_start, counted_end = reading.counted
+    if counted_end <= reading.start:  # the noun before the number: "losses of Ukrainian forces ... at 67,000"
+        for mention in article.mentions_in(counted_end, reading.span_start):
+            if mention.type == "demonym" or (
+                mention.kind == "country" and re.search(r"\bof\s+$", text[counted_end : mention.start])
+            ):
+                return _code(mention)
+    for mention in reversed(article.mentions_in(max(window[0], counted_start - 40), counted_start)):
+        gap = text[mention.end : counted_start]
+        if mention.type == "demonym" and re.fullmatch(r"\s+(?:[a-z]+\s+)?", gap):
+            return _code(mention)  # "Russian losses", "Russian military losses"
+        if mention.type == "place" and re.fullmatch(r"['’]s?\s+(?:[a-z]+\s+)?", gap):
+            return _code(mention)  # "Russia's losses"
+        break
+    own_troops = people_category(text[counted_start:counted_end].split()[-1]) == "troops" and (
+        governing_word(text, window, reading) in OWN_TROOP_VERBS
+    )
+    if fate == "lost" or own_troops:  # "the Russian side has lost 5,000 troops", "Russia has massed 50,000 troops"
+        agents = agents_before(article, sentence, reading.span_start, since=window[0])
+        return agents[0] if agents else None
+    return None
 
 
 def _read_relative(

@@ -319,7 +319,7 @@ _COUNT_NOUNS = frozenset(
     guns howitzers launchers systems artillery videos photos images units brigades battalions
     divisions regiments companies regions oblasts districts provinces pockets strikes attacks
     assaults sorties countries nations states members officials commanders generals sides
-    infantry police staff""".split()
+    infantry police staff marines paratroopers combatants captives""".split()
 )
 _IRREGULAR_SINGULAR = {"man": "men", "woman": "women", "child": "children", "person": "people"}
 # Words that end a counted-noun search.
@@ -378,10 +378,15 @@ _ATOM_ALTERNATIVES = (
     r"|(?P<half>\bhalf\b)"
     r"|(?P<twice>\b(?:twice|thrice)\b(?=\s+(?:the|as)\b))"
 )
-_ATOM_RE = re.compile(
-    rf"{_ATOM_ALTERNATIVES}|(?P<digits>{_DIGITS_LOOKBEHIND}{_DIGITS_CORE})|(?P<words>{_WORDS_CORE})",
-    re.IGNORECASE,
+_ATOM_BODY = rf"{_ATOM_ALTERNATIVES}|(?P<digits>{_DIGITS_LOOKBEHIND}{_DIGITS_CORE})|(?P<words>{_WORDS_CORE})"
+# Every atom starts with a digit or, at a word start, with the first letters of a word that can
+# begin one (a, an, billions, dozens, eight, eleven, ..., twice, zero). Python's re tries the whole
+# alternation at every position of the text; this lookahead turns most positions away at once and
+# makes the scan about twice as fast. A new word that can begin an atom must be added here too.
+_ATOM_START = (
+    r"(?=[0-9]|\b(?:an?[\s\-]|bil|doz|eig|ele|fi[fv]|fo[ru]|hal|hun|mil|nin|one|sev|six|ten|th[ior]|tw[eio]|zer))"
 )
+_ATOM_RE = re.compile(rf"{_ATOM_START}(?:{_ATOM_BODY})", re.IGNORECASE)
 # The second number of a range, read right after "-", "to" or "and": no look-behind.
 _SECOND_ATOM_RE = re.compile(rf"(?P<digits>{_DIGITS_CORE})|(?P<words>{_WORDS_CORE})", re.IGNORECASE)
 _WORD_TOKEN_RE = re.compile(r"[A-Za-z]+")

@@ -17,10 +17,19 @@ Which quantities are read
   "an area the size of X" where X is a place the geoparser found: family
   ``relative``; X is kept as ``reference`` and is never an anchor.
 * counts of settlements, villages, towns, regions or pockets ("190 villages and
-  towns"): the counted noun is the unit and the span runs to its end.
+  towns"): family ``count``; the counted noun is the unit and the span runs to
+  its end.
+* counts of people (:func:`geomap.claims.cues.people_category`: soldiers,
+  prisoners, casualties, civilians): family ``people``, the counted noun as
+  written is the unit ("800 Russian soldiers" -> "Russian soldiers") and the
+  span runs to its end. A bare number can be the figure of a casualty noun
+  before it in its clause ("put the total losses of Ukrainian forces ... at
+  67,000", "the death toll rose to 40"): the unit is that noun, the span the
+  number alone. ``counted`` keeps where the noun is.
 
-Money, durations, years, counts of anything else and vague plurals ("dozens of
-miles", "hundreds of villages") are not read.
+Money, durations, years, counts of anything else (tanks, videos, homes) and
+vague plurals ("dozens of miles", "hundreds of villages", "thousands of
+troops") are not read.
 
 Spans and values
 ----------------
@@ -37,6 +46,7 @@ from __future__ import annotations
 import re
 
 from geomap.claims.article import Article, Reading, word_set
+from geomap.claims.cues import people_category
 from geomap.claims.quantities import Quantity, find_quantities
 
 __all__ = ["find_readings"]
@@ -45,6 +55,12 @@ _TERRITORIAL_COUNTS = word_set(
     """settlements settlement villages village towns town cities city hamlets hamlet localities locality
     communities community regions region oblasts oblast districts district provinces province pockets
     pocket"""
+)
+# A casualty figure given after its noun, in the same clause: "the death toll rose to 40".
+_CASUALTIES_BEFORE_RE = re.compile(
+    r"\b(?P<noun>losses|casualties|deaths|death\s+toll|toll)\b[^\d.!?;:,()\[\]]{0,80}?"
+    r"\b(?:at|to|of|was|were|is|are|reached|totalled|totaled|exceeded|topped)\s+$",
+    re.IGNORECASE,
 )
 _SKIPPED_LENGTH_UNITS = frozenset({"in", "cm", "mm", "ft", "yd"})
 _AREA_UNITS = frozenset({"km2", "mi2", "ha", "acre"})
@@ -87,7 +103,7 @@ def find_readings(article: Article) -> list[Reading]:
 
 
 def _quantity_reading(text: str, q: Quantity) -> Reading | None:
-    """The reading of one quantity, or None when it can never be a territorial claim."""
+    """The reading of one quantity, or None when it can never be a claim."""
     if q.vague or q.normalised is None:
         return None
     qualifier = _claim_qualifier(q.qualifier, q.qualifier_text)
@@ -104,24 +120,34 @@ def _quantity_reading(text: str, q: Quantity) -> Reading | None:
     )  # fmt: skip
     if q.dimension == "area" and q.unit_key in _AREA_UNITS:
         return Reading(
-            family="area", unit=q.unit or "", normalised=_without_float_noise(q.normalised), alt_value=q.alt_value,
+            family="area", unit=q.unit or "", normalised=_rounded(q.normalised), alt_value=q.alt_value,
             alt_unit=q.alt_unit, disagree_pct=q.units_disagree_pct, **common,
         )  # fmt: skip
     if q.dimension == "length" and q.unit_key not in _SKIPPED_LENGTH_UNITS:
         return Reading(
-            family="length", unit=_plural_unit(q.unit or "", q.hyphenated), normalised=_without_float_noise(q.normalised),
+            family="length", unit=_plural_unit(q.unit or "", q.hyphenated), normalised=_rounded(q.normalised),
             alt_value=q.alt_value, alt_unit=q.alt_unit, disagree_pct=q.units_disagree_pct, **common,
         )  # fmt: skip
     if q.dimension == "share" and q.unit_key in ("percent", "fraction"):
         unit = "fraction" if q.unit_key == "fraction" else (q.unit or "%")
-        return Reading(family="share", unit=unit, normalised=_without_float_noise(q.normalised), **common)
-    if q.dimension == "count" and q.counted:
-        counted_end = _counted_end(text, q)
-        if counted_end is None:
+        return Reading(family="share", unit=unit, normalised=_rounded(q.normalised), **common)
+    if q.dimension != "count":
+        return None
+    if q.counted:
+        counted = _counted_span(text, q)
+        if counted is None:
             return None
-        common["end"] = counted_end
-        return Reading(family="count", unit=_counted_phrase(text, q.end, counted_end), **common)
-    return None
+        if _last_word(text, counted) in _TERRITORIAL_COUNTS:
+            common["end"] = _territorial_end(text, counted[1])
+            return Reading(family="count", unit=_words_of(text, q.end, common["end"]), **common)
+        common["end"] = counted[1]
+    else:
+        counted = _casualty_noun_before(text, span_start)
+        if counted is None:
+            return None
+    if people_category(_last_word(text, counted)) is None:
+        return None
+    return Reading(family="people", unit=_words_of(text, *counted), counted=counted, **common)
 
 
 def _plural_unit(unit: str, hyphenated: bool) -> str:
@@ -131,24 +157,34 @@ def _plural_unit(unit: str, hyphenated: bool) -> str:
     return unit
 
 
-def _counted_end(text: str, q: Quantity) -> int | None:
-    """End of the counted noun when it names territorial units ("villages and towns"), else None."""
+def _counted_span(text: str, q: Quantity) -> tuple[int, int] | None:
+    """Where the counted noun phrase after the number is ("Russian soldiers", "villages")."""
     assert q.counted is not None
-    last = q.counted.split()[-1].lower()
-    if last not in _TERRITORIAL_COUNTS:
-        return None
     at = text.find(q.counted, q.end, q.end + 80)
-    if at < 0:
-        return None
-    end = at + len(q.counted)
+    return None if at < 0 else (at, at + len(q.counted))
+
+
+def _last_word(text: str, span: tuple[int, int]) -> str:
+    return text[span[0] : span[1]].split()[-1].lower()
+
+
+def _territorial_end(text: str, end: int) -> int:
+    """The end of a territorial count's noun, a second noun included: "190 villages and towns"."""
     more = re.match(r"\s+(?:and|or)\s+([^\W\d_]+)", text[end : end + 40])
     if more and more.group(1).lower() in _TERRITORIAL_COUNTS:
         end += more.end()
     return end
 
 
-def _counted_phrase(text: str, number_end: int, end: int) -> str:
-    return " ".join(text[number_end:end].split())
+def _casualty_noun_before(text: str, position: int) -> tuple[int, int] | None:
+    """The casualty noun a bare number is the figure of: 'put the losses of Ukrainian forces at 67,000'."""
+    found = _CASUALTIES_BEFORE_RE.search(text, max(0, position - 150), position)
+    return found.span("noun") if found else None
+
+
+def _words_of(text: str, start: int, end: int) -> str:
+    """``text[start:end]`` with its spaces and line breaks made single spaces."""
+    return " ".join(text[start:end].split())
 
 
 def _size_comparison(article: Article, m: re.Match[str], by_end: dict[int, Quantity]) -> Reading | None:
@@ -195,7 +231,7 @@ def _claim_qualifier(normalised: str | None, written: str | None) -> str | None:
     return normalised
 
 
-def _without_float_noise(value: float | None) -> float | None:
+def _rounded(value: float | None) -> float | None:
     """Drop binary noise from a converted value (70 * 0.01 = 0.7000000000000001)."""
     return None if value is None else round(value, 10)
 

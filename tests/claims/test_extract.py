@@ -116,10 +116,37 @@ def test_seed_claim_details(seed_run: tuple[list[Source], list[Claim]]) -> None:
     assert (salient.anchor_lat, salient.anchor_lon) == pytest.approx((51.19, 35.27), abs=0.01)
     retaken = by_value[("002", 70.0)]
     assert (retaken.actor, retaken.subject) == ("RU", "Ukrainian-held part of Kursk Oblast")
-    assert [c.claim_id for c in claims if c.source.startswith("004")] == [
-        "004_98567bb9d699c9fe#1", "004_98567bb9d699c9fe#2", "004_98567bb9d699c9fe#3",
+    assert [(c.claim_id, c.kind) for c in claims if c.source.startswith("004")] == [
+        ("004_98567bb9d699c9fe#1", "area_held"), ("004_98567bb9d699c9fe#2", "area_held"),
+        ("004_98567bb9d699c9fe#3", "count"), ("004_98567bb9d699c9fe#4", "count"),
+        ("004_98567bb9d699c9fe#5", "region_share"),
     ]  # fmt: skip
     assert all(c.flags == [] for c in claims)  # 110 km² vs 42 sq mi differ by 1.1 %: no flag
+
+
+SEED_COUNTS = read_jsonl(GOLD / "seeds.counts.jsonl")
+
+
+@pytest.mark.parametrize("gold", SEED_COUNTS, ids=[f"{g['source'][:3]}-{g['value_text']}" for g in SEED_COUNTS])
+def test_every_seed_count_is_found(seed_run: tuple[list[Source], list[Claim]], gold: dict[str, Any]) -> None:
+    sources, claims = seed_run
+    [claim] = overlapping(claims, gold["source"], gold["start"], gold["end"])
+    text = next(s.text for s in sources if s.id == gold["source"])
+    assert claim.kind == "count"
+    assert (claim.start, claim.end) == (gold["start"], gold["end"])
+    assert text[claim.start : claim.end] == gold["value_text"]
+    assert close(claim.value, gold["value"])
+    assert (claim.low, claim.high) == (gold["low"], gold["high"])
+    assert (claim.km2, claim.km, claim.share) == (None, None, None)  # a count is never an area or a share
+    assert (claim.unit, claim.qualifier) == (gold["unit"], gold["qualifier"])
+    assert (claim.actor, claim.subject) == (gold["actor"], gold["subject"])
+    assert gold["quote_contains"] in claim.quote
+
+
+def test_seed_counts_are_the_only_counts_of_people(seed_run: tuple[list[Source], list[Claim]]) -> None:
+    _, claims = seed_run
+    found = {(c.source, c.start) for c in claims if c.kind == "count"}
+    assert found == {(g["source"], g["start"]) for g in SEED_COUNTS}  # the seeds count no settlements
 
 
 def test_seed_results_are_deterministic(seed_run: tuple[list[Source], list[Claim]]) -> None:
@@ -169,9 +196,15 @@ SENTENCE_MENTIONS: dict[str, list[tuple[str, str]]] = {
     "count-2": [("Ukraine", "UA"), ("Kursk", CITY_WITH_OBLAST)],
     "count-3": [("Russian", "demonym:RU"), ("Ukraine", "UA")],
     "count-4": [("Ukrainian", "demonym:UA"), ("Kursk region", "RU-KRS")],
-    "none-1": [("Russian", "demonym:RU")],
+    "count-5": [("Russian", "demonym:RU")],
+    "count-6": [("Russian", "demonym:RU")],
+    "count-7": [("Ukrainian", "demonym:UA")],
+    "count-8": [("Russian", "demonym:RU"), ("Kursk region", "RU-KRS"), ("Moscow", "524901")],
+    "count-9": [("Russian", "demonym:RU"), ("Kherson", "706448")],
+    "count-10": [("Russian", "demonym:RU"), ("Pokrovsk", "704422")],
     "none-2": [],
-    "none-3": [("Russian", "demonym:RU")],
+    "none-4": [("Kharkiv", "706483")],
+    "none-5": [],
 }
 
 
@@ -225,6 +258,8 @@ def test_sentences(gazetteer, case: dict[str, Any]) -> None:
             assert getattr(claim, name) == expected[name], name
         for name in ("value", "km2", "km", "share"):
             assert close(getattr(claim, name), expected[name]), name
+        if "subject" in expected:
+            assert claim.subject == expected["subject"]
         assert (iso(claim.as_of_start), iso(claim.as_of_end)) == (expected["as_of_start"], expected["as_of_end"])
         assert claim.quote == text and (claim.quote_start, claim.quote_end) == (0, len(text))
 
@@ -274,11 +309,68 @@ def test_second_unit_is_one_claim_and_flagged_when_it_disagrees() -> None:
     assert "600" in flag["message"] and "1,300" in flag["message"]
 
 
-def test_counts_of_people_money_and_durations_are_not_claims() -> None:
+def test_counts_of_people_are_counts_and_money_durations_and_sizes_are_not_claims() -> None:
     text = (
         "Up to 800 Russian soldiers crawled through a 56-inch pipe. Kyiv got $260 billion and a 30-day truce. "
-        "Some 67,000 troops were lost in 2024, and dozens of miles were marched."
+        "Some 67,000 troops were lost in 2024, and dozens of miles were marched. The seven-month battle ended."
     )
+    claims = extract_claims([Source(id="t", text=text, published=date(2025, 3, 14))], [])
+    assert [(c.kind, c.value, c.unit, c.subject) for c in claims] == [
+        ("count", 800.0, "Russian soldiers", "Russian soldiers"), ("count", 67000.0, "troops", "troops"),
+    ]  # fmt: skip
+    assert all((c.km2, c.km, c.share) == (None, None, None) for c in claims)
+    assert (claims[1].as_of_start, claims[1].as_of_end) == (date(2024, 1, 1), date(2024, 12, 31))
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Ukraine says it took 300 prisoners near Sudzha.", ("prisoners", "prisoners")),
+        ("The two sides exchanged 175 prisoners of war on Friday.", ("prisoners", "prisoners exchanged")),
+        ("At least 12 civilians died in the strike.", ("civilians", "civilians died")),
+        ("Some 300 casualties were reported after the battle.", ("casualties", "casualties")),
+        ("The death toll rose to 40 overnight.", ("death toll", "death toll")),
+        ("Between 500 and 700 soldiers were killed.", ("soldiers", "soldiers killed")),
+    ],
+)
+def test_more_counts_of_people(text: str, expected: tuple[str, str]) -> None:
+    claim = extract_one(text)
+    assert (claim.kind, claim.unit, claim.subject) == ("count", *expected)
+    assert (claim.km2, claim.km, claim.share) == (None, None, None)
+
+
+@pytest.mark.parametrize(
+    ("text", "named", "actor", "subject"),
+    [
+        ("Russia has massed 50,000 troops near Kharkiv.", [("Russia", "RU"), ("Kharkiv", "706483")],
+         "RU", "Russian troops"),
+        ("Russian forces surrounded 2,000 troops near Pokrovsk.", [("Russian", "demonym:RU"), ("Pokrovsk", "704422")],
+         None, "troops"),  # the agent's enemy: whose troops they are is not said
+        ("Russia says it captured 300 Ukrainian soldiers.", [("Russia", "RU"), ("Ukrainian", "demonym:UA")],
+         "UA", "Ukrainian soldiers captured"),
+        ("Ukraine put Russia's losses at 5,000 last month.", [("Ukraine", "UA"), ("Russia", "RU")],
+         "RU", "Russian losses"),
+    ],
+)
+def test_the_actor_of_a_count_of_people_is_whose_people_they_are(
+    gazetteer, text: str, named: list[tuple[str, str]], actor: str | None, subject: str
+) -> None:
+    source = Source(id="t", text=text, published=date(2025, 3, 14))
+    [claim] = extract_claims([source], [mention_for(gazetteer, "t", text, s, e) for s, e in named])
+    assert (claim.kind, claim.actor, claim.subject) == ("count", actor, subject)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The plant will employ 300 people.",  # people, but neither soldiers, prisoners nor casualties
+        "Floods forced 2,000 residents from their homes.",
+        "Russia lost 24 fighter jets in the first year.",  # "fighter" is no soldier
+        "Hundreds of soldiers and thousands of prisoners were seen.",  # vague plurals are not numbers
+        "The 1941 soldiers' memorial was unveiled in 2024.",
+    ],
+)
+def test_other_numbers_of_people_are_not_claims(text: str) -> None:
     assert extract_claims([Source(id="t", text=text, published=date(2025, 3, 14))], []) == []
 
 
@@ -481,6 +573,8 @@ def test_never_raises_and_records_are_consistent(text: str, published: date | No
         assert claim.quote_start <= claim.start < claim.end <= claim.quote_end
         normalised = {"km2": claim.km2, "km": claim.km, "share": claim.share}
         assert sum(v is not None for v in normalised.values()) <= 1
+        if claim.kind == "count":
+            assert set(normalised.values()) == {None}
         assert claim.qualifier in (None, "about", "roughly", "nearly", "more than", "less than", "up to",
                                    "at most", "at least", "exactly")  # fmt: skip
         if claim.as_of_start is not None and claim.as_of_end is not None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from pathlib import Path
 
@@ -695,3 +696,41 @@ def test_long_text_is_fast() -> None:
         started = time.perf_counter()
         find_quantities(text)
         assert time.perf_counter() - started < 5.0, text[:20]
+
+
+# --------------------------------------------------------------------------
+# The scan's first-letter guard (a speed-up) must not lose any number
+# --------------------------------------------------------------------------
+
+_STARTING_WORDS = (
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+    "seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety twenty-one"
+).split() + ["a hundred", "an eighth", "a third", "one third", "two-thirds", "half", "dozens", "hundreds",
+             "thousands", "millions", "billions", "tens of thousands", "hundreds of thousands"]  # fmt: skip
+
+
+@pytest.mark.parametrize("words", _STARTING_WORDS)
+def test_every_word_that_starts_a_number_is_read_in_any_case(words: str) -> None:
+    for written in (words, words.upper(), words.title()):
+        assert parse_number(written) is not None, written
+        fraction = words in ("an eighth", "a third", "one third", "two-thirds", "half")
+        [q] = find_quantities(f"Officials said {written} {'of the area' if fraction else 'km of road'} was mined.")
+        assert q.surface.lower().startswith(words.split()[0].lower())
+    assert find_quantities("Twice the size of Kyiv.")[0].dimension == "ratio"
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(_STARTING_WORDS + ["twice", "thrice", "the", "as", "1,300", "2025-03-13", "F-16", "x",
+                                           "é", "ſix", "é1", "_2", "ANother", "tenant", "often", "a-", "an"]),
+        max_size=12,
+    ).flatmap(lambda words: st.sampled_from([" ", "", "-", ", "]).map(lambda sep: sep.join(words)))
+)
+def test_the_first_letter_guard_finds_what_the_full_pattern_finds(text: str) -> None:
+    from geomap.claims import quantities
+
+    unguarded = re.compile(quantities._ATOM_BODY, re.IGNORECASE)
+    for position in range(len(text) + 1):
+        guarded, full = quantities._ATOM_RE.search(text, position), unguarded.search(text, position)
+        assert (guarded and (guarded.span(), guarded.lastgroup)) == (full and (full.span(), full.lastgroup))
