@@ -470,7 +470,7 @@ def claim_rows(claims: Iterable[Claim], workspace: Workspace) -> list[dict[str, 
         elif kind in ("depth", "front_width"):
             map_band(workspace, row, item, ordered)
         elif kind == "count":
-            unmapped(row, "count claims have no geometry")
+            unmapped(row, "a count: a non-spatial fact, never drawn as an area")
         else:
             unmapped(row, f"unsupported claim kind {kind!r}")
         unit_flag = checks.unit_disagreement_flag(claim)

@@ -253,10 +253,15 @@ def panel_view(title: str, sources: Sequence[Mapping[str, Any]], claims: Sequenc
     with_claims = {claim["source"] for claim in claims}
     without = [source_view(source["id"], sources_by_id, names, colors)
                for source in sources if source["id"] not in with_claims]
-    n_claims = len(grouped)
-    n_unmapped = sum(1 for rows in grouped.values() if all(row.get("status") != "mapped" for row in rows))
+    # Counts (troops, prisoners, settlements) are facts beside the territorial claims, never mapped.
+    n_counts = sum(1 for rows in grouped.values() if rows[0].get("kind") == "count")
+    n_claims = len(grouped) - n_counts
+    n_unmapped = sum(1 for rows in grouped.values()
+                     if rows[0].get("kind") != "count" and all(row.get("status") != "mapped" for row in rows))
     n_sources = len(set(source_order) | with_claims)
     summary = (f"{n_sources} source{'s' if n_sources != 1 else ''} · {n_claims} claim{'s' if n_claims != 1 else ''}"
                f" ({n_claims - n_unmapped} mapped, {n_unmapped} not mapped)")
+    if n_counts:
+        summary += f" · {n_counts} count{'s' if n_counts != 1 else ''} (not mapped)"
     return PanelView(title=title, summary=summary, windows=window_views, sources_without_claims=without,
                      chart_svg=chart_svg, chart_note=chart_note)
