@@ -73,7 +73,8 @@ TITLES = {"president", "gen", "general", "commander", "minister", "mr", "mrs", "
           "blogger", "correspondent", "reporter", "analyst", "st"}
 PLACE_PREPOSITIONS = {"in", "near", "from", "to", "at", "outside", "around", "toward", "towards", "into", "across",
                       "through", "via", "between", "inside", "within", "beyond", "entered", "captured",
-                      "retook", "seized", "liberated", "took", "visited", "reached", "shelled", "struck"}
+                      "retook", "seized", "liberated", "took", "visited", "reached", "shelled", "struck",
+                      "в", "во", "у", "под", "из", "около", "возле", "біля", "під", "з", "до", "над"}
 REGION_CUES_AFTER = {"region", "oblast", "province", "regions", "oblasts", "provinces", "offensive", "salient", "incursion", "campaign", "front",
                      "direction", "axis", "operation", "border", "borderlands", "territory", "battles", "battle",
                      "counteroffensive", "invasion", "fighting", "pocket", "theatre", "theater", "sector"}
@@ -83,7 +84,8 @@ CITY_CUES_BEFORE = {"city of", "town of", "village of", "settlement of", "headqu
                     "centre of", "downtown", "streets of", "mayor of", "outskirts of", "suburbs of"}
 REGION_WORDS = {"region", "oblast", "province", "krai", "governorate", "state", "republic", "territory", "regions",
                 "oblasts", "provinces"}
-STRONG_CUES_BEFORE = {"city of", "town of", "village of", "settlement of", "hamlet of"}
+STRONG_CUES_BEFORE = {"city of", "town of", "village of", "settlement of", "hamlet of",
+                      "город", "посёлок", "поселок", "село", "деревня", "місто", "селище", "село"}
 CITY_CUES_AFTER = {"city", "town", "village", "airport", "residents", "mayor", "railway", "station"}
 
 _NAME_PAIR = re.compile(r"(?<![\w'’\-])([A-ZА-ЯЁЇІЄҐ][a-zа-яёїієґ'’]+)[ \t]+([A-ZА-ЯЁЇІЄҐ][a-zа-яёїієґ'’\-]+)")
@@ -237,22 +239,27 @@ class Span:
     needs_support: bool = False
 
 
+_PUNCTUATION_BEFORE = re.compile(r"[.!?;:,()\[\]\"“”]\s*$")
+_WORD_BEFORE = re.compile(r"([^\W\d_][\w'’.\-]*)[ \t]+$")
+_WORD_AFTER = re.compile(r"[ \t]+([^\W\d_][\w'’\-]*)")
+
+
 def _tokens_before(text: str, start: int, count: int = 3) -> list[str]:
     window = text[max(0, start - 60):start]
-    if re.search(r"[.!?;:,()\[\]\"“”]\s*$", window):
+    if _PUNCTUATION_BEFORE.search(window):
         return []  # punctuation right before: no adjacent words to read
     return [w.lower() for w in _WORD.findall(window)][-count:]
 
 
 def _word_before(text: str, start: int) -> str | None:
     """The word right before ``start`` when only spaces separate them, as written."""
-    match = re.search(r"([^\W\d_][\w'’.\-]*)[ \t]+$", text[max(0, start - 40):start])
+    match = _WORD_BEFORE.search(text, max(0, start - 40), start)
     return match.group(1) if match else None
 
 
 def _word_after(text: str, end: int) -> str | None:
     """The word right after ``end`` when only spaces separate them, as written."""
-    match = re.match(r"[ \t]+([^\W\d_][\w'’\-]*)", text[end:end + 40])
+    match = _WORD_AFTER.match(text, end, end + 40)
     return match.group(1) if match else None
 
 
@@ -288,6 +295,7 @@ class Geoparser:
         self.adjectives = set(adjectives)  # folded words that are never places ("Roman", "Soviet")
         self.scanner = Scanner(gazetteer, {**{a: "" for a in self.adjectives}, **demonyms}, cache)
         self._region_names: dict[str, dict[str, tuple[list[str], list[int]]]] = {}
+        self._countries: dict[str, Candidate | None] = {}
         self._fuzzy_memo: dict = {}  # (word, pool) -> best match; corpora repeat their unknown words
 
     # -- public ------------------------------------------------------------------------------
@@ -490,7 +498,9 @@ class Geoparser:
                                 key=lambda sc: (-sc[0], sc[1].id))
                 scored_by_group[group] = scored
             provisional = {g: scored[0][1] for g, scored in scored_by_group.items()}
-            trusted = {g for g, scored in scored_by_group.items() if scored[0][0] >= CONFIDENT_SCORE}
+            # Readings confirmed in this round join the trusted ones (two places that support
+            # each other, "Bakhmut and Kharkov", both stay).
+            trusted |= {g for g, scored in scored_by_group.items() if scored[0][0] >= CONFIDENT_SCORE}
         for group, members in groups.items():
             scored = scored_by_group[group]
             best_score, best = scored[0]
@@ -515,7 +525,9 @@ class Geoparser:
             prior += 0.5
         elif candidate.kind == "admin1":
             prior -= 0.15  # a bare name more often means the town than the province it may share a name with
-        if candidate.method == "alias" and not (cue == "region" and candidate.kind == "admin1"):
+        local_script = any("а" <= ch <= "я" or ch in "ёіїєґ" for ch in members[0].key)
+        if candidate.method == "alias" and not (cue == "region" and candidate.kind == "admin1") \
+                and not local_script:  # "Суджа" is Sudzha's own name in its own script, not an exonym
             # Another name of a place (an exonym, a former name: Pokrovsk was Engels' name until
             # 1931) counts for less than a place's own name.
             prior -= 0.2 if candidate.population >= 10000 else 0.3
@@ -625,7 +637,9 @@ class Geoparser:
     def _demonym(self, source: Source, text: str, sentences, span: Span) -> Mention:
         s_start, s_end = sentences[span.sentence_index]
         country = self.demonyms[span.key]
-        entry = self.gazetteer.region(country)
+        if country not in self._countries:
+            self._countries[country] = self.gazetteer.region(country)
+        entry = self._countries[country]
         return Mention(
             source=source.id, start=span.start, end=span.end, text=span.surface, sentence=text[s_start:s_end],
             sentence_start=s_start, type="demonym", id=country, name=entry.name if entry else country,
@@ -638,6 +652,7 @@ SUPPORT_KINDS = ("populated_place", "admin1", "named_region")
 SUPPORT_SCALE_KM = 250.0
 SAME_COUNTRY_SUPPORT = 0.45  # another place the article names is in the same country
 NAMED_COUNTRY_SUPPORT = 0.35  # the article names the candidate's country itself
+FAR_KM = 1000.0
 
 
 class _Context:
@@ -655,6 +670,7 @@ class _Context:
         self.lat = np.radians([c.lat for _, c in places])
         self.lon = np.radians([c.lon for _, c in places])
         self.countries = [(k, c.id) for k, c in by_id.values() if c.kind == "country"]
+        self.regions = [(k, c.id) for k, c in by_id.values() if c.kind == "admin1"]
         self.place_key_array = np.array(self.place_keys, dtype=object)
         # Distances from every candidate of the article to every context place, in one go.
         self.row_of = {c.id: i for i, c in enumerate(dict((c.id, c) for c in candidates).values())}
@@ -695,17 +711,25 @@ class _Context:
     def support(self, candidates: list[Candidate], key: str) -> list[float]:
         """How much the rest of the article supports each candidate (0-1): being in the same
         country as the other places it names, near one of them, or in a country it names."""
+        import numpy as np
+
         countries = set().union(*(c for k, c in zip(self.place_keys, self.place_countries) if k != key))
         named = {code for k, code in self.countries if k != key}
-        proximity = self.proximity(candidates, key)
+        regions = {code for k, code in self.regions if k != key}
+        nearest = self._nearest_km(candidates, key)
         out = []
-        for candidate, near in zip(candidates, proximity):
+        for candidate, distance in zip(candidates, nearest):
             if candidate.kind == "country":
                 out.append(1.0 if candidate.id in countries else 0.0)
                 continue
+            if candidate.kind != "admin1" and candidate.admin1 in regions:
+                out.append(1.0)  # inside a region the article names ("Korenevo ... in the Kursk region")
+                continue
             support = SAME_COUNTRY_SUPPORT if candidate.country in countries else (
                 NAMED_COUNTRY_SUPPORT if candidate.country in named else 0.0)
-            out.append(max(support, near))
+            if distance > FAR_KM and candidate.population < 100_000:
+                support = 0.0  # a small town 4,000 km from every other place named: the country is no help
+            out.append(max(support, float(np.exp(-distance / SUPPORT_SCALE_KM))))
         return out
 
 

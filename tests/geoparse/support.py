@@ -1,0 +1,37 @@
+"""Helpers for the geoparser tests: paths, running the CLI, picking mentions."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from geomap.records import Mention, Source
+
+REPO = Path(__file__).resolve().parents[2]
+SEEDS = REPO / "seeds"
+GOLD_DIR = REPO / "tests" / "data" / "geoparse"
+GEOMAP = Path(sys.executable).with_name("geomap")
+
+
+def run_geomap(env: dict[str, str], *args: str, stdin: str | None = None,
+               timeout: float = 300) -> subprocess.CompletedProcess[str]:
+    """``geomap ARGS`` as a user runs it: a new process, text output."""
+    return subprocess.run([str(GEOMAP), *args], env=env, capture_output=True, text=True, input=stdin,
+                          timeout=timeout, encoding="utf-8")
+
+
+def parse(geoparser, text: str, source_id: str = "t") -> list[Mention]:
+    return geoparser.parse(Source(id=source_id, text=text))
+
+
+def places(mentions: list[Mention]) -> list[Mention]:
+    return [m for m in mentions if m.type == "place"]
+
+
+def at(mentions: list[Mention], text: str, surface: str, occurrence: int = 0) -> Mention | None:
+    """The mention that covers the ``occurrence``-th ``surface`` in ``text`` exactly, or None."""
+    start = -1
+    for _ in range(occurrence + 1):
+        start = text.index(surface, start + 1)
+    return next((m for m in mentions if (m.start, m.end) == (start, start + len(surface))), None)

@@ -1,0 +1,344 @@
+"""What a reader checks in the geoparser's output: which words are places, where, and which places.
+
+Each test feeds a few sentences of war reporting to the geoparser (or runs the
+``geomap geocode`` command) and checks the mentions a careful human annotator
+would mark, with the conventions of tests/data/geoparse/GUIDE.md: offsets index
+the text exactly, a possessive's "'s" and a region phrase's leading "the" are
+not part of the name, demonyms are their own type.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from geomap.records import PLACE_KINDS
+from geomap.sources import read_sources
+
+from .support import SEEDS, at, parse, places, run_geomap
+
+SUDZHA = "486816"
+KURSK_CITY = "538560"
+KURSK_OBLAST = "RU-KRS"
+KORENEVO_KURSK = "544906"
+KORENEVO_MOSCOW = "544904"  # Korenëvo near Moscow, the other reading
+WASHINGTON_DC = "4140963"
+KHARKIV = "706483"
+
+# A short report that names enough nearby places for any reading to have context.
+KURSK_REPORT = (
+    "Ukrainian troops crossed into Russia's Kursk region in August 2024 and seized Sudzha, a town near the "
+    "border with Sumy province. Fighting later spread to Korenevo and to villages around Sudzha. "
+)
+
+
+def resolved(geoparser, text: str, surface: str, occurrence: int = 0):
+    """The mention covering ``surface`` exactly; fails the test with the mentions found when there is none."""
+    mentions = parse(geoparser, text)
+    mention = at(mentions, text, surface, occurrence)
+    assert mention is not None, f"{surface!r} not found; mentions: {[(m.text, m.id) for m in mentions]}"
+    return mention
+
+
+def surfaces(geoparser, text: str) -> list[str]:
+    return [m.text for m in places(parse(geoparser, text))]
+
+
+# -- names of several words, possessives, hyphens ----------------------------------------------
+
+@pytest.mark.parametrize("name, place_id", [
+    ("Velyka Novosilka", "690237"),
+    ("Nova Kakhovka", "699839"),
+    ("Kryvyi Rih", "703845"),
+])
+def test_multi_word_names_are_one_mention(geoparser, name: str, place_id: str) -> None:
+    text = f"Russian forces shelled {name} overnight, officials in Zaporizhzhia and Kharkiv said."
+    mentions = parse(geoparser, text)
+    start = text.index(name)
+    # One mention for the whole name, none for a word inside it ("Novosilka", "Rih").
+    inside = [(m.start, m.end, m.id) for m in mentions if start <= m.start < start + len(name)]
+    assert inside == [(start, start + len(name), place_id)]
+
+
+@pytest.mark.parametrize("text", [
+    "Russia's army advanced near Kharkiv and Sumy.",
+    "Russia’s army advanced near Kharkiv and Sumy.",  # typographic apostrophe
+])
+def test_possessive_is_the_name_without_s(geoparser, text: str) -> None:
+    mention = resolved(geoparser, text, "Russia")
+    assert (mention.start, mention.end, mention.text) == (0, 6, "Russia")
+    assert mention.id == "RU" and mention.kind == "country"
+
+
+def test_possessive_of_a_town(geoparser) -> None:
+    text = KURSK_REPORT + "Sudzha's central square was damaged."
+    mention = resolved(geoparser, text, "Sudzha", occurrence=2)
+    assert mention.id == SUDZHA
+    assert text[mention.end:mention.end + 2] == "'s"
+
+
+@pytest.mark.parametrize("name, place_id", [
+    ("Rostov-on-Don", "501175"),
+    ("Ivano-Frankivsk", "707471"),
+])
+def test_hyphenated_names(geoparser, name: str, place_id: str) -> None:
+    text = f"Drones struck an oil depot in {name} on Tuesday, far from Kharkiv and Zaporizhzhia."
+    assert resolved(geoparser, text, name).id == place_id
+
+
+def test_hyphenated_compound_of_two_countries(geoparser) -> None:
+    text = "Ukrainian troops crossed the Russia-Ukraine border near Sudzha."
+    assert resolved(geoparser, text, "Russia").id == "RU"
+    assert resolved(geoparser, text, "Ukraine").id == "UA"
+
+
+# -- region phrases ------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("phrase, region", [
+    ("Kursk region", KURSK_OBLAST),
+    ("Sumy province", "UA-59"),
+    ("Donetsk Oblast", "UA-14"),
+])
+def test_region_phrase_in_a_report(geoparser, phrase: str, region: str) -> None:
+    text = f"Shelling hit the {phrase} overnight, and officials in Sudzha, Sumy and Kramatorsk reported damage."
+    mention = resolved(geoparser, text, phrase)  # the whole phrase, without "the"
+    assert mention.id == region
+    assert mention.kind == "admin1"
+
+
+@pytest.mark.parametrize("text, phrase, region", [
+    ("Ukraine's troops entered the Kursk region in August.", "Kursk region", KURSK_OBLAST),
+    ("Shelling hit Sumy province overnight.", "Sumy province", "UA-59"),
+    ("Donetsk Oblast was shelled overnight.", "Donetsk Oblast", "UA-14"),
+])
+def test_region_phrase_on_its_own(geoparser, text: str, phrase: str, region: str) -> None:
+    # "Sumy province" has one reading; no context is needed to map it.
+    assert resolved(geoparser, text, phrase).id == region
+
+
+# -- "the town of X", sentence starts -------------------------------------------------------------
+
+@pytest.mark.parametrize("phrase, name, place_id", [
+    ("the town of Sudzha", "Sudzha", SUDZHA),
+    ("the city of Kursk", "Kursk", KURSK_CITY),
+    ("the village of Korenevo", "Korenevo", KORENEVO_KURSK),
+])
+def test_the_town_of_x(geoparser, phrase: str, name: str, place_id: str) -> None:
+    text = KURSK_REPORT + f"Russian troops retook {phrase} in March."
+    start = text.index(phrase) + len(phrase) - len(name)
+    mention = next(m for m in parse(geoparser, text) if m.start == start)
+    assert (mention.text, mention.id, mention.kind) == (name, place_id, "populated_place")
+
+
+def test_names_at_the_start_of_a_sentence(geoparser) -> None:
+    text = ("Kharkiv was shelled overnight, officials in Sumy said. Sudzha, a town of 5,000 people, lies near the "
+            "border. \u201cKursk is calm,\u201d the governor said.")
+    assert resolved(geoparser, text, "Kharkiv").id == KHARKIV
+    assert resolved(geoparser, text, "Sudzha").id == SUDZHA
+    assert resolved(geoparser, text, "Kursk").id in {KURSK_CITY, KURSK_OBLAST}
+
+
+@pytest.mark.parametrize("text, name, place_id", [
+    ("Kharkiv was shelled overnight.", "Kharkiv", KHARKIV),
+    ("Kharkiv was shelled. Sudzha fell.", "Kharkiv", KHARKIV),
+    ("Odesa was hit by drones.", "Odesa", "698740"),
+])
+def test_a_big_city_opening_a_short_text(geoparser, text: str, name: str, place_id: str) -> None:
+    assert resolved(geoparser, text, name).id == place_id
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Bakhmut and Kharkov were hit overnight.", {"Bakhmut": "713174", "Kharkov": KHARKIV}),
+    ("Troops left Sudzha for Kharkov.", {"Sudzha": SUDZHA, "Kharkov": KHARKIV}),
+    ("Kiev was shelled. Pokrovsk fell.", {"Kiev": "703448", "Pokrovsk": "704422"}),
+])
+def test_two_places_in_a_short_text_support_each_other(geoparser, text: str, expected: dict) -> None:
+    found = {m.text: m.id for m in places(parse(geoparser, text))}
+    assert found == expected
+
+
+# -- Cyrillic --------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "Российские войска освободили Суджа и Курск.",
+    "Украинские войска вошли в Суджа и Кореневский район, потом в Курск.",
+])
+def test_cyrillic_name_among_russian_words(geoparser, text: str) -> None:
+    mention = resolved(geoparser, text, "Суджа")
+    assert (mention.id, mention.geonameid, mention.name) == (SUDZHA, 486816, "Sudzha")
+    assert resolved(geoparser, text, "Курск").id == KURSK_CITY
+
+
+@pytest.mark.parametrize("text", [
+    "Город Суджа находится в Курской области.",
+    "Российские войска вошли в город Суджа.",
+])
+def test_cyrillic_town_after_gorod(geoparser, text: str) -> None:
+    assert resolved(geoparser, text, "Суджа").id == SUDZHA
+
+
+# -- words that are names of places somewhere, but not here ----------------------------------------
+
+@pytest.mark.parametrize("sentence, word", [
+    ("In March, Russian forces retook Sudzha.", "March"),
+    ("He ordered a drink at a Bar near the station in Sudzha.", "Bar"),
+    ("Wagner fighters were seen near Sudzha.", "Wagner"),
+    ("Of the villages near Sudzha, most were destroyed.", "Of"),
+])
+def test_capitalised_common_words_are_not_places(geoparser, sentence: str, word: str) -> None:
+    text = KURSK_REPORT + sentence
+    assert word not in surfaces(geoparser, text)
+    assert "Sudzha" in surfaces(geoparser, sentence + " " + KURSK_REPORT)  # the sentence's real place is found
+
+
+@pytest.mark.parametrize("sentence", [
+    "The Mirny battalion was sent to Kursk.",
+    "Officers from the Mirny unit fought in Sudzha and Korenevo.",
+])
+def test_mirny_without_context_is_not_a_place(geoparser, sentence: str) -> None:
+    assert "Mirny" not in surfaces(geoparser, KURSK_REPORT + sentence)
+
+
+def test_people_are_never_places(geoparser) -> None:
+    text = (KURSK_REPORT + "Putin met Trump in Alaska. Zelensky said Syrsky and Gerasimov had discussed Kursk. "
+            "Vladimir Putin later visited Kursk and Sudzha. Oleksandr Syrsky denied it; Valery Gerasimov did not.")
+    found = " ".join(surfaces(geoparser, text))
+    for person in ("Putin", "Trump", "Zelensky", "Syrsky", "Gerasimov", "Vladimir", "Oleksandr", "Valery"):
+        assert person not in found
+    assert "Kursk" in found and "Sudzha" in found
+
+
+def test_suzhda_is_sudzha(geoparser) -> None:
+    source = next(s for s in read_sources([SEEDS]).sources if s.id == "000_ec6c8a11782f386f")
+    start = source.text.index("Suzhda")
+    mention = next((m for m in geoparser.parse(source) if (m.start, m.end) == (start, start + 6)), None)
+    assert mention is not None, "Suzhda not found in seed 000"
+    assert (mention.id, mention.name, mention.method) == (SUDZHA, "Sudzha", "fuzzy")
+
+
+def test_unknown_capitalised_word_is_not_resolved(geoparser) -> None:
+    text = KURSK_REPORT + "A local official, Zorblatt, said troops left Sudzha for Zorblatt and Kursk."
+    mentions = parse(geoparser, text)
+    assert not [m for m in mentions if "Zorblatt" in m.text]
+    assert "Kursk" in [m.text for m in mentions]
+
+
+# -- which place a name means -------------------------------------------------------------------
+
+def test_kursk_the_oblast_and_kursk_the_city_in_one_article(geoparser) -> None:
+    text = ("The Kursk offensive ended in March. Officials at the military headquarters in Kursk said Sudzha was "
+            "retaken. Analysts said Ukraine had lost the Kursk salient, and fighting moved out of the Kursk "
+            "region.")
+    assert resolved(geoparser, text, "Kursk", 0).id == KURSK_OBLAST  # Kursk offensive
+    assert resolved(geoparser, text, "Kursk", 1).id == KURSK_CITY  # headquarters in Kursk
+    assert resolved(geoparser, text, "Kursk", 2).id == KURSK_OBLAST  # Kursk salient
+    assert resolved(geoparser, text, "Kursk region").id == KURSK_OBLAST
+
+
+def test_korenevo_near_sudzha_is_the_kursk_oblast_one(geoparser) -> None:
+    text = "Russian troops recaptured Sudzha and Korenevo in the Kursk region."
+    mention = resolved(geoparser, text, "Korenevo")
+    assert mention.id == KORENEVO_KURSK
+    assert mention.admin1 == KURSK_OBLAST
+
+
+@pytest.mark.parametrize("text", [
+    "Moscow said its troops had retaken Korenevo and Sudzha in the Kursk region.",
+    "Officials in Moscow said Korenevo had been retaken. Fighting continued in Kursk Oblast.",
+])
+def test_korenevo_is_the_kursk_one_even_when_moscow_speaks(geoparser, text: str) -> None:
+    mention = resolved(geoparser, text, "Korenevo")
+    assert mention.id != KORENEVO_MOSCOW, "read as Korenëvo near Moscow"
+    assert mention.id == KORENEVO_KURSK
+
+
+def test_washington_in_a_war_article_is_the_us_capital(geoparser) -> None:
+    text = KURSK_REPORT + "Officials in Washington and Moscow traded accusations about the talks."
+    mention = resolved(geoparser, text, "Washington")
+    assert mention.id == WASHINGTON_DC
+    assert mention.kind == "populated_place" and mention.country == "US"
+
+
+def test_washington_in_the_seeds(geoparser) -> None:
+    sources = {s.id: s for s in read_sources([SEEDS]).sources}
+    found = [m for s in sources.values() for m in geoparser.parse(s) if m.text == "Washington"]
+    assert len(found) == 3
+    assert {m.id for m in found} == {WASHINGTON_DC}
+
+
+def test_demonyms_are_their_own_type(geoparser) -> None:
+    text = KURSK_REPORT + "Ukrainian officials and Russians in Sudzha disagreed."
+    mentions = parse(geoparser, text)
+    ukrainian = [m for m in mentions if m.text == "Ukrainian"]
+    assert ukrainian and all(m.type == "demonym" and m.country == "UA" for m in ukrainian)
+    russians = at(mentions, text, "Russians")
+    assert russians is not None and russians.type == "demonym" and russians.country == "RU"
+    assert "Ukrainian" not in surfaces(geoparser, text)
+
+
+# -- the JSON Lines contract -------------------------------------------------------------------
+
+CONTRACT_FIELDS = {"source", "start", "end", "text", "name", "kind", "geonameid", "country", "admin1", "lat", "lon",
+                   "confidence", "method"}
+
+
+def test_jsonl_contract_on_the_seeds(cli_env) -> None:
+    result = run_geomap(cli_env, "geocode", str(SEEDS), "--format", "jsonl")
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    texts = {s.id: s.text for s in read_sources([SEEDS]).sources}
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(records) > 150
+    assert {r["source"] for r in records} == set(texts)
+    for record in records:
+        assert CONTRACT_FIELDS <= set(record), sorted(CONTRACT_FIELDS - set(record))
+        source_text = texts[record["source"]]
+        assert record["text"] == source_text[record["start"]:record["end"]]
+        assert record["text"] in record["sentence"]
+        sentence_start = record["sentence_start"]
+        assert source_text[sentence_start:sentence_start + len(record["sentence"])] == record["sentence"]
+        assert sentence_start <= record["start"] < record["end"] <= sentence_start + len(record["sentence"])
+        assert 0.0 <= record["confidence"] <= 1.0
+        assert -90 <= record["lat"] <= 90 and -180 <= record["lon"] <= 180
+        if record["type"] == "place":
+            assert record["kind"] in PLACE_KINDS
+            assert record["method"] in {"exact", "alias", "fuzzy", "context"}
+            assert (record["geonameid"] is not None) == (record["kind"] == "populated_place")
+            if record["kind"] == "populated_place":
+                assert record["id"] == str(record["geonameid"])
+        else:
+            assert record["type"] == "demonym" and record["country"]
+    positions = [(r["source"], r["start"]) for r in records]
+    assert positions == sorted(positions, key=lambda p: (list(texts).index(p[0]), p[1]))
+
+
+def test_jsonl_is_deterministic(cli_env) -> None:
+    first = run_geomap(cli_env, "geocode", str(SEEDS / "000_ec6c8a11782f386f.txt"))
+    second = run_geomap(cli_env, "geocode", str(SEEDS / "000_ec6c8a11782f386f.txt"))
+    assert first.returncode == 0 and first.stdout and first.stdout == second.stdout
+
+
+# -- offsets hold for any text -----------------------------------------------------------------
+
+WORDS = ["Sudzha", "Kursk", "Kursk region", "Russia's", "Russia’s", "Ukraine", "Ukrainian", "Суджа", "Курск",
+         "the town of", "in", "near", "March", "Bar", "Of", "Putin", "Rostov-on-Don", "U.S.", "Washington",
+         "Korenevo", "Suzhda", "troops", "said", "\u201cWe", "held\u201d", "the", "2,500", "km²", "(", ")",
+         "Zaporizhzhia Oblast", "Sumy province", "—", "é", "\u00a0", "\ufffd", "Kharkiv's"]
+SEPARATORS = [" ", " ", " ", ", ", ". ", "\n", "\n\n", "-", "'", ": ", "\t"]
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.tuples(st.sampled_from(WORDS), st.sampled_from(SEPARATORS)), max_size=40))
+def test_offsets_and_sentences_hold_for_any_text(geoparser, pieces) -> None:
+    text = "".join(word + separator for word, separator in pieces)
+    for mention in parse(geoparser, text):
+        assert 0 <= mention.start < mention.end <= len(text)
+        assert mention.text == text[mention.start:mention.end]
+        assert mention.text.strip() == mention.text
+        assert text[mention.sentence_start:mention.sentence_start + len(mention.sentence)] == mention.sentence
+        assert mention.text in mention.sentence
+        assert mention.lat is not None and mention.lon is not None
+
