@@ -653,6 +653,7 @@ SUPPORT_SCALE_KM = 250.0
 SAME_COUNTRY_SUPPORT = 0.45  # another place the article names is in the same country
 NAMED_COUNTRY_SUPPORT = 0.35  # the article names the candidate's country itself
 FAR_KM = 1000.0
+MAX_CONTEXT_PLACES = 150
 
 
 class _Context:
@@ -664,6 +665,11 @@ class _Context:
         by_id = {}
         for key, candidate in entries:
             by_id.setdefault(candidate.id, (key, candidate))
+        if len(by_id) > MAX_CONTEXT_PLACES:
+            # A report naming thousands of places: its most important ones are context enough,
+            # and keep the work linear in the number of names.
+            ranked = sorted(by_id.items(), key=lambda item: (-importance(item[1][1]), item[0]))
+            by_id = dict(ranked[:MAX_CONTEXT_PLACES])
         places = [(k, c) for k, c in by_id.values() if c.kind in SUPPORT_KINDS]
         self.place_keys = [k for k, _ in places]
         self.place_countries = [set((c.country or "").split(",")) - {""} for _, c in places]

@@ -158,10 +158,6 @@ def distinct_places_text(geoparser, count: int) -> str:
     return " ".join(templates[i % 3].format(name) for i, name in enumerate(names))
 
 
-@pytest.mark.xfail(strict=True, reason="bug: resolution compares every distinct name with every other place the "
-                   "text names (_support/_proximity per candidate over the whole context, both rounds), so a "
-                   "long report naming thousands of places is quadratic; context could be limited to nearby "
-                   "sentences or a spatial index")
 def test_time_grows_linearly_with_the_number_of_places_in_one_text(geoparser) -> None:
     few, many = distinct_places_text(geoparser, 600), distinct_places_text(geoparser, 2400)
     geoparser.parse(Source(id="warm", text=few))
