@@ -64,22 +64,44 @@ class PlaceTable:
         return dict(zip(PLACE_COLUMNS, self.lines[index].split("\t")))
 
 
+# After this many lookups a hash index pays for its building time (about 0.3 s).
+HASH_INDEX_AFTER = 5000
+
+
 @dataclass
 class NameIndex:
-    """Sorted "key<TAB>refs" lines, searched by bisection."""
+    """Sorted "key<TAB>refs" lines, searched by bisection; a hash index once lookups are many.
+
+    A one-off search (the command line) should not pay for hashing 700,000 keys;
+    a geoparser or a batch of lookups should not pay a bisection each time.
+    """
 
     lines: list[str]
+    lookups: int = 0
+    by_key: dict[str, str] | None = None
 
-    def refs(self, key: str) -> list[tuple[str, bool]]:
+    def raw_refs(self, key: str) -> str | None:
+        if self.by_key is not None:
+            return self.by_key.get(key)
+        self.lookups += 1
+        if self.lookups > HASH_INDEX_AFTER:
+            self.by_key = dict(line.split("\t", 1) for line in self.lines)
+            return self.by_key.get(key)
         probe = key + "\t"
         i = bisect.bisect_left(self.lines, probe)
         if i < len(self.lines) and self.lines[i].startswith(probe):
-            out = []
-            for ref in self.lines[i][len(probe):].split(","):
-                target, flag = ref.rsplit(":", 1)
-                out.append((target, flag == "e"))
-            return out
-        return []
+            return self.lines[i][len(probe):]
+        return None
+
+    def refs(self, key: str) -> list[tuple[str, bool]]:
+        raw = self.raw_refs(key)
+        if raw is None:
+            return []
+        out = []
+        for ref in raw.split(","):
+            target, flag = ref.rsplit(":", 1)
+            out.append((target, flag == "e"))
+        return out
 
     def keys(self) -> list[str]:
         return [line[: line.index("\t")] for line in self.lines]
