@@ -170,7 +170,8 @@ def check_claim_values(claim: dict) -> None:
     if field == "share":
         assert 0 < normalised <= 1, claim
         expected = value / 100 if unit in PERCENT_UNITS else value
-        assert unit in PERCENT_UNITS | {"fraction"}, claim
+        # Percent signs and words, or the fraction as written ("one third", "a fifth").
+        assert unit in PERCENT_UNITS or unit == claim.get("value_text", unit), claim
     elif field == "km2":
         expected = value * TO_KM2.get(unit, 1.0)
     else:

@@ -34,7 +34,7 @@ Each module's docstring gives its rules.
 Fields
 ------
 ``value``/``low``/``high`` and ``unit`` are as written (``unit`` is
-"fraction" for word fractions, "the size of"/"times the size of" for
+the words for word fractions ("one third"), "the size of"/"times the size of" for
 comparisons, the counted noun for counts); ``start``/``end`` cover the number
 and unit only (not the qualifier, not "between", not a second unit in
 brackets, which becomes ``alt_value``/``alt_unit``). Only the normalised field

@@ -129,7 +129,7 @@ def _quantity_reading(text: str, q: Quantity) -> Reading | None:
             alt_value=q.alt_value, alt_unit=q.alt_unit, disagree_pct=q.units_disagree_pct, **common,
         )  # fmt: skip
     if q.dimension == "share" and q.unit_key in ("percent", "fraction"):
-        unit = "fraction" if q.unit_key == "fraction" else (q.unit or "%")
+        unit = q.unit or ("fraction" if q.unit_key == "fraction" else "%")  # as written: "one third", "%"
         return Reading(family="share", unit=unit, normalised=_rounded(q.normalised), **common)
     if q.dimension != "count":
         return None

@@ -45,6 +45,7 @@ DEFAULT_PREFIX = "geomap"
 COUNTRY_STYLE = {"color": "#6e6e6e", "weight": 1.5, "fillColor": "#f3f0e8", "fillOpacity": 1}
 OCCUPIED_STYLE = {"color": "#8b1a1a", "weight": 1.6, "dashArray": "5 4", "fillColor": "#ead5cf", "fillOpacity": 1}
 OCCUPIED_HATCH = {"color": "#b5564f", "background": "#f1e2de"}
+BORDER_STYLE = {"color": "#4a4a4a", "weight": 2.2, "fill": False, "fillOpacity": 0}
 ADMIN1_STYLE = {"color": "#a39a8e", "weight": 0.7, "fillOpacity": 0}
 ADMIN1_OCCUPIED_STYLE = {"color": "#8b1a1a", "weight": 1.6, "dashArray": "5 4", "fillColor": "#8b1a1a",
                          "fillOpacity": 0.6}
@@ -250,6 +251,11 @@ def _add_basemap(folium_map: folium.Map, countries, admin1, places, with_tiles: 
         if occupied_regions:
             group.add_child(GeoJsonLayer(occupied_regions, ADMIN1_OCCUPIED_STYLE, pane=BASEMAP_PANE,
                                          hatch=OCCUPIED_HATCH))
+    # International borders again on top, so that region outlines do not hide them.
+    borders = country_features(countries, occupied=False)
+    if borders:
+        group = _group(folium_map, "International borders (de jure)")
+        group.add_child(GeoJsonLayer(borders, BORDER_STYLE, pane=BASEMAP_PANE))
     labels = place_labels(places)
     if labels:
         group = _group(folium_map, "Place names")

@@ -36,8 +36,8 @@ def test_map_opens_offline_and_draws_basemap_claims_and_controls(map_file):
         wait_for_map(page)
         page.wait_for_timeout(300)
 
-        # 2 countries + Crimea, 2 admin-1 regions + Crimea's.
-        assert count_paths(page, BASEMAP_PANE) == 6
+        # 2 countries + Crimea, 2 admin-1 regions + Crimea's, and the 2 countries' borders drawn on top.
+        assert count_paths(page, BASEMAP_PANE) == 8
         # 3 buffers, 1 line, 2 envelopes, 2 reference dates.
         assert count_paths(page, CLAIMS_PANE) == 8
         assert count_paths(page, MARKER_PANE) == 2  # Sudzha and Sumy; the demonym is not drawn
@@ -74,7 +74,7 @@ def test_date_control_switches_the_claim_layers(map_file):
 
         page.click("button[data-window='all']")
         assert count_paths(page, CLAIMS_PANE) == everything
-        assert count_paths(page, BASEMAP_PANE) == 6  # the basemap is not switched
+        assert count_paths(page, BASEMAP_PANE) == 8  # the basemap is not switched
         page.click("button[data-window='2025-03']")
         page.screenshot(path=str(artifacts_dir(__file__) / "render-map-2025-03.png"))
         assert log.blocked == [] and log.errors == []
