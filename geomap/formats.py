@@ -69,6 +69,8 @@ def to_geojson_points(records: list[dict], lat: str = "lat", lon: str = "lon") -
 def to_table(records: list[dict], columns: list[str], max_width: int = 40) -> str:
     """A fixed-width table for terminals; long cells are cut with an ellipsis."""
     def cell(value: Any) -> str:
+        if isinstance(value, float):
+            value = f"{value:.6g}"  # a terminal shows 999.735, the files keep every digit
         text = "" if value is None else str(_plain(value))
         text = " ".join(text.split())
         return text if len(text) <= max_width else text[: max_width - 1] + "…"
