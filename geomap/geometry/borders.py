@@ -2,8 +2,18 @@
 
 All work happens in the anchor's local equal-area projection; the distance
 to the nearest border point is then measured on the ellipsoid (Geod.inv).
-Natural Earth 1:10m borders are generalised, so measured distances carry an
-error of roughly a kilometre or two.
+
+Two sources of border lines, best first:
+
+- the OpenStreetMap land border lines of ``borders.npz``
+  (:mod:`geomap.gazetteer.borders`), simplified to ~30 m;
+- the shared edges of the Natural Earth 1:10m polygons, which are
+  generalised (their Russia-Ukraine border lies up to ~6 km, typically
+  1-1.5 km, from the OpenStreetMap line). Used for pairs the lines lack.
+
+Bands are still clipped to the Natural Earth host polygon (there is no
+accurate admin-1 polygon), but drawn from the accurate line and only on the
+host's side of it.
 """
 
 from __future__ import annotations
@@ -12,7 +22,7 @@ from dataclasses import dataclass
 
 import shapely
 from shapely.geometry.base import BaseGeometry
-from shapely.ops import nearest_points, substring
+from shapely.ops import nearest_points, split, substring
 
 from geomap.geometry.projection import (LocalProjection, geodesic_distance_km, linear, lonlat_window,
                                         polygonal)
@@ -20,6 +30,11 @@ from geomap.geometry.workspace import Workspace
 
 SHARED_EDGE_TOLERANCE_M = 100.0  # admin-1 and admin-0 polygons share vertices; this absorbs rounding
 SEARCH_WINDOWS_KM = (150.0, 600.0, 2400.0)
+# A Natural Earth admin-1 edge lies up to ~6 km from the OpenStreetMap line (Russia-Ukraine, Belarus-Ukraine):
+# the part of the accurate line within this distance of a region's edge is that region's border.
+REGION_MATCH_TOLERANCE_M = 7000.0
+ACCURATE_SOURCE = "OpenStreetMap land border"
+COARSE_SOURCE = "Natural Earth 1:10m border"
 
 
 @dataclass(frozen=True)
@@ -31,6 +46,7 @@ class BorderPoint:
     distance_km: float  # geodesic, anchor to this point
     country: str  # the anchor's side
     neighbour: str  # the other side
+    source: str = COARSE_SOURCE  # which border line was measured (ACCURATE_SOURCE or COARSE_SOURCE)
 
 
 def neighbour_countries(workspace: Workspace, projection: LocalProjection, country: str,
@@ -51,7 +67,52 @@ def neighbour_countries(workspace: Workspace, projection: LocalProjection, count
 
 def shared_border(workspace: Workspace, projection: LocalProjection, area_code: str, neighbour: str,
                   window_km: float | None) -> BaseGeometry:
-    """The part of ``area_code``'s outline that runs along ``neighbour`` (local metres, merged lines).
+    """The border between ``area_code`` and the country ``neighbour`` (local metres, merged lines).
+
+    The accurate land border line of the area's country and the neighbour when
+    there is one (for an admin-1 or named region: the stretch of it along the
+    region's own edge), else the region outline's Natural Earth edge
+    (:func:`natural_earth_border`). ``window_km`` as there.
+    """
+    coarse = natural_earth_border(workspace, projection, area_code, neighbour, window_km)
+    if not has_border_line(workspace, area_code, neighbour):
+        return coarse
+    country = area_country(workspace, area_code)
+    if area_code == country:
+        return workspace.local_border_line(projection, country, neighbour, window_km)
+    if coarse.is_empty:
+        return coarse
+    reach_km = window_km if window_km is not None else _reach_km(coarse) + REGION_MATCH_TOLERANCE_M / 1000.0
+    line = workspace.local_border_line(projection, country, neighbour, reach_km)
+    return linear(shapely.intersection(line, shapely.buffer(coarse, REGION_MATCH_TOLERANCE_M)))
+
+
+def has_border_line(workspace: Workspace, area_code: str, neighbour: str) -> bool:
+    """Whether the accurate border line of ``area_code``'s country and ``neighbour`` exists."""
+    country = area_country(workspace, area_code)
+    return country is not None and workspace.border_lines.has(country, neighbour)
+
+
+def area_country(workspace: Workspace, area_code: str) -> str | None:
+    """The one country a region lies in (the code itself for a country; None when several or unknown)."""
+    entry = workspace.entry(area_code)
+    if entry is None:
+        return None
+    if entry.kind == "country":
+        return entry.id
+    country = entry.country or ""
+    return country if country and "," not in country else None
+
+
+def _reach_km(local: BaseGeometry) -> float:
+    """Distance from the projection centre to the farthest corner of a local geometry's bounds, in km."""
+    minx, miny, maxx, maxy = local.bounds
+    return max(abs(minx), abs(maxx), abs(miny), abs(maxy)) * 1.5 / 1000.0
+
+
+def natural_earth_border(workspace: Workspace, projection: LocalProjection, area_code: str, neighbour: str,
+                         window_km: float | None) -> BaseGeometry:
+    """The part of ``area_code``'s Natural Earth outline that runs along ``neighbour`` (local metres, merged lines).
 
     ``window_km`` crops both polygons around the projection centre first (needed
     for countries; None keeps an admin-1 region whole, in which case the
@@ -87,19 +148,25 @@ def nearest_border_point(workspace: Workspace, projection: LocalProjection, coun
                          neighbour: str) -> BorderPoint | None:
     """Nearest point of the ``country``-``neighbour`` land border to the projection centre.
 
-    The search window grows until the nearest border point lies well inside it,
-    so a point outside the window cannot be nearer.
+    Measured against the accurate border line when there is one, else the
+    Natural Earth polygons' shared edge. The search window grows until the
+    nearest border point lies well inside it, so a point outside the window
+    cannot be nearer.
     """
     centre = projection.point_to_local(projection.lon, projection.lat)
+    accurate = workspace.border_lines.has(country, neighbour)
     for window_km in SEARCH_WINDOWS_KM:
-        border = shared_border(workspace, projection, country, neighbour, window_km)
+        if accurate:
+            border = workspace.local_border_line(projection, country, neighbour, window_km)
+        else:
+            border = natural_earth_border(workspace, projection, country, neighbour, window_km)
         if border.is_empty:
             continue
         point = nearest_points(border, centre)[0]
         if point.distance(centre) / 1000.0 < 0.8 * window_km:
             lon, lat = projection.point_to_lonlat(point.x, point.y)
             distance = geodesic_distance_km(projection.lon, projection.lat, lon, lat)
-            return BorderPoint(lon, lat, distance, country, neighbour)
+            return BorderPoint(lon, lat, distance, country, neighbour, ACCURATE_SOURCE if accurate else COARSE_SOURCE)
     return None
 
 
@@ -120,7 +187,59 @@ def border_segment(lines: BaseGeometry, point: shapely.Point, width_m: float | N
     return substring(line, start, start + width_m)
 
 
-def border_band(segment: BaseGeometry, depth_m: float, host: BaseGeometry) -> BaseGeometry:
-    """Everything in ``host`` within ``depth_m`` of the border ``segment`` (flat ends, so width stays as claimed)."""
-    band = shapely.buffer(segment, depth_m, cap_style="flat", quad_segs=16)
-    return polygonal(shapely.intersection(band, host))
+def border_band(segment: BaseGeometry, depth_m: float, host: BaseGeometry,
+                border: BaseGeometry | None = None) -> BaseGeometry:
+    """Everything in ``host`` within ``depth_m`` of the border ``segment``, on the host's side of ``border``.
+
+    The band ends square to the border's general direction at each end of the
+    segment (see :func:`end_caps`), so its width stays as claimed however
+    much the line wiggles. ``border`` is the whole border line the segment was
+    taken from: when it is the accurate line and the generalised host polygon
+    reaches across it, the host is cut along it first (:func:`host_side`), so
+    no sliver beyond the real border joins the band.
+    """
+    if border is not None and not border.is_empty:
+        host = host_side(host, border)
+    reach = shapely.buffer(segment, depth_m, quad_segs=16)
+    caps = end_caps(segment, depth_m)
+    if not caps.is_empty:
+        reach = shapely.difference(reach, caps)
+    return polygonal(shapely.intersection(reach, host))
+
+
+def end_caps(segment: BaseGeometry, depth_m: float) -> BaseGeometry:
+    """What ``segment``'s buffer reaches beyond a square cut at each end.
+
+    The cut is perpendicular to the chord over the last ``depth_m`` (at most
+    half the segment) of each end, not to its last edge, which on a real
+    border points anywhere; beyond it goes whatever lies within ``depth_m`` of
+    that end stretch.
+    """
+    if segment.geom_type != "LineString" or segment.length == 0:
+        return shapely.Polygon()
+    chord = min(depth_m, segment.length / 2.0)
+    caps = []
+    for end, inner in ((0.0, chord), (segment.length, segment.length - chord)):
+        tip, back = segment.interpolate(end), segment.interpolate(inner)
+        dx, dy = tip.x - back.x, tip.y - back.y
+        norm = (dx * dx + dy * dy) ** 0.5
+        if norm == 0:
+            continue
+        ux, uy = dx / norm, dy / norm  # outwards along the border
+        far = 2.0 * depth_m
+        beyond = shapely.Polygon([(tip.x - uy * far, tip.y + ux * far), (tip.x + uy * far, tip.y - ux * far),
+                                  (tip.x + uy * far + ux * far, tip.y - ux * far + uy * far),
+                                  (tip.x - uy * far + ux * far, tip.y + ux * far + uy * far)])
+        stretch = substring(segment, min(end, inner), max(end, inner))
+        caps.append(shapely.intersection(shapely.buffer(stretch, depth_m * 1.001, quad_segs=16), beyond))
+    return shapely.union_all(caps) if caps else shapely.Polygon()
+
+
+def host_side(host: BaseGeometry, border: BaseGeometry) -> BaseGeometry:
+    """``host`` without the slivers ``border`` cuts off it: of each polygon the line cuts, its largest piece."""
+    line = linear(border)
+    kept = []
+    for part in shapely.get_parts(polygonal(host)):
+        pieces = [p for p in shapely.get_parts(split(part, line)) if p.area > 0] if part.intersects(line) else [part]
+        kept.append(max(pieces, key=lambda piece: piece.area) if pieces else part)
+    return shapely.union_all(kept) if len(kept) > 1 else kept[0]

@@ -29,8 +29,8 @@ import shapely
 from geomap.gazetteer.folding import fold
 from geomap.geometry import checks
 from geomap.geometry.bases import AreaClaim, derive_share_area, natural_claim_key, share_base, window_of
-from geomap.geometry.borders import (border_band, border_segment, choose_neighbour, nearest_border_point,
-                                     shared_border)
+from geomap.geometry.borders import (ACCURATE_SOURCE, border_band, border_segment, choose_neighbour,
+                                     has_border_line, nearest_border_point, shared_border)
 from geomap.geometry.buffers import disc, solve_local_radius
 from geomap.geometry.projection import GEOD, geodesic_distance_km
 from geomap.geometry.units import format_km2, format_number, format_share, stable, to_km, to_km2
@@ -50,6 +50,7 @@ BORDER_WORDS = ("border", "frontier")
 REGION_PLACE_KINDS = ("country", "admin1", "named_region")
 BUFFER_KINDS = AREA_KINDS + SHARE_KINDS + ("relative_area", "depth", "front_width")
 BORDER_WINDOW_KM = 600.0  # crop for countries used as band hosts
+BORDER_LINE_TOLERANCE_KM = 1.0  # absolute slack of a distance check against the accurate (~30 m) border line
 LINE_POINTS = 64  # vertices of a geodesic line between two places
 
 
@@ -328,8 +329,9 @@ def map_distance(workspace: Workspace, row: dict[str, Any], item: _Prepared) -> 
             row["flags"].append(checks.flag("distance_check", "info", "no land border found to measure against"))
             return
         target = f"the {workspace.region_name(point.country)}-{workspace.region_name(point.neighbour)} border"
+        tolerance = BORDER_LINE_TOLERANCE_KM if point.source == ACCURATE_SOURCE else checks.DISTANCE_TOLERANCE_KM
         found = checks.distance_flag(km, point.distance_km, target,
-                                     "geodesic to the nearest point of the Natural Earth 1:10m border")
+                                     f"geodesic to the nearest point of the {point.source}", tolerance_km=tolerance)
         found.update(border_lon=stable(point.lon), border_lat=stable(point.lat))
         row["flags"].append(found)
 
@@ -373,7 +375,8 @@ def map_band(workspace: Workspace, row: dict[str, Any], item: _Prepared, claims:
         row.update(role="line", geometry=projection.to_lonlat(segment), status="mapped",
                    derivation=f"front of {format_number(width_km)} km: {along}")
         return
-    band = border_band(segment, depth_km * 1000.0, host.local)
+    accurate = has_border_line(workspace, host.code, neighbour)
+    band = border_band(segment, depth_km * 1000.0, host.local, lines if accurate else None)
     if band.is_empty:
         return unmapped(row, "the border band is empty")
     source_note = ""

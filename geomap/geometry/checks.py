@@ -18,7 +18,7 @@ from geomap.records import Claim
 
 UNIT_TOLERANCE = 0.03  # two units in one sentence may differ by rounding, not by more
 DISTANCE_TOLERANCE = 0.25  # "about 10 km": a quarter either way ...
-DISTANCE_TOLERANCE_KM = 2.5  # ... or the border's generalisation in Natural Earth 1:10m
+DISTANCE_TOLERANCE_KM = 2.5  # ... or this much (default: a Natural Earth 1:10m border's generalisation)
 REGION_AREA_TOLERANCE = 0.05
 COHERENCE_TOLERANCE = 0.25  # "about a third" vs an absolute figure
 SPREAD_WARNING = 0.25  # the furthest claim is flagged as a warning beyond 25 % from the median
@@ -66,11 +66,18 @@ def unit_disagreement_flag(claim: Claim) -> dict[str, Any] | None:
                 alt_value=float(claim.alt_value), alt_unit=claim.alt_unit, difference_pct=100.0 * difference)
 
 
-def distance_flag(claimed_km: float, measured_km: float, target: str, method: str) -> dict[str, Any]:
-    """A claimed distance against the geodesic distance measured on the map."""
+def distance_flag(claimed_km: float, measured_km: float, target: str, method: str,
+                  tolerance_km: float = DISTANCE_TOLERANCE_KM) -> dict[str, Any]:
+    """A claimed distance against the geodesic distance measured on the map.
+
+    A warning when the two differ by more than a quarter and by more than
+    ``tolerance_km`` (the error of what was measured against: 2.5 km for a
+    Natural Earth border or a town's gazetteer point, less for an accurate
+    border line).
+    """
     difference = measured_km - claimed_km
     relative = abs(difference) / claimed_km if claimed_km else math.inf
-    off = abs(difference) > DISTANCE_TOLERANCE_KM and relative > DISTANCE_TOLERANCE
+    off = abs(difference) > tolerance_km and relative > DISTANCE_TOLERANCE
     message = (f"claimed {format_number(claimed_km)} km to {target}; measured {format_number(measured_km)} km "
                f"({method})")
     return flag("distance_check", "warning" if off else "info", message, claimed_km=claimed_km,

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 import shapely
 from shapely.geometry.base import BaseGeometry
 
-from geomap.geometry.projection import LocalProjection, geodesic_area_km2, lonlat_window, polygonal
+from geomap.gazetteer.borders import Borders, load_borders
+from geomap.geometry.projection import LocalProjection, geodesic_area_km2, linear, lonlat_window, polygonal
 from geomap.records import Candidate, Claim
 
 SIMPLIFY_ABOVE_VERTICES = 5000  # hosts bigger than this are simplified before clipping
@@ -45,11 +46,18 @@ class Host:
 
 
 class Workspace:
-    """Gazetteer and regions plus per-run caches of projections and projected polygons."""
+    """Gazetteer and regions plus per-run caches of projections and projected polygons.
 
-    def __init__(self, gazetteer, regions):
+    ``border_lines`` are the accurate land borders (:class:`geomap.gazetteer.borders.Borders`);
+    by default those of the regions' data folder, loaded on first use (none
+    when the folder has no borders.npz or the regions carry no store).
+    """
+
+    def __init__(self, gazetteer, regions, border_lines: Borders | None = None):
         self.gazetteer = gazetteer
         self.regions = regions
+        self._border_lines = border_lines
+        self._local_lines: dict[tuple, BaseGeometry] = {}
         self._projections: dict[tuple[float, float], LocalProjection] = {}
         self._local: dict[tuple, BaseGeometry] = {}
         self._areas: dict[str, float] = {}
@@ -130,6 +138,25 @@ class Workspace:
                 geometry = polygonal(shapely.make_valid(geometry))
         self._local[key] = geometry
         return geometry
+
+    # -- border lines -------------------------------------------------------------
+    @property
+    def border_lines(self) -> Borders:
+        if self._border_lines is None:
+            data_dir = getattr(getattr(self.regions, "store", None), "data_dir", None)
+            self._border_lines = load_borders(data_dir) if data_dir is not None else Borders({})
+        return self._border_lines
+
+    def local_border_line(self, projection: LocalProjection, country_a: str, country_b: str,
+                          window_km: float | None) -> BaseGeometry:
+        """The accurate land border of two countries in the projection, cropped to a window (merged lines)."""
+        key = (projection.key, *sorted((country_a, country_b)), window_km)
+        if key not in self._local_lines:
+            line = self.border_lines.border_line(country_a, country_b)
+            if not line.is_empty and window_km is not None:
+                line = shapely.intersection(line, lonlat_window(projection.lon, projection.lat, window_km))
+            self._local_lines[key] = linear(projection.to_local(line)) if not line.is_empty else linear(None)
+        return self._local_lines[key]
 
     def host(self, anchor: Anchor, projection: LocalProjection, claim: Claim) -> Host | None:
         """The polygon an area claimed about ``anchor`` must lie in.

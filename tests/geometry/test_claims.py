@@ -174,9 +174,12 @@ def test_sudzha_to_the_border_is_measured_on_the_ellipsoid(geo, make_claim):
                           **SUDZHA)]).iloc[0]
     assert row["role"] == "ring" and row["radius_km"] == 10.0
     flag = flags_of(row, "distance_check")[0]
-    # real-world ~8-10 km; the Natural Earth 1:10m border is generalised and puts it at ~12 km
-    assert 7.0 <= flag["measured_km"] <= 13.0
+    # real-world ~9 km; measured against the OpenStreetMap border line (the generalised Natural Earth
+    # 1:10m border would put it at ~12 km)
+    assert 7.0 <= flag["measured_km"] <= 11.0
     assert flag["target"] == "the Russia-Ukraine border"
+    assert "OpenStreetMap" in flag["method"]
+    assert flag["severity"] == "info"  # "about 10 km" holds
     measured = GEOD.inv(SUDZHA["anchor_lon"], SUDZHA["anchor_lat"], flag["border_lon"], flag["border_lat"])[2]
     assert measured / 1000.0 == pytest.approx(flag["measured_km"], rel=1e-6)
     # the ring really has the claimed radius
