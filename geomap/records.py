@@ -50,7 +50,7 @@ class Source:
     warnings: list[str] = field(default_factory=list)
 
 
-@dataclass
+@dataclass(slots=True)
 class Candidate:
     """One gazetteer entry that a name may refer to."""
 

@@ -441,7 +441,7 @@ def build(out_dir: Path, npm_tarball: Path | None = None, log=print,
         ]))
 
     log("indexing names")
-    name_lines = name_index_lines(_name_entries(place_names, regions))
+    name_lines = name_index_lines(_name_entries(place_names, regions), _rank_key(place_lines, regions))
     arrays = shapes.encode([row.geometry for row in regions])
     common = common_word_names([line[: line.index("\t")] for line in name_lines])
     points = place_point_arrays(place_lines)
@@ -486,6 +486,26 @@ def _capitals(cities: dict, countries: dict) -> set[int]:
             if code not in best or population > best[code][0]:
                 best[code] = (population, int(city["geonameid"]))
     return {geonameid for _, geonameid in best.values()}
+
+
+def _rank_key(place_lines: list[str], regions: list[RegionRow]):
+    """Sort key of index entries: the order Gazetteer.lookup ranks exact matches in (see lookup.rank)."""
+    from geomap.gazetteer.lookup import KIND_ORDER, importance_of
+
+    keys = {}
+    for row_index, line in enumerate(place_lines):
+        values = line.split("\t", 9)
+        keys[f"p{row_index}"] = (importance_of("populated_place", int(values[7] or 0), values[8]),
+                                 KIND_ORDER["populated_place"], values[0])
+    for row_index, row in enumerate(regions):
+        feature_code = {"country": "PCLI"}.get(row.kind)
+        keys[f"r{row_index}"] = (importance_of(row.kind, row.population, feature_code), KIND_ORDER[row.kind], row.code)
+
+    def rank_key(ref: str, exact: bool):
+        weight, kind_order, entry_id = keys[ref]
+        return (0 if exact else 1, -weight, kind_order, entry_id)
+
+    return rank_key
 
 
 def _name_entries(place_names, regions: list[RegionRow]):

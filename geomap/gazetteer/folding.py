@@ -62,7 +62,9 @@ def fold(name: str) -> str:
     'суджа'
     """
     folded = name.translate(_table())
-    return " ".join(folded.split())
+    if "  " in folded or folded[:1] == " " or folded[-1:] == " ":
+        folded = " ".join(folded.split())
+    return folded
 
 
 def fold_text(text: str) -> tuple[str, list[int]]:

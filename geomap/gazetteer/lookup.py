@@ -20,16 +20,20 @@ KIND_ORDER = {"country": 0, "admin1": 1, "named_region": 2, "populated_place": 3
 _LEADING_ARTICLE = re.compile(r"^(the|a)\s+", re.IGNORECASE)
 
 
-def importance(candidate: Candidate) -> float:
+def importance_of(kind: str, population: int, feature_code: str | None) -> float:
     """A prior for ranking: population on a log scale, a bonus for capitals and larger units."""
-    base = math.log10(candidate.population + 10)
-    if candidate.feature_code == "PPLC":
+    base = math.log10(population + 10)
+    if feature_code == "PPLC":
         base += 1.0
-    if candidate.kind == "country":
+    if kind == "country":
         base += 2.0
-    elif candidate.kind in ("admin1", "named_region"):
+    elif kind in ("admin1", "named_region"):
         base += 0.3
     return base
+
+
+def importance(candidate: Candidate) -> float:
+    return importance_of(candidate.kind, candidate.population, candidate.feature_code)
 
 
 def rank(candidates: list[Candidate]) -> list[Candidate]:
@@ -71,7 +75,8 @@ class Gazetteer:
             stripped = fold(_LEADING_ARTICLE.sub("", name.strip()))
             if stripped != key:
                 found = self.store.candidates_for_key(stripped)
-        return rank(found) if len(found) > 1 else found
+        # The bundled index stores each name's entries already ranked; imported dumps mix in.
+        return rank(found) if len(found) > 1 and len(self.store.names) > 1 else found
 
     def fuzzy(self, name: str, limit: int = 10, min_score: float = 0.85) -> list[Candidate]:
         """Candidates whose names are similar to ``name`` (never exact), best first.
