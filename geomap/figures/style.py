@@ -13,7 +13,7 @@ from matplotlib.figure import Figure
 
 from geomap.atomic import atomic_path
 
-ATTRIBUTION = "GeoNames (CC BY 4.0), Natural Earth"
+ATTRIBUTION = "GeoNames (CC BY 4.0), Natural Earth, © OpenStreetMap contributors (borders, ODbL)"
 FORMATS = {".png": "png", ".svg": "svg"}
 
 MAP_SIZE_IN = (11.0, 7.5)
