@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Any
 
 import matplotlib.dates
-from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from shapely.geometry.base import BaseGeometry
 
@@ -20,7 +19,7 @@ from geomap.render.panel import source_colors, source_names
 from geomap.render.tables import claim_records, source_records
 from geomap.render.windows import date_windows, parse_date
 
-from .style import CHART_SIZE_IN, figure_style, format_of, save_figure, shorten
+from .style import CHART_SIZE_IN, DeferredCanvas, figure_style, format_of, save_figure, shorten
 
 HELD_AREA_KINDS = ("area_held", "area_seized", "share_held", "share_retaken")  # what the chart compares
 
@@ -51,7 +50,7 @@ def area_chart_figure(tables: Any, path: str | os.PathLike[str], dpi: int = 200,
     reference = _reference_series(table(tables, "reference"))
     with figure_style():
         figure = Figure(figsize=size)
-        FigureCanvasAgg(figure)
+        DeferredCanvas(figure)
         ax = figure.add_axes((0.09, 0.14, 0.58, 0.74))
         drawn = [s for s in series if s.points] + ([reference] if reference else [])
         for item in drawn:

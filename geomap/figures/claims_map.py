@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Any
 
 import shapely
-from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import FancyArrow, Patch, Rectangle
@@ -30,9 +29,9 @@ from geomap.render.tables import UNDATED, claim_records, source_records
 from geomap.render.windows import DateWindow, date_windows, parse_date, reference_dates_for_windows
 
 from .style import (
-    ADMIN1_EDGE, ATTRIBUTION, COUNTRY_EDGE, ENVELOPE_COLOR, LABEL_GREY, LAND, MAP_SIZE_IN, OCCUPIED_FILL,
-    OCCUPIED_HATCH, REFERENCE_COLOR, ROLE_DASHES, WATER, figure_style, format_of, halo_text, save_figure, shorten,
-    with_alpha,
+    ADMIN1_EDGE, ATTRIBUTION, COUNTRY_EDGE, DeferredCanvas, ENVELOPE_COLOR, LABEL_GREY, LAND, MAP_SIZE_IN,
+    OCCUPIED_FILL, OCCUPIED_HATCH, REFERENCE_COLOR, ROLE_DASHES, WATER, figure_style, format_of, halo_text,
+    save_figure, shorten, with_alpha,
 )
 from .view import COUNTRY_SCALE_KM, LabelSpace, MapView, extent_km, focus_cluster, largest_polygon, scale_bar
 
@@ -97,7 +96,7 @@ def claims_map_figure(tables: Any, date_window: str | None, path: str | os.PathL
     outside = [c for c in drawn if not view.shows(c["geometry"])]
     with figure_style():
         figure = Figure(figsize=size)
-        FigureCanvasAgg(figure)
+        DeferredCanvas(figure)
         ax = figure.add_axes(MAP_AXES)
         ax.set_facecolor(WATER)
         handles: list[tuple[Any, str]] = []
