@@ -35,7 +35,8 @@ class Regions:
 
     def __init__(self, store: Store | None = None):
         self.store = store or Store()
-        self.geometries = shapes.load(self.store.data_dir / "shapes.npz")
+        # Decoded lazily: a run usually needs a handful of regions, not all 4,845.
+        self._shapes = shapes.LazyShapes(self.store.data_dir / "shapes.npz")
         rows = [line.split("\t") for line in self.store.region_lines]
         self.codes = [r[0] for r in rows]
         self.kinds = np.array([r[1] for r in rows])
@@ -43,11 +44,16 @@ class Regions:
 
     def polygon(self, code: str) -> BaseGeometry | None:
         index = self.store.region_index(code)
-        return None if index is None else self.geometries[index]
+        return None if index is None else self._shapes.one(index)
 
     def area_km2(self, code: str) -> float | None:
         geometry = self.polygon(code)
         return None if geometry is None else geodesic_area_km2(geometry)
+
+    @property
+    def geometries(self) -> np.ndarray:
+        """Every region's polygon, in row order (decodes all of them)."""
+        return self._shapes.all()
 
     def reverse(self, lat: float, lon: float) -> tuple[Candidate | None, Candidate | None]:
         """The admin-1 region and the (de jure) country containing a point."""

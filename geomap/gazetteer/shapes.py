@@ -74,3 +74,42 @@ def to_bytes(arrays: dict[str, np.ndarray]) -> bytes:
 def load(path: Path) -> np.ndarray:
     with np.load(path, allow_pickle=False) as npz:
         return decode({name: npz[name] for name in npz.files})
+
+
+class LazyShapes:
+    """The polygons of a shapes file, each decoded on first use (all of them only when asked)."""
+
+    def __init__(self, path: Path):
+        with np.load(path, allow_pickle=False) as npz:
+            arrays = {name: npz[name] for name in npz.files}
+        self.deltas = arrays["coords_delta"]
+        self.rings = arrays["ring_offsets"]
+        self.parts = arrays["part_offsets"]
+        self.geoms = arrays["geom_offsets"]
+        self._one: dict[int, MultiPolygon] = {}
+        self._all: np.ndarray | None = None
+
+    def __len__(self) -> int:
+        return len(self.geoms) - 1
+
+    def one(self, index: int) -> MultiPolygon:
+        if self._all is not None:
+            return self._all[index]
+        if index not in self._one:
+            first_part, last_part = self.geoms[index], self.geoms[index + 1]
+            first_ring, last_ring = self.parts[first_part], self.parts[last_part]
+            first_coord, last_coord = self.rings[first_ring], self.rings[last_ring]
+            offsets = (self.rings[first_ring:last_ring + 1] - first_coord,
+                       self.parts[first_part:last_part + 1] - first_ring,
+                       np.array([0, last_part - first_part], dtype=np.int64))
+            # Coordinates are running sums of the deltas: start from the sum of all before this one.
+            start = self.deltas[:first_coord].sum(axis=0, dtype=np.int64)
+            coords = (start + np.cumsum(self.deltas[first_coord:last_coord], axis=0, dtype=np.int64)) / _SCALE
+            self._one[index] = shapely.from_ragged_array(shapely.GeometryType.MULTIPOLYGON, coords, offsets)[0]
+        return self._one[index]
+
+    def all(self) -> np.ndarray:
+        if self._all is None:
+            self._all = decode({"coords_delta": self.deltas, "ring_offsets": self.rings,
+                                "part_offsets": self.parts, "geom_offsets": self.geoms})
+        return self._all

@@ -123,7 +123,6 @@ class Store:
         self.names = [NameIndex(_read_lines(self.data_dir / "names.tsv.gz"))]
         self.region_lines = _read_lines(self.data_dir / "regions.tsv.gz")
         self._region_rows: dict[str, int] | None = None
-        self._place_rows: dict[int, tuple[int, int]] | None = None
         self._points: dict | None = None
         for places_path in sorted((self.user_dir / "imported").glob("*.places.tsv.gz")):
             names_path = places_path.with_name(places_path.name.replace(".places.", ".names."))
@@ -168,14 +167,19 @@ class Store:
         return self._region_rows.get(code)
 
     def place_location(self, geonameid: int) -> tuple[int, int] | None:
-        """(table, row) of a geonameid; imported tables win over the bundled one."""
-        if self._place_rows is None:
-            rows: dict[int, tuple[int, int]] = {}
-            for t, table in enumerate(self.places):
-                for r, line in enumerate(table.lines):
-                    rows[int(line[: line.index("\t")])] = (t, r)
-            self._place_rows = rows
-        return self._place_rows.get(geonameid)
+        """(table, row) of a geonameid; imported tables win over the bundled one.
+
+        Rows are sorted by geonameid, so a bisection finds one without an index.
+        """
+        def number(line: str) -> int:
+            return int(line[: line.index("\t")])
+
+        for t in range(len(self.places) - 1, -1, -1):
+            lines = self.places[t].lines
+            row = bisect.bisect_left(lines, geonameid, key=number)
+            if row < len(lines) and number(lines[row]) == geonameid:
+                return (t, row)
+        return None
 
     # -- candidates -----------------------------------------------------------
     def place_candidate(self, table: int, row: int, exact: bool = True, matched: str | None = None) -> Candidate:
