@@ -16,6 +16,7 @@ from typing import Any
 
 from markupsafe import Markup
 
+from .budget import spread_evenly
 from .elements import render_template
 from .panel import claimed_text, format_number, group_claims
 from .windows import DateWindow, parse_date
@@ -114,15 +115,21 @@ def month_ticks(first: date, last: date, max_ticks: int = 6) -> list[date]:
     return months[::step]
 
 
-def area_chart_svg(series: Sequence[AreaSeries], width: int = 360, plot_height: int = 150) -> Markup | None:
-    """The chart as inline SVG markup, or ``None`` when no series has a point."""
+def area_chart_svg(series: Sequence[AreaSeries], width: int = 360, plot_height: int = 150,
+                   joined: bool = True, legend: bool = True) -> Markup | None:
+    """The chart as inline SVG markup, or ``None`` when no series has a point.
+
+    ``joined=False`` draws dots without lines between a source's claims;
+    ``legend=False`` names only the reference series under the chart.
+    """
     series = [s for s in series if s.points]
     if not series:
         return None
     left, right, top = 48, 10, 8
     axis_height = 22
     legend_row = 14
-    legend_rows = math.ceil(len(series) / 2)
+    named = [s for s in series if legend or s.reference]
+    legend_rows = math.ceil(len(named) / 2)
     height = top + plot_height + axis_height + legend_rows * legend_row + 4
 
     first = min(p.start for s in series for p in s.points)
@@ -149,7 +156,9 @@ def area_chart_svg(series: Sequence[AreaSeries], width: int = 360, plot_height: 
     x_ticks = [{"x": x(day), "label": day.strftime("%Y-%m")} for day in month_ticks(first, last)]
 
     drawn = []
-    for index, s in enumerate(series):
+    legend_index = {id(s): index for index, s in enumerate(named)}
+    for s in series:
+        index = legend_index.get(id(s))
         marks = []
         for p in s.points:
             middle = p.start + (p.end - p.start) / 2
@@ -157,12 +166,43 @@ def area_chart_svg(series: Sequence[AreaSeries], width: int = 360, plot_height: 
         path = " ".join(f"{m['cx']},{m['cy']}" for m in marks)
         drawn.append({
             "name": s.name, "color": s.color, "reference": s.reference, "marks": marks,
-            "path": path if len(marks) > 1 else "",
-            "legend_x": left + (index % 2) * (plot_width // 2),
-            "legend_y": top + plot_height + axis_height + (index // 2) * legend_row + 10,
+            "path": path if len(marks) > 1 and (joined or s.reference) else "",
+            "legend": index is not None,
+            "legend_x": left + ((index or 0) % 2) * (plot_width // 2),
+            "legend_y": top + plot_height + axis_height + ((index or 0) // 2) * legend_row + 10,
         })
     svg = render_template(
         "chart.svg", width=width, height=height, left=left, right=width - right, top=top,
         bottom=top + plot_height, y_ticks=y_ticks, x_ticks=x_ticks, series=drawn,
     )
     return Markup(svg)
+
+
+def thinned_chart_svg(series: Sequence[AreaSeries], max_series: int, max_points: int) -> tuple[Markup | None, str]:
+    """The chart of a corpus of any size, and a note on what it leaves out ("" when nothing).
+
+    Up to ``max_series`` sources and ``max_points`` claims, this is
+    :func:`area_chart_svg`. Beyond, claims are dots (lines joining thousands of
+    sources' claims would only hide them), at most ``max_points`` of them picked
+    at even steps in date order so that the chart keeps the shape of the
+    corpus; only the reference keeps a legend.
+    """
+    claim_series = [s for s in series if not s.reference and s.points]
+    n_points = sum(len(s.points) for s in claim_series)
+    if len(claim_series) <= max_series and n_points <= max_points:
+        return area_chart_svg(series), ""
+    ordered = sorted(((p.start, p.end, p.km2, index, position)
+                      for index, s in enumerate(claim_series) for position, p in enumerate(s.points)))
+    kept: dict[int, list[AreaPoint]] = {}
+    for _, _, _, index, position in spread_evenly(ordered, max_points):
+        kept.setdefault(index, []).append(claim_series[index].points[position])
+    thinned = [AreaSeries(claim_series[index].name, claim_series[index].color, tuple(points))
+               for index, points in sorted(kept.items())]
+    few = len(claim_series) <= max_series
+    svg = area_chart_svg(thinned + [s for s in series if s.reference], joined=few, legend=few)
+    drawn = sum(len(points) for points in kept.values())
+    note = f"{n_points:,} area claims from {len(claim_series):,} sources"
+    note += f", {drawn:,} of them drawn, spread over time" if drawn < n_points else ""
+    if not few:
+        note += "; one dot per claim, colours repeat"
+    return svg, note

@@ -92,8 +92,11 @@ class TemplateElement(MacroElement):
         for part, target in (("header", figure.header), ("html", figure.html), ("script", figure.script)):
             macro = getattr(module, part, None)
             if macro is not None:
+                text = str(macro(self, kwargs))
+                if not text.strip():
+                    continue  # a macro with nothing to say this time (e.g. a small layer's body part)
                 key = self.shared_part_keys.get(part, self.get_name())
-                target.add_child(Verbatim(str(macro(self, kwargs))), name=key)
+                target.add_child(Verbatim(text), name=key)
         for child in self._children.values():
             child.render(**kwargs)
 
@@ -137,18 +140,26 @@ class GeoJsonLayer(TemplateElement):
 
     Each feature's ``properties`` may carry ``t`` (tooltip, plain text, shown
     with ``textContent``), ``p`` (popup, HTML already escaped by a template),
+    ``q`` (popup as text blocks, see :func:`geomap.render.features.popup_blocks`),
     ``s`` (style overrides) and ``r`` (circle marker radius for points). The
     layer is added to its parent (a ``folium.FeatureGroup``). With ``hatch``
     the polygons are filled with diagonal lines (an SVG pattern in the page).
+    With ``canvas_map`` (the folium map) the shapes are drawn on one canvas per
+    pane, shared by every such layer of that map, instead of one SVG element
+    per shape: thousands of shapes then stay quick to draw (no hatching there).
     """
 
     template_name = "geojson_layer.js"
     element_name = "GeoJsonLayer"
 
     def __init__(self, features: Sequence[dict], style: Mapping[str, Any], pane: str | None = None,
-                 hatch: Mapping[str, str] | None = None):
+                 hatch: Mapping[str, str] | None = None, canvas_map: Element | None = None):
         super().__init__()
+        if hatch and canvas_map is not None:
+            raise ValueError("hatching needs SVG: a hatched layer cannot be drawn on a canvas")
         self.collection = {"type": "FeatureCollection", "features": list(features)}
+        self.canvas_map = canvas_map
+        self.block_popups = any("q" in f.get("properties", {}) for f in self.collection["features"])
         self.style = dict(style)
         self.pane = pane
         # {"color": stroke of the hatch lines, "background": fill between them}
@@ -248,6 +259,10 @@ class DateControl(ControlElement):
         a window is hidden there.
     panel
         The claims panel whose sections follow the choice, if any.
+    as_list
+        A drop-down list instead of a row of buttons (for many windows).
+    open_sections
+        Open the ``<details>`` of the panel section chosen (a compact panel's windows).
     """
 
     template_name = "date_control.html"
@@ -255,9 +270,12 @@ class DateControl(ControlElement):
 
     def __init__(self, folium_map: Element, windows: Sequence[Mapping[str, str]],
                  layers_by_window: Mapping[str, Sequence[Element]], controlled: Sequence[Element] | None = None,
-                 panel: Element | None = None, position: str = "topleft"):
+                 panel: Element | None = None, position: str = "topleft", as_list: bool = False,
+                 open_sections: bool = False):
         super().__init__(folium_map, position)
         self.windows = [dict(window) for window in windows]
+        self.as_list = as_list
+        self.open_sections = open_sections
         self.layers_by_window = {label: list(layers) for label, layers in layers_by_window.items()}
         self.panel = panel
         listed = list(controlled or []) + [layer for layers in self.layers_by_window.values() for layer in layers]

@@ -20,21 +20,25 @@ from collections.abc import Mapping
 from typing import Any
 
 import folium
+import numpy as np
 from branca.element import Element
 
 from ..atomic import write_text
-from .chart import CHARTED_KINDS, area_chart_svg, claim_area_series, reference_series
+from .budget import MapBudget, drawn_claims
+from .chart import CHARTED_KINDS, claim_area_series, reference_series, thinned_chart_svg
 from .elements import (
     BASEMAP_PANE, MARKER_PANE, ClaimsPanel, DateControl, GeoJsonLayer, Legend, MapSetup, OfflineAssets,
     PlaceLabels,
 )
 from .escaping import check_identifier, layer_label
 from .features import (
-    admin1_features, admin1_occupation, claim_features, country_features, envelope_feature, mention_features, place_labels,
-    reference_area_km2, reference_feature,
+    COORDINATE_DECIMALS, admin1_features, admin1_occupation, claim_features, country_features, envelope_feature,
+    mention_features, place_labels, reference_area_km2, reference_feature,
 )
 from .offline import drop_cdn_resources
-from .panel import claim_view, format_number, group_claims, panel_view, source_colors, source_names
+from .panel import (
+    SOURCE_PALETTE, claim_view, format_number, group_claims, panel_view, plural, source_colors, source_names,
+)
 from .tables import (
     UNDATED, claim_records, frame_records, in_wgs84, mention_records, source_records,
 )
@@ -54,6 +58,8 @@ ADMIN1_PARTLY_STYLE = {"color": "#8b1a1a", "weight": 1.2, "dashArray": "2 4", "f
 ENVELOPE_STYLE = {"color": "#333333", "weight": 2, "dashArray": "8 5", "fill": False}
 REFERENCE_STYLE = {"color": "#111111", "weight": 3, "fillColor": "#111111", "fillOpacity": 0.07}
 MENTION_STYLE = {"radius": 5, "color": "#ffffff", "weight": 1.5, "fillColor": "#222222", "fillOpacity": 0.9}
+# Thousands of places on a large map: small and see-through, so that the claims stay visible.
+COMPACT_MENTION_STYLE = {"radius": 3, "color": "#ffffff", "weight": 0.5, "fillColor": "#222222", "fillOpacity": 0.6}
 OTHER_DASHES = {"band": "6 3", "ring": "2 4", "line": None, "region": "10 4 2 4"}
 BUFFER_FILL_OPACITY = 0.12
 OTHER_FILL_OPACITY = 0.05
@@ -62,7 +68,8 @@ _GEOMAP_PREFIX_ATTRIBUTE = "geomap_prefix"
 
 
 def build_map(claim_geoms, envelopes, mentions, sources, countries, admin1, places, reference=None,
-              tiles: str | None = None, title: str = "geomap", prefix: str = DEFAULT_PREFIX) -> folium.Map:
+              tiles: str | None = None, title: str = "geomap", prefix: str = DEFAULT_PREFIX,
+              budget: MapBudget | None = None) -> folium.Map:
     """Build the claims map from the pipeline's tables.
 
     Parameters
@@ -94,6 +101,9 @@ def build_map(claim_geoms, envelopes, mentions, sources, countries, admin1, plac
         Page and panel title.
     prefix : str
         Start of every element id and JavaScript name of this map.
+    budget : MapBudget, optional
+        Limits for large corpora (see :mod:`geomap.render.budget`); small maps are
+        drawn in full whatever the budget.
 
     Returns
     -------
@@ -101,6 +111,7 @@ def build_map(claim_geoms, envelopes, mentions, sources, countries, admin1, plac
         Render it with :func:`render_html` or :func:`write_html`.
     """
     check_identifier(prefix)
+    budget = budget or MapBudget()
     sources_list = source_records(sources)
     claims = claim_records(claim_geoms)
     envelope_rows = frame_records(in_wgs84(envelopes), ("window", "n_sources"), geometry=True)
@@ -119,7 +130,9 @@ def build_map(claim_geoms, envelopes, mentions, sources, countries, admin1, plac
     source_order = {source["id"]: index for index, source in enumerate(sources_list)}
     windows = date_windows(claims, (row["window"] or UNDATED for row in envelope_rows))
 
-    bounds = _view_bounds(claims, mention_rows, country_rows)
+    grouped = group_claims(claims)
+    compact = budget.compact(len(sources_list), len(grouped))
+    bounds = _view_bounds(claims, mention_rows, country_rows, trim=budget.view_trim if compact else 0.0)
     folium_map = folium.Map(
         location=[(bounds[0][0] + bounds[1][0]) / 2, (bounds[0][1] + bounds[1][1]) / 2],
         zoom_start=7, tiles=None, control_scale=True,
@@ -135,7 +148,13 @@ def build_map(claim_geoms, envelopes, mentions, sources, countries, admin1, plac
                          control=True, show=True).add_to(folium_map)
     _add_basemap(folium_map, country_rows, admin1_rows, place_rows, with_tiles=bool(tiles))
 
-    views = {claim_id: claim_view(rows) for claim_id, rows in group_claims(claims).items()}
+    views = {claim_id: claim_view(rows) for claim_id, rows in grouped.items()}
+    thin = budget.simplify_ratio if compact else None
+    decimals = budget.compact_decimals if compact else COORDINATE_DECIMALS
+    drawn = drawn_claims(grouped, budget)
+    drawn_rows = [c for c in claims if c["claim_id"] in drawn and c["status"] == "mapped" and c["geometry"] is not None]
+    # Canvas draws thousands of shapes in one element; SVG (one node per shape) keeps small maps as they were.
+    canvas_map = folium_map if len(drawn_rows) + len(mention_rows) > budget.canvas_above_features else None
     layers_by_window: dict[str, list[Element]] = {window.label: [] for window in windows}
     all_controlled: list[Element] = []
 
@@ -147,42 +166,68 @@ def build_map(claim_geoms, envelopes, mentions, sources, countries, admin1, plac
     all_controlled += reference_groups.values()
 
     for row in envelope_rows:
-        made = envelope_feature(row)
+        made = envelope_feature(row, simplify_ratio=thin, ndigits=decimals)
         if not made:
             continue
         label = row["window"] or UNDATED
         n_sources = row.get("n_sources")
         count = f" ({format_number(n_sources)} source{'' if n_sources == 1 else 's'})" if n_sources is not None else ""
         group = _group(folium_map, f"Envelope · {label}{count}")
-        group.add_child(GeoJsonLayer([made], ENVELOPE_STYLE))
+        group.add_child(GeoJsonLayer([made], ENVELOPE_STYLE, canvas_map=canvas_map))
         layers_by_window[label].append(group)
         all_controlled.append(group)
 
+    buffers: dict[tuple[str, str], list] = {}
+    others: dict[str, list] = {}
+    for row in drawn_rows:
+        if row["role"] in (None, "buffer"):
+            buffers.setdefault((row["window"], row["source"]), []).append(row)
+        else:
+            others.setdefault(row["window"], []).append(row)
+    per_source_layers = len(colors) <= budget.max_source_layers
     for window in windows:
+        window_rows = []
         for source_id in colors:
-            rows = [c for c in claims if c["window"] == window.label and c["source"] == source_id
-                    and c["role"] in (None, "buffer")]
-            made = claim_features(rows, names, views)
+            rows = buffers.get((window.label, source_id), [])
+            if not per_source_layers:
+                window_rows += rows
+                continue
+            made = claim_features(rows, names, views, simplify_ratio=thin, ndigits=decimals, as_blocks=compact)
             if not made:
                 continue
             color = colors[source_id]
             group = _group(folium_map, f"{names[source_id]} · {window.label}")
             group.add_child(GeoJsonLayer(made, {"color": color, "weight": 2, "fillColor": color,
-                                                "fillOpacity": BUFFER_FILL_OPACITY}))
+                                                "fillOpacity": BUFFER_FILL_OPACITY}, canvas_map=canvas_map))
             layers_by_window[window.label].append(group)
             all_controlled.append(group)
-        others = [c for c in claims if c["window"] == window.label and c["role"] not in (None, "buffer")]
-        made = claim_features(others, names, views, style_for_row=lambda row: _other_style(row, colors))
+        if window_rows:
+            made = claim_features(window_rows, names, views, style_for_row=lambda row: _source_style(row, colors),
+                                  simplify_ratio=thin, ndigits=decimals, as_blocks=compact)
+            n_sources = len({row["source"] for row in window_rows})
+            group = _group(folium_map, f"Claims · {window.label} ({plural(n_sources, 'source')})")
+            group.add_child(GeoJsonLayer(made, {"weight": 2, "fillOpacity": BUFFER_FILL_OPACITY},
+                                         canvas_map=canvas_map))
+            layers_by_window[window.label].append(group)
+            all_controlled.append(group)
+        made = claim_features(others.get(window.label, []), names, views,
+                              style_for_row=lambda row: _other_style(row, colors), simplify_ratio=thin,
+                              ndigits=decimals, as_blocks=compact)
         if made:
             group = _group(folium_map, f"Other claim geometries · {window.label}")
-            group.add_child(GeoJsonLayer(made, {"weight": 2, "fillOpacity": OTHER_FILL_OPACITY}))
+            group.add_child(GeoJsonLayer(made, {"weight": 2, "fillOpacity": OTHER_FILL_OPACITY},
+                                         canvas_map=canvas_map))
             layers_by_window[window.label].append(group)
             all_controlled.append(group)
 
-    markers = mention_features(mention_rows, claims, names, source_order)
+    markers = mention_features(mention_rows, claims, names, source_order,
+                               max_sentences=budget.max_sentences_per_place if compact else None,
+                               max_claims=budget.max_claims_per_place if compact else None, ndigits=decimals,
+                               as_blocks=compact)
     if markers:
         group = _group(folium_map, "Places named in the articles")
-        group.add_child(GeoJsonLayer(markers, MENTION_STYLE, pane=MARKER_PANE))
+        group.add_child(GeoJsonLayer(markers, COMPACT_MENTION_STYLE if compact else MENTION_STYLE, pane=MARKER_PANE,
+                                     canvas_map=canvas_map))
 
     series, undated = claim_area_series(claims, windows, colors, names)
     reference_line = reference_series([
@@ -191,20 +236,26 @@ def build_map(claim_geoms, envelopes, mentions, sources, countries, admin1, plac
                                  if parse_date(r["date"]) == day and r["label"])))
         for day in reference_groups if day is not None
     ])
-    chart = area_chart_svg(series + ([reference_line] if reference_line else []))
-    chart_note = f"{undated} area claim{'s' if undated != 1 else ''} without a date not charted" if undated else ""
+    chart, charted_note = thinned_chart_svg(series + ([reference_line] if reference_line else []),
+                                            budget.max_chart_series, budget.max_chart_points)
+    chart_notes = [charted_note] if charted_note else []
+    if undated:
+        chart_notes.append(f"{undated} area claim{'s' if undated != 1 else ''} without a date not charted")
     panel = ClaimsPanel(folium_map, panel_view(title, sources_list, claims, windows, colors, names, chart,
-                                               chart_note))
+                                               "; ".join(chart_notes),
+                                               budget=budget if compact else None, drawn=drawn))
     date_control = DateControl(
         folium_map, [{"label": w.label, "title": w.range_text or "no date"} for w in windows],
         layers_by_window, controlled=all_controlled, panel=panel,
+        as_list=len(windows) > budget.max_window_buttons, open_sections=compact,
     )
     folium_map.add_child(date_control)
     occupation = {admin1_occupation(r) for r in admin1_rows}
     if any(c["occupied"] for c in country_rows):
         occupation.add("occupied")
     folium_map.add_child(Legend(folium_map, _legend_entries(colors, names, claims, envelope_rows,
-                                                            reference_rows, bool(markers), occupation)))
+                                                            reference_rows, bool(markers), occupation,
+                                                            max_sources=budget.max_legend_sources)))
     folium_map.add_child(panel)
     folium.LayerControl(position="topleft", collapsed=True).add_to(folium_map)
     # Leave room for the claims panel (top right) and the controls (left).
@@ -217,6 +268,11 @@ def build_map(claim_geoms, envelopes, mentions, sources, countries, admin1, plac
 
 def _group(folium_map: folium.Map, name: str, show: bool = True) -> folium.FeatureGroup:
     return folium.FeatureGroup(name=layer_label(name), show=show).add_to(folium_map)
+
+
+def _source_style(row: Mapping[str, Any], colors: Mapping[str, str]) -> dict[str, Any]:
+    color = colors.get(row["source"], "#555555")
+    return {"color": color, "fillColor": color}
 
 
 def _other_style(row: Mapping[str, Any], colors: Mapping[str, str]) -> dict[str, Any]:
@@ -280,11 +336,17 @@ def _add_reference(folium_map: folium.Map, reference_rows) -> dict:
     return groups
 
 
-def _legend_entries(colors, names, claims, envelopes, reference, has_markers, occupation) -> list[dict[str, Any]]:
+def _legend_entries(colors, names, claims, envelopes, reference, has_markers, occupation,
+                    max_sources: int | None = None) -> list[dict[str, Any]]:
     entries = []
-    for source_id, color in colors.items():
+    shown = list(colors.items())[:max_sources] if max_sources is not None else list(colors.items())
+    for source_id, color in shown:
         entries.append({"key": f"source:{source_id}", "label": names.get(source_id, source_id), "symbol": "fill",
                         "color": color, "fill": color, "fill_opacity": 0.25, "dash": None})
+    if len(shown) < len(colors):
+        entries.append({"key": "sources:more", "label": f"and {plural(len(colors) - len(shown), 'more source')} "
+                        f"(the {len(SOURCE_PALETTE)} colours repeat)", "symbol": "none", "color": "none",
+                        "fill": "none", "fill_opacity": 0, "dash": None})
     roles = list(dict.fromkeys(c["role"] for c in claims if c["role"] not in (None, "buffer")
                                and c["status"] == "mapped"))
     for role in roles:
@@ -313,18 +375,20 @@ def _legend_entries(colors, names, claims, envelopes, reference, has_markers, oc
     return entries
 
 
-def _view_bounds(claims, mentions, countries) -> list[list[float]]:
+def _view_bounds(claims, mentions, countries, trim: float = 0.0) -> list[list[float]]:
     """[[south, west], [north, east]] of the claimed areas (else all claim geometries, the mentions, the countries).
 
     Buffers come first: a region-share claim ("a fifth of Ukraine") would otherwise
-    zoom the map out from the salient the sources argue about.
+    zoom the map out from the salient the sources argue about. With ``trim`` (a
+    large corpus), shapes centred outside the [trim, 1 - trim] quantiles are left
+    out, so that a few claims far away do not zoom the view out to the world.
     """
     shapes = [c["geometry"] for c in claims if c["geometry"] is not None and c.get("role") == "buffer"
               and c.get("kind") in CHARTED_KINDS]
     shapes = shapes or [c["geometry"] for c in claims if c["geometry"] is not None and c.get("role") == "buffer"]
     shapes = shapes or [c["geometry"] for c in claims if c["geometry"] is not None]
     if shapes:
-        west, south, east, north = _total_bounds(shapes)
+        west, south, east, north = _total_bounds(_core(shapes, trim))
     elif mentions:
         lats = [m["lat"] for m in mentions]
         lons = [m["lon"] for m in mentions]
@@ -337,6 +401,17 @@ def _view_bounds(claims, mentions, countries) -> list[list[float]]:
     pad_lon = max(0.3, (east - west) * 0.15)
     return [[round(south - pad_lat, 5), round(west - pad_lon, 5)],
             [round(north + pad_lat, 5), round(east + pad_lon, 5)]]
+
+
+def _core(shapes, trim: float) -> list:
+    """The shapes whose centres lie within the [trim, 1 - trim] quantiles of all centres, in both directions."""
+    if trim <= 0 or len(shapes) < 1 / trim:
+        return list(shapes)
+    boxes = np.array([shape.bounds for shape in shapes])
+    x, y = (boxes[:, 0] + boxes[:, 2]) / 2, (boxes[:, 1] + boxes[:, 3]) / 2
+    (x_low, x_high), (y_low, y_high) = np.quantile(x, [trim, 1 - trim]), np.quantile(y, [trim, 1 - trim])
+    inside = (x >= x_low) & (x <= x_high) & (y >= y_low) & (y <= y_high)
+    return [shape for shape, keep in zip(shapes, inside) if keep] or list(shapes)
 
 
 def _total_bounds(shapes) -> tuple[float, float, float, float]:

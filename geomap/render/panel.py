@@ -10,10 +10,13 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .tables import UNDATED
 from .windows import DateWindow
+
+if TYPE_CHECKING:
+    from .budget import MapBudget
 
 # Colour-blind-safe (Okabe-Ito) first, then more distinct hues; reused in
 # order when there are more sources than colours.
@@ -56,6 +59,7 @@ class SourceView:
     url: str | None
     color: str
     claims: list[ClaimView] = field(default_factory=list)
+    more_claims: int = 0  # claims of this source in the window that a compact panel does not list
 
 
 @dataclass
@@ -63,6 +67,8 @@ class WindowView:
     label: str
     range_text: str
     sources: list[SourceView]
+    notes: list[str] = field(default_factory=list)  # what a compact panel or the map leaves out
+    counts: str = ""  # "12 sources · 30 claims", shown by a compact panel's collapsed window
 
 
 @dataclass
@@ -73,6 +79,8 @@ class PanelView:
     sources_without_claims: list[SourceView]
     chart_svg: Any  # Markup or None
     chart_note: str
+    more_sources_without_claims: int = 0
+    compact: bool = False  # windows collapsed, first items listed (a large corpus)
 
 
 def format_number(value: float | int | None) -> str:
@@ -232,27 +240,57 @@ def source_view(source_id: str, sources_by_id: Mapping[str, Mapping[str, Any]], 
 
 def panel_view(title: str, sources: Sequence[Mapping[str, Any]], claims: Sequence[Mapping[str, Any]],
                windows: Sequence[DateWindow], colors: Mapping[str, str], names: Mapping[str, str],
-               chart_svg: Any = None, chart_note: str = "") -> PanelView:
-    """The claims panel: per window, each source's claims; then sources without any."""
+               chart_svg: Any = None, chart_note: str = "", budget: MapBudget | None = None,
+               drawn: set[str] | None = None) -> PanelView:
+    """The claims panel: per window, each source's claims; then sources without any.
+
+    With a ``budget`` (a :class:`geomap.render.budget.MapBudget`, for large
+    corpora) each window lists its first ``max_sources_per_window`` sources with
+    their first ``max_claims_per_source`` claims and counts the rest. ``drawn``
+    (claim ids on the map) adds a note to windows whose claims are not all drawn.
+    """
     sources_by_id = {source["id"]: source for source in sources}
     source_order = {source["id"]: index for index, source in enumerate(sources)}
     grouped = group_claims(claims)
+    by_window: dict[str, dict[str, list]] = {}
+    for rows in grouped.values():
+        by_window.setdefault(rows[0].get("window") or UNDATED, {}).setdefault(rows[0]["source"], []).append(rows)
+    max_sources = budget.max_sources_per_window if budget is not None else None
+    max_claims = budget.max_claims_per_source if budget is not None else None
     window_views = []
     for window in windows:
-        by_source: dict[str, SourceView] = {}
-        for rows in grouped.values():
-            if (rows[0].get("window") or UNDATED) != window.label:
-                continue
-            source_id = rows[0]["source"]
-            if source_id not in by_source:
-                by_source[source_id] = source_view(source_id, sources_by_id, names, colors)
-            by_source[source_id].claims.append(claim_view(rows))
-        ordered = sorted(by_source.values(), key=lambda view: (source_order.get(view.id, len(source_order)), view.id))
+        claims_by_source = by_window.get(window.label, {})
+        order = sorted(claims_by_source, key=lambda source_id: (source_order.get(source_id, len(source_order)),
+                                                                source_id))
+        listed = order[:max_sources]
+        ordered = []
+        for source_id in listed:
+            view = source_view(source_id, sources_by_id, names, colors)
+            source_claims = claims_by_source[source_id]
+            view.claims = [claim_view(rows) for rows in source_claims[:max_claims]]
+            view.more_claims = len(source_claims) - len(view.claims)
+            ordered.append(view)
         if ordered:
-            window_views.append(WindowView(window.label, window.range_text, ordered))
+            notes = []
+            unlisted = order[len(listed):]
+            if unlisted:
+                count = sum(len(claims_by_source[source_id]) for source_id in unlisted)
+                notes.append(f"and {plural(len(unlisted), 'more source')} with {plural(count, 'claim')} "
+                             "in this window (all in claims.csv)")
+            window_claims = [rows for source_claims in claims_by_source.values() for rows in source_claims
+                             if any(row.get("status") == "mapped" for row in rows)]
+            if drawn is not None:
+                on_map = sum(1 for rows in window_claims if rows[0]["claim_id"] in drawn)
+                if on_map < len(window_claims):
+                    notes.append(f"the map draws {on_map:,} of the {plural(len(window_claims), 'mapped claim')} "
+                                 "of this window, area claims first (all in claim_geometries.geojson)")
+            n_claims = sum(len(source_claims) for source_claims in claims_by_source.values())
+            counts = f"{plural(len(order), 'source')} · {plural(n_claims, 'claim')}"
+            window_views.append(WindowView(window.label, window.range_text, ordered, notes, counts))
     with_claims = {claim["source"] for claim in claims}
-    without = [source_view(source["id"], sources_by_id, names, colors)
-               for source in sources if source["id"] not in with_claims]
+    without_ids = [source["id"] for source in sources if source["id"] not in with_claims]
+    listed_without = without_ids if budget is None else without_ids[:budget.max_sources_without_claims]
+    without = [source_view(source_id, sources_by_id, names, colors) for source_id in listed_without]
     # Counts (troops, prisoners, settlements) are facts beside the territorial claims, never mapped.
     n_counts = sum(1 for rows in grouped.values() if rows[0].get("kind") == "count")
     n_claims = len(grouped) - n_counts
@@ -264,4 +302,10 @@ def panel_view(title: str, sources: Sequence[Mapping[str, Any]], claims: Sequenc
     if n_counts:
         summary += f" · {n_counts} count{'s' if n_counts != 1 else ''} (not mapped)"
     return PanelView(title=title, summary=summary, windows=window_views, sources_without_claims=without,
-                     chart_svg=chart_svg, chart_note=chart_note)
+                     chart_svg=chart_svg, chart_note=chart_note,
+                     more_sources_without_claims=len(without_ids) - len(listed_without), compact=budget is not None)
+
+
+def plural(count: int, noun: str) -> str:
+    """``"1 claim"``, ``"2,345 claims"``."""
+    return f"{count:,} {noun if count == 1 else noun + 's'}"

@@ -1,3 +1,9 @@
+{% macro html(this, kwargs) %}
+{% if this.canvas_map is not none %}
+{# Large layers travel as JSON in the body: JSON.parse reads it much faster than a script literal. #}
+<script type="application/json" id="{{ this.get_name() }}_data">{{ this.collection|script_json }}</script>
+{% endif %}
+{% endmacro %}
 {% macro script(this, kwargs) %}
 (function () {
   var base = {{ this.style|script_json }};
@@ -6,12 +12,38 @@
   function styleOf(feature) {
     return Object.assign({}, base, feature.properties.s || {});
   }
+{% if this.block_popups %}
+  // Popups given as [kind, text] blocks: built when opened, text only (never parsed as HTML).
+  var blockTags = {h: "h4", m: "p", b: "blockquote", s: "p", x: "p", l: "ul"};
+  function popupOf(blocks) {
+    var root = document.createElement("div");
+    root.className = "gm-popup";
+    blocks.forEach(function (block) {
+      var element = document.createElement(blockTags[block[0]] || "p");
+      if (block[0] === "m") { element.className = "gm-meta"; }
+      if (block[0] === "l") {
+        block[1].forEach(function (text) {
+          element.appendChild(document.createElement("li")).textContent = text;
+        });
+      } else if (block[0] === "s") {
+        element.appendChild(document.createElement("strong")).textContent = block[1];
+      } else {
+        element.textContent = block[1];
+      }
+      root.appendChild(element);
+    });
+    return root;
+  }
+{% endif %}
   var options = {
     style: styleOf,
     pointToLayer: function (feature, latlng) {
       var style = styleOf(feature);
       style.radius = feature.properties.r || base.radius || 5;
       if (pane) { style.pane = pane; }
+{% if this.canvas_map is not none %}
+      style.renderer = options.renderer;  // markers made here do not inherit the layer's options
+{% endif %}
       return L.circleMarker(latlng, style);
     },
     onEachFeature: function (feature, layer) {
@@ -24,10 +56,28 @@
       if (properties.p) {
         layer.bindPopup(properties.p, {maxWidth: 360});
       }
+{% if this.block_popups %}
+      if (properties.q) {
+        layer.bindPopup(function () { return popupOf(properties.q); }, {maxWidth: 360});
+      }
+{% endif %}
     }
   };
   if (pane) { options.pane = pane; }
+{% if this.canvas_map is not none %}
+  // One canvas per pane for all of this map's canvas layers: a canvas per layer
+  // would mean hundreds of full-size canvases redrawn on every pan.
+  var map = {{ this.canvas_map.get_name() }};
+  var canvases = map.geomapCanvases || (map.geomapCanvases = {});
+  var canvasPane = pane || "overlayPane";
+  options.renderer = canvases[canvasPane] || (canvases[canvasPane] = L.canvas({pane: canvasPane, tolerance: 2}));
+{% endif %}
+{% if this.canvas_map is not none %}
+  var layer = L.geoJSON(JSON.parse(document.getElementById({{ (this.get_name() ~ "_data")|script_json }}).textContent),
+                        options);
+{% else %}
   var layer = L.geoJSON({{ this.collection|script_json }}, options);
+{% endif %}
   if (hatch) {
     // Leaflet re-creates its <path> elements whenever the layer is re-added.
     var patternId = {{ (this.get_name() ~ "_hatch")|script_json }};

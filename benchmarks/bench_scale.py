@@ -1,0 +1,413 @@
+"""Benchmark of geomap at corpus scale: geocode, claims and build on 1k / 3k / 10k synthetic articles.
+
+For each size a deterministic corpus is synthesised (``benchmarks/corpus.py``,
+JSON Lines, 1-6 KB per article) and each command runs as a new process of the
+installed console script (the ``geomap`` next to ``sys.executable``), so
+imports and data loading count as they do for a user:
+
+- ``geomap geocode CORPUS``            (one process: the command has no ``--jobs``)
+- ``geomap claims CORPUS --jobs J``    for each J of ``--jobs`` (default 1 and 2)
+- ``geomap build CORPUS -o DIR --jobs J`` for each J of ``--build-jobs``
+
+Figures per run: wall time, articles/s, corpus MB/s, peak memory and, for
+builds, the size of index.html. Memory is measured two ways, because a process
+pool and the forked figure process make "the memory of a command" ambiguous:
+
+- ``tree MB``: the largest sum over the process tree of each process's PSS
+  (proportional set size, so pages shared after a fork are counted once),
+  sampled from /proc every 0.1 s (a peak shorter than that can be missed);
+- ``max proc MB``: ``ru_maxrss`` that ``wait4`` reports for the command, i.e.
+  the peak RSS of its largest single process (the kernel takes the maximum over
+  the process and its reaped descendants, never a sum).
+
+Growth is called linear when the time per article at the largest size is
+within ``LINEAR_FACTOR`` (1.5x) of the time per article at the smallest.
+
+The commands keep within ``--max-minutes`` (default 25; synthesising the
+corpora adds about half a minute): the text commands run on every size first,
+smallest first, then the builds; a command whose linear extrapolation from a
+smaller size would not fit in the time left is skipped (and reported as such),
+and a command that overruns is killed (``--timeout`` caps any single command).
+
+Usage::
+
+    python benchmarks/bench_scale.py                       # 1000,3000,10000 within 25 minutes
+    python benchmarks/bench_scale.py --sizes 200,600 --json
+    python benchmarks/bench_scale.py --sizes 1000 --commands claims --jobs 1,2
+
+Exit status 1 when a command fails or times out, or when growth is not linear
+(skipped commands are reported, not failed).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import corpus  # noqa: E402  (benchmarks/corpus.py, next to this file)
+
+DEFAULT_SIZES = (1000, 3000, 10000)
+COMMANDS = ("geocode", "claims", "build")
+LINEAR_FACTOR = 1.5
+SAMPLE_SECONDS = 0.1
+PAGE_KB = os.sysconf("SC_PAGE_SIZE") // 1024
+
+
+@dataclass
+class Run:
+    """One command on one corpus."""
+
+    command: str
+    articles: int
+    corpus_bytes: int
+    jobs: int | None
+    wall_s: float | None = None
+    tree_mb: float | None = None  # peak sum of PSS over the process tree (sampled)
+    max_process_mb: float | None = None  # peak RSS of the largest single process (wait4)
+    exit_code: int | None = None
+    timed_out: bool = False
+    skipped: str = ""  # why the command did not run (the time budget)
+    outputs: dict[str, int] = field(default_factory=dict)  # file name -> bytes
+
+    @property
+    def ok(self) -> bool:
+        return self.exit_code == 0 and not self.timed_out
+
+    @property
+    def label(self) -> str:
+        return self.command if self.jobs is None else f"{self.command} -j{self.jobs}"
+
+    def rates(self) -> dict[str, float | None]:
+        if not self.ok or not self.wall_s:
+            return {"articles_per_s": None, "mb_per_s": None, "ms_per_article": None}
+        return {"articles_per_s": round(self.articles / self.wall_s, 1),
+                "mb_per_s": round(self.corpus_bytes / 1e6 / self.wall_s, 3),
+                "ms_per_article": round(1000 * self.wall_s / self.articles, 2)}
+
+    def record(self) -> dict:
+        return {**asdict(self), "label": self.label, **self.rates()}
+
+
+def geomap_executable() -> str:
+    """The console script installed next to this Python (else ``geomap`` on PATH)."""
+    candidate = Path(sys.executable).with_name("geomap")
+    return str(candidate) if candidate.exists() else "geomap"
+
+
+# -- memory of a process tree -------------------------------------------------------------------
+
+def _children_of(pid: int) -> list[int]:
+    """Direct children of ``pid`` (Linux 3.5+ lists them per thread under /proc/PID/task)."""
+    children: list[int] = []
+    try:
+        for task in os.listdir(f"/proc/{pid}/task"):
+            with open(f"/proc/{pid}/task/{task}/children") as handle:
+                children += [int(token) for token in handle.read().split()]
+    except OSError:
+        pass
+    return children
+
+
+def _tree(pid: int) -> list[int]:
+    found, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        found.append(current)
+        todo += _children_of(current)
+    return found
+
+
+def _pss_kb(pid: int) -> int:
+    """Proportional set size of one process in kB (its RSS when smaps_rollup is unavailable)."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as handle:
+            for line in handle:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    try:
+        with open(f"/proc/{pid}/statm") as handle:
+            return int(handle.read().split()[1]) * PAGE_KB
+    except OSError:
+        return 0
+
+
+class TreeMemorySampler(threading.Thread):
+    """Polls the process tree under ``pid`` and keeps the largest summed PSS seen."""
+
+    def __init__(self, pid: int):
+        super().__init__(daemon=True)
+        self.pid = pid
+        self.peak_kb = 0
+        self._stop_event = threading.Event()
+
+    def run(self) -> None:
+        while not self._stop_event.is_set():
+            self.peak_kb = max(self.peak_kb, sum(_pss_kb(pid) for pid in _tree(self.pid)))
+            self._stop_event.wait(SAMPLE_SECONDS)
+
+    def stop(self) -> None:
+        self._stop_event.set()
+        self.join()
+
+
+def measure(argv: list[str], stdout_path: Path, timeout_s: float) -> tuple[float, int | None, float, float, bool]:
+    """Run ``argv``; return (wall s, exit code, peak tree PSS MB, peak single-process RSS MB, timed out)."""
+    killed = threading.Event()
+
+    def kill(pid: int) -> None:
+        killed.set()
+        os.killpg(pid, signal.SIGKILL)  # the command's own session: it and its workers, nothing else
+
+    with open(stdout_path, "wb") as stdout, tempfile.TemporaryFile() as stderr:
+        start = time.perf_counter()
+        process = subprocess.Popen(argv, stdout=stdout, stderr=stderr, start_new_session=True)
+        sampler = TreeMemorySampler(process.pid)
+        sampler.start()
+        timer = threading.Timer(timeout_s, kill, args=(process.pid,))
+        timer.start()
+        # wait4 (not Popen.wait) gives this command's own rusage, whatever ran before it.
+        _, status, usage = os.wait4(process.pid, 0)
+        wall = time.perf_counter() - start
+        timer.cancel()
+        sampler.stop()
+        process.returncode = os.waitstatus_to_exitcode(status)
+        stderr.seek(0)
+        stderr_text = stderr.read().decode("utf-8", "replace").strip()
+    if process.returncode != 0 and stderr_text:
+        print(f"bench_scale: {' '.join(argv[2:4])}: {stderr_text.splitlines()[-1]}", file=sys.stderr)
+    return wall, process.returncode, sampler.peak_kb / 1024, usage.ru_maxrss / 1024, killed.is_set()
+
+
+# -- the benchmark -------------------------------------------------------------------------------
+
+def write_corpus(size: int, seed: int, folder: Path) -> tuple[Path, int]:
+    path = folder / f"corpus-{size}.jsonl"
+    data = corpus.to_jsonl(corpus.synthesise(size, seed)).encode("utf-8")
+    path.write_bytes(data)
+    return path, len(data)
+
+
+@dataclass
+class TimeBudget:
+    """Wall time left for the whole benchmark, and the longest one command may take."""
+
+    deadline: float  # time.perf_counter() value
+    command_limit_s: float
+
+    def left(self) -> float:
+        return self.deadline - time.perf_counter()
+
+    def estimate(self, label: str, size: int, done: list[Run]) -> float | None:
+        """Linear extrapolation from the largest size already run for ``label`` (None if none ran)."""
+        before = [r for r in done if r.label == label and r.ok and r.articles < size]
+        if not before:
+            return None
+        largest = max(before, key=lambda r: r.articles)
+        return largest.wall_s * size / largest.articles
+
+
+@dataclass(frozen=True)
+class Step:
+    """One command to run on one corpus."""
+
+    command: str
+    jobs: int | None
+    size: int
+    corpus_path: Path
+    corpus_bytes: int
+
+    def argv(self, geomap: str, folder: Path) -> list[str]:
+        corpus_path = str(self.corpus_path)
+        if self.command == "geocode":
+            return [geomap, "--quiet", "geocode", corpus_path]
+        if self.command == "claims":
+            return [geomap, "--quiet", "claims", corpus_path, "--jobs", str(self.jobs)]
+        return [geomap, "--quiet", "build", corpus_path, "-o", str(self.out_dir(folder)), "--jobs", str(self.jobs)]
+
+    def out_dir(self, folder: Path) -> Path:
+        return folder / f"build-{self.size}-j{self.jobs}"
+
+    def stdout_path(self, folder: Path) -> Path:
+        return folder / f"{self.command}-{self.size}-j{self.jobs or 1}.out"
+
+
+def plan_steps(corpora: dict[int, tuple[Path, int]], commands: tuple[str, ...], jobs: tuple[int, ...],
+               build_jobs: tuple[int, ...]) -> list[Step]:
+    """The text commands on every size first (smallest first), then the builds: the builds are the
+    slowest by far, and the time budget should cut them rather than the text stages of the large sizes."""
+    steps = []
+    for size, (path, size_bytes) in sorted(corpora.items()):
+        if "geocode" in commands:
+            steps.append(Step("geocode", None, size, path, size_bytes))
+        if "claims" in commands:
+            steps += [Step("claims", j, size, path, size_bytes) for j in jobs]
+    if "build" in commands:
+        steps += [Step("build", j, size, path, size_bytes)
+                  for size, (path, size_bytes) in sorted(corpora.items()) for j in build_jobs]
+    return steps
+
+
+def run_steps(steps: list[Step], folder: Path, budget: TimeBudget, log) -> list[Run]:
+    """Run the steps in order, skipping those whose estimate does not fit the time left."""
+    geomap = geomap_executable()
+    runs: list[Run] = []
+    for step in steps:
+        run = Run(step.command, step.size, step.corpus_bytes, step.jobs)
+        estimate = budget.estimate(run.label, step.size, runs)
+        if estimate is not None and estimate > budget.left():
+            run.skipped = f"skipped: about {estimate:.0f} s expected, {max(0.0, budget.left()):.0f} s left"
+            log(format_row(run))
+            runs.append(run)
+            continue
+        timeout_s = max(1.0, min(budget.command_limit_s, budget.left()))
+        stdout_path = step.stdout_path(folder)
+        run.wall_s, run.exit_code, run.tree_mb, run.max_process_mb, run.timed_out = measure(
+            step.argv(geomap, folder), stdout_path, timeout_s)
+        run.wall_s = round(run.wall_s, 2)
+        run.tree_mb = round(run.tree_mb, 1)
+        run.max_process_mb = round(run.max_process_mb, 1)
+        if step.command == "build":
+            out = step.out_dir(folder)
+            run.outputs = {p.name: p.stat().st_size for p in sorted(out.glob("*.html"))} if out.is_dir() else {}
+        else:
+            run.outputs = {"stdout": stdout_path.stat().st_size}
+        log(format_row(run))
+        runs.append(run)
+    return runs
+
+
+def identical_outputs(folder: Path, sizes, jobs) -> dict[str, bool]:
+    """Whether ``claims`` printed the same bytes whatever ``--jobs`` was (per size)."""
+    same = {}
+    for size in sizes:
+        outputs = [folder / f"claims-{size}-j{j}.out" for j in jobs]
+        outputs = [p for p in outputs if p.exists()]
+        if len(outputs) > 1:
+            same[str(size)] = all(p.read_bytes() == outputs[0].read_bytes() for p in outputs[1:])
+    return same
+
+
+def linearity(runs: list[Run]) -> list[dict]:
+    """Per command label: time per article at the largest size over that at the smallest."""
+    checks = []
+    for label in dict.fromkeys(r.label for r in runs):
+        done = sorted((r for r in runs if r.label == label and r.ok), key=lambda r: r.articles)
+        if len(done) < 2:
+            continue
+        small, large = done[0], done[-1]
+        ratio = (large.wall_s / large.articles) / (small.wall_s / small.articles)
+        # Fixed costs (imports, gazetteer) flatter large runs; the marginal cost between the
+        # two largest sizes shows super-linear growth that the plain ratio would hide.
+        marginal = None
+        if len(done) >= 3:
+            first = (done[1].wall_s - done[0].wall_s) / (done[1].articles - done[0].articles)
+            last = (done[-1].wall_s - done[-2].wall_s) / (done[-1].articles - done[-2].articles)
+            marginal = round(last / first, 2) if first > 0 else None
+        checks.append({"label": label, "from": small.articles, "to": large.articles,
+                       "per_article_ratio": round(ratio, 2), "marginal_ratio": marginal,
+                       "linear": ratio <= LINEAR_FACTOR})
+    return checks
+
+
+HEADER = f"{'command':12} {'articles':>8} {'wall s':>8} {'art/s':>8} {'MB/s':>7} {'ms/art':>7} " \
+         f"{'tree MB':>8} {'max proc MB':>11}  notes"
+
+
+def format_row(run: Run) -> str:
+    rates = run.rates()
+
+    def show(value, spec):
+        return format(value, spec) if value is not None else "-"
+
+    notes = run.skipped or ("TIMEOUT" if run.timed_out else ("" if run.ok else f"exit {run.exit_code}"))
+    if "index.html" in run.outputs:
+        notes = (notes + f" index.html {run.outputs['index.html'] / 1e6:.1f} MB").strip()
+    return (f"{run.label:12} {run.articles:>8} {show(run.wall_s, '.1f'):>8} {show(rates['articles_per_s'], '.1f'):>8} "
+            f"{show(rates['mb_per_s'], '.3f'):>7} {show(rates['ms_per_article'], '.1f'):>7} "
+            f"{show(run.tree_mb, '.0f'):>8} {show(run.max_process_mb, '.0f'):>11}  {notes}")
+
+
+def parse_list(text: str) -> tuple[int, ...]:
+    try:
+        values = tuple(int(part) for part in text.split(",") if part.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected comma-separated integers, got {text!r}") from None
+    if not values or min(values) < 1:
+        raise argparse.ArgumentTypeError(f"expected positive integers, got {text!r}")
+    return values
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=parse_list, default=DEFAULT_SIZES,
+                        help="corpus sizes in articles, comma-separated (default 1000,3000,10000)")
+    parser.add_argument("--jobs", type=parse_list, default=(1, 2), help="--jobs values for claims (default 1,2)")
+    parser.add_argument("--build-jobs", type=parse_list, default=(1, 2), help="--jobs values for build (default 1,2)")
+    parser.add_argument("--commands", default=",".join(COMMANDS),
+                        help="which commands, comma-separated (default geocode,claims,build)")
+    parser.add_argument("--seed", type=int, default=0, help="corpus seed (default 0)")
+    parser.add_argument("--timeout", type=float, default=900.0, help="seconds before one command is killed")
+    parser.add_argument("--max-minutes", type=float, default=25.0,
+                        help="wall-time budget of the whole run: a command whose linear estimate from the size "
+                             "before does not fit is skipped, one that overruns is killed (default 25)")
+    parser.add_argument("--keep", type=Path, help="keep corpora and outputs in this folder")
+    parser.add_argument("--json", action="store_true", help="figures as JSON on stdout (the table goes to stderr)")
+    args = parser.parse_args(argv)
+    commands = tuple(c.strip() for c in args.commands.split(",") if c.strip())
+    unknown = set(commands) - set(COMMANDS)
+    if unknown:
+        parser.error(f"unknown command(s): {', '.join(sorted(unknown))}")
+
+    out = sys.stderr if args.json else sys.stdout
+
+    def log(line: str) -> None:
+        print(line, file=out, flush=True)
+
+    usage_before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.perf_counter()
+    log(f"geomap scale benchmark: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}, "
+        f"{platform.python_implementation()} {platform.python_version()}")
+    log(HEADER)
+    with tempfile.TemporaryDirectory(prefix="geomap-scale-") as scratch:
+        folder = args.keep or Path(scratch)
+        folder.mkdir(parents=True, exist_ok=True)
+        corpora = {size: write_corpus(size, args.seed, folder) for size in sorted(set(args.sizes))}
+        budget = TimeBudget(time.perf_counter() + 60 * args.max_minutes, args.timeout)
+        runs = run_steps(plan_steps(corpora, commands, args.jobs, args.build_jobs), folder, budget, log)
+        same = identical_outputs(folder, args.sizes, args.jobs)
+    total = time.perf_counter() - started
+    usage_after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    checks = linearity(runs)
+    for check in checks:
+        marginal = f", marginal {check['marginal_ratio']}x" if check["marginal_ratio"] is not None else ""
+        log(f"linear growth {check['label']:12} {check['from']}->{check['to']}: time/article "
+            f"{check['per_article_ratio']}x{marginal} ({'ok' if check['linear'] else 'NOT linear'}, "
+            f"limit {LINEAR_FACTOR}x)")
+    for size, equal in same.items():
+        log(f"claims output identical across --jobs {','.join(map(str, args.jobs))} at {size}: {equal}")
+    cpu = (usage_after.ru_utime + usage_after.ru_stime) - (usage_before.ru_utime + usage_before.ru_stime)
+    log(f"total {total:.0f} s wall, {cpu:.0f} s CPU in the commands; load average now {os.getloadavg()[0]:.1f}")
+    if args.json:
+        print(json.dumps({"runs": [r.record() for r in runs], "linearity": checks, "claims_identical": same,
+                          "total_s": round(total, 1), "cpu_count": os.cpu_count()}, indent=2))
+    ok = all(r.ok or r.skipped for r in runs) and all(c["linear"] for c in checks) and all(same.values())
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
