@@ -25,7 +25,7 @@ from branca.element import Element, Figure, MacroElement
 from .escaping import script_json
 from .offline import LeafletAssets, leaflet_assets
 
-ATTRIBUTION = "GeoNames (CC BY 4.0), Natural Earth (public domain)"
+ATTRIBUTION = "GeoNames (CC BY 4.0), Natural Earth (public domain), © OpenStreetMap contributors (borders, ODbL)"
 
 # Leaflet panes (z-index): tiles 200 < basemap < claims (overlayPane, 400)
 # < place labels < article markers < Leaflet's markers/tooltips/popups (600+).
