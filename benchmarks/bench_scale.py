@@ -212,13 +212,16 @@ class TimeBudget:
     def left(self) -> float:
         return self.deadline - time.perf_counter()
 
-    def estimate(self, label: str, size: int, done: list[Run]) -> float | None:
-        """Linear extrapolation from the largest size already run for ``label`` (None if none ran)."""
-        before = [r for r in done if r.label == label and r.ok and r.articles < size]
-        if not before:
+    def estimate(self, run: Run, done: list[Run]) -> float | None:
+        """Linear extrapolation from the largest smaller size run with the same options, else from
+        the same command with other ``--jobs`` at up to this size (None when nothing comparable ran)."""
+        same = [r for r in done if r.label == run.label and r.ok and r.articles < run.articles]
+        similar = [r for r in done if r.command == run.command and r.ok and r.articles <= run.articles]
+        basis = same or similar
+        if not basis:
             return None
-        largest = max(before, key=lambda r: r.articles)
-        return largest.wall_s * size / largest.articles
+        largest = max(basis, key=lambda r: r.articles)
+        return largest.wall_s * run.articles / largest.articles
 
 
 @dataclass(frozen=True)
@@ -268,9 +271,12 @@ def run_steps(steps: list[Step], folder: Path, budget: TimeBudget, log) -> list[
     runs: list[Run] = []
     for step in steps:
         run = Run(step.command, step.size, step.corpus_bytes, step.jobs)
-        estimate = budget.estimate(run.label, step.size, runs)
-        if estimate is not None and estimate > budget.left():
-            run.skipped = f"skipped: about {estimate:.0f} s expected, {max(0.0, budget.left()):.0f} s left"
+        estimate = budget.estimate(run, runs)
+        if budget.left() < 1:
+            run.skipped = "skipped: no time left"
+        elif estimate is not None and estimate > budget.left():
+            run.skipped = f"skipped: about {estimate:.0f} s expected, {budget.left():.0f} s left"
+        if run.skipped:
             log(format_row(run))
             runs.append(run)
             continue
