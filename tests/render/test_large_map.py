@@ -163,6 +163,7 @@ def test_large_map_popups_are_built_from_text(large_map):
             assert popup.locator("script, img, a").count() == 0  # article text never becomes markup
             if kind == "marker":
                 assert tooltip.split(" (")[0] in popup.locator("h4").inner_text()
+            page.wait_for_timeout(400)  # the popup fades in (and the map pans to it)
             page.screenshot(path=str(artifacts_dir(__file__) / f"large-map-{kind}-popup.png"))
             page.evaluate(f"() => {{ {MAP}.closePopup(); }}")
             page.locator(".leaflet-popup").wait_for(state="detached")

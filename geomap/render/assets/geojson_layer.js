@@ -58,7 +58,9 @@
       }
 {% if this.block_popups %}
       if (properties.q) {
-        layer.bindPopup(function () { return popupOf(properties.q); }, {maxWidth: 360});
+        // Padding keeps an opened popup clear of the controls (left) and the claims panel (right).
+        layer.bindPopup(function () { return popupOf(properties.q); },
+                        {maxWidth: 360, autoPanPaddingTopLeft: [60, 20], autoPanPaddingBottomRight: [400, 20]});
       }
 {% endif %}
     }
