@@ -8,6 +8,7 @@ once (the scan automaton comes from the on-disk cache).
 
 from __future__ import annotations
 
+import contextlib
 from concurrent.futures import ProcessPoolExecutor
 from typing import Callable
 
@@ -45,20 +46,16 @@ def geocode_and_extract(sources: list[Source], jobs: int = 1,
     mentions: list[Mention] = []
     claims: list[Claim] = []
     done = 0
-    if jobs <= 1 or len(chunks) <= 1:
-        from geomap.geoparse import load_geoparser
+    with contextlib.ExitStack() as stack:
+        if jobs <= 1 or len(chunks) <= 1:
+            from geomap.geoparse import load_geoparser
 
-        geoparser = load_geoparser()
-        results = (_text_stages(chunk, geoparser) for chunk in chunks)
+            geoparser = load_geoparser()
+            results = (_text_stages(chunk, geoparser) for chunk in chunks)
+        else:
+            pool = stack.enter_context(ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker))
+            results = pool.map(_work, chunks)
         for chunk, (chunk_mentions, chunk_claims) in zip(chunks, results):
-            mentions += chunk_mentions
-            claims += chunk_claims
-            done += len(chunk)
-            if progress:
-                progress("text", done, len(sources))
-        return mentions, claims
-    with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker) as pool:
-        for chunk, (chunk_mentions, chunk_claims) in zip(chunks, pool.map(_work, chunks)):
             mentions += chunk_mentions
             claims += chunk_claims
             done += len(chunk)
