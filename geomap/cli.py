@@ -13,6 +13,7 @@ import logging
 import sys
 import traceback
 import warnings
+from contextlib import nullcontext
 from pathlib import Path
 
 import click
@@ -347,13 +348,17 @@ def export_command(paths: tuple[str, ...], out_dir: Path, reference: Path | None
 
 def _run_and_write(paths, out_dir: Path, reference, jobs: int, default_to_seeds: bool, options_kwargs: dict) -> None:
     from geomap import pipeline
+    from geomap.figure_process import FigureProcess
 
+    options = pipeline.OutputOptions(**options_kwargs)
     sources, had_problems = read_inputs(paths, default_to_seeds=default_to_seeds)
     if not sources:
         raise GeomapError("no sources could be read; nothing was written")
-    results = pipeline.run_sources(sources, reference=reference, jobs=jobs,
-                                   progress=progress_reporter(len(sources)))
-    written = pipeline.write_run(results, out_dir, pipeline.OutputOptions(**options_kwargs))
+    # Started first, so that it imports matplotlib while this process geocodes.
+    with (FigureProcess.start() if options.figures and options.figure_formats else nullcontext()) as figures:
+        results = pipeline.run_sources(sources, reference=reference, jobs=jobs,
+                                       progress=progress_reporter(len(sources)))
+        written = pipeline.write_run(results, out_dir, options, figure_process=figures)
     mapped = int((results.claim_geoms["status"] == "mapped").sum()) if len(results.claim_geoms) else 0
     where = f"; open {out_dir / 'index.html'}" if options_kwargs.get("map", True) else ""
     log_note(f"{len(sources)} sources, {len(results.mentions)} mentions, {len(results.claims)} claims "

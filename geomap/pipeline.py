@@ -30,6 +30,8 @@ if TYPE_CHECKING:
     import geopandas
     import pandas
 
+    from geomap.figure_process import FigureProcess
+
 log = logging.getLogger("geomap")
 
 # How far the basemap reaches around the claims (degrees) and how finely it is drawn.
@@ -178,14 +180,15 @@ def _basemap(results: Results):
 
 
 def build_map(results: Results, tiles: str | None = None, title: str = "geomap: territorial-control claims",
-              prefix: str = "geomap"):
-    """The folium map of a run (see :mod:`geomap.render`)."""
+              prefix: str = "geomap", mentions: "pandas.DataFrame | None" = None):
+    """The folium map of a run (see :mod:`geomap.render`); ``mentions`` is its mention table if made already."""
     import pandas
 
     from geomap import render
 
     countries, admin1, places = basemap(results)
-    mentions = pandas.DataFrame(results.mention_records())
+    if mentions is None:
+        mentions = pandas.DataFrame(results.mention_records())
     return render.build_map(results.claim_geoms, results.envelopes, mentions, results.source_records(),
                             countries, admin1, places, reference=results.reference, tiles=tiles, title=title,
                             prefix=prefix)
@@ -205,28 +208,33 @@ class OutputOptions:
     figure_formats: tuple[str, ...] = ("png", "svg")
 
 
-def output_files(results: Results, options: OutputOptions | None = None, layers: list | None = None
-                 ) -> dict[str, bytes]:
-    """The text outputs' names and bytes (nothing written yet); ``layers`` are the export layers if made already."""
+def output_files(results: Results, options: OutputOptions | None = None, layers: list | None = None,
+                 tables: dict[str, Any] | None = None) -> dict[str, bytes]:
+    """The text outputs' names and bytes (nothing written yet).
+
+    ``layers`` are the export layers and ``tables`` the :func:`export_tables`, if made already.
+    """
     options = options or OutputOptions()
+    tables = tables if tables is not None else export_tables(results)
     files: dict[str, bytes] = {}
     if options.map:
         from geomap import render
 
-        files["index.html"] = render.render_html(build_map(results, tiles=options.tiles)).encode("utf-8")
+        files["index.html"] = render.render_html(build_map(results, tiles=options.tiles,
+                                                           mentions=tables["mentions"])).encode("utf-8")
     if options.fragment:
         from geomap.export import fragment_html
 
         # A map object of its own: rendering changes a folium map, and the fragment has its own prefix.
-        fragment_map = build_map(results, tiles=options.tiles, prefix="geomap_fragment")
+        fragment_map = build_map(results, tiles=options.tiles, prefix="geomap_fragment", mentions=tables["mentions"])
         files["map_fragment.html"] = fragment_html(fragment_map).encode("utf-8")
-    files["sources.json"] = (json.dumps(results.source_records(), ensure_ascii=False, indent=2) + "\n").encode()
+    files["sources.json"] = (json.dumps(tables["sources"], ensure_ascii=False, indent=2) + "\n").encode()
     files["mentions.jsonl"] = formats.to_jsonl(results.mention_records()).encode("utf-8")
     files["claims.jsonl"] = formats.to_jsonl(results.claim_records()).encode("utf-8")
     if options.exports:
         from geomap.export import export_texts
 
-        texts = export_texts(export_tables(results), layers)
+        texts = export_texts(tables, layers)
         files.update({name: text.encode("utf-8") for name, text in texts.items()})
     if results.comparison is not None:
         files["comparison.json"] = (results.comparison.to_json(orient="records", indent=2, force_ascii=False)
@@ -244,75 +252,49 @@ def export_tables(results: Results) -> dict[str, Any]:
             "comparison": results.comparison}
 
 
-def write_run(results: Results, out_dir: str | Path, options: OutputOptions | None = None) -> list[Path]:
+def write_run(results: Results, out_dir: str | Path, options: OutputOptions | None = None,
+              figure_process: "FigureProcess | None" = None) -> list[Path]:
     """Write every output of a run into ``out_dir``: all of them, or none if anything fails.
 
-    The static figures (matplotlib, the slowest part) are drawn in a forked
-    process while this one renders the map and the tables: the machine's second
-    core halves the wall time of ``geomap build``.
+    The static figures (matplotlib, the slowest part) are drawn by a
+    :class:`~geomap.figure_process.FigureProcess` while this process renders
+    the map and the tables: the machine's second core takes them off the
+    critical path. ``geomap build`` starts that process before the text stages
+    (so matplotlib is imported meanwhile) and passes it here; without one, one
+    is started now.
     """
+    from geomap.figure_process import FigureProcess
+
     options = options or OutputOptions()
-    basemap(results)  # computed once, before any fork, for the map and the figures
-
-    def figures_job(staging: Path) -> None:
-        from geomap.figures import write_figures
-
-        tables = export_tables(results)
-        tables["places"] = basemap(results)[2]
-        write_figures(tables, staging / "figures", dpi=options.dpi, formats=options.figure_formats)
+    draw_figures = bool(options.figures and options.figure_formats)
+    if figure_process is None and draw_figures:
+        figure_process = FigureProcess.start()
+    tables = export_tables(results)
+    tables["places"] = basemap(results)[2]
 
     def binary_outputs(staging: Path) -> None:
-        figures = None
-        if options.figures and options.figure_formats:
-            figures = _start(figures_job, staging)
+        if draw_figures:
+            figure_process.draw(tables, staging / "figures", dpi=options.dpi, formats=options.figure_formats)
         try:
             from geomap.export import GEOPACKAGE_NAME, export_layers, write_geopackage
 
             # Made once for the GeoJSON/CSV files and the GeoPackage (slow for a large corpus).
-            layers = export_layers(export_tables(results)) if options.exports or options.geopackage else None
-            files = output_files(results, options, layers)
+            layers = export_layers(tables) if options.exports or options.geopackage else None
+            files = output_files(results, options, layers, tables)
             for name, data in files.items():
                 (staging / name).parent.mkdir(parents=True, exist_ok=True)
                 (staging / name).write_bytes(data)
             if options.geopackage:
                 write_geopackage(layers, staging / GEOPACKAGE_NAME)
         finally:
-            if figures is not None:
-                _finish(figures, staging)
+            if draw_figures:
+                figure_process.wait()
 
-    return write_outputs({}, out_dir, binary_outputs)
-
-
-def _start(job: Callable[[Path], None], staging: Path):
-    """Run ``job(staging)`` in a forked process (inline where fork is not available)."""
-    import multiprocessing
-
-    if "fork" not in multiprocessing.get_all_start_methods():
-        job(staging)
-        return None
-
-    def target() -> None:
-        try:
-            job(staging)
-        except BaseException as exc:  # noqa: BLE001 - reported to the parent, which raises it
-            (staging / ".figures-error").write_text(f"{type(exc).__name__}: {exc}", encoding="utf-8")
-            os._exit(1)
-        os._exit(0)
-
-    process = multiprocessing.get_context("fork").Process(target=target, daemon=True)
-    process.start()
-    return process
-
-
-def _finish(process, staging: Path) -> None:
-    if process is None:
-        return
-    process.join()
-    error = staging / ".figures-error"
-    if process.exitcode != 0 or error.exists():
-        message = error.read_text(encoding="utf-8") if error.exists() else f"exit code {process.exitcode}"
-        error.unlink(missing_ok=True)
-        raise GeomapError(f"drawing the figures failed: {message}")
+    try:
+        return write_outputs({}, out_dir, binary_outputs)
+    finally:
+        if figure_process is not None:
+            figure_process.close()
 
 
 def geojson_bytes(frame) -> bytes:

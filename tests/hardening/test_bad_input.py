@@ -229,3 +229,37 @@ def test_a_second_build_replaces_outputs(tmp_path):
     assert second.returncode == 0
     claims = [json.loads(line) for line in (out / "claims.jsonl").read_text(encoding="utf-8").splitlines()]
     assert 120 in [c["value"] for c in claims]
+
+
+def test_failed_figures_leave_previous_outputs(tmp_path, monkeypatch, previous_outputs):
+    """Figures are drawn in a forked process: when drawing fails there, the run fails and writes nothing."""
+    import shutil
+
+    out = tmp_path / "out"
+    shutil.copytree(previous_outputs, out)
+    before = digest_tree(out)
+    good = tmp_path / "good.txt"
+    good.write_text(ARTICLE.replace("110", "120"), encoding="utf-8")
+    run_results = pipeline.run([good])
+
+    def fail(*args, **kwargs):
+        raise RuntimeError("the font cache is unreadable")
+
+    monkeypatch.setattr("geomap.figures.write_figures", fail)  # inherited by the forked worker
+    with pytest.raises(Exception) as raised:
+        pipeline.write_run(run_results, out, pipeline.OutputOptions(figures=True))
+    assert "drawing the figures failed" in str(raised.value)
+    assert "font cache is unreadable" in str(raised.value)
+    assert digest_tree(out) == before
+    assert not [p for p in out.iterdir() if p.name.startswith(".geomap-staging")]
+
+
+def test_figure_process_ends_when_the_run_fails_before_drawing():
+    """A build that fails after the figure process started (bad sources, say) must not leave it behind."""
+    from geomap.figure_process import FigureProcess
+
+    with FigureProcess.start() as worker:
+        process = worker._process
+        assert process is not None and process.is_alive()
+    assert not process.is_alive()
+    assert process.exitcode is not None
