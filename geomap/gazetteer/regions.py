@@ -55,11 +55,16 @@ class Regions:
         """Every region's polygon, in row order (decodes all of them)."""
         return self._shapes.all()
 
-    def reverse(self, lat: float, lon: float) -> tuple[Candidate | None, Candidate | None]:
-        """The admin-1 region and the (de jure) country containing a point."""
+    @property
+    def tree(self) -> shapely.STRtree:
+        """A spatial index of every region's polygon (row order), built on first use."""
         if self._tree is None:
             self._tree = shapely.STRtree(self.geometries)
-        hits = self._tree.query(shapely.Point(lon, lat), predicate="intersects")
+        return self._tree
+
+    def reverse(self, lat: float, lon: float) -> tuple[Candidate | None, Candidate | None]:
+        """The admin-1 region and the (de jure) country containing a point."""
+        hits = self.tree.query(shapely.Point(lon, lat), predicate="intersects")
         admin1 = country = None
         for index in sorted(int(h) for h in hits):
             if self.kinds[index] == "admin1" and admin1 is None:
@@ -68,15 +73,23 @@ class Regions:
                 country = self.store.region_candidate(index)
         return admin1, country
 
+    def indices(self, kind: str, bbox: tuple[float, float, float, float] | None = None) -> np.ndarray:
+        """Row numbers (ascending) of the regions of one kind, optionally only those meeting a bbox."""
+        indices = np.flatnonzero(self.kinds == kind)
+        if bbox is not None:  # the index prefilters by envelope, then tests the same "intersects" exactly
+            hits = self.tree.query(shapely.box(*bbox), predicate="intersects")
+            indices = np.intersect1d(indices, hits.astype(int))
+        return indices
+
+    def codes_of(self, kind: str, bbox: tuple[float, float, float, float] | None = None) -> list[str]:
+        """The codes of :meth:`frame`'s rows, without building the frame."""
+        return [self.codes[i] for i in self.indices(kind, bbox)]
+
     def frame(self, kind: str, bbox: tuple[float, float, float, float] | None = None) -> "geopandas.GeoDataFrame":
         """Regions of one kind as a GeoDataFrame (EPSG:4326), optionally only those meeting a bbox."""
         import geopandas
 
-        mask = self.kinds == kind
-        indices = np.flatnonzero(mask)
-        if bbox is not None:
-            box = shapely.box(*bbox)
-            indices = np.array([i for i in indices if self.geometries[i].intersects(box)], dtype=int)
+        indices = self.indices(kind, bbox)
         records = [dict(zip(REGION_COLUMNS, self.store.region_lines[i].split("\t"))) for i in indices]
         frame = geopandas.GeoDataFrame(records, geometry=list(self.geometries[indices]) if len(indices) else [],
                                        crs="EPSG:4326")

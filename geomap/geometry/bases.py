@@ -63,24 +63,55 @@ def peak(areas: list[AreaClaim], window: str) -> AreaClaim | None:
     return None
 
 
+class ShareBases:
+    """:func:`share_base` for one run's area claims.
+
+    Each region's area claims are grouped by source once, and each source's
+    peak is found once per (region, window), so a corpus with many share
+    claims does not rescan every area claim for every share.
+    """
+
+    def __init__(self, areas: list[AreaClaim]):
+        self.areas = [a for a in areas if a.kind in AREA_KINDS]
+        self._by_source: dict[str | None, dict[str, list[AreaClaim]]] = {}
+        self._peaks: dict[tuple[str | None, str, str], AreaClaim | None] = {}
+
+    def by_source(self, region: str | None) -> dict[str, list[AreaClaim]]:
+        """The area claims about ``region`` (or about no known region), by source, in claim order."""
+        if region not in self._by_source:
+            grouped: dict[str, list[AreaClaim]] = {}
+            for area in self.areas:
+                if _about_same_region(area, region):
+                    grouped.setdefault(area.source, []).append(area)
+            self._by_source[region] = grouped
+        return self._by_source[region]
+
+    def peak(self, region: str | None, source: str, window: str) -> AreaClaim | None:
+        key = (region, source, window)
+        if key not in self._peaks:
+            self._peaks[key] = peak(self.by_source(region).get(source, []), window)
+        return self._peaks[key]
+
+    def base(self, share: Claim, share_window: str, share_region: str | None) -> Base | None:
+        """The base area for one share claim, or None when no source gives an area."""
+        own = self.peak(share_region, share.source, share_window)
+        if own is not None:
+            return Base(own.km2, "own", (own.claim_id,), f"{format_km2(own.km2)} (own peak, {own.claim_id})")
+        others = (self.peak(share_region, source, share_window)
+                  for source in sorted(self.by_source(share_region)) if source != share.source)
+        peaks = [found for found in others if found is not None]
+        if not peaks:
+            return None
+        median = float(statistics.median(p.km2 for p in peaks))
+        listed = ", ".join(f"{p.claim_id} {format_number(p.km2)}" for p in peaks)
+        return Base(median, "others", tuple(p.claim_id for p in peaks),
+                    f"{format_km2(median)} (median of other sources' peaks: {listed})")
+
+
 def share_base(share: Claim, share_window: str, share_region: str | None,
                areas: list[AreaClaim]) -> Base | None:
     """The base area for one share claim, or None when no source gives an area."""
-    relevant = [a for a in areas if a.kind in AREA_KINDS and _about_same_region(a, share_region)]
-    own = peak([a for a in relevant if a.source == share.source], share_window)
-    if own is not None:
-        return Base(own.km2, "own", (own.claim_id,), f"{format_km2(own.km2)} (own peak, {own.claim_id})")
-    peaks = []
-    for source in sorted({a.source for a in relevant if a.source != share.source}):
-        found = peak([a for a in relevant if a.source == source], share_window)
-        if found is not None:
-            peaks.append(found)
-    if not peaks:
-        return None
-    median = float(statistics.median(p.km2 for p in peaks))
-    listed = ", ".join(f"{p.claim_id} {format_number(p.km2)}" for p in peaks)
-    return Base(median, "others", tuple(p.claim_id for p in peaks),
-                f"{format_km2(median)} (median of other sources' peaks: {listed})")
+    return ShareBases(areas).base(share, share_window, share_region)
 
 
 def derive_share_area(share: Claim, base: Base) -> tuple[float, str]:

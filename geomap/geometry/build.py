@@ -28,7 +28,7 @@ import shapely
 
 from geomap.gazetteer.folding import fold
 from geomap.geometry import checks
-from geomap.geometry.bases import AreaClaim, derive_share_area, natural_claim_key, share_base, window_of
+from geomap.geometry.bases import AreaClaim, ShareBases, derive_share_area, natural_claim_key, window_of
 from geomap.geometry.borders import (ACCURATE_SOURCE, border_band, border_segment, choose_neighbour,
                                      has_border_line, nearest_border_point, shared_border)
 from geomap.geometry.buffers import disc, solve_local_radius
@@ -73,13 +73,13 @@ def prepare_all(workspace: Workspace, claims: list[Claim]) -> list[_Prepared]:
     anchors = [workspace.anchor(claim) for claim in claims]
     windows = assign_windows(claims)
     kinds = [place_kind(workspace, claim) for claim in claims]
-    points = [(claim, anchor) for claim, anchor, kind in zip(claims, anchors, kinds)
-              if anchor is not None and kind not in REGION_PLACE_KINDS]
+    points = PointAnchors(workspace, [(claim, anchor) for claim, anchor, kind in zip(claims, anchors, kinds)
+                                      if anchor is not None and kind not in REGION_PLACE_KINDS])
     items = []
     for claim, anchor, kind, window in zip(claims, anchors, kinds, windows):
         borrowed, reason = None, "no anchor place"
         if claim.kind in BUFFER_KINDS and kind in REGION_PLACE_KINDS:
-            found = borrow_point_anchor(workspace, claim, kind, points)
+            found = points.borrow(claim, kind)
             if found is not None:
                 borrowed, anchor = found[0].claim_id, found[1]
             elif kind == "country":  # a country's centre says nothing about where the area lies
@@ -94,28 +94,51 @@ def prepare_all(workspace: Workspace, claims: list[Claim]) -> list[_Prepared]:
     return items
 
 
-def borrow_point_anchor(workspace: Workspace, claim: Claim, kind: str,
-                        points: list[tuple[Claim, Anchor]]) -> tuple[Claim, Anchor] | None:
-    """A point anchor (a town) inside the claim's region, taken from the claims that name one.
+class PointAnchors:
+    """The point anchors (towns) the claims name, for region-level claims to borrow.
 
     A region's representative point is not where a salient lies: "50 square
     miles in Kursk" belongs around the town the other claims centre on. The
-    most often named point wins (ties: the first claim), so all sources'
-    buffers share a centre and compare on the map; for a whole country only
-    the same source's points count.
+    most often named point inside the region wins (ties: the first claim), so
+    all sources' buffers share a centre and compare on the map; for a whole
+    country only the same source's points count.
+
+    The answer depends only on the region (and for a country the source), so
+    it is worked out once per region from the points grouped by admin-1
+    region and by (source, country), not by scanning every point per claim.
     """
-    region = workspace.polygon(claim.place_id)
-    if region is None:
-        return None
-    candidates = []
-    for other, anchor in points:
-        if kind == "country" and other.source != claim.source:
-            continue
-        inside = anchor.admin1 == claim.place_id if kind == "admin1" else \
-            anchor.country == claim.place_id if kind == "country" else \
-            region.intersects(shapely.Point(anchor.lon, anchor.lat))
-        if inside:
-            candidates.append((other, anchor))
+
+    def __init__(self, workspace: Workspace, points: list[tuple[Claim, Anchor]]):
+        self.workspace = workspace
+        self.points = points  # in claim order, which breaks ties
+        self.by_admin1: dict[str | None, list[tuple[Claim, Anchor]]] = {}
+        self.by_source_country: dict[tuple[str, str | None], list[tuple[Claim, Anchor]]] = {}
+        for point in points:
+            self.by_admin1.setdefault(point[1].admin1, []).append(point)
+            self.by_source_country.setdefault((point[0].source, point[1].country), []).append(point)
+        self._found: dict[tuple, tuple[Claim, Anchor] | None] = {}
+
+    def borrow(self, claim: Claim, kind: str) -> tuple[Claim, Anchor] | None:
+        """(the claim whose anchor is borrowed, that anchor) for a claim about a region of ``kind``, or None."""
+        key = (kind, claim.place_id, claim.source if kind == "country" else None)
+        if key not in self._found:
+            self._found[key] = most_named(self.candidates(claim, kind))
+        return self._found[key]
+
+    def candidates(self, claim: Claim, kind: str) -> list[tuple[Claim, Anchor]]:
+        region = self.workspace.polygon(claim.place_id)
+        if region is None:
+            return []
+        if kind == "admin1":
+            return self.by_admin1.get(claim.place_id, [])
+        if kind == "country":
+            return self.by_source_country.get((claim.source, claim.place_id), [])
+        return [(other, anchor) for other, anchor in self.points
+                if region.intersects(shapely.Point(anchor.lon, anchor.lat))]
+
+
+def most_named(candidates: list[tuple[Claim, Anchor]]) -> tuple[Claim, Anchor] | None:
+    """The candidate whose point is named most often (ties: the first)."""
     if not candidates:
         return None
     counts: dict[tuple[float, float], int] = {}
@@ -336,15 +359,28 @@ def map_distance(workspace: Workspace, row: dict[str, Any], item: _Prepared) -> 
         row["flags"].append(found)
 
 
-def same_sentence(a: Claim, b: Claim) -> bool:
-    return a.source == b.source and (a.quote_start, a.quote_end, a.quote) == (b.quote_start, b.quote_end, b.quote)
+def sentence_key(claim: Claim) -> tuple:
+    """Claims with equal keys come from the same sentence of the same source."""
+    return (claim.source, claim.quote_start, claim.quote_end, claim.quote)
 
 
-def map_band(workspace: Workspace, row: dict[str, Any], item: _Prepared, claims: list[Claim]) -> None:
-    """A strip of the host along the border nearest the anchor (depth), limited to the front width if given."""
+def first_by_sentence(claims: list[Claim]) -> dict[tuple, Claim]:
+    """The first claim of each kind in each sentence: {(kind, *sentence_key): claim}."""
+    found: dict[tuple, Claim] = {}
+    for claim in claims:
+        found.setdefault((claim.kind, *sentence_key(claim)), claim)
+    return found
+
+
+def map_band(workspace: Workspace, row: dict[str, Any], item: _Prepared, sentences: dict[tuple, Claim]) -> None:
+    """A strip of the host along the border nearest the anchor (depth), limited to the front width if given.
+
+    ``sentences`` is :func:`first_by_sentence` of all claims: a depth and a
+    front width in one sentence describe the same band.
+    """
     claim, anchor = item.claim, item.anchor
     partner_kind = "front_width" if claim.kind == "depth" else "depth"
-    partner = next((c for c in claims if c.kind == partner_kind and same_sentence(c, claim)), None)
+    partner = sentences.get((partner_kind, *sentence_key(claim)))
     depth_claim = claim if claim.kind == "depth" else partner
     width_claim = claim if claim.kind == "front_width" else partner
     depth_km = claimed_km(depth_claim) if depth_claim is not None else None
@@ -376,7 +412,10 @@ def map_band(workspace: Workspace, row: dict[str, Any], item: _Prepared, claims:
                    derivation=f"front of {format_number(width_km)} km: {along}")
         return
     accurate = has_border_line(workspace, host.code, neighbour)
-    band = border_band(segment, depth_km * 1000.0, host.local, lines if accurate else None)
+    # the depth claim and its front-width partner, or sources repeating a claim, ask for the same band:
+    # these inputs determine the segment and the host, so it is drawn once (the buffer is the slow part)
+    band = workspace.bands.get((projection.key, host.code, neighbour, width_km, depth_km),
+                               lambda: border_band(segment, depth_km * 1000.0, host.local, lines if accurate else None))
     if band.is_empty:
         return unmapped(row, "the border band is empty")
     source_note = ""
@@ -401,12 +440,12 @@ def area_claims(items: list[_Prepared]) -> list[AreaClaim]:
     return found
 
 
-def map_share(workspace: Workspace, row: dict[str, Any], item: _Prepared, areas: list[AreaClaim]) -> None:
+def map_share(workspace: Workspace, row: dict[str, Any], item: _Prepared, bases: ShareBases) -> None:
     share = claimed_share(item.claim)
     if share is None:
         return unmapped(row, "no share")
     row["share"] = share
-    base = share_base(item.claim, item.window, item.region, areas)
+    base = bases.base(item.claim, item.window, item.region)
     if base is None:
         return unmapped(row, "no base area: no source gives an area for this region")
     km2, derivation = derive_share_area(dataclasses.replace(item.claim, share=share), base)
@@ -417,13 +456,16 @@ def map_share(workspace: Workspace, row: dict[str, Any], item: _Prepared, areas:
 def add_coherence_flags(rows: list[dict[str, Any]], items: list[_Prepared]) -> None:
     """Share-derived areas against absolute held-area claims of the same window and region."""
     regions = {item.claim.claim_id: item.region for item in items}
-    absolutes = [r for r in rows if r["kind"] == "area_held" and r["km2"] is not None and r["km2"] > 0]
+    absolutes: dict[str, list[dict[str, Any]]] = {}  # by window, in claim order
+    for r in rows:
+        if r["kind"] == "area_held" and r["km2"] is not None and r["km2"] > 0:
+            absolutes.setdefault(r["window"], []).append(r)
     for row in rows:
         if row["kind"] not in SHARE_KINDS or row["km2"] is None or row["derivation"] is None:
             continue
         region = regions[row["claim_id"]]
-        peers = [a for a in absolutes if a["window"] == row["window"]
-                 and (region is None or regions[a["claim_id"]] in (None, region))]
+        peers = [a for a in absolutes.get(row["window"], [])
+                 if region is None or regions[a["claim_id"]] in (None, region)]
         own = [a for a in peers if a["source"] == row["source"]]
         chosen = own or peers
         if not chosen:
@@ -449,7 +491,8 @@ def claim_rows(claims: Iterable[Claim], workspace: Workspace) -> list[dict[str, 
     """The rows of :func:`geomap.geometry.claim_geometries` as dicts (geometry in EPSG:4326 or None)."""
     ordered = sorted(claims, key=lambda c: natural_claim_key(c.claim_id))
     items = prepare_all(workspace, ordered)
-    areas = area_claims(items)
+    bases = ShareBases(area_claims(items))
+    sentences = first_by_sentence(ordered)
     rows = []
     for item in items:
         row = base_row(item)
@@ -463,7 +506,7 @@ def claim_rows(claims: Iterable[Claim], workspace: Workspace) -> list[dict[str, 
                 row["km2"] = stable(km2)
                 map_area(workspace, row, item, km2)
         elif kind in SHARE_KINDS:
-            map_share(workspace, row, item, areas)
+            map_share(workspace, row, item, bases)
         elif kind == "relative_area":
             map_relative(workspace, row, item)
         elif kind in ("region_share", "region_area"):
@@ -471,7 +514,7 @@ def claim_rows(claims: Iterable[Claim], workspace: Workspace) -> list[dict[str, 
         elif kind == "distance":
             map_distance(workspace, row, item)
         elif kind in ("depth", "front_width"):
-            map_band(workspace, row, item, ordered)
+            map_band(workspace, row, item, sentences)
         elif kind == "count":
             unmapped(row, "a count: a non-spatial fact, never drawn as an area")
         else:

@@ -120,10 +120,13 @@ def spread_rows(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
     derived (True when the area comes from a share). Returns the rows of
     :func:`geomap.geometry.spread_table` in window then claim order.
     """
-    usable = [r for r in records if r["kind"] in SPREAD_KINDS and r.get("km2") is not None and r["km2"] > 0]
+    by_window: dict[str, list[dict[str, Any]]] = {}
+    for r in records:
+        if r["kind"] in SPREAD_KINDS and r.get("km2") is not None and r["km2"] > 0:
+            by_window.setdefault(r["window"], []).append(r)
     rows = []
-    for window in sorted({r["window"] for r in usable}, key=window_sort_key):
-        members = sorted((r for r in usable if r["window"] == window), key=lambda r: natural_claim_key(r["claim_id"]))
+    for window in sorted(by_window, key=window_sort_key):
+        members = sorted(by_window[window], key=lambda r: natural_claim_key(r["claim_id"]))
         values = [float(r["km2"]) for r in members]
         median = float(statistics.median(values))
         distances = [abs(math.log(v / median)) for v in values]

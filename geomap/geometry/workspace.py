@@ -3,12 +3,17 @@
 A :class:`Workspace` lives for one call of
 :func:`geomap.geometry.claim_geometries`: it remembers the local projection of
 each anchor and each polygon already transformed into it, so twenty claims
-about Sudzha project Kursk Oblast once. Nothing is kept between calls.
+about Sudzha project Kursk Oblast once. Shared borders and border bands, which
+are big and asked again mostly by neighbouring claims, are kept only for the
+most recent few dozen (:class:`Recent`). Nothing is kept between calls, and a
+cached result is exactly what computing it again would give.
 """
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from dataclasses import dataclass
+from typing import Any, Callable, Hashable
 
 import shapely
 from shapely.geometry.base import BaseGeometry
@@ -20,6 +25,10 @@ from geomap.records import Candidate, Claim
 SIMPLIFY_ABOVE_VERTICES = 5000  # hosts bigger than this are simplified before clipping
 SIMPLIFY_TOLERANCE_M = 50.0
 REGION_KINDS = ("country", "admin1", "named_region")
+# Shared borders and border bands are big and asked again mostly by nearby claims (a depth and its front
+# width, one story syndicated): the last few dozen cover the repeats without holding a whole corpus' worth.
+RECENT_BORDERS = 64
+RECENT_BANDS = 64
 
 
 @dataclass(frozen=True)
@@ -45,6 +54,23 @@ class Host:
     simplified: bool
 
 
+class Recent:
+    """A memo of the ``size`` most recently used results (older ones are dropped and recomputed if asked)."""
+
+    def __init__(self, size: int):
+        self.size = size
+        self._values: OrderedDict[Hashable, Any] = OrderedDict()
+
+    def get(self, key: Hashable, compute: Callable[[], Any]) -> Any:
+        if key in self._values:
+            self._values.move_to_end(key)
+            return self._values[key]
+        value = self._values[key] = compute()
+        if len(self._values) > self.size:
+            self._values.popitem(last=False)
+        return value
+
+
 class Workspace:
     """Gazetteer and regions plus per-run caches of projections and projected polygons.
 
@@ -64,6 +90,15 @@ class Workspace:
         self._entries: dict[str, Candidate | None] = {}
         self._reverse: dict[tuple[float, float], tuple[Candidate | None, Candidate | None]] = {}
         self._hosts: dict[tuple, Host | None] = {}
+        self.borders = Recent(RECENT_BORDERS)  # shared borders in local metres, by what determines them
+        self.bands = Recent(RECENT_BANDS)  # border bands in local metres, likewise
+        self._small: dict[Hashable, Any] = {}  # small per-run results (lists of codes, numbers)
+
+    def remember(self, key: Hashable, compute: Callable[[], Any]) -> Any:
+        """``compute()``, once per key for this run: for small results only (kept until the run ends)."""
+        if key not in self._small:
+            self._small[key] = compute()
+        return self._small[key]
 
     # -- gazetteer ----------------------------------------------------------------
     def entry(self, entry_id: str | None) -> Candidate | None:

@@ -1,0 +1,97 @@
+"""The shortcuts that keep the geometry stage fast give the same numbers as the slow way."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import shapely
+from pyproj import CRS, Transformer
+
+from geomap.geometry.bases import AreaClaim, ShareBases, share_base
+from geomap.geometry.build import claim_rows
+from geomap.geometry.projection import LONLAT, LocalProjection
+from geomap.geometry.workspace import Recent, Workspace
+from tests.geometry.conftest import AUGUST_2024, SUDZHA
+
+CENTRES = [(35.271, 51.191), (0.0, 0.0), (-179.9, -45.5), (179.99, 89.5), (34.4667, 31.5), (-70.123456, -33.45)]
+
+
+@pytest.mark.parametrize("lon, lat", CENTRES)
+def test_projection_pipeline_matches_from_crs_bit_for_bit(lon, lat):
+    local = LocalProjection(lon, lat)
+    crs = CRS.from_proj4(local.proj_string)
+    forward = Transformer.from_crs(LONLAT, crs, always_xy=True)
+    inverse = Transformer.from_crs(crs, LONLAT, always_xy=True)
+    rng = np.random.default_rng(0)
+    lons = np.clip(lon + rng.normal(0.0, 5.0, 2000), -180.0, 180.0)
+    lats = np.clip(lat + rng.normal(0.0, 5.0, 2000), -90.0, 90.0)
+    x, y = local._forward.transform(lons, lats)
+    assert np.array_equal(np.array(forward.transform(lons, lats)), np.array([x, y]), equal_nan=True)
+    assert np.array_equal(np.array(inverse.transform(x, y)), np.array(local._inverse.transform(x, y)),
+                          equal_nan=True)
+    assert local.crs == crs
+
+
+def test_recent_keeps_the_last_results_and_recomputes_older_ones():
+    calls = []
+    recent = Recent(2)
+
+    def compute(key):
+        calls.append(key)
+        return key * 10
+
+    assert [recent.get(k, lambda k=k: compute(k)) for k in (1, 2, 1, 3, 2, 1)] == [10, 20, 10, 30, 20, 10]
+    assert calls == [1, 2, 3, 2, 1]  # 2 was dropped when 3 came (1 had been used since)
+
+
+def test_region_codes_match_a_scan_of_every_polygon(regions):
+    def scanned(kind, bbox):
+        box = shapely.box(*bbox)
+        return [regions.codes[i] for i in np.flatnonzero(regions.kinds == kind)
+                if regions.geometries[i].intersects(box)]
+
+    for kind, bbox in (("country", (30.0, 44.0, 40.0, 53.0)), ("country", (34.0, 31.0, 35.0, 32.0)),
+                       ("admin1", (35.0, 51.0, 35.5, 51.5)), ("country", (0.0, 0.0, 0.1, 0.1))):
+        assert regions.codes_of(kind, bbox) == scanned(kind, bbox)
+        frame = regions.frame(kind, bbox)
+        assert (list(frame["code"]) if len(frame) else []) == scanned(kind, bbox)
+    assert regions.codes_of("country", (0.0, 0.0, 0.1, 0.1)) == []  # open sea
+    assert len(regions.codes_of("country")) == int((regions.kinds == "country").sum())
+
+
+def test_share_bases_match_one_off_lookups(make_claim):
+    areas = [AreaClaim("a#1", "a", "area_seized", 1000.0, "2024-08", "RU-KRS"),
+             AreaClaim("a#2", "a", "area_held", 1300.0, "2024-09", "RU-KRS"),
+             AreaClaim("b#1", "b", "area_held", 800.0, "2024-08", None),
+             AreaClaim("c#1", "c", "area_retaken", 200.0, "2024-10", "RU-BEL"),
+             AreaClaim("c#2", "c", "area_held", 600.0, "2024-10", "RU-KRS")]
+    bases = ShareBases(areas)
+    for source in ("a", "b", "c", "d"):
+        for window in ("2024-08", "2024-09", "2025-03", "undated"):
+            for region in ("RU-KRS", "RU-BEL", None):
+                share = make_claim("share_held", 30, "%", source=source, share=0.3)
+                assert bases.base(share, window, region) == share_base(share, window, region, areas)
+
+
+def test_repeated_band_claims_are_drawn_once_and_identically(gazetteer, regions, make_claim):
+    quote = "advanced 10 km deep along a 20 km front near Sudzha"
+    claims = [make_claim(kind, value, "km", source=source, km=float(value), quote=quote, start=start,
+                         end=start + 5, quote_start=0, **SUDZHA, **AUGUST_2024)
+              for source in ("s1", "s2") for kind, value, start in (("depth", 10, 9), ("front_width", 20, 30))]
+    workspace = Workspace(gazetteer, regions)
+    drawn = []
+    workspace.bands = _Counting(workspace.bands, drawn)
+    rows = claim_rows(claims, workspace)
+    assert len(drawn) == 1  # the same anchor, depth and width: one band for all four claims
+    bands = [row["geometry"] for row in rows if row["role"] == "band"]
+    assert len(bands) == 4 and all(shapely.equals_exact(band, bands[0], 0.0) for band in bands)
+
+
+class _Counting:
+    """A Recent that records which keys it had to compute."""
+
+    def __init__(self, recent: Recent, computed: list):
+        self.recent, self.computed = recent, computed
+
+    def get(self, key, compute):
+        return self.recent.get(key, lambda: (self.computed.append(key), compute())[1])
