@@ -34,6 +34,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import geopandas
+import numpy
 import pandas
 import shapely
 from shapely.geometry.base import BaseGeometry
@@ -170,7 +171,7 @@ def mentions_layer(mentions: Any) -> geopandas.GeoDataFrame:
     """Every mention, as a point where it resolved to coordinates (no geometry otherwise)."""
     rows = frame_rows(mentions)
     columns = frame_columns(mentions, rows)
-    return _point_frame(typed_frame(rows, columns), [_point(row.get("lon"), row.get("lat")) for row in rows])
+    return _point_frame(typed_frame(rows, columns), _points([(row.get("lon"), row.get("lat")) for row in rows]))
 
 
 def places_layer(mentions: Any) -> geopandas.GeoDataFrame:
@@ -204,7 +205,7 @@ def places_layer(mentions: Any) -> geopandas.GeoDataFrame:
         records.append({**place, "n_sources": len(place["sources"]), "sources": sorted(place["sources"]),
                         "texts": sorted(place["texts"])})
     records.sort(key=lambda p: (-p["n_mentions"], str(p["name"] or ""), str(p["place_id"] or "")))
-    return _point_frame(typed_frame(records, PLACE_COLUMNS), [_point(r["lon"], r["lat"]) for r in records])
+    return _point_frame(typed_frame(records, PLACE_COLUMNS), _points([(r["lon"], r["lat"]) for r in records]))
 
 
 def claims_layer(claim_geoms: Any, claims: Any = None) -> geopandas.GeoDataFrame:
@@ -225,14 +226,16 @@ def claims_layer(claim_geoms: Any, claims: Any = None) -> geopandas.GeoDataFrame
     seen = {str(row.get("claim_id")) for row in geo_rows}
     merged += [row for row in record_rows if str(row.get("claim_id")) not in seen]
     frame = typed_frame(merged, columns + extra)
-    return _point_frame(frame, [_point(row.get("anchor_lon"), row.get("anchor_lat")) for row in merged])
+    return _point_frame(frame, _points([(row.get("anchor_lon"), row.get("anchor_lat")) for row in merged]))
 
 
-def _point(lon: Any, lat: Any) -> BaseGeometry | None:
-    lon, lat = cell_value(lon), cell_value(lat)
-    if not isinstance(lon, (int, float)) or not isinstance(lat, (int, float)):
-        return None
-    return shapely.Point(float(lon), float(lat))
+def _points(lonlats: Sequence[tuple[Any, Any]]) -> list[BaseGeometry | None]:
+    """A point per (lon, lat) pair where both are numbers (``None`` elsewhere), made in one shapely call."""
+    plain = [(cell_value(lon), cell_value(lat)) for lon, lat in lonlats]
+    usable = [isinstance(lon, (int, float)) and isinstance(lat, (int, float)) for lon, lat in plain]
+    coordinates = numpy.array([pair for pair, ok in zip(plain, usable) if ok], dtype=float).reshape(-1, 2)
+    made = iter(shapely.points(coordinates).tolist())
+    return [next(made) if ok else None for ok in usable]
 
 
 def _point_frame(frame: pandas.DataFrame, points: list[BaseGeometry | None]) -> geopandas.GeoDataFrame:

@@ -43,6 +43,11 @@ def cell_value(value: Any, nested: bool = False) -> Any:
     With ``nested=True`` lists and dicts are returned as plain containers
     instead of JSON text (used while serialising them).
     """
+    kind = type(value)  # the plain types first: most cells of a large table are one of them
+    if kind is str or kind is int or kind is bool:
+        return value
+    if kind is float:
+        return None if math.isnan(value) or math.isinf(value) else value
     if value is None or value is pandas.NaT or value is pandas.NA:
         return None
     if isinstance(value, (bool, np.bool_)):
@@ -79,23 +84,26 @@ def typed_column(values: Sequence[Any]) -> pandas.Series:
     (``Int64`` with gaps), other numbers ``float64`` (NaN for gaps) and
     everything else text (``object`` with ``None`` for gaps).
     """
-    present = [v for v in values if v is not None]
-    missing = len(present) < len(values)
-    if present and all(isinstance(v, bool) for v in present):
+    kinds = set(map(type, values))  # one pass over the column, then decided by its set of types
+    missing = type(None) in kinds
+    kinds.discard(type(None))
+    if kinds and kinds <= {bool}:
         return pandas.Series(list(values), dtype="boolean" if missing else "bool")
-    if present and all(isinstance(v, int) and not isinstance(v, bool) for v in present):
+    if kinds and kinds <= {int}:
         return pandas.Series(list(values), dtype="Int64" if missing else "int64")
-    if present and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in present):
+    if kinds and kinds <= {int, float}:
         return pandas.Series([math.nan if v is None else float(v) for v in values], dtype="float64")
+    if kinds <= {str}:
+        return pandas.Series(list(values), dtype=object)
     return pandas.Series([None if v is None else v if isinstance(v, str) else str(v) for v in values],
                          dtype=object)
 
 
 def typed_frame(records: Iterable[Mapping[str, Any]], columns: Sequence[str]) -> pandas.DataFrame:
     """A DataFrame with exactly ``columns`` (absent keys are gaps), each a :func:`typed_column`."""
-    rows = [{name: cell_value(record.get(name)) for name in columns} for record in records]
-    return pandas.DataFrame({name: typed_column([row[name] for row in rows]) for name in columns},
-                            columns=list(columns))
+    records = records if isinstance(records, Sequence) else list(records)
+    return pandas.DataFrame({name: typed_column([cell_value(record.get(name)) for record in records])
+                             for name in columns}, columns=list(columns))
 
 
 def frame_rows(frame: Any) -> list[dict[str, Any]]:
@@ -103,9 +111,8 @@ def frame_rows(frame: Any) -> list[dict[str, Any]]:
     if frame is None:
         return []
     if isinstance(frame, pandas.DataFrame):
-        geometry = _geometry_name(frame)
-        columns = [c for c in frame.columns if c != geometry]
-        return [dict(zip(columns, row)) for row in frame[columns].itertuples(index=False, name=None)]
+        names, values = _attribute_columns(frame)
+        return [dict(zip(names, row)) for row in zip(*values)] if values else [{} for _ in range(len(frame))]
     rows = []
     for record in frame:
         if isinstance(record, Mapping):
@@ -119,6 +126,19 @@ def frame_rows(frame: Any) -> list[dict[str, Any]]:
     return rows
 
 
+def plain_columns(frame: Any) -> tuple[list[str], list[list[Any]]]:
+    """The column names of a table (as :func:`frame_columns`) and each column's :func:`cell_value` list.
+
+    Read column by column, for writers that go through every cell of a large table.
+    """
+    if isinstance(frame, pandas.DataFrame):
+        names, values = _attribute_columns(frame)
+        return [str(name) for name in names], [[cell_value(v) for v in column] for column in values]
+    rows = frame_rows(frame)
+    names = frame_columns(frame, rows)
+    return names, [[cell_value(row.get(name)) for row in rows] for name in names]
+
+
 def frame_columns(frame: Any, rows: Sequence[Mapping[str, Any]]) -> list[str]:
     """Column names in order: the frame's own, else the union of the rows' keys in first-seen order."""
     if isinstance(frame, pandas.DataFrame):
@@ -129,6 +149,16 @@ def frame_columns(frame: Any, rows: Sequence[Mapping[str, Any]]) -> list[str]:
         for key in row:
             seen.setdefault(str(key), None)
     return list(seen)
+
+
+def _attribute_columns(frame: pandas.DataFrame) -> tuple[list[Any], list[list[Any]]]:
+    """The labels and value lists of a DataFrame's columns but the geometry.
+
+    Read column by column: itertuples reads extension arrays (pandas strings) one element at a time.
+    """
+    geometry = _geometry_name(frame)
+    positions = [i for i, c in enumerate(frame.columns) if c != geometry]
+    return [frame.columns[i] for i in positions], [frame.iloc[:, i].tolist() for i in positions]
 
 
 def _geometry_name(frame: pandas.DataFrame) -> str | None:

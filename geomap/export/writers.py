@@ -28,12 +28,14 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-import numpy as np
+import numpy
 import shapely
 from shapely.geometry.base import BaseGeometry
 
+from geomap.render.coordinates import flatten
+
 from .layers import Layer
-from .values import cell_value, frame_columns, frame_rows
+from .values import plain_columns
 
 COORDINATE_DECIMALS = 6  # ~0.1 m: RFC 7946 suggests no more than needed
 GPKG_LAST_CHANGE = "1970-01-01T00:00:00.000Z"  # informative per the spec; fixed for byte-identical files
@@ -44,24 +46,57 @@ GPKG_VERSION = "1.3"
 def geojson_geometry(geometry: BaseGeometry | None, decimals: int = COORDINATE_DECIMALS) -> dict | None:
     """An RFC 7946 geometry object: lon/lat rounded to ``decimals``, exterior rings counter-clockwise.
 
-    Coordinates are rounded first and the rings oriented afterwards, so
-    rounding cannot undo the orientation. Empty geometries become ``None``.
+    Empty geometries become ``None``. See :func:`geojson_geometry_texts`.
     """
-    if geometry is None or geometry.is_empty:
-        return None
-    rounded = shapely.transform(geometry, lambda xy: np.round(xy, decimals))
-    oriented = shapely.orient_polygons(rounded, exterior_cw=False)
-    return _rounded_mapping(shapely.geometry.mapping(oriented), decimals)
+    return json.loads(geojson_geometry_texts([geometry], decimals)[0])
 
 
-def _rounded_mapping(value: Any, decimals: int) -> Any:
-    if isinstance(value, dict):
-        return {key: _rounded_mapping(item, decimals) for key, item in value.items()}
-    if isinstance(value, (list, tuple)):
-        if value and all(isinstance(item, (int, float)) for item in value):
-            return [round(float(item), decimals) + 0.0 for item in value[:2]]  # + 0.0: no "-0.0"
-        return [_rounded_mapping(item, decimals) for item in value]
-    return value
+def geojson_geometry_texts(geometries: Sequence[BaseGeometry | None], decimals: int = COORDINATE_DECIMALS
+                           ) -> list[str]:
+    """The compact JSON text of each geometry's :func:`geojson_geometry` (``null`` when missing or empty).
+
+    All geometries are rounded (``numpy.round``; Z dropped, no ``-0.0``) and
+    then oriented in one shapely call each, so rounding cannot undo the
+    orientation. The text is written straight from one array of all their
+    coordinates: nested Python lists of a large layer cost more than the JSON.
+    """
+    shapes = numpy.empty(len(geometries), dtype=object)
+    shapes[:] = list(geometries)
+    present = numpy.flatnonzero(~shapely.is_missing(shapes) & ~shapely.is_empty(shapes))
+    texts = ["null"] * len(shapes)
+    if not len(present):
+        return texts
+    rounded = shapely.transform(shapely.force_2d(shapes[present]), lambda xy: numpy.round(xy, decimals) + 0.0)
+    xy, starts, trees = flatten(shapely.orient_polygons(rounded, exterior_cw=False))
+    if not numpy.isfinite(xy).all():
+        raise ValueError("Out of range float values are not JSON compliant")  # as json.dumps says
+    flat = xy.ravel().tolist()  # floats print as json.dumps prints them (repr)
+    positions = list(map("[{!r},{!r}]".format, flat[0::2], flat[1::2]))
+    starts = starts.tolist()
+    for index, tree in zip(present.tolist(), trees):
+        texts[index] = _tree_text(tree, positions, starts)
+    return texts
+
+
+def _tree_text(tree: dict[str, Any], positions: list[str], starts: list[int]) -> str:
+    """``json.dumps(mapping, separators=(",", ":"))`` of a geometry from its :func:`flatten` tree."""
+    if tree["type"] == "GeometryCollection":
+        parts = ",".join(_tree_text(part, positions, starts) for part in tree["geometries"])
+        return f'{{"type":"GeometryCollection","geometries":[{parts}]}}'
+
+    def text(leaves: Any) -> str:
+        if isinstance(leaves, int):
+            return "[" + ",".join(positions[starts[leaves]:starts[leaves + 1]]) + "]"
+        return "[" + ",".join(map(text, leaves)) + "]"
+
+    leaves = tree["coordinates"]
+    if tree["type"] == "Point":
+        coordinates = positions[starts[leaves]] if starts[leaves + 1] > starts[leaves] else "[]"
+    elif tree["type"] == "MultiPoint":
+        coordinates = "[" + ",".join(positions[starts[leaf]] for leaf in leaves) + "]"
+    else:
+        coordinates = text(leaves)
+    return f'{{"type":{json.dumps(tree["type"])},"coordinates":{coordinates}}}'
 
 
 def geojson_text(frame: Any) -> str:
@@ -79,14 +114,15 @@ def geojson_text(frame: Any) -> str:
     crs = getattr(frame, "crs", None)
     if crs is not None and crs.to_epsg() != 4326:
         raise ValueError(f"GeoJSON layers must be in EPSG:4326, not {crs.to_string()}")
-    rows = frame_rows(frame)
-    columns = frame_columns(frame, rows)
-    geometries = list(frame.geometry) if hasattr(frame, "geometry") else [None] * len(rows)
+    names, columns = plain_columns(frame)
+    size = len(frame)
+    geometries = geojson_geometry_texts(frame.geometry) if hasattr(frame, "geometry") else ["null"] * size
+    rows = zip(*columns) if columns else [()] * size
     lines = []
-    for row, geometry in zip(rows, geometries):
-        feature = {"type": "Feature", "properties": {name: cell_value(row.get(name)) for name in columns},
-                   "geometry": geojson_geometry(geometry)}
-        lines.append(json.dumps(feature, ensure_ascii=False, separators=(",", ":"), allow_nan=False))
+    for values, geometry in zip(rows, geometries):
+        properties = json.dumps(dict(zip(names, values)), ensure_ascii=False, separators=(",", ":"),
+                                allow_nan=False)
+        lines.append(f'{{"type":"Feature","properties":{properties},"geometry":{geometry}}}')
     body = ",\n".join(lines)
     return '{"type":"FeatureCollection","features":[\n' + body + ("\n" if lines else "") + "]}\n"
 
@@ -94,14 +130,12 @@ def geojson_text(frame: Any) -> str:
 # -- CSV --------------------------------------------------------------------------------------------------
 def csv_text(frame: Any) -> str:
     """CSV of a table's attribute columns (no geometry): header row, ``\\n`` line ends, empty cells for gaps."""
-    rows = frame_rows(frame)
-    columns = frame_columns(frame, rows)
+    names, columns = plain_columns(frame)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(columns)
-    for row in rows:
-        values = (cell_value(row.get(name)) for name in columns)
-        writer.writerow(["" if value is None else value for value in values])
+    writer.writerow(names)
+    writer.writerows(zip(*[["" if value is None else value for value in column] for column in columns])
+                     if columns else [()] * len(frame))
     return buffer.getvalue()
 
 

@@ -17,8 +17,10 @@ are needed, and written as PNG or SVG (chosen by the file's suffix):
 Output is deterministic: PNG without the "Software" entry, SVG without a
 date, with a fixed hash salt for its ids and text as ``<text>`` elements.
 
-Modules: ``claims_map`` (the map), ``chart`` (the chart), ``view`` (projection,
-extent, scale bar, label room), ``style`` (colours, saving).
+Modules: ``claims_map`` (the map), ``inputs`` (the tables as the maps read
+them, converted once for all windows), ``draw`` (geometries as matplotlib
+collections), ``chart`` (the chart), ``view`` (projection, extent, scale bar,
+label room), ``style`` (colours, saving).
 """
 
 from __future__ import annotations
@@ -28,12 +30,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from geomap.export.layers import table
-from geomap.render.tables import claim_records
-from geomap.render.windows import date_windows
-
 from .chart import area_chart_figure
 from .claims_map import ALL_WINDOWS, claims_map_figure
+from .inputs import MapInputs
 from .style import ATTRIBUTION, CHART_SIZE_IN, MAP_SIZE_IN
 from .view import MapView, focus_cluster, nice_length, scale_bar
 
@@ -42,14 +41,13 @@ def write_figures(tables: Any, out_dir: str | os.PathLike[str], dpi: int = 200,
                   formats: Sequence[str] = ("png", "svg")) -> list[Path]:
     """The claims map of every date window (``map_<window>``) and the area chart (``area_chart``), per format."""
     out_dir = Path(out_dir)
-    claims = claim_records(table(tables, "claim_geoms"))
-    labels = [w.label for w in date_windows(claims)
-              if any(c["window"] == w.label and c["status"] == "mapped" for c in claims)]
+    inputs = MapInputs.of(tables)  # the tables converted once for every window's map
+    labels = [w.label for w in inputs.windows if inputs.by_window.get(w.label)]
     written = []
     # Each figure is drawn once and saved in every format.
     for label in labels:
         paths = [out_dir / f"map_{label}.{suffix}" for suffix in formats]
-        claims_map_figure(tables, label, paths, dpi=dpi)
+        claims_map_figure(inputs, label, paths, dpi=dpi)
         written += paths
     paths = [out_dir / f"area_chart.{suffix}" for suffix in formats]
     area_chart_figure(tables, paths, dpi=dpi)
@@ -57,6 +55,6 @@ def write_figures(tables: Any, out_dir: str | os.PathLike[str], dpi: int = 200,
 
 
 __all__ = [
-    "ALL_WINDOWS", "ATTRIBUTION", "CHART_SIZE_IN", "MAP_SIZE_IN", "MapView", "area_chart_figure", "claims_map_figure",
-    "focus_cluster", "nice_length", "scale_bar", "write_figures",
+    "ALL_WINDOWS", "ATTRIBUTION", "CHART_SIZE_IN", "MAP_SIZE_IN", "MapInputs", "MapView", "area_chart_figure",
+    "claims_map_figure", "focus_cluster", "nice_length", "scale_bar", "write_figures",
 ]

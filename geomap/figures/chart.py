@@ -19,8 +19,9 @@ from geomap.render.panel import source_colors, source_names
 from geomap.render.tables import claim_records, source_records
 from geomap.render.windows import date_windows, parse_date
 
-from .style import CHART_SIZE_IN, DeferredCanvas, figure_style, format_of, save_figure, shorten
+from .style import CHART_SIZE_IN, DeferredCanvas, figure_style, format_of, legend_room, save_figure, shorten
 
+CHART_AXES = (0.09, 0.14, 0.58, 0.74)  # left, bottom, width, height (figure fraction)
 HELD_AREA_KINDS = ("area_held", "area_seized", "share_held", "share_retaken")  # what the chart compares
 
 
@@ -51,7 +52,7 @@ def area_chart_figure(tables: Any, path: str | os.PathLike[str], dpi: int = 200,
     with figure_style():
         figure = Figure(figsize=size)
         DeferredCanvas(figure)
-        ax = figure.add_axes((0.09, 0.14, 0.58, 0.74))
+        ax = figure.add_axes(CHART_AXES)
         drawn = [s for s in series if s.points] + ([reference] if reference else [])
         for item in drawn:
             _draw_series(ax, item)
@@ -69,8 +70,12 @@ def area_chart_figure(tables: Any, path: str | os.PathLike[str], dpi: int = 200,
             last = max(p.end for s in drawn for p in s.points)
             pad = max(timedelta(days=10), (last - first) * 0.06)
             ax.set_xlim(first - pad, last + pad)
-            ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), frameon=False, fontsize=9,
-                      title="source", title_fontsize=9, alignment="left")
+            # One entry per source: only those that can show above the figure's bottom edge are made.
+            entries, labels = ax.get_legend_handles_labels()
+            shown = legend_room(labels, (CHART_AXES[1] + CHART_AXES[3]) * size[1] * 72, 9, 9,
+                                matplotlib.rcParams["legend.handleheight"], matplotlib.rcParams["legend.labelspacing"])
+            ax.legend(entries[:shown], labels[:shown], loc="upper left", bbox_to_anchor=(1.02, 1.0), frameon=False,
+                      fontsize=9, title="source", title_fontsize=9, alignment="left")
         else:
             ax.text(0.5, 0.5, "no dated area claims", transform=ax.transAxes, ha="center", va="center",
                     color="#777777")

@@ -15,6 +15,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import shapely
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
@@ -22,16 +23,17 @@ from matplotlib.patches import FancyArrow, Patch, Rectangle
 from shapely.geometry.base import BaseGeometry
 from shapely.ops import polylabel
 
-from geomap.export.layers import in_wgs84, places_layer, split_geometry, table
-from geomap.export.values import cell_value, frame_rows
-from geomap.render.panel import claimed_text, format_number, source_colors, source_names
-from geomap.render.tables import UNDATED, claim_records, source_records
-from geomap.render.windows import DateWindow, date_windows, parse_date, reference_dates_for_windows
+from geomap.export.layers import split_geometry
+from geomap.render.panel import claimed_text, format_number
+from geomap.render.tables import UNDATED
+from geomap.render.windows import DateWindow, reference_dates_for_windows
 
+from .draw import add_lines, add_polygons
+from .inputs import MapInputs, Places
 from .style import (
     ADMIN1_EDGE, ATTRIBUTION, COUNTRY_EDGE, DeferredCanvas, ENVELOPE_COLOR, LABEL_GREY, LAND, MAP_SIZE_IN,
     OCCUPIED_FILL, OCCUPIED_HATCH, REFERENCE_COLOR, ROLE_DASHES, WATER, figure_style, format_of, halo_text,
-    save_figure, shorten, with_alpha,
+    legend_room, save_figure, shorten, with_alpha,
 )
 from .view import COUNTRY_SCALE_KM, LabelSpace, MapView, extent_km, focus_cluster, largest_polygon, scale_bar
 
@@ -42,6 +44,8 @@ MAX_PLACE_LABELS = 12
 MAX_CONTEXT_PLACES = 10
 MAX_LEGEND_CLAIMS = 3
 OVERVIEW_ZOOM_OUT = 7.0  # the overview map spans this many times the main map
+LEGEND_FONT_PT, LEGEND_TITLE_PT = 8.5, 10
+LEGEND_HANDLE_HEIGHT, LEGEND_SPACING = 1.6, 0.9  # in font sizes
 
 
 def claims_map_figure(tables: Any, date_window: str | None, path: str | os.PathLike[str], dpi: int = 200,
@@ -50,12 +54,14 @@ def claims_map_figure(tables: Any, date_window: str | None, path: str | os.PathL
 
     Parameters
     ----------
-    tables : mapping or object
+    tables : mapping or object, or MapInputs
         The pipeline's tables (see :mod:`geomap.export.layers`): ``claim_geoms``
         is required; ``sources`` names the sources, ``mentions`` gives the
         places named, ``envelopes`` and ``reference`` are drawn when present,
         and ``places`` (``name, population`` points, e.g. the basemap places
-        of :func:`geomap.pipeline.basemap`) adds towns for orientation.
+        of :func:`geomap.pipeline.basemap`) adds towns for orientation. Or
+        the :class:`~geomap.figures.inputs.MapInputs` made from them, to draw
+        several windows from one conversion of the tables.
     date_window : str or None
         A window label of the claim geometries (``"2024-08"``, ``"undated"``)
         or ``"all"``/``None`` for every window.
@@ -65,7 +71,7 @@ def claims_map_figure(tables: Any, date_window: str | None, path: str | os.PathL
         Resolution of a PNG (the image is ``size × dpi`` pixels; 200 or more
         for print); SVG text and shapes stay vector.
     regions : geomap.gazetteer.regions.Regions, optional
-        Basemap polygons; defaults to the bundled ones.
+        Basemap polygons; defaults to the bundled ones (with ``MapInputs``, theirs).
     size : (float, float)
         Figure size in inches.
 
@@ -81,19 +87,18 @@ def claims_map_figure(tables: Any, date_window: str | None, path: str | os.PathL
     """
     paths = list(path) if isinstance(path, (list, tuple)) else [path]
     output_formats = [format_of(p) for p in paths]  # checked before drawing
-    claims = claim_records(table(tables, "claim_geoms"))
-    sources = source_records(frame_rows(table(tables, "sources")))
-    colors, names = source_colors(sources, claims), source_names(sources, claims)
-    windows = date_windows(claims)
-    chosen = chosen_windows(windows, date_window)
-    shown = [c for c in claims if c["window"] in {w.label for w in chosen} and c["status"] == "mapped"
-             and c["geometry"] is not None]
+    inputs = tables if isinstance(tables, MapInputs) else MapInputs.of(tables, regions)
+    chosen = chosen_windows(inputs.windows, date_window)
+    shown = inputs.mapped_in(chosen)
 
-    drawn = [c for c in shown if extent_km(c["geometry"]) < COUNTRY_SCALE_KM]
-    too_large = [c for c in shown if c not in drawn]
+    fits = [extent_km(c["geometry"]) < COUNTRY_SCALE_KM for c in shown]
+    drawn = [c for c, fit in zip(shown, fits) if fit]
+    too_large = [c for c, fit in zip(shown, fits) if not fit]
     focused = focus_cluster([c["geometry"] for c in drawn])
-    view = MapView.around([drawn[i]["geometry"] for i in focused], _fallback_points(tables), size, MAP_AXES)
-    outside = [c for c in drawn if not view.shows(c["geometry"])]
+    fallback = [(x, y) for x, y in zip(inputs.named.lons.tolist(), inputs.named.lats.tolist()) if x == x]
+    view = MapView.around([drawn[i]["geometry"] for i in focused], fallback, size, MAP_AXES)
+    shapes = view.project_all([c["geometry"] for c in drawn])  # every drawn claim, in map metres
+    outside = [c for c, seen in zip(drawn, shapely.intersects(shapes, shapely.box(*view.bounds))) if not seen]
     with figure_style():
         figure = Figure(figsize=size)
         DeferredCanvas(figure)
@@ -101,12 +106,12 @@ def claims_map_figure(tables: Any, date_window: str | None, path: str | os.PathL
         ax.set_facecolor(WATER)
         handles: list[tuple[Any, str]] = []
         labels = LabelSpace(view, size, MAP_AXES)
-        basemap_handles, region_labels = _draw_basemap(ax, view, regions, [c["geometry"] for c in drawn])
+        basemap_handles, region_labels = _draw_basemap(ax, view, inputs.regions, shapes)
         handles += basemap_handles
-        handles += _draw_reference(ax, view, tables, chosen)
-        handles += _draw_claims(ax, view, drawn, colors, names)
-        handles += _draw_envelopes(ax, view, tables, chosen)
-        handles += _draw_places(ax, view, labels, table(tables, "mentions"), table(tables, "places"))
+        handles += _draw_reference(ax, view, inputs.reference, chosen)
+        handles += _draw_claims(ax, view, drawn, shapes, inputs.colors, inputs.names)
+        handles += _draw_envelopes(ax, view, inputs.envelopes, chosen)
+        handles += _draw_places(ax, view, labels, inputs.named, inputs.context)
         _draw_region_labels(ax, labels, region_labels)
         view.apply(ax)
         _draw_scale_bar(ax, view)
@@ -115,7 +120,7 @@ def claims_map_figure(tables: Any, date_window: str | None, path: str | os.PathL
                 color="#333333", bbox={"facecolor": "white", "alpha": 0.8, "edgecolor": "none", "pad": 2})
         _map_titles(figure, chosen, drawn)
         legend_bottom = _map_legend(figure, handles)
-        _draw_overview(figure, view, drawn, colors, regions, legend_bottom)
+        _draw_overview(figure, view, drawn, shapes, inputs.colors, inputs.regions, legend_bottom)
         notes = [view.projection_note]
         if outside:
             listed = ", ".join(f"{c['claim_id']} ({_claim_summary(c)} around {c.get('place') or '?'})"
@@ -144,59 +149,51 @@ def chosen_windows(windows: Sequence[DateWindow], date_window: str | None) -> li
     return chosen
 
 
-def _fallback_points(tables: Any) -> list[tuple[float, float]]:
-    places = places_layer(table(tables, "mentions"))
-    return [(float(p.x), float(p.y)) for p in places.geometry if p is not None]
-
-
-def _draw_basemap(ax, view: MapView, regions: Any, claim_shapes: Sequence[BaseGeometry]
+def _draw_basemap(ax, view: MapView, regions: Any, claim_shapes: np.ndarray
                   ) -> tuple[list[tuple[Any, str]], list[tuple[float, float, str]]]:
     """Land, occupied areas and borders; returns legend handles and region labels to place."""
-    if regions is None:
-        from geomap.gazetteer import load_regions
-
-        regions = load_regions()
     bbox = view.lonlat_bounds()
     countries = regions.frame("country", bbox)
     admin1 = regions.frame("admin1", bbox)
+    # Each region is projected once, for its fill, its outline and its label.
+    country_shapes = view.project_all(countries.geometry)
+    admin1_shapes = view.project_all(admin1.geometry)
     handles = []
-    land = view.frame(list(countries.geometry))
-    if len(land):
-        land.plot(ax=ax, facecolor=LAND, edgecolor="none", zorder=1)
-    occupied = _occupied(countries) + _occupied(admin1)
-    if occupied:
-        shaded = view.frame(occupied)
-        if len(shaded):
-            shaded.plot(ax=ax, facecolor=OCCUPIED_FILL, edgecolor=OCCUPIED_HATCH, hatch="////", linewidth=0,
-                        zorder=1.5)
-            handles.append((Patch(facecolor=OCCUPIED_FILL, edgecolor=OCCUPIED_HATCH, hatch="////"),
-                            "occupied area (de jure borders shown)"))
+    add_polygons(ax, view.clip(country_shapes), facecolor=LAND, edgecolor="none", zorder=1)
+    occupied = view.clip(np.concatenate([country_shapes[_occupied(countries)], admin1_shapes[_occupied(admin1)]]))
+    if len(occupied):
+        add_polygons(ax, occupied, facecolor=OCCUPIED_FILL, edgecolor=OCCUPIED_HATCH, hatch="////", linewidth=0,
+                     zorder=1.5)
+        handles.append((Patch(facecolor=OCCUPIED_FILL, edgecolor=OCCUPIED_HATCH, hatch="////"),
+                        "occupied area (de jure borders shown)"))
     if len(admin1):
-        view.frame(list(admin1.geometry.boundary)).plot(ax=ax, color=ADMIN1_EDGE, linewidth=0.8, zorder=2)
+        add_lines(ax, view.clip(shapely.boundary(admin1_shapes)), color=ADMIN1_EDGE, linewidth=0.8, zorder=2)
         handles.append((Line2D([], [], color=ADMIN1_EDGE, linewidth=0.8), "admin-1 boundary"))
     if len(countries):
-        view.frame(list(countries.geometry.boundary)).plot(ax=ax, color=COUNTRY_EDGE, linewidth=1.6, zorder=2.1)
+        add_lines(ax, view.clip(shapely.boundary(country_shapes)), color=COUNTRY_EDGE, linewidth=1.6, zorder=2.1)
         handles.append((Line2D([], [], color=COUNTRY_EDGE, linewidth=1.6), "international border (de jure)"))
-    return handles, _region_labels(view, admin1, countries, claim_shapes)
+    return handles, _region_labels(view, admin1, admin1_shapes, countries, claim_shapes)
 
 
-def _occupied(frame) -> list[BaseGeometry]:
+def _occupied(frame) -> np.ndarray:
+    """Which rows of a region frame are occupied areas."""
     if "occupied" not in frame.columns:
-        return []
-    return [g for g, flag in zip(frame.geometry, frame["occupied"]) if bool(flag)]
+        return np.zeros(len(frame), dtype=bool)
+    return np.array([bool(flag) for flag in frame["occupied"]], dtype=bool)
 
 
-def _region_labels(view: MapView, admin1, countries, claim_shapes: Sequence[BaseGeometry]
+def _region_labels(view: MapView, admin1, admin1_shapes: np.ndarray, countries, claim_shapes: np.ndarray
                    ) -> list[tuple[float, float, str]]:
     """Admin-1 names (with their country) where a region fills a good part of the map, clear of the claims."""
     country_names = {str(code): str(name) for code, name in zip(countries.get("code", []), countries.get("name", []))}
     minx, miny, maxx, maxy = view.bounds
     map_area = (maxx - minx) * (maxy - miny)
     margin = (maxx - minx) * 0.06
-    busy = shapely.union_all([view.project(g).buffer(margin) for g in claim_shapes]) if claim_shapes else None
+    # quad_segs=16 is the default of the geometries' own .buffer (the function's is 8).
+    busy = shapely.union_all(shapely.buffer(claim_shapes, margin, quad_segs=16)) if len(claim_shapes) else None
     found = []
-    for name, country, geometry in zip(admin1.get("name", []), admin1.get("country", []), admin1.geometry):
-        clipped = shapely.clip_by_rect(view.project(geometry), *view.bounds)
+    clipped_regions = shapely.clip_by_rect(admin1_shapes, *view.bounds)
+    for name, country, clipped in zip(admin1.get("name", []), admin1.get("country", []), clipped_regions):
         if clipped.is_empty or clipped.area < 0.06 * map_area:
             continue
         free = clipped.difference(busy) if busy is not None else clipped
@@ -215,34 +212,39 @@ def _draw_region_labels(ax, labels: "LabelSpace", found: Sequence[tuple[float, f
                     alpha=0.85, zorder=2.5, linespacing=1.3)
 
 
-def _draw_claims(ax, view: MapView, claims: Sequence[Mapping[str, Any]], colors: Mapping[str, str],
-                 names: Mapping[str, str]) -> list[tuple[Any, str]]:
+def _draw_claims(ax, view: MapView, claims: Sequence[Mapping[str, Any]], shapes: np.ndarray,
+                 colors: Mapping[str, str], names: Mapping[str, str]) -> list[tuple[Any, str]]:
+    """The claims (``shapes``: their geometries in map metres), coloured per source; returns legend handles."""
     # Largest first, so that smaller claims stay visible on top of larger ones. Outlines of
     # claims drawn earlier are wider, so coinciding outlines show as stripes of each colour.
-    shapes = {c["claim_id"]: view.project(c["geometry"]) for c in claims}
-    ordered = sorted(claims, key=lambda c: (-shapes[c["claim_id"]].area, c["claim_id"]))
-    for rank, claim in enumerate(ordered):
+    order = sorted(range(len(claims)), key=lambda i: (-shapes[i].area, claims[i]["claim_id"]))
+    covered_by = _covering_counts(shapes[order])
+    layers: list[tuple[float, str, BaseGeometry, dict[str, Any]]] = []  # (zorder, kind, shape, style)
+    for rank, index in enumerate(order):
+        claim = claims[index]
         color = colors.get(claim["source"], "#555555")
         role = claim.get("role") or "buffer"
         linestyle = ROLE_DASHES.get(role, "solid")
-        covered_by = sum(_coincide(shapes[claim["claim_id"]], shapes[later["claim_id"]])
-                         for later in ordered[rank + 1:])
-        width = 1.6 + 1.6 * min(covered_by, 3)
         z = 3 + rank * 0.01
-        polygons, lines = split_geometry(claim["geometry"])
-        areas = view.frame([polygons])
+        polygons, lines = split_geometry(shapes[index])
+        areas = view.clip([polygons])
         if len(areas):
             fill = 0.10 if role == "buffer" else 0.06 if role == "band" else 0.0
             if fill:
-                areas.plot(ax=ax, facecolor=color, alpha=fill, edgecolor="none", zorder=3)
-            areas.boundary.plot(ax=ax, color=color, linewidth=width if role == "buffer" else 1.5,
-                                linestyle=linestyle, zorder=z)
-        strokes = view.frame([lines])
+                layers.append((3, "fill", areas[0], {"facecolor": with_alpha(color, fill)}))
+            width = 1.6 + 1.6 * min(covered_by[rank], 3) if role == "buffer" else 1.5
+            layers.append((z, "line", shapely.boundary(areas[0]),
+                           {"color": color, "linewidth": width, "linestyle": linestyle}))
+        strokes = view.clip([lines])
         if len(strokes):
-            strokes.plot(ax=ax, color=color, linewidth=1.8, linestyle=linestyle, zorder=z)
+            layers.append((z, "line", strokes[0], {"color": color, "linewidth": 1.8, "linestyle": linestyle}))
+    _add_layers(ax, layers)
     handles = []
+    by_source: dict[str, list[Mapping[str, Any]]] = {}
+    for claim in claims:
+        by_source.setdefault(claim["source"], []).append(claim)
     for source_id, color in colors.items():
-        mine = [c for c in claims if c["source"] == source_id]
+        mine = by_source.get(source_id)
         if not mine:
             continue
         amounts = list(dict.fromkeys(_claim_summary(c) for c in _by_date(mine)))
@@ -257,13 +259,59 @@ def _draw_claims(ax, view: MapView, claims: Sequence[Mapping[str, Any]], colors:
     return handles
 
 
+def _add_layers(ax, layers: Sequence[tuple[float, str, BaseGeometry, dict[str, Any]]]) -> None:
+    """Draw the claims' fills and lines in the order one artist each would be drawn, in few collections.
+
+    matplotlib draws artists by zorder, then in the order they were added;
+    runs of fills or of lines in that order become one collection each, at the
+    zorder of the first in the run. (The outlines' zorders climb by 0.01 per
+    claim, so in a window of more than 250 claims the last ones used to rise
+    over the place names and the scale bar; as one collection they stay below.)
+    """
+    ordered = sorted(layers, key=lambda layer: layer[0])  # stable: the order of adding breaks ties
+    start = 0
+    while start < len(ordered):
+        end = start
+        while end < len(ordered) and ordered[end][1] == ordered[start][1]:
+            end += 1
+        run = ordered[start:end]
+        styles = {key: [layer[3][key] for layer in run] for key in run[0][3]}
+        shapes = [layer[2] for layer in run]
+        if run[0][1] == "fill":
+            add_polygons(ax, shapes, edgecolor="none", zorder=run[0][0], **styles)
+        else:
+            add_lines(ax, shapes, zorder=run[0][0], **styles)
+        start = end
+
+
+def _covering_counts(shapes: np.ndarray) -> list[int]:
+    """For each shape, how many of those after it nearly coincide with it (see :func:`_coincide`).
+
+    Only pairs whose bounding boxes meet (within the tolerance for lines) can coincide, so
+    a spatial index finds the candidates instead of comparing every pair.
+    """
+    counts = [0] * len(shapes)
+    if not len(shapes):
+        return counts
+    minx, miny, maxx, maxy = shapely.bounds(shapes).T
+    boxes = shapely.box(minx - 1e-6, miny - 1e-6, maxx + 1e-6, maxy + 1e-6)
+    first, second = shapely.STRtree(shapes).query(boxes)
+    for i, j in zip(first.tolist(), second.tolist()):
+        if j > i and _coincide(shapes[i], shapes[j]):
+            counts[i] += 1
+    return counts
+
+
 def _coincide(shape: BaseGeometry, other: BaseGeometry, tolerance: float = 0.04) -> bool:
     """Whether two projected shapes nearly cover each other (their outlines would be drawn on top of each other)."""
     if shape.is_empty or other.is_empty or shape.geom_type != other.geom_type:
         return False
     if shape.area == 0 or other.area == 0:
         return shape.hausdorff_distance(other) < 1e-6
-    return shape.symmetric_difference(other).area <= tolerance * max(shape.area, other.area)
+    largest = max(shape.area, other.area)
+    if abs(shape.area - other.area) > tolerance * largest * (1 + 1e-9):
+        return False  # the difference of the areas alone is more than the tolerance (checked first: cheap)
+    return shape.symmetric_difference(other).area <= tolerance * largest
 
 
 def _claim_summary(claim: Mapping[str, Any]) -> str:
@@ -278,52 +326,42 @@ def _by_date(claims: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
     return sorted(claims, key=lambda c: (str(c.get("as_of_start") or ""), c["claim_id"]))
 
 
-def _draw_envelopes(ax, view: MapView, tables: Any, chosen: Sequence[DateWindow]) -> list[tuple[Any, str]]:
-    envelopes = table(tables, "envelopes")
-    if envelopes is None or len(envelopes) == 0 or len(chosen) != 1 or "window" not in envelopes.columns:
+def _draw_envelopes(ax, view: MapView, envelopes: Sequence[tuple[str, BaseGeometry]],
+                    chosen: Sequence[DateWindow]) -> list[tuple[Any, str]]:
+    if not envelopes or len(chosen) != 1:
         return []
-    envelopes = in_wgs84(envelopes)
-    mine = [g for g, w in zip(envelopes.geometry, envelopes["window"]) if str(w) == chosen[0].label]
-    shapes = view.frame(mine)
+    shapes = view.clip(view.project_all([g for window, g in envelopes if window == chosen[0].label]))
     if not len(shapes):
         return []
-    shapes.boundary.plot(ax=ax, color=ENVELOPE_COLOR, linewidth=0.9, linestyle=(0, (6, 4)), zorder=2.95)
+    add_lines(ax, shapely.boundary(shapes), color=ENVELOPE_COLOR, linewidth=0.9, linestyle=(0, (6, 4)), zorder=2.95)
     return [(Line2D([], [], color=ENVELOPE_COLOR, linewidth=0.9, linestyle=(0, (6, 4))),
              "envelope: union of the window's held-area claims")]
 
 
-def _draw_reference(ax, view: MapView, tables: Any, chosen: Sequence[DateWindow]) -> list[tuple[Any, str]]:
-    reference = table(tables, "reference")
-    if reference is None or len(reference) == 0 or "date" not in reference.columns:
+def _draw_reference(ax, view: MapView, reference: Sequence[tuple[Any, BaseGeometry]],
+                    chosen: Sequence[DateWindow]) -> list[tuple[Any, str]]:
+    if not reference:
         return []
-    reference = in_wgs84(reference)
-    days = [parse_date(d) for d in reference["date"]]
-    picked = reference_dates_for_windows(chosen, [d for d in days if d is not None])
+    picked = reference_dates_for_windows(chosen, [day for day, _ in reference if day is not None])
     wanted = set(picked.values())
     if not wanted:
         return []
-    shapes = view.frame([g for g, d in zip(reference.geometry, days) if d in wanted])
+    shapes = view.clip(view.project_all([g for day, g in reference if day in wanted]))
     if not len(shapes):
         return []
-    shapes.plot(ax=ax, facecolor=with_alpha(REFERENCE_COLOR, 0.10), edgecolor=REFERENCE_COLOR, linewidth=2.2,
-                zorder=2.8)
+    add_polygons(ax, shapes, facecolor=with_alpha(REFERENCE_COLOR, 0.10), edgecolor=REFERENCE_COLOR, linewidth=2.2,
+                 zorder=2.8)
     day_text = ", ".join(sorted(day.isoformat() for day in wanted))
     return [(Patch(facecolor=with_alpha(REFERENCE_COLOR, 0.10), edgecolor=REFERENCE_COLOR, linewidth=2.2),
              f"reference ({day_text})")]
 
 
-def _draw_places(ax, view: MapView, labels: LabelSpace, mentions: Any, context: Any = None
+def _draw_places(ax, view: MapView, labels: LabelSpace, named_places: Places, context: Places
                  ) -> list[tuple[Any, str]]:
     """The places the articles name (black dots, always labelled) and other towns for orientation (grey,
     labelled where there is room; only when ``context`` places are given)."""
     minx, miny, maxx, maxy = view.bounds
     offset = (maxx - minx) * 0.007
-
-    def inside(point) -> tuple[float, float] | None:
-        if point is None or point.is_empty:
-            return None
-        x, y = view.to_map.transform(point.x, point.y)
-        return (x, y) if minx < x < maxx and miny < y < maxy else None
 
     def label(x: float, y: float, text: str, fontsize: float, force: bool) -> tuple[float, float, str] | None:
         for ha, dx in (("left", offset), ("right", -offset)):
@@ -334,53 +372,57 @@ def _draw_places(ax, view: MapView, labels: LabelSpace, mentions: Any, context: 
             return x + offset, y + offset * 0.3, "left"
         return None
 
-    named = []
-    places = places_layer(mentions)
-    for row, point in zip(frame_rows(places), places.geometry):
-        spot = inside(point) if row.get("kind") in (None, "populated_place") else None
-        if spot is not None:
-            named.append((*spot, str(row.get("name") or "?")))
-        if len(named) >= MAX_PLACE_LABELS:
-            break
+    xs, ys, inside = _in_view(view, named_places)
+    kinds = named_places.kinds
+    named = [(xs[i], ys[i], named_places.names[i]) for i in np.flatnonzero(inside).tolist()
+             if kinds[i] in (None, "populated_place")][:MAX_PLACE_LABELS]
     for x, y, _ in named:
         labels.take((x - offset, y - offset, x + offset, y + offset), force=True)
     handles = []
     if named:
-        xs, ys, _ = zip(*named)
-        ax.scatter(xs, ys, s=18, color="#222222", edgecolors="white", linewidths=0.8, zorder=6)
+        x_named, y_named, _ = zip(*named)
+        ax.scatter(x_named, y_named, s=18, color="#222222", edgecolors="white", linewidths=0.8, zorder=6)
         for x, y, text in named:
             tx, ty, ha = label(x, y, text, 9, force=True)
             halo_text(ax, tx, ty, text, ha=ha, va="bottom", fontsize=9, color="#222222", zorder=6.1)
         handles.append((Line2D([], [], marker="o", linestyle="none", markersize=5, markerfacecolor="#222222",
                                 markeredgecolor="white"), "place named in the articles"))
-    if context is None or not len(context):
+    if not context.names:
         return handles
-    context = in_wgs84(context)
     known = {text for _, _, text in named}
-    rows = sorted(zip(frame_rows(context), context.geometry),
-                  key=lambda item: (-(cell_value(item[0].get("population")) or 0), str(item[0].get("name"))))
-    towns = 0
-    for row, point in rows:
-        spot, text = inside(point), str(row.get("name") or "")
-        if spot is None or not text or text in known:
+    xs, ys, inside = _in_view(view, context)
+    towns: list[tuple[float, float]] = []
+    for index in np.flatnonzero(inside).tolist():
+        x, y, text = xs[index], ys[index], context.names[index]
+        if not text or text in known:
             continue
-        x, y = spot
         if not labels.take((x - offset, y - offset, x + offset, y + offset)):
             continue
         placed = label(x, y, text, 8, force=False)
         if placed is None:
             continue
         known.add(text)
-        ax.scatter([x], [y], s=10, marker="s", color="#8a8378", edgecolors="white", linewidths=0.5, zorder=5.5)
+        towns.append((x, y))
         halo_text(ax, placed[0], placed[1], text, ha=placed[2], va="bottom", fontsize=8, color="#6b6358",
                    zorder=5.6)
-        towns += 1
-        if towns >= MAX_CONTEXT_PLACES:
+        if len(towns) >= MAX_CONTEXT_PLACES:
             break
     if towns:
+        x_towns, y_towns = zip(*towns)
+        ax.scatter(x_towns, y_towns, s=10, marker="s", color="#8a8378", edgecolors="white", linewidths=0.5,
+                   zorder=5.5)
         handles.append((Line2D([], [], marker="s", linestyle="none", markersize=4, markerfacecolor="#8a8378",
                                markeredgecolor="white"), "other town (GeoNames)"))
     return handles
+
+
+def _in_view(view: MapView, places: Places) -> tuple[list[float], list[float], np.ndarray]:
+    """The places in map metres (x and y lists) and which of them lie inside the view."""
+    x, y = view.to_map.transform(places.lons, places.lats)
+    minx, miny, maxx, maxy = view.bounds
+    with np.errstate(invalid="ignore"):  # places without a point are NaN: never inside
+        inside = (minx < x) & (x < maxx) & (miny < y) & (y < maxy)
+    return np.asarray(x, dtype=float).tolist(), np.asarray(y, dtype=float).tolist(), inside
 
 
 def _draw_scale_bar(ax, view: MapView) -> None:
@@ -447,17 +489,24 @@ def _map_legend(figure: Figure, handles: Sequence[tuple[Any, str]]) -> float:
     top = MAP_AXES[1] + MAP_AXES[3]
     if not ordered:
         return top
+    # A window with hundreds of sources has a legend far longer than the figure: only the entries that
+    # can show are made (laying out and drawing the others took most of such a map's time).
+    ordered = ordered[:legend_room(
+        [label for _, label in ordered], top * figure.get_figheight() * 72, LEGEND_FONT_PT, LEGEND_TITLE_PT,
+        LEGEND_HANDLE_HEIGHT, LEGEND_SPACING)]
     legend = figure.legend([h for h, _ in ordered], [label for _, label in ordered], loc="upper left",
-                           bbox_to_anchor=(LEGEND_X, top), frameon=False, fontsize=8.5,
-                           title="Sources and symbols", title_fontsize=10, alignment="left", handlelength=2.4,
-                           handleheight=1.6, labelspacing=0.9, borderaxespad=0)
+                           bbox_to_anchor=(LEGEND_X, top), frameon=False, fontsize=LEGEND_FONT_PT,
+                           title="Sources and symbols", title_fontsize=LEGEND_TITLE_PT, alignment="left",
+                           handlelength=2.4, handleheight=LEGEND_HANDLE_HEIGHT, labelspacing=LEGEND_SPACING,
+                           borderaxespad=0)
     box = legend.get_window_extent(figure.canvas.get_renderer())
     return float(box.y0 / figure.bbox.height)
 
 
-def _draw_overview(figure: Figure, view: MapView, claims: Sequence[Mapping[str, Any]], colors: Mapping[str, str],
-                   regions: Any, legend_bottom: float) -> None:
-    """A small locator map under the legend: the main map's frame among the countries, and every claim."""
+def _draw_overview(figure: Figure, view: MapView, claims: Sequence[Mapping[str, Any]], shapes: np.ndarray,
+                   colors: Mapping[str, str], regions: Any, legend_bottom: float) -> None:
+    """A small locator map under the legend: the main map's frame among the countries, and every claim
+    (``shapes``: the claims in the main map's metres, which the overview shares)."""
     bottom = MAP_AXES[1]
     height = min(0.34, legend_bottom - 0.04 - bottom)
     if height < 0.16:
@@ -466,25 +515,26 @@ def _draw_overview(figure: Figure, view: MapView, claims: Sequence[Mapping[str, 
     ax = figure.add_axes((LEGEND_X, bottom, width_in / figure.get_figwidth(), height))
     ax.set_facecolor(WATER)
     minx, miny, maxx, maxy = view.bounds
-    shapes = [view.project(c["geometry"]) for c in claims]
     # Centred on the main frame and every claim together, so a far-away claim is inside too.
-    wminx, wminy, wmaxx, wmaxy = shapely.total_bounds(shapes + [shapely.box(*view.bounds)])
+    wminx, wminy, wmaxx, wmaxy = shapely.total_bounds(np.append(shapes, shapely.box(*view.bounds)))
     half = max(max(maxx - minx, maxy - miny) * OVERVIEW_ZOOM_OUT / 2, (wmaxx - wminx) * 0.6, (wmaxy - wminy) * 0.6)
     cx, cy = (wminx + wmaxx) / 2, (wminy + wmaxy) / 2
-    overview = MapView(view.lon, view.lat, (cx - half, cy - half, cx + half, cy + half))
-    if regions is None:
-        from geomap.gazetteer import load_regions
-
-        regions = load_regions()
+    overview = view.reframed((cx - half, cy - half, cx + half, cy + half))
     countries = regions.frame("country", overview.lonlat_bounds())
-    land = overview.frame(list(countries.geometry))
-    if len(land):
-        land = land.simplify(half / 400)
-        land.plot(ax=ax, facecolor=LAND, edgecolor=COUNTRY_EDGE, linewidth=0.5, zorder=1)
-    for claim, shape in zip(claims, shapes):
-        point = shape.centroid
-        ax.scatter([point.x], [point.y], s=14, color=colors.get(claim["source"], "#555555"), edgecolors="white",
-                   linewidths=0.4, zorder=3)
+    land = overview.clip(overview.project_all(countries.geometry))
+    add_polygons(ax, shapely.simplify(land, half / 400), facecolor=LAND, edgecolor=COUNTRY_EDGE, linewidth=0.5,
+                 zorder=1)
+    # One marker collection per run of claims of one colour, drawn in the claims' order.
+    centres = shapely.get_coordinates(shapely.centroid(shapes))
+    claim_colors = [colors.get(claim["source"], "#555555") for claim in claims]
+    start = 0
+    while start < len(claims):
+        end = start
+        while end < len(claims) and claim_colors[end] == claim_colors[start]:
+            end += 1
+        ax.scatter(centres[start:end, 0], centres[start:end, 1], s=14, color=claim_colors[start],
+                   edgecolors="white", linewidths=0.4, zorder=3)
+        start = end
     ax.add_patch(Rectangle((minx, miny), maxx - minx, maxy - miny, facecolor="none", edgecolor="#b00020",
                            linewidth=1.2, zorder=4))
     overview.apply(ax)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +15,9 @@ from matplotlib.figure import Figure
 
 from geomap.atomic import atomic_path
 
+# zlib level of PNG figures: at 3 a 2200×1500 map encodes in ~75 ms instead of ~105 ms at the default
+# (6), for files ~9 % larger; most of the rest is Pillow choosing each row's filter.
+PNG_COMPRESS_LEVEL = 3
 ATTRIBUTION = "GeoNames (CC BY 4.0), Natural Earth, © OpenStreetMap contributors (borders, ODbL)"
 FORMATS = {".png": "png", ".svg": "svg"}
 
@@ -66,14 +70,35 @@ def figure_style():
 def save_figure(figure: Figure, path: str | os.PathLike[str], output_format: str, dpi: int) -> Path:
     """Write ``figure`` atomically, without the metadata that would differ between runs or versions.
 
-    PNG: no "Software" entry; SVG: no date and no creator (matplotlib's
-    version); the SVG's ids come from ``svg.hashsalt`` set by :func:`figure_style`.
+    PNG: no "Software" entry, zlib level :data:`PNG_COMPRESS_LEVEL`; SVG: no
+    date and no creator (matplotlib's version); the SVG's ids come from
+    ``svg.hashsalt`` set by :func:`figure_style`.
     """
-    metadata = {"Software": None} if output_format == "png" else {"Date": None, "Creator": None}
+    png = output_format == "png"
+    metadata = {"Software": None} if png else {"Date": None, "Creator": None}
+    options = {"pil_kwargs": {"compress_level": PNG_COMPRESS_LEVEL}} if png else {}
     target = Path(path)
     with atomic_path(target) as temporary:
-        figure.savefig(temporary, format=output_format, dpi=dpi, metadata=metadata, facecolor="white")
+        figure.savefig(temporary, format=output_format, dpi=dpi, metadata=metadata, facecolor="white", **options)
     return target
+
+
+def legend_room(labels: Sequence[str], room_pt: float, fontsize: float, title_pt: float, handleheight: float,
+                labelspacing: float) -> int:
+    """How many entries of a one-column legend whose top is ``room_pt`` above the figure's bottom edge can show.
+
+    Each entry is at least as tall as its lines at the font size (or its handle,
+    ``handleheight`` font sizes) plus ``labelspacing`` font sizes, and the title at
+    least ``title_pt``; an entry whose top is below the edge even by that count
+    cannot show. The legend is left-aligned and anchored at its top, so leaving
+    those entries out moves nothing that is drawn.
+    """
+    offset = title_pt  # below the legend's top, in points
+    for count, label in enumerate(labels):
+        if offset >= room_pt:
+            return count
+        offset += (max(label.count("\n") + 1, handleheight) + labelspacing) * fontsize
+    return len(labels)
 
 
 def halo_text(ax, x: float, y: float, text: str, **style: Any) -> None:

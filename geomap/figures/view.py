@@ -8,10 +8,10 @@ ellipsoid, never in degrees.
 
 from __future__ import annotations
 
+import copy
 import math
 from collections.abc import Sequence
 
-import geopandas
 import numpy as np
 import shapely
 from pyproj import CRS, Geod, Transformer
@@ -34,6 +34,12 @@ class MapView:
         self.to_lonlat = Transformer.from_crs(self.crs, "EPSG:4326", always_xy=True)
         self.bounds = bounds  # minx, miny, maxx, maxy in map metres
 
+    def reframed(self, bounds: tuple[float, float, float, float]) -> "MapView":
+        """This projection with other bounds (e.g. an overview), sharing its transformers (slow to make)."""
+        view = copy.copy(self)
+        view.bounds = bounds
+        return view
+
     @classmethod
     def around(cls, geometries: Sequence[BaseGeometry], points: Sequence[tuple[float, float]],
                size: tuple[float, float], axes: tuple[float, float, float, float]) -> "MapView":
@@ -48,8 +54,7 @@ class MapView:
             west, south, east, north = 22.0, 44.0, 40.0, 53.0  # Ukraine and its neighbours
         lon, lat = round((west + east) / 2, 4), round((south + north) / 2, 4)
         view = cls(lon, lat, (0.0, 0.0, 0.0, 0.0))
-        shapes = [view.project(g) for g in local] if local else [
-            view.project(shapely.box(west, south, east, north))]
+        shapes = view.project_all(local if local else [shapely.box(west, south, east, north)])
         minx, miny, maxx, maxy = shapely.total_bounds(shapes)
         half_x = max(MIN_HALF_SPAN_M, (maxx - minx) * (0.5 + PAD_FRACTION))
         half_y = max(MIN_HALF_SPAN_M, (maxy - miny) * (0.5 + PAD_FRACTION))
@@ -60,19 +65,20 @@ class MapView:
         return view
 
     def project(self, geometry: BaseGeometry) -> BaseGeometry:
-        return shapely.transform(geometry, lambda xy: np.column_stack(self.to_map.transform(xy[:, 0], xy[:, 1])))
+        """A lon/lat geometry in map metres."""
+        return shapely.transform(geometry, self._to_map)
 
-    def frame(self, geometries: Sequence[BaseGeometry | None]) -> geopandas.GeoSeries:
-        """Lon/lat geometries projected and clipped to the view (empty ones dropped)."""
-        clipped = [shapely.clip_by_rect(self.project(g), *self.bounds) for g in geometries
-                   if g is not None and not g.is_empty]
-        return geopandas.GeoSeries([g for g in clipped if not g.is_empty], crs=self.crs)
+    def project_all(self, geometries: Sequence[BaseGeometry | None]) -> np.ndarray:
+        """Lon/lat geometries in map metres (an array; ``None`` stays ``None``), in one pyproj call."""
+        return shapely.transform(np.array(list(geometries), dtype=object), self._to_map)
 
-    def shows(self, geometry: BaseGeometry | None) -> bool:
-        """Whether any of a lon/lat geometry falls inside the view."""
-        if geometry is None or geometry.is_empty:
-            return False
-        return self.project(geometry).intersects(shapely.box(*self.bounds))
+    def _to_map(self, xy: np.ndarray) -> np.ndarray:
+        return np.column_stack(self.to_map.transform(xy[:, 0], xy[:, 1]))
+
+    def clip(self, shapes: Sequence[BaseGeometry | None]) -> np.ndarray:
+        """Map-metre shapes cut to the view; those left empty (or missing) are dropped."""
+        clipped = shapely.clip_by_rect(np.array(list(shapes), dtype=object), *self.bounds)
+        return clipped[~shapely.is_missing(clipped) & ~shapely.is_empty(clipped)]
 
     def lonlat_bounds(self) -> tuple[float, float, float, float]:
         minx, miny, maxx, maxy = self.bounds
@@ -113,17 +119,15 @@ def focus_cluster(geometries: Sequence[BaseGeometry], radius_km: float = FOCUS_R
     until the rest is a speck; it is shown in the overview and named in the
     notes instead.
     """
-    points = [g.centroid for g in geometries]  # a ring's centroid is its centre, a line's its middle
-    if len(points) <= 1:
-        return list(range(len(points)))
-    neighbours = []
-    for point in points:
-        lons = [p.x for p in points]
-        lats = [p.y for p in points]
-        distances = GEOD.inv([point.x] * len(points), [point.y] * len(points), lons, lats)[2]
-        neighbours.append([j for j, metres in enumerate(distances) if metres <= radius_km * 1000])
-    best = max(range(len(points)), key=lambda i: (len(neighbours[i]), -i))
-    return neighbours[best]
+    if len(geometries) <= 1:
+        return list(range(len(geometries)))
+    # A ring's centroid is its centre, a line's its middle.
+    lons, lats = shapely.get_coordinates(shapely.centroid(np.array(list(geometries), dtype=object))).T
+    size = len(lons)
+    neighbours = [np.flatnonzero(GEOD.inv(np.full(size, lon), np.full(size, lat), lons, lats)[2] <= radius_km * 1000)
+                  for lon, lat in zip(lons.tolist(), lats.tolist())]
+    best = max(range(size), key=lambda i: (len(neighbours[i]), -i))
+    return neighbours[best].tolist()
 
 
 def extent_km(geometry: BaseGeometry) -> float:

@@ -103,10 +103,11 @@ def plain_value(value: Any) -> Any:
     NaN, NaT and ``pd.NA`` become ``None``; numpy numbers become ``int``/``float``;
     dates and timestamps become ISO strings.
     """
-    if value is None:
-        return None
-    if isinstance(value, bool):
+    kind = type(value)  # the plain types first: most cells of a large table are one of them
+    if kind is str or kind is int or kind is bool or value is None:
         return value
+    if kind is float:
+        return None if math.isnan(value) or math.isinf(value) else value
     if hasattr(value, "item") and not isinstance(value, (str, bytes)) and getattr(value, "ndim", 0) == 0:
         try:
             value = value.item()

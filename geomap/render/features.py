@@ -12,11 +12,12 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+import numpy as np
 from pyproj import Geod
 import shapely
-from shapely.geometry import Point, mapping
 from shapely.ops import unary_union
 
+from .coordinates import flatten, python_round
 from .elements import render_template
 from .panel import ROLE_NAMES, ClaimView, claim_view, format_km2, format_number, group_claims, plural
 
@@ -31,23 +32,34 @@ def _round(value: float, ndigits: int) -> float:
     return 0.0 if rounded == 0 else rounded  # no "-0.0"
 
 
-def _position(coordinate: Sequence[float], ndigits: int) -> list[float]:
-    return [_round(coordinate[0], ndigits), _round(coordinate[1], ndigits)]
+class _RoundedLayer:
+    """A layer's coordinates (see :func:`~geomap.render.coordinates.flatten`) rounded together.
+
+    A line or ring leaves out each point that repeats the one before it once
+    rounded; a point is its rounded coordinate.
+    """
+
+    def __init__(self, xy: np.ndarray, starts: np.ndarray, ndigits: int):
+        rounded = python_round(xy, ndigits)
+        repeated = np.zeros(len(rounded), dtype=bool)
+        repeated[1:] = (rounded[1:] == rounded[:-1]).all(axis=1)
+        repeated[starts[:-1][starts[:-1] < len(rounded)]] = False  # a leaf's first point is never a repeat
+        self._path_starts = np.concatenate([[0], np.cumsum(~repeated)])[starts].tolist()
+        self._points = rounded[~repeated].tolist()
+        self._starts = starts.tolist()
+        self._rounded = rounded
+
+    def path(self, leaf: int) -> list[list[float]]:
+        return self._points[self._path_starts[leaf]:self._path_starts[leaf + 1]]
+
+    def position(self, leaf: int) -> list[float]:
+        return self._rounded[self._starts[leaf]].tolist()
 
 
-def _path(coordinates: Sequence[Sequence[float]], ndigits: int) -> list[list[float]]:
-    points: list[list[float]] = []
-    for coordinate in coordinates:
-        point = _position(coordinate, ndigits)
-        if not points or point != points[-1]:
-            points.append(point)
-    return points
-
-
-def _polygon(rings: Sequence[Sequence[Sequence[float]]], ndigits: int) -> list | None:
+def _polygon(rings: Sequence[int], layer: _RoundedLayer) -> list | None:
     rounded = []
     for index, ring in enumerate(rings):
-        points = _path(ring, ndigits)
+        points = layer.path(ring)
         if len(points) < 4:
             if index == 0:
                 return None  # the outline collapsed: nothing left to draw
@@ -62,30 +74,41 @@ def geometry_to_geojson(geometry: Any, ndigits: int = COORDINATE_DECIMALS) -> di
     Returns ``None`` for missing or empty geometries and for ones that vanish
     when rounded.
     """
-    if geometry is None or getattr(geometry, "is_empty", True):
-        return None
-    return _round_mapping(mapping(geometry), ndigits)
+    return geometries_to_geojson([geometry], ndigits)[0]
 
 
-def _round_mapping(geojson: Mapping[str, Any], ndigits: int) -> dict | None:
-    kind = geojson["type"]
+def geometries_to_geojson(geometries: Sequence[Any], ndigits: int = COORDINATE_DECIMALS) -> list[dict | None]:
+    """:func:`geometry_to_geojson` of each geometry, the coordinates of all of them rounded together."""
+    geometries = list(geometries)
+    present = [i for i, g in enumerate(geometries) if g is not None and not getattr(g, "is_empty", True)]
+    made: list[dict | None] = [None] * len(geometries)
+    if present:
+        xy, starts, trees = flatten([geometries[i] for i in present])
+        layer = _RoundedLayer(xy, starts, ndigits)
+        for index, tree in zip(present, trees):
+            made[index] = _round_tree(tree, layer)
+    return made
+
+
+def _round_tree(tree: Mapping[str, Any], layer: _RoundedLayer) -> dict | None:
+    kind = tree["type"]
     if kind == "GeometryCollection":
-        parts = [p for p in (_round_mapping(g, ndigits) for g in geojson["geometries"]) if p]
+        parts = [p for p in (_round_tree(g, layer) for g in tree["geometries"]) if p]
         return {"type": kind, "geometries": parts} if parts else None
-    coordinates = geojson["coordinates"]
+    leaves = tree["coordinates"]
     if kind == "Point":
-        rounded: Any = _position(coordinates, ndigits)
+        rounded: Any = layer.position(leaves)
     elif kind == "MultiPoint":
-        rounded = [_position(c, ndigits) for c in coordinates] or None
+        rounded = [layer.position(leaf) for leaf in leaves] or None
     elif kind == "LineString":
-        rounded = _path(coordinates, ndigits)
+        rounded = layer.path(leaves)
         rounded = rounded if len(rounded) >= 2 else None
     elif kind == "MultiLineString":
-        rounded = [p for p in (_path(line, ndigits) for line in coordinates) if len(p) >= 2] or None
+        rounded = [p for p in map(layer.path, leaves) if len(p) >= 2] or None
     elif kind == "Polygon":
-        rounded = _polygon(coordinates, ndigits)
+        rounded = _polygon(leaves, layer)
     elif kind == "MultiPolygon":
-        rounded = [p for p in (_polygon(polygon, ndigits) for polygon in coordinates) if p] or None
+        rounded = [p for p in (_polygon(rings, layer) for rings in leaves) if p] or None
     else:
         raise ValueError(f"unsupported geometry type {kind!r}")
     return {"type": kind, "coordinates": rounded} if rounded else None
@@ -97,20 +120,36 @@ def simplified(geometry: Any, ratio: float | None) -> Any:
     A 120-vertex area-true circle keeps about 35 vertices at ``ratio=0.002`` and
     loses about 0.5 % of its drawn area; ``None`` or 0 leaves it as it is.
     """
-    if not ratio or geometry is None or geometry.is_empty:
-        return geometry
-    minx, miny, maxx, maxy = geometry.bounds
-    tolerance = ratio * max(maxx - minx, maxy - miny)
-    return shapely.simplify(geometry, tolerance, preserve_topology=True) if tolerance > 0 else geometry
+    return simplified_all([geometry], ratio)[0]
+
+
+def simplified_all(geometries: Sequence[Any], ratio: float | None) -> list[Any]:
+    """:func:`simplified` of each geometry, in one shapely call."""
+    geometries = list(geometries)
+    if not ratio or not geometries:
+        return geometries
+    shapes = np.empty(len(geometries), dtype=object)
+    shapes[:] = geometries
+    minx, miny, maxx, maxy = shapely.bounds(shapes).T  # NaN for missing and empty geometries
+    tolerance = ratio * np.maximum(maxx - minx, maxy - miny)
+    thinned = np.greater(tolerance, 0, where=~np.isnan(tolerance), out=np.zeros(len(shapes), dtype=bool))
+    shapes[thinned] = shapely.simplify(shapes[thinned], tolerance[thinned], preserve_topology=True)
+    return shapes.tolist()
 
 
 def feature(geometry: Any, properties: Mapping[str, Any], ndigits: int = COORDINATE_DECIMALS) -> dict | None:
     """A GeoJSON feature with rounded coordinates, or ``None`` without geometry."""
-    geojson = geometry_to_geojson(geometry, ndigits)
-    if geojson is None:
-        return None
-    kept = {key: value for key, value in properties.items() if value is not None}
-    return {"type": "Feature", "geometry": geojson, "properties": kept}
+    return features([geometry], [properties], ndigits)[0]
+
+
+def features(geometries: Sequence[Any], properties: Sequence[Mapping[str, Any]],
+             ndigits: int = COORDINATE_DECIMALS) -> list[dict | None]:
+    """:func:`feature` of each geometry and its properties, the coordinates rounded together."""
+    made: list[dict | None] = []
+    for geojson, values in zip(geometries_to_geojson(geometries, ndigits), properties):
+        kept = {key: value for key, value in values.items() if value is not None}
+        made.append(None if geojson is None else {"type": "Feature", "geometry": geojson, "properties": kept})
+    return made
 
 
 def geodesic_km2(geometry: Any) -> float:
@@ -125,17 +164,15 @@ def geodesic_km2(geometry: Any) -> float:
 
 def country_features(countries: Sequence[Mapping[str, Any]], occupied: bool) -> list[dict]:
     """Countries (de jure), either the ordinary ones or the occupied areas."""
-    features = []
+    shapes, properties = [], []
     for country in countries:
         if bool(country.get("occupied")) != occupied:
             continue
         name = str(country.get("name") or country.get("code") or "")
         status = country.get("status") or (OCCUPIED_TEXT if occupied else None)
-        tooltip = f"{name} — {status}" if status else name
-        made = feature(country["geometry"], {"t": tooltip})
-        if made:
-            features.append(made)
-    return features
+        shapes.append(country["geometry"])
+        properties.append({"t": f"{name} — {status}" if status else name})
+    return [made for made in features(shapes, properties) if made]
 
 
 ADMIN1_OCCUPATION = ("none", "partly", "occupied")
@@ -160,7 +197,7 @@ def admin1_features(regions: Sequence[Mapping[str, Any]], occupation: str) -> li
     """Admin-1 regions of one :func:`admin1_occupation` class; tooltips give name, country, status."""
     if occupation not in ADMIN1_OCCUPATION:
         raise ValueError(f"unknown occupation class {occupation!r}")
-    features = []
+    shapes, properties = [], []
     for region in regions:
         if admin1_occupation(region) != occupation:
             continue
@@ -170,10 +207,9 @@ def admin1_features(regions: Sequence[Mapping[str, Any]], occupation: str) -> li
         tooltip = f"{name} ({country})" if country else name
         if status:
             tooltip = f"{tooltip} — {status}"
-        made = feature(region["geometry"], {"t": tooltip})
-        if made:
-            features.append(made)
-    return features
+        shapes.append(region["geometry"])
+        properties.append({"t": tooltip})
+    return [made for made in features(shapes, properties) if made]
 
 
 # Population -> first zoom level at which a place's label may appear.
@@ -246,7 +282,7 @@ def claim_features(rows: Sequence[Mapping[str, Any]], names: Mapping[str, str],
     """
     grouped = group_claims(rows)
     views = views if views is not None else {claim_id: claim_view(group) for claim_id, group in grouped.items()}
-    features = []
+    shapes, properties_list = [], []
     for claim_id, claim_rows in grouped.items():
         view = views[claim_id]
         for row in claim_rows:
@@ -270,10 +306,9 @@ def claim_features(rows: Sequence[Mapping[str, Any]], names: Mapping[str, str],
                                                   role_text=role_text, claim=view)
             if style_for_row is not None:
                 properties["s"] = style_for_row(row)
-            made = feature(simplified(row["geometry"], simplify_ratio), properties, ndigits)
-            if made:
-                features.append(made)
-    return features
+            shapes.append(row["geometry"])
+            properties_list.append(properties)
+    return [made for made in features(simplified_all(shapes, simplify_ratio), properties_list, ndigits) if made]
 
 
 def envelope_feature(envelope: Mapping[str, Any], simplify_ratio: float | None = None,
@@ -337,7 +372,7 @@ def mention_features(mentions: Sequence[Mapping[str, Any]], claims: Sequence[Map
         line = f"{names.get(first['source'], first['source'])} · {first['window']}: {claim_view(claim_rows).summary}"
         claim_lines.setdefault(str(first["place"]).casefold(), []).append(line)
 
-    features = []
+    points, properties_list = [], []
     for key in sorted(places, key=lambda k: (places[k]["name"], k)):
         place = places[key]
         source_blocks = []
@@ -376,10 +411,10 @@ def mention_features(mentions: Sequence[Mapping[str, Any]], claims: Sequence[Map
             properties["q"] = _mention_popup_blocks(popup)
         else:
             properties["p"] = render_template("mention_popup.html", place=popup)
-        made = feature(Point(float(place["lon"]), float(place["lat"])), properties, ndigits)
-        if made:
-            features.append(made)
-    return features
+        points.append((float(place["lon"]), float(place["lat"])))
+        properties_list.append(properties)
+    lons, lats = zip(*points) if points else ((), ())
+    return [made for made in features(shapely.points(lons, lats).tolist(), properties_list, ndigits) if made]
 
 
 

@@ -138,3 +138,66 @@ def test_a_far_away_claim_is_named_under_the_map_not_framed(tables, tmp_path):
     assert "Outside this map" in text and "daily#1" in text
     assert "Overview" in text
     assert "10 km" in text or "20 km" in text  # still the local scale, not hundreds of km
+
+
+def test_coinciding_outlines_are_counted_as_comparing_every_pair():
+    from geomap.figures.claims_map import _coincide, _covering_counts
+
+    base = shapely.Point(0, 0).buffer(10_000)
+    shapes = np.array([base, base.buffer(100), translate(base, 50), translate(base, 30_000), base.buffer(-2_000),
+                       shapely.LineString([(0, 0), (5_000, 0)]), shapely.LineString([(0, 0), (5_000, 0)]),
+                       translate(base, 30_010)], dtype=object)
+    brute = [sum(_coincide(shapes[i], shapes[j]) for j in range(i + 1, len(shapes))) for i in range(len(shapes))]
+    assert _covering_counts(shapes) == brute
+    assert brute[0] == 2 and brute[5] == 1  # the check finds something to count
+
+
+def test_legend_room_keeps_every_entry_that_can_show():
+    from geomap.figures.style import legend_room
+
+    labels = ["one line", "two\nlines"] * 100
+    count = legend_room(labels, 400, 8.5, 10, 1.6, 0.9)
+    assert 0 < count < len(labels)
+    assert legend_room(labels[:3], 400, 8.5, 10, 1.6, 0.9) == 3
+    # Each entry is at least this tall, so the first one left out starts below the room.
+    tallest_start = 10 + sum((max(label.count("\n") + 1, 1.6) + 0.9) * 8.5 for label in labels[:count])
+    assert tallest_start >= 400
+
+
+def test_one_collection_draws_what_one_geopandas_plot_per_geometry_draws(tmp_path):
+    import geopandas
+    from matplotlib.figure import Figure
+
+    from geomap.figures.draw import add_lines, add_polygons
+    from geomap.figures.style import DeferredCanvas
+
+    shapes = [shapely.Point(0, 0).buffer(3), shapely.Polygon(shapely.box(4, 4, 9, 9).exterior,
+                                                            [shapely.box(5, 5, 6, 6).exterior]),
+              shapely.MultiPolygon([shapely.box(-8, 2, -6, 4), shapely.box(-5, -5, -4, -2)])]
+    colours = ["#0072b2", "#d55e00", "#009e73"]
+
+    def draw(batched: bool, path):
+        figure = Figure(figsize=(3, 3))
+        DeferredCanvas(figure)
+        ax = figure.add_axes((0, 0, 1, 1))
+        if batched:
+            add_polygons(ax, shapes, facecolor=colours, edgecolor="none", zorder=3)
+            add_lines(ax, shapely.boundary(shapes).tolist(), color=colours, linewidth=[2.0, 1.0, 3.0],
+                      linestyle=["solid", (0, (6, 3)), (0, (2, 3))], zorder=3.01)
+        else:
+            for shape, colour, width, style in zip(shapes, colours, [2.0, 1.0, 3.0],
+                                                   ["solid", (0, (6, 3)), (0, (2, 3))]):
+                series = geopandas.GeoSeries([shape], crs="EPSG:3857")
+                series.plot(ax=ax, facecolor=colour, edgecolor="none", zorder=3)
+            for shape, colour, width, style in zip(shapes, colours, [2.0, 1.0, 3.0],
+                                                   ["solid", (0, (6, 3)), (0, (2, 3))]):
+                geopandas.GeoSeries([shape], crs="EPSG:3857").boundary.plot(ax=ax, color=colour, linewidth=width,
+                                                                            linestyle=style, zorder=3.01)
+        ax.set_xlim(-10, 10)
+        ax.set_ylim(-10, 10)
+        ax.set_aspect("equal")
+        figure.savefig(path, dpi=100)
+        return np.asarray(Image.open(path).convert("RGB")).astype(int)
+
+    one_by_one, together = draw(False, tmp_path / "a.png"), draw(True, tmp_path / "b.png")
+    assert np.abs(one_by_one - together).max() <= 2  # the same pixels, but for antialiasing

@@ -9,12 +9,13 @@ import json
 import re
 import sqlite3
 
+import numpy as np
 import pytest
 import shapely
-from shapely.geometry import shape
+from shapely.geometry import mapping, shape
 
 from geomap.export import write_exports
-from geomap.export.writers import geojson_geometry, write_geopackage
+from geomap.export.writers import geojson_geometry, geojson_geometry_texts, write_geopackage
 
 from .conftest import ogrinfo_layers
 
@@ -120,6 +121,39 @@ def test_geojson_orientation_and_rounding_are_enforced():
     assert shape(written).exterior.is_ccw and not shape(written).interiors[0].is_ccw
     assert [0.0, 1.123457] in written["coordinates"][0]
     assert geojson_geometry(None) is None and geojson_geometry(shapely.Point()) is None
+
+
+def _geometry_text_one_by_one(geometry, decimals=6):
+    """The GeoJSON geometry text as it was written before the layer-at-once writer."""
+    if geometry is None or geometry.is_empty:
+        return "null"
+    oriented = shapely.orient_polygons(shapely.transform(geometry, lambda xy: np.round(xy, decimals)),
+                                       exterior_cw=False)
+
+    def rounded(value):
+        if isinstance(value, dict):
+            return {key: rounded(item) for key, item in value.items()}
+        if isinstance(value, (list, tuple)):
+            if value and all(isinstance(item, (int, float)) for item in value):
+                return [round(float(item), decimals) + 0.0 for item in value[:2]]
+            return [rounded(item) for item in value]
+        return value
+
+    return json.dumps(rounded(mapping(oriented)), separators=(",", ":"))
+
+
+def test_geometry_texts_are_written_as_one_by_one():
+    shapes = [
+        None, shapely.Point(), shapely.Point(35.27123449999, -0.00000001), shapely.from_wkt("POINT Z (1 2 3)"),
+        shapely.LineString([(35.0, 51.0), (35.5, 51.3)]), shapely.Point(35.2, 51.1).buffer(0.1),
+        shapely.Polygon([(0, 0), (0, 1.123456789), (1, 1), (1, 0)], holes=[[(0.2, 0.2), (0.8, 0.2), (0.8, 0.8)]]),
+        shapely.MultiPolygon([shapely.box(0, 0, 1, 1), shapely.box(2, 2, 3, 3)]),
+        shapely.from_wkt("MULTIPOLYGON (((0 0, 1 0, 1 1, 0 0)), EMPTY)"),
+        shapely.MultiLineString([[(0, 0), (1, 1)], [(2, 2), (3, 3)]]), shapely.MultiPoint([(0, 0), (1, 1)]),
+        shapely.GeometryCollection([shapely.Point(1, 2), shapely.box(0, 0, 1, 1).exterior,
+                                    shapely.GeometryCollection([shapely.LineString([(0, 0), (5, 5)])])]),
+    ]
+    assert geojson_geometry_texts(shapes) == [_geometry_text_one_by_one(g) for g in shapes]
 
 
 def test_csv_files_parse_with_the_expected_columns(exported, tables):
