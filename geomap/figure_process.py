@@ -140,11 +140,12 @@ def _warm_up() -> None:
     from geomap.figures.style import figure_style
     from geomap.gazetteer import load_regions
 
-    load_regions()
+    load_regions().tree  # noqa: B018 - the spatial index every map's basemap query uses
     with figure_style():
-        # Loads the font and Agg's text machinery once (a tiny figure, thrown away).
+        # Loads the fonts (regular, bold, italic) and Agg's text machinery once: a tiny figure, thrown away.
         figure = Figure(figsize=(1, 1))
-        figure.text(0.5, 0.5, "geomap")
+        for y, style in ((0.2, {}), (0.5, {"fontweight": "bold"}), (0.8, {"style": "italic"})):
+            figure.text(0.5, y, "geomap", **style)
         figure.savefig(io.BytesIO(), format="png", dpi=20)
 
 
