@@ -32,13 +32,15 @@ import hashlib
 import math
 import pickle
 import re
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import ahocorasick
 
 from geomap import atomic
-from geomap.gazetteer.folding import JOIN_WORDS, MARK, fold, fold_for_scan, scan_keys, to_original
+from geomap.gazetteer.folding import (JOIN_WORDS, MARK, first_folded_chars, fold, fold_all, fold_for_scan, scan_keys,
+                                      to_original)
 from geomap.gazetteer.lookup import Gazetteer, importance
 from geomap.paths import cache_dir
 from geomap.records import Candidate, Mention, Source
@@ -78,38 +80,46 @@ PLACE_PREPOSITIONS = {"in", "near", "from", "to", "at", "outside", "around", "to
 REGION_CUES_AFTER = {"region", "oblast", "province", "regions", "oblasts", "provinces", "offensive", "salient", "incursion", "campaign", "front",
                      "direction", "axis", "operation", "border", "borderlands", "territory", "battles", "battle",
                      "counteroffensive", "invasion", "fighting", "pocket", "theatre", "theater", "sector"}
-REGION_CUES_BEFORE = {"region of", "province of", "oblast of", "battle for", "battle of", "battles for",
-                      "incursion into", "invasion of", "regions of", "governor of"}
-CITY_CUES_BEFORE = {"city of", "town of", "village of", "settlement of", "headquarters in", "center of",
-                    "centre of", "downtown", "streets of", "mayor of", "outskirts of", "suburbs of"}
+# Phrases ending right before a name (tuples: str.endswith takes them at once).
+REGION_CUES_BEFORE = ("region of", "province of", "oblast of", "battle for", "battle of", "battles for",
+                      "incursion into", "invasion of", "regions of", "governor of")
+CITY_CUES_BEFORE = ("city of", "town of", "village of", "settlement of", "headquarters in", "center of",
+                    "centre of", "downtown", "streets of", "mayor of", "outskirts of", "suburbs of")
 REGION_WORDS = {"region", "oblast", "province", "krai", "governorate", "state", "republic", "territory", "regions",
                 "oblasts", "provinces"}
-STRONG_CUES_BEFORE = {"city of", "town of", "village of", "settlement of", "hamlet of",
-                      "город", "посёлок", "поселок", "село", "деревня", "місто", "селище", "село"}
+STRONG_CUES_BEFORE = ("city of", "town of", "village of", "settlement of", "hamlet of",
+                      "город", "посёлок", "поселок", "село", "деревня", "місто", "селище")
 CITY_CUES_AFTER = {"city", "town", "village", "airport", "residents", "mayor", "railway", "station"}
 
-_NAME_PAIR = re.compile(r"(?<![\w'’\-])([A-ZА-ЯЁЇІЄҐ][a-zа-яёїієґ'’]+)[ \t]+([A-ZА-ЯЁЇІЄҐ][a-zа-яёїієґ'’\-]+)")
-_HYPHEN_COMPOUND = re.compile(r"(?<![\w'’\-])([A-ZА-ЯЁЇІЄҐ][\w'’.]*?)\.?-([A-ZА-ЯЁЇІЄҐ][\w'’]*)(?![\w'’\-])")
+# Patterns of capitalised words begin with the capital so that the regex engine skips ahead
+# to capitals; "(?<![\w'’\-].)" right after it says that no word character comes before it.
+_NAME_PAIR = re.compile(r"([A-ZА-ЯЁЇІЄҐ](?<![\w'’\-].)[a-zа-яёїієґ'’]+)[ \t]+([A-ZА-ЯЁЇІЄҐ][a-zа-яёїієґ'’\-]+)")
+_HYPHEN_COMPOUND = re.compile(r"([A-ZА-ЯЁЇІЄҐ](?<![\w'’\-].)[\w'’.]*?)\.?-([A-ZА-ЯЁЇІЄҐ][\w'’]*)(?![\w'’\-])")
 _OF_HEAD = re.compile(r"([^\W\d_][\w'’\-]*)\s+of\s+(?:the\s+)?$")
+# ", Donetsk and Luhansk regions": a name in a list of regions.
+_ENUMERATED_REGIONS = re.compile(r"\s*(?:,|and|or)\s+[^\W\d_][\w'’\-]*\s+(?:regions|oblasts|provinces)\b")
 ORGANISATION_NOUNS = {"post", "times", "convention", "institute", "agreement", "accords", "declaration", "summit",
                       "treaty", "protocol", "herald", "journal", "independent", "review", "university", "station",
                       "stadium", "street", "square", "avenue", "bridge", "river", "lake", "mountains", "sea",
                       "airport", "oblast", "region", "province", "city", "pravda", "tribune", "news", "today",
                       "gazette", "telegraph", "guardian", "observer", "mirror", "express", "business", "forum"}
 _WORD = re.compile(r"[^\W\d_][\w'’\-]*", re.UNICODE)
-_CAPITALISED = re.compile(r"(?<![\w'’\-])[A-ZÀ-ÖØ-ÞА-ЯЁЇІЄҐ][a-zà-öø-ÿа-яёїієґ'’]{3,}(?![\w'’\-])")
+_CAPITALISED = re.compile(r"[A-ZÀ-ÖØ-ÞА-ЯЁЇІЄҐ](?<![\w'’\-].)[a-zà-öø-ÿа-яёїієґ'’]{3,}(?![\w'’\-])")
 _SENTENCE_END = re.compile(r"[.!?…]+[\"'”’»)\]]*(?=\s+[\"'“‘«(\[]?[A-ZА-ЯЁЇІЄҐ0-9])|\n+")
 _ABBREVIATION = re.compile(r"(?:\b[A-Z]\.){1,3}$|\b(?:Mr|Mrs|Ms|Dr|Gen|Lt|Col|Sgt|St|Capt|Gov|Sen|Rep|No|vs|etc"
                            r"|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.$")
 
 SCAN_CACHE_VERSION = 4
 FUZZY_MIN_SIMILARITY = 0.92
+FUZZY_MIN_LENGTH = 5  # shorter unknown words are not read as misspellings
+FUZZY_MEMO_SIZE = 200_000  # (word, region) answers a geoparser keeps
 ACCEPT_THRESHOLD = 0.4
 COMMON_WORD_ZIPF = 4.0  # at least ten times per million English words
 NEEDED_SUPPORT = 0.5
 CONFIDENT_SCORE = 0.55
 UNIQUE_NAME_SCORE = 0.5
 MAX_CANDIDATES = 8
+READINGS_CACHED = 20_000  # names whose gazetteer entries a geoparser keeps (a few MB)
 
 
 # -- the scan -----------------------------------------------------------------------------------
@@ -186,7 +196,7 @@ class Scanner:
             for group in (1, 2):
                 start, end = match.span(group)
                 key = fold(match.group(group))
-                if start not in starts and key and self.gazetteer.store.names[0].refs(key):
+                if start not in starts and key and self.gazetteer.store.names[0].raw_refs(key):
                     found.append((start, end, key))
         return found
 
@@ -198,28 +208,27 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     bounds = []
     start = 0
     for match in _SENTENCE_END.finditer(text):
-        if match.group().startswith((".",)) and _ABBREVIATION.search(text[max(0, match.start() - 6):match.start() + 1]):
+        if text[match.start()] == "." and _ABBREVIATION.search(text[max(0, match.start() - 6):match.start() + 1]):
             continue
         end = match.end()
-        if text[start:end].strip():
-            bounds.append(_trim(text, start, end))
+        bounds += _trimmed(text, start, end)
         start = end
-    if text[start:].strip():
-        bounds.append(_trim(text, start, len(text)))
-    return bounds
+    return bounds + _trimmed(text, start, len(text))
 
 
-def _trim(text: str, start: int, end: int) -> tuple[int, int]:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return start, end
+def _trimmed(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """[(start, end)] of text[start:end] without the white space around it; [] when nothing is left."""
+    sentence = text[start:end]
+    stripped = sentence.lstrip()
+    if not stripped:
+        return []
+    start += len(sentence) - len(stripped)
+    return [(start, start + len(stripped.rstrip()))]
 
 
 # -- mentions before resolution ----------------------------------------------------------------
 
-@dataclass
+@dataclass(slots=True)
 class Span:
     start: int
     end: int
@@ -227,7 +236,7 @@ class Span:
     surface: str
     sentence_index: int
     sentence_initial: bool
-    candidates: list[Candidate] = field(default_factory=list)
+    candidates: Sequence[Candidate] = ()  # (empty tuples: no list to make for each of thousands of spans)
     cue: str | None = None  # "region" | "city" | None
     strong_cue: bool = False
     place_context: bool = False
@@ -235,26 +244,50 @@ class Span:
     chosen: Candidate | None = None
     confidence: float = 0.0
     method: str | None = None
-    alternatives: list[Candidate] = field(default_factory=list)
+    alternatives: Sequence[Candidate] = ()
     needs_support: bool = False
+    words_before: Sequence[str] = ()  # up to two, lower-cased (set by _gate_common_words)
 
 
-_PUNCTUATION_BEFORE = re.compile(r"[.!?;:,()\[\]\"“”]\s*$")
-_WORD_BEFORE = re.compile(r"([^\W\d_][\w'’.\-]*)[ \t]+$")
+# Context around a name is read with string methods where a regex would be tried at every
+# position of the window: these run several times for each of a corpus' mentions.
+_PUNCTUATION = frozenset(".!?;:,()[]\"“”")
+_WORD_AT_END = re.compile(r"[^\W\d_][\w'’.\-]*\Z")
 _WORD_AFTER = re.compile(r"[ \t]+([^\W\d_][\w'’\-]*)")
 
 
 def _tokens_before(text: str, start: int, count: int = 3) -> list[str]:
     window = text[max(0, start - 60):start]
-    if _PUNCTUATION_BEFORE.search(window):
+    if window.rstrip()[-1:] in _PUNCTUATION:
         return []  # punctuation right before: no adjacent words to read
-    return [w.lower() for w in _WORD.findall(window)][-count:]
+    return [w.lower() for w in _WORD.findall(window)[-count:]]
 
 
 def _word_before(text: str, start: int) -> str | None:
-    """The word right before ``start`` when only spaces separate them, as written."""
-    match = _WORD_BEFORE.search(text, max(0, start - 40), start)
-    return match.group(1) if match else None
+    """The word right before ``start`` when only spaces separate them, as written.
+
+    The word is read within 40 characters. A newline right before ``start`` is
+    passed over when spaces precede it, as the regex this replaced did ("$"
+    matches before a final newline).
+    """
+    window_start = max(0, start - 40)
+    if start > window_start and text[start - 1] == "\n":
+        start -= 1
+    window = text[window_start:start]
+    words = window.rstrip(" \t")
+    if len(words) == len(window) or not words or words[-1].isspace():
+        return None
+    match = _WORD_AT_END.search(words.rsplit(None, 1)[-1])
+    return match.group() if match else None
+
+
+def _of_head(text: str, start: int) -> re.Match | None:
+    """The "X of (the)" phrase ending right before ``start``, X in group 1 ("Armed Forces of ")."""
+    window = text[max(0, start - 60):start]
+    words = window.rstrip()
+    if len(words) == len(window) or not words.endswith(("of", "the")):
+        return None  # the common case, told without trying the regex at each of 60 positions
+    return _OF_HEAD.search(text, max(0, start - 60), start)
 
 
 def _word_after(text: str, end: int) -> str | None:
@@ -275,13 +308,12 @@ def _is_capitalised(word: str | None) -> bool:
     return bool(word) and word[0].isupper()
 
 
+_OPENING = re.compile(r"[\"'“‘«(\[\s—–-]*")
+
+
 def _initial_positions(text: str, sentences: list[tuple[int, int]]) -> set[int]:
     """Offsets of the first word of each sentence (after opening quotes/brackets)."""
-    starts = set()
-    for start, end in sentences:
-        match = re.match(r"[\"'“‘«(\[\s—–-]*", text[start:end])
-        starts.add(start + (match.end() if match else 0))
-    return starts
+    return {_OPENING.match(text, start, end).end() for start, end in sentences}
 
 
 class Geoparser:
@@ -294,9 +326,10 @@ class Geoparser:
         self.common_words = common_words  # folded word -> Zipf frequency in English
         self.adjectives = set(adjectives)  # folded words that are never places ("Roman", "Soviet")
         self.scanner = Scanner(gazetteer, {**{a: "" for a in self.adjectives}, **demonyms}, cache)
-        self._region_names: dict[str, dict[str, tuple[list[str], list[int]]]] = {}
+        self._region_names: dict[str, _RegionNames] = {}
         self._countries: dict[str, Candidate | None] = {}
-        self._fuzzy_memo: dict = {}  # (word, pool) -> best match; corpora repeat their unknown words
+        self._fuzzy_memo: dict = {}  # (word, region) -> best match (see _closest_place)
+        self._readings_cache: dict[str, tuple[list[Candidate], bool]] = {}
 
     # -- public ------------------------------------------------------------------------------
     def parse(self, source: Source) -> list[Mention]:
@@ -308,28 +341,15 @@ class Geoparser:
         initials = _initial_positions(text, sentences)
 
         def sentence_of(offset: int) -> int:
-            lo, hi = 0, len(sentence_starts) - 1
-            while lo < hi:
-                mid = (lo + hi + 1) // 2
-                if sentence_starts[mid] <= offset:
-                    lo = mid
-                else:
-                    hi = mid - 1
-            return lo
+            return max(0, bisect.bisect_right(sentence_starts, offset) - 1)
 
         raw = self.scanner.scan(text)
         spans, demonym_spans = self._select_spans(text, raw, sentence_of, initials)
         non_places = self._filter_names(text, spans, initials)
         spans = [s for s in spans if s.surface not in non_places or s.strong_cue]
         spans = self._gate_common_words(text, spans)
-        candidates_by_key: dict[str, list[Candidate]] = {}
         for span in spans:
-            if span.key not in candidates_by_key:
-                found = self.gazetteer.store.candidates_for_key(span.key)
-                # The few most important readings are enough; "Washington" has dozens.
-                found.sort(key=lambda c: (-importance(c), c.id))
-                candidates_by_key[span.key] = found[:MAX_CANDIDATES]
-            span.candidates = candidates_by_key[span.key]
+            span.candidates = self._readings(span.key)[0]
             if span.key in self.common_words:
                 # A common word names a place only by that place's own name, not an alias
                 # ("Western" is an alias of a town in Wisconsin).
@@ -343,6 +363,23 @@ class Geoparser:
         mentions += [self._demonym(source, text, sentences, d) for d in demonym_spans]
         mentions.sort(key=lambda m: (m.start, m.end))
         return mentions
+
+    def _readings(self, key: str) -> tuple[list[Candidate], bool]:
+        """The most important entries named ``key``, and whether one of all its entries is a country.
+
+        Kept for the run (a corpus names the same places in article after article),
+        up to READINGS_CACHED keys.
+        """
+        readings = self._readings_cache.get(key)
+        if readings is None:
+            found = self.gazetteer.store.candidates_for_key(key)
+            # The few most important readings are enough; "Washington" has dozens.
+            found.sort(key=lambda c: (-importance(c), c.id))
+            readings = (found[:MAX_CANDIDATES], any(c.kind == "country" for c in found))
+            if len(self._readings_cache) >= READINGS_CACHED:
+                self._readings_cache.clear()
+            self._readings_cache[key] = readings
+        return readings
 
     # -- step 2: spans ---------------------------------------------------------------------------
     def _select_spans(self, text, raw, sentence_of, initials):
@@ -364,9 +401,9 @@ class Geoparser:
                 end += 1  # keep the final period of an initialism ("U.S.")
             taken_starts.insert(i, start)
             taken_ends.insert(i, end)
-            span = Span(start, end, key, text[start:end], sentence_of(start), start in initials)
             if key in self.adjectives:
                 continue  # claims the words, so no place is read into "Roman" or "Soviet"
+            span = Span(start, end, key, text[start:end], sentence_of(start), start in initials)
             (demonyms if key in self.demonyms else spans).append(span)
         spans.sort(key=lambda s: s.start)
         demonyms.sort(key=lambda s: s.start)
@@ -402,19 +439,17 @@ class Geoparser:
         keep = []
         for span in spans:
             before = _word_before(text, span.start)
+            word = before.lower().rstrip(".") if before else None
             reason = None
-            gap_end = span.start - _spaces_before(text, span.start)  # where the word before ends
-            before_start = gap_end - len(before or "")
-            if before and _is_capitalised(before) and span.start not in initials and before_start not in initials \
-                    and before.lower().rstrip(".") not in PLACE_PRECEDERS and fold(before) not in self.demonyms \
-                    and before.lower().rstrip(".") not in TITLES \
-                    and gap_end not in ends \
-                    and not before.endswith(("'s", "’s")):
-                reason = "preceded by another proper name"
-            elif before and before.lower().rstrip(".") in TITLES:
+            if before and word in TITLES:
                 reason = "after a personal title"
-            else:
-                head = _OF_HEAD.search(text, max(0, span.start - 60), span.start)
+            elif before and _is_capitalised(before) and span.start not in initials and word not in PLACE_PRECEDERS \
+                    and not before.endswith(("'s", "’s")) and fold(before) not in self.demonyms:
+                gap_end = span.start - _spaces_before(text, span.start)  # where the word before ends
+                if gap_end - len(before) not in initials and gap_end not in ends:
+                    reason = "preceded by another proper name"
+            if reason is None:
+                head = _of_head(text, span.start)
                 if head and head.group(1).lower() not in PLACE_OF_HEADS and _is_capitalised(head.group(1)) \
                         and head.start(1) not in initials:
                     reason = "inside an organisation's name"
@@ -428,17 +463,16 @@ class Geoparser:
         kept = []
         for span in spans:
             key = span.key
-            before_phrase = " ".join(_tokens_before(text, span.start, 2))
-            strong = any(before_phrase.endswith(cue) for cue in STRONG_CUES_BEFORE)
+            span.words_before = _tokens_before(text, span.start, 2)
+            strong = " ".join(span.words_before).endswith(STRONG_CUES_BEFORE)
             span.strong_cue = strong
-            previous = _tokens_before(text, span.start, 1)
-            span.place_context = bool(previous and previous[-1] in PLACE_PREPOSITIONS)
+            span.place_context = bool(span.words_before and span.words_before[-1] in PLACE_PREPOSITIONS)
             if key in MONTHS or key in WEEKDAYS:
                 if strong:
                     kept.append(span)
                 continue
             zipf = self.common_words.get(key, 0.0)
-            if zipf and not strong and not any(c.kind == "country" for c in self.gazetteer.store.candidates_for_key(key)):
+            if zipf and not strong and not self._readings(key)[1]:
                 if not span.sentence_initial and zipf >= COMMON_WORD_ZIPF and not span.place_context:
                     continue  # "Western aid", "a Bar": a common word without a place cue
                 # "Sparks flew", "the Hope clinic": the place must also lie near the article's
@@ -452,12 +486,11 @@ class Geoparser:
             span.cue = "region"  # the phrase says so itself: "the Luhansk region", "Sumy Oblast"
             return
         after = (_word_after(text, span.end) or "").lower()
-        before_phrase = " ".join(_tokens_before(text, span.start, 2))
-        enumerated_regions = re.match(r"\s*(?:,|and|or)\s+[^\W\d_][\w'’\-]*\s+(?:regions|oblasts|provinces)\b",
-                                      text[span.end:span.end + 60])
-        if after in REGION_CUES_AFTER or enumerated_regions or any(before_phrase.endswith(c) for c in REGION_CUES_BEFORE):
+        before_phrase = " ".join(span.words_before)
+        if after in REGION_CUES_AFTER or before_phrase.endswith(REGION_CUES_BEFORE) \
+                or _ENUMERATED_REGIONS.match(text, span.end, span.end + 60):
             span.cue = "region"
-        elif after in CITY_CUES_AFTER or any(before_phrase.endswith(c) for c in CITY_CUES_BEFORE):
+        elif after in CITY_CUES_AFTER or before_phrase.endswith(CITY_CUES_BEFORE):
             span.cue = "city"
 
     # -- step 4: resolution ----------------------------------------------------------------------
@@ -479,22 +512,25 @@ class Geoparser:
         groups: dict[tuple[str, str | None], list[Span]] = {}
         for span in spans:
             groups.setdefault((span.key, span.cue or surface_cue.get(span.key)), []).append(span)
+        # What does not change from round to round, once per group: each candidate's prior,
+        # whether any occurrence has a place cue.
+        priors = {g: self._priors(members[0].candidates, g[1], g[0]) for g, members in groups.items()}
+        place_context = {g: any(m.place_context or m.strong_cue for m in members) for g, members in groups.items()}
         # Context comes in stages so that weak readings cannot prop each other up: first only
         # confident readings (countries, regions, towns of 100,000 or more, names with one
         # reading), then the readings the first round accepted with a clear margin.
-        provisional = {g: max(members[0].candidates, key=lambda c: (self._prior(c, g[1], members), c.id))
-                       for g, members in groups.items()}
+        provisional = {g: _top(members[0].candidates, priors[g]) for g, members in groups.items()}
         trusted = {g for g, c in provisional.items()
                    if c.kind != "populated_place" or c.population >= 100_000 or len(groups[g][0].candidates) == 1}
         scored_by_group = {}
+        every_candidate = [c for members in groups.values() for c in members[0].candidates]
         for round_number in range(2):
-            context = _Context([(g[0], c) for g, c in provisional.items() if g in trusted],
-                               [c for members in groups.values() for c in members[0].candidates])
+            context = _Context([(g[0], c) for g, c in provisional.items() if g in trusted], every_candidate)
             for group, members in groups.items():
                 candidates = members[0].candidates
                 supports = context.support(candidates, group[0])
-                scored = sorted(((self._score(c, group[1], members, support), c)
-                                 for c, support in zip(candidates, supports)),
+                scored = sorted(((self._score(c, prior, support, place_context[group], members), c)
+                                 for c, prior, support in zip(candidates, priors[group], supports)),
                                 key=lambda sc: (-sc[0], sc[1].id))
                 scored_by_group[group] = scored
             provisional = {g: scored[0][1] for g, scored in scored_by_group.items()}
@@ -504,20 +540,28 @@ class Geoparser:
         for group, members in groups.items():
             scored = scored_by_group[group]
             best_score, best = scored[0]
-            prior_top = max(members[0].candidates, key=lambda c: (self._prior(c, None, members), c.id))
+            bare_priors = priors[group] if group[1] is None else self._priors(members[0].candidates, None, group[0])
+            prior_top = _top(members[0].candidates, bare_priors)
             method = "context" if len(members[0].candidates) > 1 and prior_top.id != best.id else best.method
             supported = context.proximity([best], group[0])[0] >= NEEDED_SUPPORT
+            confidence = round(max(0.05, min(0.99, best_score)), 3)
+            alternatives = [c for _, c in scored[1:4]]
             for span in members:
                 if best_score < ACCEPT_THRESHOLD and not span.strong_cue:
                     continue
                 if span.needs_support and not supported:
                     continue
                 span.chosen = best
-                span.confidence = round(max(0.05, min(0.99, best_score)), 3)
+                span.confidence = confidence
                 span.method = method
-                span.alternatives = [c for _, c in scored[1:4]]
+                span.alternatives = alternatives
 
-    def _prior(self, candidate: Candidate, cue: str | None, members: list[Span]) -> float:
+    def _priors(self, candidates: list[Candidate], cue: str | None, key: str) -> list[float]:
+        """The prior of each candidate of the name ``key`` read with ``cue``."""
+        local_script = any("а" <= ch <= "я" or ch in "ёіїєґ" for ch in key)
+        return [self._prior(c, cue, local_script) for c in candidates]
+
+    def _prior(self, candidate: Candidate, cue: str | None, local_script: bool) -> float:
         prior = min(1.0, importance(candidate) / 8.0)
         if cue == "region" and candidate.kind == "admin1":
             prior += 0.5
@@ -525,7 +569,6 @@ class Geoparser:
             prior += 0.5
         elif candidate.kind == "admin1":
             prior -= 0.15  # a bare name more often means the town than the province it may share a name with
-        local_script = any("а" <= ch <= "я" or ch in "ёіїєґ" for ch in members[0].key)
         if candidate.method == "alias" and not (cue == "region" and candidate.kind == "admin1") \
                 and not local_script:  # "Суджа" is Sudzha's own name in its own script, not an exonym
             # Another name of a place (an exonym, a former name: Pokrovsk was Engels' name until
@@ -533,9 +576,8 @@ class Geoparser:
             prior -= 0.2 if candidate.population >= 10000 else 0.3
         return prior
 
-    def _score(self, candidate: Candidate, cue: str | None, members: list[Span], support: float) -> float:
-        prior = self._prior(candidate, cue, members)
-        place_context = any(m.place_context or m.strong_cue for m in members)
+    def _score(self, candidate: Candidate, prior: float, support: float, place_context: bool,
+               members: list[Span]) -> float:
         score = 0.6 * prior + 0.35 * support + (0.1 if place_context else 0.0)
         if candidate.kind == "country":
             score = max(score, 0.9)
@@ -548,8 +590,6 @@ class Geoparser:
 
     # -- step 5: misspellings --------------------------------------------------------------------
     def _fuzzy_mentions(self, text, spans, raw, sentence_of, initials, non_places) -> list[Span]:
-        from rapidfuzz.distance import JaroWinkler
-
         resolved = list({s.chosen.id: s.chosen for s in spans
                          if s.chosen and s.chosen.kind == "populated_place"}.values())
         regions = sorted({s.chosen.id for s in spans if s.chosen and s.chosen.kind == "admin1"}
@@ -558,12 +598,14 @@ class Geoparser:
             return []
         covered = sorted((s, e) for s, e, _ in raw)
         covered_starts = [s for s, _ in covered]
+        names_start = {s for s, e in covered if e > s}  # the common case of a covered word, without bisection
         found = []
-        pool = None
+        own = None  # the places the article names itself, by first letter
+        closest: dict[str, tuple[float, object] | None] = {}
         for match in _CAPITALISED.finditer(text):
             start, end = match.span()
             word = match.group()
-            if start in initials or word in non_places:
+            if start in initials or word in non_places or start in names_start:
                 continue
             i = bisect.bisect_right(covered_starts, start) - 1
             if i >= 0 and covered[i][0] <= start < covered[i][1]:
@@ -578,19 +620,15 @@ class Geoparser:
                 continue
             if before and before.lower().rstrip(".") in TITLES:
                 continue
-            if pool is None:
-                # The places the article names itself, then the gazetteer places in its regions.
+            if own is None:
                 own = {}
                 for c in resolved:
                     keys, refs = own.setdefault(fold(c.name)[:1], ([], []))
                     keys.append(fold(c.name))
                     refs.append(c)
-                pool = [own] + [self._region_places(code) for code in regions]
-                pool_id = (tuple(c.id for c in resolved), tuple(regions))
-            memo_key = (key, pool_id)
-            if memo_key not in self._fuzzy_memo:
-                self._fuzzy_memo[memo_key] = _closest_misspelling(key, pool)
-            best = self._fuzzy_memo[memo_key]
+            if key not in closest:
+                closest[key] = self._closest_place(key, own, regions)
+            best = closest[key]
             if best is None:
                 continue
             similarity, candidate = best
@@ -604,21 +642,31 @@ class Geoparser:
             found.append(span)
         return found
 
-    def _region_places(self, region: str) -> dict[str, tuple[list[str], list[int]]]:
-        """Folded names of the gazetteer places in one admin-1 region, by first letter (cached)."""
-        if region not in self._region_names:
-            import numpy as np
+    def _closest_place(self, key: str, own: dict, regions: list[str]) -> tuple[float, object] | None:
+        """What ``key`` plausibly misspells: a place the article names, or one in its regions.
 
-            by_letter: dict[str, tuple[list[str], list[int]]] = {}
-            rows = np.flatnonzero(self.gazetteer.store.place_points()["region"] == region)
-            for row in rows.tolist():
-                values = self.gazetteer.store.places[0].row(row)
-                names = [values["name"]] + [a for a in values["alternates"].split("|") if a]
-                for key in sorted({fold(n) for n in names}):
-                    keys, refs = by_letter.setdefault(key[:1], ([], []))
-                    keys.append(key)
-                    refs.append(row)
-            self._region_names[region] = by_letter
+        The first pool with the best similarity wins, as if all were one pool. A
+        region's answer is kept for the run: corpora repeat their unknown words
+        ("Ministry", "December") and their regions.
+        """
+        if len(key) < FUZZY_MIN_LENGTH:
+            return None  # before reading any region's names
+        best = _closest_misspelling(key, own)
+        for code in regions:
+            if (key, code) not in self._fuzzy_memo:
+                if len(self._fuzzy_memo) >= FUZZY_MEMO_SIZE:
+                    self._fuzzy_memo.clear()
+                self._fuzzy_memo[key, code] = _closest_misspelling(key, self._region_places(code))
+            found = self._fuzzy_memo[key, code]
+            if found is not None and (best is None or found[0] > best[0]):
+                best = found
+        return best
+
+    def _region_places(self, region: str) -> _RegionNames:
+        """The names of the gazetteer places in one admin-1 region (cached)."""
+        if region not in self._region_names:
+            rows = self.gazetteer.store.region_place_rows(region)
+            self._region_names[region] = _RegionNames(self.gazetteer.store.places[0].names(rows))
         return self._region_names[region]
 
     # -- records ---------------------------------------------------------------------------------
@@ -657,7 +705,11 @@ MAX_CONTEXT_PLACES = 150
 
 
 class _Context:
-    """The places an article names (by name key), for scoring one name's candidates against the others."""
+    """The places an article names (by name key), for scoring one name's candidates against the others.
+
+    Built for a fixed set of candidates (every candidate of the article), so that
+    scoring one name's candidates is lookups, not array work per name.
+    """
 
     def __init__(self, entries: list[tuple[str, Candidate]], candidates: list[Candidate] = ()):
         import numpy as np
@@ -670,17 +722,18 @@ class _Context:
             # and keep the work linear in the number of names.
             ranked = sorted(by_id.items(), key=lambda item: (-importance(item[1][1]), item[0]))
             by_id = dict(ranked[:MAX_CONTEXT_PLACES])
-        places = [(k, c) for k, c in by_id.values() if c.kind in SUPPORT_KINDS]
-        self.place_keys = [k for k, _ in places]
-        self.place_countries = [set((c.country or "").split(",")) - {""} for _, c in places]
+        # By key: each key's places are then neighbouring columns of the distance matrix.
+        places = sorted(((k, c) for k, c in by_id.values() if c.kind in SUPPORT_KINDS), key=lambda kc: kc[0])
         self.lat = np.radians([c.lat for _, c in places])
         self.lon = np.radians([c.lon for _, c in places])
-        self.countries = [(k, c.id) for k, c in by_id.values() if c.kind == "country"]
-        self.regions = [(k, c.id) for k, c in by_id.values() if c.kind == "admin1"]
-        self.place_key_array = np.array(self.place_keys, dtype=object)
-        # Distances from every candidate of the article to every context place, in one go.
-        self.row_of = {c.id: i for i, c in enumerate(dict((c.id, c) for c in candidates).values())}
-        self.distances = self._distance_matrix(list(dict((c.id, c) for c in candidates).values()))
+        # The keys that bring each country or region into the context: whether one is named
+        # under another key than a given one is then a lookup.
+        self.country_keys = _keys_by_code((k, code) for k, c in places for code in (c.country or "").split(",") if code)
+        self.named_keys = _keys_by_code((k, c.id) for k, c in by_id.values() if c.kind == "country")
+        self.region_keys = _keys_by_code((k, c.id) for k, c in by_id.values() if c.kind == "admin1")
+        distinct = list(dict((c.id, c) for c in candidates).values())
+        self.row_of = {c.id: i for i, c in enumerate(distinct)}
+        self._nearest_by_key([k for k, _ in places], self._distance_matrix(distinct))
 
     def _distance_matrix(self, candidates: list[Candidate]):
         import numpy as np
@@ -693,75 +746,132 @@ class _Context:
         # Great-circle distance, for ranking readings only (measures on maps use pyproj's Geod).
         return 2 * 6371.0088 * np.arcsin(np.sqrt(np.minimum(1.0, a)))
 
-    def _nearest_km(self, candidates: list[Candidate], key: str):
-        """Distance from each candidate to the nearest place named under another key (inf if none)."""
+    def _nearest_by_key(self, place_keys: list[str], distances) -> None:
+        """For each candidate, its nearest place, that place's key, and the nearest place under another key.
+
+        The nearest place not named by key K is then the nearest one, or the
+        second when the nearest is K's: a selection, so the same distance as a
+        minimum over the places not named by K. ``place_keys`` are sorted.
+        """
         import numpy as np
 
-        keep = self.place_key_array != key
-        if not keep.any():
-            return np.full(len(candidates), np.inf)
-        if all(c.id in self.row_of for c in candidates):
-            rows = self.distances[[self.row_of[c.id] for c in candidates]]
+        firsts = [i for i, k in enumerate(place_keys) if i == 0 or k != place_keys[i - 1]]
+        self.key_number = {place_keys[i]: number for number, i in enumerate(firsts)}
+        rows = np.arange(distances.shape[0])
+        if firsts and len(rows):
+            by_key = np.minimum.reduceat(distances, firsts, axis=1)  # (candidates, keys)
+            nearest_key = by_key.argmin(axis=1)
+            nearest = by_key[rows, nearest_key]
+            by_key[rows, nearest_key] = np.inf
+            second = by_key.min(axis=1)
         else:
-            rows = self._distance_matrix(candidates)
-        return rows[:, keep].min(axis=1)
+            nearest_key = np.full(len(rows), -1)
+            nearest = second = np.full(len(rows), np.inf)
+        self.nearest_key = nearest_key.tolist()
+        self.nearest_km = [nearest.tolist(), second.tolist()]
+        # exp(-d/250 km): closeness of the nearest other place, as proximity and support weigh it.
+        self.closeness = [np.exp(-nearest / SUPPORT_SCALE_KM).tolist(), np.exp(-second / SUPPORT_SCALE_KM).tolist()]
+
+    def _nearest(self, candidate: Candidate, key: str) -> tuple[int, int]:
+        """The candidate's row, and 1 when its nearest place is named by ``key`` (the second nearest counts
+        then), else 0: the index into nearest_km and closeness."""
+        row = self.row_of[candidate.id]
+        return row, int(self.nearest_key[row] == self.key_number.get(key))
 
     def proximity(self, candidates: list[Candidate], key: str) -> list[float]:
         """exp(-d/250 km) for the nearest other place (not country) the article names; 0 for countries."""
-        import numpy as np
-
-        nearest = self._nearest_km(candidates, key)
-        return [0.0 if c.kind == "country" else float(np.exp(-d / SUPPORT_SCALE_KM))
-                for c, d in zip(candidates, nearest)]
+        out = []
+        for candidate in candidates:
+            row, which = self._nearest(candidate, key)
+            out.append(0.0 if candidate.kind == "country" else self.closeness[which][row])
+        return out
 
     def support(self, candidates: list[Candidate], key: str) -> list[float]:
         """How much the rest of the article supports each candidate (0-1): being in the same
         country as the other places it names, near one of them, or in a country it names."""
-        import numpy as np
-
-        countries = set().union(*(c for k, c in zip(self.place_keys, self.place_countries) if k != key))
-        named = {code for k, code in self.countries if k != key}
-        regions = {code for k, code in self.regions if k != key}
-        nearest = self._nearest_km(candidates, key)
         out = []
-        for candidate, distance in zip(candidates, nearest):
+        for candidate in candidates:
             if candidate.kind == "country":
-                out.append(1.0 if candidate.id in countries else 0.0)
+                out.append(1.0 if _named_elsewhere(self.country_keys, candidate.id, key) else 0.0)
                 continue
-            if candidate.kind != "admin1" and candidate.admin1 in regions:
+            if candidate.kind != "admin1" and _named_elsewhere(self.region_keys, candidate.admin1, key):
                 out.append(1.0)  # inside a region the article names ("Korenevo ... in the Kursk region")
                 continue
-            support = SAME_COUNTRY_SUPPORT if candidate.country in countries else (
-                NAMED_COUNTRY_SUPPORT if candidate.country in named else 0.0)
-            if distance > FAR_KM and candidate.population < 100_000:
+            support = SAME_COUNTRY_SUPPORT if _named_elsewhere(self.country_keys, candidate.country, key) else (
+                NAMED_COUNTRY_SUPPORT if _named_elsewhere(self.named_keys, candidate.country, key) else 0.0)
+            row, which = self._nearest(candidate, key)
+            if self.nearest_km[which][row] > FAR_KM and candidate.population < 100_000:
                 support = 0.0  # a small town 4,000 km from every other place named: the country is no help
-            out.append(max(support, float(np.exp(-distance / SUPPORT_SCALE_KM))))
+            out.append(max(support, self.closeness[which][row]))
         return out
 
 
-def _closest_misspelling(word: str, pools) -> tuple[float, object] | None:
-    """The best (Jaro-Winkler similarity, place) whose name ``word`` plausibly misspells, or None.
+def _keys_by_code(pairs) -> dict[str, set[str]]:
+    """{code: the name keys it comes with} from (key, code) pairs."""
+    keys: dict[str, set[str]] = {}
+    for key, code in pairs:
+        keys.setdefault(code, set()).add(key)
+    return keys
 
-    ``pools`` map a first letter to (folded names, places or place rows); a
+
+def _named_elsewhere(keys_by_code: dict[str, set[str]], code: str | None, key: str) -> bool:
+    """Whether ``code`` comes with a name other than ``key``."""
+    keys = keys_by_code.get(code)
+    return bool(keys) and (len(keys) > 1 or key not in keys)
+
+
+def _top(candidates: list[Candidate], priors: list[float]) -> Candidate:
+    """The candidate with the highest prior (the highest id among equals)."""
+    return max(zip(priors, candidates), key=lambda pc: (pc[0], pc[1].id))[1]
+
+
+class _RegionNames:
+    """The names of one region's places as a pool of ``_closest_misspelling``:
+    ``get(letter)`` gives (folded names that start with it, their place rows).
+
+    A misspelling is compared with the names under its first letter only, so a
+    letter's names are folded when first asked for; most letters never are.
+    """
+
+    def __init__(self, names: list[tuple[int, str]]):
+        self._names = names  # (place row, name)
+        self._initials = first_folded_chars([name for _, name in self._names])
+        self._folded: dict[str, tuple[list[str], list[int]]] = {}
+
+    def get(self, letter: str, default=None):
+        if letter not in self._folded:
+            # The names that start with the letter, and those whose first letter only folding tells.
+            named = [self._names[m.start()] for m in re.finditer(rf"[{re.escape(letter)}\s]", self._initials)]
+            keys = fold_all([name for _, name in named])
+            # Each place once per folded name; places in row order, each place's names sorted.
+            pairs = sorted({(row, key) for (row, _), key in zip(named, keys) if key[:1] == letter})
+            self._folded[letter] = ([key for _, key in pairs], [row for row, _ in pairs])
+        return self._folded[letter] if self._folded[letter][0] else default
+
+
+def _closest_misspelling(word: str, pool) -> tuple[float, object] | None:
+    """The best (Jaro-Winkler similarity, place) whose name ``word`` plausibly misspells, or None;
+    the first of equals.
+
+    ``pool`` maps a first letter to (folded names, places or place rows); a
     misspelling keeps its first letter, so only that letter's names are compared.
     """
     from rapidfuzz import process
     from rapidfuzz.distance import DamerauLevenshtein, JaroWinkler
 
-    if len(word) < 5:
+    if len(word) < FUZZY_MIN_LENGTH:
+        return None
+    keys, refs = pool.get(word[:1], ((), ()))
+    if not keys:
         return None
     best = None
-    for pool in pools:
-        keys, refs = pool.get(word[:1], ((), ()))
-        if not keys:
+    for name, _, index in process.extract(word, keys, scorer=DamerauLevenshtein.distance, score_cutoff=2,
+                                          limit=None):
+        if name == word or not _plausible_misspelling(word, name):
             continue
-        for name, _, index in process.extract(word, keys, scorer=DamerauLevenshtein.distance, score_cutoff=2,
-                                              limit=None):
-            if name == word or not _plausible_misspelling(word, name):
-                continue
-            similarity = JaroWinkler.normalized_similarity(word, name)
-            if similarity >= FUZZY_MIN_SIMILARITY and (best is None or similarity > best[0]):
-                best = (similarity, refs[index])
+        similarity = JaroWinkler.normalized_similarity(word, name)
+        if similarity >= FUZZY_MIN_SIMILARITY and (best is None or similarity > best[0]):
+            best = (similarity, refs[index])
     return best
 
 
@@ -769,7 +879,7 @@ def _plausible_misspelling(word: str, name: str) -> bool:
     """One edit away, or two edits that keep the same letters (a swap or a moved letter: Suzhda/Sudzha)."""
     from rapidfuzz.distance import DamerauLevenshtein
 
-    if len(word) < 5:
+    if len(word) < FUZZY_MIN_LENGTH:
         return False
     distance = DamerauLevenshtein.distance(word, name, score_cutoff=2)
     return distance <= 1 or (distance == 2 and sorted(word) == sorted(name))

@@ -1,0 +1,85 @@
+"""The geoparser's fast paths answer exactly as the plain definitions they replace.
+
+Context words are read with string methods instead of regexes tried at every
+position, region names are folded one letter at a time, and the distance to
+the nearest other place comes from a per-key table: each is checked here
+against the slow, obvious form on random or real input.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import re
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from geomap.gazetteer.folding import first_folded_chars, fold, fold_all
+from geomap.geoparse import (_OF_HEAD, _WORD, _Context, _haversine_km, _of_head, _RegionNames, _tokens_before,
+                             _word_before)
+
+# The definitions, as regexes over the window before a name.
+WORD_BEFORE = re.compile(r"([^\W\d_][\w'’.\-]*)[ \t]+$")
+PUNCTUATION_BEFORE = re.compile(r"[.!?;:,()\[\]\"“”]\s*$")
+
+PIECES = list("abXY \t\n.,;()\"'’-_1²é\u00a0\u1680") + ["of ", "the ", "Forces ", "Kursk"]
+TEXTS = st.lists(st.sampled_from(PIECES), max_size=40).map("".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(text=TEXTS, cut=st.floats(0, 1))
+def test_context_words_are_read_as_the_regexes_define_them(text: str, cut: float) -> None:
+    start = round(cut * len(text))
+    match = WORD_BEFORE.search(text, max(0, start - 40), start)
+    assert _word_before(text, start) == (match.group(1) if match else None)
+    window = text[max(0, start - 60):start]
+    words = [] if PUNCTUATION_BEFORE.search(window) else [w.lower() for w in _WORD.findall(window)]
+    assert _tokens_before(text, start, 2) == words[-2:]
+    head = _OF_HEAD.search(text, max(0, start - 60), start)
+    fast = _of_head(text, start)
+    assert (fast and fast.span(1)) == (head and head.span(1))
+
+
+def test_names_fold_in_bulk_as_one_by_one(geoparser) -> None:
+    lines = geoparser.gazetteer.store.places[0].lines
+    names = [name for _, name in geoparser.gazetteer.store.places[0].names(range(0, len(lines), 97))]
+    names += ["", "'Ain", " x", "\u1680a", "’s-Hertogenbosch", "(Old) Town", "ßad", "中国", "''", "a\uffffb"]
+    assert fold_all(names) == [fold(name) for name in names]
+    for name, first in zip(names, first_folded_chars(names)):
+        assert first.isspace() or fold(name)[:1] == first, name
+
+
+def test_region_pools_hold_what_folding_every_name_gives(geoparser) -> None:
+    store = geoparser.gazetteer.store
+    for region in ("UA-14", "RU-KRS", "FR-75", "NO-SUCH"):
+        names = store.places[0].names(store.region_place_rows(region))
+        pool = _RegionNames(names)
+        for letter in "aksvzщ":
+            pairs = sorted({(row, fold(name)) for row, name in names if fold(name)[:1] == letter})
+            expected = ([key for _, key in pairs], [row for row, _ in pairs])
+            assert pool.get(letter, ([], [])) == expected, (region, letter)
+
+
+def test_proximity_is_to_the_nearest_place_named_otherwise(geoparser) -> None:
+    """proximity = exp(-d/250 km), d the distance to the nearest place named under another key."""
+    store = geoparser.gazetteer.store
+    rnd = random.Random(1)
+    pool = [c for key in ("kyiv", "kursk", "sumy", "paris", "lima", "ukraine")
+            for c in store.candidates_for_key(key)[:6]]
+    pool += [store.place_candidate(0, rnd.randrange(len(store.places[0].lines))) for _ in range(60)]
+    keys = ["a", "b", "c", "d"]
+    for _ in range(200):
+        candidates = rnd.sample(pool, 25)
+        entries = [(rnd.choice(keys), rnd.choice(candidates)) for _ in range(rnd.randint(0, 12))]
+        context = _Context(entries, candidates)
+        named: dict[str, tuple[str, object]] = {}
+        for key, place in entries:
+            named.setdefault(place.id, (key, place))
+        key = rnd.choice(keys)
+        others = [c for k, c in named.values() if k != key and c.kind != "country"]
+        for candidate, proximity in zip(candidates, context.proximity(candidates, key)):
+            nearest = min((_haversine_km(candidate.lat, candidate.lon, c.lat, c.lon) for c in others), default=math.inf)
+            expected = 0.0 if candidate.kind == "country" else math.exp(-nearest / 250.0)
+            assert proximity == pytest.approx(expected, rel=1e-9, abs=1e-12)
