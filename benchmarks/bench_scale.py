@@ -15,7 +15,7 @@ pool and the forked figure process make "the memory of a command" ambiguous:
 
 - ``tree MB``: the largest sum over the process tree of each process's PSS
   (proportional set size, so pages shared after a fork are counted once),
-  sampled from /proc every 0.1 s (a peak shorter than that can be missed);
+  sampled from /proc every 0.5 s (a peak shorter than that can be missed);
 - ``max proc MB``: ``ru_maxrss`` that ``wait4`` reports for the command, i.e.
   the peak RSS of its largest single process (the kernel takes the maximum over
   the process and its reaped descendants, never a sum).
@@ -62,7 +62,7 @@ import corpus  # noqa: E402  (benchmarks/corpus.py, next to this file)
 DEFAULT_SIZES = (1000, 3000, 10000)
 COMMANDS = ("geocode", "claims", "build")
 LINEAR_FACTOR = 1.5
-SAMPLE_SECONDS = 0.1
+SAMPLE_SECONDS = 0.5  # reading smaps_rollup of a 10 GB process is not free: 0.1 s took a third of a core
 PAGE_KB = os.sysconf("SC_PAGE_SIZE") // 1024
 
 
