@@ -127,7 +127,9 @@ def figure_tables(tables: Any) -> dict[str, Any]:
 def _draw(tables: dict[str, Any], out_dir: Path, dpi: int, formats: tuple[str, ...]) -> None:
     from geomap.figures import write_figures
 
-    write_figures(tables, out_dir, dpi=dpi, formats=formats)
+    # The figure process draws alone on its core while the parent writes the map and layers; a large corpus's
+    # hundred windows outlast that work, so they are shared with one more process per further core.
+    write_figures(tables, out_dir, dpi=dpi, formats=formats, jobs=min(os.cpu_count() or 1, 4))
 
 
 def _warm_up() -> None:

@@ -26,6 +26,7 @@ label room), ``style`` (colours, saving).
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -38,20 +39,55 @@ from .view import MapView, focus_cluster, nice_length, scale_bar
 
 
 def write_figures(tables: Any, out_dir: str | os.PathLike[str], dpi: int = 200,
-                  formats: Sequence[str] = ("png", "svg")) -> list[Path]:
-    """The claims map of every date window (``map_<window>``) and the area chart (``area_chart``), per format."""
+                  formats: Sequence[str] = ("png", "svg"), jobs: int = 1) -> list[Path]:
+    """The claims map of every date window (``map_<window>``) and the area chart (``area_chart``), per format.
+
+    With ``jobs`` > 1 and at least :data:`PARALLEL_MIN_WINDOWS` windows, the
+    windows are shared among that many forked processes (a large corpus has a
+    hundred windows; each figure is independent, so the files are the same).
+    """
     out_dir = Path(out_dir)
     inputs = MapInputs.of(tables)  # the tables converted once for every window's map
     labels = [w.label for w in inputs.windows if inputs.by_window.get(w.label)]
-    written = []
-    # Each figure is drawn once and saved in every format.
-    for label in labels:
-        paths = [out_dir / f"map_{label}.{suffix}" for suffix in formats]
-        claims_map_figure(inputs, label, paths, dpi=dpi)
-        written += paths
-    paths = [out_dir / f"area_chart.{suffix}" for suffix in formats]
-    area_chart_figure(tables, paths, dpi=dpi)
-    return written + paths
+
+    def draw(share: Sequence[str]) -> None:
+        # Each figure is drawn once and saved in every format.
+        for label in share:
+            claims_map_figure(inputs, label, [out_dir / f"map_{label}.{suffix}" for suffix in formats], dpi=dpi)
+
+    jobs = max(1, min(jobs, len(labels))) if hasattr(os, "fork") and len(labels) >= PARALLEL_MIN_WINDOWS else 1
+    # Busiest windows dealt out first, round robin, so the shares take about as long.
+    by_load = sorted(labels, key=lambda label: -len(inputs.by_window[label]))
+    shares = [by_load[i::jobs] for i in range(jobs)]
+    children = [_fork(draw, share) for share in shares[1:]]
+    try:
+        draw(shares[0])
+        area_chart_figure(tables, [out_dir / f"area_chart.{suffix}" for suffix in formats], dpi=dpi)
+    finally:
+        failed = [pid for pid in children if os.waitpid(pid, 0)[1] != 0]
+    if failed:
+        raise RuntimeError(f"{len(failed)} of {len(children)} figure workers failed")
+    maps = [out_dir / f"map_{label}.{suffix}" for label in labels for suffix in formats]
+    return maps + [out_dir / f"area_chart.{suffix}" for suffix in formats]
+
+
+# Below this many date windows, forking for the figures costs more than it saves.
+PARALLEL_MIN_WINDOWS = 8
+
+
+def _fork(draw: Any, share: Sequence[str]) -> int:
+    """Draw ``share`` in a forked child; its exit status says whether it succeeded."""
+    pid = os.fork()
+    if pid == 0:  # the child: never returns into the caller's code
+        status = 1
+        try:
+            draw(share)
+            status = 0
+        except BaseException as exc:  # noqa: BLE001 - reported on stderr, counted by the parent
+            print(f"geomap: figure worker: {type(exc).__name__}: {exc}", file=sys.stderr)
+        finally:
+            os._exit(status)
+    return pid
 
 
 __all__ = [

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import xml.etree.ElementTree as ElementTree
 
 import numpy as np
@@ -201,3 +202,33 @@ def test_one_collection_draws_what_one_geopandas_plot_per_geometry_draws(tmp_pat
 
     one_by_one, together = draw(False, tmp_path / "a.png"), draw(True, tmp_path / "b.png")
     assert np.abs(one_by_one - together).max() <= 2  # the same pixels, but for antialiasing
+
+
+def test_windows_shared_among_forked_workers_give_the_same_files(tables, tmp_path, monkeypatch):
+    """A large corpus's windows are drawn by several processes: same files, byte for byte, as drawn by one."""
+    import geomap.figures
+
+    monkeypatch.setattr(geomap.figures, "PARALLEL_MIN_WINDOWS", 2)
+    alone = write_figures(tables, tmp_path / "one", dpi=50, formats=("png", "svg"), jobs=1)
+    shared = write_figures(tables, tmp_path / "two", dpi=50, formats=("png", "svg"), jobs=2)
+    assert [p.name for p in alone] == [p.name for p in shared]
+    assert len([p for p in alone if p.name.startswith("map_")]) >= 4  # two windows or more, PNG and SVG
+    for one, two in zip(alone, shared):
+        assert one.read_bytes() == two.read_bytes(), one.name
+
+
+def test_a_failing_figure_worker_fails_the_whole_drawing(tables, tmp_path, monkeypatch):
+    import geomap.figures
+
+    monkeypatch.setattr(geomap.figures, "PARALLEL_MIN_WINDOWS", 2)
+    real = geomap.figures.claims_map_figure
+
+    def fail_in_child(inputs, label, paths, dpi):
+        if os.getpid() != parent:
+            raise RuntimeError("disk full")
+        return real(inputs, label, paths, dpi=dpi)
+
+    parent = os.getpid()
+    monkeypatch.setattr(geomap.figures, "claims_map_figure", fail_in_child)
+    with pytest.raises(RuntimeError, match="figure workers failed"):
+        write_figures(tables, tmp_path, dpi=50, formats=("png",), jobs=2)
