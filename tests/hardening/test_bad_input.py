@@ -195,8 +195,12 @@ def test_read_only_output_folder(tmp_path):
     assert_one_clean_error(result, str(out), "cannot write")
 
 
-def test_existing_outputs_are_replaced_whole_or_not_at_all(tmp_path, monkeypatch, previous_outputs):
-    """A failure while writing leaves the previous outputs byte for byte, and no staging folder behind."""
+def write_that_fails(tmp_path: Path, previous_outputs: Path, options) -> str:
+    """Write a new run over a copy of ``previous_outputs`` with a failure patched in by the caller.
+
+    Returns the error's text after checking that the copy is untouched, byte for byte, and that no
+    staging folder was left behind.
+    """
     import shutil
 
     out = tmp_path / "out"
@@ -205,16 +209,21 @@ def test_existing_outputs_are_replaced_whole_or_not_at_all(tmp_path, monkeypatch
     good = tmp_path / "good.txt"
     good.write_text(ARTICLE.replace("110", "120"), encoding="utf-8")
     run_results = pipeline.run([good])
+    with pytest.raises(Exception) as raised:
+        pipeline.write_run(run_results, out, options)
+    assert digest_tree(out) == before
+    assert not [p for p in out.iterdir() if p.name.startswith(".geomap-staging")]
+    return str(raised.value)
 
+
+def test_existing_outputs_are_replaced_whole_or_not_at_all(tmp_path, monkeypatch, previous_outputs):
+    """A failure while writing leaves the previous outputs byte for byte, and no staging folder behind."""
     def fail(*args, **kwargs):
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr("geomap.export.write_geopackage", fail)
-    with pytest.raises(Exception) as raised:
-        pipeline.write_run(run_results, out, pipeline.OutputOptions(figures=False))
-    assert "No space left" in str(raised.value)
-    assert digest_tree(out) == before
-    assert not [p for p in out.iterdir() if p.name.startswith(".geomap-staging")]
+    message = write_that_fails(tmp_path, previous_outputs, pipeline.OutputOptions(figures=False))
+    assert "No space left" in message
 
 
 def test_a_second_build_replaces_outputs(tmp_path):
@@ -233,25 +242,13 @@ def test_a_second_build_replaces_outputs(tmp_path):
 
 def test_failed_figures_leave_previous_outputs(tmp_path, monkeypatch, previous_outputs):
     """Figures are drawn in a forked process: when drawing fails there, the run fails and writes nothing."""
-    import shutil
-
-    out = tmp_path / "out"
-    shutil.copytree(previous_outputs, out)
-    before = digest_tree(out)
-    good = tmp_path / "good.txt"
-    good.write_text(ARTICLE.replace("110", "120"), encoding="utf-8")
-    run_results = pipeline.run([good])
-
     def fail(*args, **kwargs):
         raise RuntimeError("the font cache is unreadable")
 
     monkeypatch.setattr("geomap.figures.write_figures", fail)  # inherited by the forked worker
-    with pytest.raises(Exception) as raised:
-        pipeline.write_run(run_results, out, pipeline.OutputOptions(figures=True))
-    assert "drawing the figures failed" in str(raised.value)
-    assert "font cache is unreadable" in str(raised.value)
-    assert digest_tree(out) == before
-    assert not [p for p in out.iterdir() if p.name.startswith(".geomap-staging")]
+    message = write_that_fails(tmp_path, previous_outputs, pipeline.OutputOptions(figures=True))
+    assert "drawing the figures failed" in message
+    assert "font cache is unreadable" in message
 
 
 def test_figure_process_ends_when_the_run_fails_before_drawing():
