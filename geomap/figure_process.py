@@ -2,11 +2,13 @@
 
 matplotlib is the slowest part of a small build: importing it, loading its
 fonts and drawing two maps and a chart at 200 dpi takes longer than geocoding
-the seeds. A :class:`FigureProcess` is forked when a build starts; while the
-parent geocodes and extracts claims it imports matplotlib and geopandas and
-reads the basemap polygons, then draws as soon as the tables arrive through a
-pipe, on the machine's second core, while the parent writes the map and the
-layers. Where ``fork`` is not available the figures are drawn inline.
+the seeds. A :class:`FigureProcess` is forked when a build starts, after the
+parent has imported geopandas and indexed the region polygons (which both
+need, so the child inherits them); while the parent geocodes and extracts
+claims it imports matplotlib and loads the fonts, then draws as soon as the
+tables arrive through a pipe, on the machine's second core, while the parent
+writes the map and the layers. Where ``fork`` is not available the figures
+are drawn inline.
 """
 
 from __future__ import annotations
@@ -133,7 +135,11 @@ def _draw(tables: dict[str, Any], out_dir: Path, dpi: int, formats: tuple[str, .
 
 
 def _warm_up() -> None:
-    """Do the work every figure needs before the tables arrive: imports, fonts, basemap polygons."""
+    """Do the work every figure needs before the tables arrive: imports, fonts, basemap polygons.
+
+    After the build's ``_load_shared_data`` the polygons' index is inherited and
+    only matplotlib and the fonts are left to load.
+    """
     import io
 
     from matplotlib.figure import Figure

@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Any
 
 from ..atomic import write_text
-from .fragment import NotebookMap, enable_notebook_display, fragment_html, notebook_html, write_fragment
 from .layers import Layer, export_layers, in_wgs84, table
 from .writers import csv_text, geojson_text, write_geopackage
 
@@ -79,6 +78,21 @@ def write_exports(tables: Any, out_dir: str | os.PathLike[str]) -> list[Path]:
         write_text(out_dir / name, text)
         written.append(out_dir / name)
     return written
+
+
+# The fragment writer needs folium; it is loaded on first use, so that the figures (which read the layers)
+# do not import folium and compile its page templates in a process that never writes a page.
+_FRAGMENT_NAMES = ("NotebookMap", "enable_notebook_display", "fragment_html", "notebook_html", "write_fragment")
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _FRAGMENT_NAMES:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from . import fragment
+
+    value = getattr(fragment, name)
+    globals()[name] = value
+    return value
 
 
 def _mapped_claims(tables: Any):

@@ -9,9 +9,28 @@ tables, and nothing is fetched when it opens (unless ``tiles=`` asks for an
 online tile layer).
 """
 
-from .escaping import script_json
-from .mapview import DEFAULT_PREFIX, assign_ids, build_map, render_html, write_html
-from .offline import OfflineAssetError, fetchable_urls, leaflet_assets
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+# Loaded on first use: the figures import render's small modules (panel, tables, windows), and importing
+# folium with them would compile its hundred-odd page templates in a process that never writes a page.
+_EXPORTS = {
+    "script_json": "escaping",
+    "DEFAULT_PREFIX": "mapview", "assign_ids": "mapview", "build_map": "mapview", "render_html": "mapview",
+    "write_html": "mapview",
+    "OfflineAssetError": "offline", "fetchable_urls": "offline", "leaflet_assets": "offline",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value
 
 __all__ = [
     "DEFAULT_PREFIX",

@@ -1,0 +1,82 @@
+"""The gazetteer's line storage: lines read on demand, name lookups, files decompressed ahead."""
+
+from __future__ import annotations
+
+import gzip
+import os
+import random
+
+import pytest
+
+from geomap.gazetteer import store as store_module
+from geomap.gazetteer.store import Lines, NameIndex, Store, read_ahead, wait_for_read_ahead
+
+
+def test_lines_read_as_the_text_splits_them():
+    text = "alpha\tr1:e\nbeta\tp2:a\nжовква\tp3:e\n"
+    lines = Lines(text.encode("utf-8"))
+    assert len(lines) == 3
+    assert list(lines) == ["alpha\tr1:e", "beta\tp2:a", "жовква\tp3:e"]
+    assert lines[2] == "жовква\tp3:e" and lines[-1] == lines[2] and lines[0:2] == ["alpha\tr1:e", "beta\tp2:a"]
+    with pytest.raises(IndexError):
+        lines[3]
+    assert list(Lines(b"no newline at the end")) == ["no newline at the end"]
+    assert len(Lines(b"")) == 0 and list(Lines(b"")) == []
+
+
+def test_sorted_lookup_finds_every_key_and_no_other(monkeypatch):
+    # Small blocks, so that keys at block edges (first, last, next block's first) are many.
+    monkeypatch.setattr(Lines, "BLOCK", 4)
+    random.seed(7)
+    alphabet = "abkrsuzäжк -'"
+    keys = sorted({"".join(random.choice(alphabet) for _ in range(random.randint(1, 8))).strip() or "x"
+                   for _ in range(500)})
+    text = "".join(f"{key}\tp{i}:e\n" for i, key in enumerate(keys))
+    index = NameIndex(Lines(text.encode("utf-8")))
+    as_strings = NameIndex(tuple(text.split("\n")[:-1]))
+    for i, key in enumerate(keys):
+        assert index.raw_refs(key) == f"p{i}:e" == as_strings.raw_refs(key)
+    for probe in ["", "0", "~", "zzzzzzzzz", keys[0][:-1], keys[-1] + "a", "a\t", "жж"]:
+        assert index.raw_refs(probe) == as_strings.raw_refs(probe)
+
+
+def test_bundled_names_look_up_as_before():
+    store = Store()
+    names = store.names[0]
+    assert isinstance(names.lines, Lines)
+    for key in ("sudzha", "kursk", "kursk oblast", "суджа"):
+        refs = names.raw_refs(key)
+        assert refs, key
+        assert all(ref[0] in "rp" and ref[-2] == ":" for ref in refs.split(","))
+    assert names.raw_refs("no such place anywhere") is None
+    geonameid, name = store.places[0].lines[store.place_location(538560)[1]].split("\t")[:2]
+    assert (geonameid, name) == ("538560", "Kursk")
+
+
+def test_region_polygons_need_no_place_or_name_file():
+    store = Store()
+    assert store._tables is None  # read on first use only
+    assert store.region_index("RU-KRS") is not None
+    assert store._tables is None
+
+
+def test_read_ahead_gives_the_same_bytes(tmp_path):
+    folder = tmp_path / "geodata"
+    folder.mkdir()
+    payloads = {name: os.urandom(1000) + b"\n" for name in store_module.AHEAD_FILES}
+    for name, payload in payloads.items():
+        (folder / name).write_bytes(gzip.compress(payload))
+    read_ahead(folder)
+    wait_for_read_ahead()
+    for name, payload in payloads.items():
+        assert (folder / name) in store_module._AHEAD
+        assert store_module._decompressed(folder / name) == payload
+        assert (folder / name) not in store_module._AHEAD  # taken once; a second read goes to the file
+
+
+def test_read_ahead_failure_is_raised_where_the_file_is_read(tmp_path):
+    read_ahead(tmp_path)  # no files there
+    wait_for_read_ahead()
+    for name in store_module.AHEAD_FILES:
+        with pytest.raises(FileNotFoundError):
+            store_module._decompressed(tmp_path / name)
