@@ -386,6 +386,8 @@ def _load_shared_data() -> None:
 
     load_regions().tree  # noqa: B018 - built once, used by the geometry checks and every figure's basemap
     wait_for_read_ahead()  # a fork copies no threads: the child must not wait for this one
+    # Modules and polygons live until the end: the collector need not visit them again, in either process.
+    gc.freeze()
 
 
 def log_note(message: str) -> None:
