@@ -30,6 +30,7 @@ from __future__ import annotations
 import bisect
 import hashlib
 import math
+import os
 import pickle
 import re
 from collections.abc import Sequence
@@ -124,6 +125,46 @@ READINGS_CACHED = 20_000  # names whose gazetteer entries a geoparser keeps (a f
 
 # -- the scan -----------------------------------------------------------------------------------
 
+SCAN_CACHES_KEPT = 3  # automata of this version kept for other gazetteers (imported dumps), newest use first
+
+
+def prune_scan_caches(folder: Path, keep: Path) -> list[Path]:
+    """Delete the scan automata (160 MB each) that no longer serve: other versions of geomap's
+    scan, and this version's beyond the :data:`SCAN_CACHES_KEPT` most recently used; ``keep`` stays.
+
+    Returns the deleted files. A file another process is replacing or has deleted is skipped.
+    """
+    current = f"scan-v{SCAN_CACHE_VERSION}-"
+    same_version = []
+    deleted = []
+    for path in folder.glob("scan-v*.pickle"):
+        if path == keep:
+            continue
+        try:
+            if path.name.startswith(current):
+                same_version.append((path.stat().st_mtime, path.name, path))
+            else:
+                path.unlink()
+                deleted.append(path)
+        except OSError:
+            continue
+    for _, _, path in sorted(same_version, reverse=True)[SCAN_CACHES_KEPT - 1:]:
+        try:
+            path.unlink()
+            deleted.append(path)
+        except OSError:
+            continue
+    return deleted
+
+
+def _mark_used(path: Path) -> None:
+    """Touch a cache file that was read, so that pruning counts it as in use."""
+    try:
+        os.utime(path)
+    except OSError:
+        pass  # someone else's read-only cache: it is still used as it is
+
+
 class Scanner:
     """One Aho-Corasick automaton over every folded gazetteer key (and demonym).
 
@@ -147,6 +188,7 @@ class Scanner:
                 with open(self.cache_path, "rb") as stream:
                     automaton = pickle.load(stream)
                 if isinstance(automaton, ahocorasick.Automaton):
+                    _mark_used(self.cache_path)
                     return automaton
             except Exception:  # noqa: BLE001 - a corrupt cache is rebuilt, never fatal
                 pass
@@ -162,6 +204,7 @@ class Scanner:
         automaton.make_automaton()
         try:
             atomic.write_bytes(self.cache_path, pickle.dumps(automaton, protocol=pickle.HIGHEST_PROTOCOL))
+            prune_scan_caches(self.cache_path.parent, keep=self.cache_path)
         except OSError:
             pass  # a read-only cache folder only costs speed
         return automaton

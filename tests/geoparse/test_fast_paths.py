@@ -83,3 +83,23 @@ def test_proximity_is_to_the_nearest_place_named_otherwise(geoparser) -> None:
             nearest = min((_haversine_km(candidate.lat, candidate.lon, c.lat, c.lon) for c in others), default=math.inf)
             expected = 0.0 if candidate.kind == "country" else math.exp(-nearest / 250.0)
             assert proximity == pytest.approx(expected, rel=1e-9, abs=1e-12)
+
+
+def test_a_new_scan_cache_removes_stale_ones(tmp_path):
+    import os
+
+    from geomap.geoparse import SCAN_CACHE_VERSION, SCAN_CACHES_KEPT, prune_scan_caches
+
+    old_version = tmp_path / f"scan-v{SCAN_CACHE_VERSION - 1}-aaaa-bbbb.pickle"
+    same = [tmp_path / f"scan-v{SCAN_CACHE_VERSION}-{i:04d}-bbbb.pickle" for i in range(SCAN_CACHES_KEPT + 2)]
+    unrelated = tmp_path / "notes.txt"
+    for age, path in enumerate([old_version, *same, unrelated]):
+        path.write_bytes(b"x")
+        os.utime(path, (1_000_000 + age, 1_000_000 + age))  # later in the list = used more recently
+    new = same[0]  # the one just written (its time does not matter: it is always kept)
+    deleted = prune_scan_caches(tmp_path, keep=new)
+    left = sorted(p.name for p in tmp_path.iterdir())
+    # Kept: the new one, the most recently used others of this version, and files that are not scan caches.
+    expected = sorted([new.name, *[p.name for p in same[-(SCAN_CACHES_KEPT - 1):]], unrelated.name])
+    assert left == expected
+    assert sorted(deleted) == sorted([old_version, *same[1:3]])  # the other version and the two least used
