@@ -28,12 +28,14 @@ Pipeline for one source (each step a small function):
 from __future__ import annotations
 
 import bisect
+import contextlib
+import gc
 import hashlib
 import math
 import os
 import pickle
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -155,6 +157,18 @@ def prune_scan_caches(folder: Path, keep: Path) -> list[Path]:
         except OSError:
             continue
     return deleted
+
+
+@contextlib.contextmanager
+def collector_paused() -> Iterator[None]:
+    """Turn the cyclic garbage collector off for a block (reference counting still frees memory)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _mark_used(path: Path) -> None:
@@ -381,6 +395,12 @@ class Geoparser:
         text = source.text
         if not text.strip():
             return []
+        # The parse makes no reference cycles, only many objects: a cycle collection in the middle of a
+        # long text walks all of them again (in a 2 MB text, a fifth of the time, growing with the text).
+        with collector_paused():
+            return self._parse(source, text)
+
+    def _parse(self, source: Source, text: str) -> list[Mention]:
         sentences = split_sentences(text)
         sentence_starts = [s for s, _ in sentences]
         initials = _initial_positions(text, sentences)
