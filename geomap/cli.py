@@ -350,19 +350,27 @@ def export_command(paths: tuple[str, ...], out_dir: Path, reference: Path | None
 def _run_and_write(paths, out_dir: Path, reference, jobs: int, default_to_seeds: bool, options_kwargs: dict) -> None:
     from geomap import pipeline
     from geomap.figure_process import FigureProcess
+    from geomap.parallel import EarlyTextStages
 
     options = pipeline.OutputOptions(**options_kwargs)
     sources, had_problems = read_inputs(paths, default_to_seeds=default_to_seeds)
     if not sources:
         raise GeomapError("no sources could be read; nothing was written")
-    _load_shared_data()
-    # Started before the text stages, so that it imports matplotlib while this process geocodes.
-    with (FigureProcess.start() if options.figures and options.figure_formats else nullcontext()) as figures:
-        results = pipeline.run_sources(sources, reference=reference, jobs=jobs,
-                                       progress=progress_reporter(len(sources)))
-        # The run's tables live until the end: keeping the collector off them saves 10-15 % of the writing.
-        gc.freeze()
-        written = pipeline.write_run(results, out_dir, options, figure_process=figures)
+    # A small input's text stages start first, in a process of their own: loading the geoparser there
+    # overlaps this process's loading of geopandas and the regions, which the geometry stage needs next.
+    early = EarlyTextStages.start(sources) if jobs == 1 else None
+    with early or nullcontext():
+        _load_shared_data(geocoding_here=early is None)
+        # Started before the text stages end, so that it imports matplotlib meanwhile.
+        with (FigureProcess.start() if options.figures and options.figure_formats else nullcontext()) as figures:
+            if early and not early.ready() and options.map:
+                import geomap.render.mapview  # noqa: F401 - folium, needed for the map: loaded while waiting
+            results = pipeline.run_sources(sources, reference=reference, jobs=jobs,
+                                           progress=progress_reporter(len(sources)),
+                                           text_stages=early.result if early else None)
+            # The run's tables live until the end: keeping the collector off them saves 10-15 % of the writing.
+            gc.freeze()
+            written = pipeline.write_run(results, out_dir, options, figure_process=figures)
     mapped = int((results.claim_geoms["status"] == "mapped").sum()) if len(results.claim_geoms) else 0
     where = f"; open {out_dir / 'index.html'}" if options_kwargs.get("map", True) else ""
     log_note(f"{len(sources)} sources, {len(results.mentions)} mentions, {len(results.claims)} claims "
@@ -371,17 +379,17 @@ def _run_and_write(paths, out_dir: Path, reference, jobs: int, default_to_seeds:
         sys.exit(1)
 
 
-def _load_shared_data() -> None:
+def _load_shared_data(geocoding_here: bool = True) -> None:
     """Do, before the figure process is forked, the work both processes need, so that it is done once.
 
     Both need geopandas and the region polygons' spatial index (about 0.6 s);
     the child inherits them. Meanwhile a thread decompresses the gazetteer's
-    names for this process, which geocodes next.
+    places (read by the geometry stage) and, if this process geocodes, its names.
     """
     from geomap.gazetteer import load_regions
-    from geomap.gazetteer.store import read_ahead, wait_for_read_ahead
+    from geomap.gazetteer.store import AHEAD_FILES, read_ahead, wait_for_read_ahead
 
-    read_ahead()
+    read_ahead(files=AHEAD_FILES if geocoding_here else ("places.tsv.gz",))
     import geomap.geometry  # noqa: F401 - geopandas, shapely, pyproj
 
     load_regions().tree  # noqa: B018 - built once, used by the geometry checks and every figure's basemap

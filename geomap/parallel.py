@@ -4,13 +4,17 @@ Both stages are per-source functions, so a corpus splits into chunks that
 worker processes handle independently; results come back in input order, so
 the output is the same whatever ``jobs`` is. Each worker loads the gazetteer
 once (the scan automaton comes from the on-disk cache).
+
+:class:`EarlyTextStages` runs a small input's stages in one process forked as
+a build starts, so that loading the geoparser there overlaps the build's own
+loading of geopandas and the region polygons.
 """
 
 from __future__ import annotations
 
 import contextlib
 from concurrent.futures import ProcessPoolExecutor
-from typing import Callable
+from typing import Any, Callable
 
 from geomap.records import Claim, Mention, Source
 
@@ -62,3 +66,98 @@ def geocode_and_extract(sources: list[Source], jobs: int = 1,
             if progress:
                 progress("text", done, len(sources))
     return mentions, claims
+
+
+# Inputs up to this size have their text stages started in a forked process as a build begins: there the
+# geoparser's loading (half a second) overlaps the build's own imports. Larger inputs are dominated by the
+# stages themselves, show a progress bar and would have to send their results back through a pipe.
+EARLY_MAX_BYTES = 1_000_000
+
+
+class EarlyTextStages:
+    """The text stages of a small input, run in a forked process while the caller loads everything else.
+
+    ``start()`` forks at once (the caller should be small then: nothing heavy
+    imported yet); ``result()`` returns ``(mentions, claims)`` exactly as
+    :func:`geocode_and_extract` would, or raises what the stages raised.
+    """
+
+    def __init__(self, process: Any, connection: Any) -> None:
+        self._process = process
+        self._connection = connection
+        self._received = False
+
+    @classmethod
+    def start(cls, sources: list[Source]) -> "EarlyTextStages | None":
+        """The started stages, or None where fork is missing or the input is too large to gain."""
+        import multiprocessing
+
+        if "fork" not in multiprocessing.get_all_start_methods():
+            return None
+        if sum(len(source.text) for source in sources) > EARLY_MAX_BYTES:
+            return None
+        context = multiprocessing.get_context("fork")
+        receiver, sender = context.Pipe(duplex=False)
+        process = context.Process(target=_serve_early, args=(sources, sender, receiver), daemon=True,
+                                  name="geomap-text")
+        process.start()
+        sender.close()  # only the child writes; its end closing is how a crash shows here
+        return cls(process, receiver)
+
+    def ready(self) -> bool:
+        """Whether :meth:`result` would return (or raise) at once."""
+        return self._connection is None or self._connection.poll()
+
+    def result(self) -> tuple[list[Mention], list[Claim]]:
+        from geomap.errors import GeomapError
+
+        try:
+            status, payload = self._connection.recv()
+            self._received = True
+        except EOFError:
+            self._process.join()
+            raise GeomapError("the text stages' process ended unexpectedly "
+                              f"(exit code {self._process.exitcode})") from None
+        finally:
+            self.close()
+        if status == "error":
+            raise payload
+        return payload
+
+    def close(self) -> None:
+        if self._connection is not None:
+            self._connection.close()
+            self._connection = None
+        if self._process is not None:
+            if self._received:
+                self._process.join(timeout=5)  # it ends right after sending
+            if self._process.is_alive():  # result() was never asked for: the run failed before
+                self._process.terminate()
+            self._process.join()
+            self._process = None
+
+    def __enter__(self) -> "EarlyTextStages":
+        return self
+
+    def __exit__(self, *exc_info: Any) -> None:
+        self.close()
+
+
+def _serve_early(sources: list[Source], sender: Any, receiver: Any) -> None:
+    import os
+    import traceback
+
+    receiver.close()
+    try:
+        from geomap.geoparse import load_geoparser
+
+        reply: tuple[str, Any] = ("ok", _text_stages(sources, load_geoparser()))
+    except BaseException as exc:  # noqa: BLE001 - raised again in the parent, with this traceback as a note
+        exc.add_note("in the text stages' process:\n" + "".join(traceback.format_exception(exc)))
+        reply = ("error", exc)
+    try:
+        sender.send(reply)
+    except Exception as exc:  # noqa: BLE001 - an exception that does not pickle: its text is sent instead
+        sender.send(("error", RuntimeError(f"{type(exc).__name__}: {exc}")))
+    sender.close()
+    os._exit(0)

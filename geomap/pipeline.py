@@ -85,8 +85,13 @@ def run(paths: list[str | Path], reference: str | Path | None = None,
 
 def run_sources(sources: list[Source], problems: list[SourceProblem] | None = None,
                 reference: str | Path | None = None, progress: Callable[[str, int, int], None] | None = None,
-                jobs: int = 1) -> Results:
-    """Run the stages after reading: geocode, extract claims, build geometries, compare."""
+                jobs: int = 1, text_stages: Callable[[], tuple[list[Mention], list[Claim]]] | None = None
+                ) -> Results:
+    """Run the stages after reading: geocode, extract claims, build geometries, compare.
+
+    ``text_stages``, if given, returns the sources' mentions and claims (e.g. from
+    :class:`geomap.parallel.EarlyTextStages`, started before this call).
+    """
     from geomap.geometry import claim_geometries, compare_reference, envelopes, load_reference, spread_table
     from geomap.parallel import geocode_and_extract
 
@@ -94,7 +99,10 @@ def run_sources(sources: list[Source], problems: list[SourceProblem] | None = No
     reference_frame = load_reference(reference) if reference else None
     if reference_frame is not None:
         log.info("reference %s: %d polygons", reference, len(reference_frame))
-    mentions, claims = geocode_and_extract(sources, jobs=jobs, progress=progress)
+    if text_stages is not None:
+        mentions, claims = text_stages()
+    else:
+        mentions, claims = geocode_and_extract(sources, jobs=jobs, progress=progress)
     log.info("text stages: %d sources, %d mentions, %d claims (%.2f s)", len(sources), len(mentions), len(claims),
              time.perf_counter() - started)
     started = time.perf_counter()

@@ -65,8 +65,8 @@ _AHEAD: dict[Path, tuple[int, Future]] = {}
 AHEAD_FILES = ("places.tsv.gz", "names.tsv.gz")
 
 
-def read_ahead(data_dir: Path | None = None) -> None:
-    """Start decompressing the bundled place and name files in a thread.
+def read_ahead(data_dir: Path | None = None, files: Sequence[str] = AHEAD_FILES) -> None:
+    """Start decompressing the bundled place and name files (or some of ``files``) in a thread.
 
     zlib lets other threads run while it inflates, so a caller that imports
     modules meanwhile (the build imports geopandas) gets the files about a
@@ -76,7 +76,7 @@ def read_ahead(data_dir: Path | None = None) -> None:
     """
     folder = data_dir or geodata_dir()
     jobs = []
-    for name in AHEAD_FILES:
+    for name in files:
         path = folder / name
         if path not in _AHEAD:
             _AHEAD[path] = (os.getpid(), Future())
@@ -255,7 +255,11 @@ class Store:
         self.data_dir = data_dir or geodata_dir()
         self.user_dir = user_dir if user_dir is not None else user_data_dir()
         self.region_lines = _read_lines(self.data_dir / "regions.tsv.gz")
-        self._tables: tuple[list[PlaceTable], list[NameIndex]] | None = None
+        # Each read on first use: a process that only draws region polygons needs neither, one that
+        # builds geometries needs the places but not the 700,000 names.
+        self._places: list[PlaceTable] | None = None
+        self._names: list[NameIndex] | None = None
+        self._imported_files: list[tuple[Path, Path]] | None = None
         self._region_rows: dict[str, int] | None = None
         self._points: dict | None = None
         self._place_regions: tuple | None = None  # (each place's region number, {region code: number})
@@ -263,25 +267,28 @@ class Store:
     @property
     def places(self) -> list[PlaceTable]:
         """The place tables: the bundled one first, then each imported dump."""
-        return self._load_tables()[0]
+        if self._places is None:
+            self._places = [PlaceTable(_read_table(self.data_dir / "places.tsv.gz"), "bundled")]
+            self._places += [PlaceTable(_read_table(path), path.name.split(".")[0]) for path, _ in self._imported()]
+        return self._places
 
     @property
     def names(self) -> list[NameIndex]:
         """The name indexes, in the order of :attr:`places`."""
-        return self._load_tables()[1]
+        if self._names is None:
+            self._names = [NameIndex(_read_table(self.data_dir / "names.tsv.gz"))]
+            self._names += [NameIndex(_read_table(path)) for _, path in self._imported()]
+        return self._names
 
-    def _load_tables(self) -> tuple[list[PlaceTable], list[NameIndex]]:
-        # Read on first use: a process that only draws region polygons never needs the 700,000 names.
-        if self._tables is None:
-            places = [PlaceTable(_read_table(self.data_dir / "places.tsv.gz"), "bundled")]
-            names = [NameIndex(_read_table(self.data_dir / "names.tsv.gz"))]
+    def _imported(self) -> list[tuple[Path, Path]]:
+        """(places, names) files of the user's imported dumps, in name order."""
+        if self._imported_files is None:
+            self._imported_files = []
             for places_path in sorted((self.user_dir / "imported").glob("*.places.tsv.gz")):
                 names_path = places_path.with_name(places_path.name.replace(".places.", ".names."))
                 if names_path.is_file():
-                    places.append(PlaceTable(_read_table(places_path), places_path.name.split(".")[0]))
-                    names.append(NameIndex(_read_table(names_path)))
-            self._tables = (places, names)
-        return self._tables
+                    self._imported_files.append((places_path, names_path))
+        return self._imported_files
 
     # -- identity -------------------------------------------------------------
     def fingerprint(self) -> str:

@@ -55,9 +55,11 @@ def test_bundled_names_look_up_as_before():
 
 def test_region_polygons_need_no_place_or_name_file():
     store = Store()
-    assert store._tables is None  # read on first use only
+    assert store._places is None and store._names is None  # read on first use only
     assert store.region_index("RU-KRS") is not None
-    assert store._tables is None
+    assert store._places is None and store._names is None
+    assert store.place_location(538560) is not None  # a place by id: the places, not the names
+    assert store._places is not None and store._names is None
 
 
 def test_read_ahead_gives_the_same_bytes(tmp_path):
