@@ -237,8 +237,9 @@ def output_files(results: Results, options: OutputOptions | None = None, layers:
         fragment_map = build_map(results, tiles=options.tiles, prefix="geomap_fragment", mentions=tables["mentions"])
         files["map_fragment.html"] = fragment_html(fragment_map).encode("utf-8")
     files["sources.json"] = (json.dumps(tables["sources"], ensure_ascii=False, indent=2) + "\n").encode()
-    files["mentions.jsonl"] = formats.to_jsonl(results.mention_records()).encode("utf-8")
-    files["claims.jsonl"] = formats.to_jsonl(results.claim_records()).encode("utf-8")
+    records = tables.get("records") or {}
+    files["mentions.jsonl"] = formats.to_jsonl(records.get("mentions") or results.mention_records()).encode("utf-8")
+    files["claims.jsonl"] = formats.to_jsonl(records.get("claims") or results.claim_records()).encode("utf-8")
     if options.exports:
         from geomap.export import export_texts
 
@@ -254,8 +255,11 @@ def export_tables(results: Results) -> dict[str, Any]:
     """The tables the exports and figures read, by name."""
     import pandas
 
-    return {"claim_geoms": results.claim_geoms, "claims": pandas.DataFrame(results.claim_records()),
-            "mentions": pandas.DataFrame(results.mention_records()), "sources": results.source_records(),
+    # The records are kept for the JSON Lines files: a large corpus has half a million mentions to convert.
+    records = {"mentions": results.mention_records(), "claims": results.claim_records()}
+    return {"claim_geoms": results.claim_geoms, "claims": pandas.DataFrame(records["claims"]),
+            "mentions": pandas.DataFrame(records["mentions"]), "sources": results.source_records(),
+            "records": records,
             "envelopes": results.envelopes, "spread": results.spread, "reference": results.reference,
             "comparison": results.comparison}
 
