@@ -68,10 +68,11 @@ def geocode_and_extract(sources: list[Source], jobs: int = 1,
     return mentions, claims
 
 
-# Inputs up to this size have their text stages started in a forked process as a build begins: there the
-# geoparser's loading (half a second) overlaps the build's own imports. Larger inputs are dominated by the
-# stages themselves, show a progress bar and would have to send their results back through a pipe.
-EARLY_MAX_BYTES = 1_000_000
+# Inputs up to this size (characters; half a second of text stages) have their text stages started in a
+# forked process as a build begins: there the geoparser's loading (half a second) overlaps the build's own
+# imports. For larger inputs the stages themselves dominate; they keep their progress bar and need not send
+# their results back through a pipe.
+EARLY_MAX_BYTES = 200_000
 
 
 class EarlyTextStages:
