@@ -68,11 +68,11 @@ def geocode_and_extract(sources: list[Source], jobs: int = 1,
     return mentions, claims
 
 
-# Inputs up to this size (characters; half a second of text stages) have their text stages started in a
+# Inputs up to this many characters (half a second of text stages) have their text stages started in a
 # forked process as a build begins: there the geoparser's loading (half a second) overlaps the build's own
 # imports. For larger inputs the stages themselves dominate; they keep their progress bar and need not send
 # their results back through a pipe.
-EARLY_MAX_BYTES = 200_000
+EARLY_MAX_CHARS = 200_000
 
 
 class EarlyTextStages:
@@ -95,7 +95,7 @@ class EarlyTextStages:
 
         if "fork" not in multiprocessing.get_all_start_methods():
             return None
-        if sum(len(source.text) for source in sources) > EARLY_MAX_BYTES:
+        if sum(len(source.text) for source in sources) > EARLY_MAX_CHARS:
             return None
         context = multiprocessing.get_context("fork")
         receiver, sender = context.Pipe(duplex=False)

@@ -58,7 +58,7 @@ def test_a_run_that_fails_first_ends_the_process(seeds):
 
 
 def test_a_large_input_runs_its_stages_in_the_usual_way(seeds, monkeypatch):
-    monkeypatch.setattr(parallel, "EARLY_MAX_BYTES", sum(len(s.text) for s in seeds) - 1)
+    monkeypatch.setattr(parallel, "EARLY_MAX_CHARS", sum(len(s.text) for s in seeds) - 1)
     assert EarlyTextStages.start(seeds) is None
 
 
