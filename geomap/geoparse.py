@@ -171,6 +171,12 @@ def collector_paused() -> Iterator[None]:
             gc.enable()
 
 
+def _strong_cue_before(text: str, start: int, words_before: list[str] | None = None) -> bool:
+    """Whether the words before ``start`` say a place follows ("the city of", "the village of")."""
+    words = _tokens_before(text, start, 2) if words_before is None else words_before
+    return " ".join(words).endswith(STRONG_CUES_BEFORE)
+
+
 def _mark_used(path: Path) -> None:
     """Touch a cache file that was read, so that pruning counts it as in use."""
     try:
@@ -411,7 +417,8 @@ class Geoparser:
         raw = self.scanner.scan(text)
         spans, demonym_spans = self._select_spans(text, raw, sentence_of, initials)
         non_places = self._filter_names(text, spans, initials)
-        spans = [s for s in spans if s.surface not in non_places or s.strong_cue]
+        # A name used as a first name elsewhere in the article is still a place after a strong cue ("the town of").
+        spans = [s for s in spans if s.surface not in non_places or _strong_cue_before(text, s.start)]
         spans = self._gate_common_words(text, spans)
         for span in spans:
             span.candidates = self._readings(span.key)[0]
@@ -529,7 +536,7 @@ class Geoparser:
         for span in spans:
             key = span.key
             span.words_before = _tokens_before(text, span.start, 2)
-            strong = " ".join(span.words_before).endswith(STRONG_CUES_BEFORE)
+            strong = _strong_cue_before(text, span.start, span.words_before)
             span.strong_cue = strong
             span.place_context = bool(span.words_before and span.words_before[-1] in PLACE_PREPOSITIONS)
             if key in MONTHS or key in WEEKDAYS:

@@ -133,6 +133,14 @@ def test_the_town_of_x(geoparser, phrase: str, name: str, place_id: str) -> None
     assert (mention.text, mention.id, mention.kind) == (name, place_id, "populated_place")
 
 
+def test_the_town_of_a_name_also_used_as_a_first_name(geoparser) -> None:
+    # "Artem" is a first name in the first sentence, so it is not a place there; after "the town of" it is.
+    text = ("The convoy left at dawn, said volunteer Artem Kariakin. "
+            "Later that week shelling hit the town of Artem, officials said.")
+    found = [(m.start, m.text, m.country) for m in places(parse(geoparser, text))]
+    assert found == [(text.index("of Artem") + 3, "Artem", "RU")]
+
+
 def test_names_at_the_start_of_a_sentence(geoparser) -> None:
     text = ("Kharkiv was shelled overnight, officials in Sumy said. Sudzha, a town of 5,000 people, lies near the "
             "border. \u201cKursk is calm,\u201d the governor said.")
