@@ -31,11 +31,12 @@ import bisect
 import contextlib
 import gc
 import hashlib
+import itertools
 import math
 import os
 import pickle
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -169,6 +170,24 @@ def collector_paused() -> Iterator[None]:
     finally:
         if enabled:
             gc.enable()
+
+
+def covered_by(hits: Sequence[tuple[int, int, str]]) -> Callable[[int], bool]:
+    """Whether an offset lies inside any of the scan's hits (start, end, key), which may nest and overlap."""
+    spans = sorted((start, end) for start, end, _ in hits)
+    starts = [start for start, _ in spans]
+    # The furthest end of the hits up to each one: a word inside a long name ("Velykyi Burluk Raion") is
+    # covered even when a shorter hit ("Burluk") starts between the two.
+    reach = list(itertools.accumulate((end for _, end in spans), max))
+    name_starts = {start for start, end in spans if end > start}  # the common case, without bisection
+
+    def covered(offset: int) -> bool:
+        if offset in name_starts:
+            return True
+        i = bisect.bisect_right(starts, offset) - 1
+        return i >= 0 and offset < reach[i]
+
+    return covered
 
 
 def _strong_cue_before(text: str, start: int, words_before: list[str] | None = None) -> bool:
@@ -668,19 +687,14 @@ class Geoparser:
                          | {c.admin1 for c in resolved if c.admin1})
         if not resolved and not regions:
             return []
-        covered = sorted((s, e) for s, e, _ in raw)
-        covered_starts = [s for s, _ in covered]
-        names_start = {s for s, e in covered if e > s}  # the common case of a covered word, without bisection
+        is_covered = covered_by(raw)
         found = []
         own = None  # the places the article names itself, by first letter
         closest: dict[str, tuple[float, object] | None] = {}
         for match in _CAPITALISED.finditer(text):
             start, end = match.span()
             word = match.group()
-            if start in initials or word in non_places or start in names_start:
-                continue
-            i = bisect.bisect_right(covered_starts, start) - 1
-            if i >= 0 and covered[i][0] <= start < covered[i][1]:
+            if start in initials or word in non_places or is_covered(start):
                 continue
             key = fold(word)
             if key in self.demonyms or key in self.common_words:

@@ -103,3 +103,12 @@ def test_a_new_scan_cache_removes_stale_ones(tmp_path):
     expected = sorted([new.name, *[p.name for p in same[-(SCAN_CACHES_KEPT - 1):]], unrelated.name])
     assert left == expected
     assert sorted(deleted) == sorted([old_version, *same[1:3]])  # the other version and the two least used
+
+
+def test_a_word_inside_a_long_name_is_covered_whatever_hits_start_inside_it():
+    from geomap.geoparse import covered_by
+
+    # "Velykyi Burluk Raion": the whole name, and "Burluk" starting inside it and ending before "Raion".
+    covered = covered_by([(0, 20, "velykyi burluk raion"), (8, 14, "burluk"), (30, 35, "sumy")])
+    assert [offset for offset in range(40) if covered(offset)] == [*range(0, 20), *range(30, 35)]
+    assert not covered_by([])(0)
