@@ -21,12 +21,13 @@ from pathlib import Path
 from typing import Any
 
 from geomap.errors import GeomapError
+from geomap.parallel import ForkedWorker
 
 # The tables the figures read (see geomap.figures); the others are not sent.
 FIGURE_TABLES = ("claim_geoms", "sources", "mentions", "envelopes", "reference", "places")
 
 
-class FigureProcess:
+class FigureProcess(ForkedWorker):
     """A forked worker that draws one run's figures: ``start()``, later ``draw(...)``, then ``wait()``.
 
     Use it as a context manager so that a run that fails before ``draw``
@@ -34,8 +35,7 @@ class FigureProcess:
     """
 
     def __init__(self) -> None:
-        self._process: Any = None
-        self._connection: Any = None
+        super().__init__()
         self._job: tuple | None = None  # kept for inline drawing when there is no worker
         self._sent = False
         self._sender: threading.Thread | None = None
@@ -93,24 +93,8 @@ class FigureProcess:
         if reply is not None:
             raise GeomapError(f"drawing the figures failed: {reply}")
 
-    def close(self) -> None:
-        """End the worker."""
-        if self._connection is not None:
-            self._connection.close()
-            self._connection = None
-        if self._process is not None:
-            if self._sent:
-                self._process.join(timeout=5)  # after wait() it has already ended
-            if self._process.is_alive():  # never given a job (the run failed first): nothing to keep
-                self._process.terminate()
-            self._process.join()
-            self._process = None
-
-    def __enter__(self) -> "FigureProcess":
-        return self
-
-    def __exit__(self, *exc_info: Any) -> None:
-        self.close()
+    def _answered(self) -> bool:
+        return self._sent  # given a job, it exits after reporting on it
 
 
 def figure_tables(tables: Any) -> dict[str, Any]:

@@ -75,7 +75,41 @@ def geocode_and_extract(sources: list[Source], jobs: int = 1,
 EARLY_MAX_CHARS = 200_000
 
 
-class EarlyTextStages:
+class ForkedWorker:
+    """A forked process and this process's end of its pipe, ended by :meth:`close` or a ``with`` block.
+
+    A worker that has given its last answer exits by itself and is waited for;
+    one that never got that far (the run failed first) is terminated.
+    """
+
+    def __init__(self, process: Any = None, connection: Any = None) -> None:
+        self._process = process
+        self._connection = connection
+
+    def _answered(self) -> bool:
+        """Whether the worker has given its last answer (and so is exiting by itself)."""
+        return False
+
+    def close(self) -> None:
+        if self._connection is not None:
+            self._connection.close()
+            self._connection = None
+        if self._process is not None:
+            if self._answered():
+                self._process.join(timeout=5)
+            if self._process.is_alive():
+                self._process.terminate()
+            self._process.join()
+            self._process = None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info: Any) -> None:
+        self.close()
+
+
+class EarlyTextStages(ForkedWorker):
     """The text stages of a small input, run in a forked process while the caller loads everything else.
 
     ``start()`` forks at once (the caller should be small then: nothing heavy
@@ -84,9 +118,11 @@ class EarlyTextStages:
     """
 
     def __init__(self, process: Any, connection: Any) -> None:
-        self._process = process
-        self._connection = connection
+        super().__init__(process, connection)
         self._received = False
+
+    def _answered(self) -> bool:
+        return self._received
 
     @classmethod
     def start(cls, sources: list[Source]) -> "EarlyTextStages | None":
@@ -124,24 +160,6 @@ class EarlyTextStages:
         if status == "error":
             raise payload
         return payload
-
-    def close(self) -> None:
-        if self._connection is not None:
-            self._connection.close()
-            self._connection = None
-        if self._process is not None:
-            if self._received:
-                self._process.join(timeout=5)  # it ends right after sending
-            if self._process.is_alive():  # result() was never asked for: the run failed before
-                self._process.terminate()
-            self._process.join()
-            self._process = None
-
-    def __enter__(self) -> "EarlyTextStages":
-        return self
-
-    def __exit__(self, *exc_info: Any) -> None:
-        self.close()
 
 
 def _serve_early(sources: list[Source], sender: Any, receiver: Any) -> None:
