@@ -215,7 +215,7 @@ class NameIndex:
     a geoparser or a batch of lookups should not pay a bisection each time.
     """
 
-    lines: Sequence[str]
+    lines: Lines
     lookups: int = 0
     by_key: dict[str, str] | None = None
 
@@ -226,13 +226,7 @@ class NameIndex:
         if self.lookups > HASH_INDEX_AFTER:
             self.by_key = dict(line.split("\t", 1) for line in self.lines)
             return self.by_key.get(key)
-        probe = key + "\t"
-        if isinstance(self.lines, Lines):
-            return self.lines.rest_after(probe)
-        i = bisect.bisect_left(self.lines, probe)
-        if i < len(self.lines) and self.lines[i].startswith(probe):
-            return self.lines[i][len(probe):]
-        return None
+        return self.lines.rest_after(key + "\t")
 
     def refs(self, key: str) -> list[tuple[str, bool]]:
         raw = self.raw_refs(key)
