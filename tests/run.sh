@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
-# Install everything the test suite needs and run it: Debian's chromium (browser tests) and
-# gdal-bin (ogrinfo reads the exports), a virtual environment with geomap and its test extras,
-# then pytest. Safe to run again: installed pieces are skipped.
+# Install everything the test suite needs and run it: Debian's chromium (browser tests), gdal-bin
+# (ogrinfo reads the exports) and strace (kills a build at a chosen file rename), a virtual environment
+# with geomap and its test extras, a smoke test of the wheel (tests/wheel_smoke.py: a regular install
+# into a fresh venv builds the seeds), then pytest. Safe to run again: installed pieces are skipped.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v ogrinfo >/dev/null 2>&1 || need+=(gdal-bin)
+command -v strace >/dev/null 2>&1 || need+=(strace)
 if [ ${#need[@]} -gt 0 ]; then
   SUDO=""
   [ "$(id -u)" -eq 0 ] || SUDO="sudo"
@@ -19,4 +21,8 @@ PYTHON="${PYTHON:-python3}"
 [ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip >/dev/null
 .venv/bin/python -m pip install -q -e '.[test]'
+case " $* " in
+  *" --co "*|*" --collect-only "*) ;;  # only listing the tests: no need to build the wheel
+  *) .venv/bin/python tests/wheel_smoke.py ;;
+esac
 exec .venv/bin/python -m pytest "$@"
