@@ -617,6 +617,21 @@ def to_jsonl(articles: list[dict]) -> str:
     return "".join(json.dumps(a, ensure_ascii=False, sort_keys=False) + "\n" for a in articles)
 
 
+def write_map(n_articles: int, folder: Path) -> Path:
+    """Build the map alone (no exports, figures or fragment) of ``n_articles`` synthetic articles in ``folder``.
+
+    Returns the path of its index.html (used by the large-map test and benchmarks/bench_map_load.py).
+    """
+    from geomap import pipeline
+
+    corpus_path = folder / f"corpus-{n_articles}.jsonl"
+    corpus_path.write_text(to_jsonl(synthesise(n_articles)), encoding="utf-8")
+    results = pipeline.run([corpus_path], jobs=2)
+    options = pipeline.OutputOptions(fragment=False, exports=False, geopackage=False, figures=False)
+    pipeline.write_run(results, folder / "out", options)
+    return folder / "out" / "index.html"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Write N synthetic news articles as a geomap JSON Lines corpus.")
     parser.add_argument("n_articles", type=int, help="number of articles")

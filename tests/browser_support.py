@@ -106,6 +106,32 @@ def offline_page(width: int = 1400, height: int = 900) -> Iterator[tuple[object,
             browser.close()
 
 
+# Resolves once the map is ready and its claims are drawn: two animation frames after the load event, when
+# the first view has settled (fitBounds may still be animating the zoom when the load event fires).
+_READY = """() => new Promise(resolve => {
+  const frame = () => requestAnimationFrame(() => requestAnimationFrame(() => {
+    const map = %(map)s;
+    if (map._animatingZoom) { frame(); return; }
+    let polygons = 0;
+    map.eachLayer(layer => {
+      if (layer instanceof L.Polygon && layer._renderer instanceof L.Canvas && layer._parts.length) polygons++;
+    });
+    resolve({ready_ms: performance.now(), polygons: polygons, loaded: map._loaded === true,
+             load_event_ms: performance.getEntriesByType("navigation")[0].loadEventEnd});
+  }));
+  if (document.readyState === "complete") frame(); else window.addEventListener("load", frame);
+})"""
+
+
+def wait_until_ready(page, map_expression: str) -> dict:
+    """Wait until the Leaflet map ``map_expression`` (e.g. ``window.map_geomap_0``) is ready and drawn.
+
+    Returns ``{"loaded", "polygons"`` (drawn on a canvas)``, "ready_ms", "load_event_ms"}``: the times are
+    milliseconds from navigation start, for benchmarks (tests do not assert times).
+    """
+    return page.evaluate(_READY % {"map": map_expression})
+
+
 def wait_for_map(page, timeout_ms: int = 10_000) -> None:
     """Wait until Leaflet has drawn at least one vector path."""
     page.wait_for_selector(".leaflet-container svg path", state="attached", timeout=timeout_ms)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import time
 from pathlib import Path
 
 import pytest
@@ -18,6 +17,8 @@ from geomap.claims.quantities import (
     find_quantities,
     parse_number,
 )
+
+from ..work import growth
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 
@@ -684,18 +685,22 @@ def test_seed_offsets_slice_the_text() -> None:
         check_offsets(text, find_quantities(text))
 
 
-def test_long_text_is_fast() -> None:
-    text = " ".join(p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))) * 20
-    started = time.perf_counter()
-    found = find_quantities(text)
-    elapsed = time.perf_counter() - started
-    assert len(found) > 100
-    assert elapsed < 5.0
-    # Pathological inputs stay linear: long runs of digits, words and separators.
-    for text in ("1 000 " * 20_000, "one " * 20_000, "9" * 50_000, "a third " * 10_000, "1,000," * 20_000):
-        started = time.perf_counter()
-        find_quantities(text)
-        assert time.perf_counter() - started < 5.0, text[:20]
+def test_long_text_is_read_in_linear_work() -> None:
+    text = " ".join(p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))) * 5
+    assert len(find_quantities(text)) > 25
+    assert growth(find_quantities, text, text * 4) < 4.5
+
+
+# Long runs of digits, words and separators. Those the regular expressions take whole cannot be counted in
+# calls: they must simply finish (benchmarks/bench_hot_paths.py times them all).
+PATHOLOGICAL = ("1 000 ", "one ", "9", "a third ", "1,000,")
+
+
+@pytest.mark.parametrize("unit", PATHOLOGICAL)
+def test_pathological_runs_are_read_in_linear_work(unit: str) -> None:
+    text = unit * (12_000 // len(unit))
+    assert growth(find_quantities, text, text * 4) < 4.5, unit
+    check_offsets(text * 4, find_quantities(text * 4))
 
 
 # --------------------------------------------------------------------------

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 
 import numpy as np
 import pytest
@@ -108,15 +107,6 @@ def km_to(line, lon: float, lat: float) -> float:
     nearest = nearest_points(local.to_local(line), centre)[0]
     near_lon, near_lat = local.point_to_lonlat(nearest.x, nearest.y)
     return GEOD.inv(lon, lat, near_lon, near_lat)[2] / 1000.0
-
-
-def test_bundled_lines_load_in_milliseconds():
-    path = source_geodata_dir() / FILENAME
-    if not path.is_file():
-        pytest.skip("geodata/borders.npz not built")
-    start = time.perf_counter()
-    Borders.from_file(path)
-    assert time.perf_counter() - start < 1.0
 
 
 def test_sudzha_is_nine_km_from_the_russia_ukraine_line(bundled):

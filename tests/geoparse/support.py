@@ -35,3 +35,18 @@ def at(mentions: list[Mention], text: str, surface: str, occurrence: int = 0) ->
     for _ in range(occurrence + 1):
         start = text.index(surface, start + 1)
     return next((m for m in mentions if (m.start, m.end) == (start, start + len(surface))), None)
+
+
+def distinct_places_text(geoparser, count: int) -> str:
+    """One text naming ``count`` different towns of Ukraine and Russia, one per sentence."""
+    names = []
+    for line in geoparser.gazetteer.store.places[0].lines:
+        _, name, _, _, country, _, _, population = line.split("\t", 8)[:8]
+        if country in ("UA", "RU") and int(population or 0) >= 5000 and name.isascii() and name.isalpha():
+            names.append(name)
+        if len(names) == count:
+            break
+    assert len(names) == count
+    templates = ("Shelling hit {} overnight, officials said.", "Troops advanced toward {} on Tuesday.",
+                 "Residents of {} fled after the strikes.")
+    return " ".join(templates[i % 3].format(name) for i, name in enumerate(names))
