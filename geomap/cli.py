@@ -11,6 +11,7 @@ from __future__ import annotations
 import gc
 import json
 import logging
+import signal
 import sys
 import traceback
 import warnings
@@ -35,6 +36,14 @@ class Settings:
         self.max_mb = max_mb
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised wherever the program is, so that it ends the way Ctrl-C does: cleanly."""
+
+
+def _terminate(signum, frame) -> None:
+    raise Terminated()
+
+
 class GeomapGroup(click.Group):
     """A click group that turns GeomapError (and anything unexpected) into one line."""
 
@@ -48,9 +57,9 @@ class GeomapGroup(click.Group):
             ctx.exit(exc.exit_code)
         except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
             raise
-        except KeyboardInterrupt:
+        except KeyboardInterrupt as exc:  # Ctrl-C (exit 130) or SIGTERM (143): the run's own cleanup has run
             click.echo("geomap: interrupted", err=True)
-            ctx.exit(130)
+            ctx.exit(143 if isinstance(exc, Terminated) else 130)
         except Exception as exc:  # noqa: BLE001 - the last line of defence for users
             if _debug(ctx):
                 traceback.print_exc()
@@ -81,6 +90,7 @@ def main(ctx: click.Context, debug: bool, quiet: bool, verbose: bool, max_mb: fl
       geomap gazetteer search Sudzha    # look a place up in the bundled gazetteer
     """
     ctx.obj = Settings(debug, quiet, verbose, max_mb)
+    signal.signal(signal.SIGTERM, _terminate)
     logging.basicConfig(level=logging.ERROR if quiet else logging.WARNING, format="geomap: %(message)s",
                         stream=sys.stderr)
     # --verbose is about geomap's own stages, not the libraries' debug chatter.
@@ -285,10 +295,14 @@ def claims(paths: tuple[str, ...], fmt: str, jobs: int) -> None:
 
 # -- build --------------------------------------------------------------------------------------
 
+# The raw text is kept (no path_type): an empty -o must be refused, not read as the current folder.
+output_option = click.option("-o", "--output", "out_dir", default="outputs", show_default=True,
+                             type=click.Path(file_okay=False),
+                             help="Output folder (must not be one of the input folders).")
+
 @main.command()
 @click.argument("paths", nargs=-1)
-@click.option("-o", "--output", "out_dir", default="outputs", show_default=True,
-              type=click.Path(file_okay=False, path_type=Path), help="Output folder.")
+@output_option
 @click.option("--reference", type=click.Path(path_type=Path),
               help="A dated reference layer (GeoJSON, GeoPackage or KML polygons with a 'date' field).")
 @click.option("--tiles", default=None, help="Add online map tiles as an opt-in layer (an xyzservices name, "
@@ -297,7 +311,7 @@ def claims(paths: tuple[str, ...], fmt: str, jobs: int) -> None:
               help="Worker processes for the text stages.")
 @click.option("--dpi", default=200, show_default=True, type=click.IntRange(50, 1200), help="Resolution of PNG figures.")
 @click.option("--figures/--no-figures", default=True, show_default=True, help="Write PNG/SVG figures.")
-def build(paths: tuple[str, ...], out_dir: Path, reference: Path | None, tiles: str | None, jobs: int, dpi: int,
+def build(paths: tuple[str, ...], out_dir: str, reference: Path | None, tiles: str | None, jobs: int, dpi: int,
           figures: bool) -> None:
     """Run every stage and write the map, layers and tables (default: the bundled seeds into outputs/).
 
@@ -305,22 +319,29 @@ def build(paths: tuple[str, ...], out_dir: Path, reference: Path | None, tiles: 
     map_fragment.html (a <div> to paste into report pages), geomap.gpkg (every layer),
     a GeoJSON per layer, claims/checks/spread/sources CSVs, mentions.jsonl, claims.jsonl,
     figures/*.png|svg (the claims map per date window and the area chart), and
-    comparison.csv/.json with --reference. Files are replaced only when the whole run
-    succeeded.
+    comparison.csv/.json with --reference. The folder then holds this run's outputs and
+    nothing of an earlier run's (other files are left alone), replaced as one unit only
+    when the whole run succeeded; a second run into the same folder waits for the first.
 
     \b
     Examples:
       geomap build
       geomap build articles/ -o report/ --reference control-2025-03-15.geojson --dpi 300
     """
+    if tiles:
+        from geomap.render.offline import check_tile_provider
+
+        try:
+            check_tile_provider(tiles)
+        except ValueError as exc:
+            raise GeomapError(f"--tiles: {exc}") from None
     _run_and_write(paths, out_dir, reference, jobs, default_to_seeds=True,
                    options_kwargs=dict(tiles=tiles, dpi=dpi, figures=figures))
 
 
 @main.command("export")
 @click.argument("paths", nargs=-1)
-@click.option("-o", "--output", "out_dir", default="outputs", show_default=True,
-              type=click.Path(file_okay=False, path_type=Path), help="Output folder.")
+@output_option
 @click.option("--reference", type=click.Path(path_type=Path), help="A dated reference layer to compare with.")
 @click.option("-j", "--jobs", default=1, show_default=True, type=click.IntRange(1, 64),
               help="Worker processes for the text stages.")
@@ -328,7 +349,7 @@ def build(paths: tuple[str, ...], out_dir: Path, reference: Path | None, tiles: 
 @click.option("--format", "formats_wanted", multiple=True,
               type=click.Choice(["gpkg", "png", "svg", "fragment"]),
               help="Limit the exports (repeatable); GeoJSON and CSV are always written. Default: all.")
-def export_command(paths: tuple[str, ...], out_dir: Path, reference: Path | None, jobs: int, dpi: int,
+def export_command(paths: tuple[str, ...], out_dir: str, reference: Path | None, jobs: int, dpi: int,
                    formats_wanted: tuple[str, ...]) -> None:
     """Write the layers and figures for reports, without the full-page map.
 
@@ -347,12 +368,13 @@ def export_command(paths: tuple[str, ...], out_dir: Path, reference: Path | None
         geopackage="gpkg" in wanted))
 
 
-def _run_and_write(paths, out_dir: Path, reference, jobs: int, default_to_seeds: bool, options_kwargs: dict) -> None:
+def _run_and_write(paths, out_text: str, reference, jobs: int, default_to_seeds: bool, options_kwargs: dict) -> None:
     from geomap import pipeline
     from geomap.figure_process import FigureProcess
     from geomap.parallel import EarlyTextStages
 
     options = pipeline.OutputOptions(**options_kwargs)
+    out_dir = _output_folder(out_text, paths)
     sources, had_problems = read_inputs(paths, default_to_seeds=default_to_seeds)
     if not sources:
         raise GeomapError("no sources could be read; nothing was written")
@@ -377,6 +399,23 @@ def _run_and_write(paths, out_dir: Path, reference, jobs: int, default_to_seeds:
              f"({mapped} mapped); wrote {len(written)} files to {out_dir}{where}")
     if had_problems:
         sys.exit(1)
+
+
+def _output_folder(out_text: str, paths: tuple[str, ...]) -> Path:
+    """OUT, refused when empty or when it is one of the input folders.
+
+    A folder given as input is read whole on the next run, and the outputs
+    written into it (map_fragment.html, claims.jsonl, ...) would be read back
+    as articles; the outputs may go into a folder below it instead.
+    """
+    from geomap.outputs import output_folder
+
+    out = output_folder(out_text)
+    for raw in paths:
+        if raw != "-" and Path(raw).is_dir() and Path(raw).resolve() == out:
+            raise GeomapError("the output folder is also an input folder: its outputs would be read back as "
+                              "articles; choose another output folder (a folder inside it will do)", out_text)
+    return Path(out_text)
 
 
 def _load_shared_data(geocoding_here: bool = True) -> None:

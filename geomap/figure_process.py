@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from geomap.errors import GeomapError
-from geomap.parallel import ForkedWorker
+from geomap.parallel import ForkedWorker, follow_parent
 
 # The tables the figures read (see geomap.figures); the others are not sent.
 FIGURE_TABLES = ("claim_geoms", "sources", "mentions", "envelopes", "reference", "places")
@@ -81,13 +81,16 @@ class FigureProcess(ForkedWorker):
                 job, self._job = self._job, None
                 _draw(*job)
             return
-        if self._sender is not None:
-            self._sender.join()
         try:
+            if self._sender is not None:
+                self._sender.join()
             reply = self._connection.recv()
         except EOFError:
             self._process.join()
             reply = f"the figure process ended unexpectedly (exit code {self._process.exitcode})"
+        except BaseException:  # interrupted while the figures are drawn: end the worker now
+            self.stop()
+            raise
         finally:
             self.close()
         if reply is not None:
@@ -144,6 +147,7 @@ def _warm_up() -> None:
 def _serve(connection: Any, parent_end: Any) -> None:
     """The worker's life: warm up, wait for one job (or the pipe closing), draw it, report."""
     parent_end.close()  # the parent's end, inherited through fork: closed so that EOF can be seen
+    follow_parent()
     try:
         _warm_up()
         try:

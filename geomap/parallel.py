@@ -31,9 +31,38 @@ def _text_stages(sources: list[Source], geoparser) -> tuple[list[Mention], list[
     return mentions, extract_claims(sources, mentions)
 
 
+def follow_parent(signals: bool = True) -> None:
+    """In a forked child: die with the parent, and (with ``signals``) leave Ctrl-C and SIGTERM to it.
+
+    The kernel kills the child when the parent ends, even by ``kill -9``, so a
+    child never outlives its build (nor writes into its staging folder after
+    it). The parent's SIGTERM handler, inherited through fork, is reset: the
+    parent ends its children with SIGTERM, and Ctrl-C reaches the parent, which
+    stops them.
+    """
+    import ctypes
+    import os
+    import signal
+    import sys
+
+    if signals:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+    parent = os.getppid()
+    if sys.platform.startswith("linux"):
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != parent:  # the parent ended before the request was made
+        os._exit(1)
+
+
+PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
+
+
 def _init_worker() -> None:
     global _worker_parser
     from geomap.geoparse import load_geoparser
+
+    follow_parent(signals=False)  # a pool's workers keep Python's Ctrl-C, so that the pool stops at once
 
     _worker_parser = load_geoparser()
 
@@ -89,6 +118,12 @@ class ForkedWorker:
     def _answered(self) -> bool:
         """Whether the worker has given its last answer (and so is exiting by itself)."""
         return False
+
+    def stop(self) -> None:
+        """End the worker now, whatever it is doing (the run failed or was interrupted)."""
+        if self._process is not None and self._process.is_alive():
+            self._process.terminate()
+        self.close()
 
     def close(self) -> None:
         if self._connection is not None:
@@ -167,6 +202,7 @@ def _serve_early(sources: list[Source], sender: Any, receiver: Any) -> None:
     import traceback
 
     receiver.close()
+    follow_parent()
     try:
         from geomap.geoparse import load_geoparser
 

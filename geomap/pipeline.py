@@ -1,11 +1,11 @@
 """The whole job, stage by stage: sources -> mentions -> claims -> geometries -> map and tables.
 
 Each stage is a library function; this module only composes them (the CLI's
-``geomap build`` and the Python API call :func:`run` and :func:`write_outputs`).
+``geomap build`` and the Python API call :func:`run` and :func:`write_run`).
 
-Outputs are written into a staging folder inside the output folder and moved
-into place file by file only after every file was written, so a failed run
-leaves the previous outputs as they were.
+Outputs are written into a staging folder and published into the output folder
+as one unit by :func:`geomap.outputs.publish`, so a failed or killed run leaves
+the previous outputs as they were.
 """
 
 from __future__ import annotations
@@ -13,16 +13,12 @@ from __future__ import annotations
 import dataclasses
 import json
 import logging
-import os
-import shutil
-import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
 from geomap import formats
-from geomap.errors import GeomapError
 from geomap.records import Claim, Mention, Source
 from geomap.sources import SourceProblem, read_sources
 
@@ -276,37 +272,40 @@ def write_run(results: Results, out_dir: str | Path, options: OutputOptions | No
     is started now.
     """
     from geomap.figure_process import FigureProcess
+    from geomap.outputs import publish
 
     options = options or OutputOptions()
     draw_figures = bool(options.figures and options.figure_formats)
     if figure_process is None and draw_figures:
         figure_process = FigureProcess.start()
-    tables = export_tables(results)
-    tables["places"] = basemap(results)[2]
+    try:
+        tables = export_tables(results)
+        tables["places"] = basemap(results)[2]
 
-    def binary_outputs(staging: Path) -> None:
-        if draw_figures:
-            figure_process.draw(tables, staging / "figures", dpi=options.dpi, formats=options.figure_formats)
-        try:
-            from geomap.export import GEOPACKAGE_NAME, export_layers, write_geopackage
+        def write(staging: Path) -> None:
+            if draw_figures:
+                figure_process.draw(tables, staging / "figures", dpi=options.dpi, formats=options.figure_formats)
+            try:
+                from geomap.export import GEOPACKAGE_NAME, export_layers, write_geopackage
 
-            # Made once for the GeoJSON/CSV files and the GeoPackage (slow for a large corpus).
-            layers = export_layers(tables) if options.exports or options.geopackage else None
-            files = output_files(results, options, layers, tables)
-            for name, data in files.items():
-                (staging / name).parent.mkdir(parents=True, exist_ok=True)
-                (staging / name).write_bytes(data)
-            if options.geopackage:
-                write_geopackage(layers, staging / GEOPACKAGE_NAME)
-        finally:
+                # Made once for the GeoJSON/CSV files and the GeoPackage (slow for a large corpus).
+                layers = export_layers(tables) if options.exports or options.geopackage else None
+                for name, data in output_files(results, options, layers, tables).items():
+                    (staging / name).parent.mkdir(parents=True, exist_ok=True)
+                    (staging / name).write_bytes(data)
+                if options.geopackage:
+                    write_geopackage(layers, staging / GEOPACKAGE_NAME)
+            except BaseException:
+                if draw_figures:
+                    figure_process.stop()  # ended before the staging folder goes: it never writes there again
+                raise
             if draw_figures:
                 figure_process.wait()
 
-    try:
-        return write_outputs({}, out_dir, binary_outputs)
+        return publish(out_dir, write)
     finally:
         if figure_process is not None:
-            figure_process.close()
+            figure_process.stop()
 
 
 def geojson_bytes(frame) -> bytes:
@@ -328,39 +327,3 @@ def geojson_bytes(frame) -> bytes:
         records.append({"type": "Feature", "properties": properties, "geometry": shape})
     collection = {"type": "FeatureCollection", "features": records}
     return (json.dumps(collection, ensure_ascii=False, default=formats.json_default) + "\n").encode("utf-8")
-
-
-def write_outputs(files: dict[str, bytes], out_dir: str | Path,
-                  more: Callable[[Path], None] | None = None) -> list[Path]:
-    """Write all files or none: stage them, then move each into place atomically.
-
-    ``more`` may write further files into the staging folder (binary outputs
-    made by other libraries); they are moved into place with the rest.
-    """
-    out_dir = Path(out_dir)
-    try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=".geomap-staging-", dir=out_dir))
-    except OSError as exc:
-        raise GeomapError(f"cannot write to the output folder: {exc.strerror or exc}", str(out_dir)) from None
-    try:
-        for name, data in files.items():
-            target = staging / name
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
-        if more is not None:
-            more(staging)
-        names = sorted(p.relative_to(staging) for p in staging.rglob("*") if p.is_file())
-        log.info("moving %d files into %s", len(names), out_dir)
-        written = []
-        for name in names:
-            destination = out_dir / name
-            destination.parent.mkdir(parents=True, exist_ok=True)
-            os.chmod(staging / name, 0o644)
-            os.replace(staging / name, destination)
-            written.append(destination)
-        return written
-    except OSError as exc:
-        raise GeomapError(f"cannot write outputs: {exc.strerror or exc}", str(out_dir)) from None
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)

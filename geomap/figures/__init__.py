@@ -81,6 +81,9 @@ def _fork(draw: Any, share: Sequence[str]) -> int:
     if pid == 0:  # the child: never returns into the caller's code
         status = 1
         try:
+            from geomap.parallel import follow_parent
+
+            follow_parent()
             draw(share)
             status = 0
         except BaseException as exc:  # noqa: BLE001 - reported on stderr, counted by the parent

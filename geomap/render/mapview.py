@@ -35,7 +35,7 @@ from .features import (
     COORDINATE_DECIMALS, admin1_features, admin1_occupation, claim_features, country_features, envelope_feature,
     mention_features, place_labels, reference_area_km2, reference_feature,
 )
-from .offline import drop_cdn_resources
+from .offline import check_tile_provider, drop_cdn_resources
 from .panel import (
     SOURCE_PALETTE, claim_view, format_number, group_claims, panel_view, plural, source_colors, source_names,
 )
@@ -144,6 +144,7 @@ def build_map(claim_geoms, envelopes, mentions, sources, countries, admin1, plac
     folium_map.add_child(MapSetup(folium_map))
 
     if tiles:
+        check_tile_provider(tiles)
         folium.TileLayer(tiles=tiles, name=layer_label(f"Online tiles: {tiles}"), overlay=False,
                          control=True, show=True).add_to(folium_map)
     _add_basemap(folium_map, country_rows, admin1_rows, place_rows, with_tiles=bool(tiles))

@@ -40,6 +40,24 @@ _SOURCE_MAP = re.compile(r"^\s*//# sourceMappingURL=.*$|/\*# sourceMappingURL=.*
 _URL = re.compile(r"https?://[^\s\"'<>)\\]*", re.IGNORECASE)
 
 
+def check_tile_provider(name: str) -> str:
+    """``name`` if it names a tile provider folium knows (xyzservices), else a ValueError saying so.
+
+    Online tiles (``--tiles``) are the map's one opt-in network use; a name
+    folium does not know would be taken for a tile URL, which needs an
+    attribution the command line has no way to give.
+    """
+    import xyzservices
+
+    wanted = "OpenStreetMap Mapnik" if name.strip().lower() == "openstreetmap" else name
+    try:
+        xyzservices.providers.query_name(wanted)
+    except ValueError:
+        raise ValueError(f"unknown tile provider {name!r}: give a name from xyzservices, such as "
+                         "OpenStreetMap.Mapnik or CartoDB.Positron") from None
+    return name
+
+
 class OfflineAssetError(RuntimeError):
     """Leaflet's files could not be found or are not the expected version."""
 

@@ -213,6 +213,7 @@ def write_that_fails(tmp_path: Path, previous_outputs: Path, options) -> str:
         pipeline.write_run(run_results, out, options)
     assert digest_tree(out) == before
     assert not [p for p in out.iterdir() if p.name.startswith(".geomap-staging")]
+    assert not [p for p in out.parent.iterdir() if p.name.startswith(f".{out.name}.geomap-")]
     return str(raised.value)
 
 
