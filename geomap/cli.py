@@ -162,8 +162,9 @@ def gazetteer_import(dump: Path) -> None:
     """Import a GeoNames country dump (e.g. RU.txt, 19 tab-separated columns) for village coverage.
 
     The places go to the user data directory ($GEOMAP_HOME or ~/.local/share/geomap) and are
-    layered over the bundled gazetteer; geodata/ is never changed. Malformed lines are listed
-    with their line numbers and skipped; exit code 1 if there were any.
+    layered over the bundled gazetteer; geodata/ is never changed. A dump imported again
+    replaces the earlier one as one unit (places and names together, even if killed midway).
+    Malformed lines are listed with their line numbers and skipped; exit code 1 if there were any.
 
     \b
     Example:

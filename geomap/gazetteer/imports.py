@@ -5,22 +5,29 @@ latitude, longitude, feature class, feature code, country code, cc2, admin1,
 admin2, admin3, admin4, population, elevation, dem, timezone, modification date).
 Populated places (feature class P) are kept, with every village the bundled
 cities500 lacks. Malformed lines are reported with their line numbers and
-skipped; the store is replaced atomically, so a failed import leaves it as it was.
+skipped. A dump's places and names are replaced together, as one unit
+(:func:`publish_dump`), so a failed or killed import leaves the store as it was.
 """
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import io
+import os
+import shutil
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from geomap import atomic
 from geomap.errors import GeomapError
 from geomap.gazetteer.folding import keep_alternate_name
-from geomap.gazetteer.store import Store, name_index_lines
+from geomap.gazetteer.store import IMPORT_NAMES, IMPORT_PLACES, IMPORT_VERSION_MARK, Store, name_index_lines
 from geomap.paths import user_data_dir
 
 DUMP_COLUMNS = 19
+LOCK_NAME = ".lock"
 
 
 @dataclass
@@ -102,14 +109,63 @@ def import_dump(path: Path, store: Store | None = None, user_dir: Path | None = 
     if not rows:
         raise GeomapError("no populated places (feature class P) found", str(path))
     stem = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in path.stem) or "dump"
-    target = (user_dir or user_data_dir()) / "imported"
     places_bytes = atomic.gzip_bytes(("\n".join(line for _, line in rows) + "\n").encode("utf-8"))
-    name_lines = name_index_lines(entries)
-    names_bytes = atomic.gzip_bytes(("\n".join(name_lines) + "\n").encode("utf-8"))
-    # Names first, places last: the store only layers a dump whose places file exists.
-    names_path = target / f"{stem}.names.tsv.gz"
-    places_path = target / f"{stem}.places.tsv.gz"
-    atomic.write_bytes(names_path, names_bytes)
-    atomic.write_bytes(places_path, places_bytes)
-    report.written = [places_path, names_path]
+    names_bytes = atomic.gzip_bytes(("\n".join(name_index_lines(entries)) + "\n").encode("utf-8"))
+    pointer = publish_dump((user_dir or user_data_dir()) / "imported", stem,
+                           {IMPORT_PLACES: places_bytes, IMPORT_NAMES: names_bytes})
+    report.written = [pointer / IMPORT_PLACES, pointer / IMPORT_NAMES]
     return report
+
+
+def publish_dump(folder: Path, stem: str, files: dict[str, bytes]) -> Path:
+    """Make ``files`` the store of dump ``stem`` in one step; return the link the store reads (``folder/stem``).
+
+    The files go into a version folder named by their digest (``RU.v-<digest>``),
+    written under a temporary name and renamed when complete; then the link
+    ``RU`` is switched to it by one rename. A kill at any point leaves the link
+    on a complete version, old or new: names and places always come from the
+    same dump. The version the link left stays until the next import (a run
+    that resolved the link before still reads its files); older versions,
+    temporary folders and links of killed imports, and files of the former
+    layout are deleted. Imports wait for each other (a lock in the folder).
+    """
+    from geomap.outputs import folder_lock
+
+    folder.mkdir(parents=True, exist_ok=True)
+    with folder_lock(folder / LOCK_NAME, f"importing into {folder}"):
+        pointer = folder / stem
+        previous = os.readlink(pointer) if pointer.is_symlink() else None
+        digest = hashlib.sha256(b"".join(files[name] for name in sorted(files))).hexdigest()[:16]
+        version = f"{stem}{IMPORT_VERSION_MARK}{digest}"
+        if not (folder / version).is_dir():
+            staging = Path(tempfile.mkdtemp(prefix=f".{stem}.import-", dir=folder))
+            for name, data in files.items():
+                (staging / name).write_bytes(data)
+                os.chmod(staging / name, 0o644)
+            os.chmod(staging, 0o755)
+            os.rename(staging, folder / version)
+        link = folder / f".{stem}.link"  # the lock keeps other imports from using this name meanwhile
+        with contextlib.suppress(FileNotFoundError):
+            link.unlink()
+        os.symlink(version, link)
+        os.replace(link, pointer)  # the switch: one rename
+        _remove_leftovers(folder, keep={version, previous})
+        for legacy in (f"{stem}.places.tsv.gz", f"{stem}.names.tsv.gz"):
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(folder / legacy)
+    return pointer
+
+
+def _remove_leftovers(folder: Path, keep: set[str | None]) -> None:
+    """Versions no link points to (but those in ``keep``), and what killed imports left (hidden entries)."""
+    linked = {os.readlink(entry) for entry in folder.iterdir() if entry.is_symlink()}
+    for entry in folder.iterdir():
+        unused_version = IMPORT_VERSION_MARK in entry.name and entry.name not in linked | keep
+        leftover = entry.name.startswith(".") and entry.name != LOCK_NAME
+        if not (unused_version or leftover):
+            continue
+        if entry.is_dir() and not entry.is_symlink():
+            shutil.rmtree(entry, ignore_errors=True)
+        else:
+            with contextlib.suppress(FileNotFoundError):
+                entry.unlink()

@@ -27,6 +27,11 @@ from geomap.gazetteer.folding import fold
 from geomap.paths import geodata_dir, user_data_dir
 from geomap.records import Candidate
 
+# The files of one imported dump's version folder (see Store._imported).
+IMPORT_PLACES = "places.tsv.gz"
+IMPORT_NAMES = "names.tsv.gz"
+IMPORT_VERSION_MARK = ".v-"
+
 # Column order of places.tsv.gz (and of imported dumps, which use the same layout).
 PLACE_COLUMNS = ("geonameid", "name", "lat", "lon", "country", "admin1_code", "region",
                  "population", "feature_code", "alternates")
@@ -253,7 +258,7 @@ class Store:
         # builds geometries needs the places but not the 700,000 names.
         self._places: list[PlaceTable] | None = None
         self._names: list[NameIndex] | None = None
-        self._imported_files: list[tuple[Path, Path]] | None = None
+        self._imported_files: list[tuple[str, Path, Path]] | None = None
         self._region_rows: dict[str, int] | None = None
         self._points: dict | None = None
         self._place_regions: tuple | None = None  # (each place's region number, {region code: number})
@@ -263,7 +268,7 @@ class Store:
         """The place tables: the bundled one first, then each imported dump."""
         if self._places is None:
             self._places = [PlaceTable(_read_table(self.data_dir / "places.tsv.gz"), "bundled")]
-            self._places += [PlaceTable(_read_table(path), path.name.split(".")[0]) for path, _ in self._imported()]
+            self._places += [PlaceTable(_read_table(places), name) for name, places, _ in self._imported()]
         return self._places
 
     @property
@@ -271,17 +276,33 @@ class Store:
         """The name indexes, in the order of :attr:`places`."""
         if self._names is None:
             self._names = [NameIndex(_read_table(self.data_dir / "names.tsv.gz"))]
-            self._names += [NameIndex(_read_table(path)) for _, path in self._imported()]
+            self._names += [NameIndex(_read_table(names)) for _, _, names in self._imported()]
         return self._names
 
-    def _imported(self) -> list[tuple[Path, Path]]:
-        """(places, names) files of the user's imported dumps, in name order."""
+    def _imported(self) -> list[tuple[str, Path, Path]]:
+        """(dump name, places file, names file) of the user's imported dumps, in name order.
+
+        Each dump is a folder of one version (``RU.v-<digest>/``) that the link
+        ``RU`` points to; the link is resolved once, so both files come from
+        the same version even when an import switches it meanwhile. Dumps
+        imported by earlier versions of geomap (``RU.places.tsv.gz`` beside
+        ``RU.names.tsv.gz``) are read when there is no link of that name.
+        """
         if self._imported_files is None:
-            self._imported_files = []
-            for places_path in sorted((self.user_dir / "imported").glob("*.places.tsv.gz")):
+            folder = self.user_dir / "imported"
+            found: dict[str, tuple[Path, Path]] = {}
+            for pointer in sorted(folder.iterdir()) if folder.is_dir() else []:
+                if pointer.name.startswith(".") or not pointer.is_symlink():
+                    continue
+                version = pointer.resolve()
+                if (version / IMPORT_PLACES).is_file() and (version / IMPORT_NAMES).is_file():
+                    found[pointer.name] = (version / IMPORT_PLACES, version / IMPORT_NAMES)
+            for places_path in sorted(folder.glob("*.places.tsv.gz")):
+                name = places_path.name.split(".")[0]
                 names_path = places_path.with_name(places_path.name.replace(".places.", ".names."))
-                if names_path.is_file():
-                    self._imported_files.append((places_path, names_path))
+                if name not in found and names_path.is_file():
+                    found[name] = (places_path, names_path)
+            self._imported_files = [(name, *found[name]) for name in sorted(found)]
         return self._imported_files
 
     # -- identity -------------------------------------------------------------

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -49,8 +50,18 @@ def env(tmp_path: Path) -> dict[str, str]:
 
 
 def imported_files(env: dict[str, str]) -> dict[str, bytes]:
+    """The store as the gazetteer reads it: ``{"RU/places.tsv.gz": bytes, ...}`` through each dump's link."""
     folder = Path(env["GEOMAP_HOME"]) / "imported"
-    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())} if folder.is_dir() else {}
+    if not folder.is_dir():
+        return {}
+    return {f"{link.name}/{p.name}": p.read_bytes() for link in sorted(folder.iterdir()) if link.is_symlink()
+            for p in sorted(link.resolve().iterdir())}
+
+
+def hidden_entries(env: dict[str, str]) -> list[str]:
+    """Temporary files, folders and links of imports (a finished import leaves none)."""
+    folder = Path(env["GEOMAP_HOME"]) / "imported"
+    return sorted(p.name for p in folder.iterdir() if p.name.startswith(".")) if folder.is_dir() else []
 
 
 @pytest.fixture()
@@ -128,13 +139,14 @@ def test_import_is_deterministic(tmp_path: Path, imported) -> None:
 def test_failed_import_leaves_previous_import_untouched(imported, bad_bytes: bytes, reason: str) -> None:
     dump, env, _ = imported
     before = imported_files(env)
-    assert sorted(before) == ["RU.names.tsv.gz", "RU.places.tsv.gz"]
+    assert sorted(before) == ["RU/names.tsv.gz", "RU/places.tsv.gz"]
     dump.write_bytes(bad_bytes)  # the same file name: the import would replace RU.*.tsv.gz
     result = run_geomap(env, "gazetteer", "import", str(dump))
     assert result.returncode == 1
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and reason in lines[0] and str(dump) in lines[0], result.stderr
-    assert imported_files(env) == before  # byte-identical, and no temporary files left behind
+    assert imported_files(env) == before  # byte-identical
+    assert hidden_entries(env) == []  # and no temporary files left behind
     search = run_geomap(env, "gazetteer", "search", "Testovka", "--format", "json")
     assert json.loads(search.stdout)[0]["id"] == "99999901"
 
@@ -158,3 +170,87 @@ def test_imported_row_overrides_the_bundled_one(tmp_path: Path, env: dict[str, s
     assert [r["id"] for r in records].count("486816") == 1
     assert records[0]["id"] == "486816"
     assert (records[0]["feature_code"], records[0]["population"]) == ("PPLA2", 5500)
+
+
+# -- the store is replaced as one unit ----------------------------------------------------------------------
+
+def village(geonameid: str, name: str, lat: str) -> list[str]:
+    return [geonameid, name, name, "", lat, "35.10000", "P", "PPL", "RU", "", "41", "", "", "", "100", "", "180",
+            "Europe/Moscow", "2024-08-10"]
+
+
+ALPHA, BRAVO = village("99999911", "Alphavka", "51.21000"), village("99999912", "Bravovka", "51.22000")
+# Listed first (the smallest geonameid): every older row moves down one, so new names with old places would
+# send a search for Bravovka to the row of Alphavka.
+NEWPLACE = village("99999910", "Novoselovka", "51.20000")
+
+
+def found_ids(env: dict[str, str]) -> dict[str, str | None]:
+    """The top result's id for each village name, in a new process's gazetteer over the user's store."""
+    from geomap.gazetteer.lookup import Gazetteer
+    from geomap.gazetteer.store import Store
+
+    gazetteer = Gazetteer(Store(user_dir=Path(env["GEOMAP_HOME"])))
+    found = {}
+    for row in (ALPHA, BRAVO, NEWPLACE):
+        candidates = [c for c in gazetteer.lookup(row[1]) if c.name == row[1]]
+        found[row[1]] = candidates[0].id if candidates else None
+    return found
+
+
+@pytest.mark.skipif(shutil.which("strace") is None, reason="strace is not installed (tests/run.sh installs it)")
+def test_an_import_killed_at_any_step_never_pairs_new_names_with_old_places(tmp_path: Path, env) -> None:
+    old_dump, new_dump = tmp_path / "old" / "RU.txt", tmp_path / "new" / "RU.txt"
+    for dump, rows in ((old_dump, (ALPHA, BRAVO)), (new_dump, (NEWPLACE, ALPHA, BRAVO))):
+        dump.parent.mkdir()
+        dump.write_text(dump_text(*rows), encoding="utf-8")
+    assert run_geomap(env, "gazetteer", "import", str(old_dump)).returncode == 0
+    home = Path(env["GEOMAP_HOME"])
+    pristine = tmp_path / "pristine"
+    shutil.copytree(home, pristine, symlinks=True)
+    old = {"Alphavka": "99999911", "Bravovka": "99999912", "Novoselovka": None}
+    new = dict(old, Novoselovka="99999910")
+    assert found_ids(env) == old
+    trace = tmp_path / "trace.log"
+    steps = "trace=rename,renameat,renameat2,symlink,symlinkat,unlink,unlinkat"
+    traced = subprocess.run(["strace", "-o", str(trace), "-e", steps, str(GEOMAP), "gazetteer", "import",
+                             str(new_dump)], env=env, capture_output=True, timeout=120)
+    assert traced.returncode == 0, traced.stderr
+    calls = [line.split("(", 1)[0] for line in trace.read_text().splitlines() if "(" in line]
+    points = [(name, calls[:i + 1].count(name)) for i, name in enumerate(calls) if name.isidentifier()]
+    assert len(points) >= 4  # the version folder's rename, the new link, its switch, the clean-up after it
+    outcomes = set()
+    for syscall, n in points:
+        shutil.rmtree(home)
+        shutil.copytree(pristine, home, symlinks=True)
+        killed = subprocess.run(["strace", "-o", "/dev/null", "-e", f"trace={syscall}",
+                                 "-e", f"inject={syscall}:signal=SIGKILL:when={n}",
+                                 str(GEOMAP), "gazetteer", "import", str(new_dump)], env=env, capture_output=True,
+                                timeout=120)
+        assert killed.returncode != 0, (syscall, n)
+        ids = found_ids(env)
+        assert ids in (old, new), (syscall, n, ids)
+        outcomes.add(ids == new)
+        assert run_geomap(env, "gazetteer", "import", str(new_dump)).returncode == 0
+        assert found_ids(env) == new and hidden_entries(env) == []
+    assert outcomes == {False, True}  # kills before the switch and after it
+
+
+def test_a_dump_imported_in_the_former_layout_is_read_and_replaced(tmp_path: Path, env) -> None:
+    """Dumps imported by an earlier geomap (RU.places.tsv.gz beside RU.names.tsv.gz) keep working."""
+    from geomap.gazetteer.imports import import_dump
+
+    home = Path(env["GEOMAP_HOME"])
+    dump = tmp_path / "RU.txt"
+    dump.write_text(dump_text(ALPHA, BRAVO), encoding="utf-8")
+    import_dump(dump, user_dir=home)
+    folder = home / "imported"
+    for name in ("places", "names"):
+        (folder / f"RU.{name}.tsv.gz").write_bytes((folder / "RU" / f"{name}.tsv.gz").read_bytes())
+    shutil.rmtree((folder / "RU").resolve())
+    (folder / "RU").unlink()
+    assert found_ids(env)["Bravovka"] == "99999912"
+    dump.write_text(dump_text(NEWPLACE, ALPHA, BRAVO), encoding="utf-8")
+    import_dump(dump, user_dir=home)
+    assert sorted(p.name for p in folder.iterdir() if not p.is_dir() or p.is_symlink()) == ["RU"]
+    assert found_ids(env)["Novoselovka"] == "99999910"
