@@ -35,20 +35,47 @@ def to_jsonl(records: Iterable[dict]) -> str:
     return "".join(line + "\n" for line in lines)
 
 
+# What makes a spreadsheet (Excel, LibreOffice, Google Sheets) read a cell as a formula: text from an
+# article or a manifest starting with one of these could run one when the CSV is opened ("CSV injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value: Any) -> Any:
+    """A CSV cell a spreadsheet shows as the text it is: text starting with = + - @ tab or CR gets a leading
+    apostrophe (the OWASP advice; spreadsheets hide it); numbers stay numbers."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def to_csv(records: list[dict], columns: list[str] | None = None) -> str:
-    """CSV with one column per field; lists and dicts as JSON text."""
+    """CSV with one column per field; lists and dicts as JSON text (see :func:`csv_text`)."""
     columns = columns or (list(records[0].keys()) if records else [])
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(columns)
+    rows = []
     for record in records:
         row = []
         for column in columns:
             value = _plain(record.get(column))
             if isinstance(value, (list, dict)):
                 value = json.dumps(value, ensure_ascii=False, default=json_default)
-            row.append("" if value is None else value)
-        writer.writerow(row)
+            row.append(value)
+        rows.append(row)
+    return csv_text(columns, rows)
+
+
+def csv_text(header: list[str], rows: Iterable[Iterable[Any]]) -> str:
+    """CSV: ``\\n`` line ends, empty cells for None, text made :func:`spreadsheet_safe`.
+
+    A carriage return inside a cell would end the row for a reader (the csv
+    module quotes only the line terminator's own characters): such a row is
+    written with every text cell quoted. Numbers are never quoted.
+    """
+    buffer = io.StringIO()
+    plain = csv.writer(buffer, lineterminator="\n")
+    quoted = csv.writer(buffer, lineterminator="\n", quoting=csv.QUOTE_NONNUMERIC)
+    for row in [header, *rows]:
+        cells = ["" if value is None else spreadsheet_safe(value) for value in row]
+        (quoted if any(isinstance(cell, str) and "\r" in cell for cell in cells) else plain).writerow(cells)
     return buffer.getvalue()
 
 

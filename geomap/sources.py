@@ -215,6 +215,7 @@ def read_manifest(path: Path, result: SourceSet, max_bytes: int = DEFAULT_MAX_BY
         except (ValueError, OSError) as exc:
             result.problems.append(SourceProblem(label, str(exc)))
             continue
+        source.path = str(file_name)  # as the manifest gives it: outputs name no folder of this machine
         source.published = published
         source.published_estimated = bool(entry.get("published_estimated", False))
         source.published_rationale = entry.get("rationale")
@@ -269,9 +270,7 @@ def _read_folder(folder: Path, result: SourceSet, max_bytes: int = DEFAULT_MAX_B
     manifest = folder / MANIFEST_NAME
     listed: set[Path] = set()
     if manifest.is_file():
-        sources = read_manifest(manifest, result, max_bytes)
-        result.sources.extend(sources)
-        listed = {Path(s.path).resolve() for s in sources if s.path}
+        result.sources.extend(read_manifest(manifest, result, max_bytes))
         try:
             entries = tomllib.loads(manifest.read_text(encoding="utf-8")).get("source", [])
             listed |= {(folder / str(e.get("file", ""))).resolve() for e in entries if isinstance(e, dict)}

@@ -18,8 +18,6 @@ writes. The files are GeoPackage 1.3, which GDAL 3.x reads without the
 from __future__ import annotations
 
 import contextlib
-import csv
-import io
 import json
 import os
 import shutil
@@ -32,6 +30,7 @@ import numpy
 import shapely
 from shapely.geometry.base import BaseGeometry
 
+from geomap import formats
 from geomap.render.coordinates import flatten
 
 from .layers import Layer
@@ -129,14 +128,9 @@ def geojson_text(frame: Any) -> str:
 
 # -- CSV --------------------------------------------------------------------------------------------------
 def csv_text(frame: Any) -> str:
-    """CSV of a table's attribute columns (no geometry): header row, ``\\n`` line ends, empty cells for gaps."""
+    """CSV of a table's attribute columns (no geometry), as :func:`geomap.formats.csv_text` writes it."""
     names, columns = plain_columns(frame)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(names)
-    writer.writerows(zip(*[["" if value is None else value for value in column] for column in columns])
-                     if columns else [()] * len(frame))
-    return buffer.getvalue()
+    return formats.csv_text(names, zip(*columns) if columns else [()] * len(frame))
 
 
 # -- GeoPackage -------------------------------------------------------------------------------------------

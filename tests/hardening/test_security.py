@@ -131,3 +131,54 @@ def test_hostile_article_is_shown_as_text_in_the_browser(tmp_path):
         assert "<script>window.__pwned=1</script>" in page.inner_text("body")
         assert not log.blocked, log.blocked
         assert not log.errors, log.errors
+
+
+# -- files a spreadsheet or another machine opens ----------------------------------------------------------------
+
+FORMULAS = ['=HYPERLINK("http://example.org/x","click")', "+1+cmd|' /C calc'!A0", "-2+3", "@SUM(A1:A9)",
+            "\t=1+1", "\r=1+1"]
+
+
+def test_csv_cells_never_start_a_spreadsheet_formula_and_numbers_stay_numbers(tmp_path):
+    import csv
+
+    from geomap.export import csv_text
+    from geomap.formats import to_csv
+
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    entries = []
+    for number, formula in enumerate(FORMULAS):
+        (folder / f"a{number}.txt").write_text(CLAIM, encoding="utf-8")
+        entries.append(f'[[source]]\nid = "a{number}"\nfile = "a{number}.txt"\ntitle = {json.dumps(formula)}\n'
+                       f'outlet = {json.dumps(formula)}\npublished = "2025-03-14"\n')
+    (folder / "sources.toml").write_text("\n".join(entries), encoding="utf-8")
+    out = tmp_path / "out"
+    pipeline.write_run(pipeline.run([folder]), out, pipeline.OutputOptions(figures=False, geopackage=False))
+    tables = {path.name: list(csv.reader(path.open(encoding="utf-8", newline=""))) for path in out.glob("*.csv")}
+    assert {"claims.csv", "sources.csv"} <= set(tables)
+    for name, rows in tables.items():
+        for row in rows:
+            for cell in row:
+                assert not cell.startswith(("=", "+", "-", "@", "\t", "\r")), (name, cell)
+    sources = [dict(zip(tables["sources.csv"][0], row)) for row in tables["sources.csv"][1:]]
+    assert sorted(s["title"] for s in sources) == sorted("'" + formula for formula in FORMULAS)
+    claims = [dict(zip(tables["claims.csv"][0], row)) for row in tables["claims.csv"][1:]]
+    assert {float(c["km2"]) for c in claims} == {1300.0}
+    import pandas
+
+    assert csv_text(pandas.DataFrame({"change_km2": [-50.0], "note": ["-50 km²"]})) == "change_km2,note\n-50.0,'-50 km²\n"
+    assert to_csv([{"value": -3, "quote": "=2+2"}]) == "value,quote\n-3,'=2+2\n"
+
+
+def test_outputs_name_sources_as_the_manifest_does_not_by_this_machines_folders(tmp_path):
+    folder = tmp_path / "deep" / "articles"
+    (folder / "texts").mkdir(parents=True)
+    (folder / "texts" / "kursk.txt").write_text(CLAIM, encoding="utf-8")
+    (folder / "sources.toml").write_text('[[source]]\nid = "kursk"\nfile = "texts/kursk.txt"\n'
+                                         'published = "2025-03-14"\n', encoding="utf-8")
+    out = tmp_path / "out"
+    written = pipeline.write_run(pipeline.run([folder.resolve()]), out, pipeline.OutputOptions(figures=False))
+    assert json.loads((out / "sources.json").read_text(encoding="utf-8"))[0]["path"] == "texts/kursk.txt"
+    for path in written:
+        assert str(tmp_path).encode() not in Path(path).read_bytes(), path
