@@ -4,9 +4,12 @@
 one ``<div>`` holding everything it needs, with no ``<html>``, ``<head>`` or
 ``<body>``, so it can be pasted into a page next to other maps:
 
-- every element id and JavaScript name starts with the map's prefix (give
-  each map on a page its own ``prefix=`` in ``build_map``); the map's script
-  runs inside a function, so it adds no global names;
+- every element id and JavaScript name starts with the map's prefix; the
+  map's script runs inside a function, so it adds no global names. The same
+  fragment may be pasted twice (a summary and an appendix): as the page is
+  read, the second copy gives its ids a suffix that is free in the page and
+  finds its own elements (``assets/fragment_ids.js``); maps built with
+  different prefixes need nothing of the kind;
 - Leaflet's JavaScript is inlined but only runs when ``window.L`` is not
   defined yet, so the first fragment on a page loads it and the others reuse
   it. It runs with AMD/CommonJS hidden, so pages with RequireJS (classic
@@ -84,16 +87,15 @@ def fragment_html(folium_map: Element, height: str | int = DEFAULT_HEIGHT, width
     height, width = css_length(height), css_length(width)
     prefix = map_prefix(folium_map)
     header_parts, body, script = _rendered_parts(folium_map, prefix)
-    map_id = folium_map.get_name()
     pieces = [
         f'<div id="{prefix}_fragment" class="{FRAGMENT_CLASS}" '
         f'style="position:relative;width:{width};height:{height};">',
         _stylesheet_loader(),
         _leaflet_loader(),
-        f"<style>#{map_id}{{position:absolute;top:0;right:0;bottom:0;left:0;}}</style>",
+        f"<style>.{FRAGMENT_CLASS} > .folium-map{{position:absolute;top:0;right:0;bottom:0;left:0;}}</style>",
         *header_parts,
         body.strip(),
-        "<script>\n(function () {\n" + script.strip() + "\n})();\n</script>",
+        _scoped_script(script, f"{prefix}_fragment"),
         "</div>",
     ]
     return "\n".join(piece for piece in pieces if piece) + "\n"
@@ -179,6 +181,19 @@ def _rendered_parts(folium_map: Element, prefix: str) -> tuple[list[str], str, s
     finally:
         for part, children in zip(parts, saved):
             part._children = children
+
+
+def _scoped_script(script: str, fragment_id: str) -> str:
+    """The map's script in a function of its own, run after the ids of a second copy are made unique.
+
+    ``fragment`` is the script's parent (the fragment's ``<div>``), found
+    through ``document.currentScript``; a host that runs scripts some other
+    way gets the first element with the fragment's id.
+    """
+    ids = importlib.resources.files("geomap.render").joinpath("assets", "fragment_ids.js").read_text(encoding="utf-8")
+    return ("<script>\n(function (fragment) {\n" + ids.strip() + "\ntry {\n" + script.strip()
+            + "\n} finally {\n  scope.end();\n}\n})(document.currentScript ? document.currentScript.parentNode : "
+            f"document.getElementById({script_json(fragment_id)}));\n</script>")
 
 
 def _stylesheet_loader() -> str:

@@ -263,6 +263,9 @@ class DateControl(ControlElement):
         A drop-down list instead of a row of buttons (for many windows).
     open_sections
         Open the ``<details>`` of the panel section chosen (a compact panel's windows).
+
+    ``layer_control``, set once the map's ``folium.LayerControl`` exists, is
+    updated once per choice instead of once per layer switched.
     """
 
     template_name = "date_control.html"
@@ -278,6 +281,7 @@ class DateControl(ControlElement):
         self.open_sections = open_sections
         self.layers_by_window = {label: list(layers) for label, layers in layers_by_window.items()}
         self.panel = panel
+        self.layer_control: Element | None = None
         listed = list(controlled or []) + [layer for layers in self.layers_by_window.values() for layer in layers]
         unique: dict[int, Element] = {}
         for layer in listed:

@@ -258,7 +258,7 @@ def build_map(claim_geoms, envelopes, mentions, sources, countries, admin1, plac
                                                             reference_rows, bool(markers), occupation,
                                                             max_sources=budget.max_legend_sources)))
     folium_map.add_child(panel)
-    folium.LayerControl(position="topleft", collapsed=True).add_to(folium_map)
+    date_control.layer_control = folium.LayerControl(position="topleft", collapsed=True).add_to(folium_map)
     # Leave room for the claims panel (top right) and the controls (left).
     folium_map.fit_bounds(bounds, padding_top_left=(60, 20), padding_bottom_right=(400, 20))
 

@@ -102,8 +102,9 @@ def test_leaflet_and_stylesheets_are_guarded_to_load_once(maps):
     assert leaflet[0].lstrip().startswith('if (typeof window.L === "undefined") {')
     loader = next(s for s in scripts if LEAFLET_STYLE_ID in s)
     assert GEOMAP_STYLE_ID in loader and "document.getElementById(sheet[0])" in loader
-    # The map's own script runs inside a function: no global names of its own.
-    assert scripts[-1].lstrip().startswith("(function () {") and scripts[-1].rstrip().endswith("})();")
+    # The map's own script runs inside a function (given the fragment's own <div>): no global names of its own.
+    assert scripts[-1].lstrip().startswith("(function (fragment) {")
+    assert scripts[-1].rstrip().endswith('document.getElementById("north_fragment"));')
 
 
 def test_fragment_fetches_nothing_and_is_deterministic(maps):

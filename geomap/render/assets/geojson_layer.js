@@ -82,13 +82,15 @@
 {% endif %}
   if (hatch) {
     // Leaflet re-creates its <path> elements whenever the layer is re-added.
-    var patternId = {{ (this.get_name() ~ "_hatch")|script_json }};
     var svgNs = "http://www.w3.org/2000/svg";
     var applyHatch = function () {
       layer.eachLayer(function (shape) {
         var path = shape.getElement && shape.getElement();
         if (!path || !path.ownerSVGElement) { return; }
         var svg = path.ownerSVGElement;
+        // Named after the map's container, so that the same map twice in a page (a fragment pasted
+        // twice) does not make two patterns of one id.
+        var patternId = shape._map.getContainer().id + "_" + {{ (this.get_name() ~ "_hatch")|script_json }};
         if (!svg.querySelector("#" + patternId)) {
           var defs = svg.querySelector("defs") || svg.insertBefore(document.createElementNS(svgNs, "defs"), svg.firstChild);
           var pattern = document.createElementNS(svgNs, "pattern");
