@@ -8,6 +8,7 @@ so ``geomap gazetteer search`` starts fast.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import json
 import logging
@@ -90,7 +91,8 @@ def main(ctx: click.Context, debug: bool, quiet: bool, verbose: bool, max_mb: fl
       geomap gazetteer search Sudzha    # look a place up in the bundled gazetteer
     """
     ctx.obj = Settings(debug, quiet, verbose, max_mb)
-    signal.signal(signal.SIGTERM, _terminate)
+    with contextlib.suppress(ValueError):  # only the main thread may set it (not so under some test runners)
+        signal.signal(signal.SIGTERM, _terminate)
     logging.basicConfig(level=logging.ERROR if quiet else logging.WARNING, format="geomap: %(message)s",
                         stream=sys.stderr)
     # --verbose is about geomap's own stages, not the libraries' debug chatter.
