@@ -28,11 +28,12 @@ log = logging.getLogger("geomap")
 class Settings:
     """Options of the top-level group, passed to subcommands through click's context."""
 
-    def __init__(self, debug: bool, quiet: bool, verbose: bool, max_mb: float = 20.0):
+    def __init__(self, debug: bool, quiet: bool, verbose: bool, max_mb: float = 20.0, allow_outside: bool = False):
         self.debug = debug
         self.quiet = quiet
         self.verbose = verbose
         self.max_mb = max_mb
+        self.allow_outside = allow_outside
 
 
 class GeomapGroup(click.Group):
@@ -70,9 +71,12 @@ def _debug(ctx: click.Context) -> bool:
 @click.option("-q", "--quiet", is_flag=True, help="No progress bars or notes on stderr.")
 @click.option("-v", "--verbose", is_flag=True, help="Log what each stage does on stderr.")
 @click.option("--max-mb", default=20.0, show_default=True, type=click.FloatRange(0.001),
-              help="Refuse any single article larger than this many megabytes.")
+              help="Refuse any single article (a file, a corpus line, standard input) larger than this many megabytes.")
+@click.option("--allow-outside", is_flag=True,
+              help="Read files that a sources.toml or a folder leads to outside its own folder (with '..', an "
+                   "absolute path or a symbolic link); refused by default.")
 @click.pass_context
-def main(ctx: click.Context, debug: bool, quiet: bool, verbose: bool, max_mb: float) -> None:
+def main(ctx: click.Context, debug: bool, quiet: bool, verbose: bool, max_mb: float, allow_outside: bool) -> None:
     """Maps of territorial-control claims from news articles, offline.
 
     \b
@@ -80,7 +84,7 @@ def main(ctx: click.Context, debug: bool, quiet: bool, verbose: bool, max_mb: fl
       geomap build                      # the whole job on the bundled seeds -> outputs/index.html
       geomap gazetteer search Sudzha    # look a place up in the bundled gazetteer
     """
-    ctx.obj = Settings(debug, quiet, verbose, max_mb)
+    ctx.obj = Settings(debug, quiet, verbose, max_mb, allow_outside)
     logging.basicConfig(level=logging.ERROR if quiet else logging.WARNING, format="geomap: %(message)s",
                         stream=sys.stderr)
     # --verbose is about geomap's own stages, not the libraries' debug chatter.
@@ -182,8 +186,8 @@ def read_inputs(paths: tuple[str, ...], default_to_seeds: bool = False):
     if not paths:
         raise GeomapError("no input: give files, folders, a .jsonl corpus, a sources.toml or '-' for stdin")
     ctx = click.get_current_context(silent=True)
-    max_mb = ctx.find_root().obj.max_mb if ctx and ctx.find_root().obj else 20.0
-    result = read_sources(list(paths), max_bytes=int(max_mb * 1e6))
+    settings = ctx.find_root().obj if ctx and ctx.find_root().obj else Settings(False, False, False)
+    result = read_sources(list(paths), max_bytes=int(settings.max_mb * 1e6), allow_outside=settings.allow_outside)
     for problem in result.problems:
         click.echo(f"geomap: error: {problem}", err=True)
     for source in result.sources:
