@@ -220,8 +220,8 @@ MENTION_COLUMNS = ["source", "start", "end", "text", "type", "name", "kind", "id
 def geocode(paths: tuple[str, ...], fmt: str, no_demonyms: bool) -> None:
     """Find and resolve every place named in PATHS (files, folders, .jsonl corpora, '-' for stdin).
 
-    One record per mention: source, start/end offsets into the text (for HTML, into the text
-    after tags are stripped), the surface text, its sentence, and the resolution (id, name,
+    One record per mention: source, start/end offsets into the text (for a saved page, into
+    its article's text as extracted), the surface text, its sentence, and the resolution (id, name,
     kind, country, admin1, lat/lon, confidence, method, alternatives). Demonyms are reported
     with type "demonym". Exit 1 if any input could not be read.
 
