@@ -24,6 +24,7 @@ read.
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import re
@@ -409,8 +410,6 @@ def read_sources(paths: list[str | Path], stdin_text: str | None = None, max_byt
 
 def _read_stdin(result: SourceSet, stdin_text: str | None, stdin: BinaryIO | None, max_bytes: int) -> None:
     if stdin_text is not None:
-        import io
-
         stdin = io.BytesIO(stdin_text.encode("utf-8", "surrogateescape"))
     elif stdin is None:
         stdin = sys.stdin.buffer if sys.stdin is not None else None

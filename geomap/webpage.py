@@ -218,6 +218,9 @@ def _published(tree, url: str | None) -> date | None:
     import htmldate
 
     _quiet_libraries()
-    found = htmldate.find_date(tree, url=url, extensive_search=False, original_date=True,
-                               outputformat="%Y-%m-%d", min_date=_EARLIEST, max_date=_LATEST)
-    return date.fromisoformat(found) if found else None
+    try:
+        found = htmldate.find_date(tree, url=url, extensive_search=False, original_date=True,
+                                   outputformat="%Y-%m-%d", min_date=_EARLIEST, max_date=_LATEST)
+        return date.fromisoformat(found) if found else None
+    except (ValueError, TypeError, OverflowError):  # a date in the markup that is no date: the page gives none
+        return None

@@ -11,6 +11,8 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from geomap import webpage
 from geomap.sources import read_sources
@@ -154,3 +156,17 @@ def test_reading_a_page_opens_no_network_connection(monkeypatch):
     for name in METADATA:
         page = webpage.read_page((PAGES / name).read_text(encoding="utf-8"))
         assert page.text and page.published is not None
+
+
+MARKUP = st.lists(st.sampled_from(["<p>", "</p>", "<div class='related'>", "</div>", "<nav>", "<!--", "-->", "&amp;",
+                                   "&lt;b&gt;", "<script>", "</script>", "<meta property='og:title' content='",
+                                   "'>", "<time datetime='9999-12-31'>", "Sudzha ", "Kursk region. ", "\u2028",
+                                   "<![CDATA[", "<ul><li>", "\x0c", "<table><tr><td>"]), max_size=60)
+
+
+@settings(max_examples=60, deadline=None)
+@given(pieces=MARKUP, noise=st.text(max_size=40))
+def test_any_markup_gives_text_and_never_an_exception(pieces, noise):
+    page = webpage.read_page("".join(pieces) + noise)
+    assert "<p>" not in page.text and "<script>" not in page.text  # markup is structure, never text
+    assert page.published is None or 1900 <= page.published.year <= 2100
