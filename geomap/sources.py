@@ -349,6 +349,7 @@ def _read_manifest(path: Path, result: SourceSet, max_bytes: int,
             if not file_path.is_file():
                 raise ValueError(f"field 'file': {file_name!r} does not exist")
             source = read_text_file(file_path.resolve(), source_id, max_bytes)
+            source.path = file_name  # as the manifest gives it: outputs name no folder of this machine
             _apply_metadata(source, entry)
         except (ValueError, OSError, RuntimeError) as exc:  # RuntimeError: a loop of symbolic links
             result.problems.append(SourceProblem(label, _reason(exc)))
