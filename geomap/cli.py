@@ -30,11 +30,12 @@ log = logging.getLogger("geomap")
 class Settings:
     """Options of the top-level group, passed to subcommands through click's context."""
 
-    def __init__(self, debug: bool, quiet: bool, verbose: bool, max_mb: float = 20.0):
+    def __init__(self, debug: bool, quiet: bool, verbose: bool, max_mb: float = 20.0, allow_outside: bool = False):
         self.debug = debug
         self.quiet = quiet
         self.verbose = verbose
         self.max_mb = max_mb
+        self.allow_outside = allow_outside
 
 
 class Terminated(KeyboardInterrupt):
@@ -80,9 +81,12 @@ def _debug(ctx: click.Context) -> bool:
 @click.option("-q", "--quiet", is_flag=True, help="No progress bars or notes on stderr.")
 @click.option("-v", "--verbose", is_flag=True, help="Log what each stage does on stderr.")
 @click.option("--max-mb", default=20.0, show_default=True, type=click.FloatRange(0.001),
-              help="Refuse any single article larger than this many megabytes.")
+              help="Refuse any single article (a file, a corpus line, standard input) larger than this many megabytes.")
+@click.option("--allow-outside", is_flag=True,
+              help="Read files that a sources.toml or a folder leads to outside its own folder (with '..', an "
+                   "absolute path or a symbolic link); refused by default.")
 @click.pass_context
-def main(ctx: click.Context, debug: bool, quiet: bool, verbose: bool, max_mb: float) -> None:
+def main(ctx: click.Context, debug: bool, quiet: bool, verbose: bool, max_mb: float, allow_outside: bool) -> None:
     """Maps of territorial-control claims from news articles, offline.
 
     \b
@@ -90,7 +94,7 @@ def main(ctx: click.Context, debug: bool, quiet: bool, verbose: bool, max_mb: fl
       geomap build                      # the whole job on the bundled seeds -> outputs/index.html
       geomap gazetteer search Sudzha    # look a place up in the bundled gazetteer
     """
-    ctx.obj = Settings(debug, quiet, verbose, max_mb)
+    ctx.obj = Settings(debug, quiet, verbose, max_mb, allow_outside)
     with contextlib.suppress(ValueError):  # only the main thread may set it (not so under some test runners)
         signal.signal(signal.SIGTERM, _terminate)
     logging.basicConfig(level=logging.ERROR if quiet else logging.WARNING, format="geomap: %(message)s",
@@ -195,8 +199,8 @@ def read_inputs(paths: tuple[str, ...], default_to_seeds: bool = False):
     if not paths:
         raise GeomapError("no input: give files, folders, a .jsonl corpus, a sources.toml or '-' for stdin")
     ctx = click.get_current_context(silent=True)
-    max_mb = ctx.find_root().obj.max_mb if ctx and ctx.find_root().obj else 20.0
-    result = read_sources(list(paths), max_bytes=int(max_mb * 1e6))
+    settings = ctx.find_root().obj if ctx and ctx.find_root().obj else Settings(False, False, False)
+    result = read_sources(list(paths), max_bytes=int(settings.max_mb * 1e6), allow_outside=settings.allow_outside)
     for problem in result.problems:
         click.echo(f"geomap: error: {problem}", err=True)
     for source in result.sources:
@@ -229,8 +233,8 @@ MENTION_COLUMNS = ["source", "start", "end", "text", "type", "name", "kind", "id
 def geocode(paths: tuple[str, ...], fmt: str, no_demonyms: bool) -> None:
     """Find and resolve every place named in PATHS (files, folders, .jsonl corpora, '-' for stdin).
 
-    One record per mention: source, start/end offsets into the text (for HTML, into the text
-    after tags are stripped), the surface text, its sentence, and the resolution (id, name,
+    One record per mention: source, start/end offsets into the text (for a saved page, into
+    its article's text as extracted), the surface text, its sentence, and the resolution (id, name,
     kind, country, admin1, lat/lon, confidence, method, alternatives). Demonyms are reported
     with type "demonym". Exit 1 if any input could not be read.
 

@@ -478,20 +478,18 @@ class Geoparser:
         for start, end, key in raw:
             if start < len(text) and (text[start].isupper() or key.split(" ", 1)[0] in JOIN_WORDS):
                 accepted.append((start, end, key))
-        # Longest first, then leftmost; overlapping shorter matches are dropped. Taken
-        # intervals never overlap, so one sorted list of starts finds a clash by bisection.
+        # Longest first, then leftmost; overlapping shorter matches are dropped. The characters
+        # taken are marked in one array: a clash costs the span's length, whatever the text's
+        # (inserting into a sorted list of taken spans was quadratic in a long article).
         accepted.sort(key=lambda s: (-(s[1] - s[0]), s[0]))
-        taken_starts: list[int] = []
-        taken_ends: list[int] = []
+        taken = bytearray(len(text) + 1)
         spans, demonyms = [], []
         for start, end, key in accepted:
-            i = bisect.bisect_left(taken_starts, end)
-            if i > 0 and taken_ends[i - 1] > start:
+            if taken.find(1, start, end) != -1:
                 continue
             if "." in text[start:end] and text[end:end + 1] == ".":
                 end += 1  # keep the final period of an initialism ("U.S.")
-            taken_starts.insert(i, start)
-            taken_ends.insert(i, end)
+            taken[start:end] = b"\x01" * (end - start)
             if key in self.adjectives:
                 continue  # claims the words, so no place is read into "Roman" or "Soviet"
             span = Span(start, end, key, text[start:end], sentence_of(start), start in initials)

@@ -88,7 +88,8 @@ def run_sources(sources: list[Source], problems: list[SourceProblem] | None = No
     ``text_stages``, if given, returns the sources' mentions and claims (e.g. from
     :class:`geomap.parallel.EarlyTextStages`, started before this call).
     """
-    from geomap.geometry import claim_geometries, compare_reference, envelopes, load_reference, spread_table
+    from geomap.geometry import (check_near_claims, claim_geometries, compare_reference, envelopes, load_reference,
+                                 spread_table)
     from geomap.parallel import geocode_and_extract
 
     started = time.perf_counter()
@@ -112,6 +113,7 @@ def run_sources(sources: list[Source], problems: list[SourceProblem] | None = No
         reference=reference_frame,
     )
     if reference_frame is not None:
+        check_near_claims(reference_frame, claim_geoms, reference)
         results.comparison = compare_reference(claim_geoms, reference_frame)
     return results
 

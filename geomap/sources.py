@@ -6,10 +6,16 @@ files and ``*.jsonl`` corpora; a ``sources.toml`` inside it is its manifest
 the ``id`` field of a JSON Lines record.
 
 Text is decoded as UTF-8; invalid bytes are replaced (U+FFFD) and the source
-carries a warning saying so. HTML is reduced to its text (scripts and styles
-dropped, entities decoded, block elements on their own lines); offsets of
-mentions and claims in an HTML source are offsets into that text, which the
-source record keeps as ``text``.
+carries a warning saying so. A saved news page (HTML) is reduced to its
+article's text (see :mod:`geomap.webpage`); offsets of mentions and claims in
+it are offsets into that text, which the source record keeps as ``text``. The
+page's own title, site name, address and date fill what the manifest leaves out.
+
+Only regular files are read, and at most ``max_bytes`` of each (a FIFO would
+wait for ever, ``/dev/zero`` never ends); standard input is bounded the same
+way. A manifest's files, and the files of a folder, must lie inside that
+folder unless ``allow_outside`` is given: a manifest someone else wrote must
+not put ``/etc/passwd`` on a map.
 
 Problems are collected, not raised: each :class:`SourceProblem` names the file
 (or manifest entry and field) and the reason, and the other sources are still
@@ -18,16 +24,17 @@ read.
 
 from __future__ import annotations
 
-import html
-import html.parser
+import io
 import json
 import os
 import re
+import stat
 import sys
 import tomllib
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
+from typing import BinaryIO
 
 from geomap.records import Source
 
@@ -38,6 +45,11 @@ BINARY_SNIFF = 8192
 # Larger sources are refused with a message rather than read: a 50 MB single "article" is
 # almost always a mistake (a dump, a binary), and would take a minute to parse.
 DEFAULT_MAX_BYTES = 20_000_000
+# News about the wars geomap maps; dates outside these years are typing errors (9999-12-31,
+# 0001-01-01), and the date arithmetic of windows, relative dates and charts would leave the calendar.
+FIRST_YEAR, LAST_YEAR = 1900, 2100
+# Metadata is shown in every popup, panel and table: longer values are cut, with a warning.
+METADATA_MAX_CHARS = {"title": 300, "outlet": 120, "url": 2000, "rationale": 1000}
 
 
 @dataclass
@@ -57,50 +69,63 @@ class SourceSet:
     problems: list[SourceProblem] = field(default_factory=list)
 
 
-class _TextExtractor(html.parser.HTMLParser):
-    """Collect the visible text of an HTML document."""
-
-    BLOCK = {"p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "table",
-             "section", "article", "header", "footer", "blockquote", "pre", "title", "figcaption"}
-    HIDDEN = {"script", "style", "noscript", "template", "head"}
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self.hidden_depth = 0
-
-    def handle_starttag(self, tag, attrs):
-        if tag in self.HIDDEN and tag != "head":
-            self.hidden_depth += 1
-        if tag in self.BLOCK:
-            self.parts.append("\n")
-
-    def handle_endtag(self, tag):
-        if tag in self.HIDDEN and tag != "head" and self.hidden_depth:
-            self.hidden_depth -= 1
-        if tag in self.BLOCK:
-            self.parts.append("\n")
-
-    def handle_data(self, data):
-        if not self.hidden_depth:
-            self.parts.append(data)
+def printable_path(path: str | Path) -> str:
+    """``path`` for messages: bytes of a name that are not UTF-8 shown as ``\\xff``, not as surrogates."""
+    return os.fsencode(str(path)).decode("utf-8", "backslashreplace")
 
 
 def html_to_text(markup: str) -> str:
-    """The visible text of an HTML page, one block a line."""
-    parser = _TextExtractor()
-    parser.feed(markup)
-    parser.close()
-    text = "".join(parser.parts)
-    text = re.sub(r"[ \t\r\f\v]+", " ", text)
-    text = re.sub(r" *\n[ \n]*", "\n", text)
-    return html.unescape(text).strip()
+    """The article text of a saved news page (see :func:`geomap.webpage.read_page`)."""
+    from geomap.webpage import read_page
+
+    return read_page(markup).text
+
+
+# -- bytes ------------------------------------------------------------------------------------------
+
+_FILE_KINDS = {stat.S_IFIFO: "a FIFO (named pipe)", stat.S_IFCHR: "a character device",
+               stat.S_IFBLK: "a block device", stat.S_IFSOCK: "a socket", stat.S_IFDIR: "a folder"}
+
+
+def open_regular_file(path: Path) -> BinaryIO:
+    """``path`` opened for reading in binary; ValueError when it is not a regular file.
+
+    Opened without waiting (O_NONBLOCK): opening a FIFO otherwise waits for a writer, for ever
+    if none comes. The check is made on the opened file, so a file swapped after a look at its
+    name is caught too.
+    """
+    descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    mode = os.fstat(descriptor).st_mode
+    if not stat.S_ISREG(mode):
+        os.close(descriptor)
+        kind = _FILE_KINDS.get(stat.S_IFMT(mode), "not a regular file")
+        raise ValueError(f"{kind}, not a file; geomap reads files ('-' reads standard input)")
+    return os.fdopen(descriptor, "rb")
+
+
+def _too_large(what: str, size: int | None, max_bytes: int) -> str:
+    measured = f"{size / 1e6:.1f} MB, " if size is not None else ""
+    return (f"{what} is {measured}more than the {max_bytes / 1e6:g} MB limit for one article "
+            "(split it, or raise the limit with --max-mb)")
+
+
+def read_bounded(path: Path, max_bytes: int = DEFAULT_MAX_BYTES, what: str = "file") -> bytes:
+    """The bytes of the regular file ``path``; ValueError when it is not one or holds more than ``max_bytes``."""
+    with open_regular_file(path) as handle:
+        size = os.fstat(handle.fileno()).st_size
+        if size > max_bytes:
+            raise ValueError(_too_large(what, size, max_bytes))
+        # st_size is where the file ended when asked; it may have grown since: the read is bounded too.
+        data = handle.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise ValueError(_too_large(what, None, max_bytes))
+    return data
 
 
 def decode_bytes(data: bytes, path: str) -> tuple[str, list[str]]:
     """UTF-8 text (BOM dropped) and warnings; raises ValueError for binary data."""
     if b"\x00" in data[:BINARY_SNIFF]:
-        raise ValueError("binary file (NUL bytes), not text")
+        raise ValueError("binary data (NUL bytes), not text")
     warnings = []
     try:
         text = data.decode("utf-8-sig")
@@ -111,146 +136,298 @@ def decode_bytes(data: bytes, path: str) -> tuple[str, list[str]]:
 
 
 def read_text_file(path: Path, source_id: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES) -> Source:
-    """One article file as a Source (raises OSError/ValueError for unreadable ones)."""
+    """One article file as a Source (raises OSError/ValueError for unreadable ones).
+
+    A saved page (``.html``) gives its article's text and, as far as its markup says, its
+    title, site name (the outlet), canonical address and publication date.
+    """
     fmt = TEXT_SUFFIXES.get(path.suffix.lower(), "text")
-    size = path.stat().st_size
-    if size > max_bytes:
-        raise ValueError(f"file is {size / 1e6:.1f} MB, more than the {max_bytes / 1e6:g} MB limit for one "
-                         "article (split it, or raise the limit with --max-mb)")
-    text, warnings = decode_bytes(path.read_bytes(), str(path))
+    text, warnings = decode_bytes(read_bounded(path, max_bytes), str(path))
+    source = Source(id=source_id or path.stem, text=text, path=str(path), format=fmt, warnings=warnings)
     if fmt == "html":
-        text = html_to_text(text)
-    if not text.strip():
+        from geomap.webpage import read_page
+
+        page = read_page(text)
+        source.text, source.title, source.url, source.published = page.text, page.title, page.url, page.published
+        source.outlet = page.site_name or source.outlet
+        if text.strip() and not page.text:
+            warnings.append("no article text found in the page")
+            return source
+    if not source.text.strip():
         warnings.append("empty file: no text")
-    return Source(id=source_id or path.stem, text=text, path=str(path), format=fmt, warnings=warnings)
+    return source
+
+
+def read_stdin(stream: BinaryIO | None, max_bytes: int = DEFAULT_MAX_BYTES) -> Source:
+    """Standard input as one article (id ``stdin``), held to the same limits as a file."""
+    if stream is None:
+        raise ValueError("no standard input to read")
+    data = stream.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise ValueError(_too_large("standard input", None, max_bytes))
+    text, warnings = decode_bytes(data, "<stdin>")
+    return Source(id="stdin", text=text, path="<stdin>", warnings=warnings)
+
+
+# -- values -----------------------------------------------------------------------------------------
+
+def plausible_date(day: date, where: str) -> date:
+    """``day`` itself; ValueError when it lies outside the years geomap reads (FIRST_YEAR-LAST_YEAR)."""
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise ValueError(f"{where}: {day.isoformat()} is outside the years {FIRST_YEAR}-{LAST_YEAR} "
+                         "that news dates fall in")
+    return day
 
 
 def parse_date(value, where: str) -> date | None:
     """An ISO date (YYYY-MM-DD), a TOML date, or None; anything else is an error, never a guess."""
     if value is None or value == "":
         return None
+    if isinstance(value, datetime):  # a TOML date-time: which day it names depends on a time zone
+        raise ValueError(f"{where}: {value.isoformat()} is a date and time; give the date alone (YYYY-MM-DD)")
     if isinstance(value, date):
-        return value
+        return plausible_date(value, where)
     if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
         try:
-            return date.fromisoformat(value.strip())
-        except ValueError:
-            pass
-    raise ValueError(f"{where}: {value!r} is not a date (use YYYY-MM-DD)")
+            return plausible_date(date.fromisoformat(value.strip()), where)
+        except ValueError as exc:
+            if str(exc).startswith(where):
+                raise
+    raise ValueError(f"{where}: {_shown(value)} is not a date (use YYYY-MM-DD)")
 
+
+def _shown(value, limit: int = 60) -> str:
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _type_name(value) -> str:
+    names = {str: "a string", bool: "true/false", int: "a number", float: "a number", list: "a list", dict: "a table",
+             datetime: "a date and time", date: "a date"}
+    return next((name for kind, name in names.items() if isinstance(value, kind)), type(value).__name__)
+
+
+def text_field(record: dict, name: str, required: bool = False) -> str | None:
+    """The string ``record[name]`` (None when absent); ValueError for another type, a NUL or a lone surrogate."""
+    value = record.get(name)
+    if value is None:
+        if required:
+            raise ValueError(f"field {name!r} is missing")
+        return None
+    if not isinstance(value, str):
+        raise ValueError(f"field {name!r} is {_type_name(value)} ({_shown(value)}), not a string")
+    if "\x00" in value:
+        raise ValueError(f"field {name!r} holds a NUL character")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:  # JSON's "\ud800": a half of a pair, not a character
+        raise ValueError(f"field {name!r} holds a lone surrogate (\\u{ord(value[exc.start]):04x} at character "
+                         f"{exc.start}), which is not text") from None
+    return value
+
+
+def _flag_field(record: dict, name: str) -> bool:
+    value = record.get(name, False)
+    if not isinstance(value, bool):
+        raise ValueError(f"field {name!r} is {_type_name(value)} ({_shown(value)}), not true or false")
+    return value
+
+
+def _id_field(record: dict) -> str:
+    value = record.get("id")
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)
+    value = text_field({"id": value}, "id", required=True).strip()
+    if not value:
+        raise ValueError("field 'id' is empty")
+    return value
+
+
+def _apply_metadata(source: Source, record: dict) -> None:
+    """Title, outlet, url, date and rationale from a manifest entry or corpus record, over what the file said."""
+    published = parse_date(record.get("published"), "field 'published'")
+    title, outlet, url = (text_field(record, name) for name in ("title", "outlet", "url"))
+    rationale = text_field(record, "rationale")
+    estimated = _flag_field(record, "published_estimated")
+    if published is not None:
+        source.published, source.published_estimated, source.published_rationale = published, estimated, rationale
+    source.title = title or source.title
+    source.outlet = outlet or source.outlet or "unknown"
+    source.url = url or source.url
+
+
+def cap_metadata(source: Source) -> None:
+    """Cut metadata longer than METADATA_MAX_CHARS, with a warning (a 10 MB title would be copied into every popup)."""
+    for name, limit in METADATA_MAX_CHARS.items():
+        attribute = "published_rationale" if name == "rationale" else name
+        value = getattr(source, attribute)
+        if isinstance(value, str) and len(value) > limit:
+            setattr(source, attribute, value[: limit - 1] + "…")
+            source.warnings.append(f"{name} is {len(value):,} characters long; kept the first {limit - 1}")
+
+
+# -- corpora and manifests --------------------------------------------------------------------------
 
 def read_corpus(path: Path, result: SourceSet, max_bytes: int = DEFAULT_MAX_BYTES) -> None:
     """A JSON Lines corpus: one article a line with at least ``id`` and ``text``."""
     seen: set[str] = set()
     try:
-        handle = open(path, "rb")
-    except OSError as exc:
-        result.problems.append(SourceProblem(str(path), f"cannot read: {exc.strerror or exc}"))
+        handle = open_regular_file(path)
+    except (OSError, ValueError) as exc:
+        result.problems.append(SourceProblem(printable_path(path), _reason(exc)))
         return
     with handle:
-        for number, raw in enumerate(handle, start=1):
-            where = f"{path}:{number}"
+        number = 0
+        while raw := handle.readline(max_bytes + 1):
+            number += 1
+            where = f"{printable_path(path)}:{number}"
+            if len(raw) > max_bytes and not raw.endswith(b"\n"):
+                result.problems.append(SourceProblem(where, _too_large("line", None, max_bytes)))
+                while raw and not raw.endswith(b"\n"):  # the rest of the line, in bounded pieces
+                    raw = handle.readline(max_bytes + 1)
+                continue
             if not raw.strip():
                 continue
             try:
-                if len(raw) > max_bytes:
-                    raise ValueError(f"line is {len(raw) / 1e6:.1f} MB, more than the {max_bytes / 1e6:g} MB "
-                                     "limit for one article")
-                line, warnings = decode_bytes(raw, where)
-                record = json.loads(line)
-                if not isinstance(record, dict):
-                    raise ValueError("not a JSON object")
-                source_id = record.get("id")
-                if not isinstance(source_id, (str, int)) or str(source_id).strip() == "":
-                    raise ValueError("missing 'id'")
-                source_id = str(source_id)
-                if not isinstance(record.get("text"), str):
-                    raise ValueError("missing 'text' (a string)")
-                if source_id in seen:
-                    raise ValueError(f"duplicate id {source_id!r}")
-                published = parse_date(record.get("published"), "published")
-            except (ValueError, json.JSONDecodeError) as exc:
+                source = _corpus_record(raw, where, seen)
+            except ValueError as exc:  # json.JSONDecodeError is a ValueError
                 result.problems.append(SourceProblem(where, str(exc)))
                 continue
-            seen.add(source_id)
-            result.sources.append(Source(
-                id=source_id, text=record["text"], published=published,
-                published_estimated=bool(record.get("published_estimated", False)),
-                published_rationale=record.get("rationale"), outlet=str(record.get("outlet") or "unknown"),
-                url=record.get("url"), title=record.get("title"), path=where, format="jsonl", warnings=warnings,
-            ))
+            result.sources.append(source)
 
 
-def read_manifest(path: Path, result: SourceSet, max_bytes: int = DEFAULT_MAX_BYTES) -> list[Source]:
+def _corpus_record(raw: bytes, where: str, seen: set[str]) -> Source:
+    line, warnings = decode_bytes(raw, where)
+    record = json.loads(line)
+    if not isinstance(record, dict):
+        raise ValueError("not a JSON object")
+    source_id = _id_field(record)
+    text = text_field(record, "text", required=True)
+    if source_id in seen:
+        raise ValueError(f"duplicate id {source_id!r}")
+    source = Source(id=source_id, text=text, path=where, format="jsonl", warnings=warnings)
+    _apply_metadata(source, record)
+    seen.add(source_id)
+    return source
+
+
+def read_manifest(path: Path, result: SourceSet, max_bytes: int = DEFAULT_MAX_BYTES,
+                  allow_outside: bool = False) -> list[Source]:
     """Sources listed in a sources.toml (see README: "Sources manifest")."""
+    return _read_manifest(path, result, max_bytes, allow_outside)[0]
+
+
+def _read_manifest(path: Path, result: SourceSet, max_bytes: int,
+                   allow_outside: bool) -> tuple[list[Source], set[Path]]:
+    """The manifest's sources, and the files it lists (read or not: a folder does not read them again)."""
     try:
-        manifest = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        result.problems.append(SourceProblem(str(path), f"unreadable manifest: {exc}"))
-        return []
+        manifest = tomllib.loads(read_bounded(path, max_bytes, "manifest").decode("utf-8"))
+    except (OSError, ValueError) as exc:  # TOMLDecodeError and UnicodeDecodeError are ValueErrors
+        result.problems.append(SourceProblem(printable_path(path), f"unreadable manifest: {_reason(exc)}"))
+        return [], set()
     entries = manifest.get("source", [])
     if not isinstance(entries, list):
-        result.problems.append(SourceProblem(str(path), "expected [[source]] tables"))
-        return []
-    sources = []
+        result.problems.append(SourceProblem(printable_path(path), "expected [[source]] tables"))
+        return [], set()
+    sources, listed = [], set()
     seen: set[str] = set()
     for number, entry in enumerate(entries, start=1):
-        label = f"{path} [[source]] #{number}"
+        label = f"{printable_path(path)} [[source]] #{number}"
         try:
-            source_id = str(entry.get("id") or "").strip()
-            if not source_id:
-                raise ValueError("field 'id' is missing")
-            label = f"{path} [[source]] id={source_id!r}"
+            if not isinstance(entry, dict):
+                raise ValueError(f"is {_type_name(entry)} ({_shown(entry)}), not a [[source]] table")
+            source_id = _id_field(entry)
+            label = f"{printable_path(path)} [[source]] id={source_id!r}"
             if source_id in seen:
                 raise ValueError("field 'id' repeats an earlier entry")
             seen.add(source_id)
-            file_name = entry.get("file")
-            if not file_name:
-                raise ValueError("field 'file' is missing")
-            published = parse_date(entry.get("published"), "field 'published'")
-            file_path = (path.parent / file_name).resolve()
+            file_name = text_field(entry, "file", required=True)
+            file_path = path.parent / file_name
+            listed.add(file_path.resolve())
+            parse_date(entry.get("published"), "field 'published'")  # a bad date is reported before the file is read
+            _check_inside(file_path, path.parent, allow_outside, f"field 'file': {file_name!r}")
             if not file_path.is_file():
                 raise ValueError(f"field 'file': {file_name!r} does not exist")
-            source = read_text_file(file_path, source_id, max_bytes)
-        except (ValueError, OSError) as exc:
-            result.problems.append(SourceProblem(label, str(exc)))
+            source = read_text_file(file_path.resolve(), source_id, max_bytes)
+            source.path = file_name  # as the manifest gives it: outputs name no folder of this machine
+            _apply_metadata(source, entry)
+        except (ValueError, OSError, RuntimeError) as exc:  # RuntimeError: a loop of symbolic links
+            result.problems.append(SourceProblem(label, _reason(exc)))
             continue
-        source.path = str(file_name)  # as the manifest gives it: outputs name no folder of this machine
-        source.published = published
-        source.published_estimated = bool(entry.get("published_estimated", False))
-        source.published_rationale = entry.get("rationale")
-        source.outlet = str(entry.get("outlet") or "unknown")
-        source.url = entry.get("url")
-        source.title = entry.get("title")
         sources.append(source)
-    return sources
+    return sources, listed
 
 
-def read_sources(paths: list[str | Path], stdin_text: str | None = None,
-                 max_bytes: int = DEFAULT_MAX_BYTES) -> SourceSet:
+def _check_inside(path: Path, folder: Path, allow_outside: bool, what: str) -> None:
+    """ValueError when ``path`` (symbolic links followed) is outside ``folder`` and that was not allowed."""
+    if allow_outside:
+        return
+    resolved, home = path.resolve(), folder.resolve()
+    if not resolved.is_relative_to(home):
+        raise ValueError(f"{what} leads to {printable_path(resolved)}, outside the folder {printable_path(home)}; "
+                         "geomap reads only files inside it unless given --allow-outside")
+
+
+def _reason(exc: BaseException) -> str:
+    if isinstance(exc, OSError):
+        return f"cannot read: {exc.strerror or exc}"
+    return str(exc)
+
+
+# -- paths ------------------------------------------------------------------------------------------
+
+def read_sources(paths: list[str | Path], stdin_text: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES,
+                 allow_outside: bool = False, stdin: BinaryIO | None = None) -> SourceSet:
     """Read every source named by ``paths`` (files, folders, ``-`` for stdin, manifests, corpora).
 
-    Sources larger than ``max_bytes`` are refused (one problem each).
+    Sources larger than ``max_bytes`` are refused (one problem each). ``-`` reads
+    ``stdin_text`` when given, else the bytes of ``stdin`` (default: the process's
+    standard input). Files a manifest or folder leads to outside its folder are
+    refused unless ``allow_outside``.
     """
     result = SourceSet()
     for raw in paths:
         if str(raw) == "-":
-            text = stdin_text if stdin_text is not None else sys.stdin.read()
-            result.sources.append(Source(id="stdin", text=text, path="<stdin>"))
+            _read_stdin(result, stdin_text, stdin, max_bytes)
             continue
         path = Path(raw)
+        if not _utf8_name(path, result):
+            continue
         if path.is_dir():
-            _read_folder(path, result, max_bytes)
+            _read_folder(path, result, max_bytes, allow_outside)
         elif path.name == MANIFEST_NAME or path.suffix.lower() == ".toml":
-            result.sources.extend(read_manifest(path, result, max_bytes))
+            result.sources.extend(read_manifest(path, result, max_bytes, allow_outside))
         elif path.suffix.lower() in CORPUS_SUFFIXES:
             read_corpus(path, result, max_bytes)
         elif path.exists():
             _read_one(path, result, max_bytes=max_bytes)
         else:
-            result.problems.append(SourceProblem(str(path), "no such file or folder"))
+            result.problems.append(SourceProblem(printable_path(path), "no such file or folder"))
     _check_unique(result)
+    for source in result.sources:
+        cap_metadata(source)
     return result
+
+
+def _read_stdin(result: SourceSet, stdin_text: str | None, stdin: BinaryIO | None, max_bytes: int) -> None:
+    if stdin_text is not None:
+        stdin = io.BytesIO(stdin_text.encode("utf-8", "surrogateescape"))
+    elif stdin is None:
+        stdin = sys.stdin.buffer if sys.stdin is not None else None
+    try:
+        result.sources.append(read_stdin(stdin, max_bytes))
+    except (OSError, ValueError) as exc:
+        result.problems.append(SourceProblem("<stdin>", _reason(exc)))
+
+
+def _utf8_name(path: Path, result: SourceSet) -> bool:
+    """Whether ``path`` is valid UTF-8 (else reported): its name becomes a source id, written in UTF-8 files."""
+    try:
+        str(path).encode("utf-8")
+    except UnicodeEncodeError:
+        result.problems.append(SourceProblem(printable_path(path), "the name is not valid UTF-8; rename the file"))
+        return False
+    return True
 
 
 def _read_one(path: Path, result: SourceSet, source_id: str | None = None,
@@ -259,40 +436,44 @@ def _read_one(path: Path, result: SourceSet, source_id: str | None = None,
         result.sources.append(read_text_file(path, source_id, max_bytes))
     except FileNotFoundError:
         result.problems.append(SourceProblem(str(path), "file disappeared before it could be read"))
-    except OSError as exc:
-        result.problems.append(SourceProblem(str(path), f"cannot read: {exc.strerror or exc}"))
-    except ValueError as exc:
-        result.problems.append(SourceProblem(str(path), str(exc)))
+    except (OSError, ValueError) as exc:
+        result.problems.append(SourceProblem(printable_path(path), _reason(exc)))
 
 
-def _read_folder(folder: Path, result: SourceSet, max_bytes: int = DEFAULT_MAX_BYTES) -> None:
+def _read_folder(folder: Path, result: SourceSet, max_bytes: int = DEFAULT_MAX_BYTES,
+                 allow_outside: bool = False) -> None:
     before = (len(result.sources), len(result.problems))
     manifest = folder / MANIFEST_NAME
     listed: set[Path] = set()
     if manifest.is_file():
-        result.sources.extend(read_manifest(manifest, result, max_bytes))
-        try:
-            entries = tomllib.loads(manifest.read_text(encoding="utf-8")).get("source", [])
-            listed |= {(folder / str(e.get("file", ""))).resolve() for e in entries if isinstance(e, dict)}
-        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
-            pass
+        sources, listed = _read_manifest(manifest, result, max_bytes, allow_outside)
+        result.sources.extend(sources)
     # What is a file is decided when the folder is listed: a file that vanishes before it is
     # read is then reported, not silently passed over.
     with os.scandir(folder) as listing:
         entries = sorted((entry.name, entry.is_file()) for entry in listing)
     for name, is_file in entries:
         path = folder / name
-        if path.resolve() in listed or name.startswith(".") or not is_file:
+        if name.startswith(".") or not is_file or path.resolve() in listed:
             continue
         suffix = path.suffix.lower()
+        if suffix not in TEXT_SUFFIXES and suffix not in CORPUS_SUFFIXES:
+            continue
+        if path.name.lower() == "readme.md":
+            continue  # a folder's README describes the folder, it is not an article
+        if not _utf8_name(path, result):
+            continue
+        try:
+            _check_inside(path, folder, allow_outside, "this symbolic link")
+        except ValueError as exc:
+            result.problems.append(SourceProblem(printable_path(path), str(exc)))
+            continue
         if suffix in TEXT_SUFFIXES:
-            if path.name.lower() == "readme.md":
-                continue  # a folder's README describes the folder, it is not an article
             _read_one(path, result, max_bytes=max_bytes)
-        elif suffix in CORPUS_SUFFIXES:
+        else:
             read_corpus(path, result, max_bytes)
     if (len(result.sources), len(result.problems)) == before:
-        result.problems.append(SourceProblem(str(folder), "no articles found (.txt, .md, .html, .jsonl)"))
+        result.problems.append(SourceProblem(printable_path(folder), "no articles found (.txt, .md, .html, .jsonl)"))
 
 
 def _check_unique(result: SourceSet) -> None:

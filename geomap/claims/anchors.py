@@ -343,8 +343,7 @@ def _specificity(m: Mention) -> int:
 
 def _dominant_region(article: Article, country: str | None) -> Place | None:
     """The admin-1 region the article names most (optionally within ``country``)."""
-    ranked = sorted(article.region_counts.items(), key=lambda kv: (-kv[1], kv[0]))
-    for code, _ in ranked:
+    for code in article.regions_ranked:
         mention = article.places.get(code)
         if mention is not None and mention.kind == "admin1":
             if country is None or mention.country == country:
@@ -369,17 +368,11 @@ def _expand(article: Article, region: Place) -> Place:
     if region.kind != "admin1" or region.id is None:
         return region
     namesake = _base_name(region.name)
-    best: tuple[int, int, str] | None = None
-    for place_id, count in article.place_counts.items():
+    for place_id in article.places_by_region.get(region.id, ()):
         mention = article.places[place_id]
-        if mention.admin1 != region.id or _base_name(mention.name) == namesake:
-            continue
-        key = (-count, article.place_first[place_id], place_id)
-        if best is None or key < best:
-            best = key
-    if best is None:
-        return region
-    return place_of(article.places[best[2]])
+        if _base_name(mention.name) != namesake:
+            return place_of(mention)
+    return region
 
 
 def country_place(article: Article, code: str | None) -> Place | None:
@@ -424,10 +417,8 @@ def _area_name(article: Article, place: Place | None) -> str | None:
         region = article.places.get(place.admin1)
         if region is not None and region.name:
             return region.name
-        for m in article.mentions:
-            for alternative in m.alternatives:
-                if alternative.get("id") == place.admin1 and alternative.get("name"):
-                    return str(alternative["name"])
+        if place.admin1 in article.alternative_names:
+            return article.alternative_names[place.admin1]
         return f"the area around {place.name}" if place.name else None
     return place.name or place.id
 

@@ -122,6 +122,10 @@ class Article:
     place_first: dict[str, int]
     places: dict[str, Mention]  # id -> first mention (for names and coordinates)
     region_counts: Counter[str]  # admin1 code -> mentions of it or of places in it
+    places_by_region: dict[str, list[str]]  # admin1 code -> its place ids, most mentioned first, then first named
+    alternative_names: dict[str, str]  # id -> name of the first alternative resolution with that id
+    regions_ranked: list[str]  # the keys of region_counts, most counted first (ties: by code)
+    admin1_mentions: list[Mention]  # mentions of admin-1 regions, in text order
     agent_cache: dict[int, list[tuple[Mention, str]]] = field(default_factory=dict)  # sentence index -> agents
 
     @property
@@ -133,14 +137,18 @@ class Article:
         return self.sentences[index]
 
     def mentions_in(self, start: int, end: int) -> list[Mention]:
+        # Both ends by bisection: a slice to the end of the list would copy the rest of a long article per call.
         first = bisect.bisect_left(self.mention_starts, start)
-        found = []
-        for mention in self.mentions[first:]:
-            if mention.start >= end:
-                break
-            if mention.end <= end:
-                found.append(mention)
-        return found
+        stop = bisect.bisect_left(self.mention_starts, end, first)
+        return [mention for mention in self.mentions[first:stop] if mention.end <= end]
+
+    def last_region_before(self, offset: int) -> Mention | None:
+        """The last admin-1 mention (in text order) that ends by ``offset``: what "the region" refers back to."""
+        index = bisect.bisect_left(self.admin1_mentions, offset, key=lambda m: m.start)
+        for i in range(index - 1, -1, -1):  # mentions do not overlap: the first one looked at is it
+            if self.admin1_mentions[i].end <= offset:
+                return self.admin1_mentions[i]
+        return None
 
 
 def index_article(source: Source, mentions: list[Mention]) -> Article:
@@ -172,6 +180,15 @@ def index_article(source: Source, mentions: list[Mention]) -> Article:
             place_first.setdefault(m.id, m.start)
         if m.kind in ("admin1", "populated_place") and m.admin1 and m.feature_code != "PPLC":
             region_counts[m.admin1] += 1
+    places_by_region: dict[str, list[str]] = {}
+    for place_id in sorted(place_counts, key=lambda i: (-place_counts[i], place_first[i], i)):
+        places_by_region.setdefault(places[place_id].admin1, []).append(place_id)
+    admin1_mentions = [m for m in ordered if m.type == "place" and m.kind == "admin1"]
+    alternative_names: dict[str, str] = {}
+    for m in ordered:
+        for alternative in m.alternatives:
+            if alternative.get("id") is not None and alternative.get("name"):
+                alternative_names.setdefault(alternative["id"], str(alternative["name"]))
     return Article(
         source=source,
         sentences=sentences,
@@ -183,6 +200,10 @@ def index_article(source: Source, mentions: list[Mention]) -> Article:
         place_first=place_first,
         places=places,
         region_counts=region_counts,
+        places_by_region=places_by_region,
+        alternative_names=alternative_names,
+        regions_ranked=sorted(region_counts, key=lambda code: (-region_counts[code], code)),
+        admin1_mentions=admin1_mentions,
     )
 
 

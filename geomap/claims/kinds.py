@@ -393,9 +393,9 @@ def _share_region(
             return _ShareTarget(promoted(mentions[0], text, "region_share"), None, explicit=True)
     if of.group().rstrip().lower().endswith("the") and _ANAPHORIC_REGION_RE.match(text, target_start):
         # "three quarters of the region": the region the article last named.
-        named = [m for m in article.mentions_in(0, target_start) if m.type == "place" and m.kind == "admin1"]
-        if named:
-            return _ShareTarget(place_of(named[-1]), None, explicit=True)
+        named = article.last_region_before(target_start)
+        if named is not None:
+            return _ShareTarget(place_of(named), None, explicit=True)
     territory = re.match(
         r"(?:(?P<owner>its|the\s+country['’]s|[A-Z][\w\-]+['’]s)|(?P<demonym>[A-Z][\w\-]+))?\s*"
         r"(?:territory|land)\b(?P<rest>[^,;:.]*)",

@@ -101,6 +101,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from geomap.claims.quantities import parse_number
+from geomap.sources import FIRST_YEAR, LAST_YEAR
 
 __all__ = ["TemporalExpression", "AsOf", "find_temporal", "resolve", "as_of_for_sentence"]
 
@@ -665,6 +666,8 @@ def resolve(
     except (ValueError, OverflowError):  # a date outside datetime's range ("900 years ago")
         return None, None
     if start is None or end is None:
+        return None, None
+    if start.year < FIRST_YEAR or end.year > LAST_YEAR:  # "1 January 0001": a slip, and no date of the news
         return None, None
     future = expr.modifier in _FUTURE_MODIFIERS
     if expr.is_relative and not future and published is not None:

@@ -5,15 +5,15 @@ latitude, longitude, feature class, feature code, country code, cc2, admin1,
 admin2, admin3, admin4, population, elevation, dem, timezone, modification date).
 Populated places (feature class P) are kept, with every village the bundled
 cities500 lacks. Malformed lines are reported with their line numbers and
-skipped. A dump's places and names are replaced together, as one unit
-(:func:`publish_dump`), so a failed or killed import leaves the store as it was.
+skipped; a dump that is not UTF-8 is refused, naming its first bad line (a
+UTF-8 byte order mark before the first line is allowed). A dump's places and names are replaced together, as
+one unit (:func:`publish_dump`), so a failed or killed import leaves the store as it was.
 """
 
 from __future__ import annotations
 
 import contextlib
 import hashlib
-import io
 import os
 import shutil
 import tempfile
@@ -73,32 +73,38 @@ def import_dump(path: Path, store: Store | None = None, user_dir: Path | None = 
         region_of.setdefault((values[4], values[5]), values[6])
     report = ImportReport(path)
     rows: list[tuple[int, str]] = []
-    try:
-        handle = io.open(path, encoding="utf-8", errors="strict", newline="\n")
-        with handle:
-            for number, raw in enumerate(handle, start=1):
-                line = raw.rstrip("\n").rstrip("\r")
-                if not line or line.startswith("#"):
-                    continue
-                fields = line.split("\t")
-                try:
-                    geonameid, lat, lon, population = _parse_line(fields)
-                except ValueError as exc:
-                    report.malformed.append((number, str(exc)))
-                    continue
-                if fields[6] != "P":
-                    report.skipped_other_classes += 1
-                    continue
-                name = " ".join(fields[1].split())
-                alternates = sorted({a.strip() for a in fields[3].split(",") if keep_alternate_name(a)} - {name})
-                country, admin1 = fields[8], fields[10]
-                rows.append((geonameid, "\t".join([
-                    str(geonameid), name, f"{lat:.5f}", f"{lon:.5f}", country, admin1,
-                    region_of.get((country, admin1), ""), str(population), fields[7],
-                    "|".join(a.replace("|", "/") for a in alternates),
-                ])))
-    except UnicodeDecodeError as exc:
-        raise GeomapError(f"not UTF-8 text ({exc.reason} at byte {exc.start})", str(path)) from None
+    # Bytes, decoded line by line, so that a bad byte is reported with its line (decoding the whole stream
+    # gives an offset into the reader's buffer). A dump that is not UTF-8 is the wrong file, or in the wrong
+    # encoding: it is refused whole, at its first bad line.
+    offset = 0
+    with open(path, "rb") as handle:
+        for number, raw in enumerate(handle, start=1):
+            try:
+                line = raw.decode("utf-8-sig" if number == 1 else "utf-8").rstrip("\n").rstrip("\r")
+            except UnicodeDecodeError as exc:
+                raise GeomapError(f"not UTF-8 text: line {number:,}, byte {exc.start + 1} of the line (byte "
+                                  f"{offset + exc.start:,} of the file): {exc.reason}; GeoNames dumps are UTF-8",
+                                  str(path)) from None
+            offset += len(raw)
+            if not line or line.startswith("#"):
+                continue
+            fields = line.split("\t")
+            try:
+                geonameid, lat, lon, population = _parse_line(fields)
+            except ValueError as exc:
+                report.malformed.append((number, str(exc)))
+                continue
+            if fields[6] != "P":
+                report.skipped_other_classes += 1
+                continue
+            name = " ".join(fields[1].split())
+            alternates = sorted({a.strip() for a in fields[3].split(",") if keep_alternate_name(a)} - {name})
+            country, admin1 = fields[8], fields[10]
+            rows.append((geonameid, "\t".join([
+                str(geonameid), name, f"{lat:.5f}", f"{lon:.5f}", country, admin1,
+                region_of.get((country, admin1), ""), str(population), fields[7],
+                "|".join(a.replace("|", "/") for a in alternates),
+            ])))
     rows.sort()
     entries = []
     for row_index, (_, line) in enumerate(rows):

@@ -24,15 +24,16 @@ import geopandas
 from geomap.geometry.bases import window_of
 from geomap.geometry.build import COLUMNS, FLOAT_COLUMNS, INTEGER_COLUMNS, claim_rows
 from geomap.geometry.buffers import HostTooSmall, solve_buffer_radius
-from geomap.geometry.reference import ReferenceWarning, compare_reference, load_reference, overlap
+from geomap.geometry.reference import (ReferenceWarning, check_near_claims, compare_reference, load_reference,
+                                       overlap)
 from geomap.geometry.tables import typed_frame
 from geomap.geometry.windows import envelopes, spread_table
 from geomap.geometry.workspace import Workspace
 from geomap.records import Claim
 
 __all__ = [
-    "COLUMNS", "HostTooSmall", "ReferenceWarning", "claim_geometries", "compare_reference", "envelopes",
-    "load_reference", "overlap", "solve_buffer_radius", "spread_table", "window_of",
+    "COLUMNS", "HostTooSmall", "ReferenceWarning", "check_near_claims", "claim_geometries", "compare_reference",
+    "envelopes", "load_reference", "overlap", "solve_buffer_radius", "spread_table", "window_of",
 ]
 
 

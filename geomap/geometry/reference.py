@@ -27,6 +27,7 @@ from geomap.geometry.projection import LocalProjection, geodesic_area_km2, geode
 from geomap.geometry.tables import typed_frame
 from geomap.geometry.units import stable
 from geomap.records import AREA_KINDS, SHARE_KINDS
+from geomap.sources import plausible_date
 
 DATE_FIELDS = ("date", "as_of")
 KML_DATE_FIELDS = ("timestamp", "when", "begin")  # what GDAL (and our own parser) call KML's time elements
@@ -77,12 +78,16 @@ def load_reference(path: str | Path, layer: str | None = None) -> geopandas.GeoD
             frame = geopandas.read_file(path, layer=layer, engine="pyogrio")
         except Exception as error:  # pyogrio raises several types; the user needs the one line
             raise GeomapError(f"cannot read the reference layer: {error}", label) from error
+    if len(frame) == 0:
+        raise GeomapError("the reference layer is empty: it holds no features (polygons with a 'date')", label)
     if frame.crs is None:
         raise GeomapError("the reference layer has no CRS; save it with one (EPSG:4326 recommended)", label)
     frame = frame.reset_index(drop=True)
     frame.insert(0, "feature", np.arange(len(frame)))
     dates = _dates(frame, label)
     frame = _polygons_only(frame, label)
+    if len(frame) == 0:
+        raise GeomapError("the reference layer holds no polygons: every geometry is empty", label)
     try:
         frame = frame.to_crs("EPSG:4326")
     except Exception as error:
@@ -121,6 +126,10 @@ def _dates(frame: geopandas.GeoDataFrame, label: str) -> dict[int, str]:
         if parsed is None:
             raise GeomapError(f"feature {feature} has no valid {field!r} ({value!r}); use an ISO date such as "
                               "2024-08-20", label)
+        try:
+            plausible_date(parsed, f"feature {feature} has {field!r}")
+        except ValueError as error:
+            raise GeomapError(str(error), label) from None
         found[int(feature)] = parsed.isoformat()
     return found
 
@@ -264,6 +273,71 @@ def _kml_polygon(element: ElementTree.Element) -> shapely.Polygon:
     shell = _kml_ring(_first(element, "outerBoundaryIs"))
     holes = [_kml_ring(inner) for inner in _all(element, "innerBoundaryIs")]
     return shapely.Polygon(shell, [h for h in holes if len(h) >= 4])
+
+
+# -- plausibility --------------------------------------------------------------------------------------------
+# A reference farther than this from every claim's anchor is not about the claims' ground: a wrong file or, most
+# often, a wrong CRS (degrees labelled EPSG:3857 land near 0°N 0°E; swapped axes land thousands of km away).
+PLAUSIBLE_DISTANCE_KM = 300.0
+
+
+def check_near_claims(reference: geopandas.GeoDataFrame, claim_geoms: geopandas.GeoDataFrame,
+                      path: str | Path) -> None:
+    """Raise GeomapError, saying what looks wrong, when ``reference`` lies far from every claim.
+
+    The distance is geodesic, from each claim's anchor to the point of the
+    reference nearest it in longitude/latitude (0 inside a polygon). When
+    exchanging the axes, or reading the file's own coordinates as degrees,
+    would put the reference on the claims' ground, the message says so.
+    Nothing is checked without a reference polygon or a claim with an anchor.
+    """
+    anchors = claim_geoms[["anchor_lon", "anchor_lat"]].dropna().drop_duplicates() if len(claim_geoms) else None
+    if anchors is None or not len(anchors) or not len(reference):
+        return
+    points = shapely.points(anchors["anchor_lon"].to_numpy(float), anchors["anchor_lat"].to_numpy(float))
+    union = shapely.union_all(reference.geometry.values)
+    distance = _distance_km(union, points)
+    if distance <= PLAUSIBLE_DISTANCE_KM:
+        return
+    label = str(path)
+    where = f"the reference lies {distance:,.0f} km from the nearest claim's place"
+    swapped = shapely.transform(union, lambda xy: xy[:, ::-1])
+    if _within_lonlat(swapped) and _distance_km(swapped, points) <= PLAUSIBLE_DISTANCE_KM:
+        raise GeomapError(f"{where}; with longitude and latitude exchanged it would lie on the claims' ground: the "
+                          "file's axes look swapped (write longitude first, as GeoJSON and EPSG:4326 do here)", label)
+    declared, as_degrees = _coordinates_as_degrees(path)
+    if as_degrees is not None and _distance_km(as_degrees, points) <= PLAUSIBLE_DISTANCE_KM:
+        raise GeomapError(f"{where}: the file says its CRS is {declared}, in metres, but its coordinates are "
+                          "longitudes and latitudes in degrees; save it with EPSG:4326", label)
+    raise GeomapError(f"{where}: it is not about the same ground; check that it is the right file and that its "
+                      "CRS is right", label)
+
+
+def _distance_km(geometry: BaseGeometry, points: np.ndarray) -> float:
+    """The least geodesic distance from ``points`` to their nearest points of ``geometry`` (lon/lat)."""
+    lines = shapely.shortest_line(points, geometry)
+    starts, ends = shapely.get_point(lines, 0), shapely.get_point(lines, -1)
+    return min(geodesic_distance_km(a.x, a.y, b.x, b.y) for a, b in zip(starts, ends))
+
+
+def _within_lonlat(geometry: BaseGeometry) -> bool:
+    minx, miny, maxx, maxy = geometry.bounds
+    return -180.0 <= minx <= maxx <= 180.0 and -90.0 <= miny <= maxy <= 90.0
+
+
+def _coordinates_as_degrees(path: str | Path) -> tuple[str | None, BaseGeometry | None]:
+    """The file's declared CRS, and its polygons as written read as lon/lat when a projected CRS holds numbers
+    that fit longitude and latitude (else None)."""
+    if Path(path).suffix.lower() in (".kml", ".kmz"):  # KML is always in degrees
+        return None, None
+    try:
+        raw = geopandas.read_file(path, engine="pyogrio")
+    except Exception:  # noqa: BLE001 - read once already; a diagnosis must not add an error of its own
+        return None, None
+    if raw.crs is None or not raw.crs.is_projected or not len(raw):
+        return None, None
+    union = shapely.union_all([g for g in raw.geometry.values if g is not None and not g.is_empty])
+    return (raw.crs.to_string(), union) if not union.is_empty and _within_lonlat(union) else (raw.crs.to_string(), None)
 
 
 # -- comparing ----------------------------------------------------------------------------------------------

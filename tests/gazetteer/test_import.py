@@ -254,3 +254,27 @@ def test_a_dump_imported_in_the_former_layout_is_read_and_replaced(tmp_path: Pat
     import_dump(dump, user_dir=home)
     assert sorted(p.name for p in folder.iterdir() if not p.is_dir() or p.is_symlink()) == ["RU"]
     assert found_ids(env)["Novoselovka"] == "99999910"
+
+
+def test_a_bad_byte_deep_in_a_dump_is_reported_at_its_line(tmp_path: Path, env: dict[str, str]) -> None:
+    """Before: 'invalid start byte at byte 1036', an offset into the reader's buffer, not the file."""
+    rows = [[str(99_000_000 + i), f"Testovka{i}"] + TESTOVKA[2:] for i in range(20_001)]
+    good = dump_text(*rows).encode("utf-8")
+    bad_row = "\t".join(TESTOVKA).replace("Testovka\t", "Test\udcffovka\t", 1).encode("utf-8", "surrogateescape")
+    dump = tmp_path / "RU.txt"
+    dump.write_bytes(good + bad_row + b"\n")
+    result = run_geomap(env, "gazetteer", "import", str(dump))
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines() == [
+        f"geomap: error: {dump}: not UTF-8 text: line 20,002, byte 14 of the line (byte {len(good) + 13:,} of the "
+        "file): invalid start byte; GeoNames dumps are UTF-8"]
+    assert imported_files(env) == {}
+
+
+def test_a_byte_order_mark_does_not_reject_the_first_line(tmp_path: Path, env: dict[str, str]) -> None:
+    dump = tmp_path / "RU.txt"
+    dump.write_bytes(b"\xef\xbb\xbf" + dump_text(TESTOVKA, ZAPADNOYE).encode("utf-8"))
+    result = run_geomap(env, "gazetteer", "import", str(dump))
+    assert result.returncode == 0, result.stderr
+    assert "imported 2 populated places" in result.stderr and "malformed" not in result.stderr.split("(")[0]
+    assert ", 0 malformed)" in result.stderr
