@@ -256,7 +256,9 @@ def export_tables(results: Results) -> dict[str, Any]:
     # The records are kept for the JSON Lines files: a large corpus has half a million mentions to convert.
     records = {"mentions": results.mention_records(), "claims": results.claim_records()}
     return {"claim_geoms": results.claim_geoms, "claims": pandas.DataFrame(records["claims"]),
-            "mentions": pandas.DataFrame(records["mentions"]), "sources": results.source_records(),
+            # geonameid stays an integer (with gaps), as in mentions.jsonl, not a float.
+            "mentions": pandas.DataFrame(records["mentions"]).astype({"geonameid": "Int64"} if records["mentions"] else {}),
+            "sources": results.source_records(),
             "records": records,
             "envelopes": results.envelopes, "spread": results.spread, "reference": results.reference,
             "comparison": results.comparison}
