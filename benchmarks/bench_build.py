@@ -5,7 +5,11 @@ for a user): the wall time of `geomap build -o TMP` (median of N runs; the first
 run warms the on-disk scan cache and is reported separately), and the size of
 the map it writes. Targets from the maps issue: <= 3 s wall, index.html <= 1.5 MB.
 
-    python benchmarks/bench_build.py [--runs 5] [--json]
+With ``--compare DIR`` (another checkout of geomap, e.g. ``git archive main | tar -x -C DIR``) the runs
+alternate between this checkout and DIR, so that both are measured in the same conditions, and both
+medians are printed, with whether their outputs are byte-identical.
+
+    python benchmarks/bench_build.py [--runs 7] [--compare DIR] [--json]
 
 Exit status 1 when a target is missed.
 """
@@ -13,6 +17,7 @@ Exit status 1 when a target is missed.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import statistics
@@ -24,57 +29,65 @@ from pathlib import Path
 
 TARGET_SECONDS = 3.0
 TARGET_MAP_BYTES = 1_500_000
+REPO = Path(__file__).resolve().parents[1]
 
 
-def geomap_executable() -> str:
-    candidate = Path(sys.executable).with_name("geomap")
-    return str(candidate) if candidate.exists() else "geomap"
-
-
-def timed_build(out_dir: Path, env: dict[str, str]) -> float:
+def timed_build(checkout: Path, out_dir: Path, env: dict[str, str]) -> float:
+    """Wall time of one cold `geomap build` of the seeds with the geomap of ``checkout``."""
+    env = dict(env, PYTHONPATH=str(checkout))
     start = time.perf_counter()
-    subprocess.run([geomap_executable(), "--quiet", "build", "-o", str(out_dir)], check=True, env=env,
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    subprocess.run([sys.executable, "-c", "from geomap.cli import main; main()", "--quiet", "build", "-o",
+                    str(out_dir)], check=True, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                   cwd=out_dir.parent)
     return time.perf_counter() - start
+
+
+def digests(folder: Path) -> dict[str, str]:
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--compare", type=Path, help="another geomap checkout, measured in alternation")
     parser.add_argument("--json", action="store_true", help="figures as JSON on stdout")
     args = parser.parse_args(argv)
-    env = dict(os.environ)
+    checkouts = {"this": REPO} | ({"compared": args.compare.resolve()} if args.compare else {})
+    times: dict[str, list[float]] = {name: [] for name in checkouts}
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
-        first = timed_build(tmp / "warm", env)
-        times = [timed_build(tmp / f"run{i}", env) for i in range(args.runs)]
-        map_bytes = (tmp / "run0" / "index.html").stat().st_size
-        same = all((tmp / f"run{i}" / "index.html").read_bytes() == (tmp / "run0" / "index.html").read_bytes()
-                   for i in range(args.runs))
+        first = {name: timed_build(path, tmp / f"warm-{name}", os.environ.copy()) for name, path in checkouts.items()}
+        for run in range(args.runs):
+            for name, path in checkouts.items():
+                times[name].append(timed_build(path, tmp / f"{name}{run}", os.environ.copy()))
+        map_bytes = (tmp / "this0" / "index.html").stat().st_size
+        same = all(digests(tmp / f"this{i}") == digests(tmp / "this0") for i in range(args.runs))
+        same_as_compared = digests(tmp / "this0") == digests(tmp / "compared0") if args.compare else None
     figures = {
-        "first_run_s": round(first, 3),
-        "median_s": round(statistics.median(times), 3),
-        "min_s": round(min(times), 3),
-        "max_s": round(max(times), 3),
-        "runs": args.runs,
-        "map_bytes": map_bytes,
-        "identical_html": same,
-        "cpu_count": os.cpu_count(),
+        "first_run_s": {name: round(value, 3) for name, value in first.items()},
+        "median_s": {name: round(statistics.median(values), 3) for name, values in times.items()},
+        "min_s": {name: round(min(values), 3) for name, values in times.items()},
+        "max_s": {name: round(max(values), 3) for name, values in times.items()},
+        "runs": args.runs, "map_bytes": map_bytes, "identical_outputs": same,
+        "identical_to_compared": same_as_compared, "cpu_count": os.cpu_count(),
     }
-    ok = figures["median_s"] <= TARGET_SECONDS and map_bytes <= TARGET_MAP_BYTES and same
+    ok = figures["median_s"]["this"] <= TARGET_SECONDS and map_bytes <= TARGET_MAP_BYTES and same
     if args.json:
         print(json.dumps(figures, indent=2))
-    rows = [
-        ("first run (scan cache may be built)", f"{first:.2f} s", ""),
-        (f"cold `geomap build` on the seeds (median of {args.runs})", f"{figures['median_s']:.2f} s",
-         f"<= {TARGET_SECONDS} s"),
-        ("range", f"{figures['min_s']:.2f}-{figures['max_s']:.2f} s", ""),
-        ("outputs/index.html size", f"{map_bytes / 1e6:.3f} MB", f"<= {TARGET_MAP_BYTES / 1e6} MB"),
-        ("byte-identical HTML across runs", str(same), "True"),
-    ]
+    rows = []
+    for name in checkouts:
+        rows += [(f"{name}: first run (scan cache may be built)", f"{first[name]:.2f} s", ""),
+                 (f"{name}: cold `geomap build` on the seeds (median of {args.runs})",
+                  f"{figures['median_s'][name]:.2f} s", f"<= {TARGET_SECONDS} s"),
+                 (f"{name}: range", f"{figures['min_s'][name]:.2f}-{figures['max_s'][name]:.2f} s", "")]
+    rows += [("outputs/index.html size", f"{map_bytes / 1e6:.3f} MB", f"<= {TARGET_MAP_BYTES / 1e6} MB"),
+             ("byte-identical outputs across runs", str(same), "True")]
+    if args.compare:
+        rows.append(("byte-identical to the compared checkout's", str(same_as_compared), ""))
     out = sys.stderr if args.json else sys.stdout
     for label, value, target in rows:
-        print(f"{label:55} {value:>12}  {target}", file=out)
+        print(f"{label:62} {value:>12}  {target}", file=out)
     return 0 if ok else 1
 
 

@@ -628,7 +628,7 @@ def write_map(n_articles: int, folder: Path) -> Path:
     corpus_path.write_text(to_jsonl(synthesise(n_articles)), encoding="utf-8")
     results = pipeline.run([corpus_path], jobs=2)
     options = pipeline.OutputOptions(fragment=False, exports=False, geopackage=False, figures=False)
-    pipeline.write_run(results, folder / "out", options)
+    pipeline.write(results, folder / "out", options)
     return folder / "out" / "index.html"
 
 

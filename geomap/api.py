@@ -8,9 +8,9 @@
 >>> for layer in geomap.folium_layers(results):                               # doctest: +SKIP
 ...     layer.add_to(m)
 
-Every function takes and returns plain tables: ``Results`` holds the records
-of each stage; the ``*_frame`` functions turn them into (Geo)DataFrames in
-EPSG:4326.
+Every function takes and returns plain tables: ``Results`` holds the table of
+each stage (see :mod:`geomap.schema`); the ``*_frame`` functions give them as
+GeoDataFrames in EPSG:4326, with points where the tables have coordinates.
 """
 
 from __future__ import annotations
@@ -21,13 +21,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from geomap.errors import GeomapError
-from geomap.pipeline import OutputOptions, Results, run, run_sources, write_run
+from geomap import pipeline
+from geomap.pipeline import OutputOptions, Results, run, run_sources
 from geomap.records import Source
 from geomap.sources import parse_date
 
 if TYPE_CHECKING:
     import folium
     import geopandas
+    import pandas
 
 __all__ = ["analyze", "analyze_paths", "mentions_frame", "claims_frame", "claim_geometries_frame", "folium_layers",
            "make_map", "write", "Results", "OutputOptions"]
@@ -78,20 +80,22 @@ def analyze_paths(paths: Iterable[str | Path], reference: str | Path | None = No
 
 def mentions_frame(results: Results, demonyms: bool = False) -> "geopandas.GeoDataFrame":
     """One row per place mention (points, EPSG:4326); demonyms only when asked."""
-    import geopandas
-
-    records = [m.as_dict() for m in results.mentions if demonyms or m.type == "place"]
-    points = geopandas.points_from_xy([r["lon"] for r in records], [r["lat"] for r in records])
-    return geopandas.GeoDataFrame(records, geometry=points, crs="EPSG:4326")
+    mentions = results.mentions
+    chosen = mentions if demonyms else mentions[mentions["type"] == "place"].reset_index(drop=True)
+    return with_points(chosen, "lon", "lat")
 
 
 def claims_frame(results: Results) -> "geopandas.GeoDataFrame":
     """One row per claim with its anchor point (EPSG:4326) and every extracted attribute."""
+    return with_points(results.claims, "anchor_lon", "anchor_lat")
+
+
+def with_points(frame: "pandas.DataFrame", lon: str, lat: str) -> "geopandas.GeoDataFrame":
+    """A copy of ``frame`` with a point at (``lon``, ``lat``) in each row (empty where they are missing)."""
     import geopandas
 
-    records = results.claim_records()
-    points = geopandas.points_from_xy([r.get("anchor_lon") for r in records], [r.get("anchor_lat") for r in records])
-    return geopandas.GeoDataFrame(records, geometry=points, crs="EPSG:4326")
+    return geopandas.GeoDataFrame(frame.copy(), geometry=geopandas.points_from_xy(frame[lon], frame[lat]),
+                                  crs="EPSG:4326")
 
 
 def claim_geometries_frame(results: Results) -> "geopandas.GeoDataFrame":
@@ -108,11 +112,13 @@ def folium_layers(results: Results) -> list["folium.FeatureGroup"]:
     """
     import folium
 
+    from geomap.view import claim_records, source_colors, source_records
+
     groups: list[folium.FeatureGroup] = []
     frame = results.claim_geoms
-    mapped = frame[(frame["status"] == "mapped") & frame.geometry.notna()] if len(frame) else frame
-    palette = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#000000"]
-    colors = {source: palette[i % len(palette)] for i, source in enumerate(dict.fromkeys(frame.get("source", [])))}
+    mapped = frame[(frame["status"] == "mapped") & frame.geometry.notna()]
+    # The colours of geomap's own map and figures, source by source.
+    colors = source_colors(source_records(results.source_summaries), claim_records(frame))
     for (source, window), rows in mapped.groupby(["source", "window"], sort=True) if len(mapped) else []:
         group = folium.FeatureGroup(name=f"{source} · {window}")
         color = colors[source]
@@ -142,4 +148,4 @@ def make_map(results: Results, tiles: str | None = None, prefix: str = "geomap")
 
 def write(results: Results, out_dir: str | Path, options: OutputOptions | None = None) -> list[Any]:
     """Write the map, layers, tables and figures of a run (what ``geomap build`` writes)."""
-    return write_run(results, out_dir, options)
+    return pipeline.write(results, out_dir, options)

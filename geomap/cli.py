@@ -9,14 +9,12 @@ so ``geomap gazetteer search`` starts fast.
 from __future__ import annotations
 
 import contextlib
-import gc
 import json
 import logging
 import signal
 import sys
 import traceback
 import warnings
-from contextlib import nullcontext
 from pathlib import Path
 
 import click
@@ -51,7 +49,14 @@ class GeomapGroup(click.Group):
 
     def invoke(self, ctx: click.Context):
         try:
-            return super().invoke(ctx)
+            # Library warnings (a repaired reference polygon, ...) as one plain line each, once the command is done.
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("default")
+                try:
+                    return super().invoke(ctx)
+                finally:
+                    for warning in caught:
+                        click.echo(f"geomap: warning: {warning.message}", err=True)
         except GeomapError as exc:
             if _debug(ctx):
                 traceback.print_exc()
@@ -101,9 +106,6 @@ def main(ctx: click.Context, debug: bool, quiet: bool, verbose: bool, max_mb: fl
                         stream=sys.stderr)
     # --verbose is about geomap's own stages, not the libraries' debug chatter.
     log.setLevel(logging.DEBUG if verbose else (logging.ERROR if quiet else logging.WARNING))
-    # Library warnings (a repaired reference polygon, ...) as one plain line each.
-    warnings.showwarning = lambda message, category, filename, lineno, file=None, line=None: click.echo(
-        f"geomap: warning: {message}", err=True)
 
 
 # -- gazetteer ----------------------------------------------------------------------------------
@@ -190,7 +192,7 @@ def gazetteer_import(dump: Path) -> None:
 
 # -- shared helpers ---------------------------------------------------------------------------
 
-def read_inputs(paths: tuple[str, ...], default_to_seeds: bool = False):
+def read_inputs(settings: Settings, paths: tuple[str, ...], default_to_seeds: bool = False):
     """Read sources, print each problem as one line on stderr; return (sources, had_problems)."""
     from geomap.sources import read_sources
 
@@ -198,8 +200,6 @@ def read_inputs(paths: tuple[str, ...], default_to_seeds: bool = False):
         paths = (str(seeds_dir()),)
     if not paths:
         raise GeomapError("no input: give files, folders, a .jsonl corpus, a sources.toml or '-' for stdin")
-    ctx = click.get_current_context(silent=True)
-    settings = ctx.find_root().obj if ctx and ctx.find_root().obj else Settings(False, False, False)
     result = read_sources(list(paths), max_bytes=int(settings.max_mb * 1e6), allow_outside=settings.allow_outside)
     for problem in result.problems:
         click.echo(f"geomap: error: {problem}", err=True)
@@ -230,7 +230,8 @@ MENTION_COLUMNS = ["source", "start", "end", "text", "type", "name", "kind", "id
 @click.option("--format", "fmt", type=click.Choice(["jsonl", "geojson", "csv", "table"]), default="jsonl",
               show_default=True)
 @click.option("--no-demonyms", is_flag=True, help="Leave demonym mentions (\"Ukrainian\") out of the output.")
-def geocode(paths: tuple[str, ...], fmt: str, no_demonyms: bool) -> None:
+@click.pass_obj
+def geocode(settings: Settings, paths: tuple[str, ...], fmt: str, no_demonyms: bool) -> None:
     """Find and resolve every place named in PATHS (files, folders, .jsonl corpora, '-' for stdin).
 
     One record per mention: source, start/end offsets into the text (for a saved page, into
@@ -243,11 +244,11 @@ def geocode(paths: tuple[str, ...], fmt: str, no_demonyms: bool) -> None:
       geomap geocode seeds/ --format table
       echo "Russian forces retook Sudzha in the Kursk region." | geomap geocode -
     """
-    from geomap.geoparse import geocode as run_geocode
+    from geomap import pipeline, schema
 
-    sources, had_problems = read_inputs(paths)
-    mentions = run_geocode(sources)
-    records = [m.as_dict() for m in mentions if not (no_demonyms and m.type == "demonym")]
+    sources, had_problems = read_inputs(settings, paths)
+    mentions = pipeline.geocode(schema.SOURCES.from_records(sources))
+    records = [m for m in schema.MENTIONS.rows(mentions) if not (no_demonyms and m["type"] == "demonym")]
     if fmt == "jsonl":
         click.echo(formats.to_jsonl(records), nl=False)
     elif fmt == "geojson":
@@ -271,7 +272,8 @@ CLAIM_COLUMNS = ["source", "claim_id", "kind", "value", "unit", "km2", "km", "sh
 @click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "table"]), default="jsonl", show_default=True)
 @click.option("-j", "--jobs", default=1, show_default=True, type=click.IntRange(1, 64),
               help="Worker processes for the text stages.")
-def claims(paths: tuple[str, ...], fmt: str, jobs: int) -> None:
+@click.pass_obj
+def claims(settings: Settings, paths: tuple[str, ...], fmt: str, jobs: int) -> None:
     """Extract every quantitative territorial claim from PATHS, dated and in the sources' own words.
 
     PATHS are files, folders (with an optional sources.toml giving dates), .jsonl corpora
@@ -284,12 +286,13 @@ def claims(paths: tuple[str, ...], fmt: str, jobs: int) -> None:
       geomap claims seeds/ --format jsonl
       geomap claims corpus.jsonl --format table --jobs 2
     """
-    from geomap.claims import claims_table
-    from geomap.parallel import geocode_and_extract
+    from geomap import pipeline, schema
 
-    sources, had_problems = read_inputs(paths)
-    _, found = geocode_and_extract(sources, jobs=jobs, progress=progress_reporter(len(sources)))
-    records = claims_table(found)
+    sources, had_problems = read_inputs(settings, paths)
+    table = schema.SOURCES.from_records(sources)
+    with pipeline.Workers(jobs) if jobs > 1 else contextlib.nullcontext() as workers:
+        _, found = pipeline.text_stages_of(table, workers, jobs, progress_reporter(settings, len(sources)))
+    records = schema.CLAIMS.rows(found)
     if fmt == "jsonl":
         click.echo(formats.to_jsonl(records), nl=False)
     elif fmt == "csv":
@@ -318,7 +321,8 @@ output_option = click.option("-o", "--output", "out_dir", default="outputs", sho
               help="Worker processes for the text stages.")
 @click.option("--dpi", default=200, show_default=True, type=click.IntRange(50, 1200), help="Resolution of PNG figures.")
 @click.option("--figures/--no-figures", default=True, show_default=True, help="Write PNG/SVG figures.")
-def build(paths: tuple[str, ...], out_dir: str, reference: Path | None, tiles: str | None, jobs: int, dpi: int,
+@click.pass_obj
+def build(settings: Settings, paths: tuple[str, ...], out_dir: str, reference: Path | None, tiles: str | None, jobs: int, dpi: int,
           figures: bool) -> None:
     """Run every stage and write the map, layers and tables (default: the bundled seeds into outputs/).
 
@@ -342,8 +346,7 @@ def build(paths: tuple[str, ...], out_dir: str, reference: Path | None, tiles: s
             check_tile_provider(tiles)
         except ValueError as exc:
             raise GeomapError(f"--tiles: {exc}") from None
-    _run_and_write(paths, out_dir, reference, jobs, default_to_seeds=True,
-                   options_kwargs=dict(tiles=tiles, dpi=dpi, figures=figures))
+    _run_and_write(settings, paths, out_dir, reference, jobs, dict(tiles=tiles, dpi=dpi, figures=figures))
 
 
 @main.command("export")
@@ -356,7 +359,8 @@ def build(paths: tuple[str, ...], out_dir: str, reference: Path | None, tiles: s
 @click.option("--format", "formats_wanted", multiple=True,
               type=click.Choice(["gpkg", "png", "svg", "fragment"]),
               help="Limit the exports (repeatable); GeoJSON and CSV are always written. Default: all.")
-def export_command(paths: tuple[str, ...], out_dir: str, reference: Path | None, jobs: int, dpi: int,
+@click.pass_obj
+def export_command(settings: Settings, paths: tuple[str, ...], out_dir: str, reference: Path | None, jobs: int, dpi: int,
                    formats_wanted: tuple[str, ...]) -> None:
     """Write the layers and figures for reports, without the full-page map.
 
@@ -369,40 +373,30 @@ def export_command(paths: tuple[str, ...], out_dir: str, reference: Path | None,
       geomap export articles/ --format gpkg --format svg
     """
     wanted = set(formats_wanted or ("gpkg", "png", "svg", "fragment"))
-    _run_and_write(paths, out_dir, reference, jobs, default_to_seeds=True, options_kwargs=dict(
+    _run_and_write(settings, paths, out_dir, reference, jobs, dict(
         dpi=dpi, map=False, exports=True, figures=bool(wanted & {"png", "svg"}),
         figure_formats=tuple(f for f in ("png", "svg") if f in wanted), fragment="fragment" in wanted,
         geopackage="gpkg" in wanted))
 
 
-def _run_and_write(paths, out_text: str, reference, jobs: int, default_to_seeds: bool, options_kwargs: dict) -> None:
+def _run_and_write(settings: Settings, paths, out_text: str, reference, jobs: int, options_kwargs: dict) -> None:
+    """``geomap build`` and ``geomap export``: read, :func:`geomap.pipeline.run_sources`, :func:`geomap.pipeline.write`,
+    with one pool of workers for both, started before anything else is loaded."""
     from geomap import pipeline
-    from geomap.figure_process import FigureProcess
-    from geomap.parallel import EarlyTextStages
 
     options = pipeline.OutputOptions(**options_kwargs)
     out_dir = _output_folder(out_text, paths)
-    sources, had_problems = read_inputs(paths, default_to_seeds=default_to_seeds)
+    sources, had_problems = read_inputs(settings, paths, default_to_seeds=True)
     if not sources:
         raise GeomapError("no sources could be read; nothing was written")
-    # A small input's text stages start first, in a process of their own: loading the geoparser there
-    # overlaps this process's loading of geopandas and the regions, which the geometry stage needs next.
-    early = EarlyTextStages.start(sources) if jobs == 1 else None
-    with early or nullcontext():
-        _load_shared_data(geocoding_here=early is None)
-        # Started before the text stages end, so that it imports matplotlib meanwhile.
-        with (FigureProcess.start() if options.figures and options.figure_formats else nullcontext()) as figures:
-            if early and not early.ready() and options.map:
-                import geomap.render.mapview  # noqa: F401 - folium, needed for the map: loaded while waiting
-            results = pipeline.run_sources(sources, reference=reference, jobs=jobs,
-                                           progress=progress_reporter(len(sources)),
-                                           text_stages=early.result if early else None)
-            # The run's tables live until the end: keeping the collector off them saves 10-15 % of the writing.
-            gc.freeze()
-            written = pipeline.write_run(results, out_dir, options, figure_process=figures)
-    mapped = int((results.claim_geoms["status"] == "mapped").sum()) if len(results.claim_geoms) else 0
-    where = f"; open {out_dir / 'index.html'}" if options_kwargs.get("map", True) else ""
-    log_note(f"{len(sources)} sources, {len(results.mentions)} mentions, {len(results.claims)} claims "
+    with pipeline.Workers(jobs) as workers:
+        results = pipeline.run_sources(sources, reference=reference, jobs=jobs, workers=workers,
+                                       progress=progress_reporter(settings, len(sources)),
+                                       figures=options.draws_figures)
+        written = pipeline.write(results, out_dir, options, workers)
+    mapped = int((results.claim_geoms["status"] == "mapped").sum())
+    where = f"; open {out_dir / 'index.html'}" if options.map else ""
+    log_note(settings, f"{len(sources)} sources, {len(results.mentions)} mentions, {len(results.claims)} claims "
              f"({mapped} mapped); wrote {len(written)} files to {out_dir}{where}")
     if had_problems:
         sys.exit(1)
@@ -425,37 +419,15 @@ def _output_folder(out_text: str, paths: tuple[str, ...]) -> Path:
     return Path(out_text)
 
 
-def _load_shared_data(geocoding_here: bool = True) -> None:
-    """Do, before the figure process is forked, the work both processes need, so that it is done once.
-
-    Both need geopandas and the region polygons' spatial index (about 0.6 s);
-    the child inherits them. Meanwhile a thread decompresses the gazetteer's
-    places (read by the geometry stage) and, if this process geocodes, its names.
-    """
-    from geomap.gazetteer import load_regions
-    from geomap.gazetteer.store import AHEAD_FILES, read_ahead, wait_for_read_ahead
-
-    read_ahead(files=AHEAD_FILES if geocoding_here else ("places.tsv.gz",))
-    import geomap.geometry  # noqa: F401 - geopandas, shapely, pyproj
-
-    load_regions().tree  # noqa: B018 - built once, used by the geometry checks and every figure's basemap
-    wait_for_read_ahead()  # a fork copies no threads: the child must not wait for this one
-    # Modules and polygons live until the end: the collector need not visit them again, in either process.
-    gc.freeze()
-
-
-def log_note(message: str) -> None:
+def log_note(settings: Settings, message: str) -> None:
     """A one-line note on stderr (silent with --quiet)."""
-    ctx = click.get_current_context(silent=True)
-    if not (ctx and ctx.find_root().obj and ctx.find_root().obj.quiet):
+    if not settings.quiet:
         click.echo(f"geomap: {message}", err=True)
 
 
-def progress_reporter(total: int):
+def progress_reporter(settings: Settings, total: int):
     """A progress bar on stderr for multi-source work; silent when stderr is not a terminal or with --quiet."""
-    ctx = click.get_current_context(silent=True)
-    quiet = bool(ctx and ctx.find_root().obj and ctx.find_root().obj.quiet)
-    if quiet or total < 2 or not sys.stderr.isatty():
+    if settings.quiet or total < 2 or not sys.stderr.isatty():
         return None
     from tqdm import tqdm
 
@@ -488,7 +460,8 @@ def evaluate() -> None:
               help="Where the gold's source texts are (default: the bundled seeds).")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 @click.option("--errors", is_flag=True, help="Also list misses, spurious and wrongly resolved mentions.")
-def evaluate_geocode(gold: Path, source_paths: tuple[str, ...], fmt: str, errors: bool) -> None:
+@click.pass_obj
+def evaluate_geocode(settings: Settings, gold: Path, source_paths: tuple[str, ...], fmt: str, errors: bool) -> None:
     """Precision, recall, F1 and resolution accuracy (within 161 km) of geocode on a GOLD file.
 
     GOLD is JSON Lines, one toponym a line: {"source", "start", "end", "text", "id", "kind",
@@ -503,7 +476,7 @@ def evaluate_geocode(gold: Path, source_paths: tuple[str, ...], fmt: str, errors
     from geomap.geoparse import geocode as run_geocode
 
     gold_records = read_gold(gold)
-    sources, had_problems = read_inputs(source_paths, default_to_seeds=True)
+    sources, had_problems = read_inputs(settings, source_paths, default_to_seeds=True)
     scores = score_geocode(gold_records, run_geocode(sources))
     summary = scores.summary()
     if fmt == "json":

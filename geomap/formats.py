@@ -9,16 +9,51 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
+from collections.abc import Mapping
 from datetime import date
 from typing import Any, Iterable
 
 
-def _plain(value: Any) -> Any:
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, float) and value != value:  # NaN
+def plain(value: Any) -> Any:
+    """One table cell as plain Python, the one rule for every output.
+
+    None for anything missing (None, NaN, NaT, ``pd.NA``, infinities), ``int``/``float``/``bool``/``str``
+    for numpy and pandas scalars, ISO text for dates (a midnight timestamp is its date); lists, tuples,
+    sets (sorted) and dicts become lists and dicts of plain values; anything else its text.
+    """
+    kind = type(value)  # the plain types first: most cells of a large table are one of them
+    if kind is str or kind is int or kind is bool or value is None:
+        return value
+    if kind is float:
+        return None if math.isnan(value) or math.isinf(value) else value
+    if isinstance(value, date):  # datetime and pandas' Timestamp too
+        if value != value:  # NaT
+            return None
+        text = value.isoformat()
+        return text[:10] if text.endswith("T00:00:00") else text
+    if isinstance(value, Mapping):
+        return {str(key): plain(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [plain(item) for item in value]
+    if isinstance(value, (set, frozenset)):
+        return [plain(item) for item in sorted(value, key=str)]
+    import numpy  # only values of other types get here, numpy's and pandas' among them
+    import pandas
+
+    if value is pandas.NaT or value is pandas.NA:
         return None
-    return value
+    if isinstance(value, (bool, numpy.bool_)):
+        return bool(value)
+    if isinstance(value, (int, numpy.integer)):
+        return int(value)
+    if isinstance(value, (float, numpy.floating)):
+        return plain(float(value))
+    if isinstance(value, str):
+        return str(value)
+    if isinstance(value, numpy.ndarray):
+        return plain(value.tolist())
+    return str(value)
 
 
 def json_default(value: Any) -> Any:
@@ -30,7 +65,7 @@ def json_default(value: Any) -> Any:
 
 
 def to_jsonl(records: Iterable[dict]) -> str:
-    lines = [json.dumps({k: _plain(v) for k, v in r.items()}, ensure_ascii=False, default=json_default)
+    lines = [json.dumps({k: plain(v) for k, v in r.items()}, ensure_ascii=False, default=json_default)
              for r in records]
     return "".join(line + "\n" for line in lines)
 
@@ -55,7 +90,7 @@ def to_csv(records: list[dict], columns: list[str] | None = None) -> str:
     for record in records:
         row = []
         for column in columns:
-            value = _plain(record.get(column))
+            value = plain(record.get(column))
             if isinstance(value, (list, dict)):
                 value = json.dumps(value, ensure_ascii=False, default=json_default)
             row.append(value)
@@ -85,7 +120,7 @@ def to_geojson_points(records: list[dict], lat: str = "lat", lon: str = "lon") -
     for record in records:
         if record.get(lat) is None or record.get(lon) is None:
             continue
-        properties = {k: _plain(v) for k, v in record.items() if k not in (lat, lon)}
+        properties = {k: plain(v) for k, v in record.items() if k not in (lat, lon)}
         features.append({"type": "Feature", "geometry": {"type": "Point",
                                                          "coordinates": [record[lon], record[lat]]},
                          "properties": properties})
@@ -98,7 +133,7 @@ def to_table(records: list[dict], columns: list[str], max_width: int = 40) -> st
     def cell(value: Any) -> str:
         if isinstance(value, float):
             value = f"{value:.6g}"  # a terminal shows 999.735, the files keep every digit
-        text = "" if value is None else str(_plain(value))
+        text = "" if value is None else str(plain(value))
         text = " ".join(text.split())
         return text if len(text) <= max_width else text[: max_width - 1] + "…"
 

@@ -1,204 +1,203 @@
-"""The whole job, stage by stage: sources -> mentions -> claims -> geometries -> map and tables.
+"""The whole job, stage by stage: sources -> mentions -> claims -> claim geometries -> map, layers, figures.
 
-Each stage is a library function; this module only composes them (the CLI's
-``geomap build`` and the Python API call :func:`run` and :func:`write_run`).
+Each stage is a function from the previous stage's table to its own (the
+tables and their columns are in :mod:`geomap.schema`)::
 
-Outputs are written into a staging folder and published into the output folder
-as one unit by :func:`geomap.outputs.publish`, so a failed or killed run leaves
-the previous outputs as they were.
+    read_sources ─► SOURCES ─► text_stages ─► MENTIONS, CLAIMS ─► claim_geometries ─► CLAIM_GEOMETRIES
+                                (per chunk of sources)                                   ├► ENVELOPES, SPREAD,
+                                                                                         │  CHECKS, COMPARISON
+    write(results) ─► index.html, map_fragment.html, geomap.gpkg, *.geojson, *.csv, *.jsonl, figures/
+
+:func:`run` (or :func:`run_sources`) runs the stages and returns their
+:class:`Results`; :func:`write` writes every output into a staging folder and
+publishes it into the output folder as one unit (:func:`geomap.outputs.publish`),
+so a failed or killed run leaves the previous outputs as they were. ``geomap
+build`` and the Python API call exactly these functions.
+
+Both take a :class:`~geomap.workers.Workers` pool: the text stages of chunks of
+sources and the figures run in its processes while this one loads the geometry
+stage's data and writes the map. ``geomap build`` starts one pool as it begins
+and passes it to both.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import logging
 import time
+from collections import deque
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Future
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any
 
-from geomap import formats
-from geomap.records import Claim, Mention, Source
+from geomap import formats, schema
+from geomap.errors import GeomapError
+from geomap.records import Source
+from geomap.resources import shared
 from geomap.sources import SourceProblem, read_sources
+from geomap.workers import Workers
 
 if TYPE_CHECKING:
+    import folium
     import geopandas
     import pandas
 
-    from geomap.figure_process import FigureProcess
-
 log = logging.getLogger("geomap")
 
+# Sources per task of the text stages: a chunk is the unit a worker takes, so that a corpus streams through.
+CHUNK_SOURCES = 64
 # How far the basemap reaches around the claims (degrees) and how finely it is drawn.
 BASEMAP_MARGIN_DEG = 3.0
 BASEMAP_SIMPLIFY_DEG = 0.004
 BASEMAP_MIN_POPULATION = 5000
 BASEMAP_MAX_PLACES = 600
 
+Progress = Callable[[str, int, int], None]
+
 
 @dataclass
 class Results:
-    """Every table of one run."""
+    """Every table of one run (see :mod:`geomap.schema` for their columns) and the inputs that could not be read."""
 
-    sources: list[Source]
-    problems: list[SourceProblem]
-    mentions: list[Mention]
-    claims: list[Claim]
-    claim_geoms: "geopandas.GeoDataFrame"
-    envelopes: "geopandas.GeoDataFrame"
-    spread: "pandas.DataFrame"
-    reference: "geopandas.GeoDataFrame | None" = None
-    comparison: "pandas.DataFrame | None" = None
-    notes: list[str] = field(default_factory=list)
-    basemap_cache: tuple | None = field(default=None, repr=False)
+    sources: pandas.DataFrame  # schema.SOURCES
+    mentions: pandas.DataFrame  # schema.MENTIONS
+    claims: pandas.DataFrame  # schema.CLAIMS
+    claim_geoms: geopandas.GeoDataFrame  # schema.CLAIM_GEOMETRIES
+    envelopes: geopandas.GeoDataFrame  # schema.ENVELOPES
+    spread: pandas.DataFrame  # schema.SPREAD
+    checks: pandas.DataFrame  # schema.CHECKS
+    reference: geopandas.GeoDataFrame | None = None  # the reference layer as read (date, label, polygons)
+    comparison: pandas.DataFrame | None = None  # schema.COMPARISON
+    problems: list[SourceProblem] = field(default_factory=list)
 
-    def mention_records(self) -> list[dict[str, Any]]:
-        # The same dicts as Mention.as_dict, without dataclasses.asdict's deep copy, which
-        # took minutes for the half million mentions of a 10,000-article corpus.
-        names = [f.name for f in dataclasses.fields(Mention)]
-        return [{**{name: getattr(m, name) for name in names},
-                 "alternatives": [dict(a) for a in m.alternatives]} for m in self.mentions]
-
-    def claim_records(self) -> list[dict[str, Any]]:
-        from geomap.claims import claims_table
-
-        return claims_table(self.claims)
-
-    def source_records(self) -> list[dict[str, Any]]:
-        return [{"id": s.id, "title": s.title, "outlet": s.outlet, "url": s.url,
-                 "published": s.published.isoformat() if s.published else None,
-                 "published_estimated": s.published_estimated, "rationale": s.published_rationale,
-                 "path": s.path, "warnings": list(s.warnings)} for s in self.sources]
+    @property
+    def source_summaries(self) -> list[dict[str, Any]]:
+        """The sources as sources.json lists them (no text)."""
+        return schema.source_summaries(self.sources)
 
 
-def run(paths: list[str | Path], reference: str | Path | None = None,
-        progress: Callable[[str, int, int], None] | None = None, jobs: int = 1) -> Results:
+# -- the stages ---------------------------------------------------------------------------------------------
+
+def geocode(sources: pandas.DataFrame) -> pandas.DataFrame:
+    """The mentions of a table of sources: every place (and demonym) named, resolved."""
+    records = schema.SOURCES.to_records(schema.SOURCES.check(sources, "geocode"))
+    return schema.MENTIONS.from_records(mentions_of(records))
+
+
+def mentions_of(sources: Sequence[Source]) -> list[Any]:
+    geoparser = shared().geoparser
+    return [mention for source in sources for mention in geoparser.parse(source)]
+
+
+def text_stages(sources: pandas.DataFrame) -> tuple[pandas.DataFrame, pandas.DataFrame]:
+    """The mentions and claims of a table of sources (a chunk of a corpus: chunks are independent)."""
+    from geomap.claims import extract_claims
+
+    records = schema.SOURCES.to_records(schema.SOURCES.check(sources, "text stages"))
+    mentions = mentions_of(records)
+    claims = extract_claims(records, mentions)
+    return schema.MENTIONS.from_records(mentions), schema.CLAIMS.from_records(claims)
+
+
+def text_stages_of(sources: pandas.DataFrame, workers: Workers | None = None, jobs: int = 1,
+                   progress: Progress | None = None) -> tuple[pandas.DataFrame, pandas.DataFrame]:
+    """:func:`text_stages` of a table of sources of any size, chunk by chunk (see :func:`collect_text_stages`)."""
+    return collect_text_stages(chunked(sources), [], workers, jobs, progress)
+
+
+def chunked(sources: pandas.DataFrame) -> list[pandas.DataFrame]:
+    """The sources in chunks of :data:`CHUNK_SOURCES`, the unit of work of the text stages."""
+    return [sources.iloc[i:i + CHUNK_SOURCES].reset_index(drop=True) for i in range(0, len(sources), CHUNK_SOURCES)]
+
+
+def collect_text_stages(chunks: Sequence[pandas.DataFrame], started: Sequence[Future], workers: Workers | None,
+                        jobs: int = 1, progress: Progress | None = None
+                        ) -> tuple[pandas.DataFrame, pandas.DataFrame]:
+    """The text stages of every chunk, in order: ``started`` are the futures of the first chunks' (in
+    ``workers``); the others are submitted as those finish, ``jobs`` at a time (without workers, run here)."""
+    pending = deque(started)
+    submitted = len(started)
+    results = []
+    total, done = sum(len(chunk) for chunk in chunks), 0
+    for chunk in chunks:
+        if workers is None:
+            results.append(text_stages(chunk))
+        else:
+            while submitted < len(chunks) and len(pending) < max(1, jobs):
+                pending.append(workers.submit(text_stages, chunks[submitted]))
+                submitted += 1
+            results.append(result_of(pending.popleft(), "the text stages"))
+        done += len(chunk)
+        if progress:
+            progress("text", done, total)
+    return (schema.concat(schema.MENTIONS, [mentions for mentions, _ in results]),
+            schema.concat(schema.CLAIMS, [claims for _, claims in results]))
+
+
+def result_of(future: Future, what: str) -> Any:
+    """The result of a worker's future; a worker that died is one clear error."""
+    try:
+        return future.result()
+    except BrokenProcessPool:
+        raise GeomapError(f"{what}: a worker process ended unexpectedly") from None
+
+
+def run(paths: Sequence[str | Path], reference: str | Path | None = None, progress: Progress | None = None,
+        jobs: int = 1, workers: Workers | None = None) -> Results:
     """Run every stage on the sources at ``paths`` (files, folders, corpora, manifests)."""
     source_set = read_sources(list(paths))
-    return run_sources(source_set.sources, source_set.problems, reference=reference, progress=progress, jobs=jobs)
+    return run_sources(source_set.sources, source_set.problems, reference=reference, progress=progress, jobs=jobs,
+                       workers=workers)
 
 
-def run_sources(sources: list[Source], problems: list[SourceProblem] | None = None,
-                reference: str | Path | None = None, progress: Callable[[str, int, int], None] | None = None,
-                jobs: int = 1, text_stages: Callable[[], tuple[list[Mention], list[Claim]]] | None = None
-                ) -> Results:
-    """Run the stages after reading: geocode, extract claims, build geometries, compare.
+def run_sources(sources: Iterable[Source], problems: Sequence[SourceProblem] = (),
+                reference: str | Path | None = None, progress: Progress | None = None, jobs: int = 1,
+                workers: Workers | None = None, figures: bool = False) -> Results:
+    """Run the stages after reading: text stages, claim geometries, envelopes, spread, checks, comparison.
 
-    ``text_stages``, if given, returns the sources' mentions and claims (e.g. from
-    :class:`geomap.parallel.EarlyTextStages`, started before this call).
+    With ``workers``, the text stages run in its processes (``jobs`` chunks at
+    a time) while this process loads the geometry stage's data; with
+    ``figures``, a worker prepares matplotlib meanwhile. Without, ``jobs`` > 1
+    starts a pool for the text stages and ``jobs`` = 1 runs them here.
     """
-    from geomap.geometry import (check_near_claims, claim_geometries, compare_reference, envelopes, load_reference,
-                                 spread_table)
-    from geomap.parallel import geocode_and_extract
+    from geomap.geometry import (check_near_claims, checks_table, claim_geometries, compare_reference, envelopes,
+                                 load_reference, spread_table)
 
+    sources = list(sources)
+    table = schema.SOURCES.from_records(sources)
+    if workers is None and jobs > 1 and len(table) > CHUNK_SOURCES:
+        with Workers(jobs) as own:
+            return run_sources(sources, problems, reference, progress, jobs, own)
+    started = time.perf_counter()
+    chunks = chunked(table)
+    # The first chunks go to the workers now: the geoparser loads there while this process loads the rest.
+    first = [workers.submit(text_stages, chunk) for chunk in chunks[:max(1, jobs)]] if workers is not None else []
+    if workers is not None and figures:
+        workers.submit(prepare_figures)
+    shared().prepare_geometry()
+    mentions, claims = collect_text_stages(chunks, first, workers, jobs, progress)
+    log.info("text stages: %d sources, %d mentions, %d claims (%.2f s)", len(table), len(mentions), len(claims),
+             time.perf_counter() - started)
     started = time.perf_counter()
     reference_frame = load_reference(reference) if reference else None
     if reference_frame is not None:
         log.info("reference %s: %d polygons", reference, len(reference_frame))
-    if text_stages is not None:
-        mentions, claims = text_stages()
-    else:
-        mentions, claims = geocode_and_extract(sources, jobs=jobs, progress=progress)
-    log.info("text stages: %d sources, %d mentions, %d claims (%.2f s)", len(sources), len(mentions), len(claims),
-             time.perf_counter() - started)
-    started = time.perf_counter()
     claim_geoms = claim_geometries(claims)
-    log.info("geometry: %d claims mapped of %d (%.2f s)",
-             int((claim_geoms["status"] == "mapped").sum()) if len(claim_geoms) else 0, len(claim_geoms),
-             time.perf_counter() - started)
-    results = Results(
-        sources=sources, problems=list(problems or []), mentions=mentions, claims=claims,
-        claim_geoms=claim_geoms, envelopes=envelopes(claim_geoms), spread=spread_table(claim_geoms),
-        reference=reference_frame,
-    )
+    log.info("geometry: %d claims mapped of %d (%.2f s)", int((claim_geoms["status"] == "mapped").sum()),
+             len(claim_geoms), time.perf_counter() - started)
+    results = Results(sources=table, mentions=mentions, claims=claims, claim_geoms=claim_geoms,
+                      envelopes=envelopes(claim_geoms), spread=spread_table(claim_geoms),
+                      checks=checks_table(claim_geoms), reference=reference_frame, problems=list(problems))
     if reference_frame is not None:
         check_near_claims(reference_frame, claim_geoms, reference)
         results.comparison = compare_reference(claim_geoms, reference_frame)
     return results
 
 
-def basemap_extent(results: Results) -> tuple[float, float, float, float]:
-    """The area the basemap covers: the mapped claims plus a margin (else the places named)."""
-    import shapely
-
-    frame = results.claim_geoms
-    mapped = [g for g, role in zip(frame.geometry, frame["role"]) if g is not None and not g.is_empty
-              and role == "buffer"] if len(frame) else []
-    mapped = mapped or [g for g in frame.geometry if g is not None and not g.is_empty]
-    if mapped:
-        minx, miny, maxx, maxy = shapely.total_bounds(mapped)
-    else:
-        points = [(m.lon, m.lat) for m in results.mentions if m.type == "place" and m.lat is not None]
-        if not points:
-            return (22.0, 44.0, 40.0, 53.0)  # Ukraine and its neighbours: the tool's home ground
-        xs, ys = zip(*points)
-        minx, miny, maxx, maxy = min(xs), min(ys), max(xs), max(ys)
-    margin = BASEMAP_MARGIN_DEG
-    return (max(-180.0, minx - margin * 1.6), max(-85.0, miny - margin),
-            min(180.0, maxx + margin * 1.6), min(85.0, maxy + margin))
-
-
-def basemap(results: Results):
-    """Countries, admin-1 regions and populated places clipped to the extent and simplified (cached per run)."""
-    if results.basemap_cache is None:
-        results.basemap_cache = _basemap(results)
-    return results.basemap_cache
-
-
-def _basemap(results: Results):
-    import geopandas
-    import shapely
-
-    from geomap.gazetteer import load_gazetteer, load_regions
-
-    bbox = basemap_extent(results)
-    box = shapely.box(*bbox)
-    # Finer outlines for a small extent, coarser for a large one: about 1/1500 of its width.
-    tolerance = max(BASEMAP_SIMPLIFY_DEG, (bbox[2] - bbox[0]) / 1500.0)
-    regions = load_regions()
-    frames = []
-    for kind in ("country", "admin1"):
-        frame = regions.frame(kind, bbox)
-        if len(frame):
-            clipped = shapely.intersection(frame.geometry.values, box)
-            frame = frame.set_geometry(shapely.simplify(clipped, tolerance, preserve_topology=True))
-            frame = frame[~frame.geometry.is_empty].reset_index(drop=True)
-        frames.append(frame[["code", "name", "country", "status", "occupied", "geometry"]])
-    import numpy as np
-
-    store = load_gazetteer().store
-    points = store.place_points()
-    lat, lon, population = points["lat"], points["lon"], points["population"]
-    inside = np.flatnonzero((population >= BASEMAP_MIN_POPULATION) & (lon >= bbox[0]) & (lon <= bbox[2])
-                            & (lat >= bbox[1]) & (lat <= bbox[3]))
-    # Most populous first (ties by row, that is geonameid order), at most BASEMAP_MAX_PLACES.
-    inside = inside[np.lexsort((inside, -population[inside]))][:BASEMAP_MAX_PLACES]
-    rows = []
-    for row in inside.tolist():
-        geonameid, name = store.places[0].lines[row].split("\t", 2)[:2]
-        rows.append((int(population[row]), int(geonameid), name, float(lon[row]), float(lat[row])))
-    places = geopandas.GeoDataFrame(
-        {"geonameid": [r[1] for r in rows], "name": [r[2] for r in rows], "population": [r[0] for r in rows]},
-        geometry=geopandas.points_from_xy([r[3] for r in rows], [r[4] for r in rows]), crs="EPSG:4326",
-    )
-    return frames[0], frames[1], places
-
-
-def build_map(results: Results, tiles: str | None = None, title: str = "geomap: territorial-control claims",
-              prefix: str = "geomap", mentions: "pandas.DataFrame | None" = None):
-    """The folium map of a run (see :mod:`geomap.render`); ``mentions`` is its mention table if made already."""
-    import pandas
-
-    from geomap import render
-
-    countries, admin1, places = basemap(results)
-    if mentions is None:
-        mentions = pandas.DataFrame(results.mention_records())
-    return render.build_map(results.claim_geoms, results.envelopes, mentions, results.source_records(),
-                            countries, admin1, places, reference=results.reference, tiles=tiles, title=title,
-                            prefix=prefix)
-
+# -- outputs -----------------------------------------------------------------------------------------------
 
 @dataclass
 class OutputOptions:
@@ -213,121 +212,224 @@ class OutputOptions:
     dpi: int = 200
     figure_formats: tuple[str, ...] = ("png", "svg")
 
+    @property
+    def draws_figures(self) -> bool:
+        return bool(self.figures and self.figure_formats)
 
-def output_files(results: Results, options: OutputOptions | None = None, layers: list | None = None,
-                 tables: dict[str, Any] | None = None) -> dict[str, bytes]:
-    """The text outputs' names and bytes (nothing written yet).
 
-    ``layers`` are the export layers and ``tables`` the :func:`export_tables`, if made already.
+@dataclass(frozen=True)
+class Basemap:
+    """The vector basemap of a run's map: countries, admin-1 regions and populated places around the claims."""
+
+    countries: geopandas.GeoDataFrame
+    admin1: geopandas.GeoDataFrame
+    places: geopandas.GeoDataFrame
+
+
+def basemap_extent(results: Results) -> tuple[float, float, float, float]:
+    """The area the basemap covers: the mapped claims plus a margin (else the places named)."""
+    import shapely
+
+    frame = results.claim_geoms
+    mapped = [g for g, role in zip(frame.geometry, frame["role"]) if g is not None and not g.is_empty
+              and role == "buffer"]
+    mapped = mapped or [g for g in frame.geometry if g is not None and not g.is_empty]
+    if mapped:
+        minx, miny, maxx, maxy = shapely.total_bounds(mapped)
+    else:
+        places = results.mentions[(results.mentions["type"] == "place") & results.mentions["lat"].notna()]
+        if not len(places):
+            return (22.0, 44.0, 40.0, 53.0)  # Ukraine and its neighbours: the tool's home ground
+        minx, maxx = float(places["lon"].min()), float(places["lon"].max())
+        miny, maxy = float(places["lat"].min()), float(places["lat"].max())
+    margin = BASEMAP_MARGIN_DEG
+    return (max(-180.0, minx - margin * 1.6), max(-85.0, miny - margin),
+            min(180.0, maxx + margin * 1.6), min(85.0, maxy + margin))
+
+
+def basemap(results: Results) -> Basemap:
+    """Countries, admin-1 regions and populated places clipped to :func:`basemap_extent` and simplified."""
+    import geopandas
+    import numpy as np
+    import shapely
+
+    bbox = basemap_extent(results)
+    box = shapely.box(*bbox)
+    # Finer outlines for a small extent, coarser for a large one: about 1/1500 of its width.
+    tolerance = max(BASEMAP_SIMPLIFY_DEG, (bbox[2] - bbox[0]) / 1500.0)
+    regions = shared().regions
+    frames = []
+    for kind in ("country", "admin1"):
+        frame = regions.frame(kind, bbox)
+        if len(frame):
+            clipped = shapely.intersection(frame.geometry.values, box)
+            frame = frame.set_geometry(shapely.simplify(clipped, tolerance, preserve_topology=True))
+            frame = frame[~frame.geometry.is_empty].reset_index(drop=True)
+        frames.append(frame[["code", "name", "country", "status", "occupied", "geometry"]])
+    store = shared().gazetteer.store
+    points = store.place_points()
+    lat, lon, population = points["lat"], points["lon"], points["population"]
+    inside = np.flatnonzero((population >= BASEMAP_MIN_POPULATION) & (lon >= bbox[0]) & (lon <= bbox[2])
+                            & (lat >= bbox[1]) & (lat <= bbox[3]))
+    # Most populous first (ties by row, that is geonameid order), at most BASEMAP_MAX_PLACES.
+    inside = inside[np.lexsort((inside, -population[inside]))][:BASEMAP_MAX_PLACES]
+    rows = []
+    for row in inside.tolist():
+        geonameid, name = store.places[0].lines[row].split("\t", 2)[:2]
+        rows.append((int(population[row]), int(geonameid), name, float(lon[row]), float(lat[row])))
+    places = geopandas.GeoDataFrame(
+        {"geonameid": [r[1] for r in rows], "name": [r[2] for r in rows], "population": [r[0] for r in rows]},
+        geometry=geopandas.points_from_xy([r[3] for r in rows], [r[4] for r in rows]), crs="EPSG:4326",
+    )
+    return Basemap(frames[0], frames[1], places)
+
+
+def build_map(results: Results, tiles: str | None = None, title: str = "geomap: territorial-control claims",
+              prefix: str = "geomap", base: Basemap | None = None) -> folium.Map:
+    """The folium map of a run (see :mod:`geomap.render`); ``base`` is its :func:`basemap` if made already."""
+    from geomap import render
+
+    base = base or basemap(results)
+    return render.build_map(results.claim_geoms, results.envelopes, results.mentions, results.source_summaries,
+                            base.countries, base.admin1, base.places, reference=results.reference, tiles=tiles,
+                            title=title, prefix=prefix)
+
+
+def figure_tables(results: Results, base: Basemap) -> dict[str, Any]:
+    """The part of a run's tables the figures read (only these are sent to a worker).
+
+    Only place mentions: the figures mark places, and a large corpus has
+    hundreds of thousands of other mentions (demonyms, unresolved words).
     """
+    mentions = results.mentions
+    return {"claim_geoms": results.claim_geoms, "sources": results.source_summaries,
+            "mentions": mentions[mentions["type"] == "place"].reset_index(drop=True),
+            "envelopes": results.envelopes, "reference": results.reference, "places": base.places}
+
+
+def prepare_figures() -> None:
+    """Load what every figure needs before the tables arrive (a worker's first task in a build)."""
+    from geomap.figures import prepare
+
+    prepare()
+
+
+def draw_figures(tables: dict[str, Any], out_dir: Path, dpi: int, formats: tuple[str, ...], windows: list[str],
+                 chart: bool) -> None:
+    """Draw the claims maps of ``windows`` (and the chart) of ``tables`` into ``out_dir`` (a worker's task)."""
+    from geomap.figures import write_figures
+
+    write_figures(tables, out_dir, dpi=dpi, formats=formats, windows=windows, chart=chart)
+
+
+def figure_shares(results: Results, parts: int) -> list[list[str]]:
+    """The date windows that have a claims map, dealt into ``parts`` shares of about equal work.
+
+    Busiest windows first, round robin: each figure is independent, so the
+    files are the same however they are shared out.
+    """
+    from geomap.view import claim_records, date_windows
+
+    claims = claim_records(results.claim_geoms)
+    counts: dict[str, int] = {}
+    for claim in claims:
+        if claim["status"] == "mapped" and claim["geometry"] is not None:
+            counts[claim["window"]] = counts.get(claim["window"], 0) + 1
+    labels = [window.label for window in date_windows(claims) if counts.get(window.label)]
+    by_load = sorted(labels, key=lambda label: -counts[label])
+    parts = max(1, min(parts, len(by_load)))
+    return [by_load[i::parts] for i in range(parts)]
+
+
+def record_files(results: Results) -> dict[str, bytes]:
+    """sources.json, mentions.jsonl and claims.jsonl: each stage's table as `geomap claims`/`geocode` print it."""
+    return {
+        "sources.json": (json.dumps(results.source_summaries, ensure_ascii=False, indent=2) + "\n").encode(),
+        "mentions.jsonl": formats.to_jsonl(schema.MENTIONS.rows(results.mentions)).encode("utf-8"),
+        "claims.jsonl": formats.to_jsonl(schema.CLAIMS.rows(results.claims)).encode("utf-8"),
+    }
+
+
+def write(results: Results, out_dir: str | Path, options: OutputOptions | None = None,
+          workers: Workers | None = None) -> list[Path]:
+    """Write every output of a run into ``out_dir``: all of them, or none if anything fails.
+
+    The figures (matplotlib, the slowest part) are drawn by ``workers`` (a
+    pool of this call's own when none is given) while this process writes the
+    map and the layers. Returns the paths written.
+    """
+    from geomap.outputs import publish
+
     options = options or OutputOptions()
-    tables = tables if tables is not None else export_tables(results)
+    if workers is None and options.draws_figures:
+        with Workers() as own:
+            return write(results, out_dir, options, own)
+    base = basemap(results)
+
+    def write_into(staging: Path) -> None:
+        drawing: list[Future] = []
+        try:
+            if options.draws_figures:
+                tables = figure_tables(results, base)
+                shares = figure_shares(results, workers.processes if workers.parallel else 1)
+                for index, share in enumerate(shares or [[]]):
+                    drawing.append(workers.submit(draw_figures, tables, staging / "figures", options.dpi,
+                                                  tuple(options.figure_formats), share, index == 0))
+            from geomap.export import GEOPACKAGE_NAME, export_layers, write_geopackage
+
+            # Made once for the GeoJSON/CSV files and the GeoPackage (slow for a large corpus).
+            layers = export_layers(export_tables(results)) if options.exports or options.geopackage else []
+            for name, data in output_files(results, options, base, layers).items():
+                (staging / name).parent.mkdir(parents=True, exist_ok=True)
+                (staging / name).write_bytes(data)
+            if options.geopackage:
+                write_geopackage(layers, staging / GEOPACKAGE_NAME)
+            for future in drawing:
+                try:
+                    result_of(future, "drawing the figures")
+                except GeomapError:
+                    raise
+                except Exception as exc:  # noqa: BLE001 - a worker's error, said in one line
+                    raise GeomapError(f"drawing the figures failed: {type(exc).__name__}: {exc}") from exc
+        except BaseException:
+            if workers is not None:
+                workers.stop()  # ended before the staging folder goes: no worker writes there again
+            raise
+
+    return publish(out_dir, write_into)
+
+
+def export_tables(results: Results) -> dict[str, Any]:
+    """The tables the exports read, by name (see :mod:`geomap.export.layers`)."""
+    return {"claim_geoms": results.claim_geoms, "claims": results.claims, "mentions": results.mentions,
+            "sources": results.source_summaries, "envelopes": results.envelopes, "spread": results.spread,
+            "reference": results.reference, "comparison": results.comparison}
+
+
+def output_files(results: Results, options: OutputOptions | None = None, base: Basemap | None = None,
+                 layers: list | None = None) -> dict[str, bytes]:
+    """The text outputs' names and bytes (nothing written); ``layers`` are the export layers if made already."""
+    options = options or OutputOptions()
+    base = base or basemap(results)
     files: dict[str, bytes] = {}
     if options.map:
         from geomap import render
 
-        files["index.html"] = render.render_html(build_map(results, tiles=options.tiles,
-                                                           mentions=tables["mentions"])).encode("utf-8")
+        files["index.html"] = render.render_html(build_map(results, tiles=options.tiles, base=base)).encode("utf-8")
     if options.fragment:
         from geomap.export import fragment_html
 
         # A map object of its own: rendering changes a folium map, and the fragment has its own prefix.
-        fragment_map = build_map(results, tiles=options.tiles, prefix="geomap_fragment", mentions=tables["mentions"])
+        fragment_map = build_map(results, tiles=options.tiles, prefix="geomap_fragment", base=base)
         files["map_fragment.html"] = fragment_html(fragment_map).encode("utf-8")
-    files["sources.json"] = (json.dumps(tables["sources"], ensure_ascii=False, indent=2) + "\n").encode()
-    records = tables.get("records") or {}
-    files["mentions.jsonl"] = formats.to_jsonl(records.get("mentions") or results.mention_records()).encode("utf-8")
-    files["claims.jsonl"] = formats.to_jsonl(records.get("claims") or results.claim_records()).encode("utf-8")
+    files.update(record_files(results))
     if options.exports:
-        from geomap.export import export_texts
+        from geomap.export import export_layers, export_texts
 
-        texts = export_texts(tables, layers)
+        tables = export_tables(results)
+        texts = export_texts(tables, layers if layers else export_layers(tables))
         files.update({name: text.encode("utf-8") for name, text in texts.items()})
     if results.comparison is not None:
         files["comparison.json"] = (results.comparison.to_json(orient="records", indent=2, force_ascii=False)
                                     + "\n").encode("utf-8")
     return files
-
-
-def export_tables(results: Results) -> dict[str, Any]:
-    """The tables the exports and figures read, by name."""
-    import pandas
-
-    # The records are kept for the JSON Lines files: a large corpus has half a million mentions to convert.
-    records = {"mentions": results.mention_records(), "claims": results.claim_records()}
-    return {"claim_geoms": results.claim_geoms, "claims": pandas.DataFrame(records["claims"]),
-            # geonameid stays an integer (with gaps), as in mentions.jsonl, not a float.
-            "mentions": pandas.DataFrame(records["mentions"]).astype({"geonameid": "Int64"} if records["mentions"] else {}),
-            "sources": results.source_records(),
-            "records": records,
-            "envelopes": results.envelopes, "spread": results.spread, "reference": results.reference,
-            "comparison": results.comparison}
-
-
-def write_run(results: Results, out_dir: str | Path, options: OutputOptions | None = None,
-              figure_process: "FigureProcess | None" = None) -> list[Path]:
-    """Write every output of a run into ``out_dir``: all of them, or none if anything fails.
-
-    The static figures (matplotlib, the slowest part) are drawn by a
-    :class:`~geomap.figure_process.FigureProcess` while this process renders
-    the map and the tables: the machine's second core takes them off the
-    critical path. ``geomap build`` starts that process before the text stages
-    (so matplotlib is imported meanwhile) and passes it here; without one, one
-    is started now.
-    """
-    from geomap.figure_process import FigureProcess
-    from geomap.outputs import publish
-
-    options = options or OutputOptions()
-    draw_figures = bool(options.figures and options.figure_formats)
-    if figure_process is None and draw_figures:
-        figure_process = FigureProcess.start()
-    try:
-        tables = export_tables(results)
-        tables["places"] = basemap(results)[2]
-
-        def write(staging: Path) -> None:
-            if draw_figures:
-                figure_process.draw(tables, staging / "figures", dpi=options.dpi, formats=options.figure_formats)
-            try:
-                from geomap.export import GEOPACKAGE_NAME, export_layers, write_geopackage
-
-                # Made once for the GeoJSON/CSV files and the GeoPackage (slow for a large corpus).
-                layers = export_layers(tables) if options.exports or options.geopackage else None
-                for name, data in output_files(results, options, layers, tables).items():
-                    (staging / name).parent.mkdir(parents=True, exist_ok=True)
-                    (staging / name).write_bytes(data)
-                if options.geopackage:
-                    write_geopackage(layers, staging / GEOPACKAGE_NAME)
-            except BaseException:
-                if draw_figures:
-                    figure_process.stop()  # ended before the staging folder goes: it never writes there again
-                raise
-            if draw_figures:
-                figure_process.wait()
-
-        return publish(out_dir, write)
-    finally:
-        if figure_process is not None:
-            figure_process.stop()
-
-
-def geojson_bytes(frame) -> bytes:
-    """RFC 7946 GeoJSON of a GeoDataFrame: EPSG:4326, lon/lat, right-hand rings, lists as JSON text."""
-    import shapely
-
-    records = []
-    for row in frame.to_dict(orient="records"):
-        geometry = row.pop("geometry", None)
-        properties = {}
-        for key, value in row.items():
-            if isinstance(value, float) and value != value:
-                value = None
-            properties[key] = value
-        shape = None
-        if geometry is not None and not geometry.is_empty:
-            oriented = shapely.orient_polygons(geometry) if hasattr(shapely, "orient_polygons") else geometry
-            shape = json.loads(shapely.to_geojson(shapely.set_precision(oriented, 1e-6)))
-        records.append({"type": "Feature", "properties": properties, "geometry": shape})
-    collection = {"type": "FeatureCollection", "features": records}
-    return (json.dumps(collection, ensure_ascii=False, default=formats.json_default) + "\n").encode("utf-8")

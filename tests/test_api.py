@@ -55,3 +55,19 @@ def test_undated_text_stays_undated():
     claims = geomap.claims_frame(results)
     assert len(claims) == 1
     assert claims["as_of_start"].iloc[0] is None and claims["km2"].iloc[0] == 1300
+
+
+def test_folium_layers_colour_each_source_as_geomaps_own_map_does():
+    # "b" comes first among the sources, "a" first among the claim ids: the map's colours follow the sources.
+    results = geomap.analyze({"b": "By March, Ukrainian forces held just 110 square kilometers near Sudzha.",
+                              "a": "In August, Ukraine seized about 1,300 square kilometers of the Kursk region "
+                                   "around Sudzha."}, published={"a": "2024-08-20", "b": "2025-03-16"})
+    from geomap.render import render_html
+
+    page = render_html(geomap.make_map(results))
+    legend = dict(re.findall(r'data-legend="source:(\w+)"><svg[^>]*><rect[^>]* fill="(#[0-9A-Fa-f]{6})"', page))
+    assert set(legend) == {"a", "b"} and legend["a"] != legend["b"]
+    for group in geomap.folium_layers(results)[:-1]:
+        source = group.layer_name.split(" · ")[0]
+        [shapes] = [child for child in group._children.values() if isinstance(child, folium.GeoJson)]
+        assert shapes.style_function(None)["color"] == legend[source], source

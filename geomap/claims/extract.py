@@ -54,9 +54,7 @@ end is then dropped.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Iterable, Sequence
-from datetime import date
 from typing import Any
 
 from geomap.claims.anchors import territory_subject
@@ -66,16 +64,9 @@ from geomap.claims.kinds import interpret
 from geomap.claims.readings import find_readings
 from geomap.records import AREA_KINDS, SHARE_KINDS, Claim, Mention, Source
 
-__all__ = ["TABLE_COLUMNS", "UNITS_DISAGREE_PCT", "claims_table", "extract_claims"]
+__all__ = ["UNITS_DISAGREE_PCT", "claims_table", "extract_claims"]
 
 UNITS_DISAGREE_PCT = 3.0  # a second unit further off than this is flagged
-
-# The table's leading columns, in order; the rest of the Claim fields follow.
-TABLE_COLUMNS = (
-    "source", "claim_id", "kind", "value", "low", "high", "unit", "km2", "km", "share", "qualifier",
-    "as_of_start", "as_of_end", "as_of_text", "place", "quote", "start", "end",
-)  # fmt: skip
-
 
 def extract_claims(sources: Sequence[Source], mentions: Iterable[Mention]) -> list[Claim]:
     """Every quantitative territorial claim in ``sources``.
@@ -114,7 +105,7 @@ def extract_claims(sources: Sequence[Source], mentions: Iterable[Mention]) -> li
 
 
 def claims_table(claims: Iterable[Claim]) -> list[dict[str, Any]]:
-    """Flat, JSON-ready records of ``claims``: the :data:`TABLE_COLUMNS` first, then the other fields.
+    """Flat, JSON-ready records of ``claims``, in the columns of :data:`geomap.schema.CLAIMS`.
 
     Dates become ISO strings; flags stay a list of dicts.
 
@@ -127,20 +118,9 @@ def claims_table(claims: Iterable[Claim]) -> list[dict[str, Any]]:
     >>> list(row)[:4], row["as_of_start"]
     (['source', 'claim_id', 'kind', 'value'], '2025-03-13')
     """
-    names = [f.name for f in dataclasses.fields(Claim)]
-    order = list(TABLE_COLUMNS) + [name for name in names if name not in TABLE_COLUMNS]
-    rows = []
-    for claim in claims:
-        record = {}
-        for name in order:
-            value = getattr(claim, name)
-            if isinstance(value, date):
-                value = value.isoformat()
-            elif name == "flags":
-                value = [dict(flag) for flag in value]
-            record[name] = value
-        rows.append(record)
-    return rows
+    from geomap.schema import CLAIMS
+
+    return CLAIMS.rows(CLAIMS.from_records(list(claims)))
 
 
 def _source_claims(source: Source, mentions: list[Mention]) -> list[Claim]:

@@ -39,6 +39,8 @@ import pandas
 import shapely
 from shapely.geometry.base import BaseGeometry
 
+from geomap.view import flag_list
+
 from .values import cell_value, frame_columns, frame_rows, typed_frame
 
 CRS = "EPSG:4326"
@@ -125,28 +127,6 @@ def sources_table(sources: Any) -> pandas.DataFrame:
     rows = frame_rows(sources)
     columns = [c for c in frame_columns(sources, rows) if c not in SOURCE_LEFT_OUT]
     return typed_frame(rows, columns)
-
-
-def flag_list(flags: Any) -> list[dict[str, Any]]:
-    """A claim's flags as a list of dicts, from a list, one dict, JSON text or nothing."""
-    if flags is None:
-        return []
-    if isinstance(flags, str):
-        text = flags.strip()
-        if not text:
-            return []
-        try:
-            flags = json.loads(text)
-        except json.JSONDecodeError:
-            return [{"code": "note", "message": text}]
-    if isinstance(flags, Mapping):
-        flags = [flags]
-    if hasattr(flags, "tolist"):
-        flags = flags.tolist()
-    if not isinstance(flags, Sequence):
-        return [{"code": "note", "message": str(flags)}]
-    return [dict(flag) if isinstance(flag, Mapping) else {"code": "note", "message": str(flag)}
-            for flag in flags if flag is not None]
 
 
 def checks_table(claims: pandas.DataFrame) -> pandas.DataFrame:

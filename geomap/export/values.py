@@ -18,11 +18,11 @@ import dataclasses
 import json
 import math
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import date, datetime
 from typing import Any
 
-import numpy as np
 import pandas
+
+from geomap.formats import plain
 
 
 def json_text(value: Any) -> str:
@@ -38,43 +38,15 @@ def _json_default(value: Any) -> Any:
 
 
 def cell_value(value: Any, nested: bool = False) -> Any:
-    """One table cell as plain Python (see the module docstring).
+    """One table cell as plain Python (:func:`geomap.formats.plain`), with lists and dicts as JSON text.
 
     With ``nested=True`` lists and dicts are returned as plain containers
     instead of JSON text (used while serialising them).
     """
-    kind = type(value)  # the plain types first: most cells of a large table are one of them
-    if kind is str or kind is int or kind is bool:
-        return value
-    if kind is float:
-        return None if math.isnan(value) or math.isinf(value) else value
-    if value is None or value is pandas.NaT or value is pandas.NA:
-        return None
-    if isinstance(value, (bool, np.bool_)):
-        return bool(value)
-    if isinstance(value, (int, np.integer)):
-        return int(value)
-    if isinstance(value, (float, np.floating)):
-        number = float(value)
-        return None if math.isnan(number) or math.isinf(number) else number
-    if isinstance(value, str):
-        return value
-    if isinstance(value, datetime):
-        text = value.isoformat()
-        return text[:10] if text.endswith("T00:00:00") else text
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, np.ndarray):
-        value = value.tolist()
-    if isinstance(value, (set, frozenset)):
-        value = sorted(value, key=str)
-    if isinstance(value, Mapping):
-        plain = {str(key): cell_value(item, nested=True) for key, item in value.items()}
-        return plain if nested else json_text(plain)
-    if isinstance(value, (list, tuple)):
-        plain = [cell_value(item, nested=True) for item in value]
-        return plain if nested else json_text(plain)
-    return str(value)
+    value = plain(value)
+    if not nested and isinstance(value, (list, dict)):
+        return json_text(value)
+    return value
 
 
 def typed_column(values: Sequence[Any]) -> pandas.Series:

@@ -26,7 +26,6 @@ label room), ``style`` (colours, saving).
 from __future__ import annotations
 
 import os
-import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -39,61 +38,54 @@ from .view import MapView, focus_cluster, nice_length, scale_bar
 
 
 def write_figures(tables: Any, out_dir: str | os.PathLike[str], dpi: int = 200,
-                  formats: Sequence[str] = ("png", "svg"), jobs: int = 1) -> list[Path]:
+                  formats: Sequence[str] = ("png", "svg"), windows: Sequence[str] | None = None,
+                  chart: bool = True) -> list[Path]:
     """The claims map of every date window (``map_<window>``) and the area chart (``area_chart``), per format.
 
-    With ``jobs`` > 1 and at least :data:`PARALLEL_MIN_WINDOWS` windows, the
-    windows are shared among that many forked processes (a large corpus has a
-    hundred windows; each figure is independent, so the files are the same).
+    ``windows`` limits the maps to those windows and ``chart=False`` leaves the
+    chart out, so that several processes can share one run's figures (each
+    figure is independent: the files are the same however they are shared).
     """
     out_dir = Path(out_dir)
     inputs = MapInputs.of(tables)  # the tables converted once for every window's map
     labels = [w.label for w in inputs.windows if inputs.by_window.get(w.label)]
-
-    def draw(share: Sequence[str]) -> None:
-        # Each figure is drawn once and saved in every format.
-        for label in share:
-            claims_map_figure(inputs, label, [out_dir / f"map_{label}.{suffix}" for suffix in formats], dpi=dpi)
-
-    jobs = max(1, min(jobs, len(labels))) if hasattr(os, "fork") and len(labels) >= PARALLEL_MIN_WINDOWS else 1
-    # Busiest windows dealt out first, round robin, so the shares take about as long.
-    by_load = sorted(labels, key=lambda label: -len(inputs.by_window[label]))
-    shares = [by_load[i::jobs] for i in range(jobs)]
-    children = [_fork(draw, share) for share in shares[1:]]
-    try:
-        draw(shares[0])
-        area_chart_figure(tables, [out_dir / f"area_chart.{suffix}" for suffix in formats], dpi=dpi)
-    finally:
-        failed = [pid for pid in children if os.waitpid(pid, 0)[1] != 0]
-    if failed:
-        raise RuntimeError(f"{len(failed)} of {len(children)} figure workers failed")
-    maps = [out_dir / f"map_{label}.{suffix}" for label in labels for suffix in formats]
-    return maps + [out_dir / f"area_chart.{suffix}" for suffix in formats]
+    if windows is not None:
+        labels = [label for label in labels if label in set(windows)]
+    written = []
+    for label in labels:  # each figure is drawn once and saved in every format
+        paths = [out_dir / f"map_{label}.{suffix}" for suffix in formats]
+        claims_map_figure(inputs, label, paths, dpi=dpi)
+        written += paths
+    if chart:
+        paths = [out_dir / f"area_chart.{suffix}" for suffix in formats]
+        area_chart_figure(tables, paths, dpi=dpi)
+        written += paths
+    return written
 
 
-# Even two windows gain: the seeds' two maps drawn side by side take 0.2-0.3 s off a cold build.
-PARALLEL_MIN_WINDOWS = 2
+def prepare() -> None:
+    """Do the work every figure needs before its tables are known: imports, fonts, the basemap polygons' index.
 
+    A build's worker does this while the text stages run, so that drawing starts at once.
+    """
+    import io
 
-def _fork(draw: Any, share: Sequence[str]) -> int:
-    """Draw ``share`` in a forked child; its exit status says whether it succeeded."""
-    pid = os.fork()
-    if pid == 0:  # the child: never returns into the caller's code
-        status = 1
-        try:
-            from geomap.parallel import follow_parent
+    from matplotlib.figure import Figure
 
-            follow_parent()
-            draw(share)
-            status = 0
-        except BaseException as exc:  # noqa: BLE001 - reported on stderr, counted by the parent
-            print(f"geomap: figure worker: {type(exc).__name__}: {exc}", file=sys.stderr)
-        finally:
-            os._exit(status)
-    return pid
+    from geomap.gazetteer import load_regions
+
+    from .style import figure_style
+
+    load_regions().tree  # noqa: B018 - the spatial index every map's basemap query uses
+    with figure_style():
+        # Loads the fonts (regular, bold, italic) and Agg's text machinery once: a tiny figure, thrown away.
+        figure = Figure(figsize=(1, 1))
+        for y, style in ((0.2, {}), (0.5, {"fontweight": "bold"}), (0.8, {"style": "italic"})):
+            figure.text(0.5, y, "geomap", **style)
+        figure.savefig(io.BytesIO(), format="png", dpi=20)
 
 
 __all__ = [
     "ALL_WINDOWS", "ATTRIBUTION", "CHART_SIZE_IN", "MAP_SIZE_IN", "MapInputs", "MapView", "area_chart_figure",
-    "claims_map_figure", "focus_cluster", "nice_length", "scale_bar", "write_figures",
+    "claims_map_figure", "focus_cluster", "nice_length", "prepare", "scale_bar", "write_figures",
 ]

@@ -15,9 +15,7 @@ from geomap.export.layers import in_wgs84, table
 from geomap.export.values import frame_rows
 from geomap.render.chart import AreaSeries, claim_area_series, reference_series
 from geomap.render.features import reference_area_km2
-from geomap.render.panel import source_colors, source_names
-from geomap.render.tables import claim_records, source_records
-from geomap.render.windows import date_windows, parse_date
+from geomap.view import claim_records, date_windows, parse_date, source_colors, source_names, source_records
 
 from .style import CHART_SIZE_IN, DeferredCanvas, figure_style, format_of, legend_room, save_figure, shorten
 

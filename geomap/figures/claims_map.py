@@ -24,9 +24,7 @@ from shapely.geometry.base import BaseGeometry
 from shapely.ops import polylabel
 
 from geomap.export.layers import split_geometry
-from geomap.render.panel import claimed_text, format_number
-from geomap.render.tables import UNDATED
-from geomap.render.windows import DateWindow, reference_dates_for_windows
+from geomap.view import UNDATED, DateWindow, claimed_text, format_number, reference_dates_for_windows
 
 from .draw import add_lines, add_polygons
 from .inputs import MapInputs, Places

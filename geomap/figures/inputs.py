@@ -18,9 +18,7 @@ from shapely.geometry.base import BaseGeometry
 
 from geomap.export.layers import in_wgs84, places_layer, table
 from geomap.export.values import cell_value, frame_rows
-from geomap.render.panel import source_colors, source_names
-from geomap.render.tables import claim_records, source_records
-from geomap.render.windows import DateWindow, date_windows, parse_date
+from geomap.view import DateWindow, claim_records, date_windows, parse_date, source_colors, source_names, source_records
 
 
 @dataclass

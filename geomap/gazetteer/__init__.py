@@ -4,13 +4,11 @@
 >>> Gazetteer().lookup("Kursk region")[0].id           # doctest: +SKIP
 'RU-KRS'
 
-The loaders are cached per process (:func:`load_gazetteer`, :func:`load_regions`)
-because the data is read-only at run time.
+:func:`load_gazetteer` and :func:`load_regions` give this process's copies, held
+by :mod:`geomap.resources` (the data is read-only at run time).
 """
 
 from __future__ import annotations
-
-import functools
 
 from geomap.gazetteer.folding import fold
 from geomap.gazetteer.lookup import Gazetteer
@@ -19,15 +17,15 @@ from geomap.gazetteer.store import Store
 __all__ = ["Gazetteer", "Store", "fold", "load_gazetteer", "load_regions"]
 
 
-@functools.lru_cache(maxsize=1)
 def load_gazetteer() -> Gazetteer:
-    """The process-wide gazetteer over bundled data and the user's imported dumps."""
-    return Gazetteer(Store())
+    """This process's gazetteer over bundled data and the user's imported dumps."""
+    from geomap.resources import shared
+
+    return shared().gazetteer
 
 
-@functools.lru_cache(maxsize=1)
 def load_regions():
-    """The process-wide region polygons (shares the gazetteer's store)."""
-    from geomap.gazetteer.regions import Regions
+    """This process's region polygons (sharing the gazetteer's store)."""
+    from geomap.resources import shared
 
-    return Regions(load_gazetteer().store)
+    return shared().regions

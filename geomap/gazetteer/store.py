@@ -5,7 +5,7 @@ decompresses them and splits lines (a few hundred milliseconds) and looks a
 name up by binary search, without building any per-name Python objects. This
 keeps ``geomap gazetteer search`` fast and keeps geopandas off its import path.
 The place and name files are read on first use (the region polygons alone need
-neither), and :func:`read_ahead` can start decompressing them in a thread.
+neither).
 """
 
 from __future__ import annotations
@@ -15,11 +15,8 @@ import bisect
 import gzip
 import hashlib
 import json
-import os
-import threading
 from collections.abc import Iterable
 from collections.abc import Iterator, Sequence
-from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -65,51 +62,7 @@ def name_index_lines(entries, rank_key=None) -> list[str]:
             for key in sorted(index)]
 
 
-# Files being decompressed ahead of use by read_ahead(): path -> (the reading process's id, its bytes).
-_AHEAD: dict[Path, tuple[int, Future]] = {}
-AHEAD_FILES = ("places.tsv.gz", "names.tsv.gz")
-
-
-def read_ahead(data_dir: Path | None = None, files: Sequence[str] = AHEAD_FILES) -> None:
-    """Start decompressing the bundled place and name files (or some of ``files``) in a thread.
-
-    zlib lets other threads run while it inflates, so a caller that imports
-    modules meanwhile (the build imports geopandas) gets the files about a
-    quarter of a second sooner. The first :class:`Store` of this process takes
-    the result; so does a forked child's if the bytes were in memory before it
-    was forked, otherwise the child reads the files itself.
-    """
-    folder = data_dir or geodata_dir()
-    jobs = []
-    for name in files:
-        path = folder / name
-        if path not in _AHEAD:
-            _AHEAD[path] = (os.getpid(), Future())
-            jobs.append((path, _AHEAD[path][1]))
-
-    def decompress() -> None:
-        for path, future in jobs:
-            try:
-                future.set_result(gzip.decompress(path.read_bytes()))
-            except BaseException as exc:  # noqa: BLE001 - raised where the file is used, as a direct read would
-                future.set_exception(exc)
-
-    if jobs:
-        threading.Thread(target=decompress, name="geomap-read-ahead", daemon=True).start()
-
-
-def wait_for_read_ahead() -> None:
-    """Block until the files being read ahead are in memory (call before forking: a fork copies no threads)."""
-    for pid, future in list(_AHEAD.values()):
-        if pid == os.getpid():
-            future.exception()  # waits; an error stays in the future for the reader
-
-
 def _decompressed(path: Path) -> bytes:
-    pending = _AHEAD.pop(path, None)
-    # A forked child (a worker of --jobs) may use bytes read before the fork, never a read its copy cannot finish.
-    if pending is not None and (pending[0] == os.getpid() or pending[1].done()):
-        return pending[1].result()
     return gzip.decompress(path.read_bytes())
 
 

@@ -20,30 +20,32 @@ from __future__ import annotations
 from typing import Iterable
 
 import geopandas
+import pandas
 
 from geomap.geometry.bases import window_of
-from geomap.geometry.build import COLUMNS, FLOAT_COLUMNS, INTEGER_COLUMNS, claim_rows
+from geomap.geometry.build import claim_rows
 from geomap.geometry.buffers import HostTooSmall, solve_buffer_radius
 from geomap.geometry.reference import (ReferenceWarning, check_near_claims, compare_reference, load_reference,
                                        overlap)
-from geomap.geometry.tables import typed_frame
-from geomap.geometry.windows import envelopes, spread_table
+from geomap.geometry.windows import checks_table, envelopes, spread_table
 from geomap.geometry.workspace import Workspace
+from geomap import schema
 from geomap.records import Claim
 
 __all__ = [
-    "COLUMNS", "HostTooSmall", "ReferenceWarning", "check_near_claims", "claim_geometries", "compare_reference",
+    "HostTooSmall", "ReferenceWarning", "check_near_claims", "checks_table", "claim_geometries", "compare_reference",
     "envelopes", "load_reference", "overlap", "solve_buffer_radius", "spread_table", "window_of",
 ]
 
 
-def claim_geometries(claims: Iterable[Claim], gazetteer=None, regions=None) -> geopandas.GeoDataFrame:
+def claim_geometries(claims: pandas.DataFrame | Iterable[Claim], gazetteer=None, regions=None
+                     ) -> geopandas.GeoDataFrame:
     """One geometry row per claim, with the checks that compare it with geography and other claims.
 
     Parameters
     ----------
-    claims : iterable of geomap.records.Claim
-        The claims stage's output.
+    claims : DataFrame or iterable of geomap.records.Claim
+        The claims stage's table (:data:`geomap.schema.CLAIMS`), or its records.
     gazetteer : geomap.gazetteer.Gazetteer, optional
         Defaults to :func:`geomap.gazetteer.load_gazetteer`.
     regions : geomap.gazetteer.regions.Regions, optional
@@ -52,9 +54,9 @@ def claim_geometries(claims: Iterable[Claim], gazetteer=None, regions=None) -> g
     Returns
     -------
     GeoDataFrame
-        EPSG:4326, one row per claim sorted by claim_id (numerically within a
-        source), with the columns in :data:`COLUMNS` plus ``geometry`` (None
-        when unmapped). Key columns:
+        :data:`geomap.schema.CLAIM_GEOMETRIES` (EPSG:4326): one row per claim
+        sorted by claim_id (numerically within a source), ``geometry`` None
+        when unmapped. Key columns:
 
         - ``window``: "YYYY-MM" of ``as_of_start`` or "undated" (a claim dated by
           a period of several months joins the busiest one-month window inside it);
@@ -86,7 +88,8 @@ def claim_geometries(claims: Iterable[Claim], gazetteer=None, regions=None) -> g
 
         gazetteer = gazetteer or load_gazetteer()
         regions = regions or load_regions()
+    if isinstance(claims, pandas.DataFrame):
+        claims = schema.CLAIMS.to_records(schema.CLAIMS.check(claims, "claim geometries"))
     rows = claim_rows(claims, Workspace(gazetteer, regions))
-    geometries = geopandas.GeoSeries([row.pop("geometry") for row in rows], crs="EPSG:4326")
-    table = typed_frame(rows, COLUMNS, floats=FLOAT_COLUMNS, integers=INTEGER_COLUMNS)
-    return geopandas.GeoDataFrame(table, geometry=geometries, crs="EPSG:4326")
+    geometries = [row.pop("geometry") for row in rows]
+    return schema.CLAIM_GEOMETRIES.check(schema.CLAIM_GEOMETRIES.frame(rows, geometries), "claim geometries")

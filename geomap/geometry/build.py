@@ -36,16 +36,8 @@ from geomap.geometry.projection import GEOD, geodesic_distance_km
 from geomap.geometry.units import format_km2, format_number, format_share, stable, to_km, to_km2
 from geomap.geometry.workspace import Anchor, Workspace
 from geomap.records import AREA_KINDS, SHARE_KINDS, Claim
+from geomap.schema import CLAIM_GEOMETRIES
 
-COLUMNS = [
-    "claim_id", "source", "outlet", "kind", "value", "low", "high", "unit", "km2", "share", "km", "qualifier",
-    "quote", "start", "end", "quote_start", "quote_end", "as_of_start", "as_of_end", "as_of_text", "place",
-    "place_id", "window", "role", "radius_km", "geometry_km2", "host", "host_km2", "base_km2", "derivation",
-    "flags", "status", "reason", "actor", "subject", "region_id", "anchor_lon", "anchor_lat",
-]
-FLOAT_COLUMNS = ["value", "low", "high", "km2", "share", "km", "radius_km", "geometry_km2", "host_km2", "base_km2",
-                 "anchor_lon", "anchor_lat"]
-INTEGER_COLUMNS = ["start", "end", "quote_start", "quote_end"]
 BORDER_WORDS = ("border", "frontier")
 REGION_PLACE_KINDS = ("country", "admin1", "named_region")
 BUFFER_KINDS = AREA_KINDS + SHARE_KINDS + ("relative_area", "depth", "front_width")
@@ -179,7 +171,7 @@ def assign_windows(claims: list[Claim]) -> list[str]:
 
 def base_row(item: _Prepared) -> dict[str, Any]:
     claim = item.claim
-    row = {column: None for column in COLUMNS}
+    row: dict[str, Any] = {column: None for column in CLAIM_GEOMETRIES.names}
     for column in ("claim_id", "source", "outlet", "kind", "value", "low", "high", "unit", "km2", "share", "km",
                    "qualifier", "quote", "start", "end", "quote_start", "quote_end", "as_of_text", "place",
                    "place_id", "actor", "subject", "region_id"):

@@ -22,17 +22,15 @@ import pyogrio
 import shapely
 from shapely.geometry.base import BaseGeometry
 
+from geomap import schema
 from geomap.errors import GeomapError
 from geomap.geometry.projection import LocalProjection, geodesic_area_km2, geodesic_distance_km, polygonal
-from geomap.geometry.tables import typed_frame
 from geomap.geometry.units import stable
 from geomap.records import AREA_KINDS, SHARE_KINDS
 from geomap.sources import plausible_date
 
 DATE_FIELDS = ("date", "as_of")
 KML_DATE_FIELDS = ("timestamp", "when", "begin")  # what GDAL (and our own parser) call KML's time elements
-COMPARE_COLUMNS = ["claim_id", "source", "kind", "window", "claim_date", "reference_date", "days_apart",
-                   "claimed_km2", "buffer_km2", "reference_km2", "ratio", "iou", "centroid_offset_km", "note"]
 
 
 class ReferenceWarning(UserWarning):
@@ -391,8 +389,7 @@ def compare_reference(claim_geoms: geopandas.GeoDataFrame, reference: geopandas.
             out["note"] = f"claim not mapped: {row.reason}" if row.status != "mapped" else "no buffer"
             continue
         out["iou"], out["centroid_offset_km"] = overlap(row.geometry, polygon, row.anchor_lon, row.anchor_lat)
-    return typed_frame(rows, COMPARE_COLUMNS, integers=["days_apart"],
-                       floats=["claimed_km2", "buffer_km2", "reference_km2", "ratio", "iou", "centroid_offset_km"])
+    return schema.COMPARISON.frame(rows)
 
 
 def _snapshots(reference: geopandas.GeoDataFrame) -> list[tuple[str, BaseGeometry, float]]:

@@ -1,4 +1,4 @@
-"""Per-window summaries of claim geometries: envelopes and the spread across sources."""
+"""Summaries of the claim geometries: envelopes and the spread across sources per window, the checks."""
 
 from __future__ import annotations
 
@@ -9,13 +9,10 @@ import shapely
 from geomap.geometry.bases import natural_claim_key
 from geomap.geometry.checks import SPREAD_KINDS, spread_rows, window_sort_key
 from geomap.geometry.projection import geodesic_area_km2
-from geomap.geometry.tables import typed_frame
 from geomap.geometry.units import stable
+from geomap import schema
 from geomap.records import SHARE_KINDS
 
-ENVELOPE_COLUMNS = ["window", "n_sources", "sources", "n_claims", "claims", "geometry_km2"]
-SPREAD_COLUMNS = ["window", "claim_id", "source", "outlet", "kind", "km2", "derived", "n_claims", "n_sources",
-                  "min_km2", "median_km2", "max_km2", "deviation_pct", "furthest"]
 
 
 def envelopes(claim_geoms: geopandas.GeoDataFrame) -> geopandas.GeoDataFrame:
@@ -49,9 +46,7 @@ def envelopes(claim_geoms: geopandas.GeoDataFrame) -> geopandas.GeoDataFrame:
                      "claims": ", ".join(members["claim_id"].iloc[i] for i in order),
                      "geometry_km2": stable(geodesic_area_km2(union))})
         geometries.append(union)
-    table = typed_frame(rows, ENVELOPE_COLUMNS, floats=["geometry_km2"], integers=["n_sources", "n_claims"])
-    return geopandas.GeoDataFrame(table, geometry=geopandas.GeoSeries(geometries, crs="EPSG:4326"),
-                                  crs="EPSG:4326")
+    return schema.ENVELOPES.frame(rows, geometries)
 
 
 def spread_table(claim_geoms: geopandas.GeoDataFrame) -> pandas.DataFrame:
@@ -76,6 +71,17 @@ def spread_table(claim_geoms: geopandas.GeoDataFrame) -> pandas.DataFrame:
         records.append({"claim_id": row.claim_id, "source": row.source, "outlet": row.outlet, "kind": row.kind,
                         "window": row.window, "km2": None if pandas.isna(row.km2) else float(row.km2),
                         "derived": row.kind in SHARE_KINDS})
-    return typed_frame(spread_rows(records), SPREAD_COLUMNS,
-                       floats=["km2", "min_km2", "median_km2", "max_km2", "deviation_pct"],
-                       integers=["n_claims", "n_sources"], booleans=["derived", "furthest"])
+    return schema.SPREAD.frame(spread_rows(records))
+
+
+def checks_table(claim_geoms: pandas.DataFrame) -> pandas.DataFrame:
+    """One row per check (flag) of every claim: claim_id, source, code, severity, message, and ``numbers``,
+    the flag's other fields (the figures behind the message, in the order the check wrote them)."""
+    rows = []
+    for claim_id, source, flags in zip(claim_geoms["claim_id"], claim_geoms["source"], claim_geoms["flags"]):
+        for flag in flags or []:
+            rows.append({"claim_id": claim_id, "source": source, "code": flag.get("code"),
+                         "severity": flag.get("severity"), "message": flag.get("message"),
+                         "numbers": {key: value for key, value in flag.items()
+                                     if key not in ("code", "severity", "message")}})
+    return schema.CHECKS.frame(rows)

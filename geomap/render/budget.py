@@ -18,7 +18,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from .tables import UNDATED
+from geomap.view import UNDATED
 
 # Claim kinds drawn first when a window has more claims than the page can hold:
 # the areas the sources disagree on are what the map is for.

@@ -18,8 +18,9 @@ from markupsafe import Markup
 
 from .budget import spread_evenly
 from .elements import render_template
-from .panel import claimed_text, format_number, group_claims
-from .windows import DateWindow, parse_date
+from geomap.view import DateWindow, claimed_text, format_number, parse_date
+
+from .panel import group_claims
 
 
 @dataclass(frozen=True)

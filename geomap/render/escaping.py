@@ -18,7 +18,6 @@ its own rules:
 from __future__ import annotations
 
 import json
-import math
 import re
 from typing import Any
 
@@ -95,42 +94,3 @@ def check_identifier(prefix: str) -> str:
             "letters, digits or underscores"
         )
     return prefix
-
-
-def plain_value(value: Any) -> Any:
-    """Turn pandas/numpy scalars and missing values into plain JSON-able Python.
-
-    NaN, NaT and ``pd.NA`` become ``None``; numpy numbers become ``int``/``float``;
-    dates and timestamps become ISO strings.
-    """
-    kind = type(value)  # the plain types first: most cells of a large table are one of them
-    if kind is str or kind is int or kind is bool or value is None:
-        return value
-    if kind is float:
-        return None if math.isnan(value) or math.isinf(value) else value
-    if hasattr(value, "item") and not isinstance(value, (str, bytes)) and getattr(value, "ndim", 0) == 0:
-        try:
-            value = value.item()
-        except (ValueError, AttributeError):
-            pass
-    if isinstance(value, float):
-        return None if math.isnan(value) or math.isinf(value) else value
-    if isinstance(value, (int, str)):
-        return value
-    if hasattr(value, "isoformat"):
-        try:
-            if value != value:  # NaT
-                return None
-        except TypeError:
-            pass
-        text = value.isoformat()
-        # Midnight timestamps are dates in this project's tables.
-        return text[:10] if text.endswith("T00:00:00") else text
-    try:
-        import pandas as pd
-
-        if pd.isna(value):
-            return None
-    except (TypeError, ValueError):
-        pass
-    return value

@@ -19,7 +19,9 @@ from shapely.ops import unary_union
 
 from .coordinates import flatten, python_round
 from .elements import render_template
-from .panel import ROLE_NAMES, ClaimView, claim_view, format_km2, format_number, group_claims, plural
+from geomap.view import format_km2, format_number
+
+from .panel import ROLE_NAMES, ClaimView, claim_view, group_claims, plural
 
 COORDINATE_DECIMALS = 5
 OCCUPIED_TEXT = "occupied by Russia since 2014"

@@ -36,13 +36,11 @@ from .features import (
     mention_features, place_labels, reference_area_km2, reference_feature,
 )
 from .offline import check_tile_provider, drop_cdn_resources
-from .panel import (
-    SOURCE_PALETTE, claim_view, format_number, group_claims, panel_view, plural, source_colors, source_names,
+from .panel import claim_view, group_claims, panel_view, plural
+from geomap.view import (
+    SOURCE_PALETTE, UNDATED, claim_records, date_windows, format_number, frame_records, in_wgs84, mention_records,
+    parse_date, reference_dates_for_windows, source_colors, source_names, source_records,
 )
-from .tables import (
-    UNDATED, claim_records, frame_records, in_wgs84, mention_records, source_records,
-)
-from .windows import date_windows, parse_date, reference_dates_for_windows
 
 DEFAULT_PREFIX = "geomap"
 

@@ -1,6 +1,6 @@
 """What the claims panel, the popups and the legend say: view models and wording.
 
-Pure functions from the renderer's records (see :mod:`geomap.render.tables`)
+Pure functions from the display records (see :mod:`geomap.view`)
 to small dataclasses the templates print. All text stays raw here; the
 templates escape it.
 """
@@ -12,18 +12,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from .tables import UNDATED
-from .windows import DateWindow
+from geomap.view import (
+    UNDATED, DateWindow, claimed_text, format_km2, format_number, format_share, source_colors, source_names,
+)
 
 if TYPE_CHECKING:
     from .budget import MapBudget
-
-# Colour-blind-safe (Okabe-Ito) first, then more distinct hues; reused in
-# order when there are more sources than colours.
-SOURCE_PALETTE = (
-    "#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9",
-    "#8C564B", "#6A3D9A", "#B15928", "#1B7837",
-)
 
 ROLE_NAMES = {
     "buffer": "area-true buffer",
@@ -32,10 +26,6 @@ ROLE_NAMES = {
     "line": "front line",
     "region": "region",
 }
-
-# Units that are themselves the quantity ("one third"), printed without the number.
-_SPELLED_FRACTION = re.compile(r"^(?:one|two|three|a|an|half|quarter|third|thirds)\b", re.IGNORECASE)
-
 
 @dataclass
 class ClaimView:
@@ -81,74 +71,6 @@ class PanelView:
     chart_note: str
     more_sources_without_claims: int = 0
     compact: bool = False  # windows collapsed, first items listed (a large corpus)
-
-
-def format_number(value: float | int | None) -> str:
-    """Numbers as a reader expects them: ``1,368``, ``12.5``, ``0.333``."""
-    if value is None:
-        return "?"
-    value = float(value)
-    if value == int(value) and abs(value) < 1e15:
-        return f"{int(value):,}"
-    if abs(value) >= 100:
-        return f"{value:,.0f}"
-    if abs(value) >= 10:
-        return f"{value:.1f}".rstrip("0").rstrip(".")
-    return f"{value:.3g}"
-
-
-def format_km2(km2: float | None) -> str:
-    return "" if km2 is None else f"{format_number(round(km2) if km2 >= 100 else km2)} km²"
-
-
-def format_share(share: float | None) -> str:
-    """A share stored as a fraction (0.3) or a percentage (30) as ``30 %``."""
-    if share is None:
-        return ""
-    percent = share * 100 if abs(share) <= 1 else share
-    return f"{format_number(round(percent, 1))} %"
-
-
-def claimed_text(claim: Mapping[str, Any]) -> str:
-    """The claimed quantity as the source wrote it: ``about 386 square miles``."""
-    unit = (claim.get("unit") or "").strip()
-    value = claim.get("value")
-    if unit and _SPELLED_FRACTION.match(unit):
-        amount = unit
-    elif unit == "%":
-        amount = f"{format_number(value)} %"
-    else:
-        amount = f"{format_number(value)} {unit}".strip()
-    qualifier = (claim.get("qualifier") or "").strip()
-    return f"{qualifier} {amount}".strip()
-
-
-def source_colors(sources: Sequence[Mapping[str, Any]], claims: Sequence[Mapping[str, Any]]) -> dict[str, str]:
-    """A fixed colour per source that has claims: sources' order first, then unknown ids sorted."""
-    with_claims = {claim["source"] for claim in claims}
-    ordered = [source["id"] for source in sources if source["id"] in with_claims]
-    ordered += sorted(with_claims - set(ordered))
-    return {source_id: SOURCE_PALETTE[index % len(SOURCE_PALETTE)] for index, source_id in enumerate(ordered)}
-
-
-def source_names(sources: Sequence[Mapping[str, Any]], claims: Sequence[Mapping[str, Any]]) -> dict[str, str]:
-    """The name shown for each source: its outlet (else a short title), with the id when names repeat."""
-    outlets: dict[str, str] = {}
-    for source in sources:
-        outlet = source.get("outlet")
-        if not outlet or outlet == "unknown":
-            title = " ".join(str(source.get("title") or "").split())
-            outlet = (title if len(title) <= 32 else title[:31].rstrip() + "…") or source["id"]
-        outlets[source["id"]] = outlet
-    for claim in claims:
-        outlets.setdefault(claim["source"], claim.get("outlet") or claim["source"])
-    counts: dict[str, int] = {}
-    for outlet in outlets.values():
-        counts[outlet] = counts.get(outlet, 0) + 1
-    return {
-        source_id: (outlet if counts[outlet] == 1 or outlet == source_id else f"{outlet} ({source_id})")
-        for source_id, outlet in outlets.items()
-    }
 
 
 def claim_view(rows: Sequence[Mapping[str, Any]]) -> ClaimView:

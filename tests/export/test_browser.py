@@ -108,7 +108,7 @@ def same_fragment_twice(tmp_path_factory):
 
     folder = tmp_path_factory.mktemp("same-fragment")
     options = pipeline.OutputOptions(map=False, exports=False, geopackage=False, figures=False)
-    pipeline.write_run(pipeline.run([seeds_dir()]), folder / "out", options)
+    pipeline.write(pipeline.run([seeds_dir()]), folder / "out", options)
     fragment = (folder / "out" / "map_fragment.html").read_text(encoding="utf-8")
     path = folder / "report.html"
     path.write_text(SAME_FRAGMENT_TWICE.format(fragment=fragment), encoding="utf-8")

@@ -13,10 +13,12 @@ from shapely.affinity import translate
 from PIL import Image
 from pyproj import Geod
 
+from geomap.errors import GeomapError
 from geomap.figures import (
     ATTRIBUTION, CHART_SIZE_IN, MAP_SIZE_IN, area_chart_figure, claims_map_figure, focus_cluster, nice_length,
     scale_bar, write_figures,
 )
+from geomap.records import Source
 
 SOURCE_COLOURS = {"wire": (0x00, 0x72, 0xB2), "daily": (0xD5, 0x5E, 0x00), "paper": (0x00, 0x9E, 0x73)}
 
@@ -108,7 +110,7 @@ def test_nice_length(target, expected):
 
 def test_scale_bar_length_is_true_on_the_ellipsoid(tables):
     from geomap.figures import MapView
-    from geomap.render.tables import claim_records
+    from geomap.view import claim_records
 
     shapes = [c["geometry"] for c in claim_records(tables["claim_geoms"]) if c["geometry"] is not None]
     view = MapView.around(shapes, [], MAP_SIZE_IN, (0, 0, 0.6, 0.8))
@@ -204,31 +206,32 @@ def test_one_collection_draws_what_one_geopandas_plot_per_geometry_draws(tmp_pat
     assert np.abs(one_by_one - together).max() <= 2  # the same pixels, but for antialiasing
 
 
-def test_windows_shared_among_forked_workers_give_the_same_files(tables, tmp_path, monkeypatch):
-    """A large corpus's windows are drawn by several processes: same files, byte for byte, as drawn by one."""
-    import geomap.figures
+def test_windows_shared_among_workers_give_the_same_files(tables, tmp_path):
+    """A run's windows are shared among the workers of its pool: the same files, byte for byte, as drawn by one."""
+    from geomap.workers import Workers
 
-    monkeypatch.setattr(geomap.figures, "PARALLEL_MIN_WINDOWS", 2)
-    alone = write_figures(tables, tmp_path / "one", dpi=50, formats=("png", "svg"), jobs=1)
-    shared = write_figures(tables, tmp_path / "two", dpi=50, formats=("png", "svg"), jobs=2)
-    assert [p.name for p in alone] == [p.name for p in shared]
-    assert len([p for p in alone if p.name.startswith("map_")]) >= 4  # two windows or more, PNG and SVG
-    for one, two in zip(alone, shared):
-        assert one.read_bytes() == two.read_bytes(), one.name
+    alone = write_figures(tables, tmp_path / "one", dpi=50, formats=("png", "svg"))
+    maps = sorted({p.name.split(".")[0][len("map_"):] for p in alone if p.name.startswith("map_")})
+    assert len(maps) >= 2  # two windows or more
+    with Workers(2) as workers:
+        drawn = [workers.submit(write_figures, tables, tmp_path / "two", 50, ("png", "svg"), [label], index == 0)
+                 for index, label in enumerate(maps)]
+        shared = [path for future in drawn for path in future.result()]
+    assert sorted(p.name for p in alone) == sorted(p.name for p in shared)
+    for one in alone:
+        assert one.read_bytes() == (tmp_path / "two" / one.name).read_bytes(), one.name
 
 
-def test_a_failing_figure_worker_fails_the_whole_drawing(tables, tmp_path, monkeypatch):
-    import geomap.figures
+def test_a_failing_figure_worker_fails_the_whole_drawing(tmp_path, monkeypatch):
+    """A build whose figures fail in a worker fails as a whole, saying why, and writes nothing."""
+    from geomap import pipeline
 
-    monkeypatch.setattr(geomap.figures, "PARALLEL_MIN_WINDOWS", 2)
-    real = geomap.figures.claims_map_figure
+    def fail(*args, **kwargs):
+        raise RuntimeError("disk full")
 
-    def fail_in_child(inputs, label, paths, dpi):
-        if os.getpid() != parent:
-            raise RuntimeError("disk full")
-        return real(inputs, label, paths, dpi=dpi)
-
-    parent = os.getpid()
-    monkeypatch.setattr(geomap.figures, "claims_map_figure", fail_in_child)
-    with pytest.raises(RuntimeError, match="figure workers failed"):
-        write_figures(tables, tmp_path, dpi=50, formats=("png",), jobs=2)
+    monkeypatch.setattr("geomap.figures.write_figures", fail)  # the workers are forked: they inherit the patch
+    results = pipeline.run_sources([Source(id="a", text=(
+        "In August 2024 Ukraine seized about 1,300 square kilometers of the Kursk region around Sudzha."))])
+    with pytest.raises(GeomapError, match="drawing the figures failed: RuntimeError: disk full"):
+        pipeline.write(results, tmp_path / "out")
+    assert not (tmp_path / "out").exists()

@@ -9,7 +9,7 @@ import random
 import pytest
 
 from geomap.gazetteer import store as store_module
-from geomap.gazetteer.store import Lines, NameIndex, Store, read_ahead, wait_for_read_ahead
+from geomap.gazetteer.store import Lines, NameIndex, Store
 
 
 def test_lines_read_as_the_text_splits_them():
@@ -60,25 +60,3 @@ def test_region_polygons_need_no_place_or_name_file():
     assert store._places is None and store._names is None
     assert store.place_location(538560) is not None  # a place by id: the places, not the names
     assert store._places is not None and store._names is None
-
-
-def test_read_ahead_gives_the_same_bytes(tmp_path):
-    folder = tmp_path / "geodata"
-    folder.mkdir()
-    payloads = {name: os.urandom(1000) + b"\n" for name in store_module.AHEAD_FILES}
-    for name, payload in payloads.items():
-        (folder / name).write_bytes(gzip.compress(payload))
-    read_ahead(folder)
-    wait_for_read_ahead()
-    for name, payload in payloads.items():
-        assert (folder / name) in store_module._AHEAD
-        assert store_module._decompressed(folder / name) == payload
-        assert (folder / name) not in store_module._AHEAD  # taken once; a second read goes to the file
-
-
-def test_read_ahead_failure_is_raised_where_the_file_is_read(tmp_path):
-    read_ahead(tmp_path)  # no files there
-    wait_for_read_ahead()
-    for name in store_module.AHEAD_FILES:
-        with pytest.raises(FileNotFoundError):
-            store_module._decompressed(tmp_path / name)

@@ -8,7 +8,8 @@ import pytest
 import shapely
 from pyproj import Geod
 
-from geomap.geometry import COLUMNS, envelopes, spread_table
+from geomap.geometry import envelopes, spread_table
+from geomap.schema import CLAIM_GEOMETRIES
 from tests.geometry.conftest import AUGUST_2024, MARCH_2025, SUDZHA
 
 GEOD = Geod(ellps="WGS84")
@@ -53,7 +54,7 @@ def test_one_row_per_claim_sorted_with_the_documented_columns(geo, make_claim):
               make_claim("area_held", 30, "km²", "s1", km2=30.0, **SUDZHA, claim_id="s1#1")]
     frame = geo(claims)
     assert list(frame["claim_id"]) == ["s1#1", "s2#9", "s2#10"]
-    assert [c for c in frame.columns if c != "geometry"] == COLUMNS
+    assert [c for c in frame.columns if c != "geometry"] == CLAIM_GEOMETRIES.names
     assert frame.crs.to_epsg() == 4326
 
 

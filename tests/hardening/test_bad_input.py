@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -210,7 +211,7 @@ def write_that_fails(tmp_path: Path, previous_outputs: Path, options) -> str:
     good.write_text(ARTICLE.replace("110", "120"), encoding="utf-8")
     run_results = pipeline.run([good])
     with pytest.raises(Exception) as raised:
-        pipeline.write_run(run_results, out, options)
+        pipeline.write(run_results, out, options)
     assert digest_tree(out) == before
     assert not [p for p in out.iterdir() if p.name.startswith(".geomap-staging")]
     assert not [p for p in out.parent.iterdir() if p.name.startswith(f".{out.name}.geomap-")]
@@ -252,12 +253,14 @@ def test_failed_figures_leave_previous_outputs(tmp_path, monkeypatch, previous_o
     assert "font cache is unreadable" in message
 
 
-def test_figure_process_ends_when_the_run_fails_before_drawing():
-    """A build that fails after the figure process started (bad sources, say) must not leave it behind."""
-    from geomap.figure_process import FigureProcess
+def test_workers_end_when_the_run_fails_before_drawing():
+    """A build that fails after its workers started (bad sources, say) must not leave them behind."""
+    from geomap.workers import Workers
 
-    with FigureProcess.start() as worker:
-        process = worker._process
-        assert process is not None and process.is_alive()
-    assert not process.is_alive()
-    assert process.exitcode is not None
+    with pytest.raises(RuntimeError, match="the run failed"):
+        with Workers(2) as workers:
+            workers.submit(time.sleep, 60)
+            children = list(workers.children)
+            assert len(children) == 2 and all(child.is_alive() for child in children)
+            raise RuntimeError("the run failed")
+    assert not any(child.is_alive() for child in children)

@@ -119,7 +119,7 @@ def reference_runs(results, tmp_path_factory) -> dict[str, dict[str, str]]:
     runs = {}
     for name, result in results.items():
         out = tmp_path_factory.mktemp(f"reference-{name}") / "out"
-        pipeline.write_run(result, out, NO_FIGURES)
+        pipeline.write(result, out, NO_FIGURES)
         runs[name] = geomap_files(out)
     assert runs["a"] != runs["b"]
     return runs
@@ -129,7 +129,7 @@ def reference_runs(results, tmp_path_factory) -> dict[str, dict[str, str]]:
 def out_with_a(tmp_path, results) -> Path:
     """OUT holding run a (no figures) and the user's own files."""
     out = tmp_path / "work" / "out"
-    pipeline.write_run(results["a"], out, NO_FIGURES)
+    pipeline.write(results["a"], out, NO_FIGURES)
     for name, data in USER_FILES.items():
         (out / name).parent.mkdir(parents=True, exist_ok=True)
         (out / name).write_bytes(data)
@@ -147,14 +147,14 @@ def test_a_rebuild_removes_the_files_only_the_earlier_run_wrote(tmp_path, inputs
          "geometry": {"type": "Polygon", "coordinates": [square]}}]}), encoding="utf-8")
     out = out_with_a
     svg_only = pipeline.OutputOptions(figure_formats=("svg",))
-    pipeline.write_run(pipeline.run([inputs["a"]], reference=reference), out, svg_only)
+    pipeline.write(pipeline.run([inputs["a"]], reference=reference), out, svg_only)
     assert (out / "figures" / "map_2024-08.svg").is_file() and (out / "comparison.csv").is_file()
     assert (out / "reference.geojson").is_file()
     undated = tmp_path / "undated"
     undated.mkdir()
     for number in range(4):
         (undated / f"u{number}.txt").write_text(ARTICLE_B.replace("By March 2025 ", ""), encoding="utf-8")
-    written = pipeline.write_run(pipeline.run([undated]), out, svg_only)
+    written = pipeline.write(pipeline.run([undated]), out, svg_only)
     assert (out / "figures" / "map_undated.svg").is_file()
     for stale in ("figures/map_2024-08.svg", "comparison.csv", "comparison.json", "reference.geojson"):
         assert not (out / stale).exists(), stale
@@ -211,7 +211,7 @@ def trace_run_b(out: Path, inputs, reference_runs, tmp_path: Path, cwd: Path | N
 
 
 def next_run_leaves_only_its_own(out: Path, results, reference_runs) -> None:
-    pipeline.write_run(results["b"], out, NO_FIGURES)
+    pipeline.write(results["b"], out, NO_FIGURES)
     assert_one_complete_run(out, reference_runs["b"])
     assert leftovers(out) == []
 
@@ -339,12 +339,12 @@ def test_a_linked_subfolder_inside_out_is_not_written_through(tmp_path, results,
     shutil.rmtree(out / "figures")
     (out / "figures").symlink_to(elsewhere, target_is_directory=True)
     with pytest.raises(GeomapError, match="symbolic link") as raised:
-        pipeline.write_run(results["b"], out, pipeline.OutputOptions(figure_formats=("svg",)))
+        pipeline.write(results["b"], out, pipeline.OutputOptions(figure_formats=("svg",)))
     assert str(out / "figures") in str(raised.value)
     assert list(elsewhere.iterdir()) == []
     assert set(geomap_files(out)) == set(reference_runs["a"])
     assert leftovers(out) == []
-    pipeline.write_run(results["b"], out, NO_FIGURES)  # a run that writes nothing there keeps the link
+    pipeline.write(results["b"], out, NO_FIGURES)  # a run that writes nothing there keeps the link
     assert (out / "figures").is_symlink() and list(elsewhere.iterdir()) == []
 
 
@@ -353,7 +353,7 @@ def test_output_folder_as_a_link_is_followed_and_kept(tmp_path, results, referen
     link = tmp_path / "link"
     real.mkdir()
     link.symlink_to(real, target_is_directory=True)
-    pipeline.write_run(results["b"], link, NO_FIGURES)
+    pipeline.write(results["b"], link, NO_FIGURES)
     assert link.is_symlink() and geomap_files(real) == reference_runs["b"]
 
 

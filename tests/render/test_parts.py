@@ -13,9 +13,11 @@ from geomap.render.chart import AreaPoint, AreaSeries, area_chart_svg, month_tic
 from geomap.render.escaping import check_identifier, layer_label, script_json
 from geomap.render.features import admin1_features, admin1_occupation, geometry_to_geojson, label_min_zoom, place_labels
 from geomap.render.offline import OfflineAssetError, inline_css_images, leaflet_assets, script_safe_code
-from geomap.render.panel import SOURCE_PALETTE, claimed_text, format_number, format_share, safe_link, source_colors
-from geomap.render.tables import parse_flags
-from geomap.render.windows import DateWindow, date_windows, label_range, reference_dates_for_windows
+from geomap.render.panel import safe_link
+from geomap.view import (
+    SOURCE_PALETTE, DateWindow, claimed_text, date_windows, format_number, format_share, label_range, parse_flags,
+    reference_dates_for_windows, source_colors,
+)
 
 
 # --- escaping ----------------------------------------------------------------

@@ -1,0 +1,56 @@
+"""The read-only data a process loads once: the gazetteer, the region polygons and the geoparser.
+
+They take a second or so to load and never change during a run, so each
+process keeps one :class:`Resources` (:func:`shared`), the one place where
+loaded data lives: the pipeline hands it to the stages, the library's
+``load_gazetteer``/``load_regions`` defaults read it, and a forked worker
+inherits whatever was loaded before it was forked (the rest it loads itself,
+on first use).
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from geomap.gazetteer import Gazetteer
+    from geomap.gazetteer.regions import Regions
+
+
+class Resources:
+    """The gazetteer of the bundled data (and imported dumps), its region polygons and a geoparser over it,
+    each loaded when first asked for."""
+
+    @cached_property
+    def gazetteer(self) -> Gazetteer:
+        from geomap.gazetteer.lookup import Gazetteer
+        from geomap.gazetteer.store import Store
+
+        return Gazetteer(Store())
+
+    @cached_property
+    def regions(self) -> Regions:
+        from geomap.gazetteer.regions import Regions
+
+        return Regions(self.gazetteer.store)
+
+    @cached_property
+    def geoparser(self) -> Any:
+        from geomap.geoparse import load_geoparser
+
+        return load_geoparser()
+
+    def prepare_geometry(self) -> None:
+        """Load what the geometry stage and the basemaps need: geopandas and the regions' spatial index."""
+        import geomap.geometry  # noqa: F401 - geopandas, shapely, pyproj
+
+        self.regions.tree  # noqa: B018 - built once, used by the checks and every basemap
+
+
+_SHARED = Resources()
+
+
+def shared() -> Resources:
+    """This process's resources."""
+    return _SHARED

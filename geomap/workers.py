@@ -1,0 +1,116 @@
+"""One pool of worker processes for a run: the text stages of chunks of sources, then the figures.
+
+:class:`Workers` is a :class:`concurrent.futures.ProcessPoolExecutor` whose
+processes are forked (where the platform has ``fork``) as the run begins, so
+that they start at once and inherit what the caller has loaded by then. Every
+piece of work is a future that carries its result or its exception back.
+
+A build uses the pool for what would otherwise wait its turn on one core:
+
+- the text stages (geoparser and claims), one task per chunk of sources, while
+  the caller loads geopandas and the region polygons for the geometry stage;
+- :func:`prepare_figures` (matplotlib, its fonts, the basemap polygons), while
+  the text stages run;
+- each date window's figure and the chart, while the caller writes the map and
+  the layers.
+
+Workers die with the process that started them, even by ``kill -9`` (Linux's
+parent-death signal); Ctrl-C and SIGTERM reach the caller, whose
+:meth:`Workers.stop` ends them. Where ``fork`` is missing, work is done in the
+calling process when submitted (the futures are then already done).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+import sys
+from concurrent.futures import Future, ProcessPoolExecutor
+from typing import Any, Callable
+
+PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
+# A build's own work (the text stages of a small input, the figures) has two things to do at once at most.
+MIN_PROCESSES = 2
+
+
+def follow_parent() -> None:
+    """In a forked worker: die with the parent, and leave Ctrl-C and SIGTERM to it.
+
+    The kernel kills the worker when the parent ends, even by ``kill -9``, so a
+    worker never outlives its build (nor writes into its staging folder after
+    it). The parent's SIGTERM handler, inherited through fork, is reset and
+    Ctrl-C (sent to the whole process group by a terminal) is ignored: the
+    parent stops its workers itself.
+    """
+    import ctypes
+
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    parent = os.getppid()
+    if sys.platform.startswith("linux"):
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != parent:  # the parent ended before the request was made
+        os._exit(1)
+
+
+class Workers:
+    """Forked worker processes and the futures of the work given to them; a context manager.
+
+    ``processes`` is how many (at least :data:`MIN_PROCESSES`); they are forked
+    by the first :meth:`submit`.
+    """
+
+    def __init__(self, processes: int = MIN_PROCESSES) -> None:
+        self.processes = max(MIN_PROCESSES, processes)
+        self.executor: ProcessPoolExecutor | None = None
+        self.children: list[Any] = []
+        if "fork" in multiprocessing.get_all_start_methods():
+            self.executor = ProcessPoolExecutor(self.processes, mp_context=multiprocessing.get_context("fork"),
+                                                initializer=follow_parent)
+
+    @property
+    def parallel(self) -> bool:
+        """Whether work runs in other processes (else in this one, as it is submitted)."""
+        return self.executor is not None
+
+    def submit(self, function: Callable[..., Any], *args: Any) -> Future:
+        """Run ``function(*args)`` in a worker; its future gives the result or raises what it raised."""
+        if self.executor is None:
+            future: Future = Future()
+            try:
+                future.set_result(function(*args))
+            except Exception as exc:  # noqa: BLE001 - carried by the future, raised where it is read
+                future.set_exception(exc)
+            return future
+        before = set(multiprocessing.active_children())
+        future = self.executor.submit(function, *args)
+        # The first submission forks every worker: they are the children that were not there before.
+        self.children += [child for child in multiprocessing.active_children() if child not in before]
+        return future
+
+    def stop(self) -> None:
+        """End the workers now, whatever they are doing (the run failed or was interrupted)."""
+        if self.executor is not None:
+            self.executor.shutdown(wait=False, cancel_futures=True)
+            for child in self.children:
+                if child.is_alive():
+                    child.terminate()
+            for child in self.children:
+                child.join()
+            self.executor = None
+
+    def close(self) -> None:
+        """Let the workers finish and exit (every future has been read)."""
+        if self.executor is not None:
+            self.executor.shutdown(wait=True)
+            self.executor = None
+
+    def __enter__(self) -> Workers:
+        return self
+
+    def __exit__(self, kind: Any, error: Any, traceback: Any) -> None:
+        if error is None:
+            self.close()
+        else:
+            self.stop()
