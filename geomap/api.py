@@ -31,12 +31,26 @@ if TYPE_CHECKING:
     import geopandas
     import pandas
 
-__all__ = ["analyze", "analyze_paths", "mentions_frame", "claims_frame", "claim_geometries_frame", "folium_layers",
-           "make_map", "write", "Results", "OutputOptions"]
+__all__ = [
+    "analyze",
+    "analyze_paths",
+    "mentions_frame",
+    "claims_frame",
+    "claim_geometries_frame",
+    "folium_layers",
+    "make_map",
+    "write",
+    "Results",
+    "OutputOptions",
+]
 
 
-def analyze(texts: str | Mapping[str, str] | Iterable[Source], published: Mapping[str, str | date] | None = None,
-            reference: str | Path | None = None, jobs: int = 1) -> Results:
+def analyze(
+    texts: str | Mapping[str, str] | Iterable[Source],
+    published: Mapping[str, str | date] | None = None,
+    reference: str | Path | None = None,
+    jobs: int = 1,
+) -> Results:
     """Run every stage on texts given in Python.
 
     Parameters
@@ -94,8 +108,9 @@ def with_points(frame: "pandas.DataFrame", lon: str, lat: str) -> "geopandas.Geo
     """A copy of ``frame`` with a point at (``lon``, ``lat``) in each row (empty where they are missing)."""
     import geopandas
 
-    return geopandas.GeoDataFrame(frame.copy(), geometry=geopandas.points_from_xy(frame[lon], frame[lat]),
-                                  crs="EPSG:4326")
+    return geopandas.GeoDataFrame(
+        frame.copy(), geometry=geopandas.points_from_xy(frame[lon], frame[lat]), crs="EPSG:4326"
+    )
 
 
 def claim_geometries_frame(results: Results) -> "geopandas.GeoDataFrame":
@@ -125,7 +140,8 @@ def folium_layers(results: Results) -> list["folium.FeatureGroup"]:
         shapes = rows[["claim_id", "kind", "value", "unit", "km2", "geometry"]].copy()
         shapes["km2"] = shapes["km2"].round(1)
         folium.GeoJson(
-            shapes.to_json(), style_function=lambda _, c=color: {"color": c, "weight": 2, "fillOpacity": 0.15},
+            shapes.to_json(),
+            style_function=lambda _, c=color: {"color": c, "weight": 2, "fillOpacity": 0.15},
             tooltip=folium.GeoJsonTooltip(fields=["claim_id", "kind", "value", "unit", "km2"]),
         ).add_to(group)
         groups.append(group)
@@ -133,8 +149,11 @@ def folium_layers(results: Results) -> list["folium.FeatureGroup"]:
     if len(places):
         group = folium.FeatureGroup(name="places named")
         distinct = places.drop_duplicates("id")[["id", "name", "kind", "geometry"]]
-        folium.GeoJson(distinct.to_json(), marker=folium.CircleMarker(radius=4, fill=True),
-                       tooltip=folium.GeoJsonTooltip(fields=["name", "kind"])).add_to(group)
+        folium.GeoJson(
+            distinct.to_json(),
+            marker=folium.CircleMarker(radius=4, fill=True),
+            tooltip=folium.GeoJsonTooltip(fields=["name", "kind"]),
+        ).add_to(group)
         groups.append(group)
     return groups
 

@@ -322,8 +322,8 @@ output_option = click.option("-o", "--output", "out_dir", default="outputs", sho
 @click.option("--dpi", default=200, show_default=True, type=click.IntRange(50, 1200), help="Resolution of PNG figures.")
 @click.option("--figures/--no-figures", default=True, show_default=True, help="Write PNG/SVG figures.")
 @click.pass_obj
-def build(settings: Settings, paths: tuple[str, ...], out_dir: str, reference: Path | None, tiles: str | None, jobs: int, dpi: int,
-          figures: bool) -> None:
+def build(settings: Settings, paths: tuple[str, ...], out_dir: str, reference: Path | None, tiles: str | None,
+          jobs: int, dpi: int, figures: bool) -> None:
     """Run every stage and write the map, layers and tables (default: the bundled seeds into outputs/).
 
     Writes OUTPUT/index.html (open it in a browser; it works offline) and next to it:
@@ -360,8 +360,8 @@ def build(settings: Settings, paths: tuple[str, ...], out_dir: str, reference: P
               type=click.Choice(["gpkg", "png", "svg", "fragment"]),
               help="Limit the exports (repeatable); GeoJSON and CSV are always written. Default: all.")
 @click.pass_obj
-def export_command(settings: Settings, paths: tuple[str, ...], out_dir: str, reference: Path | None, jobs: int, dpi: int,
-                   formats_wanted: tuple[str, ...]) -> None:
+def export_command(settings: Settings, paths: tuple[str, ...], out_dir: str, reference: Path | None, jobs: int,
+                   dpi: int, formats_wanted: tuple[str, ...]) -> None:
     """Write the layers and figures for reports, without the full-page map.
 
     GeoPackage (one layer per table), GeoJSON per layer (RFC 7946), CSV tables, PNG/SVG figures

@@ -81,6 +81,7 @@ class Results:
 
 # -- the stages ---------------------------------------------------------------------------------------------
 
+
 def geocode(sources: pandas.DataFrame) -> pandas.DataFrame:
     """The mentions of a table of sources: every place (and demonym) named, resolved."""
     records = schema.SOURCES.to_records(schema.SOURCES.check(sources, "geocode"))
@@ -102,20 +103,25 @@ def text_stages(sources: pandas.DataFrame) -> tuple[pandas.DataFrame, pandas.Dat
     return schema.MENTIONS.from_records(mentions), schema.CLAIMS.from_records(claims)
 
 
-def text_stages_of(sources: pandas.DataFrame, workers: Workers | None = None, jobs: int = 1,
-                   progress: Progress | None = None) -> tuple[pandas.DataFrame, pandas.DataFrame]:
+def text_stages_of(
+    sources: pandas.DataFrame, workers: Workers | None = None, jobs: int = 1, progress: Progress | None = None
+) -> tuple[pandas.DataFrame, pandas.DataFrame]:
     """:func:`text_stages` of a table of sources of any size, chunk by chunk (see :func:`collect_text_stages`)."""
     return collect_text_stages(chunked(sources), [], workers, jobs, progress)
 
 
 def chunked(sources: pandas.DataFrame) -> list[pandas.DataFrame]:
     """The sources in chunks of :data:`CHUNK_SOURCES`, the unit of work of the text stages."""
-    return [sources.iloc[i:i + CHUNK_SOURCES].reset_index(drop=True) for i in range(0, len(sources), CHUNK_SOURCES)]
+    return [sources.iloc[i : i + CHUNK_SOURCES].reset_index(drop=True) for i in range(0, len(sources), CHUNK_SOURCES)]
 
 
-def collect_text_stages(chunks: Sequence[pandas.DataFrame], started: Sequence[Future], workers: Workers | None,
-                        jobs: int = 1, progress: Progress | None = None
-                        ) -> tuple[pandas.DataFrame, pandas.DataFrame]:
+def collect_text_stages(
+    chunks: Sequence[pandas.DataFrame],
+    started: Sequence[Future],
+    workers: Workers | None,
+    jobs: int = 1,
+    progress: Progress | None = None,
+) -> tuple[pandas.DataFrame, pandas.DataFrame]:
     """The text stages of every chunk, in order: ``started`` are the futures of the first chunks' (in
     ``workers``); the others are submitted as those finish, ``jobs`` at a time (without workers, run here)."""
     pending = deque(started)
@@ -133,8 +139,10 @@ def collect_text_stages(chunks: Sequence[pandas.DataFrame], started: Sequence[Fu
         done += len(chunk)
         if progress:
             progress("text", done, total)
-    return (schema.concat(schema.MENTIONS, [mentions for mentions, _ in results]),
-            schema.concat(schema.CLAIMS, [claims for _, claims in results]))
+    return (
+        schema.concat(schema.MENTIONS, [mentions for mentions, _ in results]),
+        schema.concat(schema.CLAIMS, [claims for _, claims in results]),
+    )
 
 
 def result_of(future: Future, what: str) -> Any:
@@ -145,17 +153,29 @@ def result_of(future: Future, what: str) -> Any:
         raise GeomapError(f"{what}: a worker process ended unexpectedly") from None
 
 
-def run(paths: Sequence[str | Path], reference: str | Path | None = None, progress: Progress | None = None,
-        jobs: int = 1, workers: Workers | None = None) -> Results:
+def run(
+    paths: Sequence[str | Path],
+    reference: str | Path | None = None,
+    progress: Progress | None = None,
+    jobs: int = 1,
+    workers: Workers | None = None,
+) -> Results:
     """Run every stage on the sources at ``paths`` (files, folders, corpora, manifests)."""
     source_set = read_sources(list(paths))
-    return run_sources(source_set.sources, source_set.problems, reference=reference, progress=progress, jobs=jobs,
-                       workers=workers)
+    return run_sources(
+        source_set.sources, source_set.problems, reference=reference, progress=progress, jobs=jobs, workers=workers
+    )
 
 
-def run_sources(sources: Iterable[Source], problems: Sequence[SourceProblem] = (),
-                reference: str | Path | None = None, progress: Progress | None = None, jobs: int = 1,
-                workers: Workers | None = None, figures: bool = False) -> Results:
+def run_sources(
+    sources: Iterable[Source],
+    problems: Sequence[SourceProblem] = (),
+    reference: str | Path | None = None,
+    progress: Progress | None = None,
+    jobs: int = 1,
+    workers: Workers | None = None,
+    figures: bool = False,
+) -> Results:
     """Run the stages after reading: text stages, claim geometries, envelopes, spread, checks, comparison.
 
     With ``workers``, the text stages run in its processes (``jobs`` chunks at
@@ -163,8 +183,15 @@ def run_sources(sources: Iterable[Source], problems: Sequence[SourceProblem] = (
     ``figures``, a worker prepares matplotlib meanwhile. Without, ``jobs`` > 1
     starts a pool for the text stages and ``jobs`` = 1 runs them here.
     """
-    from geomap.geometry import (check_near_claims, checks_table, claim_geometries, compare_reference, envelopes,
-                                 load_reference, spread_table)
+    from geomap.geometry import (
+        check_near_claims,
+        checks_table,
+        claim_geometries,
+        compare_reference,
+        envelopes,
+        load_reference,
+        spread_table,
+    )
 
     sources = list(sources)
     table = schema.SOURCES.from_records(sources)
@@ -173,31 +200,50 @@ def run_sources(sources: Iterable[Source], problems: Sequence[SourceProblem] = (
             return run_sources(sources, problems, reference, progress, jobs, own)
     started = time.perf_counter()
     chunks = chunked(table)
-    # The first chunks go to the workers now: the geoparser loads there while this process loads the rest.
-    first = [workers.submit(text_stages, chunk) for chunk in chunks[:max(1, jobs)]] if workers is not None else []
+    # geopandas and the region polygons first: the workers, forked by the first submission, inherit them (the
+    # figures need them too). Then the first chunks go to the workers, and matplotlib loads in one of them.
+    shared().prepare_geometry()
+    first = [workers.submit(text_stages, chunk) for chunk in chunks[: max(1, jobs)]] if workers is not None else []
     if workers is not None and figures:
         workers.submit(prepare_figures)
-    shared().prepare_geometry()
     mentions, claims = collect_text_stages(chunks, first, workers, jobs, progress)
-    log.info("text stages: %d sources, %d mentions, %d claims (%.2f s)", len(table), len(mentions), len(claims),
-             time.perf_counter() - started)
+    log.info(
+        "text stages: %d sources, %d mentions, %d claims (%.2f s)",
+        len(table),
+        len(mentions),
+        len(claims),
+        time.perf_counter() - started,
+    )
     started = time.perf_counter()
     reference_frame = load_reference(reference) if reference else None
     if reference_frame is not None:
         log.info("reference %s: %d polygons", reference, len(reference_frame))
     claim_geoms = claim_geometries(claims)
-    log.info("geometry: %d claims mapped of %d (%.2f s)", int((claim_geoms["status"] == "mapped").sum()),
-             len(claim_geoms), time.perf_counter() - started)
-    results = Results(sources=table, mentions=mentions, claims=claims, claim_geoms=claim_geoms,
-                      envelopes=envelopes(claim_geoms), spread=spread_table(claim_geoms),
-                      checks=checks_table(claim_geoms), reference=reference_frame, problems=list(problems))
-    if reference_frame is not None:
+    log.info(
+        "geometry: %d claims mapped of %d (%.2f s)",
+        int((claim_geoms["status"] == "mapped").sum()),
+        len(claim_geoms),
+        time.perf_counter() - started,
+    )
+    results = Results(
+        sources=table,
+        mentions=mentions,
+        claims=claims,
+        claim_geoms=claim_geoms,
+        envelopes=envelopes(claim_geoms),
+        spread=spread_table(claim_geoms),
+        checks=checks_table(claim_geoms),
+        reference=reference_frame,
+        problems=list(problems),
+    )
+    if reference_frame is not None and reference is not None:
         check_near_claims(reference_frame, claim_geoms, reference)
         results.comparison = compare_reference(claim_geoms, reference_frame)
     return results
 
 
 # -- outputs -----------------------------------------------------------------------------------------------
+
 
 @dataclass
 class OutputOptions:
@@ -231,8 +277,9 @@ def basemap_extent(results: Results) -> tuple[float, float, float, float]:
     import shapely
 
     frame = results.claim_geoms
-    mapped = [g for g, role in zip(frame.geometry, frame["role"]) if g is not None and not g.is_empty
-              and role == "buffer"]
+    mapped = [
+        g for g, role in zip(frame.geometry, frame["role"]) if g is not None and not g.is_empty and role == "buffer"
+    ]
     mapped = mapped or [g for g in frame.geometry if g is not None and not g.is_empty]
     if mapped:
         minx, miny, maxx, maxy = shapely.total_bounds(mapped)
@@ -243,8 +290,12 @@ def basemap_extent(results: Results) -> tuple[float, float, float, float]:
         minx, maxx = float(places["lon"].min()), float(places["lon"].max())
         miny, maxy = float(places["lat"].min()), float(places["lat"].max())
     margin = BASEMAP_MARGIN_DEG
-    return (max(-180.0, minx - margin * 1.6), max(-85.0, miny - margin),
-            min(180.0, maxx + margin * 1.6), min(85.0, maxy + margin))
+    return (
+        max(-180.0, minx - margin * 1.6),
+        max(-85.0, miny - margin),
+        min(180.0, maxx + margin * 1.6),
+        min(85.0, maxy + margin),
+    )
 
 
 def basemap(results: Results) -> Basemap:
@@ -269,8 +320,13 @@ def basemap(results: Results) -> Basemap:
     store = shared().gazetteer.store
     points = store.place_points()
     lat, lon, population = points["lat"], points["lon"], points["population"]
-    inside = np.flatnonzero((population >= BASEMAP_MIN_POPULATION) & (lon >= bbox[0]) & (lon <= bbox[2])
-                            & (lat >= bbox[1]) & (lat <= bbox[3]))
+    inside = np.flatnonzero(
+        (population >= BASEMAP_MIN_POPULATION)
+        & (lon >= bbox[0])
+        & (lon <= bbox[2])
+        & (lat >= bbox[1])
+        & (lat <= bbox[3])
+    )
     # Most populous first (ties by row, that is geonameid order), at most BASEMAP_MAX_PLACES.
     inside = inside[np.lexsort((inside, -population[inside]))][:BASEMAP_MAX_PLACES]
     rows = []
@@ -279,20 +335,36 @@ def basemap(results: Results) -> Basemap:
         rows.append((int(population[row]), int(geonameid), name, float(lon[row]), float(lat[row])))
     places = geopandas.GeoDataFrame(
         {"geonameid": [r[1] for r in rows], "name": [r[2] for r in rows], "population": [r[0] for r in rows]},
-        geometry=geopandas.points_from_xy([r[3] for r in rows], [r[4] for r in rows]), crs="EPSG:4326",
+        geometry=geopandas.points_from_xy([r[3] for r in rows], [r[4] for r in rows]),
+        crs="EPSG:4326",
     )
     return Basemap(frames[0], frames[1], places)
 
 
-def build_map(results: Results, tiles: str | None = None, title: str = "geomap: territorial-control claims",
-              prefix: str = "geomap", base: Basemap | None = None) -> folium.Map:
+def build_map(
+    results: Results,
+    tiles: str | None = None,
+    title: str = "geomap: territorial-control claims",
+    prefix: str = "geomap",
+    base: Basemap | None = None,
+) -> folium.Map:
     """The folium map of a run (see :mod:`geomap.render`); ``base`` is its :func:`basemap` if made already."""
     from geomap import render
 
     base = base or basemap(results)
-    return render.build_map(results.claim_geoms, results.envelopes, results.mentions, results.source_summaries,
-                            base.countries, base.admin1, base.places, reference=results.reference, tiles=tiles,
-                            title=title, prefix=prefix)
+    return render.build_map(
+        results.claim_geoms,
+        results.envelopes,
+        results.mentions,
+        results.source_summaries,
+        base.countries,
+        base.admin1,
+        base.places,
+        reference=results.reference,
+        tiles=tiles,
+        title=title,
+        prefix=prefix,
+    )
 
 
 def figure_tables(results: Results, base: Basemap) -> dict[str, Any]:
@@ -302,9 +374,14 @@ def figure_tables(results: Results, base: Basemap) -> dict[str, Any]:
     hundreds of thousands of other mentions (demonyms, unresolved words).
     """
     mentions = results.mentions
-    return {"claim_geoms": results.claim_geoms, "sources": results.source_summaries,
-            "mentions": mentions[mentions["type"] == "place"].reset_index(drop=True),
-            "envelopes": results.envelopes, "reference": results.reference, "places": base.places}
+    return {
+        "claim_geoms": results.claim_geoms,
+        "sources": results.source_summaries,
+        "mentions": mentions[mentions["type"] == "place"].reset_index(drop=True),
+        "envelopes": results.envelopes,
+        "reference": results.reference,
+        "places": base.places,
+    }
 
 
 def prepare_figures() -> None:
@@ -314,8 +391,9 @@ def prepare_figures() -> None:
     prepare()
 
 
-def draw_figures(tables: dict[str, Any], out_dir: Path, dpi: int, formats: tuple[str, ...], windows: list[str],
-                 chart: bool) -> None:
+def draw_figures(
+    tables: dict[str, Any], out_dir: Path, dpi: int, formats: tuple[str, ...], windows: list[str], chart: bool
+) -> None:
     """Draw the claims maps of ``windows`` (and the chart) of ``tables`` into ``out_dir`` (a worker's task)."""
     from geomap.figures import write_figures
 
@@ -350,8 +428,9 @@ def record_files(results: Results) -> dict[str, bytes]:
     }
 
 
-def write(results: Results, out_dir: str | Path, options: OutputOptions | None = None,
-          workers: Workers | None = None) -> list[Path]:
+def write(
+    results: Results, out_dir: str | Path, options: OutputOptions | None = None, workers: Workers | None = None
+) -> list[Path]:
     """Write every output of a run into ``out_dir``: all of them, or none if anything fails.
 
     The figures (matplotlib, the slowest part) are drawn by ``workers`` (a
@@ -370,11 +449,22 @@ def write(results: Results, out_dir: str | Path, options: OutputOptions | None =
         drawing: list[Future] = []
         try:
             if options.draws_figures:
+                assert workers is not None  # made above when none was given
                 tables = figure_tables(results, base)
-                shares = figure_shares(results, workers.processes if workers.parallel else 1)
+                # This process writes the map and the layers meanwhile: one worker fewer draws.
+                shares = figure_shares(results, workers.processes - 1 if workers.parallel else 1)
                 for index, share in enumerate(shares or [[]]):
-                    drawing.append(workers.submit(draw_figures, tables, staging / "figures", options.dpi,
-                                                  tuple(options.figure_formats), share, index == 0))
+                    drawing.append(
+                        workers.submit(
+                            draw_figures,
+                            tables,
+                            staging / "figures",
+                            options.dpi,
+                            tuple(options.figure_formats),
+                            share,
+                            index == 0,
+                        )
+                    )
             from geomap.export import GEOPACKAGE_NAME, export_layers, write_geopackage
 
             # Made once for the GeoJSON/CSV files and the GeoPackage (slow for a large corpus).
@@ -401,13 +491,21 @@ def write(results: Results, out_dir: str | Path, options: OutputOptions | None =
 
 def export_tables(results: Results) -> dict[str, Any]:
     """The tables the exports read, by name (see :mod:`geomap.export.layers`)."""
-    return {"claim_geoms": results.claim_geoms, "claims": results.claims, "mentions": results.mentions,
-            "sources": results.source_summaries, "envelopes": results.envelopes, "spread": results.spread,
-            "reference": results.reference, "comparison": results.comparison}
+    return {
+        "claim_geoms": results.claim_geoms,
+        "claims": results.claims,
+        "mentions": results.mentions,
+        "sources": results.source_summaries,
+        "envelopes": results.envelopes,
+        "spread": results.spread,
+        "reference": results.reference,
+        "comparison": results.comparison,
+    }
 
 
-def output_files(results: Results, options: OutputOptions | None = None, base: Basemap | None = None,
-                 layers: list | None = None) -> dict[str, bytes]:
+def output_files(
+    results: Results, options: OutputOptions | None = None, base: Basemap | None = None, layers: list | None = None
+) -> dict[str, bytes]:
     """The text outputs' names and bytes (nothing written); ``layers`` are the export layers if made already."""
     options = options or OutputOptions()
     base = base or basemap(results)
@@ -430,6 +528,7 @@ def output_files(results: Results, options: OutputOptions | None = None, base: B
         texts = export_texts(tables, layers if layers else export_layers(tables))
         files.update({name: text.encode("utf-8") for name, text in texts.items()})
     if results.comparison is not None:
-        files["comparison.json"] = (results.comparison.to_json(orient="records", indent=2, force_ascii=False)
-                                    + "\n").encode("utf-8")
+        files["comparison.json"] = (
+            results.comparison.to_json(orient="records", indent=2, force_ascii=False) + "\n"
+        ).encode("utf-8")
     return files

@@ -104,11 +104,13 @@ class Table:
 
     def frame(self, rows: Sequence[Mapping[str, Any]], geometries: Sequence[Any] | None = None) -> pandas.DataFrame:
         """The table of ``rows`` (dicts; an absent key is a missing value), with ``geometries`` if it has shapes."""
-        return self.from_columns({column.name: [row.get(column.name) for row in rows] for column in self.columns},
-                                 len(rows), geometries)
+        return self.from_columns(
+            {column.name: [row.get(column.name) for row in rows] for column in self.columns}, len(rows), geometries
+        )
 
-    def from_columns(self, values: Mapping[str, Sequence[Any]], size: int,
-                     geometries: Sequence[Any] | None = None) -> pandas.DataFrame:
+    def from_columns(
+        self, values: Mapping[str, Sequence[Any]], size: int, geometries: Sequence[Any] | None = None
+    ) -> pandas.DataFrame:
         data = {column.name: column.series(values[column.name]) for column in self.columns}
         frame = pandas.DataFrame(data, columns=self.names, index=pandas.RangeIndex(size))
         if not self.geometry:
@@ -167,6 +169,7 @@ class Table:
 
 # -- the record tables: one column per field of the record, typed by its annotation --------------------------
 
+
 def _kind_of(annotation: Any) -> tuple[str, bool]:
     """The column kind of a record field's type and whether it may be missing."""
     options = typing.get_args(annotation) if isinstance(annotation, types.UnionType) else (annotation,)
@@ -190,15 +193,43 @@ def record_table(name: str, record: type, leading: Sequence[str] = ()) -> Table:
 SOURCES = record_table("sources", Source)
 MENTIONS = record_table("mentions", Mention)
 # The claims table as `geomap claims` prints it: what a reader looks at first, then the other fields.
-CLAIMS = record_table("claims", Claim, leading=(
-    "source", "claim_id", "kind", "value", "low", "high", "unit", "km2", "km", "share", "qualifier",
-    "as_of_start", "as_of_end", "as_of_text", "place", "quote", "start", "end",
-))
+CLAIMS = record_table(
+    "claims",
+    Claim,
+    leading=(
+        "source",
+        "claim_id",
+        "kind",
+        "value",
+        "low",
+        "high",
+        "unit",
+        "km2",
+        "km",
+        "share",
+        "qualifier",
+        "as_of_start",
+        "as_of_end",
+        "as_of_text",
+        "place",
+        "quote",
+        "start",
+        "end",
+    ),
+)
 
 # The sources as sources.json and sources.csv list them (the text left out): output name -> column.
-SOURCE_SUMMARY = {"id": "id", "title": "title", "outlet": "outlet", "url": "url", "published": "published",
-                  "published_estimated": "published_estimated", "rationale": "published_rationale", "path": "path",
-                  "warnings": "warnings"}
+SOURCE_SUMMARY = {
+    "id": "id",
+    "title": "title",
+    "outlet": "outlet",
+    "url": "url",
+    "published": "published",
+    "published_estimated": "published_estimated",
+    "rationale": "published_rationale",
+    "path": "path",
+    "warnings": "warnings",
+}
 
 
 def source_summaries(sources: pandas.DataFrame) -> list[dict[str, Any]]:
@@ -208,6 +239,7 @@ def source_summaries(sources: pandas.DataFrame) -> list[dict[str, Any]]:
 
 
 # -- the geometry stage's tables ----------------------------------------------------------------------------
+
 
 def _columns(spec: str) -> tuple[Column, ...]:
     """Columns from ``"name:kind name:kind! ..."`` (``!``: never missing)."""
@@ -219,32 +251,46 @@ def _columns(spec: str) -> tuple[Column, ...]:
 
 
 # One row per claim: the claim's own fields, where it is drawn and why, the checks (flags) and its shape.
-CLAIM_GEOMETRIES = Table("claim_geometries", _columns(
-    "claim_id:text! source:text! outlet:text kind:text! value:float low:float high:float unit:text km2:float "
-    "share:float km:float qualifier:text quote:text start:int! end:int! quote_start:int! quote_end:int! "
-    "as_of_start:date as_of_end:date as_of_text:text place:text place_id:text window:text! role:text "
-    "radius_km:float geometry_km2:float host:text host_km2:float base_km2:float derivation:text flags:list "
-    "status:text! reason:text actor:text subject:text region_id:text anchor_lon:float anchor_lat:float"
-), geometry=True)
+CLAIM_GEOMETRIES = Table(
+    "claim_geometries",
+    _columns(
+        "claim_id:text! source:text! outlet:text kind:text! value:float low:float high:float unit:text km2:float "
+        "share:float km:float qualifier:text quote:text start:int! end:int! quote_start:int! quote_end:int! "
+        "as_of_start:date as_of_end:date as_of_text:text place:text place_id:text window:text! role:text "
+        "radius_km:float geometry_km2:float host:text host_km2:float base_km2:float derivation:text flags:list "
+        "status:text! reason:text actor:text subject:text region_id:text anchor_lon:float anchor_lat:float"
+    ),
+    geometry=True,
+)
 # One row per date window with held-area buffers: their union.
-ENVELOPES = Table("envelopes", _columns(
-    "window:text! n_sources:int! sources:text! n_claims:int! claims:text! geometry_km2:float"
-), geometry=True)
+ENVELOPES = Table(
+    "envelopes",
+    _columns("window:text! n_sources:int! sources:text! n_claims:int! claims:text! geometry_km2:float"),
+    geometry=True,
+)
 # One row per held-area claim with an area: how far it lies from the other sources' claims of its window.
-SPREAD = Table("spread", _columns(
-    "window:text! claim_id:text! source:text! outlet:text kind:text! km2:float derived:bool! n_claims:int! "
-    "n_sources:int! min_km2:float median_km2:float max_km2:float deviation_pct:float furthest:bool!"
-))
+SPREAD = Table(
+    "spread",
+    _columns(
+        "window:text! claim_id:text! source:text! outlet:text kind:text! km2:float derived:bool! n_claims:int! "
+        "n_sources:int! min_km2:float median_km2:float max_km2:float deviation_pct:float furthest:bool!"
+    ),
+)
 # One row per check (flag) of a claim; ``numbers`` holds the figures behind the message.
 CHECKS = Table("checks", _columns("claim_id:text! source:text! code:text severity:text message:text numbers:list"))
 # One row per area claim compared with a dated reference layer.
-COMPARISON = Table("comparison", _columns(
-    "claim_id:text! source:text! kind:text! window:text! claim_date:date reference_date:date days_apart:int "
-    "claimed_km2:float buffer_km2:float reference_km2:float ratio:float iou:float centroid_offset_km:float note:text"
-))
+COMPARISON = Table(
+    "comparison",
+    _columns(
+        "claim_id:text! source:text! kind:text! window:text! claim_date:date reference_date:date days_apart:int "
+        "claimed_km2:float buffer_km2:float reference_km2:float ratio:float iou:float centroid_offset_km:float "
+        "note:text"
+    ),
+)
 
-TABLES = {table.name: table for table in (SOURCES, MENTIONS, CLAIMS, CLAIM_GEOMETRIES, ENVELOPES, SPREAD, CHECKS,
-                                          COMPARISON)}
+TABLES = {
+    table.name: table for table in (SOURCES, MENTIONS, CLAIMS, CLAIM_GEOMETRIES, ENVELOPES, SPREAD, CHECKS, COMPARISON)
+}
 
 
 def concat(table: Table, frames: Iterable[pandas.DataFrame]) -> pandas.DataFrame:

@@ -31,8 +31,16 @@ UNDATED = "undated"
 # Colour-blind-safe (Okabe-Ito) first, then more distinct hues; reused in
 # order when there are more sources than colours.
 SOURCE_PALETTE = (
-    "#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9",
-    "#8C564B", "#6A3D9A", "#B15928", "#1B7837",
+    "#0072B2",
+    "#D55E00",
+    "#009E73",
+    "#CC79A7",
+    "#E69F00",
+    "#56B4E9",
+    "#8C564B",
+    "#6A3D9A",
+    "#B15928",
+    "#1B7837",
 )
 
 # Units that are themselves the quantity ("one third"), printed without the number.
@@ -54,14 +62,14 @@ class DateWindow:
     @property
     def range_text(self) -> str:
         """``"2024-08-06 – 2024-08-31"``, one date when start == end, ``""`` when undated."""
-        if not self.dated:
+        if self.start is None or self.end is None:
             return ""
         if self.start == self.end:
             return self.start.isoformat()
         return f"{self.start.isoformat()} – {self.end.isoformat()}"
 
     def contains(self, day: date) -> bool:
-        return self.dated and self.start <= day <= self.end
+        return self.start is not None and self.end is not None and self.start <= day <= self.end
 
 
 def parse_date(value: Any) -> date | None:
@@ -110,9 +118,12 @@ def date_windows(claims: Iterable[Mapping[str, Any]], extra_labels: Iterable[str
             labels.append(label)
         first = parse_date(claim.get("as_of_start"))
         last = parse_date(claim.get("as_of_end"))
-        if first or last:
-            starts[label].append(first or last)
+        if first is not None:
+            starts[label].append(first)
             ends[label].append(last or first)
+        elif last is not None:
+            starts[label].append(last)
+            ends[label].append(last)
     for label in extra_labels:
         label = label or UNDATED
         if label not in starts:
@@ -145,7 +156,7 @@ def reference_dates_for_windows(windows: Sequence[DateWindow], reference_dates: 
     dates = sorted(set(reference_dates))
     chosen: dict[str, date] = {}
     for window in windows:
-        if not window.dated:
+        if window.end is None:
             continue
         candidates = [day for day in dates if day <= window.end]
         if candidates:
@@ -223,12 +234,45 @@ def source_names(sources: Sequence[Mapping[str, Any]], claims: Sequence[Mapping[
 
 # -- display records --------------------------------------------------------------------------------
 CLAIM_FIELDS = (
-    "claim_id", "source", "outlet", "kind", "value", "unit", "km2", "share", "km", "qualifier", "quote",
-    "start", "end", "as_of_start", "as_of_end", "as_of_text", "place", "window", "role", "radius_km",
-    "geometry_km2", "derivation", "flags", "status", "reason",
+    "claim_id",
+    "source",
+    "outlet",
+    "kind",
+    "value",
+    "unit",
+    "km2",
+    "share",
+    "km",
+    "qualifier",
+    "quote",
+    "start",
+    "end",
+    "as_of_start",
+    "as_of_end",
+    "as_of_text",
+    "place",
+    "window",
+    "role",
+    "radius_km",
+    "geometry_km2",
+    "derivation",
+    "flags",
+    "status",
+    "reason",
 )
 MENTION_FIELDS = (
-    "source", "start", "end", "text", "sentence", "type", "id", "name", "kind", "lat", "lon", "confidence",
+    "source",
+    "start",
+    "end",
+    "text",
+    "sentence",
+    "type",
+    "id",
+    "name",
+    "kind",
+    "lat",
+    "lon",
+    "confidence",
     "method",
 )
 SOURCE_FIELDS = ("id", "title", "outlet", "published", "published_estimated", "url")
@@ -251,8 +295,9 @@ def frame_records(frame, fields: Sequence[str], geometry: bool = False) -> list[
     # Column by column (not iterrows, which builds a Series per row): a 10,000-article
     # corpus has half a million mentions.
     size = len(frame)
-    columns = [[plain(value) for value in frame[name].tolist()] if name in frame.columns else [None] * size
-               for name in fields]
+    columns = [
+        [plain(value) for value in frame[name].tolist()] if name in frame.columns else [None] * size for name in fields
+    ]
     records = [dict(zip(fields, values)) for values in zip(*columns)]
     if geometry:
         shapes = list(frame.geometry.values) if hasattr(frame, "geometry") else [None] * size
@@ -279,14 +324,19 @@ def flag_list(flags: Any) -> list[dict[str, Any]]:
         flags = flags.tolist()
     if not isinstance(flags, Sequence):
         return [{"code": "note", "message": str(flags)}]
-    return [dict(flag) if isinstance(flag, Mapping) else {"code": "note", "message": str(flag)}
-            for flag in flags if flag is not None]
+    return [
+        dict(flag) if isinstance(flag, Mapping) else {"code": "note", "message": str(flag)}
+        for flag in flags
+        if flag is not None
+    ]
 
 
 def parse_flags(flags: Any) -> list[dict[str, str]]:
     """Checks attached to a claim as ``[{"code": ..., "message": ...}]`` (read as :func:`flag_list` reads them)."""
-    return [{"code": str(plain(flag.get("code")) or "flag"), "message": str(plain(flag.get("message")) or "")}
-            for flag in flag_list(flags)]
+    return [
+        {"code": str(plain(flag.get("code")) or "flag"), "message": str(plain(flag.get("message")) or "")}
+        for flag in flag_list(flags)
+    ]
 
 
 def claim_records(claim_geoms) -> list[dict[str, Any]]:
@@ -309,7 +359,8 @@ def mention_records(mentions) -> list[dict[str, Any]]:
     """Mentions of places (not demonyms) that have coordinates."""
     records = frame_records(mentions, MENTION_FIELDS)
     return [
-        record for record in records
+        record
+        for record in records
         if (record["type"] or "place") == "place" and record["lat"] is not None and record["lon"] is not None
     ]
 

@@ -66,8 +66,9 @@ class Workers:
         self.executor: ProcessPoolExecutor | None = None
         self.children: list[Any] = []
         if "fork" in multiprocessing.get_all_start_methods():
-            self.executor = ProcessPoolExecutor(self.processes, mp_context=multiprocessing.get_context("fork"),
-                                                initializer=follow_parent)
+            self.executor = ProcessPoolExecutor(
+                self.processes, mp_context=multiprocessing.get_context("fork"), initializer=follow_parent
+            )
 
     @property
     def parallel(self) -> bool:

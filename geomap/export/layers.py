@@ -28,7 +28,6 @@ comparison [-], sources [-].
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any

@@ -40,7 +40,7 @@ def area_chart_figure(tables: Any, path: str | os.PathLike[str], dpi: int = 200,
         The PNG or SVG file written (atomically).
     """
     paths = list(path) if isinstance(path, (list, tuple)) else [path]
-    output_formats = [format_of(p) for p in paths]  # a list of paths saves one drawing in each format  # checked before drawing
+    output_formats = [format_of(p) for p in paths]  # checked before drawing; one drawing is saved in each format
     claims = claim_records(table(tables, "claim_geoms"))
     sources = source_records(frame_rows(table(tables, "sources")))
     colors, names = source_colors(sources, claims), source_names(sources, claims)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from geomap.view import (
-    UNDATED, DateWindow, claimed_text, format_km2, format_number, format_share, source_colors, source_names,
+    UNDATED, DateWindow, claimed_text, format_km2, format_number, format_share,
 )
 
 if TYPE_CHECKING:
