@@ -31,7 +31,8 @@ from geomap.records import Candidate
 PLACE_COLUMNS = ("geonameid", "name", "lat", "lon", "country", "admin1_code", "region",
                  "population", "feature_code", "alternates")
 _NAME, _ALTERNATES = PLACE_COLUMNS.index("name"), PLACE_COLUMNS.index("alternates")
-REGION_FEATURE_CODES = {"country": "PCLI", "admin1": "ADM1", "named_region": "RGN"}
+REGION_FEATURE_CODES = {"country": "PCLI", "admin1": "ADM1", "named_region": "RGN", "continent": "CONT",
+                        "supranational": "RGN"}
 REGION_COLUMNS = ("code", "kind", "name", "country", "iso", "lat", "lon", "area_km2", "population",
                   "status", "type", "definition", "names", "geonameid")
 

@@ -40,6 +40,72 @@ def test_country_reports_its_standard_point_and_geonameid(gaz: Gazetteer, name, 
     assert km_between(top.lat, top.lon, lat, lon) < 1
 
 
+@pytest.mark.parametrize("name", ["U.S.", "US", "USA", "United States", "United States of America", "America"])
+def test_every_us_form_is_the_same_country_entry(gaz: Gazetteer, name: str) -> None:
+    top = gaz.lookup(name)[0]
+    assert (top.id, top.geonameid) == ("US", 6252001)
+    assert (top.lat, top.lon) == (gaz.region("US").lat, gaz.region("US").lon)
+
+
+@pytest.mark.parametrize("name", ["UK", "U.K.", "Britain", "Great Britain", "United Kingdom"])
+def test_every_uk_form_is_the_united_kingdom(gaz: Gazetteer, name: str) -> None:
+    top = gaz.lookup(name)[0]
+    assert (top.id, top.kind, top.geonameid) == ("GB", "country", 2635167)
+
+
+@pytest.mark.parametrize("abbreviation, code", [
+    ("Calif.", "US-CA"), ("W.Va.", "US-WV"), ("Ky.", "US-KY"), ("N.Y.", "US-NY"), ("Ga.", "US-GA"), ("Wash.", "US-WA"),
+])
+def test_ap_state_abbreviations_name_the_state(gaz: Gazetteer, abbreviation: str, code: str) -> None:
+    top = gaz.lookup(abbreviation)[0]
+    assert (top.id, top.kind, top.country) == (code, "admin1", "US")
+
+
+def test_postal_codes_are_kept_for_the_geoparser(store: Store) -> None:
+    curated = tomllib.loads((source_geodata_dir() / "curated.toml").read_text(encoding="utf-8"))
+    postal = {entry["code"]: entry["postal"] for entry in curated["region_alias"]}
+    assert postal["US-IN"] == "IN" and postal["US-WV"] == "WV" and len(postal) == 51
+    assert all(store.region_index(code) is not None for code in postal)
+
+
+@pytest.mark.parametrize("name, code, geonameid, lat, lon", [
+    ("Europe", "CONT:EU", 6255148, 48.69, 9.14),
+    ("Africa", "CONT:AF", 6255146, 7.19, 21.09),
+    ("Asia", "CONT:AS", 6255147, 29.84, 89.30),
+    ("South America", "CONT:SA", 6255150, -14.60, -57.66),
+])
+def test_continents_report_the_geonames_point(gaz: Gazetteer, name, code, geonameid, lat, lon) -> None:
+    top = gaz.lookup(name)[0]
+    assert (top.id, top.kind, top.geonameid, top.feature_code) == (code, "continent", geonameid, "CONT")
+    assert km_between(top.lat, top.lon, lat, lon) < 1
+
+
+@pytest.mark.parametrize("name, code, inside", [
+    ("European Union", "SR:european-union", "FR"),
+    ("Middle East", "SR:middle-east", "SA"),
+    ("the Balkans", "SR:balkans", "RS"),
+    ("Caucasus", "SR:caucasus", "GE"),
+    ("Scandinavia", "SR:scandinavia", "SE"),
+    ("Sahel", "SR:sahel", "NE"),
+    ("Latin America", "SR:latin-america", "BR"),
+    ("Gulf states", "SR:gulf-states", "SA"),
+])
+def test_supranational_regions_have_a_point_inside_their_members(gaz: Gazetteer, store: Store, name, code,
+                                                                 inside) -> None:
+    top = gaz.lookup(name)[0]
+    assert (top.id, top.kind) == (code, "supranational")
+    assert inside in top.country.split(",")
+    regions = Regions(store)
+    members = [regions.polygon(member) for member in top.country.split(",")]
+    assert any(m.contains(shapely.Point(top.lon, top.lat)) for m in members)
+
+
+def test_every_supranational_region_states_the_source_of_its_membership(store: Store) -> None:
+    rows = [store.region_row(i) for i, line in enumerate(store.region_lines) if "\tsupranational\t" in line]
+    assert len(rows) >= 15
+    assert all(row["definition"] for row in rows)
+
+
 def test_every_country_with_a_geonames_entry_has_its_id_and_a_point(store: Store) -> None:
     countries = [store.region_candidate(i) for i, line in enumerate(store.region_lines)
                  if line.split("\t", 2)[1] == "country"]
