@@ -30,6 +30,9 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Any, Callable
 
 PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
+# Held back while workers are forked: a worker must not run the parent's handlers (they raise in the parent's
+# stack, which the child has a copy of until its bootstrap begins) before it has set its own.
+STOP_SIGNALS = {signal.SIGTERM, signal.SIGINT}
 # A build's own work (the text stages of a small input, the figures) has two things to do at once at most.
 MIN_PROCESSES = 2
 
@@ -47,6 +50,7 @@ def follow_parent() -> None:
 
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)  # blocked by Workers.submit while forking
     parent = os.getppid()
     if sys.platform.startswith("linux"):
         ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
@@ -85,7 +89,13 @@ class Workers:
                 future.set_exception(exc)
             return future
         before = set(multiprocessing.active_children())
-        future = self.executor.submit(function, *args)
+        # A submission may fork: the children start with these signals blocked and unblock them once their
+        # own handlers are set (follow_parent); the parent receives any that came meanwhile right after.
+        blocked = signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
+        try:
+            future = self.executor.submit(function, *args)
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
         # The first submission forks every worker: they are the children that were not there before.
         self.children += [child for child in multiprocessing.active_children() if child not in before]
         return future

@@ -63,3 +63,46 @@ def test_build_reports_a_failure_of_the_stages_in_one_line(tmp_path):
     assert "Traceback" not in result.stderr
     assert "stages broke" in result.stderr
     assert not (tmp_path / "out" / "index.html").exists()
+
+
+
+SIGNALS_AT_FORK = """
+import json, os, signal, tempfile
+from geomap.workers import Workers
+
+signal.signal(signal.SIGTERM, lambda signum, frame: None)  # the CLI sets a handler that raises
+report = tempfile.TemporaryFile()
+# What a worker would do with a stop signal in its first instant: the handlers and mask it starts with.
+os.register_at_fork(after_in_child=lambda: os.write(report.fileno(), (json.dumps(
+    sorted(int(s) for s in signal.pthread_sigmask(signal.SIG_BLOCK, []))) + "\\n").encode()))
+
+def settled():
+    return (signal.getsignal(signal.SIGTERM) == signal.SIG_DFL,
+            signal.SIGTERM in signal.pthread_sigmask(signal.SIG_BLOCK, []))
+
+with Workers(2) as workers:
+    in_worker = workers.submit(settled).result(timeout=60)
+report.seek(0)
+print(json.dumps({"at_fork": [json.loads(line) for line in report.read().decode().splitlines()],
+                  "in_worker": in_worker, "parent_mask": sorted(int(s) for s in signal.pthread_sigmask(signal.SIG_BLOCK, []))}))
+"""
+
+
+def test_workers_start_with_stop_signals_held_until_their_own_handlers_are_set():
+    """A worker stopped as it is forked must die, never unwind its copy of the parent's stack.
+
+    Before: a SIGTERM in a new worker's first instant ran the parent's handler,
+    which raised in the code that called fork (under pytest, the worker went on
+    running the tests). Now the signals are blocked while forking and unblocked
+    in the worker once its own handlers are set.
+    """
+    import json
+    import signal
+
+    result = subprocess.run([sys.executable, "-c", SIGNALS_AT_FORK], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr[-2000:]
+    seen = json.loads(result.stdout)
+    assert len(seen["at_fork"]) == 2
+    assert all({int(signal.SIGTERM), int(signal.SIGINT)} <= set(mask) for mask in seen["at_fork"])
+    assert seen["in_worker"] == [True, False]
+    assert int(signal.SIGTERM) not in seen["parent_mask"]
