@@ -83,8 +83,9 @@ def settled():
 with Workers(2) as workers:
     in_worker = workers.submit(settled).result(timeout=60)
 report.seek(0)
+parent_mask = sorted(int(s) for s in signal.pthread_sigmask(signal.SIG_BLOCK, []))
 print(json.dumps({"at_fork": [json.loads(line) for line in report.read().decode().splitlines()],
-                  "in_worker": in_worker, "parent_mask": sorted(int(s) for s in signal.pthread_sigmask(signal.SIG_BLOCK, []))}))
+                  "in_worker": in_worker, "parent_mask": parent_mask}))
 """
 
 
