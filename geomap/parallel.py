@@ -3,7 +3,7 @@
 Both stages are per-source functions, so a corpus splits into chunks that
 worker processes handle independently; results come back in input order, so
 the output is the same whatever ``jobs`` is. Each worker loads the gazetteer
-once (the scan automaton comes from the on-disk cache).
+once (the scan index and the tables are memory-mapped from the on-disk cache).
 
 :class:`EarlyTextStages` runs a small input's stages in one process forked as
 a build starts, so that loading the geoparser there overlaps the build's own

@@ -1,0 +1,87 @@
+"""Pass 4, candidates: the gazetteer entries each span may name, and the cues of its phrase.
+
+Input: the spans that passed the filters. Output: the same spans with their
+``candidates`` (the most important entries of the name, best first) and ``cue``
+("region" for "the Kursk offensive", "city" for "headquarters in Kursk").
+"""
+
+from __future__ import annotations
+
+import re
+
+from geomap.gazetteer.lookup import importance
+from geomap.geoparse.spans import Span
+from geomap.geoparse.text import word_after
+from geomap.geoparse.words import WordLists
+from geomap.records import Candidate
+
+MAX_CANDIDATES = 8
+READINGS_CACHED = 20_000  # names whose gazetteer entries a geoparser keeps (a few MB)
+
+# ", Donetsk and Luhansk regions": a name in a list of regions.
+_ENUMERATED_REGIONS = re.compile(r"\s*(?:,|and|or)\s+[^\W\d_][\w'’\-]*\s+(?:regions|oblasts|provinces)\b")
+
+
+class Readings:
+    """The gazetteer entries of a name, kept for the run: a corpus names the same places in article
+    after article (up to :data:`READINGS_CACHED` names)."""
+
+    def __init__(self, store):
+        self.store = store
+        self._cache: dict[str, tuple[list[Candidate], bool]] = {}
+
+    def __call__(self, key: str) -> list[Candidate]:
+        """The most important entries named ``key`` (at most :data:`MAX_CANDIDATES`), best first."""
+        return self._entry(key)[0]
+
+    def names_country(self, key: str) -> bool:
+        """Whether one of all the entries named ``key`` is a country."""
+        return self._entry(key)[1]
+
+    def _entry(self, key: str) -> tuple[list[Candidate], bool]:
+        readings = self._cache.get(key)
+        if readings is None:
+            found = self.store.candidates_for_key(key)
+            # The few most important readings are enough; "Washington" has dozens.
+            found.sort(key=lambda c: (-importance(c), c.id))
+            readings = (found[:MAX_CANDIDATES], any(c.kind == "country" for c in found))
+            if len(self._cache) >= READINGS_CACHED:
+                self._cache.clear()
+            self._cache[key] = readings
+        return readings
+
+
+def strip_region_word(key: str, words: WordLists) -> str:
+    """"kursk region" -> "kursk" (the name a region phrase is built on)."""
+    head, _, last = key.rpartition(" ")
+    return head if head and last in words.region_words else key
+
+
+def attach_candidates(spans: list[Span], readings: Readings, words: WordLists) -> list[Span]:
+    """Each span with its candidates; spans without any (a hash collision of the scan) are dropped."""
+    kept = []
+    for span in spans:
+        candidates = readings(span.key)
+        if span.key in words.common:
+            # A common word names a place only by that place's own name, not an alias
+            # ("Western" is an alias of a town in Wisconsin).
+            candidates = [c for c in candidates if c.method == "exact" or c.kind == "country"]
+        if candidates:
+            span.candidates = candidates
+            kept.append(span)
+    return kept
+
+
+def read_region_or_city_cue(text: str, spans: list[Span], words: WordLists) -> None:
+    """Set each span's cue: "region" or "city" when its phrase says which is meant."""
+    for span in spans:
+        if strip_region_word(span.key, words) != span.key:
+            span.cue = "region"  # the phrase says so itself: "the Luhansk region", "Sumy Oblast"
+            continue
+        after = (word_after(text, span.end) or "").lower()
+        before_phrase = " ".join(span.words_before)
+        if after in words.region_cues_after or before_phrase.endswith(words.region_cues_before) \
+                or _ENUMERATED_REGIONS.match(text, span.end, span.end + 60):
+            span.cue = "region"
+        elif after in words.city_cues_after or before_phrase.endswith(words.city_cues_before):
+            span.cue = "city"

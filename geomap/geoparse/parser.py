@@ -1,0 +1,132 @@
+"""The geoparser: the passes in order, over one article at a time.
+
+    text ─► scan ─► spans ─► filters ─► candidates ─► resolution ─► misspellings ─► mentions
+
+Each pass is a function of its own module with stated inputs and outputs; this
+module only runs them in order and turns the spans into :class:`Mention` records.
+"""
+
+from __future__ import annotations
+
+import bisect
+import contextlib
+import gc
+from collections.abc import Iterator
+from pathlib import Path
+
+from geomap.gazetteer.lookup import Gazetteer
+from geomap.geoparse import candidates as candidates_pass
+from geomap.geoparse import filters, resolve
+from geomap.geoparse.fuzzy import Misspellings
+from geomap.geoparse.scan import Scanner, gazetteer_scan_index
+from geomap.geoparse.spans import Span, select_spans
+from geomap.geoparse.text import SentenceSplitter, initial_positions
+from geomap.geoparse.words import WordLists, read_word_lists
+from geomap.records import Candidate, Mention, Source
+
+
+@contextlib.contextmanager
+def collector_paused() -> Iterator[None]:
+    """Turn the cyclic garbage collector off for a block (reference counting still frees memory)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+class Geoparser:
+    """Find and resolve toponyms; one instance serves many sources."""
+
+    def __init__(self, gazetteer: Gazetteer, words: WordLists, cache: Path | None = None):
+        self.gazetteer = gazetteer
+        self.words = words
+        self.scanner = Scanner(gazetteer_scan_index(gazetteer.store, cache), [*words.demonyms, *words.adjectives],
+                               words.inner_words)
+        self.split_sentences = SentenceSplitter(words.abbreviations)
+        self.readings = candidates_pass.Readings(gazetteer.store)
+        self.misspellings = Misspellings(gazetteer.store, words)
+        self._countries: dict[str, Candidate | None] = {}
+
+    def parse(self, source: Source) -> list[Mention]:
+        """Every place and demonym mention of one source, by offset."""
+        text = source.text
+        if not text.strip():
+            return []
+        # The parse makes no reference cycles, only many objects: a cycle collection in the middle of a
+        # long text walks all of them again (in a 2 MB text, a fifth of the time, growing with the text).
+        with collector_paused():
+            return self._parse(source, text)
+
+    def _parse(self, source: Source, text: str) -> list[Mention]:
+        words = self.words
+        sentences = self.split_sentences(text)
+        sentence_starts = [s for s, _ in sentences]
+        initials = initial_positions(text, sentences)
+
+        hits = self.scanner.scan(text)
+        spans, demonym_spans = select_spans(text, hits, sentence_starts, initials, words)
+        non_places = filters.first_names(text, spans, initials, words)
+        spans = filters.drop_parts_of_longer_names(text, spans, initials, words)
+        filters.read_place_cues(text, spans, words)
+        # A name used as a first name elsewhere in the article is still a place after a strong cue ("the town of").
+        spans = [s for s in spans if s.surface not in non_places or s.strong_cue]
+        spans = filters.gate_common_words(spans, words, self.readings.names_country)
+        spans = candidates_pass.attach_candidates(spans, self.readings, words)
+        candidates_pass.read_region_or_city_cue(text, spans, words)
+        resolve.resolve(spans, words)
+        spans = [s for s in spans if s.chosen is not None]
+
+        def sentence_of(offset: int) -> int:
+            return max(0, bisect.bisect_right(sentence_starts, offset) - 1)
+
+        spans += self.misspellings.find(text, spans, hits, sentence_of, initials, non_places)
+        mentions = [self._mention(source, text, sentences, s) for s in spans]
+        mentions += [self._demonym(source, text, sentences, d) for d in demonym_spans]
+        mentions.sort(key=lambda m: (m.start, m.end))
+        return mentions
+
+    # -- records ---------------------------------------------------------------------------------
+    def _mention(self, source: Source, text: str, sentences, span: Span) -> Mention:
+        s_start, s_end = sentences[span.sentence_index]
+        c = span.chosen
+        return Mention(
+            source=source.id, start=span.start, end=span.end, text=span.surface,
+            sentence=text[s_start:s_end], sentence_start=s_start, type="place", id=c.id, name=c.name,
+            kind=c.kind, geonameid=c.geonameid, feature_code=c.feature_code, country=c.country, admin1=c.admin1,
+            lat=c.lat, lon=c.lon, confidence=span.confidence, method=span.method,
+            alternatives=[{"id": a.id, "name": a.name, "kind": a.kind, "country": a.country, "lat": a.lat,
+                           "lon": a.lon} for a in span.alternatives],
+        )
+
+    def _demonym(self, source: Source, text: str, sentences, span: Span) -> Mention:
+        s_start, s_end = sentences[span.sentence_index]
+        country = self.words.demonyms[span.key]
+        if country not in self._countries:
+            self._countries[country] = self.gazetteer.region(country)
+        entry = self._countries[country]
+        return Mention(
+            source=source.id, start=span.start, end=span.end, text=span.surface, sentence=text[s_start:s_end],
+            sentence_start=s_start, type="demonym", id=country, name=entry.name if entry else country,
+            kind="country", country=country, lat=entry.lat if entry else None, lon=entry.lon if entry else None,
+            confidence=0.9, method="exact",
+        )
+
+
+def load_geoparser(cache: Path | None = None) -> Geoparser:
+    """A geoparser over the bundled gazetteer and word lists."""
+    from geomap.gazetteer import load_gazetteer
+
+    gazetteer = load_gazetteer()
+    return Geoparser(gazetteer, read_word_lists(gazetteer.store.data_dir), cache)
+
+
+def geocode(sources: list[Source], geoparser: Geoparser | None = None) -> list[Mention]:
+    """Every mention in every source, sorted by source order then offset."""
+    geoparser = geoparser or load_geoparser()
+    mentions: list[Mention] = []
+    for source in sources:
+        mentions.extend(geoparser.parse(source))
+    return mentions

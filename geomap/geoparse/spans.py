@@ -1,0 +1,89 @@
+"""Pass 2, spans: from the scan's overlapping hits to the names the article writes.
+
+Input: the scan's hits and the article's sentences. Output: :class:`Span` records
+for place names and for demonyms, none overlapping another: the longest hit wins
+("Kursk region" over "Kursk"), then the leftmost. Adjectives ("Soviet", "Roman")
+claim their words and yield nothing, so no place is read into them.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from geomap.geoparse.scan import Hit
+from geomap.geoparse.text import word_after
+from geomap.geoparse.words import WordLists
+from geomap.records import Candidate
+
+
+@dataclass(slots=True)
+class Span:
+    """One name in the text and, as the passes go, what is known of it."""
+
+    start: int
+    end: int
+    key: str  # the folded name
+    surface: str  # as written
+    sentence_index: int
+    sentence_initial: bool
+    glued: bool = False  # a capitalised word follows one space after it (see Hit.glued)
+    candidates: Sequence[Candidate] = ()  # (empty tuples: no list to make for each of thousands of spans)
+    cue: str | None = None  # "region" | "city" | None
+    strong_cue: bool = False  # "the town of X"
+    place_context: bool = False  # a place preposition right before ("in X")
+    needs_support: bool = False  # a common word: a place only near the article's other places
+    words_before: Sequence[str] = ()  # up to two, lower-cased
+    chosen: Candidate | None = None
+    confidence: float = 0.0
+    method: str | None = None
+    alternatives: Sequence[Candidate] = ()
+
+
+def select_spans(text: str, hits: list[Hit], sentence_starts: list[int], initials: set[int],
+                 words: WordLists) -> tuple[list[Span], list[Span]]:
+    """(place spans, demonym spans), each sorted by offset, from the scan's hits.
+
+    ``sentence_starts`` are the sentences' start offsets, ``initials`` the offsets
+    of each sentence's first word. A gazetteer name glued to a following
+    capitalised word that is no place word ("Vladimir Putin", "Kentucky State
+    Troopers") is part of a longer proper name: it takes no part, so a shorter
+    name inside it ("Kentucky") may still be read.
+    """
+    candidates = [h for h in hits if h.in_words or not h.glued or _follower(text, h.end, words)]
+    # Longest first, then leftmost; overlapping shorter hits are dropped. Taken
+    # intervals never overlap, so one sorted list of starts finds a clash by bisection.
+    ordered = sorted(candidates, key=lambda h: (h.start - h.end, h.start))
+    taken_starts: list[int] = []
+    taken_ends: list[int] = []
+    places, demonym_spans = [], []
+    for hit in ordered:
+        start, end = hit.start, hit.end
+        i = bisect.bisect_left(taken_starts, end)
+        if i > 0 and taken_ends[i - 1] > start:
+            continue
+        if "." in text[start:end] and text[end:end + 1] == ".":
+            end += 1  # keep the final period of an initialism ("U.S.")
+        taken_starts.insert(i, start)
+        taken_ends.insert(i, end)
+        key = hit.key
+        if hit.in_words and key in words.adjectives:
+            continue  # claims the words, so no place is read into "Roman" or "Soviet"
+        span = Span(start, end, key, text[start:end], max(0, bisect.bisect_right(sentence_starts, start) - 1),
+                    start in initials, hit.glued)
+        if hit.in_words and key in words.demonyms:
+            demonym_spans.append(span)
+        elif hit.in_gazetteer:
+            places.append(span)
+    places.sort(key=lambda s: s.start)
+    demonym_spans.sort(key=lambda s: s.start)
+    return places, demonym_spans
+
+
+def _follower(text: str, end: int, words: WordLists) -> bool:
+    """Whether the capitalised word after ``end`` may follow a place ("Oblast", "Governor", "Region")."""
+    following = (word_after(text, end) or "").lower()
+    # The word itself, without a possessive, or its first part: "Army's", "President-elect".
+    following = following.split("-")[0].removesuffix("'s").removesuffix("’s")
+    return following in words.place_followers or following in words.inner_words
