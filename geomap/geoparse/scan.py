@@ -255,8 +255,9 @@ class Scanner:
         # A token continues the name before it: one separator apart, and capitalised, an inner word or short.
         continues = (tokens.gap == 1) & (tokens.capital | tokens.inner | short)
         breaks = np.cumsum(~continues)  # a run i..j continues throughout when breaks[j] == breaks[i]
-        # A name starts at a capitalised word; one of several words may start at an inner word ("al-Fashir").
-        capitalised = np.flatnonzero(tokens.capital)
+        # A name starts at a capitalised word; one of several words may start at an inner word ("al-Fashir"),
+        # and an inner word alone ("On", "Region") is no name.
+        capitalised = np.flatnonzero(tokens.capital & ~tokens.inner)
         starts_ok = np.flatnonzero(tokens.capital | tokens.inner)
         glued_after = np.zeros(count, dtype=bool)
         glued_after[:-1] = tokens.spaced[1:] & tokens.capital[1:]

@@ -2,7 +2,7 @@
 
 The definition, in words: a name is a run of up to eight tokens of the folded text
 (tokens: what lies between spaces after folding) that starts at a capitalised
-word (or, for two words or more, at an inner word: "al-Fashir"), whose tokens are
+word that is no inner word (or, for two words or more, at an inner word: "al-Fashir"), whose tokens are
 one separator apart, each after the first capitalised, an inner word or at most
 three letters long, and whose folded text is a key. The test spells that out as
 plain loops and compares it with the numpy scan on random texts.
@@ -42,7 +42,7 @@ def reference_hits(text: str) -> set[tuple[int, int, str]]:
             original_start = to_original(start, deleted)
             word = folded[tokens[first][0]:tokens[first][1]]
             capital = original_start in capital_starts and _capitalised(text, original_start)
-            if not (capital or (last > first and word in INNER)):
+            if not ((capital and word not in INNER) or (last > first and word in INNER)):
                 continue
             inner_ok = all(tokens[k][0] - tokens[k - 1][1] == 1
                            and (_capitalised(text, to_original(tokens[k][0], deleted))
