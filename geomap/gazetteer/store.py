@@ -31,9 +31,10 @@ from geomap.records import Candidate
 PLACE_COLUMNS = ("geonameid", "name", "lat", "lon", "country", "admin1_code", "region",
                  "population", "feature_code", "alternates")
 _NAME, _ALTERNATES = PLACE_COLUMNS.index("name"), PLACE_COLUMNS.index("alternates")
-REGION_FEATURE_CODES = {"country": "PCLI", "admin1": "ADM1", "named_region": "RGN"}
+REGION_FEATURE_CODES = {"country": "PCLI", "admin1": "ADM1", "named_region": "RGN", "continent": "CONT",
+                        "supranational": "RGN"}
 REGION_COLUMNS = ("code", "kind", "name", "country", "iso", "lat", "lon", "area_km2", "population",
-                  "status", "type", "definition", "names")
+                  "status", "type", "definition", "names", "geonameid")
 
 
 def name_index_lines(entries, rank_key=None) -> list[str]:
@@ -386,10 +387,12 @@ class Store:
                          "exact" if exact else "alias", matched)
 
     def region_candidate(self, index: int, exact: bool = True, matched: str | None = None) -> Candidate:
-        code, kind, name, country, _, lat, lon, _, population, _ = self.region_lines[index].split("\t", 9)
+        line = self.region_lines[index]
+        code, kind, name, country, _, lat, lon, _, population, _ = line.split("\t", 9)
+        geonameid = line[line.rindex("\t") + 1:]
         return Candidate(code, name, kind, country or None, code if kind == "admin1" else None, float(lat),
-                         float(lon), int(population) if population else 0, REGION_FEATURE_CODES.get(kind), None,
-                         1.0, "exact" if exact else "alias", matched)
+                         float(lon), int(population) if population else 0, REGION_FEATURE_CODES.get(kind),
+                         int(geonameid) if geonameid else None, 1.0, "exact" if exact else "alias", matched)
 
     def candidates_for_key(self, key: str) -> list[Candidate]:
         """Every entry indexed under a folded key (imported places override bundled ones)."""

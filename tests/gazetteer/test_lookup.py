@@ -22,16 +22,6 @@ SIMFEROPOL = (44.957, 34.111)  # lat, lon
 
 
 @pytest.fixture(scope="module")
-def store(tmp_path_factory: pytest.TempPathFactory) -> Store:
-    return Store(user_dir=tmp_path_factory.mktemp("empty-geomap-home"))
-
-
-@pytest.fixture(scope="module")
-def gaz(store: Store) -> Gazetteer:
-    return Gazetteer(store)
-
-
-@pytest.fixture(scope="module")
 def regions(store: Store) -> Regions:
     return Regions(store)
 
