@@ -28,27 +28,30 @@ class Readings:
 
     def __init__(self, store):
         self.store = store
-        self._cache: dict[str, tuple[list[Candidate], bool]] = {}
+        self._cache: dict[str, list[Candidate]] = {}
 
     def __call__(self, key: str) -> list[Candidate]:
         """The most important entries named ``key`` (at most :data:`MAX_CANDIDATES`), best first."""
-        return self._entry(key)[0]
-
-    def names_country(self, key: str) -> bool:
-        """Whether one of all the entries named ``key`` is a country."""
-        return self._entry(key)[1]
-
-    def _entry(self, key: str) -> tuple[list[Candidate], bool]:
         readings = self._cache.get(key)
         if readings is None:
             found = self.store.candidates_for_key(key)
             # The few most important readings are enough; "Washington" has dozens.
             found.sort(key=lambda c: (-importance(c), c.id))
-            readings = (found[:MAX_CANDIDATES], any(c.kind == "country" for c in found))
+            readings = found[:MAX_CANDIDATES]
             if len(self._cache) >= READINGS_CACHED:
                 self._cache.clear()
             self._cache[key] = readings
         return readings
+
+
+def is_acronym(text: str, span: Span) -> bool:
+    """Whether the span is written in capitals (a dotted initialism too: "U.S.") and stands inside a
+    line; a capitalised word opening a line is a dateline ("GORIS", "PARIS, Mo."), not an acronym."""
+    surface = span.surface
+    if not (surface.isupper() and len(surface.replace(".", "")) <= 5):
+        return False
+    line_start = text.rfind("\n", 0, span.start) + 1
+    return bool(text[line_start:span.start].strip())
 
 
 def strip_region_word(key: str, words: WordLists) -> str:
@@ -57,7 +60,10 @@ def strip_region_word(key: str, words: WordLists) -> str:
     return head if head and last in words.region_words else key
 
 
-def attach_candidates(spans: list[Span], readings: Readings, words: WordLists) -> list[Span]:
+REGION_KINDS = ("country", "admin1", "continent", "supranational", "named_region")
+
+
+def attach_candidates(text: str, spans: list[Span], readings: Readings, words: WordLists) -> list[Span]:
     """Each span with its candidates; spans without any (a hash collision of the scan) are dropped."""
     kept = []
     for span in spans:
@@ -66,6 +72,10 @@ def attach_candidates(spans: list[Span], readings: Readings, words: WordLists) -
             # A common word names a place only by that place's own name, not an alias
             # ("Western" is an alias of a town in Wisconsin).
             candidates = [c for c in candidates if c.method == "exact" or c.kind == "country"]
+        if is_acronym(text, span):
+            # "HIV", "DOH", "UGA": letters in capitals inside a line name a country or a region
+            # (US, UK, DRC, EU), not the town whose name they also spell.
+            candidates = [c for c in candidates if c.kind in REGION_KINDS]
         if candidates:
             span.candidates = candidates
             kept.append(span)

@@ -9,6 +9,7 @@ stay unresolved: a misspelling is only believed near what the article is about.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from geomap.gazetteer.folding import first_folded_chars, fold, fold_all
 from geomap.geoparse.scan import Hit
@@ -34,8 +35,9 @@ class Misspellings:
         self._memo: dict = {}  # (word, region) -> best match (see closest_place)
 
     def find(self, text: str, spans: list[Span], hits: list[Hit], sentence_of, initials: set[int],
-             non_places: set[str]) -> list[Span]:
-        """Spans for the capitalised words of ``text`` that misspell a place near the resolved ``spans``."""
+             non_places: set[str], keep: Callable[[list[Span]], list[Span]] = lambda found: found) -> list[Span]:
+        """Spans for the capitalised words of ``text`` that misspell a place near the resolved ``spans``;
+        ``keep`` filters them as the scanned names were ("Centers for Disease Control")."""
         words = self.words
         resolved = list({s.chosen.id: s.chosen for s in spans
                          if s.chosen and s.chosen.kind == "populated_place"}.values())
@@ -84,7 +86,7 @@ class Misspellings:
             span.method = "fuzzy"
             span.confidence = round(0.8 * similarity, 3)
             found.append(span)
-        return found
+        return keep(found)
 
     def closest_place(self, key: str, own: dict, regions: list[str]) -> tuple[float, object] | None:
         """What ``key`` plausibly misspells: a place the article names, or one in its regions.

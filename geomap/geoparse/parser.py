@@ -68,23 +68,25 @@ class Geoparser:
 
         hits = self.scanner.scan(text)
         spans, demonym_spans = select_spans(text, hits, sentence_starts, initials, words)
-        non_places = filters.first_names(text, spans, initials, words)
         spans = filters.drop_parts_of_longer_names(text, spans, initials, words)
         filters.read_place_cues(text, spans, words)
-        # A name used as a first name elsewhere in the article is still a place after a strong cue ("the town of").
-        spans = [s for s in spans if s.surface not in non_places or s.strong_cue]
-        spans = filters.gate_common_words(spans, words, self.readings.names_country)
-        spans = candidates_pass.attach_candidates(spans, self.readings, words)
+        people = filters.person_names(text, words, self.readings)
+        spans = filters.drop_people(text, spans, people, words)
+        spans = filters.gate_common_words(spans, words, self.readings)
+        spans = candidates_pass.attach_candidates(text, spans, self.readings, words)
         candidates_pass.read_region_or_city_cue(text, spans, words)
         resolve.resolve(spans, words)
-        spans = [s for s in spans if s.chosen is not None]
+        spans = filters.drop_organisations([s for s in spans if s.chosen is not None], words)
 
         def sentence_of(offset: int) -> int:
             return max(0, bisect.bisect_right(sentence_starts, offset) - 1)
 
-        spans += self.misspellings.find(text, spans, hits, sentence_of, initials, non_places)
+        spans += self.misspellings.find(
+            text, spans, hits, sentence_of, initials, people,
+            keep=lambda found: filters.drop_parts_of_longer_names(text, found, initials, words))
         mentions = [self._mention(source, text, sentences, s) for s in spans]
-        mentions += [self._demonym(source, text, sentences, d) for d in demonym_spans]
+        mentions += [self._demonym(source, text, sentences, d, filters.demonym_names_its_country(text, d, words))
+                     for d in demonym_spans]
         mentions.sort(key=lambda m: (m.start, m.end))
         return mentions
 
@@ -101,17 +103,20 @@ class Geoparser:
                            "lon": a.lon} for a in span.alternatives],
         )
 
-    def _demonym(self, source: Source, text: str, sentences, span: Span) -> Mention:
+    def _demonym(self, source: Source, text: str, sentences, span: Span, with_point: bool) -> Mention:
+        """A demonym's mention: its country, with the country's point when it names the land
+        (an adjective), without when it names people or a language (see filters.demonym_names_its_country)."""
         s_start, s_end = sentences[span.sentence_index]
         country = self.words.demonyms[span.key]
         if country not in self._countries:
             self._countries[country] = self.gazetteer.region(country)
         entry = self._countries[country]
+        point = entry if with_point else None
         return Mention(
             source=source.id, start=span.start, end=span.end, text=span.surface, sentence=text[s_start:s_end],
             sentence_start=s_start, type="demonym", id=country, name=entry.name if entry else country,
-            kind="country", country=country, lat=entry.lat if entry else None, lon=entry.lon if entry else None,
-            confidence=0.9, method="exact",
+            kind="country", country=country, geonameid=point.geonameid if point else None,
+            lat=point.lat if point else None, lon=point.lon if point else None, confidence=0.9, method="exact",
         )
 
 

@@ -82,13 +82,14 @@ def resolve(spans: list[Span], words: WordLists) -> None:
         bare_priors = priors[group] if group[1] is None else _priors(members[0].candidates, None, group[0])
         prior_top = _top(members[0].candidates, bare_priors)
         method = "context" if len(members[0].candidates) > 1 and prior_top.id != best.id else best.method
-        supported = context.proximity([best], group[0])[0] >= NEEDED_SUPPORT
+        near = context.proximity([best], group[0])[0] >= NEEDED_SUPPORT
+        in_named_country = near or context.support([best], group[0])[0] >= NAMED_COUNTRY_SUPPORT
         confidence = round(max(0.05, min(0.99, best_score)), 3)
         alternatives = [c for _, c in scored[1:4]]
         for span in members:
             if best_score < ACCEPT_THRESHOLD and not span.strong_cue:
                 continue
-            if span.needs_support and not supported:
+            if (span.needs_support == "near" and not near) or (span.needs_support == "country" and not in_named_country):
                 continue
             span.chosen = best
             span.confidence = confidence

@@ -33,7 +33,9 @@ class Span:
     cue: str | None = None  # "region" | "city" | None
     strong_cue: bool = False  # "the town of X"
     place_context: bool = False  # a place preposition right before ("in X")
-    needs_support: bool = False  # a common word: a place only near the article's other places
+    # A common word is a place only with support: "near" another place the article names, or in a
+    # "country" it names (a city of 100,000 people or more); None: no support needed.
+    needs_support: str | None = None
     words_before: Sequence[str] = ()  # up to two, lower-cased
     chosen: Candidate | None = None
     confidence: float = 0.0
