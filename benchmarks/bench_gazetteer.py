@@ -80,8 +80,11 @@ def median_time(action: Callable[[], object], runs: int) -> tuple[float, object]
 
 def lookup_names(store, count: int, seed: int = SEED) -> list[str]:
     """``count`` real names, drawn deterministically: place names and region names as indexed."""
+    from geomap.gazetteer.store import REGION_COLUMNS
+
     pool = [line.split("\t", 2)[1] for table in store.places for line in table.lines]
-    pool += [name for line in store.region_lines for name in line.rsplit("\t", 1)[1].split("|") if name]
+    names_at = REGION_COLUMNS.index("names")
+    pool += [name for line in store.region_lines for name in line.split("\t")[names_at].split("|") if name]
     rng = random.Random(seed)
     return rng.sample(pool, count) if count <= len(pool) else rng.choices(pool, k=count)
 

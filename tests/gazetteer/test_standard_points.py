@@ -81,6 +81,7 @@ def test_continents_report_the_geonames_point(gaz: Gazetteer, name, code, geonam
 
 
 @pytest.mark.parametrize("name, code, inside", [
+    ("EU", "SR:european-union", "DE"),
     ("European Union", "SR:european-union", "FR"),
     ("Middle East", "SR:middle-east", "SA"),
     ("the Balkans", "SR:balkans", "RS"),
@@ -140,3 +141,32 @@ def test_the_wheel_ships_every_file_of_geodata() -> None:
     files = [p.name for p in source_geodata_dir().iterdir() if p.is_file()]
     unshipped = [name for name in files if not any(fnmatch.fnmatch(name, pattern) for pattern in patterns)]
     assert files and not unshipped, f"pyproject package-data leaves out {unshipped}"
+
+
+@pytest.mark.parametrize("name, code, geonameid, admin1, lat, lon", [
+    ("Laurel County", "US.KY.125", 4297480, "US-KY", 37.11, -84.11),
+    ("Cook County", "US.IL.031", 4888671, "US-IL", 41.82, -87.76),
+])
+def test_us_counties_are_second_level_units_near_the_geonames_point(gaz: Gazetteer, name, code, geonameid, admin1,
+                                                                    lat, lon) -> None:
+    top = gaz.lookup(name)[0]
+    assert (top.id, top.kind, top.geonameid, top.admin1, top.country, top.feature_code) == (
+        code, "admin2", geonameid, admin1, "US", "ADM2")
+    assert km_between(top.lat, top.lon, lat, lon) < 40
+
+
+def test_a_bare_county_name_stays_the_town(gaz: Gazetteer) -> None:
+    assert all(c.kind != "admin2" for c in gaz.lookup("Laurel"))
+
+
+def test_second_level_units_report_their_admin1_region(store: Store) -> None:
+    units = [store.region_candidate(i) for i, line in enumerate(store.region_lines) if "\tadmin2\t" in line]
+    assert len(units) > 20_000
+    with_region = [u for u in units if u.admin1 and store.region_index(u.admin1) is not None]
+    assert len(with_region) >= 0.9 * len(units)
+    assert all(u.geonameid for u in units)
+
+
+def test_a_two_word_bare_county_name_is_not_the_county(gaz: Gazetteer) -> None:
+    assert all(c.kind != "admin2" for c in gaz.lookup("Black Hawk"))
+    assert gaz.lookup("Black Hawk County")[0].kind == "admin2"
