@@ -213,7 +213,9 @@ MENTION_COLUMNS = ["source", "start", "end", "text", "type", "name", "kind", "id
 @click.option("--format", "fmt", type=click.Choice(["jsonl", "geojson", "csv", "table"]), default="jsonl",
               show_default=True)
 @click.option("--no-demonyms", is_flag=True, help="Leave demonym mentions (\"Ukrainian\") out of the output.")
-def geocode(paths: tuple[str, ...], fmt: str, no_demonyms: bool) -> None:
+@click.option("--near", metavar="PLACE", help="The outlets' home (\"Athens, Georgia\"): ambiguous names are read "
+              "as near it. Overrides the sources' own 'home' (sources.toml, JSON Lines).")
+def geocode(paths: tuple[str, ...], fmt: str, no_demonyms: bool, near: str | None) -> None:
     """Find and resolve every place named in PATHS (files, folders, .jsonl corpora, '-' for stdin).
 
     One record per mention: source, start/end offsets into the text (for HTML, into the text
@@ -225,11 +227,16 @@ def geocode(paths: tuple[str, ...], fmt: str, no_demonyms: bool) -> None:
     Examples:
       geomap geocode seeds/ --format table
       echo "Russian forces retook Sudzha in the Kursk region." | geomap geocode -
+      geomap geocode local-news/ --near "Athens, Georgia"
     """
     from geomap.geoparse import geocode as run_geocode
+    from geomap.geoparse import load_geoparser
 
     sources, had_problems = read_inputs(paths)
-    mentions = run_geocode(sources)
+    geoparser = load_geoparser()
+    if near and geoparser.home_place(near) is None:
+        raise GeomapError(f"--near: no place named {near!r} in the gazetteer")
+    mentions = run_geocode(sources, geoparser, near)
     records = [m.as_dict() for m in mentions if not (no_demonyms and m.type == "demonym")]
     if fmt == "jsonl":
         click.echo(formats.to_jsonl(records), nl=False)

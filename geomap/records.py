@@ -46,6 +46,7 @@ class Source:
     outlet: str = "unknown"
     url: str | None = None
     title: str | None = None
+    home: str | None = None  # the outlet's home place ("Athens, Georgia"): ambiguous names are read near it
     path: str | None = None  # the file it came from, for messages
     format: str = "text"  # text | markdown | html | jsonl
     warnings: list[str] = field(default_factory=list)

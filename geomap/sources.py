@@ -177,7 +177,8 @@ def read_corpus(path: Path, result: SourceSet, max_bytes: int = DEFAULT_MAX_BYTE
                 id=source_id, text=record["text"], published=published,
                 published_estimated=bool(record.get("published_estimated", False)),
                 published_rationale=record.get("rationale"), outlet=str(record.get("outlet") or "unknown"),
-                url=record.get("url"), title=record.get("title"), path=where, format="jsonl", warnings=warnings,
+                url=record.get("url"), title=record.get("title"), home=record.get("home") or None, path=where,
+                format="jsonl", warnings=warnings,
             ))
 
 
@@ -221,6 +222,7 @@ def read_manifest(path: Path, result: SourceSet, max_bytes: int = DEFAULT_MAX_BY
         source.outlet = str(entry.get("outlet") or "unknown")
         source.url = entry.get("url")
         source.title = entry.get("title")
+        source.home = entry.get("home") or None
         sources.append(source)
     return sources
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from geomap.gazetteer.folding import fold
 from geomap.gazetteer.lookup import importance
 from geomap.geoparse.spans import Span
 from geomap.geoparse.text import word_after
@@ -54,6 +55,19 @@ def is_acronym(text: str, span: Span) -> bool:
     return bool(text[line_start:span.start].strip())
 
 
+def _dotted(text: str, span: Span) -> bool:
+    """Whether the name is written with a period (after it or inside: "Calif.", "W.Va.") or in capitals
+    (a postal code: "NY", "NSW")."""
+    return text[span.end:span.end + 1] == "." or "." in span.surface or span.surface.isupper()
+
+
+def _abbreviation(candidate: Candidate, key: str) -> bool:
+    """Whether a region is matched by a short form of its name ("mont" for Montana, "ky" for Kentucky)."""
+    letters = key.replace(" ", "")
+    return candidate.kind == "admin1" and len(letters) <= 5 and len(letters) * 2 <= len(candidate.name) \
+        and key not in fold(candidate.name).split()  # "kursk" is a word of "Kursk Oblast", no short form
+
+
 def strip_region_word(key: str, words: WordLists) -> str:
     """"kursk region" -> "kursk" (the name a region phrase is built on)."""
     head, _, last = key.rpartition(" ")
@@ -72,6 +86,12 @@ def attach_candidates(text: str, spans: list[Span], readings: Readings, words: W
             # A common word names a place only by that place's own name, not an alias
             # ("Western" is an alias of a town in Wisconsin).
             candidates = [c for c in candidates if c.method == "exact" or c.kind == "country"]
+        if not _dotted(text, span):
+            # "Mont-Royal", "Co-workers": a state's abbreviation is written with its period ("Mont.", "Colo.")
+            candidates = [c for c in candidates if not _abbreviation(c, span.key)]
+        elif text[span.end:span.end + 1] == "." and any(_abbreviation(c, span.key) for c in candidates):
+            span.end += 1  # the period is the abbreviation's: "Ky.", "Mont."
+            span.surface += "."
         if is_acronym(text, span):
             # "HIV", "DOH", "UGA": letters in capitals inside a line name a country or a region
             # (US, UK, DRC, EU), not the town whose name they also spell.

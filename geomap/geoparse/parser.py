@@ -14,6 +14,7 @@ import gc
 from collections.abc import Iterator
 from pathlib import Path
 
+from geomap.gazetteer.folding import fold
 from geomap.gazetteer.lookup import Gazetteer
 from geomap.geoparse import candidates as candidates_pass
 from geomap.geoparse import filters, resolve
@@ -49,18 +50,44 @@ class Geoparser:
         self.readings = candidates_pass.Readings(gazetteer.store)
         self.misspellings = Misspellings(gazetteer.store, words)
         self._countries: dict[str, Candidate | None] = {}
+        self._homes: dict[str, Candidate | None] = {}
 
-    def parse(self, source: Source) -> list[Mention]:
-        """Every place and demonym mention of one source, by offset."""
+    def parse(self, source: Source, near: str | None = None) -> list[Mention]:
+        """Every place and demonym mention of one source, by offset.
+
+        ``near`` (else the source's ``home``) is the outlet's home place: the
+        article's ambiguous names are read as near it.
+        """
         text = source.text
         if not text.strip():
             return []
+        home = self.home_place(near or source.home) if (near or source.home) else None
         # The parse makes no reference cycles, only many objects: a cycle collection in the middle of a
         # long text walks all of them again (in a 2 MB text, a fifth of the time, growing with the text).
         with collector_paused():
-            return self._parse(source, text)
+            return self._parse(source, text, home)
 
-    def _parse(self, source: Source, text: str) -> list[Mention]:
+    def home_place(self, name: str) -> Candidate | None:
+        """The place a home like "Athens, Georgia" or "London, Ontario" names: the name's most important
+        entry inside the region or country after the comma, else its most important entry."""
+        if name not in self._homes:
+            place, _, within = (part.strip() for part in name.partition(","))
+            candidates = self.readings(fold(place))
+            if within:
+                regions = self.readings(fold(within))
+                codes = {c.id for c in regions} | {c.country for c in regions if c.country}
+                candidates = [c for c in candidates if c.admin1 in codes or c.country in codes] or candidates
+            self._homes[name] = candidates[0] if candidates else None
+        return self._homes[name]
+
+    def _home_context(self, home: Candidate | None) -> list[Candidate]:
+        """The home place and its first-level region: both count as named by every article."""
+        if home is None:
+            return []
+        region = self.gazetteer.region(home.admin1) if home.kind != "admin1" and home.admin1 else None
+        return [home] + ([region] if region is not None else [])
+
+    def _parse(self, source: Source, text: str, home: Candidate | None) -> list[Mention]:
         words = self.words
         sentences = self.split_sentences(text)
         sentence_starts = [s for s, _ in sentences]
@@ -75,7 +102,7 @@ class Geoparser:
         spans = filters.gate_common_words(spans, words, self.readings)
         spans = candidates_pass.attach_candidates(text, spans, self.readings, words)
         candidates_pass.read_region_or_city_cue(text, spans, words)
-        resolve.resolve(spans, words)
+        resolve.resolve(spans, words, self._home_context(home))
         spans = filters.drop_organisations([s for s in spans if s.chosen is not None], words)
 
         def sentence_of(offset: int) -> int:
@@ -128,10 +155,11 @@ def load_geoparser(cache: Path | None = None) -> Geoparser:
     return Geoparser(gazetteer, read_word_lists(gazetteer.store.data_dir), cache)
 
 
-def geocode(sources: list[Source], geoparser: Geoparser | None = None) -> list[Mention]:
-    """Every mention in every source, sorted by source order then offset."""
+def geocode(sources: list[Source], geoparser: Geoparser | None = None, near: str | None = None) -> list[Mention]:
+    """Every mention in every source, sorted by source order then offset; ``near``: the home place of
+    every source (else each source's own ``home``)."""
     geoparser = geoparser or load_geoparser()
     mentions: list[Mention] = []
     for source in sources:
-        mentions.extend(geoparser.parse(source))
+        mentions.extend(geoparser.parse(source, near))
     return mentions

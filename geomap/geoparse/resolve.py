@@ -14,6 +14,8 @@ carry. Context comes in rounds, so that weak readings cannot prop each other up.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from geomap.gazetteer.lookup import importance
 from geomap.geoparse.candidates import strip_region_word
 from geomap.geoparse.spans import Span
@@ -24,19 +26,25 @@ ACCEPT_THRESHOLD = 0.4
 NEEDED_SUPPORT = 0.5
 CONFIDENT_SCORE = 0.55
 UNIQUE_NAME_SCORE = 0.5
-SUPPORT_KINDS = ("populated_place", "admin1", "named_region")
+COUNTRY_SCORE = 0.9  # a country the article names a place in
+UNSUPPORTED_COUNTRY_SCORE = 0.65  # a country the article names nothing in: a local reading may win
+HOME_KEY = "\x00home"  # the outlet's home in the context: a key no name folds to
+SUPPORT_KINDS = ("populated_place", "admin1", "admin2", "named_region")
 SUPPORT_SCALE_KM = 250.0
 SAME_COUNTRY_SUPPORT = 0.45  # another place the article names is in the same country
 NAMED_COUNTRY_SUPPORT = 0.35  # the article names the candidate's country itself
 FAR_KM = 1000.0
 MAX_CONTEXT_PLACES = 150
+CITY_POPULATION = 100_000
 
 
-def resolve(spans: list[Span], words: WordLists) -> None:
+def resolve(spans: list[Span], words: WordLists, home: Sequence[Candidate] = ()) -> None:
     """Choose a candidate for each span, using the rest of the article as context.
 
     Spans are grouped by (name, cue): every occurrence of a name with the same
     cue gets the same reading, and the work is per distinct name, not per span.
+    ``home``, the outlet's home place and its region, count as places the
+    article names ("Athens" in a paper from Georgia is Athens, Georgia).
     """
     # One sense per discourse: the cue a name carries anywhere in the article, including
     # region phrases ("Kursk region" tells how a later bare "Kursk" is meant).
@@ -63,8 +71,9 @@ def resolve(spans: list[Span], words: WordLists) -> None:
     scored_by_group = {}
     every_candidate = [c for members in groups.values() for c in members[0].candidates]
     context = None
+    at_home = [(HOME_KEY, place) for place in home]
     for _ in range(2):
-        context = Context([(g[0], c) for g, c in provisional.items() if g in trusted], every_candidate)
+        context = Context(at_home + [(g[0], c) for g, c in provisional.items() if g in trusted], every_candidate)
         for group, members in groups.items():
             candidates = members[0].candidates
             supports = context.support(candidates, group[0])
@@ -100,17 +109,21 @@ def resolve(spans: list[Span], words: WordLists) -> None:
 def _priors(candidates: list[Candidate], cue: str | None, key: str) -> list[float]:
     """The prior of each candidate of the name ``key`` read with ``cue``."""
     local_script = any("а" <= ch <= "я" or ch in "ёіїєґ" for ch in key)
-    return [_prior(c, cue, local_script) for c in candidates]
+    # A region that shares its name with a town inside it ("Kursk", "Donetsk", "Amman") or with a city
+    # elsewhere ("Washington"): a bare name more often means the town.
+    inside = {c.admin1 for c in candidates if c.kind == "populated_place" and c.admin1}
+    city = any(c.kind == "populated_place" and c.population >= CITY_POPULATION for c in candidates)
+    return [_prior(c, cue, local_script, city or c.id in inside) for c in candidates]
 
 
-def _prior(candidate: Candidate, cue: str | None, local_script: bool) -> float:
+def _prior(candidate: Candidate, cue: str | None, local_script: bool, shares_a_town_name: bool = False) -> float:
     prior = min(1.0, importance(candidate) / 8.0)
     if cue == "region" and candidate.kind == "admin1":
         prior += 0.5
     elif cue == "city" and candidate.kind == "populated_place":
         prior += 0.5
-    elif candidate.kind == "admin1":
-        prior -= 0.15  # a bare name more often means the town than the province it may share a name with
+    elif candidate.kind == "admin1" and shares_a_town_name:
+        prior -= 0.15
     if candidate.method == "alias" and not (cue == "region" and candidate.kind == "admin1") \
             and not local_script:  # "Суджа" is Sudzha's own name in its own script, not an exonym
         # Another name of a place (an exonym, a former name: Pokrovsk was Engels' name until
@@ -123,7 +136,9 @@ def _score(candidate: Candidate, prior: float, support: float, place_context: bo
            words: WordLists) -> float:
     score = 0.6 * prior + 0.35 * support + (0.1 if place_context else 0.0)
     if candidate.kind == "country":
-        score = max(score, 0.9)
+        # A country is the likeliest reading of its name, unless the article names nothing in it and a
+        # town of that name lies in a region it does name ("Lebanon" in a Pennsylvania paper).
+        score = max(score, COUNTRY_SCORE if support > 0 else UNSUPPORTED_COUNTRY_SCORE)
     elif len(members[0].candidates) == 1 and place_context and candidate.method == "exact" \
             and members[0].key not in words.common:
         # The only place in the world with this name, after "in"/"near"/"the town of":
@@ -164,6 +179,7 @@ class Context:
         self.country_keys = _keys_by_code((k, code) for k, c in places for code in (c.country or "").split(",") if code)
         self.named_keys = _keys_by_code((k, c.id) for k, c in by_id.values() if c.kind == "country")
         self.region_keys = _keys_by_code((k, c.id) for k, c in by_id.values() if c.kind == "admin1")
+        self.inside_keys = _keys_by_code((k, c.admin1) for k, c in places if c.kind != "admin1" and c.admin1)
         distinct = list(dict((c.id, c) for c in candidates).values())
         self.row_of = {c.id: i for i, c in enumerate(distinct)}
         self._nearest_by_key([k for k, _ in places], self._distance_matrix(distinct))
@@ -229,6 +245,9 @@ class Context:
                 continue
             if candidate.kind != "admin1" and _named_elsewhere(self.region_keys, candidate.admin1, key):
                 out.append(1.0)  # inside a region the article names ("Korenevo ... in the Kursk region")
+                continue
+            if candidate.kind == "admin1" and _named_elsewhere(self.inside_keys, candidate.id, key):
+                out.append(1.0)  # a region the article names a place in ("Georgia" with "Atlanta")
                 continue
             support = SAME_COUNTRY_SUPPORT if _named_elsewhere(self.country_keys, candidate.country, key) else (
                 NAMED_COUNTRY_SUPPORT if _named_elsewhere(self.named_keys, candidate.country, key) else 0.0)
