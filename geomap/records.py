@@ -99,7 +99,14 @@ class Mention:
     alternatives: list[dict[str, Any]] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
-        return dataclasses.asdict(self)
+        # Field by field, not dataclasses.asdict: a corpus has hundreds of thousands of mentions, and a
+        # deep copy of each costs ten times as much (the only nested values are the flat alternatives).
+        out = {name: getattr(self, name) for name in _MENTION_FIELDS}
+        out["alternatives"] = [dict(alternative) for alternative in self.alternatives]
+        return out
+
+
+_MENTION_FIELDS = tuple(f.name for f in dataclasses.fields(Mention))
 
 
 @dataclass

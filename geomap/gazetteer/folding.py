@@ -25,7 +25,7 @@ APOSTROPHES = "'\u2019\u2018\u02bc\u02b9`\u00b4\u02bb\u2032"
 # Characters that print nothing: soft hyphen, zero-width space / non-joiner / joiner, word joiner, BOM.
 INVISIBLE = "\u00ad\u200b\u200c\u200d\u2060\ufeff"
 DELETED = APOSTROPHES + INVISIBLE  # folding deletes these; every other character stays one character
-_POSSESSIVE = re.compile("[" + re.escape(APOSTROPHES) + r"](?=s\b)")
+_POSSESSIVE = re.compile("[" + re.escape(APOSTROPHES) + r"](?=[sS]\b)")  # "Kyiv's", "KYIV'S"
 _DELETED = re.compile("[" + re.escape(DELETED) + "]")
 
 # Code points folded through the table; others pass through str.translate unchanged

@@ -51,8 +51,16 @@ def is_acronym(text: str, span: Span) -> bool:
     surface = span.surface
     if not (surface.isupper() and len(surface.replace(".", "")) <= 5):
         return False
-    line_start = text.rfind("\n", 0, span.start) + 1
-    return bool(text[line_start:span.start].strip())
+    # The line around the name, read at most HEADLINE_CHARS either side (a text may be one 5 MB line).
+    newline = text.rfind("\n", max(0, span.start - HEADLINE_CHARS), span.start)
+    line_start = newline + 1 if newline >= 0 else max(0, span.start - HEADLINE_CHARS)
+    line_end = text.find("\n", span.end, span.end + HEADLINE_CHARS)
+    line = text[line_start:line_end if line_end >= 0 else span.end + HEADLINE_CHARS]
+    letters = [ch for ch in line if ch.isalpha()]
+    if sum(ch.isupper() for ch in letters) >= HEADLINE_CAPITALS * len(letters):
+        return False  # a headline in capitals: "KYIV" is the city
+    opens_line = (newline >= 0 or line_start == 0) and not text[line_start:span.start].strip()
+    return not opens_line
 
 
 def _dotted(text: str, span: Span) -> bool:
@@ -75,6 +83,8 @@ def strip_region_word(key: str, words: WordLists) -> str:
 
 
 REGION_KINDS = ("country", "admin1", "continent", "supranational", "named_region")
+HEADLINE_CAPITALS = 0.8  # a line with this share of its letters in capitals is a headline, not acronyms
+HEADLINE_CHARS = 200
 
 
 def attach_candidates(text: str, spans: list[Span], readings: Readings, words: WordLists) -> list[Span]:

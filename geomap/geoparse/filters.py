@@ -68,7 +68,8 @@ def drop_parts_of_longer_names(text: str, spans: list[Span], initials: set[int],
         if before and word in words.titles:
             continue  # "President Trump"
         if before and is_capitalised(before) and span.start not in initials and word not in words.place_preceders \
-                and not before.endswith(("'s", "’s")) and fold(before) not in words.demonyms:
+                and not before.endswith(("'s", "’s")) and fold(before) not in words.demonyms \
+                and not (before.isupper() and span.surface.isupper()):  # a headline: "RUSSIA RETAKES SUDZHA"
             gap_end = span.start - spaces_before(text, span.start)  # where the word before ends
             if gap_end - len(before) not in initials and gap_end not in ends:
                 continue  # "Mr Bar", "Artem Kariakin"
@@ -86,8 +87,13 @@ def drop_parts_of_longer_names(text: str, spans: list[Span], initials: set[int],
     return kept
 
 
-def person_names(text: str, words: WordLists, readings: Callable[[str], list[Candidate]]) -> set[str]:
+def person_names(text: str, words: WordLists, readings: Callable[[str], list[Candidate]],
+                 asked: set[str] | None = None) -> set[str]:
     """The names the article uses for people (as written): the last word of each person's name.
+
+    ``asked``: the names whose evidence matters (the place names the article
+    writes); runs of capitalised words that neither start nor end with one of
+    them are not read, which keeps the pass cheap. None reads every run.
 
     A run of capitalised words ("Paul Allen", "Gov. Hugh Carey", "Steele") is a
     person's name when a title comes before or opens it, when it has two to four
@@ -103,12 +109,14 @@ def person_names(text: str, words: WordLists, readings: Callable[[str], list[Can
     people: set[str] = set()
     for chunk in _NAME_CHUNK.finditer(text):
         names = chunk.group().split()
+        if asked is not None and _bare(names[-1]) not in asked and names[0] not in asked:
+            continue
         before = word_before(text, chunk.start())
         titled = bool(before) and before.lower().rstrip(".") in words.titles
         while names and names[0].lower().rstrip(".") in words.titles:
             titled = True
             names = names[1:]
-        names = [name.removesuffix("'s").removesuffix("’s") for name in names]
+        names = [_bare(name) for name in names]
         if not names or "." in names[-1]:
             continue
         last = names[-1].lower()
@@ -125,6 +133,11 @@ def person_names(text: str, words: WordLists, readings: Callable[[str], list[Can
                 and not _major_place(readings(fold(names[0])), MAJOR_PLACE_POPULATION):
             people.add(names[0])
     return people
+
+
+def _bare(name: str) -> str:
+    """A name without its possessive: "Steele's" -> "Steele"."""
+    return name.removesuffix("'s").removesuffix("’s")
 
 
 def _speech_next_to(text: str, start: int, end: int, words: WordLists) -> bool:

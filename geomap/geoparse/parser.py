@@ -25,6 +25,8 @@ from geomap.geoparse.text import SentenceSplitter, initial_positions
 from geomap.geoparse.words import WordLists, read_word_lists
 from geomap.records import Candidate, Mention, Source
 
+QUOTE_CHARS = 300  # a mention quotes at most this much text on either side of its name
+
 
 @contextlib.contextmanager
 def collector_paused() -> Iterator[None]:
@@ -97,7 +99,7 @@ class Geoparser:
         spans, demonym_spans = select_spans(text, hits, sentence_starts, initials, words)
         spans = filters.drop_parts_of_longer_names(text, spans, initials, words)
         filters.read_place_cues(text, spans, words)
-        people = filters.person_names(text, words, self.readings)
+        people = filters.person_names(text, words, self.readings, {s.surface for s in spans})
         spans = filters.drop_people(text, spans, people, words)
         spans = filters.gate_common_words(spans, words, self.readings)
         spans = candidates_pass.attach_candidates(text, spans, self.readings, words)
@@ -119,7 +121,7 @@ class Geoparser:
 
     # -- records ---------------------------------------------------------------------------------
     def _mention(self, source: Source, text: str, sentences, span: Span) -> Mention:
-        s_start, s_end = sentences[span.sentence_index]
+        s_start, s_end = quoted_sentence(text, sentences[span.sentence_index], span)
         c = span.chosen
         return Mention(
             source=source.id, start=span.start, end=span.end, text=span.surface,
@@ -133,7 +135,7 @@ class Geoparser:
     def _demonym(self, source: Source, text: str, sentences, span: Span, with_point: bool) -> Mention:
         """A demonym's mention: its country, with the country's point when it names the land
         (an adjective), without when it names people or a language (see filters.demonym_names_its_country)."""
-        s_start, s_end = sentences[span.sentence_index]
+        s_start, s_end = quoted_sentence(text, sentences[span.sentence_index], span)
         country = self.words.demonyms[span.key]
         if country not in self._countries:
             self._countries[country] = self.gazetteer.region(country)
@@ -145,6 +147,23 @@ class Geoparser:
             kind="country", country=country, geonameid=point.geonameid if point else None,
             lat=point.lat if point else None, lon=point.lon if point else None, confidence=0.9, method="exact",
         )
+
+
+def quoted_sentence(text: str, sentence: tuple[int, int], span: Span) -> tuple[int, int]:
+    """The (start, end) of the sentence a mention quotes: the whole sentence, or in a text without
+    sentence ends (a 5 MB line) a window of QUOTE_CHARS around the name, so that the output grows
+    with the number of mentions, not with their number times the text's length."""
+    start, end = sentence
+    if end - start <= 2 * QUOTE_CHARS:
+        return start, end
+    window_start = max(start, span.start - QUOTE_CHARS)
+    window_end = min(end, span.end + QUOTE_CHARS)
+    # Whole words at the edges, when there is a space to cut at.
+    cut_start = text.find(" ", window_start, span.start)
+    cut_end = text.rfind(" ", span.end, window_end)
+    window_start = cut_start + 1 if cut_start >= 0 else window_start
+    window_end = cut_end if cut_end >= 0 else window_end
+    return window_start, window_end
 
 
 def load_geoparser(cache: Path | None = None) -> Geoparser:

@@ -72,8 +72,13 @@ def resolve(spans: list[Span], words: WordLists, home: Sequence[Candidate] = ())
     every_candidate = [c for members in groups.values() for c in members[0].candidates]
     context = None
     at_home = [(HOME_KEY, place) for place in home]
+    used = None
     for _ in range(2):
-        context = Context(at_home + [(g[0], c) for g, c in provisional.items() if g in trusted], every_candidate)
+        entries = at_home + [(g[0], c) for g, c in provisional.items() if g in trusted]
+        if entries == used:
+            break  # the second round would read the same context as the first
+        used = entries
+        context = Context(entries, every_candidate)
         for group, members in groups.items():
             candidates = members[0].candidates
             supports = context.support(candidates, group[0])

@@ -236,6 +236,21 @@ def tokenise(text: str, inner_index: ScanIndex) -> Tokens:
     return tokens
 
 
+def _unglue_capitals(text: str, tokens: Tokens, glued_after: np.ndarray) -> None:
+    """Two words in capitals ("RUSSIA RETAKES SUDZHA") are no longer proper name: in a headline every
+    word is capitalised, so capitals say nothing about where a name ends."""
+    pairs = np.flatnonzero(glued_after & tokens.capital)
+    if not len(pairs):
+        return
+    starts = tokens.original(tokens.starts[pairs]).tolist()
+    ends = (tokens.original(tokens.ends[pairs] - 1) + 1).tolist()
+    next_starts = tokens.original(tokens.starts[pairs + 1]).tolist()
+    next_ends = (tokens.original(tokens.ends[pairs + 1] - 1) + 1).tolist()
+    for pair, a, b, c, d in zip(pairs.tolist(), starts, ends, next_starts, next_ends):
+        if b - a > 1 and d - c > 1 and text[a:b].isupper() and text[c:d].isupper():
+            glued_after[pair] = False
+
+
 class Scanner:
     """Finds the gazetteer's names and the listed words (demonyms, adjectives) in a text."""
 
@@ -257,28 +272,27 @@ class Scanner:
         breaks = np.cumsum(~continues)  # a run i..j continues throughout when breaks[j] == breaks[i]
         # A name starts at a capitalised word; one of several words may start at an inner word ("al-Fashir"),
         # and an inner word alone ("On", "Region") is no name.
-        capitalised = np.flatnonzero(tokens.capital & ~tokens.inner)
         starts_ok = np.flatnonzero(tokens.capital | tokens.inner)
         glued_after = np.zeros(count, dtype=bool)
         glued_after[:-1] = tokens.spaced[1:] & tokens.capital[1:]
-        found = []
-        for words in range(1, MAX_NAME_WORDS + 1):
-            first = capitalised if words == 1 else starts_ok[starts_ok + words - 1 < count]
-            last = first + words - 1
-            first, last = first[breaks[last] == breaks[first]], last[breaks[last] == breaks[first]]
-            if not len(first):
-                break
-            hashes = tokens.hashes(tokens.starts[first], tokens.ends[last])
-            in_gazetteer = self.gazetteer_index.contains(hashes)
-            in_words = self.word_index.contains(hashes)
-            hit = np.flatnonzero(in_gazetteer | in_words)
-            found.append((first[hit], last[hit], in_gazetteer[hit], in_words[hit]))
-        return self._hits(text, tokens, found, glued_after)
+        _unglue_capitals(text, tokens, glued_after)
+        # Every run of 1..MAX_NAME_WORDS tokens from each possible start, at once: a start's runs end
+        # at most at the last token of its block of continuing tokens.
+        block_last = np.searchsorted(breaks, breaks[starts_ok], side="right") - 1
+        lengths = np.minimum(block_last - starts_ok + 1, MAX_NAME_WORDS)
+        first = np.repeat(starts_ok, lengths)
+        offset = np.arange(len(first)) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+        last = first + offset
+        single_inner = (offset == 0) & tokens.inner[first]
+        first, last = first[~single_inner], last[~single_inner]
+        hashes = tokens.hashes(tokens.starts[first], tokens.ends[last])
+        in_gazetteer = self.gazetteer_index.contains(hashes)
+        in_words = self.word_index.contains(hashes)
+        hit = np.flatnonzero(in_gazetteer | in_words)
+        return self._hits(text, tokens, (first[hit], last[hit], in_gazetteer[hit], in_words[hit]), glued_after)
 
     def _hits(self, text: str, tokens: Tokens, found, glued_after: np.ndarray) -> list[Hit]:
-        if not found:
-            return []
-        first, last, in_gazetteer, in_words = (np.concatenate(parts) for parts in zip(*found))
+        first, last, in_gazetteer, in_words = found
         folded_starts, folded_ends = tokens.starts[first], tokens.ends[last]
         starts = tokens.original(folded_starts).tolist()
         ends = (tokens.original(folded_ends - 1) + 1).tolist()

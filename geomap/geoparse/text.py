@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 
 _SENTENCE_END = re.compile(r"[.!?…]+[\"'”’»)\]]*(?=\s+[\"'“‘«(\[]?[A-ZА-ЯЁЇІЄҐ0-9])|\n+")
+_INITIALS = re.compile(r"(?:[A-Z]\.){0,2}[A-Z]")  # "U.S" before the final period, "J"
 _OPENING = re.compile(r"[\"'“‘«(\[\s—–-]*")
 _PUNCTUATION = frozenset(".!?;:,()[]\"“”")
 WORD = re.compile(r"[^\W\d_][\w'’\-]*", re.UNICODE)
@@ -25,15 +26,20 @@ class SentenceSplitter:
     """Splits a text at . ! ? (not after an abbreviation such as "U.S." or "Gen.") and at newlines."""
 
     def __init__(self, abbreviations: Iterable[str]):
-        forms = sorted({form for word in abbreviations for form in (word, word.capitalize())})
-        self._abbreviation = re.compile(r"(?:\b[A-Z]\.){1,3}$|\b(?:" + "|".join(map(re.escape, forms)) + r")\.$")
+        self._forms = frozenset(form for word in abbreviations for form in (word, word.capitalize()))
+
+    def _after_abbreviation(self, text: str, period: int) -> bool:
+        """Whether the period at ``period`` ends an abbreviation ("Gen.") or initials ("U.S.", "J.")."""
+        before = text[max(0, period - 6):period].rsplit(None, 1)
+        word = before[-1].lstrip("\"'“‘([") if before else ""
+        return word in self._forms or bool(_INITIALS.fullmatch(word))
 
     def __call__(self, text: str) -> list[tuple[int, int]]:
         """(start, end) of each sentence, without the white space around it."""
         bounds = []
         start = 0
         for match in _SENTENCE_END.finditer(text):
-            if text[match.start()] == "." and self._abbreviation.search(text[max(0, match.start() - 6):match.start() + 1]):
+            if text[match.start()] == "." and self._after_abbreviation(text, match.start()):
                 continue
             end = match.end()
             bounds += _trimmed(text, start, end)
