@@ -220,8 +220,11 @@ def geocode(paths: tuple[str, ...], fmt: str, no_demonyms: bool, near: str | Non
 
     One record per mention: source, start/end offsets into the text (for HTML, into the text
     after tags are stripped), the surface text, its sentence, and the resolution (id, name,
-    kind, country, admin1, lat/lon, confidence, method, alternatives). Demonyms are reported
-    with type "demonym". Exit 1 if any input could not be read.
+    kind, country, admin1, lat/lon, confidence, method, alternatives). Its type is "place";
+    "demonym" for a people's name ("Russian troops": the country's point; "Russians" and
+    languages: no point); "embedded" for a place that begins an organisation's name ("Kentucky
+    Department of Health", "Armed Forces of Ukraine"), which maps leave out.
+    Exit 1 if any input could not be read.
 
     \b
     Examples:

@@ -84,7 +84,7 @@ class Mention:
     text: str
     sentence: str
     sentence_start: int
-    type: str = "place"  # place | demonym
+    type: str = "place"  # place | demonym | embedded (the first words of an organisation's name)
     id: str | None = None
     name: str | None = None
     kind: str | None = None

@@ -74,9 +74,10 @@ def drop_parts_of_longer_names(text: str, spans: list[Span], initials: set[int],
             if gap_end - len(before) not in initials and gap_end not in ends:
                 continue  # "Mr Bar", "Artem Kariakin"
         head = of_head(text, span.start)
-        if head and head.group(1).lower() not in words.place_of_heads and is_capitalised(head.group(1)) \
-                and head.start(1) not in initials:
-            continue  # "Armed Forces of Ukraine"
+        if head and is_capitalised(head.group(1)) and head.group(1).lower() in words.organisation_nouns:
+            span.embedded = True  # "Armed Forces of Ukraine", "University of Manitoba": the organisation's place
+        # (After another head the place is the place: "the Republic of Crimea", "Mayor of Boston",
+        # "Anne McLellan of Edmonton".)
         for_after = _FOR_AFTER.match(text, span.end)
         if for_after and for_after.end() - 1 not in starts:
             continue  # "Centers for Disease Control"; not "left Sudzha for Kharkov"
@@ -201,7 +202,7 @@ def gate_common_words(spans: list[Span], words: WordLists, readings: Callable[[s
                 kept.append(span)
             continue
         zipf = words.common.get(key, 0.0)
-        if zipf and not span.strong_cue:
+        if zipf and not span.strong_cue and not span.cue:  # "the Boston region", "Mayor of Boston": a place
             candidates = readings(key)
             if _major_place(candidates, LARGE_PLACE_POPULATION):
                 pass  # "Berlin", "Michigan": the place, whatever the word

@@ -101,9 +101,9 @@ class Geoparser:
         filters.read_place_cues(text, spans, words)
         people = filters.person_names(text, words, self.readings, {s.surface for s in spans})
         spans = filters.drop_people(text, spans, people, words)
+        candidates_pass.read_region_or_city_cue(text, spans, words)
         spans = filters.gate_common_words(spans, words, self.readings)
         spans = candidates_pass.attach_candidates(text, spans, self.readings, words)
-        candidates_pass.read_region_or_city_cue(text, spans, words)
         resolve.resolve(spans, words, self._home_context(home))
         spans = filters.drop_organisations([s for s in spans if s.chosen is not None], words)
 
@@ -125,7 +125,8 @@ class Geoparser:
         c = span.chosen
         return Mention(
             source=source.id, start=span.start, end=span.end, text=span.surface,
-            sentence=text[s_start:s_end], sentence_start=s_start, type="place", id=c.id, name=c.name,
+            sentence=text[s_start:s_end], sentence_start=s_start, type="embedded" if span.embedded else "place",
+            id=c.id, name=c.name,
             kind=c.kind, geonameid=c.geonameid, feature_code=c.feature_code, country=c.country, admin1=c.admin1,
             lat=c.lat, lon=c.lon, confidence=span.confidence, method=span.method,
             alternatives=[{"id": a.id, "name": a.name, "kind": a.kind, "country": a.country, "lat": a.lat,

@@ -9,6 +9,7 @@ claim their words and yield nothing, so no place is read into them.
 from __future__ import annotations
 
 import bisect
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -29,6 +30,7 @@ class Span:
     sentence_index: int
     sentence_initial: bool
     glued: bool = False  # a capitalised word follows one space after it (see Hit.glued)
+    embedded: bool = False  # the first words of an organisation's name ("Kentucky Department of Health")
     candidates: Sequence[Candidate] = ()  # (empty tuples: no list to make for each of thousands of spans)
     cue: str | None = None  # "region" | "city" | None
     strong_cue: bool = False  # "the town of X"
@@ -53,7 +55,9 @@ def select_spans(text: str, hits: list[Hit], sentence_starts: list[int], initial
     Troopers") is part of a longer proper name: it takes no part, so a shorter
     name inside it ("Kentucky") may still be read.
     """
-    candidates = [h for h in hits if h.in_words or not h.glued or _follower(text, h.end, words)]
+    names_an_organisation = {id(h) for h in hits if h.glued and not h.in_words and _organisation_after(text, h.end, words)}
+    candidates = [h for h in hits if h.in_words or not h.glued or _follower(text, h.end, words)
+                  or id(h) in names_an_organisation]
     # Longest first, then leftmost; overlapping shorter hits are dropped. Taken
     # intervals never overlap, so one sorted list of starts finds a clash by bisection.
     ordered = sorted(candidates, key=lambda h: (h.start - h.end, h.start))
@@ -73,7 +77,7 @@ def select_spans(text: str, hits: list[Hit], sentence_starts: list[int], initial
         if hit.in_words and key in words.adjectives:
             continue  # claims the words, so no place is read into "Roman" or "Soviet"
         span = Span(start, end, key, text[start:end], max(0, bisect.bisect_right(sentence_starts, start) - 1),
-                    start in initials, hit.glued)
+                    start in initials, hit.glued, embedded=id(hit) in names_an_organisation)
         if hit.in_words and key in words.demonyms:
             demonym_spans.append(span)
         elif hit.in_gazetteer:
@@ -81,6 +85,18 @@ def select_spans(text: str, hits: list[Hit], sentence_starts: list[int], initial
     places.sort(key=lambda s: s.start)
     demonym_spans.sort(key=lambda s: s.start)
     return places, demonym_spans
+
+
+_NAME_AFTER = re.compile(r"(?:[ \t]+(?:[A-Z][\w'’&\-]*|of|for|and|the|&)){1,6}")
+
+
+def _organisation_after(text: str, end: int, words: WordLists) -> bool:
+    """Whether the capitalised words after ``end`` name an organisation the place is the first word of:
+    one of them is an organisation's noun ("Kentucky Department of Fish and Wildlife", "Winnipeg Free
+    Press", "Enfield Council"); not a person ("Paris Hilton") or another name ("New York Times" is a
+    newspaper: "times" is one of those nouns too, and the paper is in New York)."""
+    run = _NAME_AFTER.match(text, end)
+    return bool(run) and any(word.lower() in words.organisation_nouns for word in run.group().split())
 
 
 def _follower(text: str, end: int, words: WordLists) -> bool:

@@ -132,3 +132,21 @@ def test_acronyms_name_regions_not_towns(geoparser) -> None:
     surfaces = [t for t, _ in found(geoparser, text)]
     assert "DOH" not in surfaces and "HIV" not in surfaces
     assert "US" in surfaces and "UK" in surfaces
+
+
+# -- places that begin an organisation's name ------------------------------------------------
+
+@pytest.mark.parametrize("text, name", [
+    ("The Kentucky Department of Fish and Wildlife is leading the investigation.", "Kentucky"),
+    ("The Enfield Council cabinet member praised the pupils of north London.", "Enfield"),
+    ("A spokesman for the Armed Forces of Ukraine denied the report.", "Ukraine"),
+])
+def test_a_place_opening_an_organisation_s_name_is_embedded(geoparser, text: str, name: str) -> None:
+    mentions = [m for m in parse(geoparser, text) if m.text == name]
+    assert len(mentions) == 1 and mentions[0].type == "embedded" and mentions[0].lat is not None
+    assert name not in [t for t, _ in found(geoparser, text)]  # no place mention: the map leaves it out
+
+
+def test_a_person_s_home_after_of_is_a_place(geoparser) -> None:
+    text = "Anne McLellan of Edmonton said production should be monitored, and the Mayor of Boston agreed."
+    assert {"Edmonton", "Boston"} <= {t for t, _ in found(geoparser, text)}

@@ -327,7 +327,7 @@ def test_jsonl_contract_on_the_seeds(cli_env) -> None:
             assert record["lon"] is None and record["country"] and record["text"].endswith("s")
             continue
         assert -90 <= record["lat"] <= 90 and -180 <= record["lon"] <= 180
-        if record["type"] == "place":
+        if record["type"] in ("place", "embedded"):  # embedded: a place opening an organisation's name
             assert record["kind"] in PLACE_KINDS
             assert record["method"] in {"exact", "alias", "fuzzy", "context"}
             # Places are GeoNames entries; countries and admin-1 regions carry the GeoNames id where one exists.
