@@ -21,7 +21,7 @@ Measures
   countries and resolves nothing, so it is the speed floor the issue sets:
   geomap must be at least as fast. Exit status 1 when it is not.
 - ``load``: a fresh process importing and loading each tool (median of 3):
-  geomap with its scan automaton cached, geomap with an empty cache (the first
+  geomap with its scan index cached, geomap with an empty cache (the first
   run after installing), geotext.
 - ``linearity``: geomap's time on 0.5x, 1x and 2x the text, as a corpus of
   articles and as ONE text of the same length (a single huge line); each
@@ -115,7 +115,7 @@ GEOTEXT_LOAD = ("import time; t = time.perf_counter(); from geotext import GeoTe
 
 def load_times(env: dict[str, str], cache: Path) -> dict[str, float]:
     warm_env = dict(env, GEOMAP_CACHE=str(cache))
-    fresh_process_seconds(GEOMAP_LOAD, warm_env, 1)  # builds the automaton cache once
+    fresh_process_seconds(GEOMAP_LOAD, warm_env, 1)  # builds the scan index and table copies once
     cold = []
     for run in range(3):
         with tempfile.TemporaryDirectory(prefix="geomap-bench-cache-") as empty_cache:

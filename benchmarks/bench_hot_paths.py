@@ -46,7 +46,7 @@ def measure(runs: int) -> list[dict]:
     from geomap.gazetteer.borders import FILENAME, Borders
     from geomap.geometry import claim_geometries
     from geomap.geoparse import load_geoparser
-    from geomap.parallel import geocode_and_extract
+    from geomap import pipeline, schema
     from geomap.paths import geodata_dir
     from geomap.records import Source
     from geomap.sources import read_sources
@@ -56,8 +56,8 @@ def measure(runs: int) -> list[dict]:
              "s": best_seconds(lambda: Borders.from_file(geodata_dir() / FILENAME), runs)}]
 
     seeds = read_sources([SEEDS]).sources
-    _, claims = geocode_and_extract(seeds)
-    claim_geometries(claims[:1])  # loads the gazetteer and regions once
+    _, claims = pipeline.text_stages(schema.SOURCES.from_records(seeds))
+    claim_geometries(claims.iloc[:1])  # loads the gazetteer and regions once
     rows.append({"what": f"geometry of the seeds' {len(claims)} claims", "limit_s": 0.5,
                  "s": best_seconds(lambda: claim_geometries(claims), runs)})
 

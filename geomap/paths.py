@@ -4,7 +4,8 @@
   ``geomap/_geodata`` inside an installed wheel; ``GEOMAP_GEODATA`` overrides.
 - user data (imported GeoNames dumps): ``$GEOMAP_HOME`` or
   ``$XDG_DATA_HOME/geomap`` (default ``~/.local/share/geomap``).
-- cache (the scan automaton, rebuilt from the data when missing):
+- cache (the geoparser's scan index and decompressed copies of the gazetteer tables, rebuilt
+  from the data when missing):
   ``$GEOMAP_CACHE`` or ``$XDG_CACHE_HOME/geomap`` (default ``~/.cache/geomap``).
 
 geodata/ itself is never written at run time; only ``geomap data build`` writes it.

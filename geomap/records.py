@@ -46,6 +46,7 @@ class Source:
     outlet: str = "unknown"
     url: str | None = None
     title: str | None = None
+    home: str | None = None  # the outlet's home place ("Athens, Georgia"): ambiguous names are read near it
     path: str | None = None  # the file it came from, for messages
     format: str = "text"  # text | markdown | html | jsonl
     warnings: list[str] = field(default_factory=list)
@@ -83,7 +84,7 @@ class Mention:
     text: str
     sentence: str
     sentence_start: int
-    type: str = "place"  # place | demonym
+    type: str = "place"  # place | demonym | embedded (the first words of an organisation's name)
     id: str | None = None
     name: str | None = None
     kind: str | None = None
@@ -98,7 +99,14 @@ class Mention:
     alternatives: list[dict[str, Any]] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
-        return dataclasses.asdict(self)
+        # Field by field, not dataclasses.asdict: a corpus has hundreds of thousands of mentions, and a
+        # deep copy of each costs ten times as much (the only nested values are the flat alternatives).
+        out = {name: getattr(self, name) for name in _MENTION_FIELDS}
+        out["alternatives"] = [dict(alternative) for alternative in self.alternatives]
+        return out
+
+
+_MENTION_FIELDS = tuple(f.name for f in dataclasses.fields(Mention))
 
 
 @dataclass

@@ -49,7 +49,7 @@ DEFAULT_MAX_BYTES = 20_000_000
 # 0001-01-01), and the date arithmetic of windows, relative dates and charts would leave the calendar.
 FIRST_YEAR, LAST_YEAR = 1900, 2100
 # Metadata is shown in every popup, panel and table: longer values are cut, with a warning.
-METADATA_MAX_CHARS = {"title": 300, "outlet": 120, "url": 2000, "rationale": 1000}
+METADATA_MAX_CHARS = {"title": 300, "outlet": 120, "url": 2000, "rationale": 1000, "home": 300}
 
 
 @dataclass
@@ -246,7 +246,7 @@ def _id_field(record: dict) -> str:
 def _apply_metadata(source: Source, record: dict) -> None:
     """Title, outlet, url, date and rationale from a manifest entry or corpus record, over what the file said."""
     published = parse_date(record.get("published"), "field 'published'")
-    title, outlet, url = (text_field(record, name) for name in ("title", "outlet", "url"))
+    title, outlet, url, home = (text_field(record, name) for name in ("title", "outlet", "url", "home"))
     rationale = text_field(record, "rationale")
     estimated = _flag_field(record, "published_estimated")
     if published is not None:
@@ -254,6 +254,7 @@ def _apply_metadata(source: Source, record: dict) -> None:
     source.title = title or source.title
     source.outlet = outlet or source.outlet or "unknown"
     source.url = url or source.url
+    source.home = home or source.home  # the outlet's home place, which local news leave unnamed
 
 
 def cap_metadata(source: Source) -> None:

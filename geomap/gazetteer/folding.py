@@ -1,13 +1,14 @@
 """Name folding shared by the gazetteer index and the geoparser's text scan.
 
 ``fold`` maps a name to the key it is indexed under: case, diacritics and
-apostrophes are folded away ("Ryl'sk" = "Rylsk" = "Ryl’sk" = "RYLSK"), every
-run of punctuation or white space becomes one space, Cyrillic stays Cyrillic
-(lower-cased, ё -> е).
+apostrophes are folded away ("Ryl'sk" = "Rylsk" = "Ryl’sk" = "RYLSK"), so are
+characters that print nothing (soft hyphens, zero-width spaces and joiners: web
+text carries them inside words), every run of punctuation or white space
+becomes one space, Cyrillic stays Cyrillic (lower-cased, ё -> е).
 
 ``fold_text`` folds a whole article so that gazetteer keys can be found in it by
 one multi-pattern scan. It folds character by character (each character becomes
-exactly one character, or is deleted when it is an apostrophe inside a word), so
+exactly one character, or is deleted when it is an apostrophe or prints nothing), so
 an offset in the folded text maps back to the original text through the list of
 deleted positions alone. A possessive "'s" keeps its apostrophe as a space, so
 "Russia's" scans as "russia s" and "Russia" is found in it.
@@ -21,18 +22,21 @@ import re
 import unicodedata
 
 APOSTROPHES = "'\u2019\u2018\u02bc\u02b9`\u00b4\u02bb\u2032"
-_POSSESSIVE = re.compile("[" + re.escape(APOSTROPHES) + r"](?=s\b)")
-_APOSTROPHE = re.compile("[" + re.escape(APOSTROPHES) + "]")
+# Characters that print nothing: soft hyphen, zero-width space / non-joiner / joiner, word joiner, BOM.
+INVISIBLE = "\u00ad\u200b\u200c\u200d\u2060\ufeff"
+DELETED = APOSTROPHES + INVISIBLE  # folding deletes these; every other character stays one character
+_POSSESSIVE = re.compile("[" + re.escape(APOSTROPHES) + r"](?=[sS]\b)")  # "Kyiv's", "KYIV'S"
+_DELETED = re.compile("[" + re.escape(DELETED) + "]")
 
 # Code points folded through the table; others pass through str.translate unchanged
 # (lower-cased by the casefold fallback below only for keys, which is consistent
 # because text outside these blocks never matches Latin/Cyrillic keys anyway).
-_TABLE_RANGES = ((0x0000, 0x0530), (0x1E00, 0x1F00), (0x2000, 0x2070), (0x3000, 0x3040), (0xFF00, 0xFF10))
+_TABLE_RANGES = ((0x0000, 0x0530), (0x1E00, 0x1F00), (0x2000, 0x2070), (0x3000, 0x3040), (0xFEFF, 0xFF10))
 
 
 def _fold_char(ch: str) -> str | None:
     """The single folded character for ``ch`` (None deletes it)."""
-    if ch in APOSTROPHES:
+    if ch in DELETED:
         return None
     decomposed = unicodedata.normalize("NFKD", ch)
     base = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
@@ -103,11 +107,11 @@ def fold_text(text: str) -> tuple[str, list[int]]:
     """Fold an article for scanning; return the folded text and deleted positions.
 
     The folded text has the same characters as ``text`` except that apostrophes
-    inside words are deleted; ``deleted`` lists their original indices in order.
-    Use :func:`to_original` to map folded offsets back.
+    and invisible characters are deleted; ``deleted`` lists their original indices
+    in order. Use :func:`to_original` to map folded offsets back.
     """
     text = _POSSESSIVE.sub(" ", text)
-    deleted = [m.start() for m in _APOSTROPHE.finditer(text)]
+    deleted = [m.start() for m in _DELETED.finditer(text)]
     return text.translate(_table()), deleted
 
 
@@ -147,76 +151,3 @@ def keep_alternate_name(name: str) -> bool:
     if len(name) <= 3 and name.isupper():
         return False  # IATA codes ("IEV", "URS")
     return True
-
-
-# -- scan folding: where names may start --------------------------------------------------------
-#
-# For the geoparser's one-pass scan the folded text also marks where a capitalised
-# word starts: the boundary character before it becomes MARK. Scan keys start with
-# MARK and end with a space, so they match only whole names that begin with a capital
-# and are not glued to a following capitalised word ("Vladimir Putin", "Geneva
-# Convention" do not match "Vladimir" or "Geneva"). Words of JOIN_WORDS are never
-# marked: they continue a name ("Kursk Region", "Rostov-on-Don", "Gaza Strip").
-
-MARK = "\x01"
-JOIN_WORDS = frozenset({
-    "of", "on", "upon", "de", "la", "le", "du", "del", "der", "am", "an", "im", "sur", "al", "el", "na", "nad",
-    "region", "regions", "oblast", "oblasts", "province", "provinces", "krai", "governorate", "state",
-    "republic", "territory", "city", "peninsula", "district", "raion", "county", "strip", "bank",
-    "mayor", "governor", "airport", "front", "direction", "axis", "salient", "offensive", "border",
-    "military", "regional", "administration", "authorities", "officials", "police",
-    # titles and institutions a place name qualifies: "US President", "Kursk Governor", "Russian Army"
-    "president", "presidential", "prime", "minister", "ministry", "army", "forces", "navy", "air", "defence",
-    "defense", "foreign", "government", "parliament", "embassy", "ambassador", "envoy", "general",
-    "commander", "intelligence", "secretary", "senator", "senate", "congress", "officials", "special",
-})
-_UPPER = "A-ZÀ-ÖØ-ÞĀ-ſА-ЯЁЀ-ЏҐЄІЇ"
-_JOIN_CAPITALISED = "|".join(sorted(w.capitalize() for w in JOIN_WORDS))
-# (The capital is looked for before the join words: most boundaries fail there.)
-_NAME_START = re.compile(rf"[^\w{re.escape(APOSTROPHES)}{MARK}](?=[{_UPPER}])(?!(?:{_JOIN_CAPITALISED})\b)")
-_STARTS_CAPITAL = re.compile(rf"(?!(?:{_JOIN_CAPITALISED})\b)[{_UPPER}]")
-
-
-@functools.lru_cache(maxsize=1)
-def _scan_table() -> dict[int, str | None]:
-    table = dict(_table())
-    table[ord(MARK)] = MARK
-    return table
-
-
-def fold_for_scan(text: str) -> tuple[str, list[int]]:
-    """Fold an article for the scan: like :func:`fold_text`, with name starts marked.
-
-    The result is ``MARK`` or a space (whether the text begins with a name start),
-    then the folded text, then a space: folded index ``i`` is result index ``i + 1``.
-    """
-    text = _POSSESSIVE.sub(" ", text.replace(MARK, " "))
-    text = _NAME_START.sub(MARK, text)
-    deleted = [m.start() for m in _APOSTROPHE.finditer(text)]
-    lead = MARK if _STARTS_CAPITAL.match(text) else " "
-    return lead + text.translate(_scan_table()) + " ", deleted
-
-
-def scan_keys(key: str) -> list[str]:
-    """The scan patterns of a folded name key: "kursk region" -> [MARK + "kursk region "].
-
-    A name's first word is a name start (MARK) unless it is a join word ("al-Fashir",
-    "El Fasher" start with a space); inner join words follow a space. Short inner
-    words ("Deir ez-Zor", "Deir al-Balah") are written either way, so both forms
-    are patterns. A lone join word ("Of", "Bank") is no pattern at all.
-
-    >>> scan_keys("rostov on don") == [MARK + "rostov on" + MARK + "don "]
-    True
-    """
-    words = key.split(" ")
-    if len(words) == 1 and words[0] in JOIN_WORDS:
-        return []
-    variants = [(" " if words[0] in JOIN_WORDS else MARK) + words[0]]
-    for word in words[1:]:
-        if word in JOIN_WORDS:
-            variants = [v + " " + word for v in variants]
-        elif len(word) <= 3 and len(variants) < 4:
-            variants = [v + sep + word for v in variants for sep in (" ", MARK)]
-        else:
-            variants = [v + MARK + word for v in variants]
-    return [v + " " for v in variants]

@@ -60,3 +60,62 @@ def test_region_polygons_need_no_place_or_name_file():
     assert store._places is None and store._names is None
     assert store.place_location(538560) is not None  # a place by id: the places, not the names
     assert store._places is not None and store._names is None
+
+
+# -- the decompressed copies in the cache --------------------------------------------------------
+
+def _gzipped_table(folder, text: str):
+    path = folder / "names.tsv.gz"
+    path.write_bytes(gzip.compress(text.encode("utf-8")))
+    return path
+
+
+def test_a_mapped_copy_reads_as_the_table(tmp_path):
+    from geomap.gazetteer.mapped import mapped_lines
+
+    text = "".join(f"key{i:03d}\tp{i}:e\n" for i in range(300)) + "жовква\tp9:a"  # no newline at the end
+    path = _gzipped_table(tmp_path, text)
+    reads = []
+
+    def decompress(p):
+        reads.append(p)
+        return gzip.decompress(p.read_bytes())
+
+    first = mapped_lines(path, decompress, tmp_path / "cache")
+    second = mapped_lines(path, decompress, tmp_path / "cache")
+    assert reads == [path]  # decompressed once; the second process maps the copy
+    in_memory = Lines(text.encode("utf-8"))
+    for lines in (first, second):
+        assert list(lines) == list(in_memory) and len(lines) == 301
+        assert lines[-1] == "жовква\tp9:a" and lines[5] == "key005\tp5:e"
+        index = NameIndex(lines)
+        assert index.raw_refs("key123") == "p123:e" and index.raw_refs("жовква") == "p9:a"
+        assert index.raw_refs("key1234") is None
+
+
+def test_a_changed_table_gets_a_new_copy_and_the_stale_one_goes(tmp_path):
+    from geomap.gazetteer.mapped import mapped_lines
+
+    path = _gzipped_table(tmp_path, "a\tp1:e\n")
+    cache = tmp_path / "cache"
+    assert list(mapped_lines(path, lambda p: gzip.decompress(p.read_bytes()), cache)) == ["a\tp1:e"]
+    old = sorted(p.name for p in (cache / "tables").iterdir())
+    path.write_bytes(gzip.compress(b"a\tp1:e\nb\tp2:e\n"))
+    os.utime(path, ns=(1, 1))  # a different time, whatever the clock's resolution
+    assert list(mapped_lines(path, lambda p: gzip.decompress(p.read_bytes()), cache)) == ["a\tp1:e", "b\tp2:e"]
+    new = sorted(p.name for p in (cache / "tables").iterdir())
+    assert len(new) == 2 and not set(old) & set(new)
+
+
+def test_a_copy_cut_short_or_an_unwritable_cache_falls_back_to_reading_the_table(tmp_path):
+    from geomap.gazetteer.mapped import copy_stem, mapped_lines
+
+    path = _gzipped_table(tmp_path, "a\tp1:e\nb\tp2:e\n")
+    cache = tmp_path / "cache"
+    mapped_lines(path, lambda p: gzip.decompress(p.read_bytes()), cache)
+    copy = cache / "tables" / f"{copy_stem(path)}.lines"
+    copy.write_bytes(copy.read_bytes()[:5])
+    assert mapped_lines(path, lambda p: gzip.decompress(p.read_bytes()), cache) is None
+    blocked = tmp_path / "file-not-folder"
+    blocked.write_text("x")
+    assert mapped_lines(path, lambda p: gzip.decompress(p.read_bytes()), blocked) is None

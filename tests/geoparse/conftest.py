@@ -1,7 +1,7 @@
 """Shared fixtures for the geoparser tests: one geoparser and one CLI environment per session.
 
 Both use an empty user data directory, so GeoNames dumps a developer imported
-cannot change the answers, and a private cache folder for the scan automaton.
+cannot change the answers, and a private cache folder for the scan index.
 """
 
 from __future__ import annotations

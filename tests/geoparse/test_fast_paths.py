@@ -17,8 +17,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from geomap.gazetteer.folding import first_folded_chars, fold, fold_all
-from geomap.geoparse import (_OF_HEAD, _WORD, _Context, _haversine_km, _of_head, _RegionNames, _tokens_before,
-                             _word_before)
+from geomap.geoparse.fuzzy import RegionNames
+from geomap.geoparse.resolve import Context
+from geomap.geoparse.text import OF_HEAD, WORD, of_head, tokens_before, word_before
+
+def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    a = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
+    return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(a)))
+
 
 # The definitions, as regexes over the window before a name.
 WORD_BEFORE = re.compile(r"([^\W\d_][\w'’.\-]*)[ \t]+$")
@@ -33,12 +40,12 @@ TEXTS = st.lists(st.sampled_from(PIECES), max_size=40).map("".join)
 def test_context_words_are_read_as_the_regexes_define_them(text: str, cut: float) -> None:
     start = round(cut * len(text))
     match = WORD_BEFORE.search(text, max(0, start - 40), start)
-    assert _word_before(text, start) == (match.group(1) if match else None)
+    assert word_before(text, start) == (match.group(1) if match else None)
     window = text[max(0, start - 60):start]
-    words = [] if PUNCTUATION_BEFORE.search(window) else [w.lower() for w in _WORD.findall(window)]
-    assert _tokens_before(text, start, 2) == words[-2:]
-    head = _OF_HEAD.search(text, max(0, start - 60), start)
-    fast = _of_head(text, start)
+    words = [] if PUNCTUATION_BEFORE.search(window) else [w.lower() for w in WORD.findall(window)]
+    assert tokens_before(text, start, 2) == words[-2:]
+    head = OF_HEAD.search(text, max(0, start - 60), start)
+    fast = of_head(text, start)
     assert (fast and fast.span(1)) == (head and head.span(1))
 
 
@@ -55,7 +62,7 @@ def test_region_pools_hold_what_folding_every_name_gives(geoparser) -> None:
     store = geoparser.gazetteer.store
     for region in ("UA-14", "RU-KRS", "FR-75", "NO-SUCH"):
         names = store.places[0].names(store.region_place_rows(region))
-        pool = _RegionNames(names)
+        pool = RegionNames(names)
         for letter in "aksvzщ":
             pairs = sorted({(row, fold(name)) for row, name in names if fold(name)[:1] == letter})
             expected = ([key for _, key in pairs], [row for row, _ in pairs])
@@ -73,14 +80,14 @@ def test_proximity_is_to_the_nearest_place_named_otherwise(geoparser) -> None:
     for _ in range(200):
         candidates = rnd.sample(pool, 25)
         entries = [(rnd.choice(keys), rnd.choice(candidates)) for _ in range(rnd.randint(0, 12))]
-        context = _Context(entries, candidates)
+        context = Context(entries, candidates)
         named: dict[str, tuple[str, object]] = {}
         for key, place in entries:
             named.setdefault(place.id, (key, place))
         key = rnd.choice(keys)
         others = [c for k, c in named.values() if k != key and c.kind != "country"]
         for candidate, proximity in zip(candidates, context.proximity(candidates, key)):
-            nearest = min((_haversine_km(candidate.lat, candidate.lon, c.lat, c.lon) for c in others), default=math.inf)
+            nearest = min((haversine_km(candidate.lat, candidate.lon, c.lat, c.lon) for c in others), default=math.inf)
             expected = 0.0 if candidate.kind == "country" else math.exp(-nearest / 250.0)
             assert proximity == pytest.approx(expected, rel=1e-9, abs=1e-12)
 
@@ -88,10 +95,10 @@ def test_proximity_is_to_the_nearest_place_named_otherwise(geoparser) -> None:
 def test_a_new_scan_cache_removes_stale_ones(tmp_path):
     import os
 
-    from geomap.geoparse import SCAN_CACHE_VERSION, SCAN_CACHES_KEPT, prune_scan_caches
+    from geomap.geoparse.scan import SCAN_CACHE_VERSION, SCAN_CACHES_KEPT, prune_scan_caches
 
     old_version = tmp_path / f"scan-v{SCAN_CACHE_VERSION - 1}-aaaa-bbbb.pickle"
-    same = [tmp_path / f"scan-v{SCAN_CACHE_VERSION}-{i:04d}-bbbb.pickle" for i in range(SCAN_CACHES_KEPT + 2)]
+    same = [tmp_path / f"scan-v{SCAN_CACHE_VERSION}-{i:04d}.npy" for i in range(SCAN_CACHES_KEPT + 2)]
     unrelated = tmp_path / "notes.txt"
     for age, path in enumerate([old_version, *same, unrelated]):
         path.write_bytes(b"x")
@@ -106,9 +113,9 @@ def test_a_new_scan_cache_removes_stale_ones(tmp_path):
 
 
 def test_a_word_inside_a_long_name_is_covered_whatever_hits_start_inside_it():
-    from geomap.geoparse import covered_by
+    from geomap.geoparse.text import covered_by
 
     # "Velykyi Burluk Raion": the whole name, and "Burluk" starting inside it and ending before "Raion".
-    covered = covered_by([(0, 20, "velykyi burluk raion"), (8, 14, "burluk"), (30, 35, "sumy")])
+    covered = covered_by([(0, 20), (8, 14), (30, 35)])
     assert [offset for offset in range(40) if covered(offset)] == [*range(0, 20), *range(30, 35)]
     assert not covered_by([])(0)

@@ -278,13 +278,26 @@ def test_washington_in_the_seeds(geoparser) -> None:
 
 
 def test_demonyms_are_their_own_type(geoparser) -> None:
-    text = KURSK_REPORT + "Ukrainian officials and Russians in Sudzha disagreed."
+    text = KURSK_REPORT + "Ukrainian officials and Russians in Sudzha disagreed; one of them spoke Russian."
     mentions = parse(geoparser, text)
     ukrainian = [m for m in mentions if m.text == "Ukrainian"]
     assert ukrainian and all(m.type == "demonym" and m.country == "UA" for m in ukrainian)
+    assert all(m.lat is not None for m in ukrainian)  # an adjective names the country: its point
     russians = at(mentions, text, "Russians")
     assert russians is not None and russians.type == "demonym" and russians.country == "RU"
+    assert russians.lat is None  # a plural noun names people, not the land
+    language = next((m for m in mentions if m.start == text.rindex("Russian")), None)
+    assert language is not None and language.country == "RU" and language.lat is None  # a language
     assert "Ukrainian" not in surfaces(geoparser, text)
+
+
+@pytest.mark.parametrize("demonym, country", [("Canadian", "CA"), ("Sudanese", "SD"), ("Chinese", "CN"),
+                                              ("Peruvian", "PE"), ("American", "US"), ("Dutch", "NL")])
+def test_every_country_has_its_demonym(geoparser, demonym: str, country: str) -> None:
+    text = f"{demonym} officials said the outbreak had spread."
+    mention = at(parse(geoparser, text), text, demonym)
+    assert mention is not None and (mention.type, mention.country) == ("demonym", country)
+    assert mention.lat is not None
 
 
 # -- the JSON Lines contract -------------------------------------------------------------------
@@ -310,8 +323,11 @@ def test_jsonl_contract_on_the_seeds(cli_env) -> None:
         assert source_text[sentence_start:sentence_start + len(record["sentence"])] == record["sentence"]
         assert sentence_start <= record["start"] < record["end"] <= sentence_start + len(record["sentence"])
         assert 0.0 <= record["confidence"] <= 1.0
+        if record["type"] == "demonym" and record["lat"] is None:  # people ("Russians"), not the land
+            assert record["lon"] is None and record["country"] and record["text"].endswith("s")
+            continue
         assert -90 <= record["lat"] <= 90 and -180 <= record["lon"] <= 180
-        if record["type"] == "place":
+        if record["type"] in ("place", "embedded"):  # embedded: a place opening an organisation's name
             assert record["kind"] in PLACE_KINDS
             assert record["method"] in {"exact", "alias", "fuzzy", "context"}
             # Places are GeoNames entries; countries and admin-1 regions carry the GeoNames id where one exists.
@@ -350,5 +366,6 @@ def test_offsets_and_sentences_hold_for_any_text(geoparser, pieces) -> None:
         assert mention.text.strip() == mention.text
         assert text[mention.sentence_start:mention.sentence_start + len(mention.sentence)] == mention.sentence
         assert mention.text in mention.sentence
-        assert mention.lat is not None and mention.lon is not None
+        if mention.type == "place":  # (a demonym of people or a language has no point)
+            assert mention.lat is not None and mention.lon is not None
 

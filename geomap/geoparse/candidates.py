@@ -1,0 +1,127 @@
+"""Pass 4, candidates: the gazetteer entries each span may name, and the cues of its phrase.
+
+Input: the spans that passed the filters. Output: the same spans with their
+``candidates`` (the most important entries of the name, best first) and ``cue``
+("region" for "the Kursk offensive", "city" for "headquarters in Kursk").
+"""
+
+from __future__ import annotations
+
+import re
+
+from geomap.gazetteer.folding import fold
+from geomap.gazetteer.lookup import importance
+from geomap.geoparse.spans import Span
+from geomap.geoparse.text import word_after
+from geomap.geoparse.words import WordLists
+from geomap.records import Candidate
+
+MAX_CANDIDATES = 8
+READINGS_CACHED = 20_000  # names whose gazetteer entries a geoparser keeps (a few MB)
+
+# ", Donetsk and Luhansk regions": a name in a list of regions.
+_ENUMERATED_REGIONS = re.compile(r"\s*(?:,|and|or)\s+[^\W\d_][\w'’\-]*\s+(?:regions|oblasts|provinces)\b")
+
+
+class Readings:
+    """The gazetteer entries of a name, kept for the run: a corpus names the same places in article
+    after article (up to :data:`READINGS_CACHED` names)."""
+
+    def __init__(self, store):
+        self.store = store
+        self._cache: dict[str, list[Candidate]] = {}
+
+    def __call__(self, key: str) -> list[Candidate]:
+        """The most important entries named ``key`` (at most :data:`MAX_CANDIDATES`), best first."""
+        readings = self._cache.get(key)
+        if readings is None:
+            found = self.store.candidates_for_key(key)
+            # The few most important readings are enough; "Washington" has dozens.
+            found.sort(key=lambda c: (-importance(c), c.id))
+            readings = found[:MAX_CANDIDATES]
+            if len(self._cache) >= READINGS_CACHED:
+                self._cache.clear()
+            self._cache[key] = readings
+        return readings
+
+
+def is_acronym(text: str, span: Span) -> bool:
+    """Whether the span is written in capitals (a dotted initialism too: "U.S.") and stands inside a
+    line; a capitalised word opening a line is a dateline ("GORIS", "PARIS, Mo."), not an acronym."""
+    surface = span.surface
+    if not (surface.isupper() and len(surface.replace(".", "")) <= 5):
+        return False
+    # The line around the name, read at most HEADLINE_CHARS either side (a text may be one 5 MB line).
+    newline = text.rfind("\n", max(0, span.start - HEADLINE_CHARS), span.start)
+    line_start = newline + 1 if newline >= 0 else max(0, span.start - HEADLINE_CHARS)
+    line_end = text.find("\n", span.end, span.end + HEADLINE_CHARS)
+    line = text[line_start:line_end if line_end >= 0 else span.end + HEADLINE_CHARS]
+    letters = [ch for ch in line if ch.isalpha()]
+    if sum(ch.isupper() for ch in letters) >= HEADLINE_CAPITALS * len(letters):
+        return False  # a headline in capitals: "KYIV" is the city
+    opens_line = (newline >= 0 or line_start == 0) and not text[line_start:span.start].strip()
+    return not opens_line
+
+
+def _dotted(text: str, span: Span) -> bool:
+    """Whether the name is written with a period (after it or inside: "Calif.", "W.Va.") or in capitals
+    (a postal code: "NY", "NSW")."""
+    return text[span.end:span.end + 1] == "." or "." in span.surface or span.surface.isupper()
+
+
+def _abbreviation(candidate: Candidate, key: str) -> bool:
+    """Whether a region is matched by a short form of its name ("mont" for Montana, "ky" for Kentucky)."""
+    letters = key.replace(" ", "")
+    return candidate.kind == "admin1" and len(letters) <= 5 and len(letters) * 2 <= len(candidate.name) \
+        and key not in fold(candidate.name).split()  # "kursk" is a word of "Kursk Oblast", no short form
+
+
+def strip_region_word(key: str, words: WordLists) -> str:
+    """"kursk region" -> "kursk" (the name a region phrase is built on)."""
+    head, _, last = key.rpartition(" ")
+    return head if head and last in words.region_words else key
+
+
+REGION_KINDS = ("country", "admin1", "continent", "supranational", "named_region")
+HEADLINE_CAPITALS = 0.8  # a line with this share of its letters in capitals is a headline, not acronyms
+HEADLINE_CHARS = 200
+
+
+def attach_candidates(text: str, spans: list[Span], readings: Readings, words: WordLists) -> list[Span]:
+    """Each span with its candidates; spans without any (a hash collision of the scan) are dropped."""
+    kept = []
+    for span in spans:
+        candidates = readings(span.key)
+        if span.key in words.common:
+            # A common word names a place only by that place's own name, not an alias
+            # ("Western" is an alias of a town in Wisconsin).
+            candidates = [c for c in candidates if c.method == "exact" or c.kind == "country"]
+        if not _dotted(text, span):
+            # "Mont-Royal", "Co-workers": a state's abbreviation is written with its period ("Mont.", "Colo.")
+            candidates = [c for c in candidates if not _abbreviation(c, span.key)]
+        elif text[span.end:span.end + 1] == "." and any(_abbreviation(c, span.key) for c in candidates):
+            span.end += 1  # the period is the abbreviation's: "Ky.", "Mont."
+            span.surface += "."
+        if is_acronym(text, span):
+            # "HIV", "DOH", "UGA": letters in capitals inside a line name a country or a region
+            # (US, UK, DRC, EU), not the town whose name they also spell.
+            candidates = [c for c in candidates if c.kind in REGION_KINDS]
+        if candidates:
+            span.candidates = candidates
+            kept.append(span)
+    return kept
+
+
+def read_region_or_city_cue(text: str, spans: list[Span], words: WordLists) -> None:
+    """Set each span's cue: "region" or "city" when its phrase says which is meant."""
+    for span in spans:
+        if strip_region_word(span.key, words) != span.key:
+            span.cue = "region"  # the phrase says so itself: "the Luhansk region", "Sumy Oblast"
+            continue
+        after = (word_after(text, span.end) or "").lower()
+        before_phrase = " ".join(span.words_before)
+        if after in words.region_cues_after or before_phrase.endswith(words.region_cues_before) \
+                or _ENUMERATED_REGIONS.match(text, span.end, span.end + 60):
+            span.cue = "region"
+        elif after in words.city_cues_after or before_phrase.endswith(words.city_cues_before):
+            span.cue = "city"

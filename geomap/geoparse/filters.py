@@ -1,0 +1,241 @@
+"""Pass 3, filters: which spans name places here, by the article's own evidence.
+
+Input: the place spans, the text, the word lists. Output: the spans that stay,
+each with the cues read around it (``words_before``, ``place_context``,
+``strong_cue``, ``needs_support``).
+
+A span is dropped when the text says it is not a place here:
+
+- it is part of a longer proper name: a capitalised word that is no place word
+  precedes it ("Mr Bar", "Artem Kariakin"), it ends an organisation's "X of Y"
+  name ("Armed Forces of Ukraine") or starts an "X for Y" one ("Centers for
+  Disease Control"), or it is itself a title before a name ("Ms. Kelly");
+- the article uses the name for a person (:func:`person_names`): after a title
+  ("President Trump"), as the surname after a given name ("Boris Johnson"),
+  next to a verb of speech ("said Taylor", "Steele told"), with an age
+  ("Burton, 39,"). Every bare occurrence of such a name is the person too, unless
+  a locative preposition or "the town of" says a place is meant ("in Jordan");
+- it is a month, weekday or feast without "the town of", or a common English
+  word ("Western aid", "a Bar", "As many as") without a place cue.
+
+An organisation named after a place ("Kenya Red Cross", "California Department
+of Health") says nothing about the place's other occurrences: only people's
+names spread through the article.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from geomap.gazetteer.folding import fold
+from geomap.geoparse.spans import Span
+from geomap.geoparse.text import is_capitalised, of_head, spaces_before, tokens_before, word_after, word_before
+from geomap.geoparse.words import WordLists
+from geomap.records import Candidate
+
+COMMON_WORD_ZIPF = 4.0  # at least ten times per million English words: a place only with a place cue
+OPENING_COMMON_WORD_ZIPF = 5.0  # a hundred times per million: not even opening a sentence ("As many as")
+MAJOR_PLACE_POPULATION = 100_000  # a name this big is no person's by a verb of speech alone ("Moscow said")
+FIRST_NAME_PLACE_POPULATION = 1_000_000  # nor is a first name this big the person elsewhere ("Paris Hilton")
+LARGE_PLACE_POPULATION = 1_000_000  # a common word that names a region or a city this big is the place ("Berlin")
+REGION_KINDS = ("country", "admin1", "continent", "supranational", "named_region")
+
+_UPPER = "A-ZА-ЯЁЇІЄҐ"
+_LOWER = "a-zа-яёїієґ"
+# A word of a person's name: capitalised and then lower case ("McDonald", "O'Brien"), or an initial ("F.").
+_NAME_WORD = rf"(?:[{_UPPER}][{_LOWER}][\w'’\-]*|[A-Z]\.)"
+_NAME_CHUNK = re.compile(rf"(?=[{_UPPER}])(?<![\w'’\-]){_NAME_WORD}(?:[ \t]+{_NAME_WORD})*")
+_AGE_AFTER = re.compile(r",\s*(?:aged\s+)?\d{1,3}\s*[,.;)]")
+_CLAUSE_END = re.compile(r"\s*(?:[,.;:!?)\"”’—–]|$)")
+_FOR_AFTER = re.compile(rf"[ \t]+for[ \t]+(?:the[ \t]+)?[{_UPPER}]")
+
+
+def strong_cue_before(text: str, start: int, words: WordLists, words_before: list[str] | None = None) -> bool:
+    """Whether the words before ``start`` say a place follows ("the city of", "the village of")."""
+    before = tokens_before(text, start, 2) if words_before is None else words_before
+    return " ".join(before).endswith(words.strong_cues_before)
+
+
+def drop_parts_of_longer_names(text: str, spans: list[Span], initials: set[int], words: WordLists) -> list[Span]:
+    """The spans that are not part of a longer proper name, nor right after a personal title."""
+    ends = {s.end for s in spans}
+    starts = {s.start for s in spans}
+    kept = []
+    for span in spans:
+        before = word_before(text, span.start)
+        word = before.lower().rstrip(".") if before else None
+        if before and word in words.titles:
+            continue  # "President Trump"
+        if before and is_capitalised(before) and span.start not in initials and word not in words.place_preceders \
+                and not before.endswith(("'s", "’s")) and fold(before) not in words.demonyms \
+                and not (before.isupper() and span.surface.isupper()):  # a headline: "RUSSIA RETAKES SUDZHA"
+            gap_end = span.start - spaces_before(text, span.start)  # where the word before ends
+            if gap_end - len(before) not in initials and gap_end not in ends:
+                continue  # "Mr Bar", "Artem Kariakin"
+        head = of_head(text, span.start)
+        if head and is_capitalised(head.group(1)) and head.group(1).lower() in words.organisation_nouns:
+            span.embedded = True  # "Armed Forces of Ukraine", "University of Manitoba": the organisation's place
+        # (After another head the place is the place: "the Republic of Crimea", "Mayor of Boston",
+        # "Anne McLellan of Edmonton".)
+        for_after = _FOR_AFTER.match(text, span.end)
+        if for_after and for_after.end() - 1 not in starts:
+            continue  # "Centers for Disease Control"; not "left Sudzha for Kharkov"
+        if span.surface.lower().rstrip(".") in words.titles and is_capitalised(word_after(text, span.end + 1)
+                                                                                 or word_after(text, span.end)):
+            continue  # "Ms. Kelly", "Gen. Syrsky": a title, not the place the abbreviation also names
+        kept.append(span)
+    return kept
+
+
+def person_names(text: str, words: WordLists, readings: Callable[[str], list[Candidate]],
+                 asked: set[str] | None = None) -> set[str]:
+    """The names the article uses for people (as written): the last word of each person's name.
+
+    ``asked``: the names whose evidence matters (the place names the article
+    writes); runs of capitalised words that neither start nor end with one of
+    them are not read, which keeps the pass cheap. None reads every run.
+
+    A run of capitalised words ("Paul Allen", "Gov. Hugh Carey", "Steele") is a
+    person's name when a title comes before or opens it, when it has two to four
+    words and the first is a given name, when a verb of speech stands next to it
+    ("said volunteer Artem Kariakin", "Taylor said"), or when an age follows it
+    ("Burton, 39,"); a run that ends with an organisation's noun ("Kenya
+    Broadcasting Corporation") is none. Its last word is the person's surname; its
+    first is the person's first name, unless it also names a region or a city of a
+    million people ("Paris Hilton" says nothing about Paris). A single word next to
+    a verb of speech is a person unless it is also a country, a region or a city of
+    100,000 people ("Moscow said" is the Russian government).
+    """
+    people: set[str] = set()
+    for chunk in _NAME_CHUNK.finditer(text):
+        names = chunk.group().split()
+        if asked is not None and _bare(names[-1]) not in asked and names[0] not in asked:
+            continue
+        before = word_before(text, chunk.start())
+        titled = bool(before) and before.lower().rstrip(".") in words.titles
+        while names and names[0].lower().rstrip(".") in words.titles:
+            titled = True
+            names = names[1:]
+        names = [_bare(name) for name in names]
+        if not names or "." in names[-1]:
+            continue
+        last = names[-1].lower()
+        if last in words.organisation_nouns or last in words.place_followers or last in words.inner_words:
+            continue
+        if titled or _age_after(text, chunk.end()) or (
+                2 <= len(names) <= 4 and (names[0].lower() in words.given_names
+                                          or _speech_next_to(text, chunk.start(), chunk.end(), words))):
+            people.add(names[-1])
+            if len(names) >= 2 and not _major_place(readings(fold(names[0])), FIRST_NAME_PLACE_POPULATION):
+                people.add(names[0])  # "Artem" after "soldier Artem Kariakin"; not "Georgia", "Paris"
+        elif len(names) == 1 and _speech_next_to(text, chunk.start(), chunk.end(), words) \
+                and not _ends_a_longer_name(text, chunk.start(), words) \
+                and not _major_place(readings(fold(names[0])), MAJOR_PLACE_POPULATION):
+            people.add(names[0])
+    return people
+
+
+def _bare(name: str) -> str:
+    """A name without its possessive: "Steele's" -> "Steele"."""
+    return name.removesuffix("'s").removesuffix("’s")
+
+
+def _speech_next_to(text: str, start: int, end: int, words: WordLists) -> bool:
+    """A verb of speech right after the name ("Taylor said"), or before it with at most one word between
+    when the clause ends with the name ("said Taylor.", "said volunteer Artem Kariakin,", "according to
+    Xinhua."; not "said Korenevo had been retaken")."""
+    if (word_after(text, end) or "").lower() in words.speech_verbs:
+        return True
+    if not _CLAUSE_END.match(text, end):
+        return False
+    before = tokens_before(text, start, 2)
+    return bool(before) and (before[-1] in words.speech_verbs or (len(before) == 2 and before[0] in words.speech_verbs))
+
+
+def _ends_a_longer_name(text: str, start: int, words: WordLists) -> bool:
+    """Whether a word joining the parts of a name comes right before ``start`` ("Department of Health said")."""
+    before = tokens_before(text, start, 1)
+    return bool(before) and before[-1] in words.name_connectors
+
+
+def _age_after(text: str, end: int) -> bool:
+    return bool(_AGE_AFTER.match(text, end, end + 14))
+
+
+def _major_place(candidates: list[Candidate], population: int) -> bool:
+    """Whether one of the candidates is a country or larger, or has ``population`` people (an admin-1
+    unit counts by its people: Natural Earth's include small municipalities, "Paul", "Bar")."""
+    return any(c.population >= population if c.kind in ("populated_place", "admin1") else c.kind in REGION_KINDS
+               for c in candidates)
+
+
+def drop_people(text: str, spans: list[Span], people: set[str], words: WordLists) -> list[Span]:
+    """The spans that do not name one of the article's people, or that a place cue keeps
+    ("in Jordan", "the town of Artem"; not "in Artem's words")."""
+    return [s for s in spans if s.surface not in people or s.strong_cue
+            or (s.words_before and s.words_before[-1] in words.locative_prepositions
+                and not text.startswith(("'s", "’s"), s.end))]
+
+
+def read_place_cues(text: str, spans: list[Span], words: WordLists) -> None:
+    """Set each span's words before, place preposition and strong cue."""
+    for span in spans:
+        span.words_before = tokens_before(text, span.start, 2)
+        span.strong_cue = strong_cue_before(text, span.start, words, span.words_before)
+        span.place_context = bool(span.words_before and span.words_before[-1] in words.place_prepositions)
+
+
+def gate_common_words(spans: list[Span], words: WordLists, readings: Callable[[str], list[Candidate]]) -> list[Span]:
+    """Months, weekdays, feasts and common words count as places only with a place cue.
+
+    How much cue a common word needs depends on the place it would be: none for a
+    region or a city of a million ("Michigan", "Berlin"), support from the
+    article's country for a city of 100,000 ("Buffalo", "Tripoli"), a place cue or
+    a place named nearby for anything smaller ("Hope", "Sparks").
+    """
+    kept = []
+    for span in spans:
+        key = span.key
+        if key in words.months or key in words.weekdays or key in words.holidays:
+            if span.strong_cue:
+                kept.append(span)
+            continue
+        zipf = words.common.get(key, 0.0)
+        if zipf and not span.strong_cue and not span.cue:  # "the Boston region", "Mayor of Boston": a place
+            candidates = readings(key)
+            if _major_place(candidates, LARGE_PLACE_POPULATION):
+                pass  # "Berlin", "Michigan": the place, whatever the word
+            elif _major_place(candidates, MAJOR_PLACE_POPULATION):
+                span.needs_support = None if span.place_context else "country"
+            elif not span.place_context and zipf >= (OPENING_COMMON_WORD_ZIPF if span.sentence_initial
+                                                     else COMMON_WORD_ZIPF):
+                continue  # "Western aid", "a Bar", "As many as": a common word without a place cue
+            else:
+                # "Sparks flew", "the Hope clinic": the place must also lie near the article's
+                # other places, or the word is just a word.
+                span.needs_support = "near"
+        kept.append(span)
+    return kept
+
+
+def drop_organisations(spans: list[Span], words: WordLists) -> list[Span]:
+    """The resolved spans, without groupings of countries that are organisations unless a locative
+    preposition makes them places ("NATO said" goes, "across the EU" stays)."""
+    return [s for s in spans if s.chosen is None or s.chosen.id not in words.organisation_regions
+            or (s.words_before and s.words_before[-1] in words.locative_prepositions)]
+
+
+def demonym_names_its_country(text: str, span: Span, words: WordLists) -> bool:
+    """Whether a demonym names its country's land, as an adjective does ("Russian troops", "Turkish
+    officials"), or only people or a language: a plural noun ("Americans", "Russians") or a language
+    after "speaks" or "in" ("speaks French", "in Turkish"). Only the first gets the country's point."""
+    key = span.key
+    if key.endswith("s") and key[:-1] in words.demonyms:
+        return False  # "Americans": people
+    before = tokens_before(text, span.start, 1)
+    following = word_after(text, span.end)
+    if before and before[-1] in words.language_cues and not (following and following.islower()
+                                                             and following not in ("and", "or")):
+        return False  # "speaks French", "in Turkish,"; not "in Turkish prisons"
+    return True

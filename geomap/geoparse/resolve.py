@@ -1,0 +1,277 @@
+"""Pass 5, resolution: which of its candidates each span names, read against the rest of the article.
+
+Input: the spans with candidates and cues. Output: the spans with ``chosen``,
+``confidence``, ``method`` and ``alternatives`` set, or ``chosen`` None when no
+reading is good enough (a weak name far from everything else the article names).
+
+Each candidate scores a prior (population and kind on a log scale, the phrase's
+cue, a penalty for another name of a place) and the support of the article's
+other places (same country, a region that contains it, distance to the nearest
+one). One sense per discourse: every occurrence of a name with the same cue
+gets the same reading, and a bare name follows the cue its other occurrences
+carry. Context comes in rounds, so that weak readings cannot prop each other up.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from geomap.gazetteer.lookup import importance
+from geomap.geoparse.candidates import strip_region_word
+from geomap.geoparse.spans import Span
+from geomap.geoparse.words import WordLists
+from geomap.records import Candidate
+
+ACCEPT_THRESHOLD = 0.4
+NEEDED_SUPPORT = 0.5
+CONFIDENT_SCORE = 0.55
+UNIQUE_NAME_SCORE = 0.5
+COUNTRY_SCORE = 0.9  # a country the article names a place in
+UNSUPPORTED_COUNTRY_SCORE = 0.65  # a country the article names nothing in: a local reading may win
+HOME_KEY = "\x00home"  # the outlet's home in the context: a key no name folds to
+SUPPORT_KINDS = ("populated_place", "admin1", "admin2", "named_region")
+SUPPORT_SCALE_KM = 250.0
+SAME_COUNTRY_SUPPORT = 0.45  # another place the article names is in the same country
+NAMED_COUNTRY_SUPPORT = 0.35  # the article names the candidate's country itself
+FAR_KM = 1000.0
+MAX_CONTEXT_PLACES = 150
+CITY_POPULATION = 100_000
+
+
+def resolve(spans: list[Span], words: WordLists, home: Sequence[Candidate] = ()) -> None:
+    """Choose a candidate for each span, using the rest of the article as context.
+
+    Spans are grouped by (name, cue): every occurrence of a name with the same
+    cue gets the same reading, and the work is per distinct name, not per span.
+    ``home``, the outlet's home place and its region, count as places the
+    article names ("Athens" in a paper from Georgia is Athens, Georgia).
+    """
+    # One sense per discourse: the cue a name carries anywhere in the article, including
+    # region phrases ("Kursk region" tells how a later bare "Kursk" is meant).
+    surface_cue: dict[str, str] = {}
+    for span in spans:
+        base = strip_region_word(span.key, words)
+        if base != span.key and any(c.kind == "admin1" for c in span.candidates):
+            surface_cue.setdefault(base, "region")
+        if span.cue:
+            surface_cue.setdefault(span.key, span.cue)
+    groups: dict[tuple[str, str | None], list[Span]] = {}
+    for span in spans:
+        groups.setdefault((span.key, span.cue or surface_cue.get(span.key)), []).append(span)
+    # What does not change from round to round, once per group: each candidate's prior,
+    # whether any occurrence has a place cue.
+    priors = {g: _priors(members[0].candidates, g[1], g[0]) for g, members in groups.items()}
+    place_context = {g: any(m.place_context or m.strong_cue for m in members) for g, members in groups.items()}
+    # Context comes in stages so that weak readings cannot prop each other up: first only
+    # confident readings (countries, regions, towns of 100,000 or more, names with one
+    # reading), then the readings the first round accepted with a clear margin.
+    provisional = {g: _top(members[0].candidates, priors[g]) for g, members in groups.items()}
+    trusted = {g for g, c in provisional.items()
+               if c.kind != "populated_place" or c.population >= 100_000 or len(groups[g][0].candidates) == 1}
+    scored_by_group = {}
+    every_candidate = [c for members in groups.values() for c in members[0].candidates]
+    context = None
+    at_home = [(HOME_KEY, place) for place in home]
+    used = None
+    for _ in range(2):
+        entries = at_home + [(g[0], c) for g, c in provisional.items() if g in trusted]
+        if entries == used:
+            break  # the second round would read the same context as the first
+        used = entries
+        context = Context(entries, every_candidate)
+        for group, members in groups.items():
+            candidates = members[0].candidates
+            supports = context.support(candidates, group[0])
+            scored = sorted(((_score(c, prior, support, place_context[group], members, words), c)
+                             for c, prior, support in zip(candidates, priors[group], supports)),
+                            key=lambda sc: (-sc[0], sc[1].id))
+            scored_by_group[group] = scored
+        provisional = {g: scored[0][1] for g, scored in scored_by_group.items()}
+        # Readings confirmed in this round join the trusted ones (two places that support
+        # each other, "Bakhmut and Kharkov", both stay).
+        trusted |= {g for g, scored in scored_by_group.items() if scored[0][0] >= CONFIDENT_SCORE}
+    for group, members in groups.items():
+        scored = scored_by_group[group]
+        best_score, best = scored[0]
+        bare_priors = priors[group] if group[1] is None else _priors(members[0].candidates, None, group[0])
+        prior_top = _top(members[0].candidates, bare_priors)
+        method = "context" if len(members[0].candidates) > 1 and prior_top.id != best.id else best.method
+        near = context.proximity([best], group[0])[0] >= NEEDED_SUPPORT
+        in_named_country = near or context.support([best], group[0])[0] >= NAMED_COUNTRY_SUPPORT
+        confidence = round(max(0.05, min(0.99, best_score)), 3)
+        alternatives = [c for _, c in scored[1:4]]
+        for span in members:
+            if best_score < ACCEPT_THRESHOLD and not span.strong_cue:
+                continue
+            if (span.needs_support == "near" and not near) or (span.needs_support == "country" and not in_named_country):
+                continue
+            span.chosen = best
+            span.confidence = confidence
+            span.method = method
+            span.alternatives = alternatives
+
+
+def _priors(candidates: list[Candidate], cue: str | None, key: str) -> list[float]:
+    """The prior of each candidate of the name ``key`` read with ``cue``."""
+    local_script = any("а" <= ch <= "я" or ch in "ёіїєґ" for ch in key)
+    # A region that shares its name with a town inside it ("Kursk", "Donetsk", "Amman") or with a city
+    # elsewhere ("Washington"): a bare name more often means the town.
+    inside = {c.admin1 for c in candidates if c.kind == "populated_place" and c.admin1}
+    city = any(c.kind == "populated_place" and c.population >= CITY_POPULATION for c in candidates)
+    return [_prior(c, cue, local_script, city or c.id in inside) for c in candidates]
+
+
+def _prior(candidate: Candidate, cue: str | None, local_script: bool, shares_a_town_name: bool = False) -> float:
+    prior = min(1.0, importance(candidate) / 8.0)
+    if cue == "region" and candidate.kind == "admin1":
+        prior += 0.5
+    elif cue == "city" and candidate.kind == "populated_place":
+        prior += 0.5
+    elif candidate.kind == "admin1" and shares_a_town_name:
+        prior -= 0.15
+    if candidate.method == "alias" and not (cue == "region" and candidate.kind == "admin1") \
+            and not local_script:  # "Суджа" is Sudzha's own name in its own script, not an exonym
+        # Another name of a place (an exonym, a former name: Pokrovsk was Engels' name until
+        # 1931) counts for less than a place's own name.
+        prior -= 0.2 if candidate.population >= 10000 else 0.3
+    return prior
+
+
+def _score(candidate: Candidate, prior: float, support: float, place_context: bool, members: list[Span],
+           words: WordLists) -> float:
+    score = 0.6 * prior + 0.35 * support + (0.1 if place_context else 0.0)
+    if candidate.kind == "country":
+        # A country is the likeliest reading of its name, unless the article names nothing in it and a
+        # town of that name lies in a region it does name ("Lebanon" in a Pennsylvania paper).
+        score = max(score, COUNTRY_SCORE if support > 0 else UNSUPPORTED_COUNTRY_SCORE)
+    elif len(members[0].candidates) == 1 and place_context and candidate.method == "exact" \
+            and members[0].key not in words.common:
+        # The only place in the world with this name, after "in"/"near"/"the town of":
+        # enough even in a one-line text.
+        score = max(score, UNIQUE_NAME_SCORE)
+    return score
+
+
+def _top(candidates: list[Candidate], priors: list[float]) -> Candidate:
+    """The candidate with the highest prior (the highest id among equals)."""
+    return max(zip(priors, candidates), key=lambda pc: (pc[0], pc[1].id))[1]
+
+
+class Context:
+    """The places an article names (by name key), for scoring one name's candidates against the others.
+
+    Built for a fixed set of candidates (every candidate of the article), so that
+    scoring one name's candidates is lookups, not array work per name.
+    """
+
+    def __init__(self, entries: list[tuple[str, Candidate]], candidates: list[Candidate] = ()):
+        import numpy as np
+
+        by_id = {}
+        for key, candidate in entries:
+            by_id.setdefault(candidate.id, (key, candidate))
+        if len(by_id) > MAX_CONTEXT_PLACES:
+            # A report naming thousands of places: its most important ones are context enough,
+            # and keep the work linear in the number of names.
+            ranked = sorted(by_id.items(), key=lambda item: (-importance(item[1][1]), item[0]))
+            by_id = dict(ranked[:MAX_CONTEXT_PLACES])
+        # By key: each key's places are then neighbouring columns of the distance matrix.
+        places = sorted(((k, c) for k, c in by_id.values() if c.kind in SUPPORT_KINDS), key=lambda kc: kc[0])
+        self.lat = np.radians([c.lat for _, c in places])
+        self.lon = np.radians([c.lon for _, c in places])
+        # The keys that bring each country or region into the context: whether one is named
+        # under another key than a given one is then a lookup.
+        self.country_keys = _keys_by_code((k, code) for k, c in places for code in (c.country or "").split(",") if code)
+        self.named_keys = _keys_by_code((k, c.id) for k, c in by_id.values() if c.kind == "country")
+        self.region_keys = _keys_by_code((k, c.id) for k, c in by_id.values() if c.kind == "admin1")
+        self.inside_keys = _keys_by_code((k, c.admin1) for k, c in places if c.kind != "admin1" and c.admin1)
+        distinct = list(dict((c.id, c) for c in candidates).values())
+        self.row_of = {c.id: i for i, c in enumerate(distinct)}
+        self._nearest_by_key([k for k, _ in places], self._distance_matrix(distinct))
+
+    def _distance_matrix(self, candidates: list[Candidate]):
+        import numpy as np
+
+        if not candidates or not len(self.lat):
+            return np.zeros((len(candidates), len(self.lat)))
+        lat = np.radians([c.lat for c in candidates])[:, None]
+        lon = np.radians([c.lon for c in candidates])[:, None]
+        a = (np.sin((self.lat - lat) / 2) ** 2 + np.cos(lat) * np.cos(self.lat) * np.sin((self.lon - lon) / 2) ** 2)
+        # Great-circle distance, for ranking readings only (measures on maps use pyproj's Geod).
+        return 2 * 6371.0088 * np.arcsin(np.sqrt(np.minimum(1.0, a)))
+
+    def _nearest_by_key(self, place_keys: list[str], distances) -> None:
+        """For each candidate, its nearest place, that place's key, and the nearest place under another key.
+
+        The nearest place not named by key K is then the nearest one, or the
+        second when the nearest is K's: a selection, so the same distance as a
+        minimum over the places not named by K. ``place_keys`` are sorted.
+        """
+        import numpy as np
+
+        firsts = [i for i, k in enumerate(place_keys) if i == 0 or k != place_keys[i - 1]]
+        self.key_number = {place_keys[i]: number for number, i in enumerate(firsts)}
+        rows = np.arange(distances.shape[0])
+        if firsts and len(rows):
+            by_key = np.minimum.reduceat(distances, firsts, axis=1)  # (candidates, keys)
+            nearest_key = by_key.argmin(axis=1)
+            nearest = by_key[rows, nearest_key]
+            by_key[rows, nearest_key] = np.inf
+            second = by_key.min(axis=1)
+        else:
+            nearest_key = np.full(len(rows), -1)
+            nearest = second = np.full(len(rows), np.inf)
+        self.nearest_key = nearest_key.tolist()
+        self.nearest_km = [nearest.tolist(), second.tolist()]
+        # exp(-d/250 km): closeness of the nearest other place, as proximity and support weigh it.
+        self.closeness = [np.exp(-nearest / SUPPORT_SCALE_KM).tolist(), np.exp(-second / SUPPORT_SCALE_KM).tolist()]
+
+    def _nearest(self, candidate: Candidate, key: str) -> tuple[int, int]:
+        """The candidate's row, and 1 when its nearest place is named by ``key`` (the second nearest counts
+        then), else 0: the index into nearest_km and closeness."""
+        row = self.row_of[candidate.id]
+        return row, int(self.nearest_key[row] == self.key_number.get(key))
+
+    def proximity(self, candidates: list[Candidate], key: str) -> list[float]:
+        """exp(-d/250 km) for the nearest other place (not country) the article names; 0 for countries."""
+        out = []
+        for candidate in candidates:
+            row, which = self._nearest(candidate, key)
+            out.append(0.0 if candidate.kind == "country" else self.closeness[which][row])
+        return out
+
+    def support(self, candidates: list[Candidate], key: str) -> list[float]:
+        """How much the rest of the article supports each candidate (0-1): being in the same
+        country as the other places it names, near one of them, or in a country it names."""
+        out = []
+        for candidate in candidates:
+            if candidate.kind == "country":
+                out.append(1.0 if _named_elsewhere(self.country_keys, candidate.id, key) else 0.0)
+                continue
+            if candidate.kind != "admin1" and _named_elsewhere(self.region_keys, candidate.admin1, key):
+                out.append(1.0)  # inside a region the article names ("Korenevo ... in the Kursk region")
+                continue
+            if candidate.kind == "admin1" and _named_elsewhere(self.inside_keys, candidate.id, key):
+                out.append(1.0)  # a region the article names a place in ("Georgia" with "Atlanta")
+                continue
+            support = SAME_COUNTRY_SUPPORT if _named_elsewhere(self.country_keys, candidate.country, key) else (
+                NAMED_COUNTRY_SUPPORT if _named_elsewhere(self.named_keys, candidate.country, key) else 0.0)
+            row, which = self._nearest(candidate, key)
+            if self.nearest_km[which][row] > FAR_KM and candidate.population < 100_000:
+                support = 0.0  # a small town 4,000 km from every other place named: the country is no help
+            out.append(max(support, self.closeness[which][row]))
+        return out
+
+
+def _keys_by_code(pairs) -> dict[str, set[str]]:
+    """{code: the name keys it comes with} from (key, code) pairs."""
+    keys: dict[str, set[str]] = {}
+    for key, code in pairs:
+        keys.setdefault(code, set()).add(key)
+    return keys
+
+
+def _named_elsewhere(keys_by_code: dict[str, set[str]], code: str | None, key: str) -> bool:
+    """Whether ``code`` comes with a name other than ``key``."""
+    keys = keys_by_code.get(code)
+    return bool(keys) and (len(keys) > 1 or key not in keys)

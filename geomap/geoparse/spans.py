@@ -1,0 +1,105 @@
+"""Pass 2, spans: from the scan's overlapping hits to the names the article writes.
+
+Input: the scan's hits and the article's sentences. Output: :class:`Span` records
+for place names and for demonyms, none overlapping another: the longest hit wins
+("Kursk region" over "Kursk"), then the leftmost. Adjectives ("Soviet", "Roman")
+claim their words and yield nothing, so no place is read into them.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from geomap.geoparse.scan import Hit
+from geomap.geoparse.text import word_after
+from geomap.geoparse.words import WordLists
+from geomap.records import Candidate
+
+
+@dataclass(slots=True)
+class Span:
+    """One name in the text and, as the passes go, what is known of it."""
+
+    start: int
+    end: int
+    key: str  # the folded name
+    surface: str  # as written
+    sentence_index: int
+    sentence_initial: bool
+    glued: bool = False  # a capitalised word follows one space after it (see Hit.glued)
+    embedded: bool = False  # the first words of an organisation's name ("Kentucky Department of Health")
+    candidates: Sequence[Candidate] = ()  # (empty tuples: no list to make for each of thousands of spans)
+    cue: str | None = None  # "region" | "city" | None
+    strong_cue: bool = False  # "the town of X"
+    place_context: bool = False  # a place preposition right before ("in X")
+    # A common word is a place only with support: "near" another place the article names, or in a
+    # "country" it names (a city of 100,000 people or more); None: no support needed.
+    needs_support: str | None = None
+    words_before: Sequence[str] = ()  # up to two, lower-cased
+    chosen: Candidate | None = None
+    confidence: float = 0.0
+    method: str | None = None
+    alternatives: Sequence[Candidate] = ()
+
+
+def select_spans(text: str, hits: list[Hit], sentence_starts: list[int], initials: set[int],
+                 words: WordLists) -> tuple[list[Span], list[Span]]:
+    """(place spans, demonym spans), each sorted by offset, from the scan's hits.
+
+    ``sentence_starts`` are the sentences' start offsets, ``initials`` the offsets
+    of each sentence's first word. A gazetteer name glued to a following
+    capitalised word that is no place word ("Vladimir Putin", "Kentucky State
+    Troopers") is part of a longer proper name: it takes no part, so a shorter
+    name inside it ("Kentucky") may still be read.
+    """
+    names_an_organisation = {id(h) for h in hits if h.glued and not h.in_words and _organisation_after(text, h.end, words)}
+    candidates = [h for h in hits if h.in_words or not h.glued or _follower(text, h.end, words)
+                  or id(h) in names_an_organisation]
+    # Longest first, then leftmost; overlapping shorter hits are dropped. The characters taken are
+    # marked in one array: a clash costs the span's length, whatever the text's (inserting into a
+    # sorted list of taken spans was quadratic in a long article).
+    ordered = sorted(candidates, key=lambda h: (h.start - h.end, h.start))
+    taken = bytearray(len(text) + 1)
+    places, demonym_spans = [], []
+    for hit in ordered:
+        start, end = hit.start, hit.end
+        if taken.find(1, start, end) != -1:
+            continue
+        if "." in text[start:end] and text[end:end + 1] == ".":
+            end += 1  # keep the final period of an initialism ("U.S.")
+        taken[start:end] = b"\x01" * (end - start)
+        key = hit.key
+        if hit.in_words and key in words.adjectives:
+            continue  # claims the words, so no place is read into "Roman" or "Soviet"
+        span = Span(start, end, key, text[start:end], max(0, bisect.bisect_right(sentence_starts, start) - 1),
+                    start in initials, hit.glued, embedded=id(hit) in names_an_organisation)
+        if hit.in_words and key in words.demonyms:
+            demonym_spans.append(span)
+        elif hit.in_gazetteer:
+            places.append(span)
+    places.sort(key=lambda s: s.start)
+    demonym_spans.sort(key=lambda s: s.start)
+    return places, demonym_spans
+
+
+_NAME_AFTER = re.compile(r"(?:[ \t]+(?:[A-Z][\w'’&\-]*|of|for|and|the|&)){1,6}")
+
+
+def _organisation_after(text: str, end: int, words: WordLists) -> bool:
+    """Whether the capitalised words after ``end`` name an organisation the place is the first word of:
+    one of them is an organisation's noun ("Kentucky Department of Fish and Wildlife", "Winnipeg Free
+    Press", "Enfield Council"); not a person ("Paris Hilton") or another name ("New York Times" is a
+    newspaper: "times" is one of those nouns too, and the paper is in New York)."""
+    run = _NAME_AFTER.match(text, end)
+    return bool(run) and any(word.lower() in words.organisation_nouns for word in run.group().split())
+
+
+def _follower(text: str, end: int, words: WordLists) -> bool:
+    """Whether the capitalised word after ``end`` may follow a place ("Oblast", "Governor", "Region")."""
+    following = (word_after(text, end) or "").lower()
+    # The word itself, without a possessive, or its first part: "Army's", "President-elect".
+    following = following.split("-")[0].removesuffix("'s").removesuffix("’s")
+    return following in words.place_followers or following in words.inner_words

@@ -1,0 +1,146 @@
+"""Reading an article around a name: sentences, and the words right before and after an offset.
+
+These run several times for each of a corpus' mentions, so the context is read
+with string methods where a regex would be tried at every position of a window.
+"""
+
+from __future__ import annotations
+
+import bisect
+import functools
+import itertools
+import re
+from collections.abc import Callable, Iterable, Sequence
+
+_SENTENCE_END = re.compile(r"[.!?…]+[\"'”’»)\]]*(?=\s+[\"'“‘«(\[]?[A-ZА-ЯЁЇІЄҐ0-9])|\n+")
+_INITIALS = re.compile(r"(?:[A-Z]\.){0,2}[A-Z]")  # "U.S" before the final period, "J"
+_OPENING = re.compile(r"[\"'“‘«(\[\s—–-]*")
+_PUNCTUATION = frozenset(".!?;:,()[]\"“”")
+WORD = re.compile(r"[^\W\d_][\w'’\-]*", re.UNICODE)
+_WORD_AT_END = re.compile(r"[^\W\d_][\w'’.\-]*\Z")
+_WORD_AFTER = re.compile(r"[ \t]+([^\W\d_][\w'’\-]*)")
+OF_HEAD = re.compile(r"([^\W\d_][\w'’\-]*)\s+of\s+(?:the\s+)?$")
+
+
+class SentenceSplitter:
+    """Splits a text at . ! ? (not after an abbreviation such as "U.S." or "Gen.") and at newlines."""
+
+    def __init__(self, abbreviations: Iterable[str]):
+        self._forms = frozenset(form for word in abbreviations for form in (word, word.capitalize()))
+
+    def _after_abbreviation(self, text: str, period: int) -> bool:
+        """Whether the period at ``period`` ends an abbreviation ("Gen.") or initials ("U.S.", "J.")."""
+        before = text[max(0, period - 6):period].rsplit(None, 1)
+        word = before[-1].lstrip("\"'“‘([") if before else ""
+        return word in self._forms or bool(_INITIALS.fullmatch(word))
+
+    def __call__(self, text: str) -> list[tuple[int, int]]:
+        """(start, end) of each sentence, without the white space around it."""
+        bounds = []
+        start = 0
+        for match in _SENTENCE_END.finditer(text):
+            if text[match.start()] == "." and self._after_abbreviation(text, match.start()):
+                continue
+            end = match.end()
+            bounds += _trimmed(text, start, end)
+            start = end
+        return bounds + _trimmed(text, start, len(text))
+
+
+@functools.lru_cache(maxsize=1)
+def _bundled_splitter() -> SentenceSplitter:
+    from geomap.geoparse.words import read_word_lists
+    from geomap.paths import geodata_dir
+
+    return SentenceSplitter(read_word_lists(geodata_dir()).abbreviations)
+
+
+def split_sentences(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence of ``text``, with the bundled list of abbreviations."""
+    return _bundled_splitter()(text)
+
+
+def _trimmed(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """[(start, end)] of text[start:end] without the white space around it; [] when nothing is left."""
+    sentence = text[start:end]
+    stripped = sentence.lstrip()
+    if not stripped:
+        return []
+    start += len(sentence) - len(stripped)
+    return [(start, start + len(stripped.rstrip()))]
+
+
+def initial_positions(text: str, sentences: list[tuple[int, int]]) -> set[int]:
+    """Offsets of the first word of each sentence (after opening quotes/brackets)."""
+    return {_OPENING.match(text, start, end).end() for start, end in sentences}
+
+
+def tokens_before(text: str, start: int, count: int = 3) -> list[str]:
+    """Up to ``count`` words right before ``start``, lower-cased; none when punctuation comes first."""
+    window = text[max(0, start - 60):start]
+    if window.rstrip()[-1:] in _PUNCTUATION:
+        return []  # punctuation right before: no adjacent words to read
+    return [w.lower() for w in WORD.findall(window)[-count:]]
+
+
+def word_before(text: str, start: int) -> str | None:
+    """The word right before ``start`` when only spaces separate them, as written.
+
+    The word is read within 40 characters. A newline right before ``start`` is
+    passed over when spaces precede it, as the regex this replaced did ("$"
+    matches before a final newline).
+    """
+    window_start = max(0, start - 40)
+    if start > window_start and text[start - 1] == "\n":
+        start -= 1
+    window = text[window_start:start]
+    words = window.rstrip(" \t")
+    if len(words) == len(window) or not words or words[-1].isspace():
+        return None
+    match = _WORD_AT_END.search(words.rsplit(None, 1)[-1])
+    return match.group() if match else None
+
+
+def of_head(text: str, start: int) -> re.Match | None:
+    """The "X of (the)" phrase ending right before ``start``, X in group 1 ("Armed Forces of ")."""
+    window = text[max(0, start - 60):start]
+    words = window.rstrip()
+    if len(words) == len(window) or not words.endswith(("of", "the")):
+        return None  # the common case, told without trying the regex at each of 60 positions
+    return OF_HEAD.search(text, max(0, start - 60), start)
+
+
+def word_after(text: str, end: int) -> str | None:
+    """The word right after ``end`` when only spaces separate them, as written."""
+    match = _WORD_AFTER.match(text, end, end + 40)
+    return match.group(1) if match else None
+
+
+def spaces_before(text: str, offset: int) -> int:
+    """How many spaces or tabs stand right before ``offset``."""
+    count = 0
+    while offset - count > 0 and text[offset - count - 1] in " \t":
+        count += 1
+    return count
+
+
+def is_capitalised(word: str | None) -> bool:
+    return bool(word) and word[0].isupper()
+
+
+def covered_by(spans: Sequence[tuple[int, int]]) -> Callable[[int], bool]:
+    """Whether an offset lies inside any of the (start, end) spans, which may nest and overlap."""
+    spans = sorted(spans)
+    starts = [start for start, _ in spans]
+    # The furthest end of the spans up to each one: a word inside a long name ("Velykyi Burluk Raion") is
+    # covered even when a shorter hit ("Burluk") starts between the two.
+    reach = list(itertools.accumulate((end for _, end in spans), max))
+    name_starts = {start for start, end in spans if end > start}  # the common case, without bisection
+
+    def covered(offset: int) -> bool:
+        if offset in name_starts:
+            return True
+        i = bisect.bisect_right(starts, offset) - 1
+        return i >= 0 and offset < reach[i]
+
+    return covered

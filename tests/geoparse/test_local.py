@@ -1,0 +1,61 @@
+"""Local news (issue 15 §5): the same name for a small town and a world city, decided by the article's
+other places and the outlet's home (``home`` in sources.toml or JSON Lines, ``--near`` on the command line)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from geomap.records import Source
+
+from .support import at, run_geomap
+
+ATHENS_GREECE, ATHENS_GEORGIA = "264371", "4180386"
+LONDON_UK, LONDON_ONTARIO = "2643743", "6058560"
+
+
+def resolved_id(geoparser, text: str, name: str, home: str | None = None) -> str | None:
+    mention = at(geoparser.parse(Source(id="local", text=text, home=home)), text, name)
+    return mention.id if mention else None
+
+
+def test_the_article_s_state_decides_a_town_and_a_country(geoparser) -> None:
+    assert resolved_id(geoparser, "Firefighters in Lebanon and Harrisburg, Pennsylvania put out the blaze.",
+                       "Lebanon") == "5197517"  # Lebanon, Pennsylvania
+    assert resolved_id(geoparser, "Israel and Lebanon traded fire across the border on Monday.", "Lebanon") == "LB"
+
+
+def test_a_state_with_its_capital_is_the_state(geoparser) -> None:
+    text = "The samples went to the CDC in Atlanta, Georgia, where the lab confirmed the virus."
+    assert resolved_id(geoparser, text, "Georgia") == "US-GA"
+    assert resolved_id(geoparser, "Georgia and Armenia signed a deal in Tbilisi.", "Georgia") == "GE"
+
+
+@pytest.mark.parametrize("text, name, home, expected, elsewhere", [
+    ("Police in Athens arrested two men on Friday.", "Athens", "Atlanta, Georgia", ATHENS_GEORGIA, ATHENS_GREECE),
+    ("The London police said crystal meth use is rising.", "London", "London, Ontario", LONDON_ONTARIO, LONDON_UK),
+    ("A storm hit Manhattan on Tuesday, closing the university.", "Manhattan", "Topeka, Kansas", "4274994",
+     "5125771"),
+])
+def test_the_outlet_s_home_decides(geoparser, text, name, home, expected, elsewhere) -> None:
+    assert resolved_id(geoparser, text, name) == elsewhere  # without a home: the world city
+    assert resolved_id(geoparser, text, name, home=home) == expected
+
+
+def test_home_in_a_manifest_and_near_on_the_command_line(cli_env, tmp_path) -> None:
+    (tmp_path / "story.txt").write_text("Police in Athens arrested two men on Friday.", encoding="utf-8")
+    (tmp_path / "sources.toml").write_text('[[source]]\nid = "story"\nfile = "story.txt"\nhome = "Athens, Georgia"\n',
+                                           encoding="utf-8")
+    from_manifest = run_geomap(cli_env, "geocode", str(tmp_path / "sources.toml"))
+    assert from_manifest.returncode == 0, from_manifest.stderr
+    assert [json.loads(line)["id"] for line in from_manifest.stdout.splitlines()] == [ATHENS_GEORGIA]
+    corpus = tmp_path / "corpus.jsonl"
+    corpus.write_text(json.dumps({"id": "a", "text": "Police in Athens arrested two men.", "home": "Athens, Georgia"})
+                      + "\n", encoding="utf-8")
+    from_jsonl = run_geomap(cli_env, "geocode", str(corpus))
+    assert [json.loads(line)["id"] for line in from_jsonl.stdout.splitlines()] == [ATHENS_GEORGIA]
+    near = run_geomap(cli_env, "geocode", str(tmp_path / "story.txt"), "--near", "Athens, Georgia")
+    assert [json.loads(line)["id"] for line in near.stdout.splitlines()] == [ATHENS_GEORGIA]
+    unknown = run_geomap(cli_env, "geocode", str(tmp_path / "story.txt"), "--near", "Qwxzv Plain")
+    assert unknown.returncode != 0 and "--near" in unknown.stderr and "Traceback" not in unknown.stderr
