@@ -103,7 +103,8 @@ def resolve(spans: list[Span], words: WordLists, home: Sequence[Candidate] = ())
         for span in members:
             if best_score < ACCEPT_THRESHOLD and not span.strong_cue:
                 continue
-            if (span.needs_support == "near" and not near) or (span.needs_support == "country" and not in_named_country):
+            unsupported_near = span.needs_support == "near" and not near
+            if unsupported_near or (span.needs_support == "country" and not in_named_country):
                 continue
             span.chosen = best
             span.confidence = confidence

@@ -55,7 +55,8 @@ def select_spans(text: str, hits: list[Hit], sentence_starts: list[int], initial
     Troopers") is part of a longer proper name: it takes no part, so a shorter
     name inside it ("Kentucky") may still be read.
     """
-    names_an_organisation = {id(h) for h in hits if h.glued and not h.in_words and _organisation_after(text, h.end, words)}
+    names_an_organisation = {id(h) for h in hits
+                             if h.glued and not h.in_words and _organisation_after(text, h.end, words)}
     candidates = [h for h in hits if h.in_words or not h.glued or _follower(text, h.end, words)
                   or id(h) in names_an_organisation]
     # Longest first, then leftmost; overlapping shorter hits are dropped. The characters taken are
