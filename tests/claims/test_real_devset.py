@@ -16,7 +16,7 @@ from urllib.parse import urlparse
 import pytest
 
 REAL = Path(__file__).resolve().parents[1] / "data" / "claims" / "real"
-MIN_ARTICLES = 20  # raised with each batch; 60 when the set is complete
+MIN_ARTICLES = 35  # raised with each batch; 60 when the set is complete
 MIN_CONFLICTS = 8
 VALUE_FIELD = {"km2", "share", "km", "factor"}
 # kinds that say who holds, took or lost ground carry a holder; sizes of places and distances need none
@@ -98,8 +98,10 @@ def test_every_claim_points_at_its_text(claim):
         while not at <= span["start"] < span["end"] <= at + len(span["quote"]):
             at = text.find(span["quote"], at + 1)
             assert at >= 0, f"offsets outside every occurrence of the quote: {span}"
-        assert re.search(r"\d|half|third|quarter|fifth|one|two|three|four|five|six|seven|eight|nine|ten",
-                         span["value_text"], re.I), span
+        number = r"\d|half|third|quarter|fifth|one|two|three|four|five|six|seven|eight|nine|ten"
+        if claim["kind"] == "relative_area":  # "the size of Luxembourg", "equal to", "twice"
+            number += r"|size|equal|equivalent|twice|times|larger|combined"
+        assert re.search(number, span["value_text"], re.I), span
 
 
 @pytest.mark.parametrize("claim", GOLD["claims"], ids=lambda c: f"{c['source']}:{c['kind']}:{c['start']}")
