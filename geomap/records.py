@@ -20,7 +20,7 @@ from typing import Any
 PLACE_KINDS = ("country", "admin1", "populated_place", "named_region")
 
 # Kinds of quantitative claims (see geomap.claims).
-AREA_KINDS = ("area_held", "area_seized", "area_retaken")
+AREA_KINDS = ("area_held", "area_seized", "area_retaken", "area_lost")
 SHARE_KINDS = ("share_held", "share_retaken")
 CLAIM_KINDS = AREA_KINDS + SHARE_KINDS + (
     "depth",

@@ -123,6 +123,7 @@ class Article:
     places: dict[str, Mention]  # id -> first mention (for names and coordinates)
     region_counts: Counter[str]  # admin1 code -> mentions of it or of places in it
     agent_cache: dict[int, list[tuple[Mention, str]]] = field(default_factory=dict)  # sentence index -> agents
+    region_shares: list[Place] = field(default_factory=list)  # the regions of the region shares read so far
 
     @property
     def text(self) -> str:

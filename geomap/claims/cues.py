@@ -7,11 +7,14 @@ into a claim's kind.
 Control cues
 ------------
 A :class:`Cue` is a control verb or phrase with its category:
-seize/capture/take/gain/advance/launch/"take control of" -> ``seized``;
-hold/control/retain/occupy/keep -> ``held``; "reduce ... to" -> ``reduced``
-(what is left is held); retake/recapture/reclaim/regain/liberate/"win back"/
-"claw back" -> ``retaken``; lose/"lose control of"/"pushed out of"/"withdrew
-from" -> ``lost``. :func:`verb_cue` looks for the cue of an area or count, in
+seize/capture/take/gain/advance/launch/secure/enter/"take control of" ->
+``seized``; hold/control/retain/occupy/keep -> ``held``; "reduce ... to" ->
+``reduced`` (what is left is held); retake/recapture/reclaim/regain/"win
+back"/"claw back"/"wrest back (control of)" -> ``retaken``;
+liberate/free/"clear (of terrorists)" -> ``liberated``: the speaker's word for
+his own side taking ground, a retaking of its own land or a gain of the
+other side's (:mod:`geomap.claims.kinds` decides by whose land it is);
+lose/"lose control of"/"pushed out of"/"withdrew from" -> ``lost``. :func:`verb_cue` looks for the cue of an area or count, in
 this order:
 
 1. A participle or relative clause describing a definite quantity: "the 500
@@ -57,7 +60,7 @@ from geomap.records import Mention
 
 __all__ = [
     "ADVANCE_NOUNS", "DOWN_FROM_RE", "Cue", "control_category", "direct_cue", "fate_of_people", "length_kind",
-    "OWN_TROOP_VERBS", "governing_word", "main_verb_after", "nearest_cue", "people_category", "territorial_base",
+    "OWN_TROOP_VERBS", "governing_word", "main_verb_after", "nearest_cue", "people_category", "token_category",
     "verb_cue", "weak_hold",
 ]  # fmt: skip
 
@@ -65,18 +68,27 @@ _SEIZE = word_set(
     """seize seizes seized seizing capture captures captured capturing take takes took taken taking gain
     gains gained gaining advance advances advanced advancing launch launches launched launching overran
     overrun overrunning conquer conquers conquered conquering grab grabs grabbed grabbing annex annexes
-    annexed annexing storm storms stormed"""
+    annexed annexing storm storms stormed secure secures secured securing enter enters entered entering"""
 )
 _RETAKE = word_set(
     """retake retakes retook retaken retaking recapture recaptures recaptured recapturing reclaim reclaims
-    reclaimed reclaiming regain regains regained regaining liberate liberates liberated liberating
-    reconquer reconquers reconquered recover recovers recovered recovering freed"""
+    reclaimed reclaiming regain regains regained regaining reconquer reconquers reconquered recover recovers
+    recovered recovering"""
+)
+# Who liberates takes the ground; whether he takes it back depends on whose it was.
+_LIBERATE = word_set("liberate liberates liberated liberating liberation freed")
+# "cleared 1,220 km² of terrorists": only where the sentence says of whom (not "cleared of mines").
+_CLEAR = word_set("clear clears cleared clearing")
+_CLEARED_OF_RE = re.compile(
+    r"\bclear(?:s|ed|ing)?\b[^.;]{0,80}?\bof\s+(?:the\s+|what\s+[^.;]{0,40}?\s+(?:as|calls?)\s+)?"
+    r"(?:[\w\-]+\s+){0,2}(?:terrorists?|militants?|insurgents?|rebels?|jihadists?|fighters|enemy|militias?)\b",
+    re.IGNORECASE,
 )
 _LOSE = word_set("lose loses lost losing")
 # Verbs that mean "retake" with "back": "won back", "clawing back".
 _BACK_VERBS = word_set(
     """win wins won winning claw claws clawed clawing take takes took taken taking get gets got push pushes
-    pushed pushing seize seizes seized seizing grab grabbed"""
+    pushed pushing seize seizes seized seizing grab grabbed wrest wrests wrested wresting"""
 )
 _HOLD = word_set(
     """hold holds held holding control controls controlled controlling retain retains retained retaining
@@ -98,11 +110,6 @@ _AUXILIARIES = word_set("has have had is are was were been be being will would")
 _DETERMINERS = word_set(
     """the a an its their his her our your this that these those some all another additional further already
     just only still last remaining roughly about"""
-)
-# Heads of the of-phrase of a share that make it a share of territory.
-_TERRITORY_HEADS = word_set(
-    """territory territories land lands area areas salient pocket pockets enclave foothold bridgehead
-    ground region regions oblast province country what it them holdings gains part"""
 )
 ADVANCE_NOUNS = word_set(
     """offensive offensives advance advances breakthrough incursion assault assaults attack attacks push
@@ -128,9 +135,11 @@ _DEFINITE_RE = re.compile(r"\bthe\s+$", re.IGNORECASE)
 
 
 def control_category(word: str) -> str | None:
-    """seized | retaken | held | lost for a control verb, else None."""
+    """seized | retaken | liberated | held | lost for a control verb, else None."""
     if word in _RETAKE:
         return "retaken"
+    if word in _LIBERATE:
+        return "liberated"
     if word in _SEIZE:
         return "seized"
     if word in _HOLD:
@@ -150,7 +159,17 @@ class Cue:
     agent: tuple[Mention, str] | None = None  # "seized by Ukraine"
 
 
-def _cue_at(tokens: list[Token], i: int) -> Cue | None:
+def token_category(text: str, token: Token) -> str | None:
+    """The control category of a word of ``text``: :func:`control_category`, and "cleared" as a
+    liberation where the sentence around says of whom ("cleared ... of terrorists")."""
+    category = control_category(token.lower)
+    if category is None and token.lower in _CLEAR:
+        if _CLEARED_OF_RE.search(text, max(0, token.start - 200), min(len(text), token.end + 200)):
+            return "liberated"
+    return category
+
+
+def _cue_at(tokens: list[Token], i: int, text: str = "") -> Cue | None:
     """The control cue that the token ``tokens[i]`` (text order) belongs to, if any.
 
     Phrases first: "won back" (retaken), "lost control of" / "took control over" (the verb's
@@ -164,7 +183,9 @@ def _cue_at(tokens: list[Token], i: int) -> Cue | None:
     if word in _BACK_VERBS and following == "back":
         return Cue("retaken", tokens[i].start, tokens[i + 1].end)
     if word in ("of", "over", "on") and previous in _CONTROL_NOUNS:
-        return _cue_at(tokens, i - 1)
+        return _cue_at(tokens, i - 1, text)
+    if word in _CONTROL_NOUNS and previous == "back" and i > 1 and tokens[i - 2].lower in _BACK_VERBS:
+        return Cue("retaken", tokens[i - 2].start, tokens[i].end)  # "wrested back control of"
     if word in _CONTROL_NOUNS and previous is not None and control_category(previous) is not None:
         return Cue(control_category(previous), tokens[i - 1].start, tokens[i].end)  # type: ignore[arg-type]
     if word == "of" and previous == "out" and i > 1 and tokens[i - 2].lower in _OUSTED:
@@ -173,7 +194,7 @@ def _cue_at(tokens: list[Token], i: int) -> Cue | None:
         return Cue("lost", tokens[i - 1].start, tokens[i + 1].end)
     if word == "from" and previous in _WITHDRAWN:
         return Cue("lost", tokens[i - 1].start, tokens[i].end)
-    category = control_category(word)
+    category = token_category(text, tokens[i]) if text else control_category(word)
     return Cue(category, tokens[i].start, tokens[i].end) if category else None
 
 
@@ -189,7 +210,7 @@ def direct_cue(text: str, window: tuple[int, int], reading: Reading) -> Cue | No
         for earlier in reversed(tokens[:i]):
             if earlier.lower in _REDUCE:
                 return Cue("reduced", earlier.start, earlier.end)
-    return _cue_at(tokens, i)
+    return _cue_at(tokens, i, text)
 
 
 def nearest_cue(text: str, start: int, end: int, *, leftwards: bool) -> Cue | None:
@@ -197,7 +218,7 @@ def nearest_cue(text: str, start: int, end: int, *, leftwards: bool) -> Cue | No
     tokens = word_tokens(text, start, end)
     order = range(len(tokens) - 1, -1, -1) if leftwards else range(len(tokens))
     for i in order:
-        cue = _cue_at(tokens, i)
+        cue = _cue_at(tokens, i, text)
         if cue is not None:
             return cue
     return None
@@ -222,7 +243,7 @@ def _participle_after(article: Article, sentence: Sentence, reading: Reading, en
     text = article.text
     tokens = word_tokens(text, reading.span_end, end)[:8]
     for i, token in enumerate(tokens):
-        category = control_category(token.lower)
+        category = token_category(text, token)
         if category is None:
             continue
         following = tokens[i + 1] if i + 1 < len(tokens) else None
@@ -246,7 +267,7 @@ def main_verb_after(text: str, start: int, end: int) -> tuple[Cue | None, int]:
             if token.lower.startswith("remain"):
                 return Cue("held", token.start, token.end), token.start
             for later in tokens[i + 1 : i + 4]:
-                category = control_category(later.lower)
+                category = token_category(text, later)
                 if category is not None:
                     return Cue(category, later.start, later.end), token.start
                 if later.lower not in _AUXILIARIES and later.lower not in ("now", "already", "still", "all"):
@@ -281,15 +302,6 @@ def verb_cue(
         if cue is not None:
             return cue, "near"
     return None, "none"
-
-
-def territorial_base(text: str, reading: Reading, window: tuple[int, int]) -> bool:
-    """Whether a share is of a territory: 'of the area', 'of what it was', 'of its occupied area'."""
-    of = re.match(r"\s+of\s+", text[reading.span_end : window[1]])
-    if of is None:
-        return False
-    heads = word_tokens(text, reading.span_end + of.end(), window[1])[:4]
-    return any(t.lower in _TERRITORY_HEADS for t in heads)
 
 
 def length_kind(text: str, sentence: Sentence, reading: Reading, window: tuple[int, int]) -> str | None:

@@ -26,8 +26,10 @@ Otherwise the family of the reading decides:
   an enclave of roughly 4,400 square kilometres,"). Else the control cue of
   :func:`geomap.claims.cues.verb_cue`, else words of holding; none of them, no
   claim. Seized -> ``area_seized``, held or reduced -> ``area_held``, retaken ->
-  ``area_retaken``; lost -> retaken by the other side, or seized by it when the
-  loser owns the land.
+  ``area_retaken``, lost -> ``area_lost`` (the actor is who took it).
+  Liberated -> ``area_retaken`` when the liberator is the owner of the land or
+  whose land it is is not said, ``area_seized`` when the land is the other
+  side's ("Russian forces liberated 4,714 km²" of Ukraine is a Russian gain).
 * Counts of settlements: ``count`` when a control cue is found, else no claim.
 * Size comparisons: ``relative_area``, held when no verb says otherwise.
 * Shares: "of <a region the geoparser found>", "of the region" (the admin-1
@@ -61,14 +63,11 @@ territory and is hidden from the dating.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from geomap.claims.anchors import (
     PREPOSITIONS,
     adjective,
-    agent_after,
     agent_by_after,
-    agent_ending_at,
     agents_before,
     anchor_place,
     clause_place,
@@ -76,8 +75,6 @@ from geomap.claims.anchors import (
     holder_in,
     opponent,
     owner_in,
-    possessor,
-    promoted,
     sentence_agents,
 )
 from geomap.claims.article import (
@@ -88,7 +85,6 @@ from geomap.claims.article import (
     Sentence,
     place_of,
     word_before,
-    word_set,
     word_tokens,
 )
 from geomap.claims.cues import (
@@ -96,28 +92,20 @@ from geomap.claims.cues import (
     DOWN_FROM_RE,
     Cue,
     control_category,
-    direct_cue,
     OWN_TROOP_VERBS,
     fate_of_people,
     governing_word,
     length_kind,
-    main_verb_after,
-    nearest_cue,
     people_category,
-    territorial_base,
     verb_cue,
     weak_hold,
 )
 
-from geomap.records import Mention
+from geomap.claims.shares import read_share
+from geomap.records import AREA_KINDS, Mention
 
 __all__ = ["interpret"]
 
-# Nouns after a place that make it part of a larger phrase, not a region a share is taken of.
-_PLACE_HEADS = word_set(
-    """salient pocket enclave foothold bridgehead offensive incursion operation front border direction axis
-    area areas territory campaign counteroffensive"""
-)
 # Commas inside numbers ("1,300") do not break a clause.
 _CLAUSE_BREAK_RE = re.compile(r"[;:()\[\]—]|\s[–-]\s|(?<!\d),|,(?!\d)")
 _IN_SIZE_RE = re.compile(r"^\s+in\s+(?:size|area)\b", re.IGNORECASE)
@@ -127,7 +115,6 @@ _APPOSITIVE_RE = re.compile(
     r"(?:of|covering|spanning|measuring)\s+)$",
     re.IGNORECASE,
 )
-_ANAPHORIC_REGION_RE = re.compile(r"(?:region|oblast|province)\b(?![\w\-])", re.IGNORECASE)
 _SUBJECT_SIZE_RE = re.compile(
     r"^\s*(?:,\s*which\s+|\s+which\s+)?(?:now\s+|alone\s+|itself\s+)?(?:covers|covering|spans|spanning|measures"
     r"|measuring|encompasses|has\s+an\s+area\s+of|is)\s+$",
@@ -169,7 +156,7 @@ def interpret(
     if reading.family == "area":
         return _read_area(article, sentence, reading, window)
     if reading.family == "share":
-        return _read_share(article, sentence, reading, window)
+        return read_share(article, sentence, reading, window, previous[2] if previous is not None else None)
     if reading.family == "length":
         return _read_length(article, sentence, reading, window)
     if reading.family == "count":
@@ -225,9 +212,8 @@ def _read_area(
             return None
         cue, source = Cue("held", reading.start, reading.end), "weak"
     category = "held" if cue.category == "reduced" else cue.category
-    kind = {"seized": "area_seized", "retaken": "area_retaken", "held": "area_held", "lost": "area_retaken"}[
-        category
-    ]
+    kind = {"seized": "area_seized", "retaken": "area_retaken", "liberated": "area_retaken", "held": "area_held",
+            "lost": "area_lost"}[category]
     result = Interpretation(kind=kind)
     if source == "participle":
         result.focus_end = cue.end
@@ -355,166 +341,25 @@ def _territorial_actor(
     elif category == "retaken":
         actor = agent_by_after(article, sentence, cue.end) or (subjects[0] if subjects else None) or owner
         result.holder = opponent(actor)
+    elif category == "liberated":
+        # The liberator takes the ground: back, when it was his side's land (or nobody says whose it
+        # was); from the other side, when it was theirs ("Russian forces liberated 4,714 km²" in Ukraine).
+        actor = agent_by_after(article, sentence, cue.end) or (subjects[0] if subjects else None)
+        if actor is not None and owner is not None and actor != owner:
+            result.kind = "area_seized" if result.kind in AREA_KINDS else result.kind
+            result.holder = actor
+        else:
+            actor = actor or owner
+            result.holder = opponent(actor)
     elif category == "lost":
         loser = subjects[0] if subjects else None
-        actor = opponent(loser)
+        actor = opponent(loser)  # who took it
         result.holder = loser
-        if owner is not None and loser is not None and owner == loser and result.kind == "area_retaken":
-            result.kind = "area_seized"  # the owner lost it: the other side seized it
-            result.holder = actor
     result.actor = actor
     if result.place is None and (result.kind == "area_seized" or category == "seized"):
         # Unnamed land that was seized is the other side's. (Retaken land is not guessed: Moscow
         # "liberates" villages in Ukraine as well as in Kursk.)
         result.place = country_place(article, opponent(actor))
-
-
-@dataclass(frozen=True)
-class _ShareTarget:
-    region: Place | None
-    actor: str | None  # named with the territory: "controlled by Russia", "under Russian control"
-    explicit: bool  # the region is named ("of the Luhansk region"), not implied ("of its territory")
-
-
-def _share_region(
-    article: Article, sentence: Sentence, reading: Reading, window: tuple[int, int]
-) -> _ShareTarget | None:
-    """The region a share is of ('98.5% of the Luhansk region', 'a fifth of its territory'), or None."""
-    text = article.text
-    after = text[reading.span_end : window[1]]
-    of = re.match(r"\s+of\s+(?:the\s+)?", after)
-    if of is None:
-        return None
-    target_start = reading.span_end + of.end()
-    mentions = article.mentions_in(target_start, window[1])
-    if mentions and mentions[0].start == target_start and mentions[0].type == "place":
-        head = re.match(r"\s+([a-z][\w\-]*)", text[mentions[0].end : mentions[0].end + 30])
-        if head is None or head.group(1) not in _PLACE_HEADS:
-            return _ShareTarget(promoted(mentions[0], text, "region_share"), None, explicit=True)
-    if of.group().rstrip().lower().endswith("the") and _ANAPHORIC_REGION_RE.match(text, target_start):
-        # "three quarters of the region": the region the article last named.
-        named = [m for m in article.mentions_in(0, target_start) if m.type == "place" and m.kind == "admin1"]
-        if named:
-            return _ShareTarget(place_of(named[-1]), None, explicit=True)
-    territory = re.match(
-        r"(?:(?P<owner>its|the\s+country['’]s|[A-Z][\w\-]+['’]s)|(?P<demonym>[A-Z][\w\-]+))?\s*"
-        r"(?:territory|land)\b(?P<rest>[^,;:.]*)",
-        text[target_start : window[1] + 1],
-    )
-    if territory is None:
-        return None
-    rest = territory.group("rest")
-    actor = None
-    controlled = re.match(r"\s+(?:controlled|held|occupied)\s+by\s+", rest)
-    if controlled:
-        agent = agent_after(article, sentence, target_start + territory.start("rest") + controlled.end())
-        actor = agent[1] if agent else None
-    if actor is None:
-        actor = holder_in(article, sentence, target_start, window[1] + 1)
-    owner_word = territory.group("owner")
-    region_code = None
-    if owner_word:
-        region_code = possessor(article, sentence, target_start, owner_word)
-    elif territory.group("demonym"):  # "of Ukrainian territory"
-        named = article.mentions_in(target_start, target_start + territory.end("demonym"))
-        if not named or named[0].type != "demonym":
-            return None
-        region_code = named[0].country or named[0].id
-    elif actor is None:
-        return None
-    if region_code is None:
-        region_code = opponent(actor)
-    if region_code is None:
-        return None
-    return _ShareTarget(country_place(article, region_code), actor, explicit=False)
-
-
-def _read_share(
-    article: Article, sentence: Sentence, reading: Reading, window: tuple[int, int]
-) -> Interpretation | None:
-    text = article.text
-    direct = direct_cue(text, window, reading)
-    target = _share_region(article, sentence, reading, window)
-    # "recaptured 70% of the territory occupied by Ukraine" is a share of a capture, not of a country.
-    if target is not None and (target.explicit or direct is None or direct.category not in ("retaken", "lost")):
-        return _region_share(article, sentence, reading, window, target.region, target.actor, direct)
-    if not territorial_base(text, reading, window):
-        return None
-    main, base_end = main_verb_after(text, reading.span_end, window[1])
-    cue = direct or main
-    if cue is None:
-        cue = nearest_cue(text, window[0], reading.span_start, leftwards=True)
-    if cue is None:
-        if not weak_hold(text, window, reading):
-            return None
-        cue = Cue("held", reading.start, reading.end)
-    category = {"reduced": "held", "lost": "retaken"}.get(cue.category, cue.category)
-    kind = "share_held" if category == "held" else "share_retaken"
-    base = (reading.span_end, base_end)
-    subjects = agents_before(article, sentence, min(cue.start, reading.span_start))
-    subject = subjects[0] if subjects else None
-    base_holder = _base_holder(article, sentence, base[0], base[1], subject)
-    result = Interpretation(kind=kind, mask=[base])
-    result.place = anchor_place(article, sentence, reading, window, kind, set())
-    owner = result.place.country if result.place is not None else None
-    if kind == "share_held":
-        actor = holder_in(article, sentence, window[0], reading.span_start)
-        actor = actor or holder_in(article, sentence, base[1], window[1])
-        actor = actor or subject or base_holder or holder_in(article, sentence, *window)
-        result.holder = actor
-    elif cue.category == "lost":  # "Ukraine has lost 60% of the land it seized": the other side retook it
-        actor = opponent(subject or base_holder)
-        result.holder = subject or base_holder
-    else:
-        actor = agent_by_after(article, sentence, cue.end) or subject
-        if actor is None:
-            actor = opponent(base_holder) if base_holder else owner
-        result.holder = base_holder or opponent(actor)
-    result.actor = actor
-    if result.place is None:
-        # Unnamed land: what was captured (the base of the share) belongs to the captor's opponent.
-        captor = base_holder if kind == "share_retaken" else result.holder
-        result.place = country_place(article, opponent(captor))
-    return result
-
-
-def _region_share(
-    article: Article,
-    sentence: Sentence,
-    reading: Reading,
-    window: tuple[int, int],
-    region: Place | None,
-    actor: str | None,
-    direct: Cue | None,
-) -> Interpretation:
-    if actor is None:
-        actor = holder_in(article, sentence, window[0], window[1])
-    if actor is None:
-        position = direct.start if direct is not None else reading.span_start
-        subjects = agents_before(article, sentence, position)
-        actor = subjects[0] if subjects else None
-    return Interpretation(kind="region_share", actor=actor, holder=actor, place=region, region=region)
-
-
-def _base_holder(article: Article, sentence: Sentence, start: int, end: int, subject: str | None) -> str | None:
-    """Who had taken the base of a share: 'of the areas taken by Ukraine', 'of the land Ukraine seized'."""
-    text = article.text
-    tokens = word_tokens(text, start, end)
-    for i, token in enumerate(tokens):
-        if control_category(token.lower) is None:
-            continue
-        if i + 1 < len(tokens) and tokens[i + 1].lower == "by":
-            agent = agent_after(article, sentence, tokens[i + 1].end)
-            if agent is not None:
-                return agent[1]
-        ending = agent_ending_at(article, sentence, token.start)
-        if ending is not None:
-            return ending[1]
-        if i > 0 and tokens[i - 1].lower in ("it", "they", "its", "their"):
-            return subject
-    if any(t.lower in ("its", "their") for t in tokens):
-        return subject
-    return None
 
 
 def _read_length(

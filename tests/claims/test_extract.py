@@ -441,10 +441,10 @@ MORE = [
     # text, mentions, expected fields
     ("Ukraine said it had lost control of about 1,000 square kilometres in the Kharkiv region.",
      [("Ukraine", "UA"), ("Kharkiv region", "UA-63")],
-     {"kind": "area_seized", "actor": "RU", "place_id": "UA-63"}),
+     {"kind": "area_lost", "actor": "RU", "place_id": "UA-63"}),
     ("Ukrainian units were pushed out of 40 square kilometres near Sudzha last week.",
      [("Ukrainian", "demonym:UA"), ("Sudzha", "486816")],
-     {"kind": "area_retaken", "actor": "RU", "place_id": "486816", "as_of_start": date(2025, 3, 3)}),
+     {"kind": "area_lost", "actor": "RU", "place_id": "486816", "as_of_start": date(2025, 3, 3)}),
     ("Russian troops have retaken 800 of the roughly 1,300 square kilometres Ukraine captured.",
      [("Russian", "demonym:RU"), ("Ukraine", "UA")],
      {"kind": "area_seized", "actor": "UA", "km2": 1300.0, "qualifier": "roughly", "place_id": "RU"}),
