@@ -60,7 +60,7 @@ from geomap.records import AREA_KINDS, SHARE_KINDS, Mention
 
 __all__ = [
     "PREPOSITIONS", "adjective", "agent_after", "agent_by_after", "agent_ending_at", "agents_before",
-    "anchor_place", "clause_place", "country_place", "holder_in", "opponent", "owner_in", "possessor", "promoted",
+    "anchor_place", "clause_place", "country_place", "holder_in", "land_country", "opponent", "owner_in", "possessor", "promoted",
     "sentence_agents", "territory_subject",
 ]  # fmt: skip
 
@@ -114,7 +114,9 @@ def _agent_code(m: Mention, text: str) -> str | None:
         return None
     after = text[m.end : m.end + 60]
     if m.type == "demonym":
-        words = [w.lower() for w in re.match(r"(?:[ \t]+[^\W\d_][\w\-]*){0,3}", after).group().split()]
+        # "Russian forces", "Turkish-backed opposition forces": the side behind them acts
+        words = [w.lower() for w in re.match(r"(?:-(?:backed|led|allied|supported))?(?:[ \t]+[^\W\d_][\w\-]*){0,3}",
+                                             after).group().split()]
         if not any(w in _AGENT_NOUNS for w in words):
             return None
     elif m.kind == "country" or (m.kind == "populated_place" and m.feature_code == "PPLC"):
@@ -267,8 +269,11 @@ def anchor_place(
     window: tuple[int, int],
     kind: str,
     excluded: set[int],
+    *,
+    earlier: bool = True,
 ) -> Place | None:
-    """The place a claim is tied to (see the module docstring for the order)."""
+    """The place a claim is tied to (see the module docstring for the order); with ``earlier`` False,
+    only a place named in the sentence."""
     text = article.text
     agents = {id(m) for m, _ in sentence_agents(article, sentence)}
     excluded = excluded | article.references
@@ -301,6 +306,8 @@ def anchor_place(
     countries = [m for m in usable(window[0], window[1]) if m.kind == "country"]
     if countries:
         return place_of(nearest(countries))  # type: ignore[arg-type]
+    if not earlier:
+        return None
     for back in (1, 2):
         index = sentence.index - back
         if index < 0 or article.sentences[index].paragraph != sentence.paragraph:
@@ -318,6 +325,28 @@ def anchor_place(
         return _expand(article, region)
     if owner is not None:
         return country_place(article, owner)
+    return None
+
+
+_LOCATIVE_BEFORE_RE = re.compile(r"\b(?:in|into|inside|of|across|throughout)\s+(?:the\s+)?(?:[a-z\-]+\s+)?#?$")
+
+
+def land_country(article: Article, sentence: Sentence, position: int) -> str | None:
+    """The country the text places events in: a country named after "in", "into", "of" ... in the
+    sentence before ``position``, else in the two sentences before it in its paragraph ("launched
+    Operation Peace Spring in northeast Syria. ... liberated 5,000 km²")."""
+    spans = [(sentence.start, position)]
+    for back in (1, 2):
+        index = sentence.index - back
+        if index < 0 or article.sentences[index].paragraph != sentence.paragraph:
+            break
+        spans.append((article.sentences[index].start, article.sentences[index].end))
+    text = article.text
+    for start, end in spans:
+        for mention in reversed(article.mentions_in(start, end)):
+            if mention.type == "place" and mention.kind == "country" and _LOCATIVE_BEFORE_RE.search(
+                    text[max(start, mention.start - 40) : mention.start]):
+                return mention.country or mention.id
     return None
 
 

@@ -34,6 +34,8 @@ def word_set(text: str) -> frozenset[str]:
     return frozenset(text.split())
 
 
+# A full stop after a lower-case word or a number, straight followed by a capitalised word.
+_GLUED_SENTENCE_RE = re.compile(r"(?<=[a-z0-9%)\]”\"’][.!?])(?=[A-Z][a-z])")
 _WORD_RE = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*")
 
 
@@ -106,6 +108,7 @@ class Interpretation:
     focus_end: int | None = None  # where the temporal focus ends (absolute), when not the quantity's end
     mask: list[tuple[int, int]] = field(default_factory=list)  # absolute spans hidden from the dating
     subject: str | None = None  # what a count of people counts; None: the territory's wording
+    heading: Sentence | None = None  # the heading line of a list the claim is an item of ("Russia has captured:")
 
 
 @dataclass
@@ -150,10 +153,10 @@ def index_article(source: Source, mentions: list[Mention]) -> Article:
     sentences = []
     paragraph = 0
     previous_end = 0
-    for index, (start, end) in enumerate(split_sentences(text)):
+    for start, end in _glued_split(text, split_sentences(text)):
         if "\n" in text[previous_end:start]:
             paragraph += 1
-        sentences.append(Sentence(index, start, end, text[start:end], paragraph))
+        sentences.append(Sentence(len(sentences), start, end, text[start:end], paragraph))
         previous_end = end
     ordered = sorted(
         (m for m in mentions if 0 <= m.start < m.end <= len(text) and m.id is not None),
@@ -185,6 +188,18 @@ def index_article(source: Source, mentions: list[Mention]) -> Article:
         places=places,
         region_counts=region_counts,
     )
+
+
+def _glued_split(text: str, bounds: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The sentences, also split where a page glued two together without a space ("as of December
+    31.In total, ...")."""
+    split: list[tuple[int, int]] = []
+    for start, end in bounds:
+        for glued in _GLUED_SENTENCE_RE.finditer(text, start, end):
+            split.append((start, glued.start()))
+            start = glued.start()
+        split.append((start, end))
+    return split
 
 
 def word_tokens(text: str, start: int, end: int) -> list[Token]:

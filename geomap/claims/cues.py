@@ -131,6 +131,8 @@ _COMPASS = word_set(
 DOWN_FROM_RE = re.compile(
     r"\b(?:down|up)\s+from\s+(?:the\s+|a\s+|an\s+)?$|\bcompared\s+(?:with|to)\s+(?:the\s+)?$", re.IGNORECASE
 )
+_RELATIVE_CLAUSE_AT_RE = re.compile(r",\s*(?:which|who|where|that)\b[^,;:.()]*,", re.IGNORECASE)
+_CLAUSE_END_RE = re.compile(r"[,;:()]")
 _DEFINITE_RE = re.compile(r"\bthe\s+$", re.IGNORECASE)
 
 
@@ -290,6 +292,13 @@ def verb_cue(
     if direct is not None:
         return direct, "direct"
     main, _ = main_verb_after(text, reading.span_end, window[1])
+    if main is None:
+        # "801 km² of the Kursk region's territory, which was originally occupied by Ukrainian forces, has
+        # now been reclaimed": the subject's verb comes after the relative clause.
+        beyond = _RELATIVE_CLAUSE_AT_RE.match(text, window[1], sentence.end)
+        if beyond is not None:
+            clause_end = _CLAUSE_END_RE.search(text, beyond.end(), sentence.end)
+            main, _ = main_verb_after(text, beyond.end(), clause_end.start() if clause_end else sentence.end)
     if main is not None:
         return main, "main"
     for start, end, leftwards in (

@@ -80,6 +80,10 @@ def claim_dates(
                 start = end = month_start  # "By March": by the time March began
         return start, end, as_of.text
     own = [e for e in find_temporal(text) if not e.is_duration]
+    if not own and result.heading is not None:  # an item of a list: the heading line dates it
+        heading = result.heading.text
+        as_of = as_of_for_sentence(heading, published, focus=(len(heading), len(heading)))
+        return as_of.start, as_of.end, as_of.text
     if not own:
         inherited = _inherited(article, sentence, published)
         if inherited is not None:

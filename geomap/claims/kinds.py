@@ -73,6 +73,7 @@ from geomap.claims.anchors import (
     clause_place,
     country_place,
     holder_in,
+    land_country,
     opponent,
     owner_in,
     sentence_agents,
@@ -96,6 +97,7 @@ from geomap.claims.cues import (
     fate_of_people,
     governing_word,
     length_kind,
+    nearest_cue,
     people_category,
     verb_cue,
     weak_hold,
@@ -108,6 +110,8 @@ __all__ = ["interpret"]
 
 # Commas inside numbers ("1,300") do not break a clause.
 _CLAUSE_BREAK_RE = re.compile(r"[;:()\[\]—]|\s[–-]\s|(?<!\d),|,(?!\d)")
+_MAX_LIST_ITEMS = 15  # lines between a list's heading and an item
+_MAX_LIST_ITEM_CHARS = 160
 _IN_SIZE_RE = re.compile(r"^\s+in\s+(?:size|area)\b", re.IGNORECASE)
 # "Nagorno-Karabakh, an enclave of roughly 4,400 km²", "Darfur, an area of ...", "Kursk, which covers ...".
 _APPOSITIVE_RE = re.compile(
@@ -207,6 +211,11 @@ def _read_area(
     if region is not None:
         return Interpretation(kind="region_area", place=region, region=region)
     cue, source = verb_cue(article, sentence, reading, window)
+    heading = None
+    if cue is None:
+        heading = list_heading(article, sentence)
+        if heading is not None:  # "Russia has captured:" then one line per direction
+            cue = nearest_cue(article.text, heading.start, heading.end, leftwards=True)
     if cue is None:
         if not weak_hold(article.text, window, reading):
             return None
@@ -217,8 +226,34 @@ def _read_area(
     result = Interpretation(kind=kind)
     if source == "participle":
         result.focus_end = cue.end
+    if heading is not None:
+        _territorial_actor(article, heading, reading, (heading.start, heading.end), cue, result)
+        own = anchor_place(article, sentence, reading, window, result.kind, set(), earlier=False)
+        result.place = own or result.place
+        result.heading = heading
+        return result
     _territorial_actor(article, sentence, reading, window, cue, result)
     return result
+
+
+def list_heading(article: Article, sentence: Sentence) -> Sentence | None:
+    """The heading line of a list the sentence is an item of: the nearest earlier line ending with a
+    colon, with only list items (short lines, no blank line between) from it to this one."""
+    text = article.text
+    index = sentence.index
+    for _ in range(_MAX_LIST_ITEMS):
+        if index == 0:
+            return None
+        earlier = article.sentences[index - 1]
+        between = text[earlier.end : article.sentences[index].start]
+        if "\n" not in between or "\n\n" in between.replace("\r", ""):
+            return None  # list items and their heading are single lines
+        if earlier.text.rstrip().endswith(":"):
+            return earlier
+        if len(earlier.text) > _MAX_LIST_ITEM_CHARS:
+            return None
+        index -= 1
+    return None
 
 
 def _read_count(
@@ -313,6 +348,8 @@ def _territorial_actor(
     owner = owner_in(article, window[0], window[1]) or owner_in(article, sentence.start, sentence.end)
     if owner is None and result.place is not None:
         owner = result.place.country
+    if owner is None and cue.category == "liberated":
+        owner = land_country(article, sentence, reading.span_start)
     verb_position = min(cue.start, reading.span_start)
     subjects = [
         code
