@@ -117,6 +117,7 @@ _STANDALONE_NEXT = word_set(
     """and or but while whereas with in on at by to as from since under is are was were remains remain
     remained has have had respectively against compared versus of"""
 )
+_HELD_SUFFIXES = ("-held", "-controlled", "-occupied")
 _CLAUSE_PUNCTUATION_RE = re.compile(r"[,;:.!?()\[\]—–\"“”]")
 _LOST_CONTROL_RE = re.compile(r"\b(?:out\s+of|outside(?:\s+of)?|beyond)\s+(?:the\s+)?(?:\w+\s+)?control\b",
                               re.IGNORECASE)
@@ -145,6 +146,7 @@ class _OfPhrase:
     demonym: Mention | None  # "of Ukrainian territory"
     qualifier: str | None = None  # the control category of what qualifies it: "seized by Ukraine", "it occupied"
     qualifier_agent: str | None = None  # who did it, when "by" names him
+    relative: bool = False  # a relative clause follows it: "of what it was in August", "the land Ukraine seized"
 
     @property
     def captured(self) -> bool:
@@ -176,7 +178,7 @@ def read_share(
         region = country_place(article, opponent(phrase.qualifier_agent)) or context_region(
             article, sentence, reading.span_start)
         return _region_share(article, sentence, reading, window, region, direct, phrase.qualifier_agent)
-    if phrase.captured or phrase.head in _GAIN_WORDS:
+    if phrase.captured or phrase.head in _GAIN_WORDS or _holding_of_no_country(article, sentence, phrase):
         return _gain_share(article, sentence, reading, window, direct, phrase)
     region = _phrase_region(article, sentence, reading, phrase)
     if region is None:
@@ -220,6 +222,7 @@ def _of_phrase(article: Article, sentence: Sentence, reading: Reading) -> _OfPhr
     place = possessor = demonym = None
     possessor_word: str | None = None
     qualifier: tuple[str, str | None] | None = None
+    relative = False
     end = position = start
     for token in word_tokens(text, start, clause_end):
         if token.start < position:
@@ -237,10 +240,12 @@ def _of_phrase(article: Article, sentence: Sentence, reading: Reading) -> _OfPhr
         if token.lower in _PHRASE_STOPS:
             # "of the areas in Kursk taken by Ukraine": the qualifier may follow a prepositional phrase.
             qualifier = qualifier or _qualifier_after(article, sentence, token.start, clause_end)
+            relative = token.lower in _SUBJECT_PRONOUNS
             break
         if mention is not None:
             if head is not None:  # "the land Ukraine seized": a relative clause begins
                 qualifier = qualifier or _qualifier_after(article, sentence, token.start, clause_end)
+                relative = True
                 break
             possessive = _POSSESSIVE_RE.match(text, mention.end)
             if possessive and mention.type == "place":
@@ -263,9 +268,13 @@ def _of_phrase(article: Article, sentence: Sentence, reading: Reading) -> _OfPhr
             qualifier = _qualifier_after(article, sentence, token.start, clause_end)
             break
         possessive = _POSSESSIVE_RE.match(text, token.end)
-        if possessive:
-            possessor_word = token.lower  # "the country's", "the Strip's": a region word resolved later
-            position = end = possessive.end()
+        if possessive or token.lower.endswith(("'s", "’s")):
+            # "the country's", "the Strip's": a region word resolved later
+            possessor_word = token.lower[:-2] if not possessive else token.lower
+            position = end = possessive.end() if possessive else token.end
+            continue
+        if token.lower.endswith(_HELD_SUFFIXES):
+            qualifier = ("held", None)  # "rebel-held areas": someone's holding
             continue
         if token.lower in _DETERMINERS:
             if token.lower in ("its", "their"):
@@ -273,13 +282,14 @@ def _of_phrase(article: Article, sentence: Sentence, reading: Reading) -> _OfPhr
             continue
         if head is not None and (token.lower in _QUALIFYING_ADVERBS or token.lower in _SUBJECT_PRONOUNS):
             qualifier = qualifier or _qualifier_after(article, sentence, token.start, clause_end)  # "they occupied"
+            relative = True
             break
         head = token.lower
         end = token.end
     if head is None and place is None and possessor is None and demonym is None and possessor_word is None:
         return None
     return _OfPhrase(start, end, head, place, possessor, possessor_word, demonym,
-                     *(qualifier if qualifier is not None else (None, None)))
+                     *(qualifier if qualifier is not None else (None, None)), relative=relative)
 
 
 def _is_participle(word: str) -> bool:
@@ -310,6 +320,13 @@ def _qualifier_after(
             return category, agent_by_after(article, sentence, token.end)
         previous = token.lower
     return None
+
+
+def _holding_of_no_country(article: Article, sentence: Sentence, phrase: _OfPhrase) -> bool:
+    """ "the rebels lost a third of their territory": land that is "its" or "their" when no country
+    is named before it in the sentence is what the subject holds."""
+    return (phrase.possessor_word in ("its", "their") and phrase.head in _LAND_WORDS
+            and possessor(article, sentence, phrase.start, phrase.possessor_word) is None)
 
 
 def _phrase_region(article: Article, sentence: Sentence, reading: Reading, phrase: _OfPhrase) -> Place | None:
@@ -444,7 +461,7 @@ def _gain_share(
 ) -> Interpretation | None:
     """A share of an earlier gain: held, or retaken (retaken, liberated or lost)."""
     text = article.text
-    main, base_end = main_verb_after(text, phrase.end, sentence.end)
+    main, main_start = main_verb_after(text, phrase.end, sentence.end)
     cue = direct or main
     if cue is None:
         cue = nearest_cue(text, window[0], reading.span_start, leftwards=True)
@@ -456,6 +473,9 @@ def _gain_share(
         return None  # "three quarters of the territory taken ... was taken in Donetsk": no claim on the gain
     category = {"reduced": "held", "lost": "retaken", "liberated": "retaken"}.get(cue.category, cue.category)
     kind = "share_held" if category == "held" else "share_retaken"
+    # The base is the of-phrase and what qualifies it ("of the territory Ukraine seized in August"),
+    # up to the main verb or the clause end: not "by the end of 2015" after a bare "of them".
+    base_end = (main_start if main is not None else window[1]) if phrase.captured or phrase.relative else phrase.end
     base = (reading.span_end, base_end)
     subjects = agents_before(article, sentence, min(cue.start, reading.span_start))
     subject = subjects[0] if subjects else None
