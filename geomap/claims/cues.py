@@ -60,7 +60,7 @@ from geomap.records import Mention
 
 __all__ = [
     "ADVANCE_NOUNS", "DOWN_FROM_RE", "Cue", "control_category", "direct_cue", "fate_of_people", "length_kind",
-    "OWN_TROOP_VERBS", "governing_word", "main_verb_after", "nearest_cue", "people_category", "token_category",
+    "OWN_TROOP_VERBS", "governing_word", "hypothetical", "main_verb_after", "nearest_cue", "people_category", "token_category",
     "verb_cue", "weak_hold",
 ]  # fmt: skip
 
@@ -84,7 +84,7 @@ _CLEARED_OF_RE = re.compile(
     r"(?:[\w\-]+\s+){0,2}(?:terrorists?|militants?|insurgents?|rebels?|jihadists?|fighters|enemy|militias?)\b",
     re.IGNORECASE,
 )
-_LOSE = word_set("lose loses lost losing")
+_LOSE = word_set("lose loses lost losing loss losses ceded cede cedes ceding")
 # Verbs that mean "retake" with "back": "won back", "clawing back".
 _BACK_VERBS = word_set(
     """win wins won winning claw claws clawed clawing take takes took taken taking get gets got push pushes
@@ -92,7 +92,7 @@ _BACK_VERBS = word_set(
 )
 _HOLD = word_set(
     """hold holds held holding control controls controlled controlling retain retains retained retaining
-    occupy occupies occupied occupying keep keeps kept"""
+    occupy occupies occupied occupying keep keeps kept dominate dominates dominated dominating own owns"""
 )
 # Weaker words of holding, anywhere in the clause: the remaining pocket, the enclave.
 _HOLD_WEAK = word_set(
@@ -105,7 +105,13 @@ _HOLD_AFTER = word_set("left remaining")
 _CONTROL_NOUNS = word_set("control hold grip")
 _OUSTED = word_set("pushed driven forced thrown expelled ousted kicked pulled")
 _WITHDRAWN = word_set("withdrew withdrawn withdrawing retreated retreating fled")
-_REDUCE = word_set("reduce reduces reduced reducing shrink shrinks shrank shrunk shrinking cut cuts whittled")
+# "reduced ... to 110 km²", "had increased to nearly 125,000 km²": what the measure became is held.
+_REDUCE = word_set(
+    """reduce reduces reduced reducing shrink shrinks shrank shrunk shrinking cut cuts whittled dwindled
+    increase increases increased increasing grow grows grew grown growing rise rises rose risen expand
+    expands expanded expanding climb climbs climbed fall falls fell fallen drop drops dropped decline
+    declines declined"""
+)
 _AUXILIARIES = word_set("has have had is are was were been be being will would")
 _DETERMINERS = word_set(
     """the a an its their his her our your this that these those some all another additional further already
@@ -198,6 +204,34 @@ def _cue_at(tokens: list[Token], i: int, text: str = "") -> Cue | None:
         return Cue("lost", tokens[i - 1].start, tokens[i].end)
     category = token_category(text, tokens[i]) if text else control_category(word)
     return Cue(category, tokens[i].start, tokens[i].end) if category else None
+
+
+# Words that make a clause a plan, a proposal, a condition or a forecast, not a claim of what is.
+_HYPOTHETICAL_RE = re.compile(
+    r"\b(?:would|could|might|will|shall|(?:plans?|planned|planning|wants?|wanted|aims?|aiming|intends?|intended"
+    r"|hopes?|hoping|seeks?|seeking|prepares?|preparing(?:\s+for\b[^,;]{0,60}?)?|proposes?|proposing|expects?"
+    r"|expected)\s+to|proposed|proposal|draft|envisag\w*|if|unless|to\s+(?:establish|create|set\s+up|carve\s+out))\b",
+    re.IGNORECASE,
+)
+_HEDGED_PAST_RE = re.compile(r"\b(?:would|could|might|will)\s+(?:not\s+)?(?:have|already)\b|\bwill\s+be\s+able\b",
+                             re.IGNORECASE)
+_MODAL_AFTER_RE = re.compile(r"[^,;:.]{0,50}?\b(?:would|will|could)\s+(?:be|become|reach|cover)\b", re.IGNORECASE)
+_HARD_BREAK_RE = re.compile(r"[;:]|,\s*(?:and|but|while|whereas)\b|\b(?:but|whereas)\b", re.IGNORECASE)
+_ASIDE_RE = re.compile(r",\s*(?:which|who)\b[^,;:]*,", re.IGNORECASE)
+
+
+def hypothetical(text: str, sentence: Sentence, reading: Reading, window: tuple[int, int]) -> bool:
+    """Whether the quantity belongs to a plan, proposal, condition or forecast: "the army plans to control
+    70-75% of Gaza", "to establish a 30-km deep safe zone", "Creating that buffer zone would take some 60
+    square kilometers", "a zone that would be 30 km wide" (not "could have captured")."""
+    start = sentence.start
+    for found in _HARD_BREAK_RE.finditer(text, sentence.start, reading.span_start):
+        start = found.end()
+    before = _ASIDE_RE.sub(" ", text[start : reading.span_start])  # ", which could take weeks," is aside
+    modal = _HYPOTHETICAL_RE.search(before)
+    if modal is not None and not _HEDGED_PAST_RE.match(before, modal.start()):
+        return True
+    return _MODAL_AFTER_RE.match(text, reading.span_end, window[1]) is not None
 
 
 def direct_cue(text: str, window: tuple[int, int], reading: Reading) -> Cue | None:

@@ -96,6 +96,7 @@ from geomap.claims.cues import (
     OWN_TROOP_VERBS,
     fate_of_people,
     governing_word,
+    hypothetical,
     length_kind,
     nearest_cue,
     people_category,
@@ -110,6 +111,19 @@ __all__ = ["interpret"]
 
 # Commas inside numbers ("1,300") do not break a clause.
 _CLAUSE_BREAK_RE = re.compile(r"[;:()\[\]—]|\s[–-]\s|(?<!\d),|,(?!\d)")
+# What links a quantity to the one before it that it restates: "13.7% of Syria, that is, 25,470 km²",
+# "63.2% or 801 km²", "14,816 km², which is equivalent to 8%", "593 km², nearly half of them".
+_RESTATED_RE = re.compile(
+    r"[^\w]{0,3}(?:or|that\s+is|i\.\s?e\.|(?:which\s+is\s+|which\s+are\s+)?(?:equivalent|equal)\s+to|representing"
+    r"|amounting\s+to)?[\s,]*",
+    re.IGNORECASE,
+)
+_PREVIOUSLY_OCCUPIED_RE = re.compile(
+    r"\b(?:previously|formerly|temporarily|once)\s+(?:russian-|enemy-)?(?:occupied|held|controlled)\b(?!\s+by\b)",
+    re.IGNORECASE,
+)
+_AREA_OF_SHARE = {"region_share": "area_held", "share_held": "area_held", "share_retaken": "area_retaken"}
+_SHARE_OF_AREA = {"area_retaken": "share_retaken", "area_lost": "share_retaken", "area_held": "share_held"}
 _MAX_LIST_ITEMS = 15  # lines between a list's heading and an item
 _MAX_LIST_ITEM_CHARS = 160
 _IN_SIZE_RE = re.compile(r"^\s+in\s+(?:size|area)\b", re.IGNORECASE)
@@ -139,6 +153,12 @@ def interpret(
     """
     window = _clause(article.text, sentence, reading)
     before = article.text[sentence.start : reading.span_start]
+    if reading.family != "people" and hypothetical(article.text, sentence, reading, window):
+        return None
+    if previous is not None and _RESTATED_RE.fullmatch(article.text, previous[0].span_end, reading.span_start):
+        restated = _restated(article, sentence, reading, window, previous[2])
+        if restated is not None:
+            return restated
     if (
         previous is not None
         and reading.family == "relative"
@@ -168,6 +188,24 @@ def interpret(
     if reading.family == "people":
         return _read_people(article, sentence, reading, window)
     return _read_relative(article, sentence, reading, window)
+
+
+def _restated(
+    article: Article, sentence: Sentence, reading: Reading, window: tuple[int, int], earlier: Interpretation
+) -> Interpretation | None:
+    """The same claim in another measure: an area after a share ("13.7% of Syria, that is, 25,470 square
+    kilometers", "63.2% or 801 km²") or a share after an area ("recaptured 593 square kilometers, nearly
+    half of them")."""
+    if reading.family == "area" and earlier.kind in _AREA_OF_SHARE:
+        return Interpretation(kind=_AREA_OF_SHARE[earlier.kind], actor=earlier.actor, holder=earlier.holder,
+                              place=earlier.place)
+    if reading.family == "share" and earlier.kind in _SHARE_OF_AREA:
+        own = read_share(article, sentence, reading, window, None)
+        if own is not None:
+            return own
+        return Interpretation(kind=_SHARE_OF_AREA[earlier.kind], actor=earlier.actor, holder=earlier.holder,
+                              place=earlier.place)
+    return None
 
 
 def _clause(text: str, sentence: Sentence, reading: Reading) -> tuple[int, int]:
@@ -366,6 +404,12 @@ def _territorial_actor(
         if actor is None and subjects:
             actor = subjects[0]
         result.holder = actor
+    elif category == "seized" and _PREVIOUSLY_OCCUPIED_RE.search(article.text, reading.span_end, window[1]):
+        # "taken control of 700 km² of the previously occupied territory": taken back
+        actor = cue.agent[1] if cue.agent is not None else (subjects[0] if subjects else None)
+        result.holder = actor
+        if result.kind in AREA_KINDS:
+            result.kind = "area_retaken"
     elif category == "seized":
         actor = cue.agent[1] if cue.agent is not None else None
         if actor is None and subjects:

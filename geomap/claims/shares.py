@@ -79,7 +79,7 @@ from geomap.claims.cues import (
     token_category,
     weak_hold,
 )
-from geomap.records import Mention
+from geomap.records import AREA_KINDS, Mention
 
 __all__ = ["context_region", "read_share"]
 
@@ -89,12 +89,12 @@ _LAND_WORDS = word_set("territory territories land lands area areas landmass sur
 _REGION_WORDS = word_set(
     """region regions oblast oblasts province provinces state states district districts governorate
     governorates county counties country countries city town strip peninsula republic municipality prefecture
-    raion valley"""
+    raion valley enclave enclaves"""
 )
 # Heads that make the of-phrase someone's gain: "of Kursk gains", "of the salient", "of them".
 _GAIN_WORDS = word_set(
-    """gains gain holdings holding advance advances salient salients pocket pockets enclave enclaves foothold
-    footholds bridgehead bridgeheads incursion offensive conquests captures part it them what"""
+    """gains gain holdings holding advance advances salient salients pocket pockets foothold footholds
+    bridgehead bridgeheads incursion offensive conquests captures part it them what"""
 )
 # Which kind of place an anaphoric region word stands for.
 _WORD_KINDS = {
@@ -167,6 +167,13 @@ def read_share(
     if phrase is None:
         if not _stands_alone(text, reading, sentence):
             return None
+        if previous is not None and previous.kind in AREA_KINDS:
+            # "after occupying some 51,000 square miles ..., Russia has lost a fifth": a share of that area
+            cue = direct or nearest_cue(text, window[0], reading.span_start, leftwards=True)
+            if cue is not None and cue.category in ("lost", "retaken", "liberated", "held"):
+                kind = "share_held" if cue.category == "held" else "share_retaken"
+                actor = previous.actor if kind == "share_held" else opponent(previous.actor)
+                return Interpretation(kind=kind, actor=actor, holder=previous.actor, place=previous.place)
         continues = previous is not None and previous.kind == "region_share"
         if not continues and not _governed_by_control(text, sentence, window, reading, direct):
             return None
@@ -285,6 +292,8 @@ def _of_phrase(article: Article, sentence: Sentence, reading: Reading) -> _OfPhr
             relative = True
             break
         head = token.lower
+        if "-" in head and head.split("-")[0] in _LAND_WORDS:
+            head = head.split("-")[0]  # "territory-including Upper Karabakh"
         end = token.end
     if head is None and place is None and possessor is None and demonym is None and possessor_word is None:
         return None
