@@ -135,7 +135,9 @@ _COMPASS = word_set(
     south-west northeastern"""
 )
 DOWN_FROM_RE = re.compile(
-    r"\b(?:down|up)\s+from\s+(?:the\s+|a\s+|an\s+)?$|\bcompared\s+(?:with|to)\s+(?:the\s+)?$", re.IGNORECASE
+    r"\b(?:down|up)\s+from\s+(?:the\s+|a\s+|an\s+)?$|\bcompared\s+(?:with|to)\s+(?:the\s+)?$"
+    r"|\b(?:against|versus|vs\.?)\s+(?:the\s+)?$",
+    re.IGNORECASE,
 )
 _RELATIVE_CLAUSE_AT_RE = re.compile(r",\s*(?:which|who|where|that)\b[^,;:.()]*,", re.IGNORECASE)
 _CLAUSE_END_RE = re.compile(r"[,;:()]")

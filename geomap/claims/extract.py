@@ -69,6 +69,7 @@ from geomap.records import AREA_KINDS, SHARE_KINDS, Claim, Mention, Source
 __all__ = ["TABLE_COLUMNS", "UNITS_DISAGREE_PCT", "claims_table", "extract_claims"]
 
 UNITS_DISAGREE_PCT = 3.0  # a second unit further off than this is flagged
+_SAME_SENTENCE_LOOKBACK = 8  # earlier claims of the sentence a reading may continue (a bound keeps it linear)
 
 # The table's leading columns, in order; the rest of the Claim fields follow.
 TABLE_COLUMNS = (
@@ -149,8 +150,8 @@ def _source_claims(source: Source, mentions: list[Mention]) -> list[Claim]:
     results: list[tuple[Reading, Sentence, Interpretation]] = []
     for reading in readings:
         sentence = article.sentence_at(reading.start)
-        previous = results[-1] if results and results[-1][1].index == sentence.index else None
-        result = interpret(article, sentence, reading, previous)
+        earlier = [found for found in results[-_SAME_SENTENCE_LOOKBACK:] if found[1].index == sentence.index]
+        result = interpret(article, sentence, reading, earlier)
         if result is not None:
             results.append((reading, sentence, result))
     return [

@@ -93,6 +93,7 @@ from geomap.claims.cues import (
     DOWN_FROM_RE,
     Cue,
     control_category,
+    direct_cue,
     OWN_TROOP_VERBS,
     fate_of_people,
     governing_word,
@@ -122,6 +123,7 @@ _PREVIOUSLY_OCCUPIED_RE = re.compile(
     r"\b(?:previously|formerly|temporarily|once)\s+(?:russian-|enemy-)?(?:occupied|held|controlled)\b(?!\s+by\b)",
     re.IGNORECASE,
 )
+_AND_BEFORE_RE = re.compile(r"(?:,\s*|\s)and\s+(?:an?\s+)?(?:additional|further|another|other)?\s*$", re.IGNORECASE)
 _AREA_OF_SHARE = {"region_share": "area_held", "share_held": "area_held", "share_retaken": "area_retaken"}
 _SHARE_OF_AREA = {"area_retaken": "share_retaken", "area_lost": "share_retaken", "area_held": "share_held"}
 _MAX_LIST_ITEMS = 15  # lines between a list's heading and an item
@@ -144,13 +146,16 @@ def interpret(
     article: Article,
     sentence: Sentence,
     reading: Reading,
-    previous: tuple[Reading, Sentence, Interpretation] | None,
+    earlier: list[tuple[Reading, Sentence, Interpretation]],
 ) -> Interpretation | None:
     """The claim ``reading`` makes in ``sentence``, or None.
 
-    ``previous`` is the reading before it in the same sentence that made a claim
-    (with that claim), for "down from" and size comparisons that restate it.
+    ``earlier`` are the readings before it in the same sentence that made a claim
+    (with their claims, in text order), for quantities that restate one ("down
+    from", size comparisons, "that is", "or") or continue a list ("..., and
+    13,000 to 14,000 km²").
     """
+    previous = earlier[-1] if earlier else None
     window = _clause(article.text, sentence, reading)
     before = article.text[sentence.start : reading.span_start]
     if reading.family != "people" and hypothetical(article.text, sentence, reading, window):
@@ -159,6 +164,9 @@ def interpret(
         restated = _restated(article, sentence, reading, window, previous[2])
         if restated is not None:
             return restated
+    continued = _continued(article, sentence, reading, window, earlier)
+    if continued is not None:
+        return continued
     if (
         previous is not None
         and reading.family == "relative"
@@ -166,16 +174,16 @@ def interpret(
         and not article.text[previous[0].span_end : reading.span_start].strip(" ,")
     ):
         # "gained 1,500 sq km, twice the size of London": the same area again, compared.
-        earlier = previous[2]
+        before_claim = previous[2]
         return Interpretation(
-            kind="relative_area", actor=earlier.actor, holder=earlier.holder, place=earlier.place,
+            kind="relative_area", actor=before_claim.actor, holder=before_claim.holder, place=before_claim.place,
             region=place_of(reading.reference),
         )  # fmt: skip
     if previous is not None and previous[0].family == reading.family and DOWN_FROM_RE.search(before):
-        earlier = previous[2]
+        before_claim = previous[2]
         return Interpretation(
-            kind=earlier.kind, actor=earlier.actor, holder=earlier.holder, place=earlier.place,
-            region=earlier.region,
+            kind=before_claim.kind, actor=before_claim.actor, holder=before_claim.holder, place=before_claim.place,
+            region=before_claim.region,
         )  # fmt: skip
     if reading.family == "area":
         return _read_area(article, sentence, reading, window)
@@ -201,11 +209,41 @@ def _restated(
                               place=earlier.place)
     if reading.family == "share" and earlier.kind in _SHARE_OF_AREA:
         own = read_share(article, sentence, reading, window, None)
-        if own is not None:
-            return own
+        if own is not None and own.kind == "region_share":
+            return own  # "captured 5,600 km² -- nearly 1% of the country"
+        # "its net territorial losses -- 35,000 to 36,000 km², or about 62 percent of the territory it had
+        # dominated": the share of the same loss
         return Interpretation(kind=_SHARE_OF_AREA[earlier.kind], actor=earlier.actor, holder=earlier.holder,
-                              place=earlier.place)
+                              place=earlier.place, mask=own.mask if own is not None else [])
     return None
+
+
+def _continued(
+    article: Article,
+    sentence: Sentence,
+    reading: Reading,
+    window: tuple[int, int],
+    earlier: list[tuple[Reading, Sentence, Interpretation]],
+) -> Interpretation | None:
+    """An item of a list in a sentence, with no verb of its own: the kind and actor of the last earlier
+    claim of its family ("lost 62% of the territory ... in Iraq, and 30% in Syria"; "losses -- 35,000 km²
+    ..., and 13,000 to 14,000 square kilometers")."""
+    if not earlier or reading.family not in ("area", "share"):
+        return None
+    text = article.text
+    if not _AND_BEFORE_RE.search(text, max(sentence.start, reading.span_start - 30), reading.span_start):
+        return None
+    if direct_cue(text, window, reading) is not None:
+        return None
+    same = [found for found in earlier if found[0].family == reading.family]
+    if not same:
+        return None
+    last_reading, _, last = same[-1]
+    if reading.family == "share" and (last.kind == "region_share" or re.match(r"\s+of\s", text[reading.span_end:
+                                                                                             reading.span_end + 4])):
+        return None  # region shares continue in read_share; a share with its own of-phrase is read on its own
+    return Interpretation(kind=last.kind, actor=last.actor, holder=last.holder, place=anchor_place(
+        article, sentence, reading, window, last.kind, set(), earlier=False) or last.place, mask=list(last.mask))
 
 
 def _clause(text: str, sentence: Sentence, reading: Reading) -> tuple[int, int]:

@@ -218,7 +218,7 @@ def context_region(article: Article, sentence: Sentence, position: int) -> Place
 
 def _of_phrase(article: Article, sentence: Sentence, reading: Reading) -> _OfPhrase | None:
     text = article.text
-    of = re.match(r"\s+of\s+", text[reading.span_end : reading.span_end + 8])
+    of = re.match(r"[\"”’']?\s+of\s+", text[reading.span_end : reading.span_end + 9])  # '"about 40 %" of Syria'
     if of is None:
         return None
     start = reading.span_end + of.end()
@@ -358,12 +358,24 @@ def _phrase_region(article: Article, sentence: Sentence, reading: Reading, phras
         named = _named_before(article, sentence, 0, reading.span_start, kinds, agents_too=True)
         if named is None and "country" not in kinds:
             named = _named_before(article, sentence, 0, reading.span_start, ("country",), agents_too=True)
+        if named is None and "country" in kinds:
+            named = country_place(article, _main_country(article))  # named only after it, or as "Syrian"
         return named
     if phrase.possessor_word in ("its", "their"):
         code = possessor(article, sentence, phrase.start, phrase.possessor_word)
         return country_place(article, code) if code is not None else context_region(
             article, sentence, reading.span_start)
     return context_region(article, sentence, reading.span_start)
+
+
+def _main_country(article: Article) -> str | None:
+    """The country the article names most (as a country or a demonym); ties go to the first named."""
+    counts: dict[str, int] = {}
+    for mention in article.mentions:
+        code = mention.country or (mention.id if mention.kind == "country" else None)
+        if code is not None and (mention.type == "demonym" or mention.kind == "country"):
+            counts[code] = counts.get(code, 0) + 1
+    return max(counts, key=counts.__getitem__) if counts else None
 
 
 def _named_before(
