@@ -109,6 +109,7 @@ class Interpretation:
     mask: list[tuple[int, int]] = field(default_factory=list)  # absolute spans hidden from the dating
     subject: str | None = None  # what a count of people counts; None: the territory's wording
     heading: Sentence | None = None  # the heading line of a list the claim is an item of ("Russia has captured:")
+    dated_with: Reading | None = None  # the quantity a restatement is dated with ("43,000 km², the size of X")
 
 
 @dataclass
@@ -127,6 +128,7 @@ class Article:
     region_counts: Counter[str]  # admin1 code -> mentions of it or of places in it
     agent_cache: dict[int, list[tuple[Mention, str]]] = field(default_factory=dict)  # sentence index -> agents
     region_shares: list[Place] = field(default_factory=list)  # the regions of the region shares read so far
+    date_cache: dict[str, object] = field(default_factory=dict)  # article-wide dates, worked out once
 
     @property
     def text(self) -> str:

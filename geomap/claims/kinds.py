@@ -115,8 +115,8 @@ _CLAUSE_BREAK_RE = re.compile(r"[;:()\[\]—]|\s[–-]\s|(?<!\d),|,(?!\d)")
 # What links a quantity to the one before it that it restates: "13.7% of Syria, that is, 25,470 km²",
 # "63.2% or 801 km²", "14,816 km², which is equivalent to 8%", "593 km², nearly half of them".
 _RESTATED_RE = re.compile(
-    r"[^\w]{0,3}(?:or|that\s+is|i\.\s?e\.|(?:which\s+is\s+|which\s+are\s+)?(?:equivalent|equal)\s+to|representing"
-    r"|amounting\s+to)?[\s,]*",
+    r"(?:^[^\w]{0,3}|,\s*)(?:or|that\s+is|i\.\s?e\.|(?:which\s+(?:is|are)\s+)?(?:equivalent|equal)\s+to|representing"
+    r"|amounting\s+to|which\s+amounts?\s+to|which\s+(?:is|represents|corresponds\s+to))?[\s,]*$",
     re.IGNORECASE,
 )
 _PREVIOUSLY_OCCUPIED_RE = re.compile(
@@ -160,9 +160,10 @@ def interpret(
     before = article.text[sentence.start : reading.span_start]
     if reading.family != "people" and hypothetical(article.text, sentence, reading, window):
         return None
-    if previous is not None and _RESTATED_RE.fullmatch(article.text, previous[0].span_end, reading.span_start):
+    if previous is not None and _restates(article.text, previous[0], reading):
         restated = _restated(article, sentence, reading, window, previous[2])
         if restated is not None:
+            restated.dated_with = restated.dated_with or previous[0]
             return restated
     continued = _continued(article, sentence, reading, window, earlier)
     if continued is not None:
@@ -177,7 +178,7 @@ def interpret(
         before_claim = previous[2]
         return Interpretation(
             kind="relative_area", actor=before_claim.actor, holder=before_claim.holder, place=before_claim.place,
-            region=place_of(reading.reference),
+            region=place_of(reading.reference), dated_with=previous[0],
         )  # fmt: skip
     if previous is not None and previous[0].family == reading.family and DOWN_FROM_RE.search(before):
         before_claim = previous[2]
@@ -196,6 +197,19 @@ def interpret(
     if reading.family == "people":
         return _read_people(article, sentence, reading, window)
     return _read_relative(article, sentence, reading, window)
+
+
+def _restates(text: str, earlier: Reading, reading: Reading) -> bool:
+    """Whether ``reading`` gives the quantity of ``earlier`` again: only a link between them ("or",
+    ", that is,", ", which amounts to"), or the rest of its clause and then such a link with a comma
+    ("800 km² have been liberated, which amounts to about 64%")."""
+    between = text[earlier.span_end : reading.span_start]
+    if len(between) > 120 or any(ch.isdigit() for ch in between):
+        return False
+    found = _RESTATED_RE.search(between)
+    if found is None:
+        return False
+    return found.start() == 0 or (found.group().strip(" ,") != "" and "," in found.group())
 
 
 def _restated(

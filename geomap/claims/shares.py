@@ -65,7 +65,6 @@ from geomap.claims.anchors import (
     country_place,
     holder_in,
     opponent,
-    possessor,
     promoted,
     sentence_agents,
 )
@@ -250,10 +249,12 @@ def _of_phrase(article: Article, sentence: Sentence, reading: Reading) -> _OfPhr
             relative = token.lower in _SUBJECT_PRONOUNS
             break
         if mention is not None:
-            if head is not None:  # "the land Ukraine seized": a relative clause begins
+            if head is not None and not _names_a_place(text, mention, clause_end):
+                # "the land Ukraine seized": a relative clause begins (not "the eastern Luhansk region")
                 qualifier = qualifier or _qualifier_after(article, sentence, token.start, clause_end)
                 relative = True
                 break
+            head = None
             possessive = _POSSESSIVE_RE.match(text, mention.end)
             if possessive and mention.type == "place":
                 possessor = mention
@@ -287,7 +288,8 @@ def _of_phrase(article: Article, sentence: Sentence, reading: Reading) -> _OfPhr
             if token.lower in ("its", "their"):
                 possessor_word = token.lower
             continue
-        if head is not None and (token.lower in _QUALIFYING_ADVERBS or token.lower in _SUBJECT_PRONOUNS):
+        named = head is not None or place is not None or possessor is not None or demonym is not None
+        if named and (token.lower in _QUALIFYING_ADVERBS or token.lower in _SUBJECT_PRONOUNS):
             qualifier = qualifier or _qualifier_after(article, sentence, token.start, clause_end)  # "they occupied"
             relative = True
             break
@@ -299,6 +301,15 @@ def _of_phrase(article: Article, sentence: Sentence, reading: Reading) -> _OfPhr
         return None
     return _OfPhrase(start, end, head, place, possessor, possessor_word, demonym,
                      *(qualifier if qualifier is not None else (None, None)), relative=relative)
+
+
+def _names_a_place(text: str, mention: Mention, end: int) -> bool:
+    """Whether a place named after other words of an of-phrase ends it or is followed by a word for a
+    region ("the eastern Luhansk region"), rather than beginning a relative clause ("the land Ukraine
+    seized")."""
+    following = re.match(r"\s*([^\W\d_][\w\-]*)?", text[mention.end : end])
+    word = (following.group(1) or "").lower() if following else ""
+    return not word or word in _REGION_WORDS or word in _LAND_WORDS or word in _PHRASE_STOPS
 
 
 def _is_participle(word: str) -> bool:
@@ -332,10 +343,20 @@ def _qualifier_after(
 
 
 def _holding_of_no_country(article: Article, sentence: Sentence, phrase: _OfPhrase) -> bool:
-    """ "the rebels lost a third of their territory": land that is "its" or "their" when no country
-    is named before it in the sentence is what the subject holds."""
+    """ "the rebels lost a third of their territory": land that is "its" or "their" when no region or
+    country is named before it in the sentence is what the subject holds."""
     return (phrase.possessor_word in ("its", "their") and phrase.head in _LAND_WORDS
-            and possessor(article, sentence, phrase.start, phrase.possessor_word) is None)
+            and _owner_of_its(article, sentence, phrase) is None)
+
+
+def _owner_of_its(article: Article, sentence: Sentence, phrase: _OfPhrase) -> Place | None:
+    """The place "its" stands for: the nearest region or country named before it in the sentence that
+    is not an agent ("in Kherson, where Russia controlled 93% of its land": Kherson)."""
+    agents = {id(m) for m, _ in sentence_agents(article, sentence)}
+    for mention in reversed(article.mentions_in(sentence.start, phrase.start)):
+        if mention.type == "place" and id(mention) not in agents and id(mention) not in article.references:
+            return promoted(mention, article.text, "region_share")
+    return None
 
 
 def _phrase_region(article: Article, sentence: Sentence, reading: Reading, phrase: _OfPhrase) -> Place | None:
@@ -362,8 +383,8 @@ def _phrase_region(article: Article, sentence: Sentence, reading: Reading, phras
             named = country_place(article, _main_country(article))  # named only after it, or as "Syrian"
         return named
     if phrase.possessor_word in ("its", "their"):
-        code = possessor(article, sentence, phrase.start, phrase.possessor_word)
-        return country_place(article, code) if code is not None else context_region(
+        owner = _owner_of_its(article, sentence, phrase)
+        return owner if owner is not None else context_region(
             article, sentence, reading.span_start)
     return context_region(article, sentence, reading.span_start)
 

@@ -78,14 +78,34 @@ Durations
       number is given). They are lengths of time, not dates: ``resolve`` returns
       ``(None, None)`` and ``as_of_for_sentence`` never picks them.
 
+Since-phrases
+    "Since the beginning of the invasion on February 24, 2022", "since the
+    conflict began in 2022", "since Russia's offensive began in October 2023":
+    the date of the start is read with the relation ``since``.
+
+Months before an event noun
+    "a surprise August incursion", "the October offensive", "Russia's October
+    advance": a month name right before incursion, offensive, invasion, attack,
+    assault, advance, counteroffensive, operation, push, campaign or raid is a
+    date even without a preposition.
+
 Choosing the as-of date of a sentence (``as_of_for_sentence``)
     * Durations are ignored. With ``focus`` (the quantity's span in the
-      sentence), expressions separated from it by a baseline marker ("down
-      from", "up from", "compared with/to", "than", "of what", "taken/seized/
-      captured/occupied/held/controlled by") describe a different state and are
-      skipped; of the rest, those in the quantity's own clause (no ";", ":",
-      ", and", ", but", "whereas" ... between them) come first, and the nearest
-      to the quantity wins. Without ``focus`` the first expression wins.
+      sentence), expressions after the quantity separated from it by a
+      baseline marker ("down from", "up from", "compared with/to", "than", "of
+      what", and with ``participle_baseline`` "taken/seized/captured/occupied/
+      held/controlled by") describe a different state and are skipped. An
+      expression right before a quantity in brackets ("in both August (477 sq
+      km)") dates it. Of the rest, those in the quantity's own clause (no ";",
+      ":", ", and", ", but", "whereas" ... between them) come first, then those
+      not inside an event phrase ("following the aggravations ... in 2022",
+      "after", "amid", "in the wake of"), and the nearest to the quantity wins.
+      Without ``focus`` the first expression wins.
+    * An event expression that cannot be resolved ("in the first months of
+      the war" without anchors) gives way to the next expression ("... of the
+      war in 2022"); one of a calendar unit ("in the first 30 days of the
+      month") is the month (or year) named elsewhere in the sentence, else the
+      publication's.
     * No usable expression: ``(P, P)`` with ``text`` None (present tense, the
       default), or ``(None, P)`` when ``tense_hint == "past"`` (some time before
       publication). With no publication date both give ``(None, None)``.
@@ -94,6 +114,7 @@ Choosing the as-of date of a sentence (``as_of_for_sentence``)
 from __future__ import annotations
 
 import calendar
+import dataclasses
 import math
 import re
 from collections.abc import Mapping
@@ -199,10 +220,25 @@ _KIND_GROUPS = (
 )  # fmt: skip
 
 _BASELINE_RE = re.compile(
-    r"\b(?:down\s+from|up\s+from|compared\s+(?:with|to)|than|of\s+what"
-    r"|(?:taken|seized|captured|occupied|held|controlled)\s+by)\b",
+    r"\b(?:down\s+from|up\s+from|compared\s+(?:with|to)|than|of\s+what)\b", re.IGNORECASE
+)
+_PARTICIPLE_BASELINE_RE = re.compile(r"\b(?:taken|seized|captured|occupied|held|controlled)\s+by\b", re.IGNORECASE)
+# An expression inside a phrase about another event: "following the aggravations ... in 2021 and 2022".
+_EVENT_PHRASE_RE = re.compile(
+    r"\b(?:following|after|amid|during|in\s+the\s+wake\s+of|in\s+the\s+aftermath\s+of)\b[^,;:.()]{0,80}$",
     re.IGNORECASE,
 )
+_SINCE_PHRASE_RE = re.compile(
+    r"\bsince\s+(?:(?:the\s+)?(?:very\s+)?(?:beginning|start|outbreak|launch|onset)\s+of\b[^.;:]{0,60}"
+    r"|[^.;:,]{0,60}?\b(?:began|begun|started|broke\s+out|erupted|was\s+launched|launched)\s+)$",
+    re.IGNORECASE,
+)
+_EVENT_NOUN_AFTER_RE = re.compile(
+    r"\s+(?:incursion|offensive|invasion|attack|assault|advance|counteroffensive|counter-offensive|operation|push"
+    r"|campaign|raid)s?\b",
+    re.IGNORECASE,
+)
+_CALENDAR_EVENTS = frozenset({"month", "year", "week"})
 # A clause break between an expression and the quantity makes the expression a weaker match.
 _CLAUSE_BREAK_RE = re.compile(
     r"[;:]|,\s*(?:and|but|while|whereas|although|though|yet)\b|\b(?:but|whereas)\b", re.IGNORECASE
@@ -326,8 +362,9 @@ def _expression_from_match(m: re.Match[str]) -> TemporalExpression | None:
         modifier = _lower_or_none(m.group("mon_mod"))
         part = _lower_or_none(m.group("mon_part"))
         year = _int_or_none(m.group("mon_y"))
-        if year is None and modifier is None and part is None and prep is None:
-            return None  # a bare "May"/"March" is too often a verb
+        if year is None and modifier is None and part is None and prep is None and not _EVENT_NOUN_AFTER_RE.match(
+                m.string, m.end()):
+            return None  # a bare "May"/"March" is too often a verb; "the August incursion" is a date
         if part is not None:
             modifier = _PART_MODIFIERS[part] if modifier in (None, "early", "mid", "late") else modifier
         fields = dict(kind="month", month=_month_number(m.group("mon_m")), year=year, modifier=modifier)
@@ -437,6 +474,9 @@ def find_temporal(sentence: str) -> list[TemporalExpression]:
         if expression is None:
             pos = m.start() + 1
             continue
+        if expression.relation == "at" and expression.kind != "duration" and _SINCE_PHRASE_RE.search(
+                sentence, max(0, expression.start - 120), expression.start):
+            expression = dataclasses.replace(expression, relation="since")
         found.append(expression)
         pos = max(m.end(), m.start() + 1)
     return found
@@ -685,6 +725,7 @@ def as_of_for_sentence(
     *,
     anchors: Mapping[str, date] | None = None,
     focus: tuple[int, int] | None = None,
+    participle_baseline: bool = True,
 ) -> AsOf:
     """The as-of date range of a claim in ``sentence``.
 
@@ -710,36 +751,51 @@ def as_of_for_sentence(
     AsOf(start=datetime.date(2024, 8, 1), end=datetime.date(2024, 8, 31), text='In August', ...)
     """
     candidates = [e for e in find_temporal(sentence) if not e.is_duration]
-    chosen = _choose(sentence, candidates, focus)
-    if chosen is None:
-        if published is None:
-            return AsOf(None, None, None)
-        if tense_hint == "past":
-            return AsOf(None, published, None)
-        return AsOf(published, published, None)
-    start, end = resolve(chosen, published, anchors)
-    return AsOf(start, end, chosen.text, chosen)
+    while True:
+        chosen = _choose(sentence, candidates, focus, participle_baseline)
+        if chosen is None:
+            if published is None:
+                return AsOf(None, None, None)
+            if tense_hint == "past":
+                return AsOf(None, published, None)
+            return AsOf(published, published, None)
+        if chosen.kind == "event" and chosen.event in _CALENDAR_EVENTS:
+            # "in the first 30 days of the month": the month the sentence names, else the current one
+            named = [e for e in candidates if e.kind in ("month", "year", "date") and e is not chosen]
+            unit = "month" if chosen.event == "month" else chosen.event
+            target = named[-1] if named else TemporalExpression(chosen.start, chosen.end, chosen.text, "period",
+                                                                modifier="this", unit=unit)
+            start, end = resolve(dataclasses.replace(target, relation="at"), published, anchors)
+            return AsOf(start, end, chosen.text, chosen)
+        start, end = resolve(chosen, published, anchors)
+        if start is None and end is None and chosen.kind == "event" and len(candidates) > 1:
+            candidates = [e for e in candidates if e is not chosen]  # "the first months of the war in 2022"
+            continue
+        return AsOf(start, end, chosen.text, chosen)
 
 
 def _choose(
-    sentence: str, candidates: list[TemporalExpression], focus: tuple[int, int] | None
+    sentence: str, candidates: list[TemporalExpression], focus: tuple[int, int] | None,
+    participle_baseline: bool = True,
 ) -> TemporalExpression | None:
     if not candidates:
         return None
     if focus is None:
         return candidates[0]
     focus_start, focus_end = focus
-    best: tuple[tuple[bool, int, int], TemporalExpression] | None = None
+    best: tuple[tuple[bool, bool, bool, int, int], TemporalExpression] | None = None
     for order, expr in enumerate(candidates):
         if expr.end <= focus_start:
             between = sentence[expr.end : focus_start]
         elif expr.start >= focus_end:
             between = sentence[focus_end : expr.start]
+            if _BASELINE_RE.search(between) or (participle_baseline and _PARTICIPLE_BASELINE_RE.search(between)):
+                continue  # "down from ... last year", "of the areas taken by Ukraine in August"
         else:
             between = ""
-        if _BASELINE_RE.search(between):
-            continue
-        key = (_CLAUSE_BREAK_RE.search(between) is not None, len(between), order)
+        bracketed = expr.end <= focus_start and re.fullmatch(r"\s*\(\s*", between) is not None
+        in_event_phrase = _EVENT_PHRASE_RE.search(sentence, max(0, expr.start - 80), expr.start) is not None
+        key = (not bracketed, _CLAUSE_BREAK_RE.search(between) is not None, in_event_phrase, len(between), order)
         if best is None or key < best[0]:
             best = (key, expr)
     return None if best is None else best[1]
