@@ -39,6 +39,11 @@ from geomap.claims.temporal import (
 __all__ = ["claim_dates"]
 
 _RELATIVE_CLAUSE_RE = re.compile(r",\s+(?:where|which|who|whose|when)\b", re.IGNORECASE)
+_CREATION_CLAUSE_RE = re.compile(
+    r"\b(?:that|which)\s+(?:had\s+been|has\s+been|was|were|is)\s+(?:first\s+)?(?:established|created|set\s+up"
+    r"|founded|drawn|agreed|signed|demarcated|defined)\b",
+    re.IGNORECASE,
+)
 _ASIDE_RE = re.compile(r",\s+(?:which|who|whose)\b[^,;:]*,", re.IGNORECASE)
 # Words that put an area at its peak, before what the sentence says of now.
 _PEAK_RE = re.compile(
@@ -80,8 +85,9 @@ def claim_dates(
     dated = result.dated_with or reading  # a quantity restating another is dated with it
     focus_end = result.focus_end if result.focus_end is not None else dated.span_end
     focus = (dated.span_start - sentence.start, focus_end - sentence.start)
-    # ", where the plant has been under Russian control since March 2022" dates something else.
-    relative = _RELATIVE_CLAUSE_RE.search(masked, focus[1])
+    # ", where the plant has been under Russian control since March 2022" dates something else; so does
+    # "the buffer zone ... that had been established after the 1973 war".
+    relative = _RELATIVE_CLAUSE_RE.search(masked, focus[1]) or _CREATION_CLAUSE_RE.search(masked, focus[1])
     if relative is not None:
         masked = masked[: relative.start()] + " " * (len(masked) - relative.start())
     # So does an aside before it: "The Observatory, which has tracked the conflict since 2011, and ...".

@@ -87,7 +87,8 @@ Months before an event noun
     "a surprise August incursion", "the October offensive", "Russia's October
     advance": a month name right before incursion, offensive, invasion, attack,
     assault, advance, counteroffensive, operation, push, campaign or raid is a
-    date even without a preposition.
+    date even without a preposition; so is one right before a figure in
+    brackets ("in both August (477 sq km)").
 
 Choosing the as-of date of a sentence (``as_of_for_sentence``)
     * Durations are ignored. With ``focus`` (the quantity's span in the
@@ -225,9 +226,12 @@ _BASELINE_RE = re.compile(
 _PARTICIPLE_BASELINE_RE = re.compile(r"\b(?:taken|seized|captured|occupied|held|controlled)\s+by\b", re.IGNORECASE)
 # An expression inside a phrase about another event: "following the aggravations ... in 2021 and 2022".
 _EVENT_PHRASE_RE = re.compile(
-    r"\b(?:following|after|amid|during|in\s+the\s+wake\s+of|in\s+the\s+aftermath\s+of)\b[^,;:.()]{0,80}$",
+    r"\b(?:following|after|amid|during|in\s+the\s+wake\s+of|in\s+the\s+aftermath\s+of)\b[^,;:.()]{0,80}$"
+    r"|\b(?:launched|started|begun|began|erupted|established|created)\s+(?:\w+\s+){0,2}$",
     re.IGNORECASE,
 )
+# A present perfect: the claim runs up to publication, whatever started it.
+_PERFECT_RE = re.compile(r"\b(?:has|have)\s+(?:now\s+|already\s+|since\s+)?[a-z]+(?:ed|en|wn|ght|ne)\b", re.IGNORECASE)
 _SINCE_PHRASE_RE = re.compile(
     r"\bsince\s+(?:(?:the\s+)?(?:very\s+)?(?:beginning|start|outbreak|launch|onset)\s+of\b[^.;:]{0,60}"
     r"|[^.;:,]{0,60}?\b(?:began|begun|started|broke\s+out|erupted|was\s+launched|launched)\s+)$",
@@ -363,7 +367,7 @@ def _expression_from_match(m: re.Match[str]) -> TemporalExpression | None:
         part = _lower_or_none(m.group("mon_part"))
         year = _int_or_none(m.group("mon_y"))
         if year is None and modifier is None and part is None and prep is None and not _EVENT_NOUN_AFTER_RE.match(
-                m.string, m.end()):
+                m.string, m.end()) and not re.match(r"\s*\(\s*[\d~≈]", m.string[m.end() : m.end() + 6]):
             return None  # a bare "May"/"March" is too often a verb; "the August incursion" is a date
         if part is not None:
             modifier = _PART_MODIFIERS[part] if modifier in (None, "early", "mid", "late") else modifier
@@ -767,11 +771,25 @@ def as_of_for_sentence(
                                                                 modifier="this", unit=unit)
             start, end = resolve(dataclasses.replace(target, relation="at"), published, anchors)
             return AsOf(start, end, chosen.text, chosen)
+        if focus is not None and _dates_another_start(sentence, chosen, focus):
+            candidates = [e for e in candidates if e is not chosen]  # "have pushed 6km ... launched in September"
+            continue
         start, end = resolve(chosen, published, anchors)
         if start is None and end is None and chosen.kind == "event" and len(candidates) > 1:
             candidates = [e for e in candidates if e is not chosen]  # "the first months of the war in 2022"
             continue
         return AsOf(start, end, chosen.text, chosen)
+
+
+def _dates_another_start(sentence: str, expr: TemporalExpression, focus: tuple[int, int]) -> bool:
+    """An expression after a present-perfect claim that dates when something else began ("Israeli troops
+    have pushed around 6km into Lebanon in a series of ground incursions launched in September")."""
+    if expr.start < focus[1] or expr.relation == "since":
+        return False
+    if not re.search(r"\b(?:launched|started|begun|began|erupted)\s+(?:\w+\s+){0,2}$", sentence[:expr.start],
+                     re.IGNORECASE):
+        return False
+    return _PERFECT_RE.search(sentence, 0, focus[0]) is not None
 
 
 def _choose(
