@@ -93,6 +93,7 @@ class Reading:
     unit_shared: bool = False
     hyphenated: bool = False
     reference: Mention | None = None  # the X of "the size of X"
+    also: tuple[Mention, ...] = ()  # the Y and Z of "X, Y and Z combined"
     counted: tuple[int, int] | None = None  # the counted noun of a count of people, before or after the number
 
 

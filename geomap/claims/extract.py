@@ -40,8 +40,11 @@ and unit only (not the qualifier, not "between", not a second unit in
 brackets, which becomes ``alt_value``/``alt_unit``). Only the normalised field
 that fits the kind is set: ``km2`` for areas and ``region_area``, ``km`` for
 depth, front width and distance, ``share`` for shares and ``region_share``;
-none for ``relative_area`` and ``count`` (a count is never an area or a
-share). ``subject`` names the territory ("Ukrainian-held part of Kursk
+for ``relative_area`` ``km2`` is the multiple times the reference's area (of
+the references' sum for "X, Y and Z combined") in the bundled region table
+(:mod:`geomap.claims.areas`), with the arithmetic in ``derivation``, and null
+when the reference has no area there; none for ``count`` (a count is never an
+area or a share). ``subject`` names the territory ("Ukrainian-held part of Kursk
 Oblast"), or for a count of people what is counted ("Ukrainian soldiers taken
 prisoner").
 
@@ -60,6 +63,7 @@ from datetime import date
 from typing import Any
 
 from geomap.claims.anchors import territory_subject
+from geomap.claims.areas import place_area
 from geomap.claims.article import Article, Interpretation, Reading, Sentence, index_article
 from geomap.claims.dating import claim_dates
 from geomap.claims.kinds import interpret
@@ -167,6 +171,9 @@ def _make_claim(
     kind = result.kind
     as_of_start, as_of_end, as_of_text = claim_dates(article, sentence, reading, result)
     km2 = reading.normalised if kind in AREA_KINDS or kind == "region_area" else None
+    derivation = None
+    if kind == "relative_area":
+        km2, derivation = _relative_km2(reading)
     km = reading.normalised if kind in ("depth", "front_width", "distance") else None
     share = reading.normalised if kind in SHARE_KINDS or kind == "region_share" else None
     flags: list[dict[str, Any]] = []
@@ -227,7 +234,20 @@ def _make_claim(
         published=source.published,
         outlet=source.outlet,
         flags=flags,
+        derivation=derivation,
     )
+
+
+def _relative_km2(reading: Reading) -> tuple[float | None, str | None]:
+    """km² of a size comparison: its multiple of the reference's area (of their sum, "combined")."""
+    references = [reading.reference, *reading.also] if reading.reference is not None else []
+    areas = [place_area(reference) for reference in references]
+    if not areas or any(area is None for area in areas):
+        return None, None
+    total = sum(area.km2 for area in areas)  # type: ignore[union-attr]
+    km2 = round(reading.value * total, 3)
+    named = " + ".join(f"{_number(area.km2)} km² ({area.name}, {area.code})" for area in areas)  # type: ignore[union-attr]
+    return km2, f"{_number(reading.value)} x {named} = {_number(km2)} km²"
 
 
 def _number(value: float | None) -> str:

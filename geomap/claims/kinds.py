@@ -123,6 +123,7 @@ _PREVIOUSLY_OCCUPIED_RE = re.compile(
     r"\b(?:previously|formerly|temporarily|once)\s+(?:russian-|enemy-)?(?:occupied|held|controlled)\b(?!\s+by\b)",
     re.IGNORECASE,
 )
+_REGION_IS_RE = re.compile(r"\b(?:is|are|was|were)\s+(?:\w+\s+){0,2}$", re.IGNORECASE)
 _AND_BEFORE_RE = re.compile(r"(?:,\s*|\s)and\s+(?:an?\s+)?(?:additional|further|another|other)?\s*$", re.IGNORECASE)
 _AREA_OF_SHARE = {"region_share": "area_held", "share_held": "area_held", "share_retaken": "area_retaken"}
 _SHARE_OF_AREA = {"area_retaken": "share_retaken", "area_lost": "share_retaken", "area_held": "share_held"}
@@ -418,6 +419,10 @@ def _read_relative(
     assert reading.reference is not None
     cue, _ = verb_cue(article, sentence, reading, window)
     if cue is None:
+        if _REGION_IS_RE.search(article.text, max(sentence.start, reading.span_start - 40), reading.span_start) and any(
+                m.type == "place" and m.kind in ("admin1", "named_region", "country")
+                for m in article.mentions_in(sentence.start, reading.span_start)):
+            return None  # "Kursk Oblast ... is comparable in size to Maryland": a region's own size
         cue = Cue("held", reading.start, reading.end)
     result = Interpretation(kind="relative_area", region=place_of(reading.reference))
     _territorial_actor(article, sentence, reading, window, cue, result)

@@ -48,6 +48,7 @@ import re
 from geomap.claims.article import Article, Reading, word_set
 from geomap.claims.cues import people_category
 from geomap.claims.quantities import Quantity, find_quantities
+from geomap.records import Mention
 
 __all__ = ["find_readings"]
 
@@ -65,9 +66,17 @@ _CASUALTIES_BEFORE_RE = re.compile(
 _SKIPPED_LENGTH_UNITS = frozenset({"in", "cm", "mm", "ft", "yd"})
 _AREA_UNITS = frozenset({"km2", "mi2", "ha", "acre"})
 _SIZE_OF_RE = re.compile(
-    r"\b(?P<phrase>(?:the|an?\s+area)\s+(?:the\s+)?size\s+of|as\s+(?:large|big)\s+as)\s+(?:the\s+)?",
+    r"\b(?P<phrase>(?:the|an?\s+area)\s+(?:the\s+)?size\s+of|as\s+(?:large|big)\s+as"
+    r"|(?:equivalent|equal|comparable|similar|close)\s+in\s+size\s+to|(?:larger|bigger|greater)[\"”’']?\s+than)\s+"
+    r"(?:the\s+)?"
+    r"(?:(?:entire|whole)\s+)?(?:(?:country|state|city|island|principality|kingdom|territory)\s+of\s+(?:the\s+)?)?",
     re.IGNORECASE,
 )
+# "the Netherlands, Belgium and Luxembourg combined": the yardstick is their sum.
+_COMBINED_RE = re.compile(r"\s*(?:,\s*|\s+and\s+|,\s*and\s+)", re.IGNORECASE)
+_COMBINED_END_RE = re.compile(r"\s+(?:combined|put\s+together|together)\b", re.IGNORECASE)
+_PHRASE_QUALIFIERS = {"larger": "more than", "bigger": "more than", "greater": "more than", "comparable": "roughly",
+                      "similar": "roughly", "close": "roughly"}
 _SIZE_QUALIFIER_RE = re.compile(
     r"\b(?P<q>roughly|about|around|approximately|nearly|almost|some|more\s+than|less\s+than|over|under)\s+$",
     re.IGNORECASE,
@@ -187,12 +196,32 @@ def _words_of(text: str, start: int, end: int) -> str:
     return " ".join(text[start:end].split())
 
 
+def _combined(article: Article, reference: Mention) -> tuple[Mention, ...]:
+    """The other places of "X, Y and Z combined" after the first one, or ()."""
+    text = article.text
+    others: list[Mention] = []
+    end = reference.end
+    for mention in article.mentions_in(reference.end, reference.end + 200):
+        link = _COMBINED_RE.fullmatch(text, end, mention.start) or re.fullmatch(
+            r"(?:\s*,\s*|\s+and\s+|,\s*and\s+)(?:the\s+)?", text[end : mention.start], re.IGNORECASE)
+        if mention.type != "place" or link is None:
+            break
+        others.append(mention)
+        end = mention.end
+    return tuple(others) if others and _COMBINED_END_RE.match(text, end) else ()
+
+
 def _size_comparison(article: Article, m: re.Match[str], by_end: dict[int, Quantity]) -> Reading | None:
-    """'three times the size of Kyiv', 'half the size of Moscow', 'roughly the size of Hong Kong'."""
+    """'three times the size of Kyiv', 'half the size of Moscow', 'roughly the size of Hong Kong',
+    'equivalent in size to the entire country of Luxembourg', 'larger than the Netherlands, Belgium and
+    Luxembourg combined'."""
     text = article.text
     reference = next(iter(article.mentions_in(m.end(), m.end() + 60)), None)
     if reference is None or reference.start != m.end() or reference.type != "place":
         return None
+    also = _combined(article, reference)
+    for other in also:
+        article.references.add(id(other))
     phrase = " ".join(m.group("phrase").split())
     before = text[: m.start()].rstrip()
     quantity = by_end.get(len(before))
@@ -203,7 +232,7 @@ def _size_comparison(article: Article, m: re.Match[str], by_end: dict[int, Quant
         return Reading(
             start=quantity.start, end=quantity.end, span_start=span_start, span_end=quantity.end,
             family="relative", value=quantity.value, unit=unit,
-            qualifier=_claim_qualifier(quantity.qualifier, quantity.qualifier_text), reference=reference,
+            qualifier=_claim_qualifier(quantity.qualifier, quantity.qualifier_text), reference=reference, also=also,
         )  # fmt: skip
     start = m.start()
     # "an area the size of X": the number is the phrase "the size of" itself.
@@ -213,10 +242,11 @@ def _size_comparison(article: Article, m: re.Match[str], by_end: dict[int, Quant
     end = m.start("phrase") + len(m.group("phrase"))
     found = _SIZE_QUALIFIER_RE.search(text, max(0, start - 20), start)
     qualifier = _SIZE_QUALIFIERS[" ".join(found.group("q").lower().split())] if found else None
+    qualifier = qualifier or _PHRASE_QUALIFIERS.get(phrase.split()[0].lower())
     return Reading(
         start=start, end=end, span_start=found.start("q") if found else start, span_end=end,
         family="relative", value=1.0, unit=" ".join(text[start:end].split()), qualifier=qualifier,
-        reference=reference,
+        reference=reference, also=also,
     )  # fmt: skip
 
 

@@ -107,6 +107,13 @@ _PHRASE_STOPS = word_set(
     toward towards and or but which that who whom whose where while whereas when is are was were be been has
     have had remains remain remained will would could can may might as than after before within despite"""
 )
+_SPEAKER_TITLE_RE = re.compile(
+    r"['’]?s?\s+(?:\w+\s+)?(?:president|prime\s+minister|leader|minister|officials?|commander|spokes(?:man|woman|person)"
+    r"|general|ambassador|envoy|authorities|government)\b",
+    re.IGNORECASE,
+)
+# "of his country", "of our territory": the speaker's country.
+_SPEAKER_POSSESSIVES = word_set("his her our my")
 _DETERMINERS = word_set("the a an its their his her our this these those all some total entire whole")
 _QUALIFYING_ADVERBS = word_set("initially originally previously first earlier already once formerly briefly")
 _SUBJECT_PRONOUNS = word_set("it they he she we which that who")
@@ -284,8 +291,8 @@ def _of_phrase(article: Article, sentence: Sentence, reading: Reading) -> _OfPhr
         if token.lower.endswith(_HELD_SUFFIXES):
             qualifier = ("held", None)  # "rebel-held areas": someone's holding
             continue
-        if token.lower in _DETERMINERS:
-            if token.lower in ("its", "their"):
+        if token.lower in _DETERMINERS or token.lower in _SPEAKER_POSSESSIVES:
+            if token.lower in ("its", "their") or token.lower in _SPEAKER_POSSESSIVES:
                 possessor_word = token.lower
             continue
         named = head is not None or place is not None or possessor is not None or demonym is not None
@@ -373,6 +380,8 @@ def _phrase_region(article: Article, sentence: Sentence, reading: Reading, phras
         return promoted(phrase.possessor, text, "region_share")
     if phrase.demonym is not None:
         return country_place(article, phrase.demonym.country or phrase.demonym.id)
+    if phrase.possessor_word in _SPEAKER_POSSESSIVES and (head in _LAND_WORDS or head in ("country", "countries")):
+        return _speaker_country(article, sentence, reading)
     word = phrase.possessor_word if phrase.possessor_word not in (None, "its", "their") else None
     if head in _REGION_WORDS or word in _REGION_WORDS:
         kinds = _WORD_KINDS.get(word or head, _DEFAULT_REGION_KINDS)  # type: ignore[arg-type]
@@ -387,6 +396,28 @@ def _phrase_region(article: Article, sentence: Sentence, reading: Reading, phras
         return owner if owner is not None else context_region(
             article, sentence, reading.span_start)
     return context_region(article, sentence, reading.span_start)
+
+
+def _speaker_country(article: Article, sentence: Sentence, reading: Reading) -> Place | None:
+    """The country of "his country" or "our territory": one named in the sentence or the one before it
+    that is not the side said to hold the share ("Ukraine President Volodymyr Zelensky said Thursday that
+    Russia controls about one-fifth of his country")."""
+    holders = agents_before(article, sentence, reading.span_start)
+    holder = holders[0] if holders else None
+    start = article.sentences[sentence.index - 1].start if sentence.index > 0 else sentence.start
+    text = article.text
+    nearby = [m for m in article.mentions_in(start, sentence.end)
+              if m.type == "demonym" or m.kind == "country"]
+    for mention in nearby:  # "Ukraine President Volodymyr Zelensky", "the Ukrainian leader said"
+        code = mention.country or mention.id
+        if code != holder and _SPEAKER_TITLE_RE.match(text, mention.end):
+            return country_place(article, code)
+    for mention in reversed([m for m in nearby if m.end <= reading.span_start]):
+        code = mention.country or mention.id
+        if code is not None and code != holder:
+            return country_place(article, code)
+    main = _main_country(article)
+    return country_place(article, main) if main != holder else None
 
 
 def _main_country(article: Article) -> str | None:
