@@ -111,6 +111,7 @@ class Interpretation:
     subject: str | None = None  # what a count of people counts; None: the territory's wording
     heading: Sentence | None = None  # the heading line of a list the claim is an item of ("Russia has captured:")
     dated_with: Reading | None = None  # the quantity a restatement is dated with ("43,000 km², the size of X")
+    flags: list[dict] = field(default_factory=list)  # what the reading needed ("'km' read as km²")
 
 
 @dataclass

@@ -58,6 +58,7 @@ end is then dropped.
 from __future__ import annotations
 
 import dataclasses
+import math
 from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Any
@@ -67,6 +68,7 @@ from geomap.claims.areas import place_area
 from geomap.claims.article import Article, Interpretation, Reading, Sentence, index_article
 from geomap.claims.dating import claim_dates
 from geomap.claims.kinds import interpret
+from geomap.claims.plausibility import implausibility
 from geomap.claims.readings import find_readings
 from geomap.records import AREA_KINDS, SHARE_KINDS, Claim, Mention, Source
 
@@ -141,6 +143,8 @@ def claims_table(claims: Iterable[Claim]) -> list[dict[str, Any]]:
             value = getattr(claim, name)
             if isinstance(value, date):
                 value = value.isoformat()
+            elif isinstance(value, float) and not math.isfinite(value):
+                value = None  # "10^400 km²": no number JSON can hold; the flag quotes it
             elif name == "flags":
                 value = [dict(flag) for flag in value]
             record[name] = value
@@ -176,7 +180,12 @@ def _make_claim(
         km2, derivation = _relative_km2(reading)
     km = reading.normalised if kind in ("depth", "front_width", "distance") else None
     share = reading.normalised if kind in SHARE_KINDS or kind == "region_share" else None
-    flags: list[dict[str, Any]] = []
+    flags: list[dict[str, Any]] = [dict(flag) for flag in result.flags]
+    if kind != "count":
+        implausible = implausibility(kind, article.text[reading.start : reading.end], km2, km, share, reading.value,
+                                     (result.place, result.region))
+        if implausible is not None:
+            flags.append(implausible)
     if as_of_start is not None and as_of_end is not None and as_of_start > as_of_end:
         # "since 2022" in an article dated 2000: the publication date cannot be right.
         flags.append({

@@ -105,6 +105,7 @@ from geomap.claims.cues import (
     weak_hold,
 )
 
+from geomap.claims.plausibility import MAX_DISTANCE_KM
 from geomap.claims.shares import read_share
 from geomap.records import AREA_KINDS, Mention
 
@@ -131,6 +132,20 @@ _MAX_LIST_ITEMS = 15  # lines between a list's heading and an item
 _MAX_LIST_ITEM_CHARS = 160
 _IN_SIZE_RE = re.compile(r"^\s+in\s+(?:size|area)\b", re.IGNORECASE)
 # "Nagorno-Karabakh, an enclave of roughly 4,400 km²", "Darfur, an area of ...", "Kursk, which covers ...".
+_POSSESSIVE_SIZE_RE = re.compile(
+    r"['’]s?\s+(?:total\s+|entire\s+|whole\s+|own\s+)?(?:land\s*mass|land\s+area|surface(?:\s+area)?|area|size"
+    r"|territory)\s*(?:\(\s*|of\s+|is\s+|covers\s+|,\s*)(?:about\s+|around\s+|roughly\s+|some\s+|nearly\s+)?",
+    re.IGNORECASE,
+)
+_HAS_SIZE_RE = re.compile(
+    r"\s*,?\s*(?:which|that)?\s*(?:has|had|have|with)\s+(?:a|an)\s+(?:total\s+)?(?:land\s*mass|area|surface"
+    r"(?:\s+area)?|size|territory)\s+of\s+",
+    re.IGNORECASE,
+)
+_SIZE_OF_BEFORE_RE = re.compile(
+    r"\bthe\s+(?:total\s+)?(?:size|area|surface(?:\s+area)?|land\s*mass|territory)\s+of\s+(?:the\s+)?$", re.IGNORECASE
+)
+_IS_SIZE_RE = re.compile(r"\s+(?:is|was|covers|measures|totals)\s+", re.IGNORECASE)
 _APPOSITIVE_RE = re.compile(
     r"^\s*,\s*(?:which\s+(?:covers|spans|measures)\s+|(?:an?|the)\s+(?:[\w\-]+\s+){0,3}?"
     r"(?:of|covering|spanning|measuring)\s+)$",
@@ -292,6 +307,13 @@ def _region_area(article: Article, sentence: Sentence, reading: Reading) -> Plac
         return place_of(region)
     if re.fullmatch(r"\s*,\s*", between) and _IN_SIZE_RE.match(text[reading.span_end : reading.span_end + 20]):
         return place_of(region)
+    # "Luxembourg's total landmass (2,586 sq km)", "the Gaza Strip, which has a total landmass of about 360"
+    if _POSSESSIVE_SIZE_RE.fullmatch(between) or _HAS_SIZE_RE.fullmatch(between):
+        return place_of(region)
+    # "The size of Libya is 1,760,000 km"
+    if _SIZE_OF_BEFORE_RE.search(text, max(sentence.start, region.start - 40), region.start) and _IS_SIZE_RE.fullmatch(
+            between):
+        return place_of(region)
     return None
 
 
@@ -345,6 +367,26 @@ def list_heading(article: Article, sentence: Sentence) -> Sentence | None:
             return None
         index -= 1
     return None
+
+
+def _km_written_for_km2(
+    article: Article, sentence: Sentence, reading: Reading, window: tuple[int, int], region: Place | None
+) -> Interpretation | None:
+    """ "The size of Libya is 1,760,000 km. The army is in control of 1,730,000 km": "km" written for km²,
+    when it gives a region's size or a length no two places are apart is held or taken."""
+    flag = {"code": "unit_read_as_area",
+            "message": f"'{article.text[reading.start : reading.end]}' read as km²: as a length it cannot be territory"}
+    if region is not None:
+        return Interpretation(kind="region_area", place=region, region=region, flags=[flag])
+    if reading.normalised is None or reading.normalised <= MAX_DISTANCE_KM:
+        return None
+    cue, _ = verb_cue(article, sentence, reading, window)
+    if cue is None or length_kind(article.text, sentence, reading, window) in ("depth", "front_width"):
+        return None
+    result = _read_area(article, sentence, reading, window)
+    if result is not None:
+        result.flags.append(flag)
+    return result
 
 
 def _read_count(
@@ -503,6 +545,11 @@ def _territorial_actor(
 def _read_length(
     article: Article, sentence: Sentence, reading: Reading, window: tuple[int, int]
 ) -> Interpretation | None:
+    if reading.unit.lower().startswith("k") and reading.normalised is not None:
+        region = _region_area(article, sentence, reading)
+        as_area = _km_written_for_km2(article, sentence, reading, window, region)
+        if as_area is not None:
+            return as_area
     kind = length_kind(article.text, sentence, reading, window)
     if kind is None:
         return None

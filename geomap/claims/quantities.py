@@ -390,6 +390,7 @@ _ATOM_RE = re.compile(rf"{_ATOM_START}(?:{_ATOM_BODY})", re.IGNORECASE)
 # The second number of a range, read right after "-", "to" or "and": no look-behind.
 _SECOND_ATOM_RE = re.compile(rf"(?P<digits>{_DIGITS_CORE})|(?P<words>{_WORDS_CORE})", re.IGNORECASE)
 _WORD_TOKEN_RE = re.compile(r"[A-Za-z]+")
+_POWER_AFTER_RE = re.compile(r"[ \t]?(?:\^|\*\*)[ \t]?(?P<exponent>[0-9]{1,5})(?![0-9])")
 
 _UNIT_SPECS: tuple[tuple[str, str], ...] = (
     ("km2", r"square[\s-]+kilomet(?:er|re)s?"),
@@ -616,10 +617,20 @@ def _read_digits(text: str, m: re.Match[str]) -> _Number:
         value = float(written)
     plain = bool(m.group("d_plain")) and "." not in m.group("d_plain") and len(m.group("d_plain")) <= 4
     scale = 1.0
+    power = _POWER_AFTER_RE.match(text, end)
+    if power:  # "10^300 square kilometers" is no 300 km²
+        try:
+            value = float(value ** int(power.group("exponent")))
+        except OverflowError:
+            value = math.inf
+        end, plain, scale_match = power.end(), False, None
     if scale_match:
         scale = _DIGIT_SCALES[scale_match.group("scale").lower()]
         end = scale_match.end()
         plain = False
+    if start > 0 and text[start - 1] in "-−" and (start == 1 or text[start - 2] in " \t\n(\"“"):
+        # "-50 km²": a minus sign, not a hyphen (those follow a word or a number)
+        return _Number(start - 1, end, -value * scale, "digits", plain=False, scale=scale)
     return _Number(start, end, value * scale, "digits", plain=plain, scale=scale)
 
 

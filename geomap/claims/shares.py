@@ -388,8 +388,10 @@ def _phrase_region(article: Article, sentence: Sentence, reading: Reading, phras
         named = _named_before(article, sentence, 0, reading.span_start, kinds, agents_too=True)
         if named is None and "country" not in kinds:
             named = _named_before(article, sentence, 0, reading.span_start, ("country",), agents_too=True)
+        if named is None:  # named only after it: "150 % of the region around Sudzha in the Kursk region"
+            named = _named_before(article, sentence, reading.span_end, sentence.end, kinds, agents_too=True)
         if named is None and "country" in kinds:
-            named = country_place(article, _main_country(article))  # named only after it, or as "Syrian"
+            named = country_place(article, _main_country(article))  # or only as "Syrian"
         return named
     if phrase.possessor_word in ("its", "their"):
         owner = _owner_of_its(article, sentence, phrase)
