@@ -60,8 +60,8 @@ from geomap.records import AREA_KINDS, SHARE_KINDS, Mention
 
 __all__ = [
     "PREPOSITIONS", "adjective", "agent_after", "agent_by_after", "agent_ending_at", "agents_before",
-    "anchor_place", "clause_place", "country_place", "holder_in", "land_country", "opponent", "owner_in", "possessor", "promoted",
-    "sentence_agents", "territory_subject",
+    "anchor_place", "clause_place", "country_place", "first_person_actor", "holder_in", "land_country", "opponent", "owner_in", "possessor", "promoted",
+    "sentence_agents", "speaker_country", "territory_subject",
 ]  # fmt: skip
 
 PREPOSITIONS = word_set(
@@ -347,7 +347,39 @@ def land_country(article: Article, sentence: Sentence, position: int) -> str | N
             if mention.type == "place" and mention.kind == "country" and _LOCATIVE_BEFORE_RE.search(
                     text[max(start, mention.start - 40) : mention.start]):
                 return mention.country or mention.id
+        owner = owner_in(article, start, end)  # "of Ukrainian territory"
+        if owner is not None:
+            return owner
     return None
+
+
+_SPEAKER_TITLE_RE = re.compile(
+    r"['’]?s?\s+(?:\w+\s+)?(?:president|prime\s+minister|leader|minister|ministry|officials?|commander|spokes(?:man|woman"
+    r"|person)|general|ambassador|envoy|authorities|government)\b",
+    re.IGNORECASE,
+)
+_FIRST_PERSON_RE = re.compile(r"\b(?:we|our\s+(?:forces|troops|army|armed\s+forces|units|soldiers|fighters|military))\b",
+                              re.IGNORECASE)
+
+
+def speaker_country(article: Article, sentence: Sentence, exclude: str | None = None) -> str | None:
+    """The country of whoever speaks in or just before ``sentence``: a country or demonym before a
+    title ("Ukraine President Volodymyr Zelensky", "the Ukrainian leader said", "Russian President
+    Vladimir Putin said"), other than ``exclude``."""
+    start = article.sentences[sentence.index - 1].start if sentence.index > 0 else sentence.start
+    for mention in article.mentions_in(start, sentence.end):
+        code = mention.country or (mention.id if mention.kind == "country" else None)
+        if code is not None and code != exclude and (mention.type == "demonym" or mention.kind == "country") and (
+                _SPEAKER_TITLE_RE.match(article.text, mention.end)):
+            return code
+    return None
+
+
+def first_person_actor(article: Article, sentence: Sentence, start: int, end: int) -> str | None:
+    """The speaker's country when "we" or "our forces" act in ``text[start:end]`` ("we have liberated")."""
+    if _FIRST_PERSON_RE.search(article.text, start, end) is None:
+        return None
+    return speaker_country(article, sentence)
 
 
 def clause_place(article: Article, sentence: Sentence, reading: Reading, window: tuple[int, int]) -> Place | None:

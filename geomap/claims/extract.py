@@ -75,6 +75,7 @@ from geomap.records import AREA_KINDS, SHARE_KINDS, Claim, Mention, Source
 __all__ = ["TABLE_COLUMNS", "UNITS_DISAGREE_PCT", "claims_table", "extract_claims"]
 
 UNITS_DISAGREE_PCT = 3.0  # a second unit further off than this is flagged
+RESTATED_REL = 0.005  # values this close are the same figure restated ("1,376 km² (531 mi²)" and "531 square miles")
 _SAME_SENTENCE_LOOKBACK = 8  # earlier claims of the sentence a reading may continue (a bound keeps it linear)
 
 # The table's leading columns, in order; the rest of the Claim fields follow.
@@ -162,10 +163,76 @@ def _source_claims(source: Source, mentions: list[Mention]) -> list[Claim]:
         result = interpret(article, sentence, reading, earlier)
         if result is not None:
             results.append((reading, sentence, result))
-    return [
-        _make_claim(article, reading, sentence, result, number)
-        for number, (reading, sentence, result) in enumerate(results, start=1)
-    ]
+    made = [_make_claim(article, reading, sentence, result, 0) for reading, sentence, result in results]
+    merged = merge_restatements(made)
+    return [dataclasses.replace(claim, claim_id=f"{source.id}#{number}") for number, claim in enumerate(merged, 1)]
+
+
+def merge_restatements(claims: list[Claim]) -> list[Claim]:
+    """One claim per figure: the same figure stated again in an article (the headline, a quotation of
+    the statement just reported, another unit) joins the first statement as a further quote.
+
+    Two claims are one when they have the same kind, a value within :data:`RESTATED_REL` of each
+    other (in km², km or share; for counts, as written), the same region, no two different actors and
+    dates that overlap (or one of them no date of its own). The claim kept is the one that says most
+    (a date of its own, an actor, a place), the first of them on a tie; the others' quotes go to its
+    ``restated``, in text order.
+    """
+    buckets: dict[tuple[str, str | None, int], list[int]] = {}
+    groups: list[list[Claim]] = []
+    for claim in claims:
+        value = _measure(claim)
+        joined = None
+        if value is not None and value > 0 and math.isfinite(value):
+            slot = math.floor(math.log(value) / math.log1p(RESTATED_REL))
+            for near in (slot - 1, slot, slot + 1):
+                for index in buckets.get((claim.kind, claim.region_id, near), ()):
+                    if _same_figure(groups[index][0], claim):
+                        joined = index
+                        break
+                if joined is not None:
+                    break
+            if joined is None:
+                buckets.setdefault((claim.kind, claim.region_id, slot), []).append(len(groups))
+        if joined is None:
+            groups.append([claim])
+        else:
+            groups[joined].append(claim)
+    merged = []
+    for group in groups:
+        kept = max(group, key=lambda c: (c.as_of_text is not None, c.actor is not None, c.place_id is not None,
+                                         -group.index(c)))
+        others = [c for c in group if c is not kept]
+        restated = [{"quote": c.quote, "start": c.start, "end": c.end, "quote_start": c.quote_start,
+                     "quote_end": c.quote_end} for c in others]
+        merged.append(dataclasses.replace(kept, restated=restated) if restated else kept)
+    return sorted(merged, key=lambda c: (c.start, c.end))
+
+
+def _measure(claim: Claim) -> float | None:
+    for value in (claim.km2, claim.km, claim.share):
+        if value is not None:
+            return float(value)
+    return float(claim.value) if claim.value is not None else None
+
+
+def _same_figure(first: Claim, other: Claim) -> bool:
+    a, b = _measure(first), _measure(other)
+    if a is None or b is None or abs(a - b) > RESTATED_REL * max(abs(a), abs(b)):
+        return False
+    if first.actor is not None and other.actor is not None and first.actor != other.actor:
+        return False
+    if first.kind == "count" and first.unit != other.unit:
+        return False
+    if first.place_kind == other.place_kind and first.place_kind in ("country", "admin1") and (
+            first.place_id != other.place_id):
+        return False  # "1000 sq km of territory in Iraq, and an additional 1000 sq km ... in Syria"
+    undated = first.as_of_text is None or other.as_of_text is None
+    if undated or first.as_of_start is None or other.as_of_start is None:
+        return True
+    first_end = first.as_of_end or first.as_of_start
+    other_end = other.as_of_end or other.as_of_start
+    return first.as_of_start <= other_end and other.as_of_start <= first_end
 
 
 def _make_claim(

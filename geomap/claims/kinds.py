@@ -72,6 +72,7 @@ from geomap.claims.anchors import (
     anchor_place,
     clause_place,
     country_place,
+    first_person_actor,
     holder_in,
     land_country,
     opponent,
@@ -494,6 +495,9 @@ def _territorial_actor(
         if m.end <= verb_position and id(m) not in excluded
     ]
     subjects = list(reversed(subjects))  # nearest first
+    if not subjects:
+        speaker = first_person_actor(article, sentence, window[0], verb_position)  # "we have liberated"
+        subjects = [speaker] if speaker is not None else []
     category = "held" if cue.category == "reduced" else cue.category
     actor: str | None = None
     if category == "held":

@@ -63,6 +63,17 @@ _CASUALTIES_BEFORE_RE = re.compile(
     r"\b(?:at|to|of|was|were|is|are|reached|totalled|totaled|exceeded|topped)\s+$",
     re.IGNORECASE,
 )
+_CARRIED_LINK_RE = re.compile(
+    r"(?:\s+of\s+(?:the\s+)?(?:[\w\-]+\s+)?(?:territory|land|area))?"
+    r"(?:\s*[—–]\s*|\s+-\s+|\s+out\s+of\s+(?:the\s+)?|\s*,\s+or\s+)",
+    re.IGNORECASE,
+)
+# "125 square kilometers per day": a rate, not an area.
+_RATE_AFTER_RE = re.compile(
+    r"\s*(?:(?:per|a|an|each|every)\s+(?:day|week|month|year|hour)\b(?!\s+ago)|daily\b|weekly\b|monthly\b"
+    r"|/\s*(?:day|week|month|year)\b)",
+    re.IGNORECASE,
+)
 _SKIPPED_LENGTH_UNITS = frozenset({"in", "cm", "mm", "ft", "yd"})
 _AREA_UNITS = frozenset({"km2", "mi2", "ha", "acre"})
 _SIZE_OF_RE = re.compile(
@@ -101,19 +112,44 @@ def find_readings(article: Article) -> list[Reading]:
             readings.append(reading)
             used.add(reading.start)
             article.references.add(id(reading.reference))
+    previous: Quantity | None = None
     for quantity in quantities:
         if quantity.start in used:
             continue
         reading = _quantity_reading(text, quantity)
+        if reading is None and previous is not None:
+            reading = _carried_unit(text, previous, quantity)
         if reading is not None:
             readings.append(reading)
+        previous = quantity
     readings.sort(key=lambda r: (r.start, r.end))
     return readings
+
+
+def _carried_unit(text: str, area: Quantity, bare: Quantity) -> Reading | None:
+    """A bare number that gives the area just before it again, or the whole it is out of, in the same
+    unit: "nearly 5,000 square km of territory — 4,900 —", "75 square kilometers out of the 360"."""
+    if area.dimension != "area" or area.unit_key not in _AREA_UNITS or bare.dimension != "count" or bare.counted:
+        return None
+    if not _CARRIED_LINK_RE.fullmatch(text, area.end, bare.start if bare.qualifier_start is None else
+                                      bare.qualifier_start):
+        return None
+    factor = area.normalised / area.value if area.value else None
+    if factor is None or bare.value is None:
+        return None
+    qualifier = _claim_qualifier(bare.qualifier, bare.qualifier_text)
+    span_start = bare.qualifier_start if bare.qualifier_start is not None else bare.start
+    return Reading(
+        start=bare.start, end=bare.end, span_start=span_start, span_end=bare.end, family="area", value=bare.value,
+        unit=area.unit or "", normalised=_rounded(bare.value * factor), qualifier=qualifier, unit_shared=True,
+    )  # fmt: skip
 
 
 def _quantity_reading(text: str, q: Quantity) -> Reading | None:
     """The reading of one quantity, or None when it can never be a claim."""
     if q.vague or q.normalised is None:
+        return None
+    if q.dimension in ("area", "length") and _RATE_AFTER_RE.match(text, q.end):
         return None
     qualifier = _claim_qualifier(q.qualifier, q.qualifier_text)
     span_start = q.qualifier_start if q.qualifier_start is not None else q.start

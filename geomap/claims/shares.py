@@ -67,6 +67,7 @@ from geomap.claims.anchors import (
     opponent,
     promoted,
     sentence_agents,
+    speaker_country,
 )
 from geomap.claims.article import Article, Interpretation, Place, Reading, Sentence, place_of, word_set, word_tokens
 from geomap.claims.cues import (
@@ -106,11 +107,6 @@ _PHRASE_STOPS = word_set(
     """of in on at by with from to into inside along near around amid during since under over across through
     toward towards and or but which that who whom whose where while whereas when is are was were be been has
     have had remains remain remained will would could can may might as than after before within despite"""
-)
-_SPEAKER_TITLE_RE = re.compile(
-    r"['’]?s?\s+(?:\w+\s+)?(?:president|prime\s+minister|leader|minister|officials?|commander|spokes(?:man|woman|person)"
-    r"|general|ambassador|envoy|authorities|government)\b",
-    re.IGNORECASE,
 )
 # "of his country", "of our territory": the speaker's country.
 _SPEAKER_POSSESSIVES = word_set("his her our my")
@@ -410,10 +406,9 @@ def _speaker_country(article: Article, sentence: Sentence, reading: Reading) -> 
     text = article.text
     nearby = [m for m in article.mentions_in(start, sentence.end)
               if m.type == "demonym" or m.kind == "country"]
-    for mention in nearby:  # "Ukraine President Volodymyr Zelensky", "the Ukrainian leader said"
-        code = mention.country or mention.id
-        if code != holder and _SPEAKER_TITLE_RE.match(text, mention.end):
-            return country_place(article, code)
+    speaker = speaker_country(article, sentence, exclude=holder)  # "the Ukrainian leader said"
+    if speaker is not None:
+        return country_place(article, speaker)
     for mention in reversed([m for m in nearby if m.end <= reading.span_start]):
         code = mention.country or mention.id
         if code is not None and code != holder:
