@@ -12,8 +12,8 @@ seize/capture/take/gain/advance/launch/secure/enter/"take control of" ->
 ``reduced`` (what is left is held); retake/recapture/reclaim/regain/"win
 back"/"claw back"/"wrest back (control of)" -> ``retaken``;
 liberate/free/"clear (of terrorists)" -> ``liberated``: the speaker's word for
-his own side taking ground, a retaking of its own land or a gain of the
-other side's (:mod:`geomap.claims.kinds` decides by whose land it is);
+his own side retaking ground (:mod:`geomap.claims.kinds` reads it as a
+retaking by the liberator);
 lose/"lose control of"/"pushed out of"/"withdrew from" -> ``lost``. :func:`verb_cue` looks for the cue of an area or count, in
 this order:
 
@@ -75,7 +75,7 @@ _RETAKE = word_set(
     reclaimed reclaiming regain regains regained regaining reconquer reconquers reconquered recover recovers
     recovered recovering"""
 )
-# Who liberates takes the ground; whether he takes it back depends on whose it was.
+# Who liberates retakes the ground, in his own words.
 _LIBERATE = word_set("liberate liberates liberated liberating liberation freed")
 # "cleared 1,220 km² of terrorists": only where the sentence says of whom (not "cleared of mines").
 _CLEAR = word_set("clear clears cleared clearing")

@@ -27,9 +27,9 @@ Otherwise the family of the reading decides:
   :func:`geomap.claims.cues.verb_cue`, else words of holding; none of them, no
   claim. Seized -> ``area_seized``, held or reduced -> ``area_held``, retaken ->
   ``area_retaken``, lost -> ``area_lost`` (the actor is who took it).
-  Liberated -> ``area_retaken`` when the liberator is the owner of the land or
-  whose land it is is not said, ``area_seized`` when the land is the other
-  side's ("Russian forces liberated 4,714 km²" of Ukraine is a Russian gain).
+  Liberated -> ``area_retaken`` by the liberator: the speaker's word for his
+  own side retaking ground, in Kursk Oblast or in Ukraine alike (what a map
+  needs is who holds it now).
 * Counts of settlements: ``count`` when a control cue is found, else no claim.
 * Size comparisons: ``relative_area``, held when no verb says otherwise.
 * Shares: "of <a region the geoparser found>", "of the region" (the admin-1
@@ -74,7 +74,6 @@ from geomap.claims.anchors import (
     country_place,
     first_person_actor,
     holder_in,
-    land_country,
     opponent,
     owner_in,
     sentence_agents,
@@ -486,8 +485,6 @@ def _territorial_actor(
     owner = owner_in(article, window[0], window[1]) or owner_in(article, sentence.start, sentence.end)
     if owner is None and result.place is not None:
         owner = result.place.country
-    if owner is None and cue.category == "liberated":
-        owner = land_country(article, sentence, reading.span_start)
     verb_position = min(cue.start, reading.span_start)
     subjects = [
         code
@@ -526,15 +523,10 @@ def _territorial_actor(
         actor = agent_by_after(article, sentence, cue.end) or (subjects[0] if subjects else None) or owner
         result.holder = opponent(actor)
     elif category == "liberated":
-        # The liberator takes the ground: back, when it was his side's land (or nobody says whose it
-        # was); from the other side, when it was theirs ("Russian forces liberated 4,714 km²" in Ukraine).
-        actor = agent_by_after(article, sentence, cue.end) or (subjects[0] if subjects else None)
-        if actor is not None and owner is not None and actor != owner:
-            result.kind = "area_seized" if result.kind in AREA_KINDS else result.kind
-            result.holder = actor
-        else:
-            actor = actor or owner
-            result.holder = opponent(actor)
+        # The speaker's word for his own side retaking ground, wherever it lies: a retaking by the liberator
+        # ("Russian forces liberated 4,714 km²"), who holds it now.
+        actor = agent_by_after(article, sentence, cue.end) or (subjects[0] if subjects else None) or owner
+        result.holder = opponent(actor)
     elif category == "lost":
         loser = subjects[0] if subjects else None
         actor = opponent(loser)  # who took it
