@@ -11,9 +11,9 @@ seize/capture/take/gain/advance/launch/secure/enter/"take control of" ->
 ``seized``; hold/control/retain/occupy/keep -> ``held``; "reduce ... to" ->
 ``reduced`` (what is left is held); retake/recapture/reclaim/regain/"win
 back"/"claw back"/"wrest back (control of)" -> ``retaken``;
-liberate/free/"clear (of terrorists)" -> ``liberated``: the speaker's word for
-his own side retaking ground (:mod:`geomap.claims.kinds` reads it as a
-retaking by the liberator);
+"clear (of terrorists)" -> ``seized``; liberate/free -> ``liberated``: the
+speaker's word for his own side retaking ground (:mod:`geomap.claims.kinds`
+reads it as a retaking by the liberator);
 lose/"lose control of"/"pushed out of"/"withdrew from" -> ``lost``. :func:`verb_cue` looks for the cue of an area or count, in
 this order:
 
@@ -136,7 +136,7 @@ _COMPASS = word_set(
 )
 DOWN_FROM_RE = re.compile(
     r"\b(?:down|up)\s+from\s+(?:the\s+|a\s+|an\s+)?$|\bcompared\s+(?:with|to)\s+(?:the\s+)?$"
-    r"|\b(?:against|versus|vs\.?)\s+(?:the\s+)?$",
+    r"|\b(?:against|versus|vs\.?|as\s+opposed\s+to)\s+(?:the\s+)?$",
     re.IGNORECASE,
 )
 _RELATIVE_CLAUSE_AT_RE = re.compile(r",\s*(?:which|who|where|that)\b[^,;:.()]*,", re.IGNORECASE)
@@ -175,7 +175,7 @@ def token_category(text: str, token: Token) -> str | None:
     category = control_category(token.lower)
     if category is None and token.lower in _CLEAR:
         if _CLEARED_OF_RE.search(text, max(0, token.start - 200), min(len(text), token.end + 200)):
-            return "liberated"
+            return "seized"  # taken from those it was "cleared of"
     return category
 
 

@@ -133,8 +133,8 @@ _MAX_LIST_ITEM_CHARS = 160
 _IN_SIZE_RE = re.compile(r"^\s+in\s+(?:size|area)\b", re.IGNORECASE)
 # "Nagorno-Karabakh, an enclave of roughly 4,400 km²", "Darfur, an area of ...", "Kursk, which covers ...".
 _POSSESSIVE_SIZE_RE = re.compile(
-    r"['’]s?\s+(?:total\s+|entire\s+|whole\s+|own\s+)?(?:land\s*mass|land\s+area|surface(?:\s+area)?|area|size"
-    r"|territory)\s*(?:\(\s*|of\s+|is\s+|covers\s+|,\s*)(?:about\s+|around\s+|roughly\s+|some\s+|nearly\s+)?",
+    r"['’]s?\s+(?:total\s+|entire\s+|whole\s+|own\s+)?(?:land\s*mass|land\s+area|surface(?:\s+area)?|area|size)"
+    r"\s*(?:\(\s*|of\s+|is\s+|covers\s+|,\s*)(?:about\s+|around\s+|roughly\s+|some\s+|nearly\s+)?",
     re.IGNORECASE,
 )
 _HAS_SIZE_RE = re.compile(

@@ -86,6 +86,8 @@ _SIZE_OF_RE = re.compile(
 # "the Netherlands, Belgium and Luxembourg combined": the yardstick is their sum.
 _COMBINED_RE = re.compile(r"\s*(?:,\s*|\s+and\s+|,\s*and\s+)", re.IGNORECASE)
 _COMBINED_END_RE = re.compile(r"\s+(?:combined|put\s+together|together)\b", re.IGNORECASE)
+_STATES_SIZE_RE = re.compile(r"['’]?s?\s+(?:is|was|stands\s+at|totals|measures)\s+(?:about\s+|some\s+|roughly\s+)?[\d~]",
+                             re.IGNORECASE)
 _PHRASE_QUALIFIERS = {"larger": "more than", "bigger": "more than", "greater": "more than", "comparable": "roughly",
                       "similar": "roughly", "close": "roughly"}
 _SIZE_QUALIFIER_RE = re.compile(
@@ -255,6 +257,8 @@ def _size_comparison(article: Article, m: re.Match[str], by_end: dict[int, Quant
     reference = next(iter(article.mentions_in(m.end(), m.end() + 60)), None)
     if reference is None or reference.start != m.end() or reference.type != "place":
         return None
+    if _STATES_SIZE_RE.match(text, reference.end):
+        return None  # "The size of Libya is 1,760,000 km": the region's own size, no comparison
     also = _combined(article, reference)
     for other in also:
         article.references.add(id(other))

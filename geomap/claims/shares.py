@@ -87,10 +87,10 @@ __all__ = ["context_region", "read_share"]
 _LAND_WORDS = word_set("territory territories land lands area areas landmass surface soil ground")
 # Heads that name a region: "of the Luhansk region", "of the state" (the last state named).
 _REGION_WORDS = word_set(
-    """region regions oblast oblasts province provinces state states district districts governorate
-    governorates county counties country countries city town strip peninsula republic municipality prefecture
-    raion valley enclave enclaves"""
+    """region oblast province state district governorate county country city town strip peninsula republic
+    municipality prefecture raion valley enclave"""
 )
+# (Plurals are not: "32.4% of Afghanistan's districts" counts districts, it measures no land.)
 # Heads that make the of-phrase someone's gain: "of Kursk gains", "of the salient", "of them".
 _GAIN_WORDS = word_set(
     """gains gain holdings holding advance advances salient salients pocket pockets foothold footholds
@@ -98,7 +98,7 @@ _GAIN_WORDS = word_set(
 )
 # Which kind of place an anaphoric region word stands for.
 _WORD_KINDS = {
-    **dict.fromkeys("country countries republic".split(), ("country",)),
+    **dict.fromkeys("country republic".split(), ("country",)),
     **dict.fromkeys("city town".split(), ("populated_place",)),
 }
 _DEFAULT_REGION_KINDS = ("admin1", "named_region")
@@ -112,6 +112,7 @@ _PHRASE_STOPS = word_set(
 _SPEAKER_POSSESSIVES = word_set("his her our my")
 _DETERMINERS = word_set("the a an its their his her our this these those all some total entire whole")
 _QUALIFYING_ADVERBS = word_set("initially originally previously first earlier already once formerly briefly")
+_QUALIFIER_STOPS = word_set("remains remain remained but and or while whereas yet although though now")
 _SUBJECT_PRONOUNS = word_set("it they he she we which that who")
 _MAIN_VERB_AUXILIARIES = word_set("is are was were be been being")
 # Words after a share without an of-phrase that let it stand on its own ("hold 42%, with ...").
@@ -335,8 +336,8 @@ def _qualifier_after(
     text = article.text
     previous = None
     for token in word_tokens(text, start, end)[:12]:
-        if token.lower in _MAIN_VERB_AUXILIARIES or token.lower in ("remains", "remain", "remained"):
-            return None
+        if token.lower in _MAIN_VERB_AUXILIARIES or token.lower in _QUALIFIER_STOPS:
+            return None  # the sentence's own verb, or another clause: "93% of its land in June but now owns 73%"
         category = token_category(text, token)
         # "under Russian control" is no clause; "they control" is
         if category is not None and (token.lower not in ("control", "hold") or previous in _SUBJECT_PRONOUNS):
@@ -376,7 +377,7 @@ def _phrase_region(article: Article, sentence: Sentence, reading: Reading, phras
         return promoted(phrase.possessor, text, "region_share")
     if phrase.demonym is not None:
         return country_place(article, phrase.demonym.country or phrase.demonym.id)
-    if phrase.possessor_word in _SPEAKER_POSSESSIVES and (head in _LAND_WORDS or head in ("country", "countries")):
+    if phrase.possessor_word in _SPEAKER_POSSESSIVES and (head in _LAND_WORDS or head == "country"):
         return _speaker_country(article, sentence, reading)
     word = phrase.possessor_word if phrase.possessor_word not in (None, "its", "their") else None
     if head in _REGION_WORDS or word in _REGION_WORDS:
