@@ -69,6 +69,10 @@ PREPOSITIONS = word_set(
     beyond through behind between under onto upon throughout along outside than like among via"""
 )
 # Nouns that make a demonym (or "Ukraine's") an agent: "Russian forces", "Ukraine's army".
+_COMPASS_ADJECTIVES = word_set(
+    """northern southern eastern western northeastern northwestern southeastern southwestern north-eastern
+    north-western south-eastern south-western central"""
+)
 _AGENT_NOUNS = word_set(
     """forces force troops army armies military soldiers servicemen units unit brigades brigade battalions
     battalion fighters marines paratroopers infantry defenders troopers command defence defense ministry
@@ -126,6 +130,8 @@ def _agent_code(m: Mention, text: str) -> str | None:
     else:
         return None
     before = word_before(text, m.start, 0)
+    if before in _COMPASS_ADJECTIVES:  # "of southern Syria", "in eastern Ukraine"
+        before = word_before(text, m.start - len(before) - 1, 0)
     if before in PREPOSITIONS:
         if before == "for" and re.match(r"(?:['’]s?)?(?:\s+[^\W\d_]+){0,2}\s+to\s", after):
             return code  # "for Russia to seize"

@@ -220,6 +220,7 @@ _HEDGED_PAST_RE = re.compile(r"\b(?:would|could|might|will)\s+(?:not\s+)?(?:have
 _MODAL_AFTER_RE = re.compile(r"[^,;:.]{0,50}?\b(?:would|will|could)\s+(?:be|become|reach|cover)\b", re.IGNORECASE)
 _HARD_BREAK_RE = re.compile(r"[;:]|,\s*(?:and|but|while|whereas)\b|\b(?:but|whereas)\b", re.IGNORECASE)
 _ASIDE_RE = re.compile(r",\s*(?:which|who)\b[^,;:]*,", re.IGNORECASE)
+_RELATIVE_START_RE = re.compile(r",\s*(?:which|who|where)\b(?=[^,;:]*$)", re.IGNORECASE)
 
 
 def hypothetical(text: str, sentence: Sentence, reading: Reading, window: tuple[int, int]) -> bool:
@@ -229,6 +230,8 @@ def hypothetical(text: str, sentence: Sentence, reading: Reading, window: tuple[
     start = sentence.start
     for found in _HARD_BREAK_RE.finditer(text, sentence.start, reading.span_start):
         start = found.end()
+    for found in _RELATIVE_START_RE.finditer(text, start, reading.span_start):
+        start = found.end()  # "would take 60 km² out of the Gaza Strip, which has a total landmass of 360"
     before = _ASIDE_RE.sub(" ", text[start : reading.span_start])  # ", which could take weeks," is aside
     modal = _HYPOTHETICAL_RE.search(before)
     if modal is not None and not _HEDGED_PAST_RE.match(before, modal.start()):

@@ -106,7 +106,8 @@ _DEFAULT_REGION_KINDS = ("admin1", "named_region")
 _PHRASE_STOPS = word_set(
     """of in on at by with from to into inside along near around amid during since under over across through
     toward towards and or but which that who whom whose where while whereas when is are was were be been has
-    have had remains remain remained will would could can may might as than after before within despite"""
+    have had remains remain remained will would could can may might as than after before within despite now
+    currently still already"""
 )
 # "of his country", "of our territory": the speaker's country.
 _SPEAKER_POSSESSIVES = word_set("his her our my")
@@ -118,7 +119,8 @@ _MAIN_VERB_AUXILIARIES = word_set("is are was were be been being")
 # Words after a share without an of-phrase that let it stand on its own ("hold 42%, with ...").
 _STANDALONE_NEXT = word_set(
     """and or but while whereas with in on at by to as from since under is are was were remains remain
-    remained has have had respectively against compared versus of"""
+    remained has have had respectively against compared versus of controlled held occupied seized captured
+    taken"""
 )
 _HELD_SUFFIXES = ("-held", "-controlled", "-occupied")
 _CLAUSE_PUNCTUATION_RE = re.compile(r"[,;:.!?()\[\]—–\"“”]")
@@ -188,11 +190,15 @@ def read_share(
         region = country_place(article, opponent(phrase.qualifier_agent)) or context_region(
             article, sentence, reading.span_start)
         return _region_share(article, sentence, reading, window, region, direct, phrase.qualifier_agent)
-    if phrase.captured or phrase.head in _GAIN_WORDS or _holding_of_no_country(article, sentence, phrase):
+    bare_land = phrase.head in _LAND_WORDS and not (phrase.place or phrase.possessor or phrase.demonym
+                                                    or phrase.possessor_word)
+    lost = direct is not None and direct.category == "lost"
+    if phrase.captured or phrase.head in _GAIN_WORDS or _holding_of_no_country(article, sentence, phrase) or (
+            lost and bare_land):  # "Rebels lose 50% of territory in Aleppo": of what they held
         return _gain_share(article, sentence, reading, window, direct, phrase)
+    if not _is_land(text, phrase):
+        return None  # "of Myanmar's 55 million people", "of the homes", "of the land along the border"
     region = _phrase_region(article, sentence, reading, phrase)
-    if region is None:
-        return None
     return _region_share(article, sentence, reading, window, region, direct)
 
 
@@ -363,16 +369,19 @@ def _owner_of_its(article: Article, sentence: Sentence, phrase: _OfPhrase) -> Pl
     return None
 
 
+def _is_land(text: str, phrase: _OfPhrase) -> bool:
+    """Whether an of-phrase that is no gain names land: a place, a word for land or for a region."""
+    if re.match(r"\s+along\b", text[phrase.end : phrase.end + 8]):
+        return False  # "of the land along the Turkish border": a strip of a border, not of a region
+    return phrase.head is None or phrase.head in _LAND_WORDS or phrase.head in _REGION_WORDS
+
+
 def _phrase_region(article: Article, sentence: Sentence, reading: Reading, phrase: _OfPhrase) -> Place | None:
-    """The region of a share whose of-phrase is no gain, or None when it is not land at all."""
+    """The region of a share of land, or None when the text does not say which."""
     text = article.text
     head = phrase.head
-    if re.match(r"\s+along\b", text[phrase.end : phrase.end + 8]):
-        return None  # "of the land along the Turkish border": a strip of a border, not of a region
-    if phrase.place is not None and (head is None or head in _LAND_WORDS or head in _REGION_WORDS):
+    if phrase.place is not None:
         return promoted(phrase.place, text, "region_share")
-    if head is not None and head not in _LAND_WORDS and head not in _REGION_WORDS:
-        return None  # "of Myanmar's 55 million people", "of the homes"
     if phrase.possessor is not None:
         return promoted(phrase.possessor, text, "region_share")
     if phrase.demonym is not None:
