@@ -122,8 +122,11 @@ ADVANCE_NOUNS = word_set(
     counteroffensive invasion raid thrust"""
 )
 _DEPTH_VERBS = word_set(
-    "advanced advance advances advancing pushed push pushing penetrated penetrate moved broke driven drove"
+    """advanced advance advances advancing pushed push pushing penetrated penetrate moved broke driven drove
+    extending extends extended extend"""
 )
+# "advanced an additional 3 kilometers": a day's step, not how deep the advance reaches
+_INCREMENT_WORDS = word_set("additional another further extra more")
 _TRAVEL_VERBS = word_set(
     """travel travels traveled travelled traveling travelling marched march walked walk drove crawled crawl
     covered fled retreated withdrew trekked"""
@@ -307,6 +310,8 @@ def main_verb_after(text: str, start: int, end: int) -> tuple[Cue | None, int]:
         if token.lower in _AUXILIARIES or token.lower in ("remains", "remain", "remained"):
             if token.lower.startswith("remain"):
                 return Cue("held", token.start, token.end), token.start
+            if i + 1 < len(tokens) and tokens[i + 1].lower == "declared" and "zone" in (t.lower for t in tokens[i + 2:]):
+                return Cue("held", tokens[i + 1].start, tokens[i + 1].end), token.start  # "declared a closed zone"
             for later in tokens[i + 1 : i + 4]:
                 category = token_category(text, later)
                 if category is not None:
@@ -371,6 +376,8 @@ def length_kind(text: str, sentence: Sentence, reading: Reading, window: tuple[i
     if "width" in before_words[-3:]:
         return "front_width"
     # depth
+    if before_words and before_words[-1] in _INCREMENT_WORDS and first_after not in ("deep", "into", "inside"):
+        return None
     if first_after in ("deep", "into", "inside") or "depth" in before_words[-3:]:
         return "depth"
     # distance

@@ -105,8 +105,9 @@ from geomap.claims.cues import (
     weak_hold,
 )
 
+from geomap.claims.areas import place_area
 from geomap.claims.plausibility import MAX_DISTANCE_KM
-from geomap.claims.shares import read_share
+from geomap.claims.shares import context_region, read_share
 from geomap.records import AREA_KINDS, Mention
 
 __all__ = ["interpret"]
@@ -132,6 +133,19 @@ _MAX_LIST_ITEMS = 15  # lines between a list's heading and an item
 _MAX_LIST_ITEM_CHARS = 160
 _IN_SIZE_RE = re.compile(r"^\s+in\s+(?:size|area)\b", re.IGNORECASE)
 # "Nagorno-Karabakh, an enclave of roughly 4,400 km²", "Darfur, an area of ...", "Kursk, which covers ...".
+_OWN_SIZE_REL = 0.1  # a bracketed area this close to a region's bundled area is the region's own size
+# "the 360 that the enclave comprises"
+_COMPRISES_AFTER_RE = re.compile(
+    r"\s+(?:that|which)\s+(?:the\s+)?(?:[\w\-]+\s+)?(?:enclave|strip|region|country|territory|zone|province|state"
+    r"|city|area|island|peninsula)\s+(?:comprises|covers|spans|measures|totals)\b",
+    re.IGNORECASE,
+)
+# "the 235 square kilometre buffer zone", "a 300-square-kilometre security zone"
+_ZONE_AFTER_RE = re.compile(
+    r"\s+(?:(?:buffer|security|demilitari[sz]ed|safe|exclusion|no-go|closed|military|border|sanitary)\s+)+"
+    r"(?:zone|corridor|strip|belt)\b",
+    re.IGNORECASE,
+)
 _POSSESSIVE_SIZE_RE = re.compile(
     r"['’]s?\s+(?:total\s+|entire\s+|whole\s+|own\s+)?(?:land\s*mass|land\s+area|surface(?:\s+area)?|area|size)"
     r"\s*(?:\(\s*|of\s+|is\s+|covers\s+|,\s*)(?:about\s+|around\s+|roughly\s+|some\s+|nearly\s+)?",
@@ -174,6 +188,10 @@ def interpret(
     previous = earlier[-1] if earlier else None
     window = _clause(article.text, sentence, reading)
     before = article.text[sentence.start : reading.span_start]
+    if reading.family == "area":
+        zone = _zone_size(article, sentence, reading)
+        if zone is not None:  # a region's own size is a fact, whatever the sentence plans
+            return zone
     if reading.family != "people" and hypothetical(article.text, sentence, reading, window):
         return None
     if previous is not None and _restates(article.text, previous[0], reading):
@@ -310,6 +328,11 @@ def _region_area(article: Article, sentence: Sentence, reading: Reading) -> Plac
     # "Luxembourg's total landmass (2,586 sq km)", "the Gaza Strip, which has a total landmass of about 360"
     if _POSSESSIVE_SIZE_RE.fullmatch(between) or _HAS_SIZE_RE.fullmatch(between):
         return place_of(region)
+    # "Germany's federal state of Saarland (2,569 sq km)": a size in brackets that is the region's own
+    if re.fullmatch(r"\s*\(\s*", between) and reading.normalised is not None:
+        area = place_area(region)
+        if area is not None and abs(reading.normalised - area.km2) <= _OWN_SIZE_REL * area.km2:
+            return place_of(region)
     # "The size of Libya is 1,760,000 km"
     if _SIZE_OF_BEFORE_RE.search(text, max(sentence.start, region.start - 40), region.start) and _IS_SIZE_RE.fullmatch(
             between):
@@ -317,12 +340,28 @@ def _region_area(article: Article, sentence: Sentence, reading: Reading) -> Plac
     return None
 
 
-def _read_area(
-    article: Article, sentence: Sentence, reading: Reading, window: tuple[int, int]
-) -> Interpretation | None:
+def _zone_size(article: Article, sentence: Sentence, reading: Reading) -> Interpretation | None:
+    """The size of a region or zone: "Kursk Oblast covers nearly 30,000 km²", "the 360 [km²] that the
+    enclave comprises", "The 235 square kilometre buffer zone is a demilitarised area" (the zone named by
+    the area as an adjective, when no verb says it was taken or held)."""
     region = _region_area(article, sentence, reading)
     if region is not None:
         return Interpretation(kind="region_area", place=region, region=region)
+    text = article.text
+    if _COMPRISES_AFTER_RE.match(text, reading.span_end):
+        region = context_region(article, sentence, reading.span_start)
+        return Interpretation(kind="region_area", place=region, region=region)
+    if _ZONE_AFTER_RE.match(text, reading.span_end) and verb_cue(
+            article, sentence, reading, _clause(text, sentence, reading))[0] is None:
+        place = anchor_place(article, sentence, reading, _clause(text, sentence, reading), "region_area", set(),
+                             earlier=False)
+        return Interpretation(kind="region_area", place=place)
+    return None
+
+
+def _read_area(
+    article: Article, sentence: Sentence, reading: Reading, window: tuple[int, int]
+) -> Interpretation | None:
     cue, source = verb_cue(article, sentence, reading, window)
     heading = None
     if cue is None:

@@ -68,6 +68,7 @@ _CARRIED_LINK_RE = re.compile(
     r"(?:\s*[—–]\s*|\s+-\s+|\s+out\s+of\s+(?:the\s+)?|\s*,\s+or\s+)",
     re.IGNORECASE,
 )
+_PAIR_LINK_RE = re.compile(r"\s+(?:and|or)\s+", re.IGNORECASE)
 # "125 square kilometers per day": a rate, not an area.
 _RATE_AFTER_RE = re.compile(
     r"\s*(?:(?:per|a|an|each|every)\s+(?:day|week|month|year|hour)\b(?!\s+ago)|daily\b|weekly\b|monthly\b"
@@ -115,12 +116,14 @@ def find_readings(article: Article) -> list[Reading]:
             used.add(reading.start)
             article.references.add(id(reading.reference))
     previous: Quantity | None = None
-    for quantity in quantities:
+    for index, quantity in enumerate(quantities):
         if quantity.start in used:
             continue
         reading = _quantity_reading(text, quantity)
         if reading is None and previous is not None:
             reading = _carried_unit(text, previous, quantity)
+        if reading is None and index + 1 < len(quantities):
+            reading = _carried_unit(text, quantities[index + 1], quantity, backwards=True)
         if reading is not None:
             readings.append(reading)
         previous = quantity
@@ -128,13 +131,18 @@ def find_readings(article: Article) -> list[Reading]:
     return readings
 
 
-def _carried_unit(text: str, area: Quantity, bare: Quantity) -> Reading | None:
-    """A bare number that gives the area just before it again, or the whole it is out of, in the same
-    unit: "nearly 5,000 square km of territory — 4,900 —", "75 square kilometers out of the 360"."""
+def _carried_unit(text: str, area: Quantity, bare: Quantity, backwards: bool = False) -> Reading | None:
+    """A bare number in the unit of the area next to it: after it, giving it again or the whole it is
+    out of ("nearly 5,000 square km of territory — 4,900 —", "75 square kilometers out of the 360");
+    before it, in a pair that writes the unit once ("in August and September (477 and 459 square km)")."""
     if area.dimension != "area" or area.unit_key not in _AREA_UNITS or bare.dimension != "count" or bare.counted:
         return None
-    if not _CARRIED_LINK_RE.fullmatch(text, area.end, bare.start if bare.qualifier_start is None else
-                                      bare.qualifier_start):
+    if backwards:
+        if not _PAIR_LINK_RE.fullmatch(text, bare.end, area.start if area.qualifier_start is None else
+                                       area.qualifier_start):
+            return None
+    elif not _CARRIED_LINK_RE.fullmatch(text, area.end, bare.start if bare.qualifier_start is None else
+                                        bare.qualifier_start):
         return None
     factor = area.normalised / area.value if area.value else None
     if factor is None or bare.value is None:
