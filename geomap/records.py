@@ -144,6 +144,7 @@ class Claim:
     outlet: str = "unknown"
     flags: list[dict[str, Any]] = field(default_factory=list)
     derivation: str | None = None  # the arithmetic of a km² the text gives otherwise ("1 x 2,608 km² (Luxembourg)")
+    held_km2: float | None = None  # for a retaking of an earlier gain: the area still held, derived (see derivation)
     restated: list[dict[str, Any]] = field(default_factory=list)  # the same figure again: quote, offsets
 
     def as_dict(self) -> dict[str, Any]:

@@ -60,7 +60,7 @@ from __future__ import annotations
 import dataclasses
 import math
 from collections.abc import Iterable, Sequence
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from geomap.claims.anchors import territory_subject
@@ -75,6 +75,7 @@ from geomap.records import AREA_KINDS, SHARE_KINDS, Claim, Mention, Source
 __all__ = ["TABLE_COLUMNS", "UNITS_DISAGREE_PCT", "claims_table", "extract_claims"]
 
 UNITS_DISAGREE_PCT = 3.0  # a second unit further off than this is flagged
+PEAK_BEFORE = timedelta(days=30)  # an area held this long before a retaking may be the peak it retakes from
 RESTATED_REL = 0.005  # values this close are the same figure restated ("1,376 km² (531 mi²)" and "531 square miles")
 _SAME_SENTENCE_LOOKBACK = 8  # earlier claims of the sentence a reading may continue (a bound keeps it linear)
 
@@ -165,7 +166,68 @@ def _source_claims(source: Source, mentions: list[Mention]) -> list[Claim]:
             results.append((reading, sentence, result))
     made = [_make_claim(article, reading, sentence, result, 0) for reading, sentence, result in results]
     merged = merge_restatements(made)
-    return [dataclasses.replace(claim, claim_id=f"{source.id}#{number}") for number, claim in enumerate(merged, 1)]
+    numbered = [dataclasses.replace(claim, claim_id=f"{source.id}#{number}") for number, claim in enumerate(merged, 1)]
+    return derive_still_held(numbered)
+
+
+def derive_still_held(claims: list[Claim]) -> list[Claim]:
+    """A retaking of an earlier gain, with the gain's peak in the same article, gives the area still held:
+    ``held_km2`` and its arithmetic in ``derivation``.
+
+    The peak is the largest area the article says was held or seized by someone other than the
+    retaker (dated no later than the retaking). A share retaken leaves (1 - share) x peak; an area
+    retaken leaves peak - area. A share and an area retaken in one sentence ("63.2% or 801 km² ...
+    has been liberated") give the peak themselves: area / share.
+    """
+    derived = list(claims)
+    for index, claim in enumerate(claims):
+        if claim.kind not in ("share_retaken", "area_retaken") or claim.derivation is not None:
+            continue
+        peak, base_text = _peak_of(claims, claim)
+        if peak is None:
+            continue
+        if claim.kind == "share_retaken" and claim.share is not None and 0 < claim.share < 1:
+            held = peak * (1 - claim.share)
+            arithmetic = f"(1 - {_number(claim.share * 100)}%) x {base_text} = {_number(held)} km² still held"
+        elif claim.kind == "area_retaken" and claim.km2 is not None and 0 < claim.km2 < peak:
+            held = peak - claim.km2
+            arithmetic = f"{base_text} - {_number(claim.km2)} km² retaken = {_number(held)} km² still held"
+        else:
+            continue
+        derived[index] = dataclasses.replace(claim, held_km2=round(held, 3), derivation=arithmetic)
+    return derived
+
+
+def _before(gain: Claim, retaking: Claim) -> bool:
+    """Whether a gain can be the base of a retaking: seized no later than it, or held well before it
+    (:data:`PEAK_BEFORE`: an area held just before the retaking is what is left, not the peak)."""
+    if gain.as_of_start is None or retaking.as_of_start is None:
+        return gain.kind == "area_seized"
+    if gain.kind == "area_seized":
+        return gain.as_of_start <= (retaking.as_of_end or retaking.as_of_start)
+    return (gain.as_of_end or gain.as_of_start) < retaking.as_of_start - PEAK_BEFORE
+
+
+def _peak_of(claims: list[Claim], retaking: Claim) -> tuple[float | None, str]:
+    """The peak area of the gain a retaking takes from, and how it was found: the largest earlier gain
+    the article states, else the share and the area of the same retaking ("63.2% or 801 km²")."""
+    gains = [c for c in claims if c.kind in ("area_held", "area_seized") and c.km2 is not None and c.km2 > 0
+             and (retaking.actor is None or c.actor != retaking.actor) and _before(c, retaking)
+             and not any(f.get("not_drawn") for f in c.flags)]
+    if gains:
+        peak = max(gains, key=lambda c: (c.km2, -c.start))
+        return peak.km2, f"{_number(peak.km2)} km² (the peak, {peak.claim_id})"
+    sentences = {retaking.quote_start} | {quote["quote_start"] for quote in retaking.restated}
+    for partner in claims:
+        if partner is retaking or {partner.kind, retaking.kind} != {"share_retaken", "area_retaken"}:
+            continue
+        if not sentences & ({partner.quote_start} | {quote["quote_start"] for quote in partner.restated}):
+            continue
+        share, area = (partner, retaking) if partner.kind == "share_retaken" else (retaking, partner)
+        if share.share and area.km2 and 0 < share.share < 1:
+            peak = area.km2 / share.share
+            return peak, f"{_number(peak)} km² ({_number(area.km2)} km² / {_number(share.share * 100)}%, {area.claim_id})"
+    return None, ""
 
 
 def merge_restatements(claims: list[Claim]) -> list[Claim]:
