@@ -76,7 +76,7 @@ _COMPASS_ADJECTIVES = word_set(
 _AGENT_NOUNS = word_set(
     """forces force troops army armies military soldiers servicemen units unit brigades brigade battalions
     battalion fighters marines paratroopers infantry defenders troopers command defence defense ministry
-    government leadership side"""
+    government leadership side advance advances offensive incursion push counteroffensive assault gains"""
 )
 # Nouns that make a demonym the holder of a territory: "Ukrainian holdouts", "the Ukrainian salient".
 _HOLDING_NOUNS = word_set(

@@ -39,6 +39,7 @@ from geomap.claims.temporal import (
 __all__ = ["claim_dates"]
 
 _RELATIVE_CLAUSE_RE = re.compile(r",\s+(?:where|which|who|whose|when)\b", re.IGNORECASE)
+_FIGURE_RE = re.compile(r"\d[\d,.]*")
 _CREATION_CLAUSE_RE = re.compile(
     r"\b(?:that|which)\s+(?:had\s+been|has\s+been|was|were|is)\s+(?:first\s+)?(?:established|created|set\s+up"
     r"|founded|drawn|agreed|signed|demarcated|defined)\b",
@@ -93,6 +94,9 @@ def claim_dates(
     # So does an aside before it: "The Observatory, which has tracked the conflict since 2011, and ...".
     masked = _ASIDE_RE.sub(lambda aside: " " * len(aside.group()) if aside.end() <= focus[0] else aside.group(),
                            masked)
+    paired = _respectively(masked, focus, published)
+    if paired is not None:  # "in August and September (477 and 459 square km, respectively)"
+        return paired
     as_of = as_of_for_sentence(masked, published, focus=focus, participle_baseline=reading.family == "share")
     expression = as_of.expression
     if _PEAK_RE.search(masked, max(0, focus[0] - 60), focus[0]) and (expression is None or (
@@ -122,6 +126,23 @@ def claim_dates(
         if span is not None:
             return span
     return as_of.start, as_of.end, None
+
+
+def _respectively(text: str, focus: tuple[int, int], published: date | None) -> tuple[date, date, str] | None:
+    """The date of the k-th figure of "in August and September (477 and 459 square km, respectively)": the
+    k-th of the dates coordinated right before the bracket."""
+    bracket = text.rfind("(", 0, focus[0])
+    close = text.find(")", focus[1])
+    if bracket < 0 or close < 0 or "respectively" not in text[focus[1] : close]:
+        return None
+    figures = _FIGURE_RE.findall(text[bracket + 1 : close])
+    position = len(_FIGURE_RE.findall(text[bracket + 1 : focus[0]]))
+    dates = [e for e in find_temporal(text[:bracket]) if not e.is_duration]
+    if len(figures) < 2 or len(dates) < len(figures) or position >= len(figures):
+        return None
+    chosen = dates[len(dates) - len(figures) + position]
+    start, end = resolve(dataclasses.replace(chosen, relation="at"), published)
+    return (start, end, chosen.text) if start is not None else None
 
 
 def _event_start(article: Article, published: date | None) -> tuple[date, date, str] | None:

@@ -235,12 +235,12 @@ def merge_restatements(claims: list[Claim]) -> list[Claim]:
     the statement just reported, another unit) joins the first statement as a further quote.
 
     Two claims are one when they have the same kind, a value within :data:`RESTATED_REL` of each
-    other (in km², km or share; for counts, as written), the same region, no two different actors and
+    other (in km², km or share; for counts, as written), no two different regions or actors and
     dates that overlap (or one of them no date of its own). The claim kept is the one that says most
-    (a date of its own, an actor, a place), the first of them on a tie; the others' quotes go to its
+    (a date of its own, an actor, a region, a place, a qualifier), the first of them on a tie; the others' quotes go to its
     ``restated``, in text order.
     """
-    buckets: dict[tuple[str, str | None, int], list[int]] = {}
+    buckets: dict[tuple[str, int], list[int]] = {}
     groups: list[list[Claim]] = []
     for claim in claims:
         value = _measure(claim)
@@ -248,22 +248,22 @@ def merge_restatements(claims: list[Claim]) -> list[Claim]:
         if value is not None and value > 0 and math.isfinite(value):
             slot = math.floor(math.log(value) / math.log1p(RESTATED_REL))
             for near in (slot - 1, slot, slot + 1):
-                for index in buckets.get((claim.kind, claim.region_id, near), ()):
+                for index in buckets.get((claim.kind, near), ()):
                     if _same_figure(groups[index][0], claim):
                         joined = index
                         break
                 if joined is not None:
                     break
             if joined is None:
-                buckets.setdefault((claim.kind, claim.region_id, slot), []).append(len(groups))
+                buckets.setdefault((claim.kind, slot), []).append(len(groups))
         if joined is None:
             groups.append([claim])
         else:
             groups[joined].append(claim)
     merged = []
     for group in groups:
-        kept = max(group, key=lambda c: (c.as_of_text is not None, c.actor is not None, c.place_id is not None,
-                                         -group.index(c)))
+        kept = max(group, key=lambda c: (c.as_of_text is not None, c.actor is not None, c.region_id is not None,
+                                         c.place_id is not None, c.qualifier is not None, -group.index(c)))
         others = [c for c in group if c is not kept]
         restated = [{"quote": c.quote, "start": c.start, "end": c.end, "quote_start": c.quote_start,
                      "quote_end": c.quote_end} for c in others]
@@ -286,6 +286,8 @@ def _same_figure(first: Claim, other: Claim) -> bool:
         return False
     if first.kind == "count" and first.unit != other.unit:
         return False
+    if first.region_id is not None and other.region_id is not None and first.region_id != other.region_id:
+        return False  # "73 percent of Zaporizhia, and 73 percent of Kherson"
     if first.place_kind == other.place_kind and first.place_kind in ("country", "admin1") and (
             first.place_id != other.place_id):
         return False  # "1000 sq km of territory in Iraq, and an additional 1000 sq km ... in Syria"

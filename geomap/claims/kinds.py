@@ -126,6 +126,13 @@ _PREVIOUSLY_OCCUPIED_RE = re.compile(
     re.IGNORECASE,
 )
 _REGION_IS_RE = re.compile(r"\b(?:is|are|was|were)\s+(?:\w+\s+){0,2}$", re.IGNORECASE)
+_OCCUPIED_OVER_A_PERIOD_RE = re.compile(r"occupied\b", re.IGNORECASE)
+# A period a gain is counted over: "in March", "in 2025", "this year", "last month", "since January".
+_PERIOD_RE = re.compile(
+    r"\b(?:in|during|throughout|over|since)\s+(?:the\s+(?:past|last|first)\s+\w+|(?:(?:early|mid|late)-?\s*)?"
+    r"(?:January|February|March|April|May|June|July|August|September|October|November|December|(?:19|20)\d\d))\b"
+    r"|\b(?:this|last|past)\s+(?:year|month|week)\b|\balone\b",
+)
 _AND_BEFORE_RE = re.compile(r"(?:,\s*|\s)and\s+(?:an?\s+)?(?:additional|further|another|other)?\s*$", re.IGNORECASE)
 _AREA_OF_SHARE = {"region_share": "area_held", "share_held": "area_held", "share_retaken": "area_retaken"}
 _SHARE_OF_AREA = {"area_retaken": "share_retaken", "area_lost": "share_retaken", "area_held": "share_held"}
@@ -148,7 +155,8 @@ _ZONE_AFTER_RE = re.compile(
 )
 _POSSESSIVE_SIZE_RE = re.compile(
     r"['’]s?\s+(?:total\s+|entire\s+|whole\s+|own\s+)?(?:land\s*mass|land\s+area|surface(?:\s+area)?|area|size)"
-    r"\s*(?:\(\s*|of\s+|is\s+|covers\s+|,\s*)(?:about\s+|around\s+|roughly\s+|some\s+|nearly\s+)?",
+    r"\s*(?:\(\s*|of\s+|is\s+|,?\s*(?:which|that)?\s*(?:covers|measures|spans|totals|is)\s+|,\s*)"
+    r"(?:about\s+|around\s+|roughly\s+|some\s+|nearly\s+)?",
     re.IGNORECASE,
 )
 _HAS_SIZE_RE = re.compile(
@@ -373,6 +381,9 @@ def _read_area(
             return None
         cue, source = Cue("held", reading.start, reading.end), "weak"
     category = "held" if cue.category == "reduced" else cue.category
+    if category == "held" and _OCCUPIED_OVER_A_PERIOD_RE.match(article.text, cue.start) and _PERIOD_RE.search(
+            article.text, sentence.start, sentence.end):
+        category = "seized"  # "Russian forces occupied 133 sq km of Ukrainian territory in March": a gain
     kind = {"seized": "area_seized", "retaken": "area_retaken", "liberated": "area_retaken", "held": "area_held",
             "lost": "area_lost"}[category]
     result = Interpretation(kind=kind)

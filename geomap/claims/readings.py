@@ -290,7 +290,7 @@ def _size_comparison(article: Article, m: re.Match[str], by_end: dict[int, Quant
     end = m.start("phrase") + len(m.group("phrase"))
     found = _SIZE_QUALIFIER_RE.search(text, max(0, start - 20), start)
     qualifier = _SIZE_QUALIFIERS[" ".join(found.group("q").lower().split())] if found else None
-    qualifier = qualifier or _PHRASE_QUALIFIERS.get(phrase.split()[0].lower())
+    qualifier = qualifier or _PHRASE_QUALIFIERS.get(re.match(r"[a-z]*", phrase.lower()).group())
     return Reading(
         start=start, end=end, span_start=found.start("q") if found else start, span_end=end,
         family="relative", value=1.0, unit=" ".join(text[start:end].split()), qualifier=qualifier,

@@ -253,6 +253,12 @@ def _of_phrase(article: Article, sentence: Sentence, reading: Reading) -> _OfPhr
                     head, end = tail.group(1), inner.end + tail.end()
                 qualifier = _qualifier_after(article, sentence, end, clause_end)
                 break
+        if token.lower == "in" and head in _LAND_WORDS and place is None and possessor is None:
+            inner = _place_after_of(article, token.end, clause_end)
+            if inner is not None and inner.kind != "populated_place":  # "52% of Territory in Afghanistan"
+                place, end = inner, inner.end
+                qualifier = qualifier or _qualifier_after(article, sentence, inner.end, clause_end)
+                break
         if token.lower in _PHRASE_STOPS:
             # "of the areas in Kursk taken by Ukraine": the qualifier may follow a prepositional phrase.
             qualifier = qualifier or _qualifier_after(article, sentence, token.start, clause_end)

@@ -29,8 +29,9 @@ Months and dates
       month. "this August": August of the publication year. "next August": the
       first August after the publication month.
     * "in August 2024", "February 2022": that month.
-    * "early"/"mid"/"late" and "the start/middle/end of" a month: days 1-10,
-      11-20, 21-end. For a year: Jan-Apr, May-Aug, Sep-Dec.
+    * "early"/"mid"/"late" and "the start/middle/end of" a month or a year:
+      days 1-10, 11-20, 21-end of the month; Jan-Apr, May-Aug, Sep-Dec of the
+      year ("at the end of 2023" -> 2023-09-01..2023-12-31).
     * "13 March 2025", "March 13, 2025", "2025-03-13": that day. "March 13"
       without a year: the most recent March 13 on or before publication.
     * "in 2022", "1941": the calendar year.
@@ -88,7 +89,8 @@ Months before an event noun
     advance": a month name right before incursion, offensive, invasion, attack,
     assault, advance, counteroffensive, operation, push, campaign or raid is a
     date even without a preposition; so is one right before a figure in
-    brackets ("in both August (477 sq km)").
+    brackets ("in both August (477 sq km)") or coordinated with a month before
+    it ("in August and September").
 
 Choosing the as-of date of a sentence (``as_of_for_sentence``)
     * Durations are ignored. With ``focus`` (the quantity's span in the
@@ -199,7 +201,8 @@ _ALTERNATIVES = (
     r"(?P<month>(?:(?P<mon_mod>last|this|next|early|mid|late)(?:\s+|-))?"
     r"(?:(?:the\s+)?(?P<mon_part>start|beginning|middle|end)\s+of\s+)?"
     rf"(?P<mon_m>{_MONTH})(?:,?\s+(?P<mon_y>\d{{4}})(?!\d))?)",
-    r"(?P<year>(?:(?P<yr_mod>early|mid|late)(?:\s+|-))?(?<![\d,.$€£])(?P<yr_y>(?:18|19|20)\d{2})"
+    r"(?P<year>(?:(?P<yr_mod>early|mid|late)(?:\s+|-)|(?:the\s+)?(?P<yr_part>start|beginning|middle|end)\s+of\s+)?"
+    r"(?<![\d,.$€£])(?P<yr_y>(?:18|19|20)\d{2})"
     rf"{_NOT_A_YEAR_AFTER})",
     r"(?P<earlier>(?P<early_mod>earlier|later|early|late)\s+this\s+(?P<early_unit>week|month|year))",
     r"(?P<relative>(?:the\s+)?(?P<rel_mod>past|last|previous|recent|this|next|coming|current)\s+"
@@ -243,6 +246,8 @@ _EVENT_NOUN_AFTER_RE = re.compile(
     re.IGNORECASE,
 )
 _CALENDAR_EVENTS = frozenset({"month", "year", "week"})
+# "in August and September": a month coordinated with a month before it is a date too.
+_COORDINATED_MONTH_RE = re.compile(rf"{_MONTH}(?:\s+\d{{4}})?\s*(?:,|\band\b|\bor\b)\s*(?:and\s+)?$")
 # A clause break between an expression and the quantity makes the expression a weaker match.
 _CLAUSE_BREAK_RE = re.compile(
     r"[;:]|,\s*(?:and|but|while|whereas|although|though|yet)\b|\b(?:but|whereas)\b", re.IGNORECASE
@@ -367,13 +372,16 @@ def _expression_from_match(m: re.Match[str]) -> TemporalExpression | None:
         part = _lower_or_none(m.group("mon_part"))
         year = _int_or_none(m.group("mon_y"))
         if year is None and modifier is None and part is None and prep is None and not _EVENT_NOUN_AFTER_RE.match(
-                m.string, m.end()) and not re.match(r"\s*\(\s*[\d~≈]", m.string[m.end() : m.end() + 6]):
+                m.string, m.end()) and not re.match(r"\s*\(\s*[\d~≈]", m.string[m.end() : m.end() + 6]) and not (
+                _COORDINATED_MONTH_RE.search(m.string, max(0, m.start() - 40), m.start())):
             return None  # a bare "May"/"March" is too often a verb; "the August incursion" is a date
         if part is not None:
             modifier = _PART_MODIFIERS[part] if modifier in (None, "early", "mid", "late") else modifier
         fields = dict(kind="month", month=_month_number(m.group("mon_m")), year=year, modifier=modifier)
     elif kind_group == "year":
-        fields = dict(kind="year", year=int(m.group("yr_y")), modifier=_lower_or_none(m.group("yr_mod")))
+        part = _lower_or_none(m.group("yr_part"))  # "the end of 2023" -> late 2023
+        modifier = _PART_MODIFIERS[part] if part else _lower_or_none(m.group("yr_mod"))
+        fields = dict(kind="year", year=int(m.group("yr_y")), modifier=modifier)
     elif kind_group == "earlier":
         modifier = {"early": "earlier", "late": "later"}.get(m.group("early_mod").lower(), m.group("early_mod").lower())
         fields = dict(kind="period", modifier=modifier, unit=m.group("early_unit").lower())
