@@ -9,10 +9,11 @@ held; soldiers, prisoners, casualties), and returns one
 ``"<source id>#<n>"`` from 1. ``claims_table`` flattens claims into JSON-ready
 records.
 
-The function is pure: it reads its arguments, never the clock, the network or
-the disk, and gives the same claims for the same input. Only sentences that hold
-a quantity (or a "the size of X" comparison) are read, and each one a bounded
-number of times, so the work grows linearly with the corpus.
+The function reads its arguments and the bundled region areas (geodata, once
+per process), never the clock or the network, and gives the same claims for the
+same input. Only sentences that hold a quantity (or a "the size of X"
+comparison) are read, and each one a bounded number of times, so the work grows
+linearly with the corpus.
 
 The stage, one module a step
 ----------------------------
@@ -22,8 +23,11 @@ The stage, one module a step
                                        size comparisons, counts of settlements and of people),
                                        their spans and qualifiers
 :mod:`geomap.claims.cues`              the words that say what a quantity measures
-:mod:`geomap.claims.kinds`             the claim's kind, from those cues
+:mod:`geomap.claims.kinds`             the claim's kind, from those cues; restatements, list items
+:mod:`geomap.claims.shares`            what a share is a share of (a region, an earlier gain, no land)
 :mod:`geomap.claims.anchors`           actor, holder, anchor place and the subject's wording
+:mod:`geomap.claims.areas`             the bundled areas of countries and regions (size comparisons)
+:mod:`geomap.claims.plausibility`      numbers that cannot be territory: flagged, never drawn
 :mod:`geomap.claims.dating`            ``as_of_start``/``as_of_end`` on top of
                                        :mod:`geomap.claims.temporal`
 this module                            the public API and the Claim records, with their flags
@@ -52,7 +56,22 @@ Flags: ``units_disagree`` when the second unit differs from the first by more
 than :data:`UNITS_DISAGREE_PCT` %; ``unit_shared`` when the unit is written only
 after the next number ("from 1,368 to 110 km²"); ``as_of_after_published`` when
 the date starts after publication ("since 2022" in an article dated 2000), whose
-end is then dropped.
+end is then dropped; ``unit_read_as_area`` when "km" was written for km²; and
+the flags of :mod:`geomap.claims.plausibility` (``not_drawn``) for numbers that
+cannot be territory.
+
+One claim per figure
+--------------------
+The same figure restated in an article is one claim (:func:`merge_restatements`):
+its further quotes are in ``restated`` (``quote``, ``start``, ``end``,
+``quote_start``, ``quote_end``). Ids are given after merging, in text order.
+
+Derived areas
+-------------
+A retaking of an earlier gain whose peak the article gives has the area still
+held in ``held_km2`` and the arithmetic in ``derivation``
+(:func:`derive_still_held`); a size comparison's km² has its arithmetic there
+too.
 """
 
 from __future__ import annotations
