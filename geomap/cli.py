@@ -491,7 +491,8 @@ def evaluate_claims(gold: Path, source_paths: tuple[str, ...], fmt: str, errors:
     \b
     Examples:
       geomap eval claims tests/data/claims/real/gold_claims.json --errors
-      geomap eval claims ../shared/corpora/kursk-news/gold_claims.json --sources ../shared/corpora/kursk-news/corpus.jsonl
+      geomap eval claims ../shared/corpora/kursk-news/gold_claims.json \
+        --sources ../shared/corpora/kursk-news/corpus.jsonl
     """
     from geomap.claims import claims_table
     from geomap.evaluate import read_claims_gold, score_claims

@@ -35,9 +35,11 @@ on Sudzha), not counting the region's namesake city. A distance is measured to
 a point: its anchor is the first place after it in its clause ("5 miles from
 Pokrovsk", "280 km north of Kidal"), else the nearest place before it in the
 sentence ("Sudzha, about 10 km from the border"), and is never replaced.
-Agents ("Moscow says") and the reference of a "size of" comparison are never
-anchors. A bare city name that shares its name with its own oblast ("in
-Kursk") stands for the oblast in area, share and settlement-count claims,
+Agents ("Moscow says"), the reference of a "size of" comparison and, outside
+the quantity's clause, the place someone spoke in ("Speaking at a forum in
+Kyiv, Syrskyi announced ...") are never anchors. A bare city name that shares
+its name with its own oblast ("in Kursk") stands for the oblast in area, share
+and settlement-count claims,
 unless a city word says otherwise ("the city of Kursk", "north of Kursk").
 Counts of people only take a place named in their clause
 (:func:`clause_place`): nothing is guessed for them.
@@ -60,8 +62,8 @@ from geomap.records import AREA_KINDS, SHARE_KINDS, Mention
 
 __all__ = [
     "PREPOSITIONS", "adjective", "agent_after", "agent_by_after", "agent_ending_at", "agents_before",
-    "anchor_place", "clause_place", "country_place", "first_person_actor", "holder_in", "land_country", "opponent", "owner_in", "possessor", "promoted",
-    "sentence_agents", "speaker_country", "territory_subject",
+    "anchor_place", "clause_place", "country_place", "first_person_actor", "holder_in", "opponent", "owner_in",
+    "promoted", "sentence_agents", "speaker_country", "territory_subject",
 ]  # fmt: skip
 
 PREPOSITIONS = word_set(
@@ -69,6 +71,12 @@ PREPOSITIONS = word_set(
     beyond through behind between under onto upon throughout along outside than like among via"""
 )
 # Nouns that make a demonym (or "Ukraine's") an agent: "Russian forces", "Ukraine's army".
+# "Speaking at the Ukraine 2024 Independence forum in Kyiv, Syrskyi announced that ...": a venue, no anchor.
+_VENUE_BEFORE_RE = re.compile(
+    r"\b(?:speaking|spoke|said|says|told|announced|addressing|addressed|forum|conference|summit|meeting|briefing"
+    r"|interview|visit|visiting|press)\b[^,;.]{0,60}\b(?:in|at)\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
 _COMPASS_ADJECTIVES = word_set(
     """northern southern eastern western northeastern northwestern southeastern southwestern north-eastern
     north-western south-eastern south-western central"""
@@ -225,17 +233,6 @@ def owner_in(article: Article, start: int, end: int) -> str | None:
     return None
 
 
-def possessor(article: Article, sentence: Sentence, position: int, word: str) -> str | None:
-    """The country 'its' (or "Ukraine's") stands for: the nearest country named before it."""
-    countries = [
-        m for m in article.mentions_in(sentence.start, position + len(word) + 1)
-        if m.type == "place" and m.kind == "country"
-    ]  # fmt: skip
-    if not countries:
-        return None
-    return countries[-1].country or countries[-1].id
-
-
 # --------------------------------------------------------------------------
 # Places
 # --------------------------------------------------------------------------
@@ -302,6 +299,8 @@ def anchor_place(
             return place_of(after[0] if after else before[-1])
     for start, end in ((window[0], window[1]), (sentence.start, sentence.end)):
         mentions = usable(start, end)
+        if start == sentence.start:  # outside the quantity's clause, not where someone spoke
+            mentions = [m for m in mentions if not _VENUE_BEFORE_RE.search(text, max(start, m.start - 80), m.start)]
         cities = [m for m in mentions if m.kind == "populated_place"]
         if cities:
             place = promoted(nearest(cities), text, kind)  # type: ignore[arg-type]
@@ -334,38 +333,14 @@ def anchor_place(
     return None
 
 
-_LOCATIVE_BEFORE_RE = re.compile(r"\b(?:in|into|inside|of|across|throughout)\s+(?:the\s+)?(?:[a-z\-]+\s+)?#?$")
-
-
-def land_country(article: Article, sentence: Sentence, position: int) -> str | None:
-    """The country the text places events in: a country named after "in", "into", "of" ... in the
-    sentence before ``position``, else in the two sentences before it in its paragraph ("launched
-    Operation Peace Spring in northeast Syria. ... liberated 5,000 km²")."""
-    spans = [(sentence.start, position)]
-    for back in (1, 2):
-        index = sentence.index - back
-        if index < 0 or article.sentences[index].paragraph != sentence.paragraph:
-            break
-        spans.append((article.sentences[index].start, article.sentences[index].end))
-    text = article.text
-    for start, end in spans:
-        for mention in reversed(article.mentions_in(start, end)):
-            if mention.type == "place" and mention.kind == "country" and _LOCATIVE_BEFORE_RE.search(
-                    text[max(start, mention.start - 40) : mention.start]):
-                return mention.country or mention.id
-        owner = owner_in(article, start, end)  # "of Ukrainian territory"
-        if owner is not None:
-            return owner
-    return None
-
-
 _SPEAKER_TITLE_RE = re.compile(
-    r"['’]?s?\s+(?:\w+\s+)?(?:president|prime\s+minister|leader|minister|ministry|officials?|commander|spokes(?:man|woman"
-    r"|person)|general|ambassador|envoy|authorities|government)\b",
+    r"['’]?s?\s+(?:\w+\s+)?(?:president|prime\s+minister|leader|minister|ministry|officials?|commander"
+    r"|spokes(?:man|woman|person)|general|ambassador|envoy|authorities|government)\b",
     re.IGNORECASE,
 )
-_FIRST_PERSON_RE = re.compile(r"\b(?:we|our\s+(?:forces|troops|army|armed\s+forces|units|soldiers|fighters|military))\b",
-                              re.IGNORECASE)
+_FIRST_PERSON_RE = re.compile(
+    r"\b(?:we|our\s+(?:forces|troops|army|armed\s+forces|units|soldiers|fighters|military))\b", re.IGNORECASE
+)
 
 
 def speaker_country(article: Article, sentence: Sentence, exclude: str | None = None) -> str | None:

@@ -14,7 +14,8 @@ back"/"claw back"/"wrest back (control of)" -> ``retaken``;
 "clear (of terrorists)" -> ``seized``; liberate/free -> ``liberated``: the
 speaker's word for his own side retaking ground (:mod:`geomap.claims.kinds`
 reads it as a retaking by the liberator);
-lose/"lose control of"/"pushed out of"/"withdrew from" -> ``lost``. :func:`verb_cue` looks for the cue of an area or count, in
+lose/"lose control of"/"pushed out of"/"withdrew from" -> ``lost``.
+:func:`verb_cue` looks for the cue of an area or count, in
 this order:
 
 1. A participle or relative clause describing a definite quantity: "the 500
@@ -60,7 +61,8 @@ from geomap.records import Mention
 
 __all__ = [
     "ADVANCE_NOUNS", "DOWN_FROM_RE", "Cue", "control_category", "direct_cue", "fate_of_people", "length_kind",
-    "OWN_TROOP_VERBS", "governing_word", "hypothetical", "main_verb_after", "nearest_cue", "people_category", "token_category",
+    "OWN_TROOP_VERBS", "governing_word", "hypothetical", "main_verb_after", "nearest_cue", "people_category",
+    "token_category",
     "verb_cue", "weak_hold",
 ]  # fmt: skip
 
@@ -124,6 +126,12 @@ ADVANCE_NOUNS = word_set(
 _DEPTH_VERBS = word_set(
     """advanced advance advances advancing pushed push pushing penetrated penetrate moved broke driven drove
     extending extends extended extend"""
+)
+_BORDER_WORDS = word_set("border frontier front frontline front-line line")
+_ZONE_NOUN_AFTER_RE = re.compile(
+    r"\s+(?:(?:buffer|security|demilitari[sz]ed|safe|exclusion|no-go|sanitary|border)\s+)+"
+    r"(?:zone|corridor|strip|belt)\b",
+    re.IGNORECASE,
 )
 # "advanced an additional 3 kilometers": a day's step, not how deep the advance reaches
 _INCREMENT_WORDS = word_set("additional another further extra more")
@@ -310,8 +318,9 @@ def main_verb_after(text: str, start: int, end: int) -> tuple[Cue | None, int]:
         if token.lower in _AUXILIARIES or token.lower in ("remains", "remain", "remained"):
             if token.lower.startswith("remain"):
                 return Cue("held", token.start, token.end), token.start
-            if i + 1 < len(tokens) and tokens[i + 1].lower == "declared" and "zone" in (t.lower for t in tokens[i + 2:]):
-                return Cue("held", tokens[i + 1].start, tokens[i + 1].end), token.start  # "declared a closed zone"
+            declared = i + 1 < len(tokens) and tokens[i + 1].lower == "declared"
+            if declared and "zone" in (t.lower for t in tokens[i + 2 :]):  # "declared a closed military zone"
+                return Cue("held", tokens[i + 1].start, tokens[i + 1].end), token.start
             for later in tokens[i + 1 : i + 4]:
                 category = token_category(text, later)
                 if category is not None:
@@ -365,6 +374,8 @@ def length_kind(text: str, sentence: Sentence, reading: Reading, window: tuple[i
     after_words = [t.lower for t in after]
     before_words = [t.lower for t in before]
     # front width
+    if reading.hyphenated and _ZONE_NOUN_AFTER_RE.match(text, reading.end):
+        return "front_width"  # "a 30-km buffer zone", "a 5-kilometre security corridor": a zone's width
     if first_after in ("wide", "broad") or (reading.hyphenated and first_after in _FRONT_NOUNS):
         if first_after in ("stretch", "section") and not ({"front", "frontline", "line"} & set(after_words[1:5])):
             return None
@@ -379,6 +390,9 @@ def length_kind(text: str, sentence: Sentence, reading: Reading, window: tuple[i
     if before_words and before_words[-1] in _INCREMENT_WORDS and first_after not in ("deep", "into", "inside"):
         return None
     if first_after in ("deep", "into", "inside") or "depth" in before_words[-3:]:
+        return "depth"
+    # "pushed Ukrainian troops back 10-15 km from the border": how deep, measured from the border
+    if first_after == "from" and _BORDER_WORDS & set(after_words[1:3]) and set(before_words[-5:]) & _DEPTH_VERBS:
         return "depth"
     # distance
     if first_after in ("from", "away", "off", "short") or (first_after in _COMPASS and "of" in after_words[1:3]):

@@ -185,8 +185,9 @@ def _source_claims(source: Source, mentions: list[Mention]) -> list[Claim]:
             results.append((reading, sentence, result))
     made = [_make_claim(article, reading, sentence, result, 0) for reading, sentence, result in results]
     merged = merge_restatements(made)
-    numbered = [dataclasses.replace(claim, claim_id=f"{source.id}#{number}") for number, claim in enumerate(merged, 1)]
-    return derive_still_held(numbered)
+    for number, claim in enumerate(merged, start=1):
+        claim.claim_id = f"{source.id}#{number}"  # numbered once merged: ids stay 1, 2, 3 ...
+    return derive_still_held(merged)
 
 
 def derive_still_held(claims: list[Claim]) -> list[Claim]:
@@ -245,7 +246,8 @@ def _peak_of(claims: list[Claim], retaking: Claim) -> tuple[float | None, str]:
         share, area = (partner, retaking) if partner.kind == "share_retaken" else (retaking, partner)
         if share.share and area.km2 and 0 < share.share < 1:
             peak = area.km2 / share.share
-            return peak, f"{_number(peak)} km² ({_number(area.km2)} km² / {_number(share.share * 100)}%, {area.claim_id})"
+            written = f"{_number(area.km2)} km² / {_number(share.share * 100)}%, {area.claim_id}"
+            return peak, f"{_number(peak)} km² ({written})"
     return None, ""
 
 
@@ -256,8 +258,8 @@ def merge_restatements(claims: list[Claim]) -> list[Claim]:
     Two claims are one when they have the same kind, a value within :data:`RESTATED_REL` of each
     other (in km², km or share; for counts, as written), no two different regions or actors and
     dates that overlap (or one of them no date of its own). The claim kept is the one that says most
-    (a date of its own, an actor, a region, a place, a qualifier), the first of them on a tie; the others' quotes go to its
-    ``restated``, in text order.
+    (a date of its own, an actor, a region, a place, a qualifier), the first of them on a tie; the others'
+    quotes go to its ``restated``, in text order.
     """
     buckets: dict[tuple[str, int], list[int]] = {}
     groups: list[list[Claim]] = []
@@ -284,9 +286,9 @@ def merge_restatements(claims: list[Claim]) -> list[Claim]:
         kept = max(group, key=lambda c: (c.as_of_text is not None, c.actor is not None, c.region_id is not None,
                                          c.place_id is not None, c.qualifier is not None, -group.index(c)))
         others = [c for c in group if c is not kept]
-        restated = [{"quote": c.quote, "start": c.start, "end": c.end, "quote_start": c.quote_start,
-                     "quote_end": c.quote_end} for c in others]
-        merged.append(dataclasses.replace(kept, restated=restated) if restated else kept)
+        kept.restated = [{"quote": c.quote, "start": c.start, "end": c.end, "quote_start": c.quote_start,
+                          "quote_end": c.quote_end} for c in others]
+        merged.append(kept)
     return sorted(merged, key=lambda c: (c.start, c.end))
 
 
@@ -405,7 +407,8 @@ def _relative_km2(reading: Reading) -> tuple[float | None, str | None]:
         return None, None
     total = sum(area.km2 for area in areas)  # type: ignore[union-attr]
     km2 = round(reading.value * total, 3)
-    named = " + ".join(f"{_number(area.km2)} km² ({area.name}, {area.code})" for area in areas)  # type: ignore[union-attr]
+    named = " + ".join(f"{_number(area.km2)} km² ({area.name}, {area.code})"  # type: ignore[union-attr]
+                       for area in areas)
     return km2, f"{_number(reading.value)} x {named} = {_number(km2)} km²"
 
 

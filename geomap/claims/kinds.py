@@ -167,6 +167,7 @@ _HAS_SIZE_RE = re.compile(
 _SIZE_OF_BEFORE_RE = re.compile(
     r"\bthe\s+(?:total\s+)?(?:size|area|surface(?:\s+area)?|land\s*mass|territory)\s+of\s+(?:the\s+)?$", re.IGNORECASE
 )
+_IS_SIZE_BEFORE_RE = re.compile(r"\b(?:is|was|covers|measures|totals)\s+$", re.IGNORECASE)
 _IS_SIZE_RE = re.compile(r"\s+(?:is|was|covers|measures|totals)\s+", re.IGNORECASE)
 _APPOSITIVE_RE = re.compile(
     r"^\s*,\s*(?:which\s+(?:covers|spans|measures)\s+|(?:an?|the)\s+(?:[\w\-]+\s+){0,3}?"
@@ -425,7 +426,8 @@ def _km_written_for_km2(
     """ "The size of Libya is 1,760,000 km. The army is in control of 1,730,000 km": "km" written for km²,
     when it gives a region's size or a length no two places are apart is held or taken."""
     flag = {"code": "unit_read_as_area",
-            "message": f"'{article.text[reading.start : reading.end]}' read as km²: as a length it cannot be territory"}
+            "message": f"'{article.text[reading.start : reading.end]}' read as km²: as a length it cannot be "
+                       "territory"}
     if region is not None:
         return Interpretation(kind="region_area", place=region, region=region, flags=[flag])
     if reading.normalised is None or reading.normalised <= MAX_DISTANCE_KM:
@@ -591,7 +593,9 @@ def _territorial_actor(
 def _read_length(
     article: Article, sentence: Sentence, reading: Reading, window: tuple[int, int]
 ) -> Interpretation | None:
-    if reading.unit.lower().startswith("k") and reading.normalised is not None:
+    if reading.unit.lower().startswith("k") and reading.normalised is not None and (
+            reading.normalised > MAX_DISTANCE_KM or _IS_SIZE_BEFORE_RE.search(
+                article.text, max(sentence.start, reading.span_start - 12), reading.span_start)):
         region = _region_area(article, sentence, reading)
         as_area = _km_written_for_km2(article, sentence, reading, window, region)
         if as_area is not None:

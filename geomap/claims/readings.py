@@ -87,8 +87,9 @@ _SIZE_OF_RE = re.compile(
 # "the Netherlands, Belgium and Luxembourg combined": the yardstick is their sum.
 _COMBINED_RE = re.compile(r"\s*(?:,\s*|\s+and\s+|,\s*and\s+)", re.IGNORECASE)
 _COMBINED_END_RE = re.compile(r"\s+(?:combined|put\s+together|together)\b", re.IGNORECASE)
-_STATES_SIZE_RE = re.compile(r"['’]?s?\s+(?:is|was|stands\s+at|totals|measures)\s+(?:about\s+|some\s+|roughly\s+)?[\d~]",
-                             re.IGNORECASE)
+_STATES_SIZE_RE = re.compile(
+    r"['’]?s?\s+(?:is|was|stands\s+at|totals|measures)\s+(?:about\s+|some\s+|roughly\s+)?[\d~]", re.IGNORECASE
+)
 _PHRASE_QUALIFIERS = {"larger": "more than", "bigger": "more than", "greater": "more than", "comparable": "roughly",
                       "similar": "roughly", "close": "roughly"}
 _SIZE_QUALIFIER_RE = re.compile(

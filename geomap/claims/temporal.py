@@ -118,6 +118,7 @@ from __future__ import annotations
 
 import calendar
 import dataclasses
+import functools
 import math
 import re
 from collections.abc import Mapping
@@ -476,6 +477,13 @@ def find_temporal(sentence: str) -> list[TemporalExpression]:
     >>> [e.text for e in find_temporal("By March, Russia had retaken most of what Ukraine held in August.")]
     ['By March', 'in August']
     """
+    return list(_temporal_in(sentence))
+
+
+@functools.lru_cache(maxsize=2048)
+def _temporal_in(sentence: str) -> tuple[TemporalExpression, ...]:
+    """:func:`find_temporal`, remembered: a sentence with several claims is dated once per claim, and the
+    expressions (frozen records) depend on the sentence alone."""
     found: list[TemporalExpression] = []
     pos = 0
     while True:
@@ -491,7 +499,7 @@ def find_temporal(sentence: str) -> list[TemporalExpression]:
             expression = dataclasses.replace(expression, relation="since")
         found.append(expression)
         pos = max(m.end(), m.start() + 1)
-    return found
+    return tuple(found)
 
 
 # --------------------------------------------------------------------------
