@@ -197,11 +197,18 @@ def index_article(source: Source, mentions: list[Mention]) -> Article:
 def _glued_split(text: str, bounds: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """The sentences, also split where a page glued two together without a space ("as of December
     31.In total, ...")."""
+    glued = [m.start() for m in _GLUED_SENTENCE_RE.finditer(text)]  # one pass over the text
+    if not glued:
+        return bounds
     split: list[tuple[int, int]] = []
+    at = 0
     for start, end in bounds:
-        for glued in _GLUED_SENTENCE_RE.finditer(text, start, end):
-            split.append((start, glued.start()))
-            start = glued.start()
+        while at < len(glued) and glued[at] <= start:
+            at += 1
+        while at < len(glued) and glued[at] < end:
+            split.append((start, glued[at]))
+            start = glued[at]
+            at += 1
         split.append((start, end))
     return split
 

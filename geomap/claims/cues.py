@@ -238,6 +238,8 @@ def hypothetical(text: str, sentence: Sentence, reading: Reading, window: tuple[
     """Whether the quantity belongs to a plan, proposal, condition or forecast: "the army plans to control
     70-75% of Gaza", "to establish a 30-km deep safe zone", "Creating that buffer zone would take some 60
     square kilometers", "a zone that would be 30 km wide" (not "could have captured")."""
+    if _HYPOTHETICAL_RE.search(text, sentence.start, reading.span_start) is None:
+        return _MODAL_AFTER_RE.match(text, reading.span_end, window[1]) is not None  # most sentences: one pass
     start = sentence.start
     for found in _HARD_BREAK_RE.finditer(text, sentence.start, reading.span_start):
         start = found.end()
