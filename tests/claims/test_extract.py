@@ -171,6 +171,8 @@ SENTENCE_MENTIONS: dict[str, list[tuple[str, str]]] = {
     "area_seized-3": [("Russia", "RU"), ("Ukrainian", "demonym:UA")],
     "area_retaken-1": [("Russia", "RU"), ("Kursk region", "RU-KRS")],
     "area_retaken-2": [("Ukraine", "UA"), ("Kharkiv region", "UA-63")],
+    "area_lost-1": [("Ukraine", "UA"), ("Kharkiv region", "UA-63")],
+    "area_lost-2": [("Russian", "demonym:RU"), ("Kharkiv region", "UA-63")],
     "share_held-1": [("Ukraine", "UA"), ("Kursk", CITY_WITH_OBLAST)],
     "share_held-2": [("Sudzha", "486816"), ("Ukrainian", "demonym:UA")],
     "share_retaken-1": [("Russia", "RU"), ("Ukraine", "UA"), ("Kursk region", "RU-KRS")],
