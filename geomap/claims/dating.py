@@ -97,7 +97,10 @@ def claim_dates(
     paired = _respectively(masked, focus, published)
     if paired is not None:  # "in August and September (477 and 459 square km, respectively)"
         return paired
-    as_of = as_of_for_sentence(masked, published, focus=focus, participle_baseline=reading.family == "share")
+    # The sentence's expressions, read once per sentence, less those a mask blanked out.
+    kept = [e for e in find_temporal(text) if masked[e.start : e.end] == e.text]
+    as_of = as_of_for_sentence(masked, published, focus=focus, participle_baseline=reading.family == "share",
+                               expressions=kept)
     expression = as_of.expression
     if _PEAK_RE.search(masked, max(0, focus[0] - 60), focus[0]) and (expression is None or (
             expression.kind == "relative_day" and expression.modifier == "now")):

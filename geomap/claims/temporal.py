@@ -121,7 +121,7 @@ import dataclasses
 import functools
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -746,6 +746,7 @@ def as_of_for_sentence(
     anchors: Mapping[str, date] | None = None,
     focus: tuple[int, int] | None = None,
     participle_baseline: bool = True,
+    expressions: Sequence[TemporalExpression] | None = None,
 ) -> AsOf:
     """The as-of date range of a claim in ``sentence``.
 
@@ -764,13 +765,18 @@ def as_of_for_sentence(
     focus : (int, int), optional
         Offsets of the quantity in ``sentence``; picks the expression that
         belongs to it (see the module docstring).
+    participle_baseline : bool
+        Skip expressions after "taken/seized/... by" (they date a share's base).
+    expressions : sequence of TemporalExpression, optional
+        The sentence's expressions when the caller has them already.
 
     Examples
     --------
     >>> as_of_for_sentence("In August, Ukraine seized 386 square miles.", date(2025, 3, 15))  # doctest: +ELLIPSIS
     AsOf(start=datetime.date(2024, 8, 1), end=datetime.date(2024, 8, 31), text='In August', ...)
     """
-    candidates = [e for e in find_temporal(sentence) if not e.is_duration]
+    found = find_temporal(sentence) if expressions is None else expressions
+    candidates = [e for e in found if not e.is_duration]
     while True:
         chosen = _choose(sentence, candidates, focus, participle_baseline)
         if chosen is None:
