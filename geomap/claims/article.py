@@ -20,6 +20,7 @@ import bisect
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from geomap.geoparse import split_sentences
 from geomap.records import Mention, Source
@@ -50,9 +51,8 @@ class Sentence:
     paragraph: int
 
 
-@dataclass(frozen=True)
-class Token:
-    """One word, lower-cased."""
+class Token(NamedTuple):
+    """One word, lower-cased (a named tuple: the readers make tens of thousands)."""
 
     lower: str
     start: int  # absolute offsets in the source text
