@@ -518,6 +518,68 @@ def evaluate_geocode(settings: Settings, gold: Path, source_paths: tuple[str, ..
         sys.exit(1)
 
 
+@evaluate.command("claims")
+@click.argument("gold", type=click.Path(path_type=Path))
+@click.option("--sources", "source_paths", multiple=True,
+              help="Where the gold's articles are (default: corpus.jsonl next to GOLD).")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.option("--errors", is_flag=True, help="Also list every miss, wrong date, wrong polarity and extra claim.")
+@click.pass_obj
+def evaluate_claims(settings: Settings, gold: Path, source_paths: tuple[str, ...], fmt: str, errors: bool) -> None:
+    """Recall, dated-right, precision, polarity errors and spurious claims of `geomap claims` on GOLD.
+
+    GOLD is a JSON file {"tolerance", "claims", "not_claims"} as in ../shared/corpora/kursk-news;
+    the matching is the project scoreboard's (a value within 2 % in the same source; a date within
+    10 days of the gold as_of; see geomap/evaluate.py).
+
+    \b
+    Examples:
+      geomap eval claims tests/data/claims/real/gold_claims.json --errors
+      geomap eval claims ../shared/corpora/kursk-news/gold_claims.json \
+        --sources ../shared/corpora/kursk-news/corpus.jsonl
+    """
+    from geomap import pipeline, schema
+    from geomap.evaluate import read_claims_gold, score_claims
+
+    gold_file = read_claims_gold(gold)
+    if not source_paths:
+        beside = gold.parent / "corpus.jsonl"
+        if not beside.is_file():
+            raise GeomapError("no --sources given and no corpus.jsonl next to the gold file", str(gold))
+        source_paths = (str(beside),)
+    sources, had_problems = read_inputs(settings, source_paths)
+    _, found = pipeline.text_stages_of(schema.SOURCES.from_records(sources))
+    scores = score_claims(gold_file, schema.CLAIMS.rows(found))
+    summary = scores.summary()
+    if fmt == "json":
+        if errors:
+            summary["errors"] = scores.errors
+        click.echo(json.dumps(summary, ensure_ascii=False, indent=2))
+    else:
+        click.echo(format_table(list(summary), [["" if v is None else str(v) for v in summary.values()]]))
+        if errors:
+            for error in scores.errors:
+                click.echo(_claim_error_line(error))
+    if had_problems:
+        sys.exit(1)
+
+
+def _claim_error_line(error: dict) -> str:
+    """One line per error of `geomap eval claims --errors`, like the scoreboard's."""
+    kind, source = error["error"], error["source"]
+    quote = repr(error.get("quote", "")[:140])
+    if kind == "missed":
+        return f"missed    {source} {error['kind']} {error['gold']} as_of {error.get('as_of')} {error['note']}"
+    if kind == "polarity":
+        return f"polarity  {source} {error['kind']} {error['gold']} read as {error['predicted_kind']}: {quote}"
+    if kind == "date":
+        return (f"date      {source} {error['kind']} {error['gold']}: gold {error['as_of']}, "
+                f"got {error['as_of_start']}..{error['as_of_end']}: {quote}")
+    if kind == "spurious":
+        return f"spurious  {source} {error['kind']} takes {error['not_claim']!r}: {quote}"
+    return f"extra     {source} {error['kind']} {error['value']} {error['unit']}: {quote}"
+
+
 # -- data ---------------------------------------------------------------------------------------
 
 @main.group()

@@ -1,4 +1,8 @@
-"""Accuracy of the geoparser against gold annotations (``geomap eval geocode``).
+"""Accuracy against gold annotations: the geoparser (``geomap eval geocode``) and the claim
+reader (``geomap eval claims``).
+
+Geocoding
+---------
 
 Gold format (JSON Lines, one toponym a line): ``{"source", "start", "end",
 "text", "lat", "lon"}``, as public geoparsing corpora give it; the project's
@@ -24,14 +28,42 @@ The measures are those of the published comparisons of geoparsers:
 Which predictions count: those with a point whose ``type`` is in ``types``
 (default: places only, the project's convention that demonyms are no toponyms;
 ``all`` counts every mention with a point, as the published comparisons do).
+
+Claims
+------
+Gold format (one JSON file, as ``../shared/corpora/kursk-news/gold_claims.json``):
+``{"tolerance": {"value_rel", "date_days"}, "claims": [...], "not_claims": [...]}``;
+each claim has ``source``, ``kind``, its value in ``km2``, ``share`` or ``km``
+(a list ``[low, high]`` for a range) and ``as_of`` (``YYYY-MM-DD`` or
+``YYYY-MM``, the date the claim describes; absent for timeless facts). The
+scoring is the project scoreboard's (``../shared/tools/scoreboard.py``), so
+that both give the same figures:
+
+- a gold claim is *found* when an unused prediction of the same source has a
+  value within 2 % (its km2, share, km, value, low, high or factor, or a range
+  end scaled to the normalised unit); the first such prediction is used;
+- *dated right* when the gold ``as_of`` (its whole day or month) overlaps the
+  prediction's ``as_of_start``..``as_of_end`` widened by ``date_days``; a gold
+  claim without ``as_of`` counts as dated right once found;
+- *polarity wrong* when an area or share claim of what was lost or retaken is
+  read as held or gained, or the reverse (kinds compared by their words);
+- *precision*: of the predictions other than counts, the share whose value is
+  within 2 % of some gold value of their source;
+- *spurious*: predictions matching no gold value that take one of the
+  ``not_claims`` numbers (whose first word is in their quote).
 """
 
 from __future__ import annotations
 
 import json
 import math
+import os
+import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 from geomap.errors import GeomapError
 from geomap.records import Mention
@@ -156,3 +188,183 @@ def score_geocode(gold: list[dict], mentions: list[Mention], types: frozenset[st
         scores.spurious += [{"source": m.source, "start": m.start, "end": m.end, "text": m.text, "id": m.id,
                              "name": m.name, "type": m.type} for m in predicted[source]]
     return scores
+
+
+# -- claims ------------------------------------------------------------------------------------------
+
+VALUE_REL = 0.02  # the scoreboard's tolerance on values
+LOST_WORDS = ("lost", "retaken")  # a gold kind that names a loss
+PREDICTED_LOST_WORDS = LOST_WORDS + ("recaptured",)
+
+
+@dataclass
+class ClaimScores:
+    gold: int
+    found: int = 0
+    dated: int = 0
+    polarity_wrong: int = 0
+    predicted: int = 0  # predictions other than counts
+    matched: int = 0  # of those, with a value of a gold claim of their source
+    spurious: int = 0
+    errors: list[dict] = field(default_factory=list)  # one per miss, date error, polarity error, extra
+
+    @property
+    def recall(self) -> float:
+        return self.found / self.gold if self.gold else 0.0
+
+    @property
+    def dated_right(self) -> float:
+        return self.dated / self.gold if self.gold else 0.0
+
+    @property
+    def precision(self) -> float | None:
+        return self.matched / self.predicted if self.predicted else None
+
+    def summary(self) -> dict:
+        precision = self.precision
+        return {"gold": self.gold, "found": self.found, "recall": round(self.recall, 3),
+                "dated_right": round(self.dated_right, 3), "predicted": self.predicted,
+                "precision": None if precision is None else round(precision, 3),
+                "polarity_wrong": self.polarity_wrong, "spurious": self.spurious}
+
+
+def read_claims_gold(path: Path) -> dict:
+    """A claims gold file, checked for the fields the scoring needs."""
+    try:
+        gold = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise GeomapError(f"cannot read claims gold: {exc}", str(path)) from None
+    if not isinstance(gold, dict) or not isinstance(gold.get("claims"), list):
+        raise GeomapError("a claims gold file is an object with a 'claims' list", str(path))
+    for number, claim in enumerate(gold["claims"], start=1):
+        if not isinstance(claim, dict) or "source" not in claim or "kind" not in claim:
+            raise GeomapError(f"claim {number}: needs 'source' and 'kind'", str(path))
+        if not _gold_values(claim):
+            raise GeomapError(f"claim {number}: no value in km2, share or km", str(path))
+        if "as_of" in claim and _gold_date(claim["as_of"]) is None:
+            raise GeomapError(f"claim {number}: as_of {claim['as_of']!r} is no YYYY-MM-DD or YYYY-MM", str(path))
+    return gold
+
+
+def score_claims(gold: Mapping[str, Any], predictions: Iterable[Mapping[str, Any]]) -> ClaimScores:
+    """Compare predicted claims (records as ``geomap claims`` prints them) with a claims gold file."""
+    predictions = list(predictions)
+    tolerance = gold.get("tolerance", {})
+    rel = float(tolerance.get("value_rel", VALUE_REL))
+    days = timedelta(days=float(tolerance.get("date_days", 10)))
+    by_source: dict[str, list[Mapping[str, Any]]] = {}
+    for p in predictions:
+        by_source.setdefault(_source_id(p), []).append(p)
+    scores = ClaimScores(gold=len(gold["claims"]))
+    used: set[tuple[str, int]] = set()
+    for g in gold["claims"]:
+        values = _gold_values(g)
+        candidates = by_source.get(g["source"], [])
+        hit = next(((i, p) for i, p in enumerate(candidates) if (g["source"], i) not in used
+                    and any(_close(a, b, rel) for a in values for b in _predicted_values(p))), None)
+        if hit is None:
+            scores.errors.append({"error": "missed", "source": g["source"], "kind": g["kind"], "gold": values,
+                                  "as_of": g.get("as_of"), "note": g.get("note", ""),
+                                  "quote": g.get("quote", "")})
+            continue
+        used.add((g["source"], hit[0]))
+        scores.found += 1
+        p = hit[1]
+        if g["kind"].startswith(("area", "share")) and _names_loss(g["kind"], LOST_WORDS) != _names_loss(
+                str(p.get("kind")), PREDICTED_LOST_WORDS):
+            scores.polarity_wrong += 1
+            scores.errors.append({"error": "polarity", "source": g["source"], "kind": g["kind"], "gold": values,
+                                  "predicted_kind": p.get("kind"), "claim_id": p.get("claim_id"),
+                                  "quote": str(p.get("quote", ""))})
+        if "as_of" not in g:
+            scores.dated += 1
+            continue
+        start = _gold_date(p.get("as_of_start"))
+        end = _gold_date(p.get("as_of_end") or p.get("as_of_start"), end=True)
+        gold_start, gold_end = _gold_date(g["as_of"]), _gold_date(g["as_of"], end=True)
+        if start and end and start - days <= gold_end and gold_start <= end + days:
+            scores.dated += 1
+        else:
+            scores.errors.append({"error": "date", "source": g["source"], "kind": g["kind"], "gold": values,
+                                  "as_of": g["as_of"], "as_of_start": p.get("as_of_start"),
+                                  "as_of_end": p.get("as_of_end"), "claim_id": p.get("claim_id"),
+                                  "quote": str(p.get("quote", ""))})
+    gold_by_source: dict[str, list[float]] = {}
+    for g in gold["claims"]:
+        gold_by_source.setdefault(g["source"], []).extend(_gold_values(g))
+    unmatched = []
+    for p in predictions:
+        if p.get("kind") == "count":
+            continue
+        scores.predicted += 1
+        if any(_close(a, b, rel) for a in gold_by_source.get(_source_id(p), []) for b in _predicted_values(p)):
+            scores.matched += 1
+            continue
+        unmatched.append(p)
+        scores.errors.append({"error": "extra", "source": _source_id(p), "kind": p.get("kind"),
+                              "value": p.get("value"), "unit": p.get("unit"), "claim_id": p.get("claim_id"),
+                              "quote": str(p.get("quote", ""))})
+    for p in unmatched:
+        quote = str(p.get("quote", ""))
+        for not_claim in gold.get("not_claims", []):
+            number = re.sub(r"[^\d.]", "", not_claim)
+            if number.replace(".", "").isdigit() and not_claim.split()[0] in quote and any(
+                    _close(float(number), v, 0.001) for v in _predicted_values(p)):
+                scores.spurious += 1
+                scores.errors.append({"error": "spurious", "source": _source_id(p), "kind": p.get("kind"),
+                                      "not_claim": not_claim, "claim_id": p.get("claim_id"), "quote": quote})
+    return scores
+
+
+def _source_id(prediction: Mapping[str, Any]) -> str:
+    """The source id as the scoreboard names it: a file name without its folder and extension."""
+    return os.path.splitext(os.path.basename(str(prediction.get("source"))))[0]
+
+
+def _names_loss(kind: str, words: tuple[str, ...]) -> bool:
+    return any(word in kind for word in words)
+
+
+def _close(a: float, b: float, rel: float = VALUE_REL) -> bool:
+    return abs(a - b) <= rel * max(abs(a), abs(b), 1e-9)
+
+
+def _gold_values(claim: Mapping[str, Any]) -> list[float]:
+    for key in ("km2", "share", "km", "factor"):
+        value = claim.get(key)
+        if value is not None:
+            return [float(v) for v in (value if isinstance(value, list) else [value])]
+    return []
+
+
+def _predicted_values(p: Mapping[str, Any]) -> list[float]:
+    """Every value a prediction can be matched on: its normalised value, as written, range ends."""
+    def number(key: str) -> float | None:
+        value = p.get(key)
+        return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+
+    values = [v for key in ("km2", "share", "km", "value", "low", "high", "factor") if (v := number(key)) is not None]
+    written = number("value")
+    normalised = next((v for key in ("km2", "share", "km") if (v := number(key)) is not None), None)
+    if written and normalised is not None:
+        values += [end * normalised / written for key in ("low", "high") if (end := number(key)) is not None]
+    return values
+
+
+def _gold_date(value: Any, end: bool = False) -> date | None:
+    """A date from ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` (a prefix); the last day of the period with ``end``."""
+    m = re.match(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?", str(value or ""))
+    if not m:
+        return None
+    try:
+        year, month, day = int(m.group(1)), m.group(2), m.group(3)
+        if month is None:
+            return date(year, 12, 31) if end else date(year, 1, 1)
+        if day is None:
+            if not end:
+                return date(year, int(month), 1)
+            following = date(year + (int(month) == 12), int(month) % 12 + 1, 1)
+            return following - timedelta(days=1)
+        return date(year, int(month), int(day))
+    except (ValueError, OverflowError):
+        return None

@@ -21,7 +21,7 @@ PLACE_KINDS = ("country", "admin1", "populated_place", "named_region", "continen
                "admin2")
 
 # Kinds of quantitative claims (see geomap.claims).
-AREA_KINDS = ("area_held", "area_seized", "area_retaken")
+AREA_KINDS = ("area_held", "area_seized", "area_retaken", "area_lost")
 SHARE_KINDS = ("share_held", "share_retaken")
 CLAIM_KINDS = AREA_KINDS + SHARE_KINDS + (
     "depth",
@@ -152,6 +152,9 @@ class Claim:
     published: date | None = None
     outlet: str = "unknown"
     flags: list[dict[str, Any]] = field(default_factory=list)
+    derivation: str | None = None  # the arithmetic of a km² the text gives otherwise ("1 x 2,608 km² (Luxembourg)")
+    held_km2: float | None = None  # for a retaking of an earlier gain: the area still held, derived (see derivation)
+    restated: list[dict[str, Any]] = field(default_factory=list)  # the same figure again: quote, offsets
 
     def as_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)

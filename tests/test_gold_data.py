@@ -31,10 +31,10 @@ ID_PATTERNS = {
 }
 ANY_ID = re.compile("|".join(f"(?:{p.pattern})" for p in ID_PATTERNS.values()))
 NORMALISED_FIELD = {
-    **{kind: "km2" for kind in ("area_held", "area_seized", "area_retaken", "region_area")},
+    **{kind: "km2" for kind in ("area_held", "area_seized", "area_retaken", "area_lost", "region_area")},
     **{kind: "share" for kind in ("share_held", "share_retaken", "region_share")},
     **{kind: "km" for kind in ("depth", "front_width", "distance")},
-    "relative_area": None,
+    "relative_area": "km2",  # the multiple times the reference's area (null when it has none)
     "count": None,
 }
 TO_KM2 = {"square miles": 2.589988110336, "sq mi": 2.589988110336, "hectares": 0.01}
@@ -163,6 +163,9 @@ def check_claim_values(claim: dict) -> None:
         assert claim["low"] < claim["high"], claim
         assert math.isclose(claim["value"], (claim["low"] + claim["high"]) / 2), claim
     if field is None:
+        return
+    if kind == "relative_area":  # not a unit conversion: the reference's area from the bundled regions
+        assert claim["km2"] is None or claim["km2"] > 0, claim
         return
     normalised = claim[field]
     assert normalised is not None and normalised > 0, claim

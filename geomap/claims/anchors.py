@@ -35,9 +35,11 @@ on Sudzha), not counting the region's namesake city. A distance is measured to
 a point: its anchor is the first place after it in its clause ("5 miles from
 Pokrovsk", "280 km north of Kidal"), else the nearest place before it in the
 sentence ("Sudzha, about 10 km from the border"), and is never replaced.
-Agents ("Moscow says") and the reference of a "size of" comparison are never
-anchors. A bare city name that shares its name with its own oblast ("in
-Kursk") stands for the oblast in area, share and settlement-count claims,
+Agents ("Moscow says"), the reference of a "size of" comparison and, outside
+the quantity's clause, the place someone spoke in ("Speaking at a forum in
+Kyiv, Syrskyi announced ...") are never anchors. A bare city name that shares
+its name with its own oblast ("in Kursk") stands for the oblast in area, share
+and settlement-count claims,
 unless a city word says otherwise ("the city of Kursk", "north of Kursk").
 Counts of people only take a place named in their clause
 (:func:`clause_place`): nothing is guessed for them.
@@ -60,8 +62,8 @@ from geomap.records import AREA_KINDS, SHARE_KINDS, Mention
 
 __all__ = [
     "PREPOSITIONS", "adjective", "agent_after", "agent_by_after", "agent_ending_at", "agents_before",
-    "anchor_place", "clause_place", "country_place", "holder_in", "opponent", "owner_in", "possessor", "promoted",
-    "sentence_agents", "territory_subject",
+    "anchor_place", "clause_place", "country_place", "first_person_actor", "holder_in", "opponent", "owner_in",
+    "promoted", "sentence_agents", "speaker_country", "territory_subject",
 ]  # fmt: skip
 
 PREPOSITIONS = word_set(
@@ -69,10 +71,20 @@ PREPOSITIONS = word_set(
     beyond through behind between under onto upon throughout along outside than like among via"""
 )
 # Nouns that make a demonym (or "Ukraine's") an agent: "Russian forces", "Ukraine's army".
+# "Speaking at the Ukraine 2024 Independence forum in Kyiv, Syrskyi announced that ...": a venue, no anchor.
+_VENUE_BEFORE_RE = re.compile(
+    r"\b(?:speaking|spoke|said|says|told|announced|addressing|addressed|forum|conference|summit|meeting|briefing"
+    r"|interview|visit|visiting|press)\b[^,;.]{0,60}\b(?:in|at)\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
+_COMPASS_ADJECTIVES = word_set(
+    """northern southern eastern western northeastern northwestern southeastern southwestern north-eastern
+    north-western south-eastern south-western central"""
+)
 _AGENT_NOUNS = word_set(
     """forces force troops army armies military soldiers servicemen units unit brigades brigade battalions
     battalion fighters marines paratroopers infantry defenders troopers command defence defense ministry
-    government leadership side"""
+    government leadership side advance advances offensive incursion push counteroffensive assault gains"""
 )
 # Nouns that make a demonym the holder of a territory: "Ukrainian holdouts", "the Ukrainian salient".
 _HOLDING_NOUNS = word_set(
@@ -114,7 +126,9 @@ def _agent_code(m: Mention, text: str) -> str | None:
         return None
     after = text[m.end : m.end + 60]
     if m.type == "demonym":
-        words = [w.lower() for w in re.match(r"(?:[ \t]+[^\W\d_][\w\-]*){0,3}", after).group().split()]
+        # "Russian forces", "Turkish-backed opposition forces": the side behind them acts
+        words = [w.lower() for w in re.match(r"(?:-(?:backed|led|allied|supported))?(?:[ \t]+[^\W\d_][\w\-]*){0,3}",
+                                             after).group().split()]
         if not any(w in _AGENT_NOUNS for w in words):
             return None
     elif m.kind == "country" or (m.kind == "populated_place" and m.feature_code == "PPLC"):
@@ -124,6 +138,8 @@ def _agent_code(m: Mention, text: str) -> str | None:
     else:
         return None
     before = word_before(text, m.start, 0)
+    if before in _COMPASS_ADJECTIVES:  # "of southern Syria", "in eastern Ukraine"
+        before = word_before(text, m.start - len(before) - 1, 0)
     if before in PREPOSITIONS:
         if before == "for" and re.match(r"(?:['’]s?)?(?:\s+[^\W\d_]+){0,2}\s+to\s", after):
             return code  # "for Russia to seize"
@@ -217,17 +233,6 @@ def owner_in(article: Article, start: int, end: int) -> str | None:
     return None
 
 
-def possessor(article: Article, sentence: Sentence, position: int, word: str) -> str | None:
-    """The country 'its' (or "Ukraine's") stands for: the nearest country named before it."""
-    countries = [
-        m for m in article.mentions_in(sentence.start, position + len(word) + 1)
-        if m.type == "place" and m.kind == "country"
-    ]  # fmt: skip
-    if not countries:
-        return None
-    return countries[-1].country or countries[-1].id
-
-
 # --------------------------------------------------------------------------
 # Places
 # --------------------------------------------------------------------------
@@ -267,8 +272,11 @@ def anchor_place(
     window: tuple[int, int],
     kind: str,
     excluded: set[int],
+    *,
+    earlier: bool = True,
 ) -> Place | None:
-    """The place a claim is tied to (see the module docstring for the order)."""
+    """The place a claim is tied to (see the module docstring for the order); with ``earlier`` False,
+    only a place named in the sentence."""
     text = article.text
     agents = {id(m) for m, _ in sentence_agents(article, sentence)}
     excluded = excluded | article.references
@@ -291,6 +299,8 @@ def anchor_place(
             return place_of(after[0] if after else before[-1])
     for start, end in ((window[0], window[1]), (sentence.start, sentence.end)):
         mentions = usable(start, end)
+        if start == sentence.start:  # outside the quantity's clause, not where someone spoke
+            mentions = [m for m in mentions if not _VENUE_BEFORE_RE.search(text, max(start, m.start - 80), m.start)]
         cities = [m for m in mentions if m.kind == "populated_place"]
         if cities:
             place = promoted(nearest(cities), text, kind)  # type: ignore[arg-type]
@@ -301,6 +311,8 @@ def anchor_place(
     countries = [m for m in usable(window[0], window[1]) if m.kind == "country"]
     if countries:
         return place_of(nearest(countries))  # type: ignore[arg-type]
+    if not earlier:
+        return None
     for back in (1, 2):
         index = sentence.index - back
         if index < 0 or article.sentences[index].paragraph != sentence.paragraph:
@@ -319,6 +331,36 @@ def anchor_place(
     if owner is not None:
         return country_place(article, owner)
     return None
+
+
+_SPEAKER_TITLE_RE = re.compile(
+    r"['’]?s?\s+(?:\w+\s+)?(?:president|prime\s+minister|leader|minister|ministry|officials?|commander"
+    r"|spokes(?:man|woman|person)|general|ambassador|envoy|authorities|government)\b",
+    re.IGNORECASE,
+)
+_FIRST_PERSON_RE = re.compile(
+    r"\b(?:we|our\s+(?:forces|troops|army|armed\s+forces|units|soldiers|fighters|military))\b", re.IGNORECASE
+)
+
+
+def speaker_country(article: Article, sentence: Sentence, exclude: str | None = None) -> str | None:
+    """The country of whoever speaks in or just before ``sentence``: a country or demonym before a
+    title ("Ukraine President Volodymyr Zelensky", "the Ukrainian leader said", "Russian President
+    Vladimir Putin said"), other than ``exclude``."""
+    start = article.sentences[sentence.index - 1].start if sentence.index > 0 else sentence.start
+    for mention in article.mentions_in(start, sentence.end):
+        code = mention.country or (mention.id if mention.kind == "country" else None)
+        if code is not None and code != exclude and (mention.type == "demonym" or mention.kind == "country") and (
+                _SPEAKER_TITLE_RE.match(article.text, mention.end)):
+            return code
+    return None
+
+
+def first_person_actor(article: Article, sentence: Sentence, start: int, end: int) -> str | None:
+    """The speaker's country when "we" or "our forces" act in ``text[start:end]`` ("we have liberated")."""
+    if _FIRST_PERSON_RE.search(article.text, start, end) is None:
+        return None
+    return speaker_country(article, sentence)
 
 
 def clause_place(article: Article, sentence: Sentence, reading: Reading, window: tuple[int, int]) -> Place | None:

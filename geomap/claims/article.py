@@ -20,6 +20,7 @@ import bisect
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from geomap.geoparse import split_sentences
 from geomap.records import Mention, Source
@@ -34,6 +35,8 @@ def word_set(text: str) -> frozenset[str]:
     return frozenset(text.split())
 
 
+# A full stop after a lower-case word or a number, straight followed by a capitalised word.
+_GLUED_SENTENCE_RE = re.compile(r"(?<=[a-z0-9%)\]”\"’][.!?])(?=[A-Z][a-z])")
 _WORD_RE = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*")
 
 
@@ -48,9 +51,8 @@ class Sentence:
     paragraph: int
 
 
-@dataclass(frozen=True)
-class Token:
-    """One word, lower-cased."""
+class Token(NamedTuple):
+    """One word, lower-cased (a named tuple: the readers make tens of thousands)."""
 
     lower: str
     start: int  # absolute offsets in the source text
@@ -91,6 +93,7 @@ class Reading:
     unit_shared: bool = False
     hyphenated: bool = False
     reference: Mention | None = None  # the X of "the size of X"
+    also: tuple[Mention, ...] = ()  # the Y and Z of "X, Y and Z combined"
     counted: tuple[int, int] | None = None  # the counted noun of a count of people, before or after the number
 
 
@@ -106,6 +109,9 @@ class Interpretation:
     focus_end: int | None = None  # where the temporal focus ends (absolute), when not the quantity's end
     mask: list[tuple[int, int]] = field(default_factory=list)  # absolute spans hidden from the dating
     subject: str | None = None  # what a count of people counts; None: the territory's wording
+    heading: Sentence | None = None  # the heading line of a list the claim is an item of ("Russia has captured:")
+    dated_with: Reading | None = None  # the quantity a restatement is dated with ("43,000 km², the size of X")
+    flags: list[dict] = field(default_factory=list)  # what the reading needed ("'km' read as km²")
 
 
 @dataclass
@@ -127,6 +133,8 @@ class Article:
     regions_ranked: list[str]  # the keys of region_counts, most counted first (ties: by code)
     admin1_mentions: list[Mention]  # mentions of admin-1 regions, in text order
     agent_cache: dict[int, list[tuple[Mention, str]]] = field(default_factory=dict)  # sentence index -> agents
+    region_shares: list[Place] = field(default_factory=list)  # the regions of the region shares read so far
+    date_cache: dict[str, object] = field(default_factory=dict)  # article-wide dates, worked out once
 
     @property
     def text(self) -> str:
@@ -157,10 +165,10 @@ def index_article(source: Source, mentions: list[Mention]) -> Article:
     sentences = []
     paragraph = 0
     previous_end = 0
-    for index, (start, end) in enumerate(split_sentences(text)):
+    for start, end in _glued_split(text, split_sentences(text)):
         if "\n" in text[previous_end:start]:
             paragraph += 1
-        sentences.append(Sentence(index, start, end, text[start:end], paragraph))
+        sentences.append(Sentence(len(sentences), start, end, text[start:end], paragraph))
         previous_end = end
     ordered = sorted(
         (m for m in mentions if 0 <= m.start < m.end <= len(text) and m.id is not None),
@@ -205,6 +213,25 @@ def index_article(source: Source, mentions: list[Mention]) -> Article:
         regions_ranked=sorted(region_counts, key=lambda code: (-region_counts[code], code)),
         admin1_mentions=admin1_mentions,
     )
+
+
+def _glued_split(text: str, bounds: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The sentences, also split where a page glued two together without a space ("as of December
+    31.In total, ...")."""
+    glued = [m.start() for m in _GLUED_SENTENCE_RE.finditer(text)]  # one pass over the text
+    if not glued:
+        return bounds
+    split: list[tuple[int, int]] = []
+    at = 0
+    for start, end in bounds:
+        while at < len(glued) and glued[at] <= start:
+            at += 1
+        while at < len(glued) and glued[at] < end:
+            split.append((start, glued[at]))
+            start = glued[at]
+            at += 1
+        split.append((start, end))
+    return split
 
 
 def word_tokens(text: str, start: int, end: int) -> list[Token]:

@@ -7,11 +7,15 @@ into a claim's kind.
 Control cues
 ------------
 A :class:`Cue` is a control verb or phrase with its category:
-seize/capture/take/gain/advance/launch/"take control of" -> ``seized``;
-hold/control/retain/occupy/keep -> ``held``; "reduce ... to" -> ``reduced``
-(what is left is held); retake/recapture/reclaim/regain/liberate/"win back"/
-"claw back" -> ``retaken``; lose/"lose control of"/"pushed out of"/"withdrew
-from" -> ``lost``. :func:`verb_cue` looks for the cue of an area or count, in
+seize/capture/take/gain/advance/launch/secure/enter/"take control of" ->
+``seized``; hold/control/retain/occupy/keep -> ``held``; "reduce ... to" ->
+``reduced`` (what is left is held); retake/recapture/reclaim/regain/"win
+back"/"claw back"/"wrest back (control of)" -> ``retaken``;
+"clear (of terrorists)" -> ``seized``; liberate/free -> ``liberated``: the
+speaker's word for his own side retaking ground (:mod:`geomap.claims.kinds`
+reads it as a retaking by the liberator);
+lose/"lose control of"/"pushed out of"/"withdrew from" -> ``lost``.
+:func:`verb_cue` looks for the cue of an area or count, in
 this order:
 
 1. A participle or relative clause describing a definite quantity: "the 500
@@ -57,7 +61,8 @@ from geomap.records import Mention
 
 __all__ = [
     "ADVANCE_NOUNS", "DOWN_FROM_RE", "Cue", "control_category", "direct_cue", "fate_of_people", "length_kind",
-    "OWN_TROOP_VERBS", "governing_word", "main_verb_after", "nearest_cue", "people_category", "territorial_base",
+    "OWN_TROOP_VERBS", "governing_word", "hypothetical", "main_verb_after", "nearest_cue", "people_category",
+    "token_category",
     "verb_cue", "weak_hold",
 ]  # fmt: skip
 
@@ -65,22 +70,31 @@ _SEIZE = word_set(
     """seize seizes seized seizing capture captures captured capturing take takes took taken taking gain
     gains gained gaining advance advances advanced advancing launch launches launched launching overran
     overrun overrunning conquer conquers conquered conquering grab grabs grabbed grabbing annex annexes
-    annexed annexing storm storms stormed"""
+    annexed annexing storm storms stormed secure secures secured securing enter enters entered entering"""
 )
 _RETAKE = word_set(
     """retake retakes retook retaken retaking recapture recaptures recaptured recapturing reclaim reclaims
-    reclaimed reclaiming regain regains regained regaining liberate liberates liberated liberating
-    reconquer reconquers reconquered recover recovers recovered recovering freed"""
+    reclaimed reclaiming regain regains regained regaining reconquer reconquers reconquered recover recovers
+    recovered recovering"""
 )
-_LOSE = word_set("lose loses lost losing")
+# Who liberates retakes the ground, in his own words.
+_LIBERATE = word_set("liberate liberates liberated liberating liberation freed")
+# "cleared 1,220 km² of terrorists": only where the sentence says of whom (not "cleared of mines").
+_CLEAR = word_set("clear clears cleared clearing")
+_CLEARED_OF_RE = re.compile(
+    r"\bclear(?:s|ed|ing)?\b[^.;]{0,80}?\bof\s+(?:the\s+|what\s+[^.;]{0,40}?\s+(?:as|calls?)\s+)?"
+    r"(?:[\w\-]+\s+){0,2}(?:terrorists?|militants?|insurgents?|rebels?|jihadists?|fighters|enemy|militias?)\b",
+    re.IGNORECASE,
+)
+_LOSE = word_set("lose loses lost losing loss losses ceded cede cedes ceding")
 # Verbs that mean "retake" with "back": "won back", "clawing back".
 _BACK_VERBS = word_set(
     """win wins won winning claw claws clawed clawing take takes took taken taking get gets got push pushes
-    pushed pushing seize seizes seized seizing grab grabbed"""
+    pushed pushing seize seizes seized seizing grab grabbed wrest wrests wrested wresting"""
 )
 _HOLD = word_set(
     """hold holds held holding control controls controlled controlling retain retains retained retaining
-    occupy occupies occupied occupying keep keeps kept"""
+    occupy occupies occupied occupying keep keeps kept dominate dominates dominated dominating own owns"""
 )
 # Weaker words of holding, anywhere in the clause: the remaining pocket, the enclave.
 _HOLD_WEAK = word_set(
@@ -93,24 +107,34 @@ _HOLD_AFTER = word_set("left remaining")
 _CONTROL_NOUNS = word_set("control hold grip")
 _OUSTED = word_set("pushed driven forced thrown expelled ousted kicked pulled")
 _WITHDRAWN = word_set("withdrew withdrawn withdrawing retreated retreating fled")
-_REDUCE = word_set("reduce reduces reduced reducing shrink shrinks shrank shrunk shrinking cut cuts whittled")
+# "reduced ... to 110 km²", "had increased to nearly 125,000 km²": what the measure became is held.
+_REDUCE = word_set(
+    """reduce reduces reduced reducing shrink shrinks shrank shrunk shrinking cut cuts whittled dwindled
+    increase increases increased increasing grow grows grew grown growing rise rises rose risen expand
+    expands expanded expanding climb climbs climbed fall falls fell fallen drop drops dropped decline
+    declines declined"""
+)
 _AUXILIARIES = word_set("has have had is are was were been be being will would")
 _DETERMINERS = word_set(
     """the a an its their his her our your this that these those some all another additional further already
     just only still last remaining roughly about"""
-)
-# Heads of the of-phrase of a share that make it a share of territory.
-_TERRITORY_HEADS = word_set(
-    """territory territories land lands area areas salient pocket pockets enclave foothold bridgehead
-    ground region regions oblast province country what it them holdings gains part"""
 )
 ADVANCE_NOUNS = word_set(
     """offensive offensives advance advances breakthrough incursion assault assaults attack attacks push
     counteroffensive invasion raid thrust"""
 )
 _DEPTH_VERBS = word_set(
-    "advanced advance advances advancing pushed push pushing penetrated penetrate moved broke driven drove"
+    """advanced advance advances advancing pushed push pushing penetrated penetrate moved broke driven drove
+    extending extends extended extend"""
 )
+_BORDER_WORDS = word_set("border frontier front frontline front-line line")
+_ZONE_NOUN_AFTER_RE = re.compile(
+    r"\s+(?:(?:buffer|security|demilitari[sz]ed|safe|exclusion|no-go|sanitary|border)\s+)+"
+    r"(?:zone|corridor|strip|belt)\b",
+    re.IGNORECASE,
+)
+# "advanced an additional 3 kilometers": a day's step, not how deep the advance reaches
+_INCREMENT_WORDS = word_set("additional another further extra more")
 _TRAVEL_VERBS = word_set(
     """travel travels traveled travelled traveling travelling marched march walked walk drove crawled crawl
     covered fled retreated withdrew trekked"""
@@ -122,15 +146,21 @@ _COMPASS = word_set(
     south-west northeastern"""
 )
 DOWN_FROM_RE = re.compile(
-    r"\b(?:down|up)\s+from\s+(?:the\s+|a\s+|an\s+)?$|\bcompared\s+(?:with|to)\s+(?:the\s+)?$", re.IGNORECASE
+    r"\b(?:down|up)\s+from\s+(?:the\s+|a\s+|an\s+)?$|\bcompared\s+(?:with|to)\s+(?:the\s+)?$"
+    r"|\b(?:against|versus|vs\.?|as\s+opposed\s+to)\s+(?:the\s+)?$",
+    re.IGNORECASE,
 )
+_RELATIVE_CLAUSE_AT_RE = re.compile(r",\s*(?:which|who|where|that)\b[^,;:.()]*,", re.IGNORECASE)
+_CLAUSE_END_RE = re.compile(r"[,;:()]")
 _DEFINITE_RE = re.compile(r"\bthe\s+$", re.IGNORECASE)
 
 
 def control_category(word: str) -> str | None:
-    """seized | retaken | held | lost for a control verb, else None."""
+    """seized | retaken | liberated | held | lost for a control verb, else None."""
     if word in _RETAKE:
         return "retaken"
+    if word in _LIBERATE:
+        return "liberated"
     if word in _SEIZE:
         return "seized"
     if word in _HOLD:
@@ -150,7 +180,17 @@ class Cue:
     agent: tuple[Mention, str] | None = None  # "seized by Ukraine"
 
 
-def _cue_at(tokens: list[Token], i: int) -> Cue | None:
+def token_category(text: str, token: Token) -> str | None:
+    """The control category of a word of ``text``: :func:`control_category`, and "cleared" as a
+    liberation where the sentence around says of whom ("cleared ... of terrorists")."""
+    category = control_category(token.lower)
+    if category is None and token.lower in _CLEAR:
+        if _CLEARED_OF_RE.search(text, max(0, token.start - 200), min(len(text), token.end + 200)):
+            return "seized"  # taken from those it was "cleared of"
+    return category
+
+
+def _cue_at(tokens: list[Token], i: int, text: str = "") -> Cue | None:
     """The control cue that the token ``tokens[i]`` (text order) belongs to, if any.
 
     Phrases first: "won back" (retaken), "lost control of" / "took control over" (the verb's
@@ -164,7 +204,9 @@ def _cue_at(tokens: list[Token], i: int) -> Cue | None:
     if word in _BACK_VERBS and following == "back":
         return Cue("retaken", tokens[i].start, tokens[i + 1].end)
     if word in ("of", "over", "on") and previous in _CONTROL_NOUNS:
-        return _cue_at(tokens, i - 1)
+        return _cue_at(tokens, i - 1, text)
+    if word in _CONTROL_NOUNS and previous == "back" and i > 1 and tokens[i - 2].lower in _BACK_VERBS:
+        return Cue("retaken", tokens[i - 2].start, tokens[i].end)  # "wrested back control of"
     if word in _CONTROL_NOUNS and previous is not None and control_category(previous) is not None:
         return Cue(control_category(previous), tokens[i - 1].start, tokens[i].end)  # type: ignore[arg-type]
     if word == "of" and previous == "out" and i > 1 and tokens[i - 2].lower in _OUSTED:
@@ -173,8 +215,41 @@ def _cue_at(tokens: list[Token], i: int) -> Cue | None:
         return Cue("lost", tokens[i - 1].start, tokens[i + 1].end)
     if word == "from" and previous in _WITHDRAWN:
         return Cue("lost", tokens[i - 1].start, tokens[i].end)
-    category = control_category(word)
+    category = token_category(text, tokens[i]) if text else control_category(word)
     return Cue(category, tokens[i].start, tokens[i].end) if category else None
+
+
+# Words that make a clause a plan, a proposal, a condition or a forecast, not a claim of what is.
+_HYPOTHETICAL_RE = re.compile(
+    r"\b(?:would|could|might|will|shall|(?:plans?|planned|planning|wants?|wanted|aims?|aiming|intends?|intended"
+    r"|hopes?|hoping|seeks?|seeking|prepares?|preparing(?:\s+for\b[^,;]{0,60}?)?|proposes?|proposing|expects?"
+    r"|expected)\s+to|proposed|proposal|draft|envisag\w*|if|unless|to\s+(?:establish|create|set\s+up|carve\s+out))\b",
+    re.IGNORECASE,
+)
+_HEDGED_PAST_RE = re.compile(r"\b(?:would|could|might|will)\s+(?:not\s+)?(?:have|already)\b|\bwill\s+be\s+able\b",
+                             re.IGNORECASE)
+_MODAL_AFTER_RE = re.compile(r"[^,;:.]{0,50}?\b(?:would|will|could)\s+(?:be|become|reach|cover)\b", re.IGNORECASE)
+_HARD_BREAK_RE = re.compile(r"[;:]|,\s*(?:and|but|while|whereas)\b|\b(?:but|whereas)\b", re.IGNORECASE)
+_ASIDE_RE = re.compile(r",\s*(?:which|who)\b[^,;:]*,", re.IGNORECASE)
+_RELATIVE_START_RE = re.compile(r",\s*(?:which|who|where)\b(?=[^,;:]*$)", re.IGNORECASE)
+
+
+def hypothetical(text: str, sentence: Sentence, reading: Reading, window: tuple[int, int]) -> bool:
+    """Whether the quantity belongs to a plan, proposal, condition or forecast: "the army plans to control
+    70-75% of Gaza", "to establish a 30-km deep safe zone", "Creating that buffer zone would take some 60
+    square kilometers", "a zone that would be 30 km wide" (not "could have captured")."""
+    if _HYPOTHETICAL_RE.search(text, sentence.start, reading.span_start) is None:
+        return _MODAL_AFTER_RE.match(text, reading.span_end, window[1]) is not None  # most sentences: one pass
+    start = sentence.start
+    for found in _HARD_BREAK_RE.finditer(text, sentence.start, reading.span_start):
+        start = found.end()
+    for found in _RELATIVE_START_RE.finditer(text, start, reading.span_start):
+        start = found.end()  # "would take 60 km² out of the Gaza Strip, which has a total landmass of 360"
+    before = _ASIDE_RE.sub(" ", text[start : reading.span_start])  # ", which could take weeks," is aside
+    modal = _HYPOTHETICAL_RE.search(before)
+    if modal is not None and not _HEDGED_PAST_RE.match(before, modal.start()):
+        return True
+    return _MODAL_AFTER_RE.match(text, reading.span_end, window[1]) is not None
 
 
 def direct_cue(text: str, window: tuple[int, int], reading: Reading) -> Cue | None:
@@ -189,7 +264,7 @@ def direct_cue(text: str, window: tuple[int, int], reading: Reading) -> Cue | No
         for earlier in reversed(tokens[:i]):
             if earlier.lower in _REDUCE:
                 return Cue("reduced", earlier.start, earlier.end)
-    return _cue_at(tokens, i)
+    return _cue_at(tokens, i, text)
 
 
 def nearest_cue(text: str, start: int, end: int, *, leftwards: bool) -> Cue | None:
@@ -197,7 +272,7 @@ def nearest_cue(text: str, start: int, end: int, *, leftwards: bool) -> Cue | No
     tokens = word_tokens(text, start, end)
     order = range(len(tokens) - 1, -1, -1) if leftwards else range(len(tokens))
     for i in order:
-        cue = _cue_at(tokens, i)
+        cue = _cue_at(tokens, i, text)
         if cue is not None:
             return cue
     return None
@@ -222,7 +297,7 @@ def _participle_after(article: Article, sentence: Sentence, reading: Reading, en
     text = article.text
     tokens = word_tokens(text, reading.span_end, end)[:8]
     for i, token in enumerate(tokens):
-        category = control_category(token.lower)
+        category = token_category(text, token)
         if category is None:
             continue
         following = tokens[i + 1] if i + 1 < len(tokens) else None
@@ -245,8 +320,11 @@ def main_verb_after(text: str, start: int, end: int) -> tuple[Cue | None, int]:
         if token.lower in _AUXILIARIES or token.lower in ("remains", "remain", "remained"):
             if token.lower.startswith("remain"):
                 return Cue("held", token.start, token.end), token.start
+            declared = i + 1 < len(tokens) and tokens[i + 1].lower == "declared"
+            if declared and "zone" in (t.lower for t in tokens[i + 2 :]):  # "declared a closed military zone"
+                return Cue("held", tokens[i + 1].start, tokens[i + 1].end), token.start
             for later in tokens[i + 1 : i + 4]:
-                category = control_category(later.lower)
+                category = token_category(text, later)
                 if category is not None:
                     return Cue(category, later.start, later.end), token.start
                 if later.lower not in _AUXILIARIES and later.lower not in ("now", "already", "still", "all"):
@@ -269,6 +347,13 @@ def verb_cue(
     if direct is not None:
         return direct, "direct"
     main, _ = main_verb_after(text, reading.span_end, window[1])
+    if main is None:
+        # "801 km² of the Kursk region's territory, which was originally occupied by Ukrainian forces, has
+        # now been reclaimed": the subject's verb comes after the relative clause.
+        beyond = _RELATIVE_CLAUSE_AT_RE.match(text, window[1], sentence.end)
+        if beyond is not None:
+            clause_end = _CLAUSE_END_RE.search(text, beyond.end(), sentence.end)
+            main, _ = main_verb_after(text, beyond.end(), clause_end.start() if clause_end else sentence.end)
     if main is not None:
         return main, "main"
     for start, end, leftwards in (
@@ -283,15 +368,6 @@ def verb_cue(
     return None, "none"
 
 
-def territorial_base(text: str, reading: Reading, window: tuple[int, int]) -> bool:
-    """Whether a share is of a territory: 'of the area', 'of what it was', 'of its occupied area'."""
-    of = re.match(r"\s+of\s+", text[reading.span_end : window[1]])
-    if of is None:
-        return False
-    heads = word_tokens(text, reading.span_end + of.end(), window[1])[:4]
-    return any(t.lower in _TERRITORY_HEADS for t in heads)
-
-
 def length_kind(text: str, sentence: Sentence, reading: Reading, window: tuple[int, int]) -> str | None:
     """front_width | depth | distance for a length, from the words around it, else None (no claim)."""
     after = word_tokens(text, reading.span_end, sentence.end)[:6]
@@ -300,6 +376,8 @@ def length_kind(text: str, sentence: Sentence, reading: Reading, window: tuple[i
     after_words = [t.lower for t in after]
     before_words = [t.lower for t in before]
     # front width
+    if reading.hyphenated and _ZONE_NOUN_AFTER_RE.match(text, reading.end):
+        return "front_width"  # "a 30-km buffer zone", "a 5-kilometre security corridor": a zone's width
     if first_after in ("wide", "broad") or (reading.hyphenated and first_after in _FRONT_NOUNS):
         if first_after in ("stretch", "section") and not ({"front", "frontline", "line"} & set(after_words[1:5])):
             return None
@@ -311,7 +389,12 @@ def length_kind(text: str, sentence: Sentence, reading: Reading, window: tuple[i
     if "width" in before_words[-3:]:
         return "front_width"
     # depth
+    if before_words and before_words[-1] in _INCREMENT_WORDS and first_after not in ("deep", "into", "inside"):
+        return None
     if first_after in ("deep", "into", "inside") or "depth" in before_words[-3:]:
+        return "depth"
+    # "pushed Ukrainian troops back 10-15 km from the border": how deep, measured from the border
+    if first_after == "from" and _BORDER_WORDS & set(after_words[1:3]) and set(before_words[-5:]) & _DEPTH_VERBS:
         return "depth"
     # distance
     if first_after in ("from", "away", "off", "short") or (first_after in _COMPASS and "of" in after_words[1:3]):

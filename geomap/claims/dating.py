@@ -39,6 +39,25 @@ from geomap.claims.temporal import (
 __all__ = ["claim_dates"]
 
 _RELATIVE_CLAUSE_RE = re.compile(r",\s+(?:where|which|who|whose|when)\b", re.IGNORECASE)
+_FIGURE_RE = re.compile(r"\d[\d,.]*")
+_CREATION_CLAUSE_RE = re.compile(
+    r"\b(?:that|which)\s+(?:had\s+been|has\s+been|was|were|is)\s+(?:first\s+)?(?:established|created|set\s+up"
+    r"|founded|drawn|agreed|signed|demarcated|defined)\b",
+    re.IGNORECASE,
+)
+_ASIDE_RE = re.compile(r",\s+(?:which|who|whose)\b[^,;:]*,", re.IGNORECASE)
+# Words that put an area at its peak, before what the sentence says of now.
+_PEAK_RE = re.compile(
+    r"\b(?:initially|originally|at\s+first|at\s+most|at\s+(?:its|their|the)\s+(?:peak|height|largest|greatest)"
+    r"|at\s+the\s+(?:peak|height)\s+of|peaked|at\s+one\s+point)\b",
+    re.IGNORECASE,
+)
+# Sentences about an operation's start, whose dates say when a peak was.
+_OPERATION_RE = re.compile(
+    r"\b(?:incursion|offensive|invasion|operation|attack|assault|counteroffensive|launch\w*|began|begun|entered"
+    r"|crossed|seized|captured|occupied|stormed)\b",
+    re.IGNORECASE,
+)
 _PAST_RE = re.compile(r"\b(?:was|were|had|did)\b|\b[a-z]{3,}ed\b")
 _PRESENT_RE = re.compile(
     r"\b(?:is|are|am|has|have|now|currently|remains?|holds|controls|occupies)\b", re.IGNORECASE
@@ -64,14 +83,32 @@ def claim_dates(
         local_start, local_end = max(0, start - sentence.start), min(len(text), end - sentence.start)
         if local_start < local_end:
             masked = masked[:local_start] + " " * (local_end - local_start) + masked[local_end:]
-    focus_end = result.focus_end if result.focus_end is not None else reading.span_end
-    focus = (reading.span_start - sentence.start, focus_end - sentence.start)
-    # ", where the plant has been under Russian control since March 2022" dates something else.
-    relative = _RELATIVE_CLAUSE_RE.search(masked, focus[1])
+    dated = result.dated_with or reading  # a quantity restating another is dated with it
+    focus_end = result.focus_end if result.focus_end is not None else dated.span_end
+    focus = (dated.span_start - sentence.start, focus_end - sentence.start)
+    # ", where the plant has been under Russian control since March 2022" dates something else; so does
+    # "the buffer zone ... that had been established after the 1973 war".
+    relative = _RELATIVE_CLAUSE_RE.search(masked, focus[1]) or _CREATION_CLAUSE_RE.search(masked, focus[1])
     if relative is not None:
         masked = masked[: relative.start()] + " " * (len(masked) - relative.start())
-    as_of = as_of_for_sentence(masked, published, focus=focus)
+    # So does an aside before it: "The Observatory, which has tracked the conflict since 2011, and ...".
+    masked = _ASIDE_RE.sub(lambda aside: " " * len(aside.group()) if aside.end() <= focus[0] else aside.group(),
+                           masked)
+    paired = _respectively(masked, focus, published)
+    if paired is not None:  # "in August and September (477 and 459 square km, respectively)"
+        return paired
+    # The sentence's expressions, read once per sentence, less those a mask blanked out.
+    kept = [e for e in find_temporal(text) if masked[e.start : e.end] == e.text]
+    as_of = as_of_for_sentence(masked, published, focus=focus, participle_baseline=reading.family == "share",
+                               expressions=kept)
     expression = as_of.expression
+    if _PEAK_RE.search(masked, max(0, focus[0] - 60), focus[0]) and (expression is None or (
+            expression.kind == "relative_day" and expression.modifier == "now")):
+        # "which initially controlled 1,376 km²", "At most, we controlled about 531 square miles": the peak
+        # was when the operation began, whatever the sentence says of today
+        start = _event_start(article, published)
+        if start is not None:
+            return start[0], start[1], start[2]
     if expression is not None:
         start, end = as_of.start, as_of.end
         if expression.relation == "by" and expression.kind == "month" and expression.modifier is None:
@@ -80,6 +117,10 @@ def claim_dates(
                 start = end = month_start  # "By March": by the time March began
         return start, end, as_of.text
     own = [e for e in find_temporal(text) if not e.is_duration]
+    if not own and result.heading is not None:  # an item of a list: the heading line dates it
+        heading = result.heading.text
+        as_of = as_of_for_sentence(heading, published, focus=(len(heading), len(heading)))
+        return as_of.start, as_of.end, as_of.text
     if not own:
         inherited = _inherited(article, sentence, published)
         if inherited is not None:
@@ -88,6 +129,44 @@ def claim_dates(
         if span is not None:
             return span
     return as_of.start, as_of.end, None
+
+
+def _respectively(text: str, focus: tuple[int, int], published: date | None) -> tuple[date, date, str] | None:
+    """The date of the k-th figure of "in August and September (477 and 459 square km, respectively)": the
+    k-th of the dates coordinated right before the bracket."""
+    bracket = text.rfind("(", 0, focus[0])
+    close = text.find(")", focus[1])
+    if bracket < 0 or close < 0 or "respectively" not in text[focus[1] : close]:
+        return None
+    figures = _FIGURE_RE.findall(text[bracket + 1 : close])
+    position = len(_FIGURE_RE.findall(text[bracket + 1 : focus[0]]))
+    dates = [e for e in find_temporal(text[:bracket]) if not e.is_duration]
+    if len(figures) < 2 or len(dates) < len(figures) or position >= len(figures):
+        return None
+    chosen = dates[len(dates) - len(figures) + position]
+    start, end = resolve(dataclasses.replace(chosen, relation="at"), published)
+    return (start, end, chosen.text) if start is not None else None
+
+
+def _event_start(article: Article, published: date | None) -> tuple[date, date, str] | None:
+    """The earliest date (before publication) the article gives an operation: when a peak was reached."""
+    cached = article.date_cache.get("event_start", False)
+    if cached is not False:
+        return cached  # type: ignore[return-value]
+    best: tuple[date, date, str] | None = None
+    for sentence in article.sentences:
+        if not _OPERATION_RE.search(sentence.text):
+            continue
+        for expression in find_temporal(sentence.text):
+            if expression.is_duration or expression.kind == "relative_day":
+                continue
+            start, end = resolve(dataclasses.replace(expression, relation="at"), published)
+            if start is None or end is None or (published is not None and start > published):
+                continue
+            if best is None or start < best[0]:
+                best = (start, end, expression.text)
+    article.date_cache["event_start"] = best
+    return best
 
 
 def _inherited(

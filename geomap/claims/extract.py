@@ -9,10 +9,11 @@ held; soldiers, prisoners, casualties), and returns one
 ``"<source id>#<n>"`` from 1. ``claims_table`` flattens claims into JSON-ready
 records.
 
-The function is pure: it reads its arguments, never the clock, the network or
-the disk, and gives the same claims for the same input. Only sentences that hold
-a quantity (or a "the size of X" comparison) are read, and each one a bounded
-number of times, so the work grows linearly with the corpus.
+The function reads its arguments and the bundled region areas (geodata, once
+per process), never the clock or the network, and gives the same claims for the
+same input. Only sentences that hold a quantity (or a "the size of X"
+comparison) are read, and each one a bounded number of times, so the work grows
+linearly with the corpus.
 
 The stage, one module a step
 ----------------------------
@@ -22,8 +23,11 @@ The stage, one module a step
                                        size comparisons, counts of settlements and of people),
                                        their spans and qualifiers
 :mod:`geomap.claims.cues`              the words that say what a quantity measures
-:mod:`geomap.claims.kinds`             the claim's kind, from those cues
+:mod:`geomap.claims.kinds`             the claim's kind, from those cues; restatements, list items
+:mod:`geomap.claims.shares`            what a share is a share of (a region, an earlier gain, no land)
 :mod:`geomap.claims.anchors`           actor, holder, anchor place and the subject's wording
+:mod:`geomap.claims.areas`             the bundled areas of countries and regions (size comparisons)
+:mod:`geomap.claims.plausibility`      numbers that cannot be territory: flagged, never drawn
 :mod:`geomap.claims.dating`            ``as_of_start``/``as_of_end`` on top of
                                        :mod:`geomap.claims.temporal`
 this module                            the public API and the Claim records, with their flags
@@ -40,8 +44,11 @@ and unit only (not the qualifier, not "between", not a second unit in
 brackets, which becomes ``alt_value``/``alt_unit``). Only the normalised field
 that fits the kind is set: ``km2`` for areas and ``region_area``, ``km`` for
 depth, front width and distance, ``share`` for shares and ``region_share``;
-none for ``relative_area`` and ``count`` (a count is never an area or a
-share). ``subject`` names the territory ("Ukrainian-held part of Kursk
+for ``relative_area`` ``km2`` is the multiple times the reference's area (of
+the references' sum for "X, Y and Z combined") in the bundled region table
+(:mod:`geomap.claims.areas`), with the arithmetic in ``derivation``, and null
+when the reference has no area there; none for ``count`` (a count is never an
+area or a share). ``subject`` names the territory ("Ukrainian-held part of Kursk
 Oblast"), or for a count of people what is counted ("Ukrainian soldiers taken
 prisoner").
 
@@ -49,24 +56,47 @@ Flags: ``units_disagree`` when the second unit differs from the first by more
 than :data:`UNITS_DISAGREE_PCT` %; ``unit_shared`` when the unit is written only
 after the next number ("from 1,368 to 110 km²"); ``as_of_after_published`` when
 the date starts after publication ("since 2022" in an article dated 2000), whose
-end is then dropped.
+end is then dropped; ``unit_read_as_area`` when "km" was written for km²; and
+the flags of :mod:`geomap.claims.plausibility` (``not_drawn``) for numbers that
+cannot be territory.
+
+One claim per figure
+--------------------
+The same figure restated in an article is one claim (:func:`merge_restatements`):
+its further quotes are in ``restated`` (``quote``, ``start``, ``end``,
+``quote_start``, ``quote_end``). Ids are given after merging, in text order.
+
+Derived areas
+-------------
+A retaking of an earlier gain whose peak the article gives has the area still
+held in ``held_km2`` and the arithmetic in ``derivation``
+(:func:`derive_still_held`); a size comparison's km² has its arithmetic there
+too.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import math
 from collections.abc import Iterable, Sequence
+from datetime import timedelta
 from typing import Any
 
 from geomap.claims.anchors import territory_subject
+from geomap.claims.areas import place_area
 from geomap.claims.article import Article, Interpretation, Reading, Sentence, index_article
 from geomap.claims.dating import claim_dates
 from geomap.claims.kinds import interpret
+from geomap.claims.plausibility import implausibility
 from geomap.claims.readings import find_readings
 from geomap.records import AREA_KINDS, SHARE_KINDS, Claim, Mention, Source
 
 __all__ = ["UNITS_DISAGREE_PCT", "claims_table", "extract_claims"]
 
 UNITS_DISAGREE_PCT = 3.0  # a second unit further off than this is flagged
+PEAK_BEFORE = timedelta(days=30)  # an area held this long before a retaking may be the peak it retakes from
+RESTATED_REL = 0.005  # values this close are the same figure restated ("1,376 km² (531 mi²)" and "531 square miles")
+_SAME_SENTENCE_LOOKBACK = 8  # earlier claims of the sentence a reading may continue (a bound keeps it linear)
 
 def extract_claims(sources: Sequence[Source], mentions: Iterable[Mention]) -> list[Claim]:
     """Every quantitative territorial claim in ``sources``.
@@ -129,14 +159,145 @@ def _source_claims(source: Source, mentions: list[Mention]) -> list[Claim]:
     results: list[tuple[Reading, Sentence, Interpretation]] = []
     for reading in readings:
         sentence = article.sentence_at(reading.start)
-        previous = results[-1] if results and results[-1][1].index == sentence.index else None
-        result = interpret(article, sentence, reading, previous)
+        earlier = [found for found in results[-_SAME_SENTENCE_LOOKBACK:] if found[1].index == sentence.index]
+        result = interpret(article, sentence, reading, earlier)
         if result is not None:
             results.append((reading, sentence, result))
-    return [
-        _make_claim(article, reading, sentence, result, number)
-        for number, (reading, sentence, result) in enumerate(results, start=1)
-    ]
+    made = [_make_claim(article, reading, sentence, result, 0) for reading, sentence, result in results]
+    merged = merge_restatements(made)
+    for number, claim in enumerate(merged, start=1):
+        claim.claim_id = f"{source.id}#{number}"  # numbered once merged: ids stay 1, 2, 3 ...
+    return derive_still_held(merged)
+
+
+def derive_still_held(claims: list[Claim]) -> list[Claim]:
+    """A retaking of an earlier gain, with the gain's peak in the same article, gives the area still held:
+    ``held_km2`` and its arithmetic in ``derivation``.
+
+    The peak is the largest area the article says was held or seized by someone other than the
+    retaker (dated no later than the retaking). A share retaken leaves (1 - share) x peak; an area
+    retaken leaves peak - area. A share and an area retaken in one sentence ("63.2% or 801 km² ...
+    has been liberated") give the peak themselves: area / share.
+    """
+    derived = list(claims)
+    for index, claim in enumerate(claims):
+        if claim.kind not in ("share_retaken", "area_retaken") or claim.derivation is not None:
+            continue
+        peak, base_text = _peak_of(claims, claim)
+        if peak is None:
+            continue
+        if claim.kind == "share_retaken" and claim.share is not None and 0 < claim.share < 1:
+            held = peak * (1 - claim.share)
+            arithmetic = f"(1 - {_number(claim.share * 100)}%) x {base_text} = {_number(held)} km² still held"
+        elif claim.kind == "area_retaken" and claim.km2 is not None and 0 < claim.km2 < peak:
+            held = peak - claim.km2
+            arithmetic = f"{base_text} - {_number(claim.km2)} km² retaken = {_number(held)} km² still held"
+        else:
+            continue
+        derived[index] = dataclasses.replace(claim, held_km2=round(held, 3), derivation=arithmetic)
+    return derived
+
+
+def _before(gain: Claim, retaking: Claim) -> bool:
+    """Whether a gain can be the base of a retaking: seized no later than it, or held well before it
+    (:data:`PEAK_BEFORE`: an area held just before the retaking is what is left, not the peak)."""
+    if gain.as_of_start is None or retaking.as_of_start is None:
+        return gain.kind == "area_seized"
+    if gain.kind == "area_seized":
+        return gain.as_of_start <= (retaking.as_of_end or retaking.as_of_start)
+    return (gain.as_of_end or gain.as_of_start) < retaking.as_of_start - PEAK_BEFORE
+
+
+def _peak_of(claims: list[Claim], retaking: Claim) -> tuple[float | None, str]:
+    """The peak area of the gain a retaking takes from, and how it was found: the largest earlier gain
+    the article states, else the share and the area of the same retaking ("63.2% or 801 km²")."""
+    gains = [c for c in claims if c.kind in ("area_held", "area_seized") and c.km2 is not None and c.km2 > 0
+             and (retaking.actor is None or c.actor != retaking.actor) and _before(c, retaking)
+             and not any(f.get("not_drawn") for f in c.flags)]
+    if gains:
+        peak = max(gains, key=lambda c: (c.km2, -c.start))
+        return peak.km2, f"{_number(peak.km2)} km² (the peak, {peak.claim_id})"
+    sentences = {retaking.quote_start} | {quote["quote_start"] for quote in retaking.restated}
+    for partner in claims:
+        if partner is retaking or {partner.kind, retaking.kind} != {"share_retaken", "area_retaken"}:
+            continue
+        if not sentences & ({partner.quote_start} | {quote["quote_start"] for quote in partner.restated}):
+            continue
+        share, area = (partner, retaking) if partner.kind == "share_retaken" else (retaking, partner)
+        if share.share and area.km2 and 0 < share.share < 1:
+            peak = area.km2 / share.share
+            written = f"{_number(area.km2)} km² / {_number(share.share * 100)}%, {area.claim_id}"
+            return peak, f"{_number(peak)} km² ({written})"
+    return None, ""
+
+
+def merge_restatements(claims: list[Claim]) -> list[Claim]:
+    """One claim per figure: the same figure stated again in an article (the headline, a quotation of
+    the statement just reported, another unit) joins the first statement as a further quote.
+
+    Two claims are one when they have the same kind, a value within :data:`RESTATED_REL` of each
+    other (in km², km or share; for counts, as written), no two different regions or actors and
+    dates that overlap (or one of them no date of its own). The claim kept is the one that says most
+    (a date of its own, an actor, a region, a place, a qualifier), the first of them on a tie; the others'
+    quotes go to its ``restated``, in text order.
+    """
+    buckets: dict[tuple[str, int], list[int]] = {}
+    groups: list[list[Claim]] = []
+    for claim in claims:
+        value = _measure(claim)
+        joined = None
+        if value is not None and value > 0 and math.isfinite(value):
+            slot = math.floor(math.log(value) / math.log1p(RESTATED_REL))
+            for near in (slot - 1, slot, slot + 1):
+                for index in buckets.get((claim.kind, near), ()):
+                    if _same_figure(groups[index][0], claim):
+                        joined = index
+                        break
+                if joined is not None:
+                    break
+            if joined is None:
+                buckets.setdefault((claim.kind, slot), []).append(len(groups))
+        if joined is None:
+            groups.append([claim])
+        else:
+            groups[joined].append(claim)
+    merged = []
+    for group in groups:
+        kept = max(group, key=lambda c: (c.as_of_text is not None, c.actor is not None, c.region_id is not None,
+                                         c.place_id is not None, c.qualifier is not None, -group.index(c)))
+        others = [c for c in group if c is not kept]
+        kept.restated = [{"quote": c.quote, "start": c.start, "end": c.end, "quote_start": c.quote_start,
+                          "quote_end": c.quote_end} for c in others]
+        merged.append(kept)
+    return sorted(merged, key=lambda c: (c.start, c.end))
+
+
+def _measure(claim: Claim) -> float | None:
+    for value in (claim.km2, claim.km, claim.share):
+        if value is not None:
+            return float(value)
+    return float(claim.value) if claim.value is not None else None
+
+
+def _same_figure(first: Claim, other: Claim) -> bool:
+    a, b = _measure(first), _measure(other)
+    if a is None or b is None or abs(a - b) > RESTATED_REL * max(abs(a), abs(b)):
+        return False
+    if first.actor is not None and other.actor is not None and first.actor != other.actor:
+        return False
+    if first.kind == "count" and first.unit != other.unit:
+        return False
+    if first.region_id is not None and other.region_id is not None and first.region_id != other.region_id:
+        return False  # "73 percent of Zaporizhia, and 73 percent of Kherson"
+    if first.place_kind == other.place_kind and first.place_kind in ("country", "admin1") and (
+            first.place_id != other.place_id):
+        return False  # "1000 sq km of territory in Iraq, and an additional 1000 sq km ... in Syria"
+    undated = first.as_of_text is None or other.as_of_text is None
+    if undated or first.as_of_start is None or other.as_of_start is None:
+        return True
+    first_end = first.as_of_end or first.as_of_start
+    other_end = other.as_of_end or other.as_of_start
+    return first.as_of_start <= other_end and other.as_of_start <= first_end
 
 
 def _make_claim(
@@ -146,9 +307,17 @@ def _make_claim(
     kind = result.kind
     as_of_start, as_of_end, as_of_text = claim_dates(article, sentence, reading, result)
     km2 = reading.normalised if kind in AREA_KINDS or kind == "region_area" else None
+    derivation = None
+    if kind == "relative_area":
+        km2, derivation = _relative_km2(reading)
     km = reading.normalised if kind in ("depth", "front_width", "distance") else None
     share = reading.normalised if kind in SHARE_KINDS or kind == "region_share" else None
-    flags: list[dict[str, Any]] = []
+    flags: list[dict[str, Any]] = [dict(flag) for flag in result.flags]
+    if kind != "count":
+        implausible = implausibility(kind, article.text[reading.start : reading.end], km2, km, share, reading.value,
+                                     (result.place, result.region))
+        if implausible is not None:
+            flags.append(implausible)
     if as_of_start is not None and as_of_end is not None and as_of_start > as_of_end:
         # "since 2022" in an article dated 2000: the publication date cannot be right.
         flags.append({
@@ -206,7 +375,21 @@ def _make_claim(
         published=source.published,
         outlet=source.outlet,
         flags=flags,
+        derivation=derivation,
     )
+
+
+def _relative_km2(reading: Reading) -> tuple[float | None, str | None]:
+    """km² of a size comparison: its multiple of the reference's area (of their sum, "combined")."""
+    references = [reading.reference, *reading.also] if reading.reference is not None else []
+    areas = [place_area(reference) for reference in references]
+    if not areas or any(area is None for area in areas):
+        return None, None
+    total = sum(area.km2 for area in areas)  # type: ignore[union-attr]
+    km2 = round(reading.value * total, 3)
+    named = " + ".join(f"{_number(area.km2)} km² ({area.name}, {area.code})"  # type: ignore[union-attr]
+                       for area in areas)
+    return km2, f"{_number(reading.value)} x {named} = {_number(km2)} km²"
 
 
 def _number(value: float | None) -> str:

@@ -26,8 +26,10 @@ Otherwise the family of the reading decides:
   an enclave of roughly 4,400 square kilometres,"). Else the control cue of
   :func:`geomap.claims.cues.verb_cue`, else words of holding; none of them, no
   claim. Seized -> ``area_seized``, held or reduced -> ``area_held``, retaken ->
-  ``area_retaken``; lost -> retaken by the other side, or seized by it when the
-  loser owns the land.
+  ``area_retaken``, lost -> ``area_lost`` (the actor is who took it).
+  Liberated -> ``area_retaken`` by the liberator: the speaker's word for his
+  own side retaking ground, in Kursk Oblast or in Ukraine alike (what a map
+  needs is who holds it now).
 * Counts of settlements: ``count`` when a control cue is found, else no claim.
 * Size comparisons: ``relative_area``, held when no verb says otherwise.
 * Shares: "of <a region the geoparser found>", "of the region" (the admin-1
@@ -61,23 +63,19 @@ territory and is hidden from the dating.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from geomap.claims.anchors import (
     PREPOSITIONS,
     adjective,
-    agent_after,
     agent_by_after,
-    agent_ending_at,
     agents_before,
     anchor_place,
     clause_place,
     country_place,
+    first_person_actor,
     holder_in,
     opponent,
     owner_in,
-    possessor,
-    promoted,
     sentence_agents,
 )
 from geomap.claims.article import (
@@ -88,7 +86,6 @@ from geomap.claims.article import (
     Sentence,
     place_of,
     word_before,
-    word_set,
     word_tokens,
 )
 from geomap.claims.cues import (
@@ -100,34 +97,83 @@ from geomap.claims.cues import (
     OWN_TROOP_VERBS,
     fate_of_people,
     governing_word,
+    hypothetical,
     length_kind,
-    main_verb_after,
     nearest_cue,
     people_category,
-    territorial_base,
     verb_cue,
     weak_hold,
 )
 
-from geomap.records import Mention
+from geomap.claims.areas import place_area
+from geomap.claims.plausibility import MAX_DISTANCE_KM
+from geomap.claims.shares import context_region, read_share
+from geomap.records import AREA_KINDS, Mention
 
 __all__ = ["interpret"]
 
-# Nouns after a place that make it part of a larger phrase, not a region a share is taken of.
-_PLACE_HEADS = word_set(
-    """salient pocket enclave foothold bridgehead offensive incursion operation front border direction axis
-    area areas territory campaign counteroffensive"""
-)
 # Commas inside numbers ("1,300") do not break a clause.
 _CLAUSE_BREAK_RE = re.compile(r"[;:()\[\]—]|\s[–-]\s|(?<!\d),|,(?!\d)")
+# What links a quantity to the one before it that it restates: "13.7% of Syria, that is, 25,470 km²",
+# "63.2% or 801 km²", "14,816 km², which is equivalent to 8%", "593 km², nearly half of them".
+_RESTATED_RE = re.compile(
+    r"(?:^[^\w]{0,3}|,\s*)(?:or|that\s+is|i\.\s?e\.|(?:which\s+(?:is|are)\s+)?(?:equivalent|equal)\s+to|representing"
+    r"|amounting\s+to|which\s+amounts?\s+to|which\s+(?:is|represents|corresponds\s+to))?[\s,]*$",
+    re.IGNORECASE,
+)
+_PREVIOUSLY_OCCUPIED_RE = re.compile(
+    r"\b(?:previously|formerly|temporarily|once)\s+(?:russian-|enemy-)?(?:occupied|held|controlled)\b(?!\s+by\b)",
+    re.IGNORECASE,
+)
+_REGION_IS_RE = re.compile(r"\b(?:is|are|was|were)\s+(?:\w+\s+){0,2}$", re.IGNORECASE)
+_OCCUPIED_OVER_A_PERIOD_RE = re.compile(r"occupied\b", re.IGNORECASE)
+# A period a gain is counted over: "in March", "in 2025", "this year", "last month", "since January".
+_PERIOD_RE = re.compile(
+    r"\b(?:in|during|throughout|over|since)\s+(?:the\s+(?:past|last|first)\s+\w+|(?:(?:early|mid|late)-?\s*)?"
+    r"(?:January|February|March|April|May|June|July|August|September|October|November|December|(?:19|20)\d\d))\b"
+    r"|\b(?:this|last|past)\s+(?:year|month|week)\b|\balone\b",
+)
+_AND_BEFORE_RE = re.compile(r"(?:,\s*|\s)and\s+(?:an?\s+)?(?:additional|further|another|other)?\s*$", re.IGNORECASE)
+_AREA_OF_SHARE = {"region_share": "area_held", "share_held": "area_held", "share_retaken": "area_retaken"}
+_SHARE_OF_AREA = {"area_retaken": "share_retaken", "area_lost": "share_retaken", "area_held": "share_held"}
+_MAX_LIST_ITEMS = 15  # lines between a list's heading and an item
+_MAX_LIST_ITEM_CHARS = 160
 _IN_SIZE_RE = re.compile(r"^\s+in\s+(?:size|area)\b", re.IGNORECASE)
 # "Nagorno-Karabakh, an enclave of roughly 4,400 km²", "Darfur, an area of ...", "Kursk, which covers ...".
+_OWN_SIZE_REL = 0.1  # a bracketed area this close to a region's bundled area is the region's own size
+# "the 360 that the enclave comprises"
+_COMPRISES_AFTER_RE = re.compile(
+    r"\s+(?:that|which)\s+(?:the\s+)?(?:[\w\-]+\s+)?(?:enclave|strip|region|country|territory|zone|province|state"
+    r"|city|area|island|peninsula)\s+(?:comprises|covers|spans|measures|totals)\b",
+    re.IGNORECASE,
+)
+# "the 235 square kilometre buffer zone", "a 300-square-kilometre security zone"
+_ZONE_AFTER_RE = re.compile(
+    r"\s+(?:(?:buffer|security|demilitari[sz]ed|safe|exclusion|no-go|closed|military|border|sanitary)\s+)+"
+    r"(?:zone|corridor|strip|belt)\b",
+    re.IGNORECASE,
+)
+_POSSESSIVE_SIZE_RE = re.compile(
+    r"['’]s?\s+(?:total\s+|entire\s+|whole\s+|own\s+)?(?:land\s*mass|land\s+area|surface(?:\s+area)?|area|size)"
+    r"\s*(?:\(\s*|of\s+|is\s+|,?\s*(?:which|that)?\s*(?:covers|measures|spans|totals|is)\s+|,\s*)"
+    r"(?:about\s+|around\s+|roughly\s+|some\s+|nearly\s+)?",
+    re.IGNORECASE,
+)
+_HAS_SIZE_RE = re.compile(
+    r"\s*,?\s*(?:which|that)?\s*(?:has|had|have|with)\s+(?:a|an)\s+(?:total\s+)?(?:land\s*mass|area|surface"
+    r"(?:\s+area)?|size|territory)\s+of\s+",
+    re.IGNORECASE,
+)
+_SIZE_OF_BEFORE_RE = re.compile(
+    r"\bthe\s+(?:total\s+)?(?:size|area|surface(?:\s+area)?|land\s*mass|territory)\s+of\s+(?:the\s+)?$", re.IGNORECASE
+)
+_IS_SIZE_BEFORE_RE = re.compile(r"\b(?:is|was|covers|measures|totals)\s+$", re.IGNORECASE)
+_IS_SIZE_RE = re.compile(r"\s+(?:is|was|covers|measures|totals)\s+", re.IGNORECASE)
 _APPOSITIVE_RE = re.compile(
     r"^\s*,\s*(?:which\s+(?:covers|spans|measures)\s+|(?:an?|the)\s+(?:[\w\-]+\s+){0,3}?"
     r"(?:of|covering|spanning|measuring)\s+)$",
     re.IGNORECASE,
 )
-_ANAPHORIC_REGION_RE = re.compile(r"(?:region|oblast|province)\b(?![\w\-])", re.IGNORECASE)
 _SUBJECT_SIZE_RE = re.compile(
     r"^\s*(?:,\s*which\s+|\s+which\s+)?(?:now\s+|alone\s+|itself\s+)?(?:covers|covering|spans|spanning|measures"
     r"|measuring|encompasses|has\s+an\s+area\s+of|is)\s+$",
@@ -139,15 +185,32 @@ def interpret(
     article: Article,
     sentence: Sentence,
     reading: Reading,
-    previous: tuple[Reading, Sentence, Interpretation] | None,
+    earlier: list[tuple[Reading, Sentence, Interpretation]],
 ) -> Interpretation | None:
     """The claim ``reading`` makes in ``sentence``, or None.
 
-    ``previous`` is the reading before it in the same sentence that made a claim
-    (with that claim), for "down from" and size comparisons that restate it.
+    ``earlier`` are the readings before it in the same sentence that made a claim
+    (with their claims, in text order), for quantities that restate one ("down
+    from", size comparisons, "that is", "or") or continue a list ("..., and
+    13,000 to 14,000 km²").
     """
+    previous = earlier[-1] if earlier else None
     window = _clause(article.text, sentence, reading)
     before = article.text[sentence.start : reading.span_start]
+    if reading.family == "area":
+        zone = _zone_size(article, sentence, reading)
+        if zone is not None:  # a region's own size is a fact, whatever the sentence plans
+            return zone
+    if reading.family != "people" and hypothetical(article.text, sentence, reading, window):
+        return None
+    if previous is not None and _restates(article.text, previous[0], reading):
+        restated = _restated(article, sentence, reading, window, previous[2])
+        if restated is not None:
+            restated.dated_with = restated.dated_with or previous[0]
+            return restated
+    continued = _continued(article, sentence, reading, window, earlier)
+    if continued is not None:
+        return continued
     if (
         previous is not None
         and reading.family == "relative"
@@ -155,21 +218,21 @@ def interpret(
         and not article.text[previous[0].span_end : reading.span_start].strip(" ,")
     ):
         # "gained 1,500 sq km, twice the size of London": the same area again, compared.
-        earlier = previous[2]
+        before_claim = previous[2]
         return Interpretation(
-            kind="relative_area", actor=earlier.actor, holder=earlier.holder, place=earlier.place,
-            region=place_of(reading.reference),
+            kind="relative_area", actor=before_claim.actor, holder=before_claim.holder, place=before_claim.place,
+            region=place_of(reading.reference), dated_with=previous[0],
         )  # fmt: skip
     if previous is not None and previous[0].family == reading.family and DOWN_FROM_RE.search(before):
-        earlier = previous[2]
+        before_claim = previous[2]
         return Interpretation(
-            kind=earlier.kind, actor=earlier.actor, holder=earlier.holder, place=earlier.place,
-            region=earlier.region,
+            kind=before_claim.kind, actor=before_claim.actor, holder=before_claim.holder, place=before_claim.place,
+            region=before_claim.region,
         )  # fmt: skip
     if reading.family == "area":
         return _read_area(article, sentence, reading, window)
     if reading.family == "share":
-        return _read_share(article, sentence, reading, window)
+        return read_share(article, sentence, reading, window, previous[2] if previous is not None else None)
     if reading.family == "length":
         return _read_length(article, sentence, reading, window)
     if reading.family == "count":
@@ -177,6 +240,67 @@ def interpret(
     if reading.family == "people":
         return _read_people(article, sentence, reading, window)
     return _read_relative(article, sentence, reading, window)
+
+
+def _restates(text: str, earlier: Reading, reading: Reading) -> bool:
+    """Whether ``reading`` gives the quantity of ``earlier`` again: only a link between them ("or",
+    ", that is,", ", which amounts to"), or the rest of its clause and then such a link with a comma
+    ("800 km² have been liberated, which amounts to about 64%")."""
+    between = text[earlier.span_end : reading.span_start]
+    if len(between) > 120 or any(ch.isdigit() for ch in between):
+        return False
+    found = _RESTATED_RE.search(between)
+    if found is None:
+        return False
+    return found.start() == 0 or (found.group().strip(" ,") != "" and "," in found.group())
+
+
+def _restated(
+    article: Article, sentence: Sentence, reading: Reading, window: tuple[int, int], earlier: Interpretation
+) -> Interpretation | None:
+    """The same claim in another measure: an area after a share ("13.7% of Syria, that is, 25,470 square
+    kilometers", "63.2% or 801 km²") or a share after an area ("recaptured 593 square kilometers, nearly
+    half of them")."""
+    if reading.family == "area" and earlier.kind in _AREA_OF_SHARE:
+        return Interpretation(kind=_AREA_OF_SHARE[earlier.kind], actor=earlier.actor, holder=earlier.holder,
+                              place=earlier.place)
+    if reading.family == "share" and earlier.kind in _SHARE_OF_AREA:
+        own = read_share(article, sentence, reading, window, None)
+        if own is not None and own.kind == "region_share":
+            return own  # "captured 5,600 km² -- nearly 1% of the country"
+        # "its net territorial losses -- 35,000 to 36,000 km², or about 62 percent of the territory it had
+        # dominated": the share of the same loss
+        return Interpretation(kind=_SHARE_OF_AREA[earlier.kind], actor=earlier.actor, holder=earlier.holder,
+                              place=earlier.place, mask=own.mask if own is not None else [])
+    return None
+
+
+def _continued(
+    article: Article,
+    sentence: Sentence,
+    reading: Reading,
+    window: tuple[int, int],
+    earlier: list[tuple[Reading, Sentence, Interpretation]],
+) -> Interpretation | None:
+    """An item of a list in a sentence, with no verb of its own: the kind and actor of the last earlier
+    claim of its family ("lost 62% of the territory ... in Iraq, and 30% in Syria"; "losses -- 35,000 km²
+    ..., and 13,000 to 14,000 square kilometers")."""
+    if not earlier or reading.family not in ("area", "share"):
+        return None
+    text = article.text
+    if not _AND_BEFORE_RE.search(text, max(sentence.start, reading.span_start - 30), reading.span_start):
+        return None
+    if direct_cue(text, window, reading) is not None:
+        return None
+    same = [found for found in earlier if found[0].family == reading.family]
+    if not same:
+        return None
+    last_reading, _, last = same[-1]
+    if reading.family == "share" and (last.kind == "region_share" or re.match(r"\s+of\s", text[reading.span_end:
+                                                                                             reading.span_end + 4])):
+        return None  # region shares continue in read_share; a share with its own of-phrase is read on its own
+    return Interpretation(kind=last.kind, actor=last.actor, holder=last.holder, place=anchor_place(
+        article, sentence, reading, window, last.kind, set(), earlier=False) or last.place, mask=list(last.mask))
 
 
 def _clause(text: str, sentence: Sentence, reading: Reading) -> tuple[int, int]:
@@ -210,28 +334,110 @@ def _region_area(article: Article, sentence: Sentence, reading: Reading) -> Plac
         return place_of(region)
     if re.fullmatch(r"\s*,\s*", between) and _IN_SIZE_RE.match(text[reading.span_end : reading.span_end + 20]):
         return place_of(region)
+    # "Luxembourg's total landmass (2,586 sq km)", "the Gaza Strip, which has a total landmass of about 360"
+    if _POSSESSIVE_SIZE_RE.fullmatch(between) or _HAS_SIZE_RE.fullmatch(between):
+        return place_of(region)
+    # "Germany's federal state of Saarland (2,569 sq km)": a size in brackets that is the region's own
+    if re.fullmatch(r"\s*\(\s*", between) and reading.normalised is not None:
+        area = place_area(region)
+        if area is not None and abs(reading.normalised - area.km2) <= _OWN_SIZE_REL * area.km2:
+            return place_of(region)
+    # "The size of Libya is 1,760,000 km"
+    if _SIZE_OF_BEFORE_RE.search(text, max(sentence.start, region.start - 40), region.start) and _IS_SIZE_RE.fullmatch(
+            between):
+        return place_of(region)
+    return None
+
+
+def _zone_size(article: Article, sentence: Sentence, reading: Reading) -> Interpretation | None:
+    """The size of a region or zone: "Kursk Oblast covers nearly 30,000 km²", "the 360 [km²] that the
+    enclave comprises", "The 235 square kilometre buffer zone is a demilitarised area" (the zone named by
+    the area as an adjective, when no verb says it was taken or held)."""
+    region = _region_area(article, sentence, reading)
+    if region is not None:
+        return Interpretation(kind="region_area", place=region, region=region)
+    text = article.text
+    if _COMPRISES_AFTER_RE.match(text, reading.span_end):
+        region = context_region(article, sentence, reading.span_start)
+        return Interpretation(kind="region_area", place=region, region=region)
+    if _ZONE_AFTER_RE.match(text, reading.span_end) and verb_cue(
+            article, sentence, reading, _clause(text, sentence, reading))[0] is None:
+        place = anchor_place(article, sentence, reading, _clause(text, sentence, reading), "region_area", set(),
+                             earlier=False)
+        return Interpretation(kind="region_area", place=place)
     return None
 
 
 def _read_area(
     article: Article, sentence: Sentence, reading: Reading, window: tuple[int, int]
 ) -> Interpretation | None:
-    region = _region_area(article, sentence, reading)
-    if region is not None:
-        return Interpretation(kind="region_area", place=region, region=region)
     cue, source = verb_cue(article, sentence, reading, window)
+    heading = None
+    if cue is None:
+        heading = list_heading(article, sentence)
+        if heading is not None:  # "Russia has captured:" then one line per direction
+            cue = nearest_cue(article.text, heading.start, heading.end, leftwards=True)
     if cue is None:
         if not weak_hold(article.text, window, reading):
             return None
         cue, source = Cue("held", reading.start, reading.end), "weak"
     category = "held" if cue.category == "reduced" else cue.category
-    kind = {"seized": "area_seized", "retaken": "area_retaken", "held": "area_held", "lost": "area_retaken"}[
-        category
-    ]
+    if category == "held" and _OCCUPIED_OVER_A_PERIOD_RE.match(article.text, cue.start) and _PERIOD_RE.search(
+            article.text, sentence.start, sentence.end):
+        category = "seized"  # "Russian forces occupied 133 sq km of Ukrainian territory in March": a gain
+    kind = {"seized": "area_seized", "retaken": "area_retaken", "liberated": "area_retaken", "held": "area_held",
+            "lost": "area_lost"}[category]
     result = Interpretation(kind=kind)
     if source == "participle":
         result.focus_end = cue.end
+    if heading is not None:
+        _territorial_actor(article, heading, reading, (heading.start, heading.end), cue, result)
+        own = anchor_place(article, sentence, reading, window, result.kind, set(), earlier=False)
+        result.place = own or result.place
+        result.heading = heading
+        return result
     _territorial_actor(article, sentence, reading, window, cue, result)
+    return result
+
+
+def list_heading(article: Article, sentence: Sentence) -> Sentence | None:
+    """The heading line of a list the sentence is an item of: the nearest earlier line ending with a
+    colon, with only list items (short lines, no blank line between) from it to this one."""
+    text = article.text
+    index = sentence.index
+    for _ in range(_MAX_LIST_ITEMS):
+        if index == 0:
+            return None
+        earlier = article.sentences[index - 1]
+        between = text[earlier.end : article.sentences[index].start]
+        if "\n" not in between or "\n\n" in between.replace("\r", ""):
+            return None  # list items and their heading are single lines
+        if earlier.text.rstrip().endswith(":"):
+            return earlier
+        if len(earlier.text) > _MAX_LIST_ITEM_CHARS:
+            return None
+        index -= 1
+    return None
+
+
+def _km_written_for_km2(
+    article: Article, sentence: Sentence, reading: Reading, window: tuple[int, int], region: Place | None
+) -> Interpretation | None:
+    """ "The size of Libya is 1,760,000 km. The army is in control of 1,730,000 km": "km" written for km²,
+    when it gives a region's size or a length no two places are apart is held or taken."""
+    flag = {"code": "unit_read_as_area",
+            "message": f"'{article.text[reading.start : reading.end]}' read as km²: as a length it cannot be "
+                       "territory"}
+    if region is not None:
+        return Interpretation(kind="region_area", place=region, region=region, flags=[flag])
+    if reading.normalised is None or reading.normalised <= MAX_DISTANCE_KM:
+        return None
+    cue, _ = verb_cue(article, sentence, reading, window)
+    if cue is None or length_kind(article.text, sentence, reading, window) in ("depth", "front_width"):
+        return None
+    result = _read_area(article, sentence, reading, window)
+    if result is not None:
+        result.flags.append(flag)
     return result
 
 
@@ -307,6 +513,10 @@ def _read_relative(
     assert reading.reference is not None
     cue, _ = verb_cue(article, sentence, reading, window)
     if cue is None:
+        if _REGION_IS_RE.search(article.text, max(sentence.start, reading.span_start - 40), reading.span_start) and any(
+                m.type == "place" and m.kind in ("admin1", "named_region", "country")
+                for m in article.mentions_in(sentence.start, reading.span_start)):
+            return None  # "Kursk Oblast ... is comparable in size to Maryland": a region's own size
         cue = Cue("held", reading.start, reading.end)
     result = Interpretation(kind="relative_area", region=place_of(reading.reference))
     _territorial_actor(article, sentence, reading, window, cue, result)
@@ -334,6 +544,9 @@ def _territorial_actor(
         if m.end <= verb_position and id(m) not in excluded
     ]
     subjects = list(reversed(subjects))  # nearest first
+    if not subjects:
+        speaker = first_person_actor(article, sentence, window[0], verb_position)  # "we have liberated"
+        subjects = [speaker] if speaker is not None else []
     category = "held" if cue.category == "reduced" else cue.category
     actor: str | None = None
     if category == "held":
@@ -343,6 +556,12 @@ def _territorial_actor(
         if actor is None and subjects:
             actor = subjects[0]
         result.holder = actor
+    elif category == "seized" and _PREVIOUSLY_OCCUPIED_RE.search(article.text, reading.span_end, window[1]):
+        # "taken control of 700 km² of the previously occupied territory": taken back
+        actor = cue.agent[1] if cue.agent is not None else (subjects[0] if subjects else None)
+        result.holder = actor
+        if result.kind in AREA_KINDS:
+            result.kind = "area_retaken"
     elif category == "seized":
         actor = cue.agent[1] if cue.agent is not None else None
         if actor is None and subjects:
@@ -355,13 +574,15 @@ def _territorial_actor(
     elif category == "retaken":
         actor = agent_by_after(article, sentence, cue.end) or (subjects[0] if subjects else None) or owner
         result.holder = opponent(actor)
+    elif category == "liberated":
+        # The speaker's word for his own side retaking ground, wherever it lies: a retaking by the liberator
+        # ("Russian forces liberated 4,714 km²"), who holds it now.
+        actor = agent_by_after(article, sentence, cue.end) or (subjects[0] if subjects else None) or owner
+        result.holder = opponent(actor)
     elif category == "lost":
         loser = subjects[0] if subjects else None
-        actor = opponent(loser)
+        actor = opponent(loser)  # who took it
         result.holder = loser
-        if owner is not None and loser is not None and owner == loser and result.kind == "area_retaken":
-            result.kind = "area_seized"  # the owner lost it: the other side seized it
-            result.holder = actor
     result.actor = actor
     if result.place is None and (result.kind == "area_seized" or category == "seized"):
         # Unnamed land that was seized is the other side's. (Retaken land is not guessed: Moscow
@@ -369,157 +590,16 @@ def _territorial_actor(
         result.place = country_place(article, opponent(actor))
 
 
-@dataclass(frozen=True)
-class _ShareTarget:
-    region: Place | None
-    actor: str | None  # named with the territory: "controlled by Russia", "under Russian control"
-    explicit: bool  # the region is named ("of the Luhansk region"), not implied ("of its territory")
-
-
-def _share_region(
-    article: Article, sentence: Sentence, reading: Reading, window: tuple[int, int]
-) -> _ShareTarget | None:
-    """The region a share is of ('98.5% of the Luhansk region', 'a fifth of its territory'), or None."""
-    text = article.text
-    after = text[reading.span_end : window[1]]
-    of = re.match(r"\s+of\s+(?:the\s+)?", after)
-    if of is None:
-        return None
-    target_start = reading.span_end + of.end()
-    mentions = article.mentions_in(target_start, window[1])
-    if mentions and mentions[0].start == target_start and mentions[0].type == "place":
-        head = re.match(r"\s+([a-z][\w\-]*)", text[mentions[0].end : mentions[0].end + 30])
-        if head is None or head.group(1) not in _PLACE_HEADS:
-            return _ShareTarget(promoted(mentions[0], text, "region_share"), None, explicit=True)
-    if of.group().rstrip().lower().endswith("the") and _ANAPHORIC_REGION_RE.match(text, target_start):
-        # "three quarters of the region": the region the article last named.
-        named = article.last_region_before(target_start)
-        if named is not None:
-            return _ShareTarget(place_of(named), None, explicit=True)
-    territory = re.match(
-        r"(?:(?P<owner>its|the\s+country['’]s|[A-Z][\w\-]+['’]s)|(?P<demonym>[A-Z][\w\-]+))?\s*"
-        r"(?:territory|land)\b(?P<rest>[^,;:.]*)",
-        text[target_start : window[1] + 1],
-    )
-    if territory is None:
-        return None
-    rest = territory.group("rest")
-    actor = None
-    controlled = re.match(r"\s+(?:controlled|held|occupied)\s+by\s+", rest)
-    if controlled:
-        agent = agent_after(article, sentence, target_start + territory.start("rest") + controlled.end())
-        actor = agent[1] if agent else None
-    if actor is None:
-        actor = holder_in(article, sentence, target_start, window[1] + 1)
-    owner_word = territory.group("owner")
-    region_code = None
-    if owner_word:
-        region_code = possessor(article, sentence, target_start, owner_word)
-    elif territory.group("demonym"):  # "of Ukrainian territory"
-        named = article.mentions_in(target_start, target_start + territory.end("demonym"))
-        if not named or named[0].type != "demonym":
-            return None
-        region_code = named[0].country or named[0].id
-    elif actor is None:
-        return None
-    if region_code is None:
-        region_code = opponent(actor)
-    if region_code is None:
-        return None
-    return _ShareTarget(country_place(article, region_code), actor, explicit=False)
-
-
-def _read_share(
-    article: Article, sentence: Sentence, reading: Reading, window: tuple[int, int]
-) -> Interpretation | None:
-    text = article.text
-    direct = direct_cue(text, window, reading)
-    target = _share_region(article, sentence, reading, window)
-    # "recaptured 70% of the territory occupied by Ukraine" is a share of a capture, not of a country.
-    if target is not None and (target.explicit or direct is None or direct.category not in ("retaken", "lost")):
-        return _region_share(article, sentence, reading, window, target.region, target.actor, direct)
-    if not territorial_base(text, reading, window):
-        return None
-    main, base_end = main_verb_after(text, reading.span_end, window[1])
-    cue = direct or main
-    if cue is None:
-        cue = nearest_cue(text, window[0], reading.span_start, leftwards=True)
-    if cue is None:
-        if not weak_hold(text, window, reading):
-            return None
-        cue = Cue("held", reading.start, reading.end)
-    category = {"reduced": "held", "lost": "retaken"}.get(cue.category, cue.category)
-    kind = "share_held" if category == "held" else "share_retaken"
-    base = (reading.span_end, base_end)
-    subjects = agents_before(article, sentence, min(cue.start, reading.span_start))
-    subject = subjects[0] if subjects else None
-    base_holder = _base_holder(article, sentence, base[0], base[1], subject)
-    result = Interpretation(kind=kind, mask=[base])
-    result.place = anchor_place(article, sentence, reading, window, kind, set())
-    owner = result.place.country if result.place is not None else None
-    if kind == "share_held":
-        actor = holder_in(article, sentence, window[0], reading.span_start)
-        actor = actor or holder_in(article, sentence, base[1], window[1])
-        actor = actor or subject or base_holder or holder_in(article, sentence, *window)
-        result.holder = actor
-    elif cue.category == "lost":  # "Ukraine has lost 60% of the land it seized": the other side retook it
-        actor = opponent(subject or base_holder)
-        result.holder = subject or base_holder
-    else:
-        actor = agent_by_after(article, sentence, cue.end) or subject
-        if actor is None:
-            actor = opponent(base_holder) if base_holder else owner
-        result.holder = base_holder or opponent(actor)
-    result.actor = actor
-    if result.place is None:
-        # Unnamed land: what was captured (the base of the share) belongs to the captor's opponent.
-        captor = base_holder if kind == "share_retaken" else result.holder
-        result.place = country_place(article, opponent(captor))
-    return result
-
-
-def _region_share(
-    article: Article,
-    sentence: Sentence,
-    reading: Reading,
-    window: tuple[int, int],
-    region: Place | None,
-    actor: str | None,
-    direct: Cue | None,
-) -> Interpretation:
-    if actor is None:
-        actor = holder_in(article, sentence, window[0], window[1])
-    if actor is None:
-        position = direct.start if direct is not None else reading.span_start
-        subjects = agents_before(article, sentence, position)
-        actor = subjects[0] if subjects else None
-    return Interpretation(kind="region_share", actor=actor, holder=actor, place=region, region=region)
-
-
-def _base_holder(article: Article, sentence: Sentence, start: int, end: int, subject: str | None) -> str | None:
-    """Who had taken the base of a share: 'of the areas taken by Ukraine', 'of the land Ukraine seized'."""
-    text = article.text
-    tokens = word_tokens(text, start, end)
-    for i, token in enumerate(tokens):
-        if control_category(token.lower) is None:
-            continue
-        if i + 1 < len(tokens) and tokens[i + 1].lower == "by":
-            agent = agent_after(article, sentence, tokens[i + 1].end)
-            if agent is not None:
-                return agent[1]
-        ending = agent_ending_at(article, sentence, token.start)
-        if ending is not None:
-            return ending[1]
-        if i > 0 and tokens[i - 1].lower in ("it", "they", "its", "their"):
-            return subject
-    if any(t.lower in ("its", "their") for t in tokens):
-        return subject
-    return None
-
-
 def _read_length(
     article: Article, sentence: Sentence, reading: Reading, window: tuple[int, int]
 ) -> Interpretation | None:
+    if reading.unit.lower().startswith("k") and reading.normalised is not None and (
+            reading.normalised > MAX_DISTANCE_KM or _IS_SIZE_BEFORE_RE.search(
+                article.text, max(sentence.start, reading.span_start - 12), reading.span_start)):
+        region = _region_area(article, sentence, reading)
+        as_area = _km_written_for_km2(article, sentence, reading, window, region)
+        if as_area is not None:
+            return as_area
     kind = length_kind(article.text, sentence, reading, window)
     if kind is None:
         return None

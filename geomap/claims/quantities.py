@@ -15,6 +15,8 @@ Numbers
       (U+00A0), thin space (U+2009) or narrow no-break space (U+202F):
       ``1 300``. The first group has one to three digits, so "In 1941 200
       people" stays two numbers.
+    * A comma followed by one or two digits and a unit is a decimal comma:
+      ``55,7%``, ``1,5 km`` (a thousands comma has three digits after it).
     * German thousands dots: a dot is a thousands separator only when the
       number starts with a non-zero group of one to three digits, every dot is
       followed by exactly three digits, no digit, decimal point or decimal
@@ -349,7 +351,8 @@ _GROUP_SPACE = r"[ \u00a0\u2009\u202f]"
 # A digit number that is not the tail of an identifier (F-16, MH17) or of another number.
 _DIGITS_LOOKBEHIND = r"(?<![0-9A-Za-z_])(?<![A-Za-z]-)(?<![0-9][.,/:\-–])"
 _DIGITS_CORE = (
-    r"(?:(?P<d_comma>[0-9]{1,3}(?:,[0-9]{3}){1,8}(?:\.[0-9]+)?)"
+    r"(?:(?P<d_decimal_comma>[0-9]{1,3},[0-9]{1,2}(?=\s?(?:%|per\s?cent|percent|sq|square|km|kilomet|mile)))"
+    r"|(?P<d_comma>[0-9]{1,3}(?:,[0-9]{3}){1,8}(?:\.[0-9]+)?)"
     rf"|(?P<d_space>[0-9]{{1,3}}(?:{_GROUP_SPACE}[0-9]{{3}}){{1,8}}(?:\.[0-9]+)?)"
     r"|(?P<d_dot>[1-9][0-9]{0,2}(?:\.[0-9]{3}){1,8}(?![.,][0-9]))"
     r"|(?P<d_plain>[0-9]{1,30}(?:\.[0-9]{1,30})?))"
@@ -390,6 +393,7 @@ _ATOM_RE = re.compile(rf"{_ATOM_START}(?:{_ATOM_BODY})", re.IGNORECASE)
 # The second number of a range, read right after "-", "to" or "and": no look-behind.
 _SECOND_ATOM_RE = re.compile(rf"(?P<digits>{_DIGITS_CORE})|(?P<words>{_WORDS_CORE})", re.IGNORECASE)
 _WORD_TOKEN_RE = re.compile(r"[A-Za-z]+")
+_POWER_AFTER_RE = re.compile(r"[ \t]?(?:\^|\*\*)[ \t]?(?P<exponent>[0-9]{1,5})(?![0-9])")
 
 _UNIT_SPECS: tuple[tuple[str, str], ...] = (
     ("km2", r"square[\s-]+kilomet(?:er|re)s?"),
@@ -600,7 +604,9 @@ def _read_number(text: str, m: re.Match[str]) -> _Number | None:
 def _read_digits(text: str, m: re.Match[str]) -> _Number:
     start, end = m.start(), m.end()
     scale_match = _SCALE_AFTER_RE.match(text, end)
-    if m.group("d_comma"):
+    if m.group("d_decimal_comma"):  # "55,7%": a decimal comma (a thousands comma has three digits after it)
+        value = float(m.group("d_decimal_comma").replace(",", "."))
+    elif m.group("d_comma"):
         value = float(m.group("d_comma").replace(",", ""))
     elif m.group("d_space"):
         value = float(re.sub(r"\D", "", m.group("d_space").split(".")[0]) + _decimal_part(m.group("d_space")))
@@ -616,10 +622,20 @@ def _read_digits(text: str, m: re.Match[str]) -> _Number:
         value = float(written)
     plain = bool(m.group("d_plain")) and "." not in m.group("d_plain") and len(m.group("d_plain")) <= 4
     scale = 1.0
+    power = _POWER_AFTER_RE.match(text, end)
+    if power:  # "10^300 square kilometers" is no 300 km²
+        try:
+            value = float(value ** int(power.group("exponent")))
+        except OverflowError:
+            value = math.inf
+        end, plain, scale_match = power.end(), False, None
     if scale_match:
         scale = _DIGIT_SCALES[scale_match.group("scale").lower()]
         end = scale_match.end()
         plain = False
+    if start > 0 and text[start - 1] in "-−" and (start == 1 or text[start - 2] in " \t\n(\"“"):
+        # "-50 km²": a minus sign, not a hyphen (those follow a word or a number)
+        return _Number(start - 1, end, -value * scale, "digits", plain=False, scale=scale)
     return _Number(start, end, value * scale, "digits", plain=plain, scale=scale)
 
 

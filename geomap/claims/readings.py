@@ -48,6 +48,7 @@ import re
 from geomap.claims.article import Article, Reading, word_set
 from geomap.claims.cues import people_category
 from geomap.claims.quantities import Quantity, find_quantities
+from geomap.records import Mention
 
 __all__ = ["find_readings"]
 
@@ -62,12 +63,35 @@ _CASUALTIES_BEFORE_RE = re.compile(
     r"\b(?:at|to|of|was|were|is|are|reached|totalled|totaled|exceeded|topped)\s+$",
     re.IGNORECASE,
 )
+_CARRIED_LINK_RE = re.compile(
+    r"(?:\s+of\s+(?:the\s+)?(?:[\w\-]+\s+)?(?:territory|land|area))?"
+    r"(?:\s*[—–]\s*|\s+-\s+|\s+out\s+of\s+(?:the\s+)?|\s*,\s+or\s+)",
+    re.IGNORECASE,
+)
+_PAIR_LINK_RE = re.compile(r"\s+(?:and|or)\s+", re.IGNORECASE)
+# "125 square kilometers per day": a rate, not an area.
+_RATE_AFTER_RE = re.compile(
+    r"\s*(?:(?:per|a|an|each|every)\s+(?:day|week|month|year|hour)\b(?!\s+ago)|daily\b|weekly\b|monthly\b"
+    r"|/\s*(?:day|week|month|year)\b)",
+    re.IGNORECASE,
+)
 _SKIPPED_LENGTH_UNITS = frozenset({"in", "cm", "mm", "ft", "yd"})
 _AREA_UNITS = frozenset({"km2", "mi2", "ha", "acre"})
 _SIZE_OF_RE = re.compile(
-    r"\b(?P<phrase>(?:the|an?\s+area)\s+(?:the\s+)?size\s+of|as\s+(?:large|big)\s+as)\s+(?:the\s+)?",
+    r"\b(?P<phrase>(?:the|an?\s+area)\s+(?:the\s+)?size\s+of|as\s+(?:large|big)\s+as"
+    r"|(?:equivalent|equal|comparable|similar|close)\s+in\s+size\s+to|(?:larger|bigger|greater)[\"”’']?\s+than)\s+"
+    r"(?:the\s+)?"
+    r"(?:(?:entire|whole)\s+)?(?:(?:country|state|city|island|principality|kingdom|territory)\s+of\s+(?:the\s+)?)?",
     re.IGNORECASE,
 )
+# "the Netherlands, Belgium and Luxembourg combined": the yardstick is their sum.
+_COMBINED_RE = re.compile(r"\s*(?:,\s*|\s+and\s+|,\s*and\s+)", re.IGNORECASE)
+_COMBINED_END_RE = re.compile(r"\s+(?:combined|put\s+together|together)\b", re.IGNORECASE)
+_STATES_SIZE_RE = re.compile(
+    r"['’]?s?\s+(?:is|was|stands\s+at|totals|measures)\s+(?:about\s+|some\s+|roughly\s+)?[\d~]", re.IGNORECASE
+)
+_PHRASE_QUALIFIERS = {"larger": "more than", "bigger": "more than", "greater": "more than", "comparable": "roughly",
+                      "similar": "roughly", "close": "roughly"}
 _SIZE_QUALIFIER_RE = re.compile(
     r"\b(?P<q>roughly|about|around|approximately|nearly|almost|some|more\s+than|less\s+than|over|under)\s+$",
     re.IGNORECASE,
@@ -92,19 +116,51 @@ def find_readings(article: Article) -> list[Reading]:
             readings.append(reading)
             used.add(reading.start)
             article.references.add(id(reading.reference))
-    for quantity in quantities:
+    previous: Quantity | None = None
+    for index, quantity in enumerate(quantities):
         if quantity.start in used:
             continue
         reading = _quantity_reading(text, quantity)
+        if reading is None and previous is not None:
+            reading = _carried_unit(text, previous, quantity)
+        if reading is None and index + 1 < len(quantities):
+            reading = _carried_unit(text, quantities[index + 1], quantity, backwards=True)
         if reading is not None:
             readings.append(reading)
+        previous = quantity
     readings.sort(key=lambda r: (r.start, r.end))
     return readings
+
+
+def _carried_unit(text: str, area: Quantity, bare: Quantity, backwards: bool = False) -> Reading | None:
+    """A bare number in the unit of the area next to it: after it, giving it again or the whole it is
+    out of ("nearly 5,000 square km of territory — 4,900 —", "75 square kilometers out of the 360");
+    before it, in a pair that writes the unit once ("in August and September (477 and 459 square km)")."""
+    if area.dimension != "area" or area.unit_key not in _AREA_UNITS or bare.dimension != "count" or bare.counted:
+        return None
+    if backwards:
+        if not _PAIR_LINK_RE.fullmatch(text, bare.end, area.start if area.qualifier_start is None else
+                                       area.qualifier_start):
+            return None
+    elif not _CARRIED_LINK_RE.fullmatch(text, area.end, bare.start if bare.qualifier_start is None else
+                                        bare.qualifier_start):
+        return None
+    factor = area.normalised / area.value if area.value else None
+    if factor is None or bare.value is None:
+        return None
+    qualifier = _claim_qualifier(bare.qualifier, bare.qualifier_text)
+    span_start = bare.qualifier_start if bare.qualifier_start is not None else bare.start
+    return Reading(
+        start=bare.start, end=bare.end, span_start=span_start, span_end=bare.end, family="area", value=bare.value,
+        unit=area.unit or "", normalised=_rounded(bare.value * factor), qualifier=qualifier, unit_shared=True,
+    )  # fmt: skip
 
 
 def _quantity_reading(text: str, q: Quantity) -> Reading | None:
     """The reading of one quantity, or None when it can never be a claim."""
     if q.vague or q.normalised is None:
+        return None
+    if q.dimension in ("area", "length") and _RATE_AFTER_RE.match(text, q.end):
         return None
     qualifier = _claim_qualifier(q.qualifier, q.qualifier_text)
     span_start = q.qualifier_start if q.qualifier_start is not None else q.start
@@ -187,12 +243,34 @@ def _words_of(text: str, start: int, end: int) -> str:
     return " ".join(text[start:end].split())
 
 
+def _combined(article: Article, reference: Mention) -> tuple[Mention, ...]:
+    """The other places of "X, Y and Z combined" after the first one, or ()."""
+    text = article.text
+    others: list[Mention] = []
+    end = reference.end
+    for mention in article.mentions_in(reference.end, reference.end + 200):
+        link = _COMBINED_RE.fullmatch(text, end, mention.start) or re.fullmatch(
+            r"(?:\s*,\s*|\s+and\s+|,\s*and\s+)(?:the\s+)?", text[end : mention.start], re.IGNORECASE)
+        if mention.type != "place" or link is None:
+            break
+        others.append(mention)
+        end = mention.end
+    return tuple(others) if others and _COMBINED_END_RE.match(text, end) else ()
+
+
 def _size_comparison(article: Article, m: re.Match[str], by_end: dict[int, Quantity]) -> Reading | None:
-    """'three times the size of Kyiv', 'half the size of Moscow', 'roughly the size of Hong Kong'."""
+    """'three times the size of Kyiv', 'half the size of Moscow', 'roughly the size of Hong Kong',
+    'equivalent in size to the entire country of Luxembourg', 'larger than the Netherlands, Belgium and
+    Luxembourg combined'."""
     text = article.text
     reference = next(iter(article.mentions_in(m.end(), m.end() + 60)), None)
     if reference is None or reference.start != m.end() or reference.type != "place":
         return None
+    if _STATES_SIZE_RE.match(text, reference.end):
+        return None  # "The size of Libya is 1,760,000 km": the region's own size, no comparison
+    also = _combined(article, reference)
+    for other in also:
+        article.references.add(id(other))
     phrase = " ".join(m.group("phrase").split())
     before = text[: m.start()].rstrip()
     quantity = by_end.get(len(before))
@@ -203,7 +281,7 @@ def _size_comparison(article: Article, m: re.Match[str], by_end: dict[int, Quant
         return Reading(
             start=quantity.start, end=quantity.end, span_start=span_start, span_end=quantity.end,
             family="relative", value=quantity.value, unit=unit,
-            qualifier=_claim_qualifier(quantity.qualifier, quantity.qualifier_text), reference=reference,
+            qualifier=_claim_qualifier(quantity.qualifier, quantity.qualifier_text), reference=reference, also=also,
         )  # fmt: skip
     start = m.start()
     # "an area the size of X": the number is the phrase "the size of" itself.
@@ -213,10 +291,11 @@ def _size_comparison(article: Article, m: re.Match[str], by_end: dict[int, Quant
     end = m.start("phrase") + len(m.group("phrase"))
     found = _SIZE_QUALIFIER_RE.search(text, max(0, start - 20), start)
     qualifier = _SIZE_QUALIFIERS[" ".join(found.group("q").lower().split())] if found else None
+    qualifier = qualifier or _PHRASE_QUALIFIERS.get(re.match(r"[a-z]*", phrase.lower()).group())
     return Reading(
         start=start, end=end, span_start=found.start("q") if found else start, span_end=end,
         family="relative", value=1.0, unit=" ".join(text[start:end].split()), qualifier=qualifier,
-        reference=reference,
+        reference=reference, also=also,
     )  # fmt: skip
 
 

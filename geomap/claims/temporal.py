@@ -29,8 +29,9 @@ Months and dates
       month. "this August": August of the publication year. "next August": the
       first August after the publication month.
     * "in August 2024", "February 2022": that month.
-    * "early"/"mid"/"late" and "the start/middle/end of" a month: days 1-10,
-      11-20, 21-end. For a year: Jan-Apr, May-Aug, Sep-Dec.
+    * "early"/"mid"/"late" and "the start/middle/end of" a month or a year:
+      days 1-10, 11-20, 21-end of the month; Jan-Apr, May-Aug, Sep-Dec of the
+      year ("at the end of 2023" -> 2023-09-01..2023-12-31).
     * "13 March 2025", "March 13, 2025", "2025-03-13": that day. "March 13"
       without a year: the most recent March 13 on or before publication.
     * "in 2022", "1941": the calendar year.
@@ -78,14 +79,36 @@ Durations
       number is given). They are lengths of time, not dates: ``resolve`` returns
       ``(None, None)`` and ``as_of_for_sentence`` never picks them.
 
+Since-phrases
+    "Since the beginning of the invasion on February 24, 2022", "since the
+    conflict began in 2022", "since Russia's offensive began in October 2023":
+    the date of the start is read with the relation ``since``.
+
+Months before an event noun
+    "a surprise August incursion", "the October offensive", "Russia's October
+    advance": a month name right before incursion, offensive, invasion, attack,
+    assault, advance, counteroffensive, operation, push, campaign or raid is a
+    date even without a preposition; so is one right before a figure in
+    brackets ("in both August (477 sq km)") or coordinated with a month before
+    it ("in August and September").
+
 Choosing the as-of date of a sentence (``as_of_for_sentence``)
     * Durations are ignored. With ``focus`` (the quantity's span in the
-      sentence), expressions separated from it by a baseline marker ("down
-      from", "up from", "compared with/to", "than", "of what", "taken/seized/
-      captured/occupied/held/controlled by") describe a different state and are
-      skipped; of the rest, those in the quantity's own clause (no ";", ":",
-      ", and", ", but", "whereas" ... between them) come first, and the nearest
-      to the quantity wins. Without ``focus`` the first expression wins.
+      sentence), expressions after the quantity separated from it by a
+      baseline marker ("down from", "up from", "compared with/to", "than", "of
+      what", and with ``participle_baseline`` "taken/seized/captured/occupied/
+      held/controlled by") describe a different state and are skipped. An
+      expression right before a quantity in brackets ("in both August (477 sq
+      km)") dates it. Of the rest, those in the quantity's own clause (no ";",
+      ":", ", and", ", but", "whereas" ... between them) come first, then those
+      not inside an event phrase ("following the aggravations ... in 2022",
+      "after", "amid", "in the wake of"), and the nearest to the quantity wins.
+      Without ``focus`` the first expression wins.
+    * An event expression that cannot be resolved ("in the first months of
+      the war" without anchors) gives way to the next expression ("... of the
+      war in 2022"); one of a calendar unit ("in the first 30 days of the
+      month") is the month (or year) named elsewhere in the sentence, else the
+      publication's.
     * No usable expression: ``(P, P)`` with ``text`` None (present tense, the
       default), or ``(None, P)`` when ``tense_hint == "past"`` (some time before
       publication). With no publication date both give ``(None, None)``.
@@ -94,9 +117,11 @@ Choosing the as-of date of a sentence (``as_of_for_sentence``)
 from __future__ import annotations
 
 import calendar
+import dataclasses
+import functools
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -178,7 +203,8 @@ _ALTERNATIVES = (
     r"(?P<month>(?:(?P<mon_mod>last|this|next|early|mid|late)(?:\s+|-))?"
     r"(?:(?:the\s+)?(?P<mon_part>start|beginning|middle|end)\s+of\s+)?"
     rf"(?P<mon_m>{_MONTH})(?:,?\s+(?P<mon_y>\d{{4}})(?!\d))?)",
-    r"(?P<year>(?:(?P<yr_mod>early|mid|late)(?:\s+|-))?(?<![\d,.$€£])(?P<yr_y>(?:18|19|20)\d{2})"
+    r"(?P<year>(?:(?P<yr_mod>early|mid|late)(?:\s+|-)|(?:the\s+)?(?P<yr_part>start|beginning|middle|end)\s+of\s+)?"
+    r"(?<![\d,.$€£])(?P<yr_y>(?:18|19|20)\d{2})"
     rf"{_NOT_A_YEAR_AFTER})",
     r"(?P<earlier>(?P<early_mod>earlier|later|early|late)\s+this\s+(?P<early_unit>week|month|year))",
     r"(?P<relative>(?:the\s+)?(?P<rel_mod>past|last|previous|recent|this|next|coming|current)\s+"
@@ -200,10 +226,30 @@ _KIND_GROUPS = (
 )  # fmt: skip
 
 _BASELINE_RE = re.compile(
-    r"\b(?:down\s+from|up\s+from|compared\s+(?:with|to)|than|of\s+what"
-    r"|(?:taken|seized|captured|occupied|held|controlled)\s+by)\b",
+    r"\b(?:down\s+from|up\s+from|compared\s+(?:with|to)|than|of\s+what)\b", re.IGNORECASE
+)
+_PARTICIPLE_BASELINE_RE = re.compile(r"\b(?:taken|seized|captured|occupied|held|controlled)\s+by\b", re.IGNORECASE)
+# An expression inside a phrase about another event: "following the aggravations ... in 2021 and 2022".
+_EVENT_PHRASE_RE = re.compile(
+    r"\b(?:following|after|amid|during|in\s+the\s+wake\s+of|in\s+the\s+aftermath\s+of)\b[^,;:.()]{0,80}$"
+    r"|\b(?:launched|started|begun|began|erupted|established|created)\s+(?:\w+\s+){0,2}$",
     re.IGNORECASE,
 )
+# A present perfect: the claim runs up to publication, whatever started it.
+_PERFECT_RE = re.compile(r"\b(?:has|have)\s+(?:now\s+|already\s+|since\s+)?[a-z]+(?:ed|en|wn|ght|ne)\b", re.IGNORECASE)
+_SINCE_PHRASE_RE = re.compile(
+    r"\bsince\s+(?:(?:the\s+)?(?:very\s+)?(?:beginning|start|outbreak|launch|onset)\s+of\b[^.;:]{0,60}"
+    r"|[^.;:,]{0,60}?\b(?:began|begun|started|broke\s+out|erupted|was\s+launched|launched)\s+)$",
+    re.IGNORECASE,
+)
+_EVENT_NOUN_AFTER_RE = re.compile(
+    r"\s+(?:incursion|offensive|invasion|attack|assault|advance|counteroffensive|counter-offensive|operation|push"
+    r"|campaign|raid)s?\b",
+    re.IGNORECASE,
+)
+_CALENDAR_EVENTS = frozenset({"month", "year", "week"})
+# "in August and September": a month coordinated with a month before it is a date too.
+_COORDINATED_MONTH_RE = re.compile(rf"{_MONTH}(?:\s+\d{{4}})?\s*(?:,|\band\b|\bor\b)\s*(?:and\s+)?$")
 # A clause break between an expression and the quantity makes the expression a weaker match.
 _CLAUSE_BREAK_RE = re.compile(
     r"[;:]|,\s*(?:and|but|while|whereas|although|though|yet)\b|\b(?:but|whereas)\b", re.IGNORECASE
@@ -327,13 +373,17 @@ def _expression_from_match(m: re.Match[str]) -> TemporalExpression | None:
         modifier = _lower_or_none(m.group("mon_mod"))
         part = _lower_or_none(m.group("mon_part"))
         year = _int_or_none(m.group("mon_y"))
-        if year is None and modifier is None and part is None and prep is None:
-            return None  # a bare "May"/"March" is too often a verb
+        if year is None and modifier is None and part is None and prep is None and not _EVENT_NOUN_AFTER_RE.match(
+                m.string, m.end()) and not re.match(r"\s*\(\s*[\d~≈]", m.string[m.end() : m.end() + 6]) and not (
+                _COORDINATED_MONTH_RE.search(m.string, max(0, m.start() - 40), m.start())):
+            return None  # a bare "May"/"March" is too often a verb; "the August incursion" is a date
         if part is not None:
             modifier = _PART_MODIFIERS[part] if modifier in (None, "early", "mid", "late") else modifier
         fields = dict(kind="month", month=_month_number(m.group("mon_m")), year=year, modifier=modifier)
     elif kind_group == "year":
-        fields = dict(kind="year", year=int(m.group("yr_y")), modifier=_lower_or_none(m.group("yr_mod")))
+        part = _lower_or_none(m.group("yr_part"))  # "the end of 2023" -> late 2023
+        modifier = _PART_MODIFIERS[part] if part else _lower_or_none(m.group("yr_mod"))
+        fields = dict(kind="year", year=int(m.group("yr_y")), modifier=modifier)
     elif kind_group == "earlier":
         modifier = {"early": "earlier", "late": "later"}.get(m.group("early_mod").lower(), m.group("early_mod").lower())
         fields = dict(kind="period", modifier=modifier, unit=m.group("early_unit").lower())
@@ -428,6 +478,13 @@ def find_temporal(sentence: str) -> list[TemporalExpression]:
     >>> [e.text for e in find_temporal("By March, Russia had retaken most of what Ukraine held in August.")]
     ['By March', 'in August']
     """
+    return list(_temporal_in(sentence))
+
+
+@functools.lru_cache(maxsize=2048)
+def _temporal_in(sentence: str) -> tuple[TemporalExpression, ...]:
+    """:func:`find_temporal`, remembered: a sentence with several claims is dated once per claim, and the
+    expressions (frozen records) depend on the sentence alone."""
     found: list[TemporalExpression] = []
     pos = 0
     while True:
@@ -438,9 +495,12 @@ def find_temporal(sentence: str) -> list[TemporalExpression]:
         if expression is None:
             pos = m.start() + 1
             continue
+        if expression.relation == "at" and expression.kind != "duration" and _SINCE_PHRASE_RE.search(
+                sentence, max(0, expression.start - 120), expression.start):
+            expression = dataclasses.replace(expression, relation="since")
         found.append(expression)
         pos = max(m.end(), m.start() + 1)
-    return found
+    return tuple(found)
 
 
 # --------------------------------------------------------------------------
@@ -688,6 +748,8 @@ def as_of_for_sentence(
     *,
     anchors: Mapping[str, date] | None = None,
     focus: tuple[int, int] | None = None,
+    participle_baseline: bool = True,
+    expressions: Sequence[TemporalExpression] | None = None,
 ) -> AsOf:
     """The as-of date range of a claim in ``sentence``.
 
@@ -706,43 +768,77 @@ def as_of_for_sentence(
     focus : (int, int), optional
         Offsets of the quantity in ``sentence``; picks the expression that
         belongs to it (see the module docstring).
+    participle_baseline : bool
+        Skip expressions after "taken/seized/... by" (they date a share's base).
+    expressions : sequence of TemporalExpression, optional
+        The sentence's expressions when the caller has them already.
 
     Examples
     --------
     >>> as_of_for_sentence("In August, Ukraine seized 386 square miles.", date(2025, 3, 15))  # doctest: +ELLIPSIS
     AsOf(start=datetime.date(2024, 8, 1), end=datetime.date(2024, 8, 31), text='In August', ...)
     """
-    candidates = [e for e in find_temporal(sentence) if not e.is_duration]
-    chosen = _choose(sentence, candidates, focus)
-    if chosen is None:
-        if published is None:
-            return AsOf(None, None, None)
-        if tense_hint == "past":
-            return AsOf(None, published, None)
-        return AsOf(published, published, None)
-    start, end = resolve(chosen, published, anchors)
-    return AsOf(start, end, chosen.text, chosen)
+    found = find_temporal(sentence) if expressions is None else expressions
+    candidates = [e for e in found if not e.is_duration]
+    while True:
+        chosen = _choose(sentence, candidates, focus, participle_baseline)
+        if chosen is None:
+            if published is None:
+                return AsOf(None, None, None)
+            if tense_hint == "past":
+                return AsOf(None, published, None)
+            return AsOf(published, published, None)
+        if chosen.kind == "event" and chosen.event in _CALENDAR_EVENTS:
+            # "in the first 30 days of the month": the month the sentence names, else the current one
+            named = [e for e in candidates if e.kind in ("month", "year", "date") and e is not chosen]
+            unit = "month" if chosen.event == "month" else chosen.event
+            target = named[-1] if named else TemporalExpression(chosen.start, chosen.end, chosen.text, "period",
+                                                                modifier="this", unit=unit)
+            start, end = resolve(dataclasses.replace(target, relation="at"), published, anchors)
+            return AsOf(start, end, chosen.text, chosen)
+        if focus is not None and _dates_another_start(sentence, chosen, focus):
+            candidates = [e for e in candidates if e is not chosen]  # "have pushed 6km ... launched in September"
+            continue
+        start, end = resolve(chosen, published, anchors)
+        if start is None and end is None and chosen.kind == "event" and len(candidates) > 1:
+            candidates = [e for e in candidates if e is not chosen]  # "the first months of the war in 2022"
+            continue
+        return AsOf(start, end, chosen.text, chosen)
+
+
+def _dates_another_start(sentence: str, expr: TemporalExpression, focus: tuple[int, int]) -> bool:
+    """An expression after a present-perfect claim that dates when something else began ("Israeli troops
+    have pushed around 6km into Lebanon in a series of ground incursions launched in September")."""
+    if expr.start < focus[1] or expr.relation == "since":
+        return False
+    if not re.search(r"\b(?:launched|started|begun|began|erupted)\s+(?:\w+\s+){0,2}$", sentence[:expr.start],
+                     re.IGNORECASE):
+        return False
+    return _PERFECT_RE.search(sentence, 0, focus[0]) is not None
 
 
 def _choose(
-    sentence: str, candidates: list[TemporalExpression], focus: tuple[int, int] | None
+    sentence: str, candidates: list[TemporalExpression], focus: tuple[int, int] | None,
+    participle_baseline: bool = True,
 ) -> TemporalExpression | None:
     if not candidates:
         return None
     if focus is None:
         return candidates[0]
     focus_start, focus_end = focus
-    best: tuple[tuple[bool, int, int], TemporalExpression] | None = None
+    best: tuple[tuple[bool, bool, bool, int, int], TemporalExpression] | None = None
     for order, expr in enumerate(candidates):
         if expr.end <= focus_start:
             between = sentence[expr.end : focus_start]
         elif expr.start >= focus_end:
             between = sentence[focus_end : expr.start]
+            if _BASELINE_RE.search(between) or (participle_baseline and _PARTICIPLE_BASELINE_RE.search(between)):
+                continue  # "down from ... last year", "of the areas taken by Ukraine in August"
         else:
             between = ""
-        if _BASELINE_RE.search(between):
-            continue
-        key = (_CLAUSE_BREAK_RE.search(between) is not None, len(between), order)
+        bracketed = expr.end <= focus_start and re.fullmatch(r"\s*\(\s*", between) is not None
+        in_event_phrase = _EVENT_PHRASE_RE.search(sentence, max(0, expr.start - 80), expr.start) is not None
+        key = (not bracketed, _CLAUSE_BREAK_RE.search(between) is not None, in_event_phrase, len(between), order)
         if best is None or key < best[0]:
             best = (key, expr)
     return None if best is None else best[1]

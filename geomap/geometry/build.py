@@ -483,14 +483,18 @@ def claim_rows(claims: Iterable[Claim], workspace: Workspace) -> list[dict[str, 
     """The rows of :func:`geomap.geometry.claim_geometries` as dicts (geometry in EPSG:4326 or None)."""
     ordered = sorted(claims, key=lambda c: natural_claim_key(c.claim_id))
     items = prepare_all(workspace, ordered)
-    bases = ShareBases(area_claims(items))
+    # A number that cannot be territory (geomap.claims.plausibility) is no base, no peer and no shape.
+    bases = ShareBases(area_claims([item for item in items if not_drawn(item.claim) is None]))
     sentences = first_by_sentence(ordered)
     rows = []
     for item in items:
         row = base_row(item)
         claim = item.claim
         kind = claim.kind
-        if kind in AREA_KINDS:
+        implausible = not_drawn(claim)
+        if implausible is not None:
+            unmapped(row, str(implausible.get("message")))
+        elif kind in AREA_KINDS:
             km2 = claimed_km2(claim)
             if km2 is None:
                 unmapped(row, "no area in km²")
@@ -515,6 +519,12 @@ def claim_rows(claims: Iterable[Claim], workspace: Workspace) -> list[dict[str, 
         if unit_flag is not None:
             row["flags"].append(unit_flag)
         rows.append(row)
-    add_coherence_flags(rows, items)
-    add_spread_flags(rows)
+    drawable = [row for row, item in zip(rows, items) if not_drawn(item.claim) is None]
+    add_coherence_flags(drawable, items)
+    add_spread_flags(drawable)
     return rows
+
+
+def not_drawn(claim: Claim) -> dict[str, Any] | None:
+    """The flag of a claim whose number cannot be territory ("-50 km²", "150 % of the region"), or None."""
+    return next((flag for flag in claim.flags if flag.get("not_drawn")), None)

@@ -68,6 +68,8 @@ def spread_table(claim_geoms: geopandas.GeoDataFrame) -> pandas.DataFrame:
     """
     records = []
     for row in claim_geoms.itertuples(index=False):
+        if any(isinstance(flag, dict) and flag.get("not_drawn") for flag in (row.flags or [])):
+            continue  # a number that cannot be territory ("-50 km²", "10^300 square kilometers")
         records.append({"claim_id": row.claim_id, "source": row.source, "outlet": row.outlet, "kind": row.kind,
                         "window": row.window, "km2": None if pandas.isna(row.km2) else float(row.km2),
                         "derived": row.kind in SHARE_KINDS})

@@ -79,7 +79,11 @@ def test_the_current_month_counts_and_is_clipped() -> None:
 
 def test_month_with_year() -> None:
     assert resolved("in August 2024", SATURDAY_MARCH_15) == (d("2024-08-01"), d("2024-08-31"))
-    assert resolved("since the war began in February 2022", None) == (d("2022-02-01"), d("2022-02-28"))
+    # "since the war began in February 2022" counts from February 2022 to publication
+    assert resolved("since the war began in February 2022", None) == (d("2022-02-01"), None)
+    assert resolved("since the war began in February 2022", SATURDAY_MARCH_15) == (d("2022-02-01"), SATURDAY_MARCH_15)
+    assert resolved("Since the beginning of the invasion on February 24, 2022", SATURDAY_MARCH_15) == (
+        d("2022-02-24"), SATURDAY_MARCH_15)
 
 
 def test_last_august() -> None:

@@ -1,0 +1,610 @@
+"""Shares: what a share ("98.5%", "two-thirds", "half") is a share of, and the claim it makes.
+
+Internal to :mod:`geomap.claims`. :func:`read_share` reads one share reading in
+its sentence and returns an :class:`~geomap.claims.article.Interpretation`, or
+None when the share is no territorial claim.
+
+What a share is of
+------------------
+The of-phrase after the share is read as a noun phrase, up to punctuation, a
+preposition, a verb or the subject of a relative clause ("the land Ukraine
+seized"); its last word (the head) decides:
+
+* **a region** (``region_share``): a place named in it whose head is the place
+  itself or a word for land or for a region ("of Ukraine", "of the Luhansk
+  region", "of Gaza's total area", "of the Gaza Strip's territory", "of the
+  territory of Donetsk region", "of Syrian territories"); a word for a region
+  without its name, which stands for the last region of that sort named before
+  ("of the region", "of the state", "of the country's surface", "of the
+  Strip"); land with an owner ("of its territory": the country named before);
+  bare land ("of the territory", "of the area") not qualified as someone's
+  capture: the region the text is about (:func:`context_region`).
+* **an earlier gain** (``share_held`` / ``share_retaken``): land qualified as
+  someone's capture ("of the territory Ukraine seized", "of the areas taken by
+  Ukraine in August", "of the land it captured", "of the territory initially
+  occupied by Ukrainian troops"), a word for a gain ("of Kursk gains", "of the
+  salient", "of its holdings") or a pronoun ("of it", "of them", "of what it
+  was"). Held (control, hold, remain) -> ``share_held``; retaken, liberated or
+  lost -> ``share_retaken``. With no control verb the share says how a gain is
+  distributed ("three quarters of the territory taken ... was in Donetsk"),
+  which is no claim.
+* **anything else** (the population, homes, the border, a budget, "the land
+  along the border"): no claim.
+
+Without an of-phrase, a share standing on its own (not "a 50% pay increase",
+not "44% less land") is a region share when it continues a region share of its
+sentence ("the Houthis hold about 25 per cent and the STC about 20 per cent",
+"bringing the total to 19.04%", "70 percent ..., against 59 percent at the
+end of 2023") or when a control word governs it ("opposition forces hold
+42%", "55 percent ... is under the control of the occupier"); the region is
+that of the share it continues, else :func:`context_region`. Otherwise no
+claim.
+
+Actor
+-----
+Region shares: the holder named with the share ("under Russian control",
+"Russian-held"), else the agent before the control verb; when the verb says
+the ground was lost ("lost control of townships covering 86 percent"), the
+loser's opponent. Shares of a gain: as :mod:`geomap.claims.anchors` describes,
+with who had taken the base read from its of-phrase ("of the areas taken by
+Ukraine", "of the land it seized"); the base is hidden from the dating ("40% of
+the area it captured in August": August dates the capture, not the claim).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from geomap.claims.anchors import (
+    agent_after,
+    agent_by_after,
+    agent_ending_at,
+    agents_before,
+    anchor_place,
+    country_place,
+    holder_in,
+    opponent,
+    promoted,
+    sentence_agents,
+    speaker_country,
+)
+from geomap.claims.article import Article, Interpretation, Place, Reading, Sentence, place_of, word_set, word_tokens
+from geomap.claims.cues import (
+    Cue,
+    control_category,
+    direct_cue,
+    main_verb_after,
+    nearest_cue,
+    token_category,
+    weak_hold,
+)
+from geomap.records import AREA_KINDS, Mention
+
+__all__ = ["context_region", "read_share"]
+
+# Heads that make the of-phrase land: "of Gaza's total area", "of Syrian territories".
+_LAND_WORDS = word_set("territory territories land lands area areas landmass surface soil ground")
+# Heads that name a region: "of the Luhansk region", "of the state" (the last state named).
+_REGION_WORDS = word_set(
+    """region oblast province state district governorate county country city town strip peninsula republic
+    municipality prefecture raion valley enclave"""
+)
+# (Plurals are not: "32.4% of Afghanistan's districts" counts districts, it measures no land.)
+# Heads that make the of-phrase someone's gain: "of Kursk gains", "of the salient", "of them".
+_GAIN_WORDS = word_set(
+    """gains gain holdings holding advance advances salient salients pocket pockets foothold footholds
+    bridgehead bridgeheads incursion offensive conquests captures part it them what"""
+)
+# Which kind of place an anaphoric region word stands for.
+_WORD_KINDS = {
+    **dict.fromkeys("country republic".split(), ("country",)),
+    **dict.fromkeys("city town".split(), ("populated_place",)),
+}
+_DEFAULT_REGION_KINDS = ("admin1", "named_region")
+# Words that end the of-phrase's noun phrase.
+_PHRASE_STOPS = word_set(
+    """of in on at by with from to into inside along near around amid during since under over across through
+    toward towards and or but which that who whom whose where while whereas when is are was were be been has
+    have had remains remain remained will would could can may might as than after before within despite now
+    currently still already"""
+)
+# "of his country", "of our territory": the speaker's country.
+_SPEAKER_POSSESSIVES = word_set("his her our my")
+_DETERMINERS = word_set("the a an its their his her our this these those all some total entire whole")
+_QUALIFYING_ADVERBS = word_set("initially originally previously first earlier already once formerly briefly")
+_QUALIFIER_STOPS = word_set("remains remain remained but and or while whereas yet although though now")
+_SUBJECT_PRONOUNS = word_set("it they he she we which that who")
+_MAIN_VERB_AUXILIARIES = word_set("is are was were be been being")
+# Words after a share without an of-phrase that let it stand on its own ("hold 42%, with ...").
+_STANDALONE_NEXT = word_set(
+    """and or but while whereas with in on at by to as from since under is are was were remains remain
+    remained has have had respectively against compared versus of controlled held occupied seized captured
+    taken"""
+)
+_HELD_SUFFIXES = ("-held", "-controlled", "-occupied")
+_CLAUSE_PUNCTUATION_RE = re.compile(r"[,;:.!?()\[\]—–\"“”]")
+_LOST_CONTROL_RE = re.compile(r"\b(?:out\s+of|outside(?:\s+of)?|beyond)\s+(?:the\s+)?(?:\w+\s+)?control\b",
+                              re.IGNORECASE)
+# "is under the control of the occupier", "remains under Ukrainian control", "is out of the control of the state".
+_CONTROL_PREDICATE_RE = re.compile(
+    r"\b(?:is|are|was|were|remains?|remained|stays?|stayed|(?:has|have|had)\s+been)\s+"
+    r"(?:now\s+|still\s+|already\s+|currently\s+)?(?P<where>under|in|out\s+of|outside(?:\s+of)?|beyond)\s+"
+    r"(?:the\s+)?(?:[\w\-]+\s+){0,2}?(?:control|hands|occupation|rule)\b",
+    re.IGNORECASE,
+)
+_CONTROL_WORD_RE = re.compile(r"\b(?:control|controls|controlled|occupation|occupied|hands|rule|held)\b",
+                              re.IGNORECASE)
+_POSSESSIVE_RE = re.compile(r"['’]s?(?!\w)")
+
+
+@dataclass(frozen=True)
+class _OfPhrase:
+    """The noun phrase a share is of, as far as the claim readers need it."""
+
+    start: int
+    end: int  # where the noun phrase ends (the base of a share of a gain runs on to the clause end)
+    head: str | None  # its last word, lower-cased; None when a place name ends it
+    place: Mention | None  # a place named in it, not as a possessor
+    possessor: Mention | None  # "Gaza's", "the Gaza Strip's"
+    possessor_word: str | None  # "its", "their", or a region word before "'s" ("the country's")
+    demonym: Mention | None  # "of Ukrainian territory"
+    qualifier: str | None = None  # the control category of what qualifies it: "seized by Ukraine", "it occupied"
+    qualifier_agent: str | None = None  # who did it, when "by" names him
+    relative: bool = False  # a relative clause follows it: "of what it was in August", "the land Ukraine seized"
+
+    @property
+    def captured(self) -> bool:
+        return self.qualifier is not None
+
+
+def read_share(
+    article: Article,
+    sentence: Sentence,
+    reading: Reading,
+    window: tuple[int, int],
+    previous: Interpretation | None,
+) -> Interpretation | None:
+    """The claim a share makes, or None (see the module docstring)."""
+    text = article.text
+    phrase = _of_phrase(article, sentence, reading)
+    direct = direct_cue(text, window, reading)
+    if phrase is None:
+        if not _stands_alone(text, reading, sentence):
+            return None
+        if previous is not None and previous.kind in AREA_KINDS:
+            # "after occupying some 51,000 square miles ..., Russia has lost a fifth": a share of that area
+            cue = direct or nearest_cue(text, window[0], reading.span_start, leftwards=True)
+            if cue is not None and cue.category in ("lost", "retaken", "liberated", "held"):
+                kind = "share_held" if cue.category == "held" else "share_retaken"
+                actor = previous.actor if kind == "share_held" else opponent(previous.actor)
+                return Interpretation(kind=kind, actor=actor, holder=previous.actor, place=previous.place)
+        continues = previous is not None and previous.kind == "region_share"
+        if not continues and not _governed_by_control(text, sentence, window, reading, direct):
+            return None
+        region = previous.region if continues else context_region(article, sentence, reading.span_start)
+        return _region_share(article, sentence, reading, window, region, direct)
+    if phrase.qualifier == "held" and phrase.qualifier_agent is not None and phrase.place is None and (
+            direct is None or direct.category == "held"):
+        # "part of the 20% of the territory controlled by Russia": the holder's part of the other side's land
+        region = country_place(article, opponent(phrase.qualifier_agent)) or context_region(
+            article, sentence, reading.span_start)
+        return _region_share(article, sentence, reading, window, region, direct, phrase.qualifier_agent)
+    bare_land = phrase.head in _LAND_WORDS and not (phrase.place or phrase.possessor or phrase.demonym
+                                                    or phrase.possessor_word)
+    lost = direct is not None and direct.category == "lost"
+    if phrase.captured or phrase.head in _GAIN_WORDS or _holding_of_no_country(article, sentence, phrase) or (
+            lost and bare_land):  # "Rebels lose 50% of territory in Aleppo": of what they held
+        return _gain_share(article, sentence, reading, window, direct, phrase)
+    if not _is_land(text, phrase):
+        return None  # "of Myanmar's 55 million people", "of the homes", "of the land along the border"
+    region = _phrase_region(article, sentence, reading, phrase)
+    return _region_share(article, sentence, reading, window, region, direct)
+
+
+def context_region(article: Article, sentence: Sentence, position: int) -> Place | None:
+    """The region a share without a named region is of: a region or country named before it in its
+    sentence (not as an agent), else the region of the article's last region share, else a region or
+    country named in the two sentences before it in its paragraph."""
+    found = _named_before(article, sentence, sentence.start, position, _DEFAULT_REGION_KINDS + ("country",))
+    if found is not None:
+        return found
+    if article.region_shares:
+        return article.region_shares[-1]
+    for back in (1, 2):
+        index = sentence.index - back
+        if index < 0 or article.sentences[index].paragraph != sentence.paragraph:
+            break
+        earlier = article.sentences[index]
+        found = _named_before(article, earlier, earlier.start, earlier.end, _DEFAULT_REGION_KINDS + ("country",))
+        if found is not None:
+            return found
+    return None
+
+
+# -- the of-phrase -------------------------------------------------------------------------------------
+
+
+def _of_phrase(article: Article, sentence: Sentence, reading: Reading) -> _OfPhrase | None:
+    text = article.text
+    of = re.match(r"[\"”’']?\s+of\s+", text[reading.span_end : reading.span_end + 9])  # '"about 40 %" of Syria'
+    if of is None:
+        return None
+    start = reading.span_end + of.end()
+    punctuation = _CLAUSE_PUNCTUATION_RE.search(text, start, sentence.end)
+    clause_end = punctuation.start() if punctuation else sentence.end
+    mentions = {m.start: m for m in article.mentions_in(start, clause_end)}
+    head: str | None = None
+    place = possessor = demonym = None
+    possessor_word: str | None = None
+    qualifier: tuple[str, str | None] | None = None
+    relative = False
+    end = position = start
+    for token in word_tokens(text, start, clause_end):
+        if token.start < position:
+            continue  # inside a place name already read
+        mention = mentions.get(token.start)
+        if token.lower == "of" and head in _LAND_WORDS and place is None:
+            inner = _place_after_of(article, token.end, clause_end)
+            if inner is not None:  # "of the territory of Donetsk region"
+                place, head, end = inner, None, inner.end
+                tail = re.match(r"\s+([a-z][\w\-]*)", text[inner.end : clause_end])
+                if tail and tail.group(1) in _REGION_WORDS:
+                    head, end = tail.group(1), inner.end + tail.end()
+                qualifier = _qualifier_after(article, sentence, end, clause_end)
+                break
+        if token.lower == "in" and head in _LAND_WORDS and place is None and possessor is None:
+            inner = _place_after_of(article, token.end, clause_end)
+            if inner is not None and inner.kind != "populated_place":  # "52% of Territory in Afghanistan"
+                place, end = inner, inner.end
+                qualifier = qualifier or _qualifier_after(article, sentence, inner.end, clause_end)
+                break
+        if token.lower in _PHRASE_STOPS:
+            # "of the areas in Kursk taken by Ukraine": the qualifier may follow a prepositional phrase.
+            qualifier = qualifier or _qualifier_after(article, sentence, token.start, clause_end)
+            relative = token.lower in _SUBJECT_PRONOUNS
+            break
+        if mention is not None:
+            if head is not None and not _names_a_place(text, mention, clause_end):
+                # "the land Ukraine seized": a relative clause begins (not "the eastern Luhansk region")
+                qualifier = qualifier or _qualifier_after(article, sentence, token.start, clause_end)
+                relative = True
+                break
+            head = None
+            possessive = _POSSESSIVE_RE.match(text, mention.end)
+            if possessive and mention.type == "place":
+                possessor = mention
+                position = end = possessive.end()
+            elif mention.type == "demonym":
+                demonym = mention
+                position = end = mention.end
+            elif mention.type == "place":
+                place = mention
+                position = end = mention.end
+            else:
+                position = end = mention.end
+            continue
+        category = token_category(text, token)
+        if category is not None and head is None and _is_participle(token.lower):
+            qualifier = (category, None)  # "its occupied area", "the captured territory"
+            continue
+        if category is not None and head is not None:
+            qualifier = _qualifier_after(article, sentence, token.start, clause_end)
+            break
+        possessive = _POSSESSIVE_RE.match(text, token.end)
+        if possessive or token.lower.endswith(("'s", "’s")):
+            # "the country's", "the Strip's": a region word resolved later
+            possessor_word = token.lower[:-2] if not possessive else token.lower
+            position = end = possessive.end() if possessive else token.end
+            continue
+        if token.lower.endswith(_HELD_SUFFIXES):
+            qualifier = ("held", None)  # "rebel-held areas": someone's holding
+            continue
+        if token.lower in _DETERMINERS or token.lower in _SPEAKER_POSSESSIVES:
+            if token.lower in ("its", "their") or token.lower in _SPEAKER_POSSESSIVES:
+                possessor_word = token.lower
+            continue
+        named = head is not None or place is not None or possessor is not None or demonym is not None
+        if named and (token.lower in _QUALIFYING_ADVERBS or token.lower in _SUBJECT_PRONOUNS):
+            qualifier = qualifier or _qualifier_after(article, sentence, token.start, clause_end)  # "they occupied"
+            relative = True
+            break
+        head = token.lower
+        if "-" in head and head.split("-")[0] in _LAND_WORDS:
+            head = head.split("-")[0]  # "territory-including Upper Karabakh"
+        end = token.end
+    if head is None and place is None and possessor is None and demonym is None and possessor_word is None:
+        return None
+    return _OfPhrase(start, end, head, place, possessor, possessor_word, demonym,
+                     *(qualifier if qualifier is not None else (None, None)), relative=relative)
+
+
+def _names_a_place(text: str, mention: Mention, end: int) -> bool:
+    """Whether a place named after other words of an of-phrase ends it or is followed by a word for a
+    region ("the eastern Luhansk region"), rather than beginning a relative clause ("the land Ukraine
+    seized")."""
+    following = re.match(r"\s*([^\W\d_][\w\-]*)?", text[mention.end : end])
+    word = (following.group(1) or "").lower() if following else ""
+    return not word or word in _REGION_WORDS or word in _LAND_WORDS or word in _PHRASE_STOPS
+
+
+def _is_participle(word: str) -> bool:
+    return word.endswith(("ed", "en")) or word in ("held", "lost", "won", "overrun", "taken")
+
+
+def _place_after_of(article: Article, start: int, end: int) -> Mention | None:
+    inner = next((m for m in article.mentions_in(start, end) if m.type == "place"), None)
+    if inner is None or article.text[start : inner.start].strip().lower() not in ("", "the"):
+        return None
+    return inner
+
+
+def _qualifier_after(
+    article: Article, sentence: Sentence, start: int, end: int
+) -> tuple[str, str | None] | None:
+    """The control category (and its agent after "by") of a participle or relative clause after the land
+    a share is of: "taken by Ukraine", "Ukraine seized", "they occupied in August", "initially occupied by
+    Ukrainian troops"; None when the sentence's main verb comes first ("... is controlled by")."""
+    text = article.text
+    previous = None
+    for token in word_tokens(text, start, end)[:12]:
+        if token.lower in _MAIN_VERB_AUXILIARIES or token.lower in _QUALIFIER_STOPS:
+            return None  # the sentence's own verb, or another clause: "93% of its land in June but now owns 73%"
+        category = token_category(text, token)
+        # "under Russian control" is no clause; "they control" is
+        if category is not None and (token.lower not in ("control", "hold") or previous in _SUBJECT_PRONOUNS):
+            return category, agent_by_after(article, sentence, token.end)
+        previous = token.lower
+    return None
+
+
+def _holding_of_no_country(article: Article, sentence: Sentence, phrase: _OfPhrase) -> bool:
+    """ "the rebels lost a third of their territory": land that is "its" or "their" when no region or
+    country is named before it in the sentence is what the subject holds."""
+    return (phrase.possessor_word in ("its", "their") and phrase.head in _LAND_WORDS
+            and _owner_of_its(article, sentence, phrase) is None)
+
+
+def _owner_of_its(article: Article, sentence: Sentence, phrase: _OfPhrase) -> Place | None:
+    """The place "its" stands for: the nearest region or country named before it in the sentence that
+    is not an agent ("in Kherson, where Russia controlled 93% of its land": Kherson)."""
+    agents = {id(m) for m, _ in sentence_agents(article, sentence)}
+    for mention in reversed(article.mentions_in(sentence.start, phrase.start)):
+        if mention.type == "place" and id(mention) not in agents and id(mention) not in article.references:
+            return promoted(mention, article.text, "region_share")
+    return None
+
+
+def _is_land(text: str, phrase: _OfPhrase) -> bool:
+    """Whether an of-phrase that is no gain names land: a place, a word for land or for a region."""
+    if re.match(r"\s+along\b", text[phrase.end : phrase.end + 8]):
+        return False  # "of the land along the Turkish border": a strip of a border, not of a region
+    return phrase.head is None or phrase.head in _LAND_WORDS or phrase.head in _REGION_WORDS
+
+
+def _phrase_region(article: Article, sentence: Sentence, reading: Reading, phrase: _OfPhrase) -> Place | None:
+    """The region of a share of land, or None when the text does not say which."""
+    text = article.text
+    head = phrase.head
+    if phrase.place is not None:
+        return promoted(phrase.place, text, "region_share")
+    if phrase.possessor is not None:
+        return promoted(phrase.possessor, text, "region_share")
+    if phrase.demonym is not None:
+        return country_place(article, phrase.demonym.country or phrase.demonym.id)
+    if phrase.possessor_word in _SPEAKER_POSSESSIVES and (head in _LAND_WORDS or head == "country"):
+        return _speaker_country(article, sentence, reading)
+    word = phrase.possessor_word if phrase.possessor_word not in (None, "its", "their") else None
+    if head in _REGION_WORDS or word in _REGION_WORDS:
+        kinds = _WORD_KINDS.get(word or head, _DEFAULT_REGION_KINDS)  # type: ignore[arg-type]
+        named = _named_before(article, sentence, 0, reading.span_start, kinds, agents_too=True)
+        if named is None and "country" not in kinds:
+            named = _named_before(article, sentence, 0, reading.span_start, ("country",), agents_too=True)
+        if named is None:  # named only after it: "150 % of the region around Sudzha in the Kursk region"
+            named = _named_before(article, sentence, reading.span_end, sentence.end, kinds, agents_too=True)
+        if named is None and "country" in kinds:
+            named = country_place(article, _main_country(article))  # or only as "Syrian"
+        return named
+    if phrase.possessor_word in ("its", "their"):
+        owner = _owner_of_its(article, sentence, phrase)
+        return owner if owner is not None else context_region(
+            article, sentence, reading.span_start)
+    return context_region(article, sentence, reading.span_start)
+
+
+def _speaker_country(article: Article, sentence: Sentence, reading: Reading) -> Place | None:
+    """The country of "his country" or "our territory": one named in the sentence or the one before it
+    that is not the side said to hold the share ("Ukraine President Volodymyr Zelensky said Thursday that
+    Russia controls about one-fifth of his country")."""
+    holders = agents_before(article, sentence, reading.span_start)
+    holder = holders[0] if holders else None
+    start = article.sentences[sentence.index - 1].start if sentence.index > 0 else sentence.start
+    nearby = [m for m in article.mentions_in(start, sentence.end)
+              if m.type == "demonym" or m.kind == "country"]
+    speaker = speaker_country(article, sentence, exclude=holder)  # "the Ukrainian leader said"
+    if speaker is not None:
+        return country_place(article, speaker)
+    for mention in reversed([m for m in nearby if m.end <= reading.span_start]):
+        code = mention.country or mention.id
+        if code is not None and code != holder:
+            return country_place(article, code)
+    main = _main_country(article)
+    return country_place(article, main) if main != holder else None
+
+
+def _main_country(article: Article) -> str | None:
+    """The country the article names most (as a country or a demonym); ties go to the first named."""
+    counts: dict[str, int] = {}
+    for mention in article.mentions:
+        code = mention.country or (mention.id if mention.kind == "country" else None)
+        if code is not None and (mention.type == "demonym" or mention.kind == "country"):
+            counts[code] = counts.get(code, 0) + 1
+    return max(counts, key=counts.__getitem__) if counts else None
+
+
+def _named_before(
+    article: Article, sentence: Sentence, start: int, end: int, kinds: tuple[str, ...], agents_too: bool = False
+) -> Place | None:
+    """The last place of ``kinds`` named in ``text[start:end]`` (not an agent of its sentence unless
+    ``agents_too``); a populated place stands for its region when regions are asked for."""
+    agents = set() if agents_too else {id(m) for m, _ in sentence_agents(article, sentence)}
+    for mention in reversed(article.mentions_in(start, end)):
+        if mention.type != "place" or id(mention) in agents or id(mention) in article.references:
+            continue
+        if mention.kind in kinds:
+            return place_of(mention)
+    return None
+
+
+# -- the claims ---------------------------------------------------------------------------------------
+
+
+def _stands_alone(text: str, reading: Reading, sentence: Sentence) -> bool:
+    """Whether a share without an of-phrase is a figure of its own, not an adjective ("a 50% pay
+    increase", "44% less land")."""
+    following = re.match(r"\s*([^\W\d_][\w\-’']*)", text[reading.span_end : min(sentence.end, reading.span_end + 30)])
+    if following is None:
+        return True
+    if re.match(r"\s*[,;:.!?()\[\]—–\"“”]", text[reading.span_end : reading.span_end + 3]):
+        return True
+    return following.group(1).lower() in _STANDALONE_NEXT
+
+
+def _control_predicate(text: str, start: int, end: int) -> str | None:
+    """held | lost when ``text[start:end]`` says the share is (out of) someone's control, else None."""
+    found = _CONTROL_PREDICATE_RE.search(text, start, end)
+    if found is None:
+        return None
+    return "held" if found.group("where").lower() in ("under", "in") else "lost"
+
+
+def _governed_by_control(
+    text: str, sentence: Sentence, window: tuple[int, int], reading: Reading, direct: Cue | None
+) -> bool:
+    """A control word governs a share without an of-phrase: a verb ("hold 42%"), "under X control",
+    "is under the control of", "bringing total Russian control to nearly 20%"."""
+    if direct is not None and direct.category != "reduced":
+        return True
+    main, _ = main_verb_after(text, reading.span_end, window[1])
+    if main is not None or _control_predicate(text, reading.span_end, sentence.end) is not None:
+        return True
+    if weak_hold(text, window, reading) or _LOST_CONTROL_RE.search(text, reading.span_end, window[1]):
+        return True
+    return _CONTROL_WORD_RE.search(text, window[0], reading.span_start) is not None and re.search(
+        r"\bto\s+(?:\w+\s+)?$", text[max(window[0], reading.span_start - 20) : reading.span_start]) is not None
+
+
+def _region_share(
+    article: Article,
+    sentence: Sentence,
+    reading: Reading,
+    window: tuple[int, int],
+    region: Place | None,
+    direct: Cue | None,
+    actor: str | None = None,
+) -> Interpretation:
+    text = article.text
+    actor = actor or holder_in(article, sentence, window[0], window[1])
+    lost = (direct is not None and direct.category == "lost") or bool(
+        _LOST_CONTROL_RE.search(text, reading.span_end, window[1])) or _control_predicate(
+        text, reading.span_end, sentence.end) == "lost"
+    if actor is None:
+        cue = direct or nearest_cue(text, window[0], reading.span_start, leftwards=True)
+        position = cue.start if cue is not None else reading.span_start
+        subjects = agents_before(article, sentence, position, since=window[0]) or agents_before(
+            article, sentence, position)
+        actor = subjects[0] if subjects else None
+        if cue is not None and cue.category == "lost":
+            lost = True
+        if lost:
+            actor = opponent(actor)  # "the junta lost control of 86 percent": the other side holds it
+        if actor is None:
+            agent = _agent_of_control(article, sentence, reading, window)
+            actor = agent
+    if region is not None:
+        article.region_shares.append(region)
+    return Interpretation(kind="region_share", actor=actor, holder=actor, place=region, region=region)
+
+
+def _agent_of_control(article: Article, sentence: Sentence, reading: Reading, window: tuple[int, int]) -> str | None:
+    """ "13.7% controlled by rebel groups", "under the control of the occupier": the agent after."""
+    text = article.text
+    by = re.search(r"\b(?:controlled|held|occupied|control)\s+(?:by|of)\s+", text[reading.span_end : window[1]])
+    if by is None:
+        return None
+    agent = agent_after(article, sentence, reading.span_end + by.end())
+    return agent[1] if agent else None
+
+
+def _gain_share(
+    article: Article,
+    sentence: Sentence,
+    reading: Reading,
+    window: tuple[int, int],
+    direct: Cue | None,
+    phrase: _OfPhrase,
+) -> Interpretation | None:
+    """A share of an earlier gain: held, or retaken (retaken, liberated or lost)."""
+    text = article.text
+    main, main_start = main_verb_after(text, phrase.end, sentence.end)
+    cue = direct or main
+    if cue is None:
+        cue = nearest_cue(text, window[0], reading.span_start, leftwards=True)
+    if cue is None:
+        if not weak_hold(text, window, reading):
+            return None  # how a gain is distributed, no claim
+        cue = Cue("held", reading.start, reading.end)
+    if cue.category == "seized" and cue is main:
+        return None  # "three quarters of the territory taken ... was taken in Donetsk": no claim on the gain
+    category = {"reduced": "held", "lost": "retaken", "liberated": "retaken"}.get(cue.category, cue.category)
+    kind = "share_held" if category == "held" else "share_retaken"
+    # The base is the of-phrase and what qualifies it ("of the territory Ukraine seized in August"),
+    # up to the main verb or the clause end: not "by the end of 2015" after a bare "of them".
+    base_end = (main_start if main is not None else window[1]) if phrase.captured or phrase.relative else phrase.end
+    base = (reading.span_end, base_end)
+    subjects = agents_before(article, sentence, min(cue.start, reading.span_start))
+    subject = subjects[0] if subjects else None
+    base_holder = _base_holder(article, sentence, base[0], base[1], subject)
+    result = Interpretation(kind=kind, mask=[base])
+    result.place = anchor_place(article, sentence, reading, window, kind, set())
+    owner = result.place.country if result.place is not None else None
+    if kind == "share_held":
+        actor = holder_in(article, sentence, window[0], reading.span_start)
+        actor = actor or holder_in(article, sentence, base[1], window[1])
+        actor = actor or subject or base_holder or holder_in(article, sentence, *window)
+        result.holder = actor
+    elif cue.category == "lost":  # "Ukraine has lost 60% of the land it seized": the other side retook it
+        actor = opponent(subject or base_holder)
+        result.holder = subject or base_holder
+    else:
+        actor = agent_by_after(article, sentence, cue.end) or subject
+        if actor is None:
+            actor = opponent(base_holder) if base_holder else owner
+        result.holder = base_holder or opponent(actor)
+    result.actor = actor
+    if result.place is None:
+        # Unnamed land: what was captured (the base of the share) belongs to the captor's opponent.
+        captor = base_holder if kind == "share_retaken" else result.holder
+        result.place = country_place(article, opponent(captor))
+    return result
+
+
+def _base_holder(article: Article, sentence: Sentence, start: int, end: int, subject: str | None) -> str | None:
+    """Who had taken the base of a share: 'of the areas taken by Ukraine', 'of the land Ukraine seized'."""
+    text = article.text
+    tokens = word_tokens(text, start, end)
+    for i, token in enumerate(tokens):
+        if control_category(token.lower) is None:
+            continue
+        if i + 1 < len(tokens) and tokens[i + 1].lower == "by":
+            agent = agent_after(article, sentence, tokens[i + 1].end)
+            if agent is not None:
+                return agent[1]
+        ending = agent_ending_at(article, sentence, token.start)
+        if ending is not None:
+            return ending[1]
+        if i > 0 and tokens[i - 1].lower in ("it", "they", "its", "their"):
+            return subject
+    if any(t.lower in ("its", "their") for t in tokens):
+        return subject
+    return None

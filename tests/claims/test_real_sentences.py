@@ -1,0 +1,118 @@
+"""Claim reading on real news sentences, one phenomenon of issue 14 §2 per case, through the real geoparser.
+
+tests/data/claims/real_sentences.jsonl holds passages quoted as published (each with its URL and date) and what
+a reader finds in them: each expected claim is named by the words of its quantity (``value_text``) and lists
+the fields it must have; ``none`` lists quantities that are no claim. The real development set
+(tests/data/claims/real) is scored as a whole by `geomap eval claims` (test_eval_claims.py); the cases at the
+end check readings in it that the scoreboard does not look at (actor, region, derived area, quotes).
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from geomap.claims import extract_claims
+from geomap.records import Claim, Source
+from geomap.sources import read_sources
+
+DATA = Path(__file__).resolve().parents[1] / "data" / "claims"
+CASES = [json.loads(line) for line in (DATA / "real_sentences.jsonl").read_text(encoding="utf-8").splitlines()
+         if line.strip()]
+
+
+@pytest.fixture(scope="module")
+def geoparser():
+    from geomap.geoparse import load_geoparser
+
+    return load_geoparser()
+
+
+def claims_of(geoparser, sources: list[Source]) -> list[Claim]:
+    from geomap.geoparse import geocode
+
+    return extract_claims(sources, geocode(sources, geoparser))
+
+
+def quoted(claim: Claim, text: str) -> list[str]:
+    """The words of the claim's quantity, as written wherever the article states it."""
+    return [text[claim.start : claim.end]] + [text[q["start"] : q["end"]] for q in claim.restated]
+
+
+def find(claims: list[Claim], text: str, value_text: str) -> Claim:
+    found = [c for c in claims if value_text in quoted(c, text)]
+    assert found, f"no claim of {value_text!r}: {[(c.kind, text[c.start:c.end]) for c in claims]}"
+    return found[0]
+
+
+def check(claim: Claim, expected: dict[str, Any]) -> None:
+    for name, value in expected.items():
+        if name == "value_text":
+            continue
+        if name == "restated":
+            assert len(claim.restated) == value, claim.restated
+            continue
+        found = getattr(claim, name)
+        if isinstance(found, date):
+            found = found.isoformat()
+        if isinstance(value, float) and found is not None:
+            assert found == pytest.approx(value, rel=1e-3), name
+        else:
+            assert found == value, name
+
+
+@pytest.mark.parametrize("case", CASES, ids=[case["id"] for case in CASES])
+def test_real_sentence(geoparser, case: dict[str, Any]) -> None:
+    published = date.fromisoformat(case["published"]) if case["published"] else None
+    source = Source(id=case["id"], text=case["text"], published=published, url=case["url"])
+    claims = claims_of(geoparser, [source])
+    for expected in case["expect"]:
+        check(find(claims, case["text"], expected["value_text"]), expected)
+    for words in case.get("none", []):
+        spatial = [c for c in claims if c.kind != "count" and case["text"][c.start : c.end].startswith(words)]
+        assert not spatial, f"{words!r} is no territorial claim: {[(c.kind, c.value) for c in spatial]}"
+
+
+# -- the development set: what the scoreboard does not check ------------------------------------------
+
+DEVSET = [
+    # Who holds it: "liberated" by Russia's defence ministry in Ukraine is Russia retaking ground
+    ("sputnik-2025-09-25", "4,714 square kilometers", {"kind": "area_retaken", "actor": "RU"}),
+    # A retaking of an earlier gain with its peak in the article: the area still held, derived
+    ("ytn-2024-11-20", "593 square kilometers", {"kind": "area_retaken", "actor": "RU", "held_km2": 578.0}),
+    # The same figure in a headline and a quoted statement: one claim
+    ("nation-2022-06-03", "20 percent", {"kind": "region_share", "region_id": "UA", "share": 0.2}),
+    # "larger than X, Y and Z combined": the sum of their areas
+    ("nation-2022-06-03", "greater” than", {"kind": "relative_area", "qualifier": "more than"}),
+    # The figure in a quotation, not the plan after it
+    ("ifpnews-2025-05-25", "77%", {"kind": "region_share", "region_id": "PS-GZZ", "actor": "IL"}),
+    # A list whose verb is in its heading line
+    ("newspravda-2025-01-09", "311 sqkm", {"kind": "area_seized", "actor": "RU", "as_of_start": "2025-01-09"}),
+    # The earlier end of a change, dated to its own time
+    ("urdupoint-2024-12-31", "59 percent", {"kind": "region_share", "as_of_end": "2023-12-31"}),
+    # A peak dated to the peak
+    ("urdupoint-2024-12-31", "1,320 square kilometres", {"actor": "UA", "as_of_start": "2024-08-20"}),
+]
+
+
+@pytest.fixture(scope="module")
+def devset_claims(geoparser) -> tuple[dict[str, str], list[Claim]]:
+    sources = read_sources([DATA / "real" / "corpus.jsonl"]).sources
+    return {s.id: s.text for s in sources}, claims_of(geoparser, sources)
+
+
+@pytest.mark.parametrize(("source", "value_text", "expected"), DEVSET, ids=[f"{s}:{v}" for s, v, _ in DEVSET])
+def test_devset_reading(devset_claims, source: str, value_text: str, expected: dict[str, Any]) -> None:
+    texts, claims = devset_claims
+    check(find([c for c in claims if c.source == source], texts[source], value_text), expected)
+
+
+def test_devset_plans_and_proposals_are_no_claims(devset_claims) -> None:
+    texts, claims = devset_claims
+    for source, words in (("ifpnews-2025-05-25", "70-75%"), ("famagustagazette-2022-05-24", "30-km"),
+                          ("thelamonitor-2024-02-02", "60 square kilometers")):
+        assert not [c for c in claims if c.source == source and texts[source][c.start : c.end] == words], words
