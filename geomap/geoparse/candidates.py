@@ -113,7 +113,7 @@ def attach_candidates(text: str, spans: list[Span], readings: Readings, words: W
 
 
 def read_region_or_city_cue(text: str, spans: list[Span], words: WordLists) -> None:
-    """Set each span's cue: "region" or "city" when its phrase says which is meant."""
+    """Set each span's cue: "region", "city" or "country" when its phrase says which is meant."""
     for span in spans:
         if strip_region_word(span.key, words) != span.key:
             span.cue = "region"  # the phrase says so itself: "the Luhansk region", "Sumy Oblast"
@@ -125,3 +125,5 @@ def read_region_or_city_cue(text: str, spans: list[Span], words: WordLists) -> N
             span.cue = "region"
         elif after in words.city_cues_after or before_phrase.endswith(words.city_cues_before):
             span.cue = "city"
+        elif before_phrase.endswith(words.country_cues_before):
+            span.cue = "country"

@@ -128,6 +128,8 @@ def _prior(candidate: Candidate, cue: str | None, local_script: bool, shares_a_t
         prior += 0.5
     elif cue == "city" and candidate.kind == "populated_place":
         prior += 0.5
+    elif cue == "country" and candidate.kind == "country":
+        prior += 0.5
     elif candidate.kind == "admin1" and shares_a_town_name:
         prior -= 0.15
     if candidate.method == "alias" and not (cue == "region" and candidate.kind == "admin1") \

@@ -36,6 +36,7 @@ class WordLists:
     region_cues_before: tuple[str, ...]
     city_cues_after: frozenset[str]
     city_cues_before: tuple[str, ...]
+    country_cues_before: tuple[str, ...]
     region_words: frozenset[str]
     organisation_nouns: frozenset[str]
     organisation_regions: frozenset[str]  # ids, as written ("SR:nato")

@@ -59,3 +59,12 @@ def test_home_in_a_manifest_and_near_on_the_command_line(cli_env, tmp_path) -> N
     assert [json.loads(line)["id"] for line in near.stdout.splitlines()] == [ATHENS_GEORGIA]
     unknown = run_geomap(cli_env, "geocode", str(tmp_path / "story.txt"), "--near", "Qwxzv Plain")
     assert unknown.returncode != 0 and "--near" in unknown.stderr and "Traceback" not in unknown.stderr
+
+
+def test_a_country_cue_reads_the_country_among_its_neighbours_towns(geoparser) -> None:
+    """Pravda.ru, 18 July 2025: beside Germany and Saarland the bare name would be the city of Luxembourg;
+    "the entire country of" says the country is meant."""
+    text = ("Since the start of 2025, Russian armed forces have seized Ukrainian territory equivalent in size to "
+            "the entire country of Luxembourg. He notes this area is comparable to Germany's federal state of "
+            "Saarland.")
+    assert resolved_id(geoparser, text, "Luxembourg") == "LU"
