@@ -19,6 +19,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -149,6 +150,14 @@ class Article:
         first = bisect.bisect_left(self.mention_starts, start)
         stop = bisect.bisect_left(self.mention_starts, end, first)
         return [mention for mention in self.mentions[first:stop] if mention.end <= end]
+
+    def mentions_backwards(self, start: int, end: int) -> Iterator[Mention]:
+        """The mentions of ``mentions_in(start, end)``, last first, found one by one: a search back to the
+        start of a long article stops at its first hit instead of copying every mention before it."""
+        first = bisect.bisect_left(self.mention_starts, start)
+        for index in range(bisect.bisect_left(self.mention_starts, end, first) - 1, first - 1, -1):
+            if self.mentions[index].end <= end:
+                yield self.mentions[index]
 
     def last_region_before(self, offset: int) -> Mention | None:
         """The last admin-1 mention (in text order) that ends by ``offset``: what "the region" refers back to."""

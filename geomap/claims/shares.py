@@ -369,7 +369,7 @@ def _owner_of_its(article: Article, sentence: Sentence, phrase: _OfPhrase) -> Pl
     """The place "its" stands for: the nearest region or country named before it in the sentence that
     is not an agent ("in Kherson, where Russia controlled 93% of its land": Kherson)."""
     agents = {id(m) for m, _ in sentence_agents(article, sentence)}
-    for mention in reversed(article.mentions_in(sentence.start, phrase.start)):
+    for mention in article.mentions_backwards(sentence.start, phrase.start):
         if mention.type == "place" and id(mention) not in agents and id(mention) not in article.references:
             return promoted(mention, article.text, "region_share")
     return None
@@ -448,7 +448,7 @@ def _named_before(
     """The last place of ``kinds`` named in ``text[start:end]`` (not an agent of its sentence unless
     ``agents_too``); a populated place stands for its region when regions are asked for."""
     agents = set() if agents_too else {id(m) for m, _ in sentence_agents(article, sentence)}
-    for mention in reversed(article.mentions_in(start, end)):
+    for mention in article.mentions_backwards(start, end):
         if mention.type != "place" or id(mention) in agents or id(mention) in article.references:
             continue
         if mention.kind in kinds:
