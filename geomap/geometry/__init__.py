@@ -28,6 +28,7 @@ from geomap.geometry.reference import ReferenceWarning, compare_reference, load_
 from geomap.geometry.tables import typed_frame
 from geomap.geometry.windows import envelopes, spread_table
 from geomap.geometry.workspace import Workspace
+from geomap.claims.status import PlaceStatus
 from geomap.records import Claim
 
 __all__ = [
@@ -36,7 +37,8 @@ __all__ = [
 ]
 
 
-def claim_geometries(claims: Iterable[Claim], gazetteer=None, regions=None) -> geopandas.GeoDataFrame:
+def claim_geometries(claims: Iterable[Claim], gazetteer=None, regions=None,
+                     statuses: Iterable[PlaceStatus] = ()) -> geopandas.GeoDataFrame:
     """One geometry row per claim, with the checks that compare it with geography and other claims.
 
     Parameters
@@ -47,6 +49,10 @@ def claim_geometries(claims: Iterable[Claim], gazetteer=None, regions=None) -> g
         Defaults to :func:`geomap.gazetteer.load_gazetteer`.
     regions : geomap.gazetteer.regions.Regions, optional
         Defaults to :func:`geomap.gazetteer.load_regions`.
+    statuses : iterable of geomap.claims.status.PlaceStatus, optional
+        What the sources say of each place over time
+        (:func:`geomap.claims.status.place_statuses`): a lost anchor makes an
+        incursion's later shapes leave it out.
 
     Returns
     -------
@@ -58,6 +64,13 @@ def claim_geometries(claims: Iterable[Claim], gazetteer=None, regions=None) -> g
         - ``window``: "YYYY-MM" of ``as_of_start`` or "undated" (a claim dated by
           a period of several months joins the busiest one-month window inside it);
         - ``role``: buffer | band | ring | line | region (None when unmapped);
+        - ``shape``: disc | border disc | border strip | buffer-zone band | band |
+          ring | line | region, and ``construction``: one sentence saying how
+          it was made, e.g. "disc of 1,295 km² centred on the Russia–Ukraine
+          border nearest Sudzha, clipped to Russia";
+        - ``holder``: who holds the area drawn; ``anchor_status``: lost | held
+          (what the statuses say of the anchor as of the claim) or None;
+        - ``border_lon``/``border_lat``: the border point an incursion is drawn from;
         - ``km2``: the area the claim stands for (as claimed, or derived for
           share, relative-area and region-share claims; see ``derivation``);
         - ``radius_km``: radius of the disc before clipping (buffers, rings);
@@ -73,8 +86,9 @@ def claim_geometries(claims: Iterable[Claim], gazetteer=None, regions=None) -> g
     Area claims become discs around the anchor whose radius is solved so that
     the disc clipped to the host region covers the claimed area (within
     0.01 %). The host is the admin-1 region containing the anchor (or the
-    claim's own region when it names one), so territory Ukraine held around
-    Sudzha stays in Kursk Oblast, on the Russian side of the border. A claim
+    claim's own region when it names one), cut along the accurate border
+    lines. An area held across a border (Ukraine in Kursk) is drawn from that
+    border instead: see :mod:`geomap.geometry.incursion`. A claim
     whose place is a region ("50 square miles in Kursk") is centred on the
     town the other claims in that region name most (flag ``anchor_borrowed``);
     one whose place is a whole country is unmapped unless the same source
@@ -85,7 +99,7 @@ def claim_geometries(claims: Iterable[Claim], gazetteer=None, regions=None) -> g
 
         gazetteer = gazetteer or load_gazetteer()
         regions = regions or load_regions()
-    rows = claim_rows(claims, Workspace(gazetteer, regions))
+    rows = claim_rows(claims, Workspace(gazetteer, regions, statuses=statuses))
     geometries = geopandas.GeoSeries([row.pop("geometry") for row in rows], crs="EPSG:4326")
     table = typed_frame(rows, COLUMNS, floats=FLOAT_COLUMNS, integers=INTEGER_COLUMNS)
     return geopandas.GeoDataFrame(table, geometry=geometries, crs="EPSG:4326")

@@ -106,13 +106,7 @@ def has_border_line(workspace: Workspace, area_code: str, neighbour: str) -> boo
 
 def area_country(workspace: Workspace, area_code: str) -> str | None:
     """The one country a region lies in (the code itself for a country; None when several or unknown)."""
-    entry = workspace.entry(area_code)
-    if entry is None:
-        return None
-    if entry.kind == "country":
-        return entry.id
-    country = entry.country or ""
-    return country if country and "," not in country else None
+    return workspace.country_of(area_code)
 
 
 def _reach_km(local: BaseGeometry) -> float:
