@@ -27,6 +27,7 @@ from geomap.records import Claim, Mention, Source
 from geomap.sources import SourceProblem, read_sources
 
 if TYPE_CHECKING:
+    from geomap.claims.status import PlaceStatus
     import geopandas
     import pandas
 
@@ -56,6 +57,7 @@ class Results:
     comparison: "pandas.DataFrame | None" = None
     notes: list[str] = field(default_factory=list)
     basemap_cache: tuple | None = field(default=None, repr=False)
+    place_statuses: "list[PlaceStatus]" = field(default_factory=list)  # what the sources say of each place
 
     def mention_records(self) -> list[dict[str, Any]]:
         # The same dicts as Mention.as_dict, without dataclasses.asdict's deep copy, which
@@ -68,6 +70,11 @@ class Results:
         from geomap.claims import claims_table
 
         return claims_table(self.claims)
+
+    def place_status_records(self) -> list[dict[str, Any]]:
+        from geomap.claims.status import status_records
+
+        return status_records(self.place_statuses)
 
     def source_records(self) -> list[dict[str, Any]]:
         return [{"id": s.id, "title": s.title, "outlet": s.outlet, "url": s.url,
@@ -92,6 +99,7 @@ def run_sources(sources: list[Source], problems: list[SourceProblem] | None = No
     ``text_stages``, if given, returns the sources' mentions and claims (e.g. from
     :class:`geomap.parallel.EarlyTextStages`, started before this call).
     """
+    from geomap.claims.status import place_statuses
     from geomap.geometry import claim_geometries, compare_reference, envelopes, load_reference, spread_table
     from geomap.parallel import geocode_and_extract
 
@@ -106,14 +114,17 @@ def run_sources(sources: list[Source], problems: list[SourceProblem] | None = No
     log.info("text stages: %d sources, %d mentions, %d claims (%.2f s)", len(sources), len(mentions), len(claims),
              time.perf_counter() - started)
     started = time.perf_counter()
-    claim_geoms = claim_geometries(claims)
+    statuses = place_statuses(sources, mentions)
+    log.info("place statuses: %d (%.2f s)", len(statuses), time.perf_counter() - started)
+    started = time.perf_counter()
+    claim_geoms = claim_geometries(claims, statuses=statuses)
     log.info("geometry: %d claims mapped of %d (%.2f s)",
              int((claim_geoms["status"] == "mapped").sum()) if len(claim_geoms) else 0, len(claim_geoms),
              time.perf_counter() - started)
     results = Results(
         sources=sources, problems=list(problems or []), mentions=mentions, claims=claims,
         claim_geoms=claim_geoms, envelopes=envelopes(claim_geoms), spread=spread_table(claim_geoms),
-        reference=reference_frame,
+        reference=reference_frame, place_statuses=statuses,
     )
     if reference_frame is not None:
         results.comparison = compare_reference(claim_geoms, reference_frame)
@@ -199,7 +210,7 @@ def build_map(results: Results, tiles: str | None = None, title: str = "geomap: 
         mentions = pandas.DataFrame(results.mention_records())
     return render.build_map(results.claim_geoms, results.envelopes, mentions, results.source_records(),
                             countries, admin1, places, reference=results.reference, tiles=tiles, title=title,
-                            prefix=prefix)
+                            prefix=prefix, place_statuses=results.place_status_records())
 
 
 @dataclass
@@ -261,7 +272,7 @@ def export_tables(results: Results) -> dict[str, Any]:
             "mentions": pandas.DataFrame(records["mentions"]), "sources": results.source_records(),
             "records": records,
             "envelopes": results.envelopes, "spread": results.spread, "reference": results.reference,
-            "comparison": results.comparison}
+            "comparison": results.comparison, "place_status": results.place_status_records()}
 
 
 def write_run(results: Results, out_dir: str | Path, options: OutputOptions | None = None,

@@ -15,15 +15,19 @@ envelopes      GeoDataFrame of :func:`geomap.geometry.envelopes`            no
 spread         DataFrame of :func:`geomap.geometry.spread_table`            no [#]_
 reference      GeoDataFrame of :func:`geomap.geometry.load_reference`       no
 comparison     DataFrame of :func:`geomap.geometry.compare_reference`       no
+place_status   PlaceStatus records (or dicts) of                            no
+               :func:`geomap.claims.status.place_statuses`
 =============  ===========================================================  ========
 
 .. [#] computed from ``claim_geoms`` when absent.
 
 Layers (in this order; geometry type in brackets, "-" for attribute tables):
-places [Point], mentions [Point], claims [Point, at the anchor], claim_areas
-[MultiPolygon], claim_lines [MultiLineString, only when a claim has a line],
-envelopes [MultiPolygon], reference [MultiPolygon], checks [-], spread [-],
-comparison [-], sources [-].
+places [Point], mentions [Point], claims [Point, at the anchor], place_status
+[Point, one row per status a sentence gives a place, with its quote and
+offsets; only when there are statuses], claim_areas [MultiPolygon],
+claim_lines [MultiLineString, only when a claim has a line], envelopes
+[MultiPolygon], reference [MultiPolygon], checks [-], spread [-], comparison
+[-], sources [-]. The claim layers carry each shape's ``construction``.
 """
 
 from __future__ import annotations
@@ -90,6 +94,9 @@ def export_layers(tables: Any) -> list[Layer]:
         Layer("mentions", mentions_layer(mentions), POINT),
         Layer("claims", claims, POINT),
     ]
+    statuses = table(tables, "place_status")
+    if statuses is not None and len(frame_rows(statuses)):
+        layers.append(Layer("place_status", place_status_layer(statuses), POINT))
     areas, lines = claim_geometry_layers(claim_geoms)
     layers.append(Layer("claim_areas", areas, MULTIPOLYGON))
     if len(lines):
@@ -206,6 +213,16 @@ def places_layer(mentions: Any) -> geopandas.GeoDataFrame:
                         "texts": sorted(place["texts"])})
     records.sort(key=lambda p: (-p["n_mentions"], str(p["name"] or ""), str(p["place_id"] or "")))
     return _point_frame(typed_frame(records, PLACE_COLUMNS), _points([(r["lon"], r["lat"]) for r in records]))
+
+
+def place_status_layer(statuses: Any) -> geopandas.GeoDataFrame:
+    """One point per place status (:func:`geomap.claims.status.place_statuses`), in source and text order."""
+    from geomap.claims.status import PLACE_STATUS_COLUMNS, status_records
+
+    if isinstance(statuses, Sequence) and statuses and not isinstance(statuses[0], Mapping):
+        statuses = status_records(statuses)  # PlaceStatus records: dates as ISO text
+    rows = frame_rows(statuses)
+    return _point_frame(typed_frame(rows, PLACE_STATUS_COLUMNS), _points([(r.get("lon"), r.get("lat")) for r in rows]))
 
 
 def claims_layer(claim_geoms: Any, claims: Any = None) -> geopandas.GeoDataFrame:
@@ -334,6 +351,7 @@ def _spread_of(claim_geoms: Any) -> pandas.DataFrame | None:
 
 __all__ = [
     "Layer", "attribute_table", "checks_table", "claim_geometry_layers", "claims_layer", "export_layers",
-    "flag_list", "in_wgs84", "mentions_layer", "places_layer", "polygon_layer", "sources_table", "split_geometry",
+    "flag_list", "in_wgs84", "mentions_layer", "place_status_layer", "places_layer", "polygon_layer", "sources_table",
+    "split_geometry",
     "table",
 ]

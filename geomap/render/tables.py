@@ -20,7 +20,7 @@ UNDATED = "undated"
 CLAIM_FIELDS = (
     "claim_id", "source", "outlet", "kind", "value", "unit", "km2", "share", "km", "qualifier", "quote",
     "start", "end", "as_of_start", "as_of_end", "as_of_text", "place", "window", "role", "radius_km",
-    "geometry_km2", "derivation", "flags", "status", "reason",
+    "geometry_km2", "derivation", "flags", "status", "reason", "shape", "construction", "holder", "anchor_status",
 )
 MENTION_FIELDS = (
     "source", "start", "end", "text", "sentence", "type", "id", "name", "kind", "lat", "lon", "confidence",
