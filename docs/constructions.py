@@ -48,6 +48,15 @@ def outline(ax, geometry, **style) -> None:
         ax.plot(*km(coords), **style)
 
 
+def scene(ax, host, neighbour, shape, line) -> None:
+    """The host, its neighbour, a solved shape and the border line it was drawn from."""
+    fill(ax, host, color=HOST)
+    fill(ax, neighbour, color=NEIGHBOUR)
+    fill(ax, shape, color=SHAPE, alpha=0.35)
+    outline(ax, shape, color=SHAPE, lw=1.5)
+    outline(ax, line, color=LINE, lw=1.5)
+
+
 def point(ax, geometry, label: str, color: str = LINE, marker: str = "o") -> None:
     ax.plot(geometry.x / KM, geometry.y / KM, marker=marker, color=color, markersize=7, zorder=5)
     ax.annotate(label, (geometry.x / KM, geometry.y / KM), xytext=(6, 4), textcoords="offset points", fontsize=8)
@@ -80,11 +89,7 @@ def panel_anchor_disc(ax) -> None:
     line, host, neighbour = border_world()
     town = shapely.Point(0, 35 * KM)
     solved = solve_local_radius(town, 800 * KM * KM, host)
-    fill(ax, host, color=HOST)
-    fill(ax, neighbour, color=NEIGHBOUR)
-    fill(ax, solved.geometry, color=SHAPE, alpha=0.35)
-    outline(ax, solved.geometry, color=SHAPE, lw=1.5)
-    outline(ax, line, color=LINE, lw=1.5)
+    scene(ax, host, neighbour, solved.geometry, line)
     point(ax, town, "anchor")
     frame(ax, "disc on the anchor", "An area held inside the holder's own country (or with no border near): the "
           "disc around the anchor whose part inside the host region is the claimed area (800 km²).",
@@ -96,11 +101,7 @@ def panel_border_disc(ax) -> None:
     town = shapely.Point(12 * KM, 14 * KM)
     origin = shapely.ops.nearest_points(line, town)[0]
     solved = solve_local_radius(origin, 1300 * KM * KM, host)
-    fill(ax, host, color=HOST)
-    fill(ax, neighbour, color=NEIGHBOUR)
-    fill(ax, solved.geometry, color=SHAPE, alpha=0.35)
-    outline(ax, solved.geometry, color=SHAPE, lw=1.5)
-    outline(ax, line, color=LINE, lw=1.5)
+    scene(ax, host, neighbour, solved.geometry, line)
     ax.plot([town.x / KM, origin.x / KM], [town.y / KM, origin.y / KM], color=LINE, lw=0.8, ls=":")
     point(ax, town, "anchor")
     point(ax, origin, "nearest border point", marker="s")
@@ -115,11 +116,7 @@ def panel_strip(ax) -> None:
     fought = shapely.Point(36 * KM, 14 * KM)
     solved = solve_strip(line, origin, -1 if fought.x < origin.x else 1, 6 * KM, host, 150 * KM * KM,
                          leave_out=town.buffer(2 * KM))
-    fill(ax, host, color=HOST)
-    fill(ax, neighbour, color=NEIGHBOUR)
-    fill(ax, solved.geometry, color=SHAPE, alpha=0.35)
-    outline(ax, solved.geometry, color=SHAPE, lw=1.5)
-    outline(ax, line, color=LINE, lw=1.5)
+    scene(ax, host, neighbour, solved.geometry, line)
     point(ax, town, "anchor (lost)", color=LOST, marker="X")
     point(ax, fought, "fought over", color="#E69F00")
     point(ax, origin, "", marker="s")
@@ -133,11 +130,7 @@ def panel_band(ax) -> None:
     neighbour = shapely.box(12 * KM, -20 * KM, 40 * KM, 60 * KM).union(shapely.box(-20 * KM, -20 * KM, 40 * KM, 0))
     perimeter = shapely.MultiLineString([[(12 * KM, 45 * KM), (12 * KM, 0)], [(12 * KM, 0), (0, 0)]])
     solved = solve_band_depth(perimeter, land, 60 * KM * KM)
-    fill(ax, land, color=HOST)
-    fill(ax, neighbour, color=NEIGHBOUR)
-    fill(ax, solved.geometry, color=SHAPE, alpha=0.35)
-    outline(ax, solved.geometry, color=SHAPE, lw=1.5)
-    outline(ax, perimeter, color=LINE, lw=1.5)
+    scene(ax, land, neighbour, solved.geometry, perimeter)
     frame(ax, "buffer zone on its line", "A buffer zone along a border or a perimeter (Gaza): a band on that line, "
           "its depth solved so that it covers the claimed area (60 km², 1.1 km deep); the coast has none.",
           (-20, -10, 40, 55))
