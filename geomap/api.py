@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     import geopandas
 
 __all__ = ["analyze", "analyze_paths", "mentions_frame", "claims_frame", "claim_geometries_frame", "folium_layers",
-           "make_map", "write", "Results", "OutputOptions"]
+           "make_map", "place_status_frame", "write", "Results", "OutputOptions"]
 
 
 def analyze(texts: str | Mapping[str, str] | Iterable[Source], published: Mapping[str, str | date] | None = None,
@@ -95,8 +95,15 @@ def claims_frame(results: Results) -> "geopandas.GeoDataFrame":
 
 
 def claim_geometries_frame(results: Results) -> "geopandas.GeoDataFrame":
-    """The claims' area-true buffers, bands, rings and regions, with every check (EPSG:4326)."""
+    """The claims' area-true shapes (with their ``construction``), bands, rings and regions, every check (EPSG:4326)."""
     return results.claim_geoms
+
+
+def place_status_frame(results: Results) -> "geopandas.GeoDataFrame":
+    """What the articles say of each named place (one point per status, EPSG:4326): status, actor, date, quote."""
+    from geomap.export.layers import place_status_layer
+
+    return place_status_layer(results.place_status_records())
 
 
 def folium_layers(results: Results) -> list["folium.FeatureGroup"]:

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from geomap.claims.status import opponent
 from geomap.records import AREA_KINDS, SHARE_KINDS, Claim
 
-__all__ = ["HELD_AREA_KINDS", "Occupation", "holder_of", "holders", "occupation"]
+__all__ = ["HELD_AREA_KINDS", "Occupation", "holder_of", "holders"]
 
 HELD_AREA_KINDS = AREA_KINDS + SHARE_KINDS + ("relative_area",)
 
@@ -74,7 +74,3 @@ def holders(claims: Iterable[Claim]) -> dict[str, str | None]:
         found[claim.claim_id] = holder
     return found
 
-
-def occupation(holder: str | None, anchor_country: str | None) -> Occupation:
-    """The claim's :class:`Occupation`: its holder and the country its anchor lies in."""
-    return Occupation(holder, anchor_country)

@@ -159,8 +159,11 @@ _NUMBER_WORDS = r"two|three|four|five|six|seven|eight|nine|ten|several|many|few|
 # including the names before it in a list ("liberated the settlements of Melovoy, Podol and Sudzha").
 _FILLER = (rf"(?:\s+(?:(?:{_FILLER_WORDS}|{_NUMBER_WORDS}|and|or)\b|(?-i:[A-Z])[\w'’\-]*(?:['’]s)?,?)){{0,8}}"
            r"\s*:?\s*")
-_BEFORE_RE = {status: re.compile(rf"(?<![\w-])(?P<cue>{pattern}){_FILLER}$", re.IGNORECASE)
-              for status, pattern in _BEFORE.items()}
+# One pass for every status: the greedy ".*" puts the cue as near the place as it can be (the last one
+# before it wins); the named group that matched says which status it is.
+_BEFORE_RE = re.compile(
+    r"^.*(?<![\w-])(?P<cue>" + "|".join(f"(?P<{status}>{pattern})" for status, pattern in _BEFORE.items())
+    + rf"){_FILLER}$", re.IGNORECASE | re.DOTALL)
 # An object after the verb makes it active and about something else ("Kursk Oblast, captured 1,263 sq km").
 _NO_OBJECT = r"(?!\s+(?:\d|the\b|a\b|an\b|some\b|about\b|over\b|more\b|nearly\b|roughly\b|around\b|up\b))"
 _AFTER_RE = {status: re.compile(rf"^\s*{_AUX}(?P<cue>{pattern})\b{_NO_OBJECT}", re.IGNORECASE)
@@ -230,10 +233,9 @@ def _read_cue(text: str, mention: Mention, agents: list[Mention]) -> tuple[str, 
     if to_match:
         start = mention.start - len(_clause_tail(before)) + to_match.start()
         return _with_actor("withdrawn_to", to_match.group().strip(), start, start, mention, text, agents)
-    matches = [(match.end("cue"), match.end("cue") - match.start("cue"), status, match)
-               for status, pattern in _BEFORE_RE.items() if (match := pattern.search(before))]
-    if matches:  # the cue nearest the place, the longest of those ("regained control over", not "control over")
-        _, _, status, match = max(matches, key=lambda found: found[:2])
+    match = _BEFORE_RE.match(before)
+    if match:
+        status = next(name for name in _BEFORE if match.group(name) is not None)
         cue_start = mention.start - len(before) + match.start("cue")
         cue_end = mention.start - len(before) + match.end("cue")
         return _with_actor(status, match.group("cue"), cue_start, cue_end, mention, text, agents)

@@ -38,14 +38,14 @@ from typing import Any, Iterable
 
 import shapely
 
-from geomap.claims.holders import holders
+from geomap.claims.holders import Occupation, holders
 from geomap.gazetteer.folding import fold
 from geomap.geometry import checks
 from geomap.geometry.bases import AreaClaim, ShareBases, derive_share_area, natural_claim_key, window_of
 from geomap.geometry.borders import (ACCURATE_SOURCE, border_band, border_segment, choose_neighbour,
                                      nearest_border_point, shared_border)
 from geomap.geometry.buffers import disc, solve_local_radius
-from geomap.geometry.constructions import STRIP_SIMPLIFY_M, solve_band_depth
+from geomap.geometry.constructions import inner_edge_line, solve_band_depth
 from geomap.geometry.incursion import map_incursion
 from geomap.geometry.projection import GEOD, geodesic_distance_km
 from geomap.geometry.units import format_area, format_km2, format_number, format_share, stable, to_km, to_km2
@@ -236,7 +236,7 @@ def map_area(workspace: Workspace, row: dict[str, Any], item: _Prepared, km2: fl
         return unmapped(row, "claimed area is not positive")
     if buffer_zone(item.claim) and map_buffer_zone(workspace, row, item, km2):
         return
-    if item.holder and anchor.country and item.holder != anchor.country \
+    if Occupation(item.holder, anchor.country).across_border \
             and map_incursion(workspace, row, item.claim, anchor, item.holder, km2):
         return
     map_disc(workspace, row, item, km2)
@@ -510,10 +510,9 @@ def map_band(workspace: Workspace, row: dict[str, Any], item: _Prepared, sentenc
         return
     # the depth claim and its front-width partner, or sources repeating a claim, ask for the same band:
     # these inputs determine the segment and the host, so it is drawn once (the buffer is the slow part)
-    # the band's inner edge is drawn from the line simplified to 100 m (its border edge is the host's): the
-    # buffer of the 30 m line is the slow part, and 100 m on an edge kilometres inland is not visible
+    # the band's inner edge is drawn from the line simplified (see inner_edge_line); its border edge is the host's
     band = workspace.bands.get((projection.key, host.code, neighbour, width_km, depth_km, bool(perimeter)),
-                               lambda: border_band(shapely.simplify(segment, STRIP_SIMPLIFY_M), depth_km * 1000.0,
+                               lambda: border_band(inner_edge_line(segment, depth_km * 1000.0), depth_km * 1000.0,
                                                    host.local))
     if band.is_empty:
         return unmapped(row, "the border band is empty")

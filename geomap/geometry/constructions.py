@@ -17,8 +17,10 @@ apply them to real borders.
 - :func:`side_along`: which way along a border line a set of places lies.
 
 Every solver grows one length (a radius, a strip's length, a band's depth)
-until the clipped area matches the target within :data:`AREA_TOLERANCE`
-(relative), using that the clipped area never shrinks as the length grows.
+until the clipped area matches the target (discs within
+:data:`~geomap.geometry.buffers.AREA_TOLERANCE`, strips and bands within
+:data:`LENGTH_SOLVER_TOLERANCE`, both relative and well inside the 0.1 % the
+maps promise), using that the clipped area never shrinks as the length grows.
 """
 
 from __future__ import annotations
@@ -33,14 +35,21 @@ from shapely.geometry.base import BaseGeometry
 from shapely.ops import substring
 
 from geomap.geometry.borders import border_band, host_side, nearest_component
-from geomap.geometry.buffers import AREA_TOLERANCE, disc, refine_root
+from geomap.geometry.buffers import disc, refine_root
 from geomap.geometry.projection import linear, polygonal
 
 SIDE_MIN_OFFSET_M = 2000.0  # a place this close (along the border) to the start point names no side
-# A strip's inner edge is drawn from the border line simplified to this (its border edge stays the accurate
-# host's): buffering the 30 m line kilometres deep is the slow part of solving a strip, and a difference of
-# 100 m on an edge 5-10 km from the border is not visible.
+# A band's or strip's inner edge is drawn from the border line simplified to this much, or a fiftieth of its
+# depth when that is more (its border edge stays the accurate host's): buffering the 30 m line kilometres deep
+# is the slow part, and 2 % of the depth on the inner edge is not visible at the scale of the band.
 STRIP_SIMPLIFY_M = 100.0
+SIMPLIFY_DEPTH_SHARE = 0.02
+
+
+def inner_edge_line(line: BaseGeometry, depth_m: float) -> BaseGeometry:
+    """The border line simplified for drawing a band ``depth_m`` deep along it (see :data:`STRIP_SIMPLIFY_M`)."""
+    return shapely.simplify(line, max(STRIP_SIMPLIFY_M, SIMPLIFY_DEPTH_SHARE * depth_m))
+LENGTH_SOLVER_TOLERANCE = 5e-4  # 0.05 %: each try buffers a border line kilometres deep, the slow part
 MIN_PIECE_M2 = 100.0  # slivers of a cut host smaller than this are dropped (GEOS clips them into broken rings)
 
 
@@ -111,7 +120,7 @@ def solve_length(area_of: Callable[[float], tuple[float, BaseGeometry]], target_
         area, geometry = area_of(high)
         f_high = area - target_m2
         iterations += 1
-    if f_high < -AREA_TOLERANCE * target_m2:
+    if f_high < -LENGTH_SOLVER_TOLERANCE * target_m2:
         return None
     if f_high < 0:  # short by rounding only, at the longest length there is
         return Solved(geometry, area, high, iterations)
@@ -121,7 +130,7 @@ def solve_length(area_of: Callable[[float], tuple[float, BaseGeometry]], target_
         return value - target_m2, shape
 
     length, excess_m2, geometry, refined = refine_root(excess, (low, f_low), (high, f_high, geometry),
-                                                       AREA_TOLERANCE * target_m2, 1e-3)
+                                                       LENGTH_SOLVER_TOLERANCE * target_m2, 1e-3)
     return Solved(geometry, excess_m2 + target_m2, length, iterations + refined)
 
 
@@ -162,7 +171,7 @@ def solve_strip(line: BaseGeometry, start: shapely.Point, direction: int, depth_
     is ``target_m2``; None when the whole component is too short for it.
     """
     component = nearest_component(linear(line), start)
-    outline = shapely.simplify(component, STRIP_SIMPLIFY_M)  # lengths along the strip are measured on it
+    outline = inner_edge_line(component, depth_m)  # lengths along the strip are measured on it
     at = outline.project(start)
 
     def area_of(length: float) -> tuple[float, BaseGeometry]:

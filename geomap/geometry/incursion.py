@@ -37,7 +37,7 @@ from geomap.geometry.borders import BorderPoint, nearest_border_point, nearest_c
 from geomap.geometry.buffers import HostTooSmall, solve_local_radius
 from geomap.geometry.constructions import leave_out_disc, side_along, solve_strip, strip_depth
 from geomap.geometry.projection import LocalProjection, geodesic_distance_km, linear
-from geomap.geometry.statuses import CONTESTED, HELD, AnchorState
+from geomap.geometry.statuses import CONTESTED, HELD, AnchorState, status_date
 from geomap.geometry.units import format_area, format_km2, format_number, stable
 from geomap.geometry.workspace import Anchor, Workspace
 from geomap.records import Claim
@@ -85,7 +85,7 @@ def status_phrase(workspace: Workspace, status) -> str:
     if status.actor:
         name = workspace.region_name(status.actor)
         actor = f" by {name}" if status.status in ("captured", "retaken", "lost", "held") else f" ({name})"
-    day = status.as_of_end or status.as_of_start or status.published
+    day = status_date(status)
     return f"{STATUS_WORDS.get(status.status, status.status)}{actor}" + (f" on {day.isoformat()}" if day else "")
 
 
@@ -93,7 +93,7 @@ def status_evidence(status) -> dict[str, Any]:
     """The numbers a status flag carries: where the words are."""
     return {"status_source": status.source, "status": status.status, "status_actor": status.actor,
             "status_quote": status.quote, "status_start": status.start, "status_end": status.end,
-            "status_date": (status.as_of_end or status.as_of_start or status.published).isoformat()}
+            "status_date": status_date(status).isoformat()}
 
 
 # -- the construction ----------------------------------------------------------------------------------------

@@ -36,7 +36,7 @@ RECENT_BANDS = 64
 ACCURATE_NEAR_DEGREES = 0.07  # about 7 km: how far a neighbour's piece may lie from a region to be added to it
 ACCURATE_MARGIN_DEGREES = 0.1  # lines and neighbours are cropped to the region's box widened by this
 MIN_PIECE_DEGREES2 = 1e-8  # about 100 m²: slivers this small are dropped
-COUNTRY_TILE_DEGREES = 0.5  # a country is cut per box of whole tiles around a window, shared by nearby anchors
+COUNTRY_TILE_DEGREES = 1.0  # a country is cut per box of whole tiles around a window, shared by nearby anchors
 LINE_PIECE_VERTICES = 64  # border lines are indexed in pieces of this many vertices
 
 
