@@ -56,10 +56,10 @@ def measure(runs: int) -> list[dict]:
              "s": best_seconds(lambda: Borders.from_file(geodata_dir() / FILENAME), runs)}]
 
     seeds = read_sources([SEEDS]).sources
-    _, claims = pipeline.text_stages(schema.SOURCES.from_records(seeds))
+    _, claims, statuses = pipeline.text_stages(schema.SOURCES.from_records(seeds))
     claim_geometries(claims.iloc[:1])  # loads the gazetteer and regions once
     rows.append({"what": f"geometry of the seeds' {len(claims)} claims", "limit_s": 0.5,
-                 "s": best_seconds(lambda: claim_geometries(claims), runs)})
+                 "s": best_seconds(lambda: claim_geometries(claims, statuses=statuses), runs)})
 
     text = " ".join(seed_text().split()) * 20
     rows.append({"what": f"find_quantities, seeds x 20 ({len(text) / 1e6:.2f} MB)", "limit_s": 5.0,

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-_API = ("analyze", "analyze_paths", "mentions_frame", "claims_frame", "claim_geometries_frame", "folium_layers",
-        "make_map", "write", "Results", "OutputOptions")
+_API = ("analyze", "analyze_paths", "mentions_frame", "claims_frame", "claim_geometries_frame", "place_status_frame",
+        "folium_layers", "make_map", "write", "Results", "OutputOptions")
 
 __all__ = ["__version__", *_API]
 

@@ -37,6 +37,7 @@ __all__ = [
     "mentions_frame",
     "claims_frame",
     "claim_geometries_frame",
+    "place_status_frame",
     "folium_layers",
     "make_map",
     "write",
@@ -114,8 +115,16 @@ def with_points(frame: "pandas.DataFrame", lon: str, lat: str) -> "geopandas.Geo
 
 
 def claim_geometries_frame(results: Results) -> "geopandas.GeoDataFrame":
-    """The claims' area-true buffers, bands, rings and regions, with every check (EPSG:4326)."""
+    """The claims' area-true shapes (with their ``construction``), bands, rings and regions, every check (EPSG:4326)."""
     return results.claim_geoms
+
+
+def place_status_frame(results: Results) -> "geopandas.GeoDataFrame":
+    """What the articles say of each named place (one point per status, EPSG:4326): status, actor, date, quote."""
+    from geomap import schema
+
+    statuses = results.place_status if results.place_status is not None else schema.PLACE_STATUS.empty()
+    return with_points(statuses, "lon", "lat")
 
 
 def folium_layers(results: Results) -> list["folium.FeatureGroup"]:
@@ -137,12 +146,12 @@ def folium_layers(results: Results) -> list["folium.FeatureGroup"]:
     for (source, window), rows in mapped.groupby(["source", "window"], sort=True) if len(mapped) else []:
         group = folium.FeatureGroup(name=f"{source} · {window}")
         color = colors[source]
-        shapes = rows[["claim_id", "kind", "value", "unit", "km2", "geometry"]].copy()
+        shapes = rows[["claim_id", "kind", "value", "unit", "km2", "construction", "geometry"]].copy()
         shapes["km2"] = shapes["km2"].round(1)
         folium.GeoJson(
             shapes.to_json(),
             style_function=lambda _, c=color: {"color": c, "weight": 2, "fillOpacity": 0.15},
-            tooltip=folium.GeoJsonTooltip(fields=["claim_id", "kind", "value", "unit", "km2"]),
+            tooltip=folium.GeoJsonTooltip(fields=["claim_id", "kind", "value", "unit", "km2", "construction"]),
         ).add_to(group)
         groups.append(group)
     places = mentions_frame(results)

@@ -303,7 +303,7 @@ def claims(settings: Settings, paths: tuple[str, ...], fmt: str, jobs: int) -> N
     sources, had_problems = read_inputs(settings, paths)
     table = schema.SOURCES.from_records(sources)
     with pipeline.Workers(jobs) if jobs > 1 else contextlib.nullcontext() as workers:
-        _, found = pipeline.text_stages_of(table, workers, jobs, progress_reporter(settings, len(sources)))
+        found = pipeline.text_stages_of(table, workers, jobs, progress_reporter(settings, len(sources))).claims
     records = schema.CLAIMS.rows(found)
     if fmt == "jsonl":
         click.echo(formats.to_jsonl(records), nl=False)
@@ -548,7 +548,7 @@ def evaluate_claims(settings: Settings, gold: Path, source_paths: tuple[str, ...
             raise GeomapError("no --sources given and no corpus.jsonl next to the gold file", str(gold))
         source_paths = (str(beside),)
     sources, had_problems = read_inputs(settings, source_paths)
-    _, found = pipeline.text_stages_of(schema.SOURCES.from_records(sources))
+    found = pipeline.text_stages_of(schema.SOURCES.from_records(sources)).claims
     scores = score_claims(gold_file, schema.CLAIMS.rows(found))
     summary = scores.summary()
     if fmt == "json":

@@ -3,9 +3,9 @@
 Each stage is a function from the previous stage's table to its own (the
 tables and their columns are in :mod:`geomap.schema`)::
 
-    read_sources ─► SOURCES ─► text_stages ─► MENTIONS, CLAIMS ─► claim_geometries ─► CLAIM_GEOMETRIES
-                                (per chunk of sources)                                   ├► ENVELOPES, SPREAD,
-                                                                                         │  CHECKS, COMPARISON
+    read_sources ─► SOURCES ─► text_stages ─► MENTIONS, CLAIMS, ─► claim_geometries ─► CLAIM_GEOMETRIES
+                                (per chunk of sources)   PLACE_STATUS                        ├► ENVELOPES, SPREAD,
+                                                                                             │  CHECKS, COMPARISON
     write(results) ─► index.html, map_fragment.html, geomap.gpkg, *.geojson, *.csv, *.jsonl, figures/
 
 :func:`run` (or :func:`run_sources`) runs the stages and returns their
@@ -31,7 +31,7 @@ from concurrent.futures import Future
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from geomap import formats, schema
 from geomap.errors import GeomapError
@@ -72,6 +72,7 @@ class Results:
     reference: geopandas.GeoDataFrame | None = None  # the reference layer as read (date, label, polygons)
     comparison: pandas.DataFrame | None = None  # schema.COMPARISON
     problems: list[SourceProblem] = field(default_factory=list)
+    place_status: pandas.DataFrame | None = None  # schema.PLACE_STATUS: what the sources say of each place
 
     @property
     def source_summaries(self) -> list[dict[str, Any]]:
@@ -93,19 +94,32 @@ def mentions_of(sources: Sequence[Source]) -> list[Any]:
     return [mention for source in sources for mention in geoparser.parse(source)]
 
 
-def text_stages(sources: pandas.DataFrame) -> tuple[pandas.DataFrame, pandas.DataFrame]:
-    """The mentions and claims of a table of sources (a chunk of a corpus: chunks are independent)."""
+class TextTables(NamedTuple):
+    """The tables the text stages make of some sources."""
+
+    mentions: pandas.DataFrame  # schema.MENTIONS
+    claims: pandas.DataFrame  # schema.CLAIMS
+    place_status: pandas.DataFrame  # schema.PLACE_STATUS
+
+
+def text_stages(sources: pandas.DataFrame) -> TextTables:
+    """The mentions, claims and place statuses of a table of sources (a chunk of a corpus: chunks are independent)."""
     from geomap.claims import extract_claims
+    from geomap.claims.status import place_statuses
 
     records = schema.SOURCES.to_records(schema.SOURCES.check(sources, "text stages"))
     mentions = mentions_of(records)
     claims = extract_claims(records, mentions)
-    return schema.MENTIONS.from_records(mentions), schema.CLAIMS.from_records(claims)
+    return TextTables(
+        schema.MENTIONS.from_records(mentions),
+        schema.CLAIMS.from_records(claims),
+        schema.PLACE_STATUS.from_records(place_statuses(records, mentions)),
+    )
 
 
 def text_stages_of(
     sources: pandas.DataFrame, workers: Workers | None = None, jobs: int = 1, progress: Progress | None = None
-) -> tuple[pandas.DataFrame, pandas.DataFrame]:
+) -> TextTables:
     """:func:`text_stages` of a table of sources of any size, chunk by chunk (see :func:`collect_text_stages`)."""
     return collect_text_stages(chunked(sources), [], workers, jobs, progress)
 
@@ -121,7 +135,7 @@ def collect_text_stages(
     workers: Workers | None,
     jobs: int = 1,
     progress: Progress | None = None,
-) -> tuple[pandas.DataFrame, pandas.DataFrame]:
+) -> TextTables:
     """The text stages of every chunk, in order: ``started`` are the futures of the first chunks' (in
     ``workers``); the others are submitted as those finish, ``jobs`` at a time (without workers, run here)."""
     pending = deque(started)
@@ -139,9 +153,10 @@ def collect_text_stages(
         done += len(chunk)
         if progress:
             progress("text", done, total)
-    return (
-        schema.concat(schema.MENTIONS, [mentions for mentions, _ in results]),
-        schema.concat(schema.CLAIMS, [claims for _, claims in results]),
+    return TextTables(
+        schema.concat(schema.MENTIONS, [tables.mentions for tables in results]),
+        schema.concat(schema.CLAIMS, [tables.claims for tables in results]),
+        schema.concat(schema.PLACE_STATUS, [tables.place_status for tables in results]),
     )
 
 
@@ -206,19 +221,20 @@ def run_sources(
     first = [workers.submit(text_stages, chunk) for chunk in chunks[: max(1, jobs)]] if workers is not None else []
     if workers is not None and figures:
         workers.submit(prepare_figures)
-    mentions, claims = collect_text_stages(chunks, first, workers, jobs, progress)
+    mentions, claims, statuses = collect_text_stages(chunks, first, workers, jobs, progress)
     log.info(
-        "text stages: %d sources, %d mentions, %d claims (%.2f s)",
+        "text stages: %d sources, %d mentions, %d claims, %d place statuses (%.2f s)",
         len(table),
         len(mentions),
         len(claims),
+        len(statuses),
         time.perf_counter() - started,
     )
     started = time.perf_counter()
     reference_frame = load_reference(reference) if reference else None
     if reference_frame is not None:
         log.info("reference %s: %d polygons", reference, len(reference_frame))
-    claim_geoms = claim_geometries(claims)
+    claim_geoms = claim_geometries(claims, statuses=statuses)
     log.info(
         "geometry: %d claims mapped of %d (%.2f s)",
         int((claim_geoms["status"] == "mapped").sum()),
@@ -235,6 +251,7 @@ def run_sources(
         checks=checks_table(claim_geoms),
         reference=reference_frame,
         problems=list(problems),
+        place_status=statuses,
     )
     if reference_frame is not None and reference is not None:
         check_near_claims(reference_frame, claim_geoms, reference)
@@ -364,6 +381,7 @@ def build_map(
         tiles=tiles,
         title=title,
         prefix=prefix,
+        place_statuses=results.place_status,
     )
 
 
@@ -500,6 +518,7 @@ def export_tables(results: Results) -> dict[str, Any]:
         "spread": results.spread,
         "reference": results.reference,
         "comparison": results.comparison,
+        "place_status": results.place_status,
     }
 
 

@@ -158,3 +158,31 @@ class Claim:
 
     def as_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
+
+
+@dataclass(frozen=True)
+class PlaceStatus:
+    """What one sentence of one source says of one named place."""
+
+    source: str
+    place: str  # the gazetteer name
+    place_id: str
+    place_kind: str
+    country: str | None  # the place's (de jure) country
+    lon: float
+    lat: float
+    status: str  # one of geomap.claims.status.STATUSES
+    actor: str | None  # ISO code of who captured/holds/attacks/withdrew (None: not named)
+    cue: str  # the words that say so, as written ("raised their flag over")
+    as_of_start: date | None
+    as_of_end: date | None
+    as_of_text: str | None  # the temporal expression that dates it (None: the publication date)
+    quote: str  # the sentence
+    quote_start: int
+    quote_end: int
+    start: int  # the place name's offsets in the source text
+    end: int
+    published: date | None
+
+    def as_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)

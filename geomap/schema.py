@@ -2,14 +2,16 @@
 
 ::
 
-    sources ──► mentions ──► claims ──► claim_geometries ──► envelopes, spread, checks, comparison
-    (SOURCES)   (MENTIONS)   (CLAIMS)   (CLAIM_GEOMETRIES)    (ENVELOPES, SPREAD, CHECKS, COMPARISON)
+    sources ──► mentions ──► claims ──────────► claim_geometries ──► envelopes, spread, checks, comparison
+    (SOURCES)   (MENTIONS)   (CLAIMS)           (CLAIM_GEOMETRIES)    (ENVELOPES, SPREAD, CHECKS, COMPARISON)
+                      └────► place statuses ──┘
+                             (PLACE_STATUS)
 
 Every stage takes and returns pandas DataFrames (GeoDataFrames in EPSG:4326 where
 a table has shapes) with exactly these columns and types, so a chunk of sources
 can go through the stages on its own and the chunks' tables concatenate.
 
-The record tables (sources, mentions, claims) have one column per field of their
+The record tables (sources, mentions, claims, place statuses) have one column per field of their
 record in :mod:`geomap.records`, typed by the field's annotation: the stages
 inside (the geoparser, the claim rules) work on those records, and a field added
 there is a column here. The other tables are declared below.
@@ -43,7 +45,7 @@ import pandas
 
 from geomap.errors import GeomapError
 from geomap.formats import plain
-from geomap.records import Claim, Mention, Source
+from geomap.records import Claim, Mention, PlaceStatus, Source
 
 TEXT, DATE, LIST, INT, FLOAT, BOOL = "text", "date", "list", "int", "float", "bool"
 OBJECT_KINDS = (TEXT, DATE, LIST)
@@ -217,6 +219,8 @@ CLAIMS = record_table(
         "end",
     ),
 )
+# What each sentence says of a named place (geomap.claims.status): one row per place status.
+PLACE_STATUS = record_table("place_status", PlaceStatus)
 
 # The sources as sources.json and sources.csv list them (the text left out): output name -> column.
 SOURCE_SUMMARY = {
@@ -250,15 +254,18 @@ def _columns(spec: str) -> tuple[Column, ...]:
     return tuple(made)
 
 
-# One row per claim: the claim's own fields, where it is drawn and why, the checks (flags) and its shape.
+# One row per claim: the claim's own fields, where it is drawn and why (``shape``, and ``construction``: how, in
+# one sentence; ``holder``: who holds the area drawn; ``anchor_status``: lost | held as of the claim; the border
+# point an incursion is drawn from), the checks (flags) and its shape.
 CLAIM_GEOMETRIES = Table(
     "claim_geometries",
     _columns(
         "claim_id:text! source:text! outlet:text kind:text! value:float low:float high:float unit:text km2:float "
         "share:float km:float qualifier:text quote:text start:int! end:int! quote_start:int! quote_end:int! "
-        "as_of_start:date as_of_end:date as_of_text:text place:text place_id:text window:text! role:text "
-        "radius_km:float geometry_km2:float host:text host_km2:float base_km2:float derivation:text flags:list "
-        "status:text! reason:text actor:text subject:text region_id:text anchor_lon:float anchor_lat:float"
+        "as_of_start:date as_of_end:date as_of_text:text place:text place_id:text window:text! role:text shape:text "
+        "construction:text radius_km:float geometry_km2:float host:text host_km2:float base_km2:float "
+        "derivation:text flags:list status:text! reason:text actor:text holder:text anchor_status:text "
+        "subject:text region_id:text anchor_lon:float anchor_lat:float border_lon:float border_lat:float"
     ),
     geometry=True,
 )
@@ -289,7 +296,8 @@ COMPARISON = Table(
 )
 
 TABLES = {
-    table.name: table for table in (SOURCES, MENTIONS, CLAIMS, CLAIM_GEOMETRIES, ENVELOPES, SPREAD, CHECKS, COMPARISON)
+    table.name: table
+    for table in (SOURCES, MENTIONS, CLAIMS, PLACE_STATUS, CLAIM_GEOMETRIES, ENVELOPES, SPREAD, CHECKS, COMPARISON)
 }
 
 

@@ -7,7 +7,7 @@ What a reader sees of a run, computed the same way wherever it is shown:
   colour on the HTML map, in the figures and in :func:`geomap.api.folium_layers`;
 - labels: numbers, areas, shares and claimed quantities as a reader expects them;
 - display records: the stage tables read into plain dicts with every expected field
-  (:func:`claim_records`, :func:`mention_records`, :func:`source_records`).
+  (:func:`claim_records`, :func:`mention_records`, :func:`place_status_records`, :func:`source_records`).
 
 Each claim geometry carries a ``window`` label (``"2024-08"``, ``"undated"``...) and the
 dates its claim is valid for (``as_of_start``/``as_of_end``). A window's range is the
@@ -253,12 +253,16 @@ CLAIM_FIELDS = (
     "place",
     "window",
     "role",
+    "shape",
+    "construction",
     "radius_km",
     "geometry_km2",
     "derivation",
     "flags",
     "status",
     "reason",
+    "holder",
+    "anchor_status",
 )
 MENTION_FIELDS = (
     "source",
@@ -363,6 +367,14 @@ def mention_records(mentions) -> list[dict[str, Any]]:
         for record in records
         if (record["type"] or "place") == "place" and record["lat"] is not None and record["lon"] is not None
     ]
+
+
+def place_status_records(place_status) -> list[dict[str, Any]]:
+    """The place statuses (:data:`geomap.schema.PLACE_STATUS`) that have coordinates, in table order."""
+    from geomap.schema import PLACE_STATUS
+
+    records = frame_records(place_status, PLACE_STATUS.names)
+    return [record for record in records if record["lat"] is not None and record["lon"] is not None]
 
 
 def source_records(sources: Iterable[Mapping[str, Any]] | None) -> list[dict[str, Any]]:

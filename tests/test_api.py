@@ -32,6 +32,10 @@ def test_readme_api_example_runs(tmp_path, capsys):
     assert list(shapes["kind"]) == ["area_seized", "area_held"]
     assert abs(shapes["geometry_km2"].iloc[0] - 1300) / 1300 < 0.005
     assert abs(shapes["geometry_km2"].iloc[1] - 110) / 110 < 0.005
+    assert all("Russia–Ukraine border nearest Sudzha" in text for text in shapes["construction"])
+    statuses = namespace["statuses"]
+    assert list(statuses[["place", "status", "actor", "as_of_end"]].itertuples(index=False, name=None)) == [
+        ("Sudzha", "retaken", "RU", "2025-03-13")]
     assert set(namespace["places"]["name"]) >= {"Sudzha", "Kursk Oblast"}
     assert list(namespace["claims"]["as_of_start"]) == ["2024-08-01", "2025-03-01"]
     m = namespace["m"]
@@ -45,7 +49,7 @@ def test_readme_api_example_runs(tmp_path, capsys):
 def test_api_is_lazy_and_documented():
     assert set(geomap.__all__) >= {"analyze", "folium_layers", "claims_frame"}
     for name in ("analyze", "analyze_paths", "mentions_frame", "claims_frame", "claim_geometries_frame",
-                 "folium_layers", "make_map", "write"):
+                 "place_status_frame", "folium_layers", "make_map", "write"):
         function = getattr(geomap, name)
         assert function.__doc__ and function.__annotations__, name
 

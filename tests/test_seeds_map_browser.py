@@ -77,3 +77,56 @@ def test_seeds_map_shows_both_windows_offline(seeds_build):
         page.screenshot(path=str(artifacts_dir(__file__) / "seeds-map-all.png"))
         assert not log.blocked, log.blocked
         assert not log.errors, log.errors
+
+
+# The tooltips of the place-status markers drawn now (their text, as Leaflet shows it).
+STATUS_TOOLTIPS = """() => {
+  const found = [];
+  window.map_geomap_0.eachLayer(layer => {
+    if (!(layer instanceof L.CircleMarker) || !layer.getTooltip()) return;
+    const content = layer.getTooltip().getContent();
+    const text = typeof content === "string" ? content : content.textContent;
+    if (/ \\((captured|retaken|lost|held|fought over|withdrawn)/.test(text)) found.push(text);
+  });
+  return found;
+}"""
+
+
+@pytest.mark.browser
+def test_seeds_map_shows_the_salient_on_the_border_and_the_march_strip_beside_a_lost_sudzha(seeds_build):
+    with offline_page(1400, 900) as (page, log):
+        page.goto((seeds_build / "index.html").as_uri())
+        wait_for_map(page)
+        page.click("button[data-window='2024-08']")
+        page.wait_for_timeout(200)
+        august = page.inner_text(".gm-panel section[data-window='2024-08']")
+        assert "centred on the Russia–Ukraine border nearest Sudzha, clipped to Russia" in august
+        page.screenshot(path=str(artifacts_dir(__file__) / "seeds-salient-2024-08.png"))
+
+        page.click("button[data-window='2025-03']")
+        page.wait_for_timeout(200)
+        march = page.inner_text(".gm-panel section[data-window='2025-03']")
+        assert "km deep along" in march and "leaving out Sudzha" in march
+        assert "anchor_lost" in march
+        tooltips = page.evaluate(STATUS_TOOLTIPS)
+        assert any(text.startswith("Sudzha (") for text in tooltips), tooltips
+        page.screenshot(path=str(artifacts_dir(__file__) / "seeds-strip-2025-03.png"))
+        sudzha = page.evaluate("""() => {
+          let opened = null;
+          window.map_geomap_0.eachLayer(layer => {
+            if (opened || !(layer instanceof L.CircleMarker) || !layer.getTooltip() || !layer.getPopup()) return;
+            const content = layer.getTooltip().getContent();
+            if ((typeof content === "string" ? content : content.textContent).startsWith("Sudzha (")) {
+              layer.openPopup(); opened = true;
+            }
+          });
+          return opened;
+        }""")
+        assert sudzha
+        popup = page.locator(".leaflet-popup-content .gm-popup")
+        popup.wait_for()
+        assert "Russian forces raised their flag over Sudzha" in popup.inner_text()
+        page.wait_for_timeout(300)
+        page.screenshot(path=str(artifacts_dir(__file__) / "seeds-status-popup-2025-03.png"))
+        assert not log.blocked, log.blocked
+        assert not log.errors, log.errors

@@ -24,13 +24,14 @@ def seeds():
 
 def test_text_stages_in_workers_give_the_tables_of_this_process(seeds, monkeypatch):
     monkeypatch.setattr(pipeline, "CHUNK_SOURCES", 2)  # three chunks, two at a time
-    here_mentions, here_claims = pipeline.text_stages_of(seeds)
+    here_mentions, here_claims, here_statuses = pipeline.text_stages_of(seeds)
     with Workers(2) as workers:
-        mentions, claims = pipeline.text_stages_of(seeds, workers, jobs=2)
-    assert mentions.equals(here_mentions) and claims.equals(here_claims)
-    assert len(mentions) > 100 and len(claims) > 10
+        mentions, claims, statuses = pipeline.text_stages_of(seeds, workers, jobs=2)
+    assert mentions.equals(here_mentions) and claims.equals(here_claims) and statuses.equals(here_statuses)
+    assert len(mentions) > 100 and len(claims) > 10 and len(statuses) > 5
     schema.MENTIONS.check(mentions, "test")
     schema.CLAIMS.check(claims, "test")
+    schema.PLACE_STATUS.check(statuses, "test")
 
 
 def fail(*args):

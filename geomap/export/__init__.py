@@ -21,7 +21,7 @@ from .layers import Layer, export_layers, in_wgs84, table
 from .writers import csv_text, geojson_text, write_geopackage
 
 GEOPACKAGE_NAME = "geomap.gpkg"
-CSV_LAYERS = ("claims", "checks", "spread", "comparison", "sources")
+CSV_LAYERS = ("claims", "place_status", "checks", "spread", "comparison", "sources")
 COMBINED_CLAIM_GEOJSON = "claim_geometries.geojson"
 
 
@@ -30,8 +30,8 @@ def export_texts(tables: Any, layers: list[Layer] | None = None) -> dict[str, st
 
     One ``<layer>.geojson`` per spatial layer, ``claim_geometries.geojson``
     with every mapped claim geometry as it is (polygons and lines in one
-    collection, which GeoJSON allows), and ``<table>.csv`` for claims, checks,
-    spread, comparison and sources when present.
+    collection, which GeoJSON allows), and ``<table>.csv`` for claims,
+    place_status, checks, spread, comparison and sources when present.
     """
     layers = export_layers(tables) if layers is None else layers
     texts: dict[str, str] = {}

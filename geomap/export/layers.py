@@ -15,15 +15,19 @@ envelopes      GeoDataFrame of :func:`geomap.geometry.envelopes`            no
 spread         DataFrame of :func:`geomap.geometry.spread_table`            no [#]_
 reference      GeoDataFrame of :func:`geomap.geometry.load_reference`       no
 comparison     DataFrame of :func:`geomap.geometry.compare_reference`       no
+place_status   DataFrame of the place statuses (:data:`geomap.schema.         no
+               PLACE_STATUS`; or records, dicts)
 =============  ===========================================================  ========
 
 .. [#] computed from ``claim_geoms`` when absent.
 
 Layers (in this order; geometry type in brackets, "-" for attribute tables):
-places [Point], mentions [Point], claims [Point, at the anchor], claim_areas
-[MultiPolygon], claim_lines [MultiLineString, only when a claim has a line],
-envelopes [MultiPolygon], reference [MultiPolygon], checks [-], spread [-],
-comparison [-], sources [-].
+places [Point], mentions [Point], claims [Point, at the anchor], place_status
+[Point, one row per status a sentence gives a place, with its quote and
+offsets; only when there are statuses], claim_areas [MultiPolygon],
+claim_lines [MultiLineString, only when a claim has a line], envelopes
+[MultiPolygon], reference [MultiPolygon], checks [-], spread [-], comparison
+[-], sources [-]. The claim layers carry each shape's ``construction``.
 """
 
 from __future__ import annotations
@@ -91,6 +95,9 @@ def export_layers(tables: Any) -> list[Layer]:
         Layer("mentions", mentions_layer(mentions), POINT),
         Layer("claims", claims, POINT),
     ]
+    statuses = table(tables, "place_status")
+    if statuses is not None and len(frame_rows(statuses)):
+        layers.append(Layer("place_status", place_status_layer(statuses), POINT))
     areas, lines = claim_geometry_layers(claim_geoms)
     layers.append(Layer("claim_areas", areas, MULTIPOLYGON))
     if len(lines):
@@ -148,8 +155,18 @@ def checks_table(claims: pandas.DataFrame) -> pandas.DataFrame:
 # -- point layers -----------------------------------------------------------------------------------------
 def mentions_layer(mentions: Any) -> geopandas.GeoDataFrame:
     """Every mention, as a point where it resolved to coordinates (no geometry otherwise)."""
-    rows = frame_rows(mentions)
-    columns = frame_columns(mentions, rows)
+    return _lonlat_points(mentions)
+
+
+def place_status_layer(statuses: Any) -> geopandas.GeoDataFrame:
+    """One point per place status (what one sentence says of one place), in source and text order."""
+    return _lonlat_points(statuses)
+
+
+def _lonlat_points(frame: Any) -> geopandas.GeoDataFrame:
+    """Every row of a table with ``lon``/``lat`` columns, as a point where both are set (no geometry otherwise)."""
+    rows = frame_rows(frame)
+    columns = frame_columns(frame, rows)
     return _point_frame(typed_frame(rows, columns), _points([(row.get("lon"), row.get("lat")) for row in rows]))
 
 
@@ -313,6 +330,7 @@ def _spread_of(claim_geoms: Any) -> pandas.DataFrame | None:
 
 __all__ = [
     "Layer", "attribute_table", "checks_table", "claim_geometry_layers", "claims_layer", "export_layers",
-    "flag_list", "in_wgs84", "mentions_layer", "places_layer", "polygon_layer", "sources_table", "split_geometry",
+    "flag_list", "in_wgs84", "mentions_layer", "place_status_layer", "places_layer", "polygon_layer", "sources_table",
+    "split_geometry",
     "table",
 ]

@@ -30,7 +30,7 @@ from geomap.geometry.reference import (ReferenceWarning, check_near_claims, comp
 from geomap.geometry.windows import checks_table, envelopes, spread_table
 from geomap.geometry.workspace import Workspace
 from geomap import schema
-from geomap.records import Claim
+from geomap.records import Claim, PlaceStatus
 
 __all__ = [
     "HostTooSmall", "ReferenceWarning", "check_near_claims", "checks_table", "claim_geometries", "compare_reference",
@@ -38,8 +38,8 @@ __all__ = [
 ]
 
 
-def claim_geometries(claims: pandas.DataFrame | Iterable[Claim], gazetteer=None, regions=None
-                     ) -> geopandas.GeoDataFrame:
+def claim_geometries(claims: pandas.DataFrame | Iterable[Claim], gazetteer=None, regions=None,
+                     statuses: pandas.DataFrame | Iterable[PlaceStatus] = ()) -> geopandas.GeoDataFrame:
     """One geometry row per claim, with the checks that compare it with geography and other claims.
 
     Parameters
@@ -50,6 +50,10 @@ def claim_geometries(claims: pandas.DataFrame | Iterable[Claim], gazetteer=None,
         Defaults to :func:`geomap.gazetteer.load_gazetteer`.
     regions : geomap.gazetteer.regions.Regions, optional
         Defaults to :func:`geomap.gazetteer.load_regions`.
+    statuses : DataFrame or iterable of geomap.records.PlaceStatus, optional
+        What the sources say of each place over time (:data:`geomap.schema.PLACE_STATUS`,
+        from :func:`geomap.claims.status.place_statuses`): a lost anchor makes an
+        incursion's later shapes leave it out.
 
     Returns
     -------
@@ -61,6 +65,13 @@ def claim_geometries(claims: pandas.DataFrame | Iterable[Claim], gazetteer=None,
         - ``window``: "YYYY-MM" of ``as_of_start`` or "undated" (a claim dated by
           a period of several months joins the busiest one-month window inside it);
         - ``role``: buffer | band | ring | line | region (None when unmapped);
+        - ``shape``: disc | border disc | border strip | buffer-zone band | band |
+          ring | line | region, and ``construction``: one sentence saying how
+          it was made, e.g. "disc of 1,295 km² centred on the Russia–Ukraine
+          border nearest Sudzha, clipped to Russia";
+        - ``holder``: who holds the area drawn; ``anchor_status``: lost | held
+          (what the statuses say of the anchor as of the claim) or None;
+        - ``border_lon``/``border_lat``: the border point an incursion is drawn from;
         - ``km2``: the area the claim stands for (as claimed, or derived for
           share, relative-area and region-share claims; see ``derivation``);
         - ``radius_km``: radius of the disc before clipping (buffers, rings);
@@ -76,8 +87,9 @@ def claim_geometries(claims: pandas.DataFrame | Iterable[Claim], gazetteer=None,
     Area claims become discs around the anchor whose radius is solved so that
     the disc clipped to the host region covers the claimed area (within
     0.01 %). The host is the admin-1 region containing the anchor (or the
-    claim's own region when it names one), so territory Ukraine held around
-    Sudzha stays in Kursk Oblast, on the Russian side of the border. A claim
+    claim's own region when it names one), cut along the accurate border
+    lines. An area held across a border (Ukraine in Kursk) is drawn from that
+    border instead: see :mod:`geomap.geometry.incursion`. A claim
     whose place is a region ("50 square miles in Kursk") is centred on the
     town the other claims in that region name most (flag ``anchor_borrowed``);
     one whose place is a whole country is unmapped unless the same source
@@ -90,6 +102,8 @@ def claim_geometries(claims: pandas.DataFrame | Iterable[Claim], gazetteer=None,
         regions = regions or load_regions()
     if isinstance(claims, pandas.DataFrame):
         claims = schema.CLAIMS.to_records(schema.CLAIMS.check(claims, "claim geometries"))
-    rows = claim_rows(claims, Workspace(gazetteer, regions))
+    if isinstance(statuses, pandas.DataFrame):
+        statuses = schema.PLACE_STATUS.to_records(schema.PLACE_STATUS.check(statuses, "claim geometries"))
+    rows = claim_rows(claims, Workspace(gazetteer, regions, statuses=statuses))
     geometries = [row.pop("geometry") for row in rows]
     return schema.CLAIM_GEOMETRIES.check(schema.CLAIM_GEOMETRIES.frame(rows, geometries), "claim geometries")

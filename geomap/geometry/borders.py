@@ -106,13 +106,7 @@ def has_border_line(workspace: Workspace, area_code: str, neighbour: str) -> boo
 
 def area_country(workspace: Workspace, area_code: str) -> str | None:
     """The one country a region lies in (the code itself for a country; None when several or unknown)."""
-    entry = workspace.entry(area_code)
-    if entry is None:
-        return None
-    if entry.kind == "country":
-        return entry.id
-    country = entry.country or ""
-    return country if country and "," not in country else None
+    return workspace.country_of(area_code)
 
 
 def _reach_km(local: BaseGeometry) -> float:
@@ -220,6 +214,9 @@ def border_band(segment: BaseGeometry, depth_m: float, host: BaseGeometry,
 
 # Vertices per piece when a long border line is buffered piece by piece (see line_reach).
 REACH_PIECE_VERTICES = 64
+# Segments per quarter circle where a band's inner edge rounds a bend: 8 keeps it within 2 % of the depth of
+# the true arc (300 m at 15 km, invisible at the scale of a band) and buffers about twice as fast as 16.
+REACH_QUAD_SEGMENTS = 8
 
 
 def line_reach(line: BaseGeometry, distance_m: float) -> BaseGeometry:
@@ -233,11 +230,11 @@ def line_reach(line: BaseGeometry, distance_m: float) -> BaseGeometry:
     area under 1e-4).
     """
     if line.geom_type != "LineString" or len(line.coords) <= REACH_PIECE_VERTICES:
-        return shapely.buffer(line, distance_m, quad_segs=16)
+        return shapely.buffer(line, distance_m, quad_segs=REACH_QUAD_SEGMENTS)
     coords = shapely.get_coordinates(line)
     step = REACH_PIECE_VERTICES - 1  # consecutive pieces share an end vertex, so no gap opens between them
     pieces = [shapely.LineString(coords[i:i + REACH_PIECE_VERTICES]) for i in range(0, len(coords) - 1, step)]
-    return shapely.union_all(shapely.buffer(pieces, distance_m, quad_segs=16))
+    return shapely.union_all(shapely.buffer(pieces, distance_m, quad_segs=REACH_QUAD_SEGMENTS))
 
 
 def end_caps(segment: BaseGeometry, depth_m: float) -> BaseGeometry:
@@ -264,7 +261,8 @@ def end_caps(segment: BaseGeometry, depth_m: float) -> BaseGeometry:
                                   (tip.x + uy * far + ux * far, tip.y - ux * far + uy * far),
                                   (tip.x - uy * far + ux * far, tip.y + ux * far + uy * far)])
         stretch = substring(segment, min(end, inner), max(end, inner))
-        caps.append(shapely.intersection(shapely.buffer(stretch, depth_m * 1.001, quad_segs=16), beyond))
+        reach = shapely.buffer(stretch, depth_m * 1.001, quad_segs=REACH_QUAD_SEGMENTS)
+        caps.append(shapely.intersection(reach, beyond))
     return shapely.union_all(caps) if caps else shapely.Polygon()
 
 

@@ -143,36 +143,47 @@ def _solve_bracketed(centre: shapely.Point, target_m2: float, host: BaseGeometry
             return None
         return LocalBuffer(high_geometry, high, high_geometry.area, iterations)
 
-    tolerance = AREA_TOLERANCE * target_m2
-    best = (high, f_high, high_geometry)
-    side = 0  # which end stayed put last time (Illinois halves its value to avoid stalling)
+    radius, _, geometry, refined = refine_root(excess, (low, f_low), (high, f_high, high_geometry),
+                                               AREA_TOLERANCE * target_m2, 1e-6)
+    return LocalBuffer(geometry, radius, geometry.area, iterations + refined)
+
+
+def refine_root(excess, low: tuple[float, float], high: tuple[float, float, BaseGeometry], tolerance: float,
+                min_step: float) -> tuple[float, float, BaseGeometry, int]:
+    """The Illinois variant of regula falsi on a bracket: (x, excess, geometry, evaluations) nearest zero.
+
+    ``excess(x)`` gives (value, geometry), increasing with x; ``low`` = (x, value < 0) and ``high`` =
+    (x, value >= 0, geometry) bracket the root. Like bisection the bracket always holds the root, but
+    convergence is superlinear; Illinois halves the value of an end that stayed put twice, so it does not
+    stall. Stops when |value| <= ``tolerance`` or the bracket is narrower than ``min_step``.
+    """
+    (x_low, f_low), (x_high, f_high, geometry) = low, high
+    best = (x_high, f_high, geometry)
+    side = 0  # which end stayed put last time
+    evaluations = 0
     for _ in range(MAX_ITERATIONS):
         if abs(best[1]) <= tolerance:
             break
-        if f_high == f_low:
-            radius = 0.5 * (low + high)
-        else:
-            radius = high - f_high * (high - low) / (f_high - f_low)
-            if not low < radius < high:
-                radius = 0.5 * (low + high)
-        f_mid, geometry = excess(radius)
-        iterations += 1
+        x = x_high - f_high * (x_high - x_low) / (f_high - f_low) if f_high != f_low else 0.5 * (x_low + x_high)
+        if not x_low < x < x_high:
+            x = 0.5 * (x_low + x_high)
+        f_mid, geometry = excess(x)
+        evaluations += 1
         if abs(f_mid) < abs(best[1]):
-            best = (radius, f_mid, geometry)
+            best = (x, f_mid, geometry)
         if f_mid < 0:
-            low, f_low = radius, f_mid
+            x_low, f_low = x, f_mid
             if side == -1:
                 f_high *= 0.5
             side = -1
         else:
-            high, f_high = radius, f_mid
+            x_high, f_high = x, f_mid
             if side == 1:
                 f_low *= 0.5
             side = 1
-        if high - low < 1e-6:
+        if x_high - x_low < min_step:
             break
-    radius, _, geometry = best
-    return LocalBuffer(geometry, radius, geometry.area, iterations)
+    return (*best, evaluations)
 
 
 def solve_buffer_radius(anchor_lonlat: tuple[float, float], target_km2: float,

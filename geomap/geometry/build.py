@@ -3,42 +3,60 @@
 Which geometry a claim gets depends on its kind:
 
 ========================================  =========  ==================================================
-kind                                      role       geometry
+kind                                      role       geometry (``shape``)
 ========================================  =========  ==================================================
 area_held, area_seized, area_retaken      buffer     area-true disc around the anchor, clipped to host
+                                                     (disc); held across a border: see below
 share_held, share_retaken                 buffer     the same, for share x base (see bases.py)
 relative_area                             buffer     the same, for multiple x the reference region
-depth (+ front_width, same sentence)      band       strip of the host along the nearest border
-front_width without a depth               line       that length of the border nearest the anchor
-distance to a second place                line       geodesic between the two places
-distance otherwise                        ring       circle of that radius around the anchor
-region_share, region_area                 region     the region's polygon
+an area of a buffer zone                  buffer     area-true band along the border or perimeter it
+                                                     names, its depth solved (buffer-zone band)
+depth (+ front_width, same sentence)      band       strip of the host along the nearest border (band)
+front_width without a depth               line       that length of the border nearest the anchor (line)
+distance to a second place                line       geodesic between the two places (line)
+distance otherwise                        ring       circle of that radius around the anchor (ring)
+region_share, region_area                 region     the region's polygon (region)
 count                                     -          unmapped
 ========================================  =========  ==================================================
+
+An area held by a country other than the one its anchor lies in (its holder,
+see :mod:`geomap.claims.holders`) spreads from the border between them
+(:mod:`geomap.geometry.incursion`): a disc centred on the border point nearest
+the anchor (border disc), or, once the anchor is reported lost, a strip
+along that border that leaves it out (border strip). Every polygon is clipped
+to its host cut along the accurate (OpenStreetMap-derived) border lines, and
+every drawn row says in one sentence how it was made (``construction``).
 """
 
 from __future__ import annotations
 
 import dataclasses
+import re
 import statistics
 from dataclasses import dataclass
 from typing import Any, Iterable
 
 import shapely
 
+from geomap.claims.holders import Occupation, holders
 from geomap.gazetteer.folding import fold
 from geomap.geometry import checks
 from geomap.geometry.bases import AreaClaim, ShareBases, derive_share_area, natural_claim_key, window_of
 from geomap.geometry.borders import (ACCURATE_SOURCE, border_band, border_segment, choose_neighbour,
-                                     has_border_line, nearest_border_point, shared_border)
+                                     nearest_border_point, shared_border)
 from geomap.geometry.buffers import disc, solve_local_radius
+from geomap.geometry.constructions import inner_edge_line, solve_band_depth
+from geomap.geometry.incursion import map_incursion
 from geomap.geometry.projection import GEOD, geodesic_distance_km
-from geomap.geometry.units import format_km2, format_number, format_share, stable, to_km, to_km2
+from geomap.geometry.units import format_area, format_km2, format_number, format_share, stable, to_km, to_km2
 from geomap.geometry.workspace import Anchor, Workspace
 from geomap.records import AREA_KINDS, SHARE_KINDS, Claim
 from geomap.schema import CLAIM_GEOMETRIES
 
 BORDER_WORDS = ("border", "frontier")
+BUFFER_ZONE = re.compile(r"\b(?:buffer|security|sanitary|exclusion|no-go|demilitari[sz]ed)\s+(?:zone|strip|belt)s?\b",
+                         re.IGNORECASE)
+PERIMETER = re.compile(r"\b(?:perimeter|periphery|fence|all\s+(?:its\s+)?(?:borders|sides))\b", re.IGNORECASE)
 REGION_PLACE_KINDS = ("country", "admin1", "named_region")
 BUFFER_KINDS = AREA_KINDS + SHARE_KINDS + ("relative_area", "depth", "front_width")
 BORDER_WINDOW_KM = 600.0  # crop for countries used as band hosts
@@ -54,6 +72,7 @@ class _Prepared:
     region: str | None  # the region the claim is about (for matching shares with their base)
     borrowed_from: str | None = None  # claim whose point anchor this region-level claim uses
     no_anchor_reason: str = "no anchor place"
+    holder: str | None = None  # who holds the area drawn (geomap.claims.holders)
 
 
 def place_kind(workspace: Workspace, claim: Claim) -> str | None:
@@ -67,6 +86,7 @@ def prepare_all(workspace: Workspace, claims: list[Claim]) -> list[_Prepared]:
     kinds = [place_kind(workspace, claim) for claim in claims]
     points = PointAnchors(workspace, [(claim, anchor) for claim, anchor, kind in zip(claims, anchors, kinds)
                                       if anchor is not None and kind not in REGION_PLACE_KINDS])
+    held_by = holders(claims)
     items = []
     for claim, anchor, kind, window in zip(claims, anchors, kinds, windows):
         borrowed, reason = None, "no anchor place"
@@ -82,7 +102,7 @@ def prepare_all(workspace: Workspace, claims: list[Claim]) -> list[_Prepared]:
             region = claim.place_id
         elif anchor is not None:
             region = anchor.admin1 or anchor.country
-        items.append(_Prepared(claim, window, anchor, region, borrowed, reason))
+        items.append(_Prepared(claim, window, anchor, region, borrowed, reason, held_by.get(claim.claim_id)))
     return items
 
 
@@ -179,6 +199,7 @@ def base_row(item: _Prepared) -> dict[str, Any]:
     row["as_of_start"] = claim.as_of_start.isoformat() if claim.as_of_start else None
     row["as_of_end"] = claim.as_of_end.isoformat() if claim.as_of_end else None
     row["window"] = item.window
+    row["holder"] = item.holder
     row["flags"] = [dict(f) for f in claim.flags]
     row["status"] = "unmapped"
     row["geometry"] = None
@@ -198,12 +219,23 @@ def unmapped(row: dict[str, Any], reason: str) -> None:
 
 # -- areas --------------------------------------------------------------------------------------------------
 def map_area(workspace: Workspace, row: dict[str, Any], item: _Prepared, km2: float) -> None:
-    """An area-true buffer around the anchor, clipped to the host region."""
+    """The area-true shape of a claimed area: a buffer-zone band, an incursion's shape, or a disc on the anchor."""
     anchor = item.anchor
     if anchor is None:
         return unmapped(row, item.no_anchor_reason)
     if not km2 > 0:
         return unmapped(row, "claimed area is not positive")
+    if buffer_zone(item.claim) and map_buffer_zone(workspace, row, item, km2):
+        return
+    if Occupation(item.holder, anchor.country).across_border \
+            and map_incursion(workspace, row, item.claim, anchor, item.holder, km2):
+        return
+    map_disc(workspace, row, item, km2)
+
+
+def map_disc(workspace: Workspace, row: dict[str, Any], item: _Prepared, km2: float) -> None:
+    """An area-true disc around the anchor, clipped to the host region (cut along the accurate borders)."""
+    anchor = item.anchor
     projection = workspace.projection(anchor.lon, anchor.lat)
     host = workspace.host(anchor, projection, item.claim)
     if host is not None:
@@ -215,10 +247,63 @@ def map_area(workspace: Workspace, row: dict[str, Any], item: _Prepared, km2: fl
         row["flags"].append(checks.flag("no_host", "warning",
                                         "no region polygon contains the anchor; the buffer is not clipped"))
     centre = projection.point_to_local(anchor.lon, anchor.lat)
-    solved = solve_local_radius(centre, km2 * 1e6, host.local if host else None)
-    row.update(role="buffer", radius_km=stable(solved.radius_m / 1000.0),
+    solved = solve_local_radius(centre, km2 * 1e6, host.local if host is not None else None)
+    clipped = f", clipped to {host.name}" if host is not None else " (no host region to clip it to)"
+    row.update(role="buffer", shape="disc", radius_km=stable(solved.radius_m / 1000.0),
                geometry_km2=stable(solved.area_m2 / 1e6), status="mapped",
-               geometry=projection.to_lonlat(solved.geometry))
+               geometry=projection.to_lonlat(solved.geometry),
+               construction=f"disc of {format_area(solved.area_m2 / 1e6)} centred on {anchor.name or 'the anchor'}"
+                            f"{clipped}")
+
+
+def buffer_zone(claim: Claim) -> bool:
+    """Whether the claim's sentence speaks of a buffer (security, exclusion...) zone."""
+    return bool(BUFFER_ZONE.search(claim.quote or "") or BUFFER_ZONE.search(claim.subject or ""))
+
+
+def zone_lines(workspace: Workspace, projection, host, claim: Claim, country: str) -> tuple[Any, str]:
+    """The line a buffer zone runs along, and its name: the host's whole land boundary for a perimeter,
+    else its border with the neighbour the claim names (or the nearest one)."""
+    window = None if workspace.region_kind(host.code) in ("admin1", "named_region") else BORDER_WINDOW_KM
+    if PERIMETER.search(claim.quote or ""):
+        neighbours = workspace.border_lines.neighbours(country)
+        found = [(code, shared_border(workspace, projection, host.code, code, window)) for code in neighbours]
+        found = [(code, line) for code, line in found if not line.is_empty]
+        if found:
+            return shapely.union_all([line for _, line in found]), f"the perimeter of {host.name}"
+    neighbour = choose_neighbour(workspace, projection, country, [claim.region_id, claim.actor])
+    if neighbour is None:
+        return shapely.MultiLineString(), ""
+    return (shared_border(workspace, projection, host.code, neighbour, window),
+            f"the {host.name}–{workspace.region_name(neighbour)} border")
+
+
+def map_buffer_zone(workspace: Workspace, row: dict[str, Any], item: _Prepared, km2: float) -> bool:
+    """A buffer zone's area as a band along its line, its depth solved (False: no line found, fall back)."""
+    anchor = item.anchor
+    if anchor.country is None:
+        return False
+    projection = workspace.projection(anchor.lon, anchor.lat)
+    host = workspace.host(anchor, projection, item.claim)
+    if host is None:
+        return False
+    lines, named = zone_lines(workspace, projection, host, item.claim, anchor.country)
+    if lines.is_empty:
+        return False
+    solved = solve_band_depth(lines, host.local, km2 * 1e6)
+    row["host"], row["host_km2"] = host.code, stable(host.km2)
+    if solved is None:
+        unmapped(row, f"a band along {named} cannot hold {format_km2(km2)}")
+        return True
+    depth = solved.length_m / 1000.0
+    row.update(role="buffer", shape="buffer-zone band", geometry_km2=stable(solved.area_m2 / 1e6), status="mapped",
+               geometry=projection.to_lonlat(solved.geometry),
+               construction=f"band of {format_area(solved.area_m2 / 1e6)}, {format_number(depth)} km deep along "
+                            f"{named}, clipped to {host.name}")
+    row["flags"].append(checks.flag(
+        "buffer_zone", "info", f"a buffer zone: drawn along {named}, {format_number(depth)} km deep so that it "
+        f"covers {format_km2(km2)}", depth_km=depth))
+    return True
 
 
 def claimed_km2(claim: Claim) -> float | None:
@@ -282,8 +367,9 @@ def map_region(workspace: Workspace, row: dict[str, Any], item: _Prepared) -> No
         return unmapped(row, "no polygon for the region")
     area = workspace.area_km2(code)
     name = workspace.region_name(code)
-    row.update(role="region", geometry=polygon, geometry_km2=stable(area), host=code, host_km2=stable(area),
-               status="mapped")
+    row.update(role="region", shape="region", geometry=polygon, geometry_km2=stable(area), host=code,
+               host_km2=stable(area), status="mapped",
+               construction=f"the outline of {name} ({code}, {format_area(area)})")
     if claim.kind == "region_share":
         share = claimed_share(claim)
         if share is None:
@@ -329,13 +415,16 @@ def map_distance(workspace: Workspace, row: dict[str, Any], item: _Prepared) -> 
         points = [(anchor.lon, anchor.lat), *GEOD.npts(anchor.lon, anchor.lat, second.lon, second.lat,
                                                        LINE_POINTS - 2), (second.lon, second.lat)]
         measured = geodesic_distance_km(anchor.lon, anchor.lat, second.lon, second.lat)
-        row.update(role="line", geometry=shapely.LineString(points), status="mapped")
+        row.update(role="line", shape="line", geometry=shapely.LineString(points), status="mapped",
+                   construction=f"geodesic line from {anchor.name or 'the anchor'} to {second.name} "
+                                f"({format_number(measured)} km)")
         row["flags"].append(checks.distance_flag(km, measured, second.name, "geodesic between the two places"))
         return
     projection = workspace.projection(anchor.lon, anchor.lat)
     centre = projection.point_to_local(anchor.lon, anchor.lat)
     ring = shapely.LineString(disc(centre, km * 1000.0).exterior.coords)
-    row.update(role="ring", radius_km=stable(km), geometry=projection.to_lonlat(ring), status="mapped")
+    row.update(role="ring", shape="ring", radius_km=stable(km), geometry=projection.to_lonlat(ring), status="mapped",
+               construction=f"circle of radius {format_number(km)} km around {anchor.name or 'the anchor'}")
     if anchor.country and ((second is not None and second.kind == "country") or mentions_border(claim)):
         neighbour = choose_neighbour(workspace, projection, anchor.country,
                                      [second.id if second is not None else None, claim.actor])
@@ -390,24 +479,32 @@ def map_band(workspace: Workspace, row: dict[str, Any], item: _Prepared, sentenc
     if neighbour is None:
         return unmapped(row, "no neighbouring country to draw a border band against")
     window = None if workspace.region_kind(host.code) in ("admin1", "named_region") else BORDER_WINDOW_KM
-    lines = shared_border(workspace, projection, host.code, neighbour, window)
+    perimeter = buffer_zone(claim) and PERIMETER.search(claim.quote or "") and width_km is None
+    if perimeter:
+        lines, _ = zone_lines(workspace, projection, host, claim, anchor.country)
+    else:
+        lines = shared_border(workspace, projection, host.code, neighbour, window)
     neighbour_name = workspace.region_name(neighbour)
     if lines.is_empty:
         return unmapped(row, f"{host.name} has no border with {neighbour_name}")
     centre = projection.point_to_local(anchor.lon, anchor.lat)
-    segment = border_segment(lines, centre, width_km * 1000.0 if width_km else None)
-    along = f"{format_number(segment.length / 1000.0)} km of the {host.name}-{neighbour_name} border nearest " \
-            f"{anchor.name or 'the anchor'}"
+    segment = lines if perimeter else border_segment(lines, centre, width_km * 1000.0 if width_km else None)
+    if perimeter:
+        along = f"the perimeter of {host.name} ({format_number(segment.length / 1000.0)} km)"
+    else:
+        along = f"{format_number(segment.length / 1000.0)} km of the {host.name}–{neighbour_name} border " \
+                f"nearest {anchor.name or 'the anchor'}"
     row["host"], row["host_km2"] = host.code, stable(host.km2)
     if depth_km is None:  # a front width alone: the stretch of border it spans
-        row.update(role="line", geometry=projection.to_lonlat(segment), status="mapped",
-                   derivation=f"front of {format_number(width_km)} km: {along}")
+        row.update(role="line", shape="line", geometry=projection.to_lonlat(segment), status="mapped",
+                   derivation=f"front of {format_number(width_km)} km: {along}", construction=along)
         return
-    accurate = has_border_line(workspace, host.code, neighbour)
     # the depth claim and its front-width partner, or sources repeating a claim, ask for the same band:
     # these inputs determine the segment and the host, so it is drawn once (the buffer is the slow part)
-    band = workspace.bands.get((projection.key, host.code, neighbour, width_km, depth_km),
-                               lambda: border_band(segment, depth_km * 1000.0, host.local, lines if accurate else None))
+    # the band's inner edge is drawn from the line simplified (see inner_edge_line); its border edge is the host's
+    band = workspace.bands.get((projection.key, host.code, neighbour, width_km, depth_km, bool(perimeter)),
+                               lambda: border_band(inner_edge_line(segment, depth_km * 1000.0), depth_km * 1000.0,
+                                                   host.local))
     if band.is_empty:
         return unmapped(row, "the border band is empty")
     source_note = ""
@@ -415,9 +512,10 @@ def map_band(workspace: Workspace, row: dict[str, Any], item: _Prepared, sentenc
         source_note = f" (front width from {width_claim.claim_id})"
     elif depth_claim is not claim:
         source_note = f" (depth from {depth_claim.claim_id})"
-    row.update(role="band", geometry=projection.to_lonlat(band), geometry_km2=stable(band.area / 1e6),
+    row.update(role="band", shape="band", geometry=projection.to_lonlat(band), geometry_km2=stable(band.area / 1e6),
                status="mapped",
-               derivation=f"{format_number(depth_km)} km deep along {along}{source_note}")
+               derivation=f"{format_number(depth_km)} km deep along {along}{source_note}",
+               construction=f"band {format_number(depth_km)} km deep along {along}, clipped to {host.name}")
 
 
 # -- the stage ----------------------------------------------------------------------------------------------

@@ -71,6 +71,13 @@ def format_km2(value: float) -> str:
     return f"{format_number(value)} km²"
 
 
+def format_area(value: float) -> str:
+    """An area as a construction sentence gives it: whole km² from 100 up ('1,295 km²'), else '12.5 km²'."""
+    if value >= 100:
+        return f"{round(value):,} km²"
+    return f"{value:.3g} km²" if value < 10 else format_km2(round(value, 1))
+
+
 def format_share(share: float) -> str:
     """0.3 -> '0.30'; 1/3 -> '0.333'."""
     text = f"{share:.2f}"

@@ -11,14 +11,17 @@ cached result is exactly what computing it again would give.
 
 from __future__ import annotations
 
+import math
 from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any, Callable, Hashable
 
+import numpy as np
 import shapely
 from shapely.geometry.base import BaseGeometry
 
 from geomap.gazetteer.borders import Borders, load_borders
+from geomap.geometry.statuses import StatusIndex
 from geomap.geometry.projection import LocalProjection, geodesic_area_km2, linear, lonlat_window, polygonal
 from geomap.records import Candidate, Claim
 
@@ -29,6 +32,38 @@ REGION_KINDS = ("country", "admin1", "named_region")
 # width, one story syndicated): the last few dozen cover the repeats without holding a whole corpus' worth.
 RECENT_BORDERS = 64
 RECENT_BANDS = 64
+# Regions are cut along the accurate border lines once per run, in lon/lat (see accurate_polygon):
+ACCURATE_NEAR_DEGREES = 0.07  # about 7 km: how far a neighbour's piece may lie from a region to be added to it
+ACCURATE_MARGIN_DEGREES = 0.1  # lines and neighbours are cropped to the region's box widened by this
+MIN_PIECE_DEGREES2 = 1e-8  # about 100 m²: slivers this small are dropped
+COUNTRY_TILE_DEGREES = 1.0  # a country is cut per box of whole tiles around a window, shared by nearby anchors
+LINE_PIECE_VERTICES = 64  # border lines are indexed in pieces of this many vertices
+
+
+class LineIndex:
+    """A border line cut into pieces of a few dozen vertices, indexed by their bounding boxes.
+
+    Cropping a country pair's whole border (thousands of vertices) to a window
+    around every anchor was the slow part of asking "is a border near?"; the
+    pieces whose boxes meet the window are found in microseconds, and only
+    they are cropped.
+    """
+
+    def __init__(self, line: BaseGeometry):
+        pieces = []
+        step = LINE_PIECE_VERTICES - 1  # consecutive pieces share an end vertex
+        for part in shapely.get_parts(line):
+            coords = shapely.get_coordinates(part)
+            pieces += [shapely.LineString(coords[i:i + LINE_PIECE_VERTICES]) for i in range(0, len(coords) - 1, step)]
+        self.pieces = np.array(pieces, dtype=object)
+        self.tree = shapely.STRtree(self.pieces)
+
+    def within(self, window: BaseGeometry) -> BaseGeometry:
+        """The parts of the line inside ``window`` (lon/lat), empty when none."""
+        found = self.tree.query(window)
+        if len(found) == 0:
+            return shapely.MultiLineString()
+        return shapely.intersection(shapely.MultiLineString(list(self.pieces[np.sort(found)])), window)
 
 
 @dataclass(frozen=True)
@@ -77,13 +112,17 @@ class Workspace:
     ``border_lines`` are the accurate land borders (:class:`geomap.gazetteer.borders.Borders`);
     by default those of the regions' data folder, loaded on first use (none
     when the folder has no borders.npz or the regions carry no store).
+    ``statuses`` are the run's place statuses (:mod:`geomap.claims.status`).
     """
 
-    def __init__(self, gazetteer, regions, border_lines: Borders | None = None):
+    def __init__(self, gazetteer, regions, border_lines: Borders | None = None, statuses=()):
         self.gazetteer = gazetteer
         self.regions = regions
         self._border_lines = border_lines
+        self.statuses = StatusIndex(statuses or ())
+        self._accurate: dict[tuple, BaseGeometry | None] = {}
         self._local_lines: dict[tuple, BaseGeometry] = {}
+        self._line_indexes: dict[tuple[str, str], LineIndex] = {}
         self._projections: dict[tuple[float, float], LocalProjection] = {}
         self._local: dict[tuple, BaseGeometry] = {}
         self._areas: dict[str, float] = {}
@@ -151,20 +190,22 @@ class Workspace:
         return self._projections[key]
 
     def local_polygon(self, projection: LocalProjection, code: str, window_km: float | None = None,
-                      simplify: bool = True) -> BaseGeometry | None:
+                      simplify: bool = True, accurate: bool = False) -> BaseGeometry | None:
         """A region polygon in the projection, optionally cropped to a window around its centre.
 
         Cropping happens in lon/lat before projecting (big countries only need
         their part near the anchor); simplification to ~50 m happens after
-        projecting, for polygons too big to clip quickly.
+        projecting, for polygons too big to clip quickly. With ``accurate`` the
+        polygon is first cut along the accurate border lines
+        (:meth:`accurate_polygon`).
         """
-        key = (projection.key, code, window_km, simplify)
+        key = (projection.key, code, window_km, simplify, accurate)
         if key in self._local:
             return self._local[key]
-        geometry = self.polygon(code)
+        window = lonlat_window(projection.lon, projection.lat, window_km) if window_km is not None else None
+        geometry = self.accurate_polygon(code, window) if accurate else self.polygon(code)
         if geometry is not None:
-            if window_km is not None:
-                window = lonlat_window(projection.lon, projection.lat, window_km)
+            if window is not None:
                 geometry = polygonal(shapely.intersection(geometry, window))
             geometry = projection.to_local(geometry)
             if simplify and shapely.get_num_coordinates(geometry) > SIMPLIFY_ABOVE_VERTICES:
@@ -182,6 +223,71 @@ class Workspace:
             self._border_lines = load_borders(data_dir) if data_dir is not None else Borders({})
         return self._border_lines
 
+    def line_index(self, country_a: str, country_b: str) -> LineIndex:
+        pair = tuple(sorted((country_a, country_b)))
+        if pair not in self._line_indexes:
+            self._line_indexes[pair] = LineIndex(self.border_lines.border_line(*pair))
+        return self._line_indexes[pair]
+
+    def country_of(self, code: str) -> str | None:
+        """The one country a region lies in (the code itself for a country; None when several or unknown)."""
+        entry = self.entry(code)
+        if entry is None:
+            return None
+        if entry.kind == "country":
+            return entry.id
+        country = entry.country or ""
+        return country if country and "," not in country else None
+
+    def accurate_polygon(self, code: str, window: BaseGeometry | None = None) -> BaseGeometry | None:
+        """A region's polygon (lon/lat) cut along its country's accurate land border lines.
+
+        Natural Earth's outlines reach across the real border in places and
+        stop short of it in others (the Russia-Ukraine border by up to ~6 km);
+        each is cut along the OpenStreetMap line: pieces beyond it dropped, the
+        neighbour's pieces on its side added
+        (:func:`geomap.geometry.constructions.accurate_side`). Done once per run
+        and region, in lon/lat (the cut is topological). A country is cut only
+        within the whole :data:`COUNTRY_TILE_DEGREES` tiles around ``window``,
+        so that nearby anchors share the work.
+        """
+        bounds = None
+        if self.region_kind(code) == "country":
+            if window is None:
+                return self.polygon(code)
+            tile = COUNTRY_TILE_DEGREES
+            minx, miny, maxx, maxy = window.bounds
+            bounds = (math.floor(minx / tile) * tile, math.floor(miny / tile) * tile,
+                      math.ceil(maxx / tile) * tile, math.ceil(maxy / tile) * tile)
+        key = (code, bounds)
+        if key not in self._accurate:
+            self._accurate[key] = self._cut_along_borders(code, bounds)
+        return self._accurate[key]
+
+    def _cut_along_borders(self, code: str, bounds: tuple | None) -> BaseGeometry | None:
+        from geomap.geometry.constructions import accurate_side
+
+        polygon = self.polygon(code)
+        country = self.country_of(code)
+        if polygon is None or country is None:
+            return polygon
+        if bounds is not None:
+            polygon = polygonal(shapely.intersection(polygon, shapely.box(*bounds)))
+        if polygon.is_empty:
+            return polygon
+        margin = ACCURATE_MARGIN_DEGREES
+        minx, miny, maxx, maxy = polygon.bounds
+        wide = shapely.box(minx - margin, miny - margin, maxx + margin, maxy + margin)
+        near = None if self.region_kind(code) == "country" else ACCURATE_NEAR_DEGREES
+        for neighbour in self.border_lines.neighbours(country):
+            line = linear(self.line_index(country, neighbour).within(wide))
+            other = None if line.is_empty else self.polygon(neighbour)
+            if other is None:
+                continue
+            other = polygonal(shapely.intersection(other, wide))
+            polygon = accurate_side(polygon, other, line, near_m=near, min_piece=MIN_PIECE_DEGREES2)
+        return polygon
+
     def local_border_line(self, projection: LocalProjection, country_a: str, country_b: str,
                           window_km: float | None) -> BaseGeometry:
         """The accurate land border of two countries in the projection, cropped to a window (merged lines)."""
@@ -189,12 +295,13 @@ class Workspace:
         if key not in self._local_lines:
             line = self.border_lines.border_line(country_a, country_b)
             if not line.is_empty and window_km is not None:
-                line = shapely.intersection(line, lonlat_window(projection.lon, projection.lat, window_km))
+                line = self.line_index(country_a, country_b).within(
+                    lonlat_window(projection.lon, projection.lat, window_km))
             self._local_lines[key] = linear(projection.to_local(line)) if not line.is_empty else linear(None)
         return self._local_lines[key]
 
     def host(self, anchor: Anchor, projection: LocalProjection, claim: Claim) -> Host | None:
-        """The polygon an area claimed about ``anchor`` must lie in.
+        """The polygon an area claimed about ``anchor`` must lie in, cut along the accurate borders.
 
         The rule: a claim whose own place is a region (an oblast, a named region)
         lies in that region; otherwise it lies in the admin-1 region containing
@@ -212,7 +319,7 @@ class Workspace:
             return None
         key = (projection.key, code)
         if key not in self._hosts:
-            local = self.local_polygon(projection, code)
+            local = self.local_polygon(projection, code, accurate=True)
             if local is None or local.is_empty:
                 self._hosts[key] = None
             else:

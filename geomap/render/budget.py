@@ -80,6 +80,10 @@ class MapBudget:
         On compact maps the first view leaves out the claimed areas centred outside
         these quantiles (each side, both directions): a few far-away claims do not
         zoom it out to the whole world.
+    max_status_markers : int
+        Place-status markers (one per place and window) on a compact map, where
+        only the places that anchor a drawn claim get one; place_status.csv has
+        every status.
     """
 
     compact_above_sources: int = 25
@@ -100,6 +104,7 @@ class MapBudget:
     simplify_ratio: float = 0.002
     compact_decimals: int = 4
     view_trim: float = 0.01
+    max_status_markers: int = 150
 
     def compact(self, n_sources: int, n_claims: int) -> bool:
         """Whether a map of ``n_sources`` sources and ``n_claims`` claims lists only the first items."""

@@ -299,6 +299,8 @@ def claim_features(rows: Sequence[Mapping[str, Any]], names: Mapping[str, str],
             if as_blocks:
                 facts = [view.summary] + [f"{name}: {value}" for name, value in view.derived
                                           if name in ("as of", "place")]
+                if row.get("construction"):
+                    facts.append(f"drawn as: {row['construction']}")
                 checks = ", ".join(flag["code"] for flag in view.flags)
                 properties["q"] = popup_blocks(("h", f"{source_name} · {row['window']}"), ("m", role_text),
                                                ("b", view.quote), ("x", " · ".join(facts)),

@@ -39,8 +39,11 @@ from .offline import check_tile_provider, drop_cdn_resources
 from .panel import claim_view, group_claims, panel_view, plural
 from geomap.view import (
     SOURCE_PALETTE, UNDATED, claim_records, date_windows, format_number, frame_records, in_wgs84, mention_records,
-    parse_date, reference_dates_for_windows, source_colors, source_names, source_records,
+    parse_date, place_status_records, reference_dates_for_windows, source_colors, source_names, source_records,
 )
+from .statuses import MARKER_STYLE as STATUS_MARKER_STYLE
+from .statuses import legend_entries as status_legend_entries
+from .statuses import status_features
 
 DEFAULT_PREFIX = "geomap"
 
@@ -67,7 +70,7 @@ _GEOMAP_PREFIX_ATTRIBUTE = "geomap_prefix"
 
 def build_map(claim_geoms, envelopes, mentions, sources, countries, admin1, places, reference=None,
               tiles: str | None = None, title: str = "geomap", prefix: str = DEFAULT_PREFIX,
-              budget: MapBudget | None = None) -> folium.Map:
+              budget: MapBudget | None = None, place_statuses=None) -> folium.Map:
     """Build the claims map from the pipeline's tables.
 
     Parameters
@@ -102,6 +105,10 @@ def build_map(claim_geoms, envelopes, mentions, sources, countries, admin1, plac
     budget : MapBudget, optional
         Limits for large corpora (see :mod:`geomap.render.budget`); small maps are
         drawn in full whatever the budget.
+    place_statuses : DataFrame, optional
+        What the articles say of each place (:data:`geomap.schema.PLACE_STATUS`):
+        a marker per place and date window, styled by its latest status, the
+        quotes in its popup (see :mod:`geomap.render.statuses`).
 
     Returns
     -------
@@ -219,6 +226,27 @@ def build_map(claim_geoms, envelopes, mentions, sources, countries, admin1, plac
             layers_by_window[window.label].append(group)
             all_controlled.append(group)
 
+    status_rows = place_status_records(place_statuses)
+    if compact:  # only the places the drawn shapes are anchored on, and at most so many markers
+        anchors = {str(row["place"]) for row in drawn_rows if row.get("place")}
+        status_rows = [row for row in status_rows if str(row.get("place")) in anchors]
+    country_names = {row["code"]: row["name"] for row in country_rows if row.get("code")}
+    by_window = status_features(status_rows, windows, {s["id"]: names.get(s["id"], s["id"]) for s in sources_list},
+                                country_names, max_quotes=budget.max_sentences_per_place if compact else None)
+    room = budget.max_status_markers if compact else None
+    for window in windows:
+        made = by_window.get(window.label)
+        if room is not None:
+            made, room = (made or [])[:room], room - len((made or [])[:room])
+        if not made:
+            continue
+        # On a compact map the layer control would list a hundred more groups, and Leaflet rebuilds that list
+        # whenever the date control adds or removes one of them: these stay out of it there.
+        group = _group(folium_map, f"Place statuses · {window.label}", control=not compact)
+        group.add_child(GeoJsonLayer(made, STATUS_MARKER_STYLE, pane=MARKER_PANE, canvas_map=canvas_map))
+        layers_by_window[window.label].append(group)
+        all_controlled.append(group)
+
     markers = mention_features(mention_rows, claims, names, source_order,
                                max_sentences=budget.max_sentences_per_place if compact else None,
                                max_claims=budget.max_claims_per_place if compact else None, ndigits=decimals,
@@ -254,7 +282,8 @@ def build_map(claim_geoms, envelopes, mentions, sources, countries, admin1, plac
         occupation.add("occupied")
     folium_map.add_child(Legend(folium_map, _legend_entries(colors, names, claims, envelope_rows,
                                                             reference_rows, bool(markers), occupation,
-                                                            max_sources=budget.max_legend_sources)))
+                                                            max_sources=budget.max_legend_sources)
+                                + status_legend_entries([r for r in status_rows if by_window])))
     folium_map.add_child(panel)
     date_control.layer_control = folium.LayerControl(position="topleft", collapsed=True).add_to(folium_map)
     # Leave room for the claims panel (top right) and the controls (left).
@@ -265,8 +294,8 @@ def build_map(claim_geoms, envelopes, mentions, sources, countries, admin1, plac
     return folium_map
 
 
-def _group(folium_map: folium.Map, name: str, show: bool = True) -> folium.FeatureGroup:
-    return folium.FeatureGroup(name=layer_label(name), show=show).add_to(folium_map)
+def _group(folium_map: folium.Map, name: str, show: bool = True, control: bool = True) -> folium.FeatureGroup:
+    return folium.FeatureGroup(name=layer_label(name), show=show, control=control).add_to(folium_map)
 
 
 def _source_style(row: Mapping[str, Any], colors: Mapping[str, str]) -> dict[str, Any]:

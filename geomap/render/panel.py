@@ -102,6 +102,10 @@ def claim_view(rows: Sequence[Mapping[str, Any]]) -> ClaimView:
     derivations = list(dict.fromkeys(row.get("derivation") for row in rows if row.get("derivation")))
     for derivation in derivations:
         derived.append(("derivation", str(derivation)))
+    constructions = list(dict.fromkeys(row.get("construction") for row in rows
+                                       if row.get("construction") and row.get("status") == "mapped"))
+    for construction in constructions:
+        derived.append(("drawn as", str(construction)))
     flags: list[dict[str, str]] = []
     for row in rows:
         for flag in row.get("flags") or []:

@@ -98,16 +98,36 @@ def make_reference() -> geopandas.GeoDataFrame:
         geometry=[circle(35.35, 51.15, 1100), circle(35.3, 51.2, 300)], crs="EPSG:4326")
 
 
+def place_status(source: str, status: str, actor: str, day: date, quote: str, cue: str):
+    from geomap.claims.status import PlaceStatus
+
+    start = quote.index("Sudzha")
+    return PlaceStatus(source=source, place="Sudzha", place_id="486816", place_kind="populated_place", country="RU",
+                       lon=35.27084, lat=51.19055, status=status, actor=actor, cue=cue, as_of_start=day,
+                       as_of_end=day, as_of_text=None, quote=quote, quote_start=100, quote_end=100 + len(quote),
+                       start=100 + start, end=106 + start, published=day)
+
+
+def make_statuses() -> list:
+    """Sudzha taken by Ukraine in August, retaken by Russia in March: the March claims become strips."""
+    return [place_status("wire", "captured", "UA", date(2024, 8, 10), "Ukrainian troops captured Sudzha.",
+                         "captured"),
+            place_status("paper", "retaken", "RU", date(2025, 3, 13), "Russian forces raised their flag over Sudzha.",
+                         "raised their flag over")]
+
+
 def build_tables() -> dict:
     from geomap.geometry import claim_geometries, compare_reference, envelopes, spread_table
+    from geomap.schema import PLACE_STATUS
 
     claims = make_claims()
-    claim_geoms = claim_geometries(claims)
+    statuses = make_statuses()
+    claim_geoms = claim_geometries(claims, statuses=statuses)
     reference = make_reference()
     return {
         "sources": make_sources(), "mentions": make_mentions(), "claims": claims, "claim_geoms": claim_geoms,
         "envelopes": envelopes(claim_geoms), "spread": spread_table(claim_geoms), "reference": reference,
-        "comparison": compare_reference(claim_geoms, reference),
+        "comparison": compare_reference(claim_geoms, reference), "place_status": PLACE_STATUS.from_records(statuses),
     }
 
 

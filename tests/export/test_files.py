@@ -22,7 +22,8 @@ from .conftest import ogrinfo_layers
 OGR_TYPES = {"Point": "Point", "MultiPolygon": "Multi Polygon", "MultiLineString": "Multi Line String"}
 GEOPACKAGE_LAYERS = {
     # name: (ogrinfo geometry, feature count) for the fixture's tables
-    "places": ("Point", 3), "mentions": ("Point", 7), "claims": ("Point", 6), "claim_areas": ("Multi Polygon", 4),
+    "places": ("Point", 3), "mentions": ("Point", 7), "claims": ("Point", 6), "place_status": ("Point", 2),
+    "claim_areas": ("Multi Polygon", 4),
     "claim_lines": ("Multi Line String", 1), "envelopes": ("Multi Polygon", 2), "reference": ("Multi Polygon", 2),
     "checks": ("None", None), "spread": ("None", 4), "comparison": ("None", 4), "sources": ("None", 3),
 }
@@ -46,7 +47,8 @@ def test_every_file_is_written_and_nothing_temporary_is_left(exported):
     assert set(names) == {
         "geomap.gpkg", "places.geojson", "mentions.geojson", "claims.geojson", "claim_areas.geojson",
         "claim_lines.geojson", "envelopes.geojson", "reference.geojson", "claim_geometries.geojson",
-        "claims.csv", "checks.csv", "spread.csv", "comparison.csv", "sources.csv",
+        "claims.csv", "checks.csv", "spread.csv", "comparison.csv", "sources.csv", "place_status.geojson",
+        "place_status.csv",
     }
     assert sorted(p.name for p in folder.iterdir()) == sorted(names)  # no .tmp files or staging folders
 
@@ -84,11 +86,38 @@ def test_geopackage_tables_keep_types_and_json_text(exported):
         contents = database.execute("SELECT table_name, data_type, srs_id, last_change FROM gpkg_contents").fetchall()
         columns = {row[1]: row[2] for row in database.execute("PRAGMA table_info(claims)")}
         flags, km2 = database.execute("SELECT flags, km2 FROM claims WHERE claim_id = 'wire#1'").fetchone()
+        construction, shape_name = database.execute(
+            "SELECT construction, shape FROM claim_areas WHERE claim_id = 'paper#1'").fetchone()
     assert {name: kind for name, kind, _, _ in contents}["checks"] == "attributes"
     assert {name: srs for name, _, srs, _ in contents}["claim_areas"] == 4326
     assert {change for *_, change in contents} == {"1970-01-01T00:00:00.000Z"}  # fixed, not the time of writing
     assert columns["km2"] == "REAL" and columns["start"] in ("INTEGER", "MEDIUMINT")
-    assert json.loads(flags)[0]["code"] == "host_share" and km2 == pytest.approx(999.7354)
+    assert json.loads(flags)[0]["code"] == "border_origin" and km2 == pytest.approx(999.7354)
+    assert shape_name == "border strip" and construction.startswith("strip of 110 km², ")
+
+
+@pytest.mark.gdal
+def test_place_statuses_are_a_point_layer_with_their_quotes(exported):
+    folder, _ = exported
+    layers = ogrinfo_layers(folder / "geomap.gpkg")
+    assert layers["place_status"]["geometry"] == "Point" and layers["place_status"]["count"] == 2
+    with sqlite3.connect(folder / "geomap.gpkg") as database:
+        rows = database.execute("SELECT source, place, status, actor, as_of_end, quote, start, end "
+                                "FROM place_status ORDER BY as_of_end").fetchall()
+    assert rows[1] == ("paper", "Sudzha", "retaken", "RU", "2025-03-13",
+                       "Russian forces raised their flag over Sudzha.", 138, 144)
+    document = json.loads((folder / "place_status.geojson").read_text(encoding="utf-8"))
+    assert [f["properties"]["status"] for f in document["features"]] == ["captured", "retaken"]
+    assert document["features"][0]["geometry"] == {"type": "Point", "coordinates": [35.27084, 51.19055]}
+    table = list(csv.DictReader(io.StringIO((folder / "place_status.csv").read_text(encoding="utf-8"))))
+    assert table[1]["cue"] == "raised their flag over" and table[1]["quote_start"] == "100"
+
+
+def test_every_claim_shape_says_how_it_was_made(exported):
+    folder, _ = exported
+    for name in ("claim_areas.geojson", "claim_geometries.geojson"):
+        features = json.loads((folder / name).read_text(encoding="utf-8"))["features"]
+        assert features and all(f["properties"]["construction"] for f in features), name
 
 
 def test_geojson_is_rfc7946(exported):

@@ -22,7 +22,8 @@ def layers_by_name(tables) -> dict:
 def test_layers_come_in_a_fixed_order_with_one_geometry_type_each(tables):
     layers = export_layers(tables)
     assert [(layer.name, layer.geometry_type) for layer in layers] == [
-        ("places", "Point"), ("mentions", "Point"), ("claims", "Point"), ("claim_areas", "MultiPolygon"),
+        ("places", "Point"), ("mentions", "Point"), ("claims", "Point"), ("place_status", "Point"),
+        ("claim_areas", "MultiPolygon"),
         ("claim_lines", "MultiLineString"), ("envelopes", "MultiPolygon"), ("reference", "MultiPolygon"),
         ("checks", None), ("spread", None), ("comparison", None), ("sources", None),
     ]
@@ -91,10 +92,11 @@ def test_checks_have_one_row_per_flag_with_numbers_as_json(tables):
     expected = sum(len(flags) for flags in tables["claim_geoms"]["flags"])
     assert expected > 0 and len(checks) == expected
     assert list(checks.columns) == ["claim_id", "source", "code", "severity", "message", "numbers"]
-    host = checks[(checks["claim_id"] == "wire#1") & (checks["code"] == "host_share")].iloc[0]
-    assert host["severity"] == "info" and "Kursk Oblast" in host["message"]
-    numbers = json.loads(host["numbers"])
-    assert numbers["host"] == "RU-KRS" and numbers["claimed_km2"] == pytest.approx(999.7354)
+    origin = checks[(checks["claim_id"] == "wire#1") & (checks["code"] == "border_origin")].iloc[0]
+    assert origin["severity"] == "info" and "Russia–Ukraine border" in origin["message"]
+    numbers = json.loads(origin["numbers"])
+    assert numbers["border_source"] == "OpenStreetMap land border" and numbers["distance_km"] == pytest.approx(9.05,
+                                                                                                           abs=0.3)
 
 
 def test_flags_given_as_json_text_or_a_single_dict_become_rows():
