@@ -65,6 +65,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+from geomap.dates import period
 from geomap.errors import GeomapError
 from geomap.records import Mention
 
@@ -352,19 +353,6 @@ def _predicted_values(p: Mapping[str, Any]) -> list[float]:
 
 
 def _gold_date(value: Any, end: bool = False) -> date | None:
-    """A date from ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` (a prefix); the last day of the period with ``end``."""
-    m = re.match(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?", str(value or ""))
-    if not m:
-        return None
-    try:
-        year, month, day = int(m.group(1)), m.group(2), m.group(3)
-        if month is None:
-            return date(year, 12, 31) if end else date(year, 1, 1)
-        if day is None:
-            if not end:
-                return date(year, int(month), 1)
-            following = date(year + (int(month) == 12), int(month) % 12 + 1, 1)
-            return following - timedelta(days=1)
-        return date(year, int(month), int(day))
-    except (ValueError, OverflowError):
-        return None
+    """The first day of a gold ``as_of`` period (:func:`geomap.dates.period`), the last with ``end``."""
+    found = period(value)
+    return None if found is None else (found[1] if end else found[0])
