@@ -117,13 +117,8 @@ def geojson_text(frame: Any) -> str:
     size = len(frame)
     geometries = geojson_geometry_texts(frame.geometry) if hasattr(frame, "geometry") else ["null"] * size
     rows = zip(*columns) if columns else [()] * size
-    lines = []
-    for values, geometry in zip(rows, geometries):
-        properties = json.dumps(dict(zip(names, values)), ensure_ascii=False, separators=(",", ":"),
-                                allow_nan=False)
-        lines.append(f'{{"type":"Feature","properties":{properties},"geometry":{geometry}}}')
-    body = ",\n".join(lines)
-    return '{"type":"FeatureCollection","features":[\n' + body + ("\n" if lines else "") + "]}\n"
+    return formats.feature_collection((dict(zip(names, values)), geometry)
+                                      for values, geometry in zip(rows, geometries))
 
 
 # -- CSV --------------------------------------------------------------------------------------------------
