@@ -75,6 +75,11 @@ HALF_CIRCUMFERENCE_KM = 20039.0  # the largest error AUC normalises by
 MATCH_CHARACTERS = 10  # mid-points of a matched prediction and toponym are closer than this
 
 
+def ratio(part: float, whole: float) -> float:
+    """``part / whole``; 0.0 when there is nothing to divide by (no gold, no prediction, no match)."""
+    return part / whole if whole else 0.0
+
+
 @dataclass
 class GeocodeScores:
     gold: int
@@ -91,11 +96,11 @@ class GeocodeScores:
 
     @property
     def precision(self) -> float:
-        return self.matched / self.predicted if self.predicted else 0.0
+        return ratio(self.matched, self.predicted)
 
     @property
     def recall(self) -> float:
-        return self.matched / self.gold if self.gold else 0.0
+        return ratio(self.matched, self.gold)
 
     @property
     def f1(self) -> float:
@@ -104,7 +109,7 @@ class GeocodeScores:
 
     @property
     def acc161(self) -> float:
-        return self.within_161 / self.matched if self.matched else 0.0
+        return ratio(self.within_161, self.matched)
 
     @property
     def auc(self) -> float:
@@ -112,11 +117,11 @@ class GeocodeScores:
 
     @property
     def resolution_accuracy(self) -> float:
-        return self.resolved_within / self.with_ids if self.with_ids else 0.0
+        return ratio(self.resolved_within, self.with_ids)
 
     @property
     def id_accuracy(self) -> float:
-        return self.same_id / self.with_ids if self.with_ids else 0.0
+        return ratio(self.same_id, self.with_ids)
 
     def summary(self) -> dict:
         out = {"gold": self.gold, "predicted": self.predicted, "matched": self.matched,
@@ -211,15 +216,15 @@ class ClaimScores:
 
     @property
     def recall(self) -> float:
-        return self.found / self.gold if self.gold else 0.0
+        return ratio(self.found, self.gold)
 
     @property
     def dated_right(self) -> float:
-        return self.dated / self.gold if self.gold else 0.0
+        return ratio(self.dated, self.gold)
 
     @property
     def precision(self) -> float | None:
-        return self.matched / self.predicted if self.predicted else None
+        return ratio(self.matched, self.predicted) if self.predicted else None
 
     def summary(self) -> dict:
         precision = self.precision
