@@ -15,6 +15,7 @@ import signal
 import sys
 import traceback
 import warnings
+from collections.abc import Callable
 from pathlib import Path
 
 import click
@@ -194,7 +195,8 @@ def gazetteer_import(dump: Path) -> None:
 
 def echo_records(records: list[dict], fmt: str, table_columns: list[str]) -> None:
     """Records on stdout as ``fmt`` says: JSON Lines, CSV, GeoJSON points or a terminal table of some columns."""
-    writers = {"jsonl": formats.to_jsonl, "csv": formats.to_csv, "geojson": formats.to_geojson_points}
+    writers: dict[str, Callable[[list[dict]], str]] = {
+        "jsonl": formats.to_jsonl, "csv": formats.to_csv, "geojson": formats.to_geojson_points}
     text = formats.to_table(records, table_columns) if fmt == "table" else writers[fmt](records)
     click.echo(text, nl=False)
 

@@ -32,8 +32,9 @@ _PERIOD = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
 def plausible_date(day: date, where: str) -> date:
     """``day`` itself; ValueError (naming ``where``) when it lies outside FIRST_YEAR-LAST_YEAR."""
     if not FIRST_YEAR <= day.year <= LAST_YEAR:
-        raise ValueError(f"{where}: {day.isoformat()} is outside the years {FIRST_YEAR}-{LAST_YEAR} "
-                         "that news dates fall in")
+        raise ValueError(
+            f"{where}: {day.isoformat()} is outside the years {FIRST_YEAR}-{LAST_YEAR} that news dates fall in"
+        )
     return day
 
 
@@ -62,7 +63,7 @@ def period(value: Any) -> tuple[date, date] | None:
     match = _PERIOD.match(text)
     if not match:
         return None
-    rest = text[match.end():]
+    rest = text[match.end() :]
     if rest and not (match.group(3) and rest[0] in "T "):  # only a whole day may have a time of day
         return None
     year, month, day = match.groups()

@@ -180,7 +180,8 @@ def score_geocode(gold: list[dict], mentions: list[Mention], types: frozenset[st
             continue
         candidates.remove(hit)
         scores.matched += 1
-        km = great_circle_km(g["lat"], g["lon"], float(hit.lat), float(hit.lon))
+        assert hit.lat is not None and hit.lon is not None  # mentions without a point were left out above
+        km = great_circle_km(g["lat"], g["lon"], hit.lat, hit.lon)
         scores.within_161 += km < RESOLUTION_KM
         scores.log_errors += math.log1p(km)
         if "id" in g:
@@ -287,8 +288,8 @@ def score_claims(gold: Mapping[str, Any], predictions: Iterable[Mapping[str, Any
             continue
         start = _gold_date(p.get("as_of_start"))
         end = _gold_date(p.get("as_of_end") or p.get("as_of_start"), end=True)
-        gold_start, gold_end = _gold_date(g["as_of"]), _gold_date(g["as_of"], end=True)
-        if start and end and start - days <= gold_end and gold_start <= end + days:
+        gold_period = period(g["as_of"])
+        if start and end and gold_period and start - days <= gold_period[1] and gold_period[0] <= end + days:
             scores.dated += 1
         else:
             scores.errors.append({"error": "date", "source": g["source"], "kind": g["kind"], "gold": values,

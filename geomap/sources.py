@@ -33,7 +33,7 @@ import tomllib
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, Literal, overload
 
 from geomap.dates import given_date
 from geomap.records import Source
@@ -179,6 +179,10 @@ def _type_name(value) -> str:
     return next((name for kind, name in names.items() if isinstance(value, kind)), type(value).__name__)
 
 
+@overload
+def text_field(record: dict, name: str, required: Literal[True]) -> str: ...
+@overload
+def text_field(record: dict, name: str, required: bool = False) -> str | None: ...
 def text_field(record: dict, name: str, required: bool = False) -> str | None:
     """The string ``record[name]`` (None when absent); ValueError for another type, a NUL or a lone surrogate."""
     value = record.get(name)
