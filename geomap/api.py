@@ -24,7 +24,7 @@ from geomap.errors import GeomapError
 from geomap import pipeline
 from geomap.pipeline import OutputOptions, Results, run, run_sources
 from geomap.records import Source
-from geomap.sources import parse_date
+from geomap.dates import given_date
 
 if TYPE_CHECKING:
     import folium
@@ -79,7 +79,7 @@ def analyze(
         sources = []
         for source_id, text in texts.items():
             try:
-                day = parse_date(dates.get(source_id), f"published date of {source_id!r}")
+                day = given_date(dates.get(source_id), f"published date of {source_id!r}")
             except ValueError as exc:
                 raise GeomapError(str(exc)) from None
             sources.append(Source(id=str(source_id), text=str(text), published=day))

@@ -1,7 +1,7 @@
 """Atomic, deterministic file writing.
 
-Every file geomap writes goes to a temporary file in the target's own folder
-and is moved over the target with ``os.replace`` only once it is complete, so a
+Every file geomap writes goes to a temporary file in a private folder in the
+target's own folder and is moved over the target with ``os.replace`` only once it is complete, so a
 failed run never leaves a half-written file and never loses the previous one.
 """
 
@@ -11,6 +11,7 @@ import contextlib
 import gzip
 import io
 import os
+import shutil
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,20 +19,22 @@ from pathlib import Path
 
 @contextlib.contextmanager
 def atomic_path(target: str | os.PathLike[str]) -> Iterator[Path]:
-    """Yield a temporary path next to ``target``; on success move it into place."""
+    """Yield a path to write ``target``'s content to; on success move it over ``target``.
+
+    The path is ``target``'s own name in a private folder next to it, so a writer that insists on
+    creating the file itself (GDAL) or on its extension (``.gpkg``) can use it, and the move is one
+    rename on the same file system.
+    """
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))
     try:
+        tmp = staging / target.name
         yield tmp
         os.chmod(tmp, 0o644)
         os.replace(tmp, target)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            tmp.unlink()
-        raise
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
 
 
 def write_bytes(target: str | os.PathLike[str], data: bytes) -> None:

@@ -15,6 +15,7 @@ import signal
 import sys
 import traceback
 import warnings
+from collections.abc import Callable
 from pathlib import Path
 
 import click
@@ -157,11 +158,11 @@ def gazetteer_search(name: str, fuzzy: bool, limit: int, fmt: str) -> None:
     if fmt == "json":
         click.echo(json.dumps(records, ensure_ascii=False, indent=2))
         return
-    rows = [[r["name"], r["kind"], r["id"], r["country"] or "", r["admin1_name"] or "",
-             f"{r['lat']:.4f}", f"{r['lon']:.4f}", str(r["population"]), r["method"], f"{r['score']:.2f}"]
-            for r in records]
-    click.echo(format_table(["name", "kind", "id", "country", "admin1", "lat", "lon", "population", "method",
-                             "score"], rows))
+    shown = [{"name": r["name"], "kind": r["kind"], "id": r["id"], "country": r["country"],
+              "admin1": r["admin1_name"], "lat": f"{r['lat']:.4f}", "lon": f"{r['lon']:.4f}",
+              "population": str(r["population"]), "method": r["method"], "score": f"{r['score']:.2f}"}
+             for r in records]
+    click.echo(formats.to_table(shown, list(shown[0]), max_width=None), nl=False)
 
 
 @gazetteer.command("import")
@@ -191,6 +192,14 @@ def gazetteer_import(dump: Path) -> None:
 
 
 # -- shared helpers ---------------------------------------------------------------------------
+
+def echo_records(records: list[dict], fmt: str, table_columns: list[str]) -> None:
+    """Records on stdout as ``fmt`` says: JSON Lines, CSV, GeoJSON points or a terminal table of some columns."""
+    writers: dict[str, Callable[[list[dict]], str]] = {
+        "jsonl": formats.to_jsonl, "csv": formats.to_csv, "geojson": formats.to_geojson_points}
+    text = formats.to_table(records, table_columns) if fmt == "table" else writers[fmt](records)
+    click.echo(text, nl=False)
+
 
 def read_inputs(settings: Settings, paths: tuple[str, ...], default_to_seeds: bool = False):
     """Read sources, print each problem as one line on stderr; return (sources, had_problems)."""
@@ -261,14 +270,7 @@ def geocode(settings: Settings, paths: tuple[str, ...], fmt: str, no_demonyms: b
             source.home = near
     mentions = pipeline.geocode(schema.SOURCES.from_records(sources))
     records = [m for m in schema.MENTIONS.rows(mentions) if not (no_demonyms and m["type"] == "demonym")]
-    if fmt == "jsonl":
-        click.echo(formats.to_jsonl(records), nl=False)
-    elif fmt == "geojson":
-        click.echo(formats.to_geojson_points(records), nl=False)
-    elif fmt == "csv":
-        click.echo(formats.to_csv(records), nl=False)
-    else:
-        click.echo(formats.to_table(records, MENTION_COLUMNS), nl=False)
+    echo_records(records, fmt, MENTION_COLUMNS)
     if had_problems:
         sys.exit(1)
 
@@ -305,12 +307,7 @@ def claims(settings: Settings, paths: tuple[str, ...], fmt: str, jobs: int) -> N
     with pipeline.Workers(jobs) if jobs > 1 else contextlib.nullcontext() as workers:
         found = pipeline.text_stages_of(table, workers, jobs, progress_reporter(settings, len(sources))).claims
     records = schema.CLAIMS.rows(found)
-    if fmt == "jsonl":
-        click.echo(formats.to_jsonl(records), nl=False)
-    elif fmt == "csv":
-        click.echo(formats.to_csv(records), nl=False)
-    else:
-        click.echo(formats.to_table(records, CLAIM_COLUMNS), nl=False)
+    echo_records(records, fmt, CLAIM_COLUMNS)
     if had_problems:
         sys.exit(1)
 
@@ -507,7 +504,7 @@ def evaluate_geocode(settings: Settings, gold: Path, source_paths: tuple[str, ..
             summary.update(misses=scores.misses, spurious=scores.spurious, wrong=scores.wrong)
         click.echo(json.dumps(summary, ensure_ascii=False, indent=2))
     else:
-        click.echo(format_table(list(summary), [[str(v) for v in summary.values()]]))
+        click.echo(formats.to_table([{k: str(v) for k, v in summary.items()}], list(summary), max_width=None), nl=False)
         if errors:
             for label, rows in (("missed", scores.misses), ("spurious", scores.spurious), ("wrong", scores.wrong)):
                 for row in rows:
@@ -556,7 +553,8 @@ def evaluate_claims(settings: Settings, gold: Path, source_paths: tuple[str, ...
             summary["errors"] = scores.errors
         click.echo(json.dumps(summary, ensure_ascii=False, indent=2))
     else:
-        click.echo(format_table(list(summary), [["" if v is None else str(v) for v in summary.values()]]))
+        click.echo(formats.to_table([{k: None if v is None else str(v) for k, v in summary.items()}], list(summary),
+                                    max_width=None), nl=False)
         if errors:
             for error in scores.errors:
                 click.echo(_claim_error_line(error))
@@ -622,15 +620,6 @@ def data_build(npm_tarball: Path | None, borders_tarball: Path | None, countries
     except BuildError as exc:
         raise GeomapError(str(exc)) from exc
     describe_sources(out_dir)
-
-
-def format_table(header: list[str], rows: list[list[str]]) -> str:
-    """A plain fixed-width table for terminals."""
-    widths = [max(len(str(x)) for x in column) for column in zip(header, *rows)] if rows else [len(h) for h in header]
-    lines = ["  ".join(str(h).ljust(w) for h, w in zip(header, widths)).rstrip()]
-    lines.append("  ".join("-" * w for w in widths))
-    lines += ["  ".join(str(x).ljust(w) for x, w in zip(row, widths)).rstrip() for row in rows]
-    return "\n".join(lines)
 
 
 if __name__ == "__main__":  # pragma: no cover

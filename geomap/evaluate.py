@@ -65,6 +65,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+from geomap.dates import period
 from geomap.errors import GeomapError
 from geomap.records import Mention
 
@@ -72,6 +73,11 @@ RESOLUTION_KM = 161.0
 EARTH_RADIUS_KM = 6371.0088
 HALF_CIRCUMFERENCE_KM = 20039.0  # the largest error AUC normalises by
 MATCH_CHARACTERS = 10  # mid-points of a matched prediction and toponym are closer than this
+
+
+def ratio(part: float, whole: float) -> float:
+    """``part / whole``; 0.0 when there is nothing to divide by (no gold, no prediction, no match)."""
+    return part / whole if whole else 0.0
 
 
 @dataclass
@@ -90,11 +96,11 @@ class GeocodeScores:
 
     @property
     def precision(self) -> float:
-        return self.matched / self.predicted if self.predicted else 0.0
+        return ratio(self.matched, self.predicted)
 
     @property
     def recall(self) -> float:
-        return self.matched / self.gold if self.gold else 0.0
+        return ratio(self.matched, self.gold)
 
     @property
     def f1(self) -> float:
@@ -103,7 +109,7 @@ class GeocodeScores:
 
     @property
     def acc161(self) -> float:
-        return self.within_161 / self.matched if self.matched else 0.0
+        return ratio(self.within_161, self.matched)
 
     @property
     def auc(self) -> float:
@@ -111,11 +117,11 @@ class GeocodeScores:
 
     @property
     def resolution_accuracy(self) -> float:
-        return self.resolved_within / self.with_ids if self.with_ids else 0.0
+        return ratio(self.resolved_within, self.with_ids)
 
     @property
     def id_accuracy(self) -> float:
-        return self.same_id / self.with_ids if self.with_ids else 0.0
+        return ratio(self.same_id, self.with_ids)
 
     def summary(self) -> dict:
         out = {"gold": self.gold, "predicted": self.predicted, "matched": self.matched,
@@ -174,7 +180,8 @@ def score_geocode(gold: list[dict], mentions: list[Mention], types: frozenset[st
             continue
         candidates.remove(hit)
         scores.matched += 1
-        km = great_circle_km(g["lat"], g["lon"], float(hit.lat), float(hit.lon))
+        assert hit.lat is not None and hit.lon is not None  # mentions without a point were left out above
+        km = great_circle_km(g["lat"], g["lon"], hit.lat, hit.lon)
         scores.within_161 += km < RESOLUTION_KM
         scores.log_errors += math.log1p(km)
         if "id" in g:
@@ -210,15 +217,15 @@ class ClaimScores:
 
     @property
     def recall(self) -> float:
-        return self.found / self.gold if self.gold else 0.0
+        return ratio(self.found, self.gold)
 
     @property
     def dated_right(self) -> float:
-        return self.dated / self.gold if self.gold else 0.0
+        return ratio(self.dated, self.gold)
 
     @property
     def precision(self) -> float | None:
-        return self.matched / self.predicted if self.predicted else None
+        return ratio(self.matched, self.predicted) if self.predicted else None
 
     def summary(self) -> dict:
         precision = self.precision
@@ -281,8 +288,8 @@ def score_claims(gold: Mapping[str, Any], predictions: Iterable[Mapping[str, Any
             continue
         start = _gold_date(p.get("as_of_start"))
         end = _gold_date(p.get("as_of_end") or p.get("as_of_start"), end=True)
-        gold_start, gold_end = _gold_date(g["as_of"]), _gold_date(g["as_of"], end=True)
-        if start and end and start - days <= gold_end and gold_start <= end + days:
+        gold_period = period(g["as_of"])
+        if start and end and gold_period and start - days <= gold_period[1] and gold_period[0] <= end + days:
             scores.dated += 1
         else:
             scores.errors.append({"error": "date", "source": g["source"], "kind": g["kind"], "gold": values,
@@ -352,19 +359,6 @@ def _predicted_values(p: Mapping[str, Any]) -> list[float]:
 
 
 def _gold_date(value: Any, end: bool = False) -> date | None:
-    """A date from ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` (a prefix); the last day of the period with ``end``."""
-    m = re.match(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?", str(value or ""))
-    if not m:
-        return None
-    try:
-        year, month, day = int(m.group(1)), m.group(2), m.group(3)
-        if month is None:
-            return date(year, 12, 31) if end else date(year, 1, 1)
-        if day is None:
-            if not end:
-                return date(year, int(month), 1)
-            following = date(year + (int(month) == 12), int(month) % 12 + 1, 1)
-            return following - timedelta(days=1)
-        return date(year, int(month), int(day))
-    except (ValueError, OverflowError):
-        return None
+    """The first day of a gold ``as_of`` period (:func:`geomap.dates.period`), the last with ``end``."""
+    found = period(value)
+    return None if found is None else (found[1] if end else found[0])

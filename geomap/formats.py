@@ -1,6 +1,6 @@
-"""Plain serialisations of record tables: JSON Lines, CSV, GeoJSON points, terminal tables.
+"""Plain serialisations of record tables: JSON Lines, CSV, GeoJSON, terminal tables.
 
-Used by the command line (stdout) and by the exports. Deterministic: keys in
+The one writer of each format, used by the command line (stdout) and by the exports. Deterministic: keys in
 field order, floats as Python writes them, no timestamps.
 """
 
@@ -10,7 +10,7 @@ import csv
 import io
 import json
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any, Iterable
 
@@ -65,8 +65,7 @@ def json_default(value: Any) -> Any:
 
 
 def to_jsonl(records: Iterable[dict]) -> str:
-    lines = [json.dumps({k: plain(v) for k, v in r.items()}, ensure_ascii=False, default=json_default)
-             for r in records]
+    lines = [json.dumps({k: plain(v) for k, v in r.items()}, ensure_ascii=False, default=json_default) for r in records]
     return "".join(line + "\n" for line in lines)
 
 
@@ -114,32 +113,47 @@ def csv_text(header: list[str], rows: Iterable[Iterable[Any]]) -> str:
     return buffer.getvalue()
 
 
+def feature_collection(features: Iterable[tuple[Mapping[str, Any], str]]) -> str:
+    """The one GeoJSON writer: a FeatureCollection (RFC 7946: lon/lat, WGS 84, no ``crs``) of features given
+    as (plain properties, the geometry's JSON text), one feature a line so that a diff shows the features
+    that changed."""
+    lines = [
+        f'{{"type":"Feature","properties":{compact_json(properties)},"geometry":{geometry}}}'
+        for properties, geometry in features
+    ]
+    return '{"type":"FeatureCollection","features":[\n' + ",\n".join(lines) + ("\n" if lines else "") + "]}\n"
+
+
+def compact_json(value: Any) -> str:
+    """JSON without spaces or NaN, characters as they are."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+
+
 def to_geojson_points(records: list[dict], lat: str = "lat", lon: str = "lon") -> str:
-    """A GeoJSON FeatureCollection of points (RFC 7946: lon/lat, WGS 84); rows without a point are skipped."""
-    features = []
-    for record in records:
-        if record.get(lat) is None or record.get(lon) is None:
-            continue
-        properties = {k: plain(v) for k, v in record.items() if k not in (lat, lon)}
-        features.append({"type": "Feature", "geometry": {"type": "Point",
-                                                         "coordinates": [record[lon], record[lat]]},
-                         "properties": properties})
-    return json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False,
-                      default=json_default) + "\n"
+    """The records with a point as GeoJSON point features (see :func:`feature_collection`)."""
+    return feature_collection(
+        (
+            {k: plain(v) for k, v in record.items() if k not in (lat, lon)},
+            compact_json({"type": "Point", "coordinates": [plain(record[lon]), plain(record[lat])]}),
+        )
+        for record in records
+        if record.get(lat) is not None and record.get(lon) is not None
+    )
 
 
-def to_table(records: list[dict], columns: list[str], max_width: int = 40) -> str:
-    """A fixed-width table for terminals; long cells are cut with an ellipsis."""
+def to_table(records: Sequence[Mapping[str, Any]], columns: list[str], max_width: int | None = 40) -> str:
+    """A fixed-width table for terminals, one record a row; cells longer than ``max_width`` are cut with an
+    ellipsis (``None``: never)."""
+
     def cell(value: Any) -> str:
         if isinstance(value, float):
             value = f"{value:.6g}"  # a terminal shows 999.735, the files keep every digit
         text = "" if value is None else str(plain(value))
         text = " ".join(text.split())
-        return text if len(text) <= max_width else text[: max_width - 1] + "…"
+        return text if max_width is None or len(text) <= max_width else text[: max_width - 1] + "…"
 
     rows = [[cell(r.get(c)) for c in columns] for r in records]
     widths = [max([len(c)] + [len(row[i]) for row in rows]) for i, c in enumerate(columns)]
-    lines = ["  ".join(c.ljust(w) for c, w in zip(columns, widths)).rstrip(),
-             "  ".join("-" * w for w in widths)]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(columns, widths)).rstrip(), "  ".join("-" * w for w in widths)]
     lines += ["  ".join(v.ljust(w) for v, w in zip(row, widths)).rstrip() for row in rows]
     return "\n".join(lines) + "\n"

@@ -54,3 +54,11 @@ _SHARED = Resources()
 def shared() -> Resources:
     """This process's resources."""
     return _SHARED
+
+
+def replace_shared(resources: Resources) -> Resources:
+    """Make ``resources`` this process's and return the ones they replace: for a process that runs geomap
+    more than once with the data in other places (``GEOMAP_HOME``, ``GEOMAP_GEODATA``), as tests do."""
+    global _SHARED
+    previous, _SHARED = _SHARED, resources
+    return previous

@@ -27,15 +27,15 @@ from __future__ import annotations
 import io
 import json
 import os
-import re
 import stat
 import sys
 import tomllib
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, Literal, overload
 
+from geomap.dates import given_date
 from geomap.records import Source
 
 TEXT_SUFFIXES = {".txt": "text", ".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html"}
@@ -45,9 +45,6 @@ BINARY_SNIFF = 8192
 # Larger sources are refused with a message rather than read: a 50 MB single "article" is
 # almost always a mistake (a dump, a binary), and would take a minute to parse.
 DEFAULT_MAX_BYTES = 20_000_000
-# News about the wars geomap maps; dates outside these years are typing errors (9999-12-31,
-# 0001-01-01), and the date arithmetic of windows, relative dates and charts would leave the calendar.
-FIRST_YEAR, LAST_YEAR = 1900, 2100
 # Metadata is shown in every popup, panel and table: longer values are cut, with a warning.
 METADATA_MAX_CHARS = {"title": 300, "outlet": 120, "url": 2000, "rationale": 1000, "home": 300}
 
@@ -171,31 +168,6 @@ def read_stdin(stream: BinaryIO | None, max_bytes: int = DEFAULT_MAX_BYTES) -> S
 
 # -- values -----------------------------------------------------------------------------------------
 
-def plausible_date(day: date, where: str) -> date:
-    """``day`` itself; ValueError when it lies outside the years geomap reads (FIRST_YEAR-LAST_YEAR)."""
-    if not FIRST_YEAR <= day.year <= LAST_YEAR:
-        raise ValueError(f"{where}: {day.isoformat()} is outside the years {FIRST_YEAR}-{LAST_YEAR} "
-                         "that news dates fall in")
-    return day
-
-
-def parse_date(value, where: str) -> date | None:
-    """An ISO date (YYYY-MM-DD), a TOML date, or None; anything else is an error, never a guess."""
-    if value is None or value == "":
-        return None
-    if isinstance(value, datetime):  # a TOML date-time: which day it names depends on a time zone
-        raise ValueError(f"{where}: {value.isoformat()} is a date and time; give the date alone (YYYY-MM-DD)")
-    if isinstance(value, date):
-        return plausible_date(value, where)
-    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
-        try:
-            return plausible_date(date.fromisoformat(value.strip()), where)
-        except ValueError as exc:
-            if str(exc).startswith(where):
-                raise
-    raise ValueError(f"{where}: {_shown(value)} is not a date (use YYYY-MM-DD)")
-
-
 def _shown(value, limit: int = 60) -> str:
     text = repr(value)
     return text if len(text) <= limit else text[: limit - 1] + "…"
@@ -207,6 +179,10 @@ def _type_name(value) -> str:
     return next((name for kind, name in names.items() if isinstance(value, kind)), type(value).__name__)
 
 
+@overload
+def text_field(record: dict, name: str, required: Literal[True]) -> str: ...
+@overload
+def text_field(record: dict, name: str, required: bool = False) -> str | None: ...
 def text_field(record: dict, name: str, required: bool = False) -> str | None:
     """The string ``record[name]`` (None when absent); ValueError for another type, a NUL or a lone surrogate."""
     value = record.get(name)
@@ -245,7 +221,7 @@ def _id_field(record: dict) -> str:
 
 def _apply_metadata(source: Source, record: dict) -> None:
     """Title, outlet, url, date and rationale from a manifest entry or corpus record, over what the file said."""
-    published = parse_date(record.get("published"), "field 'published'")
+    published = given_date(record.get("published"), "field 'published'")
     title, outlet, url, home = (text_field(record, name) for name in ("title", "outlet", "url", "home"))
     rationale = text_field(record, "rationale")
     estimated = _flag_field(record, "published_estimated")
@@ -345,7 +321,7 @@ def _read_manifest(path: Path, result: SourceSet, max_bytes: int,
             file_name = text_field(entry, "file", required=True)
             file_path = path.parent / file_name
             listed.add(file_path.resolve())
-            parse_date(entry.get("published"), "field 'published'")  # a bad date is reported before the file is read
+            given_date(entry.get("published"), "field 'published'")  # a bad date is reported before the file is read
             _check_inside(file_path, path.parent, allow_outside, f"field 'file': {file_name!r}")
             if not file_path.is_file():
                 raise ValueError(f"field 'file': {file_name!r} does not exist")

@@ -21,9 +21,10 @@ import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
+from geomap.dates import period, table_date
 from geomap.formats import plain
 
 UNDATED = "undated"
@@ -72,40 +73,6 @@ class DateWindow:
         return self.start is not None and self.end is not None and self.start <= day <= self.end
 
 
-def parse_date(value: Any) -> date | None:
-    """An ISO date (``YYYY-MM-DD``, a longer ISO timestamp, or a date) or ``None``."""
-    if value is None:
-        return None
-    if isinstance(value, date):
-        return value
-    text = str(value).strip()
-    if not re.match(r"^\d{4}-\d{2}-\d{2}", text):
-        return None
-    try:
-        return date.fromisoformat(text[:10])
-    except ValueError:
-        return None
-
-
-def label_range(label: str) -> tuple[date, date] | None:
-    """The period a window label names: ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``."""
-    match = re.fullmatch(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?", label.strip())
-    if not match:
-        return None
-    year, month, day = match.groups()
-    try:
-        if day:
-            single = date(int(year), int(month), int(day))
-            return single, single
-        if month:
-            first = date(int(year), int(month), 1)
-            following = date(first.year + first.month // 12, first.month % 12 + 1, 1)
-            return first, following - timedelta(days=1)
-        return date(int(year), 1, 1), date(int(year), 12, 31)
-    except ValueError:
-        return None
-
-
 def date_windows(claims: Iterable[Mapping[str, Any]], extra_labels: Iterable[str] = ()) -> list[DateWindow]:
     """The windows of ``claims`` (and of ``extra_labels``, e.g. envelopes'), in display order."""
     starts: dict[str, list[date]] = {}
@@ -116,8 +83,8 @@ def date_windows(claims: Iterable[Mapping[str, Any]], extra_labels: Iterable[str
         if label not in starts:
             starts[label], ends[label] = [], []
             labels.append(label)
-        first = parse_date(claim.get("as_of_start"))
-        last = parse_date(claim.get("as_of_end"))
+        first = table_date(claim.get("as_of_start"))
+        last = table_date(claim.get("as_of_end"))
         if first is not None:
             starts[label].append(first)
             ends[label].append(last or first)
@@ -136,7 +103,7 @@ def date_windows(claims: Iterable[Mapping[str, Any]], extra_labels: Iterable[str
         elif starts[label]:
             windows.append(DateWindow(label, min(starts[label]), max(ends[label])))
         else:
-            named = label_range(label)
+            named = period(label)
             windows.append(DateWindow(label, *(named or (None, None))))
     return sorted(windows, key=_window_order)
 

@@ -31,6 +31,8 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from geomap.dates import FIRST_YEAR, LAST_YEAR
+
 __all__ = ["Page", "read_page"]
 
 # trafilatura's blocks that are lines of the text; the rest (hi, ref, span, del) are inline.
@@ -42,7 +44,7 @@ _TITLE_META = ("og:title", "twitter:title")
 _SITE_META = ("og:site_name", "application-name", "twitter:site")
 # htmldate's bounds: dates outside them are not the page's. Fixed, so the result does not depend on the day
 # geomap runs (htmldate's default latest date is today).
-_EARLIEST, _LATEST = "1900-01-01", "2100-12-31"
+_EARLIEST, _LATEST = f"{FIRST_YEAR}-01-01", f"{LAST_YEAR}-12-31"
 
 
 @dataclass

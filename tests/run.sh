@@ -2,8 +2,8 @@
 # Install everything the test suite needs and run it: Debian's chromium (browser tests), gdal-bin
 # (ogrinfo reads the exports) and strace (kills a build at a chosen file rename), a virtual environment
 # with geomap and its test extras, ruff (lint of geomap/, format of the modules listed below) and mypy
-# (the stage tables, the pipeline, the API), a smoke test of the wheel (tests/wheel_smoke.py: a regular
-# install into a fresh venv builds the seeds), then pytest. Safe to run again: installed pieces are skipped.
+# (the modules listed below), a smoke test of the wheel (tests/wheel_smoke.py: a regular install into a
+# fresh venv builds the seeds), then pytest. Safe to run again: installed pieces are skipped.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -22,16 +22,21 @@ PYTHON="${PYTHON:-python3}"
 [ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip >/dev/null
 .venv/bin/python -m pip install -q -e '.[test]'
-# Formatted by ruff so far: the modules of the stage tables, the pipeline and its workers, the view model and
-# the API. Others join when they are next rewritten (formatting every module at once would collide with the
-# work in progress on other branches).
-FORMATTED=(geomap/schema.py geomap/pipeline.py geomap/workers.py geomap/resources.py geomap/view.py geomap/api.py)
+# Formatted by ruff so far: the modules of the stage tables, the pipeline and its workers, the view model, the
+# API and the one-per-job helpers (dates, atomic writes, formats). Others join when they are next rewritten
+# (formatting every module at once would collide with the work in progress on other branches).
+FORMATTED=(geomap/schema.py geomap/pipeline.py geomap/workers.py geomap/resources.py geomap/view.py geomap/api.py
+           geomap/dates.py geomap/atomic.py geomap/formats.py)
+# Checked by mypy: those, and the command line, the readers of sources, the exports, the publication of outputs
+# and the evaluation.
+TYPED=("${FORMATTED[@]}" geomap/cli.py geomap/sources.py geomap/export/__init__.py geomap/export/writers.py
+       geomap/outputs.py geomap/evaluate.py)
 case " $* " in
   *" --co "*|*" --collect-only "*) ;;  # only listing the tests: no need to build the wheel
   *)
     .venv/bin/ruff check geomap
     .venv/bin/ruff format --check "${FORMATTED[@]}"
-    .venv/bin/mypy "${FORMATTED[@]}"
+    .venv/bin/mypy "${TYPED[@]}"
     .venv/bin/python tests/wheel_smoke.py ;;
 esac
 exec .venv/bin/python -m pytest "$@"

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import json
 import socket
-import subprocess
-import sys
 from datetime import date
 from pathlib import Path
 
@@ -17,8 +15,9 @@ from hypothesis import strategies as st
 from geomap import webpage
 from geomap.sources import read_sources
 
+from .cli_support import run_cli
+
 PAGES = Path(__file__).parent / "data" / "pages"
-GEOMAP = str(Path(sys.executable).with_name("geomap"))
 
 # Places each page names only in its navigation, lists, tags, sidebar, footer or scripts (tests/data/pages).
 CHROME = {
@@ -43,7 +42,7 @@ METADATA = {
 
 
 def geocode(*paths: Path) -> list[dict]:
-    result = subprocess.run([GEOMAP, "geocode", *map(str, paths)], capture_output=True, text=True, timeout=300)
+    result = run_cli("geocode", *map(str, paths))
     assert result.returncode == 0, result.stderr
     return [json.loads(line) for line in result.stdout.splitlines()]
 

@@ -126,7 +126,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from geomap.claims.quantities import parse_number
-from geomap.sources import FIRST_YEAR, LAST_YEAR
+from geomap.dates import FIRST_YEAR, LAST_YEAR
 
 __all__ = ["TemporalExpression", "AsOf", "find_temporal", "resolve", "as_of_for_sentence"]
 

@@ -1,8 +1,8 @@
 """Serialise export layers: RFC 7946 GeoJSON, CSV and a deterministic GeoPackage.
 
 GeoJSON and CSV are built as text in memory; the GeoPackage is written by GDAL
-(through pyogrio) into a temporary folder inside the target folder and moved
-into place with ``os.replace``.
+(through pyogrio) to :func:`geomap.atomic.atomic_path`'s temporary file and moved
+into place from there.
 
 GeoPackage files are SQLite databases whose ``gpkg_contents.last_change``
 column holds the time of writing, so two writes of the same data differ.
@@ -20,8 +20,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import shutil
-import tempfile
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -31,6 +29,7 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 
 from geomap import formats
+from geomap.atomic import atomic_path
 from geomap.render.coordinates import flatten
 
 from .layers import Layer
@@ -117,13 +116,8 @@ def geojson_text(frame: Any) -> str:
     size = len(frame)
     geometries = geojson_geometry_texts(frame.geometry) if hasattr(frame, "geometry") else ["null"] * size
     rows = zip(*columns) if columns else [()] * size
-    lines = []
-    for values, geometry in zip(rows, geometries):
-        properties = json.dumps(dict(zip(names, values)), ensure_ascii=False, separators=(",", ":"),
-                                allow_nan=False)
-        lines.append(f'{{"type":"Feature","properties":{properties},"geometry":{geometry}}}')
-    body = ",\n".join(lines)
-    return '{"type":"FeatureCollection","features":[\n' + body + ("\n" if lines else "") + "]}\n"
+    return formats.feature_collection((dict(zip(names, values)), geometry)
+                                      for values, geometry in zip(rows, geometries))
 
 
 # -- CSV --------------------------------------------------------------------------------------------------
@@ -160,23 +154,13 @@ def write_geopackage(layers: Sequence[Layer], path: str | os.PathLike[str]) -> P
     import pyogrio
 
     target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    # GDAL creates the file itself (it must not exist yet) and wants the .gpkg
-    # extension, so the temporary file lives in a private folder next to the target.
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
-    try:
-        temporary = staging / target.name
-        with gdal_config(OGR_CURRENT_DATE=GPKG_LAST_CHANGE):
-            for index, layer in enumerate(layers):
-                options: dict[str, Any] = {"layer": layer.name, "driver": "GPKG"}
-                if index == 0:
-                    options["dataset_options"] = {"VERSION": GPKG_VERSION}
-                if layer.spatial:
-                    options["geometry_type"] = layer.geometry_type
-                    options["promote_to_multi"] = False
-                pyogrio.write_dataframe(layer.frame, temporary, **options)
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, target)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+    with atomic_path(target) as temporary, gdal_config(OGR_CURRENT_DATE=GPKG_LAST_CHANGE):
+        for index, layer in enumerate(layers):
+            options: dict[str, Any] = {"layer": layer.name, "driver": "GPKG"}
+            if index == 0:
+                options["dataset_options"] = {"VERSION": GPKG_VERSION}
+            if layer.spatial:
+                options["geometry_type"] = layer.geometry_type
+                options["promote_to_multi"] = False
+            pyogrio.write_dataframe(layer.frame, temporary, **options)
     return target

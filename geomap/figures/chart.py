@@ -11,11 +11,12 @@ import matplotlib.dates
 from matplotlib.figure import Figure
 from shapely.geometry.base import BaseGeometry
 
+from geomap.dates import table_date
 from geomap.export.layers import in_wgs84, table
 from geomap.export.values import frame_rows
 from geomap.render.chart import AreaSeries, claim_area_series, reference_series
 from geomap.render.features import reference_area_km2
-from geomap.view import claim_records, date_windows, parse_date, source_colors, source_names, source_records
+from geomap.view import claim_records, date_windows, source_colors, source_names, source_records
 
 from .style import CHART_SIZE_IN, DeferredCanvas, figure_style, format_of, legend_room, save_figure, shorten
 
@@ -94,7 +95,7 @@ def _reference_series(reference: Any) -> AreaSeries | None:
     labels: dict[date, list[str]] = {}
     label_column = reference["label"] if "label" in reference.columns else [None] * len(reference)
     for day, geometry, label in zip(reference["date"], reference.geometry, label_column):
-        parsed = parse_date(day)
+        parsed = table_date(day)
         if parsed is None:
             continue
         by_day.setdefault(parsed, []).append(geometry)

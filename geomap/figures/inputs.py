@@ -16,9 +16,10 @@ from typing import Any
 import numpy as np
 from shapely.geometry.base import BaseGeometry
 
+from geomap.dates import table_date
 from geomap.export.layers import in_wgs84, places_layer, table
 from geomap.export.values import cell_value, frame_rows
-from geomap.view import DateWindow, claim_records, date_windows, parse_date, source_colors, source_names, source_records
+from geomap.view import DateWindow, claim_records, date_windows, source_colors, source_names, source_records
 
 
 @dataclass
@@ -103,4 +104,4 @@ def _reference(reference: Any) -> list[tuple[date | None, BaseGeometry]]:
     if reference is None or len(reference) == 0 or "date" not in reference.columns:
         return []
     reference = in_wgs84(reference)
-    return [(parse_date(day), geometry) for day, geometry in zip(reference["date"], reference.geometry)]
+    return [(table_date(day), geometry) for day, geometry in zip(reference["date"], reference.geometry)]

@@ -8,11 +8,10 @@ date are one snapshot (several pockets of held territory).
 
 from __future__ import annotations
 
-import math
 import warnings
 import xml.etree.ElementTree as ElementTree
 import zipfile
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
 import geopandas
@@ -23,11 +22,11 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 
 from geomap import schema
+from geomap.dates import plausible_date, table_date
 from geomap.errors import GeomapError
 from geomap.geometry.projection import LocalProjection, geodesic_area_km2, geodesic_distance_km, polygonal
 from geomap.geometry.units import stable
 from geomap.records import AREA_KINDS, SHARE_KINDS
-from geomap.sources import plausible_date
 
 DATE_FIELDS = ("date", "as_of")
 KML_DATE_FIELDS = ("timestamp", "when", "begin")  # what GDAL (and our own parser) call KML's time elements
@@ -120,7 +119,7 @@ def _dates(frame: geopandas.GeoDataFrame, label: str) -> dict[int, str]:
                           "(ISO date, e.g. 2024-08-20) or 'as_of'", label)
     found = {}
     for feature, value in zip(frame["feature"], frame[field]):
-        parsed = _parse_date(value)
+        parsed = table_date(value)
         if parsed is None:
             raise GeomapError(f"feature {feature} has no valid {field!r} ({value!r}); use an ISO date such as "
                               "2024-08-20", label)
@@ -130,30 +129,6 @@ def _dates(frame: geopandas.GeoDataFrame, label: str) -> dict[int, str]:
             raise GeomapError(str(error), label) from None
         found[int(feature)] = parsed.isoformat()
     return found
-
-
-def _parse_date(value) -> date | None:
-    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pandas.NaT:
-        return None
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    if isinstance(value, np.datetime64):
-        return pandas.Timestamp(value).date()
-    text = str(value).strip()
-    if len(text) >= 10 and (len(text) == 10 or text[10] in "T "):
-        day, pattern = text[:10], "%Y-%m-%d"
-    elif len(text) == 7:
-        day, pattern = text, "%Y-%m"
-    elif len(text) == 4:
-        day, pattern = text, "%Y"
-    else:
-        return None
-    try:
-        return datetime.strptime(day, pattern).date()
-    except ValueError:
-        return None
 
 
 def _polygons_only(frame: geopandas.GeoDataFrame, label: str) -> geopandas.GeoDataFrame:

@@ -16,22 +16,14 @@ from geomap.records import SHARE_KINDS
 
 
 def envelopes(claim_geoms: geopandas.GeoDataFrame) -> geopandas.GeoDataFrame:
-    """The union of each date window's held-area buffers.
+    """The union of each date window's held-area buffers among ``claim_geoms`` (the table of
+    :func:`claim_geometries`).
 
-    Parameters
-    ----------
-    claim_geoms : GeoDataFrame
-        The output of :func:`claim_geometries`.
-
-    Returns
-    -------
-    GeoDataFrame
-        One row per window that has at least one mapped buffer of a held-area
-        kind (area_held, area_seized, share_held, share_retaken; retaken areas
-        and relative areas are left out because they do not outline what is
-        held): window, n_sources, sources (comma-separated ids), n_claims,
-        claims, geometry_km2 (on the ellipsoid) and geometry (EPSG:4326).
-        Windows in date order, "undated" last.
+    One row per window that has at least one mapped buffer of a held-area kind (area_held,
+    area_seized, share_held, share_retaken; retaken areas and relative areas are left out because
+    they do not outline what is held): window, n_sources, sources (comma-separated ids), n_claims,
+    claims, geometry_km2 (on the ellipsoid) and geometry (EPSG:4326). Windows in date order,
+    "undated" last.
     """
     buffers = claim_geoms[(claim_geoms["role"] == "buffer") & (claim_geoms["status"] == "mapped")
                           & claim_geoms["kind"].isin(SPREAD_KINDS)]
@@ -50,21 +42,13 @@ def envelopes(claim_geoms: geopandas.GeoDataFrame) -> geopandas.GeoDataFrame:
 
 
 def spread_table(claim_geoms: geopandas.GeoDataFrame) -> pandas.DataFrame:
-    """Spread of held-area claims across sources, per date window.
+    """Spread of held-area claims across sources, per date window, among ``claim_geoms`` (the table
+    of :func:`claim_geometries`).
 
-    Parameters
-    ----------
-    claim_geoms : GeoDataFrame
-        The output of :func:`claim_geometries`.
-
-    Returns
-    -------
-    DataFrame
-        One row per claim of a held-area kind with an area (share claims count
-        with their derived area, ``derived=True``): the window's n_claims,
-        n_sources, min/median/max km², the claim's deviation from the median in
-        percent, and ``furthest`` for the claim(s) furthest from the median
-        (by ratio) in windows with more than one claim.
+    One row per claim of a held-area kind with an area (share claims count with their derived
+    area, ``derived=True``): the window's n_claims, n_sources, min/median/max km², the claim's
+    deviation from the median in percent, and ``furthest`` for the claim(s) furthest from the
+    median (by ratio) in windows with more than one claim.
     """
     records = []
     for row in claim_geoms.itertuples(index=False):

@@ -37,9 +37,10 @@ from .features import (
 )
 from .offline import check_tile_provider, drop_cdn_resources
 from .panel import claim_view, group_claims, panel_view, plural
+from geomap.dates import table_date
 from geomap.view import (
     SOURCE_PALETTE, UNDATED, claim_records, date_windows, format_number, frame_records, in_wgs84, mention_records,
-    parse_date, place_status_records, reference_dates_for_windows, source_colors, source_names, source_records,
+    place_status_records, reference_dates_for_windows, source_colors, source_names, source_records,
 )
 from .statuses import MARKER_STYLE as STATUS_MARKER_STYLE
 from .statuses import legend_entries as status_legend_entries
@@ -258,9 +259,9 @@ def build_map(claim_geoms, envelopes, mentions, sources, countries, admin1, plac
 
     series, undated = claim_area_series(claims, windows, colors, names)
     reference_line = reference_series([
-        (day, reference_area_km2([r["geometry"] for r in reference_rows if parse_date(r["date"]) == day]),
+        (day, reference_area_km2([r["geometry"] for r in reference_rows if table_date(r["date"]) == day]),
          ", ".join(dict.fromkeys(str(r["label"]) for r in reference_rows
-                                 if parse_date(r["date"]) == day and r["label"])))
+                                 if table_date(r["date"]) == day and r["label"])))
         for day in reference_groups if day is not None
     ])
     chart, charted_note = thinned_chart_svg(series + ([reference_line] if reference_line else []),
@@ -350,7 +351,7 @@ def _add_reference(folium_map: folium.Map, reference_rows) -> dict:
     """One layer per reference date (undated reference rows share one layer)."""
     by_day: dict = {}
     for row in reference_rows:
-        by_day.setdefault(parse_date(row["date"]), []).append(row)
+        by_day.setdefault(table_date(row["date"]), []).append(row)
     groups = {}
     for day in sorted(by_day, key=lambda d: (d is None, d)):
         day_text = day.isoformat() if day else "undated"

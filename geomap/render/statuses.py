@@ -15,7 +15,8 @@ from typing import Any
 
 import shapely
 
-from geomap.view import UNDATED, DateWindow, parse_date
+from geomap.dates import table_date
+from geomap.view import UNDATED, DateWindow
 
 from .features import features, popup_blocks
 
@@ -38,8 +39,8 @@ STATUS_RADIUS = 7
 
 
 def status_day(status: Mapping[str, Any]) -> date | None:
-    return parse_date(status.get("as_of_end")) or parse_date(status.get("as_of_start")) or \
-        parse_date(status.get("published"))
+    return table_date(status.get("as_of_end")) or table_date(status.get("as_of_start")) or \
+        table_date(status.get("published"))
 
 
 def window_of_day(day: date | None, windows: Sequence[DateWindow]) -> str | None:

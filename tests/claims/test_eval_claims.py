@@ -17,11 +17,12 @@ import pytest
 
 from geomap.evaluate import read_claims_gold, score_claims
 
+from ..cli_support import run_cli
+
 ROOT = Path(__file__).resolve().parents[2]
 REAL = ROOT / "tests" / "data" / "claims" / "real"
 KURSK = ROOT.parent / "shared" / "corpora" / "kursk-news"
 SCOREBOARD = ROOT.parent / "shared" / "tools" / "scoreboard.py"
-GEOMAP = [sys.executable, "-m", "geomap.cli"]
 
 # What the reader must keep: a little below what it reaches (dev set 0.925 / 0.887 / 1.0; Kursk 1.0 / 1.0 / 1.0).
 DEVSET_FLOORS = {"recall": 0.90, "dated_right": 0.86, "precision": 0.97}
@@ -29,7 +30,7 @@ KURSK_FLOORS = {"recall": 0.95, "dated_right": 0.95, "precision": 0.95}
 
 
 def geomap(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([*GEOMAP, *args], capture_output=True, text=True, cwd=ROOT, timeout=600)
+    return run_cli(*args, cwd=ROOT)
 
 
 def evaluated(gold: Path, *extra: str) -> dict:

@@ -15,6 +15,8 @@ from click.testing import CliRunner
 from geomap import __version__
 from geomap.cli import main
 
+from ..cli_support import run_cli
+
 GEOMAP = Path(sys.executable).with_name("geomap")
 
 
@@ -30,7 +32,8 @@ def env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
 
 
 def run_geomap(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([str(GEOMAP), *args], env=env, capture_output=True, text=True, timeout=120)
+    """``geomap ARGS`` in this process; the installed script is what test_version runs."""
+    return run_cli(*args, env=env)
 
 
 def command_paths(group: click.Group, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
@@ -49,7 +52,7 @@ def test_the_installed_script_exists() -> None:
 
 
 def test_version(env: dict[str, str]) -> None:
-    result = run_geomap(env, "--version")
+    result = subprocess.run([str(GEOMAP), "--version"], env=env, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0
     assert result.stdout.strip() == f"geomap, version {__version__}"
 

@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from ..cli_support import run_cli
+
 GEOMAP = Path(sys.executable).with_name("geomap")
 
 # geonameid, name, asciiname, alternatenames, latitude, longitude, feature class, feature code,
@@ -37,7 +39,9 @@ def dump_text(*rows: list[str]) -> str:
 
 
 def run_geomap(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([str(GEOMAP), *args], env=env, capture_output=True, text=True, timeout=120)
+    """``geomap ARGS`` in this process, with data loaded afresh from ``env``'s places (the kill test runs the
+    installed script under strace)."""
+    return run_cli(*args, env=env)
 
 
 @pytest.fixture()

@@ -8,17 +8,23 @@ from pathlib import Path
 
 from geomap.records import Mention, Source
 
+from ..cli_support import run_cli
+
 REPO = Path(__file__).resolve().parents[2]
 SEEDS = REPO / "seeds"
 GOLD_DIR = REPO / "tests" / "data" / "geoparse"
 GEOMAP = Path(sys.executable).with_name("geomap")
 
 
-def run_geomap(env: dict[str, str], *args: str, stdin: str | None = None,
-               timeout: float = 300) -> subprocess.CompletedProcess[str]:
-    """``geomap ARGS`` as a user runs it: a new process, text output."""
-    return subprocess.run([str(GEOMAP), *args], env=env, capture_output=True, text=True, input=stdin,
-                          timeout=timeout, encoding="utf-8")
+def run_geomap(env: dict[str, str], *args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    """``geomap ARGS`` run in this process (see tests/cli_support.py), text output."""
+    return run_cli(*args, env=env, stdin=stdin)
+
+
+def run_geomap_process(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    """``geomap ARGS`` as a user runs it: a new process (its own hash seed), text output."""
+    return subprocess.run([str(GEOMAP), *args], env=env, capture_output=True, text=True, timeout=300,
+                          encoding="utf-8")
 
 
 def parse(geoparser, text: str, source_id: str = "t") -> list[Mention]:

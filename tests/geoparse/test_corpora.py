@@ -31,7 +31,7 @@ def test_public_corpus_stays_above_its_floors(cli_env, corpus: str) -> None:
     if not (folder / "gold.jsonl").is_file() or not (folder / "texts").is_dir():
         pytest.skip(f"{folder} is absent: the public corpora live in ../shared/corpora beside the checkout")
     result = run_geomap(cli_env, "eval", "geocode", str(folder / "gold.jsonl"), "--sources", str(folder / "texts"),
-                        "--types", "all", "--format", "json", timeout=900)
+                        "--types", "all", "--format", "json")
     assert result.returncode == 0, result.stderr
     summary = json.loads(result.stdout)
     assert summary["gold"] > 1000

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from geomap.records import PLACE_KINDS
 from geomap.sources import read_sources
 
-from .support import SEEDS, at, parse, places, run_geomap
+from .support import SEEDS, at, parse, places, run_geomap, run_geomap_process
 
 SUDZHA = "486816"
 KURSK_CITY = "538560"
@@ -342,8 +342,8 @@ def test_jsonl_contract_on_the_seeds(cli_env) -> None:
 
 
 def test_jsonl_is_deterministic(cli_env) -> None:
-    first = run_geomap(cli_env, "geocode", str(SEEDS / "000_ec6c8a11782f386f.txt"))
-    second = run_geomap(cli_env, "geocode", str(SEEDS / "000_ec6c8a11782f386f.txt"))
+    first = run_geomap_process(cli_env, "geocode", str(SEEDS / "000_ec6c8a11782f386f.txt"))
+    second = run_geomap_process(cli_env, "geocode", str(SEEDS / "000_ec6c8a11782f386f.txt"))
     assert first.returncode == 0 and first.stdout and first.stdout == second.stdout
 
 

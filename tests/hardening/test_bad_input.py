@@ -14,13 +14,16 @@ import pytest
 
 from geomap import pipeline, sources
 
+from ..cli_support import run_cli
+
 GEOMAP = str(Path(sys.executable).with_name("geomap"))
 ARTICLE = ("Ukrainian forces seized about 1,300 square kilometers of the Kursk region around Sudzha in August 2024. "
            "By March 2025 they held just 110 square kilometers.\n")
 
 
 def run_geomap(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([GEOMAP, *args], capture_output=True, text=True, cwd=cwd, timeout=600)
+    """``geomap ARGS`` in this process (what is tested is what the command says and writes, not the process)."""
+    return run_cli(*args, cwd=cwd)
 
 
 def assert_one_clean_error(result: subprocess.CompletedProcess, *needles: str) -> None:

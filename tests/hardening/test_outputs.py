@@ -24,6 +24,8 @@ import pytest
 from geomap import outputs, pipeline
 from geomap.errors import GeomapError
 
+from ..cli_support import run_cli
+
 GEOMAP = str(Path(sys.executable).with_name("geomap"))
 STRACE = shutil.which("strace")
 ARTICLE_A = ("Ukrainian forces seized about 1,300 square kilometers of the Kursk region around Sudzha "
@@ -34,6 +36,10 @@ NO_FIGURES = pipeline.OutputOptions(figures=False)
 
 
 def run_geomap(*args: str, cwd: Path | None = None, prefix: tuple[str, ...] = ()) -> subprocess.CompletedProcess:
+    """``geomap ARGS``: a process of the installed script under ``prefix`` (strace, to kill it at a chosen
+    call), else a run in this process."""
+    if not prefix:
+        return run_cli(*args, cwd=cwd)
     return subprocess.run([*prefix, GEOMAP, *args], capture_output=True, text=True, cwd=cwd, timeout=600)
 
 

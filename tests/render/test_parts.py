@@ -11,11 +11,12 @@ from shapely.geometry import LineString, Point, Polygon
 
 from geomap.render.chart import AreaPoint, AreaSeries, area_chart_svg, month_ticks, nice_step
 from geomap.render.escaping import check_identifier, layer_label, script_json
+from geomap.dates import period
 from geomap.render.features import admin1_features, admin1_occupation, geometry_to_geojson, label_min_zoom, place_labels
 from geomap.render.offline import OfflineAssetError, inline_css_images, leaflet_assets, script_safe_code
 from geomap.render.panel import safe_link
 from geomap.view import (
-    SOURCE_PALETTE, DateWindow, claimed_text, date_windows, format_number, format_share, label_range, parse_flags,
+    SOURCE_PALETTE, DateWindow, claimed_text, date_windows, format_number, format_share, parse_flags,
     reference_dates_for_windows, source_colors,
 )
 
@@ -84,10 +85,10 @@ def test_windows_are_ordered_by_date_with_undated_last():
 
 
 def test_label_range_understands_years_months_and_days():
-    assert label_range("2024") == (date(2024, 1, 1), date(2024, 12, 31))
-    assert label_range("2024-12") == (date(2024, 12, 1), date(2024, 12, 31))
-    assert label_range("2024-02-29") == (date(2024, 2, 29), date(2024, 2, 29))
-    assert label_range("late summer") is None
+    assert period("2024") == (date(2024, 1, 1), date(2024, 12, 31))
+    assert period("2024-12") == (date(2024, 12, 1), date(2024, 12, 31))
+    assert period("2024-02-29") == (date(2024, 2, 29), date(2024, 2, 29))
+    assert period("late summer") is None
 
 
 def test_reference_shown_for_a_window_is_the_latest_one_before_its_end():
