@@ -38,6 +38,7 @@ from geomap.errors import GeomapError
 from geomap.records import Source
 from geomap.resources import shared
 from geomap.sources import SourceProblem, read_sources
+from geomap.view import FIGURE_WINDOWS
 from geomap.workers import Workers
 
 if TYPE_CHECKING:
@@ -254,7 +255,8 @@ class OutputOptions:
     fragment: bool = True  # map_fragment.html, to paste into report pages
     exports: bool = True  # GeoJSON per layer, CSV tables
     geopackage: bool = True  # geomap.gpkg
-    figures: bool = True  # PNG and SVG of each date window's claims map and the area chart
+    figures: bool = True  # PNG and SVG of the busiest date windows' claims maps and the area chart
+    figure_windows: int | None = FIGURE_WINDOWS  # claims maps for this many busiest windows; None: every window
     dpi: int = 200
     figure_formats: tuple[str, ...] = ("png", "svg")
 
@@ -270,6 +272,9 @@ class Basemap:
     countries: geopandas.GeoDataFrame
     admin1: geopandas.GeoDataFrame
     places: geopandas.GeoDataFrame
+    # Admin-1 regions under every mapped claim, neither clipped nor simplified: the map groups claims
+    # into theatres (wars) by them, and a wide basemap's coarse outlines would join or split neighbours.
+    claim_regions: geopandas.GeoDataFrame | None = None
 
 
 def basemap_extent(results: Results) -> tuple[float, float, float, float]:
@@ -338,7 +343,16 @@ def basemap(results: Results) -> Basemap:
         geometry=geopandas.points_from_xy([r[3] for r in rows], [r[4] for r in rows]),
         crs="EPSG:4326",
     )
-    return Basemap(frames[0], frames[1], places)
+    mapped = [g for g in results.claim_geoms.geometry if g is not None and not g.is_empty]
+    claim_regions = None
+    if mapped:
+        claims_box = tuple(shapely.total_bounds(mapped))
+        country_names = regions.frame("country", claims_box)
+        claim_regions = regions.frame("admin1", claims_box)[["code", "country", "geometry"]]
+        claim_regions["country_name"] = claim_regions["country"].map(
+            dict(zip(country_names["code"], country_names["name"]))
+        )
+    return Basemap(frames[0], frames[1], places, claim_regions)
 
 
 def build_map(
@@ -364,6 +378,7 @@ def build_map(
         tiles=tiles,
         title=title,
         prefix=prefix,
+        claim_regions=base.claim_regions,
     )
 
 
@@ -400,21 +415,15 @@ def draw_figures(
     write_figures(tables, out_dir, dpi=dpi, formats=formats, windows=windows, chart=chart)
 
 
-def figure_shares(results: Results, parts: int) -> list[list[str]]:
-    """The date windows that have a claims map, dealt into ``parts`` shares of about equal work.
+def figure_shares(results: Results, parts: int, limit: int | None = None) -> list[list[str]]:
+    """The date windows that get a claims map (the ``limit`` busiest; all with ``None``), dealt into ``parts``.
 
     Busiest windows first, round robin: each figure is independent, so the
     files are the same however they are shared out.
     """
-    from geomap.view import claim_records, date_windows
+    from geomap.view import busiest_windows, claim_records
 
-    claims = claim_records(results.claim_geoms)
-    counts: dict[str, int] = {}
-    for claim in claims:
-        if claim["status"] == "mapped" and claim["geometry"] is not None:
-            counts[claim["window"]] = counts.get(claim["window"], 0) + 1
-    labels = [window.label for window in date_windows(claims) if counts.get(window.label)]
-    by_load = sorted(labels, key=lambda label: -counts[label])
+    by_load = busiest_windows(claim_records(results.claim_geoms), limit)
     parts = max(1, min(parts, len(by_load)))
     return [by_load[i::parts] for i in range(parts)]
 
@@ -452,7 +461,9 @@ def write(
                 assert workers is not None  # made above when none was given
                 tables = figure_tables(results, base)
                 # This process writes the map and the layers meanwhile: one worker fewer draws.
-                shares = figure_shares(results, workers.processes - 1 if workers.parallel else 1)
+                shares = figure_shares(
+                    results, workers.processes - 1 if workers.parallel else 1, options.figure_windows
+                )
                 for index, share in enumerate(shares or [[]]):
                     drawing.append(
                         workers.submit(

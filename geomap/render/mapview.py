@@ -36,10 +36,11 @@ from .features import (
     mention_features, place_labels, reference_area_km2, reference_feature,
 )
 from .offline import check_tile_provider, drop_cdn_resources
-from .panel import claim_view, group_claims, panel_view, plural
+from .panel import ChartView, claim_view, group_claims, panel_view, plural
+from .theatres import keyed_by_theatre, theatre_of_window
 from geomap.view import (
     SOURCE_PALETTE, UNDATED, claim_records, date_windows, format_number, frame_records, in_wgs84, mention_records,
-    parse_date, reference_dates_for_windows, source_colors, source_names, source_records,
+    parse_date, reference_dates_for_windows, source_colors, source_names, source_records, theatres,
 )
 
 DEFAULT_PREFIX = "geomap"
@@ -67,7 +68,7 @@ _GEOMAP_PREFIX_ATTRIBUTE = "geomap_prefix"
 
 def build_map(claim_geoms, envelopes, mentions, sources, countries, admin1, places, reference=None,
               tiles: str | None = None, title: str = "geomap", prefix: str = DEFAULT_PREFIX,
-              budget: MapBudget | None = None) -> folium.Map:
+              budget: MapBudget | None = None, claim_regions=None) -> folium.Map:
     """Build the claims map from the pipeline's tables.
 
     Parameters
@@ -102,6 +103,10 @@ def build_map(claim_geoms, envelopes, mentions, sources, countries, admin1, plac
     budget : MapBudget, optional
         Limits for large corpora (see :mod:`geomap.render.budget`); small maps are
         drawn in full whatever the budget.
+    claim_regions : GeoDataFrame, optional
+        Admin-1 regions (``country``, ``country_name``, polygons) under the claims at full resolution, by
+        which claims are grouped into theatres (:func:`geomap.view.theatres`); default
+        ``admin1``. A map of several theatres opens on a theatre selector.
 
     Returns
     -------
@@ -126,11 +131,34 @@ def build_map(claim_geoms, envelopes, mentions, sources, countries, admin1, plac
     colors = source_colors(sources_list, claims)
     names = source_names(sources_list, claims)
     source_order = {source["id"]: index for index, source in enumerate(sources_list)}
-    windows = date_windows(claims, (row["window"] or UNDATED for row in envelope_rows))
+    # Several wars: each theatre gets its own windows, extent and chart; the map opens on the busiest.
+    region_rows = (frame_records(in_wgs84(claim_regions), ("country", "country_name"), geometry=True)
+                   if claim_regions is not None else admin1_rows)
+    country_names = {row["country"]: row.get("country_name") for row in region_rows if row.get("country_name")}
+    country_names.update({row["code"]: row["name"] for row in country_rows})
+    theatre_list = theatres(claims, region_rows, country_names, mention_rows) if claims else []
+    if len(theatre_list) > 1:
+        claims, envelope_rows, windows = keyed_by_theatre(theatre_list, claims, envelope_rows)
+    else:
+        theatre_list = []
+        windows = date_windows(claims, (row["window"] or UNDATED for row in envelope_rows))
+    theatre_names = {theatre.key: theatre.name for theatre in theatre_list}
+    first_theatre = theatre_list[0].key if theatre_list else ""
+
+    def in_theatre(theatre: str) -> list:
+        return [claim for claim in claims if theatre_of_window(claim["window"]) == theatre] if theatre else claims
+
+    def layer_title(window) -> str:
+        theatre = theatre_of_window(window.label)
+        return f"{theatre_names[theatre]} · {window.shown}" if theatre else window.shown
+
+    def shown_first(key: str) -> bool:
+        return theatre_of_window(key) == first_theatre
 
     grouped = group_claims(claims)
     compact = budget.compact(len(sources_list), len(grouped))
-    bounds = _view_bounds(claims, mention_rows, country_rows, trim=budget.view_trim if compact else 0.0)
+    trim = budget.view_trim if compact else 0.0
+    bounds = _view_bounds(in_theatre(first_theatre), mention_rows, country_rows, trim=trim)
     folium_map = folium.Map(
         location=[(bounds[0][0] + bounds[1][0]) / 2, (bounds[0][1] + bounds[1][1]) / 2],
         zoom_start=7, tiles=None, control_scale=True,
@@ -171,7 +199,8 @@ def build_map(claim_geoms, envelopes, mentions, sources, countries, admin1, plac
         label = row["window"] or UNDATED
         n_sources = row.get("n_sources")
         count = f" ({format_number(n_sources)} source{'' if n_sources == 1 else 's'})" if n_sources is not None else ""
-        group = _group(folium_map, f"Envelope · {label}{count}")
+        shown = next((layer_title(window) for window in windows if window.label == label), label)
+        group = _group(folium_map, f"Envelope · {shown}{count}", show=shown_first(label))
         group.add_child(GeoJsonLayer([made], ENVELOPE_STYLE, canvas_map=canvas_map))
         layers_by_window[label].append(group)
         all_controlled.append(group)
@@ -195,7 +224,7 @@ def build_map(claim_geoms, envelopes, mentions, sources, countries, admin1, plac
             if not made:
                 continue
             color = colors[source_id]
-            group = _group(folium_map, f"{names[source_id]} · {window.label}")
+            group = _group(folium_map, f"{names[source_id]} · {layer_title(window)}", show=shown_first(window.label))
             group.add_child(GeoJsonLayer(made, {"color": color, "weight": 2, "fillColor": color,
                                                 "fillOpacity": BUFFER_FILL_OPACITY}, canvas_map=canvas_map))
             layers_by_window[window.label].append(group)
@@ -204,7 +233,8 @@ def build_map(claim_geoms, envelopes, mentions, sources, countries, admin1, plac
             made = claim_features(window_rows, names, views, style_for_row=lambda row: _source_style(row, colors),
                                   simplify_ratio=thin, ndigits=decimals, as_blocks=compact)
             n_sources = len({row["source"] for row in window_rows})
-            group = _group(folium_map, f"Claims · {window.label} ({plural(n_sources, 'source')})")
+            group = _group(folium_map, f"Claims · {layer_title(window)} ({plural(n_sources, 'source')})",
+                           show=shown_first(window.label))
             group.add_child(GeoJsonLayer(made, {"weight": 2, "fillOpacity": BUFFER_FILL_OPACITY},
                                          canvas_map=canvas_map))
             layers_by_window[window.label].append(group)
@@ -213,7 +243,8 @@ def build_map(claim_geoms, envelopes, mentions, sources, countries, admin1, plac
                               style_for_row=lambda row: _other_style(row, colors), simplify_ratio=thin,
                               ndigits=decimals, as_blocks=compact)
         if made:
-            group = _group(folium_map, f"Other claim geometries · {window.label}")
+            group = _group(folium_map, f"Other claim geometries · {layer_title(window)}",
+                           show=shown_first(window.label))
             group.add_child(GeoJsonLayer(made, {"weight": 2, "fillOpacity": OTHER_FILL_OPACITY},
                                          canvas_map=canvas_map))
             layers_by_window[window.label].append(group)
@@ -228,25 +259,36 @@ def build_map(claim_geoms, envelopes, mentions, sources, countries, admin1, plac
         group.add_child(GeoJsonLayer(markers, COMPACT_MENTION_STYLE if compact else MENTION_STYLE, pane=MARKER_PANE,
                                      canvas_map=canvas_map))
 
-    series, undated = claim_area_series(claims, windows, colors, names)
     reference_line = reference_series([
         (day, reference_area_km2([r["geometry"] for r in reference_rows if parse_date(r["date"]) == day]),
          ", ".join(dict.fromkeys(str(r["label"]) for r in reference_rows
                                  if parse_date(r["date"]) == day and r["label"])))
         for day in reference_groups if day is not None
     ])
-    chart, charted_note = thinned_chart_svg(series + ([reference_line] if reference_line else []),
-                                            budget.max_chart_series, budget.max_chart_points)
-    chart_notes = [charted_note] if charted_note else []
-    if undated:
-        chart_notes.append(f"{undated} area claim{'s' if undated != 1 else ''} without a date not charted")
-    panel = ClaimsPanel(folium_map, panel_view(title, sources_list, claims, windows, colors, names, chart,
-                                               "; ".join(chart_notes),
-                                               budget=budget if compact else None, drawn=drawn))
+    reference_box = _total_bounds([r["geometry"] for r in reference_rows]) if reference_line else None
+    charts = [_chart_view(in_theatre(key), windows, colors, names,
+                          reference_line if _overlaps(reference_box, in_theatre(key)) else None, budget, key,
+                          theatre_names.get(key, ""))
+              for key in (theatre_names or [""])]
+    view = panel_view(title, sources_list, claims, windows, colors, names, charts[0].svg, charts[0].note,
+                      budget=budget if compact else None, drawn=drawn)
+    if theatre_list:
+        view.charts, view.theatre = charts, first_theatre
+        for window_view in view.windows:
+            window_view.theatre = theatre_of_window(window_view.label)
+    panel = ClaimsPanel(folium_map, view)
+    theatre_choices = [
+        {"key": theatre.key, "name": theatre.name, "claims": plural(len(theatre.claim_ids), "claim"),
+         "bounds": _view_bounds(in_theatre(theatre.key), [], [], trim=trim)}
+        for theatre in theatre_list
+    ]
     date_control = DateControl(
-        folium_map, [{"label": w.label, "title": w.range_text or "no date"} for w in windows],
+        folium_map, [{"label": w.label, "name": w.shown, "title": w.range_text or "no date",
+                      "theatre": theatre_of_window(w.label)} for w in windows],
         layers_by_window, controlled=all_controlled, panel=panel,
-        as_list=len(windows) > budget.max_window_buttons, open_sections=compact,
+        as_list=max([sum(1 for w in windows if theatre_of_window(w.label) == key) for key in theatre_names] or
+                    [len(windows)]) > budget.max_window_buttons,
+        open_sections=compact, theatres=theatre_choices, theatre=first_theatre,
     )
     folium_map.add_child(date_control)
     occupation = {admin1_occupation(r) for r in admin1_rows}
@@ -267,6 +309,18 @@ def build_map(claim_geoms, envelopes, mentions, sources, countries, admin1, plac
 
 def _group(folium_map: folium.Map, name: str, show: bool = True) -> folium.FeatureGroup:
     return folium.FeatureGroup(name=layer_label(name), show=show).add_to(folium_map)
+
+
+def _chart_view(claims, windows, colors, names, reference_line, budget: MapBudget, theatre: str,
+                theatre_name: str) -> ChartView:
+    """The area chart of ``claims`` (one theatre's, or all), with what it leaves out said in a note."""
+    series, undated = claim_area_series(claims, windows, colors, names)
+    chart, charted_note = thinned_chart_svg(series + ([reference_line] if reference_line else []),
+                                            budget.max_chart_series, budget.max_chart_points)
+    notes = [charted_note] if charted_note else []
+    if undated:
+        notes.append(f"{undated} area claim{'s' if undated != 1 else ''} without a date not charted")
+    return ChartView(theatre, theatre_name, chart, "; ".join(notes))
 
 
 def _source_style(row: Mapping[str, Any], colors: Mapping[str, str]) -> dict[str, Any]:
@@ -411,6 +465,15 @@ def _core(shapes, trim: float) -> list:
     (x_low, x_high), (y_low, y_high) = np.quantile(x, [trim, 1 - trim]), np.quantile(y, [trim, 1 - trim])
     inside = (x >= x_low) & (x <= x_high) & (y >= y_low) & (y <= y_high)
     return [shape for shape, keep in zip(shapes, inside) if keep] or list(shapes)
+
+
+def _overlaps(box, claims) -> bool:
+    """Whether the bounding box ``box`` (west, south, east, north) overlaps that of the claims' shapes."""
+    shapes = [claim["geometry"] for claim in claims if claim["geometry"] is not None]
+    if box is None or not shapes:
+        return box is not None
+    west, south, east, north = _total_bounds(shapes)
+    return box[0] <= east and west <= box[2] and box[1] <= north and south <= box[3]
 
 
 def _total_bounds(shapes) -> tuple[float, float, float, float]:
