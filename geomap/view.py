@@ -475,7 +475,9 @@ def theatres(
     - they are in the same country (a war's claims about Donetsk and about Kherson), or
     - they touch, or both touch a third region (of any country, with claims or not):
       Kursk's claims join Kharkiv's through Belgorod, across the border, while
-      Karabakh's never join Ukraine's, however many countries lie between them.
+      Karabakh's never join Ukraine's, however many countries lie between them; or
+    - one article has claims in both and their countries border each other: an article
+      on Kursk and Donetsk is about one war, one that names Ukraine and Gaza is not.
 
     Theatres are the connected groups of regions under those links: a rule about
     geography, not about names, so it holds for wars no one listed. A claim without
@@ -518,14 +520,28 @@ def theatres(
             index = parent[index]
         return index
 
+    # Countries that border each other (one of their regions touches one of the other's).
+    bordering: dict[str, set[str]] = {}
+    for country in {countries[index] for index in used}:
+        near = tree.query(
+            [shape for shape, own in zip(shapes, countries) if own == country],
+            predicate="dwithin",
+            distance=TOUCH_TOLERANCE_DEG,
+        )[1]
+        bordering[country] = {countries[int(index)] for index in near}
+    sources_of: dict[int, set[str]] = {}
+    for claim in claims:
+        index = placed.get(str(claim["claim_id"]))
+        if index is not None:
+            sources_of.setdefault(index, set()).add(str(claim.get("source")))
     for position, first in enumerate(used):
         for second in used[position + 1 :]:
-            linked = (
-                (countries[first] and countries[first] == countries[second])
-                or second in touching[first]
-                or not touching[first].isdisjoint(touching[second])
+            same_country = bool(countries[first]) and countries[first] == countries[second]
+            near = second in touching[first] or not touching[first].isdisjoint(touching[second])
+            one_article = not sources_of[first].isdisjoint(sources_of[second]) and (
+                countries[second] in bordering[countries[first]]
             )
-            if linked:
+            if same_country or near or one_article:
                 parent[root(second)] = root(first)
     group_of = {claim_id: root(index) for claim_id, index in placed.items()}
     by_source: dict[str, dict[int, int]] = {}

@@ -58,6 +58,15 @@ def test_far_apart_regions_stay_apart_and_claims_without_shapes_follow_their_sou
     ]
 
 
+def test_one_article_joins_regions_of_bordering_countries_only():
+    regions = REGIONS + [{"country": "BB", "geometry": box(1, 1, 2, 2)}]  # 6: B2, north of B1
+    # One article claims in A2 and in B2: far apart, but Aland borders Borduria (A1 | B1).
+    claims = [claim("a2", "s1", 10.5), {"claim_id": "b2", "source": "s1", "geometry": Point(1.5, 1.5).buffer(0.1)}]
+    assert len(theatres(claims, regions, NAMES)) == 1
+    # One article claims in A2 and D1: Aland and Dorne share no border, so they stay two wars.
+    assert len(theatres([claim("a2", "s1", 10.5), claim("d1", "s1", 30.5)], regions, NAMES)) == 2
+
+
 def test_without_regions_every_claim_is_in_one_theatre():
     found = theatres([claim("a", "s", 0.5), claim("b", "s", 40.0)], [], NAMES)
     assert len(found) == 1 and set(found[0].claim_ids) == {"a", "b"}
