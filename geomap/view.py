@@ -20,6 +20,8 @@ the label stays the key that joins claims to their window, but a window labelled
 
 from __future__ import annotations
 
+import colorsys
+import hashlib
 import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -48,6 +50,10 @@ SOURCE_PALETTE = (
     "#B15928",
     "#1B7837",
 )
+
+# Above this many sources with claims, sources are coloured (and the legend grouped) by outlet.
+OUTLET_COLOURS_ABOVE = 12
+NO_OUTLET = "outlet not given"
 
 # Units that are themselves the quantity ("one third"), printed without the number.
 _SPELLED_FRACTION = re.compile(r"^(?:one|two|three|a|an|half|quarter|third|thirds)\b", re.IGNORECASE)
@@ -267,11 +273,48 @@ def claimed_text(claim: Mapping[str, Any]) -> str:
 
 
 def source_colors(sources: Sequence[Mapping[str, Any]], claims: Sequence[Mapping[str, Any]]) -> dict[str, str]:
-    """A fixed colour per source that has claims: sources' order first, then unknown ids sorted."""
+    """A fixed colour per source that has claims.
+
+    Up to :data:`OUTLET_COLOURS_ABOVE` such sources, each has its own colour from the
+    palette (sources' order first, then unknown ids sorted). Above, ten colours would
+    repeat at random across hundreds of articles: every source then takes its outlet's
+    colour (:func:`outlet_color`), the same in every build and corpus, and the legend
+    lists outlets instead of sources.
+    """
     with_claims = {claim["source"] for claim in claims}
     ordered = [source["id"] for source in sources if source["id"] in with_claims]
     ordered += sorted(with_claims - set(ordered))
+    if len(ordered) > OUTLET_COLOURS_ABOVE:
+        outlets = source_outlets(sources, claims)
+        return {source_id: outlet_color(outlets[source_id]) for source_id in ordered}
     return {source_id: SOURCE_PALETTE[index % len(SOURCE_PALETTE)] for index, source_id in enumerate(ordered)}
+
+
+def source_outlets(sources: Sequence[Mapping[str, Any]], claims: Sequence[Mapping[str, Any]]) -> dict[str, str]:
+    """Each source's outlet (``"outlet not given"`` when its record has none)."""
+    outlets = {
+        str(source["id"]): str(source.get("outlet") or "").strip()
+        for source in sources
+        if source.get("outlet") not in (None, "", "unknown")
+    }
+    for claim in claims:
+        outlet = str(claim.get("outlet") or "").strip()
+        if outlet and outlet != "unknown":
+            outlets.setdefault(str(claim["source"]), outlet)
+    everyone = [str(source["id"]) for source in sources] + [str(claim["source"]) for claim in claims]
+    return {source_id: outlets.get(source_id) or NO_OUTLET for source_id in everyone}
+
+
+def outlet_color(outlet: str) -> str:
+    """A colour for ``outlet`` that depends on its name only: stable whatever else the corpus holds.
+
+    The hue comes from a digest of the name (not Python's salted ``hash``); saturation
+    and lightness are fixed so that every outlet reads on the light basemap.
+    """
+    digest = hashlib.sha256(" ".join(outlet.casefold().split()).encode("utf-8")).digest()
+    hue = int.from_bytes(digest[:2], "big") / 65536
+    red, green, blue = colorsys.hls_to_rgb(hue, 0.42, 0.7)
+    return f"#{round(red * 255):02X}{round(green * 255):02X}{round(blue * 255):02X}"
 
 
 def source_names(sources: Sequence[Mapping[str, Any]], claims: Sequence[Mapping[str, Any]]) -> dict[str, str]:

@@ -39,8 +39,9 @@ from .offline import check_tile_provider, drop_cdn_resources
 from .panel import ChartView, claim_view, group_claims, panel_view, plural
 from .theatres import keyed_by_theatre, theatre_of_window
 from geomap.view import (
-    SOURCE_PALETTE, UNDATED, claim_records, date_windows, format_number, frame_records, in_wgs84, mention_records,
-    parse_date, reference_dates_for_windows, source_colors, source_names, source_records, theatres,
+    OUTLET_COLOURS_ABOVE, SOURCE_PALETTE, UNDATED, claim_records, date_windows, format_number, frame_records,
+    in_wgs84, mention_records, outlet_color, parse_date, reference_dates_for_windows, source_colors, source_names,
+    source_outlets, source_records, theatres,
 )
 
 DEFAULT_PREFIX = "geomap"
@@ -294,9 +295,11 @@ def build_map(claim_geoms, envelopes, mentions, sources, countries, admin1, plac
     occupation = {admin1_occupation(r) for r in admin1_rows}
     if any(c["occupied"] for c in country_rows):
         occupation.add("occupied")
-    folium_map.add_child(Legend(folium_map, _legend_entries(colors, names, claims, envelope_rows,
+    by_outlet = len(colors) > OUTLET_COLOURS_ABOVE
+    folium_map.add_child(Legend(folium_map, _legend_entries({} if by_outlet else colors, names, claims, envelope_rows,
                                                             reference_rows, bool(markers), occupation,
-                                                            max_sources=budget.max_legend_sources)))
+                                                            max_sources=budget.max_legend_sources),
+                                outlets=_outlet_entries(sources_list, claims, colors) if by_outlet else ()))
     folium_map.add_child(panel)
     date_control.layer_control = folium.LayerControl(position="topleft", collapsed=True).add_to(folium_map)
     # Leave room for the claims panel (top right) and the controls (left).
@@ -426,6 +429,17 @@ def _legend_entries(colors, names, claims, envelopes, reference, has_markers, oc
                         "color": OCCUPIED_STYLE["color"], "fill": OCCUPIED_HATCH["background"],
                         "hatch": OCCUPIED_HATCH["color"], "fill_opacity": 1, "dash": OCCUPIED_STYLE["dashArray"]})
     return entries
+
+
+def _outlet_entries(sources, claims, colors) -> list[dict[str, Any]]:
+    """One legend row per outlet with claims (its colour, how many of its articles have claims), busiest first."""
+    outlets = source_outlets(sources, claims)
+    counts: dict[str, int] = {}
+    for source_id in colors:
+        counts[outlets[source_id]] = counts.get(outlets[source_id], 0) + 1
+    return [{"key": f"outlet:{outlet}", "label": outlet, "count": plural(count, "article"), "symbol": "fill",
+             "color": outlet_color(outlet), "fill": outlet_color(outlet), "fill_opacity": 0.25, "dash": None}
+            for outlet, count in sorted(counts.items(), key=lambda item: (-item[1], item[0]))]
 
 
 def _view_bounds(claims, mentions, countries, trim: float = 0.0) -> list[list[float]]:

@@ -124,11 +124,12 @@ def test_large_panel_lists_the_first_sources_and_claims_and_counts_the_rest():
     assert "more source" in panel and "claims in this window" in panel
 
 
-def test_large_legend_names_a_few_sources_and_counts_the_rest(large_html):
+def test_large_legend_lists_outlets_not_sources(large_html):
     legend = large_html[large_html.index('class="gm-control gm-legend"'):]
-    legend = legend[:legend.index("</div>")]
-    assert legend.count('data-legend="source:') == MapBudget().max_legend_sources
-    assert f"and {N_SOURCES - MapBudget().max_legend_sources} more sources" in legend
+    legend = legend[:legend.index('<ul>\n', legend.index("</ul>"))]  # the outlets' list, before the symbols'
+    assert legend.count('data-legend="source:') == 0
+    assert legend.count('data-legend="outlet:') == N_SOURCES  # one outlet per source here, each listed once
+    assert 'type="search"' in legend
 
 
 def test_many_windows_make_the_date_control_a_list(large_html):

@@ -11,7 +11,7 @@ from shapely.geometry import Point, box
 
 from geomap.view import UNPLACED_THEATRE, theatres
 
-from ..browser_support import artifacts_dir, offline_page, wait_for_map
+from ..browser_support import artifacts_dir, opened_map
 
 ROOT = Path(__file__).resolve().parents[2]
 GEOMAP = ROOT / ".venv" / "bin" / "geomap"
@@ -102,9 +102,7 @@ def shown_theatre(page, key: str) -> str:
 
 @pytest.mark.browser
 def test_a_map_of_several_wars_opens_on_one_theatre_and_switches_to_another(wars_map):
-    with offline_page(width=1400, height=900) as (page, log):
-        page.goto(wars_map.as_uri())
-        wait_for_map(page)
+    with opened_map(wars_map) as (page, log):
         selector = page.locator(".gm-date select.gm-theatre")
         names = selector.locator("option").all_inner_texts()
         assert len(names) >= 3, names
