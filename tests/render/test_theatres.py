@@ -90,6 +90,18 @@ def wars_map(tmp_path_factory):
     return folder / "out" / "index.html"
 
 
+# Basemap polygons (countries, regions) under the map's centre.
+LAND_AT_CENTER = """() => {
+  const center = map_geomap_0.getCenter();
+  let found = 0;
+  map_geomap_0.eachLayer(layer => {
+    if (layer.options && layer.options.pane === "geomapBasemap" && layer.getBounds && layer.feature
+        && layer.getBounds().contains(center)) { found += 1; }
+  });
+  return found;
+}"""
+
+
 def shown_theatre(page, key: str) -> str:
     """The heading of the one chart shown, after checking that only the windows of theatre ``key`` are offered."""
     visible = page.eval_on_selector_all(".gm-date button[data-theatre]:not([hidden])",
@@ -123,5 +135,6 @@ def test_a_map_of_several_wars_opens_on_one_theatre_and_switches_to_another(wars
         sections = page.eval_on_selector_all(".gm-panel section[data-window]:not([data-window='']):not([hidden])",
                                              "s => s.map(x => x.getAttribute('data-theatre'))")
         assert sections and set(sections) == {key}
+        assert page.evaluate(LAND_AT_CENTER) > 0  # land under the theatre, not a blue background
         page.screenshot(path=str(artifacts_dir() / "theatres_gaza.png"))
         assert log.blocked == [] and log.errors == []
