@@ -364,7 +364,7 @@ def basemap(results: Results) -> Basemap:
     if mapped:
         claims_box = tuple(shapely.total_bounds(mapped))
         country_names = regions.frame("country", claims_box)
-        claim_regions = regions.frame("admin1", claims_box)[["code", "country", "geometry"]]
+        claim_regions = regions.frame("admin1", claims_box)[["code", "name", "country", "geometry"]]
         claim_regions["country_name"] = claim_regions["country"].map(
             dict(zip(country_names["code"], country_names["name"]))
         )

@@ -80,6 +80,10 @@ class MapBudget:
         On compact maps the first view leaves out the claimed areas centred outside
         these quantiles (each side, both directions): a few far-away claims do not
         zoom it out to the whole world.
+    aggregate_below_zoom : int
+        On compact maps, below this zoom level each window's claims are shown as one
+        circle per admin-1 region (count, sources, median claimed area) instead of
+        their shapes (see :mod:`geomap.render.aggregates`); zooming in shows the shapes.
     """
 
     compact_above_sources: int = 25
@@ -100,6 +104,7 @@ class MapBudget:
     simplify_ratio: float = 0.002
     compact_decimals: int = 4
     view_trim: float = 0.01
+    aggregate_below_zoom: int = 7
 
     def compact(self, n_sources: int, n_claims: int) -> bool:
         """Whether a map of ``n_sources`` sources and ``n_claims`` claims lists only the first items."""

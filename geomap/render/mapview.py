@@ -24,6 +24,7 @@ import numpy as np
 from branca.element import Element
 
 from ..atomic import write_text
+from .aggregates import AGGREGATE_PANE, AGGREGATE_STYLE, AggregateSwitch, region_aggregates
 from .budget import MapBudget, drawn_claims
 from .chart import CHARTED_KINDS, claim_area_series, reference_series, thinned_chart_svg
 from .elements import (
@@ -133,7 +134,7 @@ def build_map(claim_geoms, envelopes, mentions, sources, countries, admin1, plac
     names = source_names(sources_list, claims)
     source_order = {source["id"]: index for index, source in enumerate(sources_list)}
     # Several wars: each theatre gets its own windows, extent and chart; the map opens on the busiest.
-    region_rows = (frame_records(in_wgs84(claim_regions), ("country", "country_name"), geometry=True)
+    region_rows = (frame_records(in_wgs84(claim_regions), ("name", "country", "country_name"), geometry=True)
                    if claim_regions is not None else admin1_rows)
     country_names = {row["country"]: row.get("country_name") for row in region_rows if row.get("country_name")}
     country_names.update({row["code"]: row["name"] for row in country_rows})
@@ -169,6 +170,8 @@ def build_map(claim_geoms, envelopes, mentions, sources, countries, admin1, plac
     root.title = str(layer_label(title))  # the <title> is not escaped by branca
     folium_map.add_child(OfflineAssets(), name="geomap_offline_assets")
     folium_map.add_child(MapSetup(folium_map))
+    if compact:
+        folium_map.add_child(AggregateSwitch(folium_map, budget.aggregate_below_zoom))
 
     if tiles:
         check_tile_provider(tiles)
@@ -238,6 +241,14 @@ def build_map(claim_geoms, envelopes, mentions, sources, countries, admin1, plac
                            show=shown_first(window.label))
             group.add_child(GeoJsonLayer(made, {"weight": 2, "fillOpacity": BUFFER_FILL_OPACITY},
                                          canvas_map=canvas_map))
+            layers_by_window[window.label].append(group)
+            all_controlled.append(group)
+        mapped_rows = [row for row in claims if row["window"] == window.label and row["status"] == "mapped"
+                       and row["geometry"] is not None] if compact else []
+        if mapped_rows:
+            group = _group(folium_map, f"Claims per region · {layer_title(window)}", show=shown_first(window.label))
+            group.add_child(GeoJsonLayer(region_aggregates(mapped_rows, region_rows, layer_title(window), decimals),
+                                         AGGREGATE_STYLE, pane=AGGREGATE_PANE))
             layers_by_window[window.label].append(group)
             all_controlled.append(group)
         made = claim_features(others.get(window.label, []), names, views,
