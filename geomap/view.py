@@ -515,12 +515,15 @@ def theatres(
     Each mapped claim belongs to the region holding its shape's representative
     point (else the nearest region). Two regions with claims are in one theatre when
 
-    - they are in the same country (a war's claims about Donetsk and about Kherson), or
     - they touch, or both touch a third region (of any country, with claims or not):
       Kursk's claims join Kharkiv's through Belgorod, across the border, while
       Karabakh's never join Ukraine's, however many countries lie between them; or
-    - one article has claims in both and their countries border each other: an article
-      on Kursk and Donetsk is about one war, one that names Ukraine and Gaza is not.
+    - one article has claims in both and they are in one country or in countries that
+      border each other: an article on Kyiv and Donetsk, or on Kursk and Donetsk, is
+      about one war; one that names Ukraine and Gaza is not.
+
+    Being in one country is not enough by itself: claims spread over Russia or Turkey
+    would otherwise chain every war on their borders into one.
 
     Theatres are the connected groups of regions under those links: a rule about
     geography, not about names, so it holds for wars no one listed. A claim without
@@ -579,12 +582,12 @@ def theatres(
             sources_of.setdefault(index, set()).add(str(claim.get("source")))
     for position, first in enumerate(used):
         for second in used[position + 1 :]:
-            same_country = bool(countries[first]) and countries[first] == countries[second]
             near = second in touching[first] or not touching[first].isdisjoint(touching[second])
+            # A country's own regions are among those it "borders" (they lie within the tolerance of themselves).
             one_article = not sources_of[first].isdisjoint(sources_of[second]) and (
                 countries[second] in bordering[countries[first]]
             )
-            if same_country or near or one_article:
+            if near or one_article:
                 parent[root(second)] = root(first)
     group_of = {claim_id: root(index) for claim_id, index in placed.items()}
     by_source: dict[str, dict[int, int]] = {}
