@@ -4,10 +4,12 @@ Builds the map of ``--articles`` synthetic articles (benchmarks/corpus.py; defau
 exceeds every limit of the map's budget), or takes ``--map path/to/index.html``, then opens it ``--runs``
 times in a fresh page and prints the milliseconds from navigation start until the map is ready and its
 claims are drawn (median and range), the load event, the page size and the polygons drawn, and how long
-switching to one date window and back to all takes. The earlier test limit was 3,000 ms
-(tests/render/test_large_map.py now checks only that the map works).
+switching to one date window and back to all takes, against issue 18's goals for a 10,000-article map:
+a page of at most 15 MB, ready within 3,000 ms (tests/render/test_large_map.py checks only that the map
+works; no test asserts a time).
 
     python benchmarks/bench_map_load.py [--articles 300 | --map FILE] [--runs 5] [--json]
+    python benchmarks/bench_map_load.py --articles 10000 --runs 3   # the goal's size (a build of 25+ minutes)
 """
 
 from __future__ import annotations
@@ -26,10 +28,12 @@ sys.path.insert(0, str(REPO / "benchmarks"))
 import corpus  # noqa: E402 - found through the line above
 
 FORMER_LIMIT_MS = 3000
+GOAL_READY_MS = 3000  # issue 18 §5, at 10,000 articles
+GOAL_PAGE_MB = 15.0
 
 # Milliseconds to switch the map to its fourth date window and back to all (layers and claims panel).
 SWITCH_WINDOW = """() => {
-  const control = document.querySelector(".gm-date select") || document.querySelector(".gm-date");
+  const control = document.querySelector(".gm-date select.gm-window") || document.querySelector(".gm-date");
   const choose = label => {
     if (control.tagName === "SELECT") {
       control.value = label;
@@ -38,8 +42,9 @@ SWITCH_WINDOW = """() => {
       control.querySelector(`button[data-window="${label}"]`).click();
     }
   };
-  const windows = [...document.querySelectorAll(".gm-panel section[data-window]")].map(s => s.dataset.window)
-    .filter(Boolean);
+  // The windows of the theatre shown (a corpus of several wars opens on one).
+  const windows = [...document.querySelectorAll(".gm-panel section[data-window]:not([hidden])")]
+    .map(s => s.dataset.window).filter(Boolean);
   const started = performance.now();
   choose(windows[Math.min(3, windows.length - 1)]);
   choose("all");
@@ -85,7 +90,10 @@ def main(argv: list[str] | None = None) -> int:
               f"ready at {figures['ready_ms_median']} ms (median of {figures['runs']}; "
               f"{figures['ready_ms_min']}-{figures['ready_ms_max']} ms), load event at "
               f"{figures['load_event_ms_median']} ms; former test limit {FORMER_LIMIT_MS} ms\n"
-              f"switching to a date window and back to all: {figures['switch_window_ms_median']} ms (median)")
+              f"switching to a date window and back to all: {figures['switch_window_ms_median']} ms (median)\n"
+              f"goals at 10,000 articles: page <= {GOAL_PAGE_MB:g} MB "
+              f"({'met' if figures['page_mb'] <= GOAL_PAGE_MB else 'not met'} here), ready <= {GOAL_READY_MS} ms "
+              f"({'met' if figures['ready_ms_median'] <= GOAL_READY_MS else 'not met'} here)")
     return 0
 
 

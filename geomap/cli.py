@@ -22,6 +22,7 @@ import click
 
 from geomap import __version__, formats
 from geomap.errors import GeomapError
+from geomap.view import FIGURE_WINDOWS
 
 log = logging.getLogger("geomap")
 
@@ -329,16 +330,20 @@ output_option = click.option("-o", "--output", "out_dir", default="outputs", sho
 @click.option("-j", "--jobs", default=1, show_default=True, type=click.IntRange(1, 64),
               help="Worker processes for the text stages.")
 @click.option("--dpi", default=200, show_default=True, type=click.IntRange(50, 1200), help="Resolution of PNG figures.")
-@click.option("--figures/--no-figures", default=True, show_default=True, help="Write PNG/SVG figures.")
+@click.option("--figures", "figures", type=click.Choice(["busiest", "all", "none"]), default="busiest",
+              show_default=True, help="PNG/SVG figures: the area chart and the claims maps of the "
+              f"{FIGURE_WINDOWS} busiest date windows, of every window, or none.")
+@click.option("--no-figures", is_flag=True, help="Write no figures (the same as --figures none).")
 @click.pass_obj
 def build(settings: Settings, paths: tuple[str, ...], out_dir: str, reference: Path | None, tiles: str | None,
-          jobs: int, dpi: int, figures: bool) -> None:
+          jobs: int, dpi: int, figures: str, no_figures: bool) -> None:
     """Run every stage and write the map, layers and tables (default: the bundled seeds into outputs/).
 
     Writes OUTPUT/index.html (open it in a browser; it works offline) and next to it:
     map_fragment.html (a <div> to paste into report pages), geomap.gpkg (every layer),
     a GeoJSON per layer, claims/checks/spread/sources CSVs, mentions.jsonl, claims.jsonl,
-    figures/*.png|svg (the claims map per date window and the area chart), and
+    figures/*.png|svg (the area chart and the claims maps of the busiest date windows; every
+    window's with --figures all), and
     comparison.csv/.json with --reference. The folder then holds this run's outputs and
     nothing of an earlier run's (other files are left alone), replaced as one unit only
     when the whole run succeeded; a second run into the same folder waits for the first.
@@ -355,7 +360,9 @@ def build(settings: Settings, paths: tuple[str, ...], out_dir: str, reference: P
             check_tile_provider(tiles)
         except ValueError as exc:
             raise GeomapError(f"--tiles: {exc}") from None
-    _run_and_write(settings, paths, out_dir, reference, jobs, dict(tiles=tiles, dpi=dpi, figures=figures))
+    _run_and_write(settings, paths, out_dir, reference, jobs, dict(
+        tiles=tiles, dpi=dpi, figures=figures != "none" and not no_figures,
+        figure_windows=None if figures == "all" else FIGURE_WINDOWS))
 
 
 @main.command("export")

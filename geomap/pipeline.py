@@ -38,6 +38,7 @@ from geomap.errors import GeomapError
 from geomap.records import Source
 from geomap.resources import shared
 from geomap.sources import SourceProblem, read_sources
+from geomap.view import FIGURE_WINDOWS
 from geomap.workers import Workers
 
 if TYPE_CHECKING:
@@ -271,7 +272,8 @@ class OutputOptions:
     fragment: bool = True  # map_fragment.html, to paste into report pages
     exports: bool = True  # GeoJSON per layer, CSV tables
     geopackage: bool = True  # geomap.gpkg
-    figures: bool = True  # PNG and SVG of each date window's claims map and the area chart
+    figures: bool = True  # PNG and SVG of the busiest date windows' claims maps and the area chart
+    figure_windows: int | None = FIGURE_WINDOWS  # claims maps for this many busiest windows; None: every window
     dpi: int = 200
     figure_formats: tuple[str, ...] = ("png", "svg")
 
@@ -287,6 +289,9 @@ class Basemap:
     countries: geopandas.GeoDataFrame
     admin1: geopandas.GeoDataFrame
     places: geopandas.GeoDataFrame
+    # Admin-1 regions under every mapped claim, neither clipped nor simplified: the map groups claims
+    # into theatres (wars) by them, and a wide basemap's coarse outlines would join or split neighbours.
+    claim_regions: geopandas.GeoDataFrame | None = None
 
 
 def basemap_extent(results: Results) -> tuple[float, float, float, float]:
@@ -299,13 +304,17 @@ def basemap_extent(results: Results) -> tuple[float, float, float, float]:
     ]
     mapped = mapped or [g for g in frame.geometry if g is not None and not g.is_empty]
     if mapped:
-        minx, miny, maxx, maxy = shapely.total_bounds(mapped)
-    else:
-        places = results.mentions[(results.mentions["type"] == "place") & results.mentions["lat"].notna()]
-        if not len(places):
-            return (22.0, 44.0, 40.0, 53.0)  # Ukraine and its neighbours: the tool's home ground
-        minx, maxx = float(places["lon"].min()), float(places["lon"].max())
-        miny, maxy = float(places["lat"].min()), float(places["lat"].max())
+        return _with_margin(tuple(shapely.total_bounds(mapped)))
+    places = results.mentions[(results.mentions["type"] == "place") & results.mentions["lat"].notna()]
+    if not len(places):
+        return (22.0, 44.0, 40.0, 53.0)  # Ukraine and its neighbours: the tool's home ground
+    return _with_margin(
+        (float(places["lon"].min()), float(places["lat"].min()), float(places["lon"].max()), float(places["lat"].max()))
+    )
+
+
+def _with_margin(bounds: tuple[float, ...]) -> tuple[float, float, float, float]:
+    minx, miny, maxx, maxy = bounds
     margin = BASEMAP_MARGIN_DEG
     return (
         max(-180.0, minx - margin * 1.6),
@@ -315,47 +324,110 @@ def basemap_extent(results: Results) -> tuple[float, float, float, float]:
     )
 
 
-def basemap(results: Results) -> Basemap:
-    """Countries, admin-1 regions and populated places clipped to :func:`basemap_extent` and simplified."""
-    import geopandas
-    import numpy as np
+def basemap_extents(
+    results: Results, claim_regions: geopandas.GeoDataFrame | None
+) -> tuple[list[tuple[float, float, float, float]], tuple[float, float, float, float]]:
+    """The areas drawn in detail, one per theatre (its claimed areas plus a margin), and the area of all drawn.
+
+    A corpus about several wars gets a detailed basemap around each of them (the map
+    opens on one theatre at a time, see :func:`geomap.view.theatres`) instead of one
+    world-wide basemap too coarse for any; the second extent covers every claim and
+    every place named, where coarse country outlines are drawn so that no place floats
+    on an empty background.
+    """
     import shapely
 
-    bbox = basemap_extent(results)
-    box = shapely.box(*bbox)
-    # Finer outlines for a small extent, coarser for a large one: about 1/1500 of its width.
-    tolerance = max(BASEMAP_SIMPLIFY_DEG, (bbox[2] - bbox[0]) / 1500.0)
+    from geomap.view import claim_records, frame_records, theatres
+
+    claims = [claim for claim in claim_records(results.claim_geoms) if claim["geometry"] is not None]
+    mentions = results.mentions
+    places = mentions[(mentions["type"] == "place") & mentions["lat"].notna() & mentions["lon"].notna()]
+    if not claims:
+        extent = basemap_extent(results)
+        return [extent], extent
+    regions = frame_records(claim_regions, ("country",), geometry=True) if claim_regions is not None else []
+    extents = []
+    for theatre in theatres(claims, regions):
+        members = set(theatre.claim_ids)
+        own = [claim for claim in claims if claim["claim_id"] in members]
+        shapes = [c["geometry"] for c in own if c["role"] == "buffer"] or [c["geometry"] for c in own]
+        if shapes:
+            extents.append(_with_margin(tuple(shapely.total_bounds(shapes))))
+    drawn = [claim["geometry"] for claim in claims] + list(shapely.points(places["lon"], places["lat"]))
+    return extents, _with_margin(tuple(shapely.total_bounds(drawn)))
+
+
+def _clipped(frame: geopandas.GeoDataFrame, area: Any, width: float) -> geopandas.GeoDataFrame:
+    """``frame`` cut to ``area`` and simplified for an extent ``width`` degrees wide (about 1/1500 of it)."""
+    import shapely
+
+    tolerance = max(BASEMAP_SIMPLIFY_DEG, width / 1500.0)
+    clipped = shapely.intersection(frame.geometry.values, area)
+    frame = frame.set_geometry(shapely.simplify(clipped, tolerance, preserve_topology=True))
+    return frame[~frame.geometry.is_empty].reset_index(drop=True)
+
+
+def basemap(results: Results) -> Basemap:
+    """Countries, admin-1 regions and populated places around each theatre's claims (:func:`basemap_extents`),
+    and coarse country outlines under every other claim and place drawn."""
+    import geopandas
+    import numpy as np
+    import pandas
+    import shapely
+
     regions = shared().regions
+    mapped = [g for g in results.claim_geoms.geometry if g is not None and not g.is_empty]
+    claim_regions = None
+    if mapped:
+        claims_box = tuple(shapely.total_bounds(mapped))
+        country_names = regions.frame("country", claims_box)
+        claim_regions = regions.frame("admin1", claims_box)[["code", "name", "country", "geometry"]]
+        claim_regions["country_name"] = claim_regions["country"].map(
+            dict(zip(country_names["code"], country_names["name"]))
+        )
+    extents, everything = basemap_extents(results, claim_regions)
+    detailed = shapely.union_all([shapely.box(*bbox) for bbox in extents])
+    columns = ["code", "name", "country", "status", "occupied", "geometry"]
     frames = []
     for kind in ("country", "admin1"):
-        frame = regions.frame(kind, bbox)
-        if len(frame):
-            clipped = shapely.intersection(frame.geometry.values, box)
-            frame = frame.set_geometry(shapely.simplify(clipped, tolerance, preserve_topology=True))
-            frame = frame[~frame.geometry.is_empty].reset_index(drop=True)
-        frames.append(frame[["code", "name", "country", "status", "occupied", "geometry"]])
+        pieces = []
+        rest = shapely.difference(shapely.box(*everything), detailed)
+        if kind == "country" and not rest.is_empty:
+            # Beyond the theatres: countries only, as coarse as the whole extent allows (drawn first, below).
+            coarse = regions.frame(kind, everything)
+            if len(coarse):
+                pieces.append(_clipped(coarse, rest, everything[2] - everything[0])[columns])
+        for bbox in extents:
+            frame = regions.frame(kind, bbox)
+            if len(frame):
+                frame = _clipped(frame, shapely.box(*bbox), bbox[2] - bbox[0])
+            pieces.append(frame[columns])
+        frames.append(pandas.concat(pieces, ignore_index=True) if len(pieces) > 1 else pieces[0])
     store = shared().gazetteer.store
     points = store.place_points()
     lat, lon, population = points["lat"], points["lon"], points["population"]
-    inside = np.flatnonzero(
-        (population >= BASEMAP_MIN_POPULATION)
-        & (lon >= bbox[0])
-        & (lon <= bbox[2])
-        & (lat >= bbox[1])
-        & (lat <= bbox[3])
-    )
-    # Most populous first (ties by row, that is geonameid order), at most BASEMAP_MAX_PLACES.
-    inside = inside[np.lexsort((inside, -population[inside]))][:BASEMAP_MAX_PLACES]
+    chosen: list[int] = []
+    for bbox in extents:
+        inside = np.flatnonzero(
+            (population >= BASEMAP_MIN_POPULATION)
+            & (lon >= bbox[0])
+            & (lon <= bbox[2])
+            & (lat >= bbox[1])
+            & (lat <= bbox[3])
+        )
+        # Most populous first (ties by row, that is geonameid order), at most BASEMAP_MAX_PLACES per theatre.
+        chosen += inside[np.lexsort((inside, -population[inside]))][:BASEMAP_MAX_PLACES].tolist()
     rows = []
-    for row in inside.tolist():
+    for row in dict.fromkeys(chosen):
         geonameid, name = store.places[0].lines[row].split("\t", 2)[:2]
         rows.append((int(population[row]), int(geonameid), name, float(lon[row]), float(lat[row])))
+    rows.sort(key=lambda r: -r[0])  # labels are placed largest first
     places = geopandas.GeoDataFrame(
         {"geonameid": [r[1] for r in rows], "name": [r[2] for r in rows], "population": [r[0] for r in rows]},
         geometry=geopandas.points_from_xy([r[3] for r in rows], [r[4] for r in rows]),
         crs="EPSG:4326",
     )
-    return Basemap(frames[0], frames[1], places)
+    return Basemap(frames[0], frames[1], places, claim_regions)
 
 
 def build_map(
@@ -382,6 +454,7 @@ def build_map(
         title=title,
         prefix=prefix,
         place_statuses=results.place_status,
+        claim_regions=base.claim_regions,
     )
 
 
@@ -418,21 +491,15 @@ def draw_figures(
     write_figures(tables, out_dir, dpi=dpi, formats=formats, windows=windows, chart=chart)
 
 
-def figure_shares(results: Results, parts: int) -> list[list[str]]:
-    """The date windows that have a claims map, dealt into ``parts`` shares of about equal work.
+def figure_shares(results: Results, parts: int, limit: int | None = None) -> list[list[str]]:
+    """The date windows that get a claims map (the ``limit`` busiest; all with ``None``), dealt into ``parts``.
 
     Busiest windows first, round robin: each figure is independent, so the
     files are the same however they are shared out.
     """
-    from geomap.view import claim_records, date_windows
+    from geomap.view import busiest_windows, claim_records
 
-    claims = claim_records(results.claim_geoms)
-    counts: dict[str, int] = {}
-    for claim in claims:
-        if claim["status"] == "mapped" and claim["geometry"] is not None:
-            counts[claim["window"]] = counts.get(claim["window"], 0) + 1
-    labels = [window.label for window in date_windows(claims) if counts.get(window.label)]
-    by_load = sorted(labels, key=lambda label: -counts[label])
+    by_load = busiest_windows(claim_records(results.claim_geoms), limit)
     parts = max(1, min(parts, len(by_load)))
     return [by_load[i::parts] for i in range(parts)]
 
@@ -470,7 +537,9 @@ def write(
                 assert workers is not None  # made above when none was given
                 tables = figure_tables(results, base)
                 # This process writes the map and the layers meanwhile: one worker fewer draws.
-                shares = figure_shares(results, workers.processes - 1 if workers.parallel else 1)
+                shares = figure_shares(
+                    results, workers.processes - 1 if workers.parallel else 1, options.figure_windows
+                )
                 for index, share in enumerate(shares or [[]]):
                     drawing.append(
                         workers.submit(

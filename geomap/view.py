@@ -7,16 +7,21 @@ What a reader sees of a run, computed the same way wherever it is shown:
   colour on the HTML map, in the figures and in :func:`geomap.api.folium_layers`;
 - labels: numbers, areas, shares and claimed quantities as a reader expects them;
 - display records: the stage tables read into plain dicts with every expected field
-  (:func:`claim_records`, :func:`mention_records`, :func:`place_status_records`, :func:`source_records`).
+  (:func:`claim_records`, :func:`mention_records`, :func:`place_status_records`, :func:`source_records`);
+- theatres: the separate wars of a corpus, each with its own extent, windows and chart (:func:`theatres`).
 
 Each claim geometry carries a ``window`` label (``"2024-08"``, ``"undated"``...) and the
 dates its claim is valid for (``as_of_start``/``as_of_end``). A window's range is the
 span of its claims' dates, or, failing those, the period its label names. Windows are
-shown in date order, undated ones last.
+shown in date order, undated ones last, and named by the span they cover (:func:`span_name`):
+the label stays the key that joins claims to their window, but a window labelled
+``"2022-09"`` whose claims span all of 2022 reads ``"2022"``.
 """
 
 from __future__ import annotations
 
+import colorsys
+import hashlib
 import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -28,6 +33,9 @@ from geomap.dates import period, table_date
 from geomap.formats import plain
 
 UNDATED = "undated"
+
+# Date windows that get a static claims map by default (with the area chart); `--figures all` draws every one.
+FIGURE_WINDOWS = 12
 
 # Colour-blind-safe (Okabe-Ito) first, then more distinct hues; reused in
 # order when there are more sources than colours.
@@ -44,6 +52,10 @@ SOURCE_PALETTE = (
     "#1B7837",
 )
 
+# Above this many sources with claims, sources are coloured (and the legend grouped) by outlet.
+OUTLET_COLOURS_ABOVE = 12
+NO_OUTLET = "outlet not given"
+
 # Units that are themselves the quantity ("one third"), printed without the number.
 _SPELLED_FRACTION = re.compile(r"^(?:one|two|three|a|an|half|quarter|third|thirds)\b", re.IGNORECASE)
 
@@ -55,6 +67,12 @@ class DateWindow:
     label: str
     start: date | None
     end: date | None
+    name: str = ""  # what a reader sees (the span covered); set by date_windows, else the label
+
+    @property
+    def shown(self) -> str:
+        """The window's name for display: :attr:`name`, else the label."""
+        return self.name or self.label
 
     @property
     def dated(self) -> bool:
@@ -105,7 +123,57 @@ def date_windows(claims: Iterable[Mapping[str, Any]], extra_labels: Iterable[str
         else:
             named = period(label)
             windows.append(DateWindow(label, *(named or (None, None))))
-    return sorted(windows, key=_window_order)
+    return _named(sorted(windows, key=_window_order))
+
+
+def span_name(start: date | None, end: date | None) -> str:
+    """A short name for the dates ``start`` to ``end``, no narrower and no wider than they are.
+
+    One day: ``2024-08-06``; within one month: ``2024-08``; whole calendar years:
+    ``2022`` or ``2022 – 2024``; otherwise the months at both ends: ``2023-10 – 2025-12``.
+    Undated: ``undated``.
+    """
+    if start is None or end is None:
+        return UNDATED
+    if start == end:
+        return start.isoformat()
+    if (start.year, start.month) == (end.year, end.month):
+        return f"{start.year:04d}-{start.month:02d}"
+    if (start.month, start.day) == (1, 1) and (end.month, end.day) == (12, 31):
+        return f"{start.year:04d}" if start.year == end.year else f"{start.year:04d} – {end.year:04d}"
+    return f"{start.year:04d}-{start.month:02d} – {end.year:04d}-{end.month:02d}"
+
+
+def _named(windows: list[DateWindow]) -> list[DateWindow]:
+    """``windows`` named by their spans; windows whose spans read the same add their label, so no two names match."""
+    names = [span_name(window.start, window.end) if window.dated else window.label for window in windows]
+    repeated = {name for name in names if names.count(name) > 1}
+    return [
+        DateWindow(
+            window.label,
+            window.start,
+            window.end,
+            f"{name} (as of {window.label})" if name in repeated and name != window.label else name,
+        )
+        for window, name in zip(windows, names)
+    ]
+
+
+def busiest_windows(claims: Iterable[Mapping[str, Any]], limit: int | None) -> list[str]:
+    """Labels of the windows with the most mapped claims, busiest first (ties: date order); all with ``None``.
+
+    The static figures of a large corpus are drawn for these only: a year of daily
+    windows would otherwise write hundreds of maps nobody pages through.
+    """
+    claims = list(claims)
+    counts: dict[str, int] = {}
+    for claim in claims:
+        if claim.get("status") == "mapped" and claim.get("geometry") is not None:
+            label = claim.get("window") or UNDATED
+            counts[label] = counts.get(label, 0) + 1
+    labels = [window.label for window in date_windows(claims) if counts.get(window.label)]
+    by_load = sorted(labels, key=lambda label: -counts[label])  # stable: date order among equals
+    return by_load if limit is None else by_load[:limit]
 
 
 def _window_order(window: DateWindow) -> tuple:
@@ -172,11 +240,48 @@ def claimed_text(claim: Mapping[str, Any]) -> str:
 
 
 def source_colors(sources: Sequence[Mapping[str, Any]], claims: Sequence[Mapping[str, Any]]) -> dict[str, str]:
-    """A fixed colour per source that has claims: sources' order first, then unknown ids sorted."""
+    """A fixed colour per source that has claims.
+
+    Up to :data:`OUTLET_COLOURS_ABOVE` such sources, each has its own colour from the
+    palette (sources' order first, then unknown ids sorted). Above, ten colours would
+    repeat at random across hundreds of articles: every source then takes its outlet's
+    colour (:func:`outlet_color`), the same in every build and corpus, and the legend
+    lists outlets instead of sources.
+    """
     with_claims = {claim["source"] for claim in claims}
     ordered = [source["id"] for source in sources if source["id"] in with_claims]
     ordered += sorted(with_claims - set(ordered))
+    if len(ordered) > OUTLET_COLOURS_ABOVE:
+        outlets = source_outlets(sources, claims)
+        return {source_id: outlet_color(outlets[source_id]) for source_id in ordered}
     return {source_id: SOURCE_PALETTE[index % len(SOURCE_PALETTE)] for index, source_id in enumerate(ordered)}
+
+
+def source_outlets(sources: Sequence[Mapping[str, Any]], claims: Sequence[Mapping[str, Any]]) -> dict[str, str]:
+    """Each source's outlet (``"outlet not given"`` when its record has none)."""
+    outlets = {
+        str(source["id"]): str(source.get("outlet") or "").strip()
+        for source in sources
+        if source.get("outlet") not in (None, "", "unknown")
+    }
+    for claim in claims:
+        outlet = str(claim.get("outlet") or "").strip()
+        if outlet and outlet != "unknown":
+            outlets.setdefault(str(claim["source"]), outlet)
+    everyone = [str(source["id"]) for source in sources] + [str(claim["source"]) for claim in claims]
+    return {source_id: outlets.get(source_id) or NO_OUTLET for source_id in everyone}
+
+
+def outlet_color(outlet: str) -> str:
+    """A colour for ``outlet`` that depends on its name only: stable whatever else the corpus holds.
+
+    The hue comes from a digest of the name (not Python's salted ``hash``); saturation
+    and lightness are fixed so that every outlet reads on the light basemap.
+    """
+    digest = hashlib.sha256(" ".join(outlet.casefold().split()).encode("utf-8")).digest()
+    hue = int.from_bytes(digest[:2], "big") / 65536
+    red, green, blue = colorsys.hls_to_rgb(hue, 0.42, 0.7)
+    return f"#{round(red * 255):02X}{round(green * 255):02X}{round(blue * 255):02X}"
 
 
 def source_names(sources: Sequence[Mapping[str, Any]], claims: Sequence[Mapping[str, Any]]) -> dict[str, str]:
@@ -355,3 +460,180 @@ def source_records(sources: Iterable[Mapping[str, Any]] | None) -> list[dict[str
         record["published_estimated"] = bool(record["published_estimated"])
         records.append(record)
     return records
+
+
+# -- theatres ---------------------------------------------------------------------------------------
+# Natural Earth's neighbouring admin-1 polygons do not always meet exactly (and the basemap simplifies
+# them): outlines this close (degrees) count as touching. It only closes slivers, it measures nothing.
+TOUCH_TOLERANCE_DEG = 0.05
+MAX_THEATRE_NAMES = 3
+
+
+@dataclass(frozen=True)
+class Theatre:
+    """One war of a corpus: the claims (ids) drawn in one group of regions, named by its countries."""
+
+    key: str  # "theatre-1", ... (busiest first): the key windows and page sections use
+    name: str  # "Ukraine, Russia": its countries, most claims first
+    claim_ids: tuple[str, ...]
+
+
+UNPLACED_THEATRE = "claims not placed on the map"
+
+
+def theatres(
+    claims: Sequence[Mapping[str, Any]],
+    regions: Sequence[Mapping[str, Any]],
+    country_names: Mapping[str, str] | None = None,
+    mentions: Sequence[Mapping[str, Any]] = (),
+) -> list[Theatre]:
+    """Group ``claims`` into theatres by the admin-1 regions their shapes fall in.
+
+    A corpus about several wars (Ukraine, Gaza, Sudan, Myanmar...) would otherwise
+    open on one view from Kyiv to Yangon, with one chart and one set of windows.
+    Each mapped claim belongs to the region holding its shape's representative
+    point (else the nearest region). Two regions with claims are in one theatre when
+
+    - they touch, or both touch a third region (of any country, with claims or not):
+      Kursk's claims join Kharkiv's through Belgorod, across the border, while
+      Karabakh's never join Ukraine's, however many countries lie between them; or
+    - one article has claims in both and they are in one country or in countries that
+      border each other: an article on Kyiv and Donetsk, or on Kursk and Donetsk, is
+      about one war; one that names Ukraine and Gaza is not.
+
+    Being in one country is not enough by itself: claims spread over Russia or Turkey
+    would otherwise chain every war on their borders into one.
+
+    Theatres are the connected groups of regions under those links: a rule about
+    geography, not about names, so it holds for wars no one listed. A claim without
+    a shape joins the theatre holding most of its source's claims, else the one where
+    most of the places its source names (``mentions``: ``source, lat, lon``) lie, else
+    a last theatre of claims not placed on the map.
+    ``regions`` are rows with ``country`` and ``geometry`` (the basemap's admin-1
+    regions, covering the claims); without regions every claim is in one theatre.
+    Theatres come busiest first (most claims), named by their countries (names from
+    ``country_names``, by code) with the most claims first.
+    """
+    import shapely
+
+    claim_ids = list(dict.fromkeys(str(claim["claim_id"]) for claim in claims))
+    shapes = [row["geometry"] for row in regions if row.get("geometry") is not None]
+    countries = [str(row.get("country") or "") for row in regions if row.get("geometry") is not None]
+    placed: dict[str, int] = {}
+    if shapes:
+        tree = shapely.STRtree(shapes)
+        for claim in claims:
+            geometry = claim.get("geometry")
+            claim_id = str(claim["claim_id"])
+            if geometry is None or geometry.is_empty or claim_id in placed:
+                continue
+            point = geometry.representative_point()
+            hits = tree.query(point, predicate="intersects")
+            placed[claim_id] = int(min(hits)) if len(hits) else int(tree.nearest(point))
+    if not placed:
+        return [Theatre("theatre-1", _theatre_name(claims, {}, [], country_names), tuple(claim_ids))]
+    used = sorted(set(placed.values()))
+    touching = {
+        index: set(tree.query(shapes[index], predicate="dwithin", distance=TOUCH_TOLERANCE_DEG).tolist())
+        for index in used
+    }
+    parent = {index: index for index in used}
+
+    def root(index: int) -> int:
+        while parent[index] != index:
+            parent[index] = parent[parent[index]]
+            index = parent[index]
+        return index
+
+    # Countries that border each other (one of their regions touches one of the other's).
+    bordering: dict[str, set[str]] = {}
+    for country in {countries[index] for index in used}:
+        near = tree.query(
+            [shape for shape, own in zip(shapes, countries) if own == country],
+            predicate="dwithin",
+            distance=TOUCH_TOLERANCE_DEG,
+        )[1]
+        bordering[country] = {countries[int(index)] for index in near}
+    sources_of: dict[int, set[str]] = {}
+    for claim in claims:
+        index = placed.get(str(claim["claim_id"]))
+        if index is not None:
+            sources_of.setdefault(index, set()).add(str(claim.get("source")))
+    for position, first in enumerate(used):
+        for second in used[position + 1 :]:
+            near = second in touching[first] or not touching[first].isdisjoint(touching[second])
+            # A country's own regions are among those it "borders" (they lie within the tolerance of themselves).
+            one_article = not sources_of[first].isdisjoint(sources_of[second]) and (
+                countries[second] in bordering[countries[first]]
+            )
+            if near or one_article:
+                parent[root(second)] = root(first)
+    group_of = {claim_id: root(index) for claim_id, index in placed.items()}
+    by_source: dict[str, dict[int, int]] = {}
+    for claim in claims:
+        group = group_of.get(str(claim["claim_id"]))
+        if group is not None:
+            counts = by_source.setdefault(str(claim.get("source")), {})
+            counts[group] = counts.get(group, 0) + 1
+    members: dict[int, list[str]] = {}
+    for claim_id in claim_ids:
+        if claim_id in group_of:
+            members.setdefault(group_of[claim_id], []).append(claim_id)
+    group_of_region = {index: root(index) for index in used}
+    by_places: dict[str, dict[int, int]] = {}
+    unknown_sources = {str(claim.get("source")) for claim in claims} - set(by_source)
+    for mention in mentions:
+        source = str(mention.get("source"))
+        if source not in unknown_sources or mention.get("lat") is None or mention.get("lon") is None:
+            continue
+        hits = tree.query(shapely.Point(mention["lon"], mention["lat"]), predicate="intersects")
+        groups = [group_of_region[int(hit)] for hit in hits if int(hit) in group_of_region]
+        if groups:
+            counts = by_places.setdefault(source, {})
+            counts[min(groups)] = counts.get(min(groups), 0) + 1
+    unplaced: list[str] = []
+    for claim in claims:
+        claim_id = str(claim["claim_id"])
+        if claim_id not in group_of:
+            source = str(claim.get("source"))
+            counts = by_source.get(source) or by_places.get(source) or {}
+            if not counts:
+                unplaced.append(claim_id)
+                continue
+            group = max(counts, key=lambda g: (counts[g], -g))
+            group_of[claim_id] = group
+            members[group].append(claim_id)
+    ordered = sorted(members, key=lambda group: (-len(members[group]), group))
+    made = [
+        Theatre(
+            f"theatre-{number}",
+            _theatre_name(
+                [c for c in claims if group_of.get(str(c["claim_id"])) == group], placed, countries, country_names
+            ),
+            tuple(dict.fromkeys(members[group])),
+        )
+        for number, group in enumerate(ordered, start=1)
+    ]
+    if unplaced:
+        made.append(Theatre(f"theatre-{len(made) + 1}", UNPLACED_THEATRE, tuple(dict.fromkeys(unplaced))))
+    return made
+
+
+def _theatre_name(
+    claims: Sequence[Mapping[str, Any]],
+    placed: Mapping[str, int],
+    countries: Sequence[str],
+    country_names: Mapping[str, str] | None,
+) -> str:
+    """The countries of a theatre's claims, most claims first: ``"Ukraine, Russia"`` (``"all claims"`` if none)."""
+    counts: dict[str, int] = {}
+    for claim in claims:
+        index = placed.get(str(claim["claim_id"]))
+        if index is not None and countries[index]:
+            counts[countries[index]] = counts.get(countries[index], 0) + 1
+    codes = sorted(counts, key=lambda code: (-counts[code], code))
+    names = [(country_names or {}).get(code) or code for code in codes]
+    if not names:
+        return "all claims"
+    shown = ", ".join(names[:MAX_THEATRE_NAMES])
+    return shown + (f" and {len(names) - MAX_THEATRE_NAMES} more" if len(names) > MAX_THEATRE_NAMES else "")

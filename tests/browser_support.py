@@ -132,6 +132,15 @@ def wait_until_ready(page, map_expression: str) -> dict:
     return page.evaluate(_READY % {"map": map_expression})
 
 
+@contextlib.contextmanager
+def opened_map(path: Path, width: int = 1400, height: int = 900) -> Iterator[tuple[object, PageLog]]:
+    """:func:`offline_page` with the map at ``path`` opened and drawn."""
+    with offline_page(width=width, height=height) as (page, log):
+        page.goto(path.as_uri())
+        wait_for_map(page)
+        yield page, log
+
+
 def wait_for_map(page, timeout_ms: int = 10_000) -> None:
     """Wait until Leaflet has drawn at least one vector path."""
     page.wait_for_selector(".leaflet-container svg path", state="attached", timeout=timeout_ms)

@@ -459,7 +459,7 @@ def _draw_north_arrow(ax, view: MapView) -> None:
 
 
 def _map_titles(figure: Figure, chosen: Sequence[DateWindow], shown: Sequence[Mapping[str, Any]]) -> None:
-    when = chosen[0].label if len(chosen) == 1 else "all date windows"
+    when = chosen[0].shown if len(chosen) == 1 else "all date windows"
     dated = [w for w in chosen if w.dated]
     span = ""
     if dated:

@@ -84,6 +84,10 @@ class MapBudget:
         Place-status markers (one per place and window) on a compact map, where
         only the places that anchor a drawn claim get one; place_status.csv has
         every status.
+    aggregate_below_zoom : int
+        On compact maps, below this zoom level each window's claims are shown as one
+        circle per admin-1 region (count, sources, median claimed area) instead of
+        their shapes (see :mod:`geomap.render.aggregates`); zooming in shows the shapes.
     """
 
     compact_above_sources: int = 25
@@ -105,6 +109,7 @@ class MapBudget:
     compact_decimals: int = 4
     view_trim: float = 0.01
     max_status_markers: int = 150
+    aggregate_below_zoom: int = 7
 
     def compact(self, n_sources: int, n_claims: int) -> bool:
         """Whether a map of ``n_sources`` sources and ``n_claims`` claims lists only the first items."""

@@ -227,16 +227,19 @@ class Legend(ControlElement):
     """Swatches for the sources' colours and the other layer styles.
 
     ``entries`` are dicts with ``label`` and ``symbol`` (``fill``, ``line`` or
-    ``marker``) plus ``color``, ``fill`` and ``dash``.
+    ``marker``) plus ``color``, ``fill`` and ``dash``. ``outlets`` (entries with a
+    ``count`` too), when given, are listed first in a scrolling list with a filter box:
+    a corpus of hundreds of sources is coloured by outlet.
     """
 
     template_name = "legend.html"
     element_name = "Legend"
 
     def __init__(self, folium_map: Element, entries: Sequence[Mapping[str, Any]], title: str = "Legend",
-                 position: str = "bottomleft"):
+                 position: str = "bottomleft", outlets: Sequence[Mapping[str, Any]] = ()):
         super().__init__(folium_map, position)
         self.entries = [dict(entry) for entry in entries]
+        self.outlets = [dict(outlet) for outlet in outlets]
         self.title = title
 
 
@@ -263,6 +266,12 @@ class DateControl(ControlElement):
         A drop-down list instead of a row of buttons (for many windows).
     open_sections
         Open the ``<details>`` of the panel section chosen (a compact panel's windows).
+    theatres
+        On a map of several wars, dicts with ``key``, ``name``, ``claims`` (a count as
+        text) and ``bounds`` (``[[south, west], [north, east]]``) per theatre: a selector
+        above the windows shows one theatre's windows, panel sections and layers at a
+        time and moves the map to its extent. Windows and panel sections then carry
+        ``theatre`` (a key); ``theatre`` is the one shown first.
 
     ``layer_control``, set once the map's ``folium.LayerControl`` exists, is
     updated once per choice instead of once per layer switched.
@@ -274,9 +283,11 @@ class DateControl(ControlElement):
     def __init__(self, folium_map: Element, windows: Sequence[Mapping[str, str]],
                  layers_by_window: Mapping[str, Sequence[Element]], controlled: Sequence[Element] | None = None,
                  panel: Element | None = None, position: str = "topleft", as_list: bool = False,
-                 open_sections: bool = False):
+                 open_sections: bool = False, theatres: Sequence[Mapping[str, Any]] = (), theatre: str = ""):
         super().__init__(folium_map, position)
         self.windows = [dict(window) for window in windows]
+        self.theatres = [dict(choice) for choice in theatres]
+        self.theatre = theatre
         self.as_list = as_list
         self.open_sections = open_sections
         self.layers_by_window = {label: list(layers) for label, layers in layers_by_window.items()}

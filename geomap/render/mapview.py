@@ -21,9 +21,11 @@ from typing import Any
 
 import folium
 import numpy as np
+import shapely
 from branca.element import Element
 
 from ..atomic import write_text
+from .aggregates import AGGREGATE_PANE, AGGREGATE_STYLE, AggregateSwitch, region_aggregates
 from .budget import MapBudget, drawn_claims
 from .chart import CHARTED_KINDS, claim_area_series, reference_series, thinned_chart_svg
 from .elements import (
@@ -36,11 +38,13 @@ from .features import (
     mention_features, place_labels, reference_area_km2, reference_feature,
 )
 from .offline import check_tile_provider, drop_cdn_resources
-from .panel import claim_view, group_claims, panel_view, plural
+from .panel import ChartView, claim_view, group_claims, panel_view, plural
+from .theatres import keyed_by_theatre, theatre_of_window, windows_near
 from geomap.dates import table_date
 from geomap.view import (
-    SOURCE_PALETTE, UNDATED, claim_records, date_windows, format_number, frame_records, in_wgs84, mention_records,
-    place_status_records, reference_dates_for_windows, source_colors, source_names, source_records,
+    OUTLET_COLOURS_ABOVE, SOURCE_PALETTE, UNDATED, claim_records, date_windows, format_number, frame_records,
+    in_wgs84, mention_records, outlet_color, place_status_records, reference_dates_for_windows, source_colors,
+    source_names, source_outlets, source_records, theatres,
 )
 from .statuses import MARKER_STYLE as STATUS_MARKER_STYLE
 from .statuses import legend_entries as status_legend_entries
@@ -71,7 +75,7 @@ _GEOMAP_PREFIX_ATTRIBUTE = "geomap_prefix"
 
 def build_map(claim_geoms, envelopes, mentions, sources, countries, admin1, places, reference=None,
               tiles: str | None = None, title: str = "geomap", prefix: str = DEFAULT_PREFIX,
-              budget: MapBudget | None = None, place_statuses=None) -> folium.Map:
+              budget: MapBudget | None = None, place_statuses=None, claim_regions=None) -> folium.Map:
     """Build the claims map from the pipeline's tables.
 
     Parameters
@@ -110,6 +114,10 @@ def build_map(claim_geoms, envelopes, mentions, sources, countries, admin1, plac
         What the articles say of each place (:data:`geomap.schema.PLACE_STATUS`):
         a marker per place and date window, styled by its latest status, the
         quotes in its popup (see :mod:`geomap.render.statuses`).
+    claim_regions : GeoDataFrame, optional
+        Admin-1 regions (``country``, ``country_name``, polygons) under the claims at full resolution, by
+        which claims are grouped into theatres (:func:`geomap.view.theatres`); default
+        ``admin1``. A map of several theatres opens on a theatre selector.
 
     Returns
     -------
@@ -134,11 +142,34 @@ def build_map(claim_geoms, envelopes, mentions, sources, countries, admin1, plac
     colors = source_colors(sources_list, claims)
     names = source_names(sources_list, claims)
     source_order = {source["id"]: index for index, source in enumerate(sources_list)}
-    windows = date_windows(claims, (row["window"] or UNDATED for row in envelope_rows))
+    # Several wars: each theatre gets its own windows, extent and chart; the map opens on the busiest.
+    region_rows = (frame_records(in_wgs84(claim_regions), ("name", "country", "country_name"), geometry=True)
+                   if claim_regions is not None else admin1_rows)
+    country_names = {row["country"]: row.get("country_name") for row in region_rows if row.get("country_name")}
+    country_names.update({row["code"]: row["name"] for row in country_rows})
+    theatre_list = theatres(claims, region_rows, country_names, mention_rows) if claims else []
+    if len(theatre_list) > 1:
+        claims, envelope_rows, windows = keyed_by_theatre(theatre_list, claims, envelope_rows)
+    else:
+        theatre_list = []
+        windows = date_windows(claims, (row["window"] or UNDATED for row in envelope_rows))
+    theatre_names = {theatre.key: theatre.name for theatre in theatre_list}
+    first_theatre = theatre_list[0].key if theatre_list else ""
+
+    def in_theatre(theatre: str) -> list:
+        return [claim for claim in claims if theatre_of_window(claim["window"]) == theatre] if theatre else claims
+
+    def layer_title(window) -> str:
+        theatre = theatre_of_window(window.label)
+        return f"{theatre_names[theatre]} · {window.shown}" if theatre else window.shown
+
+    def shown_first(key: str) -> bool:
+        return theatre_of_window(key) == first_theatre
 
     grouped = group_claims(claims)
     compact = budget.compact(len(sources_list), len(grouped))
-    bounds = _view_bounds(claims, mention_rows, country_rows, trim=budget.view_trim if compact else 0.0)
+    trim = budget.view_trim if compact else 0.0
+    bounds = _view_bounds(in_theatre(first_theatre), mention_rows, country_rows, trim=trim)
     folium_map = folium.Map(
         location=[(bounds[0][0] + bounds[1][0]) / 2, (bounds[0][1] + bounds[1][1]) / 2],
         zoom_start=7, tiles=None, control_scale=True,
@@ -148,6 +179,8 @@ def build_map(claim_geoms, envelopes, mentions, sources, countries, admin1, plac
     root.title = str(layer_label(title))  # the <title> is not escaped by branca
     folium_map.add_child(OfflineAssets(), name="geomap_offline_assets")
     folium_map.add_child(MapSetup(folium_map))
+    if compact:
+        folium_map.add_child(AggregateSwitch(folium_map, budget.aggregate_below_zoom))
 
     if tiles:
         check_tile_provider(tiles)
@@ -179,7 +212,8 @@ def build_map(claim_geoms, envelopes, mentions, sources, countries, admin1, plac
         label = row["window"] or UNDATED
         n_sources = row.get("n_sources")
         count = f" ({format_number(n_sources)} source{'' if n_sources == 1 else 's'})" if n_sources is not None else ""
-        group = _group(folium_map, f"Envelope · {label}{count}")
+        shown = next((layer_title(window) for window in windows if window.label == label), label)
+        group = _group(folium_map, f"Envelope · {shown}{count}", show=shown_first(label))
         group.add_child(GeoJsonLayer([made], ENVELOPE_STYLE, canvas_map=canvas_map))
         layers_by_window[label].append(group)
         all_controlled.append(group)
@@ -203,7 +237,7 @@ def build_map(claim_geoms, envelopes, mentions, sources, countries, admin1, plac
             if not made:
                 continue
             color = colors[source_id]
-            group = _group(folium_map, f"{names[source_id]} · {window.label}")
+            group = _group(folium_map, f"{names[source_id]} · {layer_title(window)}", show=shown_first(window.label))
             group.add_child(GeoJsonLayer(made, {"color": color, "weight": 2, "fillColor": color,
                                                 "fillOpacity": BUFFER_FILL_OPACITY}, canvas_map=canvas_map))
             layers_by_window[window.label].append(group)
@@ -212,16 +246,26 @@ def build_map(claim_geoms, envelopes, mentions, sources, countries, admin1, plac
             made = claim_features(window_rows, names, views, style_for_row=lambda row: _source_style(row, colors),
                                   simplify_ratio=thin, ndigits=decimals, as_blocks=compact)
             n_sources = len({row["source"] for row in window_rows})
-            group = _group(folium_map, f"Claims · {window.label} ({plural(n_sources, 'source')})")
+            group = _group(folium_map, f"Claims · {layer_title(window)} ({plural(n_sources, 'source')})",
+                           show=shown_first(window.label))
             group.add_child(GeoJsonLayer(made, {"weight": 2, "fillOpacity": BUFFER_FILL_OPACITY},
                                          canvas_map=canvas_map))
+            layers_by_window[window.label].append(group)
+            all_controlled.append(group)
+        mapped_rows = [row for row in claims if row["window"] == window.label and row["status"] == "mapped"
+                       and row["geometry"] is not None] if compact else []
+        if mapped_rows:
+            group = _group(folium_map, f"Claims per region · {layer_title(window)}", show=shown_first(window.label))
+            group.add_child(GeoJsonLayer(region_aggregates(mapped_rows, region_rows, layer_title(window), decimals),
+                                         AGGREGATE_STYLE, pane=AGGREGATE_PANE))
             layers_by_window[window.label].append(group)
             all_controlled.append(group)
         made = claim_features(others.get(window.label, []), names, views,
                               style_for_row=lambda row: _other_style(row, colors), simplify_ratio=thin,
                               ndigits=decimals, as_blocks=compact)
         if made:
-            group = _group(folium_map, f"Other claim geometries · {window.label}")
+            group = _group(folium_map, f"Other claim geometries · {layer_title(window)}",
+                           show=shown_first(window.label))
             group.add_child(GeoJsonLayer(made, {"weight": 2, "fillOpacity": OTHER_FILL_OPACITY},
                                          canvas_map=canvas_map))
             layers_by_window[window.label].append(group)
@@ -232,8 +276,12 @@ def build_map(claim_geoms, envelopes, mentions, sources, countries, admin1, plac
         anchors = {str(row["place"]) for row in drawn_rows if row.get("place")}
         status_rows = [row for row in status_rows if str(row.get("place")) in anchors]
     country_names = {row["code"]: row["name"] for row in country_rows if row.get("code")}
+    status_rows = [row for row in status_rows if row.get("lon") is not None and row.get("lat") is not None]
+    own_windows = windows_near([shapely.Point(float(row["lon"]), float(row["lat"])) for row in status_rows],
+                               drawn_rows, windows)
     by_window = status_features(status_rows, windows, {s["id"]: names.get(s["id"], s["id"]) for s in sources_list},
-                                country_names, max_quotes=budget.max_sentences_per_place if compact else None)
+                                country_names, max_quotes=budget.max_sentences_per_place if compact else None,
+                                own_windows=own_windows)
     room = budget.max_status_markers if compact else None
     for window in windows:
         made = by_window.get(window.label)
@@ -257,34 +305,47 @@ def build_map(claim_geoms, envelopes, mentions, sources, countries, admin1, plac
         group.add_child(GeoJsonLayer(markers, COMPACT_MENTION_STYLE if compact else MENTION_STYLE, pane=MARKER_PANE,
                                      canvas_map=canvas_map))
 
-    series, undated = claim_area_series(claims, windows, colors, names)
     reference_line = reference_series([
         (day, reference_area_km2([r["geometry"] for r in reference_rows if table_date(r["date"]) == day]),
          ", ".join(dict.fromkeys(str(r["label"]) for r in reference_rows
                                  if table_date(r["date"]) == day and r["label"])))
         for day in reference_groups if day is not None
     ])
-    chart, charted_note = thinned_chart_svg(series + ([reference_line] if reference_line else []),
-                                            budget.max_chart_series, budget.max_chart_points)
-    chart_notes = [charted_note] if charted_note else []
-    if undated:
-        chart_notes.append(f"{undated} area claim{'s' if undated != 1 else ''} without a date not charted")
-    panel = ClaimsPanel(folium_map, panel_view(title, sources_list, claims, windows, colors, names, chart,
-                                               "; ".join(chart_notes),
-                                               budget=budget if compact else None, drawn=drawn))
+    reference_box = _total_bounds([r["geometry"] for r in reference_rows]) if reference_line else None
+    charts = [_chart_view(in_theatre(key), windows, colors, names,
+                          reference_line if _overlaps(reference_box, in_theatre(key)) else None, budget, key,
+                          theatre_names.get(key, ""))
+              for key in (theatre_names or [""])]
+    view = panel_view(title, sources_list, claims, windows, colors, names, charts[0].svg, charts[0].note,
+                      budget=budget if compact else None, drawn=drawn)
+    if theatre_list:
+        view.charts, view.theatre = charts, first_theatre
+        for window_view in view.windows:
+            window_view.theatre = theatre_of_window(window_view.label)
+    panel = ClaimsPanel(folium_map, view)
+    theatre_choices = [
+        {"key": theatre.key, "name": theatre.name, "claims": plural(len(theatre.claim_ids), "claim"),
+         "bounds": _view_bounds(in_theatre(theatre.key), [], [], trim=trim)}
+        for theatre in theatre_list
+    ]
     date_control = DateControl(
-        folium_map, [{"label": w.label, "title": w.range_text or "no date"} for w in windows],
+        folium_map, [{"label": w.label, "name": w.shown, "title": w.range_text or "no date",
+                      "theatre": theatre_of_window(w.label)} for w in windows],
         layers_by_window, controlled=all_controlled, panel=panel,
-        as_list=len(windows) > budget.max_window_buttons, open_sections=compact,
+        as_list=max([sum(1 for w in windows if theatre_of_window(w.label) == key) for key in theatre_names] or
+                    [len(windows)]) > budget.max_window_buttons,
+        open_sections=compact, theatres=theatre_choices, theatre=first_theatre,
     )
     folium_map.add_child(date_control)
     occupation = {admin1_occupation(r) for r in admin1_rows}
     if any(c["occupied"] for c in country_rows):
         occupation.add("occupied")
-    folium_map.add_child(Legend(folium_map, _legend_entries(colors, names, claims, envelope_rows,
+    by_outlet = len(colors) > OUTLET_COLOURS_ABOVE
+    folium_map.add_child(Legend(folium_map, _legend_entries({} if by_outlet else colors, names, claims, envelope_rows,
                                                             reference_rows, bool(markers), occupation,
                                                             max_sources=budget.max_legend_sources)
-                                + status_legend_entries([r for r in status_rows if by_window])))
+                                + status_legend_entries([r for r in status_rows if by_window]),
+                                outlets=_outlet_entries(sources_list, claims, colors) if by_outlet else ()))
     folium_map.add_child(panel)
     date_control.layer_control = folium.LayerControl(position="topleft", collapsed=True).add_to(folium_map)
     # Leave room for the claims panel (top right) and the controls (left).
@@ -297,6 +358,18 @@ def build_map(claim_geoms, envelopes, mentions, sources, countries, admin1, plac
 
 def _group(folium_map: folium.Map, name: str, show: bool = True, control: bool = True) -> folium.FeatureGroup:
     return folium.FeatureGroup(name=layer_label(name), show=show, control=control).add_to(folium_map)
+
+
+def _chart_view(claims, windows, colors, names, reference_line, budget: MapBudget, theatre: str,
+                theatre_name: str) -> ChartView:
+    """The area chart of ``claims`` (one theatre's, or all), with what it leaves out said in a note."""
+    series, undated = claim_area_series(claims, windows, colors, names)
+    chart, charted_note = thinned_chart_svg(series + ([reference_line] if reference_line else []),
+                                            budget.max_chart_series, budget.max_chart_points)
+    notes = [charted_note] if charted_note else []
+    if undated:
+        notes.append(f"{undated} area claim{'s' if undated != 1 else ''} without a date not charted")
+    return ChartView(theatre, theatre_name, chart, "; ".join(notes))
 
 
 def _source_style(row: Mapping[str, Any], colors: Mapping[str, str]) -> dict[str, Any]:
@@ -404,6 +477,17 @@ def _legend_entries(colors, names, claims, envelopes, reference, has_markers, oc
     return entries
 
 
+def _outlet_entries(sources, claims, colors) -> list[dict[str, Any]]:
+    """One legend row per outlet with claims (its colour, how many of its articles have claims), busiest first."""
+    outlets = source_outlets(sources, claims)
+    counts: dict[str, int] = {}
+    for source_id in colors:
+        counts[outlets[source_id]] = counts.get(outlets[source_id], 0) + 1
+    return [{"key": f"outlet:{outlet}", "label": outlet, "count": plural(count, "article"), "symbol": "fill",
+             "color": outlet_color(outlet), "fill": outlet_color(outlet), "fill_opacity": 0.25, "dash": None}
+            for outlet, count in sorted(counts.items(), key=lambda item: (-item[1], item[0]))]
+
+
 def _view_bounds(claims, mentions, countries, trim: float = 0.0) -> list[list[float]]:
     """[[south, west], [north, east]] of the claimed areas (else all claim geometries, the mentions, the countries).
 
@@ -441,6 +525,15 @@ def _core(shapes, trim: float) -> list:
     (x_low, x_high), (y_low, y_high) = np.quantile(x, [trim, 1 - trim]), np.quantile(y, [trim, 1 - trim])
     inside = (x >= x_low) & (x <= x_high) & (y >= y_low) & (y <= y_high)
     return [shape for shape, keep in zip(shapes, inside) if keep] or list(shapes)
+
+
+def _overlaps(box, claims) -> bool:
+    """Whether the bounding box ``box`` (west, south, east, north) overlaps that of the claims' shapes."""
+    shapes = [claim["geometry"] for claim in claims if claim["geometry"] is not None]
+    if box is None or not shapes:
+        return box is not None
+    west, south, east, north = _total_bounds(shapes)
+    return box[0] <= east and west <= box[2] and box[1] <= north and south <= box[3]
 
 
 def _total_bounds(shapes) -> tuple[float, float, float, float]:

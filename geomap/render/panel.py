@@ -59,6 +59,18 @@ class WindowView:
     sources: list[SourceView]
     notes: list[str] = field(default_factory=list)  # what a compact panel or the map leaves out
     counts: str = ""  # "12 sources · 30 claims", shown by a compact panel's collapsed window
+    name: str = ""  # the span the window covers, as shown (the label is its key)
+    theatre: str = ""  # the theatre's key on a map of several wars
+
+
+@dataclass
+class ChartView:
+    """One area chart of the panel: the whole map's, or one theatre's on a map of several wars."""
+
+    theatre: str  # the theatre's key ("" for the whole map)
+    theatre_name: str
+    svg: Any  # Markup or None
+    note: str
 
 
 @dataclass
@@ -71,6 +83,8 @@ class PanelView:
     chart_note: str
     more_sources_without_claims: int = 0
     compact: bool = False  # windows collapsed, first items listed (a large corpus)
+    charts: list[ChartView] = field(default_factory=list)  # one per theatre on a map of several wars
+    theatre: str = ""  # the theatre shown first (its sections visible, the others hidden)
 
 
 def claim_view(rows: Sequence[Mapping[str, Any]]) -> ClaimView:
@@ -212,7 +226,7 @@ def panel_view(title: str, sources: Sequence[Mapping[str, Any]], claims: Sequenc
                                  "of this window, area claims first (all in claim_geometries.geojson)")
             n_claims = sum(len(source_claims) for source_claims in claims_by_source.values())
             counts = f"{plural(len(order), 'source')} · {plural(n_claims, 'claim')}"
-            window_views.append(WindowView(window.label, window.range_text, ordered, notes, counts))
+            window_views.append(WindowView(window.label, window.range_text, ordered, notes, counts, window.shown))
     with_claims = {claim["source"] for claim in claims}
     without_ids = [source["id"] for source in sources if source["id"] not in with_claims]
     listed_without = without_ids if budget is None else without_ids[:budget.max_sources_without_claims]

@@ -46,8 +46,8 @@ def status_day(status: Mapping[str, Any]) -> date | None:
 def window_of_day(day: date | None, windows: Sequence[DateWindow]) -> str | None:
     """The label of the window containing ``day``, else of the window nearest it in time (None: no window)."""
     dated = [w for w in windows if w.dated]
-    if day is None:
-        return UNDATED if any(w.label == UNDATED for w in windows) else None
+    if day is None:  # the undated window (its key may carry a theatre: "theatre-2/undated")
+        return next((w.label for w in windows if w.label.rsplit("/", 1)[-1] == UNDATED), None)
     for window in dated:
         if window.contains(day):
             return window.label
@@ -78,16 +78,18 @@ def status_actor(kind: str, actor: str | None, country_names: Mapping[str, str])
 
 def status_features(statuses: Sequence[Mapping[str, Any]], windows: Sequence[DateWindow],
                     source_names: Mapping[str, str], country_names: Mapping[str, str],
-                    max_quotes: int | None = None) -> dict[str, list[dict]]:
+                    max_quotes: int | None = None,
+                    own_windows: Sequence[Sequence[DateWindow]] | None = None) -> dict[str, list[dict]]:
     """Marker features by window label: one per place and window (see the module docstring).
 
-    With ``max_quotes`` a popup quotes at most that many statuses (the newest) and counts the rest.
+    With ``max_quotes`` a popup quotes at most that many statuses (the newest) and counts the rest;
+    ``own_windows`` (one per status) narrows each status's windows to those of its theatre.
     """
     grouped: dict[tuple[str, str], list[Mapping[str, Any]]] = {}
-    for status in statuses:
+    for index, status in enumerate(statuses):
         if status.get("lon") is None or status.get("lat") is None:
             continue
-        label = window_of_day(status_day(status), windows)
+        label = window_of_day(status_day(status), windows if own_windows is None else own_windows[index])
         if label is not None:
             grouped.setdefault((label, str(status["place_id"])), []).append(status)
     made: dict[str, list[dict]] = {}

@@ -62,7 +62,7 @@ def test_map_svg_parses_with_legend_title_and_attribution(tables, tmp_path):
     path = claims_map_figure(tables, "2025-03", tmp_path / "map.svg")
     text = svg_text(path)
     assert ATTRIBUTION in text
-    assert "Claimed territory · 2025-03" in text
+    assert "Claimed territory · 2025-03-13" in text  # named by the day its claims cover
     for name in ("Daily Two", "Paper Three", "Wire One"):  # all three have March claims
         assert name in text
     assert "110 km²" in text and "Sudzha" in text and "km" in text  # a claim, a place, the scale bar

@@ -124,11 +124,12 @@ def test_large_panel_lists_the_first_sources_and_claims_and_counts_the_rest():
     assert "more source" in panel and "claims in this window" in panel
 
 
-def test_large_legend_names_a_few_sources_and_counts_the_rest(large_html):
+def test_large_legend_lists_outlets_not_sources(large_html):
     legend = large_html[large_html.index('class="gm-control gm-legend"'):]
-    legend = legend[:legend.index("</div>")]
-    assert legend.count('data-legend="source:') == MapBudget().max_legend_sources
-    assert f"and {N_SOURCES - MapBudget().max_legend_sources} more sources" in legend
+    legend = legend[:legend.index('<ul>\n', legend.index("</ul>"))]  # the outlets' list, before the symbols'
+    assert legend.count('data-legend="source:') == 0
+    assert legend.count('data-legend="outlet:') == N_SOURCES  # one outlet per source here, each listed once
+    assert 'type="search"' in legend
 
 
 def test_many_windows_make_the_date_control_a_list(large_html):
@@ -194,3 +195,41 @@ def test_large_map_claim_popups_are_short_and_outlines_thinned(large_html):
         ring = claim["geometry"]["coordinates"][0]
         assert len(ring) < 80  # the 257-vertex circles of large_kwargs, thinned
         assert all(len(str(x).split(".")[-1]) <= MapBudget().compact_decimals for point in ring for x in point)
+
+
+# What the map shows: whether the claims' pane and the regions' summaries are displayed, and the summaries' tooltips.
+SHOWN = """() => {
+  const tips = [];
+  map_geomap_0.eachLayer(layer => {
+    if (layer.options && layer.options.pane === "geomapAggregates" && layer.getTooltip && layer.getTooltip()) {
+      tips.push(layer.getTooltip().getContent().textContent);
+    }
+  });
+  return {claims: map_geomap_0.getPane("overlayPane").style.display !== "none",
+          summaries: map_geomap_0.getPane("geomapAggregates").style.display !== "none", tips: tips};
+}"""
+
+
+def at_zoom(page, zoom: int) -> dict:
+    page.evaluate("zoom => { map_geomap_0.setZoom(zoom, {animate: false}); }", zoom)
+    page.wait_for_function("zoom => map_geomap_0.getZoom() === zoom", arg=zoom)
+    page.wait_for_timeout(200)
+    return page.evaluate(SHOWN)
+
+
+@pytest.mark.browser
+def test_far_out_a_large_map_sums_claims_up_per_region_and_zooming_in_brings_them_back(large_html, tmp_path):
+    from ..browser_support import artifacts_dir, opened_map
+
+    path = tmp_path / "large.html"
+    path.write_text(large_html, encoding="utf-8")
+    with opened_map(path) as (page, log):
+        far = at_zoom(page, MapBudget().aggregate_below_zoom - 2)
+        assert not far["claims"] and far["summaries"]
+        # Every claim's shape is centred in Kursk Oblast: one summary per window that has claims there.
+        assert far["tips"] and all(tip.startswith("Kursk Oblast · ") for tip in far["tips"])
+        assert any("claims from" in tip and "median claimed area" in tip for tip in far["tips"]), far["tips"][:3]
+        page.screenshot(path=str(artifacts_dir() / "large-map-far.png"))
+        near = at_zoom(page, MapBudget().aggregate_below_zoom + 2)
+        assert near["claims"] and not near["summaries"]
+        assert log.blocked == [] and log.errors == []

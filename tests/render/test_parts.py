@@ -17,7 +17,7 @@ from geomap.render.offline import OfflineAssetError, inline_css_images, leaflet_
 from geomap.render.panel import safe_link
 from geomap.view import (
     SOURCE_PALETTE, DateWindow, claimed_text, date_windows, format_number, format_share, parse_flags,
-    reference_dates_for_windows, source_colors,
+    reference_dates_for_windows, source_colors, span_name, busiest_windows,
 )
 
 
@@ -80,8 +80,38 @@ def test_windows_are_ordered_by_date_with_undated_last():
     windows = date_windows(claims, extra_labels=["2024-11"])
     assert [w.label for w in windows] == ["2024-08", "2024-11", "2025-03", "undated"]
     assert windows[0].range_text == "2024-08-06 – 2024-08-20"
-    assert windows[1] == DateWindow("2024-11", date(2024, 11, 1), date(2024, 11, 30))
+    assert windows[1] == DateWindow("2024-11", date(2024, 11, 1), date(2024, 11, 30), "2024-11")
     assert not windows[3].dated and windows[3].range_text == ""
+
+
+def test_windows_are_named_by_the_span_they_cover_not_by_their_month_label():
+    # A window keyed by a month whose claims run for years (a year-long claim joined it) is named by its
+    # span; windows whose spans read alike are told apart by their labels.
+    claims = [
+        {"window": "2022-09", "as_of_start": "2022-01-01", "as_of_end": "2022-12-31"},
+        {"window": "2025-01", "as_of_start": "2023-10-01", "as_of_end": "2025-12-31"},
+        {"window": "2024-08", "as_of_start": "2024-08-06", "as_of_end": "2024-08-20"},
+        {"window": "2025-03", "as_of_start": "2025-03-14", "as_of_end": "2025-03-14"},
+        {"window": "2021-02", "as_of_start": "2021-01-01", "as_of_end": "2023-12-31"},
+        {"window": "2022-05", "as_of_start": "2022-01-01", "as_of_end": "2022-12-31"},
+        {"window": "undated"},
+    ]
+    names = {w.label: w.shown for w in date_windows(claims)}
+    assert names == {"2021-02": "2021 – 2023", "2022-09": "2022 (as of 2022-09)", "2022-05": "2022 (as of 2022-05)",
+                     "2025-01": "2023-10 – 2025-12", "2024-08": "2024-08", "2025-03": "2025-03-14",
+                     "undated": "undated"}
+    assert span_name(date(2024, 2, 1), date(2024, 3, 31)) == "2024-02 – 2024-03"
+
+
+def test_figures_are_drawn_for_the_busiest_windows_only():
+    point = Point(35.0, 51.0)
+    claims = [{"window": f"2024-{month:02d}", "status": "mapped", "geometry": point}
+              for month in range(1, 13) for _ in range(month % 4 + 1)]
+    claims += [{"window": "2025-01", "status": "mapped", "geometry": point}] * 9
+    claims += [{"window": "2025-02", "status": "unmapped", "geometry": None}] * 20  # nothing to draw
+    busiest = busiest_windows(claims, 3)
+    assert busiest == ["2025-01", "2024-03", "2024-07"]  # 9, then 4 each (date order among equals)
+    assert len(busiest_windows(claims, None)) == 13 and "2025-02" not in busiest_windows(claims, None)
 
 
 def test_label_range_understands_years_months_and_days():

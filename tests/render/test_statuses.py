@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
+import shapely
+
 from geomap.render import build_map, render_html
 from geomap.render.statuses import STATUS_STYLES, status_features, window_of_day
 from geomap.schema import PLACE_STATUS
@@ -78,3 +80,18 @@ def test_popups_and_panel_say_how_each_shape_was_made():
     html = render_html(build_map(**kwargs))
     assert html.count("drawn as") >= 2  # in the shape's popup and in the panel
     assert "strip of 110 km², 7 km deep along 19 km of the Russia–Ukraine border" in html
+
+
+def test_a_place_status_goes_to_the_window_of_its_own_theatre_not_another_war_of_the_same_month():
+    from geomap.render.theatres import windows_near
+
+    windows = [DateWindow("theatre-1/2024-08", date(2024, 8, 1), date(2024, 8, 31)),
+               DateWindow("theatre-2/2024-08", date(2024, 8, 1), date(2024, 8, 31)),
+               DateWindow("theatre-2/undated", None, None)]
+    claims = [{"window": "theatre-1/2024-08", "geometry": shapely.Point(34.5, 31.4).buffer(0.1)},  # Gaza
+              {"window": "theatre-2/2024-08", "geometry": shapely.Point(35.2, 51.2).buffer(0.2)}]  # Kursk
+    near_kursk, near_gaza = windows_near([shapely.Point(35.3, 51.1), shapely.Point(34.45, 31.5)], claims, windows)
+    assert window_of_day(date(2024, 8, 10), near_kursk) == "theatre-2/2024-08"
+    assert window_of_day(date(2024, 8, 10), near_gaza) == "theatre-1/2024-08"
+    assert window_of_day(None, near_kursk) == "theatre-2/undated"
+    assert window_of_day(None, near_gaza) is None
