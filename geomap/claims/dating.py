@@ -84,6 +84,8 @@ def claim_dates(
         if local_start < local_end:
             masked = masked[:local_start] + " " * (local_end - local_start) + masked[local_end:]
     dated = result.dated_with or reading  # a quantity restating another is dated with it
+    if result.heading is not None:  # "Shusha: may 08, 1992, territory 289 km2; Lachin: ...": each item its own date
+        masked = _own_item(masked, dated.span_start - sentence.start)
     focus_end = result.focus_end if result.focus_end is not None else dated.span_end
     focus = (dated.span_start - sentence.start, focus_end - sentence.start)
     # ", where the plant has been under Russian control since March 2022" dates something else; so does
@@ -129,6 +131,14 @@ def claim_dates(
         if span is not None:
             return span
     return as_of.start, as_of.end, None
+
+
+def _own_item(text: str, position: int) -> str:
+    """``text`` with every ;-separated item but the one at ``position`` blanked out."""
+    start = text.rfind(";", 0, position) + 1
+    end = text.find(";", position)
+    end = len(text) if end < 0 else end
+    return " " * start + text[start:end] + " " * (len(text) - end)
 
 
 def _respectively(text: str, focus: tuple[int, int], published: date | None) -> tuple[date, date, str] | None:

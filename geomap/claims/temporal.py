@@ -174,6 +174,11 @@ _MONTH = (
     r"(?-i:January|February|March|April|May|June|July|August|September|October|November|December"
     r"|Jan\.|Feb\.|Mar\.|Apr\.|Jun\.|Jul\.|Aug\.|Sept?\.|Oct\.|Nov\.|Dec\.)"
 )
+# A month in lower case is a month only in a full date ("may 08, 1992"): alone, "may" is a verb.
+_LOWER_MONTH_IN_DATE = (
+    r"(?-i:january|february|march|april|may|june|july|august|september|october|november|december)"
+    r"(?=\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}(?!\d))"
+)
 _WEEKDAY = r"(?-i:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
 _NUM = (
     r"(?:\d{1,3}(?:\.\d+)?|(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen"
@@ -198,7 +203,7 @@ _ALTERNATIVES = (
     rf"(?P<ago_n>{_NUM}|{_VAGUE_NUM}|an?)\s+(?P<ago_unit>{_UNIT})\s+ago\b)",
     rf"(?P<dmy>(?<!\d)(?P<dmy_d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<dmy_m>{_MONTH})"
     r"(?:,?\s+(?P<dmy_y>\d{4})(?!\d))?)",
-    rf"(?P<mdy>(?:{_WEEKDAY},?\s+)?(?P<mdy_m>{_MONTH})\s+(?P<mdy_d>\d{{1,2}})(?:st|nd|rd|th)?(?![\d])"
+    rf"(?P<mdy>(?:{_WEEKDAY},?\s+)?(?P<mdy_m>{_MONTH}|{_LOWER_MONTH_IN_DATE})\s+(?P<mdy_d>\d{{1,2}})(?:st|nd|rd|th)?(?![\d])"
     r"(?:,?\s+(?P<mdy_y>\d{4})(?!\d))?)",
     r"(?P<month>(?:(?P<mon_mod>last|this|next|early|mid|late)(?:\s+|-))?"
     r"(?:(?:the\s+)?(?P<mon_part>start|beginning|middle|end)\s+of\s+)?"

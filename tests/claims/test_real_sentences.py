@@ -92,6 +92,10 @@ DEVSET = [
     ("ifpnews-2025-05-25", "77%", {"kind": "region_share", "region_id": "PS-GZZ", "actor": "IL"}),
     # A list whose verb is in its heading line
     ("newspravda-2025-01-09", "311 sqkm", {"kind": "area_seized", "actor": "RU", "as_of_start": "2025-01-09"}),
+    # A titled list ("The Occupation in Figures") of ;-separated items: the noun of the title is the verb, each
+    # item's own date (a month in lower case) and label date and place it
+    ("virtualkarabakh-2016-05-18", "289 km2", {"kind": "area_seized", "place": "Shusha", "as_of_start": "1992-05-08"}),
+    ("virtualkarabakh-2016-05-18", "707 km2", {"kind": "area_seized", "as_of_start": "1993-10-29"}),
     # The earlier end of a change, dated to its own time
     ("urdupoint-2024-12-31", "59 percent", {"kind": "region_share", "as_of_end": "2023-12-31"}),
     # A peak dated to the peak
