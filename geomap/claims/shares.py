@@ -90,7 +90,18 @@ _REGION_WORDS = word_set(
     """region oblast province state district governorate county country city town strip peninsula republic
     municipality prefecture raion valley enclave"""
 )
-# (Plurals are not: "32.4% of Afghanistan's districts" counts districts, it measures no land.)
+# (Plurals are not: "32.4% of Afghanistan's districts" counts districts, it measures no land; but regions
+# pointed back at are: "nearly a third of those regions", "half of the two provinces".)
+_REGIONS_POINTED_AT_RE = re.compile(
+    r"\s*(?:those|these|both(?:\s+the)?|the\s+(?:two|three|four|five))\s+(?:\w+\s+)?(?:regions|oblasts|provinces"
+    r"|states|governorates|districts|territories|areas)\b",
+    re.IGNORECASE,
+)
+# Words for a part of a place whose of-phrase names the place: "of the rest of Sudan", "of the north of Syria".
+_PART_WORDS = word_set(
+    """rest remainder north south east west northeast northwest southeast southwest north-east north-west
+    south-east south-west centre center"""
+)
 # Heads that make the of-phrase someone's gain: "of Kursk gains", "of the salient", "of them".
 _GAIN_WORDS = word_set(
     """gains gain holdings holding advance advances salient salients pocket pockets foothold footholds
@@ -244,9 +255,9 @@ def _of_phrase(article: Article, sentence: Sentence, reading: Reading) -> _OfPhr
         if token.start < position:
             continue  # inside a place name already read
         mention = mentions.get(token.start)
-        if token.lower == "of" and head in _LAND_WORDS and place is None:
+        if token.lower == "of" and (head in _LAND_WORDS or head in _PART_WORDS) and place is None:
             inner = _place_after_of(article, token.end, clause_end)
-            if inner is not None:  # "of the territory of Donetsk region"
+            if inner is not None:  # "of the territory of Donetsk region", "of the rest of Sudan"
                 place, head, end = inner, None, inner.end
                 tail = re.match(r"\s+([a-z][\w\-]*)", text[inner.end : clause_end])
                 if tail and tail.group(1) in _REGION_WORDS:
@@ -379,6 +390,8 @@ def _is_land(text: str, phrase: _OfPhrase) -> bool:
     """Whether an of-phrase that is no gain names land: a place, a word for land or for a region."""
     if re.match(r"\s+along\b", text[phrase.end : phrase.end + 8]):
         return False  # "of the land along the Turkish border": a strip of a border, not of a region
+    if _REGIONS_POINTED_AT_RE.match(text, phrase.start):
+        return True
     return phrase.head is None or phrase.head in _LAND_WORDS or phrase.head in _REGION_WORDS
 
 

@@ -96,6 +96,8 @@ DEVSET = [
     # item's own date (a month in lower case) and label date and place it
     ("virtualkarabakh-2016-05-18", "289 km2", {"kind": "area_seized", "place": "Shusha", "as_of_start": "1992-05-08"}),
     ("virtualkarabakh-2016-05-18", "707 km2", {"kind": "area_seized", "as_of_start": "1993-10-29"}),
+    # A named part of a territory as a fraction of it
+    ("jellypages-2022-11-17", "south-eastern quarter", {"kind": "region_share", "share": 0.25}),
     # The earlier end of a change, dated to its own time
     ("urdupoint-2024-12-31", "59 percent", {"kind": "region_share", "as_of_end": "2023-12-31"}),
     # A peak dated to the peak
@@ -120,3 +122,25 @@ def test_devset_plans_and_proposals_are_no_claims(devset_claims) -> None:
     for source, words in (("ifpnews-2025-05-25", "70-75%"), ("famagustagazette-2022-05-24", "30-km"),
                           ("thelamonitor-2024-02-02", "60 square kilometers")):
         assert not [c for c in claims if c.source == source and texts[source][c.start : c.end] == words], words
+
+
+@pytest.mark.parametrize(
+    ("text", "value_text", "share"),
+    [
+        # a share of the rest of a place, beside a share of one part of it
+        ("The RSF dominates 80% of Darfur and 4% of the rest of Sudan.", "4%", 0.04),
+        # regions pointed back at by a plural: still land, not a count of regions
+        ("Donetsk and Luhansk were contested. Separatists controlled nearly a third of those regions.", "a third", 1 / 3),
+    ],
+)
+def test_shares_of_parts_of_places(geoparser, text: str, value_text: str, share: float) -> None:
+    source = Source(id="part", text=text, published=date(2025, 3, 14), url=None)
+    claim = find(claims_of(geoparser, [source]), text, value_text)
+    assert claim.kind == "region_share"
+    assert claim.share == pytest.approx(share)
+
+
+def test_districts_of_a_country_stay_no_share_of_land(geoparser) -> None:
+    text = "The government controls 32.4% of Afghanistan's districts."
+    source = Source(id="districts", text=text, published=date(2025, 3, 14), url=None)
+    assert not [c for c in claims_of(geoparser, [source]) if c.kind != "count" and c.share is not None]
