@@ -389,12 +389,12 @@ _ATOM_ALTERNATIVES = (
 )
 _ATOM_BODY = rf"{_ATOM_ALTERNATIVES}|(?P<digits>{_DIGITS_LOOKBEHIND}{_DIGITS_CORE})|(?P<words>{_WORDS_CORE})"
 # Every atom starts with a digit or, at a word start, with the first letters of a word that can
-# begin one (a, an, billions, central, dozens, eastern, ..., twice, zero). Python's re tries the whole
+# begin one (a, an, billions, dozens, eight, eleven, ..., twice, zero; "northern third" whole). Python's re tries the whole
 # alternation at every position of the text; this lookahead turns most positions away at once and
 # makes the scan about twice as fast. A new word that can begin an atom must be added here too.
 _ATOM_START = (
-    r"(?=[0-9]|\b(?:an?[\s\-]|bil|cen|doz|eas|eig|ele|fi[fv]|fo[ru]|hal|hun|mil|nin|nor|one|sev|six|sou|ten|th[ior]"
-    r"|tw[eio]|wes|zer))"
+    r"(?=[0-9]|\b(?:an?[\s\-]|bil|doz|eig|ele|fi[fv]|fo[ru]|hal|hun|mil|nin|one|sev|six|ten|th[ior]|tw[eio]|zer"
+    r"|(?:north|south|east|west|central)[\w\-]*\s+(?:half|third|quarter)\b))"
 )
 _ATOM_RE = re.compile(rf"{_ATOM_START}(?:{_ATOM_BODY})", re.IGNORECASE)
 # The second number of a range, read right after "-", "to" or "and": no look-behind.
