@@ -407,6 +407,8 @@ def length_kind(text: str, sentence: Sentence, reading: Reading, window: tuple[i
     direct_words = [t.lower for t in direct if t.lower not in _DETERMINERS]
     if direct_words and direct_words[-1] in _DEPTH_VERBS:
         return "depth"
+    if direct_words[-1:] == ["by"] and set(direct_words[-6:-1]) & _DEPTH_VERBS:
+        return "depth"  # "had advanced into Ukraine by \"one kilometre\"": the verb's measure, after its place
     if direct_words and direct_words[-1] in _TRAVEL_VERBS or "distance" in before_words[-3:]:
         return "distance"
     return None

@@ -199,6 +199,8 @@ _ALTERNATIVES = (
     rf"(?:(?P<ev_n>{_NUM}|{_VAGUE_NUM})\s+)?(?P<ev_unit>hours?|days?|weeks?|months?)\s+of\s+"
     r"(?:the\s+|this\s+|that\s+|its\s+|their\s+)?"
     r"(?P<ev_name>[A-Za-z][A-Za-z\-]*(?:\s+(?:on|in|into|against|of)\s+[A-Z][A-Za-z\-]*)?))",
+    # "It's been one year since Turkey launched ...": the start is as long ago as that
+    rf"(?P<been>(?<=\bbeen\s)(?P<been_n>{_NUM}|{_VAGUE_NUM}|an?)\s+(?P<been_unit>{_UNIT})(?=\s+since\b))",
     r"(?P<ago>(?:(?:just\s+)?(?:over|under|about|nearly|almost|around|some|more\s+than|less\s+than)\s+)?"
     rf"(?P<ago_n>{_NUM}|{_VAGUE_NUM}|an?)\s+(?P<ago_unit>{_UNIT})\s+ago\b)",
     rf"(?P<dmy>(?<!\d)(?P<dmy_d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<dmy_m>{_MONTH})"
@@ -226,7 +228,7 @@ _TEMPORAL_RE = re.compile(
     rf"(?<![A-Za-z0-9]){_PREFIX}(?:{'|'.join(_ALTERNATIVES)})(?![A-Za-z0-9])", re.IGNORECASE
 )
 _KIND_GROUPS = (
-    "iso", "event", "ago", "dmy", "mdy", "month", "year", "earlier", "relative", "dayword", "weekday",
+    "iso", "event", "been", "ago", "dmy", "mdy", "month", "year", "earlier", "relative", "dayword", "weekday",
     "duration", "vague_duration",
 )  # fmt: skip
 
@@ -399,9 +401,9 @@ def _expression_from_match(m: re.Match[str]) -> TemporalExpression | None:
     elif kind_group == "weekday":
         weekday = _WEEKDAYS[m.group("wd_name").lower()]
         fields = dict(kind="weekday", weekday=weekday, modifier=_lower_or_none(m.group("wd_mod")))
-    elif kind_group == "ago":
-        unit = _unit_name(m.group("ago_unit"))
-        fields = dict(kind="ago", unit=unit, count=_count_value(m.group("ago_n"), plural=False))
+    elif kind_group in ("ago", "been"):
+        unit = _unit_name(m.group(f"{kind_group}_unit"))
+        fields = dict(kind="ago", unit=unit, count=_count_value(m.group(f"{kind_group}_n"), plural=False))
     elif kind_group == "event":
         unit_written = m.group("ev_unit").lower()
         plural = unit_written.endswith("s")
@@ -822,6 +824,14 @@ def _dates_another_start(sentence: str, expr: TemporalExpression, focus: tuple[i
     return _PERFECT_RE.search(sentence, 0, focus[0]) is not None
 
 
+# A present perfect of change between a date and a figure: the figure is the new state, the date the old one's.
+_NEW_STATE_RE = re.compile(
+    r"\b(?:has|have)\s+(?:now\s+|since\s+|then\s+)?(?:become|risen|grown|climbed|fallen|dropped|shrunk|declined"
+    r"|expanded|increased|decreased|gone\s+(?:up|down))\b",
+    re.IGNORECASE,
+)
+
+
 def _choose(
     sentence: str, candidates: list[TemporalExpression], focus: tuple[int, int] | None,
     participle_baseline: bool = True,
@@ -835,6 +845,8 @@ def _choose(
     for order, expr in enumerate(candidates):
         if expr.end <= focus_start:
             between = sentence[expr.end : focus_start]
+            if _NEW_STATE_RE.search(between):
+                continue  # "that was in late 2015 in control of 22% ... has become in control of 38%": the old end's
         elif expr.start >= focus_end:
             between = sentence[focus_end : expr.start]
             if _BASELINE_RE.search(between) or (participle_baseline and _PARTICIPLE_BASELINE_RE.search(between)):

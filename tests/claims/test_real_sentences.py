@@ -144,3 +144,14 @@ def test_districts_of_a_country_stay_no_share_of_land(geoparser) -> None:
     text = "The government controls 32.4% of Afghanistan's districts."
     source = Source(id="districts", text=text, published=date(2025, 3, 14), url=None)
     assert not [c for c in claims_of(geoparser, [source]) if c.kind != "count" and c.share is not None]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ['A source said Russia had advanced into Ukraine by "one kilometre", trying to create a buffer zone.',
+     "Russian troops advanced into the Kharkiv region by 2 kilometres on Friday."],
+)
+def test_depth_measured_after_the_place_advanced_into(geoparser, text: str) -> None:
+    source = Source(id="depth", text=text, published=date(2024, 5, 10), url=None)
+    depths = [c for c in claims_of(geoparser, [source]) if c.kind == "depth"]
+    assert len(depths) == 1 and depths[0].km in (1.0, 2.0)

@@ -411,3 +411,25 @@ def test_never_raises_on_date_like_text(sentence: str, published: date | None) -
         assert sentence[expr.start : expr.end] == expr.text
         resolve(expr, published, {"attack": date(2024, 8, 6)})
     as_of_for_sentence(sentence, published, focus=(0, min(3, len(sentence))))
+
+
+@pytest.mark.parametrize(
+    ("sentence", "old", "new"),
+    [
+        ("The regime that was in late 2015 in control of about 22% of Syria has become in control of 38% of it.",
+         "22%", "38%"),
+        ("The army, which held 20% of the province in January, has since expanded its control to 35%.", "20%", "35%"),
+    ],
+)
+def test_change_in_the_present_perfect_dates_only_its_old_end(sentence: str, old: str, new: str) -> None:
+    old_as_of = as_of_for_sentence(sentence, FRIDAY, focus=focus_of(sentence, old))
+    assert old_as_of.start is not None and old_as_of.end is not None and old_as_of.end < FRIDAY
+    new_as_of = as_of_for_sentence(sentence, FRIDAY, focus=focus_of(sentence, new))
+    assert (new_as_of.start, new_as_of.end) == (FRIDAY, FRIDAY)
+
+
+def test_it_has_been_a_year_since_is_a_year_ago() -> None:
+    expression = only("It's been one year since Turkey launched the operation.")
+    assert (expression.kind, expression.count, expression.unit) == ("ago", 1.0, "year")
+    assert resolve(expression, FRIDAY) == (d("2024-03-14"), d("2024-03-14"))
+    assert [e.kind for e in find_temporal("He has been in jail for two years since 2019.")] == ["duration", "year"]
