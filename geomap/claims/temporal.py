@@ -199,6 +199,10 @@ _ALTERNATIVES = (
     rf"(?:(?P<ev_n>{_NUM}|{_VAGUE_NUM})\s+)?(?P<ev_unit>hours?|days?|weeks?|months?)\s+of\s+"
     r"(?:the\s+|this\s+|that\s+|its\s+|their\s+)?"
     r"(?P<ev_name>[A-Za-z][A-Za-z\-]*(?:\s+(?:on|in|into|against|of)\s+[A-Z][A-Za-z\-]*)?))",
+    # "in the war's early days"; "within the first five days" (of the operation the text is about)
+    r"(?P<opening>(?:(?:the\s+)?(?P<op_name>war|conflict|invasion|offensive|operation|incursion|campaign|assault)['’]s\s+"
+    r"|(?:(?<=\bin\s)|(?<=\bwithin\s)|(?<=\bduring\s)|(?<=\bover\s))the\s+)(?P<op_part>first|opening|early|initial)\s+"
+    rf"(?:(?P<op_n>{_NUM}|{_VAGUE_NUM})\s+)?(?P<op_unit>days|weeks|months)\b(?!\s+of\b))",
     # "It's been one year since Turkey launched ...": the start is as long ago as that
     rf"(?P<been>(?<=\bbeen\s)(?P<been_n>{_NUM}|{_VAGUE_NUM}|an?)\s+(?P<been_unit>{_UNIT})(?=\s+since\b))",
     r"(?P<ago>(?:(?:just\s+)?(?:over|under|about|nearly|almost|around|some|more\s+than|less\s+than)\s+)?"
@@ -228,7 +232,7 @@ _TEMPORAL_RE = re.compile(
     rf"(?<![A-Za-z0-9]){_PREFIX}(?:{'|'.join(_ALTERNATIVES)})(?![A-Za-z0-9])", re.IGNORECASE
 )
 _KIND_GROUPS = (
-    "iso", "event", "been", "ago", "dmy", "mdy", "month", "year", "earlier", "relative", "dayword", "weekday",
+    "iso", "event", "opening", "been", "ago", "dmy", "mdy", "month", "year", "earlier", "relative", "dayword", "weekday",
     "duration", "vague_duration",
 )  # fmt: skip
 
@@ -414,6 +418,14 @@ def _expression_from_match(m: re.Match[str]) -> TemporalExpression | None:
             unit=_unit_name(unit_written),
             count=_count_value(m.group("ev_n"), plural=plural),
             event=" ".join(m.group("ev_name").lower().split()),
+        )
+    elif kind_group == "opening":
+        fields = dict(
+            kind="event",
+            modifier="first",
+            unit=_unit_name(m.group("op_unit").lower()),
+            count=_count_value(m.group("op_n"), plural=True),
+            event=(m.group("op_name") or "operation").lower(),
         )
     elif kind_group == "duration":
         count = _count_value(m.group("dur_n"), plural=False)

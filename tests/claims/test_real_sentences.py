@@ -155,3 +155,28 @@ def test_depth_measured_after_the_place_advanced_into(geoparser, text: str) -> N
     source = Source(id="depth", text=text, published=date(2024, 5, 10), url=None)
     depths = [c for c in claims_of(geoparser, [source]) if c.kind == "depth"]
     assert len(depths) == 1 and depths[0].km in (1.0, 2.0)
+
+
+def test_the_opening_days_date_from_the_operation_named_before(geoparser) -> None:
+    text = ("On 10 May, 2024, Russian forces initiated an assault on Kharkiv, the first breach since the invasion in "
+            "2022. Russian troops advanced approximately six kilometres within the first five days.")
+    source = Source(id="opening", text=text, published=date(2024, 5, 28), url=None)
+    depth = find(claims_of(geoparser, [source]), text, "six kilometres")
+    assert (depth.kind, depth.as_of_start, depth.as_of_end) == ("depth", date(2024, 5, 10), date(2024, 5, 14))
+
+
+@pytest.mark.parametrize(
+    ("text", "value_text", "kind", "km"),
+    [
+        # a zone's width given with "measures", the zone named just before
+        ("Israel has extended the buffer zone around the strip. Previously 300 meters wide, it now measures between "
+         "800 and 1,500 meters.", "800 and 1,500 meters", "front_width", 1.15),
+        # an appositive distance after a place, the compass point last
+        ("The army retook Wad Madani. It is the nearest town to the capital Khartoum, 200 kilometres north.",
+         "200 kilometres", "distance", 200.0),
+    ],
+)
+def test_widths_and_distances_written_loosely(geoparser, text: str, value_text: str, kind: str, km: float) -> None:
+    source = Source(id="loose", text=text, published=date(2025, 4, 12), url=None)
+    claim = find(claims_of(geoparser, [source]), text, value_text)
+    assert claim.kind == kind and claim.km == pytest.approx(km)

@@ -433,3 +433,23 @@ def test_it_has_been_a_year_since_is_a_year_ago() -> None:
     assert (expression.kind, expression.count, expression.unit) == ("ago", 1.0, "year")
     assert resolve(expression, FRIDAY) == (d("2024-03-14"), d("2024-03-14"))
     assert [e.kind for e in find_temporal("He has been in jail for two years since 2019.")] == ["duration", "year"]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "count", "unit", "event"),
+    [
+        ("Troops advanced six kilometres at multiple points within the first five days.", 5.0, "day", "operation"),
+        ("Russia seized a fifth of Ukraine in the war's early days.", 3.0, "day", "war"),
+        ("In the first weeks, the army took the city.", 3.0, "week", "operation"),
+    ],
+)
+def test_the_opening_days_of_an_operation_named_before(sentence: str, count: float, unit: str, event: str) -> None:
+    expression = only(sentence)
+    assert (expression.kind, expression.modifier, expression.count, expression.unit, expression.event) == (
+        "event", "first", count, unit, event)
+    started = d("2024-05-10")
+    assert resolve(expression, FRIDAY, {event: started})[0] == started
+
+
+def test_the_first_days_of_a_named_event_keep_their_name() -> None:
+    assert only("in the first days of the war").event == "war"
