@@ -175,7 +175,8 @@ _SIZE_OF_BEFORE_RE = re.compile(
     r"\bthe\s+(?:total\s+)?(?:size|area|surface(?:\s+area)?|land\s*mass|territory)\s+of\s+(?:the\s+)?$", re.IGNORECASE
 )
 _IS_SIZE_BEFORE_RE = re.compile(r"\b(?:is|was|covers|measures|totals)\s+$", re.IGNORECASE)
-_IS_SIZE_RE = re.compile(r"\s+(?:is|was|covers|measures|totals)\s+", re.IGNORECASE)
+# "The size of Libya is 1,760,000 km", "the total area of Syria (which is 185180 square kilometers)"
+_IS_SIZE_RE = re.compile(r"\s*[,(]?\s*(?:which\s+|that\s+)?(?:is|was|covers|measures|totals)\s+", re.IGNORECASE)
 _APPOSITIVE_RE = re.compile(
     r"^\s*,\s*(?:which\s+(?:covers|spans|measures)\s+|(?:an?|the)\s+(?:[\w\-]+\s+){0,3}?"
     r"(?:of|covering|spanning|measuring)\s+)$",

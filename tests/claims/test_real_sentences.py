@@ -180,3 +180,10 @@ def test_widths_and_distances_written_loosely(geoparser, text: str, value_text: 
     source = Source(id="loose", text=text, published=date(2025, 4, 12), url=None)
     claim = find(claims_of(geoparser, [source]), text, value_text)
     assert claim.kind == kind and claim.km == pytest.approx(km)
+
+
+def test_a_region_size_in_a_bracketed_relative_clause(geoparser) -> None:
+    text = "The regime held about 22% of the total area of Syria (which is 185180 square kilometers) in late 2015."
+    source = Source(id="size", text=text, published=date(2017, 7, 25), url=None)
+    size = find(claims_of(geoparser, [source]), text, "185180 square kilometers")
+    assert (size.kind, size.region_id, size.as_of_start) == ("region_area", "SY", None)
