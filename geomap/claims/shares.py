@@ -125,6 +125,7 @@ _SPEAKER_POSSESSIVES = word_set("his her our my")
 _DETERMINERS = word_set("the a an its their his her our this these those all some total entire whole")
 _QUALIFYING_ADVERBS = word_set("initially originally previously first earlier already once formerly briefly")
 _QUALIFIER_STOPS = word_set("remains remain remained but and or while whereas yet although though now")
+_TIME_CLAUSE_WORDS = word_set("before after until till when once")
 _SUBJECT_PRONOUNS = word_set("it they he she we which that who")
 _MAIN_VERB_AUXILIARIES = word_set("is are was were be been being")
 # Words after a share without an of-phrase that let it stand on its own ("hold 42%, with ...").
@@ -361,6 +362,8 @@ def _qualifier_after(
     for token in word_tokens(text, start, end)[:12]:
         if token.lower in _MAIN_VERB_AUXILIARIES or token.lower in _QUALIFIER_STOPS:
             return None  # the sentence's own verb, or another clause: "93% of its land in June but now owns 73%"
+        if token.lower in _TIME_CLAUSE_WORDS:
+            return None  # "70 percent of the country before Russia launched its air operation": a time, no owner
         category = token_category(text, token)
         # "under Russian control" is no clause; "they control" is
         if category is not None and (token.lower not in ("control", "hold") or previous in _SUBJECT_PRONOUNS):

@@ -836,6 +836,7 @@ def _dates_another_start(sentence: str, expr: TemporalExpression, focus: tuple[i
     return _PERFECT_RE.search(sentence, 0, focus[0]) is not None
 
 
+_BEFORE_EVENT_RE = re.compile(r"^[^;:.]{0,40}\bbefore\s+(?:the\s+)?[^;:.,]{0,60}$", re.IGNORECASE)
 # A present perfect of change between a date and a figure: the figure is the new state, the date the old one's.
 _NEW_STATE_RE = re.compile(
     r"\b(?:has|have)\s+(?:now\s+|since\s+|then\s+)?(?:become|risen|grown|climbed|fallen|dropped|shrunk|declined"
@@ -866,8 +867,12 @@ def _choose(
         else:
             between = ""
         bracketed = expr.end <= focus_start and re.fullmatch(r"\s*\(\s*", between) is not None
+        # "controlled 70 percent of the country before Russia launched its air operation at the end of 2015": the
+        # figure is of the time of what it came before, whatever else the sentence dates
+        before_event = expr.start >= focus_end and _BEFORE_EVENT_RE.search(between) is not None
         in_event_phrase = _EVENT_PHRASE_RE.search(sentence, max(0, expr.start - 80), expr.start) is not None
-        key = (not bracketed, _CLAUSE_BREAK_RE.search(between) is not None, in_event_phrase, len(between), order)
+        key = (not before_event and not bracketed, _CLAUSE_BREAK_RE.search(between) is not None, in_event_phrase,
+               len(between), order)
         if best is None or key < best[0]:
             best = (key, expr)
     return None if best is None else best[1]

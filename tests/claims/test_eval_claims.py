@@ -23,11 +23,11 @@ KURSK = ROOT.parent / "shared" / "corpora" / "kursk-news"
 SCOREBOARD = ROOT.parent / "shared" / "tools" / "scoreboard.py"
 GEOMAP = [sys.executable, "-m", "geomap.cli"]
 
-# What the reader must keep: a little below what it reaches (dev set 0.995 / 0.968 / 1.0; held-out 1.0 / 0.897 /
+# What the reader must keep: a little below what it reaches (dev set 0.995 / 0.968 / 1.0; held-out 1.0 / 0.966 /
 # 1.0; Kursk 1.0 / 1.0 / 1.0).
 DEVSET_FLOORS = {"recall": 0.97, "dated_right": 0.95, "precision": 0.97}
 HELDOUT = ROOT / "tests" / "data" / "claims" / "heldout"
-HELDOUT_FLOORS = {"recall": 0.95, "dated_right": 0.86, "precision": 0.95}
+HELDOUT_FLOORS = {"recall": 0.95, "dated_right": 0.93, "precision": 0.95}
 KURSK_FLOORS = {"recall": 0.95, "dated_right": 0.95, "precision": 0.95}
 
 

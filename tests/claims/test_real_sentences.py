@@ -187,3 +187,11 @@ def test_a_region_size_in_a_bracketed_relative_clause(geoparser) -> None:
     source = Source(id="size", text=text, published=date(2017, 7, 25), url=None)
     size = find(claims_of(geoparser, [source]), text, "185180 square kilometers")
     assert (size.kind, size.region_id, size.as_of_start) == ("region_area", "SY", None)
+
+
+def test_a_time_clause_after_a_share_is_no_owner_of_its_land(geoparser) -> None:
+    text = ("Daesh now controls 5 percent of Syria. Shoigu said terrorists controlled more than 70 percent of Syria "
+            "before Russia launched its air operation at the end of 2015.")
+    source = Source(id="time", text=text, published=date(2017, 10, 24), url=None)
+    share = find(claims_of(geoparser, [source]), text, "70 percent")
+    assert (share.kind, share.region_id, share.as_of_end) == ("region_share", "SY", date(2015, 12, 31))

@@ -453,3 +453,10 @@ def test_the_opening_days_of_an_operation_named_before(sentence: str, count: flo
 
 def test_the_first_days_of_a_named_event_keep_their_name() -> None:
     assert only("in the first days of the war").event == "war"
+
+
+def test_a_figure_before_a_dated_event_is_of_that_time() -> None:
+    sentence = ("Shoigu said on Monday that terrorists controlled more than 70 percent of the country before Russia "
+                "launched its air operation at the end of 2015.")
+    as_of = as_of_for_sentence(sentence, FRIDAY, focus=focus_of(sentence, "70 percent"))
+    assert (as_of.start, as_of.end, as_of.text) == (d("2015-09-01"), d("2015-12-31"), "the end of 2015")
