@@ -389,9 +389,10 @@ _ATOM_ALTERNATIVES = (
 )
 _ATOM_BODY = rf"{_ATOM_ALTERNATIVES}|(?P<digits>{_DIGITS_LOOKBEHIND}{_DIGITS_CORE})|(?P<words>{_WORDS_CORE})"
 # Every atom starts with a digit or, at a word start, with the first letters of a word that can
-# begin one (a, an, billions, dozens, eight, eleven, ..., twice, zero; "northern third" whole). Python's re tries the whole
-# alternation at every position of the text; this lookahead turns most positions away at once and
-# makes the scan about twice as fast. A new word that can begin an atom must be added here too.
+# begin one (a, an, billions, dozens, eight, eleven, ..., twice, zero; "northern third" as a whole).
+# Python's re tries the whole alternation at every position of the text; this lookahead turns most
+# positions away at once and makes the scan about twice as fast. A new word that can begin an atom
+# must be added here too.
 _ATOM_START = (
     r"(?=[0-9]|\b(?:an?[\s\-]|bil|doz|eig|ele|fi[fv]|fo[ru]|hal|hun|mil|nin|one|sev|six|ten|th[ior]|tw[eio]|zer"
     r"|(?:north|south|east|west|central)[\w\-]*\s+(?:half|third|quarter)\b))"

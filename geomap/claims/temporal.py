@@ -232,8 +232,8 @@ _TEMPORAL_RE = re.compile(
     rf"(?<![A-Za-z0-9]){_PREFIX}(?:{'|'.join(_ALTERNATIVES)})(?![A-Za-z0-9])", re.IGNORECASE
 )
 _KIND_GROUPS = (
-    "iso", "event", "opening", "been", "ago", "dmy", "mdy", "month", "year", "earlier", "relative", "dayword", "weekday",
-    "duration", "vague_duration",
+    "iso", "event", "opening", "been", "ago", "dmy", "mdy", "month", "year", "earlier", "relative", "dayword",
+    "weekday", "duration", "vague_duration",
 )  # fmt: skip
 
 _BASELINE_RE = re.compile(
