@@ -200,11 +200,11 @@ _ALTERNATIVES = (
     r"(?:the\s+|this\s+|that\s+|its\s+|their\s+)?"
     r"(?P<ev_name>[A-Za-z][A-Za-z\-]*(?:\s+(?:on|in|into|against|of)\s+[A-Z][A-Za-z\-]*)?))",
     # "in the war's early days"; "within the first five days" (of the operation the text is about)
-    r"(?P<opening>(?:(?:the\s+)?(?P<op_name>war|conflict|invasion|offensive|operation|incursion|campaign|assault)['’]s\s+"
+    r"(?P<opening>(?=the\s|(?:war|conflict|invasion|offensive|operation|incursion|campaign|assault)['’]s\s)(?:(?:the\s+)?(?P<op_name>war|conflict|invasion|offensive|operation|incursion|campaign|assault)['’]s\s+"
     r"|(?:(?<=\bin\s)|(?<=\bwithin\s)|(?<=\bduring\s)|(?<=\bover\s))the\s+)(?P<op_part>first|opening|early|initial)\s+"
     rf"(?:(?P<op_n>{_NUM}|{_VAGUE_NUM})\s+)?(?P<op_unit>days|weeks|months)\b(?!\s+of\b))",
     # "It's been one year since Turkey launched ...": the start is as long ago as that
-    rf"(?P<been>(?<=\bbeen\s)(?P<been_n>{_NUM}|{_VAGUE_NUM}|an?)\s+(?P<been_unit>{_UNIT})(?=\s+since\b))",
+    rf"(?P<been>(?<=n\s)(?<=\bbeen\s)(?P<been_n>{_NUM}|{_VAGUE_NUM}|an?)\s+(?P<been_unit>{_UNIT})(?=\s+since\b))",
     r"(?P<ago>(?:(?:just\s+)?(?:over|under|about|nearly|almost|around|some|more\s+than|less\s+than)\s+)?"
     rf"(?P<ago_n>{_NUM}|{_VAGUE_NUM}|an?)\s+(?P<ago_unit>{_UNIT})\s+ago\b)",
     rf"(?P<dmy>(?<!\d)(?P<dmy_d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<dmy_m>{_MONTH})"
