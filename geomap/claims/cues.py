@@ -141,6 +141,13 @@ _TRAVEL_VERBS = word_set(
 )
 _STRIP_NOUNS = word_set("strip stretch front frontier border line section sector corridor zone belt")
 _FRONT_NOUNS = word_set("front frontline front-line line lines sector section stretch")
+# "it now measures between 800 and 1,500 meters" of a zone named in the sentence or the one before it
+_MEASURE_VERBS = word_set("measures measured measuring spans spanned")
+_ZONE_NEAR_RE = re.compile(r"\b(?:buffer|security|demilitari[sz]ed|exclusion|no-go|dead)\s+(?:zone|strip|belt)\b"
+                           r"|\bno\s+man['’]s\s+land\b|\bcorridor\b", re.IGNORECASE)
+_ZONE_LOOKBACK = 300
+# A name and a comma right before a figure: an appositive ("Khartoum, 200 kilometres north").
+_AFTER_A_NAME_RE = re.compile(r"\b[A-Z][\w\-’']+,\s*(?:(?:about|some|roughly|around|nearly|almost)\s+)?$")
 _COMPASS = word_set(
     """north south east west northeast northwest southeast southwest north-east north-west south-east
     south-west northeastern"""
@@ -388,6 +395,9 @@ def length_kind(text: str, sentence: Sentence, reading: Reading, window: tuple[i
         return "front_width"  # "a strip of land roughly 14 kilometres long"
     if "width" in before_words[-3:]:
         return "front_width"
+    if set(before_words[-3:]) & _MEASURE_VERBS and _ZONE_NEAR_RE.search(
+            text, max(0, sentence.start - _ZONE_LOOKBACK), reading.span_start):
+        return "front_width"  # "the buffer zone around the strip. Previously 300 meters wide, it now measures 800"
     # depth
     if before_words and before_words[-1] in _INCREMENT_WORDS and first_after not in ("deep", "into", "inside"):
         return None
@@ -399,6 +409,8 @@ def length_kind(text: str, sentence: Sentence, reading: Reading, window: tuple[i
     # distance
     if first_after in ("from", "away", "off", "short") or (first_after in _COMPASS and "of" in after_words[1:3]):
         return "distance"
+    if first_after in _COMPASS and _AFTER_A_NAME_RE.search(text, max(0, reading.span_start - 40), reading.span_start):
+        return "distance"  # "the capital Khartoum, 200 kilometres (124 miles) north": that far from the subject
     if after_words[:2] == ["to", "the"] and len(after_words) > 2 and after_words[2] in _COMPASS:
         return "distance"  # "about 45 kilometres to the west"
     if before_words and before_words[-1] == "within" and first_after == "of":
@@ -407,6 +419,8 @@ def length_kind(text: str, sentence: Sentence, reading: Reading, window: tuple[i
     direct_words = [t.lower for t in direct if t.lower not in _DETERMINERS]
     if direct_words and direct_words[-1] in _DEPTH_VERBS:
         return "depth"
+    if direct_words[-1:] == ["by"] and set(direct_words[-6:-1]) & _DEPTH_VERBS:
+        return "depth"  # "had advanced into Ukraine by \"one kilometre\"": the verb's measure, after its place
     if direct_words and direct_words[-1] in _TRAVEL_VERBS or "distance" in before_words[-3:]:
         return "distance"
     return None

@@ -54,10 +54,11 @@ _PEAK_RE = re.compile(
 )
 # Sentences about an operation's start, whose dates say when a peak was.
 _OPERATION_RE = re.compile(
-    r"\b(?:incursion|offensive|invasion|operation|attack|assault|counteroffensive|launch\w*|began|begun|entered"
+    r"\b(?:incursion|offensive|invasion|invaded|operation|attack|assault|counteroffensive|launch\w*|began|begun|entered"
     r"|crossed|seized|captured|occupied|stormed)\b",
     re.IGNORECASE,
 )
+_OPERATION_LOOKBACK = 3  # sentences back to the one that says when the operation began
 _PAST_RE = re.compile(r"\b(?:was|were|had|did)\b|\b[a-z]{3,}ed\b")
 _PRESENT_RE = re.compile(
     r"\b(?:is|are|am|has|have|now|currently|remains?|holds|controls|occupies)\b", re.IGNORECASE
@@ -84,6 +85,8 @@ def claim_dates(
         if local_start < local_end:
             masked = masked[:local_start] + " " * (local_end - local_start) + masked[local_end:]
     dated = result.dated_with or reading  # a quantity restating another is dated with it
+    if result.heading is not None:  # "Shusha: may 08, 1992, territory 289 km2; Lachin: ...": each item its own date
+        masked = _own_item(masked, dated.span_start - sentence.start)
     focus_end = result.focus_end if result.focus_end is not None else dated.span_end
     focus = (dated.span_start - sentence.start, focus_end - sentence.start)
     # ", where the plant has been under Russian control since March 2022" dates something else; so does
@@ -109,6 +112,13 @@ def claim_dates(
         start = _event_start(article, published)
         if start is not None:
             return start[0], start[1], start[2]
+    if expression is not None and expression.kind == "event" and as_of.start is None:
+        # "within the first five days", "in the war's early days": from the start of the operation just named
+        began = _operation_start_before(article, sentence, published) or _event_start(article, published)
+        if began is not None:
+            start, end = resolve(expression, published, {expression.event or "": began[0]})
+            if start is not None:
+                return start, end, as_of.text
     if expression is not None:
         start, end = as_of.start, as_of.end
         if expression.relation == "by" and expression.kind == "month" and expression.modifier is None:
@@ -129,6 +139,14 @@ def claim_dates(
         if span is not None:
             return span
     return as_of.start, as_of.end, None
+
+
+def _own_item(text: str, position: int) -> str:
+    """``text`` with every ;-separated item but the one at ``position`` blanked out."""
+    start = text.rfind(";", 0, position) + 1
+    end = text.find(";", position)
+    end = len(text) if end < 0 else end
+    return " " * start + text[start:end] + " " * (len(text) - end)
 
 
 def _respectively(text: str, focus: tuple[int, int], published: date | None) -> tuple[date, date, str] | None:
@@ -167,6 +185,23 @@ def _event_start(article: Article, published: date | None) -> tuple[date, date, 
                 best = (start, end, expression.text)
     article.date_cache["event_start"] = best
     return best
+
+
+def _operation_start_before(
+    article: Article, sentence: Sentence, published: date | None
+) -> tuple[date, date, str] | None:
+    """The first date of the nearest sentence up to this one that is about an operation's start."""
+    for index in range(sentence.index, max(-1, sentence.index - _OPERATION_LOOKBACK - 1), -1):
+        text = article.sentences[index].text
+        if not _OPERATION_RE.search(text):
+            continue
+        for expression in find_temporal(text):
+            if expression.is_duration or expression.kind in ("relative_day", "event"):
+                continue
+            start, end = resolve(dataclasses.replace(expression, relation="at"), published)
+            if start is not None and end is not None and (published is None or start <= published):
+                return start, end, expression.text
+    return None
 
 
 def _inherited(

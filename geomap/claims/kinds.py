@@ -138,6 +138,13 @@ _AREA_OF_SHARE = {"region_share": "area_held", "share_held": "area_held", "share
 _SHARE_OF_AREA = {"area_retaken": "share_retaken", "area_lost": "share_retaken", "area_held": "share_held"}
 _MAX_LIST_ITEMS = 15  # lines between a list's heading and an item
 _MAX_LIST_ITEM_CHARS = 160
+# A list item that starts with its label: "Shusha: may 08, 1992, territory 289 km2; Lachin: ...".
+_LABELLED_ITEM_RE = re.compile(r"^[^\W\d][\w\-'’. ]{0,40}:\s")
+# A heading line without a colon: a short title, no sentence punctuation, no figures.
+_TITLE_RE = re.compile(r"[A-Z][^\d.,;:!?]{0,60}")
+_HEADING_NOUNS = {"occupation": "seized", "capture": "seized", "seizure": "seized", "conquest": "seized",
+                  "gain": "seized", "liberation": "liberated", "recapture": "retaken", "loss": "lost"}
+_HEADING_NOUN_RE = re.compile(r"\b(" + "|".join(_HEADING_NOUNS) + r")(?:es|s)?\b", re.IGNORECASE)
 _IN_SIZE_RE = re.compile(r"^\s+in\s+(?:size|area)\b", re.IGNORECASE)
 # "Nagorno-Karabakh, an enclave of roughly 4,400 km²", "Darfur, an area of ...", "Kursk, which covers ...".
 _OWN_SIZE_REL = 0.1  # a bracketed area this close to a region's bundled area is the region's own size
@@ -168,7 +175,8 @@ _SIZE_OF_BEFORE_RE = re.compile(
     r"\bthe\s+(?:total\s+)?(?:size|area|surface(?:\s+area)?|land\s*mass|territory)\s+of\s+(?:the\s+)?$", re.IGNORECASE
 )
 _IS_SIZE_BEFORE_RE = re.compile(r"\b(?:is|was|covers|measures|totals)\s+$", re.IGNORECASE)
-_IS_SIZE_RE = re.compile(r"\s+(?:is|was|covers|measures|totals)\s+", re.IGNORECASE)
+# "The size of Libya is 1,760,000 km", "the total area of Syria (which is 185180 square kilometers)"
+_IS_SIZE_RE = re.compile(r"\s*[,(]?\s*(?:which\s+|that\s+)?(?:is|was|covers|measures|totals)\s+", re.IGNORECASE)
 _APPOSITIVE_RE = re.compile(
     r"^\s*,\s*(?:which\s+(?:covers|spans|measures)\s+|(?:an?|the)\s+(?:[\w\-]+\s+){0,3}?"
     r"(?:of|covering|spanning|measuring)\s+)$",
@@ -376,7 +384,8 @@ def _read_area(
     if cue is None:
         heading = list_heading(article, sentence)
         if heading is not None:  # "Russia has captured:" then one line per direction
-            cue = nearest_cue(article.text, heading.start, heading.end, leftwards=True)
+            cue = nearest_cue(article.text, heading.start, heading.end, leftwards=True) or _heading_noun_cue(
+                article.text, heading)
     if cue is None:
         if not weak_hold(article.text, window, reading):
             return None
@@ -392,7 +401,8 @@ def _read_area(
         result.focus_end = cue.end
     if heading is not None:
         _territorial_actor(article, heading, reading, (heading.start, heading.end), cue, result)
-        own = anchor_place(article, sentence, reading, window, result.kind, set(), earlier=False)
+        item = _list_item(article.text, sentence, reading)  # the item's own label names its place
+        own = anchor_place(article, sentence, reading, item, result.kind, set(), earlier=False)
         result.place = own or result.place
         result.heading = heading
         return result
@@ -414,10 +424,28 @@ def list_heading(article: Article, sentence: Sentence) -> Sentence | None:
             return None  # list items and their heading are single lines
         if earlier.text.rstrip().endswith(":"):
             return earlier
+        if index == sentence.index and _LABELLED_ITEM_RE.match(sentence.text) and _TITLE_RE.fullmatch(
+                earlier.text.strip()):
+            return earlier  # "The Occupation in Figures" over "Shusha: may 08, 1992, territory 289 km2; ..."
         if len(earlier.text) > _MAX_LIST_ITEM_CHARS:
             return None
         index -= 1
     return None
+
+
+def _list_item(text: str, sentence: Sentence, reading: Reading) -> tuple[int, int]:
+    """The ;-separated item of ``sentence`` that holds ``reading`` (the whole sentence if it has none)."""
+    start = text.rfind(";", sentence.start, reading.span_start) + 1 or sentence.start
+    end = text.find(";", reading.span_end, sentence.end)
+    return max(start, sentence.start), sentence.end if end < 0 else end
+
+
+def _heading_noun_cue(text: str, heading: Sentence) -> Cue | None:
+    """A list heading that names what happened with a noun ("The Occupation in Figures", "Losses:")."""
+    match = _HEADING_NOUN_RE.search(text, heading.start, heading.end)
+    if match is None:
+        return None
+    return Cue(_HEADING_NOUNS[match.group(1).lower()], match.start(1), match.end(1))
 
 
 def _km_written_for_km2(

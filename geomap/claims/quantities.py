@@ -374,20 +374,28 @@ _FRACTION_CORE = (
     r"(?P<f_den>half|halves|thirds?|quarters?|fourths?|fifths?|sixths?|sevenths?|eighths?"
     r"|ninths?|tenths?)\b"
 )
+# "the south-eastern quarter", "the northern third": a named part of a place, as a fraction of it.
+_PART_CORE = (
+    r"(?<=\bthe\s)(?:(?:north|south)(?:[\s\-]?(?:east|west))?(?:ern)?|east(?:ern)?|west(?:ern)?|central)\s+"
+    r"(?P<p_den>half|third|quarter)\b"
+)
 _ATOM_ALTERNATIVES = (
     r"(?P<iso>(?<![0-9])[12][0-9]{3}-[01][0-9]-[0-3][0-9](?![0-9]))"
     r"|(?P<vague>\b(?:(?:tens|hundreds)\s+of\s+thousands|dozens|hundreds|thousands|millions|billions)\b)"
     rf"|(?P<fraction>{_FRACTION_CORE})"
+    rf"|(?P<part>{_PART_CORE})"
     r"|(?P<half>\bhalf\b)"
     r"|(?P<twice>\b(?:twice|thrice)\b(?=\s+(?:the|as)\b))"
 )
 _ATOM_BODY = rf"{_ATOM_ALTERNATIVES}|(?P<digits>{_DIGITS_LOOKBEHIND}{_DIGITS_CORE})|(?P<words>{_WORDS_CORE})"
 # Every atom starts with a digit or, at a word start, with the first letters of a word that can
-# begin one (a, an, billions, dozens, eight, eleven, ..., twice, zero). Python's re tries the whole
-# alternation at every position of the text; this lookahead turns most positions away at once and
-# makes the scan about twice as fast. A new word that can begin an atom must be added here too.
+# begin one (a, an, billions, dozens, eight, eleven, ..., twice, zero; "northern third" as a whole).
+# Python's re tries the whole alternation at every position of the text; this lookahead turns most
+# positions away at once and makes the scan about twice as fast. A new word that can begin an atom
+# must be added here too.
 _ATOM_START = (
-    r"(?=[0-9]|\b(?:an?[\s\-]|bil|doz|eig|ele|fi[fv]|fo[ru]|hal|hun|mil|nin|one|sev|six|ten|th[ior]|tw[eio]|zer))"
+    r"(?=[0-9]|\b(?:an?[\s\-]|bil|doz|eig|ele|fi[fv]|fo[ru]|hal|hun|mil|nin|one|sev|six|ten|th[ior]|tw[eio]|zer"
+    r"|(?:north|south|east|west|central)[\w\-]*\s+(?:half|third|quarter)\b))"
 )
 _ATOM_RE = re.compile(rf"{_ATOM_START}(?:{_ATOM_BODY})", re.IGNORECASE)
 # The second number of a range, read right after "-", "to" or "and": no look-behind.
@@ -586,6 +594,8 @@ def _read_number(text: str, m: re.Match[str]) -> _Number | None:
         numerator = _NUMERATORS[m.group("f_num").lower()]
         denominator = _DENOMINATORS[m.group("f_den").lower()]
         return _Number(start, end, numerator / denominator, "fraction")
+    if kind == "part":
+        return _Number(start, end, 1 / _DENOMINATORS[m.group("p_den").lower()], "fraction")
     if kind == "half":
         return _Number(start, end, 0.5, "half")
     if kind == "twice":

@@ -90,7 +90,18 @@ _REGION_WORDS = word_set(
     """region oblast province state district governorate county country city town strip peninsula republic
     municipality prefecture raion valley enclave"""
 )
-# (Plurals are not: "32.4% of Afghanistan's districts" counts districts, it measures no land.)
+# (Plurals are not: "32.4% of Afghanistan's districts" counts districts, it measures no land; but regions
+# pointed back at are: "nearly a third of those regions", "half of the two provinces".)
+_REGIONS_POINTED_AT_RE = re.compile(
+    r"\s*(?:those|these|both(?:\s+the)?|the\s+(?:two|three|four|five))\s+(?:\w+\s+)?(?:regions|oblasts|provinces"
+    r"|states|governorates|districts|territories|areas)\b",
+    re.IGNORECASE,
+)
+# Words for a part of a place whose of-phrase names the place: "of the rest of Sudan", "of the north of Syria".
+_PART_WORDS = word_set(
+    """rest remainder north south east west northeast northwest southeast southwest north-east north-west
+    south-east south-west centre center"""
+)
 # Heads that make the of-phrase someone's gain: "of Kursk gains", "of the salient", "of them".
 _GAIN_WORDS = word_set(
     """gains gain holdings holding advance advances salient salients pocket pockets foothold footholds
@@ -114,6 +125,7 @@ _SPEAKER_POSSESSIVES = word_set("his her our my")
 _DETERMINERS = word_set("the a an its their his her our this these those all some total entire whole")
 _QUALIFYING_ADVERBS = word_set("initially originally previously first earlier already once formerly briefly")
 _QUALIFIER_STOPS = word_set("remains remain remained but and or while whereas yet although though now")
+_TIME_CLAUSE_WORDS = word_set("before after until till when once")
 _SUBJECT_PRONOUNS = word_set("it they he she we which that who")
 _MAIN_VERB_AUXILIARIES = word_set("is are was were be been being")
 # Words after a share without an of-phrase that let it stand on its own ("hold 42%, with ...").
@@ -244,9 +256,9 @@ def _of_phrase(article: Article, sentence: Sentence, reading: Reading) -> _OfPhr
         if token.start < position:
             continue  # inside a place name already read
         mention = mentions.get(token.start)
-        if token.lower == "of" and head in _LAND_WORDS and place is None:
+        if token.lower == "of" and (head in _LAND_WORDS or head in _PART_WORDS) and place is None:
             inner = _place_after_of(article, token.end, clause_end)
-            if inner is not None:  # "of the territory of Donetsk region"
+            if inner is not None:  # "of the territory of Donetsk region", "of the rest of Sudan"
                 place, head, end = inner, None, inner.end
                 tail = re.match(r"\s+([a-z][\w\-]*)", text[inner.end : clause_end])
                 if tail and tail.group(1) in _REGION_WORDS:
@@ -350,6 +362,8 @@ def _qualifier_after(
     for token in word_tokens(text, start, end)[:12]:
         if token.lower in _MAIN_VERB_AUXILIARIES or token.lower in _QUALIFIER_STOPS:
             return None  # the sentence's own verb, or another clause: "93% of its land in June but now owns 73%"
+        if token.lower in _TIME_CLAUSE_WORDS:
+            return None  # "70 percent of the country before Russia launched its air operation": a time, no owner
         category = token_category(text, token)
         # "under Russian control" is no clause; "they control" is
         if category is not None and (token.lower not in ("control", "hold") or previous in _SUBJECT_PRONOUNS):
@@ -379,6 +393,8 @@ def _is_land(text: str, phrase: _OfPhrase) -> bool:
     """Whether an of-phrase that is no gain names land: a place, a word for land or for a region."""
     if re.match(r"\s+along\b", text[phrase.end : phrase.end + 8]):
         return False  # "of the land along the Turkish border": a strip of a border, not of a region
+    if _REGIONS_POINTED_AT_RE.match(text, phrase.start):
+        return True
     return phrase.head is None or phrase.head in _LAND_WORDS or phrase.head in _REGION_WORDS
 
 

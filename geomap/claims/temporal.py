@@ -174,6 +174,11 @@ _MONTH = (
     r"(?-i:January|February|March|April|May|June|July|August|September|October|November|December"
     r"|Jan\.|Feb\.|Mar\.|Apr\.|Jun\.|Jul\.|Aug\.|Sept?\.|Oct\.|Nov\.|Dec\.)"
 )
+# A month in lower case is a month only in a full date ("may 08, 1992"): alone, "may" is a verb.
+_LOWER_MONTH_IN_DATE = (
+    r"(?-i:january|february|march|april|may|june|july|august|september|october|november|december)"
+    r"(?=\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}(?!\d))"
+)
 _WEEKDAY = r"(?-i:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
 _NUM = (
     r"(?:\d{1,3}(?:\.\d+)?|(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen"
@@ -194,11 +199,17 @@ _ALTERNATIVES = (
     rf"(?:(?P<ev_n>{_NUM}|{_VAGUE_NUM})\s+)?(?P<ev_unit>hours?|days?|weeks?|months?)\s+of\s+"
     r"(?:the\s+|this\s+|that\s+|its\s+|their\s+)?"
     r"(?P<ev_name>[A-Za-z][A-Za-z\-]*(?:\s+(?:on|in|into|against|of)\s+[A-Z][A-Za-z\-]*)?))",
+    # "in the war's early days"; "within the first five days" (of the operation the text is about)
+    r"(?P<opening>(?=the\s|(?:war|conflict|invasion|offensive|operation|incursion|campaign|assault)['’]s\s)(?:(?:the\s+)?(?P<op_name>war|conflict|invasion|offensive|operation|incursion|campaign|assault)['’]s\s+"
+    r"|(?:(?<=\bin\s)|(?<=\bwithin\s)|(?<=\bduring\s)|(?<=\bover\s))the\s+)(?P<op_part>first|opening|early|initial)\s+"
+    rf"(?:(?P<op_n>{_NUM}|{_VAGUE_NUM})\s+)?(?P<op_unit>days|weeks|months)\b(?!\s+of\b))",
+    # "It's been one year since Turkey launched ...": the start is as long ago as that
+    rf"(?P<been>(?<=n\s)(?<=\bbeen\s)(?P<been_n>{_NUM}|{_VAGUE_NUM}|an?)\s+(?P<been_unit>{_UNIT})(?=\s+since\b))",
     r"(?P<ago>(?:(?:just\s+)?(?:over|under|about|nearly|almost|around|some|more\s+than|less\s+than)\s+)?"
     rf"(?P<ago_n>{_NUM}|{_VAGUE_NUM}|an?)\s+(?P<ago_unit>{_UNIT})\s+ago\b)",
     rf"(?P<dmy>(?<!\d)(?P<dmy_d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<dmy_m>{_MONTH})"
     r"(?:,?\s+(?P<dmy_y>\d{4})(?!\d))?)",
-    rf"(?P<mdy>(?:{_WEEKDAY},?\s+)?(?P<mdy_m>{_MONTH})\s+(?P<mdy_d>\d{{1,2}})(?:st|nd|rd|th)?(?![\d])"
+    rf"(?P<mdy>(?:{_WEEKDAY},?\s+)?(?P<mdy_m>{_MONTH}|{_LOWER_MONTH_IN_DATE})\s+(?P<mdy_d>\d{{1,2}})(?:st|nd|rd|th)?(?![\d])"
     r"(?:,?\s+(?P<mdy_y>\d{4})(?!\d))?)",
     r"(?P<month>(?:(?P<mon_mod>last|this|next|early|mid|late)(?:\s+|-))?"
     r"(?:(?:the\s+)?(?P<mon_part>start|beginning|middle|end)\s+of\s+)?"
@@ -221,8 +232,8 @@ _TEMPORAL_RE = re.compile(
     rf"(?<![A-Za-z0-9]){_PREFIX}(?:{'|'.join(_ALTERNATIVES)})(?![A-Za-z0-9])", re.IGNORECASE
 )
 _KIND_GROUPS = (
-    "iso", "event", "ago", "dmy", "mdy", "month", "year", "earlier", "relative", "dayword", "weekday",
-    "duration", "vague_duration",
+    "iso", "event", "opening", "been", "ago", "dmy", "mdy", "month", "year", "earlier", "relative", "dayword",
+    "weekday", "duration", "vague_duration",
 )  # fmt: skip
 
 _BASELINE_RE = re.compile(
@@ -394,9 +405,9 @@ def _expression_from_match(m: re.Match[str]) -> TemporalExpression | None:
     elif kind_group == "weekday":
         weekday = _WEEKDAYS[m.group("wd_name").lower()]
         fields = dict(kind="weekday", weekday=weekday, modifier=_lower_or_none(m.group("wd_mod")))
-    elif kind_group == "ago":
-        unit = _unit_name(m.group("ago_unit"))
-        fields = dict(kind="ago", unit=unit, count=_count_value(m.group("ago_n"), plural=False))
+    elif kind_group in ("ago", "been"):
+        unit = _unit_name(m.group(f"{kind_group}_unit"))
+        fields = dict(kind="ago", unit=unit, count=_count_value(m.group(f"{kind_group}_n"), plural=False))
     elif kind_group == "event":
         unit_written = m.group("ev_unit").lower()
         plural = unit_written.endswith("s")
@@ -407,6 +418,14 @@ def _expression_from_match(m: re.Match[str]) -> TemporalExpression | None:
             unit=_unit_name(unit_written),
             count=_count_value(m.group("ev_n"), plural=plural),
             event=" ".join(m.group("ev_name").lower().split()),
+        )
+    elif kind_group == "opening":
+        fields = dict(
+            kind="event",
+            modifier="first",
+            unit=_unit_name(m.group("op_unit").lower()),
+            count=_count_value(m.group("op_n"), plural=True),
+            event=(m.group("op_name") or "operation").lower(),
         )
     elif kind_group == "duration":
         count = _count_value(m.group("dur_n"), plural=False)
@@ -817,6 +836,15 @@ def _dates_another_start(sentence: str, expr: TemporalExpression, focus: tuple[i
     return _PERFECT_RE.search(sentence, 0, focus[0]) is not None
 
 
+_BEFORE_EVENT_RE = re.compile(r"^[^;:.]{0,40}\bbefore\s+(?:the\s+)?[^;:.,]{0,60}$", re.IGNORECASE)
+# A present perfect of change between a date and a figure: the figure is the new state, the date the old one's.
+_NEW_STATE_RE = re.compile(
+    r"\b(?:has|have)\s+(?:now\s+|since\s+|then\s+)?(?:become|risen|grown|climbed|fallen|dropped|shrunk|declined"
+    r"|expanded|increased|decreased|gone\s+(?:up|down))\b",
+    re.IGNORECASE,
+)
+
+
 def _choose(
     sentence: str, candidates: list[TemporalExpression], focus: tuple[int, int] | None,
     participle_baseline: bool = True,
@@ -830,6 +858,8 @@ def _choose(
     for order, expr in enumerate(candidates):
         if expr.end <= focus_start:
             between = sentence[expr.end : focus_start]
+            if _NEW_STATE_RE.search(between):
+                continue  # "that was in late 2015 in control of 22% ... has become in control of 38%": the old end's
         elif expr.start >= focus_end:
             between = sentence[focus_end : expr.start]
             if _BASELINE_RE.search(between) or (participle_baseline and _PARTICIPLE_BASELINE_RE.search(between)):
@@ -837,8 +867,12 @@ def _choose(
         else:
             between = ""
         bracketed = expr.end <= focus_start and re.fullmatch(r"\s*\(\s*", between) is not None
+        # "controlled 70 percent of the country before Russia launched its air operation at the end of 2015": the
+        # figure is of the time of what it came before, whatever else the sentence dates
+        before_event = expr.start >= focus_end and _BEFORE_EVENT_RE.search(between) is not None
         in_event_phrase = _EVENT_PHRASE_RE.search(sentence, max(0, expr.start - 80), expr.start) is not None
-        key = (not bracketed, _CLAUSE_BREAK_RE.search(between) is not None, in_event_phrase, len(between), order)
+        key = (not before_event and not bracketed, _CLAUSE_BREAK_RE.search(between) is not None, in_event_phrase,
+               len(between), order)
         if best is None or key < best[0]:
             best = (key, expr)
     return None if best is None else best[1]

@@ -335,6 +335,8 @@ def test_m_is_metres_only_after_a_number() -> None:
         ("three-quarters of the land", 0.75, "three-quarters"),
         ("half of the land", 0.5, "half"),
         ("half the land", 0.5, "half"),
+        ("it controls the south-eastern quarter, bordering Uganda", 0.25, "south-eastern quarter"),
+        ("the army holds the northern third of the country", 1 / 3, "northern third"),
     ],
 )
 def test_shares(text: str, share: float, unit: str) -> None:
@@ -360,6 +362,7 @@ def test_more_than_half() -> None:
         "a 30-day ceasefire",
         "a quarter century",
         "on behalf of Kyiv",
+        "south of the third bridge",
     ],
 )
 def test_not_shares(text: str) -> None:

@@ -92,6 +92,12 @@ DEVSET = [
     ("ifpnews-2025-05-25", "77%", {"kind": "region_share", "region_id": "PS-GZZ", "actor": "IL"}),
     # A list whose verb is in its heading line
     ("newspravda-2025-01-09", "311 sqkm", {"kind": "area_seized", "actor": "RU", "as_of_start": "2025-01-09"}),
+    # A titled list ("The Occupation in Figures") of ;-separated items: the noun of the title is the verb, each
+    # item's own date (a month in lower case) and label date and place it
+    ("virtualkarabakh-2016-05-18", "289 km2", {"kind": "area_seized", "place": "Shusha", "as_of_start": "1992-05-08"}),
+    ("virtualkarabakh-2016-05-18", "707 km2", {"kind": "area_seized", "as_of_start": "1993-10-29"}),
+    # A named part of a territory as a fraction of it
+    ("jellypages-2022-11-17", "south-eastern quarter", {"kind": "region_share", "share": 0.25}),
     # The earlier end of a change, dated to its own time
     ("urdupoint-2024-12-31", "59 percent", {"kind": "region_share", "as_of_end": "2023-12-31"}),
     # A peak dated to the peak
@@ -116,3 +122,76 @@ def test_devset_plans_and_proposals_are_no_claims(devset_claims) -> None:
     for source, words in (("ifpnews-2025-05-25", "70-75%"), ("famagustagazette-2022-05-24", "30-km"),
                           ("thelamonitor-2024-02-02", "60 square kilometers")):
         assert not [c for c in claims if c.source == source and texts[source][c.start : c.end] == words], words
+
+
+@pytest.mark.parametrize(
+    ("text", "value_text", "share"),
+    [
+        # a share of the rest of a place, beside a share of one part of it
+        ("The RSF dominates 80% of Darfur and 4% of the rest of Sudan.", "4%", 0.04),
+        # regions pointed back at by a plural: still land, not a count of regions
+        ("Donetsk and Luhansk were contested. Separatists controlled nearly a third of those regions.", "a third", 1 / 3),
+    ],
+)
+def test_shares_of_parts_of_places(geoparser, text: str, value_text: str, share: float) -> None:
+    source = Source(id="part", text=text, published=date(2025, 3, 14), url=None)
+    claim = find(claims_of(geoparser, [source]), text, value_text)
+    assert claim.kind == "region_share"
+    assert claim.share == pytest.approx(share)
+
+
+def test_districts_of_a_country_stay_no_share_of_land(geoparser) -> None:
+    text = "The government controls 32.4% of Afghanistan's districts."
+    source = Source(id="districts", text=text, published=date(2025, 3, 14), url=None)
+    assert not [c for c in claims_of(geoparser, [source]) if c.kind != "count" and c.share is not None]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ['A source said Russia had advanced into Ukraine by "one kilometre", trying to create a buffer zone.',
+     "Russian troops advanced into the Kharkiv region by 2 kilometres on Friday."],
+)
+def test_depth_measured_after_the_place_advanced_into(geoparser, text: str) -> None:
+    source = Source(id="depth", text=text, published=date(2024, 5, 10), url=None)
+    depths = [c for c in claims_of(geoparser, [source]) if c.kind == "depth"]
+    assert len(depths) == 1 and depths[0].km in (1.0, 2.0)
+
+
+def test_the_opening_days_date_from_the_operation_named_before(geoparser) -> None:
+    text = ("On 10 May, 2024, Russian forces initiated an assault on Kharkiv, the first breach since the invasion in "
+            "2022. Russian troops advanced approximately six kilometres within the first five days.")
+    source = Source(id="opening", text=text, published=date(2024, 5, 28), url=None)
+    depth = find(claims_of(geoparser, [source]), text, "six kilometres")
+    assert (depth.kind, depth.as_of_start, depth.as_of_end) == ("depth", date(2024, 5, 10), date(2024, 5, 14))
+
+
+@pytest.mark.parametrize(
+    ("text", "value_text", "kind", "km"),
+    [
+        # a zone's width given with "measures", the zone named just before
+        ("Israel has extended the buffer zone around the strip. Previously 300 meters wide, it now measures between "
+         "800 and 1,500 meters.", "800 and 1,500 meters", "front_width", 1.15),
+        # an appositive distance after a place, the compass point last
+        ("The army retook Wad Madani. It is the nearest town to the capital Khartoum, 200 kilometres north.",
+         "200 kilometres", "distance", 200.0),
+    ],
+)
+def test_widths_and_distances_written_loosely(geoparser, text: str, value_text: str, kind: str, km: float) -> None:
+    source = Source(id="loose", text=text, published=date(2025, 4, 12), url=None)
+    claim = find(claims_of(geoparser, [source]), text, value_text)
+    assert claim.kind == kind and claim.km == pytest.approx(km)
+
+
+def test_a_region_size_in_a_bracketed_relative_clause(geoparser) -> None:
+    text = "The regime held about 22% of the total area of Syria (which is 185180 square kilometers) in late 2015."
+    source = Source(id="size", text=text, published=date(2017, 7, 25), url=None)
+    size = find(claims_of(geoparser, [source]), text, "185180 square kilometers")
+    assert (size.kind, size.region_id, size.as_of_start) == ("region_area", "SY", None)
+
+
+def test_a_time_clause_after_a_share_is_no_owner_of_its_land(geoparser) -> None:
+    text = ("Daesh now controls 5 percent of Syria. Shoigu said terrorists controlled more than 70 percent of Syria "
+            "before Russia launched its air operation at the end of 2015.")
+    source = Source(id="time", text=text, published=date(2017, 10, 24), url=None)
+    share = find(claims_of(geoparser, [source]), text, "70 percent")
+    assert (share.kind, share.region_id, share.as_of_end) == ("region_share", "SY", date(2015, 12, 31))

@@ -411,3 +411,52 @@ def test_never_raises_on_date_like_text(sentence: str, published: date | None) -
         assert sentence[expr.start : expr.end] == expr.text
         resolve(expr, published, {"attack": date(2024, 8, 6)})
     as_of_for_sentence(sentence, published, focus=(0, min(3, len(sentence))))
+
+
+@pytest.mark.parametrize(
+    ("sentence", "old", "new"),
+    [
+        ("The regime that was in late 2015 in control of about 22% of Syria has become in control of 38% of it.",
+         "22%", "38%"),
+        ("The army, which held 20% of the province in January, has since expanded its control to 35%.", "20%", "35%"),
+    ],
+)
+def test_change_in_the_present_perfect_dates_only_its_old_end(sentence: str, old: str, new: str) -> None:
+    old_as_of = as_of_for_sentence(sentence, FRIDAY, focus=focus_of(sentence, old))
+    assert old_as_of.start is not None and old_as_of.end is not None and old_as_of.end < FRIDAY
+    new_as_of = as_of_for_sentence(sentence, FRIDAY, focus=focus_of(sentence, new))
+    assert (new_as_of.start, new_as_of.end) == (FRIDAY, FRIDAY)
+
+
+def test_it_has_been_a_year_since_is_a_year_ago() -> None:
+    expression = only("It's been one year since Turkey launched the operation.")
+    assert (expression.kind, expression.count, expression.unit) == ("ago", 1.0, "year")
+    assert resolve(expression, FRIDAY) == (d("2024-03-14"), d("2024-03-14"))
+    assert [e.kind for e in find_temporal("He has been in jail for two years since 2019.")] == ["duration", "year"]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "count", "unit", "event"),
+    [
+        ("Troops advanced six kilometres at multiple points within the first five days.", 5.0, "day", "operation"),
+        ("Russia seized a fifth of Ukraine in the war's early days.", 3.0, "day", "war"),
+        ("In the first weeks, the army took the city.", 3.0, "week", "operation"),
+    ],
+)
+def test_the_opening_days_of_an_operation_named_before(sentence: str, count: float, unit: str, event: str) -> None:
+    expression = only(sentence)
+    assert (expression.kind, expression.modifier, expression.count, expression.unit, expression.event) == (
+        "event", "first", count, unit, event)
+    started = d("2024-05-10")
+    assert resolve(expression, FRIDAY, {event: started})[0] == started
+
+
+def test_the_first_days_of_a_named_event_keep_their_name() -> None:
+    assert only("in the first days of the war").event == "war"
+
+
+def test_a_figure_before_a_dated_event_is_of_that_time() -> None:
+    sentence = ("Shoigu said on Monday that terrorists controlled more than 70 percent of the country before Russia "
+                "launched its air operation at the end of 2015.")
+    as_of = as_of_for_sentence(sentence, FRIDAY, focus=focus_of(sentence, "70 percent"))
+    assert (as_of.start, as_of.end, as_of.text) == (d("2015-09-01"), d("2015-12-31"), "the end of 2015")
