@@ -103,10 +103,12 @@ class Workers:
     def stop(self) -> None:
         """End the workers now, whatever they are doing (the run failed or was interrupted)."""
         if self.executor is not None:
-            self.executor.shutdown(wait=False, cancel_futures=True)
             for child in self.children:
                 if child.is_alive():
                     child.terminate()
+            # The pool's own thread reaps the workers it sees die: wait for it (and it for them) rather than
+            # join them from here too, or a worker that thread reaped first may still read as alive.
+            self.executor.shutdown(wait=True, cancel_futures=True)
             for child in self.children:
                 child.join()
             self.executor = None
