@@ -98,6 +98,7 @@ class Geoparser:
         hits = self.scanner.scan(text)
         spans, demonym_spans = select_spans(text, hits, sentence_starts, initials, words)
         spans = filters.drop_parts_of_longer_names(text, spans, initials, words)
+        spans = filters.drop_names_of_things(text, spans, words)
         filters.read_place_cues(text, spans, words)
         people = filters.person_names(text, words, self.readings, {s.surface for s in spans})
         spans = filters.drop_people(text, spans, people, words)
