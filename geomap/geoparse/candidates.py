@@ -31,6 +31,12 @@ class Readings:
         self.store = store
         self._cache: dict[str, list[Candidate]] = {}
 
+    def every(self, key: str) -> list[Candidate]:
+        """Every entry named ``key``, best first (not kept: asked for names written with their region)."""
+        found = self.store.candidates_for_key(key)
+        found.sort(key=lambda c: (-importance(c), c.id))
+        return found
+
     def __call__(self, key: str) -> list[Candidate]:
         """The most important entries named ``key`` (at most :data:`MAX_CANDIDATES`), best first."""
         readings = self._cache.get(key)
@@ -110,6 +116,32 @@ def attach_candidates(text: str, spans: list[Span], readings: Readings, words: W
             span.candidates = candidates
             kept.append(span)
     return kept
+
+
+_COMMA = re.compile(r",[ \t]*")
+PLACE_KINDS = ("populated_place", "admin2")
+
+
+def read_region_after_comma(text: str, spans: list[Span], readings: Readings) -> None:
+    """A town written with its region or country after a comma ("Paris, Missouri", "London, Ark.",
+    "Victoria, B.C.") is a town of that region, among all the name's entries, not only the few most
+    important; the article's other occurrences of the name mean the same town (one sense per discourse).
+    ``spans`` are sorted by offset and carry their candidates."""
+    inside: dict[str, list[Candidate]] = {}
+    for span, following in zip(spans, spans[1:]):
+        if span.key in inside or not _COMMA.fullmatch(text, span.end, following.start) \
+                or span.candidates[0].kind in REGION_KINDS:
+            continue  # a list of regions or countries: "California, Maryland", "Georgia, Armenia"
+        within = {c.id for c in following.candidates if c.kind in ("admin1", "country")}
+        towns = [c for c in readings.every(span.key)
+                 if c.kind in PLACE_KINDS and (c.admin1 in within or c.country in within)][:MAX_CANDIDATES]
+        # Its own name before another name of a place ("Western" is an alias of a town in Wisconsin).
+        towns = [c for c in towns if c.method == "exact"] or towns
+        if towns:
+            inside[span.key] = towns
+    for span in spans:
+        if span.key in inside:
+            span.candidates = inside[span.key]
 
 
 def read_region_or_city_cue(text: str, spans: list[Span], words: WordLists) -> None:

@@ -105,6 +105,7 @@ class Geoparser:
         candidates_pass.read_region_or_city_cue(text, spans, words)
         spans = filters.gate_common_words(spans, words, self.readings)
         spans = candidates_pass.attach_candidates(text, spans, self.readings, words)
+        candidates_pass.read_region_after_comma(text, spans, self.readings)
         resolve.resolve(spans, words, self._home_context(home))
         spans = filters.drop_organisations([s for s in spans if s.chosen is not None], words)
 

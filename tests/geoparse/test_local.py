@@ -68,3 +68,17 @@ def test_a_country_cue_reads_the_country_among_its_neighbours_towns(geoparser) -
             "the entire country of Luxembourg. He notes this area is comparable to Germany's federal state of "
             "Saarland.")
     assert resolved_id(geoparser, text, "Luxembourg") == "LU"
+
+
+@pytest.mark.parametrize("text, name, region", [
+    ("A 25-year-old Paris, Missouri, man was arrested. Paris police said he fled.", "Paris", "US-MO"),
+    ("Beau Dunn of London, Arkansas, was killed in the crash.", "London", "US-AR"),
+])
+def test_a_town_written_with_its_state_is_the_state_s_town_throughout(geoparser, text, name, region) -> None:
+    towns = [m for m in geoparser.parse(Source(id="local", text=text)) if m.text == name]
+    assert towns and all(m.admin1 == region and m.kind == "populated_place" for m in towns)
+
+
+def test_a_list_of_regions_is_no_town_with_its_state(geoparser) -> None:
+    text = "Cases were reported in California, Maryland and Georgia, Armenia's officials said."
+    assert resolved_id(geoparser, text, "California") == "US-CA"
