@@ -33,6 +33,10 @@ SUPPORT_KINDS = ("populated_place", "admin1", "admin2", "named_region")
 SUPPORT_SCALE_KM = 250.0
 SAME_COUNTRY_SUPPORT = 0.45  # another place the article names is in the same country
 NAMED_COUNTRY_SUPPORT = 0.35  # the article names the candidate's country itself
+# A city of CITY_POPULATION or more in a country the article names (or names places in): local news names its
+# own city bare ("London" in an Ontario paper that names Canada), and such a city outweighs a world city of the
+# same name in a country the article never names.
+CITY_IN_NAMED_COUNTRY_SUPPORT = 0.6
 FAR_KM = 1000.0
 MAX_CONTEXT_PLACES = 150
 CITY_POPULATION = 100_000
@@ -259,6 +263,8 @@ class Context:
                 continue
             support = SAME_COUNTRY_SUPPORT if _named_elsewhere(self.country_keys, candidate.country, key) else (
                 NAMED_COUNTRY_SUPPORT if _named_elsewhere(self.named_keys, candidate.country, key) else 0.0)
+            if support and candidate.kind == "populated_place" and candidate.population >= CITY_POPULATION:
+                support = CITY_IN_NAMED_COUNTRY_SUPPORT
             row, which = self._nearest(candidate, key)
             if self.nearest_km[which][row] > FAR_KM and candidate.population < 100_000:
                 support = 0.0  # a small town 4,000 km from every other place named: the country is no help

@@ -82,3 +82,14 @@ def test_a_town_written_with_its_state_is_the_state_s_town_throughout(geoparser,
 def test_a_list_of_regions_is_no_town_with_its_state(geoparser) -> None:
     text = "Cases were reported in California, Maryland and Georgia, Armenia's officials said."
     assert resolved_id(geoparser, text, "California") == "US-CA"
+
+
+@pytest.mark.parametrize("text, name, expected", [
+    ("Organizers of a London rally thanked Canada for what it has done. \"We want Canada to act,\" they said.",
+     "London", LONDON_ONTARIO),
+    ("Organizers of a London rally thanked Britain for what it has done.", "London", LONDON_UK),
+    ("Organizers of a London rally thanked the United States for what it has done.", "London", LONDON_UK),
+])
+def test_a_city_in_the_country_the_article_names_wins_over_a_world_city(geoparser, text, name, expected) -> None:
+    # (The United States' Londons are towns: a world city stays the reading.)
+    assert resolved_id(geoparser, text, name) == expected
