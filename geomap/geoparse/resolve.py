@@ -85,7 +85,7 @@ def resolve(spans: list[Span], words: WordLists, home: Sequence[Candidate] = ())
         context = Context(entries, every_candidate)
         for group, members in groups.items():
             candidates = members[0].candidates
-            supports = context.support(candidates, group[0])
+            supports = _town_shares_its_region_s_support(candidates, context.support(candidates, group[0]))
             scored = sorted(((_score(c, prior, support, place_context[group], members, words), c)
                              for c, prior, support in zip(candidates, priors[group], supports)),
                             key=lambda sc: (-sc[0], sc[1].id))
@@ -114,6 +114,15 @@ def resolve(spans: list[Span], words: WordLists, home: Sequence[Candidate] = ())
             span.confidence = confidence
             span.method = method
             span.alternatives = alternatives
+
+
+def _town_shares_its_region_s_support(candidates: list[Candidate], supports: list[float]) -> list[float]:
+    """The supports, with a town that names its own region ("Homs" in Homs Governorate, "Kursk" in Kursk
+    Oblast) given the region's support when that is higher: the other places that lie in the region are
+    evidence for its capital as much as for the region, and a bare name means the town."""
+    region_support = {c.id: support for c, support in zip(candidates, supports) if c.kind == "admin1"}
+    return [max(support, region_support.get(c.admin1, 0.0)) if c.kind == "populated_place" else support
+            for c, support in zip(candidates, supports)]
 
 
 def _priors(candidates: list[Candidate], cue: str | None, key: str) -> list[float]:

@@ -93,3 +93,10 @@ def test_a_list_of_regions_is_no_town_with_its_state(geoparser) -> None:
 def test_a_city_in_the_country_the_article_names_wins_over_a_world_city(geoparser, text, name, expected) -> None:
     # (The United States' Londons are towns: a world city stays the reading.)
     assert resolved_id(geoparser, text, name) == expected
+
+
+def test_a_town_that_names_its_region_keeps_the_bare_name_beside_the_region_s_towns(geoparser) -> None:
+    # Palmyra lies in Homs Governorate: evidence for the region is evidence for its capital too.
+    text = "PALMYRA, Syria — Fighters moved here from Homs last week. In Homs, Syria's third city, districts lie in rubble."
+    homs = [m for m in geoparser.parse(Source(id="local", text=text)) if m.text == "Homs"]
+    assert homs and all(m.id == "169577" for m in homs)  # the city, not SY-HI
