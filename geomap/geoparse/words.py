@@ -41,6 +41,7 @@ class WordLists:
     organisation_nouns: frozenset[str]
     thoroughfare_nouns: frozenset[str]
     publication_nouns: frozenset[str]
+    eras: frozenset[str]
     organisation_regions: frozenset[str]  # ids, as written ("SR:nato")
     speech_verbs: frozenset[str]
     language_cues: frozenset[str]

@@ -116,6 +116,21 @@ def test_donbas_is_a_named_region(gaz: Gazetteer, name: str) -> None:
     assert top.kind == "named_region"
 
 
+@pytest.mark.parametrize("name, geonameid, lat, lon", [
+    ("England", 6269131, 52.16, -0.70), ("Scotland", 2638360, 56.0, -4.0), ("Wales", 2634895, 52.5, -3.5),
+    ("Northern Ireland", 2641364, 54.58, -6.75),  # GeoNames' points (geonames.org/<id>)
+])
+def test_the_countries_of_the_united_kingdom_are_regions_near_geonames_points(gaz: Gazetteer, regions: Regions, name,
+                                                                               geonameid, lat, lon) -> None:
+    from pyproj import Geod
+
+    top = gaz.lookup(name)[0]  # before England, Arkansas and Scotland, Pennsylvania
+    assert (top.kind, top.country, top.geonameid) == ("named_region", "GB", geonameid)
+    assert Geod(ellps="WGS84").inv(lon, lat, top.lon, top.lat)[2] < 161_000
+    assert regions.polygon(top.id).contains(shapely.Point(top.lon, top.lat))
+    assert regions.polygon("GB").contains(shapely.Point(top.lon, top.lat))
+
+
 def test_get_resolves_places_and_regions_by_id(gaz: Gazetteer) -> None:
     assert gaz.get(SUDZHA_ID).name == "Sudzha"
     assert gaz.get("RU-KRS").name == "Kursk Oblast"

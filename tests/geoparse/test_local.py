@@ -100,3 +100,18 @@ def test_a_town_that_names_its_region_keeps_the_bare_name_beside_the_region_s_to
     text = "PALMYRA, Syria — Fighters moved here from Homs last week. In Homs, Syria's third city, districts lie in rubble."
     homs = [m for m in geoparser.parse(Source(id="local", text=text)) if m.text == "Homs"]
     assert homs and all(m.id == "169577" for m in homs)  # the city, not SY-HI
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Flights from Victoria, B.C., resumed on Monday.", [("Victoria", "CA-BC"), ("B.C.", "CA-BC")]),
+    ("A couple from Melville, Sask. believes the cat is theirs.", [("Melville", "CA-SK"), ("Sask.", "CA-SK")]),
+    ("The temple was built in 500 B.C. by the king.", []),
+    ("Flu cases rose across NSW. Officials in Qld agreed.", [("NSW", "AUS-2654"), ("Qld", "AU-QLD")]),
+    ("She won Olympic gold twice before the Olympics moved on.", []),
+    ("Outbreaks in England, Scotland and Northern Ireland were traced to Wales.",
+     [("England", "NR:england"), ("Scotland", "NR:scotland"), ("Northern Ireland", "NR:northern-ireland"),
+      ("Wales", "NR:wales")]),
+])
+def test_provinces_states_and_countries_as_news_writes_them(geoparser, text, expected) -> None:
+    mentions = [m for m in geoparser.parse(Source(id="local", text=text)) if m.type != "demonym"]
+    assert [(m.text, m.admin1 if m.kind == "populated_place" else m.id) for m in mentions] == expected
