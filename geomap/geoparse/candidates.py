@@ -146,6 +146,29 @@ def read_region_after_comma(text: str, spans: list[Span], readings: Readings) ->
             span.candidates = inside[span.key]
 
 
+_LIST_JOINER = re.compile(r"(?:,[ \t]*(?:(?:and|or)[ \t]+)?|[ \t]+(?:and|or)[ \t]+)")
+LIST_MEMBERS = 3  # names in a list before the list says what kind of place each is
+
+
+def read_list_cue(text: str, spans: list[Span]) -> None:
+    """A name in a list of three or more names that are mostly first-level regions ("Ohio, Oregon, Utah and
+    Wyoming", "Alberta, Manitoba, Ontario and New Brunswick") or mostly countries is one too: its cue says so,
+    so that a town named after the state ("Oregon, Ohio") does not take it. ``spans`` are sorted by offset
+    and carry their candidates; a cue already read stays."""
+    run = spans[:1]
+    for span, following in zip(spans, [*spans[1:], None]):
+        if following is not None and _LIST_JOINER.fullmatch(text, span.end, following.start):
+            run.append(following)
+            continue
+        if len(run) >= LIST_MEMBERS:
+            for kind, cue in (("admin1", "region"), ("country", "country")):
+                if 2 * sum(member.candidates[0].kind == kind for member in run) > len(run):
+                    for member in run:
+                        if member.cue is None and any(c.kind == kind for c in member.candidates):
+                            member.cue = cue
+        run = [following]
+
+
 def read_region_or_city_cue(text: str, spans: list[Span], words: WordLists) -> None:
     """Set each span's cue: "region", "city" or "country" when its phrase says which is meant."""
     for span in spans:

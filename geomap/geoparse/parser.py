@@ -106,6 +106,7 @@ class Geoparser:
         spans = filters.gate_common_words(spans, words, self.readings)
         spans = candidates_pass.attach_candidates(text, spans, self.readings, words)
         candidates_pass.read_region_after_comma(text, spans, self.readings)
+        candidates_pass.read_list_cue(text, spans)
         resolve.resolve(spans, words, self._home_context(home))
         spans = filters.drop_organisations([s for s in spans if s.chosen is not None], words)
 

@@ -115,3 +115,11 @@ def test_a_town_that_names_its_region_keeps_the_bare_name_beside_the_region_s_to
 def test_provinces_states_and_countries_as_news_writes_them(geoparser, text, expected) -> None:
     mentions = [m for m in geoparser.parse(Source(id="local", text=text)) if m.type != "demonym"]
     assert [(m.text, m.admin1 if m.kind == "populated_place" else m.id) for m in mentions] == expected
+
+
+def test_a_name_in_a_list_of_states_is_a_state(geoparser) -> None:
+    text = ("Cases were reported in Michigan, Ohio, Oregon, Utah and Wyoming. In Canada, illnesses occurred in "
+            "British Columbia, Alberta, Ontario and New Brunswick.")
+    found = {m.text: m.id for m in geoparser.parse(Source(id="local", text=text))}
+    assert (found["Oregon"], found["Wyoming"]) == ("US-OR", "US-WY")  # not the towns in Ohio and Michigan
+    assert (found["Ontario"], found["New Brunswick"]) == ("CA-ON", "CA-NB")
