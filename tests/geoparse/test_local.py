@@ -108,6 +108,8 @@ def test_a_town_that_names_its_region_keeps_the_bare_name_beside_the_region_s_to
     ("The temple was built in 500 B.C. by the king.", []),
     ("Flu cases rose across NSW. Officials in Qld agreed.", [("NSW", "AUS-2654"), ("Qld", "AU-QLD")]),
     ("She won Olympic gold twice before the Olympics moved on.", []),
+    ("Federal agents and Central bank officials flew from the Democratic Republic of Congo to the Americas.",
+     [("Democratic Republic of Congo", "CD"), ("Americas", "SR:americas")]),
     ("Outbreaks in England, Scotland and Northern Ireland were traced to Wales.",
      [("England", "NR:england"), ("Scotland", "NR:scotland"), ("Northern Ireland", "NR:northern-ireland"),
       ("Wales", "NR:wales")]),
