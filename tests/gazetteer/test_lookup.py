@@ -286,3 +286,12 @@ def test_keys_found_in_folded_text_are_keys_of_the_original_span(text: str) -> N
         original_start = to_original(start, deleted)
         original_end = to_original(start + len(word) - 1, deleted) + 1
         assert fold(text[original_start:original_end]) == word
+
+
+@pytest.mark.parametrize("code, name", [("GB-SFK", "Suffolk"), ("GB-SRY", "Surrey")])
+def test_regions_that_are_no_geonames_admin1_unit_count_the_people_inside(gaz: Gazetteer, code, name) -> None:
+    # GeoNames puts Suffolk's towns in England (its first level), not in Suffolk: the build counts the
+    # people of the places inside the county's polygon, so the county outranks a town of 90,000 in Virginia.
+    region = gaz.region(code)
+    assert region.name == name and region.population > 300_000
+    assert gaz.lookup(name)[0].id == code
