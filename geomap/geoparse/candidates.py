@@ -31,6 +31,12 @@ class Readings:
         self.store = store
         self._cache: dict[str, list[Candidate]] = {}
 
+    def every(self, key: str) -> list[Candidate]:
+        """Every entry named ``key``, best first (not kept: asked for names written with their region)."""
+        found = self.store.candidates_for_key(key)
+        found.sort(key=lambda c: (-importance(c), c.id))
+        return found
+
     def __call__(self, key: str) -> list[Candidate]:
         """The most important entries named ``key`` (at most :data:`MAX_CANDIDATES`), best first."""
         readings = self._cache.get(key)
@@ -64,15 +70,16 @@ def is_acronym(text: str, span: Span) -> bool:
 
 
 def _dotted(text: str, span: Span) -> bool:
-    """Whether the name is written with a period (after it or inside: "Calif.", "W.Va.") or in capitals
-    (a postal code: "NY", "NSW")."""
-    return text[span.end:span.end + 1] == "." or "." in span.surface or span.surface.isupper()
+    """Whether the name is written as an abbreviation: with a period (after it or inside: "Calif.", "W.Va."),
+    in capitals (a postal code: "NY", "NSW") or without a vowel ("Qld")."""
+    return text[span.end:span.end + 1] == "." or "." in span.surface or span.surface.isupper() \
+        or not any(vowel in span.key for vowel in "aeiouy")
 
 
 def _abbreviation(candidate: Candidate, key: str) -> bool:
     """Whether a region is matched by a short form of its name ("mont" for Montana, "ky" for Kentucky)."""
     letters = key.replace(" ", "")
-    return candidate.kind == "admin1" and len(letters) <= 5 and len(letters) * 2 <= len(candidate.name) \
+    return candidate.kind == "admin1" and len(letters) <= 5 and len(letters) < len(candidate.name.replace(" ", "")) \
         and key not in fold(candidate.name).split()  # "kursk" is a word of "Kursk Oblast", no short form
 
 
@@ -99,8 +106,9 @@ def attach_candidates(text: str, spans: list[Span], readings: Readings, words: W
         if not _dotted(text, span):
             # "Mont-Royal", "Co-workers": a state's abbreviation is written with its period ("Mont.", "Colo.")
             candidates = [c for c in candidates if not _abbreviation(c, span.key)]
-        elif text[span.end:span.end + 1] == "." and any(_abbreviation(c, span.key) for c in candidates):
-            span.end += 1  # the period is the abbreviation's: "Ky.", "Mont."
+        elif text[span.end:span.end + 1] == "." and not span.surface.isupper() \
+                and any(_abbreviation(c, span.key) for c in candidates):
+            span.end += 1  # the period is the abbreviation's: "Ky.", "Mont.", "Alta."; not a sentence's after "NSW"
             span.surface += "."
         if is_acronym(text, span):
             # "HIV", "DOH", "UGA": letters in capitals inside a line name a country or a region
@@ -110,6 +118,55 @@ def attach_candidates(text: str, spans: list[Span], readings: Readings, words: W
             span.candidates = candidates
             kept.append(span)
     return kept
+
+
+_COMMA = re.compile(r",[ \t]*")
+PLACE_KINDS = ("populated_place", "admin2")
+
+
+def read_region_after_comma(text: str, spans: list[Span], readings: Readings) -> None:
+    """A town written with its region or country after a comma ("Paris, Missouri", "London, Ark.",
+    "Victoria, B.C.") is a town of that region, among all the name's entries, not only the few most
+    important; the article's other occurrences of the name mean the same town (one sense per discourse).
+    ``spans`` are sorted by offset and carry their candidates."""
+    inside: dict[str, list[Candidate]] = {}
+    for span, following in zip(spans, spans[1:]):
+        if span.key in inside or not _COMMA.fullmatch(text, span.end, following.start) \
+                or span.candidates[0].kind in REGION_KINDS:
+            continue  # a list of regions or countries: "California, Maryland", "Georgia, Armenia"
+        within = {c.id for c in following.candidates if c.kind in ("admin1", "country")}
+        towns = [c for c in readings.every(span.key)
+                 if c.kind in PLACE_KINDS and (c.admin1 in within or c.country in within)][:MAX_CANDIDATES]
+        # Its own name before another name of a place ("Western" is an alias of a town in Wisconsin).
+        towns = [c for c in towns if c.method == "exact"] or towns
+        if towns:
+            inside[span.key] = towns
+    for span in spans:
+        if span.key in inside:
+            span.candidates = inside[span.key]
+
+
+_LIST_JOINER = re.compile(r"(?:,[ \t]*(?:(?:and|or)[ \t]+)?|[ \t]+(?:and|or)[ \t]+)")
+LIST_MEMBERS = 3  # names in a list before the list says what kind of place each is
+
+
+def read_list_cue(text: str, spans: list[Span]) -> None:
+    """A name in a list of three or more names that are mostly first-level regions ("Ohio, Oregon, Utah and
+    Wyoming", "Alberta, Manitoba, Ontario and New Brunswick") or mostly countries is one too: its cue says so,
+    so that a town named after the state ("Oregon, Ohio") does not take it. ``spans`` are sorted by offset
+    and carry their candidates; a cue already read stays."""
+    run = spans[:1]
+    for span, following in zip(spans, [*spans[1:], None]):
+        if following is not None and _LIST_JOINER.fullmatch(text, span.end, following.start):
+            run.append(following)
+            continue
+        if len(run) >= LIST_MEMBERS:
+            for kind, cue in (("admin1", "region"), ("country", "country")):
+                if 2 * sum(member.candidates[0].kind == kind for member in run) > len(run):
+                    for member in run:
+                        if member.cue is None and any(c.kind == kind for c in member.candidates):
+                            member.cue = cue
+        run = [following]
 
 
 def read_region_or_city_cue(text: str, spans: list[Span], words: WordLists) -> None:

@@ -88,6 +88,24 @@ def drop_parts_of_longer_names(text: str, spans: list[Span], initials: set[int],
     return kept
 
 
+def drop_names_of_things(text: str, spans: list[Span], words: WordLists) -> list[Span]:
+    """The spans that are not the first words of the name of a street or a publication ("Hertford Road",
+    "the New York Times": no place is meant, and the street is rarely in the town it is named after),
+    nor a currency's country prefix ("US$460 million", "A$20"), nor an era after a year ("500 B.C.")."""
+    kept = []
+    for span in spans:
+        if text.startswith("$", span.end):
+            continue
+        if span.surface.lower() in words.eras and text[max(0, span.start - 8):span.start].rstrip()[-1:].isdigit():
+            continue
+        following = word_after(text, span.end)
+        noun = following.lower().rstrip(".") if following and is_capitalised(following) else None
+        if noun and (noun in words.thoroughfare_nouns or noun in words.publication_nouns):
+            continue
+        kept.append(span)
+    return kept
+
+
 def person_names(text: str, words: WordLists, readings: Callable[[str], list[Candidate]],
                  asked: set[str] | None = None) -> set[str]:
     """The names the article uses for people (as written): the last word of each person's name.

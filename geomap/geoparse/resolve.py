@@ -33,6 +33,10 @@ SUPPORT_KINDS = ("populated_place", "admin1", "admin2", "named_region")
 SUPPORT_SCALE_KM = 250.0
 SAME_COUNTRY_SUPPORT = 0.45  # another place the article names is in the same country
 NAMED_COUNTRY_SUPPORT = 0.35  # the article names the candidate's country itself
+# A city of CITY_POPULATION or more in a country the article names (or names places in): local news names its
+# own city bare ("London" in an Ontario paper that names Canada), and such a city outweighs a world city of the
+# same name in a country the article never names.
+CITY_IN_NAMED_COUNTRY_SUPPORT = 0.6
 FAR_KM = 1000.0
 MAX_CONTEXT_PLACES = 150
 CITY_POPULATION = 100_000
@@ -81,7 +85,7 @@ def resolve(spans: list[Span], words: WordLists, home: Sequence[Candidate] = ())
         context = Context(entries, every_candidate)
         for group, members in groups.items():
             candidates = members[0].candidates
-            supports = context.support(candidates, group[0])
+            supports = _town_shares_its_region_s_support(candidates, context.support(candidates, group[0]))
             scored = sorted(((_score(c, prior, support, place_context[group], members, words), c)
                              for c, prior, support in zip(candidates, priors[group], supports)),
                             key=lambda sc: (-sc[0], sc[1].id))
@@ -110,6 +114,15 @@ def resolve(spans: list[Span], words: WordLists, home: Sequence[Candidate] = ())
             span.confidence = confidence
             span.method = method
             span.alternatives = alternatives
+
+
+def _town_shares_its_region_s_support(candidates: list[Candidate], supports: list[float]) -> list[float]:
+    """The supports, with a town that names its own region ("Homs" in Homs Governorate, "Kursk" in Kursk
+    Oblast) given the region's support when that is higher: the other places that lie in the region are
+    evidence for its capital as much as for the region, and a bare name means the town."""
+    region_support = {c.id: support for c, support in zip(candidates, supports) if c.kind == "admin1"}
+    return [max(support, region_support.get(c.admin1, 0.0)) if c.kind == "populated_place" else support
+            for c, support in zip(candidates, supports)]
 
 
 def _priors(candidates: list[Candidate], cue: str | None, key: str) -> list[float]:
@@ -259,6 +272,8 @@ class Context:
                 continue
             support = SAME_COUNTRY_SUPPORT if _named_elsewhere(self.country_keys, candidate.country, key) else (
                 NAMED_COUNTRY_SUPPORT if _named_elsewhere(self.named_keys, candidate.country, key) else 0.0)
+            if support and candidate.kind == "populated_place" and candidate.population >= CITY_POPULATION:
+                support = CITY_IN_NAMED_COUNTRY_SUPPORT
             row, which = self._nearest(candidate, key)
             if self.nearest_km[which][row] > FAR_KM and candidate.population < 100_000:
                 support = 0.0  # a small town 4,000 km from every other place named: the country is no help

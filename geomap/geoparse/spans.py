@@ -57,8 +57,9 @@ def select_spans(text: str, hits: list[Hit], sentence_starts: list[int], initial
     """
     names_an_organisation = {id(h) for h in hits
                              if h.glued and not h.in_words and _organisation_after(text, h.end, words)}
-    candidates = [h for h in hits if h.in_words or not h.glued or _follower(text, h.end, words)
-                  or id(h) in names_an_organisation]
+    candidates = [h for h in hits if (h.in_words or not h.glued or _follower(text, h.end, words)
+                                      or id(h) in names_an_organisation)
+                  and not _region_word_of_an_organisation(text, h, words)]
     # Longest first, then leftmost; overlapping shorter hits are dropped. The characters taken are
     # marked in one array: a clash costs the span's length, whatever the text's (inserting into a
     # sorted list of taken spans was quadratic in a long article).
@@ -96,6 +97,15 @@ def _organisation_after(text: str, end: int, words: WordLists) -> bool:
     newspaper: "times" is one of those nouns too, and the paper is in New York)."""
     run = _NAME_AFTER.match(text, end)
     return bool(run) and any(word.lower() in words.organisation_nouns for word in run.group().split())
+
+
+def _region_word_of_an_organisation(text: str, hit: Hit, words: WordLists) -> bool:
+    """Whether the hit ends with a capitalised region word that opens an organisation's name: "Kentucky
+    State Police", "Michigan State University" name Kentucky and Michigan, not a region called "Kentucky
+    State" (the region phrase is "Kentucky state" or "the state of Kentucky")."""
+    last = text[hit.start:hit.end].rpartition(" ")[2]
+    return bool(last) and last[0].isupper() and last.lower() in words.region_words \
+        and _organisation_after(text, hit.end, words)
 
 
 def _follower(text: str, end: int, words: WordLists) -> bool:

@@ -39,6 +39,9 @@ class WordLists:
     country_cues_before: tuple[str, ...]
     region_words: frozenset[str]
     organisation_nouns: frozenset[str]
+    thoroughfare_nouns: frozenset[str]
+    publication_nouns: frozenset[str]
+    eras: frozenset[str]
     organisation_regions: frozenset[str]  # ids, as written ("SR:nato")
     speech_verbs: frozenset[str]
     language_cues: frozenset[str]

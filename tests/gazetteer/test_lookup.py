@@ -116,6 +116,21 @@ def test_donbas_is_a_named_region(gaz: Gazetteer, name: str) -> None:
     assert top.kind == "named_region"
 
 
+@pytest.mark.parametrize("name, geonameid, lat, lon", [
+    ("England", 6269131, 52.16, -0.70), ("Scotland", 2638360, 56.0, -4.0), ("Wales", 2634895, 52.5, -3.5),
+    ("Northern Ireland", 2641364, 54.58, -6.75),  # GeoNames' points (geonames.org/<id>)
+])
+def test_the_countries_of_the_united_kingdom_are_regions_near_geonames_points(gaz: Gazetteer, regions: Regions, name,
+                                                                               geonameid, lat, lon) -> None:
+    from pyproj import Geod
+
+    top = gaz.lookup(name)[0]  # before England, Arkansas and Scotland, Pennsylvania
+    assert (top.kind, top.country, top.geonameid) == ("named_region", "GB", geonameid)
+    assert Geod(ellps="WGS84").inv(lon, lat, top.lon, top.lat)[2] < 161_000
+    assert regions.polygon(top.id).contains(shapely.Point(top.lon, top.lat))
+    assert regions.polygon("GB").contains(shapely.Point(top.lon, top.lat))
+
+
 def test_get_resolves_places_and_regions_by_id(gaz: Gazetteer) -> None:
     assert gaz.get(SUDZHA_ID).name == "Sudzha"
     assert gaz.get("RU-KRS").name == "Kursk Oblast"
@@ -271,3 +286,12 @@ def test_keys_found_in_folded_text_are_keys_of_the_original_span(text: str) -> N
         original_start = to_original(start, deleted)
         original_end = to_original(start + len(word) - 1, deleted) + 1
         assert fold(text[original_start:original_end]) == word
+
+
+@pytest.mark.parametrize("code, name", [("GB-SFK", "Suffolk"), ("GB-SRY", "Surrey")])
+def test_regions_that_are_no_geonames_admin1_unit_count_the_people_inside(gaz: Gazetteer, code, name) -> None:
+    # GeoNames puts Suffolk's towns in England (its first level), not in Suffolk: the build counts the
+    # people of the places inside the county's polygon, so the county outranks a town of 90,000 in Virginia.
+    region = gaz.region(code)
+    assert region.name == name and region.population > 300_000
+    assert gaz.lookup(name)[0].id == code

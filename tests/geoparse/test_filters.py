@@ -150,3 +150,28 @@ def test_a_place_opening_an_organisation_s_name_is_embedded(geoparser, text: str
 def test_a_person_s_home_after_of_is_a_place(geoparser) -> None:
     text = "Anne McLellan of Edmonton said production should be monitored, and the Mayor of Boston agreed."
     assert {"Edmonton", "Boston"} <= {t for t, _ in found(geoparser, text)}
+
+
+# -- names of things that are not the place: streets, publications, currencies ----------------
+
+@pytest.mark.parametrize("text, name", [
+    ("Police were called to Hertford Road in Enfield on Monday.", "Hertford"),
+    ("Two cars collided on Monterey Highway near San Jose.", "Monterey"),
+    ("The Los Angeles Times reported the outbreak in Ohio.", "Los Angeles"),
+    ("According to the Bucharest Daily News, cases rose in Romania.", "Bucharest"),
+    ("The fund paid US$460 million to families in Benghazi.", "US"),
+])
+def test_streets_publications_and_currencies_name_no_place(geoparser, text: str, name: str) -> None:
+    names = [t for t, _ in found(geoparser, text)]
+    assert name not in names
+    assert len(names) == 1  # the place the sentence does name stays
+
+
+@pytest.mark.parametrize("text, name, region", [
+    ("Kentucky State Police say a man was arrested after the shooting.", "Kentucky", "US-KY"),
+    ("She studied food safety at Michigan State University for years.", "Michigan", "US-MI"),
+])
+def test_a_capitalised_state_opening_an_organisation_leaves_the_state(geoparser, text: str, name: str,
+                                                                       region: str) -> None:
+    mentions = parse(geoparser, text)
+    assert [(m.text, m.id, m.type) for m in mentions] == [(name, region, "embedded")]

@@ -68,3 +68,60 @@ def test_a_country_cue_reads_the_country_among_its_neighbours_towns(geoparser) -
             "the entire country of Luxembourg. He notes this area is comparable to Germany's federal state of "
             "Saarland.")
     assert resolved_id(geoparser, text, "Luxembourg") == "LU"
+
+
+@pytest.mark.parametrize("text, name, region", [
+    ("A 25-year-old Paris, Missouri, man was arrested. Paris police said he fled.", "Paris", "US-MO"),
+    ("Beau Dunn of London, Arkansas, was killed in the crash.", "London", "US-AR"),
+])
+def test_a_town_written_with_its_state_is_the_state_s_town_throughout(geoparser, text, name, region) -> None:
+    towns = [m for m in geoparser.parse(Source(id="local", text=text)) if m.text == name]
+    assert towns and all(m.admin1 == region and m.kind == "populated_place" for m in towns)
+
+
+def test_a_list_of_regions_is_no_town_with_its_state(geoparser) -> None:
+    text = "Cases were reported in California, Maryland and Georgia, Armenia's officials said."
+    assert resolved_id(geoparser, text, "California") == "US-CA"
+
+
+@pytest.mark.parametrize("text, name, expected", [
+    ("Organizers of a London rally thanked Canada for what it has done. \"We want Canada to act,\" they said.",
+     "London", LONDON_ONTARIO),
+    ("Organizers of a London rally thanked Britain for what it has done.", "London", LONDON_UK),
+    ("Organizers of a London rally thanked the United States for what it has done.", "London", LONDON_UK),
+])
+def test_a_city_in_the_country_the_article_names_wins_over_a_world_city(geoparser, text, name, expected) -> None:
+    # (The United States' Londons are towns: a world city stays the reading.)
+    assert resolved_id(geoparser, text, name) == expected
+
+
+def test_a_town_that_names_its_region_keeps_the_bare_name_beside_the_region_s_towns(geoparser) -> None:
+    # Palmyra lies in Homs Governorate: evidence for the region is evidence for its capital too.
+    text = "PALMYRA, Syria — Fighters moved here from Homs last week. In Homs, Syria's third city, districts lie in rubble."
+    homs = [m for m in geoparser.parse(Source(id="local", text=text)) if m.text == "Homs"]
+    assert homs and all(m.id == "169577" for m in homs)  # the city, not SY-HI
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Flights from Victoria, B.C., resumed on Monday.", [("Victoria", "CA-BC"), ("B.C.", "CA-BC")]),
+    ("A couple from Melville, Sask. believes the cat is theirs.", [("Melville", "CA-SK"), ("Sask.", "CA-SK")]),
+    ("The temple was built in 500 B.C. by the king.", []),
+    ("Flu cases rose across NSW. Officials in Qld agreed.", [("NSW", "AUS-2654"), ("Qld", "AU-QLD")]),
+    ("She won Olympic gold twice before the Olympics moved on.", []),
+    ("Federal agents and Central bank officials flew from the Democratic Republic of Congo to the Americas.",
+     [("Democratic Republic of Congo", "CD"), ("Americas", "SR:americas")]),
+    ("Outbreaks in England, Scotland and Northern Ireland were traced to Wales.",
+     [("England", "NR:england"), ("Scotland", "NR:scotland"), ("Northern Ireland", "NR:northern-ireland"),
+      ("Wales", "NR:wales")]),
+])
+def test_provinces_states_and_countries_as_news_writes_them(geoparser, text, expected) -> None:
+    mentions = [m for m in geoparser.parse(Source(id="local", text=text)) if m.type != "demonym"]
+    assert [(m.text, m.admin1 if m.kind == "populated_place" else m.id) for m in mentions] == expected
+
+
+def test_a_name_in_a_list_of_states_is_a_state(geoparser) -> None:
+    text = ("Cases were reported in Michigan, Ohio, Oregon, Utah and Wyoming. In Canada, illnesses occurred in "
+            "British Columbia, Alberta, Ontario and New Brunswick.")
+    found = {m.text: m.id for m in geoparser.parse(Source(id="local", text=text))}
+    assert (found["Oregon"], found["Wyoming"]) == ("US-OR", "US-WY")  # not the towns in Ohio and Michigan
+    assert (found["Ontario"], found["New Brunswick"]) == ("CA-ON", "CA-NB")
