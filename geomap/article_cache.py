@@ -1,0 +1,247 @@
+"""The per-article cache of the text stages: a corpus that grows by ten articles re-reads only those ten.
+
+The text stages (geoparser and claim rules) work on each article alone, so
+their rows for one article (its mentions and its claims) depend only on:
+
+- the article's fields (text, id, date, outlet, home...; not the file it came from);
+- geomap's code (its version and a digest of its modules' sources, so that a
+  changed rule in a checkout is never answered from an old entry);
+- the data in use (the gazetteer's fingerprint: bundled manifest and imported dumps).
+
+The entry of an article is one file named by the digest of all three, in
+``articles/`` under the user cache folder (:func:`geomap.paths.cache_dir`:
+``$GEOMAP_CACHE`` or ``$XDG_CACHE_HOME/geomap``). Entries are written
+atomically, so builds running at once (or dask workers) can share the folder.
+The folder is safe to delete at any time. Its size is bounded: after a build,
+the entries read or written least recently go until the rest fits in
+``$GEOMAP_ARTICLE_CACHE_MB`` (default :data:`DEFAULT_LIMIT_MB`).
+
+A folder that cannot be written, or an entry that cannot be read, is never an
+error: one note says so and the article is read again (its entry rewritten
+where possible).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import pickle
+import zlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, fields
+from datetime import date
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from geomap.atomic import write_bytes
+from geomap.paths import PACKAGE_DIR, cache_dir
+from geomap.records import Source
+
+if TYPE_CHECKING:
+    import pandas
+
+log = logging.getLogger("geomap")
+
+DEFAULT_LIMIT_MB = 2048.0
+# Fields of a source the text stages never read: where it came from and what reading it said.
+IGNORED_FIELDS = ("path", "warnings")
+FORMAT = b"geomap-article-cache 1\n"  # first bytes of an entry: a file of another kind is not unpickled
+
+# One article's rows: table name ("mentions", "claims") -> column name -> that column's values.
+Columns = dict[str, list[Any]]
+Entry = dict[str, Columns]
+
+
+@cache
+def code_version() -> str:
+    """geomap's version and a digest of its modules' sources (a few milliseconds: about a hundred files)."""
+    from geomap import __version__
+
+    digest = hashlib.sha256(__version__.encode())
+    for path in sorted(PACKAGE_DIR.rglob("*.py")):
+        digest.update(path.relative_to(PACKAGE_DIR).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def source_fingerprint(source: Source) -> bytes:
+    """The fields of ``source`` the text stages read, as canonical JSON."""
+    values = {item.name: getattr(source, item.name) for item in fields(source) if item.name not in IGNORED_FIELDS}
+    return json.dumps(values, sort_keys=True, ensure_ascii=False, default=_plain_date).encode("utf-8")
+
+
+def _plain_date(value: Any) -> str:
+    if isinstance(value, date):
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} in a source")
+
+
+def limit_bytes() -> int:
+    text = os.environ.get("GEOMAP_ARTICLE_CACHE_MB", "")
+    try:
+        return int(float(text) * 1e6) if text else int(DEFAULT_LIMIT_MB * 1e6)
+    except ValueError:
+        log.warning("GEOMAP_ARTICLE_CACHE_MB=%r is not a number; using %g MB", text, DEFAULT_LIMIT_MB)
+        return int(DEFAULT_LIMIT_MB * 1e6)
+
+
+@dataclass
+class ArticleCache:
+    """Entries of one code and data version in ``folder`` (made on first write)."""
+
+    folder: Path
+    version: str  # code version + data fingerprint: part of every key
+    writable: bool = True
+    noted: bool = False  # a note about an unreadable entry was given
+    keys: list[str] = field(default_factory=list)  # of the sources last looked up
+
+    @classmethod
+    def for_data(cls, data_fingerprint: str, folder: Path | None = None) -> ArticleCache:
+        return cls(folder or cache_dir() / "articles", f"{code_version()}:{data_fingerprint}")
+
+    def key(self, source: Source) -> str:
+        digest = hashlib.sha256(self.version.encode())
+        digest.update(b"\0")
+        digest.update(source_fingerprint(source))
+        return digest.hexdigest()
+
+    def lookup(self, sources: Sequence[Source]) -> dict[int, Entry]:
+        """The entries found for ``sources``, by position (their keys are kept for :meth:`merge`)."""
+        self.keys = [self.key(source) for source in sources]
+        found = {}
+        for index, key in enumerate(self.keys):
+            entry = self.get(key)
+            if entry is not None:
+                found[index] = entry
+        return found
+
+    def merge(
+        self,
+        sources: Sequence[Source],
+        known: dict[int, Entry],
+        read: Sequence[int],
+        mentions: pandas.DataFrame,
+        claims: pandas.DataFrame,
+    ) -> tuple[pandas.DataFrame, pandas.DataFrame]:
+        """The tables of every source: ``known`` entries, and the rows of the sources at positions ``read``
+        (just read, in that order) which are stored as their entries. Then the folder is trimmed."""
+        from geomap.schema import CLAIMS, MENTIONS
+
+        tables = {"mentions": (MENTIONS, mentions), "claims": (CLAIMS, claims)}
+        fresh: dict[int, Entry] = {index: {} for index in read}
+        read_ids = [sources[index].id for index in read]
+        for name, (table, frame) in tables.items():
+            columns = {column: frame[column].tolist() for column in table.names}
+            for index, part in zip(read, split_by_source(columns, read_ids)):
+                fresh[index][name] = part
+        for index in read:
+            self.put(self.keys[index], fresh[index])
+        self.trim()
+        if not known:
+            return mentions, claims
+        entries = [known[index] if index in known else fresh[index] for index in range(len(sources))]
+        made = [
+            table.from_columns(*join((entry[name] for entry in entries), table.names))
+            for name, (table, _) in tables.items()
+        ]
+        return made[0], made[1]
+
+    def path(self, key: str) -> Path:
+        return self.folder / key[:2] / key
+
+    def get(self, key: str) -> Entry | None:
+        """The entry of ``key``; None when there is none or it cannot be read (then noted once)."""
+        path = self.path(key)
+        try:
+            data = path.read_bytes()
+        except (FileNotFoundError, NotADirectoryError):  # no entry (or no folder: noted when writing)
+            return None
+        except OSError as exc:
+            self._note_unreadable(path, exc.strerror or str(exc))
+            return None
+        try:
+            if not data.startswith(FORMAT):
+                raise ValueError("not an entry of this cache")
+            entry = pickle.loads(zlib.decompress(data[len(FORMAT) :]))
+            if not isinstance(entry, dict) or set(entry) != {"mentions", "claims"}:
+                raise ValueError("not an entry of this cache")
+        except Exception as exc:  # noqa: BLE001 - any damage: the article is read again
+            self._note_unreadable(path, f"{type(exc).__name__}: {exc}")
+            return None
+        try:
+            os.utime(path)  # recently used: kept when the folder is trimmed
+        except OSError:
+            pass
+        return entry
+
+    def put(self, key: str, entry: Entry) -> None:
+        if not self.writable:
+            return
+        data = FORMAT + zlib.compress(pickle.dumps(entry, protocol=pickle.HIGHEST_PROTOCOL), 1)
+        try:
+            write_bytes(self.path(key), data)
+        except OSError as exc:
+            self.writable = False
+            log.warning(
+                "note: the article cache %s cannot be written (%s); building without it",
+                self.folder,
+                exc.strerror or exc,
+            )
+
+    def _note_unreadable(self, path: Path, reason: str) -> None:
+        if not self.noted:
+            self.noted = True
+            log.warning(
+                "note: the article cache entry %s could not be read (%s); reading the article again", path, reason
+            )
+
+    def trim(self, limit: int | None = None) -> int:
+        """Delete the least recently used entries until the folder holds at most ``limit`` bytes; how many went."""
+        limit = limit_bytes() if limit is None else limit
+        entries = []
+        try:
+            for shard in self.folder.iterdir():
+                for path in shard.iterdir() if shard.is_dir() else ():
+                    stat = path.stat()
+                    entries.append((stat.st_mtime_ns, path.name, stat.st_size, path))
+        except OSError:
+            return 0
+        total = sum(size for _, _, size, _ in entries)
+        removed = 0
+        for _, _, size, path in sorted(entries):
+            if total <= limit:
+                break
+            try:
+                path.unlink()
+            except OSError:
+                return removed
+            total -= size
+            removed += 1
+        return removed
+
+
+def split_by_source(columns: Columns, sources: Sequence[str]) -> list[Columns]:
+    """The rows of a table (as columns, rows grouped by source in ``sources``' order) cut per source."""
+    owners = columns["source"]
+    cuts, start = [], 0
+    for source in sources:
+        end = start
+        while end < len(owners) and owners[end] == source:
+            end += 1
+        cuts.append({name: values[start:end] for name, values in columns.items()})
+        start = end
+    if start != len(owners):
+        raise ValueError("rows of the text stages are not grouped by source in the sources' order")
+    return cuts
+
+
+def join(parts: Iterable[Columns], names: Sequence[str]) -> tuple[Columns, int]:
+    """The columns of ``parts`` one after the other, and the number of rows."""
+    joined: Columns = {name: [] for name in names}
+    for part in parts:
+        for name in names:
+            joined[name].extend(part[name])
+    return joined, len(joined[names[0]]) if names else 0
