@@ -7,7 +7,11 @@ imports and data loading count as they do for a user:
 
 - ``geomap geocode CORPUS``            (one process: the command has no ``--jobs``)
 - ``geomap claims CORPUS --jobs J``    for each J of ``--jobs`` (default 1 and 2)
-- ``geomap build CORPUS -o DIR --jobs J`` for each J of ``--build-jobs``
+- ``geomap build CORPUS -o DIR --jobs J`` for each J of ``--build-jobs``, with an empty article cache
+  of its own (``GEOMAP_ARTICLE_CACHE``), so that sizes sharing articles do not help each other;
+- ``rebuild``: the same build after ``GROWTH`` (10) articles were added to the corpus, with the article
+  cache the build left (only the new articles are read again), into a new folder; with
+  ``--check-identical``, a clean build of the grown corpus (``--no-cache``) is compared byte for byte
 
 Figures per run: wall time, articles/s, corpus MB/s, peak memory and, for
 builds, the size of index.html. Memory is measured two ways, because a process
@@ -60,7 +64,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import corpus  # noqa: E402  (benchmarks/corpus.py, next to this file)
 
 DEFAULT_SIZES = (1000, 3000, 10000)
-COMMANDS = ("geocode", "claims", "build")
+COMMANDS = ("geocode", "claims", "build", "rebuild")
+GROWTH = 10  # articles added to a built corpus for "rebuild"
 LINEAR_FACTOR = 1.5
 SAMPLE_SECONDS = 0.5  # reading smaps_rollup of a 10 GB process is not free: 0.1 s took a third of a core
 PAGE_KB = os.sysconf("SC_PAGE_SIZE") // 1024
@@ -165,7 +170,8 @@ class TreeMemorySampler(threading.Thread):
         self.join()
 
 
-def measure(argv: list[str], stdout_path: Path, timeout_s: float) -> tuple[float, int | None, float, float, bool]:
+def measure(argv: list[str], stdout_path: Path, timeout_s: float,
+            env: dict[str, str] | None = None) -> tuple[float, int | None, float, float, bool]:
     """Run ``argv``; return (wall s, exit code, peak tree PSS MB, peak single-process RSS MB, timed out)."""
     killed = threading.Event()
 
@@ -175,7 +181,7 @@ def measure(argv: list[str], stdout_path: Path, timeout_s: float) -> tuple[float
 
     with open(stdout_path, "wb") as stdout, tempfile.TemporaryFile() as stderr:
         start = time.perf_counter()
-        process = subprocess.Popen(argv, stdout=stdout, stderr=stderr, start_new_session=True)
+        process = subprocess.Popen(argv, stdout=stdout, stderr=stderr, start_new_session=True, env=env)
         sampler = TreeMemorySampler(process.pid)
         sampler.start()
         timer = threading.Timer(timeout_s, kill, args=(process.pid,))
@@ -240,17 +246,28 @@ class Step:
             return [geomap, "--quiet", "geocode", corpus_path]
         if self.command == "claims":
             return [geomap, "--quiet", "claims", corpus_path, "--jobs", str(self.jobs)]
+        if self.command == "clean":
+            return [geomap, "--quiet", "build", corpus_path, "-o", str(self.out_dir(folder)), "--jobs",
+                    str(self.jobs), "--no-cache"]
         return [geomap, "--quiet", "build", corpus_path, "-o", str(self.out_dir(folder)), "--jobs", str(self.jobs)]
 
     def out_dir(self, folder: Path) -> Path:
-        return folder / f"build-{self.size}-j{self.jobs}"
+        return folder / f"{self.command}-{self.size}-j{self.jobs}"
+
+    def env(self, folder: Path) -> dict[str, str] | None:
+        """A build's own article cache, which its rebuild reuses."""
+        if self.command not in ("build", "rebuild"):
+            return None
+        size = self.size - GROWTH if self.command == "rebuild" else self.size
+        return {**os.environ, "GEOMAP_ARTICLE_CACHE": str(folder / f"article-cache-{size}-j{self.jobs}")}
 
     def stdout_path(self, folder: Path) -> Path:
         return folder / f"{self.command}-{self.size}-j{self.jobs or 1}.out"
 
 
 def plan_steps(corpora: dict[int, tuple[Path, int]], commands: tuple[str, ...], jobs: tuple[int, ...],
-               build_jobs: tuple[int, ...]) -> list[Step]:
+               build_jobs: tuple[int, ...], grown: dict[int, tuple[Path, int]] | None = None,
+               check_identical: bool = False) -> list[Step]:
     """The text commands on every size first (smallest first), then the builds: the builds are the
     slowest by far, and the time budget should cut them rather than the text stages of the large sizes."""
     steps = []
@@ -259,9 +276,15 @@ def plan_steps(corpora: dict[int, tuple[Path, int]], commands: tuple[str, ...], 
             steps.append(Step("geocode", None, size, path, size_bytes))
         if "claims" in commands:
             steps += [Step("claims", j, size, path, size_bytes) for j in jobs]
-    if "build" in commands:
-        steps += [Step("build", j, size, path, size_bytes)
-                  for size, (path, size_bytes) in sorted(corpora.items()) for j in build_jobs]
+    for size, (path, size_bytes) in sorted(corpora.items()):
+        for j in build_jobs:
+            if "build" in commands:
+                steps.append(Step("build", j, size, path, size_bytes))
+            if "rebuild" in commands and grown:
+                grown_path, grown_bytes = grown[size]
+                steps.append(Step("rebuild", j, size + GROWTH, grown_path, grown_bytes))
+                if check_identical:
+                    steps.append(Step("clean", j, size + GROWTH, grown_path, grown_bytes))
     return steps
 
 
@@ -283,11 +306,11 @@ def run_steps(steps: list[Step], folder: Path, budget: TimeBudget, log) -> list[
         timeout_s = max(1.0, min(budget.command_limit_s, budget.left()))
         stdout_path = step.stdout_path(folder)
         run.wall_s, run.exit_code, run.tree_mb, run.max_process_mb, run.timed_out = measure(
-            step.argv(geomap, folder), stdout_path, timeout_s)
+            step.argv(geomap, folder), stdout_path, timeout_s, step.env(folder))
         run.wall_s = round(run.wall_s, 2)
         run.tree_mb = round(run.tree_mb, 1)
         run.max_process_mb = round(run.max_process_mb, 1)
-        if step.command == "build":
+        if step.command in ("build", "rebuild", "clean"):
             out = step.out_dir(folder)
             run.outputs = {p.name: p.stat().st_size for p in sorted(out.glob("*.html"))} if out.is_dir() else {}
         else:
@@ -295,6 +318,20 @@ def run_steps(steps: list[Step], folder: Path, budget: TimeBudget, log) -> list[
         log(format_row(run))
         runs.append(run)
     return runs
+
+
+def identical_rebuilds(folder: Path, runs: list[Run]) -> dict[str, bool]:
+    """Whether each rebuild wrote the bytes of the clean build of the same corpus (per size and jobs)."""
+    same = {}
+    for run in runs:
+        if run.command == "clean" and run.ok:
+            rebuilt = folder / f"rebuild-{run.articles}-j{run.jobs}"
+            clean = folder / f"clean-{run.articles}-j{run.jobs}"
+            files = sorted(p.relative_to(clean) for p in clean.rglob("*") if p.is_file())
+            same[f"{run.articles} -j{run.jobs}"] = files == sorted(
+                p.relative_to(rebuilt) for p in rebuilt.rglob("*") if p.is_file()) and all(
+                (clean / name).read_bytes() == (rebuilt / name).read_bytes() for name in files)
+    return same
 
 
 def identical_outputs(folder: Path, sizes, jobs) -> dict[str, bool]:
@@ -311,7 +348,7 @@ def identical_outputs(folder: Path, sizes, jobs) -> dict[str, bool]:
 def linearity(runs: list[Run]) -> list[dict]:
     """Per command label: time per article at the largest size over that at the smallest."""
     checks = []
-    for label in dict.fromkeys(r.label for r in runs):
+    for label in dict.fromkeys(r.label for r in runs if r.command != "rebuild"):  # a rebuild reads 10 articles
         done = sorted((r for r in runs if r.label == label and r.ok), key=lambda r: r.articles)
         if len(done) < 2:
             continue
@@ -372,6 +409,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="wall-time budget of the whole run: a command whose linear estimate from the size "
                              "before does not fit is skipped, one that overruns is killed (default 25)")
     parser.add_argument("--keep", type=Path, help="keep corpora and outputs in this folder")
+    parser.add_argument("--check-identical", action="store_true",
+                        help="after each rebuild, a clean build of the same corpus, compared byte for byte")
     parser.add_argument("--json", action="store_true", help="figures as JSON on stdout (the table goes to stderr)")
     args = parser.parse_args(argv)
     commands = tuple(c.strip() for c in args.commands.split(",") if c.strip())
@@ -394,7 +433,11 @@ def main(argv: list[str] | None = None) -> int:
         folder.mkdir(parents=True, exist_ok=True)
         corpora = {size: write_corpus(size, args.seed, folder) for size in sorted(set(args.sizes))}
         budget = TimeBudget(time.perf_counter() + 60 * args.max_minutes, args.timeout)
-        runs = run_steps(plan_steps(corpora, commands, args.jobs, args.build_jobs), folder, budget, log)
+        grown = {size: write_corpus(size + GROWTH, args.seed, folder) for size in corpora} \
+            if "rebuild" in commands else None
+        runs = run_steps(plan_steps(corpora, commands, args.jobs, args.build_jobs, grown, args.check_identical),
+                         folder, budget, log)
+        rebuilt_same = identical_rebuilds(folder, runs)
         same = identical_outputs(folder, args.sizes, args.jobs)
     total = time.perf_counter() - started
     usage_after = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -406,12 +449,16 @@ def main(argv: list[str] | None = None) -> int:
             f"limit {LINEAR_FACTOR}x)")
     for size, equal in same.items():
         log(f"claims output identical across --jobs {','.join(map(str, args.jobs))} at {size}: {equal}")
+    for label, equal in rebuilt_same.items():
+        log(f"rebuild after adding {GROWTH} articles identical to a clean build at {label}: {equal}")
     cpu = (usage_after.ru_utime + usage_after.ru_stime) - (usage_before.ru_utime + usage_before.ru_stime)
     log(f"total {total:.0f} s wall, {cpu:.0f} s CPU in the commands; load average now {os.getloadavg()[0]:.1f}")
     if args.json:
         print(json.dumps({"runs": [r.record() for r in runs], "linearity": checks, "claims_identical": same,
+                          "rebuild_identical": rebuilt_same,
                           "total_s": round(total, 1), "cpu_count": os.cpu_count()}, indent=2))
-    ok = all(r.ok or r.skipped for r in runs) and all(c["linear"] for c in checks) and all(same.values())
+    ok = all(r.ok or r.skipped for r in runs) and all(c["linear"] for c in checks) and all(same.values()) \
+        and all(rebuilt_same.values())
     return 0 if ok else 1
 
 

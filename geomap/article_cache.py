@@ -10,7 +10,7 @@ their rows for one article (its mentions and its claims) depend only on:
 
 The entry of an article is one file named by the digest of all three, in
 ``articles/`` under the user cache folder (:func:`geomap.paths.cache_dir`:
-``$GEOMAP_CACHE`` or ``$XDG_CACHE_HOME/geomap``). Entries are written
+``$GEOMAP_CACHE`` or ``$XDG_CACHE_HOME/geomap``), or in ``$GEOMAP_ARTICLE_CACHE``. Entries are written
 atomically, so builds running at once (or dask workers) can share the folder.
 The folder is safe to delete at any time. Its size is bounded: after a build,
 the entries read or written least recently go until the rest fits in
@@ -100,7 +100,9 @@ class ArticleCache:
 
     @classmethod
     def for_data(cls, data_fingerprint: str, folder: Path | None = None) -> ArticleCache:
-        return cls(folder or cache_dir() / "articles", f"{code_version()}:{data_fingerprint}")
+        override = os.environ.get("GEOMAP_ARTICLE_CACHE")
+        folder = folder or (Path(override) if override else cache_dir() / "articles")
+        return cls(folder, f"{code_version()}:{data_fingerprint}")
 
     def key(self, source: Source) -> str:
         digest = hashlib.sha256(self.version.encode())
