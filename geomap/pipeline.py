@@ -150,6 +150,16 @@ def collect_text_stages(
     )
 
 
+def counting_from(progress: Progress, cached: int, total: int) -> Progress:
+    """``progress`` of the text stages of the articles not cached, counted among all ``total`` articles."""
+    progress("text", cached, total)
+
+    def of_all(stage: str, done: int, _left: int) -> None:
+        progress(stage, cached + done, total)
+
+    return of_all
+
+
 def open_article_cache(sources: Sequence[Source]) -> ArticleCache | None:
     """The article cache of the data in use (None when source ids repeat: rows are told apart by id)."""
     if len({source.id for source in sources}) != len(sources):
@@ -230,6 +240,8 @@ def run_sources(
     article_cache = open_article_cache(sources) if cache else None
     known = article_cache.lookup(sources) if article_cache is not None else {}
     todo = [index for index in range(len(sources)) if index not in known]
+    if progress is not None and known:
+        progress = counting_from(progress, len(known), len(sources))
     chunks = chunked(table.iloc[todo] if known else table)
     text_workers: Workers | Cluster | None = cluster or workers
     in_flight = cluster.in_flight if cluster is not None else jobs

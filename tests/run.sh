@@ -25,7 +25,8 @@ PYTHON="${PYTHON:-python3}"
 # Formatted by ruff so far: the modules of the stage tables, the pipeline and its workers, the view model and
 # the API. Others join when they are next rewritten (formatting every module at once would collide with the
 # work in progress on other branches).
-FORMATTED=(geomap/schema.py geomap/pipeline.py geomap/workers.py geomap/resources.py geomap/view.py geomap/api.py)
+FORMATTED=(geomap/schema.py geomap/pipeline.py geomap/workers.py geomap/resources.py geomap/view.py geomap/api.py
+           geomap/article_cache.py geomap/cluster.py)
 case " $* " in
   *" --co "*|*" --collect-only "*) ;;  # only listing the tests: no need to build the wheel
   *)

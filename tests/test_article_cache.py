@@ -72,8 +72,10 @@ def test_a_changed_article_is_read_again(seeds, tmp_path, monkeypatch, read_coun
     pipeline.run_sources(seeds[:2], cache=True)
     read_counter.clear()
     changed = [seeds[0], type(seeds[1])(**{**vars(seeds[1]), "text": seeds[1].text + " Kyiv."})]
-    results = pipeline.run_sources(changed, cache=True)
+    counted: list[tuple[int, int]] = []
+    results = pipeline.run_sources(changed, cache=True, progress=lambda _, done, total: counted.append((done, total)))
     assert results.from_cache == 1 and read_counter == [seeds[1].id]
+    assert counted[0] == (1, 2) and counted[-1] == (2, 2), "progress counts the cached article among all"
     assert "Kyiv" in set(results.mentions["text"])
 
 
