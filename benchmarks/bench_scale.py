@@ -11,7 +11,11 @@ imports and data loading count as they do for a user:
   of its own (``GEOMAP_ARTICLE_CACHE``), so that sizes sharing articles do not help each other;
 - ``rebuild``: the same build after ``GROWTH`` (10) articles were added to the corpus, with the article
   cache the build left (only the new articles are read again), into a new folder; with
-  ``--check-identical``, a clean build of the grown corpus (``--no-cache``) is compared byte for byte
+  ``--check-identical``, a clean build of the grown corpus (``--no-cache``) is compared byte for byte;
+- ``dask``: ``geomap build --scheduler ADDRESS --no-cache`` on a ``LocalCluster`` of two single-threaded
+  worker processes that this script starts (``--scheduler`` gives an existing cluster instead); its
+  memory figures count the build's own processes, not the cluster's. With ``--check-identical`` its
+  outputs are compared with the local build of the same size.
 
 Figures per run: wall time, articles/s, corpus MB/s, peak memory and, for
 builds, the size of index.html. Memory is measured two ways, because a process
@@ -46,6 +50,7 @@ Exit status 1 when a command fails or times out, or when growth is not linear
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import platform
@@ -64,7 +69,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import corpus  # noqa: E402  (benchmarks/corpus.py, next to this file)
 
 DEFAULT_SIZES = (1000, 3000, 10000)
-COMMANDS = ("geocode", "claims", "build", "rebuild")
+COMMANDS = ("geocode", "claims", "build", "rebuild", "dask")
 GROWTH = 10  # articles added to a built corpus for "rebuild"
 LINEAR_FACTOR = 1.5
 SAMPLE_SECONDS = 0.5  # reading smaps_rollup of a 10 GB process is not free: 0.1 s took a third of a core
@@ -239,6 +244,7 @@ class Step:
     size: int
     corpus_path: Path
     corpus_bytes: int
+    scheduler: str = ""
 
     def argv(self, geomap: str, folder: Path) -> list[str]:
         corpus_path = str(self.corpus_path)
@@ -246,6 +252,9 @@ class Step:
             return [geomap, "--quiet", "geocode", corpus_path]
         if self.command == "claims":
             return [geomap, "--quiet", "claims", corpus_path, "--jobs", str(self.jobs)]
+        if self.command == "dask":
+            return [geomap, "--quiet", "build", corpus_path, "-o", str(self.out_dir(folder)), "--no-cache",
+                    "--scheduler", self.scheduler]
         if self.command == "clean":
             return [geomap, "--quiet", "build", corpus_path, "-o", str(self.out_dir(folder)), "--jobs",
                     str(self.jobs), "--no-cache"]
@@ -267,7 +276,7 @@ class Step:
 
 def plan_steps(corpora: dict[int, tuple[Path, int]], commands: tuple[str, ...], jobs: tuple[int, ...],
                build_jobs: tuple[int, ...], grown: dict[int, tuple[Path, int]] | None = None,
-               check_identical: bool = False) -> list[Step]:
+               check_identical: bool = False, scheduler: str = "") -> list[Step]:
     """The text commands on every size first (smallest first), then the builds: the builds are the
     slowest by far, and the time budget should cut them rather than the text stages of the large sizes."""
     steps = []
@@ -285,6 +294,8 @@ def plan_steps(corpora: dict[int, tuple[Path, int]], commands: tuple[str, ...], 
                 steps.append(Step("rebuild", j, size + GROWTH, grown_path, grown_bytes))
                 if check_identical:
                     steps.append(Step("clean", j, size + GROWTH, grown_path, grown_bytes))
+        if "dask" in commands and scheduler:
+            steps.append(Step("dask", None, size, path, size_bytes, scheduler))
     return steps
 
 
@@ -310,7 +321,7 @@ def run_steps(steps: list[Step], folder: Path, budget: TimeBudget, log) -> list[
         run.wall_s = round(run.wall_s, 2)
         run.tree_mb = round(run.tree_mb, 1)
         run.max_process_mb = round(run.max_process_mb, 1)
-        if step.command in ("build", "rebuild", "clean"):
+        if step.command in ("build", "rebuild", "clean", "dask"):
             out = step.out_dir(folder)
             run.outputs = {p.name: p.stat().st_size for p in sorted(out.glob("*.html"))} if out.is_dir() else {}
         else:
@@ -327,10 +338,24 @@ def identical_rebuilds(folder: Path, runs: list[Run]) -> dict[str, bool]:
         if run.command == "clean" and run.ok:
             rebuilt = folder / f"rebuild-{run.articles}-j{run.jobs}"
             clean = folder / f"clean-{run.articles}-j{run.jobs}"
-            files = sorted(p.relative_to(clean) for p in clean.rglob("*") if p.is_file())
-            same[f"{run.articles} -j{run.jobs}"] = files == sorted(
-                p.relative_to(rebuilt) for p in rebuilt.rglob("*") if p.is_file()) and all(
-                (clean / name).read_bytes() == (rebuilt / name).read_bytes() for name in files)
+            same[f"{run.articles} -j{run.jobs}"] = same_files(clean, rebuilt)
+    return same
+
+
+def same_files(one: Path, other: Path) -> bool:
+    names = sorted(p.relative_to(one) for p in one.rglob("*") if p.is_file())
+    return names == sorted(p.relative_to(other) for p in other.rglob("*") if p.is_file()) and all(
+        (one / name).read_bytes() == (other / name).read_bytes() for name in names)
+
+
+def identical_on_cluster(folder: Path, runs: list[Run]) -> dict[str, bool]:
+    """Whether each build on the cluster wrote the bytes of the first local build of the same corpus."""
+    same = {}
+    for run in runs:
+        local = [r for r in runs if r.command == "build" and r.articles == run.articles and r.ok]
+        if run.command == "dask" and run.ok and local:
+            same[str(run.articles)] = same_files(folder / f"build-{run.articles}-j{local[0].jobs}",
+                                                 folder / f"dask-{run.articles}-jNone")
     return same
 
 
@@ -409,6 +434,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="wall-time budget of the whole run: a command whose linear estimate from the size "
                              "before does not fit is skipped, one that overruns is killed (default 25)")
     parser.add_argument("--keep", type=Path, help="keep corpora and outputs in this folder")
+    parser.add_argument("--scheduler", default="", help="for 'dask': an existing scheduler (default: a LocalCluster "
+                        "of two worker processes started here)")
     parser.add_argument("--check-identical", action="store_true",
                         help="after each rebuild, a clean build of the same corpus, compared byte for byte")
     parser.add_argument("--json", action="store_true", help="figures as JSON on stdout (the table goes to stderr)")
@@ -435,9 +462,19 @@ def main(argv: list[str] | None = None) -> int:
         budget = TimeBudget(time.perf_counter() + 60 * args.max_minutes, args.timeout)
         grown = {size: write_corpus(size + GROWTH, args.seed, folder) for size in corpora} \
             if "rebuild" in commands else None
-        runs = run_steps(plan_steps(corpora, commands, args.jobs, args.build_jobs, grown, args.check_identical),
-                         folder, budget, log)
+        with contextlib.ExitStack() as stack:
+            scheduler = args.scheduler
+            if "dask" in commands and not scheduler:
+                from distributed import LocalCluster
+
+                cluster = stack.enter_context(LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                                           dashboard_address=None))
+                scheduler = cluster.scheduler_address
+            steps = plan_steps(corpora, commands, args.jobs, args.build_jobs, grown, args.check_identical, scheduler)
+            runs = run_steps(steps, folder, budget, log)
         rebuilt_same = identical_rebuilds(folder, runs)
+        if args.check_identical:
+            rebuilt_same.update({f"dask {size}": same for size, same in identical_on_cluster(folder, runs).items()})
         same = identical_outputs(folder, args.sizes, args.jobs)
     total = time.perf_counter() - started
     usage_after = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -450,7 +487,9 @@ def main(argv: list[str] | None = None) -> int:
     for size, equal in same.items():
         log(f"claims output identical across --jobs {','.join(map(str, args.jobs))} at {size}: {equal}")
     for label, equal in rebuilt_same.items():
-        log(f"rebuild after adding {GROWTH} articles identical to a clean build at {label}: {equal}")
+        what = "build on the cluster identical to the local build" if label.startswith("dask") else \
+            f"rebuild after adding {GROWTH} articles identical to a clean build"
+        log(f"{what} at {label}: {equal}")
     cpu = (usage_after.ru_utime + usage_after.ru_stime) - (usage_before.ru_utime + usage_before.ru_stime)
     log(f"total {total:.0f} s wall, {cpu:.0f} s CPU in the commands; load average now {os.getloadavg()[0]:.1f}")
     if args.json:
