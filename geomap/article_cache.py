@@ -27,28 +27,27 @@ import hashlib
 import json
 import logging
 import os
-import pickle
 import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, fields
 from datetime import date
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
+
+import pandas
 
 from geomap.atomic import write_bytes
 from geomap.paths import PACKAGE_DIR, cache_dir
 from geomap.records import Source
-
-if TYPE_CHECKING:
-    import pandas
 
 log = logging.getLogger("geomap")
 
 DEFAULT_LIMIT_MB = 2048.0
 # Fields of a source the text stages never read: where it came from and what reading it said.
 IGNORED_FIELDS = ("path", "warnings")
-FORMAT = b"geomap-article-cache 1\n"  # first bytes of an entry: a file of another kind is not unpickled
+# First bytes of an entry. Entries are JSON, not pickles: reading one never runs code, whoever wrote the folder.
+FORMAT = b"geomap-article-cache 2\n"
 
 # One article's rows: table name ("mentions", "claims") -> column name -> that column's values.
 Columns = dict[str, list[Any]]
@@ -71,6 +70,18 @@ def source_fingerprint(source: Source) -> bytes:
     """The fields of ``source`` the text stages read, as canonical JSON."""
     values = {item.name: getattr(source, item.name) for item in fields(source) if item.name not in IGNORED_FIELDS}
     return json.dumps(values, sort_keys=True, ensure_ascii=False, default=_plain_date).encode("utf-8")
+
+
+def _json_value(value: Any) -> Any:
+    """A table value JSON has no type for: missing (pd.NA) as null, numpy scalars as Python numbers, dates as ISO
+    text (the tables' own form: see :mod:`geomap.schema`). Each column's type is restored when read."""
+    if value is pandas.NA:
+        return None
+    if isinstance(value, date):
+        return value.isoformat()
+    if hasattr(value, "item"):  # numpy scalar
+        return value.item()
+    raise TypeError(f"{type(value).__name__} in a table of the text stages")
 
 
 def _plain_date(value: Any) -> str:
@@ -167,7 +178,7 @@ class ArticleCache:
         try:
             if not data.startswith(FORMAT):
                 raise ValueError("not an entry of this cache")
-            entry = pickle.loads(zlib.decompress(data[len(FORMAT) :]))
+            entry = json.loads(zlib.decompress(data[len(FORMAT) :]))
             if not isinstance(entry, dict) or set(entry) != {"mentions", "claims"}:
                 raise ValueError("not an entry of this cache")
         except Exception as exc:  # noqa: BLE001 - any damage: the article is read again
@@ -182,7 +193,8 @@ class ArticleCache:
     def put(self, key: str, entry: Entry) -> None:
         if not self.writable:
             return
-        data = FORMAT + zlib.compress(pickle.dumps(entry, protocol=pickle.HIGHEST_PROTOCOL), 1)
+        text = json.dumps(entry, ensure_ascii=False, separators=(",", ":"), default=_json_value)
+        data = FORMAT + zlib.compress(text.encode("utf-8"), 1)
         try:
             write_bytes(self.path(key), data)
         except OSError as exc:

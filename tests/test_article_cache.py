@@ -7,6 +7,7 @@ import logging
 import os
 from pathlib import Path
 
+import pandas
 import pytest
 
 from geomap import pipeline
@@ -65,6 +66,9 @@ def test_a_rebuild_reads_only_the_new_articles_and_matches_a_clean_build(seeds, 
     assert list(grown_files) == list(clean_files)
     assert [name for name in grown_files if grown_files[name] != clean_files[name]] == []
     assert len(grown.claims) == len(clean.claims) > 0
+    # The tables themselves, column types included: the cached rows come back as they were made.
+    pandas.testing.assert_frame_equal(grown.mentions, clean.mentions)
+    pandas.testing.assert_frame_equal(grown.claims, clean.claims)
 
 
 def test_a_changed_article_is_read_again(seeds, tmp_path, monkeypatch, read_counter):
