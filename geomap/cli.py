@@ -376,6 +376,54 @@ def build(settings: Settings, paths: tuple[str, ...], out_dir: str, reference: P
                    dict(tiles=tiles, dpi=dpi, figures=figures, parquet="parquet" in extra_formats), cache, scheduler)
 
 
+@main.command()
+@click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@output_option
+@click.option("-j", "--jobs", default=1, show_default=True, type=click.IntRange(1, 64),
+              help="Worker processes for the text stages.")
+@click.option("--figures/--no-figures", default=True, show_default=True, help="Write PNG/SVG figures.")
+@scheduler_option
+@click.pass_obj
+def watch(settings: Settings, folder: Path, out_dir: str, jobs: int, figures: bool, scheduler: str | None) -> None:
+    """Build FOLDER into OUTPUT, then again whenever files in it appear, change or go (Ctrl-C ends).
+
+    Each rebuild reads only the new and changed articles (the article cache) and prints one line on
+    standard output. A build that fails says why and the watch goes on.
+
+    \b
+    Examples:
+      geomap watch articles/ -o report/
+    """
+    import time
+
+    from watchfiles import DefaultFilter
+    from watchfiles import watch as changes_in
+
+    out = Path(out_dir).resolve()
+    ignored = DefaultFilter()
+
+    def wanted(change, path: str) -> bool:  # not the outputs, staging folders and locks geomap writes beside them
+        where = Path(path).resolve()
+        return ignored(change, path) and not where.name.startswith(".") and not where.is_relative_to(out)
+
+    def build(reason: str) -> None:
+        started = time.perf_counter()
+        try:
+            results = _run_and_write(settings, (str(folder),), out_dir, None, jobs, dict(figures=figures), True,
+                                     scheduler, exit_on_problems=False)
+            done = (f"{len(results.sources)} sources ({results.from_cache} from the article cache), "
+                    f"{len(results.claims)} claims; wrote {out_dir}")
+        except GeomapError as exc:
+            done = f"not built: {exc}"
+        click.echo(f"{reason}: {done} ({time.perf_counter() - started:.1f} s)", nl=True)
+
+    build("first build")
+    for changes in changes_in(folder, watch_filter=wanted, debounce=1000):
+        names = sorted({Path(path).name for _, path in changes})
+        build(f"{len(changes)} change{'s' if len(changes) != 1 else ''} ({', '.join(names[:3])}"
+              f"{', ...' if len(names) > 3 else ''})")
+
+
 @main.command("export")
 @click.argument("paths", nargs=-1)
 @output_option
@@ -410,7 +458,7 @@ def export_command(settings: Settings, paths: tuple[str, ...], out_dir: str, ref
 
 
 def _run_and_write(settings: Settings, paths, out_text: str, reference, jobs: int, options_kwargs: dict,
-                   cache: bool, scheduler: str | None = None) -> None:
+                   cache: bool, scheduler: str | None = None, exit_on_problems: bool = True):
     """``geomap build`` and ``geomap export``: read, :func:`geomap.pipeline.run_sources`, :func:`geomap.pipeline.write`,
     with one pool of workers for both, started before anything else is loaded."""
     from geomap import pipeline
@@ -438,8 +486,9 @@ def _run_and_write(settings: Settings, paths, out_text: str, reference, jobs: in
     cached = f" ({results.from_cache} from the article cache)" if results.from_cache else ""
     log_note(settings, f"{len(sources)} sources{cached}, {len(results.mentions)} mentions, "
              f"{len(results.claims)} claims ({mapped} mapped); wrote {len(written)} files to {out_dir}{where}")
-    if had_problems:
+    if had_problems and exit_on_problems:
         sys.exit(1)
+    return results
 
 
 def _output_folder(out_text: str, paths: tuple[str, ...]) -> Path:
