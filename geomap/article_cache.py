@@ -40,6 +40,7 @@ import pandas
 from geomap.atomic import write_bytes
 from geomap.paths import PACKAGE_DIR, cache_dir
 from geomap.records import Source
+from geomap.schema import CLAIMS, MENTIONS, concat
 
 log = logging.getLogger("geomap")
 
@@ -52,6 +53,8 @@ FORMAT = b"geomap-article-cache 2\n"
 # One article's rows: table name ("mentions", "claims") -> column name -> that column's values.
 Columns = dict[str, list[Any]]
 Entry = dict[str, Columns]
+Tables = tuple[pandas.DataFrame, pandas.DataFrame]  # mentions, claims
+BATCH = 64  # cached sources made into tables at a time
 
 
 @cache
@@ -107,7 +110,7 @@ class ArticleCache:
     version: str  # code version + data fingerprint: part of every key
     writable: bool = True
     noted: bool = False  # a note about an unreadable entry was given
-    keys: list[str] = field(default_factory=list)  # of the sources last looked up
+    keys: dict[str, str] = field(default_factory=dict)  # source id -> key, of the sources last looked up
 
     @classmethod
     def for_data(cls, data_fingerprint: str, folder: Path | None = None) -> ArticleCache:
@@ -121,46 +124,35 @@ class ArticleCache:
         digest.update(source_fingerprint(source))
         return digest.hexdigest()
 
-    def lookup(self, sources: Sequence[Source]) -> dict[int, Entry]:
-        """The entries found for ``sources``, by position (their keys are kept for :meth:`merge`)."""
-        self.keys = [self.key(source) for source in sources]
-        found = {}
-        for index, key in enumerate(self.keys):
-            entry = self.get(key)
-            if entry is not None:
-                found[index] = entry
-        return found
+    def lookup(self, sources: Sequence[Source]) -> tuple[set[int], list[Tables]]:
+        """The positions of the sources found, and their tables in batches of :data:`BATCH` sources (so that a
+        large corpus's cached rows are never all Python objects at once). Their keys are kept for :meth:`store`."""
+        self.keys = {source.id: self.key(source) for source in sources}
+        found: set[int] = set()
+        tables: list[Tables] = []
+        batch: list[Entry] = []
+        for index, source in enumerate(sources):
+            entry = self.get(self.keys[source.id])
+            if entry is None:
+                continue
+            found.add(index)
+            batch.append(entry)
+            if len(batch) == BATCH:
+                tables.append(tables_of(batch))
+                batch = []
+        if batch:
+            tables.append(tables_of(batch))
+        return found, tables
 
-    def merge(
-        self,
-        sources: Sequence[Source],
-        known: dict[int, Entry],
-        read: Sequence[int],
-        mentions: pandas.DataFrame,
-        claims: pandas.DataFrame,
-    ) -> tuple[pandas.DataFrame, pandas.DataFrame]:
-        """The tables of every source: ``known`` entries, and the rows of the sources at positions ``read``
-        (just read, in that order) which are stored as their entries. Then the folder is trimmed."""
-        from geomap.schema import CLAIMS, MENTIONS
-
-        tables = {"mentions": (MENTIONS, mentions), "claims": (CLAIMS, claims)}
-        fresh: dict[int, Entry] = {index: {} for index in read}
-        read_ids = [sources[index].id for index in read]
-        for name, (table, frame) in tables.items():
-            columns = {column: frame[column].tolist() for column in table.names}
-            for index, part in zip(read, split_by_source(columns, read_ids)):
-                fresh[index][name] = part
-        for index in read:
-            self.put(self.keys[index], fresh[index])
-        self.trim()
-        if not known:
-            return mentions, claims
-        entries = [known[index] if index in known else fresh[index] for index in range(len(sources))]
-        made = [
-            table.from_columns(*join((entry[name] for entry in entries), table.names))
-            for name, (table, _) in tables.items()
-        ]
-        return made[0], made[1]
+    def store(self, chunk: pandas.DataFrame, mentions: pandas.DataFrame, claims: pandas.DataFrame) -> None:
+        """Keep the rows of a chunk of sources just read (``chunk``: their table) as their entries."""
+        ids = list(chunk["id"])
+        parts = {
+            name: split_by_source({column: frame[column].tolist() for column in table.names}, ids)
+            for name, table, frame in (("mentions", MENTIONS, mentions), ("claims", CLAIMS, claims))
+        }
+        for position, source_id in enumerate(ids):
+            self.put(self.keys[source_id], {name: parts[name][position] for name in parts})
 
     def path(self, key: str) -> Path:
         return self.folder / key[:2] / key
@@ -250,6 +242,26 @@ def split_by_source(columns: Columns, sources: Sequence[str]) -> list[Columns]:
     if start != len(owners):
         raise ValueError("rows of the text stages are not grouped by source in the sources' order")
     return cuts
+
+
+def tables_of(entries: Sequence[Entry]) -> Tables:
+    """The mentions and claims tables of some sources' entries, in their order."""
+    return (
+        MENTIONS.from_columns(*join((entry["mentions"] for entry in entries), MENTIONS.names)),
+        CLAIMS.from_columns(*join((entry["claims"] for entry in entries), CLAIMS.names)),
+    )
+
+
+def in_source_order(sources: Sequence[Source], parts: Sequence[Tables]) -> Tables:
+    """The tables of ``parts`` (each the rows of some sources) as one, the rows of each source together and the
+    sources in the order of ``sources``: the tables a run without the cache makes."""
+    position = {source.id: index for index, source in enumerate(sources)}
+    made = []
+    for which, table in enumerate((MENTIONS, CLAIMS)):
+        frame = concat(table, [part[which] for part in parts])
+        order = frame["source"].map(position).to_numpy().argsort(kind="stable")
+        made.append(frame.iloc[order].reset_index(drop=True))
+    return made[0], made[1]
 
 
 def join(parts: Iterable[Columns], names: Sequence[str]) -> tuple[Columns, int]:

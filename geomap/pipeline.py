@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from geomap import formats, schema
-from geomap.article_cache import ArticleCache
+from geomap.article_cache import ArticleCache, in_source_order
 from geomap.errors import GeomapError
 from geomap.records import Source
 from geomap.resources import shared
@@ -125,9 +125,11 @@ def collect_text_stages(
     workers: Workers | Cluster | None,
     jobs: int = 1,
     progress: Progress | None = None,
+    keep: Callable[[pandas.DataFrame, pandas.DataFrame, pandas.DataFrame], None] | None = None,
 ) -> tuple[pandas.DataFrame, pandas.DataFrame]:
     """The text stages of every chunk, in order: ``started`` are the futures of the first chunks' (in
-    ``workers``); the others are submitted as those finish, ``jobs`` at a time (without workers, run here)."""
+    ``workers``); the others are submitted as those finish, ``jobs`` at a time (without workers, run here).
+    ``keep(chunk, mentions, claims)`` is given each chunk's tables as they come (the article cache)."""
     pending = deque(started)
     submitted = len(started)
     results = []
@@ -141,6 +143,8 @@ def collect_text_stages(
                 submitted += 1
             cluster = workers if not isinstance(workers, Workers) else None
             results.append(result_of(pending.popleft(), "the text stages", cluster))
+        if keep is not None:
+            keep(chunk, *results[-1])
         done += len(chunk)
         if progress:
             progress("text", done, total)
@@ -238,7 +242,7 @@ def run_sources(
     # figures need them too). Then the first chunks go to the workers, and matplotlib loads in one of them.
     shared().prepare_geometry()
     article_cache = open_article_cache(sources) if cache else None
-    known = article_cache.lookup(sources) if article_cache is not None else {}
+    known, known_tables = article_cache.lookup(sources) if article_cache is not None else (set(), [])
     todo = [index for index in range(len(sources)) if index not in known]
     if progress is not None and known:
         progress = counting_from(progress, len(known), len(sources))
@@ -248,9 +252,12 @@ def run_sources(
     first = [text_workers.submit(text_stages, chunk) for chunk in chunks[: max(1, in_flight)]] if text_workers else []
     if workers is not None and figures:
         workers.submit(prepare_figures)
-    mentions, claims = collect_text_stages(chunks, first, text_workers, in_flight, progress)
+    keep = article_cache.store if article_cache is not None else None
+    mentions, claims = collect_text_stages(chunks, first, text_workers, in_flight, progress, keep)
+    if known:
+        mentions, claims = in_source_order(sources, [*known_tables, (mentions, claims)])
     if article_cache is not None:
-        mentions, claims = article_cache.merge(sources, known, todo, mentions, claims)
+        article_cache.trim()
     log.info(
         "text stages: %d sources (%d from the article cache), %d mentions, %d claims (%.2f s)",
         len(table),
