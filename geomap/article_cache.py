@@ -50,10 +50,12 @@ IGNORED_FIELDS = ("path", "warnings")
 # First bytes of an entry. Entries are JSON, not pickles: reading one never runs code, whoever wrote the folder.
 FORMAT = b"geomap-article-cache 2\n"
 
+# The tables the text stages return, in their order (each has a ``source`` column): what an entry holds.
+TEXT_TABLES = (MENTIONS, CLAIMS)
 # One article's rows: table name ("mentions", "claims") -> column name -> that column's values.
 Columns = dict[str, list[Any]]
 Entry = dict[str, Columns]
-Tables = tuple[pandas.DataFrame, pandas.DataFrame]  # mentions, claims
+Tables = tuple[pandas.DataFrame, ...]  # one per table of TEXT_TABLES
 BATCH = 64  # cached sources made into tables at a time
 
 
@@ -144,12 +146,13 @@ class ArticleCache:
             tables.append(tables_of(batch))
         return found, tables
 
-    def store(self, chunk: pandas.DataFrame, mentions: pandas.DataFrame, claims: pandas.DataFrame) -> None:
-        """Keep the rows of a chunk of sources just read (``chunk``: their table) as their entries."""
+    def store(self, chunk: pandas.DataFrame, *frames: pandas.DataFrame) -> None:
+        """Keep the rows of a chunk of sources just read (``chunk``: their table; ``frames``: the text stages'
+        tables of it, in the order of :data:`TEXT_TABLES`) as their entries."""
         ids = list(chunk["id"])
         parts = {
-            name: split_by_source({column: frame[column].tolist() for column in table.names}, ids)
-            for name, table, frame in (("mentions", MENTIONS, mentions), ("claims", CLAIMS, claims))
+            table.name: split_by_source({column: frame[column].tolist() for column in table.names}, ids)
+            for table, frame in zip(TEXT_TABLES, frames, strict=True)
         }
         for position, source_id in enumerate(ids):
             self.put(self.keys[source_id], {name: parts[name][position] for name in parts})
@@ -171,7 +174,7 @@ class ArticleCache:
             if not data.startswith(FORMAT):
                 raise ValueError("not an entry of this cache")
             entry = json.loads(zlib.decompress(data[len(FORMAT) :]))
-            if not isinstance(entry, dict) or set(entry) != {"mentions", "claims"}:
+            if not isinstance(entry, dict) or set(entry) != {table.name for table in TEXT_TABLES}:
                 raise ValueError("not an entry of this cache")
         except Exception as exc:  # noqa: BLE001 - any damage: the article is read again
             self._note_unreadable(path, f"{type(exc).__name__}: {exc}")
@@ -245,10 +248,9 @@ def split_by_source(columns: Columns, sources: Sequence[str]) -> list[Columns]:
 
 
 def tables_of(entries: Sequence[Entry]) -> Tables:
-    """The mentions and claims tables of some sources' entries, in their order."""
-    return (
-        MENTIONS.from_columns(*join((entry["mentions"] for entry in entries), MENTIONS.names)),
-        CLAIMS.from_columns(*join((entry["claims"] for entry in entries), CLAIMS.names)),
+    """The text stages' tables of some sources' entries, in their order."""
+    return tuple(
+        table.from_columns(*join((entry[table.name] for entry in entries), table.names)) for table in TEXT_TABLES
     )
 
 
@@ -257,11 +259,11 @@ def in_source_order(sources: Sequence[Source], parts: Sequence[Tables]) -> Table
     sources in the order of ``sources``: the tables a run without the cache makes."""
     position = {source.id: index for index, source in enumerate(sources)}
     made = []
-    for which, table in enumerate((MENTIONS, CLAIMS)):
+    for which, table in enumerate(TEXT_TABLES):
         frame = concat(table, [part[which] for part in parts])
         order = frame["source"].map(position).to_numpy().argsort(kind="stable")
         made.append(frame.iloc[order].reset_index(drop=True))
-    return made[0], made[1]
+    return tuple(made)
 
 
 def join(parts: Iterable[Columns], names: Sequence[str]) -> tuple[Columns, int]:
