@@ -394,6 +394,8 @@ def watch(settings: Settings, folder: Path, out_dir: str, jobs: int, figures: bo
     Examples:
       geomap watch articles/ -o report/
     """
+    import queue
+    import threading
     import time
 
     from watchfiles import DefaultFilter
@@ -417,8 +419,15 @@ def watch(settings: Settings, folder: Path, out_dir: str, jobs: int, figures: bo
             done = f"not built: {exc}"
         click.echo(f"{reason}: {done} ({time.perf_counter() - started:.1f} s)", nl=True)
 
+    # Watched from before the first build, so that nothing written meanwhile is missed: batches of changes wait in
+    # a queue while a build runs, and the next build follows.
+    batches: queue.Queue = queue.Queue()
+    threading.Thread(target=lambda: [batches.put(changes) for changes in changes_in(folder, watch_filter=wanted,
+                                                                                    debounce=1000)],
+                     name="geomap-watch", daemon=True).start()
     build("first build")
-    for changes in changes_in(folder, watch_filter=wanted, debounce=1000):
+    while True:
+        changes = batches.get()
         names = sorted({Path(path).name for _, path in changes})
         build(f"{len(changes)} change{'s' if len(changes) != 1 else ''} ({', '.join(names[:3])}"
               f"{', ...' if len(names) > 3 else ''})")
