@@ -7,7 +7,15 @@ imports and data loading count as they do for a user:
 
 - ``geomap geocode CORPUS``            (one process: the command has no ``--jobs``)
 - ``geomap claims CORPUS --jobs J``    for each J of ``--jobs`` (default 1 and 2)
-- ``geomap build CORPUS -o DIR --jobs J`` for each J of ``--build-jobs``
+- ``geomap build CORPUS -o DIR --jobs J`` for each J of ``--build-jobs``, with an empty article cache
+  of its own (``GEOMAP_ARTICLE_CACHE``), so that sizes sharing articles do not help each other;
+- ``rebuild``: the same build after ``GROWTH`` (10) articles were added to the corpus, with the article
+  cache the build left (only the new articles are read again), into a new folder; with
+  ``--check-identical``, a clean build of the grown corpus (``--no-cache``) is compared byte for byte;
+- ``dask``: ``geomap build --scheduler ADDRESS --no-cache`` on a ``LocalCluster`` of two single-threaded
+  worker processes that this script starts (``--scheduler`` gives an existing cluster instead); its
+  memory figures count the build's own processes, not the cluster's. With ``--check-identical`` its
+  outputs are compared with the local build of the same size.
 
 Figures per run: wall time, articles/s, corpus MB/s, peak memory and, for
 builds, the size of index.html. Memory is measured two ways, because a process
@@ -42,6 +50,7 @@ Exit status 1 when a command fails or times out, or when growth is not linear
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import platform
@@ -60,7 +69,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import corpus  # noqa: E402  (benchmarks/corpus.py, next to this file)
 
 DEFAULT_SIZES = (1000, 3000, 10000)
-COMMANDS = ("geocode", "claims", "build")
+COMMANDS = ("geocode", "claims", "build", "rebuild", "dask")
+GROWTH = 10  # articles added to a built corpus for "rebuild"
 LINEAR_FACTOR = 1.5
 SAMPLE_SECONDS = 0.5  # reading smaps_rollup of a 10 GB process is not free: 0.1 s took a third of a core
 PAGE_KB = os.sysconf("SC_PAGE_SIZE") // 1024
@@ -165,7 +175,8 @@ class TreeMemorySampler(threading.Thread):
         self.join()
 
 
-def measure(argv: list[str], stdout_path: Path, timeout_s: float) -> tuple[float, int | None, float, float, bool]:
+def measure(argv: list[str], stdout_path: Path, timeout_s: float,
+            env: dict[str, str] | None = None) -> tuple[float, int | None, float, float, bool]:
     """Run ``argv``; return (wall s, exit code, peak tree PSS MB, peak single-process RSS MB, timed out)."""
     killed = threading.Event()
 
@@ -175,7 +186,7 @@ def measure(argv: list[str], stdout_path: Path, timeout_s: float) -> tuple[float
 
     with open(stdout_path, "wb") as stdout, tempfile.TemporaryFile() as stderr:
         start = time.perf_counter()
-        process = subprocess.Popen(argv, stdout=stdout, stderr=stderr, start_new_session=True)
+        process = subprocess.Popen(argv, stdout=stdout, stderr=stderr, start_new_session=True, env=env)
         sampler = TreeMemorySampler(process.pid)
         sampler.start()
         timer = threading.Timer(timeout_s, kill, args=(process.pid,))
@@ -233,6 +244,7 @@ class Step:
     size: int
     corpus_path: Path
     corpus_bytes: int
+    scheduler: str = ""
 
     def argv(self, geomap: str, folder: Path) -> list[str]:
         corpus_path = str(self.corpus_path)
@@ -240,17 +252,31 @@ class Step:
             return [geomap, "--quiet", "geocode", corpus_path]
         if self.command == "claims":
             return [geomap, "--quiet", "claims", corpus_path, "--jobs", str(self.jobs)]
+        if self.command == "dask":
+            return [geomap, "--quiet", "build", corpus_path, "-o", str(self.out_dir(folder)), "--no-cache",
+                    "--scheduler", self.scheduler]
+        if self.command == "clean":
+            return [geomap, "--quiet", "build", corpus_path, "-o", str(self.out_dir(folder)), "--jobs",
+                    str(self.jobs), "--no-cache"]
         return [geomap, "--quiet", "build", corpus_path, "-o", str(self.out_dir(folder)), "--jobs", str(self.jobs)]
 
     def out_dir(self, folder: Path) -> Path:
-        return folder / f"build-{self.size}-j{self.jobs}"
+        return folder / f"{self.command}-{self.size}-j{self.jobs}"
+
+    def env(self, folder: Path) -> dict[str, str] | None:
+        """A build's own article cache, which its rebuild reuses."""
+        if self.command not in ("build", "rebuild"):
+            return None
+        size = self.size - GROWTH if self.command == "rebuild" else self.size
+        return {**os.environ, "GEOMAP_ARTICLE_CACHE": str(folder / f"article-cache-{size}-j{self.jobs}")}
 
     def stdout_path(self, folder: Path) -> Path:
         return folder / f"{self.command}-{self.size}-j{self.jobs or 1}.out"
 
 
 def plan_steps(corpora: dict[int, tuple[Path, int]], commands: tuple[str, ...], jobs: tuple[int, ...],
-               build_jobs: tuple[int, ...]) -> list[Step]:
+               build_jobs: tuple[int, ...], grown: dict[int, tuple[Path, int]] | None = None,
+               check_identical: bool = False, scheduler: str = "") -> list[Step]:
     """The text commands on every size first (smallest first), then the builds: the builds are the
     slowest by far, and the time budget should cut them rather than the text stages of the large sizes."""
     steps = []
@@ -259,9 +285,17 @@ def plan_steps(corpora: dict[int, tuple[Path, int]], commands: tuple[str, ...], 
             steps.append(Step("geocode", None, size, path, size_bytes))
         if "claims" in commands:
             steps += [Step("claims", j, size, path, size_bytes) for j in jobs]
-    if "build" in commands:
-        steps += [Step("build", j, size, path, size_bytes)
-                  for size, (path, size_bytes) in sorted(corpora.items()) for j in build_jobs]
+    for size, (path, size_bytes) in sorted(corpora.items()):
+        for j in build_jobs:
+            if "build" in commands:
+                steps.append(Step("build", j, size, path, size_bytes))
+            if "rebuild" in commands and grown:
+                grown_path, grown_bytes = grown[size]
+                steps.append(Step("rebuild", j, size + GROWTH, grown_path, grown_bytes))
+                if check_identical:
+                    steps.append(Step("clean", j, size + GROWTH, grown_path, grown_bytes))
+        if "dask" in commands and scheduler:
+            steps.append(Step("dask", None, size, path, size_bytes, scheduler))
     return steps
 
 
@@ -283,11 +317,11 @@ def run_steps(steps: list[Step], folder: Path, budget: TimeBudget, log) -> list[
         timeout_s = max(1.0, min(budget.command_limit_s, budget.left()))
         stdout_path = step.stdout_path(folder)
         run.wall_s, run.exit_code, run.tree_mb, run.max_process_mb, run.timed_out = measure(
-            step.argv(geomap, folder), stdout_path, timeout_s)
+            step.argv(geomap, folder), stdout_path, timeout_s, step.env(folder))
         run.wall_s = round(run.wall_s, 2)
         run.tree_mb = round(run.tree_mb, 1)
         run.max_process_mb = round(run.max_process_mb, 1)
-        if step.command == "build":
+        if step.command in ("build", "rebuild", "clean", "dask"):
             out = step.out_dir(folder)
             run.outputs = {p.name: p.stat().st_size for p in sorted(out.glob("*.html"))} if out.is_dir() else {}
         else:
@@ -295,6 +329,34 @@ def run_steps(steps: list[Step], folder: Path, budget: TimeBudget, log) -> list[
         log(format_row(run))
         runs.append(run)
     return runs
+
+
+def identical_rebuilds(folder: Path, runs: list[Run]) -> dict[str, bool]:
+    """Whether each rebuild wrote the bytes of the clean build of the same corpus (per size and jobs)."""
+    same = {}
+    for run in runs:
+        if run.command == "clean" and run.ok:
+            rebuilt = folder / f"rebuild-{run.articles}-j{run.jobs}"
+            clean = folder / f"clean-{run.articles}-j{run.jobs}"
+            same[f"{run.articles} -j{run.jobs}"] = same_files(clean, rebuilt)
+    return same
+
+
+def same_files(one: Path, other: Path) -> bool:
+    names = sorted(p.relative_to(one) for p in one.rglob("*") if p.is_file())
+    return names == sorted(p.relative_to(other) for p in other.rglob("*") if p.is_file()) and all(
+        (one / name).read_bytes() == (other / name).read_bytes() for name in names)
+
+
+def identical_on_cluster(folder: Path, runs: list[Run]) -> dict[str, bool]:
+    """Whether each build on the cluster wrote the bytes of the first local build of the same corpus."""
+    same = {}
+    for run in runs:
+        local = [r for r in runs if r.command == "build" and r.articles == run.articles and r.ok]
+        if run.command == "dask" and run.ok and local:
+            same[str(run.articles)] = same_files(folder / f"build-{run.articles}-j{local[0].jobs}",
+                                                 folder / f"dask-{run.articles}-jNone")
+    return same
 
 
 def identical_outputs(folder: Path, sizes, jobs) -> dict[str, bool]:
@@ -311,7 +373,7 @@ def identical_outputs(folder: Path, sizes, jobs) -> dict[str, bool]:
 def linearity(runs: list[Run]) -> list[dict]:
     """Per command label: time per article at the largest size over that at the smallest."""
     checks = []
-    for label in dict.fromkeys(r.label for r in runs):
+    for label in dict.fromkeys(r.label for r in runs if r.command != "rebuild"):  # a rebuild reads 10 articles
         done = sorted((r for r in runs if r.label == label and r.ok), key=lambda r: r.articles)
         if len(done) < 2:
             continue
@@ -372,6 +434,10 @@ def main(argv: list[str] | None = None) -> int:
                         help="wall-time budget of the whole run: a command whose linear estimate from the size "
                              "before does not fit is skipped, one that overruns is killed (default 25)")
     parser.add_argument("--keep", type=Path, help="keep corpora and outputs in this folder")
+    parser.add_argument("--scheduler", default="", help="for 'dask': an existing scheduler (default: a LocalCluster "
+                        "of two worker processes started here)")
+    parser.add_argument("--check-identical", action="store_true",
+                        help="after each rebuild, a clean build of the same corpus, compared byte for byte")
     parser.add_argument("--json", action="store_true", help="figures as JSON on stdout (the table goes to stderr)")
     args = parser.parse_args(argv)
     commands = tuple(c.strip() for c in args.commands.split(",") if c.strip())
@@ -394,7 +460,21 @@ def main(argv: list[str] | None = None) -> int:
         folder.mkdir(parents=True, exist_ok=True)
         corpora = {size: write_corpus(size, args.seed, folder) for size in sorted(set(args.sizes))}
         budget = TimeBudget(time.perf_counter() + 60 * args.max_minutes, args.timeout)
-        runs = run_steps(plan_steps(corpora, commands, args.jobs, args.build_jobs), folder, budget, log)
+        grown = {size: write_corpus(size + GROWTH, args.seed, folder) for size in corpora} \
+            if "rebuild" in commands else None
+        with contextlib.ExitStack() as stack:
+            scheduler = args.scheduler
+            if "dask" in commands and not scheduler:
+                from distributed import LocalCluster
+
+                cluster = stack.enter_context(LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                                           dashboard_address=None))
+                scheduler = cluster.scheduler_address
+            steps = plan_steps(corpora, commands, args.jobs, args.build_jobs, grown, args.check_identical, scheduler)
+            runs = run_steps(steps, folder, budget, log)
+        rebuilt_same = identical_rebuilds(folder, runs)
+        if args.check_identical:
+            rebuilt_same.update({f"dask {size}": same for size, same in identical_on_cluster(folder, runs).items()})
         same = identical_outputs(folder, args.sizes, args.jobs)
     total = time.perf_counter() - started
     usage_after = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -406,12 +486,18 @@ def main(argv: list[str] | None = None) -> int:
             f"limit {LINEAR_FACTOR}x)")
     for size, equal in same.items():
         log(f"claims output identical across --jobs {','.join(map(str, args.jobs))} at {size}: {equal}")
+    for label, equal in rebuilt_same.items():
+        what = "build on the cluster identical to the local build" if label.startswith("dask") else \
+            f"rebuild after adding {GROWTH} articles identical to a clean build"
+        log(f"{what} at {label}: {equal}")
     cpu = (usage_after.ru_utime + usage_after.ru_stime) - (usage_before.ru_utime + usage_before.ru_stime)
     log(f"total {total:.0f} s wall, {cpu:.0f} s CPU in the commands; load average now {os.getloadavg()[0]:.1f}")
     if args.json:
         print(json.dumps({"runs": [r.record() for r in runs], "linearity": checks, "claims_identical": same,
+                          "rebuild_identical": rebuilt_same,
                           "total_s": round(total, 1), "cpu_count": os.cpu_count()}, indent=2))
-    ok = all(r.ok or r.skipped for r in runs) and all(c["linear"] for c in checks) and all(same.values())
+    ok = all(r.ok or r.skipped for r in runs) and all(c["linear"] for c in checks) and all(same.values()) \
+        and all(rebuilt_same.values())
     return 0 if ok else 1
 
 

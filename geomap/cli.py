@@ -315,10 +315,19 @@ def claims(settings: Settings, paths: tuple[str, ...], fmt: str, jobs: int) -> N
 
 # -- build --------------------------------------------------------------------------------------
 
+scheduler_option = click.option(
+    "--scheduler", metavar="ADDRESS", envvar="GEOMAP_SCHEDULER",
+    help="Run the text stages on this Dask cluster (tcp://HOST:8786; default: $GEOMAP_SCHEDULER, else here). "
+         "Needs geomap[dask] here and on the workers.")
+cache_option = click.option(
+    "--cache/--no-cache", default=True, show_default=True,
+    help="Keep each article's mentions and claims in the user cache folder (GEOMAP_CACHE), so that a rebuild "
+         "reads only new or changed articles.")
 # The raw text is kept (no path_type): an empty -o must be refused, not read as the current folder.
 output_option = click.option("-o", "--output", "out_dir", default="outputs", show_default=True,
                              type=click.Path(file_okay=False),
                              help="Output folder (must not be one of the input folders).")
+
 
 @main.command()
 @click.argument("paths", nargs=-1)
@@ -334,9 +343,14 @@ output_option = click.option("-o", "--output", "out_dir", default="outputs", sho
               show_default=True, help="PNG/SVG figures: the area chart and the claims maps of the "
               f"{FIGURE_WINDOWS} busiest date windows, of every window, or none.")
 @click.option("--no-figures", is_flag=True, help="Write no figures (the same as --figures none).")
+@click.option("--format", "extra_formats", multiple=True, type=click.Choice(["parquet"]),
+              help="Also write: parquet (mentions, claims and claim shapes as GeoParquet; needs geomap[parquet]).")
+@cache_option
+@scheduler_option
 @click.pass_obj
 def build(settings: Settings, paths: tuple[str, ...], out_dir: str, reference: Path | None, tiles: str | None,
-          jobs: int, dpi: int, figures: str, no_figures: bool) -> None:
+          jobs: int, dpi: int, figures: str, no_figures: bool, extra_formats: tuple[str, ...], cache: bool,
+          scheduler: str | None) -> None:
     """Run every stage and write the map, layers and tables (default: the bundled seeds into outputs/).
 
     Writes OUTPUT/index.html (open it in a browser; it works offline) and next to it:
@@ -362,7 +376,65 @@ def build(settings: Settings, paths: tuple[str, ...], out_dir: str, reference: P
             raise GeomapError(f"--tiles: {exc}") from None
     _run_and_write(settings, paths, out_dir, reference, jobs, dict(
         tiles=tiles, dpi=dpi, figures=figures != "none" and not no_figures,
-        figure_windows=None if figures == "all" else FIGURE_WINDOWS))
+        figure_windows=None if figures == "all" else FIGURE_WINDOWS, parquet="parquet" in extra_formats),
+        cache, scheduler)
+
+
+@main.command()
+@click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@output_option
+@click.option("-j", "--jobs", default=1, show_default=True, type=click.IntRange(1, 64),
+              help="Worker processes for the text stages.")
+@click.option("--figures/--no-figures", default=True, show_default=True, help="Write PNG/SVG figures.")
+@scheduler_option
+@click.pass_obj
+def watch(settings: Settings, folder: Path, out_dir: str, jobs: int, figures: bool, scheduler: str | None) -> None:
+    """Build FOLDER into OUTPUT, then again whenever files in it appear, change or go (Ctrl-C ends).
+
+    Each rebuild reads only the new and changed articles (the article cache) and prints one line on
+    standard output. A build that fails says why and the watch goes on.
+
+    \b
+    Examples:
+      geomap watch articles/ -o report/
+    """
+    import queue
+    import threading
+    import time
+
+    from watchfiles import DefaultFilter
+    from watchfiles import watch as changes_in
+
+    out = Path(out_dir).resolve()
+    ignored = DefaultFilter()
+
+    def wanted(change, path: str) -> bool:  # not the outputs, staging folders and locks geomap writes beside them
+        where = Path(path).resolve()
+        return ignored(change, path) and not where.name.startswith(".") and not where.is_relative_to(out)
+
+    def build(reason: str) -> None:
+        started = time.perf_counter()
+        try:
+            results = _run_and_write(settings, (str(folder),), out_dir, None, jobs, dict(figures=figures), True,
+                                     scheduler, exit_on_problems=False)
+            done = (f"{len(results.sources)} sources ({results.from_cache} from the article cache), "
+                    f"{len(results.claims)} claims; wrote {out_dir}")
+        except GeomapError as exc:
+            done = f"not built: {exc}"
+        click.echo(f"{reason}: {done} ({time.perf_counter() - started:.1f} s)", nl=True)
+
+    # Watched from before the first build, so that nothing written meanwhile is missed: batches of changes wait in
+    # a queue while a build runs, and the next build follows.
+    batches: queue.Queue = queue.Queue()
+    threading.Thread(target=lambda: [batches.put(changes) for changes in changes_in(folder, watch_filter=wanted,
+                                                                                    debounce=1000)],
+                     name="geomap-watch", daemon=True).start()
+    build("first build")
+    while True:
+        changes = batches.get()
+        names = sorted({Path(path).name for _, path in changes})
+        build(f"{len(changes)} change{'s' if len(changes) != 1 else ''} ({', '.join(names[:3])}"
+              f"{', ...' if len(names) > 3 else ''})")
 
 
 @main.command("export")
@@ -373,11 +445,14 @@ def build(settings: Settings, paths: tuple[str, ...], out_dir: str, reference: P
               help="Worker processes for the text stages.")
 @click.option("--dpi", default=200, show_default=True, type=click.IntRange(50, 1200), help="Resolution of PNG figures.")
 @click.option("--format", "formats_wanted", multiple=True,
-              type=click.Choice(["gpkg", "png", "svg", "fragment"]),
-              help="Limit the exports (repeatable); GeoJSON and CSV are always written. Default: all.")
+              type=click.Choice(["gpkg", "png", "svg", "fragment", "parquet"]),
+              help="Limit the exports (repeatable); GeoJSON and CSV are always written. Default: all but parquet "
+                   "(GeoParquet of the large tables; needs geomap[parquet]).")
+@cache_option
+@scheduler_option
 @click.pass_obj
 def export_command(settings: Settings, paths: tuple[str, ...], out_dir: str, reference: Path | None, jobs: int,
-                   dpi: int, formats_wanted: tuple[str, ...]) -> None:
+                   dpi: int, formats_wanted: tuple[str, ...], cache: bool, scheduler: str | None) -> None:
     """Write the layers and figures for reports, without the full-page map.
 
     GeoPackage (one layer per table), GeoJSON per layer (RFC 7946), CSV tables, PNG/SVG figures
@@ -392,30 +467,41 @@ def export_command(settings: Settings, paths: tuple[str, ...], out_dir: str, ref
     _run_and_write(settings, paths, out_dir, reference, jobs, dict(
         dpi=dpi, map=False, exports=True, figures=bool(wanted & {"png", "svg"}),
         figure_formats=tuple(f for f in ("png", "svg") if f in wanted), fragment="fragment" in wanted,
-        geopackage="gpkg" in wanted))
+        geopackage="gpkg" in wanted, parquet="parquet" in wanted), cache, scheduler)
 
 
-def _run_and_write(settings: Settings, paths, out_text: str, reference, jobs: int, options_kwargs: dict) -> None:
+def _run_and_write(settings: Settings, paths, out_text: str, reference, jobs: int, options_kwargs: dict,
+                   cache: bool, scheduler: str | None = None, exit_on_problems: bool = True):
     """``geomap build`` and ``geomap export``: read, :func:`geomap.pipeline.run_sources`, :func:`geomap.pipeline.write`,
     with one pool of workers for both, started before anything else is loaded."""
     from geomap import pipeline
+    from geomap.cluster import Cluster
 
     options = pipeline.OutputOptions(**options_kwargs)
     out_dir = _output_folder(out_text, paths)
-    sources, had_problems = read_inputs(settings, paths, default_to_seeds=True)
-    if not sources:
-        raise GeomapError("no sources could be read; nothing was written")
-    with pipeline.Workers(jobs) as workers:
+    if options.parquet:
+        from geomap.export.writers import require_pyarrow
+
+        require_pyarrow()
+    with contextlib.ExitStack() as stack:
+        # Connected first: a scheduler that does not answer is said before any work is done.
+        cluster = stack.enter_context(Cluster(scheduler)) if scheduler else None
+        sources, had_problems = read_inputs(settings, paths, default_to_seeds=True)
+        if not sources:
+            raise GeomapError("no sources could be read; nothing was written")
+        workers = stack.enter_context(pipeline.Workers(jobs))
         results = pipeline.run_sources(sources, reference=reference, jobs=jobs, workers=workers,
                                        progress=progress_reporter(settings, len(sources)),
-                                       figures=options.draws_figures)
+                                       figures=options.draws_figures, cache=cache, cluster=cluster)
         written = pipeline.write(results, out_dir, options, workers)
     mapped = int((results.claim_geoms["status"] == "mapped").sum())
     where = f"; open {out_dir / 'index.html'}" if options.map else ""
-    log_note(settings, f"{len(sources)} sources, {len(results.mentions)} mentions, {len(results.claims)} claims "
-             f"({mapped} mapped); wrote {len(written)} files to {out_dir}{where}")
-    if had_problems:
+    cached = f" ({results.from_cache} from the article cache)" if results.from_cache else ""
+    log_note(settings, f"{len(sources)} sources{cached}, {len(results.mentions)} mentions, "
+             f"{len(results.claims)} claims ({mapped} mapped); wrote {len(written)} files to {out_dir}{where}")
+    if had_problems and exit_on_problems:
         sys.exit(1)
+    return results
 
 
 def _output_folder(out_text: str, paths: tuple[str, ...]) -> Path:

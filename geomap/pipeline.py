@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from geomap import formats, schema
+from geomap.article_cache import ArticleCache, in_source_order
 from geomap.errors import GeomapError
 from geomap.records import Source
 from geomap.resources import shared
@@ -43,6 +44,8 @@ from geomap.workers import Workers
 
 if TYPE_CHECKING:
     import folium
+
+    from geomap.cluster import Cluster
     import geopandas
     import pandas
 
@@ -74,6 +77,7 @@ class Results:
     comparison: pandas.DataFrame | None = None  # schema.COMPARISON
     problems: list[SourceProblem] = field(default_factory=list)
     place_status: pandas.DataFrame | None = None  # schema.PLACE_STATUS: what the sources say of each place
+    from_cache: int = 0  # sources whose text stages' tables came from the article cache (not read again)
 
     @property
     def source_summaries(self) -> list[dict[str, Any]]:
@@ -133,12 +137,14 @@ def chunked(sources: pandas.DataFrame) -> list[pandas.DataFrame]:
 def collect_text_stages(
     chunks: Sequence[pandas.DataFrame],
     started: Sequence[Future],
-    workers: Workers | None,
+    workers: Workers | Cluster | None,
     jobs: int = 1,
     progress: Progress | None = None,
+    keep: Callable[..., None] | None = None,
 ) -> TextTables:
     """The text stages of every chunk, in order: ``started`` are the futures of the first chunks' (in
-    ``workers``); the others are submitted as those finish, ``jobs`` at a time (without workers, run here)."""
+    ``workers``); the others are submitted as those finish, ``jobs`` at a time (without workers, run here).
+    ``keep(chunk, mentions, claims, place_status)`` is given each chunk's tables as they come (the article cache)."""
     pending = deque(started)
     submitted = len(started)
     results = []
@@ -150,7 +156,10 @@ def collect_text_stages(
             while submitted < len(chunks) and len(pending) < max(1, jobs):
                 pending.append(workers.submit(text_stages, chunks[submitted]))
                 submitted += 1
-            results.append(result_of(pending.popleft(), "the text stages"))
+            cluster = workers if not isinstance(workers, Workers) else None
+            results.append(result_of(pending.popleft(), "the text stages", cluster))
+        if keep is not None:
+            keep(chunk, *results[-1])
         done += len(chunk)
         if progress:
             progress("text", done, total)
@@ -161,11 +170,29 @@ def collect_text_stages(
     )
 
 
-def result_of(future: Future, what: str) -> Any:
+def counting_from(progress: Progress, cached: int, total: int) -> Progress:
+    """``progress`` of the text stages of the articles not cached, counted among all ``total`` articles."""
+    progress("text", cached, total)
+
+    def of_all(stage: str, done: int, _left: int) -> None:
+        progress(stage, cached + done, total)
+
+    return of_all
+
+
+def open_article_cache(sources: Sequence[Source]) -> ArticleCache | None:
+    """The article cache of the data in use (None when source ids repeat: rows are told apart by id)."""
+    if len({source.id for source in sources}) != len(sources):
+        return None
+    return ArticleCache.for_data(shared().gazetteer.store.fingerprint())
+
+
+def result_of(future: Any, what: str, cluster: Cluster | None = None) -> Any:
     """The result of a worker's future; a worker that died is one clear error."""
+    lost = (BrokenProcessPool, cluster.lost_worker()) if cluster is not None else (BrokenProcessPool,)
     try:
         return future.result()
-    except BrokenProcessPool:
+    except lost:
         raise GeomapError(f"{what}: a worker process ended unexpectedly") from None
 
 
@@ -175,11 +202,18 @@ def run(
     progress: Progress | None = None,
     jobs: int = 1,
     workers: Workers | None = None,
+    cache: bool = False,
 ) -> Results:
     """Run every stage on the sources at ``paths`` (files, folders, corpora, manifests)."""
     source_set = read_sources(list(paths))
     return run_sources(
-        source_set.sources, source_set.problems, reference=reference, progress=progress, jobs=jobs, workers=workers
+        source_set.sources,
+        source_set.problems,
+        reference=reference,
+        progress=progress,
+        jobs=jobs,
+        workers=workers,
+        cache=cache,
     )
 
 
@@ -191,13 +225,18 @@ def run_sources(
     jobs: int = 1,
     workers: Workers | None = None,
     figures: bool = False,
+    cache: bool = False,
+    cluster: Cluster | None = None,
 ) -> Results:
     """Run the stages after reading: text stages, claim geometries, envelopes, spread, checks, comparison.
 
     With ``workers``, the text stages run in its processes (``jobs`` chunks at
     a time) while this process loads the geometry stage's data; with
     ``figures``, a worker prepares matplotlib meanwhile. Without, ``jobs`` > 1
-    starts a pool for the text stages and ``jobs`` = 1 runs them here.
+    starts a pool for the text stages and ``jobs`` = 1 runs them here. With
+    ``cache``, the text stages' rows of articles read before come from the
+    article cache (:mod:`geomap.article_cache`) and only the others are read.
+    With a ``cluster`` (:mod:`geomap.cluster`), the text stages run there instead.
     """
     from geomap.geometry import (
         check_near_claims,
@@ -211,21 +250,35 @@ def run_sources(
 
     sources = list(sources)
     table = schema.SOURCES.from_records(sources)
-    if workers is None and jobs > 1 and len(table) > CHUNK_SOURCES:
+    if workers is None and cluster is None and jobs > 1 and len(table) > CHUNK_SOURCES:
         with Workers(jobs) as own:
-            return run_sources(sources, problems, reference, progress, jobs, own)
+            return run_sources(sources, problems, reference, progress, jobs, own, figures, cache)
     started = time.perf_counter()
-    chunks = chunked(table)
     # geopandas and the region polygons first: the workers, forked by the first submission, inherit them (the
     # figures need them too). Then the first chunks go to the workers, and matplotlib loads in one of them.
     shared().prepare_geometry()
-    first = [workers.submit(text_stages, chunk) for chunk in chunks[: max(1, jobs)]] if workers is not None else []
+    article_cache = open_article_cache(sources) if cache else None
+    known, known_tables = article_cache.lookup(sources) if article_cache is not None else (set(), [])
+    todo = [index for index in range(len(sources)) if index not in known]
+    if progress is not None and known:
+        progress = counting_from(progress, len(known), len(sources))
+    chunks = chunked(table.iloc[todo] if known else table)
+    text_workers: Workers | Cluster | None = cluster or workers
+    in_flight = cluster.in_flight if cluster is not None else jobs
+    first = [text_workers.submit(text_stages, chunk) for chunk in chunks[: max(1, in_flight)]] if text_workers else []
     if workers is not None and figures:
         workers.submit(prepare_figures)
-    mentions, claims, statuses = collect_text_stages(chunks, first, workers, jobs, progress)
+    keep = article_cache.store if article_cache is not None else None
+    tables = collect_text_stages(chunks, first, text_workers, in_flight, progress, keep)
+    if known:
+        tables = TextTables(*in_source_order(sources, [*known_tables, tables]))
+    if article_cache is not None:
+        article_cache.trim()
+    mentions, claims, statuses = tables
     log.info(
-        "text stages: %d sources, %d mentions, %d claims, %d place statuses (%.2f s)",
+        "text stages: %d sources (%d from the article cache), %d mentions, %d claims, %d place statuses (%.2f s)",
         len(table),
+        len(known),
         len(mentions),
         len(claims),
         len(statuses),
@@ -253,6 +306,7 @@ def run_sources(
         reference=reference_frame,
         problems=list(problems),
         place_status=statuses,
+        from_cache=len(known),
     )
     if reference_frame is not None and reference is not None:
         check_near_claims(reference_frame, claim_geoms, reference)
@@ -274,6 +328,7 @@ class OutputOptions:
     geopackage: bool = True  # geomap.gpkg
     figures: bool = True  # PNG and SVG of the busiest date windows' claims maps and the area chart
     figure_windows: int | None = FIGURE_WINDOWS  # claims maps for this many busiest windows; None: every window
+    parquet: bool = False  # the large tables (mentions, claims, claim shapes) as GeoParquet too
     dpi: int = 200
     figure_formats: tuple[str, ...] = ("png", "svg")
 
@@ -555,12 +610,15 @@ def write(
             from geomap.export import GEOPACKAGE_NAME, export_layers, write_geopackage
 
             # Made once for the GeoJSON/CSV files and the GeoPackage (slow for a large corpus).
-            layers = export_layers(export_tables(results)) if options.exports or options.geopackage else []
+            wanted = options.exports or options.geopackage or options.parquet
+            layers = export_layers(export_tables(results)) if wanted else []
             for name, data in output_files(results, options, base, layers).items():
                 (staging / name).parent.mkdir(parents=True, exist_ok=True)
                 (staging / name).write_bytes(data)
             if options.geopackage:
                 write_geopackage(layers, staging / GEOPACKAGE_NAME)
+            if options.parquet:
+                write_parquet(layers, staging)
             for future in drawing:
                 try:
                     result_of(future, "drawing the figures")
@@ -574,6 +632,15 @@ def write(
             raise
 
     return publish(out_dir, write_into)
+
+
+def write_parquet(layers: list, folder: Path) -> None:
+    """``<layer>.parquet`` (GeoParquet) for each large table among ``layers``."""
+    from geomap.export.writers import PARQUET_LAYERS, geoparquet_bytes
+
+    for layer in layers:
+        if layer.name in PARQUET_LAYERS:
+            (folder / f"{layer.name}.parquet").write_bytes(geoparquet_bytes(layer))
 
 
 def export_tables(results: Results) -> dict[str, Any]:

@@ -26,7 +26,7 @@ PYTHON="${PYTHON:-python3}"
 # API and the one-per-job helpers (dates, atomic writes, formats). Others join when they are next rewritten
 # (formatting every module at once would collide with the work in progress on other branches).
 FORMATTED=(geomap/schema.py geomap/pipeline.py geomap/workers.py geomap/resources.py geomap/view.py geomap/api.py
-           geomap/dates.py geomap/atomic.py geomap/formats.py)
+           geomap/dates.py geomap/atomic.py geomap/formats.py geomap/article_cache.py geomap/cluster.py)
 # Checked by mypy: those, and the command line, the readers of sources, the exports, the publication of outputs
 # and the evaluation.
 TYPED=("${FORMATTED[@]}" geomap/cli.py geomap/sources.py geomap/export/__init__.py geomap/export/writers.py

@@ -57,7 +57,7 @@ def test_build_reports_a_failure_of_the_stages_in_one_line(tmp_path):
             "def broken(sources): raise RuntimeError('stages broke')\n"
             "pipeline.text_stages = broken\n"
             "from geomap.cli import main\n"
-            f"sys.argv = ['geomap', 'build', '-o', {str(tmp_path / 'out')!r}]\n"
+            f"sys.argv = ['geomap', 'build', '--no-cache', '-o', {str(tmp_path / 'out')!r}]\n"
             "main()\n")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
     assert result.returncode != 0

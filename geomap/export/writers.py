@@ -30,6 +30,7 @@ from shapely.geometry.base import BaseGeometry
 
 from geomap import formats
 from geomap.atomic import atomic_path
+from geomap.errors import GeomapError
 from geomap.render.coordinates import flatten
 
 from .layers import Layer
@@ -164,3 +165,35 @@ def write_geopackage(layers: Sequence[Layer], path: str | os.PathLike[str]) -> P
                 options["promote_to_multi"] = False
             pyogrio.write_dataframe(layer.frame, temporary, **options)
     return target
+
+
+# The large tables written as GeoParquet with --format parquet: the layers of mentions, claims and claim shapes.
+PARQUET_LAYERS = ("mentions", "claims", "claim_areas", "claim_lines")
+
+
+def require_pyarrow() -> None:
+    """Parquet files are written by pyarrow, an optional dependency: its absence is one clear error."""
+    try:
+        import pyarrow  # noqa: F401
+    except ImportError:
+        raise GeomapError("--format parquet needs pyarrow (pip install 'geomap[parquet]')") from None
+
+
+def geoparquet_bytes(layer: Layer) -> bytes:
+    """One layer as a GeoParquet 1.0 file (a plain Parquet file for an attribute table).
+
+    The same typed columns as the GeoPackage (lists and dicts as JSON text);
+    geometries as WKB in EPSG:4326 with their bounding boxes in the metadata.
+    Written by pyarrow, whose files carry no time of writing: the same layer
+    gives the same bytes.
+    """
+    import io
+
+    require_pyarrow()
+    buffer = io.BytesIO()
+    frame = layer.frame
+    if layer.spatial:
+        frame.to_parquet(buffer, index=False, compression="zstd", schema_version="1.0.0")
+    else:
+        frame.to_parquet(buffer, index=False, compression="zstd")
+    return buffer.getvalue()

@@ -1,0 +1,275 @@
+"""The per-article cache of the text stages: a corpus that grows by ten articles re-reads only those ten.
+
+The text stages (geoparser and claim rules) work on each article alone, so
+their rows for one article (its mentions and its claims) depend only on:
+
+- the article's fields (text, id, date, outlet, home...; not the file it came from);
+- geomap's code (its version and a digest of its modules' sources, so that a
+  changed rule in a checkout is never answered from an old entry);
+- the data in use (the gazetteer's fingerprint: bundled manifest and imported dumps).
+
+The entry of an article is one file named by the digest of all three, in
+``articles/`` under the user cache folder (:func:`geomap.paths.cache_dir`:
+``$GEOMAP_CACHE`` or ``$XDG_CACHE_HOME/geomap``), or in ``$GEOMAP_ARTICLE_CACHE``. Entries are written
+atomically, so builds running at once (or dask workers) can share the folder.
+The folder is safe to delete at any time. Its size is bounded: after a build,
+the entries read or written least recently go until the rest fits in
+``$GEOMAP_ARTICLE_CACHE_MB`` (default :data:`DEFAULT_LIMIT_MB`).
+
+A folder that cannot be written, or an entry that cannot be read, is never an
+error: one note says so and the article is read again (its entry rewritten
+where possible).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import zlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, fields
+from datetime import date
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import pandas
+
+from geomap.atomic import write_bytes
+from geomap.paths import PACKAGE_DIR, cache_dir
+from geomap.records import Source
+from geomap.schema import CLAIMS, MENTIONS, PLACE_STATUS, concat
+
+log = logging.getLogger("geomap")
+
+DEFAULT_LIMIT_MB = 2048.0
+# Fields of a source the text stages never read: where it came from and what reading it said.
+IGNORED_FIELDS = ("path", "warnings")
+# First bytes of an entry. Entries are JSON, not pickles: reading one never runs code, whoever wrote the folder.
+FORMAT = b"geomap-article-cache 2\n"
+
+# The tables the text stages return, in their order (each has a ``source`` column): what an entry holds.
+TEXT_TABLES = (MENTIONS, CLAIMS, PLACE_STATUS)
+# One article's rows: table name ("mentions", "claims") -> column name -> that column's values.
+Columns = dict[str, list[Any]]
+Entry = dict[str, Columns]
+Tables = tuple[pandas.DataFrame, ...]  # one per table of TEXT_TABLES
+BATCH = 64  # cached sources made into tables at a time
+
+
+@cache
+def code_version() -> str:
+    """geomap's version and a digest of its modules' sources (a few milliseconds: about a hundred files)."""
+    from geomap import __version__
+
+    digest = hashlib.sha256(__version__.encode())
+    for path in sorted(PACKAGE_DIR.rglob("*.py")):
+        digest.update(path.relative_to(PACKAGE_DIR).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def source_fingerprint(source: Source) -> bytes:
+    """The fields of ``source`` the text stages read, as canonical JSON."""
+    values = {item.name: getattr(source, item.name) for item in fields(source) if item.name not in IGNORED_FIELDS}
+    return json.dumps(values, sort_keys=True, ensure_ascii=False, default=_plain_date).encode("utf-8")
+
+
+def _json_value(value: Any) -> Any:
+    """A table value JSON has no type for: missing (pd.NA) as null, numpy scalars as Python numbers, dates as ISO
+    text (the tables' own form: see :mod:`geomap.schema`). Each column's type is restored when read."""
+    if value is pandas.NA:
+        return None
+    if isinstance(value, date):
+        return value.isoformat()
+    if hasattr(value, "item"):  # numpy scalar
+        return value.item()
+    raise TypeError(f"{type(value).__name__} in a table of the text stages")
+
+
+def _plain_date(value: Any) -> str:
+    if isinstance(value, date):
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} in a source")
+
+
+def limit_bytes() -> int:
+    text = os.environ.get("GEOMAP_ARTICLE_CACHE_MB", "")
+    try:
+        return int(float(text) * 1e6) if text else int(DEFAULT_LIMIT_MB * 1e6)
+    except ValueError:
+        log.warning("GEOMAP_ARTICLE_CACHE_MB=%r is not a number; using %g MB", text, DEFAULT_LIMIT_MB)
+        return int(DEFAULT_LIMIT_MB * 1e6)
+
+
+@dataclass
+class ArticleCache:
+    """Entries of one code and data version in ``folder`` (made on first write)."""
+
+    folder: Path
+    version: str  # code version + data fingerprint: part of every key
+    writable: bool = True
+    noted: bool = False  # a note about an unreadable entry was given
+    keys: dict[str, str] = field(default_factory=dict)  # source id -> key, of the sources last looked up
+
+    @classmethod
+    def for_data(cls, data_fingerprint: str, folder: Path | None = None) -> ArticleCache:
+        override = os.environ.get("GEOMAP_ARTICLE_CACHE")
+        folder = folder or (Path(override) if override else cache_dir() / "articles")
+        return cls(folder, f"{code_version()}:{data_fingerprint}")
+
+    def key(self, source: Source) -> str:
+        digest = hashlib.sha256(self.version.encode())
+        digest.update(b"\0")
+        digest.update(source_fingerprint(source))
+        return digest.hexdigest()
+
+    def lookup(self, sources: Sequence[Source]) -> tuple[set[int], list[Tables]]:
+        """The positions of the sources found, and their tables in batches of :data:`BATCH` sources (so that a
+        large corpus's cached rows are never all Python objects at once). Their keys are kept for :meth:`store`."""
+        self.keys = {source.id: self.key(source) for source in sources}
+        found: set[int] = set()
+        tables: list[Tables] = []
+        batch: list[Entry] = []
+        for index, source in enumerate(sources):
+            entry = self.get(self.keys[source.id])
+            if entry is None:
+                continue
+            found.add(index)
+            batch.append(entry)
+            if len(batch) == BATCH:
+                tables.append(tables_of(batch))
+                batch = []
+        if batch:
+            tables.append(tables_of(batch))
+        return found, tables
+
+    def store(self, chunk: pandas.DataFrame, *frames: pandas.DataFrame) -> None:
+        """Keep the rows of a chunk of sources just read (``chunk``: their table; ``frames``: the text stages'
+        tables of it, in the order of :data:`TEXT_TABLES`) as their entries."""
+        ids = list(chunk["id"])
+        parts = {
+            table.name: split_by_source({column: frame[column].tolist() for column in table.names}, ids)
+            for table, frame in zip(TEXT_TABLES, frames, strict=True)
+        }
+        for position, source_id in enumerate(ids):
+            self.put(self.keys[source_id], {name: parts[name][position] for name in parts})
+
+    def path(self, key: str) -> Path:
+        return self.folder / key[:2] / key
+
+    def get(self, key: str) -> Entry | None:
+        """The entry of ``key``; None when there is none or it cannot be read (then noted once)."""
+        path = self.path(key)
+        try:
+            data = path.read_bytes()
+        except (FileNotFoundError, NotADirectoryError):  # no entry (or no folder: noted when writing)
+            return None
+        except OSError as exc:
+            self._note_unreadable(path, exc.strerror or str(exc))
+            return None
+        try:
+            if not data.startswith(FORMAT):
+                raise ValueError("not an entry of this cache")
+            entry = json.loads(zlib.decompress(data[len(FORMAT) :]))
+            if not isinstance(entry, dict) or set(entry) != {table.name for table in TEXT_TABLES}:
+                raise ValueError("not an entry of this cache")
+        except Exception as exc:  # noqa: BLE001 - any damage: the article is read again
+            self._note_unreadable(path, f"{type(exc).__name__}: {exc}")
+            return None
+        try:
+            os.utime(path)  # recently used: kept when the folder is trimmed
+        except OSError:
+            pass
+        return entry
+
+    def put(self, key: str, entry: Entry) -> None:
+        if not self.writable:
+            return
+        text = json.dumps(entry, ensure_ascii=False, separators=(",", ":"), default=_json_value)
+        data = FORMAT + zlib.compress(text.encode("utf-8"), 1)
+        try:
+            write_bytes(self.path(key), data)
+        except OSError as exc:
+            self.writable = False
+            log.warning(
+                "note: the article cache %s cannot be written (%s); building without it",
+                self.folder,
+                exc.strerror or exc,
+            )
+
+    def _note_unreadable(self, path: Path, reason: str) -> None:
+        if not self.noted:
+            self.noted = True
+            log.warning(
+                "note: the article cache entry %s could not be read (%s); reading the article again", path, reason
+            )
+
+    def trim(self, limit: int | None = None) -> int:
+        """Delete the least recently used entries until the folder holds at most ``limit`` bytes; how many went."""
+        limit = limit_bytes() if limit is None else limit
+        entries = []
+        try:
+            for shard in self.folder.iterdir():
+                for path in shard.iterdir() if shard.is_dir() else ():
+                    stat = path.stat()
+                    entries.append((stat.st_mtime_ns, path.name, stat.st_size, path))
+        except OSError:
+            return 0
+        total = sum(size for _, _, size, _ in entries)
+        removed = 0
+        for _, _, size, path in sorted(entries):
+            if total <= limit:
+                break
+            try:
+                path.unlink()
+            except OSError:
+                return removed
+            total -= size
+            removed += 1
+        return removed
+
+
+def split_by_source(columns: Columns, sources: Sequence[str]) -> list[Columns]:
+    """The rows of a table (as columns, rows grouped by source in ``sources``' order) cut per source."""
+    owners = columns["source"]
+    cuts, start = [], 0
+    for source in sources:
+        end = start
+        while end < len(owners) and owners[end] == source:
+            end += 1
+        cuts.append({name: values[start:end] for name, values in columns.items()})
+        start = end
+    if start != len(owners):
+        raise ValueError("rows of the text stages are not grouped by source in the sources' order")
+    return cuts
+
+
+def tables_of(entries: Sequence[Entry]) -> Tables:
+    """The text stages' tables of some sources' entries, in their order."""
+    return tuple(
+        table.from_columns(*join((entry[table.name] for entry in entries), table.names)) for table in TEXT_TABLES
+    )
+
+
+def in_source_order(sources: Sequence[Source], parts: Sequence[Tables]) -> Tables:
+    """The tables of ``parts`` (each the rows of some sources) as one, the rows of each source together and the
+    sources in the order of ``sources``: the tables a run without the cache makes."""
+    position = {source.id: index for index, source in enumerate(sources)}
+    made = []
+    for which, table in enumerate(TEXT_TABLES):
+        frame = concat(table, [part[which] for part in parts])
+        order = frame["source"].map(position).to_numpy().argsort(kind="stable")
+        made.append(frame.iloc[order].reset_index(drop=True))
+    return tuple(made)
+
+
+def join(parts: Iterable[Columns], names: Sequence[str]) -> tuple[Columns, int]:
+    """The columns of ``parts`` one after the other, and the number of rows."""
+    joined: Columns = {name: [] for name in names}
+    for part in parts:
+        for name in names:
+            joined[name].extend(part[name])
+    return joined, len(joined[names[0]]) if names else 0

@@ -1,0 +1,125 @@
+"""The per-article cache: a rebuild reads only the new articles and writes the bytes of a clean build;
+an unreadable or unwritable cache is noted and ignored; the folder keeps within its size limit."""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+
+import pandas
+import pytest
+
+from geomap import pipeline
+from geomap.article_cache import ArticleCache
+from geomap.sources import read_sources
+
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+OPTIONS = pipeline.OutputOptions(figures=False)  # the figures read the same tables as the map; they take long
+
+
+@pytest.fixture(scope="module")
+def seeds():
+    return read_sources([str(SEEDS)]).sources
+
+
+@pytest.fixture
+def read_counter(monkeypatch):
+    """How many sources the text stages read (they run in this process with jobs=1)."""
+    read: list[str] = []
+    original = pipeline.text_stages
+
+    def counting(sources):
+        read.extend(sources["id"])
+        return original(sources)
+
+    monkeypatch.setattr(pipeline, "text_stages", counting)
+    return read
+
+
+def output_bytes(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def build(sources, out: Path, cache: bool) -> pipeline.Results:
+    results = pipeline.run_sources(sources, cache=cache)
+    pipeline.write(results, out, OPTIONS)
+    return results
+
+
+def test_a_rebuild_reads_only_the_new_articles_and_matches_a_clean_build(seeds, tmp_path, monkeypatch, read_counter):
+    monkeypatch.setenv("GEOMAP_CACHE", str(tmp_path / "cache"))
+    first = build(seeds[::2], tmp_path / "first", cache=True)  # the new ones come between the cached ones
+    assert first.from_cache == 0 and read_counter == [s.id for s in seeds[::2]]
+    read_counter.clear()
+
+    grown = build(seeds, tmp_path / "grown", cache=True)
+    assert grown.from_cache == 3
+    assert read_counter == [s.id for s in seeds[1::2]], "only the two new articles are read again"
+
+    read_counter.clear()
+    monkeypatch.setenv("GEOMAP_CACHE", str(tmp_path / "other-cache"))
+    clean = build(seeds, tmp_path / "clean", cache=False)
+    assert clean.from_cache == 0 and len(read_counter) == len(seeds)
+    assert not (tmp_path / "other-cache").exists(), "--no-cache writes no cache"
+    grown_files, clean_files = output_bytes(tmp_path / "grown"), output_bytes(tmp_path / "clean")
+    assert list(grown_files) == list(clean_files)
+    assert [name for name in grown_files if grown_files[name] != clean_files[name]] == []
+    assert len(grown.claims) == len(clean.claims) > 0
+    # The tables themselves, column types included: the cached rows come back as they were made.
+    pandas.testing.assert_frame_equal(grown.mentions, clean.mentions)
+    pandas.testing.assert_frame_equal(grown.claims, clean.claims)
+
+
+def test_a_changed_article_is_read_again(seeds, tmp_path, monkeypatch, read_counter):
+    monkeypatch.setenv("GEOMAP_CACHE", str(tmp_path / "cache"))
+    pipeline.run_sources(seeds[:2], cache=True)
+    read_counter.clear()
+    changed = [seeds[0], type(seeds[1])(**{**vars(seeds[1]), "text": seeds[1].text + " Kyiv."})]
+    counted: list[tuple[int, int]] = []
+    results = pipeline.run_sources(changed, cache=True, progress=lambda _, done, total: counted.append((done, total)))
+    assert results.from_cache == 1 and read_counter == [seeds[1].id]
+    assert counted[0] == (1, 2) and counted[-1] == (2, 2), "progress counts the cached article among all"
+    assert "Kyiv" in set(results.mentions["text"])
+
+
+def test_corrupt_entries_are_noted_ignored_and_rewritten(seeds, tmp_path, monkeypatch, caplog, read_counter):
+    monkeypatch.setenv("GEOMAP_CACHE", str(tmp_path / "cache"))
+    expected = pipeline.run_sources(seeds[:2], cache=True)
+    entries = sorted((tmp_path / "cache" / "articles").rglob("*"))
+    entries = [path for path in entries if path.is_file()]
+    assert len(entries) == 2
+    entries[0].write_bytes(b"not an entry")
+    entries[1].write_bytes(entries[1].read_bytes()[:40])  # cut short
+    read_counter.clear()
+    with caplog.at_level(logging.WARNING, logger="geomap"):
+        again = pipeline.run_sources(seeds[:2], cache=True)
+    notes = [record.getMessage() for record in caplog.records if "article cache" in record.getMessage()]
+    assert len(notes) == 1 and "could not be read" in notes[0] and str(tmp_path) in notes[0]
+    assert again.from_cache == 0 and len(read_counter) == 2
+    assert again.claims.equals(expected.claims) and again.mentions.equals(expected.mentions)
+    assert pipeline.run_sources(seeds[:2], cache=True).from_cache == 2, "the entries were rewritten"
+
+
+def test_a_cache_folder_that_cannot_be_written_is_noted_and_ignored(seeds, tmp_path, monkeypatch, caplog):
+    blocker = tmp_path / "cache"
+    blocker.write_text("a file where the cache folder should be")  # not writable even for root
+    monkeypatch.setenv("GEOMAP_CACHE", str(blocker))
+    with caplog.at_level(logging.WARNING, logger="geomap"):
+        results = pipeline.run_sources(seeds[:3], cache=True)
+    notes = [record.getMessage() for record in caplog.records if "article cache" in record.getMessage()]
+    assert len(notes) == 1 and "cannot be written" in notes[0]
+    assert results.from_cache == 0 and len(results.claims) > 0
+
+
+def test_the_folder_is_trimmed_least_recently_used_first(tmp_path):
+    cache = ArticleCache(tmp_path, "v")
+    for number in range(5):
+        cache.put(f"{number:064x}", {"mentions": {"source": ["x"] * 100}, "claims": {}})
+    paths = [cache.path(f"{number:064x}") for number in range(5)]
+    for age, path in enumerate(paths):  # entry 0 used longest ago
+        stamp = 1_700_000_000 + age
+        os.utime(path, (stamp, stamp))
+    size = paths[0].stat().st_size
+    assert cache.trim(limit=3 * size) == 2
+    assert [path.exists() for path in paths] == [False, False, True, True, True]
