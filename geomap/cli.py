@@ -426,9 +426,12 @@ def watch(settings: Settings, folder: Path, out_dir: str, jobs: int, figures: bo
     # Watched from before the first build, so that nothing written meanwhile is missed: batches of changes wait in
     # a queue while a build runs, and the next build follows.
     batches: queue.Queue = queue.Queue()
-    threading.Thread(target=lambda: [batches.put(changes) for changes in changes_in(folder, watch_filter=wanted,
-                                                                                    debounce=1000)],
-                     name="geomap-watch", daemon=True).start()
+
+    def queue_changes() -> None:
+        for changes in changes_in(folder, watch_filter=wanted, debounce=1000):
+            batches.put(changes)
+
+    threading.Thread(target=queue_changes, name="geomap-watch", daemon=True).start()
     build("first build")
     while True:
         changes = batches.get()
