@@ -211,8 +211,10 @@ SHOWN = """() => {
 
 
 def at_zoom(page, zoom: int) -> dict:
-    page.evaluate("zoom => { map_geomap_0.setZoom(zoom, {animate: false}); }", zoom)
-    page.wait_for_function("zoom => map_geomap_0.getZoom() === zoom", arg=zoom)
+    # The page fits its first view as it loads; a zoom set before that is undone, so it is set until it holds.
+    page.wait_for_function(
+        "zoom => { if (map_geomap_0.getZoom() !== zoom) { map_geomap_0.setZoom(zoom, {animate: false}); }"
+        " return map_geomap_0.getZoom() === zoom; }", arg=zoom, polling=250)
     page.wait_for_timeout(200)
     return page.evaluate(SHOWN)
 
