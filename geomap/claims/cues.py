@@ -128,8 +128,9 @@ _DEPTH_VERBS = word_set(
     extending extends extended extend"""
 )
 _BORDER_WORDS = word_set("border frontier front frontline front-line line")
-_ZONE_NOUN_AFTER_RE = re.compile(
-    r"\s+(?:(?:buffer|security|demilitari[sz]ed|safe|exclusion|no-go|sanitary|border)\s+)+"
+# A named zone after a value ("a 30-km buffer zone", "1,000 km2 security zone"): what the value measures.
+ZONE_AFTER_RE = re.compile(
+    r"\s+(?:(?:buffer|security|demilitari[sz]ed|safe|exclusion|no-go|closed|military|border|sanitary)\s+)+"
     r"(?:zone|corridor|strip|belt)\b",
     re.IGNORECASE,
 )
@@ -383,7 +384,7 @@ def length_kind(text: str, sentence: Sentence, reading: Reading, window: tuple[i
     after_words = [t.lower for t in after]
     before_words = [t.lower for t in before]
     # front width
-    if reading.hyphenated and _ZONE_NOUN_AFTER_RE.match(text, reading.end):
+    if reading.hyphenated and ZONE_AFTER_RE.match(text, reading.end):
         return "front_width"  # "a 30-km buffer zone", "a 5-kilometre security corridor": a zone's width
     if first_after in ("wide", "broad") or (reading.hyphenated and first_after in _FRONT_NOUNS):
         if first_after in ("stretch", "section") and not ({"front", "frontline", "line"} & set(after_words[1:5])):

@@ -91,6 +91,7 @@ from geomap.claims.article import (
 from geomap.claims.cues import (
     ADVANCE_NOUNS,
     DOWN_FROM_RE,
+    ZONE_AFTER_RE,
     Cue,
     control_category,
     direct_cue,
@@ -155,11 +156,6 @@ _COMPRISES_AFTER_RE = re.compile(
     re.IGNORECASE,
 )
 # "the 235 square kilometre buffer zone", "a 300-square-kilometre security zone"
-_ZONE_AFTER_RE = re.compile(
-    r"\s+(?:(?:buffer|security|demilitari[sz]ed|safe|exclusion|no-go|closed|military|border|sanitary)\s+)+"
-    r"(?:zone|corridor|strip|belt)\b",
-    re.IGNORECASE,
-)
 _POSSESSIVE_SIZE_RE = re.compile(
     r"['’]s?\s+(?:total\s+|entire\s+|whole\s+|own\s+)?(?:land\s*mass|land\s+area|surface(?:\s+area)?|area|size)"
     r"\s*(?:\(\s*|of\s+|is\s+|,?\s*(?:which|that)?\s*(?:covers|measures|spans|totals|is)\s+|,\s*)"
@@ -368,7 +364,7 @@ def _zone_size(article: Article, sentence: Sentence, reading: Reading) -> Interp
     if _COMPRISES_AFTER_RE.match(text, reading.span_end):
         region = context_region(article, sentence, reading.span_start)
         return Interpretation(kind="region_area", place=region, region=region)
-    if _ZONE_AFTER_RE.match(text, reading.span_end) and verb_cue(
+    if ZONE_AFTER_RE.match(text, reading.span_end) and verb_cue(
             article, sentence, reading, _clause(text, sentence, reading))[0] is None:
         place = anchor_place(article, sentence, reading, _clause(text, sentence, reading), "region_area", set(),
                              earlier=False)
