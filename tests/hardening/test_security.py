@@ -91,10 +91,13 @@ def test_hostile_article_title_and_outlet_stay_text(payload, baseline):
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(noise=st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=80),
        payload=st.sampled_from(HOSTILE))
-def test_random_and_hostile_strings_through_the_pipeline(noise, payload, baseline):
-    text = f"{noise} {CLAIM} {payload} Sudzha {noise}"
-    page = build_page(text, title=noise + payload, outlet=payload)
-    assert_no_injection(page, baseline)
+def test_random_and_hostile_strings_through_the_pipeline(noise, payload):
+    # The noise can be words the readers act on ("retaken" adds a place-status marker, an svg of its own),
+    # so the page to compare with is the same article with the payload replaced by plain words.
+    def page_with(inserted: str) -> str:
+        return build_page(f"{noise} {CLAIM} {inserted} Sudzha {noise}", title=noise + inserted, outlet=inserted)
+
+    assert_no_injection(page_with(payload), inventory(page_with("plain words")))
 
 
 def test_source_ids_cannot_escape_the_output_folder(tmp_path):
