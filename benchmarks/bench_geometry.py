@@ -5,7 +5,9 @@ place statuses) run once, untimed; then the geometry stage
 (:func:`geomap.geometry.claim_geometries`, given those statuses) runs
 ``--repeat`` times on the same claims, each
 time with a fresh per-run workspace, as ``geomap build`` would. The figure is
-the median time divided by the number of claims.
+the median time divided by the number of claims, as wall-clock time and as this
+process's CPU time (on a machine shared with other work the wall clock mostly
+measures the others: the CPU figure is the one to compare, next to ``uptime``).
 
 Usage::
 
@@ -20,6 +22,7 @@ two versions on the same claims: the corpus comes from this folder's
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import sys
 import time
@@ -46,13 +49,15 @@ def geometry_stage(tables):
     return claim_geometries(tables[1], statuses=tables[2])
 
 
-def time_stage(tables, repeat: int) -> list[float]:
-    times = []
+def time_stage(tables, repeat: int) -> tuple[list[float], list[float]]:
+    """(wall-clock seconds, CPU seconds) of each of ``repeat`` runs of the geometry stage."""
+    wall, cpu = [], []
     for _ in range(repeat):
-        started = time.perf_counter()
+        started, started_cpu = time.perf_counter(), time.process_time()
         geometry_stage(tables)
-        times.append(time.perf_counter() - started)
-    return times
+        wall.append(time.perf_counter() - started)
+        cpu.append(time.process_time() - started_cpu)
+    return wall, cpu
 
 
 def seed_sources():
@@ -83,16 +88,20 @@ def main(argv: list[str] | None = None) -> int:
 
     load_gazetteer(), load_regions()
     print(f"geomap {geomap.__file__}")
-    print(f"{'corpus':24} {'claims':>7} {'mapped':>7} {'median s':>9} {'ms/claim':>9}")
+    print(f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    print(f"{'corpus':24} {'claims':>7} {'mapped':>7} {'median s':>9} {'ms/claim':>9} {'cpu s':>7} "
+          f"{'cpu ms/claim':>13}")
     for label, sources in (("seeds", seed_sources()),
                            (f"synthetic {args.articles}", synthetic_sources(args.articles, args.seed))):
         tables = text_stages(sources)
         claims = tables[1]
         frame = geometry_stage(tables)  # warm-up: loads the border lines and caches
-        times = time_stage(tables, args.repeat)
-        median = statistics.median(times)
+        wall, cpu = time_stage(tables, args.repeat)
+        median, median_cpu = statistics.median(wall), statistics.median(cpu)
         mapped = int((frame["status"] == "mapped").sum())
-        print(f"{label:24} {len(claims):>7} {mapped:>7} {median:>9.3f} {1000 * median / max(1, len(claims)):>9.2f}")
+        per_claim = 1000 / max(1, len(claims))
+        print(f"{label:24} {len(claims):>7} {mapped:>7} {median:>9.3f} {median * per_claim:>9.2f} {median_cpu:>7.3f} "
+              f"{median_cpu * per_claim:>13.2f}")
     return 0
 
 

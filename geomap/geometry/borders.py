@@ -20,9 +20,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import shapely
 from shapely.geometry.base import BaseGeometry
-from shapely.ops import nearest_points, split, substring
+from shapely.ops import nearest_points, split
+from shapely.ops import substring as shapely_substring
 
 from geomap.geometry.projection import (LocalProjection, geodesic_distance_km, linear, lonlat_window,
                                         polygonal)
@@ -85,13 +87,13 @@ def shared_border(workspace: Workspace, projection: LocalProjection, area_code: 
 
 def _shared_border(workspace: Workspace, projection: LocalProjection, area_code: str, neighbour: str,
                    window_km: float | None) -> BaseGeometry:
-    coarse = natural_earth_border(workspace, projection, area_code, neighbour, window_km)
-    if not has_border_line(workspace, area_code, neighbour):
-        return coarse
+    # a country's accurate line is used as it is: the Natural Earth edge (slow to find) only for the others
+    accurate = has_border_line(workspace, area_code, neighbour)
     country = area_country(workspace, area_code)
-    if area_code == country:
+    if accurate and area_code == country:
         return workspace.local_border_line(projection, country, neighbour, window_km)
-    if coarse.is_empty:
+    coarse = natural_earth_border(workspace, projection, area_code, neighbour, window_km)
+    if not accurate or coarse.is_empty:
         return coarse
     reach_km = window_km if window_km is not None else _reach_km(coarse) + REGION_MATCH_TOLERANCE_M / 1000.0
     line = workspace.local_border_line(projection, country, neighbour, reach_km)
@@ -180,6 +182,25 @@ def nearest_component(lines: BaseGeometry, point: shapely.Point) -> BaseGeometry
     parts = list(shapely.get_parts(lines))
     distances = [part.distance(point) for part in parts]
     return parts[distances.index(min(distances))]
+
+
+def substring(line: BaseGeometry, start_m: float, end_m: float) -> BaseGeometry:
+    """The part of ``line`` from arc length ``start_m`` to ``end_m``: :func:`shapely.ops.substring`, vectorised.
+
+    shapely's walks the vertices in Python, the slow part of cutting a strip's
+    stretch or a band's segment out of a border line of thousands of vertices;
+    this keeps the same vertices (those strictly between the two distances,
+    measured the same way) and the same interpolated ends, so the line is the
+    same to the bit. Other cases (reversed, out of range) go to shapely's.
+    """
+    if line.geom_type != "LineString" or not 0.0 <= start_m < end_m <= line.length:
+        return shapely_substring(line, start_m, end_m)
+    coords = shapely.get_coordinates(line)
+    steps = np.diff(coords, axis=0)
+    along = np.concatenate(([0.0], np.cumsum(np.sqrt(steps[:, 0] ** 2 + steps[:, 1] ** 2))))[:-1]
+    inner = coords[:-1][(along > start_m) & (along < end_m)]
+    ends = shapely.get_coordinates(shapely.line_interpolate_point(line, [start_m, end_m]))
+    return shapely.LineString(np.vstack((ends[:1], inner, ends[1:])))
 
 
 def border_segment(lines: BaseGeometry, point: shapely.Point, width_m: float | None) -> BaseGeometry:

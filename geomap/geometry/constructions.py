@@ -32,9 +32,8 @@ from dataclasses import dataclass
 
 import shapely
 from shapely.geometry.base import BaseGeometry
-from shapely.ops import substring
 
-from geomap.geometry.borders import border_band, host_side, nearest_component
+from geomap.geometry.borders import border_band, host_side, nearest_component, substring
 from geomap.geometry.buffers import disc, refine_root
 from geomap.geometry.projection import linear, polygonal
 

@@ -153,6 +153,15 @@ def test_a_host_that_cannot_contain_the_area_is_not_drawn(draw, make_claim):
     assert row["reason"].startswith("claimed 1,368 km² exceeds Palestinian Territory near the border")
 
 
+def test_a_strip_the_border_cannot_hold_is_not_drawn_and_says_why(draw, make_claim):
+    """Sudzha lost, and more held than any strip along the Russia-Ukraine border could cover."""
+    row = draw([make_claim("area_held", 5e7, "km²", km2=5e7, actor="UA", **SUDZHA, **MID_MARCH)],
+               [SUDZHA_RETAKEN]).iloc[0]
+    assert row["status"] == "unmapped" and row.geometry is None
+    assert "strip along the whole Russia–Ukraine border near Sudzha holds less than 50,000,000 km²" in row["reason"]
+    assert flags_of(row, "anchor_lost")
+
+
 def test_odd_claims_across_borders_never_crash(draw, make_claim):
     claims = [make_claim("area_held", 5e7, "km²", km2=5e7, actor="UA", **SUDZHA, **MID_MARCH),
               make_claim("area_held", 0.01, "km²", km2=0.01, actor="UA", **SUDZHA, **MID_MARCH),

@@ -95,3 +95,22 @@ class _Counting:
 
     def get(self, key, compute):
         return self.recent.get(key, lambda: (self.computed.append(key), compute())[1])
+
+
+def test_cutting_a_stretch_out_of_a_real_border_matches_shapely_to_the_bit(gazetteer, regions):
+    from shapely.ops import substring as walked
+
+    from geomap.geometry.borders import nearest_component, substring
+    from geomap.geometry.constructions import inner_edge_line
+
+    workspace = Workspace(gazetteer, regions)
+    projection = workspace.projection(SUDZHA["anchor_lon"], SUDZHA["anchor_lat"])
+    border = nearest_component(workspace.local_border_line(projection, "RU", "UA", 256.0), shapely.Point(0, 0))
+    rng = np.random.default_rng(1)
+    for line in (border, inner_edge_line(border, 7000.0)):
+        cuts = [(0.0, line.length), (0.0, 1.0), (line.length - 1.0, line.length)]
+        cuts += [tuple(sorted(pair)) for pair in rng.uniform(0.0, line.length, (200, 2))]
+        for start, end in cuts:
+            assert np.array_equal(shapely.get_coordinates(substring(line, start, end)),
+                                  shapely.get_coordinates(walked(line, start, end)))
+    assert substring(border, 5000.0, 1000.0).equals(walked(border, 5000.0, 1000.0))  # reversed: shapely's own
