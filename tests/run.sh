@@ -27,10 +27,17 @@ PYTHON="${PYTHON:-python3}"
 # (formatting every module at once would collide with the work in progress on other branches).
 FORMATTED=(geomap/schema.py geomap/pipeline.py geomap/workers.py geomap/resources.py geomap/view.py geomap/api.py
            geomap/dates.py geomap/atomic.py geomap/formats.py geomap/article_cache.py geomap/cluster.py)
-# Checked by mypy: those, and the command line, the readers of sources, the exports, the publication of outputs
-# and the evaluation.
-TYPED=("${FORMATTED[@]}" geomap/cli.py geomap/sources.py geomap/export/__init__.py geomap/export/writers.py
-       geomap/outputs.py geomap/evaluate.py)
+# Checked by mypy: those, and the command line, the readers of sources and web pages, the records, the exports,
+# the publication of outputs, the evaluation, each stage's entry point, the figures' drawing, inputs, style and
+# view, and the gazetteer but for its build from the raw downloads.
+TYPED=("${FORMATTED[@]}" geomap/cli.py geomap/sources.py geomap/webpage.py geomap/records.py geomap/paths.py
+       geomap/errors.py geomap/export/__init__.py geomap/export/writers.py geomap/export/values.py geomap/outputs.py
+       geomap/evaluate.py geomap/geoparse/__init__.py geomap/claims/__init__.py geomap/geometry/__init__.py
+       geomap/render/__init__.py geomap/figures/draw.py geomap/figures/inputs.py geomap/figures/style.py
+       geomap/figures/view.py geomap/gazetteer/__init__.py geomap/gazetteer/borders.py geomap/gazetteer/folding.py
+       geomap/gazetteer/imports.py geomap/gazetteer/lookup.py geomap/gazetteer/mapped.py geomap/gazetteer/regions.py
+       geomap/gazetteer/second_level.py geomap/gazetteer/shapes.py geomap/gazetteer/store.py
+       geomap/gazetteer/word_data.py)
 case " $* " in
   *" --co "*|*" --collect-only "*) ;;  # only listing the tests: no need to build the wheel
   *)
