@@ -94,28 +94,31 @@ def test_the_manifest_wins_over_the_page_and_the_page_fills_the_rest(tmp_path):
         "MT", METADATA["moscow-times.html"][0], date(2025, 3, 13))
 
 
+def page_of(body: str, head: str = "") -> webpage.Page:
+    """The page read from a document with this <body> (and this <head>, if any)."""
+    return webpage.read_page(f"<html><head>{head}</head><body>{body}</body></html>")
+
+
 def test_entities_are_decoded_once():
-    page = webpage.read_page("<html><body><article><p>The page says &amp;lt;b&amp;gt; and &lt;i&gt;, "
-                             "AT&amp;T and &amp;amp; near Sudzha.</p></article></body></html>")
+    page = page_of("<article><p>The page says &amp;lt;b&amp;gt; and &lt;i&gt;, AT&amp;T and &amp;amp; near "
+                   "Sudzha.</p></article>")
     assert page.text == "The page says &lt;b&gt; and <i>, AT&T and &amp; near Sudzha."
 
 
 def test_a_title_is_decoded_once():
-    page = webpage.read_page("<html><head><title>Sudzha &amp;lt;b&amp;gt; retaken</title></head>"
-                             "<body><p>Fighting near Sudzha.</p></body></html>")
+    page = page_of("<p>Fighting near Sudzha.</p>", head="<title>Sudzha &amp;lt;b&amp;gt; retaken</title>")
     assert page.title == "Sudzha &lt;b&gt; retaken"
 
 
 def test_a_short_brief_keeps_its_text_and_drops_the_navigation():
-    page = webpage.read_page("<html><body><nav><a href='/odesa'>Odesa</a></nav><article><p>Fighting went on near "
-                             "Sudzha, officials said.</p></article><footer>Riga</footer></body></html>")
+    page = page_of("<nav><a href='/odesa'>Odesa</a></nav><article><p>Fighting went on near Sudzha, officials "
+                   "said.</p></article><footer>Riga</footer>")
     assert page.text == "Fighting went on near Sudzha, officials said."
 
 
 def test_lists_and_blocks_of_the_article_are_lines():
-    page = webpage.read_page("<html><body><article><h2>Sudzha</h2><p>Villages retaken:</p><ul><li>Melovoy</li>"
-                             "<li>Podol<br>and Kositsa</li></ul><p>Fighting went on near Sudzha, officials said, "
-                             "and further north.</p></article></body></html>")
+    page = page_of("<article><h2>Sudzha</h2><p>Villages retaken:</p><ul><li>Melovoy</li><li>Podol<br>and "
+                   "Kositsa</li></ul><p>Fighting went on near Sudzha, officials said, and further north.</p></article>")
     assert page.text.splitlines() == ["Sudzha", "Villages retaken:", "Melovoy", "Podol", "and Kositsa",
                                       "Fighting went on near Sudzha, officials said, and further north."]
 
