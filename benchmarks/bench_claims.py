@@ -34,8 +34,10 @@ from timing import median_time, profile_rows  # benchmarks/timing.py, next to th
 
 BENCH_DIR = Path(__file__).resolve().parent
 REPO = BENCH_DIR.parent
-REAL_CORPORA = (REPO / "tests" / "data" / "claims" / "real" / "corpus.jsonl",
-                REPO.parent / "shared" / "corpora" / "kursk-news" / "corpus.jsonl")
+REAL_CORPORA = (
+    REPO / "tests" / "data" / "claims" / "real" / "corpus.jsonl",
+    REPO.parent / "shared" / "corpora" / "kursk-news" / "corpus.jsonl",
+)
 
 
 def real_articles() -> list[dict]:
@@ -95,11 +97,22 @@ def measure(mb: float, runs: int, profile: bool) -> dict:
     if profile:
         print(profile_rows(lambda: extract_claims(main_set, mentions), top=25), file=sys.stderr)
     return {
-        "all": {"articles": len(main_set), "mb": round(size, 3), "claims": len(claims), "s": round(seconds, 3),
-                "mb_per_s": round(size / seconds, 3), "claims_per_s": round(len(claims) / seconds),
-                "ms_per_article": round(1000 * seconds / len(main_set), 3)},
-        "real": {"articles": len(real), "mb": round(real_size, 4), "claims": len(real_claims),
-                 "s": round(real_seconds, 4), "mb_per_s": round(real_size / real_seconds, 3)},
+        "all": {
+            "articles": len(main_set),
+            "mb": round(size, 3),
+            "claims": len(claims),
+            "s": round(seconds, 3),
+            "mb_per_s": round(size / seconds, 3),
+            "claims_per_s": round(len(claims) / seconds),
+            "ms_per_article": round(1000 * seconds / len(main_set), 3),
+        },
+        "real": {
+            "articles": len(real),
+            "mb": round(real_size, 4),
+            "claims": len(real_claims),
+            "s": round(real_seconds, 4),
+            "mb_per_s": round(real_size / real_seconds, 3),
+        },
         "linearity": linearity,
     }
 
@@ -117,8 +130,10 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     for name in ("all", "real"):
         row = figures[name]
-        print(f"{name:5s} {row['articles']:6d} articles {row['mb']:8.3f} MB {row['claims']:6d} claims "
-              f"{row['s']:8.3f} s  {row['mb_per_s']:7.3f} MB/s")
+        print(
+            f"{name:5s} {row['articles']:6d} articles {row['mb']:8.3f} MB {row['claims']:6d} claims "
+            f"{row['s']:8.3f} s  {row['mb_per_s']:7.3f} MB/s"
+        )
     steps = "  ".join(f"{k}: {v['mb']} MB {v['s']} s" for k, v in figures["linearity"].items())
     print(f"linearity (synthetic) {steps}")
     return 0

@@ -121,10 +121,18 @@ def measure(lookups: int, cold_runs: int, profile: bool) -> dict:
 def table(figures: dict) -> str:
     lookups_target = LOOKUPS_TARGET_S * figures["lookups"] / 100_000
     rows = [
-        ("cold `geomap gazetteer search Sudzha` (median of %d)" % len(figures["cold_search_runs_s"]),
-         f"{figures['cold_search_s']:.3f} s", f"<= {COLD_SEARCH_TARGET_S:.1f} s", figures["ok"]["cold_search_s"]),
-        (f"{figures['lookups']:,} exact lookups ({figures['distinct_names']:,} distinct names)",
-         f"{figures['lookups_s']:.3f} s", f"<= {lookups_target:.1f} s", figures["ok"]["lookups_s"]),
+        (
+            "cold `geomap gazetteer search Sudzha` (median of %d)" % len(figures["cold_search_runs_s"]),
+            f"{figures['cold_search_s']:.3f} s",
+            f"<= {COLD_SEARCH_TARGET_S:.1f} s",
+            figures["ok"]["cold_search_s"],
+        ),
+        (
+            f"{figures['lookups']:,} exact lookups ({figures['distinct_names']:,} distinct names)",
+            f"{figures['lookups_s']:.3f} s",
+            f"<= {lookups_target:.1f} s",
+            figures["ok"]["lookups_s"],
+        ),
         ("  per lookup", f"{figures['lookup_us']:.1f} µs", "", None),
         ("  names found", f"{figures['lookups_found']:,}", f"{figures['lookups']:,}", figures["ok"]["lookups_found"]),
         ("load gazetteer (Store + Gazetteer, median of 3)", f"{figures['load_s']:.3f} s", "", None),
@@ -145,8 +153,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     figures = measure(args.lookups, args.cold_runs, args.profile)
-    print_figures(figures, table(figures), args.json,
-                  "cProfile of the lookups, by own time:" if args.profile else None)
+    print_figures(figures, table(figures), args.json, "cProfile of the lookups, by own time:" if args.profile else None)
     return 0 if all(figures["ok"].values()) else 1
 
 

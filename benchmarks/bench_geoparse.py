@@ -49,6 +49,7 @@ LINEAR_RATIO = 2.5  # time ratio per doubling of the text still counted as linea
 
 # -- the text -------------------------------------------------------------------------------------
 
+
 def news_articles(min_mb: float) -> list[tuple[str, str]]:
     """(id, text) of the seeds, the test articles and synthetic ones: at least ``min_mb`` MB in all."""
     sys.path.insert(0, str(BENCH_DIR))
@@ -81,6 +82,7 @@ def megabytes(articles: list[tuple[str, str]]) -> float:
 
 # -- timing ---------------------------------------------------------------------------------------
 
+
 def fresh_process_seconds(code: str, env: dict[str, str], runs: int) -> list[float]:
     """Seconds the Python ``code`` reports for itself, each run in a new interpreter."""
     times = []
@@ -92,10 +94,13 @@ def fresh_process_seconds(code: str, env: dict[str, str], runs: int) -> list[flo
     return times
 
 
-GEOMAP_LOAD = ("import time; t = time.perf_counter(); from geomap.geoparse import load_geoparser; load_geoparser(); "
-               "print(time.perf_counter() - t)")
-GEOTEXT_LOAD = ("import time; t = time.perf_counter(); from geotext import GeoText; GeoText('Kyiv'); "
-                "print(time.perf_counter() - t)")
+GEOMAP_LOAD = (
+    "import time; t = time.perf_counter(); from geomap.geoparse import load_geoparser; load_geoparser(); "
+    "print(time.perf_counter() - t)"
+)
+GEOTEXT_LOAD = (
+    "import time; t = time.perf_counter(); from geotext import GeoText; GeoText('Kyiv'); print(time.perf_counter() - t)"
+)
 
 
 def load_times(env: dict[str, str], cache: Path) -> dict[str, float]:
@@ -114,6 +119,7 @@ def load_times(env: dict[str, str], cache: Path) -> dict[str, float]:
 
 # -- the two tools ----------------------------------------------------------------------------------
 
+
 def run_geomap(geoparser, sources) -> list:
     from geomap.geoparse import geocode
 
@@ -128,7 +134,6 @@ def run_geotext(texts: list[str]) -> int:
         places = GeoText(text)
         found += len(places.cities) + len(places.countries) + len(places.nationalities)
     return found
-
 
 
 def measure(mb: float, runs: int, profile: bool) -> dict:
@@ -165,8 +170,10 @@ def measure(mb: float, runs: int, profile: bool) -> dict:
             linearity["corpus"][f"{factor:g}x"] = {"mb": round(megabytes(subset), 3), "s": round(seconds, 3)}
             one_text = " ".join(" ".join(t.split()) for _, t in subset)
             seconds, _ = median_time(lambda: geoparser.parse(Source(id="one", text=one_text)), 1)
-            linearity["one_text"][f"{factor:g}x"] = {"mb": round(len(one_text.encode()) / 1e6, 3),
-                                                     "s": round(seconds, 3)}
+            linearity["one_text"][f"{factor:g}x"] = {
+                "mb": round(len(one_text.encode()) / 1e6, 3),
+                "s": round(seconds, 3),
+            }
         for kind in linearity.values():
             steps = list(kind.values())
             ratios = [round(b["s"] / a["s"], 2) for a, b in zip(steps, steps[1:])]
@@ -177,11 +184,19 @@ def measure(mb: float, runs: int, profile: bool) -> dict:
             "text_mb": round(size, 3),
             "articles": len(main_set),
             "runs": runs,
-            "geomap": {"s": round(geomap_s, 3), "mb_per_s": round(size / geomap_s, 3),
-                       "mentions": geomap_mentions, "places": places,
-                       "mentions_per_s": round(geomap_mentions / geomap_s)},
-            "geotext": {"s": round(geotext_s, 3), "mb_per_s": round(size / geotext_s, 3),
-                        "mentions": geotext_mentions, "mentions_per_s": round(geotext_mentions / geotext_s)},
+            "geomap": {
+                "s": round(geomap_s, 3),
+                "mb_per_s": round(size / geomap_s, 3),
+                "mentions": geomap_mentions,
+                "places": places,
+                "mentions_per_s": round(geomap_mentions / geomap_s),
+            },
+            "geotext": {
+                "s": round(geotext_s, 3),
+                "mb_per_s": round(size / geotext_s, 3),
+                "mentions": geotext_mentions,
+                "mentions_per_s": round(geotext_mentions / geotext_s),
+            },
             "load": loads,
             "linearity": linearity,
             "python": sys.version.split()[0],
@@ -189,8 +204,9 @@ def measure(mb: float, runs: int, profile: bool) -> dict:
         figures["geomap_vs_geotext"] = round(figures["geomap"]["mb_per_s"] / figures["geotext"]["mb_per_s"], 4)
         figures["ok"] = figures["geomap"]["mb_per_s"] >= figures["geotext"]["mb_per_s"]
         if profile:
-            figures["profile"] = profile_rows(lambda: run_geomap(geoparser, sources), top=25,
-                                         orders=("tottime", "cumulative"))
+            figures["profile"] = profile_rows(
+                lambda: run_geomap(geoparser, sources), top=25, orders=("tottime", "cumulative")
+            )
     return figures
 
 

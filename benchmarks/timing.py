@@ -13,8 +13,9 @@ import time
 from collections.abc import Callable
 
 
-def median_time(action: Callable[[], object], runs: int,
-                clock: Callable[[], float] = time.perf_counter) -> tuple[float, object]:
+def median_time(
+    action: Callable[[], object], runs: int, clock: Callable[[], float] = time.perf_counter
+) -> tuple[float, object]:
     """Median seconds of ``action`` over ``runs`` calls by ``clock`` (wall time unless told), and the last result."""
     times, result = [], None
     for _ in range(runs):
