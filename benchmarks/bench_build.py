@@ -36,15 +36,23 @@ def timed_build(checkout: Path, out_dir: Path, env: dict[str, str]) -> float:
     """Wall time of one cold `geomap build` of the seeds with the geomap of ``checkout``."""
     env = dict(env, PYTHONPATH=str(checkout))
     start = time.perf_counter()
-    subprocess.run([sys.executable, "-c", "from geomap.cli import main; main()", "--quiet", "build", "-o",
-                    str(out_dir)], check=True, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                   cwd=out_dir.parent)
+    subprocess.run(
+        [sys.executable, "-c", "from geomap.cli import main; main()", "--quiet", "build", "-o", str(out_dir)],
+        check=True,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        cwd=out_dir.parent,
+    )
     return time.perf_counter() - start
 
 
 def digests(folder: Path) -> dict[str, str]:
-    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -69,20 +77,30 @@ def main(argv: list[str] | None = None) -> int:
         "median_s": {name: round(statistics.median(values), 3) for name, values in times.items()},
         "min_s": {name: round(min(values), 3) for name, values in times.items()},
         "max_s": {name: round(max(values), 3) for name, values in times.items()},
-        "runs": args.runs, "map_bytes": map_bytes, "identical_outputs": same,
-        "identical_to_compared": same_as_compared, "cpu_count": os.cpu_count(),
+        "runs": args.runs,
+        "map_bytes": map_bytes,
+        "identical_outputs": same,
+        "identical_to_compared": same_as_compared,
+        "cpu_count": os.cpu_count(),
     }
     ok = figures["median_s"]["this"] <= TARGET_SECONDS and map_bytes <= TARGET_MAP_BYTES and same
     if args.json:
         print(json.dumps(figures, indent=2))
     rows = []
     for name in checkouts:
-        rows += [(f"{name}: first run (scan cache may be built)", f"{first[name]:.2f} s", ""),
-                 (f"{name}: cold `geomap build` on the seeds (median of {args.runs})",
-                  f"{figures['median_s'][name]:.2f} s", f"<= {TARGET_SECONDS} s"),
-                 (f"{name}: range", f"{figures['min_s'][name]:.2f}-{figures['max_s'][name]:.2f} s", "")]
-    rows += [("outputs/index.html size", f"{map_bytes / 1e6:.3f} MB", f"<= {TARGET_MAP_BYTES / 1e6} MB"),
-             ("byte-identical outputs across runs", str(same), "True")]
+        rows += [
+            (f"{name}: first run (scan cache may be built)", f"{first[name]:.2f} s", ""),
+            (
+                f"{name}: cold `geomap build` on the seeds (median of {args.runs})",
+                f"{figures['median_s'][name]:.2f} s",
+                f"<= {TARGET_SECONDS} s",
+            ),
+            (f"{name}: range", f"{figures['min_s'][name]:.2f}-{figures['max_s'][name]:.2f} s", ""),
+        ]
+    rows += [
+        ("outputs/index.html size", f"{map_bytes / 1e6:.3f} MB", f"<= {TARGET_MAP_BYTES / 1e6} MB"),
+        ("byte-identical outputs across runs", str(same), "True"),
+    ]
     if args.compare:
         rows.append(("byte-identical to the compared checkout's", str(same_as_compared), ""))
     out = sys.stderr if args.json else sys.stdout

@@ -25,19 +25,19 @@ on 0.5x, 1x and 2x the text (a doubling should about double the time).
 from __future__ import annotations
 
 import argparse
-import cProfile
-import io
 import json
-import pstats
-import statistics
 import sys
 import time
 from pathlib import Path
 
+from timing import median_time, profile_rows  # benchmarks/timing.py, next to this file
+
 BENCH_DIR = Path(__file__).resolve().parent
 REPO = BENCH_DIR.parent
-REAL_CORPORA = (REPO / "tests" / "data" / "claims" / "real" / "corpus.jsonl",
-                REPO.parent / "shared" / "corpora" / "kursk-news" / "corpus.jsonl")
+REAL_CORPORA = (
+    REPO / "tests" / "data" / "claims" / "real" / "corpus.jsonl",
+    REPO.parent / "shared" / "corpora" / "kursk-news" / "corpus.jsonl",
+)
 
 
 def real_articles() -> list[dict]:
@@ -63,12 +63,7 @@ def megabytes(sources) -> float:
 
 def median_seconds(action, runs: int) -> tuple[float, object]:
     """Median CPU seconds of ``action`` over ``runs`` calls, and the last call's result."""
-    times, result = [], None
-    for _ in range(runs):
-        start = time.process_time()
-        result = action()
-        times.append(time.process_time() - start)
-    return statistics.median(times), result
+    return median_time(action, runs, clock=time.process_time)
 
 
 def measure(mb: float, runs: int, profile: bool) -> dict:
@@ -100,19 +95,24 @@ def measure(mb: float, runs: int, profile: bool) -> dict:
         step_seconds, _ = median_seconds(lambda: extract_claims(subset, mentions), runs)
         linearity[f"{factor:g}x"] = {"mb": round(total, 3), "s": round(step_seconds, 3)}
     if profile:
-        profiler = cProfile.Profile()
-        profiler.enable()
-        extract_claims(main_set, mentions)
-        profiler.disable()
-        out = io.StringIO()
-        pstats.Stats(profiler, stream=out).sort_stats("tottime").print_stats(25)
-        print(out.getvalue(), file=sys.stderr)
+        print(profile_rows(lambda: extract_claims(main_set, mentions), top=25), file=sys.stderr)
     return {
-        "all": {"articles": len(main_set), "mb": round(size, 3), "claims": len(claims), "s": round(seconds, 3),
-                "mb_per_s": round(size / seconds, 3), "claims_per_s": round(len(claims) / seconds),
-                "ms_per_article": round(1000 * seconds / len(main_set), 3)},
-        "real": {"articles": len(real), "mb": round(real_size, 4), "claims": len(real_claims),
-                 "s": round(real_seconds, 4), "mb_per_s": round(real_size / real_seconds, 3)},
+        "all": {
+            "articles": len(main_set),
+            "mb": round(size, 3),
+            "claims": len(claims),
+            "s": round(seconds, 3),
+            "mb_per_s": round(size / seconds, 3),
+            "claims_per_s": round(len(claims) / seconds),
+            "ms_per_article": round(1000 * seconds / len(main_set), 3),
+        },
+        "real": {
+            "articles": len(real),
+            "mb": round(real_size, 4),
+            "claims": len(real_claims),
+            "s": round(real_seconds, 4),
+            "mb_per_s": round(real_size / real_seconds, 3),
+        },
         "linearity": linearity,
     }
 
@@ -130,8 +130,10 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     for name in ("all", "real"):
         row = figures[name]
-        print(f"{name:5s} {row['articles']:6d} articles {row['mb']:8.3f} MB {row['claims']:6d} claims "
-              f"{row['s']:8.3f} s  {row['mb_per_s']:7.3f} MB/s")
+        print(
+            f"{name:5s} {row['articles']:6d} articles {row['mb']:8.3f} MB {row['claims']:6d} claims "
+            f"{row['s']:8.3f} s  {row['mb_per_s']:7.3f} MB/s"
+        )
     steps = "  ".join(f"{k}: {v['mb']} MB {v['s']} s" for k, v in figures["linearity"].items())
     print(f"linearity (synthetic) {steps}")
     return 0

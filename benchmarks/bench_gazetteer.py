@@ -24,20 +24,16 @@ Every run uses an empty ``GEOMAP_HOME``, so the user's imported dumps are not me
 
 from __future__ import annotations
 
-import argparse
-import cProfile
-import io
-import json
 import os
-import pstats
 import random
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
+
+from timing import figures_parser, median_time, print_figures, profile_rows  # benchmarks/timing.py, next to this file
 
 COLD_SEARCH_TARGET_S = 1.0
 LOOKUPS_TARGET_S = 1.0
@@ -68,16 +64,6 @@ def cold_search_times(home: Path, runs: int) -> list[float]:
     return times
 
 
-def median_time(action: Callable[[], object], runs: int) -> tuple[float, object]:
-    """Median wall time of ``action`` over ``runs`` calls, and the last call's result."""
-    times, result = [], None
-    for _ in range(runs):
-        start = time.perf_counter()
-        result = action()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times), result
-
-
 def lookup_names(store, count: int, seed: int = SEED) -> list[str]:
     """``count`` real names, drawn deterministically: place names and region names as indexed."""
     from geomap.gazetteer.store import REGION_COLUMNS
@@ -93,17 +79,6 @@ def run_lookups(gaz, names: list[str]) -> int:
     """Look every name up; return how many were found (all of them, if the index is sound)."""
     lookup = gaz.lookup
     return sum(1 for name in names if lookup(name))
-
-
-def profile_lookups(gaz, names: list[str], top: int = 20) -> str:
-    profiler = cProfile.Profile()
-    profiler.enable()
-    run_lookups(gaz, names)
-    profiler.disable()
-    out = io.StringIO()
-    stats = pstats.Stats(profiler, stream=out)
-    stats.sort_stats("tottime").print_stats(top)
-    return out.getvalue()
 
 
 def measure(lookups: int, cold_runs: int, profile: bool) -> dict:
@@ -139,17 +114,25 @@ def measure(lookups: int, cold_runs: int, profile: bool) -> dict:
             "lookups_found": found == lookups,
         }
         if profile:
-            figures["profile"] = profile_lookups(gaz, names)
+            figures["profile"] = profile_rows(lambda: run_lookups(gaz, names), top=20)
     return figures
 
 
 def table(figures: dict) -> str:
     lookups_target = LOOKUPS_TARGET_S * figures["lookups"] / 100_000
     rows = [
-        ("cold `geomap gazetteer search Sudzha` (median of %d)" % len(figures["cold_search_runs_s"]),
-         f"{figures['cold_search_s']:.3f} s", f"<= {COLD_SEARCH_TARGET_S:.1f} s", figures["ok"]["cold_search_s"]),
-        (f"{figures['lookups']:,} exact lookups ({figures['distinct_names']:,} distinct names)",
-         f"{figures['lookups_s']:.3f} s", f"<= {lookups_target:.1f} s", figures["ok"]["lookups_s"]),
+        (
+            "cold `geomap gazetteer search Sudzha` (median of %d)" % len(figures["cold_search_runs_s"]),
+            f"{figures['cold_search_s']:.3f} s",
+            f"<= {COLD_SEARCH_TARGET_S:.1f} s",
+            figures["ok"]["cold_search_s"],
+        ),
+        (
+            f"{figures['lookups']:,} exact lookups ({figures['distinct_names']:,} distinct names)",
+            f"{figures['lookups_s']:.3f} s",
+            f"<= {lookups_target:.1f} s",
+            figures["ok"]["lookups_s"],
+        ),
         ("  per lookup", f"{figures['lookup_us']:.1f} µs", "", None),
         ("  names found", f"{figures['lookups_found']:,}", f"{figures['lookups']:,}", figures["ok"]["lookups_found"]),
         ("load gazetteer (Store + Gazetteer, median of 3)", f"{figures['load_s']:.3f} s", "", None),
@@ -164,20 +147,13 @@ def table(figures: dict) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--json", action="store_true", help="write the figures to stdout as JSON (table to stderr)")
-    parser.add_argument("--profile", action="store_true", help="also profile the lookups with cProfile")
+    parser = figures_parser(__doc__, "also profile the lookups with cProfile")
     parser.add_argument("--lookups", type=int, default=100_000, help="number of lookups (default 100000)")
     parser.add_argument("--cold-runs", type=int, default=5, help="timed cold searches (default 5)")
     args = parser.parse_args(argv)
 
     figures = measure(args.lookups, args.cold_runs, args.profile)
-    report = sys.stderr if args.json else sys.stdout
-    print(table(figures), file=report)
-    if args.profile:
-        print("\ncProfile of the lookups, by own time:\n" + figures["profile"], file=sys.stderr)
-    if args.json:
-        print(json.dumps({k: v for k, v in figures.items() if k != "profile"}, indent=2))
+    print_figures(figures, table(figures), args.json, "cProfile of the lookups, by own time:" if args.profile else None)
     return 0 if all(figures["ok"].values()) else 1
 
 

@@ -33,19 +33,14 @@ measured) and a private ``GEOMAP_CACHE``.
 
 from __future__ import annotations
 
-import argparse
-import cProfile
-import io
-import json
 import os
-import pstats
 import statistics
 import subprocess
 import sys
 import tempfile
-import time
-from collections.abc import Callable
 from pathlib import Path
+
+from timing import figures_parser, median_time, print_figures, profile_rows  # benchmarks/timing.py, next to this file
 
 BENCH_DIR = Path(__file__).resolve().parent
 REPO = BENCH_DIR.parent
@@ -53,6 +48,7 @@ LINEAR_RATIO = 2.5  # time ratio per doubling of the text still counted as linea
 
 
 # -- the text -------------------------------------------------------------------------------------
+
 
 def news_articles(min_mb: float) -> list[tuple[str, str]]:
     """(id, text) of the seeds, the test articles and synthetic ones: at least ``min_mb`` MB in all."""
@@ -86,15 +82,6 @@ def megabytes(articles: list[tuple[str, str]]) -> float:
 
 # -- timing ---------------------------------------------------------------------------------------
 
-def median_time(action: Callable[[], object], runs: int) -> tuple[float, object]:
-    """Median wall time of ``action`` over ``runs`` calls, and the last call's result."""
-    times, result = [], None
-    for _ in range(runs):
-        start = time.perf_counter()
-        result = action()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times), result
-
 
 def fresh_process_seconds(code: str, env: dict[str, str], runs: int) -> list[float]:
     """Seconds the Python ``code`` reports for itself, each run in a new interpreter."""
@@ -107,10 +94,13 @@ def fresh_process_seconds(code: str, env: dict[str, str], runs: int) -> list[flo
     return times
 
 
-GEOMAP_LOAD = ("import time; t = time.perf_counter(); from geomap.geoparse import load_geoparser; load_geoparser(); "
-               "print(time.perf_counter() - t)")
-GEOTEXT_LOAD = ("import time; t = time.perf_counter(); from geotext import GeoText; GeoText('Kyiv'); "
-                "print(time.perf_counter() - t)")
+GEOMAP_LOAD = (
+    "import time; t = time.perf_counter(); from geomap.geoparse import load_geoparser; load_geoparser(); "
+    "print(time.perf_counter() - t)"
+)
+GEOTEXT_LOAD = (
+    "import time; t = time.perf_counter(); from geotext import GeoText; GeoText('Kyiv'); print(time.perf_counter() - t)"
+)
 
 
 def load_times(env: dict[str, str], cache: Path) -> dict[str, float]:
@@ -129,6 +119,7 @@ def load_times(env: dict[str, str], cache: Path) -> dict[str, float]:
 
 # -- the two tools ----------------------------------------------------------------------------------
 
+
 def run_geomap(geoparser, sources) -> list:
     from geomap.geoparse import geocode
 
@@ -143,20 +134,6 @@ def run_geotext(texts: list[str]) -> int:
         places = GeoText(text)
         found += len(places.cities) + len(places.countries) + len(places.nationalities)
     return found
-
-
-def profile_geomap(geoparser, sources, top: int = 25) -> str:
-    profiler = cProfile.Profile()
-    profiler.enable()
-    run_geomap(geoparser, sources)
-    profiler.disable()
-    out = io.StringIO()
-    stats = pstats.Stats(profiler, stream=out)
-    out.write("-- by own time --\n")
-    stats.sort_stats("tottime").print_stats(top)
-    out.write("-- by cumulative time --\n")
-    stats.sort_stats("cumulative").print_stats(top)
-    return out.getvalue()
 
 
 def measure(mb: float, runs: int, profile: bool) -> dict:
@@ -193,8 +170,10 @@ def measure(mb: float, runs: int, profile: bool) -> dict:
             linearity["corpus"][f"{factor:g}x"] = {"mb": round(megabytes(subset), 3), "s": round(seconds, 3)}
             one_text = " ".join(" ".join(t.split()) for _, t in subset)
             seconds, _ = median_time(lambda: geoparser.parse(Source(id="one", text=one_text)), 1)
-            linearity["one_text"][f"{factor:g}x"] = {"mb": round(len(one_text.encode()) / 1e6, 3),
-                                                     "s": round(seconds, 3)}
+            linearity["one_text"][f"{factor:g}x"] = {
+                "mb": round(len(one_text.encode()) / 1e6, 3),
+                "s": round(seconds, 3),
+            }
         for kind in linearity.values():
             steps = list(kind.values())
             ratios = [round(b["s"] / a["s"], 2) for a, b in zip(steps, steps[1:])]
@@ -205,11 +184,19 @@ def measure(mb: float, runs: int, profile: bool) -> dict:
             "text_mb": round(size, 3),
             "articles": len(main_set),
             "runs": runs,
-            "geomap": {"s": round(geomap_s, 3), "mb_per_s": round(size / geomap_s, 3),
-                       "mentions": geomap_mentions, "places": places,
-                       "mentions_per_s": round(geomap_mentions / geomap_s)},
-            "geotext": {"s": round(geotext_s, 3), "mb_per_s": round(size / geotext_s, 3),
-                        "mentions": geotext_mentions, "mentions_per_s": round(geotext_mentions / geotext_s)},
+            "geomap": {
+                "s": round(geomap_s, 3),
+                "mb_per_s": round(size / geomap_s, 3),
+                "mentions": geomap_mentions,
+                "places": places,
+                "mentions_per_s": round(geomap_mentions / geomap_s),
+            },
+            "geotext": {
+                "s": round(geotext_s, 3),
+                "mb_per_s": round(size / geotext_s, 3),
+                "mentions": geotext_mentions,
+                "mentions_per_s": round(geotext_mentions / geotext_s),
+            },
             "load": loads,
             "linearity": linearity,
             "python": sys.version.split()[0],
@@ -217,7 +204,9 @@ def measure(mb: float, runs: int, profile: bool) -> dict:
         figures["geomap_vs_geotext"] = round(figures["geomap"]["mb_per_s"] / figures["geotext"]["mb_per_s"], 4)
         figures["ok"] = figures["geomap"]["mb_per_s"] >= figures["geotext"]["mb_per_s"]
         if profile:
-            figures["profile"] = profile_geomap(geoparser, sources)
+            figures["profile"] = profile_rows(
+                lambda: run_geomap(geoparser, sources), top=25, orders=("tottime", "cumulative")
+            )
     return figures
 
 
@@ -250,9 +239,7 @@ def table(figures: dict) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--json", action="store_true", help="write the figures to stdout as JSON (table to stderr)")
-    parser.add_argument("--profile", action="store_true", help="also profile geomap with cProfile (stderr)")
+    parser = figures_parser(__doc__, "also profile geomap with cProfile (stderr)")
     parser.add_argument("--mb", type=float, default=1.0, help="megabytes of text (default 1.0)")
     parser.add_argument("--runs", type=int, default=3, help="timed runs per figure (default 3)")
     args = parser.parse_args(argv)
@@ -262,12 +249,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("geotext is not installed: pip install 'geotext==0.4.0' (or the project's bench extra)")
 
     figures = measure(args.mb, args.runs, args.profile)
-    report = sys.stderr if args.json else sys.stdout
-    print(table(figures), file=report)
-    if args.profile:
-        print("\ncProfile of geomap on the text:\n" + figures["profile"], file=sys.stderr)
-    if args.json:
-        print(json.dumps({k: v for k, v in figures.items() if k != "profile"}, indent=2))
+    print_figures(figures, table(figures), args.json, "cProfile of geomap on the text:" if args.profile else None)
     return 0 if figures["ok"] else 1
 
 

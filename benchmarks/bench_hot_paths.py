@@ -52,22 +52,42 @@ def measure(runs: int) -> list[dict]:
     from geomap.sources import read_sources
     from tests.geoparse.support import distinct_places_text
 
-    rows = [{"what": "load geodata/borders.npz", "limit_s": 1.0,
-             "s": best_seconds(lambda: Borders.from_file(geodata_dir() / FILENAME), runs)}]
+    rows = [
+        {
+            "what": "load geodata/borders.npz",
+            "limit_s": 1.0,
+            "s": best_seconds(lambda: Borders.from_file(geodata_dir() / FILENAME), runs),
+        }
+    ]
 
     seeds = read_sources([SEEDS]).sources
     _, claims, statuses = pipeline.text_stages(schema.SOURCES.from_records(seeds))
     claim_geometries(claims.iloc[:1])  # loads the gazetteer and regions once
-    rows.append({"what": f"geometry of the seeds' {len(claims)} claims", "limit_s": 0.5,
-                 "s": best_seconds(lambda: claim_geometries(claims, statuses=statuses), runs)})
+    rows.append(
+        {
+            "what": f"geometry of the seeds' {len(claims)} claims",
+            "limit_s": 0.5,
+            "s": best_seconds(lambda: claim_geometries(claims, statuses=statuses), runs),
+        }
+    )
 
     text = " ".join(seed_text().split()) * 20
-    rows.append({"what": f"find_quantities, seeds x 20 ({len(text) / 1e6:.2f} MB)", "limit_s": 5.0,
-                 "s": best_seconds(lambda: find_quantities(text), runs)})
+    rows.append(
+        {
+            "what": f"find_quantities, seeds x 20 ({len(text) / 1e6:.2f} MB)",
+            "limit_s": 5.0,
+            "s": best_seconds(lambda: find_quantities(text), runs),
+        }
+    )
     for unit in PATHOLOGICAL:
         run = unit * (100_000 // len(unit))
-        rows.append({"what": f"find_quantities, {unit.strip()!r} x {100_000 // len(unit):,}", "limit_s": 5.0,
-                     "s": best_seconds(lambda run=run: find_quantities(run), runs)})
+        rows.append(
+            {
+                "what": f"find_quantities, {unit.strip()!r} x {100_000 // len(unit):,}",
+                "limit_s": 5.0,
+                "s": best_seconds(lambda run=run: find_quantities(run), runs),
+            }
+        )
 
     geoparser = load_geoparser()
 
@@ -77,9 +97,10 @@ def measure(runs: int) -> list[dict]:
     one_line = " ".join(seed_text().split()) + " "
     half_mb = (one_line * (500_000 // len(one_line) + 1))[:500_000]
     parse(one_line)()
-    for label, small, large, limit in (("one text, 0.5 MB -> 2 MB", half_mb, half_mb * 4, 6.0),
-                                       ("600 -> 2,400 towns named", distinct_places_text(geoparser, 600),
-                                        distinct_places_text(geoparser, 2400), 7.0)):
+    for label, small, large, limit in (
+        ("one text, 0.5 MB -> 2 MB", half_mb, half_mb * 4, 6.0),
+        ("600 -> 2,400 towns named", distinct_places_text(geoparser, 600), distinct_places_text(geoparser, 2400), 7.0),
+    ):
         small_s, large_s = best_seconds(parse(small), runs), best_seconds(parse(large), runs)
         rows.append({"what": f"geoparse {label}", "s": large_s, "ratio": large_s / small_s, "limit_ratio": limit})
     return rows

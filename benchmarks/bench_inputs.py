@@ -48,14 +48,19 @@ def geomap_executable() -> str:
 def timed(args: list[str]) -> dict:
     """Wall time, peak RSS and exit code of one geomap command (its output discarded)."""
     started = time.perf_counter()
-    process = subprocess.Popen([geomap_executable(), "--quiet", *args], stdout=subprocess.DEVNULL,
-                               stderr=subprocess.PIPE)
+    process = subprocess.Popen(
+        [geomap_executable(), "--quiet", *args], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
     _, status, usage = os.wait4(process.pid, 0)
     wall = time.perf_counter() - started
     stderr = process.stderr.read().decode("utf-8", "replace") if process.stderr else ""
     process.returncode = os.waitstatus_to_exitcode(status)
-    return {"wall_s": round(wall, 2), "max_rss_mb": round(usage.ru_maxrss / 1024, 1),
-            "exit_code": process.returncode, "stderr": stderr.strip()[-300:]}
+    return {
+        "wall_s": round(wall, 2),
+        "max_rss_mb": round(usage.ru_maxrss / 1024, 1),
+        "exit_code": process.returncode,
+        "stderr": stderr.strip()[-300:],
+    }
 
 
 def long_article(megabytes: float) -> str:
@@ -67,15 +72,18 @@ def long_article(megabytes: float) -> str:
 def article_page(text: str) -> str:
     """A news page around ``text``: navigation and footer naming other cities, one <p> a paragraph."""
     paragraphs = "".join(f"<p>{html.escape(p)}</p>\n" for p in text.split("\n") if p.strip())
-    return ("<!DOCTYPE html><html><head><title>Long read</title></head><body>"
-            "<nav><a href='/odesa'>Odesa</a> <a href='/lviv'>Lviv</a></nav>"
-            f"<article><h1>Long read</h1>{paragraphs}</article><footer>Riga, Tbilisi</footer></body></html>")
+    return (
+        "<!DOCTYPE html><html><head><title>Long read</title></head><body>"
+        "<nav><a href='/odesa'>Odesa</a> <a href='/lviv'>Lviv</a></nav>"
+        f"<article><h1>Long read</h1>{paragraphs}</article><footer>Riga, Tbilisi</footer></body></html>"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", default=",".join(map(str, DEFAULT_SIZES_MB)),
-                        help="sizes of the long article in MB, comma-separated")
+    parser.add_argument(
+        "--sizes", default=",".join(map(str, DEFAULT_SIZES_MB)), help="sizes of the long article in MB, comma-separated"
+    )
     parser.add_argument("--json", action="store_true", help="figures as JSON on stdout")
     args = parser.parse_args(argv)
     sizes = [float(s) for s in args.sizes.split(",") if s.strip()]
@@ -87,13 +95,16 @@ def main(argv: list[str] | None = None) -> int:
             path = tmp / f"article-{megabytes:g}mb.txt"
             path.write_text(largest[: int(megabytes * 1e6)], encoding="utf-8")
             row = timed(["--max-mb", str(megabytes + 1), "claims", str(path)])
-            row.update(row="long article", input=f"{megabytes:g} MB, one article",
-                       s_per_mb=round(row["wall_s"] / megabytes, 2))
+            row.update(
+                row="long article", input=f"{megabytes:g} MB, one article", s_per_mb=round(row["wall_s"] / megabytes, 2)
+            )
             rows.append(row)
-        pages = {"'<!--' x 100,000 (400 KB)": "<!--" * 100_000,
-                 "'<!--' x 1,000,000 (4 MB)": "<!--" * 1_000_000,
-                 "'<p><b>' x 300,000 (2 MB)": "<p>" + "<b>" * 300_000,
-                 "4 MB news page, 12,000 paragraphs": article_page(largest[:4_000_000])}
+        pages = {
+            "'<!--' x 100,000 (400 KB)": "<!--" * 100_000,
+            "'<!--' x 1,000,000 (4 MB)": "<!--" * 1_000_000,
+            "'<p><b>' x 300,000 (2 MB)": "<p>" + "<b>" * 300_000,
+            "4 MB news page, 12,000 paragraphs": article_page(largest[:4_000_000]),
+        }
         for label, markup in pages.items():
             path = tmp / "page.html"
             path.write_text(markup, encoding="utf-8")
@@ -108,8 +119,10 @@ def main(argv: list[str] | None = None) -> int:
     else:
         print(f"{'row':<13} {'input':<36} {'wall s':>7} {'s/MB':>6} {'max MB':>7} {'rc':>3}")
         for r in rows:
-            print(f"{r['row']:<13} {r['input']:<36} {r['wall_s']:>7} {r.get('s_per_mb', ''):>6} "
-                  f"{r['max_rss_mb']:>7} {r['exit_code']:>3}")
+            print(
+                f"{r['row']:<13} {r['input']:<36} {r['wall_s']:>7} {r.get('s_per_mb', ''):>6} "
+                f"{r['max_rss_mb']:>7} {r['exit_code']:>3}"
+            )
         print(f"long article growth: {'linear' if linear else 'NOT linear'} (factor {LINEAR_FACTOR})")
     for r in failed:
         print(f"failed: {r['input']}: {r['stderr']}", file=sys.stderr)

@@ -64,12 +64,17 @@ def measure(page_path: Path, runs: int) -> dict:
             if log.errors or log.blocked:
                 raise SystemExit(f"the page failed: {log.errors or log.blocked}")
     ready = [t["ready_ms"] for t in timings]
-    return {"page_mb": round(page_path.stat().st_size / 1e6, 2), "runs": runs,
-            "ready_ms_median": round(statistics.median(ready)), "ready_ms_min": round(min(ready)),
-            "ready_ms_max": round(max(ready)),
-            "load_event_ms_median": round(statistics.median(t["load_event_ms"] for t in timings)),
-            "polygons": timings[-1]["polygons"], "former_limit_ms": FORMER_LIMIT_MS,
-            "switch_window_ms_median": round(statistics.median(switches))}
+    return {
+        "page_mb": round(page_path.stat().st_size / 1e6, 2),
+        "runs": runs,
+        "ready_ms_median": round(statistics.median(ready)),
+        "ready_ms_min": round(min(ready)),
+        "ready_ms_max": round(max(ready)),
+        "load_event_ms_median": round(statistics.median(t["load_event_ms"] for t in timings)),
+        "polygons": timings[-1]["polygons"],
+        "former_limit_ms": FORMER_LIMIT_MS,
+        "switch_window_ms_median": round(statistics.median(switches)),
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -86,14 +91,16 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         print(json.dumps(figures, indent=2))
     else:
-        print(f"{figures['map']}: {figures['page_mb']} MB page, {figures['polygons']} polygons drawn\n"
-              f"ready at {figures['ready_ms_median']} ms (median of {figures['runs']}; "
-              f"{figures['ready_ms_min']}-{figures['ready_ms_max']} ms), load event at "
-              f"{figures['load_event_ms_median']} ms; former test limit {FORMER_LIMIT_MS} ms\n"
-              f"switching to a date window and back to all: {figures['switch_window_ms_median']} ms (median)\n"
-              f"goals at 10,000 articles: page <= {GOAL_PAGE_MB:g} MB "
-              f"({'met' if figures['page_mb'] <= GOAL_PAGE_MB else 'not met'} here), ready <= {GOAL_READY_MS} ms "
-              f"({'met' if figures['ready_ms_median'] <= GOAL_READY_MS else 'not met'} here)")
+        print(
+            f"{figures['map']}: {figures['page_mb']} MB page, {figures['polygons']} polygons drawn\n"
+            f"ready at {figures['ready_ms_median']} ms (median of {figures['runs']}; "
+            f"{figures['ready_ms_min']}-{figures['ready_ms_max']} ms), load event at "
+            f"{figures['load_event_ms_median']} ms; former test limit {FORMER_LIMIT_MS} ms\n"
+            f"switching to a date window and back to all: {figures['switch_window_ms_median']} ms (median)\n"
+            f"goals at 10,000 articles: page <= {GOAL_PAGE_MB:g} MB "
+            f"({'met' if figures['page_mb'] <= GOAL_PAGE_MB else 'not met'} here), ready <= {GOAL_READY_MS} ms "
+            f"({'met' if figures['ready_ms_median'] <= GOAL_READY_MS else 'not met'} here)"
+        )
     return 0
 
 

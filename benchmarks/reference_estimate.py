@@ -47,11 +47,18 @@ KURSK_NEWS = ROOT.parent / "shared" / "corpora" / "kursk-news" / "corpus.jsonl"
 SUDZHA = (35.271, 51.191)
 PEAK_DEPTH_KM = 31.5
 SNAPSHOTS = [
-    ("2024-08-20", 1263.0, "peak: within 31.5 km of the border, around Sudzha, 1,263 km² (seed 000; Pravda, "
-                           "20 Aug 2024)"),
+    (
+        "2024-08-20",
+        1263.0,
+        "peak: within 31.5 km of the border, around Sudzha, 1,263 km² (seed 000; Pravda, 20 Aug 2024)",
+    ),
     ("2024-11-24", 800.0, "November: the same depth around Sudzha, 800 km² (Al Mayadeen, Essanews, 24 Nov 2024)"),
-    ("2025-03-16", 110.0, "March: 5 km deep along the border in front of Sudzha, Sudzha out, 110 km² (Reuters, "
-                          "16 Mar 2025; The Moscow Times, 13 Mar 2025)"),
+    (
+        "2025-03-16",
+        110.0,
+        "March: 5 km deep along the border in front of Sudzha, Sudzha out, 110 km² (Reuters, "
+        "16 Mar 2025; The Moscow Times, 13 Mar 2025)",
+    ),
 ]
 
 
@@ -70,17 +77,34 @@ def build_reference() -> list[dict]:
     point = nearest_border_point(workspace, projection, "RU", "UA")
     depth_zone = shapely.intersection(shapely.buffer(line, PEAK_DEPTH_KM * 1000.0), russia)
     shapes = [solve_local_radius(town, km2 * 1e6, depth_zone).geometry for _, km2, _ in SNAPSHOTS[:2]]
-    shapes.append(solve_strip(line, projection.point_to_local(point.lon, point.lat), 0, 5000.0, russia,
-                              SNAPSHOTS[2][1] * 1e6, leave_out=disc(town, 3000.0)).geometry)
-    return [{"type": "Feature", "properties": {"date": day, "label": "text-based estimate", "basis": basis},
-             "geometry": json.loads(shapely.to_geojson(projection.to_lonlat(shape)))}
-            for (day, _, basis), shape in zip(SNAPSHOTS, shapes)]
+    shapes.append(
+        solve_strip(
+            line,
+            projection.point_to_local(point.lon, point.lat),
+            0,
+            5000.0,
+            russia,
+            SNAPSHOTS[2][1] * 1e6,
+            leave_out=disc(town, 3000.0),
+        ).geometry
+    )
+    return [
+        {
+            "type": "Feature",
+            "properties": {"date": day, "label": "text-based estimate", "basis": basis},
+            "geometry": json.loads(shapely.to_geojson(projection.to_lonlat(shape))),
+        }
+        for (day, _, basis), shape in zip(SNAPSHOTS, shapes)
+    ]
 
 
 def score(geomap: str, reference: Path, inputs: list[str]) -> list[dict]:
     with tempfile.TemporaryDirectory(prefix="geomap-reference-") as folder:
-        result = subprocess.run([geomap, "-q", "build", *inputs, "-o", folder, "--reference", str(reference),
-                                 "--no-figures"], capture_output=True, text=True)
+        result = subprocess.run(
+            [geomap, "-q", "build", *inputs, "-o", folder, "--reference", str(reference), "--no-figures"],
+            capture_output=True,
+            text=True,
+        )
         if result.returncode != 0:
             raise SystemExit(f"geomap build failed: {result.stderr.strip()}")
         return json.loads((Path(folder) / "comparison.json").read_text(encoding="utf-8"))
@@ -88,24 +112,32 @@ def score(geomap: str, reference: Path, inputs: list[str]) -> list[dict]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--geomap", default=str(Path(sys.executable).with_name("geomap")),
-                        help="the geomap command to score (default: the one next to this Python)")
+    parser.add_argument(
+        "--geomap",
+        default=str(Path(sys.executable).with_name("geomap")),
+        help="the geomap command to score (default: the one next to this Python)",
+    )
     parser.add_argument("--out", type=Path, default=Path("/tmp/kursk-reference-estimate.geojson"))
     args = parser.parse_args(argv)
-    args.out.write_text(json.dumps({"type": "FeatureCollection", "features": build_reference()}) + "\n",
-                        encoding="utf-8")
+    args.out.write_text(
+        json.dumps({"type": "FeatureCollection", "features": build_reference()}) + "\n", encoding="utf-8"
+    )
     inputs = [str(ROOT / "seeds")] + ([str(KURSK_NEWS)] if KURSK_NEWS.is_file() else [])
     rows = [row for row in score(args.geomap, args.out, inputs) if row.get("iou") is not None]
     print(f"reference (an estimate from the texts): {args.out}")
     print(f"{'claim':34} {'kind':14} {'claimed':>8} {'drawn':>8} {'ref date':>11} {'ref km²':>8} {'IoU':>6}")
     for row in rows:
-        print(f"{row['claim_id']:34} {row['kind']:14} {row['claimed_km2'] or 0:8.0f} {row['buffer_km2'] or 0:8.0f} "
-              f"{row['reference_date']:>11} {row['reference_km2']:8.0f} {row['iou']:6.2f}")
+        print(
+            f"{row['claim_id']:34} {row['kind']:14} {row['claimed_km2'] or 0:8.0f} {row['buffer_km2'] or 0:8.0f} "
+            f"{row['reference_date']:>11} {row['reference_km2']:8.0f} {row['iou']:6.2f}"
+        )
     for day, _, _ in SNAPSHOTS:
         ious = [row["iou"] for row in rows if row["reference_date"] == day]
         if ious:
-            print(f"{day}: median IoU {statistics.median(ious):.2f} over {len(ious)} area claims "
-                  f"(min {min(ious):.2f}, max {max(ious):.2f})")
+            print(
+                f"{day}: median IoU {statistics.median(ious):.2f} over {len(ious)} area claims "
+                f"(min {min(ious):.2f}, max {max(ious):.2f})"
+            )
     return 0
 
 

@@ -670,7 +670,7 @@ def output_files(
 
         files["index.html"] = render.render_html(build_map(results, tiles=options.tiles, base=base)).encode("utf-8")
     if options.fragment:
-        from geomap.export import fragment_html
+        from geomap.export.fragment import fragment_html
 
         # A map object of its own: rendering changes a folium map, and the fragment has its own prefix.
         fragment_map = build_map(results, tiles=options.tiles, prefix="geomap_fragment", base=base)

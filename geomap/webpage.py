@@ -93,9 +93,8 @@ def _article_text(tree) -> str:
     document = trafilatura.bare_extraction(tree, favor_recall=True, include_comments=False, include_tables=True,
                                            include_images=False, include_links=False, with_metadata=False,
                                            config=_trafilatura_config())
-    if document is None or document.body is None:
-        return ""
-    return _text_of(document.body)
+    body = getattr(document, "body", None)  # a Document, or None when nothing is found
+    return "" if body is None else _text_of(body)
 
 
 @functools.cache

@@ -95,12 +95,19 @@ def offline_page(width: int = 1400, height: int = 900) -> Iterator[tuple[object,
             context = browser.new_context(viewport={"width": width, "height": height})
             context.route("**/*", route)
             page = context.new_page()
-            page.on("console", lambda message: log.console_errors.append(message.text)
-                    if message.type == "error" else None)
+            page.on(
+                "console", lambda message: log.console_errors.append(message.text) if message.type == "error" else None
+            )
             page.on("pageerror", lambda error: log.page_errors.append(str(error)))
             # A request the route did not see (e.g. a service worker) still shows up here.
-            page.on("requestfailed", lambda request: None if request.url.startswith(LOCAL_SCHEMES)
-                    or request.url in log.blocked else log.blocked.append(request.url))
+            page.on(
+                "requestfailed",
+                lambda request: (
+                    None
+                    if request.url.startswith(LOCAL_SCHEMES) or request.url in log.blocked
+                    else log.blocked.append(request.url)
+                ),
+            )
             yield page, log
         finally:
             browser.close()

@@ -23,8 +23,9 @@ from geomap import resources
 from geomap.cli import main
 
 
-def run_cli(*args: str, env: Mapping[str, str] | None = None, cwd: Path | None = None,
-            stdin: str | bytes | None = None) -> subprocess.CompletedProcess[str]:
+def run_cli(
+    *args: str, env: Mapping[str, str] | None = None, cwd: Path | None = None, stdin: str | bytes | None = None
+) -> subprocess.CompletedProcess[str]:
     """``geomap ARGS`` as a CompletedProcess (exit code, stdout and stderr as text), run in this process.
 
     ``env`` is the whole environment of the run, as for :func:`subprocess.run` (variables of this process
@@ -44,8 +45,9 @@ def run_cli(*args: str, env: Mapping[str, str] | None = None, cwd: Path | None =
     try:
         if cwd is not None:
             os.chdir(cwd)
-        result = CliRunner().invoke(main, list(args), input=stdin, env=changes, prog_name="geomap",
-                                    catch_exceptions=False)
+        result = CliRunner().invoke(
+            main, list(args), input=stdin, env=changes, prog_name="geomap", catch_exceptions=False
+        )
     finally:
         if loaded is not None:
             resources.replace_shared(loaded)

@@ -27,15 +27,31 @@ PYTHON="${PYTHON:-python3}"
 # (formatting every module at once would collide with the work in progress on other branches).
 FORMATTED=(geomap/schema.py geomap/pipeline.py geomap/workers.py geomap/resources.py geomap/view.py geomap/api.py
            geomap/dates.py geomap/atomic.py geomap/formats.py geomap/article_cache.py geomap/cluster.py)
-# Checked by mypy: those, and the command line, the readers of sources, the exports, the publication of outputs
-# and the evaluation.
-TYPED=("${FORMATTED[@]}" geomap/cli.py geomap/sources.py geomap/export/__init__.py geomap/export/writers.py
-       geomap/outputs.py geomap/evaluate.py)
+# Also formatted: the test helpers and the top-level tests, and the benchmarks, that no other branch is editing
+# (the stages' own tests join with their stages).
+FORMATTED_SCRIPTS=(tests/__init__.py tests/browser_support.py tests/cli_support.py tests/html_structure.py
+                   tests/seeds_outputs.py tests/work.py tests/test_article_cache.py tests/test_cli_support.py
+                   tests/test_dates.py tests/test_workers.py tests/test_webpage.py tests/test_seeds_outputs.py
+                   tests/test_seeds_map_browser.py benchmarks/timing.py benchmarks/bench_claims.py
+                   benchmarks/bench_gazetteer.py benchmarks/bench_geoparse.py benchmarks/bench_build.py
+                   benchmarks/bench_hot_paths.py benchmarks/bench_inputs.py benchmarks/bench_map_load.py
+                   benchmarks/reference_estimate.py)
+# Checked by mypy: those geomap modules, and the command line, the readers of sources and web pages, the records, the exports,
+# the publication of outputs, the evaluation, each stage's entry point, the figures' drawing, inputs, style and
+# view, and the gazetteer but for its build from the raw downloads.
+TYPED=("${FORMATTED[@]}" geomap/cli.py geomap/sources.py geomap/webpage.py geomap/records.py geomap/paths.py
+       geomap/errors.py geomap/export/__init__.py geomap/export/writers.py geomap/export/values.py geomap/outputs.py
+       geomap/evaluate.py geomap/geoparse/__init__.py geomap/claims/__init__.py geomap/geometry/__init__.py
+       geomap/render/__init__.py geomap/figures/draw.py geomap/figures/inputs.py geomap/figures/style.py
+       geomap/figures/view.py geomap/gazetteer/__init__.py geomap/gazetteer/borders.py geomap/gazetteer/folding.py
+       geomap/gazetteer/imports.py geomap/gazetteer/lookup.py geomap/gazetteer/mapped.py geomap/gazetteer/regions.py
+       geomap/gazetteer/second_level.py geomap/gazetteer/shapes.py geomap/gazetteer/store.py
+       geomap/gazetteer/word_data.py)
 case " $* " in
   *" --co "*|*" --collect-only "*) ;;  # only listing the tests: no need to build the wheel
   *)
     .venv/bin/ruff check geomap
-    .venv/bin/ruff format --check "${FORMATTED[@]}"
+    .venv/bin/ruff format --check "${FORMATTED[@]}" "${FORMATTED_SCRIPTS[@]}"
     .venv/bin/mypy "${TYPED[@]}"
     .venv/bin/python tests/wheel_smoke.py ;;
 esac

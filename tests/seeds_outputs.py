@@ -28,11 +28,11 @@ REFERENCE = REPO / "tests" / "data" / "seeds_reference.geojson"
 SEEDS = REPO / "seeds"
 GEOMAP = str(Path(sys.executable).with_name("geomap"))
 # Distributions whose versions decide the bytes written (rounding, drawing, GDAL's GeoPackage, HTML templates).
-VERSIONED = ("numpy", "pandas", "shapely", "pyproj", "geopandas", "pyogrio", "matplotlib", "folium", "branca",
-             "jinja2")
+VERSIONED = ("numpy", "pandas", "shapely", "pyproj", "geopandas", "pyogrio", "matplotlib", "folium", "branca", "jinja2")
 BUILDS = {"build": [], "build-reference": ["--reference", str(REFERENCE), "-j", "2"]}
-STDOUT_COMMANDS = {f"geocode.{fmt}": ["geocode", str(SEEDS), "--format", fmt]
-                   for fmt in ("jsonl", "geojson", "csv", "table")}
+STDOUT_COMMANDS = {
+    f"geocode.{fmt}": ["geocode", str(SEEDS), "--format", fmt] for fmt in ("jsonl", "geojson", "csv", "table")
+}
 STDOUT_COMMANDS.update({f"claims.{fmt}": ["claims", str(SEEDS), "--format", fmt] for fmt in ("jsonl", "csv", "table")})
 
 
@@ -74,7 +74,7 @@ def read_digests(path: Path = DIGESTS) -> tuple[dict[str, str], dict[str, str]]:
     digests, made_with = {}, {}
     for line in path.read_text(encoding="utf-8").splitlines():
         if line.startswith("# version "):
-            name, _, version = line[len("# version "):].partition(" ")
+            name, _, version = line[len("# version ") :].partition(" ")
             made_with[name] = version
         elif line and not line.startswith("#"):
             digest, _, name = line.partition("  ")
@@ -83,10 +83,13 @@ def read_digests(path: Path = DIGESTS) -> tuple[dict[str, str], dict[str, str]]:
 
 
 def write_digests(digests: dict[str, str], path: Path = DIGESTS) -> None:
-    header = ["# SHA-256 of the seeds' outputs (tests/seeds_outputs.py); regenerate only for a deliberate change",
-              *[f"# version {name} {version}" for name, version in versions().items()]]
-    path.write_text("\n".join(header + [f"{digest}  {name}" for name, digest in sorted(digests.items())]) + "\n",
-                    encoding="utf-8")
+    header = [
+        "# SHA-256 of the seeds' outputs (tests/seeds_outputs.py); regenerate only for a deliberate change",
+        *[f"# version {name} {version}" for name, version in versions().items()],
+    ]
+    path.write_text(
+        "\n".join(header + [f"{digest}  {name}" for name, digest in sorted(digests.items())]) + "\n", encoding="utf-8"
+    )
 
 
 def main() -> int:

@@ -12,18 +12,19 @@ from pathlib import Path
 
 import pytest
 
+from geomap.pipeline import CHUNK_SOURCES
 from geomap.sources import read_sources
 
 distributed = pytest.importorskip("distributed", reason="Dask is an optional extra (geomap[dask])")
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 GEOMAP = str(Path(sys.executable).with_name("geomap"))
-COPIES = 30  # 150 articles: three chunks of the text stages, so both workers get work
+COPIES = 14  # 70 articles: two chunks of the text stages, one for each worker
 
 
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory) -> Path:
-    """The seeds thirty times over under new ids, as a JSON Lines corpus."""
+    """The seeds COPIES times over under new ids, as a JSON Lines corpus of more than one chunk."""
     path = tmp_path_factory.mktemp("corpus") / "corpus.jsonl"
     seeds = read_sources([str(SEEDS)]).sources
     lines = []
@@ -31,6 +32,7 @@ def corpus(tmp_path_factory) -> Path:
         for seed in seeds:
             lines.append(json.dumps({"id": f"{seed.id}-{copy}", "text": seed.text, "title": seed.title,
                                      "published": seed.published.isoformat() if seed.published else None}))
+    assert len(lines) > CHUNK_SOURCES, "one chunk would leave a worker idle"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
 

@@ -38,8 +38,14 @@ def test_a_period_is_a_year_a_month_or_a_day() -> None:
 
 
 def test_a_tables_cell_gives_its_day_whatever_holds_it() -> None:
-    for cell in ("2024-08-20", "2024-08-20 12:00", AUG_20, datetime(2024, 8, 20, 23, 59),
-                 pandas.Timestamp("2024-08-20 13:00"), numpy.datetime64("2024-08-20T10:00")):
+    for cell in (
+        "2024-08-20",
+        "2024-08-20 12:00",
+        AUG_20,
+        datetime(2024, 8, 20, 23, 59),
+        pandas.Timestamp("2024-08-20 13:00"),
+        numpy.datetime64("2024-08-20T10:00"),
+    ):
         assert table_date(cell) == AUG_20, cell
     assert table_date("2024-08") == date(2024, 8, 1)
     for missing in (None, float("nan"), pandas.NaT, numpy.datetime64("NaT"), "undated", "20.08.2024"):

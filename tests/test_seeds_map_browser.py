@@ -25,15 +25,17 @@ MARKER_PANE = ".leaflet-geomapMarkers-pane"
 @pytest.fixture(scope="module")
 def seeds_build(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("seeds-out")
-    result = subprocess.run([GEOMAP, "-q", "build", "-o", str(out), "--no-figures"], capture_output=True, text=True,
-                            timeout=600)
+    result = subprocess.run(
+        [GEOMAP, "-q", "build", "-o", str(out), "--no-figures"], capture_output=True, text=True, timeout=600
+    )
     assert result.returncode == 0, result.stderr
     return out
 
 
 def test_seeds_map_is_deterministic_and_small(seeds_build, tmp_path):
-    again = subprocess.run([GEOMAP, "-q", "build", "-o", str(tmp_path), "--no-figures"], capture_output=True,
-                           text=True, timeout=600)
+    again = subprocess.run(
+        [GEOMAP, "-q", "build", "-o", str(tmp_path), "--no-figures"], capture_output=True, text=True, timeout=600
+    )
     assert again.returncode == 0, again.stderr
     first = hashlib.sha256((seeds_build / "index.html").read_bytes()).hexdigest()
     second = hashlib.sha256((tmp_path / "index.html").read_bytes()).hexdigest()
@@ -52,8 +54,13 @@ def test_seeds_map_shows_both_windows_offline(seeds_build):
         assert everything >= 8
         assert count_paths(page, MARKER_PANE) >= 3  # Sudzha, Kursk, Sumy ...
         panel = page.inner_text(".gm-panel")
-        for source in ("000_ec6c8a11782f386f", "001_d692f0ff4b3aa565", "002_726122f8705c7f10",
-                       "003_494b95f2403b221a", "004_98567bb9d699c9fe"):
+        for source in (
+            "000_ec6c8a11782f386f",
+            "001_d692f0ff4b3aa565",
+            "002_726122f8705c7f10",
+            "003_494b95f2403b221a",
+            "004_98567bb9d699c9fe",
+        ):
             assert source in panel
         assert "386 square miles" in panel and "1,368 square kilometers" in panel
         assert "110 square kilometers" in panel and "30%" in panel

@@ -17,8 +17,10 @@ def test_seeds_outputs_are_unchanged(tmp_path):
     here = seeds_outputs.versions()
     differ = {name: (version, here.get(name)) for name, version in made_with.items() if here.get(name) != version}
     if differ:
-        pytest.skip(f"the digests were made with other library versions ({differ}); "
-                    "regenerate them with tests/seeds_outputs.py before comparing")
+        pytest.skip(
+            f"the digests were made with other library versions ({differ}); "
+            "regenerate them with tests/seeds_outputs.py before comparing"
+        )
     found = seeds_outputs.current_digests(tmp_path)
     missing = sorted(set(expected) - set(found))
     extra = sorted(set(found) - set(expected))

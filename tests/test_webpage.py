@@ -21,23 +21,74 @@ PAGES = Path(__file__).parent / "data" / "pages"
 
 # Places each page names only in its navigation, lists, tags, sidebar, footer or scripts (tests/data/pages).
 CHROME = {
-    "moscow-times.html": {"Odesa", "Lviv", "Tbilisi", "Zaporizhzhia", "Mykolaiv", "Chernihiv", "Riyadh", "Vinnytsia",
-                          "Yerevan", "Riga", "Amsterdam", "Kherson", "Poltava", "Kramatorsk"},
-    "ukrainska-pravda.html": {"Kharkiv", "Dnipro", "Ivano-Frankivsk", "Frankivsk", "Kryvyi Rih", "Uzhhorod",
-                              "Chernivtsi", "Uman", "Ternopil", "Kramatorsk", "Bila Tserkva", "Zhytomyr", "Lutsk",
-                              "Rivne"},
-    "associated-press.html": {"Bucharest", "Gaza", "Khartoum", "Jeddah", "Odesa", "Kakhovka", "Washington", "London",
-                              "Nairobi", "Athens", "Chisinau", "Izmir", "New York", "Warsaw", "Sevastopol",
-                              "Melitopol"},
+    "moscow-times.html": {
+        "Odesa",
+        "Lviv",
+        "Tbilisi",
+        "Zaporizhzhia",
+        "Mykolaiv",
+        "Chernihiv",
+        "Riyadh",
+        "Vinnytsia",
+        "Yerevan",
+        "Riga",
+        "Amsterdam",
+        "Kherson",
+        "Poltava",
+        "Kramatorsk",
+    },
+    "ukrainska-pravda.html": {
+        "Kharkiv",
+        "Dnipro",
+        "Ivano-Frankivsk",
+        "Frankivsk",
+        "Kryvyi Rih",
+        "Uzhhorod",
+        "Chernivtsi",
+        "Uman",
+        "Ternopil",
+        "Kramatorsk",
+        "Bila Tserkva",
+        "Zhytomyr",
+        "Lutsk",
+        "Rivne",
+    },
+    "associated-press.html": {
+        "Bucharest",
+        "Gaza",
+        "Khartoum",
+        "Jeddah",
+        "Odesa",
+        "Kakhovka",
+        "Washington",
+        "London",
+        "Nairobi",
+        "Athens",
+        "Chisinau",
+        "Izmir",
+        "New York",
+        "Warsaw",
+        "Sevastopol",
+        "Melitopol",
+    },
 }
 # What the page's metadata says: (title, outlet, published).
 METADATA = {
-    "moscow-times.html": ("Russian Army Regains Control Over Sudzha in Kursk Border Region", "The Moscow Times",
-                          date(2025, 3, 13)),
-    "ukrainska-pravda.html": ("Ukrainian troops retreat near Sudzha but remain in Kursk Oblast", "Ukrainska Pravda",
-                              date(2025, 3, 12)),
-    "associated-press.html": ("Russia says it has retaken Sudzha, the biggest town in the Kursk region controlled by "
-                              "Ukraine", "The Associated Press", date(2025, 3, 13)),
+    "moscow-times.html": (
+        "Russian Army Regains Control Over Sudzha in Kursk Border Region",
+        "The Moscow Times",
+        date(2025, 3, 13),
+    ),
+    "ukrainska-pravda.html": (
+        "Ukrainian troops retreat near Sudzha but remain in Kursk Oblast",
+        "Ukrainska Pravda",
+        date(2025, 3, 12),
+    ),
+    "associated-press.html": (
+        "Russia says it has retaken Sudzha, the biggest town in the Kursk region controlled by Ukraine",
+        "The Associated Press",
+        date(2025, 3, 13),
+    ),
 }
 
 
@@ -70,7 +121,7 @@ def test_offsets_index_the_extracted_text(page_mentions, name):
     source = read_sources([PAGES / name]).sources[0]
     assert page_mentions[name]
     for record in page_mentions[name]:
-        assert source.text[record["start"]:record["end"]] == record["text"]
+        assert source.text[record["start"] : record["end"]] == record["text"]
         assert record["sentence"] in source.text
     # The article's paragraphs are lines of the text, in order.
     assert source.text.count("\n") >= 2
@@ -87,37 +138,55 @@ def test_the_page_gives_title_outlet_url_and_date(name):
 def test_the_manifest_wins_over_the_page_and_the_page_fills_the_rest(tmp_path):
     page = tmp_path / "story.html"
     page.write_bytes((PAGES / "moscow-times.html").read_bytes())
-    (tmp_path / "sources.toml").write_text('[[source]]\nid = "mt"\nfile = "story.html"\noutlet = "MT"\n',
-                                           encoding="utf-8")
+    (tmp_path / "sources.toml").write_text(
+        '[[source]]\nid = "mt"\nfile = "story.html"\noutlet = "MT"\n', encoding="utf-8"
+    )
     source = read_sources([tmp_path]).sources[0]
     assert (source.outlet, source.title, source.published) == (
-        "MT", METADATA["moscow-times.html"][0], date(2025, 3, 13))
+        "MT",
+        METADATA["moscow-times.html"][0],
+        date(2025, 3, 13),
+    )
+
+
+def page_of(body: str, head: str = "") -> webpage.Page:
+    """The page read from a document with this <body> (and this <head>, if any)."""
+    return webpage.read_page(f"<html><head>{head}</head><body>{body}</body></html>")
 
 
 def test_entities_are_decoded_once():
-    page = webpage.read_page("<html><body><article><p>The page says &amp;lt;b&amp;gt; and &lt;i&gt;, "
-                             "AT&amp;T and &amp;amp; near Sudzha.</p></article></body></html>")
+    page = page_of(
+        "<article><p>The page says &amp;lt;b&amp;gt; and &lt;i&gt;, AT&amp;T and &amp;amp; near Sudzha.</p></article>"
+    )
     assert page.text == "The page says &lt;b&gt; and <i>, AT&T and &amp; near Sudzha."
 
 
 def test_a_title_is_decoded_once():
-    page = webpage.read_page("<html><head><title>Sudzha &amp;lt;b&amp;gt; retaken</title></head>"
-                             "<body><p>Fighting near Sudzha.</p></body></html>")
+    page = page_of("<p>Fighting near Sudzha.</p>", head="<title>Sudzha &amp;lt;b&amp;gt; retaken</title>")
     assert page.title == "Sudzha &lt;b&gt; retaken"
 
 
 def test_a_short_brief_keeps_its_text_and_drops_the_navigation():
-    page = webpage.read_page("<html><body><nav><a href='/odesa'>Odesa</a></nav><article><p>Fighting went on near "
-                             "Sudzha, officials said.</p></article><footer>Riga</footer></body></html>")
+    page = page_of(
+        "<nav><a href='/odesa'>Odesa</a></nav><article><p>Fighting went on near Sudzha, officials "
+        "said.</p></article><footer>Riga</footer>"
+    )
     assert page.text == "Fighting went on near Sudzha, officials said."
 
 
 def test_lists_and_blocks_of_the_article_are_lines():
-    page = webpage.read_page("<html><body><article><h2>Sudzha</h2><p>Villages retaken:</p><ul><li>Melovoy</li>"
-                             "<li>Podol<br>and Kositsa</li></ul><p>Fighting went on near Sudzha, officials said, "
-                             "and further north.</p></article></body></html>")
-    assert page.text.splitlines() == ["Sudzha", "Villages retaken:", "Melovoy", "Podol", "and Kositsa",
-                                      "Fighting went on near Sudzha, officials said, and further north."]
+    page = page_of(
+        "<article><h2>Sudzha</h2><p>Villages retaken:</p><ul><li>Melovoy</li><li>Podol<br>and "
+        "Kositsa</li></ul><p>Fighting went on near Sudzha, officials said, and further north.</p></article>"
+    )
+    assert page.text.splitlines() == [
+        "Sudzha",
+        "Villages retaken:",
+        "Melovoy",
+        "Podol",
+        "and Kositsa",
+        "Fighting went on near Sudzha, officials said, and further north.",
+    ]
 
 
 @pytest.mark.parametrize("markup", ["", "   ", "<!--" * 100_000, "<p>" + "<b>" * 100_000, "<html></html>"])
@@ -127,8 +196,11 @@ def test_pages_without_an_article_give_no_text(markup):
 
 def test_a_page_without_article_text_is_said(tmp_path):
     page = tmp_path / "empty.html"
-    page.write_text("<html><head><script>var city = 'Kharkiv';</script><style>p {}</style></head><body></body></html>"
-                    + "<!--" * 50_000, encoding="utf-8")
+    page.write_text(
+        "<html><head><script>var city = 'Kharkiv';</script><style>p {}</style></head><body></body></html>"
+        + "<!--" * 50_000,
+        encoding="utf-8",
+    )
     source = read_sources([page]).sources[0]
     assert source.text == "" and source.warnings == ["no article text found in the page"]
 
@@ -157,10 +229,34 @@ def test_reading_a_page_opens_no_network_connection(monkeypatch):
         assert page.text and page.published is not None
 
 
-MARKUP = st.lists(st.sampled_from(["<p>", "</p>", "<div class='related'>", "</div>", "<nav>", "<!--", "-->", "&amp;",
-                                   "&lt;b&gt;", "<script>", "</script>", "<meta property='og:title' content='",
-                                   "'>", "<time datetime='9999-12-31'>", "Sudzha ", "Kursk region. ", "\u2028",
-                                   "<![CDATA[", "<ul><li>", "\x0c", "<table><tr><td>"]), max_size=60)
+MARKUP = st.lists(
+    st.sampled_from(
+        [
+            "<p>",
+            "</p>",
+            "<div class='related'>",
+            "</div>",
+            "<nav>",
+            "<!--",
+            "-->",
+            "&amp;",
+            "&lt;b&gt;",
+            "<script>",
+            "</script>",
+            "<meta property='og:title' content='",
+            "'>",
+            "<time datetime='9999-12-31'>",
+            "Sudzha ",
+            "Kursk region. ",
+            "\u2028",
+            "<![CDATA[",
+            "<ul><li>",
+            "\x0c",
+            "<table><tr><td>",
+        ]
+    ),
+    max_size=60,
+)
 
 
 @settings(max_examples=60, deadline=None)

@@ -53,18 +53,19 @@ def test_a_worker_that_dies_is_one_clear_error():
 
 def test_build_reports_a_failure_of_the_stages_in_one_line(tmp_path):
     # A build whose text stages fail: one error line naming the reason, no traceback, nothing written.
-    code = ("import sys; from geomap import pipeline\n"
-            "def broken(sources): raise RuntimeError('stages broke')\n"
-            "pipeline.text_stages = broken\n"
-            "from geomap.cli import main\n"
-            f"sys.argv = ['geomap', 'build', '--no-cache', '-o', {str(tmp_path / 'out')!r}]\n"
-            "main()\n")
+    code = (
+        "import sys; from geomap import pipeline\n"
+        "def broken(sources): raise RuntimeError('stages broke')\n"
+        "pipeline.text_stages = broken\n"
+        "from geomap.cli import main\n"
+        f"sys.argv = ['geomap', 'build', '--no-cache', '-o', {str(tmp_path / 'out')!r}]\n"
+        "main()\n"
+    )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
     assert result.returncode != 0
     assert "Traceback" not in result.stderr
     assert "stages broke" in result.stderr
     assert not (tmp_path / "out" / "index.html").exists()
-
 
 
 SIGNALS_AT_FORK = """

@@ -216,7 +216,7 @@ def _draw_claims(ax, view: MapView, claims: Sequence[Mapping[str, Any]], shapes:
     # Largest first, so that smaller claims stay visible on top of larger ones. Outlines of
     # claims drawn earlier are wider, so coinciding outlines show as stripes of each colour.
     order = sorted(range(len(claims)), key=lambda i: (-shapes[i].area, claims[i]["claim_id"]))
-    covered_by = _covering_counts(shapes[order])
+    covered_by = covering_counts(shapes[order])
     layers: list[tuple[float, str, BaseGeometry, dict[str, Any]]] = []  # (zorder, kind, shape, style)
     for rank, index in enumerate(order):
         claim = claims[index]
@@ -282,8 +282,8 @@ def _add_layers(ax, layers: Sequence[tuple[float, str, BaseGeometry, dict[str, A
         start = end
 
 
-def _covering_counts(shapes: np.ndarray) -> list[int]:
-    """For each shape, how many of those after it nearly coincide with it (see :func:`_coincide`).
+def covering_counts(shapes: np.ndarray) -> list[int]:
+    """For each shape, how many of those after it nearly coincide with it (see :func:`coincide`).
 
     Only pairs whose bounding boxes meet (within the tolerance for lines) can coincide, so
     a spatial index finds the candidates instead of comparing every pair.
@@ -295,12 +295,12 @@ def _covering_counts(shapes: np.ndarray) -> list[int]:
     boxes = shapely.box(minx - 1e-6, miny - 1e-6, maxx + 1e-6, maxy + 1e-6)
     first, second = shapely.STRtree(shapes).query(boxes)
     for i, j in zip(first.tolist(), second.tolist()):
-        if j > i and _coincide(shapes[i], shapes[j]):
+        if j > i and coincide(shapes[i], shapes[j]):
             counts[i] += 1
     return counts
 
 
-def _coincide(shape: BaseGeometry, other: BaseGeometry, tolerance: float = 0.04) -> bool:
+def coincide(shape: BaseGeometry, other: BaseGeometry, tolerance: float = 0.04) -> bool:
     """Whether two projected shapes nearly cover each other (their outlines would be drawn on top of each other)."""
     if shape.is_empty or other.is_empty or shape.geom_type != other.geom_type:
         return False

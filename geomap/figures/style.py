@@ -76,7 +76,7 @@ def save_figure(figure: Figure, path: str | os.PathLike[str], output_format: str
     """
     png = output_format == "png"
     metadata = {"Software": None} if png else {"Date": None, "Creator": None}
-    options = {"pil_kwargs": {"compress_level": PNG_COMPRESS_LEVEL}} if png else {}
+    options: dict[str, Any] = {"pil_kwargs": {"compress_level": PNG_COMPRESS_LEVEL}} if png else {}
     target = Path(path)
     with atomic_path(target) as temporary:
         figure.savefig(temporary, format=output_format, dpi=dpi, metadata=metadata, facecolor="white", **options)

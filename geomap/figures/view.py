@@ -153,7 +153,7 @@ class LabelSpace:
         width, height = maxx - minx, maxy - miny
         self.per_point = width / (size[0] * axes[2] * 72)
         self.inner = (minx + width * 0.01, miny + height * 0.01, maxx - width * 0.01, maxy - height * 0.01)
-        self.taken = [
+        self.taken: list[tuple[float, ...]] = [
             (minx, miny, minx + width * 0.29, miny + height * 0.12),  # scale bar
             (maxx - width * 0.45, miny, maxx, miny + height * 0.05),  # attribution
             (maxx - width * 0.09, miny + height * 0.72, maxx, maxy),  # north arrow

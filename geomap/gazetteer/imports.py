@@ -67,7 +67,7 @@ def import_dump(path: Path, store: Store | None = None, user_dir: Path | None = 
     if not path.is_file():
         raise GeomapError("no such file", str(path))
     store = store or Store()
-    region_of = {}
+    region_of: dict[tuple[str, str], str] = {}
     for line in store.places[0].lines:
         values = line.split("\t")
         region_of.setdefault((values[4], values[5]), values[6])

@@ -115,7 +115,7 @@ class Lines(Sequence[str]):
             raise IndexError("line index out of range")
         return self.data[self._breaks[index] + 1:self._breaks[index + 1]]
 
-    def __getitem__(self, index):  # type: ignore[override]
+    def __getitem__(self, index):  # an int gives a str, a slice a list of them
         if isinstance(index, slice):
             return [self[i] for i in range(*index.indices(len(self)))]
         return self.raw(index).decode("utf-8")

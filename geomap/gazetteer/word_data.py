@@ -43,7 +43,10 @@ def demonym_lines(world_countries_tarball: Path, member: str = "countries.json")
     several countries share goes to the one independent country among them ("American": the United
     States, not the Northern Mariana Islands); shared by several ("Congolese"), it is left out."""
     with tarfile.open(world_countries_tarball) as archive:
-        countries = json.loads(archive.extractfile(f"package/{member}").read().decode("utf-8"))
+        member_file = archive.extractfile(f"package/{member}")
+        if member_file is None:
+            raise ValueError(f"{world_countries_tarball}: package/{member} is not a file")
+        countries = json.loads(member_file.read().decode("utf-8"))
     codes: dict[str, set[tuple[bool, str]]] = {}
     for country in countries:
         english = (country.get("demonyms") or {}).get("eng") or {}

@@ -144,14 +144,14 @@ def test_a_far_away_claim_is_named_under_the_map_not_framed(tables, tmp_path):
 
 
 def test_coinciding_outlines_are_counted_as_comparing_every_pair():
-    from geomap.figures.claims_map import _coincide, _covering_counts
+    from geomap.figures.claims_map import coincide, covering_counts
 
     base = shapely.Point(0, 0).buffer(10_000)
     shapes = np.array([base, base.buffer(100), translate(base, 50), translate(base, 30_000), base.buffer(-2_000),
                        shapely.LineString([(0, 0), (5_000, 0)]), shapely.LineString([(0, 0), (5_000, 0)]),
                        translate(base, 30_010)], dtype=object)
-    brute = [sum(_coincide(shapes[i], shapes[j]) for j in range(i + 1, len(shapes))) for i in range(len(shapes))]
-    assert _covering_counts(shapes) == brute
+    brute = [sum(coincide(shapes[i], shapes[j]) for j in range(i + 1, len(shapes))) for i in range(len(shapes))]
+    assert covering_counts(shapes) == brute
     assert brute[0] == 2 and brute[5] == 1  # the check finds something to count
 
 

