@@ -43,8 +43,10 @@ SCAN_CACHES_KEPT = 3  # indexes of this version kept for other gazetteers (impor
 BASE = 0x9E3779B97F4A7C15
 INVERSE = pow(BASE, -1, 2 ** 64)
 _UPPER = "A-ZÀ-ÖØ-ÞĀ-ſА-ЯЁЀ-ЏҐЄІЇ"
-# A capital letter that starts a word: no letter, digit or apostrophe right before it.
-_CAPITAL_START = re.compile(rf"[{_UPPER}](?<![\w{re.escape(APOSTROPHES)}].)")
+# A capital letter that starts a word: no letter, digit or apostrophe right before it; or the elided article
+# before a capital ("d'Ivoire", "l'Aquila"): folding deletes the apostrophe, so the word starts at the "d".
+_CAPITAL_START = re.compile(rf"[{_UPPER}](?<![\w{re.escape(APOSTROPHES)}].)"
+                            rf"|(?<![\w{re.escape(APOSTROPHES)}])[dlDL](?=[{re.escape(APOSTROPHES)}][{_UPPER}])")
 _SPACES = frozenset(" \t\u00a0")
 
 

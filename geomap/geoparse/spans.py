@@ -13,6 +13,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from geomap.gazetteer.folding import INVISIBLE
 from geomap.geoparse.scan import Hit
 from geomap.geoparse.text import word_after
 from geomap.geoparse.words import WordLists
@@ -114,3 +115,13 @@ def _follower(text: str, end: int, words: WordLists) -> bool:
     # The word itself, without a possessive, or its first part: "Army's", "President-elect".
     following = following.split("-")[0].removesuffix("'s").removesuffix("’s")
     return following in words.place_followers or following in words.inner_words
+
+
+def reported_extent(span: Span, words: WordLists) -> tuple[int, int]:
+    """The (start, end) a mention reports for a span: without a last word that is a lower-case kind word
+    ("Sichuan province" reports "Sichuan"), the convention of the public news corpora; a capitalised one is
+    part of the name ("Kursk Oblast"). The span itself keeps the word: it says what kind of place is meant."""
+    head, space, last = span.surface.rpartition(" ")
+    if head and last.islower() and last in words.kind_words:
+        return span.start, span.start + len(head.rstrip().rstrip(INVISIBLE))
+    return span.start, span.end

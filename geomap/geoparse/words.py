@@ -38,6 +38,7 @@ class WordLists:
     city_cues_before: tuple[str, ...]
     country_cues_before: tuple[str, ...]
     region_words: frozenset[str]
+    kind_words: frozenset[str]
     organisation_nouns: frozenset[str]
     thoroughfare_nouns: frozenset[str]
     publication_nouns: frozenset[str]
