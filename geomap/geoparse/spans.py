@@ -91,13 +91,18 @@ def select_spans(text: str, hits: list[Hit], sentence_starts: list[int], initial
 _NAME_AFTER = re.compile(r"(?:[ \t]+(?:[A-Z][\w'’&\-]*|of|for|and|the|&)){1,6}")
 
 
+def name_after(text: str, end: int) -> list[str]:
+    """The words of the run of capitalised words (and connectors: "of", "and") right after ``end``, lower case."""
+    run = _NAME_AFTER.match(text, end)
+    return run.group().lower().split() if run else []
+
+
 def _organisation_after(text: str, end: int, words: WordLists) -> bool:
     """Whether the capitalised words after ``end`` name an organisation the place is the first word of:
     one of them is an organisation's noun ("Kentucky Department of Fish and Wildlife", "Winnipeg Free
     Press", "Enfield Council"); not a person ("Paris Hilton") or another name ("New York Times" is a
     newspaper: "times" is one of those nouns too, and the paper is in New York)."""
-    run = _NAME_AFTER.match(text, end)
-    return bool(run) and any(word.lower() in words.organisation_nouns for word in run.group().split())
+    return any(word in words.organisation_nouns for word in name_after(text, end))
 
 
 def _region_word_of_an_organisation(text: str, hit: Hit, words: WordLists) -> bool:
@@ -118,10 +123,17 @@ def _follower(text: str, end: int, words: WordLists) -> bool:
 
 
 def reported_extent(span: Span, words: WordLists) -> tuple[int, int]:
-    """The (start, end) a mention reports for a span: without a last word that is a lower-case kind word
-    ("Sichuan province" reports "Sichuan"), the convention of the public news corpora; a capitalised one is
-    part of the name ("Kursk Oblast"). The span itself keeps the word: it says what kind of place is meant."""
-    head, space, last = span.surface.rpartition(" ")
+    """The (start, end) a mention reports for a span: without a lower-case kind word after the name or
+    before it with "of" ("Sichuan province" and "the state of Maharashtra" report "Sichuan" and
+    "Maharashtra"), the convention of the public news corpora; a capitalised one is part of the name
+    ("Kursk Oblast", "Republic of Crimea"). The span itself keeps the words: they say what kind of place is
+    meant."""
+    start, end = span.start, span.end
+    first, _, rest = span.surface.partition(" ")
+    of, _, name = rest.partition(" ")
+    if name and first.islower() and first in words.kind_words and of == "of":
+        start = end - len(name)
+    head, _, last = span.surface[start - span.start:].rpartition(" ")
     if head and last.islower() and last in words.kind_words:
-        return span.start, span.start + len(head.rstrip().rstrip(INVISIBLE))
-    return span.start, span.end
+        end = start + len(head.rstrip().rstrip(INVISIBLE))
+    return start, end

@@ -41,6 +41,7 @@ class WordLists:
     kind_words: frozenset[str]
     organisation_nouns: frozenset[str]
     thoroughfare_nouns: frozenset[str]
+    facility_nouns: frozenset[str]
     publication_nouns: frozenset[str]
     eras: frozenset[str]
     organisation_regions: frozenset[str]  # ids, as written ("SR:nato")

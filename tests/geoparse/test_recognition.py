@@ -139,6 +139,7 @@ def test_region_phrase_on_its_own(geoparser, text: str, name: str, region: str) 
     ("Floods hit Sichuan province and the Hubei and Anhui provinces.", "Sichuan", "admin1"),
     ("Floods hit Sichuan province and the Hubei and Anhui provinces.", "Anhui", "admin1"),
     ("The outbreak spread across Washington state last week.", "Washington", "admin1"),
+    ("Birds died in the western state of Maharashtra.", "Maharashtra", "admin1"),
     ("A farm in Laurel County reported the first case.", "Laurel County", "admin2"),
     ("Schools closed in Mexico City on Monday.", "Mexico City", "populated_place"),
 ])
