@@ -119,7 +119,10 @@ def _follower(text: str, end: int, words: WordLists) -> bool:
     following = (word_after(text, end) or "").lower()
     # The word itself, without a possessive, or its first part: "Army's", "President-elect".
     following = following.split("-")[0].removesuffix("'s").removesuffix("’s")
-    return following in words.place_followers or following in words.inner_words
+    if following in words.place_followers or following in words.inner_words:
+        return True
+    # An office of the place further on in the name: "New York Gov. Mario Cuomo", "Quebec Health Minister".
+    return any(word.rstrip(".") in words.titles for word in name_after(text, end)[:3])
 
 
 def reported_extent(span: Span, words: WordLists) -> tuple[int, int]:

@@ -147,6 +147,18 @@ def test_a_place_opening_an_organisation_s_name_is_embedded(geoparser, text: str
     assert name not in [t for t, _ in found(geoparser, text)]  # no place mention: the map leaves it out
 
 
+# A place before an office and its holder ("New York Gov. Mario Cuomo") is the place the office governs,
+# not the first word of a longer proper name.
+@pytest.mark.parametrize("text, name, region", [
+    ("Former New York Gov. Mario Cuomo rose from modest beginnings.", "New York", "US-NY"),
+    ("Manitoba Premier Brian Pallister plans to spend the winter abroad.", "Manitoba", "CA-MB"),
+    ("British Columbia Finance Minister Michael de Jong disagreed with the plan.", "British Columbia", "CA-BC"),
+])
+def test_a_place_before_an_office_and_its_holder_is_the_place(geoparser, text: str, name: str,
+                                                                region: str) -> None:
+    assert (name, region) in found(geoparser, text)
+
+
 def test_a_person_s_home_after_of_is_a_place(geoparser) -> None:
     text = "Anne McLellan of Edmonton said production should be monitored, and the Mayor of Boston agreed."
     assert {"Edmonton", "Boston"} <= {t for t, _ in found(geoparser, text)}
