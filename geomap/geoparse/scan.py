@@ -240,7 +240,8 @@ def tokenise(text: str, inner_index: ScanIndex) -> Tokens:
 
 def _unglue_capitals(text: str, tokens: Tokens, glued_after: np.ndarray) -> None:
     """Two words in capitals ("RUSSIA RETAKES SUDZHA") are no longer proper name: in a headline every
-    word is capitalised, so capitals say nothing about where a name ends."""
+    word is capitalised, so capitals say nothing about where a name ends. Nor is a word in capitals that
+    opens a line, the dateline of a wire story ("WASHINGTON Barack Obama pardoned", "DETROIT The")."""
     pairs = np.flatnonzero(glued_after & tokens.capital)
     if not len(pairs):
         return
@@ -249,7 +250,8 @@ def _unglue_capitals(text: str, tokens: Tokens, glued_after: np.ndarray) -> None
     next_starts = tokens.original(tokens.starts[pairs + 1]).tolist()
     next_ends = (tokens.original(tokens.ends[pairs + 1] - 1) + 1).tolist()
     for pair, a, b, c, d in zip(pairs.tolist(), starts, ends, next_starts, next_ends):
-        if b - a > 1 and d - c > 1 and text[a:b].isupper() and text[c:d].isupper():
+        if b - a > 1 and text[a:b].isupper() and ((d - c > 1 and text[c:d].isupper())
+                                                  or a == 0 or text[a - 1] == "\n"):
             glued_after[pair] = False
 
 

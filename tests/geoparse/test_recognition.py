@@ -80,6 +80,21 @@ def test_possessive_of_a_town(geoparser) -> None:
     assert text[mention.end:mention.end + 2] == "'s"
 
 
+# A wire story's dateline in capitals opens the text or a line, right before the story's first word.
+@pytest.mark.parametrize("text, name, place_id", [
+    ("WASHINGTON Barack Obama pardoned his last turkey on Wednesday.", "WASHINGTON", "4140963"),
+    ("Report\nDETROIT The Transportation Department issued guidelines for makers of devices.", "DETROIT",
+     "4990729"),
+])
+def test_a_dateline_in_capitals_before_a_capitalised_word(geoparser, text: str, name: str, place_id: str) -> None:
+    assert resolved(geoparser, text, name).id == place_id
+
+
+def test_capitals_inside_a_line_still_open_an_organisation_s_name(geoparser) -> None:
+    text = "Officials of the UK Department for International Development said so."
+    assert [(m.text, m.type) for m in parse(geoparser, text)] == [("UK", "embedded")]
+
+
 # A name with "'s" or an elided "d'" inside it is found like any other: the index folds "'s" as the text's
 # scan does ("people s republic"), and "d'Ivoire" is a capitalised word of the name.
 @pytest.mark.parametrize("name, kind, country", [
