@@ -119,7 +119,9 @@ def _follower(text: str, end: int, words: WordLists) -> bool:
     following = (word_after(text, end) or "").lower()
     # The word itself, without a possessive, or its first part: "Army's", "President-elect".
     following = following.split("-")[0].removesuffix("'s").removesuffix("’s")
-    if following in words.place_followers or following in words.inner_words:
+    # A day or a month after a place is when, not more of the name ("in Toronto Saturday night").
+    if following in words.place_followers or following in words.inner_words or following in words.weekdays \
+            or following in words.months:
         return True
     # An office of the place further on in the name: "New York Gov. Mario Cuomo", "Quebec Health Minister".
     return any(word.rstrip(".") in words.titles for word in name_after(text, end)[:3])

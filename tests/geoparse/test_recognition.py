@@ -90,6 +90,16 @@ def test_a_dateline_in_capitals_before_a_capitalised_word(geoparser, text: str, 
     assert resolved(geoparser, text, name).id == place_id
 
 
+@pytest.mark.parametrize("text, name, place_id", [
+    ("Tillerson met with Trump in New York Saturday, aides said.", "New York", "US-NY"),
+    ("The delegation flies back to the United Kingdom Sunday.", "United Kingdom", "GB"),
+    ("Talks resume in Moscow September 3, officials said.", "Moscow", "524901"),
+])
+def test_a_day_or_month_after_a_place_is_no_part_of_its_name(geoparser, text: str, name: str,
+                                                              place_id: str) -> None:
+    assert resolved(geoparser, text, name).id in (place_id, "5128581")  # New York: the state or the city
+
+
 def test_capitals_inside_a_line_still_open_an_organisation_s_name(geoparser) -> None:
     text = "Officials of the UK Department for International Development said so."
     assert [(m.text, m.type) for m in parse(geoparser, text)] == [("UK", "embedded")]
