@@ -159,6 +159,12 @@ def test_a_place_before_an_office_and_its_holder_is_the_place(geoparser, text: s
     assert (name, region) in found(geoparser, text)
 
 
+def test_an_article_in_capitals_before_a_place_is_no_part_of_its_name(geoparser) -> None:
+    # a dateline's dash ends no sentence, so "A" is a capitalised word inside it
+    text = "LONDON, Ky. (WBKO) -  A Metcalfe County man is arrested after a shooting in Adair County."
+    assert ("Metcalfe County", "admin2") in [(m.text, m.kind) for m in places(parse(geoparser, text))]
+
+
 def test_a_person_s_home_after_of_is_a_place(geoparser) -> None:
     text = "Anne McLellan of Edmonton said production should be monitored, and the Mayor of Boston agreed."
     assert {"Edmonton", "Boston"} <= {t for t, _ in found(geoparser, text)}
