@@ -43,10 +43,11 @@ SCAN_CACHES_KEPT = 3  # indexes of this version kept for other gazetteers (impor
 BASE = 0x9E3779B97F4A7C15
 INVERSE = pow(BASE, -1, 2 ** 64)
 _UPPER = "A-ZÀ-ÖØ-ÞĀ-ſА-ЯЁЀ-ЏҐЄІЇ"
-# A capital letter that starts a word: no letter, digit or apostrophe right before it; or the elided article
-# before a capital ("d'Ivoire", "l'Aquila"): folding deletes the apostrophe, so the word starts at the "d".
-_CAPITAL_START = re.compile(rf"[{_UPPER}](?<![\w{re.escape(APOSTROPHES)}].)"
-                            rf"|(?<![\w{re.escape(APOSTROPHES)}])[dlDL](?=[{re.escape(APOSTROPHES)}][{_UPPER}])")
+# A capital letter that starts a word: no letter, digit or apostrophe right before it.
+_CAPITAL_START = re.compile(rf"[{_UPPER}](?<![\w{re.escape(APOSTROPHES)}].)")
+# The apostrophe of an elided article before a capital ("d'Ivoire", "l'Aquila"): folding deletes it, so the
+# capitalised word starts at the "d". Looked for from the apostrophe (rare), not at every character.
+_ELISION = re.compile(rf"(?<=[dlDL])[{re.escape(APOSTROPHES)}](?=[{_UPPER}])")
 _SPACES = frozenset(" \t\u00a0")
 
 
@@ -226,6 +227,9 @@ def tokenise(text: str, inner_index: ScanIndex) -> Tokens:
         return tokens
     tokens.inner = inner_index.contains(hashes(starts, ends))
     capitals = np.fromiter((m.start() for m in _CAPITAL_START.finditer(text)), dtype=np.int64)
+    elided = [m.start() - 1 for m in _ELISION.finditer(text) if _word_starts(text, m.start() - 1)]
+    if elided:
+        capitals = np.union1d(capitals, np.asarray(elided, dtype=np.int64))
     if len(capitals):
         if deleted:  # to folded offsets: minus the deleted characters before each
             capitals = capitals - np.searchsorted(np.asarray(deleted, dtype=np.int64), capitals)
@@ -236,6 +240,11 @@ def tokenise(text: str, inner_index: ScanIndex) -> Tokens:
         gap_chars = tokens.original(starts[one] - 1)
         tokens.spaced[one] = [text[i] in _SPACES for i in gap_chars.tolist()]
     return tokens
+
+
+def _word_starts(text: str, at: int) -> bool:
+    """Whether a word starts at ``at``: no letter, digit or apostrophe right before it."""
+    return at == 0 or not (text[at - 1].isalnum() or text[at - 1] == "_" or text[at - 1] in APOSTROPHES)
 
 
 def _unglue_capitals(text: str, tokens: Tokens, glued_after: np.ndarray) -> None:
