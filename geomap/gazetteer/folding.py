@@ -1,7 +1,9 @@
 """Name folding shared by the gazetteer index and the geoparser's text scan.
 
 ``fold`` maps a name to the key it is indexed under: case, diacritics and
-apostrophes are folded away ("Ryl'sk" = "Rylsk" = "Ryl’sk" = "RYLSK"), so are
+apostrophes are folded away ("Ryl'sk" = "Rylsk" = "Ryl’sk" = "RYLSK"), except that
+a possessive "'s" keeps its apostrophe as a space, as in ``fold_text`` ("People's
+Republic of China" is "people s republic of china" in the index and in the text), so are
 characters that print nothing (soft hyphens, zero-width spaces and joiners: web
 text carries them inside words), every run of punctuation or white space
 becomes one space, Cyrillic stays Cyrillic (lower-cased, ё -> е).
@@ -65,7 +67,7 @@ def fold(name: str) -> str:
     >>> fold("Суджа")
     'суджа'
     """
-    return _tidy(name.translate(_table()))
+    return _tidy(_POSSESSIVE.sub(" ", name).translate(_table()))
 
 
 def _tidy(folded: str) -> str:
@@ -84,7 +86,7 @@ def fold_all(names: list[str]) -> list[str]:
     joined = _SEPARATOR.join(names)
     if not names or joined.count(_SEPARATOR) != len(names) - 1:  # a name holds the separator after all
         return [fold(name) for name in names]
-    return [_tidy(folded) for folded in joined.translate(_table()).split(_SEPARATOR)]
+    return [_tidy(folded) for folded in _POSSESSIVE.sub(" ", joined).translate(_table()).split(_SEPARATOR)]
 
 
 @functools.lru_cache(maxsize=1)

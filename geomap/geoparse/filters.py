@@ -29,7 +29,7 @@ import re
 from collections.abc import Callable
 
 from geomap.gazetteer.folding import fold
-from geomap.geoparse.spans import Span
+from geomap.geoparse.spans import Span, name_after
 from geomap.geoparse.text import is_capitalised, of_head, spaces_before, tokens_before, word_after, word_before
 from geomap.geoparse.words import WordLists
 from geomap.records import Candidate
@@ -91,7 +91,8 @@ def drop_parts_of_longer_names(text: str, spans: list[Span], initials: set[int],
 def drop_names_of_things(text: str, spans: list[Span], words: WordLists) -> list[Span]:
     """The spans that are not the first words of the name of a street or a publication ("Hertford Road",
     "the New York Times": no place is meant, and the street is rarely in the town it is named after),
-    nor a currency's country prefix ("US$460 million", "A$20"), nor an era after a year ("500 B.C.")."""
+    nor of a building or campus ("Aberdeen University", "Buffalo Public Schools", "Dresden Zoo"), nor a
+    currency's country prefix ("US$460 million", "A$20"), nor an era after a year ("500 B.C.")."""
     kept = []
     for span in spans:
         if text.startswith("$", span.end):
@@ -101,6 +102,9 @@ def drop_names_of_things(text: str, spans: list[Span], words: WordLists) -> list
         following = word_after(text, span.end)
         noun = following.lower().rstrip(".") if following and is_capitalised(following) else None
         if noun and (noun in words.thoroughfare_nouns or noun in words.publication_nouns):
+            continue
+        if noun and any(word.removesuffix("'s").removesuffix("’s") in words.facility_nouns
+                        for word in name_after(text, span.end)):
             continue
         kept.append(span)
     return kept

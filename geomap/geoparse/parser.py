@@ -20,7 +20,7 @@ from geomap.geoparse import candidates as candidates_pass
 from geomap.geoparse import filters, resolve
 from geomap.geoparse.fuzzy import Misspellings
 from geomap.geoparse.scan import Scanner, gazetteer_scan_index
-from geomap.geoparse.spans import Span, select_spans
+from geomap.geoparse.spans import Span, reported_extent, select_spans
 from geomap.geoparse.text import SentenceSplitter, initial_positions
 from geomap.geoparse.words import WordLists, read_word_lists
 from geomap.records import Candidate, Mention, Source
@@ -126,8 +126,9 @@ class Geoparser:
     def _mention(self, source: Source, text: str, sentences, span: Span) -> Mention:
         s_start, s_end = quoted_sentence(text, sentences[span.sentence_index], span)
         c = span.chosen
+        start, end = reported_extent(span, self.words)
         return Mention(
-            source=source.id, start=span.start, end=span.end, text=span.surface,
+            source=source.id, start=start, end=end, text=text[start:end],
             sentence=text[s_start:s_end], sentence_start=s_start, type="embedded" if span.embedded else "place",
             id=c.id, name=c.name,
             kind=c.kind, geonameid=c.geonameid, feature_code=c.feature_code, country=c.country, admin1=c.admin1,

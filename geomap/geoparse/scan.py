@@ -45,6 +45,9 @@ INVERSE = pow(BASE, -1, 2 ** 64)
 _UPPER = "A-ZÀ-ÖØ-ÞĀ-ſА-ЯЁЀ-ЏҐЄІЇ"
 # A capital letter that starts a word: no letter, digit or apostrophe right before it.
 _CAPITAL_START = re.compile(rf"[{_UPPER}](?<![\w{re.escape(APOSTROPHES)}].)")
+# The apostrophe of an elided article before a capital ("d'Ivoire", "l'Aquila"): folding deletes it, so the
+# capitalised word starts at the "d". Looked for from the apostrophe (rare), not at every character.
+_ELISION = re.compile(rf"(?<=[dlDL])[{re.escape(APOSTROPHES)}](?=[{_UPPER}])")
 _SPACES = frozenset(" \t\u00a0")
 
 
@@ -224,6 +227,9 @@ def tokenise(text: str, inner_index: ScanIndex) -> Tokens:
         return tokens
     tokens.inner = inner_index.contains(hashes(starts, ends))
     capitals = np.fromiter((m.start() for m in _CAPITAL_START.finditer(text)), dtype=np.int64)
+    elided = [m.start() - 1 for m in _ELISION.finditer(text) if _word_starts(text, m.start() - 1)]
+    if elided:
+        capitals = np.union1d(capitals, np.asarray(elided, dtype=np.int64))
     if len(capitals):
         if deleted:  # to folded offsets: minus the deleted characters before each
             capitals = capitals - np.searchsorted(np.asarray(deleted, dtype=np.int64), capitals)
@@ -236,9 +242,15 @@ def tokenise(text: str, inner_index: ScanIndex) -> Tokens:
     return tokens
 
 
+def _word_starts(text: str, at: int) -> bool:
+    """Whether a word starts at ``at``: no letter, digit or apostrophe right before it."""
+    return at == 0 or not (text[at - 1].isalnum() or text[at - 1] == "_" or text[at - 1] in APOSTROPHES)
+
+
 def _unglue_capitals(text: str, tokens: Tokens, glued_after: np.ndarray) -> None:
     """Two words in capitals ("RUSSIA RETAKES SUDZHA") are no longer proper name: in a headline every
-    word is capitalised, so capitals say nothing about where a name ends."""
+    word is capitalised, so capitals say nothing about where a name ends. Nor is a word in capitals that
+    opens a line, the dateline of a wire story ("WASHINGTON Barack Obama pardoned", "DETROIT The")."""
     pairs = np.flatnonzero(glued_after & tokens.capital)
     if not len(pairs):
         return
@@ -247,7 +259,8 @@ def _unglue_capitals(text: str, tokens: Tokens, glued_after: np.ndarray) -> None
     next_starts = tokens.original(tokens.starts[pairs + 1]).tolist()
     next_ends = (tokens.original(tokens.ends[pairs + 1] - 1) + 1).tolist()
     for pair, a, b, c, d in zip(pairs.tolist(), starts, ends, next_starts, next_ends):
-        if b - a > 1 and d - c > 1 and text[a:b].isupper() and text[c:d].isupper():
+        if b - a > 1 and text[a:b].isupper() and ((d - c > 1 and text[c:d].isupper())
+                                                  or a == 0 or text[a - 1] == "\n"):
             glued_after[pair] = False
 
 

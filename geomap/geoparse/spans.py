@@ -13,6 +13,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from geomap.gazetteer.folding import INVISIBLE
 from geomap.geoparse.scan import Hit
 from geomap.geoparse.text import word_after
 from geomap.geoparse.words import WordLists
@@ -90,13 +91,18 @@ def select_spans(text: str, hits: list[Hit], sentence_starts: list[int], initial
 _NAME_AFTER = re.compile(r"(?:[ \t]+(?:[A-Z][\w'’&\-]*|of|for|and|the|&)){1,6}")
 
 
+def name_after(text: str, end: int) -> list[str]:
+    """The words of the run of capitalised words (and connectors: "of", "and") right after ``end``, lower case."""
+    run = _NAME_AFTER.match(text, end)
+    return run.group().lower().split() if run else []
+
+
 def _organisation_after(text: str, end: int, words: WordLists) -> bool:
     """Whether the capitalised words after ``end`` name an organisation the place is the first word of:
     one of them is an organisation's noun ("Kentucky Department of Fish and Wildlife", "Winnipeg Free
     Press", "Enfield Council"); not a person ("Paris Hilton") or another name ("New York Times" is a
     newspaper: "times" is one of those nouns too, and the paper is in New York)."""
-    run = _NAME_AFTER.match(text, end)
-    return bool(run) and any(word.lower() in words.organisation_nouns for word in run.group().split())
+    return any(word in words.organisation_nouns for word in name_after(text, end))
 
 
 def _region_word_of_an_organisation(text: str, hit: Hit, words: WordLists) -> bool:
@@ -113,4 +119,26 @@ def _follower(text: str, end: int, words: WordLists) -> bool:
     following = (word_after(text, end) or "").lower()
     # The word itself, without a possessive, or its first part: "Army's", "President-elect".
     following = following.split("-")[0].removesuffix("'s").removesuffix("’s")
-    return following in words.place_followers or following in words.inner_words
+    # A day or a month after a place is when, not more of the name ("in Toronto Saturday night").
+    if following in words.place_followers or following in words.inner_words or following in words.weekdays \
+            or following in words.months:
+        return True
+    # An office of the place further on in the name: "New York Gov. Mario Cuomo", "Quebec Health Minister".
+    return any(word.rstrip(".") in words.titles for word in name_after(text, end)[:3])
+
+
+def reported_extent(span: Span, words: WordLists) -> tuple[int, int]:
+    """The (start, end) a mention reports for a span: without a lower-case kind word after the name or
+    before it with "of" ("Sichuan province" and "the state of Maharashtra" report "Sichuan" and
+    "Maharashtra"), the convention of the public news corpora; a capitalised one is part of the name
+    ("Kursk Oblast", "Republic of Crimea"). The span itself keeps the words: they say what kind of place is
+    meant."""
+    start, end = span.start, span.end
+    first, _, rest = span.surface.partition(" ")
+    of, _, name = rest.partition(" ")
+    if name and first.islower() and first in words.kind_words and of == "of":
+        start = end - len(name)
+    head, _, last = span.surface[start - span.start:].rpartition(" ")
+    if head and last.islower() and last in words.kind_words:
+        end = start + len(head.rstrip().rstrip(INVISIBLE))
+    return start, end

@@ -38,8 +38,10 @@ class WordLists:
     city_cues_before: tuple[str, ...]
     country_cues_before: tuple[str, ...]
     region_words: frozenset[str]
+    kind_words: frozenset[str]
     organisation_nouns: frozenset[str]
     thoroughfare_nouns: frozenset[str]
+    facility_nouns: frozenset[str]
     publication_nouns: frozenset[str]
     eras: frozenset[str]
     organisation_regions: frozenset[str]  # ids, as written ("SR:nato")

@@ -53,6 +53,6 @@ def test_invisible_characters_and_soft_hyphens_inside_names(geoparser) -> None:
     text = ("Russian troops retook Sud\u00adzha and Korenevo in the Kursk\u200b region; "
             "drones hit Khar\u200dkiv and Zapo\u00adrizh\u00adzhia\ufeff.")
     names = found(geoparser, text)
-    assert ("Sud\u00adzha", "486816") in names and ("Kursk\u200b region", "RU-KRS") in names
+    assert ("Sud\u00adzha", "486816") in names and ("Kursk", "RU-KRS") in names
     assert ("Khar\u200dkiv", "706483") in names
     assert any(name.startswith("Zapo\u00adrizh") for name, _ in names)

@@ -147,6 +147,24 @@ def test_a_place_opening_an_organisation_s_name_is_embedded(geoparser, text: str
     assert name not in [t for t, _ in found(geoparser, text)]  # no place mention: the map leaves it out
 
 
+# A place before an office and its holder ("New York Gov. Mario Cuomo") is the place the office governs,
+# not the first word of a longer proper name.
+@pytest.mark.parametrize("text, name, region", [
+    ("Former New York Gov. Mario Cuomo rose from modest beginnings.", "New York", "US-NY"),
+    ("Manitoba Premier Brian Pallister plans to spend the winter abroad.", "Manitoba", "CA-MB"),
+    ("British Columbia Finance Minister Michael de Jong disagreed with the plan.", "British Columbia", "CA-BC"),
+])
+def test_a_place_before_an_office_and_its_holder_is_the_place(geoparser, text: str, name: str,
+                                                                region: str) -> None:
+    assert (name, region) in found(geoparser, text)
+
+
+def test_an_article_in_capitals_before_a_place_is_no_part_of_its_name(geoparser) -> None:
+    # a dateline's dash ends no sentence, so "A" is a capitalised word inside it
+    text = "LONDON, Ky. (WBKO) -  A Metcalfe County man is arrested after a shooting in Adair County."
+    assert ("Metcalfe County", "admin2") in [(m.text, m.kind) for m in places(parse(geoparser, text))]
+
+
 def test_a_person_s_home_after_of_is_a_place(geoparser) -> None:
     text = "Anne McLellan of Edmonton said production should be monitored, and the Mayor of Boston agreed."
     assert {"Edmonton", "Boston"} <= {t for t, _ in found(geoparser, text)}
@@ -169,9 +187,27 @@ def test_streets_publications_and_currencies_name_no_place(geoparser, text: str,
 
 @pytest.mark.parametrize("text, name, region", [
     ("Kentucky State Police say a man was arrested after the shooting.", "Kentucky", "US-KY"),
-    ("She studied food safety at Michigan State University for years.", "Michigan", "US-MI"),
+    ("Ohio State Highway Patrol troopers closed the road.", "Ohio", "US-OH"),
 ])
 def test_a_capitalised_state_opening_an_organisation_leaves_the_state(geoparser, text: str, name: str,
                                                                        region: str) -> None:
     mentions = parse(geoparser, text)
     assert [(m.text, m.id, m.type) for m in mentions] == [(name, region, "embedded")]
+
+
+# A place opening the name of a building or a campus is no mention at all (the public news corpora mark it
+# in 10 of 54 cases), while a body named after the land it governs keeps its embedded place.
+@pytest.mark.parametrize("text, name", [
+    ("She studied food safety at Michigan State University for years.", "Michigan"),
+    ("The boy attended Buffalo Science Magnet School 59 before he fell ill.", "Buffalo"),
+    ("A bacteriologist at Aberdeen University said the strain was new.", "Aberdeen"),
+    ("Two swans died in a pond at the Dresden Zoo last week.", "Dresden"),
+    ("She was treated at the Royal Alexandria Hospital in Paisley.", "Alexandria"),
+])
+def test_a_place_opening_a_facility_s_name_is_no_mention(geoparser, text: str, name: str) -> None:
+    assert name not in [m.text for m in parse(geoparser, text)]
+
+
+def test_the_place_of_a_facility_named_elsewhere_in_the_sentence_stays(geoparser) -> None:
+    text = "She was treated at the Royal Alexandria Hospital in Paisley, and the Dresden Zoo lent a vet."
+    assert [t for t, _ in found(geoparser, text)] == ["Paisley"]

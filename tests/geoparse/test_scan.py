@@ -115,4 +115,4 @@ def test_the_bundled_index_finds_long_and_short_names(geoparser) -> None:
 def test_zero_width_and_soft_hyphens_in_an_article(geoparser) -> None:
     text = "Russian troops retook Sud\u00adzha in the Kur\u200bsk region, officials in Khar\u00adkiv said."
     found = {m.text: m.id for m in parse(geoparser, text) if m.type == "place"}
-    assert found == {"Sud\u00adzha": "486816", "Kur\u200bsk region": "RU-KRS", "Khar\u00adkiv": "706483"}
+    assert found == {"Sud\u00adzha": "486816", "Kur\u200bsk": "RU-KRS", "Khar\u00adkiv": "706483"}
