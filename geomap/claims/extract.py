@@ -164,7 +164,7 @@ def _source_claims(source: Source, mentions: list[Mention]) -> list[Claim]:
         if result is not None:
             results.append((reading, sentence, result))
     made = [_make_claim(article, reading, sentence, result, 0) for reading, sentence, result in results]
-    merged = merge_restatements(made)
+    merged = merge_restatements(made, source.text)
     for number, claim in enumerate(merged, start=1):
         claim.claim_id = f"{source.id}#{number}"  # numbered once merged: ids stay 1, 2, 3 ...
     return derive_still_held(merged)
@@ -231,15 +231,16 @@ def _peak_of(claims: list[Claim], retaking: Claim) -> tuple[float | None, str]:
     return None, ""
 
 
-def merge_restatements(claims: list[Claim]) -> list[Claim]:
+def merge_restatements(claims: list[Claim], text: str | None = None) -> list[Claim]:
     """One claim per figure: the same figure stated again in an article (the headline, a quotation of
     the statement just reported, another unit) joins the first statement as a further quote.
 
     Two claims are one when they have the same kind, a value within :data:`RESTATED_REL` of each
     other (in km², km or share; for counts, as written), no two different regions or actors and
     dates that overlap (or one of them no date of its own). The claim kept is the one that says most
-    (a date of its own, an actor, a region, a place, a qualifier), the first of them on a tie; the others'
-    quotes go to its ``restated``, in text order.
+    (a date of its own, then the speaker's own words in quotation marks over the outlet's retelling when
+    the article ``text`` is given, an actor, a region, a place, a qualifier), the first of them on a tie;
+    the others' quotes go to its ``restated``, in text order.
     """
     buckets: dict[tuple[str, int], list[int]] = {}
     groups: list[list[Claim]] = []
@@ -263,13 +264,27 @@ def merge_restatements(claims: list[Claim]) -> list[Claim]:
             groups[joined].append(claim)
     merged = []
     for group in groups:
-        kept = max(group, key=lambda c: (c.as_of_text is not None, c.actor is not None, c.region_id is not None,
-                                         c.place_id is not None, c.qualifier is not None, -group.index(c)))
+        quoted = {id(c): text is not None and len(group) > 1 and _in_quotation(text, c.start) for c in group}
+        kept = max(group, key=lambda c: (c.as_of_text is not None, quoted[id(c)], c.actor is not None,
+                                         c.region_id is not None, c.place_id is not None, c.qualifier is not None,
+                                         -group.index(c)))
         others = [c for c in group if c is not kept]
         kept.restated = [{"quote": c.quote, "start": c.start, "end": c.end, "quote_start": c.quote_start,
                           "quote_end": c.quote_end} for c in others]
         merged.append(kept)
     return sorted(merged, key=lambda c: (c.start, c.end))
+
+
+def _in_quotation(text: str, position: int) -> bool:
+    """Whether ``position`` is inside quotation marks opened in its paragraph ("“Since the start of
+    September, our soldiers have already liberated 6,000 square kilometres”")."""
+    paragraph = text.rfind("\n\n", 0, position) + 1
+    before = text[paragraph:position]
+    opened = max(before.rfind("“"), before.rfind("«"))
+    closed = max(before.rfind("”"), before.rfind("»"))
+    if opened != closed:
+        return opened > closed
+    return before.count('"') % 2 == 1
 
 
 def _measure(claim: Claim) -> float | None:
