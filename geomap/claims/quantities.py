@@ -401,6 +401,7 @@ _ATOM_RE = re.compile(rf"{_ATOM_START}(?:{_ATOM_BODY})", re.IGNORECASE)
 # The second number of a range, read right after "-", "to" or "and": no look-behind.
 _SECOND_ATOM_RE = re.compile(rf"(?P<digits>{_DIGITS_CORE})|(?P<words>{_WORDS_CORE})", re.IGNORECASE)
 _WORD_TOKEN_RE = re.compile(r"[A-Za-z]+")
+_EXPONENT_AFTER_RE = re.compile(r"[eE](?P<exponent>[+-]?[0-9]{1,5})(?![0-9A-Za-z])")
 _POWER_AFTER_RE = re.compile(r"[ \t]?(?:\^|\*\*)[ \t]?(?P<exponent>[0-9]{1,5})(?![0-9])")
 
 _UNIT_SPECS: tuple[tuple[str, str], ...] = (
@@ -641,6 +642,13 @@ def _read_digits(text: str, m: re.Match[str]) -> _Number:
         except OverflowError:
             value = math.inf
         end, plain, scale_match = power.end(), False, None
+    exponent = None if power else _EXPONENT_AFTER_RE.match(text, end)
+    if exponent:  # "1e300 km²", "1.5e6 km": scientific notation, no 1 km² and no identifier
+        try:
+            value = float(value * 10.0 ** int(exponent.group("exponent")))
+        except OverflowError:
+            value = math.inf
+        end, plain, scale_match = exponent.end(), False, None
     if scale_match:
         scale = _DIGIT_SCALES[scale_match.group("scale").lower()]
         end = scale_match.end()
