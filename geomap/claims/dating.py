@@ -36,7 +36,7 @@ from geomap.claims.temporal import (
     resolve,
 )
 
-__all__ = ["claim_dates"]
+__all__ = ["claim_dates", "undated_past"]
 
 _RELATIVE_CLAUSE_RE = re.compile(r",\s+(?:where|which|who|whose|when)\b", re.IGNORECASE)
 # "19.2% of Ukraine, including the Crimean peninsula which it annexed in 2014": a relative clause on a noun
@@ -61,6 +61,13 @@ _ASIDE_RE = re.compile(r",\s+(?:which|who|whose)\b[^,;:]*,", re.IGNORECASE)
 _PEAK_RE = re.compile(
     r"\b(?:initially|originally|at\s+first|at\s+most|at\s+(?:its|their|the)\s+(?:peak|height|largest|greatest)"
     r"|at\s+the\s+(?:peak|height)\s+of|peaked|at\s+one\s+point)\b",
+    re.IGNORECASE,
+)
+# Words before a figure that make it an earlier state: the start of a change or a gain it came after.
+_PAST_STATE_RE = re.compile(
+    r"\b(?:shrunk|shrank|shrinking|fallen|fell|dropped|declined|reduced|down)\s+from\s+(?:\w+\s+){0,2}$"
+    r"|\bafter\s+(?:occupying|seizing|capturing|taking|conquering|holding|controlling)\s+(?:\w+\s+){0,2}$"
+    r"|\bbefore\s+(?:the\s+)?(?:start|beginning|launch|outbreak)\s+of\b[^.;:,]{0,60}",
     re.IGNORECASE,
 )
 # Sentences about an operation's start, whose dates say when a peak was.
@@ -157,6 +164,16 @@ def claim_dates(
         if span is not None:
             return span
     return as_of.start, as_of.end, None
+
+
+def undated_past(sentence: Sentence, reading: Reading) -> str | None:
+    """The words that put a figure the text does not date in the past ("after occupying some 51,000 square
+    miles", "having shrunk from some 500 square miles", "before the start of what Moscow calls a military
+    operation", "at its peak"), or None: such a figure dated to publication is flagged, not silently dated."""
+    focus = reading.span_start - sentence.start
+    before = sentence.text[max(0, focus - 160) : focus]
+    found = _PAST_STATE_RE.search(before) or _PEAK_RE.search(before)
+    return found.group().strip() if found else None
 
 
 def _as_of_neighbour(article: Article, sentence: Sentence, published: date | None) -> tuple[date, date, str] | None:

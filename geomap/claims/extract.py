@@ -58,7 +58,10 @@ after the next number ("from 1,368 to 110 km²"); ``as_of_after_published`` when
 the date starts after publication ("since 2022" in an article dated 2000), whose
 end is then dropped; ``unit_read_as_area`` when "km" was written for km²; and
 the flags of :mod:`geomap.claims.plausibility` (``not_drawn``) for numbers that
-cannot be territory.
+cannot be territory; ``past_undated`` when words before the figure put it in the
+past ("after occupying some 51,000 square miles", "having shrunk from 500 square
+miles", "before the start of the operation") and nothing in the text dates it, so
+that the publication date it falls back to is not taken for the text's.
 
 One claim per figure
 --------------------
@@ -85,7 +88,7 @@ from typing import Any
 from geomap.claims.anchors import territory_subject
 from geomap.claims.areas import place_area
 from geomap.claims.article import Article, Interpretation, Reading, Sentence, index_article
-from geomap.claims.dating import claim_dates
+from geomap.claims.dating import claim_dates, undated_past
 from geomap.claims.kinds import interpret
 from geomap.claims.plausibility import implausibility
 from geomap.claims.readings import find_readings
@@ -348,6 +351,12 @@ def _make_claim(
                 f"differ by {reading.disagree_pct:.1f}%"
             ),
             "pct": round(reading.disagree_pct, 2),
+        })  # fmt: skip
+    past = undated_past(sentence, reading) if as_of_text is None and kind != "region_area" else None
+    if past is not None:
+        flags.append({
+            "code": "past_undated",
+            "message": f"'{past}' puts the figure in the past, on a date the text does not give; dated to publication",
         })  # fmt: skip
     if reading.unit_shared:
         flags.append({
