@@ -509,6 +509,7 @@ def _temporal_in(sentence: str) -> tuple[TemporalExpression, ...]:
     expressions (frozen records) depend on the sentence alone."""
     found: list[TemporalExpression] = []
     pos = 0
+    has_since = "since" in sentence.lower()  # most sentences have none: skip the since-phrase search
     while True:
         m = _TEMPORAL_RE.search(sentence, pos)
         if m is None:
@@ -517,7 +518,7 @@ def _temporal_in(sentence: str) -> tuple[TemporalExpression, ...]:
         if expression is None:
             pos = m.start() + 1
             continue
-        if expression.relation == "at" and expression.kind != "duration" and _SINCE_PHRASE_RE.search(
+        if has_since and expression.relation == "at" and expression.kind != "duration" and _SINCE_PHRASE_RE.search(
                 sentence, max(0, expression.start - 120), expression.start):
             expression = dataclasses.replace(expression, relation="since")
         found.append(expression)
