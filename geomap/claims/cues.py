@@ -93,7 +93,8 @@ _BACK_VERBS = word_set(
     pushed pushing seize seizes seized seizing grab grabbed wrest wrests wrested wresting"""
 )
 _HOLD = word_set(
-    """hold holds held holding control controls controlled controlling retain retains retained retaining
+    """hold holds held holding control controls controlled controlling controled controling retain retains retained
+    retaining
     occupy occupies occupied occupying keep keeps kept dominate dominates dominated dominating own owns"""
 )
 # Weaker words of holding, anywhere in the clause: the remaining pocket, the enclave.
@@ -155,6 +156,8 @@ _COMPASS = word_set(
 )
 DOWN_FROM_RE = re.compile(
     r"\b(?:down|up)\s+from\s+(?:the\s+|a\s+|an\s+)?$|\bcompared\s+(?:with|to)\s+(?:the\s+)?$"
+    # "79 percent of the Donetsk region, an increase from 62 percent last year"
+    r"|\b(?:an?\s+)?(?:increase|rise|jump|decrease|drop|fall|decline)\s+from\s+(?:the\s+)?$"
     r"|\b(?:against|versus|vs\.?|as\s+opposed\s+to)\s+(?:the\s+)?$",
     re.IGNORECASE,
 )
@@ -255,6 +258,12 @@ def hypothetical(text: str, sentence: Sentence, reading: Reading, window: tuple[
         start = found.end()  # "would take 60 km² out of the Gaza Strip, which has a total landmass of 360"
     before = _ASIDE_RE.sub(" ", text[start : reading.span_start])  # ", which could take weeks," is aside
     modal = _HYPOTHETICAL_RE.search(before)
+    if modal is not None and modal.group().lower() in ("if", "unless"):
+        # "If the zones held before the invasion are included, Russia now occupies 107,956 km²": a condition
+        # of counting, with an indicative main clause, states a fact; "if ..., they would control" does not
+        comma = before.find(",", modal.end())
+        if comma != -1:
+            modal = _HYPOTHETICAL_RE.search(before, comma)
     if modal is not None and not _HEDGED_PAST_RE.match(before, modal.start()):
         return True
     return _MODAL_AFTER_RE.match(text, reading.span_end, window[1]) is not None
@@ -420,6 +429,10 @@ def length_kind(text: str, sentence: Sentence, reading: Reading, window: tuple[i
     direct_words = [t.lower for t in direct if t.lower not in _DETERMINERS]
     if direct_words and direct_words[-1] in _DEPTH_VERBS:
         return "depth"
+    if direct_words[-1:] == ["from"]:
+        sentence_words = {t.lower for t in word_tokens(text, sentence.start, reading.span_start)}
+        if {"deep", "depth"} & sentence_words and sentence_words & _DEPTH_VERBS:
+            return "depth"  # "advanced deep into the enemy's lines, from 2 to dozens of kilometers"
     if direct_words[-1:] == ["by"] and set(direct_words[-6:-1]) & _DEPTH_VERBS:
         return "depth"  # "had advanced into Ukraine by \"one kilometre\"": the verb's measure, after its place
     if direct_words and direct_words[-1] in _TRAVEL_VERBS or "distance" in before_words[-3:]:

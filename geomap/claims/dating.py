@@ -36,9 +36,20 @@ from geomap.claims.temporal import (
     resolve,
 )
 
-__all__ = ["claim_dates"]
+__all__ = ["claim_dates", "undated_past"]
 
 _RELATIVE_CLAUSE_RE = re.compile(r",\s+(?:where|which|who|whose|when)\b", re.IGNORECASE)
+# "19.2% of Ukraine, including the Crimean peninsula which it annexed in 2014": a relative clause on a noun
+# after a comma dates that noun's story, not the figure
+_NOUN_RELATIVE_RE = re.compile(
+    r",[^,;:]*?\b(?P<relative>which|that|who)\s+(?:it|they|he|she|we|had|has|have|was|were|is|are|[a-z]+ed)\b",
+    re.IGNORECASE,
+)
+# A sentence that goes on about the figure of the one before it ("This includes ... and represents 18%"), one
+# that reports a source ("..., the report said"), and a sentence that opens with the time of its figures.
+_CONTINUING_RE = re.compile(r"\W*(?:this|that|it|these|the\s+(?:figure|total|area))\s+(?!\w+\s+(?:said|says))", re.I)
+_REPORTED_RE = re.compile(r"\b(?:said|says|reported|reports|released|published|according\s+to)\b", re.I)
+_AS_OF_OPENING_RE = re.compile(r"\W{0,2}as\s+of\b", re.I)
 _FIGURE_RE = re.compile(r"\d[\d,.]*")
 _CREATION_CLAUSE_RE = re.compile(
     r"\b(?:that|which)\s+(?:had\s+been|has\s+been|was|were|is)\s+(?:first\s+)?(?:established|created|set\s+up"
@@ -50,6 +61,13 @@ _ASIDE_RE = re.compile(r",\s+(?:which|who|whose)\b[^,;:]*,", re.IGNORECASE)
 _PEAK_RE = re.compile(
     r"\b(?:initially|originally|at\s+first|at\s+most|at\s+(?:its|their|the)\s+(?:peak|height|largest|greatest)"
     r"|at\s+the\s+(?:peak|height)\s+of|peaked|at\s+one\s+point)\b",
+    re.IGNORECASE,
+)
+# Words before a figure that make it an earlier state: the start of a change or a gain it came after.
+_PAST_STATE_RE = re.compile(
+    r"\b(?:shrunk|shrank|shrinking|fallen|fell|dropped|declined|reduced|down)\s+from\s+(?:\w+\s+){0,2}$"
+    r"|\bafter\s+(?:occupying|seizing|capturing|taking|conquering|holding|controlling)\s+(?:\w+\s+){0,2}$"
+    r"|\bbefore\s+(?:the\s+)?(?:start|beginning|launch|outbreak)\s+of\b[^.;:,]{0,60}",
     re.IGNORECASE,
 )
 # Sentences about an operation's start, whose dates say when a peak was.
@@ -94,6 +112,10 @@ def claim_dates(
     relative = _RELATIVE_CLAUSE_RE.search(masked, focus[1]) or _CREATION_CLAUSE_RE.search(masked, focus[1])
     if relative is not None:
         masked = masked[: relative.start()] + " " * (len(masked) - relative.start())
+    noun_relative = _NOUN_RELATIVE_RE.search(masked, focus[1])
+    if noun_relative is not None:
+        cut = noun_relative.start("relative")
+        masked = masked[:cut] + " " * (len(masked) - cut)
     # So does an aside before it: "The Observatory, which has tracked the conflict since 2011, and ...".
     masked = _ASIDE_RE.sub(lambda aside: " " * len(aside.group()) if aside.end() <= focus[0] else aside.group(),
                            masked)
@@ -119,6 +141,9 @@ def claim_dates(
             start, end = resolve(expression, published, {expression.event or "": began[0]})
             if start is not None:
                 return start, end, as_of.text
+    neighbour = _as_of_neighbour(article, sentence, published)
+    if neighbour is not None and (expression is None or _weakly_dated(masked, expression, focus)):
+        return neighbour
     if expression is not None:
         start, end = as_of.start, as_of.end
         if expression.relation == "by" and expression.kind == "month" and expression.modifier is None:
@@ -139,6 +164,52 @@ def claim_dates(
         if span is not None:
             return span
     return as_of.start, as_of.end, None
+
+
+def undated_past(sentence: Sentence, reading: Reading) -> str | None:
+    """The words that put a figure the text does not date in the past ("after occupying some 51,000 square
+    miles", "having shrunk from some 500 square miles", "before the start of what Moscow calls a military
+    operation", "at its peak"), or None: such a figure dated to publication is flagged, not silently dated."""
+    focus = reading.span_start - sentence.start
+    before = sentence.text[max(0, focus - 160) : focus]
+    found = _PAST_STATE_RE.search(before) or _PEAK_RE.search(before)
+    return found.group().strip() if found else None
+
+
+def _as_of_neighbour(article: Article, sentence: Sentence, published: date | None) -> tuple[date, date, str] | None:
+    """The date of an "As of <date>" that opens a neighbouring sentence of the paragraph and states the time of
+    this one's figure: the sentence before, when this one goes on about it ("As of September 1, Russia occupied
+    66,266 km². This ... represents approximately 18% of Ukraine"); the sentence after, when this one reports a
+    source whose words it quotes next ("... controls just over half of the country's territory, the Inspector
+    General released a report on Thursday. "As of July 2018, the Afghan government's control ...")."""
+    index = sentence.index
+    candidates = []
+    # adjacent sentences, on a line of their own or not: news pages often put each sentence on one
+    if index > 0 and _CONTINUING_RE.match(sentence.text):
+        candidates.append(article.sentences[index - 1])
+    if index + 1 < len(article.sentences) and _REPORTED_RE.search(sentence.text):
+        candidates.append(article.sentences[index + 1])
+    for other in candidates:
+        opening = _AS_OF_OPENING_RE.match(other.text)
+        if opening is None:
+            continue
+        for expression in find_temporal(other.text):
+            if expression.start <= opening.end() and not expression.is_duration:
+                start, end = resolve(expression, published)
+                if start is not None:
+                    return start, end, expression.text
+    return None
+
+
+def _weakly_dated(masked: str, expression: TemporalExpression, focus: tuple[int, int]) -> bool:
+    """Whether the expression a sentence gave its figure says less than an "As of" next to it: "now", the day a
+    report came out ("released a report on Thursday"), or an event the figure came after ("before the 2022
+    invasion")."""
+    if expression.kind == "relative_day" and expression.modifier == "now":
+        return True
+    if expression.start >= focus[1] and _REPORTED_RE.search(masked, focus[1], expression.start):
+        return True
+    return re.search(r"\bbefore\s+(?:the\s+)?$", masked[max(0, expression.start - 12) : expression.start]) is not None
 
 
 def _own_item(text: str, position: int) -> str:

@@ -58,7 +58,10 @@ after the next number ("from 1,368 to 110 km²"); ``as_of_after_published`` when
 the date starts after publication ("since 2022" in an article dated 2000), whose
 end is then dropped; ``unit_read_as_area`` when "km" was written for km²; and
 the flags of :mod:`geomap.claims.plausibility` (``not_drawn``) for numbers that
-cannot be territory.
+cannot be territory; ``past_undated`` when words before the figure put it in the
+past ("after occupying some 51,000 square miles", "having shrunk from 500 square
+miles", "before the start of the operation") and nothing in the text dates it, so
+that the publication date it falls back to is not taken for the text's.
 
 One claim per figure
 --------------------
@@ -85,7 +88,7 @@ from typing import Any
 from geomap.claims.anchors import territory_subject
 from geomap.claims.areas import place_area
 from geomap.claims.article import Article, Interpretation, Reading, Sentence, index_article
-from geomap.claims.dating import claim_dates
+from geomap.claims.dating import claim_dates, undated_past
 from geomap.claims.kinds import interpret
 from geomap.claims.plausibility import implausibility
 from geomap.claims.readings import find_readings
@@ -164,7 +167,7 @@ def _source_claims(source: Source, mentions: list[Mention]) -> list[Claim]:
         if result is not None:
             results.append((reading, sentence, result))
     made = [_make_claim(article, reading, sentence, result, 0) for reading, sentence, result in results]
-    merged = merge_restatements(made)
+    merged = merge_restatements(made, source.text)
     for number, claim in enumerate(merged, start=1):
         claim.claim_id = f"{source.id}#{number}"  # numbered once merged: ids stay 1, 2, 3 ...
     return derive_still_held(merged)
@@ -231,15 +234,16 @@ def _peak_of(claims: list[Claim], retaking: Claim) -> tuple[float | None, str]:
     return None, ""
 
 
-def merge_restatements(claims: list[Claim]) -> list[Claim]:
+def merge_restatements(claims: list[Claim], text: str | None = None) -> list[Claim]:
     """One claim per figure: the same figure stated again in an article (the headline, a quotation of
     the statement just reported, another unit) joins the first statement as a further quote.
 
     Two claims are one when they have the same kind, a value within :data:`RESTATED_REL` of each
     other (in km², km or share; for counts, as written), no two different regions or actors and
     dates that overlap (or one of them no date of its own). The claim kept is the one that says most
-    (a date of its own, an actor, a region, a place, a qualifier), the first of them on a tie; the others'
-    quotes go to its ``restated``, in text order.
+    (a date of its own, then the speaker's own words in quotation marks over the outlet's retelling when
+    the article ``text`` is given, an actor, a region, a place, a qualifier), the first of them on a tie;
+    the others' quotes go to its ``restated``, in text order.
     """
     buckets: dict[tuple[str, int], list[int]] = {}
     groups: list[list[Claim]] = []
@@ -263,13 +267,27 @@ def merge_restatements(claims: list[Claim]) -> list[Claim]:
             groups[joined].append(claim)
     merged = []
     for group in groups:
-        kept = max(group, key=lambda c: (c.as_of_text is not None, c.actor is not None, c.region_id is not None,
-                                         c.place_id is not None, c.qualifier is not None, -group.index(c)))
+        quoted = {id(c): text is not None and len(group) > 1 and _in_quotation(text, c.start) for c in group}
+        kept = max(group, key=lambda c: (c.as_of_text is not None, quoted[id(c)], c.actor is not None,
+                                         c.region_id is not None, c.place_id is not None, c.qualifier is not None,
+                                         -group.index(c)))
         others = [c for c in group if c is not kept]
         kept.restated = [{"quote": c.quote, "start": c.start, "end": c.end, "quote_start": c.quote_start,
                           "quote_end": c.quote_end} for c in others]
         merged.append(kept)
     return sorted(merged, key=lambda c: (c.start, c.end))
+
+
+def _in_quotation(text: str, position: int) -> bool:
+    """Whether ``position`` is inside quotation marks opened in its paragraph ("“Since the start of
+    September, our soldiers have already liberated 6,000 square kilometres”")."""
+    paragraph = text.rfind("\n\n", 0, position) + 1
+    before = text[paragraph:position]
+    opened = max(before.rfind("“"), before.rfind("«"))
+    closed = max(before.rfind("”"), before.rfind("»"))
+    if opened != closed:
+        return opened > closed
+    return before.count('"') % 2 == 1
 
 
 def _measure(claim: Claim) -> float | None:
@@ -333,6 +351,12 @@ def _make_claim(
                 f"differ by {reading.disagree_pct:.1f}%"
             ),
             "pct": round(reading.disagree_pct, 2),
+        })  # fmt: skip
+    past = undated_past(sentence, reading) if as_of_text is None and kind != "region_area" else None
+    if past is not None:
+        flags.append({
+            "code": "past_undated",
+            "message": f"'{past}' puts the figure in the past, on a date the text does not give; dated to publication",
         })  # fmt: skip
     if reading.unit_shared:
         flags.append({

@@ -118,7 +118,8 @@ _CLAUSE_BREAK_RE = re.compile(r"[;:()\[\]—]|\s[–-]\s|(?<!\d),|,(?!\d)")
 # What links a quantity to the one before it that it restates: "13.7% of Syria, that is, 25,470 km²",
 # "63.2% or 801 km²", "14,816 km², which is equivalent to 8%", "593 km², nearly half of them".
 _RESTATED_RE = re.compile(
-    r"(?:^[^\w]{0,3}|,\s*)(?:or|that\s+is|i\.\s?e\.|(?:which\s+(?:is|are)\s+)?(?:equivalent|equal)\s+to|representing"
+    r"(?:^[^\w]{0,3}|,\s*)(?:or|that\s+is|i\.\s?e\.|(?:which\s+(?:is|are)\s+)?(?:equivalent|equal)\s+to"
+    r"|(?:an|the)\s+equivalent\s+of|representing"
     r"|amounting\s+to|which\s+amounts?\s+to|which\s+(?:is|represents|corresponds\s+to))?[\s,]*$",
     re.IGNORECASE,
 )
@@ -614,6 +615,36 @@ def _territorial_actor(
         result.place = country_place(article, opponent(actor))
 
 
+# "the Gaza Strip was around 41 kilometers long and between 6 and 12 kilometers wide": a place's own size.
+_DIMENSION_AFTER_RE = re.compile(r"\s+(?:long|wide|broad|across|in\s+(?:length|width))\b", re.IGNORECASE)
+_PLACE_NOUN_AFTER_RE = re.compile(
+    r"(?:\s*\([^()]{0,30}\))?[\s\-]*(?:long|wide|broad)\s+(?:and\s+[^,;.]{0,30}?\s+)?(?:territory|enclave|island"
+    r"|peninsula|country|region|province|state|city|republic)\b", re.IGNORECASE)
+_COPULA_AFTER_PLACE_RE = re.compile(r"\s+(?:is|was|are|were|measures|measured|stretches|stretched|spans)\b",
+                                    re.IGNORECASE)
+_ZONE_WORDS_RE = re.compile(r"\b(?:zones?|corridors?|belts?|buffers?|perimeters?|bridgeheads?|salients?|pockets?)\b",
+                            re.IGNORECASE)
+
+
+def _place_dimension(article: Article, sentence: Sentence, reading: Reading) -> bool:
+    """Whether a length is how long or wide a named place itself is ("the Gaza Strip was around 41 kilometers
+    long"): a fact about geography, no claim; a zone's width ("the corridor is 5 km wide") stays one."""
+    text = article.text
+    if _PLACE_NOUN_AFTER_RE.match(text, reading.end):
+        return True  # "a 41km (25-mile) long and 10km-wide territory"
+    if not _DIMENSION_AFTER_RE.match(text, reading.end):
+        return False
+    for mention in article.mentions_backwards(sentence.start, reading.span_start):
+        if mention.type != "place":
+            continue
+        copula = _COPULA_AFTER_PLACE_RE.match(text, mention.end)
+        if copula is None:
+            continue
+        between = text[mention.start : reading.span_start]
+        return not _ZONE_WORDS_RE.search(between) and not re.search(r"[;:]", between)
+    return False
+
+
 def _read_length(
     article: Article, sentence: Sentence, reading: Reading, window: tuple[int, int]
 ) -> Interpretation | None:
@@ -624,6 +655,8 @@ def _read_length(
         as_area = _km_written_for_km2(article, sentence, reading, window, region)
         if as_area is not None:
             return as_area
+    if _place_dimension(article, sentence, reading):
+        return None
     kind = length_kind(article.text, sentence, reading, window)
     if kind is None:
         return None

@@ -401,6 +401,7 @@ _ATOM_RE = re.compile(rf"{_ATOM_START}(?:{_ATOM_BODY})", re.IGNORECASE)
 # The second number of a range, read right after "-", "to" or "and": no look-behind.
 _SECOND_ATOM_RE = re.compile(rf"(?P<digits>{_DIGITS_CORE})|(?P<words>{_WORDS_CORE})", re.IGNORECASE)
 _WORD_TOKEN_RE = re.compile(r"[A-Za-z]+")
+_EXPONENT_AFTER_RE = re.compile(r"[eE](?P<exponent>[+-]?[0-9]{1,5})(?![0-9A-Za-z])")
 _POWER_AFTER_RE = re.compile(r"[ \t]?(?:\^|\*\*)[ \t]?(?P<exponent>[0-9]{1,5})(?![0-9])")
 
 _UNIT_SPECS: tuple[tuple[str, str], ...] = (
@@ -468,7 +469,7 @@ _QUALIFIER_PATTERNS = {
     "nearly": r"nearly|almost|close\s+to|just\s+under|just\s+shy\s+of|just\s+short\s+of|not\s+quite",
     "more_than": r"more\s+than|just\s+over|well\s+over|over|above|in\s+excess\s+of|upwards\s+of|exceeding",
     "less_than": r"less\s+than|fewer\s+than|well\s+under|under|below",
-    "up_to": r"up\s+to|as\s+many\s+as|as\s+much\s+as|as\s+high\s+as",
+    "up_to": r"up\s+to|as\s+many\s+as|as\s+much\s+as|as\s+high\s+as|as\s+far\s+as",
     "at_most": r"at\s+most|no\s+more\s+than|not\s+more\s+than|a\s+maximum\s+of",
     "at_least": r"at\s+least|no\s+less\s+than|no\s+fewer\s+than|not\s+less\s+than|a\s+minimum\s+of",
     "only": r"just|only|merely|a\s+mere",
@@ -485,6 +486,8 @@ _AND_BEFORE_RE = re.compile(rf"(?<![A-Za-z])and{_HSPACE}+\Z", re.IGNORECASE)
 _HALF_BLOCKED_BEFORE_RE = re.compile(
     rf"(?<![A-Za-z])(?:first|second|latter|last|other|a|an|and|one|the){_HSPACE}+\Z", re.IGNORECASE
 )
+_VAGUE_UPPER_END_RE = re.compile(rf"{_HSPACE}+to{_HSPACE}+(?:dozens|tens|hundreds|scores|several|many)(?=\s+of\b)",
+                                 re.IGNORECASE)
 _RANGE_CONNECTOR_RE = re.compile(
     rf"(?:{_HSPACE}*(?P<dash>[-\u2010\u2011–]){_HSPACE}*|{_HSPACE}+(?P<word>to|and|or){_HSPACE}+)",
     re.IGNORECASE,
@@ -639,6 +642,13 @@ def _read_digits(text: str, m: re.Match[str]) -> _Number:
         except OverflowError:
             value = math.inf
         end, plain, scale_match = power.end(), False, None
+    exponent = None if power else _EXPONENT_AFTER_RE.match(text, end)
+    if exponent:  # "1e300 km²", "1.5e6 km": scientific notation, no 1 km² and no identifier
+        try:
+            value = float(value * 10.0 ** int(exponent.group("exponent")))
+        except OverflowError:
+            value = math.inf
+        end, plain, scale_match = exponent.end(), False, None
     if scale_match:
         scale = _DIGIT_SCALES[scale_match.group("scale").lower()]
         end = scale_match.end()
@@ -971,11 +981,17 @@ def _quantities_at(text: str, m: re.Match[str]) -> tuple[list[Quantity], int]:
     if unit is None and second is None:
         unit = _unit_after(text, end, vague=number.kind == "vague")
         if unit is not None and number.kind in ("digits", "words"):
-            # "28 km to 35 km": the unit written twice.
+            # "28 km to 35 km": the unit written twice; not "129 km² or 4.3 km² per day", which says it again
             with_unit = _Number(number.start, unit.end, value, number.kind)
             tail = _read_range_tail(text, with_unit, between is not None)
-            if tail[0] is not None and tail[2] is not None and tail[2].key == unit.key:
+            if tail[0] is not None and tail[2] is not None and tail[2].key == unit.key and tail[1] != "or":
                 second, connector_word, unit, hyphenated = tail
+
+    if unit is None and second is None and number.kind == "digits":
+        # "from 2 to dozens of kilometers": the unit after a vague upper end is the number's own (at least 2 km)
+        vague_top = _VAGUE_UPPER_END_RE.match(text, end)
+        if vague_top is not None:
+            unit = _unit_after(text, vague_top.end(), vague=True)
 
     first_value = value
     if second is not None:

@@ -71,7 +71,8 @@ _CARRIED_LINK_RE = re.compile(
 _PAIR_LINK_RE = re.compile(r"\s+(?:and|or)\s+", re.IGNORECASE)
 # "125 square kilometers per day": a rate, not an area.
 _RATE_AFTER_RE = re.compile(
-    r"\s*(?:(?:per|a|an|each|every)\s+(?:day|week|month|year|hour)\b(?!\s+ago)|daily\b|weekly\b|monthly\b"
+    r"\s*(?:[a-z]+ed\s+)?"  # "14.5 square kilometers (5.6 square miles) claimed each day"
+    r"(?:(?:per|a|an|each|every)\s+(?:day|week|month|year|hour)\b(?!\s+ago)|daily\b|weekly\b|monthly\b"
     r"|/\s*(?:day|week|month|year)\b)",
     re.IGNORECASE,
 )

@@ -84,7 +84,7 @@ from geomap.records import AREA_KINDS, Mention
 __all__ = ["context_region", "read_share"]
 
 # Heads that make the of-phrase land: "of Gaza's total area", "of Syrian territories".
-_LAND_WORDS = word_set("territory territories land lands area areas landmass surface soil ground")
+_LAND_WORDS = word_set("territory territories land lands area areas landmass surface soil ground size")
 # Heads that name a region: "of the Luhansk region", "of the state" (the last state named).
 _REGION_WORDS = word_set(
     """region oblast province state district governorate county country city town strip peninsula republic
@@ -118,7 +118,7 @@ _PHRASE_STOPS = word_set(
     """of in on at by with from to into inside along near around amid during since under over across through
     toward towards and or but which that who whom whose where while whereas when is are was were be been has
     have had remains remain remained will would could can may might as than after before within despite now
-    currently still already"""
+    currently still already according compared including excluding except"""
 )
 # "of his country", "of our territory": the speaker's country.
 _SPEAKER_POSSESSIVES = word_set("his her our my")

@@ -250,7 +250,10 @@ _EVENT_PHRASE_RE = re.compile(
 _PERFECT_RE = re.compile(r"\b(?:has|have)\s+(?:now\s+|already\s+|since\s+)?[a-z]+(?:ed|en|wn|ght|ne)\b", re.IGNORECASE)
 _SINCE_PHRASE_RE = re.compile(
     r"\bsince\s+(?:(?:the\s+)?(?:very\s+)?(?:beginning|start|outbreak|launch|onset)\s+of\b[^.;:]{0,60}"
-    r"|[^.;:,]{0,60}?\b(?:began|begun|started|broke\s+out|erupted|was\s+launched|launched)\s+)$",
+    r"|[^.;:,]{0,60}?\b(?:began|begun|started|broke\s+out|erupted|was\s+launched|launched)\s+"
+    # "since the Russian invasion on Feb. 24, 2022", "since Israel's ground offensive in October"
+    r"|(?:the\s+|its\s+|their\s+|[\w\-]+['’]s\s+)?(?:[\w\-]+\s+){0,2}?(?:invasion|war|offensive|incursion"
+    r"|counteroffensive|counter-offensive|operation|attack|assault|escalation|ceasefire|truce)\s+)$",
     re.IGNORECASE,
 )
 _EVENT_NOUN_AFTER_RE = re.compile(
@@ -506,6 +509,7 @@ def _temporal_in(sentence: str) -> tuple[TemporalExpression, ...]:
     expressions (frozen records) depend on the sentence alone."""
     found: list[TemporalExpression] = []
     pos = 0
+    has_since = "since" in sentence.lower()  # most sentences have none: skip the since-phrase search
     while True:
         m = _TEMPORAL_RE.search(sentence, pos)
         if m is None:
@@ -514,7 +518,7 @@ def _temporal_in(sentence: str) -> tuple[TemporalExpression, ...]:
         if expression is None:
             pos = m.start() + 1
             continue
-        if expression.relation == "at" and expression.kind != "duration" and _SINCE_PHRASE_RE.search(
+        if has_since and expression.relation == "at" and expression.kind != "duration" and _SINCE_PHRASE_RE.search(
                 sentence, max(0, expression.start - 120), expression.start):
             expression = dataclasses.replace(expression, relation="since")
         found.append(expression)
@@ -862,7 +866,10 @@ def _choose(
                 continue  # "that was in late 2015 in control of 22% ... has become in control of 38%": the old end's
         elif expr.start >= focus_end:
             between = sentence[focus_end : expr.start]
-            if _BASELINE_RE.search(between) or (participle_baseline and _PARTICIPLE_BASELINE_RE.search(between)):
+            # "of the areas taken by Ukraine in August" dates the base; "31% held by separatists before the
+            # invasion" (the participle right after the figure) dates the figure itself
+            if _BASELINE_RE.search(between) or (participle_baseline and _PARTICIPLE_BASELINE_RE.search(between)
+                                                and not _PARTICIPLE_BASELINE_RE.match(between.lstrip())):
                 continue  # "down from ... last year", "of the areas taken by Ukraine in August"
         else:
             between = ""

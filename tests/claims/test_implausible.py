@@ -28,6 +28,10 @@ CASES = {
               "longer_than_earth"),
     "country": ("Russian forces have captured 900,000 square kilometres of Ukrainian territory since 2022.",
                 "900,000 square kilometres", "larger_than_country"),
+    # scientific notation is read as the number it writes, not as its first digit
+    "exponent": ("Ukraine seized 1e300 km² of the Kursk region in August.", "1e300 km²", "larger_than_land"),
+    "exponent_depth": ("Ukrainian forces advanced 1.5e6 km into the Kursk region.", "1.5e6 km", "longer_than_earth"),
+    "negative_share": ("Russian forces control -20% of Donetsk Oblast, the ministry said.", "-20%", "negative_value"),
 }
 
 
@@ -54,6 +58,7 @@ def test_values_as_written_and_json_safe(results) -> None:
     assert by_source["negative"].km2 == -50.0
     assert by_source["share150"].share == 1.5
     assert by_source["power"].km2 == 1e300
+    assert by_source["exponent"].km2 == 1e300 and by_source["exponent_depth"].km == 1.5e6
     overflow = results.claims[results.claims["source"] == "overflow"]
     assert math.isinf(overflow["km2"].iloc[0])  # the table holds the number as read
     [row] = claims_table([by_source["overflow"]])

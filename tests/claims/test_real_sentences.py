@@ -198,3 +198,15 @@ def test_a_time_clause_after_a_share_is_no_owner_of_its_land(geoparser) -> None:
     source = Source(id="time", text=text, published=date(2017, 10, 24), url=None)
     share = find(claims_of(geoparser, [source]), text, "70 percent")
     assert (share.kind, share.region_id, share.as_of_end) == ("region_share", "SY", date(2015, 12, 31))
+
+
+def test_devset_past_figures_the_text_does_not_date_are_flagged(devset_claims) -> None:
+    """A peak or an earlier state with no date in the text falls back to publication, and says so."""
+    texts, claims = devset_claims
+    for source, words in (("breakinglatest-2023-02-21", "51,000 square miles"),
+                          ("newsforall-2025-03-16", "500 square miles")):
+        claim = find([c for c in claims if c.source == source], texts[source], words)
+        assert [f["code"] for f in claim.flags if f["code"] == "past_undated"] == ["past_undated"], claim.flags
+    dated = find([c for c in claims if c.source == "urdupoint-2024-12-31"], texts["urdupoint-2024-12-31"],
+                 "1,320 square kilometres")  # a peak the article dates is not flagged
+    assert "past_undated" not in [f["code"] for f in dated.flags]
