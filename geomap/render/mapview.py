@@ -14,9 +14,10 @@ prefixes can share one page.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 import folium
@@ -394,8 +395,9 @@ def _other_style(row: Mapping[str, Any], colors: Mapping[str, str]) -> dict[str,
 def _add_basemap(folium_map: folium.Map, countries, admin1, places, with_tiles: bool) -> None:
     fill = 0.25 if with_tiles else 1.0
     group = _group(folium_map, "Countries (de jure borders)")
-    group.add_child(GeoJsonLayer(country_features(countries, occupied=False),
-                                 {**COUNTRY_STYLE, "fillOpacity": fill}, pane=BASEMAP_PANE))
+    country_layer = GeoJsonLayer(country_features(countries, occupied=False),
+                                 {**COUNTRY_STYLE, "fillOpacity": fill}, pane=BASEMAP_PANE)
+    group.add_child(country_layer)
     occupied = country_features(countries, occupied=True)
     if occupied:
         group.add_child(GeoJsonLayer(occupied, {**OCCUPIED_STYLE, "fillOpacity": fill}, pane=BASEMAP_PANE,
@@ -413,10 +415,9 @@ def _add_basemap(folium_map: folium.Map, countries, admin1, places, with_tiles: 
             group.add_child(GeoJsonLayer(occupied_regions, ADMIN1_OCCUPIED_STYLE, pane=BASEMAP_PANE,
                                          hatch=OCCUPIED_HATCH))
     # International borders again on top, so that region outlines do not hide them.
-    borders = country_features(countries, occupied=False)
-    if borders:
+    if country_layer.collection["features"]:
         group = _group(folium_map, "International borders (de jure)")
-        group.add_child(GeoJsonLayer(borders, BORDER_STYLE, pane=BASEMAP_PANE))
+        group.add_child(GeoJsonLayer([], BORDER_STYLE, pane=BASEMAP_PANE, data_of=country_layer))
     labels = place_labels(places)
     if labels:
         group = _group(folium_map, "Place names")
@@ -583,23 +584,42 @@ def assign_ids(folium_map: Element, prefix: str) -> None:
             )
 
 
+def rename(folium_map: folium.Map, prefix: str) -> None:
+    """Give the map and its elements the ids ``<prefix>_<n>``, as if :func:`build_map` had been given ``prefix``.
+
+    A build writes its map twice, as the page and as a fragment with its own
+    prefix: one map renamed between the two renders costs far less than a
+    second map made from the tables (rendering leaves the map as it was).
+    """
+    setattr(folium_map, _GEOMAP_PREFIX_ATTRIBUTE, prefix)
+    assign_ids(folium_map, prefix)
+
+
+@contextlib.contextmanager
+def left_as_it_was(folium_map: Element) -> Iterator[None]:
+    """Undo, on leaving, what rendering adds to the page of ``folium_map`` and to its elements.
+
+    Rendering adds each element's output to the page's head/body/script under
+    its name, and folium adds an "addTo" child to each layer, named by a fresh
+    random id each time. Restoring every element's children afterwards keeps a
+    second render identical to the first, and lets one map be rendered as the
+    page and then, renamed (:func:`rename`), as the fragment.
+    """
+    elements = list(_walk(folium_map.get_root()))
+    saved = [element._children.copy() for element in elements]
+    try:
+        yield
+    finally:
+        for element, children in zip(elements, saved):
+            element._children = children
+
+
 def render_html(folium_map: folium.Map) -> str:
     """The whole page as HTML; the same map (and inputs) always give the same text."""
     prefix = getattr(folium_map, _GEOMAP_PREFIX_ATTRIBUTE, DEFAULT_PREFIX)
     assign_ids(folium_map, prefix)
-    root = folium_map.get_root()
-    # Rendering adds each element's output to the page's head/body/script under
-    # its name; folium names some of those parts by fresh random ids each time
-    # (the "addTo" calls of layers). Restoring the parts afterwards keeps a
-    # second render identical to the first.
-    parts = [getattr(root, name) for name in ("header", "html", "script")
-             if isinstance(getattr(root, name, None), Element)]
-    saved = [part._children.copy() for part in parts]
-    try:
-        return root.render()
-    finally:
-        for part, children in zip(parts, saved):
-            part._children = children
+    with left_as_it_was(folium_map):
+        return folium_map.get_root().render()
 
 
 def write_html(folium_map: folium.Map, path: str | os.PathLike[str]) -> None:
