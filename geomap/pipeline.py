@@ -665,16 +665,18 @@ def output_files(
     options = options or OutputOptions()
     base = base or basemap(results)
     files: dict[str, bytes] = {}
-    if options.map:
+    if options.map or options.fragment:
         from geomap import render
 
-        files["index.html"] = render.render_html(build_map(results, tiles=options.tiles, base=base)).encode("utf-8")
-    if options.fragment:
-        from geomap.export.fragment import fragment_html
+        folium_map = build_map(results, tiles=options.tiles, base=base)
+        if options.map:
+            files["index.html"] = render.render_html(folium_map).encode("utf-8")
+        if options.fragment:
+            from geomap.export.fragment import fragment_html
 
-        # A map object of its own: rendering changes a folium map, and the fragment has its own prefix.
-        fragment_map = build_map(results, tiles=options.tiles, prefix="geomap_fragment", base=base)
-        files["map_fragment.html"] = fragment_html(fragment_map).encode("utf-8")
+            # The same map under the fragment's own prefix (rendering the page left it as it was).
+            render.rename(folium_map, "geomap_fragment")
+            files["map_fragment.html"] = fragment_html(folium_map).encode("utf-8")
     files.update(record_files(results))
     if options.exports:
         from geomap.export import export_layers, export_texts

@@ -38,7 +38,7 @@ from dataclasses import dataclass
 from branca.element import Element
 
 from ..atomic import write_text
-from ..render import DEFAULT_PREFIX, assign_ids, leaflet_assets, render_html, script_json
+from ..render import DEFAULT_PREFIX, assign_ids, leaflet_assets, left_as_it_was, render_html, script_json
 
 LEAFLET_STYLE_ID = "geomap-leaflet-css"
 GEOMAP_STYLE_ID = "geomap-css"
@@ -170,17 +170,12 @@ def _rendered_parts(folium_map: Element, prefix: str) -> tuple[list[str], str, s
     """
     assign_ids(folium_map, prefix)
     root = folium_map.get_root()
-    parts = [root.header, root.html, root.script]
-    saved = [part._children.copy() for part in parts]
-    try:
+    with left_as_it_was(folium_map):
         for child in list(root._children.values()):
             child.render()
         skip = set(_PAGE_ONLY_HEADER) | {folium_map.get_name()}  # folium's viewport meta and html/body rules
         header = [child.render().strip() for name, child in root.header._children.items() if name not in skip]
         return [part for part in header if part], root.html.render(), root.script.render()
-    finally:
-        for part, children in zip(parts, saved):
-            part._children = children
 
 
 def _scoped_script(script: str, fragment_id: str) -> str:

@@ -19,7 +19,7 @@ from typing import Any
 _EXPORTS = {
     "script_json": "escaping",
     "DEFAULT_PREFIX": "mapview", "assign_ids": "mapview", "build_map": "mapview", "render_html": "mapview",
-    "write_html": "mapview",
+    "rename": "mapview", "left_as_it_was": "mapview", "write_html": "mapview",
     "OfflineAssetError": "offline", "fetchable_urls": "offline", "leaflet_assets": "offline",
 }
 
@@ -39,6 +39,8 @@ __all__ = [
     "build_map",
     "fetchable_urls",
     "leaflet_assets",
+    "left_as_it_was",
+    "rename",
     "render_html",
     "script_json",
     "write_html",

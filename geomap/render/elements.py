@@ -147,16 +147,25 @@ class GeoJsonLayer(TemplateElement):
     With ``canvas_map`` (the folium map) the shapes are drawn on one canvas per
     pane, shared by every such layer of that map, instead of one SVG element
     per shape: thousands of shapes then stay quick to draw (no hatching there).
+    With ``data_of`` (another GeoJsonLayer) the layer draws that layer's
+    features in its own style, and the page holds them once.
     """
 
     template_name = "geojson_layer.js"
     element_name = "GeoJsonLayer"
 
     def __init__(self, features: Sequence[dict], style: Mapping[str, Any], pane: str | None = None,
-                 hatch: Mapping[str, str] | None = None, canvas_map: Element | None = None):
+                 hatch: Mapping[str, str] | None = None, canvas_map: Element | None = None,
+                 data_of: GeoJsonLayer | None = None):
         super().__init__()
         if hatch and canvas_map is not None:
             raise ValueError("hatching needs SVG: a hatched layer cannot be drawn on a canvas")
+        if data_of is not None:
+            features = data_of.collection["features"]
+            data_of.data_block = True  # written where this layer reads it, in the page's body
+        self.data_of = data_of
+        # The features travel as a JSON block in the body (parsed once, read by every layer drawing them).
+        self.data_block = canvas_map is not None
         self.collection = {"type": "FeatureCollection", "features": list(features)}
         self.canvas_map = canvas_map
         self.block_popups = any("q" in f.get("properties", {}) for f in self.collection["features"])

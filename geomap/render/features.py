@@ -164,6 +164,10 @@ def geodesic_km2(geometry: Any) -> float:
 
 # --- basemap ---------------------------------------------------------------
 
+# The basemap is simplified by 0.004° or more (geomap.pipeline.basemap): 0.001° (about 100 m, a pixel at
+# zoom 10) shows it as it is, with a quarter fewer characters per position than claims' 5 decimals.
+BASEMAP_DECIMALS = 3
+
 def country_features(countries: Sequence[Mapping[str, Any]], occupied: bool) -> list[dict]:
     """Countries (de jure), either the ordinary ones or the occupied areas."""
     shapes, properties = [], []
@@ -174,7 +178,7 @@ def country_features(countries: Sequence[Mapping[str, Any]], occupied: bool) -> 
         status = country.get("status") or (OCCUPIED_TEXT if occupied else None)
         shapes.append(country["geometry"])
         properties.append({"t": f"{name} — {status}" if status else name})
-    return [made for made in features(shapes, properties) if made]
+    return [made for made in features(shapes, properties, BASEMAP_DECIMALS) if made]
 
 
 ADMIN1_OCCUPATION = ("none", "partly", "occupied")
@@ -211,7 +215,7 @@ def admin1_features(regions: Sequence[Mapping[str, Any]], occupation: str) -> li
             tooltip = f"{tooltip} — {status}"
         shapes.append(region["geometry"])
         properties.append({"t": tooltip})
-    return [made for made in features(shapes, properties) if made]
+    return [made for made in features(shapes, properties, BASEMAP_DECIMALS) if made]
 
 
 # Population -> first zoom level at which a place's label may appear.

@@ -14,9 +14,10 @@ prefixes can share one page.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 import folium
@@ -173,6 +174,9 @@ def build_map(claim_geoms, envelopes, mentions, sources, countries, admin1, plac
     folium_map = folium.Map(
         location=[(bounds[0][0] + bounds[1][0]) / 2, (bounds[0][1] + bounds[1][1]) / 2],
         zoom_start=7, tiles=None, control_scale=True,
+        # Panes placed by left/top, not 3D transforms: Chromium without a GPU left parts of a transformed
+        # pane unpainted (a theatre's land showed as background), and the page is ready sooner without them.
+        disable_3d=True,
     )
     drop_cdn_resources(folium_map)
     root = folium_map.get_root()
@@ -205,6 +209,9 @@ def build_map(claim_geoms, envelopes, mentions, sources, countries, admin1, plac
         layers_by_window[label].append(reference_groups[day])
     all_controlled += reference_groups.values()
 
+    # A compact map's window layers are switched by the date control only: Leaflet's layers control, which
+    # lists each of its layers by a linear search, spent a second of a 300-article page's opening on them.
+    listed = not compact
     for row in envelope_rows:
         made = envelope_feature(row, simplify_ratio=thin, ndigits=decimals)
         if not made:
@@ -213,7 +220,7 @@ def build_map(claim_geoms, envelopes, mentions, sources, countries, admin1, plac
         n_sources = row.get("n_sources")
         count = f" ({format_number(n_sources)} source{'' if n_sources == 1 else 's'})" if n_sources is not None else ""
         shown = next((layer_title(window) for window in windows if window.label == label), label)
-        group = _group(folium_map, f"Envelope · {shown}{count}", show=shown_first(label))
+        group = _group(folium_map, f"Envelope · {shown}{count}", show=shown_first(label), control=listed)
         group.add_child(GeoJsonLayer([made], ENVELOPE_STYLE, canvas_map=canvas_map))
         layers_by_window[label].append(group)
         all_controlled.append(group)
@@ -237,7 +244,8 @@ def build_map(claim_geoms, envelopes, mentions, sources, countries, admin1, plac
             if not made:
                 continue
             color = colors[source_id]
-            group = _group(folium_map, f"{names[source_id]} · {layer_title(window)}", show=shown_first(window.label))
+            group = _group(folium_map, f"{names[source_id]} · {layer_title(window)}", show=shown_first(window.label),
+                           control=listed)
             group.add_child(GeoJsonLayer(made, {"color": color, "weight": 2, "fillColor": color,
                                                 "fillOpacity": BUFFER_FILL_OPACITY}, canvas_map=canvas_map))
             layers_by_window[window.label].append(group)
@@ -247,7 +255,7 @@ def build_map(claim_geoms, envelopes, mentions, sources, countries, admin1, plac
                                   simplify_ratio=thin, ndigits=decimals, as_blocks=compact)
             n_sources = len({row["source"] for row in window_rows})
             group = _group(folium_map, f"Claims · {layer_title(window)} ({plural(n_sources, 'source')})",
-                           show=shown_first(window.label))
+                           show=shown_first(window.label), control=listed)
             group.add_child(GeoJsonLayer(made, {"weight": 2, "fillOpacity": BUFFER_FILL_OPACITY},
                                          canvas_map=canvas_map))
             layers_by_window[window.label].append(group)
@@ -255,7 +263,8 @@ def build_map(claim_geoms, envelopes, mentions, sources, countries, admin1, plac
         mapped_rows = [row for row in claims if row["window"] == window.label and row["status"] == "mapped"
                        and row["geometry"] is not None] if compact else []
         if mapped_rows:
-            group = _group(folium_map, f"Claims per region · {layer_title(window)}", show=shown_first(window.label))
+            group = _group(folium_map, f"Claims per region · {layer_title(window)}", show=shown_first(window.label),
+                           control=listed)
             group.add_child(GeoJsonLayer(region_aggregates(mapped_rows, region_rows, layer_title(window), decimals),
                                          AGGREGATE_STYLE, pane=AGGREGATE_PANE))
             layers_by_window[window.label].append(group)
@@ -265,7 +274,7 @@ def build_map(claim_geoms, envelopes, mentions, sources, countries, admin1, plac
                               ndigits=decimals, as_blocks=compact)
         if made:
             group = _group(folium_map, f"Other claim geometries · {layer_title(window)}",
-                           show=shown_first(window.label))
+                           show=shown_first(window.label), control=listed)
             group.add_child(GeoJsonLayer(made, {"weight": 2, "fillOpacity": OTHER_FILL_OPACITY},
                                          canvas_map=canvas_map))
             layers_by_window[window.label].append(group)
@@ -391,8 +400,9 @@ def _other_style(row: Mapping[str, Any], colors: Mapping[str, str]) -> dict[str,
 def _add_basemap(folium_map: folium.Map, countries, admin1, places, with_tiles: bool) -> None:
     fill = 0.25 if with_tiles else 1.0
     group = _group(folium_map, "Countries (de jure borders)")
-    group.add_child(GeoJsonLayer(country_features(countries, occupied=False),
-                                 {**COUNTRY_STYLE, "fillOpacity": fill}, pane=BASEMAP_PANE))
+    country_layer = GeoJsonLayer(country_features(countries, occupied=False),
+                                 {**COUNTRY_STYLE, "fillOpacity": fill}, pane=BASEMAP_PANE)
+    group.add_child(country_layer)
     occupied = country_features(countries, occupied=True)
     if occupied:
         group.add_child(GeoJsonLayer(occupied, {**OCCUPIED_STYLE, "fillOpacity": fill}, pane=BASEMAP_PANE,
@@ -410,10 +420,9 @@ def _add_basemap(folium_map: folium.Map, countries, admin1, places, with_tiles: 
             group.add_child(GeoJsonLayer(occupied_regions, ADMIN1_OCCUPIED_STYLE, pane=BASEMAP_PANE,
                                          hatch=OCCUPIED_HATCH))
     # International borders again on top, so that region outlines do not hide them.
-    borders = country_features(countries, occupied=False)
-    if borders:
+    if country_layer.collection["features"]:
         group = _group(folium_map, "International borders (de jure)")
-        group.add_child(GeoJsonLayer(borders, BORDER_STYLE, pane=BASEMAP_PANE))
+        group.add_child(GeoJsonLayer([], BORDER_STYLE, pane=BASEMAP_PANE, data_of=country_layer))
     labels = place_labels(places)
     if labels:
         group = _group(folium_map, "Place names")
@@ -580,23 +589,42 @@ def assign_ids(folium_map: Element, prefix: str) -> None:
             )
 
 
+def rename(folium_map: folium.Map, prefix: str) -> None:
+    """Give the map and its elements the ids ``<prefix>_<n>``, as if :func:`build_map` had been given ``prefix``.
+
+    A build writes its map twice, as the page and as a fragment with its own
+    prefix: one map renamed between the two renders costs far less than a
+    second map made from the tables (rendering leaves the map as it was).
+    """
+    setattr(folium_map, _GEOMAP_PREFIX_ATTRIBUTE, prefix)
+    assign_ids(folium_map, prefix)
+
+
+@contextlib.contextmanager
+def left_as_it_was(folium_map: Element) -> Iterator[None]:
+    """Undo, on leaving, what rendering adds to the page of ``folium_map`` and to its elements.
+
+    Rendering adds each element's output to the page's head/body/script under
+    its name, and folium adds an "addTo" child to each layer, named by a fresh
+    random id each time. Restoring every element's children afterwards keeps a
+    second render identical to the first, and lets one map be rendered as the
+    page and then, renamed (:func:`rename`), as the fragment.
+    """
+    elements = list(_walk(folium_map.get_root()))
+    saved = [element._children.copy() for element in elements]
+    try:
+        yield
+    finally:
+        for element, children in zip(elements, saved):
+            element._children = children
+
+
 def render_html(folium_map: folium.Map) -> str:
     """The whole page as HTML; the same map (and inputs) always give the same text."""
     prefix = getattr(folium_map, _GEOMAP_PREFIX_ATTRIBUTE, DEFAULT_PREFIX)
     assign_ids(folium_map, prefix)
-    root = folium_map.get_root()
-    # Rendering adds each element's output to the page's head/body/script under
-    # its name; folium names some of those parts by fresh random ids each time
-    # (the "addTo" calls of layers). Restoring the parts afterwards keeps a
-    # second render identical to the first.
-    parts = [getattr(root, name) for name in ("header", "html", "script")
-             if isinstance(getattr(root, name, None), Element)]
-    saved = [part._children.copy() for part in parts]
-    try:
-        return root.render()
-    finally:
-        for part, children in zip(parts, saved):
-            part._children = children
+    with left_as_it_was(folium_map):
+        return folium_map.get_root().render()
 
 
 def write_html(folium_map: folium.Map, path: str | os.PathLike[str]) -> None:

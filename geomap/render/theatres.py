@@ -36,6 +36,12 @@ def keyed_by_theatre(theatres: Sequence[Theatre], claims: Sequence[Mapping[str, 
     theatre_of = {claim_id: theatre.key for theatre in theatres for claim_id in theatre.claim_ids}
     keyed_claims = [dict(claim, window=window_key(theatre_of[claim["claim_id"]], claim["window"] or UNDATED))
                     for claim in claims]
+    # Buffers by (theatre, window), gathered once: a large corpus has thousands of claims and hundreds of windows.
+    buffers_of: dict[tuple[str, str], list[Mapping[str, Any]]] = {}
+    for claim in claims:
+        if claim.get("role") == "buffer" and claim.get("geometry") is not None:
+            key = (theatre_of[claim["claim_id"]], claim["window"] or UNDATED)
+            buffers_of.setdefault(key, []).append(claim)
     keyed_envelopes = []
     for row in envelopes:
         geometry = row.get("geometry")
@@ -44,17 +50,18 @@ def keyed_by_theatre(theatres: Sequence[Theatre], claims: Sequence[Mapping[str, 
         label = row["window"] or UNDATED
         parts = list(getattr(geometry, "geoms", [geometry]))
         for theatre in theatres:
-            buffers = [c for c in claims if theatre_of[c["claim_id"]] == theatre.key and (c["window"] or UNDATED)
-                       == label and c.get("role") == "buffer" and c.get("geometry") is not None]
+            buffers = buffers_of.get((theatre.key, label), [])
             own = [part for part in parts if any(part.intersects(c["geometry"]) for c in buffers)]
             if own:
                 keyed_envelopes.append({"window": window_key(theatre.key, label),
                                         "n_sources": len({c["source"] for c in buffers}),
                                         "geometry": shapely.union_all(own)})
+    claims_of: dict[str, list[Mapping[str, Any]]] = {}
+    for claim in claims:
+        claims_of.setdefault(theatre_of[claim["claim_id"]], []).append(claim)
     windows = []
     for theatre in theatres:
-        own_claims = [claim for claim in claims if theatre_of[claim["claim_id"]] == theatre.key]
-        for window in date_windows(own_claims):
+        for window in date_windows(claims_of.get(theatre.key, [])):
             windows.append(DateWindow(window_key(theatre.key, window.label), window.start, window.end, window.shown))
     return keyed_claims, keyed_envelopes, windows
 

@@ -27,8 +27,9 @@ def test_fragment_is_one_div_without_page_elements(maps):
     assert structure._depth == 0  # every element is closed
     assert not {"html", "head", "body", "title", "meta"} & set(structure.html_tags)
     assert structure.ids[0] == "north_fragment"
-    assert all(element_id.startswith(("north_", "map_north_", "date_control_north_", "legend_north_",
-                                      "claims_panel_north_")) for element_id in structure.ids), structure.ids
+    assert all(element_id.startswith(("north_", "map_north_", "geo_json_layer_north_", "date_control_north_",
+                                      "legend_north_", "claims_panel_north_")) for element_id in structure.ids), \
+        structure.ids
     # folium's page-wide rule would restyle the report page itself.
     assert not re.search(r"html,\s*body\s*\{", fragment)
 

@@ -12,7 +12,8 @@ from shapely.geometry import LineString, Point, Polygon
 from geomap.render.chart import AreaPoint, AreaSeries, area_chart_svg, month_ticks, nice_step
 from geomap.render.escaping import check_identifier, layer_label, script_json
 from geomap.dates import period
-from geomap.render.features import admin1_features, admin1_occupation, geometry_to_geojson, label_min_zoom, place_labels
+from geomap.render.features import (admin1_features, admin1_occupation, country_features,
+                                    geometry_to_geojson, label_min_zoom, place_labels)
 from geomap.render.offline import OfflineAssetError, inline_css_images, leaflet_assets, script_safe_code
 from geomap.render.panel import safe_link
 from geomap.view import (
@@ -235,3 +236,13 @@ def test_chart_y_axis_covers_the_largest_claim():
     series = [AreaSeries("s", "#000", (AreaPoint(date(2024, 8, 1), date(2024, 8, 1), 1368.0, "x"),))]
     labels = re.findall(r"<text[^>]*>([\d,]+)</text>", str(area_chart_svg(series)))
     assert max(int(label.replace(",", "")) for label in labels) >= 1368
+
+
+def test_basemap_positions_keep_three_decimals_and_claims_five():
+    # The basemap is simplified by 0.004° or more: a metre's precision would only make the page heavier.
+    shape = Polygon([(35.123456, 48.123456), (36.987654, 48.123456), (36.987654, 49.555555)])
+    [country] = country_features([{"code": "UA", "name": "Ukraine", "geometry": shape}], occupied=False)
+    [region] = admin1_features([{"code": "UA-63", "name": "Kharkiv", "country": "UA", "geometry": shape}], "none")
+    for made in (country, region):
+        assert made["geometry"]["coordinates"][0][0] == [35.123, 48.123]
+    assert geometry_to_geojson(shape)["coordinates"][0][0] == [35.12346, 48.12346]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import subprocess
@@ -119,6 +120,18 @@ def shown_theatre(page, key: str) -> str:
     return charts[0]
 
 
+def background_share(page) -> float:
+    """The share of the map's visible pixels, left of the claims panel, in the page's background (sea) colour."""
+    from PIL import Image
+
+    background = page.evaluate("getComputedStyle(map_geomap_0.getContainer()).backgroundColor")
+    rgb = tuple(int(part) for part in re.findall(r"\d+", background)[:3])
+    panel_left = page.evaluate("document.querySelector('.gm-panel').getBoundingClientRect().left")
+    shot = Image.open(io.BytesIO(page.screenshot())).convert("RGB")
+    pixels = shot.crop((0, 0, int(panel_left), shot.height)).get_flattened_data()
+    return sum(1 for pixel in pixels if pixel == rgb) / len(pixels)
+
+
 def claim_count(option: str) -> int:
     return int(re.search(r"\(([\d,]+) claims?\)$", option).group(1).replace(",", ""))
 
@@ -142,6 +155,9 @@ def test_a_map_of_several_wars_opens_on_one_theatre_and_switches_to_another(wars
         assert claim_count(names[0]) == max(claim_count(name) for name in names)
         assert names[0].split(" (")[0] in shown_theatre(page, selector.input_value())
         page.screenshot(path=str(artifacts_dir() / "theatres_first.png"))
+        # This theatre (Karabakh) is far from any sea: land is painted over the whole map, none of it
+        # shows the page's background (parts of the basemap once stayed unpainted there).
+        assert background_share(page) < 0.005
 
         lat, lon = choose_theatre(page, selector, "Ukraine")
         assert 44 < lat < 56 and 25 < lon < 45, (lat, lon)

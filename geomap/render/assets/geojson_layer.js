@@ -1,6 +1,6 @@
 {% macro html(this, kwargs) %}
-{% if this.canvas_map is not none %}
-{# Large layers travel as JSON in the body: JSON.parse reads it much faster than a script literal. #}
+{% if this.data_block %}
+{# Large or shared layers travel as JSON in the body: JSON.parse reads it much faster than a script literal. #}
 <script type="application/json" id="{{ this.get_name() }}_data">{{ this.collection|script_json }}</script>
 {% endif %}
 {% endmacro %}
@@ -74,7 +74,10 @@
   var canvasPane = pane || "overlayPane";
   options.renderer = canvases[canvasPane] || (canvases[canvasPane] = L.canvas({pane: canvasPane, tolerance: 2}));
 {% endif %}
-{% if this.canvas_map is not none %}
+{% if this.data_of is not none %}
+  var layer = L.geoJSON(JSON.parse(document.getElementById({{ (this.data_of.get_name() ~ "_data")|script_json }}).textContent),
+                        options);
+{% elif this.data_block %}
   var layer = L.geoJSON(JSON.parse(document.getElementById({{ (this.get_name() ~ "_data")|script_json }}).textContent),
                         options);
 {% else %}
