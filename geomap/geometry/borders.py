@@ -268,23 +268,32 @@ def end_caps(segment: BaseGeometry, depth_m: float) -> BaseGeometry:
     """
     if segment.geom_type != "LineString" or segment.length == 0:
         return shapely.Polygon()
-    chord = min(depth_m, segment.length / 2.0)
-    caps = []
-    for end, inner in ((0.0, chord), (segment.length, segment.length - chord)):
-        tip, back = segment.interpolate(end), segment.interpolate(inner)
-        dx, dy = tip.x - back.x, tip.y - back.y
-        norm = (dx * dx + dy * dy) ** 0.5
-        if norm == 0:
-            continue
-        ux, uy = dx / norm, dy / norm  # outwards along the border
-        far = 2.0 * depth_m
-        beyond = shapely.Polygon([(tip.x - uy * far, tip.y + ux * far), (tip.x + uy * far, tip.y - ux * far),
-                                  (tip.x + uy * far + ux * far, tip.y - ux * far + uy * far),
-                                  (tip.x - uy * far + ux * far, tip.y + ux * far + uy * far)])
-        stretch = substring(segment, min(end, inner), max(end, inner))
-        reach = shapely.buffer(stretch, depth_m * 1.001, quad_segs=REACH_QUAD_SEGMENTS)
-        caps.append(shapely.intersection(reach, beyond))
+    caps = [cap for cap in (end_cap(segment, at_start, depth_m) for at_start in (True, False)) if cap is not None]
     return shapely.union_all(caps) if caps else shapely.Polygon()
+
+
+def end_stretch(segment: BaseGeometry, at_start: bool, depth_m: float) -> tuple[float, float]:
+    """(end, inner) arc lengths of the stretch of ``segment`` whose chord squares off one end (see :func:`end_caps`)."""
+    chord = min(depth_m, segment.length / 2.0)
+    return (0.0, chord) if at_start else (segment.length, segment.length - chord)
+
+
+def end_cap(segment: BaseGeometry, at_start: bool, depth_m: float) -> BaseGeometry | None:
+    """The cap of :func:`end_caps` at one end of ``segment`` (None when that end has no direction)."""
+    end, inner = end_stretch(segment, at_start, depth_m)
+    tip, back = segment.interpolate(end), segment.interpolate(inner)
+    dx, dy = tip.x - back.x, tip.y - back.y
+    norm = (dx * dx + dy * dy) ** 0.5
+    if norm == 0:
+        return None
+    ux, uy = dx / norm, dy / norm  # outwards along the border
+    far = 2.0 * depth_m
+    beyond = shapely.Polygon([(tip.x - uy * far, tip.y + ux * far), (tip.x + uy * far, tip.y - ux * far),
+                              (tip.x + uy * far + ux * far, tip.y - ux * far + uy * far),
+                              (tip.x - uy * far + ux * far, tip.y + ux * far + uy * far)])
+    stretch = substring(segment, min(end, inner), max(end, inner))
+    reach = shapely.buffer(stretch, depth_m * 1.001, quad_segs=REACH_QUAD_SEGMENTS)
+    return shapely.intersection(reach, beyond)
 
 
 def host_side(host: BaseGeometry, border: BaseGeometry) -> BaseGeometry:

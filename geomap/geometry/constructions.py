@@ -33,7 +33,7 @@ from dataclasses import dataclass
 import shapely
 from shapely.geometry.base import BaseGeometry
 
-from geomap.geometry.borders import border_band, host_side, nearest_component, substring
+from geomap.geometry.borders import end_cap, end_stretch, host_side, line_reach, nearest_component, substring
 from geomap.geometry.buffers import disc, refine_root
 from geomap.geometry.projection import linear, polygonal
 
@@ -49,6 +49,7 @@ def inner_edge_line(line: BaseGeometry, depth_m: float) -> BaseGeometry:
     """The border line simplified for drawing a band ``depth_m`` deep along it (see :data:`STRIP_SIMPLIFY_M`)."""
     return shapely.simplify(line, max(STRIP_SIMPLIFY_M, SIMPLIFY_DEPTH_SHARE * depth_m))
 LENGTH_SOLVER_TOLERANCE = 5e-4  # 0.05 %: each try buffers a border line kilometres deep, the slow part
+ADDED_MIN_M = 1e-3  # a stretch grown by less than this along the line keeps the earlier buffer as it is
 MIN_PIECE_M2 = 100.0  # slivers of a cut host smaller than this are dropped (GEOS clips them into broken rings)
 
 
@@ -100,13 +101,23 @@ def accurate_side(host: BaseGeometry, neighbour: BaseGeometry | None, line: Base
 
 # -- one-dimensional area solver -----------------------------------------------------------------------------
 def solve_length(area_of: Callable[[float], tuple[float, BaseGeometry]], target_m2: float, start_m: float,
-                 max_m: float) -> Solved | None:
+                 max_m: float, known: Sequence[tuple[float, float, BaseGeometry]] = ()) -> Solved | None:
     """The length in (0, ``max_m``] whose shape has area ``target_m2`` (None when even ``max_m`` is too short).
 
     ``area_of(length)`` gives (area, geometry) and must not decrease with the
     length. The root is bracketed by doubling from ``start_m`` and refined by
     the Illinois variant of regula falsi (as the radius solver does).
+    ``known`` (length, area, geometry) of earlier solves on the same shapes
+    start the refinement when two of them bracket the target.
     """
+    reached = [tried for tried in known if tried[1] >= target_m2]
+    if reached:
+        high, area, geometry = min(reached, key=lambda tried: tried[0])
+        short = [tried for tried in known if tried[0] < high and tried[1] < target_m2]
+        if short:
+            low, low_area, _ = max(short, key=lambda tried: tried[0])
+            return refine_length(area_of, target_m2, (low, low_area - target_m2), (high, area - target_m2, geometry),
+                                 0)
     low, f_low = 0.0, -target_m2
     high = min(start_m, max_m)
     area, geometry = area_of(high)
@@ -124,12 +135,18 @@ def solve_length(area_of: Callable[[float], tuple[float, BaseGeometry]], target_
     if f_high < 0:  # short by rounding only, at the longest length there is
         return Solved(geometry, area, high, iterations)
 
+    return refine_length(area_of, target_m2, (low, f_low), (high, f_high, geometry), iterations)
+
+
+def refine_length(area_of: Callable[[float], tuple[float, BaseGeometry]], target_m2: float,
+                  low: tuple[float, float], high: tuple[float, float, BaseGeometry], iterations: int) -> Solved:
+    """:func:`solve_length`'s refinement of a bracket (low: length, excess; high: length, excess, geometry)."""
+
     def excess(length: float) -> tuple[float, BaseGeometry]:
         value, shape = area_of(length)
         return value - target_m2, shape
 
-    length, excess_m2, geometry, refined = refine_root(excess, (low, f_low), (high, f_high, geometry),
-                                                       LENGTH_SOLVER_TOLERANCE * target_m2, 1e-3)
+    length, excess_m2, geometry, refined = refine_root(excess, low, high, LENGTH_SOLVER_TOLERANCE * target_m2, 1e-3)
     return Solved(geometry, excess_m2 + target_m2, length, iterations + refined)
 
 
@@ -161,29 +178,21 @@ def stretch(line: BaseGeometry, start_m: float, direction: int, length_m: float)
 
 
 def solve_strip(line: BaseGeometry, start: shapely.Point, direction: int, depth_m: float, host: BaseGeometry,
-                target_m2: float, leave_out: BaseGeometry | None = None) -> Solved | None:
+                target_m2: float, leave_out: BaseGeometry | None = None,
+                strips: StripTries | None = None) -> Solved | None:
     """An area-true strip ``depth_m`` deep along ``line``, grown from ``start`` in ``direction``.
 
     The strip is :func:`~geomap.geometry.borders.border_band` of a stretch of
     the line component nearest ``start`` (square ends, clipped to ``host``),
     minus ``leave_out`` (a lost town). Its length is solved so that its area
     is ``target_m2``; None when the whole component is too short for it.
+    ``strips``: the :class:`StripTries` of earlier solves with these same
+    arguments but the target (another figure for the same strip), whose tries
+    bracket this one's length.
     """
-    component = nearest_component(linear(line), start)
-    outline = inner_edge_line(component, depth_m)  # lengths along the strip are measured on it
-    at = outline.project(start)
-
-    def area_of(length: float) -> tuple[float, BaseGeometry]:
-        piece = stretch(outline, at, direction, length)
-        minx, miny, maxx, maxy = piece.bounds
-        reach = 1.5 * depth_m  # the host near the stretch is all the band can meet (clipping a big one is slow)
-        near = shapely.clip_by_rect(host, minx - reach, miny - reach, maxx + reach, maxy + reach)
-        band = border_band(piece, depth_m, near if near.is_valid else polygonal(shapely.make_valid(near)))
-        if leave_out is not None and not leave_out.is_empty and band.intersects(leave_out):
-            band = polygonal(shapely.difference(band, leave_out))
-        return band.area, band
-
-    solved = solve_length(area_of, target_m2, max(target_m2 / depth_m, 1.0), outline.length)
+    strips = strips or StripTries.along(line, start, direction, depth_m, host, leave_out)
+    outline, at = strips.outline, strips.at
+    solved = solve_length(strips.area_of, target_m2, max(target_m2 / depth_m, 1.0), outline.length, strips.tried)
     if solved is None:
         return None
     first, last = stretch_bounds(outline.length, at, direction, solved.length_m)
@@ -192,6 +201,72 @@ def solve_strip(line: BaseGeometry, start: shapely.Point, direction: int, depth_
         return solved
     end = outline.interpolate(0.0 if first <= 1.0 else outline.length)
     return dataclasses.replace(solved, end=end)
+
+
+class StripTries:
+    """The strips one solve tries along a line: each the region :func:`~geomap.geometry.borders.border_band` draws.
+
+    Buffering the stretch kilometres deep is the slow part of a try, and after
+    the first each try's stretch holds an earlier one (a longer strip covers a
+    shorter one), so its buffer is the earlier buffer joined with those of the
+    metres added at either end (the buffer of a union is the union of the
+    buffers; their outlines differ only where arcs are cut into chords). The
+    square cap at an end that stays put is cut once.
+    """
+
+    def __init__(self, outline: BaseGeometry, at: float, direction: int, depth_m: float, host: BaseGeometry,
+                 leave_out: BaseGeometry | None):
+        self.outline, self.at, self.direction, self.depth_m = outline, at, direction, depth_m
+        self.host, self.leave_out = host, leave_out
+        self.reaches: list[tuple[float, float, BaseGeometry]] = []  # (first, last, buffer) of stretches tried
+        self.caps: dict[tuple[float, ...], BaseGeometry | None] = {}
+        self.tried: list[tuple[float, float, BaseGeometry]] = []  # (length, area, strip) of every try
+
+    @classmethod
+    def along(cls, line: BaseGeometry, start: shapely.Point, direction: int, depth_m: float, host: BaseGeometry,
+              leave_out: BaseGeometry | None) -> StripTries:
+        """The tries of :func:`solve_strip` with these arguments."""
+        component = nearest_component(linear(line), start)
+        outline = inner_edge_line(component, depth_m)  # lengths along the strip are measured on it
+        return cls(outline, outline.project(start), direction, depth_m, host, leave_out)
+
+    def reach(self, first: float, last: float) -> BaseGeometry:
+        """Everything within the depth of the stretch from ``first`` to ``last`` (arc lengths)."""
+        held = [tried for tried in self.reaches if first <= tried[0] and tried[1] <= last]
+        if held:
+            start, end, earlier = max(held, key=lambda tried: tried[1] - tried[0])
+            added = [substring(self.outline, a, b) for a, b in ((first, start), (end, last)) if b - a > ADDED_MIN_M]
+            reach = shapely.union_all([earlier, *(line_reach(piece, self.depth_m) for piece in added)])
+        else:
+            reach = line_reach(substring(self.outline, first, last), self.depth_m)
+        self.reaches.append((first, last, reach))
+        return reach
+
+    def cap(self, piece: BaseGeometry, at_start: bool) -> BaseGeometry | None:
+        """:func:`~geomap.geometry.borders.end_cap`, cut once per end stretch."""
+        end, inner = end_stretch(piece, at_start, self.depth_m)
+        tip, back = piece.interpolate(end), piece.interpolate(inner)
+        key = (tip.x, tip.y, back.x, back.y, piece.length if not at_start else 0.0)
+        if key not in self.caps:
+            self.caps[key] = end_cap(piece, at_start, self.depth_m)
+        return self.caps[key]
+
+    def area_of(self, length: float) -> tuple[float, BaseGeometry]:
+        first, last = stretch_bounds(self.outline.length, self.at, self.direction, length)
+        piece = stretch(self.outline, self.at, self.direction, length)
+        minx, miny, maxx, maxy = piece.bounds
+        margin = 1.5 * self.depth_m  # the host near the stretch is all the band can meet (clipping a big one is slow)
+        near = shapely.clip_by_rect(self.host, minx - margin, miny - margin, maxx + margin, maxy + margin)
+        near = near if near.is_valid else polygonal(shapely.make_valid(near))
+        reach = self.reach(first, last)
+        caps = [cap for cap in (self.cap(piece, True), self.cap(piece, False)) if cap is not None]
+        if caps:
+            reach = shapely.difference(reach, shapely.union_all(caps))
+        band = polygonal(shapely.intersection(reach, near))
+        if self.leave_out is not None and not self.leave_out.is_empty and band.intersects(self.leave_out):
+            band = polygonal(shapely.difference(band, self.leave_out))
+        self.tried.append((length, band.area, band))
+        return band.area, band
 
 
 def strip_depth(anchor_distance_m: float, target_m2: float, town_radius_m: float, min_depth_m: float) -> float:

@@ -5,15 +5,19 @@ A :class:`Workspace` lives for one call of
 each anchor and each polygon already transformed into it, so twenty claims
 about Sudzha project Kursk Oblast once. Shared borders and border bands, which
 are big and asked again mostly by neighbouring claims, are kept only for the
-most recent few dozen (:class:`Recent`). Nothing is kept between calls, and a
-cached result is exactly what computing it again would give.
+most recent few dozen (:class:`Recent`). Nothing is kept between calls but the
+host countries cut along the accurate borders, which depend only on the
+geodata and are stored in the cache folder; a cached result is exactly what
+computing it again would give.
 """
 
 from __future__ import annotations
 
 import math
+import os
 from collections import OrderedDict
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Callable, Hashable
 
 import numpy as np
@@ -21,6 +25,7 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 
 from geomap.gazetteer.borders import Borders, load_borders
+from geomap.paths import cache_dir
 from geomap.geometry.statuses import StatusIndex
 from geomap.geometry.projection import LocalProjection, geodesic_area_km2, linear, lonlat_window, polygonal
 from geomap.records import Candidate, Claim
@@ -37,6 +42,7 @@ ACCURATE_NEAR_DEGREES = 0.07  # about 7 km: how far a neighbour's piece may lie 
 ACCURATE_MARGIN_DEGREES = 0.1  # lines and neighbours are cropped to the region's box widened by this
 MIN_PIECE_DEGREES2 = 1e-8  # about 100 m²: slivers this small are dropped
 COUNTRY_TILE_DEGREES = 1.0  # a country is cut per box of whole tiles around a window, shared by nearby anchors
+HOST_CUT_VERSION = 1  # of the stored host cuts: raise it when _cut_along_borders changes
 LINE_PIECE_VERTICES = 64  # border lines are indexed in pieces of this many vertices
 
 
@@ -119,6 +125,8 @@ class Workspace:
         self.gazetteer = gazetteer
         self.regions = regions
         self._border_lines = border_lines
+        self._given_border_lines = border_lines is not None  # then host cuts are not stored (see _stored_cut)
+        self._fingerprint: str | None = None
         self.statuses = StatusIndex(statuses or ())
         self._accurate: dict[tuple, BaseGeometry | None] = {}
         self._local_lines: dict[tuple, BaseGeometry] = {}
@@ -261,8 +269,44 @@ class Workspace:
                       math.ceil(maxx / tile) * tile, math.ceil(maxy / tile) * tile)
         key = (code, bounds)
         if key not in self._accurate:
-            self._accurate[key] = self._cut_along_borders(code, bounds)
+            self._accurate[key] = self._stored_cut(code, bounds)
         return self._accurate[key]
+
+    def _stored_cut(self, code: str, bounds: tuple | None) -> BaseGeometry | None:
+        """:meth:`_cut_along_borders`, kept in the cache folder from one run to the next.
+
+        Cutting the host countries near the anchors takes a few tens of
+        milliseconds each run, as much as drawing the claims; the cut depends
+        only on the geodata, so it is stored under the data's fingerprint (a
+        rebuilt or imported gazetteer gets its own). An unreadable file is cut
+        again; an unwritable folder only costs the cut.
+        """
+        path = self._cut_path(code, bounds)
+        if path is not None:
+            try:
+                return shapely.from_wkb(path.read_bytes())
+            except (OSError, shapely.errors.GEOSException):
+                pass
+        polygon = self._cut_along_borders(code, bounds)
+        if path is not None and polygon is not None:
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                partial = path.with_name(f"{path.name}.{os.getpid()}.partial")
+                partial.write_bytes(shapely.to_wkb(polygon))
+                os.replace(partial, path)  # whole or not at all, should another run read it meanwhile
+            except OSError:
+                pass
+        return polygon
+
+    def _cut_path(self, code: str, bounds: tuple | None) -> Path | None:
+        """Where the cut of ``code`` within ``bounds`` is stored (None: the border lines are not the data's)."""
+        store = getattr(self.regions, "store", None)
+        if self._given_border_lines or store is None or getattr(store, "data_dir", None) is None:
+            return None
+        if self._fingerprint is None:
+            self._fingerprint = store.fingerprint()
+        box = "whole" if bounds is None else "_".join(f"{value:g}" for value in bounds)
+        return cache_dir() / f"host-cuts-v{HOST_CUT_VERSION}-{self._fingerprint}" / f"{code}_{box}.wkb"
 
     def _cut_along_borders(self, code: str, bounds: tuple | None) -> BaseGeometry | None:
         from geomap.geometry.constructions import accurate_side

@@ -81,3 +81,17 @@ def test_band_ends_are_square_to_the_border_not_ragged(geo, make_claim):
     assert not any(part.interiors for part in parts)
     assert max(part.area for part in parts) > 0.99 * band.geometry.area
     assert 0.7 * 200.0 < band["geometry_km2"] < 1.3 * 200.0
+
+
+def test_a_host_cut_is_kept_for_the_next_run_and_a_broken_one_is_cut_again(gazetteer, regions, tmp_path,
+                                                                         monkeypatch):
+    """Russia near Sudzha, cut along the accurate border, is the same from the cache folder as cut afresh."""
+    monkeypatch.setenv("GEOMAP_CACHE", str(tmp_path))
+    window = shapely.box(34.5, 50.7, 36.0, 51.6)
+    cut = Workspace(gazetteer, regions).accurate_polygon("RU", window)
+    stored = list(tmp_path.glob("host-cuts-*/RU_*.wkb"))
+    assert len(stored) == 1
+    assert Workspace(gazetteer, regions).accurate_polygon("RU", window).equals_exact(cut, 0.0)
+    stored[0].write_bytes(b"not a polygon")
+    assert Workspace(gazetteer, regions).accurate_polygon("RU", window).equals_exact(cut, 0.0)
+    assert shapely.from_wkb(stored[0].read_bytes()).equals_exact(cut, 0.0)  # written again, whole

@@ -12,9 +12,10 @@ import math
 import pytest
 import shapely
 
+from geomap.geometry.borders import border_band
 from geomap.geometry.buffers import solve_local_radius
-from geomap.geometry.constructions import (accurate_side, side_along, solve_band_depth, solve_strip, stretch,
-                                           strip_depth)
+from geomap.geometry.constructions import (StripTries, accurate_side, side_along, solve_band_depth, solve_strip,
+                                           stretch, strip_depth)
 
 KM = 1000.0
 AREA = 1e-3  # the brief's tolerance: 0.1 %
@@ -134,6 +135,34 @@ def test_a_strip_that_meets_the_coast_is_moved_back_along_the_border():
     assert inside(solved.geometry, COAST["host"])
     assert solved.geometry.bounds[0] >= -1.0  # nothing west of the coast point ...
     assert solved.end is not None and solved.end.distance(shapely.Point(0, 0)) < 1.0  # ... where the line ends
+
+
+@pytest.mark.parametrize("direction", [1, 0])
+def test_a_strip_grown_from_earlier_tries_is_the_strip_drawn_at_once(direction):
+    """The solver's tries reuse the buffers of shorter ones: the strip is still the band along its stretch."""
+    zigzag = shapely.LineString([(x * KM, (3 * KM if x % 4 == 2 else 0.0)) for x in range(-100, 101, 2)])
+    host = shapely.Polygon([*zigzag.coords, (100 * KM, 100 * KM), (-100 * KM, 100 * KM)])  # north of the zigzag
+    tries = StripTries(zigzag, 100 * KM, direction, 5 * KM, host, None)
+    for length in (20 * KM, 45 * KM, 31 * KM):
+        area, strip = tries.area_of(length)
+        whole = border_band(stretch(zigzag, 100 * KM, direction, length), 5 * KM, host)
+        assert area == pytest.approx(whole.area, rel=1e-4)
+        assert strip.symmetric_difference(whole).area < 1e-4 * whole.area
+
+
+def test_a_second_figure_for_the_same_strip_starts_from_the_first_ones_tries():
+    """Two sources' figures for one strip round the corner: the second, solved from the first's tries, is the
+    strip solved afresh."""
+    town = shapely.Point(0, 0).buffer(2 * KM)  # lost, in the corner: a notch in every strip
+    arguments = (CORNER["line"], shapely.Point(0, 20 * KM), 1, 5 * KM, CORNER["host"])
+    strips = StripTries.along(*arguments, town)
+    solve_strip(*arguments, 300 * KM * KM, town, strips)
+    second = solve_strip(*arguments, 260 * KM * KM, town, strips)
+    fresh = solve_strip(*arguments, 260 * KM * KM, town)
+    assert second.area_m2 == pytest.approx(260 * KM * KM, rel=AREA)
+    assert second.length_m == pytest.approx(fresh.length_m, rel=AREA)
+    assert second.geometry.symmetric_difference(fresh.geometry).area < AREA * fresh.area_m2
+    assert inside(second.geometry, CORNER["host"]) and second.geometry.intersection(town).area < 1.0
 
 
 def test_a_strip_longer_than_its_border_is_refused():
