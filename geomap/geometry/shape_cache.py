@@ -44,6 +44,7 @@ log = logging.getLogger("geomap")
 
 FILE_SUFFIX = "-geometry.sqlite"
 BUSY_SECONDS = 60.0  # another build writing the same file: wait for it this long
+WRITE_BATCH = 5000  # entries written at a time
 LOOKUP_BATCH = 500  # keys per query (SQLite's limit of bound parameters is 32766 at least, 999 in old builds)
 
 # One question asked of the place statuses: (method, *arguments), see :class:`StatusReads`.
@@ -191,11 +192,17 @@ class ShapeCache:
         return int(connection.execute("SELECT coalesce(max(used), 0) + 1 FROM shapes").fetchone()[0])
 
     def put(self, key: str, data: bytes) -> None:
-        """Keep an entry, written by :meth:`flush`."""
+        """Keep an entry: written by :meth:`flush`, or now when :data:`WRITE_BATCH` are waiting (a large corpus's
+        entries are never all in memory)."""
         self.pending.append((key, data))
+        if len(self.pending) >= WRITE_BATCH:
+            self._write(trim=False)
 
     def flush(self) -> None:
         """Write the entries kept, then drop the least recently used ones beyond the size limit."""
+        self._write(trim=True)
+
+    def _write(self, trim: bool) -> None:
         pending, self.pending = self.pending, []
         if not self.usable:
             return
@@ -204,7 +211,8 @@ class ShapeCache:
                 stamp = self._stamp(connection)
                 connection.executemany("INSERT OR REPLACE INTO shapes (key, data, used) VALUES (?, ?, ?)",
                                        [(key, data, stamp) for key, data in pending])
-                self._trim(connection)
+                if trim:
+                    self._trim(connection)
             connection.close()
         except (sqlite3.Error, OSError) as exc:
             self._unusable(exc)
