@@ -31,6 +31,7 @@ every drawn row says in one sentence how it was made (``construction``).
 from __future__ import annotations
 
 import dataclasses
+import logging
 import re
 import statistics
 from dataclasses import dataclass
@@ -53,6 +54,8 @@ from geomap.geometry.units import format_area, format_km2, format_number, format
 from geomap.geometry.workspace import Anchor, Workspace
 from geomap.records import AREA_KINDS, SHARE_KINDS, Claim
 from geomap.schema import CLAIM_GEOMETRIES
+
+log = logging.getLogger("geomap")
 
 BORDER_WORDS = ("border", "frontier")
 BUFFER_ZONE = re.compile(r"\b(?:buffer|security|sanitary|exclusion|no-go|demilitari[sz]ed)\s+(?:zone|strip|belt)s?\b",
@@ -678,6 +681,11 @@ def draw_claims(workspace: Workspace, tasks: Iterable[ClaimTask]) -> list[Drawn]
         reads = workspace.statuses = StatusReads(statuses)
         try:
             row = draw_claim(workspace, task)
+        except shapely.errors.GEOSException as exc:
+            # A degenerate shape met on the way (GEOS refuses it): this claim is not drawn, the corpus still is.
+            log.warning("claim %s: its shape could not be drawn (GEOS: %s)", task.item.claim.claim_id, exc)
+            row = base_row(task.item)
+            unmapped(row, f"its shape could not be drawn (GEOS: {exc})")
         finally:
             workspace.statuses = statuses
         drawn.append((row, reads.asked, answers(statuses, reads.asked)))

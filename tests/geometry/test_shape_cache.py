@@ -106,3 +106,27 @@ def test_a_cache_that_cannot_be_written_is_noted_and_ignored(seeds, clean, tmp_p
     notes = [record.getMessage() for record in caplog.records if "geometry cache" in record.getMessage()]
     assert len(notes) == 1 and "cannot be used" in notes[0]
     assert results.claim_geoms.to_wkb().equals(clean[0].claim_geoms.to_wkb())
+
+
+def test_a_claim_geos_cannot_draw_is_unmapped_with_its_reason_and_the_others_are_drawn(seeds, clean, monkeypatch,
+                                                                                       caplog):
+    # A 3,000-article corpus met a host ring GEOS refused ("Invalid number of points in LinearRing"): one claim.
+    import shapely.errors
+
+    original, failing = geometry_build.map_disc, []
+
+    def refusing(workspace, row, item, km2):
+        if not failing:
+            failing.append(item.claim.claim_id)
+            raise shapely.errors.GEOSException("IllegalArgumentException: Invalid number of points in LinearRing")
+        return original(workspace, row, item, km2)
+
+    monkeypatch.setattr(geometry_build, "map_disc", refusing)
+    with caplog.at_level(logging.WARNING, logger="geomap"):
+        results = pipeline.run_sources(seeds, cache=False)
+    frame = results.claim_geoms.set_index("claim_id")
+    assert failing and frame.loc[failing[0], "status"] == "unmapped"
+    assert "could not be drawn" in frame.loc[failing[0], "reason"]
+    assert any(failing[0] in record.getMessage() for record in caplog.records)
+    others = clean[0].claim_geoms.set_index("claim_id").drop(index=failing[0])
+    assert (frame.drop(index=failing[0])["status"] == others["status"]).all()
