@@ -33,7 +33,7 @@ from dataclasses import dataclass, field, fields
 from datetime import date
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas
 
@@ -41,6 +41,9 @@ from geomap.atomic import write_bytes
 from geomap.paths import PACKAGE_DIR, cache_dir
 from geomap.records import Source
 from geomap.schema import CLAIMS, MENTIONS, PLACE_STATUS, concat
+
+if TYPE_CHECKING:
+    from geomap.geometry.shape_cache import ShapeCache
 
 log = logging.getLogger("geomap")
 
@@ -119,6 +122,12 @@ class ArticleCache:
         override = os.environ.get("GEOMAP_ARTICLE_CACHE")
         folder = folder or (Path(override) if override else cache_dir() / "articles")
         return cls(folder, f"{code_version()}:{data_fingerprint}")
+
+    def shape_cache(self) -> ShapeCache:
+        """The geometry stage's cache of the same versions, in the same folder (:mod:`geomap.geometry.shape_cache`)."""
+        from geomap.geometry.shape_cache import ShapeCache
+
+        return ShapeCache(self.folder, self.version, limit_bytes())
 
     def key(self, source: Source) -> str:
         digest = hashlib.sha256(self.version.encode())

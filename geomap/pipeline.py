@@ -24,6 +24,8 @@ from __future__ import annotations
 
 import json
 import logging
+import os
+import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Sequence
@@ -46,6 +48,7 @@ if TYPE_CHECKING:
     import folium
 
     from geomap.cluster import Cluster
+    from geomap.geometry.build import ClaimTask, Drawer, Drawn
     import geopandas
     import pandas
 
@@ -53,6 +56,9 @@ log = logging.getLogger("geomap")
 
 # Sources per task of the text stages: a chunk is the unit a worker takes, so that a corpus streams through.
 CHUNK_SOURCES = 64
+# Parts of the geometry stage per worker when workers draw the claims, and the fewest claims worth a part.
+GEOMETRY_PARTS_PER_JOB = 4
+GEOMETRY_MIN_PART = 100
 # How far the basemap reaches around the claims (degrees) and how finely it is drawn.
 BASEMAP_MARGIN_DEG = 3.0
 BASEMAP_SIMPLIFY_DEG = 0.004
@@ -187,6 +193,64 @@ def open_article_cache(sources: Sequence[Source]) -> ArticleCache | None:
     return ArticleCache.for_data(shared().gazetteer.store.fingerprint())
 
 
+def claim_drawer(
+    workers: Workers | Cluster, jobs: int, statuses: pandas.DataFrame, cluster: Cluster | None = None
+) -> Drawer:
+    """Draws claims (:class:`geomap.geometry.build.ClaimTask`) in ``workers``, nearby claims together.
+
+    The claims are ordered by where they lie and cut into about
+    :data:`GEOMETRY_PARTS_PER_JOB` parts per job (at least
+    :data:`GEOMETRY_MIN_PART` claims each): the regions and borders a worker
+    projects for one claim serve its neighbours, and each worker keeps its
+    workspace for the whole run (:func:`draw_part`). Every claim's shape depends
+    only on its task and the data, so the rows are those drawn here would be.
+    """
+    run = f"{os.getpid()}-{time.monotonic_ns()}"
+
+    def draw(tasks: list[ClaimTask]) -> list[Drawn]:
+        order = sorted(range(len(tasks)), key=lambda index: where(tasks[index]))
+        parts = max(1, min(max(1, jobs) * GEOMETRY_PARTS_PER_JOB, len(tasks) // GEOMETRY_MIN_PART))
+        size = -(-len(order) // parts)
+        pieces = [order[start : start + size] for start in range(0, len(order), size)]
+        futures = [workers.submit(draw_part, run, statuses, [tasks[index] for index in piece]) for piece in pieces]
+        drawn: list[Drawn | None] = [None] * len(tasks)
+        for piece, future in zip(pieces, futures):
+            for index, result in zip(piece, result_of(future, "the geometry stage", cluster), strict=True):
+                drawn[index] = result
+        return drawn  # type: ignore[return-value]  # every task is in one piece
+
+    return draw
+
+
+def where(task: ClaimTask) -> tuple:
+    """Where a claim is drawn, as an order that keeps neighbours together (claims without an anchor first)."""
+    anchor = task.item.anchor
+    if anchor is None:
+        return ("", "", 0.0, 0.0)
+    return (anchor.country or "", anchor.admin1 or "", anchor.lon, anchor.lat)
+
+
+# In a worker: the workspace of the run it draws claims for (one run at a time), per thread (a Dask worker's
+# threads draw parts at once, and a workspace is swapped a claim's status reader while it draws): see draw_part.
+_run_workspace = threading.local()
+
+
+def draw_part(run: str, statuses: pandas.DataFrame, tasks: list[ClaimTask]) -> list[Drawn]:
+    """:func:`geomap.geometry.build.draw_claims` of ``tasks`` in a worker (the task of :func:`claim_drawer`).
+
+    The worker's workspace is made on the first part of a run and kept for the
+    others: its projected regions and borders are what the parts share.
+    """
+    from geomap.geometry.build import draw_claims
+    from geomap.geometry.workspace import Workspace
+
+    if getattr(_run_workspace, "run", None) != run:
+        records = schema.PLACE_STATUS.to_records(schema.PLACE_STATUS.check(statuses, "claim geometries"))
+        _run_workspace.workspace = Workspace(shared().gazetteer, shared().regions, statuses=records)
+        _run_workspace.run = run
+    return draw_claims(_run_workspace.workspace, tasks)
+
+
 def result_of(future: Any, what: str, cluster: Cluster | None = None) -> Any:
     """The result of a worker's future; a worker that died is one clear error."""
     lost = (BrokenProcessPool, cluster.lost_worker()) if cluster is not None else (BrokenProcessPool,)
@@ -288,7 +352,15 @@ def run_sources(
     reference_frame = load_reference(reference) if reference else None
     if reference_frame is not None:
         log.info("reference %s: %d polygons", reference, len(reference_frame))
-    claim_geoms = claim_geometries(claims, statuses=statuses)
+    shape_cache = (article_cache or ArticleCache.for_data(shared().gazetteer.store.fingerprint())) if cache else None
+    # -j 1 draws here (the pool of a build with -j 1 is for the figures).
+    geometry_workers = cluster or (workers if workers is not None and workers.parallel and jobs > 1 else None)
+    claim_geoms = claim_geometries(
+        claims,
+        statuses=statuses,
+        cache=shape_cache.shape_cache() if shape_cache is not None else None,
+        draw=claim_drawer(geometry_workers, in_flight, statuses, cluster) if geometry_workers is not None else None,
+    )
     log.info(
         "geometry: %d claims mapped of %d (%.2f s)",
         int((claim_geoms["status"] == "mapped").sum()),

@@ -23,8 +23,9 @@ import geopandas
 import pandas
 
 from geomap.geometry.bases import window_of
-from geomap.geometry.build import claim_rows
+from geomap.geometry.build import Drawer, claim_rows
 from geomap.geometry.buffers import HostTooSmall, solve_buffer_radius
+from geomap.geometry.shape_cache import ShapeCache
 from geomap.geometry.reference import (ReferenceWarning, check_near_claims, compare_reference, load_reference,
                                        overlap)
 from geomap.geometry.windows import checks_table, envelopes, spread_table
@@ -39,7 +40,8 @@ __all__ = [
 
 
 def claim_geometries(claims: pandas.DataFrame | Iterable[Claim], gazetteer=None, regions=None,
-                     statuses: pandas.DataFrame | Iterable[PlaceStatus] = ()) -> geopandas.GeoDataFrame:
+                     statuses: pandas.DataFrame | Iterable[PlaceStatus] = (),
+                     cache: ShapeCache | None = None, draw: Drawer | None = None) -> geopandas.GeoDataFrame:
     """One geometry row per claim, with the checks that compare it with geography and other claims.
 
     Parameters
@@ -54,6 +56,12 @@ def claim_geometries(claims: pandas.DataFrame | Iterable[Claim], gazetteer=None,
         What the sources say of each place over time (:data:`geomap.schema.PLACE_STATUS`,
         from :func:`geomap.claims.status.place_statuses`): a lost anchor makes an
         incursion's later shapes leave it out.
+    cache : geomap.geometry.shape_cache.ShapeCache, optional
+        Rows of claims drawn before with the same inputs (a rebuild draws only the new claims).
+    draw : callable, optional
+        Draws the other claims elsewhere (``geomap.pipeline`` spreads them over its worker processes):
+        given a list of :class:`geomap.geometry.build.ClaimTask`, returns what
+        :func:`geomap.geometry.build.draw_claims` would.
 
     Returns
     -------
@@ -104,6 +112,6 @@ def claim_geometries(claims: pandas.DataFrame | Iterable[Claim], gazetteer=None,
         claims = schema.CLAIMS.to_records(schema.CLAIMS.check(claims, "claim geometries"))
     if isinstance(statuses, pandas.DataFrame):
         statuses = schema.PLACE_STATUS.to_records(schema.PLACE_STATUS.check(statuses, "claim geometries"))
-    rows = claim_rows(claims, Workspace(gazetteer, regions, statuses=statuses))
+    rows = claim_rows(claims, Workspace(gazetteer, regions, statuses=statuses), cache, draw)
     geometries = [row.pop("geometry") for row in rows]
     return schema.CLAIM_GEOMETRIES.check(schema.CLAIM_GEOMETRIES.frame(rows, geometries), "claim geometries")

@@ -31,27 +31,31 @@ every drawn row says in one sentence how it was made (``construction``).
 from __future__ import annotations
 
 import dataclasses
+import logging
 import re
 import statistics
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 import shapely
 
 from geomap.claims.holders import Occupation, holders
 from geomap.gazetteer.folding import fold
 from geomap.geometry import checks
-from geomap.geometry.bases import AreaClaim, ShareBases, derive_share_area, natural_claim_key, window_of
+from geomap.geometry.bases import AreaClaim, Base, ShareBases, derive_share_area, natural_claim_key, window_of
 from geomap.geometry.borders import (ACCURATE_SOURCE, border_band, border_segment, choose_neighbour,
                                      nearest_border_point, shared_border)
 from geomap.geometry.buffers import disc, solve_local_radius
 from geomap.geometry.constructions import inner_edge_line, solve_band_depth
 from geomap.geometry.incursion import map_incursion
 from geomap.geometry.projection import GEOD, geodesic_distance_km
+from geomap.geometry.shape_cache import ShapeCache, StatusReads, answers, entry_bytes, row_of
 from geomap.geometry.units import format_area, format_km2, format_number, format_share, stable, to_km, to_km2
 from geomap.geometry.workspace import Anchor, Workspace
 from geomap.records import AREA_KINDS, SHARE_KINDS, Claim
 from geomap.schema import CLAIM_GEOMETRIES
+
+log = logging.getLogger("geomap")
 
 BORDER_WORDS = ("border", "frontier")
 BUFFER_ZONE = re.compile(r"\b(?:buffer|security|sanitary|exclusion|no-go|demilitari[sz]ed)\s+(?:zone|strip|belt)s?\b",
@@ -453,15 +457,17 @@ def first_by_sentence(claims: list[Claim]) -> dict[tuple, Claim]:
     return found
 
 
-def map_band(workspace: Workspace, row: dict[str, Any], item: _Prepared, sentences: dict[tuple, Claim]) -> None:
-    """A strip of the host along the border nearest the anchor (depth), limited to the front width if given.
-
-    ``sentences`` is :func:`first_by_sentence` of all claims: a depth and a
-    front width in one sentence describe the same band.
-    """
-    claim, anchor = item.claim, item.anchor
+def band_partner(claim: Claim, sentences: dict[tuple, Claim]) -> Claim | None:
+    """The front width of a depth's sentence, or the depth of a front width's (``sentences``: :func:`first_by_sentence`
+    of all claims): a depth and a front width in one sentence describe the same band."""
     partner_kind = "front_width" if claim.kind == "depth" else "depth"
-    partner = sentences.get((partner_kind, *sentence_key(claim)))
+    return sentences.get((partner_kind, *sentence_key(claim)))
+
+
+def map_band(workspace: Workspace, row: dict[str, Any], item: _Prepared, partner: Claim | None) -> None:
+    """A strip of the host along the border nearest the anchor (depth), limited to the front width if given
+    (``partner``: :func:`band_partner`)."""
+    claim, anchor = item.claim, item.anchor
     depth_claim = claim if claim.kind == "depth" else partner
     width_claim = claim if claim.kind == "front_width" else partner
     depth_km = claimed_km(depth_claim) if depth_claim is not None else None
@@ -530,12 +536,12 @@ def area_claims(items: list[_Prepared]) -> list[AreaClaim]:
     return found
 
 
-def map_share(workspace: Workspace, row: dict[str, Any], item: _Prepared, bases: ShareBases) -> None:
+def map_share(workspace: Workspace, row: dict[str, Any], item: _Prepared, base: Base | None) -> None:
+    """A share of a base area (``base``: :meth:`ShareBases.base` of the claim) drawn as that area."""
     share = claimed_share(item.claim)
     if share is None:
         return unmapped(row, "no share")
     row["share"] = share
-    base = bases.base(item.claim, item.window, item.region)
     if base is None:
         return unmapped(row, "no base area: no source gives an area for this region")
     km2, derivation = derive_share_area(dataclasses.replace(item.claim, share=share), base)
@@ -577,50 +583,136 @@ def add_spread_flags(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return spread
 
 
-def claim_rows(claims: Iterable[Claim], workspace: Workspace) -> list[dict[str, Any]]:
-    """The rows of :func:`geomap.geometry.claim_geometries` as dicts (geometry in EPSG:4326 or None)."""
+@dataclass(frozen=True)
+class ClaimTask:
+    """Everything one claim's shape depends on besides the data, once the other claims have had their say: it is
+    drawn alone (:func:`draw_claim`), in any order, in any process, or found in the geometry cache by its repr."""
+
+    item: _Prepared
+    base: Base | None = None  # of a share (ShareBases.base)
+    partner: Claim | None = None  # of a depth or a front width (band_partner)
+
+
+def claim_tasks(claims: Iterable[Claim], workspace: Workspace) -> list[ClaimTask]:
+    """The claims in order (by claim id), each with what the others decide for it."""
     ordered = sorted(claims, key=lambda c: natural_claim_key(c.claim_id))
     items = prepare_all(workspace, ordered)
     # A number that cannot be territory (geomap.claims.plausibility) is no base, no peer and no shape.
     bases = ShareBases(area_claims([item for item in items if not_drawn(item.claim) is None]))
     sentences = first_by_sentence(ordered)
-    rows = []
+    tasks = []
     for item in items:
-        row = base_row(item)
-        claim = item.claim
-        kind = claim.kind
-        implausible = not_drawn(claim)
-        if implausible is not None:
-            unmapped(row, str(implausible.get("message")))
-        elif kind in AREA_KINDS:
-            km2 = claimed_km2(claim)
-            if km2 is None:
-                unmapped(row, "no area in km²")
-            else:
-                row["km2"] = stable(km2)
-                map_area(workspace, row, item, km2)
-        elif kind in SHARE_KINDS:
-            map_share(workspace, row, item, bases)
-        elif kind == "relative_area":
-            map_relative(workspace, row, item)
-        elif kind in ("region_share", "region_area"):
-            map_region(workspace, row, item)
-        elif kind == "distance":
-            map_distance(workspace, row, item)
-        elif kind in ("depth", "front_width"):
-            map_band(workspace, row, item, sentences)
-        elif kind == "count":
-            unmapped(row, "a count: a non-spatial fact, never drawn as an area")
+        claim, base, partner = item.claim, None, None
+        if not_drawn(claim) is None:
+            if claim.kind in SHARE_KINDS and claimed_share(claim) is not None:
+                base = bases.base(claim, item.window, item.region)
+            elif claim.kind in ("depth", "front_width"):
+                partner = band_partner(claim, sentences)
+        tasks.append(ClaimTask(item, base, partner))
+    return tasks
+
+
+def draw_claim(workspace: Workspace, task: ClaimTask) -> dict[str, Any]:
+    """A claim's row (geometry in EPSG:4326 or None) before the checks against other claims."""
+    item = task.item
+    row = base_row(item)
+    claim = item.claim
+    kind = claim.kind
+    implausible = not_drawn(claim)
+    if implausible is not None:
+        unmapped(row, str(implausible.get("message")))
+    elif kind in AREA_KINDS:
+        km2 = claimed_km2(claim)
+        if km2 is None:
+            unmapped(row, "no area in km²")
         else:
-            unmapped(row, f"unsupported claim kind {kind!r}")
-        unit_flag = checks.unit_disagreement_flag(claim)
-        if unit_flag is not None:
-            row["flags"].append(unit_flag)
-        rows.append(row)
+            row["km2"] = stable(km2)
+            map_area(workspace, row, item, km2)
+    elif kind in SHARE_KINDS:
+        map_share(workspace, row, item, task.base)
+    elif kind == "relative_area":
+        map_relative(workspace, row, item)
+    elif kind in ("region_share", "region_area"):
+        map_region(workspace, row, item)
+    elif kind == "distance":
+        map_distance(workspace, row, item)
+    elif kind in ("depth", "front_width"):
+        map_band(workspace, row, item, task.partner)
+    elif kind == "count":
+        unmapped(row, "a count: a non-spatial fact, never drawn as an area")
+    else:
+        unmapped(row, f"unsupported claim kind {kind!r}")
+    unit_flag = checks.unit_disagreement_flag(claim)
+    if unit_flag is not None:
+        row["flags"].append(unit_flag)
+    return row
+
+
+# A claim drawn: its row (before the checks against other claims), the questions its shape asked of the place
+# statuses and a digest of their answers (see geomap.geometry.shape_cache).
+Drawn = tuple[dict[str, Any], list[list[Any]], str]
+# Draws claims somewhere (worker processes): draw_claims of a workspace like the caller's, in the tasks' order.
+Drawer = Callable[[list[ClaimTask]], list[Drawn]]
+
+
+def claim_rows(claims: Iterable[Claim], workspace: Workspace, cache: ShapeCache | None = None,
+               draw: Drawer | None = None) -> list[dict[str, Any]]:
+    """The rows of :func:`geomap.geometry.claim_geometries` as dicts (geometry in EPSG:4326 or None).
+
+    With a ``cache`` (:mod:`geomap.geometry.shape_cache`), claims drawn by an
+    earlier run with the same inputs take their rows from it, and the others
+    are kept there. ``draw`` draws the other claims (in worker processes);
+    by default they are drawn here, in ``workspace``.
+    """
+    tasks = claim_tasks(claims, workspace)
+    rows = drawn_rows(tasks, workspace, cache, draw)
+    items = [task.item for task in tasks]
     drawable = [row for row, item in zip(rows, items) if not_drawn(item.claim) is None]
     add_coherence_flags(drawable, items)
     add_spread_flags(drawable)
     return rows
+
+
+def draw_claims(workspace: Workspace, tasks: Iterable[ClaimTask]) -> list[Drawn]:
+    """:func:`draw_claim` of each task, with the status questions it asked and the digest of their answers."""
+    statuses = workspace.statuses
+    drawn = []
+    for task in tasks:
+        reads = workspace.statuses = StatusReads(statuses)
+        try:
+            row = draw_claim(workspace, task)
+        except shapely.errors.GEOSException as exc:
+            # A degenerate shape met on the way (GEOS refuses it): this claim is not drawn, the corpus still is.
+            log.warning("claim %s: its shape could not be drawn (GEOS: %s)", task.item.claim.claim_id, exc)
+            row = base_row(task.item)
+            unmapped(row, f"its shape could not be drawn (GEOS: {exc})")
+        finally:
+            workspace.statuses = statuses
+        drawn.append((row, reads.asked, answers(statuses, reads.asked)))
+    return drawn
+
+
+def drawn_rows(tasks: list[ClaimTask], workspace: Workspace, cache: ShapeCache | None = None,
+               draw: Drawer | None = None) -> list[dict[str, Any]]:
+    """The row of each task: from ``cache`` where it holds the same inputs and status answers, else drawn."""
+    keys = [cache.key(repr(task)) for task in tasks] if cache is not None else []
+    found = cache.lookup(keys) if cache is not None else {}
+    rows: list[dict[str, Any] | None] = [None] * len(tasks)
+    for index, key in enumerate(keys):
+        if key in found:
+            row, asked, answered = row_of(found[key])
+            if answers(workspace.statuses, asked) == answered:
+                rows[index] = row
+    todo = [index for index, row in enumerate(rows) if row is None]
+    todo_tasks = [tasks[index] for index in todo]
+    drawn = draw(todo_tasks) if draw is not None and todo_tasks else draw_claims(workspace, todo_tasks)
+    for index, (row, asked, answered) in zip(todo, drawn, strict=True):
+        rows[index] = row
+        if cache is not None:
+            cache.put(keys[index], entry_bytes(row, asked, answered))
+    if cache is not None:
+        cache.flush()
+    return rows  # type: ignore[return-value]  # every row is set above
 
 
 def not_drawn(claim: Claim) -> dict[str, Any] | None:

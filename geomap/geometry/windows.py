@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import logging
+
 import geopandas
+import numpy
 import pandas
 import shapely
+import shapely.errors
 
 from geomap.geometry.bases import natural_claim_key
 from geomap.geometry.checks import SPREAD_KINDS, spread_rows, window_sort_key
@@ -12,6 +16,8 @@ from geomap.geometry.projection import geodesic_area_km2
 from geomap.geometry.units import stable
 from geomap import schema
 from geomap.records import SHARE_KINDS
+
+log = logging.getLogger("geomap")
 
 
 
@@ -27,18 +33,32 @@ def envelopes(claim_geoms: geopandas.GeoDataFrame) -> geopandas.GeoDataFrame:
     """
     buffers = claim_geoms[(claim_geoms["role"] == "buffer") & (claim_geoms["status"] == "mapped")
                           & claim_geoms["kind"].isin(SPREAD_KINDS)]
+    # Plain lists per window: indexing the frame claim by claim was most of the time for a large corpus.
+    by_window: dict[str, list[tuple[tuple, str, str, object]]] = {}
+    for claim_id, source, window, geometry in zip(buffers["claim_id"], buffers["source"], buffers["window"],
+                                                  buffers.geometry.values):
+        by_window.setdefault(window, []).append((natural_claim_key(claim_id), claim_id, source, geometry))
     rows, geometries = [], []
-    for window in sorted(set(buffers["window"]), key=window_sort_key):
-        members = buffers[buffers["window"] == window]
-        order = sorted(range(len(members)), key=lambda i: natural_claim_key(members["claim_id"].iloc[i]))
-        union = shapely.union_all([members.geometry.iloc[i] for i in order])
-        sources = sorted(set(members["source"]))
+    for window in sorted(by_window, key=window_sort_key):
+        members = sorted(by_window[window], key=lambda member: member[0])
+        union = union_of([member[3] for member in members], window)
+        sources = sorted({member[2] for member in members})
         rows.append({"window": window, "n_sources": len(sources), "sources": ", ".join(sources),
                      "n_claims": len(members),
-                     "claims": ", ".join(members["claim_id"].iloc[i] for i in order),
+                     "claims": ", ".join(member[1] for member in members),
                      "geometry_km2": stable(geodesic_area_km2(union))})
         geometries.append(union)
     return schema.ENVELOPES.frame(rows, geometries)
+
+
+def union_of(geometries: list, window: str) -> object:
+    """The union of a window's buffers; when one is invalid (GEOS cannot union it), of their valid forms."""
+    try:
+        return shapely.union_all(geometries)
+    except shapely.errors.GEOSException as exc:
+        log.warning("window %s: a claimed area is not a valid polygon (%s); its envelope unites the areas made valid",
+                    window, exc)
+        return shapely.union_all(shapely.make_valid(numpy.asarray(geometries, dtype=object)))
 
 
 def spread_table(claim_geoms: geopandas.GeoDataFrame) -> pandas.DataFrame:

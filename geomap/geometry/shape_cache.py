@@ -1,0 +1,230 @@
+"""The per-claim cache of the geometry stage: a rebuild draws only the claims it has not drawn before.
+
+A claim's shape (its row of :data:`geomap.schema.CLAIM_GEOMETRIES` before the
+checks that compare it with other claims) is a function of:
+
+- the claim itself, and what the other claims decided for it before it was
+  drawn: its anchor (possibly borrowed), window, region, holder, the base of a
+  share and the partner of a depth or front width (see
+  :func:`geomap.geometry.build.claim_rows`);
+- geomap's code and the data in use (the version of the article cache,
+  :attr:`geomap.article_cache.ArticleCache.version`);
+- for an incursion, what the run's place statuses say near its anchor.
+
+The first two make the key of an entry. The statuses are all of a corpus, and
+a new article may change what they say of one place only, so an entry keeps
+the questions the claim asked of them (:class:`StatusReads`) and a digest of
+the answers: an entry is used only when asking them again gives the same
+answers.
+
+Entries are rows of one SQLite file next to the article cache folder and named
+after it (``articles-geometry.sqlite`` in the user cache folder), written in
+one transaction per build (many builds can share it). Its
+size is bounded like the article cache's (``$GEOMAP_ARTICLE_CACHE_MB``): the
+entries used least recently go first. A file that cannot be read or written
+is never an error: one note says so and the build draws every claim.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import logging
+import sqlite3
+import zlib
+from collections.abc import Iterable, Sequence
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import shapely
+
+log = logging.getLogger("geomap")
+
+FILE_SUFFIX = "-geometry.sqlite"
+BUSY_SECONDS = 60.0  # another build writing the same file: wait for it this long
+WRITE_BATCH = 5000  # entries written at a time
+LOOKUP_BATCH = 500  # keys per query (SQLite's limit of bound parameters is 32766 at least, 999 in old builds)
+
+# One question asked of the place statuses: (method, *arguments), see :class:`StatusReads`.
+Question = tuple
+
+
+def _as_of(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, date) else value
+
+
+class StatusReads:
+    """A run's status index (:class:`geomap.geometry.statuses.StatusIndex`) that notes what it was asked.
+
+    Stands in for the index while one claim is drawn; :attr:`asked` are the
+    questions, as JSON values (dates as ISO text), to be asked again by :func:`answers`.
+    """
+
+    def __init__(self, index: Any):
+        self.index = index
+        self.asked: list[list[Any]] = []
+
+    def __bool__(self) -> bool:
+        self.asked.append(["any"])
+        return bool(self.index)
+
+    def anchor_state(self, place_id: str | None, holder: str | None, as_of: date | None) -> Any:
+        self.asked.append(["anchor_state", place_id, holder, _as_of(as_of)])
+        return self.index.anchor_state(place_id, holder, as_of)
+
+    def near(self, lon: float, lat: float, reach_km: float, as_of: date, holder: str | None,
+             wanted: Sequence[str]) -> Any:
+        self.asked.append(["near", lon, lat, reach_km, _as_of(as_of), holder, list(wanted)])
+        return self.index.near(lon, lat, reach_km, as_of, holder, wanted)
+
+
+def answers(index: Any, asked: Iterable[Sequence[Any]]) -> str:
+    """A digest of what ``index`` answers to the questions ``asked`` (as :class:`StatusReads` noted them)."""
+    digest = hashlib.sha256()
+    for question in asked:
+        method = question[0]
+        if method == "any":
+            answer: Any = bool(index)
+        elif method == "anchor_state":
+            place_id, holder, as_of = question[1:]
+            answer = index.anchor_state(place_id, holder, date.fromisoformat(as_of) if as_of else None)
+        elif method == "near":
+            lon, lat, reach_km, as_of, holder, wanted = question[1:]
+            answer = index.near(lon, lat, reach_km, date.fromisoformat(as_of), holder, tuple(wanted))
+        else:
+            raise ValueError(f"unknown question {method!r}")
+        digest.update(repr(answer).encode("utf-8"))
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+def entry_bytes(row: dict[str, Any], asked: list[list[Any]], answered: str) -> bytes:
+    """A claim's row (its geometry as WKB), the status questions it asked and the digest of their answers."""
+    geometry = row["geometry"]
+    values = {name: value for name, value in row.items() if name != "geometry"}
+    wkb = base64.b64encode(shapely.to_wkb(geometry)).decode() if geometry is not None else None
+    text = json.dumps({"row": values, "wkb": wkb, "asked": asked, "answers": answered},
+                      ensure_ascii=False, separators=(",", ":"), default=_json_value)
+    return zlib.compress(text.encode("utf-8"), 1)
+
+
+def _json_value(value: Any) -> Any:
+    if hasattr(value, "item"):  # numpy scalar
+        return value.item()
+    raise TypeError(f"{type(value).__name__} in a claim's row")
+
+
+def row_of(data: bytes) -> tuple[dict[str, Any], list[list[Any]], str]:
+    """The row, questions and answers' digest of an entry (the inverse of :func:`entry_bytes`)."""
+    entry = json.loads(zlib.decompress(data))
+    row = entry["row"]
+    row["geometry"] = shapely.from_wkb(base64.b64decode(entry["wkb"])) if entry["wkb"] is not None else None
+    return row, entry["asked"], entry["answers"]
+
+
+class ShapeCache:
+    """The claims' rows of one code and data version next to the article cache ``folder`` (made on first write)."""
+
+    def __init__(self, folder: Path, version: str, limit: int):
+        self.path = folder.parent / (folder.name + FILE_SUFFIX)
+        self.version = version
+        self.limit = limit  # bytes
+        self.usable = True
+        self.pending: list[tuple[str, bytes]] = []
+
+    def key(self, inputs: str) -> str:
+        """The key of a claim whose shape depends on ``inputs`` (a canonical text of them)."""
+        digest = hashlib.sha256(self.version.encode())
+        digest.update(b"\0")
+        digest.update(inputs.encode("utf-8"))
+        return digest.hexdigest()
+
+    def _connect(self) -> sqlite3.Connection:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        connection = sqlite3.connect(self.path, timeout=BUSY_SECONDS)
+        connection.execute("CREATE TABLE IF NOT EXISTS shapes (key TEXT PRIMARY KEY, data BLOB NOT NULL, "
+                           "used INTEGER NOT NULL)")
+        return connection
+
+    def _unusable(self, exc: Exception) -> None:
+        if self.usable:
+            self.usable = False
+            log.warning("note: the geometry cache %s cannot be used (%s); drawing every claim", self.path, exc)
+
+    def lookup(self, keys: Sequence[str]) -> dict[str, bytes]:
+        """The entries found among ``keys`` (marked as used now)."""
+        if not self.usable or not self.path.exists():
+            return {}
+        found: dict[str, bytes] = {}
+        try:
+            with self._connect() as connection:
+                for start in range(0, len(keys), LOOKUP_BATCH):
+                    batch = keys[start:start + LOOKUP_BATCH]
+                    marks = ",".join("?" * len(batch))
+                    found.update(connection.execute(f"SELECT key, data FROM shapes WHERE key IN ({marks})", batch))
+                stamp = self._stamp(connection)
+                connection.executemany("UPDATE shapes SET used = ? WHERE key = ?", [(stamp, key) for key in found])
+            connection.close()
+        except sqlite3.DatabaseError as exc:
+            if isinstance(exc, sqlite3.OperationalError):  # locked too long, read-only, out of space...
+                self._unusable(exc)
+                return {}
+            self._start_again(exc)  # not a database (any more): made again when this build's entries are written
+            return {}
+        except (sqlite3.Error, OSError) as exc:
+            self._unusable(exc)
+            return {}
+        return found
+
+    def _start_again(self, exc: Exception) -> None:
+        log.warning("note: the geometry cache %s could not be read (%s); drawing every claim and starting it again",
+                    self.path, exc)
+        try:
+            self.path.unlink()
+        except OSError as error:
+            self._unusable(error)
+
+    @staticmethod
+    def _stamp(connection: sqlite3.Connection) -> int:
+        """A number larger than every entry's ``used``: the order in which entries were last used."""
+        return int(connection.execute("SELECT coalesce(max(used), 0) + 1 FROM shapes").fetchone()[0])
+
+    def put(self, key: str, data: bytes) -> None:
+        """Keep an entry: written by :meth:`flush`, or now when :data:`WRITE_BATCH` are waiting (a large corpus's
+        entries are never all in memory)."""
+        self.pending.append((key, data))
+        if len(self.pending) >= WRITE_BATCH:
+            self._write(trim=False)
+
+    def flush(self) -> None:
+        """Write the entries kept, then drop the least recently used ones beyond the size limit."""
+        self._write(trim=True)
+
+    def _write(self, trim: bool) -> None:
+        pending, self.pending = self.pending, []
+        if not self.usable:
+            return
+        try:
+            with self._connect() as connection:
+                stamp = self._stamp(connection)
+                connection.executemany("INSERT OR REPLACE INTO shapes (key, data, used) VALUES (?, ?, ?)",
+                                       [(key, data, stamp) for key, data in pending])
+                if trim:
+                    self._trim(connection)
+            connection.close()
+        except (sqlite3.Error, OSError) as exc:
+            self._unusable(exc)
+
+    def _trim(self, connection: sqlite3.Connection) -> None:
+        total = connection.execute("SELECT coalesce(sum(length(data)), 0) FROM shapes").fetchone()[0]
+        if total <= self.limit:
+            return
+        excess, doomed = total - self.limit, []
+        for key, size in connection.execute("SELECT key, length(data) FROM shapes ORDER BY used, key"):
+            if excess <= 0:
+                break
+            doomed.append((key,))
+            excess -= size
+        connection.executemany("DELETE FROM shapes WHERE key = ?", doomed)

@@ -1,0 +1,132 @@
+"""The geometry stage's per-claim cache and its workers: a rebuild draws only the claims it has not drawn with the
+same inputs and place statuses, and writes the bytes of a clean build; claims drawn in worker processes are the
+claims drawn here; a damaged or unwritable cache is noted and ignored."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import pytest
+
+from geomap import pipeline
+from geomap.geometry import build as geometry_build
+from geomap.sources import read_sources
+
+SEEDS = Path(__file__).resolve().parents[2] / "seeds"
+OPTIONS = pipeline.OutputOptions(figures=False)
+
+
+@pytest.fixture(scope="module")
+def seeds():
+    return read_sources([str(SEEDS)]).sources
+
+
+@pytest.fixture(scope="module")
+def clean(seeds, tmp_path_factory):
+    """A build of every seed without any cache: its results and its output files."""
+    folder = tmp_path_factory.mktemp("clean")
+    results = pipeline.run_sources(seeds, cache=False)
+    pipeline.write(results, folder / "out", OPTIONS)
+    return results, output_bytes(folder / "out")
+
+
+@pytest.fixture
+def drawn(monkeypatch):
+    """The ids of the claims drawn in this process (not taken from the cache)."""
+    found: list[str] = []
+    original = geometry_build.draw_claim
+
+    def counting(workspace, task):
+        found.append(task.item.claim.claim_id)
+        return original(workspace, task)
+
+    monkeypatch.setattr(geometry_build, "draw_claim", counting)
+    return found
+
+
+def output_bytes(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def cache_file(tmp_path: Path) -> Path:
+    return tmp_path / "cache" / "articles-geometry.sqlite"
+
+
+def test_a_rebuild_draws_only_new_claims_and_writes_a_clean_builds_bytes(seeds, clean, tmp_path, monkeypatch, drawn):
+    monkeypatch.setenv("GEOMAP_CACHE", str(tmp_path / "cache"))
+    pipeline.run_sources(seeds, cache=True)
+    assert cache_file(tmp_path).exists() and len(drawn) == len(clean[0].claims) > 0
+    drawn.clear()
+    again = pipeline.run_sources(seeds, cache=True)
+    assert drawn == [], "every claim's shape comes from the cache"
+    pipeline.write(again, tmp_path / "out", OPTIONS)
+    assert output_bytes(tmp_path / "out") == clean[1]
+
+
+@pytest.mark.parametrize("first", [slice(0, 1), slice(1, None, 2)])
+def test_claims_whose_place_statuses_changed_are_drawn_again(seeds, clean, tmp_path, monkeypatch, drawn, first):
+    # A new article can say an incursion's anchor was lost: the older claims about it are drawn another way
+    # (a strip that leaves the anchor out), though nothing in the claims themselves changed.
+    monkeypatch.setenv("GEOMAP_CACHE", str(tmp_path / "cache"))
+    pipeline.run_sources(seeds[first], cache=True)
+    drawn.clear()
+    grown = pipeline.run_sources(seeds, cache=True)
+    assert len(drawn) < len(grown.claims), "claims drawn before with the same inputs come from the cache"
+    pipeline.write(grown, tmp_path / "out", OPTIONS)
+    assert output_bytes(tmp_path / "out") == clean[1]
+
+
+def test_claims_drawn_by_workers_are_the_claims_drawn_here(seeds, clean):
+    spread = pipeline.run_sources(seeds, jobs=2, cache=False)
+    here = clean[0]
+    assert spread.claim_geoms.to_wkb().equals(here.claim_geoms.to_wkb())
+    assert spread.checks.equals(here.checks) and spread.envelopes.to_wkb().equals(here.envelopes.to_wkb())
+
+
+def test_a_damaged_cache_is_noted_and_started_again(seeds, clean, tmp_path, monkeypatch, caplog, drawn):
+    monkeypatch.setenv("GEOMAP_CACHE", str(tmp_path / "cache"))
+    cache_file(tmp_path).parent.mkdir(parents=True)
+    cache_file(tmp_path).write_bytes(b"not a database" * 100)
+    with caplog.at_level(logging.WARNING, logger="geomap"):
+        results = pipeline.run_sources(seeds, cache=True)
+    notes = [record.getMessage() for record in caplog.records if "geometry cache" in record.getMessage()]
+    assert len(notes) == 1 and "could not be read" in notes[0] and str(cache_file(tmp_path)) in notes[0]
+    assert results.claim_geoms.to_wkb().equals(clean[0].claim_geoms.to_wkb())
+    drawn.clear()
+    pipeline.run_sources(seeds, cache=True)
+    assert drawn == [], "the cache was made again"
+
+
+def test_a_cache_that_cannot_be_written_is_noted_and_ignored(seeds, clean, tmp_path, monkeypatch, caplog):
+    monkeypatch.setenv("GEOMAP_CACHE", str(tmp_path / "cache"))
+    cache_file(tmp_path).mkdir(parents=True)  # a folder where the file should be
+    with caplog.at_level(logging.WARNING, logger="geomap"):
+        results = pipeline.run_sources(seeds, cache=True)
+    notes = [record.getMessage() for record in caplog.records if "geometry cache" in record.getMessage()]
+    assert len(notes) == 1 and "cannot be used" in notes[0]
+    assert results.claim_geoms.to_wkb().equals(clean[0].claim_geoms.to_wkb())
+
+
+def test_a_claim_geos_cannot_draw_is_unmapped_with_its_reason_and_the_others_are_drawn(seeds, clean, monkeypatch,
+                                                                                       caplog):
+    # A 3,000-article corpus met a host ring GEOS refused ("Invalid number of points in LinearRing"): one claim.
+    import shapely.errors
+
+    original, failing = geometry_build.map_disc, []
+
+    def refusing(workspace, row, item, km2):
+        if not failing:
+            failing.append(item.claim.claim_id)
+            raise shapely.errors.GEOSException("IllegalArgumentException: Invalid number of points in LinearRing")
+        return original(workspace, row, item, km2)
+
+    monkeypatch.setattr(geometry_build, "map_disc", refusing)
+    with caplog.at_level(logging.WARNING, logger="geomap"):
+        results = pipeline.run_sources(seeds, cache=False)
+    frame = results.claim_geoms.set_index("claim_id")
+    assert failing and frame.loc[failing[0], "status"] == "unmapped"
+    assert "could not be drawn" in frame.loc[failing[0], "reason"]
+    assert any(failing[0] in record.getMessage() for record in caplog.records)
+    others = clean[0].claim_geoms.set_index("claim_id").drop(index=failing[0])
+    assert (frame.drop(index=failing[0])["status"] == others["status"]).all()
