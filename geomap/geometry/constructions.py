@@ -101,23 +101,13 @@ def accurate_side(host: BaseGeometry, neighbour: BaseGeometry | None, line: Base
 
 # -- one-dimensional area solver -----------------------------------------------------------------------------
 def solve_length(area_of: Callable[[float], tuple[float, BaseGeometry]], target_m2: float, start_m: float,
-                 max_m: float, known: Sequence[tuple[float, float, BaseGeometry]] = ()) -> Solved | None:
+                 max_m: float) -> Solved | None:
     """The length in (0, ``max_m``] whose shape has area ``target_m2`` (None when even ``max_m`` is too short).
 
     ``area_of(length)`` gives (area, geometry) and must not decrease with the
     length. The root is bracketed by doubling from ``start_m`` and refined by
     the Illinois variant of regula falsi (as the radius solver does).
-    ``known`` (length, area, geometry) of earlier solves on the same shapes
-    start the refinement when two of them bracket the target.
     """
-    reached = [tried for tried in known if tried[1] >= target_m2]
-    if reached:
-        high, area, geometry = min(reached, key=lambda tried: tried[0])
-        short = [tried for tried in known if tried[0] < high and tried[1] < target_m2]
-        if short:
-            low, low_area, _ = max(short, key=lambda tried: tried[0])
-            return refine_length(area_of, target_m2, (low, low_area - target_m2), (high, area - target_m2, geometry),
-                                 0)
     low, f_low = 0.0, -target_m2
     high = min(start_m, max_m)
     area, geometry = area_of(high)
@@ -135,18 +125,12 @@ def solve_length(area_of: Callable[[float], tuple[float, BaseGeometry]], target_
     if f_high < 0:  # short by rounding only, at the longest length there is
         return Solved(geometry, area, high, iterations)
 
-    return refine_length(area_of, target_m2, (low, f_low), (high, f_high, geometry), iterations)
-
-
-def refine_length(area_of: Callable[[float], tuple[float, BaseGeometry]], target_m2: float,
-                  low: tuple[float, float], high: tuple[float, float, BaseGeometry], iterations: int) -> Solved:
-    """:func:`solve_length`'s refinement of a bracket (low: length, excess; high: length, excess, geometry)."""
-
     def excess(length: float) -> tuple[float, BaseGeometry]:
         value, shape = area_of(length)
         return value - target_m2, shape
 
-    length, excess_m2, geometry, refined = refine_root(excess, low, high, LENGTH_SOLVER_TOLERANCE * target_m2, 1e-3)
+    length, excess_m2, geometry, refined = refine_root(excess, (low, f_low), (high, f_high, geometry),
+                                                       LENGTH_SOLVER_TOLERANCE * target_m2, 1e-3)
     return Solved(geometry, excess_m2 + target_m2, length, iterations + refined)
 
 
@@ -178,21 +162,19 @@ def stretch(line: BaseGeometry, start_m: float, direction: int, length_m: float)
 
 
 def solve_strip(line: BaseGeometry, start: shapely.Point, direction: int, depth_m: float, host: BaseGeometry,
-                target_m2: float, leave_out: BaseGeometry | None = None,
-                strips: StripTries | None = None) -> Solved | None:
+                target_m2: float, leave_out: BaseGeometry | None = None) -> Solved | None:
     """An area-true strip ``depth_m`` deep along ``line``, grown from ``start`` in ``direction``.
 
     The strip is :func:`~geomap.geometry.borders.border_band` of a stretch of
     the line component nearest ``start`` (square ends, clipped to ``host``),
     minus ``leave_out`` (a lost town). Its length is solved so that its area
     is ``target_m2``; None when the whole component is too short for it.
-    ``strips``: the :class:`StripTries` of earlier solves with these same
-    arguments but the target (another figure for the same strip), whose tries
-    bracket this one's length.
     """
-    strips = strips or StripTries.along(line, start, direction, depth_m, host, leave_out)
-    outline, at = strips.outline, strips.at
-    solved = solve_length(strips.area_of, target_m2, max(target_m2 / depth_m, 1.0), outline.length, strips.tried)
+    component = nearest_component(linear(line), start)
+    outline = inner_edge_line(component, depth_m)  # lengths along the strip are measured on it
+    at = outline.project(start)
+    strips = StripTries(outline, at, direction, depth_m, host, leave_out)
+    solved = solve_length(strips.area_of, target_m2, max(target_m2 / depth_m, 1.0), outline.length)
     if solved is None:
         return None
     first, last = stretch_bounds(outline.length, at, direction, solved.length_m)
@@ -220,15 +202,6 @@ class StripTries:
         self.host, self.leave_out = host, leave_out
         self.reaches: list[tuple[float, float, BaseGeometry]] = []  # (first, last, buffer) of stretches tried
         self.caps: dict[tuple[float, ...], BaseGeometry | None] = {}
-        self.tried: list[tuple[float, float, BaseGeometry]] = []  # (length, area, strip) of every try
-
-    @classmethod
-    def along(cls, line: BaseGeometry, start: shapely.Point, direction: int, depth_m: float, host: BaseGeometry,
-              leave_out: BaseGeometry | None) -> StripTries:
-        """The tries of :func:`solve_strip` with these arguments."""
-        component = nearest_component(linear(line), start)
-        outline = inner_edge_line(component, depth_m)  # lengths along the strip are measured on it
-        return cls(outline, outline.project(start), direction, depth_m, host, leave_out)
 
     def reach(self, first: float, last: float) -> BaseGeometry:
         """Everything within the depth of the stretch from ``first`` to ``last`` (arc lengths)."""
@@ -265,7 +238,6 @@ class StripTries:
         band = polygonal(shapely.intersection(reach, near))
         if self.leave_out is not None and not self.leave_out.is_empty and band.intersects(self.leave_out):
             band = polygonal(shapely.difference(band, self.leave_out))
-        self.tried.append((length, band.area, band))
         return band.area, band
 
 

@@ -35,7 +35,7 @@ from shapely.ops import nearest_points
 from geomap.geometry import checks
 from geomap.geometry.borders import BorderPoint, nearest_border_point, nearest_component, shared_border
 from geomap.geometry.buffers import HostTooSmall, solve_local_radius
-from geomap.geometry.constructions import StripTries, leave_out_disc, side_along, solve_strip, strip_depth
+from geomap.geometry.constructions import leave_out_disc, side_along, solve_strip, strip_depth
 from geomap.geometry.projection import LocalProjection, geodesic_distance_km, linear
 from geomap.geometry.statuses import CONTESTED, HELD, AnchorState, status_date
 from geomap.geometry.units import format_area, format_km2, format_number, stable
@@ -232,14 +232,10 @@ def draw_strip(workspace: Workspace, row: dict[str, Any], anchor: Anchor, holder
             return True
         if side is None:
             side, toward = strip_side(workspace, row, projection, line, anchor, holder, claim)
-        # sources repeating a figure ask for the same strip: drawn once; other figures for a strip of this depth
-        # from the same town start from its tries
-        same_strip = (projection.key, host, holder, window_km, side, depth_m, (town.x, town.y))
-        strips = workspace.bands.get(("strip tries", *same_strip),
-                                     lambda: StripTries.along(line, origin, side, depth_m, local, leave_out))
-        solved = workspace.bands.get(("strip", *same_strip, round(km2, 6)),
-                                     lambda: solve_strip(line, origin, side, depth_m, local, km2 * 1e6, leave_out,
-                                                         strips))
+        # sources repeating a figure ask for the same strip: drawn once
+        solved = workspace.bands.get(
+            ("strip", projection.key, host, holder, window_km, side, depth_m, round(km2, 6), (town.x, town.y)),
+            lambda: solve_strip(line, origin, side, depth_m, local, km2 * 1e6, leave_out))
         # a strip cut short by the window's edge (not by the border's own end) is solved again in a wider one
         edge = 0.7 * window_km * 1000.0
         if solved is None:

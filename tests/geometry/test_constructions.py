@@ -150,21 +150,6 @@ def test_a_strip_grown_from_earlier_tries_is_the_strip_drawn_at_once(direction):
         assert strip.symmetric_difference(whole).area < 1e-4 * whole.area
 
 
-def test_a_second_figure_for_the_same_strip_starts_from_the_first_ones_tries():
-    """Two sources' figures for one strip round the corner: the second, solved from the first's tries, is the
-    strip solved afresh."""
-    town = shapely.Point(0, 0).buffer(2 * KM)  # lost, in the corner: a notch in every strip
-    arguments = (CORNER["line"], shapely.Point(0, 20 * KM), 1, 5 * KM, CORNER["host"])
-    strips = StripTries.along(*arguments, town)
-    solve_strip(*arguments, 300 * KM * KM, town, strips)
-    second = solve_strip(*arguments, 260 * KM * KM, town, strips)
-    fresh = solve_strip(*arguments, 260 * KM * KM, town)
-    assert second.area_m2 == pytest.approx(260 * KM * KM, rel=AREA)
-    assert second.length_m == pytest.approx(fresh.length_m, rel=AREA)
-    assert second.geometry.symmetric_difference(fresh.geometry).area < AREA * fresh.area_m2
-    assert inside(second.geometry, CORNER["host"]) and second.geometry.intersection(town).area < 1.0
-
-
 def test_a_strip_longer_than_its_border_is_refused():
     short = shapely.LineString([(0, 0), (10 * KM, 0)])
     assert solve_strip(short, shapely.Point(0, 0), 1, 1 * KM, STRAIGHT["host"], 500 * KM * KM) is None
