@@ -284,17 +284,27 @@ def staged_figures(out: Path) -> list[Path]:
     return sorted(out.parent.glob(f".{out.name}.geomap-staging-*/figures/*"))
 
 
+def frozen_while_drawing(build: subprocess.Popen, out: Path) -> list[int]:
+    """Stop (SIGSTOP) the processes of ``build`` once its figures are being drawn; their ids.
+
+    The figures must still be unfinished then, so that a signal sent next reaches the build while it waits for
+    them, not during the final move of its files (which holds signals back until it is done).
+    """
+    wait_until(lambda: staged_figures(out) or build.poll() is not None, "the figures to be drawn")
+    workers = descendants(build.pid)
+    assert workers, "no figure process"
+    for pid in workers:
+        os.kill(pid, signal.SIGSTOP)
+    drawn = [p for p in staged_figures(out) if not p.name.endswith(".tmp")]
+    assert len(drawn) < 4, "the figures were finished before the kill"  # one window's map and the chart, PNG+SVG
+    return workers
+
+
 def test_a_build_killed_during_its_figures_takes_the_figure_process_with_it(
         inputs, results, reference_runs, out_with_a):
     out = out_with_a
     build = start_slow_build(inputs, out)
-    wait_until(lambda: staged_figures(out) or build.poll() is not None, "the figures to be drawn")
-    workers = descendants(build.pid)
-    assert workers, "no figure process"
-    for pid in workers:  # frozen, so that nothing is written between the snapshot and the parent's death
-        os.kill(pid, signal.SIGSTOP)
-    drawn = [p for p in staged_figures(out) if not p.name.endswith(".tmp")]
-    assert len(drawn) < 4, "the figures were finished before the kill"  # one window's map and the chart, PNG+SVG
+    workers = frozen_while_drawing(build, out)  # so that nothing is written between the snapshot and the death
     build.kill()
     build.wait()
     snapshot = {p: p.stat().st_size for p in staged_figures(out)}
@@ -311,9 +321,10 @@ def test_sigterm_and_ctrl_c_during_figures_say_interrupted_and_leave_nothing(
         inputs, reference_runs, out_with_a, signal_number, exit_code):
     out = out_with_a
     build = start_slow_build(inputs, out)
-    wait_until(lambda: staged_figures(out) or build.poll() is not None, "the figures to be drawn")
-    workers = descendants(build.pid)
+    workers = frozen_while_drawing(build, out)
     build.send_signal(signal_number)
+    for pid in workers:
+        os.kill(pid, signal.SIGCONT)
     _, stderr = build.communicate(timeout=120)
     assert build.returncode == exit_code, stderr
     assert "geomap: interrupted" in stderr and "Traceback" not in stderr, stderr
