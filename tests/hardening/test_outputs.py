@@ -276,8 +276,11 @@ def test_a_kill_while_files_are_moved_one_by_one_is_completed_by_the_next_run(
 
 def start_slow_build(inputs, out: Path) -> subprocess.Popen:
     """A build whose figures take a while (1200 dpi), stopped by the caller once they are being drawn."""
+    # With Ctrl-C's default action, as from a terminal: an ignored SIGINT is inherited through exec, and a test
+    # run earlier in this process (on a pytest-xdist worker, in another order than alone) may have left it so.
     return subprocess.Popen([GEOMAP, "build", str(inputs["b"]), "-o", str(out), "--dpi", "1200"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
 
 
 def staged_figures(out: Path) -> list[Path]:
