@@ -55,4 +55,6 @@ case " $* " in
     .venv/bin/mypy "${TYPED[@]}"
     .venv/bin/python tests/wheel_smoke.py ;;
 esac
-exec .venv/bin/python -m pytest "$@"
+# Two processes, one test file each at a time (--dist loadfile): a file's module fixtures (the builds its tests
+# share) are built once, on the worker that runs it. tests/conftest.py gives each worker a cache folder of its own.
+exec .venv/bin/python -m pytest -n 2 --dist loadfile "$@"
