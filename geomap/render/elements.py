@@ -89,7 +89,9 @@ class TemplateElement(MacroElement):
         if not isinstance(figure, Figure):
             raise ValueError(f"{self.element_name} must be added to a map before it is rendered")
         module = self._template.module
-        for part, target in (("header", figure.header), ("html", figure.html), ("script", figure.script)):
+        # "shared_script": code that several elements call, written once per page (under a fixed key).
+        for part, target in (("header", figure.header), ("html", figure.html), ("shared_script", figure.script),
+                             ("script", figure.script)):
             macro = getattr(module, part, None)
             if macro is not None:
                 text = str(macro(self, kwargs))
@@ -148,11 +150,14 @@ class GeoJsonLayer(TemplateElement):
     pane, shared by every such layer of that map, instead of one SVG element
     per shape: thousands of shapes then stay quick to draw (no hatching there).
     With ``data_of`` (another GeoJsonLayer) the layer draws that layer's
-    features in its own style, and the page holds them once.
+    features in its own style, and the page holds them once. In a group hidden
+    at first (``folium.FeatureGroup(show=False)``) the layer is made the first
+    time the group is shown, not as the page opens.
     """
 
     template_name = "geojson_layer.js"
     element_name = "GeoJsonLayer"
+    shared_part_keys = {"shared_script": "geomap_geojson_layer_function"}
 
     def __init__(self, features: Sequence[dict], style: Mapping[str, Any], pane: str | None = None,
                  hatch: Mapping[str, str] | None = None, canvas_map: Element | None = None,
@@ -173,6 +178,18 @@ class GeoJsonLayer(TemplateElement):
         self.pane = pane
         # {"color": stroke of the hatch lines, "background": fill between them}
         self.hatch = dict(hatch) if hatch else None
+
+    @property
+    def spec(self) -> dict[str, Any]:
+        """What the page's shared layer function needs to know of this layer besides its features."""
+        spec: dict[str, Any] = {"style": self.style, "pane": self.pane}
+        if self.hatch:
+            spec.update(hatch=self.hatch, hatchId=f"{self.get_name()}_hatch")
+        if self.block_popups:
+            spec["blockPopups"] = True
+        if getattr(self._parent, "show", True) is False:  # a group hidden at first: made when first shown
+            spec["builtWhenShown"] = True
+        return spec
 
     def _get_self_bounds(self):
         lats: list[float] = []

@@ -173,3 +173,32 @@ def test_a_map_of_several_wars_opens_on_one_theatre_and_switches_to_another(wars
         assert page.evaluate(LAND_AT_CENTER) > 0  # land under the theatre, not a blue background
         page.screenshot(path=str(artifacts_dir() / "theatres_gaza.png"))
         assert log.blocked == [] and log.errors == []
+
+
+# Claim shapes (overlay pane, not the basemap or markers) on the map whose centre lies in a box.
+CLAIMS_IN_BOX = """([south, west, north, east]) => {
+  let found = 0;
+  map_geomap_0.eachLayer(layer => {
+    if (!layer.feature || !layer.getBounds || (layer.options.pane || "overlayPane") !== "overlayPane") { return; }
+    const center = layer.getBounds().getCenter();
+    if (center.lat > south && center.lat < north && center.lng > west && center.lng < east) { found += 1; }
+  });
+  return found;
+}"""
+GAZA_BOX = [29, 32, 34, 37]
+
+
+@pytest.mark.browser
+def test_a_theatre_not_shown_at_first_gets_its_claims_drawn_once_chosen_and_once_only(wars_map):
+    with opened_map(wars_map) as (page, log):
+        selector = page.locator(".gm-date select.gm-theatre")
+        assert page.evaluate(CLAIMS_IN_BOX, GAZA_BOX) == 0  # the map opens on another theatre
+        choose_theatre(page, selector, "Palestinian")
+        drawn = page.evaluate(CLAIMS_IN_BOX, GAZA_BOX)
+        assert drawn > 0
+        # Away and back: the same shapes again, not a second copy of them.
+        choose_theatre(page, selector, "Ukraine")
+        assert page.evaluate(CLAIMS_IN_BOX, GAZA_BOX) == 0
+        choose_theatre(page, selector, "Palestinian")
+        assert page.evaluate(CLAIMS_IN_BOX, GAZA_BOX) == drawn
+        assert log.blocked == [] and log.errors == []

@@ -4,15 +4,20 @@
 <script type="application/json" id="{{ this.get_name() }}_data">{{ this.collection|script_json }}</script>
 {% endif %}
 {% endmacro %}
-{% macro script(this, kwargs) %}
-(function () {
-  var base = {{ this.style|script_json }};
-  var pane = {{ this.pane|script_json }};
-  var hatch = {{ this.hatch|script_json }};
+{% macro shared_script(this, kwargs) %}
+// Makes one GeoJSON layer of a geomap map and adds it to its group; written once per page, called once per
+// layer (hundreds on a large map), so that the page carries this code once instead of once per layer.
+// spec: style (base), pane, hatch ({color, background}) and hatchId, block popups allowed, and built when
+// shown (a group hidden at first: the layer is made the first time the group is shown, so that a large
+// map opens after making the layers of its first view only). data: the features, or the <script> element
+// holding them as JSON, looked up as the map is set up (a fragment pasted twice finds its own copy then).
+function geomapGeoJsonLayer(group, spec, data, canvasMap) {
+  var base = spec.style;
+  var pane = spec.pane;
+  var hatch = spec.hatch;
   function styleOf(feature) {
     return Object.assign({}, base, feature.properties.s || {});
   }
-{% if this.block_popups %}
   // Popups given as [kind, text] blocks: built when opened, text only (never parsed as HTML).
   var blockTags = {h: "h4", m: "p", b: "blockquote", s: "p", x: "p", l: "ul"};
   function popupOf(blocks) {
@@ -34,16 +39,13 @@
     });
     return root;
   }
-{% endif %}
   var options = {
     style: styleOf,
     pointToLayer: function (feature, latlng) {
       var style = styleOf(feature);
       style.radius = feature.properties.r || base.radius || 5;
       if (pane) { style.pane = pane; }
-{% if this.canvas_map is not none %}
-      style.renderer = options.renderer;  // markers made here do not inherit the layer's options
-{% endif %}
+      if (options.renderer) { style.renderer = options.renderer; }  // markers made here do not inherit it
       return L.circleMarker(latlng, style);
     },
     onEachFeature: function (feature, layer) {
@@ -56,70 +58,77 @@
       if (properties.p) {
         layer.bindPopup(properties.p, {maxWidth: 360});
       }
-{% if this.block_popups %}
-      if (properties.q) {
+      if (spec.blockPopups && properties.q) {
         // Padding keeps an opened popup clear of the controls (left) and the claims panel (right).
         layer.bindPopup(function () { return popupOf(properties.q); },
                         {maxWidth: 360, autoPanPaddingTopLeft: [60, 20], autoPanPaddingBottomRight: [400, 20]});
       }
-{% endif %}
     }
   };
   if (pane) { options.pane = pane; }
-{% if this.canvas_map is not none %}
-  // One canvas per pane for all of this map's canvas layers: a canvas per layer
-  // would mean hundreds of full-size canvases redrawn on every pan.
-  var map = {{ this.canvas_map.get_name() }};
-  var canvases = map.geomapCanvases || (map.geomapCanvases = {});
-  var canvasPane = pane || "overlayPane";
-  options.renderer = canvases[canvasPane] || (canvases[canvasPane] = L.canvas({pane: canvasPane, tolerance: 2}));
-{% endif %}
-{% if this.data_of is not none %}
-  var layer = L.geoJSON(JSON.parse(document.getElementById({{ (this.data_of.get_name() ~ "_data")|script_json }}).textContent),
-                        options);
-{% elif this.data_block %}
-  var layer = L.geoJSON(JSON.parse(document.getElementById({{ (this.get_name() ~ "_data")|script_json }}).textContent),
-                        options);
-{% else %}
-  var layer = L.geoJSON({{ this.collection|script_json }}, options);
-{% endif %}
-  if (hatch) {
-    // Leaflet re-creates its <path> elements whenever the layer is re-added.
-    var svgNs = "http://www.w3.org/2000/svg";
-    var applyHatch = function () {
-      layer.eachLayer(function (shape) {
-        var path = shape.getElement && shape.getElement();
-        if (!path || !path.ownerSVGElement) { return; }
-        var svg = path.ownerSVGElement;
-        // Named after the map's container, so that the same map twice in a page (a fragment pasted
-        // twice) does not make two patterns of one id.
-        var patternId = shape._map.getContainer().id + "_" + {{ (this.get_name() ~ "_hatch")|script_json }};
-        if (!svg.querySelector("#" + patternId)) {
-          var defs = svg.querySelector("defs") || svg.insertBefore(document.createElementNS(svgNs, "defs"), svg.firstChild);
-          var pattern = document.createElementNS(svgNs, "pattern");
-          pattern.setAttribute("id", patternId);
-          pattern.setAttribute("patternUnits", "userSpaceOnUse");
-          pattern.setAttribute("width", "7");
-          pattern.setAttribute("height", "7");
-          pattern.setAttribute("patternTransform", "rotate(45)");
-          var background = document.createElementNS(svgNs, "rect");
-          background.setAttribute("width", "7");
-          background.setAttribute("height", "7");
-          background.setAttribute("fill", hatch.background);
-          var stripe = document.createElementNS(svgNs, "line");
-          stripe.setAttribute("x1", "0"); stripe.setAttribute("y1", "0");
-          stripe.setAttribute("x2", "0"); stripe.setAttribute("y2", "7");
-          stripe.setAttribute("stroke", hatch.color);
-          stripe.setAttribute("stroke-width", "2");
-          pattern.appendChild(background);
-          pattern.appendChild(stripe);
-          defs.appendChild(pattern);
-        }
-        path.setAttribute("fill", "url(#" + patternId + ")");
-      });
-    };
-    layer.on("add", applyHatch);
+  if (canvasMap) {
+    // One canvas per pane for all of this map's canvas layers: a canvas per layer
+    // would mean hundreds of full-size canvases redrawn on every pan.
+    var canvases = canvasMap.geomapCanvases || (canvasMap.geomapCanvases = {});
+    var canvasPane = pane || "overlayPane";
+    options.renderer = canvases[canvasPane] || (canvases[canvasPane] = L.canvas({pane: canvasPane, tolerance: 2}));
   }
-  layer.addTo({{ this._parent.get_name() }});
-})();
+  function build() {
+    var layer = L.geoJSON(data.nodeType ? JSON.parse(data.textContent) : data, options);
+    if (hatch) {
+      // Leaflet re-creates its <path> elements whenever the layer is re-added.
+      var svgNs = "http://www.w3.org/2000/svg";
+      var applyHatch = function () {
+        layer.eachLayer(function (shape) {
+          var path = shape.getElement && shape.getElement();
+          if (!path || !path.ownerSVGElement) { return; }
+          var svg = path.ownerSVGElement;
+          // Named after the map's container, so that the same map twice in a page (a fragment pasted
+          // twice) does not make two patterns of one id.
+          var patternId = shape._map.getContainer().id + "_" + spec.hatchId;
+          if (!svg.querySelector("#" + patternId)) {
+            var defs = svg.querySelector("defs") || svg.insertBefore(document.createElementNS(svgNs, "defs"), svg.firstChild);
+            var pattern = document.createElementNS(svgNs, "pattern");
+            pattern.setAttribute("id", patternId);
+            pattern.setAttribute("patternUnits", "userSpaceOnUse");
+            pattern.setAttribute("width", "7");
+            pattern.setAttribute("height", "7");
+            pattern.setAttribute("patternTransform", "rotate(45)");
+            var background = document.createElementNS(svgNs, "rect");
+            background.setAttribute("width", "7");
+            background.setAttribute("height", "7");
+            background.setAttribute("fill", hatch.background);
+            var stripe = document.createElementNS(svgNs, "line");
+            stripe.setAttribute("x1", "0"); stripe.setAttribute("y1", "0");
+            stripe.setAttribute("x2", "0"); stripe.setAttribute("y2", "7");
+            stripe.setAttribute("stroke", hatch.color);
+            stripe.setAttribute("stroke-width", "2");
+            pattern.appendChild(background);
+            pattern.appendChild(stripe);
+            defs.appendChild(pattern);
+          }
+          path.setAttribute("fill", "url(#" + patternId + ")");
+        });
+      };
+      layer.on("add", applyHatch);
+    }
+    layer.addTo(group);
+  }
+  if (spec.builtWhenShown) {
+    group.once("add", build);
+  } else {
+    build();
+  }
+}
+{% endmacro %}
+{% macro script(this, kwargs) %}
+geomapGeoJsonLayer({{ this._parent.get_name() }}, {{ this.spec|script_json }},
+{% if this.data_of is not none %}
+  document.getElementById({{ (this.data_of.get_name() ~ "_data")|script_json }}),
+{% elif this.data_block %}
+  document.getElementById({{ (this.get_name() ~ "_data")|script_json }}),
+{% else %}
+  {{ this.collection|script_json }},
+{% endif %}
+  {{ this.canvas_map.get_name() if this.canvas_map is not none else "null" }});
 {% endmacro %}
