@@ -99,6 +99,15 @@ def test_a_disc_in_a_host_whose_cut_left_a_spike_is_drawn(geo, make_claim):
     assert abs(GEOD.geometry_area_perimeter(row.geometry)[0]) / 1e6 == pytest.approx(1000.0, rel=5e-3)
 
 
+def test_a_disc_reaching_where_the_cut_host_has_edges_a_hair_apart_is_valid(geo, make_claim):
+    """A 2,077 km² disc on Sudzha reaches a place of Kursk Oblast's cut outline (51.198 N, 34.904 E) where
+    two edges lie a hair apart: valid in metres, the polygon crossed itself once back in lon/lat."""
+    row = geo([make_claim("area_held", 2077, "km²", km2=2077.0, actor="RU", **SUDZHA, **MARCH_2025)]).iloc[0]
+    assert row["status"] == "mapped" and row["host"] == "RU-KRS"
+    assert shapely.is_valid(row.geometry)
+    assert abs(GEOD.geometry_area_perimeter(row.geometry)[0]) / 1e6 == pytest.approx(2077.0, rel=5e-3)
+
+
 def test_area_larger_than_the_host_is_unmapped(geo, make_claim):
     """Kursk Oblast is 30,127 km² in Natural Earth, 29,771 km² cut along the accurate border."""
     row = geo([make_claim("area_held", 40_000, "km²", km2=40_000.0, **SUDZHA)]).iloc[0]
