@@ -100,8 +100,7 @@ def solve_local_radius(centre: shapely.Point, target_m2: float, host: BaseGeomet
     while True:
         if half_side >= reach:
             return _solve_bracketed(centre, target_m2, host, free_radius, reach, exact_limit=False)
-        cropped = shapely.clip_by_rect(host, centre.x - half_side, centre.y - half_side,
-                                       centre.x + half_side, centre.y + half_side)
+        cropped = crop(host, (centre.x - half_side, centre.y - half_side, centre.x + half_side, centre.y + half_side))
         if not cropped.is_valid:
             cropped = polygonal(shapely.make_valid(cropped))
         if cropped.area >= target_m2:
@@ -109,6 +108,15 @@ def solve_local_radius(centre: shapely.Point, target_m2: float, host: BaseGeomet
             if result is not None:
                 return result
         half_side *= 4.0
+
+
+def crop(host: BaseGeometry, box: tuple[float, float, float, float]) -> BaseGeometry:
+    """``host`` within ``box``: the fast rectangle clip, or the plain intersection when GEOS's rectangle clip
+    refuses a degenerate piece of the host (it builds a 3-point ring from a zero-width spike)."""
+    try:
+        return shapely.clip_by_rect(host, *box)
+    except shapely.errors.GEOSException:
+        return polygonal(shapely.intersection(host, shapely.box(*box)))
 
 
 def _solve_bracketed(centre: shapely.Point, target_m2: float, host: BaseGeometry,

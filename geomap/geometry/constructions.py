@@ -30,6 +30,7 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+import numpy as np
 import shapely
 from shapely.geometry.base import BaseGeometry
 
@@ -51,6 +52,10 @@ def inner_edge_line(line: BaseGeometry, depth_m: float) -> BaseGeometry:
 LENGTH_SOLVER_TOLERANCE = 5e-4  # 0.05 %: each try buffers a border line kilometres deep, the slow part
 ADDED_MIN_M = 1e-3  # a stretch grown by less than this along the line keeps the earlier buffer as it is
 MIN_PIECE_M2 = 100.0  # slivers of a cut host smaller than this are dropped (GEOS clips them into broken rings)
+# A spike (a ring running out to a vertex and back along itself) whose base is narrower than this share of the
+# side of the smallest piece kept is removed: the union of a host with the neighbour's pieces leaves such
+# zero-width spikes where their shared edges differ by rounding, and GEOS clips a spike into a 3-point ring.
+SPIKE_BASE_SHARE = 1e-5
 
 
 @dataclass(frozen=True)
@@ -95,8 +100,62 @@ def accurate_side(host: BaseGeometry, neighbour: BaseGeometry | None, line: Base
             pieces = [p for p in pieces if p.intersects(kept) or p.distance(kept) <= min_piece]
     merged = shapely.union_all([kept, *pieces]) if pieces else kept
     merged = polygonal(merged if merged.is_valid else shapely.make_valid(merged))
+    merged = without_spikes(merged, SPIKE_BASE_SHARE * math.sqrt(min_piece))
     parts = [p for p in shapely.get_parts(merged) if p.area > min_piece]
     return shapely.union_all(parts) if len(parts) != 1 else parts[0]
+
+
+def without_spikes(geometry: BaseGeometry, base: float) -> BaseGeometry:
+    """``geometry`` (polygonal) with its spikes removed: vertices a ring runs out to and back from, the
+    points either side of them closer than ``base``. Rings left with no area are dropped; a geometry
+    without spikes is returned as it is."""
+    polygons = shapely.get_parts(geometry)
+    if not any(_has_spike(ring, base) for polygon in polygons for ring in shapely.get_rings(polygon)):
+        return geometry
+    kept = []
+    for polygon in polygons:
+        exterior = _ring_without_spikes(shapely.get_coordinates(polygon.exterior), base)
+        if exterior is None:
+            continue
+        holes = [_ring_without_spikes(shapely.get_coordinates(hole), base) for hole in polygon.interiors]
+        kept.append(shapely.Polygon(exterior, [hole for hole in holes if hole is not None]))
+    cleaned = shapely.MultiPolygon(kept) if len(kept) != 1 else kept[0]
+    return cleaned if cleaned.is_valid else polygonal(shapely.make_valid(cleaned))
+
+
+def _has_spike(ring: BaseGeometry, base: float) -> bool:
+    points = shapely.get_coordinates(ring)[:-1]
+    if len(points) < 3:
+        return True
+    before, after = np.roll(points, 1, axis=0), np.roll(points, -1, axis=0)
+    return bool(np.any(np.hypot(*(before - after).T) <= base))
+
+
+def _ring_without_spikes(closed: np.ndarray, base: float) -> list | None:
+    """The vertices of a closed ring without its spikes (nested ones too), None when no area is left."""
+    points = [tuple(point) for point in closed[:-1]]
+
+    def near(a: tuple, b: tuple) -> bool:
+        return math.hypot(a[0] - b[0], a[1] - b[1]) <= base
+
+    while True:
+        count = len(points)
+        stack: list[tuple] = []
+        for point in points:
+            if len(stack) >= 2 and near(point, stack[-2]):
+                stack.pop()  # the apex; the point itself is where the spike left the ring
+                continue
+            stack.append(point)
+        if len(stack) >= 3 and near(stack[-1], stack[1]):  # a spike whose apex is the first vertex
+            stack = stack[2:]
+        elif len(stack) >= 3 and near(stack[-2], stack[0]):  # ... or the last
+            stack = stack[:-2]
+        points = stack
+        if len(points) == count:
+            break
+    if len(points) < 3:
+        return None
+    return [*points, points[0]]
 
 
 # -- one-dimensional area solver -----------------------------------------------------------------------------

@@ -71,8 +71,17 @@ class LocalProjection:
         return _transform(geometry, self._forward)
 
     def to_lonlat(self, geometry: BaseGeometry) -> BaseGeometry:
-        """Geometry in this projection -> lon/lat (EPSG:4326)."""
-        return _transform(geometry, self._inverse)
+        """Geometry in this projection -> lon/lat (EPSG:4326), polygons valid.
+
+        A valid polygon can come back invalid: where a shape clipped to a host cut along a border has two
+        edges or rings a hair apart, the inverse projection's rounding makes them cross (self-intersections
+        by Belgorod and Kursk oblasts on a large corpus). Such a polygon is made valid again here, so that
+        every drawn shape is valid and the window's envelope can unite them.
+        """
+        result = _transform(geometry, self._inverse)
+        if result.geom_type in ("Polygon", "MultiPolygon") and not result.is_valid:
+            result = polygonal(shapely.make_valid(result))
+        return result
 
     def point_to_local(self, lon: float, lat: float) -> shapely.Point:
         x, y = self._forward.transform(lon, lat)

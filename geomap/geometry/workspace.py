@@ -42,7 +42,7 @@ ACCURATE_NEAR_DEGREES = 0.07  # about 7 km: how far a neighbour's piece may lie 
 ACCURATE_MARGIN_DEGREES = 0.1  # lines and neighbours are cropped to the region's box widened by this
 MIN_PIECE_DEGREES2 = 1e-8  # about 100 m²: slivers this small are dropped
 COUNTRY_TILE_DEGREES = 1.0  # a country is cut per box of whole tiles around a window, shared by nearby anchors
-HOST_CUT_VERSION = 1  # of the stored host cuts: raise it when _cut_along_borders changes
+HOST_CUT_VERSION = 2  # of the stored host cuts: raise it when _cut_along_borders changes
 LINE_PIECE_VERTICES = 64  # border lines are indexed in pieces of this many vertices
 
 

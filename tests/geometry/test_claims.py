@@ -89,6 +89,25 @@ def test_the_salient_is_clipped_at_the_border(geo, regions, make_claim):
     assert row["radius_km"] > (1368.0 / 3.14159265) ** 0.5 * 1.01
 
 
+def test_a_disc_in_a_host_whose_cut_left_a_spike_is_drawn(geo, make_claim):
+    """Israel's Southern District, cut along the Palestinian border, carried a zero-width spike that GEOS
+    could not clip; a disc around Ashkelon crossed it and was not drawn."""
+    ashkelon = {"place": "Ashkelon", "place_id": "295620", "anchor_lat": 31.66926, "anchor_lon": 34.57149}
+    row = geo([make_claim("area_held", 1000, "km²", km2=1000.0, actor="IL", **ashkelon, **MARCH_2025)]).iloc[0]
+    assert row["status"] == "mapped" and row["host"] == "IL-D"
+    assert shapely.is_valid(row.geometry)
+    assert abs(GEOD.geometry_area_perimeter(row.geometry)[0]) / 1e6 == pytest.approx(1000.0, rel=5e-3)
+
+
+def test_a_disc_reaching_where_the_cut_host_has_edges_a_hair_apart_is_valid(geo, make_claim):
+    """A 2,077 km² disc on Sudzha reaches a place of Kursk Oblast's cut outline (51.198 N, 34.904 E) where
+    two edges lie a hair apart: valid in metres, the polygon crossed itself once back in lon/lat."""
+    row = geo([make_claim("area_held", 2077, "km²", km2=2077.0, actor="RU", **SUDZHA, **MARCH_2025)]).iloc[0]
+    assert row["status"] == "mapped" and row["host"] == "RU-KRS"
+    assert shapely.is_valid(row.geometry)
+    assert abs(GEOD.geometry_area_perimeter(row.geometry)[0]) / 1e6 == pytest.approx(2077.0, rel=5e-3)
+
+
 def test_area_larger_than_the_host_is_unmapped(geo, make_claim):
     """Kursk Oblast is 30,127 km² in Natural Earth, 29,771 km² cut along the accurate border."""
     row = geo([make_claim("area_held", 40_000, "km²", km2=40_000.0, **SUDZHA)]).iloc[0]

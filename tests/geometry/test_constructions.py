@@ -13,9 +13,9 @@ import pytest
 import shapely
 
 from geomap.geometry.borders import border_band
-from geomap.geometry.buffers import solve_local_radius
+from geomap.geometry.buffers import crop, solve_local_radius
 from geomap.geometry.constructions import (StripTries, accurate_side, side_along, solve_band_depth, solve_strip,
-                                           stretch, strip_depth)
+                                           stretch, strip_depth, without_spikes)
 
 KM = 1000.0
 AREA = 1e-3  # the brief's tolerance: 0.1 %
@@ -61,6 +61,55 @@ def test_only_the_neighbours_pieces_near_a_region_are_added():
     cut = accurate_side(region, neighbour, STRAIGHT["line"], near_m=7 * KM)
     assert cut.contains(shapely.Point(10 * KM, 0.5 * KM))  # the sliver in front of the region
     assert not cut.contains(shapely.Point(60 * KM, 0.5 * KM))  # but not the one 40 km along the border
+
+
+# A host as the cut of a real region left it (syn-0-02139#8, its coordinates): where the neighbour's piece was
+# added, the union ran out west to a vertex and back along a line 6e-10 m apart. GEOS calls it valid, but its
+# rectangle clip turns the spike into a 3-point ring and refuses it, so the claim was not drawn.
+SPIKE_FOOT = (55611.58618255567, -33883.36008221001)
+SPIKE_APEX = (44590.08620934655, -33840.40977284491)
+SPIKE_RETURN = (55611.58618255627, -33883.36008221001)
+SPIKY_HOST = shapely.Polygon([(54540.052256, -34233.430404), SPIKE_FOOT, SPIKE_APEX, SPIKE_RETURN,
+                              (55992.276496, -33758.956309), (70 * KM, -30 * KM), (70 * KM, -40 * KM)])
+REAL_CROP = (-53534.47286326719, -53534.47286326719, 53534.47286326719, 53534.47286326719)
+
+
+def test_the_spiky_host_is_the_one_geos_could_not_clip():
+    assert shapely.is_valid(SPIKY_HOST)
+    with pytest.raises(shapely.errors.GEOSException, match="LinearRing"):
+        shapely.clip_by_rect(SPIKY_HOST, *REAL_CROP)
+
+
+def test_a_spike_is_removed_and_the_host_keeps_its_area():
+    cleaned = without_spikes(SPIKY_HOST, 1e-4)
+    assert shapely.is_valid(cleaned)
+    assert SPIKE_APEX not in cleaned.exterior.coords
+    assert cleaned.area == pytest.approx(SPIKY_HOST.area, abs=1.0)
+    assert shapely.clip_by_rect(cleaned, *REAL_CROP).is_empty  # the spike reached into the crop; the rest does not
+
+
+@pytest.mark.parametrize("rotation", range(7))
+def test_a_spike_is_removed_wherever_the_ring_starts(rotation):
+    """Also a spike of two vertices out and back, and one whose apex or foot is the ring's first vertex."""
+    ring = [(0, 0), (10, 0), (10, 5), (20, 5), (25, 5), (20, 5 + 1e-12), (10, 5 + 1e-12), (10, 10), (0, 10)]
+    ring = ring[rotation:] + ring[:rotation]
+    cleaned = without_spikes(shapely.Polygon(ring), 1e-6)
+    assert cleaned.equals(shapely.box(0, 0, 10, 10))
+
+
+def test_a_hole_that_is_all_spike_is_dropped():
+    polygon = shapely.Polygon(shapely.box(0, 0, 10, 10).exterior.coords, [[(2, 2), (5, 5), (2, 2 + 1e-12)]])
+    cleaned = without_spikes(polygon, 1e-6)
+    assert list(cleaned.interiors) == [] and cleaned.area == pytest.approx(100.0)
+
+
+def test_a_spiky_host_is_cropped_for_the_radius_solver():
+    """Should another degenerate host reach the solver, its crop falls back to the plain intersection."""
+    cropped = crop(SPIKY_HOST, REAL_CROP)
+    assert cropped.is_empty and cropped.geom_type in ("Polygon", "MultiPolygon")
+    kept = crop(SPIKY_HOST, (50 * KM, -45 * KM, 75 * KM, -25 * KM))
+    assert kept.area == pytest.approx(shapely.intersection(SPIKY_HOST, shapely.box(50 * KM, -45 * KM, 75 * KM,
+                                                                                   -25 * KM)).area)
 
 
 # -- discs on the border -------------------------------------------------------------------------------------
