@@ -231,6 +231,14 @@ _ALTERNATIVES = (
 _TEMPORAL_RE = re.compile(
     rf"(?<![A-Za-z0-9]){_PREFIX}(?:{'|'.join(_ALTERNATIVES)})(?![A-Za-z0-9])", re.IGNORECASE
 )
+# Every alternative above needs one of these: a digit, a unit, a month, a weekday ("day") or a day word. A
+# sentence without any (about one in five) has no expression, and this one search is far cheaper than trying
+# _TEMPORAL_RE at each of its words.
+_TEMPORAL_TRIGGER_RE = re.compile(
+    r"\d|hour|day|week|month|year|dec|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|now|current|present|night"
+    r"|morning|afternoon|evening",
+    re.IGNORECASE,
+)
 _KIND_GROUPS = (
     "iso", "event", "opening", "been", "ago", "dmy", "mdy", "month", "year", "earlier", "relative", "dayword",
     "weekday", "duration", "vague_duration",
@@ -507,6 +515,8 @@ def find_temporal(sentence: str) -> list[TemporalExpression]:
 def _temporal_in(sentence: str) -> tuple[TemporalExpression, ...]:
     """:func:`find_temporal`, remembered: a sentence with several claims is dated once per claim, and the
     expressions (frozen records) depend on the sentence alone."""
+    if not _TEMPORAL_TRIGGER_RE.search(sentence):
+        return ()
     found: list[TemporalExpression] = []
     pos = 0
     has_since = "since" in sentence.lower()  # most sentences have none: skip the since-phrase search
