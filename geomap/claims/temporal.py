@@ -228,8 +228,24 @@ _ALTERNATIVES = (
     r"(?:-long|-old)?)",
     r"(?P<vague_duration>(?:days|weeks|months|years|decades))",
 )
+# Every expression starts with a digit or with one of these word beginnings (a preposition of _PREFIX,
+# "the", a modifier, a number word, a month, a weekday, a unit, a day word). Python's re tries the whole
+# alternation at every word start; this lookahead turns most of them away at once. A new word that can
+# begin an expression must be added here too.
+_TEMPORAL_START = (
+    r"(?=[0-9]|a|by|beg|cam|clo|com|con|cou|cur|day|dec|dur|ear|eig|ele|end|fe|fi|fo|fr|hou|in|j|la|les"
+    r"|ma|mi|mo|ne|ni|no|oc|off|on|op|ov|pa|pre|rec|s[aeiotu]|t[ehiouw]|und|unt|war|wed|wee|wi|ye)"
+)
 _TEMPORAL_RE = re.compile(
-    rf"(?<![A-Za-z0-9]){_PREFIX}(?:{'|'.join(_ALTERNATIVES)})(?![A-Za-z0-9])", re.IGNORECASE
+    rf"(?<![A-Za-z0-9]){_TEMPORAL_START}{_PREFIX}(?:{'|'.join(_ALTERNATIVES)})(?![A-Za-z0-9])", re.IGNORECASE
+)
+# Every alternative above needs one of these: a digit, a unit, a month, a weekday ("day") or a day word. A
+# sentence without any (about one in five) has no expression, and this one search is far cheaper than trying
+# _TEMPORAL_RE at each of its words.
+_TEMPORAL_TRIGGER_RE = re.compile(
+    r"\d|hour|day|week|month|year|dec|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|now|current|present|night"
+    r"|morning|afternoon|evening",
+    re.IGNORECASE,
 )
 _KIND_GROUPS = (
     "iso", "event", "opening", "been", "ago", "dmy", "mdy", "month", "year", "earlier", "relative", "dayword",
@@ -507,6 +523,8 @@ def find_temporal(sentence: str) -> list[TemporalExpression]:
 def _temporal_in(sentence: str) -> tuple[TemporalExpression, ...]:
     """:func:`find_temporal`, remembered: a sentence with several claims is dated once per claim, and the
     expressions (frozen records) depend on the sentence alone."""
+    if not _TEMPORAL_TRIGGER_RE.search(sentence):
+        return ()
     found: list[TemporalExpression] = []
     pos = 0
     has_since = "since" in sentence.lower()  # most sentences have none: skip the since-phrase search

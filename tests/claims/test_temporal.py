@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from pathlib import Path
 
@@ -460,3 +461,35 @@ def test_a_figure_before_a_dated_event_is_of_that_time() -> None:
                 "launched its air operation at the end of 2015.")
     as_of = as_of_for_sentence(sentence, FRIDAY, focus=focus_of(sentence, "70 percent"))
     assert (as_of.start, as_of.end, as_of.text) == (d("2015-09-01"), d("2015-12-31"), "the end of 2015")
+
+
+# The first words of temporal expressions (prepositions, modifiers, number words, months, weekdays, units, day
+# words), words that only look like them, and the glue between; the guards must not change what is found.
+_EXPRESSION_WORDS = (
+    "since from by until till through as of in on during for over within throughout the this last next past "
+    "early mid late earlier later start beginning middle end first opening initial final closing previous "
+    "recent coming current just under about nearly almost around some more than less few several couple a an "
+    "one two three four five six seven eight nine ten eleven twelve thirteen fifteen twenty thirty forty fifty "
+    "ninety twenty-one hours days weeks weekends months years decades ago war's invasion's offensive operation "
+    "campaign January Feb. March may May June Sept. October Nov. December Monday Tuesday Wednesday Thursday "
+    "Friday Saturday Sunday yesterday today tonight now currently present overnight night morning evening "
+    "been it's of Kyiv seized troops ſix ıt"
+).split() + ["2024", "1991", "12", "3rd", "2024-03-14", "10%", "1,500"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.sampled_from(_EXPRESSION_WORDS), max_size=10).flatmap(
+        lambda words: st.sampled_from([" ", "-", ", "]).map(lambda sep: sep.join(words))
+    )
+)
+def test_the_guards_find_what_the_full_pattern_finds(text: str) -> None:
+    from geomap.claims import temporal
+
+    unguarded = re.compile(temporal._TEMPORAL_RE.pattern.replace(temporal._TEMPORAL_START, "", 1), re.IGNORECASE)
+    assert unguarded.pattern != temporal._TEMPORAL_RE.pattern
+    for position in range(len(text) + 1):
+        guarded, full = temporal._TEMPORAL_RE.search(text, position), unguarded.search(text, position)
+        assert (guarded and (guarded.span(), guarded.lastgroup)) == (full and (full.span(), full.lastgroup))
+    if not temporal._TEMPORAL_TRIGGER_RE.search(text):
+        assert unguarded.search(text) is None
