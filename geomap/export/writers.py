@@ -54,7 +54,8 @@ def geojson_geometry_texts(geometries: Sequence[BaseGeometry | None], decimals: 
                            ) -> list[str]:
     """The compact JSON text of each geometry's :func:`geojson_geometry` (``null`` when missing or empty).
 
-    All geometries are rounded (``numpy.round``; Z dropped, no ``-0.0``) and
+    All geometries are rounded (``numpy.round``; Z dropped, no ``-0.0``; a valid
+    shape that rounding would break is snapped to the grid by GEOS instead) and
     then oriented in one shapely call each, so rounding cannot undo the
     orientation. The text is written straight from one array of all their
     coordinates: nested Python lists of a large layer cost more than the JSON.
@@ -65,7 +66,14 @@ def geojson_geometry_texts(geometries: Sequence[BaseGeometry | None], decimals: 
     texts = ["null"] * len(shapes)
     if not len(present):
         return texts
-    rounded = shapely.transform(shapely.force_2d(shapes[present]), lambda xy: numpy.round(xy, decimals) + 0.0)
+    originals = shapely.force_2d(shapes[present])
+    rounded = shapely.transform(originals, lambda xy: numpy.round(xy, decimals) + 0.0)
+    # Rounding can make two edges a hair apart cross (a shape clipped along a border): those are snapped to the
+    # same grid by GEOS, which keeps them valid, and rounded again so that the digits print as the others do.
+    broken = numpy.flatnonzero(~shapely.is_valid(rounded) & shapely.is_valid(originals))
+    if len(broken):
+        snapped = shapely.set_precision(originals[broken], 10.0**-decimals)
+        rounded[broken] = shapely.transform(snapped, lambda xy: numpy.round(xy, decimals) + 0.0)
     xy, starts, trees = flatten(shapely.orient_polygons(rounded, exterior_cw=False))
     if not numpy.isfinite(xy).all():
         raise ValueError("Out of range float values are not JSON compliant")  # as json.dumps says

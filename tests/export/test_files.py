@@ -152,6 +152,17 @@ def test_geojson_orientation_and_rounding_are_enforced():
     assert geojson_geometry(None) is None and geojson_geometry(shapely.Point()) is None
 
 
+def test_a_valid_shape_stays_valid_in_geojson_when_rounding_would_cross_its_edges():
+    # A notch narrower than the 6th decimal, as clipping along a border leaves: plain rounding folds its two
+    # edges onto each other and the polygon becomes invalid; the file must hold a valid polygon of the same area.
+    notched = shapely.Polygon([(0, 0), (1, 0), (1, 1), (0.5000004, 1), (0.5000002, 0.3), (0.5, 1), (0, 1)])
+    assert notched.is_valid
+    assert not shapely.transform(notched, lambda xy: np.round(xy, 6)).is_valid
+    written = shape(geojson_geometry(notched))
+    assert written.is_valid and written.area == pytest.approx(notched.area, rel=1e-6)
+    assert all(abs(c * 1e6 - round(c * 1e6)) < 1e-6 for c in np.ravel(shapely.get_coordinates(written)))
+
+
 def _geometry_text_one_by_one(geometry, decimals=6):
     """The GeoJSON geometry text as it was written before the layer-at-once writer."""
     if geometry is None or geometry.is_empty:
