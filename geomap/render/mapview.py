@@ -212,6 +212,14 @@ def build_map(claim_geoms, envelopes, mentions, sources, countries, admin1, plac
     # A compact map's window layers are switched by the date control only: Leaflet's layers control, which
     # lists each of its layers by a linear search, spent a second of a 300-article page's opening on them.
     listed = not compact
+
+    def add_window_layer(label: str, title: str, layer: Any) -> None:
+        """One switchable layer of a window: its group, shown if the window is, listed unless compact."""
+        group = _group(folium_map, title, show=shown_first(label), control=listed)
+        group.add_child(layer)
+        layers_by_window[label].append(group)
+        all_controlled.append(group)
+
     for row in envelope_rows:
         made = envelope_feature(row, simplify_ratio=thin, ndigits=decimals)
         if not made:
@@ -220,10 +228,8 @@ def build_map(claim_geoms, envelopes, mentions, sources, countries, admin1, plac
         n_sources = row.get("n_sources")
         count = f" ({format_number(n_sources)} source{'' if n_sources == 1 else 's'})" if n_sources is not None else ""
         shown = next((layer_title(window) for window in windows if window.label == label), label)
-        group = _group(folium_map, f"Envelope · {shown}{count}", show=shown_first(label), control=listed)
-        group.add_child(GeoJsonLayer([made], ENVELOPE_STYLE, canvas_map=canvas_map))
-        layers_by_window[label].append(group)
-        all_controlled.append(group)
+        add_window_layer(label, f"Envelope · {shown}{count}",
+                         GeoJsonLayer([made], ENVELOPE_STYLE, canvas_map=canvas_map))
 
     buffers: dict[tuple[str, str], list] = {}
     others: dict[str, list] = {}
@@ -244,41 +250,29 @@ def build_map(claim_geoms, envelopes, mentions, sources, countries, admin1, plac
             if not made:
                 continue
             color = colors[source_id]
-            group = _group(folium_map, f"{names[source_id]} · {layer_title(window)}", show=shown_first(window.label),
-                           control=listed)
-            group.add_child(GeoJsonLayer(made, {"color": color, "weight": 2, "fillColor": color,
-                                                "fillOpacity": BUFFER_FILL_OPACITY}, canvas_map=canvas_map))
-            layers_by_window[window.label].append(group)
-            all_controlled.append(group)
+            add_window_layer(window.label, f"{names[source_id]} · {layer_title(window)}",
+                             GeoJsonLayer(made, {"color": color, "weight": 2, "fillColor": color,
+                                                 "fillOpacity": BUFFER_FILL_OPACITY}, canvas_map=canvas_map))
         if window_rows:
             made = claim_features(window_rows, names, views, style_for_row=lambda row: _source_style(row, colors),
                                   simplify_ratio=thin, ndigits=decimals, as_blocks=compact)
             n_sources = len({row["source"] for row in window_rows})
-            group = _group(folium_map, f"Claims · {layer_title(window)} ({plural(n_sources, 'source')})",
-                           show=shown_first(window.label), control=listed)
-            group.add_child(GeoJsonLayer(made, {"weight": 2, "fillOpacity": BUFFER_FILL_OPACITY},
-                                         canvas_map=canvas_map))
-            layers_by_window[window.label].append(group)
-            all_controlled.append(group)
+            add_window_layer(window.label, f"Claims · {layer_title(window)} ({plural(n_sources, 'source')})",
+                             GeoJsonLayer(made, {"weight": 2, "fillOpacity": BUFFER_FILL_OPACITY},
+                                          canvas_map=canvas_map))
         mapped_rows = [row for row in claims if row["window"] == window.label and row["status"] == "mapped"
                        and row["geometry"] is not None] if compact else []
         if mapped_rows:
-            group = _group(folium_map, f"Claims per region · {layer_title(window)}", show=shown_first(window.label),
-                           control=listed)
-            group.add_child(GeoJsonLayer(region_aggregates(mapped_rows, region_rows, layer_title(window), decimals),
-                                         AGGREGATE_STYLE, pane=AGGREGATE_PANE))
-            layers_by_window[window.label].append(group)
-            all_controlled.append(group)
+            add_window_layer(window.label, f"Claims per region · {layer_title(window)}",
+                             GeoJsonLayer(region_aggregates(mapped_rows, region_rows, layer_title(window), decimals),
+                                          AGGREGATE_STYLE, pane=AGGREGATE_PANE))
         made = claim_features(others.get(window.label, []), names, views,
                               style_for_row=lambda row: _other_style(row, colors), simplify_ratio=thin,
                               ndigits=decimals, as_blocks=compact)
         if made:
-            group = _group(folium_map, f"Other claim geometries · {layer_title(window)}",
-                           show=shown_first(window.label), control=listed)
-            group.add_child(GeoJsonLayer(made, {"weight": 2, "fillOpacity": OTHER_FILL_OPACITY},
-                                         canvas_map=canvas_map))
-            layers_by_window[window.label].append(group)
-            all_controlled.append(group)
+            add_window_layer(window.label, f"Other claim geometries · {layer_title(window)}",
+                             GeoJsonLayer(made, {"weight": 2, "fillOpacity": OTHER_FILL_OPACITY},
+                                          canvas_map=canvas_map))
 
     status_rows = place_status_records(place_statuses)
     if compact:  # only the places the drawn shapes are anchored on, and at most so many markers
