@@ -99,6 +99,8 @@ __all__ = ["UNITS_DISAGREE_PCT", "claims_table", "extract_claims"]
 UNITS_DISAGREE_PCT = 3.0  # a second unit further off than this is flagged
 PEAK_BEFORE = timedelta(days=30)  # an area held this long before a retaking may be the peak it retakes from
 RESTATED_REL = 0.005  # values this close are the same figure restated ("1,376 km² (531 mi²)" and "531 square miles")
+# The claim fields that are the reading's own, under the same names: the figure as written and where it stands.
+_FIELDS_FROM_READING = ("value", "unit", "start", "end", "low", "high", "qualifier", "alt_value", "alt_unit")
 _SAME_SENTENCE_LOOKBACK = 8  # earlier claims of the sentence a reading may continue (a bound keeps it linear)
 
 def extract_claims(sources: Sequence[Source], mentions: Iterable[Mention]) -> list[Claim]:
@@ -369,21 +371,13 @@ def _make_claim(
         source=source.id,
         claim_id=f"{source.id}#{number}",
         kind=kind,
-        value=reading.value,
-        unit=reading.unit,
+        **{name: getattr(reading, name) for name in _FIELDS_FROM_READING},
         quote=sentence.text,
-        start=reading.start,
-        end=reading.end,
         quote_start=sentence.start,
         quote_end=sentence.end,
-        low=reading.low,
-        high=reading.high,
         km2=km2,
         km=km,
         share=share,
-        qualifier=reading.qualifier,
-        alt_value=reading.alt_value,
-        alt_unit=reading.alt_unit,
         subject=result.subject if result.subject is not None else territory_subject(article, kind, result),
         actor=result.actor,
         place=place.name if place else None,
