@@ -57,8 +57,11 @@ from __future__ import annotations
 
 import re
 
-from geomap.claims.article import Article, Interpretation, Place, Reading, Sentence, place_of, word_before, word_set
+from geomap.claims.article import Article, Interpretation, Place, Reading, Sentence, place_of, word_before
+from geomap.claims.words import reader_words
 from geomap.records import AREA_KINDS, SHARE_KINDS, Mention
+
+_WORDS = reader_words("anchors")
 
 __all__ = [
     "PREPOSITIONS", "adjective", "agent_after", "agent_by_after", "agent_ending_at", "agents_before",
@@ -66,10 +69,7 @@ __all__ = [
     "promoted", "sentence_agents", "speaker_country", "territory_subject",
 ]  # fmt: skip
 
-PREPOSITIONS = word_set(
-    """of in into from to against across with on over toward towards at inside within near around about
-    beyond through behind between under onto upon throughout along outside than like among via"""
-)
+PREPOSITIONS = _WORDS.prepositions
 # Nouns that make a demonym (or "Ukraine's") an agent: "Russian forces", "Ukraine's army".
 # "Speaking at the Ukraine 2024 Independence forum in Kyiv, Syrskyi announced that ...": a venue, no anchor.
 _VENUE_BEFORE_RE = re.compile(
@@ -77,22 +77,6 @@ _VENUE_BEFORE_RE = re.compile(
     r"|interview|visit|visiting|press)\b[^,;.]{0,60}\b(?:in|at)\s+(?:the\s+)?$",
     re.IGNORECASE,
 )
-_COMPASS_ADJECTIVES = word_set(
-    """northern southern eastern western northeastern northwestern southeastern southwestern north-eastern
-    north-western south-eastern south-western central"""
-)
-_AGENT_NOUNS = word_set(
-    """forces force troops army armies military soldiers servicemen units unit brigades brigade battalions
-    battalion fighters marines paratroopers infantry defenders troopers command defence defense ministry
-    government leadership side advance advances offensive incursion push counteroffensive assault gains"""
-)
-# Nouns that make a demonym the holder of a territory: "Ukrainian holdouts", "the Ukrainian salient".
-_HOLDING_NOUNS = word_set(
-    """salient holdouts holdout pocket pockets enclave enclaves foothold bridgehead positions lines
-    territory"""
-)
-# Nouns that make a demonym the owner of the land: "of Russian territory", "on Ukrainian soil".
-_LAND_NOUNS = word_set("territory territories land lands soil ground")
 _CITY_CUES_BEFORE = re.compile(
     r"\b(?:city|town|village|outskirts|suburbs|centre|center|streets|downtown|mayor|north|south|east|west"
     r"|northeast|northwest|southeast|southwest)\s+of\s+(?:the\s+)?$|\b(?:near|around|outside)\s+$",
@@ -129,16 +113,16 @@ def _agent_code(m: Mention, text: str) -> str | None:
         # "Russian forces", "Turkish-backed opposition forces": the side behind them acts
         words = [w.lower() for w in re.match(r"(?:-(?:backed|led|allied|supported))?(?:[ \t]+[^\W\d_][\w\-]*){0,3}",
                                              after).group().split()]
-        if not any(w in _AGENT_NOUNS for w in words):
+        if not any(w in _WORDS.agent_nouns for w in words):
             return None
     elif m.kind == "country" or (m.kind == "populated_place" and m.feature_code == "PPLC"):
         possessive = re.match(r"['’]s?(?![\w])((?:[ \t]+[^\W\d_][\w\-]*){0,2})", after)
-        if possessive and not any(w.lower() in _AGENT_NOUNS for w in possessive.group(1).split()):
+        if possessive and not any(w.lower() in _WORDS.agent_nouns for w in possessive.group(1).split()):
             return None  # "Ukraine's eastern front", "Russia's economy"
     else:
         return None
     before = word_before(text, m.start, 0)
-    if before in _COMPASS_ADJECTIVES:  # "of southern Syria", "in eastern Ukraine"
+    if before in _WORDS.compass_adjectives:  # "of southern Syria", "in eastern Ukraine"
         before = word_before(text, m.start - len(before) - 1, 0)
     if before in PREPOSITIONS:
         if before == "for" and re.match(r"(?:['’]s?)?(?:\s+[^\W\d_]+){0,2}\s+to\s", after):
@@ -215,7 +199,7 @@ def holder_in(article: Article, sentence: Sentence, start: int, end: int) -> str
             if re.search(r"\bunder\s+$", before) and re.match(r"\s+(?:control|occupation|rule)\b", after):
                 return code
             next_word = re.match(r"\s+([a-z\-]+)", after)
-            if next_word and next_word.group(1) in _HOLDING_NOUNS and next_word.group(1) != "territory":
+            if next_word and next_word.group(1) in _WORDS.holding_nouns and next_word.group(1) != "territory":
                 return code
         if re.search(r"\b(?:held|controlled|occupied|retained)\s+by\s+(?:the\s+)?$", before):
             return code
@@ -228,7 +212,7 @@ def owner_in(article: Article, start: int, end: int) -> str | None:
         if mention.type != "demonym":
             continue
         following = re.match(r"\s+([^\W\d_]+)", article.text[mention.end : mention.end + 20])
-        if following and following.group(1).lower() in _LAND_NOUNS:
+        if following and following.group(1).lower() in _WORDS.land_nouns:
             return mention.country or mention.id
     return None
 

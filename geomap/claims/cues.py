@@ -56,8 +56,11 @@ import re
 from dataclasses import dataclass
 
 from geomap.claims.anchors import agent_after, agent_ending_at
-from geomap.claims.article import Article, Reading, Sentence, Token, word_set, word_tokens
+from geomap.claims.article import Article, Reading, Sentence, Token, word_tokens
+from geomap.claims.words import reader_words
 from geomap.records import Mention
+
+_WORDS = reader_words("cues")
 
 __all__ = [
     "ADVANCE_NOUNS", "DOWN_FROM_RE", "Cue", "control_category", "direct_cue", "fate_of_people", "length_kind",
@@ -66,94 +69,24 @@ __all__ = [
     "verb_cue", "weak_hold",
 ]  # fmt: skip
 
-_SEIZE = word_set(
-    """seize seizes seized seizing capture captures captured capturing take takes took taken taking gain
-    gains gained gaining advance advances advanced advancing launch launches launched launching overran
-    overrun overrunning conquer conquers conquered conquering grab grabs grabbed grabbing annex annexes
-    annexed annexing storm storms stormed secure secures secured securing enter enters entered entering"""
-)
-_RETAKE = word_set(
-    """retake retakes retook retaken retaking recapture recaptures recaptured recapturing reclaim reclaims
-    reclaimed reclaiming regain regains regained regaining reconquer reconquers reconquered recover recovers
-    recovered recovering"""
-)
-# Who liberates retakes the ground, in his own words.
-_LIBERATE = word_set("liberate liberates liberated liberating liberation freed")
 # "cleared 1,220 km² of terrorists": only where the sentence says of whom (not "cleared of mines").
-_CLEAR = word_set("clear clears cleared clearing")
 _CLEARED_OF_RE = re.compile(
     r"\bclear(?:s|ed|ing)?\b[^.;]{0,80}?\bof\s+(?:the\s+|what\s+[^.;]{0,40}?\s+(?:as|calls?)\s+)?"
     r"(?:[\w\-]+\s+){0,2}(?:terrorists?|militants?|insurgents?|rebels?|jihadists?|fighters|enemy|militias?)\b",
     re.IGNORECASE,
 )
-_LOSE = word_set("lose loses lost losing loss losses ceded cede cedes ceding")
-# Verbs that mean "retake" with "back": "won back", "clawing back".
-_BACK_VERBS = word_set(
-    """win wins won winning claw claws clawed clawing take takes took taken taking get gets got push pushes
-    pushed pushing seize seizes seized seizing grab grabbed wrest wrests wrested wresting"""
-)
-_HOLD = word_set(
-    """hold holds held holding control controls controlled controlling controled controling retain retains retained
-    retaining
-    occupy occupies occupied occupying keep keeps kept dominate dominates dominated dominating own owns"""
-)
-# Weaker words of holding, anywhere in the clause: the remaining pocket, the enclave.
-_HOLD_WEAK = word_set(
-    """remain remains remained holdouts holdout still enclave enclaves pocket pockets salient foothold
-    bridgehead"""
-)
-# Words of holding only right next to the quantity: "the last 50 square miles", "110 km² left".
-_HOLD_BEFORE = word_set("last remaining")
-_HOLD_AFTER = word_set("left remaining")
-_CONTROL_NOUNS = word_set("control hold grip")
-_OUSTED = word_set("pushed driven forced thrown expelled ousted kicked pulled")
-_WITHDRAWN = word_set("withdrew withdrawn withdrawing retreated retreating fled")
-# "reduced ... to 110 km²", "had increased to nearly 125,000 km²": what the measure became is held.
-_REDUCE = word_set(
-    """reduce reduces reduced reducing shrink shrinks shrank shrunk shrinking cut cuts whittled dwindled
-    increase increases increased increasing grow grows grew grown growing rise rises rose risen expand
-    expands expanded expanding climb climbs climbed fall falls fell fallen drop drops dropped decline
-    declines declined"""
-)
-_AUXILIARIES = word_set("has have had is are was were been be being will would")
-_DETERMINERS = word_set(
-    """the a an its their his her our your this that these those some all another additional further already
-    just only still last remaining roughly about"""
-)
-ADVANCE_NOUNS = word_set(
-    """offensive offensives advance advances breakthrough incursion assault assaults attack attacks push
-    counteroffensive invasion raid thrust"""
-)
-_DEPTH_VERBS = word_set(
-    """advanced advance advances advancing pushed push pushing penetrated penetrate moved broke driven drove
-    extending extends extended extend"""
-)
-_BORDER_WORDS = word_set("border frontier front frontline front-line line")
+ADVANCE_NOUNS = _WORDS.advance_nouns
 # A named zone after a value ("a 30-km buffer zone", "1,000 km2 security zone"): what the value measures.
 ZONE_AFTER_RE = re.compile(
     r"\s+(?:(?:buffer|security|demilitari[sz]ed|safe|exclusion|no-go|closed|military|border|sanitary)\s+)+"
     r"(?:zone|corridor|strip|belt)\b",
     re.IGNORECASE,
 )
-# "advanced an additional 3 kilometers": a day's step, not how deep the advance reaches
-_INCREMENT_WORDS = word_set("additional another further extra more")
-_TRAVEL_VERBS = word_set(
-    """travel travels traveled travelled traveling travelling marched march walked walk drove crawled crawl
-    covered fled retreated withdrew trekked"""
-)
-_STRIP_NOUNS = word_set("strip stretch front frontier border line section sector corridor zone belt")
-_FRONT_NOUNS = word_set("front frontline front-line line lines sector section stretch")
-# "it now measures between 800 and 1,500 meters" of a zone named in the sentence or the one before it
-_MEASURE_VERBS = word_set("measures measured measuring spans spanned")
 _ZONE_NEAR_RE = re.compile(r"\b(?:buffer|security|demilitari[sz]ed|exclusion|no-go|dead)\s+(?:zone|strip|belt)\b"
                            r"|\bno\s+man['’]s\s+land\b|\bcorridor\b", re.IGNORECASE)
 _ZONE_LOOKBACK = 300
 # A name and a comma right before a figure: an appositive ("Khartoum, 200 kilometres north").
 _AFTER_A_NAME_RE = re.compile(r"\b[A-Z][\w\-’']+,\s*(?:(?:about|some|roughly|around|nearly|almost)\s+)?$")
-_COMPASS = word_set(
-    """north south east west northeast northwest southeast southwest north-east north-west south-east
-    south-west northeastern"""
-)
 DOWN_FROM_RE = re.compile(
     r"\b(?:down|up)\s+from\s+(?:the\s+|a\s+|an\s+)?$|\bcompared\s+(?:with|to)\s+(?:the\s+)?$"
     # "79 percent of the Donetsk region, an increase from 62 percent last year"
@@ -168,15 +101,15 @@ _DEFINITE_RE = re.compile(r"\bthe\s+$", re.IGNORECASE)
 
 def control_category(word: str) -> str | None:
     """seized | retaken | liberated | held | lost for a control verb, else None."""
-    if word in _RETAKE:
+    if word in _WORDS.retake:
         return "retaken"
-    if word in _LIBERATE:
+    if word in _WORDS.liberate:
         return "liberated"
-    if word in _SEIZE:
+    if word in _WORDS.seize:
         return "seized"
-    if word in _HOLD:
+    if word in _WORDS.hold:
         return "held"
-    if word in _LOSE:
+    if word in _WORDS.lose:
         return "lost"
     return None
 
@@ -195,7 +128,7 @@ def token_category(text: str, token: Token) -> str | None:
     """The control category of a word of ``text``: :func:`control_category`, and "cleared" as a
     liberation where the sentence around says of whom ("cleared ... of terrorists")."""
     category = control_category(token.lower)
-    if category is None and token.lower in _CLEAR:
+    if category is None and token.lower in _WORDS.clear:
         if _CLEARED_OF_RE.search(text, max(0, token.start - 200), min(len(text), token.end + 200)):
             return "seized"  # taken from those it was "cleared of"
     return category
@@ -210,21 +143,21 @@ def _cue_at(tokens: list[Token], i: int, text: str = "") -> Cue | None:
     word = tokens[i].lower
     previous = tokens[i - 1].lower if i > 0 else None
     following = tokens[i + 1].lower if i + 1 < len(tokens) else None
-    if word == "back" and previous in _BACK_VERBS:
+    if word == "back" and previous in _WORDS.back_verbs:
         return Cue("retaken", tokens[i - 1].start, tokens[i].end)
-    if word in _BACK_VERBS and following == "back":
+    if word in _WORDS.back_verbs and following == "back":
         return Cue("retaken", tokens[i].start, tokens[i + 1].end)
-    if word in ("of", "over", "on") and previous in _CONTROL_NOUNS:
+    if word in ("of", "over", "on") and previous in _WORDS.control_nouns:
         return _cue_at(tokens, i - 1, text)
-    if word in _CONTROL_NOUNS and previous == "back" and i > 1 and tokens[i - 2].lower in _BACK_VERBS:
+    if word in _WORDS.control_nouns and previous == "back" and i > 1 and tokens[i - 2].lower in _WORDS.back_verbs:
         return Cue("retaken", tokens[i - 2].start, tokens[i].end)  # "wrested back control of"
-    if word in _CONTROL_NOUNS and previous is not None and control_category(previous) is not None:
+    if word in _WORDS.control_nouns and previous is not None and control_category(previous) is not None:
         return Cue(control_category(previous), tokens[i - 1].start, tokens[i].end)  # type: ignore[arg-type]
-    if word == "of" and previous == "out" and i > 1 and tokens[i - 2].lower in _OUSTED:
+    if word == "of" and previous == "out" and i > 1 and tokens[i - 2].lower in _WORDS.ousted:
         return Cue("lost", tokens[i - 2].start, tokens[i].end)
-    if word == "out" and previous in _OUSTED and following == "of":
+    if word == "out" and previous in _WORDS.ousted and following == "of":
         return Cue("lost", tokens[i - 1].start, tokens[i + 1].end)
-    if word == "from" and previous in _WITHDRAWN:
+    if word == "from" and previous in _WORDS.withdrawn:
         return Cue("lost", tokens[i - 1].start, tokens[i].end)
     category = token_category(text, tokens[i]) if text else control_category(word)
     return Cue(category, tokens[i].start, tokens[i].end) if category else None
@@ -273,13 +206,13 @@ def direct_cue(text: str, window: tuple[int, int], reading: Reading) -> Cue | No
     """The verb that governs the quantity directly ('seizing roughly 386', 'reducing X to 110')."""
     tokens = word_tokens(text, window[0], reading.span_start)
     i = len(tokens) - 1
-    while i >= 0 and tokens[i].lower in _DETERMINERS:
+    while i >= 0 and tokens[i].lower in _WORDS.determiners:
         i -= 1
     if i < 0:
         return None
     if tokens[i].lower in ("to", "from"):  # "reducing their territory to 110 km²", "shrank from 1,368 to"
         for earlier in reversed(tokens[:i]):
-            if earlier.lower in _REDUCE:
+            if earlier.lower in _WORDS.reduce:
                 return Cue("reduced", earlier.start, earlier.end)
     return _cue_at(tokens, i, text)
 
@@ -300,9 +233,9 @@ def weak_hold(text: str, window: tuple[int, int], reading: Reading) -> bool:
     Ukrainian holdouts', 'in Ukrainian hands', 'the enclave')."""
     before = word_tokens(text, max(window[0], reading.span_start - 20), reading.span_start)[-2:]
     after = word_tokens(text, reading.span_end, min(window[1], reading.span_end + 12))[:1]
-    if any(t.lower in _HOLD_BEFORE for t in before) or any(t.lower in _HOLD_AFTER for t in after):
+    if any(t.lower in _WORDS.hold_before for t in before) or any(t.lower in _WORDS.hold_after for t in after):
         return True
-    return any(t.lower in _HOLD_WEAK for t in word_tokens(text, *window)) or bool(
+    return any(t.lower in _WORDS.hold_weak for t in word_tokens(text, *window)) or bool(
         re.search(r"\bin\s+\S+\s+hands\b|\bunder\s+\S+\s+(?:control|occupation)\b|-held\b",
                   text[window[0] : window[1]], re.IGNORECASE)
     )
@@ -334,7 +267,7 @@ def main_verb_after(text: str, start: int, end: int) -> tuple[Cue | None, int]:
     and where the subject's of-phrase (its base) ends."""
     tokens = word_tokens(text, start, end)
     for i, token in enumerate(tokens):
-        if token.lower in _AUXILIARIES or token.lower in ("remains", "remain", "remained"):
+        if token.lower in _WORDS.auxiliaries or token.lower in ("remains", "remain", "remained"):
             if token.lower.startswith("remain"):
                 return Cue("held", token.start, token.end), token.start
             declared = i + 1 < len(tokens) and tokens[i + 1].lower == "declared"
@@ -344,7 +277,7 @@ def main_verb_after(text: str, start: int, end: int) -> tuple[Cue | None, int]:
                 category = token_category(text, later)
                 if category is not None:
                     return Cue(category, later.start, later.end), token.start
-                if later.lower not in _AUXILIARIES and later.lower not in ("now", "already", "still", "all"):
+                if later.lower not in _WORDS.auxiliaries and later.lower not in ("now", "already", "still", "all"):
                     break
             # An auxiliary without a control verb ("of what it was in August") is inside the base.
     return None, end
@@ -395,47 +328,49 @@ def length_kind(text: str, sentence: Sentence, reading: Reading, window: tuple[i
     # front width
     if reading.hyphenated and ZONE_AFTER_RE.match(text, reading.end):
         return "front_width"  # "a 30-km buffer zone", "a 5-kilometre security corridor": a zone's width
-    if first_after in ("wide", "broad") or (reading.hyphenated and first_after in _FRONT_NOUNS):
+    if first_after in ("wide", "broad") or (reading.hyphenated and first_after in _WORDS.front_nouns):
         if first_after in ("stretch", "section") and not ({"front", "frontline", "line"} & set(after_words[1:5])):
             return None
         return "front_width"
     if "front" in before_words[-4:] and first_after in ("wide", "long"):
         return "front_width"
-    if first_after == "long" and set(before_words[-4:]) & _STRIP_NOUNS:
+    if first_after == "long" and set(before_words[-4:]) & _WORDS.strip_nouns:
         return "front_width"  # "a strip of land roughly 14 kilometres long"
     if "width" in before_words[-3:]:
         return "front_width"
-    if set(before_words[-3:]) & _MEASURE_VERBS and _ZONE_NEAR_RE.search(
+    if set(before_words[-3:]) & _WORDS.measure_verbs and _ZONE_NEAR_RE.search(
             text, max(0, sentence.start - _ZONE_LOOKBACK), reading.span_start):
         return "front_width"  # "the buffer zone around the strip. Previously 300 meters wide, it now measures 800"
     # depth
-    if before_words and before_words[-1] in _INCREMENT_WORDS and first_after not in ("deep", "into", "inside"):
+    if before_words and before_words[-1] in _WORDS.increment_words and first_after not in ("deep", "into", "inside"):
         return None
     if first_after in ("deep", "into", "inside") or "depth" in before_words[-3:]:
         return "depth"
     # "pushed Ukrainian troops back 10-15 km from the border": how deep, measured from the border
-    if first_after == "from" and _BORDER_WORDS & set(after_words[1:3]) and set(before_words[-5:]) & _DEPTH_VERBS:
+    if (first_after == "from" and _WORDS.border_words & set(after_words[1:3])
+            and set(before_words[-5:]) & _WORDS.depth_verbs):
         return "depth"
     # distance
-    if first_after in ("from", "away", "off", "short") or (first_after in _COMPASS and "of" in after_words[1:3]):
+    if first_after in ("from", "away", "off", "short") or (first_after in _WORDS.compass and "of" in after_words[1:3]):
         return "distance"
-    if first_after in _COMPASS and _AFTER_A_NAME_RE.search(text, max(0, reading.span_start - 40), reading.span_start):
+    if first_after in _WORDS.compass and _AFTER_A_NAME_RE.search(text, max(0, reading.span_start - 40),
+                                                                 reading.span_start):
         return "distance"  # "the capital Khartoum, 200 kilometres (124 miles) north": that far from the subject
-    if after_words[:2] == ["to", "the"] and len(after_words) > 2 and after_words[2] in _COMPASS:
+    if after_words[:2] == ["to", "the"] and len(after_words) > 2 and after_words[2] in _WORDS.compass:
         return "distance"  # "about 45 kilometres to the west"
     if before_words and before_words[-1] == "within" and first_after == "of":
         return "distance"
     direct = word_tokens(text, window[0], reading.span_start)
-    direct_words = [t.lower for t in direct if t.lower not in _DETERMINERS]
-    if direct_words and direct_words[-1] in _DEPTH_VERBS:
+    direct_words = [t.lower for t in direct if t.lower not in _WORDS.determiners]
+    if direct_words and direct_words[-1] in _WORDS.depth_verbs:
         return "depth"
     if direct_words[-1:] == ["from"]:
         sentence_words = {t.lower for t in word_tokens(text, sentence.start, reading.span_start)}
-        if {"deep", "depth"} & sentence_words and sentence_words & _DEPTH_VERBS:
+        if {"deep", "depth"} & sentence_words and sentence_words & _WORDS.depth_verbs:
             return "depth"  # "advanced deep into the enemy's lines, from 2 to dozens of kilometers"
-    if direct_words[-1:] == ["by"] and set(direct_words[-6:-1]) & _DEPTH_VERBS:
+    if direct_words[-1:] == ["by"] and set(direct_words[-6:-1]) & _WORDS.depth_verbs:
         return "depth"  # "had advanced into Ukraine by \"one kilometre\"": the verb's measure, after its place
-    if direct_words and direct_words[-1] in _TRAVEL_VERBS or "distance" in before_words[-3:]:
+    if direct_words and direct_words[-1] in _WORDS.travel_verbs or "distance" in before_words[-3:]:
         return "distance"
     return None
 
@@ -472,13 +407,7 @@ _FATE_VERBS = {
     **dict.fromkeys("released releasing release freed freeing free".split(), "released"),
 }
 
-# Verbs whose agent has the troops they count: "Russia has massed 50,000 troops" (but "Russia
-# surrounded 2,000 troops" counts the other side's).
-OWN_TROOP_VERBS = word_set(
-    """deploy deploys deployed deploying mass masses massed massing amass amassed send sends sent sending
-    move moves moved station stations stationed commit commits committed field fields fielded mobilise
-    mobilised mobilize mobilized recruit recruits recruited draft drafted redeploy redeployed has have had"""
-)
+OWN_TROOP_VERBS = _WORDS.own_troop_verbs
 
 
 def people_category(noun: str) -> str | None:
@@ -501,6 +430,6 @@ def governing_word(text: str, window: tuple[int, int], reading: Reading) -> str 
     """The word before the quantity in its clause, determiners skipped, lower-cased ('killed', 'has')."""
     tokens = word_tokens(text, window[0], reading.span_start)
     i = len(tokens) - 1
-    while i >= 0 and tokens[i].lower in _DETERMINERS:
+    while i >= 0 and tokens[i].lower in _WORDS.determiners:
         i -= 1
     return tokens[i].lower if i >= 0 else None

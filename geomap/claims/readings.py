@@ -45,18 +45,16 @@ from __future__ import annotations
 
 import re
 
-from geomap.claims.article import Article, Reading, word_set
+from geomap.claims.article import Article, Reading
 from geomap.claims.cues import people_category
 from geomap.claims.quantities import Quantity, find_quantities
+from geomap.claims.words import reader_words
 from geomap.records import Mention
+
+_WORDS = reader_words("readings")
 
 __all__ = ["find_readings"]
 
-_TERRITORIAL_COUNTS = word_set(
-    """settlements settlement villages village towns town cities city hamlets hamlet localities locality
-    communities community regions region oblasts oblast districts district provinces province pockets
-    pocket"""
-)
 # A casualty figure given after its noun, in the same clause: "the death toll rose to 40".
 _CASUALTIES_BEFORE_RE = re.compile(
     r"\b(?P<noun>losses|casualties|deaths|death\s+toll|toll)\b[^\d.!?;:,()\[\]]{0,80}?"
@@ -194,7 +192,7 @@ def _quantity_reading(text: str, q: Quantity) -> Reading | None:
         counted = _counted_span(text, q)
         if counted is None:
             return None
-        if _last_word(text, counted) in _TERRITORIAL_COUNTS:
+        if _last_word(text, counted) in _WORDS.territorial_counts:
             common["end"] = _territorial_end(text, counted[1])
             return Reading(family="count", unit=_words_of(text, q.end, common["end"]), **common)
         common["end"] = counted[1]
@@ -228,7 +226,7 @@ def _last_word(text: str, span: tuple[int, int]) -> str:
 def _territorial_end(text: str, end: int) -> int:
     """The end of a territorial count's noun, a second noun included: "190 villages and towns"."""
     more = re.match(r"\s+(?:and|or)\s+([^\W\d_]+)", text[end : end + 40])
-    if more and more.group(1).lower() in _TERRITORIAL_COUNTS:
+    if more and more.group(1).lower() in _WORDS.territorial_counts:
         end += more.end()
     return end
 

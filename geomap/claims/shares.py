@@ -69,7 +69,7 @@ from geomap.claims.anchors import (
     sentence_agents,
     speaker_country,
 )
-from geomap.claims.article import Article, Interpretation, Place, Reading, Sentence, place_of, word_set, word_tokens
+from geomap.claims.article import Article, Interpretation, Place, Reading, Sentence, place_of, word_tokens
 from geomap.claims.cues import (
     Cue,
     control_category,
@@ -79,17 +79,13 @@ from geomap.claims.cues import (
     token_category,
     weak_hold,
 )
+from geomap.claims.words import reader_words
 from geomap.records import AREA_KINDS, Mention
+
+_WORDS = reader_words("shares")
 
 __all__ = ["context_region", "read_share"]
 
-# Heads that make the of-phrase land: "of Gaza's total area", "of Syrian territories".
-_LAND_WORDS = word_set("territory territories land lands area areas landmass surface soil ground size")
-# Heads that name a region: "of the Luhansk region", "of the state" (the last state named).
-_REGION_WORDS = word_set(
-    """region oblast province state district governorate county country city town strip peninsula republic
-    municipality prefecture raion valley enclave"""
-)
 # (Plurals are not: "32.4% of Afghanistan's districts" counts districts, it measures no land; but regions
 # pointed back at are: "nearly a third of those regions", "half of the two provinces".)
 _REGIONS_POINTED_AT_RE = re.compile(
@@ -97,43 +93,12 @@ _REGIONS_POINTED_AT_RE = re.compile(
     r"|states|governorates|districts|territories|areas)\b",
     re.IGNORECASE,
 )
-# Words for a part of a place whose of-phrase names the place: "of the rest of Sudan", "of the north of Syria".
-_PART_WORDS = word_set(
-    """rest remainder north south east west northeast northwest southeast southwest north-east north-west
-    south-east south-west centre center"""
-)
-# Heads that make the of-phrase someone's gain: "of Kursk gains", "of the salient", "of them".
-_GAIN_WORDS = word_set(
-    """gains gain holdings holding advance advances salient salients pocket pockets foothold footholds
-    bridgehead bridgeheads incursion offensive conquests captures part it them what"""
-)
 # Which kind of place an anaphoric region word stands for.
 _WORD_KINDS = {
     **dict.fromkeys("country republic".split(), ("country",)),
     **dict.fromkeys("city town".split(), ("populated_place",)),
 }
 _DEFAULT_REGION_KINDS = ("admin1", "named_region")
-# Words that end the of-phrase's noun phrase.
-_PHRASE_STOPS = word_set(
-    """of in on at by with from to into inside along near around amid during since under over across through
-    toward towards and or but which that who whom whose where while whereas when is are was were be been has
-    have had remains remain remained will would could can may might as than after before within despite now
-    currently still already according compared including excluding except"""
-)
-# "of his country", "of our territory": the speaker's country.
-_SPEAKER_POSSESSIVES = word_set("his her our my")
-_DETERMINERS = word_set("the a an its their his her our this these those all some total entire whole")
-_QUALIFYING_ADVERBS = word_set("initially originally previously first earlier already once formerly briefly")
-_QUALIFIER_STOPS = word_set("remains remain remained but and or while whereas yet although though now")
-_TIME_CLAUSE_WORDS = word_set("before after until till when once")
-_SUBJECT_PRONOUNS = word_set("it they he she we which that who")
-_MAIN_VERB_AUXILIARIES = word_set("is are was were be been being")
-# Words after a share without an of-phrase that let it stand on its own ("hold 42%, with ...").
-_STANDALONE_NEXT = word_set(
-    """and or but while whereas with in on at by to as from since under is are was were remains remain
-    remained has have had respectively against compared versus of controlled held occupied seized captured
-    taken"""
-)
 _HELD_SUFFIXES = ("-held", "-controlled", "-occupied")
 _CLAUSE_PUNCTUATION_RE = re.compile(r"[,;:.!?()\[\]—–\"“”]")
 _LOST_CONTROL_RE = re.compile(r"\b(?:out\s+of|outside(?:\s+of)?|beyond)\s+(?:the\s+)?(?:\w+\s+)?control\b",
@@ -202,10 +167,10 @@ def read_share(
         region = country_place(article, opponent(phrase.qualifier_agent)) or context_region(
             article, sentence, reading.span_start)
         return _region_share(article, sentence, reading, window, region, direct, phrase.qualifier_agent)
-    bare_land = phrase.head in _LAND_WORDS and not (phrase.place or phrase.possessor or phrase.demonym
+    bare_land = phrase.head in _WORDS.land_words and not (phrase.place or phrase.possessor or phrase.demonym
                                                     or phrase.possessor_word)
     lost = direct is not None and direct.category == "lost"
-    if phrase.captured or phrase.head in _GAIN_WORDS or _holding_of_no_country(article, sentence, phrase) or (
+    if phrase.captured or phrase.head in _WORDS.gain_words or _holding_of_no_country(article, sentence, phrase) or (
             lost and bare_land):  # "Rebels lose 50% of territory in Aleppo": of what they held
         return _gain_share(article, sentence, reading, window, direct, phrase)
     if not _is_land(text, phrase):
@@ -256,25 +221,25 @@ def _of_phrase(article: Article, sentence: Sentence, reading: Reading) -> _OfPhr
         if token.start < position:
             continue  # inside a place name already read
         mention = mentions.get(token.start)
-        if token.lower == "of" and (head in _LAND_WORDS or head in _PART_WORDS) and place is None:
+        if token.lower == "of" and (head in _WORDS.land_words or head in _WORDS.part_words) and place is None:
             inner = _place_after_of(article, token.end, clause_end)
             if inner is not None:  # "of the territory of Donetsk region", "of the rest of Sudan"
                 place, head, end = inner, None, inner.end
                 tail = re.match(r"\s+([a-z][\w\-]*)", text[inner.end : clause_end])
-                if tail and tail.group(1) in _REGION_WORDS:
+                if tail and tail.group(1) in _WORDS.region_words:
                     head, end = tail.group(1), inner.end + tail.end()
                 qualifier = _qualifier_after(article, sentence, end, clause_end)
                 break
-        if token.lower == "in" and head in _LAND_WORDS and place is None and possessor is None:
+        if token.lower == "in" and head in _WORDS.land_words and place is None and possessor is None:
             inner = _place_after_of(article, token.end, clause_end)
             if inner is not None and inner.kind != "populated_place":  # "52% of Territory in Afghanistan"
                 place, end = inner, inner.end
                 qualifier = qualifier or _qualifier_after(article, sentence, inner.end, clause_end)
                 break
-        if token.lower in _PHRASE_STOPS:
+        if token.lower in _WORDS.phrase_stops:
             # "of the areas in Kursk taken by Ukraine": the qualifier may follow a prepositional phrase.
             qualifier = qualifier or _qualifier_after(article, sentence, token.start, clause_end)
-            relative = token.lower in _SUBJECT_PRONOUNS
+            relative = token.lower in _WORDS.subject_pronouns
             break
         if mention is not None:
             if head is not None and not _names_a_place(text, mention, clause_end):
@@ -312,17 +277,17 @@ def _of_phrase(article: Article, sentence: Sentence, reading: Reading) -> _OfPhr
         if token.lower.endswith(_HELD_SUFFIXES):
             qualifier = ("held", None)  # "rebel-held areas": someone's holding
             continue
-        if token.lower in _DETERMINERS or token.lower in _SPEAKER_POSSESSIVES:
-            if token.lower in ("its", "their") or token.lower in _SPEAKER_POSSESSIVES:
+        if token.lower in _WORDS.determiners or token.lower in _WORDS.speaker_possessives:
+            if token.lower in ("its", "their") or token.lower in _WORDS.speaker_possessives:
                 possessor_word = token.lower
             continue
         named = head is not None or place is not None or possessor is not None or demonym is not None
-        if named and (token.lower in _QUALIFYING_ADVERBS or token.lower in _SUBJECT_PRONOUNS):
+        if named and (token.lower in _WORDS.qualifying_adverbs or token.lower in _WORDS.subject_pronouns):
             qualifier = qualifier or _qualifier_after(article, sentence, token.start, clause_end)  # "they occupied"
             relative = True
             break
         head = token.lower
-        if "-" in head and head.split("-")[0] in _LAND_WORDS:
+        if "-" in head and head.split("-")[0] in _WORDS.land_words:
             head = head.split("-")[0]  # "territory-including Upper Karabakh"
         end = token.end
     if head is None and place is None and possessor is None and demonym is None and possessor_word is None:
@@ -337,7 +302,7 @@ def _names_a_place(text: str, mention: Mention, end: int) -> bool:
     seized")."""
     following = re.match(r"\s*([^\W\d_][\w\-]*)?", text[mention.end : end])
     word = (following.group(1) or "").lower() if following else ""
-    return not word or word in _REGION_WORDS or word in _LAND_WORDS or word in _PHRASE_STOPS
+    return not word or word in _WORDS.region_words or word in _WORDS.land_words or word in _WORDS.phrase_stops
 
 
 def _is_participle(word: str) -> bool:
@@ -360,13 +325,13 @@ def _qualifier_after(
     text = article.text
     previous = None
     for token in word_tokens(text, start, end)[:12]:
-        if token.lower in _MAIN_VERB_AUXILIARIES or token.lower in _QUALIFIER_STOPS:
+        if token.lower in _WORDS.main_verb_auxiliaries or token.lower in _WORDS.qualifier_stops:
             return None  # the sentence's own verb, or another clause: "93% of its land in June but now owns 73%"
-        if token.lower in _TIME_CLAUSE_WORDS:
+        if token.lower in _WORDS.time_clause_words:
             return None  # "70 percent of the country before Russia launched its air operation": a time, no owner
         category = token_category(text, token)
         # "under Russian control" is no clause; "they control" is
-        if category is not None and (token.lower not in ("control", "hold") or previous in _SUBJECT_PRONOUNS):
+        if category is not None and (token.lower not in ("control", "hold") or previous in _WORDS.subject_pronouns):
             return category, agent_by_after(article, sentence, token.end)
         previous = token.lower
     return None
@@ -375,7 +340,7 @@ def _qualifier_after(
 def _holding_of_no_country(article: Article, sentence: Sentence, phrase: _OfPhrase) -> bool:
     """ "the rebels lost a third of their territory": land that is "its" or "their" when no region or
     country is named before it in the sentence is what the subject holds."""
-    return (phrase.possessor_word in ("its", "their") and phrase.head in _LAND_WORDS
+    return (phrase.possessor_word in ("its", "their") and phrase.head in _WORDS.land_words
             and _owner_of_its(article, sentence, phrase) is None)
 
 
@@ -395,7 +360,7 @@ def _is_land(text: str, phrase: _OfPhrase) -> bool:
         return False  # "of the land along the Turkish border": a strip of a border, not of a region
     if _REGIONS_POINTED_AT_RE.match(text, phrase.start):
         return True
-    return phrase.head is None or phrase.head in _LAND_WORDS or phrase.head in _REGION_WORDS
+    return phrase.head is None or phrase.head in _WORDS.land_words or phrase.head in _WORDS.region_words
 
 
 def _phrase_region(article: Article, sentence: Sentence, reading: Reading, phrase: _OfPhrase) -> Place | None:
@@ -408,10 +373,10 @@ def _phrase_region(article: Article, sentence: Sentence, reading: Reading, phras
         return promoted(phrase.possessor, text, "region_share")
     if phrase.demonym is not None:
         return country_place(article, phrase.demonym.country or phrase.demonym.id)
-    if phrase.possessor_word in _SPEAKER_POSSESSIVES and (head in _LAND_WORDS or head == "country"):
+    if phrase.possessor_word in _WORDS.speaker_possessives and (head in _WORDS.land_words or head == "country"):
         return _speaker_country(article, sentence, reading)
     word = phrase.possessor_word if phrase.possessor_word not in (None, "its", "their") else None
-    if head in _REGION_WORDS or word in _REGION_WORDS:
+    if head in _WORDS.region_words or word in _WORDS.region_words:
         kinds = _WORD_KINDS.get(word or head, _DEFAULT_REGION_KINDS)  # type: ignore[arg-type]
         named = _named_before(article, sentence, 0, reading.span_start, kinds, agents_too=True)
         if named is None and "country" not in kinds:
@@ -483,7 +448,7 @@ def _stands_alone(text: str, reading: Reading, sentence: Sentence) -> bool:
         return True
     if re.match(r"\s*[,;:.!?()\[\]—–\"“”]", text[reading.span_end : reading.span_end + 3]):
         return True
-    return following.group(1).lower() in _STANDALONE_NEXT
+    return following.group(1).lower() in _WORDS.standalone_next
 
 
 def _control_predicate(text: str, start: int, end: int) -> str | None:
