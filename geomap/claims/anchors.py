@@ -58,10 +58,11 @@ from __future__ import annotations
 import re
 
 from geomap.claims.article import Article, Interpretation, Place, Reading, Sentence, place_of, word_before
-from geomap.claims.words import reader_words
+from geomap.claims.words import reader_patterns, reader_words
 from geomap.records import AREA_KINDS, SHARE_KINDS, Mention
 
 _WORDS = reader_words("anchors")
+_PATTERNS = reader_patterns("anchors")
 
 __all__ = [
     "PREPOSITIONS", "adjective", "agent_after", "agent_by_after", "agent_ending_at", "agents_before",
@@ -70,27 +71,11 @@ __all__ = [
 ]  # fmt: skip
 
 PREPOSITIONS = _WORDS.prepositions
-# Nouns that make a demonym (or "Ukraine's") an agent: "Russian forces", "Ukraine's army".
-# "Speaking at the Ukraine 2024 Independence forum in Kyiv, Syrskyi announced that ...": a venue, no anchor.
-_VENUE_BEFORE_RE = re.compile(
-    r"\b(?:speaking|spoke|said|says|told|announced|addressing|addressed|forum|conference|summit|meeting|briefing"
-    r"|interview|visit|visiting|press)\b[^,;.]{0,60}\b(?:in|at)\s+(?:the\s+)?$",
-    re.IGNORECASE,
-)
-_CITY_CUES_BEFORE = re.compile(
-    r"\b(?:city|town|village|outskirts|suburbs|centre|center|streets|downtown|mayor|north|south|east|west"
-    r"|northeast|northwest|southeast|southwest)\s+of\s+(?:the\s+)?$|\b(?:near|around|outside)\s+$",
-    re.IGNORECASE,
-)
-_REGION_SUFFIX = re.compile(
-    r"\s+(?:oblast|region|province|krai|governorate|city|republic|autonomous\s+okrug|raion)$", re.IGNORECASE
-)
 _ADJECTIVES = {"UA": "Ukrainian", "RU": "Russian", "BY": "Belarusian", "KP": "North Korean"}
 # Belligerents the project is about. Elsewhere no opponent is guessed: in a civil war the
 # other side is not a country.
 _OPPONENTS = {"RU": "UA", "UA": "RU"}
 _COUNTRY_NAMES = {"RU": "Russia", "UA": "Ukraine"}  # for an opponent the article does not name
-_ONLY_THE_RE = re.compile(r"\s*(?:the\s+)?", re.IGNORECASE)
 
 
 # --------------------------------------------------------------------------
@@ -145,7 +130,7 @@ def sentence_agents(article: Article, sentence: Sentence) -> list[tuple[Mention,
 def agent_after(article: Article, sentence: Sentence, position: int) -> tuple[Mention, str] | None:
     """The agent right after ``position`` ('by Ukraine', "by Kyiv's forces", 'by the Russian army')."""
     for mention in article.mentions_in(position, min(sentence.end, position + 40)):
-        if not _ONLY_THE_RE.fullmatch(article.text[position : mention.start]):
+        if not _PATTERNS.only_the.fullmatch(article.text[position : mention.start]):
             break
         # A demonym or country right after "by" is the agent, whatever noun follows.
         code = mention.country or (mention.id if mention.kind == "country" else None)
@@ -223,7 +208,7 @@ def owner_in(article: Article, start: int, end: int) -> str | None:
 
 
 def _base_name(name: str | None) -> str:
-    return _REGION_SUFFIX.sub("", name or "").casefold()
+    return _PATTERNS.region_suffix.sub("", name or "").casefold()
 
 
 def promoted(mention: Mention, text: str, kind: str) -> Place:
@@ -231,7 +216,7 @@ def promoted(mention: Mention, text: str, kind: str) -> Place:
     territorial = kind in AREA_KINDS or kind in SHARE_KINDS or kind in ("count", "relative_area", "region_share")
     if not territorial or mention.kind != "populated_place" or mention.admin1 is None:
         return place_of(mention)
-    if _CITY_CUES_BEFORE.search(text, max(0, mention.start - 25), mention.start):
+    if _PATTERNS.city_cues_before.search(text, max(0, mention.start - 25), mention.start):
         return place_of(mention)
     if re.match(r"\s+(?:city|town)\b", text[mention.end : mention.end + 8], re.IGNORECASE):
         return place_of(mention)
@@ -284,7 +269,8 @@ def anchor_place(
     for start, end in ((window[0], window[1]), (sentence.start, sentence.end)):
         mentions = usable(start, end)
         if start == sentence.start:  # outside the quantity's clause, not where someone spoke
-            mentions = [m for m in mentions if not _VENUE_BEFORE_RE.search(text, max(start, m.start - 80), m.start)]
+            mentions = [m for m in mentions
+                        if not _PATTERNS.venue_before.search(text, max(start, m.start - 80), m.start)]
         cities = [m for m in mentions if m.kind == "populated_place"]
         if cities:
             place = promoted(nearest(cities), text, kind)  # type: ignore[arg-type]
@@ -317,14 +303,6 @@ def anchor_place(
     return None
 
 
-_SPEAKER_TITLE_RE = re.compile(
-    r"['’]?s?\s+(?:\w+\s+)?(?:president|prime\s+minister|leader|minister|ministry|officials?|commander"
-    r"|spokes(?:man|woman|person)|general|ambassador|envoy|authorities|government)\b",
-    re.IGNORECASE,
-)
-_FIRST_PERSON_RE = re.compile(
-    r"\b(?:we|our\s+(?:forces|troops|army|armed\s+forces|units|soldiers|fighters|military))\b", re.IGNORECASE
-)
 
 
 def speaker_country(article: Article, sentence: Sentence, exclude: str | None = None) -> str | None:
@@ -335,14 +313,14 @@ def speaker_country(article: Article, sentence: Sentence, exclude: str | None = 
     for mention in article.mentions_in(start, sentence.end):
         code = mention.country or (mention.id if mention.kind == "country" else None)
         if code is not None and code != exclude and (mention.type == "demonym" or mention.kind == "country") and (
-                _SPEAKER_TITLE_RE.match(article.text, mention.end)):
+                _PATTERNS.speaker_title.match(article.text, mention.end)):
             return code
     return None
 
 
 def first_person_actor(article: Article, sentence: Sentence, start: int, end: int) -> str | None:
     """The speaker's country when "we" or "our forces" act in ``text[start:end]`` ("we have liberated")."""
-    if _FIRST_PERSON_RE.search(article.text, start, end) is None:
+    if _PATTERNS.first_person.search(article.text, start, end) is None:
         return None
     return speaker_country(article, sentence)
 

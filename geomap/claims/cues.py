@@ -57,10 +57,11 @@ from dataclasses import dataclass
 
 from geomap.claims.anchors import agent_after, agent_ending_at
 from geomap.claims.article import Article, Reading, Sentence, Token, word_tokens
-from geomap.claims.words import reader_words
+from geomap.claims.words import reader_patterns, reader_words
 from geomap.records import Mention
 
 _WORDS = reader_words("cues")
+_PATTERNS = reader_patterns("cues")
 
 __all__ = [
     "ADVANCE_NOUNS", "DOWN_FROM_RE", "Cue", "control_category", "direct_cue", "fate_of_people", "length_kind",
@@ -69,34 +70,13 @@ __all__ = [
     "verb_cue", "weak_hold",
 ]  # fmt: skip
 
-# "cleared 1,220 km² of terrorists": only where the sentence says of whom (not "cleared of mines").
-_CLEARED_OF_RE = re.compile(
-    r"\bclear(?:s|ed|ing)?\b[^.;]{0,80}?\bof\s+(?:the\s+|what\s+[^.;]{0,40}?\s+(?:as|calls?)\s+)?"
-    r"(?:[\w\-]+\s+){0,2}(?:terrorists?|militants?|insurgents?|rebels?|jihadists?|fighters|enemy|militias?)\b",
-    re.IGNORECASE,
-)
 ADVANCE_NOUNS = _WORDS.advance_nouns
-# A named zone after a value ("a 30-km buffer zone", "1,000 km2 security zone"): what the value measures.
-ZONE_AFTER_RE = re.compile(
-    r"\s+(?:(?:buffer|security|demilitari[sz]ed|safe|exclusion|no-go|closed|military|border|sanitary)\s+)+"
-    r"(?:zone|corridor|strip|belt)\b",
-    re.IGNORECASE,
-)
-_ZONE_NEAR_RE = re.compile(r"\b(?:buffer|security|demilitari[sz]ed|exclusion|no-go|dead)\s+(?:zone|strip|belt)\b"
-                           r"|\bno\s+man['’]s\s+land\b|\bcorridor\b", re.IGNORECASE)
+ZONE_AFTER_RE = _PATTERNS.zone_after
 _ZONE_LOOKBACK = 300
 # A name and a comma right before a figure: an appositive ("Khartoum, 200 kilometres north").
 _AFTER_A_NAME_RE = re.compile(r"\b[A-Z][\w\-’']+,\s*(?:(?:about|some|roughly|around|nearly|almost)\s+)?$")
-DOWN_FROM_RE = re.compile(
-    r"\b(?:down|up)\s+from\s+(?:the\s+|a\s+|an\s+)?$|\bcompared\s+(?:with|to)\s+(?:the\s+)?$"
-    # "79 percent of the Donetsk region, an increase from 62 percent last year"
-    r"|\b(?:an?\s+)?(?:increase|rise|jump|decrease|drop|fall|decline)\s+from\s+(?:the\s+)?$"
-    r"|\b(?:against|versus|vs\.?|as\s+opposed\s+to)\s+(?:the\s+)?$",
-    re.IGNORECASE,
-)
-_RELATIVE_CLAUSE_AT_RE = re.compile(r",\s*(?:which|who|where|that)\b[^,;:.()]*,", re.IGNORECASE)
+DOWN_FROM_RE = _PATTERNS.down_from
 _CLAUSE_END_RE = re.compile(r"[,;:()]")
-_DEFINITE_RE = re.compile(r"\bthe\s+$", re.IGNORECASE)
 
 
 def control_category(word: str) -> str | None:
@@ -129,7 +109,7 @@ def token_category(text: str, token: Token) -> str | None:
     liberation where the sentence around says of whom ("cleared ... of terrorists")."""
     category = control_category(token.lower)
     if category is None and token.lower in _WORDS.clear:
-        if _CLEARED_OF_RE.search(text, max(0, token.start - 200), min(len(text), token.end + 200)):
+        if _PATTERNS.cleared_of.search(text, max(0, token.start - 200), min(len(text), token.end + 200)):
             return "seized"  # taken from those it was "cleared of"
     return category
 
@@ -163,43 +143,30 @@ def _cue_at(tokens: list[Token], i: int, text: str = "") -> Cue | None:
     return Cue(category, tokens[i].start, tokens[i].end) if category else None
 
 
-# Words that make a clause a plan, a proposal, a condition or a forecast, not a claim of what is.
-_HYPOTHETICAL_RE = re.compile(
-    r"\b(?:would|could|might|will|shall|(?:plans?|planned|planning|wants?|wanted|aims?|aiming|intends?|intended"
-    r"|hopes?|hoping|seeks?|seeking|prepares?|preparing(?:\s+for\b[^,;]{0,60}?)?|proposes?|proposing|expects?"
-    r"|expected)\s+to|proposed|proposal|draft|envisag\w*|if|unless|to\s+(?:establish|create|set\s+up|carve\s+out))\b",
-    re.IGNORECASE,
-)
-_HEDGED_PAST_RE = re.compile(r"\b(?:would|could|might|will)\s+(?:not\s+)?(?:have|already)\b|\bwill\s+be\s+able\b",
-                             re.IGNORECASE)
-_MODAL_AFTER_RE = re.compile(r"[^,;:.]{0,50}?\b(?:would|will|could)\s+(?:be|become|reach|cover)\b", re.IGNORECASE)
-_HARD_BREAK_RE = re.compile(r"[;:]|,\s*(?:and|but|while|whereas)\b|\b(?:but|whereas)\b", re.IGNORECASE)
-_ASIDE_RE = re.compile(r",\s*(?:which|who)\b[^,;:]*,", re.IGNORECASE)
-_RELATIVE_START_RE = re.compile(r",\s*(?:which|who|where)\b(?=[^,;:]*$)", re.IGNORECASE)
 
 
 def hypothetical(text: str, sentence: Sentence, reading: Reading, window: tuple[int, int]) -> bool:
     """Whether the quantity belongs to a plan, proposal, condition or forecast: "the army plans to control
     70-75% of Gaza", "to establish a 30-km deep safe zone", "Creating that buffer zone would take some 60
     square kilometers", "a zone that would be 30 km wide" (not "could have captured")."""
-    if _HYPOTHETICAL_RE.search(text, sentence.start, reading.span_start) is None:
-        return _MODAL_AFTER_RE.match(text, reading.span_end, window[1]) is not None  # most sentences: one pass
+    if _PATTERNS.hypothetical.search(text, sentence.start, reading.span_start) is None:
+        return _PATTERNS.modal_after.match(text, reading.span_end, window[1]) is not None  # most sentences: one pass
     start = sentence.start
-    for found in _HARD_BREAK_RE.finditer(text, sentence.start, reading.span_start):
+    for found in _PATTERNS.hard_break.finditer(text, sentence.start, reading.span_start):
         start = found.end()
-    for found in _RELATIVE_START_RE.finditer(text, start, reading.span_start):
+    for found in _PATTERNS.relative_start.finditer(text, start, reading.span_start):
         start = found.end()  # "would take 60 km² out of the Gaza Strip, which has a total landmass of 360"
-    before = _ASIDE_RE.sub(" ", text[start : reading.span_start])  # ", which could take weeks," is aside
-    modal = _HYPOTHETICAL_RE.search(before)
+    before = _PATTERNS.aside.sub(" ", text[start : reading.span_start])  # ", which could take weeks," is aside
+    modal = _PATTERNS.hypothetical.search(before)
     if modal is not None and modal.group().lower() in ("if", "unless"):
         # "If the zones held before the invasion are included, Russia now occupies 107,956 km²": a condition
         # of counting, with an indicative main clause, states a fact; "if ..., they would control" does not
         comma = before.find(",", modal.end())
         if comma != -1:
-            modal = _HYPOTHETICAL_RE.search(before, comma)
-    if modal is not None and not _HEDGED_PAST_RE.match(before, modal.start()):
+            modal = _PATTERNS.hypothetical.search(before, comma)
+    if modal is not None and not _PATTERNS.hedged_past.match(before, modal.start()):
         return True
-    return _MODAL_AFTER_RE.match(text, reading.span_end, window[1]) is not None
+    return _PATTERNS.modal_after.match(text, reading.span_end, window[1]) is not None
 
 
 def direct_cue(text: str, window: tuple[int, int], reading: Reading) -> Cue | None:
@@ -288,7 +255,7 @@ def verb_cue(
 ) -> tuple[Cue | None, str]:
     """The control cue of an area or count and where it came from (participle | direct | main | near)."""
     text = article.text
-    definite = _DEFINITE_RE.search(text, max(sentence.start, reading.span_start - 6), reading.span_start)
+    definite = _PATTERNS.definite.search(text, max(sentence.start, reading.span_start - 6), reading.span_start)
     if definite:
         participle = _participle_after(article, sentence, reading, window[1])
         if participle is not None:
@@ -300,7 +267,7 @@ def verb_cue(
     if main is None:
         # "801 km² of the Kursk region's territory, which was originally occupied by Ukrainian forces, has
         # now been reclaimed": the subject's verb comes after the relative clause.
-        beyond = _RELATIVE_CLAUSE_AT_RE.match(text, window[1], sentence.end)
+        beyond = _PATTERNS.relative_clause_at.match(text, window[1], sentence.end)
         if beyond is not None:
             clause_end = _CLAUSE_END_RE.search(text, beyond.end(), sentence.end)
             main, _ = main_verb_after(text, beyond.end(), clause_end.start() if clause_end else sentence.end)
@@ -326,7 +293,7 @@ def length_kind(text: str, sentence: Sentence, reading: Reading, window: tuple[i
     after_words = [t.lower for t in after]
     before_words = [t.lower for t in before]
     # front width
-    if reading.hyphenated and ZONE_AFTER_RE.match(text, reading.end):
+    if reading.hyphenated and _PATTERNS.zone_after.match(text, reading.end):
         return "front_width"  # "a 30-km buffer zone", "a 5-kilometre security corridor": a zone's width
     if first_after in ("wide", "broad") or (reading.hyphenated and first_after in _WORDS.front_nouns):
         if first_after in ("stretch", "section") and not ({"front", "frontline", "line"} & set(after_words[1:5])):
@@ -338,7 +305,7 @@ def length_kind(text: str, sentence: Sentence, reading: Reading, window: tuple[i
         return "front_width"  # "a strip of land roughly 14 kilometres long"
     if "width" in before_words[-3:]:
         return "front_width"
-    if set(before_words[-3:]) & _WORDS.measure_verbs and _ZONE_NEAR_RE.search(
+    if set(before_words[-3:]) & _WORDS.measure_verbs and _PATTERNS.zone_near.search(
             text, max(0, sentence.start - _ZONE_LOOKBACK), reading.span_start):
         return "front_width"  # "the buffer zone around the strip. Previously 300 meters wide, it now measures 800"
     # depth
@@ -388,14 +355,6 @@ _PEOPLE = {
     **dict.fromkeys("casualties deaths dead killed wounded injured losses toll".split(), "casualties"),
     **dict.fromkeys("civilians people persons residents inhabitants men women children".split(), "civilians"),
 }
-# What happened to counted people, written after them: "400 Ukrainian soldiers had been taken prisoner".
-_FATE_AFTER_RE = re.compile(
-    r"\s+(?:(?:had|has|have|were|was|are|is|been|being|reportedly|already|also|all|now|later)\s+){0,4}"
-    r"(?P<fate>(?:taken|held)\s+(?:prisoner|captive|hostage)"
-    r"|(?:killed|wounded|injured|captured|missing)(?:\s+(?:or|and)\s+(?:killed|wounded|injured|captured|missing))?"
-    r"|died|dead)\b",
-    re.IGNORECASE,
-)
 # ... or as the verb that governs the number: "shelling killed 12 civilians", "has lost 5,000 troops".
 _FATE_VERBS = {
     **dict.fromkeys("killed killing kills kill".split(), "killed"),
@@ -420,7 +379,7 @@ def fate_of_people(text: str, window: tuple[int, int], reading: Reading) -> str 
 
     Looked for right after the count, then in the verb that governs it.
     """
-    after = _FATE_AFTER_RE.match(text[reading.end : window[1]])
+    after = _PATTERNS.fate_after.match(text[reading.end : window[1]])
     if after is not None:
         return " ".join(after.group("fate").lower().split())
     return _FATE_VERBS.get(governing_word(text, window, reading) or "")

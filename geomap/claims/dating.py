@@ -35,53 +35,15 @@ from geomap.claims.temporal import (
     find_temporal,
     resolve,
 )
+from geomap.claims.words import reader_patterns
+
+_PATTERNS = reader_patterns("dating")
 
 __all__ = ["claim_dates", "undated_past"]
 
-_RELATIVE_CLAUSE_RE = re.compile(r",\s+(?:where|which|who|whose|when)\b", re.IGNORECASE)
-# "19.2% of Ukraine, including the Crimean peninsula which it annexed in 2014": a relative clause on a noun
-# after a comma dates that noun's story, not the figure
-_NOUN_RELATIVE_RE = re.compile(
-    r",[^,;:]*?\b(?P<relative>which|that|who)\s+(?:it|they|he|she|we|had|has|have|was|were|is|are|[a-z]+ed)\b",
-    re.IGNORECASE,
-)
-# A sentence that goes on about the figure of the one before it ("This includes ... and represents 18%"), one
-# that reports a source ("..., the report said"), and a sentence that opens with the time of its figures.
-_CONTINUING_RE = re.compile(r"\W*(?:this|that|it|these|the\s+(?:figure|total|area))\s+(?!\w+\s+(?:said|says))", re.I)
-_REPORTED_RE = re.compile(r"\b(?:said|says|reported|reports|released|published|according\s+to)\b", re.I)
-_AS_OF_OPENING_RE = re.compile(r"\W{0,2}as\s+of\b", re.I)
 _FIGURE_RE = re.compile(r"\d[\d,.]*")
-_CREATION_CLAUSE_RE = re.compile(
-    r"\b(?:that|which)\s+(?:had\s+been|has\s+been|was|were|is)\s+(?:first\s+)?(?:established|created|set\s+up"
-    r"|founded|drawn|agreed|signed|demarcated|defined)\b",
-    re.IGNORECASE,
-)
-_ASIDE_RE = re.compile(r",\s+(?:which|who|whose)\b[^,;:]*,", re.IGNORECASE)
-# Words that put an area at its peak, before what the sentence says of now.
-_PEAK_RE = re.compile(
-    r"\b(?:initially|originally|at\s+first|at\s+most|at\s+(?:its|their|the)\s+(?:peak|height|largest|greatest)"
-    r"|at\s+the\s+(?:peak|height)\s+of|peaked|at\s+one\s+point)\b",
-    re.IGNORECASE,
-)
-# Words before a figure that make it an earlier state: the start of a change or a gain it came after.
-_PAST_STATE_RE = re.compile(
-    r"\b(?:shrunk|shrank|shrinking|fallen|fell|dropped|declined|reduced|down)\s+from\s+(?:\w+\s+){0,2}$"
-    r"|\bafter\s+(?:occupying|seizing|capturing|taking|conquering|holding|controlling)\s+(?:\w+\s+){0,2}$"
-    r"|\bbefore\s+(?:the\s+)?(?:start|beginning|launch|outbreak)\s+of\b[^.;:,]{0,60}",
-    re.IGNORECASE,
-)
-# Sentences about an operation's start, whose dates say when a peak was.
-_OPERATION_RE = re.compile(
-    r"\b(?:incursion|offensive|invasion|invaded|operation|attack|assault|counteroffensive|launch\w*|began|begun|entered"
-    r"|crossed|seized|captured|occupied|stormed)\b",
-    re.IGNORECASE,
-)
 _OPERATION_LOOKBACK = 3  # sentences back to the one that says when the operation began
 _PAST_RE = re.compile(r"\b(?:was|were|had|did)\b|\b[a-z]{3,}ed\b")
-_PRESENT_RE = re.compile(
-    r"\b(?:is|are|am|has|have|now|currently|remains?|holds|controls|occupies)\b", re.IGNORECASE
-)
-_FUTURE_RE = re.compile(r"\b(?:will|would|could|might|may|shall|expects?|plans?)\b", re.IGNORECASE)
 _DAY_LEVEL_KINDS = frozenset({"weekday", "date", "ago", "relative_day"})
 
 
@@ -109,15 +71,15 @@ def claim_dates(
     focus = (dated.span_start - sentence.start, focus_end - sentence.start)
     # ", where the plant has been under Russian control since March 2022" dates something else; so does
     # "the buffer zone ... that had been established after the 1973 war".
-    relative = _RELATIVE_CLAUSE_RE.search(masked, focus[1]) or _CREATION_CLAUSE_RE.search(masked, focus[1])
+    relative = _PATTERNS.relative_clause.search(masked, focus[1]) or _PATTERNS.creation_clause.search(masked, focus[1])
     if relative is not None:
         masked = masked[: relative.start()] + " " * (len(masked) - relative.start())
-    noun_relative = _NOUN_RELATIVE_RE.search(masked, focus[1])
+    noun_relative = _PATTERNS.noun_relative.search(masked, focus[1])
     if noun_relative is not None:
         cut = noun_relative.start("relative")
         masked = masked[:cut] + " " * (len(masked) - cut)
     # So does an aside before it: "The Observatory, which has tracked the conflict since 2011, and ...".
-    masked = _ASIDE_RE.sub(lambda aside: " " * len(aside.group()) if aside.end() <= focus[0] else aside.group(),
+    masked = _PATTERNS.aside.sub(lambda aside: " " * len(aside.group()) if aside.end() <= focus[0] else aside.group(),
                            masked)
     paired = _respectively(masked, focus, published)
     if paired is not None:  # "in August and September (477 and 459 square km, respectively)"
@@ -127,7 +89,7 @@ def claim_dates(
     as_of = as_of_for_sentence(masked, published, focus=focus, participle_baseline=reading.family == "share",
                                expressions=kept)
     expression = as_of.expression
-    if _PEAK_RE.search(masked, max(0, focus[0] - 60), focus[0]) and (expression is None or (
+    if _PATTERNS.peak.search(masked, max(0, focus[0] - 60), focus[0]) and (expression is None or (
             expression.kind == "relative_day" and expression.modifier == "now")):
         # "which initially controlled 1,376 km²", "At most, we controlled about 531 square miles": the peak
         # was when the operation began, whatever the sentence says of today
@@ -172,7 +134,7 @@ def undated_past(sentence: Sentence, reading: Reading) -> str | None:
     operation", "at its peak"), or None: such a figure dated to publication is flagged, not silently dated."""
     focus = reading.span_start - sentence.start
     before = sentence.text[max(0, focus - 160) : focus]
-    found = _PAST_STATE_RE.search(before) or _PEAK_RE.search(before)
+    found = _PATTERNS.past_state.search(before) or _PATTERNS.peak.search(before)
     return found.group().strip() if found else None
 
 
@@ -185,12 +147,12 @@ def _as_of_neighbour(article: Article, sentence: Sentence, published: date | Non
     index = sentence.index
     candidates = []
     # adjacent sentences, on a line of their own or not: news pages often put each sentence on one
-    if index > 0 and _CONTINUING_RE.match(sentence.text):
+    if index > 0 and _PATTERNS.continuing.match(sentence.text):
         candidates.append(article.sentences[index - 1])
-    if index + 1 < len(article.sentences) and _REPORTED_RE.search(sentence.text):
+    if index + 1 < len(article.sentences) and _PATTERNS.reported.search(sentence.text):
         candidates.append(article.sentences[index + 1])
     for other in candidates:
-        opening = _AS_OF_OPENING_RE.match(other.text)
+        opening = _PATTERNS.as_of_opening.match(other.text)
         if opening is None:
             continue
         for expression in find_temporal(other.text):
@@ -207,7 +169,7 @@ def _weakly_dated(masked: str, expression: TemporalExpression, focus: tuple[int,
     invasion")."""
     if expression.kind == "relative_day" and expression.modifier == "now":
         return True
-    if expression.start >= focus[1] and _REPORTED_RE.search(masked, focus[1], expression.start):
+    if expression.start >= focus[1] and _PATTERNS.reported.search(masked, focus[1], expression.start):
         return True
     return re.search(r"\bbefore\s+(?:the\s+)?$", masked[max(0, expression.start - 12) : expression.start]) is not None
 
@@ -244,7 +206,7 @@ def _event_start(article: Article, published: date | None) -> tuple[date, date, 
         return cached  # type: ignore[return-value]
     best: tuple[date, date, str] | None = None
     for sentence in article.sentences:
-        if not _OPERATION_RE.search(sentence.text):
+        if not _PATTERNS.operation.search(sentence.text):
             continue
         for expression in find_temporal(sentence.text):
             if expression.is_duration or expression.kind == "relative_day":
@@ -264,7 +226,7 @@ def _operation_start_before(
     """The first date of the nearest sentence up to this one that is about an operation's start."""
     for index in range(sentence.index, max(-1, sentence.index - _OPERATION_LOOKBACK - 1), -1):
         text = article.sentences[index].text
-        if not _OPERATION_RE.search(text):
+        if not _PATTERNS.operation.search(text):
             continue
         for expression in find_temporal(text):
             if expression.is_duration or expression.kind in ("relative_day", "event"):
@@ -285,7 +247,7 @@ def _inherited(
     if previous.paragraph != sentence.paragraph:
         return None
     text = sentence.text
-    if _PRESENT_RE.search(text) or _FUTURE_RE.search(text) or not _PAST_RE.search(text):
+    if _PATTERNS.present.search(text) or _PATTERNS.future.search(text) or not _PAST_RE.search(text):
         return None
     as_of = as_of_for_sentence(previous.text, published, focus=(len(previous.text), len(previous.text)))
     expression = as_of.expression
@@ -298,7 +260,7 @@ def _inherited(
 
 def _duration_span(text: str, published: date | None) -> tuple[date, date, str] | None:
     """'In a week, Ukraine seized ...': the period of that length ending at publication."""
-    if published is None or _FUTURE_RE.search(text):
+    if published is None or _PATTERNS.future.search(text):
         return None
     for expression in find_temporal(text):
         if not _is_in_duration(expression):

@@ -78,6 +78,7 @@ from geomap.claims.anchors import (
     owner_in,
     sentence_agents,
 )
+from geomap.claims.areas import place_area
 from geomap.claims.article import (
     Article,
     Interpretation,
@@ -91,11 +92,11 @@ from geomap.claims.article import (
 from geomap.claims.cues import (
     ADVANCE_NOUNS,
     DOWN_FROM_RE,
+    OWN_TROOP_VERBS,
     ZONE_AFTER_RE,
     Cue,
     control_category,
     direct_cue,
-    OWN_TROOP_VERBS,
     fate_of_people,
     governing_word,
     hypothetical,
@@ -105,37 +106,23 @@ from geomap.claims.cues import (
     verb_cue,
     weak_hold,
 )
-
-from geomap.claims.areas import place_area
 from geomap.claims.plausibility import MAX_DISTANCE_KM
 from geomap.claims.shares import context_region, read_share
+from geomap.claims.words import reader_patterns
 from geomap.records import AREA_KINDS, Mention
+
+_PATTERNS = reader_patterns("kinds")
 
 __all__ = ["interpret"]
 
 # Commas inside numbers ("1,300") do not break a clause.
 _CLAUSE_BREAK_RE = re.compile(r"[;:()\[\]—]|\s[–-]\s|(?<!\d),|,(?!\d)")
-# What links a quantity to the one before it that it restates: "13.7% of Syria, that is, 25,470 km²",
-# "63.2% or 801 km²", "14,816 km², which is equivalent to 8%", "593 km², nearly half of them".
-_RESTATED_RE = re.compile(
-    r"(?:^[^\w]{0,3}|,\s*)(?:or|that\s+is|i\.\s?e\.|(?:which\s+(?:is|are)\s+)?(?:equivalent|equal)\s+to"
-    r"|(?:an|the)\s+equivalent\s+of|representing"
-    r"|amounting\s+to|which\s+amounts?\s+to|which\s+(?:is|represents|corresponds\s+to))?[\s,]*$",
-    re.IGNORECASE,
-)
-_PREVIOUSLY_OCCUPIED_RE = re.compile(
-    r"\b(?:previously|formerly|temporarily|once)\s+(?:russian-|enemy-)?(?:occupied|held|controlled)\b(?!\s+by\b)",
-    re.IGNORECASE,
-)
-_REGION_IS_RE = re.compile(r"\b(?:is|are|was|were)\s+(?:\w+\s+){0,2}$", re.IGNORECASE)
-_OCCUPIED_OVER_A_PERIOD_RE = re.compile(r"occupied\b", re.IGNORECASE)
 # A period a gain is counted over: "in March", "in 2025", "this year", "last month", "since January".
 _PERIOD_RE = re.compile(
     r"\b(?:in|during|throughout|over|since)\s+(?:the\s+(?:past|last|first)\s+\w+|(?:(?:early|mid|late)-?\s*)?"
     r"(?:January|February|March|April|May|June|July|August|September|October|November|December|(?:19|20)\d\d))\b"
     r"|\b(?:this|last|past)\s+(?:year|month|week)\b|\balone\b",
 )
-_AND_BEFORE_RE = re.compile(r"(?:,\s*|\s)and\s+(?:an?\s+)?(?:additional|further|another|other)?\s*$", re.IGNORECASE)
 _AREA_OF_SHARE = {"region_share": "area_held", "share_held": "area_held", "share_retaken": "area_retaken"}
 _SHARE_OF_AREA = {"area_retaken": "share_retaken", "area_lost": "share_retaken", "area_held": "share_held"}
 _MAX_LIST_ITEMS = 15  # lines between a list's heading and an item
@@ -147,43 +134,8 @@ _TITLE_RE = re.compile(r"[A-Z][^\d.,;:!?]{0,60}")
 _HEADING_NOUNS = {"occupation": "seized", "capture": "seized", "seizure": "seized", "conquest": "seized",
                   "gain": "seized", "liberation": "liberated", "recapture": "retaken", "loss": "lost"}
 _HEADING_NOUN_RE = re.compile(r"\b(" + "|".join(_HEADING_NOUNS) + r")(?:es|s)?\b", re.IGNORECASE)
-_IN_SIZE_RE = re.compile(r"^\s+in\s+(?:size|area)\b", re.IGNORECASE)
 # "Nagorno-Karabakh, an enclave of roughly 4,400 km²", "Darfur, an area of ...", "Kursk, which covers ...".
 _OWN_SIZE_REL = 0.1  # a bracketed area this close to a region's bundled area is the region's own size
-# "the 360 that the enclave comprises"
-_COMPRISES_AFTER_RE = re.compile(
-    r"\s+(?:that|which)\s+(?:the\s+)?(?:[\w\-]+\s+)?(?:enclave|strip|region|country|territory|zone|province|state"
-    r"|city|area|island|peninsula)\s+(?:comprises|covers|spans|measures|totals)\b",
-    re.IGNORECASE,
-)
-# "the 235 square kilometre buffer zone", "a 300-square-kilometre security zone"
-_POSSESSIVE_SIZE_RE = re.compile(
-    r"['’]s?\s+(?:total\s+|entire\s+|whole\s+|own\s+)?(?:land\s*mass|land\s+area|surface(?:\s+area)?|area|size)"
-    r"\s*(?:\(\s*|of\s+|is\s+|,?\s*(?:which|that)?\s*(?:covers|measures|spans|totals|is)\s+|,\s*)"
-    r"(?:about\s+|around\s+|roughly\s+|some\s+|nearly\s+)?",
-    re.IGNORECASE,
-)
-_HAS_SIZE_RE = re.compile(
-    r"\s*,?\s*(?:which|that)?\s*(?:has|had|have|with)\s+(?:a|an)\s+(?:total\s+)?(?:land\s*mass|area|surface"
-    r"(?:\s+area)?|size|territory)\s+of\s+",
-    re.IGNORECASE,
-)
-_SIZE_OF_BEFORE_RE = re.compile(
-    r"\bthe\s+(?:total\s+)?(?:size|area|surface(?:\s+area)?|land\s*mass|territory)\s+of\s+(?:the\s+)?$", re.IGNORECASE
-)
-_IS_SIZE_BEFORE_RE = re.compile(r"\b(?:is|was|covers|measures|totals)\s+$", re.IGNORECASE)
-# "The size of Libya is 1,760,000 km", "the total area of Syria (which is 185180 square kilometers)"
-_IS_SIZE_RE = re.compile(r"\s*[,(]?\s*(?:which\s+|that\s+)?(?:is|was|covers|measures|totals)\s+", re.IGNORECASE)
-_APPOSITIVE_RE = re.compile(
-    r"^\s*,\s*(?:which\s+(?:covers|spans|measures)\s+|(?:an?|the)\s+(?:[\w\-]+\s+){0,3}?"
-    r"(?:of|covering|spanning|measuring)\s+)$",
-    re.IGNORECASE,
-)
-_SUBJECT_SIZE_RE = re.compile(
-    r"^\s*(?:,\s*which\s+|\s+which\s+)?(?:now\s+|alone\s+|itself\s+)?(?:covers|covering|spans|spanning|measures"
-    r"|measuring|encompasses|has\s+an\s+area\s+of|is)\s+$",
-    re.IGNORECASE,
-)
 
 
 def interpret(
@@ -254,7 +206,7 @@ def _restates(text: str, earlier: Reading, reading: Reading) -> bool:
     between = text[earlier.span_end : reading.span_start]
     if len(between) > 120 or any(ch.isdigit() for ch in between):
         return False
-    found = _RESTATED_RE.search(between)
+    found = _PATTERNS.restated.search(between)
     if found is None:
         return False
     return found.start() == 0 or (found.group().strip(" ,") != "" and "," in found.group())
@@ -293,7 +245,7 @@ def _continued(
     if not earlier or reading.family not in ("area", "share"):
         return None
     text = article.text
-    if not _AND_BEFORE_RE.search(text, max(sentence.start, reading.span_start - 30), reading.span_start):
+    if not _PATTERNS.and_before.search(text, max(sentence.start, reading.span_start - 30), reading.span_start):
         return None
     if direct_cue(text, window, reading) is not None:
         return None
@@ -333,14 +285,14 @@ def _region_area(article: Article, sentence: Sentence, reading: Reading) -> Plac
         return None
     # "in Kursk now measures 80 km²" is about an enclave in Kursk, not Kursk itself.
     is_subject = word_before(text, region.start, sentence.start) not in PREPOSITIONS
-    if is_subject and _SUBJECT_SIZE_RE.match(between):
+    if is_subject and _PATTERNS.subject_size.match(between):
         return place_of(region)
-    if _APPOSITIVE_RE.match(between):
+    if _PATTERNS.appositive.match(between):
         return place_of(region)
-    if re.fullmatch(r"\s*,\s*", between) and _IN_SIZE_RE.match(text[reading.span_end : reading.span_end + 20]):
+    if re.fullmatch(r"\s*,\s*", between) and _PATTERNS.in_size.match(text[reading.span_end : reading.span_end + 20]):
         return place_of(region)
     # "Luxembourg's total landmass (2,586 sq km)", "the Gaza Strip, which has a total landmass of about 360"
-    if _POSSESSIVE_SIZE_RE.fullmatch(between) or _HAS_SIZE_RE.fullmatch(between):
+    if _PATTERNS.possessive_size.fullmatch(between) or _PATTERNS.has_size.fullmatch(between):
         return place_of(region)
     # "Germany's federal state of Saarland (2,569 sq km)": a size in brackets that is the region's own
     if re.fullmatch(r"\s*\(\s*", between) and reading.normalised is not None:
@@ -348,8 +300,8 @@ def _region_area(article: Article, sentence: Sentence, reading: Reading) -> Plac
         if area is not None and abs(reading.normalised - area.km2) <= _OWN_SIZE_REL * area.km2:
             return place_of(region)
     # "The size of Libya is 1,760,000 km"
-    if _SIZE_OF_BEFORE_RE.search(text, max(sentence.start, region.start - 40), region.start) and _IS_SIZE_RE.fullmatch(
-            between):
+    if (_PATTERNS.size_of_before.search(text, max(sentence.start, region.start - 40), region.start)
+            and _PATTERNS.is_size.fullmatch(between)):
         return place_of(region)
     return None
 
@@ -362,7 +314,7 @@ def _zone_size(article: Article, sentence: Sentence, reading: Reading) -> Interp
     if region is not None:
         return Interpretation(kind="region_area", place=region, region=region)
     text = article.text
-    if _COMPRISES_AFTER_RE.match(text, reading.span_end):
+    if _PATTERNS.comprises_after.match(text, reading.span_end):
         region = context_region(article, sentence, reading.span_start)
         return Interpretation(kind="region_area", place=region, region=region)
     if ZONE_AFTER_RE.match(text, reading.span_end) and verb_cue(
@@ -388,7 +340,7 @@ def _read_area(
             return None
         cue, source = Cue("held", reading.start, reading.end), "weak"
     category = "held" if cue.category == "reduced" else cue.category
-    if category == "held" and _OCCUPIED_OVER_A_PERIOD_RE.match(article.text, cue.start) and _PERIOD_RE.search(
+    if category == "held" and _PATTERNS.occupied_over_a_period.match(article.text, cue.start) and _PERIOD_RE.search(
             article.text, sentence.start, sentence.end):
         category = "seized"  # "Russian forces occupied 133 sq km of Ukrainian territory in March": a gain
     kind = {"seized": "area_seized", "retaken": "area_retaken", "liberated": "area_retaken", "held": "area_held",
@@ -538,7 +490,9 @@ def _read_relative(
     assert reading.reference is not None
     cue, _ = verb_cue(article, sentence, reading, window)
     if cue is None:
-        if _REGION_IS_RE.search(article.text, max(sentence.start, reading.span_start - 40), reading.span_start) and any(
+        region_is = _PATTERNS.region_is.search(article.text, max(sentence.start, reading.span_start - 40),
+                                               reading.span_start)
+        if region_is and any(
                 m.type == "place" and m.kind in ("admin1", "named_region", "country")
                 for m in article.mentions_in(sentence.start, reading.span_start)):
             return None  # "Kursk Oblast ... is comparable in size to Maryland": a region's own size
@@ -581,7 +535,7 @@ def _territorial_actor(
         if actor is None and subjects:
             actor = subjects[0]
         result.holder = actor
-    elif category == "seized" and _PREVIOUSLY_OCCUPIED_RE.search(article.text, reading.span_end, window[1]):
+    elif category == "seized" and _PATTERNS.previously_occupied.search(article.text, reading.span_end, window[1]):
         # "taken control of 700 km² of the previously occupied territory": taken back
         actor = cue.agent[1] if cue.agent is not None else (subjects[0] if subjects else None)
         result.holder = actor
@@ -615,33 +569,24 @@ def _territorial_actor(
         result.place = country_place(article, opponent(actor))
 
 
-# "the Gaza Strip was around 41 kilometers long and between 6 and 12 kilometers wide": a place's own size.
-_DIMENSION_AFTER_RE = re.compile(r"\s+(?:long|wide|broad|across|in\s+(?:length|width))\b", re.IGNORECASE)
-_PLACE_NOUN_AFTER_RE = re.compile(
-    r"(?:\s*\([^()]{0,30}\))?[\s\-]*(?:long|wide|broad)\s+(?:and\s+[^,;.]{0,30}?\s+)?(?:territory|enclave|island"
-    r"|peninsula|country|region|province|state|city|republic)\b", re.IGNORECASE)
-_COPULA_AFTER_PLACE_RE = re.compile(r"\s+(?:is|was|are|were|measures|measured|stretches|stretched|spans)\b",
-                                    re.IGNORECASE)
-_ZONE_WORDS_RE = re.compile(r"\b(?:zones?|corridors?|belts?|buffers?|perimeters?|bridgeheads?|salients?|pockets?)\b",
-                            re.IGNORECASE)
 
 
 def _place_dimension(article: Article, sentence: Sentence, reading: Reading) -> bool:
     """Whether a length is how long or wide a named place itself is ("the Gaza Strip was around 41 kilometers
     long"): a fact about geography, no claim; a zone's width ("the corridor is 5 km wide") stays one."""
     text = article.text
-    if _PLACE_NOUN_AFTER_RE.match(text, reading.end):
+    if _PATTERNS.place_noun_after.match(text, reading.end):
         return True  # "a 41km (25-mile) long and 10km-wide territory"
-    if not _DIMENSION_AFTER_RE.match(text, reading.end):
+    if not _PATTERNS.dimension_after.match(text, reading.end):
         return False
     for mention in article.mentions_backwards(sentence.start, reading.span_start):
         if mention.type != "place":
             continue
-        copula = _COPULA_AFTER_PLACE_RE.match(text, mention.end)
+        copula = _PATTERNS.copula_after_place.match(text, mention.end)
         if copula is None:
             continue
         between = text[mention.start : reading.span_start]
-        return not _ZONE_WORDS_RE.search(between) and not re.search(r"[;:]", between)
+        return not _PATTERNS.zone_words.search(between) and not re.search(r"[;:]", between)
     return False
 
 
@@ -649,7 +594,7 @@ def _read_length(
     article: Article, sentence: Sentence, reading: Reading, window: tuple[int, int]
 ) -> Interpretation | None:
     if reading.unit.lower().startswith("k") and reading.normalised is not None and (
-            reading.normalised > MAX_DISTANCE_KM or _IS_SIZE_BEFORE_RE.search(
+            reading.normalised > MAX_DISTANCE_KM or _PATTERNS.is_size_before.search(
                 article.text, max(sentence.start, reading.span_start - 12), reading.span_start)):
         region = _region_area(article, sentence, reading)
         as_area = _km_written_for_km2(article, sentence, reading, window, region)

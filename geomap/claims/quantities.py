@@ -119,6 +119,10 @@ import re
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from geomap.claims.words import reader_patterns
+
+_PATTERNS = reader_patterns("quantities")
+
 __all__ = [
     "DIMENSIONS",
     "QUALIFIERS",
@@ -458,7 +462,6 @@ _SCALE_AFTER_RE = re.compile(
     rf"{_HSPACE}{{0,2}}(?P<scale>hundred|thousand|million|billion|trillion|mln|mn|bn|trn|tn)(?![A-Za-z])",
     re.IGNORECASE,
 )
-_MONEY_SCALE_AFTER_RE = re.compile(r"(?P<scale>[kmb])(?![A-Za-z])", re.IGNORECASE)
 _CURRENCY_BEFORE_RE = re.compile(
     r"(?:(?P<USD>US\$|U\.S\.\s?\$|\$|(?-i:USD)\s?)|(?P<EUR>€|(?-i:EUR)\s?)|(?P<GBP>£|(?-i:GBP)\s?)"
     r"|(?P<RUB>₽|(?-i:RUB)\s?)|(?P<UAH>₴|(?-i:UAH)\s?))\Z"
@@ -492,18 +495,12 @@ _RANGE_CONNECTOR_RE = re.compile(
     rf"(?:{_HSPACE}*(?P<dash>[-\u2010\u2011–]){_HSPACE}*|{_HSPACE}+(?P<word>to|and|or){_HSPACE}+)",
     re.IGNORECASE,
 )
-_FRACTION_CONTEXT_AFTER_RE = re.compile(r"\s+(?:of|the)\b|\s*(?:[.,;:!?)\]\"”’]|$)", re.IGNORECASE)
-_HALF_CONTEXT_AFTER_RE = re.compile(
-    r"\s+(?:of|the|its|their|his|her|our|this|that|these|those)\b", re.IGNORECASE
-)
 
 _MONTH_BEFORE_RE = re.compile(rf"{_MONTH_NAMES}{_HSPACE}+\Z")
 _MONTH_AFTER_RE = re.compile(
     rf"(?:st|nd|rd|th)?{_HSPACE}+(?:of{_HSPACE}+)?{_MONTH_NAMES}(?:,?{_HSPACE}+[0-9]{{4}}(?![0-9]))?"
 )
 _YEAR_AFTER_DAY_RE = re.compile(rf"(?:st|nd|rd|th)?,?{_HSPACE}+[0-9]{{4}}(?![0-9])")
-_ORDINAL_AFTER_RE = re.compile(r"(?:st|nd|rd|th)(?![A-Za-z])", re.IGNORECASE)
-_TIME_AFTER_RE = re.compile(r":[0-9]{2}(?![0-9])|\s?(?:a\.m\.|p\.m\.|am|pm)(?![A-Za-z])", re.IGNORECASE)
 _SLASH_AFTER_RE = re.compile(r"/[0-9][0-9/]*")
 _ALNUM_RUN_RE = re.compile(r"[A-Za-z0-9]*")
 _ALT_OPEN_RE = re.compile(r"\s*[(\[]\s*")
@@ -905,7 +902,7 @@ def _skip_date_or_identifier(text: str, number: _Number) -> int | None:
     """Where to resume when a digit number is part of a date, time, ordinal or name."""
     end = number.end
     if number.scale == 1.0:
-        time = _TIME_AFTER_RE.match(text, end)
+        time = _PATTERNS.time_after.match(text, end)
         if time:
             return time.end()
         slash = _SLASH_AFTER_RE.match(text, end)
@@ -919,7 +916,7 @@ def _skip_date_or_identifier(text: str, number: _Number) -> int | None:
             month = _MONTH_AFTER_RE.match(text, end)
             if month:
                 return month.end()
-        ordinal = _ORDINAL_AFTER_RE.match(text, end)
+        ordinal = _PATTERNS.ordinal_after.match(text, end)
         if ordinal:
             return ordinal.end()
     return None
@@ -952,7 +949,7 @@ def _quantities_at(text: str, m: re.Match[str]) -> tuple[list[Quantity], int]:
             currency, start = found_currency
             currency_text = text[start : number.start].strip()
             if number.scale == 1.0:
-                money_scale = _MONEY_SCALE_AFTER_RE.match(text, end)
+                money_scale = _PATTERNS.money_scale_after.match(text, end)
                 if money_scale:
                     money_factor = _MONEY_SCALES[money_scale.group("scale").lower()]
                     value *= money_factor
@@ -1054,13 +1051,14 @@ def _read_range_tail(
     second = _read_number(text, m2)
     if second is None:
         return None, None, None, False
-    if second.kind == "digits" and (_TIME_AFTER_RE.match(text, second.end) or _SLASH_AFTER_RE.match(text, second.end)):
+    if second.kind == "digits" and (_PATTERNS.time_after.match(text, second.end)
+                                    or _SLASH_AFTER_RE.match(text, second.end)):
         return None, None, None, False
     unit = _unit_from_match(_UNIT_AFTER_HYPHEN_RE.match(text, second.end))
     hyphenated = unit is not None
     if unit is None:
         unit = _unit_after(text, second.end)
-    if unit is None and second.kind == "digits" and second.plain and _ORDINAL_AFTER_RE.match(text, second.end):
+    if unit is None and second.kind == "digits" and second.plain and _PATTERNS.ordinal_after.match(text, second.end):
         return None, None, None, False
     return second, word, unit, hyphenated
 
@@ -1072,9 +1070,9 @@ def _share_word(text: str, number: _Number, qualifier: _Qualifier | None) -> tup
     if number.kind == "half":
         if _HALF_BLOCKED_BEFORE_RE.search(text, max(0, number.start - 10), number.start):
             return [], number.end
-        if qualifier is None and not _HALF_CONTEXT_AFTER_RE.match(text, number.end):
+        if qualifier is None and not _PATTERNS.half_context_after.match(text, number.end):
             return [], number.end
-    elif qualifier is None and not _FRACTION_CONTEXT_AFTER_RE.match(text, number.end):
+    elif qualifier is None and not _PATTERNS.fraction_context_after.match(text, number.end):
         return [], number.end
     unit_text = text[number.start : number.end]
     quantity = _make_quantity(

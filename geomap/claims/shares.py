@@ -79,20 +79,14 @@ from geomap.claims.cues import (
     token_category,
     weak_hold,
 )
-from geomap.claims.words import reader_words
+from geomap.claims.words import reader_patterns, reader_words
 from geomap.records import AREA_KINDS, Mention
 
 _WORDS = reader_words("shares")
+_PATTERNS = reader_patterns("shares")
 
 __all__ = ["context_region", "read_share"]
 
-# (Plurals are not: "32.4% of Afghanistan's districts" counts districts, it measures no land; but regions
-# pointed back at are: "nearly a third of those regions", "half of the two provinces".)
-_REGIONS_POINTED_AT_RE = re.compile(
-    r"\s*(?:those|these|both(?:\s+the)?|the\s+(?:two|three|four|five))\s+(?:\w+\s+)?(?:regions|oblasts|provinces"
-    r"|states|governorates|districts|territories|areas)\b",
-    re.IGNORECASE,
-)
 # Which kind of place an anaphoric region word stands for.
 _WORD_KINDS = {
     **dict.fromkeys("country republic".split(), ("country",)),
@@ -101,17 +95,6 @@ _WORD_KINDS = {
 _DEFAULT_REGION_KINDS = ("admin1", "named_region")
 _HELD_SUFFIXES = ("-held", "-controlled", "-occupied")
 _CLAUSE_PUNCTUATION_RE = re.compile(r"[,;:.!?()\[\]—–\"“”]")
-_LOST_CONTROL_RE = re.compile(r"\b(?:out\s+of|outside(?:\s+of)?|beyond)\s+(?:the\s+)?(?:\w+\s+)?control\b",
-                              re.IGNORECASE)
-# "is under the control of the occupier", "remains under Ukrainian control", "is out of the control of the state".
-_CONTROL_PREDICATE_RE = re.compile(
-    r"\b(?:is|are|was|were|remains?|remained|stays?|stayed|(?:has|have|had)\s+been)\s+"
-    r"(?:now\s+|still\s+|already\s+|currently\s+)?(?P<where>under|in|out\s+of|outside(?:\s+of)?|beyond)\s+"
-    r"(?:the\s+)?(?:[\w\-]+\s+){0,2}?(?:control|hands|occupation|rule)\b",
-    re.IGNORECASE,
-)
-_CONTROL_WORD_RE = re.compile(r"\b(?:control|controls|controlled|occupation|occupied|hands|rule|held)\b",
-                              re.IGNORECASE)
 _POSSESSIVE_RE = re.compile(r"['’]s?(?!\w)")
 
 
@@ -358,7 +341,7 @@ def _is_land(text: str, phrase: _OfPhrase) -> bool:
     """Whether an of-phrase that is no gain names land: a place, a word for land or for a region."""
     if re.match(r"\s+along\b", text[phrase.end : phrase.end + 8]):
         return False  # "of the land along the Turkish border": a strip of a border, not of a region
-    if _REGIONS_POINTED_AT_RE.match(text, phrase.start):
+    if _PATTERNS.regions_pointed_at.match(text, phrase.start):
         return True
     return phrase.head is None or phrase.head in _WORDS.land_words or phrase.head in _WORDS.region_words
 
@@ -453,7 +436,7 @@ def _stands_alone(text: str, reading: Reading, sentence: Sentence) -> bool:
 
 def _control_predicate(text: str, start: int, end: int) -> str | None:
     """held | lost when ``text[start:end]`` says the share is (out of) someone's control, else None."""
-    found = _CONTROL_PREDICATE_RE.search(text, start, end)
+    found = _PATTERNS.control_predicate.search(text, start, end)
     if found is None:
         return None
     return "held" if found.group("where").lower() in ("under", "in") else "lost"
@@ -469,9 +452,9 @@ def _governed_by_control(
     main, _ = main_verb_after(text, reading.span_end, window[1])
     if main is not None or _control_predicate(text, reading.span_end, sentence.end) is not None:
         return True
-    if weak_hold(text, window, reading) or _LOST_CONTROL_RE.search(text, reading.span_end, window[1]):
+    if weak_hold(text, window, reading) or _PATTERNS.lost_control.search(text, reading.span_end, window[1]):
         return True
-    return _CONTROL_WORD_RE.search(text, window[0], reading.span_start) is not None and re.search(
+    return _PATTERNS.control_word.search(text, window[0], reading.span_start) is not None and re.search(
         r"\bto\s+(?:\w+\s+)?$", text[max(window[0], reading.span_start - 20) : reading.span_start]) is not None
 
 
@@ -487,7 +470,7 @@ def _region_share(
     text = article.text
     actor = actor or holder_in(article, sentence, window[0], window[1])
     lost = (direct is not None and direct.category == "lost") or bool(
-        _LOST_CONTROL_RE.search(text, reading.span_end, window[1])) or _control_predicate(
+        _PATTERNS.lost_control.search(text, reading.span_end, window[1])) or _control_predicate(
         text, reading.span_end, sentence.end) == "lost"
     if actor is None:
         cue = direct or nearest_cue(text, window[0], reading.span_start, leftwards=True)

@@ -126,7 +126,10 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from geomap.claims.quantities import parse_number
+from geomap.claims.words import reader_patterns
 from geomap.dates import FIRST_YEAR, LAST_YEAR
+
+_PATTERNS = reader_patterns("temporal")
 
 __all__ = ["TemporalExpression", "AsOf", "find_temporal", "resolve", "as_of_for_sentence"]
 
@@ -239,51 +242,15 @@ _TEMPORAL_START = (
 _TEMPORAL_RE = re.compile(
     rf"(?<![A-Za-z0-9]){_TEMPORAL_START}{_PREFIX}(?:{'|'.join(_ALTERNATIVES)})(?![A-Za-z0-9])", re.IGNORECASE
 )
-# Every alternative above needs one of these: a digit, a unit, a month, a weekday ("day") or a day word. A
-# sentence without any (about one in five) has no expression, and this one search is far cheaper than trying
-# _TEMPORAL_RE at each of its words.
-_TEMPORAL_TRIGGER_RE = re.compile(
-    r"\d|hour|day|week|month|year|dec|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|now|current|present|night"
-    r"|morning|afternoon|evening",
-    re.IGNORECASE,
-)
+_TEMPORAL_TRIGGER_RE = _PATTERNS.temporal_trigger
 _KIND_GROUPS = (
     "iso", "event", "opening", "been", "ago", "dmy", "mdy", "month", "year", "earlier", "relative", "dayword",
     "weekday", "duration", "vague_duration",
 )  # fmt: skip
 
-_BASELINE_RE = re.compile(
-    r"\b(?:down\s+from|up\s+from|compared\s+(?:with|to)|than|of\s+what)\b", re.IGNORECASE
-)
-_PARTICIPLE_BASELINE_RE = re.compile(r"\b(?:taken|seized|captured|occupied|held|controlled)\s+by\b", re.IGNORECASE)
-# An expression inside a phrase about another event: "following the aggravations ... in 2021 and 2022".
-_EVENT_PHRASE_RE = re.compile(
-    r"\b(?:following|after|amid|during|in\s+the\s+wake\s+of|in\s+the\s+aftermath\s+of)\b[^,;:.()]{0,80}$"
-    r"|\b(?:launched|started|begun|began|erupted|established|created)\s+(?:\w+\s+){0,2}$",
-    re.IGNORECASE,
-)
-# A present perfect: the claim runs up to publication, whatever started it.
-_PERFECT_RE = re.compile(r"\b(?:has|have)\s+(?:now\s+|already\s+|since\s+)?[a-z]+(?:ed|en|wn|ght|ne)\b", re.IGNORECASE)
-_SINCE_PHRASE_RE = re.compile(
-    r"\bsince\s+(?:(?:the\s+)?(?:very\s+)?(?:beginning|start|outbreak|launch|onset)\s+of\b[^.;:]{0,60}"
-    r"|[^.;:,]{0,60}?\b(?:began|begun|started|broke\s+out|erupted|was\s+launched|launched)\s+"
-    # "since the Russian invasion on Feb. 24, 2022", "since Israel's ground offensive in October"
-    r"|(?:the\s+|its\s+|their\s+|[\w\-]+['’]s\s+)?(?:[\w\-]+\s+){0,2}?(?:invasion|war|offensive|incursion"
-    r"|counteroffensive|counter-offensive|operation|attack|assault|escalation|ceasefire|truce)\s+)$",
-    re.IGNORECASE,
-)
-_EVENT_NOUN_AFTER_RE = re.compile(
-    r"\s+(?:incursion|offensive|invasion|attack|assault|advance|counteroffensive|counter-offensive|operation|push"
-    r"|campaign|raid)s?\b",
-    re.IGNORECASE,
-)
 _CALENDAR_EVENTS = frozenset({"month", "year", "week"})
 # "in August and September": a month coordinated with a month before it is a date too.
 _COORDINATED_MONTH_RE = re.compile(rf"{_MONTH}(?:\s+\d{{4}})?\s*(?:,|\band\b|\bor\b)\s*(?:and\s+)?$")
-# A clause break between an expression and the quantity makes the expression a weaker match.
-_CLAUSE_BREAK_RE = re.compile(
-    r"[;:]|,\s*(?:and|but|while|whereas|although|though|yet)\b|\b(?:but|whereas)\b", re.IGNORECASE
-)
 
 # --------------------------------------------------------------------------
 # Records
@@ -403,7 +370,7 @@ def _expression_from_match(m: re.Match[str]) -> TemporalExpression | None:
         modifier = _lower_or_none(m.group("mon_mod"))
         part = _lower_or_none(m.group("mon_part"))
         year = _int_or_none(m.group("mon_y"))
-        if year is None and modifier is None and part is None and prep is None and not _EVENT_NOUN_AFTER_RE.match(
+        if year is None and modifier is None and part is None and prep is None and not _PATTERNS.event_noun_after.match(
                 m.string, m.end()) and not re.match(r"\s*\(\s*[\d~≈]", m.string[m.end() : m.end() + 6]) and not (
                 _COORDINATED_MONTH_RE.search(m.string, max(0, m.start() - 40), m.start())):
             return None  # a bare "May"/"March" is too often a verb; "the August incursion" is a date
@@ -523,7 +490,7 @@ def find_temporal(sentence: str) -> list[TemporalExpression]:
 def _temporal_in(sentence: str) -> tuple[TemporalExpression, ...]:
     """:func:`find_temporal`, remembered: a sentence with several claims is dated once per claim, and the
     expressions (frozen records) depend on the sentence alone."""
-    if not _TEMPORAL_TRIGGER_RE.search(sentence):
+    if not _PATTERNS.temporal_trigger.search(sentence):
         return ()
     found: list[TemporalExpression] = []
     pos = 0
@@ -536,8 +503,8 @@ def _temporal_in(sentence: str) -> tuple[TemporalExpression, ...]:
         if expression is None:
             pos = m.start() + 1
             continue
-        if has_since and expression.relation == "at" and expression.kind != "duration" and _SINCE_PHRASE_RE.search(
-                sentence, max(0, expression.start - 120), expression.start):
+        if (has_since and expression.relation == "at" and expression.kind != "duration"
+                and _PATTERNS.since_phrase.search(sentence, max(0, expression.start - 120), expression.start)):
             expression = dataclasses.replace(expression, relation="since")
         found.append(expression)
         pos = max(m.end(), m.start() + 1)
@@ -855,16 +822,9 @@ def _dates_another_start(sentence: str, expr: TemporalExpression, focus: tuple[i
     if not re.search(r"\b(?:launched|started|begun|began|erupted)\s+(?:\w+\s+){0,2}$", sentence[:expr.start],
                      re.IGNORECASE):
         return False
-    return _PERFECT_RE.search(sentence, 0, focus[0]) is not None
+    return _PATTERNS.perfect.search(sentence, 0, focus[0]) is not None
 
 
-_BEFORE_EVENT_RE = re.compile(r"^[^;:.]{0,40}\bbefore\s+(?:the\s+)?[^;:.,]{0,60}$", re.IGNORECASE)
-# A present perfect of change between a date and a figure: the figure is the new state, the date the old one's.
-_NEW_STATE_RE = re.compile(
-    r"\b(?:has|have)\s+(?:now\s+|since\s+|then\s+)?(?:become|risen|grown|climbed|fallen|dropped|shrunk|declined"
-    r"|expanded|increased|decreased|gone\s+(?:up|down))\b",
-    re.IGNORECASE,
-)
 
 
 def _choose(
@@ -880,23 +840,24 @@ def _choose(
     for order, expr in enumerate(candidates):
         if expr.end <= focus_start:
             between = sentence[expr.end : focus_start]
-            if _NEW_STATE_RE.search(between):
+            if _PATTERNS.new_state.search(between):
                 continue  # "that was in late 2015 in control of 22% ... has become in control of 38%": the old end's
         elif expr.start >= focus_end:
             between = sentence[focus_end : expr.start]
             # "of the areas taken by Ukraine in August" dates the base; "31% held by separatists before the
             # invasion" (the participle right after the figure) dates the figure itself
-            if _BASELINE_RE.search(between) or (participle_baseline and _PARTICIPLE_BASELINE_RE.search(between)
-                                                and not _PARTICIPLE_BASELINE_RE.match(between.lstrip())):
+            if _PATTERNS.baseline.search(between) or (
+                    participle_baseline and _PATTERNS.participle_baseline.search(between)
+                    and not _PATTERNS.participle_baseline.match(between.lstrip())):
                 continue  # "down from ... last year", "of the areas taken by Ukraine in August"
         else:
             between = ""
         bracketed = expr.end <= focus_start and re.fullmatch(r"\s*\(\s*", between) is not None
         # "controlled 70 percent of the country before Russia launched its air operation at the end of 2015": the
         # figure is of the time of what it came before, whatever else the sentence dates
-        before_event = expr.start >= focus_end and _BEFORE_EVENT_RE.search(between) is not None
-        in_event_phrase = _EVENT_PHRASE_RE.search(sentence, max(0, expr.start - 80), expr.start) is not None
-        key = (not before_event and not bracketed, _CLAUSE_BREAK_RE.search(between) is not None, in_event_phrase,
+        before_event = expr.start >= focus_end and _PATTERNS.before_event.search(between) is not None
+        in_event_phrase = _PATTERNS.event_phrase.search(sentence, max(0, expr.start - 80), expr.start) is not None
+        key = (not before_event and not bracketed, _PATTERNS.clause_break.search(between) is not None, in_event_phrase,
                len(between), order)
         if best is None or key < best[0]:
             best = (key, expr)
