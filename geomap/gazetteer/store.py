@@ -67,16 +67,6 @@ def _decompressed(path: Path) -> bytes:
     return gzip.decompress(path.read_bytes())
 
 
-def _read_lines(path: Path) -> tuple[str, ...]:
-    """The file's lines, as a tuple: the garbage collector stops visiting a tuple of strings
-    after its first look, but walks a list of a million lines at every full collection (20 ms)."""
-    data = _decompressed(path).decode("utf-8")
-    lines = data.split("\n")
-    if lines and lines[-1] == "":
-        lines.pop()
-    return tuple(lines)
-
-
 class Lines(Sequence[str]):
     """The lines of a UTF-8 text, each decoded when it is read.
 
@@ -229,15 +219,22 @@ class Store:
     def __init__(self, data_dir: Path | None = None, user_dir: Path | None = None):
         self.data_dir = data_dir or geodata_dir()
         self.user_dir = user_dir if user_dir is not None else user_data_dir()
-        self.region_lines = _read_lines(self.data_dir / "regions.tsv.gz")
-        # Each read on first use: a process that only draws region polygons needs neither, one that
-        # builds geometries needs the places but not the 700,000 names.
+        # Each read on first use: a process that only draws region polygons needs neither places nor
+        # names, one that builds geometries needs the places but not the 700,000 names.
+        self._region_lines: Sequence[str] | None = None
         self._places: list[PlaceTable] | None = None
         self._names: list[NameIndex] | None = None
         self._imported_files: list[tuple[str, Path, Path]] | None = None
         self._region_rows: dict[str, int] | None = None
         self._points: dict | None = None
         self._place_regions: tuple | None = None  # (each place's region number, {region code: number})
+
+    @property
+    def region_lines(self) -> Sequence[str]:
+        """The lines of the region table (34,000 regions: countries, admin-1 and admin-2 units, named regions)."""
+        if self._region_lines is None:
+            self._region_lines = _read_table(self.data_dir / "regions.tsv.gz")
+        return self._region_lines
 
     @property
     def places(self) -> list[PlaceTable]:
