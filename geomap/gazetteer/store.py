@@ -15,6 +15,7 @@ import bisect
 import gzip
 import hashlib
 import json
+import re
 from collections.abc import Iterable
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -120,7 +121,8 @@ class Lines(Sequence[str]):
         the line in that block's bytes; only the rest of the one line is decoded.
         """
         if self._block_firsts is None:
-            self._block_firsts = [self[i] for i in range(0, len(self), self.BLOCK)]
+            data, breaks = self.data, self._breaks
+            self._block_firsts = _decoded([data[breaks[i] + 1:breaks[i + 1]] for i in range(0, len(self), self.BLOCK)])
         if not self._block_firsts:
             return None
         block = max(0, bisect.bisect_right(self._block_firsts, prefix) - 1)
@@ -131,6 +133,22 @@ class Lines(Sequence[str]):
         if at < 0:
             return None
         return self.data[at + len(needle):self.data.find(b"\n", at + 1)].decode("utf-8")
+
+
+    def first_fields(self) -> list[str]:
+        """The text before the first tab of every line, in order (one regex pass over the bytes and one
+        decoding: a third of the time of decoding and cutting each line)."""
+        # Each match is a newline and what follows it up to a tab or the next newline; the last newline
+        # (after the last line) matches nothing.
+        return _decoded(_FIRST_FIELDS.findall(self.data)[:-1])
+
+
+_FIRST_FIELDS = re.compile(rb"\n([^\t\n]*)")
+
+
+def _decoded(lines: list[bytes]) -> list[str]:
+    """UTF-8 lines (none holding a newline) as text, decoded at once."""
+    return b"\n".join(lines).decode("utf-8").split("\n") if lines else []
 
 
 def line_breaks(data: bytes) -> array.array:
@@ -221,7 +239,7 @@ class Store:
         self.user_dir = user_dir if user_dir is not None else user_data_dir()
         # Each read on first use: a process that only draws region polygons needs neither places nor
         # names, one that builds geometries needs the places but not the 700,000 names.
-        self._region_lines: Sequence[str] | None = None
+        self._region_lines: Lines | None = None
         self._places: list[PlaceTable] | None = None
         self._names: list[NameIndex] | None = None
         self._imported_files: list[tuple[str, Path, Path]] | None = None
@@ -230,7 +248,7 @@ class Store:
         self._place_regions: tuple | None = None  # (each place's region number, {region code: number})
 
     @property
-    def region_lines(self) -> Sequence[str]:
+    def region_lines(self) -> Lines:
         """The lines of the region table (34,000 regions: countries, admin-1 and admin-2 units, named regions)."""
         if self._region_lines is None:
             self._region_lines = _read_table(self.data_dir / "regions.tsv.gz")
@@ -328,7 +346,7 @@ class Store:
 
     def region_index(self, code: str) -> int | None:
         if self._region_rows is None:
-            self._region_rows = {line[: line.index("\t")]: i for i, line in enumerate(self.region_lines)}
+            self._region_rows = {code: i for i, code in enumerate(self.region_lines.first_fields())}
         return self._region_rows.get(code)
 
     def place_location(self, geonameid: int) -> tuple[int, int] | None:
