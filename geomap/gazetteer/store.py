@@ -136,14 +136,19 @@ class Lines(Sequence[str]):
 
 
     def first_fields(self) -> list[str]:
-        """The text before the first tab of every line, in order (one regex pass over the bytes and one
-        decoding: a third of the time of decoding and cutting each line)."""
-        # Each match is a newline and what follows it up to a tab or the next newline; the last newline
-        # (after the last line) matches nothing.
-        return _decoded(_FIRST_FIELDS.findall(self.data)[:-1])
+        """The text before the first tab of every line, in order."""
+        return self.leading_columns(1)[0]
 
-
-_FIRST_FIELDS = re.compile(rb"\n([^\t\n]*)")
+    def leading_columns(self, count: int) -> list[list[str]]:
+        """The first ``count`` tab-separated fields of every line, as ``count`` columns ("" where a line has
+        fewer fields). One regex pass over the bytes and a decoding per column: a fifth of the time of
+        decoding and splitting each line."""
+        # Each match is a newline and the fields that follow it; the newline after the last line matches no field.
+        pattern = re.compile(rb"\n([^\t\n]*)" + rb"(?:\t([^\t\n]*))?" * (count - 1))
+        rows = pattern.findall(self.data)[:-1]
+        if count == 1:
+            return [_decoded(rows)]
+        return [_decoded(list(column)) for column in zip(*rows)] if rows else [[] for _ in range(count)]
 
 
 def _decoded(lines: list[bytes]) -> list[str]:
