@@ -39,13 +39,14 @@ import typing
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
-
-import pandas
+from typing import TYPE_CHECKING, Any
 
 from geomap.errors import GeomapError
 from geomap.formats import plain
 from geomap.records import Claim, Mention, PlaceStatus, Source
+
+if TYPE_CHECKING:
+    import pandas
 
 TEXT, DATE, LIST, INT, FLOAT, BOOL = "text", "date", "list", "int", "float", "bool"
 OBJECT_KINDS = (TEXT, DATE, LIST)
@@ -76,6 +77,8 @@ class Column:
             values = [value.isoformat() if isinstance(value, date) else value for value in values]
         elif self.kind == FLOAT:
             values = [math.nan if value is None else value for value in values]
+        import pandas  # here, not at the top: `geomap geocode` writes its rows without pandas (0.3 s to import)
+
         return pandas.Series(values, dtype=self.dtype)
 
     def problem(self, series: pandas.Series) -> str | None:
@@ -86,7 +89,9 @@ class Column:
             return f"is {dtype}, not {self.dtype} ({self.kind})"
         if not self.nullable and len(series) and bool(series.isna().any()):
             return "has missing values"
-        if self.kind in (TEXT, DATE) and pandas.api.types.infer_dtype(series, skipna=True) not in ("string", "empty"):
+        from pandas.api.types import infer_dtype
+
+        if self.kind in (TEXT, DATE) and infer_dtype(series, skipna=True) not in ("string", "empty"):
             return f"holds values that are not text ({self.kind})"
         return None
 
@@ -113,6 +118,8 @@ class Table:
     def from_columns(
         self, values: Mapping[str, Sequence[Any]], size: int, geometries: Sequence[Any] | None = None
     ) -> pandas.DataFrame:
+        import pandas
+
         data = {column.name: column.series(values[column.name]) for column in self.columns}
         frame = pandas.DataFrame(data, columns=self.names, index=pandas.RangeIndex(size))
         if not self.geometry:
@@ -137,6 +144,8 @@ class Table:
 
     def check(self, frame: Any, where: str) -> Any:
         """``frame`` itself when it has every column with its type; :class:`SchemaError` naming ``where`` otherwise."""
+        import pandas
+
         if not isinstance(frame, pandas.DataFrame):
             raise SchemaError(f"{where}: the {self.name} table is a {type(frame).__name__}, not a DataFrame")
         missing = [name for name in self.names if name not in frame.columns]
@@ -155,6 +164,20 @@ class Table:
         names = list(names or self.names)
         columns = [[plain(value) for value in frame[name].tolist()] for name in names]
         return [dict(zip(names, values)) for values in zip(*columns)] if columns else []
+
+    def record_rows(self, records: Sequence[Any]) -> list[dict[str, Any]]:
+        """``rows(from_records(records))`` without a DataFrame: each value converted as its column's type
+        converts it (a whole number in a float column is a float), then made plain."""
+        convert = {INT: int, FLOAT: float, BOOL: bool}
+        columns = [(column.name, convert.get(column.kind)) for column in self.columns]
+        return [
+            {
+                name: plain(value if to_type is None or value is None else to_type(value))
+                for name, to_type in columns
+                for value in (getattr(record, name),)
+            }
+            for record in records
+        ]
 
     def to_records(self, frame: pandas.DataFrame) -> list[Any]:
         """The rows as records of :attr:`record` (dates as dates again)."""
@@ -308,5 +331,7 @@ def concat(table: Table, frames: Iterable[pandas.DataFrame]) -> pandas.DataFrame
         return table.empty()
     if len(frames) == 1:
         return frames[0].reset_index(drop=True)
+    import pandas
+
     joined = pandas.concat(frames, ignore_index=True)
     return joined.astype({column.name: column.dtype for column in table.columns})

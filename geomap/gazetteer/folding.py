@@ -28,7 +28,6 @@ APOSTROPHES = "'\u2019\u2018\u02bc\u02b9`\u00b4\u02bb\u2032"
 INVISIBLE = "\u00ad\u200b\u200c\u200d\u2060\ufeff"
 DELETED = APOSTROPHES + INVISIBLE  # folding deletes these; every other character stays one character
 _POSSESSIVE = re.compile("[" + re.escape(APOSTROPHES) + r"](?=[sS]\b)")  # "Kyiv's", "KYIV'S"
-_DELETED = re.compile("[" + re.escape(DELETED) + "]")
 
 # Code points folded through the table; others pass through str.translate unchanged
 # (lower-cased by the casefold fallback below only for keys, which is consistent
@@ -112,9 +111,36 @@ def fold_text(text: str) -> tuple[str, list[int]]:
     and invisible characters are deleted; ``deleted`` lists their original indices
     in order. Use :func:`to_original` to map folded offsets back.
     """
+    import numpy as np  # here: looking a name up (``fold``) needs no numpy
+
     text = _POSSESSIVE.sub(" ", text)
-    deleted = [m.start() for m in _DELETED.finditer(text)]
-    return text.translate(_table()), deleted
+    # Through arrays of code points, not str.translate: a dictionary lookup per character is four fifths
+    # of the time of folding a text.
+    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    folded_codes, deletes = _code_tables()
+    in_plane = np.minimum(codes, 0xFFFF)  # code points past the table's planes fold to themselves (0xFFFF does)
+    folded = np.where(codes > 0xFFFF, codes, folded_codes[in_plane])
+    gone = deletes[in_plane]
+    deleted = np.flatnonzero(gone).tolist()
+    if deleted:
+        folded = folded[~gone]
+    return folded.tobytes().decode("utf-32-le", "surrogatepass"), deleted
+
+
+@functools.lru_cache(maxsize=1)
+def _code_tables():
+    """The folding table over the Basic Multilingual Plane as two arrays: each code point's folded code
+    point, and whether folding deletes it."""
+    import numpy as np
+
+    folded = np.arange(0x10000, dtype=np.uint32)
+    deletes = np.zeros(0x10000, dtype=bool)
+    for code, char in _table().items():
+        if char is None:
+            deletes[code] = True
+        else:
+            folded[code] = ord(char)
+    return folded, deletes
 
 
 def to_original(index: int, deleted: list[int]) -> int:

@@ -37,9 +37,8 @@ class Regions:
         self.store = store or Store()
         # Decoded lazily: a run usually needs a handful of regions, not all 4,845.
         self._shapes = shapes.LazyShapes(self.store.data_dir / "shapes.npz")
-        rows = [line.split("\t") for line in self.store.region_lines]
-        self.codes = [r[0] for r in rows]
-        self.kinds = np.array([r[1] for r in rows])
+        self.codes, kinds = self.store.region_lines.leading_columns(2)
+        self.kinds = np.array(kinds)
         self._tree: shapely.STRtree | None = None
 
     def polygon(self, code: str) -> BaseGeometry | None:

@@ -15,6 +15,7 @@ import bisect
 import gzip
 import hashlib
 import json
+import re
 from collections.abc import Iterable
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -65,16 +66,6 @@ def name_index_lines(entries, rank_key=None) -> list[str]:
 
 def _decompressed(path: Path) -> bytes:
     return gzip.decompress(path.read_bytes())
-
-
-def _read_lines(path: Path) -> tuple[str, ...]:
-    """The file's lines, as a tuple: the garbage collector stops visiting a tuple of strings
-    after its first look, but walks a list of a million lines at every full collection (20 ms)."""
-    data = _decompressed(path).decode("utf-8")
-    lines = data.split("\n")
-    if lines and lines[-1] == "":
-        lines.pop()
-    return tuple(lines)
 
 
 class Lines(Sequence[str]):
@@ -130,7 +121,8 @@ class Lines(Sequence[str]):
         the line in that block's bytes; only the rest of the one line is decoded.
         """
         if self._block_firsts is None:
-            self._block_firsts = [self[i] for i in range(0, len(self), self.BLOCK)]
+            data, breaks = self.data, self._breaks
+            self._block_firsts = _decoded([data[breaks[i] + 1:breaks[i + 1]] for i in range(0, len(self), self.BLOCK)])
         if not self._block_firsts:
             return None
         block = max(0, bisect.bisect_right(self._block_firsts, prefix) - 1)
@@ -141,6 +133,27 @@ class Lines(Sequence[str]):
         if at < 0:
             return None
         return self.data[at + len(needle):self.data.find(b"\n", at + 1)].decode("utf-8")
+
+
+    def first_fields(self) -> list[str]:
+        """The text before the first tab of every line, in order."""
+        return self.leading_columns(1)[0]
+
+    def leading_columns(self, count: int) -> list[list[str]]:
+        """The first ``count`` tab-separated fields of every line, as ``count`` columns ("" where a line has
+        fewer fields). One regex pass over the bytes and a decoding per column: a fifth of the time of
+        decoding and splitting each line."""
+        # Each match is a newline and the fields that follow it; the newline after the last line matches no field.
+        pattern = re.compile(rb"\n([^\t\n]*)" + rb"(?:\t([^\t\n]*))?" * (count - 1))
+        rows = pattern.findall(self.data)[:-1]
+        if count == 1:
+            return [_decoded(rows)]
+        return [_decoded(list(column)) for column in zip(*rows)] if rows else [[] for _ in range(count)]
+
+
+def _decoded(lines: list[bytes]) -> list[str]:
+    """UTF-8 lines (none holding a newline) as text, decoded at once."""
+    return b"\n".join(lines).decode("utf-8").split("\n") if lines else []
 
 
 def line_breaks(data: bytes) -> array.array:
@@ -229,15 +242,22 @@ class Store:
     def __init__(self, data_dir: Path | None = None, user_dir: Path | None = None):
         self.data_dir = data_dir or geodata_dir()
         self.user_dir = user_dir if user_dir is not None else user_data_dir()
-        self.region_lines = _read_lines(self.data_dir / "regions.tsv.gz")
-        # Each read on first use: a process that only draws region polygons needs neither, one that
-        # builds geometries needs the places but not the 700,000 names.
+        # Each read on first use: a process that only draws region polygons needs neither places nor
+        # names, one that builds geometries needs the places but not the 700,000 names.
+        self._region_lines: Lines | None = None
         self._places: list[PlaceTable] | None = None
         self._names: list[NameIndex] | None = None
         self._imported_files: list[tuple[str, Path, Path]] | None = None
         self._region_rows: dict[str, int] | None = None
         self._points: dict | None = None
         self._place_regions: tuple | None = None  # (each place's region number, {region code: number})
+
+    @property
+    def region_lines(self) -> Lines:
+        """The lines of the region table (34,000 regions: countries, admin-1 and admin-2 units, named regions)."""
+        if self._region_lines is None:
+            self._region_lines = _read_table(self.data_dir / "regions.tsv.gz")
+        return self._region_lines
 
     @property
     def places(self) -> list[PlaceTable]:
@@ -331,7 +351,7 @@ class Store:
 
     def region_index(self, code: str) -> int | None:
         if self._region_rows is None:
-            self._region_rows = {line[: line.index("\t")]: i for i, line in enumerate(self.region_lines)}
+            self._region_rows = {code: i for i, code in enumerate(self.region_lines.first_fields())}
         return self._region_rows.get(code)
 
     def place_location(self, geonameid: int) -> tuple[int, int] | None:

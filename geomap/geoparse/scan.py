@@ -46,9 +46,9 @@ _UPPER = "A-ZÀ-ÖØ-ÞĀ-ſА-ЯЁЀ-ЏҐЄІЇ"
 # A capital letter that starts a word: no letter, digit or apostrophe right before it.
 _CAPITAL_START = re.compile(rf"[{_UPPER}](?<![\w{re.escape(APOSTROPHES)}].)")
 # The apostrophe of an elided article before a capital ("d'Ivoire", "l'Aquila"): folding deletes it, so the
-# capitalised word starts at the "d". Looked for from the apostrophe (rare), not at every character.
-_ELISION = re.compile(rf"(?<=[dlDL])[{re.escape(APOSTROPHES)}](?=[{_UPPER}])")
-_SPACES = frozenset(" \t\u00a0")
+# capitalised word starts at the "d".
+# Matched from its letter: a pattern that opens with a lookbehind is tried at every character of the text.
+_ELISION = re.compile(rf"[dlDL][{re.escape(APOSTROPHES)}](?=[{_UPPER}])")
 
 
 @dataclass(slots=True)
@@ -227,18 +227,20 @@ def tokenise(text: str, inner_index: ScanIndex) -> Tokens:
         return tokens
     tokens.inner = inner_index.contains(hashes(starts, ends))
     capitals = np.fromiter((m.start() for m in _CAPITAL_START.finditer(text)), dtype=np.int64)
-    elided = [m.start() - 1 for m in _ELISION.finditer(text) if _word_starts(text, m.start() - 1)]
+    elided = [m.start() for m in _ELISION.finditer(text) if _word_starts(text, m.start())]
     if elided:
         capitals = np.union1d(capitals, np.asarray(elided, dtype=np.int64))
     if len(capitals):
         if deleted:  # to folded offsets: minus the deleted characters before each
             capitals = capitals - np.searchsorted(np.asarray(deleted, dtype=np.int64), capitals)
-        tokens.capital = np.isin(starts, capitals)
+        is_capital = np.zeros(len(folded) + 1, dtype=bool)
+        is_capital[capitals] = True
+        tokens.capital = is_capital[starts]
     tokens.gap[1:] = starts[1:] - ends[:-1]
     one = np.flatnonzero(tokens.gap == 1)
     if len(one):
-        gap_chars = tokens.original(starts[one] - 1)
-        tokens.spaced[one] = [text[i] in _SPACES for i in gap_chars.tolist()]
+        gap_codes = _codes(text)[tokens.original(starts[one] - 1)]
+        tokens.spaced[one] = (gap_codes == 32) | (gap_codes == 9) | (gap_codes == 0xA0)  # space, tab, no-break space
     return tokens
 
 
@@ -309,10 +311,10 @@ class Scanner:
         folded_starts, folded_ends = tokens.starts[first], tokens.ends[last]
         starts = tokens.original(folded_starts).tolist()
         ends = (tokens.original(folded_ends - 1) + 1).tolist()
-        hits = []
-        for i, (fs, fe) in enumerate(zip(folded_starts.tolist(), folded_ends.tolist())):
-            key = tokens.folded[fs:fe]
-            word = bool(in_words[i]) and key in self.words  # a hash collision is no word
-            hits.append(Hit(starts[i], ends[i], key, bool(glued_after[last[i]]), bool(in_gazetteer[i]), word))
-        hits.sort(key=lambda h: (h.start, h.end))
-        return hits
+        folded, words = tokens.folded, self.words
+        keys = [folded[fs:fe] for fs, fe in zip(folded_starts.tolist(), folded_ends.tolist())]
+        # Already by start, then length: the runs were made by first token, then by last, and masks keep order.
+        # The flags as Python lists: indexing a numpy array one element at a time costs ten times as much.
+        return [Hit(start, end, key, glued, gazetteer, word and key in words)  # a hash collision is no word
+                for start, end, key, glued, gazetteer, word
+                in zip(starts, ends, keys, glued_after[last].tolist(), in_gazetteer.tolist(), in_words.tolist())]

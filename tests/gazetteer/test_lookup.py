@@ -276,6 +276,19 @@ def test_fold_text_maps_every_folded_character_to_its_original(text: str) -> Non
         assert folded[i] == expected, (text, i, j)
 
 
+@settings(max_examples=300, deadline=None)
+@given(st.text(st.characters(exclude_categories=()), max_size=60) | st.text(alphabet=_ALPHABET, max_size=40))
+def test_fold_text_folds_each_character_as_the_folding_table_does(text: str) -> None:
+    """Any text (other scripts, emoji past the first plane, lone surrogates): each character folds to the
+    table's character for it, apostrophes and invisible characters go, a possessive's apostrophe is a space."""
+    from geomap.gazetteer import folding
+
+    possessive = folding._POSSESSIVE.sub(" ", text)
+    folded, deleted = fold_text(text)
+    assert folded == possessive.translate(folding._table())
+    assert deleted == [i for i, char in enumerate(possessive) if char in folding.DELETED]
+
+
 @settings(max_examples=200, deadline=None)
 @given(st.text(alphabet=_ALPHABET, max_size=40))
 def test_keys_found_in_folded_text_are_keys_of_the_original_span(text: str) -> None:

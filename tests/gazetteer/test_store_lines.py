@@ -24,6 +24,17 @@ def test_lines_read_as_the_text_splits_them():
     assert len(Lines(b"")) == 0 and list(Lines(b"")) == []
 
 
+def test_first_fields_are_the_text_before_each_lines_first_tab():
+    text = "UA\tcountry\tUkraine\nno tab here\n\n\tempty code\nжовква\tp3:e\tmore\n"
+    assert Lines(text.encode("utf-8")).first_fields() == [line.split("\t")[0] for line in text.split("\n")[:-1]]
+    assert Lines(b"last line without newline\tx").first_fields() == ["last line without newline"]
+    assert Lines(b"").first_fields() == []
+    lines = Lines(text.encode("utf-8"))
+    assert lines.leading_columns(2) == [[line.split("\t")[0] for line in lines],
+                                        [(line.split("\t") + [""])[1] for line in lines]]
+    assert Lines(b"").leading_columns(3) == [[], [], []]
+
+
 def test_sorted_lookup_finds_every_key_and_no_other(monkeypatch):
     # Small blocks, so that keys at block edges (first, last, next block's first) are many.
     monkeypatch.setattr(Lines, "BLOCK", 4)

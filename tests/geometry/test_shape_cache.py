@@ -130,3 +130,26 @@ def test_a_claim_geos_cannot_draw_is_unmapped_with_its_reason_and_the_others_are
     assert any(failing[0] in record.getMessage() for record in caplog.records)
     others = clean[0].claim_geoms.set_index("claim_id").drop(index=failing[0])
     assert (frame.drop(index=failing[0])["status"] == others["status"]).all()
+
+
+def test_a_large_cache_answers_its_stamp_and_size_from_an_index(tmp_path):
+    """What every build asks of the cache (the next stamp, the total size) does not read the whole table, which
+    grows with the corpus; and the answers are the table's."""
+    import sqlite3
+
+    from geomap.geometry.shape_cache import ShapeCache
+
+    cache = ShapeCache(tmp_path / "articles", "v", limit=10**9)
+    for number in range(300):
+        cache.put(f"k{number}", bytes(100 + number))
+    cache.flush()
+    assert set(cache.lookup(["k0", "k299", "none"])) == {"k0", "k299"}
+    connection = sqlite3.connect(cache.path)
+    for query in ("SELECT coalesce(max(used), 0) + 1 FROM shapes",
+                  "SELECT coalesce(sum(length(data)), 0) FROM shapes WHERE used > 0"):
+        plan = " ".join(row[-1] for row in connection.execute("EXPLAIN QUERY PLAN " + query))
+        assert "shapes_used" in plan and not plan.startswith("SCAN shapes"), plan
+    assert connection.execute("SELECT max(used) FROM shapes").fetchone()[0] == 2
+    assert connection.execute("SELECT sum(length(data)) FROM shapes WHERE used > 0").fetchone()[0] == sum(
+        100 + number for number in range(300))
+    connection.close()
