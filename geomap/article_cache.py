@@ -8,15 +8,17 @@ their rows for one article (its mentions and its claims) depend only on:
   changed rule in a checkout is never answered from an old entry);
 - the data in use (the gazetteer's fingerprint: bundled manifest and imported dumps).
 
-The entry of an article is one file named by the digest of all three, in
-``articles/`` under the user cache folder (:func:`geomap.paths.cache_dir`:
-``$GEOMAP_CACHE`` or ``$XDG_CACHE_HOME/geomap``), or in ``$GEOMAP_ARTICLE_CACHE``. Entries are written
-atomically, so builds running at once (or dask workers) can share the folder.
-The folder is safe to delete at any time. Its size is bounded: after a build,
-the entries read or written least recently go until the rest fits in
-``$GEOMAP_ARTICLE_CACHE_MB`` (default :data:`DEFAULT_LIMIT_MB`).
+The entry of an article is a row of one SQLite file (:mod:`geomap.entry_store`),
+keyed by the digest of all three: ``articles/entries.sqlite`` under the user
+cache folder (:func:`geomap.paths.cache_dir`: ``$GEOMAP_CACHE`` or
+``$XDG_CACHE_HOME/geomap``), or in the folder ``$GEOMAP_ARTICLE_CACHE``. A
+build writes its new entries in batches, each in one transaction, so builds
+running at once can share the file. The folder is safe to delete at any time.
+Its size is bounded: after a build, the entries read or written least recently
+go until the rest fits in ``$GEOMAP_ARTICLE_CACHE_MB`` (default
+:data:`DEFAULT_LIMIT_MB`).
 
-A folder that cannot be written, or an entry that cannot be read, is never an
+A file that cannot be written, or an entry that cannot be read, is never an
 error: one note says so and the article is read again (its entry rewritten
 where possible).
 """
@@ -37,7 +39,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas
 
-from geomap.atomic import write_bytes
+from geomap.entry_store import EntryStore
 from geomap.paths import PACKAGE_DIR, cache_dir
 from geomap.records import Source
 from geomap.schema import CLAIMS, MENTIONS, PLACE_STATUS, concat
@@ -59,7 +61,8 @@ TEXT_TABLES = (MENTIONS, CLAIMS, PLACE_STATUS)
 Columns = dict[str, list[Any]]
 Entry = dict[str, Columns]
 Tables = tuple[pandas.DataFrame, ...]  # one per table of TEXT_TABLES
-BATCH = 64  # cached sources made into tables at a time
+BATCH = 500  # cached sources looked up and made into tables at a time
+STORE_NAME = "entries.sqlite"  # in the folder
 
 
 @cache
@@ -113,9 +116,14 @@ class ArticleCache:
 
     folder: Path
     version: str  # code version + data fingerprint: part of every key
-    writable: bool = True
     noted: bool = False  # a note about an unreadable entry was given
     keys: dict[str, str] = field(default_factory=dict)  # source id -> key, of the sources last looked up
+    entries: EntryStore = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.entries = EntryStore(
+            self.folder / STORE_NAME, "articles", "article cache", "reading every article", limit_bytes()
+        )
 
     @classmethod
     def for_data(cls, data_fingerprint: str, folder: Path | None = None) -> ArticleCache:
@@ -141,18 +149,17 @@ class ArticleCache:
         self.keys = {source.id: self.key(source) for source in sources}
         found: set[int] = set()
         tables: list[Tables] = []
-        batch: list[Entry] = []
-        for index, source in enumerate(sources):
-            entry = self.get(self.keys[source.id])
-            if entry is None:
-                continue
-            found.add(index)
-            batch.append(entry)
-            if len(batch) == BATCH:
+        for start in range(0, len(sources), BATCH):
+            part = sources[start : start + BATCH]
+            stored = self.entries.lookup([self.keys[source.id] for source in part])
+            batch: list[Entry] = []
+            for index, source in enumerate(part, start):
+                entry = self._entry(stored.get(self.keys[source.id]))
+                if entry is not None:
+                    found.add(index)
+                    batch.append(entry)
+            if batch:
                 tables.append(tables_of(batch))
-                batch = []
-        if batch:
-            tables.append(tables_of(batch))
         return found, tables
 
     def store(self, chunk: pandas.DataFrame, *frames: pandas.DataFrame) -> None:
@@ -166,18 +173,12 @@ class ArticleCache:
         for position, source_id in enumerate(ids):
             self.put(self.keys[source_id], {name: parts[name][position] for name in parts})
 
-    def path(self, key: str) -> Path:
-        return self.folder / key[:2] / key
-
     def get(self, key: str) -> Entry | None:
         """The entry of ``key``; None when there is none or it cannot be read (then noted once)."""
-        path = self.path(key)
-        try:
-            data = path.read_bytes()
-        except (FileNotFoundError, NotADirectoryError):  # no entry (or no folder: noted when writing)
-            return None
-        except OSError as exc:
-            self._note_unreadable(path, exc.strerror or str(exc))
+        return self._entry(self.entries.lookup([key]).get(key))
+
+    def _entry(self, data: bytes | None) -> Entry | None:
+        if data is None:
             return None
         try:
             if not data.startswith(FORMAT):
@@ -185,60 +186,26 @@ class ArticleCache:
             entry = json.loads(zlib.decompress(data[len(FORMAT) :]))
             if not isinstance(entry, dict) or set(entry) != {table.name for table in TEXT_TABLES}:
                 raise ValueError("not an entry of this cache")
-        except Exception as exc:  # noqa: BLE001 - any damage: the article is read again
-            self._note_unreadable(path, f"{type(exc).__name__}: {exc}")
+        except Exception as exc:  # noqa: BLE001 - any damage: the article is read again (and its entry replaced)
+            if not self.noted:
+                self.noted = True
+                log.warning(
+                    "note: an entry of the article cache %s could not be read (%s: %s); reading the article again",
+                    self.entries.path,
+                    type(exc).__name__,
+                    exc,
+                )
             return None
-        try:
-            os.utime(path)  # recently used: kept when the folder is trimmed
-        except OSError:
-            pass
         return entry
 
     def put(self, key: str, entry: Entry) -> None:
-        if not self.writable:
-            return
         text = json.dumps(entry, ensure_ascii=False, separators=(",", ":"), default=_json_value)
-        data = FORMAT + zlib.compress(text.encode("utf-8"), 1)
-        try:
-            write_bytes(self.path(key), data)
-        except OSError as exc:
-            self.writable = False
-            log.warning(
-                "note: the article cache %s cannot be written (%s); building without it",
-                self.folder,
-                exc.strerror or exc,
-            )
+        self.entries.put(key, FORMAT + zlib.compress(text.encode("utf-8"), 1))
 
-    def _note_unreadable(self, path: Path, reason: str) -> None:
-        if not self.noted:
-            self.noted = True
-            log.warning(
-                "note: the article cache entry %s could not be read (%s); reading the article again", path, reason
-            )
-
-    def trim(self, limit: int | None = None) -> int:
-        """Delete the least recently used entries until the folder holds at most ``limit`` bytes; how many went."""
-        limit = limit_bytes() if limit is None else limit
-        entries = []
-        try:
-            for shard in self.folder.iterdir():
-                for path in shard.iterdir() if shard.is_dir() else ():
-                    stat = path.stat()
-                    entries.append((stat.st_mtime_ns, path.name, stat.st_size, path))
-        except OSError:
-            return 0
-        total = sum(size for _, _, size, _ in entries)
-        removed = 0
-        for _, _, size, path in sorted(entries):
-            if total <= limit:
-                break
-            try:
-                path.unlink()
-            except OSError:
-                return removed
-            total -= size
-            removed += 1
-        return removed
+    def flush(self) -> None:
+        """Write the entries kept, then drop the least recently used ones beyond the size limit
+        (``$GEOMAP_ARTICLE_CACHE_MB``)."""
+        self.entries.flush()
 
 
 def split_by_source(columns: Columns, sources: Sequence[str]) -> list[Columns]:

@@ -1,7 +1,7 @@
 """Atomic, deterministic file writing.
 
-Every file geomap writes goes to a temporary file in a private folder in the
-target's own folder and is moved over the target with ``os.replace`` only once it is complete, so a
+Every file geomap writes goes to a temporary file beside the target (or, for writers that name their own file, a
+private folder there) and is moved over the target with ``os.replace`` only once it is complete, so a
 failed run never leaves a half-written file and never loses the previous one.
 """
 
@@ -38,8 +38,26 @@ def atomic_path(target: str | os.PathLike[str]) -> Iterator[Path]:
 
 
 def write_bytes(target: str | os.PathLike[str], data: bytes) -> None:
-    with atomic_path(target) as tmp:
-        tmp.write_bytes(data)
+    """Write ``data`` to a temporary file beside ``target`` and move it over ``target``.
+
+    No private folder here (that is for writers that name their own file, see :func:`atomic_path`): making and
+    removing one cost 3.5-4 ms per file, which made the article cache's 100,000 small entries take six minutes.
+    """
+    target = Path(target)
+    try:
+        handle, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    except FileNotFoundError:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        handle, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(handle, "wb") as file:
+            file.write(data)
+            os.fchmod(file.fileno(), 0o644)
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
 
 
 def write_text(target: str | os.PathLike[str], text: str) -> None:

@@ -337,7 +337,7 @@ def run_sources(
     if known:
         tables = TextTables(*in_source_order(sources, [*known_tables, tables]))
     if article_cache is not None:
-        article_cache.trim()
+        article_cache.flush()
     mentions, claims, statuses = tables
     log.info(
         "text stages: %d sources (%d from the article cache), %d mentions, %d claims, %d place statuses (%.2f s)",

@@ -4,7 +4,7 @@ an unreadable or unwritable cache is noted and ignored; the folder keeps within 
 from __future__ import annotations
 
 import logging
-import os
+import sqlite3
 from pathlib import Path
 
 import pandas
@@ -63,6 +63,7 @@ def test_a_rebuild_reads_only_the_new_articles_and_matches_a_clean_build(seeds, 
     assert clean.from_cache == 0 and len(read_counter) == len(seeds)
     # Data-derived files (the scan index, host countries cut along borders) may be kept there; articles may not.
     assert not (tmp_path / "other-cache" / "articles").exists(), "--no-cache writes no article cache"
+    assert store_file(tmp_path).stat().st_size > 0, "the cached build wrote its entries"
     grown_files, clean_files = output_bytes(tmp_path / "grown"), output_bytes(tmp_path / "clean")
     assert list(grown_files) == list(clean_files)
     assert [name for name in grown_files if grown_files[name] != clean_files[name]] == []
@@ -84,14 +85,19 @@ def test_a_changed_article_is_read_again(seeds, tmp_path, monkeypatch, read_coun
     assert "Kyiv" in set(results.mentions["text"])
 
 
+def store_file(tmp_path: Path) -> Path:
+    return tmp_path / "cache" / "articles" / "entries.sqlite"
+
+
 def test_corrupt_entries_are_noted_ignored_and_rewritten(seeds, tmp_path, monkeypatch, caplog, read_counter):
     monkeypatch.setenv("GEOMAP_CACHE", str(tmp_path / "cache"))
     expected = pipeline.run_sources(seeds[:2], cache=True)
-    entries = sorted((tmp_path / "cache" / "articles").rglob("*"))
-    entries = [path for path in entries if path.is_file()]
-    assert len(entries) == 2
-    entries[0].write_bytes(b"not an entry")
-    entries[1].write_bytes(entries[1].read_bytes()[:40])  # cut short
+    with sqlite3.connect(store_file(tmp_path)) as connection:
+        keys = [key for (key,) in connection.execute("SELECT key FROM articles ORDER BY key")]
+        assert len(keys) == 2
+        connection.execute("UPDATE articles SET data = ? WHERE key = ?", (b"not an entry", keys[0]))
+        connection.execute("UPDATE articles SET data = substr(data, 1, 40) WHERE key = ?", (keys[1],))  # cut short
+    connection.close()
     read_counter.clear()
     with caplog.at_level(logging.WARNING, logger="geomap"):
         again = pipeline.run_sources(seeds[:2], cache=True)
@@ -102,6 +108,18 @@ def test_corrupt_entries_are_noted_ignored_and_rewritten(seeds, tmp_path, monkey
     assert pipeline.run_sources(seeds[:2], cache=True).from_cache == 2, "the entries were rewritten"
 
 
+def test_a_cache_file_that_is_no_database_is_noted_and_made_again(seeds, tmp_path, monkeypatch, caplog):
+    monkeypatch.setenv("GEOMAP_CACHE", str(tmp_path / "cache"))
+    pipeline.run_sources(seeds[:2], cache=True)
+    store_file(tmp_path).write_bytes(b"SQLite format 3\0" + b"\xff" * 4000)
+    with caplog.at_level(logging.WARNING, logger="geomap"):
+        again = pipeline.run_sources(seeds[:2], cache=True)
+    notes = [record.getMessage() for record in caplog.records if "article cache" in record.getMessage()]
+    assert len(notes) == 1 and "could not be read" in notes[0] and str(store_file(tmp_path)) in notes[0]
+    assert again.from_cache == 0 and len(again.claims) > 0
+    assert pipeline.run_sources(seeds[:2], cache=True).from_cache == 2, "the file was made again"
+
+
 def test_a_cache_folder_that_cannot_be_written_is_noted_and_ignored(seeds, tmp_path, monkeypatch, caplog):
     blocker = tmp_path / "cache"
     blocker.write_text("a file where the cache folder should be")  # not writable even for root
@@ -109,18 +127,19 @@ def test_a_cache_folder_that_cannot_be_written_is_noted_and_ignored(seeds, tmp_p
     with caplog.at_level(logging.WARNING, logger="geomap"):
         results = pipeline.run_sources(seeds[:3], cache=True)
     notes = [record.getMessage() for record in caplog.records if "article cache" in record.getMessage()]
-    assert len(notes) == 1 and "cannot be written" in notes[0]
+    assert len(notes) == 1 and "cannot be used" in notes[0] and str(blocker) in notes[0]
     assert results.from_cache == 0 and len(results.claims) > 0
 
 
-def test_the_folder_is_trimmed_least_recently_used_first(tmp_path):
+def test_the_file_is_trimmed_least_recently_used_first(tmp_path):
+    entry = {"mentions": {"source": ["x"] * 100}, "claims": {}, "place_status": {}}
     cache = ArticleCache(tmp_path, "v")
-    for number in range(5):
-        cache.put(f"{number:064x}", {"mentions": {"source": ["x"] * 100}, "claims": {}})
-    paths = [cache.path(f"{number:064x}") for number in range(5)]
-    for age, path in enumerate(paths):  # entry 0 used longest ago
-        stamp = 1_700_000_000 + age
-        os.utime(path, (stamp, stamp))
-    size = paths[0].stat().st_size
-    assert cache.trim(limit=3 * size) == 2
-    assert [path.exists() for path in paths] == [False, False, True, True, True]
+    keys = [f"{number:064x}" for number in range(5)]
+    for key in keys[:4]:  # each written (so used) after the one before
+        cache.put(key, entry)
+        cache.flush()
+    size = len(cache.entries.lookup([keys[0]])[keys[0]])  # entry 0 used again: now the most recent
+    cache.entries.limit = 3 * size
+    cache.put(keys[4], entry)
+    cache.flush()
+    assert [cache.get(key) is not None for key in keys] == [True, False, False, True, True]

@@ -31,7 +31,6 @@ import base64
 import hashlib
 import json
 import logging
-import sqlite3
 import zlib
 from collections.abc import Iterable, Sequence
 from datetime import date
@@ -40,12 +39,11 @@ from typing import Any
 
 import shapely
 
+from geomap.entry_store import EntryStore
+
 log = logging.getLogger("geomap")
 
 FILE_SUFFIX = "-geometry.sqlite"
-BUSY_SECONDS = 60.0  # another build writing the same file: wait for it this long
-WRITE_BATCH = 5000  # entries written at a time
-LOOKUP_BATCH = 500  # keys per query (SQLite's limit of bound parameters is 32766 at least, 999 in old builds)
 
 # One question asked of the place statuses: (method, *arguments), see :class:`StatusReads`.
 Question = tuple
@@ -128,11 +126,13 @@ class ShapeCache:
     """The claims' rows of one code and data version next to the article cache ``folder`` (made on first write)."""
 
     def __init__(self, folder: Path, version: str, limit: int):
-        self.path = folder.parent / (folder.name + FILE_SUFFIX)
         self.version = version
-        self.limit = limit  # bytes
-        self.usable = True
-        self.pending: list[tuple[str, bytes]] = []
+        self.entries = EntryStore(folder.parent / (folder.name + FILE_SUFFIX), "shapes", "geometry cache",
+                                  "drawing every claim", limit)
+
+    @property
+    def path(self) -> Path:
+        return self.entries.path
 
     def key(self, inputs: str) -> str:
         """The key of a claim whose shape depends on ``inputs`` (a canonical text of them)."""
@@ -141,94 +141,13 @@ class ShapeCache:
         digest.update(inputs.encode("utf-8"))
         return digest.hexdigest()
 
-    def _connect(self) -> sqlite3.Connection:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        connection = sqlite3.connect(self.path, timeout=BUSY_SECONDS)
-        connection.execute("CREATE TABLE IF NOT EXISTS shapes (key TEXT PRIMARY KEY, data BLOB NOT NULL, "
-                           "used INTEGER NOT NULL)")
-        # Every build asks for the largest stamp and the total size: without this index each is a scan of the
-        # whole table (0.2 s apiece in a cache of 38,000 shapes, 155 MB, growing with the corpus).
-        connection.execute("CREATE INDEX IF NOT EXISTS shapes_used ON shapes (used, length(data))")
-        return connection
-
-    def _unusable(self, exc: Exception) -> None:
-        if self.usable:
-            self.usable = False
-            log.warning("note: the geometry cache %s cannot be used (%s); drawing every claim", self.path, exc)
-
     def lookup(self, keys: Sequence[str]) -> dict[str, bytes]:
         """The entries found among ``keys`` (marked as used now)."""
-        if not self.usable or not self.path.exists():
-            return {}
-        found: dict[str, bytes] = {}
-        try:
-            with self._connect() as connection:
-                for start in range(0, len(keys), LOOKUP_BATCH):
-                    batch = keys[start:start + LOOKUP_BATCH]
-                    marks = ",".join("?" * len(batch))
-                    found.update(connection.execute(f"SELECT key, data FROM shapes WHERE key IN ({marks})", batch))
-                stamp = self._stamp(connection)
-                connection.executemany("UPDATE shapes SET used = ? WHERE key = ?", [(stamp, key) for key in found])
-            connection.close()
-        except sqlite3.DatabaseError as exc:
-            if isinstance(exc, sqlite3.OperationalError):  # locked too long, read-only, out of space...
-                self._unusable(exc)
-                return {}
-            self._start_again(exc)  # not a database (any more): made again when this build's entries are written
-            return {}
-        except (sqlite3.Error, OSError) as exc:
-            self._unusable(exc)
-            return {}
-        return found
-
-    def _start_again(self, exc: Exception) -> None:
-        log.warning("note: the geometry cache %s could not be read (%s); drawing every claim and starting it again",
-                    self.path, exc)
-        try:
-            self.path.unlink()
-        except OSError as error:
-            self._unusable(error)
-
-    @staticmethod
-    def _stamp(connection: sqlite3.Connection) -> int:
-        """A number larger than every entry's ``used``: the order in which entries were last used."""
-        return int(connection.execute("SELECT coalesce(max(used), 0) + 1 FROM shapes").fetchone()[0])
+        return self.entries.lookup(keys)
 
     def put(self, key: str, data: bytes) -> None:
-        """Keep an entry: written by :meth:`flush`, or now when :data:`WRITE_BATCH` are waiting (a large corpus's
-        entries are never all in memory)."""
-        self.pending.append((key, data))
-        if len(self.pending) >= WRITE_BATCH:
-            self._write(trim=False)
+        self.entries.put(key, data)
 
     def flush(self) -> None:
         """Write the entries kept, then drop the least recently used ones beyond the size limit."""
-        self._write(trim=True)
-
-    def _write(self, trim: bool) -> None:
-        pending, self.pending = self.pending, []
-        if not self.usable:
-            return
-        try:
-            with self._connect() as connection:
-                stamp = self._stamp(connection)
-                connection.executemany("INSERT OR REPLACE INTO shapes (key, data, used) VALUES (?, ?, ?)",
-                                       [(key, data, stamp) for key, data in pending])
-                if trim:
-                    self._trim(connection)
-            connection.close()
-        except (sqlite3.Error, OSError) as exc:
-            self._unusable(exc)
-
-    def _trim(self, connection: sqlite3.Connection) -> None:
-        # Every stamp is positive: the condition only lets SQLite read the sizes from the index.
-        total = connection.execute("SELECT coalesce(sum(length(data)), 0) FROM shapes WHERE used > 0").fetchone()[0]
-        if total <= self.limit:
-            return
-        excess, doomed = total - self.limit, []
-        for key, size in connection.execute("SELECT key, length(data) FROM shapes ORDER BY used, key"):
-            if excess <= 0:
-                break
-            doomed.append((key,))
-            excess -= size
-        connection.executemany("DELETE FROM shapes WHERE key = ?", doomed)
+        self.entries.flush()
