@@ -7,7 +7,8 @@ each with the cues read around it (``words_before``, ``place_context``,
 A span is dropped when the text says it is not a place here:
 
 - it is part of a longer proper name: a capitalised word that is no place word
-  precedes it ("Mr Bar", "Artem Kariakin"), it ends an organisation's "X of Y"
+  precedes it ("Mr Bar", "Artem Kariakin"; marked ``after_name``, and the
+  candidates pass keeps "Costco Canada", "CTV Winnipeg"), it ends an organisation's "X of Y"
   name ("Armed Forces of Ukraine") or starts an "X for Y" one ("Centers for
   Disease Control"), or it is itself a title before a name ("Ms. Kelly");
 - the article uses the name for a person (:func:`person_names`): after a title
@@ -67,12 +68,12 @@ def drop_parts_of_longer_names(text: str, spans: list[Span], initials: set[int],
         word = before.lower().rstrip(".") if before else None
         if before and word in words.titles:
             continue  # "President Trump"
-        if before and is_capitalised(before) and span.start not in initials and word not in words.place_preceders \
+        if before and is_capitalised(before) and span.start not in initials and not _place_preceder(word, words) \
                 and not before.endswith(("'s", "’s")) and fold(before) not in words.demonyms \
                 and not (before.isupper() and span.surface.isupper()):  # a headline: "RUSSIA RETAKES SUDZHA"
             gap_end = span.start - spaces_before(text, span.start)  # where the word before ends
             if gap_end - len(before) not in initials and gap_end not in ends:
-                continue  # "Mr Bar", "Artem Kariakin"
+                span.after_name = True  # "Mr Bar", "Artem Kariakin"; "Costco Canada" (candidates._kept_after_a_name)
         head = of_head(text, span.start)
         if head and is_capitalised(head.group(1)) and head.group(1).lower() in words.organisation_nouns:
             span.embedded = True  # "Armed Forces of Ukraine", "University of Manitoba": the organisation's place
@@ -86,6 +87,11 @@ def drop_parts_of_longer_names(text: str, spans: list[Span], initials: set[int],
             continue  # "Ms. Kelly", "Gen. Syrsky": a title, not the place the abbreviation also names
         kept.append(span)
     return kept
+
+
+def _place_preceder(word: str | None, words: WordLists) -> bool:
+    """Whether a word may stand before a place's name ("North", "Greater"), hyphenated ones too ("North-Western")."""
+    return bool(word) and all(part in words.place_preceders for part in word.split("-"))
 
 
 def drop_names_of_things(text: str, spans: list[Span], words: WordLists) -> list[Span]:
@@ -139,6 +145,12 @@ def person_names(text: str, words: WordLists, readings: Callable[[str], list[Can
         while names and names[0].lower().rstrip(".") in words.titles:
             titled = True
             names = names[1:]
+        # A title inside the run: the person's name is what follows the last one ("Granville County Fire
+        # Marshal Doug Logan", "Agriculture Minister Jim Sutton").
+        inner_title = max((i for i, name in enumerate(names) if name.lower().rstrip(".") in words.titles), default=-1)
+        if inner_title >= 0:
+            titled = True
+            names = names[inner_title + 1:]
         names = [_bare(name) for name in names]
         if not names or "." in names[-1]:
             continue

@@ -32,6 +32,9 @@ class Span:
     sentence_initial: bool
     glued: bool = False  # a capitalised word follows one space after it (see Hit.glued)
     embedded: bool = False  # the first words of an organisation's name ("Kentucky Department of Health")
+    # A capitalised word that is no place word stands right before: the name may end a longer one, a
+    # person's ("Doug Logan") or an organisation's ("Costco Canada", "CTV Winnipeg").
+    after_name: bool = False
     candidates: Sequence[Candidate] = ()  # (empty tuples: no list to make for each of thousands of spans)
     cue: str | None = None  # "region" | "city" | None
     strong_cue: bool = False  # "the town of X"

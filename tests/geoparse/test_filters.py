@@ -44,6 +44,33 @@ def test_a_state_department_leaves_the_state_a_place(geoparser) -> None:
     assert [t for t, _ in found(geoparser, text)].count("California") == 2
 
 
+@pytest.mark.parametrize("text, place, country", [
+    ("The chicken was recalled by Costco Canada for the second time this year.", "Canada", "CA"),
+    ("Heavy snow is expected in the region, Environment Canada warns.", "Canada", "CA"),
+    ("Director Ali Mahdi said SOS Children's Villages Sudan had restarted its relief work.", "Sudan", "SD"),
+    ("She was named to Team Alberta after the junior sectionals.", "Alberta", "CA"),
+    ("The shelter's director told CTV Winnipeg that money was short.", "Winnipeg", "CA"),
+])
+def test_a_place_ending_an_organisation_s_name_is_found(geoparser, text: str, place: str, country: str) -> None:
+    # A branch, a team or a station of the place: the public news corpora annotate these as the place.
+    assert (place, country) in [(m.text, m.country) for m in places(parse(geoparser, text))]
+
+
+@pytest.mark.parametrize("text, name", [
+    # A title inside a run of capitalised words: the person's name follows it, and is the person later.
+    ("Granville County Fire Marshal Doug Logan said the blaze was set. Logan's team searched the ruins in "
+     "Oxford.", "Logan"),
+    ("Agriculture Minister Jim Sutton warned farmers in Auckland. A month later Sutton lifted the ban.", "Sutton"),
+    ("Four people from the Wild Life Health Centre in Dorset were tested.", "Centre"),
+    ("The fungus was found on Waiheke Island near Auckland.", "Island"),
+    ("A story by the Reverend W.V. Awdry was published in London.", "W.V."),
+])
+def test_a_name_ending_a_person_s_or_a_thing_s_name_is_no_place(geoparser, text: str, name: str) -> None:
+    surfaces = [t for t, _ in found(geoparser, text)]
+    assert name not in surfaces
+    assert surfaces  # the real place is still found
+
+
 # -- §3: people -------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("text, person", [
