@@ -213,11 +213,36 @@ def drop_people(text: str, spans: list[Span], people: set[str], words: WordLists
 
 
 def read_place_cues(text: str, spans: list[Span], words: WordLists) -> None:
-    """Set each span's words before, place preposition and strong cue."""
+    """Set each span's words before, place preposition, strong cue and qualifier."""
     for span in spans:
         span.words_before = tokens_before(text, span.start, 2)
         span.strong_cue = strong_cue_before(text, span.start, words, span.words_before)
         span.place_context = bool(span.words_before and span.words_before[-1] in words.place_prepositions)
+        span.qualifier_start = qualifier_start(text, span.start, words)
+
+
+QUALIFIER_WORDS = 2  # "South West England"
+
+
+def qualifier_start(text: str, start: int, words: WordLists) -> int | None:
+    """Where the capitalised qualifiers right before ``start`` begin ("Northern Europe", "North Dallas",
+    "South West England"), one space apart; None without any, or when they follow another capitalised word
+    that is no place word: "Far North Queensland" is Queensland's far north, not a place "North Queensland"."""
+    found = None
+    at = start
+    for _ in range(QUALIFIER_WORDS):
+        before = word_before(text, at)
+        if not (before and before.istitle() and before.lower() in words.qualifiers
+                and text[at - 1:at] == " " and text.endswith(before, 0, at - 1)):
+            break
+        at = at - 1 - len(before)
+        found = at
+    if found is not None:
+        preceding = word_before(text, found)
+        if preceding and is_capitalised(preceding) and preceding.lower() not in words.place_preceders \
+                and text[found - 1:found] == " ":
+            return None
+    return found
 
 
 def gate_common_words(spans: list[Span], words: WordLists, readings: Callable[[str], list[Candidate]]) -> list[Span]:

@@ -27,6 +27,7 @@ class WordLists:
     name_connectors: frozenset[str]
     place_followers: frozenset[str]
     place_preceders: frozenset[str]
+    qualifiers: frozenset[str]  # capitalised, they open a region's name before a place's ("Northern Europe")
     place_of_heads: frozenset[str]
     titles: frozenset[str]
     place_prepositions: frozenset[str]

@@ -160,6 +160,23 @@ def test_region_phrase_on_its_own(geoparser, text: str, name: str, region: str) 
     assert resolved(geoparser, text, name).id == region
 
 
+@pytest.mark.parametrize("text, reported, place", [
+    ("The virus could spread from Northern Europe to the UK, officials in London said.", "Northern Europe", "Europe"),
+    ("Planes will spray most of North Dallas, as well as other parts of the city.", "North Dallas", "Dallas"),
+    ("A dog was found in a caravan park in Cornwall in South West England.", "South West England", "England"),
+    ("The Municipal Corporation of Greater Mumbai ordered a report.", "Greater Mumbai", "Mumbai"),
+    # Lower case, the qualifier is no part of the name; after another capitalised word, the phrase is no
+    # place "North Queensland" but Queensland's far north.
+    ("The virus could spread from northern Europe to the UK, officials in London said.", "Europe", "Europe"),
+    ("Youth crime rose in Far North Queensland, police in Cairns said.", "Queensland", "Queensland"),
+])
+def test_a_capitalised_qualifier_is_part_of_the_name(geoparser, text: str, reported: str, place: str) -> None:
+    # The convention of the public news corpora: "Northern Europe", "North Dallas" are toponyms whole; the
+    # mention reads the phrase as the place it qualifies.
+    mention = resolved(geoparser, text, reported)
+    assert mention.name == place
+
+
 @pytest.mark.parametrize("text, name, kind", [
     ("Floods hit Sichuan province and the Hubei and Anhui provinces.", "Sichuan", "admin1"),
     ("Floods hit Sichuan province and the Hubei and Anhui provinces.", "Anhui", "admin1"),
