@@ -160,6 +160,18 @@ def test_region_phrase_on_its_own(geoparser, text: str, name: str, region: str) 
     assert resolved(geoparser, text, name).id == region
 
 
+def test_a_town_s_other_name_needs_clear_support(geoparser) -> None:
+    # GeoNames lists "Google" among Topeka's names (the city's joke of 2010): a company, with nothing else
+    # in the article to read it as the town.
+    text = ("Companies testing self-driving cars in California, such as Google, have obtained permits. "
+            "Google cars have a human driver behind the wheel.")
+    found = surfaces(geoparser, text)
+    assert "Google" not in found and "California" in found
+    # A town's former name, in an article that names its country, is still the town.
+    text = "Floods hit Calcutta and the rest of West Bengal; India sent the army."
+    assert resolved(geoparser, text, "Calcutta").name == "Kolkata"
+
+
 @pytest.mark.parametrize("text, reported, place", [
     ("The virus could spread from Northern Europe to the UK, officials in London said.", "Northern Europe", "Europe"),
     ("Planes will spray most of North Dallas, as well as other parts of the city.", "North Dallas", "Dallas"),
