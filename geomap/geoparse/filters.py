@@ -80,8 +80,9 @@ def drop_parts_of_longer_names(text: str, spans: list[Span], initials: set[int],
         # (After another head the place is the place: "the Republic of Crimea", "Mayor of Boston",
         # "Anne McLellan of Edmonton".)
         for_after = _FOR_AFTER.match(text, span.end)
-        if for_after and for_after.end() - 1 not in starts:
-            continue  # "Centers for Disease Control"; not "left Sudzha for Kharkov"
+        if for_after and for_after.end() - 1 not in starts \
+                and span.surface.rpartition(" ")[2].lower() in words.organisation_nouns:
+            continue  # "Centers for Disease Control"; not "left Sudzha for Kharkov", "leaving Cairo for the Hajj"
         if span.surface.lower().rstrip(".") in words.titles and is_capitalised(word_after(text, span.end + 1)
                                                                                  or word_after(text, span.end)):
             continue  # "Ms. Kelly", "Gen. Syrsky": a title, not the place the abbreviation also names

@@ -71,6 +71,13 @@ def test_a_name_ending_a_person_s_or_a_thing_s_name_is_no_place(geoparser, text:
     assert surfaces  # the real place is still found
 
 
+def test_a_place_before_for_is_a_place_unless_it_is_an_organisation_s_noun(geoparser) -> None:
+    text = ("Egypt forbade hundreds of Muslims from leaving Cairo for the Hajj. The Centers for Disease Control "
+            "said the risk in Egypt was low.")
+    surfaces = [t for t, _ in found(geoparser, text)]
+    assert "Cairo" in surfaces and "Centers" not in surfaces
+
+
 # -- §3: people -------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("text, person", [
