@@ -76,6 +76,12 @@ def _dotted(text: str, span: Span) -> bool:
         or not any(vowel in span.key for vowel in "aeiouy")
 
 
+def _bare_postal_code(text: str, span: Span) -> bool:
+    """Whether the span is two capitals without periods ("OK", "IA") and no comma stands before it."""
+    surface = span.surface
+    return len(surface) == 2 and surface.isupper() and not text[:span.start].rstrip(" \t").endswith(",")
+
+
 def _abbreviation(candidate: Candidate, key: str) -> bool:
     """Whether a region is matched by a short form of its name ("mont" for Montana, "ky" for Kentucky)."""
     letters = key.replace(" ", "")
@@ -104,8 +110,10 @@ def attach_candidates(text: str, spans: list[Span], readings: Readings, words: W
             # A common word names a place only by that place's own name, not an alias
             # ("Western" is an alias of a town in Wisconsin).
             candidates = [c for c in candidates if c.method == "exact" or c.kind == "country"]
-        if not _dotted(text, span):
-            # "Mont-Royal", "Co-workers": a state's abbreviation is written with its period ("Mont.", "Colo.")
+        if not _dotted(text, span) or _bare_postal_code(text, span):
+            # "Mont-Royal", "Co-workers": a state's abbreviation is written with its period ("Mont.", "Colo.");
+            # a two-letter postal code follows its town's comma ("Louisville, KY"), else it is a word ("it is
+            # OK") or a party's seat ("Tom Harkin (D-IA)").
             candidates = [c for c in candidates if not _abbreviation(c, span.key)]
         elif text[span.end:span.end + 1] == "." and not span.surface.isupper() \
                 and any(_abbreviation(c, span.key) for c in candidates):

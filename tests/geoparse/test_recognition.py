@@ -160,6 +160,14 @@ def test_region_phrase_on_its_own(geoparser, text: str, name: str, region: str) 
     assert resolved(geoparser, text, name).id == region
 
 
+def test_a_two_letter_postal_code_is_a_state_after_its_town_s_comma(geoparser) -> None:
+    text = ("LOUISVILLE, KY -- The company said it's OK to eat the beans, and Senator Tom Harkin (D-IA) "
+            "asked for tests in Iowa.")
+    mentions = places(parse(geoparser, text))
+    assert [(m.text, m.name) for m in mentions if len(m.text) == 2] == [("KY", "Kentucky")]
+    assert "Iowa" in [m.text for m in mentions]
+
+
 def test_a_town_s_other_name_needs_clear_support(geoparser) -> None:
     # GeoNames lists "Google" among Topeka's names (the city's joke of 2010): a company, with nothing else
     # in the article to read it as the town.
