@@ -99,10 +99,18 @@ def drop_names_of_things(text: str, spans: list[Span], words: WordLists) -> list
     """The spans that are not the first words of the name of a street or a publication ("Hertford Road",
     "the New York Times": no place is meant, and the street is rarely in the town it is named after),
     nor of a building or campus ("Aberdeen University", "Buffalo Public Schools", "Dresden Zoo"), nor a
-    currency's country prefix ("US$460 million", "A$20"), nor an era after a year ("500 B.C.")."""
+    building itself ("the White House": a town in Tennessee is named so too), nor a currency's country
+    prefix ("US$460 million", "A$20", "$US 15 billion"), nor a part of a virus strain's designation
+    ("A/California/7/2009"), nor an era after a year ("500 B.C.")."""
     kept = []
     for span in spans:
-        if text.startswith("$", span.end):
+        if text.startswith("$", span.end) or text[span.start - 1:span.start] == "$":
+            continue
+        if text[span.start - 1:span.start] == "/" and text.startswith("/", span.end):
+            continue
+        head, _, last = span.surface.rpartition(" ")
+        if head and last.istitle() and last.lower() in words.building_nouns \
+                and tokens_before(text, span.start, 1) == ["the"]:
             continue
         if span.surface.lower() in words.eras and text[max(0, span.start - 8):span.start].rstrip()[-1:].isdigit():
             continue
@@ -220,6 +228,22 @@ def read_place_cues(text: str, spans: list[Span], words: WordLists) -> None:
         span.strong_cue = strong_cue_before(text, span.start, words, span.words_before)
         span.place_context = bool(span.words_before and span.words_before[-1] in words.place_prepositions)
         span.qualifier_start = qualifier_start(text, span.start, words)
+        span.feature_end = feature_end(text, span, words)
+        if span.feature_end is not None:
+            span.embedded = False  # "Salinas Valley" is a place, not an organisation named after Salinas
+
+
+def feature_end(text: str, span: Span, words: WordLists) -> int | None:
+    """Where the capitalised feature noun one space after the span ends ("Salinas Valley", "Panama Canal"),
+    unless the name ends with one itself ("Peace River Valley" is the valley of the town Peace River)."""
+    following = word_after(text, span.end)
+    if not (following and following.istitle() and following.lower() in words.feature_nouns
+            and text.startswith(" " + following, span.end)):
+        return None
+    last = span.surface.rpartition(" ")[2].lower()
+    if last in words.feature_nouns or last in words.organisation_nouns:  # "river", "lake", "island" too
+        return None
+    return span.end + 1 + len(following)
 
 
 QUALIFIER_WORDS = 2  # "South West England"

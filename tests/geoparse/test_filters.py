@@ -78,6 +78,17 @@ def test_a_place_before_for_is_a_place_unless_it_is_an_organisation_s_noun(geopa
     assert "Cairo" in surfaces and "Centers" not in surfaces
 
 
+@pytest.mark.parametrize("text, name", [
+    ("The crop value is $US 1.5 billion, farmers in Iowa said.", "US"),
+    ("The vaccine protects against an A/California/7/2009-like virus, officials in Geneva said.", "California"),
+    ("The White House said the president would not travel to Mexico.", "White House"),
+])
+def test_names_of_things_are_no_places(geoparser, text: str, name: str) -> None:
+    surfaces = [t for t, _ in found(geoparser, text)]
+    assert name not in surfaces
+    assert surfaces  # the real place is still found
+
+
 # -- §3: people -------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("text, person", [

@@ -160,6 +160,30 @@ def test_region_phrase_on_its_own(geoparser, text: str, name: str, region: str) 
     assert resolved(geoparser, text, name).id == region
 
 
+@pytest.mark.parametrize("text, reported, place", [
+    ("The spinach was traced to the Salinas Valley region of California.", "Salinas Valley", "Salinas"),
+    ("Ships heading across the Panama Canal were checked by officials in Colon.", "Panama Canal", "Panama"),
+])
+def test_a_capitalised_feature_noun_is_part_of_the_name(geoparser, text: str, reported: str, place: str) -> None:
+    mention = resolved(geoparser, text, reported)
+    assert mention.name == place and mention.type == "place"
+
+
+@pytest.mark.parametrize("text, name, code", [
+    ("The outbreak occurred in Zaire in 1976, in a village on the Ebola river.", "Zaire", "CD"),
+    ("The foreign ministers of Cambodia, Laos, Burma and Thailand agreed to close borders.", "Burma", "MM"),
+    ("Nine people have died from Ebola in the Republic of Congo this month.", "Republic of Congo", "CG"),
+])
+def test_countries_by_their_other_english_names(geoparser, text: str, name: str, code: str) -> None:
+    assert resolved(geoparser, text, name).id == code
+
+
+def test_the_state_of_a_name_is_the_region(geoparser) -> None:
+    text = "The cow was found in December 2003 in the state of Washington, near Mabton."
+    mention = resolved(geoparser, text, "Washington")
+    assert mention.kind == "admin1" and mention.id == "US-WA"
+
+
 def test_a_two_letter_postal_code_is_a_state_after_its_town_s_comma(geoparser) -> None:
     text = ("LOUISVILLE, KY -- The company said it's OK to eat the beans, and Senator Tom Harkin (D-IA) "
             "asked for tests in Iowa.")
