@@ -74,6 +74,8 @@ def drop_parts_of_longer_names(text: str, spans: list[Span], initials: set[int],
             gap_end = span.start - spaces_before(text, span.start)  # where the word before ends
             if gap_end - len(before) not in initials and gap_end not in ends:
                 span.after_name = True  # "Mr Bar", "Artem Kariakin"; "Costco Canada" (candidates._kept_after_a_name)
+        if _hyphenated_to_a_name(text, span.start, ends, words):
+            continue  # "Ebola-Reston", "Sinclair-Alexander"; not "Middlesex-London", "Mid-Jutland"
         head = of_head(text, span.start)
         if head and is_capitalised(head.group(1)) and head.group(1).lower() in words.organisation_nouns:
             span.embedded = True  # "Armed Forces of Ukraine", "University of Manitoba": the organisation's place
@@ -88,6 +90,21 @@ def drop_parts_of_longer_names(text: str, spans: list[Span], initials: set[int],
             continue  # "Ms. Kelly", "Gen. Syrsky": a title, not the place the abbreviation also names
         kept.append(span)
     return kept
+
+
+_HYPHENATED_WORD = re.compile(rf"(?<![\w'’\-])[{_UPPER}][\w'’]*[\-–]\Z")
+
+
+def _hyphenated_to_a_name(text: str, start: int, ends: set[int], words: WordLists) -> bool:
+    """Whether a capitalised word that is neither a place nor a place word is joined by a hyphen right
+    before ``start``: the name is the second half of a compound one (a virus "Ebola-Reston", a double
+    surname "Sinclair-Alexander", "Mahidol–Oxford"), not the place ("Middlesex-London", "Mid-Jutland")."""
+    joined = _HYPHENATED_WORD.search(text, max(0, start - 30), start)
+    if joined is None or start - 1 in ends:
+        return False
+    word = joined.group()[:-1].lower()
+    return not _place_preceder(word, words) and word not in words.qualifiers and word != "mid" \
+        and fold(word) not in words.demonyms
 
 
 def _place_preceder(word: str | None, words: WordLists) -> bool:

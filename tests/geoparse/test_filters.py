@@ -89,6 +89,14 @@ def test_names_of_things_are_no_places(geoparser, text: str, name: str) -> None:
     assert surfaces  # the real place is still found
 
 
+def test_a_place_after_a_hyphen_is_the_second_half_of_a_compound_name(geoparser) -> None:
+    text = ("Pigs near Manila tested positive for the Ebola-Reston virus, first found in monkeys shipped to "
+            "Virginia. Trains on the Kursk-Belgorod line stopped, and Sinclair-Alexander studied in Cardiff.")
+    mentions = [m.text for m in places(parse(geoparser, text))]
+    assert "Reston" not in mentions and "Alexander" not in mentions
+    assert "Belgorod" in mentions  # after a place, the hyphen joins two places
+
+
 # -- §3: people -------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("text, person", [
