@@ -178,6 +178,17 @@ def test_countries_by_their_other_english_names(geoparser, text: str, name: str,
     assert resolved(geoparser, text, name).id == code
 
 
+@pytest.mark.parametrize("text, name, region", [
+    ("Hundreds died after a tsunami hit the Indonesian island of Java on Monday.", "Java", "NR:java"),
+    ("Seven people from northern Sumatra province, Indonesia, are in hospital.", "Sumatra", "NR:sumatra"),
+    ("Dead birds were found in central Denmark, in a town in Mid-Jutland.", "Jutland", "NR:jutland"),
+])
+def test_large_islands_and_peninsulas_are_regions(geoparser, text: str, name: str, region: str) -> None:
+    # Named regions made of the first-level units on them (curated.toml), with the union's point.
+    mention = resolved(geoparser, text, name)
+    assert mention.id == region and mention.kind == "named_region"
+
+
 def test_the_state_of_a_name_is_the_region(geoparser) -> None:
     text = "The cow was found in December 2003 in the state of Washington, near Mabton."
     mention = resolved(geoparser, text, "Washington")
