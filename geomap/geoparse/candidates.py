@@ -12,7 +12,7 @@ import re
 from geomap.gazetteer.folding import fold
 from geomap.gazetteer.lookup import importance
 from geomap.geoparse.spans import Span
-from geomap.geoparse.text import word_after
+from geomap.geoparse.text import word_after, word_before
 from geomap.geoparse.words import WordLists
 from geomap.records import Candidate
 
@@ -76,6 +76,12 @@ def _dotted(text: str, span: Span) -> bool:
         or not any(vowel in span.key for vowel in "aeiouy")
 
 
+def _bare_postal_code(text: str, span: Span) -> bool:
+    """Whether the span is two capitals without periods ("OK", "IA") and no comma stands before it."""
+    surface = span.surface
+    return len(surface) == 2 and surface.isupper() and not text[:span.start].rstrip(" \t").endswith(",")
+
+
 def _abbreviation(candidate: Candidate, key: str) -> bool:
     """Whether a region is matched by a short form of its name ("mont" for Montana, "ky" for Kentucky)."""
     letters = key.replace(" ", "")
@@ -95,7 +101,8 @@ HEADLINE_CHARS = 200
 
 
 def attach_candidates(text: str, spans: list[Span], readings: Readings, words: WordLists) -> list[Span]:
-    """Each span with its candidates; spans without any (a hash collision of the scan) are dropped."""
+    """Each span with its candidates; spans without any (a hash collision of the scan) are dropped, and so
+    are spans that end a longer proper name unless that name ends with the place (:func:`_kept_after_a_name`)."""
     kept = []
     for span in spans:
         candidates = readings(span.key)
@@ -103,8 +110,10 @@ def attach_candidates(text: str, spans: list[Span], readings: Readings, words: W
             # A common word names a place only by that place's own name, not an alias
             # ("Western" is an alias of a town in Wisconsin).
             candidates = [c for c in candidates if c.method == "exact" or c.kind == "country"]
-        if not _dotted(text, span):
-            # "Mont-Royal", "Co-workers": a state's abbreviation is written with its period ("Mont.", "Colo.")
+        if not _dotted(text, span) or _bare_postal_code(text, span):
+            # "Mont-Royal", "Co-workers": a state's abbreviation is written with its period ("Mont.", "Colo.");
+            # a two-letter postal code follows its town's comma ("Louisville, KY"), else it is a word ("it is
+            # OK") or a party's seat ("Tom Harkin (D-IA)").
             candidates = [c for c in candidates if not _abbreviation(c, span.key)]
         elif text[span.end:span.end + 1] == "." and not span.surface.isupper() \
                 and any(_abbreviation(c, span.key) for c in candidates):
@@ -116,8 +125,37 @@ def attach_candidates(text: str, spans: list[Span], readings: Readings, words: W
             candidates = [c for c in candidates if c.kind in REGION_KINDS]
         if candidates:
             span.candidates = candidates
-            kept.append(span)
+            if not span.after_name or _kept_after_a_name(text, span, words):
+                kept.append(span)
     return kept
+
+
+CITY_AFTER_ACRONYM_POPULATION = 100_000
+
+
+def _kept_after_a_name(text: str, span: Span, words: WordLists) -> bool:
+    """Whether a span with its candidates stays when it ends a longer proper name.
+
+    A name after a capitalised word that is no place word (``Span.after_name``) is
+    part of a person's name ("Doug Logan", "Mr Bar") unless it names a country or a
+    first-level region ("Costco Canada", "Environment Canada", "SOS Children's
+    Villages Sudan", "Team Alberta": a branch or a team of the place; "Agence
+    France-Presse" is one word), or a city of 100,000 people after an acronym ("CTV
+    Winnipeg", "CBC Toronto": a broadcaster's station, a body's office in the city).
+    Surnames that are such places as well ("Michael Jordan") are the people pass's; an
+    initial ("the Reverend W.V. Awdry"), an organisation's noun ("Health Centre") or
+    another name of a place ("Waiheke Island" is no Iceland, "Petit Cambodge" no
+    Cambodia) is no place there.
+    """
+    top = span.candidates[0]
+    if "." in span.surface or span.key in words.organisation_nouns or top.method != "exact":
+        return False
+    before = word_before(text, span.start) or ""
+    acronym = 2 <= len(before) <= 5 and before.isalpha() and before.isupper()
+    if text.startswith("-", span.end):
+        return False  # "Agence France-Presse": one word
+    return top.kind in ("country", "admin1") or (
+        acronym and top.kind == "populated_place" and top.population >= CITY_AFTER_ACRONYM_POPULATION)
 
 
 _COMMA = re.compile(r",[ \t]*")

@@ -7,7 +7,8 @@ each with the cues read around it (``words_before``, ``place_context``,
 A span is dropped when the text says it is not a place here:
 
 - it is part of a longer proper name: a capitalised word that is no place word
-  precedes it ("Mr Bar", "Artem Kariakin"), it ends an organisation's "X of Y"
+  precedes it ("Mr Bar", "Artem Kariakin"; marked ``after_name``, and the
+  candidates pass keeps "Costco Canada", "CTV Winnipeg"), it ends an organisation's "X of Y"
   name ("Armed Forces of Ukraine") or starts an "X for Y" one ("Centers for
   Disease Control"), or it is itself a title before a name ("Ms. Kelly");
 - the article uses the name for a person (:func:`person_names`): after a title
@@ -67,20 +68,23 @@ def drop_parts_of_longer_names(text: str, spans: list[Span], initials: set[int],
         word = before.lower().rstrip(".") if before else None
         if before and word in words.titles:
             continue  # "President Trump"
-        if before and is_capitalised(before) and span.start not in initials and word not in words.place_preceders \
+        if before and is_capitalised(before) and span.start not in initials and not _place_preceder(word, words) \
                 and not before.endswith(("'s", "’s")) and fold(before) not in words.demonyms \
                 and not (before.isupper() and span.surface.isupper()):  # a headline: "RUSSIA RETAKES SUDZHA"
             gap_end = span.start - spaces_before(text, span.start)  # where the word before ends
             if gap_end - len(before) not in initials and gap_end not in ends:
-                continue  # "Mr Bar", "Artem Kariakin"
+                span.after_name = True  # "Mr Bar", "Artem Kariakin"; "Costco Canada" (candidates._kept_after_a_name)
+        if _hyphenated_to_a_name(text, span.start, ends, words):
+            continue  # "Ebola-Reston", "Sinclair-Alexander"; not "Middlesex-London", "Mid-Jutland"
         head = of_head(text, span.start)
         if head and is_capitalised(head.group(1)) and head.group(1).lower() in words.organisation_nouns:
             span.embedded = True  # "Armed Forces of Ukraine", "University of Manitoba": the organisation's place
         # (After another head the place is the place: "the Republic of Crimea", "Mayor of Boston",
         # "Anne McLellan of Edmonton".)
         for_after = _FOR_AFTER.match(text, span.end)
-        if for_after and for_after.end() - 1 not in starts:
-            continue  # "Centers for Disease Control"; not "left Sudzha for Kharkov"
+        if for_after and for_after.end() - 1 not in starts \
+                and span.surface.rpartition(" ")[2].lower() in words.organisation_nouns:
+            continue  # "Centers for Disease Control"; not "left Sudzha for Kharkov", "leaving Cairo for the Hajj"
         if span.surface.lower().rstrip(".") in words.titles and is_capitalised(word_after(text, span.end + 1)
                                                                                  or word_after(text, span.end)):
             continue  # "Ms. Kelly", "Gen. Syrsky": a title, not the place the abbreviation also names
@@ -88,14 +92,42 @@ def drop_parts_of_longer_names(text: str, spans: list[Span], initials: set[int],
     return kept
 
 
+_HYPHENATED_WORD = re.compile(rf"(?<![\w'’\-])[{_UPPER}][\w'’]*[\-–]\Z")
+
+
+def _hyphenated_to_a_name(text: str, start: int, ends: set[int], words: WordLists) -> bool:
+    """Whether a capitalised word that is neither a place nor a place word is joined by a hyphen right
+    before ``start``: the name is the second half of a compound one (a virus "Ebola-Reston", a double
+    surname "Sinclair-Alexander", "Mahidol–Oxford"), not the place ("Middlesex-London", "Mid-Jutland")."""
+    joined = _HYPHENATED_WORD.search(text, max(0, start - 30), start)
+    if joined is None or start - 1 in ends:
+        return False
+    word = joined.group()[:-1].lower()
+    return not _place_preceder(word, words) and word not in words.qualifiers and word != "mid" \
+        and fold(word) not in words.demonyms
+
+
+def _place_preceder(word: str | None, words: WordLists) -> bool:
+    """Whether a word may stand before a place's name ("North", "Greater"), hyphenated ones too ("North-Western")."""
+    return bool(word) and all(part in words.place_preceders for part in word.split("-"))
+
+
 def drop_names_of_things(text: str, spans: list[Span], words: WordLists) -> list[Span]:
     """The spans that are not the first words of the name of a street or a publication ("Hertford Road",
     "the New York Times": no place is meant, and the street is rarely in the town it is named after),
     nor of a building or campus ("Aberdeen University", "Buffalo Public Schools", "Dresden Zoo"), nor a
-    currency's country prefix ("US$460 million", "A$20"), nor an era after a year ("500 B.C.")."""
+    building itself ("the White House": a town in Tennessee is named so too), nor a currency's country
+    prefix ("US$460 million", "A$20", "$US 15 billion"), nor a part of a virus strain's designation
+    ("A/California/7/2009"), nor an era after a year ("500 B.C.")."""
     kept = []
     for span in spans:
-        if text.startswith("$", span.end):
+        if text.startswith("$", span.end) or text[span.start - 1:span.start] == "$":
+            continue
+        if text[span.start - 1:span.start] == "/" and text.startswith("/", span.end):
+            continue
+        head, _, last = span.surface.rpartition(" ")
+        if head and last.istitle() and last.lower() in words.building_nouns \
+                and tokens_before(text, span.start, 1) == ["the"]:
             continue
         if span.surface.lower() in words.eras and text[max(0, span.start - 8):span.start].rstrip()[-1:].isdigit():
             continue
@@ -139,6 +171,12 @@ def person_names(text: str, words: WordLists, readings: Callable[[str], list[Can
         while names and names[0].lower().rstrip(".") in words.titles:
             titled = True
             names = names[1:]
+        # A title inside the run: the person's name is what follows the last one ("Granville County Fire
+        # Marshal Doug Logan", "Agriculture Minister Jim Sutton").
+        inner_title = max((i for i, name in enumerate(names) if name.lower().rstrip(".") in words.titles), default=-1)
+        if inner_title >= 0:
+            titled = True
+            names = names[inner_title + 1:]
         names = [_bare(name) for name in names]
         if not names or "." in names[-1]:
             continue
@@ -201,11 +239,52 @@ def drop_people(text: str, spans: list[Span], people: set[str], words: WordLists
 
 
 def read_place_cues(text: str, spans: list[Span], words: WordLists) -> None:
-    """Set each span's words before, place preposition and strong cue."""
+    """Set each span's words before, place preposition, strong cue and qualifier."""
     for span in spans:
         span.words_before = tokens_before(text, span.start, 2)
         span.strong_cue = strong_cue_before(text, span.start, words, span.words_before)
         span.place_context = bool(span.words_before and span.words_before[-1] in words.place_prepositions)
+        span.qualifier_start = qualifier_start(text, span.start, words)
+        span.feature_end = feature_end(text, span, words)
+        if span.feature_end is not None:
+            span.embedded = False  # "Salinas Valley" is a place, not an organisation named after Salinas
+
+
+def feature_end(text: str, span: Span, words: WordLists) -> int | None:
+    """Where the capitalised feature noun one space after the span ends ("Salinas Valley", "Panama Canal"),
+    unless the name ends with one itself ("Peace River Valley" is the valley of the town Peace River)."""
+    following = word_after(text, span.end)
+    if not (following and following.istitle() and following.lower() in words.feature_nouns
+            and text.startswith(" " + following, span.end)):
+        return None
+    last = span.surface.rpartition(" ")[2].lower()
+    if last in words.feature_nouns or last in words.organisation_nouns:  # "river", "lake", "island" too
+        return None
+    return span.end + 1 + len(following)
+
+
+QUALIFIER_WORDS = 2  # "South West England"
+
+
+def qualifier_start(text: str, start: int, words: WordLists) -> int | None:
+    """Where the capitalised qualifiers right before ``start`` begin ("Northern Europe", "North Dallas",
+    "South West England"), one space apart; None without any, or when they follow another capitalised word
+    that is no place word: "Far North Queensland" is Queensland's far north, not a place "North Queensland"."""
+    found = None
+    at = start
+    for _ in range(QUALIFIER_WORDS):
+        before = word_before(text, at)
+        if not (before and before.istitle() and before.lower() in words.qualifiers
+                and text[at - 1:at] == " " and text.endswith(before, 0, at - 1)):
+            break
+        at = at - 1 - len(before)
+        found = at
+    if found is not None:
+        preceding = word_before(text, found)
+        if preceding and is_capitalised(preceding) and preceding.lower() not in words.place_preceders \
+                and text[found - 1:found] == " ":
+            return None
+    return found
 
 
 def gate_common_words(spans: list[Span], words: WordLists, readings: Callable[[str], list[Candidate]]) -> list[Span]:

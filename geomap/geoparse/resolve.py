@@ -23,6 +23,8 @@ from geomap.geoparse.words import WordLists
 from geomap.records import Candidate
 
 ACCEPT_THRESHOLD = 0.4
+ALIAS_ACCEPT_THRESHOLD = 0.5
+EXONYM_CITY_POPULATION = 1_000_000
 NEEDED_SUPPORT = 0.5
 CONFIDENT_SCORE = 0.55
 UNIQUE_NAME_SCORE = 0.5
@@ -104,8 +106,14 @@ def resolve(spans: list[Span], words: WordLists, home: Sequence[Candidate] = ())
         in_named_country = near or context.support([best], group[0])[0] >= NAMED_COUNTRY_SUPPORT
         confidence = round(max(0.05, min(0.99, best_score)), 3)
         alternatives = [c for _, c in scored[1:4]]
+        # Another name of a town (a former name, a nickname) is a weaker reading than a town's own name: it
+        # needs a clearer score ("Google" is an alternate name of Topeka, "Vistula" one of Toledo). Regions'
+        # other names are their short forms ("Zamfara" of Zamfara State), and a city of a million people is
+        # known by its exonyms ("Kiev", "Calcutta"): they need no more.
+        threshold = ALIAS_ACCEPT_THRESHOLD if best.method == "alias" and best.kind == "populated_place" \
+            and best.population < EXONYM_CITY_POPULATION else ACCEPT_THRESHOLD
         for span in members:
-            if best_score < ACCEPT_THRESHOLD and not span.strong_cue:
+            if best_score < threshold and not span.strong_cue:
                 continue
             unsupported_near = span.needs_support == "near" and not near
             if unsupported_near or (span.needs_support == "country" and not in_named_country):

@@ -32,6 +32,15 @@ class Span:
     sentence_initial: bool
     glued: bool = False  # a capitalised word follows one space after it (see Hit.glued)
     embedded: bool = False  # the first words of an organisation's name ("Kentucky Department of Health")
+    # A capitalised word that is no place word stands right before: the name may end a longer one, a
+    # person's ("Doug Logan") or an organisation's ("Costco Canada", "CTV Winnipeg").
+    after_name: bool = False
+    # Where a capitalised qualifier before the name starts ("Northern Europe", "South West England"): the
+    # mention reports the whole phrase, the place is the name's.
+    qualifier_start: int | None = None
+    # Where a capitalised feature noun after the name ends ("Salinas Valley", "Panama Canal"): the mention
+    # reports the whole phrase, the place is the name's (the gazetteer has no natural features).
+    feature_end: int | None = None
     candidates: Sequence[Candidate] = ()  # (empty tuples: no list to make for each of thousands of spans)
     cue: str | None = None  # "region" | "city" | None
     strong_cue: bool = False  # "the town of X"
@@ -132,7 +141,8 @@ def reported_extent(span: Span, words: WordLists) -> tuple[int, int]:
     before it with "of" ("Sichuan province" and "the state of Maharashtra" report "Sichuan" and
     "Maharashtra"), the convention of the public news corpora; a capitalised one is part of the name
     ("Kursk Oblast", "Republic of Crimea"). The span itself keeps the words: they say what kind of place is
-    meant."""
+    meant. A capitalised qualifier before the name is part of it ("Northern Europe": see ``qualifier_start``),
+    and so is a capitalised feature noun after it ("Salinas Valley": ``feature_end``)."""
     start, end = span.start, span.end
     first, _, rest = span.surface.partition(" ")
     of, _, name = rest.partition(" ")
@@ -141,4 +151,8 @@ def reported_extent(span: Span, words: WordLists) -> tuple[int, int]:
     head, _, last = span.surface[start - span.start:].rpartition(" ")
     if head and last.islower() and last in words.kind_words:
         end = start + len(head.rstrip().rstrip(INVISIBLE))
+    if span.qualifier_start is not None:
+        start = span.qualifier_start
+    if span.feature_end is not None:
+        end = span.feature_end
     return start, end

@@ -27,6 +27,8 @@ class WordLists:
     name_connectors: frozenset[str]
     place_followers: frozenset[str]
     place_preceders: frozenset[str]
+    qualifiers: frozenset[str]  # capitalised, they open a region's name before a place's ("Northern Europe")
+    feature_nouns: frozenset[str]  # capitalised, they end a natural feature's name after a place's ("Salinas Valley")
     place_of_heads: frozenset[str]
     titles: frozenset[str]
     place_prepositions: frozenset[str]
@@ -42,6 +44,7 @@ class WordLists:
     organisation_nouns: frozenset[str]
     thoroughfare_nouns: frozenset[str]
     facility_nouns: frozenset[str]
+    building_nouns: frozenset[str]
     publication_nouns: frozenset[str]
     eras: frozenset[str]
     organisation_regions: frozenset[str]  # ids, as written ("SR:nato")
