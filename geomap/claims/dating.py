@@ -78,6 +78,10 @@ def claim_dates(
     if noun_relative is not None:
         cut = noun_relative.start("relative")
         masked = masked[:cut] + " " * (len(masked) - cut)
+    if _PATTERNS.equivalence.search(masked, max(0, focus[0] - 40), focus[0]):
+        base = _PATTERNS.base_year.match(masked, focus[1])
+        if base is not None:  # "represents just 0.2 percent of Ukraine's territory in 2014": the base's year
+            masked = masked[: focus[1]] + " " * (base.end() - focus[1]) + masked[base.end() :]
     # So does an aside before it: "The Observatory, which has tracked the conflict since 2011, and ...".
     masked = _PATTERNS.aside.sub(lambda aside: " " * len(aside.group()) if aside.end() <= focus[0] else aside.group(),
                            masked)
@@ -103,6 +107,9 @@ def claim_dates(
             start, end = resolve(expression, published, {expression.event or "": began[0]})
             if start is not None:
                 return start, end, as_of.text
+    frame = _event_frame(article, sentence, masked, focus, expression, published)
+    if frame is not None:
+        return frame
     neighbour = _as_of_neighbour(article, sentence, published)
     if neighbour is not None and (expression is None or _weakly_dated(masked, expression, focus)):
         return neighbour
@@ -136,6 +143,72 @@ def undated_past(sentence: Sentence, reading: Reading) -> str | None:
     before = sentence.text[max(0, focus - 160) : focus]
     found = _PATTERNS.past_state.search(before) or _PATTERNS.peak.search(before)
     return found.group().strip() if found else None
+
+
+def _event_frame(
+    article: Article, sentence: Sentence, masked: str, focus: tuple[int, int],
+    expression: TemporalExpression | None, published: date | None,
+) -> tuple[date | None, date | None, str | None] | None:
+    """The time of a figure set "before" an event the text does not date ("reported on Friday that before the
+    Astana 4 peace talks, Syrian regime forces controlled ..."), and of the past-tense sentence that goes on
+    quoting the same report: the start of the change the article dates from then ("Since May 2017, regime
+    forces have gained more territories, currently ..."), else the publication date without a text (flagged
+    ``past_undated``). None when the figure has no such frame, or a date of its own beside it."""
+    own = _PATTERNS.before_event_frame.search(masked, 0, focus[0])
+    if own is None:
+        if not _continues_frame(article, sentence, expression):
+            return None
+    elif any(own.start() <= e.start < own.end() for e in find_temporal(masked[: own.end()])):
+        return None  # "before the February 2022 invasion": dated in the phrase itself
+    elif expression is not None and not (expression.end <= own.start() and _reporting_date(masked, expression)):
+        return None  # a date of the figure's own, not the day the report came out
+    else:
+        article.date_cache[f"frame:{sentence.index}"] = True
+    since = _change_since(article, published)
+    if since is not None:
+        return since
+    return published, published, None
+
+
+def _continues_frame(article: Article, sentence: Sentence, expression: TemporalExpression | None) -> bool:
+    """Whether a sentence with no date of its own goes on, in the past tense, from the sentence before it that
+    was set before an undated event ("“ISIS was the most powerful force with more than 72,300 km² ...")."""
+    if expression is not None or sentence.index == 0 or not article.date_cache.get(f"frame:{sentence.index - 1}"):
+        return False
+    text = sentence.text
+    if _PATTERNS.present.search(text) or not _PAST_RE.search(text):
+        return False
+    article.date_cache[f"frame:{sentence.index}"] = True
+    return True
+
+
+def _reporting_date(masked: str, expression: TemporalExpression) -> bool:
+    """Whether the expression is the day a report came out, before the clause it reports ("reported on
+    Friday that ...")."""
+    return bool(_PATTERNS.reported.search(masked, max(0, expression.start - 25), expression.start)) and bool(
+        _PATTERNS.report_that.match(masked, expression.end))
+
+
+def _change_since(article: Article, published: date | None) -> tuple[date, date, str] | None:
+    """The first "since <month or year>" of the article that starts a change running up to now."""
+    cached = article.date_cache.get("change_since", False)
+    if cached is not False:
+        return cached  # type: ignore[return-value]
+    found: tuple[date, date, str] | None = None
+    for other in article.sentences:
+        if not _PATTERNS.change_since.search(other.text):
+            continue
+        for expression in find_temporal(other.text):
+            if expression.relation != "since" or expression.kind not in ("month", "year", "date"):
+                continue
+            start, end = resolve(dataclasses.replace(expression, relation="at"), published)
+            if start is not None and end is not None and (published is None or start <= published):
+                found = (start, end, expression.text)
+                break
+        if found is not None:
+            break
+    article.date_cache["change_since"] = found
+    return found
 
 
 def _as_of_neighbour(article: Article, sentence: Sentence, published: date | None) -> tuple[date, date, str] | None:
