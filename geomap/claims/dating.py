@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Callable, Iterator
 from datetime import date, timedelta
 
 from geomap.claims.article import Article, Interpretation, Reading, Sentence
@@ -194,21 +195,27 @@ def _change_since(article: Article, published: date | None) -> tuple[date, date,
     cached = article.date_cache.get("change_since", False)
     if cached is not False:
         return cached  # type: ignore[return-value]
-    found: tuple[date, date, str] | None = None
-    for other in article.sentences:
-        if not _PATTERNS.change_since.search(other.text):
+    found = next(_dated_expressions(article, _PATTERNS.change_since, published, lambda expression: (
+        expression.relation == "since" and expression.kind in ("month", "year", "date"))), None)
+    article.date_cache["change_since"] = found
+    return found
+
+
+def _dated_expressions(
+    article: Article, pattern: re.Pattern[str], published: date | None,
+    wanted: Callable[[TemporalExpression], bool],
+) -> Iterator[tuple[date, date, str]]:
+    """``(start, end, text)`` of the expressions ``wanted`` keeps in the sentences ``pattern`` finds, each read as
+    a point in time ("since May 2017" as May 2017), in text order; none that starts after publication."""
+    for sentence in article.sentences:
+        if not pattern.search(sentence.text):
             continue
-        for expression in find_temporal(other.text):
-            if expression.relation != "since" or expression.kind not in ("month", "year", "date"):
+        for expression in find_temporal(sentence.text):
+            if not wanted(expression):
                 continue
             start, end = resolve(dataclasses.replace(expression, relation="at"), published)
             if start is not None and end is not None and (published is None or start <= published):
-                found = (start, end, expression.text)
-                break
-        if found is not None:
-            break
-    article.date_cache["change_since"] = found
-    return found
+                yield start, end, expression.text
 
 
 def _as_of_neighbour(article: Article, sentence: Sentence, published: date | None) -> tuple[date, date, str] | None:
@@ -277,18 +284,8 @@ def _event_start(article: Article, published: date | None) -> tuple[date, date, 
     cached = article.date_cache.get("event_start", False)
     if cached is not False:
         return cached  # type: ignore[return-value]
-    best: tuple[date, date, str] | None = None
-    for sentence in article.sentences:
-        if not _PATTERNS.operation.search(sentence.text):
-            continue
-        for expression in find_temporal(sentence.text):
-            if expression.is_duration or expression.kind == "relative_day":
-                continue
-            start, end = resolve(dataclasses.replace(expression, relation="at"), published)
-            if start is None or end is None or (published is not None and start > published):
-                continue
-            if best is None or start < best[0]:
-                best = (start, end, expression.text)
+    best = min(_dated_expressions(article, _PATTERNS.operation, published, lambda expression: (
+        not expression.is_duration and expression.kind != "relative_day")), key=lambda found: found[0], default=None)
     article.date_cache["event_start"] = best
     return best
 
