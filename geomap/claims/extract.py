@@ -312,6 +312,9 @@ def _same_figure(first: Claim, other: Claim) -> bool:
     if first.place_kind == other.place_kind and first.place_kind in ("country", "admin1") and (
             first.place_id != other.place_id):
         return False  # "1000 sq km of territory in Iraq, and an additional 1000 sq km ... in Syria"
+    if first.kind == "depth" and first.place_id is not None and other.place_id is not None and (
+            first.place_id != other.place_id):
+        return False  # "advanced from 2 to dozens of kilometers" in Kharkiv, "to a depth of 2 km" at Kramatorsk
     undated = first.as_of_text is None or other.as_of_text is None
     if undated or first.as_of_start is None or other.as_of_start is None:
         return True

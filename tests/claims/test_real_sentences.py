@@ -105,6 +105,8 @@ DEVSET = [
     ("urdupoint-2024-12-31", "59 percent", {"kind": "region_share", "as_of_end": "2023-12-31"}),
     # A peak dated to the peak
     ("urdupoint-2024-12-31", "1,320 square kilometres", {"actor": "UA", "as_of_start": "2024-08-20"}),
+    # Two depths of 2 km on different fronts (the Kharkiv region, the Kramatorsk direction): two claims
+    ("uawire-2022-09-08", "2 km", {"kind": "depth", "place": "Kramatorsk", "restated": 0}),
 ]
 
 
