@@ -108,6 +108,10 @@ def claim_dates(
             start, end = resolve(expression, published, {expression.event or "": began[0]})
             if start is not None:
                 return start, end, as_of.text
+    if expression is None or (expression.kind == "relative_day" and expression.modifier == "now"):
+        consequence = _consequence_of_previous(article, sentence, published)
+        if consequence is not None:
+            return consequence
     frame = _event_frame(article, sentence, masked, focus, expression, published)
     if frame is not None:
         return frame
@@ -144,6 +148,22 @@ def undated_past(sentence: Sentence, reading: Reading) -> str | None:
     before = sentence.text[max(0, focus - 160) : focus]
     found = _PATTERNS.past_state.search(before) or _PATTERNS.peak.search(before)
     return found.group().strip() if found else None
+
+
+def _consequence_of_previous(
+    article: Article, sentence: Sentence, published: date | None
+) -> tuple[date | None, date | None, str | None] | None:
+    """The time of the sentence before, for one that says what it means ("In January, Daesh lost a further
+    1000sq kilometres ... This means the group have now lost 62% ..."): the state it brought about."""
+    if sentence.index == 0 or not _PATTERNS.consequence.match(sentence.text):
+        return None
+    previous = article.sentences[sentence.index - 1]
+    as_of = as_of_for_sentence(previous.text, published, focus=(0, 0))
+    expression = as_of.expression
+    if expression is None or as_of.start is None or expression.is_duration or (
+            expression.kind == "relative_day" and expression.modifier == "now"):
+        return None
+    return as_of.start, as_of.end, as_of.text
 
 
 def _event_frame(

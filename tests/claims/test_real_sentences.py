@@ -107,6 +107,9 @@ DEVSET = [
     ("urdupoint-2024-12-31", "1,320 square kilometres", {"actor": "UA", "as_of_start": "2024-08-20"}),
     # Two depths of 2 km on different fronts (the Kharkiv region, the Kramatorsk direction): two claims
     ("uawire-2022-09-08", "2 km", {"kind": "depth", "place": "Kramatorsk", "restated": 0}),
+    # "This means the group have now lost 62% ..., and 30% in Syria": what the January losses before brought about
+    ("4threvolutionarywar-2017-02-18", "30%", {"kind": "share_retaken", "as_of_start": "2017-01-01",
+                                              "as_of_end": "2017-01-31"}),
 ]
 
 
