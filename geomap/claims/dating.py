@@ -115,6 +115,10 @@ def claim_dates(
     frame = _event_frame(article, sentence, masked, focus, expression, published)
     if frame is not None:
         return frame
+    if expression is not None and _reported_after(masked, expression, focus):
+        narrated = _narrated_act(article, sentence, masked, focus, published)
+        if narrated is not None:
+            return narrated
     neighbour = _as_of_neighbour(article, sentence, published)
     if neighbour is not None and (expression is None or _weakly_dated(masked, expression, focus)):
         return neighbour
@@ -261,6 +265,60 @@ def _as_of_neighbour(article: Article, sentence: Sentence, published: date | Non
                 if start is not None:
                     return start, end, expression.text
     return None
+
+
+def _reported_after(masked: str, expression: TemporalExpression, focus: tuple[int, int]) -> bool:
+    """Whether the expression is the day a statement of the figure was made, after it ("... liberated more than
+    2,000 hectares, Azerbaijani defense ministry said in a message May 18")."""
+    return expression.start >= focus[1] and _PATTERNS.reported.search(masked, focus[1], expression.start) is not None
+
+
+def _narrated_act(
+    article: Article, sentence: Sentence, masked: str, focus: tuple[int, int], published: date | None
+) -> tuple[date, date, str] | None:
+    """When the act a figure was reached by happened, where another paragraph tells it: the first date of that
+    paragraph, before the statement ("On the night of April 2, 2016, ... Azerbaijan responded with a
+    counter-attack, which led to liberation of several strategic heights")."""
+    act = _PATTERNS.act_stem.search(masked, 0, focus[0])
+    if act is None:
+        return None
+    said = as_of_for_sentence(masked, published, focus=focus).start
+    for paragraph, start, end, text in _act_dates(article, act.group("stem").lower(), published):
+        if paragraph != sentence.paragraph and (said is None or end < said):
+            return start, end, text
+    return None
+
+
+def _act_dates(article: Article, stem: str, published: date | None) -> list[tuple[int, date, date, str]]:
+    """``(paragraph, start, end, text)``: the first date of each paragraph, up to a sentence that tells an act
+    of ``stem`` ("liberat"), in text order; worked out once per article and stem."""
+    key = f"act:{stem}"
+    cached = article.date_cache.get(key)
+    if cached is not None:
+        return cached  # type: ignore[return-value]
+    dates: list[tuple[int, date, date, str]] = []
+    first: dict[int, tuple[date, date, str] | None] = {}
+    for other in article.sentences:
+        if other.paragraph not in first:
+            first[other.paragraph] = None
+        if first[other.paragraph] is None:
+            first[other.paragraph] = next(_dated_in(other.text, published), None)
+        told = any(found.group("stem").lower() == stem for found in _PATTERNS.act_stem.finditer(other.text))
+        dated = first[other.paragraph]
+        if told and dated is not None and (not dates or dates[-1][0] != other.paragraph):
+            dates.append((other.paragraph, *dated))
+    article.date_cache[key] = dates
+    return dates
+
+
+def _dated_in(text: str, published: date | None) -> Iterator[tuple[date, date, str]]:
+    """The dates of a sentence that name a time (not "now", a duration or an event), each as a point in time."""
+    for expression in find_temporal(text):
+        if expression.is_duration or expression.kind in ("relative_day", "event"):
+            continue
+        start, end = resolve(dataclasses.replace(expression, relation="at"), published)
+        if start is not None and end is not None:
+            yield start, end, expression.text
 
 
 def _weakly_dated(masked: str, expression: TemporalExpression, focus: tuple[int, int]) -> bool:
