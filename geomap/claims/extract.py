@@ -193,10 +193,10 @@ def derive_still_held(claims: list[Claim]) -> list[Claim]:
             continue
         if claim.kind == "share_retaken" and claim.share is not None and 0 < claim.share < 1:
             held = peak * (1 - claim.share)
-            arithmetic = f"(1 - {_number(claim.share * 100)}%) x {base_text} = {_number(held)} km² still held"
+            arithmetic = f"(1 - {number_text(claim.share * 100)}%) x {base_text} = {number_text(held)} km² still held"
         elif claim.kind == "area_retaken" and claim.km2 is not None and 0 < claim.km2 < peak:
             held = peak - claim.km2
-            arithmetic = f"{base_text} - {_number(claim.km2)} km² retaken = {_number(held)} km² still held"
+            arithmetic = f"{base_text} - {number_text(claim.km2)} km² retaken = {number_text(held)} km² still held"
         else:
             continue
         derived[index] = dataclasses.replace(claim, held_km2=round(held, 3), derivation=arithmetic)
@@ -221,7 +221,7 @@ def _peak_of(claims: list[Claim], retaking: Claim) -> tuple[float | None, str]:
              and not any(f.get("not_drawn") for f in c.flags)]
     if gains:
         peak = max(gains, key=lambda c: (c.km2, -c.start))
-        return peak.km2, f"{_number(peak.km2)} km² (the peak, {peak.claim_id})"
+        return peak.km2, f"{number_text(peak.km2)} km² (the peak, {peak.claim_id})"
     sentences = {retaking.quote_start} | {quote["quote_start"] for quote in retaking.restated}
     for partner in claims:
         if partner is retaking or {partner.kind, retaking.kind} != {"share_retaken", "area_retaken"}:
@@ -231,8 +231,8 @@ def _peak_of(claims: list[Claim], retaking: Claim) -> tuple[float | None, str]:
         share, area = (partner, retaking) if partner.kind == "share_retaken" else (retaking, partner)
         if share.share and area.km2 and 0 < share.share < 1:
             peak = area.km2 / share.share
-            written = f"{_number(area.km2)} km² / {_number(share.share * 100)}%, {area.claim_id}"
-            return peak, f"{_number(peak)} km² ({written})"
+            written = f"{number_text(area.km2)} km² / {number_text(share.share * 100)}%, {area.claim_id}"
+            return peak, f"{number_text(peak)} km² ({written})"
     return None, ""
 
 
@@ -352,7 +352,7 @@ def _make_claim(
         flags.append({
             "code": "units_disagree",
             "message": (
-                f"{_number(reading.value)} {reading.unit} and {_number(reading.alt_value)} {reading.alt_unit} "
+                f"{number_text(reading.value)} {reading.unit} and {number_text(reading.alt_value)} {reading.alt_unit} "
                 f"differ by {reading.disagree_pct:.1f}%"
             ),
             "pct": round(reading.disagree_pct, 2),
@@ -408,12 +408,13 @@ def _relative_km2(reading: Reading) -> tuple[float | None, str | None]:
         return None, None
     total = sum(area.km2 for area in areas)  # type: ignore[union-attr]
     km2 = round(reading.value * total, 3)
-    named = " + ".join(f"{_number(area.km2)} km² ({area.name}, {area.code})"  # type: ignore[union-attr]
+    named = " + ".join(f"{number_text(area.km2)} km² ({area.name}, {area.code})"  # type: ignore[union-attr]
                        for area in areas)
-    return km2, f"{_number(reading.value)} x {named} = {_number(km2)} km²"
+    return km2, f"{number_text(reading.value)} x {named} = {number_text(km2)} km²"
 
 
-def _number(value: float | None) -> str:
+def number_text(value: float | None) -> str:
+    """A figure as the derivations write it: thousands separated, two decimals unless whole."""
     if value is None:
         return "?"
     return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}"
