@@ -179,7 +179,8 @@ def _event_frame(
     quoting the same report: the start of the change the article dates from then ("Since May 2017, regime
     forces have gained more territories, currently ..."), else the publication date without a text (flagged
     ``past_undated``). None when the figure has no such frame, or a date of its own beside it."""
-    own = _PATTERNS.before_event_frame.search(masked, 0, focus[0])
+    own = _PATTERNS.before_event_frame.search(masked, 0, focus[0]) or _PATTERNS.before_start.search(
+        masked, 0, focus[0])
     if own is None:
         if not _continues_frame(article, sentence, expression):
             return None
@@ -192,6 +193,10 @@ def _event_frame(
     since = _change_since(article, published)
     if since is not None:
         return since
+    began = _war_start(article, published) if own is not None and _PATTERNS.before_start.match(
+        masked, own.start()) else None
+    if began is not None:
+        return began
     return published, published, None
 
 
@@ -205,6 +210,22 @@ def _continues_frame(article: Article, sentence: Sentence, expression: TemporalE
         return False
     article.date_cache[f"frame:{sentence.index}"] = True
     return True
+
+
+def _war_start(article: Article, published: date | None) -> tuple[date, date, str] | None:
+    """When the war began, from how long it has lasted at publication ("After five weeks of fighting")."""
+    if published is None:
+        return None
+    for sentence in article.sentences:
+        lasted = _PATTERNS.war_duration.search(sentence.text)
+        if lasted is None:
+            continue
+        for expression in find_temporal(sentence.text):
+            if expression.is_duration and expression.count is not None and expression.unit in DAYS_PER_UNIT and (
+                    lasted.start() <= expression.start < lasted.end()):
+                began = published - timedelta(days=round(expression.count * DAYS_PER_UNIT[expression.unit]))
+                return began, began, lasted.group()
+    return None
 
 
 def _reporting_date(masked: str, expression: TemporalExpression) -> bool:
