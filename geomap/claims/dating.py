@@ -14,6 +14,20 @@ since March 2022"). On top of it:
   pitch on Sunday. ... soldiers crawled ..., traveling nearly 9 miles").
 * "In a week" / "within two days" / "over three months" with nothing else to
   date the sentence: the period of that length that ends at publication.
+* "That represents just 0.2 percent of Ukraine's territory in 2014": the year in
+  the of-phrase of a figure restated as a share names the base, not the time.
+* "This means the group have now lost 62% ...": the time of the sentence before,
+  whose events brought the state about.
+* A figure set "before" an event the text does not date ("reported on Friday
+  that before the Astana 4 peace talks, ... controlled"), and the past-tense
+  sentence that goes on quoting it: the start of the change the article dates
+  ("Since May 2017, ... have gained ..., currently"); "before the start of" a war:
+  its start from how long it has lasted ("After five weeks of fighting"); else
+  publication, flagged ``past_undated`` by :mod:`geomap.claims.extract`.
+* An act dated only by the day it was reported ("liberated more than 2,000
+  hectares ..., the ministry said in a message May 18"): the first date of the
+  paragraph that tells the act ("On the night of April 2, 2016, ... which led to
+  liberation"), when it is before the statement.
 * ``region_area`` is a fact about the region: no dates.
 * No publication date: relative expressions give None, never today's date.
 
@@ -116,7 +130,7 @@ def claim_dates(
     if frame is not None:
         return frame
     if expression is not None and _reported_after(masked, expression, focus):
-        narrated = _narrated_act(article, sentence, masked, focus, published)
+        narrated = _narrated_act(article, sentence, masked, focus, as_of.start, published)
         if narrated is not None:
             return narrated
     neighbour = _as_of_neighbour(article, sentence, published)
@@ -295,15 +309,16 @@ def _reported_after(masked: str, expression: TemporalExpression, focus: tuple[in
 
 
 def _narrated_act(
-    article: Article, sentence: Sentence, masked: str, focus: tuple[int, int], published: date | None
+    article: Article, sentence: Sentence, masked: str, focus: tuple[int, int], said: date | None,
+    published: date | None,
 ) -> tuple[date, date, str] | None:
     """When the act a figure was reached by happened, where another paragraph tells it: the first date of that
     paragraph, before the statement ("On the night of April 2, 2016, ... Azerbaijan responded with a
-    counter-attack, which led to liberation of several strategic heights")."""
+    counter-attack, which led to liberation of several strategic heights"). ``said`` is the day of the
+    statement."""
     act = _PATTERNS.act_stem.search(masked, 0, focus[0])
     if act is None:
         return None
-    said = as_of_for_sentence(masked, published, focus=focus).start
     for paragraph, start, end, text in _act_dates(article, act.group("stem").lower(), published):
         if paragraph != sentence.paragraph and (said is None or end < said):
             return start, end, text
