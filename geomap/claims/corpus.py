@@ -50,12 +50,14 @@ _QUOTE_CHARS = 120  # of the quote a derivation cites
 _GAINS = ("area_held", "area_seized")
 _OF_A_GAIN = ("share_retaken", "share_held")
 _GEOD = Geod(ellps="WGS84")
+_DERIVED_FIELDS = ("as_of_start", "as_of_end", "as_of_text", "flags", "held_km2", "derivation")
 
 
 def derive_across_corpus(claims: pandas.DataFrame) -> pandas.DataFrame:
     """The claims table with the dates and bases other articles give (see the module docstring).
 
     The table is returned as it is when no claim needs the corpus; otherwise a copy with those rows changed.
+    Only the rows that need the corpus and the dated gains are read as records.
     """
     from geomap import schema
 
@@ -64,8 +66,12 @@ def derive_across_corpus(claims: pandas.DataFrame) -> pandas.DataFrame:
         if _undated(flags) or (kind in _OF_A_GAIN and pandas.isna(held))]
     if not open_rows:
         return claims
-    records = schema.CLAIMS.to_records(claims)
-    gains = [claim for claim in records if _dated_gain(claim)]
+    gain_rows = [int(index) for index in (claims["kind"].isin(_GAINS) & claims["km2"].gt(0) & claims["actor"].notna()
+                                          & claims["as_of_text"].notna() & claims["anchor_lat"].notna()).to_numpy()
+                 .nonzero()[0]]
+    read = sorted(set(open_rows) | set(gain_rows))
+    records = dict(zip(read, schema.CLAIMS.to_records(claims.iloc[read])))
+    gains = [records[index] for index in gain_rows if _dated_gain(records[index])]
     if not gains:
         return claims
     changed = {}
@@ -76,8 +82,15 @@ def derive_across_corpus(claims: pandas.DataFrame) -> pandas.DataFrame:
             changed[index] = derived
     if not changed:
         return claims
-    records = [changed.get(index, claim) for index, claim in enumerate(records)]
-    return schema.CLAIMS.from_records(records)
+    out = claims.copy()
+    for column in schema.CLAIMS.columns:
+        if column.name not in _DERIVED_FIELDS:
+            continue
+        values = claims[column.name].tolist()
+        for index, claim in changed.items():
+            values[index] = getattr(claim, column.name)
+        out[column.name] = column.series(values).set_axis(claims.index)
+    return out
 
 
 def _undated(flags: Iterable[dict]) -> bool:
