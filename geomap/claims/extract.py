@@ -31,6 +31,8 @@ The stage, one module a step
 :mod:`geomap.claims.dating`            ``as_of_start``/``as_of_end`` on top of
                                        :mod:`geomap.claims.temporal`
 this module                            the public API and the Claim records, with their flags
+:mod:`geomap.claims.corpus`            after the stage, once every article's claims exist: what
+                                       the other articles settle (dates, bases of shares retaken)
 =====================================  =========================================================
 
 Each module's docstring gives its rules.
@@ -61,7 +63,9 @@ the flags of :mod:`geomap.claims.plausibility` (``not_drawn``) for numbers that
 cannot be territory; ``past_undated`` when words before the figure put it in the
 past ("after occupying some 51,000 square miles", "having shrunk from 500 square
 miles", "before the start of the operation") and nothing in the text dates it, so
-that the publication date it falls back to is not taken for the text's.
+that the publication date it falls back to is not taken for the text's (the
+corpus pass may then date it from another article: ``dated_from_corpus``; it
+flags a base it takes from another article ``base_from_corpus``).
 
 One claim per figure
 --------------------
