@@ -312,6 +312,11 @@ def length_kind(text: str, sentence: Sentence, reading: Reading, window: tuple[i
             text, max(0, sentence.start - _ZONE_LOOKBACK), reading.span_start):
         return "front_width"  # "the buffer zone around the strip. Previously 300 meters wide, it now measures 800"
     # depth
+    if after_words[:1] == ["of"] and after_words[1:2] and after_words[1] in ("territory", "land", "ground") and not (
+            after_words[2:3] and (after_words[2] == "along" or after_words[2].rstrip("s") in _WORDS.border_words)):
+        # "liberated an additional two kilometres of territory": how far the ground taken reaches (not "6,751 km
+        # of land borders", "a 57km of land along the Jordanian border": lengths of a border)
+        return "depth"
     if before_words and before_words[-1] in _WORDS.increment_words and first_after not in ("deep", "into", "inside"):
         return None
     if first_after in ("deep", "into", "inside") or "depth" in before_words[-3:]:
