@@ -16,7 +16,8 @@ table. It gives
 * **a base** to a share retaken or still held of an earlier gain whose article
   gives no peak ("Russia has wrested back control of more than
   two-thirds"): the largest area the gainer (the retaker's opponent) is said to
-  have held or seized near it, dated by its text no later than the retaking.
+  have held or seized on the same front (within :data:`SAME_FRONT_KM`), dated by
+  its text no later than the retaking and no more than a :data:`CAMPAIGN` before.
   ``held_km2`` is the area still held; ``derivation`` gives the arithmetic, the
   claim and the quote the base came from; the flag ``base_from_corpus`` says so.
 
@@ -77,7 +78,9 @@ def derive_across_corpus(claims: pandas.DataFrame) -> pandas.DataFrame:
     changed = {}
     for index in open_rows:
         claim = records[index]
-        derived = _dated(claim, gains) if _undated(claim.flags) else _based(claim, gains)
+        derived = _dated(claim, gains) if _undated(claim.flags) else None
+        if derived is None and claim.kind in _OF_A_GAIN and claim.held_km2 is None:
+            derived = _based(claim, gains)
         if derived is not None:
             changed[index] = derived
     if not changed:
