@@ -108,7 +108,8 @@ def claim_dates(
     as_of = as_of_for_sentence(masked, published, focus=focus, participle_baseline=reading.family == "share",
                                expressions=kept)
     expression = as_of.expression
-    if _PATTERNS.peak.search(masked, max(0, focus[0] - 60), focus[0]) and (expression is None or (
+    if (_PATTERNS.peak.search(masked, max(0, focus[0] - 60), focus[0]) or _PATTERNS.peak_after.match(
+            masked, focus[1])) and (expression is None or (
             expression.kind == "relative_day" and expression.modifier == "now")):
         # "which initially controlled 1,376 km²", "At most, we controlled about 531 square miles": the peak
         # was when the operation began, whatever the sentence says of today
