@@ -131,8 +131,12 @@ def text_stages(sources: pandas.DataFrame) -> TextTables:
 def text_stages_of(
     sources: pandas.DataFrame, workers: Workers | None = None, jobs: int = 1, progress: Progress | None = None
 ) -> TextTables:
-    """:func:`text_stages` of a table of sources of any size, chunk by chunk (see :func:`collect_text_stages`)."""
-    return collect_text_stages(chunked(sources), [], workers, jobs, progress)
+    """:func:`text_stages` of a table of sources of any size, chunk by chunk (see :func:`collect_text_stages`),
+    with what the corpus settles of the claims (:func:`geomap.claims.corpus.derive_across_corpus`, as a build)."""
+    from geomap.claims.corpus import derive_across_corpus
+
+    tables = collect_text_stages(chunked(sources), [], workers, jobs, progress)
+    return tables._replace(claims=derive_across_corpus(tables.claims))
 
 
 def chunked(sources: pandas.DataFrame) -> list[pandas.DataFrame]:
@@ -302,6 +306,7 @@ def run_sources(
     article cache (:mod:`geomap.article_cache`) and only the others are read.
     With a ``cluster`` (:mod:`geomap.cluster`), the text stages run there instead.
     """
+    from geomap.claims.corpus import derive_across_corpus
     from geomap.geometry import (
         check_near_claims,
         checks_table,
@@ -339,6 +344,7 @@ def run_sources(
     if article_cache is not None:
         article_cache.flush()
     mentions, claims, statuses = tables
+    claims = derive_across_corpus(claims)  # what an article leaves open, the others settle: after every chunk
     log.info(
         "text stages: %d sources (%d from the article cache), %d mentions, %d claims, %d place statuses (%.2f s)",
         len(table),

@@ -295,6 +295,9 @@ def length_kind(text: str, sentence: Sentence, reading: Reading, window: tuple[i
     # front width
     if reading.hyphenated and _PATTERNS.zone_after.match(text, reading.end):
         return "front_width"  # "a 30-km buffer zone", "a 5-kilometre security corridor": a zone's width
+    if first_after in ("wide", "broad") and "long" in before_words[-3:] and not _PATTERNS.zone_near.search(
+            text, sentence.start, sentence.end):
+        return None  # "a rocky plateau, about 60 km long and 25 km wide": a place's own dimensions
     if first_after in ("wide", "broad") or (reading.hyphenated and first_after in _WORDS.front_nouns):
         if first_after in ("stretch", "section") and not ({"front", "frontline", "line"} & set(after_words[1:5])):
             return None
@@ -309,6 +312,11 @@ def length_kind(text: str, sentence: Sentence, reading: Reading, window: tuple[i
             text, max(0, sentence.start - _ZONE_LOOKBACK), reading.span_start):
         return "front_width"  # "the buffer zone around the strip. Previously 300 meters wide, it now measures 800"
     # depth
+    if after_words[:1] == ["of"] and after_words[1:2] and after_words[1] in ("territory", "land", "ground") and not (
+            after_words[2:3] and (after_words[2] == "along" or after_words[2].rstrip("s") in _WORDS.border_words)):
+        # "liberated an additional two kilometres of territory": how far the ground taken reaches (not "6,751 km
+        # of land borders", "a 57km of land along the Jordanian border": lengths of a border)
+        return "depth"
     if before_words and before_words[-1] in _WORDS.increment_words and first_after not in ("deep", "into", "inside"):
         return None
     if first_after in ("deep", "into", "inside") or "depth" in before_words[-3:]:
@@ -318,8 +326,12 @@ def length_kind(text: str, sentence: Sentence, reading: Reading, window: tuple[i
             and set(before_words[-5:]) & _WORDS.depth_verbs):
         return "depth"
     # distance
+    if first_after in ("from", "away") and _from_people(after_words):
+        return None  # "just 18km away from their comrades": no place it is measured from
     if first_after in ("from", "away", "off", "short") or (first_after in _WORDS.compass and "of" in after_words[1:3]):
         return "distance"
+    if first_after in ("down", "up", "along") and "from" in after_words[1:4]:
+        return "distance"  # "Rugari, just 30 kilometres (20 miles) down the RN2 from provincial capital Goma"
     if first_after in _WORDS.compass and _AFTER_A_NAME_RE.search(text, max(0, reading.span_start - 40),
                                                                  reading.span_start):
         return "distance"  # "the capital Khartoum, 200 kilometres (124 miles) north": that far from the subject
@@ -340,6 +352,14 @@ def length_kind(text: str, sentence: Sentence, reading: Reading, window: tuple[i
     if direct_words and direct_words[-1] in _WORDS.travel_verbs or "distance" in before_words[-3:]:
         return "distance"
     return None
+
+
+def _from_people(after_words: list[str]) -> bool:
+    """Whether "from" after a length leads to people, not a place ("away from their comrades")."""
+    if "from" not in after_words[:2]:
+        return False
+    rest = [w for w in after_words[after_words.index("from") + 1 :] if w not in _WORDS.determiners]
+    return bool(rest) and (rest[0] in _PEOPLE or rest[0] in _WORDS.companion_nouns)
 
 
 # Counted people, by what the count is about. Soldiers, prisoners and casualties are always

@@ -14,6 +14,20 @@ since March 2022"). On top of it:
   pitch on Sunday. ... soldiers crawled ..., traveling nearly 9 miles").
 * "In a week" / "within two days" / "over three months" with nothing else to
   date the sentence: the period of that length that ends at publication.
+* "That represents just 0.2 percent of Ukraine's territory in 2014": the year in
+  the of-phrase of a figure restated as a share names the base, not the time.
+* "This means the group have now lost 62% ...": the time of the sentence before,
+  whose events brought the state about.
+* A figure set "before" an event the text does not date ("reported on Friday
+  that before the Astana 4 peace talks, ... controlled"), and the past-tense
+  sentence that goes on quoting it: the start of the change the article dates
+  ("Since May 2017, ... have gained ..., currently"); "before the start of" a war:
+  its start from how long it has lasted ("After five weeks of fighting"); else
+  publication, flagged ``past_undated`` by :mod:`geomap.claims.extract`.
+* An act dated only by the day it was reported ("liberated more than 2,000
+  hectares ..., the ministry said in a message May 18"): the first date of the
+  paragraph that tells the act ("On the night of April 2, 2016, ... which led to
+  liberation"), when it is before the statement.
 * ``region_area`` is a fact about the region: no dates.
 * No publication date: relative expressions give None, never today's date.
 
@@ -25,6 +39,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Callable, Iterator
 from datetime import date, timedelta
 
 from geomap.claims.article import Article, Interpretation, Reading, Sentence
@@ -78,6 +93,10 @@ def claim_dates(
     if noun_relative is not None:
         cut = noun_relative.start("relative")
         masked = masked[:cut] + " " * (len(masked) - cut)
+    if _PATTERNS.equivalence.search(masked, max(0, focus[0] - 40), focus[0]):
+        base = _PATTERNS.base_year.match(masked, focus[1])
+        if base is not None:  # "represents just 0.2 percent of Ukraine's territory in 2014": the base's year
+            masked = masked[: focus[1]] + " " * (base.end() - focus[1]) + masked[base.end() :]
     # So does an aside before it: "The Observatory, which has tracked the conflict since 2011, and ...".
     masked = _PATTERNS.aside.sub(lambda aside: " " * len(aside.group()) if aside.end() <= focus[0] else aside.group(),
                            masked)
@@ -89,7 +108,8 @@ def claim_dates(
     as_of = as_of_for_sentence(masked, published, focus=focus, participle_baseline=reading.family == "share",
                                expressions=kept)
     expression = as_of.expression
-    if _PATTERNS.peak.search(masked, max(0, focus[0] - 60), focus[0]) and (expression is None or (
+    if (_PATTERNS.peak.search(masked, max(0, focus[0] - 60), focus[0]) or _PATTERNS.peak_after.match(
+            masked, focus[1])) and (expression is None or (
             expression.kind == "relative_day" and expression.modifier == "now")):
         # "which initially controlled 1,376 km²", "At most, we controlled about 531 square miles": the peak
         # was when the operation began, whatever the sentence says of today
@@ -103,6 +123,17 @@ def claim_dates(
             start, end = resolve(expression, published, {expression.event or "": began[0]})
             if start is not None:
                 return start, end, as_of.text
+    if expression is None or (expression.kind == "relative_day" and expression.modifier == "now"):
+        consequence = _consequence_of_previous(article, sentence, published)
+        if consequence is not None:
+            return consequence
+    frame = _event_frame(article, sentence, masked, focus, expression, published)
+    if frame is not None:
+        return frame
+    if expression is not None and _reported_after(masked, expression, focus):
+        narrated = _narrated_act(article, sentence, masked, focus, as_of.start, published)
+        if narrated is not None:
+            return narrated
     neighbour = _as_of_neighbour(article, sentence, published)
     if neighbour is not None and (expression is None or _weakly_dated(masked, expression, focus)):
         return neighbour
@@ -138,6 +169,115 @@ def undated_past(sentence: Sentence, reading: Reading) -> str | None:
     return found.group().strip() if found else None
 
 
+def _consequence_of_previous(
+    article: Article, sentence: Sentence, published: date | None
+) -> tuple[date | None, date | None, str | None] | None:
+    """The time of the sentence before, for one that says what it means ("In January, Daesh lost a further
+    1000sq kilometres ... This means the group have now lost 62% ..."): the state it brought about."""
+    if sentence.index == 0 or not _PATTERNS.consequence.match(sentence.text):
+        return None
+    previous = article.sentences[sentence.index - 1]
+    as_of = as_of_for_sentence(previous.text, published, focus=(0, 0))
+    expression = as_of.expression
+    if expression is None or as_of.start is None or expression.is_duration or (
+            expression.kind == "relative_day" and expression.modifier == "now"):
+        return None
+    return as_of.start, as_of.end, as_of.text
+
+
+def _event_frame(
+    article: Article, sentence: Sentence, masked: str, focus: tuple[int, int],
+    expression: TemporalExpression | None, published: date | None,
+) -> tuple[date | None, date | None, str | None] | None:
+    """The time of a figure set "before" an event the text does not date ("reported on Friday that before the
+    Astana 4 peace talks, Syrian regime forces controlled ..."), and of the past-tense sentence that goes on
+    quoting the same report: the start of the change the article dates from then ("Since May 2017, regime
+    forces have gained more territories, currently ..."), else the publication date without a text (flagged
+    ``past_undated``). None when the figure has no such frame, or a date of its own beside it."""
+    own = _PATTERNS.before_event_frame.search(masked, 0, focus[0]) or _PATTERNS.before_start.search(
+        masked, 0, focus[0])
+    if own is None:
+        if not _continues_frame(article, sentence, expression):
+            return None
+    elif any(own.start() <= e.start < own.end() for e in find_temporal(masked[: own.end()])):
+        return None  # "before the February 2022 invasion": dated in the phrase itself
+    elif expression is not None and not (expression.end <= own.start() and _reporting_date(masked, expression)):
+        return None  # a date of the figure's own, not the day the report came out
+    else:
+        article.date_cache[f"frame:{sentence.index}"] = True
+    since = _change_since(article, published)
+    if since is not None:
+        return since
+    began = _war_start(article, published) if own is not None and _PATTERNS.before_start.match(
+        masked, own.start()) else None
+    if began is not None:
+        return began
+    return published, published, None
+
+
+def _continues_frame(article: Article, sentence: Sentence, expression: TemporalExpression | None) -> bool:
+    """Whether a sentence with no date of its own goes on, in the past tense, from the sentence before it that
+    was set before an undated event ("“ISIS was the most powerful force with more than 72,300 km² ...")."""
+    if expression is not None or sentence.index == 0 or not article.date_cache.get(f"frame:{sentence.index - 1}"):
+        return False
+    text = sentence.text
+    if _PATTERNS.present.search(text) or not _PAST_RE.search(text):
+        return False
+    article.date_cache[f"frame:{sentence.index}"] = True
+    return True
+
+
+def _war_start(article: Article, published: date | None) -> tuple[date, date, str] | None:
+    """When the war began, from how long it has lasted at publication ("After five weeks of fighting")."""
+    if published is None:
+        return None
+    for sentence in article.sentences:
+        lasted = _PATTERNS.war_duration.search(sentence.text)
+        if lasted is None:
+            continue
+        for expression in find_temporal(sentence.text):
+            if expression.is_duration and expression.count is not None and expression.unit in DAYS_PER_UNIT and (
+                    lasted.start() <= expression.start < lasted.end()):
+                began = published - timedelta(days=round(expression.count * DAYS_PER_UNIT[expression.unit]))
+                return began, began, lasted.group()
+    return None
+
+
+def _reporting_date(masked: str, expression: TemporalExpression) -> bool:
+    """Whether the expression is the day a report came out, before the clause it reports ("reported on
+    Friday that ...")."""
+    return bool(_PATTERNS.reported.search(masked, max(0, expression.start - 25), expression.start)) and bool(
+        _PATTERNS.report_that.match(masked, expression.end))
+
+
+def _change_since(article: Article, published: date | None) -> tuple[date, date, str] | None:
+    """The first "since <month or year>" of the article that starts a change running up to now."""
+    cached = article.date_cache.get("change_since", False)
+    if cached is not False:
+        return cached  # type: ignore[return-value]
+    found = next(_dated_expressions(article, _PATTERNS.change_since, published, lambda expression: (
+        expression.relation == "since" and expression.kind in ("month", "year", "date"))), None)
+    article.date_cache["change_since"] = found
+    return found
+
+
+def _dated_expressions(
+    article: Article, pattern: re.Pattern[str], published: date | None,
+    wanted: Callable[[TemporalExpression], bool],
+) -> Iterator[tuple[date, date, str]]:
+    """``(start, end, text)`` of the expressions ``wanted`` keeps in the sentences ``pattern`` finds, each read as
+    a point in time ("since May 2017" as May 2017), in text order; none that starts after publication."""
+    for sentence in article.sentences:
+        if not pattern.search(sentence.text):
+            continue
+        for expression in find_temporal(sentence.text):
+            if not wanted(expression):
+                continue
+            start, end = resolve(dataclasses.replace(expression, relation="at"), published)
+            if start is not None and end is not None and (published is None or start <= published):
+                yield start, end, expression.text
+
+
 def _as_of_neighbour(article: Article, sentence: Sentence, published: date | None) -> tuple[date, date, str] | None:
     """The date of an "As of <date>" that opens a neighbouring sentence of the paragraph and states the time of
     this one's figure: the sentence before, when this one goes on about it ("As of September 1, Russia occupied
@@ -161,6 +301,61 @@ def _as_of_neighbour(article: Article, sentence: Sentence, published: date | Non
                 if start is not None:
                     return start, end, expression.text
     return None
+
+
+def _reported_after(masked: str, expression: TemporalExpression, focus: tuple[int, int]) -> bool:
+    """Whether the expression is the day a statement of the figure was made, after it ("... liberated more than
+    2,000 hectares, Azerbaijani defense ministry said in a message May 18")."""
+    return expression.start >= focus[1] and _PATTERNS.reported.search(masked, focus[1], expression.start) is not None
+
+
+def _narrated_act(
+    article: Article, sentence: Sentence, masked: str, focus: tuple[int, int], said: date | None,
+    published: date | None,
+) -> tuple[date, date, str] | None:
+    """When the act a figure was reached by happened, where another paragraph tells it: the first date of that
+    paragraph, before the statement ("On the night of April 2, 2016, ... Azerbaijan responded with a
+    counter-attack, which led to liberation of several strategic heights"). ``said`` is the day of the
+    statement."""
+    act = _PATTERNS.act_stem.search(masked, 0, focus[0])
+    if act is None:
+        return None
+    for paragraph, start, end, text in _act_dates(article, act.group("stem").lower(), published):
+        if paragraph != sentence.paragraph and (said is None or end < said):
+            return start, end, text
+    return None
+
+
+def _act_dates(article: Article, stem: str, published: date | None) -> list[tuple[int, date, date, str]]:
+    """``(paragraph, start, end, text)``: the first date of each paragraph, up to a sentence that tells an act
+    of ``stem`` ("liberat"), in text order; worked out once per article and stem."""
+    key = f"act:{stem}"
+    cached = article.date_cache.get(key)
+    if cached is not None:
+        return cached  # type: ignore[return-value]
+    dates: list[tuple[int, date, date, str]] = []
+    first: dict[int, tuple[date, date, str] | None] = {}
+    for other in article.sentences:
+        if other.paragraph not in first:
+            first[other.paragraph] = None
+        if first[other.paragraph] is None:
+            first[other.paragraph] = next(_dated_in(other.text, published), None)
+        told = any(found.group("stem").lower() == stem for found in _PATTERNS.act_stem.finditer(other.text))
+        dated = first[other.paragraph]
+        if told and dated is not None and (not dates or dates[-1][0] != other.paragraph):
+            dates.append((other.paragraph, *dated))
+    article.date_cache[key] = dates
+    return dates
+
+
+def _dated_in(text: str, published: date | None) -> Iterator[tuple[date, date, str]]:
+    """The dates of a sentence that name a time (not "now", a duration or an event), each as a point in time."""
+    for expression in find_temporal(text):
+        if expression.is_duration or expression.kind in ("relative_day", "event"):
+            continue
+        start, end = resolve(dataclasses.replace(expression, relation="at"), published)
+        if start is not None and end is not None:
+            yield start, end, expression.text
 
 
 def _weakly_dated(masked: str, expression: TemporalExpression, focus: tuple[int, int]) -> bool:
@@ -204,18 +399,8 @@ def _event_start(article: Article, published: date | None) -> tuple[date, date, 
     cached = article.date_cache.get("event_start", False)
     if cached is not False:
         return cached  # type: ignore[return-value]
-    best: tuple[date, date, str] | None = None
-    for sentence in article.sentences:
-        if not _PATTERNS.operation.search(sentence.text):
-            continue
-        for expression in find_temporal(sentence.text):
-            if expression.is_duration or expression.kind == "relative_day":
-                continue
-            start, end = resolve(dataclasses.replace(expression, relation="at"), published)
-            if start is None or end is None or (published is not None and start > published):
-                continue
-            if best is None or start < best[0]:
-                best = (start, end, expression.text)
+    best = min(_dated_expressions(article, _PATTERNS.operation, published, lambda expression: (
+        not expression.is_duration and expression.kind != "relative_day")), key=lambda found: found[0], default=None)
     article.date_cache["event_start"] = best
     return best
 

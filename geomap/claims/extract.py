@@ -31,6 +31,8 @@ The stage, one module a step
 :mod:`geomap.claims.dating`            ``as_of_start``/``as_of_end`` on top of
                                        :mod:`geomap.claims.temporal`
 this module                            the public API and the Claim records, with their flags
+:mod:`geomap.claims.corpus`            after the stage, once every article's claims exist: what
+                                       the other articles settle (dates, bases of shares retaken)
 =====================================  =========================================================
 
 Each module's docstring gives its rules.
@@ -61,7 +63,9 @@ the flags of :mod:`geomap.claims.plausibility` (``not_drawn``) for numbers that
 cannot be territory; ``past_undated`` when words before the figure put it in the
 past ("after occupying some 51,000 square miles", "having shrunk from 500 square
 miles", "before the start of the operation") and nothing in the text dates it, so
-that the publication date it falls back to is not taken for the text's.
+that the publication date it falls back to is not taken for the text's (the
+corpus pass may then date it from another article: ``dated_from_corpus``; it
+flags a base it takes from another article ``base_from_corpus``).
 
 One claim per figure
 --------------------
@@ -193,10 +197,10 @@ def derive_still_held(claims: list[Claim]) -> list[Claim]:
             continue
         if claim.kind == "share_retaken" and claim.share is not None and 0 < claim.share < 1:
             held = peak * (1 - claim.share)
-            arithmetic = f"(1 - {_number(claim.share * 100)}%) x {base_text} = {_number(held)} km² still held"
+            arithmetic = f"(1 - {number_text(claim.share * 100)}%) x {base_text} = {number_text(held)} km² still held"
         elif claim.kind == "area_retaken" and claim.km2 is not None and 0 < claim.km2 < peak:
             held = peak - claim.km2
-            arithmetic = f"{base_text} - {_number(claim.km2)} km² retaken = {_number(held)} km² still held"
+            arithmetic = f"{base_text} - {number_text(claim.km2)} km² retaken = {number_text(held)} km² still held"
         else:
             continue
         derived[index] = dataclasses.replace(claim, held_km2=round(held, 3), derivation=arithmetic)
@@ -221,7 +225,7 @@ def _peak_of(claims: list[Claim], retaking: Claim) -> tuple[float | None, str]:
              and not any(f.get("not_drawn") for f in c.flags)]
     if gains:
         peak = max(gains, key=lambda c: (c.km2, -c.start))
-        return peak.km2, f"{_number(peak.km2)} km² (the peak, {peak.claim_id})"
+        return peak.km2, f"{number_text(peak.km2)} km² (the peak, {peak.claim_id})"
     sentences = {retaking.quote_start} | {quote["quote_start"] for quote in retaking.restated}
     for partner in claims:
         if partner is retaking or {partner.kind, retaking.kind} != {"share_retaken", "area_retaken"}:
@@ -231,8 +235,8 @@ def _peak_of(claims: list[Claim], retaking: Claim) -> tuple[float | None, str]:
         share, area = (partner, retaking) if partner.kind == "share_retaken" else (retaking, partner)
         if share.share and area.km2 and 0 < share.share < 1:
             peak = area.km2 / share.share
-            written = f"{_number(area.km2)} km² / {_number(share.share * 100)}%, {area.claim_id}"
-            return peak, f"{_number(peak)} km² ({written})"
+            written = f"{number_text(area.km2)} km² / {number_text(share.share * 100)}%, {area.claim_id}"
+            return peak, f"{number_text(peak)} km² ({written})"
     return None, ""
 
 
@@ -312,6 +316,9 @@ def _same_figure(first: Claim, other: Claim) -> bool:
     if first.place_kind == other.place_kind and first.place_kind in ("country", "admin1") and (
             first.place_id != other.place_id):
         return False  # "1000 sq km of territory in Iraq, and an additional 1000 sq km ... in Syria"
+    if first.kind == "depth" and first.place_id is not None and other.place_id is not None and (
+            first.place_id != other.place_id):
+        return False  # "advanced from 2 to dozens of kilometers" in Kharkiv, "to a depth of 2 km" at Kramatorsk
     undated = first.as_of_text is None or other.as_of_text is None
     if undated or first.as_of_start is None or other.as_of_start is None:
         return True
@@ -349,7 +356,7 @@ def _make_claim(
         flags.append({
             "code": "units_disagree",
             "message": (
-                f"{_number(reading.value)} {reading.unit} and {_number(reading.alt_value)} {reading.alt_unit} "
+                f"{number_text(reading.value)} {reading.unit} and {number_text(reading.alt_value)} {reading.alt_unit} "
                 f"differ by {reading.disagree_pct:.1f}%"
             ),
             "pct": round(reading.disagree_pct, 2),
@@ -405,12 +412,13 @@ def _relative_km2(reading: Reading) -> tuple[float | None, str | None]:
         return None, None
     total = sum(area.km2 for area in areas)  # type: ignore[union-attr]
     km2 = round(reading.value * total, 3)
-    named = " + ".join(f"{_number(area.km2)} km² ({area.name}, {area.code})"  # type: ignore[union-attr]
+    named = " + ".join(f"{number_text(area.km2)} km² ({area.name}, {area.code})"  # type: ignore[union-attr]
                        for area in areas)
-    return km2, f"{_number(reading.value)} x {named} = {_number(km2)} km²"
+    return km2, f"{number_text(reading.value)} x {named} = {number_text(km2)} km²"
 
 
-def _number(value: float | None) -> str:
+def number_text(value: float | None) -> str:
+    """A figure as the derivations write it: thousands separated, two decimals unless whole."""
     if value is None:
         return "?"
     return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}"

@@ -413,6 +413,7 @@ _UNIT_SPECS: tuple[tuple[str, str], ...] = (
     ("km2", r"square[\s-]+kms?"),
     ("km2", r"sq\.?\s?kilomet(?:er|re)s?"),
     ("km2", r"sq\.?\s?kms?"),
+    ("km2", r"sq\s?/\s?kms?"),  # "100sq/km of land", a slash for the space
     ("km2", r"kilomet(?:er|re)s?\s+squared"),
     ("km2", r"km\s?²|km2(?![0-9])|km\^2"),
     ("mi2", r"square[\s-]+miles?"),
@@ -457,6 +458,10 @@ _UNIT_AFTER_HYPHEN_RE = re.compile(rf"[-\u2010\u2011](?:{_UNIT_ALTERNATION})(?![
 _UNIT_AFTER_OF_RE = re.compile(
     rf"\s+of\s+(?:the\s+)?(?:{_UNIT_ALTERNATION})(?![A-Za-z])", re.IGNORECASE
 )  # "dozens of miles"
+# "4 of those square kilometers were recovered": a part of an amount just given, in its unit
+_UNIT_AFTER_PARTITIVE_RE = re.compile(
+    rf"\s+of\s+th(?:ose|ese)\s+(?:{_UNIT_ALTERNATION})(?![A-Za-z])", re.IGNORECASE
+)
 
 _SCALE_AFTER_RE = re.compile(
     rf"{_HSPACE}{{0,2}}(?P<scale>hundred|thousand|million|billion|trillion|mln|mn|bn|trn|tn)(?![A-Za-z])",
@@ -710,8 +715,8 @@ def _unit_from_match(m: re.Match[str] | None) -> _Unit | None:
 
 def _unit_after(text: str, pos: int, *, vague: bool = False) -> _Unit | None:
     unit = _unit_from_match(_UNIT_AFTER_SPACE_RE.match(text, pos))
-    if unit is None and vague:
-        unit = _unit_from_match(_UNIT_AFTER_OF_RE.match(text, pos))
+    if unit is None:
+        unit = _unit_from_match((_UNIT_AFTER_OF_RE if vague else _UNIT_AFTER_PARTITIVE_RE).match(text, pos))
     return unit
 
 

@@ -158,8 +158,22 @@ def read_share(
         return _gain_share(article, sentence, reading, window, direct, phrase)
     if not _is_land(text, phrase):
         return None  # "of Myanmar's 55 million people", "of the homes", "of the land along the border"
+    if _evacuated_only(text, sentence, reading, direct):
+        return None
     region = _phrase_region(article, sentence, reading, phrase)
     return _region_share(article, sentence, reading, window, region, direct)
+
+
+def _evacuated_only(text: str, sentence: Sentence, reading: Reading, direct: Cue | None) -> bool:
+    """Whether the share measures land under evacuation orders and nothing says anyone holds it: "these areas
+    subject to the evacuation orders account for 19 percent of Gaza's territory" (not "the area seized by
+    Israel or placed under evacuation orders covers 65%")."""
+    if _PATTERNS.evacuation.search(text, sentence.start, reading.span_start) is None:
+        return False
+    if direct is not None and direct.category in ("held", "seized"):
+        return False
+    return _PATTERNS.control_word.search(text, sentence.start, reading.span_start) is None and (
+        nearest_cue(text, sentence.start, reading.span_start, leftwards=True) is None)
 
 
 def context_region(article: Article, sentence: Sentence, position: int) -> Place | None:

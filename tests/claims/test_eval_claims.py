@@ -24,11 +24,17 @@ REAL = ROOT / "tests" / "data" / "claims" / "real"
 KURSK = ROOT.parent / "shared" / "corpora" / "kursk-news"
 SCOREBOARD = ROOT.parent / "shared" / "tools" / "scoreboard.py"
 
-# What the reader must keep: a little below what it reaches (dev set 0.995 / 0.968 / 1.0; held-out 1.0 / 0.966 /
-# 1.0; Kursk 1.0 / 1.0 / 1.0).
-DEVSET_FLOORS = {"recall": 0.97, "dated_right": 0.95, "precision": 0.97}
+# What the reader must keep: a little below what it reaches (dev set 1.0 / 0.995 / 1.0; held-out 1.0 / 1.0 / 1.0,
+# heldout2 and heldout3 1.0 / 1.0 / 1.0, heldout4 0.955 / 0.955 / 1.0; Kursk 1.0 / 1.0 / 1.0).
+DEVSET_FLOORS = {"recall": 0.98, "dated_right": 0.97, "precision": 0.97}
 HELDOUT = ROOT / "tests" / "data" / "claims" / "heldout"
-HELDOUT_FLOORS = {"recall": 0.95, "dated_right": 0.93, "precision": 0.95}
+HELDOUT_FLOORS = {"recall": 0.95, "dated_right": 0.95, "precision": 0.95}
+# The later held-out sets, each first measured before the rules it then guided (their READMEs give that figure)
+LATER_HELDOUT_FLOORS = {
+    "heldout2": {"recall": 0.95, "dated_right": 0.95, "precision": 0.95},
+    "heldout3": {"recall": 0.95, "dated_right": 0.95, "precision": 0.95},
+    "heldout4": {"recall": 0.95, "dated_right": 0.95, "precision": 0.95},
+}
 KURSK_FLOORS = {"recall": 0.95, "dated_right": 0.95, "precision": 0.95}
 
 
@@ -56,6 +62,15 @@ def test_the_held_out_articles_are_read_right() -> None:
     summary = evaluated(HELDOUT / "gold_claims.json", "--sources", str(HELDOUT / "corpus.jsonl"))
     for name, floor in HELDOUT_FLOORS.items():
         assert summary[name] >= floor, (name, summary[name])
+    assert (summary["polarity_wrong"], summary["spurious"]) == (0, 0)
+
+
+@pytest.mark.parametrize("name", sorted(LATER_HELDOUT_FLOORS))
+def test_the_later_held_out_sets_are_read_right(name: str) -> None:
+    folder = ROOT / "tests" / "data" / "claims" / name
+    summary = evaluated(folder / "gold_claims.json", "--sources", str(folder / "corpus.jsonl"))
+    for measure, floor in LATER_HELDOUT_FLOORS[name].items():
+        assert summary[measure] >= floor, (name, measure, summary[measure])
     assert (summary["polarity_wrong"], summary["spurious"]) == (0, 0)
 
 

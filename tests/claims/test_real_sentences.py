@@ -105,6 +105,15 @@ DEVSET = [
     ("urdupoint-2024-12-31", "59 percent", {"kind": "region_share", "as_of_end": "2023-12-31"}),
     # A peak dated to the peak
     ("urdupoint-2024-12-31", "1,320 square kilometres", {"actor": "UA", "as_of_start": "2024-08-20"}),
+    # Two depths of 2 km on different fronts (the Kharkiv region, the Kramatorsk direction): two claims
+    ("uawire-2022-09-08", "2 km", {"kind": "depth", "place": "Kramatorsk", "restated": 0}),
+    # "liberated more than 2,000 hectares ..., the ministry said in a message May 18": the liberation the next
+    # paragraph tells, from "On the night of April 2, 2016", not the day of the statement
+    ("virtualkarabakh-2016-05-18", "2,000 hectares", {"kind": "area_retaken", "actor": "AZ",
+                                                     "as_of_start": "2016-04-02"}),
+    # "This means the group have now lost 62% ..., and 30% in Syria": what the January losses before brought about
+    ("4threvolutionarywar-2017-02-18", "30%", {"kind": "share_retaken", "as_of_start": "2017-01-01",
+                                              "as_of_end": "2017-01-31"}),
 ]
 
 
