@@ -53,7 +53,7 @@ class PhaseMemory(threading.Thread):
 
     def __init__(self) -> None:
         super().__init__(daemon=True)
-        self.phase = "start"
+        self.phase, self.started = "", time.perf_counter()
         self.peaks: dict[str, list[float]] = {}  # phase -> [peak main MB, peak workers MB, seconds]
 
     def run(self) -> None:
@@ -85,8 +85,6 @@ class PhaseMemory(threading.Thread):
             self.peaks[self.phase][2] += now - self.started
         self.phase, self.started = phase, now
         self.peaks.setdefault(phase, [rss_mb(os.getpid()), 0.0, 0.0])
-
-    started = time.perf_counter()
 
 
 def held_mb(frame) -> float:
@@ -131,8 +129,8 @@ def main() -> int:
 
     print("load:", os.getloadavg())
     memory = PhaseMemory()
-    memory.start()
     memory.begin("read")
+    memory.start()
     source_set = read_sources([args.corpus])
     text_mb = sum(len(source.text.encode("utf-8")) for source in source_set.sources) / 1e6
     memory.during(pipeline, "collect_text_stages", "text")
