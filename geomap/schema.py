@@ -74,7 +74,9 @@ class Column:
     def series(self, values: Sequence[Any]) -> pandas.Series:
         """The column's values (plain Python, None where missing) as a Series of its type."""
         if self.kind == DATE:
-            values = [value.isoformat() if isinstance(value, date) else value for value in values]
+            values = one_copy_each([value.isoformat() if isinstance(value, date) else value for value in values])
+        elif self.kind == TEXT:
+            values = one_copy_each(values)
         elif self.kind == FLOAT:
             values = [math.nan if value is None else value for value in values]
         import pandas  # here, not at the top: `geomap geocode` writes its rows without pandas (0.3 s to import)
@@ -94,6 +96,13 @@ class Column:
         if self.kind in (TEXT, DATE) and infer_dtype(series, skipna=True) not in ("string", "empty"):
             return f"holds values that are not text ({self.kind})"
         return None
+
+
+def one_copy_each(values: Sequence[Any]) -> list[Any]:
+    """``values`` with every repeated text the same object: a sentence with five places, a country code or a
+    date in every row of a corpus is then held (and pickled from a worker) once, not once per row."""
+    first: dict[Any, Any] = {}
+    return [first.setdefault(value, value) if type(value) is str else value for value in values]
 
 
 @dataclass(frozen=True)
@@ -162,8 +171,11 @@ class Table:
     def rows(self, frame: pandas.DataFrame, names: Sequence[str] | None = None) -> list[dict[str, Any]]:
         """The rows as dicts of plain Python values (None where missing), for JSON and display."""
         names = list(names or self.names)
-        columns = [[plain(value) for value in frame[name].tolist()] for name in names]
-        return [dict(zip(names, values)) for values in zip(*columns)] if columns else []
+        return [dict(zip(names, values)) for values in self.plain_rows(frame, names)]
+
+    def plain_rows(self, frame: pandas.DataFrame, names: Sequence[str]) -> Iterable[tuple[Any, ...]]:
+        """The values of ``names`` in each row, as plain Python, one row at a time."""
+        return zip(*([plain(value) for value in frame[name].tolist()] for name in names)) if names else iter(())
 
     def record_rows(self, records: Sequence[Any]) -> list[dict[str, Any]]:
         """``rows(from_records(records))`` without a DataFrame: each value converted as its column's type
@@ -180,11 +192,17 @@ class Table:
         ]
 
     def to_records(self, frame: pandas.DataFrame) -> list[Any]:
-        """The rows as records of :attr:`record` (dates as dates again)."""
+        """The rows as records of :attr:`record` (dates as dates again).
+
+        Made one row at a time: a dict per row for the whole table first would
+        double what a large corpus's claims hold while they are turned into records.
+        """
         assert self.record is not None, f"the {self.name} table has no record type"
+        names = self.names
         dates = [column.name for column in self.columns if column.kind == DATE]
         made = []
-        for row in self.rows(frame):
+        for values in self.plain_rows(frame, names):
+            row = dict(zip(names, values))
             for name in dates:
                 if row[name] is not None:
                     row[name] = date.fromisoformat(row[name])

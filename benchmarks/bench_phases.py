@@ -1,0 +1,162 @@
+"""Where a build's memory and time go, phase by phase: text stages, geometry, the rest of the run, writing.
+
+Runs :func:`geomap.pipeline.run_sources` (and, with ``-o``, :func:`geomap.pipeline.write`) in this
+process on a corpus, with a pool of ``--jobs`` workers as ``geomap build --no-cache -j J`` has, and
+samples memory every 0.2 s:
+
+- ``main MB``: the RSS of this process (the one that collects every stage table);
+- ``workers MB``: the sum of the workers' PSS (pages shared after the fork counted once).
+
+For each phase it prints its wall time and the peak of both; then each table of the run with its rows
+and the memory it holds (every distinct object counted once, as the process really holds them; shapes
+as their coordinates), and the text stages' rate in MB of text per second of wall.
+
+The machine's load changes the times, not the memory: note ``uptime`` (printed) next to the figures.
+
+Usage::
+
+    python benchmarks/corpus.py 1000 /tmp/c1k.jsonl
+    python benchmarks/bench_phases.py /tmp/c1k.jsonl -j 2               # the run's stages only
+    python benchmarks/bench_phases.py /tmp/c1k.jsonl -j 2 -o /tmp/out   # and writing the outputs
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import os
+import sys
+import threading
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from bench_scale import _pss_kb, _tree  # noqa: E402  (benchmarks/bench_scale.py, next to this file)
+
+SAMPLE_SECONDS = 0.2
+
+
+def rss_mb(pid: int) -> float:
+    try:
+        with open(f"/proc/{pid}/status") as handle:
+            for line in handle:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
+class PhaseMemory(threading.Thread):
+    """Samples this process's RSS and its children's PSS; keeps the peaks of the phase under way."""
+
+    def __init__(self) -> None:
+        super().__init__(daemon=True)
+        self.phase, self.started = "", time.perf_counter()
+        self.peaks: dict[str, list[float]] = {}  # phase -> [peak main MB, peak workers MB, seconds]
+
+    def run(self) -> None:
+        me = os.getpid()
+        while True:
+            main = rss_mb(me)
+            workers = sum(_pss_kb(pid) for pid in _tree(me) if pid != me) / 1024
+            peak = self.peaks.setdefault(self.phase, [0.0, 0.0, 0.0])
+            peak[0], peak[1] = max(peak[0], main), max(peak[1], workers)
+            time.sleep(SAMPLE_SECONDS)
+
+    def during(self, module: object, name: str, phase: str) -> None:
+        """Count the calls of ``module.name`` as ``phase`` (what follows until the next phase is ``after phase``)."""
+        function = getattr(module, name)
+
+        @functools.wraps(function)
+        def counted(*args, **kwargs):
+            self.begin(phase)
+            try:
+                return function(*args, **kwargs)
+            finally:
+                self.begin(f"after {phase}")
+
+        setattr(module, name, counted)
+
+    def begin(self, phase: str) -> None:
+        now = time.perf_counter()
+        if self.phase in self.peaks:
+            self.peaks[self.phase][2] += now - self.started
+        self.phase, self.started = phase, now
+        self.peaks.setdefault(phase, [rss_mb(os.getpid()), 0.0, 0.0])
+
+
+def held_mb(frame) -> float:
+    """The memory a table holds: its arrays, every distinct Python object in it once, shapes' coordinates."""
+    import shapely
+
+    seen: set[int] = set()
+
+    def size(value) -> int:
+        if id(value) in seen:
+            return 0
+        seen.add(id(value))
+        total = sys.getsizeof(value)
+        if isinstance(value, dict):
+            total += sum(size(key) + size(item) for key, item in value.items())
+        elif isinstance(value, (list, tuple)):
+            total += sum(size(item) for item in value)
+        return total
+
+    total = 0
+    for name in frame.columns:
+        column = frame[name]
+        if str(column.dtype) == "geometry":
+            total += int(shapely.get_num_coordinates(column.values).sum()) * 16 + 100 * len(column)
+        elif column.dtype == object:
+            total += column.values.nbytes + sum(size(value) for value in column.values)
+        else:
+            total += int(column.memory_usage(index=False))
+    return total / 1e6
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("corpus", help="a JSON Lines corpus (benchmarks/corpus.py)")
+    parser.add_argument("-j", "--jobs", type=int, default=2)
+    parser.add_argument("-o", "--output", help="also write the outputs into this folder")
+    args = parser.parse_args()
+
+    import geomap.geometry
+    from geomap import pipeline
+    from geomap.sources import read_sources
+
+    print("load:", os.getloadavg())
+    memory = PhaseMemory()
+    memory.begin("read")
+    memory.start()
+    source_set = read_sources([args.corpus])
+    text_mb = sum(len(source.text.encode("utf-8")) for source in source_set.sources) / 1e6
+    memory.during(pipeline, "collect_text_stages", "text")
+    memory.during(geomap.geometry, "claim_geometries", "geometry")
+    with pipeline.Workers(args.jobs) as workers:
+        memory.begin("load geometry data")
+        results = pipeline.run_sources(
+            source_set.sources, jobs=args.jobs, workers=workers, figures=bool(args.output), cache=False
+        )
+        if args.output:
+            memory.begin("write")
+            pipeline.write(results, args.output, pipeline.OutputOptions(), workers)
+        memory.begin("end")
+    time.sleep(2 * SAMPLE_SECONDS)
+    print("load:", os.getloadavg())
+    print(f"{'phase':<22} {'s':>7} {'main MB':>8} {'workers MB':>10}")
+    for phase, (main, workers_mb, seconds) in memory.peaks.items():
+        if phase != "end":
+            print(f"{phase:<22} {seconds:>7.1f} {main:>8.0f} {workers_mb:>10.0f}")
+    text_s = memory.peaks["text"][2]
+    print(f"text stages: {text_mb:.2f} MB of text in {text_s:.1f} s = {text_mb / text_s:.3f} MB/s (-j {args.jobs})")
+    for name in ("sources", "mentions", "claims", "place_status", "claim_geoms", "envelopes", "spread", "checks"):
+        frame = getattr(results, name)
+        print(f"  {name:<13} {len(frame):>8} rows {held_mb(frame):>8.1f} MB")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
