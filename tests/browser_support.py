@@ -121,7 +121,10 @@ _READY = """() => new Promise(resolve => {
     if (map._animatingZoom) { frame(); return; }
     let polygons = 0;
     map.eachLayer(layer => {
-      if (layer instanceof L.Polygon && layer._renderer instanceof L.Canvas && layer._parts.length) polygons++;
+      // The claims' polygons (a large map's basemap outlines are on a canvas too).
+      const basemap = (layer.options.pane || "").startsWith("geomapBasemap");
+      const drawn = layer instanceof L.Polygon && layer._renderer instanceof L.Canvas && layer._parts.length;
+      if (drawn && !basemap) polygons++;
     });
     resolve({ready_ms: performance.now(), polygons: polygons, loaded: map._loaded === true,
              load_event_ms: performance.getEntriesByType("navigation")[0].loadEventEnd});

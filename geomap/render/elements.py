@@ -30,9 +30,11 @@ ATTRIBUTION = "GeoNames (CC BY 4.0), Natural Earth (public domain), © OpenStree
 # Leaflet panes (z-index): tiles 200 < basemap < claims (overlayPane, 400)
 # < place labels < article markers < Leaflet's markers/tooltips/popups (600+).
 BASEMAP_PANE = "geomapBasemap"
+# Over the basemap's SVG (Leaflet stacks a pane's SVG above its canvas): the outlines a large map draws on a canvas.
+BASEMAP_LINES_PANE = "geomapBasemapLines"
 LABEL_PANE = "geomapLabels"
 MARKER_PANE = "geomapMarkers"
-PANES = ((BASEMAP_PANE, 350, True), (LABEL_PANE, 450, False), (MARKER_PANE, 500, True))
+PANES = ((BASEMAP_PANE, 350, True), (BASEMAP_LINES_PANE, 360, True), (LABEL_PANE, 450, False), (MARKER_PANE, 500, True))
 
 
 @functools.cache
@@ -170,7 +172,7 @@ class GeoJsonLayer(TemplateElement):
             data_of.data_block = True  # written where this layer reads it, in the page's body
         self.data_of = data_of
         # The features travel as a JSON block in the body (parsed once, read by every layer drawing them).
-        self.data_block = canvas_map is not None
+        self.data_block = canvas_map is not None and data_of is None  # (with data_of, that layer's block is read)
         self.collection = {"type": "FeatureCollection", "features": list(features)}
         self.canvas_map = canvas_map
         self.block_popups = any("q" in f.get("properties", {}) for f in self.collection["features"])

@@ -30,8 +30,8 @@ from .aggregates import AGGREGATE_PANE, AGGREGATE_STYLE, AggregateSwitch, region
 from .budget import MapBudget, drawn_claims
 from .chart import CHARTED_KINDS, claim_area_series, reference_series, thinned_chart_svg
 from .elements import (
-    BASEMAP_PANE, MARKER_PANE, ClaimsPanel, DateControl, GeoJsonLayer, Legend, MapSetup, OfflineAssets,
-    PlaceLabels,
+    BASEMAP_LINES_PANE, BASEMAP_PANE, MARKER_PANE, ClaimsPanel, DateControl, GeoJsonLayer, Legend, MapSetup,
+    OfflineAssets, PlaceLabels,
 )
 from .escaping import check_identifier, layer_label
 from .features import (
@@ -178,6 +178,10 @@ def build_map(claim_geoms, envelopes, mentions, sources, countries, admin1, plac
         # pane unpainted (a theatre's land showed as background), and the page is ready sooner without them.
         disable_3d=True,
     )
+    # The first view is set before any layer is added (its script comes first): set at the end, it made
+    # Leaflet project and draw every shape twice, once at the starting zoom and again at the fitted one.
+    # Room is left for the claims panel (top right) and the controls (left).
+    folium_map.fit_bounds(bounds, padding_top_left=(60, 20), padding_bottom_right=(400, 20))
     drop_cdn_resources(folium_map)
     root = folium_map.get_root()
     root.title = str(layer_label(title))  # the <title> is not escaped by branca
@@ -190,15 +194,15 @@ def build_map(claim_geoms, envelopes, mentions, sources, countries, admin1, plac
         check_tile_provider(tiles)
         folium.TileLayer(tiles=tiles, name=layer_label(f"Online tiles: {tiles}"), overlay=False,
                          control=True, show=True).add_to(folium_map)
-    _add_basemap(folium_map, country_rows, admin1_rows, place_rows, with_tiles=bool(tiles))
-
-    views = {claim_id: claim_view(rows) for claim_id, rows in grouped.items()}
-    thin = budget.simplify_ratio if compact else None
-    decimals = budget.compact_decimals if compact else COORDINATE_DECIMALS
     drawn = drawn_claims(grouped, budget)
     drawn_rows = [c for c in claims if c["claim_id"] in drawn and c["status"] == "mapped" and c["geometry"] is not None]
     # Canvas draws thousands of shapes in one element; SVG (one node per shape) keeps small maps as they were.
     canvas_map = folium_map if len(drawn_rows) + len(mention_rows) > budget.canvas_above_features else None
+    _add_basemap(folium_map, country_rows, admin1_rows, place_rows, with_tiles=bool(tiles), canvas_map=canvas_map)
+
+    views = {claim_id: claim_view(rows) for claim_id, rows in grouped.items()}
+    thin = budget.simplify_ratio if compact else None
+    decimals = budget.compact_decimals if compact else COORDINATE_DECIMALS
     layers_by_window: dict[str, list[Element]] = {window.label: [] for window in windows}
     all_controlled: list[Element] = []
 
@@ -239,6 +243,11 @@ def build_map(claim_geoms, envelopes, mentions, sources, countries, admin1, plac
         else:
             others.setdefault(row["window"], []).append(row)
     per_source_layers = len(colors) <= budget.max_source_layers
+    # A compact map's aggregates per window: grouped once (a scan of every claim per window grew as their product).
+    mapped_by_window: dict[str, list] = {}
+    for row in claims if compact else ():
+        if row["status"] == "mapped" and row["geometry"] is not None:
+            mapped_by_window.setdefault(row["window"], []).append(row)
     for window in windows:
         window_rows = []
         for source_id in colors:
@@ -260,8 +269,7 @@ def build_map(claim_geoms, envelopes, mentions, sources, countries, admin1, plac
             add_window_layer(window.label, f"Claims · {layer_title(window)} ({plural(n_sources, 'source')})",
                              GeoJsonLayer(made, {"weight": 2, "fillOpacity": BUFFER_FILL_OPACITY},
                                           canvas_map=canvas_map))
-        mapped_rows = [row for row in claims if row["window"] == window.label and row["status"] == "mapped"
-                       and row["geometry"] is not None] if compact else []
+        mapped_rows = mapped_by_window.get(window.label, [])
         if mapped_rows:
             add_window_layer(window.label, f"Claims per region · {layer_title(window)}",
                              GeoJsonLayer(region_aggregates(mapped_rows, region_rows, layer_title(window), decimals),
@@ -351,8 +359,6 @@ def build_map(claim_geoms, envelopes, mentions, sources, countries, admin1, plac
                                 outlets=_outlet_entries(sources_list, claims, colors) if by_outlet else ()))
     folium_map.add_child(panel)
     date_control.layer_control = folium.LayerControl(position="topleft", collapsed=True).add_to(folium_map)
-    # Leave room for the claims panel (top right) and the controls (left).
-    folium_map.fit_bounds(bounds, padding_top_left=(60, 20), padding_bottom_right=(400, 20))
 
     setattr(folium_map, _GEOMAP_PREFIX_ATTRIBUTE, prefix)
     assign_ids(folium_map, prefix)
@@ -391,8 +397,13 @@ def _other_style(row: Mapping[str, Any], colors: Mapping[str, str]) -> dict[str,
     return style
 
 
-def _add_basemap(folium_map: folium.Map, countries, admin1, places, with_tiles: bool) -> None:
+def _add_basemap(folium_map: folium.Map, countries, admin1, places, with_tiles: bool,
+                 canvas_map: folium.Map | None = None) -> None:
+    """The basemap's layers; with ``canvas_map`` (a large map), the outlines not hatched (admin-1 regions, the
+    borders over them) are drawn on a canvas in a pane of their own over the basemap's: thousands of regions
+    as SVG elements took a good part of a large page's opening. The hatched (occupied) areas stay SVG."""
     fill = 0.25 if with_tiles else 1.0
+    lines = BASEMAP_LINES_PANE if canvas_map is not None else BASEMAP_PANE
     group = _group(folium_map, "Countries (de jure borders)")
     country_layer = GeoJsonLayer(country_features(countries, occupied=False),
                                  {**COUNTRY_STYLE, "fillOpacity": fill}, pane=BASEMAP_PANE)
@@ -407,16 +418,16 @@ def _add_basemap(folium_map: folium.Map, countries, admin1, places, with_tiles: 
     if regions or partly or occupied_regions:
         group = _group(folium_map, "Admin-1 regions")
         if regions:
-            group.add_child(GeoJsonLayer(regions, ADMIN1_STYLE, pane=BASEMAP_PANE))
+            group.add_child(GeoJsonLayer(regions, ADMIN1_STYLE, pane=lines, canvas_map=canvas_map))
         if partly:
-            group.add_child(GeoJsonLayer(partly, ADMIN1_PARTLY_STYLE, pane=BASEMAP_PANE))
+            group.add_child(GeoJsonLayer(partly, ADMIN1_PARTLY_STYLE, pane=lines, canvas_map=canvas_map))
         if occupied_regions:
             group.add_child(GeoJsonLayer(occupied_regions, ADMIN1_OCCUPIED_STYLE, pane=BASEMAP_PANE,
                                          hatch=OCCUPIED_HATCH))
     # International borders again on top, so that region outlines do not hide them.
     if country_layer.collection["features"]:
         group = _group(folium_map, "International borders (de jure)")
-        group.add_child(GeoJsonLayer([], BORDER_STYLE, pane=BASEMAP_PANE, data_of=country_layer))
+        group.add_child(GeoJsonLayer([], BORDER_STYLE, pane=lines, data_of=country_layer, canvas_map=canvas_map))
     labels = place_labels(places)
     if labels:
         group = _group(folium_map, "Place names")

@@ -31,11 +31,14 @@ ARTICLES = int(os.environ.get("GEOMAP_LARGE_MAP_ARTICLES", "300"))
 PREBUILT = os.environ.get("GEOMAP_LARGE_MAP")
 MAP = "window.map_geomap_0"
 
-# How many claim shapes (polygons and lines on the canvas, not the SVG basemap nor place markers)
+# How many claim shapes (polygons and lines on the canvas, not the basemap nor place markers)
 # are on the map now, in view or not.
 COUNT_CLAIM_SHAPES = """() => {
   let shapes = 0;
-  %(map)s.eachLayer(layer => { if (layer instanceof L.Polyline && layer._renderer instanceof L.Canvas) shapes++; });
+  %(map)s.eachLayer(layer => {
+    const basemap = (layer.options.pane || "").startsWith("geomapBasemap");
+    if (layer instanceof L.Polyline && layer._renderer instanceof L.Canvas && !basemap) shapes++;
+  });
   return shapes;
 }""" % {"map": MAP}
 
