@@ -17,6 +17,8 @@ import shapely
 from pyproj import CRS, Geod, Transformer
 from shapely.geometry.base import BaseGeometry
 
+from geomap.geometry import overlay
+
 GEOD = Geod(ellps="WGS84")
 MIN_HALF_SPAN_M = 25_000.0  # a single small claim still shows its surroundings
 PAD_FRACTION = 0.45  # margin around the claims, as a fraction of their extent
@@ -33,6 +35,11 @@ class MapView:
         self.to_map = Transformer.from_crs("EPSG:4326", self.crs, always_xy=True)
         self.to_lonlat = Transformer.from_crs(self.crs, "EPSG:4326", always_xy=True)
         self.bounds = bounds  # minx, miny, maxx, maxy in map metres
+
+    @property
+    def grid(self) -> float:
+        """The snap-rounding grid of an overlay GEOS cannot compute as it is (see :mod:`geomap.geometry.overlay`)."""
+        return overlay.grid_for(self.crs)
 
     def reframed(self, bounds: tuple[float, float, float, float]) -> "MapView":
         """This projection with other bounds (e.g. an overview), sharing its transformers (slow to make)."""

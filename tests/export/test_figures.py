@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import xml.etree.ElementTree as ElementTree
 
 import numpy as np
 import pytest
 import shapely
+import shapely.errors
 from shapely.affinity import translate
 from PIL import Image
 from pyproj import Geod
@@ -101,6 +103,48 @@ def test_unknown_window_and_format_are_refused(tables, tmp_path):
 def test_write_figures_writes_a_map_per_window_and_the_chart(tables, tmp_path):
     written = write_figures(tables, tmp_path, dpi=50, formats=("png",))
     assert [p.name for p in written] == ["map_2024-08.png", "map_2025-03.png", "area_chart.png"]
+
+
+def refuse_overlays_of(window: str, monkeypatch) -> None:
+    """Make every overlay of ``window``'s claims map fail even on the snap-rounding grid.
+
+    No shapes are known on which GEOS's overlay fails once they are made valid and snap-rounded, so the failure
+    that the figures must survive is raised here, for that one map.
+    """
+    from geomap.geometry import overlay
+
+    real_union = overlay.union
+
+    def union(geometries, grid, what):
+        if f"claims map of {window}" in what:
+            raise shapely.errors.GEOSException("TopologyException: side location conflict at 16181.06 -63988.56")
+        return real_union(geometries, grid, what)
+
+    monkeypatch.setattr(overlay, "union", union)
+
+
+def test_a_map_geos_cannot_draw_is_left_out_with_a_warning_naming_it(tables, tmp_path, monkeypatch, caplog):
+    refuse_overlays_of("2024-08", monkeypatch)
+    with caplog.at_level(logging.WARNING, logger="geomap"):
+        written = write_figures(tables, tmp_path, dpi=50, formats=("png", "svg"))
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(p.name for p in written) == [
+        "area_chart.png", "area_chart.svg", "map_2025-03.png", "map_2025-03.svg"]
+    warnings = [record.getMessage() for record in caplog.records]
+    assert len(warnings) == 1 and "map_2024-08" in warnings[0] and "side location conflict" in warnings[0]
+
+
+def test_a_build_whose_map_geos_cannot_draw_writes_everything_else(tmp_path, monkeypatch):
+    """The skipped figure is drawn in a worker (forked: it inherits the failure); the build still writes."""
+    from geomap import pipeline
+
+    refuse_overlays_of("2024-08", monkeypatch)
+    results = pipeline.run_sources([Source(id="a", text=(
+        "In August 2024 Ukraine seized about 1,300 square kilometers of the Kursk region around Sudzha."))])
+    assert set(results.claim_geoms["window"]) == {"2024-08"}  # the map the failure is for
+    written = {path.name for path in pipeline.write(results, tmp_path / "out")}
+    assert {"index.html", "geomap.gpkg", "area_chart.png"} <= written
+    assert not (tmp_path / "out" / "figures" / "map_2024-08.png").exists()
+    assert (tmp_path / "out" / "figures" / "area_chart.png").exists()
 
 
 @pytest.mark.parametrize("target, expected", [(0.7, 0.5), (1, 1), (3.2, 2), (7, 5), (19, 10), (260, 200)])
