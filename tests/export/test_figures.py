@@ -6,6 +6,7 @@ import hashlib
 import logging
 import os
 import xml.etree.ElementTree as ElementTree
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -22,6 +23,7 @@ from geomap.figures import (
 )
 from geomap.records import Source
 
+DATA = Path(__file__).parent.parent / "data"
 SOURCE_COLOURS = {"wire": (0x00, 0x72, 0xB2), "daily": (0xD5, 0x5E, 0x00), "paper": (0x00, 0x9E, 0x73)}
 
 
@@ -103,6 +105,25 @@ def test_unknown_window_and_format_are_refused(tables, tmp_path):
 def test_write_figures_writes_a_map_per_window_and_the_chart(tables, tmp_path):
     written = write_figures(tables, tmp_path, dpi=50, formats=("png",))
     assert [p.name for p in written] == ["map_2024-08.png", "map_2025-03.png", "area_chart.png"]
+
+
+def test_outlines_of_a_shape_the_projection_left_crossing_itself_are_compared(caplog):
+    """Two claimed areas of a 10,000-article build whose comparison stopped its figures: the second crosses itself
+    by a hair in the map's metres, and GEOS's floating-point symmetric difference raised "side location conflict".
+    They are compared on their valid forms, on a 1 cm grid: about 1,000 km² each, around different anchors, so
+    their outlines do not coincide, and the first is not counted as covered."""
+    from geomap.figures.claims_map import coincide, covering_counts
+
+    path = DATA / "figures" / "outlines_side_location_conflict.wkt"
+    lines = [line for line in path.read_text().splitlines() if line and not line.startswith("#")]
+    first, crossing = shapely.from_wkt(lines)
+    assert first.is_valid and not crossing.is_valid
+    assert abs(first.area - 1e9) < 0.03e9 and abs(crossing.area - 1e9) < 0.03e9
+    with caplog.at_level(logging.INFO, logger="geomap"):
+        assert not coincide(first, crossing)
+        assert not coincide(crossing, first)
+        assert covering_counts(np.array([first, crossing, first], dtype=object)) == [1, 0, 0]
+    assert any("side location conflict" in record.getMessage() for record in caplog.records)
 
 
 def refuse_overlays_of(window: str, monkeypatch) -> None:
