@@ -197,6 +197,26 @@ def test_focus_cluster_frames_the_busiest_group_of_claims():
     assert focus_cluster([]) == []
 
 
+def test_focus_cluster_counts_neighbours_as_the_ellipsoid_measures_them():
+    """Claims a hair inside and outside the radius, at latitudes where a sphere's distances are furthest from the
+    ellipsoid's (equator, 60°N, north-south and east-west): the frame is the busiest group the geodesic finds."""
+    geod = Geod(ellps="WGS84")
+    points = []
+    for lat in (0.0, 60.0):
+        for azimuth in (0.0, 90.0):
+            for metres in (149_900.0, 150_100.0, 148_000.0, 152_500.0):
+                lon, lat_end, _ = geod.fwd(30.0, lat, azimuth, metres)
+                points.append(shapely.Point(lon, lat_end))
+        points.append(shapely.Point(30.0, lat))
+    lons = np.array([p.x for p in points])
+    lats = np.array([p.y for p in points])
+    neighbours = [np.flatnonzero(geod.inv(np.full(len(points), lon), np.full(len(points), lat), lons, lats)[2]
+                                 <= 150_000.0) for lon, lat in zip(lons, lats)]
+    best = max(range(len(points)), key=lambda i: (len(neighbours[i]), -i))
+    assert focus_cluster(points) == neighbours[best].tolist()
+    assert len(neighbours[best]) == 5  # of the four at one distance and azimuth, two are within the radius
+
+
 def test_a_far_away_claim_is_named_under_the_map_not_framed(tables, tmp_path):
     claim_geoms = tables["claim_geoms"].copy()
     far = claim_geoms["claim_id"] == "daily#1"
@@ -214,10 +234,11 @@ def test_coinciding_outlines_are_counted_as_comparing_every_pair():
     base = shapely.Point(0, 0).buffer(10_000)
     shapes = np.array([base, base.buffer(100), translate(base, 50), translate(base, 30_000), base.buffer(-2_000),
                        shapely.LineString([(0, 0), (5_000, 0)]), shapely.LineString([(0, 0), (5_000, 0)]),
-                       translate(base, 30_010)], dtype=object)
+                       translate(base, 30_010), shapely.LineString([(0, 5e-7), (5_000, 5e-7)]),
+                       shapely.LineString([(0, 5e-6), (5_000, 5e-6)]), shapely.Polygon()], dtype=object)
     brute = [sum(coincide(shapes[i], shapes[j]) for j in range(i + 1, len(shapes))) for i in range(len(shapes))]
     assert covering_counts(shapes) == brute
-    assert brute[0] == 2 and brute[5] == 1  # the check finds something to count
+    assert brute[0] == 2 and brute[5] == 2 and brute[6] == 1  # the check finds something to count
 
 
 def test_legend_room_keeps_every_entry_that_can_show():
