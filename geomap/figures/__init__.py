@@ -66,7 +66,7 @@ def write_figures(tables: Any, out_dir: str | os.PathLike[str], dpi: int = 200,
             written += paths
     if chart:
         paths = [out_dir / f"area_chart.{suffix}" for suffix in formats]
-        if _drawn("area_chart (every window)", area_chart_figure, tables, paths, dpi=dpi):
+        if _drawn("area_chart (every window)", area_chart_figure, tables, paths, dpi=dpi, inputs=inputs):
             written += paths
     return written
 
