@@ -45,3 +45,11 @@ def test_areas_floating_point_overlay_cannot_unite_are_united_on_a_grid(monkeypa
         union = union_of(shapes, "2023-04")
     assert union.is_valid and abs(union.area - 0.3 * 0.2) < 1e-9
     assert any("2023-04" in record.getMessage() for record in caplog.records)
+
+
+def test_the_fallback_grid_is_about_a_centimetre_in_the_shapes_units():
+    from geomap.geometry.overlay import grid_for
+
+    assert grid_for("EPSG:4326") == 1e-7  # degrees: 1.1 cm of latitude
+    assert grid_for("+proj=laea +lat_0=51.2 +lon_0=35.3 +datum=WGS84 +units=m +no_defs") == 0.01
+    assert abs(grid_for("EPSG:2249") - 0.01 / 0.3048006096) < 1e-12  # a US survey feet CRS (Massachusetts)
