@@ -25,16 +25,21 @@ label room), ``style`` (colours, saving).
 
 from __future__ import annotations
 
+import logging
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
+
+import shapely.errors
 
 from .chart import area_chart_figure
 from .claims_map import ALL_WINDOWS, claims_map_figure
 from .inputs import MapInputs
 from .style import ATTRIBUTION, CHART_SIZE_IN, MAP_SIZE_IN
 from .view import MapView, focus_cluster, nice_length, scale_bar
+
+log = logging.getLogger("geomap")
 
 
 def write_figures(tables: Any, out_dir: str | os.PathLike[str], dpi: int = 200,
@@ -45,6 +50,9 @@ def write_figures(tables: Any, out_dir: str | os.PathLike[str], dpi: int = 200,
     ``windows`` limits the maps to those windows and ``chart=False`` leaves the
     chart out, so that several processes can share one run's figures (each
     figure is independent: the files are the same however they are shared).
+    A figure GEOS cannot draw (an overlay of its shapes that fails even on
+    a snap-rounding grid) is left out with a warning naming it; the others are
+    written. Returns the paths written.
     """
     out_dir = Path(out_dir)
     inputs = MapInputs.of(tables)  # the tables converted once for every window's map
@@ -54,13 +62,23 @@ def write_figures(tables: Any, out_dir: str | os.PathLike[str], dpi: int = 200,
     written = []
     for label in labels:  # each figure is drawn once and saved in every format
         paths = [out_dir / f"map_{label}.{suffix}" for suffix in formats]
-        claims_map_figure(inputs, label, paths, dpi=dpi)
-        written += paths
+        if _drawn(f"map_{label} (the claims map of window {label})", claims_map_figure, inputs, label, paths, dpi=dpi):
+            written += paths
     if chart:
         paths = [out_dir / f"area_chart.{suffix}" for suffix in formats]
-        area_chart_figure(tables, paths, dpi=dpi)
-        written += paths
+        if _drawn("area_chart (every window)", area_chart_figure, tables, paths, dpi=dpi, inputs=inputs):
+            written += paths
     return written
+
+
+def _drawn(figure: str, draw: Callable[..., Path], *args: Any, **kwargs: Any) -> bool:
+    """Draw a figure; when GEOS cannot (see :mod:`geomap.geometry.overlay`), say so and go on without it."""
+    try:
+        draw(*args, **kwargs)
+    except shapely.errors.GEOSException as exc:
+        log.warning("figure %s left out: GEOS could not draw its shapes (%s)", figure, exc)
+        return False
+    return True
 
 
 def prepare() -> None:

@@ -2,23 +2,16 @@
 
 from __future__ import annotations
 
-import logging
-
 import geopandas
-import numpy
 import pandas
-import shapely
-import shapely.errors
 
+from geomap.geometry import overlay
 from geomap.geometry.bases import natural_claim_key
 from geomap.geometry.checks import SPREAD_KINDS, spread_rows, window_sort_key
 from geomap.geometry.projection import geodesic_area_km2
 from geomap.geometry.units import stable
 from geomap import schema
 from geomap.records import SHARE_KINDS
-
-log = logging.getLogger("geomap")
-
 
 
 def envelopes(claim_geoms: geopandas.GeoDataFrame) -> geopandas.GeoDataFrame:
@@ -51,21 +44,9 @@ def envelopes(claim_geoms: geopandas.GeoDataFrame) -> geopandas.GeoDataFrame:
     return schema.ENVELOPES.frame(rows, geometries)
 
 
-# Snap-rounding grid of the fallback union, in degrees (about 1 cm): GEOS's overlay on a fixed grid cannot fail.
-SNAP_GRID_DEGREES = 1e-7
-
-
 def union_of(geometries: list, window: str) -> object:
-    """The union of a window's buffers; when GEOS cannot unite them (an invalid area, or edges so nearly
-    coincident that floating-point overlay fails: "Ring edge missing" on a 10,000-article corpus), the union of
-    their valid forms snapped to a 1 cm grid, with a note."""
-    try:
-        return shapely.union_all(geometries)
-    except shapely.errors.GEOSException as exc:
-        log.warning("window %s: GEOS could not unite its claimed areas (%s); its envelope unites them made valid "
-                    "on a 1 cm grid", window, exc)
-        valid = shapely.make_valid(numpy.asarray(geometries, dtype=object))
-        return shapely.union_all(valid, grid_size=SNAP_GRID_DEGREES)
+    """The union of a window's buffers (lon/lat); see :mod:`geomap.geometry.overlay` for when GEOS cannot."""
+    return overlay.union(geometries, overlay.DEGREES_GRID, f"window {window}: envelope")
 
 
 def spread_table(claim_geoms: geopandas.GeoDataFrame) -> pandas.DataFrame:
