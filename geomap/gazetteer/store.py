@@ -134,7 +134,6 @@ class Lines(Sequence[str]):
             return None
         return self.data[at + len(needle):self.data.find(b"\n", at + 1)].decode("utf-8")
 
-
     def first_fields(self) -> list[str]:
         """The text before the first tab of every line, in order."""
         return self.leading_columns(1)[0]
