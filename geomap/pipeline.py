@@ -102,7 +102,7 @@ def geocode(sources: pandas.DataFrame) -> pandas.DataFrame:
 
 def mentions_of(sources: Sequence[Source]) -> list[Any]:
     geoparser = shared().geoparser
-    return [mention for source in sources for mention in geoparser.parse(source)]
+    return [mention for mentions in geoparser.parse_many(sources) for mention in mentions]
 
 
 class TextTables(NamedTuple):

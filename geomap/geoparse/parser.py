@@ -11,7 +11,7 @@ from __future__ import annotations
 import bisect
 import contextlib
 import gc
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from geomap.gazetteer.folding import fold
@@ -19,13 +19,16 @@ from geomap.gazetteer.lookup import Gazetteer
 from geomap.geoparse import candidates as candidates_pass
 from geomap.geoparse import filters, resolve
 from geomap.geoparse.fuzzy import Misspellings
-from geomap.geoparse.scan import Scanner, gazetteer_scan_index
+from geomap.geoparse.scan import Hit, Scanner, gazetteer_scan_index
 from geomap.geoparse.spans import Span, reported_extent, select_spans
 from geomap.geoparse.text import SentenceSplitter, initial_positions
 from geomap.geoparse.words import WordLists, read_word_lists
 from geomap.records import Candidate, Mention, Source
 
 QUOTE_CHARS = 300  # a mention quotes at most this much text on either side of its name
+# Texts scanned together (see Scanner.scan_many): enough to share the scan's fixed costs among many articles,
+# few enough that the joined text's arrays stay small (about 30 bytes a character).
+SCAN_BATCH_CHARS = 1_000_000
 
 
 @contextlib.contextmanager
@@ -60,6 +63,16 @@ class Geoparser:
         ``near`` (else the source's ``home``) is the outlet's home place: the
         article's ambiguous names are read as near it.
         """
+        return next(self.parse_many([source], near))
+
+    def parse_many(self, sources: Iterable[Source], near: str | None = None) -> Iterator[list[Mention]]:
+        """The mentions of each source, as :meth:`parse` gives them: the texts of up to
+        :data:`SCAN_BATCH_CHARS` characters scanned at once (see ``Scanner.scan_many``)."""
+        for batch in scan_batches(sources):
+            for source, hits in zip(batch, self.scanner.scan_many([source.text for source in batch])):
+                yield self._parse_scanned(source, near, hits)
+
+    def _parse_scanned(self, source: Source, near: str | None, hits: list[Hit]) -> list[Mention]:
         text = source.text
         if not text.strip():
             return []
@@ -67,7 +80,7 @@ class Geoparser:
         # The parse makes no reference cycles, only many objects: a cycle collection in the middle of a
         # long text walks all of them again (in a 2 MB text, a fifth of the time, growing with the text).
         with collector_paused():
-            return self._parse(source, text, home)
+            return self._parse(source, text, home, hits)
 
     def home_place(self, name: str) -> Candidate | None:
         """The place a home like "Athens, Georgia" or "London, Ontario" names: the name's most important
@@ -89,13 +102,12 @@ class Geoparser:
         region = self.gazetteer.region(home.admin1) if home.kind != "admin1" and home.admin1 else None
         return [home] + ([region] if region is not None else [])
 
-    def _parse(self, source: Source, text: str, home: Candidate | None) -> list[Mention]:
+    def _parse(self, source: Source, text: str, home: Candidate | None, hits: list[Hit]) -> list[Mention]:
         words = self.words
         sentences = self.split_sentences(text)
         sentence_starts = [s for s, _ in sentences]
         initials = initial_positions(text, sentences)
 
-        hits = self.scanner.scan(text)
         spans, demonym_spans = select_spans(text, hits, sentence_starts, initials, words)
         spans = filters.drop_parts_of_longer_names(text, spans, initials, words)
         spans = filters.drop_names_of_things(text, spans, words)
@@ -171,6 +183,20 @@ def quoted_sentence(text: str, sentence: tuple[int, int], span: Span) -> tuple[i
     return window_start, window_end
 
 
+def scan_batches(sources: Iterable[Source]) -> Iterator[list[Source]]:
+    """The sources in consecutive batches of up to SCAN_BATCH_CHARS characters of text (a longer text alone)."""
+    batch: list[Source] = []
+    size = 0
+    for source in sources:
+        if batch and size + len(source.text) > SCAN_BATCH_CHARS:
+            yield batch
+            batch, size = [], 0
+        batch.append(source)
+        size += len(source.text)
+    if batch:
+        yield batch
+
+
 def load_geoparser(cache: Path | None = None) -> Geoparser:
     """A geoparser over the bundled gazetteer and word lists."""
     from geomap.gazetteer import load_gazetteer
@@ -184,6 +210,6 @@ def geocode(sources: list[Source], geoparser: Geoparser | None = None, near: str
     every source (else each source's own ``home``)."""
     geoparser = geoparser or load_geoparser()
     mentions: list[Mention] = []
-    for source in sources:
-        mentions.extend(geoparser.parse(source, near))
+    for source_mentions in geoparser.parse_many(sources, near):
+        mentions.extend(source_mentions)
     return mentions

@@ -33,6 +33,8 @@ from geomap import atomic
 from geomap.gazetteer.folding import APOSTROPHES, fold_text
 from geomap.paths import cache_dir
 
+# Between the texts of one scan (see Scanner.scan_many): two characters, so no name continues across it.
+ARTICLE_BREAK = "\n\n"
 MAX_NAME_WORDS = 8  # longer gazetteer names (a few hundred of 700,000) are never looked for
 SCAN_CACHE_VERSION = 5
 SCAN_CACHES_KEPT = 3  # indexes of this version kept for other gazetteers (imported dumps), newest use first
@@ -277,6 +279,27 @@ class Scanner:
 
     def scan(self, text: str) -> list[Hit]:
         """Every hit, by start offset then length."""
+        return self.scan_many([text])[0]
+
+    def scan_many(self, texts: list[str]) -> list[list[Hit]]:
+        """The hits of each text, as :meth:`scan` gives them, from one scan of the texts joined.
+
+        Each numpy operation of the scan costs a few microseconds whatever its array's length:
+        a corpus of short articles scanned one by one spends a third of the scan's time on that.
+        The texts are joined with :data:`ARTICLE_BREAK`, which no name continues across (a break
+        of two characters is no gap of one) and which reads as the start of a text to every
+        test that looks at the character before a word (a newline, not a letter).
+        """
+        joined = ARTICLE_BREAK.join(texts)
+        lengths = np.fromiter((len(text) for text in texts), dtype=np.int64, count=len(texts))
+        text_starts = np.cumsum(lengths + len(ARTICLE_BREAK)) - lengths - len(ARTICLE_BREAK)
+        hits = self._scan(joined, text_starts)
+        out: list[list[Hit]] = [[] for _ in texts]
+        for text_number, text_hits in hits:
+            out[text_number] = text_hits
+        return out
+
+    def _scan(self, text: str, text_starts: np.ndarray) -> list[tuple[int, list[Hit]]]:
         tokens = tokenise(text, self.inner_index)
         count = len(tokens.starts)
         if not count:
@@ -304,17 +327,28 @@ class Scanner:
         in_gazetteer = self.gazetteer_index.contains(hashes)
         in_words = self.word_index.contains(hashes)
         hit = np.flatnonzero(in_gazetteer | in_words)
-        return self._hits(text, tokens, (first[hit], last[hit], in_gazetteer[hit], in_words[hit]), glued_after)
+        return self._hits(tokens, (first[hit], last[hit], in_gazetteer[hit], in_words[hit]), glued_after,
+                          text_starts)
 
-    def _hits(self, text: str, tokens: Tokens, found, glued_after: np.ndarray) -> list[Hit]:
+    def _hits(self, tokens: Tokens, found, glued_after: np.ndarray,
+              text_starts: np.ndarray) -> list[tuple[int, list[Hit]]]:
+        """(text number, its hits) for each text with hits, offsets counted from the text's start."""
         first, last, in_gazetteer, in_words = found
         folded_starts, folded_ends = tokens.starts[first], tokens.ends[last]
-        starts = tokens.original(folded_starts).tolist()
-        ends = (tokens.original(folded_ends - 1) + 1).tolist()
+        starts = tokens.original(folded_starts)
+        ends = tokens.original(folded_ends - 1) + 1
+        text_numbers = np.searchsorted(text_starts, starts, side="right") - 1
+        shift = text_starts[text_numbers]
+        starts, ends = (starts - shift).tolist(), (ends - shift).tolist()
         folded, words = tokens.folded, self.words
         keys = [folded[fs:fe] for fs, fe in zip(folded_starts.tolist(), folded_ends.tolist())]
         # Already by start, then length: the runs were made by first token, then by last, and masks keep order.
         # The flags as Python lists: indexing a numpy array one element at a time costs ten times as much.
-        return [Hit(start, end, key, glued, gazetteer, word and key in words)  # a hash collision is no word
+        hits = [Hit(start, end, key, glued, gazetteer, word and key in words)  # a hash collision is no word
                 for start, end, key, glued, gazetteer, word
                 in zip(starts, ends, keys, glued_after[last].tolist(), in_gazetteer.tolist(), in_words.tolist())]
+        # The texts' hits are consecutive runs, in the texts' order.
+        cuts = np.flatnonzero(np.diff(text_numbers)) + 1
+        bounds = [0, *cuts.tolist(), len(hits)]
+        numbers = text_numbers[bounds[:-1]].tolist() if hits else []
+        return [(number, hits[a:b]) for number, a, b in zip(numbers, bounds, bounds[1:])]

@@ -83,6 +83,17 @@ def test_the_scan_finds_what_the_definition_says(pieces) -> None:
         assert hit.in_words == (hit.key in WORDS)
 
 
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.lists(st.tuples(st.sampled_from(PIECES), st.sampled_from(SEPARATORS)), max_size=8), max_size=6))
+def test_texts_scanned_together_give_each_text_s_own_hits(texts) -> None:
+    # The break between the texts must end every name, and read as a text's start to the tests of the
+    # character before a word ("RUSSIA" opening a text is a dateline; "'s" ending one is a possessive).
+    texts = ["".join(word + separator for word, separator in pieces) for pieces in texts]
+    one_by_one = [scanner().scan(text) for text in texts]
+    assert scanner().scan_many(texts) == one_by_one
+    assert scanner().scan_many([*texts, "Kursk"])[-1] == scanner().scan("Kursk")
+
+
 def test_a_name_glued_to_a_capitalised_word_says_so() -> None:
     text = "Vladimir Putin met officials in New York. Kursk, Sudzha\nNew York Times"
     glued = {(text[h.start:h.end], h.glued) for h in scanner().scan(text)}
