@@ -9,12 +9,12 @@ stay unresolved: a misspelling is only believed near what the article is about.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 from geomap.gazetteer.folding import first_folded_chars, fold, fold_all
 from geomap.geoparse.scan import Hit
 from geomap.geoparse.spans import Span
-from geomap.geoparse.text import covered_by, is_capitalised, word_after, word_before
+from geomap.geoparse.text import is_capitalised, word_after, word_before
 from geomap.geoparse.words import WordLists
 from geomap.records import Candidate
 
@@ -45,14 +45,13 @@ class Misspellings:
                          | {c.admin1 for c in resolved if c.admin1})
         if not resolved and not regions:
             return []
-        is_covered = covered_by([(h.start, h.end) for h in hits])
         found = []
         own = None  # the places the article names itself, by first letter
         closest: dict[str, tuple[float, object] | None] = {}
-        for match in _CAPITALISED.finditer(text):
+        for match in unscanned_words(text, hits):
             start, end = match.span()
             word = match.group()
-            if start in initials or word in non_places or is_covered(start):
+            if start in initials or word in non_places:
                 continue
             key = fold(word)
             if key in words.demonyms or key in words.common:
@@ -114,6 +113,36 @@ class Misspellings:
             rows = self.store.region_place_rows(region)
             self._region_names[region] = RegionNames(self.store.places[0].names(rows))
         return self._region_names[region]
+
+
+def unscanned_words(text: str, hits: list[Hit]) -> Iterator[re.Match]:
+    """The capitalised words of four letters or more (:data:`_CAPITALISED`) that start outside every hit.
+
+    The hits' characters are blanked before the regex runs, so that it never stops
+    at the three in four capitalised words the scan has found. No word of the text
+    changes: a hit starts after a character that is no letter, digit or
+    apostrophe, and the character after it folds to a space, so a blank at either
+    end of a hit stands where the regex saw no word character before.
+    """
+    pieces = []
+    written = 0  # the text up to here is in ``pieces``
+    for start, end in merged_extents(hits):
+        pieces += [text[written:start], " " * (end - start)]
+        written = end
+    pieces.append(text[written:])
+    return _CAPITALISED.finditer("".join(pieces))
+
+
+def merged_extents(hits: list[Hit]) -> list[tuple[int, int]]:
+    """The (start, end) of the text the hits cover, overlapping and nested hits merged; ``hits`` by start."""
+    extents: list[tuple[int, int]] = []
+    for hit in hits:
+        if extents and hit.start < extents[-1][1]:
+            if hit.end > extents[-1][1]:
+                extents[-1] = (extents[-1][0], hit.end)
+        else:
+            extents.append((hit.start, hit.end))
+    return extents
 
 
 class RegionNames:

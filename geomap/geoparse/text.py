@@ -6,11 +6,9 @@ with string methods where a regex would be tried at every position of a window.
 
 from __future__ import annotations
 
-import bisect
 import functools
-import itertools
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable
 
 _SENTENCE_END = re.compile(r"[.!?…]+[\"'”’»)\]]*(?=\s+[\"'“‘«(\[]?[A-ZА-ЯЁЇІЄҐ0-9])|\n+")
 _INITIALS = re.compile(r"(?:[A-Z]\.){0,2}[A-Z]")  # "U.S" before the final period, "J"
@@ -126,21 +124,3 @@ def spaces_before(text: str, offset: int) -> int:
 
 def is_capitalised(word: str | None) -> bool:
     return bool(word) and word[0].isupper()
-
-
-def covered_by(spans: Sequence[tuple[int, int]]) -> Callable[[int], bool]:
-    """Whether an offset lies inside any of the (start, end) spans, which may nest and overlap."""
-    spans = sorted(spans)
-    starts = [start for start, _ in spans]
-    # The furthest end of the spans up to each one: a word inside a long name ("Velykyi Burluk Raion") is
-    # covered even when a shorter hit ("Burluk") starts between the two.
-    reach = list(itertools.accumulate((end for _, end in spans), max))
-    name_starts = {start for start, end in spans if end > start}  # the common case, without bisection
-
-    def covered(offset: int) -> bool:
-        if offset in name_starts:
-            return True
-        i = bisect.bisect_right(starts, offset) - 1
-        return i >= 0 and offset < reach[i]
-
-    return covered

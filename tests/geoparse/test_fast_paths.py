@@ -21,6 +21,13 @@ from geomap.geoparse.fuzzy import RegionNames
 from geomap.geoparse.resolve import Context
 from geomap.geoparse.text import OF_HEAD, WORD, of_head, tokens_before, word_before
 
+from .test_scan import PIECES as SCAN_PIECES
+from .test_scan import SEPARATORS as SCANNED_SEPARATORS
+from .test_scan import scanner as scan_test_scanner
+
+# The scan test's words and capitalised words it does not know, next to them in every way.
+SCANNED_PIECES = [*SCAN_PIECES, "Boris", "Artem's", "Suzdha", "Kurskaya", "Abcd-Kursk", "X-Sudzha", "Kyivan"]
+
 def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     p1, p2 = math.radians(lat1), math.radians(lat2)
     a = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
@@ -112,10 +119,23 @@ def test_a_new_scan_cache_removes_stale_ones(tmp_path):
     assert sorted(deleted) == sorted([old_version, *same[1:3]])  # the other version and the two least used
 
 
-def test_a_word_inside_a_long_name_is_covered_whatever_hits_start_inside_it():
-    from geomap.geoparse.text import covered_by
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(SCANNED_PIECES), st.sampled_from(SCANNED_SEPARATORS)), max_size=25))
+def test_the_unscanned_words_are_the_capitalised_words_outside_every_hit(pieces) -> None:
+    from geomap.geoparse.fuzzy import _CAPITALISED, unscanned_words
+
+    text = "".join(word + separator for word, separator in pieces)
+    hits = scan_test_scanner().scan(text)
+    outside = [m.span() for m in _CAPITALISED.finditer(text) if not any(h.start <= m.start() < h.end for h in hits)]
+    assert [m.span() for m in unscanned_words(text, hits)] == outside
+
+
+def test_hits_that_overlap_or_nest_merge_into_one_extent():
+    from geomap.geoparse.fuzzy import merged_extents
+    from geomap.geoparse.scan import Hit
 
     # "Velykyi Burluk Raion": the whole name, and "Burluk" starting inside it and ending before "Raion".
-    covered = covered_by([(0, 20), (8, 14), (30, 35)])
-    assert [offset for offset in range(40) if covered(offset)] == [*range(0, 20), *range(30, 35)]
-    assert not covered_by([])(0)
+    hits = [Hit(start, end, "", False, True, False) for start, end in [(0, 20), (8, 14), (18, 25), (30, 35)]]
+    assert merged_extents(hits) == [(0, 25), (30, 35)]
+    assert merged_extents([]) == []
+
