@@ -53,6 +53,7 @@ class Geoparser:
                                words.inner_words)
         self.split_sentences = SentenceSplitter(words.abbreviations)
         self.readings = candidates_pass.Readings(gazetteer.store)
+        self.priors = resolve.Priors()
         self.misspellings = Misspellings(gazetteer.store, words)
         self._countries: dict[str, Candidate | None] = {}
         self._homes: dict[str, Candidate | None] = {}
@@ -119,7 +120,7 @@ class Geoparser:
         spans = candidates_pass.attach_candidates(text, spans, self.readings, words)
         candidates_pass.read_region_after_comma(text, spans, self.readings)
         candidates_pass.read_list_cue(text, spans)
-        resolve.resolve(spans, words, self._home_context(home))
+        resolve.resolve(spans, words, self._home_context(home), self.priors)
         spans = filters.drop_organisations([s for s in spans if s.chosen is not None], words)
 
         def sentence_of(offset: int) -> int:

@@ -42,16 +42,38 @@ CITY_IN_NAMED_COUNTRY_SUPPORT = 0.6
 FAR_KM = 1000.0
 MAX_CONTEXT_PLACES = 150
 CITY_POPULATION = 100_000
+PRIORS_CACHED = 50_000  # (name, cue, candidates) whose priors a geoparser keeps (a few MB)
 
 
-def resolve(spans: list[Span], words: WordLists, home: Sequence[Candidate] = ()) -> None:
+class Priors:
+    """The priors of a name's candidates read with a cue (see :func:`_priors`), kept for the run: they depend
+    on the name, the cue and the candidates alone, and a corpus names the same places in article after
+    article (up to :data:`PRIORS_CACHED` of them)."""
+
+    def __init__(self) -> None:
+        self._cache: dict[tuple, list[float]] = {}
+
+    def __call__(self, candidates: Sequence[Candidate], cue: str | None, key: str) -> list[float]:
+        # A candidate's fields follow from its id, and its method from the id and the name.
+        memo_key = (key, cue, *[c.id for c in candidates])
+        priors = self._cache.get(memo_key)
+        if priors is None:
+            if len(self._cache) >= PRIORS_CACHED:
+                self._cache.clear()
+            priors = self._cache[memo_key] = _priors(candidates, cue, key)
+        return priors
+
+
+def resolve(spans: list[Span], words: WordLists, home: Sequence[Candidate] = (), priors: Priors | None = None) -> None:
     """Choose a candidate for each span, using the rest of the article as context.
 
     Spans are grouped by (name, cue): every occurrence of a name with the same
     cue gets the same reading, and the work is per distinct name, not per span.
     ``home``, the outlet's home place and its region, count as places the
     article names ("Athens" in a paper from Georgia is Athens, Georgia).
+    ``priors``: the geoparser's, kept from article to article (else the article's own).
     """
+    priors_of = priors or Priors()
     # One sense per discourse: the cue a name carries anywhere in the article, including
     # region phrases ("Kursk region" tells how a later bare "Kursk" is meant).
     surface_cue: dict[str, str] = {}
@@ -66,7 +88,7 @@ def resolve(spans: list[Span], words: WordLists, home: Sequence[Candidate] = ())
         groups.setdefault((span.key, span.cue or surface_cue.get(span.key)), []).append(span)
     # What does not change from round to round, once per group: each candidate's prior,
     # whether any occurrence has a place cue.
-    priors = {g: _priors(members[0].candidates, g[1], g[0]) for g, members in groups.items()}
+    priors = {g: priors_of(members[0].candidates, g[1], g[0]) for g, members in groups.items()}
     place_context = {g: any(m.place_context or m.strong_cue for m in members) for g, members in groups.items()}
     # Context comes in stages so that weak readings cannot prop each other up: first only
     # confident readings (countries, regions, towns of 100,000 or more, names with one
@@ -99,7 +121,7 @@ def resolve(spans: list[Span], words: WordLists, home: Sequence[Candidate] = ())
     for group, members in groups.items():
         scored = scored_by_group[group]
         best_score, best = scored[0]
-        bare_priors = priors[group] if group[1] is None else _priors(members[0].candidates, None, group[0])
+        bare_priors = priors[group] if group[1] is None else priors_of(members[0].candidates, None, group[0])
         prior_top = _top(members[0].candidates, bare_priors)
         method = "context" if len(members[0].candidates) > 1 and prior_top.id != best.id else best.method
         near = context.proximity([best], group[0])[0] >= NEEDED_SUPPORT
