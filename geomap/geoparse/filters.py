@@ -99,6 +99,8 @@ def _hyphenated_to_a_name(text: str, start: int, ends: set[int], words: WordList
     """Whether a capitalised word that is neither a place nor a place word is joined by a hyphen right
     before ``start``: the name is the second half of a compound one (a virus "Ebola-Reston", a double
     surname "Sinclair-Alexander", "Mahidol–Oxford"), not the place ("Middlesex-London", "Mid-Jutland")."""
+    if not start or text[start - 1] not in "-–":
+        return False  # the common case, told without trying the regex at each of 30 positions
     joined = _HYPHENATED_WORD.search(text, max(0, start - 30), start)
     if joined is None or start - 1 in ends:
         return False
