@@ -84,7 +84,9 @@ def instrument(geoparser, timer: PassTimer) -> None:
         for name in names:
             setattr(module, name, timer.wrap(name, getattr(module, name)))
     geoparser.split_sentences = timer.wrap("split_sentences", geoparser.split_sentences)
-    geoparser.scanner.scan_many = timer.wrap("scan", geoparser.scanner.scan_many)
+    # (The scan of a batch of texts; a geoparser of before batches scans one text at a time.)
+    scan = "scan_many" if hasattr(geoparser.scanner, "scan_many") else "scan"
+    setattr(geoparser.scanner, scan, timer.wrap("scan", getattr(geoparser.scanner, scan)))
     geoparser.misspellings.find = timer.wrap("misspellings", geoparser.misspellings.find)
     geoparser._mention = timer.wrap("records", geoparser._mention)
     geoparser._demonym = timer.wrap("records", geoparser._demonym)

@@ -12,7 +12,6 @@ import re
 from geomap.gazetteer.folding import fold
 from geomap.gazetteer.lookup import importance
 from geomap.geoparse.spans import Span
-from geomap.geoparse.text import word_after, word_before
 from geomap.geoparse.words import WordLists
 from geomap.records import Candidate
 
@@ -150,7 +149,7 @@ def _kept_after_a_name(text: str, span: Span, words: WordLists) -> bool:
     top = span.candidates[0]
     if "." in span.surface or span.key in words.organisation_nouns or top.method != "exact":
         return False
-    before = word_before(text, span.start) or ""
+    before = span.word_before or ""
     acronym = 2 <= len(before) <= 5 and before.isalpha() and before.isupper()
     if text.startswith("-", span.end):
         return False  # "Agence France-Presse": one word
@@ -213,7 +212,7 @@ def read_region_or_city_cue(text: str, spans: list[Span], words: WordLists) -> N
         if strip_region_word(span.key, words) != span.key:
             span.cue = "region"  # the phrase says so itself: "the Luhansk region", "Sumy Oblast"
             continue
-        after = (word_after(text, span.end) or "").lower()
+        after = (span.word_after or "").lower()
         before_phrase = " ".join(span.words_before)
         if after in words.region_cues_after or before_phrase.endswith(words.region_cues_before) \
                 or _ENUMERATED_REGIONS.match(text, span.end, span.end + 60):

@@ -64,7 +64,7 @@ def drop_parts_of_longer_names(text: str, spans: list[Span], initials: set[int],
     starts = {s.start for s in spans}
     kept = []
     for span in spans:
-        before = word_before(text, span.start)
+        before = span.word_before
         word = before.lower().rstrip(".") if before else None
         if before and word in words.titles:
             continue  # "President Trump"
@@ -133,7 +133,7 @@ def drop_names_of_things(text: str, spans: list[Span], words: WordLists) -> list
             continue
         if span.surface.lower() in words.eras and text[max(0, span.start - 8):span.start].rstrip()[-1:].isdigit():
             continue
-        following = word_after(text, span.end)
+        following = span.word_after
         noun = following.lower().rstrip(".") if following and is_capitalised(following) else None
         if noun and (noun in words.thoroughfare_nouns or noun in words.publication_nouns):
             continue
@@ -145,12 +145,13 @@ def drop_names_of_things(text: str, spans: list[Span], words: WordLists) -> list
 
 
 def person_names(text: str, words: WordLists, readings: Callable[[str], list[Candidate]],
-                 asked: set[str] | None = None) -> set[str]:
+                 asked: set[str] | None = None, spans: list[Span] = ()) -> set[str]:
     """The names the article uses for people (as written): the last word of each person's name.
 
     ``asked``: the names whose evidence matters (the place names the article
     writes); runs of capitalised words that neither start nor end with one of
     them are not read, which keeps the pass cheap. None reads every run.
+    ``spans``: names whose words before and after are read already (a run is often one of them).
 
     A run of capitalised words ("Paul Allen", "Gov. Hugh Carey", "Steele") is a
     person's name when a title comes before or opens it, when it has two to four
@@ -164,11 +165,13 @@ def person_names(text: str, words: WordLists, readings: Callable[[str], list[Can
     100,000 people ("Moscow said" is the Russian government).
     """
     people: set[str] = set()
+    before_at = {span.start: span.word_before for span in spans}
+    after_at = {span.end: span.word_after for span in spans}
     for chunk in _NAME_CHUNK.finditer(text):
         names = chunk.group().split()
         if asked is not None and _bare(names[-1]) not in asked and names[0] not in asked:
             continue
-        before = word_before(text, chunk.start())
+        before = before_at[chunk.start()] if chunk.start() in before_at else word_before(text, chunk.start())
         titled = bool(before) and before.lower().rstrip(".") in words.titles
         while names and names[0].lower().rstrip(".") in words.titles:
             titled = True
@@ -187,11 +190,11 @@ def person_names(text: str, words: WordLists, readings: Callable[[str], list[Can
             continue
         if titled or _age_after(text, chunk.end()) or (
                 2 <= len(names) <= 4 and (names[0].lower() in words.given_names
-                                          or _speech_next_to(text, chunk.start(), chunk.end(), words))):
+                                          or _speech_next_to(text, chunk.start(), chunk.end(), words, after_at))):
             people.add(names[-1])
             if len(names) >= 2 and not _major_place(readings(fold(names[0])), FIRST_NAME_PLACE_POPULATION):
                 people.add(names[0])  # "Artem" after "soldier Artem Kariakin"; not "Georgia", "Paris"
-        elif len(names) == 1 and _speech_next_to(text, chunk.start(), chunk.end(), words) \
+        elif len(names) == 1 and _speech_next_to(text, chunk.start(), chunk.end(), words, after_at) \
                 and not _ends_a_longer_name(text, chunk.start(), words) \
                 and not _major_place(readings(fold(names[0])), MAJOR_PLACE_POPULATION):
             people.add(names[0])
@@ -203,11 +206,12 @@ def _bare(name: str) -> str:
     return name.removesuffix("'s").removesuffix("’s")
 
 
-def _speech_next_to(text: str, start: int, end: int, words: WordLists) -> bool:
+def _speech_next_to(text: str, start: int, end: int, words: WordLists, after_at: dict[int, str | None]) -> bool:
     """A verb of speech right after the name ("Taylor said"), or before it with at most one word between
     when the clause ends with the name ("said Taylor.", "said volunteer Artem Kariakin,", "according to
-    Xinhua."; not "said Korenevo had been retaken")."""
-    if (word_after(text, end) or "").lower() in words.speech_verbs:
+    Xinhua."; not "said Korenevo had been retaken"). ``after_at``: the words after some offsets, read already."""
+    after = after_at[end] if end in after_at else word_after(text, end)
+    if (after or "").lower() in words.speech_verbs:
         return True
     if not _CLAUSE_END.match(text, end):
         return False
@@ -246,7 +250,7 @@ def read_place_cues(text: str, spans: list[Span], words: WordLists) -> None:
         span.words_before = tokens_before(text, span.start, 2)
         span.strong_cue = strong_cue_before(text, span.start, words, span.words_before)
         span.place_context = bool(span.words_before and span.words_before[-1] in words.place_prepositions)
-        span.qualifier_start = qualifier_start(text, span.start, words)
+        span.qualifier_start = qualifier_start(text, span.start, words, span.word_before)
         span.feature_end = feature_end(text, span, words)
         if span.feature_end is not None:
             span.embedded = False  # "Salinas Valley" is a place, not an organisation named after Salinas
@@ -255,7 +259,7 @@ def read_place_cues(text: str, spans: list[Span], words: WordLists) -> None:
 def feature_end(text: str, span: Span, words: WordLists) -> int | None:
     """Where the capitalised feature noun one space after the span ends ("Salinas Valley", "Panama Canal"),
     unless the name ends with one itself ("Peace River Valley" is the valley of the town Peace River)."""
-    following = word_after(text, span.end)
+    following = span.word_after
     if not (following and following.istitle() and following.lower() in words.feature_nouns
             and text.startswith(" " + following, span.end)):
         return None
@@ -268,14 +272,15 @@ def feature_end(text: str, span: Span, words: WordLists) -> int | None:
 QUALIFIER_WORDS = 2  # "South West England"
 
 
-def qualifier_start(text: str, start: int, words: WordLists) -> int | None:
+def qualifier_start(text: str, start: int, words: WordLists, before_start: str | None) -> int | None:
     """Where the capitalised qualifiers right before ``start`` begin ("Northern Europe", "North Dallas",
     "South West England"), one space apart; None without any, or when they follow another capitalised word
-    that is no place word: "Far North Queensland" is Queensland's far north, not a place "North Queensland"."""
+    that is no place word: "Far North Queensland" is Queensland's far north, not a place "North Queensland".
+    ``before_start``: the word right before ``start`` (text.word_before)."""
     found = None
     at = start
     for _ in range(QUALIFIER_WORDS):
-        before = word_before(text, at)
+        before = word_before(text, at) if at != start else before_start
         if not (before and before.istitle() and before.lower() in words.qualifiers
                 and text[at - 1:at] == " " and text.endswith(before, 0, at - 1)):
             break
@@ -337,7 +342,7 @@ def demonym_names_its_country(text: str, span: Span, words: WordLists) -> bool:
     if key.endswith("s") and key[:-1] in words.demonyms:
         return False  # "Americans": people
     before = tokens_before(text, span.start, 1)
-    following = word_after(text, span.end)
+    following = span.word_after
     if before and before[-1] in words.language_cues and not (following and following.islower()
                                                              and following not in ("and", "or")):
         return False  # "speaks French", "in Turkish,"; not "in Turkish prisons"

@@ -79,7 +79,8 @@ class Misspellings:
             similarity, candidate = best
             if isinstance(candidate, int):
                 candidate = self.store.place_candidate(0, candidate)
-            span = Span(start, end, key, word, sentence_of(start), False, candidates=[candidate])
+            span = Span(start, end, key, word, sentence_of(start), False, word_before=before, word_after=after,
+                        candidates=[candidate])
             span.chosen = Candidate(**{**candidate.as_dict(), "method": "fuzzy", "score": round(similarity, 4),
                                        "matched": fold(candidate.name)})
             span.method = "fuzzy"

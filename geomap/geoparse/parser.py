@@ -113,7 +113,7 @@ class Geoparser:
         spans = filters.drop_parts_of_longer_names(text, spans, initials, words)
         spans = filters.drop_names_of_things(text, spans, words)
         filters.read_place_cues(text, spans, words)
-        people = filters.person_names(text, words, self.readings, {s.surface for s in spans})
+        people = filters.person_names(text, words, self.readings, {s.surface for s in spans}, spans)
         spans = filters.drop_people(text, spans, people, words)
         candidates_pass.read_region_or_city_cue(text, spans, words)
         spans = filters.gate_common_words(spans, words, self.readings)

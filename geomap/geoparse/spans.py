@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from geomap.gazetteer.folding import INVISIBLE
 from geomap.geoparse.scan import Hit
-from geomap.geoparse.text import word_after
+from geomap.geoparse.text import word_after, word_before
 from geomap.geoparse.words import WordLists
 from geomap.records import Candidate
 
@@ -31,6 +31,10 @@ class Span:
     sentence_index: int
     sentence_initial: bool
     glued: bool = False  # a capitalised word follows one space after it (see Hit.glued)
+    # The words right before and after the name when only spaces separate them, as written
+    # (text.word_before and text.word_after): read once, for the passes that look at them.
+    word_before: str | None = None
+    word_after: str | None = None
     embedded: bool = False  # the first words of an organisation's name ("Kentucky Department of Health")
     # A capitalised word that is no place word stands right before: the name may end a longer one, a
     # person's ("Doug Logan") or an organisation's ("Costco Canada", "CTV Winnipeg").
@@ -87,7 +91,8 @@ def select_spans(text: str, hits: list[Hit], sentence_starts: list[int], initial
         if hit.in_words and key in words.adjectives:
             continue  # claims the words, so no place is read into "Roman" or "Soviet"
         span = Span(start, end, key, text[start:end], max(0, bisect.bisect_right(sentence_starts, start) - 1),
-                    start in initials, hit.glued, embedded=id(hit) in names_an_organisation)
+                    start in initials, hit.glued, word_before(text, start), word_after(text, end),
+                    embedded=id(hit) in names_an_organisation)
         if hit.in_words and key in words.demonyms:
             demonym_spans.append(span)
         elif hit.in_gazetteer:
