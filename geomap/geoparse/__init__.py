@@ -3,7 +3,8 @@
 The geoparser is a pipeline of passes, each a module with stated inputs and outputs:
 
 1. :mod:`~geomap.geoparse.scan`: every gazetteer name and listed word that starts at a
-   capitalised word (one numpy pass over hashes of the folded text);
+   capitalised word (one numpy pass over hashes of the folded text, for a batch of
+   articles at once: ``Geoparser.parse_many``);
 2. :mod:`~geomap.geoparse.spans`: the longest of overlapping hits; demonyms apart;
 3. :mod:`~geomap.geoparse.filters`: the article's evidence that a name is no place here
    (a person, part of an organisation's name, a common word without a place cue);

@@ -32,7 +32,8 @@ class Span:
     sentence_initial: bool
     glued: bool = False  # a capitalised word follows one space after it (see Hit.glued)
     # The words right before and after the name when only spaces separate them, as written
-    # (text.word_before and text.word_after): read once, for the passes that look at them.
+    # (text.word_before and text.word_after): read once, for the passes that look at them. (The word after
+    # is the one after the name as scanned: the candidates pass may take an abbreviation's period later.)
     word_before: str | None = None
     word_after: str | None = None
     embedded: bool = False  # the first words of an organisation's name ("Kentucky Department of Health")
