@@ -336,7 +336,7 @@ def run_sources(
     in_flight = cluster.in_flight if cluster is not None else jobs
     first = [text_workers.submit(text_stages, chunk) for chunk in chunks[: max(1, in_flight)]] if text_workers else []
     if workers is not None and figures:
-        workers.submit(prepare_figures)
+        workers.submit_figures(prepare_figures)  # the process that will draw them
     keep = article_cache.store if article_cache is not None else None
     tables = collect_text_stages(chunks, first, text_workers, in_flight, progress, keep)
     if known:
@@ -669,13 +669,13 @@ def write(
             if options.draws_figures:
                 assert workers is not None  # made above when none was given
                 tables = figure_tables(results, base)
-                # This process writes the map and the layers meanwhile: one worker fewer draws.
-                shares = figure_shares(
-                    results, workers.processes - 1 if workers.parallel else 1, options.figure_windows
-                )
+                # This process writes the map and the layers meanwhile: one worker fewer draws. The first share
+                # (the busiest windows and the chart) goes to the figures' process, where matplotlib was prepared.
+                shares = figure_shares(results, workers.processes - 1, options.figure_windows)
                 for index, share in enumerate(shares or [[]]):
+                    submit = workers.submit_figures if index == 0 else workers.submit
                     drawing.append(
-                        workers.submit(
+                        submit(
                             draw_figures,
                             tables,
                             staging / "figures",
