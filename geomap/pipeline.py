@@ -47,6 +47,7 @@ from geomap.workers import Workers
 if TYPE_CHECKING:
     import folium
 
+    from geomap.basemap_cache import BasemapCache
     from geomap.cluster import Cluster
     from geomap.geometry.build import ClaimTask, Drawer, Drawn
     import geopandas
@@ -490,13 +491,22 @@ def basemap_extents(
     return extents, _with_margin(tuple(shapely.total_bounds(drawn)))
 
 
-def _clipped(frame: geopandas.GeoDataFrame, area: Any, width: float) -> geopandas.GeoDataFrame:
-    """``frame`` cut to ``area`` and simplified for an extent ``width`` degrees wide (about 1/1500 of it)."""
+def _clipped(
+    frame: geopandas.GeoDataFrame, layer: str, area: Any, width: float, cache: BasemapCache
+) -> geopandas.GeoDataFrame:
+    """``frame`` (of ``layer``) cut to ``area`` and simplified for an extent ``width`` degrees wide (about 1/1500
+    of it); the cut comes from ``cache`` when an earlier build made it."""
     import shapely
 
     tolerance = max(BASEMAP_SIMPLIFY_DEG, width / 1500.0)
-    clipped = shapely.intersection(frame.geometry.values, area)
-    frame = frame.set_geometry(shapely.simplify(clipped, tolerance, preserve_topology=True))
+    key = cache.key(layer, frame["code"], area, tolerance)
+    geometry = cache.get(key)
+    if geometry is None or len(geometry) != len(frame):
+        geometry = shapely.simplify(
+            shapely.intersection(frame.geometry.values, area), tolerance, preserve_topology=True
+        )
+        cache.put(key, geometry)
+    frame = frame.set_geometry(geometry)
     return frame[~frame.geometry.is_empty].reset_index(drop=True)
 
 
@@ -507,6 +517,8 @@ def basemap(results: Results) -> Basemap:
     import numpy as np
     import pandas
     import shapely
+
+    from geomap.basemap_cache import BasemapCache
 
     regions = shared().regions
     mapped = [g for g in results.claim_geoms.geometry if g is not None and not g.is_empty]
@@ -519,6 +531,7 @@ def basemap(results: Results) -> Basemap:
             dict(zip(country_names["code"], country_names["name"]))
         )
     extents, everything = basemap_extents(results, claim_regions)
+    cache = BasemapCache.for_data(shared().gazetteer.store.fingerprint())
     detailed = shapely.union_all([shapely.box(*bbox) for bbox in extents])
     columns = ["code", "name", "country", "status", "occupied", "geometry"]
     frames = []
@@ -529,13 +542,14 @@ def basemap(results: Results) -> Basemap:
             # Beyond the theatres: countries only, as coarse as the whole extent allows (drawn first, below).
             coarse = regions.frame(kind, everything)
             if len(coarse):
-                pieces.append(_clipped(coarse, rest, everything[2] - everything[0])[columns])
+                pieces.append(_clipped(coarse, kind, rest, everything[2] - everything[0], cache)[columns])
         for bbox in extents:
             frame = regions.frame(kind, bbox)
             if len(frame):
-                frame = _clipped(frame, shapely.box(*bbox), bbox[2] - bbox[0])
+                frame = _clipped(frame, kind, shapely.box(*bbox), bbox[2] - bbox[0], cache)
             pieces.append(frame[columns])
         frames.append(pandas.concat(pieces, ignore_index=True) if len(pieces) > 1 else pieces[0])
+    cache.flush()
     store = shared().gazetteer.store
     points = store.place_points()
     lat, lon, population = points["lat"], points["lon"], points["population"]
