@@ -27,6 +27,7 @@ from typing import Any
 
 import numpy as np
 import shapely
+import shapely.errors
 
 from geomap.entry_store import EntryStore
 from geomap.paths import cache_dir
@@ -60,18 +61,14 @@ class BasemapCache:
         digest.update(b"\0" + shapely.to_wkb(area))
         return digest.hexdigest()
 
-    def get(self, key: str) -> np.ndarray | None:
-        """The geometries kept under ``key`` (one per row, empty ones too), or None."""
-        data = self.entries.lookup([key]).get(key)
-        if data is None or not data.startswith(FORMAT):
-            return None
-        count = struct.unpack_from("<I", data, len(FORMAT))[0]
-        start = len(FORMAT) + 4
-        sizes = np.frombuffer(data, dtype="<u4", count=count, offset=start)
-        offsets = start + 4 * count + np.concatenate(([0], np.cumsum(sizes, dtype=np.int64)))
-        if offsets[-1] != len(data):
-            return None
-        return shapely.from_wkb([data[a:b] for a, b in zip(offsets[:-1].tolist(), offsets[1:].tolist())])
+    def get(self, keys: list[str]) -> dict[str, np.ndarray]:
+        """The geometries kept under each of ``keys`` found (one per row, empty ones too), read in one lookup."""
+        found = {}
+        for key, data in self.entries.lookup(keys).items():
+            geometries = _decoded(data)
+            if geometries is not None:
+                found[key] = geometries
+        return found
 
     def put(self, key: str, geometries: np.ndarray) -> None:
         """Keep ``geometries`` under ``key`` (written by :meth:`flush`)."""
@@ -80,5 +77,23 @@ class BasemapCache:
         self.entries.put(key, FORMAT + struct.pack("<I", len(pieces)) + sizes.tobytes() + b"".join(pieces))
 
     def flush(self) -> None:
-        """Write the entries kept, then drop the least recently used ones beyond the size limit."""
-        self.entries.flush()
+        """Write the entries kept, then drop the least recently used ones beyond the size limit (nothing to do, and
+        no transaction, when every cut was found)."""
+        if self.entries.pending:
+            self.entries.flush()
+
+
+def _decoded(data: bytes) -> np.ndarray | None:
+    """The geometries of an entry (None when it is not one: the cut is then made again)."""
+    if not data.startswith(FORMAT):
+        return None
+    try:
+        count = struct.unpack_from("<I", data, len(FORMAT))[0]
+        start = len(FORMAT) + 4
+        sizes = np.frombuffer(data, dtype="<u4", count=count, offset=start)
+        offsets = start + 4 * count + np.concatenate(([0], np.cumsum(sizes, dtype=np.int64)))
+        if offsets[-1] != len(data):
+            return None
+        return shapely.from_wkb([data[a:b] for a, b in zip(offsets[:-1].tolist(), offsets[1:].tolist())])
+    except (struct.error, ValueError, shapely.errors.GEOSException):
+        return None

@@ -491,23 +491,29 @@ def basemap_extents(
     return extents, _with_margin(tuple(shapely.total_bounds(drawn)))
 
 
-def _clipped(
-    frame: geopandas.GeoDataFrame, layer: str, area: Any, width: float, cache: BasemapCache
-) -> geopandas.GeoDataFrame:
-    """``frame`` (of ``layer``) cut to ``area`` and simplified for an extent ``width`` degrees wide (about 1/1500
-    of it); the cut comes from ``cache`` when an earlier build made it."""
+def _cuts(
+    requests: list[tuple[geopandas.GeoDataFrame, str, Any, float]], cache: BasemapCache
+) -> list[geopandas.GeoDataFrame]:
+    """Each (frame, layer, area, width) of ``requests``: the frame (rows of ``layer``) cut to ``area`` and simplified
+    for an extent ``width`` degrees wide (about 1/1500 of it). The cuts an earlier build made come from ``cache``,
+    looked up at once (each lookup of the cache's file is a transaction that waits for the disk)."""
     import shapely
 
-    tolerance = max(BASEMAP_SIMPLIFY_DEG, width / 1500.0)
-    key = cache.key(layer, frame["code"], area, tolerance)
-    geometry = cache.get(key)
-    if geometry is None or len(geometry) != len(frame):
-        geometry = shapely.simplify(
-            shapely.intersection(frame.geometry.values, area), tolerance, preserve_topology=True
-        )
-        cache.put(key, geometry)
-    frame = frame.set_geometry(geometry)
-    return frame[~frame.geometry.is_empty].reset_index(drop=True)
+    tolerances = [max(BASEMAP_SIMPLIFY_DEG, width / 1500.0) for *_, width in requests]
+    keys = [cache.key(layer, frame["code"], area, tol) for (frame, layer, area, _), tol in zip(requests, tolerances)]
+    kept = cache.get(keys)
+    cuts = []
+    for (frame, _, area, _), tolerance, key in zip(requests, tolerances, keys):
+        geometry = kept.get(key)
+        if geometry is None or len(geometry) != len(frame):
+            geometry = shapely.simplify(
+                shapely.intersection(frame.geometry.values, area), tolerance, preserve_topology=True
+            )
+            cache.put(key, geometry)
+        frame = frame.set_geometry(geometry)
+        cuts.append(frame[~frame.geometry.is_empty].reset_index(drop=True))
+    cache.flush()
+    return cuts
 
 
 def basemap(results: Results) -> Basemap:
@@ -534,22 +540,27 @@ def basemap(results: Results) -> Basemap:
     cache = BasemapCache.for_data(shared().gazetteer.store.fingerprint())
     detailed = shapely.union_all([shapely.box(*bbox) for bbox in extents])
     columns = ["code", "name", "country", "status", "occupied", "geometry"]
-    frames = []
-    for kind in ("country", "admin1"):
-        pieces = []
-        rest = shapely.difference(shapely.box(*everything), detailed)
+    rest = shapely.difference(shapely.box(*everything), detailed)
+    # Each layer's pieces in drawing order: a frame to cut (its index among the requests) or an empty frame.
+    layers: dict[str, list[Any]] = {"country": [], "admin1": []}
+    requests: list[tuple[geopandas.GeoDataFrame, str, Any, float]] = []
+    for kind, pieces in layers.items():
         if kind == "country" and not rest.is_empty:
             # Beyond the theatres: countries only, as coarse as the whole extent allows (drawn first, below).
             coarse = regions.frame(kind, everything)
             if len(coarse):
-                pieces.append(_clipped(coarse, kind, rest, everything[2] - everything[0], cache)[columns])
+                pieces.append(len(requests))
+                requests.append((coarse, kind, rest, everything[2] - everything[0]))
         for bbox in extents:
             frame = regions.frame(kind, bbox)
+            pieces.append(len(requests) if len(frame) else frame)
             if len(frame):
-                frame = _clipped(frame, kind, shapely.box(*bbox), bbox[2] - bbox[0], cache)
-            pieces.append(frame[columns])
-        frames.append(pandas.concat(pieces, ignore_index=True) if len(pieces) > 1 else pieces[0])
-    cache.flush()
+                requests.append((frame, kind, shapely.box(*bbox), bbox[2] - bbox[0]))
+    cuts = _cuts(requests, cache)
+    frames = []
+    for pieces in layers.values():
+        parts = [(cuts[piece] if isinstance(piece, int) else piece)[columns] for piece in pieces]
+        frames.append(pandas.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0])
     store = shared().gazetteer.store
     points = store.place_points()
     lat, lon, population = points["lat"], points["lon"], points["population"]

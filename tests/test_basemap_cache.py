@@ -50,13 +50,27 @@ def test_another_area_or_layer_is_cut_again(cache_folder):
     cache = BasemapCache.for_data(shared().gazetteer.store.fingerprint())
     frame = shared().regions.frame("country", (30.0, 44.0, 40.0, 53.0))
     west, east = shapely.box(30.0, 44.0, 35.0, 53.0), shapely.box(35.0, 44.0, 40.0, 53.0)
-    cut_west = pipeline._clipped(frame, "country", west, 10.0, cache)
-    cache.flush()
-    cut_east = pipeline._clipped(frame, "country", east, 10.0, cache)
-    assert cut_east.to_wkb().equals(pipeline._clipped(frame, "country", east, 10.0, BasemapCache("other")).to_wkb())
+    [cut_west] = pipeline._cuts([(frame, "country", west, 10.0)], cache)  # kept (flushed) before the next
+    [cut_east] = pipeline._cuts([(frame, "country", east, 10.0)], cache)
+    [fresh_east] = pipeline._cuts([(frame, "country", east, 10.0)], BasemapCache("other"))
+    assert cut_east.to_wkb().equals(fresh_east.to_wkb())
     assert not cut_east.to_wkb().equals(cut_west.to_wkb())
     assert cache.key("admin1", frame["code"], east, 0.004) != cache.key("country", frame["code"], east, 0.004)
     assert cache.key("country", frame["code"], east, 0.005) != cache.key("country", frame["code"], east, 0.004)
+
+
+def test_an_entry_that_is_not_one_is_cut_again(cache_folder):
+    cache = BasemapCache.for_data(shared().gazetteer.store.fingerprint())
+    frame = shared().regions.frame("country", (30.0, 44.0, 40.0, 53.0))
+    area = shapely.box(30.0, 44.0, 35.0, 53.0)
+    [expected] = pipeline._cuts([(frame, "country", area, 10.0)], BasemapCache("other"))
+    key = cache.key("country", frame["code"], area, max(pipeline.BASEMAP_SIMPLIFY_DEG, 10.0 / 1500))
+    for broken in (b"geomap-basemap-cut 1\n\xff\xff", b"something else"):
+        cache.entries.put(key, broken)
+        cache.flush()
+        [cut] = pipeline._cuts([(frame, "country", area, 10.0)], cache)
+        assert cut.to_wkb().equals(expected.to_wkb())
+        assert len(cache.get([key])[key]) == len(frame)  # the entry read was this one, and is whole again
 
 
 def test_a_file_that_is_no_database_is_a_note_and_made_again(results, cache_folder, caplog):
