@@ -81,3 +81,15 @@ def test_a_file_that_is_no_database_is_a_note_and_made_again(results, cache_fold
     assert "basemap cache" in caplog.text
     with sqlite3.connect(cache_folder / FILE_NAME) as connection:  # made again, with this build's cuts
         assert connection.execute("SELECT count(*) FROM cuts").fetchone()[0] >= 2
+
+
+def test_a_cache_folder_that_cannot_be_written_is_one_note(results, tmp_path, monkeypatch, caplog):
+    monkeypatch.setenv("GEOMAP_CACHE", str(tmp_path / "elsewhere"))
+    expected = layers(pipeline.basemap(results))
+    blocker = tmp_path / "cache"
+    blocker.write_text("a file where the cache folder should be")  # not writable even for root
+    monkeypatch.setenv("GEOMAP_CACHE", str(blocker))
+    with caplog.at_level(logging.WARNING, logger="geomap"):
+        assert layers(pipeline.basemap(results)) == expected
+    notes = [record.getMessage() for record in caplog.records if "basemap cache" in record.getMessage()]
+    assert len(notes) == 1 and "cannot be used" in notes[0] and str(blocker) in notes[0]
