@@ -47,6 +47,7 @@ from geomap.workers import Workers
 if TYPE_CHECKING:
     import folium
 
+    from geomap.basemap_cache import BasemapCache
     from geomap.cluster import Cluster
     from geomap.geometry.build import ClaimTask, Drawer, Drawn
     import geopandas
@@ -336,7 +337,7 @@ def run_sources(
     in_flight = cluster.in_flight if cluster is not None else jobs
     first = [text_workers.submit(text_stages, chunk) for chunk in chunks[: max(1, in_flight)]] if text_workers else []
     if workers is not None and figures:
-        workers.submit(prepare_figures)
+        workers.submit_figures(prepare_figures)  # the process that will draw them
     keep = article_cache.store if article_cache is not None else None
     tables = collect_text_stages(chunks, first, text_workers, in_flight, progress, keep)
     if known:
@@ -490,14 +491,29 @@ def basemap_extents(
     return extents, _with_margin(tuple(shapely.total_bounds(drawn)))
 
 
-def _clipped(frame: geopandas.GeoDataFrame, area: Any, width: float) -> geopandas.GeoDataFrame:
-    """``frame`` cut to ``area`` and simplified for an extent ``width`` degrees wide (about 1/1500 of it)."""
+def _cuts(
+    requests: list[tuple[geopandas.GeoDataFrame, str, Any, float]], cache: BasemapCache
+) -> list[geopandas.GeoDataFrame]:
+    """Each (frame, layer, area, width) of ``requests``: the frame (rows of ``layer``) cut to ``area`` and simplified
+    for an extent ``width`` degrees wide (about 1/1500 of it). The cuts an earlier build made come from ``cache``,
+    looked up at once (each lookup of the cache's file is a transaction that waits for the disk)."""
     import shapely
 
-    tolerance = max(BASEMAP_SIMPLIFY_DEG, width / 1500.0)
-    clipped = shapely.intersection(frame.geometry.values, area)
-    frame = frame.set_geometry(shapely.simplify(clipped, tolerance, preserve_topology=True))
-    return frame[~frame.geometry.is_empty].reset_index(drop=True)
+    tolerances = [max(BASEMAP_SIMPLIFY_DEG, width / 1500.0) for *_, width in requests]
+    keys = [cache.key(layer, frame["code"], area, tol) for (frame, layer, area, _), tol in zip(requests, tolerances)]
+    kept = cache.get(keys)
+    cuts = []
+    for (frame, _, area, _), tolerance, key in zip(requests, tolerances, keys):
+        geometry = kept.get(key)
+        if geometry is None or len(geometry) != len(frame):
+            geometry = shapely.simplify(
+                shapely.intersection(frame.geometry.values, area), tolerance, preserve_topology=True
+            )
+            cache.put(key, geometry)
+        frame = frame.set_geometry(geometry)
+        cuts.append(frame[~frame.geometry.is_empty].reset_index(drop=True))
+    cache.flush()
+    return cuts
 
 
 def basemap(results: Results) -> Basemap:
@@ -507,6 +523,8 @@ def basemap(results: Results) -> Basemap:
     import numpy as np
     import pandas
     import shapely
+
+    from geomap.basemap_cache import BasemapCache
 
     regions = shared().regions
     mapped = [g for g in results.claim_geoms.geometry if g is not None and not g.is_empty]
@@ -519,23 +537,30 @@ def basemap(results: Results) -> Basemap:
             dict(zip(country_names["code"], country_names["name"]))
         )
     extents, everything = basemap_extents(results, claim_regions)
+    cache = BasemapCache.for_data(shared().gazetteer.store.fingerprint())
     detailed = shapely.union_all([shapely.box(*bbox) for bbox in extents])
     columns = ["code", "name", "country", "status", "occupied", "geometry"]
-    frames = []
-    for kind in ("country", "admin1"):
-        pieces = []
-        rest = shapely.difference(shapely.box(*everything), detailed)
+    rest = shapely.difference(shapely.box(*everything), detailed)
+    # Each layer's pieces in drawing order: a frame to cut (its index among the requests) or an empty frame.
+    layers: dict[str, list[Any]] = {"country": [], "admin1": []}
+    requests: list[tuple[geopandas.GeoDataFrame, str, Any, float]] = []
+    for kind, pieces in layers.items():
         if kind == "country" and not rest.is_empty:
             # Beyond the theatres: countries only, as coarse as the whole extent allows (drawn first, below).
             coarse = regions.frame(kind, everything)
             if len(coarse):
-                pieces.append(_clipped(coarse, rest, everything[2] - everything[0])[columns])
+                pieces.append(len(requests))
+                requests.append((coarse, kind, rest, everything[2] - everything[0]))
         for bbox in extents:
             frame = regions.frame(kind, bbox)
+            pieces.append(len(requests) if len(frame) else frame)
             if len(frame):
-                frame = _clipped(frame, shapely.box(*bbox), bbox[2] - bbox[0])
-            pieces.append(frame[columns])
-        frames.append(pandas.concat(pieces, ignore_index=True) if len(pieces) > 1 else pieces[0])
+                requests.append((frame, kind, shapely.box(*bbox), bbox[2] - bbox[0]))
+    cuts = _cuts(requests, cache)
+    frames = []
+    for pieces in layers.values():
+        parts = [(cuts[piece] if isinstance(piece, int) else piece)[columns] for piece in pieces]
+        frames.append(pandas.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0])
     store = shared().gazetteer.store
     points = store.place_points()
     lat, lon, population = points["lat"], points["lon"], points["population"]
@@ -669,13 +694,13 @@ def write(
             if options.draws_figures:
                 assert workers is not None  # made above when none was given
                 tables = figure_tables(results, base)
-                # This process writes the map and the layers meanwhile: one worker fewer draws.
-                shares = figure_shares(
-                    results, workers.processes - 1 if workers.parallel else 1, options.figure_windows
-                )
+                # This process writes the map and the layers meanwhile: one worker fewer draws. The first share
+                # (the busiest windows and the chart) goes to the figures' process, where matplotlib was prepared.
+                shares = figure_shares(results, workers.processes - 1, options.figure_windows)
                 for index, share in enumerate(shares or [[]]):
+                    submit = workers.submit_figures if index == 0 else workers.submit
                     drawing.append(
-                        workers.submit(
+                        submit(
                             draw_figures,
                             tables,
                             staging / "figures",

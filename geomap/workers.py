@@ -1,18 +1,26 @@
-"""One pool of worker processes for a run: the text stages of chunks of sources, then the figures.
+"""The worker processes of a run: a pool for the text stages of chunks of sources, and one for the figures.
 
 :class:`Workers` is a :class:`concurrent.futures.ProcessPoolExecutor` whose
 processes are forked (where the platform has ``fork``) as the run begins, so
-that they start at once and inherit what the caller has loaded by then. Every
-piece of work is a future that carries its result or its exception back.
+that they start at once and inherit what the caller has loaded by then, and a
+second executor of one process, the figures' own. Every piece of work is a
+future that carries its result or its exception back.
 
-A build uses the pool for what would otherwise wait its turn on one core:
+A build uses them for what would otherwise wait its turn on one core:
 
-- the text stages (geoparser and claims), one task per chunk of sources, while
-  the caller loads geopandas and the region polygons for the geometry stage;
-- :func:`prepare_figures` (matplotlib, its fonts, the basemap polygons), while
-  the text stages run;
-- each date window's figure and the chart, while the caller writes the map and
-  the layers.
+- the text stages (geoparser and claims), one task per chunk of sources, in the
+  pool, while the caller loads geopandas and the region polygons for the
+  geometry stage;
+- :func:`prepare_figures` (matplotlib, its fonts, the basemap polygons) in the
+  figures' process, while the text stages run;
+- the date windows' figures and the chart, in the figures' process (the busiest
+  windows and the chart) and, with more jobs, in the pool, while the caller
+  writes the map and the layers.
+
+The figures have a process of their own because a pool does not choose which
+of its processes takes a task: a figure drawn in another process than the one
+matplotlib was prepared in loaded it a second time (half a second of CPU of a
+cold build of the seeds, which is three seconds).
 
 Workers die with the process that started them, even by ``kill -9`` (Linux's
 parent-death signal); Ctrl-C and SIGTERM reach the caller, whose
@@ -33,8 +41,6 @@ PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 # Held back while workers are forked: a worker must not run the parent's handlers (they raise in the parent's
 # stack, which the child has a copy of until its bootstrap begins) before it has set its own.
 STOP_SIGNALS = {signal.SIGTERM, signal.SIGINT}
-# A build's own work (the text stages of a small input, the figures) has two things to do at once at most.
-MIN_PROCESSES = 2
 
 
 def follow_parent() -> None:
@@ -61,18 +67,21 @@ def follow_parent() -> None:
 class Workers:
     """Forked worker processes and the futures of the work given to them; a context manager.
 
-    ``processes`` is how many (at least :data:`MIN_PROCESSES`); they are forked
-    by the first :meth:`submit`.
+    ``processes`` is how many processes share the work given to :meth:`submit`
+    (at least one); they are forked by the first :meth:`submit`. The work given
+    to :meth:`submit_figures` goes to one more process, always the same, forked
+    by the first :meth:`submit_figures`.
     """
 
-    def __init__(self, processes: int = MIN_PROCESSES) -> None:
-        self.processes = max(MIN_PROCESSES, processes)
+    def __init__(self, processes: int = 1) -> None:
+        self.processes = max(1, processes)
         self.executor: ProcessPoolExecutor | None = None
+        self.figures_executor: ProcessPoolExecutor | None = None
         self.children: list[Any] = []
         if "fork" in multiprocessing.get_all_start_methods():
-            self.executor = ProcessPoolExecutor(
-                self.processes, mp_context=multiprocessing.get_context("fork"), initializer=follow_parent
-            )
+            fork = multiprocessing.get_context("fork")
+            self.executor = ProcessPoolExecutor(self.processes, mp_context=fork, initializer=follow_parent)
+            self.figures_executor = ProcessPoolExecutor(1, mp_context=fork, initializer=follow_parent)
 
     @property
     def parallel(self) -> bool:
@@ -80,8 +89,16 @@ class Workers:
         return self.executor is not None
 
     def submit(self, function: Callable[..., Any], *args: Any) -> Future:
-        """Run ``function(*args)`` in a worker; its future gives the result or raises what it raised."""
-        if self.executor is None:
+        """Run ``function(*args)`` in a worker of the pool; its future gives the result or raises what it raised."""
+        return self._submit(self.executor, function, args)
+
+    def submit_figures(self, function: Callable[..., Any], *args: Any) -> Future:
+        """Run ``function(*args)`` in the figures' process (the same process for every call): what one call
+        loaded there (matplotlib, fonts), the next finds loaded."""
+        return self._submit(self.figures_executor, function, args)
+
+    def _submit(self, executor: ProcessPoolExecutor | None, function: Callable[..., Any], args: tuple) -> Future:
+        if executor is None:
             future: Future = Future()
             try:
                 future.set_result(function(*args))
@@ -93,10 +110,10 @@ class Workers:
         # own handlers are set (follow_parent); the parent receives any that came meanwhile right after.
         blocked = signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
         try:
-            future = self.executor.submit(function, *args)
+            future = executor.submit(function, *args)
         finally:
             signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
-        # The first submission forks every worker: they are the children that were not there before.
+        # An executor's first submission forks its processes: they are the children that were not there before.
         self.children += [child for child in multiprocessing.active_children() if child not in before]
         return future
 
@@ -106,18 +123,21 @@ class Workers:
             for child in self.children:
                 if child.is_alive():
                     child.terminate()
-            # The pool's own thread reaps the workers it sees die: wait for it (and it for them) rather than
+            # Each executor's own thread reaps the workers it sees die: wait for it (and it for them) rather than
             # join them from here too, or a worker that thread reaped first may still read as alive.
-            self.executor.shutdown(wait=True, cancel_futures=True)
+            for executor in (self.executor, self.figures_executor):
+                if executor is not None:
+                    executor.shutdown(wait=True, cancel_futures=True)
             for child in self.children:
                 child.join()
-            self.executor = None
+            self.executor = self.figures_executor = None
 
     def close(self) -> None:
         """Let the workers finish and exit (every future has been read)."""
-        if self.executor is not None:
-            self.executor.shutdown(wait=True)
-            self.executor = None
+        for executor in (self.executor, self.figures_executor):
+            if executor is not None:
+                executor.shutdown(wait=True)
+        self.executor = self.figures_executor = None
 
     def __enter__(self) -> Workers:
         return self

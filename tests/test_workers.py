@@ -45,6 +45,23 @@ def test_an_error_in_a_worker_is_raised_here(seeds):
             future.result()
 
 
+def test_the_figures_work_in_one_process_of_their_own_while_the_pool_is_busy():
+    """What the figures' first task loads (matplotlib), their later tasks find: every task of theirs runs in one
+    process, another than this one, also when a task of the pool runs meanwhile (a pool gave the drawing to
+    whichever process was free, which then loaded matplotlib a second time)."""
+    import time
+
+    with Workers(2) as workers:
+        busy = [workers.submit(time.sleep, 0.5) for _ in range(2)]
+        figures = [workers.submit_figures(os.getpid) for _ in range(3)]
+        pids = {future.result(timeout=60) for future in figures}
+        pool = {workers.submit(os.getpid).result(timeout=60) for _ in range(4)}
+        for future in busy:
+            future.result(timeout=60)
+    assert len(pids) == 1 and os.getpid() not in pids
+    assert not pids & pool
+
+
 def test_a_worker_that_dies_is_one_clear_error():
     with pytest.raises(GeomapError, match="a worker process ended unexpectedly"):
         with Workers(2) as workers:

@@ -221,12 +221,16 @@ def test_writing_twice_gives_byte_identical_files(tables, tmp_path):
         assert sha256(one) == sha256(two), one.name
 
 
-def test_geopackage_timestamp_option_is_restored(tables, tmp_path):
+def test_geopackage_options_are_restored(tables, tmp_path):
+    """The timestamp and SQLite's disk waits are set for geomap's GeoPackage only, not for the caller's GDAL."""
     import pyogrio
 
-    pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": None})
+    options = ("OGR_CURRENT_DATE", "OGR_SQLITE_SYNCHRONOUS", "OGR_SQLITE_JOURNAL")
+    pyogrio.set_gdal_config_options(dict.fromkeys(options))
     write_exports({"claim_geoms": tables["claim_geoms"]}, tmp_path)
-    assert pyogrio.get_gdal_config_option("OGR_CURRENT_DATE") is None
+    assert [pyogrio.get_gdal_config_option(name) for name in options] == [None, None, None]
+    with sqlite3.connect(tmp_path / "geomap.gpkg") as database:  # written without them, whole all the same
+        assert database.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
 
 
 def test_a_failed_write_keeps_the_previous_file(tables, tmp_path, monkeypatch):

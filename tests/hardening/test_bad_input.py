@@ -263,7 +263,8 @@ def test_workers_end_when_the_run_fails_before_drawing():
     with pytest.raises(RuntimeError, match="the run failed"):
         with Workers(2) as workers:
             workers.submit(time.sleep, 60)
+            workers.submit_figures(time.sleep, 60)
             children = list(workers.children)
-            assert len(children) == 2 and all(child.is_alive() for child in children)
+            assert len(children) == 3 and all(child.is_alive() for child in children)
             raise RuntimeError("the run failed")
     assert not any(child.is_alive() for child in children)
