@@ -28,10 +28,7 @@ def __getattr__(name: str) -> Any:
     module = _EXPORTS.get(name)
     if module is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    from .lazy_templates import compiled_on_first_use
-
-    with compiled_on_first_use():  # folium's templates, when it is imported here (see lazy_templates)
-        value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
     globals()[name] = value
     return value
 
