@@ -27,11 +27,11 @@ where possible).
 
 from __future__ import annotations
 
-import ast
 import hashlib
 import json
 import logging
 import os
+import re
 import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, fields
@@ -119,36 +119,60 @@ def _module_file(name: str) -> Path | None:
     return None
 
 
+# An import statement at the start of a line (at any indentation: a lazy import in a function runs when the
+# function does), with the names of a "from" import in brackets over several lines.
+_IMPORT_RE = re.compile(
+    r"^[ \t]*(?:import[ \t]+(?P<modules>[\w., \t]+)|from[ \t]+(?P<base>\.*[\w.]*)[ \t]+import[ \t]+"
+    r"(?P<names>\([^)]*\)|[^\n#]*))",
+    re.MULTILINE,
+)
+# The blocks whose imports never run in the stages: "if TYPE_CHECKING:" (for type checkers only) and a package's
+# "def __getattr__" (how geomap loads its public API on first use).
+_SKIPPED_BLOCK_RE = re.compile(
+    r"^(?P<indent>[ \t]*)(?:if[ \t]+(?:typing\.)?TYPE_CHECKING[ \t]*:|def[ \t]+__getattr__\b)", re.MULTILINE
+)
+
+
 def _imported_names(name: str) -> list[str]:
     """The modules (and names that may be modules) the import statements of module ``name`` name."""
     path = _module_file(name)
     assert path is not None
     package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+    text = path.read_text(encoding="utf-8")
+    skipped = _skipped_blocks(text, path.name == "__init__.py")
     names: list[str] = []
-    pending: list[ast.AST] = [ast.parse(path.read_bytes(), str(path))]
-    while pending:
-        node = pending.pop()
-        if isinstance(node, ast.If) and _type_checking(node.test):
-            pending += node.orelse
+    for found in _IMPORT_RE.finditer(text):
+        if any(start <= found.start() < end for start, end in skipped):
             continue
-        if isinstance(node, ast.FunctionDef) and node.name == "__getattr__" and path.name == "__init__.py":
+        if found.group("modules") is not None:
+            names += [part.split()[0] for part in found.group("modules").split(",") if part.strip()]
             continue
-        if isinstance(node, ast.Import):
-            names += [alias.name for alias in node.names]
-        elif isinstance(node, ast.ImportFrom):
-            base = node.module or ""
-            if node.level:
-                anchor = package.split(".")[: len(package.split(".")) - node.level + 1]
-                base = ".".join(anchor + ([base] if base else []))
-            names += [base] + [f"{base}.{alias.name}" for alias in node.names]
-        pending += ast.iter_child_nodes(node)
+        base = found.group("base")
+        level = len(base) - len(base.lstrip("."))
+        if level:
+            anchor = package.split(".")[: len(package.split(".")) - level + 1]
+            base = ".".join(anchor + ([base[level:]] if base[level:] else []))
+        imported = found.group("names").strip("()")
+        names += [base] + [f"{base}.{part.split()[0]}" for part in imported.split(",") if part.split()]
     return names
 
 
-def _type_checking(test: ast.expr) -> bool:
-    return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
-        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"
-    )
+def _skipped_blocks(text: str, package: bool) -> list[tuple[int, int]]:
+    """The spans of ``text`` (offsets) of its "if TYPE_CHECKING:" blocks, and of "def __getattr__" in a package."""
+    spans = []
+    for header in _SKIPPED_BLOCK_RE.finditer(text):
+        if "__getattr__" in header.group() and not package:
+            continue
+        indent = len(header.group("indent"))
+        end = text.find("\n", header.end())
+        while end != -1:
+            line_end = text.find("\n", end + 1)
+            line = text[end + 1 : line_end if line_end != -1 else len(text)]
+            if line.strip() and not line.lstrip().startswith("#") and len(line) - len(line.lstrip()) <= indent:
+                break
+            end = line_end
+        spans.append((header.start(), end if end != -1 else len(text)))
+    return spans
 
 
 def source_fingerprint(source: Source) -> bytes:
