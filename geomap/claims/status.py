@@ -55,6 +55,7 @@ import re
 from collections.abc import Iterable
 
 from geomap.claims.temporal import as_of_for_sentence
+from geomap.claims.words import holds_none
 from geomap.records import Mention, PlaceStatus, Source
 
 __all__ = ["STATUSES", "PlaceStatus", "place_statuses"]
@@ -94,6 +95,7 @@ _BEFORE = {
 _WITHDRAW_TO = re.compile(
     r"\b(?:withdr\w+|retreat\w*|pull\w*\s+back|pullback|fall(?:ing|s)?\s+back|fell\s+back|escap\w+)"
     r"(?:\s+[^\s,.;:!?]+){0,6}?\s+(?:to|toward|towards|into|back\s+to|back\s+into)\s+$", re.IGNORECASE)
+_WITHDRAW_WORDS = ("withdr", "retreat", "pull", "fall", "fell", "escap")  # every match of _WITHDRAW_TO holds one
 # Cues that come after the place.
 _AUX = r"(?:,\s*)?(?:(?:which|that)\s+)?(?:(?:is|was|are|were|has|have|had|been|being|remains?|remained|now|still" \
        r"|already|reportedly|finally|officially)\s+)*"
@@ -188,7 +190,7 @@ def _read_cue(text: str, mention: Mention, agents: list[Mention]) -> tuple[str, 
     before = text[max(sentence_start, mention.start - WINDOW_BEFORE):mention.start]
     after = text[mention.end:min(sentence_end, mention.end + WINDOW_AFTER)]
     tail = _clause_tail(before)
-    to_match = _WITHDRAW_TO.search(tail)
+    to_match = None if holds_none(tail, _WITHDRAW_WORDS) else _WITHDRAW_TO.search(tail)
     if to_match:
         start = mention.start - len(tail) + to_match.start()
         return _with_actor("withdrawn_to", to_match.group().strip(), start, start, mention, text, agents)
