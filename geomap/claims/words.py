@@ -14,7 +14,7 @@ from types import ModuleType
 
 from geomap.claims.article import word_set
 
-__all__ = ["holds_none", "reader_patterns", "reader_words"]
+__all__ = ["folds_to_ascii", "holds_none", "reader_patterns", "reader_words"]
 
 _TABLES = tomllib.loads(files("geomap.claims").joinpath("words.toml").read_text(encoding="utf-8"))
 
@@ -48,7 +48,14 @@ def holds_none(text: str, words: tuple[str, ...]) -> bool:
     when the text has a character that folds to an ASCII letter). A pattern every match of which holds one of the
     words cannot match such a text: a test that costs a few passes of ``str.find`` instead of the pattern's search.
     """
-    if any(char in text for char in _FOLDED_TO_ASCII):
+    if folds_to_ascii(text):
         return False
     lower = text.lower()
     return not any(word in lower for word in words)
+
+
+def folds_to_ascii(text: str) -> bool:
+    """Whether ``text`` has a character other than an ASCII letter that re.IGNORECASE matches with one. A text
+    without is matched by a pattern that ignores case exactly as its lower-cased copy is by the same pattern
+    written in lower case (str.lower() then also keeps every offset)."""
+    return any(char in text for char in _FOLDED_TO_ASCII)

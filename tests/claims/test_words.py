@@ -1,5 +1,6 @@
-"""The quick test of words before a pattern's search (geomap.claims.words.holds_none): it may only skip a
-search that would find nothing."""
+"""The quick ways around a pattern's search (geomap.claims.words): a test of words that may only skip a search
+that would find nothing (holds_none), and a search of the lower-cased text that finds what the pattern that
+ignores case finds in the text (folds_to_ascii; the quantities' atoms)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from geomap.claims import readings, status
+from geomap.claims import quantities, readings, status
 from geomap.claims.words import _FOLDED_TO_ASCII, holds_none
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "claims"
@@ -59,3 +60,51 @@ def test_every_withdrawal_toward_a_place_holds_a_withdrawal_word():
     matches = [m.group() for text, end in ends for m in [status._WITHDRAW_TO.search(text, 0, end)] if m]
     assert matches, "the test texts have withdrawals to check"
     assert all(not holds_none(match, status._WITHDRAW_WORDS) for match in matches)
+
+
+def case_sensitive_parts(pattern: str) -> list[str]:
+    """What in ``pattern`` (compiled to ignore case) would not match a lower-cased text as it matches the text:
+    a part that turns IGNORECASE off, an upper-case letter, a class with a capital but not its small letter."""
+    from re import _constants as codes
+    from re import _parser as parser
+
+    found = []
+    pending = [parser.parse(pattern, re.IGNORECASE)]
+    while pending:
+        for op, value in pending.pop():
+            if op is codes.SUBPATTERN:
+                if value[2] & re.IGNORECASE:
+                    found.append("(?-i:...)")
+                pending.append(value[3])
+            elif op in (codes.LITERAL, codes.NOT_LITERAL) and chr(value).isupper():
+                found.append(chr(value))
+            elif op is codes.IN:
+                accepted = {chr(v) for kind, v in value if kind is codes.LITERAL} | {
+                    chr(c) for kind, v in value if kind is codes.RANGE for c in range(v[0], v[1] + 1)}
+                found += [c for c in accepted if c.isupper() and c.lower() not in accepted]
+            else:
+                for item in value if isinstance(value, (list, tuple)) else ():
+                    if isinstance(item, parser.SubPattern):
+                        pending.append(item)
+                    elif isinstance(item, (list, tuple)):
+                        pending += [part for part in item if isinstance(part, parser.SubPattern)]
+    return found
+
+
+def test_the_atoms_pattern_ignores_case_everywhere():
+    assert case_sensitive_parts(quantities._ATOM_RE.pattern) == []
+    found = case_sensitive_parts(r"(?-i:usd)|[A-Z]x|Q")  # what a change to it must not bring
+    assert {"(?-i:...)", "A", "Q"} <= set(found) and case_sensitive_parts(r"[a-zA-Z]+\s(?:km|mi)") == []
+
+
+def test_the_lower_cased_search_finds_the_atoms_the_pattern_finds():
+    for text in texts():
+        plain, pos = [], 0
+        while (m := quantities._ATOM_RE.search(text, pos)) is not None:
+            plain.append(m.span())
+            pos = max(m.end(), m.start() + 1)
+        lowered, pos, fast = text.lower(), 0, []
+        while (m := quantities._ATOM_FINDER_RE.search(lowered, pos)) is not None:
+            fast.append(quantities._ATOM_RE.match(text, m.start()).span())
+            pos = max(fast[-1][1], m.start() + 1)
+        assert fast == plain
