@@ -80,7 +80,8 @@ def case_sensitive_parts(pattern: str) -> list[str]:
                 found.append(chr(value))
             elif op is codes.IN:
                 accepted = {chr(v) for kind, v in value if kind is codes.LITERAL} | {
-                    chr(c) for kind, v in value if kind is codes.RANGE for c in range(v[0], v[1] + 1)}
+                    chr(c) for kind, v in value if kind is codes.RANGE for c in range(v[0], v[1] + 1)
+                }
                 found += [c for c in accepted if c.isupper() and c.lower() not in accepted]
             else:
                 for item in value if isinstance(value, (list, tuple)) else ():
@@ -107,4 +108,20 @@ def test_the_lower_cased_search_finds_the_atoms_the_pattern_finds():
         while (m := quantities._ATOM_FINDER_RE.search(lowered, pos)) is not None:
             fast.append(quantities._ATOM_RE.match(text, m.start()).span())
             pos = max(fast[-1][1], m.start() + 1)
+        assert fast == plain
+
+
+def test_the_dates_finder_matches_wherever_the_dates_pattern_does():
+    from geomap.claims import temporal
+
+    assert "(?-i:" in temporal._TEMPORAL_RE.pattern and case_sensitive_parts(temporal._TEMPORAL_FINDER_RE.pattern) == []
+    for text in texts():
+        plain, pos = [], 0
+        while (m := temporal._TEMPORAL_RE.search(text, pos)) is not None:
+            plain.append(m.span())
+            pos = m.start() + 1
+        fast, pos = [], 0
+        while (m := temporal._next_match(text, text.lower(), pos)) is not None:
+            fast.append(m.span())
+            pos = m.start() + 1
         assert fast == plain
