@@ -55,7 +55,7 @@ import re
 from collections.abc import Iterable
 
 from geomap.claims.temporal import as_of_for_sentence
-from geomap.claims.words import holds_none
+from geomap.claims.words import blind_to_case, folds_to_ascii, holds_none
 from geomap.records import Mention, PlaceStatus, Source
 
 __all__ = ["STATUSES", "PlaceStatus", "place_statuses"]
@@ -121,6 +121,9 @@ _FILLER = (rf"(?:\s+(?:(?:{_FILLER_WORDS}|{_NUMBER_WORDS}|and|or)\b|(?-i:[A-Z])[
 _BEFORE_RE = re.compile(
     r"^.*(?<![\w-])(?P<cue>" + "|".join(f"(?P<{status}>{pattern})" for status, pattern in _BEFORE.items())
     + rf"){_FILLER}$", re.IGNORECASE | re.DOTALL)
+# _BEFORE_RE blind to case, for the lower-cased window: it matches wherever _BEFORE_RE does (and where a small
+# letter stands for a capital), three times as fast. Most windows hold no cue: this turns them away.
+_BEFORE_GATE_RE = re.compile(blind_to_case(_BEFORE_RE.pattern), re.DOTALL)
 # An object after the verb makes it active and about something else ("Kursk Oblast, captured 1,263 sq km").
 _NO_OBJECT = r"(?!\s+(?:\d|the\b|a\b|an\b|some\b|about\b|over\b|more\b|nearly\b|roughly\b|around\b|up\b))"
 # One pass for every status: no cue word is an auxiliary, so the cue can start at one place only, and there the
@@ -194,7 +197,8 @@ def _read_cue(text: str, mention: Mention, agents: list[Mention]) -> tuple[str, 
     if to_match:
         start = mention.start - len(tail) + to_match.start()
         return _with_actor("withdrawn_to", to_match.group().strip(), start, start, mention, text, agents)
-    match = _BEFORE_RE.match(before)
+    cannot_match = not folds_to_ascii(before) and _BEFORE_GATE_RE.match(before.lower()) is None
+    match = None if cannot_match else _BEFORE_RE.match(before)
     if match:
         status = next(name for name in _BEFORE if match.group(name) is not None)
         cue_start = mention.start - len(before) + match.start("cue")

@@ -126,7 +126,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from geomap.claims.quantities import parse_number
-from geomap.claims.words import folds_to_ascii, reader_patterns
+from geomap.claims.words import blind_to_case, folds_to_ascii, reader_patterns
 from geomap.dates import FIRST_YEAR, LAST_YEAR
 
 _PATTERNS = reader_patterns("temporal")
@@ -245,17 +245,9 @@ _TEMPORAL_RE = re.compile(
 _TEMPORAL_TRIGGER_RE = _PATTERNS.temporal_trigger
 
 
-def _blind_to_case(pattern: str) -> str:
-    """``pattern`` (IGNORECASE but for its ``(?-i:...)`` groups and capitals-only classes) rewritten for a
-    lower-cased text without IGNORECASE: those groups in lower case, those classes for small letters. It matches
-    the lower-cased text wherever ``pattern`` matches the text (and at a few more places: "may" the verb)."""
-    blind = re.sub(r"\(\?-i:([^()]*)\)", lambda group: f"(?:{group.group(1).lower()})", pattern)
-    return blind.replace("[A-Z]", "[a-z]")
-
-
 # _TEMPORAL_RE's search made faster: where this finds a start in the lower-cased sentence (re compares plain
 # characters faster than folded ones), _TEMPORAL_RE is tried there on the sentence as written.
-_TEMPORAL_FINDER_RE = re.compile(_blind_to_case(_TEMPORAL_RE.pattern))
+_TEMPORAL_FINDER_RE = re.compile(blind_to_case(_TEMPORAL_RE.pattern))
 _KIND_GROUPS = (
     "iso", "event", "opening", "been", "ago", "dmy", "mdy", "month", "year", "earlier", "relative", "dayword",
     "weekday", "duration", "vague_duration",

@@ -14,7 +14,7 @@ from types import ModuleType
 
 from geomap.claims.article import word_set
 
-__all__ = ["folds_to_ascii", "holds_none", "reader_patterns", "reader_words"]
+__all__ = ["blind_to_case", "folds_to_ascii", "holds_none", "reader_patterns", "reader_words"]
 
 _TABLES = tomllib.loads(files("geomap.claims").joinpath("words.toml").read_text(encoding="utf-8"))
 
@@ -59,3 +59,14 @@ def folds_to_ascii(text: str) -> bool:
     without is matched by a pattern that ignores case exactly as its lower-cased copy is by the same pattern
     written in lower case (str.lower() then also keeps every offset)."""
     return any(char in text for char in _FOLDED_TO_ASCII)
+
+
+def blind_to_case(pattern: str) -> str:
+    """``pattern`` (IGNORECASE but for its ``(?-i:...)`` groups and capitals-only classes) rewritten for a
+    lower-cased text without IGNORECASE: those groups in lower case, those classes for small letters. Compiled
+    without IGNORECASE, it matches the lower-cased text (of a text without :func:`folds_to_ascii`) wherever
+    ``pattern`` matches the text, and at a few more places ("may" the verb): a quick search for where to try
+    ``pattern``, or a quick test that it cannot match (re compares plain characters faster than folded ones).
+    It holds while no such group or class is inside a negative look-ahead or look-behind."""
+    blind = re.sub(r"\(\?-i:([^()]*)\)", lambda group: f"(?:{group.group(1).lower()})", pattern)
+    return blind.replace("[A-Z]", "[a-z]")

@@ -125,3 +125,15 @@ def test_the_dates_finder_matches_wherever_the_dates_pattern_does():
             fast.append(m.span())
             pos = m.start() + 1
         assert fast == plain
+
+
+def test_the_cue_gate_turns_away_only_windows_without_a_cue():
+    assert "(?-i:" in status._BEFORE_RE.pattern and case_sensitive_parts(status._BEFORE_GATE_RE.pattern) == []
+    windows = [
+        text[max(0, m.start() - status.WINDOW_BEFORE) : m.start()]
+        for text in texts()
+        for m in re.finditer(r"\b[A-Z][a-z]+", text)  # before each capitalised word, where places stand
+    ]
+    cues = [window for window in windows if status._BEFORE_RE.match(window)]
+    assert len(cues) > 50, "the test texts have cues to check"
+    assert all(status._BEFORE_GATE_RE.match(window.lower()) for window in cues)
