@@ -4,8 +4,10 @@ The text stages (geoparser and claim rules) work on each article alone, so
 their rows for one article (its mentions and its claims) depend only on:
 
 - the article's fields (text, id, date, outlet, home...; not the file it came from);
-- geomap's code (its version and a digest of its modules' sources, so that a
-  changed rule in a checkout is never answered from an old entry);
+- the code the text stages can run (geomap's version and a digest of the modules
+  :mod:`geomap.text_stages` imports, followed through their own imports: so that a
+  changed rule in a checkout is never answered from an old entry, while a change to
+  the map, the exports or the figures keeps every entry);
 - the data in use (the gazetteer's fingerprint: bundled manifest and imported dumps).
 
 The entry of an article is a row of one SQLite file (:mod:`geomap.entry_store`),
@@ -29,6 +31,7 @@ import hashlib
 import json
 import logging
 import os
+import re
 import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, fields
@@ -66,15 +69,110 @@ STORE_NAME = "entries.sqlite"  # in the folder
 
 
 @cache
-def code_version() -> str:
-    """geomap's version and a digest of its modules' sources (a few milliseconds: about a hundred files)."""
+def code_version(*entries: str) -> str:
+    """geomap's version and a digest of the files the stages entered at ``entries`` (module names) can run:
+    :func:`stage_files`. A change anywhere else in geomap (the map, the exports, the figures) keeps it."""
     from geomap import __version__
 
     digest = hashlib.sha256(__version__.encode())
-    for path in sorted(PACKAGE_DIR.rglob("*.py")):
+    for path in stage_files(entries):
         digest.update(path.relative_to(PACKAGE_DIR).as_posix().encode())
+        digest.update(b"\0%d\0" % path.stat().st_size)
         digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
+
+
+def stage_files(entries: Iterable[str]) -> list[Path]:
+    """The files of geomap that the modules ``entries`` can load, found by following their imports: the
+    modules each names in an import statement (at the top or in a function: a lazy import runs when the
+    function does), the packages that hold them, and the data files beside them (word lists). Imports
+    made only for type checkers are not followed, nor a package's ``__getattr__`` (how ``geomap`` loads its
+    public API on first use: the stages import the modules they use by name)."""
+    seen: set[str] = set()
+    pending = list(entries)
+    while pending:
+        name = pending.pop()
+        if name in seen or _module_file(name) is None:
+            continue
+        seen.add(name)
+        parts = name.split(".")
+        pending += [".".join(parts[:end]) for end in range(1, len(parts))]  # the packages run first
+        pending += _imported_names(name)
+    files: set[Path] = set()
+    for name in seen:
+        path = _module_file(name)
+        assert path is not None
+        files.add(path)
+        files.update(item for item in path.parent.iterdir() if item.is_file() and item.suffix not in (".py", ".pyc"))
+    return sorted(files)
+
+
+def _module_file(name: str) -> Path | None:
+    """The file of geomap's module ``name``, None for a module outside geomap (or a name that is no module)."""
+    parts = name.split(".")
+    if parts[0] != PACKAGE_DIR.name:
+        return None
+    base = PACKAGE_DIR.joinpath(*parts[1:])
+    for path in (base / "__init__.py", base.with_suffix(".py")):
+        if path.is_file():
+            return path
+    return None
+
+
+# An import statement at the start of a line (at any indentation: a lazy import in a function runs when the
+# function does), with the names of a "from" import in brackets over several lines.
+_IMPORT_RE = re.compile(
+    r"^[ \t]*(?:import[ \t]+(?P<modules>[\w., \t]+)|from[ \t]+(?P<base>\.*[\w.]*)[ \t]+import[ \t]+"
+    r"(?P<names>\([^)]*\)|[^\n#]*))",
+    re.MULTILINE,
+)
+# The blocks whose imports never run in the stages: "if TYPE_CHECKING:" (for type checkers only) and a package's
+# "def __getattr__" (how geomap loads its public API on first use).
+_SKIPPED_BLOCK_RE = re.compile(
+    r"^(?P<indent>[ \t]*)(?:if[ \t]+(?:typing\.)?TYPE_CHECKING[ \t]*:|def[ \t]+__getattr__\b)", re.MULTILINE
+)
+
+
+def _imported_names(name: str) -> list[str]:
+    """The modules (and names that may be modules) the import statements of module ``name`` name."""
+    path = _module_file(name)
+    assert path is not None
+    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+    text = path.read_text(encoding="utf-8")
+    skipped = _skipped_blocks(text, path.name == "__init__.py")
+    names: list[str] = []
+    for found in _IMPORT_RE.finditer(text):
+        if any(start <= found.start() < end for start, end in skipped):
+            continue
+        if found.group("modules") is not None:
+            names += [part.split()[0] for part in found.group("modules").split(",") if part.strip()]
+            continue
+        base = found.group("base")
+        level = len(base) - len(base.lstrip("."))
+        if level:
+            anchor = package.split(".")[: len(package.split(".")) - level + 1]
+            base = ".".join(anchor + ([base[level:]] if base[level:] else []))
+        imported = found.group("names").strip("()")
+        names += [base] + [f"{base}.{part.split()[0]}" for part in imported.split(",") if part.split()]
+    return names
+
+
+def _skipped_blocks(text: str, package: bool) -> list[tuple[int, int]]:
+    """The spans of ``text`` (offsets) of its "if TYPE_CHECKING:" blocks, and of "def __getattr__" in a package."""
+    spans = []
+    for header in _SKIPPED_BLOCK_RE.finditer(text):
+        if "__getattr__" in header.group() and not package:
+            continue
+        indent = len(header.group("indent"))
+        end = text.find("\n", header.end())
+        while end != -1:
+            line_end = text.find("\n", end + 1)
+            line = text[end + 1 : line_end if line_end != -1 else len(text)]
+            if line.strip() and not line.lstrip().startswith("#") and len(line) - len(line.lstrip()) <= indent:
+                break
+            end = line_end
+        spans.append((header.start(), end if end != -1 else len(text)))
+    return spans
 
 
 def source_fingerprint(source: Source) -> bytes:
@@ -110,12 +208,19 @@ def limit_bytes() -> int:
         return int(DEFAULT_LIMIT_MB * 1e6)
 
 
+# Where the stages begin: the article cache's entries depend on the code the first can run, the geometry
+# stage's entries (geomap.geometry.shape_cache) on the code both can.
+TEXT_STAGES = "geomap.text_stages"
+GEOMETRY_STAGE = "geomap.geometry"
+
+
 @dataclass
 class ArticleCache:
     """Entries of one code and data version in ``folder`` (made on first write)."""
 
     folder: Path
-    version: str  # code version + data fingerprint: part of every key
+    version: str  # the text stages' code version + data fingerprint: part of every key
+    geometry_version: str = ""  # the same for the geometry stage's entries (by default ``version``)
     noted: bool = False  # a note about an unreadable entry was given
     keys: dict[str, str] = field(default_factory=dict)  # source id -> key, of the sources last looked up
     entries: EntryStore = field(init=False)
@@ -129,13 +234,18 @@ class ArticleCache:
     def for_data(cls, data_fingerprint: str, folder: Path | None = None) -> ArticleCache:
         override = os.environ.get("GEOMAP_ARTICLE_CACHE")
         folder = folder or (Path(override) if override else cache_dir() / "articles")
-        return cls(folder, f"{code_version()}:{data_fingerprint}")
+        return cls(
+            folder,
+            f"{code_version(TEXT_STAGES)}:{data_fingerprint}",
+            f"{code_version(TEXT_STAGES, GEOMETRY_STAGE)}:{data_fingerprint}",
+        )
 
     def shape_cache(self) -> ShapeCache:
-        """The geometry stage's cache of the same versions, in the same folder (:mod:`geomap.geometry.shape_cache`)."""
+        """The geometry stage's cache of the same data, keyed by the code of the text and geometry stages, in the
+        same folder (:mod:`geomap.geometry.shape_cache`)."""
         from geomap.geometry.shape_cache import ShapeCache
 
-        return ShapeCache(self.folder, self.version, limit_bytes())
+        return ShapeCache(self.folder, self.geometry_version or self.version, limit_bytes())
 
     def key(self, source: Source) -> str:
         digest = hashlib.sha256(self.version.encode())

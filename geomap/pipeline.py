@@ -33,7 +33,7 @@ from concurrent.futures import Future
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
 from geomap import formats, schema
 from geomap.article_cache import ArticleCache, in_source_order
@@ -41,6 +41,7 @@ from geomap.errors import GeomapError
 from geomap.records import Source
 from geomap.resources import shared
 from geomap.sources import SourceProblem, read_sources
+from geomap.text_stages import TextTables, mentions_of, text_stages
 from geomap.view import FIGURE_WINDOWS
 from geomap.workers import Workers
 
@@ -99,34 +100,6 @@ def geocode(sources: pandas.DataFrame) -> pandas.DataFrame:
     """The mentions of a table of sources: every place (and demonym) named, resolved."""
     records = schema.SOURCES.to_records(schema.SOURCES.check(sources, "geocode"))
     return schema.MENTIONS.from_records(mentions_of(records))
-
-
-def mentions_of(sources: Sequence[Source]) -> list[Any]:
-    geoparser = shared().geoparser
-    return [mention for mentions in geoparser.parse_many(sources) for mention in mentions]
-
-
-class TextTables(NamedTuple):
-    """The tables the text stages make of some sources."""
-
-    mentions: pandas.DataFrame  # schema.MENTIONS
-    claims: pandas.DataFrame  # schema.CLAIMS
-    place_status: pandas.DataFrame  # schema.PLACE_STATUS
-
-
-def text_stages(sources: pandas.DataFrame) -> TextTables:
-    """The mentions, claims and place statuses of a table of sources (a chunk of a corpus: chunks are independent)."""
-    from geomap.claims import extract_claims
-    from geomap.claims.status import place_statuses
-
-    records = schema.SOURCES.to_records(schema.SOURCES.check(sources, "text stages"))
-    mentions = mentions_of(records)
-    claims = extract_claims(records, mentions)
-    return TextTables(
-        schema.MENTIONS.from_records(mentions),
-        schema.CLAIMS.from_records(claims),
-        schema.PLACE_STATUS.from_records(place_statuses(records, mentions)),
-    )
 
 
 def text_stages_of(
@@ -324,9 +297,10 @@ def run_sources(
         with Workers(jobs) as own:
             return run_sources(sources, problems, reference, progress, jobs, own, figures, cache)
     started = time.perf_counter()
-    # geopandas and the region polygons first: the workers, forked by the first submission, inherit them (the
-    # figures need them too). Then the first chunks go to the workers, and matplotlib loads in one of them.
-    shared().prepare_geometry()
+    # geopandas (imported above) and the region polygons' spatial index first: the workers, forked by the first
+    # submission, inherit them (the checks, the basemaps and the figures need them). Then the first chunks go to
+    # the workers, and matplotlib loads in one of them.
+    shared().regions.tree  # noqa: B018 - built once
     article_cache = open_article_cache(sources) if cache else None
     known, known_tables = article_cache.lookup(sources) if article_cache is not None else (set(), [])
     todo = [index for index in range(len(sources)) if index not in known]

@@ -41,12 +41,6 @@ class Resources:
 
         return load_geoparser()
 
-    def prepare_geometry(self) -> None:
-        """Load what the geometry stage and the basemaps need: geopandas and the regions' spatial index."""
-        import geomap.geometry  # noqa: F401 - geopandas, shapely, pyproj
-
-        self.regions.tree  # noqa: B018 - built once, used by the checks and every basemap
-
 
 _SHARED = Resources()
 

@@ -27,7 +27,7 @@ PYTHON="${PYTHON:-python3}"
 # (formatting every module at once would collide with the work in progress on other branches).
 FORMATTED=(geomap/schema.py geomap/pipeline.py geomap/workers.py geomap/resources.py geomap/view.py geomap/api.py
            geomap/dates.py geomap/atomic.py geomap/formats.py geomap/article_cache.py geomap/cluster.py
-           geomap/entry_store.py geomap/basemap_cache.py)
+           geomap/entry_store.py geomap/basemap_cache.py geomap/text_stages.py)
 # Also formatted: the test helpers and the top-level tests, and the benchmarks, that no other branch is editing
 # (the stages' own tests join with their stages).
 FORMATTED_SCRIPTS=(tests/__init__.py tests/browser_support.py tests/cli_support.py tests/html_structure.py

@@ -4,13 +4,14 @@ an unreadable or unwritable cache is noted and ignored; the folder keeps within 
 from __future__ import annotations
 
 import logging
+import shutil
 import sqlite3
 from pathlib import Path
 
 import pandas
 import pytest
 
-from geomap import pipeline
+from geomap import article_cache, pipeline
 from geomap.article_cache import ArticleCache
 from geomap.sources import read_sources
 
@@ -143,3 +144,55 @@ def test_the_file_is_trimmed_least_recently_used_first(tmp_path):
     cache.put(keys[4], entry)
     cache.flush()
     assert [cache.get(key) is not None for key in keys] == [True, False, False, True, True]
+
+
+@pytest.fixture
+def package_copy(tmp_path, monkeypatch):
+    """A copy of geomap's sources that the versions are read from, to edit as a developer would."""
+    copy = tmp_path / "geomap"
+    shutil.copytree(article_cache.PACKAGE_DIR, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(article_cache, "PACKAGE_DIR", copy)
+    return copy
+
+
+def versions() -> tuple[str, str]:
+    """The code versions of the text stages' entries and of the geometry stage's, read afresh."""
+    version = article_cache.code_version.__wrapped__
+    return version(article_cache.TEXT_STAGES), version(article_cache.TEXT_STAGES, article_cache.GEOMETRY_STAGE)
+
+
+def edit(path: Path) -> None:
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write("\n# edited\n")
+
+
+@pytest.mark.parametrize(
+    "module", ["render/mapview.py", "export/writers.py", "figures/chart.py", "cli.py", "pipeline.py", "view.py"]
+)
+def test_editing_the_map_or_the_exports_keeps_every_entry(package_copy, module):
+    before = versions()
+    edit(package_copy / module)
+    assert versions() == before
+
+
+@pytest.mark.parametrize("module", ["claims/kinds.py", "claims/words.toml", "geoparse/scan.py", "schema.py"])
+def test_editing_what_the_text_stages_run_makes_new_entries(package_copy, module):
+    text, geometry = versions()
+    edit(package_copy / module)
+    changed_text, changed_geometry = versions()
+    assert changed_text != text and changed_geometry != geometry
+
+
+def test_editing_the_geometry_stage_keeps_the_articles_entries_only(package_copy):
+    text, geometry = versions()
+    edit(package_copy / "geometry" / "build.py")
+    assert versions()[0] == text and versions()[1] != geometry
+
+
+def test_the_text_stages_key_leaves_out_what_they_never_run():
+    files = {
+        path.relative_to(article_cache.PACKAGE_DIR).as_posix()
+        for path in article_cache.stage_files([article_cache.TEXT_STAGES])
+    }
+    assert {"claims/status.py", "claims/quantities.py", "claims/words.toml", "geoparse/parser.py"} <= files
+    assert not any(name.startswith(("render/", "export/", "figures/", "geometry/")) for name in files)

@@ -48,7 +48,7 @@ import re
 from geomap.claims.article import Article, Reading
 from geomap.claims.cues import people_category
 from geomap.claims.quantities import Quantity, find_quantities
-from geomap.claims.words import reader_words
+from geomap.claims.words import holds_none, reader_words
 from geomap.records import Mention
 
 _WORDS = reader_words("readings")
@@ -83,6 +83,7 @@ _SIZE_OF_RE = re.compile(
     r"(?:(?:entire|whole)\s+)?(?:(?:country|state|city|island|principality|kingdom|territory)\s+of\s+(?:the\s+)?)?",
     re.IGNORECASE,
 )
+_SIZE_WORDS = ("size", "large", "big", "great")  # every match of _SIZE_OF_RE holds one
 # "the Netherlands, Belgium and Luxembourg combined": the yardstick is their sum.
 _COMBINED_RE = re.compile(r"\s*(?:,\s*|\s+and\s+|,\s*and\s+)", re.IGNORECASE)
 _COMBINED_END_RE = re.compile(r"\s+(?:combined|put\s+together|together)\b", re.IGNORECASE)
@@ -109,7 +110,7 @@ def find_readings(article: Article) -> list[Reading]:
     by_end = {q.end: q for q in quantities}
     used: set[int] = set()  # starts of quantities a size comparison took
     readings: list[Reading] = []
-    for m in _SIZE_OF_RE.finditer(text):
+    for m in () if holds_none(text, _SIZE_WORDS) else _SIZE_OF_RE.finditer(text):  # most articles compare nothing
         reading = _size_comparison(article, m, by_end)
         if reading is not None:
             readings.append(reading)

@@ -55,6 +55,7 @@ import re
 from collections.abc import Iterable
 
 from geomap.claims.temporal import as_of_for_sentence
+from geomap.claims.words import blind_to_case, folds_to_ascii, holds_none
 from geomap.records import Mention, PlaceStatus, Source
 
 __all__ = ["STATUSES", "PlaceStatus", "place_statuses"]
@@ -94,6 +95,7 @@ _BEFORE = {
 _WITHDRAW_TO = re.compile(
     r"\b(?:withdr\w+|retreat\w*|pull\w*\s+back|pullback|fall(?:ing|s)?\s+back|fell\s+back|escap\w+)"
     r"(?:\s+[^\s,.;:!?]+){0,6}?\s+(?:to|toward|towards|into|back\s+to|back\s+into)\s+$", re.IGNORECASE)
+_WITHDRAW_WORDS = ("withdr", "retreat", "pull", "fall", "fell", "escap")  # every match of _WITHDRAW_TO holds one
 # Cues that come after the place.
 _AUX = r"(?:,\s*)?(?:(?:which|that)\s+)?(?:(?:is|was|are|were|has|have|had|been|being|remains?|remained|now|still" \
        r"|already|reportedly|finally|officially)\s+)*"
@@ -119,10 +121,16 @@ _FILLER = (rf"(?:\s+(?:(?:{_FILLER_WORDS}|{_NUMBER_WORDS}|and|or)\b|(?-i:[A-Z])[
 _BEFORE_RE = re.compile(
     r"^.*(?<![\w-])(?P<cue>" + "|".join(f"(?P<{status}>{pattern})" for status, pattern in _BEFORE.items())
     + rf"){_FILLER}$", re.IGNORECASE | re.DOTALL)
+# _BEFORE_RE blind to case, for the lower-cased window: it matches wherever _BEFORE_RE does (and where a small
+# letter stands for a capital), three times as fast. Most windows hold no cue: this turns them away.
+_BEFORE_GATE_RE = re.compile(blind_to_case(_BEFORE_RE.pattern), re.DOTALL)
 # An object after the verb makes it active and about something else ("Kursk Oblast, captured 1,263 sq km").
 _NO_OBJECT = r"(?!\s+(?:\d|the\b|a\b|an\b|some\b|about\b|over\b|more\b|nearly\b|roughly\b|around\b|up\b))"
-_AFTER_RE = {status: re.compile(rf"^\s*{_AUX}(?P<cue>{pattern})\b{_NO_OBJECT}", re.IGNORECASE)
-             for status, pattern in _AFTER.items()}
+# One pass for every status: no cue word is an auxiliary, so the cue can start at one place only, and there the
+# statuses are tried in the order of _AFTER (the first that matches wins, as one pattern per status would).
+_AFTER_RE = re.compile(
+    rf"^\s*{_AUX}(?P<cue>" + "|".join(f"(?P<{status}>{pattern})" for status, pattern in _AFTER.items())
+    + rf")\b{_NO_OBJECT}", re.IGNORECASE)
 _LIST_JOIN = re.compile(r"^\s*(?:,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)$")
 _BY_AGENT = re.compile(r"^\s*(?:\w+\s+){0,2}?by\s+(?:the\s+)?$", re.IGNORECASE)
 _CLAUSE_BREAK = re.compile(r"[;:—–()\[\]\"“”]|,\s+(?:but|while|whereas|although|though)\b|\bbut\b|\bwhile\b")
@@ -184,22 +192,24 @@ def _read_cue(text: str, mention: Mention, agents: list[Mention]) -> tuple[str, 
     sentence_end = sentence_start + len(mention.sentence)
     before = text[max(sentence_start, mention.start - WINDOW_BEFORE):mention.start]
     after = text[mention.end:min(sentence_end, mention.end + WINDOW_AFTER)]
-    to_match = _WITHDRAW_TO.search(_clause_tail(before))
+    tail = _clause_tail(before)
+    to_match = None if holds_none(tail, _WITHDRAW_WORDS) else _WITHDRAW_TO.search(tail)
     if to_match:
-        start = mention.start - len(_clause_tail(before)) + to_match.start()
+        start = mention.start - len(tail) + to_match.start()
         return _with_actor("withdrawn_to", to_match.group().strip(), start, start, mention, text, agents)
-    match = _BEFORE_RE.match(before)
+    cannot_match = not folds_to_ascii(before) and _BEFORE_GATE_RE.match(before.lower()) is None
+    match = None if cannot_match else _BEFORE_RE.match(before)
     if match:
         status = next(name for name in _BEFORE if match.group(name) is not None)
         cue_start = mention.start - len(before) + match.start("cue")
         cue_end = mention.start - len(before) + match.end("cue")
         return _with_actor(status, match.group("cue"), cue_start, cue_end, mention, text, agents)
-    for status, pattern in _AFTER_RE.items():
-        match = pattern.match(after)
-        if match:
-            cue_start = mention.end + match.start("cue")
-            cue_end = mention.end + match.end("cue")
-            return _with_actor(status, match.group("cue"), cue_start, cue_end, mention, text, agents, after=True)
+    match = _AFTER_RE.match(after)
+    if match:
+        status = next(name for name in _AFTER if match.group(name) is not None)
+        cue_start = mention.end + match.start("cue")
+        cue_end = mention.end + match.end("cue")
+        return _with_actor(status, match.group("cue"), cue_start, cue_end, mention, text, agents, after=True)
     return None
 
 
@@ -242,6 +252,7 @@ def _actor(cue_start: int, cue_end: int, mention: Mention, text: str, agents: li
     return _agent_code(candidates[-1], text) if candidates else None
 
 
+_WORD_AFTER = re.compile(r"[^\W\d_][\w\-]*")
 _DEMONYM_CODES = {"ukrainian": "UA", "russian": "RU", "kyiv": "UA", "kiev": "UA", "moscow": "RU"}
 
 
@@ -256,12 +267,13 @@ def _agent_code(m: Mention, text: str) -> str | None:
     code = m.country or (m.id if m.kind == "country" else None)
     if code is None:
         return None
+    # Most mentions are places that cannot act: turned away before the words after them are read.
+    if m.type != "demonym" and not (m.kind == "country" or (m.kind == "populated_place" and m.feature_code == "PPLC")):
+        return None
     after = text[m.end:m.end + 60]
-    words = [w.lower() for w in re.findall(r"[^\W\d_][\w\-]*", after)[:3]]
+    words = [w.lower() for w in _WORD_AFTER.findall(after)[:3]]
     if m.type == "demonym":
         return code if any(w in _AGENT_NOUNS for w in words) else None
-    if not (m.kind == "country" or (m.kind == "populated_place" and m.feature_code == "PPLC")):
-        return None
     if re.match(r"['’]s?\b", after) and not any(w in _AGENT_NOUNS for w in words[1:3]):
         return None  # "Russia's Kursk region", "Ukraine's economy"
     before = re.search(r"([^\W\d_]+)\s+(?:the\s+)?$", text[max(0, m.start - 30):m.start])

@@ -14,7 +14,7 @@ from types import ModuleType
 
 from geomap.claims.article import word_set
 
-__all__ = ["reader_patterns", "reader_words"]
+__all__ = ["blind_to_case", "folds_to_ascii", "holds_none", "reader_patterns", "reader_words"]
 
 _TABLES = tomllib.loads(files("geomap.claims").joinpath("words.toml").read_text(encoding="utf-8"))
 
@@ -36,3 +36,37 @@ def reader_patterns(reader: str) -> ModuleType:
     """The named patterns of one reader (its [patterns.READER] table), compiled to match in any case."""
     patterns = _TABLES["patterns"][reader]
     return _namespace(f"patterns.{reader}", {name: re.compile(text, re.IGNORECASE) for name, text in patterns.items()})
+
+
+# The characters, none an ASCII letter, that re.IGNORECASE matches with one: the Kelvin sign (k), the long s (s),
+# the dotless i and the capital I with a dot (i). str.lower() keeps them apart from those letters.
+_FOLDED_TO_ASCII = ("\u212a", "\u017f", "\u0131", "\u0130")
+
+
+def holds_none(text: str, words: tuple[str, ...]) -> bool:
+    """Whether ``text`` holds none of the lower-case ASCII ``words``, in any case, as re.IGNORECASE finds them (False
+    when the text has a character that folds to an ASCII letter). A pattern every match of which holds one of the
+    words cannot match such a text: a test that costs a few passes of ``str.find`` instead of the pattern's search.
+    """
+    if folds_to_ascii(text):
+        return False
+    lower = text.lower()
+    return not any(word in lower for word in words)
+
+
+def folds_to_ascii(text: str) -> bool:
+    """Whether ``text`` has a character other than an ASCII letter that re.IGNORECASE matches with one. A text
+    without is matched by a pattern that ignores case exactly as its lower-cased copy is by the same pattern
+    written in lower case (str.lower() then also keeps every offset)."""
+    return any(char in text for char in _FOLDED_TO_ASCII)
+
+
+def blind_to_case(pattern: str) -> str:
+    """``pattern`` (IGNORECASE but for its ``(?-i:...)`` groups and capitals-only classes) rewritten for a
+    lower-cased text without IGNORECASE: those groups in lower case, those classes for small letters. Compiled
+    without IGNORECASE, it matches the lower-cased text (of a text without :func:`folds_to_ascii`) wherever
+    ``pattern`` matches the text, and at a few more places ("may" the verb): a quick search for where to try
+    ``pattern``, or a quick test that it cannot match (re compares plain characters faster than folded ones).
+    It holds while no such group or class is inside a negative look-ahead or look-behind."""
+    blind = re.sub(r"\(\?-i:([^()]*)\)", lambda group: f"(?:{group.group(1).lower()})", pattern)
+    return blind.replace("[A-Z]", "[a-z]")

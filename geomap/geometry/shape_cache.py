@@ -7,8 +7,8 @@ checks that compare it with other claims) is a function of:
   drawn: its anchor (possibly borrowed), window, region, holder, the base of a
   share and the partner of a depth or front width (see
   :func:`geomap.geometry.build.claim_rows`);
-- geomap's code and the data in use (the version of the article cache,
-  :attr:`geomap.article_cache.ArticleCache.version`);
+- the code of the text and geometry stages and the data in use
+  (:attr:`geomap.article_cache.ArticleCache.geometry_version`);
 - for an incursion, what the run's place statuses say near its anchor.
 
 The first two make the key of an entry. The statuses are all of a corpus, and

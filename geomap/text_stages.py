@@ -1,0 +1,49 @@
+"""The text stages of a chunk of sources: the mentions (geoparser), the claims and the place statuses.
+
+This module is their entry point: what it imports, directly or through the modules it names, is all the
+code the text stages can run. The article cache (:mod:`geomap.article_cache`) keys its entries by exactly
+those modules, so a change to the map, the exports or the figures leaves them valid. Import here only what
+the text stages need.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from geomap import schema
+from geomap.records import Source
+from geomap.resources import shared
+
+if TYPE_CHECKING:
+    import pandas
+
+__all__ = ["TextTables", "mentions_of", "text_stages"]
+
+
+class TextTables(NamedTuple):
+    """The tables the text stages make of some sources."""
+
+    mentions: pandas.DataFrame  # schema.MENTIONS
+    claims: pandas.DataFrame  # schema.CLAIMS
+    place_status: pandas.DataFrame  # schema.PLACE_STATUS
+
+
+def mentions_of(sources: Sequence[Source]) -> list[Any]:
+    geoparser = shared().geoparser
+    return [mention for mentions in geoparser.parse_many(sources) for mention in mentions]
+
+
+def text_stages(sources: pandas.DataFrame) -> TextTables:
+    """The mentions, claims and place statuses of a table of sources (a chunk of a corpus: chunks are independent)."""
+    from geomap.claims import extract_claims
+    from geomap.claims.status import place_statuses
+
+    records = schema.SOURCES.to_records(schema.SOURCES.check(sources, "text stages"))
+    mentions = mentions_of(records)
+    claims = extract_claims(records, mentions)
+    return TextTables(
+        schema.MENTIONS.from_records(mentions),
+        schema.CLAIMS.from_records(claims),
+        schema.PLACE_STATUS.from_records(place_statuses(records, mentions)),
+    )
