@@ -50,7 +50,8 @@ class BasemapCache:
     def for_data(cls, data_fingerprint: str) -> BasemapCache:
         from geomap.article_cache import code_version
 
-        return cls(f"{code_version()}:{data_fingerprint}")
+        # The cut is made in geomap.pipeline (_cuts) with shapely: their code is part of the version.
+        return cls(f"{code_version('geomap.pipeline')}:{shapely.geos_version_string}:{data_fingerprint}")
 
     def key(self, layer: str, codes: Any, area: Any, tolerance: float) -> str:
         """The key of the cut of ``layer``'s rows ``codes`` to ``area`` (a shapely geometry), simplified by

@@ -196,3 +196,20 @@ def test_the_text_stages_key_leaves_out_what_they_never_run():
     }
     assert {"claims/status.py", "claims/quantities.py", "claims/words.toml", "geoparse/parser.py"} <= files
     assert not any(name.startswith(("render/", "export/", "figures/", "geometry/")) for name in files)
+
+
+def test_editing_where_the_basemap_is_cut_makes_new_cuts(package_copy):
+    from geomap.basemap_cache import BasemapCache
+
+    def basemap_version() -> str:
+        article_cache.code_version.cache_clear()
+        return BasemapCache.for_data("data").version
+
+    try:
+        before = basemap_version()
+        edit(package_copy / "render" / "mapview.py")
+        assert basemap_version() == before
+        edit(package_copy / "pipeline.py")
+        assert basemap_version() != before
+    finally:
+        article_cache.code_version.cache_clear()  # versions of the edited copy must not outlive the test
