@@ -685,19 +685,15 @@ def write(
                             index == 0,
                         )
                     )
-            from geomap.export import GEOPACKAGE_NAME, export_layers, write_geopackage
-
-            # Made once for the GeoJSON/CSV files and the GeoPackage (slow for a large corpus).
-            wanted = options.exports or options.geopackage or options.parquet
-            layers = export_layers(export_tables(results)) if wanted else []
-            for name, data in output_pieces(results, options, base, layers):
+            for name, data in output_pieces(results, options, base):
                 (staging / name).parent.mkdir(parents=True, exist_ok=True)
                 (staging / name).write_bytes(data)
                 del data  # one file's bytes held at a time
-            if options.geopackage:
-                write_geopackage(layers, staging / GEOPACKAGE_NAME)
-            if options.parquet:
-                write_parquet(layers, staging)
+            kinds = export_kinds(options)
+            if kinds:
+                from geomap.export import write_layer_files
+
+                write_layer_files(export_tables(results), staging, kinds)
             for future in drawing:
                 try:
                     result_of(future, "drawing the figures")
@@ -713,13 +709,16 @@ def write(
     return publish(out_dir, write_into)
 
 
-def write_parquet(layers: list, folder: Path) -> None:
-    """``<layer>.parquet`` (GeoParquet) for each large table among ``layers``."""
-    from geomap.export.writers import PARQUET_LAYERS, geoparquet_bytes
-
-    for layer in layers:
-        if layer.name in PARQUET_LAYERS:
-            (folder / f"{layer.name}.parquet").write_bytes(geoparquet_bytes(layer))
+def export_kinds(options: OutputOptions) -> tuple[str, ...]:
+    """The files :func:`geomap.export.write_layer_files` writes for ``options`` (see its ``EXPORT_KINDS``)."""
+    wanted = {
+        "gpkg": options.geopackage,
+        "shapes": options.exports,
+        "geojson": options.exports,
+        "csv": options.exports,
+        "parquet": options.parquet,
+    }
+    return tuple(kind for kind, asked in wanted.items() if asked)
 
 
 def export_tables(results: Results) -> dict[str, Any]:
@@ -738,18 +737,18 @@ def export_tables(results: Results) -> dict[str, Any]:
 
 
 def output_files(
-    results: Results, options: OutputOptions | None = None, base: Basemap | None = None, layers: list | None = None
+    results: Results, options: OutputOptions | None = None, base: Basemap | None = None
 ) -> dict[str, bytes]:
-    """The text outputs' names and bytes (nothing written); ``layers`` are the export layers if made already."""
-    return dict(output_pieces(results, options, base, layers))
+    """The map, the fragment and the records' names and bytes (nothing written; the layers' files are written by
+    :func:`geomap.export.write_layer_files`)."""
+    return dict(output_pieces(results, options, base))
 
 
 def output_pieces(
-    results: Results, options: OutputOptions | None = None, base: Basemap | None = None, layers: list | None = None
+    results: Results, options: OutputOptions | None = None, base: Basemap | None = None
 ) -> Iterator[tuple[str, bytes]]:
-    """The text outputs as (name, bytes), made one at a time: :func:`write` writes each before the next is made, so
-    the largest file's bytes are in memory, not all of them (the exports of 10,000 articles are 2.4 GB of text,
-    and holding them all made a 10,000-article build peak at 16.7 GB)."""
+    """The map, the fragment and the records as (name, bytes), made one at a time: :func:`write` writes each before
+    the next is made, so the largest file's bytes are in memory, not all of them."""
     options = options or OutputOptions()
     base = base or basemap(results)
     if options.map or options.fragment:
@@ -766,12 +765,6 @@ def output_pieces(
             yield "map_fragment.html", fragment_html(folium_map).encode("utf-8")
         del folium_map
     yield from record_files(results).items()
-    if options.exports:
-        from geomap.export import export_files, export_layers
-
-        tables = export_tables(results)
-        for name, text in export_files(tables, layers if layers else export_layers(tables)):
-            yield name, text.encode("utf-8")
     if results.comparison is not None:
         yield (
             "comparison.json",
