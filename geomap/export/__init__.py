@@ -18,7 +18,7 @@ from collections.abc import Collection, Iterator
 from pathlib import Path
 from typing import Any
 
-from .layers import Layer, export_layers, in_wgs84, iter_layers, table
+from .layers import Layer, claim_shapes_layer, export_layers, iter_layers, table
 from .writers import (
     PARQUET_LAYERS, add_geopackage_layer, csv_pieces, csv_text, geojson_pieces, geojson_text, geoparquet_bytes,
     write_geopackage, write_pieces,
@@ -51,7 +51,7 @@ def export_files(tables: Any, layers: list[Layer] | None = None) -> Iterator[tup
     for layer in layers:
         if layer.spatial:
             yield f"{layer.name}.geojson", geojson_text(layer.frame)
-    yield COMBINED_CLAIM_GEOJSON, geojson_text(_mapped_claims(tables))
+    yield COMBINED_CLAIM_GEOJSON, geojson_text(claim_shapes_layer(table(tables, "claim_geoms")))
     for layer in layers:
         if layer.name in CSV_LAYERS:
             yield f"{layer.name}.csv", csv_text(layer.frame)
@@ -87,7 +87,8 @@ def write_layer_files(tables: Any, folder: str | os.PathLike[str], kinds: Collec
             written.append(folder / f"{layer.name}.parquet")
         del layer
     if "shapes" in kinds:
-        written.append(write_pieces(folder / COMBINED_CLAIM_GEOJSON, geojson_pieces(_mapped_claims(tables))))
+        shapes = claim_shapes_layer(table(tables, "claim_geoms"))
+        written.append(write_pieces(folder / COMBINED_CLAIM_GEOJSON, geojson_pieces(shapes)))
     return written
 
 
@@ -144,12 +145,6 @@ def __getattr__(name: str) -> Any:
     value = getattr(fragment, name)
     globals()[name] = value
     return value
-
-
-def _mapped_claims(tables: Any):
-    frame = in_wgs84(table(tables, "claim_geoms"))
-    mapped = [geometry is not None and not geometry.is_empty for geometry in frame.geometry]
-    return frame[mapped]
 
 
 __all__ = [

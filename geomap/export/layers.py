@@ -255,7 +255,25 @@ def claims_layer(claim_geoms: Any, claims: Any = None) -> geopandas.GeoDataFrame
     """
     names, columns = merged_claim_columns(claim_geoms, claims)
     points = _points(list(zip(*_columns_named(names, columns, "anchor_lon", "anchor_lat"))))
-    return _point_frame(typed_columns(names, columns), points)
+    return _point_frame(typed_columns(names, _flags_as_codes(names, columns)), points)
+
+
+def flag_codes(flags: Any) -> list[str]:
+    """The codes of a claim's flags, in order (their messages and figures are in the ``checks`` table)."""
+    return [str(flag.get("code")) for flag in flag_list(flags)]
+
+
+def _flags_as_codes(names: list[str], columns: list[list[Any]]) -> list[list[Any]]:
+    """The columns with each ``flags`` cell as its :func:`flag_codes`.
+
+    A flag's message can quote every article that gave a place a status (a
+    100 kB cell at 10,000 articles): written once in ``checks``, not again in
+    every claim layer and file.
+    """
+    if "flags" not in names:
+        return columns
+    index = names.index("flags")
+    return [[flag_codes(flags) for flags in column] if i == index else column for i, column in enumerate(columns)]
 
 
 def merged_claim_columns(claim_geoms: Any, claims: Any = None, wanted: Sequence[str] | None = None
@@ -333,14 +351,62 @@ def claim_geometry_layers(claim_geoms: Any) -> tuple[geopandas.GeoDataFrame, geo
     frame = in_wgs84(claim_geoms)
     names, columns = table_columns(frame)
     order = [c for c in CLAIM_KEY_COLUMNS if c in names] + [c for c in names if c not in CLAIM_KEY_COLUMNS]
-    columns = _columns_named(names, columns, *order)
-    splits = [split_geometry(geometry) for geometry in _geometries(frame)]
+    columns = _flags_as_codes(order, _columns_named(names, columns, *order))
+    splits = [split_geometry(geometry) for geometry in lighter_shapes(_geometries(frame))]
     layers = []
     for part in (0, 1):  # polygons, lines
         rows = [index for index, split in enumerate(splits) if split[part] is not None]
         layers.append(_shape_frame(typed_columns(order, [[column[i] for i in rows] for column in columns]),
                                    [splits[i][part] for i in rows]))
     return layers[0], layers[1]
+
+
+def claim_shapes_layer(claim_geoms: Any) -> geopandas.GeoDataFrame:
+    """Every mapped claim geometry with the geometry stage's columns (``claim_geometries.geojson``).
+
+    Polygons and lines in one collection, which GeoJSON allows; shapes as
+    :func:`lighter_shapes` makes them, flags as their codes.
+    """
+    frame = in_wgs84(claim_geoms)
+    shapes = lighter_shapes(_geometries(frame))
+    mapped = [index for index, shape in enumerate(shapes) if shape is not None and not shape.is_empty]
+    names, columns = table_columns(frame)
+    columns = _flags_as_codes(names, [[column[i] for i in mapped] for column in columns])
+    return _shape_frame(typed_columns(names, columns), [shapes[i] for i in mapped])
+
+
+# A shape keeps the vertices that matter at a thousandth of its extent (100 m for a 100 km disc or band): the claims
+# are rough figures and their shapes approximations, and the vertices of a corpus's shapes were most of its exports'
+# bytes (21 million at 10,000 articles). A shape whose area that would change by more than SHAPE_AREA_CHANGE keeps
+# every vertex.
+SHAPE_TOLERANCE = 0.001
+SHAPE_AREA_CHANGE = 0.005
+
+
+def lighter_shapes(geometries: Sequence[BaseGeometry | None]) -> list[BaseGeometry | None]:
+    """The shapes with fewer vertices (:data:`SHAPE_TOLERANCE`), topology and area kept (:data:`SHAPE_AREA_CHANGE`).
+
+    Douglas-Peucker (GEOS) with a tolerance of a thousandth of each shape's
+    longer side; a shape it makes invalid or empty keeps its vertices. The
+    area is compared in degrees, where a small change is the same share of
+    the area as on the ellipsoid.
+    """
+    shapes = numpy.empty(len(geometries), dtype=object)
+    shapes[:] = list(geometries)
+    present = numpy.flatnonzero(~shapely.is_missing(shapes) & ~shapely.is_empty(shapes))
+    if not len(present):
+        return shapes.tolist()
+    originals = shapes[present]
+    xmin, ymin, xmax, ymax = shapely.bounds(originals).T
+    # Without GEOS's topology-preserving variant (nine times slower here): a shape it would break keeps its vertices.
+    simplified = shapely.simplify(originals, numpy.maximum(xmax - xmin, ymax - ymin) * SHAPE_TOLERANCE,
+                                  preserve_topology=False)
+    before, after = shapely.area(originals), shapely.area(simplified)
+    with numpy.errstate(divide="ignore", invalid="ignore"):
+        changed = numpy.where(before > 0, numpy.abs(after / before - 1) > SHAPE_AREA_CHANGE, False)
+    broken = (~shapely.is_valid(simplified) | shapely.is_empty(simplified)) & shapely.is_valid(originals)
+    shapes[present] = numpy.where(changed | broken, originals, simplified)
+    return shapes.tolist()
 
 
 def polygon_layer(frame: Any) -> geopandas.GeoDataFrame:
@@ -384,7 +450,8 @@ def _spread_of(claim_geoms: Any) -> pandas.DataFrame | None:
 
 
 __all__ = [
-    "Layer", "attribute_table", "checks_table", "claim_geometry_layers", "claims_layer", "export_layers",
-    "flag_list", "in_wgs84", "iter_layers", "mentions_layer", "merged_claim_columns", "place_status_layer",
-    "places_layer", "polygon_layer", "sources_table", "split_geometry", "table",
+    "Layer", "attribute_table", "checks_table", "claim_geometry_layers", "claim_shapes_layer", "claims_layer",
+    "export_layers", "flag_codes", "flag_list", "in_wgs84", "iter_layers", "lighter_shapes", "mentions_layer",
+    "merged_claim_columns", "place_status_layer", "places_layer", "polygon_layer", "sources_table", "split_geometry",
+    "table",
 ]
