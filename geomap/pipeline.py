@@ -402,11 +402,15 @@ class OutputOptions:
     tiles: str | None = None  # opt-in online tile layer
     map: bool = True  # index.html
     fragment: bool = True  # map_fragment.html, to paste into report pages
-    exports: bool = True  # GeoJSON per layer, CSV tables
-    geopackage: bool = True  # geomap.gpkg
+    geopackage: bool = True  # geomap.gpkg: every table, the one copy of each written by default
+    # Copies of the tables in other formats, on request (--format): at 10,000 articles each is hundreds of MB.
+    csv: bool = False  # claims, checks, place_status, spread, sources (comparison) as CSV
+    geojson: bool = False  # claim_geometries.geojson and a GeoJSON per point and polygon layer
+    jsonl: bool = False  # mentions.jsonl and claims.jsonl, the records as `geomap geocode`/`claims` print them
+    parquet: bool = False  # the large tables (mentions, claims, claim shapes) as GeoParquet
+    exports: bool = True  # False: none of the CSV and GeoJSON files, whatever csv and geojson say
     figures: bool = True  # PNG and SVG of the busiest date windows' claims maps and the area chart
     figure_windows: int | None = FIGURE_WINDOWS  # claims maps for this many busiest windows; None: every window
-    parquet: bool = False  # the large tables (mentions, claims, claim shapes) as GeoParquet too
     dpi: int = 200
     figure_formats: tuple[str, ...] = ("png", "svg")
 
@@ -637,13 +641,13 @@ def figure_shares(results: Results, parts: int, limit: int | None = None) -> lis
     return [by_load[i::parts] for i in range(parts)]
 
 
-def record_files(results: Results) -> dict[str, bytes]:
-    """sources.json, mentions.jsonl and claims.jsonl: each stage's table as `geomap claims`/`geocode` print it."""
-    return {
-        "sources.json": (json.dumps(results.source_summaries, ensure_ascii=False, indent=2) + "\n").encode(),
-        "mentions.jsonl": formats.to_jsonl(schema.MENTIONS.rows(results.mentions)).encode("utf-8"),
-        "claims.jsonl": formats.to_jsonl(schema.CLAIMS.rows(results.claims)).encode("utf-8"),
-    }
+def record_files(results: Results, jsonl: bool = True) -> Iterator[tuple[str, bytes]]:
+    """sources.json, and with ``jsonl`` mentions.jsonl and claims.jsonl: each stage's table as `geomap claims` /
+    `geocode` print it, made one at a time."""
+    yield "sources.json", (json.dumps(results.source_summaries, ensure_ascii=False, indent=2) + "\n").encode()
+    if jsonl:
+        yield "mentions.jsonl", formats.to_jsonl(schema.MENTIONS.rows(results.mentions)).encode("utf-8")
+        yield "claims.jsonl", formats.to_jsonl(schema.CLAIMS.rows(results.claims)).encode("utf-8")
 
 
 def write(
@@ -713,9 +717,8 @@ def export_kinds(options: OutputOptions) -> tuple[str, ...]:
     """The files :func:`geomap.export.write_layer_files` writes for ``options`` (see its ``EXPORT_KINDS``)."""
     wanted = {
         "gpkg": options.geopackage,
-        "shapes": options.exports,
-        "geojson": options.exports,
-        "csv": options.exports,
+        "geojson": options.exports and options.geojson,
+        "csv": options.exports and options.csv,
         "parquet": options.parquet,
     }
     return tuple(kind for kind, asked in wanted.items() if asked)
@@ -764,7 +767,7 @@ def output_pieces(
             render.rename(folium_map, "geomap_fragment")
             yield "map_fragment.html", fragment_html(folium_map).encode("utf-8")
         del folium_map
-    yield from record_files(results).items()
+    yield from record_files(results, options.jsonl)
     if results.comparison is not None:
         yield (
             "comparison.json",

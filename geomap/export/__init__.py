@@ -27,10 +27,13 @@ from .writers import (
 GEOPACKAGE_NAME = "geomap.gpkg"
 CSV_LAYERS = ("claims", "place_status", "checks", "spread", "comparison", "sources")
 COMBINED_CLAIM_GEOJSON = "claim_geometries.geojson"
-# What an export can write: "gpkg" every layer in geomap.gpkg; "shapes" claim_geometries.geojson; "geojson" one
-# GeoJSON per spatial layer; "csv" the attribute tables of CSV_LAYERS; "parquet" the large layers as GeoParquet.
-EXPORT_KINDS = ("gpkg", "shapes", "geojson", "csv", "parquet")
-DEFAULT_EXPORTS = ("gpkg", "shapes", "geojson", "csv")
+# What an export can write: "gpkg" every layer in geomap.gpkg; "geojson" claim_geometries.geojson (every claim
+# shape) and one GeoJSON per point and polygon layer (GEOJSON_LAYERS); "csv" the tables of CSV_LAYERS; "parquet"
+# the large layers as GeoParquet. The claim shapes are one GeoJSON file, not three: claim_areas and claim_lines are
+# its polygons and lines, split for the GeoPackage, whose layers have one geometry type.
+EXPORT_KINDS = ("gpkg", "geojson", "csv", "parquet")
+DEFAULT_EXPORTS = ("gpkg", "geojson", "csv")
+GEOJSON_LAYERS = ("places", "mentions", "claims", "place_status", "envelopes", "reference")
 
 
 def export_texts(tables: Any, layers: list[Layer] | None = None) -> dict[str, str]:
@@ -42,14 +45,14 @@ def export_files(tables: Any, layers: list[Layer] | None = None) -> Iterator[tup
     """The GeoJSON and CSV files of an export, as (file name, text), one at a time (each whole in memory; a large
     corpus's are written a part at a time by :func:`write_layer_files`).
 
-    One ``<layer>.geojson`` per spatial layer, ``claim_geometries.geojson``
+    One ``<layer>.geojson`` per point and polygon layer, ``claim_geometries.geojson``
     with every mapped claim geometry as it is (polygons and lines in one
     collection, which GeoJSON allows), and ``<table>.csv`` for claims,
     place_status, checks, spread, comparison and sources when present.
     """
     layers = export_layers(tables) if layers is None else layers
     for layer in layers:
-        if layer.spatial:
+        if layer.name in GEOJSON_LAYERS:
             yield f"{layer.name}.geojson", geojson_text(layer.frame)
     yield COMBINED_CLAIM_GEOJSON, geojson_text(claim_shapes_layer(table(tables, "claim_geoms")))
     for layer in layers:
@@ -78,7 +81,7 @@ def write_layer_files(tables: Any, folder: str | os.PathLike[str], kinds: Collec
     for index, layer in enumerate(iter_layers(tables)):
         if "gpkg" in kinds:
             add_geopackage_layer(layer, folder / GEOPACKAGE_NAME, first=index == 0)
-        if "geojson" in kinds and layer.spatial:
+        if "geojson" in kinds and layer.name in GEOJSON_LAYERS:
             written.append(write_pieces(folder / f"{layer.name}.geojson", geojson_pieces(layer.frame)))
         if "csv" in kinds and layer.name in CSV_LAYERS:
             written.append(write_pieces(folder / f"{layer.name}.csv", csv_pieces(layer.frame)))
@@ -86,7 +89,7 @@ def write_layer_files(tables: Any, folder: str | os.PathLike[str], kinds: Collec
             (folder / f"{layer.name}.parquet").write_bytes(geoparquet_bytes(layer))
             written.append(folder / f"{layer.name}.parquet")
         del layer
-    if "shapes" in kinds:
+    if "geojson" in kinds:
         shapes = claim_shapes_layer(table(tables, "claim_geoms"))
         written.append(write_pieces(folder / COMBINED_CLAIM_GEOJSON, geojson_pieces(shapes)))
     return written

@@ -49,8 +49,8 @@ def test_every_file_is_written_and_nothing_temporary_is_left(exported):
     names = [path.name for path in written]
     assert names[0] == "geomap.gpkg"
     assert set(names) == {
-        "geomap.gpkg", "places.geojson", "mentions.geojson", "claims.geojson", "claim_areas.geojson",
-        "claim_lines.geojson", "envelopes.geojson", "reference.geojson", "claim_geometries.geojson",
+        "geomap.gpkg", "places.geojson", "mentions.geojson", "claims.geojson", "envelopes.geojson",
+        "reference.geojson", "claim_geometries.geojson",
         "claims.csv", "checks.csv", "spread.csv", "comparison.csv", "sources.csv", "place_status.geojson",
         "place_status.csv",
     }
@@ -122,9 +122,12 @@ def test_place_statuses_are_a_point_layer_with_their_quotes(exported):
 
 def test_every_claim_shape_says_how_it_was_made(exported):
     folder, _ = exported
-    for name in ("claim_areas.geojson", "claim_geometries.geojson"):
-        features = json.loads((folder / name).read_text(encoding="utf-8"))["features"]
-        assert features and all(f["properties"]["construction"] for f in features), name
+    features = json.loads((folder / "claim_geometries.geojson").read_text(encoding="utf-8"))["features"]
+    assert features and all(f["properties"]["construction"] for f in features)
+    with sqlite3.connect(folder / "geomap.gpkg") as database:
+        for name in ("claim_areas", "claim_lines"):
+            constructions = [row[0] for row in database.execute(f"SELECT construction FROM {name}")]
+            assert constructions and all(constructions), name
 
 
 def test_geojson_is_rfc7946(exported):
