@@ -76,6 +76,10 @@ def test_claim_geometries_are_split_by_type_and_promoted_to_multi(tables):
     assert sorted(areas["claim_id"]) == ["daily#1", "daily#2", "paper#1", "wire#1"]
     assert list(lines["claim_id"]) == ["wire#2"]  # the distance ring
     assert list(areas.columns[:4]) == ["claim_id", "source", "outlet", "kind"]
+    # A shape carries what it is read by (its quote, how it was made); the claims layer the rest, by claim_id.
+    assert {"quote", "construction", "shape", "km2", "window"} <= set(areas.columns)
+    assert "derivation" not in areas.columns and "derivation" in layers["claims"].frame.columns
+    assert set(areas["claim_id"]) | set(lines["claim_id"]) <= set(layers["claims"].frame["claim_id"])
     for original, exported in zip(tables["claim_geoms"].set_index("claim_id").loc[areas["claim_id"]].geometry,
                                   areas.geometry):
         assert exported.geom_type == "MultiPolygon" and exported.is_valid
