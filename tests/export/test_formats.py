@@ -59,3 +59,11 @@ def test_the_text_copies_hold_the_rows_of_the_geopackage(builds):
     shapes = json.loads((every / "claim_geometries.geojson").read_text(encoding="utf-8"))["features"]
     assert {feature["properties"]["claim_id"] for feature in shapes} == shaped
     assert len(shapes) <= count["claim_areas"] + count["claim_lines"]
+
+
+def test_export_writes_the_formats_it_is_asked_for(tmp_path):
+    out = tmp_path / "report"
+    result = run_cli("-q", "export", str(SEEDS), "-o", str(out), "--format", "fragment", "--format", "csv")
+    assert result.returncode == 0, result.stderr
+    assert names(out) == {"map_fragment.html", "sources.json", "claims.csv", "checks.csv", "place_status.csv",
+                          "spread.csv", "sources.csv"}
