@@ -467,8 +467,9 @@ def export_command(settings: Settings, paths: tuple[str, ...], out_dir: str, ref
                    dpi: int, formats_wanted: tuple[str, ...], cache: bool, scheduler: str | None) -> None:
     """Write the layers and figures for reports, without the full-page map.
 
-    GeoPackage (one layer per table), GeoJSON per layer (RFC 7946), CSV tables, PNG/SVG figures
-    and the embeddable HTML fragment (map_fragment.html), for PATHS (default: the bundled seeds).
+    GeoPackage (one layer per table), claim_geometries.geojson and a GeoJSON per point and
+    polygon layer (RFC 7946), CSV tables, PNG/SVG figures and the embeddable HTML fragment
+    (map_fragment.html), for PATHS (default: the bundled seeds); --format chooses among them.
 
     \b
     Examples:
