@@ -6,7 +6,8 @@ tables and their columns are in :mod:`geomap.schema`)::
     read_sources ─► SOURCES ─► text_stages ─► MENTIONS, CLAIMS, ─► claim_geometries ─► CLAIM_GEOMETRIES
                                 (per chunk of sources)   PLACE_STATUS                        ├► ENVELOPES, SPREAD,
                                                                                              │  CHECKS, COMPARISON
-    write(results) ─► index.html, map_fragment.html, geomap.gpkg, *.geojson, *.csv, *.jsonl, figures/
+    write(results) ─► index.html, map_fragment.html, geomap.gpkg, sources.json, figures/
+                      (*.csv, *.geojson, *.jsonl, *.parquet on request)
 
 :func:`run` (or :func:`run_sources`) runs the stages and returns their
 :class:`Results`; :func:`write` writes every output into a staging folder and
