@@ -24,6 +24,9 @@ from geomap import __version__, formats
 from geomap.errors import GeomapError
 from geomap.view import FIGURE_WINDOWS
 
+# The tables' copies beside geomap.gpkg that --format asks for (each a field of pipeline.OutputOptions).
+COPY_FORMATS = ("csv", "geojson", "jsonl", "parquet")
+
 log = logging.getLogger("geomap")
 
 
@@ -346,8 +349,11 @@ output_option = click.option("-o", "--output", "out_dir", default="outputs", sho
               show_default=True, help="PNG/SVG figures: the area chart and the claims maps of the "
               f"{FIGURE_WINDOWS} busiest date windows, of every window, or none.")
 @click.option("--no-figures", is_flag=True, help="Write no figures (the same as --figures none).")
-@click.option("--format", "extra_formats", multiple=True, type=click.Choice(["parquet"]),
-              help="Also write: parquet (mentions, claims and claim shapes as GeoParquet; needs geomap[parquet]).")
+@click.option("--format", "extra_formats", multiple=True, type=click.Choice(list(COPY_FORMATS)),
+              help="Also write the tables of geomap.gpkg as (repeatable): csv (claims, checks, place_status, "
+                   "spread, sources), geojson (claim_geometries.geojson and a file per point and polygon layer), "
+                   "jsonl (mentions.jsonl, claims.jsonl), parquet (mentions, claims and claim shapes as GeoParquet; "
+                   "needs geomap[parquet]).")
 @cache_option
 @scheduler_option
 @click.pass_obj
@@ -357,13 +363,13 @@ def build(settings: Settings, paths: tuple[str, ...], out_dir: str, reference: P
     """Run every stage and write the map, layers and tables (default: the bundled seeds into outputs/).
 
     Writes OUTPUT/index.html (open it in a browser; it works offline) and next to it:
-    map_fragment.html (a <div> to paste into report pages), geomap.gpkg (every layer),
-    a GeoJSON per layer, claims/checks/spread/sources CSVs, mentions.jsonl, claims.jsonl,
-    figures/*.png|svg (the area chart and the claims maps of the busiest date windows; every
-    window's with --figures all), and
-    comparison.csv/.json with --reference. The folder then holds this run's outputs and
-    nothing of an earlier run's (other files are left alone), replaced as one unit only
-    when the whole run succeeded; a second run into the same folder waits for the first.
+    map_fragment.html (a <div> to paste into report pages), geomap.gpkg (every table),
+    sources.json, figures/*.png|svg (the area chart and the claims maps of the busiest date
+    windows; every window's with --figures all), and comparison.json with --reference; the
+    tables as CSV, GeoJSON, JSON Lines or GeoParquet files too with --format. The folder
+    then holds this run's outputs and nothing of an earlier run's (other files are left
+    alone), replaced as one unit only when the whole run succeeded; a second run into the
+    same folder waits for the first.
 
     \b
     Examples:
@@ -379,8 +385,8 @@ def build(settings: Settings, paths: tuple[str, ...], out_dir: str, reference: P
             raise GeomapError(f"--tiles: {exc}") from None
     _run_and_write(settings, paths, out_dir, reference, jobs, dict(
         tiles=tiles, dpi=dpi, figures=figures != "none" and not no_figures,
-        figure_windows=None if figures == "all" else FIGURE_WINDOWS, parquet="parquet" in extra_formats),
-        cache, scheduler)
+        figure_windows=None if figures == "all" else FIGURE_WINDOWS,
+        **{name: name in extra_formats for name in COPY_FORMATS}), cache, scheduler)
 
 
 @main.command()
@@ -451,9 +457,9 @@ def watch(settings: Settings, folder: Path, out_dir: str, jobs: int, figures: bo
               help="Worker processes for the text stages.")
 @click.option("--dpi", default=200, show_default=True, type=click.IntRange(50, 1200), help="Resolution of PNG figures.")
 @click.option("--format", "formats_wanted", multiple=True,
-              type=click.Choice(["gpkg", "png", "svg", "fragment", "parquet"]),
-              help="Limit the exports (repeatable); GeoJSON and CSV are always written. Default: all but parquet "
-                   "(GeoParquet of the large tables; needs geomap[parquet]).")
+              type=click.Choice(["gpkg", "png", "svg", "fragment", *COPY_FORMATS]),
+              help="Limit the exports (repeatable). Default: gpkg, png, svg, fragment, csv and geojson (not jsonl, "
+                   "the records, nor parquet, GeoParquet of the large tables, which needs geomap[parquet]).")
 @cache_option
 @scheduler_option
 @click.pass_obj
@@ -461,19 +467,20 @@ def export_command(settings: Settings, paths: tuple[str, ...], out_dir: str, ref
                    dpi: int, formats_wanted: tuple[str, ...], cache: bool, scheduler: str | None) -> None:
     """Write the layers and figures for reports, without the full-page map.
 
-    GeoPackage (one layer per table), GeoJSON per layer (RFC 7946), CSV tables, PNG/SVG figures
-    and the embeddable HTML fragment (map_fragment.html), for PATHS (default: the bundled seeds).
+    GeoPackage (one layer per table), claim_geometries.geojson and a GeoJSON per point and
+    polygon layer (RFC 7946), CSV tables, PNG/SVG figures and the embeddable HTML fragment
+    (map_fragment.html), for PATHS (default: the bundled seeds); --format chooses among them.
 
     \b
     Examples:
       geomap export -o report/ --dpi 300
       geomap export articles/ --format gpkg --format svg
     """
-    wanted = set(formats_wanted or ("gpkg", "png", "svg", "fragment"))
+    wanted = set(formats_wanted or ("gpkg", "png", "svg", "fragment", "csv", "geojson"))
     _run_and_write(settings, paths, out_dir, reference, jobs, dict(
-        dpi=dpi, map=False, exports=True, figures=bool(wanted & {"png", "svg"}),
+        dpi=dpi, map=False, figures=bool(wanted & {"png", "svg"}),
         figure_formats=tuple(f for f in ("png", "svg") if f in wanted), fragment="fragment" in wanted,
-        geopackage="gpkg" in wanted, parquet="parquet" in wanted), cache, scheduler)
+        geopackage="gpkg" in wanted, **{name: name in wanted for name in COPY_FORMATS}), cache, scheduler)
 
 
 def _run_and_write(settings: Settings, paths, out_text: str, reference, jobs: int, options_kwargs: dict,

@@ -97,8 +97,10 @@ def to_csv(records: list[dict], columns: list[str] | None = None) -> str:
     return csv_text(columns, rows)
 
 
-def csv_text(header: list[str], rows: Iterable[Iterable[Any]]) -> str:
+def csv_text(header: list[str], rows: Iterable[Iterable[Any]], with_header: bool = True) -> str:
     """CSV: ``\\n`` line ends, empty cells for None, text made :func:`spreadsheet_safe`.
+
+    Without ``with_header`` only the rows: a later part of a file written a part at a time.
 
     A carriage return inside a cell would end the row for a reader (the csv
     module quotes only the line terminator's own characters): such a row is
@@ -107,7 +109,7 @@ def csv_text(header: list[str], rows: Iterable[Iterable[Any]]) -> str:
     buffer = io.StringIO()
     plain = csv.writer(buffer, lineterminator="\n")
     quoted = csv.writer(buffer, lineterminator="\n", quoting=csv.QUOTE_NONNUMERIC)
-    for row in [header, *rows]:
+    for row in [header, *rows] if with_header else rows:
         cells = ["" if value is None else spreadsheet_safe(value) for value in row]
         (quoted if any(isinstance(cell, str) and "\r" in cell for cell in cells) else plain).writerow(cells)
     return buffer.getvalue()
@@ -117,11 +119,19 @@ def feature_collection(features: Iterable[tuple[Mapping[str, Any], str]]) -> str
     """The one GeoJSON writer: a FeatureCollection (RFC 7946: lon/lat, WGS 84, no ``crs``) of features given
     as (plain properties, the geometry's JSON text), one feature a line so that a diff shows the features
     that changed."""
-    lines = [
-        f'{{"type":"Feature","properties":{compact_json(properties)},"geometry":{geometry}}}'
-        for properties, geometry in features
-    ]
-    return '{"type":"FeatureCollection","features":[\n' + ",\n".join(lines) + ("\n" if lines else "") + "]}\n"
+    lines = [feature_line(properties, geometry) for properties, geometry in features]
+    return FEATURE_COLLECTION_START + ",\n".join(lines) + ("\n" if lines else "") + FEATURE_COLLECTION_END
+
+
+# A feature collection is this, the feature lines joined by ",\n" (and a "\n" after the last), then the end: a
+# writer can write it a part at a time.
+FEATURE_COLLECTION_START = '{"type":"FeatureCollection","features":[\n'
+FEATURE_COLLECTION_END = "]}\n"
+
+
+def feature_line(properties: Mapping[str, Any], geometry: str) -> str:
+    """One feature of :func:`feature_collection`: plain properties and the geometry's JSON text."""
+    return f'{{"type":"Feature","properties":{compact_json(properties)},"geometry":{geometry}}}'
 
 
 def compact_json(value: Any) -> str:

@@ -6,7 +6,8 @@ tables and their columns are in :mod:`geomap.schema`)::
     read_sources ─► SOURCES ─► text_stages ─► MENTIONS, CLAIMS, ─► claim_geometries ─► CLAIM_GEOMETRIES
                                 (per chunk of sources)   PLACE_STATUS                        ├► ENVELOPES, SPREAD,
                                                                                              │  CHECKS, COMPARISON
-    write(results) ─► index.html, map_fragment.html, geomap.gpkg, *.geojson, *.csv, *.jsonl, figures/
+    write(results) ─► index.html, map_fragment.html, geomap.gpkg, sources.json, figures/
+                      (*.csv, *.geojson, *.jsonl, *.parquet on request)
 
 :func:`run` (or :func:`run_sources`) runs the stages and returns their
 :class:`Results`; :func:`write` writes every output into a staging folder and
@@ -377,11 +378,15 @@ class OutputOptions:
     tiles: str | None = None  # opt-in online tile layer
     map: bool = True  # index.html
     fragment: bool = True  # map_fragment.html, to paste into report pages
-    exports: bool = True  # GeoJSON per layer, CSV tables
-    geopackage: bool = True  # geomap.gpkg
+    geopackage: bool = True  # geomap.gpkg: every table, the one copy of each written by default
+    # Copies of the tables in other formats, on request (--format): at 10,000 articles each is hundreds of MB.
+    csv: bool = False  # claims, checks, place_status, spread, sources (comparison) as CSV
+    geojson: bool = False  # claim_geometries.geojson and a GeoJSON per point and polygon layer
+    jsonl: bool = False  # mentions.jsonl and claims.jsonl, the records as `geomap geocode`/`claims` print them
+    parquet: bool = False  # the large tables (mentions, claims, claim shapes) as GeoParquet
+    exports: bool = True  # False: none of the CSV and GeoJSON files, whatever csv and geojson say
     figures: bool = True  # PNG and SVG of the busiest date windows' claims maps and the area chart
     figure_windows: int | None = FIGURE_WINDOWS  # claims maps for this many busiest windows; None: every window
-    parquet: bool = False  # the large tables (mentions, claims, claim shapes) as GeoParquet too
     dpi: int = 200
     figure_formats: tuple[str, ...] = ("png", "svg")
 
@@ -636,13 +641,13 @@ def figure_shares(results: Results, parts: int, limit: int | None = None) -> lis
     return [by_load[i::parts] for i in range(parts)]
 
 
-def record_files(results: Results) -> dict[str, bytes]:
-    """sources.json, mentions.jsonl and claims.jsonl: each stage's table as `geomap claims`/`geocode` print it."""
-    return {
-        "sources.json": (json.dumps(results.source_summaries, ensure_ascii=False, indent=2) + "\n").encode(),
-        "mentions.jsonl": formats.to_jsonl(schema.MENTIONS.rows(results.mentions)).encode("utf-8"),
-        "claims.jsonl": formats.to_jsonl(schema.CLAIMS.rows(results.claims)).encode("utf-8"),
-    }
+def record_files(results: Results, jsonl: bool = True) -> Iterator[tuple[str, bytes]]:
+    """sources.json, and with ``jsonl`` mentions.jsonl and claims.jsonl: each stage's table as `geomap claims` /
+    `geocode` print it, made one at a time."""
+    yield "sources.json", (json.dumps(results.source_summaries, ensure_ascii=False, indent=2) + "\n").encode()
+    if jsonl:
+        yield "mentions.jsonl", formats.to_jsonl(schema.MENTIONS.rows(results.mentions)).encode("utf-8")
+        yield "claims.jsonl", formats.to_jsonl(schema.CLAIMS.rows(results.claims)).encode("utf-8")
 
 
 def write(
@@ -684,19 +689,15 @@ def write(
                             index == 0,
                         )
                     )
-            from geomap.export import GEOPACKAGE_NAME, export_layers, write_geopackage
-
-            # Made once for the GeoJSON/CSV files and the GeoPackage (slow for a large corpus).
-            wanted = options.exports or options.geopackage or options.parquet
-            layers = export_layers(export_tables(results)) if wanted else []
-            for name, data in output_pieces(results, options, base, layers):
+            for name, data in output_pieces(results, options, base):
                 (staging / name).parent.mkdir(parents=True, exist_ok=True)
                 (staging / name).write_bytes(data)
                 del data  # one file's bytes held at a time
-            if options.geopackage:
-                write_geopackage(layers, staging / GEOPACKAGE_NAME)
-            if options.parquet:
-                write_parquet(layers, staging)
+            kinds = export_kinds(options)
+            if kinds:
+                from geomap.export import write_layer_files
+
+                write_layer_files(export_tables(results), staging, kinds)
             for future in drawing:
                 try:
                     result_of(future, "drawing the figures")
@@ -712,13 +713,15 @@ def write(
     return publish(out_dir, write_into)
 
 
-def write_parquet(layers: list, folder: Path) -> None:
-    """``<layer>.parquet`` (GeoParquet) for each large table among ``layers``."""
-    from geomap.export.writers import PARQUET_LAYERS, geoparquet_bytes
-
-    for layer in layers:
-        if layer.name in PARQUET_LAYERS:
-            (folder / f"{layer.name}.parquet").write_bytes(geoparquet_bytes(layer))
+def export_kinds(options: OutputOptions) -> tuple[str, ...]:
+    """The files :func:`geomap.export.write_layer_files` writes for ``options`` (see its ``EXPORT_KINDS``)."""
+    wanted = {
+        "gpkg": options.geopackage,
+        "geojson": options.exports and options.geojson,
+        "csv": options.exports and options.csv,
+        "parquet": options.parquet,
+    }
+    return tuple(kind for kind, asked in wanted.items() if asked)
 
 
 def export_tables(results: Results) -> dict[str, Any]:
@@ -737,18 +740,18 @@ def export_tables(results: Results) -> dict[str, Any]:
 
 
 def output_files(
-    results: Results, options: OutputOptions | None = None, base: Basemap | None = None, layers: list | None = None
+    results: Results, options: OutputOptions | None = None, base: Basemap | None = None
 ) -> dict[str, bytes]:
-    """The text outputs' names and bytes (nothing written); ``layers`` are the export layers if made already."""
-    return dict(output_pieces(results, options, base, layers))
+    """The map, the fragment and the records' names and bytes (nothing written; the layers' files are written by
+    :func:`geomap.export.write_layer_files`)."""
+    return dict(output_pieces(results, options, base))
 
 
 def output_pieces(
-    results: Results, options: OutputOptions | None = None, base: Basemap | None = None, layers: list | None = None
+    results: Results, options: OutputOptions | None = None, base: Basemap | None = None
 ) -> Iterator[tuple[str, bytes]]:
-    """The text outputs as (name, bytes), made one at a time: :func:`write` writes each before the next is made, so
-    the largest file's bytes are in memory, not all of them (the exports of 10,000 articles are 2.4 GB of text,
-    and holding them all made a 10,000-article build peak at 16.7 GB)."""
+    """The map, the fragment and the records as (name, bytes), made one at a time: :func:`write` writes each before
+    the next is made, so the largest file's bytes are in memory, not all of them."""
     options = options or OutputOptions()
     base = base or basemap(results)
     if options.map or options.fragment:
@@ -764,13 +767,7 @@ def output_pieces(
             render.rename(folium_map, "geomap_fragment")
             yield "map_fragment.html", fragment_html(folium_map).encode("utf-8")
         del folium_map
-    yield from record_files(results).items()
-    if options.exports:
-        from geomap.export import export_files, export_layers
-
-        tables = export_tables(results)
-        for name, text in export_files(tables, layers if layers else export_layers(tables)):
-            yield name, text.encode("utf-8")
+    yield from record_files(results, options.jsonl)
     if results.comparison is not None:
         yield (
             "comparison.json",

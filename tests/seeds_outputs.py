@@ -29,7 +29,9 @@ SEEDS = REPO / "seeds"
 GEOMAP = str(Path(sys.executable).with_name("geomap"))
 # Distributions whose versions decide the bytes written (rounding, drawing, GDAL's GeoPackage, HTML templates).
 VERSIONED = ("numpy", "pandas", "shapely", "pyproj", "geopandas", "pyogrio", "matplotlib", "folium", "branca", "jinja2")
-BUILDS = {"build": [], "build-reference": ["--reference", str(REFERENCE), "-j", "2"]}
+# The plain build writes the default outputs; the other every format, so that their bytes are checked too.
+EVERY_FORMAT = ["--format", "csv", "--format", "geojson", "--format", "jsonl"]
+BUILDS = {"build": [], "build-reference": ["--reference", str(REFERENCE), "-j", "2", *EVERY_FORMAT]}
 STDOUT_COMMANDS = {
     f"geocode.{fmt}": ["geocode", str(SEEDS), "--format", fmt] for fmt in ("jsonl", "geojson", "csv", "table")
 }

@@ -50,16 +50,19 @@ def geomap(*args: str, cache: Path) -> subprocess.CompletedProcess:
     return subprocess.run([GEOMAP, *args], capture_output=True, text=True, timeout=900, env=env, check=False)
 
 
+EVERY_FORMAT = ("--format", "csv", "--format", "geojson", "--format", "jsonl")
+
+
 def files(folder: Path) -> dict[str, bytes]:
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def test_a_build_on_a_cluster_writes_the_bytes_of_a_local_build(corpus, cluster, tmp_path):
     on_cluster = geomap("build", str(corpus), "-o", str(tmp_path / "cluster"), "--no-figures", "--no-cache",
-                        "--scheduler", cluster.scheduler_address, cache=tmp_path / "cache")
+                        *EVERY_FORMAT, "--scheduler", cluster.scheduler_address, cache=tmp_path / "cache")
     assert on_cluster.returncode == 0, on_cluster.stderr
     local = geomap("build", str(corpus), "-o", str(tmp_path / "local"), "--no-figures", "--no-cache",
-                   cache=tmp_path / "cache")
+                   *EVERY_FORMAT, cache=tmp_path / "cache")
     assert local.returncode == 0, local.stderr
     made, expected = files(tmp_path / "cluster"), files(tmp_path / "local")
     assert list(made) == list(expected) and "claims.jsonl" in made

@@ -29,7 +29,7 @@ WHEEL_FOLDERS = {"geomap": "geomap", "geodata": "geomap/_geodata", "seeds": "geo
 # Not copied for the build: environments, build products, outputs, caches.
 LEFT_OUT_OF_COPY = (".git", ".venv", "venv", "build", "dist", "*.egg-info", "__pycache__", "outputs",
                     "test-artifacts", ".pytest_cache", ".hypothesis")
-EXPECTED_OUTPUTS = ("index.html", "map_fragment.html", "geomap.gpkg", "claims.csv", "claims.jsonl",
+EXPECTED_OUTPUTS = ("index.html", "map_fragment.html", "geomap.gpkg", "sources.json",
                     "figures/area_chart.png", "figures/area_chart.svg")
 
 

@@ -13,17 +13,27 @@ Static figures (PNG/SVG) are in :mod:`geomap.figures`.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+import tempfile
+from collections.abc import Collection, Iterator
 from pathlib import Path
 from typing import Any
 
-from ..atomic import write_text
-from .layers import Layer, export_layers, in_wgs84, table
-from .writers import csv_text, geojson_text, write_geopackage
+from .layers import Layer, claim_shapes_layer, export_layers, iter_layers, table
+from .writers import (
+    PARQUET_LAYERS, add_geopackage_layer, csv_pieces, csv_text, geojson_pieces, geojson_text, geoparquet_bytes,
+    write_geopackage, write_pieces,
+)
 
 GEOPACKAGE_NAME = "geomap.gpkg"
 CSV_LAYERS = ("claims", "place_status", "checks", "spread", "comparison", "sources")
 COMBINED_CLAIM_GEOJSON = "claim_geometries.geojson"
+# What an export can write: "gpkg" every layer in geomap.gpkg; "geojson" claim_geometries.geojson (every claim
+# shape) and one GeoJSON per point and polygon layer (GEOJSON_LAYERS); "csv" the tables of CSV_LAYERS; "parquet"
+# the large layers as GeoParquet. The claim shapes are one GeoJSON file, not three: claim_areas and claim_lines are
+# its polygons and lines, split for the GeoPackage, whose layers have one geometry type.
+EXPORT_KINDS = ("gpkg", "geojson", "csv", "parquet")
+DEFAULT_EXPORTS = ("gpkg", "geojson", "csv")
+GEOJSON_LAYERS = ("places", "mentions", "claims", "place_status", "envelopes", "reference")
 
 
 def export_texts(tables: Any, layers: list[Layer] | None = None) -> dict[str, str]:
@@ -32,26 +42,61 @@ def export_texts(tables: Any, layers: list[Layer] | None = None) -> dict[str, st
 
 
 def export_files(tables: Any, layers: list[Layer] | None = None) -> Iterator[tuple[str, str]]:
-    """The GeoJSON and CSV files of an export, as (file name, text), one at a time.
+    """The GeoJSON and CSV files of an export, as (file name, text), one at a time (each whole in memory; a large
+    corpus's are written a part at a time by :func:`write_layer_files`).
 
-    One ``<layer>.geojson`` per spatial layer, ``claim_geometries.geojson``
+    One ``<layer>.geojson`` per point and polygon layer, ``claim_geometries.geojson``
     with every mapped claim geometry as it is (polygons and lines in one
     collection, which GeoJSON allows), and ``<table>.csv`` for claims,
     place_status, checks, spread, comparison and sources when present.
-    One at a time, so that a writer holds one file's text, not all of them:
-    a 10,000-article corpus's files are 2.4 GB of text.
     """
     layers = export_layers(tables) if layers is None else layers
     for layer in layers:
-        if layer.spatial:
+        if layer.name in GEOJSON_LAYERS:
             yield f"{layer.name}.geojson", geojson_text(layer.frame)
-    yield COMBINED_CLAIM_GEOJSON, geojson_text(_mapped_claims(tables))
+    yield COMBINED_CLAIM_GEOJSON, geojson_text(claim_shapes_layer(table(tables, "claim_geoms")))
     for layer in layers:
         if layer.name in CSV_LAYERS:
             yield f"{layer.name}.csv", csv_text(layer.frame)
 
 
-def write_exports(tables: Any, out_dir: str | os.PathLike[str]) -> list[Path]:
+def write_layer_files(tables: Any, folder: str | os.PathLike[str], kinds: Collection[str] = DEFAULT_EXPORTS
+                      ) -> list[Path]:
+    """Write the export files of ``kinds`` (see :data:`EXPORT_KINDS`) into ``folder``, one layer at a time.
+
+    Each layer is made, written into every file it belongs to and let go
+    before the next is made, and text is written a few thousand rows at a
+    time: the memory this takes is that of the largest layer, not of all of
+    them and their text. Files are written in place (``folder`` is a staging
+    folder; :func:`write_exports` moves them into the output folder). Returns
+    the paths written: ``geomap.gpkg`` first, then the others in the order
+    they were written.
+    """
+    unknown = set(kinds) - set(EXPORT_KINDS)
+    if unknown:
+        raise ValueError(f"unknown export kinds: {sorted(unknown)} (known: {', '.join(EXPORT_KINDS)})")
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = [folder / GEOPACKAGE_NAME] if "gpkg" in kinds else []
+    for index, layer in enumerate(iter_layers(tables)):
+        if "gpkg" in kinds:
+            add_geopackage_layer(layer, folder / GEOPACKAGE_NAME, first=index == 0)
+        if "geojson" in kinds and layer.name in GEOJSON_LAYERS:
+            written.append(write_pieces(folder / f"{layer.name}.geojson", geojson_pieces(layer.frame)))
+        if "csv" in kinds and layer.name in CSV_LAYERS:
+            written.append(write_pieces(folder / f"{layer.name}.csv", csv_pieces(layer.frame)))
+        if "parquet" in kinds and layer.name in PARQUET_LAYERS:
+            (folder / f"{layer.name}.parquet").write_bytes(geoparquet_bytes(layer))
+            written.append(folder / f"{layer.name}.parquet")
+        del layer
+    if "geojson" in kinds:
+        shapes = claim_shapes_layer(table(tables, "claim_geoms"))
+        written.append(write_pieces(folder / COMBINED_CLAIM_GEOJSON, geojson_pieces(shapes)))
+    return written
+
+
+def write_exports(tables: Any, out_dir: str | os.PathLike[str], kinds: Collection[str] = DEFAULT_EXPORTS
+                  ) -> list[Path]:
     """Write the GeoPackage, GeoJSON and CSV exports of ``tables`` into ``out_dir``.
 
     Parameters
@@ -62,6 +107,8 @@ def write_exports(tables: Any, out_dir: str | os.PathLike[str]) -> list[Path]:
     out_dir : path
         Created if needed. Files of a previous export that this one does not
         write (e.g. ``comparison.csv`` without a reference) are left alone.
+    kinds : collection of str
+        Which files (:data:`EXPORT_KINDS`; default :data:`DEFAULT_EXPORTS`).
 
     Returns
     -------
@@ -71,18 +118,20 @@ def write_exports(tables: Any, out_dir: str | os.PathLike[str]) -> list[Path]:
 
     Notes
     -----
-    Every file is written to a temporary file in ``out_dir`` and moved into
-    place with ``os.replace``; all contents are prepared before the first file
-    is replaced. The same tables always give byte-identical files (the
-    GeoPackage's timestamps are fixed, see :mod:`geomap.export.writers`).
+    Every file is written into a temporary folder in ``out_dir`` (by
+    :func:`write_layer_files`) and moved into place with ``os.replace`` once
+    all of them are complete. The same tables always give byte-identical files
+    (the GeoPackage's timestamps are fixed, see :mod:`geomap.export.writers`).
     """
     out_dir = Path(out_dir)
-    layers = export_layers(tables)
-    texts = export_texts(tables, layers)  # all made before the first file is replaced
-    written = [write_geopackage(layers, out_dir / GEOPACKAGE_NAME)]
-    for name, text in texts.items():
-        write_text(out_dir / name, text)
-        written.append(out_dir / name)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=".geomap-export-", dir=out_dir) as staging:
+        made = write_layer_files(tables, staging, kinds)  # all made before the first file is replaced
+        written = []
+        for path in made:
+            os.chmod(path, 0o644)
+            os.replace(path, out_dir / path.name)
+            written.append(out_dir / path.name)
     return written
 
 
@@ -101,14 +150,8 @@ def __getattr__(name: str) -> Any:
     return value
 
 
-def _mapped_claims(tables: Any):
-    frame = in_wgs84(table(tables, "claim_geoms"))
-    mapped = [geometry is not None and not geometry.is_empty for geometry in frame.geometry]
-    return frame[mapped]
-
-
 __all__ = [
-    "GEOPACKAGE_NAME", "Layer", "NotebookMap", "csv_text", "enable_notebook_display", "export_files", "export_layers",
-    "export_texts", "fragment_html",
-    "geojson_text", "notebook_html", "write_exports", "write_fragment", "write_geopackage",
+    "DEFAULT_EXPORTS", "EXPORT_KINDS", "GEOPACKAGE_NAME", "Layer", "NotebookMap", "csv_text", "enable_notebook_display",
+    "export_files", "export_layers", "export_texts", "fragment_html", "geojson_text", "iter_layers", "notebook_html",
+    "write_exports", "write_fragment", "write_geopackage", "write_layer_files",
 ]

@@ -27,12 +27,13 @@ places [Point], mentions [Point], claims [Point, at the anchor], place_status
 offsets; only when there are statuses], claim_areas [MultiPolygon],
 claim_lines [MultiLineString, only when a claim has a line], envelopes
 [MultiPolygon], reference [MultiPolygon], checks [-], spread [-], comparison
-[-], sources [-]. The claim layers carry each shape's ``construction``.
+[-], sources [-]. The claim layers carry each shape's ``construction``; claims has every
+column of a claim, claim_areas and claim_lines those a shape is read by (the others joined by ``claim_id``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -44,7 +45,7 @@ from shapely.geometry.base import BaseGeometry
 
 from geomap.view import flag_list
 
-from .values import cell_value, frame_columns, frame_rows, typed_frame
+from .values import cell_value, frame_columns, frame_rows, table_columns, typed_columns, typed_frame
 
 CRS = "EPSG:4326"
 POINT, MULTIPOLYGON, MULTILINESTRING = "Point", "MultiPolygon", "MultiLineString"
@@ -54,6 +55,11 @@ PLACE_COLUMNS = ["place_id", "name", "kind", "country", "admin1", "geonameid", "
 CHECK_COLUMNS = ["claim_id", "source", "code", "severity", "message", "numbers"]
 # Geometry-stage columns carried into every claim geometry layer, before the rest.
 CLAIM_KEY_COLUMNS = ["claim_id", "source", "outlet", "kind", "window", "role", "km2", "geometry_km2", "status"]
+# And the rest of the GeoPackage's claim_areas and claim_lines: what a shape is styled and read by. The claims layer
+# has every column of the same claims (joined by claim_id); repeating all of them with each shape made these two
+# layers' attributes 200 MB at 10,000 articles.
+SHAPE_COLUMNS = ["value", "unit", "as_of_start", "as_of_end", "place", "quote", "shape", "construction", "holder",
+                 "anchor_status", "flags"]
 SOURCE_LEFT_OUT = ("text",)  # the article text itself stays out of the exports; quotes carry the evidence
 
 
@@ -78,47 +84,69 @@ def table(tables: Any, name: str) -> Any:
 
 
 def export_layers(tables: Any) -> list[Layer]:
-    """Every export layer of ``tables`` (see the module docstring), in a fixed order.
+    """Every export layer of ``tables`` (see the module docstring), in a fixed order: :func:`iter_layers` made all at
+    once (a writer takes them one at a time from :func:`iter_layers`).
 
     Raises
     ------
     ValueError
         When ``tables`` has no ``claim_geoms``.
     """
+    return list(iter_layers(tables))
+
+
+def iter_layers(tables: Any) -> Iterator[Layer]:
+    """The export layers of ``tables``, each made when it is asked for.
+
+    A writer that writes each layer before asking for the next holds one layer
+    at a time: a 10,000-article corpus's layers together took 3.9 GB.
+
+    Raises
+    ------
+    ValueError
+        When ``tables`` has no ``claim_geoms`` (before the first layer).
+    """
     claim_geoms = table(tables, "claim_geoms")
     if claim_geoms is None:
         raise ValueError("the tables to export have no 'claim_geoms' (the geometry stage's output)")
+    return _layers(tables, claim_geoms)
+
+
+def _layers(tables: Any, claim_geoms: Any) -> Iterator[Layer]:
     mentions = table(tables, "mentions")
-    claims = claims_layer(claim_geoms, table(tables, "claims"))
-    layers = [
-        Layer("places", places_layer(mentions), POINT),
-        Layer("mentions", mentions_layer(mentions), POINT),
-        Layer("claims", claims, POINT),
-    ]
+    yield Layer("places", places_layer(mentions), POINT)
+    yield Layer("mentions", mentions_layer(mentions), POINT)
+    yield Layer("claims", claims_layer(claim_geoms, table(tables, "claims")), POINT)
     statuses = table(tables, "place_status")
-    if statuses is not None and len(frame_rows(statuses)):
-        layers.append(Layer("place_status", place_status_layer(statuses), POINT))
+    if statuses is not None and _row_count(statuses):
+        yield Layer("place_status", place_status_layer(statuses), POINT)
     areas, lines = claim_geometry_layers(claim_geoms)
-    layers.append(Layer("claim_areas", areas, MULTIPOLYGON))
+    yield Layer("claim_areas", areas, MULTIPOLYGON)
+    del areas
     if len(lines):
-        layers.append(Layer("claim_lines", lines, MULTILINESTRING))
+        yield Layer("claim_lines", lines, MULTILINESTRING)
+    del lines
     for name in ("envelopes", "reference"):
         frame = table(tables, name)
         if frame is not None:
-            layers.append(Layer(name, polygon_layer(frame), MULTIPOLYGON))
-    layers.append(Layer("checks", checks_table(claims), None))
+            yield Layer(name, polygon_layer(frame), MULTIPOLYGON)
+    names, columns = merged_claim_columns(claim_geoms, table(tables, "claims"), ("claim_id", "source", "flags"))
+    yield Layer("checks", checks_table(dict(zip(names, columns))), None)
     spread = table(tables, "spread")
     if spread is None:
         spread = _spread_of(claim_geoms)
     if spread is not None:
-        layers.append(Layer("spread", attribute_table(spread), None))
+        yield Layer("spread", attribute_table(spread), None)
     comparison = table(tables, "comparison")
     if comparison is not None:
-        layers.append(Layer("comparison", attribute_table(comparison), None))
+        yield Layer("comparison", attribute_table(comparison), None)
     sources = table(tables, "sources")
     if sources is not None:
-        layers.append(Layer("sources", sources_table(sources), None))
-    return layers
+        yield Layer("sources", sources_table(sources), None)
+
+
+def _row_count(frame: Any) -> int:
+    return len(frame) if hasattr(frame, "__len__") else len(frame_rows(frame))
 
 
 # -- attribute tables -------------------------------------------------------------------------------------
@@ -135,20 +163,28 @@ def sources_table(sources: Any) -> pandas.DataFrame:
     return typed_frame(rows, columns)
 
 
-def checks_table(claims: pandas.DataFrame) -> pandas.DataFrame:
+def checks_table(claims: Any) -> pandas.DataFrame:
     """One row per flag of every claim: claim_id, source, code, severity, message, numbers.
 
-    ``numbers`` is JSON text of the flag's other fields (the figures behind the
-    message, in the order the check wrote them).
+    ``claims`` is a table with ``claim_id``, ``source`` and ``flags`` (or a
+    mapping of those names to columns). ``numbers`` is JSON text of the flag's
+    other fields (the figures behind the message, in the order the check wrote
+    them).
     """
+    if isinstance(claims, Mapping):
+        names, columns = list(claims), list(claims.values())
+    else:
+        names, columns = table_columns(claims)
+    size = len(columns[0]) if columns else 0
+    claim_ids, sources, flag_cells = (columns[names.index(name)] if name in names else [None] * size
+                                      for name in ("claim_id", "source", "flags"))
     rows = []
-    for claim in frame_rows(claims):
-        for flag in flag_list(claim.get("flags")):
+    for claim_id, source, flags in zip(claim_ids, sources, flag_cells):
+        for flag in flag_list(flags):
             numbers = {key: cell_value(value, nested=True) for key, value in flag.items()
                        if key not in ("code", "severity", "message")}
-            rows.append({"claim_id": claim.get("claim_id"), "source": claim.get("source"),
-                         "code": flag.get("code"), "severity": flag.get("severity"),
-                         "message": flag.get("message"), "numbers": numbers})
+            rows.append({"claim_id": claim_id, "source": source, "code": flag.get("code"),
+                         "severity": flag.get("severity"), "message": flag.get("message"), "numbers": numbers})
     return typed_frame(rows, CHECK_COLUMNS)
 
 
@@ -165,9 +201,15 @@ def place_status_layer(statuses: Any) -> geopandas.GeoDataFrame:
 
 def _lonlat_points(frame: Any) -> geopandas.GeoDataFrame:
     """Every row of a table with ``lon``/``lat`` columns, as a point where both are set (no geometry otherwise)."""
-    rows = frame_rows(frame)
-    columns = frame_columns(frame, rows)
-    return _point_frame(typed_frame(rows, columns), _points([(row.get("lon"), row.get("lat")) for row in rows]))
+    names, columns = table_columns(frame)
+    points = _points(list(zip(*_columns_named(names, columns, "lon", "lat"))))
+    return _point_frame(typed_columns(names, columns), points)
+
+
+def _columns_named(names: list[str], columns: list[list[Any]], *wanted: str) -> list[list[Any]]:
+    """The value lists of the ``wanted`` columns (a column the table does not have is all ``None``)."""
+    size = len(columns[0]) if columns else 0
+    return [columns[names.index(name)] if name in names else [None] * size for name in wanted]
 
 
 def places_layer(mentions: Any) -> geopandas.GeoDataFrame:
@@ -178,7 +220,11 @@ def places_layer(mentions: Any) -> geopandas.GeoDataFrame:
     mentions (most first), then name.
     """
     places: dict[tuple, dict[str, Any]] = {}
-    for row in frame_rows(mentions):
+    names, columns = table_columns(mentions)
+    fields = ("type", "lon", "lat", "id", "name", "kind", "country", "admin1", "geonameid", "feature_code", "source",
+              "text")
+    for values in zip(*_columns_named(names, columns, *fields)):
+        row = dict(zip(fields, values))
         if (cell_value(row.get("type")) or "place") != "place":
             continue
         lon, lat = cell_value(row.get("lon")), cell_value(row.get("lat"))
@@ -213,16 +259,53 @@ def claims_layer(claim_geoms: Any, claims: Any = None) -> geopandas.GeoDataFrame
     kept: its ``km2`` is the area the claim stands for, derived for shares
     (see its ``derivation``). Claims missing from ``claim_geoms`` come last.
     """
-    geo_rows = frame_rows(claim_geoms)
-    columns = frame_columns(claim_geoms, geo_rows)
-    record_rows = frame_rows(claims)
-    extra = [c for c in frame_columns(claims, record_rows) if c not in columns] if claims is not None else []
-    records_by_id = {str(r.get("claim_id")): r for r in record_rows}
-    merged = [{**records_by_id.get(str(row.get("claim_id")), {}), **row} for row in geo_rows]
-    seen = {str(row.get("claim_id")) for row in geo_rows}
-    merged += [row for row in record_rows if str(row.get("claim_id")) not in seen]
-    frame = typed_frame(merged, columns + extra)
-    return _point_frame(frame, _points([(row.get("anchor_lon"), row.get("anchor_lat")) for row in merged]))
+    names, columns = merged_claim_columns(claim_geoms, claims)
+    points = _points(list(zip(*_columns_named(names, columns, "anchor_lon", "anchor_lat"))))
+    return _point_frame(typed_columns(names, _flags_as_codes(names, columns)), points)
+
+
+def flag_codes(flags: Any) -> list[str]:
+    """The codes of a claim's flags, in order (their messages and figures are in the ``checks`` table)."""
+    return [str(flag.get("code")) for flag in flag_list(flags)]
+
+
+def _flags_as_codes(names: list[str], columns: list[list[Any]]) -> list[list[Any]]:
+    """The columns with each ``flags`` cell as its :func:`flag_codes`.
+
+    A flag's message can quote every article that gave a place a status (a
+    100 kB cell at 10,000 articles): written once in ``checks``, not again in
+    every claim layer and file.
+    """
+    if "flags" not in names:
+        return columns
+    index = names.index("flags")
+    return [[flag_codes(flags) for flags in column] if i == index else column for i, column in enumerate(columns)]
+
+
+def merged_claim_columns(claim_geoms: Any, claims: Any = None, wanted: Sequence[str] | None = None
+                         ) -> tuple[list[str], list[list[Any]]]:
+    """The columns of :func:`claims_layer` (or the ``wanted`` ones), values as they are, merged column by column."""
+    geo_names, geo_columns = table_columns(claim_geoms)
+    record_names, record_columns = table_columns(claims) if claims is not None else ([], [])
+    names = geo_names + [c for c in record_names if c not in geo_names]
+    geo_ids = [str(value) for value in _columns_named(geo_names, geo_columns, "claim_id")[0]]
+    record_ids = [str(value) for value in _columns_named(record_names, record_columns, "claim_id")[0]]
+    position = {claim_id: index for index, claim_id in enumerate(record_ids)}  # the last of a repeated id, as before
+    matched = [position.get(claim_id) for claim_id in geo_ids]
+    drawn = set(geo_ids)
+    missing = [index for index, claim_id in enumerate(record_ids) if claim_id not in drawn]
+    merged = []
+    for name in names if wanted is None else [name for name in wanted]:
+        record_column = record_columns[record_names.index(name)] if name in record_names else None
+        if name in geo_names:
+            head = geo_columns[geo_names.index(name)]
+        elif record_column is not None:
+            head = [None if index is None else record_column[index] for index in matched]
+        else:
+            head = [None] * len(geo_ids)
+        tail = [record_column[index] for index in missing] if record_column is not None else [None] * len(missing)
+        merged.append(list(head) + tail)
+    return (names if wanted is None else list(wanted)), merged
 
 
 def _points(lonlats: Sequence[tuple[Any, Any]]) -> list[BaseGeometry | None]:
@@ -269,23 +352,68 @@ def claim_geometry_layers(claim_geoms: Any) -> tuple[geopandas.GeoDataFrame, geo
 
     Every mapped claim with polygonal parts has a row in the first, every one
     with linear parts a row in the second (a claim with both is in both);
-    attributes are the geometry stage's columns, key columns first.
+    attributes are the geometry stage's :data:`CLAIM_KEY_COLUMNS` and
+    :data:`SHAPE_COLUMNS` (the claims layer has the others).
     """
     frame = in_wgs84(claim_geoms)
-    rows = frame_rows(frame)
-    columns = frame_columns(frame, rows)
-    columns = [c for c in CLAIM_KEY_COLUMNS if c in columns] + [c for c in columns if c not in CLAIM_KEY_COLUMNS]
-    areas, lines = ([], []), ([], [])
-    for row, geometry in zip(rows, _geometries(frame)):
-        polygon, line = split_geometry(geometry)
-        if polygon is not None:
-            areas[0].append(row)
-            areas[1].append(polygon)
-        if line is not None:
-            lines[0].append(row)
-            lines[1].append(line)
-    return (_shape_frame(typed_frame(areas[0], columns), areas[1]),
-            _shape_frame(typed_frame(lines[0], columns), lines[1]))
+    names, columns = table_columns(frame)
+    order = [c for c in CLAIM_KEY_COLUMNS + SHAPE_COLUMNS if c in names]
+    columns = _flags_as_codes(order, _columns_named(names, columns, *order))
+    splits = [split_geometry(geometry) for geometry in lighter_shapes(_geometries(frame))]
+    layers = []
+    for part in (0, 1):  # polygons, lines
+        rows = [index for index, split in enumerate(splits) if split[part] is not None]
+        layers.append(_shape_frame(typed_columns(order, [[column[i] for i in rows] for column in columns]),
+                                   [splits[i][part] for i in rows]))
+    return layers[0], layers[1]
+
+
+def claim_shapes_layer(claim_geoms: Any) -> geopandas.GeoDataFrame:
+    """Every mapped claim geometry with the geometry stage's columns (``claim_geometries.geojson``).
+
+    Polygons and lines in one collection, which GeoJSON allows; shapes as
+    :func:`lighter_shapes` makes them, flags as their codes.
+    """
+    frame = in_wgs84(claim_geoms)
+    shapes = lighter_shapes(_geometries(frame))
+    mapped = [index for index, shape in enumerate(shapes) if shape is not None and not shape.is_empty]
+    names, columns = table_columns(frame)
+    columns = _flags_as_codes(names, [[column[i] for i in mapped] for column in columns])
+    return _shape_frame(typed_columns(names, columns), [shapes[i] for i in mapped])
+
+
+# A shape keeps the vertices that matter at a thousandth of its extent (100 m for a 100 km disc or band): the claims
+# are rough figures and their shapes approximations, and the vertices of a corpus's shapes were most of its exports'
+# bytes (21 million at 10,000 articles). A shape whose area that would change by more than SHAPE_AREA_CHANGE keeps
+# every vertex.
+SHAPE_TOLERANCE = 0.001
+SHAPE_AREA_CHANGE = 0.005
+
+
+def lighter_shapes(geometries: Sequence[BaseGeometry | None]) -> list[BaseGeometry | None]:
+    """The shapes with fewer vertices (:data:`SHAPE_TOLERANCE`), topology and area kept (:data:`SHAPE_AREA_CHANGE`).
+
+    Douglas-Peucker (GEOS) with a tolerance of a thousandth of each shape's
+    longer side; a shape it makes invalid or empty keeps its vertices. The
+    area is compared in degrees, where a small change is the same share of
+    the area as on the ellipsoid.
+    """
+    shapes = numpy.empty(len(geometries), dtype=object)
+    shapes[:] = list(geometries)
+    present = numpy.flatnonzero(~shapely.is_missing(shapes) & ~shapely.is_empty(shapes))
+    if not len(present):
+        return shapes.tolist()
+    originals = shapes[present]
+    xmin, ymin, xmax, ymax = shapely.bounds(originals).T
+    # Without GEOS's topology-preserving variant (nine times slower here): a shape it would break keeps its vertices.
+    simplified = shapely.simplify(originals, numpy.maximum(xmax - xmin, ymax - ymin) * SHAPE_TOLERANCE,
+                                  preserve_topology=False)
+    before, after = shapely.area(originals), shapely.area(simplified)
+    with numpy.errstate(divide="ignore", invalid="ignore"):
+        changed = numpy.where(before > 0, numpy.abs(after / before - 1) > SHAPE_AREA_CHANGE, False)
+    broken = (~shapely.is_valid(simplified) | shapely.is_empty(simplified)) & shapely.is_valid(originals)
+    shapes[present] = numpy.where(changed | broken, originals, simplified)
+    return shapes.tolist()
 
 
 def polygon_layer(frame: Any) -> geopandas.GeoDataFrame:
@@ -329,8 +457,8 @@ def _spread_of(claim_geoms: Any) -> pandas.DataFrame | None:
 
 
 __all__ = [
-    "Layer", "attribute_table", "checks_table", "claim_geometry_layers", "claims_layer", "export_layers",
-    "flag_list", "in_wgs84", "mentions_layer", "place_status_layer", "places_layer", "polygon_layer", "sources_table",
-    "split_geometry",
+    "Layer", "attribute_table", "checks_table", "claim_geometry_layers", "claim_shapes_layer", "claims_layer",
+    "export_layers", "flag_codes", "flag_list", "in_wgs84", "iter_layers", "lighter_shapes", "mentions_layer",
+    "merged_claim_columns", "place_status_layer", "places_layer", "polygon_layer", "sources_table", "split_geometry",
     "table",
 ]

@@ -111,6 +111,25 @@ def plain_columns(frame: Any) -> tuple[list[str], list[list[Any]]]:
     return names, [[cell_value(row.get(name)) for row in rows] for name in names]
 
 
+def table_columns(frame: Any) -> tuple[list[str], list[list[Any]]]:
+    """The column names of a table (as :func:`frame_columns`) and each column's values as they are.
+
+    Read column by column, so that a large table is never held as one dict per row.
+    """
+    if isinstance(frame, pandas.DataFrame):
+        names, values = _attribute_columns(frame)
+        return [str(name) for name in names], values
+    rows = frame_rows(frame)
+    names = frame_columns(frame, rows)
+    return names, [[row.get(name) for row in rows] for name in names]
+
+
+def typed_columns(names: Sequence[str], columns: Sequence[Sequence[Any]]) -> pandas.DataFrame:
+    """A DataFrame of the named value lists (as :func:`typed_frame` makes of rows), each a :func:`typed_column`."""
+    return pandas.DataFrame({name: typed_column([cell_value(value) for value in values])
+                             for name, values in zip(names, columns)}, columns=list(names))
+
+
 def frame_columns(frame: Any, rows: Sequence[Mapping[str, Any]]) -> list[str]:
     """Column names in order: the frame's own, else the union of the rows' keys in first-seen order."""
     if isinstance(frame, pandas.DataFrame):

@@ -20,11 +20,12 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy
+import pandas
 import shapely
 from shapely.geometry.base import BaseGeometry
 
@@ -107,33 +108,77 @@ def _tree_text(tree: dict[str, Any], positions: list[str], starts: list[int]) ->
 
 
 def geojson_text(frame: Any) -> str:
-    """A FeatureCollection of a GeoDataFrame (EPSG:4326), one feature per line.
+    """A FeatureCollection of a GeoDataFrame (EPSG:4326), one feature per line: :func:`geojson_pieces` joined."""
+    return "".join(geojson_pieces(frame))
 
-    Properties are the frame's columns as plain values (lists and dicts as
-    JSON text, missing values as ``null``); there is no ``crs`` member, as
-    RFC 7946 prescribes WGS 84 lon/lat.
+
+def geojson_pieces(frame: Any) -> Iterator[str]:
+    """The text of a FeatureCollection of a GeoDataFrame (EPSG:4326), :data:`ROWS_PER_PIECE` features at a time.
+
+    One feature per line. Properties are the frame's columns as plain values
+    (lists and dicts as JSON text, missing values as ``null``); there is no
+    ``crs`` member, as RFC 7946 prescribes WGS 84 lon/lat. A writer that
+    writes each piece before taking the next holds the text of a few thousand
+    features, not of the whole layer.
 
     Raises
     ------
     ValueError
-        When the frame has a CRS other than EPSG:4326.
+        When the frame has a CRS other than EPSG:4326 (before the first piece).
     """
     crs = getattr(frame, "crs", None)
     if crs is not None and crs.to_epsg() != 4326:
         raise ValueError(f"GeoJSON layers must be in EPSG:4326, not {crs.to_string()}")
-    names, columns = plain_columns(frame)
-    size = len(frame)
-    geometries = geojson_geometry_texts(frame.geometry) if hasattr(frame, "geometry") else ["null"] * size
-    rows = zip(*columns) if columns else [()] * size
-    return formats.feature_collection((dict(zip(names, values)), geometry)
-                                      for values, geometry in zip(rows, geometries))
+    return _geojson_pieces(frame)
+
+
+def _geojson_pieces(frame: Any) -> Iterator[str]:
+    yield formats.FEATURE_COLLECTION_START
+    written = 0
+    for part in row_slices(frame):
+        names, columns = plain_columns(part)
+        size = len(part)
+        geometries = geojson_geometry_texts(part.geometry) if hasattr(part, "geometry") else ["null"] * size
+        rows = zip(*columns) if columns else [()] * size
+        lines = ",\n".join(formats.feature_line(dict(zip(names, values)), geometry)
+                           for values, geometry in zip(rows, geometries))
+        yield (",\n" if written and size else "") + lines
+        written += size
+    yield ("\n" if written else "") + formats.FEATURE_COLLECTION_END
 
 
 # -- CSV --------------------------------------------------------------------------------------------------
 def csv_text(frame: Any) -> str:
     """CSV of a table's attribute columns (no geometry), as :func:`geomap.formats.csv_text` writes it."""
-    names, columns = plain_columns(frame)
-    return formats.csv_text(names, zip(*columns) if columns else [()] * len(frame))
+    return "".join(csv_pieces(frame))
+
+
+def csv_pieces(frame: Any) -> Iterator[str]:
+    """The text of :func:`csv_text`, the header and then :data:`ROWS_PER_PIECE` rows at a time."""
+    for index, part in enumerate(row_slices(frame)):
+        names, columns = plain_columns(part)
+        yield formats.csv_text(names, zip(*columns) if columns else [()] * len(part), with_header=index == 0)
+
+
+ROWS_PER_PIECE = 5000
+
+
+def row_slices(frame: Any) -> Iterator[Any]:
+    """A DataFrame as consecutive slices of :data:`ROWS_PER_PIECE` rows (one empty slice when it has none); any
+    other table whole."""
+    if not isinstance(frame, pandas.DataFrame) or len(frame) <= ROWS_PER_PIECE:
+        yield frame
+        return
+    for start in range(0, len(frame), ROWS_PER_PIECE):
+        yield frame.iloc[start:start + ROWS_PER_PIECE]
+
+
+def write_pieces(path: str | os.PathLike[str], pieces: Iterable[str]) -> Path:
+    """Write text given in pieces to ``path`` as UTF-8, each piece as it comes."""
+    with open(path, "wb") as handle:
+        for piece in pieces:
+            handle.write(piece.encode("utf-8"))
+    return Path(path)
 
 
 # -- GeoPackage -------------------------------------------------------------------------------------------
@@ -154,30 +199,37 @@ def gdal_config(**options: str) -> Iterator[None]:
         pyogrio.set_gdal_config_options(previous)
 
 
-def write_geopackage(layers: Sequence[Layer], path: str | os.PathLike[str]) -> Path:
+def write_geopackage(layers: Iterable[Layer], path: str | os.PathLike[str]) -> Path:
     """Write ``layers`` as one GeoPackage, each in its own table, atomically and deterministically.
 
     Spatial layers get their ``geometry_type`` (so an empty layer still has
-    one) and EPSG:4326; attribute tables have no geometry column.
+    one) and EPSG:4326; attribute tables have no geometry column. See
+    :func:`add_geopackage_layer`.
     """
+    target = Path(path)
+    with atomic_path(target) as temporary:
+        for index, layer in enumerate(layers):
+            add_geopackage_layer(layer, temporary, first=index == 0)
+    return target
+
+
+def add_geopackage_layer(layer: Layer, path: str | os.PathLike[str], first: bool) -> None:
+    """Write one layer into the GeoPackage at ``path`` (created by the ``first``), with a fixed time of writing."""
     import pyogrio
 
-    target = Path(path)
+    options: dict[str, Any] = {"layer": layer.name, "driver": "GPKG"}
+    if first:
+        options["dataset_options"] = {"VERSION": GPKG_VERSION}
+    if layer.spatial:
+        options["geometry_type"] = layer.geometry_type
+        options["promote_to_multi"] = False
     # SQLite's waits for the disk at each layer's commit (synchronous writes, a journal file) took 1.4 s of a
     # 1.5 s GeoPackage of the seeds on this machine: the file is written in a private folder and moved into
     # place only when whole (a crash leaves no GeoPackage, never half of one), so they protect nothing here.
     # Same bytes.
     no_waits = {"OGR_SQLITE_SYNCHRONOUS": "OFF", "OGR_SQLITE_JOURNAL": "MEMORY"}
-    with atomic_path(target) as temporary, gdal_config(OGR_CURRENT_DATE=GPKG_LAST_CHANGE, **no_waits):
-        for index, layer in enumerate(layers):
-            options: dict[str, Any] = {"layer": layer.name, "driver": "GPKG"}
-            if index == 0:
-                options["dataset_options"] = {"VERSION": GPKG_VERSION}
-            if layer.spatial:
-                options["geometry_type"] = layer.geometry_type
-                options["promote_to_multi"] = False
-            pyogrio.write_dataframe(layer.frame, temporary, **options)
-    return target
+    with gdal_config(OGR_CURRENT_DATE=GPKG_LAST_CHANGE, **no_waits):
+        pyogrio.write_dataframe(layer.frame, path, **options)
 
 
 # The large tables written as GeoParquet with --format parquet: the layers of mentions, claims and claim shapes.

@@ -36,6 +36,10 @@ CSV_COLUMNS = {
 }
 
 
+def daily_flags(tables) -> list[dict]:
+    return tables["claim_geoms"].set_index("claim_id").loc["daily#1", "flags"]
+
+
 def sha256(path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
@@ -45,8 +49,8 @@ def test_every_file_is_written_and_nothing_temporary_is_left(exported):
     names = [path.name for path in written]
     assert names[0] == "geomap.gpkg"
     assert set(names) == {
-        "geomap.gpkg", "places.geojson", "mentions.geojson", "claims.geojson", "claim_areas.geojson",
-        "claim_lines.geojson", "envelopes.geojson", "reference.geojson", "claim_geometries.geojson",
+        "geomap.gpkg", "places.geojson", "mentions.geojson", "claims.geojson", "envelopes.geojson",
+        "reference.geojson", "claim_geometries.geojson",
         "claims.csv", "checks.csv", "spread.csv", "comparison.csv", "sources.csv", "place_status.geojson",
         "place_status.csv",
     }
@@ -86,13 +90,16 @@ def test_geopackage_tables_keep_types_and_json_text(exported):
         contents = database.execute("SELECT table_name, data_type, srs_id, last_change FROM gpkg_contents").fetchall()
         columns = {row[1]: row[2] for row in database.execute("PRAGMA table_info(claims)")}
         flags, km2 = database.execute("SELECT flags, km2 FROM claims WHERE claim_id = 'wire#1'").fetchone()
+        checked = database.execute("SELECT code, message FROM checks WHERE claim_id = 'wire#1'").fetchall()
         construction, shape_name = database.execute(
             "SELECT construction, shape FROM claim_areas WHERE claim_id = 'paper#1'").fetchone()
     assert {name: kind for name, kind, _, _ in contents}["checks"] == "attributes"
     assert {name: srs for name, _, srs, _ in contents}["claim_areas"] == 4326
     assert {change for *_, change in contents} == {"1970-01-01T00:00:00.000Z"}  # fixed, not the time of writing
     assert columns["km2"] == "REAL" and columns["start"] in ("INTEGER", "MEDIUMINT")
-    assert json.loads(flags)[0]["code"] == "border_origin" and km2 == pytest.approx(999.7354)
+    assert json.loads(flags)[0] == "border_origin" and km2 == pytest.approx(999.7354)
+    # A claim's flags are their codes; each flag's message is once in checks, in the order of the codes.
+    assert [code for code, _ in checked] == json.loads(flags) and all(message for _, message in checked)
     assert shape_name == "border strip" and construction.startswith("strip of 110 km², ")
 
 
@@ -115,9 +122,12 @@ def test_place_statuses_are_a_point_layer_with_their_quotes(exported):
 
 def test_every_claim_shape_says_how_it_was_made(exported):
     folder, _ = exported
-    for name in ("claim_areas.geojson", "claim_geometries.geojson"):
-        features = json.loads((folder / name).read_text(encoding="utf-8"))["features"]
-        assert features and all(f["properties"]["construction"] for f in features), name
+    features = json.loads((folder / "claim_geometries.geojson").read_text(encoding="utf-8"))["features"]
+    assert features and all(f["properties"]["construction"] for f in features)
+    with sqlite3.connect(folder / "geomap.gpkg") as database:
+        for name in ("claim_areas", "claim_lines"):
+            constructions = [row[0] for row in database.execute(f"SELECT construction FROM {name}")]
+            assert constructions and all(constructions), name
 
 
 def test_geojson_is_rfc7946(exported):
@@ -207,7 +217,7 @@ def test_csv_files_parse_with_the_expected_columns(exported, tables):
     assert [row["claim_id"] for row in claims] == list(tables["claim_geoms"]["claim_id"])
     daily = next(row for row in claims if row["claim_id"] == "daily#1")
     assert daily["quote"] == 'Kyiv says it controls 1,300 km² "around" Sudzha.'  # quotes survive CSV quoting
-    assert json.loads(daily["flags"])[0]["code"]  # lists are JSON text
+    assert json.loads(daily["flags"]) == [flag["code"] for flag in daily_flags(tables)]  # lists are JSON text
     assert next(row for row in claims if row["claim_id"] == "paper#2")["km2"] == ""  # gaps are empty
     text = (folder / "checks.csv").read_text(encoding="utf-8")
     assert "\r" not in text and text.endswith("\n")

@@ -25,7 +25,7 @@ LAYERS = ("mentions", "claims", "claim_areas", "claim_lines")
 def written(tmp_path_factory):
     """The seeds written twice with --format parquet (no figures: they are not what is tested)."""
     results = pipeline.run([str(SEEDS)])
-    options = pipeline.OutputOptions(figures=False, parquet=True)
+    options = pipeline.OutputOptions(figures=False, parquet=True, jsonl=True)
     folders = [tmp_path_factory.mktemp("out") for _ in range(2)]
     for folder in folders:
         pipeline.write(results, folder, options)

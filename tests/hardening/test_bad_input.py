@@ -165,7 +165,8 @@ def test_self_intersecting_reference_is_repaired_with_a_warning(tmp_path):
         {"type": "Feature", "properties": {"date": "2025-03-10"}, "geometry": {"type": "Polygon",
                                                                              "coordinates": bowtie}}]}))
     out = tmp_path / "out"
-    result = run_geomap("build", str(articles), "-o", str(out), "--reference", str(reference), "--no-figures")
+    result = run_geomap("build", str(articles), "-o", str(out), "--reference", str(reference), "--no-figures",
+                        "--format", "csv")
     assert result.returncode == 0, result.stderr
     assert "geomap: warning:" in result.stderr and "Traceback" not in result.stderr
     assert (out / "comparison.csv").is_file()
@@ -226,7 +227,7 @@ def test_existing_outputs_are_replaced_whole_or_not_at_all(tmp_path, monkeypatch
     def fail(*args, **kwargs):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr("geomap.export.write_geopackage", fail)
+    monkeypatch.setattr("geomap.export.add_geopackage_layer", fail)
     message = write_that_fails(tmp_path, previous_outputs, pipeline.OutputOptions(figures=False))
     assert "No space left" in message
 
@@ -236,10 +237,10 @@ def test_a_second_build_replaces_outputs(tmp_path):
     articles.mkdir()
     (articles / "good.txt").write_text(ARTICLE, encoding="utf-8")
     out = tmp_path / "out"
-    first = run_geomap("-q", "build", str(articles), "-o", str(out), "--no-figures")
+    first = run_geomap("-q", "build", str(articles), "-o", str(out), "--no-figures", "--format", "jsonl")
     assert first.returncode == 0
     (articles / "good.txt").write_text(ARTICLE.replace("110", "120"), encoding="utf-8")
-    second = run_geomap("-q", "build", str(articles), "-o", str(out), "--no-figures")
+    second = run_geomap("-q", "build", str(articles), "-o", str(out), "--no-figures", "--format", "jsonl")
     assert second.returncode == 0
     claims = [json.loads(line) for line in (out / "claims.jsonl").read_text(encoding="utf-8").splitlines()]
     assert 120 in [c["value"] for c in claims]

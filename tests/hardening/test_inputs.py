@@ -66,7 +66,7 @@ def test_a_date_out_of_range_in_the_text_dates_nothing(tmp_path):
     folder = articles_folder(tmp_path, 'file = "a.txt"\npublished = "2025-03-14"')
     (folder / "a.txt").write_text("On 1 January 0001 Ukrainian forces held 50 square kilometers near Sudzha in "
                                   "the Kursk region.\n", encoding="utf-8")
-    result = run_geomap("-q", "build", str(folder), "-o", str(tmp_path / "out"), "--no-figures")
+    result = run_geomap("-q", "build", str(folder), "-o", str(tmp_path / "out"), "--no-figures", "--format", "jsonl")
     assert result.returncode == 0, result.stderr
     claims = [json.loads(line) for line in (tmp_path / "out" / "claims.jsonl").read_text().splitlines()]
     assert [c["as_of_start"] for c in claims if c["source"] == "a"] == [None]

@@ -152,7 +152,7 @@ def test_a_rebuild_removes_the_files_only_the_earlier_run_wrote(tmp_path, inputs
         {"type": "Feature", "properties": {"date": "2024-08-20"},
          "geometry": {"type": "Polygon", "coordinates": [square]}}]}), encoding="utf-8")
     out = out_with_a
-    svg_only = pipeline.OutputOptions(figure_formats=("svg",))
+    svg_only = pipeline.OutputOptions(figure_formats=("svg",), csv=True, geojson=True)
     pipeline.write(pipeline.run([inputs["a"]], reference=reference), out, svg_only)
     assert (out / "figures" / "map_2024-08.svg").is_file() and (out / "comparison.csv").is_file()
     assert (out / "reference.geojson").is_file()

@@ -108,7 +108,8 @@ def test_source_ids_cannot_escape_the_output_folder(tmp_path):
     corpus.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
     out = tmp_path / "deep" / "out"
     results = pipeline.run([corpus])
-    written = pipeline.write(results, out, pipeline.OutputOptions(figures=True, figure_formats=("svg",)))
+    every_file = pipeline.OutputOptions(figure_formats=("svg",), csv=True, geojson=True, jsonl=True)
+    written = pipeline.write(results, out, every_file)
     for path in written:
         assert Path(path).resolve().is_relative_to(out.resolve()), path
     outside = [p for p in tmp_path.rglob("*") if p.is_file() and not p.resolve().is_relative_to(out.resolve())]
@@ -157,7 +158,7 @@ def test_csv_cells_never_start_a_spreadsheet_formula_and_numbers_stay_numbers(tm
                        f'outlet = {json.dumps(formula)}\npublished = "2025-03-14"\n')
     (folder / "sources.toml").write_text("\n".join(entries), encoding="utf-8")
     out = tmp_path / "out"
-    pipeline.write(pipeline.run([folder]), out, pipeline.OutputOptions(figures=False, geopackage=False))
+    pipeline.write(pipeline.run([folder]), out, pipeline.OutputOptions(figures=False, geopackage=False, csv=True))
     tables = {path.name: list(csv.reader(path.open(encoding="utf-8", newline=""))) for path in out.glob("*.csv")}
     assert {"claims.csv", "sources.csv"} <= set(tables)
     for name, rows in tables.items():
@@ -181,7 +182,8 @@ def test_outputs_name_sources_as_the_manifest_does_not_by_this_machines_folders(
     (folder / "sources.toml").write_text('[[source]]\nid = "kursk"\nfile = "texts/kursk.txt"\n'
                                          'published = "2025-03-14"\n', encoding="utf-8")
     out = tmp_path / "out"
-    written = pipeline.write(pipeline.run([folder.resolve()]), out, pipeline.OutputOptions(figures=False))
+    every_file = pipeline.OutputOptions(figures=False, csv=True, geojson=True, jsonl=True)
+    written = pipeline.write(pipeline.run([folder.resolve()]), out, every_file)
     assert json.loads((out / "sources.json").read_text(encoding="utf-8"))[0]["path"] == "texts/kursk.txt"
     for path in written:
         assert str(tmp_path).encode() not in Path(path).read_bytes(), path
