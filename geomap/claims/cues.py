@@ -164,6 +164,9 @@ def hypothetical(text: str, sentence: Sentence, reading: Reading, window: tuple[
         comma = before.find(",", modal.end())
         if comma != -1:
             modal = _PATTERNS.hypothetical.search(before, comma)
+    if modal is not None and modal.group().lower().startswith("to") and _PATTERNS.achieved_before.search(
+            before, 0, modal.start()):
+        modal = None  # "allowed the army to establish control over Al-Hasaheisa": done, not planned
     if modal is not None and not _PATTERNS.hedged_past.match(before, modal.start()):
         return True
     return _PATTERNS.modal_after.match(text, reading.span_end, window[1]) is not None
