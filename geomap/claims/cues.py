@@ -184,6 +184,8 @@ def direct_cue(text: str, window: tuple[int, int], reading: Reading) -> Cue | No
         for earlier in reversed(tokens[:i]):
             if earlier.lower in _WORDS.reduce:
                 return Cue("reduced", earlier.start, earlier.end)
+    if reading.family == "area" and tokens[i].lower in _WORDS.claim_verbs:
+        return Cue("seized", tokens[i].start, tokens[i].end)  # "they have already claimed over 2,660 km²": taken
     return _cue_at(tokens, i, text)
 
 
