@@ -525,6 +525,10 @@ def _gain_share(
     """A share of an earlier gain: held, or retaken (retaken, liberated or lost)."""
     text = article.text
     main, main_start = main_verb_after(text, phrase.end, sentence.end)
+    if main is not None and phrase.relative and any(
+            t.lower in _WORDS.subject_pronouns for t in word_tokens(text, phrase.end, main.start)):
+        # "a net loss of 14% of what it had conquered": the relative clause's verb, not the main one
+        main, main_start = main_verb_after(text, main.end, sentence.end)
     cue = direct or main
     if cue is None:
         cue = nearest_cue(text, window[0], reading.span_start, leftwards=True)
