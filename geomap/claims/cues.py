@@ -340,6 +340,8 @@ def length_kind(text: str, sentence: Sentence, reading: Reading, window: tuple[i
     if first_after in _WORDS.compass and _AFTER_A_NAME_RE.search(text, max(0, reading.span_start - 40),
                                                                  reading.span_start):
         return "distance"  # "the capital Khartoum, 200 kilometres (124 miles) north": that far from the subject
+    if first_after in _WORDS.compass and _PATTERNS.pulled_back_to.search(text, window[0], reading.span_start):
+        return "distance"  # "pulling back troops stationed on its southern border to at least 5km (3 miles) north"
     if after_words[:2] == ["to", "the"] and len(after_words) > 2 and after_words[2] in _WORDS.compass:
         return "distance"  # "about 45 kilometres to the west"
     if before_words and before_words[-1] == "within" and first_after == "of":
