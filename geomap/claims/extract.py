@@ -208,10 +208,13 @@ def derive_still_held(claims: list[Claim]) -> list[Claim]:
 
 
 def _before(gain: Claim, retaking: Claim) -> bool:
-    """Whether a gain can be the base of a retaking: seized no later than it, or held well before it
-    (:data:`PEAK_BEFORE`: an area held just before the retaking is what is left, not the peak)."""
+    """Whether a gain can be the base of a retaking: seized no later than it, held well before it
+    (:data:`PEAK_BEFORE`: an area held just before the retaking is what is left, not the peak), or put in the
+    past by the words before it though the text gives no date (``past_undated``)."""
     if gain.as_of_start is None or retaking.as_of_start is None:
         return gain.kind == "area_seized"
+    if any(flag["code"] == "past_undated" for flag in gain.flags):
+        return True  # "after occupying some 51,000 square miles ..., Russia has lost a fifth": an earlier state
     if gain.kind == "area_seized":
         return gain.as_of_start <= (retaking.as_of_end or retaking.as_of_start)
     return (gain.as_of_end or gain.as_of_start) < retaking.as_of_start - PEAK_BEFORE

@@ -114,6 +114,11 @@ DEVSET = [
     # "This means the group have now lost 62% ..., and 30% in Syria": what the January losses before brought about
     ("4threvolutionarywar-2017-02-18", "30%", {"kind": "share_retaken", "as_of_start": "2017-01-01",
                                               "as_of_end": "2017-01-31"}),
+    # "after occupying some 51,000 square miles ..., Russia has lost a fifth": the participle's subject is the
+    # main clause's (Russia held it), the fifth was retaken from that undated earlier holding, what is left derived
+    ("breakinglatest-2023-02-21", "51,000 square miles", {"kind": "area_held", "actor": "RU"}),
+    ("breakinglatest-2023-02-21", "a fifth", {"kind": "share_retaken", "actor": "UA",
+                                              "held_km2": 105671.515}),
 ]
 
 
