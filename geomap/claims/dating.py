@@ -196,6 +196,9 @@ def _event_frame(
     ``past_undated``). None when the figure has no such frame, or a date of its own beside it."""
     own = _PATTERNS.before_event_frame.search(masked, 0, focus[0]) or _PATTERNS.before_start.search(
         masked, 0, focus[0])
+    if own is not None and expression is not None and expression.start >= focus[1] and _PATTERNS.later_clause.search(
+            masked, focus[1], expression.start):
+        expression = None  # "before the ceasefire was estimated at 53%, but it has now risen to 60%": not its date
     if own is None:
         if not _continues_frame(article, sentence, expression):
             return None
