@@ -849,6 +849,8 @@ def _choose(
     if focus is None:
         return candidates[0]
     focus_start, focus_end = focus
+    opening = _PATTERNS.subordinate_opening.match(sentence)
+    opening_end = opening.end() if opening is not None and opening.end() <= focus_start else -1
     best: tuple[tuple[bool, bool, bool, int, int], TemporalExpression] | None = None
     for order, expr in enumerate(candidates):
         if expr.end <= focus_start:
@@ -870,8 +872,8 @@ def _choose(
         # figure is of the time of what it came before, whatever else the sentence dates
         before_event = expr.start >= focus_end and _PATTERNS.before_event.search(between) is not None
         in_event_phrase = _PATTERNS.event_phrase.search(sentence, max(0, expr.start - 80), expr.start) is not None
-        key = (not before_event and not bracketed, _PATTERNS.clause_break.search(between) is not None, in_event_phrase,
-               len(between), order)
+        other_clause = _PATTERNS.clause_break.search(between) is not None or expr.end <= opening_end
+        key = (not before_event and not bracketed, other_clause, in_event_phrase, len(between), order)
         if best is None or key < best[0]:
             best = (key, expr)
     return None if best is None else best[1]
