@@ -260,6 +260,8 @@ _KIND_GROUPS = (
 
 _CALENDAR_EVENTS = frozenset({"month", "year", "week"})
 # "in August and September": a month coordinated with a month before it is a date too.
+# "a big slowdown compared to May": a month a figure is compared with is a date, even bare
+_COMPARED_WITH_RE = re.compile(r"\bcompared\s+(?:to|with)\s+$", re.IGNORECASE)
 _COORDINATED_MONTH_RE = re.compile(rf"{_MONTH}(?:\s+\d{{4}})?\s*(?:,|\band\b|\bor\b)\s*(?:and\s+)?$")
 
 # --------------------------------------------------------------------------
@@ -382,7 +384,9 @@ def _expression_from_match(m: re.Match[str]) -> TemporalExpression | None:
         year = _int_or_none(m.group("mon_y"))
         if year is None and modifier is None and part is None and prep is None and not _PATTERNS.event_noun_after.match(
                 m.string, m.end()) and not re.match(r"\s*\(\s*[\d~≈]", m.string[m.end() : m.end() + 6]) and not (
-                _COORDINATED_MONTH_RE.search(m.string, max(0, m.start() - 40), m.start())):
+                _COORDINATED_MONTH_RE.search(m.string, max(0, m.start() - 40), m.start())) and not (
+                m.group("mon_m").lower() != "may" and _PATTERNS.month_subject_after.match(m.string, m.end())) and not (
+                _COMPARED_WITH_RE.search(m.string, max(0, m.start() - 20), m.start())):
             return None  # a bare "May"/"March" is too often a verb; "the August incursion" is a date
         if part is not None:
             modifier = _PART_MODIFIERS[part] if modifier in (None, "early", "mid", "late") else modifier
@@ -853,6 +857,9 @@ def _choose(
     opening_end = opening.end() if opening is not None and opening.end() <= focus_start else -1
     best: tuple[tuple[bool, bool, bool, int, int], TemporalExpression] | None = None
     for order, expr in enumerate(candidates):
+        if expr.relation == "since" and _PATTERNS.superlative_before.search(sentence, max(0, expr.start - 50),
+                                                                              expr.start):
+            continue  # "December accounted for the smallest gain since March, at 244 km²": no period of the figure
         if expr.end <= focus_start:
             between = sentence[expr.end : focus_start]
             if _PATTERNS.new_state.search(between):
