@@ -719,7 +719,7 @@ def _unit_after(text: str, pos: int, *, vague: bool = False) -> _Unit | None:
     unit = _unit_from_match(_UNIT_AFTER_SPACE_RE.match(text, pos))
     if unit is None:
         unit = _unit_from_match((_UNIT_AFTER_OF_RE if vague else _UNIT_AFTER_PARTITIVE_RE).match(text, pos))
-    if unit is None:
+    if unit is None and text[pos : pos + 1] in ("”", '"'):
         quoted = _unit_from_match(_UNIT_AFTER_QUOTE_RE.match(text, pos))
         unit = quoted if quoted is not None and quoted.key == "percent" else None
     return unit
