@@ -166,8 +166,8 @@ def read_share(
         return None
     if _PATTERNS.count_restated.search(text, max(sentence.start, reading.span_start - 40), reading.span_start):
         return None  # "control 144 townships or 44 percent of the country": a share of townships, not of land
-    if direct is None and _PATTERNS.contested_after.match(text, phrase.end, sentence.end):
-        return None  # "about one quarter of the war-torn country is now being contested": held by no one
+    if direct is None and _PATTERNS.not_held_after.match(text, phrase.end, sentence.end):
+        return None  # "about one quarter of the country is now being contested", "... is full of mines": held by no one
     region = _phrase_region(article, sentence, reading, phrase)
     return _region_share(article, sentence, reading, window, region, direct)
 
