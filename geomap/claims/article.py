@@ -136,6 +136,7 @@ class Article:
     admin1_mentions: list[Mention]  # mentions of admin-1 regions, in text order
     agent_cache: dict[int, list[tuple[Mention, str]]] = field(default_factory=dict)  # sentence index -> agents
     region_shares: list[Place] = field(default_factory=list)  # the regions of the region shares read so far
+    gain_shares: list[tuple[int, Interpretation]] = field(default_factory=list)  # (sentence index, share of a gain)
     date_cache: dict[str, object] = field(default_factory=dict)  # article-wide dates, worked out once
 
     @property

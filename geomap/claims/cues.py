@@ -164,6 +164,9 @@ def hypothetical(text: str, sentence: Sentence, reading: Reading, window: tuple[
         comma = before.find(",", modal.end())
         if comma != -1:
             modal = _PATTERNS.hypothetical.search(before, comma)
+    if modal is not None and modal.group().lower().startswith("to") and _PATTERNS.achieved_before.search(
+            before, 0, modal.start()):
+        modal = None  # "allowed the army to establish control over Al-Hasaheisa": done, not planned
     if modal is not None and not _PATTERNS.hedged_past.match(before, modal.start()):
         return True
     return _PATTERNS.modal_after.match(text, reading.span_end, window[1]) is not None
@@ -181,6 +184,8 @@ def direct_cue(text: str, window: tuple[int, int], reading: Reading) -> Cue | No
         for earlier in reversed(tokens[:i]):
             if earlier.lower in _WORDS.reduce:
                 return Cue("reduced", earlier.start, earlier.end)
+    if reading.family == "area" and tokens[i].lower in _WORDS.claim_verbs:
+        return Cue("seized", tokens[i].start, tokens[i].end)  # "they have already claimed over 2,660 km²": taken
     return _cue_at(tokens, i, text)
 
 
@@ -292,6 +297,8 @@ def length_kind(text: str, sentence: Sentence, reading: Reading, window: tuple[i
     first_after = after[0].lower if after else None
     after_words = [t.lower for t in after]
     before_words = [t.lower for t in before]
+    if _PATTERNS.front_length_before.search(text, max(sentence.start, reading.span_start - 60), reading.span_start):
+        return None  # "The front line stretches for more than 1,000 kilometres from Kharkiv to Kherson": its length
     # front width
     if reading.hyphenated and _PATTERNS.zone_after.match(text, reading.end):
         return "front_width"  # "a 30-km buffer zone", "a 5-kilometre security corridor": a zone's width
@@ -335,6 +342,8 @@ def length_kind(text: str, sentence: Sentence, reading: Reading, window: tuple[i
     if first_after in _WORDS.compass and _AFTER_A_NAME_RE.search(text, max(0, reading.span_start - 40),
                                                                  reading.span_start):
         return "distance"  # "the capital Khartoum, 200 kilometres (124 miles) north": that far from the subject
+    if first_after in _WORDS.compass and _PATTERNS.pulled_back_to.search(text, window[0], reading.span_start):
+        return "distance"  # "pulling back troops stationed on its southern border to at least 5km (3 miles) north"
     if after_words[:2] == ["to", "the"] and len(after_words) > 2 and after_words[2] in _WORDS.compass:
         return "distance"  # "about 45 kilometres to the west"
     if before_words and before_words[-1] == "within" and first_after == "of":

@@ -134,6 +134,10 @@ def claim_dates(
         narrated = _narrated_act(article, sentence, masked, focus, as_of.start, published)
         if narrated is not None:
             return narrated
+    if expression is None:
+        same = _same_period_as_before(article, sentence, masked[: focus[0]], published)
+        if same is not None:
+            return same
     neighbour = _as_of_neighbour(article, sentence, published)
     if neighbour is not None and (expression is None or _weakly_dated(masked, expression, focus)):
         return neighbour
@@ -196,6 +200,9 @@ def _event_frame(
     ``past_undated``). None when the figure has no such frame, or a date of its own beside it."""
     own = _PATTERNS.before_event_frame.search(masked, 0, focus[0]) or _PATTERNS.before_start.search(
         masked, 0, focus[0])
+    if own is not None and expression is not None and expression.start >= focus[1] and _PATTERNS.later_clause.search(
+            masked, focus[1], expression.start):
+        expression = None  # "before the ceasefire was estimated at 53%, but it has now risen to 60%": not its date
     if own is None:
         if not _continues_frame(article, sentence, expression):
             return None
@@ -276,6 +283,24 @@ def _dated_expressions(
             start, end = resolve(dataclasses.replace(expression, relation="at"), published)
             if start is not None and end is not None and (published is None or start <= published):
                 yield start, end, expression.text
+
+
+def _same_period_as_before(
+    article: Article, sentence: Sentence, before: str, published: date | None
+) -> tuple[date, date, str] | None:
+    """The month or year "that month" / "the same year" points back at, before the figure: the last one the
+    sentence before names ("... a big slowdown compared to May, when ... In that month, Russian forces seized
+    449 square kilometers")."""
+    same = _PATTERNS.same_period.search(before)
+    if same is None or sentence.index == 0:
+        return None
+    unit = same.group("unit").lower()
+    previous = article.sentences[sentence.index - 1]
+    named = [e for e in find_temporal(previous.text) if e.kind == unit and e.relation == "at"]
+    if not named:
+        return None
+    start, end = resolve(named[-1], published)
+    return (start, end, same.group()) if start is not None and end is not None else None
 
 
 def _as_of_neighbour(article: Article, sentence: Sentence, published: date | None) -> tuple[date, date, str] | None:

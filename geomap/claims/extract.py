@@ -101,6 +101,7 @@ from geomap.records import AREA_KINDS, SHARE_KINDS, Claim, Mention, Source
 __all__ = ["UNITS_DISAGREE_PCT", "claims_table", "extract_claims"]
 
 UNITS_DISAGREE_PCT = 3.0  # a second unit further off than this is flagged
+STEP_SPAN = timedelta(days=31)  # an area retaken over a span this short is one step, no total to subtract
 PEAK_BEFORE = timedelta(days=30)  # an area held this long before a retaking may be the peak it retakes from
 RESTATED_REL = 0.005  # values this close are the same figure restated ("1,376 km² (531 mi²)" and "531 square miles")
 # The claim fields that are the reading's own, under the same names: the figure as written and where it stands.
@@ -184,7 +185,8 @@ def derive_still_held(claims: list[Claim]) -> list[Claim]:
     ``held_km2`` and its arithmetic in ``derivation``.
 
     The peak is the largest area the article says was held or seized by someone other than the
-    retaker (dated no later than the retaking). A share retaken leaves (1 - share) x peak; an area
+    retaker (dated no later than the retaking). An area retaken over a day, a week or a month is one step
+    (:func:`_a_step`) and gives nothing. A share retaken leaves (1 - share) x peak; an area
     retaken leaves peak - area. A share and an area retaken in one sentence ("63.2% or 801 km² ...
     has been liberated") give the peak themselves: area / share.
     """
@@ -192,6 +194,8 @@ def derive_still_held(claims: list[Claim]) -> list[Claim]:
     for index, claim in enumerate(claims):
         if claim.kind not in ("share_retaken", "area_retaken") or claim.derivation is not None:
             continue
+        if claim.kind == "area_retaken" and _a_step(claim):
+            continue  # "regained control over 2.2 km² ... over the past day": one step, not all that was retaken
         peak, base_text = _peak_of(claims, claim)
         if peak is None:
             continue
@@ -207,11 +211,21 @@ def derive_still_held(claims: list[Claim]) -> list[Claim]:
     return derived
 
 
+def _a_step(retaking: Claim) -> bool:
+    """Whether an area retaken is counted over a span of at most :data:`STEP_SPAN` (a day, a week, a month):
+    one step of a counteroffensive, which says nothing of how much of the gain is left."""
+    start, end = retaking.as_of_start, retaking.as_of_end
+    return start is not None and end is not None and start < end and end - start <= STEP_SPAN
+
+
 def _before(gain: Claim, retaking: Claim) -> bool:
-    """Whether a gain can be the base of a retaking: seized no later than it, or held well before it
-    (:data:`PEAK_BEFORE`: an area held just before the retaking is what is left, not the peak)."""
+    """Whether a gain can be the base of a retaking: seized no later than it, held well before it
+    (:data:`PEAK_BEFORE`: an area held just before the retaking is what is left, not the peak), or put in the
+    past by the words before it though the text gives no date (``past_undated``)."""
     if gain.as_of_start is None or retaking.as_of_start is None:
         return gain.kind == "area_seized"
+    if any(flag["code"] == "past_undated" for flag in gain.flags):
+        return True  # "after occupying some 51,000 square miles ..., Russia has lost a fifth": an earlier state
     if gain.kind == "area_seized":
         return gain.as_of_start <= (retaking.as_of_end or retaking.as_of_start)
     return (gain.as_of_end or gain.as_of_start) < retaking.as_of_start - PEAK_BEFORE

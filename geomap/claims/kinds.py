@@ -67,6 +67,7 @@ import re
 from geomap.claims.anchors import (
     PREPOSITIONS,
     adjective,
+    agent_after,
     agent_by_after,
     agents_before,
     anchor_place,
@@ -502,6 +503,20 @@ def _read_relative(
     return result
 
 
+def _fronted_participle_subject(article: Article, sentence: Sentence, reading: Reading, cue: Cue) -> str | None:
+    """The subject of the main clause after a fronted participle clause, which is the participle's too:
+    "after occupying some 51,000 square miles (132,000 sq km) of Ukrainian land, Russia has lost a fifth"."""
+    text = article.text
+    if not text[cue.start : cue.end].lower().endswith("ing") or not _PATTERNS.fronted_participle.search(
+            text, max(sentence.start, cue.start - 12), cue.start):
+        return None
+    comma = re.compile(r"(?<!\d),\s*|,(?!\d)\s*").search(text, reading.span_end, sentence.end)
+    if comma is None:
+        return None
+    agent = agent_after(article, sentence, comma.end())
+    return agent[1] if agent is not None else None
+
+
 def _territorial_actor(
     article: Article,
     sentence: Sentence,
@@ -525,6 +540,7 @@ def _territorial_actor(
     subjects = list(reversed(subjects))  # nearest first
     if not subjects:
         speaker = first_person_actor(article, sentence, window[0], verb_position)  # "we have liberated"
+        speaker = speaker or _fronted_participle_subject(article, sentence, reading, cue)
         subjects = [speaker] if speaker is not None else []
     category = "held" if cue.category == "reduced" else cue.category
     actor: str | None = None

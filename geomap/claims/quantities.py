@@ -458,6 +458,8 @@ _UNIT_SPECS: tuple[tuple[str, str], ...] = (
 _UNIT_KEY_BY_GROUP = {f"u{i}": key for i, (key, _) in enumerate(_UNIT_SPECS)}
 _UNIT_ALTERNATION = "|".join(f"(?P<u{i}>{pattern})" for i, (_, pattern) in enumerate(_UNIT_SPECS))
 _UNIT_AFTER_SPACE_RE = re.compile(rf"{_HSPACE}{{0,3}}(?:{_UNIT_ALTERNATION})(?![A-Za-z])", re.IGNORECASE)
+# "we think it's around 20” percent": a quotation closed before its unit
+_UNIT_AFTER_QUOTE_RE = re.compile(rf"[”\"]{_HSPACE}{{1,3}}(?:{_UNIT_ALTERNATION})(?![A-Za-z])", re.IGNORECASE)
 _UNIT_AFTER_HYPHEN_RE = re.compile(rf"[-\u2010\u2011](?:{_UNIT_ALTERNATION})(?![A-Za-z])", re.IGNORECASE)
 _UNIT_AFTER_OF_RE = re.compile(
     rf"\s+of\s+(?:the\s+)?(?:{_UNIT_ALTERNATION})(?![A-Za-z])", re.IGNORECASE
@@ -721,6 +723,9 @@ def _unit_after(text: str, pos: int, *, vague: bool = False) -> _Unit | None:
     unit = _unit_from_match(_UNIT_AFTER_SPACE_RE.match(text, pos))
     if unit is None:
         unit = _unit_from_match((_UNIT_AFTER_OF_RE if vague else _UNIT_AFTER_PARTITIVE_RE).match(text, pos))
+    if unit is None and text[pos : pos + 1] in ("”", '"'):
+        quoted = _unit_from_match(_UNIT_AFTER_QUOTE_RE.match(text, pos))
+        unit = quoted if quoted is not None and quoted.key == "percent" else None
     return unit
 
 

@@ -78,7 +78,7 @@ _SKIPPED_LENGTH_UNITS = frozenset({"in", "cm", "mm", "ft", "yd"})
 _AREA_UNITS = frozenset({"km2", "mi2", "ha", "acre"})
 _SIZE_OF_RE = re.compile(
     r"\b(?P<phrase>(?:the|an?\s+area)\s+(?:the\s+)?size\s+of|as\s+(?:large|big)\s+as"
-    r"|(?:equivalent|equal|comparable|similar|close)\s+in\s+size\s+to|(?:larger|bigger|greater)[\"”’']?\s+than)\s+"
+    r"|(?:equivalent|equal|comparable|similar|close)\s+in\s+size\s+to|(?:larger|bigger|greater)[\"”’']?\s+than(?:\s+th(?:at|ose)\s+of)?)\s+"
     r"(?:the\s+)?"
     r"(?:(?:entire|whole)\s+)?(?:(?:country|state|city|island|principality|kingdom|territory)\s+of\s+(?:the\s+)?)?",
     re.IGNORECASE,

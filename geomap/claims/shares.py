@@ -139,6 +139,10 @@ def read_share(
                 kind = "share_held" if cue.category == "held" else "share_retaken"
                 actor = previous.actor if kind == "share_held" else opponent(previous.actor)
                 return Interpretation(kind=kind, actor=actor, holder=previous.actor, place=previous.place)
+        if previous is None and direct is None:
+            following = _continued_gain_share(article, sentence, reading)
+            if following is not None:
+                return following
         continues = previous is not None and previous.kind == "region_share"
         if not continues and not _governed_by_control(text, sentence, window, reading, direct):
             return None
@@ -160,6 +164,10 @@ def read_share(
         return None  # "of Myanmar's 55 million people", "of the homes", "of the land along the border"
     if _evacuated_only(text, sentence, reading, direct):
         return None
+    if _PATTERNS.count_restated.search(text, max(sentence.start, reading.span_start - 40), reading.span_start):
+        return None  # "control 144 townships or 44 percent of the country": a share of townships, not of land
+    if direct is None and _PATTERNS.not_held_after.match(text, phrase.end, sentence.end):
+        return None  # "about one quarter of the country is now being contested", "... is full of mines": held by no one
     region = _phrase_region(article, sentence, reading, phrase)
     return _region_share(article, sentence, reading, window, region, direct)
 
@@ -437,6 +445,21 @@ def _named_before(
 # -- the claims ---------------------------------------------------------------------------------------
 
 
+def _continued_gain_share(article: Article, sentence: Sentence, reading: Reading) -> Interpretation | None:
+    """A bare share that goes on with the share of a gain in the sentence just before, for a place it
+    names: "IS has lost around a third of the territory it once controlled in Iraq and Syria. 'In Iraq, it's
+    about 40 percent,' said ..." (the same loss, in Iraq)."""
+    if not article.gain_shares or article.gain_shares[-1][0] != sentence.index - 1:
+        return None
+    place = _named_before(article, sentence, sentence.start, reading.span_start, _DEFAULT_REGION_KINDS + ("country",))
+    if place is None:
+        return None
+    earlier = article.gain_shares[-1][1]
+    result = Interpretation(kind=earlier.kind, actor=earlier.actor, holder=earlier.holder, place=place)
+    article.gain_shares.append((sentence.index, result))
+    return result
+
+
 def _stands_alone(text: str, reading: Reading, sentence: Sentence) -> bool:
     """Whether a share without an of-phrase is a figure of its own, not an adjective ("a 50% pay
     increase", "44% less land")."""
@@ -525,6 +548,10 @@ def _gain_share(
     """A share of an earlier gain: held, or retaken (retaken, liberated or lost)."""
     text = article.text
     main, main_start = main_verb_after(text, phrase.end, sentence.end)
+    if main is not None and phrase.relative and any(
+            t.lower in _WORDS.subject_pronouns for t in word_tokens(text, phrase.end, main.start)):
+        # "a net loss of 14% of what it had conquered": the relative clause's verb, not the main one
+        main, main_start = main_verb_after(text, main.end, sentence.end)
     cue = direct or main
     if cue is None:
         cue = nearest_cue(text, window[0], reading.span_start, leftwards=True)
@@ -564,6 +591,7 @@ def _gain_share(
         # Unnamed land: what was captured (the base of the share) belongs to the captor's opponent.
         captor = base_holder if kind == "share_retaken" else result.holder
         result.place = country_place(article, opponent(captor))
+    article.gain_shares.append((sentence.index, result))
     return result
 
 

@@ -168,6 +168,15 @@ _PART_MODIFIERS = {
     "early": "early", "mid": "mid", "late": "late",
     "start": "early", "beginning": "early", "middle": "mid", "end": "late",
 }  # fmt: skip
+# "the first half of 2025", "the third quarter of 2024": the months of the year they cover
+_YEAR_FRACTIONS = {
+    "first half": "h1", "second half": "h2", "last half": "h2",
+    "first quarter": "q1", "second quarter": "q2", "third quarter": "q3", "fourth quarter": "q4", "last quarter": "q4",
+}  # fmt: skip
+_YEAR_PART_MONTHS = {
+    "early": (1, 4), "mid": (5, 8), "late": (9, 12), "h1": (1, 6), "h2": (7, 12),
+    "q1": (1, 3), "q2": (4, 6), "q3": (7, 9), "q4": (10, 12),
+}  # fmt: skip
 
 # --------------------------------------------------------------------------
 # Regular expressions (compiled once)
@@ -217,7 +226,8 @@ _ALTERNATIVES = (
     r"(?P<month>(?:(?P<mon_mod>last|this|next|early|mid|late)(?:\s+|-))?"
     r"(?:(?:the\s+)?(?P<mon_part>start|beginning|middle|end)\s+of\s+)?"
     rf"(?P<mon_m>{_MONTH})(?:,?\s+(?P<mon_y>\d{{4}})(?!\d))?)",
-    r"(?P<year>(?:(?P<yr_mod>early|mid|late)(?:\s+|-)|(?:the\s+)?(?P<yr_part>start|beginning|middle|end)\s+of\s+)?"
+    r"(?P<year>(?:(?P<yr_mod>early|mid|late)(?:\s+|-)|(?:the\s+)?(?P<yr_part>start|beginning|middle|end)\s+of\s+"
+    r"|(?:the\s+)?(?P<yr_frac>(?:first|second|third|fourth|last)\s+(?:half|quarter))\s+of\s+)?"
     r"(?<![\d,.$€£])(?P<yr_y>(?:18|19|20)\d{2})"
     rf"{_NOT_A_YEAR_AFTER})",
     r"(?P<earlier>(?P<early_mod>earlier|later|early|late)\s+this\s+(?P<early_unit>week|month|year))",
@@ -255,6 +265,8 @@ _KIND_GROUPS = (
 
 _CALENDAR_EVENTS = frozenset({"month", "year", "week"})
 # "in August and September": a month coordinated with a month before it is a date too.
+# "a big slowdown compared to May": a month a figure is compared with is a date, even bare
+_COMPARED_WITH_RE = re.compile(r"\bcompared\s+(?:to|with)\s+$", re.IGNORECASE)
 _COORDINATED_MONTH_RE = re.compile(rf"{_MONTH}(?:\s+\d{{4}})?\s*(?:,|\band\b|\bor\b)\s*(?:and\s+)?$")
 
 # --------------------------------------------------------------------------
@@ -377,7 +389,9 @@ def _expression_from_match(m: re.Match[str]) -> TemporalExpression | None:
         year = _int_or_none(m.group("mon_y"))
         if year is None and modifier is None and part is None and prep is None and not _PATTERNS.event_noun_after.match(
                 m.string, m.end()) and not re.match(r"\s*\(\s*[\d~≈]", m.string[m.end() : m.end() + 6]) and not (
-                _COORDINATED_MONTH_RE.search(m.string, max(0, m.start() - 40), m.start())):
+                _COORDINATED_MONTH_RE.search(m.string, max(0, m.start() - 40), m.start())) and not (
+                m.group("mon_m").lower() != "may" and _PATTERNS.month_subject_after.match(m.string, m.end())) and not (
+                _COMPARED_WITH_RE.search(m.string, max(0, m.start() - 20), m.start())):
             return None  # a bare "May"/"March" is too often a verb; "the August incursion" is a date
         if part is not None:
             modifier = _PART_MODIFIERS[part] if modifier in (None, "early", "mid", "late") else modifier
@@ -385,6 +399,8 @@ def _expression_from_match(m: re.Match[str]) -> TemporalExpression | None:
     elif kind_group == "year":
         part = _lower_or_none(m.group("yr_part"))  # "the end of 2023" -> late 2023
         modifier = _PART_MODIFIERS[part] if part else _lower_or_none(m.group("yr_mod"))
+        if m.group("yr_frac"):  # "the first half of 2025" -> h1, "the last quarter of 2024" -> q4
+            modifier = _YEAR_FRACTIONS[" ".join(m.group("yr_frac").lower().split())]
         fields = dict(kind="year", year=int(m.group("yr_y")), modifier=modifier)
     elif kind_group == "earlier":
         modifier = {"early": "earlier", "late": "later"}.get(m.group("early_mod").lower(), m.group("early_mod").lower())
@@ -557,13 +573,14 @@ def _shift(day: date, count: float, unit: str) -> date:
 
 
 def _sub_period(start: date, end: date, modifier: str | None, *, unit: str) -> tuple[date, date]:
-    """Early/mid/late part of a month (days 1-10, 11-20, 21-end) or year (thirds)."""
-    if modifier not in ("early", "mid", "late"):
+    """Early/mid/late part of a month (days 1-10, 11-20, 21-end) or year (thirds), or a half or quarter of a
+    year."""
+    if modifier not in _YEAR_PART_MONTHS or (unit == "month" and modifier not in ("early", "mid", "late")):
         return start, end
     if unit == "month":
         bounds = {"early": (1, 10), "mid": (11, 20), "late": (21, end.day)}[modifier]
         return start.replace(day=bounds[0]), start.replace(day=bounds[1])
-    months = {"early": (1, 4), "mid": (5, 8), "late": (9, 12)}[modifier]
+    months = _YEAR_PART_MONTHS[modifier]
     return _month_bounds(start.year, months[0])[0], _month_bounds(start.year, months[1])[1]
 
 
@@ -854,8 +871,13 @@ def _choose(
     if focus is None:
         return candidates[0]
     focus_start, focus_end = focus
+    opening = _PATTERNS.subordinate_opening.match(sentence)
+    opening_end = opening.end() if opening is not None and opening.end() <= focus_start else -1
     best: tuple[tuple[bool, bool, bool, int, int], TemporalExpression] | None = None
     for order, expr in enumerate(candidates):
+        if expr.relation == "since" and _PATTERNS.superlative_before.search(sentence, max(0, expr.start - 50),
+                                                                              expr.start):
+            continue  # "December accounted for the smallest gain since March, at 244 km²": no period of the figure
         if expr.end <= focus_start:
             between = sentence[expr.end : focus_start]
             if _PATTERNS.new_state.search(between):
@@ -875,8 +897,8 @@ def _choose(
         # figure is of the time of what it came before, whatever else the sentence dates
         before_event = expr.start >= focus_end and _PATTERNS.before_event.search(between) is not None
         in_event_phrase = _PATTERNS.event_phrase.search(sentence, max(0, expr.start - 80), expr.start) is not None
-        key = (not before_event and not bracketed, _PATTERNS.clause_break.search(between) is not None, in_event_phrase,
-               len(between), order)
+        other_clause = _PATTERNS.clause_break.search(between) is not None or expr.end <= opening_end
+        key = (not before_event and not bracketed, other_clause, in_event_phrase, len(between), order)
         if best is None or key < best[0]:
             best = (key, expr)
     return None if best is None else best[1]

@@ -114,6 +114,11 @@ DEVSET = [
     # "This means the group have now lost 62% ..., and 30% in Syria": what the January losses before brought about
     ("4threvolutionarywar-2017-02-18", "30%", {"kind": "share_retaken", "as_of_start": "2017-01-01",
                                               "as_of_end": "2017-01-31"}),
+    # "after occupying some 51,000 square miles ..., Russia has lost a fifth": the participle's subject is the
+    # main clause's (Russia held it), the fifth was retaken from that undated earlier holding, what is left derived
+    ("breakinglatest-2023-02-21", "51,000 square miles", {"kind": "area_held", "actor": "RU"}),
+    ("breakinglatest-2023-02-21", "a fifth", {"kind": "share_retaken", "actor": "UA",
+                                              "held_km2": 105671.515}),
 ]
 
 
@@ -219,3 +224,17 @@ def test_devset_past_figures_the_text_does_not_date_are_flagged(devset_claims) -
     dated = find([c for c in claims if c.source == "urdupoint-2024-12-31"], texts["urdupoint-2024-12-31"],
                  "1,320 square kilometres")  # a peak the article dates is not flagged
     assert "past_undated" not in [f["code"] for f in dated.flags]
+
+
+def test_a_figure_before_an_undated_event_is_not_dated_by_the_report_or_the_later_clause(geoparser) -> None:
+    """https://en.althawranews.net/?p=439599 (Quds Press): the report's day ("explained on Friday evening that")
+    and the "now" of the change's other end (", but it has now risen to") do not date the earlier figure."""
+    text = ("According to Quds Press, al-Shawa explained on Friday evening that the enemy’s control before the "
+            "ceasefire was estimated at approximately 53% of the Strip’s area, but it has now risen to more than 60%, "
+            "amidst ongoing territorial expansion.")
+    source = Source(id="frame", text=text, published=date(2026, 1, 17), url=None)
+    claims = claims_of(geoparser, [source])
+    before, now = find(claims, text, "53%"), find(claims, text, "60%")
+    assert [f["code"] for f in before.flags if f["code"] == "past_undated"] == ["past_undated"], before.flags
+    assert before.as_of_text is None
+    assert now.as_of_start == date(2026, 1, 17) and not now.flags

@@ -107,6 +107,11 @@ def test_next_and_this_month() -> None:
         ("in late August", "2024-08-21", "2024-08-31"),
         ("at the end of August", "2024-08-21", "2024-08-31"),
         ("in early 2024", "2024-01-01", "2024-04-30"),
+        # halves and quarters of a year: the months they cover, not the whole year
+        ("in the first half of 2024", "2024-01-01", "2024-06-30"),
+        ("during the second half of 2024", "2024-07-01", "2024-12-31"),
+        ("in the third quarter of 2024", "2024-07-01", "2024-09-30"),
+        ("in the last quarter of 2024", "2024-10-01", "2024-12-31"),
     ],
 )
 def test_parts_of_months_and_years(sentence: str, start: str, end: str) -> None:
