@@ -114,3 +114,27 @@ def test_cutting_a_stretch_out_of_a_real_border_matches_shapely_to_the_bit(gazet
             assert np.array_equal(shapely.get_coordinates(substring(line, start, end)),
                                   shapely.get_coordinates(walked(line, start, end)))
     assert substring(border, 5000.0, 1000.0).equals(walked(border, 5000.0, 1000.0))  # reversed: shapely's own
+
+
+def test_source_peaks_match_the_tiers_read_plainly():
+    """The bisected peaks (SourcePeaks) are the module docstring's tiers, ties and all."""
+    import random
+
+    from geomap.geometry.bases import HELD_KINDS, UNDATED, SourcePeaks, natural_claim_key
+
+    def plain_peak(areas, window):
+        earlier = [a for a in areas if a.kind in HELD_KINDS and UNDATED not in (window, a.window) and a.window < window]
+        for tier in (earlier, [a for a in areas if a.kind in HELD_KINDS], areas):
+            if tier:
+                return sorted(tier, key=lambda a: (-a.km2, natural_claim_key(a.claim_id)))[0]
+        return None
+
+    draw = random.Random(18)
+    windows = ["2024-07", "2024-08", "2024-09", "2025-03", UNDATED]
+    for _ in range(2000):
+        areas = [AreaClaim(f"s#{draw.randint(1, 9)}", "s", draw.choice(("area_held", "area_seized", "area_retaken")),
+                           float(draw.choice((50, 386, 1300))), draw.choice(windows), None)
+                 for _ in range(draw.randint(0, 6))]
+        peaks = SourcePeaks(areas)
+        for window in [*windows, "2024-01", "2026-01"]:
+            assert peaks.at(window) is plain_peak(areas, window)
