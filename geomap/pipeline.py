@@ -49,6 +49,7 @@ if TYPE_CHECKING:
 
     from geomap.cluster import Cluster
     from geomap.geometry.build import ClaimTask, Drawer, Drawn
+    from geomap.geometry.windows import WindowsMap
     import geopandas
     import pandas
 
@@ -226,6 +227,20 @@ def claim_drawer(
     return draw
 
 
+def envelope_uniter(workers: Workers | Cluster, cluster: Cluster | None = None) -> WindowsMap:
+    """Unites each window's buffers (:func:`geomap.geometry.windows.window_envelope`) in ``workers``, the
+    windows with the most buffers first so that no worker is left with a big one at the end; in window order."""
+    from geomap.geometry.windows import window_envelope
+
+    def unite(work: list[tuple[list, str]]) -> list[tuple[Any, float]]:
+        futures: list[Any] = [None] * len(work)
+        for index in sorted(range(len(work)), key=lambda index: -len(work[index][0])):
+            futures[index] = workers.submit(window_envelope, *work[index])
+        return [result_of(future, "the envelopes", cluster) for future in futures]
+
+    return unite
+
+
 def where(task: ClaimTask) -> tuple:
     """Where a claim is drawn, as an order that keeps neighbours together (claims without an anchor first)."""
     anchor = task.item.anchor
@@ -378,7 +393,7 @@ def run_sources(
         mentions=mentions,
         claims=claims,
         claim_geoms=claim_geoms,
-        envelopes=envelopes(claim_geoms),
+        envelopes=envelopes(claim_geoms, envelope_uniter(geometry_workers, cluster) if geometry_workers else None),
         spread=spread_table(claim_geoms),
         checks=checks_table(claim_geoms),
         reference=reference_frame,

@@ -78,7 +78,10 @@ def test_claims_whose_place_statuses_changed_are_drawn_again(seeds, clean, tmp_p
 
 
 def test_claims_drawn_by_workers_are_the_claims_drawn_here(seeds, clean):
-    spread = pipeline.run_sources(seeds, jobs=2, cache=False)
+    # The claims and each window's envelope are drawn in the workers' processes (the seeds are one chunk: without a
+    # pool given, run_sources would start none for them).
+    with pipeline.Workers(2) as workers:
+        spread = pipeline.run_sources(seeds, jobs=2, workers=workers, cache=False)
     here = clean[0]
     assert spread.claim_geoms.to_wkb().equals(here.claim_geoms.to_wkb())
     assert spread.checks.equals(here.checks) and spread.envelopes.to_wkb().equals(here.envelopes.to_wkb())
