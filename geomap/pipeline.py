@@ -212,12 +212,14 @@ def claim_drawer(
     """
     run = f"{os.getpid()}-{time.monotonic_ns()}"
 
-    def draw(tasks: list[ClaimTask]) -> list[Drawn]:
+    def draw(tasks: list[ClaimTask], entries: bool) -> list[Drawn]:
         order = sorted(range(len(tasks)), key=lambda index: where(tasks[index]))
         parts = max(1, min(max(1, jobs) * GEOMETRY_PARTS_PER_JOB, len(tasks) // GEOMETRY_MIN_PART))
         size = -(-len(order) // parts)
         pieces = [order[start : start + size] for start in range(0, len(order), size)]
-        futures = [workers.submit(draw_part, run, statuses, [tasks[index] for index in piece]) for piece in pieces]
+        futures = [
+            workers.submit(draw_part, run, statuses, [tasks[index] for index in piece], entries) for piece in pieces
+        ]
         drawn: list[Drawn | None] = [None] * len(tasks)
         for piece, future in zip(pieces, futures):
             for index, result in zip(piece, result_of(future, "the geometry stage", cluster), strict=True):
@@ -254,7 +256,7 @@ def where(task: ClaimTask) -> tuple:
 _run_workspace = threading.local()
 
 
-def draw_part(run: str, statuses: pandas.DataFrame, tasks: list[ClaimTask]) -> list[Drawn]:
+def draw_part(run: str, statuses: pandas.DataFrame, tasks: list[ClaimTask], entries: bool = False) -> list[Drawn]:
     """:func:`geomap.geometry.build.draw_claims` of ``tasks`` in a worker (the task of :func:`claim_drawer`).
 
     The worker's workspace is made on the first part of a run and kept for the
@@ -267,7 +269,7 @@ def draw_part(run: str, statuses: pandas.DataFrame, tasks: list[ClaimTask]) -> l
         records = schema.PLACE_STATUS.to_records(schema.PLACE_STATUS.check(statuses, "claim geometries"))
         _run_workspace.workspace = Workspace(shared().gazetteer, shared().regions, statuses=records)
         _run_workspace.run = run
-    return draw_claims(_run_workspace.workspace, tasks)
+    return draw_claims(_run_workspace.workspace, tasks, entries)
 
 
 def result_of(future: Any, what: str, cluster: Cluster | None = None) -> Any:
