@@ -52,6 +52,7 @@ if TYPE_CHECKING:
     from geomap.basemap_cache import BasemapCache
     from geomap.cluster import Cluster
     from geomap.geometry.build import ClaimTask, Drawer, Drawn
+    from geomap.geometry.windows import WindowsMap
     import geopandas
     import pandas
 
@@ -186,12 +187,14 @@ def claim_drawer(
     """
     run = f"{os.getpid()}-{time.monotonic_ns()}"
 
-    def draw(tasks: list[ClaimTask]) -> list[Drawn]:
+    def draw(tasks: list[ClaimTask], entries: bool) -> list[Drawn]:
         order = sorted(range(len(tasks)), key=lambda index: where(tasks[index]))
         parts = max(1, min(max(1, jobs) * GEOMETRY_PARTS_PER_JOB, len(tasks) // GEOMETRY_MIN_PART))
         size = -(-len(order) // parts)
         pieces = [order[start : start + size] for start in range(0, len(order), size)]
-        futures = [workers.submit(draw_part, run, statuses, [tasks[index] for index in piece]) for piece in pieces]
+        futures = [
+            workers.submit(draw_part, run, statuses, [tasks[index] for index in piece], entries) for piece in pieces
+        ]
         drawn: list[Drawn | None] = [None] * len(tasks)
         for piece, future in zip(pieces, futures):
             for index, result in zip(piece, result_of(future, "the geometry stage", cluster), strict=True):
@@ -199,6 +202,20 @@ def claim_drawer(
         return drawn  # type: ignore[return-value]  # every task is in one piece
 
     return draw
+
+
+def envelope_uniter(workers: Workers | Cluster, cluster: Cluster | None = None) -> WindowsMap:
+    """Unites each window's buffers (:func:`geomap.geometry.windows.window_envelope`) in ``workers``, the
+    windows with the most buffers first so that no worker is left with a big one at the end; in window order."""
+    from geomap.geometry.windows import window_envelope
+
+    def unite(work: list[tuple[list, str]]) -> list[tuple[Any, float]]:
+        futures: list[Any] = [None] * len(work)
+        for index in sorted(range(len(work)), key=lambda index: -len(work[index][0])):
+            futures[index] = workers.submit(window_envelope, *work[index])
+        return [result_of(future, "the envelopes", cluster) for future in futures]
+
+    return unite
 
 
 def where(task: ClaimTask) -> tuple:
@@ -214,7 +231,7 @@ def where(task: ClaimTask) -> tuple:
 _run_workspace = threading.local()
 
 
-def draw_part(run: str, statuses: pandas.DataFrame, tasks: list[ClaimTask]) -> list[Drawn]:
+def draw_part(run: str, statuses: pandas.DataFrame, tasks: list[ClaimTask], entries: bool = False) -> list[Drawn]:
     """:func:`geomap.geometry.build.draw_claims` of ``tasks`` in a worker (the task of :func:`claim_drawer`).
 
     The worker's workspace is made on the first part of a run and kept for the
@@ -227,7 +244,7 @@ def draw_part(run: str, statuses: pandas.DataFrame, tasks: list[ClaimTask]) -> l
         records = schema.PLACE_STATUS.to_records(schema.PLACE_STATUS.check(statuses, "claim geometries"))
         _run_workspace.workspace = Workspace(shared().gazetteer, shared().regions, statuses=records)
         _run_workspace.run = run
-    return draw_claims(_run_workspace.workspace, tasks)
+    return draw_claims(_run_workspace.workspace, tasks, entries)
 
 
 def result_of(future: Any, what: str, cluster: Cluster | None = None) -> Any:
@@ -354,7 +371,7 @@ def run_sources(
         mentions=mentions,
         claims=claims,
         claim_geoms=claim_geoms,
-        envelopes=envelopes(claim_geoms),
+        envelopes=envelopes(claim_geoms, envelope_uniter(geometry_workers, cluster) if geometry_workers else None),
         spread=spread_table(claim_geoms),
         checks=checks_table(claim_geoms),
         reference=reference_frame,

@@ -60,8 +60,8 @@ def claim_geometries(claims: pandas.DataFrame | Iterable[Claim], gazetteer=None,
         Rows of claims drawn before with the same inputs (a rebuild draws only the new claims).
     draw : callable, optional
         Draws the other claims elsewhere (``geomap.pipeline`` spreads them over its worker processes):
-        given a list of :class:`geomap.geometry.build.ClaimTask`, returns what
-        :func:`geomap.geometry.build.draw_claims` would.
+        given a list of :class:`geomap.geometry.build.ClaimTask` and whether to make their cache entries,
+        returns what :func:`geomap.geometry.build.draw_claims` would.
 
     Returns
     -------

@@ -648,11 +648,13 @@ def draw_claim(workspace: Workspace, task: ClaimTask) -> dict[str, Any]:
     return row
 
 
-# A claim drawn: its row (before the checks against other claims), the questions its shape asked of the place
-# statuses and a digest of their answers (see geomap.geometry.shape_cache).
-Drawn = tuple[dict[str, Any], list[list[Any]], str]
-# Draws claims somewhere (worker processes): draw_claims of a workspace like the caller's, in the tasks' order.
-Drawer = Callable[[list[ClaimTask]], list[Drawn]]
+# A claim drawn: its row (before the checks against other claims) and, when asked for, its entry of the geometry
+# cache (the row, the questions its shape asked of the place statuses and a digest of their answers, see
+# geomap.geometry.shape_cache), made where it was drawn.
+Drawn = tuple[dict[str, Any], bytes | None]
+# Draws claims somewhere (worker processes): draw_claims of a workspace like the caller's, in the tasks' order,
+# with the cache entries when the second argument is true.
+Drawer = Callable[[list[ClaimTask], bool], list[Drawn]]
 
 
 def claim_rows(claims: Iterable[Claim], workspace: Workspace, cache: ShapeCache | None = None,
@@ -673,8 +675,13 @@ def claim_rows(claims: Iterable[Claim], workspace: Workspace, cache: ShapeCache 
     return rows
 
 
-def draw_claims(workspace: Workspace, tasks: Iterable[ClaimTask]) -> list[Drawn]:
-    """:func:`draw_claim` of each task, with the status questions it asked and the digest of their answers."""
+def draw_claims(workspace: Workspace, tasks: Iterable[ClaimTask], entries: bool = False) -> list[Drawn]:
+    """:func:`draw_claim` of each task, with its geometry cache entry if ``entries`` (else None).
+
+    The entry is made here, where the claim is drawn: encoding a corpus' shapes
+    (WKB, JSON, zlib) took as long as drawing a third of them, and a worker
+    makes its own claims' entries while the others draw.
+    """
     statuses = workspace.statuses
     drawn = []
     for task in tasks:
@@ -688,7 +695,7 @@ def draw_claims(workspace: Workspace, tasks: Iterable[ClaimTask]) -> list[Drawn]
             unmapped(row, f"its shape could not be drawn (GEOS: {exc})")
         finally:
             workspace.statuses = statuses
-        drawn.append((row, reads.asked, answers(statuses, reads.asked)))
+        drawn.append((row, entry_bytes(row, reads.asked, answers(statuses, reads.asked)) if entries else None))
     return drawn
 
 
@@ -705,11 +712,12 @@ def drawn_rows(tasks: list[ClaimTask], workspace: Workspace, cache: ShapeCache |
                 rows[index] = row
     todo = [index for index, row in enumerate(rows) if row is None]
     todo_tasks = [tasks[index] for index in todo]
-    drawn = draw(todo_tasks) if draw is not None and todo_tasks else draw_claims(workspace, todo_tasks)
-    for index, (row, asked, answered) in zip(todo, drawn, strict=True):
+    keep = cache is not None
+    drawn = draw(todo_tasks, keep) if draw is not None and todo_tasks else draw_claims(workspace, todo_tasks, keep)
+    for index, (row, entry) in zip(todo, drawn, strict=True):
         rows[index] = row
-        if cache is not None:
-            cache.put(keys[index], entry_bytes(row, asked, answered))
+        if cache is not None and entry is not None:
+            cache.put(keys[index], entry)
     if cache is not None:
         cache.flush()
     return rows  # type: ignore[return-value]  # every row is set above

@@ -17,6 +17,7 @@ state is a conflict and no status is used.
 
 from __future__ import annotations
 
+import bisect
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -64,32 +65,40 @@ class AnchorState:
 
 
 class StatusIndex:
-    """A run's place statuses, indexed by place and by position."""
+    """A run's place statuses, indexed by place and by position, each index in date order.
+
+    A large corpus has tens of thousands of statuses and asks about them for
+    thousands of claims: every question looks only at the statuses of its
+    place or grid cells dated in its range, found by bisection, so the work
+    per claim does not grow with the corpus.
+    """
 
     def __init__(self, statuses: Iterable[PlaceStatus] = ()):
         self.statuses = [s for s in statuses if status_date(s) is not None]
-        self.by_place: dict[str, list[PlaceStatus]] = {}
-        self.by_cell: dict[tuple[int, int], list[PlaceStatus]] = {}
-        for status in self.statuses:
-            self.by_place.setdefault(status.place_id, []).append(status)
-            self.by_cell.setdefault(_cell(status.lon, status.lat), []).append(status)
+        self._order = {id(status): index for index, status in enumerate(self.statuses)}
+        self.by_place = _by_date(self.statuses, lambda status: status.place_id)
+        self.by_cell = _by_date(self.statuses, lambda status: _cell(status.lon, status.lat))
 
     def __bool__(self) -> bool:
         return bool(self.statuses)
 
     def anchor_state(self, place_id: str | None, holder: str | None, as_of: date | None) -> AnchorState | None:
         """The state of the place ``place_id`` for ``holder`` as of ``as_of`` (None when nothing decisive)."""
-        if place_id is None or as_of is None:
+        if place_id is None or as_of is None or place_id not in self.by_place:
             return None
-        decisive = [(status_date(s), relation(s, holder), s) for s in self.by_place.get(place_id, ())]
-        decisive = [(day, rel, s) for day, rel, s in decisive if rel in (LOST, HELD) and day <= as_of]
-        if not decisive:
-            return None
-        latest = max(day for day, _, _ in decisive)
-        on_day = [(rel, s) for day, rel, s in decisive if day == latest]
-        states = {rel for rel, _ in on_day}
-        state = states.pop() if len(states) == 1 else "conflict"
-        return AnchorState(state, latest, tuple(s for _, s in on_day))
+        days, statuses = self.by_place[place_id]
+        # The latest day on or before as_of with a decisive status; its decisive statuses in the corpus' order.
+        end = bisect.bisect_right(days, as_of)
+        while end > 0:
+            day = days[end - 1]
+            start = bisect.bisect_left(days, day, 0, end)
+            on_day = [(rel, s) for s in statuses[start:end] for rel in (relation(s, holder),) if rel in (LOST, HELD)]
+            if on_day:
+                states = {rel for rel, _ in on_day}
+                state = states.pop() if len(states) == 1 else "conflict"
+                return AnchorState(state, day, tuple(s for _, s in on_day))
+            end = start
+        return None
 
     def near(self, lon: float, lat: float, reach_km: float, as_of: date, holder: str | None,
              wanted: Sequence[str]) -> list[tuple[PlaceStatus, str]]:
@@ -105,19 +114,31 @@ class StatusIndex:
                                               ) / _CELL_DEGREES)) + 1
         x, y = _cell(lon, lat)
         found = []
-        for dx in range(-lon_cells, lon_cells + 1):
-            for dy in range(-lat_cells, lat_cells + 1):
-                for status in self.by_cell.get((x + dx, y + dy), ()):
-                    if not low <= status_date(status) <= high:
-                        continue
-                    if status.status == "withdrawn_to":
-                        rel = "withdrawn_to" if status.actor in (None, holder) else None
-                    else:
-                        rel = relation(status, holder)
-                    if rel in wanted:
-                        found.append((status, rel))
-        found.sort(key=lambda item: (item[0].source, item[0].start))
-        return found
+        cells = [(x + dx, y + dy) for dx in range(-lon_cells, lon_cells + 1) for dy in range(-lat_cells, lat_cells + 1)]
+        for rank, cell in enumerate(cells):
+            days, statuses = self.by_cell.get(cell, ((), ()))
+            for status in statuses[bisect.bisect_left(days, low):bisect.bisect_right(days, high)]:
+                if status.status == "withdrawn_to":
+                    rel = "withdrawn_to" if status.actor in (None, holder) else None
+                else:
+                    rel = relation(status, holder)
+                if rel in wanted:
+                    found.append((rank, status, rel))
+        # by source and offset; equal ones cell by cell, each cell's in the corpus' order (as a scan finds them)
+        found.sort(key=lambda item: (item[1].source, item[1].start, item[0], self._order[id(item[1])]))
+        return [(status, rel) for _, status, rel in found]
+
+
+def _by_date(statuses: list[PlaceStatus], key) -> dict:
+    """``statuses`` grouped by ``key``, each group as (days, statuses) in date order (same day: the corpus')."""
+    groups: dict = {}
+    for status in statuses:
+        groups.setdefault(key(status), []).append(status)
+    indexed = {}
+    for group, members in groups.items():
+        members.sort(key=status_date)  # stable: a day's statuses stay in the corpus' order
+        indexed[group] = ([status_date(s) for s in members], members)
+    return indexed
 
 
 def _cell(lon: float, lat: float) -> tuple[int, int]:

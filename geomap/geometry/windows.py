@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Iterator
+
 import geopandas
 import pandas
 
@@ -14,7 +16,11 @@ from geomap import schema
 from geomap.records import SHARE_KINDS
 
 
-def envelopes(claim_geoms: geopandas.GeoDataFrame) -> geopandas.GeoDataFrame:
+# Unites each window's buffers: given (geometries, window) pairs, yields window_envelope of each, in order.
+WindowsMap = Callable[[list[tuple[list, str]]], Iterable[tuple[object, float]]]
+
+
+def envelopes(claim_geoms: geopandas.GeoDataFrame, unite: WindowsMap | None = None) -> geopandas.GeoDataFrame:
     """The union of each date window's held-area buffers among ``claim_geoms`` (the table of
     :func:`claim_geometries`).
 
@@ -22,7 +28,8 @@ def envelopes(claim_geoms: geopandas.GeoDataFrame) -> geopandas.GeoDataFrame:
     area_seized, share_held, share_retaken; retaken areas and relative areas are left out because
     they do not outline what is held): window, n_sources, sources (comma-separated ids), n_claims,
     claims, geometry_km2 (on the ellipsoid) and geometry (EPSG:4326). Windows in date order,
-    "undated" last.
+    "undated" last. ``unite`` unites the windows' buffers elsewhere (``geomap.pipeline`` spreads the
+    windows over its worker processes); by default they are united here, one window after another.
     """
     buffers = claim_geoms[(claim_geoms["role"] == "buffer") & (claim_geoms["status"] == "mapped")
                           & claim_geoms["kind"].isin(SPREAD_KINDS)]
@@ -31,17 +38,31 @@ def envelopes(claim_geoms: geopandas.GeoDataFrame) -> geopandas.GeoDataFrame:
     for claim_id, source, window, geometry in zip(buffers["claim_id"], buffers["source"], buffers["window"],
                                                   buffers.geometry.values):
         by_window.setdefault(window, []).append((natural_claim_key(claim_id), claim_id, source, geometry))
+    windows = sorted(by_window, key=window_sort_key)
+    members_of = {window: sorted(by_window[window], key=lambda member: member[0]) for window in windows}
+    work = [([member[3] for member in members_of[window]], window) for window in windows]
+    united = (unite or united_here)(work)
     rows, geometries = [], []
-    for window in sorted(by_window, key=window_sort_key):
-        members = sorted(by_window[window], key=lambda member: member[0])
-        union = union_of([member[3] for member in members], window)
+    for window, (union, km2) in zip(windows, united, strict=True):
+        members = members_of[window]
         sources = sorted({member[2] for member in members})
         rows.append({"window": window, "n_sources": len(sources), "sources": ", ".join(sources),
                      "n_claims": len(members),
                      "claims": ", ".join(member[1] for member in members),
-                     "geometry_km2": stable(geodesic_area_km2(union))})
+                     "geometry_km2": km2})
         geometries.append(union)
     return schema.ENVELOPES.frame(rows, geometries)
+
+
+def united_here(work: list[tuple[list, str]]) -> Iterator[tuple[object, float]]:
+    """:func:`window_envelope` of each (geometries, window), in this process."""
+    return (window_envelope(geometries, window) for geometries, window in work)
+
+
+def window_envelope(geometries: list, window: str) -> tuple[object, float]:
+    """A window's envelope: the union of its buffers (lon/lat) and its area on the ellipsoid (km², stable)."""
+    union = union_of(geometries, window)
+    return union, stable(geodesic_area_km2(union))
 
 
 def union_of(geometries: list, window: str) -> object:

@@ -78,10 +78,24 @@ def test_claims_whose_place_statuses_changed_are_drawn_again(seeds, clean, tmp_p
 
 
 def test_claims_drawn_by_workers_are_the_claims_drawn_here(seeds, clean):
-    spread = pipeline.run_sources(seeds, jobs=2, cache=False)
+    # The claims and each window's envelope are drawn in the workers' processes (the seeds are one chunk: without a
+    # pool given, run_sources would start none for them).
+    with pipeline.Workers(2) as workers:
+        spread = pipeline.run_sources(seeds, jobs=2, workers=workers, cache=False)
     here = clean[0]
     assert spread.claim_geoms.to_wkb().equals(here.claim_geoms.to_wkb())
     assert spread.checks.equals(here.checks) and spread.envelopes.to_wkb().equals(here.envelopes.to_wkb())
+
+
+def test_cache_entries_made_by_workers_serve_a_rebuild_here(seeds, clean, tmp_path, monkeypatch, drawn):
+    monkeypatch.setenv("GEOMAP_CACHE", str(tmp_path / "cache"))
+    with pipeline.Workers(2) as workers:
+        pipeline.run_sources(seeds, jobs=2, workers=workers, cache=True)
+    assert drawn == [], "the claims were drawn, and their entries made, in the workers"
+    again = pipeline.run_sources(seeds, cache=True)
+    assert drawn == [], "every claim's shape comes from the entries the workers made"
+    pipeline.write(again, tmp_path / "out", OPTIONS)
+    assert output_bytes(tmp_path / "out") == clean[1]
 
 
 def test_a_damaged_cache_is_noted_and_started_again(seeds, clean, tmp_path, monkeypatch, caplog, drawn):

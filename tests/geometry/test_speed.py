@@ -114,3 +114,92 @@ def test_cutting_a_stretch_out_of_a_real_border_matches_shapely_to_the_bit(gazet
             assert np.array_equal(shapely.get_coordinates(substring(line, start, end)),
                                   shapely.get_coordinates(walked(line, start, end)))
     assert substring(border, 5000.0, 1000.0).equals(walked(border, 5000.0, 1000.0))  # reversed: shapely's own
+
+
+def test_source_peaks_match_the_tiers_read_plainly():
+    """The bisected peaks (SourcePeaks) are the module docstring's tiers, ties and all."""
+    import random
+
+    from geomap.geometry.bases import HELD_KINDS, UNDATED, SourcePeaks, natural_claim_key
+
+    def plain_peak(areas, window):
+        earlier = [a for a in areas if a.kind in HELD_KINDS and UNDATED not in (window, a.window) and a.window < window]
+        for tier in (earlier, [a for a in areas if a.kind in HELD_KINDS], areas):
+            if tier:
+                return sorted(tier, key=lambda a: (-a.km2, natural_claim_key(a.claim_id)))[0]
+        return None
+
+    draw = random.Random(18)
+    windows = ["2024-07", "2024-08", "2024-09", "2025-03", UNDATED]
+    for _ in range(2000):
+        areas = [AreaClaim(f"s#{draw.randint(1, 9)}", "s", draw.choice(("area_held", "area_seized", "area_retaken")),
+                           float(draw.choice((50, 386, 1300))), draw.choice(windows), None)
+                 for _ in range(draw.randint(0, 6))]
+        peaks = SourcePeaks(areas)
+        for window in [*windows, "2024-01", "2026-01"]:
+            assert peaks.at(window) is plain_peak(areas, window)
+
+
+def test_status_index_answers_as_a_scan_of_every_status():
+    """The date-ordered indexes give each claim the anchor states and nearby statuses a plain scan finds, in order."""
+    import math
+    import random
+    from datetime import date, timedelta
+
+    from geomap.geometry.statuses import SIDE_CUE_DAYS, StatusIndex, relation, status_date
+    from geomap.records import PlaceStatus
+
+    draw = random.Random(18)
+    places = [(f"p{i}", 35.0 + draw.uniform(-2, 2), 51.0 + draw.uniform(-2, 2)) for i in range(12)]
+    statuses = []
+    for index in range(600):
+        place_id, lon, lat = draw.choice(places)
+        day = date(2024, 8, 1) + timedelta(days=draw.randint(0, 90))
+        statuses.append(PlaceStatus(
+            f"s{draw.randint(1, 30)}", place_id, place_id, "populated_place", "RU", lon, lat,
+            draw.choice(("captured", "retaken", "lost", "withdrawn", "held", "fought_over", "withdrawn_to")),
+            draw.choice((None, "UA", "RU")), "cue", None, day if draw.random() < 0.5 else None, None, "quote",
+            0, 10, draw.randint(0, 5), 6, day))
+
+    def plain_state(place_id, holder, as_of):
+        decisive = [(status_date(s), relation(s, holder), s) for s in statuses if s.place_id == place_id]
+        decisive = [(day, rel, s) for day, rel, s in decisive if rel in ("lost", "held") and day <= as_of]
+        if not decisive:
+            return None
+        latest = max(day for day, _, _ in decisive)
+        on_day = [(rel, s) for day, rel, s in decisive if day == latest]
+        return (latest, {rel for rel, _ in on_day}, tuple(s for _, s in on_day))
+
+    def plain_near(lon, lat, as_of, holder, wanted):
+        # every status of the index's grid cells (whole degrees, as many either way as 100 km needs there), cell by
+        # cell, in the corpus' order, then sorted by source and offset
+        low, high = as_of - timedelta(days=SIDE_CUE_DAYS), as_of + timedelta(days=SIDE_CUE_DAYS)
+        lat_cells = math.ceil(100.0 / 111.0) + 1
+        lon_cells = math.ceil(100.0 / (111.0 * math.cos(math.radians(lat)))) + 1
+        found = []
+        for dx in range(-lon_cells, lon_cells + 1):
+            for dy in range(-lat_cells, lat_cells + 1):
+                for s in statuses:
+                    if (math.floor(s.lon), math.floor(s.lat)) != (math.floor(lon) + dx, math.floor(lat) + dy):
+                        continue
+                    if s.status == "withdrawn_to":
+                        rel = "withdrawn_to" if s.actor in (None, holder) else None
+                    else:
+                        rel = relation(s, holder)
+                    if low <= status_date(s) <= high and rel in wanted:
+                        found.append((s, rel))
+        return sorted(found, key=lambda item: (item[0].source, item[0].start))
+
+    index = StatusIndex(statuses)
+    for _ in range(300):
+        place_id, lon, lat = draw.choice(places)
+        as_of = date(2024, 8, 1) + timedelta(days=draw.randint(-10, 100))
+        holder = draw.choice((None, "UA", "RU"))
+        state = index.anchor_state(place_id, holder, as_of)
+        expected = plain_state(place_id, holder, as_of)
+        assert (None if state is None else (state.day, {"conflict"} if state.state == "conflict" else {state.state},
+                                            state.evidence)) == \
+            (None if expected is None else (expected[0], expected[1] if len(expected[1]) == 1 else {"conflict"},
+                                            expected[2]))
+        for wanted in (("held", "contested"), ("withdrawn_to",)):
+            assert index.near(lon, lat, 100.0, as_of, holder, wanted) == plain_near(lon, lat, as_of, holder, wanted)
