@@ -24,6 +24,10 @@ from branca.element import Element, Figure, MacroElement
 
 from .escaping import script_json
 from .offline import LeafletAssets, leaflet_assets
+from .packing import pack_collection
+
+# Decimals of the coordinates of claims, envelopes and markers (about 1 m); large maps keep fewer.
+COORDINATE_DECIMALS = 5
 
 ATTRIBUTION = "GeoNames (CC BY 4.0), Natural Earth (public domain), © OpenStreetMap contributors (borders, ODbL)"
 
@@ -154,7 +158,8 @@ class GeoJsonLayer(TemplateElement):
     With ``data_of`` (another GeoJsonLayer) the layer draws that layer's
     features in its own style, and the page holds them once. In a group hidden
     at first (``folium.FeatureGroup(show=False)``) the layer is made the first
-    time the group is shown, not as the page opens.
+    time the group is shown, not as the page opens. A layer written as a JSON block is packed
+    (:mod:`geomap.render.packing`): its coordinates, rounded to ``decimals``, as whole-number steps.
     """
 
     template_name = "geojson_layer.js"
@@ -163,7 +168,7 @@ class GeoJsonLayer(TemplateElement):
 
     def __init__(self, features: Sequence[dict], style: Mapping[str, Any], pane: str | None = None,
                  hatch: Mapping[str, str] | None = None, canvas_map: Element | None = None,
-                 data_of: GeoJsonLayer | None = None):
+                 data_of: GeoJsonLayer | None = None, decimals: int = COORDINATE_DECIMALS):
         super().__init__()
         if hatch and canvas_map is not None:
             raise ValueError("hatching needs SVG: a hatched layer cannot be drawn on a canvas")
@@ -180,6 +185,12 @@ class GeoJsonLayer(TemplateElement):
         self.pane = pane
         # {"color": stroke of the hatch lines, "background": fill between them}
         self.hatch = dict(hatch) if hatch else None
+        self.decimals = decimals
+
+    @property
+    def packed(self) -> dict[str, Any]:
+        """The features as the page's JSON block holds them."""
+        return pack_collection(self.collection, self.decimals)
 
     @property
     def spec(self) -> dict[str, Any]:

@@ -18,12 +18,11 @@ import shapely
 from shapely.ops import unary_union
 
 from .coordinates import flatten, python_round
-from .elements import render_template
+from .elements import COORDINATE_DECIMALS, render_template
 from geomap.view import format_km2, format_number
 
 from .panel import ROLE_NAMES, ClaimView, claim_view, group_claims, plural
 
-COORDINATE_DECIMALS = 5
 OCCUPIED_TEXT = "occupied by Russia since 2014"
 
 _GEOD = Geod(ellps="WGS84")

@@ -35,8 +35,8 @@ from .elements import (
 )
 from .escaping import check_identifier, layer_label
 from .features import (
-    COORDINATE_DECIMALS, admin1_features, admin1_occupation, claim_features, country_features, envelope_feature,
-    mention_features, place_labels, reference_area_km2, reference_feature,
+    BASEMAP_DECIMALS, COORDINATE_DECIMALS, admin1_features, admin1_occupation, claim_features, country_features,
+    envelope_feature, mention_features, place_labels, reference_area_km2, reference_feature,
 )
 from .offline import check_tile_provider, drop_cdn_resources
 from .panel import ChartView, claim_view, group_claims, panel_view, plural
@@ -233,7 +233,7 @@ def build_map(claim_geoms, envelopes, mentions, sources, countries, admin1, plac
         count = f" ({format_number(n_sources)} source{'' if n_sources == 1 else 's'})" if n_sources is not None else ""
         shown = next((layer_title(window) for window in windows if window.label == label), label)
         add_window_layer(label, f"Envelope · {shown}{count}",
-                         GeoJsonLayer([made], ENVELOPE_STYLE, canvas_map=canvas_map))
+                         GeoJsonLayer([made], ENVELOPE_STYLE, canvas_map=canvas_map, decimals=decimals))
 
     buffers: dict[tuple[str, str], list] = {}
     others: dict[str, list] = {}
@@ -261,14 +261,15 @@ def build_map(claim_geoms, envelopes, mentions, sources, countries, admin1, plac
             color = colors[source_id]
             add_window_layer(window.label, f"{names[source_id]} · {layer_title(window)}",
                              GeoJsonLayer(made, {"color": color, "weight": 2, "fillColor": color,
-                                                 "fillOpacity": BUFFER_FILL_OPACITY}, canvas_map=canvas_map))
+                                                 "fillOpacity": BUFFER_FILL_OPACITY}, canvas_map=canvas_map,
+                                          decimals=decimals))
         if window_rows:
             made = claim_features(window_rows, names, views, style_for_row=lambda row: _source_style(row, colors),
                                   simplify_ratio=thin, ndigits=decimals, as_blocks=compact)
             n_sources = len({row["source"] for row in window_rows})
             add_window_layer(window.label, f"Claims · {layer_title(window)} ({plural(n_sources, 'source')})",
                              GeoJsonLayer(made, {"weight": 2, "fillOpacity": BUFFER_FILL_OPACITY},
-                                          canvas_map=canvas_map))
+                                          canvas_map=canvas_map, decimals=decimals))
         mapped_rows = mapped_by_window.get(window.label, [])
         if mapped_rows:
             add_window_layer(window.label, f"Claims per region · {layer_title(window)}",
@@ -280,7 +281,7 @@ def build_map(claim_geoms, envelopes, mentions, sources, countries, admin1, plac
         if made:
             add_window_layer(window.label, f"Other claim geometries · {layer_title(window)}",
                              GeoJsonLayer(made, {"weight": 2, "fillOpacity": OTHER_FILL_OPACITY},
-                                          canvas_map=canvas_map))
+                                          canvas_map=canvas_map, decimals=decimals))
 
     status_rows = place_status_records(place_statuses)
     if compact:  # only the places the drawn shapes are anchored on, and at most so many markers
@@ -314,7 +315,7 @@ def build_map(claim_geoms, envelopes, mentions, sources, countries, admin1, plac
     if markers:
         group = _group(folium_map, "Places named in the articles")
         group.add_child(GeoJsonLayer(markers, COMPACT_MENTION_STYLE if compact else MENTION_STYLE, pane=MARKER_PANE,
-                                     canvas_map=canvas_map))
+                                     canvas_map=canvas_map, decimals=decimals))
 
     reference_line = reference_series([
         (day, reference_area_km2([r["geometry"] for r in reference_rows if table_date(r["date"]) == day]),
@@ -406,7 +407,7 @@ def _add_basemap(folium_map: folium.Map, countries, admin1, places, with_tiles: 
     lines = BASEMAP_LINES_PANE if canvas_map is not None else BASEMAP_PANE
     group = _group(folium_map, "Countries (de jure borders)")
     country_layer = GeoJsonLayer(country_features(countries, occupied=False),
-                                 {**COUNTRY_STYLE, "fillOpacity": fill}, pane=BASEMAP_PANE)
+                                 {**COUNTRY_STYLE, "fillOpacity": fill}, pane=BASEMAP_PANE, decimals=BASEMAP_DECIMALS)
     group.add_child(country_layer)
     occupied = country_features(countries, occupied=True)
     if occupied:
@@ -418,9 +419,11 @@ def _add_basemap(folium_map: folium.Map, countries, admin1, places, with_tiles: 
     if regions or partly or occupied_regions:
         group = _group(folium_map, "Admin-1 regions")
         if regions:
-            group.add_child(GeoJsonLayer(regions, ADMIN1_STYLE, pane=lines, canvas_map=canvas_map))
+            group.add_child(GeoJsonLayer(regions, ADMIN1_STYLE, pane=lines, canvas_map=canvas_map,
+                                         decimals=BASEMAP_DECIMALS))
         if partly:
-            group.add_child(GeoJsonLayer(partly, ADMIN1_PARTLY_STYLE, pane=lines, canvas_map=canvas_map))
+            group.add_child(GeoJsonLayer(partly, ADMIN1_PARTLY_STYLE, pane=lines, canvas_map=canvas_map,
+                                         decimals=BASEMAP_DECIMALS))
         if occupied_regions:
             group.add_child(GeoJsonLayer(occupied_regions, ADMIN1_OCCUPIED_STYLE, pane=BASEMAP_PANE,
                                          hatch=OCCUPIED_HATCH))

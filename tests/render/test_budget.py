@@ -12,6 +12,7 @@ import pytest
 from geomap.render import build_map, render_html
 from geomap.render.budget import MapBudget, drawn_claims, spread_evenly
 from geomap.render.chart import AreaPoint, AreaSeries, thinned_chart_svg
+from geomap.render.packing import unpack_collection
 from geomap.render.panel import group_claims
 
 from . import synthetic
@@ -65,7 +66,7 @@ def geojson_collections(html: str) -> list[dict]:
     """Every layer's features: inline in the script, or (large layers) in a JSON block of the body."""
     inline = re.findall(r"^  (\{\"type\":\"FeatureCollection\".*\}),$", html, re.M)
     blocks = re.findall(r'<script type="application/json" id="[^"]+_data">(.*?)</script>', html)
-    return [json.loads(text) for text in inline + blocks]
+    return [json.loads(text) for text in inline] + [unpack_collection(json.loads(text)) for text in blocks]
 
 
 def canvas_layers(html: str) -> int:
