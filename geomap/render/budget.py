@@ -56,9 +56,14 @@ class MapBudget:
     max_sources_without_claims : int
         Sources listed under "Sources without claims".
     max_sentences_per_place : int
-        Quoted sentences in a place marker's popup, over all its sources.
+        Quoted sentences in a place marker's popup, over all its sources (the others are counted; at
+        10,000 articles, five sentences for each of 5,000 places were a fifth of the page).
     max_claims_per_place : int
         Claim lines in a place marker's popup.
+    max_detail_chars : int
+        On a compact panel, a derived value or check message longer than this keeps the first and last
+        items of the list it holds (a derivation from the other sources' peaks names every one of them)
+        and counts the others; claims.csv and checks.csv hold them whole.
     max_legend_sources : int
         Sources with a swatch in the legend.
     max_chart_series : int
@@ -99,8 +104,9 @@ class MapBudget:
     max_sources_per_window: int = 8
     max_claims_per_source: int = 2
     max_sources_without_claims: int = 25
-    max_sentences_per_place: int = 5
+    max_sentences_per_place: int = 2
     max_claims_per_place: int = 5
+    max_detail_chars: int = 400
     max_legend_sources: int = 12
     max_chart_series: int = 12
     max_chart_points: int = 1500

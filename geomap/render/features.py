@@ -409,7 +409,8 @@ def mention_features(mentions: Sequence[Mapping[str, Any]], claims: Sequence[Map
             "kind_text": f"{kind} · {mentions_text}",
             "sources": source_blocks,
             "more_text": (f"and {plural(more_sentences, 'more sentence')} from "
-                          f"{plural(more_sources, 'more source')}") if more_sources else "",
+                          f"{plural(more_sources, 'more source')} (mentions.jsonl has every one)")
+                         if more_sources else "",
             "claims": shown_claims,
             "more_claims": len(place_claims) - len(shown_claims),
         }

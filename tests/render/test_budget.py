@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import re
 
@@ -13,7 +14,7 @@ from geomap.render import build_map, render_html
 from geomap.render.budget import MapBudget, drawn_claims, spread_evenly
 from geomap.render.chart import AreaPoint, AreaSeries, thinned_chart_svg
 from geomap.render.packing import unpack_collection
-from geomap.render.panel import group_claims
+from geomap.render.panel import group_claims, shortened
 
 from . import synthetic
 
@@ -138,6 +139,23 @@ def test_large_panel_lists_the_first_sources_and_claims_and_counts_the_rest():
     assert "more source" in panel and "claims in this window" in panel
 
 
+def test_large_panel_shortens_a_derivation_that_lists_every_other_source():
+    kwargs = large_kwargs()
+    peaks = ", ".join(f"s{s:03d}#0 {1000 + s:,}" for s in range(1, N_SOURCES))
+    derivation = f"(1 - 0.25) x 1,030 km² (median of other sources' peaks: {peaks}) = 772.5 km²"
+    kwargs["claim_geoms"].loc[0, "derivation"] = derivation
+    page = render_html(build_map(**kwargs, budget=SMALL_BUDGET))
+    panel = page[page.index('class="gm-control gm-panel"'):]
+    (shown,) = [html.unescape(text) for text in re.findall(r"<dt>derivation</dt><dd>(.*?)</dd>", panel)]
+    assert len(shown) < MapBudget().max_detail_chars + 80 < len(derivation)
+    assert shown.startswith("(1 - 0.25) x 1,030 km² (median of other sources' peaks: s001#0 1,001, ")
+    assert shown.endswith(", s059#0 1,059) = 772.5 km²")  # the last item, and the result
+    listed = shown.count("#0 ")
+    assert f", … {N_SOURCES - 1 - listed} more (all in claims.csv), " in shown
+    assert shortened("(1 - 0.5) x 1,000 km² (own peak, s001#0) = 500 km²", 20, "claims.csv").endswith("500 km²")
+    assert shortened("no list here " * 50, 100, "claims.csv") == "no list here " * 50
+
+
 def test_large_legend_lists_outlets_not_sources(large_html):
     legend = large_html[large_html.index('class="gm-control gm-legend"'):]
     legend = legend[:legend.index('<ul>\n', legend.index("</ul>"))]  # the outlets' list, before the symbols'
@@ -153,7 +171,7 @@ def test_many_windows_make_the_date_control_a_list(large_html):
     assert control.count("<option") == N_WINDOWS + 1
 
 
-def test_place_popup_quotes_five_sentences_and_counts_the_rest(large_html):
+def test_place_popup_quotes_a_few_sentences_and_counts_the_rest(large_html):
     markers = [f for c in geojson_collections(large_html) for f in c["features"]
                if f["geometry"]["type"] == "Point"]
     (sudzha,) = [m for m in markers if "Sudzha" in m["properties"]["t"]]
@@ -162,8 +180,8 @@ def test_place_popup_quotes_five_sentences_and_counts_the_rest(large_html):
     quotes = [text for kind, text in blocks if kind == "b"]
     assert len(quotes) == MapBudget().max_sentences_per_place
     meta = [text for kind, text in blocks if kind == "m"]
-    # Sources 0 and 1 give two sentences each, source 2 one (its other one counted under it).
-    assert "and 114 more sentences from 57 more sources" in meta, blocks
+    # Source 0 gives its two sentences; the others' are counted, and where to find them said.
+    assert "and 118 more sentences from 59 more sources (mentions.jsonl has every one)" in meta, blocks
     (claim_list,) = [text for kind, text in blocks if kind == "l"]
     assert len(claim_list) == MapBudget().max_claims_per_place
     assert f"and {N_SOURCES * CLAIMS_PER_SOURCE - 5} more" in meta
