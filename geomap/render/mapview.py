@@ -272,9 +272,11 @@ def build_map(claim_geoms, envelopes, mentions, sources, countries, admin1, plac
                                           canvas_map=canvas_map, decimals=decimals))
         mapped_rows = mapped_by_window.get(window.label, [])
         if mapped_rows:
+            # Named by the window alone: the theatre selector names the theatre (thousands of tooltips).
             add_window_layer(window.label, f"Claims per region · {layer_title(window)}",
-                             GeoJsonLayer(region_aggregates(mapped_rows, region_rows, layer_title(window), decimals),
-                                          AGGREGATE_STYLE, pane=AGGREGATE_PANE))
+                             GeoJsonLayer(region_aggregates(mapped_rows, region_rows, window.shown, decimals),
+                                          AGGREGATE_STYLE, pane=AGGREGATE_PANE, canvas_map=canvas_map,
+                                          decimals=decimals))
         made = claim_features(others.get(window.label, []), names, views,
                               style_for_row=lambda row: _other_style(row, colors), simplify_ratio=thin,
                               ndigits=decimals, as_blocks=compact)
