@@ -275,7 +275,7 @@ def popup_blocks(*blocks: tuple[str, Any]) -> list[list[Any]]:
 def claim_features(rows: Sequence[Mapping[str, Any]], names: Mapping[str, str],
                    views: Mapping[str, ClaimView] | None = None, style_for_row=None,
                    simplify_ratio: float | None = None, ndigits: int = COORDINATE_DECIMALS,
-                   as_blocks: bool = False) -> list[dict]:
+                   as_blocks: bool = False, window_names: Mapping[str, str] | None = None) -> list[dict]:
     """Mapped claim geometry rows as features with a tooltip and a popup.
 
     ``views`` are the claims' panel views built from *all* their rows (a claim
@@ -283,8 +283,10 @@ def claim_features(rows: Sequence[Mapping[str, Any]], names: Mapping[str, str],
     ``simplify_ratio`` thins the outlines for display (see :func:`simplified`);
     ``ndigits`` is the number of decimals kept in coordinates. With ``as_blocks``
     the popup is text blocks (:func:`popup_blocks`) with the quote and one line
-    of facts, instead of the claim's whole record as HTML.
+    of facts, instead of the claim's whole record as HTML. ``window_names`` names
+    the windows as the date control does (default: their labels).
     """
+    window_names = window_names or {}
     grouped = group_claims(rows)
     views = views if views is not None else {claim_id: claim_view(group) for claim_id, group in grouped.items()}
     shapes, properties_list = [], []
@@ -298,18 +300,19 @@ def claim_features(rows: Sequence[Mapping[str, Any]], names: Mapping[str, str],
             role_text = role
             if row.get("geometry_km2") is not None:
                 role_text += f", {format_km2(row['geometry_km2'])} drawn"
-            properties: dict[str, Any] = {"t": f"{source_name} · {row['window']}: {view.summary} — {role}"}
+            window = window_names.get(row["window"], row["window"])
+            properties: dict[str, Any] = {"t": f"{source_name} · {window}: {view.summary} — {role}"}
             if as_blocks:
                 facts = [view.summary] + [f"{name}: {value}" for name, value in view.derived
                                           if name in ("as of", "place")]
                 if row.get("construction"):
                     facts.append(f"drawn as: {row['construction']}")
                 checks = ", ".join(flag["code"] for flag in view.flags)
-                properties["q"] = popup_blocks(("h", f"{source_name} · {row['window']}"), ("m", role_text),
+                properties["q"] = popup_blocks(("h", f"{source_name} · {window}"), ("m", role_text),
                                                ("b", view.quote), ("x", " · ".join(facts)),
                                                ("m", f"checks: {checks}" if checks else ""))
             else:
-                properties["p"] = render_template("claim_popup.html", source_name=source_name, window=row["window"],
+                properties["p"] = render_template("claim_popup.html", source_name=source_name, window=window,
                                                   role_text=role_text, claim=view)
             if style_for_row is not None:
                 properties["s"] = style_for_row(row)
@@ -319,13 +322,13 @@ def claim_features(rows: Sequence[Mapping[str, Any]], names: Mapping[str, str],
 
 
 def envelope_feature(envelope: Mapping[str, Any], simplify_ratio: float | None = None,
-                     ndigits: int = COORDINATE_DECIMALS) -> dict | None:
+                     ndigits: int = COORDINATE_DECIMALS, window_name: str | None = None) -> dict | None:
     n_sources = envelope.get("n_sources")
     km2 = geodesic_km2(envelope.get("geometry"))
     counted = f"{format_number(n_sources)} source{'s' if n_sources != 1 else ''}, " if n_sources is not None else ""
+    window = window_name or envelope.get("window") or ""
     return feature(simplified(envelope.get("geometry"), simplify_ratio), {
-        "t": f"Envelope {envelope.get('window') or ''}: union of the claimed buffers ({counted}{format_km2(km2)})"},
-        ndigits)
+        "t": f"Envelope {window}: union of the claimed buffers ({counted}{format_km2(km2)})"}, ndigits)
 
 
 def reference_feature(reference: Mapping[str, Any], day_text: str) -> dict | None:
@@ -348,14 +351,17 @@ MAX_SENTENCES_PER_SOURCE = 4
 def mention_features(mentions: Sequence[Mapping[str, Any]], claims: Sequence[Mapping[str, Any]],
                      names: Mapping[str, str], source_order: Mapping[str, int],
                      max_sentences: int | None = None, max_claims: int | None = None,
-                     ndigits: int = COORDINATE_DECIMALS, as_blocks: bool = False) -> list[dict]:
+                     ndigits: int = COORDINATE_DECIMALS, as_blocks: bool = False,
+                     window_names: Mapping[str, str] | None = None) -> list[dict]:
     """One marker per geoparsed place, its popup quoting the sentences that name it.
 
     Each source contributes up to ``MAX_SENTENCES_PER_SOURCE`` sentences; with
     ``max_sentences`` the popup quotes at most that many in all (earliest sources
     first) and with ``max_claims`` lists at most that many claims, counting the rest.
     ``as_blocks`` writes the popup as text blocks (:func:`popup_blocks`), not HTML.
+    ``window_names`` names the claims' windows as the date control does (default: their labels).
     """
+    window_names = window_names or {}
     places: dict[tuple, dict[str, Any]] = {}
     for mention in mentions:
         key = (str(mention.get("id")),) if mention.get("id") is not None else (
@@ -376,7 +382,8 @@ def mention_features(mentions: Sequence[Mapping[str, Any]], claims: Sequence[Map
         first = claim_rows[0]
         if not first.get("place"):
             continue
-        line = f"{names.get(first['source'], first['source'])} · {first['window']}: {claim_view(claim_rows).summary}"
+        window = window_names.get(first["window"], first["window"])
+        line = f"{names.get(first['source'], first['source'])} · {window}: {claim_view(claim_rows).summary}"
         claim_lines.setdefault(str(first["place"]).casefold(), []).append(line)
 
     points, properties_list = [], []

@@ -201,6 +201,8 @@ def build_map(claim_geoms, envelopes, mentions, sources, countries, admin1, plac
     _add_basemap(folium_map, country_rows, admin1_rows, place_rows, with_tiles=bool(tiles), canvas_map=canvas_map)
 
     views = {claim_id: claim_view(rows) for claim_id, rows in grouped.items()}
+    # Popups and tooltips name a window as the date control does (a theatre's window key is not for reading).
+    window_names = {window.label: window.shown for window in windows}
     thin = budget.simplify_ratio if compact else None
     decimals = budget.compact_decimals if compact else COORDINATE_DECIMALS
     layers_by_window: dict[str, list[Element]] = {window.label: [] for window in windows}
@@ -225,7 +227,8 @@ def build_map(claim_geoms, envelopes, mentions, sources, countries, admin1, plac
         all_controlled.append(group)
 
     for row in envelope_rows:
-        made = envelope_feature(row, simplify_ratio=thin, ndigits=decimals)
+        made = envelope_feature(row, simplify_ratio=thin, ndigits=decimals,
+                                window_name=window_names.get(row["window"] or UNDATED))
         if not made:
             continue
         label = row["window"] or UNDATED
@@ -255,7 +258,8 @@ def build_map(claim_geoms, envelopes, mentions, sources, countries, admin1, plac
             if not per_source_layers:
                 window_rows += rows
                 continue
-            made = claim_features(rows, names, views, simplify_ratio=thin, ndigits=decimals, as_blocks=compact)
+            made = claim_features(rows, names, views, simplify_ratio=thin, ndigits=decimals, as_blocks=compact,
+                                  window_names=window_names)
             if not made:
                 continue
             color = colors[source_id]
@@ -265,7 +269,7 @@ def build_map(claim_geoms, envelopes, mentions, sources, countries, admin1, plac
                                           decimals=decimals))
         if window_rows:
             made = claim_features(window_rows, names, views, style_for_row=lambda row: _source_style(row, colors),
-                                  simplify_ratio=thin, ndigits=decimals, as_blocks=compact)
+                                  simplify_ratio=thin, ndigits=decimals, as_blocks=compact, window_names=window_names)
             n_sources = len({row["source"] for row in window_rows})
             add_window_layer(window.label, f"Claims · {layer_title(window)} ({plural(n_sources, 'source')})",
                              GeoJsonLayer(made, {"weight": 2, "fillOpacity": BUFFER_FILL_OPACITY},
@@ -279,7 +283,7 @@ def build_map(claim_geoms, envelopes, mentions, sources, countries, admin1, plac
                                           decimals=decimals))
         made = claim_features(others.get(window.label, []), names, views,
                               style_for_row=lambda row: _other_style(row, colors), simplify_ratio=thin,
-                              ndigits=decimals, as_blocks=compact)
+                              ndigits=decimals, as_blocks=compact, window_names=window_names)
         if made:
             add_window_layer(window.label, f"Other claim geometries · {layer_title(window)}",
                              GeoJsonLayer(made, {"weight": 2, "fillOpacity": OTHER_FILL_OPACITY},
@@ -313,7 +317,7 @@ def build_map(claim_geoms, envelopes, mentions, sources, countries, admin1, plac
     markers = mention_features(mention_rows, claims, names, source_order,
                                max_sentences=budget.max_sentences_per_place if compact else None,
                                max_claims=budget.max_claims_per_place if compact else None, ndigits=decimals,
-                               as_blocks=compact)
+                               as_blocks=compact, window_names=window_names)
     if markers:
         group = _group(folium_map, "Places named in the articles")
         group.add_child(GeoJsonLayer(markers, COMPACT_MENTION_STYLE if compact else MENTION_STYLE, pane=MARKER_PANE,

@@ -94,11 +94,12 @@ def status_features(statuses: Sequence[Mapping[str, Any]], windows: Sequence[Dat
             grouped.setdefault((label, str(status["place_id"])), []).append(status)
     made: dict[str, list[dict]] = {}
     order = {source: index for index, source in enumerate(source_names)}
+    window_names = {window.label: window.shown for window in windows}  # as the date control names them
     for (label, _), group in sorted(grouped.items()):
         newest = sorted(group, key=lambda s: (status_day(s) or date.min, -order.get(s["source"], len(order)),
                                               -int(s.get("start") or 0)), reverse=True)
         latest = newest[0]
-        blocks: list[tuple[str, Any]] = [("h", f"{latest['place']} · {label}"),
+        blocks: list[tuple[str, Any]] = [("h", f"{latest['place']} · {window_names.get(label, label)}"),
                                          ("m", "what the articles say of this place, newest first")]
         shown = newest if max_quotes is None else newest[:max_quotes]
         for status in shown:
