@@ -377,14 +377,16 @@ def mention_features(mentions: Sequence[Mapping[str, Any]], claims: Sequence[Map
         if sentence and sentence not in sentences:
             sentences.append(sentence)
 
-    claim_lines: dict[str, list[str]] = {}
+    # Each place's claims, made into lines only for those a popup shows (a large corpus has 100,000 claims).
+    claims_by_place: dict[str, list[Sequence[Mapping[str, Any]]]] = {}
     for claim_rows in group_claims(claims).values():
+        if claim_rows[0].get("place"):
+            claims_by_place.setdefault(str(claim_rows[0]["place"]).casefold(), []).append(claim_rows)
+
+    def claim_line(claim_rows: Sequence[Mapping[str, Any]]) -> str:
         first = claim_rows[0]
-        if not first.get("place"):
-            continue
         window = window_names.get(first["window"], first["window"])
-        line = f"{names.get(first['source'], first['source'])} · {window}: {claim_view(claim_rows).summary}"
-        claim_lines.setdefault(str(first["place"]).casefold(), []).append(line)
+        return f"{names.get(first['source'], first['source'])} · {window}: {claim_view(claim_rows).summary}"
 
     points, properties_list = [], []
     for key in sorted(places, key=lambda k: (places[k]["name"], k)):
@@ -409,14 +411,14 @@ def mention_features(mentions: Sequence[Mapping[str, Any]], claims: Sequence[Map
             })
         kind = str(place["kind"] or "place").replace("_", " ")
         mentions_text = f"{place['count']} mention{'s' if place['count'] != 1 else ''}"
-        place_claims = claim_lines.get(place["name"].casefold(), [])
-        shown_claims = place_claims if max_claims is None else place_claims[:max_claims]
+        place_claims = claims_by_place.get(place["name"].casefold(), [])
+        shown_claims = [claim_line(rows) for rows in place_claims[:max_claims]]  # [:None]: all of them
         popup = {
             "name": place["name"],
             "kind_text": f"{kind} · {mentions_text}",
             "sources": source_blocks,
             "more_text": (f"and {plural(more_sentences, 'more sentence')} from "
-                          f"{plural(more_sources, 'more source')} (mentions.jsonl has every one)")
+                          f"{plural(more_sources, 'more source')} (all in mentions.jsonl)")
                          if more_sources else "",
             "claims": shown_claims,
             "more_claims": len(place_claims) - len(shown_claims),

@@ -200,7 +200,7 @@ def build_map(claim_geoms, envelopes, mentions, sources, countries, admin1, plac
     canvas_map = folium_map if len(drawn_rows) + len(mention_rows) > budget.canvas_above_features else None
     _add_basemap(folium_map, country_rows, admin1_rows, place_rows, with_tiles=bool(tiles), canvas_map=canvas_map)
 
-    views = {claim_id: claim_view(rows) for claim_id, rows in grouped.items()}
+    views = {claim_id: claim_view(grouped[claim_id]) for claim_id in drawn}  # the popups of the claims drawn
     # Popups and tooltips name a window as the date control does (a theatre's window key is not for reading).
     window_names = {window.label: window.shown for window in windows}
     thin = budget.simplify_ratio if compact else None

@@ -93,6 +93,9 @@ def status_features(statuses: Sequence[Mapping[str, Any]], windows: Sequence[Dat
         if label is not None:
             grouped.setdefault((label, str(status["place_id"])), []).append(status)
     made: dict[str, list[dict]] = {}
+    labels: list[str] = []
+    points: list[tuple[float, float]] = []
+    properties_list: list[dict[str, Any]] = []
     order = {source: index for index, source in enumerate(source_names)}
     window_names = {window.label: window.shown for window in windows}  # as the date control names them
     for (label, _), group in sorted(grouped.items()):
@@ -112,8 +115,14 @@ def status_features(statuses: Sequence[Mapping[str, Any]], windows: Sequence[Dat
         properties = {"t": f"{latest['place']} ({status_text(latest, country_names)})",
                       "q": popup_blocks(*blocks), "s": dict(STATUS_STYLES.get(latest["status"], {})),
                       "r": STATUS_RADIUS}
-        point = shapely.Point(float(latest["lon"]), float(latest["lat"]))
-        made.setdefault(label, []).extend(f for f in features([point], [properties]) if f)
+        labels.append(label)
+        points.append((float(latest["lon"]), float(latest["lat"])))
+        properties_list.append(properties)
+    # Every marker's coordinates rounded in one call (one call per marker took seconds at 1,000 articles).
+    lons, lats = zip(*points) if points else ((), ())
+    for label, made_feature in zip(labels, features(shapely.points(lons, lats).tolist(), properties_list)):
+        if made_feature:
+            made.setdefault(label, []).append(made_feature)
     return made
 
 
