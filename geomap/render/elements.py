@@ -160,6 +160,8 @@ class GeoJsonLayer(TemplateElement):
     at first (``folium.FeatureGroup(show=False)``) the layer is made the first
     time the group is shown, not as the page opens. A layer written as a JSON block is packed
     (:mod:`geomap.render.packing`): its coordinates, rounded to ``decimals``, as whole-number steps.
+    With ``built_from_zoom`` (and ``canvas_map``) the layer is made the first time the map is zoomed in
+    to that level (a large map's claims, hidden further out by :class:`~geomap.render.aggregates.AggregateSwitch`).
     """
 
     template_name = "geojson_layer.js"
@@ -168,8 +170,12 @@ class GeoJsonLayer(TemplateElement):
 
     def __init__(self, features: Sequence[dict], style: Mapping[str, Any], pane: str | None = None,
                  hatch: Mapping[str, str] | None = None, canvas_map: Element | None = None,
-                 data_of: GeoJsonLayer | None = None, decimals: int = COORDINATE_DECIMALS):
+                 data_of: GeoJsonLayer | None = None, decimals: int = COORDINATE_DECIMALS,
+                 built_from_zoom: int | None = None):
         super().__init__()
+        if built_from_zoom is not None and canvas_map is None:
+            raise ValueError("a layer made from a zoom level on needs the map (canvas_map) to follow its zoom")
+        self.built_from_zoom = built_from_zoom
         if hatch and canvas_map is not None:
             raise ValueError("hatching needs SVG: a hatched layer cannot be drawn on a canvas")
         if data_of is not None:
@@ -202,6 +208,8 @@ class GeoJsonLayer(TemplateElement):
             spec["blockPopups"] = True
         if getattr(self._parent, "show", True) is False:  # a group hidden at first: made when first shown
             spec["builtWhenShown"] = True
+        if self.built_from_zoom is not None:
+            spec["builtFromZoom"] = self.built_from_zoom
         return spec
 
     def _get_self_bounds(self):

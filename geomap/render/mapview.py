@@ -218,6 +218,10 @@ def build_map(claim_geoms, envelopes, mentions, sources, countries, admin1, plac
     # A compact map's window layers are switched by the date control only: Leaflet's layers control, which
     # lists each of its layers by a linear search, spent a second of a 300-article page's opening on them.
     listed = not compact
+    # A compact map's claims and envelopes (Leaflet's overlay pane) are hidden further out than this zoom, where
+    # the regions' summaries stand for them: they are made once the map is zoomed in (a second of a 10,000-article
+    # page's opening went on making and drawing shapes nobody could see).
+    near = budget.aggregate_below_zoom if compact and canvas_map is not None else None
 
     def add_window_layer(label: str, title: str, layer: Any) -> None:
         """One switchable layer of a window: its group, shown if the window is, listed unless compact."""
@@ -236,7 +240,8 @@ def build_map(claim_geoms, envelopes, mentions, sources, countries, admin1, plac
         count = f" ({format_number(n_sources)} source{'' if n_sources == 1 else 's'})" if n_sources is not None else ""
         shown = next((layer_title(window) for window in windows if window.label == label), label)
         add_window_layer(label, f"Envelope · {shown}{count}",
-                         GeoJsonLayer([made], ENVELOPE_STYLE, canvas_map=canvas_map, decimals=decimals))
+                         GeoJsonLayer([made], ENVELOPE_STYLE, canvas_map=canvas_map, decimals=decimals,
+                                      built_from_zoom=near))
 
     buffers: dict[tuple[str, str], list] = {}
     others: dict[str, list] = {}
@@ -266,14 +271,14 @@ def build_map(claim_geoms, envelopes, mentions, sources, countries, admin1, plac
             add_window_layer(window.label, f"{names[source_id]} · {layer_title(window)}",
                              GeoJsonLayer(made, {"color": color, "weight": 2, "fillColor": color,
                                                  "fillOpacity": BUFFER_FILL_OPACITY}, canvas_map=canvas_map,
-                                          decimals=decimals))
+                                          decimals=decimals, built_from_zoom=near))
         if window_rows:
             made = claim_features(window_rows, names, views, style_for_row=lambda row: _source_style(row, colors),
                                   simplify_ratio=thin, ndigits=decimals, as_blocks=compact, window_names=window_names)
             n_sources = len({row["source"] for row in window_rows})
             add_window_layer(window.label, f"Claims · {layer_title(window)} ({plural(n_sources, 'source')})",
                              GeoJsonLayer(made, {"weight": 2, "fillOpacity": BUFFER_FILL_OPACITY},
-                                          canvas_map=canvas_map, decimals=decimals))
+                                          canvas_map=canvas_map, decimals=decimals, built_from_zoom=near))
         mapped_rows = mapped_by_window.get(window.label, [])
         if mapped_rows:
             # Named by the window alone: the theatre selector names the theatre (thousands of tooltips).
@@ -287,7 +292,7 @@ def build_map(claim_geoms, envelopes, mentions, sources, countries, admin1, plac
         if made:
             add_window_layer(window.label, f"Other claim geometries · {layer_title(window)}",
                              GeoJsonLayer(made, {"weight": 2, "fillOpacity": OTHER_FILL_OPACITY},
-                                          canvas_map=canvas_map, decimals=decimals))
+                                          canvas_map=canvas_map, decimals=decimals, built_from_zoom=near))
 
     status_rows = place_status_records(place_statuses)
     if compact:  # only the places the drawn shapes are anchored on, and at most so many markers

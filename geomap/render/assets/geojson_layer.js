@@ -37,7 +37,7 @@ function geomapUnpack(packed) {
 // layer (hundreds on a large map), so that the page carries this code once instead of once per layer.
 // spec: style (base), pane, hatch ({color, background}) and hatchId, block popups allowed, and built when
 // shown (a group hidden at first: the layer is made the first time the group is shown, so that a large
-// map opens after making the layers of its first view only). data: the features, or the <script> element
+// map opens after making the layers of its first view only), built from zoom (see buildWhenNear). data: the features, or the <script> element
 // holding them as JSON, looked up as the map is set up (a fragment pasted twice finds its own copy then).
 function geomapGeoJsonLayer(group, spec, data, canvasMap) {
   var base = spec.style;
@@ -142,10 +142,25 @@ function geomapGeoJsonLayer(group, spec, data, canvasMap) {
     }
     layer.addTo(group);
   }
+  // A large map's claims are hidden below the zoom where the regions' summaries give way to them: made the
+  // first time the map is zoomed in that far, not as the page opens.
+  function buildWhenNear() {
+    if (!spec.builtFromZoom || canvasMap.getZoom() >= spec.builtFromZoom) {
+      build();
+      return;
+    }
+    var near = function () {
+      if (canvasMap.getZoom() >= spec.builtFromZoom) {
+        canvasMap.off("zoomend", near);
+        build();
+      }
+    };
+    canvasMap.on("zoomend", near);
+  }
   if (spec.builtWhenShown) {
-    group.once("add", build);
+    group.once("add", buildWhenNear);
   } else {
-    build();
+    buildWhenNear();
   }
 }
 {% endmacro %}
