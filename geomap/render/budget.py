@@ -105,7 +105,7 @@ class MapBudget:
     max_sources_per_window: int = 8
     max_claims_per_source: int = 1
     max_sources_without_claims: int = 25
-    max_sentences_per_place: int = 2
+    max_sentences_per_place: int = 1
     max_claims_per_place: int = 3
     max_detail_chars: int = 400
     max_legend_sources: int = 12
