@@ -3,7 +3,8 @@
 Builds the map of ``--articles`` synthetic articles (benchmarks/corpus.py; default 300, which already
 exceeds every limit of the map's budget), or takes ``--map path/to/index.html``, then opens it ``--runs``
 times in a fresh page and prints the milliseconds from navigation start until the map is ready and its
-claims are drawn (median and range), the load event, the page size and the polygons drawn, and how long
+first view drawn (median and range; seen from afar, below zoom 7, a large map shows the regions' summaries and
+makes its claims' shapes on zooming in), the load event, the page size and the polygons drawn, and how long
 switching to one date window and back to all takes, against issue 18's goals for a 10,000-article map:
 a page of at most 15 MB, ready within 3,000 ms (tests/render/test_large_map.py checks only that the map
 works; no test asserts a time).

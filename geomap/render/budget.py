@@ -52,13 +52,19 @@ class MapBudget:
     max_sources_per_window : int
         Sources listed in the claims panel per window (the rest are counted).
     max_claims_per_source : int
-        Claims shown per source and window in the panel (the rest are counted).
+        Claims shown per source and window in the panel (the rest are counted): one, so that a window
+        lists more outlets rather than more of one outlet's claims.
     max_sources_without_claims : int
         Sources listed under "Sources without claims".
     max_sentences_per_place : int
-        Quoted sentences in a place marker's popup, over all its sources.
+        Quoted sentences in a place marker's popup, over all its sources (the others are counted; at
+        10,000 articles, five sentences for each of 5,000 places were a fifth of the page).
     max_claims_per_place : int
-        Claim lines in a place marker's popup.
+        Claim lines in a place marker's popup (the rest are counted).
+    max_detail_chars : int
+        On a compact panel, a derived value or check message longer than this keeps the first and last
+        items of the list it holds (a derivation from the other sources' peaks names every one of them)
+        and counts the others; the claims and checks tables of geomap.gpkg hold them whole.
     max_legend_sources : int
         Sources with a swatch in the legend.
     max_chart_series : int
@@ -82,7 +88,7 @@ class MapBudget:
         zoom it out to the whole world.
     max_status_markers : int
         Place-status markers (one per place and window) on a compact map, where
-        only the places that anchor a drawn claim get one; place_status.csv has
+        only the places that anchor a drawn claim get one; geomap.gpkg's place_status table has
         every status.
     aggregate_below_zoom : int
         On compact maps, below this zoom level each window's claims are shown as one
@@ -97,10 +103,11 @@ class MapBudget:
     min_features_per_window: int = 10
     canvas_above_features: int = 400
     max_sources_per_window: int = 8
-    max_claims_per_source: int = 2
+    max_claims_per_source: int = 1
     max_sources_without_claims: int = 25
-    max_sentences_per_place: int = 5
-    max_claims_per_place: int = 5
+    max_sentences_per_place: int = 1
+    max_claims_per_place: int = 3
+    max_detail_chars: int = 400
     max_legend_sources: int = 12
     max_chart_series: int = 12
     max_chart_points: int = 1500

@@ -24,6 +24,10 @@ from branca.element import Element, Figure, MacroElement
 
 from .escaping import script_json
 from .offline import LeafletAssets, leaflet_assets
+from .packing import pack_collection
+
+# Decimals of the coordinates of claims, envelopes and markers (about 1 m); large maps keep fewer.
+COORDINATE_DECIMALS = 5
 
 ATTRIBUTION = "GeoNames (CC BY 4.0), Natural Earth (public domain), © OpenStreetMap contributors (borders, ODbL)"
 
@@ -154,7 +158,10 @@ class GeoJsonLayer(TemplateElement):
     With ``data_of`` (another GeoJsonLayer) the layer draws that layer's
     features in its own style, and the page holds them once. In a group hidden
     at first (``folium.FeatureGroup(show=False)``) the layer is made the first
-    time the group is shown, not as the page opens.
+    time the group is shown, not as the page opens. A layer written as a JSON block is packed
+    (:mod:`geomap.render.packing`): its coordinates, rounded to ``decimals``, as whole-number steps.
+    With ``built_from_zoom`` (and ``canvas_map``) the layer is made the first time the map is zoomed in
+    to that level (a large map's claims, hidden further out by :class:`~geomap.render.aggregates.AggregateSwitch`).
     """
 
     template_name = "geojson_layer.js"
@@ -163,8 +170,12 @@ class GeoJsonLayer(TemplateElement):
 
     def __init__(self, features: Sequence[dict], style: Mapping[str, Any], pane: str | None = None,
                  hatch: Mapping[str, str] | None = None, canvas_map: Element | None = None,
-                 data_of: GeoJsonLayer | None = None):
+                 data_of: GeoJsonLayer | None = None, decimals: int = COORDINATE_DECIMALS,
+                 built_from_zoom: int | None = None):
         super().__init__()
+        if built_from_zoom is not None and canvas_map is None:
+            raise ValueError("a layer made from a zoom level on needs the map (canvas_map) to follow its zoom")
+        self.built_from_zoom = built_from_zoom
         if hatch and canvas_map is not None:
             raise ValueError("hatching needs SVG: a hatched layer cannot be drawn on a canvas")
         if data_of is not None:
@@ -180,6 +191,12 @@ class GeoJsonLayer(TemplateElement):
         self.pane = pane
         # {"color": stroke of the hatch lines, "background": fill between them}
         self.hatch = dict(hatch) if hatch else None
+        self.decimals = decimals
+
+    @property
+    def packed(self) -> dict[str, Any]:
+        """The features as the page's JSON block holds them."""
+        return pack_collection(self.collection, self.decimals)
 
     @property
     def spec(self) -> dict[str, Any]:
@@ -191,6 +208,8 @@ class GeoJsonLayer(TemplateElement):
             spec["blockPopups"] = True
         if getattr(self._parent, "show", True) is False:  # a group hidden at first: made when first shown
             spec["builtWhenShown"] = True
+        if self.built_from_zoom is not None:
+            spec["builtFromZoom"] = self.built_from_zoom
         return spec
 
     def _get_self_bounds(self):

@@ -18,12 +18,11 @@ import shapely
 from shapely.ops import unary_union
 
 from .coordinates import flatten, python_round
-from .elements import render_template
+from .elements import COORDINATE_DECIMALS, render_template
 from geomap.view import format_km2, format_number
 
 from .panel import ROLE_NAMES, ClaimView, claim_view, group_claims, plural
 
-COORDINATE_DECIMALS = 5
 OCCUPIED_TEXT = "occupied by Russia since 2014"
 
 _GEOD = Geod(ellps="WGS84")
@@ -276,7 +275,7 @@ def popup_blocks(*blocks: tuple[str, Any]) -> list[list[Any]]:
 def claim_features(rows: Sequence[Mapping[str, Any]], names: Mapping[str, str],
                    views: Mapping[str, ClaimView] | None = None, style_for_row=None,
                    simplify_ratio: float | None = None, ndigits: int = COORDINATE_DECIMALS,
-                   as_blocks: bool = False) -> list[dict]:
+                   as_blocks: bool = False, window_names: Mapping[str, str] | None = None) -> list[dict]:
     """Mapped claim geometry rows as features with a tooltip and a popup.
 
     ``views`` are the claims' panel views built from *all* their rows (a claim
@@ -284,8 +283,10 @@ def claim_features(rows: Sequence[Mapping[str, Any]], names: Mapping[str, str],
     ``simplify_ratio`` thins the outlines for display (see :func:`simplified`);
     ``ndigits`` is the number of decimals kept in coordinates. With ``as_blocks``
     the popup is text blocks (:func:`popup_blocks`) with the quote and one line
-    of facts, instead of the claim's whole record as HTML.
+    of facts, instead of the claim's whole record as HTML. ``window_names`` names
+    the windows as the date control does (default: their labels).
     """
+    window_names = window_names or {}
     grouped = group_claims(rows)
     views = views if views is not None else {claim_id: claim_view(group) for claim_id, group in grouped.items()}
     shapes, properties_list = [], []
@@ -299,18 +300,19 @@ def claim_features(rows: Sequence[Mapping[str, Any]], names: Mapping[str, str],
             role_text = role
             if row.get("geometry_km2") is not None:
                 role_text += f", {format_km2(row['geometry_km2'])} drawn"
-            properties: dict[str, Any] = {"t": f"{source_name} · {row['window']}: {view.summary} — {role}"}
+            window = window_names.get(row["window"], row["window"])
+            properties: dict[str, Any] = {"t": f"{source_name} · {window}: {view.summary} — {role}"}
             if as_blocks:
                 facts = [view.summary] + [f"{name}: {value}" for name, value in view.derived
                                           if name in ("as of", "place")]
                 if row.get("construction"):
                     facts.append(f"drawn as: {row['construction']}")
                 checks = ", ".join(flag["code"] for flag in view.flags)
-                properties["q"] = popup_blocks(("h", f"{source_name} · {row['window']}"), ("m", role_text),
+                properties["q"] = popup_blocks(("h", f"{source_name} · {window}"), ("m", role_text),
                                                ("b", view.quote), ("x", " · ".join(facts)),
                                                ("m", f"checks: {checks}" if checks else ""))
             else:
-                properties["p"] = render_template("claim_popup.html", source_name=source_name, window=row["window"],
+                properties["p"] = render_template("claim_popup.html", source_name=source_name, window=window,
                                                   role_text=role_text, claim=view)
             if style_for_row is not None:
                 properties["s"] = style_for_row(row)
@@ -320,13 +322,13 @@ def claim_features(rows: Sequence[Mapping[str, Any]], names: Mapping[str, str],
 
 
 def envelope_feature(envelope: Mapping[str, Any], simplify_ratio: float | None = None,
-                     ndigits: int = COORDINATE_DECIMALS) -> dict | None:
+                     ndigits: int = COORDINATE_DECIMALS, window_name: str | None = None) -> dict | None:
     n_sources = envelope.get("n_sources")
     km2 = geodesic_km2(envelope.get("geometry"))
     counted = f"{format_number(n_sources)} source{'s' if n_sources != 1 else ''}, " if n_sources is not None else ""
+    window = window_name or envelope.get("window") or ""
     return feature(simplified(envelope.get("geometry"), simplify_ratio), {
-        "t": f"Envelope {envelope.get('window') or ''}: union of the claimed buffers ({counted}{format_km2(km2)})"},
-        ndigits)
+        "t": f"Envelope {window}: union of the claimed buffers ({counted}{format_km2(km2)})"}, ndigits)
 
 
 def reference_feature(reference: Mapping[str, Any], day_text: str) -> dict | None:
@@ -349,14 +351,17 @@ MAX_SENTENCES_PER_SOURCE = 4
 def mention_features(mentions: Sequence[Mapping[str, Any]], claims: Sequence[Mapping[str, Any]],
                      names: Mapping[str, str], source_order: Mapping[str, int],
                      max_sentences: int | None = None, max_claims: int | None = None,
-                     ndigits: int = COORDINATE_DECIMALS, as_blocks: bool = False) -> list[dict]:
+                     ndigits: int = COORDINATE_DECIMALS, as_blocks: bool = False,
+                     window_names: Mapping[str, str] | None = None) -> list[dict]:
     """One marker per geoparsed place, its popup quoting the sentences that name it.
 
     Each source contributes up to ``MAX_SENTENCES_PER_SOURCE`` sentences; with
     ``max_sentences`` the popup quotes at most that many in all (earliest sources
     first) and with ``max_claims`` lists at most that many claims, counting the rest.
     ``as_blocks`` writes the popup as text blocks (:func:`popup_blocks`), not HTML.
+    ``window_names`` names the claims' windows as the date control does (default: their labels).
     """
+    window_names = window_names or {}
     places: dict[tuple, dict[str, Any]] = {}
     for mention in mentions:
         key = (str(mention.get("id")),) if mention.get("id") is not None else (
@@ -372,13 +377,16 @@ def mention_features(mentions: Sequence[Mapping[str, Any]], claims: Sequence[Map
         if sentence and sentence not in sentences:
             sentences.append(sentence)
 
-    claim_lines: dict[str, list[str]] = {}
+    # Each place's claims, made into lines only for those a popup shows (a large corpus has 100,000 claims).
+    claims_by_place: dict[str, list[Sequence[Mapping[str, Any]]]] = {}
     for claim_rows in group_claims(claims).values():
+        if claim_rows[0].get("place"):
+            claims_by_place.setdefault(str(claim_rows[0]["place"]).casefold(), []).append(claim_rows)
+
+    def claim_line(claim_rows: Sequence[Mapping[str, Any]]) -> str:
         first = claim_rows[0]
-        if not first.get("place"):
-            continue
-        line = f"{names.get(first['source'], first['source'])} · {first['window']}: {claim_view(claim_rows).summary}"
-        claim_lines.setdefault(str(first["place"]).casefold(), []).append(line)
+        window = window_names.get(first["window"], first["window"])
+        return f"{names.get(first['source'], first['source'])} · {window}: {claim_view(claim_rows).summary}"
 
     points, properties_list = [], []
     for key in sorted(places, key=lambda k: (places[k]["name"], k)):
@@ -403,14 +411,15 @@ def mention_features(mentions: Sequence[Mapping[str, Any]], claims: Sequence[Map
             })
         kind = str(place["kind"] or "place").replace("_", " ")
         mentions_text = f"{place['count']} mention{'s' if place['count'] != 1 else ''}"
-        place_claims = claim_lines.get(place["name"].casefold(), [])
-        shown_claims = place_claims if max_claims is None else place_claims[:max_claims]
+        place_claims = claims_by_place.get(place["name"].casefold(), [])
+        shown_claims = [claim_line(rows) for rows in place_claims[:max_claims]]  # [:None]: all of them
         popup = {
             "name": place["name"],
             "kind_text": f"{kind} · {mentions_text}",
             "sources": source_blocks,
             "more_text": (f"and {plural(more_sentences, 'more sentence')} from "
-                          f"{plural(more_sources, 'more source')}") if more_sources else "",
+                          f"{plural(more_sources, 'more source')} (all in the mentions table of geomap.gpkg)")
+                         if more_sources else "",
             "claims": shown_claims,
             "more_claims": len(place_claims) - len(shown_claims),
         }

@@ -35,8 +35,8 @@ from .elements import (
 )
 from .escaping import check_identifier, layer_label
 from .features import (
-    COORDINATE_DECIMALS, admin1_features, admin1_occupation, claim_features, country_features, envelope_feature,
-    mention_features, place_labels, reference_area_km2, reference_feature,
+    BASEMAP_DECIMALS, COORDINATE_DECIMALS, admin1_features, admin1_occupation, claim_features, country_features,
+    envelope_feature, mention_features, place_labels, reference_area_km2, reference_feature,
 )
 from .offline import check_tile_provider, drop_cdn_resources
 from .panel import ChartView, claim_view, group_claims, panel_view, plural
@@ -200,7 +200,9 @@ def build_map(claim_geoms, envelopes, mentions, sources, countries, admin1, plac
     canvas_map = folium_map if len(drawn_rows) + len(mention_rows) > budget.canvas_above_features else None
     _add_basemap(folium_map, country_rows, admin1_rows, place_rows, with_tiles=bool(tiles), canvas_map=canvas_map)
 
-    views = {claim_id: claim_view(rows) for claim_id, rows in grouped.items()}
+    views = {claim_id: claim_view(grouped[claim_id]) for claim_id in drawn}  # the popups of the claims drawn
+    # Popups and tooltips name a window as the date control does (a theatre's window key is not for reading).
+    window_names = {window.label: window.shown for window in windows}
     thin = budget.simplify_ratio if compact else None
     decimals = budget.compact_decimals if compact else COORDINATE_DECIMALS
     layers_by_window: dict[str, list[Element]] = {window.label: [] for window in windows}
@@ -216,6 +218,10 @@ def build_map(claim_geoms, envelopes, mentions, sources, countries, admin1, plac
     # A compact map's window layers are switched by the date control only: Leaflet's layers control, which
     # lists each of its layers by a linear search, spent a second of a 300-article page's opening on them.
     listed = not compact
+    # A compact map's claims and envelopes (Leaflet's overlay pane) are hidden further out than this zoom, where
+    # the regions' summaries stand for them: they are made once the map is zoomed in (a second of a 10,000-article
+    # page's opening went on making and drawing shapes nobody could see).
+    near = budget.aggregate_below_zoom if compact and canvas_map is not None else None
 
     def add_window_layer(label: str, title: str, layer: Any) -> None:
         """One switchable layer of a window: its group, shown if the window is, listed unless compact."""
@@ -225,7 +231,8 @@ def build_map(claim_geoms, envelopes, mentions, sources, countries, admin1, plac
         all_controlled.append(group)
 
     for row in envelope_rows:
-        made = envelope_feature(row, simplify_ratio=thin, ndigits=decimals)
+        made = envelope_feature(row, simplify_ratio=thin, ndigits=decimals,
+                                window_name=window_names.get(row["window"] or UNDATED))
         if not made:
             continue
         label = row["window"] or UNDATED
@@ -233,7 +240,8 @@ def build_map(claim_geoms, envelopes, mentions, sources, countries, admin1, plac
         count = f" ({format_number(n_sources)} source{'' if n_sources == 1 else 's'})" if n_sources is not None else ""
         shown = next((layer_title(window) for window in windows if window.label == label), label)
         add_window_layer(label, f"Envelope · {shown}{count}",
-                         GeoJsonLayer([made], ENVELOPE_STYLE, canvas_map=canvas_map))
+                         GeoJsonLayer([made], ENVELOPE_STYLE, canvas_map=canvas_map, decimals=decimals,
+                                      built_from_zoom=near))
 
     buffers: dict[tuple[str, str], list] = {}
     others: dict[str, list] = {}
@@ -255,32 +263,36 @@ def build_map(claim_geoms, envelopes, mentions, sources, countries, admin1, plac
             if not per_source_layers:
                 window_rows += rows
                 continue
-            made = claim_features(rows, names, views, simplify_ratio=thin, ndigits=decimals, as_blocks=compact)
+            made = claim_features(rows, names, views, simplify_ratio=thin, ndigits=decimals, as_blocks=compact,
+                                  window_names=window_names)
             if not made:
                 continue
             color = colors[source_id]
             add_window_layer(window.label, f"{names[source_id]} · {layer_title(window)}",
                              GeoJsonLayer(made, {"color": color, "weight": 2, "fillColor": color,
-                                                 "fillOpacity": BUFFER_FILL_OPACITY}, canvas_map=canvas_map))
+                                                 "fillOpacity": BUFFER_FILL_OPACITY}, canvas_map=canvas_map,
+                                          decimals=decimals, built_from_zoom=near))
         if window_rows:
             made = claim_features(window_rows, names, views, style_for_row=lambda row: _source_style(row, colors),
-                                  simplify_ratio=thin, ndigits=decimals, as_blocks=compact)
+                                  simplify_ratio=thin, ndigits=decimals, as_blocks=compact, window_names=window_names)
             n_sources = len({row["source"] for row in window_rows})
             add_window_layer(window.label, f"Claims · {layer_title(window)} ({plural(n_sources, 'source')})",
                              GeoJsonLayer(made, {"weight": 2, "fillOpacity": BUFFER_FILL_OPACITY},
-                                          canvas_map=canvas_map))
+                                          canvas_map=canvas_map, decimals=decimals, built_from_zoom=near))
         mapped_rows = mapped_by_window.get(window.label, [])
         if mapped_rows:
+            # Named by the window alone: the theatre selector names the theatre (thousands of tooltips).
             add_window_layer(window.label, f"Claims per region · {layer_title(window)}",
-                             GeoJsonLayer(region_aggregates(mapped_rows, region_rows, layer_title(window), decimals),
-                                          AGGREGATE_STYLE, pane=AGGREGATE_PANE))
+                             GeoJsonLayer(region_aggregates(mapped_rows, region_rows, window.shown, decimals),
+                                          AGGREGATE_STYLE, pane=AGGREGATE_PANE, canvas_map=canvas_map,
+                                          decimals=decimals))
         made = claim_features(others.get(window.label, []), names, views,
                               style_for_row=lambda row: _other_style(row, colors), simplify_ratio=thin,
-                              ndigits=decimals, as_blocks=compact)
+                              ndigits=decimals, as_blocks=compact, window_names=window_names)
         if made:
             add_window_layer(window.label, f"Other claim geometries · {layer_title(window)}",
                              GeoJsonLayer(made, {"weight": 2, "fillOpacity": OTHER_FILL_OPACITY},
-                                          canvas_map=canvas_map))
+                                          canvas_map=canvas_map, decimals=decimals, built_from_zoom=near))
 
     status_rows = place_status_records(place_statuses)
     if compact:  # only the places the drawn shapes are anchored on, and at most so many markers
@@ -310,11 +322,11 @@ def build_map(claim_geoms, envelopes, mentions, sources, countries, admin1, plac
     markers = mention_features(mention_rows, claims, names, source_order,
                                max_sentences=budget.max_sentences_per_place if compact else None,
                                max_claims=budget.max_claims_per_place if compact else None, ndigits=decimals,
-                               as_blocks=compact)
+                               as_blocks=compact, window_names=window_names)
     if markers:
         group = _group(folium_map, "Places named in the articles")
         group.add_child(GeoJsonLayer(markers, COMPACT_MENTION_STYLE if compact else MENTION_STYLE, pane=MARKER_PANE,
-                                     canvas_map=canvas_map))
+                                     canvas_map=canvas_map, decimals=decimals))
 
     reference_line = reference_series([
         (day, reference_area_km2([r["geometry"] for r in reference_rows if table_date(r["date"]) == day]),
@@ -406,7 +418,7 @@ def _add_basemap(folium_map: folium.Map, countries, admin1, places, with_tiles: 
     lines = BASEMAP_LINES_PANE if canvas_map is not None else BASEMAP_PANE
     group = _group(folium_map, "Countries (de jure borders)")
     country_layer = GeoJsonLayer(country_features(countries, occupied=False),
-                                 {**COUNTRY_STYLE, "fillOpacity": fill}, pane=BASEMAP_PANE)
+                                 {**COUNTRY_STYLE, "fillOpacity": fill}, pane=BASEMAP_PANE, decimals=BASEMAP_DECIMALS)
     group.add_child(country_layer)
     occupied = country_features(countries, occupied=True)
     if occupied:
@@ -418,9 +430,11 @@ def _add_basemap(folium_map: folium.Map, countries, admin1, places, with_tiles: 
     if regions or partly or occupied_regions:
         group = _group(folium_map, "Admin-1 regions")
         if regions:
-            group.add_child(GeoJsonLayer(regions, ADMIN1_STYLE, pane=lines, canvas_map=canvas_map))
+            group.add_child(GeoJsonLayer(regions, ADMIN1_STYLE, pane=lines, canvas_map=canvas_map,
+                                         decimals=BASEMAP_DECIMALS))
         if partly:
-            group.add_child(GeoJsonLayer(partly, ADMIN1_PARTLY_STYLE, pane=lines, canvas_map=canvas_map))
+            group.add_child(GeoJsonLayer(partly, ADMIN1_PARTLY_STYLE, pane=lines, canvas_map=canvas_map,
+                                         decimals=BASEMAP_DECIMALS))
         if occupied_regions:
             group.add_child(GeoJsonLayer(occupied_regions, ADMIN1_OCCUPIED_STYLE, pane=BASEMAP_PANE,
                                          hatch=OCCUPIED_HATCH))

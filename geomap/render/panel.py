@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from geomap.view import (
@@ -143,6 +143,32 @@ def claim_view(rows: Sequence[Mapping[str, Any]]) -> ClaimView:
     )
 
 
+def shortened_view(claim: ClaimView, limit: int) -> ClaimView:
+    """``claim`` with each derived value and flag message longer than ``limit`` characters shortened
+    (:func:`shortened`), pointing to the table that holds it whole."""
+    derived = [(name, shortened(value, limit, "the claims table of geomap.gpkg")) for name, value in claim.derived]
+    flags = [{**flag, "message": shortened(str(flag.get("message") or ""), limit, "the checks table of geomap.gpkg")}
+             for flag in claim.flags]
+    return replace(claim, derived=derived, flags=flags)
+
+
+def shortened(text: str, limit: int, where: str) -> str:
+    """``text`` without the middle items of the list it holds when it is longer than ``limit`` characters.
+
+    The derivation of a share of other sources' peaks lists every one of them, hundreds in a large corpus:
+    the first items up to ``limit`` are kept, and the last (which closes the sentence: ``) = 750 km²``),
+    with the number left out and the file that has them all between.
+    """
+    if len(text) <= limit:
+        return text
+    head_end = text.rfind(", ", 0, limit)
+    tail_start = text.rfind(", ")
+    if head_end <= 0 or tail_start <= head_end:
+        return text  # not a list: shown whole
+    left_out = text.count(", ", head_end + 2, tail_start) + 1
+    return f"{text[:head_end]}, … {left_out:,} more (all in {where}), {text[tail_start + 2:]}"
+
+
 def group_claims(claims: Sequence[Mapping[str, Any]]) -> dict[str, list[Mapping[str, Any]]]:
     """Geometry rows grouped by claim id, in first-seen order."""
     grouped: dict[str, list[Mapping[str, Any]]] = {}
@@ -208,6 +234,8 @@ def panel_view(title: str, sources: Sequence[Mapping[str, Any]], claims: Sequenc
             view = source_view(source_id, sources_by_id, names, colors)
             source_claims = claims_by_source[source_id]
             view.claims = [claim_view(rows) for rows in source_claims[:max_claims]]
+            if budget is not None:
+                view.claims = [shortened_view(claim, budget.max_detail_chars) for claim in view.claims]
             view.more_claims = len(source_claims) - len(view.claims)
             ordered.append(view)
         if ordered:
@@ -216,7 +244,7 @@ def panel_view(title: str, sources: Sequence[Mapping[str, Any]], claims: Sequenc
             if unlisted:
                 count = sum(len(claims_by_source[source_id]) for source_id in unlisted)
                 notes.append(f"and {plural(len(unlisted), 'more source')} with {plural(count, 'claim')} "
-                             "in this window (all in claims.csv)")
+                             "in this window (all in the claims table of geomap.gpkg)")
             window_claims = [rows for source_claims in claims_by_source.values() for rows in source_claims
                              if any(row.get("status") == "mapped" for row in rows)]
             if drawn is not None:

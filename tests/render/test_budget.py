@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import re
 
@@ -12,7 +13,8 @@ import pytest
 from geomap.render import build_map, render_html
 from geomap.render.budget import MapBudget, drawn_claims, spread_evenly
 from geomap.render.chart import AreaPoint, AreaSeries, thinned_chart_svg
-from geomap.render.panel import group_claims
+from geomap.render.packing import unpack_collection
+from geomap.render.panel import group_claims, shortened
 
 from . import synthetic
 
@@ -65,7 +67,7 @@ def geojson_collections(html: str) -> list[dict]:
     """Every layer's features: inline in the script, or (large layers) in a JSON block of the body."""
     inline = re.findall(r"^  (\{\"type\":\"FeatureCollection\".*\}),$", html, re.M)
     blocks = re.findall(r'<script type="application/json" id="[^"]+_data">(.*?)</script>', html)
-    return [json.loads(text) for text in inline + blocks]
+    return [json.loads(text) for text in inline] + [unpack_collection(json.loads(text)) for text in blocks]
 
 
 def canvas_layers(html: str) -> int:
@@ -137,6 +139,23 @@ def test_large_panel_lists_the_first_sources_and_claims_and_counts_the_rest():
     assert "more source" in panel and "claims in this window" in panel
 
 
+def test_large_panel_shortens_a_derivation_that_lists_every_other_source():
+    kwargs = large_kwargs()
+    peaks = ", ".join(f"s{s:03d}#0 {1000 + s:,}" for s in range(1, N_SOURCES))
+    derivation = f"(1 - 0.25) x 1,030 km² (median of other sources' peaks: {peaks}) = 772.5 km²"
+    kwargs["claim_geoms"].loc[0, "derivation"] = derivation
+    page = render_html(build_map(**kwargs, budget=SMALL_BUDGET))
+    panel = page[page.index('class="gm-control gm-panel"'):]
+    (shown,) = [html.unescape(text) for text in re.findall(r"<dt>derivation</dt><dd>(.*?)</dd>", panel)]
+    assert len(shown) < MapBudget().max_detail_chars + 80 < len(derivation)
+    assert shown.startswith("(1 - 0.25) x 1,030 km² (median of other sources' peaks: s001#0 1,001, ")
+    assert shown.endswith(", s059#0 1,059) = 772.5 km²")  # the last item, and the result
+    listed = shown.count("#0 ")
+    assert f", … {N_SOURCES - 1 - listed} more (all in the claims table of geomap.gpkg), " in shown
+    assert shortened("(1 - 0.5) x 1,000 km² (own peak, s001#0) = 500 km²", 20, "claims.csv").endswith("500 km²")
+    assert shortened("no list here " * 50, 100, "claims.csv") == "no list here " * 50
+
+
 def test_large_legend_lists_outlets_not_sources(large_html):
     legend = large_html[large_html.index('class="gm-control gm-legend"'):]
     legend = legend[:legend.index('<ul>\n', legend.index("</ul>"))]  # the outlets' list, before the symbols'
@@ -152,7 +171,7 @@ def test_many_windows_make_the_date_control_a_list(large_html):
     assert control.count("<option") == N_WINDOWS + 1
 
 
-def test_place_popup_quotes_five_sentences_and_counts_the_rest(large_html):
+def test_place_popup_quotes_a_few_sentences_and_counts_the_rest(large_html):
     markers = [f for c in geojson_collections(large_html) for f in c["features"]
                if f["geometry"]["type"] == "Point"]
     (sudzha,) = [m for m in markers if "Sudzha" in m["properties"]["t"]]
@@ -161,11 +180,11 @@ def test_place_popup_quotes_five_sentences_and_counts_the_rest(large_html):
     quotes = [text for kind, text in blocks if kind == "b"]
     assert len(quotes) == MapBudget().max_sentences_per_place
     meta = [text for kind, text in blocks if kind == "m"]
-    # Sources 0 and 1 give two sentences each, source 2 one (its other one counted under it).
-    assert "and 114 more sentences from 57 more sources" in meta, blocks
+    # Source 0 gives its two sentences; the others' are counted, and where to find them said.
+    assert "and 118 more sentences from 59 more sources (all in the mentions table of geomap.gpkg)" in meta, blocks
     (claim_list,) = [text for kind, text in blocks if kind == "l"]
     assert len(claim_list) == MapBudget().max_claims_per_place
-    assert f"and {N_SOURCES * CLAIMS_PER_SOURCE - 5} more" in meta
+    assert f"and {N_SOURCES * CLAIMS_PER_SOURCE - MapBudget().max_claims_per_place} more" in meta
 
 
 def test_chart_of_many_sources_is_dots_within_the_point_budget():

@@ -60,7 +60,7 @@ def test_one_marker_per_place_and_window_styled_by_its_latest_status():
 def test_a_compact_popup_counts_what_it_leaves_out():
     made = status_features(STATUSES[1:], [MARCH], NAMES, COUNTRIES, max_quotes=1)
     texts = [text for _, text in made["2025-03"][0]["properties"]["q"]]
-    assert "and 1 more in place_status.csv" in texts
+    assert "and 1 more in the place_status table of geomap.gpkg" in texts
 
 
 def test_the_map_has_a_status_layer_per_window_and_a_legend_entry_per_status():

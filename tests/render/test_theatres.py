@@ -202,3 +202,15 @@ def test_a_theatre_not_shown_at_first_gets_its_claims_drawn_once_chosen_and_once
         choose_theatre(page, selector, "Palestinian")
         assert page.evaluate(CLAIMS_IN_BOX, GAZA_BOX) == drawn
         assert log.blocked == [] and log.errors == []
+
+
+def test_tooltips_and_popups_name_windows_as_the_date_control_does_not_by_theatre_key(wars_map):
+    html = wars_map.read_text(encoding="utf-8")
+    names = set(re.findall(r'<button type="button" data-window="[^"]+"[^>]*>([^<]+)</button>', html))
+    names |= {re.sub(r" \([^()]*\)$", "", text)  # an option says the window's dates after its name
+              for text in re.findall(r'<option value="[^"]+/[^"]+"[^>]*>([^<]+)</option>', html)}
+    shown = re.findall(r'"t":"([^"]*)"', html) + re.findall(r'\["h","([^"]*)"\]', html)
+    assert shown and "theatre-" in html  # the windows' keys are in the page, for the date control ...
+    assert not [text for text in shown if "theatre-" in text]  # ... and in no text a reader sees
+    headed = [text.rsplit(" · ", 1)[-1] for text in re.findall(r'\["h","([^"]* · [^"]*)"\]', html)]
+    assert headed and all(window in names for window in headed if window != "undated"), set(headed) - names

@@ -1,15 +1,43 @@
 {% macro html(this, kwargs) %}
 {% if this.data_block %}
 {# Large or shared layers travel as JSON in the body: JSON.parse reads it much faster than a script literal. #}
-<script type="application/json" id="{{ this.get_name() }}_data">{{ this.collection|script_json }}</script>
+<script type="application/json" id="{{ this.get_name() }}_data">{{ this.packed|script_json }}</script>
 {% endif %}
 {% endmacro %}
 {% macro shared_script(this, kwargs) %}
+// A packed layer (geomap/render/packing.py) as GeoJSON: each position is whole units (coordinate times
+// scale) written as the step from the position before, across the whole layer.
+function geomapUnpack(packed) {
+  var scale = packed.scale, x = 0, y = 0;
+  var depths = {Point: 0, MultiPoint: 0, LineString: 0, Polygon: 1, MultiLineString: 1, MultiPolygon: 2};
+  function positions(flat) {
+    var made = [];
+    for (var i = 0; i < flat.length; i += 2) {
+      x += flat[i];
+      y += flat[i + 1];
+      made.push([x / scale, y / scale]);
+    }
+    return made;
+  }
+  function nested(items, depth) {
+    return depth === 0 ? positions(items) : items.map(function (item) { return nested(item, depth - 1); });
+  }
+  function geometry(type, items) {
+    if (type === "GeometryCollection") {
+      return {type: type, geometries: items.map(function (part) { return geometry(part[0], part[1]); })};
+    }
+    var coordinates = nested(items, depths[type]);
+    return {type: type, coordinates: type === "Point" ? coordinates[0] : coordinates};
+  }
+  return {type: "FeatureCollection", features: packed.features.map(function (row) {
+    return {type: "Feature", geometry: geometry(row[0], row[1]), properties: row[2]};
+  })};
+}
 // Makes one GeoJSON layer of a geomap map and adds it to its group; written once per page, called once per
 // layer (hundreds on a large map), so that the page carries this code once instead of once per layer.
 // spec: style (base), pane, hatch ({color, background}) and hatchId, block popups allowed, and built when
 // shown (a group hidden at first: the layer is made the first time the group is shown, so that a large
-// map opens after making the layers of its first view only). data: the features, or the <script> element
+// map opens after making the layers of its first view only), built from zoom (see buildWhenNear). data: the features, or the <script> element
 // holding them as JSON, looked up as the map is set up (a fragment pasted twice finds its own copy then).
 function geomapGeoJsonLayer(group, spec, data, canvasMap) {
   var base = spec.style;
@@ -74,7 +102,7 @@ function geomapGeoJsonLayer(group, spec, data, canvasMap) {
     options.renderer = canvases[canvasPane] || (canvases[canvasPane] = L.canvas({pane: canvasPane, tolerance: 2}));
   }
   function build() {
-    var layer = L.geoJSON(data.nodeType ? JSON.parse(data.textContent) : data, options);
+    var layer = L.geoJSON(data.nodeType ? geomapUnpack(JSON.parse(data.textContent)) : data, options);
     if (hatch) {
       // Leaflet re-creates its <path> elements whenever the layer is re-added.
       var svgNs = "http://www.w3.org/2000/svg";
@@ -114,10 +142,25 @@ function geomapGeoJsonLayer(group, spec, data, canvasMap) {
     }
     layer.addTo(group);
   }
+  // A large map's claims are hidden below the zoom where the regions' summaries give way to them: made the
+  // first time the map is zoomed in that far, not as the page opens.
+  function buildWhenNear() {
+    if (!spec.builtFromZoom || canvasMap.getZoom() >= spec.builtFromZoom) {
+      build();
+      return;
+    }
+    var near = function () {
+      if (canvasMap.getZoom() >= spec.builtFromZoom) {
+        canvasMap.off("zoomend", near);
+        build();
+      }
+    };
+    canvasMap.on("zoomend", near);
+  }
   if (spec.builtWhenShown) {
-    group.once("add", build);
+    group.once("add", buildWhenNear);
   } else {
-    build();
+    buildWhenNear();
   }
 }
 {% endmacro %}
