@@ -31,6 +31,7 @@ import dataclasses
 from collections.abc import Iterable
 from datetime import date, timedelta
 
+import numpy as np
 import pandas
 from pyproj import Geod
 
@@ -72,8 +73,8 @@ def derive_across_corpus(claims: pandas.DataFrame) -> pandas.DataFrame:
                  .nonzero()[0]]
     read = sorted(set(open_rows) | set(gain_rows))
     records = dict(zip(read, schema.CLAIMS.to_records(claims.iloc[read])))
-    gains = [records[index] for index in gain_rows if _dated_gain(records[index])]
-    if not gains:
+    gains = Gains([records[index] for index in gain_rows if _dated_gain(records[index])])
+    if not gains.claims:
         return claims
     changed = {}
     for index in open_rows:
@@ -108,13 +109,13 @@ def _dated_gain(claim: Claim) -> bool:
                         for flag in claim.flags))
 
 
-def _dated(claim: Claim, gains: list[Claim]) -> Claim | None:
+def _dated(claim: Claim, gains: Gains) -> Claim | None:
     """The claim dated like the same actor's area of about its size near it, if another claim dates one."""
     if claim.kind not in _GAINS or claim.km2 is None or claim.actor is None or claim.anchor_lat is None:
         return None
     size, published = claim.km2, claim.published or claim.as_of_end
-    same = [gain for gain in _near(claim, gains, SAME_THEATRE_KM) if gain.claim_id != claim.claim_id
-            and gain.actor == claim.actor and (published is None or _until(gain) <= published)
+    candidates = gains.of(claim.actor, until_at_most=published)
+    same = [gain for gain in gains.near(claim, candidates, SAME_THEATRE_KM) if gain.claim_id != claim.claim_id
             and abs(_area(gain) - size) <= SAME_AREA_REL * max(_area(gain), size)]
     if not same:
         return None
@@ -130,14 +131,13 @@ def _dated(claim: Claim, gains: list[Claim]) -> Claim | None:
                                as_of_text=source.as_of_text, flags=flags)
 
 
-def _based(claim: Claim, gains: list[Claim]) -> Claim | None:
+def _based(claim: Claim, gains: Gains) -> Claim | None:
     """The retaking with the area still held, from the gainer's peak near it elsewhere in the corpus."""
     gainer = opponent(claim.actor)
     if gainer is None or claim.anchor_lat is None or claim.as_of_start is None:
         return None
-    retaken_by = _until(claim)
-    earlier = [gain for gain in _near(claim, gains, SAME_FRONT_KM) if gain.actor == gainer
-               and claim.as_of_start - CAMPAIGN <= _since(gain) and _until(gain) <= retaken_by]
+    candidates = gains.of(gainer, since_at_least=claim.as_of_start - CAMPAIGN, until_at_most=_until(claim))
+    earlier = gains.near(claim, candidates, SAME_FRONT_KM)
     if not earlier:
         return None
     # the largest; of two of one size, the earlier
@@ -156,14 +156,49 @@ def _based(claim: Claim, gains: list[Claim]) -> Claim | None:
     return dataclasses.replace(claim, held_km2=round(held, 3), derivation=arithmetic, flags=flags)
 
 
-def _near(claim: Claim, gains: list[Claim], km: float) -> list[Claim]:
-    """The gains whose anchors are within ``km`` of the claim's, on the ellipsoid."""
-    if not gains:
-        return []
-    count = len(gains)
-    _, _, metres = _GEOD.inv([claim.anchor_lon] * count, [claim.anchor_lat] * count,
-                            [gain.anchor_lon for gain in gains], [gain.anchor_lat for gain in gains])
-    return [gain for gain, distance in zip(gains, metres) if distance <= km * 1000]
+class Gains:
+    """The corpus's dated gains, as arrays to pick a claim's candidates from without a pass over every gain.
+
+    Each open claim asks for the gains of one actor, dated within some bounds,
+    near its anchor: those bounds are compared over arrays first, and only the
+    gains left are measured on the ellipsoid (a corpus of 10,000 articles has
+    tens of thousands of gains and thousands of open claims).
+    """
+
+    def __init__(self, claims: list[Claim]):
+        self.claims = claims
+        self.actor = np.array([gain.actor for gain in claims], dtype=object)
+        self.since = np.array([_since(gain).toordinal() for gain in claims], dtype=np.int64)
+        self.until = np.array([_until(gain).toordinal() for gain in claims], dtype=np.int64)
+        self.lon = np.array([gain.anchor_lon for gain in claims], dtype=float)
+        self.lat = np.array([gain.anchor_lat for gain in claims], dtype=float)
+        self._actors: dict[str | None, np.ndarray] = {}  # each actor's gains (a mask), made on first use
+
+    def of(self, actor: str | None, since_at_least: date | None = None, until_at_most: date | None = None
+           ) -> np.ndarray:
+        """Which gains (a mask) are ``actor``'s, dated from ``since_at_least`` on and until ``until_at_most``."""
+        if actor not in self._actors:
+            self._actors[actor] = self.actor == actor
+        mask = self._actors[actor].copy()
+        if since_at_least is not None:
+            mask &= self.since >= since_at_least.toordinal()
+        if until_at_most is not None:
+            mask &= self.until <= until_at_most.toordinal()
+        return mask
+
+    def near(self, claim: Claim, mask: np.ndarray, km: float) -> list[Claim]:
+        """The gains of ``mask`` whose anchors are within ``km`` of the claim's, on the ellipsoid, in corpus order."""
+        # A degree of latitude is at least 110.57 km on the ellipsoid: gains further apart in latitude than
+        # this bound cannot be within reach, and are not measured.
+        mask = mask & (np.abs(self.lat - claim.anchor_lat) <= km / 110.0)
+        picked = mask.nonzero()[0]
+        if not len(picked):
+            return []
+        count = len(picked)
+        _, _, metres = _GEOD.inv([claim.anchor_lon] * count, [claim.anchor_lat] * count,
+                                 self.lon[picked], self.lat[picked])
+        return [self.claims[index] for index, distance in zip(picked.tolist(), np.atleast_1d(metres))
+                if distance <= km * 1000]
 
 
 def _area(claim: Claim) -> float:

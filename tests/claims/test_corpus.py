@@ -96,3 +96,32 @@ def test_the_pass_gives_the_same_table_however_the_corpus_is_chunked(monkeypatch
 def test_a_table_that_needs_nothing_is_returned_as_it_is() -> None:
     table = pipeline.text_stages_of(schema.SOURCES.from_records([PEAK])).claims
     assert derive_across_corpus(table) is table
+
+
+def test_the_gains_near_a_claim_are_those_a_plain_scan_on_the_ellipsoid_finds() -> None:
+    """The index leaves gains out by actor, dates and latitude before measuring: what it leaves out must be what
+    measuring every gain would have left out, at every latitude (near the poles a degree of longitude is short)."""
+    import random
+    from dataclasses import replace
+
+    from pyproj import Geod
+
+    from geomap.claims.corpus import Gains
+    from geomap.records import Claim
+
+    rng = random.Random(7)
+    template = Claim(claim_id="c#0", source="c", kind="area_held", quote="", start=0, end=0, value=100.0, unit="km2")
+    gains = [replace(template, claim_id=f"g#{i}", actor=rng.choice(["Russia", "Ukraine"]), km2=100.0,
+                     anchor_lat=rng.uniform(-89, 89), anchor_lon=rng.uniform(-180, 180),
+                     as_of_start=date(2024, rng.randint(1, 12), 1)) for i in range(3000)]
+    index = Gains(gains)
+    geod = Geod(ellps="WGS84")
+    for _ in range(60):
+        anchor = rng.choice(gains)
+        claim = replace(template, anchor_lat=anchor.anchor_lat + rng.uniform(-3, 3),
+                        anchor_lon=anchor.anchor_lon + rng.uniform(-3, 3))
+        claim = replace(claim, anchor_lat=max(-89.9, min(89.9, claim.anchor_lat)))
+        actor, km, until = rng.choice(["Russia", "Ukraine"]), rng.choice([200.0, 600.0]), date(2024, 6, 30)
+        plain = [gain for gain in gains if gain.actor == actor and gain.as_of_start <= until
+                 and geod.inv(claim.anchor_lon, claim.anchor_lat, gain.anchor_lon, gain.anchor_lat)[2] <= km * 1000]
+        assert index.near(claim, index.of(actor, until_at_most=until), km) == plain
