@@ -24,6 +24,7 @@ from geomap.errors import GeomapError
 from geomap import pipeline
 from geomap.pipeline import OutputOptions, Results, run, run_sources
 from geomap.records import Source
+from geomap.sources import text_field
 from geomap.dates import given_date
 
 if TYPE_CHECKING:
@@ -85,6 +86,12 @@ def analyze(
             sources.append(Source(id=str(source_id), text=str(text), published=day))
     else:
         sources = list(texts)
+    for source in sources:
+        try:  # what a corpus file may not hold (a NUL, half of a surrogate pair) a Python string may not either
+            text_field({"text": source.text}, "text", required=True)
+        except ValueError as exc:
+            reason = str(exc).removeprefix("field 'text' ")
+            raise GeomapError(f"text {source.id!r} {reason}") from None
     return run_sources(sources, reference=reference, jobs=jobs)
 
 

@@ -7,8 +7,10 @@ import re
 from pathlib import Path
 
 import folium
+import pytest
 
 import geomap
+from geomap.errors import GeomapError
 
 README = Path(__file__).resolve().parents[1] / "README.md"
 
@@ -75,3 +77,8 @@ def test_folium_layers_colour_each_source_as_geomaps_own_map_does():
         source = group.layer_name.split(" · ")[0]
         [shapes] = [child for child in group._children.values() if isinstance(child, folium.GeoJson)]
         assert shapes.style_function(None)["color"] == legend[source], source
+
+
+def test_a_text_with_half_of_a_surrogate_pair_is_one_clear_error_naming_it():
+    with pytest.raises(GeomapError, match=r"text 'second' holds a lone surrogate \(\\ud800 at character 5\)"):
+        geomap.analyze({"first": "Fighting near Kyiv.", "second": "Near \ud800 Kharkiv."})
