@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Collection, Iterator
+from collections.abc import Collection
 from pathlib import Path
 from typing import Any
 
@@ -34,30 +34,6 @@ COMBINED_CLAIM_GEOJSON = "claim_geometries.geojson"
 EXPORT_KINDS = ("gpkg", "geojson", "csv", "parquet")
 DEFAULT_EXPORTS = ("gpkg", "geojson", "csv")
 GEOJSON_LAYERS = ("places", "mentions", "claims", "place_status", "envelopes", "reference")
-
-
-def export_texts(tables: Any, layers: list[Layer] | None = None) -> dict[str, str]:
-    """The GeoJSON and CSV files of an export, by file name (nothing written): see :func:`export_files`."""
-    return dict(export_files(tables, layers))
-
-
-def export_files(tables: Any, layers: list[Layer] | None = None) -> Iterator[tuple[str, str]]:
-    """The GeoJSON and CSV files of an export, as (file name, text), one at a time (each whole in memory; a large
-    corpus's are written a part at a time by :func:`write_layer_files`).
-
-    One ``<layer>.geojson`` per point and polygon layer, ``claim_geometries.geojson``
-    with every mapped claim geometry as it is (polygons and lines in one
-    collection, which GeoJSON allows), and ``<table>.csv`` for claims,
-    place_status, checks, spread, comparison and sources when present.
-    """
-    layers = export_layers(tables) if layers is None else layers
-    for layer in layers:
-        if layer.name in GEOJSON_LAYERS:
-            yield f"{layer.name}.geojson", geojson_text(layer.frame)
-    yield COMBINED_CLAIM_GEOJSON, geojson_text(claim_shapes_layer(table(tables, "claim_geoms")))
-    for layer in layers:
-        if layer.name in CSV_LAYERS:
-            yield f"{layer.name}.csv", csv_text(layer.frame)
 
 
 def write_layer_files(tables: Any, folder: str | os.PathLike[str], kinds: Collection[str] = DEFAULT_EXPORTS
@@ -152,6 +128,6 @@ def __getattr__(name: str) -> Any:
 
 __all__ = [
     "DEFAULT_EXPORTS", "EXPORT_KINDS", "GEOPACKAGE_NAME", "Layer", "NotebookMap", "csv_text", "enable_notebook_display",
-    "export_files", "export_layers", "export_texts", "fragment_html", "geojson_text", "iter_layers", "notebook_html",
+    "export_layers", "fragment_html", "geojson_text", "iter_layers", "notebook_html",
     "write_exports", "write_fragment", "write_geopackage", "write_layer_files",
 ]
