@@ -27,7 +27,10 @@ APOSTROPHES = "'\u2019\u2018\u02bc\u02b9`\u00b4\u02bb\u2032"
 # Characters that print nothing: soft hyphen, zero-width space / non-joiner / joiner, word joiner, BOM.
 INVISIBLE = "\u00ad\u200b\u200c\u200d\u2060\ufeff"
 DELETED = APOSTROPHES + INVISIBLE  # folding deletes these; every other character stays one character
-_POSSESSIVE = re.compile("[" + re.escape(APOSTROPHES) + r"](?=[sS]\b)")  # "Kyiv's", "KYIV'S"
+# "Kyiv's", "KYIV'S": the s ends a word, or a deleted character follows it. A name's span stops before the
+# characters folding deletes after it, so its key is made without them: some are letters to a regex (the
+# modifier apostrophe), and the s must read as possessive with them as it does without.
+_POSSESSIVE = re.compile("[" + re.escape(APOSTROPHES) + "](?=[sS](?:\\b|[" + re.escape(DELETED) + "]))")
 
 # Code points folded through the table; others pass through str.translate unchanged
 # (lower-cased by the casefold fallback below only for keys, which is consistent
