@@ -27,7 +27,7 @@ names spread through the article.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from geomap.gazetteer.folding import fold
 from geomap.geoparse.spans import Span, name_after
@@ -151,7 +151,8 @@ def person_names(text: str, words: WordLists, readings: Callable[[str], list[Can
     ``asked``: the names whose evidence matters (the place names the article
     writes); runs of capitalised words that neither start nor end with one of
     them are not read, which keeps the pass cheap. None reads every run.
-    ``spans``: names whose words before and after are read already (a run is often one of them).
+    ``spans``: names whose words before and after are read already, with their two words before
+    (:func:`read_place_cues`): a run is often one of them.
 
     A run of capitalised words ("Paul Allen", "Gov. Hugh Carey", "Steele") is a
     person's name when a title comes before or opens it, when it has two to four
@@ -167,6 +168,7 @@ def person_names(text: str, words: WordLists, readings: Callable[[str], list[Can
     people: set[str] = set()
     before_at = {span.start: span.word_before for span in spans}
     after_at = {span.end: span.word_after for span in spans}
+    words_before_at = {span.start: span.words_before for span in spans}
     for chunk in _NAME_CHUNK.finditer(text):
         names = chunk.group().split()
         if asked is not None and _bare(names[-1]) not in asked and names[0] not in asked:
@@ -176,25 +178,30 @@ def person_names(text: str, words: WordLists, readings: Callable[[str], list[Can
         while names and names[0].lower().rstrip(".") in words.titles:
             titled = True
             names = names[1:]
-        # A title inside the run: the person's name is what follows the last one ("Granville County Fire
-        # Marshal Doug Logan", "Agriculture Minister Jim Sutton").
-        inner_title = max((i for i, name in enumerate(names) if name.lower().rstrip(".") in words.titles), default=-1)
-        if inner_title >= 0:
-            titled = True
-            names = names[inner_title + 1:]
+        if len(names) > 1:
+            # A title inside the run: the person's name is what follows the last one ("Granville County Fire
+            # Marshal Doug Logan", "Agriculture Minister Jim Sutton").
+            inner_title = max((i for i, name in enumerate(names) if name.lower().rstrip(".") in words.titles),
+                              default=-1)
+            if inner_title >= 0:
+                titled = True
+                names = names[inner_title + 1:]
         names = [_bare(name) for name in names]
         if not names or "." in names[-1]:
             continue
+        if names[-1] in people and (len(names) == 1 or names[0] in people):
+            continue  # a person named before: this run can add no name (the evidence is read once a name)
         last = names[-1].lower()
         if last in words.organisation_nouns or last in words.place_followers or last in words.inner_words:
             continue
         if titled or _age_after(text, chunk.end()) or (
                 2 <= len(names) <= 4 and (names[0].lower() in words.given_names
-                                          or _speech_next_to(text, chunk.start(), chunk.end(), words, after_at))):
+                                          or _speech_next_to(text, chunk.start(), chunk.end(), words, after_at,
+                                                             words_before_at))):
             people.add(names[-1])
             if len(names) >= 2 and not _major_place(readings(fold(names[0])), FIRST_NAME_PLACE_POPULATION):
                 people.add(names[0])  # "Artem" after "soldier Artem Kariakin"; not "Georgia", "Paris"
-        elif len(names) == 1 and _speech_next_to(text, chunk.start(), chunk.end(), words, after_at) \
+        elif len(names) == 1 and _speech_next_to(text, chunk.start(), chunk.end(), words, after_at, words_before_at) \
                 and not _ends_a_longer_name(text, chunk.start(), words) \
                 and not _major_place(readings(fold(names[0])), MAJOR_PLACE_POPULATION):
             people.add(names[0])
@@ -206,16 +213,18 @@ def _bare(name: str) -> str:
     return name.removesuffix("'s").removesuffix("’s")
 
 
-def _speech_next_to(text: str, start: int, end: int, words: WordLists, after_at: dict[int, str | None]) -> bool:
+def _speech_next_to(text: str, start: int, end: int, words: WordLists, after_at: dict[int, str | None],
+                    words_before_at: dict[int, Sequence[str]]) -> bool:
     """A verb of speech right after the name ("Taylor said"), or before it with at most one word between
     when the clause ends with the name ("said Taylor.", "said volunteer Artem Kariakin,", "according to
-    Xinhua."; not "said Korenevo had been retaken"). ``after_at``: the words after some offsets, read already."""
+    Xinhua."; not "said Korenevo had been retaken"). ``after_at``, ``words_before_at``: the word after and
+    the two words before (text.tokens_before) some offsets, read already."""
     after = after_at[end] if end in after_at else word_after(text, end)
     if (after or "").lower() in words.speech_verbs:
         return True
     if not _CLAUSE_END.match(text, end):
         return False
-    before = tokens_before(text, start, 2)
+    before = words_before_at[start] if start in words_before_at else tokens_before(text, start, 2)
     return bool(before) and (before[-1] in words.speech_verbs or (len(before) == 2 and before[0] in words.speech_verbs))
 
 
