@@ -140,14 +140,16 @@ class Geoparser:
         s_start, s_end = quoted_sentence(text, sentences[span.sentence_index], span)
         c = span.chosen
         start, end = reported_extent(span, self.words)
+        # Positional, in the order of Mention's fields (source, start, end, text, sentence, sentence_start,
+        # type; id, name, kind, geonameid, feature_code, country, admin1, lat, lon; confidence, method,
+        # alternatives): nineteen keyword arguments cost twice the call, for every mention of a corpus.
         return Mention(
-            source=source.id, start=start, end=end, text=text[start:end],
-            sentence=text[s_start:s_end], sentence_start=s_start, type="embedded" if span.embedded else "place",
-            id=c.id, name=c.name,
-            kind=c.kind, geonameid=c.geonameid, feature_code=c.feature_code, country=c.country, admin1=c.admin1,
-            lat=c.lat, lon=c.lon, confidence=span.confidence, method=span.method,
-            alternatives=[{"id": a.id, "name": a.name, "kind": a.kind, "country": a.country, "lat": a.lat,
-                           "lon": a.lon} for a in span.alternatives],
+            source.id, start, end, text[start:end], text[s_start:s_end], s_start,
+            "embedded" if span.embedded else "place",
+            c.id, c.name, c.kind, c.geonameid, c.feature_code, c.country, c.admin1, c.lat, c.lon,
+            span.confidence, span.method,
+            [{"id": a.id, "name": a.name, "kind": a.kind, "country": a.country, "lat": a.lat, "lon": a.lon}
+             for a in span.alternatives],
         )
 
     def _demonym(self, source: Source, text: str, sentences, span: Span, with_point: bool) -> Mention:
@@ -159,11 +161,12 @@ class Geoparser:
             self._countries[country] = self.gazetteer.region(country)
         entry = self._countries[country]
         point = entry if with_point else None
+        # Positional, in the order of Mention's fields (as in _mention).
         return Mention(
-            source=source.id, start=span.start, end=span.end, text=span.surface, sentence=text[s_start:s_end],
-            sentence_start=s_start, type="demonym", id=country, name=entry.name if entry else country,
-            kind="country", country=country, geonameid=point.geonameid if point else None,
-            lat=point.lat if point else None, lon=point.lon if point else None, confidence=0.9, method="exact",
+            source.id, span.start, span.end, span.surface, text[s_start:s_end], s_start, "demonym",
+            country, entry.name if entry else country, "country", point.geonameid if point else None, None,
+            country, None, point.lat if point else None, point.lon if point else None,
+            0.9, "exact", [],
         )
 
 

@@ -296,6 +296,24 @@ def test_two_places_in_a_short_text_support_each_other(geoparser, text: str, exp
     assert found == expected
 
 
+def test_a_mention_carries_its_places_own_fields(geoparser) -> None:
+    """Each field of a mention is the resolved entry's own (the records are built positionally, for speed)."""
+    mention = resolved(geoparser, KURSK_REPORT, "Sudzha")
+    entry = next(c for c in geoparser.readings("sudzha") if c.id == SUDZHA)
+    assert (mention.id, mention.name, mention.kind, mention.geonameid, mention.feature_code, mention.country,
+            mention.admin1, mention.lat, mention.lon) == (entry.id, entry.name, entry.kind, entry.geonameid,
+                                                          entry.feature_code, entry.country, entry.admin1,
+                                                          entry.lat, entry.lon)
+    assert (mention.type, mention.method, mention.sentence_start) == ("place", "exact", 0)
+    assert mention.sentence.startswith("Ukrainian troops crossed") and 0.4 <= mention.confidence <= 1
+    assert {a["id"] for a in mention.alternatives} <= {c.id for c in geoparser.readings("sudzha")} - {SUDZHA}
+    demonym = resolved(geoparser, KURSK_REPORT, "Ukrainian")
+    country = geoparser.gazetteer.region("UA")
+    assert (demonym.type, demonym.id, demonym.name, demonym.kind, demonym.country, demonym.lat, demonym.lon,
+            demonym.geonameid, demonym.feature_code, demonym.admin1, demonym.alternatives) == (
+        "demonym", "UA", country.name, "country", "UA", country.lat, country.lon, country.geonameid, None, None, [])
+
+
 # -- Cyrillic --------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("text", [
