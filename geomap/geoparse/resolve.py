@@ -46,22 +46,30 @@ PRIORS_CACHED = 50_000  # (name, cue, candidates) whose priors a geoparser keeps
 
 
 class Priors:
-    """The priors of a name's candidates read with a cue (see :func:`_priors`), kept for the run: they depend
-    on the name, the cue and the candidates alone, and a corpus names the same places in article after
-    article (up to :data:`PRIORS_CACHED` of them)."""
+    """The priors of a name's candidates read with a cue (see :func:`_priors`), and which candidate has the
+    highest, kept for the run: they depend on the name, the cue and the candidates alone, and a corpus names
+    the same places in article after article (up to :data:`PRIORS_CACHED` of them)."""
 
     def __init__(self) -> None:
-        self._cache: dict[tuple, list[float]] = {}
+        self._cache: dict[tuple, tuple[list[float], int]] = {}
 
     def __call__(self, candidates: Sequence[Candidate], cue: str | None, key: str) -> list[float]:
+        return self._read(candidates, cue, key)[0]
+
+    def top(self, candidates: Sequence[Candidate], cue: str | None, key: str) -> Candidate:
+        """The candidate with the highest prior (the highest id among equals)."""
+        return candidates[self._read(candidates, cue, key)[1]]
+
+    def _read(self, candidates: Sequence[Candidate], cue: str | None, key: str) -> tuple[list[float], int]:
         # A candidate's fields follow from its id, and its method from the id and the name.
         memo_key = (key, cue, *[c.id for c in candidates])
-        priors = self._cache.get(memo_key)
-        if priors is None:
+        read = self._cache.get(memo_key)
+        if read is None:
             if len(self._cache) >= PRIORS_CACHED:
                 self._cache.clear()
-            priors = self._cache[memo_key] = _priors(candidates, cue, key)
-        return priors
+            priors = _priors(candidates, cue, key)
+            read = self._cache[memo_key] = (priors, _top_row(candidates, priors))
+        return read
 
 
 def resolve(spans: list[Span], words: WordLists, home: Sequence[Candidate] = (), priors: Priors | None = None) -> None:
@@ -93,11 +101,12 @@ def resolve(spans: list[Span], words: WordLists, home: Sequence[Candidate] = (),
     # Context comes in stages so that weak readings cannot prop each other up: first only
     # confident readings (countries, regions, towns of 100,000 or more, names with one
     # reading), then the readings the first round accepted with a clear margin.
-    provisional = {g: _top(members[0].candidates, priors[g]) for g, members in groups.items()}
+    provisional = {g: priors_of.top(members[0].candidates, g[1], g[0]) for g, members in groups.items()}
     trusted = {g for g, c in provisional.items()
                if c.kind != "populated_place" or c.population >= 100_000 or len(groups[g][0].candidates) == 1}
-    scored_by_group = {}
-    every_candidate = [c for members in groups.values() for c in members[0].candidates]
+    # (score, candidate, support from the context before a town shares its region's), best first
+    scored_by_group: dict[tuple[str, str | None], list[tuple[float, Candidate, float]]] = {}
+    every_candidate = CandidateRows([c for members in groups.values() for c in members[0].candidates])
     context = None
     at_home = [(HOME_KEY, place) for place in home]
     used = None
@@ -109,9 +118,10 @@ def resolve(spans: list[Span], words: WordLists, home: Sequence[Candidate] = (),
         context = Context(entries, every_candidate)
         for group, members in groups.items():
             candidates = members[0].candidates
-            supports = _town_shares_its_region_s_support(candidates, context.support(candidates, group[0]))
-            scored = sorted(((_score(c, prior, support, place_context[group], members, words), c)
-                             for c, prior, support in zip(candidates, priors[group], supports)),
+            supports = context.support(candidates, group[0])
+            shared = _town_shares_its_region_s_support(candidates, supports)
+            scored = sorted(((_score(c, prior, support, place_context[group], members, words), c, own)
+                             for c, prior, support, own in zip(candidates, priors[group], shared, supports)),
                             key=lambda sc: (-sc[0], sc[1].id))
             scored_by_group[group] = scored
         provisional = {g: scored[0][1] for g, scored in scored_by_group.items()}
@@ -120,14 +130,13 @@ def resolve(spans: list[Span], words: WordLists, home: Sequence[Candidate] = (),
         trusted |= {g for g, scored in scored_by_group.items() if scored[0][0] >= CONFIDENT_SCORE}
     for group, members in groups.items():
         scored = scored_by_group[group]
-        best_score, best = scored[0]
-        bare_priors = priors[group] if group[1] is None else priors_of(members[0].candidates, None, group[0])
-        prior_top = _top(members[0].candidates, bare_priors)
+        best_score, best, best_support = scored[0]
+        prior_top = priors_of.top(members[0].candidates, None, group[0])
         method = "context" if len(members[0].candidates) > 1 and prior_top.id != best.id else best.method
         near = context.proximity([best], group[0])[0] >= NEEDED_SUPPORT
-        in_named_country = near or context.support([best], group[0])[0] >= NAMED_COUNTRY_SUPPORT
+        in_named_country = near or best_support >= NAMED_COUNTRY_SUPPORT
         confidence = round(max(0.05, min(0.99, best_score)), 3)
-        alternatives = [c for _, c in scored[1:4]]
+        alternatives = [c for _, c, _ in scored[1:4]]
         # Another name of a town (a former name, a nickname) is a weaker reading than a town's own name: it
         # needs a clearer score ("Google" is an alternate name of Topeka, "Vistula" one of Toledo). Regions'
         # other names are their short forms ("Zamfara" of Zamfara State), and a city of a million people is
@@ -198,9 +207,23 @@ def _score(candidate: Candidate, prior: float, support: float, place_context: bo
     return score
 
 
-def _top(candidates: list[Candidate], priors: list[float]) -> Candidate:
-    """The candidate with the highest prior (the highest id among equals)."""
-    return max(zip(priors, candidates), key=lambda pc: (pc[0], pc[1].id))[1]
+def _top_row(candidates: Sequence[Candidate], priors: list[float]) -> int:
+    """The row of the candidate with the highest prior (the highest id among equals; the first of equal ids)."""
+    return max(range(len(candidates)), key=lambda row: (priors[row], candidates[row].id))
+
+
+class CandidateRows:
+    """An article's distinct candidates, one row each, with their coordinates in radians: the rows of the
+    distance matrix of every round's :class:`Context`, read once for the article."""
+
+    def __init__(self, candidates: Sequence[Candidate]):
+        import numpy as np
+
+        distinct = list(dict((c.id, c) for c in candidates).values())
+        self.row_of = {c.id: i for i, c in enumerate(distinct)}
+        self.lat = np.radians([c.lat for c in distinct])[:, None]
+        self.lon = np.radians([c.lon for c in distinct])[:, None]
+        self.cos_lat = np.cos(self.lat)
 
 
 class Context:
@@ -210,8 +233,10 @@ class Context:
     scoring one name's candidates is lookups, not array work per name.
     """
 
-    def __init__(self, entries: list[tuple[str, Candidate]], candidates: list[Candidate] = ()):
+    def __init__(self, entries: list[tuple[str, Candidate]], candidates: Sequence[Candidate] | CandidateRows = ()):
         import numpy as np
+
+        rows = candidates if isinstance(candidates, CandidateRows) else CandidateRows(candidates)
 
         by_id = {}
         for key, candidate in entries:
@@ -231,18 +256,16 @@ class Context:
         self.named_keys = _keys_by_code((k, c.id) for k, c in by_id.values() if c.kind == "country")
         self.region_keys = _keys_by_code((k, c.id) for k, c in by_id.values() if c.kind == "admin1")
         self.inside_keys = _keys_by_code((k, c.admin1) for k, c in places if c.kind != "admin1" and c.admin1)
-        distinct = list(dict((c.id, c) for c in candidates).values())
-        self.row_of = {c.id: i for i, c in enumerate(distinct)}
-        self._nearest_by_key([k for k, _ in places], self._distance_matrix(distinct))
+        self.row_of = rows.row_of
+        self._nearest_by_key([k for k, _ in places], self._distance_matrix(rows))
 
-    def _distance_matrix(self, candidates: list[Candidate]):
+    def _distance_matrix(self, rows: CandidateRows):
         import numpy as np
 
-        if not candidates or not len(self.lat):
-            return np.zeros((len(candidates), len(self.lat)))
-        lat = np.radians([c.lat for c in candidates])[:, None]
-        lon = np.radians([c.lon for c in candidates])[:, None]
-        a = (np.sin((self.lat - lat) / 2) ** 2 + np.cos(lat) * np.cos(self.lat) * np.sin((self.lon - lon) / 2) ** 2)
+        if not rows.row_of or not len(self.lat):
+            return np.zeros((len(rows.row_of), len(self.lat)))
+        lat, lon = rows.lat, rows.lon
+        a = (np.sin((self.lat - lat) / 2) ** 2 + rows.cos_lat * np.cos(self.lat) * np.sin((self.lon - lon) / 2) ** 2)
         # Great-circle distance, for ranking readings only (measures on maps use pyproj's Geod).
         return 2 * 6371.0088 * np.arcsin(np.sqrt(np.minimum(1.0, a)))
 
