@@ -15,6 +15,7 @@ carry. Context comes in rounds, so that weak readings cannot prop each other up.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from geomap.gazetteer.lookup import importance
 from geomap.geoparse.candidates import strip_region_word
@@ -45,31 +46,40 @@ CITY_POPULATION = 100_000
 PRIORS_CACHED = 50_000  # (name, cue, candidates) whose priors a geoparser keeps (a few MB)
 
 
+@dataclass(frozen=True, slots=True)
+class NameReading:
+    """What a name's candidates are worth read with a cue, before the rest of the article is read."""
+
+    priors: list[float]  # each candidate's (see _priors)
+    top: int  # the row of the highest prior (the highest id among equals)
+    bare_top: int  # the same read without a cue
+    has_region: bool  # whether a candidate is a first-level region (see _town_shares_its_region_s_support)
+
+
 class Priors:
-    """The priors of a name's candidates read with a cue (see :func:`_priors`), and which candidate has the
-    highest, kept for the run: they depend on the name, the cue and the candidates alone, and a corpus names
-    the same places in article after article (up to :data:`PRIORS_CACHED` of them)."""
+    """The :class:`NameReading` of a name's candidates read with a cue, kept for the run: it depends on the
+    name, the cue and the candidates alone, and a corpus names the same places in article after article (up
+    to :data:`PRIORS_CACHED` of them)."""
 
     def __init__(self) -> None:
-        self._cache: dict[tuple, tuple[list[float], int]] = {}
+        self._cache: dict[tuple, NameReading] = {}
 
     def __call__(self, candidates: Sequence[Candidate], cue: str | None, key: str) -> list[float]:
-        return self._read(candidates, cue, key)[0]
+        return self.read(candidates, cue, key).priors
 
-    def top(self, candidates: Sequence[Candidate], cue: str | None, key: str) -> Candidate:
-        """The candidate with the highest prior (the highest id among equals)."""
-        return candidates[self._read(candidates, cue, key)[1]]
-
-    def _read(self, candidates: Sequence[Candidate], cue: str | None, key: str) -> tuple[list[float], int]:
+    def read(self, candidates: Sequence[Candidate], cue: str | None, key: str) -> NameReading:
         # A candidate's fields follow from its id, and its method from the id and the name.
         memo_key = (key, cue, *[c.id for c in candidates])
-        read = self._cache.get(memo_key)
-        if read is None:
+        reading = self._cache.get(memo_key)
+        if reading is None:
             if len(self._cache) >= PRIORS_CACHED:
                 self._cache.clear()
             priors = _priors(candidates, cue, key)
-            read = self._cache[memo_key] = (priors, _top_row(candidates, priors))
-        return read
+            top = _top_row(candidates, priors)
+            reading = self._cache[memo_key] = NameReading(
+                priors, top, top if cue is None else _top_row(candidates, _priors(candidates, None, key)),
+                any(c.kind == "admin1" for c in candidates))
+        return reading
 
 
 def resolve(spans: list[Span], words: WordLists, home: Sequence[Candidate] = (), priors: Priors | None = None) -> None:
@@ -96,12 +106,12 @@ def resolve(spans: list[Span], words: WordLists, home: Sequence[Candidate] = (),
         groups.setdefault((span.key, span.cue or surface_cue.get(span.key)), []).append(span)
     # What does not change from round to round, once per group: each candidate's prior,
     # whether any occurrence has a place cue.
-    priors = {g: priors_of(members[0].candidates, g[1], g[0]) for g, members in groups.items()}
+    name_readings = {g: priors_of.read(members[0].candidates, g[1], g[0]) for g, members in groups.items()}
     place_context = {g: any(m.place_context or m.strong_cue for m in members) for g, members in groups.items()}
     # Context comes in stages so that weak readings cannot prop each other up: first only
     # confident readings (countries, regions, towns of 100,000 or more, names with one
     # reading), then the readings the first round accepted with a clear margin.
-    provisional = {g: priors_of.top(members[0].candidates, g[1], g[0]) for g, members in groups.items()}
+    provisional = {g: members[0].candidates[name_readings[g].top] for g, members in groups.items()}
     trusted = {g for g, c in provisional.items()
                if c.kind != "populated_place" or c.population >= 100_000 or len(groups[g][0].candidates) == 1}
     # (score, candidate, support from the context before a town shares its region's), best first
@@ -118,10 +128,11 @@ def resolve(spans: list[Span], words: WordLists, home: Sequence[Candidate] = (),
         context = Context(entries, every_candidate)
         for group, members in groups.items():
             candidates = members[0].candidates
+            reading = name_readings[group]
             supports = context.support(candidates, group[0])
-            shared = _town_shares_its_region_s_support(candidates, supports)
+            shared = _town_shares_its_region_s_support(candidates, supports) if reading.has_region else supports
             scored = sorted(((_score(c, prior, support, place_context[group], members, words), c, own)
-                             for c, prior, support, own in zip(candidates, priors[group], shared, supports)),
+                             for c, prior, support, own in zip(candidates, reading.priors, shared, supports)),
                             key=lambda sc: (-sc[0], sc[1].id))
             scored_by_group[group] = scored
         provisional = {g: scored[0][1] for g, scored in scored_by_group.items()}
@@ -131,7 +142,7 @@ def resolve(spans: list[Span], words: WordLists, home: Sequence[Candidate] = (),
     for group, members in groups.items():
         scored = scored_by_group[group]
         best_score, best, best_support = scored[0]
-        prior_top = priors_of.top(members[0].candidates, None, group[0])
+        prior_top = members[0].candidates[name_readings[group].bare_top]
         method = "context" if len(members[0].candidates) > 1 and prior_top.id != best.id else best.method
         near = context.proximity([best], group[0])[0] >= NEEDED_SUPPORT
         in_named_country = near or best_support >= NAMED_COUNTRY_SUPPORT
@@ -250,12 +261,12 @@ class Context:
         places = sorted(((k, c) for k, c in by_id.values() if c.kind in SUPPORT_KINDS), key=lambda kc: kc[0])
         self.lat = np.radians([c.lat for _, c in places])
         self.lon = np.radians([c.lon for _, c in places])
-        # The keys that bring each country or region into the context: whether one is named
-        # under another key than a given one is then a lookup.
-        self.country_keys = _keys_by_code((k, code) for k, c in places for code in (c.country or "").split(",") if code)
-        self.named_keys = _keys_by_code((k, c.id) for k, c in by_id.values() if c.kind == "country")
-        self.region_keys = _keys_by_code((k, c.id) for k, c in by_id.values() if c.kind == "admin1")
-        self.inside_keys = _keys_by_code((k, c.admin1) for k, c in places if c.kind != "admin1" and c.admin1)
+        # The key that brings each country or region into the context (None when several do): whether one
+        # is named under another key than a given one is then a lookup (see support).
+        self.country_key = _key_by_code((k, code) for k, c in places for code in (c.country or "").split(",") if code)
+        self.named_key = _key_by_code((k, c.id) for k, c in by_id.values() if c.kind == "country")
+        self.region_key = _key_by_code((k, c.id) for k, c in by_id.values() if c.kind == "admin1")
+        self.inside_key = _key_by_code((k, c.admin1) for k, c in places if c.kind != "admin1" and c.admin1)
         self.row_of = rows.row_of
         self._nearest_by_key([k for k, _ in places], self._distance_matrix(rows))
 
@@ -312,37 +323,37 @@ class Context:
     def support(self, candidates: list[Candidate], key: str) -> list[float]:
         """How much the rest of the article supports each candidate (0-1): being in the same
         country as the other places it names, near one of them, or in a country it names."""
+        # A code comes with a name other than ``key`` when ``key_by_code.get(code, key) != key`` (the key
+        # it comes with is None when several do); written out, as this runs for every candidate.
+        country_key, region_key, inside_key = self.country_key, self.region_key, self.inside_key
+        key_number = self.key_number.get(key)
         out = []
         for candidate in candidates:
-            if candidate.kind == "country":
-                out.append(1.0 if _named_elsewhere(self.country_keys, candidate.id, key) else 0.0)
+            kind = candidate.kind
+            if kind == "country":
+                out.append(1.0 if country_key.get(candidate.id, key) != key else 0.0)
                 continue
-            if candidate.kind != "admin1" and _named_elsewhere(self.region_keys, candidate.admin1, key):
+            if kind != "admin1" and region_key.get(candidate.admin1, key) != key:
                 out.append(1.0)  # inside a region the article names ("Korenevo ... in the Kursk region")
                 continue
-            if candidate.kind == "admin1" and _named_elsewhere(self.inside_keys, candidate.id, key):
+            if kind == "admin1" and inside_key.get(candidate.id, key) != key:
                 out.append(1.0)  # a region the article names a place in ("Georgia" with "Atlanta")
                 continue
-            support = SAME_COUNTRY_SUPPORT if _named_elsewhere(self.country_keys, candidate.country, key) else (
-                NAMED_COUNTRY_SUPPORT if _named_elsewhere(self.named_keys, candidate.country, key) else 0.0)
-            if support and candidate.kind == "populated_place" and candidate.population >= CITY_POPULATION:
+            support = SAME_COUNTRY_SUPPORT if country_key.get(candidate.country, key) != key else (
+                NAMED_COUNTRY_SUPPORT if self.named_key.get(candidate.country, key) != key else 0.0)
+            if support and kind == "populated_place" and candidate.population >= CITY_POPULATION:
                 support = CITY_IN_NAMED_COUNTRY_SUPPORT
-            row, which = self._nearest(candidate, key)
+            row = self.row_of[candidate.id]
+            which = 1 if self.nearest_key[row] == key_number else 0  # (as _nearest reads it)
             if self.nearest_km[which][row] > FAR_KM and candidate.population < 100_000:
                 support = 0.0  # a small town 4,000 km from every other place named: the country is no help
             out.append(max(support, self.closeness[which][row]))
         return out
 
 
-def _keys_by_code(pairs) -> dict[str, set[str]]:
-    """{code: the name keys it comes with} from (key, code) pairs."""
-    keys: dict[str, set[str]] = {}
+def _key_by_code(pairs) -> dict[str, str | None]:
+    """{code: the name key it comes with, or None when it comes with several} from (key, code) pairs."""
+    key_of: dict[str, str | None] = {}
     for key, code in pairs:
-        keys.setdefault(code, set()).add(key)
-    return keys
-
-
-def _named_elsewhere(keys_by_code: dict[str, set[str]], code: str | None, key: str) -> bool:
-    """Whether ``code`` comes with a name other than ``key``."""
-    keys = keys_by_code.get(code)
-    return bool(keys) and (len(keys) > 1 or key not in keys)
+        key_of[code] = key if key_of.get(code, key) == key else None
+    return key_of
