@@ -29,6 +29,7 @@ class Readings:
     def __init__(self, store):
         self.store = store
         self._cache: dict[str, list[Candidate]] = {}
+        self._of_word: dict[tuple[str, bool, bool], list[Candidate]] = {}
 
     def every(self, key: str) -> list[Candidate]:
         """Every entry named ``key``, best first (not kept: asked for names written with their region)."""
@@ -46,8 +47,25 @@ class Readings:
             readings = found[:MAX_CANDIDATES]
             if len(self._cache) >= READINGS_CACHED:
                 self._cache.clear()
+                self._of_word.clear()
             self._cache[key] = readings
         return readings
+
+    def of_word(self, key: str, common_word: bool, short_forms: bool) -> list[Candidate]:
+        """The entries (as :meth:`__call__`) a word of the text named ``key`` may name: for a common word,
+        only places by their own name and countries ("Western" is an alias of a town in Wisconsin); without
+        ``short_forms``, no region by a short form of its name (see :func:`attach_candidates`). Kept for the
+        run as the entries are."""
+        memo_key = (key, common_word, short_forms)
+        found = self._of_word.get(memo_key)
+        if found is None:
+            found = self(key)
+            if common_word:
+                found = [c for c in found if c.method == "exact" or c.kind == "country"]
+            if not short_forms:
+                found = [c for c in found if not _abbreviation(c, key)]
+            self._of_word[memo_key] = found
+        return found
 
 
 def is_acronym(text: str, span: Span) -> bool:
@@ -72,7 +90,10 @@ def _dotted(text: str, span: Span) -> bool:
     """Whether the name is written as an abbreviation: with a period (after it or inside: "Calif.", "W.Va."),
     in capitals (a postal code: "NY", "NSW") or without a vowel ("Qld")."""
     return text[span.end:span.end + 1] == "." or "." in span.surface or span.surface.isupper() \
-        or not any(vowel in span.key for vowel in "aeiouy")
+        or _VOWEL.search(span.key) is None
+
+
+_VOWEL = re.compile("[aeiouy]")
 
 
 def _bare_postal_code(text: str, span: Span) -> bool:
@@ -104,17 +125,13 @@ def attach_candidates(text: str, spans: list[Span], readings: Readings, words: W
     are spans that end a longer proper name unless that name ends with the place (:func:`_kept_after_a_name`)."""
     kept = []
     for span in spans:
-        candidates = readings(span.key)
-        if span.key in words.common:
-            # A common word names a place only by that place's own name, not an alias
-            # ("Western" is an alias of a town in Wisconsin).
-            candidates = [c for c in candidates if c.method == "exact" or c.kind == "country"]
-        if not _dotted(text, span) or _bare_postal_code(text, span):
-            # "Mont-Royal", "Co-workers": a state's abbreviation is written with its period ("Mont.", "Colo.");
-            # a two-letter postal code follows its town's comma ("Louisville, KY"), else it is a word ("it is
-            # OK") or a party's seat ("Tom Harkin (D-IA)").
-            candidates = [c for c in candidates if not _abbreviation(c, span.key)]
-        elif text[span.end:span.end + 1] == "." and not span.surface.isupper() \
+        # A common word names a place only by that place's own name, not an alias (Readings.of_word).
+        # "Mont-Royal", "Co-workers": a state's abbreviation is written with its period ("Mont.", "Colo.");
+        # a two-letter postal code follows its town's comma ("Louisville, KY"), else it is a word ("it is
+        # OK") or a party's seat ("Tom Harkin (D-IA)").
+        short_forms = _dotted(text, span) and not _bare_postal_code(text, span)
+        candidates = readings.of_word(span.key, span.key in words.common, short_forms)
+        if short_forms and text[span.end:span.end + 1] == "." and not span.surface.isupper() \
                 and any(_abbreviation(c, span.key) for c in candidates):
             span.end += 1  # the period is the abbreviation's: "Ky.", "Mont.", "Alta."; not a sentence's after "NSW"
             span.surface += "."
@@ -168,7 +185,8 @@ def read_region_after_comma(text: str, spans: list[Span], readings: Readings) ->
     ``spans`` are sorted by offset and carry their candidates."""
     inside: dict[str, list[Candidate]] = {}
     for span, following in zip(spans, spans[1:]):
-        if span.key in inside or not _COMMA.fullmatch(text, span.end, following.start) \
+        if span.key in inside or text[span.end:span.end + 1] != "," \
+                or not _COMMA.fullmatch(text, span.end, following.start) \
                 or span.candidates[0].kind in REGION_KINDS:
             continue  # a list of regions or countries: "California, Maryland", "Georgia, Armenia"
         within = {c.id for c in following.candidates if c.kind in ("admin1", "country")}
