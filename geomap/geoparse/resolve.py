@@ -131,10 +131,8 @@ def resolve(spans: list[Span], words: WordLists, home: Sequence[Candidate] = (),
             reading = name_readings[group]
             supports = context.support(candidates, group[0])
             shared = _town_shares_its_region_s_support(candidates, supports) if reading.has_region else supports
-            scored = sorted(((_score(c, prior, support, place_context[group], members, words), c, own)
-                             for c, prior, support, own in zip(candidates, reading.priors, shared, supports)),
-                            key=lambda sc: (-sc[0], sc[1].id))
-            scored_by_group[group] = scored
+            scored_by_group[group] = _scored(candidates, reading.priors, shared, supports, place_context[group],
+                                             group[0] in words.common)
         provisional = {g: scored[0][1] for g, scored in scored_by_group.items()}
         # Readings confirmed in this round join the trusted ones (two places that support
         # each other, "Bakhmut and Kharkov", both stay).
@@ -203,19 +201,33 @@ def _prior(candidate: Candidate, cue: str | None, local_script: bool, shares_a_t
     return prior
 
 
-def _score(candidate: Candidate, prior: float, support: float, place_context: bool, members: list[Span],
-           words: WordLists) -> float:
-    score = 0.6 * prior + 0.35 * support + (0.1 if place_context else 0.0)
-    if candidate.kind == "country":
-        # A country is the likeliest reading of its name, unless the article names nothing in it and a
-        # town of that name lies in a region it does name ("Lebanon" in a Pennsylvania paper).
-        score = max(score, COUNTRY_SCORE if support > 0 else UNSUPPORTED_COUNTRY_SCORE)
-    elif len(members[0].candidates) == 1 and place_context and candidate.method == "exact" \
-            and members[0].key not in words.common:
-        # The only place in the world with this name, after "in"/"near"/"the town of":
-        # enough even in a one-line text.
-        score = max(score, UNIQUE_NAME_SCORE)
-    return score
+def _scored(candidates: Sequence[Candidate], priors: list[float], supports: list[float], own_supports: list[float],
+            place_context: bool, common_word: bool) -> list[tuple[float, Candidate, float]]:
+    """(score, candidate, own support) of each of a name's candidates, best first (the lowest id among
+    equals). ``supports``: what the article's other places give each (a town sharing its region's);
+    ``own_supports``: before that sharing; ``place_context``: whether an occurrence has a place cue;
+    ``common_word``: whether the name is a common word."""
+    bonus = 0.1 if place_context else 0.0
+    # The only place in the world with this name, after "in"/"near"/"the town of": enough even in a
+    # one-line text.
+    unique = len(candidates) == 1 and place_context and not common_word
+    scored = []
+    for candidate, prior, support, own in zip(candidates, priors, supports, own_supports):
+        score = 0.6 * prior + 0.35 * support + bonus
+        if candidate.kind == "country":
+            # A country is the likeliest reading of its name, unless the article names nothing in it and a
+            # town of that name lies in a region it does name ("Lebanon" in a Pennsylvania paper).
+            score = max(score, COUNTRY_SCORE if support > 0 else UNSUPPORTED_COUNTRY_SCORE)
+        elif unique and candidate.method == "exact":
+            score = max(score, UNIQUE_NAME_SCORE)
+        scored.append((score, candidate, own))
+    if len(scored) > 1:
+        scored.sort(key=_best_first)
+    return scored
+
+
+def _best_first(scored: tuple[float, Candidate, float]) -> tuple[float, str]:
+    return -scored[0], scored[1].id
 
 
 def _top_row(candidates: Sequence[Candidate], priors: list[float]) -> int:
