@@ -42,6 +42,7 @@ NAMED_COUNTRY_SUPPORT = 0.35  # the article names the candidate's country itself
 CITY_IN_NAMED_COUNTRY_SUPPORT = 0.6
 FAR_KM = 1000.0
 MAX_CONTEXT_PLACES = 150
+SHARED_DISTANCE_ROWS = 300  # candidates of an article whose distances to each other are measured once
 CITY_POPULATION = 100_000
 PRIORS_CACHED = 50_000  # (name, cue, candidates) whose priors a geoparser keeps (a few MB)
 
@@ -237,7 +238,13 @@ def _top_row(candidates: Sequence[Candidate], priors: list[float]) -> int:
 
 class CandidateRows:
     """An article's distinct candidates, one row each, with their coordinates in radians: the rows of the
-    distance matrix of every round's :class:`Context`, read once for the article."""
+    distance matrix of every round's :class:`Context`, read once for the article.
+
+    The places of a context are candidates too (each name's provisional reading), so the distances between
+    all the candidates, measured once, serve every round: a column per place is then a lookup. An article
+    with more than :data:`SHARED_DISTANCE_ROWS` candidates measures each round's places instead (the matrix
+    grows with the square of the candidates, a context's places stop at MAX_CONTEXT_PLACES).
+    """
 
     def __init__(self, candidates: Sequence[Candidate]):
         import numpy as np
@@ -247,6 +254,31 @@ class CandidateRows:
         self.lat = np.radians([c.lat for c in distinct])[:, None]
         self.lon = np.radians([c.lon for c in distinct])[:, None]
         self.cos_lat = np.cos(self.lat)
+        self._between = None  # (rows, rows) km, measured when first asked
+
+    def distances_to(self, places: Sequence[Candidate]):
+        """The (rows, places) matrix of great-circle km from each candidate to each place (a new array)."""
+        import numpy as np
+
+        if not self.row_of or not places:
+            return np.zeros((len(self.row_of), len(places)))
+        columns = [self.row_of.get(c.id) for c in places]
+        if len(self.row_of) <= SHARED_DISTANCE_ROWS and None not in columns:
+            if self._between is None:
+                self._between = _great_circle_km(self.lat, self.lon, self.cos_lat, self.lat.T, self.lon.T)
+            return self._between[:, columns]
+        lat = np.radians([c.lat for c in places])
+        lon = np.radians([c.lon for c in places])
+        return _great_circle_km(self.lat, self.lon, self.cos_lat, lat, lon)
+
+
+def _great_circle_km(lat, lon, cos_lat, to_lat, to_lon):
+    """Haversine km from the points (lat, lon: columns of radians; cos_lat: their cosines) to the points
+    (to_lat, to_lon: rows of radians), for ranking readings only (measures on maps use pyproj's Geod)."""
+    import numpy as np
+
+    a = np.sin((to_lat - lat) / 2) ** 2 + cos_lat * np.cos(to_lat) * np.sin((to_lon - lon) / 2) ** 2
+    return 2 * 6371.0088 * np.arcsin(np.sqrt(np.minimum(1.0, a)))
 
 
 class Context:
@@ -257,8 +289,6 @@ class Context:
     """
 
     def __init__(self, entries: list[tuple[str, Candidate]], candidates: Sequence[Candidate] | CandidateRows = ()):
-        import numpy as np
-
         rows = candidates if isinstance(candidates, CandidateRows) else CandidateRows(candidates)
 
         by_id = {}
@@ -271,8 +301,6 @@ class Context:
             by_id = dict(ranked[:MAX_CONTEXT_PLACES])
         # By key: each key's places are then neighbouring columns of the distance matrix.
         places = sorted(((k, c) for k, c in by_id.values() if c.kind in SUPPORT_KINDS), key=lambda kc: kc[0])
-        self.lat = np.radians([c.lat for _, c in places])
-        self.lon = np.radians([c.lon for _, c in places])
         # The key that brings each country or region into the context (None when several do): whether one
         # is named under another key than a given one is then a lookup (see support).
         self.country_key = _key_by_code((k, code) for k, c in places for code in (c.country or "").split(",") if code)
@@ -280,17 +308,7 @@ class Context:
         self.region_key = _key_by_code((k, c.id) for k, c in by_id.values() if c.kind == "admin1")
         self.inside_key = _key_by_code((k, c.admin1) for k, c in places if c.kind != "admin1" and c.admin1)
         self.row_of = rows.row_of
-        self._nearest_by_key([k for k, _ in places], self._distance_matrix(rows))
-
-    def _distance_matrix(self, rows: CandidateRows):
-        import numpy as np
-
-        if not rows.row_of or not len(self.lat):
-            return np.zeros((len(rows.row_of), len(self.lat)))
-        lat, lon = rows.lat, rows.lon
-        a = (np.sin((self.lat - lat) / 2) ** 2 + rows.cos_lat * np.cos(self.lat) * np.sin((self.lon - lon) / 2) ** 2)
-        # Great-circle distance, for ranking readings only (measures on maps use pyproj's Geod).
-        return 2 * 6371.0088 * np.arcsin(np.sqrt(np.minimum(1.0, a)))
+        self._nearest_by_key([k for k, _ in places], rows.distances_to([c for _, c in places]))
 
     def _nearest_by_key(self, place_keys: list[str], distances) -> None:
         """For each candidate, its nearest place, that place's key, and the nearest place under another key.
@@ -305,7 +323,9 @@ class Context:
         self.key_number = {place_keys[i]: number for number, i in enumerate(firsts)}
         rows = np.arange(distances.shape[0])
         if firsts and len(rows):
-            by_key = np.minimum.reduceat(distances, firsts, axis=1)  # (candidates, keys)
+            # (candidates, keys); a fresh array (it is written to): the places' columns are one per key, as
+            # most often, or each key's nearest
+            by_key = distances if len(firsts) == len(place_keys) else np.minimum.reduceat(distances, firsts, axis=1)
             nearest_key = by_key.argmin(axis=1)
             nearest = by_key[rows, nearest_key]
             by_key[rows, nearest_key] = np.inf
