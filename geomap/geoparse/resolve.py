@@ -54,7 +54,8 @@ class NameReading:
     priors: list[float]  # each candidate's (see _priors)
     top: int  # the row of the highest prior (the highest id among equals)
     bare_top: int  # the same read without a cue
-    has_region: bool  # whether a candidate is a first-level region (see _town_shares_its_region_s_support)
+    # (town row, region row) for each town that shares its region's support (see _town_shares_its_region_s_support)
+    shares: tuple[tuple[int, int], ...]
 
 
 class Priors:
@@ -79,7 +80,7 @@ class Priors:
             top = _top_row(candidates, priors)
             reading = self._cache[memo_key] = NameReading(
                 priors, top, top if cue is None else _top_row(candidates, _priors(candidates, None, key)),
-                any(c.kind == "admin1" for c in candidates))
+                _towns_in_their_regions(candidates))
         return reading
 
 
@@ -131,7 +132,7 @@ def resolve(spans: list[Span], words: WordLists, home: Sequence[Candidate] = (),
             candidates = members[0].candidates
             reading = name_readings[group]
             supports = context.support(candidates, group[0])
-            shared = _town_shares_its_region_s_support(candidates, supports) if reading.has_region else supports
+            shared = _town_shares_its_region_s_support(supports, reading.shares) if reading.shares else supports
             scored_by_group[group] = _scored(candidates, reading.priors, shared, supports, place_context[group],
                                              group[0] in words.common)
         provisional = {g: scored[0][1] for g, scored in scored_by_group.items()}
@@ -165,13 +166,22 @@ def resolve(spans: list[Span], words: WordLists, home: Sequence[Candidate] = (),
             span.alternatives = alternatives
 
 
-def _town_shares_its_region_s_support(candidates: list[Candidate], supports: list[float]) -> list[float]:
+def _town_shares_its_region_s_support(supports: list[float], shares: Sequence[tuple[int, int]]) -> list[float]:
     """The supports, with a town that names its own region ("Homs" in Homs Governorate, "Kursk" in Kursk
     Oblast) given the region's support when that is higher: the other places that lie in the region are
-    evidence for its capital as much as for the region, and a bare name means the town."""
-    region_support = {c.id: support for c, support in zip(candidates, supports) if c.kind == "admin1"}
-    return [max(support, region_support.get(c.admin1, 0.0)) if c.kind == "populated_place" else support
-            for c, support in zip(candidates, supports)]
+    evidence for its capital as much as for the region, and a bare name means the town. ``shares``: the
+    (town row, region row) pairs of the name's candidates (see :func:`_towns_in_their_regions`)."""
+    shared = list(supports)
+    for town, region in shares:
+        shared[town] = max(supports[town], supports[region])
+    return shared
+
+
+def _towns_in_their_regions(candidates: Sequence[Candidate]) -> tuple[tuple[int, int], ...]:
+    """(town row, region row) for each town among a name's candidates that lies in a region among them."""
+    region_row = {c.id: row for row, c in enumerate(candidates) if c.kind == "admin1"}
+    return tuple((row, region_row[c.admin1]) for row, c in enumerate(candidates)
+                 if c.kind == "populated_place" and c.admin1 in region_row)
 
 
 def _priors(candidates: list[Candidate], cue: str | None, key: str) -> list[float]:
@@ -303,10 +313,21 @@ class Context:
         places = sorted(((k, c) for k, c in by_id.values() if c.kind in SUPPORT_KINDS), key=lambda kc: kc[0])
         # The key that brings each country or region into the context (None when several do): whether one
         # is named under another key than a given one is then a lookup (see support).
-        self.country_key = _key_by_code((k, code) for k, c in places for code in (c.country or "").split(",") if code)
-        self.named_key = _key_by_code((k, c.id) for k, c in by_id.values() if c.kind == "country")
-        self.region_key = _key_by_code((k, c.id) for k, c in by_id.values() if c.kind == "admin1")
-        self.inside_key = _key_by_code((k, c.admin1) for k, c in places if c.kind != "admin1" and c.admin1)
+        self.country_key: dict[str, str | None] = {}  # the countries of the places
+        self.inside_key: dict[str, str | None] = {}  # the regions the places (not regions) lie in
+        for k, c in places:
+            for code in (c.country or "").split(","):
+                if code:
+                    _add_key(self.country_key, code, k)
+            if c.kind != "admin1" and c.admin1:
+                _add_key(self.inside_key, c.admin1, k)
+        self.named_key: dict[str, str | None] = {}  # the countries named
+        self.region_key: dict[str, str | None] = {}  # the regions named
+        for k, c in by_id.values():
+            if c.kind == "country":
+                _add_key(self.named_key, c.id, k)
+            elif c.kind == "admin1":
+                _add_key(self.region_key, c.id, k)
         self.row_of = rows.row_of
         self._nearest_by_key([k for k, _ in places], rows.distances_to([c for _, c in places]))
 
@@ -334,9 +355,10 @@ class Context:
             nearest_key = np.full(len(rows), -1)
             nearest = second = np.full(len(rows), np.inf)
         self.nearest_key = nearest_key.tolist()
-        self.nearest_km = [nearest.tolist(), second.tolist()]
+        both = np.stack([nearest, second])
+        self.nearest_km = both.tolist()
         # exp(-d/250 km): closeness of the nearest other place, as proximity and support weigh it.
-        self.closeness = [np.exp(-nearest / SUPPORT_SCALE_KM).tolist(), np.exp(-second / SUPPORT_SCALE_KM).tolist()]
+        self.closeness = np.exp(-both / SUPPORT_SCALE_KM).tolist()
 
     def _nearest(self, candidate: Candidate, key: str) -> tuple[int, int]:
         """The candidate's row, and 1 when its nearest place is named by ``key`` (the second nearest counts
@@ -383,9 +405,6 @@ class Context:
         return out
 
 
-def _key_by_code(pairs) -> dict[str, str | None]:
-    """{code: the name key it comes with, or None when it comes with several} from (key, code) pairs."""
-    key_of: dict[str, str | None] = {}
-    for key, code in pairs:
-        key_of[code] = key if key_of.get(code, key) == key else None
-    return key_of
+def _add_key(key_by_code: dict[str, str | None], code: str, key: str) -> None:
+    """Record that ``code`` comes with the name ``key``: {code: its key, or None when it comes with several}."""
+    key_by_code[code] = key if key_by_code.get(code, key) == key else None
