@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from geomap.gazetteer.lookup import importance
 from geomap.geoparse.candidates import strip_region_word
@@ -184,7 +185,7 @@ def _towns_in_their_regions(candidates: Sequence[Candidate]) -> tuple[tuple[int,
                  if c.kind == "populated_place" and c.admin1 in region_row)
 
 
-def _priors(candidates: list[Candidate], cue: str | None, key: str) -> list[float]:
+def _priors(candidates: Sequence[Candidate], cue: str | None, key: str) -> list[float]:
     """The prior of each candidate of the name ``key`` read with ``cue``."""
     local_script = any("а" <= ch <= "я" or ch in "ёіїєґ" for ch in key)
     # A region that shares its name with a town inside it ("Kursk", "Donetsk", "Amman") or with a city
@@ -264,7 +265,7 @@ class CandidateRows:
         self.lat = np.radians([c.lat for c in distinct])[:, None]
         self.lon = np.radians([c.lon for c in distinct])[:, None]
         self.cos_lat = np.cos(self.lat)
-        self._between = None  # (rows, rows) km, measured when first asked
+        self._between: Any = None  # (rows, rows) km, measured when first asked
 
     def distances_to(self, places: Sequence[Candidate]):
         """The (rows, places) matrix of great-circle km from each candidate to each place (a new array)."""
@@ -313,16 +314,16 @@ class Context:
         places = sorted(((k, c) for k, c in by_id.values() if c.kind in SUPPORT_KINDS), key=lambda kc: kc[0])
         # The key that brings each country or region into the context (None when several do): whether one
         # is named under another key than a given one is then a lookup (see support).
-        self.country_key: dict[str, str | None] = {}  # the countries of the places
-        self.inside_key: dict[str, str | None] = {}  # the regions the places (not regions) lie in
+        self.country_key: dict[str | None, str | None] = {}  # the countries of the places
+        self.inside_key: dict[str | None, str | None] = {}  # the regions the places (not regions) lie in
         for k, c in places:
             for code in (c.country or "").split(","):
                 if code:
                     _add_key(self.country_key, code, k)
             if c.kind != "admin1" and c.admin1:
                 _add_key(self.inside_key, c.admin1, k)
-        self.named_key: dict[str, str | None] = {}  # the countries named
-        self.region_key: dict[str, str | None] = {}  # the regions named
+        self.named_key: dict[str | None, str | None] = {}  # the countries named
+        self.region_key: dict[str | None, str | None] = {}  # the regions named
         for k, c in by_id.values():
             if c.kind == "country":
                 _add_key(self.named_key, c.id, k)
@@ -374,7 +375,7 @@ class Context:
             out.append(0.0 if candidate.kind == "country" else self.closeness[which][row])
         return out
 
-    def support(self, candidates: list[Candidate], key: str) -> list[float]:
+    def support(self, candidates: Sequence[Candidate], key: str) -> list[float]:
         """How much the rest of the article supports each candidate (0-1): being in the same
         country as the other places it names, near one of them, or in a country it names."""
         # A code comes with a name other than ``key`` when ``key_by_code.get(code, key) != key`` (the key
@@ -405,6 +406,6 @@ class Context:
         return out
 
 
-def _add_key(key_by_code: dict[str, str | None], code: str, key: str) -> None:
+def _add_key(key_by_code: dict[str | None, str | None], code: str, key: str) -> None:
     """Record that ``code`` comes with the name ``key``: {code: its key, or None when it comes with several}."""
     key_by_code[code] = key if key_by_code.get(code, key) == key else None
