@@ -137,7 +137,9 @@ class Geoparser:
 
     # -- records ---------------------------------------------------------------------------------
     def _mention(self, source: Source, text: str, sentences, span: Span) -> Mention:
-        s_start, s_end = quoted_sentence(text, sentences[span.sentence_index], span)
+        s_start, s_end = sentence = sentences[span.sentence_index]
+        if s_end - s_start > 2 * QUOTE_CHARS:  # (most sentences are quoted whole: no call to make)
+            s_start, s_end = quoted_sentence(text, sentence, span)
         c = span.chosen
         start, end = reported_extent(span, self.words)
         # Positional, in the order of Mention's fields (source, start, end, text, sentence, sentence_start,
