@@ -2,8 +2,9 @@
 
 Context words are read with string methods instead of regexes tried at every
 position, region names are folded one letter at a time, and the distance to
-the nearest other place comes from a per-key table: each is checked here
-against the slow, obvious form on random or real input.
+the nearest other place comes from a per-key table (the distances measured once
+for an article's rounds), a word's entries are filtered once a run: each is
+checked here against the slow, obvious form on random or real input.
 """
 
 from __future__ import annotations
@@ -97,6 +98,43 @@ def test_proximity_is_to_the_nearest_place_named_otherwise(geoparser) -> None:
             nearest = min((haversine_km(candidate.lat, candidate.lon, c.lat, c.lon) for c in others), default=math.inf)
             expected = 0.0 if candidate.kind == "country" else math.exp(-nearest / 250.0)
             assert proximity == pytest.approx(expected, rel=1e-9, abs=1e-12)
+
+
+def test_distances_shared_by_the_rounds_are_those_measured_per_round(geoparser, monkeypatch) -> None:
+    """An article's candidates measured against each other once give each round's places the very floats
+    that measuring those places alone gives (the resolution's output is byte-identical either way)."""
+    import numpy as np
+
+    from geomap.geoparse import resolve
+
+    store = geoparser.gazetteer.store
+    rnd = random.Random(2)
+    pool = [c for key in ("kyiv", "kursk", "sumy", "paris", "lima", "ukraine", "georgia")
+            for c in store.candidates_for_key(key)[:6]]
+    pool += [store.place_candidate(0, rnd.randrange(len(store.places[0].lines))) for _ in range(80)]
+    for _ in range(20):
+        candidates = rnd.sample(pool, 40)
+        places = rnd.sample(candidates, 12)
+        shared = resolve.CandidateRows(candidates).distances_to(places)
+        with monkeypatch.context() as patch:
+            patch.setattr(resolve, "SHARED_DISTANCE_ROWS", 0)  # too many candidates: each round measures
+            alone = resolve.CandidateRows(candidates).distances_to(places)
+        assert shared.shape == alone.shape == (len({c.id for c in candidates}), 12)
+        assert np.array_equal(shared, alone)
+
+
+def test_a_words_entries_are_its_names_entries_filtered_as_the_rules_say(geoparser) -> None:
+    from geomap.geoparse.candidates import _abbreviation
+
+    readings = geoparser.readings
+    for key in ("ky", "mont", "georgia", "western", "hope", "paris", "calif", "wa", "nsw"):
+        for common_word in (False, True):
+            for short_forms in (False, True):
+                expected = [c for c in readings(key) if not common_word or c.method == "exact" or c.kind == "country"]
+                if not short_forms:
+                    expected = [c for c in expected if not _abbreviation(c, key)]
+                assert readings.of_word(key, common_word, short_forms) == expected, (key, common_word, short_forms)
+    assert [c.id for c in readings.of_word("ky", False, True)] != [c.id for c in readings.of_word("ky", False, False)]
 
 
 def test_a_new_scan_cache_removes_stale_ones(tmp_path):
