@@ -16,7 +16,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from geomap.gazetteer.folding import first_folded_chars, fold, fold_all
+from geomap.gazetteer.folding import APOSTROPHES, first_folded_chars, fold, fold_all
 from geomap.geoparse.fuzzy import RegionNames
 from geomap.geoparse.resolve import Context
 from geomap.geoparse.text import OF_HEAD, WORD, of_head, tokens_before, word_before
@@ -175,3 +175,28 @@ def test_sentences_split_as_the_plain_definition_splits_them(text: str) -> None:
     splitter = SentenceSplitter(abbreviations)
     forms = frozenset(form for word in abbreviations for form in (word, word.capitalize()))
     assert splitter(text) == plain_sentences(text, forms)
+
+
+# Where a capitalised word starts, as the scan first defined it: two regexes run over the text.
+PLAIN_UPPER = "A-ZÀ-ÖØ-ÞĀ-ſА-ЯЁЀ-ЏҐЄІЇ"
+PLAIN_CAPITAL_START = re.compile(rf"[{PLAIN_UPPER}](?<![\w{re.escape(APOSTROPHES)}].)")
+PLAIN_ELISION = re.compile(rf"[dlDL][{re.escape(APOSTROPHES)}](?=[{PLAIN_UPPER}])")
+CAPITAL_PIECES = ["d", "l", "D", "L", "x", "K", "É", "ſ", "Ž", "ž", "Б", "б", "_", "1", "²", " ", "-", "\u00ad",
+                  "\u200b", "'", "’", "`", "𝐀", "😀", "\U00020000", "Kyiv", "Ivoire"]
+
+
+def plain_capital_starts(text: str) -> list[int]:
+    starts = {m.start() for m in PLAIN_CAPITAL_START.finditer(text)}
+    for m in PLAIN_ELISION.finditer(text):
+        before = text[m.start() - 1] if m.start() else " "
+        if not (before.isalnum() or before == "_" or before in APOSTROPHES):
+            starts.add(m.start())
+    return sorted(starts)
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(st.sampled_from(CAPITAL_PIECES), max_size=30).map("".join))
+def test_capitalised_words_start_where_the_regexes_say(text: str) -> None:
+    from geomap.geoparse.scan import _codes, capital_starts
+
+    assert capital_starts(_codes(text)).tolist() == plain_capital_starts(text)
