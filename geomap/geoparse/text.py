@@ -106,7 +106,10 @@ def word_before(text: str, start: int) -> str | None:
     words = window.rstrip(" \t")
     if len(words) == len(window) or not words or words[-1].isspace():
         return None
-    match = _WORD_AT_END.search(words.rsplit(None, 1)[-1])
+    last = words.rsplit(None, 1)[-1]
+    if last.isalpha():
+        return last  # the common case ("in", "said"), told without the regex: all of it is the word
+    match = _WORD_AT_END.search(last)
     return match.group() if match else None
 
 
