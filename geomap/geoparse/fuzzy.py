@@ -65,13 +65,8 @@ class Misspellings:
                 key = keys[word] = fold(word)
             if key in words.demonyms or key in words.common:
                 continue
-            # What the word could misspell first (kept per article, and per region for the run): for nearly
-            # every word nothing ("October", "Ministry", "Zelensky"), and its context need not be read.
-            if key not in closest:
-                closest[key] = self.closest_place(key, own, regions)
-            best = closest[key]
-            if best is None:
-                continue
+            if len(key) < FUZZY_MIN_LENGTH:
+                continue  # nothing to match (see closest_place): the context is not read
             end = match.end()
             after = word_after(text, end)
             before = word_before(text, start)
@@ -81,6 +76,11 @@ class Misspellings:
                     (is_capitalised(before) and before.lower() not in words.place_preceders):
                 continue
             if before and before.lower().rstrip(".") in words.titles:
+                continue
+            if key not in closest:
+                closest[key] = self.closest_place(key, own, regions)
+            best = closest[key]
+            if best is None:
                 continue
             similarity, candidate = best
             if isinstance(candidate, int):
