@@ -50,7 +50,7 @@ class Misspellings:
         if not resolved and not regions:
             return []
         found = []
-        own = own_places(resolved)
+        own = None  # the places the article names itself (own_places), once a word needs them
         closest: dict[str, tuple[float, object] | None] = {}
         keys = self._keys
         if len(keys) > FUZZY_MEMO_SIZE:
@@ -78,6 +78,8 @@ class Misspellings:
             if before and before.lower().rstrip(".") in words.titles:
                 continue
             if key not in closest:
+                if own is None:
+                    own = own_places(resolved)
                 closest[key] = self.closest_place(key, own, regions)
             best = closest[key]
             if best is None:
