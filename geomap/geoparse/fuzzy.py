@@ -22,7 +22,10 @@ FUZZY_MIN_SIMILARITY = 0.92
 FUZZY_MIN_LENGTH = 5  # shorter unknown words are not read as misspellings
 FUZZY_MEMO_SIZE = 200_000  # (word, region) answers a geoparser keeps
 
-_CAPITALISED = re.compile(r"[A-ZÀ-ÖØ-ÞА-ЯЁЇІЄҐ](?<![\w'’\-].)[a-zà-öø-ÿа-яёїієґ'’]{3,}(?![\w'’\-])")
+# A capitalised word of FUZZY_MIN_LENGTH characters or more: shorter ones fold to shorter keys (folding never
+# lengthens a word), which are never read as misspellings.
+_CAPITALISED = re.compile(r"[A-ZÀ-ÖØ-ÞА-ЯЁЇІЄҐ](?<![\w'’\-].)[a-zà-öø-ÿа-яёїієґ'’]{%d,}(?![\w'’\-])"
+                          % (FUZZY_MIN_LENGTH - 1))
 
 
 class Misspellings:
@@ -33,6 +36,7 @@ class Misspellings:
         self.words = words
         self._region_names: dict[str, RegionNames] = {}
         self._memo: dict = {}  # (word, region) -> best match (see closest_place)
+        self._keys: dict[str, str] = {}  # word -> its folded key
 
     def find(self, text: str, spans: list[Span], hits: list[Hit], sentence_of, initials: set[int],
              non_places: set[str], keep: Callable[[list[Span]], list[Span]] = lambda found: found) -> list[Span]:
@@ -46,16 +50,24 @@ class Misspellings:
         if not resolved and not regions:
             return []
         found = []
-        own = None  # the places the article names itself, by first letter
+        own = None  # the places the article names itself (own_places), once a word needs them
         closest: dict[str, tuple[float, object] | None] = {}
+        keys = self._keys
+        if len(keys) > FUZZY_MEMO_SIZE:
+            keys.clear()
         for match in unscanned_words(text, hits):
-            start, end = match.span()
+            start = match.start()
             word = match.group()
             if start in initials or word in non_places:
                 continue
-            key = fold(word)
+            key = keys.get(word)
+            if key is None:
+                key = keys[word] = fold(word)
             if key in words.demonyms or key in words.common:
                 continue
+            if len(key) < FUZZY_MIN_LENGTH:
+                continue  # nothing to match (see closest_place): the context is not read
+            end = match.end()
             after = word_after(text, end)
             before = word_before(text, start)
             # An unknown word before a capitalised one is believed a place only before a region word
@@ -65,13 +77,9 @@ class Misspellings:
                 continue
             if before and before.lower().rstrip(".") in words.titles:
                 continue
-            if own is None:
-                own = {}
-                for c in resolved:
-                    keys, refs = own.setdefault(fold(c.name)[:1], ([], []))
-                    keys.append(fold(c.name))
-                    refs.append(c)
             if key not in closest:
+                if own is None:
+                    own = own_places(resolved)
                 closest[key] = self.closest_place(key, own, regions)
             best = closest[key]
             if best is None:
@@ -146,6 +154,18 @@ def merged_extents(hits: list[Hit]) -> list[tuple[int, int]]:
     return extents
 
 
+def own_places(places: list[Candidate]) -> dict[str, tuple[list[str], list[Candidate]]]:
+    """The places an article names as a pool of :func:`closest_misspelling`: by the first letter of their
+    folded names, (folded names, places)."""
+    pool: dict[str, tuple[list[str], list[Candidate]]] = {}
+    for place in places:
+        name = fold(place.name)
+        keys, refs = pool.setdefault(name[:1], ([], []))
+        keys.append(name)
+        refs.append(place)
+    return pool
+
+
 class RegionNames:
     """The names of one region's places as a pool of :func:`closest_misspelling`:
     ``get(letter)`` gives (folded names that start with it, their place rows).
@@ -177,14 +197,14 @@ def closest_misspelling(word: str, pool) -> tuple[float, object] | None:
     ``pool`` maps a first letter to (folded names, places or place rows); a
     misspelling keeps its first letter, so only that letter's names are compared.
     """
-    from rapidfuzz import process
-    from rapidfuzz.distance import DamerauLevenshtein, JaroWinkler
-
     if len(word) < FUZZY_MIN_LENGTH:
         return None
     keys, refs = pool.get(word[:1], ((), ()))
     if not keys:
         return None
+    from rapidfuzz import process  # (here: most words have no name to compare with)
+    from rapidfuzz.distance import DamerauLevenshtein, JaroWinkler
+
     best = None
     for name, _, index in process.extract(word, keys, scorer=DamerauLevenshtein.distance, score_cutoff=2,
                                           limit=None):

@@ -70,22 +70,21 @@ def select_spans(text: str, hits: list[Hit], sentence_starts: list[int], initial
     Troopers") is part of a longer proper name: it takes no part, so a shorter
     name inside it ("Kentucky") may still be read.
     """
-    names_an_organisation = {id(h) for h in hits
-                             if h.glued and not h.in_words and _organisation_after(text, h.end, words)}
-    candidates = [h for h in hits if (h.in_words or not h.glued or _follower(text, h.end, words)
-                                      or id(h) in names_an_organisation)
-                  and not _region_word_of_an_organisation(text, h, words)]
     # Longest first, then leftmost; overlapping shorter hits are dropped. The characters taken are
     # marked in one array: a clash costs the span's length, whatever the text's (inserting into a
-    # sorted list of taken spans was quadratic in a long article).
-    ordered = sorted(candidates, key=lambda h: (h.start - h.end, h.start))
+    # sorted list of taken spans was quadratic in a long article). A hit is tested for whether it takes
+    # part only when no longer hit has taken its characters: either way it would yield nothing then.
     taken = bytearray(len(text) + 1)
     places, demonym_spans = [], []
-    for hit in ordered:
+    for hit in sorted(hits, key=_longest_first):
         start, end = hit.start, hit.end
         if taken.find(1, start, end) != -1:
             continue
-        if "." in text[start:end] and text[end:end + 1] == ".":
+        embedded = hit.glued and not hit.in_words and _organisation_after(text, end, words)
+        if not (hit.in_words or not hit.glued or embedded or _follower(text, end, words)) \
+                or _region_word_of_an_organisation(text, hit, words):
+            continue
+        if text[end:end + 1] == "." and "." in text[start:end]:
             end += 1  # keep the final period of an initialism ("U.S.")
         taken[start:end] = b"\x01" * (end - start)
         key = hit.key
@@ -93,7 +92,7 @@ def select_spans(text: str, hits: list[Hit], sentence_starts: list[int], initial
             continue  # claims the words, so no place is read into "Roman" or "Soviet"
         span = Span(start, end, key, text[start:end], max(0, bisect.bisect_right(sentence_starts, start) - 1),
                     start in initials, hit.glued, word_before(text, start), word_after(text, end),
-                    embedded=id(hit) in names_an_organisation)
+                    embedded=embedded)
         if hit.in_words and key in words.demonyms:
             demonym_spans.append(span)
         elif hit.in_gazetteer:
@@ -101,6 +100,10 @@ def select_spans(text: str, hits: list[Hit], sentence_starts: list[int], initial
     places.sort(key=lambda s: s.start)
     demonym_spans.sort(key=lambda s: s.start)
     return places, demonym_spans
+
+
+def _longest_first(hit: Hit) -> tuple[int, int]:
+    return hit.start - hit.end, hit.start
 
 
 _NAME_AFTER = re.compile(r"(?:[ \t]+(?:[A-Z][\w'’&\-]*|of|for|and|the|&)){1,6}")

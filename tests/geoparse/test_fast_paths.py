@@ -17,7 +17,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from geomap.gazetteer.folding import first_folded_chars, fold, fold_all
+from geomap.gazetteer.folding import APOSTROPHES, first_folded_chars, fold, fold_all
 from geomap.geoparse.fuzzy import RegionNames
 from geomap.geoparse.resolve import Context
 from geomap.geoparse.text import OF_HEAD, WORD, of_head, tokens_before, word_before
@@ -177,3 +177,64 @@ def test_hits_that_overlap_or_nest_merge_into_one_extent():
     assert merged_extents(hits) == [(0, 25), (30, 35)]
     assert merged_extents([]) == []
 
+
+
+# The sentence splitter as first written: the regex tried at every position, each piece copied to be stripped.
+PLAIN_SENTENCE_END = re.compile(r"[.!?…]+[\"'”’»)\]]*(?=\s+[\"'“‘«(\[]?[A-ZА-ЯЁЇІЄҐ0-9])|\n+")
+SENTENCE_PIECES = ["Gen", "gen", "U.S", "J", "A.B.C", "etc", "Ukraine", "said", "Kyiv", "x", " ", "  ", "\t", "\n",
+                   "\u00a0", ".", "..", "!", "?", "…", "\"", "”", "“", "(", ")", "'", "1", "Б"]
+
+
+def plain_sentences(text: str, forms: frozenset[str]) -> list[tuple[int, int]]:
+    bounds, start = [], 0
+    ends = [m.end() for m in PLAIN_SENTENCE_END.finditer(text)
+            if text[m.start()] != "." or not _plain_abbreviation(text[max(0, m.start() - 6):m.start()], forms)]
+    for end in [*ends, len(text)]:
+        piece = text[start:end]
+        if piece.strip():
+            first = start + len(piece) - len(piece.lstrip())
+            bounds.append((first, first + len(piece.strip())))
+        start = end
+    return bounds
+
+
+def _plain_abbreviation(window: str, forms: frozenset[str]) -> bool:
+    before = window.rsplit(None, 1)
+    word = before[-1].lstrip("\"'“‘([") if before else ""
+    return word in forms or bool(re.fullmatch(r"(?:[A-Z]\.){0,2}[A-Z]", word))
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(st.sampled_from(SENTENCE_PIECES), max_size=40).map("".join))
+def test_sentences_split_as_the_plain_definition_splits_them(text: str) -> None:
+    from geomap.geoparse.text import SentenceSplitter
+
+    abbreviations = ["gen", "etc", "no", "sept"]
+    splitter = SentenceSplitter(abbreviations)
+    forms = frozenset(form for word in abbreviations for form in (word, word.capitalize()))
+    assert splitter(text) == plain_sentences(text, forms)
+
+
+# Where a capitalised word starts, as the scan first defined it: two regexes run over the text.
+PLAIN_UPPER = "A-ZÀ-ÖØ-ÞĀ-ſА-ЯЁЀ-ЏҐЄІЇ"
+PLAIN_CAPITAL_START = re.compile(rf"[{PLAIN_UPPER}](?<![\w{re.escape(APOSTROPHES)}].)")
+PLAIN_ELISION = re.compile(rf"[dlDL][{re.escape(APOSTROPHES)}](?=[{PLAIN_UPPER}])")
+CAPITAL_PIECES = ["d", "l", "D", "L", "x", "K", "É", "ſ", "Ž", "ž", "Б", "б", "_", "1", "²", " ", "-", "\u00ad",
+                  "\u200b", "'", "’", "`", "𝐀", "😀", "\U00020000", "Kyiv", "Ivoire"]
+
+
+def plain_capital_starts(text: str) -> list[int]:
+    starts = {m.start() for m in PLAIN_CAPITAL_START.finditer(text)}
+    for m in PLAIN_ELISION.finditer(text):
+        before = text[m.start() - 1] if m.start() else " "
+        if not (before.isalnum() or before == "_" or before in APOSTROPHES):
+            starts.add(m.start())
+    return sorted(starts)
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(st.sampled_from(CAPITAL_PIECES), max_size=30).map("".join))
+def test_capitalised_words_start_where_the_regexes_say(text: str) -> None:
+    from geomap.geoparse.scan import _codes, capital_starts
+
+    assert capital_starts(_codes(text)).tolist() == plain_capital_starts(text)
