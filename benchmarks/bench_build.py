@@ -8,11 +8,11 @@ others measure a rebuild of an unchanged corpus), and the size of the map it
 writes, and the CPU time of the build's processes. Targets: <= 1.5 s wall (issue 18, section 2;
 the maps issue asked for 3 s), index.html <= 1.5 MB.
 
-With ``--compare DIR`` (another checkout of geomap, e.g. ``git archive main | tar -x -C DIR``) the runs
-alternate between this checkout and DIR, so that both are measured in the same conditions, and both
-medians are printed, with whether their outputs are byte-identical.
+With ``--compare DIR`` (another checkout of geomap, e.g. ``git archive main | tar -x -C DIR``; repeatable)
+the runs alternate between this checkout and each DIR, so that all are measured in the same conditions, and
+every median is printed, with whether their outputs are byte-identical to this checkout's.
 
-    python benchmarks/bench_build.py [--runs 7] [--compare DIR] [--json]
+    python benchmarks/bench_build.py [--runs 7] [--compare DIR]... [--json]
 
 Exit status 1 when a target is missed.
 """
@@ -66,10 +66,20 @@ def digests(folder: Path) -> dict[str, str]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=7)
-    parser.add_argument("--compare", type=Path, help="another geomap checkout, measured in alternation")
+    parser.add_argument(
+        "--compare",
+        type=Path,
+        action="append",
+        default=[],
+        help="another geomap checkout, measured in alternation (repeatable)",
+    )
     parser.add_argument("--json", action="store_true", help="figures as JSON on stdout")
     args = parser.parse_args(argv)
-    checkouts = {"this": REPO} | ({"compared": args.compare.resolve()} if args.compare else {})
+    compared = {
+        "compared" if len(args.compare) == 1 else f"compared{number}": path.resolve()
+        for number, path in enumerate(args.compare, 1)
+    }
+    checkouts = {"this": REPO} | compared
     times: dict[str, list[float]] = {name: [] for name in checkouts}
     cpu_times: dict[str, list[float]] = {name: [] for name in checkouts}
     with tempfile.TemporaryDirectory() as tmp:
@@ -84,7 +94,7 @@ def main(argv: list[str] | None = None) -> int:
                 cpu_times[name].append(cpu)
         map_bytes = (tmp / "this0" / "index.html").stat().st_size
         same = all(digests(tmp / f"this{i}") == digests(tmp / "this0") for i in range(args.runs))
-        same_as_compared = digests(tmp / "this0") == digests(tmp / "compared0") if args.compare else None
+        same_as_compared = {name: digests(tmp / "this0") == digests(tmp / f"{name}0") for name in compared}
     figures = {
         "first_run_s": {name: round(value, 3) for name, value in first.items()},
         "median_s": {name: round(statistics.median(values), 3) for name, values in times.items()},
@@ -95,7 +105,7 @@ def main(argv: list[str] | None = None) -> int:
         "runs": args.runs,
         "map_bytes": map_bytes,
         "identical_outputs": same,
-        "identical_to_compared": same_as_compared,
+        "identical_to_compared": same_as_compared or None,
         "cpu_count": os.cpu_count(),
     }
     ok = figures["median_s"]["this"] <= TARGET_SECONDS and map_bytes <= TARGET_MAP_BYTES and same
@@ -118,8 +128,8 @@ def main(argv: list[str] | None = None) -> int:
         ("byte-identical outputs across runs", str(same), "True"),
         ("load average (1, 5, 15 min) at the end", " ".join(map(str, figures["load_average"])), ""),
     ]
-    if args.compare:
-        rows.append(("byte-identical to the compared checkout's", str(same_as_compared), ""))
+    for name, same_outputs in same_as_compared.items():
+        rows.append((f"byte-identical to the {name} checkout's", str(same_outputs), ""))
     out = sys.stderr if args.json else sys.stdout
     for label, value, target in rows:
         print(f"{label:62} {value:>12}  {target}", file=out)
