@@ -327,8 +327,8 @@ scheduler_option = click.option(
          "Needs geomap[dask] here and on the workers.")
 cache_option = click.option(
     "--cache/--no-cache", default=True, show_default=True,
-    help="Keep each article's mentions and claims in the user cache folder (GEOMAP_CACHE), so that a rebuild "
-         "reads only new or changed articles.")
+    help="Keep each article's mentions and claims, and the figures, in the user cache folder (GEOMAP_CACHE), so "
+         "that a rebuild reads only new or changed articles and draws only figures whose tables changed.")
 # The raw text is kept (no path_type): an empty -o must be refused, not read as the current folder.
 output_option = click.option("-o", "--output", "out_dir", default="outputs", show_default=True,
                              type=click.Path(file_okay=False),
@@ -490,7 +490,7 @@ def _run_and_write(settings: Settings, paths, out_text: str, reference, jobs: in
     from geomap import pipeline
     from geomap.cluster import Cluster
 
-    options = pipeline.OutputOptions(**options_kwargs)
+    options = pipeline.OutputOptions(**options_kwargs, figure_cache=cache)
     out_dir = _output_folder(out_text, paths)
     if options.parquet:
         from geomap.export.writers import require_pyarrow
