@@ -67,7 +67,8 @@ class FigureCache:
         request = ("\t".join(windows), str(chart), str(dpi), "\t".join(formats))
         for part in request:
             digest.update(b"\0" + part.encode("utf-8"))
-        digest.update(b"\0" + pickle.dumps(tables, protocol=5))
+        digest.update(b"\0")
+        pickle.dump(tables, _Digesting(digest), protocol=5)  # into the digest as made: no copy of a large corpus's
         return digest.hexdigest()
 
     def get(self, key: str) -> dict[str, bytes] | None:
@@ -87,6 +88,13 @@ class FigureCache:
         """Write the entries kept, then drop the least recently used ones beyond the size limit."""
         if self.entries.pending:
             self.entries.flush()
+
+
+class _Digesting:
+    """A file that ``pickle.dump`` writes into a digest."""
+
+    def __init__(self, digest: Any) -> None:
+        self.write = digest.update
 
 
 def matplotlib_settings() -> str:
