@@ -9,6 +9,7 @@ so ``geomap gazetteer search`` starts fast.
 from __future__ import annotations
 
 import contextlib
+import gc
 import json
 import logging
 import signal
@@ -105,6 +106,10 @@ def main(ctx: click.Context, debug: bool, quiet: bool, verbose: bool, max_mb: fl
       geomap gazetteer search Sudzha    # look a place up in the bundled gazetteer
     """
     ctx.obj = Settings(debug, quiet, verbose, max_mb, allow_outside)
+    # Most of what a command allocates lives to its end (modules, data, tables): at the collector's default
+    # threshold (700 new objects) a cold build of the seeds ran 450 young collections and 44 older ones over it,
+    # 0.2 s of CPU. Only in the command line: a library leaves the process's collector as it found it.
+    gc.set_threshold(10_000, 10, 10)
     with contextlib.suppress(ValueError):  # only the main thread may set it (not so under some test runners)
         signal.signal(signal.SIGTERM, _terminate)
     logging.basicConfig(level=logging.ERROR if quiet else logging.WARNING, format="geomap: %(message)s",
