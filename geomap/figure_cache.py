@@ -61,14 +61,25 @@ class FigureCache:
         versions += [f"{name} {importlib.metadata.version(name)}" for name in LIBRARIES]
         return cls("\n".join(versions + [matplotlib_settings()]))
 
-    def key(self, tables: dict[str, Any], windows: Sequence[str], chart: bool, dpi: int, formats: Sequence[str]) -> str:
-        """The key of the figures of ``windows`` (and the chart, with ``chart``) drawn from ``tables``."""
+    def key(
+        self, tables: dict[str, Any], windows: Sequence[str], chart: bool, dpi: int, formats: Sequence[str]
+    ) -> str | None:
+        """The key of the figures of ``windows`` (and the chart, with ``chart``) drawn from ``tables`` (None for
+        tables that cannot be pickled as values: such figures are not kept)."""
         digest = hashlib.sha256(self.version.encode())
         request = ("\t".join(windows), str(chart), str(dpi), "\t".join(formats))
         for part in request:
             digest.update(b"\0" + part.encode("utf-8"))
         digest.update(b"\0")
-        pickle.dump(tables, _Digesting(digest), protocol=5)  # into the digest as made: no copy of a large corpus's
+        # Pickled into the digest as made (no copy of a large corpus's tables), and without pickle's memo: equal
+        # values give the same bytes whether or not they are one object (the tables of a build that read the
+        # articles share the flags' and alternatives' dictionaries that the article cache gives one by one).
+        pickler = pickle.Pickler(_Digesting(digest), protocol=5)
+        pickler.fast = True
+        try:
+            pickler.dump(tables)
+        except RecursionError:  # a value that holds itself: not kept
+            return None
         return digest.hexdigest()
 
     def get(self, key: str) -> dict[str, bytes] | None:

@@ -52,6 +52,19 @@ def test_a_rebuild_writes_the_figures_kept_byte_for_byte_without_drawing(results
     assert figure_files(tmp_path / "again") == drawn
 
 
+def test_a_rebuild_from_the_article_cache_finds_the_figures_of_the_build_that_read_the_articles(
+    cache_folder, tmp_path, monkeypatch
+):
+    sources = [Source(id="a", text=KURSK, published="2024-08-20"), Source(id="b", text=LATER, published="2025-03-14")]
+    read = pipeline.run_sources(sources, cache=True)
+    pipeline.write(read, tmp_path / "read", figures_only())
+    again = pipeline.run_sources(sources, cache=True)
+    assert again.from_cache == 2
+    monkeypatch.setattr(pipeline, "draw_figures", drawing_refused)
+    pipeline.write(again, tmp_path / "again", figures_only())
+    assert figure_files(tmp_path / "again") == figure_files(tmp_path / "read")
+
+
 def test_other_tables_or_settings_are_drawn_again(results, cache_folder, tmp_path):
     pipeline.write(results, tmp_path / "first", figures_only())
     first = figure_files(tmp_path / "first")
