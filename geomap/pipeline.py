@@ -328,8 +328,10 @@ def run_sources(
     text_workers: Workers | Cluster | None = cluster or workers
     in_flight = cluster.in_flight if cluster is not None else jobs
     first = [text_workers.submit(text_stages, chunk) for chunk in chunks[: max(1, in_flight)]] if text_workers else []
-    if workers is not None and figures:
-        workers.submit_figures(prepare_figures)  # the process that will draw them
+    if workers is not None and figures and todo:
+        # Articles are read: the figures will change, and matplotlib loads meanwhile in the process that draws
+        # them. Otherwise they may all come from the figure cache, and that process starts when one does not.
+        workers.start_figures()
     keep = article_cache.store if article_cache is not None else None
     tables = collect_text_stages(chunks, first, text_workers, in_flight, progress, keep)
     if known:
@@ -406,6 +408,7 @@ class OutputOptions:
     figure_windows: int | None = FIGURE_WINDOWS  # claims maps for this many busiest windows; None: every window
     dpi: int = 200
     figure_formats: tuple[str, ...] = ("png", "svg")
+    figure_cache: bool = False  # figures drawn before for the same tables come from the figure cache
 
     @property
     def draws_figures(self) -> bool:
@@ -629,20 +632,17 @@ def figure_tables(results: Results, base: Basemap) -> dict[str, Any]:
     }
 
 
-def prepare_figures() -> None:
-    """Load what every figure needs before the tables arrive (a worker's first task in a build)."""
-    from geomap.figures import prepare
-
-    prepare()
-
-
 def draw_figures(
     tables: dict[str, Any], out_dir: Path, dpi: int, formats: tuple[str, ...], windows: list[str], chart: bool
-) -> None:
-    """Draw the claims maps of ``windows`` (and the chart) of ``tables`` into ``out_dir`` (a worker's task)."""
+) -> list[str] | None:
+    """Draw the claims maps of ``windows`` (and the chart) of ``tables`` into ``out_dir`` (a worker's task).
+
+    Returns the names of the files written when every figure asked for was drawn (None when one was left out:
+    see :func:`geomap.figures.write_figures`)."""
     from geomap.figures import write_figures
 
-    write_figures(tables, out_dir, dpi=dpi, formats=formats, windows=windows, chart=chart)
+    written = write_figures(tables, out_dir, dpi=dpi, formats=formats, windows=windows, chart=chart)
+    return [path.name for path in written] if len(written) == (len(windows) + chart) * len(formats) else None
 
 
 def figure_shares(results: Results, parts: int, limit: int | None = None) -> list[list[str]]:
@@ -685,27 +685,33 @@ def write(
     base = basemap(results)
 
     def write_into(staging: Path) -> None:
-        drawing: list[Future] = []
+        drawing: list[tuple[str | None, Future]] = []
+        kept = None
         try:
             if options.draws_figures:
                 assert workers is not None  # made above when none was given
                 tables = figure_tables(results, base)
+                formats = tuple(options.figure_formats)
+                if options.figure_cache:
+                    from geomap.figure_cache import FigureCache
+
+                    kept = FigureCache.for_code()
                 # This process writes the map and the layers meanwhile: one worker fewer draws. The first share
                 # (the busiest windows and the chart) goes to the figures' process, where matplotlib was prepared.
                 shares = figure_shares(results, workers.processes - 1, options.figure_windows)
                 for index, share in enumerate(shares or [[]]):
+                    key = kept.key(tables, share, index == 0, options.dpi, formats) if kept is not None else None
+                    files = kept.get(key) if kept is not None and key is not None else None
+                    if files is not None:
+                        for name, data in files.items():
+                            (staging / "figures").mkdir(exist_ok=True)
+                            (staging / "figures" / name).write_bytes(data)
+                        continue
+                    if index == 0:
+                        workers.start_figures()
                     submit = workers.submit_figures if index == 0 else workers.submit
-                    drawing.append(
-                        submit(
-                            draw_figures,
-                            tables,
-                            staging / "figures",
-                            options.dpi,
-                            tuple(options.figure_formats),
-                            share,
-                            index == 0,
-                        )
-                    )
+                    future = submit(draw_figures, tables, staging / "figures", options.dpi, formats, share, index == 0)
+                    drawing.append((key, future))
             for name, data in output_pieces(results, options, base):
                 (staging / name).parent.mkdir(parents=True, exist_ok=True)
                 (staging / name).write_bytes(data)
@@ -715,13 +721,17 @@ def write(
                 from geomap.export import write_layer_files
 
                 write_layer_files(export_tables(results), staging, kinds)
-            for future in drawing:
+            for key, future in drawing:
                 try:
-                    result_of(future, "drawing the figures")
+                    names = result_of(future, "drawing the figures")
                 except GeomapError:
                     raise
                 except Exception as exc:  # noqa: BLE001 - a worker's error, said in one line
                     raise GeomapError(f"drawing the figures failed: {type(exc).__name__}: {exc}") from exc
+                if kept is not None and key is not None and names is not None:
+                    kept.put(key, {name: (staging / "figures" / name).read_bytes() for name in names})
+            if kept is not None:
+                kept.flush()
         except BaseException:
             if workers is not None:
                 workers.stop()  # ended before the staging folder goes: no worker writes there again

@@ -64,6 +64,16 @@ def follow_parent() -> None:
         os._exit(1)
 
 
+def prepare_figures() -> None:
+    """Load what every figure needs before the tables arrive (the figures' process's first task in a build).
+
+    Defined here, not beside the figures, so that the caller can fork the figures' process before importing
+    them or the pipeline's libraries: the process imports what it needs itself, on the other core."""
+    from geomap.figures import prepare
+
+    prepare()
+
+
 class Workers:
     """Forked worker processes and the futures of the work given to them; a context manager.
 
@@ -78,6 +88,7 @@ class Workers:
         self.executor: ProcessPoolExecutor | None = None
         self.figures_executor: ProcessPoolExecutor | None = None
         self.children: list[Any] = []
+        self.figures_started = False  # whether start_figures has given the figures' process its first task
         if "fork" in multiprocessing.get_all_start_methods():
             fork = multiprocessing.get_context("fork")
             self.executor = ProcessPoolExecutor(self.processes, mp_context=fork, initializer=follow_parent)
@@ -96,6 +107,13 @@ class Workers:
         """Run ``function(*args)`` in the figures' process (the same process for every call): what one call
         loaded there (matplotlib, fonts), the next finds loaded."""
         return self._submit(self.figures_executor, function, args)
+
+    def start_figures(self) -> None:
+        """Fork the figures' process now and have it load what every figure needs (:func:`prepare_figures`),
+        once: a build calls this first thing, so that the loading overlaps this process's own."""
+        if not self.figures_started:
+            self.figures_started = True
+            self.submit_figures(prepare_figures)
 
     def _submit(self, executor: ProcessPoolExecutor | None, function: Callable[..., Any], args: tuple) -> Future:
         if executor is None:

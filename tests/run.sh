@@ -27,12 +27,12 @@ PYTHON="${PYTHON:-python3}"
 # (formatting every module at once would collide with the work in progress on other branches).
 FORMATTED=(geomap/schema.py geomap/pipeline.py geomap/workers.py geomap/resources.py geomap/view.py geomap/api.py
            geomap/dates.py geomap/atomic.py geomap/formats.py geomap/article_cache.py geomap/cluster.py
-           geomap/entry_store.py geomap/basemap_cache.py geomap/text_stages.py)
+           geomap/entry_store.py geomap/basemap_cache.py geomap/figure_cache.py geomap/text_stages.py)
 # Also formatted: the test helpers and the top-level tests, and the benchmarks, that no other branch is editing
 # (the stages' own tests join with their stages).
 FORMATTED_SCRIPTS=(tests/__init__.py tests/browser_support.py tests/cli_support.py tests/html_structure.py
                    tests/seeds_outputs.py tests/work.py tests/test_article_cache.py tests/test_cli_support.py
-                   tests/test_dates.py tests/test_workers.py tests/test_webpage.py tests/test_seeds_outputs.py
+                   tests/test_dates.py tests/test_workers.py tests/test_webpage.py tests/test_seeds_outputs.py tests/test_figure_cache.py
                    tests/test_seeds_map_browser.py benchmarks/timing.py benchmarks/bench_claims.py
                    benchmarks/bench_gazetteer.py benchmarks/bench_geoparse.py benchmarks/bench_build.py
                    benchmarks/bench_hot_paths.py benchmarks/bench_inputs.py benchmarks/bench_map_load.py

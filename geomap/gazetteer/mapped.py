@@ -46,7 +46,7 @@ def mapped_lines(path: Path, decompress: Callable[[Path], bytes], folder: Path |
     None when no copy can be written or mapped; the caller then keeps the
     table in memory.
     """
-    folder = (folder or cache_dir()) / "tables"
+    folder = tables_folder(folder)
     stem = copy_stem(path)
     lines_path, breaks_path = folder / f"{stem}.lines", folder / f"{stem}.breaks"
     if not (lines_path.is_file() and breaks_path.is_file()):
@@ -54,7 +54,7 @@ def mapped_lines(path: Path, decompress: Callable[[Path], bytes], folder: Path |
             _write_copy(decompress(path), lines_path, breaks_path)
         except OSError:
             return None
-        _delete_stale_copies(folder, _table_name(path), keep=stem)
+        delete_stale_copies(folder, _table_name(path), keep=stem)
     try:
         with open(lines_path, "rb") as stream:
             data = mmap.mmap(stream.fileno(), 0, access=mmap.ACCESS_READ)
@@ -74,7 +74,12 @@ def _write_copy(data: bytes, lines_path: Path, breaks_path: Path) -> None:
     atomic.write_bytes(lines_path, framed)
 
 
-def _delete_stale_copies(folder: Path, table: str, keep: str) -> None:
+def tables_folder(folder: Path | None = None) -> Path:
+    """The folder of the copies: ``tables/`` in the cache folder (or in ``folder``)."""
+    return (folder or cache_dir()) / "tables"
+
+
+def delete_stale_copies(folder: Path, table: str, keep: str) -> None:
     """Delete the copies of ``table`` other than ``keep`` (a mapped file's pages stay valid until unmapped)."""
     for stale in folder.glob(f"{table}-*"):
         if not stale.name.startswith(keep + "."):

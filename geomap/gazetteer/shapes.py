@@ -11,12 +11,15 @@ from __future__ import annotations
 
 import io
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 import shapely
 from shapely.geometry import MultiPolygon, Polygon
 from shapely.geometry.base import BaseGeometry
+
+from geomap import atomic
 
 GRID = 1e-5  # degrees
 _SCALE = 1e5
@@ -52,7 +55,7 @@ def encode(geoms: list[BaseGeometry]) -> dict[str, np.ndarray]:
 
 def decode(arrays: dict[str, np.ndarray]) -> np.ndarray:
     """The MultiPolygons back from :func:`encode`'s arrays."""
-    coords = np.cumsum(arrays["coords_delta"].astype(np.int64), axis=0) / _SCALE
+    coords = _coordinates(arrays["coords_delta"])
     offsets = (arrays["ring_offsets"], arrays["part_offsets"], arrays["geom_offsets"])
     return shapely.from_ragged_array(shapely.GeometryType.MULTIPOLYGON, coords, offsets)
 
@@ -77,15 +80,21 @@ def load(path: Path) -> np.ndarray:
 
 
 class LazyShapes:
-    """The polygons of a shapes file, each decoded on first use (all of them only when asked)."""
+    """The polygons of a shapes file, each decoded on first use (all of them only when asked).
+
+    The coordinates come decoded from a copy in the cache folder, memory-mapped (:func:`mapped_coordinates`):
+    inflating and summing the file's 1.9 million deltas was 0.12 s of CPU of every process that drew a region.
+    Where no copy can be kept, they are decoded here, the same way.
+    """
 
     def __init__(self, path: Path):
         with np.load(path, allow_pickle=False) as npz:
-            arrays = {name: npz[name] for name in npz.files}
-        self.deltas = arrays["coords_delta"]
-        self.rings = arrays["ring_offsets"]
-        self.parts = arrays["part_offsets"]
-        self.geoms = arrays["geom_offsets"]
+            self.rings = npz["ring_offsets"]
+            self.parts = npz["part_offsets"]
+            self.geoms = npz["geom_offsets"]
+            self.coords = mapped_coordinates(path, lambda: _coordinates(npz["coords_delta"]))
+            if len(self.coords) != self.rings[-1]:  # a copy of other data under this name: decoded here
+                self.coords = _coordinates(npz["coords_delta"])
         self._one: dict[int, MultiPolygon] = {}
         self._all: np.ndarray | None = None
 
@@ -102,14 +111,45 @@ class LazyShapes:
             offsets = (self.rings[first_ring:last_ring + 1] - first_coord,
                        self.parts[first_part:last_part + 1] - first_ring,
                        np.array([0, last_part - first_part], dtype=np.int64))
-            # Coordinates are running sums of the deltas: start from the sum of all before this one.
-            start = self.deltas[:first_coord].sum(axis=0, dtype=np.int64)
-            coords = (start + np.cumsum(self.deltas[first_coord:last_coord], axis=0, dtype=np.int64)) / _SCALE
+            coords = np.asarray(self.coords[first_coord:last_coord])
             self._one[index] = shapely.from_ragged_array(shapely.GeometryType.MULTIPOLYGON, coords, offsets)[0]
         return self._one[index]
 
     def all(self) -> np.ndarray:
         if self._all is None:
-            self._all = decode({"coords_delta": self.deltas, "ring_offsets": self.rings,
-                                "part_offsets": self.parts, "geom_offsets": self.geoms})
+            offsets = (self.rings, self.parts, self.geoms)
+            self._all = shapely.from_ragged_array(shapely.GeometryType.MULTIPOLYGON, np.asarray(self.coords), offsets)
         return self._all
+
+
+def _coordinates(deltas: np.ndarray) -> np.ndarray:
+    """The coordinates (degrees) of delta-coded quantised ones: as :func:`decode` makes them."""
+    return np.cumsum(deltas.astype(np.int64), axis=0) / _SCALE
+
+
+def mapped_coordinates(path: Path, decoded: Callable[[], np.ndarray]) -> np.ndarray:
+    """The decoded coordinates of the shapes file ``path``, memory-mapped from their copy in the cache folder
+    (``tables/``, beside the gazetteer's tables' copies, named after the file's path, size and time); the copy
+    is written first from ``decoded()`` when missing. ``decoded()`` itself where no copy can be kept."""
+    from geomap.gazetteer.mapped import copy_stem, delete_stale_copies, tables_folder
+
+    folder = tables_folder()
+    stem = copy_stem(path)
+    copy = folder / f"{stem}.coordinates.npy"
+    if not copy.is_file():
+        coords = decoded()
+        try:
+            buffer = io.BytesIO()
+            np.lib.format.write_array(buffer, coords, allow_pickle=False)
+            atomic.write_bytes(copy, buffer.getvalue())
+        except OSError:
+            return coords
+        delete_stale_copies(folder, path.name, keep=stem)
+        return coords
+    try:
+        coords = np.load(copy, mmap_mode="r", allow_pickle=False)
+    except (OSError, ValueError):
+        return decoded()
+    if coords.dtype != np.float64 or coords.ndim != 2 or coords.shape[1] != 2:
+        return decoded()
+    return coords
