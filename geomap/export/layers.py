@@ -45,7 +45,7 @@ from shapely.geometry.base import BaseGeometry
 
 from geomap.view import flag_list
 
-from .values import cell_value, frame_columns, frame_rows, table_columns, typed_columns, typed_frame
+from .values import cell_value, cell_values, frame_columns, frame_rows, table_columns, typed_columns, typed_frame
 
 CRS = "EPSG:4326"
 POINT, MULTIPOLYGON, MULTILINESTRING = "Point", "MultiPolygon", "MultiLineString"
@@ -221,27 +221,26 @@ def places_layer(mentions: Any) -> geopandas.GeoDataFrame:
     """
     places: dict[tuple, dict[str, Any]] = {}
     names, columns = table_columns(mentions)
-    fields = ("type", "lon", "lat", "id", "name", "kind", "country", "admin1", "geonameid", "feature_code", "source",
-              "text")
-    for values in zip(*_columns_named(names, columns, *fields)):
-        row = dict(zip(fields, values))
-        if (cell_value(row.get("type")) or "place") != "place":
+    kinds, lons, lats, place_ids = (cell_values(column) for column in _columns_named(names, columns, "type", "lon",
+                                                                                        "lat", "id"))
+    fields = ("name", "kind", "country", "admin1", "geonameid", "feature_code", "source", "text")
+    rows = zip(kinds, lons, lats, place_ids, *_columns_named(names, columns, *fields))
+    for kind, lon, lat, place_id, name, place_kind, country, admin1, geonameid, feature_code, source, text in rows:
+        if (kind or "place") != "place" or lon is None or lat is None:
             continue
-        lon, lat = cell_value(row.get("lon")), cell_value(row.get("lat"))
-        if lon is None or lat is None:
-            continue
-        place_id = cell_value(row.get("id"))
-        key = ("id", str(place_id)) if place_id is not None else ("at", cell_value(row.get("name")), lon, lat)
-        place = places.setdefault(key, {
-            "place_id": place_id, "name": row.get("name"), "kind": row.get("kind"), "country": row.get("country"),
-            "admin1": row.get("admin1"), "geonameid": row.get("geonameid"), "feature_code": row.get("feature_code"),
-            "lon": lon, "lat": lat, "n_mentions": 0, "sources": set(), "texts": set(),
-        })
+        key = ("id", str(place_id)) if place_id is not None else ("at", cell_value(name), lon, lat)
+        place = places.get(key)
+        if place is None:
+            place = places[key] = {
+                "place_id": place_id, "name": name, "kind": place_kind, "country": country, "admin1": admin1,
+                "geonameid": geonameid, "feature_code": feature_code, "lon": lon, "lat": lat, "n_mentions": 0,
+                "sources": set(), "texts": set(),
+            }
         place["n_mentions"] += 1
-        if row.get("source") is not None:
-            place["sources"].add(str(row["source"]))
-        if row.get("text") is not None:
-            place["texts"].add(str(row["text"]))
+        if source is not None:
+            place["sources"].add(str(source))
+        if text is not None:
+            place["texts"].add(str(text))
     records = []
     for place in places.values():
         records.append({**place, "n_sources": len(place["sources"]), "sources": sorted(place["sources"]),
