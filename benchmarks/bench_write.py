@@ -10,13 +10,14 @@ variants of the writers can be compared on the same tables (run from each checko
 
 It writes what ``geomap build`` writes but the map, the fragment and the figures (their writers are measured by
 benchmarks/bench_map_load.py and bench_phases.py; ``--all`` writes the map and fragment too), and prints the
-wall time, this process's RSS before writing and its peak while writing (sampled every 0.1 s), the load, and
+wall time (the figures with ``--figures``; ``-v`` logs each output's time), this process's RSS before writing and its peak while writing (sampled every 0.1 s), the load, and
 each file's size. The load changes the time, not the memory or the sizes: note it next to the figures.
 """
 
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import pickle
 import sys
@@ -57,12 +58,15 @@ def main() -> int:
     parser.add_argument("-j", "--jobs", type=int, default=2)
     parser.add_argument("--format", action="append", default=[], help="csv, geojson, jsonl, parquet (repeatable)")
     parser.add_argument("--all", action="store_true", help="write the map and the fragment too")
+    parser.add_argument("--figures", action="store_true", help="and the figures, on a pool of --jobs processes")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log each output's time (as geomap -v)")
     args = parser.parse_args()
     if bool(args.corpus) == bool(args.load):
         parser.error("give a corpus or --load, one of them")
 
     from geomap import pipeline
     from geomap.cli import COPY_FORMATS
+    from geomap.workers import Workers
 
     if args.load:
         with open(args.load, "rb") as handle:
@@ -72,15 +76,21 @@ def main() -> int:
         if args.save:
             with open(args.save, "wb") as handle:
                 pickle.dump(results, handle, protocol=pickle.HIGHEST_PROTOCOL)
+    if args.verbose:
+        logging.basicConfig(format="geomap: %(message)s")
+        logging.getLogger("geomap").setLevel(logging.INFO)
     options = pipeline.OutputOptions(
-        map=args.all, fragment=args.all, figures=False, **{name: name in args.format for name in COPY_FORMATS}
+        map=args.all, fragment=args.all, figures=args.figures, **{name: name in args.format for name in COPY_FORMATS}
     )
+    workers = Workers(args.jobs) if args.figures else None
     before = rss_mb()
     memory = PeakMemory()
     memory.start()
     started = time.perf_counter()
-    pipeline.write(results, args.output, options)
+    pipeline.write(results, args.output, options, workers)
     seconds = time.perf_counter() - started
+    if workers is not None:
+        workers.stop()
     time.sleep(2 * SAMPLE_SECONDS)
     out = Path(args.output)
     files = sorted((p for p in out.rglob("*") if p.is_file()), key=lambda p: (-p.stat().st_size, p.name))

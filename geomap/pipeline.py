@@ -682,7 +682,9 @@ def write(
     if workers is None and options.draws_figures:
         with Workers() as own:
             return write(results, out_dir, options, own)
+    started = time.perf_counter()
     base = basemap(results)
+    log.info("basemap: %.1f s", time.perf_counter() - started)
 
     def write_into(staging: Path) -> None:
         drawing: list[tuple[str | None, Future]] = []
@@ -712,15 +714,19 @@ def write(
                     submit = workers.submit_figures if index == 0 else workers.submit
                     future = submit(draw_figures, tables, staging / "figures", options.dpi, formats, share, index == 0)
                     drawing.append((key, future))
+            making = time.perf_counter()
             for name, data in output_pieces(results, options, base):
                 (staging / name).parent.mkdir(parents=True, exist_ok=True)
                 (staging / name).write_bytes(data)
+                log.info("%s: %.1f MB in %.1f s", name, len(data) / 1e6, time.perf_counter() - making)
                 del data  # one file's bytes held at a time
+                making = time.perf_counter()
             kinds = export_kinds(options)
             if kinds:
                 from geomap.export import write_layer_files
 
                 write_layer_files(export_tables(results), staging, kinds)
+            waiting = time.perf_counter()
             for key, future in drawing:
                 try:
                     names = result_of(future, "drawing the figures")
@@ -732,6 +738,8 @@ def write(
                     kept.put(key, {name: (staging / "figures" / name).read_bytes() for name in names})
             if kept is not None:
                 kept.flush()
+            if drawing:
+                log.info("figures: done %.1f s after the other outputs", time.perf_counter() - waiting)
         except BaseException:
             if workers is not None:
                 workers.stop()  # ended before the staging folder goes: no worker writes there again

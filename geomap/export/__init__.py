@@ -12,8 +12,10 @@ Static figures (PNG/SVG) are in :mod:`geomap.figures`.
 
 from __future__ import annotations
 
+import logging
 import os
 import tempfile
+import time
 from collections.abc import Collection
 from pathlib import Path
 from typing import Any
@@ -23,6 +25,8 @@ from .writers import (
     PARQUET_LAYERS, add_geopackage_layer, csv_pieces, csv_text, geojson_pieces, geojson_text, geoparquet_bytes,
     write_geopackage, write_pieces,
 )
+
+log = logging.getLogger("geomap")
 
 GEOPACKAGE_NAME = "geomap.gpkg"
 CSV_LAYERS = ("claims", "place_status", "checks", "spread", "comparison", "sources")
@@ -54,7 +58,9 @@ def write_layer_files(tables: Any, folder: str | os.PathLike[str], kinds: Collec
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     written: list[Path] = [folder / GEOPACKAGE_NAME] if "gpkg" in kinds else []
+    making = time.perf_counter()
     for index, layer in enumerate(iter_layers(tables)):
+        writing = time.perf_counter()
         if "gpkg" in kinds:
             add_geopackage_layer(layer, folder / GEOPACKAGE_NAME, first=index == 0)
         if "geojson" in kinds and layer.name in GEOJSON_LAYERS:
@@ -64,7 +70,10 @@ def write_layer_files(tables: Any, folder: str | os.PathLike[str], kinds: Collec
         if "parquet" in kinds and layer.name in PARQUET_LAYERS:
             (folder / f"{layer.name}.parquet").write_bytes(geoparquet_bytes(layer))
             written.append(folder / f"{layer.name}.parquet")
+        log.info("layer %s: %d rows, made in %.1f s, written in %.1f s", layer.name, len(layer.frame),
+                 writing - making, time.perf_counter() - writing)
         del layer
+        making = time.perf_counter()
     if "geojson" in kinds:
         shapes = claim_shapes_layer(table(tables, "claim_geoms"))
         written.append(write_pieces(folder / COMBINED_CLAIM_GEOJSON, geojson_pieces(shapes)))

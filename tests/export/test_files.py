@@ -231,6 +231,17 @@ def test_writing_twice_gives_byte_identical_files(tables, tmp_path):
         assert sha256(one) == sha256(two), one.name
 
 
+def test_the_geopackage_is_the_same_with_and_without_pyarrow(tables, tmp_path, monkeypatch):
+    """Written through Arrow when pyarrow is installed, else a value at a time: the same file either way."""
+    pytest.importorskip("pyarrow")
+    from geomap.export import writers
+
+    through_arrow = write_exports(tables, tmp_path / "arrow", kinds=("gpkg",))[0]
+    monkeypatch.setattr(writers, "arrow_writes", lambda: False)
+    one_by_one = write_exports(tables, tmp_path / "values", kinds=("gpkg",))[0]
+    assert sha256(through_arrow) == sha256(one_by_one)
+
+
 def test_geopackage_options_are_restored(tables, tmp_path):
     """The timestamp and SQLite's disk waits are set for geomap's GeoPackage only, not for the caller's GDAL."""
     import pyogrio

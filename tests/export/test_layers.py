@@ -168,3 +168,26 @@ def test_columns_get_one_type():
     assert str(typed_column([True, False]).dtype) == "bool"
     assert str(typed_column([1, 2.5, None]).dtype) == "float64"
     assert list(typed_column([1, "a", None])) == ["1", "a", None]  # never numbers mixed with text
+
+
+@pytest.mark.parametrize("column", [
+    ["a", None, "b"], [1, None, 3], [True, False], [1.5, float("nan"), float("inf"), 2], [float("nan"), None],
+    [1, "a", None], [[1, 2], None, {"a": 1.5}], [pandas.Timestamp("2025-03-13"), None], [pandas.NA, 2],
+])
+def test_a_column_read_as_a_whole_gets_the_values_and_type_of_its_cells(column):
+    from geomap.export.values import typed_columns
+
+    by_cell = typed_column([cell_value(value) for value in column])
+    whole = typed_columns(["x"], [column])["x"]
+    assert str(whole.dtype) == str(by_cell.dtype)
+    assert whole.astype(object).where(whole.notna(), None).tolist() == \
+        by_cell.astype(object).where(by_cell.notna(), None).tolist()
+
+
+def test_claims_with_the_same_shape_keep_the_same_lighter_shape():
+    disc = shapely.Point(35.3, 51.2).buffer(0.2, quad_segs=64)
+    ring = shapely.Point(35.3, 51.2).buffer(0.4, quad_segs=64).difference(disc)
+    again = shapely.from_wkb(shapely.to_wkb(disc))  # an equal shape, another object
+    one, other, same, lone = lighter_shapes([disc, ring, again, None])
+    assert shapely.to_wkb(one) == shapely.to_wkb(same) == shapely.to_wkb(lighter_shapes([disc])[0])
+    assert shapely.to_wkb(other) == shapely.to_wkb(lighter_shapes([ring])[0]) and lone is None
