@@ -278,6 +278,14 @@ def verb_cue(
             main, _ = main_verb_after(text, beyond.end(), clause_end.start() if clause_end else sentence.end)
     if main is not None:
         return main, "main"
+    brought = _PATTERNS.brought_under_control.search(text, window[0], window[1])
+    if brought is not None:
+        # "liberated 12 settlements ..., bringing over 200 km² under their control": the act of the clause the
+        # participle continues; alone ("200 km² have come under our control"), a taking
+        act = nearest_cue(text, sentence.start, window[0], leftwards=True)
+        if act is not None and act.category in ("seized", "retaken", "liberated"):
+            return act, "near"
+        return Cue("seized", brought.start(), brought.end()), "near"
     for start, end, leftwards in (
         (window[0], reading.span_start, True),
         (reading.span_end, window[1], False),

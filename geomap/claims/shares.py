@@ -330,6 +330,9 @@ def _qualifier_after(
     text = article.text
     previous = None
     for token in word_tokens(text, start, end)[:12]:
+        if token.lower in _WORDS.main_verb_auxiliaries and previous in ("that", "which"):
+            previous = token.lower  # "of territory that was captured by the militants": a relative clause's verb
+            continue
         if token.lower in _WORDS.main_verb_auxiliaries or token.lower in _WORDS.qualifier_stops:
             return None  # the sentence's own verb, or another clause: "93% of its land in June but now owns 73%"
         if token.lower in _WORDS.time_clause_words:
@@ -559,9 +562,11 @@ def _gain_share(
         if not weak_hold(text, window, reading):
             return None  # how a gain is distributed, no claim
         cue = Cue("held", reading.start, reading.end)
-    if cue.category == "seized" and cue is main:
+    secured = cue is main and phrase.captured and text[cue.start : cue.end].lower() in _WORDS.secure_verbs
+    if cue.category == "seized" and cue is main and not secured:
         return None  # "three quarters of the territory taken ... was taken in Donetsk": no claim on the gain
-    category = {"reduced": "held", "lost": "retaken", "liberated": "retaken"}.get(cue.category, cue.category)
+    category = "retaken" if secured else {"reduced": "held", "lost": "retaken", "liberated": "retaken"}.get(
+        cue.category, cue.category)
     kind = "share_held" if category == "held" else "share_retaken"
     # The base is the of-phrase and what qualifies it ("of the territory Ukraine seized in August"),
     # up to the main verb or the clause end: not "by the end of 2015" after a bare "of them".
