@@ -278,6 +278,14 @@ def verb_cue(
             main, _ = main_verb_after(text, beyond.end(), clause_end.start() if clause_end else sentence.end)
     if main is not None:
         return main, "main"
+    if _PATTERNS.access_denied_before.search(text, max(window[0], reading.span_start - 60), reading.span_start):
+        return Cue("held", window[0], reading.span_start), "near"
+    added = _PATTERNS.added_to.search(text, window[0], window[1])
+    if added is not None and sentence.index > 0:
+        total = article.sentences[sentence.index - 1]
+        act = nearest_cue(text, total.start, total.end, leftwards=True)
+        if act is not None:
+            return act, "near"
     brought = _PATTERNS.brought_under_control.search(text, window[0], window[1])
     if brought is not None:
         # "liberated 12 settlements ..., bringing over 200 km² under their control": the act of the clause the
