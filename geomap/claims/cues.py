@@ -280,6 +280,9 @@ def verb_cue(
         return main, "main"
     if _PATTERNS.access_denied_before.search(text, max(window[0], reading.span_start - 60), reading.span_start):
         return Cue("held", window[0], reading.span_start), "near"
+    release = _PATTERNS.release_of_before.search(text, max(window[0], reading.span_start - 80), reading.span_start)
+    if release is not None:
+        return Cue("liberated", release.start(), release.start() + len("release")), "near"
     added = _PATTERNS.added_to.search(text, window[0], window[1])
     if added is not None and sentence.index > 0:
         total = article.sentences[sentence.index - 1]

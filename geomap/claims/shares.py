@@ -96,6 +96,7 @@ _DEFAULT_REGION_KINDS = ("admin1", "named_region")
 _HELD_SUFFIXES = ("-held", "-controlled", "-occupied")
 _CLAUSE_PUNCTUATION_RE = re.compile(r"[,;:.!?()\[\]—–\"“”]")
 _POSSESSIVE_RE = re.compile(r"['’]s?(?!\w)")
+_FIGURE_LOOKBACK = 3  # sentences back to the share of a gain another figure is given for
 
 
 @dataclass(frozen=True)
@@ -130,6 +131,10 @@ def read_share(
     phrase = _of_phrase(article, sentence, reading)
     direct = direct_cue(text, window, reading)
     if phrase is None:
+        if previous is None and direct is None:
+            figure = _figure_for_gain_share(article, sentence, reading)
+            if figure is not None:
+                return figure
         if not _stands_alone(text, reading, sentence):
             return None
         if previous is not None and previous.kind in AREA_KINDS:
@@ -459,6 +464,21 @@ def _continued_gain_share(article: Article, sentence: Sentence, reading: Reading
         return None
     earlier = article.gain_shares[-1][1]
     result = Interpretation(kind=earlier.kind, actor=earlier.actor, holder=earlier.holder, place=place)
+    article.gain_shares.append((sentence.index, result))
+    return result
+
+
+def _figure_for_gain_share(article: Article, sentence: Sentence, reading: Reading) -> Interpretation | None:
+    """Another source's figure for the share of a gain just given: "they lost 30 percent of the territory
+    they once held, Warren told reporters. Warren's estimate appears to differ significantly from a figure of 14
+    percent provided by the IHS" (the same measure, within a few sentences)."""
+    text = article.text
+    if not _PATTERNS.figure_of_before.search(text, max(sentence.start, reading.span_start - 60), reading.span_start):
+        return None
+    if not article.gain_shares or sentence.index - article.gain_shares[-1][0] > _FIGURE_LOOKBACK:
+        return None
+    earlier = article.gain_shares[-1][1]
+    result = Interpretation(kind=earlier.kind, actor=earlier.actor, holder=earlier.holder, place=earlier.place)
     article.gain_shares.append((sentence.index, result))
     return result
 
