@@ -336,6 +336,8 @@ def length_kind(text: str, sentence: Sentence, reading: Reading, window: tuple[i
         return "front_width"
     if set(before_words[-3:]) & _WORDS.measure_verbs and _PATTERNS.zone_near.search(
             text, max(0, sentence.start - _ZONE_LOOKBACK), reading.span_start):
+        if first_after == "from" and "to" in after_words[1:]:
+            return None  # "the Netzarim Corridor, which spans 6.5km from the perimeter fence to the sea": its length
         return "front_width"  # "the buffer zone around the strip. Previously 300 meters wide, it now measures 800"
     # depth
     if after_words[:1] == ["of"] and after_words[1:2] and after_words[1] in ("territory", "land", "ground") and not (
