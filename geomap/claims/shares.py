@@ -169,12 +169,23 @@ def read_share(
         return None  # "of Myanmar's 55 million people", "of the homes", "of the land along the border"
     if _evacuated_only(text, sentence, reading, direct):
         return None
+    if _region_size(article, sentence, reading):
+        return None  # "Darfur accounts for roughly one-fifth of Sudan's territory": the region's size
     if _PATTERNS.count_restated.search(text, max(sentence.start, reading.span_start - 40), reading.span_start):
         return None  # "control 144 townships or 44 percent of the country": a share of townships, not of land
     if direct is None and _PATTERNS.not_held_after.match(text, phrase.end, sentence.end):
         return None  # "about one quarter of the country is now being contested", "... is full of mines": held by no one
     region = _phrase_region(article, sentence, reading, phrase)
     return _region_share(article, sentence, reading, window, region, direct)
+
+
+def _region_size(article: Article, sentence: Sentence, reading: Reading) -> bool:
+    """Whether the share is a region's own size in its country: a region named right before "accounts for",
+    "makes up", "constitutes" ("Darfur accounts for roughly one-fifth of Sudan's territory")."""
+    regions = [m for m in article.mentions_in(sentence.start, reading.span_start)
+               if m.type == "place" and m.kind in ("admin1", "named_region")]
+    return bool(regions) and _PATTERNS.region_size_before.match(
+        article.text[regions[-1].end : reading.span_start]) is not None
 
 
 def _evacuated_only(text: str, sentence: Sentence, reading: Reading, direct: Cue | None) -> bool:
