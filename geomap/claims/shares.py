@@ -307,6 +307,8 @@ def _of_phrase(article: Article, sentence: Sentence, reading: Reading) -> _OfPhr
             qualifier = qualifier or _qualifier_after(article, sentence, token.start, clause_end)  # "they occupied"
             relative = True
             break
+        if head in _WORDS.land_words and token.lower.endswith("ly"):
+            continue  # "of territory formally under military administration": an adverb, not the head
         head = token.lower
         if "-" in head and head.split("-")[0] in _WORDS.land_words:
             head = head.split("-")[0]  # "territory-including Upper Karabakh"
@@ -525,6 +527,9 @@ def _governed_by_control(
         return True
     if weak_hold(text, window, reading) or _PATTERNS.lost_control.search(text, reading.span_end, window[1]):
         return True
+    if _PATTERNS.designated_before.search(text, window[0], reading.span_start) and _PATTERNS.as_zone_after.match(
+            text, reading.span_end):
+        return True  # "has designated an additional 11 percent as a 'restricted zone'"
     return _PATTERNS.control_word.search(text, window[0], reading.span_start) is not None and re.search(
         r"\bto\s+(?:\w+\s+)?$", text[max(window[0], reading.span_start - 20) : reading.span_start]) is not None
 
