@@ -278,19 +278,22 @@ def verb_cue(
             main, _ = main_verb_after(text, beyond.end(), clause_end.start() if clause_end else sentence.end)
     if main is not None:
         return main, "main"
-    if _PATTERNS.access_denied_before.search(text, max(window[0], reading.span_start - 60), reading.span_start):
+    clause = text[window[0] : window[1]].lower()  # the phrases below are rare: a word test spares their search
+    if "access" in clause and _PATTERNS.access_denied_before.search(
+            text, max(window[0], reading.span_start - 60), reading.span_start):
         return Cue("held", window[0], reading.span_start), "near"
-    release = _PATTERNS.release_of_before.search(text, max(window[0], reading.span_start - 80), reading.span_start)
-    if release is not None:
+    release = "release" in clause and _PATTERNS.release_of_before.search(
+        text, max(window[0], reading.span_start - 80), reading.span_start)
+    if release:
         return Cue("liberated", release.start(), release.start() + len("release")), "near"
-    added = _PATTERNS.added_to.search(text, window[0], window[1])
-    if added is not None and sentence.index > 0:
+    added = "added" in clause and _PATTERNS.added_to.search(text, window[0], window[1])
+    if added and sentence.index > 0:
         total = article.sentences[sentence.index - 1]
         act = nearest_cue(text, total.start, total.end, leftwards=True)
         if act is not None:
             return act, "near"
-    brought = _PATTERNS.brought_under_control.search(text, window[0], window[1])
-    if brought is not None:
+    brought = "control" in clause and _PATTERNS.brought_under_control.search(text, window[0], window[1])
+    if brought:
         # "liberated 12 settlements ..., bringing over 200 km² under their control": the act of the clause the
         # participle continues; alone ("200 km² have come under our control"), a taking
         act = nearest_cue(text, sentence.start, window[0], leftwards=True)
