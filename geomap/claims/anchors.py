@@ -57,11 +57,16 @@ from __future__ import annotations
 
 import re
 
+from geomap.claims.areas import enclosing_area
 from geomap.claims.article import Article, Interpretation, Place, Reading, Sentence, place_of, word_before
 from geomap.claims.words import reader_patterns, reader_words
 from geomap.records import AREA_KINDS, SHARE_KINDS, Mention
 
 _WORDS = reader_words("anchors")
+# An area more than this multiple of the region its anchor lies in is no area of that region ...
+_TOO_LARGE = 2.0
+# ... judged only against regions this large (a city's own admin-1 unit, "Shusha City", is a few km²)
+_MIN_ENCLOSING_KM2 = 1000.0
 _PATTERNS = reader_patterns("anchors")
 
 __all__ = [
@@ -245,7 +250,22 @@ def anchor_place(
     earlier: bool = True,
 ) -> Place | None:
     """The place a claim is tied to (see the module docstring for the order); with ``earlier`` False,
-    only a place named in the sentence."""
+    only a place named in the sentence. An area over twice the region its anchor lies in is a total of a
+    wider war ("Russia has taken 65,776 km² of Ukrainian territory", anchored to Donetsk Oblast by the text
+    around it): the country whose land it is (said with it, else the region's) anchors it instead."""
+    place = _text_anchor(article, sentence, reading, window, kind, excluded, earlier)
+    if place is None or kind not in AREA_KINDS or reading.normalised is None or place.kind == "country":
+        return place
+    enclosing = enclosing_area(place)
+    if enclosing is None or enclosing.km2 < _MIN_ENCLOSING_KM2 or reading.normalised <= _TOO_LARGE * enclosing.km2:
+        return place  # a city's own small region, or an area it may hold (the bundled areas are approximate)
+    owner = owner_in(article, window[0], window[1]) or owner_in(article, sentence.start, sentence.end)
+    return country_place(article, owner or place.country) or place
+
+
+def _text_anchor(article: Article, sentence: Sentence, reading: Reading, window: tuple[int, int], kind: str,
+                 excluded: set[int], earlier: bool) -> Place | None:
+    """The place the text ties a claim to, in the order of the module docstring."""
     text = article.text
     agents = {id(m) for m, _ in sentence_agents(article, sentence)}
     excluded = excluded | article.references

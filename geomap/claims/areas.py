@@ -57,6 +57,14 @@ def country_area(code: str | None) -> Area | None:
     return _table().get(code) if code else None
 
 
+def enclosing_area(place: Place) -> Area | None:
+    """The area of the smallest bundled region a place lies in: its own for a region or country, its admin-1
+    region's for a town (None when the table has neither)."""
+    if place.kind == "populated_place":
+        return _table().get(place.admin1) if place.admin1 else None
+    return place_area(place)
+
+
 def place_area(place: Mention | Place) -> Area | None:
     """The area of the region a mention or place names, or None (a city that is not a region itself)."""
     table = _table()

@@ -278,6 +278,28 @@ def verb_cue(
             main, _ = main_verb_after(text, beyond.end(), clause_end.start() if clause_end else sentence.end)
     if main is not None:
         return main, "main"
+    clause = text[window[0] : window[1]].lower()  # the phrases below are rare: a word test spares their search
+    if "access" in clause and _PATTERNS.access_denied_before.search(
+            text, max(window[0], reading.span_start - 60), reading.span_start):
+        return Cue("held", window[0], reading.span_start), "near"
+    release = "release" in clause and _PATTERNS.release_of_before.search(
+        text, max(window[0], reading.span_start - 80), reading.span_start)
+    if release:
+        return Cue("liberated", release.start(), release.start() + len("release")), "near"
+    added = "added" in clause and _PATTERNS.added_to.search(text, window[0], window[1])
+    if added and sentence.index > 0:
+        total = article.sentences[sentence.index - 1]
+        act = nearest_cue(text, total.start, total.end, leftwards=True)
+        if act is not None:
+            return act, "near"
+    brought = "control" in clause and _PATTERNS.brought_under_control.search(text, window[0], window[1])
+    if brought:
+        # "liberated 12 settlements ..., bringing over 200 km² under their control": the act of the clause the
+        # participle continues; alone ("200 km² have come under our control"), a taking
+        act = nearest_cue(text, sentence.start, window[0], leftwards=True)
+        if act is not None and act.category in ("seized", "retaken", "liberated"):
+            return act, "near"
+        return Cue("seized", brought.start(), brought.end()), "near"
     for start, end, leftwards in (
         (window[0], reading.span_start, True),
         (reading.span_end, window[1], False),
@@ -317,6 +339,8 @@ def length_kind(text: str, sentence: Sentence, reading: Reading, window: tuple[i
         return "front_width"
     if set(before_words[-3:]) & _WORDS.measure_verbs and _PATTERNS.zone_near.search(
             text, max(0, sentence.start - _ZONE_LOOKBACK), reading.span_start):
+        if first_after == "from" and "to" in after_words[1:]:
+            return None  # "the Netzarim Corridor, which spans 6.5km from the perimeter fence to the sea": its length
         return "front_width"  # "the buffer zone around the strip. Previously 300 meters wide, it now measures 800"
     # depth
     if after_words[:1] == ["of"] and after_words[1:2] and after_words[1] in ("territory", "land", "ground") and not (

@@ -135,7 +135,8 @@ def claim_dates(
         if narrated is not None:
             return narrated
     if expression is None:
-        same = _same_period_as_before(article, sentence, masked[: focus[0]], published)
+        same = _same_period_as_before(article, sentence, masked[: focus[0]], published) or _period_before_that(
+            article, sentence, published)
         if same is not None:
             return same
     neighbour = _as_of_neighbour(article, sentence, published)
@@ -301,6 +302,23 @@ def _same_period_as_before(
         return None
     start, end = resolve(named[-1], published)
     return (start, end, same.group()) if start is not None and end is not None else None
+
+
+def _period_before_that(article: Article, sentence: Sentence, published: date | None) -> tuple[date, date, str] | None:
+    """The period "Before that" opens a sentence with: as long as the earliest period the sentence before names,
+    and ending the day before it ("... with 32 square kilometers the previous week. Before that, Russia occupied
+    less than 10 square kilometers")."""
+    opening = _PATTERNS.before_that.match(sentence.text)
+    if opening is None or sentence.index == 0:
+        return None
+    previous = article.sentences[sentence.index - 1]
+    periods = [resolve(e, published) for e in find_temporal(previous.text) if not e.is_duration]
+    periods = [(start, end) for start, end in periods if start is not None and end is not None]
+    if not periods:
+        return None
+    start, end = min(periods)
+    before_end = start - timedelta(days=1)
+    return before_end - (end - start), before_end, opening.group().strip()
 
 
 def _as_of_neighbour(article: Article, sentence: Sentence, published: date | None) -> tuple[date, date, str] | None:

@@ -102,6 +102,7 @@ from geomap.claims.cues import (
     governing_word,
     hypothetical,
     length_kind,
+    main_verb_after,
     nearest_cue,
     people_category,
     verb_cue,
@@ -137,6 +138,7 @@ _HEADING_NOUNS = {"occupation": "seized", "capture": "seized", "seizure": "seize
 _HEADING_NOUN_RE = re.compile(r"\b(" + "|".join(_HEADING_NOUNS) + r")(?:es|s)?\b", re.IGNORECASE)
 # "Nagorno-Karabakh, an enclave of roughly 4,400 km²", "Darfur, an area of ...", "Kursk, which covers ...".
 _OWN_SIZE_REL = 0.1  # a bracketed area this close to a region's bundled area is the region's own size
+_OWN_SIZE_PART = 0.5  # an appositive area below this share of a region's bundled area is a part of it
 
 
 def interpret(
@@ -288,7 +290,7 @@ def _region_area(article: Article, sentence: Sentence, reading: Reading) -> Plac
     is_subject = word_before(text, region.start, sentence.start) not in PREPOSITIONS
     if is_subject and _PATTERNS.subject_size.match(between):
         return place_of(region)
-    if _PATTERNS.appositive.match(between):
+    if _PATTERNS.appositive.match(between) and not _part_of(text, sentence, region, reading, is_subject):
         return place_of(region)
     if re.fullmatch(r"\s*,\s*", between) and _PATTERNS.in_size.match(text[reading.span_end : reading.span_end + 20]):
         return place_of(region)
@@ -307,6 +309,18 @@ def _region_area(article: Article, sentence: Sentence, reading: Reading) -> Plac
     return None
 
 
+def _part_of(text: str, sentence: Sentence, region: Mention, reading: Reading, is_subject: bool) -> bool:
+    """Whether an appositive area after a region is ground in it rather than its own size: the subject of a
+    control verb ("the Netzarim axis in central Gaza Strip, an area of 49 km², ... has been occupied"), or, after
+    a region named inside a prepositional phrase, far smaller than the region's bundled area."""
+    if main_verb_after(text, reading.span_end, sentence.end)[0] is not None:
+        return True
+    if is_subject:
+        return False
+    area = place_area(region) if reading.normalised is not None else None
+    return area is not None and reading.normalised < _OWN_SIZE_PART * area.km2
+
+
 def _zone_size(article: Article, sentence: Sentence, reading: Reading) -> Interpretation | None:
     """The size of a region or zone: "Kursk Oblast covers nearly 30,000 km²", "the 360 [km²] that the
     enclave comprises", "The 235 square kilometre buffer zone is a demilitarised area" (the zone named by
@@ -318,6 +332,12 @@ def _zone_size(article: Article, sentence: Sentence, reading: Reading) -> Interp
     if _PATTERNS.comprises_after.match(text, reading.span_end):
         region = context_region(article, sentence, reading.span_start)
         return Interpretation(kind="region_area", place=region, region=region)
+    covers = _PATTERNS.zone_covers_before.search(text, max(sentence.start, reading.span_start - 80), reading.span_start)
+    if covers is not None:  # a zone someone keeps is ground held, dated as such (its size changes, a region's not)
+        result = Interpretation(kind="area_held")
+        _territorial_actor(article, sentence, reading, _clause(text, sentence, reading),
+                           Cue("held", covers.start(), covers.end()), result)
+        return result
     if ZONE_AFTER_RE.match(text, reading.span_end) and verb_cue(
             article, sentence, reading, _clause(text, sentence, reading))[0] is None:
         place = anchor_place(article, sentence, reading, _clause(text, sentence, reading), "region_area", set(),

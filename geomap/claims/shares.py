@@ -96,6 +96,7 @@ _DEFAULT_REGION_KINDS = ("admin1", "named_region")
 _HELD_SUFFIXES = ("-held", "-controlled", "-occupied")
 _CLAUSE_PUNCTUATION_RE = re.compile(r"[,;:.!?()\[\]—–\"“”]")
 _POSSESSIVE_RE = re.compile(r"['’]s?(?!\w)")
+_FIGURE_LOOKBACK = 3  # sentences back to the share of a gain another figure is given for
 
 
 @dataclass(frozen=True)
@@ -130,6 +131,10 @@ def read_share(
     phrase = _of_phrase(article, sentence, reading)
     direct = direct_cue(text, window, reading)
     if phrase is None:
+        if previous is None and direct is None:
+            figure = _figure_for_gain_share(article, sentence, reading)
+            if figure is not None:
+                return figure
         if not _stands_alone(text, reading, sentence):
             return None
         if previous is not None and previous.kind in AREA_KINDS:
@@ -164,12 +169,23 @@ def read_share(
         return None  # "of Myanmar's 55 million people", "of the homes", "of the land along the border"
     if _evacuated_only(text, sentence, reading, direct):
         return None
+    if _region_size(article, sentence, reading):
+        return None  # "Darfur accounts for roughly one-fifth of Sudan's territory": the region's size
     if _PATTERNS.count_restated.search(text, max(sentence.start, reading.span_start - 40), reading.span_start):
         return None  # "control 144 townships or 44 percent of the country": a share of townships, not of land
     if direct is None and _PATTERNS.not_held_after.match(text, phrase.end, sentence.end):
         return None  # "about one quarter of the country is now being contested", "... is full of mines": held by no one
     region = _phrase_region(article, sentence, reading, phrase)
     return _region_share(article, sentence, reading, window, region, direct)
+
+
+def _region_size(article: Article, sentence: Sentence, reading: Reading) -> bool:
+    """Whether the share is a region's own size in its country: a region named right before "accounts for",
+    "makes up", "constitutes" ("Darfur accounts for roughly one-fifth of Sudan's territory")."""
+    regions = [m for m in article.mentions_in(sentence.start, reading.span_start)
+               if m.type == "place" and m.kind in ("admin1", "named_region")]
+    return bool(regions) and _PATTERNS.region_size_before.match(
+        article.text[regions[-1].end : reading.span_start]) is not None
 
 
 def _evacuated_only(text: str, sentence: Sentence, reading: Reading, direct: Cue | None) -> bool:
@@ -291,6 +307,8 @@ def _of_phrase(article: Article, sentence: Sentence, reading: Reading) -> _OfPhr
             qualifier = qualifier or _qualifier_after(article, sentence, token.start, clause_end)  # "they occupied"
             relative = True
             break
+        if head in _WORDS.land_words and token.lower.endswith("ly"):
+            continue  # "of territory formally under military administration": an adverb, not the head
         head = token.lower
         if "-" in head and head.split("-")[0] in _WORDS.land_words:
             head = head.split("-")[0]  # "territory-including Upper Karabakh"
@@ -330,6 +348,9 @@ def _qualifier_after(
     text = article.text
     previous = None
     for token in word_tokens(text, start, end)[:12]:
+        if token.lower in _WORDS.main_verb_auxiliaries and previous in ("that", "which"):
+            previous = token.lower  # "of territory that was captured by the militants": a relative clause's verb
+            continue
         if token.lower in _WORDS.main_verb_auxiliaries or token.lower in _WORDS.qualifier_stops:
             return None  # the sentence's own verb, or another clause: "93% of its land in June but now owns 73%"
         if token.lower in _WORDS.time_clause_words:
@@ -460,6 +481,21 @@ def _continued_gain_share(article: Article, sentence: Sentence, reading: Reading
     return result
 
 
+def _figure_for_gain_share(article: Article, sentence: Sentence, reading: Reading) -> Interpretation | None:
+    """Another source's figure for the share of a gain just given: "they lost 30 percent of the territory
+    they once held, Warren told reporters. Warren's estimate appears to differ significantly from a figure of 14
+    percent provided by the IHS" (the same measure, within a few sentences)."""
+    text = article.text
+    if not _PATTERNS.figure_of_before.search(text, max(sentence.start, reading.span_start - 60), reading.span_start):
+        return None
+    if not article.gain_shares or sentence.index - article.gain_shares[-1][0] > _FIGURE_LOOKBACK:
+        return None
+    earlier = article.gain_shares[-1][1]
+    result = Interpretation(kind=earlier.kind, actor=earlier.actor, holder=earlier.holder, place=earlier.place)
+    article.gain_shares.append((sentence.index, result))
+    return result
+
+
 def _stands_alone(text: str, reading: Reading, sentence: Sentence) -> bool:
     """Whether a share without an of-phrase is a figure of its own, not an adjective ("a 50% pay
     increase", "44% less land")."""
@@ -491,6 +527,9 @@ def _governed_by_control(
         return True
     if weak_hold(text, window, reading) or _PATTERNS.lost_control.search(text, reading.span_end, window[1]):
         return True
+    if _PATTERNS.designated_before.search(text, window[0], reading.span_start) and _PATTERNS.as_zone_after.match(
+            text, reading.span_end):
+        return True  # "has designated an additional 11 percent as a 'restricted zone'"
     return _PATTERNS.control_word.search(text, window[0], reading.span_start) is not None and re.search(
         r"\bto\s+(?:\w+\s+)?$", text[max(window[0], reading.span_start - 20) : reading.span_start]) is not None
 
@@ -559,9 +598,11 @@ def _gain_share(
         if not weak_hold(text, window, reading):
             return None  # how a gain is distributed, no claim
         cue = Cue("held", reading.start, reading.end)
-    if cue.category == "seized" and cue is main:
+    secured = cue is main and phrase.captured and text[cue.start : cue.end].lower() in _WORDS.secure_verbs
+    if cue.category == "seized" and cue is main and not secured:
         return None  # "three quarters of the territory taken ... was taken in Donetsk": no claim on the gain
-    category = {"reduced": "held", "lost": "retaken", "liberated": "retaken"}.get(cue.category, cue.category)
+    category = "retaken" if secured else {"reduced": "held", "lost": "retaken", "liberated": "retaken"}.get(
+        cue.category, cue.category)
     kind = "share_held" if category == "held" else "share_retaken"
     # The base is the of-phrase and what qualifies it ("of the territory Ukraine seized in August"),
     # up to the main verb or the clause end: not "by the end of 2015" after a bare "of them".

@@ -119,6 +119,12 @@ DEVSET = [
     ("breakinglatest-2023-02-21", "51,000 square miles", {"kind": "area_held", "actor": "RU"}),
     ("breakinglatest-2023-02-21", "a fifth", {"kind": "share_retaken", "actor": "UA",
                                               "held_km2": 105671.515}),
+    # A total of a whole war is anchored to the country, not to the region the article names most (Donetsk
+    # Oblast, 26,500 km²) or a town of the sentences before (Albu Kamal): it could not fit in either
+    ("breakinglatest-2023-02-21", "40,000 square miles", {"kind": "area_held", "place_id": "UA"}),
+    ("theallineed-2017-10-23", "97,540 square kilometers", {"kind": "area_held", "place_id": "SY"}),
+    # ... while a month's gain stays on the front the article names (below twice its region's area)
+    ("urdupoint-2024-12-31", "725 square kilometres", {"place": "Pokrovsk"}),
 ]
 
 
