@@ -556,21 +556,45 @@ def add_coherence_flags(rows: list[dict[str, Any]], items: list[_Prepared]) -> N
     for r in rows:
         if r["kind"] == "area_held" and r["km2"] is not None and r["km2"] > 0:
             absolutes.setdefault(r["window"], []).append(r)
+    # The peers depend only on (window, region) and the choice among them on the source too: a large corpus has
+    # thousands of shares in a window of hundreds of absolute claims, so each choice is made once.
+    peers: dict[tuple[str, str | None], Peers] = {}
+    chosen: dict[tuple[str, str | None, str], tuple[float, list[str], bool] | None] = {}
     for row in rows:
         if row["kind"] not in SHARE_KINDS or row["km2"] is None or row["derivation"] is None:
             continue
-        region = regions[row["claim_id"]]
-        peers = [a for a in absolutes.get(row["window"], [])
-                 if region is None or regions[a["claim_id"]] in (None, region)]
-        own = [a for a in peers if a["source"] == row["source"]]
-        chosen = own or peers
-        if not chosen:
+        window, region, source = row["window"], regions[row["claim_id"]], row["source"]
+        if (window, region, source) not in chosen:
+            if (window, region) not in peers:
+                peers[(window, region)] = Peers(absolutes.get(window, []), region, regions)
+            chosen[(window, region, source)] = peers[(window, region)].compared(source)
+        if chosen[(window, region, source)] is None:
             continue
-        value = float(statistics.median(a["km2"] for a in chosen))
-        found = checks.coherence_flag(row["claim_id"], row["km2"], row["derivation"], value,
-                                      [a["claim_id"] for a in chosen], same_source=bool(own))
+        value, ids, same_source = chosen[(window, region, source)]
+        found = checks.coherence_flag(row["claim_id"], row["km2"], row["derivation"], value, ids,
+                                      same_source=same_source)
         if found is not None:
             row["flags"].append(found)
+
+
+class Peers:
+    """The absolute held-area claims of one window a share in ``region`` is compared with (those of the same
+    region or of none; all of them when the share has no region), in claim order, and per source."""
+
+    def __init__(self, absolutes: list[dict[str, Any]], region: str | None, regions: dict[str, str | None]):
+        self.every = [a for a in absolutes if region is None or regions[a["claim_id"]] in (None, region)]
+        self.by_source: dict[str, list[dict[str, Any]]] = {}
+        for peer in self.every:
+            self.by_source.setdefault(peer["source"], []).append(peer)
+
+    def compared(self, source: str) -> tuple[float, list[str], bool] | None:
+        """(median km², claim ids, whether they are the source's own) of the claims a share of ``source`` is
+        compared with: its own source's when there are any, else every source's; None when there are none."""
+        own = self.by_source.get(source, [])
+        picked = own or self.every
+        if not picked:
+            return None
+        return float(statistics.median(a["km2"] for a in picked)), [a["claim_id"] for a in picked], bool(own)
 
 
 def add_spread_flags(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
