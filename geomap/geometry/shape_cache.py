@@ -27,10 +27,10 @@ is never an error: one note says so and the build draws every claim.
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import json
 import logging
+import struct
 import zlib
 from collections.abc import Iterable, Sequence
 from datetime import date
@@ -40,10 +40,12 @@ from typing import Any
 import shapely
 
 from geomap.entry_store import EntryStore
+from geomap.schema import CLAIM_GEOMETRIES
 
 log = logging.getLogger("geomap")
 
 FILE_SUFFIX = "-geometry.sqlite"
+TEXT_LENGTH = struct.Struct(">I")  # of the text part of an entry (see entry_bytes)
 
 # One question asked of the place statuses: (method, *arguments), see :class:`StatusReads`.
 Question = tuple
@@ -99,13 +101,18 @@ def answers(index: Any, asked: Iterable[Sequence[Any]]) -> str:
 
 
 def entry_bytes(row: dict[str, Any], asked: list[list[Any]], answered: str) -> bytes:
-    """A claim's row (its geometry as WKB), the status questions it asked and the digest of their answers."""
+    """A claim's row, the status questions it asked and the digest of their answers, as an entry.
+
+    The entry is the length of its text part (4 bytes), that text (zlib JSON: the row's values in the
+    table's column order, then the questions and the digest) and the geometry's WKB as it is (none when
+    the claim is unmapped). Values without their column names and a geometry neither in base64 nor
+    compressed (its coordinates hardly compress) halved the time to write and read an entry.
+    """
     geometry = row["geometry"]
-    values = {name: value for name, value in row.items() if name != "geometry"}
-    wkb = base64.b64encode(shapely.to_wkb(geometry)).decode() if geometry is not None else None
-    text = json.dumps({"row": values, "wkb": wkb, "asked": asked, "answers": answered},
+    text = json.dumps([[row.get(name) for name in CLAIM_GEOMETRIES.names], asked, answered],
                       ensure_ascii=False, separators=(",", ":"), default=_json_value)
-    return zlib.compress(text.encode("utf-8"), 1)
+    packed = zlib.compress(text.encode("utf-8"), 1)
+    return b"".join((TEXT_LENGTH.pack(len(packed)), packed, shapely.to_wkb(geometry) if geometry is not None else b""))
 
 
 def _json_value(value: Any) -> Any:
@@ -116,10 +123,11 @@ def _json_value(value: Any) -> Any:
 
 def row_of(data: bytes) -> tuple[dict[str, Any], list[list[Any]], str]:
     """The row, questions and answers' digest of an entry (the inverse of :func:`entry_bytes`)."""
-    entry = json.loads(zlib.decompress(data))
-    row = entry["row"]
-    row["geometry"] = shapely.from_wkb(base64.b64decode(entry["wkb"])) if entry["wkb"] is not None else None
-    return row, entry["asked"], entry["answers"]
+    end = TEXT_LENGTH.size + TEXT_LENGTH.unpack_from(data)[0]
+    values, asked, answered = json.loads(zlib.decompress(data[TEXT_LENGTH.size : end]))
+    row = dict(zip(CLAIM_GEOMETRIES.names, values, strict=True))
+    row["geometry"] = shapely.from_wkb(data[end:]) if len(data) > end else None
+    return row, asked, answered
 
 
 class ShapeCache:
