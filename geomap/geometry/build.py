@@ -49,7 +49,7 @@ from geomap.geometry.buffers import disc, solve_local_radius
 from geomap.geometry.constructions import inner_edge_line, solve_band_depth
 from geomap.geometry.incursion import map_incursion
 from geomap.geometry.projection import GEOD, geodesic_distance_km
-from geomap.geometry.shape_cache import ShapeCache, StatusReads, answers, entry_bytes, row_of
+from geomap.geometry.shape_cache import Answers, ShapeCache, StatusReads, entry_bytes, row_of
 from geomap.geometry.units import format_area, format_km2, format_number, format_share, stable, to_km, to_km2
 from geomap.geometry.workspace import Anchor, Workspace
 from geomap.records import AREA_KINDS, SHARE_KINDS, Claim
@@ -707,6 +707,7 @@ def draw_claims(workspace: Workspace, tasks: Iterable[ClaimTask], entries: bool 
     makes its own claims' entries while the others draw.
     """
     statuses = workspace.statuses
+    answering = Answers(statuses)
     drawn = []
     for task in tasks:
         reads = workspace.statuses = StatusReads(statuses)
@@ -719,7 +720,7 @@ def draw_claims(workspace: Workspace, tasks: Iterable[ClaimTask], entries: bool 
             unmapped(row, f"its shape could not be drawn (GEOS: {exc})")
         finally:
             workspace.statuses = statuses
-        drawn.append((row, entry_bytes(row, reads.asked, answers(statuses, reads.asked)) if entries else None))
+        drawn.append((row, entry_bytes(row, reads.asked, answering.digest(reads.asked)) if entries else None))
     return drawn
 
 
@@ -729,10 +730,11 @@ def drawn_rows(tasks: list[ClaimTask], workspace: Workspace, cache: ShapeCache |
     keys = [cache.key(repr(task)) for task in tasks] if cache is not None else []
     found = cache.lookup(keys) if cache is not None else {}
     rows: list[dict[str, Any] | None] = [None] * len(tasks)
+    answering = Answers(workspace.statuses)
     for index, key in enumerate(keys):
         if key in found:
             row, asked, answered = row_of(found[key])
-            if answers(workspace.statuses, asked) == answered:
+            if answering.digest(asked) == answered:
                 rows[index] = row
     todo = [index for index, row in enumerate(rows) if row is None]
     todo_tasks = [tasks[index] for index in todo]

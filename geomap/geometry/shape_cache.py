@@ -82,22 +82,50 @@ class StatusReads:
 
 def answers(index: Any, asked: Iterable[Sequence[Any]]) -> str:
     """A digest of what ``index`` answers to the questions ``asked`` (as :class:`StatusReads` noted them)."""
-    digest = hashlib.sha256()
-    for question in asked:
+    return Answers(index).digest(asked)
+
+
+class Answers:
+    """:func:`answers` for one run's status index, each question answered once and each status written once.
+
+    The claims of a corpus ask the same questions again (a town's state on a day) and the answers name the
+    same statuses: writing them out for every claim (``repr`` of dozens of statuses) was most of the time
+    a rebuild spent checking its cached shapes.
+    """
+
+    def __init__(self, index: Any):
+        self.index = index
+        self._texts: dict[tuple, bytes] = {}  # question -> its answer as text
+        self._statuses: dict[int, str] = {}  # id of a status (the index holds them all) -> repr
+
+    def digest(self, asked: Iterable[Sequence[Any]]) -> str:
+        digest = hashlib.sha256()
+        for question in asked:
+            key = tuple(tuple(value) if isinstance(value, list) else value for value in question)
+            if key not in self._texts:
+                self._texts[key] = self._answer_text(question)
+            digest.update(self._texts[key])
+            digest.update(b"\0")
+        return digest.hexdigest()
+
+    def _answer_text(self, question: Sequence[Any]) -> bytes:
         method = question[0]
         if method == "any":
-            answer: Any = bool(index)
-        elif method == "anchor_state":
+            return repr(bool(self.index)).encode("utf-8")
+        if method == "anchor_state":
             place_id, holder, as_of = question[1:]
-            answer = index.anchor_state(place_id, holder, date.fromisoformat(as_of) if as_of else None)
-        elif method == "near":
+            state = self.index.anchor_state(place_id, holder, date.fromisoformat(as_of) if as_of else None)
+            return repr(state).encode("utf-8")
+        if method == "near":
             lon, lat, reach_km, as_of, holder, wanted = question[1:]
-            answer = index.near(lon, lat, reach_km, date.fromisoformat(as_of), holder, tuple(wanted))
-        else:
-            raise ValueError(f"unknown question {method!r}")
-        digest.update(repr(answer).encode("utf-8"))
-        digest.update(b"\0")
-    return digest.hexdigest()
+            found = self.index.near(lon, lat, reach_km, date.fromisoformat(as_of), holder, tuple(wanted))
+            return "\n".join(f"{self._status(status)} {relation!r}" for status, relation in found).encode("utf-8")
+        raise ValueError(f"unknown question {method!r}")
+
+    def _status(self, status: Any) -> str:
+        if id(status) not in self._statuses:
+            self._statuses[id(status)] = repr(status)
+        return self._statuses[id(status)]
 
 
 def entry_bytes(row: dict[str, Any], asked: list[list[Any]], answered: str) -> bytes:
