@@ -158,6 +158,27 @@ def row_of(data: bytes) -> tuple[dict[str, Any], list[list[Any]], str]:
     return row, asked, answered
 
 
+def envelope_inputs(geometries: Sequence[Any], window: str) -> str:
+    """What a window's envelope depends on, as the text of its key: the window and its buffers' WKB, in order."""
+    digest = hashlib.sha256()
+    for wkb in shapely.to_wkb(list(geometries)):
+        digest.update(TEXT_LENGTH.pack(len(wkb)))
+        digest.update(wkb)
+    return f"envelope\0{window}\0{digest.hexdigest()}"
+
+
+def envelope_bytes(union: Any, km2: float) -> bytes:
+    """A window's envelope as an entry: the length of its area's text, that text (JSON) and the union's WKB."""
+    text = json.dumps(km2).encode("utf-8")
+    return b"".join((TEXT_LENGTH.pack(len(text)), text, shapely.to_wkb(union)))
+
+
+def envelope_of(data: bytes) -> tuple[Any, float]:
+    """The union and area of an envelope entry (the inverse of :func:`envelope_bytes`)."""
+    end = TEXT_LENGTH.size + TEXT_LENGTH.unpack_from(data)[0]
+    return shapely.from_wkb(data[end:]), json.loads(data[TEXT_LENGTH.size : end])
+
+
 class ShapeCache:
     """The claims' rows of one code and data version next to the article cache ``folder`` (made on first write)."""
 
