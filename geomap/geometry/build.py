@@ -733,9 +733,13 @@ def drawn_rows(tasks: list[ClaimTask], workspace: Workspace, cache: ShapeCache |
     answering = Answers(workspace.statuses)
     for index, key in enumerate(keys):
         if key in found:
-            row, asked, answered = row_of(found[key])
+            row, asked, answered = row_of(found[key], shape=False)
             if answering.digest(asked) == answered:
                 rows[index] = row
+    # the cached rows' shapes are read from their WKB at once (a call per shape cost more than the reading)
+    shaped = [row for row in rows if row is not None and row["geometry"] is not None]
+    for row, geometry in zip(shaped, shapely.from_wkb([row["geometry"] for row in shaped]), strict=True):
+        row["geometry"] = geometry
     todo = [index for index, row in enumerate(rows) if row is None]
     todo_tasks = [tasks[index] for index in todo]
     keep = cache is not None

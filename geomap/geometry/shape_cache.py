@@ -149,12 +149,14 @@ def _json_value(value: Any) -> Any:
     raise TypeError(f"{type(value).__name__} in a claim's row")
 
 
-def row_of(data: bytes) -> tuple[dict[str, Any], list[list[Any]], str]:
-    """The row, questions and answers' digest of an entry (the inverse of :func:`entry_bytes`)."""
+def row_of(data: bytes, shape: bool = True) -> tuple[dict[str, Any], list[list[Any]], str]:
+    """The row, questions and answers' digest of an entry (the inverse of :func:`entry_bytes`); without ``shape``
+    the row's geometry is left as its WKB, for the caller to read many at once."""
     end = TEXT_LENGTH.size + TEXT_LENGTH.unpack_from(data)[0]
     values, asked, answered = json.loads(zlib.decompress(data[TEXT_LENGTH.size : end]))
     row = dict(zip(CLAIM_GEOMETRIES.names, values, strict=True))
-    row["geometry"] = shapely.from_wkb(data[end:]) if len(data) > end else None
+    wkb = data[end:] if len(data) > end else None
+    row["geometry"] = shapely.from_wkb(wkb) if shape and wkb is not None else wkb
     return row, asked, answered
 
 
