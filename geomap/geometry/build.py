@@ -598,7 +598,9 @@ class Peers:
 
 
 def add_spread_flags(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    records = [{**r, "derived": r["kind"] in SHARE_KINDS} for r in rows]
+    # what spread_rows reads of each row, not a copy of its seventy columns
+    records = [{"claim_id": r["claim_id"], "source": r["source"], "outlet": r["outlet"], "kind": r["kind"],
+                "window": r["window"], "km2": r["km2"], "derived": r["kind"] in SHARE_KINDS} for r in rows]
     spread = checks.spread_rows(records)
     by_id = {r["claim_id"]: r for r in rows}
     for entry in spread:

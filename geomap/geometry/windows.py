@@ -99,12 +99,13 @@ def spread_table(claim_geoms: geopandas.GeoDataFrame) -> pandas.DataFrame:
     median (by ratio) in windows with more than one claim.
     """
     records = []
-    for row in claim_geoms.itertuples(index=False):
-        if any(isinstance(flag, dict) and flag.get("not_drawn") for flag in (row.flags or [])):
+    # the seven columns read together, not the table's seventy row by row (itertuples)
+    columns = ("claim_id", "source", "outlet", "kind", "window", "km2", "flags")
+    for claim_id, source, outlet, kind, window, km2, flags in zip(*(claim_geoms[name] for name in columns)):
+        if any(isinstance(flag, dict) and flag.get("not_drawn") for flag in (flags or [])):
             continue  # a number that cannot be territory ("-50 km²", "10^300 square kilometers")
-        records.append({"claim_id": row.claim_id, "source": row.source, "outlet": row.outlet, "kind": row.kind,
-                        "window": row.window, "km2": None if pandas.isna(row.km2) else float(row.km2),
-                        "derived": row.kind in SHARE_KINDS})
+        records.append({"claim_id": claim_id, "source": source, "outlet": outlet, "kind": kind, "window": window,
+                        "km2": None if pandas.isna(km2) else float(km2), "derived": kind in SHARE_KINDS})
     return schema.SPREAD.frame(spread_rows(records))
 
 
