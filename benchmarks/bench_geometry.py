@@ -9,10 +9,17 @@ the median time divided by the number of claims, as wall-clock time and as this
 process's CPU time (on a machine shared with other work the wall clock mostly
 measures the others: the CPU figure is the one to compare, next to ``uptime``).
 
+With ``--rebuild J`` it then runs the stage as ``geomap build -j J`` does
+(worker processes, the geometry cache in a temporary folder) on the synthetic
+claims, twice: with an empty cache (every claim drawn and kept) and again with
+every shape cached (a rebuild), with the envelopes each time; it prints the wall
+clock, this process's CPU and the workers' CPU of each.
+
 Usage::
 
     python benchmarks/bench_geometry.py                    # seeds + 1000 synthetic articles
     python benchmarks/bench_geometry.py --articles 300 --repeat 5
+    python benchmarks/bench_geometry.py --articles 1000 --repeat 1 --rebuild 2
 
 Run it with another checkout's interpreter (its editable install) to compare
 two versions on the same claims: the corpus comes from this folder's
@@ -60,6 +67,44 @@ def time_stage(tables, repeat: int) -> tuple[list[float], list[float]]:
     return wall, cpu
 
 
+def children_cpu(workers) -> float:
+    """CPU seconds the worker processes have used so far (user + system, from /proc)."""
+    total = 0.0
+    for child in workers.children:
+        try:
+            with open(f"/proc/{child.pid}/stat") as handle:
+                fields = handle.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
+
+
+def rebuild_times(tables, jobs: int) -> None:
+    """The stage and the envelopes as a build with ``jobs`` workers runs them, with an empty cache, then a full one."""
+    import tempfile
+
+    from geomap import pipeline
+    from geomap.geometry import claim_geometries, envelopes
+    from geomap.geometry.shape_cache import ShapeCache
+
+    claims, statuses = tables[1], tables[2]
+    with tempfile.TemporaryDirectory() as folder, pipeline.Workers(jobs) as workers:
+        workers.submit(int).result()  # forks the workers before the clock starts
+        for label in ("empty cache", "every shape cached"):
+            cache = ShapeCache(Path(folder) / "articles", "bench", 10**10)
+            started, started_cpu, started_workers = time.perf_counter(), time.process_time(), children_cpu(workers)
+            frame = claim_geometries(claims, statuses=statuses, cache=cache,
+                                     draw=pipeline.claim_drawer(workers, jobs, statuses))
+            stage = time.perf_counter() - started
+            envelopes(frame, pipeline.envelope_uniter(workers), cache)
+            total = time.perf_counter() - started
+            here, there = time.process_time() - started_cpu, children_cpu(workers) - started_workers
+            print(f"  -j {jobs} {label:19} stage {stage:7.1f} s wall, with envelopes {total:7.1f} s wall, "
+                  f"{here:6.1f} s CPU here, {there:6.1f} s CPU in the workers "
+                  f"(load {os.getloadavg()[0]:.1f})", flush=True)
+
+
 def seed_sources():
     from geomap.cli import seeds_dir
     from geomap.sources import read_sources
@@ -81,6 +126,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--articles", type=int, default=1000, help="synthetic articles (default 1000)")
     parser.add_argument("--seed", type=int, default=0, help="corpus seed (default 0)")
     parser.add_argument("--repeat", type=int, default=3, help="timed runs per corpus (default 3)")
+    parser.add_argument("--rebuild", type=int, metavar="J", help="also time a build's stage with J workers, fresh "
+                        "and with every shape cached")
     args = parser.parse_args(argv)
     import geomap
     from geomap.geometry import claim_geometries  # noqa: F401  (loads geopandas before timing)
@@ -102,6 +149,8 @@ def main(argv: list[str] | None = None) -> int:
         per_claim = 1000 / max(1, len(claims))
         print(f"{label:24} {len(claims):>7} {mapped:>7} {median:>9.3f} {median * per_claim:>9.2f} {median_cpu:>7.3f} "
               f"{median_cpu * per_claim:>13.2f}")
+        if args.rebuild and label != "seeds":
+            rebuild_times(tables, args.rebuild)
     return 0
 
 

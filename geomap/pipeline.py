@@ -356,10 +356,11 @@ def run_sources(
     shape_cache = (article_cache or ArticleCache.for_data(shared().gazetteer.store.fingerprint())) if cache else None
     # -j 1 draws here (the pool of a build with -j 1 is for the figures).
     geometry_workers = cluster or (workers if workers is not None and workers.parallel and jobs > 1 else None)
+    shapes = shape_cache.shape_cache() if shape_cache is not None else None
     claim_geoms = claim_geometries(
         claims,
         statuses=statuses,
-        cache=shape_cache.shape_cache() if shape_cache is not None else None,
+        cache=shapes,
         draw=claim_drawer(geometry_workers, in_flight, statuses, cluster) if geometry_workers is not None else None,
     )
     log.info(
@@ -373,7 +374,9 @@ def run_sources(
         mentions=mentions,
         claims=claims,
         claim_geoms=claim_geoms,
-        envelopes=envelopes(claim_geoms, envelope_uniter(geometry_workers, cluster) if geometry_workers else None),
+        envelopes=envelopes(
+            claim_geoms, envelope_uniter(geometry_workers, cluster) if geometry_workers else None, shapes
+        ),
         spread=spread_table(claim_geoms),
         checks=checks_table(claim_geoms),
         reference=reference_frame,

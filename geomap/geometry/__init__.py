@@ -17,6 +17,7 @@ areas), ``checks`` (flags), ``build`` (one row per claim), ``windows``
 
 from __future__ import annotations
 
+import operator
 from typing import Iterable
 
 import geopandas
@@ -113,5 +114,16 @@ def claim_geometries(claims: pandas.DataFrame | Iterable[Claim], gazetteer=None,
     if isinstance(statuses, pandas.DataFrame):
         statuses = schema.PLACE_STATUS.to_records(schema.PLACE_STATUS.check(statuses, "claim geometries"))
     rows = claim_rows(claims, Workspace(gazetteer, regions, statuses=statuses), cache, draw)
-    geometries = [row.pop("geometry") for row in rows]
-    return schema.CLAIM_GEOMETRIES.check(schema.CLAIM_GEOMETRIES.frame(rows, geometries), "claim geometries")
+    return schema.CLAIM_GEOMETRIES.check(frame_of(rows), "claim geometries")
+
+
+def frame_of(rows: list[dict]) -> geopandas.GeoDataFrame:
+    """The table of claim rows that have every column and a geometry: read row by row, each row's values in column
+    order at once (a corpus has a hundred thousand rows of seventy columns; asking each row for each column one
+    at a time took as long as reading the rows from the geometry cache)."""
+    names = schema.CLAIM_GEOMETRIES.names
+    if not rows:
+        return schema.CLAIM_GEOMETRIES.frame([])
+    *columns, geometries = zip(*map(operator.itemgetter(*names, "geometry"), rows), strict=True)
+    return schema.CLAIM_GEOMETRIES.from_columns(dict(zip(names, map(list, columns), strict=True)), len(rows),
+                                                geometries)

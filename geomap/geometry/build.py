@@ -49,7 +49,7 @@ from geomap.geometry.buffers import disc, solve_local_radius
 from geomap.geometry.constructions import inner_edge_line, solve_band_depth
 from geomap.geometry.incursion import map_incursion
 from geomap.geometry.projection import GEOD, geodesic_distance_km
-from geomap.geometry.shape_cache import ShapeCache, StatusReads, answers, entry_bytes, row_of
+from geomap.geometry.shape_cache import Answers, ShapeCache, StatusReads, entry_bytes, row_of
 from geomap.geometry.units import format_area, format_km2, format_number, format_share, stable, to_km, to_km2
 from geomap.geometry.workspace import Anchor, Workspace
 from geomap.records import AREA_KINDS, SHARE_KINDS, Claim
@@ -556,25 +556,51 @@ def add_coherence_flags(rows: list[dict[str, Any]], items: list[_Prepared]) -> N
     for r in rows:
         if r["kind"] == "area_held" and r["km2"] is not None and r["km2"] > 0:
             absolutes.setdefault(r["window"], []).append(r)
+    # The peers depend only on (window, region) and the choice among them on the source too: a large corpus has
+    # thousands of shares in a window of hundreds of absolute claims, so each choice is made once.
+    peers: dict[tuple[str, str | None], Peers] = {}
+    chosen: dict[tuple[str, str | None, str], tuple[float, list[str], bool] | None] = {}
     for row in rows:
         if row["kind"] not in SHARE_KINDS or row["km2"] is None or row["derivation"] is None:
             continue
-        region = regions[row["claim_id"]]
-        peers = [a for a in absolutes.get(row["window"], [])
-                 if region is None or regions[a["claim_id"]] in (None, region)]
-        own = [a for a in peers if a["source"] == row["source"]]
-        chosen = own or peers
-        if not chosen:
+        window, region, source = row["window"], regions[row["claim_id"]], row["source"]
+        if (window, region, source) not in chosen:
+            if (window, region) not in peers:
+                peers[(window, region)] = Peers(absolutes.get(window, []), region, regions)
+            chosen[(window, region, source)] = peers[(window, region)].compared(source)
+        if chosen[(window, region, source)] is None:
             continue
-        value = float(statistics.median(a["km2"] for a in chosen))
-        found = checks.coherence_flag(row["claim_id"], row["km2"], row["derivation"], value,
-                                      [a["claim_id"] for a in chosen], same_source=bool(own))
+        value, ids, same_source = chosen[(window, region, source)]
+        found = checks.coherence_flag(row["claim_id"], row["km2"], row["derivation"], value, ids,
+                                      same_source=same_source)
         if found is not None:
             row["flags"].append(found)
 
 
+class Peers:
+    """The absolute held-area claims of one window a share in ``region`` is compared with (those of the same
+    region or of none; all of them when the share has no region), in claim order, and per source."""
+
+    def __init__(self, absolutes: list[dict[str, Any]], region: str | None, regions: dict[str, str | None]):
+        self.every = [a for a in absolutes if region is None or regions[a["claim_id"]] in (None, region)]
+        self.by_source: dict[str, list[dict[str, Any]]] = {}
+        for peer in self.every:
+            self.by_source.setdefault(peer["source"], []).append(peer)
+
+    def compared(self, source: str) -> tuple[float, list[str], bool] | None:
+        """(median km², claim ids, whether they are the source's own) of the claims a share of ``source`` is
+        compared with: its own source's when there are any, else every source's; None when there are none."""
+        own = self.by_source.get(source, [])
+        picked = own or self.every
+        if not picked:
+            return None
+        return float(statistics.median(a["km2"] for a in picked)), [a["claim_id"] for a in picked], bool(own)
+
+
 def add_spread_flags(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    records = [{**r, "derived": r["kind"] in SHARE_KINDS} for r in rows]
+    # what spread_rows reads of each row, not a copy of its seventy columns
+    records = [{"claim_id": r["claim_id"], "source": r["source"], "outlet": r["outlet"], "kind": r["kind"],
+                "window": r["window"], "km2": r["km2"], "derived": r["kind"] in SHARE_KINDS} for r in rows]
     spread = checks.spread_rows(records)
     by_id = {r["claim_id"]: r for r in rows}
     for entry in spread:
@@ -683,6 +709,7 @@ def draw_claims(workspace: Workspace, tasks: Iterable[ClaimTask], entries: bool 
     makes its own claims' entries while the others draw.
     """
     statuses = workspace.statuses
+    answering = Answers(statuses)
     drawn = []
     for task in tasks:
         reads = workspace.statuses = StatusReads(statuses)
@@ -695,7 +722,7 @@ def draw_claims(workspace: Workspace, tasks: Iterable[ClaimTask], entries: bool 
             unmapped(row, f"its shape could not be drawn (GEOS: {exc})")
         finally:
             workspace.statuses = statuses
-        drawn.append((row, entry_bytes(row, reads.asked, answers(statuses, reads.asked)) if entries else None))
+        drawn.append((row, entry_bytes(row, reads.asked, answering.digest(reads.asked)) if entries else None))
     return drawn
 
 
@@ -705,11 +732,16 @@ def drawn_rows(tasks: list[ClaimTask], workspace: Workspace, cache: ShapeCache |
     keys = [cache.key(repr(task)) for task in tasks] if cache is not None else []
     found = cache.lookup(keys) if cache is not None else {}
     rows: list[dict[str, Any] | None] = [None] * len(tasks)
+    answering = Answers(workspace.statuses)
     for index, key in enumerate(keys):
         if key in found:
-            row, asked, answered = row_of(found[key])
-            if answers(workspace.statuses, asked) == answered:
+            row, asked, answered = row_of(found[key], shape=False)
+            if answering.digest(asked) == answered:
                 rows[index] = row
+    # the cached rows' shapes are read from their WKB at once (a call per shape cost more than the reading)
+    shaped = [row for row in rows if row is not None and row["geometry"] is not None]
+    for row, geometry in zip(shaped, shapely.from_wkb([row["geometry"] for row in shaped]), strict=True):
+        row["geometry"] = geometry
     todo = [index for index, row in enumerate(rows) if row is None]
     todo_tasks = [tasks[index] for index in todo]
     keep = cache is not None

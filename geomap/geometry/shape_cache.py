@@ -27,10 +27,10 @@ is never an error: one note says so and the build draws every claim.
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import json
 import logging
+import struct
 import zlib
 from collections.abc import Iterable, Sequence
 from datetime import date
@@ -40,10 +40,12 @@ from typing import Any
 import shapely
 
 from geomap.entry_store import EntryStore
+from geomap.schema import CLAIM_GEOMETRIES
 
 log = logging.getLogger("geomap")
 
 FILE_SUFFIX = "-geometry.sqlite"
+TEXT_LENGTH = struct.Struct(">I")  # of the text part of an entry (see entry_bytes)
 
 # One question asked of the place statuses: (method, *arguments), see :class:`StatusReads`.
 Question = tuple
@@ -80,32 +82,65 @@ class StatusReads:
 
 def answers(index: Any, asked: Iterable[Sequence[Any]]) -> str:
     """A digest of what ``index`` answers to the questions ``asked`` (as :class:`StatusReads` noted them)."""
-    digest = hashlib.sha256()
-    for question in asked:
+    return Answers(index).digest(asked)
+
+
+class Answers:
+    """:func:`answers` for one run's status index, each question answered once and each status written once.
+
+    The claims of a corpus ask the same questions again (a town's state on a day) and the answers name the
+    same statuses: writing them out for every claim (``repr`` of dozens of statuses) was most of the time
+    a rebuild spent checking its cached shapes.
+    """
+
+    def __init__(self, index: Any):
+        self.index = index
+        self._texts: dict[tuple, bytes] = {}  # question -> its answer as text
+        self._statuses: dict[int, str] = {}  # id of a status (the index holds them all) -> repr
+
+    def digest(self, asked: Iterable[Sequence[Any]]) -> str:
+        digest = hashlib.sha256()
+        for question in asked:
+            key = tuple(tuple(value) if isinstance(value, list) else value for value in question)
+            if key not in self._texts:
+                self._texts[key] = self._answer_text(question)
+            digest.update(self._texts[key])
+            digest.update(b"\0")
+        return digest.hexdigest()
+
+    def _answer_text(self, question: Sequence[Any]) -> bytes:
         method = question[0]
         if method == "any":
-            answer: Any = bool(index)
-        elif method == "anchor_state":
+            return repr(bool(self.index)).encode("utf-8")
+        if method == "anchor_state":
             place_id, holder, as_of = question[1:]
-            answer = index.anchor_state(place_id, holder, date.fromisoformat(as_of) if as_of else None)
-        elif method == "near":
+            state = self.index.anchor_state(place_id, holder, date.fromisoformat(as_of) if as_of else None)
+            return repr(state).encode("utf-8")
+        if method == "near":
             lon, lat, reach_km, as_of, holder, wanted = question[1:]
-            answer = index.near(lon, lat, reach_km, date.fromisoformat(as_of), holder, tuple(wanted))
-        else:
-            raise ValueError(f"unknown question {method!r}")
-        digest.update(repr(answer).encode("utf-8"))
-        digest.update(b"\0")
-    return digest.hexdigest()
+            found = self.index.near(lon, lat, reach_km, date.fromisoformat(as_of), holder, tuple(wanted))
+            return "\n".join(f"{self._status(status)} {relation!r}" for status, relation in found).encode("utf-8")
+        raise ValueError(f"unknown question {method!r}")
+
+    def _status(self, status: Any) -> str:
+        if id(status) not in self._statuses:
+            self._statuses[id(status)] = repr(status)
+        return self._statuses[id(status)]
 
 
 def entry_bytes(row: dict[str, Any], asked: list[list[Any]], answered: str) -> bytes:
-    """A claim's row (its geometry as WKB), the status questions it asked and the digest of their answers."""
+    """A claim's row, the status questions it asked and the digest of their answers, as an entry.
+
+    The entry is the length of its text part (4 bytes), that text (zlib JSON: the row's values in the
+    table's column order, then the questions and the digest) and the geometry's WKB as it is (none when
+    the claim is unmapped). Values without their column names and a geometry neither in base64 nor
+    compressed (its coordinates hardly compress) halved the time to write and read an entry.
+    """
     geometry = row["geometry"]
-    values = {name: value for name, value in row.items() if name != "geometry"}
-    wkb = base64.b64encode(shapely.to_wkb(geometry)).decode() if geometry is not None else None
-    text = json.dumps({"row": values, "wkb": wkb, "asked": asked, "answers": answered},
+    text = json.dumps([[row.get(name) for name in CLAIM_GEOMETRIES.names], asked, answered],
                       ensure_ascii=False, separators=(",", ":"), default=_json_value)
-    return zlib.compress(text.encode("utf-8"), 1)
+    packed = zlib.compress(text.encode("utf-8"), 1)
+    return b"".join((TEXT_LENGTH.pack(len(packed)), packed, shapely.to_wkb(geometry) if geometry is not None else b""))
 
 
 def _json_value(value: Any) -> Any:
@@ -114,12 +149,36 @@ def _json_value(value: Any) -> Any:
     raise TypeError(f"{type(value).__name__} in a claim's row")
 
 
-def row_of(data: bytes) -> tuple[dict[str, Any], list[list[Any]], str]:
-    """The row, questions and answers' digest of an entry (the inverse of :func:`entry_bytes`)."""
-    entry = json.loads(zlib.decompress(data))
-    row = entry["row"]
-    row["geometry"] = shapely.from_wkb(base64.b64decode(entry["wkb"])) if entry["wkb"] is not None else None
-    return row, entry["asked"], entry["answers"]
+def row_of(data: bytes, shape: bool = True) -> tuple[dict[str, Any], list[list[Any]], str]:
+    """The row, questions and answers' digest of an entry (the inverse of :func:`entry_bytes`); without ``shape``
+    the row's geometry is left as its WKB, for the caller to read many at once."""
+    end = TEXT_LENGTH.size + TEXT_LENGTH.unpack_from(data)[0]
+    values, asked, answered = json.loads(zlib.decompress(data[TEXT_LENGTH.size : end]))
+    row = dict(zip(CLAIM_GEOMETRIES.names, values, strict=True))
+    wkb = data[end:] if len(data) > end else None
+    row["geometry"] = shapely.from_wkb(wkb) if shape and wkb is not None else wkb
+    return row, asked, answered
+
+
+def envelope_inputs(geometries: Sequence[Any], window: str) -> str:
+    """What a window's envelope depends on, as the text of its key: the window and its buffers' WKB, in order."""
+    digest = hashlib.sha256()
+    for wkb in shapely.to_wkb(list(geometries)):
+        digest.update(TEXT_LENGTH.pack(len(wkb)))
+        digest.update(wkb)
+    return f"envelope\0{window}\0{digest.hexdigest()}"
+
+
+def envelope_bytes(union: Any, km2: float) -> bytes:
+    """A window's envelope as an entry: the length of its area's text, that text (JSON) and the union's WKB."""
+    text = json.dumps(km2).encode("utf-8")
+    return b"".join((TEXT_LENGTH.pack(len(text)), text, shapely.to_wkb(union)))
+
+
+def envelope_of(data: bytes) -> tuple[Any, float]:
+    """The union and area of an envelope entry (the inverse of :func:`envelope_bytes`)."""
+    end = TEXT_LENGTH.size + TEXT_LENGTH.unpack_from(data)[0]
+    return shapely.from_wkb(data[end:]), json.loads(data[TEXT_LENGTH.size : end])
 
 
 class ShapeCache:

@@ -11,6 +11,7 @@ from geomap.geometry import overlay
 from geomap.geometry.bases import natural_claim_key
 from geomap.geometry.checks import SPREAD_KINDS, spread_rows, window_sort_key
 from geomap.geometry.projection import geodesic_area_km2
+from geomap.geometry.shape_cache import ShapeCache, envelope_bytes, envelope_inputs, envelope_of
 from geomap.geometry.units import stable
 from geomap import schema
 from geomap.records import SHARE_KINDS
@@ -20,7 +21,8 @@ from geomap.records import SHARE_KINDS
 WindowsMap = Callable[[list[tuple[list, str]]], Iterable[tuple[object, float]]]
 
 
-def envelopes(claim_geoms: geopandas.GeoDataFrame, unite: WindowsMap | None = None) -> geopandas.GeoDataFrame:
+def envelopes(claim_geoms: geopandas.GeoDataFrame, unite: WindowsMap | None = None,
+              cache: ShapeCache | None = None) -> geopandas.GeoDataFrame:
     """The union of each date window's held-area buffers among ``claim_geoms`` (the table of
     :func:`claim_geometries`).
 
@@ -41,7 +43,7 @@ def envelopes(claim_geoms: geopandas.GeoDataFrame, unite: WindowsMap | None = No
     windows = sorted(by_window, key=window_sort_key)
     members_of = {window: sorted(by_window[window], key=lambda member: member[0]) for window in windows}
     work = [([member[3] for member in members_of[window]], window) for window in windows]
-    united = (unite or united_here)(work)
+    united = cached_envelopes(work, unite or united_here, cache)
     rows, geometries = [], []
     for window, (union, km2) in zip(windows, united, strict=True):
         members = members_of[window]
@@ -52,6 +54,23 @@ def envelopes(claim_geoms: geopandas.GeoDataFrame, unite: WindowsMap | None = No
                      "geometry_km2": km2})
         geometries.append(union)
     return schema.ENVELOPES.frame(rows, geometries)
+
+
+def cached_envelopes(work: list[tuple[list, str]], unite: WindowsMap,
+                     cache: ShapeCache | None) -> list[tuple[object, float]]:
+    """``unite(work)``, but a window found in ``cache`` with the same buffers takes its envelope from there (a
+    rebuild unites again only the windows whose buffers changed: the unions were most of its envelopes' time)."""
+    if cache is None:
+        return list(unite(work))
+    keys = [cache.key(envelope_inputs(geometries, window)) for geometries, window in work]
+    found = cache.lookup(keys)
+    united = {index: envelope_of(found[key]) for index, key in enumerate(keys) if key in found}
+    todo = [index for index in range(len(work)) if index not in united]
+    for index, (union, km2) in zip(todo, unite([work[index] for index in todo]), strict=True):
+        united[index] = (union, km2)
+        cache.put(keys[index], envelope_bytes(union, km2))
+    cache.flush()
+    return [united[index] for index in range(len(work))]
 
 
 def united_here(work: list[tuple[list, str]]) -> Iterator[tuple[object, float]]:
@@ -80,12 +99,13 @@ def spread_table(claim_geoms: geopandas.GeoDataFrame) -> pandas.DataFrame:
     median (by ratio) in windows with more than one claim.
     """
     records = []
-    for row in claim_geoms.itertuples(index=False):
-        if any(isinstance(flag, dict) and flag.get("not_drawn") for flag in (row.flags or [])):
+    # the seven columns read together, not the table's seventy row by row (itertuples)
+    columns = ("claim_id", "source", "outlet", "kind", "window", "km2", "flags")
+    for claim_id, source, outlet, kind, window, km2, flags in zip(*(claim_geoms[name] for name in columns)):
+        if any(isinstance(flag, dict) and flag.get("not_drawn") for flag in (flags or [])):
             continue  # a number that cannot be territory ("-50 km²", "10^300 square kilometers")
-        records.append({"claim_id": row.claim_id, "source": row.source, "outlet": row.outlet, "kind": row.kind,
-                        "window": row.window, "km2": None if pandas.isna(row.km2) else float(row.km2),
-                        "derived": row.kind in SHARE_KINDS})
+        records.append({"claim_id": claim_id, "source": source, "outlet": outlet, "kind": kind, "window": window,
+                        "km2": None if pandas.isna(km2) else float(km2), "derived": kind in SHARE_KINDS})
     return schema.SPREAD.frame(spread_rows(records))
 
 

@@ -167,3 +167,30 @@ def test_a_large_cache_answers_its_stamp_and_size_from_an_index(tmp_path):
     assert connection.execute("SELECT sum(length(data)) FROM shapes WHERE used > 0").fetchone()[0] == sum(
         100 + number for number in range(300))
     connection.close()
+
+
+def test_a_window_with_the_same_buffers_takes_its_envelope_from_the_cache(seeds, clean, tmp_path, monkeypatch):
+    """A rebuild unites again only the windows whose buffers changed; the envelopes are the clean build's."""
+    from geomap.geometry import windows
+
+    monkeypatch.setenv("GEOMAP_CACHE", str(tmp_path / "cache"))
+    united: list[str] = []
+    original = windows.window_envelope
+
+    def counting(geometries, window):
+        united.append(window)
+        return original(geometries, window)
+
+    monkeypatch.setattr(windows, "window_envelope", counting)
+    first = pipeline.run_sources(seeds, cache=True)
+    assert len(united) == len(clean[0].envelopes) > 1
+    united.clear()
+    again = pipeline.run_sources(seeds, cache=True)
+    assert united == []
+    for results in (first, again):
+        assert results.envelopes.to_wkb().equals(clean[0].envelopes.to_wkb())
+    # a source fewer changes the buffers of both windows of the seeds: both are united again, as a clean build does
+    fewer = seeds[1:]
+    rebuilt = pipeline.run_sources(fewer, cache=True)
+    assert sorted(united) == sorted(clean[0].envelopes["window"])
+    assert rebuilt.envelopes.to_wkb().equals(pipeline.run_sources(fewer, cache=False).envelopes.to_wkb())
