@@ -65,6 +65,7 @@ class PhaseMemory(threading.Thread):
     def run(self) -> None:
         me = os.getpid()
         while True:
+            phase = self.phase  # as the sample begins: reading a large process's smaps takes a while
             main = rss_mb(me)
             pool = figures = 0.0
             for pid in _tree(me):
@@ -75,7 +76,7 @@ class PhaseMemory(threading.Thread):
                     else:
                         pool += pss
             tree = _pss_kb(me) / 1024 + pool + figures
-            peak = self.peaks.setdefault(self.phase, [0.0] * 5)
+            peak = self.peaks.setdefault(phase, [0.0] * 5)
             for index, value in enumerate((main, pool, figures, tree), 1):
                 peak[index] = max(peak[index], value)
             time.sleep(SAMPLE_SECONDS)
