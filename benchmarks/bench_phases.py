@@ -5,7 +5,11 @@ process on a corpus, with a pool of ``--jobs`` workers as ``geomap build --no-ca
 samples memory every 0.2 s:
 
 - ``main MB``: the RSS of this process (the one that collects every stage table);
-- ``workers MB``: the sum of the workers' PSS (pages shared after the fork counted once).
+- ``pool MB``: the sum of the pool's workers' PSS (pages shared after the fork counted once);
+- ``figures MB``: the PSS of the figures' process;
+- ``tree MB``: the sum of every process's PSS at one moment (this one's too): the build's memory.
+
+Writing is cut into the basemap, the map (folium and its HTML), the figures' tables and the layers' files.
 
 For each phase it prints its wall time and the peak of both; then each table of the run with its rows
 and the memory it holds (every distinct object counted once, as the process really holds them; shapes
@@ -54,15 +58,27 @@ class PhaseMemory(threading.Thread):
     def __init__(self) -> None:
         super().__init__(daemon=True)
         self.phase, self.started = "", time.perf_counter()
-        self.peaks: dict[str, list[float]] = {}  # phase -> [peak main MB, peak workers MB, seconds]
+        # phase -> [seconds, peak main MB, peak pool MB, peak figures MB, peak tree MB]
+        self.peaks: dict[str, list[float]] = {}
+        self.figures_pids: set[int] = set()  # the figures' process (the other children are the pool's)
 
     def run(self) -> None:
         me = os.getpid()
         while True:
+            phase = self.phase  # as the sample begins: reading a large process's smaps takes a while
             main = rss_mb(me)
-            workers = sum(_pss_kb(pid) for pid in _tree(me) if pid != me) / 1024
-            peak = self.peaks.setdefault(self.phase, [0.0, 0.0, 0.0])
-            peak[0], peak[1] = max(peak[0], main), max(peak[1], workers)
+            pool = figures = 0.0
+            for pid in _tree(me):
+                if pid != me:
+                    pss = _pss_kb(pid) / 1024
+                    if pid in self.figures_pids:
+                        figures += pss
+                    else:
+                        pool += pss
+            tree = _pss_kb(me) / 1024 + pool + figures
+            peak = self.peaks.setdefault(phase, [0.0] * 5)
+            for index, value in enumerate((main, pool, figures, tree), 1):
+                peak[index] = max(peak[index], value)
             time.sleep(SAMPLE_SECONDS)
 
     def during(self, module: object, name: str, phase: str) -> None:
@@ -82,9 +98,9 @@ class PhaseMemory(threading.Thread):
     def begin(self, phase: str) -> None:
         now = time.perf_counter()
         if self.phase in self.peaks:
-            self.peaks[self.phase][2] += now - self.started
+            self.peaks[self.phase][0] += now - self.started
         self.phase, self.started = phase, now
-        self.peaks.setdefault(phase, [rss_mb(os.getpid()), 0.0, 0.0])
+        self.peaks.setdefault(phase, [0.0, rss_mb(os.getpid()), 0.0, 0.0, 0.0])
 
 
 def held_mb(frame) -> float:
@@ -123,6 +139,7 @@ def main() -> int:
     parser.add_argument("-o", "--output", help="also write the outputs into this folder")
     args = parser.parse_args()
 
+    import geomap.export
     import geomap.geometry
     from geomap import pipeline
     from geomap.sources import read_sources
@@ -135,7 +152,19 @@ def main() -> int:
     text_mb = sum(len(source.text.encode("utf-8")) for source in source_set.sources) / 1e6
     memory.during(pipeline, "collect_text_stages", "text")
     memory.during(geomap.geometry, "claim_geometries", "geometry")
+    memory.during(pipeline, "basemap", "basemap")
+    memory.during(pipeline, "build_map", "map")
+    memory.during(pipeline, "figure_tables", "figure tables")
+    memory.during(geomap.export, "write_layer_files", "layers")
     with pipeline.Workers(args.jobs) as workers:
+        submit_figures = workers.submit_figures
+
+        def noting_figures(*args):
+            future = submit_figures(*args)
+            memory.figures_pids.update(getattr(workers.figures_executor, "_processes", None) or ())
+            return future
+
+        workers.submit_figures = noting_figures  # type: ignore[method-assign]
         memory.begin("load geometry data")
         results = pipeline.run_sources(
             source_set.sources, jobs=args.jobs, workers=workers, figures=bool(args.output), cache=False
@@ -146,11 +175,13 @@ def main() -> int:
         memory.begin("end")
     time.sleep(2 * SAMPLE_SECONDS)
     print("load:", os.getloadavg())
-    print(f"{'phase':<22} {'s':>7} {'main MB':>8} {'workers MB':>10}")
-    for phase, (main, workers_mb, seconds) in memory.peaks.items():
+    print(f"{'phase':<22} {'s':>7} {'main MB':>8} {'pool MB':>8} {'figures MB':>10} {'tree MB':>8}")
+    for phase, (seconds, main, pool, figures, tree) in memory.peaks.items():
         if phase != "end":
-            print(f"{phase:<22} {seconds:>7.1f} {main:>8.0f} {workers_mb:>10.0f}")
-    text_s = memory.peaks["text"][2]
+            print(f"{phase:<22} {seconds:>7.1f} {main:>8.0f} {pool:>8.0f} {figures:>10.0f} {tree:>8.0f}")
+    peak = max(memory.peaks.items(), key=lambda item: item[1][4])
+    print(f"peak: tree {peak[1][4]:.0f} MB in {peak[0]}; main {max(p[1] for p in memory.peaks.values()):.0f} MB")
+    text_s = memory.peaks["text"][0]
     print(f"text stages: {text_mb:.2f} MB of text in {text_s:.1f} s = {text_mb / text_s:.3f} MB/s (-j {args.jobs})")
     for name in ("sources", "mentions", "claims", "place_status", "claim_geoms", "envelopes", "spread", "checks"):
         frame = getattr(results, name)

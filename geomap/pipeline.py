@@ -387,6 +387,10 @@ def run_sources(
     if reference_frame is not None and reference is not None:
         check_near_claims(reference_frame, claim_geoms, reference)
         results.comparison = compare_reference(claim_geoms, reference_frame)
+    if workers is not None:
+        # The pool's processes hold what the stages left in them (the geoparser, projected regions) while the
+        # outputs are written: they go, and the writing forks new ones if it needs them.
+        workers.recycle()
     return results
 
 

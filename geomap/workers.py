@@ -90,9 +90,13 @@ class Workers:
         self.children: list[Any] = []
         self.figures_started = False  # whether start_figures has given the figures' process its first task
         if "fork" in multiprocessing.get_all_start_methods():
-            fork = multiprocessing.get_context("fork")
-            self.executor = ProcessPoolExecutor(self.processes, mp_context=fork, initializer=follow_parent)
-            self.figures_executor = ProcessPoolExecutor(1, mp_context=fork, initializer=follow_parent)
+            self.executor = self._pool(self.processes)
+            self.figures_executor = self._pool(1)
+
+    @staticmethod
+    def _pool(processes: int) -> ProcessPoolExecutor:
+        fork = multiprocessing.get_context("fork")
+        return ProcessPoolExecutor(processes, mp_context=fork, initializer=follow_parent)
 
     @property
     def parallel(self) -> bool:
@@ -134,6 +138,23 @@ class Workers:
         # An executor's first submission forks its processes: they are the children that were not there before.
         self.children += [child for child in multiprocessing.active_children() if child not in before]
         return future
+
+    def recycle(self) -> None:
+        """Let the pool's processes exit, and fork new ones on the next :meth:`submit`.
+
+        What a stage leaves in a worker (the geoparser's tables, the geometry
+        stage's projected regions: hundreds of MB each) stays there until the
+        process ends, freed or not (the allocator keeps the pages). Recycled
+        after the stages, the pool holds nothing while the outputs are written,
+        and new processes, forked then, start as copies of this one (its pages
+        shared, not copied). The figures' process is kept: what it prepared
+        is what it is there for.
+        """
+        if self.executor is None:
+            return
+        self.executor.shutdown(wait=True)  # its processes joined: the live children are the figures' process
+        self.children = [child for child in self.children if child.is_alive()]
+        self.executor = self._pool(self.processes)
 
     def stop(self) -> None:
         """End the workers now, whatever they are doing (the run failed or was interrupted)."""

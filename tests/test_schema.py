@@ -48,6 +48,19 @@ def test_a_sentence_with_several_places_is_held_once_even_after_a_worker_sends_i
     assert len({id(country) for country in countries}) == len(set(countries))
 
 
+def test_equal_lists_of_a_table_are_held_once_and_unequal_ones_apart(seed_tables):
+    # Most mentions have no alternatives and the mentions of one name the same ones: each list held once.
+    mentions = pickle.loads(pickle.dumps(seed_tables.mentions))
+    alternatives = mentions["alternatives"].tolist()
+    distinct = {repr(value) for value in alternatives}
+    assert len(distinct) < len(alternatives) and len({id(value) for value in alternatives}) == len(distinct)
+    # Equal for Python is not enough: a 1 and a 1.0 print differently, and a missing list stays missing.
+    column = schema.Column("numbers", schema.LIST)
+    values = column.series([[1], [1.0], [1], None, [], []]).tolist()
+    assert values == [[1], [1.0], [1], None, [], []] and type(values[1][0]) is float
+    assert values[0] is values[2] and values[0] is not values[1] and values[4] is values[5]
+
+
 @pytest.mark.parametrize("name", ["mentions", "claims"])
 def test_a_record_holds_its_fields_and_nothing_more(seed_tables, name):
     # A corpus of 10,000 articles has 130,000 claims and half a million mentions, each a record while a

@@ -62,6 +62,21 @@ def test_the_figures_work_in_one_process_of_their_own_while_the_pool_is_busy():
     assert not pids & pool
 
 
+def test_recycled_workers_are_new_processes_and_the_figures_process_stays():
+    """After the stages the pool's processes exit (what the stages left in them goes with them); work given
+    later runs in new processes, and the figures' process is the one that was prepared."""
+    with Workers(2) as workers:
+        figures = workers.submit_figures(os.getpid).result(timeout=60)
+        before = {workers.submit(os.getpid).result(timeout=60) for _ in range(4)}
+        old = [child for child in workers.children if child.pid != figures]
+        workers.recycle()
+        assert old and not any(child.is_alive() for child in old)
+        after = {workers.submit(os.getpid).result(timeout=60) for _ in range(4)}
+        assert after and not after & before and os.getpid() not in after
+        assert workers.submit_figures(os.getpid).result(timeout=60) == figures
+        assert {child.pid for child in workers.children} == after | {figures}
+
+
 def test_a_worker_that_dies_is_one_clear_error():
     with pytest.raises(GeomapError, match="a worker process ended unexpectedly"):
         with Workers(2) as workers:
