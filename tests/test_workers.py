@@ -74,7 +74,9 @@ def test_recycled_workers_are_new_processes_and_the_figures_process_stays():
         after = {workers.submit(os.getpid).result(timeout=60) for _ in range(4)}
         assert after and not after & before and os.getpid() not in after
         assert workers.submit_figures(os.getpid).result(timeout=60) == figures
-        assert {child.pid for child in workers.children} == after | {figures}
+        # The pool forks up to its size as work comes (a process that got no task of the four may be among them).
+        children = {child.pid for child in workers.children}
+        assert after | {figures} <= children and not children & before and len(children - {figures}) <= 2
 
 
 def test_a_worker_that_dies_is_one_clear_error():
