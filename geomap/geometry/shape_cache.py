@@ -59,7 +59,7 @@ class StatusReads:
     """A run's status index (:class:`geomap.geometry.statuses.StatusIndex`) that notes what it was asked.
 
     Stands in for the index while one claim is drawn; :attr:`asked` are the
-    questions, as JSON values (dates as ISO text), to be asked again by :func:`answers`.
+    questions, as JSON values (dates as ISO text), to be asked again by :meth:`Answers.digest`.
     """
 
     def __init__(self, index: Any):
@@ -80,13 +80,9 @@ class StatusReads:
         return self.index.near(lon, lat, reach_km, as_of, holder, wanted)
 
 
-def answers(index: Any, asked: Iterable[Sequence[Any]]) -> str:
-    """A digest of what ``index`` answers to the questions ``asked`` (as :class:`StatusReads` noted them)."""
-    return Answers(index).digest(asked)
-
-
 class Answers:
-    """:func:`answers` for one run's status index, each question answered once and each status written once.
+    """Digests of what one run's status index answers to the questions a claim asked (as :class:`StatusReads`
+    noted them), each question answered once and each status written once.
 
     The claims of a corpus ask the same questions again (a town's state on a day) and the answers name the
     same statuses: writing them out for every claim (``repr`` of dozens of statuses) was most of the time
