@@ -35,7 +35,9 @@ Lengths
 -------
 :func:`length_kind`: "wide", "N-km front", "a front about N km wide", "N-mile
 stretch of the front" -> ``front_width``; "N km deep", "a depth of", "N km
-into", "advanced N km" -> ``depth``; "N km from", "away", "within N km of", "N
+into", "advanced N km", "pushed <the enemy> back by N km", "not moved beyond N
+km", "expanded the security zone by N km" (a buffer or security zone, not a
+combat zone, which is a front's length) -> ``depth``; "N km from", "away", "within N km of", "N
 km north of", "traveled N miles" -> ``distance``; anything else is no claim.
 
 Counts of people
@@ -382,9 +384,28 @@ def length_kind(text: str, sentence: Sentence, reading: Reading, window: tuple[i
             return "depth"  # "advanced deep into the enemy's lines, from 2 to dozens of kilometers"
     if direct_words[-1:] == ["by"] and set(direct_words[-6:-1]) & _WORDS.depth_verbs:
         return "depth"  # "had advanced into Ukraine by \"one kilometre\"": the verb's measure, after its place
+    if before_words[-1:] == ["by"] and _pushed_back(
+            [t.lower for t in word_tokens(text, sentence.start, reading.span_start)[-10:-1]]):
+        return "depth"  # "pushing back Ukrainian Armed Forces (AFU) by nearly 14 kilometers": how far back
+    if direct_words[-1:] == ["by"] and set(direct_words[-6:-1]) & _WORDS.zone_growth_verbs and (
+            _PATTERNS.zone_near.search(text, max(sentence.start, reading.span_start - 60), reading.span_start)):
+        # "managed to 'expand the security zone' in Hama 'by about 20 kilometres'": how much deeper a buffer or
+        # security zone reaches (not "expanded the combat zone by around 70km": a front made longer)
+        return "depth"
+    if direct_words[-1:] in (["beyond"], ["past"]) and set(direct_words[-4:-1]) & _WORDS.depth_verbs:
+        return "depth"  # "has not moved beyond approximately six kilometers": how far the advance reached
     if direct_words and direct_words[-1] in _WORDS.travel_verbs or "distance" in before_words[-3:]:
         return "distance"
     return None
+
+
+def _pushed_back(words: list[str]) -> bool:
+    """Whether the words hold "pushed back" or "pushed <the enemy> back": the enemy driven back a distance."""
+    for i, word in enumerate(words):
+        if word == "back" and (i > 0 and words[i - 1] in _WORDS.depth_verbs | _WORDS.ousted
+                               or set(words[max(0, i - 5) : i]) & _WORDS.depth_verbs | _WORDS.ousted):
+            return True
+    return False
 
 
 def _from_people(after_words: list[str]) -> bool:

@@ -28,6 +28,9 @@ since March 2022"). On top of it:
   hectares ..., the ministry said in a message May 18"): the first date of the
   paragraph that tells the act ("On the night of April 2, 2016, ... which led to
   liberation"), when it is before the statement.
+* A sentence with no date of its own that refers to a definite event ("seized
+  60.06 square kilometers ... during the attack"): the date an earlier sentence
+  writes in that event's phrase ("during the September 2022 attack").
 * ``region_area`` is a fact about the region: no dates.
 * No publication date: relative expressions give None, never today's date.
 
@@ -58,6 +61,8 @@ __all__ = ["claim_dates", "undated_past"]
 
 _FIGURE_RE = re.compile(r"\d[\d,.]*")
 _OPERATION_LOOKBACK = 3  # sentences back to the one that says when the operation began
+_EVENT_LOOKBACK = 4  # sentences back to the one that dates "the attack" a sentence refers to
+_EVENT_PHRASE_GAP = 30  # characters between an event's noun and the date written in its phrase
 _PAST_RE = re.compile(r"\b(?:was|were|had|did)\b|\b[a-z]{3,}ed\b")
 _DAY_LEVEL_KINDS = frozenset({"weekday", "date", "ago", "relative_day"})
 
@@ -155,6 +160,9 @@ def claim_dates(
         as_of = as_of_for_sentence(heading, published, focus=(len(heading), len(heading)))
         return as_of.start, as_of.end, as_of.text
     if not own:
+        referred = _referred_event(article, sentence, masked, published)
+        if referred is not None:
+            return referred
         inherited = _inherited(article, sentence, published)
         if inherited is not None:
             return inherited
@@ -484,6 +492,34 @@ def _inherited(
     if as_of.start is None:
         return None
     return as_of.start, as_of.end, as_of.text
+
+
+def _referred_event(
+    article: Article, sentence: Sentence, masked: str, published: date | None
+) -> tuple[date, date, str] | None:
+    """The date of "the attack" a sentence with no date of its own refers back to ("Asryan said Azeri troops seized
+    60.06 square kilometers ... during the attack"): the date written in the same event's phrase in an earlier
+    sentence ("during the September 2022 attack", "the offensive launched on 6 August"), the nearest one first."""
+    referred = _PATTERNS.event_reference.search(masked)
+    if referred is None or published is None:
+        return None
+    noun = referred.group("noun").lower()
+    named = re.compile(rf"\b{re.escape(noun)}\b", re.IGNORECASE)
+    for index in range(sentence.index - 1, max(-1, sentence.index - _EVENT_LOOKBACK - 1), -1):
+        text = article.sentences[index].text
+        for found in named.finditer(text):
+            for expression in find_temporal(text):
+                # the date inside the event's own phrase: right before its noun, or right after it
+                before = 0 <= found.start() - expression.end <= _EVENT_PHRASE_GAP and not re.search(
+                    r"[,;:.]", text[expression.end : found.start()])
+                after = 0 <= expression.start - found.end() <= _EVENT_PHRASE_GAP and not re.search(
+                    r"[,;:.]", text[found.end() : expression.start])
+                if expression.is_duration or expression.kind in ("relative_day", "event") or not (before or after):
+                    continue
+                start, end = resolve(dataclasses.replace(expression, relation="at"), published)
+                if start is not None and end is not None and start <= published:
+                    return start, end, expression.text
+    return None
 
 
 def _duration_span(text: str, published: date | None) -> tuple[date, date, str] | None:
