@@ -27,6 +27,9 @@ this order:
    had been retaken", "a quarter of the salient ... remains in Ukrainian
    hands").
 4. The nearest control verb in the clause, then in the sentence.
+5. In a sentence with none that gives the figure the sentence before left vague
+   ("have occupied dozens of square kilometers ... We are talking, in
+   particular, about more than 70 square kms"), the act of that sentence.
 
 :func:`weak_hold` finds words of holding without a verb ("holdouts",
 "enclave", "pocket", "the last", "still", "in Ukrainian hands").
@@ -311,6 +314,14 @@ def verb_cue(
         cue = nearest_cue(text, start, end, leftwards=leftwards)
         if cue is not None:
             return cue, "near"
+    if sentence.index > 0 and _PATTERNS.specifying.search(text, sentence.start, reading.span_start):
+        # "... have occupied dozens of square kilometers of the territory of Armenia. We are talking, in
+        # particular, about more than 70 square kms in Tavush and Ararat provinces": the figure the sentence
+        # before left vague, with that sentence's act
+        before = article.sentences[sentence.index - 1]
+        act = nearest_cue(text, before.start, before.end, leftwards=True)
+        if act is not None:
+            return act, "near"
     return None, "none"
 
 
