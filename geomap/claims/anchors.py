@@ -173,7 +173,8 @@ def agent_by_after(article: Article, sentence: Sentence, position: int) -> str |
 
 
 def holder_in(article: Article, sentence: Sentence, start: int, end: int) -> str | None:
-    """Who holds the territory, as written with it: 'held by X', 'in Ukrainian hands', 'Ukrainian salient'."""
+    """Who holds the territory, as written with it: 'held by X', 'in Ukrainian hands', 'Ukrainian salient', 'under
+    control by X'."""
     text = article.text
     for mention in article.mentions_in(start, end):
         code = mention.country or (mention.id if mention.kind == "country" else None)
@@ -193,6 +194,8 @@ def holder_in(article: Article, sentence: Sentence, start: int, end: int) -> str
                 return code
         if re.search(r"\b(?:held|controlled|occupied|retained)\s+by\s+(?:the\s+)?$", before):
             return code
+        if re.search(r"\bunder\s+(?:the\s+)?(?:control|occupation|rule)\s+(?:of|by)\s+(?:the\s+)?$", before):
+            return code  # "the amount of Armenian territory currently under control by Azerbaijan"
     return None
 
 

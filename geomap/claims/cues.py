@@ -153,9 +153,15 @@ def _cue_at(tokens: list[Token], i: int, text: str = "") -> Cue | None:
 def hypothetical(text: str, sentence: Sentence, reading: Reading, window: tuple[int, int]) -> bool:
     """Whether the quantity belongs to a plan, proposal, condition or forecast: "the army plans to control
     70-75% of Gaza", "to establish a 30-km deep safe zone", "Creating that buffer zone would take some 60
-    square kilometers", "a zone that would be 30 km wide" (not "could have captured")."""
+    square kilometers", "a zone that would be 30 km wide", "does not intend at this stage to push the troops further
+    than about twenty kilometers" (not "could have captured", nor the distance of a place named in the plan: "up to
+    the Litani River, about thirty kilometers from the border")."""
     if _PATTERNS.hypothetical.search(text, sentence.start, reading.span_start) is None:
         return _PATTERNS.modal_after.match(text, reading.span_end, window[1]) is not None  # most sentences: one pass
+    if reading.family == "length" and _AFTER_A_NAME_RE.search(text, max(0, reading.span_start - 40),
+                                                              reading.span_start):
+        return False  # "a 'security zone' ... up to the Litani River, about thirty kilometers from the border": the
+        # distance of a named place, a fact whatever is planned around it
     start = sentence.start
     for found in _PATTERNS.hard_break.finditer(text, sentence.start, reading.span_start):
         start = found.end()
@@ -297,13 +303,17 @@ def verb_cue(
         act = nearest_cue(text, total.start, total.end, leftwards=True)
         if act is not None:
             return act, "near"
-    brought = "control" in clause and _PATTERNS.brought_under_control.search(text, window[0], window[1])
+    # to the end of the sentence: "brought back under [our] control" has a bracket, which ends a clause
+    brought = "control" in text[window[0] : sentence.end].lower() and _PATTERNS.brought_under_control.search(
+        text, window[0], sentence.end)
     if brought:
         # "liberated 12 settlements ..., bringing over 200 km² under their control": the act of the clause the
         # participle continues; alone ("200 km² have come under our control"), a taking
         act = nearest_cue(text, sentence.start, window[0], leftwards=True)
         if act is not None and act.category in ("seized", "retaken", "liberated"):
             return act, "near"
+        if brought.group("back"):  # "has been brought back under [our] control": taken back
+            return Cue("retaken", brought.start(), brought.end()), "near"
         return Cue("seized", brought.start(), brought.end()), "near"
     for start, end, leftwards in (
         (window[0], reading.span_start, True),
