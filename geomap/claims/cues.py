@@ -38,7 +38,7 @@ Lengths
 -------
 :func:`length_kind`: "wide", "N-km front", "a front about N km wide", "N-mile
 stretch of the front" -> ``front_width``; "N km deep", "a depth of", "N km
-into", "advanced N km", "pushed <the enemy> back by N km", "not moved beyond N
+into", "advanced N km", "pushed <the enemy> (back by) N km (back)", "not moved beyond N
 km", "expanded the security zone by N km" (a buffer or security zone, not a
 combat zone, which is a front's length) -> ``depth``; "N km from", "away", "within N km of", "N
 km north of", "traveled N miles" -> ``distance``; anything else is no claim.
@@ -378,6 +378,9 @@ def length_kind(text: str, sentence: Sentence, reading: Reading, window: tuple[i
     # "pushed Ukrainian troops back 10-15 km from the border": how deep, measured from the border
     if (first_after == "from" and _WORDS.border_words & set(after_words[1:3])
             and set(before_words[-5:]) & _WORDS.depth_verbs):
+        return "depth"
+    # "has also pushed Ukraine eight to nine kilometers (five to six miles) back": how far the enemy was driven
+    if first_after == "back" and set(before_words[-5:]) & (_WORDS.depth_verbs | _WORDS.ousted):
         return "depth"
     # distance
     if first_after in ("from", "away") and _from_people(after_words):

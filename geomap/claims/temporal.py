@@ -38,7 +38,8 @@ Months and dates
 
 Relations (``relation``)
     * "since X" / "from X": ``(start of X, published)``; with no publication
-      date ``(start of X, None)`` for absolute X.
+      date ``(start of X, None)`` for absolute X. "Since the start of the year"
+      (or month) is this year's: "the" stands for "this" there only.
     * "by X" / "until X" / "through X" / "as of X": the single day at the end of
       X, or the publication date if X has not ended by then: "By March" in an
       article of 2025-03-14 -> (2025-03-14, 2025-03-14); published 2025-04-10
@@ -231,7 +232,9 @@ _ALTERNATIVES = (
     r"(?<![\d,.$€£])(?P<yr_y>(?:18|19|20)\d{2})"
     rf"{_NOT_A_YEAR_AFTER})",
     r"(?P<earlier>(?P<early_mod>earlier|later|early|late)\s+this\s+(?P<early_unit>week|month|year))",
-    r"(?P<relative>(?:the\s+)?(?P<rel_mod>past|last|previous|recent|this|next|coming|current)\s+"
+    # "since the start of the year": the current year, like "since the beginning of this year"
+    r"(?P<relative>(?:the\s+)?(?P<rel_mod>past|last|previous|recent|this|next|coming|current"
+    r"|(?:(?<=start\sof\s)|(?<=beginning\sof\s)|(?<=outset\sof\s))the)\s+"
     rf"(?:(?P<rel_n>{_NUM}|{_VAGUE_NUM})\s+)?(?P<rel_unit>hours?|days?|weeks?|weekends?|months?|years?)(?![A-Za-z]))",
     r"(?P<dayword>the\s+day\s+before\s+yesterday|yesterday(?:\s+(?:morning|afternoon|evening))?|today"
     r"|tonight|this\s+(?:morning|afternoon|evening)|last\s+night|overnight|now(?!-)|currently|at\s+present)",
@@ -264,6 +267,8 @@ _KIND_GROUPS = (
 )  # fmt: skip
 
 _CALENDAR_EVENTS = frozenset({"month", "year", "week"})
+_SINCE_THE_START_RE = re.compile(r"\b(?:since|from)\s+the\s+(?:very\s+)?(?:start|beginning|outset)\s+of\s+$",
+                                 re.IGNORECASE)
 # "in August and September": a month coordinated with a month before it is a date too.
 # "a big slowdown compared to May": a month a figure is compared with is a date, even bare
 _COMPARED_WITH_RE = re.compile(r"\bcompared\s+(?:to|with)\s+$", re.IGNORECASE)
@@ -406,6 +411,10 @@ def _expression_from_match(m: re.Match[str]) -> TemporalExpression | None:
         modifier = {"early": "earlier", "late": "later"}.get(m.group("early_mod").lower(), m.group("early_mod").lower())
         fields = dict(kind="period", modifier=modifier, unit=m.group("early_unit").lower())
     elif kind_group == "relative":
+        if m.group("rel_mod").lower() == "the":
+            if not _SINCE_THE_START_RE.search(m.string, max(0, m.start() - 40), m.start()) or m.group(
+                    "rel_n") or m.group("rel_unit").lower() not in ("year", "month"):
+                return None  # "at the start of the year" may be any year's; "since" it, only this one's
         fields = _relative_fields(m)
     elif kind_group == "dayword":
         fields = dict(kind="relative_day", modifier=_dayword_key(m.group("dayword")))
@@ -460,6 +469,7 @@ def _day_fields(m: re.Match[str], prefix: str) -> dict[str, object]:
 
 def _relative_fields(m: re.Match[str]) -> dict[str, object]:
     modifier = m.group("rel_mod").lower()
+    modifier = "this" if modifier == "the" else modifier  # "since the start of the year"
     unit_written = m.group("rel_unit").lower()
     plural = unit_written.endswith("s")
     unit = _unit_name(unit_written)
