@@ -72,6 +72,9 @@ Events
       range runs from the anchor for N units (plural without a number = 3,
       singular = 1), ending the day before. Without an anchor, or for "the last
       weeks of ...", it resolves to ``(None, None)``.
+    * "in the first 30 days of December", "the last week of November": days or
+      weeks of a month (its most recent one at or before P, or the year
+      written after it), clipped to the month and to P.
 
 Durations
     * "eight months of fighting", "seven-month-long", "three-year conflict",
@@ -211,7 +214,8 @@ _ALTERNATIVES = (
     r"(?P<event>(?:the\s+)?(?P<ev_part>first|opening|early|initial|last|final|closing)\s+"
     rf"(?:(?P<ev_n>{_NUM}|{_VAGUE_NUM})\s+)?(?P<ev_unit>hours?|days?|weeks?|months?)\s+of\s+"
     r"(?:the\s+|this\s+|that\s+|its\s+|their\s+)?"
-    r"(?P<ev_name>[A-Za-z][A-Za-z\-]*(?:\s+(?:on|in|into|against|of)\s+[A-Z][A-Za-z\-]*)?))",
+    r"(?P<ev_name>[A-Za-z][A-Za-z\-]*(?:\s+(?:on|in|into|against|of)\s+[A-Z][A-Za-z\-]*)?)"
+    r"(?:,?\s+(?P<ev_y>(?:18|19|20)\d{2})(?!\d))?)",
     # "in the war's early days"; "within the first five days" (of the operation the text is about)
     r"(?P<opening>(?=the\s|(?:war|conflict|invasion|offensive|operation|incursion|campaign|assault)['’]s\s)(?:(?:the\s+)?(?P<op_name>war|conflict|invasion|offensive|operation|incursion|campaign|assault)['’]s\s+"
     r"|(?:(?<=\bin\s)|(?<=\bwithin\s)|(?<=\bduring\s)|(?<=\bover\s))the\s+)(?P<op_part>first|opening|early|initial)\s+"
@@ -327,7 +331,9 @@ class TemporalExpression:
     @property
     def is_relative(self) -> bool:
         """Whether resolving needs the publication date."""
-        if self.kind in ("year", "event", "duration"):
+        if self.kind == "event":
+            return self.month is not None and self.year is None  # "the first 30 days of December"
+        if self.kind in ("year", "duration"):
             return False
         if self.kind in ("date", "month"):
             return self.year is None
@@ -428,13 +434,18 @@ def _expression_from_match(m: re.Match[str]) -> TemporalExpression | None:
         unit_written = m.group("ev_unit").lower()
         plural = unit_written.endswith("s")
         part = m.group("ev_part").lower()
+        event = " ".join(m.group("ev_name").lower().split())
         fields = dict(
             kind="event",
             modifier="last" if part in ("last", "final", "closing") else "first",
             unit=_unit_name(unit_written),
             count=_count_value(m.group("ev_n"), plural=plural),
-            event=" ".join(m.group("ev_name").lower().split()),
+            event=event,
         )
+        if event in _MONTHS:  # "in the first 30 days of December": days of a month, not of an event
+            fields.update(month=_MONTHS[event], year=_int_or_none(m.group("ev_y")))
+        elif m.group("ev_y"):
+            return None  # a year after an event's name ("the first days of the war 2022") is no date of it
     elif kind_group == "opening":
         fields = dict(
             kind="event",
@@ -603,6 +614,8 @@ def _period(expr: TemporalExpression, published: date | None, anchors: Mapping[s
     kind = expr.kind
     if kind == "duration":
         return None, None
+    if kind == "event" and expr.month is not None:
+        return _month_part_period(expr, published)
     if kind == "event":
         return _event_period(expr, anchors)
     if kind == "year" and expr.year is not None:
@@ -736,6 +749,20 @@ def _calendar_end(day: date, unit: str) -> date:
     if unit == "year":
         return date(day.year, 12, 31)
     return day
+
+
+def _month_part_period(expr: TemporalExpression, published: date | None) -> Period:
+    """The first (or last) days, weeks of a month: "in the first 30 days of December" -> 1-30 December of the
+    month's most recent year (its own year when written), "the last week of March" -> 25-31 March."""
+    assert expr.month is not None
+    month_start, month_end = _month_period(
+        TemporalExpression(start=expr.start, end=expr.end, text=expr.text, kind="month", relation="at",
+                           month=expr.month, year=expr.year), published)
+    if month_start is None or month_end is None or expr.unit is None or expr.count is None:
+        return month_start, month_end
+    if expr.modifier == "last":
+        return max(month_start, _shift(month_end, expr.count, expr.unit) + timedelta(days=1)), month_end
+    return month_start, min(month_end, _shift(month_start, -expr.count, expr.unit) - timedelta(days=1))
 
 
 def _event_period(expr: TemporalExpression, anchors: Mapping[str, date] | None) -> Period:

@@ -112,6 +112,13 @@ def test_next_and_this_month() -> None:
         ("during the second half of 2024", "2024-07-01", "2024-12-31"),
         ("in the third quarter of 2024", "2024-07-01", "2024-09-30"),
         ("in the last quarter of 2024", "2024-10-01", "2024-12-31"),
+        # days and weeks of a month (issue 14's "in the first 30 days of December"): of that month, not of an event
+        ("in the first 30 days of December", "2024-12-01", "2024-12-30"),
+        ("during the first week of October", "2024-10-01", "2024-10-07"),
+        ("in the first two weeks of January 2025", "2025-01-01", "2025-01-14"),
+        ("in the last week of November", "2024-11-24", "2024-11-30"),
+        # the current month's first weeks are clipped at publication
+        ("in the first three weeks of March", "2025-03-01", "2025-03-15"),
     ],
 )
 def test_parts_of_months_and_years(sentence: str, start: str, end: str) -> None:
