@@ -88,6 +88,17 @@ Since-phrases
     conflict began in 2022", "since Russia's offensive began in October 2023":
     the date of the start is read with the relation ``since``.
 
+Seasons
+    "since the spring", "last summer", "in the summer of 2023", "the end of the
+    summer", "over the winter": the three months of a meteorological season
+    (spring March-May, summer June-August, autumn/fall September-November,
+    winter December-February), of the written year, else the most recent one
+    begun by P ("last": the most recent one over by P); "early"/"mid"/"late"
+    and "the start/middle/end of" are its first, middle and last month. Only
+    lower-case names ("the Arab Spring" is an event), and "fall" only as
+    "last/this/next fall", with a preposition or a year, not "the fall of
+    Aleppo".
+
 Months before an event noun
     "a surprise August incursion", "the October offensive", "Russia's October
     advance": a month name right before incursion, offensive, invasion, attack,
@@ -108,6 +119,10 @@ Choosing the as-of date of a sentence (``as_of_for_sentence``)
       not inside an event phrase ("following the aggravations ... in 2022",
       "after", "amid", "in the wake of"), and the nearest to the quantity wins.
       Without ``focus`` the first expression wins.
+    * An expression in a clause before the quantity's that dates another act,
+      when the quantity's clause is a present perfect or says "now" ("launched
+      an incursion last summer, but Russia has wrested back two-thirds"), is
+      skipped: the quantity is of publication.
     * An event expression that cannot be resolved ("in the first months of
       the war" without anchors) gives way to the next expression ("... of the
       war in 2022"); one of a calendar unit ("in the first 30 days of the
@@ -236,6 +251,11 @@ _ALTERNATIVES = (
     r"(?<![\d,.$€£])(?P<yr_y>(?:18|19|20)\d{2})"
     rf"{_NOT_A_YEAR_AFTER})",
     r"(?P<earlier>(?P<early_mod>earlier|later|early|late)\s+this\s+(?P<early_unit>week|month|year))",
+    # "since the spring", "last summer", "the end of the summer", "the autumn of 2023" (seasons in lower case:
+    # "the Arab Spring" is an event, not a season)
+    r"(?P<season>(?:(?P<sea_mod>last|this|next|early|mid|late)(?:\s+|-)|(?:the\s+)?(?P<sea_part>start|beginning|middle"
+    r"|end)\s+of\s+(?:the\s+|this\s+|last\s+)?|the\s+)?(?P<sea_name>(?-i:spring|summer|autumn|winter|fall))"
+    r"(?:,?\s+(?:of\s+)?(?P<sea_y>(?:19|20)\d{2})(?!\d))?)",
     # "since the start of the year": the current year, like "since the beginning of this year"
     r"(?P<relative>(?:the\s+)?(?P<rel_mod>past|last|previous|recent|this|next|coming|current"
     r"|(?:(?<=start\sof\s)|(?<=beginning\sof\s)|(?<=outset\sof\s))the)\s+"
@@ -253,7 +273,7 @@ _ALTERNATIVES = (
 # alternation at every word start; this lookahead turns most of them away at once. A new word that can
 # begin an expression must be added here too.
 _TEMPORAL_START = (
-    r"(?=[0-9]|a|by|beg|cam|clo|com|con|cou|cur|day|dec|dur|ear|eig|ele|end|fe|fi|fo|fr|hou|in|j|la|les"
+    r"(?=[0-9]|a|by|beg|cam|clo|com|con|cou|cur|day|dec|dur|ear|eig|ele|end|fa|fe|fi|fo|fr|hou|in|j|la|les|sp"
     r"|ma|mi|mo|ne|ni|no|oc|off|on|op|ov|pa|pre|rec|s[aeiotu]|t[ehiouw]|und|unt|war|wed|wee|wi|ye)"
 )
 _TEMPORAL_RE = re.compile(
@@ -266,11 +286,12 @@ _TEMPORAL_TRIGGER_RE = _PATTERNS.temporal_trigger
 # characters faster than folded ones), _TEMPORAL_RE is tried there on the sentence as written.
 _TEMPORAL_FINDER_RE = re.compile(blind_to_case(_TEMPORAL_RE.pattern))
 _KIND_GROUPS = (
-    "iso", "event", "opening", "been", "ago", "dmy", "mdy", "month", "year", "earlier", "relative", "dayword",
+    "iso", "event", "opening", "been", "ago", "dmy", "mdy", "month", "year", "earlier", "season", "relative", "dayword",
     "weekday", "duration", "vague_duration",
 )  # fmt: skip
 
 _CALENDAR_EVENTS = frozenset({"month", "year", "week"})
+_SEASON_FIRST_MONTH = {"spring": 3, "summer": 6, "autumn": 9, "fall": 9, "winter": 12}  # meteorological seasons
 _SINCE_THE_START_RE = re.compile(r"\b(?:since|from)\s+the\s+(?:very\s+)?(?:start|beginning|outset)\s+of\s+$",
                                  re.IGNORECASE)
 # "in August and September": a month coordinated with a month before it is a date too.
@@ -331,8 +352,8 @@ class TemporalExpression:
     @property
     def is_relative(self) -> bool:
         """Whether resolving needs the publication date."""
-        if self.kind == "event":
-            return self.month is not None and self.year is None  # "the first 30 days of December"
+        if self.kind in ("event", "season"):
+            return self.month is not None and self.year is None  # "the first 30 days of December", "last summer"
         if self.kind in ("year", "duration"):
             return False
         if self.kind in ("date", "month"):
@@ -416,6 +437,20 @@ def _expression_from_match(m: re.Match[str]) -> TemporalExpression | None:
     elif kind_group == "earlier":
         modifier = {"early": "earlier", "late": "later"}.get(m.group("early_mod").lower(), m.group("early_mod").lower())
         fields = dict(kind="period", modifier=modifier, unit=m.group("early_unit").lower())
+    elif kind_group == "season":
+        name = m.group("sea_name")
+        modifier = _lower_or_none(m.group("sea_mod"))
+        part = _lower_or_none(m.group("sea_part"))
+        year = _int_or_none(m.group("sea_y"))
+        determined = m.group().lower().startswith(("the ", "the\n")) or part is not None
+        if modifier is None and year is None and not determined and prep is None:
+            return None  # "summer clothes": no time without "the", "last", a year or a preposition
+        if name == "fall" and (modifier not in ("last", "this", "next") and year is None and prep is None
+                               or re.match(r"\s+(?:of\s+[A-Z]|to\b|in\b|from\b|back\b)", m.string[m.end():])):
+            return None  # "the fall of Aleppo", "a fall in prices"
+        if part is not None:
+            modifier = _PART_MODIFIERS[part]
+        fields = dict(kind="season", month=_SEASON_FIRST_MONTH[name], year=year, modifier=modifier)
     elif kind_group == "relative":
         if m.group("rel_mod").lower() == "the":
             if not _SINCE_THE_START_RE.search(m.string, max(0, m.start() - 40), m.start()) or m.group(
@@ -614,6 +649,8 @@ def _period(expr: TemporalExpression, published: date | None, anchors: Mapping[s
     kind = expr.kind
     if kind == "duration":
         return None, None
+    if kind == "season" and expr.month is not None:
+        return _season_period(expr, published)
     if kind == "event" and expr.month is not None:
         return _month_part_period(expr, published)
     if kind == "event":
@@ -751,6 +788,31 @@ def _calendar_end(day: date, unit: str) -> date:
     return day
 
 
+def _season_period(expr: TemporalExpression, published: date | None) -> Period:
+    """The three months of a season: its written year's ("the autumn of 2023"; winter runs into the next year), else
+    the most recent one begun by publication ("since the spring"), for "last" the most recent one ended before it
+    ("last summer" in October is this year's), for "next" the next to begin; "early"/"mid"/"late": its months."""
+    assert expr.month is not None
+    first = expr.month
+    if expr.year is not None:
+        year = expr.year
+    elif published is None:
+        return None, None
+    elif expr.modifier == "next":
+        year = published.year if date(published.year, first, 1) > published else published.year + 1
+    else:
+        year = published.year if date(published.year, first, 1) <= published else published.year - 1
+        if expr.modifier == "last" and _add_months(date(year, first, 1), 3) > published:
+            year -= 1  # not over yet: the one before
+    start = date(year, first, 1)
+    end = _add_months(start, 3) - timedelta(days=1)
+    part = {"early": 0, "mid": 1, "late": 2}.get(expr.modifier or "")
+    if part is not None:
+        start = _add_months(start, part)
+        end = _add_months(start, 1) - timedelta(days=1)
+    return start, end
+
+
 def _month_part_period(expr: TemporalExpression, published: date | None) -> Period:
     """The first (or last) days, weeks of a month: "in the first 30 days of December" -> 1-30 December of the
     month's most recent year (its own year when written), "the last week of March" -> 25-31 March."""
@@ -876,7 +938,8 @@ def as_of_for_sentence(
                                                                 modifier="this", unit=unit)
             start, end = resolve(dataclasses.replace(target, relation="at"), published, anchors)
             return AsOf(start, end, chosen.text, chosen)
-        if focus is not None and _dates_another_start(sentence, chosen, focus):
+        if focus is not None and (_dates_another_start(sentence, chosen, focus)
+                                  or _dates_an_earlier_clause(sentence, chosen, focus)):
             candidates = [e for e in candidates if e is not chosen]  # "have pushed 6km ... launched in September"
             continue
         start, end = resolve(chosen, published, anchors)
@@ -884,6 +947,21 @@ def as_of_for_sentence(
             candidates = [e for e in candidates if e is not chosen]  # "the first months of the war in 2022"
             continue
         return AsOf(start, end, chosen.text, chosen)
+
+
+def _dates_an_earlier_clause(sentence: str, expr: TemporalExpression, focus: tuple[int, int]) -> bool:
+    """An expression in a clause before the claim's, when the claim's own clause is a present perfect or says
+    "now" ("launched an offensive in Kursk last summer but Russia has wrested back control of more than
+    two-thirds"): it dates the other clause's act, the claim is of publication."""
+    if expr.end > focus[0] or expr.relation == "since":
+        return False
+    between = sentence[expr.end : focus[0]]
+    broken = _PATTERNS.clause_break.search(between)
+    if broken is None:
+        return False
+    clause_start = expr.end + broken.end()
+    return bool(_PATTERNS.perfect.search(sentence, clause_start, focus[0]) or re.search(
+        r"\b(?:now|currently)\b", sentence[clause_start : focus[0]], re.IGNORECASE))
 
 
 def _dates_another_start(sentence: str, expr: TemporalExpression, focus: tuple[int, int]) -> bool:

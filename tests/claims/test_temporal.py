@@ -177,6 +177,37 @@ def test_by_march_is_the_end_of_march_later() -> None:
     assert resolved("until August 2024", None) == (d("2024-08-31"), d("2024-08-31"))
 
 
+@pytest.mark.parametrize(
+    ("sentence", "published", "start", "end"),
+    [
+        # seasons (meteorological): the most recent one begun by publication, "last" the most recent one over
+        ("since the spring", "2024-10-15", "2024-03-01", "2024-10-15"),
+        ("last summer", "2024-10-15", "2024-06-01", "2024-08-31"),
+        ("last summer", "2024-07-10", "2023-06-01", "2023-08-31"),
+        ("since the end of the spring", "2024-12-02", "2024-05-01", "2024-12-02"),
+        ("in the summer of 2023", "2024-08-13", "2023-06-01", "2023-08-31"),
+        ("over the winter", "2025-03-02", "2024-12-01", "2025-02-28"),
+        ("in late summer", "2024-10-15", "2024-08-01", "2024-08-31"),
+        ("last fall", "2024-10-15", "2023-09-01", "2023-11-30"),
+    ],
+)
+def test_seasons(sentence: str, published: str, start: str, end: str) -> None:
+    assert resolved(sentence, d(published)) == (d(start), d(end))
+
+
+@pytest.mark.parametrize("sentence", ["the fall of Aleppo", "a fall in prices", "the Arab Spring", "summer clothes"])
+def test_words_that_are_no_season(sentence: str) -> None:
+    assert find_temporal(sentence) == []
+
+
+def test_a_date_of_an_earlier_clause_does_not_date_a_present_perfect() -> None:
+    # issue 14's Kursk example: the launch was last summer, the share retaken is of publication
+    sentence = ("Ukraine launched its incursion into Kursk last summer, but Russia has wrested back control of "
+                "more than two-thirds of it.")
+    focus = (sentence.index("two-thirds"), sentence.index("two-thirds") + len("two-thirds"))
+    assert as_of_for_sentence(sentence, d("2025-03-08"), focus=focus) == AsOf(d("2025-03-08"), d("2025-03-08"), None)
+
+
 # --------------------------------------------------------------------------
 # Days and weeks
 # --------------------------------------------------------------------------
