@@ -123,6 +123,8 @@ Choosing the as-of date of a sentence (``as_of_for_sentence``)
       when the quantity's clause is a present perfect or says "now" ("launched
       an incursion last summer, but Russia has wrested back two-thirds"), is
       skipped: the quantity is of publication.
+    * A date alone in brackets after a name ("the annexed Crimea (2014)") is
+      that name's, not the quantity's, and is skipped.
     * An event expression that cannot be resolved ("in the first months of
       the war" without anchors) gives way to the next expression ("... of the
       war in 2022"); one of a calendar unit ("in the first 30 days of the
@@ -939,7 +941,8 @@ def as_of_for_sentence(
             start, end = resolve(dataclasses.replace(target, relation="at"), published, anchors)
             return AsOf(start, end, chosen.text, chosen)
         if focus is not None and (_dates_another_start(sentence, chosen, focus)
-                                  or _dates_an_earlier_clause(sentence, chosen, focus)):
+                                  or _dates_an_earlier_clause(sentence, chosen, focus)
+                                  or _dates_a_noun_in_brackets(sentence, chosen, focus)):
             candidates = [e for e in candidates if e is not chosen]  # "have pushed 6km ... launched in September"
             continue
         start, end = resolve(chosen, published, anchors)
@@ -947,6 +950,19 @@ def as_of_for_sentence(
             candidates = [e for e in candidates if e is not chosen]  # "the first months of the war in 2022"
             continue
         return AsOf(start, end, chosen.text, chosen)
+
+
+def _dates_a_noun_in_brackets(sentence: str, expr: TemporalExpression, focus: tuple[int, int]) -> bool:
+    """A date alone in brackets after a name ("Together with the annexed Crimea (2014) and the zones ..., Russia
+    has seized 108,070 sq. km"): when that name was annexed, founded or taken, not the time of the figure (a
+    bracket right after the figure, "in both August (477 sq km)", is another matter: the figure is inside)."""
+    opening = sentence.rfind("(", 0, expr.start)
+    if opening < 0 or sentence[opening + 1 : expr.start].strip() or focus[0] <= expr.start < focus[1]:
+        return False
+    closing = sentence.find(")", expr.end)
+    if closing < 0 or sentence[expr.end : closing].strip():
+        return False
+    return re.search(r"[A-Za-z]\s*$", sentence[:opening]) is not None and not opening <= focus[0] <= closing
 
 
 def _dates_an_earlier_clause(sentence: str, expr: TemporalExpression, focus: tuple[int, int]) -> bool:
