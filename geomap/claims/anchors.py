@@ -103,7 +103,9 @@ def _agent_code(m: Mention, text: str) -> str | None:
         # "Russian forces", "Turkish-backed opposition forces": the side behind them acts
         words = [w.lower() for w in re.match(r"(?:-(?:backed|led|allied|supported))?(?:[ \t]+[^\W\d_][\w\-]*){0,3}",
                                              after).group().split()]
-        if not any(w in _WORDS.agent_nouns for w in words):
+        # "the Russians have occupied 280 square miles": a plural demonym is the side's people, and acts
+        plural = m.text[-1:] == "s" and not re.match(r"['’]", after)
+        if not plural and not any(w in _WORDS.agent_nouns for w in words):
             return None
     elif m.kind == "country" or (m.kind == "populated_place" and m.feature_code == "PPLC"):
         possessive = re.match(r"['’]s?(?![\w])((?:[ \t]+[^\W\d_][\w\-]*){0,2})", after)
