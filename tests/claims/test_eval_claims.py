@@ -25,8 +25,8 @@ KURSK = ROOT.parent / "shared" / "corpora" / "kursk-news"
 SCOREBOARD = ROOT.parent / "shared" / "tools" / "scoreboard.py"
 
 # What the reader must keep: a little below what it reaches (dev set 1.0 / 0.995 / 1.0; held-out 1.0 / 1.0 / 1.0,
-# heldout2 to heldout4 1.0 / 1.0 / 1.0, heldout5 0.977 / 0.977 / 1.0, heldout6 0.957 / 0.957 / 1.0;
-# Kursk 1.0 / 1.0 / 1.0).
+# heldout2 to heldout4 1.0 / 1.0 / 1.0, heldout5 0.977 / 0.977 / 1.0, heldout6 0.957 / 0.957 / 1.0,
+# heldout7 0.932 / 0.932 / 0.977; Kursk 1.0 / 1.0 / 1.0).
 DEVSET_FLOORS = {"recall": 0.98, "dated_right": 0.97, "precision": 0.97}
 HELDOUT = ROOT / "tests" / "data" / "claims" / "heldout"
 HELDOUT_FLOORS = {"recall": 0.95, "dated_right": 0.95, "precision": 0.95}
@@ -38,6 +38,11 @@ LATER_HELDOUT_FLOORS = {
     "heldout5": {"recall": 0.95, "dated_right": 0.95, "precision": 0.95},
     "heldout6": {"recall": 0.95, "dated_right": 0.95, "precision": 0.95},
 }
+# heldout7 (its README): one prediction its gold leaves out (Area B of the West Bank, under shared control) counts
+# twice as spurious, since both the not-claim "22 percent" and another article's "22 years" hold its number
+HELDOUT7 = ROOT / "tests" / "data" / "claims" / "heldout7"
+HELDOUT7_FLOORS = {"recall": 0.92, "dated_right": 0.92, "precision": 0.95}
+HELDOUT7_SPURIOUS = 2
 KURSK_FLOORS = {"recall": 0.95, "dated_right": 0.95, "precision": 0.95}
 
 
@@ -75,6 +80,14 @@ def test_the_later_held_out_sets_are_read_right(name: str) -> None:
     for measure, floor in LATER_HELDOUT_FLOORS[name].items():
         assert summary[measure] >= floor, (name, measure, summary[measure])
     assert (summary["polarity_wrong"], summary["spurious"]) == (0, 0)
+
+
+def test_the_seventh_held_out_set_is_read_right() -> None:
+    summary = evaluated(HELDOUT7 / "gold_claims.json", "--sources", str(HELDOUT7 / "corpus.jsonl"))
+    for measure, floor in HELDOUT7_FLOORS.items():
+        assert summary[measure] >= floor, (measure, summary[measure])
+    assert summary["polarity_wrong"] == 0
+    assert summary["spurious"] <= HELDOUT7_SPURIOUS
 
 
 @pytest.mark.skipif(not KURSK.is_dir(), reason="../shared/corpora/kursk-news is not beside the checkout")
