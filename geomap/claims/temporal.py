@@ -275,7 +275,7 @@ _ALTERNATIVES = (
 # alternation at every word start; this lookahead turns most of them away at once. A new word that can
 # begin an expression must be added here too.
 _TEMPORAL_START = (
-    r"(?=[0-9]|a|by|beg|cam|clo|com|con|cou|cur|day|dec|dur|ear|eig|ele|end|fa|fe|fi|fo|fr|hou|in|j|la|les|sp"
+    r"(?=[0-9]|a|by|beg|cam|clo|com|con|cou|cur|day|dec|dur|ear|eig|ele|end|fal|fe|fi|fo|fr|hou|in|j|la|les|spr"
     r"|ma|mi|mo|ne|ni|no|oc|off|on|op|ov|pa|pre|rec|s[aeiotu]|t[ehiouw]|und|unt|war|wed|wee|wi|ye)"
 )
 _TEMPORAL_RE = re.compile(
