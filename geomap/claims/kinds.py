@@ -23,7 +23,10 @@ Otherwise the family of the reading decides:
 * Areas: ``region_area`` when a region is the subject of a size verb ("Kursk
   Oblast covers nearly 30,000 km²") or an appositive gives its size ("The
   Donetsk region, about 26,500 square kilometres in size", "Nagorno-Karabakh,
-  an enclave of roughly 4,400 square kilometres,"). Else the control cue of
+  an enclave of roughly 4,400 square kilometres,"), also of several regions
+  together ("the combined land mass of Imo, Abia and Ekiti states is 18,203
+  square kilometres": no one region) and of a place after "all of" ("All of
+  Lagos is 3,345 square km"). Else the control cue of
   :func:`geomap.claims.cues.verb_cue`, else words of holding; none of them, no
   claim. Seized -> ``area_seized``, held or reduced -> ``area_held``, retaken ->
   ``area_retaken``, lost -> ``area_lost`` (the actor is who took it).
@@ -276,10 +279,13 @@ def _clause(text: str, sentence: Sentence, reading: Reading) -> tuple[int, int]:
 def _region_area(article: Article, sentence: Sentence, reading: Reading) -> Place | None:
     """The region whose own size the quantity gives, or None."""
     text = article.text
-    regions = [
-        m for m in article.mentions_in(sentence.start, reading.span_start)
-        if m.type == "place" and m.kind in ("admin1", "named_region", "country")
-    ]  # fmt: skip
+    places = [m for m in article.mentions_in(sentence.start, reading.span_start) if m.type == "place"]
+    whole = places[-1] if places else None
+    if whole is not None and _PATTERNS.whole_of_before.search(text, max(sentence.start, whole.start - 20),
+                                                              whole.start) and (
+            _PATTERNS.is_size.fullmatch(text, whole.end, reading.span_start)):
+        return place_of(whole)  # "All of Lagos is 3,345 square km": a city's own size too
+    regions = [m for m in places if m.kind in ("admin1", "named_region", "country")]
     if not regions:
         return None
     region = regions[-1]
@@ -309,6 +315,25 @@ def _region_area(article: Article, sentence: Sentence, reading: Reading) -> Plac
     return None
 
 
+def _regions_together(article: Article, sentence: Sentence, reading: Reading) -> bool:
+    """Whether the quantity is the size of a list of regions together: "the combined land mass of Imo, Abia and
+    Ekiti states is 18,203 square kilometres"."""
+    text = article.text
+    regions = [
+        m for m in article.mentions_in(sentence.start, reading.span_start)
+        if m.type == "place" and m.kind in ("admin1", "named_region", "country")
+    ]  # fmt: skip
+    if len(regions) < 2 or not _PATTERNS.regions_is_size.fullmatch(text, regions[-1].end, reading.span_start):
+        return False
+    first = len(regions) - 1
+    while first > 0 and _PATTERNS.list_join.fullmatch(text, regions[first - 1].end, regions[first].start):
+        first -= 1
+    if first == len(regions) - 1:
+        return False
+    return _PATTERNS.size_of_before.search(text, max(sentence.start, regions[first].start - 40),
+                                           regions[first].start) is not None
+
+
 def _part_of(text: str, sentence: Sentence, region: Mention, reading: Reading, is_subject: bool) -> bool:
     """Whether an appositive area after a region is ground in it rather than its own size: the subject of a
     control verb ("the Netzarim axis in central Gaza Strip, an area of 49 km², ... has been occupied"), or, after
@@ -328,6 +353,8 @@ def _zone_size(article: Article, sentence: Sentence, reading: Reading) -> Interp
     region = _region_area(article, sentence, reading)
     if region is not None:
         return Interpretation(kind="region_area", place=region, region=region)
+    if _regions_together(article, sentence, reading):
+        return Interpretation(kind="region_area")  # the size of several regions together: no one region's
     text = article.text
     if _PATTERNS.comprises_after.match(text, reading.span_end):
         region = context_region(article, sentence, reading.span_start)

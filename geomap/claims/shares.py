@@ -31,6 +31,11 @@ seized"); its last word (the head) decides:
 * **anything else** (the population, homes, the border, a budget, "the land
   along the border"): no claim.
 
+A share of land its clause says someone sways or is seen on, with no word of
+control ("the insurgents influenced just 7 percent", "an open physical presence
+in another 66 percent of the territory"), is no claim either; "under government
+control or influence" is.
+
 Without an of-phrase, a share standing on its own (not "a 50% pay increase",
 not "44% less land") is a region share when it continues a region share of its
 sentence ("the Houthis hold about 25 per cent and the STC about 20 per cent",
@@ -130,6 +135,8 @@ def read_share(
     text = article.text
     phrase = _of_phrase(article, sentence, reading)
     direct = direct_cue(text, window, reading)
+    if direct is None and _sway_only(text, window, reading):
+        return None
     if phrase is None:
         if previous is None and direct is None:
             figure = _figure_for_gain_share(article, sentence, reading)
@@ -177,6 +184,13 @@ def read_share(
         return None  # "about one quarter of the country is now being contested", "... is full of mines": held by no one
     region = _phrase_region(article, sentence, reading, phrase)
     return _region_share(article, sentence, reading, window, region, direct)
+
+
+def _sway_only(text: str, window: tuple[int, int], reading: Reading) -> bool:
+    """Whether the clause says the share is ground someone sways or is seen on, and no word says anyone controls
+    it ("the insurgents influenced just 7 percent", "a presence in another 66 percent of the territory")."""
+    return _PATTERNS.sway_before.search(text, window[0], reading.span_start) is not None and (
+        _PATTERNS.control_word.search(text, window[0], reading.span_start) is None)
 
 
 def _region_size(article: Article, sentence: Sentence, reading: Reading) -> bool:
