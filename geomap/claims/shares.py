@@ -101,6 +101,7 @@ _DEFAULT_REGION_KINDS = ("admin1", "named_region")
 _HELD_SUFFIXES = ("-held", "-controlled", "-occupied")
 _CLAUSE_PUNCTUATION_RE = re.compile(r"[,;:.!?()\[\]—–\"“”]")
 _POSSESSIVE_RE = re.compile(r"['’]s?(?!\w)")
+_OF_RE = re.compile(r"[\"”’']?\s+(?:(?:territorial\s+)?control\s+(?:of|over)\s+|of\s+)")
 _FIGURE_LOOKBACK = 3  # sentences back to the share of a gain another figure is given for
 
 
@@ -239,7 +240,8 @@ def context_region(article: Article, sentence: Sentence, position: int) -> Place
 
 def _of_phrase(article: Article, sentence: Sentence, reading: Reading) -> _OfPhrase | None:
     text = article.text
-    of = re.match(r"[\"”’']?\s+of\s+", text[reading.span_end : reading.span_end + 9])  # '"about 40 %" of Syria'
+    # '"about 40 %" of Syria', "progressed from 50 percent to 60 percent control of the city"
+    of = _OF_RE.match(text[reading.span_end : reading.span_end + 30])
     if of is None:
         return None
     start = reading.span_end + of.end()
