@@ -165,6 +165,11 @@ def interpret(
         if zone is not None:  # a region's own size is a fact, whatever the sentence plans
             return zone
     if reading.family != "people" and hypothetical(article.text, sentence, reading, window):
+        if reading.family == "length" and _PATTERNS.to_reach_after.match(article.text, reading.span_end):
+            # "The Alliance would need to advance 2,600 km (1,600 miles) to reach Kinshasa": the advance is a
+            # plan, the length how far the place is
+            return Interpretation(kind="distance", place=anchor_place(article, sentence, reading, window,
+                                                                      "distance", set()))
         return None
     if previous is not None and _restates(article.text, previous[0], reading):
         restated = _restated(article, sentence, reading, window, previous[2])

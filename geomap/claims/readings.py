@@ -86,7 +86,10 @@ _SIZE_OF_RE = re.compile(
 _SIZE_WORDS = ("size", "large", "big", "great")  # every match of _SIZE_OF_RE holds one
 # "the Netherlands, Belgium and Luxembourg combined": the yardstick is their sum.
 _COMBINED_RE = re.compile(r"\s*(?:,\s*|\s+and\s+|,\s*and\s+)", re.IGNORECASE)
-_COMBINED_END_RE = re.compile(r"\s+(?:combined|put\s+together|together)\b", re.IGNORECASE)
+# ("larger than Imo, Abia and Ekiti states put together": the places' noun may come first)
+_COMBINED_END_RE = re.compile(
+    r"(?:\s+(?:states|provinces|regions|countries|oblasts|governorates))?\s+(?:combined|put\s+together|together)\b",
+    re.IGNORECASE)
 _STATES_SIZE_RE = re.compile(
     r"['’]?s?\s+(?:is|was|stands\s+at|totals|measures)\s+(?:about\s+|some\s+|roughly\s+)?[\d~]", re.IGNORECASE
 )
