@@ -27,8 +27,9 @@ Otherwise the family of the reading decides:
   together ("the combined land mass of Imo, Abia and Ekiti states is 18,203
   square kilometres": no one region) and of a place after "all of" ("All of
   Lagos is 3,345 square km"). Else the control cue of
-  :func:`geomap.claims.cues.verb_cue`, else words of holding; none of them, no
-  claim. Seized -> ``area_seized``, held or reduced -> ``area_held``, retaken ->
+  :func:`geomap.claims.cues.verb_cue`, else words of holding, or the sentence
+  asking for "the size of the area still in the hands of" someone; none of
+  them, no claim. Seized -> ``area_seized``, held or reduced -> ``area_held``, retaken ->
   ``area_retaken``, lost -> ``area_lost`` (the actor is who took it).
   Liberated -> ``area_retaken`` by the liberator: the speaker's word for his
   own side retaking ground, in Kursk Oblast or in Ukraine alike (what a map
@@ -389,7 +390,8 @@ def _read_area(
             cue = nearest_cue(article.text, heading.start, heading.end, leftwards=True) or _heading_noun_cue(
                 article.text, heading)
     if cue is None:
-        if not weak_hold(article.text, window, reading):
+        sized = _PATTERNS.size_of_held.search(article.text, sentence.start, reading.span_start)
+        if not weak_hold(article.text, window, reading) and sized is None:
             return None
         cue, source = Cue("held", reading.start, reading.end), "weak"
     category = "held" if cue.category == "reduced" else cue.category
