@@ -420,7 +420,14 @@ def _phrase_region(article: Article, sentence: Sentence, reading: Reading, phras
     word = phrase.possessor_word if phrase.possessor_word not in (None, "its", "their") else None
     if head in _WORDS.region_words or word in _WORDS.region_words:
         kinds = _WORD_KINDS.get(word or head, _DEFAULT_REGION_KINDS)  # type: ignore[arg-type]
-        named = _named_before(article, sentence, 0, reading.span_start, kinds, agents_too=True)
+        named = None
+        if kinds == ("country",):
+            # "5,600 square kilometres of Ukrainian territory — nearly 1% of the country": the land's country;
+            # "the Afghan government controlled about 72 percent of the country" under a headline naming "USA",
+            # "65% of the country's land" a sentence after "the U.S. began withdrawing": the country the article
+            # is about, not the last one it named
+            named = _land_country(article, sentence, reading) or country_place(article, _main_country(article))
+        named = named or _named_before(article, sentence, 0, reading.span_start, kinds, agents_too=True)
         if named is None and "country" not in kinds:
             named = _named_before(article, sentence, 0, reading.span_start, ("country",), agents_too=True)
         if named is None:  # named only after it: "150 % of the region around Sudzha in the Kursk region"
@@ -453,6 +460,16 @@ def _speaker_country(article: Article, sentence: Sentence, reading: Reading) -> 
             return country_place(article, code)
     main = _main_country(article)
     return country_place(article, main) if main != holder else None
+
+
+def _land_country(article: Article, sentence: Sentence, reading: Reading) -> Place | None:
+    """The country of land its sentence names before the share by a demonym ("of Ukrainian territory"), or None."""
+    text = article.text
+    for mention in article.mentions_backwards(sentence.start, reading.span_start):
+        following = re.match(r"\s+([a-z]+)", text[mention.end : mention.end + 20])
+        if mention.type == "demonym" and following is not None and following.group(1) in _WORDS.land_words:
+            return country_place(article, mention.country or mention.id)
+    return None
 
 
 def _main_country(article: Article) -> str | None:
