@@ -388,11 +388,16 @@ def _holding_of_no_country(article: Article, sentence: Sentence, phrase: _OfPhra
 
 def _owner_of_its(article: Article, sentence: Sentence, phrase: _OfPhrase) -> Place | None:
     """The place "its" stands for: the nearest region or country named before it in the sentence that
-    is not an agent ("in Kherson, where Russia controlled 93% of its land": Kherson)."""
+    is not an agent ("in Kherson, where Russia controlled 93% of its land": Kherson), or, after "the nation's"
+    or "the country's", the last country named before the sentence."""
     agents = {id(m) for m, _ in sentence_agents(article, sentence)}
     for mention in article.mentions_backwards(sentence.start, phrase.start):
         if mention.type == "place" and id(mention) not in agents and id(mention) not in article.references:
             return promoted(mention, article.text, "region_share")
+    if _PATTERNS.nation_owner.search(article.text, sentence.start, phrase.start):
+        # "Burkina Faso is identified as a particular flashpoint ... The nation's armed forces are said to control
+        # only 40% of its territory": the country the sentences before name
+        return _named_before(article, sentence, 0, sentence.start, ("country",), agents_too=True)
     return None
 
 
