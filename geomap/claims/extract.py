@@ -207,22 +207,25 @@ def _with_earlier_figures(
         if id(reading) in found:
             continue
         sentence = article.sentence_at(reading.start)
-        known = None
+        known, earlier = None, False
         for other in readings[max(0, index - 1) : index + 2]:
             first, second = (other, reading) if other.start < reading.start else (reading, other)
             if other is not reading and id(other) in found and other.family == reading.family and (
                     _CHANGE_TO_RE.fullmatch(text, first.span_end, second.span_start)
                     and _CHANGE_FROM_RE.search(text, max(0, first.span_start - 6), first.span_start)):
-                known = found[id(other)]
+                known, earlier = found[id(other)], first is reading
         if known is None and sentence.index > 0 and _COMPARED_BACK_RE.match(text, sentence.start, reading.span_start):
             before = [f for f in results if sentence.index - _COMPARED_LOOKBACK <= f[1].index < sentence.index
                       and f[0].family == reading.family]
-            known = before[-1] if before else None
+            known, earlier = (before[-1] if before else None), True
         if known is not None:
             result = known[2]
+            # the figure changed from is an earlier state the text seldom dates: flagged, as "after occupying ..."
+            flags = [{"code": "past_undated", "message": "the figure a change started from, on a date the text "
+                      "does not give; dated as the claim it changed into"}] if earlier else []
             added.append((reading, sentence, Interpretation(
                 kind=result.kind, actor=result.actor, holder=result.holder, place=result.place, region=result.region,
-                mask=list(result.mask))))
+                mask=list(result.mask), flags=flags)))
             found[id(reading)] = added[-1]
     return sorted(results + added, key=lambda found: found[0].start) if added else results
 
