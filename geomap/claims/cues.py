@@ -389,6 +389,8 @@ def length_kind(text: str, sentence: Sentence, reading: Reading, window: tuple[i
         return "distance"
     if first_after in ("down", "up", "along") and "from" in after_words[1:4]:
         return "distance"  # "Rugari, just 30 kilometres (20 miles) down the RN2 from provincial capital Goma"
+    if first_after in ("further", "farther") and after_words[1:2] and after_words[1] in _WORDS.compass:
+        return "distance"  # "captured Korem, 170 km south of Maqli, ... the town of Alamata, 20 km further south"
     if first_after in _WORDS.compass and _AFTER_A_NAME_RE.search(text, max(0, reading.span_start - 40),
                                                                  reading.span_start):
         return "distance"  # "the capital Khartoum, 200 kilometres (124 miles) north": that far from the subject

@@ -85,6 +85,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import re
 from collections.abc import Iterable, Sequence
 from datetime import timedelta
 from typing import Any
@@ -104,8 +105,19 @@ UNITS_DISAGREE_PCT = 3.0  # a second unit further off than this is flagged
 STEP_SPAN = timedelta(days=31)  # an area retaken over a span this short is one step, no total to subtract
 PEAK_BEFORE = timedelta(days=30)  # an area held this long before a retaking may be the peak it retakes from
 RESTATED_REL = 0.005  # values this close are the same figure restated ("1,376 km² (531 mi²)" and "531 square miles")
+ROUNDED_REL = 0.02  # a whole number this close to a figure it rounds restates it (the scoreboard's tolerance)
+# Buckets of RESTATED_REL searched each side for a figure's restatements, roundings included
+_ROUNDED_SLOTS = math.ceil(math.log1p(ROUNDED_REL) / math.log1p(RESTATED_REL))
 # The claim fields that are the reading's own, under the same names: the figure as written and where it stands.
 _FIELDS_FROM_READING = ("value", "unit", "start", "end", "low", "high", "qualifier", "alt_value", "alt_unit")
+# "from 50 percent to 60 percent": what comes before a change's first end, and between its ends
+_CHANGE_FROM_RE = re.compile(r"\bfrom\s+$")
+_CHANGE_TO_RE = re.compile(r"[^\d,.;:()]{0,30}?\bto\s+")  # the first end's unit may lie between: "50 percent to"
+# "This is smaller compared to the 8 to 9 hectares previously reported": the sentence before's figure, compared
+_COMPARED_BACK_RE = re.compile(
+    r"(?:this|that|it)\s+(?:is|was)\s+(?:\w+\s+){0,2}?(?:smaller|larger|bigger|less|more|lower|higher|down|up)\s+"
+    r"(?:compared\s+(?:to|with)|than|from)\s+(?:the\s+|a\s+)?(?:\w+\s+)?$", re.IGNORECASE)
+_COMPARED_LOOKBACK = 2  # sentences back to the figure compared ("This was disclosed ..." may come between)
 _SAME_SENTENCE_LOOKBACK = 8  # earlier claims of the sentence a reading may continue (a bound keeps it linear)
 
 def extract_claims(sources: Sequence[Source], mentions: Iterable[Mention]) -> list[Claim]:
@@ -173,11 +185,49 @@ def _source_claims(source: Source, mentions: list[Mention]) -> list[Claim]:
         result = interpret(article, sentence, reading, earlier)
         if result is not None:
             results.append((reading, sentence, result))
+    results = _with_earlier_figures(article, readings, results)
     made = [_make_claim(article, reading, sentence, result, 0) for reading, sentence, result in results]
     merged = merge_restatements(made, source.text)
     for number, claim in enumerate(merged, start=1):
         claim.claim_id = f"{source.id}#{number}"  # numbered once merged: ids stay 1, 2, 3 ...
     return derive_still_held(merged)
+
+
+def _with_earlier_figures(
+    article: Article, readings: list[Reading], results: list[tuple[Reading, Sentence, Interpretation]]
+) -> list[tuple[Reading, Sentence, Interpretation]]:
+    """``results`` with the earlier figure of a change read as the claim it changed from, when nothing else
+    reads it: the other end of "from X to Y" ("grew from 50 percent to 60 percent of the province"), and a
+    figure the next sentence compares the claim with ("... has now shrunk to around 5 to 7 hectares. This is
+    smaller compared to the 8 to 9 hectares previously reported")."""
+    text = article.text
+    found = {id(reading): found for found in results for reading in found[:1]}
+    added = []
+    for index, reading in enumerate(readings):
+        if id(reading) in found:
+            continue
+        sentence = article.sentence_at(reading.start)
+        known, earlier = None, False
+        for other in readings[max(0, index - 1) : index + 2]:
+            first, second = (other, reading) if other.start < reading.start else (reading, other)
+            if other is not reading and id(other) in found and other.family == reading.family and (
+                    _CHANGE_TO_RE.fullmatch(text, first.span_end, second.span_start)
+                    and _CHANGE_FROM_RE.search(text, max(0, first.span_start - 6), first.span_start)):
+                known, earlier = found[id(other)], first is reading
+        if known is None and sentence.index > 0 and _COMPARED_BACK_RE.match(text, sentence.start, reading.span_start):
+            before = [f for f in results if sentence.index - _COMPARED_LOOKBACK <= f[1].index < sentence.index
+                      and f[0].family == reading.family]
+            known, earlier = (before[-1] if before else None), True
+        if known is not None:
+            result = known[2]
+            # the figure changed from is an earlier state the text seldom dates: flagged, as "after occupying ..."
+            flags = [{"code": "past_undated", "message": "the figure a change started from, on a date the text "
+                      "does not give; dated as the claim it changed into"}] if earlier else []
+            added.append((reading, sentence, Interpretation(
+                kind=result.kind, actor=result.actor, holder=result.holder, place=result.place, region=result.region,
+                mask=list(result.mask), flags=flags)))
+            found[id(reading)] = added[-1]
+    return sorted(results + added, key=lambda found: found[0].start) if added else results
 
 
 def derive_still_held(claims: list[Claim]) -> list[Claim]:
@@ -259,7 +309,8 @@ def merge_restatements(claims: list[Claim], text: str | None = None) -> list[Cla
     the statement just reported, another unit) joins the first statement as a further quote.
 
     Two claims are one when they have the same kind, a value within :data:`RESTATED_REL` of each
-    other (in km², km or share; for counts, as written), no two different regions or actors and
+    other (in km², km or share; for counts, as written) or one the other rounded to a whole number
+    (:func:`_rounded`), no two different regions or actors and
     dates that overlap (or one of them no date of its own). The claim kept is the one that says most
     (a date of its own, then the speaker's own words in quotation marks over the outlet's retelling when
     the article ``text`` is given, an actor, a region, a place, a qualifier), the first of them on a tie;
@@ -272,7 +323,7 @@ def merge_restatements(claims: list[Claim], text: str | None = None) -> list[Cla
         joined = None
         if value is not None and value > 0 and math.isfinite(value):
             slot = math.floor(math.log(value) / math.log1p(RESTATED_REL))
-            for near in (slot - 1, slot, slot + 1):
+            for near in range(slot - _ROUNDED_SLOTS, slot + _ROUNDED_SLOTS + 1):
                 for index in buckets.get((claim.kind, near), ()):
                     if _same_figure(groups[index][0], claim):
                         joined = index
@@ -319,7 +370,7 @@ def _measure(claim: Claim) -> float | None:
 
 def _same_figure(first: Claim, other: Claim) -> bool:
     a, b = _measure(first), _measure(other)
-    if a is None or b is None or abs(a - b) > RESTATED_REL * max(abs(a), abs(b)):
+    if a is None or b is None or (abs(a - b) > RESTATED_REL * max(abs(a), abs(b)) and not _rounded(first, other)):
         return False
     if first.actor is not None and other.actor is not None and first.actor != other.actor:
         return False
@@ -339,6 +390,17 @@ def _same_figure(first: Claim, other: Claim) -> bool:
     first_end = first.as_of_end or first.as_of_start
     other_end = other.as_of_end or other.as_of_start
     return first.as_of_start <= other_end and other.as_of_start <= first_end
+
+
+def _rounded(first: Claim, other: Claim) -> bool:
+    """Whether one figure is the other rounded to a whole number, in the same unit and no more than
+    :data:`ROUNDED_REL` off it ("increased from 19 to 60 percent" and "19.3 percent of the Syrian land area"; a
+    rounding further off, "19 percent" for 19.4, is a figure of its own)."""
+    if first.unit != other.unit or first.value is None or other.value is None or first.kind == "count":
+        return False
+    whole, exact = sorted((float(first.value), float(other.value)), key=lambda v: not v.is_integer())
+    return whole.is_integer() and not exact.is_integer() and round(exact) == whole and (
+        abs(exact - whole) <= ROUNDED_REL * abs(exact))
 
 
 def _make_claim(

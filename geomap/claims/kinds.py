@@ -23,9 +23,13 @@ Otherwise the family of the reading decides:
 * Areas: ``region_area`` when a region is the subject of a size verb ("Kursk
   Oblast covers nearly 30,000 km²") or an appositive gives its size ("The
   Donetsk region, about 26,500 square kilometres in size", "Nagorno-Karabakh,
-  an enclave of roughly 4,400 square kilometres,"). Else the control cue of
-  :func:`geomap.claims.cues.verb_cue`, else words of holding; none of them, no
-  claim. Seized -> ``area_seized``, held or reduced -> ``area_held``, retaken ->
+  an enclave of roughly 4,400 square kilometres,"), also of several regions
+  together ("the combined land mass of Imo, Abia and Ekiti states is 18,203
+  square kilometres": no one region) and of a place after "all of" ("All of
+  Lagos is 3,345 square km"). Else the control cue of
+  :func:`geomap.claims.cues.verb_cue`, else words of holding, or the sentence
+  asking for "the size of the area still in the hands of" someone; none of
+  them, no claim. Seized -> ``area_seized``, held or reduced -> ``area_held``, retaken ->
   ``area_retaken``, lost -> ``area_lost`` (the actor is who took it).
   Liberated -> ``area_retaken`` by the liberator: the speaker's word for his
   own side retaking ground, in Kursk Oblast or in Ukraine alike (what a map
@@ -162,6 +166,11 @@ def interpret(
         if zone is not None:  # a region's own size is a fact, whatever the sentence plans
             return zone
     if reading.family != "people" and hypothetical(article.text, sentence, reading, window):
+        if reading.family == "length" and _PATTERNS.to_reach_after.match(article.text, reading.span_end):
+            # "The Alliance would need to advance 2,600 km (1,600 miles) to reach Kinshasa": the advance is a
+            # plan, the length how far the place is
+            return Interpretation(kind="distance", place=anchor_place(article, sentence, reading, window,
+                                                                      "distance", set()))
         return None
     if previous is not None and _restates(article.text, previous[0], reading):
         restated = _restated(article, sentence, reading, window, previous[2])
@@ -276,10 +285,13 @@ def _clause(text: str, sentence: Sentence, reading: Reading) -> tuple[int, int]:
 def _region_area(article: Article, sentence: Sentence, reading: Reading) -> Place | None:
     """The region whose own size the quantity gives, or None."""
     text = article.text
-    regions = [
-        m for m in article.mentions_in(sentence.start, reading.span_start)
-        if m.type == "place" and m.kind in ("admin1", "named_region", "country")
-    ]  # fmt: skip
+    places = [m for m in article.mentions_in(sentence.start, reading.span_start) if m.type == "place"]
+    whole = places[-1] if places else None
+    if whole is not None and _PATTERNS.whole_of_before.search(text, max(sentence.start, whole.start - 20),
+                                                              whole.start) and (
+            _PATTERNS.is_size.fullmatch(text, whole.end, reading.span_start)):
+        return place_of(whole)  # "All of Lagos is 3,345 square km": a city's own size too
+    regions = [m for m in places if m.kind in ("admin1", "named_region", "country")]
     if not regions:
         return None
     region = regions[-1]
@@ -309,6 +321,25 @@ def _region_area(article: Article, sentence: Sentence, reading: Reading) -> Plac
     return None
 
 
+def _regions_together(article: Article, sentence: Sentence, reading: Reading) -> bool:
+    """Whether the quantity is the size of a list of regions together: "the combined land mass of Imo, Abia and
+    Ekiti states is 18,203 square kilometres"."""
+    text = article.text
+    regions = [
+        m for m in article.mentions_in(sentence.start, reading.span_start)
+        if m.type == "place" and m.kind in ("admin1", "named_region", "country")
+    ]  # fmt: skip
+    if len(regions) < 2 or not _PATTERNS.regions_is_size.fullmatch(text, regions[-1].end, reading.span_start):
+        return False
+    first = len(regions) - 1
+    while first > 0 and _PATTERNS.list_join.fullmatch(text, regions[first - 1].end, regions[first].start):
+        first -= 1
+    if first == len(regions) - 1:
+        return False
+    return _PATTERNS.size_of_before.search(text, max(sentence.start, regions[first].start - 40),
+                                           regions[first].start) is not None
+
+
 def _part_of(text: str, sentence: Sentence, region: Mention, reading: Reading, is_subject: bool) -> bool:
     """Whether an appositive area after a region is ground in it rather than its own size: the subject of a
     control verb ("the Netzarim axis in central Gaza Strip, an area of 49 km², ... has been occupied"), or, after
@@ -328,6 +359,8 @@ def _zone_size(article: Article, sentence: Sentence, reading: Reading) -> Interp
     region = _region_area(article, sentence, reading)
     if region is not None:
         return Interpretation(kind="region_area", place=region, region=region)
+    if _regions_together(article, sentence, reading):
+        return Interpretation(kind="region_area")  # the size of several regions together: no one region's
     text = article.text
     if _PATTERNS.comprises_after.match(text, reading.span_end):
         region = context_region(article, sentence, reading.span_start)
@@ -357,7 +390,8 @@ def _read_area(
             cue = nearest_cue(article.text, heading.start, heading.end, leftwards=True) or _heading_noun_cue(
                 article.text, heading)
     if cue is None:
-        if not weak_hold(article.text, window, reading):
+        sized = _PATTERNS.size_of_held.search(article.text, sentence.start, reading.span_start)
+        if not weak_hold(article.text, window, reading) and sized is None:
             return None
         cue, source = Cue("held", reading.start, reading.end), "weak"
     category = "held" if cue.category == "reduced" else cue.category

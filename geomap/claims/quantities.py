@@ -31,6 +31,8 @@ Numbers
       number word is reported only with a unit or a counted noun
       ("four regions"), and "one" only with a unit, because "one of", "one by
       one" and "One video" are not quantities a claim is made of.
+    * "half a(n)" before an area or length unit is half of one unit: "half a
+      square kilometre", "half a mile" (a measure, not the share "half").
     * Vague plurals are lower bounds, flagged ``vague=True``: "dozens" = 24,
       "hundreds" = 200, "thousands" = 2,000, "tens of thousands" = 20,000,
       "hundreds of thousands" = 200,000, "millions" = 2,000,000 (two of the
@@ -57,7 +59,8 @@ Ranges
 Units and normalised values (``normalised`` and ``normalised_unit``)
     * area -> km²: square kilometers/kilometres/km, sq km, sq. km, km², km2;
       square miles, sq mi, sq. mi, sq miles, mi²; hectares, ha; acres; square
-      metres, m². 1 sq mi = 2.589988110336 km² (exact), 1 ha = 0.01 km²,
+      metres, m²; "kilometer grid square" (a military map's square, 1 km²).
+      1 sq mi = 2.589988110336 km² (exact), 1 ha = 0.01 km²,
       1 acre = 0.0040468564224 km².
     * length -> km: km, kilometers/kilometres; miles, mi (statute,
       1.609344 km); nautical miles/nmi (1.852 km) only when written so;
@@ -409,6 +412,7 @@ _ATOM_FINDER_RE = re.compile(rf"{_ATOM_START}(?:{_ATOM_BODY})")
 # The second number of a range, read right after "-", "to" or "and": no look-behind.
 _SECOND_ATOM_RE = re.compile(rf"(?P<digits>{_DIGITS_CORE})|(?P<words>{_WORDS_CORE})", re.IGNORECASE)
 _WORD_TOKEN_RE = re.compile(r"[A-Za-z]+")
+_HALF_A_RE = re.compile(r"[ \t\u00a0]+an?[ \t\u00a0]+", re.IGNORECASE)
 _EXPONENT_AFTER_RE = re.compile(r"[eE](?P<exponent>[+-]?[0-9]{1,5})(?![0-9A-Za-z])")
 _POWER_AFTER_RE = re.compile(r"[ \t]?(?:\^|\*\*)[ \t]?(?P<exponent>[0-9]{1,5})(?![0-9])")
 
@@ -419,6 +423,7 @@ _UNIT_SPECS: tuple[tuple[str, str], ...] = (
     ("km2", r"sq\.?\s?kms?"),
     ("km2", r"sq\s?/\s?kms?"),  # "100sq/km of land", a slash for the space
     ("km2", r"kilomet(?:er|re)s?\s+squared"),
+    ("km2", r"kilomet(?:er|re)\s+grid\s+squares?"),  # "half a kilometer grid square": a military map's 1 km square
     ("km2", r"km\s?²|km2(?![0-9])|km\^2"),
     ("mi2", r"square[\s-]+miles?"),
     ("mi2", r"square[\s-]+mi"),
@@ -973,6 +978,16 @@ def _quantities_at(text: str, m: re.Match[str]) -> tuple[list[Quantity], int]:
     between = _BETWEEN_BEFORE_RE.search(text, max(0, start - 12), start)
     after_from = _FROM_BEFORE_RE.search(text, max(0, start - 8), start)
 
+    if number.kind == "half":
+        # "half a square kilometre", "half a mile": half of one unit, a measure (not a share)
+        one = _HALF_A_RE.match(text, end)
+        unit = _unit_after(text, one.end()) if one is not None else None
+        if unit is not None and UNITS[unit.key][0] in ("area", "length"):
+            quantity = _make_quantity(
+                text, start=start, end=unit.end, value=0.5, dimension=UNITS[unit.key][0], unit_text=unit.text,
+                unit_key=unit.key, qualifier=qualifier,
+            )  # fmt: skip
+            return [quantity], unit.end
     if number.kind in ("fraction", "half"):
         return _share_word(text, number, qualifier)
     if number.kind == "twice":

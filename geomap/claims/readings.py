@@ -43,6 +43,7 @@ emphasis ("just", "only") is no qualifier.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
 from geomap.claims.article import Article, Reading
@@ -86,7 +87,14 @@ _SIZE_OF_RE = re.compile(
 _SIZE_WORDS = ("size", "large", "big", "great")  # every match of _SIZE_OF_RE holds one
 # "the Netherlands, Belgium and Luxembourg combined": the yardstick is their sum.
 _COMBINED_RE = re.compile(r"\s*(?:,\s*|\s+and\s+|,\s*and\s+)", re.IGNORECASE)
-_COMBINED_END_RE = re.compile(r"\s+(?:combined|put\s+together|together)\b", re.IGNORECASE)
+# ("larger than Imo, Abia and Ekiti states put together": the places' noun may come first)
+_COMBINED_END_RE = re.compile(
+    r"(?:\s+(?:states|provinces|regions|countries|oblasts|governorates))?\s+(?:combined|put\s+together|together)\b",
+    re.IGNORECASE)
+# "the size of Wales in the United Kingdom or the state of Maryland": a second yardstick after "or"
+_OR_REFERENCE_RE = re.compile(
+    r"(?:\s+in\s+(?:the\s+)?[A-Z][\w\-]*(?:\s+[A-Z][\w\-]*){0,3})?\s+or\s+(?P<yardstick>(?:the\s+)?"
+    r"(?:(?:state|country|province|region|city|island|county)\s+of\s+(?:the\s+)?)?)")
 _STATES_SIZE_RE = re.compile(
     r"['’]?s?\s+(?:is|was|stands\s+at|totals|measures)\s+(?:about\s+|some\s+|roughly\s+)?[\d~]", re.IGNORECASE
 )
@@ -116,6 +124,10 @@ def find_readings(article: Article) -> list[Reading]:
             readings.append(reading)
             used.add(reading.start)
             article.references.add(id(reading.reference))
+            other = _or_reference(article, reading)
+            if other is not None:
+                readings.append(other)
+                article.references.add(id(other.reference))
     previous: Quantity | None = None
     for index, quantity in enumerate(quantities):
         if quantity.start in used:
@@ -256,6 +268,21 @@ def _combined(article: Article, reference: Mention) -> tuple[Mention, ...]:
         others.append(mention)
         end = mention.end
     return tuple(others) if others and _COMBINED_END_RE.match(text, end) else ()
+
+
+def _or_reference(article: Article, reading: Reading) -> Reading | None:
+    """A second yardstick offered for the same size: "about the size of Wales in the United Kingdom or the state
+    of Maryland in the United States" (the same comparison with Maryland), or None."""
+    if reading.reference is None or reading.also or reading.unit.lower().startswith("times"):
+        return None
+    found = _OR_REFERENCE_RE.match(article.text, reading.reference.end)
+    if found is None:
+        return None
+    other = next(iter(article.mentions_in(found.end(), found.end() + 60)), None)
+    if other is None or other.start != found.end() or other.type != "place":
+        return None
+    return dataclasses.replace(reading, start=found.start("yardstick"), end=other.end, span_start=found.start(
+        "yardstick"), span_end=other.end, reference=other)
 
 
 def _size_comparison(article: Article, m: re.Match[str], by_end: dict[int, Quantity]) -> Reading | None:

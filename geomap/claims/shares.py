@@ -31,6 +31,11 @@ seized"); its last word (the head) decides:
 * **anything else** (the population, homes, the border, a budget, "the land
   along the border"): no claim.
 
+A share of land its clause says someone sways or is seen on, with no word of
+control ("the insurgents influenced just 7 percent", "an open physical presence
+in another 66 percent of the territory"), is no claim either; "under government
+control or influence" is.
+
 Without an of-phrase, a share standing on its own (not "a 50% pay increase",
 not "44% less land") is a region share when it continues a region share of its
 sentence ("the Houthis hold about 25 per cent and the STC about 20 per cent",
@@ -96,6 +101,7 @@ _DEFAULT_REGION_KINDS = ("admin1", "named_region")
 _HELD_SUFFIXES = ("-held", "-controlled", "-occupied")
 _CLAUSE_PUNCTUATION_RE = re.compile(r"[,;:.!?()\[\]—–\"“”]")
 _POSSESSIVE_RE = re.compile(r"['’]s?(?!\w)")
+_OF_RE = re.compile(r"[\"”’']?\s+(?:(?:territorial\s+)?control\s+(?:of|over)\s+|of\s+)")
 _FIGURE_LOOKBACK = 3  # sentences back to the share of a gain another figure is given for
 
 
@@ -130,6 +136,8 @@ def read_share(
     text = article.text
     phrase = _of_phrase(article, sentence, reading)
     direct = direct_cue(text, window, reading)
+    if direct is None and _sway_only(text, window, reading):
+        return None
     if phrase is None:
         if previous is None and direct is None:
             figure = _figure_for_gain_share(article, sentence, reading)
@@ -179,6 +187,13 @@ def read_share(
     return _region_share(article, sentence, reading, window, region, direct)
 
 
+def _sway_only(text: str, window: tuple[int, int], reading: Reading) -> bool:
+    """Whether the clause says the share is ground someone sways or is seen on, and no word says anyone controls
+    it ("the insurgents influenced just 7 percent", "a presence in another 66 percent of the territory")."""
+    return _PATTERNS.sway_before.search(text, window[0], reading.span_start) is not None and (
+        _PATTERNS.control_word.search(text, window[0], reading.span_start) is None)
+
+
 def _region_size(article: Article, sentence: Sentence, reading: Reading) -> bool:
     """Whether the share is a region's own size in its country: a region named right before "accounts for",
     "makes up", "constitutes" ("Darfur accounts for roughly one-fifth of Sudan's territory")."""
@@ -225,7 +240,8 @@ def context_region(article: Article, sentence: Sentence, position: int) -> Place
 
 def _of_phrase(article: Article, sentence: Sentence, reading: Reading) -> _OfPhrase | None:
     text = article.text
-    of = re.match(r"[\"”’']?\s+of\s+", text[reading.span_end : reading.span_end + 9])  # '"about 40 %" of Syria'
+    # '"about 40 %" of Syria', "progressed from 50 percent to 60 percent control of the city"
+    of = _OF_RE.match(text[reading.span_end : reading.span_end + 30])
     if of is None:
         return None
     start = reading.span_end + of.end()
@@ -372,11 +388,16 @@ def _holding_of_no_country(article: Article, sentence: Sentence, phrase: _OfPhra
 
 def _owner_of_its(article: Article, sentence: Sentence, phrase: _OfPhrase) -> Place | None:
     """The place "its" stands for: the nearest region or country named before it in the sentence that
-    is not an agent ("in Kherson, where Russia controlled 93% of its land": Kherson)."""
+    is not an agent ("in Kherson, where Russia controlled 93% of its land": Kherson), or, after "the nation's"
+    or "the country's", the last country named before the sentence."""
     agents = {id(m) for m, _ in sentence_agents(article, sentence)}
     for mention in article.mentions_backwards(sentence.start, phrase.start):
         if mention.type == "place" and id(mention) not in agents and id(mention) not in article.references:
             return promoted(mention, article.text, "region_share")
+    if _PATTERNS.nation_owner.search(article.text, sentence.start, phrase.start):
+        # "Burkina Faso is identified as a particular flashpoint ... The nation's armed forces are said to control
+        # only 40% of its territory": the country the sentences before name
+        return _named_before(article, sentence, 0, sentence.start, ("country",), agents_too=True)
     return None
 
 
@@ -404,7 +425,14 @@ def _phrase_region(article: Article, sentence: Sentence, reading: Reading, phras
     word = phrase.possessor_word if phrase.possessor_word not in (None, "its", "their") else None
     if head in _WORDS.region_words or word in _WORDS.region_words:
         kinds = _WORD_KINDS.get(word or head, _DEFAULT_REGION_KINDS)  # type: ignore[arg-type]
-        named = _named_before(article, sentence, 0, reading.span_start, kinds, agents_too=True)
+        named = None
+        if kinds == ("country",):
+            # "5,600 square kilometres of Ukrainian territory — nearly 1% of the country": the land's country;
+            # "the Afghan government controlled about 72 percent of the country" under a headline naming "USA",
+            # "65% of the country's land" a sentence after "the U.S. began withdrawing": the country the article
+            # is about, not the last one it named
+            named = _land_country(article, sentence, reading) or country_place(article, _main_country(article))
+        named = named or _named_before(article, sentence, 0, reading.span_start, kinds, agents_too=True)
         if named is None and "country" not in kinds:
             named = _named_before(article, sentence, 0, reading.span_start, ("country",), agents_too=True)
         if named is None:  # named only after it: "150 % of the region around Sudzha in the Kursk region"
@@ -437,6 +465,16 @@ def _speaker_country(article: Article, sentence: Sentence, reading: Reading) -> 
             return country_place(article, code)
     main = _main_country(article)
     return country_place(article, main) if main != holder else None
+
+
+def _land_country(article: Article, sentence: Sentence, reading: Reading) -> Place | None:
+    """The country of land its sentence names before the share by a demonym ("of Ukrainian territory"), or None."""
+    text = article.text
+    for mention in article.mentions_backwards(sentence.start, reading.span_start):
+        following = re.match(r"\s+([a-z]+)", text[mention.end : mention.end + 20])
+        if mention.type == "demonym" and following is not None and following.group(1) in _WORDS.land_words:
+            return country_place(article, mention.country or mention.id)
+    return None
 
 
 def _main_country(article: Article) -> str | None:

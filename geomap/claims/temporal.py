@@ -17,7 +17,7 @@ General
       the end of its period is clipped to ``published``.
     * Month and weekday names must be capitalised ("March", not "march"). A bare
       month name needs a preposition or modifier before it ("in August",
-      "since August", "By March", "last August", "mid-August"), so "May" the
+      "since August", "By March", "as recently as January", "last August", "mid-August"), so "May" the
       verb and "March" the verb at the start of a sentence are not dates.
 
 Months and dates
@@ -225,7 +225,9 @@ _NOT_A_YEAR_AFTER = (
     r"|people|men|civilians|casualties|tanks|dollars|euros))"
 )
 
-_PREFIX = r"(?:(?P<prep>since|from|by|until|till|through|as\s+of|in|on|during|for|over|within|throughout)\s+)?"
+# "As recently as January, Boko Haram controlled ...": that month, as "in January" (a preposition a bare month needs)
+_PREFIX = (r"(?:(?P<prep>since|from|by|until|till|through|as\s+of|as\s+(?:recently|late|early)\s+as|in|on|during|for|"
+           r"over|within|throughout)\s+)?")
 _ALTERNATIVES = (
     r"(?P<iso>(?<!\d)(?P<iso_y>\d{4})-(?P<iso_m>\d{2})-(?P<iso_d>\d{2})(?!\d))",
     r"(?P<event>(?:the\s+)?(?P<ev_part>first|opening|early|initial|last|final|closing)\s+"

@@ -244,3 +244,17 @@ def test_a_figure_before_an_undated_event_is_not_dated_by_the_report_or_the_late
     assert [f["code"] for f in before.flags if f["code"] == "past_undated"] == ["past_undated"], before.flags
     assert before.as_of_text is None
     assert now.as_of_start == date(2026, 1, 17) and not now.flags
+
+
+def test_the_figure_a_change_started_from_is_flagged_as_undated(geoparser) -> None:
+    """https://northboundasia.com/maute-now-confined-much-smaller-area-afp/ (Philippine News Agency, October 2017):
+    the figure the next sentences compare the claim with is the same ground at an earlier, undated time."""
+    text = ("MANILA — Areas controlled by the Maute Group terrorists in Marawi City has now shrunk to around 5 to 7 "
+            "hectares.\n\nThis was disclosed by AFP public affairs Col. Edgard Arevalo in press briefing late "
+            "Wednesday.\n\nThis is smaller compared to the 8 to 9 hectares previously reported and is indicative that "
+            "the military is steadily pushing and constricting the enemy into a much smaller and tigher space.")
+    source = Source(id="compared", text=text, published=date(2017, 10, 5), url=None)
+    claims = claims_of(geoparser, [source])
+    now, before = find(claims, text, "5 to 7 hectares"), find(claims, text, "8 to 9 hectares")
+    assert (now.kind, before.kind, before.place_id) == ("area_held", "area_held", now.place_id)
+    assert "past_undated" in [f["code"] for f in before.flags] and "past_undated" not in [f["code"] for f in now.flags]
