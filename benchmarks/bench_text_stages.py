@@ -14,8 +14,9 @@ figure issue 18 sets a goal for: >= 2 MB/s with -j 2), and the wall split of thi
 - ``keeping``: the article cache's per-chunk work (each source's rows as a compressed entry);
 - ``collecting``: joining the chunks' tables into one, writing the cache, ``derive_across_corpus``;
 
-and the CPU seconds per MB of this process and of the workers (the pool's processes, read when they
-have exited). The machine's load changes the times: note ``uptime`` (printed) next to the figures.
+and the CPU seconds per MB of this process (with the seconds its cyclic garbage collector took) and of the
+workers (the pool's processes, read when they have exited). The machine's load changes the times: note
+``uptime`` (printed) next to the figures.
 
 Usage::
 
@@ -26,6 +27,7 @@ Usage::
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import os
 import resource
@@ -51,8 +53,15 @@ def measure(path: Path, jobs: int, cache: bool, figures: bool) -> dict:
     megabytes = sum(len(source.text.encode("utf-8")) for source in sources) / 1e6
     table = schema.SOURCES.from_records(sources)
     shared().regions.tree  # noqa: B018 - as run_sources: loaded before the workers fork
-    spent = {"waiting": 0.0, "keeping": 0.0}
+    spent = {"waiting": 0.0, "keeping": 0.0, "collector": 0.0}
     result_of = pipeline.result_of
+    collection_began = [0.0]
+
+    def time_collections(phase: str, _info: dict) -> None:
+        if phase == "start":
+            collection_began[0] = time.process_time()
+        else:
+            spent["collector"] += time.process_time() - collection_began[0]
 
     def timed_result_of(*args, **kwargs):
         started = time.perf_counter()
@@ -72,6 +81,7 @@ def measure(path: Path, jobs: int, cache: bool, figures: bool) -> dict:
         cpu_before, children_before = time.process_time(), children_cpu()
         started = time.perf_counter()
         pipeline.result_of = timed_result_of
+        gc.callbacks.append(time_collections)
         try:
             with pipeline.Workers(jobs) as workers:
                 if article_cache is not None:
@@ -90,6 +100,7 @@ def measure(path: Path, jobs: int, cache: bool, figures: bool) -> dict:
                 main_cpu = time.process_time() - cpu_before
         finally:
             pipeline.result_of = result_of
+            gc.callbacks.remove(time_collections)
     workers_cpu = children_cpu() - children_before
     return {
         "articles": len(sources),
@@ -103,6 +114,7 @@ def measure(path: Path, jobs: int, cache: bool, figures: bool) -> dict:
         "keeping_s": round(spent["keeping"], 2),
         "collecting_s": round(wall - spent["waiting"] - spent["keeping"], 2),
         "main_cpu_s_per_mb": round(main_cpu / megabytes, 3),
+        "main_collector_cpu_s": round(spent["collector"], 2),
         "workers_cpu_s_per_mb": round(workers_cpu / megabytes, 3),
         "rows": {"mentions": len(tables.mentions), "claims": len(claims), "place_status": len(tables.place_status)},
         "load": os.getloadavg()[0],
@@ -131,7 +143,10 @@ def main(argv: list[str] | None = None) -> int:
         f"main process: waiting {figures['waiting_s']} s, keeping (article cache) {figures['keeping_s']} s, "
         f"collecting {figures['collecting_s']} s"
     )
-    print(f"CPU s/MB: main {figures['main_cpu_s_per_mb']}, workers {figures['workers_cpu_s_per_mb']}")
+    print(
+        f"CPU s/MB: main {figures['main_cpu_s_per_mb']} (of which the garbage collector "
+        f"{figures['main_collector_cpu_s']} s), workers {figures['workers_cpu_s_per_mb']}"
+    )
     print(f"rows: {figures['rows']}")
     return 0
 
