@@ -622,18 +622,54 @@ def build_map(
     )
 
 
-def figure_tables(results: Results, base: Basemap) -> dict[str, Any]:
-    """The part of a run's tables the figures read (only these are sent to a worker).
+# The mentions' columns the figures read (the places named: geomap.export.layers.places_layer); not their
+# sentences, which are most of a large corpus's mentions.
+FIGURE_MENTION_COLUMNS = (
+    "type",
+    "lon",
+    "lat",
+    "id",
+    "name",
+    "kind",
+    "country",
+    "admin1",
+    "geonameid",
+    "feature_code",
+    "source",
+    "text",
+)
 
-    Only place mentions: the figures mark places, and a large corpus has
-    hundreds of thousands of other mentions (demonyms, unresolved words).
+
+def figure_tables(results: Results, base: Basemap, windows: Sequence[str] | None = None) -> dict[str, Any]:
+    """The part of a run's tables the figures of ``windows`` (all with None) read: only these go to a worker.
+
+    Every claim, with the columns the figures read (:data:`geomap.view.CLAIM_FIELDS`): the chart, the
+    windows and the sources' colours are the whole corpus's. Shapes only of the claims and envelopes of
+    ``windows``: a claims map draws its own window's (a large corpus's shapes are most of its tables).
+    Only place mentions, with the columns of the places they name: the figures mark places, and a large
+    corpus has hundreds of thousands of other mentions (demonyms, unresolved words).
     """
+    from geomap.view import CLAIM_FIELDS, UNDATED
+
+    claim_geoms = results.claim_geoms
+    claim_geoms = claim_geoms[[name for name in CLAIM_FIELDS if name in claim_geoms.columns] + ["geometry"]]
+    envelopes = results.envelopes
+    if windows is not None:
+        # Windows by their labels as the figures name them (geomap.view.claim_records: a claim without one is
+        # UNDATED's; an envelope's is its window as text).
+        wanted = set(windows)
+        drawn = [(str(window) if window else UNDATED) in wanted for window in claim_geoms["window"].tolist()]
+        claim_geoms = claim_geoms.copy()
+        claim_geoms.loc[[not kept for kept in drawn], "geometry"] = None
+        envelopes = envelopes[[str(window) in wanted for window in envelopes["window"].tolist()]]
+        envelopes = envelopes.reset_index(drop=True)
     mentions = results.mentions
+    mentions = mentions.loc[mentions["type"] == "place", [name for name in FIGURE_MENTION_COLUMNS if name in mentions]]
     return {
-        "claim_geoms": results.claim_geoms,
+        "claim_geoms": claim_geoms,
         "sources": results.source_summaries,
-        "mentions": mentions[mentions["type"] == "place"].reset_index(drop=True),
-        "envelopes": results.envelopes,
+        "mentions": mentions.reset_index(drop=True),
+        "envelopes": envelopes,
         "reference": results.reference,
         "places": base.places,
     }
@@ -699,7 +735,6 @@ def write(
         try:
             if options.draws_figures:
                 assert workers is not None  # made above when none was given
-                tables = figure_tables(results, base)
                 formats = tuple(options.figure_formats)
                 if options.figure_cache:
                     from geomap.figure_cache import FigureCache
@@ -709,6 +744,7 @@ def write(
                 # (the busiest windows and the chart) goes to the figures' process, where matplotlib was prepared.
                 shares = figure_shares(results, workers.processes - 1, options.figure_windows)
                 for index, share in enumerate(shares or [[]]):
+                    tables = figure_tables(results, base, share)
                     key = kept.key(tables, share, index == 0, options.dpi, formats) if kept is not None else None
                     files = kept.get(key) if kept is not None and key is not None else None
                     if files is not None:
