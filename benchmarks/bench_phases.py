@@ -5,11 +5,13 @@ process on a corpus, with a pool of ``--jobs`` workers as ``geomap build --no-ca
 samples memory every 0.2 s:
 
 - ``main MB``: the RSS of this process (the one that collects every stage table);
-- ``pool MB``: the sum of the pool's workers' PSS (pages shared after the fork counted once);
+- ``pool MB``: the sum of the other workers' PSS (pages shared after the fork counted once): the pool's, and
+  while writing the map's own process (its phase is this process's ``write``, the map being made there);
 - ``figures MB``: the PSS of the figures' process;
 - ``tree MB``: the sum of every process's PSS at one moment (this one's too): the build's memory.
 
-Writing is cut into the basemap, the map (folium and its HTML), the figures' tables and the layers' files.
+Writing is cut into the basemap, the figures' tables and the layers' files (and the map, folium and its HTML,
+where it is made in this process: ``geomap build`` makes it in a process of its own while the layers are written).
 
 For each phase it prints its wall time and the peak of both; then each table of the run with its rows
 and the memory it holds (every distinct object counted once, as the process really holds them; shapes

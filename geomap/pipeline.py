@@ -44,7 +44,7 @@ from geomap.resources import shared
 from geomap.sources import SourceProblem, read_sources
 from geomap.text_stages import TextTables, mentions_of, text_stages
 from geomap.view import FIGURE_WINDOWS
-from geomap.workers import Workers
+from geomap.workers import Workers, release_freed_memory
 
 if TYPE_CHECKING:
     import folium
@@ -391,6 +391,7 @@ def run_sources(
         # The pool's processes hold what the stages left in them (the geoparser, projected regions) while the
         # outputs are written: they go, and the writing forks new ones if it needs them.
         workers.recycle()
+    release_freed_memory()  # what the stages' intermediate tables and shapes left in the allocator
     return results
 
 
@@ -757,8 +758,13 @@ def write(
                     submit = workers.submit_figures if index == 0 else workers.submit
                     future = submit(draw_figures, tables, staging / "figures", options.dpi, formats, share, index == 0)
                     drawing.append((key, future))
+            mapping = None
+            if (options.map or options.fragment) and workers is not None and workers.parallel:
+                # The map in a process of its own, forked now (the tables not copied): its elements, the largest
+                # objects a build makes, are never this process's, which writes the records and layers meanwhile.
+                mapping = workers.submit_forked(write_map_files, results, options, base, staging)
             making = time.perf_counter()
-            for name, data in output_pieces(results, options, base):
+            for name, data in output_pieces(results, options, base, with_map=mapping is None):
                 (staging / name).parent.mkdir(parents=True, exist_ok=True)
                 (staging / name).write_bytes(data)
                 log.info("%s: %.1f MB in %.1f s", name, len(data) / 1e6, time.perf_counter() - making)
@@ -769,6 +775,9 @@ def write(
                 from geomap.export import write_layer_files
 
                 write_layer_files(export_tables(results), staging, kinds)
+            if mapping is not None:
+                result_of(mapping, "making the map")
+                workers.end_forked()  # type: ignore[union-attr]  # the map's process exits
             waiting = time.perf_counter()
             for key, future in drawing:
                 try:
@@ -826,28 +835,49 @@ def output_files(
 
 
 def output_pieces(
-    results: Results, options: OutputOptions | None = None, base: Basemap | None = None
+    results: Results, options: OutputOptions | None = None, base: Basemap | None = None, with_map: bool = True
 ) -> Iterator[tuple[str, bytes]]:
-    """The map, the fragment and the records as (name, bytes), made one at a time: :func:`write` writes each before
-    the next is made, so the largest file's bytes are in memory, not all of them."""
+    """The map (unless not ``with_map``), the fragment and the records as (name, bytes), made one at a time:
+    :func:`write` writes each before the next is made, so the largest file's bytes are in memory, not all of them."""
     options = options or OutputOptions()
     base = base or basemap(results)
-    if options.map or options.fragment:
-        from geomap import render
-
-        folium_map = build_map(results, tiles=options.tiles, base=base)
-        if options.map:
-            yield "index.html", render.render_html(folium_map).encode("utf-8")
-        if options.fragment:
-            from geomap.export.fragment import fragment_html
-
-            # The same map under the fragment's own prefix (rendering the page left it as it was).
-            render.rename(folium_map, "geomap_fragment")
-            yield "map_fragment.html", fragment_html(folium_map).encode("utf-8")
-        del folium_map
+    if with_map:
+        yield from map_pieces(results, options, base)
     yield from record_files(results, options.jsonl)
     if results.comparison is not None:
         yield (
             "comparison.json",
             (results.comparison.to_json(orient="records", indent=2, force_ascii=False) + "\n").encode("utf-8"),
         )
+
+
+def map_pieces(results: Results, options: OutputOptions, base: Basemap) -> Iterator[tuple[str, bytes]]:
+    """index.html and map_fragment.html, as ``options`` asks, as (name, bytes): one folium map made for both."""
+    if not (options.map or options.fragment):
+        return
+    from geomap import render
+
+    folium_map = build_map(results, tiles=options.tiles, base=base)
+    if options.map:
+        yield "index.html", render.render_html(folium_map).encode("utf-8")
+    if options.fragment:
+        from geomap.export.fragment import fragment_html
+
+        # The same map under the fragment's own prefix (rendering the page left it as it was).
+        render.rename(folium_map, "geomap_fragment")
+        yield "map_fragment.html", fragment_html(folium_map).encode("utf-8")
+    del folium_map
+    release_freed_memory()  # the map's elements hold each other: gone before the next output is made
+
+
+def write_map_files(results: Results, options: OutputOptions, base: Basemap, staging: Path) -> list[str]:
+    """Write :func:`map_pieces` into ``staging`` (the task of the map's own process in :func:`write`); their names."""
+    making = time.perf_counter()
+    names = []
+    for name, data in map_pieces(results, options, base):
+        (staging / name).write_bytes(data)
+        log.info("%s: %.1f MB in %.1f s", name, len(data) / 1e6, time.perf_counter() - making)
+        names.append(name)
+        del data
+        making = time.perf_counter()
+    return names
