@@ -5,11 +5,13 @@ process on a corpus, with a pool of ``--jobs`` workers as ``geomap build --no-ca
 samples memory every 0.2 s:
 
 - ``main MB``: the RSS of this process (the one that collects every stage table);
-- ``pool MB``: the sum of the pool's workers' PSS (pages shared after the fork counted once);
+- ``pool MB``: the sum of the other workers' PSS (pages shared after the fork counted once): the pool's, and
+  while writing the map's own process (its phase is this process's ``write``, the map being made there);
 - ``figures MB``: the PSS of the figures' process;
 - ``tree MB``: the sum of every process's PSS at one moment (this one's too): the build's memory.
 
-Writing is cut into the basemap, the map (folium and its HTML), the figures' tables and the layers' files.
+Writing is cut into the basemap, the figures' tables and the layers' files (and the map, folium and its HTML,
+where it is made in this process: ``geomap build`` makes it in a process of its own while the layers are written).
 
 For each phase it prints its wall time and the peak of both; then each table of the run with its rows
 and the memory it holds (every distinct object counted once, as the process really holds them; shapes
@@ -22,6 +24,11 @@ Usage::
     python benchmarks/corpus.py 1000 /tmp/c1k.jsonl
     python benchmarks/bench_phases.py /tmp/c1k.jsonl -j 2               # the run's stages only
     python benchmarks/bench_phases.py /tmp/c1k.jsonl -j 2 -o /tmp/out   # and writing the outputs
+    python benchmarks/bench_phases.py /tmp/c1k.jsonl -j 2 --save /tmp/r1k.pickle  # keep the run's tables
+    python benchmarks/bench_phases.py --load /tmp/r1k.pickle -j 2 -o /tmp/out     # writing alone, on them
+
+Writing alone (``--load``) starts from tables unpickled in one piece, not collected chunk by chunk: its memory
+is close to a build's, not equal; compare variants on the same pickle, and quote a build's for the record.
 """
 
 from __future__ import annotations
@@ -29,6 +36,7 @@ from __future__ import annotations
 import argparse
 import functools
 import os
+import pickle
 import sys
 import threading
 import time
@@ -103,8 +111,9 @@ class PhaseMemory(threading.Thread):
         self.peaks.setdefault(phase, [0.0, rss_mb(os.getpid()), 0.0, 0.0, 0.0])
 
 
-def held_mb(frame) -> float:
-    """The memory a table holds: its arrays, every distinct Python object in it once, shapes' coordinates."""
+def held_mb(frame) -> dict[str, float]:
+    """The memory each column of a table holds (MB): its array, every distinct Python object in it once (across
+    the whole table), a shape as its coordinates."""
     import shapely
 
     seen: set[int] = set()
@@ -120,21 +129,25 @@ def held_mb(frame) -> float:
             total += sum(size(item) for item in value)
         return total
 
-    total = 0
+    columns = {}
     for name in frame.columns:
         column = frame[name]
         if str(column.dtype) == "geometry":
-            total += int(shapely.get_num_coordinates(column.values).sum()) * 16 + 100 * len(column)
+            held = int(shapely.get_num_coordinates(column.values).sum()) * 16 + 100 * len(column)
         elif column.dtype == object:
-            total += column.values.nbytes + sum(size(value) for value in column.values)
+            held = column.values.nbytes + sum(size(value) for value in column.values)
         else:
-            total += int(column.memory_usage(index=False))
-    return total / 1e6
+            held = int(column.memory_usage(index=False))
+        columns[name] = held / 1e6
+    return columns
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("corpus", help="a JSON Lines corpus (benchmarks/corpus.py)")
+    parser.add_argument("corpus", nargs="?", help="a JSON Lines corpus (benchmarks/corpus.py); else --load")
+    parser.add_argument("--columns", type=int, default=5, help="the largest columns of each table to print (MB)")
+    parser.add_argument("--save", help="pickle the run's Results here after the stages")
+    parser.add_argument("--load", help="write the Results pickled here (--save) instead of running the stages")
     parser.add_argument("-j", "--jobs", type=int, default=2)
     parser.add_argument("-o", "--output", help="also write the outputs into this folder")
     args = parser.parse_args()
@@ -148,8 +161,12 @@ def main() -> int:
     memory = PhaseMemory()
     memory.begin("read")
     memory.start()
-    source_set = read_sources([args.corpus])
-    text_mb = sum(len(source.text.encode("utf-8")) for source in source_set.sources) / 1e6
+    if args.load:
+        with open(args.load, "rb") as handle:
+            loaded = pickle.load(handle)
+    else:
+        source_set = read_sources([args.corpus])
+        text_mb = sum(len(source.text.encode("utf-8")) for source in source_set.sources) / 1e6
     memory.during(pipeline, "collect_text_stages", "text")
     memory.during(geomap.geometry, "claim_geometries", "geometry")
     memory.during(pipeline, "basemap", "basemap")
@@ -165,10 +182,17 @@ def main() -> int:
             return future
 
         workers.submit_figures = noting_figures  # type: ignore[method-assign]
-        memory.begin("load geometry data")
-        results = pipeline.run_sources(
-            source_set.sources, jobs=args.jobs, workers=workers, figures=bool(args.output), cache=False
-        )
+        if args.load:
+            results = loaded
+        else:
+            memory.begin("load geometry data")
+            results = pipeline.run_sources(
+                source_set.sources, jobs=args.jobs, workers=workers, figures=bool(args.output), cache=False
+            )
+        if args.save:
+            memory.begin("save")
+            with open(args.save, "wb") as handle:
+                pickle.dump(results, handle, protocol=5)
         if args.output:
             memory.begin("write")
             pipeline.write(results, args.output, pipeline.OutputOptions(), workers)
@@ -181,11 +205,15 @@ def main() -> int:
             print(f"{phase:<22} {seconds:>7.1f} {main:>8.0f} {pool:>8.0f} {figures:>10.0f} {tree:>8.0f}")
     peak = max(memory.peaks.items(), key=lambda item: item[1][4])
     print(f"peak: tree {peak[1][4]:.0f} MB in {peak[0]}; main {max(p[1] for p in memory.peaks.values()):.0f} MB")
-    text_s = memory.peaks["text"][0]
-    print(f"text stages: {text_mb:.2f} MB of text in {text_s:.1f} s = {text_mb / text_s:.3f} MB/s (-j {args.jobs})")
+    if not args.load:
+        text_s = memory.peaks["text"][0]
+        print(f"text stages: {text_mb:.2f} MB of text in {text_s:.1f} s = {text_mb / text_s:.3f} MB/s (-j {args.jobs})")
     for name in ("sources", "mentions", "claims", "place_status", "claim_geoms", "envelopes", "spread", "checks"):
         frame = getattr(results, name)
-        print(f"  {name:<13} {len(frame):>8} rows {held_mb(frame):>8.1f} MB")
+        columns = held_mb(frame)
+        largest = sorted(columns.items(), key=lambda item: -item[1])[: args.columns]
+        print(f"  {name:<13} {len(frame):>8} rows {sum(columns.values()):>8.1f} MB", end="")
+        print("  (" + ", ".join(f"{column} {mb:.0f}" for column, mb in largest) + ")" if largest else "")
     return 0
 
 

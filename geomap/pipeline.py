@@ -44,7 +44,7 @@ from geomap.resources import shared
 from geomap.sources import SourceProblem, read_sources
 from geomap.text_stages import TextTables, mentions_of, text_stages
 from geomap.view import FIGURE_WINDOWS
-from geomap.workers import Workers
+from geomap.workers import Workers, release_freed_memory
 
 if TYPE_CHECKING:
     import folium
@@ -68,6 +68,10 @@ BASEMAP_MARGIN_DEG = 3.0
 BASEMAP_SIMPLIFY_DEG = 0.004
 BASEMAP_MIN_POPULATION = 5000
 BASEMAP_MAX_PLACES = 600
+
+# The fewest claim rows whose map is made in a process of its own while the layers are written (see write): a
+# small corpus's map is small, and the fork cost the seeds' build about 0.1 s of CPU (1.91 s against 1.77 s).
+FORKED_MAP_MIN_CLAIMS = 2000
 
 Progress = Callable[[str, int, int], None]
 
@@ -391,6 +395,7 @@ def run_sources(
         # The pool's processes hold what the stages left in them (the geoparser, projected regions) while the
         # outputs are written: they go, and the writing forks new ones if it needs them.
         workers.recycle()
+    release_freed_memory()  # what the stages' intermediate tables and shapes left in the allocator
     return results
 
 
@@ -622,18 +627,54 @@ def build_map(
     )
 
 
-def figure_tables(results: Results, base: Basemap) -> dict[str, Any]:
-    """The part of a run's tables the figures read (only these are sent to a worker).
+# The mentions' columns the figures read (the places named: geomap.export.layers.places_layer); not their
+# sentences, which are most of a large corpus's mentions.
+FIGURE_MENTION_COLUMNS = (
+    "type",
+    "lon",
+    "lat",
+    "id",
+    "name",
+    "kind",
+    "country",
+    "admin1",
+    "geonameid",
+    "feature_code",
+    "source",
+    "text",
+)
 
-    Only place mentions: the figures mark places, and a large corpus has
-    hundreds of thousands of other mentions (demonyms, unresolved words).
+
+def figure_tables(results: Results, base: Basemap, windows: Sequence[str] | None = None) -> dict[str, Any]:
+    """The part of a run's tables the figures of ``windows`` (all with None) read: only these go to a worker.
+
+    Every claim, with the columns the figures read (:data:`geomap.view.CLAIM_FIELDS`): the chart, the
+    windows and the sources' colours are the whole corpus's. Shapes only of the claims and envelopes of
+    ``windows``: a claims map draws its own window's (a large corpus's shapes are most of its tables).
+    Only place mentions, with the columns of the places they name: the figures mark places, and a large
+    corpus has hundreds of thousands of other mentions (demonyms, unresolved words).
     """
+    from geomap.view import CLAIM_FIELDS, UNDATED
+
+    claim_geoms = results.claim_geoms
+    claim_geoms = claim_geoms[[name for name in CLAIM_FIELDS if name in claim_geoms.columns] + ["geometry"]]
+    envelopes = results.envelopes
+    if windows is not None:
+        # Windows by their labels as the figures name them (geomap.view.claim_records: a claim without one is
+        # UNDATED's; an envelope's is its window as text).
+        wanted = set(windows)
+        drawn = [(str(window) if window else UNDATED) in wanted for window in claim_geoms["window"].tolist()]
+        claim_geoms = claim_geoms.copy()
+        claim_geoms.loc[[not kept for kept in drawn], "geometry"] = None
+        envelopes = envelopes[[str(window) in wanted for window in envelopes["window"].tolist()]]
+        envelopes = envelopes.reset_index(drop=True)
     mentions = results.mentions
+    mentions = mentions.loc[mentions["type"] == "place", [name for name in FIGURE_MENTION_COLUMNS if name in mentions]]
     return {
-        "claim_geoms": results.claim_geoms,
+        "claim_geoms": claim_geoms,
         "sources": results.source_summaries,
-        "mentions": mentions[mentions["type"] == "place"].reset_index(drop=True),
-        "envelopes": results.envelopes,
+        "mentions": mentions.reset_index(drop=True),
+        "envelopes": envelopes,
         "reference": results.reference,
         "places": base.places,
     }
@@ -699,7 +740,6 @@ def write(
         try:
             if options.draws_figures:
                 assert workers is not None  # made above when none was given
-                tables = figure_tables(results, base)
                 formats = tuple(options.figure_formats)
                 if options.figure_cache:
                     from geomap.figure_cache import FigureCache
@@ -709,6 +749,7 @@ def write(
                 # (the busiest windows and the chart) goes to the figures' process, where matplotlib was prepared.
                 shares = figure_shares(results, workers.processes - 1, options.figure_windows)
                 for index, share in enumerate(shares or [[]]):
+                    tables = figure_tables(results, base, share)
                     key = kept.key(tables, share, index == 0, options.dpi, formats) if kept is not None else None
                     files = kept.get(key) if kept is not None and key is not None else None
                     if files is not None:
@@ -721,8 +762,18 @@ def write(
                     submit = workers.submit_figures if index == 0 else workers.submit
                     future = submit(draw_figures, tables, staging / "figures", options.dpi, formats, share, index == 0)
                     drawing.append((key, future))
+            mapping = None
+            if (
+                (options.map or options.fragment)
+                and workers is not None
+                and workers.parallel
+                and len(results.claim_geoms) >= FORKED_MAP_MIN_CLAIMS
+            ):
+                # The map in a process of its own, forked now (the tables not copied): its elements, the largest
+                # objects a build makes, are never this process's, which writes the records and layers meanwhile.
+                mapping = workers.submit_forked(write_map_files, results, options, base, staging)
             making = time.perf_counter()
-            for name, data in output_pieces(results, options, base):
+            for name, data in output_pieces(results, options, base, with_map=mapping is None):
                 (staging / name).parent.mkdir(parents=True, exist_ok=True)
                 (staging / name).write_bytes(data)
                 log.info("%s: %.1f MB in %.1f s", name, len(data) / 1e6, time.perf_counter() - making)
@@ -733,6 +784,9 @@ def write(
                 from geomap.export import write_layer_files
 
                 write_layer_files(export_tables(results), staging, kinds)
+            if mapping is not None:
+                result_of(mapping, "making the map")
+                workers.end_forked()  # type: ignore[union-attr]  # the map's process exits
             waiting = time.perf_counter()
             for key, future in drawing:
                 try:
@@ -790,28 +844,49 @@ def output_files(
 
 
 def output_pieces(
-    results: Results, options: OutputOptions | None = None, base: Basemap | None = None
+    results: Results, options: OutputOptions | None = None, base: Basemap | None = None, with_map: bool = True
 ) -> Iterator[tuple[str, bytes]]:
-    """The map, the fragment and the records as (name, bytes), made one at a time: :func:`write` writes each before
-    the next is made, so the largest file's bytes are in memory, not all of them."""
+    """The map (unless not ``with_map``), the fragment and the records as (name, bytes), made one at a time:
+    :func:`write` writes each before the next is made, so the largest file's bytes are in memory, not all of them."""
     options = options or OutputOptions()
     base = base or basemap(results)
-    if options.map or options.fragment:
-        from geomap import render
-
-        folium_map = build_map(results, tiles=options.tiles, base=base)
-        if options.map:
-            yield "index.html", render.render_html(folium_map).encode("utf-8")
-        if options.fragment:
-            from geomap.export.fragment import fragment_html
-
-            # The same map under the fragment's own prefix (rendering the page left it as it was).
-            render.rename(folium_map, "geomap_fragment")
-            yield "map_fragment.html", fragment_html(folium_map).encode("utf-8")
-        del folium_map
+    if with_map:
+        yield from map_pieces(results, options, base)
     yield from record_files(results, options.jsonl)
     if results.comparison is not None:
         yield (
             "comparison.json",
             (results.comparison.to_json(orient="records", indent=2, force_ascii=False) + "\n").encode("utf-8"),
         )
+
+
+def map_pieces(results: Results, options: OutputOptions, base: Basemap) -> Iterator[tuple[str, bytes]]:
+    """index.html and map_fragment.html, as ``options`` asks, as (name, bytes): one folium map made for both."""
+    if not (options.map or options.fragment):
+        return
+    from geomap import render
+
+    folium_map = build_map(results, tiles=options.tiles, base=base)
+    if options.map:
+        yield "index.html", render.render_html(folium_map).encode("utf-8")
+    if options.fragment:
+        from geomap.export.fragment import fragment_html
+
+        # The same map under the fragment's own prefix (rendering the page left it as it was).
+        render.rename(folium_map, "geomap_fragment")
+        yield "map_fragment.html", fragment_html(folium_map).encode("utf-8")
+    del folium_map
+    release_freed_memory()  # the map's elements hold each other: gone before the next output is made
+
+
+def write_map_files(results: Results, options: OutputOptions, base: Basemap, staging: Path) -> list[str]:
+    """Write :func:`map_pieces` into ``staging`` (the task of the map's own process in :func:`write`); their names."""
+    making = time.perf_counter()
+    names = []
+    for name, data in map_pieces(results, options, base):
+        (staging / name).write_bytes(data)
+        log.info("%s: %.1f MB in %.1f s", name, len(data) / 1e6, time.perf_counter() - making)
+        names.append(name)
+        del data
+        making = time.perf_counter()
+    return names

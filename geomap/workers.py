@@ -74,6 +74,36 @@ def prepare_figures() -> None:
     prepare()
 
 
+def release_freed_memory() -> None:
+    """Free what only reference cycles still hold (a folium map's elements point at their parents), and give
+    the C allocator's free pages back to the system.
+
+    glibc keeps the pages freed by numpy, GEOS and large Python objects for the
+    process's next allocations; after a stage or a large output they would stay
+    in this process's memory while the next output is written, and in every
+    process forked from it. Does nothing where the C library is not glibc.
+    """
+    import ctypes
+    import gc
+
+    gc.collect()
+    try:
+        trim = ctypes.CDLL(None).malloc_trim
+    except AttributeError:  # not glibc
+        return
+    trim(0)
+
+
+# Calls handed to a process forked for them (Workers.submit_forked): the process finds its call here, in the
+# memory it was forked with, rather than in a pickle of the call's arguments.
+_forked_calls: dict[int, tuple[Callable[..., Any], tuple]] = {}
+
+
+def _forked_call(key: int) -> Any:
+    function, args = _forked_calls.pop(key)
+    return function(*args)
+
+
 class Workers:
     """Forked worker processes and the futures of the work given to them; a context manager.
 
@@ -89,6 +119,7 @@ class Workers:
         self.figures_executor: ProcessPoolExecutor | None = None
         self.children: list[Any] = []
         self.figures_started = False  # whether start_figures has given the figures' process its first task
+        self.forked: list[ProcessPoolExecutor] = []  # the executors of submit_forked's processes
         if "fork" in multiprocessing.get_all_start_methods():
             self.executor = self._pool(self.processes)
             self.figures_executor = self._pool(1)
@@ -111,6 +142,33 @@ class Workers:
         """Run ``function(*args)`` in the figures' process (the same process for every call): what one call
         loaded there (matplotlib, fonts), the next finds loaded."""
         return self._submit(self.figures_executor, function, args)
+
+    def submit_forked(self, function: Callable[..., Any], *args: Any) -> Future:
+        """Run ``function(*args)`` in a process forked now for it alone, which ends with it.
+
+        The arguments are not pickled: the process is a copy of this one as it
+        is, tables and all (their pages shared until either side writes them).
+        What the call makes (a map's hundreds of MB of elements) is that
+        process's, gone with it, while this one goes on with other work."""
+        if self.executor is None:
+            return self._submit(None, function, args)
+        key = len(_forked_calls)
+        while key in _forked_calls:
+            key += 1
+        _forked_calls[key] = (function, args)
+        executor = self._pool(1)
+        try:
+            future = self._submit(executor, _forked_call, (key,))  # forks: the process has the call
+        finally:
+            del _forked_calls[key]
+        self.forked.append(executor)
+        return future
+
+    def end_forked(self) -> None:
+        """Let the processes of :meth:`submit_forked` exit once their call is done (their futures have been read)."""
+        for executor in self.forked:
+            executor.shutdown(wait=True)
+        self.forked = []
 
     def start_figures(self) -> None:
         """Fork the figures' process now and have it load what every figure needs (:func:`prepare_figures`),
@@ -164,15 +222,17 @@ class Workers:
                     child.terminate()
             # Each executor's own thread reaps the workers it sees die: wait for it (and it for them) rather than
             # join them from here too, or a worker that thread reaped first may still read as alive.
-            for executor in (self.executor, self.figures_executor):
+            for executor in (self.executor, self.figures_executor, *self.forked):
                 if executor is not None:
                     executor.shutdown(wait=True, cancel_futures=True)
             for child in self.children:
                 child.join()
             self.executor = self.figures_executor = None
+            self.forked = []
 
     def close(self) -> None:
         """Let the workers finish and exit (every future has been read)."""
+        self.end_forked()
         for executor in (self.executor, self.figures_executor):
             if executor is not None:
                 executor.shutdown(wait=True)

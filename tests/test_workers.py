@@ -79,6 +79,27 @@ def test_recycled_workers_are_new_processes_and_the_figures_process_stays():
         assert after | {figures} <= children and not children & before and len(children - {figures}) <= 2
 
 
+def pid_and_call(make):
+    return os.getpid(), make()
+
+
+def test_a_forked_call_runs_in_a_process_of_its_own_that_ends_with_it():
+    """submit_forked hands its call to a process forked for it: arguments that cannot be pickled (a lambda over
+    this process's objects) reach it, and its process exits once the call is read."""
+    table = list(range(1000))
+    with Workers(2) as workers:
+        pool = workers.submit(os.getpid).result(timeout=60)
+        future = workers.submit_forked(pid_and_call, lambda: sum(table))
+        pid, total = future.result(timeout=60)
+        assert total == sum(table) and pid not in (os.getpid(), pool)
+        process = next(child for child in workers.children if child.pid == pid)
+        workers.end_forked()
+        process.join(timeout=10)
+        assert not process.is_alive()
+        with pytest.raises(ZeroDivisionError):
+            workers.submit_forked(pid_and_call, lambda: 1 / 0).result(timeout=60)
+
+
 def test_a_worker_that_dies_is_one_clear_error():
     with pytest.raises(GeomapError, match="a worker process ended unexpectedly"):
         with Workers(2) as workers:

@@ -33,6 +33,8 @@ from typing import Any
 
 import shapely.errors
 
+from geomap.workers import release_freed_memory
+
 from .chart import area_chart_figure
 from .claims_map import ALL_WINDOWS, claims_map_figure
 from .inputs import MapInputs
@@ -64,6 +66,9 @@ def write_figures(tables: Any, out_dir: str | os.PathLike[str], dpi: int = 200,
         paths = [out_dir / f"map_{label}.{suffix}" for suffix in formats]
         if _drawn(f"map_{label} (the claims map of window {label})", claims_map_figure, inputs, label, paths, dpi=dpi):
             written += paths
+        # A drawn figure's artists hold each other (matplotlib's parents and children): collected now, not after
+        # the next few, and their pixel buffers given back, so that a dozen figures take one's memory, not twelve.
+        release_freed_memory()
     if chart:
         paths = [out_dir / f"area_chart.{suffix}" for suffix in formats]
         if _drawn("area_chart (every window)", area_chart_figure, tables, paths, dpi=dpi, inputs=inputs):
