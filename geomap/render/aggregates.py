@@ -15,12 +15,13 @@ import statistics
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+import numpy as np
 import shapely
 from branca.element import Element
 
 from .elements import TemplateElement
 from .panel import plural
-from geomap.view import format_km2
+from geomap.view import format_km2, regions_holding
 
 AGGREGATE_PANE = "geomapAggregates"
 AGGREGATE_STYLE = {"color": "#ffffff", "weight": 1.5, "fillColor": "#1f4e79", "fillOpacity": 0.75}
@@ -36,15 +37,11 @@ def region_aggregates(rows: Sequence[Mapping[str, Any]], regions: Sequence[Mappi
     claimed area. Regions are rows with ``name`` and ``geometry``.
     """
     shapes = [row["geometry"] for row in regions]
-    tree = shapely.STRtree(shapes) if shapes else None
+    claim_shapes = [row["geometry"] for row in rows]
+    points = shapely.point_on_surface(np.asarray(claim_shapes, dtype=object)).tolist() if rows else []
+    indices = regions_holding(claim_shapes, shapely.STRtree(shapes)) if shapes else [-1] * len(rows)
     groups: dict[int, list[tuple[Mapping[str, Any], Any]]] = {}
-    for row in rows:
-        point = row["geometry"].representative_point()
-        if tree is None:
-            index = -1
-        else:
-            hits = tree.query(point, predicate="intersects")
-            index = int(min(hits)) if len(hits) else int(tree.nearest(point))
+    for row, point, index in zip(rows, points, indices):
         groups.setdefault(index, []).append((row, point))
     features = []
     for index in sorted(groups):

@@ -157,8 +157,12 @@ def build_map(claim_geoms, envelopes, mentions, sources, countries, admin1, plac
     theatre_names = {theatre.key: theatre.name for theatre in theatre_list}
     first_theatre = theatre_list[0].key if theatre_list else ""
 
+    claims_of_theatre: dict[str, list] = {}  # gathered once: the chart, the extent and the selector read them
+    for claim in claims if theatre_list else ():
+        claims_of_theatre.setdefault(theatre_of_window(claim["window"]), []).append(claim)
+
     def in_theatre(theatre: str) -> list:
-        return [claim for claim in claims if theatre_of_window(claim["window"]) == theatre] if theatre else claims
+        return claims_of_theatre.get(theatre, []) if theatre else claims
 
     def layer_title(window) -> str:
         theatre = theatre_of_window(window.label)
