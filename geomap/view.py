@@ -21,6 +21,7 @@ the label stays the key that joins claims to their window, but a window labelled
 from __future__ import annotations
 
 import colorsys
+import functools
 import hashlib
 import json
 import re
@@ -93,6 +94,17 @@ class DateWindow:
         return self.start is not None and self.end is not None and self.start <= day <= self.end
 
 
+@functools.lru_cache(maxsize=65536)
+def _day_of_text(text: str) -> date | None:
+    return table_date(text)
+
+
+def cell_day(value: Any) -> date | None:
+    """:func:`~geomap.dates.table_date` of a table cell; a date written as text is read once however often it is
+    given (a large corpus's claims and statuses name the same few hundred days hundreds of thousands of times)."""
+    return _day_of_text(value) if type(value) is str else table_date(value)
+
+
 def date_windows(claims: Iterable[Mapping[str, Any]], extra_labels: Iterable[str] = ()) -> list[DateWindow]:
     """The windows of ``claims`` (and of ``extra_labels``, e.g. envelopes'), in display order."""
     starts: dict[str, list[date]] = {}
@@ -103,8 +115,8 @@ def date_windows(claims: Iterable[Mapping[str, Any]], extra_labels: Iterable[str
         if label not in starts:
             starts[label], ends[label] = [], []
             labels.append(label)
-        first = table_date(claim.get("as_of_start"))
-        last = table_date(claim.get("as_of_end"))
+        first = cell_day(claim.get("as_of_start"))
+        last = cell_day(claim.get("as_of_end"))
         if first is not None:
             starts[label].append(first)
             ends[label].append(last or first)
@@ -669,12 +681,17 @@ def regions_holding(shapes: Sequence[Any], tree) -> list[int]:
 
     if not len(shapes):
         return []
-    points = shapely.point_on_surface(numpy.asarray(shapes, dtype=object))
+    # Claims drawn around one anchor share a point: each distinct point is looked up once.
+    xy = shapely.get_coordinates(shapely.point_on_surface(numpy.asarray(shapes, dtype=object)))
+    distinct, inverse = numpy.unique(xy, axis=0, return_inverse=True)
+    points = shapely.points(distinct)
     inputs, found = tree.query(points, predicate="intersects")
     none = len(tree.geometries)
     held = numpy.full(len(points), none, dtype=numpy.int64)
+    if len(inverse) != len(shapes):
+        raise ValueError("regions_holding: an empty shape has no point to look up")
     numpy.minimum.at(held, inputs, found)
-    return (_with_nearest(held, points, tree, held == none)).tolist()
+    return _with_nearest(held, points, tree, held == none)[inverse.reshape(-1)].tolist()
 
 
 def nearest_each(points: Sequence[Any], tree) -> list[int]:

@@ -15,8 +15,7 @@ from typing import Any
 
 import shapely
 
-from geomap.dates import table_date
-from geomap.view import UNDATED, DateWindow
+from geomap.view import UNDATED, DateWindow, cell_day
 
 from .features import features, popup_blocks
 
@@ -39,8 +38,8 @@ STATUS_RADIUS = 7
 
 
 def status_day(status: Mapping[str, Any]) -> date | None:
-    return table_date(status.get("as_of_end")) or table_date(status.get("as_of_start")) or \
-        table_date(status.get("published"))
+    return cell_day(status.get("as_of_end")) or cell_day(status.get("as_of_start")) or \
+        cell_day(status.get("published"))
 
 
 def window_of_day(day: date | None, windows: Sequence[DateWindow]) -> str | None:
