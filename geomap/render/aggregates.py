@@ -27,21 +27,33 @@ AGGREGATE_PANE = "geomapAggregates"
 AGGREGATE_STYLE = {"color": "#ffffff", "weight": 1.5, "fillColor": "#1f4e79", "fillOpacity": 0.75}
 
 
-def region_aggregates(rows: Sequence[Mapping[str, Any]], regions: Sequence[Mapping[str, Any]],
-                      window_name: str, ndigits: int = 4) -> list[dict[str, Any]]:
-    """One GeoJSON point per region holding claims of ``rows`` (one window's mapped geometry rows).
+def placed_in_regions(rows: Sequence[Mapping[str, Any]], regions: Sequence[Mapping[str, Any]]
+                      ) -> list[tuple[int, Any]]:
+    """For each mapped row, the region holding its shape's representative point (-1 without regions) and the point.
 
-    The point is the median of the claims' representative points (inside the region
-    where the claims are); its radius grows with the square root of the count, so
-    that areas compare; the tooltip gives the count, the sources and the median
-    claimed area. Regions are rows with ``name`` and ``geometry``.
+    Looked up for every window's rows at once: the regions' tree is built once and each point found once.
     """
     shapes = [row["geometry"] for row in regions]
     claim_shapes = [row["geometry"] for row in rows]
     points = shapely.point_on_surface(np.asarray(claim_shapes, dtype=object)).tolist() if rows else []
     indices = regions_holding(claim_shapes, shapely.STRtree(shapes)) if shapes else [-1] * len(rows)
+    return list(zip(indices, points))
+
+
+def region_aggregates(rows: Sequence[Mapping[str, Any]], regions: Sequence[Mapping[str, Any]],
+                      window_name: str, ndigits: int = 4,
+                      placed: Sequence[tuple[int, Any]] | None = None) -> list[dict[str, Any]]:
+    """One GeoJSON point per region holding claims of ``rows`` (one window's mapped geometry rows).
+
+    The point is the median of the claims' representative points (inside the region
+    where the claims are); its radius grows with the square root of the count, so
+    that areas compare; the tooltip gives the count, the sources and the median
+    claimed area. Regions are rows with ``name`` and ``geometry``; ``placed`` is
+    :func:`placed_in_regions` of ``rows`` when made already.
+    """
+    placed = placed if placed is not None else placed_in_regions(rows, regions)
     groups: dict[int, list[tuple[Mapping[str, Any], Any]]] = {}
-    for row, point, index in zip(rows, points, indices):
+    for row, (index, point) in zip(rows, placed):
         groups.setdefault(index, []).append((row, point))
     features = []
     for index in sorted(groups):

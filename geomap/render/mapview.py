@@ -26,7 +26,7 @@ import shapely
 from branca.element import Element
 
 from ..atomic import write_text
-from .aggregates import AGGREGATE_PANE, AGGREGATE_STYLE, AggregateSwitch, region_aggregates
+from .aggregates import AGGREGATE_PANE, AGGREGATE_STYLE, AggregateSwitch, placed_in_regions, region_aggregates
 from .budget import MapBudget, drawn_claims
 from .chart import CHARTED_KINDS, claim_area_series, reference_series, thinned_chart_svg
 from .elements import (
@@ -257,9 +257,9 @@ def build_map(claim_geoms, envelopes, mentions, sources, countries, admin1, plac
     per_source_layers = len(colors) <= budget.max_source_layers
     # A compact map's aggregates per window: grouped once (a scan of every claim per window grew as their product).
     mapped_by_window: dict[str, list] = {}
-    for row in claims if compact else ():
-        if row["status"] == "mapped" and row["geometry"] is not None:
-            mapped_by_window.setdefault(row["window"], []).append(row)
+    mapped = [row for row in claims if compact and row["status"] == "mapped" and row["geometry"] is not None]
+    for row, placed in zip(mapped, placed_in_regions(mapped, region_rows)):  # every window's regions at once
+        mapped_by_window.setdefault(row["window"], []).append((row, placed))
     for window in windows:
         window_rows = []
         for source_id in colors:
@@ -283,11 +283,11 @@ def build_map(claim_geoms, envelopes, mentions, sources, countries, admin1, plac
             add_window_layer(window.label, f"Claims · {layer_title(window)} ({plural(n_sources, 'source')})",
                              GeoJsonLayer(made, {"weight": 2, "fillOpacity": BUFFER_FILL_OPACITY},
                                           canvas_map=canvas_map, decimals=decimals, built_from_zoom=near))
-        mapped_rows = mapped_by_window.get(window.label, [])
-        if mapped_rows:
+        if window.label in mapped_by_window:
+            mapped_rows, placed = zip(*mapped_by_window[window.label])
             # Named by the window alone: the theatre selector names the theatre (thousands of tooltips).
             add_window_layer(window.label, f"Claims per region · {layer_title(window)}",
-                             GeoJsonLayer(region_aggregates(mapped_rows, region_rows, window.shown, decimals),
+                             GeoJsonLayer(region_aggregates(mapped_rows, region_rows, window.shown, decimals, placed),
                                           AGGREGATE_STYLE, pane=AGGREGATE_PANE, canvas_map=canvas_map,
                                           decimals=decimals))
         made = claim_features(others.get(window.label, []), names, views,
