@@ -23,7 +23,8 @@ from typing import Any
 import folium
 import numpy as np
 import shapely
-from branca.element import Element
+from branca.element import Element, MacroElement
+from folium.elements import ElementAddToElement
 
 from ..atomic import write_text
 from .aggregates import AGGREGATE_PANE, AGGREGATE_STYLE, AggregateSwitch, placed_in_regions, region_aggregates
@@ -31,7 +32,7 @@ from .budget import MapBudget, drawn_claims
 from .chart import CHARTED_KINDS, claim_area_series, reference_series, thinned_chart_svg
 from .elements import (
     BASEMAP_LINES_PANE, BASEMAP_PANE, MARKER_PANE, ClaimsPanel, DateControl, GeoJsonLayer, Legend, MapSetup,
-    OfflineAssets, PlaceLabels,
+    OfflineAssets, PlaceLabels, Verbatim,
 )
 from .escaping import check_identifier, layer_label
 from .features import (
@@ -382,7 +383,50 @@ def build_map(claim_geoms, envelopes, mentions, sources, countries, admin1, plac
 
 
 def _group(folium_map: folium.Map, name: str, show: bool = True, control: bool = True) -> folium.FeatureGroup:
-    return folium.FeatureGroup(name=layer_label(name), show=show, control=control).add_to(folium_map)
+    return LayerGroup(name=layer_label(name), show=show, control=control).add_to(folium_map)
+
+
+class LayerGroup(folium.FeatureGroup):
+    """folium's FeatureGroup, its script written into the page as text.
+
+    branca hands each macro's output to a new ``Element``, which compiles it as a template
+    before writing it (and folium's "add to the map" statement too): a large map has a
+    thousand groups and is rendered twice (page and fragment). The text is what that
+    template would write: the same, but for one final newline (jinja drops it).
+    """
+
+    def render(self, **kwargs) -> None:
+        if self.includes:  # options set for every FeatureGroup with folium's include(): folium writes them
+            super().render(**kwargs)
+            return
+        if self.show:
+            self.add_child(_AddTo(self.get_name(), self._parent.get_name()), name=self.get_name() + "_add")
+        _render_as_text(self, kwargs)
+
+
+class _AddTo(ElementAddToElement):
+    """folium's statement adding a group to the map, written as text (see :class:`LayerGroup`)."""
+
+    def render(self, **kwargs) -> None:
+        _render_as_text(self, kwargs)
+
+
+def _render_as_text(element: MacroElement, kwargs: dict) -> None:
+    """What branca's ``MacroElement.render`` does, without compiling each macro's output again."""
+    figure = element.get_root()
+    module = element._template.module
+    for part, target in (("header", figure.header), ("html", figure.html), ("script", figure.script)):
+        macro = module.__dict__.get(part)
+        if macro is None:
+            continue
+        text = str(macro(element, kwargs))
+        if any(mark in text for mark in ("{{", "{%", "{#", "\r")):  # jinja would read these: as branca does
+            made: Element = Element(text)
+        else:
+            made = Verbatim(text[:-1] if text.endswith("\n") else text)
+        target.add_child(made, name=element.get_name())
+    for child in element._children.values():
+        child.render(**kwargs)
 
 
 def _chart_view(claims, windows, colors, names, reference_line, budget: MapBudget, theatre: str,
