@@ -21,13 +21,16 @@ the label stays the key that joins claims to their window, but a window labelled
 from __future__ import annotations
 
 import colorsys
+import functools
 import hashlib
 import json
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
+
+import numpy
 
 from geomap.dates import period, table_date
 from geomap.formats import plain
@@ -91,6 +94,17 @@ class DateWindow:
         return self.start is not None and self.end is not None and self.start <= day <= self.end
 
 
+@functools.lru_cache(maxsize=65536)
+def _day_of_text(text: str) -> date | None:
+    return table_date(text)
+
+
+def cell_day(value: Any) -> date | None:
+    """:func:`~geomap.dates.table_date` of a table cell; a date written as text is read once however often it is
+    given (a large corpus's claims and statuses name the same few hundred days hundreds of thousands of times)."""
+    return _day_of_text(value) if type(value) is str else table_date(value)
+
+
 def date_windows(claims: Iterable[Mapping[str, Any]], extra_labels: Iterable[str] = ()) -> list[DateWindow]:
     """The windows of ``claims`` (and of ``extra_labels``, e.g. envelopes'), in display order."""
     starts: dict[str, list[date]] = {}
@@ -101,8 +115,8 @@ def date_windows(claims: Iterable[Mapping[str, Any]], extra_labels: Iterable[str
         if label not in starts:
             starts[label], ends[label] = [], []
             labels.append(label)
-        first = table_date(claim.get("as_of_start"))
-        last = table_date(claim.get("as_of_end"))
+        first = cell_day(claim.get("as_of_start"))
+        last = cell_day(claim.get("as_of_end"))
         if first is not None:
             starts[label].append(first)
             ends[label].append(last or first)
@@ -364,15 +378,24 @@ def in_wgs84(frame):
     return frame
 
 
-def frame_records(frame, fields: Sequence[str], geometry: bool = False) -> list[dict[str, Any]]:
-    """Rows of ``frame`` as dicts with exactly ``fields`` (+ ``geometry``), in row order."""
+def frame_records(
+    frame, fields: Sequence[str], geometry: bool = False, as_stored: Collection[str] = ()
+) -> list[dict[str, Any]]:
+    """Rows of ``frame`` as dicts with exactly ``fields`` (+ ``geometry``), in row order.
+
+    Each cell is :func:`~geomap.formats.plain`, but for the fields in ``as_stored``, taken as the table holds them
+    (for a caller that reads only part of a large nested value).
+    """
     if frame is None or len(frame) == 0:
         return []
     # Column by column (not iterrows, which builds a Series per row): a 10,000-article
     # corpus has half a million mentions.
     size = len(frame)
     columns = [
-        [plain(value) for value in frame[name].tolist()] if name in frame.columns else [None] * size for name in fields
+        (frame[name].tolist() if name in as_stored else _plain_column(frame[name]))
+        if name in frame.columns
+        else [None] * size
+        for name in fields
     ]
     records = [dict(zip(fields, values)) for values in zip(*columns)]
     if geometry:
@@ -380,6 +403,24 @@ def frame_records(frame, fields: Sequence[str], geometry: bool = False) -> list[
         for record, shape in zip(records, shapes):
             record["geometry"] = None if shape is None or getattr(shape, "is_empty", True) else shape
     return records
+
+
+_PLAIN_TYPES = frozenset({str, int, bool, type(None)})
+
+
+def _plain_column(column) -> list[Any]:
+    """:func:`~geomap.formats.plain` of each cell of a column, without a call per cell where the type tells.
+
+    Numpy's integer and boolean columns are plain once listed; a float column needs only NaN and infinities made
+    None; in other columns the cells that are plain already (most) are kept as they are.
+    """
+    values = column.tolist()
+    dtype = column.dtype
+    if isinstance(dtype, numpy.dtype) and dtype.kind in "iub":
+        return values
+    if isinstance(dtype, numpy.dtype) and dtype.kind == "f":
+        return [value if value - value == 0 else None for value in values]  # NaN - NaN and inf - inf are NaN
+    return [value if type(value) in _PLAIN_TYPES else plain(value) for value in values]
 
 
 def flag_list(flags: Any) -> list[dict[str, Any]]:
@@ -417,9 +458,13 @@ def parse_flags(flags: Any) -> list[dict[str, str]]:
 
 def claim_records(claim_geoms) -> list[dict[str, Any]]:
     """Claim geometry rows with defaults: window ``"undated"``, parsed flags, a status."""
-    records = frame_records(in_wgs84(claim_geoms), CLAIM_FIELDS, geometry=True)
+    records = frame_records(in_wgs84(claim_geoms), CLAIM_FIELDS, geometry=True, as_stored=("flags",))
     for index, record in enumerate(records):
-        record["flags"] = parse_flags(record["flags"])
+        flags = record["flags"]
+        # A claim's flags carry their evidence (statuses, quotes, other claims' ids): only code and message are
+        # read, so a list of dicts is not made plain first, all the way down.
+        plain_already = type(flags) is list and all(type(flag) is dict for flag in flags)
+        record["flags"] = parse_flags(flags if plain_already else plain(flags))
         record["window"] = str(record["window"]) if record["window"] else UNDATED
         record["source"] = str(record["source"]) if record["source"] is not None else "unknown"
         record["claim_id"] = str(record["claim_id"]) if record["claim_id"] is not None else f"row{index}"
@@ -528,14 +573,12 @@ def theatres(
     placed: dict[str, int] = {}
     if shapes:
         tree = shapely.STRtree(shapes)
+        first_shapes: dict[str, Any] = {}  # each claim's first shape
         for claim in claims:
             geometry = claim.get("geometry")
-            claim_id = str(claim["claim_id"])
-            if geometry is None or geometry.is_empty or claim_id in placed:
-                continue
-            point = geometry.representative_point()
-            hits = tree.query(point, predicate="intersects")
-            placed[claim_id] = int(min(hits)) if len(hits) else int(tree.nearest(point))
+            if geometry is not None and not geometry.is_empty:
+                first_shapes.setdefault(str(claim["claim_id"]), geometry)
+        placed = dict(zip(first_shapes, regions_holding(list(first_shapes.values()), tree)))
     if not placed:
         return [Theatre("theatre-1", _theatre_name(claims, {}, [], country_names), tuple(claim_ids))]
     used = sorted(set(placed.values()))
@@ -610,12 +653,15 @@ def theatres(
             group_of[claim_id] = group
             members[group].append(claim_id)
     ordered = sorted(members, key=lambda group: (-len(members[group]), group))
+    claims_of: dict[int, list[Mapping[str, Any]]] = {}  # each group's claims, gathered in one pass
+    for claim in claims:
+        group = group_of.get(str(claim["claim_id"]))
+        if group is not None:
+            claims_of.setdefault(group, []).append(claim)
     made = [
         Theatre(
             f"theatre-{number}",
-            _theatre_name(
-                [c for c in claims if group_of.get(str(c["claim_id"])) == group], placed, countries, country_names
-            ),
+            _theatre_name(claims_of[group], placed, countries, country_names),
             tuple(dict.fromkeys(members[group])),
         )
         for number, group in enumerate(ordered, start=1)
@@ -623,6 +669,48 @@ def theatres(
     if unplaced:
         made.append(Theatre(f"theatre-{len(made) + 1}", UNPLACED_THEATRE, tuple(dict.fromkeys(unplaced))))
     return made
+
+
+def regions_holding(shapes: Sequence[Any], tree) -> list[int]:
+    """For each shape (not empty), the region of ``tree`` holding its representative point, else the nearest one.
+
+    Of several regions holding the point, the first in the tree's order. The points are looked up in one call,
+    and the nearest region is looked for once per distinct point (claims drawn around one anchor share it).
+    """
+    import shapely
+
+    if not len(shapes):
+        return []
+    # Claims drawn around one anchor share a point: each distinct point is looked up once.
+    xy = shapely.get_coordinates(shapely.point_on_surface(numpy.asarray(shapes, dtype=object)))
+    distinct, inverse = numpy.unique(xy, axis=0, return_inverse=True)
+    points = shapely.points(distinct)
+    inputs, found = tree.query(points, predicate="intersects")
+    none = len(tree.geometries)
+    held = numpy.full(len(points), none, dtype=numpy.int64)
+    if len(inverse) != len(shapes):
+        raise ValueError("regions_holding: an empty shape has no point to look up")
+    numpy.minimum.at(held, inputs, found)
+    return _with_nearest(held, points, tree, held == none)[inverse.reshape(-1)].tolist()
+
+
+def nearest_each(points: Sequence[Any], tree) -> list[int]:
+    """For each point, the index of the geometry of ``tree`` nearest it, looked for once per distinct point."""
+    found = numpy.zeros(len(points), dtype=numpy.int64)
+    return _with_nearest(found, numpy.asarray(points, dtype=object), tree, numpy.ones(len(points), bool)).tolist()
+
+
+def _with_nearest(indices, points, tree, wanted):
+    """``indices`` with the ``wanted`` ones replaced by the nearest geometry of ``tree`` to their point."""
+    import shapely
+
+    if wanted.any():
+        # A point given again gets the answer of its first time (GEOS's nearest is the costly part).
+        xy = shapely.get_coordinates(points[wanted])
+        distinct, inverse = numpy.unique(xy, axis=0, return_inverse=True)
+        nearest = numpy.asarray(tree.nearest(shapely.points(distinct)), dtype=numpy.int64)
+        indices[wanted] = nearest[inverse.reshape(-1)]
+    return indices
 
 
 def _theatre_name(

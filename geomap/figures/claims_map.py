@@ -9,9 +9,11 @@ attribution, legend, an overview map and notes on claims not drawn.
 
 from __future__ import annotations
 
+import contextlib
+import logging
 import math
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +47,8 @@ MAX_LEGEND_CLAIMS = 3
 OVERVIEW_ZOOM_OUT = 7.0  # the overview map spans this many times the main map
 LEGEND_FONT_PT, LEGEND_TITLE_PT = 8.5, 10
 LEGEND_HANDLE_HEIGHT, LEGEND_SPACING = 1.6, 0.9  # in font sizes
+
+log = logging.getLogger("geomap")
 
 
 def claims_map_figure(tables: Any, date_window: str | None, path: str | os.PathLike[str], dpi: int = 200,
@@ -90,7 +94,13 @@ def claims_map_figure(tables: Any, date_window: str | None, path: str | os.PathL
     chosen = chosen_windows(inputs.windows, date_window)
     shown = inputs.mapped_in(chosen)
     what = f"claims map of {chosen[0].label if len(chosen) == 1 else ALL_WINDOWS}"  # in notes on its overlays
+    with overlay_notes_once(what):
+        return _draw_claims_map(inputs, chosen, shown, what, paths, output_formats, size, dpi)
 
+
+def _draw_claims_map(inputs: MapInputs, chosen: list[DateWindow], shown: list[dict[str, Any]], what: str,
+                     paths: list, output_formats: list[str], size: tuple[float, float], dpi: int) -> Path:
+    """The figure of :func:`claims_map_figure`, drawn and saved to each of ``paths``."""
     fits = [extent_km(c["geometry"]) < COUNTRY_SCALE_KM for c in shown]
     drawn = [c for c, fit in zip(shown, fits) if fit]
     too_large = [c for c, fit in zip(shown, fits) if not fit]
@@ -316,6 +326,49 @@ def covering_counts(shapes: np.ndarray, grid: float = overlay.METRES_GRID, what:
         if coincide(shapes[i], shapes[j], grid=grid, what=what):
             counts[i] += 1
     return counts
+
+
+class _OverlayNotes(logging.Filter):
+    """Holds back the notes :mod:`geomap.geometry.overlay` logs on one figure's overlays, and counts them."""
+
+    def __init__(self, what: str):
+        super().__init__()
+        self.prefix = f"{what}: "
+        self.parts: dict[str, int] = {}  # what each overlay was for ("outlines", "room for Kursk"), in first order
+        self.first_error = ""
+        self.grid: float | None = None
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        args = record.args if isinstance(record.args, tuple) else ()
+        if "GEOS could not overlay" not in str(record.msg) or len(args) != 3 or \
+                not str(args[0]).startswith(self.prefix):
+            return True
+        part = str(args[0])[len(self.prefix):]
+        self.parts[part] = self.parts.get(part, 0) + 1
+        self.first_error = self.first_error or str(args[1])
+        self.grid = args[2]
+        return False
+
+
+@contextlib.contextmanager
+def overlay_notes_once(what: str) -> Iterator[None]:
+    """One note for all the overlays of the figure ``what`` that GEOS could only compute on a grid, with a count.
+
+    A busy window compares hundreds of outlines; when one claimed area crosses itself, every comparison with it
+    falls back to the grid, and the log said so once per comparison (nine identical lines for one figure).
+    """
+    notes = _OverlayNotes(what)
+    log.addFilter(notes)
+    try:
+        yield
+    finally:
+        log.removeFilter(notes)
+        count = sum(notes.parts.values())
+        if count:
+            parts = ", ".join(f"{part} ×{times}" if times > 1 else part for part, times in notes.parts.items())
+            log.info("%s: GEOS could not overlay the areas as they are %s (%s; first: %s); overlaid made valid on a "
+                     "%g grid", what, "once" if count == 1 else f"{count} times", parts, notes.first_error,
+                     notes.grid)
 
 
 COINCIDE_TOLERANCE = 0.04  # of the larger area

@@ -15,36 +15,45 @@ import statistics
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+import numpy as np
 import shapely
 from branca.element import Element
 
 from .elements import TemplateElement
 from .panel import plural
-from geomap.view import format_km2
+from geomap.view import format_km2, regions_holding
 
 AGGREGATE_PANE = "geomapAggregates"
 AGGREGATE_STYLE = {"color": "#ffffff", "weight": 1.5, "fillColor": "#1f4e79", "fillOpacity": 0.75}
 
 
+def placed_in_regions(rows: Sequence[Mapping[str, Any]], regions: Sequence[Mapping[str, Any]]
+                      ) -> list[tuple[int, Any]]:
+    """For each mapped row, the region holding its shape's representative point (-1 without regions) and the point.
+
+    Looked up for every window's rows at once: the regions' tree is built once and each point found once.
+    """
+    shapes = [row["geometry"] for row in regions]
+    claim_shapes = [row["geometry"] for row in rows]
+    points = shapely.point_on_surface(np.asarray(claim_shapes, dtype=object)).tolist() if rows else []
+    indices = regions_holding(claim_shapes, shapely.STRtree(shapes)) if shapes else [-1] * len(rows)
+    return list(zip(indices, points))
+
+
 def region_aggregates(rows: Sequence[Mapping[str, Any]], regions: Sequence[Mapping[str, Any]],
-                      window_name: str, ndigits: int = 4) -> list[dict[str, Any]]:
+                      window_name: str, ndigits: int = 4,
+                      placed: Sequence[tuple[int, Any]] | None = None) -> list[dict[str, Any]]:
     """One GeoJSON point per region holding claims of ``rows`` (one window's mapped geometry rows).
 
     The point is the median of the claims' representative points (inside the region
     where the claims are); its radius grows with the square root of the count, so
     that areas compare; the tooltip gives the count, the sources and the median
-    claimed area. Regions are rows with ``name`` and ``geometry``.
+    claimed area. Regions are rows with ``name`` and ``geometry``; ``placed`` is
+    :func:`placed_in_regions` of ``rows`` when made already.
     """
-    shapes = [row["geometry"] for row in regions]
-    tree = shapely.STRtree(shapes) if shapes else None
+    placed = placed if placed is not None else placed_in_regions(rows, regions)
     groups: dict[int, list[tuple[Mapping[str, Any], Any]]] = {}
-    for row in rows:
-        point = row["geometry"].representative_point()
-        if tree is None:
-            index = -1
-        else:
-            hits = tree.query(point, predicate="intersects")
-            index = int(min(hits)) if len(hits) else int(tree.nearest(point))
+    for row, (index, point) in zip(rows, placed):
         groups.setdefault(index, []).append((row, point))
     features = []
     for index in sorted(groups):

@@ -16,10 +16,9 @@ from typing import Any
 
 from markupsafe import Markup
 
-from geomap.dates import table_date
 from .budget import spread_evenly
 from .elements import render_template
-from geomap.view import DateWindow, claimed_text, format_number
+from geomap.view import DateWindow, cell_day, claimed_text, format_number
 
 from .panel import group_claims
 
@@ -59,8 +58,8 @@ def claim_area_series(claims: Sequence[Mapping[str, Any]], windows: Sequence[Dat
         if claim.get("km2") is None or claim.get("kind") not in CHARTED_KINDS:
             continue
         window = window_by_label.get(claim.get("window") or "")
-        start = table_date(claim.get("as_of_start")) or table_date(claim.get("as_of_end"))
-        end = table_date(claim.get("as_of_end")) or start
+        start = cell_day(claim.get("as_of_start")) or cell_day(claim.get("as_of_end"))
+        end = cell_day(claim.get("as_of_end")) or start
         if start is None and window is not None and window.dated:
             start, end = window.start, window.end
         if start is None or end is None:

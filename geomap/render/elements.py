@@ -198,6 +198,11 @@ class GeoJsonLayer(TemplateElement):
         """The features as the page's JSON block holds them."""
         return pack_collection(self.collection, self.decimals)
 
+    @functools.cached_property
+    def packed_json(self) -> Markup:
+        """:attr:`packed` as the page's JSON block, made once: a build renders the map twice (page and fragment)."""
+        return script_json(self.packed)
+
     @property
     def spec(self) -> dict[str, Any]:
         """What the page's shared layer function needs to know of this layer besides its features."""

@@ -366,11 +366,13 @@ def mention_features(mentions: Sequence[Mapping[str, Any]], claims: Sequence[Map
     for mention in mentions:
         key = (str(mention.get("id")),) if mention.get("id") is not None else (
             str(mention.get("name") or mention.get("text")), round(mention["lat"], 4), round(mention["lon"], 4))
-        place = places.setdefault(key, {
-            "name": str(mention.get("name") or mention.get("text") or "?"),
-            "kind": mention.get("kind"),
-            "lat": mention["lat"], "lon": mention["lon"], "sentences": {}, "count": 0,
-        })
+        place = places.get(key)
+        if place is None:  # the place's first mention (of hundreds of thousands, most repeat a place)
+            place = places[key] = {
+                "name": str(mention.get("name") or mention.get("text") or "?"),
+                "kind": mention.get("kind"),
+                "lat": mention["lat"], "lon": mention["lon"], "sentences": {}, "count": 0,
+            }
         place["count"] += 1
         sentence = str(mention.get("sentence") or mention.get("text") or "").strip()
         sentences = place["sentences"].setdefault(str(mention.get("source")), [])

@@ -23,15 +23,16 @@ from typing import Any
 import folium
 import numpy as np
 import shapely
-from branca.element import Element
+from branca.element import Element, MacroElement
+from folium.elements import ElementAddToElement
 
 from ..atomic import write_text
-from .aggregates import AGGREGATE_PANE, AGGREGATE_STYLE, AggregateSwitch, region_aggregates
+from .aggregates import AGGREGATE_PANE, AGGREGATE_STYLE, AggregateSwitch, placed_in_regions, region_aggregates
 from .budget import MapBudget, drawn_claims
 from .chart import CHARTED_KINDS, claim_area_series, reference_series, thinned_chart_svg
 from .elements import (
     BASEMAP_LINES_PANE, BASEMAP_PANE, MARKER_PANE, ClaimsPanel, DateControl, GeoJsonLayer, Legend, MapSetup,
-    OfflineAssets, PlaceLabels,
+    OfflineAssets, PlaceLabels, Verbatim,
 )
 from .escaping import check_identifier, layer_label
 from .features import (
@@ -157,8 +158,12 @@ def build_map(claim_geoms, envelopes, mentions, sources, countries, admin1, plac
     theatre_names = {theatre.key: theatre.name for theatre in theatre_list}
     first_theatre = theatre_list[0].key if theatre_list else ""
 
+    claims_of_theatre: dict[str, list] = {}  # gathered once: the chart, the extent and the selector read them
+    for claim in claims if theatre_list else ():
+        claims_of_theatre.setdefault(theatre_of_window(claim["window"]), []).append(claim)
+
     def in_theatre(theatre: str) -> list:
-        return [claim for claim in claims if theatre_of_window(claim["window"]) == theatre] if theatre else claims
+        return claims_of_theatre.get(theatre, []) if theatre else claims
 
     def layer_title(window) -> str:
         theatre = theatre_of_window(window.label)
@@ -253,9 +258,9 @@ def build_map(claim_geoms, envelopes, mentions, sources, countries, admin1, plac
     per_source_layers = len(colors) <= budget.max_source_layers
     # A compact map's aggregates per window: grouped once (a scan of every claim per window grew as their product).
     mapped_by_window: dict[str, list] = {}
-    for row in claims if compact else ():
-        if row["status"] == "mapped" and row["geometry"] is not None:
-            mapped_by_window.setdefault(row["window"], []).append(row)
+    mapped = [row for row in claims if compact and row["status"] == "mapped" and row["geometry"] is not None]
+    for row, placed in zip(mapped, placed_in_regions(mapped, region_rows)):  # every window's regions at once
+        mapped_by_window.setdefault(row["window"], []).append((row, placed))
     for window in windows:
         window_rows = []
         for source_id in colors:
@@ -279,11 +284,11 @@ def build_map(claim_geoms, envelopes, mentions, sources, countries, admin1, plac
             add_window_layer(window.label, f"Claims · {layer_title(window)} ({plural(n_sources, 'source')})",
                              GeoJsonLayer(made, {"weight": 2, "fillOpacity": BUFFER_FILL_OPACITY},
                                           canvas_map=canvas_map, decimals=decimals, built_from_zoom=near))
-        mapped_rows = mapped_by_window.get(window.label, [])
-        if mapped_rows:
+        if window.label in mapped_by_window:
+            mapped_rows, placed = zip(*mapped_by_window[window.label])
             # Named by the window alone: the theatre selector names the theatre (thousands of tooltips).
             add_window_layer(window.label, f"Claims per region · {layer_title(window)}",
-                             GeoJsonLayer(region_aggregates(mapped_rows, region_rows, window.shown, decimals),
+                             GeoJsonLayer(region_aggregates(mapped_rows, region_rows, window.shown, decimals, placed),
                                           AGGREGATE_STYLE, pane=AGGREGATE_PANE, canvas_map=canvas_map,
                                           decimals=decimals))
         made = claim_features(others.get(window.label, []), names, views,
@@ -378,7 +383,50 @@ def build_map(claim_geoms, envelopes, mentions, sources, countries, admin1, plac
 
 
 def _group(folium_map: folium.Map, name: str, show: bool = True, control: bool = True) -> folium.FeatureGroup:
-    return folium.FeatureGroup(name=layer_label(name), show=show, control=control).add_to(folium_map)
+    return LayerGroup(name=layer_label(name), show=show, control=control).add_to(folium_map)
+
+
+class LayerGroup(folium.FeatureGroup):
+    """folium's FeatureGroup, its script written into the page as text.
+
+    branca hands each macro's output to a new ``Element``, which compiles it as a template
+    before writing it (and folium's "add to the map" statement too): a large map has a
+    thousand groups and is rendered twice (page and fragment). The text is what that
+    template would write: the same, but for one final newline (jinja drops it).
+    """
+
+    def render(self, **kwargs) -> None:
+        if self.includes:  # options set for every FeatureGroup with folium's include(): folium writes them
+            super().render(**kwargs)
+            return
+        if self.show:
+            self.add_child(_AddTo(self.get_name(), self._parent.get_name()), name=self.get_name() + "_add")
+        _render_as_text(self, kwargs)
+
+
+class _AddTo(ElementAddToElement):
+    """folium's statement adding a group to the map, written as text (see :class:`LayerGroup`)."""
+
+    def render(self, **kwargs) -> None:
+        _render_as_text(self, kwargs)
+
+
+def _render_as_text(element: MacroElement, kwargs: dict) -> None:
+    """What branca's ``MacroElement.render`` does, without compiling each macro's output again."""
+    figure = element.get_root()
+    module = element._template.module
+    for part, target in (("header", figure.header), ("html", figure.html), ("script", figure.script)):
+        macro = module.__dict__.get(part)
+        if macro is None:
+            continue
+        text = str(macro(element, kwargs))
+        if any(mark in text for mark in ("{{", "{%", "{#", "\r")):  # jinja would read these: as branca does
+            made: Element = Element(text)
+        else:
+            made = Verbatim(text[:-1] if text.endswith("\n") else text)
+        target.add_child(made, name=element.get_name())
+    for child in element._children.values():
+        child.render(**kwargs)
 
 
 def _chart_view(claims, windows, colors, names, reference_line, budget: MapBudget, theatre: str,

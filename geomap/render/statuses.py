@@ -15,8 +15,7 @@ from typing import Any
 
 import shapely
 
-from geomap.dates import table_date
-from geomap.view import UNDATED, DateWindow
+from geomap.view import UNDATED, DateWindow, cell_day
 
 from .features import features, popup_blocks
 
@@ -39,8 +38,8 @@ STATUS_RADIUS = 7
 
 
 def status_day(status: Mapping[str, Any]) -> date | None:
-    return table_date(status.get("as_of_end")) or table_date(status.get("as_of_start")) or \
-        table_date(status.get("published"))
+    return cell_day(status.get("as_of_end")) or cell_day(status.get("as_of_start")) or \
+        cell_day(status.get("published"))
 
 
 def window_of_day(day: date | None, windows: Sequence[DateWindow]) -> str | None:
@@ -86,10 +85,17 @@ def status_features(statuses: Sequence[Mapping[str, Any]], windows: Sequence[Dat
     ``own_windows`` (one per status) narrows each status's windows to those of its theatre.
     """
     grouped: dict[tuple[str, str], list[Mapping[str, Any]]] = {}
+    # Thousands of statuses share a day and a theatre: each pair's window is looked for once.
+    labels_of: dict[tuple[date | None, int], str | None] = {}
     for index, status in enumerate(statuses):
         if status.get("lon") is None or status.get("lat") is None:
             continue
-        label = window_of_day(status_day(status), windows if own_windows is None else own_windows[index])
+        among = windows if own_windows is None else own_windows[index]
+        day = status_day(status)
+        key = (day, id(among))
+        if key not in labels_of:
+            labels_of[key] = window_of_day(day, among)
+        label = labels_of[key]
         if label is not None:
             grouped.setdefault((label, str(status["place_id"])), []).append(status)
     made: dict[str, list[dict]] = {}

@@ -14,7 +14,7 @@ from typing import Any
 
 import shapely
 
-from geomap.view import UNDATED, DateWindow, Theatre, date_windows
+from geomap.view import UNDATED, DateWindow, Theatre, date_windows, nearest_each
 
 
 def window_key(theatre: str, label: str) -> str:
@@ -49,9 +49,12 @@ def keyed_by_theatre(theatres: Sequence[Theatre], claims: Sequence[Mapping[str, 
             continue
         label = row["window"] or UNDATED
         parts = list(getattr(geometry, "geoms", [geometry]))
+        part_tree = shapely.STRtree(parts)
         for theatre in theatres:
             buffers = buffers_of.get((theatre.key, label), [])
-            own = [part for part in parts if any(part.intersects(c["geometry"]) for c in buffers)]
+            # The parts that meet one of the theatre's buffers, in their order (one lookup for all buffers).
+            meeting = part_tree.query([c["geometry"] for c in buffers], predicate="intersects")[1] if buffers else []
+            own = [parts[index] for index in sorted(set(meeting.tolist()))] if len(meeting) else []
             if own:
                 keyed_envelopes.append({"window": window_key(theatre.key, label),
                                         "n_sources": len({c["source"] for c in buffers}),
@@ -80,8 +83,8 @@ def windows_near(points: Sequence[shapely.Point], claims: Sequence[Mapping[str, 
     if not drawn:
         return [list(windows)] * len(points)
     tree = shapely.STRtree([claim["geometry"] for claim in drawn])
-    nearest = tree.nearest(list(points)) if points else []
+    nearest = nearest_each(points, tree)
     by_theatre: dict[str, list[DateWindow]] = {}
     for window in windows:
         by_theatre.setdefault(theatre_of_window(window.label), []).append(window)
-    return [by_theatre.get(theatre_of_window(drawn[int(index)]["window"]), list(windows)) for index in nearest]
+    return [by_theatre.get(theatre_of_window(drawn[index]["window"]), list(windows)) for index in nearest]

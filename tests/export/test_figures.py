@@ -126,6 +126,26 @@ def test_outlines_of_a_shape_the_projection_left_crossing_itself_are_compared(ca
     assert any("side location conflict" in record.getMessage() for record in caplog.records)
 
 
+def test_a_figure_says_once_how_many_of_its_overlays_needed_the_grid(caplog):
+    """A busy window compares one self-crossing area with many others: one note for the figure, with the count,
+    not one per comparison; notes on another figure's overlays are left as they are."""
+    from geomap.figures.claims_map import covering_counts, overlay_notes_once
+
+    path = DATA / "figures" / "outlines_side_location_conflict.wkt"
+    first, crossing = shapely.from_wkt([line for line in path.read_text().splitlines()
+                                        if line and not line.startswith("#")])
+    shapes = np.array([first, crossing, first, crossing, first], dtype=object)  # 7 pairs with a crossing one
+    with caplog.at_level(logging.INFO, logger="geomap"):
+        with overlay_notes_once("claims map of 2024-08"):
+            covering_counts(shapes, what="claims map of 2024-08")
+            covering_counts(shapes[:2], what="claims map of 2025-03")
+    notes = [record.getMessage() for record in caplog.records if "GEOS could not overlay" in record.getMessage()]
+    ours = [note for note in notes if note.startswith("claims map of 2024-08")]
+    assert len(ours) == 1, notes
+    assert "7 times" in ours[0] and "outlines ×7" in ours[0] and "side location conflict" in ours[0]
+    assert len([note for note in notes if note.startswith("claims map of 2025-03")]) == 1
+
+
 def refuse_overlays_of(window: str, monkeypatch) -> None:
     """Make every overlay of ``window``'s claims map fail even on the snap-rounding grid.
 

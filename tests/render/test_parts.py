@@ -246,3 +246,29 @@ def test_basemap_positions_keep_three_decimals_and_claims_five():
     for made in (country, region):
         assert made["geometry"]["coordinates"][0][0] == [35.123, 48.123]
     assert geometry_to_geojson(shape)["coordinates"][0][0] == [35.12346, 48.12346]
+
+
+def test_table_rows_hold_the_same_plain_values_read_column_by_column():
+    """frame_records reads whole columns (numbers without a call per cell): every cell is what plain() makes of it."""
+    import numpy as np
+    import pandas as pd
+
+    from geomap.formats import plain
+    from geomap.view import claim_records, frame_records
+
+    frame = pd.DataFrame({
+        "count": np.array([3, 4, 5], dtype=np.int64),
+        "km2": [1.5, float("nan"), float("inf")],
+        "population": pd.array([7, None, 9], dtype="Int64"),
+        "held": [True, False, True],
+        "text": ["Sudzha", None, np.float64(2.5)],
+        "day": [pd.Timestamp("2024-08-06"), pd.NaT, "2024-08"],
+    })
+    fields = ("count", "km2", "population", "held", "text", "day", "missing")
+    expected = [{name: plain(frame[name][row]) if name in frame else None for name in fields} for row in range(3)]
+    assert frame_records(frame, fields) == expected
+    assert expected[1]["km2"] is None and expected[2]["km2"] is None and expected[1]["population"] is None
+
+    flags = [[{"code": "spread", "message": "window 2024-08", "statuses": [{"quote": "…"}]}], [], None]
+    claims = claim_records(pd.DataFrame({"claim_id": ["a", "b", "c"], "source": "s", "flags": flags}))
+    assert [claim["flags"] for claim in claims] == [[{"code": "spread", "message": "window 2024-08"}], [], []]

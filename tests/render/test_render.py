@@ -239,3 +239,23 @@ def test_place_labels_carry_zoom_thresholds(page_html):
     places = json.loads(match.group(1))
     assert places[0][3] == "Kyiv" and places[0][2] < places[-1][2]
     assert "Sumy \\u003cb\\u003eOblast\\u003c/b\\u003e \\u0026 Co" in page_html
+
+
+def test_the_map_layer_groups_write_the_page_folium_feature_groups_write():
+    """geomap's groups skip compiling their scripts as templates again; the page must not change by it."""
+    import folium
+
+    from geomap.render.mapview import LayerGroup
+
+    def page(group_class) -> str:
+        folium_map = folium.Map(location=[51.0, 35.0], zoom_start=7, tiles=None)
+        for name, show in (("Claims · 2024-08", True), ("Claims · 2025-03", False)):
+            group = group_class(name=name, show=show).add_to(folium_map)
+            folium.CircleMarker([51.2, 35.3], radius=4).add_to(group)
+        folium.LayerControl().add_to(folium_map)
+        return render_html(folium_map)
+
+    ours, folium_page = page(LayerGroup), page(folium.FeatureGroup)
+    assert ours == folium_page
+    assert ours.count("L.featureGroup(") == 2
+    assert len(re.findall(r"feature_group_\w+\.addTo\(map_\w+\)", ours)) == 1  # the other is hidden at first

@@ -75,6 +75,22 @@ def test_one_article_joins_regions_of_bordering_countries_only():
     assert len(theatres([claim("a2", "s1", 10.5), claim("d1", "s1", 30.5)], regions, NAMES)) == 2
 
 
+def test_a_claim_belongs_to_the_first_region_holding_its_point_else_the_nearest_region():
+    """What the map groups claims by (theatres, the regions' summaries), looked up for many claims at once."""
+    import shapely
+
+    from geomap.view import nearest_each, regions_holding
+
+    regions = [box(0, 0, 2, 1), box(1, 0, 3, 1), box(10, 0, 11, 1)]  # the first two overlap on 1 <= x <= 2
+    tree = shapely.STRtree(regions)
+    shapes = [Point(1.5, 0.5).buffer(0.1), Point(2.5, 0.5).buffer(0.1), Point(9.0, 0.5).buffer(0.1),
+              Point(5.0, 0.5).buffer(0.1), Point(9.0, 0.5).buffer(0.1)]
+    assert regions_holding(shapes, tree) == [0, 1, 2, 1, 2]  # in both: the first; in none: the nearest
+    assert regions_holding([], tree) == []
+    points = [Point(9.0, 0.5), Point(-3.0, 0.5), Point(9.0, 0.5), Point(2.6, 0.2)]
+    assert nearest_each(points, tree) == [2, 0, 2, 1]
+
+
 def test_without_regions_every_claim_is_in_one_theatre():
     found = theatres([claim("a", "s", 0.5), claim("b", "s", 40.0)], [], NAMES)
     assert len(found) == 1 and set(found[0].claim_ids) == {"a", "b"}

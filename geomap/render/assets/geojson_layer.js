@@ -1,7 +1,7 @@
 {% macro html(this, kwargs) %}
 {% if this.data_block %}
 {# Large or shared layers travel as JSON in the body: JSON.parse reads it much faster than a script literal. #}
-<script type="application/json" id="{{ this.get_name() }}_data">{{ this.packed|script_json }}</script>
+<script type="application/json" id="{{ this.get_name() }}_data">{{ this.packed_json }}</script>
 {% endif %}
 {% endmacro %}
 {% macro shared_script(this, kwargs) %}
