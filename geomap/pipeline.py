@@ -337,7 +337,7 @@ def run_sources(
     if known:
         tables = TextTables(*in_source_order(sources, [*known_tables, tables]))
     if article_cache is not None:
-        article_cache.flush()
+        article_cache.flush(tables)  # and the blocks of the sources not found as blocks
     mentions, claims, statuses = tables
     claims = derive_across_corpus(claims)  # what an article leaves open, the others settle: after every chunk
     log.info(
