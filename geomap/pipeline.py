@@ -479,7 +479,11 @@ def basemap_extents(
 
     from geomap.view import claim_records, frame_records, theatres
 
-    claims = [claim for claim in claim_records(results.claim_geoms) if claim["geometry"] is not None]
+    # Only the columns the theatres and the extents read: every claim's records of all its columns took two thirds
+    # of a 10,000-article basemap (6 s).
+    frame = results.claim_geoms
+    frame = frame[[name for name in ("claim_id", "source", "role") if name in frame.columns] + [frame.geometry.name]]
+    claims = [claim for claim in claim_records(frame) if claim["geometry"] is not None]
     mentions = results.mentions
     places = mentions[(mentions["type"] == "place") & mentions["lat"].notna() & mentions["lon"].notna()]
     if not claims:
