@@ -98,6 +98,7 @@ def test_corrupt_entries_are_noted_ignored_and_rewritten(seeds, tmp_path, monkey
         assert len(keys) == 2
         connection.execute("UPDATE articles SET data = ? WHERE key = ?", (b"not an entry", keys[0]))
         connection.execute("UPDATE articles SET data = substr(data, 1, 40) WHERE key = ?", (keys[1],))  # cut short
+        connection.execute("UPDATE blocks SET data = substr(data, 1, 90)")  # and the block that holds both
     connection.close()
     read_counter.clear()
     with caplog.at_level(logging.WARNING, logger="geomap"):
@@ -107,6 +108,44 @@ def test_corrupt_entries_are_noted_ignored_and_rewritten(seeds, tmp_path, monkey
     assert again.from_cache == 0 and len(read_counter) == 2
     assert again.claims.equals(expected.claims) and again.mentions.equals(expected.mentions)
     assert pipeline.run_sources(seeds[:2], cache=True).from_cache == 2, "the entries were rewritten"
+
+
+def test_the_sources_of_a_damaged_block_are_found_one_by_one(seeds, tmp_path, monkeypatch, caplog, read_counter):
+    monkeypatch.setenv("GEOMAP_CACHE", str(tmp_path / "cache"))
+    expected = pipeline.run_sources(seeds, cache=True)
+    with sqlite3.connect(store_file(tmp_path)) as connection:
+        assert connection.execute("SELECT count(*) FROM blocks").fetchone()[0] >= 1
+        connection.execute("UPDATE blocks SET data = ? ", (article_cache.BLOCK_FORMAT + b"\0" * 30,))
+    connection.close()
+    read_counter.clear()
+    with caplog.at_level(logging.WARNING, logger="geomap"):
+        again = pipeline.run_sources(seeds, cache=True)
+    notes = [record.getMessage() for record in caplog.records if "article cache" in record.getMessage()]
+    assert len(notes) == 1 and "could not be read" in notes[0]
+    assert again.from_cache == len(seeds) and read_counter == []
+    pandas.testing.assert_frame_equal(again.mentions, expected.mentions)
+    pandas.testing.assert_frame_equal(again.claims, expected.claims)
+
+
+def test_blocks_give_the_tables_the_articles_entries_give(seeds, tmp_path, monkeypatch):
+    """A corpus read back from its blocks (several: one ends after each source here) has the rows, the columns,
+    their types and the missing values (None in a text column, NaN in a number column) of one read back from
+    each article's entry."""
+    monkeypatch.setattr(article_cache, "BLOCK_SPREAD", 1)
+    cache = ArticleCache(tmp_path, "v")
+    cache.lookup(seeds)
+    assert len(cache.missing_blocks) == len(seeds)
+    table = pipeline.schema.SOURCES.from_records(seeds)
+    tables = pipeline.collect_text_stages(pipeline.chunked(table), [], None)  # the rows each source's entry holds
+    cache.flush(tables)
+    again = ArticleCache(tmp_path, "v")
+    found, parts = again.lookup(seeds)
+    assert found == set(range(len(seeds))) and len(parts) == 1 and again.missing_blocks == []
+    for made, read in zip(tables, article_cache.in_source_order(seeds, parts)):
+        pandas.testing.assert_frame_equal(read, made, check_exact=True)
+        for name in made.columns:
+            if made[name].dtype == object:
+                assert [type(value) for value in read[name]] == [type(value) for value in made[name]], name
 
 
 def test_a_cache_file_that_is_no_database_is_noted_and_made_again(seeds, tmp_path, monkeypatch, caplog):

@@ -145,7 +145,20 @@ def cell_values(values: Sequence[Any]) -> Sequence[Any]:
     if kinds <= _PLAIN_KINDS | {float}:
         return [None if kind is float and not math.isfinite(value) else value
                 for kind, value in zip(map(type, values), values)]
-    return [cell_value(value) for value in values]
+    if not kinds & {list, dict}:
+        return [cell_value(value) for value in values]
+    # A table's rows share their lists (equal ones are one object: geomap.schema.one_list_each): each list's JSON
+    # text is made once. The values are alive all the while, so no id is reused.
+    texts: dict[int, Any] = {}
+
+    def value_of(value: Any) -> Any:
+        if type(value) not in (list, dict):
+            return cell_value(value)
+        if id(value) not in texts:
+            texts[id(value)] = cell_value(value)
+        return texts[id(value)]
+
+    return [value_of(value) for value in values]
 
 
 def frame_columns(frame: Any, rows: Sequence[Mapping[str, Any]]) -> list[str]:

@@ -10,7 +10,7 @@ import shapely
 
 from geomap.export import export_layers
 from geomap.export.layers import checks_table, flag_list, lighter_shapes, places_layer, split_geometry
-from geomap.export.values import cell_value, typed_column
+from geomap.export.values import cell_value, cell_values, typed_column
 
 from .conftest import make_mentions
 
@@ -191,3 +191,12 @@ def test_claims_with_the_same_shape_keep_the_same_lighter_shape():
     one, other, same, lone = lighter_shapes([disc, ring, again, None])
     assert shapely.to_wkb(one) == shapely.to_wkb(same) == shapely.to_wkb(lighter_shapes([disc])[0])
     assert shapely.to_wkb(other) == shapely.to_wkb(lighter_shapes([ring])[0]) and lone is None
+
+
+def test_list_cells_are_json_text_whether_rows_share_the_list_or_not():
+    shared = [{"name": "Sudzha", "score": 0.5}]
+    column = [shared, shared, [{"name": "Sudzha", "score": 0.5}], [], None, {"km2": 1.0}, "text", 3]
+    assert cell_values(column) == [
+        '[{"name":"Sudzha","score":0.5}]', '[{"name":"Sudzha","score":0.5}]', '[{"name":"Sudzha","score":0.5}]',
+        "[]", None, '{"km2":1.0}', "text", 3,
+    ]
