@@ -159,11 +159,14 @@ def test_a_large_cache_answers_its_stamp_and_size_from_an_index(tmp_path):
     cache.flush()
     assert set(cache.lookup(["k0", "k299", "none"])) == {"k0", "k299"}
     connection = sqlite3.connect(cache.path)
-    for query in ("SELECT coalesce(max(used), 0) + 1 FROM shapes",
-                  "SELECT coalesce(sum(length(data)), 0) FROM shapes WHERE used > 0"):
+    for query, index in (("SELECT coalesce(max(used), 0) FROM shapes", "shapes_used"),
+                         ("SELECT coalesce(max(used), 0) FROM shapes_read", "shapes_read_used"),
+                         ("SELECT coalesce(sum(length(data)), 0) FROM shapes WHERE used > 0", "shapes_used")):
         plan = " ".join(row[-1] for row in connection.execute("EXPLAIN QUERY PLAN " + query))
-        assert "shapes_used" in plan and not plan.startswith("SCAN shapes"), plan
-    assert connection.execute("SELECT max(used) FROM shapes").fetchone()[0] == 2
+        assert index in plan and not plan.startswith("SCAN shapes"), plan
+    # written with stamp 1, the two found read with stamp 2 (kept apart from the entries, which stay as written)
+    assert connection.execute("SELECT max(used) FROM shapes").fetchone()[0] == 1
+    assert sorted(connection.execute("SELECT key, used FROM shapes_read")) == [("k0", 2), ("k299", 2)]
     assert connection.execute("SELECT sum(length(data)) FROM shapes WHERE used > 0").fetchone()[0] == sum(
         100 + number for number in range(300))
     connection.close()
