@@ -197,3 +197,34 @@ def test_a_window_with_the_same_buffers_takes_its_envelope_from_the_cache(seeds,
     rebuilt = pipeline.run_sources(fewer, cache=True)
     assert sorted(united) == sorted(clean[0].envelopes["window"])
     assert rebuilt.envelopes.to_wkb().equals(pipeline.run_sources(fewer, cache=False).envelopes.to_wkb())
+
+
+def test_every_input_of_a_claims_shape_is_in_its_cache_key(make_claim):
+    """Whatever a task holds (the claim, what the other claims decided for it, a share's base, a band's
+    partner), a task that differs in any one of its values has another key: it is drawn, not taken from the cache."""
+    import dataclasses
+    from datetime import date
+
+    from geomap.geometry.bases import Base
+    from geomap.geometry.build import ClaimTask, _Prepared, task_inputs
+    from geomap.geometry.workspace import Anchor
+
+    claim = make_claim("share_held", 30, "%", share=0.3, as_of_start=date(2024, 8, 1), flags=[{"code": "x"}])
+    anchor = Anchor(35.1, 51.2, "Sudzha", "1", "RU-KRS", "RU")
+    base = Base(1300.0, "own", ("s1#9",), "1,300 km² (own peak, s1#9)")
+    task = ClaimTask(_Prepared(claim, "2024-08", anchor, "RU-KRS", None, "no anchor place", "UA"), base, claim)
+    changed = [dataclasses.replace(task, base=None), dataclasses.replace(task, partner=None)]
+    changed += [dataclasses.replace(task, base=dataclasses.replace(base, **{field.name: value}))
+                for field, value in zip(dataclasses.fields(Base), (1301.0, "others", ("s1#8",), "other text"))]
+    for field in dataclasses.fields(_Prepared):
+        value = {"claim": dataclasses.replace(claim, quote="another sentence"), "anchor": None}.get(field.name, "x")
+        changed.append(dataclasses.replace(task, item=dataclasses.replace(task.item, **{field.name: value})))
+    for field in dataclasses.fields(Anchor):
+        value = 1.0 if isinstance(getattr(anchor, field.name), float) else "y"
+        changed.append(dataclasses.replace(task, item=dataclasses.replace(
+            task.item, anchor=dataclasses.replace(anchor, **{field.name: value}))))
+    changed.append(dataclasses.replace(task, item=dataclasses.replace(
+        task.item, claim=dataclasses.replace(claim, flags=[{"code": "y"}]))))
+    keys = {task_inputs(other) for other in changed}
+    assert task_inputs(task) not in keys and len(keys) == len(changed)
+    assert task_inputs(dataclasses.replace(task)) == task_inputs(task)
