@@ -564,7 +564,8 @@ def map_share(workspace: Workspace, row: dict[str, Any], item: _Prepared, base: 
 def add_coherence_flags(columns: Columns, drawable: list[int], regions: list[str | None]) -> None:
     """Share-derived areas against absolute held-area claims of the same window and region (``drawable``: the
     positions of the claims drawn, ``regions``: each claim's region)."""
-    kinds, areas, windows, sources = (columns[name] for name in ("kind", "km2", "window", "source"))
+    kinds, areas, windows, sources, derivations, ids, flags = (
+        columns[name] for name in ("kind", "km2", "window", "source", "derivation", "claim_id", "flags"))
     absolutes: dict[str, list[int]] = {}  # by window, in claim order
     for index in drawable:
         if kinds[index] == "area_held" and areas[index] is not None and areas[index] > 0:
@@ -574,7 +575,7 @@ def add_coherence_flags(columns: Columns, drawable: list[int], regions: list[str
     peers: dict[tuple[str, str | None], Peers] = {}
     chosen: dict[tuple[str, str | None, str], tuple[float, list[str], bool] | None] = {}
     for index in drawable:
-        if kinds[index] not in SHARE_KINDS or areas[index] is None or columns["derivation"][index] is None:
+        if kinds[index] not in SHARE_KINDS or areas[index] is None or derivations[index] is None:
             continue
         window, region, source = windows[index], regions[index], sources[index]
         if (window, region, source) not in chosen:
@@ -583,11 +584,11 @@ def add_coherence_flags(columns: Columns, drawable: list[int], regions: list[str
             chosen[(window, region, source)] = peers[(window, region)].compared(source)
         if chosen[(window, region, source)] is None:
             continue
-        value, ids, same_source = chosen[(window, region, source)]
-        found = checks.coherence_flag(columns["claim_id"][index], areas[index], columns["derivation"][index], value,
-                                      ids, same_source=same_source)
+        value, peer_ids, same_source = chosen[(window, region, source)]
+        found = checks.coherence_flag(ids[index], areas[index], derivations[index], value, peer_ids,
+                                      same_source=same_source)
         if found is not None:
-            columns["flags"][index].append(found)
+            flags[index].append(found)
 
 
 class Peers:
@@ -596,11 +597,11 @@ class Peers:
     per source."""
 
     def __init__(self, columns: Columns, absolutes: list[int], region: str | None, regions: list[str | None]):
-        self.areas, self.ids = columns["km2"], columns["claim_id"]
+        self.areas, self.ids, sources = columns["km2"], columns["claim_id"], columns["source"]
         self.every = [a for a in absolutes if region is None or regions[a] in (None, region)]
         self.by_source: dict[str, list[int]] = {}
         for peer in self.every:
-            self.by_source.setdefault(columns["source"][peer], []).append(peer)
+            self.by_source.setdefault(sources[peer], []).append(peer)
 
     def compared(self, source: str) -> tuple[float, list[str], bool] | None:
         """(median km², claim ids, whether they are the source's own) of the claims a share of ``source`` is
