@@ -631,7 +631,8 @@ def add_spread_flags(columns: Columns, drawable: list[int]) -> list[dict[str, An
 @dataclass(frozen=True)
 class ClaimTask:
     """Everything one claim's shape depends on besides the data, once the other claims have had their say: it is
-    drawn alone (:func:`draw_claim`), in any order, in any process, or found in the geometry cache by its repr."""
+    drawn alone (:func:`draw_claim`), in any order, in any process, or found in the geometry cache by its inputs
+    (:func:`task_inputs`)."""
 
     item: _Prepared
     base: Base | None = None  # of a share (ShareBases.base)
