@@ -5,7 +5,9 @@ small files, at 2-6 ms each on this machine's file system, where SQLite writes
 a batch of entries in one transaction. Many builds can share the file (SQLite
 locks it; a writer waits :data:`BUSY_SECONDS` for another). Its size is
 bounded: after a build's entries are written, the ones used least recently go
-until the rest fits in the limit.
+until the rest fits in the limit. An entry's last use is the later of the stamp
+it was written with and the one a build read it with, the second kept in a table
+of its own (see :meth:`EntryStore.lookup`).
 
 A file that cannot be used is never an error: one note says so and the build
 goes on without the cache. A file that is no database (any more) is deleted
@@ -48,6 +50,12 @@ class EntryStore:
         # Every build asks for the largest stamp and the total size: without this index each is a scan of the
         # whole table (0.2 s apiece in a geometry cache of 38,000 shapes, 155 MB, growing with the corpus).
         connection.execute(f"CREATE INDEX IF NOT EXISTS {self.table}_used ON {self.table} (used, length(data))")
+        # When each entry was last read: stamping the entries' own rows made SQLite read and rewrite every entry
+        # found (0.8 s CPU, 3 s on the disk for the 38,000 shapes of 3,000 articles; 0.07 s and 0.3 s here).
+        connection.execute(
+            f"CREATE TABLE IF NOT EXISTS {self.table}_read (key TEXT PRIMARY KEY, used INTEGER NOT NULL) WITHOUT ROWID"
+        )
+        connection.execute(f"CREATE INDEX IF NOT EXISTS {self.table}_read_used ON {self.table}_read (used)")
         return connection
 
     def unusable(self, exc: BaseException) -> None:
@@ -71,7 +79,8 @@ class EntryStore:
                     )
                 stamp = self._stamp(connection)
                 connection.executemany(
-                    f"UPDATE {self.table} SET used = ? WHERE key = ?", [(stamp, key) for key in found]
+                    f"INSERT OR REPLACE INTO {self.table}_read (key, used) VALUES (?, ?)",
+                    [(key, stamp) for key in found],
                 )
             connection.close()
         except sqlite3.DatabaseError as exc:
@@ -95,8 +104,13 @@ class EntryStore:
             self.unusable(error)
 
     def _stamp(self, connection: sqlite3.Connection) -> int:
-        """A number larger than every entry's ``used``: the order in which entries were last used."""
-        return int(connection.execute(f"SELECT coalesce(max(used), 0) + 1 FROM {self.table}").fetchone()[0])
+        """A number larger than every stamp an entry was written or read with: the order in which entries were
+        last used."""
+        written, read = (
+            connection.execute(f"SELECT coalesce(max(used), 0) FROM {table}").fetchone()[0]
+            for table in (self.table, f"{self.table}_read")
+        )
+        return int(max(written, read)) + 1
 
     def put(self, key: str, data: bytes) -> None:
         """Keep an entry: written by :meth:`flush`, or now when :data:`WRITE_BATCH` are waiting."""
@@ -133,9 +147,14 @@ class EntryStore:
         if total <= self.limit:
             return
         excess, doomed = total - self.limit, []
-        for key, size in connection.execute(f"SELECT key, length(data) FROM {self.table} ORDER BY used, key"):
+        read = f"(SELECT used FROM {self.table}_read WHERE key = entry.key)"  # None when never read
+        last_used = f"max(entry.used, coalesce({read}, 0))"
+        for key, size in connection.execute(
+            f"SELECT entry.key, length(entry.data) FROM {self.table} AS entry ORDER BY {last_used}, entry.key"
+        ):
             if excess <= 0:
                 break
             doomed.append((key,))
             excess -= size
         connection.executemany(f"DELETE FROM {self.table} WHERE key = ?", doomed)
+        connection.executemany(f"DELETE FROM {self.table}_read WHERE key = ?", doomed)

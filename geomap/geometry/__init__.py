@@ -17,14 +17,13 @@ areas), ``checks`` (flags), ``build`` (one row per claim), ``windows``
 
 from __future__ import annotations
 
-import operator
 from typing import Iterable
 
 import geopandas
 import pandas
 
 from geomap.geometry.bases import window_of
-from geomap.geometry.build import Drawer, claim_rows
+from geomap.geometry.build import Drawer, claim_columns
 from geomap.geometry.buffers import HostTooSmall, solve_buffer_radius
 from geomap.geometry.shape_cache import ShapeCache
 from geomap.geometry.reference import (ReferenceWarning, check_near_claims, compare_reference, load_reference,
@@ -113,17 +112,7 @@ def claim_geometries(claims: pandas.DataFrame | Iterable[Claim], gazetteer=None,
         claims = schema.CLAIMS.to_records(schema.CLAIMS.check(claims, "claim geometries"))
     if isinstance(statuses, pandas.DataFrame):
         statuses = schema.PLACE_STATUS.to_records(schema.PLACE_STATUS.check(statuses, "claim geometries"))
-    rows = claim_rows(claims, Workspace(gazetteer, regions, statuses=statuses), cache, draw)
-    return schema.CLAIM_GEOMETRIES.check(frame_of(rows), "claim geometries")
+    columns = claim_columns(claims, Workspace(gazetteer, regions, statuses=statuses), cache, draw)
+    table = schema.CLAIM_GEOMETRIES
+    return table.check(table.from_columns(columns, len(columns["geometry"]), columns["geometry"]), "claim geometries")
 
-
-def frame_of(rows: list[dict]) -> geopandas.GeoDataFrame:
-    """The table of claim rows that have every column and a geometry: read row by row, each row's values in column
-    order at once (a corpus has a hundred thousand rows of seventy columns; asking each row for each column one
-    at a time took as long as reading the rows from the geometry cache)."""
-    names = schema.CLAIM_GEOMETRIES.names
-    if not rows:
-        return schema.CLAIM_GEOMETRIES.frame([])
-    *columns, geometries = zip(*map(operator.itemgetter(*names, "geometry"), rows), strict=True)
-    return schema.CLAIM_GEOMETRIES.from_columns(dict(zip(names, map(list, columns), strict=True)), len(rows),
-                                                geometries)

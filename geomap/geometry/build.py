@@ -32,10 +32,11 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import operator
 import re
 import statistics
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Sequence
 
 import shapely
 
@@ -49,7 +50,7 @@ from geomap.geometry.buffers import disc, solve_local_radius
 from geomap.geometry.constructions import inner_edge_line, solve_band_depth
 from geomap.geometry.incursion import map_incursion
 from geomap.geometry.projection import GEOD, geodesic_distance_km
-from geomap.geometry.shape_cache import Answers, ShapeCache, StatusReads, entry_bytes, row_of
+from geomap.geometry.shape_cache import Answers, ShapeCache, StatusReads, entry_bytes, entry_values
 from geomap.geometry.units import format_area, format_km2, format_number, format_share, stable, to_km, to_km2
 from geomap.geometry.workspace import Anchor, Workspace
 from geomap.records import AREA_KINDS, SHARE_KINDS, Claim
@@ -66,6 +67,10 @@ BUFFER_KINDS = AREA_KINDS + SHARE_KINDS + ("relative_area", "depth", "front_widt
 BORDER_WINDOW_KM = 600.0  # crop for countries used as band hosts
 BORDER_LINE_TOLERANCE_KM = 1.0  # absolute slack of a distance check against the accurate (~30 m) border line
 LINE_POINTS = 64  # vertices of a geodesic line between two places
+# The claim geometries' columns by name (each a list, in claim order), with the shapes as "geometry".
+Columns = dict[str, list[Any]]
+# A drawn row's values in column order, then its shape.
+ROW_VALUES = operator.itemgetter(*CLAIM_GEOMETRIES.names, "geometry")
 
 
 @dataclass(frozen=True)
@@ -177,13 +182,20 @@ def assign_windows(claims: list[Claim]) -> list[str]:
         start, end = claim.as_of_start, claim.as_of_end
         return start is not None and (end is None or (end.year, end.month) == (start.year, start.month))
 
+    months: dict[Any, str] = {}  # by day: a corpus' claims are dated by a few hundred days
+
+    def month_of(claim: Claim) -> str:
+        if claim.as_of_start not in months:
+            months[claim.as_of_start] = window_of(claim)
+        return months[claim.as_of_start]
+
     monthly: dict[str, int] = {}
     for claim in claims:
         if single_month(claim):
-            monthly[window_of(claim)] = monthly.get(window_of(claim), 0) + 1
+            monthly[month_of(claim)] = monthly.get(month_of(claim), 0) + 1
     windows = []
     for claim in claims:
-        window = window_of(claim)
+        window = month_of(claim)
         if claim.as_of_start is not None and not single_month(claim):
             first, last = claim.as_of_start.strftime("%Y-%m"), claim.as_of_end.strftime("%Y-%m")
             inside = sorted((-n, w) for w, n in monthly.items() if first <= w <= last)
@@ -549,43 +561,47 @@ def map_share(workspace: Workspace, row: dict[str, Any], item: _Prepared, base: 
     map_area(workspace, row, item, km2)
 
 
-def add_coherence_flags(rows: list[dict[str, Any]], items: list[_Prepared]) -> None:
-    """Share-derived areas against absolute held-area claims of the same window and region."""
-    regions = {item.claim.claim_id: item.region for item in items}
-    absolutes: dict[str, list[dict[str, Any]]] = {}  # by window, in claim order
-    for r in rows:
-        if r["kind"] == "area_held" and r["km2"] is not None and r["km2"] > 0:
-            absolutes.setdefault(r["window"], []).append(r)
+def add_coherence_flags(columns: Columns, drawable: list[int], regions: list[str | None]) -> None:
+    """Share-derived areas against absolute held-area claims of the same window and region (``drawable``: the
+    positions of the claims drawn, ``regions``: each claim's region)."""
+    kinds, areas, windows, sources, derivations, ids, flags = (
+        columns[name] for name in ("kind", "km2", "window", "source", "derivation", "claim_id", "flags"))
+    absolutes: dict[str, list[int]] = {}  # by window, in claim order
+    for index in drawable:
+        if kinds[index] == "area_held" and areas[index] is not None and areas[index] > 0:
+            absolutes.setdefault(windows[index], []).append(index)
     # The peers depend only on (window, region) and the choice among them on the source too: a large corpus has
     # thousands of shares in a window of hundreds of absolute claims, so each choice is made once.
     peers: dict[tuple[str, str | None], Peers] = {}
     chosen: dict[tuple[str, str | None, str], tuple[float, list[str], bool] | None] = {}
-    for row in rows:
-        if row["kind"] not in SHARE_KINDS or row["km2"] is None or row["derivation"] is None:
+    for index in drawable:
+        if kinds[index] not in SHARE_KINDS or areas[index] is None or derivations[index] is None:
             continue
-        window, region, source = row["window"], regions[row["claim_id"]], row["source"]
+        window, region, source = windows[index], regions[index], sources[index]
         if (window, region, source) not in chosen:
             if (window, region) not in peers:
-                peers[(window, region)] = Peers(absolutes.get(window, []), region, regions)
+                peers[(window, region)] = Peers(columns, absolutes.get(window, []), region, regions)
             chosen[(window, region, source)] = peers[(window, region)].compared(source)
         if chosen[(window, region, source)] is None:
             continue
-        value, ids, same_source = chosen[(window, region, source)]
-        found = checks.coherence_flag(row["claim_id"], row["km2"], row["derivation"], value, ids,
+        value, peer_ids, same_source = chosen[(window, region, source)]
+        found = checks.coherence_flag(ids[index], areas[index], derivations[index], value, peer_ids,
                                       same_source=same_source)
         if found is not None:
-            row["flags"].append(found)
+            flags[index].append(found)
 
 
 class Peers:
-    """The absolute held-area claims of one window a share in ``region`` is compared with (those of the same
-    region or of none; all of them when the share has no region), in claim order, and per source."""
+    """The absolute held-area claims of one window (positions in ``columns``) a share in ``region`` is compared
+    with (those of the same region or of none; all of them when the share has no region), in claim order, and
+    per source."""
 
-    def __init__(self, absolutes: list[dict[str, Any]], region: str | None, regions: dict[str, str | None]):
-        self.every = [a for a in absolutes if region is None or regions[a["claim_id"]] in (None, region)]
-        self.by_source: dict[str, list[dict[str, Any]]] = {}
+    def __init__(self, columns: Columns, absolutes: list[int], region: str | None, regions: list[str | None]):
+        self.areas, self.ids, sources = columns["km2"], columns["claim_id"], columns["source"]
+        self.every = [a for a in absolutes if region is None or regions[a] in (None, region)]
+        self.by_source: dict[str, list[int]] = {}
         for peer in self.every:
-            self.by_source.setdefault(peer["source"], []).append(peer)
+            self.by_source.setdefault(sources[peer], []).append(peer)
 
     def compared(self, source: str) -> tuple[float, list[str], bool] | None:
         """(median km², claim ids, whether they are the source's own) of the claims a share of ``source`` is
@@ -594,29 +610,55 @@ class Peers:
         picked = own or self.every
         if not picked:
             return None
-        return float(statistics.median(a["km2"] for a in picked)), [a["claim_id"] for a in picked], bool(own)
+        return float(statistics.median(self.areas[a] for a in picked)), [self.ids[a] for a in picked], bool(own)
 
 
-def add_spread_flags(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def add_spread_flags(columns: Columns, drawable: list[int]) -> list[dict[str, Any]]:
     # what spread_rows reads of each row, not a copy of its seventy columns
-    records = [{"claim_id": r["claim_id"], "source": r["source"], "outlet": r["outlet"], "kind": r["kind"],
-                "window": r["window"], "km2": r["km2"], "derived": r["kind"] in SHARE_KINDS} for r in rows]
+    names = ("claim_id", "source", "outlet", "kind", "window", "km2")
+    records = [{"claim_id": claim_id, "source": source, "outlet": outlet, "kind": kind, "window": window,
+                "km2": km2, "derived": kind in SHARE_KINDS}
+               for claim_id, source, outlet, kind, window, km2 in zip(*([columns[name][index] for index in drawable]
+                                                                       for name in names))]
     spread = checks.spread_rows(records)
-    by_id = {r["claim_id"]: r for r in rows}
+    position = {columns["claim_id"][index]: index for index in drawable}
     for entry in spread:
         if entry["n_claims"] > 1:
-            by_id[entry["claim_id"]]["flags"].append(checks.spread_flag(entry))
+            columns["flags"][position[entry["claim_id"]]].append(checks.spread_flag(entry))
     return spread
 
 
 @dataclass(frozen=True)
 class ClaimTask:
     """Everything one claim's shape depends on besides the data, once the other claims have had their say: it is
-    drawn alone (:func:`draw_claim`), in any order, in any process, or found in the geometry cache by its repr."""
+    drawn alone (:func:`draw_claim`), in any order, in any process, or found in the geometry cache by its inputs
+    (:func:`task_inputs`)."""
 
     item: _Prepared
     base: Base | None = None  # of a share (ShareBases.base)
     partner: Claim | None = None  # of a depth or a front width (band_partner)
+
+
+def _field_values(record_type: type) -> Callable[[Any], tuple]:
+    return operator.attrgetter(*(field.name for field in dataclasses.fields(record_type)))
+
+
+_CLAIM_VALUES, _ANCHOR_VALUES, _BASE_VALUES = _field_values(Claim), _field_values(Anchor), _field_values(Base)
+
+
+def task_inputs(task: ClaimTask) -> str:
+    """What a claim's shape depends on, as text (the key of its cache entry, see
+    :mod:`geomap.geometry.shape_cache`): the values of the task and of the records it holds, field by field,
+    in the order of their fields (a change of the records is a change of the code, which the key holds too).
+
+    The text of tuples of values, not the records' ``repr``: a dataclass writes its ``repr`` in Python, the
+    nested records of each task one call at a time, three times as slow as reading the cache.
+    """
+    item = task.item
+    return repr((_CLAIM_VALUES(item.claim), item.window,
+                 _ANCHOR_VALUES(item.anchor) if item.anchor is not None else None, item.region, item.borrowed_from,
+                 item.no_anchor_reason, item.holder, _BASE_VALUES(task.base) if task.base is not None else None,
+                 _CLAIM_VALUES(task.partner) if task.partner is not None else None))
 
 
 def claim_tasks(claims: Iterable[Claim], workspace: Workspace) -> list[ClaimTask]:
@@ -685,7 +727,16 @@ Drawer = Callable[[list[ClaimTask], bool], list[Drawn]]
 
 def claim_rows(claims: Iterable[Claim], workspace: Workspace, cache: ShapeCache | None = None,
                draw: Drawer | None = None) -> list[dict[str, Any]]:
-    """The rows of :func:`geomap.geometry.claim_geometries` as dicts (geometry in EPSG:4326 or None).
+    """The rows of :func:`geomap.geometry.claim_geometries` as dicts (geometry in EPSG:4326 or None):
+    :func:`claim_columns` row by row."""
+    columns = claim_columns(claims, workspace, cache, draw)
+    return [dict(zip(columns, values)) for values in zip(*columns.values())]
+
+
+def claim_columns(claims: Iterable[Claim], workspace: Workspace, cache: ShapeCache | None = None,
+                  draw: Drawer | None = None) -> Columns:
+    """The columns of :func:`geomap.geometry.claim_geometries` by name, and its shapes as ``"geometry"`` (EPSG:4326
+    or None).
 
     With a ``cache`` (:mod:`geomap.geometry.shape_cache`), claims drawn by an
     earlier run with the same inputs take their rows from it, and the others
@@ -693,12 +744,11 @@ def claim_rows(claims: Iterable[Claim], workspace: Workspace, cache: ShapeCache 
     by default they are drawn here, in ``workspace``.
     """
     tasks = claim_tasks(claims, workspace)
-    rows = drawn_rows(tasks, workspace, cache, draw)
-    items = [task.item for task in tasks]
-    drawable = [row for row, item in zip(rows, items) if not_drawn(item.claim) is None]
-    add_coherence_flags(drawable, items)
-    add_spread_flags(drawable)
-    return rows
+    columns = drawn_columns(tasks, workspace, cache, draw)
+    drawable = [index for index, task in enumerate(tasks) if not_drawn(task.item.claim) is None]
+    add_coherence_flags(columns, drawable, [task.item.region for task in tasks])
+    add_spread_flags(columns, drawable)
+    return columns
 
 
 def draw_claims(workspace: Workspace, tasks: Iterable[ClaimTask], entries: bool = False) -> list[Drawn]:
@@ -726,33 +776,40 @@ def draw_claims(workspace: Workspace, tasks: Iterable[ClaimTask], entries: bool 
     return drawn
 
 
-def drawn_rows(tasks: list[ClaimTask], workspace: Workspace, cache: ShapeCache | None = None,
-               draw: Drawer | None = None) -> list[dict[str, Any]]:
-    """The row of each task: from ``cache`` where it holds the same inputs and status answers, else drawn."""
-    keys = [cache.key(repr(task)) for task in tasks] if cache is not None else []
+def drawn_columns(tasks: list[ClaimTask], workspace: Workspace, cache: ShapeCache | None = None,
+                  draw: Drawer | None = None) -> Columns:
+    """The columns of the tasks' rows: from ``cache`` where it holds the same inputs and status answers, else drawn.
+
+    A cached row stays the list of values its entry holds until the rows are turned into columns at once (a dict
+    per row, then the columns read from the dicts, took as long as reading the entries)."""
+    keys = [cache.key(task_inputs(task)) for task in tasks] if cache is not None else []
     found = cache.lookup(keys) if cache is not None else {}
-    rows: list[dict[str, Any] | None] = [None] * len(tasks)
+    rows: list[Sequence[Any] | None] = [None] * len(tasks)  # each row's values in column order, then its shape
+    cached = []  # positions of the rows whose shapes are WKB, read at once (a call per shape cost more)
     answering = Answers(workspace.statuses)
     for index, key in enumerate(keys):
         if key in found:
-            row, asked, answered = row_of(found[key], shape=False)
+            values, asked, answered = entry_values(found[key])
             if answering.digest(asked) == answered:
-                rows[index] = row
-    # the cached rows' shapes are read from their WKB at once (a call per shape cost more than the reading)
-    shaped = [row for row in rows if row is not None and row["geometry"] is not None]
-    for row, geometry in zip(shaped, shapely.from_wkb([row["geometry"] for row in shaped]), strict=True):
-        row["geometry"] = geometry
+                rows[index] = values
+                cached.append(index)
     todo = [index for index, row in enumerate(rows) if row is None]
     todo_tasks = [tasks[index] for index in todo]
     keep = cache is not None
     drawn = draw(todo_tasks, keep) if draw is not None and todo_tasks else draw_claims(workspace, todo_tasks, keep)
     for index, (row, entry) in zip(todo, drawn, strict=True):
-        rows[index] = row
+        rows[index] = ROW_VALUES(row)
         if cache is not None and entry is not None:
             cache.put(keys[index], entry)
     if cache is not None:
         cache.flush()
-    return rows  # type: ignore[return-value]  # every row is set above
+    names = [*CLAIM_GEOMETRIES.names, "geometry"]
+    columns = dict(zip(names, map(list, zip(*rows)), strict=True)) if rows else {name: [] for name in names}
+    geometries = columns["geometry"]
+    shaped = [index for index in cached if geometries[index] is not None]
+    for index, shape in zip(shaped, shapely.from_wkb([geometries[index] for index in shaped]), strict=True):
+        geometries[index] = shape
+    return columns
 
 
 def not_drawn(claim: Claim) -> dict[str, Any] | None:

@@ -32,7 +32,7 @@ import json
 import logging
 import struct
 import zlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -47,6 +47,7 @@ log = logging.getLogger("geomap")
 FILE_SUFFIX = "-geometry.sqlite"
 TEXT_LENGTH = struct.Struct(">I")  # of the text part of an entry (see entry_bytes)
 
+NOTHING_ASKED = hashlib.sha256().hexdigest()  # the digest of no answers
 # One question asked of the place statuses: (method, *arguments), see :class:`StatusReads`.
 Question = tuple
 
@@ -94,7 +95,9 @@ class Answers:
         self._texts: dict[tuple, bytes] = {}  # question -> its answer as text
         self._statuses: dict[int, str] = {}  # id of a status (the index holds them all) -> repr
 
-    def digest(self, asked: Iterable[Sequence[Any]]) -> str:
+    def digest(self, asked: Sequence[Sequence[Any]]) -> str:
+        if not asked:  # most claims ask nothing
+            return NOTHING_ASKED
         digest = hashlib.sha256()
         for question in asked:
             key = tuple(tuple(value) if isinstance(value, list) else value for value in question)
@@ -145,15 +148,13 @@ def _json_value(value: Any) -> Any:
     raise TypeError(f"{type(value).__name__} in a claim's row")
 
 
-def row_of(data: bytes, shape: bool = True) -> tuple[dict[str, Any], list[list[Any]], str]:
-    """The row, questions and answers' digest of an entry (the inverse of :func:`entry_bytes`); without ``shape``
-    the row's geometry is left as its WKB, for the caller to read many at once."""
+def entry_values(data: bytes) -> tuple[list[Any], list[list[Any]], str]:
+    """The row's values in column order followed by its shape's WKB (None when unmapped), the questions and the
+    answers' digest of an entry (the inverse of :func:`entry_bytes`)."""
     end = TEXT_LENGTH.size + TEXT_LENGTH.unpack_from(data)[0]
     values, asked, answered = json.loads(zlib.decompress(data[TEXT_LENGTH.size : end]))
-    row = dict(zip(CLAIM_GEOMETRIES.names, values, strict=True))
-    wkb = data[end:] if len(data) > end else None
-    row["geometry"] = shapely.from_wkb(wkb) if shape and wkb is not None else wkb
-    return row, asked, answered
+    values.append(data[end:] if len(data) > end else None)
+    return values, asked, answered
 
 
 def envelope_inputs(geometries: Sequence[Any], window: str) -> str:

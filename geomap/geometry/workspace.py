@@ -136,6 +136,7 @@ class Workspace:
         self._areas: dict[str, float] = {}
         self._entries: dict[str, Candidate | None] = {}
         self._reverse: dict[tuple[float, float], tuple[Candidate | None, Candidate | None]] = {}
+        self._anchors: dict[tuple, Anchor | None] = {}
         self._hosts: dict[tuple, Host | None] = {}
         self.borders = Recent(RECENT_BORDERS)  # shared borders in local metres, by what determines them
         self.bands = Recent(RECENT_BANDS)  # border bands in local metres, likewise
@@ -163,6 +164,12 @@ class Workspace:
 
     def anchor(self, claim: Claim) -> Anchor | None:
         """The claim's anchor point: its own coordinates, else its place's gazetteer entry."""
+        key = (claim.anchor_lon, claim.anchor_lat, claim.place_id, claim.place)
+        if key not in self._anchors:  # a corpus names the same places again and again
+            self._anchors[key] = self._anchor(claim)
+        return self._anchors[key]
+
+    def _anchor(self, claim: Claim) -> Anchor | None:
         lon, lat = claim.anchor_lon, claim.anchor_lat
         if lon is None or lat is None:
             entry = self.entry(claim.place_id)

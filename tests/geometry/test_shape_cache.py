@@ -159,11 +159,14 @@ def test_a_large_cache_answers_its_stamp_and_size_from_an_index(tmp_path):
     cache.flush()
     assert set(cache.lookup(["k0", "k299", "none"])) == {"k0", "k299"}
     connection = sqlite3.connect(cache.path)
-    for query in ("SELECT coalesce(max(used), 0) + 1 FROM shapes",
-                  "SELECT coalesce(sum(length(data)), 0) FROM shapes WHERE used > 0"):
+    for query, index in (("SELECT coalesce(max(used), 0) FROM shapes", "shapes_used"),
+                         ("SELECT coalesce(max(used), 0) FROM shapes_read", "shapes_read_used"),
+                         ("SELECT coalesce(sum(length(data)), 0) FROM shapes WHERE used > 0", "shapes_used")):
         plan = " ".join(row[-1] for row in connection.execute("EXPLAIN QUERY PLAN " + query))
-        assert "shapes_used" in plan and not plan.startswith("SCAN shapes"), plan
-    assert connection.execute("SELECT max(used) FROM shapes").fetchone()[0] == 2
+        assert index in plan and not plan.startswith("SCAN shapes"), plan
+    # written with stamp 1, the two found read with stamp 2 (kept apart from the entries, which stay as written)
+    assert connection.execute("SELECT max(used) FROM shapes").fetchone()[0] == 1
+    assert sorted(connection.execute("SELECT key, used FROM shapes_read")) == [("k0", 2), ("k299", 2)]
     assert connection.execute("SELECT sum(length(data)) FROM shapes WHERE used > 0").fetchone()[0] == sum(
         100 + number for number in range(300))
     connection.close()
@@ -194,3 +197,34 @@ def test_a_window_with_the_same_buffers_takes_its_envelope_from_the_cache(seeds,
     rebuilt = pipeline.run_sources(fewer, cache=True)
     assert sorted(united) == sorted(clean[0].envelopes["window"])
     assert rebuilt.envelopes.to_wkb().equals(pipeline.run_sources(fewer, cache=False).envelopes.to_wkb())
+
+
+def test_every_input_of_a_claims_shape_is_in_its_cache_key(make_claim):
+    """Whatever a task holds (the claim, what the other claims decided for it, a share's base, a band's
+    partner), a task that differs in any one of its values has another key: it is drawn, not taken from the cache."""
+    import dataclasses
+    from datetime import date
+
+    from geomap.geometry.bases import Base
+    from geomap.geometry.build import ClaimTask, _Prepared, task_inputs
+    from geomap.geometry.workspace import Anchor
+
+    claim = make_claim("share_held", 30, "%", share=0.3, as_of_start=date(2024, 8, 1), flags=[{"code": "x"}])
+    anchor = Anchor(35.1, 51.2, "Sudzha", "1", "RU-KRS", "RU")
+    base = Base(1300.0, "own", ("s1#9",), "1,300 km² (own peak, s1#9)")
+    task = ClaimTask(_Prepared(claim, "2024-08", anchor, "RU-KRS", None, "no anchor place", "UA"), base, claim)
+    changed = [dataclasses.replace(task, base=None), dataclasses.replace(task, partner=None)]
+    changed += [dataclasses.replace(task, base=dataclasses.replace(base, **{field.name: value}))
+                for field, value in zip(dataclasses.fields(Base), (1301.0, "others", ("s1#8",), "other text"))]
+    for field in dataclasses.fields(_Prepared):
+        value = {"claim": dataclasses.replace(claim, quote="another sentence"), "anchor": None}.get(field.name, "x")
+        changed.append(dataclasses.replace(task, item=dataclasses.replace(task.item, **{field.name: value})))
+    for field in dataclasses.fields(Anchor):
+        value = 1.0 if isinstance(getattr(anchor, field.name), float) else "y"
+        changed.append(dataclasses.replace(task, item=dataclasses.replace(
+            task.item, anchor=dataclasses.replace(anchor, **{field.name: value}))))
+    changed.append(dataclasses.replace(task, item=dataclasses.replace(
+        task.item, claim=dataclasses.replace(claim, flags=[{"code": "y"}]))))
+    keys = {task_inputs(other) for other in changed}
+    assert task_inputs(task) not in keys and len(keys) == len(changed)
+    assert task_inputs(dataclasses.replace(task)) == task_inputs(task)
