@@ -36,7 +36,7 @@ FORMATTED_SCRIPTS=(tests/__init__.py tests/browser_support.py tests/cli_support.
                    tests/test_seeds_map_browser.py benchmarks/timing.py benchmarks/bench_claims.py
                    benchmarks/bench_gazetteer.py benchmarks/bench_geoparse.py benchmarks/bench_build.py
                    benchmarks/bench_hot_paths.py benchmarks/bench_inputs.py benchmarks/bench_map_load.py
-                   benchmarks/reference_estimate.py benchmarks/bench_text_stages.py)
+                   benchmarks/reference_estimate.py benchmarks/bench_text_stages.py benchmarks/bench_derive.py)
 # Checked by mypy: those geomap modules, and the command line, the readers of sources and web pages, the records, the exports,
 # the publication of outputs, the evaluation, each stage's entry point, the figures' drawing, inputs, style and
 # view, and the gazetteer but for its build from the raw downloads.

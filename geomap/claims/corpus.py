@@ -113,13 +113,9 @@ def _dated(claim: Claim, gains: Gains) -> Claim | None:
     """The claim dated like the same actor's area of about its size near it, if another claim dates one."""
     if claim.kind not in _GAINS or claim.km2 is None or claim.actor is None or claim.anchor_lat is None:
         return None
-    size, published = claim.km2, claim.published or claim.as_of_end
-    candidates = gains.of(claim.actor, until_at_most=published)
-    same = [gain for gain in gains.near(claim, candidates, SAME_THEATRE_KM) if gain.claim_id != claim.claim_id
-            and abs(_area(gain) - size) <= SAME_AREA_REL * max(_area(gain), size)]
-    if not same:
+    source = gains.closest_in_size(claim, claim.published or claim.as_of_end)
+    if source is None:
         return None
-    source = min(same, key=lambda gain: (abs(_area(gain) - size), _since(gain), gain.claim_id))
     flags = [flag for flag in claim.flags if flag.get("code") != "past_undated"]
     flags.append({
         "code": "dated_from_corpus",
@@ -136,69 +132,117 @@ def _based(claim: Claim, gains: Gains) -> Claim | None:
     gainer = opponent(claim.actor)
     if gainer is None or claim.anchor_lat is None or claim.as_of_start is None:
         return None
-    candidates = gains.of(gainer, since_at_least=claim.as_of_start - CAMPAIGN, until_at_most=_until(claim))
-    earlier = gains.near(claim, candidates, SAME_FRONT_KM)
-    if not earlier:
+    if claim.share is None or not 0 < claim.share < 1:
         return None
-    # the largest; of two of one size, the earlier
-    peak = max(earlier, key=lambda gain: (_area(gain), -_since(gain).toordinal(), gain.claim_id))
+    peak = gains.peak(gainer, claim, since_at_least=claim.as_of_start - CAMPAIGN, until_at_most=_until(claim))
+    if peak is None:
+        return None
     base = f"{_km2(peak.km2)} (the peak of {gainer}, {peak.claim_id}: {_cited(peak)})"
-    if claim.share is not None and 0 < claim.share < 1:
-        kept = claim.share if claim.kind == "share_held" else 1 - claim.share
-        held = kept * _area(peak)
-        percent = f"{number_text(claim.share * 100)}%"
-        written = percent if claim.kind == "share_held" else f"(1 - {percent})"
-        arithmetic = f"{written} x {base} = {_km2(held)} still held"
-    else:
-        return None
+    kept = claim.share if claim.kind == "share_held" else 1 - claim.share
+    held = kept * _area(peak)
+    percent = f"{number_text(claim.share * 100)}%"
+    written = percent if claim.kind == "share_held" else f"(1 - {percent})"
+    arithmetic = f"{written} x {base} = {_km2(held)} still held"
     flags = [*claim.flags, {"code": "base_from_corpus", "message": f"the base is {peak.claim_id}'s, another article's",
                             "claim": peak.claim_id}]
     return dataclasses.replace(claim, held_km2=round(held, 3), derivation=arithmetic, flags=flags)
 
 
 class Gains:
-    """The corpus's dated gains, as arrays to pick a claim's candidates from without a pass over every gain.
+    """The corpus's dated gains, indexed so that an open claim looks only at those that can answer it.
 
-    Each open claim asks for the gains of one actor, dated within some bounds,
-    near its anchor: those bounds are compared over arrays first, and only the
-    gains left are measured on the ellipsoid (a corpus of 10,000 articles has
-    tens of thousands of gains and thousands of open claims).
+    A corpus of 10,000 articles has tens of thousands of gains and thousands
+    of open claims, and both grow with it: comparing each open claim with
+    every gain grows with the square of the corpus. Here
+
+    * distances are measured between places, not claims: anchors are places of
+      the gazetteer, so the distances from one anchor to every gain's anchor are
+      measured once (on the ellipsoid) and looked up for each gain after;
+    * each actor's gains are kept in the order of the peak (largest area first,
+      then the earliest, then the greatest id, then corpus order), so the peak
+      of a retaking is the first of that order in its dates and near it: the
+      scan stops there, after a few gains whatever the size of the corpus;
+    * each actor's gains are also sorted by area, so the gains of about a
+      claim's size are one slice of that order.
     """
 
     def __init__(self, claims: list[Claim]):
         self.claims = claims
-        self.actor = np.array([gain.actor for gain in claims], dtype=object)
+        anchors: dict[tuple[float, float], int] = {}
+        self.anchor = np.array([anchors.setdefault((gain.anchor_lat, gain.anchor_lon), len(anchors))
+                                for gain in claims], dtype=np.intp)
+        self.anchor_lat = np.array([lat for lat, _ in anchors], dtype=float)
+        self.anchor_lon = np.array([lon for _, lon in anchors], dtype=float)
         self.since = np.array([_since(gain).toordinal() for gain in claims], dtype=np.int64)
         self.until = np.array([_until(gain).toordinal() for gain in claims], dtype=np.int64)
-        self.lon = np.array([gain.anchor_lon for gain in claims], dtype=float)
-        self.lat = np.array([gain.anchor_lat for gain in claims], dtype=float)
-        self._actors: dict[str | None, np.ndarray] = {}  # each actor's gains (a mask), made on first use
+        self.area = np.array([_area(gain) for gain in claims], dtype=float)
+        self.claim_id = np.array([gain.claim_id for gain in claims], dtype=object)
+        of_actor: dict[str | None, list[int]] = {}
+        for index, gain in enumerate(claims):
+            of_actor.setdefault(gain.actor, []).append(index)
+        # sorted() keeps equal keys in corpus order, reversed too: the first of equal peaks is the one max() picks
+        peak_order = [(_area(gain), -_since(gain).toordinal(), gain.claim_id) for gain in claims]
+        self._by_peak = {actor: np.array(sorted(indices, key=peak_order.__getitem__, reverse=True), dtype=np.intp)
+                         for actor, indices in of_actor.items()}
+        self._by_area = {actor: np.array(sorted(indices, key=lambda index: claims[index].km2), dtype=np.intp)
+                         for actor, indices in of_actor.items()}
+        self._sorted_area = {actor: self.area[indices] for actor, indices in self._by_area.items()}
+        self._metres: dict[tuple[float, float], np.ndarray] = {}  # from an anchor to every gain's anchor
 
-    def of(self, actor: str | None, since_at_least: date | None = None, until_at_most: date | None = None
-           ) -> np.ndarray:
-        """Which gains (a mask) are ``actor``'s, dated from ``since_at_least`` on and until ``until_at_most``."""
-        if actor not in self._actors:
-            self._actors[actor] = self.actor == actor
-        mask = self._actors[actor].copy()
-        if since_at_least is not None:
-            mask &= self.since >= since_at_least.toordinal()
+    def metres_from(self, claim: Claim) -> np.ndarray:
+        """The distance in metres from the claim's anchor to each gains' anchor (``self.anchor`` indexes it), on
+        the ellipsoid."""
+        point = (claim.anchor_lat, claim.anchor_lon)
+        if point not in self._metres:
+            count = len(self.anchor_lat)
+            _, _, metres = _GEOD.inv([claim.anchor_lon] * count, [claim.anchor_lat] * count,
+                                     self.anchor_lon, self.anchor_lat)
+            self._metres[point] = np.atleast_1d(np.asarray(metres, dtype=float))
+        return self._metres[point]
+
+    def peak(self, actor: str, claim: Claim, since_at_least: date, until_at_most: date) -> Claim | None:
+        """The largest of the actor's gains dated from ``since_at_least`` to ``until_at_most`` within
+        :data:`SAME_FRONT_KM` of the claim's anchor (of equal ones, the earlier, then the greater id)."""
+        order = self._by_peak.get(actor)
+        if order is None:
+            return None
+        metres = self.metres_from(claim)
+        since, until = since_at_least.toordinal(), until_at_most.toordinal()
+        start, block = 0, 64  # growing blocks: a peak is usually among the first, the scan of none still short
+        while start < len(order):
+            picked = order[start : start + block]
+            fits = ((self.since[picked] >= since) & (self.until[picked] <= until)
+                    & (metres[self.anchor[picked]] <= SAME_FRONT_KM * 1000)).nonzero()[0]
+            if len(fits):
+                return self.claims[picked[fits[0]]]
+            start, block = start + block, block * 4
+        return None
+
+    def closest_in_size(self, claim: Claim, until_at_most: date | None) -> Claim | None:
+        """The claim actor's gain closest in size to the claim's area (within :data:`SAME_AREA_REL`), dated
+        until ``until_at_most`` within :data:`SAME_THEATRE_KM` of its anchor; of equal ones the earliest, then
+        the first id, then the first in the corpus."""
+        assert claim.km2 is not None
+        size = claim.km2
+        areas = self._sorted_area.get(claim.actor)
+        if areas is None:
+            return None
+        # the slice a little wider than the bound, so that the bound itself is compared as written below
+        low = np.searchsorted(areas, size * (1 - SAME_AREA_REL) * (1 - 1e-9), side="left")
+        high = np.searchsorted(areas, size / (1 - SAME_AREA_REL) * (1 + 1e-9), side="right")
+        picked = self._by_area[claim.actor][low:high]
+        area = self.area[picked]
+        fits = np.abs(area - size) <= SAME_AREA_REL * np.maximum(area, size)
+        fits &= self.claim_id[picked] != claim.claim_id
         if until_at_most is not None:
-            mask &= self.until <= until_at_most.toordinal()
-        return mask
-
-    def near(self, claim: Claim, mask: np.ndarray, km: float) -> list[Claim]:
-        """The gains of ``mask`` whose anchors are within ``km`` of the claim's, on the ellipsoid, in corpus order."""
-        # A degree of latitude is at least 110.57 km on the ellipsoid: gains further apart in latitude than
-        # this bound cannot be within reach, and are not measured.
-        mask = mask & (np.abs(self.lat - claim.anchor_lat) <= km / 110.0)
-        picked = mask.nonzero()[0]
+            fits &= self.until[picked] <= until_at_most.toordinal()
+        fits &= self.metres_from(claim)[self.anchor[picked]] <= SAME_THEATRE_KM * 1000
+        picked = picked[fits]
         if not len(picked):
-            return []
-        count = len(picked)
-        _, _, metres = _GEOD.inv([claim.anchor_lon] * count, [claim.anchor_lat] * count,
-                                 self.lon[picked], self.lat[picked])
-        return [self.claims[index] for index, distance in zip(picked.tolist(), np.atleast_1d(metres))
-                if distance <= km * 1000]
+            return None
+        apart = np.abs(self.area[picked] - size)
+        closest = np.sort(picked[apart == apart.min()])  # back in corpus order: of equal keys, min() takes the first
+        return self.claims[min(closest.tolist(), key=lambda index: (self.since[index], self.claim_id[index]))]
 
 
 def _area(claim: Claim) -> float:
