@@ -187,7 +187,9 @@ class Gains:
         self._by_area = {actor: np.array(sorted(indices, key=lambda index: claims[index].km2), dtype=np.intp)
                          for actor, indices in of_actor.items()}
         self._sorted_area = {actor: self.area[indices] for actor, indices in self._by_area.items()}
-        self._metres: dict[tuple[float, float], np.ndarray] = {}  # from an anchor to every gain's anchor
+        # From an open claim's anchor to every gain's anchor: places by places (635 x 646 at 10,000 synthetic
+        # articles, 3 MB), bounded by the gazetteer, not the corpus.
+        self._metres: dict[tuple[float, float], np.ndarray] = {}
 
     def metres_from(self, claim: Claim) -> np.ndarray:
         """The distance in metres from the claim's anchor to each gains' anchor (``self.anchor`` indexes it), on
