@@ -362,6 +362,10 @@ def _zone_size(article: Article, sentence: Sentence, reading: Reading) -> Interp
     if _regions_together(article, sentence, reading):
         return Interpretation(kind="region_area")  # the size of several regions together: no one region's
     text = article.text
+    if _PATTERNS.at_size_before.fullmatch(text, sentence.start, reading.span_start) and _PATTERNS.at_size_after.match(
+            text, reading.span_end):  # "At 266,000 square kilometres it is relatively large": the size of the
+        region = context_region(article, sentence, reading.span_start)  # place the sentences before are about
+        return Interpretation(kind="region_area", place=region, region=region)
     if _PATTERNS.comprises_after.match(text, reading.span_end):
         region = context_region(article, sentence, reading.span_start)
         return Interpretation(kind="region_area", place=region, region=region)
