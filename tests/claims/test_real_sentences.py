@@ -258,3 +258,17 @@ def test_the_figure_a_change_started_from_is_flagged_as_undated(geoparser) -> No
     now, before = find(claims, text, "5 to 7 hectares"), find(claims, text, "8 to 9 hectares")
     assert (now.kind, before.kind, before.place_id) == ("area_held", "area_held", now.place_id)
     assert "past_undated" in [f["code"] for f in before.flags] and "past_undated" not in [f["code"] for f in now.flags]
+
+
+def test_a_figure_said_to_come_before_takes_no_date_from_the_sentence_before(geoparser) -> None:
+    """https://www.tv7israelnews.com/iraq-islamic-state-lost-most-of-the-territory-it-held-in-since-2014/ (April
+    2017): "Previously" puts the 40 percent before the day the sentence before gives for the 6.8 percent; it is
+    a past figure the text does not date, not a figure of 31 March."""
+    text = ("”The area which Daesh (Islamic state) has still been controlling on March 31, 2017 is 29,903 kilometers, "
+            "so it is 6.8 percent of Iraq’s total area. Previously Islamic State controlled about 40 percent of Iraq’s "
+            "area.")
+    source = Source(id="previously", text=text, published=date(2017, 4, 11), url=None)
+    claims = claims_of(geoparser, [source])
+    now, before = find(claims, text, "6.8 percent"), find(claims, text, "40 percent")
+    assert now.as_of_start == date(2017, 3, 31)
+    assert before.as_of_start != date(2017, 3, 31) and before.as_of_text is None
