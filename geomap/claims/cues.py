@@ -81,6 +81,9 @@ _ZONE_LOOKBACK = 300
 # A name and a comma right before a figure: an appositive ("Khartoum, 200 kilometres north").
 _AFTER_A_NAME_RE = re.compile(r"\b[A-Z][\w\-’']+,\s*(?:(?:about|some|roughly|around|nearly|almost)\s+)?$")
 DOWN_FROM_RE = _PATTERNS.down_from
+# A capitalised word going on into a name: "Liberation Tigers", "Liberation of Palestine", "Liberation Front" (not
+# a headline's capitals: "Liberation Of Avdiivka").
+_NAME_GOES_ON_RE = re.compile(r"[\s\-]+(?:of\s+(?:the\s+)?)?(?!Of\b|The\b)[A-Z]")
 _CLAUSE_END_RE = re.compile(r"[,;:()]")
 
 
@@ -113,6 +116,9 @@ def token_category(text: str, token: Token) -> str | None:
     """The control category of a word of ``text``: :func:`control_category`, and "cleared" as a
     liberation where the sentence around says of whom ("cleared ... of terrorists")."""
     category = control_category(token.lower)
+    if token.lower == "liberation" and text[token.start].isupper() and _NAME_GOES_ON_RE.match(text, token.end):
+        return None  # "the Liberation Tigers of Tamil Eelam", "People's Liberation Army": a name, no verb (a
+        # headline's "Russian Forces Liberate Over 4,714 Square Kilometers", "Liberation Of Avdiivka" stay verbs)
     if category is None and token.lower in _WORDS.clear:
         if _PATTERNS.cleared_of.search(text, max(0, token.start - 200), min(len(text), token.end + 200)):
             return "seized"  # taken from those it was "cleared of"
@@ -142,6 +148,8 @@ def _cue_at(tokens: list[Token], i: int, text: str = "") -> Cue | None:
         return Cue("lost", tokens[i - 2].start, tokens[i].end)
     if word == "out" and previous in _WORDS.ousted and following == "of":
         return Cue("lost", tokens[i - 1].start, tokens[i + 1].end)
+    if word in ("to", "into") and previous in _WORDS.confine:
+        return Cue("held", tokens[i - 1].start, tokens[i].end)
     if word == "from" and previous in _WORDS.withdrawn:
         return Cue("lost", tokens[i - 1].start, tokens[i].end)
     category = token_category(text, tokens[i]) if text else control_category(word)

@@ -485,6 +485,8 @@ def _inherited(
     text = sentence.text
     if _PATTERNS.present.search(text) or _PATTERNS.future.search(text) or not _PAST_RE.search(text):
         return None
+    if _PATTERNS.earlier_than_before.search(text):
+        return None  # "... on March 31, 2017 is 29,903 kilometers. Previously Islamic State controlled about 40%"
     as_of = as_of_for_sentence(previous.text, published, focus=(len(previous.text), len(previous.text)))
     expression = as_of.expression
     if expression is None or expression.kind not in _DAY_LEVEL_KINDS or expression.modifier == "now":

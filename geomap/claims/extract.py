@@ -107,6 +107,7 @@ PEAK_BEFORE = timedelta(days=30)  # an area held this long before a retaking may
 RESTATED_REL = 0.005  # values this close are the same figure restated ("1,376 km² (531 mi²)" and "531 square miles")
 ROUNDED_REL = 0.02  # a whole number this close to a figure it rounds restates it (the scoreboard's tolerance)
 # Buckets of RESTATED_REL searched each side for a figure's restatements, roundings included
+_COMPASS_PART_RE = re.compile(r"(?:north|south|east|west|central)", re.IGNORECASE)
 _ROUNDED_SLOTS = math.ceil(math.log1p(ROUNDED_REL) / math.log1p(RESTATED_REL))
 # The claim fields that are the reading's own, under the same names: the figure as written and where it stands.
 _FIELDS_FROM_READING = ("value", "unit", "start", "end", "low", "high", "qualifier", "alt_value", "alt_unit")
@@ -376,6 +377,8 @@ def _same_figure(first: Claim, other: Claim) -> bool:
         return False
     if first.kind == "count" and first.unit != other.unit:
         return False
+    if _compass_part(first) != _compass_part(other):
+        return False  # "the eastern half of Mosul" (a named part) is no restatement of "more than half of" it
     if first.region_id is not None and other.region_id is not None and first.region_id != other.region_id:
         return False  # "73 percent of Zaporizhia, and 73 percent of Kherson"
     if first.place_kind == other.place_kind and first.place_kind in ("country", "admin1") and (
@@ -390,6 +393,11 @@ def _same_figure(first: Claim, other: Claim) -> bool:
     first_end = first.as_of_end or first.as_of_start
     other_end = other.as_of_end or other.as_of_start
     return first.as_of_start <= other_end and other.as_of_start <= first_end
+
+
+def _compass_part(claim: Claim) -> bool:
+    """Whether a share names a part by its side ("the eastern half", "the south-eastern quarter")."""
+    return claim.kind != "count" and _COMPASS_PART_RE.match(claim.unit or "") is not None
 
 
 def _rounded(first: Claim, other: Claim) -> bool:

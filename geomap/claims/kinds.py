@@ -362,6 +362,10 @@ def _zone_size(article: Article, sentence: Sentence, reading: Reading) -> Interp
     if _regions_together(article, sentence, reading):
         return Interpretation(kind="region_area")  # the size of several regions together: no one region's
     text = article.text
+    if _PATTERNS.at_size_before.fullmatch(text, sentence.start, reading.span_start) and _PATTERNS.at_size_after.match(
+            text, reading.span_end):  # "At 266,000 square kilometres it is relatively large": the size of the
+        region = context_region(article, sentence, reading.span_start)  # place the sentences before are about
+        return Interpretation(kind="region_area", place=region, region=region)
     if _PATTERNS.comprises_after.match(text, reading.span_end):
         region = context_region(article, sentence, reading.span_start)
         return Interpretation(kind="region_area", place=region, region=region)
@@ -371,12 +375,21 @@ def _zone_size(article: Article, sentence: Sentence, reading: Reading) -> Interp
         _territorial_actor(article, sentence, reading, _clause(text, sentence, reading),
                            Cue("held", covers.start(), covers.end()), result)
         return result
-    if ZONE_AFTER_RE.match(text, reading.span_end) and verb_cue(
+    if (ZONE_AFTER_RE.match(text, reading.span_end) or _sized_place(text, reading)) and verb_cue(
             article, sentence, reading, _clause(text, sentence, reading))[0] is None:
         place = anchor_place(article, sentence, reading, _clause(text, sentence, reading), "region_area", set(),
                              earlier=False)
         return Interpretation(kind="region_area", place=place)
     return None
+
+
+def _sized_place(text: str, reading: Reading) -> bool:
+    """Whether the area is the adjective of a place the article knows, its unit in the singular: "the
+    16,000-square mile region", "the 16,000 square-mile enclave" (not "250 square miles of territory", nor "on a
+    3 square kilometer area")."""
+    definite = _PATTERNS.sized_place_before.search(text, max(0, reading.span_start - 8), reading.span_start)
+    return (definite is not None and not reading.unit.lower().endswith("s")
+            and _PATTERNS.sized_place_after.match(text, reading.span_end) is not None)
 
 
 def _read_area(

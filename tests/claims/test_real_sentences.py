@@ -232,15 +232,19 @@ def test_devset_past_figures_the_text_does_not_date_are_flagged(devset_claims) -
     assert "past_undated" not in [f["code"] for f in dated.flags]
 
 
+def figures_of(geoparser, text: str, published: date, *value_texts: str) -> list[Claim]:
+    """The claims of one passage named by the words of their quantities, in the order asked."""
+    claims = claims_of(geoparser, [Source(id="passage", text=text, published=published, url=None)])
+    return [find(claims, text, words) for words in value_texts]
+
+
 def test_a_figure_before_an_undated_event_is_not_dated_by_the_report_or_the_later_clause(geoparser) -> None:
     """https://en.althawranews.net/?p=439599 (Quds Press): the report's day ("explained on Friday evening that")
     and the "now" of the change's other end (", but it has now risen to") do not date the earlier figure."""
     text = ("According to Quds Press, al-Shawa explained on Friday evening that the enemy’s control before the "
             "ceasefire was estimated at approximately 53% of the Strip’s area, but it has now risen to more than 60%, "
             "amidst ongoing territorial expansion.")
-    source = Source(id="frame", text=text, published=date(2026, 1, 17), url=None)
-    claims = claims_of(geoparser, [source])
-    before, now = find(claims, text, "53%"), find(claims, text, "60%")
+    before, now = figures_of(geoparser, text, date(2026, 1, 17), "53%", "60%")
     assert [f["code"] for f in before.flags if f["code"] == "past_undated"] == ["past_undated"], before.flags
     assert before.as_of_text is None
     assert now.as_of_start == date(2026, 1, 17) and not now.flags
@@ -253,8 +257,18 @@ def test_the_figure_a_change_started_from_is_flagged_as_undated(geoparser) -> No
             "hectares.\n\nThis was disclosed by AFP public affairs Col. Edgard Arevalo in press briefing late "
             "Wednesday.\n\nThis is smaller compared to the 8 to 9 hectares previously reported and is indicative that "
             "the military is steadily pushing and constricting the enemy into a much smaller and tigher space.")
-    source = Source(id="compared", text=text, published=date(2017, 10, 5), url=None)
-    claims = claims_of(geoparser, [source])
-    now, before = find(claims, text, "5 to 7 hectares"), find(claims, text, "8 to 9 hectares")
+    now, before = figures_of(geoparser, text, date(2017, 10, 5), "5 to 7 hectares", "8 to 9 hectares")
     assert (now.kind, before.kind, before.place_id) == ("area_held", "area_held", now.place_id)
     assert "past_undated" in [f["code"] for f in before.flags] and "past_undated" not in [f["code"] for f in now.flags]
+
+
+def test_a_figure_said_to_come_before_takes_no_date_from_the_sentence_before(geoparser) -> None:
+    """https://www.tv7israelnews.com/iraq-islamic-state-lost-most-of-the-territory-it-held-in-since-2014/ (April
+    2017): "Previously" puts the 40 percent before the day the sentence before gives for the 6.8 percent; it is
+    a past figure the text does not date, not a figure of 31 March."""
+    text = ("”The area which Daesh (Islamic state) has still been controlling on March 31, 2017 is 29,903 kilometers, "
+            "so it is 6.8 percent of Iraq’s total area. Previously Islamic State controlled about 40 percent of Iraq’s "
+            "area.")
+    now, before = figures_of(geoparser, text, date(2017, 4, 11), "6.8 percent", "40 percent")
+    assert now.as_of_start == date(2017, 3, 31)
+    assert before.as_of_start != date(2017, 3, 31) and before.as_of_text is None
