@@ -6,7 +6,7 @@ import pytest
 
 from geomap.export import fragment_html, notebook_html
 
-from ..browser_support import artifacts_dir, offline_page
+from ..browser_support import WAIT_MS, artifacts_dir, offline_page
 from .conftest import build_test_map
 
 pytestmark = pytest.mark.browser
@@ -41,7 +41,7 @@ def test_both_fragments_draw_their_maps_once_leaflet_is_loaded_once(report_file)
     with offline_page(width=1000, height=1200) as (page, log):
         page.goto(report_file.as_uri())
         for prefix in ("august", "march"):
-            page.wait_for_selector(f"#map_{prefix}_0 svg path", state="attached", timeout=10_000)
+            page.wait_for_selector(f"#map_{prefix}_0 svg path", state="attached", timeout=WAIT_MS)
         page.wait_for_timeout(300)
         for prefix in ("august", "march"):
             paths = page.eval_on_selector_all(f"#map_{prefix}_0 .leaflet-overlay-pane svg path", "p => p.length")
@@ -76,7 +76,7 @@ def test_notebook_iframe_draws_the_map_offline(tables, tmp_path):
     with offline_page(width=1000, height=600) as (page, log):
         page.goto(path.as_uri())
         frame = page.frame_locator("iframe")
-        frame.locator("#map_nb_0 .leaflet-overlay-pane svg path").first.wait_for(state="attached", timeout=10_000)
+        frame.locator("#map_nb_0 .leaflet-overlay-pane svg path").first.wait_for(state="attached", timeout=WAIT_MS)
         assert frame.locator("#map_nb_0 .leaflet-overlay-pane svg path").count() >= 4
         assert log.blocked == [], log.blocked
         assert log.errors == [], log.errors
@@ -124,7 +124,7 @@ def test_the_same_fragment_pasted_twice_draws_two_working_maps(same_fragment_twi
     with offline_page(width=1000, height=1400) as (page, log):
         page.goto(same_fragment_twice.as_uri())
         page.wait_for_function(f"[...document.querySelectorAll('{COPIES}')].every("
-                               "c => c.querySelector('.leaflet-overlay-pane svg path'))", timeout=10_000)
+                               "c => c.querySelector('.leaflet-overlay-pane svg path'))", timeout=WAIT_MS)
         assert page.locator(COPIES).count() == 2
         for copy in range(2):
             fragment = page.locator(COPIES).nth(copy)
