@@ -15,8 +15,11 @@ figure issue 18 sets a goal for: >= 2 MB/s with -j 2), and the wall split of thi
 - ``collecting``: joining the chunks' tables into one, writing the cache, ``derive_across_corpus``;
 
 and the CPU seconds per MB of this process (with the seconds its cyclic garbage collector took) and of the
-workers (the pool's processes, read when they have exited). The machine's load changes the times: note
-``uptime`` (printed) next to the figures.
+workers (the pool's processes, read when they have exited), and of each stage in the workers: the geoparser
+(mentions), the claims, the place statuses and the tables made of their records (each chunk's CPU seconds
+written by the worker to a file of this run; the rest of the workers' CPU is their start, the chunks' transfer
+and the wait between chunks). The machine's load changes the times: note ``uptime`` (printed) next to the
+figures.
 
 Usage::
 
@@ -37,12 +40,54 @@ import time
 from pathlib import Path
 
 
+STAGES = ("geoparse", "claims", "statuses", "tables")
+# The file each worker appends its chunks' stage CPU seconds to (set before the workers fork, which inherit it).
+STAGE_LOG: Path | None = None
+
+
 def children_cpu() -> float:
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     return usage.ru_utime + usage.ru_stime
 
 
+def timed(stage: str, function, spent: dict):
+    """``function``, adding the CPU seconds of its calls to ``spent[stage]``."""
+
+    def run(*args, **kwargs):
+        started = time.process_time()
+        try:
+            return function(*args, **kwargs)
+        finally:
+            spent[stage] += time.process_time() - started
+
+    return run
+
+
+def text_stages_timed(sources):
+    """``pipeline.text_stages`` of a chunk, run in a worker: the CPU seconds of its stages appended to STAGE_LOG
+    (the stages are the functions text_stages calls by name, timed in place; the tables are the rest)."""
+    from geomap import text_stages
+
+    spent = dict.fromkeys(STAGES, 0.0)
+    stages = {"mentions_of": "geoparse", "extract_claims": "claims", "place_statuses": "statuses"}
+    originals = {name: getattr(text_stages, name) for name in stages}
+    for name, stage in stages.items():
+        setattr(text_stages, name, timed(stage, originals[name], spent))
+    started = time.process_time()
+    try:
+        tables = text_stages.text_stages(sources)
+    finally:
+        for name, function in originals.items():
+            setattr(text_stages, name, function)
+    spent["tables"] = time.process_time() - started - spent["geoparse"] - spent["claims"] - spent["statuses"]
+    assert STAGE_LOG is not None
+    with STAGE_LOG.open("a", encoding="utf-8") as log:
+        log.write(json.dumps(spent) + "\n")
+    return tables
+
+
 def measure(path: Path, jobs: int, cache: bool, figures: bool) -> dict:
+    global STAGE_LOG
     from geomap import pipeline, schema
     from geomap.article_cache import ArticleCache
     from geomap.claims.corpus import derive_across_corpus
@@ -78,16 +123,19 @@ def measure(path: Path, jobs: int, cache: bool, figures: bool) -> dict:
             article_cache.store(*tables)
             spent["keeping"] += time.perf_counter() - started
 
+        STAGE_LOG = Path(folder) / "stages.jsonl"
+        text_stages = pipeline.text_stages
         cpu_before, children_before = time.process_time(), children_cpu()
         started = time.perf_counter()
         pipeline.result_of = timed_result_of
+        pipeline.text_stages = text_stages_timed
         gc.callbacks.append(time_collections)
         try:
             with pipeline.Workers(jobs) as workers:
                 if article_cache is not None:
                     article_cache.lookup(sources)
                 chunks = pipeline.chunked(table)
-                first = [workers.submit(pipeline.text_stages, chunk) for chunk in chunks[: max(1, jobs)]]
+                first = [workers.submit(text_stages_timed, chunk) for chunk in chunks[: max(1, jobs)]]
                 if figures:
                     workers.start_figures()
                 tables = pipeline.collect_text_stages(
@@ -100,7 +148,12 @@ def measure(path: Path, jobs: int, cache: bool, figures: bool) -> dict:
                 main_cpu = time.process_time() - cpu_before
         finally:
             pipeline.result_of = result_of
+            pipeline.text_stages = text_stages
             gc.callbacks.remove(time_collections)
+        stages_cpu = dict.fromkeys(STAGES, 0.0)
+        for line in STAGE_LOG.read_text(encoding="utf-8").splitlines() if STAGE_LOG.exists() else ():
+            for stage, seconds in json.loads(line).items():
+                stages_cpu[stage] += seconds
     workers_cpu = children_cpu() - children_before
     return {
         "articles": len(sources),
@@ -116,6 +169,7 @@ def measure(path: Path, jobs: int, cache: bool, figures: bool) -> dict:
         "main_cpu_s_per_mb": round(main_cpu / megabytes, 3),
         "main_collector_cpu_s": round(spent["collector"], 2),
         "workers_cpu_s_per_mb": round(workers_cpu / megabytes, 3),
+        "stages_cpu_s_per_mb": {stage: round(seconds / megabytes, 3) for stage, seconds in stages_cpu.items()},
         "rows": {"mentions": len(tables.mentions), "claims": len(claims), "place_status": len(tables.place_status)},
         "load": os.getloadavg()[0],
     }
@@ -147,6 +201,8 @@ def main(argv: list[str] | None = None) -> int:
         f"CPU s/MB: main {figures['main_cpu_s_per_mb']} (of which the garbage collector "
         f"{figures['main_collector_cpu_s']} s), workers {figures['workers_cpu_s_per_mb']}"
     )
+    per_stage = ", ".join(f"{stage} {seconds}" for stage, seconds in figures["stages_cpu_s_per_mb"].items())
+    print(f"CPU s/MB of the stages in the workers: {per_stage}")
     print(f"rows: {figures['rows']}")
     return 0
 

@@ -147,7 +147,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from geomap.claims.quantities import parse_number
-from geomap.claims.words import blind_to_case, folds_to_ascii, reader_patterns
+from geomap.claims.words import blind_to_case, folds_to_ascii, holds_none, reader_patterns
 from geomap.dates import FIRST_YEAR, LAST_YEAR
 
 _PATTERNS = reader_patterns("temporal")
@@ -284,6 +284,14 @@ _TEMPORAL_RE = re.compile(
     rf"(?<![A-Za-z0-9]){_TEMPORAL_START}{_PREFIX}(?:{'|'.join(_ALTERNATIVES)})(?![A-Za-z0-9])", re.IGNORECASE
 )
 _TEMPORAL_TRIGGER_RE = _PATTERNS.temporal_trigger
+# The trigger's plain words (all its alternatives but "\d" today), looked for with str's "in" in the lower-cased
+# sentence (words.holds_none), and the rest of it as a pattern: the same answer as the trigger's search in an eighth
+# of the time (1.5 against 11.7 us a sentence, the sentences the claims and statuses of 300 synthetic articles date).
+# A trigger with groups or classes is not split at its bars: then it is searched whole.
+_TRIGGER_PARTS = [] if re.search(r"[()\[\]]", _TEMPORAL_TRIGGER_RE.pattern) else _TEMPORAL_TRIGGER_RE.pattern.split("|")
+_TRIGGER_WORDS = tuple(part for part in _TRIGGER_PARTS if part.isascii() and part.isalpha() and part.islower())
+_TRIGGER_REST_RE = (re.compile("|".join(part for part in _TRIGGER_PARTS if part not in _TRIGGER_WORDS) or "(?!)",
+                               re.IGNORECASE) if _TRIGGER_PARTS else _TEMPORAL_TRIGGER_RE)
 
 
 # _TEMPORAL_RE's search made faster: where this finds a start in the lower-cased sentence (re compares plain
@@ -571,7 +579,7 @@ def find_temporal(sentence: str) -> list[TemporalExpression]:
 def _temporal_in(sentence: str) -> tuple[TemporalExpression, ...]:
     """:func:`find_temporal`, remembered: a sentence with several claims is dated once per claim, and the
     expressions (frozen records) depend on the sentence alone."""
-    if not _PATTERNS.temporal_trigger.search(sentence):
+    if not may_hold_expression(sentence):
         return ()
     found: list[TemporalExpression] = []
     pos = 0
@@ -591,6 +599,13 @@ def _temporal_in(sentence: str) -> tuple[TemporalExpression, ...]:
         found.append(expression)
         pos = max(m.end(), m.start() + 1)
     return tuple(found)
+
+
+def may_hold_expression(sentence: str) -> bool:
+    """Whether ``sentence`` has what every expression needs (a digit, a unit, a month, a day word): the answer of
+    the trigger's search (``temporal_trigger``), found faster; True also for a sentence with a letter that folds to
+    an ASCII one (:func:`geomap.claims.words.holds_none`), which is then read whole."""
+    return _TRIGGER_REST_RE.search(sentence) is not None or not holds_none(sentence, _TRIGGER_WORDS)
 
 
 def _next_match(sentence: str, lowered: str | None, pos: int) -> re.Match[str] | None:

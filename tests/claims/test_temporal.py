@@ -457,6 +457,31 @@ def test_never_raises_on_date_like_text(sentence: str, published: date | None) -
     as_of_for_sentence(sentence, published, focus=(0, min(3, len(sentence))))
 
 
+# Pieces of sentences around the trigger's words: in any case, next to letters that fold to ASCII ones (the Kelvin
+# sign, the long s, the dotless i, the capital I with a dot) and digits of other scripts.
+_TRIGGER_PIECES = st.sampled_from(
+    ["DAY", "Day", "day", "WEEK", "Summer", "now", "NOW", "Night", "mar", "Dec", "fall", "yEAr", "present", "soldiers",
+     "Kursk", "the", "\u212a", "\u017fpring", "ye\u0131r", "\u0130", "\u0663", "7", " ", ",", "-"]
+)  # fmt: skip
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(_TRIGGER_PIECES, max_size=10).map("".join))
+def test_quick_trigger_test_answers_as_the_trigger(sentence: str) -> None:
+    from geomap.claims import temporal
+    from geomap.claims.words import folds_to_ascii
+
+    triggered = temporal._TEMPORAL_TRIGGER_RE.search(sentence) is not None
+    # A letter that folds to an ASCII one ("\u212a"): the words are not looked for, the sentence is read whole.
+    expected = triggered or folds_to_ascii(sentence)
+    assert temporal.may_hold_expression(sentence) == expected
+
+
+def test_expressions_in_capitals_without_a_digit_are_found() -> None:
+    assert [e.text for e in find_temporal("Russian forces withdrew LAST WEEK, the ministry said YESTERDAY.")] == [
+        "LAST WEEK", "YESTERDAY"]
+
+
 @pytest.mark.parametrize(
     ("sentence", "old", "new"),
     [
