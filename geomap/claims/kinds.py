@@ -33,7 +33,10 @@ Otherwise the family of the reading decides:
   ``area_retaken``, lost -> ``area_lost`` (the actor is who took it).
   Liberated -> ``area_retaken`` by the liberator: the speaker's word for his
   own side retaking ground, in Kursk Oblast or in Ukraine alike (what a map
-  needs is who holds it now).
+  needs is who holds it now). Seized "from Russian forces" (the side named
+  after the figure): the other side took it, and took it back where the land
+  is its own ("captured more than 200 square kilometres ... from Russian
+  forces" in Kherson -> ``area_retaken`` by Ukraine).
 * Counts of settlements: ``count`` when a control cue is found, else no claim.
 * Size comparisons: ``relative_area``, held when no verb says otherwise.
 * Shares: "of <a region the geoparser found>", "of the region" (the admin-1
@@ -82,6 +85,7 @@ from geomap.claims.anchors import (
     opponent,
     owner_in,
     sentence_agents,
+    taken_from,
 )
 from geomap.claims.areas import place_area
 from geomap.claims.article import (
@@ -630,6 +634,14 @@ def _territorial_actor(
             # "the Ukrainian army stunned Russia when it ... seized 1,300 km² of Russian territory":
             # the nearest agent that is not the land's owner, else the nearest agent.
             actor = next((code for code in subjects if code != owner), subjects[0])
+        loser = taken_from(article, sentence, reading.span_end) if actor is None else None
+        if loser is not None:
+            # "his forces had captured more than 200 square kilometres from Russian forces": the other side took
+            # it, and took it back when the land is its own (in Kherson)
+            actor = opponent(loser)
+            land = owner or (result.place.country if result.place is not None else None)
+            if result.kind == "area_seized" and actor is not None and actor == land:
+                result.kind = "area_retaken"
         if actor is None:
             actor = opponent(owner)
         result.holder = actor
