@@ -107,6 +107,7 @@ from geomap.claims.cues import (
     control_category,
     direct_cue,
     fate_of_people,
+    forced_retreat,
     governing_word,
     hypothetical,
     length_kind,
@@ -713,6 +714,8 @@ def _read_length(
         result.actor = subjects[0] if subjects else None
         return result
     actor = subjects[0] if subjects else None
+    if kind == "depth" and forced_retreat(article.text, window[0], reading.span_start):
+        actor = opponent(actor)  # "Ukrainian forces have been compelled to retreat ... kilometers": Russia advanced
     if actor is None and any(t.lower in ADVANCE_NOUNS for t in word_tokens(article.text, sentence.start, sentence.end)):
         owner = result.place.country if result.place is not None else None
         actor = opponent(owner)

@@ -6,7 +6,7 @@ None when the share is no territorial claim.
 
 What a share is of
 ------------------
-The of-phrase after the share is read as a noun phrase, up to punctuation, a
+The of-phrase after the share ("half" needs no "of": "half the country") is read as a noun phrase, up to punctuation, a
 preposition, a verb or the subject of a relative clause ("the land Ukraine
 seized"); its last word (the head) decides:
 
@@ -102,6 +102,7 @@ _HELD_SUFFIXES = ("-held", "-controlled", "-occupied")
 _CLAUSE_PUNCTUATION_RE = re.compile(r"[,;:.!?()\[\]—–\"“”]")
 _POSSESSIVE_RE = re.compile(r"['’]s?(?!\w)")
 _OF_RE = re.compile(r"[\"”’']?\s+(?:(?:territorial\s+)?control\s+(?:of|over)\s+|of\s+)")
+_HALF_THE_RE = re.compile(r"\s+(?=(?:the|its|their|this|that)\s)")
 _FIGURE_LOOKBACK = 3  # sentences back to the share of a gain another figure is given for
 
 
@@ -242,6 +243,8 @@ def _of_phrase(article: Article, sentence: Sentence, reading: Reading) -> _OfPhr
     text = article.text
     # '"about 40 %" of Syria', "progressed from 50 percent to 60 percent control of the city"
     of = _OF_RE.match(text[reading.span_end : reading.span_end + 30])
+    if of is None and text[reading.span_start : reading.span_end].lower().endswith("half"):
+        of = _HALF_THE_RE.match(text[reading.span_end : reading.span_end + 30])  # "half the country": half of it
     if of is None:
         return None
     start = reading.span_end + of.end()
