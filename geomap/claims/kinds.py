@@ -390,9 +390,9 @@ def _zone_size(article: Article, sentence: Sentence, reading: Reading) -> Interp
 
 def _sized_place(text: str, reading: Reading) -> bool:
     """Whether the area is the adjective of a place the article knows, its unit in the singular: "the
-    16,000-square mile region", "the 16,000 square-mile enclave" (not "250 square miles of territory", nor "on a
-    3 square kilometer area")."""
-    definite = _PATTERNS.sized_place_before.search(text, max(0, reading.span_start - 8), reading.span_start)
+    16,000-square mile region", "the 16,000 square-mile enclave", or of one the subject is ("Today, it is a
+    sprawling 18-square-mile zone") (not "250 square miles of territory", nor "on a 3 square kilometer area")."""
+    definite = _PATTERNS.sized_place_before.search(text, max(0, reading.span_start - 30), reading.span_start)
     return (definite is not None and not reading.unit.lower().endswith("s")
             and _PATTERNS.sized_place_after.match(text, reading.span_end) is not None)
 

@@ -32,7 +32,8 @@ Numbers
       ("four regions"), and "one" only with a unit, because "one of", "one by
       one" and "One video" are not quantities a claim is made of.
     * "half a(n)" before an area or length unit is half of one unit: "half a
-      square kilometre", "half a mile" (a measure, not the share "half").
+      square kilometre", "half a mile" (a measure, not the share "half"); so
+      is "half-mile", an adjective ("a roughly half-mile buffer zone").
     * Vague plurals are lower bounds, flagged ``vague=True``: "dozens" = 24,
       "hundreds" = 200, "thousands" = 2,000, "tens of thousands" = 20,000,
       "hundreds of thousands" = 200,000, "millions" = 2,000,000 (two of the
@@ -412,7 +413,7 @@ _ATOM_FINDER_RE = re.compile(rf"{_ATOM_START}(?:{_ATOM_BODY})")
 # The second number of a range, read right after "-", "to" or "and": no look-behind.
 _SECOND_ATOM_RE = re.compile(rf"(?P<digits>{_DIGITS_CORE})|(?P<words>{_WORDS_CORE})", re.IGNORECASE)
 _WORD_TOKEN_RE = re.compile(r"[A-Za-z]+")
-_HALF_A_RE = re.compile(r"[ \t\u00a0]+an?[ \t\u00a0]+", re.IGNORECASE)
+_HALF_A_RE = re.compile(r"[ \t\u00a0]+an?[ \t\u00a0]+|-(?=[A-Za-z])", re.IGNORECASE)  # "half a mile", "half-mile"
 _EXPONENT_AFTER_RE = re.compile(r"[eE](?P<exponent>[+-]?[0-9]{1,5})(?![0-9A-Za-z])")
 _POWER_AFTER_RE = re.compile(r"[ \t]?(?:\^|\*\*)[ \t]?(?P<exponent>[0-9]{1,5})(?![0-9])")
 
@@ -985,7 +986,7 @@ def _quantities_at(text: str, m: re.Match[str]) -> tuple[list[Quantity], int]:
         if unit is not None and UNITS[unit.key][0] in ("area", "length"):
             quantity = _make_quantity(
                 text, start=start, end=unit.end, value=0.5, dimension=UNITS[unit.key][0], unit_text=unit.text,
-                unit_key=unit.key, qualifier=qualifier,
+                unit_key=unit.key, qualifier=qualifier, hyphenated=one.group() == "-",
             )  # fmt: skip
             return [quantity], unit.end
     if number.kind in ("fraction", "half"):
