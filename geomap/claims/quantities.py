@@ -33,7 +33,8 @@ Numbers
       one" and "One video" are not quantities a claim is made of.
     * "half a(n)" before an area or length unit is half of one unit: "half a
       square kilometre", "half a mile" (a measure, not the share "half"); so
-      is "half-mile", an adjective ("a roughly half-mile buffer zone").
+      is "half-mile", an adjective ("a roughly half-mile buffer zone"), and a
+      fraction before "a(n)" and such a unit ("one-third a square mile").
     * Vague plurals are lower bounds, flagged ``vague=True``: "dozens" = 24,
       "hundreds" = 200, "thousands" = 2,000, "tens of thousands" = 20,000,
       "hundreds of thousands" = 200,000, "millions" = 2,000,000 (two of the
@@ -979,14 +980,16 @@ def _quantities_at(text: str, m: re.Match[str]) -> tuple[list[Quantity], int]:
     between = _BETWEEN_BEFORE_RE.search(text, max(0, start - 12), start)
     after_from = _FROM_BEFORE_RE.search(text, max(0, start - 8), start)
 
-    if number.kind == "half":
-        # "half a square kilometre", "half a mile": half of one unit, a measure (not a share)
+    if number.kind in ("half", "fraction"):
+        # "half a square kilometre", "half a mile", "one-third a square mile": that part of one unit, a measure
+        # (not a share)
         one = _HALF_A_RE.match(text, end)
         unit = _unit_after(text, one.end()) if one is not None else None
-        if unit is not None and UNITS[unit.key][0] in ("area", "length"):
+        if unit is not None and UNITS[unit.key][0] in ("area", "length") and (
+                number.kind == "half" or one.group() != "-"):
             quantity = _make_quantity(
-                text, start=start, end=unit.end, value=0.5, dimension=UNITS[unit.key][0], unit_text=unit.text,
-                unit_key=unit.key, qualifier=qualifier, hyphenated=one.group() == "-",
+                text, start=start, end=unit.end, value=number.value, dimension=UNITS[unit.key][0],
+                unit_text=unit.text, unit_key=unit.key, qualifier=qualifier, hyphenated=one.group() == "-",
             )  # fmt: skip
             return [quantity], unit.end
     if number.kind in ("fraction", "half"):

@@ -29,7 +29,9 @@ seized"); its last word (the head) decides:
   distributed ("three quarters of the territory taken ... was in Donetsk"),
   which is no claim.
 * **anything else** (the population, homes, the border, a budget, "the land
-  along the border"): no claim.
+  along the border"): no claim. Nor is a part named by its side as where
+  something happens, with no word of control in its clause ("ordering
+  Palestinians in the northern half of the territory to leave").
 
 A share of land its clause says someone sways or is seen on, with no word of
 control ("the insurgents influenced just 7 percent", "an open physical presence
@@ -176,7 +178,7 @@ def read_share(
         return _gain_share(article, sentence, reading, window, direct, phrase)
     if not _is_land(text, phrase):
         return None  # "of Myanmar's 55 million people", "of the homes", "of the land along the border"
-    if _evacuated_only(text, sentence, reading, direct):
+    if _evacuated_only(text, sentence, reading, direct) or _located_part(text, sentence, window, reading, direct):
         return None
     if _region_size(article, sentence, reading):
         return None  # "Darfur accounts for roughly one-fifth of Sudan's territory": the region's size
@@ -193,6 +195,17 @@ def _sway_only(text: str, window: tuple[int, int], reading: Reading) -> bool:
     it ("the insurgents influenced just 7 percent", "a presence in another 66 percent of the territory")."""
     return _PATTERNS.sway_before.search(text, window[0], reading.span_start) is not None and (
         _PATTERNS.control_word.search(text, window[0], reading.span_start) is None)
+
+
+def _located_part(
+    text: str, sentence: Sentence, window: tuple[int, int], reading: Reading, direct: Cue | None
+) -> bool:
+    """Whether the share is a part named by its side where something happens ("ordering Palestinians in the
+    northern half of the territory to leave"), with no word of control in its clause: a place, no claim."""
+    return (direct is None and _PATTERNS.compass_part.match(text, reading.span_start, reading.span_end) is not None
+            and _PATTERNS.located_part_before.search(text, max(sentence.start, reading.span_start - 12),
+                                                     reading.span_start) is not None
+            and _PATTERNS.control_word.search(text, window[0], window[1]) is None)
 
 
 def _region_size(article: Article, sentence: Sentence, reading: Reading) -> bool:
