@@ -380,6 +380,11 @@ def _zone_size(article: Article, sentence: Sentence, reading: Reading) -> Interp
         _territorial_actor(article, sentence, reading, _clause(text, sentence, reading),
                            Cue("held", covers.start(), covers.end()), result)
         return result
+    if _zone_is(text, reading) and verb_cue(article, sentence, reading, _clause(text, sentence, reading))[0] is None:
+        result = Interpretation(kind="area_held")  # "Today, it is a sprawling 18-square-mile zone": kept, dated
+        _territorial_actor(article, sentence, reading, _clause(text, sentence, reading),
+                           Cue("held", reading.start, reading.end), result)
+        return result
     if (ZONE_AFTER_RE.match(text, reading.span_end) or _sized_place(text, reading)) and verb_cue(
             article, sentence, reading, _clause(text, sentence, reading))[0] is None:
         place = anchor_place(article, sentence, reading, _clause(text, sentence, reading), "region_area", set(),
@@ -390,10 +395,18 @@ def _zone_size(article: Article, sentence: Sentence, reading: Reading) -> Interp
 
 def _sized_place(text: str, reading: Reading) -> bool:
     """Whether the area is the adjective of a place the article knows, its unit in the singular: "the
-    16,000-square mile region", "the 16,000 square-mile enclave", or of one the subject is ("Today, it is a
-    sprawling 18-square-mile zone") (not "250 square miles of territory", nor "on a 3 square kilometer area")."""
-    definite = _PATTERNS.sized_place_before.search(text, max(0, reading.span_start - 30), reading.span_start)
+    16,000-square mile region", "the 16,000 square-mile enclave" (not "250 square miles of territory", nor "on a
+    3 square kilometer area")."""
+    definite = _PATTERNS.sized_place_before.search(text, max(0, reading.span_start - 8), reading.span_start)
     return (definite is not None and not reading.unit.lower().endswith("s")
+            and _PATTERNS.sized_place_after.match(text, reading.span_end) is not None)
+
+
+def _zone_is(text: str, reading: Reading) -> bool:
+    """Whether the area is the adjective of a zone the subject is ("Today, it is a sprawling 18-square-mile
+    zone"): ground someone keeps, whose size changes."""
+    copula = _PATTERNS.zone_is_before.search(text, max(0, reading.span_start - 30), reading.span_start)
+    return (copula is not None and not reading.unit.lower().endswith("s")
             and _PATTERNS.sized_place_after.match(text, reading.span_end) is not None)
 
 
