@@ -106,7 +106,8 @@ Qualifiers (``qualifier``, normalised; ``qualifier_text`` as written)
     =========== ==========================================================
 
 Second unit in parentheses
-    "110 square kilometers (42 square miles)" is one quantity: ``alt_value``,
+    "110 square kilometers (42 square miles)", "one square kilometer (around
+    one-third a square mile)" are one quantity each: ``alt_value``,
     ``alt_unit``, ``alt_normalised`` (same dimension only) and
     ``units_disagree_pct`` = |alt - primary| / primary * 100 on the normalised
     values (midpoints for ranges), so a caller can flag > 3 %. The span then
@@ -412,6 +413,7 @@ _ATOM_RE = re.compile(rf"{_ATOM_START}(?:{_ATOM_BODY})", re.IGNORECASE)
 # look-ahead that turns most positions away is most of the work). Each start is then matched in the text as written.
 _ATOM_FINDER_RE = re.compile(rf"{_ATOM_START}(?:{_ATOM_BODY})")
 # The second number of a range, read right after "-", "to" or "and": no look-behind.
+_PART_OF_ONE_RE = re.compile(rf"(?P<fraction>{_FRACTION_CORE})|(?P<half>\bhalf\b)", re.IGNORECASE)
 _SECOND_ATOM_RE = re.compile(rf"(?P<digits>{_DIGITS_CORE})|(?P<words>{_WORDS_CORE})", re.IGNORECASE)
 _WORD_TOKEN_RE = re.compile(r"[A-Za-z]+")
 _HALF_A_RE = re.compile(r"[ \t\u00a0]+an?[ \t\u00a0]+|-(?=[A-Za-z])", re.IGNORECASE)  # "half a mile", "half-mile"
@@ -826,6 +828,14 @@ def _read_alt(text: str, pos: int) -> _Alt | None:
     qualifier = _QUALIFIER_AT_RE.match(text, p)
     if qualifier:
         p = qualifier.end()
+    part = _PART_OF_ONE_RE.match(text, p)  # "(around one-third a square mile)": a part of one unit
+    one = _HALF_A_RE.match(text, part.end()) if part is not None else None
+    if part is not None and one is not None and one.group() != "-":
+        unit = _unit_after(text, one.end())
+        whole = _read_number(text, part)
+        closing = _ALT_CLOSE_RE.match(text, unit.end) if unit is not None else None
+        if whole is not None and closing is not None and unit is not None:
+            return _Alt(whole.value, None, None, unit, whole.start, unit.end, closing.end())
     m = _SECOND_ATOM_RE.match(text, p)
     if m is None:
         return None
