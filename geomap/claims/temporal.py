@@ -45,8 +45,9 @@ Relations (``relation``)
       article of 2025-03-14 -> (2025-03-14, 2025-03-14); published 2025-04-10
       -> (2025-03-31, 2025-03-31).
     * Every other preposition ("in", "on", "during", "for", ...) keeps X.
-    * "between X and Y" (two dates): one span from the start of X to the end
-      of Y ("between January 1, 2024, and April 29, 2024").
+    * "between X and Y", "from X to Y", "from X until Y" (two dates): one span
+      from the start of X to the end of Y ("between January 1, 2024, and April
+      29, 2024", "from May 9 to May 15").
 
 Days and weeks (publication date P)
     * "today", "tonight", "this morning/afternoon/evening" -> P;
@@ -993,20 +994,25 @@ def _dates_the_cause_of_a_state(sentence: str, expr: TemporalExpression, focus: 
 
 _BETWEEN_BEFORE_RE = re.compile(r"\bbetween\s+$", re.IGNORECASE)
 _AND_BETWEEN_RE = re.compile(r",?\s+and\s+")
+_FROM_TO_RE = re.compile(r",?\s*(?:to|[-–])\s*|,?\s+(?=(?:until|till|through)\s)", re.IGNORECASE)
 
 
 def _between_pair(
     sentence: str, candidates: Sequence[TemporalExpression], chosen: TemporalExpression
 ) -> tuple[TemporalExpression, TemporalExpression] | None:
-    """The two ends of "between X and Y" when ``chosen`` is one of them, else None."""
+    """The two ends of "between X and Y" or "from X to Y" when ``chosen`` is one of them, else None."""
     index = next(i for i, e in enumerate(candidates) if e is chosen)
     for first_index in (index, index - 1):
         if first_index < 0 or first_index + 1 >= len(candidates):
             continue
         first, last = candidates[first_index], candidates[first_index + 1]
-        if (first.relation == "at" and last.relation == "at"
-                and _BETWEEN_BEFORE_RE.search(sentence, max(0, first.start - 10), first.start)
-                and _AND_BETWEEN_RE.fullmatch(sentence, first.end, last.start)):
+        between = first.relation == "at" and last.relation == "at" and _BETWEEN_BEFORE_RE.search(
+            sentence, max(0, first.start - 10), first.start) and _AND_BETWEEN_RE.fullmatch(sentence, first.end,
+                                                                                          last.start)
+        joined = _FROM_TO_RE.match(sentence, first.end)
+        from_to = first.relation == "since" and first.text[:4].lower() == "from" and last.relation in (
+            "at", "by") and joined is not None and joined.end() == last.start
+        if between or from_to:
             return first, last
     return None
 
