@@ -174,6 +174,19 @@ def agent_by_after(article: Article, sentence: Sentence, position: int) -> str |
     return agent[1] if agent else None
 
 
+_TAKEN_FROM_RE = re.compile(r"(?:\s*\([^()]{0,40}\))?\s+from\s+(?:the\s+)?", re.IGNORECASE)
+
+
+def taken_from(article: Article, sentence: Sentence, position: int) -> str | None:
+    """The side ground was taken from, named right after the quantity ("captured more than 200 square kilometres
+    (75 square miles) from Russian forces"): a demonym of forces or a country."""
+    found = _TAKEN_FROM_RE.match(article.text, position, sentence.end)
+    if found is None:
+        return None
+    agent = agent_after(article, sentence, found.end())
+    return agent[1] if agent is not None else None
+
+
 def holder_in(article: Article, sentence: Sentence, start: int, end: int) -> str | None:
     """Who holds the territory, as written with it: 'held by X', 'in Ukrainian hands', 'Ukrainian salient', 'under
     control by X'."""

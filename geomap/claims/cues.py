@@ -40,7 +40,11 @@ Lengths
 stretch of the front" -> ``front_width``; "N km deep", "a depth of", "N km
 into", "advanced N km", "pushed <the enemy> (back by) N km (back)", "not moved beyond N
 km", "expanded the security zone by N km" (a buffer or security zone, not a
-combat zone, which is a front's length) -> ``depth``; "N km from", "away", "within N km of", "N
+combat zone, which is a front's length), "compelled to retreat N km" (the other
+side's advance), a length joined by "and" to one of those ("by 15 km in the north
+and up to 10 km in the south") -> ``depth``; a bare length in brackets in a list
+after one that says "wide" or "deep" ("Galwan Valley (3km wide), Pangong Lake
+(10km), Gogra (3.5km)") measures the same; "N km from", "away", "within N km of", "N
 km north of", "traveled N miles" -> ``distance``; anything else is no claim.
 
 Counts of people
@@ -426,11 +430,46 @@ def length_kind(text: str, sentence: Sentence, reading: Reading, window: tuple[i
         # "managed to 'expand the security zone' in Hama 'by about 20 kilometres'": how much deeper a buffer or
         # security zone reaches (not "expanded the combat zone by around 70km": a front made longer)
         return "depth"
+    listed = _LISTED_AFTER_MEASURED_RE.search(text, sentence.start, reading.span_start)
+    if listed is not None and re.match(r"\s*\)", text[reading.span_end : reading.span_end + 3]):
+        return "depth" if listed.group("word").lower() == "deep" else "front_width"
+    earlier = _COORDINATED_LENGTH_RE.search(text, window[0], reading.span_start)
+    if earlier is not None:
+        # "progressed by nearly 15 kilometers in the north and up to 10 km in the south": the second length is
+        # of the first one's verb
+        lead = [t.lower for t in word_tokens(text, window[0], earlier.start())
+                if t.lower not in _WORDS.determiners and t.lower not in ("by", "nearly", "almost", "about", "some")]
+        if lead and lead[-1] in _WORDS.depth_verbs:
+            return "depth"
+    if forced_retreat(text, window[0], reading.span_start):
+        return "depth"  # "compelled to retreat between eight and nine kilometers": the other side's advance
     if direct_words[-1:] in (["beyond"], ["past"]) and set(direct_words[-4:-1]) & _WORDS.depth_verbs:
         return "depth"  # "has not moved beyond approximately six kilometers": how far the advance reached
     if direct_words and direct_words[-1] in _WORDS.travel_verbs or "distance" in before_words[-3:]:
         return "distance"
     return None
+
+
+_LENGTH_IN_BRACKETS = r"\(\s*[\d.,]+\s*(?:km|kilomet(?:er|re)s?|miles?)"
+# "Galwan Valley (3km wide), Pangong Lake (10km), Gogra (3.5km) and Hot Springs (4km)": bracketed lengths in a list
+# after one that says what it measures
+_LISTED_AFTER_MEASURED_RE = re.compile(
+    rf"{_LENGTH_IN_BRACKETS}\s+(?P<word>wide|broad|deep)\s*\)"
+    rf"(?:\s*(?:,|\band\b)\s*(?:and\s+)?[^(),;.]{{1,40}}{_LENGTH_IN_BRACKETS}\s*\))*"
+    r"\s*(?:,|\band\b)\s*(?:and\s+)?[^(),;.]{1,40}\(\s*$", re.IGNORECASE)
+_COORDINATED_LENGTH_RE = re.compile(
+    r"\b[\d.,]+\s*(?:kilomet(?:er|re)s?|km|miles?)\b[^,;:.\d]{0,30}?\band\s+"
+    r"(?:(?:up\s+to|nearly|almost|about|around|some|over|more\s+than)\s+)?$", re.IGNORECASE)
+
+
+def forced_retreat(text: str, start: int, position: int) -> bool:
+    """Whether the words from ``start`` to ``position`` end in a retreat the other side forced ("Ukrainian forces
+    have been compelled to retreat between eight and nine kilometers"): the length is how deep that side advanced,
+    and the subject is the side that fell back."""
+    words = [t.lower for t in word_tokens(text, start, position) if t.lower not in _WORDS.determiners]
+    words = [w for w in words if w != "between"][-3:]
+    return len(words) == 3 and words[0] in _WORDS.forced_retreat and words[1] == "to" and (
+        words[2] in _WORDS.retreat_verbs)
 
 
 def _pushed_back(words: list[str]) -> bool:

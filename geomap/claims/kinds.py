@@ -33,7 +33,10 @@ Otherwise the family of the reading decides:
   ``area_retaken``, lost -> ``area_lost`` (the actor is who took it).
   Liberated -> ``area_retaken`` by the liberator: the speaker's word for his
   own side retaking ground, in Kursk Oblast or in Ukraine alike (what a map
-  needs is who holds it now).
+  needs is who holds it now). Seized "from Russian forces" (the side named
+  after the figure): the other side took it, and took it back where the land
+  is its own ("captured more than 200 square kilometres ... from Russian
+  forces" in Kherson -> ``area_retaken`` by Ukraine).
 * Counts of settlements: ``count`` when a control cue is found, else no claim.
 * Size comparisons: ``relative_area``, held when no verb says otherwise.
 * Shares: "of <a region the geoparser found>", "of the region" (the admin-1
@@ -82,6 +85,7 @@ from geomap.claims.anchors import (
     opponent,
     owner_in,
     sentence_agents,
+    taken_from,
 )
 from geomap.claims.areas import place_area
 from geomap.claims.article import (
@@ -103,6 +107,7 @@ from geomap.claims.cues import (
     control_category,
     direct_cue,
     fate_of_people,
+    forced_retreat,
     governing_word,
     hypothetical,
     length_kind,
@@ -375,6 +380,11 @@ def _zone_size(article: Article, sentence: Sentence, reading: Reading) -> Interp
         _territorial_actor(article, sentence, reading, _clause(text, sentence, reading),
                            Cue("held", covers.start(), covers.end()), result)
         return result
+    if _zone_is(text, reading) and verb_cue(article, sentence, reading, _clause(text, sentence, reading))[0] is None:
+        result = Interpretation(kind="area_held")  # "Today, it is a sprawling 18-square-mile zone": kept, dated
+        _territorial_actor(article, sentence, reading, _clause(text, sentence, reading),
+                           Cue("held", reading.start, reading.end), result)
+        return result
     if (ZONE_AFTER_RE.match(text, reading.span_end) or _sized_place(text, reading)) and verb_cue(
             article, sentence, reading, _clause(text, sentence, reading))[0] is None:
         place = anchor_place(article, sentence, reading, _clause(text, sentence, reading), "region_area", set(),
@@ -389,6 +399,14 @@ def _sized_place(text: str, reading: Reading) -> bool:
     3 square kilometer area")."""
     definite = _PATTERNS.sized_place_before.search(text, max(0, reading.span_start - 8), reading.span_start)
     return (definite is not None and not reading.unit.lower().endswith("s")
+            and _PATTERNS.sized_place_after.match(text, reading.span_end) is not None)
+
+
+def _zone_is(text: str, reading: Reading) -> bool:
+    """Whether the area is the adjective of a zone the subject is ("Today, it is a sprawling 18-square-mile
+    zone"): ground someone keeps, whose size changes."""
+    copula = _PATTERNS.zone_is_before.search(text, max(0, reading.span_start - 30), reading.span_start)
+    return (copula is not None and not reading.unit.lower().endswith("s")
             and _PATTERNS.sized_place_after.match(text, reading.span_end) is not None)
 
 
@@ -630,6 +648,14 @@ def _territorial_actor(
             # "the Ukrainian army stunned Russia when it ... seized 1,300 km² of Russian territory":
             # the nearest agent that is not the land's owner, else the nearest agent.
             actor = next((code for code in subjects if code != owner), subjects[0])
+        loser = taken_from(article, sentence, reading.span_end) if actor is None else None
+        if loser is not None:
+            # "his forces had captured more than 200 square kilometres from Russian forces": the other side took
+            # it, and took it back when the land is its own (in Kherson)
+            actor = opponent(loser)
+            land = owner or (result.place.country if result.place is not None else None)
+            if result.kind == "area_seized" and actor is not None and actor == land:
+                result.kind = "area_retaken"
         if actor is None:
             actor = opponent(owner)
         result.holder = actor
@@ -701,6 +727,8 @@ def _read_length(
         result.actor = subjects[0] if subjects else None
         return result
     actor = subjects[0] if subjects else None
+    if kind == "depth" and forced_retreat(article.text, window[0], reading.span_start):
+        actor = opponent(actor)  # "Ukrainian forces have been compelled to retreat ... kilometers": Russia advanced
     if actor is None and any(t.lower in ADVANCE_NOUNS for t in word_tokens(article.text, sentence.start, sentence.end)):
         owner = result.place.country if result.place is not None else None
         actor = opponent(owner)

@@ -32,7 +32,9 @@ Numbers
       ("four regions"), and "one" only with a unit, because "one of", "one by
       one" and "One video" are not quantities a claim is made of.
     * "half a(n)" before an area or length unit is half of one unit: "half a
-      square kilometre", "half a mile" (a measure, not the share "half").
+      square kilometre", "half a mile" (a measure, not the share "half"); so
+      is "half-mile", an adjective ("a roughly half-mile buffer zone"), and a
+      fraction before "a(n)" and such a unit ("one-third a square mile").
     * Vague plurals are lower bounds, flagged ``vague=True``: "dozens" = 24,
       "hundreds" = 200, "thousands" = 2,000, "tens of thousands" = 20,000,
       "hundreds of thousands" = 200,000, "millions" = 2,000,000 (two of the
@@ -104,7 +106,8 @@ Qualifiers (``qualifier``, normalised; ``qualifier_text`` as written)
     =========== ==========================================================
 
 Second unit in parentheses
-    "110 square kilometers (42 square miles)" is one quantity: ``alt_value``,
+    "110 square kilometers (42 square miles)", "one square kilometer (around
+    one-third a square mile)" are one quantity each: ``alt_value``,
     ``alt_unit``, ``alt_normalised`` (same dimension only) and
     ``units_disagree_pct`` = |alt - primary| / primary * 100 on the normalised
     values (midpoints for ranges), so a caller can flag > 3 %. The span then
@@ -410,9 +413,10 @@ _ATOM_RE = re.compile(rf"{_ATOM_START}(?:{_ATOM_BODY})", re.IGNORECASE)
 # look-ahead that turns most positions away is most of the work). Each start is then matched in the text as written.
 _ATOM_FINDER_RE = re.compile(rf"{_ATOM_START}(?:{_ATOM_BODY})")
 # The second number of a range, read right after "-", "to" or "and": no look-behind.
+_PART_OF_ONE_RE = re.compile(rf"(?P<fraction>{_FRACTION_CORE})|(?P<half>\bhalf\b)", re.IGNORECASE)
 _SECOND_ATOM_RE = re.compile(rf"(?P<digits>{_DIGITS_CORE})|(?P<words>{_WORDS_CORE})", re.IGNORECASE)
 _WORD_TOKEN_RE = re.compile(r"[A-Za-z]+")
-_HALF_A_RE = re.compile(r"[ \t\u00a0]+an?[ \t\u00a0]+", re.IGNORECASE)
+_HALF_A_RE = re.compile(r"[ \t\u00a0]+an?[ \t\u00a0]+|-(?=[A-Za-z])", re.IGNORECASE)  # "half a mile", "half-mile"
 _EXPONENT_AFTER_RE = re.compile(r"[eE](?P<exponent>[+-]?[0-9]{1,5})(?![0-9A-Za-z])")
 _POWER_AFTER_RE = re.compile(r"[ \t]?(?:\^|\*\*)[ \t]?(?P<exponent>[0-9]{1,5})(?![0-9])")
 
@@ -824,6 +828,14 @@ def _read_alt(text: str, pos: int) -> _Alt | None:
     qualifier = _QUALIFIER_AT_RE.match(text, p)
     if qualifier:
         p = qualifier.end()
+    part = _PART_OF_ONE_RE.match(text, p)  # "(around one-third a square mile)": a part of one unit
+    one = _HALF_A_RE.match(text, part.end()) if part is not None else None
+    if part is not None and one is not None and one.group() != "-":
+        unit = _unit_after(text, one.end())
+        whole = _read_number(text, part)
+        closing = _ALT_CLOSE_RE.match(text, unit.end) if unit is not None else None
+        if whole is not None and closing is not None and unit is not None:
+            return _Alt(whole.value, None, None, unit, whole.start, unit.end, closing.end())
     m = _SECOND_ATOM_RE.match(text, p)
     if m is None:
         return None
@@ -978,14 +990,16 @@ def _quantities_at(text: str, m: re.Match[str]) -> tuple[list[Quantity], int]:
     between = _BETWEEN_BEFORE_RE.search(text, max(0, start - 12), start)
     after_from = _FROM_BEFORE_RE.search(text, max(0, start - 8), start)
 
-    if number.kind == "half":
-        # "half a square kilometre", "half a mile": half of one unit, a measure (not a share)
+    if number.kind in ("half", "fraction"):
+        # "half a square kilometre", "half a mile", "one-third a square mile": that part of one unit, a measure
+        # (not a share)
         one = _HALF_A_RE.match(text, end)
         unit = _unit_after(text, one.end()) if one is not None else None
-        if unit is not None and UNITS[unit.key][0] in ("area", "length"):
+        if unit is not None and UNITS[unit.key][0] in ("area", "length") and (
+                number.kind == "half" or one.group() != "-"):
             quantity = _make_quantity(
-                text, start=start, end=unit.end, value=0.5, dimension=UNITS[unit.key][0], unit_text=unit.text,
-                unit_key=unit.key, qualifier=qualifier,
+                text, start=start, end=unit.end, value=number.value, dimension=UNITS[unit.key][0],
+                unit_text=unit.text, unit_key=unit.key, qualifier=qualifier, hyphenated=one.group() == "-",
             )  # fmt: skip
             return [quantity], unit.end
     if number.kind in ("fraction", "half"):

@@ -6,7 +6,7 @@ None when the share is no territorial claim.
 
 What a share is of
 ------------------
-The of-phrase after the share is read as a noun phrase, up to punctuation, a
+The of-phrase after the share ("half" needs no "of": "half the country") is read as a noun phrase, up to punctuation, a
 preposition, a verb or the subject of a relative clause ("the land Ukraine
 seized"); its last word (the head) decides:
 
@@ -29,7 +29,9 @@ seized"); its last word (the head) decides:
   distributed ("three quarters of the territory taken ... was in Donetsk"),
   which is no claim.
 * **anything else** (the population, homes, the border, a budget, "the land
-  along the border"): no claim.
+  along the border"): no claim. Nor is a part named by its side as where
+  something happens, with no word of control in its clause ("ordering
+  Palestinians in the northern half of the territory to leave").
 
 A share of land its clause says someone sways or is seen on, with no word of
 control ("the insurgents influenced just 7 percent", "an open physical presence
@@ -102,6 +104,7 @@ _HELD_SUFFIXES = ("-held", "-controlled", "-occupied")
 _CLAUSE_PUNCTUATION_RE = re.compile(r"[,;:.!?()\[\]—–\"“”]")
 _POSSESSIVE_RE = re.compile(r"['’]s?(?!\w)")
 _OF_RE = re.compile(r"[\"”’']?\s+(?:(?:territorial\s+)?control\s+(?:of|over)\s+|of\s+)")
+_HALF_THE_RE = re.compile(r"\s+(?=(?:the|its|their|this|that)\s)")
 _FIGURE_LOOKBACK = 3  # sentences back to the share of a gain another figure is given for
 
 
@@ -175,7 +178,7 @@ def read_share(
         return _gain_share(article, sentence, reading, window, direct, phrase)
     if not _is_land(text, phrase):
         return None  # "of Myanmar's 55 million people", "of the homes", "of the land along the border"
-    if _evacuated_only(text, sentence, reading, direct):
+    if _evacuated_only(text, sentence, reading, direct) or _located_part(text, sentence, window, reading, direct):
         return None
     if _region_size(article, sentence, reading):
         return None  # "Darfur accounts for roughly one-fifth of Sudan's territory": the region's size
@@ -192,6 +195,17 @@ def _sway_only(text: str, window: tuple[int, int], reading: Reading) -> bool:
     it ("the insurgents influenced just 7 percent", "a presence in another 66 percent of the territory")."""
     return _PATTERNS.sway_before.search(text, window[0], reading.span_start) is not None and (
         _PATTERNS.control_word.search(text, window[0], reading.span_start) is None)
+
+
+def _located_part(
+    text: str, sentence: Sentence, window: tuple[int, int], reading: Reading, direct: Cue | None
+) -> bool:
+    """Whether the share is a part named by its side where something happens ("ordering Palestinians in the
+    northern half of the territory to leave"), with no word of control in its clause: a place, no claim."""
+    return (direct is None and _PATTERNS.compass_part.match(text, reading.span_start, reading.span_end) is not None
+            and _PATTERNS.located_part_before.search(text, max(sentence.start, reading.span_start - 12),
+                                                     reading.span_start) is not None
+            and _PATTERNS.control_word.search(text, window[0], window[1]) is None)
 
 
 def _region_size(article: Article, sentence: Sentence, reading: Reading) -> bool:
@@ -242,6 +256,8 @@ def _of_phrase(article: Article, sentence: Sentence, reading: Reading) -> _OfPhr
     text = article.text
     # '"about 40 %" of Syria', "progressed from 50 percent to 60 percent control of the city"
     of = _OF_RE.match(text[reading.span_end : reading.span_end + 30])
+    if of is None and text[reading.span_start : reading.span_end].lower().endswith("half"):
+        of = _HALF_THE_RE.match(text[reading.span_end : reading.span_end + 30])  # "half the country": half of it
     if of is None:
         return None
     start = reading.span_end + of.end()

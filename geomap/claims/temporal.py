@@ -45,6 +45,9 @@ Relations (``relation``)
       article of 2025-03-14 -> (2025-03-14, 2025-03-14); published 2025-04-10
       -> (2025-03-31, 2025-03-31).
     * Every other preposition ("in", "on", "during", "for", ...) keeps X.
+    * "between X and Y", "from X to Y", "from X until Y" (two dates): one span
+      from the start of X to the end of Y ("between January 1, 2024, and April
+      29, 2024", "from May 9 to May 15").
 
 Days and weeks (publication date P)
     * "today", "tonight", "this morning/afternoon/evening" -> P;
@@ -85,7 +88,8 @@ Durations
 
 Since-phrases
     "Since the beginning of the invasion on February 24, 2022", "since the
-    conflict began in 2022", "since Russia's offensive began in October 2023":
+    conflict began in 2022", "since Russia's offensive began in October 2023",
+    "since launching the start of its counter-assault ... in late August":
     the date of the start is read with the relation ``since``.
 
 Seasons
@@ -125,6 +129,12 @@ Choosing the as-of date of a sentence (``as_of_for_sentence``)
       skipped: the quantity is of publication.
     * A date alone in brackets after a name ("the annexed Crimea (2014)") is
       that name's, not the quantity's, and is skipped.
+    * An expression after the quantity inside a phrase about its cause
+      ("following its aggressions in 2021 and 2022"), when the quantity's
+      clause says what is ("is under Azeri occupation"), dates the cause: it
+      is skipped and the state is of publication.
+    * A year naming a line ("from their 2021 positions", "the 1967 borders")
+      is no expression.
     * An event expression that cannot be resolved ("in the first months of
       the war" without anchors) gives way to the next expression ("... of the
       war in 2022"); one of a calendar unit ("in the first 30 days of the
@@ -222,7 +232,9 @@ _VAGUE_NUM = r"(?:a\s+few|few|several|a\s+couple(?:\s+of)?|couple(?:\s+of)?)"
 _UNIT = r"(?:hours?|days?|weeks?|weekends?|months?|years?|decades?)"
 _NOT_A_YEAR_AFTER = (
     r"(?!\d|\s*(?:%|percent|per\s+cent|square|sq\b|km|kilomet|met(?:er|re)|miles?|hectares?|soldiers|troops"
-    r"|people|men|civilians|casualties|tanks|dollars|euros))"
+    r"|people|men|civilians|casualties|tanks|dollars|euros"
+    # "from their 2021 positions", "the 1967 borders": a year that names a line, not a time of the figure
+    r"|positions|lines?|borders?|frontiers?|boundaries|front\s+lines?))"
 )
 
 # "As recently as January, Boko Haram controlled ...": that month, as "in January" (a preposition a bare month needs)
@@ -959,14 +971,65 @@ def as_of_for_sentence(
             return AsOf(start, end, chosen.text, chosen)
         if focus is not None and (_dates_another_start(sentence, chosen, focus)
                                   or _dates_an_earlier_clause(sentence, chosen, focus)
-                                  or _dates_a_noun_in_brackets(sentence, chosen, focus)):
+                                  or _dates_a_noun_in_brackets(sentence, chosen, focus)
+                                  or _dates_the_cause_of_a_state(sentence, chosen, focus)):
             candidates = [e for e in candidates if e is not chosen]  # "have pushed 6km ... launched in September"
             continue
+        bounds = _between_pair(sentence, candidates, chosen)
+        if bounds is not None:  # "between January 1, 2024, and April 29, 2024": one span from the first to the second
+            first, last = bounds
+            start, end = resolve(first, published, anchors)[0], resolve(last, published, anchors)[1]
+            if start is not None and end is not None and start <= end:
+                return AsOf(start, end, sentence[first.start : last.end], first)
         start, end = resolve(chosen, published, anchors)
         if start is None and end is None and chosen.kind == "event" and len(candidates) > 1:
             candidates = [e for e in candidates if e is not chosen]  # "the first months of the war in 2022"
             continue
         return AsOf(start, end, chosen.text, chosen)
+
+
+_EVENT_WORD_RE = re.compile(r"\b(?:following|after|amid|in\s+the\s+(?:wake|aftermath)\s+of)\b", re.IGNORECASE)
+_STATE_NOW_RE = re.compile(r"\b(?:is|are|remains?)\b", re.IGNORECASE)
+
+
+def _dates_the_cause_of_a_state(sentence: str, expr: TemporalExpression, focus: tuple[int, int]) -> bool:
+    """An expression after the figure, inside a phrase about what brought the state about, when the figure's
+    clause says what is ("150 square kilometers ... is under Azeri occupation following its aggressions in 2021
+    and 2022"): it dates the cause, the state is of publication."""
+    if expr.start < focus[1] or expr.relation != "at":
+        return False
+    event = None
+    for event in _EVENT_WORD_RE.finditer(sentence, focus[1], expr.start):
+        pass
+    if event is None or not _PATTERNS.event_phrase.search(sentence, max(0, expr.start - 80), expr.start):
+        return False
+    clause = sentence[focus[1] : event.start()]
+    return _STATE_NOW_RE.search(clause) is not None and _PATTERNS.clause_break.search(clause) is None
+
+
+_BETWEEN_BEFORE_RE = re.compile(r"\bbetween\s+$", re.IGNORECASE)
+_AND_BETWEEN_RE = re.compile(r",?\s+and\s+")
+_FROM_TO_RE = re.compile(r",?\s*(?:to|[-–])\s*|,?\s+(?=(?:until|till|through)\s)", re.IGNORECASE)
+
+
+def _between_pair(
+    sentence: str, candidates: Sequence[TemporalExpression], chosen: TemporalExpression
+) -> tuple[TemporalExpression, TemporalExpression] | None:
+    """The two ends of "between X and Y" or "from X to Y" when ``chosen`` is one of them, else None."""
+    index = next(i for i, e in enumerate(candidates) if e is chosen)
+    for first_index in (index, index - 1):
+        if first_index < 0 or first_index + 1 >= len(candidates):
+            continue
+        first, last = candidates[first_index], candidates[first_index + 1]
+        between = first.relation == "at" and last.relation == "at" and _BETWEEN_BEFORE_RE.search(
+            sentence, max(0, first.start - 10), first.start) and _AND_BETWEEN_RE.fullmatch(sentence, first.end,
+                                                                                          last.start)
+        joined = _FROM_TO_RE.match(sentence, first.end)
+        from_to = first.relation == "since" and first.text[:4].lower() == "from" and last.relation in (
+            "at", "by") and joined is not None and joined.end() == last.start
+        if between or from_to:
+            return first, last
+    return None
 
 
 def _dates_a_noun_in_brackets(sentence: str, expr: TemporalExpression, focus: tuple[int, int]) -> bool:
