@@ -406,6 +406,8 @@ def length_kind(text: str, sentence: Sentence, reading: Reading, window: tuple[i
         return "distance"  # "pulling back troops stationed on its southern border to at least 5km (3 miles) north"
     if after_words[:2] == ["to", "the"] and len(after_words) > 2 and after_words[2] in _WORDS.compass:
         return "distance"  # "about 45 kilometres to the west"
+    if first_after in _WORDS.compass and after_words[1:2] == ["to"] and _WORDS.border_words & set(after_words[2:5]):
+        return "distance"  # "al-Bab, a Daesh stronghold about 40 kilometers (25 miles) south to Turkish border"
     if before_words and before_words[-1] == "within" and first_after == "of":
         return "distance"
     direct = word_tokens(text, window[0], reading.span_start)
