@@ -79,7 +79,9 @@ ADVANCE_NOUNS = _WORDS.advance_nouns
 ZONE_AFTER_RE = _PATTERNS.zone_after
 _ZONE_LOOKBACK = 300
 # A name and a comma right before a figure: an appositive ("Khartoum, 200 kilometres north").
-_AFTER_A_NAME_RE = re.compile(r"\b[A-Z][\w\-’']+,\s*(?:(?:about|some|roughly|around|nearly|almost)\s+)?$")
+# "Korem, 170 km south of Maqli", "near Sirwah - about 40 kilometres west on the road to the capital": a length in
+# apposition to a name, after a comma or a dash
+_AFTER_A_NAME_RE = re.compile(r"\b[A-Z][\w\-’']+(?:,|\s+[-–—])\s*(?:(?:about|some|roughly|around|nearly|almost)\s+)?$")
 DOWN_FROM_RE = _PATTERNS.down_from
 # A capitalised word going on into a name: "Liberation Tigers", "Liberation of Palestine", "Liberation Front" (not
 # a headline's capitals: "Liberation Of Avdiivka").
