@@ -100,6 +100,9 @@ def _agent_code(m: Mention, text: str) -> str | None:
         return None
     after = text[m.end : m.end + 60]
     if m.type == "demonym":
+        force = _PATTERNS.non_state_force.search(text, max(0, m.start - 5), m.end + 20)
+        if force is not None and force.start() <= m.start < force.end():
+            return None
         # "Russian forces", "Turkish-backed opposition forces": the side behind them acts
         words = [w.lower() for w in re.match(r"(?:-(?:backed|led|allied|supported))?(?:[ \t]+[^\W\d_][\w\-]*){0,3}",
                                              after).group().split()]
