@@ -129,10 +129,13 @@ def _agent_code(m: Mention, text: str) -> str | None:
 def sentence_agents(article: Article, sentence: Sentence) -> list[tuple[Mention, str]]:
     """The sentence's agent mentions with their country codes (cached per sentence on the article)."""
     if sentence.index not in article.agent_cache:
+        asides = [(a.start(), a.end()) for a in _PATTERNS.support_aside.finditer(article.text, sentence.start,
+                                                                                 sentence.end)]
         article.agent_cache[sentence.index] = [
             (m, code)
             for m in article.mentions_in(sentence.start, sentence.end)
             if (code := _agent_code(m, article.text)) is not None
+            and not any(start <= m.start < end for start, end in asides)
         ]
     return article.agent_cache[sentence.index]
 
