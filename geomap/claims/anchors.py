@@ -129,8 +129,10 @@ def _agent_code(m: Mention, text: str) -> str | None:
 def sentence_agents(article: Article, sentence: Sentence) -> list[tuple[Mention, str]]:
     """The sentence's agent mentions with their country codes (cached per sentence on the article)."""
     if sentence.index not in article.agent_cache:
-        asides = [(a.start(), a.end()) for a in _PATTERNS.support_aside.finditer(article.text, sentence.start,
-                                                                                 sentence.end)]
+        asides = []  # an aside needs " by ": most sentences skip the pattern's search
+        if article.text.find(" by ", sentence.start, sentence.end) >= 0:
+            asides = [(a.start(), a.end()) for a in _PATTERNS.support_aside.finditer(article.text, sentence.start,
+                                                                                     sentence.end)]
         article.agent_cache[sentence.index] = [
             (m, code)
             for m in article.mentions_in(sentence.start, sentence.end)
