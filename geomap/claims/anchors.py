@@ -100,6 +100,9 @@ def _agent_code(m: Mention, text: str) -> str | None:
         return None
     after = text[m.end : m.end + 60]
     if m.type == "demonym":
+        force = _PATTERNS.non_state_force.search(text, max(0, m.start - 5), m.end + 20)
+        if force is not None and force.start() <= m.start < force.end():
+            return None
         # "Russian forces", "Turkish-backed opposition forces": the side behind them acts
         words = [w.lower() for w in re.match(r"(?:-(?:backed|led|allied|supported))?(?:[ \t]+[^\W\d_][\w\-]*){0,3}",
                                              after).group().split()]
@@ -126,10 +129,15 @@ def _agent_code(m: Mention, text: str) -> str | None:
 def sentence_agents(article: Article, sentence: Sentence) -> list[tuple[Mention, str]]:
     """The sentence's agent mentions with their country codes (cached per sentence on the article)."""
     if sentence.index not in article.agent_cache:
+        asides = []  # an aside needs " by ": most sentences skip the pattern's search
+        if article.text.find(" by ", sentence.start, sentence.end) >= 0:
+            asides = [(a.start(), a.end()) for a in _PATTERNS.support_aside.finditer(article.text, sentence.start,
+                                                                                     sentence.end)]
         article.agent_cache[sentence.index] = [
             (m, code)
             for m in article.mentions_in(sentence.start, sentence.end)
             if (code := _agent_code(m, article.text)) is not None
+            and not any(start <= m.start < end for start, end in asides)
         ]
     return article.agent_cache[sentence.index]
 

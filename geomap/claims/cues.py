@@ -83,7 +83,9 @@ ADVANCE_NOUNS = _WORDS.advance_nouns
 ZONE_AFTER_RE = _PATTERNS.zone_after
 _ZONE_LOOKBACK = 300
 # A name and a comma right before a figure: an appositive ("Khartoum, 200 kilometres north").
-_AFTER_A_NAME_RE = re.compile(r"\b[A-Z][\w\-’']+,\s*(?:(?:about|some|roughly|around|nearly|almost)\s+)?$")
+# "Korem, 170 km south of Maqli", "near Sirwah - about 40 kilometres west on the road to the capital": a length in
+# apposition to a name, after a comma or a dash
+_AFTER_A_NAME_RE = re.compile(r"\b[A-Z][\w\-’']+(?:,|\s+[-–—])\s*(?:(?:about|some|roughly|around|nearly|almost)\s+)?$")
 DOWN_FROM_RE = _PATTERNS.down_from
 # A capitalised word going on into a name: "Liberation Tigers", "Liberation of Palestine", "Liberation Front" (not
 # a headline's capitals: "Liberation Of Avdiivka").
@@ -168,6 +170,8 @@ def hypothetical(text: str, sentence: Sentence, reading: Reading, window: tuple[
     square kilometers", "a zone that would be 30 km wide", "does not intend at this stage to push the troops further
     than about twenty kilometers" (not "could have captured", nor the distance of a place named in the plan: "up to
     the Litani River, about thirty kilometers from the border")."""
+    if _PATTERNS.desired_before.search(text, max(sentence.start, reading.span_start - 40), reading.span_start):
+        return True  # "Erdogan is seeking a 480-mile safe zone along the border": what he wants, not what is
     if _PATTERNS.hypothetical.search(text, sentence.start, reading.span_start) is None:
         return _PATTERNS.modal_after.match(text, reading.span_end, window[1]) is not None  # most sentences: one pass
     if reading.family == "length" and _AFTER_A_NAME_RE.search(text, max(0, reading.span_start - 40),
@@ -410,6 +414,8 @@ def length_kind(text: str, sentence: Sentence, reading: Reading, window: tuple[i
         return "distance"  # "pulling back troops stationed on its southern border to at least 5km (3 miles) north"
     if after_words[:2] == ["to", "the"] and len(after_words) > 2 and after_words[2] in _WORDS.compass:
         return "distance"  # "about 45 kilometres to the west"
+    if first_after in _WORDS.compass and after_words[1:2] == ["to"] and _WORDS.border_words & set(after_words[2:5]):
+        return "distance"  # "al-Bab, a Daesh stronghold about 40 kilometers (25 miles) south to Turkish border"
     if before_words and before_words[-1] == "within" and first_after == "of":
         return "distance"
     direct = word_tokens(text, window[0], reading.span_start)

@@ -259,7 +259,7 @@ def _continued(
     """An item of a list in a sentence, with no verb of its own: the kind and actor of the last earlier
     claim of its family ("lost 62% of the territory ... in Iraq, and 30% in Syria"; "losses -- 35,000 km²
     ..., and 13,000 to 14,000 square kilometers")."""
-    if not earlier or reading.family not in ("area", "share"):
+    if not earlier or reading.family not in ("area", "share", "length"):
         return None
     text = article.text
     if not _PATTERNS.and_before.search(text, max(sentence.start, reading.span_start - 30), reading.span_start):
@@ -270,6 +270,9 @@ def _continued(
     if not same:
         return None
     last_reading, _, last = same[-1]
+    if reading.family == "length" and (last.kind != "depth" or length_kind(text, sentence, reading, window)):
+        return None  # "advanced two kilometres ... along the main road ... and three kilometres ... along the coast
+        # road": a second advance of the same verb (a length with words of its own is read by them)
     if reading.family == "share" and (last.kind == "region_share" or re.match(r"\s+of\s", text[reading.span_end:
                                                                                              reading.span_end + 4])):
         return None  # region shares continue in read_share; a share with its own of-phrase is read on its own
@@ -387,6 +390,10 @@ def _zone_size(article: Article, sentence: Sentence, reading: Reading) -> Interp
         return result
     if (ZONE_AFTER_RE.match(text, reading.span_end) or _sized_place(text, reading)) and verb_cue(
             article, sentence, reading, _clause(text, sentence, reading))[0] is None:
+        if _PATTERNS.indefinite_before.search(text, max(0, reading.span_start - 4), reading.span_start) and (
+                hypothetical(text, sentence, reading, _clause(text, sentence, reading))):
+            return None  # "Turkey could create a 5,000-square-kilometre (1,900 square-mile) safe zone": a zone
+            # still to be made has no size yet (not "The 235-square-kilometer demilitarized buffer zone")
         place = anchor_place(article, sentence, reading, _clause(text, sentence, reading), "region_area", set(),
                              earlier=False)
         return Interpretation(kind="region_area", place=place)

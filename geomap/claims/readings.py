@@ -80,8 +80,8 @@ _AREA_UNITS = frozenset({"km2", "mi2", "ha", "acre"})
 _SIZE_OF_RE = re.compile(
     r"\b(?P<phrase>(?:the|an?\s+area)\s+(?:the\s+)?size\s+of|as\s+(?:large|big)\s+as"
     r"|(?:equivalent|equal|comparable|similar|close)\s+in\s+size\s+to|(?:larger|bigger|greater)[\"”’']?\s+than(?:\s+th(?:at|ose)\s+of)?)\s+"
-    r"(?:the\s+)?"
-    r"(?:(?:entire|whole)\s+)?(?:(?:country|state|city|island|principality|kingdom|territory)\s+of\s+(?:the\s+)?)?",
+    r"(?:the\s+)?"  # ("an area nearly half the size of neighboring Lebanon": a word that places the yardstick)
+    r"(?:(?:entire|whole|neighbou?ring|nearby)\s+)?(?:(?:country|state|city|island|principality|kingdom|territory)\s+of\s+(?:the\s+)?)?",
     re.IGNORECASE,
 )
 _SIZE_WORDS = ("size", "large", "big", "great")  # every match of _SIZE_OF_RE holds one

@@ -601,7 +601,8 @@ def _region_share(
     actor = actor or holder_in(article, sentence, window[0], window[1])
     lost = (direct is not None and direct.category == "lost") or bool(
         _PATTERNS.lost_control.search(text, reading.span_end, window[1])) or _control_predicate(
-        text, reading.span_end, sentence.end) == "lost"
+        text, reading.span_end, sentence.end) == "lost" or bool(
+        _PATTERNS.yet_to_take.search(text, window[0], reading.span_start))
     if actor is None:
         cue = direct or nearest_cue(text, window[0], reading.span_start, leftwards=True)
         position = cue.start if cue is not None else reading.span_start
