@@ -53,6 +53,7 @@ if TYPE_CHECKING:
     from geomap.cluster import Cluster
     from geomap.geometry.build import ClaimTask, Drawer, Drawn
     from geomap.geometry.windows import WindowsMap
+    from geomap.view import Theatre
     import geopandas
     import pandas
 
@@ -437,6 +438,8 @@ class Basemap:
     # Admin-1 regions under every mapped claim, neither clipped nor simplified: the map groups claims
     # into theatres (wars) by them, and a wide basemap's coarse outlines would join or split neighbours.
     claim_regions: geopandas.GeoDataFrame | None = None
+    # The claims' theatres by those regions (claim_theatres): the basemap's extents and the map's sections.
+    theatres: list[Theatre] | None = None
 
 
 def basemap_extent(results: Results) -> tuple[float, float, float, float]:
@@ -469,8 +472,37 @@ def _with_margin(bounds: tuple[float, ...]) -> tuple[float, float, float, float]
     )
 
 
+def claim_theatres(results: Results, claim_regions: geopandas.GeoDataFrame | None) -> list[Theatre]:
+    """The claims grouped into theatres (:func:`geomap.view.theatres`) as the map groups them: by the regions of
+    ``claim_regions``, named by their countries, the claims without a shape placed by their sources' other claims
+    and places. Worked out once, for the basemap's extents and for the map (:func:`build_map`)."""
+    from geomap.view import claim_records, frame_records, mention_records, theatres
+
+    # Only the columns the theatres and the extents read: every claim's records of all its columns took two thirds
+    # of a 10,000-article basemap (6 s).
+    frame = results.claim_geoms
+    frame = frame[[name for name in ("claim_id", "source", "role") if name in frame.columns] + [frame.geometry.name]]
+    claims = claim_records(frame)
+    if not claims:
+        return []
+    regions = (
+        frame_records(claim_regions, ("country", "country_name"), geometry=True) if claim_regions is not None else []
+    )
+    names = {row["country"]: row["country_name"] for row in regions if row.get("country_name")}
+    # The places named count only for sources none of whose claims has a shape (a few, if any): only their
+    # mentions are made records, not a large corpus's hundreds of thousands.
+    shaped = {claim["source"] for claim in claims if claim["geometry"] is not None}
+    unshaped = {claim["source"] for claim in claims} - shaped
+    mentions = results.mentions
+    if unshaped and mentions is not None and len(mentions) and "source" in mentions.columns:
+        mentions = mention_records(mentions[mentions["source"].astype(str).isin(unshaped)])
+    else:
+        mentions = []
+    return theatres(claims, regions, names, mentions)
+
+
 def basemap_extents(
-    results: Results, claim_regions: geopandas.GeoDataFrame | None
+    results: Results, claim_regions: geopandas.GeoDataFrame | None, theatre_list: list[Theatre] | None = None
 ) -> tuple[list[tuple[float, float, float, float]], tuple[float, float, float, float]]:
     """The areas drawn in detail, one per theatre (its claimed areas plus a margin), and the area of all drawn.
 
@@ -478,25 +510,24 @@ def basemap_extents(
     opens on one theatre at a time, see :func:`geomap.view.theatres`) instead of one
     world-wide basemap too coarse for any; the second extent covers every claim and
     every place named, where coarse country outlines are drawn so that no place floats
-    on an empty background.
+    on an empty background. ``theatre_list`` are :func:`claim_theatres` if worked out already.
     """
     import shapely
 
-    from geomap.view import claim_records, frame_records, theatres
+    from geomap.view import claim_records
 
-    # Only the columns the theatres and the extents read: every claim's records of all its columns took two thirds
-    # of a 10,000-article basemap (6 s).
     frame = results.claim_geoms
-    frame = frame[[name for name in ("claim_id", "source", "role") if name in frame.columns] + [frame.geometry.name]]
+    frame = frame[[name for name in ("claim_id", "role") if name in frame.columns] + [frame.geometry.name]]
     claims = [claim for claim in claim_records(frame) if claim["geometry"] is not None]
     mentions = results.mentions
     places = mentions[(mentions["type"] == "place") & mentions["lat"].notna() & mentions["lon"].notna()]
     if not claims:
         extent = basemap_extent(results)
         return [extent], extent
-    regions = frame_records(claim_regions, ("country",), geometry=True) if claim_regions is not None else []
+    if theatre_list is None:
+        theatre_list = claim_theatres(results, claim_regions)
     extents = []
-    for theatre in theatres(claims, regions):
+    for theatre in theatre_list:
         members = set(theatre.claim_ids)
         own = [claim for claim in claims if claim["claim_id"] in members]
         shapes = [c["geometry"] for c in own if c["role"] == "buffer"] or [c["geometry"] for c in own]
@@ -551,7 +582,8 @@ def basemap(results: Results) -> Basemap:
         claim_regions["country_name"] = claim_regions["country"].map(
             dict(zip(country_names["code"], country_names["name"]))
         )
-    extents, everything = basemap_extents(results, claim_regions)
+    theatre_list = claim_theatres(results, claim_regions)
+    extents, everything = basemap_extents(results, claim_regions, theatre_list)
     cache = BasemapCache.for_data(shared().gazetteer.store.fingerprint())
     detailed = shapely.union_all([shapely.box(*bbox) for bbox in extents])
     columns = ["code", "name", "country", "status", "occupied", "geometry"]
@@ -600,7 +632,7 @@ def basemap(results: Results) -> Basemap:
         geometry=geopandas.points_from_xy([r[3] for r in rows], [r[4] for r in rows]),
         crs="EPSG:4326",
     )
-    return Basemap(frames[0], frames[1], places, claim_regions)
+    return Basemap(frames[0], frames[1], places, claim_regions, theatre_list)
 
 
 def build_map(
@@ -628,6 +660,7 @@ def build_map(
         prefix=prefix,
         place_statuses=results.place_status,
         claim_regions=base.claim_regions,
+        theatre_list=base.theatres,
     )
 
 

@@ -71,6 +71,7 @@ LINE_POINTS = 64  # vertices of a geodesic line between two places
 Columns = dict[str, list[Any]]
 # A drawn row's values in column order, then its shape.
 ROW_VALUES = operator.itemgetter(*CLAIM_GEOMETRIES.names, "geometry")
+DERIVATION = CLAIM_GEOMETRIES.names.index("derivation")  # its position among a row's values
 
 
 @dataclass(frozen=True)
@@ -643,13 +644,17 @@ def _field_values(record_type: type) -> Callable[[Any], tuple]:
     return operator.attrgetter(*(field.name for field in dataclasses.fields(record_type)))
 
 
-_CLAIM_VALUES, _ANCHOR_VALUES, _BASE_VALUES = _field_values(Claim), _field_values(Anchor), _field_values(Base)
+_CLAIM_VALUES, _ANCHOR_VALUES = _field_values(Claim), _field_values(Anchor)
 
 
 def task_inputs(task: ClaimTask) -> str:
     """What a claim's shape depends on, as text (the key of its cache entry, see
     :mod:`geomap.geometry.shape_cache`): the values of the task and of the records it holds, field by field,
     in the order of their fields (a change of the records is a change of the code, which the key holds too).
+    Of a share's base only the area: its text names the claims it was chosen from (every source's peak in the
+    region), which a corpus grown by a few articles changes for hundreds of shares whose shapes stay the same;
+    that text is only in the row's derivation, made again from the task when the row comes from the cache
+    (:func:`drawn_columns`).
 
     The text of tuples of values, not the records' ``repr``: a dataclass writes its ``repr`` in Python, the
     nested records of each task one call at a time, three times as slow as reading the cache.
@@ -657,8 +662,16 @@ def task_inputs(task: ClaimTask) -> str:
     item = task.item
     return repr((_CLAIM_VALUES(item.claim), item.window,
                  _ANCHOR_VALUES(item.anchor) if item.anchor is not None else None, item.region, item.borrowed_from,
-                 item.no_anchor_reason, item.holder, _BASE_VALUES(task.base) if task.base is not None else None,
+                 item.no_anchor_reason, item.holder, task.base.km2 if task.base is not None else None,
                  _CLAIM_VALUES(task.partner) if task.partner is not None else None))
+
+
+def share_derivation(task: ClaimTask) -> str | None:
+    """The derivation of a share's row (:func:`map_share`): the arithmetic over its base's text."""
+    share = claimed_share(task.item.claim)
+    if task.base is None or share is None:
+        return None
+    return derive_share_area(dataclasses.replace(task.item.claim, share=share), task.base)[1]
 
 
 def claim_tasks(claims: Iterable[Claim], workspace: Workspace) -> list[ClaimTask]:
@@ -791,6 +804,8 @@ def drawn_columns(tasks: list[ClaimTask], workspace: Workspace, cache: ShapeCach
         if key in found:
             values, asked, answered = entry_values(found[key])
             if answering.digest(asked) == answered:
+                if values[DERIVATION] is not None and tasks[index].base is not None:
+                    values[DERIVATION] = share_derivation(tasks[index])  # of this run's base (see task_inputs)
                 rows[index] = values
                 cached.append(index)
     todo = [index for index, row in enumerate(rows) if row is None]

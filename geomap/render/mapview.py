@@ -77,7 +77,8 @@ _GEOMAP_PREFIX_ATTRIBUTE = "geomap_prefix"
 
 def build_map(claim_geoms, envelopes, mentions, sources, countries, admin1, places, reference=None,
               tiles: str | None = None, title: str = "geomap", prefix: str = DEFAULT_PREFIX,
-              budget: MapBudget | None = None, place_statuses=None, claim_regions=None) -> folium.Map:
+              budget: MapBudget | None = None, place_statuses=None, claim_regions=None,
+              theatre_list=None) -> folium.Map:
     """Build the claims map from the pipeline's tables.
 
     Parameters
@@ -120,6 +121,8 @@ def build_map(claim_geoms, envelopes, mentions, sources, countries, admin1, plac
         Admin-1 regions (``country``, ``country_name``, polygons) under the claims at full resolution, by
         which claims are grouped into theatres (:func:`geomap.view.theatres`); default
         ``admin1``. A map of several theatres opens on a theatre selector.
+    theatre_list : list of geomap.view.Theatre, optional
+        Those theatres if worked out already (the pipeline's basemap works them out for its extents).
 
     Returns
     -------
@@ -149,7 +152,9 @@ def build_map(claim_geoms, envelopes, mentions, sources, countries, admin1, plac
                    if claim_regions is not None else admin1_rows)
     country_names = {row["country"]: row.get("country_name") for row in region_rows if row.get("country_name")}
     country_names.update({row["code"]: row["name"] for row in country_rows})
-    theatre_list = theatres(claims, region_rows, country_names, mention_rows) if claims else []
+    if theatre_list is None:
+        theatre_list = theatres(claims, region_rows, country_names, mention_rows) if claims else []
+    theatre_list = list(theatre_list)
     if len(theatre_list) > 1:
         claims, envelope_rows, windows = keyed_by_theatre(theatre_list, claims, envelope_rows)
     else:

@@ -214,8 +214,7 @@ def test_every_input_of_a_claims_shape_is_in_its_cache_key(make_claim):
     base = Base(1300.0, "own", ("s1#9",), "1,300 km² (own peak, s1#9)")
     task = ClaimTask(_Prepared(claim, "2024-08", anchor, "RU-KRS", None, "no anchor place", "UA"), base, claim)
     changed = [dataclasses.replace(task, base=None), dataclasses.replace(task, partner=None)]
-    changed += [dataclasses.replace(task, base=dataclasses.replace(base, **{field.name: value}))
-                for field, value in zip(dataclasses.fields(Base), (1301.0, "others", ("s1#8",), "other text"))]
+    changed.append(dataclasses.replace(task, base=dataclasses.replace(base, km2=1301.0)))
     for field in dataclasses.fields(_Prepared):
         value = {"claim": dataclasses.replace(claim, quote="another sentence"), "anchor": None}.get(field.name, "x")
         changed.append(dataclasses.replace(task, item=dataclasses.replace(task.item, **{field.name: value})))
@@ -228,3 +227,35 @@ def test_every_input_of_a_claims_shape_is_in_its_cache_key(make_claim):
     keys = {task_inputs(other) for other in changed}
     assert task_inputs(task) not in keys and len(keys) == len(changed)
     assert task_inputs(dataclasses.replace(task)) == task_inputs(task)
+    # Of the base only its area draws the shape: the claims it was chosen from are in the derivation's text alone
+    # (see test_a_share_whose_base_names_another_peak_keeps_its_shape_and_names_the_new_base).
+    for field, value in zip(dataclasses.fields(Base)[1:], ("others", ("s1#8",), "other text")):
+        assert task_inputs(dataclasses.replace(task, base=dataclasses.replace(base, **{field.name: value}))) \
+            == task_inputs(task)
+
+
+def test_a_share_whose_base_names_another_peak_keeps_its_shape_and_names_the_new_base(
+        gazetteer, regions, make_claim, tmp_path, drawn):
+    """Another source's peak of the same size joins the base of a share ("median of other sources' peaks"):
+    the base's area, so the share's shape, stay the same and come from the cache; its derivation names both peaks,
+    as a clean run's does."""
+    from datetime import date
+
+    from geomap.article_cache import ArticleCache
+    from geomap.geometry import claim_geometries
+
+    sudzha = {"place": "Sudzha", "place_id": "486816", "anchor_lat": 51.191, "anchor_lon": 35.271}
+    august = {"as_of_start": date(2024, 8, 1), "as_of_end": date(2024, 8, 31)}
+    peak = make_claim("area_held", 1300, "km²", "s1", km2=1300.0, **sudzha, **august)
+    share = make_claim("share_held", 30, "%", "s2", share=0.3, **sudzha, **august)
+    other_peak = make_claim("area_held", 1300, "km²", "s3", km2=1300.0, **sudzha, **august)
+    cache = ArticleCache.for_data("test", tmp_path / "articles").shape_cache()
+    first = claim_geometries([peak, share], gazetteer, regions, cache=cache)
+    drawn.clear()
+    grown = claim_geometries([peak, share, other_peak], gazetteer, regions, cache=cache)
+    assert drawn == ["s3#1"], "the share and the first peak come from the cache"
+    clean = claim_geometries([peak, share, other_peak], gazetteer, regions)
+    before, after = (frame.set_index("claim_id").loc["s2#1"] for frame in (first, grown))
+    assert "s3#1" not in before["derivation"] and "s1#1" in after["derivation"] and "s3#1" in after["derivation"]
+    assert after["geometry"].equals_exact(before["geometry"], 0)
+    assert grown.to_wkb().equals(clean.to_wkb())
