@@ -102,6 +102,9 @@ def control_category(word: str) -> str | None:
     return None
 
 
+_CHANGED_BY_REACH = 6  # words between a verb of change and the "by" of what it changed by
+
+
 @dataclass(frozen=True)
 class Cue:
     """A control verb or phrase and what it says happened to the territory."""
@@ -199,6 +202,12 @@ def direct_cue(text: str, window: tuple[int, int], reading: Reading) -> Cue | No
         i -= 1
     if i < 0:
         return None
+    if tokens[i].lower == "by":
+        # "shrunk by more than 12,000 square kilometres": what it shrank by is lost, what it grew by gained
+        # ("expanding territory under their control by 186 per cent": the verb's object may come between)
+        verb = next((t for t in reversed(tokens[max(0, i - _CHANGED_BY_REACH) : i]) if t.lower in _WORDS.reduce), None)
+        if verb is not None:
+            return Cue("lost" if verb.lower in _WORDS.shrink else "seized", verb.start, tokens[i].end)
     if tokens[i].lower in ("to", "from"):  # "reducing their territory to 110 km²", "shrank from 1,368 to"
         for earlier in reversed(tokens[:i]):
             if earlier.lower in _WORDS.reduce:

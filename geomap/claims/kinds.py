@@ -113,7 +113,7 @@ from geomap.claims.cues import (
     weak_hold,
 )
 from geomap.claims.plausibility import MAX_DISTANCE_KM
-from geomap.claims.shares import context_region, read_share
+from geomap.claims.shares import apposed, context_region, read_share
 from geomap.claims.words import reader_patterns
 from geomap.records import AREA_KINDS, Mention
 
@@ -201,6 +201,9 @@ def interpret(
     if reading.family == "area":
         return _read_area(article, sentence, reading, window)
     if reading.family == "share":
+        link = apposed(article.text, sentence, reading)
+        if link is not None:  # "has lost nearly half, or 45 percent, of": the clause of the share it restates
+            window = (_clause_start(article.text, sentence, link.start()), window[1])
         return read_share(article, sentence, reading, window, previous[2] if previous is not None else None)
     if reading.family == "length":
         return _read_length(article, sentence, reading, window)
@@ -274,12 +277,18 @@ def _continued(
 
 def _clause(text: str, sentence: Sentence, reading: Reading) -> tuple[int, int]:
     """Absolute bounds of the quantity's clause: the sentence cut at commas, semicolons, dashes, brackets."""
-    left = sentence.start
-    for m in _CLAUSE_BREAK_RE.finditer(text, sentence.start, reading.span_start):
-        left = m.end()
+    left = _clause_start(text, sentence, reading.span_start)
     right_match = _CLAUSE_BREAK_RE.search(text, reading.span_end, sentence.end)
     right = right_match.start() if right_match else sentence.end
     return left, right
+
+
+def _clause_start(text: str, sentence: Sentence, position: int) -> int:
+    """Where the clause of ``position`` begins: after the last clause break before it in its sentence."""
+    left = sentence.start
+    for m in _CLAUSE_BREAK_RE.finditer(text, sentence.start, position):
+        left = m.end()
+    return left
 
 
 def _region_area(article: Article, sentence: Sentence, reading: Reading) -> Place | None:

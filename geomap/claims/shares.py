@@ -90,7 +90,7 @@ from geomap.records import AREA_KINDS, Mention
 _WORDS = reader_words("shares")
 _PATTERNS = reader_patterns("shares")
 
-__all__ = ["context_region", "read_share"]
+__all__ = ["apposed", "context_region", "read_share"]
 
 # Which kind of place an anaphoric region word stands for.
 _WORD_KINDS = {
@@ -119,6 +119,7 @@ class _OfPhrase:
     qualifier: str | None = None  # the control category of what qualifies it: "seized by Ukraine", "it occupied"
     qualifier_agent: str | None = None  # who did it, when "by" names him
     relative: bool = False  # a relative clause follows it: "of what it was in August", "the land Ukraine seized"
+    placed_holding: bool = False  # "of its territory in Syria": its own land in a place, not the place's land
 
     @property
     def captured(self) -> bool:
@@ -134,12 +135,18 @@ def read_share(
 ) -> Interpretation | None:
     """The claim a share makes, or None (see the module docstring)."""
     text = article.text
+    if _PATTERNS.apposed_exact_after.match(text, reading.span_end):
+        return None  # "nearly half, or 45 percent, of the territory": the exact figure after it is the claim
     phrase = _of_phrase(article, sentence, reading)
     direct = direct_cue(text, window, reading)
     if direct is None and _sway_only(text, window, reading):
         return None
+    if direct is not None and phrase is None and text[direct.start : direct.end].lower().endswith(" by"):
+        if direct.category != "lost":
+            return None  # "expanding territory under their control by 186 per cent": a rate of growth, no ground
+        return _shrunk_by(article, sentence, reading, window)  # "the caliphate shrank by 12%": of what it held
     if phrase is None:
-        if previous is None and direct is None:
+        if direct is None and (previous is None or previous.kind in ("share_held", "share_retaken")):
             figure = _figure_for_gain_share(article, sentence, reading)
             if figure is not None:
                 return figure
@@ -242,6 +249,8 @@ def _of_phrase(article: Article, sentence: Sentence, reading: Reading) -> _OfPhr
     text = article.text
     # '"about 40 %" of Syria', "progressed from 50 percent to 60 percent control of the city"
     of = _OF_RE.match(text[reading.span_end : reading.span_end + 30])
+    if of is None and apposed(text, sentence, reading) is not None:
+        of = _PATTERNS.apposed_of.match(text[reading.span_end : reading.span_end + 30])  # "half, or 45 percent, of"
     if of is None:
         return None
     start = reading.span_end + of.end()
@@ -252,7 +261,7 @@ def _of_phrase(article: Article, sentence: Sentence, reading: Reading) -> _OfPhr
     place = possessor = demonym = None
     possessor_word: str | None = None
     qualifier: tuple[str, str | None] | None = None
-    relative = False
+    relative = placed_holding = False
     end = position = start
     for token in word_tokens(text, start, clause_end):
         if token.start < position:
@@ -271,6 +280,7 @@ def _of_phrase(article: Article, sentence: Sentence, reading: Reading) -> _OfPhr
             inner = _place_after_of(article, token.end, clause_end)
             if inner is not None and inner.kind != "populated_place":  # "52% of Territory in Afghanistan"
                 place, end = inner, inner.end
+                placed_holding = possessor_word in ("its", "their")
                 qualifier = qualifier or _qualifier_after(article, sentence, inner.end, clause_end)
                 break
         if token.lower in _WORDS.phrase_stops:
@@ -332,7 +342,13 @@ def _of_phrase(article: Article, sentence: Sentence, reading: Reading) -> _OfPhr
     if head is None and place is None and possessor is None and demonym is None and possessor_word is None:
         return None
     return _OfPhrase(start, end, head, place, possessor, possessor_word, demonym,
-                     *(qualifier if qualifier is not None else (None, None)), relative=relative)
+                     *(qualifier if qualifier is not None else (None, None)), relative=relative,
+                     placed_holding=placed_holding)
+
+
+def apposed(text: str, sentence: Sentence, reading: Reading) -> re.Match[str] | None:
+    """The link to a rounded share the share restates exactly ("nearly half, or 45 percent, of"), or None."""
+    return _PATTERNS.apposed_before.search(text, max(sentence.start, reading.span_start - 12), reading.span_start)
 
 
 def _names_a_place(text: str, mention: Mention, end: int) -> bool:
@@ -369,7 +385,8 @@ def _qualifier_after(
             continue
         if token.lower in _WORDS.main_verb_auxiliaries or token.lower in _WORDS.qualifier_stops:
             return None  # the sentence's own verb, or another clause: "93% of its land in June but now owns 73%"
-        if token.lower in _WORDS.time_clause_words:
+        adverb = token.lower == "once" and previous in _WORDS.subject_pronouns  # "of the territory it once held"
+        if token.lower in _WORDS.time_clause_words and not adverb:
             return None  # "70 percent of the country before Russia launched its air operation": a time, no owner
         category = token_category(text, token)
         # "under Russian control" is no clause; "they control" is
@@ -381,7 +398,10 @@ def _qualifier_after(
 
 def _holding_of_no_country(article: Article, sentence: Sentence, phrase: _OfPhrase) -> bool:
     """ "the rebels lost a third of their territory": land that is "its" or "their" when no region or
-    country is named before it in the sentence is what the subject holds."""
+    country is named before it in the sentence is what the subject holds; so is "its territory in Syria" when no
+    country is the subject (a country's "its territory" is its own land)."""
+    if phrase.placed_holding:
+        return not agents_before(article, sentence, phrase.start)
     return (phrase.possessor_word in ("its", "their") and phrase.head in _WORDS.land_words
             and _owner_of_its(article, sentence, phrase) is None)
 
@@ -670,6 +690,16 @@ def _gain_share(
         # Unnamed land: what was captured (the base of the share) belongs to the captor's opponent.
         captor = base_holder if kind == "share_retaken" else result.holder
         result.place = country_place(article, opponent(captor))
+    article.gain_shares.append((sentence.index, result))
+    return result
+
+
+def _shrunk_by(article: Article, sentence: Sentence, reading: Reading, window: tuple[int, int]) -> Interpretation:
+    """ "the caliphate shrank by 12%": the share of its own ground the subject lost, a share of what it held."""
+    subjects = agents_before(article, sentence, reading.span_start)
+    holder = subjects[0] if subjects else None
+    result = Interpretation(kind="share_retaken", actor=opponent(holder), holder=holder)
+    result.place = anchor_place(article, sentence, reading, window, "share_retaken", set())
     article.gain_shares.append((sentence.index, result))
     return result
 
