@@ -103,6 +103,7 @@ def control_category(word: str) -> str | None:
 
 
 _CHANGED_BY_REACH = 6  # words between a verb of change and the "by" of what it changed by
+_EXPELLED_REACH = 5  # words between a verb of driving out and the "from" of the ground
 
 
 @dataclass(frozen=True)
@@ -189,6 +190,8 @@ def hypothetical(text: str, sentence: Sentence, reading: Reading, window: tuple[
     if modal is not None and modal.group().lower().startswith("to") and _PATTERNS.achieved_before.search(
             before, 0, modal.start()):
         modal = None  # "allowed the army to establish control over Al-Hasaheisa": done, not planned
+    if modal is not None and _PATTERNS.past_relative.search(before, modal.end()):
+        modal = None  # "would mark the end of ... the caliphate that ... ruled over an area the size of": a fact
     if modal is not None and not _PATTERNS.hedged_past.match(before, modal.start()):
         return True
     return _PATTERNS.modal_after.match(text, reading.span_end, window[1]) is not None
@@ -208,6 +211,9 @@ def direct_cue(text: str, window: tuple[int, int], reading: Reading) -> Cue | No
         verb = next((t for t in reversed(tokens[max(0, i - _CHANGED_BY_REACH) : i]) if t.lower in _WORDS.reduce), None)
         if verb is not None:
             return Cue("lost" if verb.lower in _WORDS.shrink else "seized", verb.start, tokens[i].end)
+    expelled = _expelled_from(tokens, i)
+    if expelled is not None:
+        return expelled
     if tokens[i].lower in ("to", "from"):  # "reducing their territory to 110 km²", "shrank from 1,368 to"
         for earlier in reversed(tokens[:i]):
             if earlier.lower in _WORDS.reduce:
@@ -215,6 +221,21 @@ def direct_cue(text: str, window: tuple[int, int], reading: Reading) -> Cue | No
     if reading.family == "area" and tokens[i].lower in _WORDS.claim_verbs:
         return Cue("seized", tokens[i].start, tokens[i].end)  # "they have already claimed over 2,660 km²": taken
     return _cue_at(tokens, i, text)
+
+
+def _expelled_from(tokens: list[Token], i: int) -> Cue | None:
+    """ "expelled IS fighters from", "drove militants out of" ending at ``tokens[i]``: a retaking by the side that
+    drives the enemy named after the verb out (not "were pushed out of", which has no enemy named)."""
+    if tokens[i].lower == "from":
+        before = i - 1
+    elif tokens[i].lower == "of" and i > 0 and tokens[i - 1].lower == "out":
+        before = i - 2
+    else:
+        return None
+    for k in range(before - 1, max(-1, before - _EXPELLED_REACH), -1):  # at least the enemy between
+        if tokens[k].lower in _WORDS.expel:
+            return Cue("retaken", tokens[k].start, tokens[i].end)
+    return None
 
 
 def nearest_cue(text: str, start: int, end: int, *, leftwards: bool) -> Cue | None:

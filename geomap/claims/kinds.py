@@ -141,6 +141,9 @@ _HEADING_NOUNS = {"occupation": "seized", "capture": "seized", "seizure": "seize
                   "gain": "seized", "liberation": "liberated", "recapture": "retaken", "loss": "lost"}
 _HEADING_NOUN_RE = re.compile(r"\b(" + "|".join(_HEADING_NOUNS) + r")(?:es|s)?\b", re.IGNORECASE)
 # "Nagorno-Karabakh, an enclave of roughly 4,400 km²", "Darfur, an area of ...", "Kursk, which covers ...".
+# Words before a region that make it no subject: "stretching across Syria and Iraq that was similar in size to"
+_OBJECT_BEFORE = PREPOSITIONS | {"and", "or"}
+_FOUNDING_WORDS = ("proclaimed", "declared", "founded", "established", "created", "set up")
 _OWN_SIZE_REL = 0.1  # a bracketed area this close to a region's bundled area is the region's own size
 _OWN_SIZE_PART = 0.5  # an appositive area below this share of a region's bundled area is a part of it
 
@@ -199,7 +202,10 @@ def interpret(
             region=before_claim.region,
         )  # fmt: skip
     if reading.family == "area":
-        return _read_area(article, sentence, reading, window)
+        result = _read_area(article, sentence, reading, window)
+        if result is not None:
+            result.mask += _founding_times(article.text, sentence, reading)
+        return result
     if reading.family == "share":
         link = apposed(article.text, sentence, reading)
         if link is not None:  # "has lost nearly half, or 45 percent, of": the clause of the share it restates
@@ -281,6 +287,15 @@ def _clause(text: str, sentence: Sentence, reading: Reading) -> tuple[int, int]:
     right_match = _CLAUSE_BREAK_RE.search(text, reading.span_end, sentence.end)
     right = right_match.start() if right_match else sentence.end
     return left, right
+
+
+def _founding_times(text: str, sentence: Sentence, reading: Reading) -> list[tuple[int, int]]:
+    """When something named before the figure was founded ("the 'caliphate' proclaimed by IS two years ago had
+    shrunk to 68,300 sq km"): hidden from the dating, which it would date to the founding."""
+    before = text[sentence.start : reading.span_start].lower()
+    if not any(word in before for word in _FOUNDING_WORDS):  # most sentences found nothing
+        return []
+    return [m.span() for m in _PATTERNS.founded_when.finditer(text, sentence.start, reading.span_start)]
 
 
 def _clause_start(text: str, sentence: Sentence, position: int) -> int:
@@ -571,8 +586,10 @@ def _read_relative(
                                                reading.span_start)
         if region_is and any(
                 m.type == "place" and m.kind in ("admin1", "named_region", "country")
+                and word_before(article.text, m.start, sentence.start) not in _OBJECT_BEFORE
                 for m in article.mentions_in(sentence.start, reading.span_start)):
-            return None  # "Kursk Oblast ... is comparable in size to Maryland": a region's own size
+            return None  # "Kursk Oblast ... is comparable in size to Maryland": a region's own size (not the
+            # object of a preposition: "a caliphate stretching across Syria and Iraq that was similar in size to")
         cue = Cue("held", reading.start, reading.end)
     result = Interpretation(kind="relative_area", region=place_of(reading.reference))
     _territorial_actor(article, sentence, reading, window, cue, result)

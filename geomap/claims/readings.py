@@ -81,7 +81,7 @@ _SIZE_OF_RE = re.compile(
     r"\b(?P<phrase>(?:the|an?\s+area)\s+(?:the\s+)?size\s+of|as\s+(?:large|big)\s+as"
     r"|(?:equivalent|equal|comparable|similar|close)\s+in\s+size\s+to|(?:larger|bigger|greater)[\"”’']?\s+than(?:\s+th(?:at|ose)\s+of)?)\s+"
     r"(?:the\s+)?"
-    r"(?:(?:entire|whole)\s+)?(?:(?:country|state|city|island|principality|kingdom|territory)\s+of\s+(?:the\s+)?)?",
+    r"(?:(?:entire|whole)\s+)?(?:(?:country|state|city|island|principality|kingdom|republic|territory)\s+of\s+(?:the\s+)?)?",
     re.IGNORECASE,
 )
 _SIZE_WORDS = ("size", "large", "big", "great")  # every match of _SIZE_OF_RE holds one
@@ -91,10 +91,11 @@ _COMBINED_RE = re.compile(r"\s*(?:,\s*|\s+and\s+|,\s*and\s+)", re.IGNORECASE)
 _COMBINED_END_RE = re.compile(
     r"(?:\s+(?:states|provinces|regions|countries|oblasts|governorates))?\s+(?:combined|put\s+together|together)\b",
     re.IGNORECASE)
-# "the size of Wales in the United Kingdom or the state of Maryland": a second yardstick after "or"
+# "the size of Wales in the United Kingdom or the state of Maryland": a second yardstick after "or" (also "or the US
+# state of West Virginia")
 _OR_REFERENCE_RE = re.compile(
     r"(?:\s+in\s+(?:the\s+)?[A-Z][\w\-]*(?:\s+[A-Z][\w\-]*){0,3})?\s+or\s+(?P<yardstick>(?:the\s+)?"
-    r"(?:(?:state|country|province|region|city|island|county)\s+of\s+(?:the\s+)?)?)")
+    r"(?:(?:[A-Z][\w.]*\s+)?(?:state|country|province|region|city|island|county)\s+of\s+(?:the\s+)?)?)")
 _STATES_SIZE_RE = re.compile(
     r"['’]?s?\s+(?:is|was|stands\s+at|totals|measures)\s+(?:about\s+|some\s+|roughly\s+)?[\d~]", re.IGNORECASE
 )

@@ -95,13 +95,14 @@ __all__ = ["apposed", "context_region", "read_share"]
 # Which kind of place an anaphoric region word stands for.
 _WORD_KINDS = {
     **dict.fromkeys("country republic".split(), ("country",)),
-    **dict.fromkeys("city town".split(), ("populated_place",)),
+    **dict.fromkeys("city town capital".split(), ("populated_place",)),
 }
 _DEFAULT_REGION_KINDS = ("admin1", "named_region")
 _HELD_SUFFIXES = ("-held", "-controlled", "-occupied")
 _CLAUSE_PUNCTUATION_RE = re.compile(r"[,;:.!?()\[\]—–\"“”]")
 _POSSESSIVE_RE = re.compile(r"['’]s?(?!\w)")
 _OF_RE = re.compile(r"[\"”’']?\s+(?:(?:territorial\s+)?control\s+(?:of|over)\s+|of\s+)")
+_PRESENCE_REACH = 200  # characters before a share's clause searched for where someone is present
 _FIGURE_LOOKBACK = 3  # sentences back to the share of a gain another figure is given for
 
 
@@ -120,6 +121,7 @@ class _OfPhrase:
     qualifier_agent: str | None = None  # who did it, when "by" names him
     relative: bool = False  # a relative clause follows it: "of what it was in August", "the land Ukraine seized"
     placed_holding: bool = False  # "of its territory in Syria": its own land in a place, not the place's land
+    captured_before_head: bool = False  # "of previously seized territory": a participle qualifies the head itself
 
     @property
     def captured(self) -> bool:
@@ -139,8 +141,8 @@ def read_share(
         return None  # "nearly half, or 45 percent, of the territory": the exact figure after it is the claim
     phrase = _of_phrase(article, sentence, reading)
     direct = direct_cue(text, window, reading)
-    if direct is None and _sway_only(text, window, reading):
-        return None
+    if (direct is None or direct.category == "reduced") and _sway_only(text, window, reading):
+        return None  # ("FARC's presence has been reduced to only 18 percent": presence, not control)
     if direct is not None and phrase is None and text[direct.start : direct.end].lower().endswith(" by"):
         if direct.category != "lost":
             return None  # "expanding territory under their control by 186 per cent": a rate of growth, no ground
@@ -196,9 +198,16 @@ def read_share(
 
 def _sway_only(text: str, window: tuple[int, int], reading: Reading) -> bool:
     """Whether the clause says the share is ground someone sways or is seen on, and no word says anyone controls
-    it ("the insurgents influenced just 7 percent", "a presence in another 66 percent of the territory")."""
-    return _PATTERNS.sway_before.search(text, window[0], reading.span_start) is not None and (
-        _PATTERNS.control_word.search(text, window[0], reading.span_start) is None)
+    it ("the insurgents influenced just 7 percent", "a presence in another 66 percent of the territory"), also
+    through a relative clause that measures where someone is present ("a FARC presence in around 295
+    municipalities, which represent ... far more than 18 percent of the national territory")."""
+    swayed = _PATTERNS.sway_before.search(text, window[0], reading.span_start) is not None
+    if not swayed:
+        before = text[max(0, window[0] - _PRESENCE_REACH) : window[0]].lower()
+        swayed = ("presen" in before or "operat" in before or "influenc" in before) and (
+            _PATTERNS.measure_of_presence.search(text, max(0, window[0] - _PRESENCE_REACH), reading.span_start)
+            is not None)
+    return swayed and _PATTERNS.control_word.search(text, window[0], reading.span_start) is None
 
 
 def _region_size(article: Article, sentence: Sentence, reading: Reading) -> bool:
@@ -261,7 +270,7 @@ def _of_phrase(article: Article, sentence: Sentence, reading: Reading) -> _OfPhr
     place = possessor = demonym = None
     possessor_word: str | None = None
     qualifier: tuple[str, str | None] | None = None
-    relative = placed_holding = False
+    relative = placed_holding = before_head = False
     end = position = start
     for token in word_tokens(text, start, clause_end):
         if token.start < position:
@@ -308,9 +317,12 @@ def _of_phrase(article: Article, sentence: Sentence, reading: Reading) -> _OfPhr
             else:
                 position = end = mention.end
             continue
+        if head is None and token.lower in _WORDS.qualifying_adverbs:
+            continue  # "of previously seized territory": the adverb of the participle before the head
         category = token_category(text, token)
         if category is not None and head is None and _is_participle(token.lower):
             qualifier = (category, None)  # "its occupied area", "the captured territory"
+            before_head = True
             continue
         if category is not None and head is not None:
             qualifier = _qualifier_after(article, sentence, token.start, clause_end)
@@ -321,8 +333,8 @@ def _of_phrase(article: Article, sentence: Sentence, reading: Reading) -> _OfPhr
             possessor_word = token.lower[:-2] if not possessive else token.lower
             position = end = possessive.end() if possessive else token.end
             continue
-        if token.lower.endswith(_HELD_SUFFIXES):
-            qualifier = ("held", None)  # "rebel-held areas": someone's holding
+        if token.lower.endswith(_HELD_SUFFIXES) or (token.lower in _WORDS.holder_adjectives and head is None):
+            qualifier = ("held", None)  # "rebel-held areas", "of jihadist territory": someone's holding
             continue
         if token.lower in _WORDS.determiners or token.lower in _WORDS.speaker_possessives:
             if token.lower in ("its", "their") or token.lower in _WORDS.speaker_possessives:
@@ -343,7 +355,7 @@ def _of_phrase(article: Article, sentence: Sentence, reading: Reading) -> _OfPhr
         return None
     return _OfPhrase(start, end, head, place, possessor, possessor_word, demonym,
                      *(qualifier if qualifier is not None else (None, None)), relative=relative,
-                     placed_holding=placed_holding)
+                     placed_holding=placed_holding, captured_before_head=before_head and not relative)
 
 
 def apposed(text: str, sentence: Sentence, reading: Reading) -> re.Match[str] | None:
@@ -583,7 +595,9 @@ def _governed_by_control(
     main, _ = main_verb_after(text, reading.span_end, window[1])
     if main is not None or _control_predicate(text, reading.span_end, sentence.end) is not None:
         return True
-    if weak_hold(text, window, reading) or _PATTERNS.lost_control.search(text, reading.span_end, window[1]):
+    remainder = _PATTERNS.remainder_before.search(text, max(window[0], reading.span_start - 12), reading.span_start)
+    if (weak_hold(text, window, reading) and remainder is None) or _PATTERNS.lost_control.search(
+            text, reading.span_end, window[1]):
         return True
     if _PATTERNS.designated_before.search(text, window[0], reading.span_start) and _PATTERNS.as_zone_after.match(
             text, reading.span_end):
@@ -664,7 +678,10 @@ def _gain_share(
     kind = "share_held" if category == "held" else "share_retaken"
     # The base is the of-phrase and what qualifies it ("of the territory Ukraine seized in August"),
     # up to the main verb or the clause end: not "by the end of 2015" after a bare "of them".
-    base_end = (main_start if main is not None else window[1]) if phrase.captured or phrase.relative else phrase.end
+    # ("lost almost a quarter of previously seized territory in 2016": a participle before the head ends the base
+    # at the head; the year dates the loss)
+    runs_on = (phrase.captured and not phrase.captured_before_head) or phrase.relative
+    base_end = (main_start if main is not None else window[1]) if runs_on else phrase.end
     base = (reading.span_end, base_end)
     subjects = agents_before(article, sentence, min(cue.start, reading.span_start))
     subject = subjects[0] if subjects else None
