@@ -69,9 +69,9 @@ _WORDS = reader_words("cues")
 _PATTERNS = reader_patterns("cues")
 
 __all__ = [
-    "ADVANCE_NOUNS", "DOWN_FROM_RE", "Cue", "control_category", "direct_cue", "fate_of_people", "length_kind",
-    "OWN_TROOP_VERBS", "governing_word", "hypothetical", "main_verb_after", "nearest_cue", "people_category",
-    "token_category",
+    "ADVANCE_NOUNS", "DOWN_FROM_RE", "SHARE_FROM_RE", "Cue", "control_category", "direct_cue", "fate_of_people",
+    "length_kind", "OWN_TROOP_VERBS", "governing_word", "hypothetical", "main_verb_after", "nearest_cue",
+    "people_category", "token_category",
     "verb_cue", "weak_hold",
 ]  # fmt: skip
 
@@ -81,6 +81,7 @@ _ZONE_LOOKBACK = 300
 # A name and a comma right before a figure: an appositive ("Khartoum, 200 kilometres north").
 _AFTER_A_NAME_RE = re.compile(r"\b[A-Z][\w\-’']+,\s*(?:(?:about|some|roughly|around|nearly|almost)\s+)?$")
 DOWN_FROM_RE = _PATTERNS.down_from
+SHARE_FROM_RE = _PATTERNS.share_from
 # A capitalised word going on into a name: "Liberation Tigers", "Liberation of Palestine", "Liberation Front" (not
 # a headline's capitals: "Liberation Of Avdiivka").
 _NAME_GOES_ON_RE = re.compile(r"[\s\-]+(?:of\s+(?:the\s+)?)?(?!Of\b|The\b)[A-Z]")
@@ -341,6 +342,9 @@ def verb_cue(
         act = nearest_cue(text, total.start, total.end, leftwards=True)
         if act is not None:
             return act, "near"
+    returned = "return" in clause and _PATTERNS.returned_to_control.search(text, window[0], sentence.end)
+    if returned:  # "returning more than 400 square kilometers of territory to government control": taken back
+        return Cue("retaken", returned.start(), returned.start() + len("return")), "near"
     # to the end of the sentence: "brought back under [our] control" has a bracket, which ends a clause
     brought = "control" in text[window[0] : sentence.end].lower() and _PATTERNS.brought_under_control.search(
         text, window[0], sentence.end)

@@ -97,6 +97,7 @@ from geomap.claims.article import (
 from geomap.claims.cues import (
     ADVANCE_NOUNS,
     DOWN_FROM_RE,
+    SHARE_FROM_RE,
     OWN_TROOP_VERBS,
     ZONE_AFTER_RE,
     Cue,
@@ -195,7 +196,8 @@ def interpret(
             kind="relative_area", actor=before_claim.actor, holder=before_claim.holder, place=before_claim.place,
             region=place_of(reading.reference), dated_with=previous[0],
         )  # fmt: skip
-    if previous is not None and previous[0].family == reading.family and DOWN_FROM_RE.search(before):
+    if previous is not None and previous[0].family == reading.family and (DOWN_FROM_RE.search(before) or (
+            reading.family == "share" and SHARE_FROM_RE.search(before))):
         before_claim = previous[2]
         return Interpretation(
             kind=before_claim.kind, actor=before_claim.actor, holder=before_claim.holder, place=before_claim.place,

@@ -99,8 +99,10 @@ _WORD_KINDS = {
 }
 _DEFAULT_REGION_KINDS = ("admin1", "named_region")
 _HELD_SUFFIXES = ("-held", "-controlled", "-occupied")
-_CLAUSE_PUNCTUATION_RE = re.compile(r"[,;:.!?()\[\]—–\"“”]")
+# (a hyphen between spaces is a dash: "Daesh Controls About 70% of Syria - Russian Defense Ministry - Sputnik")
+_CLAUSE_PUNCTUATION_RE = re.compile(r"[,;:.!?()\[\]—–\"“”]|\s-\s")
 _POSSESSIVE_RE = re.compile(r"['’]s?(?!\w)")
+_FIGURE_RE = re.compile(r"\d")
 _OF_RE = re.compile(r"[\"”’']?\s+(?:(?:territorial\s+)?control\s+(?:of|over)\s+|of\s+)")
 _PRESENCE_REACH = 200  # characters before a share's clause searched for where someone is present
 _FIGURE_LOOKBACK = 3  # sentences back to the share of a gain another figure is given for
@@ -120,7 +122,7 @@ class _OfPhrase:
     qualifier: str | None = None  # the control category of what qualifies it: "seized by Ukraine", "it occupied"
     qualifier_agent: str | None = None  # who did it, when "by" names him
     relative: bool = False  # a relative clause follows it: "of what it was in August", "the land Ukraine seized"
-    placed_holding: bool = False  # "of its territory in Syria": its own land in a place, not the place's land
+    placed_holding: bool = False  # "of (its) territory in Syria": maybe the subject's own land there, not Syria's
     captured_before_head: bool = False  # "of previously seized territory": a participle qualifies the head itself
 
     @property
@@ -161,6 +163,14 @@ def read_share(
                 kind = "share_held" if cue.category == "held" else "share_retaken"
                 actor = previous.actor if kind == "share_held" else opponent(previous.actor)
                 return Interpretation(kind=kind, actor=actor, holder=previous.actor, place=previous.place)
+        if previous is not None and previous.kind in ("share_held", "share_retaken") and direct is not None and (
+                direct.category in ("lost", "retaken", "liberated")):
+            # "the caliphate shrank by 12% in the first six months of this year after losing 14% in 2015": the
+            # same measure of the same holding again
+            again = Interpretation(kind="share_retaken", actor=previous.actor, holder=previous.holder,
+                                   place=previous.place)
+            article.gain_shares.append((sentence.index, again))
+            return again
         if previous is None and direct is None:
             following = _continued_gain_share(article, sentence, reading)
             if following is not None:
@@ -179,7 +189,8 @@ def read_share(
     bare_land = phrase.head in _WORDS.land_words and not (phrase.place or phrase.possessor or phrase.demonym
                                                     or phrase.possessor_word)
     lost = direct is not None and direct.category == "lost"
-    if phrase.captured or phrase.head in _WORDS.gain_words or _holding_of_no_country(article, sentence, phrase) or (
+    if phrase.captured or phrase.head in _WORDS.gain_words or _holding_of_no_country(
+            article, sentence, phrase, window[0], lost) or (
             lost and bare_land):  # "Rebels lose 50% of territory in Aleppo": of what they held
         return _gain_share(article, sentence, reading, window, direct, phrase)
     if not _is_land(text, phrase):
@@ -289,7 +300,7 @@ def _of_phrase(article: Article, sentence: Sentence, reading: Reading) -> _OfPhr
             inner = _place_after_of(article, token.end, clause_end)
             if inner is not None and inner.kind != "populated_place":  # "52% of Territory in Afghanistan"
                 place, end = inner, inner.end
-                placed_holding = possessor_word in ("its", "their")
+                placed_holding = possessor_word in ("its", "their", None)
                 qualifier = qualifier or _qualifier_after(article, sentence, inner.end, clause_end)
                 break
         if token.lower in _WORDS.phrase_stops:
@@ -392,6 +403,8 @@ def _qualifier_after(
     text = article.text
     previous = None
     for token in word_tokens(text, start, end)[:12]:
+        if _FIGURE_RE.search(text, start, token.start):
+            return None  # another figure's clause: "6.8 per cent of Iraq's territory from the 40 per cent it held"
         if token.lower in _WORDS.main_verb_auxiliaries and previous in ("that", "which"):
             previous = token.lower  # "of territory that was captured by the militants": a relative clause's verb
             continue
@@ -408,12 +421,15 @@ def _qualifier_after(
     return None
 
 
-def _holding_of_no_country(article: Article, sentence: Sentence, phrase: _OfPhrase) -> bool:
+def _holding_of_no_country(
+    article: Article, sentence: Sentence, phrase: _OfPhrase, clause_start: int, lost: bool
+) -> bool:
     """ "the rebels lost a third of their territory": land that is "its" or "their" when no region or
-    country is named before it in the sentence is what the subject holds; so is "its territory in Syria" when no
-    country is the subject (a country's "its territory" is its own land)."""
-    if phrase.placed_holding:
-        return not agents_before(article, sentence, phrase.start)
+    country is named before it in the sentence is what the subject holds; so is "its territory in Syria", and
+    territory in a place that is lost ("Islamic State loses 45% of territory in Iraq"), when no country is the
+    subject in its clause (a country's "its territory" is its own land)."""
+    if phrase.placed_holding and (phrase.possessor_word is not None or lost):
+        return not agents_before(article, sentence, phrase.start, since=clause_start)
     return (phrase.possessor_word in ("its", "their") and phrase.head in _WORDS.land_words
             and _owner_of_its(article, sentence, phrase) is None)
 
@@ -666,6 +682,10 @@ def _gain_share(
     cue = direct or main
     if cue is None:
         cue = nearest_cue(text, window[0], reading.span_start, leftwards=True)
+    if cue is None and _PATTERNS.including_before.match(text, window[0]):
+        # "has continued losing control over territory ..., including almost half of what it had once held in
+        # Iraq": the share is part of what the clause before says
+        cue = nearest_cue(text, sentence.start, window[0], leftwards=True)
     if cue is None:
         if not weak_hold(text, window, reading):
             return None  # how a gain is distributed, no claim
