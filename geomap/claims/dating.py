@@ -105,6 +105,8 @@ def claim_dates(
     # So does an aside before it: "The Observatory, which has tracked the conflict since 2011, and ...".
     masked = _PATTERNS.aside.sub(lambda aside: " " * len(aside.group()) if aside.end() <= focus[0] else aside.group(),
                            masked)
+    if " after " in masked or " before " in masked:
+        masked = _own_figure_clause(masked, focus)
     paired = _respectively(masked, focus, published)
     if paired is not None:  # "in August and September (477 and 459 square km, respectively)"
         return paired
@@ -418,6 +420,19 @@ def _weakly_dated(masked: str, expression: TemporalExpression, focus: tuple[int,
     if expression.start >= focus[1] and _PATTERNS.reported.search(masked, focus[1], expression.start):
         return True
     return re.search(r"\bbefore\s+(?:the\s+)?$", masked[max(0, expression.start - 12) : expression.start]) is not None
+
+
+def _own_figure_clause(masked: str, focus: tuple[int, int]) -> str:
+    """``masked`` without the other side of an "after"/"before" participle clause when both sides have a figure of
+    their own ("shrank by 12% in the first six months of this year after losing 14% in 2015": each figure has its own
+    time; not "retook 500 km² after launching its counteroffensive in August", where the time is the figure's)."""
+    for clause in _PATTERNS.figure_clause.finditer(masked):
+        cut = clause.start()
+        if cut >= focus[1] and _FIGURE_RE.search(masked, clause.end()):
+            return masked[:cut] + " " * (len(masked) - cut)
+        if cut <= focus[0] and _FIGURE_RE.search(masked, 0, cut):
+            masked = " " * cut + masked[cut:]
+    return masked
 
 
 def _own_item(text: str, position: int) -> str:
