@@ -144,6 +144,7 @@ _HEADING_NOUN_RE = re.compile(r"\b(" + "|".join(_HEADING_NOUNS) + r")(?:es|s)?\b
 # "Nagorno-Karabakh, an enclave of roughly 4,400 km²", "Darfur, an area of ...", "Kursk, which covers ...".
 # Words before a region that make it no subject: "stretching across Syria and Iraq that was similar in size to"
 _OBJECT_BEFORE = PREPOSITIONS | {"and", "or"}
+_NAME_AFTER_RE = re.compile(r"\s+[A-Z][\w\-’']+")
 _FOUNDING_WORDS = ("proclaimed", "declared", "founded", "established", "created", "set up")
 _OWN_SIZE_REL = 0.1  # a bracketed area this close to a region's bundled area is the region's own size
 _OWN_SIZE_PART = 0.5  # an appositive area below this share of a region's bundled area is a part of it
@@ -401,7 +402,7 @@ def _zone_size(article: Article, sentence: Sentence, reading: Reading) -> Interp
         _territorial_actor(article, sentence, reading, _clause(text, sentence, reading),
                            Cue("held", covers.start(), covers.end()), result)
         return result
-    if (ZONE_AFTER_RE.match(text, reading.span_end) or _sized_place(text, reading)) and verb_cue(
+    if (ZONE_AFTER_RE.match(text, reading.span_end) or _sized_place(article, reading)) and verb_cue(
             article, sentence, reading, _clause(text, sentence, reading))[0] is None:
         place = anchor_place(article, sentence, reading, _clause(text, sentence, reading), "region_area", set(),
                              earlier=False)
@@ -409,13 +410,18 @@ def _zone_size(article: Article, sentence: Sentence, reading: Reading) -> Interp
     return None
 
 
-def _sized_place(text: str, reading: Reading) -> bool:
+def _sized_place(article: Article, reading: Reading) -> bool:
     """Whether the area is the adjective of a place the article knows, its unit in the singular: "the
-    16,000-square mile region", "the 16,000 square-mile enclave" (not "250 square miles of territory", nor "on a
-    3 square kilometer area")."""
-    definite = _PATTERNS.sized_place_before.search(text, max(0, reading.span_start - 8), reading.span_start)
-    return (definite is not None and not reading.unit.lower().endswith("s")
-            and _PATTERNS.sized_place_after.match(text, reading.span_end) is not None)
+    16,000-square mile region", "the 16,000 square-mile enclave", "the hilly, 1,200-square-kilometre Golan
+    Heights" (not "250 square miles of territory", nor "on a 3 square kilometer area")."""
+    text = article.text
+    definite = _PATTERNS.sized_place_before.search(text, max(0, reading.span_start - 40), reading.span_start)
+    if definite is None or reading.unit.lower().endswith("s"):
+        return False
+    if _PATTERNS.sized_place_after.match(text, reading.span_end) is not None:
+        return True
+    # a name right after it: "the hilly, 1,200-square-kilometre Golan Heights" (the geoparser may not know it)
+    return _NAME_AFTER_RE.match(text, reading.span_end) is not None
 
 
 def _read_area(
