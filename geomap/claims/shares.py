@@ -124,6 +124,7 @@ class _OfPhrase:
     relative: bool = False  # a relative clause follows it: "of what it was in August", "the land Ukraine seized"
     placed_holding: bool = False  # "of (its) territory in Syria": maybe the subject's own land there, not Syria's
     captured_before_head: bool = False  # "of previously seized territory": a participle qualifies the head itself
+    sides: bool = False  # "of the country’s southern and central regions": parts named by their sides
 
     @property
     def captured(self) -> bool:
@@ -281,7 +282,7 @@ def _of_phrase(article: Article, sentence: Sentence, reading: Reading) -> _OfPhr
     place = possessor = demonym = None
     possessor_word: str | None = None
     qualifier: tuple[str, str | None] | None = None
-    relative = placed_holding = before_head = False
+    relative = placed_holding = before_head = sides = False
     end = position = start
     for token in word_tokens(text, start, clause_end):
         if token.start < position:
@@ -328,6 +329,9 @@ def _of_phrase(article: Article, sentence: Sentence, reading: Reading) -> _OfPhr
             else:
                 position = end = mention.end
             continue
+        if head is None and (token.lower in _WORDS.compass_parts or (sides and token.lower in ("and", "or"))):
+            sides = True  # "of the country’s southern and central regions"
+            continue
         if head is None and token.lower in _WORDS.qualifying_adverbs:
             continue  # "of previously seized territory": the adverb of the participle before the head
         category = token_category(text, token)
@@ -366,7 +370,7 @@ def _of_phrase(article: Article, sentence: Sentence, reading: Reading) -> _OfPhr
         return None
     return _OfPhrase(start, end, head, place, possessor, possessor_word, demonym,
                      *(qualifier if qualifier is not None else (None, None)), relative=relative,
-                     placed_holding=placed_holding, captured_before_head=before_head and not relative)
+                     placed_holding=placed_holding, captured_before_head=before_head and not relative, sides=sides)
 
 
 def apposed(text: str, sentence: Sentence, reading: Reading) -> re.Match[str] | None:
@@ -453,7 +457,8 @@ def _is_land(text: str, phrase: _OfPhrase) -> bool:
     """Whether an of-phrase that is no gain names land: a place, a word for land or for a region."""
     if re.match(r"\s+along\b", text[phrase.end : phrase.end + 8]):
         return False  # "of the land along the Turkish border": a strip of a border, not of a region
-    if _PATTERNS.regions_pointed_at.match(text, phrase.start):
+    if _PATTERNS.regions_pointed_at.match(text, phrase.start) or (
+            phrase.sides and phrase.head in _WORDS.compass_part_heads):
         return True
     return phrase.head is None or phrase.head in _WORDS.land_words or phrase.head in _WORDS.region_words
 
