@@ -79,6 +79,8 @@ _SKIPPED_LENGTH_UNITS = frozenset({"in", "cm", "mm", "ft", "yd"})
 _AREA_UNITS = frozenset({"km2", "mi2", "ha", "acre"})
 _SIZE_OF_RE = re.compile(
     r"\b(?P<phrase>(?:the|an?\s+area)\s+(?:the\s+)?size\s+of|as\s+(?:large|big)\s+as"
+    r"|(?:the\s+)?same\s+size\s+as|size\s*[–—,-]?\s*(?:(?:roughly|about|approximately|nearly)\s+)?the\s+same\s+as"
+    r"(?:\s+th(?:at|ose)\s+of)?"
     r"|(?:equivalent|equal|comparable|similar|close)\s+in\s+size\s+to|(?:larger|bigger|greater)[\"”’']?\s+than(?:\s+th(?:at|ose)\s+of)?)\s+"
     r"(?:the\s+)?"
     r"(?:(?:entire|whole)\s+)?(?:(?:country|state|city|island|principality|kingdom|republic|territory)\s+of\s+(?:the\s+)?)?",
@@ -312,6 +314,9 @@ def _size_comparison(article: Article, m: re.Match[str], by_end: dict[int, Quant
             qualifier=_claim_qualifier(quantity.qualifier, quantity.qualifier_text), reference=reference, also=also,
         )  # fmt: skip
     start = m.start()
+    if phrase.lower().startswith("size"):  # "the Congo’s vast size – roughly the same as that of Western Europe"
+        start = m.start() + m.group("phrase").lower().index("the same")
+        phrase = text[start : m.start("phrase") + len(m.group("phrase"))]
     # "an area the size of X": the number is the phrase "the size of" itself.
     if phrase.lower().startswith(("an area", "a area")):
         start = m.start() + m.group("phrase").lower().index("the")
