@@ -1034,6 +1034,9 @@ def _quantities_at(text: str, m: re.Match[str]) -> tuple[list[Quantity], int]:
         leading = qualifier.start if qualifier is not None else start
         by_to_total = second.value >= _CHANGE_TO_TOTAL * first_value and _PATTERNS.changed_by_before.search(
             text, max(0, leading - 30), leading) is not None
+        if after_from is not None and first_value < second.value and _PATTERNS.advanced_from_before.search(
+                text, max(0, after_from.start() - 20), after_from.end()):
+            after_from = None  # "advanced from 100 meters to 1,400 meters": a range of how far
         if connector_word == "to" and (after_from is not None or by_to_total or first_value > second.value):
             return _change(text, number, first_value, second, unit, qualifier, start, currency, currency_text,
                            own_unit_end)

@@ -228,6 +228,14 @@ def test_changed_by_an_amount_to_a_total_is_a_change() -> None:
     assert first.surface == "55%" and not first.unit_shared  # its own unit, not shared
 
 
+def test_advanced_from_to_is_a_range_of_how_far() -> None:
+    # heldout5: "Our assault units advanced from 100 meters to 1,400 meters in certain directions"
+    [found] = find_quantities("Our assault units advanced from 100 meters to 1,400 meters in certain directions")
+    assert found.is_range and (found.low, found.high) == (100, 1400)
+    first, second = find_quantities("the area shrank from 1,368 to 110 square kilometers")  # still a change
+    assert (first.km2, second.km2) == (1368, 110)
+
+
 @pytest.mark.parametrize("text", ["advanced by 3 to 15 km", "expanded the zone by 10 to 15 km", "by 12 km to 20 km"])
 def test_a_range_after_by_stays_a_range(text: str) -> None:
     [found] = find_quantities(text)
