@@ -14,7 +14,10 @@ back"/"claw back"/"wrest back (control of)" -> ``retaken``;
 "clear (of terrorists)" -> ``seized``; liberate/free -> ``liberated``: the
 speaker's word for his own side retaking ground (:mod:`geomap.claims.kinds`
 reads it as a retaking by the liberator);
-lose/"lose control of"/"pushed out of"/"withdrew from" -> ``lost``.
+lose/"lose control of"/"relinquish control of"/"pushed out of"/"withdrew from" -> ``lost``;
+"shrunk by" an amount -> ``lost``, "grew by" it -> ``seized``; "expelled <the
+enemy> from", "drove <the enemy> out of" and "returned to government control"
+-> ``retaken``.
 :func:`verb_cue` looks for the cue of an area or count, in
 this order:
 

@@ -31,6 +31,9 @@ since March 2022"). On top of it:
 * A sentence with no date of its own that refers to a definite event ("seized
   60.06 square kilometers ... during the attack"): the date an earlier sentence
   writes in that event's phrase ("during the September 2022 attack").
+* Two figures either side of an "after"/"before" + "-ing" clause ("shrank by 12%
+  in the first six months of this year after losing 14% in 2015"): each is
+  dated without the other side.
 * ``region_area`` is a fact about the region: no dates.
 * No publication date: relative expressions give None, never today's date.
 

@@ -31,10 +31,23 @@ seized"); its last word (the head) decides:
 * **anything else** (the population, homes, the border, a budget, "the land
   along the border"): no claim.
 
+Also a gain: land a group holds by an adjective ("of jihadist territory", like
+"rebel-held"), "of the original caliphate", and "its territory in Syria" (or
+territory in a place a group loses) when no country is the subject in its
+clause. Land: "of the right bank", "of the capital" (a city), the parts of a
+country named by their sides ("of the country's southern and central regions").
+A rounded share restated exactly in apposition ("nearly half, or 45 percent,
+of") is one claim, the exact one, which takes the of-phrase after it. A share
+something "shrank by" is a share of its own ground lost; one it "grew by" a rate
+of growth, no claim.
+
 A share of land its clause says someone sways or is seen on, with no word of
 control ("the insurgents influenced just 7 percent", "an open physical presence
-in another 66 percent of the territory"), is no claim either; "under government
-control or influence" is.
+in another 66 percent of the territory", a presence "reduced to only 18
+percent", the share "which represent(s)" the places where a group is present),
+is no claim either; "under government control or influence" is. So is land
+"free from" armed groups or only "influenced by" them, and "the remaining 31
+percent" with nothing saying who holds it.
 
 Without an of-phrase, a share standing on its own (not "a 50% pay increase",
 not "44% less land") is a region share when it continues a region share of its
