@@ -434,6 +434,9 @@ def _read_area(
         if heading is not None:  # "Russia has captured:" then one line per direction
             cue = nearest_cue(article.text, heading.start, heading.end, leftwards=True) or _heading_noun_cue(
                 article.text, heading)
+    if cue is None and _PATTERNS.holding_peaked.search(article.text, max(sentence.start, reading.span_start - 60),
+                                                       reading.span_start):
+        cue, source = Cue("held", reading.start, reading.end), "weak"  # "IS’s territory peaked at 110,000 km²"
     if cue is None:
         sized = _PATTERNS.size_of_held.search(article.text, sentence.start, reading.span_start)
         if not weak_hold(article.text, window, reading) and sized is None:
