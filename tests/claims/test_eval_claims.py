@@ -26,7 +26,7 @@ SCOREBOARD = ROOT.parent / "shared" / "tools" / "scoreboard.py"
 
 # What the reader must keep: a little below what it reaches (dev set 1.0 / 0.995 / 1.0; held-out 1.0 / 1.0 / 1.0,
 # heldout2 to heldout4 1.0 / 1.0 / 1.0, heldout5 0.977 / 0.977 / 1.0, heldout6 1.0 / 1.0 / 1.0,
-# heldout7 0.955 / 0.955 / 0.978, heldout8 0.949 / 0.949 / 1.0, heldout9 1.0 / 0.929 / 1.0, heldout11 1.0 / 0.981 /
+# heldout7 0.955 / 0.955 / 0.978, heldout8 0.949 / 0.949 / 1.0, heldout9 1.0 / 0.964 / 1.0, heldout11 1.0 / 0.981 /
 # 1.0; Kursk 1.0 / 1.0 / 1.0).
 DEVSET_FLOORS = {"recall": 0.98, "dated_right": 0.97, "precision": 0.97}
 HELDOUT = ROOT / "tests" / "data" / "claims" / "heldout"
