@@ -14,7 +14,10 @@ back"/"claw back"/"wrest back (control of)" -> ``retaken``;
 "clear (of terrorists)" -> ``seized``; liberate/free -> ``liberated``: the
 speaker's word for his own side retaking ground (:mod:`geomap.claims.kinds`
 reads it as a retaking by the liberator);
-lose/"lose control of"/"pushed out of"/"withdrew from" -> ``lost``.
+lose/"lose control of"/"relinquish control of"/"pushed out of"/"withdrew from" -> ``lost``;
+"shrunk by" an amount -> ``lost``, "grew by" it -> ``seized``; "expelled <the
+enemy> from", "drove <the enemy> out of" and "returned to government control"
+-> ``retaken``.
 :func:`verb_cue` looks for the cue of an area or count, in
 this order:
 
@@ -73,9 +76,9 @@ _WORDS = reader_words("cues")
 _PATTERNS = reader_patterns("cues")
 
 __all__ = [
-    "ADVANCE_NOUNS", "DOWN_FROM_RE", "Cue", "control_category", "direct_cue", "fate_of_people", "length_kind",
-    "OWN_TROOP_VERBS", "governing_word", "hypothetical", "main_verb_after", "nearest_cue", "people_category",
-    "token_category",
+    "ADVANCE_NOUNS", "DOWN_FROM_RE", "SHARE_FROM_RE", "Cue", "control_category", "direct_cue", "fate_of_people",
+    "length_kind", "OWN_TROOP_VERBS", "governing_word", "hypothetical", "main_verb_after", "nearest_cue",
+    "people_category", "token_category",
     "verb_cue", "weak_hold",
 ]  # fmt: skip
 
@@ -87,6 +90,7 @@ _ZONE_LOOKBACK = 300
 # apposition to a name, after a comma or a dash
 _AFTER_A_NAME_RE = re.compile(r"\b[A-Z][\w\-’']+(?:,|\s+[-–—])\s*(?:(?:about|some|roughly|around|nearly|almost)\s+)?$")
 DOWN_FROM_RE = _PATTERNS.down_from
+SHARE_FROM_RE = _PATTERNS.share_from
 # A capitalised word going on into a name: "Liberation Tigers", "Liberation of Palestine", "Liberation Front" (not
 # a headline's capitals: "Liberation Of Avdiivka").
 _NAME_GOES_ON_RE = re.compile(r"[\s\-]+(?:of\s+(?:the\s+)?)?(?!Of\b|The\b)[A-Z]")
@@ -106,6 +110,10 @@ def control_category(word: str) -> str | None:
     if word in _WORDS.lose:
         return "lost"
     return None
+
+
+_CHANGED_BY_REACH = 6  # words between a verb of change and the "by" of what it changed by
+_EXPELLED_REACH = 5  # words between a verb of driving out and the "from" of the ground
 
 
 @dataclass(frozen=True)
@@ -194,6 +202,8 @@ def hypothetical(text: str, sentence: Sentence, reading: Reading, window: tuple[
     if modal is not None and modal.group().lower().startswith("to") and _PATTERNS.achieved_before.search(
             before, 0, modal.start()):
         modal = None  # "allowed the army to establish control over Al-Hasaheisa": done, not planned
+    if modal is not None and _PATTERNS.past_relative.search(before, modal.end()):
+        modal = None  # "would mark the end of ... the caliphate that ... ruled over an area the size of": a fact
     if modal is not None and not _PATTERNS.hedged_past.match(before, modal.start()):
         return True
     return _PATTERNS.modal_after.match(text, reading.span_end, window[1]) is not None
@@ -207,6 +217,15 @@ def direct_cue(text: str, window: tuple[int, int], reading: Reading) -> Cue | No
         i -= 1
     if i < 0:
         return None
+    if tokens[i].lower == "by":
+        # "shrunk by more than 12,000 square kilometres": what it shrank by is lost, what it grew by gained
+        # ("expanding territory under their control by 186 per cent": the verb's object may come between)
+        verb = next((t for t in reversed(tokens[max(0, i - _CHANGED_BY_REACH) : i]) if t.lower in _WORDS.reduce), None)
+        if verb is not None:
+            return Cue("lost" if verb.lower in _WORDS.shrink else "seized", verb.start, tokens[i].end)
+    expelled = _expelled_from(tokens, i)
+    if expelled is not None:
+        return expelled
     if tokens[i].lower in ("to", "from"):  # "reducing their territory to 110 km²", "shrank from 1,368 to"
         for earlier in reversed(tokens[:i]):
             if earlier.lower in _WORDS.reduce:
@@ -214,6 +233,21 @@ def direct_cue(text: str, window: tuple[int, int], reading: Reading) -> Cue | No
     if reading.family == "area" and tokens[i].lower in _WORDS.claim_verbs:
         return Cue("seized", tokens[i].start, tokens[i].end)  # "they have already claimed over 2,660 km²": taken
     return _cue_at(tokens, i, text)
+
+
+def _expelled_from(tokens: list[Token], i: int) -> Cue | None:
+    """ "expelled IS fighters from", "drove militants out of" ending at ``tokens[i]``: a retaking by the side that
+    drives the enemy named after the verb out (not "were pushed out of", which has no enemy named)."""
+    if tokens[i].lower == "from":
+        before = i - 1
+    elif tokens[i].lower == "of" and i > 0 and tokens[i - 1].lower == "out":
+        before = i - 2
+    else:
+        return None
+    for k in range(before - 1, max(-1, before - _EXPELLED_REACH), -1):  # at least the enemy between
+        if tokens[k].lower in _WORDS.expel:
+            return Cue("retaken", tokens[k].start, tokens[i].end)
+    return None
 
 
 def nearest_cue(text: str, start: int, end: int, *, leftwards: bool) -> Cue | None:
@@ -319,6 +353,9 @@ def verb_cue(
         act = nearest_cue(text, total.start, total.end, leftwards=True)
         if act is not None:
             return act, "near"
+    returned = "return" in clause and _PATTERNS.returned_to_control.search(text, window[0], sentence.end)
+    if returned:  # "returning more than 400 square kilometers of territory to government control": taken back
+        return Cue("retaken", returned.start(), returned.start() + len("return")), "near"
     # to the end of the sentence: "brought back under [our] control" has a bracket, which ends a clause
     brought = "control" in text[window[0] : sentence.end].lower() and _PATTERNS.brought_under_control.search(
         text, window[0], sentence.end)

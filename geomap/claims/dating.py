@@ -31,6 +31,12 @@ since March 2022"). On top of it:
 * A sentence with no date of its own that refers to a definite event ("seized
   60.06 square kilometers ... during the attack"): the date an earlier sentence
   writes in that event's phrase ("during the September 2022 attack").
+* A peak no operation dates ("At the height of its power, the group controlled
+  about 40 percent", opening its sentence): the last year the two sentences
+  before name ("since 2014").
+* Two figures either side of an "after"/"before" + "-ing" clause ("shrank by 12%
+  in the first six months of this year after losing 14% in 2015"): each is
+  dated without the other side.
 * ``region_area`` is a fact about the region: no dates.
 * No publication date: relative expressions give None, never today's date.
 
@@ -61,6 +67,8 @@ __all__ = ["claim_dates", "undated_past"]
 
 _FIGURE_RE = re.compile(r"\d[\d,.]*")
 _OPERATION_LOOKBACK = 3  # sentences back to the one that says when the operation began
+_PEAK_YEAR_LOOKBACK = 2  # sentences back to a year that dates a peak no operation dates
+_YEAR_RE = re.compile(r"(?<![\d,.])(?:19|20)\d\d(?!\d|[,.]\d)")
 _EVENT_LOOKBACK = 4  # sentences back to the one that dates "the attack" a sentence refers to
 _EVENT_PHRASE_GAP = 30  # characters between an event's noun and the date written in its phrase
 _PAST_RE = re.compile(r"\b(?:was|were|had|did)\b|\b[a-z]{3,}ed\b")
@@ -105,6 +113,8 @@ def claim_dates(
     # So does an aside before it: "The Observatory, which has tracked the conflict since 2011, and ...".
     masked = _PATTERNS.aside.sub(lambda aside: " " * len(aside.group()) if aside.end() <= focus[0] else aside.group(),
                            masked)
+    if " after " in masked or " before " in masked:
+        masked = _own_figure_clause(masked, focus)
     paired = _respectively(masked, focus, published)
     if paired is not None:  # "in August and September (477 and 459 square km, respectively)"
         return paired
@@ -114,11 +124,12 @@ def claim_dates(
                                expressions=kept)
     expression = as_of.expression
     if (_PATTERNS.peak.search(masked, max(0, focus[0] - 60), focus[0]) or _PATTERNS.peak_after.match(
-            masked, focus[1])) and (expression is None or (
+            masked, focus[1]) or (_PATTERNS.peak_opening.match(masked) and not _FIGURE_RE.search(
+            masked, 0, focus[0]))) and (expression is None or (
             expression.kind == "relative_day" and expression.modifier == "now")):
         # "which initially controlled 1,376 km²", "At most, we controlled about 531 square miles": the peak
         # was when the operation began, whatever the sentence says of today
-        start = _event_start(article, published)
+        start = _event_start(article, published) or _year_before(article, sentence, published)
         if start is not None:
             return start[0], start[1], start[2]
     if expression is not None and expression.kind == "event" and as_of.start is None:
@@ -418,6 +429,32 @@ def _weakly_dated(masked: str, expression: TemporalExpression, focus: tuple[int,
     if expression.start >= focus[1] and _PATTERNS.reported.search(masked, focus[1], expression.start):
         return True
     return re.search(r"\bbefore\s+(?:the\s+)?$", masked[max(0, expression.start - 12) : expression.start]) is not None
+
+
+def _year_before(article: Article, sentence: Sentence, published: date | None) -> tuple[date, date, str] | None:
+    """The last year the sentences just before name, for a peak no operation dates ("ISIS has lost most of the
+    territory it has held in Iraq since 2014. ... At the height of its power, the extreme Muslim group controlled
+    about 40 percent of Iraq": 2014), or None."""
+    start = article.sentences[max(0, sentence.index - _PEAK_YEAR_LOOKBACK)].start
+    years = [m for m in _YEAR_RE.finditer(article.text, start, sentence.start)
+             if published is None or int(m.group()) <= published.year]
+    if not years:
+        return None
+    year = int(years[-1].group())
+    return date(year, 1, 1), date(year, 12, 31), years[-1].group()
+
+
+def _own_figure_clause(masked: str, focus: tuple[int, int]) -> str:
+    """``masked`` without the other side of an "after"/"before" participle clause when both sides have a figure of
+    their own ("shrank by 12% in the first six months of this year after losing 14% in 2015": each figure has its own
+    time; not "retook 500 km² after launching its counteroffensive in August", where the time is the figure's)."""
+    for clause in _PATTERNS.figure_clause.finditer(masked):
+        cut = clause.start()
+        if cut >= focus[1] and _FIGURE_RE.search(masked, clause.end()):
+            return masked[:cut] + " " * (len(masked) - cut)
+        if cut <= focus[0] and _FIGURE_RE.search(masked, 0, cut):
+            masked = " " * cut + masked[cut:]
+    return masked
 
 
 def _own_item(text: str, position: int) -> str:

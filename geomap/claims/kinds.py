@@ -101,6 +101,7 @@ from geomap.claims.article import (
 from geomap.claims.cues import (
     ADVANCE_NOUNS,
     DOWN_FROM_RE,
+    SHARE_FROM_RE,
     OWN_TROOP_VERBS,
     ZONE_AFTER_RE,
     Cue,
@@ -118,7 +119,7 @@ from geomap.claims.cues import (
     weak_hold,
 )
 from geomap.claims.plausibility import MAX_DISTANCE_KM
-from geomap.claims.shares import context_region, read_share
+from geomap.claims.shares import apposed, context_region, read_share
 from geomap.claims.words import reader_patterns
 from geomap.records import AREA_KINDS, Mention
 
@@ -146,6 +147,10 @@ _HEADING_NOUNS = {"occupation": "seized", "capture": "seized", "seizure": "seize
                   "gain": "seized", "liberation": "liberated", "recapture": "retaken", "loss": "lost"}
 _HEADING_NOUN_RE = re.compile(r"\b(" + "|".join(_HEADING_NOUNS) + r")(?:es|s)?\b", re.IGNORECASE)
 # "Nagorno-Karabakh, an enclave of roughly 4,400 km²", "Darfur, an area of ...", "Kursk, which covers ...".
+# Words before a region that make it no subject: "stretching across Syria and Iraq that was similar in size to"
+_OBJECT_BEFORE = PREPOSITIONS | {"and", "or"}
+_NAME_AFTER_RE = re.compile(r"\s+[A-Z][\w\-’']+")
+_FOUNDING_WORDS = ("proclaimed", "declared", "founded", "established", "created", "set up")
 _OWN_SIZE_REL = 0.1  # a bracketed area this close to a region's bundled area is the region's own size
 _OWN_SIZE_PART = 0.5  # an appositive area below this share of a region's bundled area is a part of it
 
@@ -197,15 +202,22 @@ def interpret(
             kind="relative_area", actor=before_claim.actor, holder=before_claim.holder, place=before_claim.place,
             region=place_of(reading.reference), dated_with=previous[0],
         )  # fmt: skip
-    if previous is not None and previous[0].family == reading.family and DOWN_FROM_RE.search(before):
+    if previous is not None and previous[0].family == reading.family and (DOWN_FROM_RE.search(before) or (
+            reading.family == "share" and SHARE_FROM_RE.search(before))):
         before_claim = previous[2]
         return Interpretation(
             kind=before_claim.kind, actor=before_claim.actor, holder=before_claim.holder, place=before_claim.place,
             region=before_claim.region,
         )  # fmt: skip
     if reading.family == "area":
-        return _read_area(article, sentence, reading, window)
+        result = _read_area(article, sentence, reading, window)
+        if result is not None:
+            result.mask += _founding_times(article.text, sentence, reading)
+        return result
     if reading.family == "share":
+        link = apposed(article.text, sentence, reading)
+        if link is not None:  # "has lost nearly half, or 45 percent, of": the clause of the share it restates
+            window = (_clause_start(article.text, sentence, link.start()), window[1])
         return read_share(article, sentence, reading, window, previous[2] if previous is not None else None)
     if reading.family == "length":
         return _read_length(article, sentence, reading, window)
@@ -282,12 +294,27 @@ def _continued(
 
 def _clause(text: str, sentence: Sentence, reading: Reading) -> tuple[int, int]:
     """Absolute bounds of the quantity's clause: the sentence cut at commas, semicolons, dashes, brackets."""
-    left = sentence.start
-    for m in _CLAUSE_BREAK_RE.finditer(text, sentence.start, reading.span_start):
-        left = m.end()
+    left = _clause_start(text, sentence, reading.span_start)
     right_match = _CLAUSE_BREAK_RE.search(text, reading.span_end, sentence.end)
     right = right_match.start() if right_match else sentence.end
     return left, right
+
+
+def _founding_times(text: str, sentence: Sentence, reading: Reading) -> list[tuple[int, int]]:
+    """When something named before the figure was founded ("the 'caliphate' proclaimed by IS two years ago had
+    shrunk to 68,300 sq km"): hidden from the dating, which it would date to the founding."""
+    before = text[sentence.start : reading.span_start].lower()
+    if not any(word in before for word in _FOUNDING_WORDS):  # most sentences found nothing
+        return []
+    return [m.span() for m in _PATTERNS.founded_when.finditer(text, sentence.start, reading.span_start)]
+
+
+def _clause_start(text: str, sentence: Sentence, position: int) -> int:
+    """Where the clause of ``position`` begins: after the last clause break before it in its sentence."""
+    left = sentence.start
+    for m in _CLAUSE_BREAK_RE.finditer(text, sentence.start, position):
+        left = m.end()
+    return left
 
 
 def _region_area(article: Article, sentence: Sentence, reading: Reading) -> Place | None:
@@ -388,7 +415,7 @@ def _zone_size(article: Article, sentence: Sentence, reading: Reading) -> Interp
         _territorial_actor(article, sentence, reading, _clause(text, sentence, reading),
                            Cue("held", reading.start, reading.end), result)
         return result
-    if (ZONE_AFTER_RE.match(text, reading.span_end) or _sized_place(text, reading)) and verb_cue(
+    if (ZONE_AFTER_RE.match(text, reading.span_end) or _sized_place(article, reading)) and verb_cue(
             article, sentence, reading, _clause(text, sentence, reading))[0] is None:
         if _PATTERNS.indefinite_before.search(text, max(0, reading.span_start - 4), reading.span_start) and (
                 hypothetical(text, sentence, reading, _clause(text, sentence, reading))):
@@ -400,13 +427,18 @@ def _zone_size(article: Article, sentence: Sentence, reading: Reading) -> Interp
     return None
 
 
-def _sized_place(text: str, reading: Reading) -> bool:
+def _sized_place(article: Article, reading: Reading) -> bool:
     """Whether the area is the adjective of a place the article knows, its unit in the singular: "the
-    16,000-square mile region", "the 16,000 square-mile enclave" (not "250 square miles of territory", nor "on a
-    3 square kilometer area")."""
-    definite = _PATTERNS.sized_place_before.search(text, max(0, reading.span_start - 8), reading.span_start)
-    return (definite is not None and not reading.unit.lower().endswith("s")
-            and _PATTERNS.sized_place_after.match(text, reading.span_end) is not None)
+    16,000-square mile region", "the 16,000 square-mile enclave", "the hilly, 1,200-square-kilometre Golan
+    Heights" (not "250 square miles of territory", nor "on a 3 square kilometer area")."""
+    text = article.text
+    definite = _PATTERNS.sized_place_before.search(text, max(0, reading.span_start - 40), reading.span_start)
+    if definite is None or reading.unit.lower().endswith("s"):
+        return False
+    if _PATTERNS.sized_place_after.match(text, reading.span_end) is not None:
+        return True
+    # a name right after it: "the hilly, 1,200-square-kilometre Golan Heights" (the geoparser may not know it)
+    return _NAME_AFTER_RE.match(text, reading.span_end) is not None
 
 
 def _zone_is(text: str, reading: Reading) -> bool:
@@ -427,6 +459,9 @@ def _read_area(
         if heading is not None:  # "Russia has captured:" then one line per direction
             cue = nearest_cue(article.text, heading.start, heading.end, leftwards=True) or _heading_noun_cue(
                 article.text, heading)
+    if cue is None and _PATTERNS.holding_peaked.search(article.text, max(sentence.start, reading.span_start - 60),
+                                                       reading.span_start):
+        cue, source = Cue("held", reading.start, reading.end), "weak"  # "IS’s territory peaked at 110,000 km²"
     if cue is None:
         sized = _PATTERNS.size_of_held.search(article.text, sentence.start, reading.span_start)
         if not weak_hold(article.text, window, reading) and sized is None:
@@ -587,8 +622,10 @@ def _read_relative(
                                                reading.span_start)
         if region_is and any(
                 m.type == "place" and m.kind in ("admin1", "named_region", "country")
+                and word_before(article.text, m.start, sentence.start) not in _OBJECT_BEFORE
                 for m in article.mentions_in(sentence.start, reading.span_start)):
-            return None  # "Kursk Oblast ... is comparable in size to Maryland": a region's own size
+            return None  # "Kursk Oblast ... is comparable in size to Maryland": a region's own size (not the
+            # object of a preposition: "a caliphate stretching across Syria and Iraq that was similar in size to")
         cue = Cue("held", reading.start, reading.end)
     result = Interpretation(kind="relative_area", region=place_of(reading.reference))
     _territorial_actor(article, sentence, reading, window, cue, result)

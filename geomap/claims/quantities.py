@@ -55,8 +55,9 @@ Ranges
     "two or three km", "28 km to 35 km": one quantity with ``low``/``high`` and
     ``value`` the midpoint (``normalised`` likewise). A scale on the second
     number applies to both ("10-12 billion"). "X to Y" with X > Y, or after
-    "from" ("from 1,368 to 110 square kilometers"), is a change, not a range:
-    two quantities, and the first takes the second's unit (``unit_shared``).
+    "from" ("from 1,368 to 110 square kilometers") or "by" ("shrunk by 12,800 sq km to 78,000 sq km"), is a
+    change, not a range: two quantities, and the first takes the second's unit when it has none
+    (``unit_shared``).
 
 Units and normalised values (``normalised`` and ``normalised_unit``)
     * area -> km²: square kilometers/kilometres/km, sq km, sq. km, km², km2;
@@ -505,6 +506,9 @@ _QUALIFIER_WINDOW = 30
 
 _BETWEEN_BEFORE_RE = re.compile(rf"(?<![A-Za-z])between{_HSPACE}+\Z", re.IGNORECASE)
 _FROM_BEFORE_RE = re.compile(rf"(?<![A-Za-z])from{_HSPACE}+\Z", re.IGNORECASE)
+# "had shrunk by 12,800 sq km to 78,000 sq km": the amount of a change, then what it came to; a range has ends of a
+# size ("advanced by 3 to 5 km"), an amount and the total it came to seldom do
+_CHANGE_TO_TOTAL = 3.0
 _AND_BEFORE_RE = re.compile(rf"(?<![A-Za-z])and{_HSPACE}+\Z", re.IGNORECASE)
 _HALF_BLOCKED_BEFORE_RE = re.compile(
     rf"(?<![A-Za-z])(?:first|second|latter|last|other|a|an|and|one|the){_HSPACE}+\Z", re.IGNORECASE
@@ -1016,6 +1020,7 @@ def _quantities_at(text: str, m: re.Match[str]) -> tuple[list[Quantity], int]:
     hyphenated = unit is not None
     second: _Number | None = None
     connector_word = None
+    own_unit_end = None  # where the first number's own unit ends, when it has one ("28 km to 35 km")
     if unit is None and number.kind in ("digits", "words"):
         second, connector_word, unit, hyphenated = _read_range_tail(text, number, between is not None)
     if unit is None and second is None:
@@ -1025,6 +1030,7 @@ def _quantities_at(text: str, m: re.Match[str]) -> tuple[list[Quantity], int]:
             with_unit = _Number(number.start, unit.end, value, number.kind)
             tail = _read_range_tail(text, with_unit, between is not None)
             if tail[0] is not None and tail[2] is not None and tail[2].key == unit.key and tail[1] != "or":
+                own_unit_end = unit.end
                 second, connector_word, unit, hyphenated = tail
 
     if unit is None and second is None and number.kind == "digits":
@@ -1039,8 +1045,15 @@ def _quantities_at(text: str, m: re.Match[str]) -> tuple[list[Quantity], int]:
             first_value *= second.scale  # "10-12 billion"
         if _is_year(number) and unit is None and (_is_year(second) or second.value < 100):
             return [], second.end  # "2022-2023", "1941-45"
-        if connector_word == "to" and (after_from is not None or first_value > second.value):
-            return _change(text, number, first_value, second, unit, qualifier, start, currency, currency_text)
+        leading = qualifier.start if qualifier is not None else start
+        by_to_total = second.value >= _CHANGE_TO_TOTAL * first_value and _PATTERNS.changed_by_before.search(
+            text, max(0, leading - 30), leading) is not None
+        if after_from is not None and first_value < second.value and _PATTERNS.advanced_from_before.search(
+                text, max(0, after_from.start() - 20), after_from.end()):
+            after_from = None  # "advanced from 100 meters to 1,400 meters": a range of how far
+        if connector_word == "to" and (after_from is not None or by_to_total or first_value > second.value):
+            return _change(text, number, first_value, second, unit, qualifier, start, currency, currency_text,
+                           own_unit_end)
 
     if unit is not None and UNITS[unit.key][0] == "money":
         currency = unit.key
@@ -1169,8 +1182,10 @@ def _change(
     start: int,
     currency: str | None,
     currency_text: str | None,
+    own_unit_end: int | None = None,
 ) -> tuple[list[Quantity], int]:
-    """'from 1,368 to 110 square kilometers': two quantities sharing the last unit."""
+    """'from 1,368 to 110 square kilometers': two quantities sharing the last unit ('by 12,800 sq km to 78,000
+    sq km': the first with its own)."""
     if unit is not None:
         dimension, unit_text, unit_key = UNITS[unit.key][0], unit.text, unit.key
         currency = unit.key if dimension == "money" else None
@@ -1182,8 +1197,9 @@ def _change(
         dimension, unit_text, unit_key = "count", None, None
         end = second.end
     first = _make_quantity(
-        text, start=start, end=number.end, value=first_value, dimension=dimension, unit_text=unit_text,
-        unit_key=unit_key, qualifier=qualifier, currency=currency, unit_shared=unit is not None,
+        text, start=start, end=own_unit_end or number.end, value=first_value, dimension=dimension,
+        unit_text=unit_text, unit_key=unit_key, qualifier=qualifier, currency=currency,
+        unit_shared=unit is not None and own_unit_end is None,
     )  # fmt: skip
     second_qualifier = _qualifier_before(text, second.start)
     second_quantity = _make_quantity(

@@ -79,9 +79,11 @@ _SKIPPED_LENGTH_UNITS = frozenset({"in", "cm", "mm", "ft", "yd"})
 _AREA_UNITS = frozenset({"km2", "mi2", "ha", "acre"})
 _SIZE_OF_RE = re.compile(
     r"\b(?P<phrase>(?:the|an?\s+area)\s+(?:the\s+)?size\s+of|as\s+(?:large|big)\s+as"
+    r"|(?:the\s+)?same\s+size\s+as|size\s*[–—,-]?\s*(?:(?:roughly|about|approximately|nearly)\s+)?the\s+same\s+as"
+    r"(?:\s+th(?:at|ose)\s+of)?"
     r"|(?:equivalent|equal|comparable|similar|close)\s+in\s+size\s+to|(?:larger|bigger|greater)[\"”’']?\s+than(?:\s+th(?:at|ose)\s+of)?)\s+"
     r"(?:the\s+)?"  # ("an area nearly half the size of neighboring Lebanon": a word that places the yardstick)
-    r"(?:(?:entire|whole|neighbou?ring|nearby)\s+)?(?:(?:country|state|city|island|principality|kingdom|territory)\s+of\s+(?:the\s+)?)?",
+    r"(?:(?:entire|whole|neighbou?ring|nearby)\s+)?(?:(?:country|state|city|island|principality|kingdom|republic|territory)\s+of\s+(?:the\s+)?)?",
     re.IGNORECASE,
 )
 _SIZE_WORDS = ("size", "large", "big", "great")  # every match of _SIZE_OF_RE holds one
@@ -91,10 +93,11 @@ _COMBINED_RE = re.compile(r"\s*(?:,\s*|\s+and\s+|,\s*and\s+)", re.IGNORECASE)
 _COMBINED_END_RE = re.compile(
     r"(?:\s+(?:states|provinces|regions|countries|oblasts|governorates))?\s+(?:combined|put\s+together|together)\b",
     re.IGNORECASE)
-# "the size of Wales in the United Kingdom or the state of Maryland": a second yardstick after "or"
+# "the size of Wales in the United Kingdom or the state of Maryland": a second yardstick after "or" (also "or the US
+# state of West Virginia")
 _OR_REFERENCE_RE = re.compile(
     r"(?:\s+in\s+(?:the\s+)?[A-Z][\w\-]*(?:\s+[A-Z][\w\-]*){0,3})?\s+or\s+(?P<yardstick>(?:the\s+)?"
-    r"(?:(?:state|country|province|region|city|island|county)\s+of\s+(?:the\s+)?)?)")
+    r"(?:(?:[A-Z][\w.]*\s+)?(?:state|country|province|region|city|island|county)\s+of\s+(?:the\s+)?)?)")
 _STATES_SIZE_RE = re.compile(
     r"['’]?s?\s+(?:is|was|stands\s+at|totals|measures)\s+(?:about\s+|some\s+|roughly\s+)?[\d~]", re.IGNORECASE
 )
@@ -311,6 +314,9 @@ def _size_comparison(article: Article, m: re.Match[str], by_end: dict[int, Quant
             qualifier=_claim_qualifier(quantity.qualifier, quantity.qualifier_text), reference=reference, also=also,
         )  # fmt: skip
     start = m.start()
+    if phrase.lower().startswith("size"):  # "the Congo’s vast size – roughly the same as that of Western Europe"
+        start = m.start() + m.group("phrase").lower().index("the same")
+        phrase = text[start : m.start("phrase") + len(m.group("phrase"))]
     # "an area the size of X": the number is the phrase "the size of" itself.
     if phrase.lower().startswith(("an area", "a area")):
         start = m.start() + m.group("phrase").lower().index("the")

@@ -33,10 +33,23 @@ seized"); its last word (the head) decides:
   something happens, with no word of control in its clause ("ordering
   Palestinians in the northern half of the territory to leave").
 
+Also a gain: land a group holds by an adjective ("of jihadist territory", like
+"rebel-held"), "of the original caliphate", and "its territory in Syria" (or
+territory in a place a group loses) when no country is the subject in its
+clause. Land: "of the right bank", "of the capital" (a city), the parts of a
+country named by their sides ("of the country's southern and central regions").
+A rounded share restated exactly in apposition ("nearly half, or 45 percent,
+of") is one claim, the exact one, which takes the of-phrase after it. A share
+something "shrank by" is a share of its own ground lost; one it "grew by" a rate
+of growth, no claim.
+
 A share of land its clause says someone sways or is seen on, with no word of
 control ("the insurgents influenced just 7 percent", "an open physical presence
-in another 66 percent of the territory"), is no claim either; "under government
-control or influence" is.
+in another 66 percent of the territory", a presence "reduced to only 18
+percent", the share "which represent(s)" the places where a group is present),
+is no claim either; "under government control or influence" is. So is land
+"free from" armed groups or only "influenced by" them, and "the remaining 31
+percent" with nothing saying who holds it.
 
 Without an of-phrase, a share standing on its own (not "a 50% pay increase",
 not "44% less land") is a region share when it continues a region share of its
@@ -92,19 +105,22 @@ from geomap.records import AREA_KINDS, Mention
 _WORDS = reader_words("shares")
 _PATTERNS = reader_patterns("shares")
 
-__all__ = ["context_region", "read_share"]
+__all__ = ["apposed", "context_region", "read_share"]
 
 # Which kind of place an anaphoric region word stands for.
 _WORD_KINDS = {
     **dict.fromkeys("country republic".split(), ("country",)),
-    **dict.fromkeys("city town".split(), ("populated_place",)),
+    **dict.fromkeys("city town capital".split(), ("populated_place",)),
 }
 _DEFAULT_REGION_KINDS = ("admin1", "named_region")
 _HELD_SUFFIXES = ("-held", "-controlled", "-occupied")
-_CLAUSE_PUNCTUATION_RE = re.compile(r"[,;:.!?()\[\]—–\"“”]")
+# (a hyphen between spaces is a dash: "Daesh Controls About 70% of Syria - Russian Defense Ministry - Sputnik")
+_CLAUSE_PUNCTUATION_RE = re.compile(r"[,;:.!?()\[\]—–\"“”]|\s-\s")
 _POSSESSIVE_RE = re.compile(r"['’]s?(?!\w)")
+_FIGURE_RE = re.compile(r"\d")
 _OF_RE = re.compile(r"[\"”’']?\s+(?:(?:territorial\s+)?control\s+(?:of|over)\s+|of\s+)")
 _HALF_THE_RE = re.compile(r"\s+(?=(?:the|its|their|this|that)\s)")
+_PRESENCE_REACH = 200  # characters before a share's clause searched for where someone is present
 _FIGURE_LOOKBACK = 3  # sentences back to the share of a gain another figure is given for
 
 
@@ -122,6 +138,9 @@ class _OfPhrase:
     qualifier: str | None = None  # the control category of what qualifies it: "seized by Ukraine", "it occupied"
     qualifier_agent: str | None = None  # who did it, when "by" names him
     relative: bool = False  # a relative clause follows it: "of what it was in August", "the land Ukraine seized"
+    placed_holding: bool = False  # "of (its) territory in Syria": maybe the subject's own land there, not Syria's
+    captured_before_head: bool = False  # "of previously seized territory": a participle qualifies the head itself
+    sides: bool = False  # "of the country’s southern and central regions": parts named by their sides
 
     @property
     def captured(self) -> bool:
@@ -137,12 +156,18 @@ def read_share(
 ) -> Interpretation | None:
     """The claim a share makes, or None (see the module docstring)."""
     text = article.text
+    if _PATTERNS.apposed_exact_after.match(text, reading.span_end):
+        return None  # "nearly half, or 45 percent, of the territory": the exact figure after it is the claim
     phrase = _of_phrase(article, sentence, reading)
     direct = direct_cue(text, window, reading)
-    if direct is None and _sway_only(text, window, reading):
-        return None
+    if (direct is None or direct.category == "reduced") and _sway_only(text, window, reading):
+        return None  # ("FARC's presence has been reduced to only 18 percent": presence, not control)
+    if direct is not None and phrase is None and text[direct.start : direct.end].lower().endswith(" by"):
+        if direct.category != "lost":
+            return None  # "expanding territory under their control by 186 per cent": a rate of growth, no ground
+        return _shrunk_by(article, sentence, reading, window)  # "the caliphate shrank by 12%": of what it held
     if phrase is None:
-        if previous is None and direct is None:
+        if direct is None and (previous is None or previous.kind in ("share_held", "share_retaken")):
             figure = _figure_for_gain_share(article, sentence, reading)
             if figure is not None:
                 return figure
@@ -155,6 +180,14 @@ def read_share(
                 kind = "share_held" if cue.category == "held" else "share_retaken"
                 actor = previous.actor if kind == "share_held" else opponent(previous.actor)
                 return Interpretation(kind=kind, actor=actor, holder=previous.actor, place=previous.place)
+        if previous is not None and previous.kind in ("share_held", "share_retaken") and direct is not None and (
+                direct.category in ("lost", "retaken", "liberated")):
+            # "the caliphate shrank by 12% in the first six months of this year after losing 14% in 2015": the
+            # same measure of the same holding again
+            again = Interpretation(kind="share_retaken", actor=previous.actor, holder=previous.holder,
+                                   place=previous.place)
+            article.gain_shares.append((sentence.index, again))
+            return again
         if previous is None and direct is None:
             following = _continued_gain_share(article, sentence, reading)
             if following is not None:
@@ -173,7 +206,8 @@ def read_share(
     bare_land = phrase.head in _WORDS.land_words and not (phrase.place or phrase.possessor or phrase.demonym
                                                     or phrase.possessor_word)
     lost = direct is not None and direct.category == "lost"
-    if phrase.captured or phrase.head in _WORDS.gain_words or _holding_of_no_country(article, sentence, phrase) or (
+    if phrase.captured or phrase.head in _WORDS.gain_words or _holding_of_no_country(
+            article, sentence, phrase, window[0], lost) or (
             lost and bare_land):  # "Rebels lose 50% of territory in Aleppo": of what they held
         return _gain_share(article, sentence, reading, window, direct, phrase)
     if not _is_land(text, phrase):
@@ -192,9 +226,16 @@ def read_share(
 
 def _sway_only(text: str, window: tuple[int, int], reading: Reading) -> bool:
     """Whether the clause says the share is ground someone sways or is seen on, and no word says anyone controls
-    it ("the insurgents influenced just 7 percent", "a presence in another 66 percent of the territory")."""
-    return _PATTERNS.sway_before.search(text, window[0], reading.span_start) is not None and (
-        _PATTERNS.control_word.search(text, window[0], reading.span_start) is None)
+    it ("the insurgents influenced just 7 percent", "a presence in another 66 percent of the territory"), also
+    through a relative clause that measures where someone is present ("a FARC presence in around 295
+    municipalities, which represent ... far more than 18 percent of the national territory")."""
+    swayed = _PATTERNS.sway_before.search(text, window[0], reading.span_start) is not None
+    if not swayed:
+        before = text[max(0, window[0] - _PRESENCE_REACH) : window[0]].lower()
+        swayed = ("presen" in before or "operat" in before or "influenc" in before) and (
+            _PATTERNS.measure_of_presence.search(text, max(0, window[0] - _PRESENCE_REACH), reading.span_start)
+            is not None)
+    return swayed and _PATTERNS.control_word.search(text, window[0], reading.span_start) is None
 
 
 def _located_part(
@@ -258,6 +299,8 @@ def _of_phrase(article: Article, sentence: Sentence, reading: Reading) -> _OfPhr
     of = _OF_RE.match(text[reading.span_end : reading.span_end + 30])
     if of is None and text[reading.span_start : reading.span_end].lower().endswith("half"):
         of = _HALF_THE_RE.match(text[reading.span_end : reading.span_end + 30])  # "half the country": half of it
+    if of is None and apposed(text, sentence, reading) is not None:
+        of = _PATTERNS.apposed_of.match(text[reading.span_end : reading.span_end + 30])  # "half, or 45 percent, of"
     if of is None:
         return None
     start = reading.span_end + of.end()
@@ -268,7 +311,7 @@ def _of_phrase(article: Article, sentence: Sentence, reading: Reading) -> _OfPhr
     place = possessor = demonym = None
     possessor_word: str | None = None
     qualifier: tuple[str, str | None] | None = None
-    relative = False
+    relative = placed_holding = before_head = sides = False
     end = position = start
     for token in word_tokens(text, start, clause_end):
         if token.start < position:
@@ -287,6 +330,7 @@ def _of_phrase(article: Article, sentence: Sentence, reading: Reading) -> _OfPhr
             inner = _place_after_of(article, token.end, clause_end)
             if inner is not None and inner.kind != "populated_place":  # "52% of Territory in Afghanistan"
                 place, end = inner, inner.end
+                placed_holding = possessor_word in ("its", "their", None)
                 qualifier = qualifier or _qualifier_after(article, sentence, inner.end, clause_end)
                 break
         if token.lower in _WORDS.phrase_stops:
@@ -314,9 +358,15 @@ def _of_phrase(article: Article, sentence: Sentence, reading: Reading) -> _OfPhr
             else:
                 position = end = mention.end
             continue
+        if head is None and (token.lower in _WORDS.compass_parts or (sides and token.lower in ("and", "or"))):
+            sides = True  # "of the country’s southern and central regions"
+            continue
+        if head is None and token.lower in _WORDS.qualifying_adverbs:
+            continue  # "of previously seized territory": the adverb of the participle before the head
         category = token_category(text, token)
         if category is not None and head is None and _is_participle(token.lower):
             qualifier = (category, None)  # "its occupied area", "the captured territory"
+            before_head = True
             continue
         if category is not None and head is not None:
             qualifier = _qualifier_after(article, sentence, token.start, clause_end)
@@ -327,8 +377,8 @@ def _of_phrase(article: Article, sentence: Sentence, reading: Reading) -> _OfPhr
             possessor_word = token.lower[:-2] if not possessive else token.lower
             position = end = possessive.end() if possessive else token.end
             continue
-        if token.lower.endswith(_HELD_SUFFIXES):
-            qualifier = ("held", None)  # "rebel-held areas": someone's holding
+        if token.lower.endswith(_HELD_SUFFIXES) or (token.lower in _WORDS.holder_adjectives and head is None):
+            qualifier = ("held", None)  # "rebel-held areas", "of jihadist territory": someone's holding
             continue
         if token.lower in _WORDS.determiners or token.lower in _WORDS.speaker_possessives:
             if token.lower in ("its", "their") or token.lower in _WORDS.speaker_possessives:
@@ -348,7 +398,13 @@ def _of_phrase(article: Article, sentence: Sentence, reading: Reading) -> _OfPhr
     if head is None and place is None and possessor is None and demonym is None and possessor_word is None:
         return None
     return _OfPhrase(start, end, head, place, possessor, possessor_word, demonym,
-                     *(qualifier if qualifier is not None else (None, None)), relative=relative)
+                     *(qualifier if qualifier is not None else (None, None)), relative=relative,
+                     placed_holding=placed_holding, captured_before_head=before_head and not relative, sides=sides)
+
+
+def apposed(text: str, sentence: Sentence, reading: Reading) -> re.Match[str] | None:
+    """The link to a rounded share the share restates exactly ("nearly half, or 45 percent, of"), or None."""
+    return _PATTERNS.apposed_before.search(text, max(sentence.start, reading.span_start - 12), reading.span_start)
 
 
 def _names_a_place(text: str, mention: Mention, end: int) -> bool:
@@ -380,12 +436,15 @@ def _qualifier_after(
     text = article.text
     previous = None
     for token in word_tokens(text, start, end)[:12]:
+        if _FIGURE_RE.search(text, start, token.start):
+            return None  # another figure's clause: "6.8 per cent of Iraq's territory from the 40 per cent it held"
         if token.lower in _WORDS.main_verb_auxiliaries and previous in ("that", "which"):
             previous = token.lower  # "of territory that was captured by the militants": a relative clause's verb
             continue
         if token.lower in _WORDS.main_verb_auxiliaries or token.lower in _WORDS.qualifier_stops:
             return None  # the sentence's own verb, or another clause: "93% of its land in June but now owns 73%"
-        if token.lower in _WORDS.time_clause_words:
+        adverb = token.lower == "once" and previous in _WORDS.subject_pronouns  # "of the territory it once held"
+        if token.lower in _WORDS.time_clause_words and not adverb:
             return None  # "70 percent of the country before Russia launched its air operation": a time, no owner
         category = token_category(text, token)
         # "under Russian control" is no clause; "they control" is
@@ -395,9 +454,15 @@ def _qualifier_after(
     return None
 
 
-def _holding_of_no_country(article: Article, sentence: Sentence, phrase: _OfPhrase) -> bool:
+def _holding_of_no_country(
+    article: Article, sentence: Sentence, phrase: _OfPhrase, clause_start: int, lost: bool
+) -> bool:
     """ "the rebels lost a third of their territory": land that is "its" or "their" when no region or
-    country is named before it in the sentence is what the subject holds."""
+    country is named before it in the sentence is what the subject holds; so is "its territory in Syria", and
+    territory in a place that is lost ("Islamic State loses 45% of territory in Iraq"), when no country is the
+    subject in its clause (a country's "its territory" is its own land)."""
+    if phrase.placed_holding and (phrase.possessor_word is not None or lost):
+        return not agents_before(article, sentence, phrase.start, since=clause_start)
     return (phrase.possessor_word in ("its", "their") and phrase.head in _WORDS.land_words
             and _owner_of_its(article, sentence, phrase) is None)
 
@@ -421,7 +486,8 @@ def _is_land(text: str, phrase: _OfPhrase) -> bool:
     """Whether an of-phrase that is no gain names land: a place, a word for land or for a region."""
     if re.match(r"\s+along\b", text[phrase.end : phrase.end + 8]):
         return False  # "of the land along the Turkish border": a strip of a border, not of a region
-    if _PATTERNS.regions_pointed_at.match(text, phrase.start):
+    if _PATTERNS.regions_pointed_at.match(text, phrase.start) or (
+            phrase.sides and phrase.head in _WORDS.compass_part_heads):
         return True
     return phrase.head is None or phrase.head in _WORDS.land_words or phrase.head in _WORDS.region_words
 
@@ -579,7 +645,9 @@ def _governed_by_control(
     main, _ = main_verb_after(text, reading.span_end, window[1])
     if main is not None or _control_predicate(text, reading.span_end, sentence.end) is not None:
         return True
-    if weak_hold(text, window, reading) or _PATTERNS.lost_control.search(text, reading.span_end, window[1]):
+    remainder = _PATTERNS.remainder_before.search(text, max(window[0], reading.span_start - 12), reading.span_start)
+    if (weak_hold(text, window, reading) and remainder is None) or _PATTERNS.lost_control.search(
+            text, reading.span_end, window[1]):
         return True
     if _PATTERNS.designated_before.search(text, window[0], reading.span_start) and _PATTERNS.as_zone_after.match(
             text, reading.span_end):
@@ -649,6 +717,10 @@ def _gain_share(
     cue = direct or main
     if cue is None:
         cue = nearest_cue(text, window[0], reading.span_start, leftwards=True)
+    if cue is None and _PATTERNS.including_before.match(text, window[0]):
+        # "has continued losing control over territory ..., including almost half of what it had once held in
+        # Iraq": the share is part of what the clause before says
+        cue = nearest_cue(text, sentence.start, window[0], leftwards=True)
     if cue is None:
         if not weak_hold(text, window, reading):
             return None  # how a gain is distributed, no claim
@@ -661,7 +733,10 @@ def _gain_share(
     kind = "share_held" if category == "held" else "share_retaken"
     # The base is the of-phrase and what qualifies it ("of the territory Ukraine seized in August"),
     # up to the main verb or the clause end: not "by the end of 2015" after a bare "of them".
-    base_end = (main_start if main is not None else window[1]) if phrase.captured or phrase.relative else phrase.end
+    # ("lost almost a quarter of previously seized territory in 2016": a participle before the head ends the base
+    # at the head; the year dates the loss)
+    runs_on = (phrase.captured and not phrase.captured_before_head) or phrase.relative
+    base_end = (main_start if main is not None else window[1]) if runs_on else phrase.end
     base = (reading.span_end, base_end)
     subjects = agents_before(article, sentence, min(cue.start, reading.span_start))
     subject = subjects[0] if subjects else None
@@ -687,6 +762,16 @@ def _gain_share(
         # Unnamed land: what was captured (the base of the share) belongs to the captor's opponent.
         captor = base_holder if kind == "share_retaken" else result.holder
         result.place = country_place(article, opponent(captor))
+    article.gain_shares.append((sentence.index, result))
+    return result
+
+
+def _shrunk_by(article: Article, sentence: Sentence, reading: Reading, window: tuple[int, int]) -> Interpretation:
+    """ "the caliphate shrank by 12%": the share of its own ground the subject lost, a share of what it held."""
+    subjects = agents_before(article, sentence, reading.span_start)
+    holder = subjects[0] if subjects else None
+    result = Interpretation(kind="share_retaken", actor=opponent(holder), holder=holder)
+    result.place = anchor_place(article, sentence, reading, window, "share_retaken", set())
     article.gain_shares.append((sentence.index, result))
     return result
 

@@ -219,6 +219,29 @@ def test_descending_to_is_a_change_too() -> None:
     assert not first.is_range
 
 
+def test_changed_by_an_amount_to_a_total_is_a_change() -> None:
+    # "had shrunk by 12,800 sq km to 78,000 sq km": the amount lost, then what was left, each with its own unit
+    amount, total = find_quantities("By December, that had shrunk by 12,800 sq km to 78,000 sq km")
+    assert (amount.km2, total.km2) == (12800, 78000)
+    assert not amount.is_range and not amount.unit_shared and amount.surface == "12,800 sq km"
+    first, second = find_quantities("from 55% to 60%")
+    assert first.surface == "55%" and not first.unit_shared  # its own unit, not shared
+
+
+def test_advanced_from_to_is_a_range_of_how_far() -> None:
+    # heldout5: "Our assault units advanced from 100 meters to 1,400 meters in certain directions"
+    [found] = find_quantities("Our assault units advanced from 100 meters to 1,400 meters in certain directions")
+    assert found.is_range and (found.low, found.high) == (100, 1400)
+    first, second = find_quantities("the area shrank from 1,368 to 110 square kilometers")  # still a change
+    assert (first.km2, second.km2) == (1368, 110)
+
+
+@pytest.mark.parametrize("text", ["advanced by 3 to 15 km", "expanded the zone by 10 to 15 km", "by 12 km to 20 km"])
+def test_a_range_after_by_stays_a_range(text: str) -> None:
+    [found] = find_quantities(text)
+    assert found.is_range
+
+
 def test_two_quantities_up_to_along_a_front() -> None:
     depth, front = find_quantities("advanced up to 12 km along a 40-km front")
     assert (depth.value, depth.km, depth.qualifier) == (12, 12, "up to")
