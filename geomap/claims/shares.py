@@ -645,6 +645,8 @@ def _governed_by_control(
     main, _ = main_verb_after(text, reading.span_end, window[1])
     if main is not None or _control_predicate(text, reading.span_end, sentence.end) is not None:
         return True
+    if _PATTERNS.yet_to_take.search(text, window[0], reading.span_start):
+        return True  # "have yet to clear the remaining 15 percent": ground still to take, the other side's
     remainder = _PATTERNS.remainder_before.search(text, max(window[0], reading.span_start - 12), reading.span_start)
     if (weak_hold(text, window, reading) and remainder is None) or _PATTERNS.lost_control.search(
             text, reading.span_end, window[1]):
