@@ -671,18 +671,21 @@ def theatres(
     return made
 
 
-def regions_holding(shapes: Sequence[Any], tree) -> list[int]:
+def regions_holding(shapes: Sequence[Any], tree, points: Sequence[Any] | None = None) -> list[int]:
     """For each shape (not empty), the region of ``tree`` holding its representative point, else the nearest one.
 
     Of several regions holding the point, the first in the tree's order. The points are looked up in one call,
     and the nearest region is looked for once per distinct point (claims drawn around one anchor share it).
+    ``points`` are the shapes' representative points when the caller has them already.
     """
     import shapely
 
     if not len(shapes):
         return []
+    if points is None:
+        points = shapely.point_on_surface(numpy.asarray(shapes, dtype=object))
     # Claims drawn around one anchor share a point: each distinct point is looked up once.
-    xy = shapely.get_coordinates(shapely.point_on_surface(numpy.asarray(shapes, dtype=object)))
+    xy = shapely.get_coordinates(numpy.asarray(points, dtype=object))
     distinct, inverse = numpy.unique(xy, axis=0, return_inverse=True)
     points = shapely.points(distinct)
     inputs, found = tree.query(points, predicate="intersects")

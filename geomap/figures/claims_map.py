@@ -45,6 +45,7 @@ MAX_PLACE_LABELS = 12
 MAX_CONTEXT_PLACES = 10
 MAX_LEGEND_CLAIMS = 3
 OVERVIEW_ZOOM_OUT = 7.0  # the overview map spans this many times the main map
+ROOM_SIMPLIFY = 0.02  # of the margin kept around the claims where region names go
 LEGEND_FONT_PT, LEGEND_TITLE_PT = 8.5, 10
 LEGEND_HANDLE_HEIGHT, LEGEND_SPACING = 1.6, 0.9  # in font sizes
 
@@ -199,10 +200,13 @@ def _region_labels(view: MapView, admin1, admin1_shapes: np.ndarray, countries, 
     minx, miny, maxx, maxy = view.bounds
     map_area = (maxx - minx) * (maxy - miny)
     margin = (maxx - minx) * 0.06
-    # quad_segs=16 is the default of the geometries' own .buffer (the function's is 8).
+    # quad_segs=16 is the default of the geometries' own .buffer (the function's is 8). The claims are simplified
+    # first, by a fiftieth of the margin: buffering their 200 vertices each (incursions follow the border) took a
+    # third of a busy window's map, and the room they leave moves by no more than that fiftieth.
     busy = None
     if len(claim_shapes):
-        busy = overlay.union(shapely.buffer(claim_shapes, margin, quad_segs=16), view.grid, f"{what}: claims' room")
+        thinned = shapely.simplify(claim_shapes, margin * ROOM_SIMPLIFY)
+        busy = overlay.union(shapely.buffer(thinned, margin, quad_segs=16), view.grid, f"{what}: claims' room")
     found = []
     clipped_regions = shapely.clip_by_rect(admin1_shapes, *view.bounds)
     for name, country, clipped in zip(admin1.get("name", []), admin1.get("country", []), clipped_regions):

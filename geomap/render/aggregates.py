@@ -36,7 +36,7 @@ def placed_in_regions(rows: Sequence[Mapping[str, Any]], regions: Sequence[Mappi
     shapes = [row["geometry"] for row in regions]
     claim_shapes = [row["geometry"] for row in rows]
     points = shapely.point_on_surface(np.asarray(claim_shapes, dtype=object)).tolist() if rows else []
-    indices = regions_holding(claim_shapes, shapely.STRtree(shapes)) if shapes else [-1] * len(rows)
+    indices = regions_holding(claim_shapes, shapely.STRtree(shapes), points) if shapes else [-1] * len(rows)
     return list(zip(indices, points))
 
 
