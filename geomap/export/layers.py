@@ -33,6 +33,7 @@ column of a claim, claim_areas and claim_lines those a shape is read by (the oth
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -513,24 +514,49 @@ def claim_geometry_layers(claim_geoms: Any) -> tuple[geopandas.GeoDataFrame, geo
 
 
 def claim_geometry_parts(claim_geoms: Any) -> tuple[ChunkedLayer, ChunkedLayer]:
-    """:func:`claim_geometry_layers`, each made for some shapes at a time (every shape is made first)."""
+    """:func:`claim_geometry_layers`, each made for some claims at a time.
+
+    The shapes (:func:`lighter_shapes` split by :func:`split_geometry`) are made a chunk of claims at a time:
+    once to find the claims with polygons and with lines (the lines, few, are kept), and again for the polygons
+    as their layer is written. Every shape's lighter version depends on that shape alone, so the chunks' shapes
+    are those of the whole table; made whole, with their copies of every polygon, they were a 10,000-article
+    corpus's largest layer.
+    """
     frame = in_wgs84(claim_geoms)
     source = _Columns(frame)
     order = [c for c in CLAIM_KEY_COLUMNS + SHAPE_COLUMNS if c in source.index]
-    splits = [split_geometry(geometry) for geometry in lighter_shapes(_geometries(frame))]
-    layers = []
-    for kind, name, geometry_type in ((0, "claim_areas", MULTIPOLYGON), (1, "claim_lines", MULTILINESTRING)):
-        rows = [index for index, split in enumerate(splits) if split[kind] is not None]
-        shapes = [splits[index][kind] for index in rows]
+    geometries = _geometries(frame)
+    polygon_rows: list[int] = []
+    line_rows: list[int] = []
+    lines: list[BaseGeometry] = []
+    for start in range(0, len(geometries), CHUNK_ROWS):
+        for index, (polygon, line) in enumerate(_split_shapes(geometries[start:start + CHUNK_ROWS]), start):
+            if polygon is not None:
+                polygon_rows.append(index)
+            if line is not None:
+                line_rows.append(index)
+                lines.append(line)
 
-        def part(start: int, stop: int, with_shapes: bool, rows: list[int] = rows,
-                 shapes: list[BaseGeometry] = shapes) -> Part:
-            picked = rows[start:stop]
-            columns = _flags_as_codes(order, [source.column(column, picked) for column in order])
-            return order, columns, shapes[start:stop] if with_shapes else None
+    def columns_of(picked: list[int]) -> list[list[Any]]:
+        return _flags_as_codes(order, [source.column(column, picked) for column in order])
 
-        layers.append(ChunkedLayer(name, geometry_type, len(rows), part))
-    return layers[0], layers[1]
+    def areas(start: int, stop: int, shapes: bool) -> Part:  # rows of claim_geoms
+        picked = polygon_rows[bisect.bisect_left(polygon_rows, start):bisect.bisect_left(polygon_rows, stop)]
+        if not shapes:
+            return order, columns_of(picked), None
+        splits = _split_shapes(geometries[start:stop])
+        return order, columns_of(picked), [splits[index - start][0] for index in picked]
+
+    def line_part(start: int, stop: int, shapes: bool) -> Part:  # rows of the lines layer
+        return order, columns_of(line_rows[start:stop]), lines[start:stop] if shapes else None
+
+    return (ChunkedLayer("claim_areas", MULTIPOLYGON, len(geometries), areas),
+            ChunkedLayer("claim_lines", MULTILINESTRING, len(line_rows), line_part))
+
+
+def _split_shapes(geometries: Sequence[BaseGeometry | None]) -> list[tuple[Any, Any]]:
+    """The polygons and lines (:func:`split_geometry`) of each shape made lighter (:func:`lighter_shapes`)."""
+    return [split_geometry(geometry) for geometry in lighter_shapes(geometries)]
 
 
 def claim_shapes_layer(claim_geoms: Any) -> geopandas.GeoDataFrame:

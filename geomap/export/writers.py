@@ -330,10 +330,14 @@ def arrow_stream(frames: Iterable[pandas.DataFrame], batches: list[int] | None =
     schema = first.schema
 
     def each() -> Iterator[Any]:
+        # Rows only: a frame may have none (a chunk of claims without polygons), and GDAL commits every batch.
         for table in itertools.chain([first], (_arrow_table(frame, schema) for frame in frames)):
             for batch in table.to_batches():
-                counted[0] += 1
-                yield batch
+                if batch.num_rows:
+                    counted[0] += 1
+                    yield batch
+        if not counted[0]:  # an empty layer: what its one empty frame gives, as when written whole
+            yield from first.to_batches()
 
     return pyarrow.RecordBatchReader.from_batches(schema, each())
 
