@@ -821,6 +821,7 @@ def write(
                 from geomap.export import write_layer_files
 
                 write_layer_files(export_tables(results), staging, kinds)
+                release_freed_memory()  # what the layers' frames left in the allocator, while the figures are drawn
             if mapping is not None:
                 result_of(mapping, "making the map")
                 workers.end_forked()  # type: ignore[union-attr]  # the map's process exits

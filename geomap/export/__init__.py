@@ -12,18 +12,21 @@ Static figures (PNG/SVG) are in :mod:`geomap.figures`.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import tempfile
 import time
-from collections.abc import Collection
+from collections.abc import Collection, Iterator
 from pathlib import Path
 from typing import Any
 
-from .layers import Layer, claim_shapes_layer, export_layers, iter_layers, table
+import pandas
+
+from .layers import ChunkedLayer, Layer, claim_shapes_layer, export_layers, iter_layer_parts, iter_layers, table
 from .writers import (
-    PARQUET_LAYERS, add_geopackage_layer, csv_pieces, csv_text, geojson_pieces, geojson_text, geoparquet_bytes,
-    write_geopackage, write_pieces,
+    PARQUET_LAYERS, CsvPieces, GeojsonPieces, add_geopackage_layer, csv_text, geojson_pieces, geojson_text,
+    geoparquet_bytes, write_geopackage, write_pieces,
 )
 
 log = logging.getLogger("geomap")
@@ -45,12 +48,15 @@ def write_layer_files(tables: Any, folder: str | os.PathLike[str], kinds: Collec
     """Write the export files of ``kinds`` (see :data:`EXPORT_KINDS`) into ``folder``, one layer at a time.
 
     Each layer is made, written into every file it belongs to and let go
-    before the next is made, and text is written a few thousand rows at a
-    time: the memory this takes is that of the largest layer, not of all of
-    them and their text. Files are written in place (``folder`` is a staging
-    folder; :func:`write_exports` moves them into the output folder). Returns
-    the paths written: ``geomap.gpkg`` first, then the others in the order
-    they were written.
+    before the next is made; a large layer a frame of rows at a time
+    (:class:`~geomap.export.layers.ChunkedLayer`), each frame written into
+    every file before the next is made, and text a few thousand rows at a
+    time: the memory this takes is that of a frame of the largest layer, not
+    of all of them and their text (a GeoParquet file is made of a whole
+    layer). Files are written in place (``folder`` is a staging folder;
+    :func:`write_exports` moves them into the output folder). Returns the
+    paths written: ``geomap.gpkg`` first, then the others in the order they
+    were written.
     """
     unknown = set(kinds) - set(EXPORT_KINDS)
     if unknown:
@@ -59,19 +65,47 @@ def write_layer_files(tables: Any, folder: str | os.PathLike[str], kinds: Collec
     folder.mkdir(parents=True, exist_ok=True)
     written: list[Path] = [folder / GEOPACKAGE_NAME] if "gpkg" in kinds else []
     making = time.perf_counter()
-    for index, layer in enumerate(iter_layers(tables)):
+    for index, layer in enumerate(iter_layer_parts(tables)):
         writing = time.perf_counter()
-        if "gpkg" in kinds:
-            add_geopackage_layer(layer, folder / GEOPACKAGE_NAME, first=index == 0)
+        texts: dict[Path, GeojsonPieces | CsvPieces] = {}
         if "geojson" in kinds and layer.name in GEOJSON_LAYERS:
-            written.append(write_pieces(folder / f"{layer.name}.geojson", geojson_pieces(layer.frame)))
+            texts[folder / f"{layer.name}.geojson"] = GeojsonPieces()
         if "csv" in kinds and layer.name in CSV_LAYERS:
-            written.append(write_pieces(folder / f"{layer.name}.csv", csv_pieces(layer.frame)))
-        if "parquet" in kinds and layer.name in PARQUET_LAYERS:
-            (folder / f"{layer.name}.parquet").write_bytes(geoparquet_bytes(layer))
+            texts[folder / f"{layer.name}.csv"] = CsvPieces()
+        whole: list[pandas.DataFrame] | None = [] if "parquet" in kinds and layer.name in PARQUET_LAYERS else None
+        rows = [0]
+        with contextlib.ExitStack() as files:
+            handles = {path: files.enter_context(open(path, "wb")) for path in texts}  # noqa: SIM115 - closed by files
+
+            def each_frame(layer: Layer | ChunkedLayer = layer) -> Iterator[pandas.DataFrame]:
+                # Each frame into the text files (and kept for GeoParquet) as the GeoPackage's writer takes it.
+                for path, text in texts.items():
+                    handles[path].write(text.start().encode("utf-8"))
+                for frame in layer.frames():
+                    for path, text in texts.items():
+                        for piece in text.of(frame):
+                            handles[path].write(piece.encode("utf-8"))
+                    if whole is not None:
+                        whole.append(frame)
+                    rows[0] += len(frame)
+                    yield frame
+                for path, text in texts.items():
+                    handles[path].write(text.end().encode("utf-8"))
+
+            frames = each_frame()
+            if "gpkg" in kinds:
+                add_geopackage_layer(layer, folder / GEOPACKAGE_NAME, first=index == 0, frames=frames)
+            for _ in frames:  # the text files' ends (and every frame, without a GeoPackage)
+                pass
+        written.extend(texts)
+        if whole is not None:
+            frame = whole[0] if len(whole) == 1 else pandas.concat(whole, ignore_index=True)
+            (folder / f"{layer.name}.parquet").write_bytes(geoparquet_bytes(Layer(layer.name, frame,
+                                                                                  layer.geometry_type)))
             written.append(folder / f"{layer.name}.parquet")
-        log.info("layer %s: %d rows, made in %.1f s, written in %.1f s", layer.name, len(layer.frame),
-                 writing - making, time.perf_counter() - writing)
+            del whole, frame
+        log.info("layer %s: %d rows, made and written in %.1f s (%.1f s before its first row)", layer.name, rows[0],
+                 time.perf_counter() - making, writing - making)
         del layer
         making = time.perf_counter()
     if "geojson" in kinds:

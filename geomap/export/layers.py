@@ -33,7 +33,8 @@ column of a claim, claim_areas and claim_lines those a shape is read by (the oth
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+import bisect
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -46,7 +47,8 @@ from shapely.geometry.base import BaseGeometry
 from geomap.view import flag_list
 
 from .values import (
-    cell_value, cell_values, frame_columns, frame_rows, json_text, table_columns, typed_columns, typed_frame,
+    cell_kinds, cell_value, cell_values, frame_columns, frame_rows, json_text, table_columns, typed_columns,
+    typed_frame,
 )
 
 CRS = "EPSG:4326"
@@ -76,6 +78,87 @@ class Layer:
     @property
     def spatial(self) -> bool:
         return self.geometry_type is not None
+
+    def frames(self) -> Iterator[pandas.DataFrame]:
+        """The layer's table in one piece (see :meth:`ChunkedLayer.frames`)."""
+        yield self.frame
+
+
+# Rows of a large table a layer is made from at a time (ChunkedLayer): a 10,000-article corpus's mentions layer
+# made whole, and its Arrow copy for GDAL, were most of the memory its exports took.
+CHUNK_ROWS = 20000
+
+# The column names, the raw values of each column and the shapes (None: not asked for, or an attribute table) of
+# a slice of a layer's rows.
+Part = tuple[list[str], list[list[Any]], "list[BaseGeometry | None] | None"]
+
+
+@dataclass(frozen=True)
+class ChunkedLayer:
+    """A large export layer, made :data:`CHUNK_ROWS` rows of the table it comes from at a time (:meth:`frames`).
+
+    ``part(start, stop, shapes)`` gives the layer's columns of rows ``start:stop`` of that table (``rows`` of
+    them) and, with ``shapes``, their geometries. Every column has the type of the whole column (gathered over
+    the parts first), so the frames one after another are the layer made whole (:attr:`frame`).
+    """
+
+    name: str
+    geometry_type: str | None
+    rows: int
+    part: Callable[[int, int, bool], Part]
+
+    @property
+    def spatial(self) -> bool:
+        return self.geometry_type is not None
+
+    def frames(self) -> Iterator[pandas.DataFrame]:
+        """The layer's rows as consecutive typed frames (GeoDataFrames when spatial), at least one."""
+        spans = [(start, min(start + CHUNK_ROWS, self.rows)) for start in range(0, self.rows, CHUNK_ROWS)]
+        spans = spans or [(0, 0)]
+        kinds: list[set[type]] | None = None
+        for start, stop in spans:
+            _, columns, _ = self.part(start, stop, False)
+            found = [cell_kinds(column) for column in columns]
+            kinds = found if kinds is None else [whole | more for whole, more in zip(kinds, found)]
+        for start, stop in spans:
+            names, columns, shapes = self.part(start, stop, self.spatial)
+            frame = typed_columns(names, columns, kinds)
+            yield frame if shapes is None else _shape_frame(frame, shapes)
+
+    @property
+    def frame(self) -> pandas.DataFrame:
+        """The whole layer in one frame."""
+        frames = list(self.frames())
+        return frames[0] if len(frames) == 1 else pandas.concat(frames, ignore_index=True)
+
+
+class _Columns:
+    """A table's columns (the geometry left out) read for some of its rows at a time: a DataFrame's are never
+    listed whole (the values of other tables, records or dicts, are listed once)."""
+
+    def __init__(self, frame: Any) -> None:
+        self.frame = frame if isinstance(frame, pandas.DataFrame) else None
+        if self.frame is not None:
+            geometry = frame.geometry.name if isinstance(frame, geopandas.GeoDataFrame) else None
+            self.positions = [i for i, name in enumerate(frame.columns) if name != geometry]
+            self.names = [str(frame.columns[i]) for i in self.positions]
+            self.size = len(frame)
+        else:
+            self.names, self.lists = table_columns(frame) if frame is not None else ([], [])
+            self.size = len(self.lists[0]) if self.lists else _row_count(frame) if frame is not None else 0
+        self.index = {name: i for i, name in enumerate(self.names)}
+
+    def column(self, name: str, rows: slice | Sequence[int]) -> list[Any]:
+        """The values of column ``name`` in ``rows`` (a slice or positions), as :func:`table_columns` gives them."""
+        if self.frame is not None:
+            return self.frame.iloc[rows, self.positions[self.index[name]]].tolist()
+        values = self.lists[self.index[name]]
+        return values[rows] if isinstance(rows, slice) else [values[i] for i in rows]
+
+    def named(self, rows: slice, *wanted: str) -> list[list[Any]]:
+        """The values of the ``wanted`` columns in ``rows`` (a column the table does not have is all ``None``)."""
+        size = len(range(*rows.indices(self.size)))
+        return [self.column(name, rows) if name in self.index else [None] * size for name in wanted]
 
 
 def table(tables: Any, name: str) -> Any:
@@ -108,32 +191,44 @@ def iter_layers(tables: Any) -> Iterator[Layer]:
     ValueError
         When ``tables`` has no ``claim_geoms`` (before the first layer).
     """
+    return (Layer(layer.name, layer.frame, layer.geometry_type) if isinstance(layer, ChunkedLayer) else layer
+            for layer in iter_layer_parts(tables))
+
+
+def iter_layer_parts(tables: Any) -> Iterator[Layer | ChunkedLayer]:
+    """The layers of :func:`iter_layers`, the large ones as :class:`ChunkedLayer` (a writer that writes each
+    frame before taking the next holds :data:`CHUNK_ROWS` rows of a layer, not all of them).
+
+    Raises
+    ------
+    ValueError
+        When ``tables`` has no ``claim_geoms`` (before the first layer).
+    """
     claim_geoms = table(tables, "claim_geoms")
     if claim_geoms is None:
         raise ValueError("the tables to export have no 'claim_geoms' (the geometry stage's output)")
     return _layers(tables, claim_geoms)
 
 
-def _layers(tables: Any, claim_geoms: Any) -> Iterator[Layer]:
+def _layers(tables: Any, claim_geoms: Any) -> Iterator[Layer | ChunkedLayer]:
     mentions = table(tables, "mentions")
     yield Layer("places", places_layer(mentions), POINT)
-    yield Layer("mentions", mentions_layer(mentions), POINT)
-    yield Layer("claims", claims_layer(claim_geoms, table(tables, "claims")), POINT)
+    yield _lonlat_layer("mentions", mentions)
+    yield _claims_parts(claim_geoms, table(tables, "claims"))
     statuses = table(tables, "place_status")
     if statuses is not None and _row_count(statuses):
-        yield Layer("place_status", place_status_layer(statuses), POINT)
-    areas, lines = claim_geometry_layers(claim_geoms)
-    yield Layer("claim_areas", areas, MULTIPOLYGON)
+        yield _lonlat_layer("place_status", statuses)
+    areas, lines = claim_geometry_parts(claim_geoms)
+    yield areas
     del areas
-    if len(lines):
-        yield Layer("claim_lines", lines, MULTILINESTRING)
+    if lines.rows:
+        yield lines
     del lines
     for name in ("envelopes", "reference"):
         frame = table(tables, name)
         if frame is not None:
             yield Layer(name, polygon_layer(frame), MULTIPOLYGON)
-    names, columns = merged_claim_columns(claim_geoms, table(tables, "claims"), ("claim_id", "source", "flags"))
-    yield Layer("checks", checks_table(dict(zip(names, columns))), None)
+    yield _checks_parts(claim_geoms, table(tables, "claims"))
     spread = table(tables, "spread")
     if spread is None:
         spread = _spread_of(claim_geoms)
@@ -177,6 +272,22 @@ def checks_table(claims: Any) -> pandas.DataFrame:
         names, columns = list(claims), list(claims.values())
     else:
         names, columns = table_columns(claims)
+    return typed_columns(CHECK_COLUMNS, _check_columns(names, columns))
+
+
+def _checks_parts(claim_geoms: Any, claims: Any) -> ChunkedLayer:
+    """The ``checks`` table of the merged claims (:class:`_MergedClaims`), made for some claims at a time."""
+    merged = _MergedClaims(claim_geoms, claims)
+
+    def part(start: int, stop: int, _shapes: bool) -> Part:
+        names, columns = merged.columns(start, stop, ("claim_id", "source", "flags"))
+        return CHECK_COLUMNS, _check_columns(names, columns), None
+
+    return ChunkedLayer("checks", None, merged.rows, part)
+
+
+def _check_columns(names: list[str], columns: list[list[Any]]) -> list[list[Any]]:
+    """The value lists of :data:`CHECK_COLUMNS`: one row per flag of the claims of ``columns``."""
     size = len(columns[0]) if columns else 0
     claim_ids, sources, flag_cells = (columns[names.index(name)] if name in names else [None] * size
                                       for name in ("claim_id", "source", "flags"))
@@ -189,25 +300,31 @@ def checks_table(claims: Any) -> pandas.DataFrame:
             # time of this table.
             rows.append((claim_id, source, flag.get("code"), flag.get("severity"), flag.get("message"),
                          json_text(numbers)))
-    return typed_columns(CHECK_COLUMNS, list(zip(*rows)) if rows else [[] for _ in CHECK_COLUMNS])
+    return [list(column) for column in zip(*rows)] if rows else [[] for _ in CHECK_COLUMNS]
 
 
 # -- point layers -----------------------------------------------------------------------------------------
 def mentions_layer(mentions: Any) -> geopandas.GeoDataFrame:
     """Every mention, as a point where it resolved to coordinates (no geometry otherwise)."""
-    return _lonlat_points(mentions)
+    return _lonlat_layer("mentions", mentions).frame
 
 
 def place_status_layer(statuses: Any) -> geopandas.GeoDataFrame:
     """One point per place status (what one sentence says of one place), in source and text order."""
-    return _lonlat_points(statuses)
+    return _lonlat_layer("place_status", statuses).frame
 
 
-def _lonlat_points(frame: Any) -> geopandas.GeoDataFrame:
+def _lonlat_layer(name: str, frame: Any) -> ChunkedLayer:
     """Every row of a table with ``lon``/``lat`` columns, as a point where both are set (no geometry otherwise)."""
-    names, columns = table_columns(frame)
-    points = _points(list(zip(*_columns_named(names, columns, "lon", "lat"))))
-    return _point_frame(typed_columns(names, columns), points)
+    source = _Columns(frame)
+
+    def part(start: int, stop: int, shapes: bool) -> Part:
+        rows = slice(start, stop)
+        columns = [source.column(column, rows) for column in source.names]
+        points = _points(list(zip(*source.named(rows, "lon", "lat")))) if shapes else None
+        return source.names, columns, points
+
+    return ChunkedLayer(name, POINT, source.size, part)
 
 
 def _columns_named(names: list[str], columns: list[list[Any]], *wanted: str) -> list[list[Any]]:
@@ -224,11 +341,23 @@ def places_layer(mentions: Any) -> geopandas.GeoDataFrame:
     mentions (most first), then name.
     """
     places: dict[tuple, dict[str, Any]] = {}
-    names, columns = table_columns(mentions)
-    kinds, lons, lats, place_ids = (cell_values(column) for column in _columns_named(names, columns, "type", "lon",
-                                                                                        "lat", "id"))
+    source_columns = _Columns(mentions)
     fields = ("name", "kind", "country", "admin1", "geonameid", "feature_code", "source", "text")
-    rows = zip(kinds, lons, lats, place_ids, *_columns_named(names, columns, *fields))
+    for start in range(0, source_columns.size, CHUNK_ROWS):
+        # Only the columns read here, a chunk of rows at a time: a large corpus's mentions have a sentence each.
+        chunk = source_columns.named(slice(start, start + CHUNK_ROWS), "type", "lon", "lat", "id", *fields)
+        _count_places(places, [cell_values(column) for column in chunk[:4]], chunk[4:])
+    records = []
+    for place in places.values():
+        records.append({**place, "n_sources": len(place["sources"]), "sources": sorted(place["sources"]),
+                        "texts": sorted(place["texts"])})
+    records.sort(key=lambda p: (-p["n_mentions"], str(p["name"] or ""), str(p["place_id"] or "")))
+    return _point_frame(typed_frame(records, PLACE_COLUMNS), _points([(r["lon"], r["lat"]) for r in records]))
+
+
+def _count_places(places: dict[tuple, dict[str, Any]], keys: list[Sequence[Any]], fields: list[list[Any]]) -> None:
+    """Count the mentions of ``keys`` (type, lon, lat, id as cell values) and ``fields`` into ``places``."""
+    rows = zip(*keys, *fields)
     for kind, lon, lat, place_id, name, place_kind, country, admin1, geonameid, feature_code, source, text in rows:
         if (kind or "place") != "place" or lon is None or lat is None:
             continue
@@ -245,12 +374,6 @@ def places_layer(mentions: Any) -> geopandas.GeoDataFrame:
             place["sources"].add(str(source))
         if text is not None:
             place["texts"].add(str(text))
-    records = []
-    for place in places.values():
-        records.append({**place, "n_sources": len(place["sources"]), "sources": sorted(place["sources"]),
-                        "texts": sorted(place["texts"])})
-    records.sort(key=lambda p: (-p["n_mentions"], str(p["name"] or ""), str(p["place_id"] or "")))
-    return _point_frame(typed_frame(records, PLACE_COLUMNS), _points([(r["lon"], r["lat"]) for r in records]))
 
 
 def claims_layer(claim_geoms: Any, claims: Any = None) -> geopandas.GeoDataFrame:
@@ -262,9 +385,19 @@ def claims_layer(claim_geoms: Any, claims: Any = None) -> geopandas.GeoDataFrame
     kept: its ``km2`` is the area the claim stands for, derived for shares
     (see its ``derivation``). Claims missing from ``claim_geoms`` come last.
     """
-    names, columns = merged_claim_columns(claim_geoms, claims)
-    points = _points(list(zip(*_columns_named(names, columns, "anchor_lon", "anchor_lat"))))
-    return _point_frame(typed_columns(names, _flags_as_codes(names, columns)), points)
+    return _claims_parts(claim_geoms, claims).frame
+
+
+def _claims_parts(claim_geoms: Any, claims: Any) -> ChunkedLayer:
+    """:func:`claims_layer`, made for some claims at a time."""
+    merged = _MergedClaims(claim_geoms, claims)
+
+    def part(start: int, stop: int, shapes: bool) -> Part:
+        names, columns = merged.columns(start, stop)
+        points = _points(list(zip(*_columns_named(names, columns, "anchor_lon", "anchor_lat")))) if shapes else None
+        return names, _flags_as_codes(names, columns), points
+
+    return ChunkedLayer("claims", POINT, merged.rows, part)
 
 
 def flag_codes(flags: Any) -> list[str]:
@@ -288,27 +421,45 @@ def _flags_as_codes(names: list[str], columns: list[list[Any]]) -> list[list[Any
 def merged_claim_columns(claim_geoms: Any, claims: Any = None, wanted: Sequence[str] | None = None
                          ) -> tuple[list[str], list[list[Any]]]:
     """The columns of :func:`claims_layer` (or the ``wanted`` ones), values as they are, merged column by column."""
-    geo_names, geo_columns = table_columns(claim_geoms)
-    record_names, record_columns = table_columns(claims) if claims is not None else ([], [])
-    names = geo_names + [c for c in record_names if c not in geo_names]
-    geo_ids = [str(value) for value in _columns_named(geo_names, geo_columns, "claim_id")[0]]
-    record_ids = [str(value) for value in _columns_named(record_names, record_columns, "claim_id")[0]]
-    position = {claim_id: index for index, claim_id in enumerate(record_ids)}  # the last of a repeated id, as before
-    matched = [position.get(claim_id) for claim_id in geo_ids]
-    drawn = set(geo_ids)
-    missing = [index for index, claim_id in enumerate(record_ids) if claim_id not in drawn]
-    merged = []
-    for name in names if wanted is None else [name for name in wanted]:
-        record_column = record_columns[record_names.index(name)] if name in record_names else None
-        if name in geo_names:
-            head = geo_columns[geo_names.index(name)]
-        elif record_column is not None:
-            head = [None if index is None else record_column[index] for index in matched]
-        else:
-            head = [None] * len(geo_ids)
-        tail = [record_column[index] for index in missing] if record_column is not None else [None] * len(missing)
-        merged.append(list(head) + tail)
-    return (names if wanted is None else list(wanted)), merged
+    merged = _MergedClaims(claim_geoms, claims)
+    return merged.columns(0, merged.rows, wanted)
+
+
+class _MergedClaims:
+    """The claims as :func:`claims_layer` has them, read for some rows at a time: the geometry stage's rows (its
+    columns, then the records' of the same ``claim_id``), then the records the geometry stage has no row for."""
+
+    def __init__(self, claim_geoms: Any, claims: Any = None) -> None:
+        self.geo, self.records = _Columns(claim_geoms), _Columns(claims)
+        self.names = self.geo.names + [c for c in self.records.names if c not in self.geo.index]
+        every = slice(None)
+        geo_ids = [str(value) for value in self.geo.named(every, "claim_id")[0]]
+        record_ids = [str(value) for value in self.records.named(every, "claim_id")[0]] if claims is not None else []
+        position = {claim_id: index for index, claim_id in enumerate(record_ids)}  # the last of a repeated id
+        self.matched = [position.get(claim_id) for claim_id in geo_ids]
+        drawn = set(geo_ids)
+        self.missing = [index for index, claim_id in enumerate(record_ids) if claim_id not in drawn]
+        self.rows = len(geo_ids) + len(self.missing)
+
+    def columns(self, start: int, stop: int, wanted: Sequence[str] | None = None) -> tuple[list[str], list[list[Any]]]:
+        """The names and values of the merged columns (or the ``wanted`` ones) of rows ``start:stop``."""
+        drawn = len(self.matched)
+        head = slice(min(start, drawn), min(stop, drawn))
+        tail = self.missing[max(start - drawn, 0):max(stop - drawn, 0)]
+        matched = self.matched[head]
+        merged = []
+        for name in self.names if wanted is None else wanted:
+            in_records = name in self.records.index
+            if name in self.geo.index:
+                first = self.geo.column(name, head)
+            elif in_records:
+                found = iter(self.records.column(name, [index for index in matched if index is not None]))
+                first = [None if index is None else next(found) for index in matched]
+            else:
+                first = [None] * len(matched)
+            last = self.records.column(name, tail) if in_records else [None] * len(tail)
+            merged.append(first + last)
+        return (list(self.names) if wanted is None else list(wanted)), merged
 
 
 def _points(lonlats: Sequence[tuple[Any, Any]]) -> list[BaseGeometry | None]:
@@ -358,17 +509,54 @@ def claim_geometry_layers(claim_geoms: Any) -> tuple[geopandas.GeoDataFrame, geo
     attributes are the geometry stage's :data:`CLAIM_KEY_COLUMNS` and
     :data:`SHAPE_COLUMNS` (the claims layer has the others).
     """
+    areas, lines = claim_geometry_parts(claim_geoms)
+    return areas.frame, lines.frame
+
+
+def claim_geometry_parts(claim_geoms: Any) -> tuple[ChunkedLayer, ChunkedLayer]:
+    """:func:`claim_geometry_layers`, each made for some claims at a time.
+
+    The shapes (:func:`lighter_shapes` split by :func:`split_geometry`) are made a chunk of claims at a time:
+    once to find the claims with polygons and with lines (the lines, few, are kept), and again for the polygons
+    as their layer is written. Every shape's lighter version depends on that shape alone, so the chunks' shapes
+    are those of the whole table; made whole, with their copies of every polygon, they were a 10,000-article
+    corpus's largest layer.
+    """
     frame = in_wgs84(claim_geoms)
-    names, columns = table_columns(frame)
-    order = [c for c in CLAIM_KEY_COLUMNS + SHAPE_COLUMNS if c in names]
-    columns = _flags_as_codes(order, _columns_named(names, columns, *order))
-    splits = [split_geometry(geometry) for geometry in lighter_shapes(_geometries(frame))]
-    layers = []
-    for part in (0, 1):  # polygons, lines
-        rows = [index for index, split in enumerate(splits) if split[part] is not None]
-        layers.append(_shape_frame(typed_columns(order, [[column[i] for i in rows] for column in columns]),
-                                   [splits[i][part] for i in rows]))
-    return layers[0], layers[1]
+    source = _Columns(frame)
+    order = [c for c in CLAIM_KEY_COLUMNS + SHAPE_COLUMNS if c in source.index]
+    geometries = _geometries(frame)
+    polygon_rows: list[int] = []
+    line_rows: list[int] = []
+    lines: list[BaseGeometry] = []
+    for start in range(0, len(geometries), CHUNK_ROWS):
+        for index, (polygon, line) in enumerate(_split_shapes(geometries[start:start + CHUNK_ROWS]), start):
+            if polygon is not None:
+                polygon_rows.append(index)
+            if line is not None:
+                line_rows.append(index)
+                lines.append(line)
+
+    def columns_of(picked: list[int]) -> list[list[Any]]:
+        return _flags_as_codes(order, [source.column(column, picked) for column in order])
+
+    def areas(start: int, stop: int, shapes: bool) -> Part:  # rows of claim_geoms
+        picked = polygon_rows[bisect.bisect_left(polygon_rows, start):bisect.bisect_left(polygon_rows, stop)]
+        if not shapes:
+            return order, columns_of(picked), None
+        splits = _split_shapes(geometries[start:stop])
+        return order, columns_of(picked), [splits[index - start][0] for index in picked]
+
+    def line_part(start: int, stop: int, shapes: bool) -> Part:  # rows of the lines layer
+        return order, columns_of(line_rows[start:stop]), lines[start:stop] if shapes else None
+
+    return (ChunkedLayer("claim_areas", MULTIPOLYGON, len(geometries), areas),
+            ChunkedLayer("claim_lines", MULTILINESTRING, len(line_rows), line_part))
+
+
+def _split_shapes(geometries: Sequence[BaseGeometry | None]) -> list[tuple[Any, Any]]:
+    """The polygons and lines (:func:`split_geometry`) of each shape made lighter (:func:`lighter_shapes`)."""
+    return [split_geometry(geometry) for geometry in lighter_shapes(geometries)]
 
 
 def claim_shapes_layer(claim_geoms: Any) -> geopandas.GeoDataFrame:
@@ -466,8 +654,8 @@ def _spread_of(claim_geoms: Any) -> pandas.DataFrame | None:
 
 
 __all__ = [
-    "Layer", "attribute_table", "checks_table", "claim_geometry_layers", "claim_shapes_layer", "claims_layer",
-    "export_layers", "flag_codes", "flag_list", "in_wgs84", "iter_layers", "lighter_shapes", "mentions_layer",
-    "merged_claim_columns", "place_status_layer", "places_layer", "polygon_layer", "sources_table", "split_geometry",
-    "table",
+    "CHUNK_ROWS", "ChunkedLayer", "Layer", "attribute_table", "checks_table", "claim_geometry_layers",
+    "claim_geometry_parts", "claim_shapes_layer", "claims_layer", "export_layers", "flag_codes", "flag_list",
+    "in_wgs84", "iter_layer_parts", "iter_layers", "lighter_shapes", "mentions_layer", "merged_claim_columns",
+    "place_status_layer", "places_layer", "polygon_layer", "sources_table", "split_geometry", "table",
 ]

@@ -49,14 +49,17 @@ def cell_value(value: Any, nested: bool = False) -> Any:
     return value
 
 
-def typed_column(values: Sequence[Any]) -> pandas.Series:
+def typed_column(values: Sequence[Any], kinds: set[type] | None = None) -> pandas.Series:
     """A Series of plain cell values with one explicit dtype.
 
     Booleans become ``bool`` (``boolean`` with gaps), integers ``int64``
     (``Int64`` with gaps), other numbers ``float64`` (NaN for gaps) and
-    everything else text (``object`` with ``None`` for gaps).
+    everything else text (``object`` with ``None`` for gaps). ``kinds``: the
+    types of the whole column's values when ``values`` are a slice of it (see
+    :func:`cell_kinds`), so that every slice gets the whole column's type.
     """
-    kinds = set(map(type, values))  # one pass over the column, then decided by its set of types
+    # One pass over the column, then decided by its set of types.
+    kinds = set(map(type, values)) if kinds is None else set(kinds)
     missing = type(None) in kinds
     kinds.discard(type(None))
     if kinds and kinds <= {bool}:
@@ -124,10 +127,13 @@ def table_columns(frame: Any) -> tuple[list[str], list[list[Any]]]:
     return names, [[row.get(name) for row in rows] for name in names]
 
 
-def typed_columns(names: Sequence[str], columns: Sequence[Sequence[Any]]) -> pandas.DataFrame:
-    """A DataFrame of the named value lists (as :func:`typed_frame` makes of rows), each a :func:`typed_column`."""
-    return pandas.DataFrame({name: typed_column(cell_values(values)) for name, values in zip(names, columns)},
-                            columns=list(names))
+def typed_columns(names: Sequence[str], columns: Sequence[Sequence[Any]],
+                  kinds: Sequence[set[type]] | None = None) -> pandas.DataFrame:
+    """A DataFrame of the named value lists (as :func:`typed_frame` makes of rows), each a :func:`typed_column`
+    (of the whole columns' ``kinds`` when the lists are a slice of a table's rows)."""
+    each = kinds if kinds is not None else [None] * len(names)
+    return pandas.DataFrame({name: typed_column(cell_values(values), kind)
+                             for name, values, kind in zip(names, columns, each)}, columns=list(names))
 
 
 _PLAIN_KINDS = frozenset({str, int, bool, type(None)})
@@ -159,6 +165,21 @@ def cell_values(values: Sequence[Any]) -> Sequence[Any]:
         return texts[id(value)]
 
     return [value_of(value) for value in values]
+
+
+def cell_kinds(values: Sequence[Any]) -> set[type]:
+    """The types of the :func:`cell_values` of ``values``, without making them (lists and dicts are text).
+
+    A table written a slice of rows at a time takes each column's type from these, gathered over every slice.
+    """
+    kinds = set(map(type, values))
+    if kinds <= _PLAIN_KINDS:
+        return kinds
+    found = kinds & _PLAIN_KINDS
+    if kinds & {list, dict}:
+        found.add(str)
+    rest = kinds - _PLAIN_KINDS - {list, dict}
+    return found | {type(cell_value(value)) for value in values if type(value) in rest}
 
 
 def frame_columns(frame: Any, rows: Sequence[Mapping[str, Any]]) -> list[str]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import importlib.util
 import io
 import json
 import re
@@ -228,6 +229,22 @@ def test_writing_twice_gives_byte_identical_files(tables, tmp_path):
     second = write_exports(tables, tmp_path / "b")
     assert [p.name for p in first] == [p.name for p in second]
     for one, two in zip(first, second):
+        assert sha256(one) == sha256(two), one.name
+
+
+def test_layers_written_a_few_rows_at_a_time_are_the_files_written_whole(tables, tmp_path, monkeypatch):
+    """A large layer is made and written a frame of rows at a time: two rows a frame give the same files as one frame
+    of every row (a column's type is its whole column's, e.g. whole numbers with a gap in a later frame)."""
+    from geomap.export import layers
+
+    kinds = ("gpkg", "geojson", "csv", "parquet") if importlib.util.find_spec("pyarrow") else ("gpkg", "geojson", "csv")
+    whole = write_exports(tables, tmp_path / "whole", kinds=kinds)
+    monkeypatch.setattr(layers, "CHUNK_ROWS", 2)
+    assert len(list(layers.ChunkedLayer.frames(next(
+        layer for layer in layers.iter_layer_parts(tables) if layer.name == "mentions")))) > 1
+    in_frames = write_exports(tables, tmp_path / "frames", kinds=kinds)
+    assert [p.name for p in whole] == [p.name for p in in_frames]
+    for one, two in zip(whole, in_frames):
         assert sha256(one) == sha256(two), one.name
 
 
