@@ -87,8 +87,11 @@ ZONE_AFTER_RE = _PATTERNS.zone_after
 _ZONE_LOOKBACK = 300
 # A name and a comma right before a figure: an appositive ("Khartoum, 200 kilometres north").
 # "Korem, 170 km south of Maqli", "near Sirwah - about 40 kilometres west on the road to the capital": a length in
-# apposition to a name, after a comma or a dash
-_AFTER_A_NAME_RE = re.compile(r"\b[A-Z][\w\-’']+(?:,|\s+[-–—])\s*(?:(?:about|some|roughly|around|nearly|almost)\s+)?$")
+# apposition to a name, after a comma or a dash; the name may keep its generic noun in lower case ("the Litani
+# river, some 20 km (13 miles) north of the border")
+_AFTER_A_NAME_RE = re.compile(
+    r"\b[A-Z][\w\-’']+(?:\s+(?:river|lake|canal|valley|gorge|pass|peninsula|island|mountains|hills|heights|strait|bay))?"
+    r"(?:,|\s+[-–—])\s*(?:(?:about|some|roughly|around|nearly|almost)\s+)?$")
 DOWN_FROM_RE = _PATTERNS.down_from
 SHARE_FROM_RE = _PATTERNS.share_from
 # A capitalised word going on into a name: "Liberation Tigers", "Liberation of Palestine", "Liberation Front" (not
