@@ -686,15 +686,15 @@ def regions_holding(shapes: Sequence[Any], tree, points: Sequence[Any] | None = 
         points = shapely.point_on_surface(numpy.asarray(shapes, dtype=object))
     # Claims drawn around one anchor share a point: each distinct point is looked up once.
     xy = shapely.get_coordinates(numpy.asarray(points, dtype=object))
-    distinct, inverse = numpy.unique(xy, axis=0, return_inverse=True)
-    points = shapely.points(distinct)
-    inputs, found = tree.query(points, predicate="intersects")
-    none = len(tree.geometries)
-    held = numpy.full(len(points), none, dtype=numpy.int64)
-    if len(inverse) != len(shapes):
+    if len(xy) != len(shapes):
         raise ValueError("regions_holding: an empty shape has no point to look up")
+    distinct, inverse = numpy.unique(xy, axis=0, return_inverse=True)
+    distinct_points = shapely.points(distinct)
+    inputs, found = tree.query(distinct_points, predicate="intersects")
+    none = len(tree.geometries)
+    held = numpy.full(len(distinct_points), none, dtype=numpy.int64)
     numpy.minimum.at(held, inputs, found)
-    return _with_nearest(held, points, tree, held == none)[inverse.reshape(-1)].tolist()
+    return _with_nearest(held, distinct_points, tree, held == none)[inverse.reshape(-1)].tolist()
 
 
 def nearest_each(points: Sequence[Any], tree) -> list[int]:
