@@ -471,6 +471,8 @@ def _read_area(
         if not weak_hold(article.text, window, reading) and sized is None:
             return None
         cue, source = Cue("held", reading.start, reading.end), "weak"
+    if _PATTERNS.held_by_no_one_after.match(article.text, reading.span_end, sentence.end):
+        return None  # "82 square kilometers ... of the Sumy region are under neither side's control": a grey zone
     category = "held" if cue.category == "reduced" else cue.category
     if category == "held" and _PATTERNS.occupied_over_a_period.match(article.text, cue.start) and _PERIOD_RE.search(
             article.text, sentence.start, sentence.end):

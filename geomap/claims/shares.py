@@ -489,7 +489,8 @@ def _is_land(text: str, phrase: _OfPhrase) -> bool:
     if _PATTERNS.regions_pointed_at.match(text, phrase.start) or (
             phrase.sides and phrase.head in _WORDS.compass_part_heads):
         return True
-    return phrase.head is None or phrase.head in _WORDS.land_words or phrase.head in _WORDS.region_words
+    return phrase.head is None or phrase.head in _WORDS.land_words or phrase.head in _WORDS.region_words or (
+        phrase.head in _WORDS.landform_words)
 
 
 def _phrase_region(article: Article, sentence: Sentence, reading: Reading, phrase: _OfPhrase) -> Place | None:
@@ -504,6 +505,8 @@ def _phrase_region(article: Article, sentence: Sentence, reading: Reading, phras
         return country_place(article, phrase.demonym.country or phrase.demonym.id)
     if phrase.possessor_word in _WORDS.speaker_possessives and (head in _WORDS.land_words or head == "country"):
         return _speaker_country(article, sentence, reading)
+    if head in _WORDS.landform_words:
+        return None  # "two-thirds of the Golan Heights": a landform, no region the text named before
     word = phrase.possessor_word if phrase.possessor_word not in (None, "its", "their") else None
     if head in _WORDS.region_words or word in _WORDS.region_words:
         kinds = _WORD_KINDS.get(word or head, _DEFAULT_REGION_KINDS)  # type: ignore[arg-type]
