@@ -146,6 +146,13 @@ def resolve(spans: list[Span], words: WordLists, home: Sequence[Candidate] = (),
         prior_top = members[0].candidates[name_readings[group].bare_top]
         method = "context" if len(members[0].candidates) > 1 and prior_top.id != best.id else best.method
         near = context.proximity([best], group[0])[0] >= NEEDED_SUPPORT
+        # A small town in a country the article names nothing in, more than FAR_KM from every place it does
+        # name, in an article that names a country and a place in it ("Hot Springs" beside India, Ladakh and
+        # China is no town in Arkansas): the name is of a place the gazetteer lacks. A town stays when nothing
+        # in the article points elsewhere.
+        stranded = best.kind == "populated_place" and best.population < CITY_POPULATION \
+            and context.points_to_a_country and not context.names_country_of(best, group[0]) \
+            and FAR_KM < context.nearest_other_km(best, group[0]) < float("inf")
         in_named_country = near or best_support >= NAMED_COUNTRY_SUPPORT
         confidence = round(max(0.05, min(0.99, best_score)), 3)
         alternatives = [c for _, c, _ in scored[1:4]]
@@ -156,7 +163,7 @@ def resolve(spans: list[Span], words: WordLists, home: Sequence[Candidate] = (),
         threshold = ALIAS_ACCEPT_THRESHOLD if best.method == "alias" and best.kind == "populated_place" \
             and best.population < EXONYM_CITY_POPULATION else ACCEPT_THRESHOLD
         for span in members:
-            if best_score < threshold and not span.strong_cue:
+            if (best_score < threshold or stranded) and not span.strong_cue:
                 continue
             unsupported_near = span.needs_support == "near" and not near
             if unsupported_near or (span.needs_support == "country" and not in_named_country):
@@ -329,6 +336,8 @@ class Context:
                 _add_key(self.named_key, c.id, k)
             elif c.kind == "admin1":
                 _add_key(self.region_key, c.id, k)
+        # Whether the article names a country and a place in it: its context points somewhere.
+        self.points_to_a_country = any(code in self.country_key for code in self.named_key)
         self.row_of = rows.row_of
         self._nearest_by_key([k for k, _ in places], rows.distances_to([c for _, c in places]))
 
@@ -366,6 +375,15 @@ class Context:
         then), else 0: the index into nearest_km and closeness."""
         row = self.row_of[candidate.id]
         return row, int(self.nearest_key[row] == self.key_number.get(key))
+
+    def names_country_of(self, candidate: Candidate, key: str) -> bool:
+        """Whether the article names the candidate's country, or a place in it, under another key."""
+        return self.country_key.get(candidate.country, key) != key or self.named_key.get(candidate.country, key) != key
+
+    def nearest_other_km(self, candidate: Candidate, key: str) -> float:
+        """The km from the candidate to the nearest place the article names under another key (inf: none)."""
+        row, which = self._nearest(candidate, key)
+        return self.nearest_km[which][row]
 
     def proximity(self, candidates: list[Candidate], key: str) -> list[float]:
         """exp(-d/250 km) for the nearest other place (not country) the article names; 0 for countries."""

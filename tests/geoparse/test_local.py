@@ -125,3 +125,21 @@ def test_a_name_in_a_list_of_states_is_a_state(geoparser) -> None:
     found = {m.text: m.id for m in geoparser.parse(Source(id="local", text=text))}
     assert (found["Oregon"], found["Wyoming"]) == ("US-OR", "US-WY")  # not the towns in Ohio and Michigan
     assert (found["Ontario"], found["New Brunswick"]) == ("CA-ON", "CA-NB")
+
+
+# scroll.in, 2021-05-02: a friction point in Ladakh that the gazetteer lacks shares its name with a town in Arkansas.
+LADAKH_FRICTION_POINTS = ("China has refused to withdraw its troops from Hot Springs and Gogra Post, two of the friction "
+                          "points between New Delhi and Beijing in Eastern Ladakh along the Line of Actual Control, "
+                          "The Indian Express reported on Sunday.")
+
+
+def test_a_small_town_far_from_everything_the_article_names_is_no_reading(geoparser) -> None:
+    # The article names India and places in it; a town of 35,000 people 12,000 km away in a country it never
+    # names is not what "Hot Springs" means there.
+    assert resolved_id(geoparser, LADAKH_FRICTION_POINTS, "Eastern Ladakh") == "IN-LA"
+    assert resolved_id(geoparser, LADAKH_FRICTION_POINTS, "Hot Springs") is None
+    # With nothing else named, or with its state, the town is still read.
+    assert resolved_id(geoparser, "Flooding closed two roads in Hot Springs on Monday, the police said.",
+                       "Hot Springs") == "4115412"
+    assert resolved_id(geoparser, "Flooding closed two roads in Hot Springs, Arkansas, and in Little Rock.",
+                       "Hot Springs") == "4115412"
