@@ -33,6 +33,7 @@ UNIQUE_NAME_SCORE = 0.5
 COUNTRY_SCORE = 0.9  # a country the article names a place in
 UNSUPPORTED_COUNTRY_SCORE = 0.65  # a country the article names nothing in: a local reading may win
 HOME_KEY = "\x00home"  # the outlet's home in the context: a key no name folds to
+CUED_REGION_KINDS = ("admin1", "named_region")  # what "the X region" may name
 SUPPORT_KINDS = ("populated_place", "admin1", "admin2", "named_region")
 SUPPORT_SCALE_KM = 250.0
 SAME_COUNTRY_SUPPORT = 0.45  # another place the article names is in the same country
@@ -204,7 +205,10 @@ def _priors(candidates: Sequence[Candidate], cue: str | None, key: str) -> list[
 
 def _prior(candidate: Candidate, cue: str | None, local_script: bool, shares_a_town_name: bool = False) -> float:
     prior = min(1.0, importance(candidate) / 8.0)
-    if cue == "region" and candidate.kind == "admin1":
+    # A region cue speaks for a region: an admin unit, or a named region ("the Kurdistan Region" of Iraq over
+    # Iran's Kurdistan province, which the cue's word would otherwise make the only region of the name).
+    region_read = cue == "region" and candidate.kind in CUED_REGION_KINDS
+    if region_read:
         prior += 0.5
     elif cue == "city" and candidate.kind == "populated_place":
         prior += 0.5
@@ -212,7 +216,7 @@ def _prior(candidate: Candidate, cue: str | None, local_script: bool, shares_a_t
         prior += 0.5
     elif candidate.kind == "admin1" and shares_a_town_name:
         prior -= 0.15
-    if candidate.method == "alias" and not (cue == "region" and candidate.kind == "admin1") \
+    if candidate.method == "alias" and not region_read \
             and not local_script:  # "Суджа" is Sudzha's own name in its own script, not an exonym
         # Another name of a place (an exonym, a former name: Pokrovsk was Engels' name until
         # 1931) counts for less than a place's own name.

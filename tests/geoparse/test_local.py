@@ -143,3 +143,22 @@ def test_a_small_town_far_from_everything_the_article_names_is_no_reading(geopar
                        "Hot Springs") == "4115412"
     assert resolved_id(geoparser, "Flooding closed two roads in Hot Springs, Arkansas, and in Little Rock.",
                        "Hot Springs") == "4115412"
+
+
+@pytest.mark.parametrize("text, name, expected", [
+    # women.ncr-iran.org, 2015-05-13; kurdishpeace.org, 2022-10: Iran's province.
+    ("Residents of the city of Sanandaj, capital of Iran's Kurdistan Province, said their hometown has turned into "
+     "a big military base.", "Kurdistan Province", "IR-16"),
+    ("On October 8th, large demonstrations in Sanandaj (Sine in Kurdish), the capital of Kurdistan Province, were "
+     "met with a violent state response.", "Kurdistan Province", "IR-16"),
+    # VOA sentences on Iraq: Iraq's autonomous region, written as a region of a name Iran's province shares.
+    ("Kirkuk Province, which lies outside the official Kurdistan region, is claimed by both Kurdish and Iraqi "
+     "officials.", "Kurdistan", "NR:kurdistan-region"),
+    ("Hashemi denies the charge and fled to northern Iraq's autonomous Kurdistan region to avoid detention.",
+     "Kurdistan", "NR:kurdistan-region"),
+    # tricksfast.com, 2020-09-27: "the X region" of a named region that is no admin unit.
+    ("The Nagorno-Karabakh region, controlled by Armenia, belongs to Azerbaijan according to international law.",
+     "Nagorno-Karabakh", "NR:nagorno-karabakh"),
+])
+def test_a_region_phrase_names_a_named_region_as_well_as_an_admin_unit(geoparser, text, name, expected) -> None:
+    assert resolved_id(geoparser, text, name) == expected
