@@ -111,6 +111,10 @@ def resolve(spans: list[Span], words: WordLists, home: Sequence[Candidate] = (),
     # What does not change from round to round, once per group: each candidate's prior,
     # whether any occurrence has a place cue.
     name_readings = {g: priors_of.read(members[0].candidates, g[1], g[0]) for g, members in groups.items()}
+    # The key each name brings into the context: its name without the region word, so that "the Karak
+    # district" (a district of Pakistan, the only unit of that name) cannot prop up a bare "Karak" as the
+    # town inside it, nor the town the district: a name and its region phrase are one name, not two.
+    context_key = {g: _bare_name(g[0], words) for g in groups}
     place_context = {g: any(m.place_context or m.strong_cue for m in members) for g, members in groups.items()}
     # Context comes in stages so that weak readings cannot prop each other up: first only
     # confident readings (countries, regions, towns of 100,000 or more, names with one
@@ -125,7 +129,7 @@ def resolve(spans: list[Span], words: WordLists, home: Sequence[Candidate] = (),
     at_home = [(HOME_KEY, place) for place in home]
     used = None
     for _ in range(2):
-        entries = at_home + [(g[0], c) for g, c in provisional.items() if g in trusted]
+        entries = at_home + [(context_key[g], c) for g, c in provisional.items() if g in trusted]
         if entries == used:
             break  # the second round would read the same context as the first
         used = entries
@@ -133,7 +137,7 @@ def resolve(spans: list[Span], words: WordLists, home: Sequence[Candidate] = (),
         for group, members in groups.items():
             candidates = members[0].candidates
             reading = name_readings[group]
-            supports = context.support(candidates, group[0])
+            supports = context.support(candidates, context_key[group])
             shared = _town_shares_its_region_s_support(supports, reading.shares) if reading.shares else supports
             scored_by_group[group] = _scored(candidates, reading.priors, shared, supports, place_context[group],
                                              group[0] in words.common)
@@ -146,14 +150,14 @@ def resolve(spans: list[Span], words: WordLists, home: Sequence[Candidate] = (),
         best_score, best, best_support = scored[0]
         prior_top = members[0].candidates[name_readings[group].bare_top]
         method = "context" if len(members[0].candidates) > 1 and prior_top.id != best.id else best.method
-        near = context.proximity([best], group[0])[0] >= NEEDED_SUPPORT
+        near = context.proximity([best], context_key[group])[0] >= NEEDED_SUPPORT
         # A small town in a country the article names nothing in, more than FAR_KM from every place it does
         # name, in an article that names a country and a place in it ("Hot Springs" beside India, Ladakh and
         # China is no town in Arkansas): the name is of a place the gazetteer lacks. A town stays when nothing
         # in the article points elsewhere.
         stranded = best.kind == "populated_place" and best.population < CITY_POPULATION \
-            and context.points_to_a_country and not context.names_country_of(best, group[0]) \
-            and FAR_KM < context.nearest_other_km(best, group[0]) < float("inf")
+            and context.points_to_a_country and not context.names_country_of(best, context_key[group]) \
+            and FAR_KM < context.nearest_other_km(best, context_key[group]) < float("inf")
         in_named_country = near or best_support >= NAMED_COUNTRY_SUPPORT
         confidence = round(max(0.05, min(0.99, best_score)), 3)
         alternatives = [c for _, c, _ in scored[1:4]]
@@ -173,6 +177,15 @@ def resolve(spans: list[Span], words: WordLists, home: Sequence[Candidate] = (),
             span.confidence = confidence
             span.method = method
             span.alternatives = alternatives
+
+
+UNIT_WORDS = ("district", "districts", "county", "raion", "rayon", "municipality")  # second-level units' words
+
+
+def _bare_name(key: str, words: WordLists) -> str:
+    """The name a region or unit phrase is built on: "kursk" for "kursk region", "karak" for "karak district"."""
+    head, _, last = key.rpartition(" ")
+    return head if head and last in UNIT_WORDS else strip_region_word(key, words)
 
 
 def _town_shares_its_region_s_support(supports: list[float], shares: Sequence[tuple[int, int]]) -> list[float]:

@@ -162,3 +162,16 @@ def test_a_small_town_far_from_everything_the_article_names_is_no_reading(geopar
 ])
 def test_a_region_phrase_names_a_named_region_as_well_as_an_admin_unit(geoparser, text, name, expected) -> None:
     assert resolved_id(geoparser, text, name) == expected
+
+
+# ethiopiandj.com (from the BBC), 2016-12-18: Jordan's Karak; the only unit called "Karak District" is Pakistan's.
+KARAK_ATTACK = ("The Public Security Directorate said on Sunday that events began when a police patrol received reports "
+                "of a fire at a house in the town of Qatraneh, in the Karak district. In another attack, gunmen shot at a "
+                "security patrol in Karak but nobody was hurt. Karak is a popular tourist destination in Jordan.")
+
+
+def test_a_name_and_its_district_phrase_do_not_prop_each_other_up(geoparser) -> None:
+    # "the Karak district" read as Pakistan's district once made the bare "Karak" the town inside it (0 km
+    # away), against the Jordan the article names: a name and its unit phrase are one name in the context.
+    mentions = geoparser.parse(Source(id="karak", text=KARAK_ATTACK))
+    assert {m.country for m in mentions if m.text == "Karak"} == {"JO"}
