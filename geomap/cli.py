@@ -193,8 +193,9 @@ def gazetteer_import(dump: Path) -> None:
     report = import_dump(dump)
     for number, reason in report.malformed:
         click.echo(f"{dump}:{number}: skipped malformed line: {reason}", err=True)
-    click.echo(f"imported {report.places} populated places from {dump} into {report.written[0].parent}"
-               f" ({report.skipped_other_classes} non-place rows skipped, {len(report.malformed)} malformed)",
+    click.echo(f"imported {report.places} populated places and {report.features} physical features from {dump} into"
+               f" {report.written[0].parent} ({report.skipped_other_classes} other rows skipped,"
+               f" {len(report.malformed)} malformed)",
                err=True)
     if report.malformed:
         sys.exit(1)

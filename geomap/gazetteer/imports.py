@@ -4,8 +4,13 @@ A dump has 19 tab-separated columns (geonameid, name, asciiname, alternatenames,
 latitude, longitude, feature class, feature code, country code, cc2, admin1,
 admin2, admin3, admin4, population, elevation, dem, timezone, modification date).
 Populated places (feature class P) are kept, with every village the bundled
-cities500 lacks. Malformed lines are reported with their line numbers and
-skipped; a dump that is not UTF-8 is refused, naming its first bad line (a
+cities500 lacks, and so are the physical features that war reporting places
+fighting and claims at (``lookup.PHYSICAL_FEATURE_CODES``: valleys, passes, hills,
+heights, plains, springs, lakes, islands), which no bundled source has (the Galwan
+Valley, Pangong Tso, a friction point called Hot Springs in Ladakh). They keep their
+GeoNames feature code (``VAL``, ``SPNG`` ...); rivers, roads and buildings stay out
+(a river's point is nowhere in particular along it). Malformed lines are reported
+with their line numbers and skipped; a dump that is not UTF-8 is refused, naming its first bad line (a
 UTF-8 byte order mark before the first line is allowed). A dump's places and names are replaced together, as
 one unit (:func:`publish_dump`), so a failed or killed import leaves the store as it was.
 """
@@ -23,6 +28,7 @@ from pathlib import Path
 from geomap import atomic
 from geomap.errors import GeomapError
 from geomap.gazetteer.folding import keep_alternate_name
+from geomap.gazetteer.lookup import PHYSICAL_FEATURE_CODES
 from geomap.gazetteer.store import IMPORT_NAMES, IMPORT_PLACES, IMPORT_VERSION_MARK, Store, name_index_lines
 from geomap.paths import user_data_dir
 
@@ -34,6 +40,7 @@ LOCK_NAME = ".lock"
 class ImportReport:
     path: Path
     places: int = 0
+    features: int = 0  # physical features kept (PHYSICAL_FEATURE_CODES), counted apart from the places
     skipped_other_classes: int = 0
     malformed: list[tuple[int, str]] = field(default_factory=list)  # (line number, reason)
     written: list[Path] = field(default_factory=list)
@@ -95,8 +102,10 @@ def import_dump(path: Path, store: Store | None = None, user_dir: Path | None = 
                 report.malformed.append((number, str(exc)))
                 continue
             if fields[6] != "P":
-                report.skipped_other_classes += 1
-                continue
+                if fields[6] not in ("T", "H") or fields[7] not in PHYSICAL_FEATURE_CODES:
+                    report.skipped_other_classes += 1
+                    continue
+                report.features += 1
             name = " ".join(fields[1].split())
             alternates = sorted({a.strip() for a in fields[3].split(",") if keep_alternate_name(a)} - {name})
             country, admin1 = fields[8], fields[10]
@@ -111,8 +120,8 @@ def import_dump(path: Path, store: Store | None = None, user_dir: Path | None = 
         values = line.split("\t")
         entries.append((values[1], f"p{row_index}", True))
         entries.extend((a, f"p{row_index}", False) for a in values[9].split("|") if a)
-    report.places = len(rows)
-    if not rows:
+    report.places = len(rows) - report.features
+    if not report.places:
         raise GeomapError("no populated places (feature class P) found", str(path))
     stem = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in path.stem) or "dump"
     places_bytes = atomic.gzip_bytes(("\n".join(line for _, line in rows) + "\n").encode("utf-8"))

@@ -18,11 +18,23 @@ from geomap.records import Candidate
 
 KIND_ORDER = {"continent": 0, "country": 1, "supranational": 2, "admin1": 3, "named_region": 4, "populated_place": 5,
               "admin2": 6}
+# GeoNames feature codes of the physical features an imported dump keeps besides populated places (see
+# geomap.gazetteer.imports): valleys, passes, hills, heights, plains, springs, lakes, islands. Points that stand
+# for the feature, named in war reporting as ground held or fought over.
+PHYSICAL_FEATURE_CODES = frozenset({
+    "VAL", "VALS", "PASS", "GAP", "HLL", "HLLS", "MT", "MTS", "PK", "RDGE", "PLN", "PLAT", "UPLD", "ISL", "PEN",
+    "CAPE", "SPNG", "SPNGS", "SPNGT", "LK", "WAD",
+})
+# GeoNames gives a feature no population: a named valley or pass ranks as a village of this many people, not
+# below every hamlet of its name (the "Hot Springs" of Ladakh among the towns of Arkansas and South Dakota).
+FEATURE_POPULATION = 1000
 _LEADING_ARTICLE = re.compile(r"^(the|a)\s+", re.IGNORECASE)
 
 
 def importance_of(kind: str, population: int, feature_code: str | None) -> float:
     """A prior for ranking: population on a log scale, a bonus for capitals and larger units."""
+    if feature_code in PHYSICAL_FEATURE_CODES:
+        population = max(population, FEATURE_POPULATION)
     base = math.log10(population + 10)
     if feature_code == "PPLC":
         base += 1.0

@@ -33,6 +33,7 @@ UNIQUE_NAME_SCORE = 0.5
 COUNTRY_SCORE = 0.9  # a country the article names a place in
 UNSUPPORTED_COUNTRY_SCORE = 0.65  # a country the article names nothing in: a local reading may win
 HOME_KEY = "\x00home"  # the outlet's home in the context: a key no name folds to
+CUED_REGION_KINDS = ("admin1", "named_region")  # what "the X region" may name
 SUPPORT_KINDS = ("populated_place", "admin1", "admin2", "named_region")
 SUPPORT_SCALE_KM = 250.0
 SAME_COUNTRY_SUPPORT = 0.45  # another place the article names is in the same country
@@ -110,6 +111,10 @@ def resolve(spans: list[Span], words: WordLists, home: Sequence[Candidate] = (),
     # What does not change from round to round, once per group: each candidate's prior,
     # whether any occurrence has a place cue.
     name_readings = {g: priors_of.read(members[0].candidates, g[1], g[0]) for g, members in groups.items()}
+    # The key each name brings into the context: its name without the region word, so that "the Karak
+    # district" (a district of Pakistan, the only unit of that name) cannot prop up a bare "Karak" as the
+    # town inside it, nor the town the district: a name and its region phrase are one name, not two.
+    context_key = {g: _bare_name(g[0], words) for g in groups}
     place_context = {g: any(m.place_context or m.strong_cue for m in members) for g, members in groups.items()}
     # Context comes in stages so that weak readings cannot prop each other up: first only
     # confident readings (countries, regions, towns of 100,000 or more, names with one
@@ -124,7 +129,7 @@ def resolve(spans: list[Span], words: WordLists, home: Sequence[Candidate] = (),
     at_home = [(HOME_KEY, place) for place in home]
     used = None
     for _ in range(2):
-        entries = at_home + [(g[0], c) for g, c in provisional.items() if g in trusted]
+        entries = at_home + [(context_key[g], c) for g, c in provisional.items() if g in trusted]
         if entries == used:
             break  # the second round would read the same context as the first
         used = entries
@@ -132,7 +137,7 @@ def resolve(spans: list[Span], words: WordLists, home: Sequence[Candidate] = (),
         for group, members in groups.items():
             candidates = members[0].candidates
             reading = name_readings[group]
-            supports = context.support(candidates, group[0])
+            supports = context.support(candidates, context_key[group])
             shared = _town_shares_its_region_s_support(supports, reading.shares) if reading.shares else supports
             scored_by_group[group] = _scored(candidates, reading.priors, shared, supports, place_context[group],
                                              group[0] in words.common)
@@ -145,7 +150,14 @@ def resolve(spans: list[Span], words: WordLists, home: Sequence[Candidate] = (),
         best_score, best, best_support = scored[0]
         prior_top = members[0].candidates[name_readings[group].bare_top]
         method = "context" if len(members[0].candidates) > 1 and prior_top.id != best.id else best.method
-        near = context.proximity([best], group[0])[0] >= NEEDED_SUPPORT
+        near = context.proximity([best], context_key[group])[0] >= NEEDED_SUPPORT
+        # A small town in a country the article names nothing in, more than FAR_KM from every place it does
+        # name, in an article that names a country and a place in it ("Hot Springs" beside India, Ladakh and
+        # China is no town in Arkansas): the name is of a place the gazetteer lacks. A town stays when nothing
+        # in the article points elsewhere.
+        stranded = best.kind == "populated_place" and best.population < CITY_POPULATION \
+            and context.points_to_a_country and not context.names_country_of(best, context_key[group]) \
+            and FAR_KM < context.nearest_other_km(best, context_key[group]) < float("inf")
         in_named_country = near or best_support >= NAMED_COUNTRY_SUPPORT
         confidence = round(max(0.05, min(0.99, best_score)), 3)
         alternatives = [c for _, c, _ in scored[1:4]]
@@ -156,7 +168,7 @@ def resolve(spans: list[Span], words: WordLists, home: Sequence[Candidate] = (),
         threshold = ALIAS_ACCEPT_THRESHOLD if best.method == "alias" and best.kind == "populated_place" \
             and best.population < EXONYM_CITY_POPULATION else ACCEPT_THRESHOLD
         for span in members:
-            if best_score < threshold and not span.strong_cue:
+            if (best_score < threshold or stranded) and not span.strong_cue:
                 continue
             unsupported_near = span.needs_support == "near" and not near
             if unsupported_near or (span.needs_support == "country" and not in_named_country):
@@ -165,6 +177,15 @@ def resolve(spans: list[Span], words: WordLists, home: Sequence[Candidate] = (),
             span.confidence = confidence
             span.method = method
             span.alternatives = alternatives
+
+
+UNIT_WORDS = ("district", "districts", "county", "raion", "rayon", "municipality")  # second-level units' words
+
+
+def _bare_name(key: str, words: WordLists) -> str:
+    """The name a region or unit phrase is built on: "kursk" for "kursk region", "karak" for "karak district"."""
+    head, _, last = key.rpartition(" ")
+    return head if head and last in UNIT_WORDS else strip_region_word(key, words)
 
 
 def _town_shares_its_region_s_support(supports: list[float], shares: Sequence[tuple[int, int]]) -> list[float]:
@@ -197,7 +218,10 @@ def _priors(candidates: Sequence[Candidate], cue: str | None, key: str) -> list[
 
 def _prior(candidate: Candidate, cue: str | None, local_script: bool, shares_a_town_name: bool = False) -> float:
     prior = min(1.0, importance(candidate) / 8.0)
-    if cue == "region" and candidate.kind == "admin1":
+    # A region cue speaks for a region: an admin unit, or a named region ("the Kurdistan Region" of Iraq over
+    # Iran's Kurdistan province, which the cue's word would otherwise make the only region of the name).
+    region_read = cue == "region" and candidate.kind in CUED_REGION_KINDS
+    if region_read:
         prior += 0.5
     elif cue == "city" and candidate.kind == "populated_place":
         prior += 0.5
@@ -205,7 +229,7 @@ def _prior(candidate: Candidate, cue: str | None, local_script: bool, shares_a_t
         prior += 0.5
     elif candidate.kind == "admin1" and shares_a_town_name:
         prior -= 0.15
-    if candidate.method == "alias" and not (cue == "region" and candidate.kind == "admin1") \
+    if candidate.method == "alias" and not region_read \
             and not local_script:  # "Суджа" is Sudzha's own name in its own script, not an exonym
         # Another name of a place (an exonym, a former name: Pokrovsk was Engels' name until
         # 1931) counts for less than a place's own name.
@@ -329,6 +353,8 @@ class Context:
                 _add_key(self.named_key, c.id, k)
             elif c.kind == "admin1":
                 _add_key(self.region_key, c.id, k)
+        # Whether the article names a country and a place in it: its context points somewhere.
+        self.points_to_a_country = any(code in self.country_key for code in self.named_key)
         self.row_of = rows.row_of
         self._nearest_by_key([k for k, _ in places], rows.distances_to([c for _, c in places]))
 
@@ -366,6 +392,15 @@ class Context:
         then), else 0: the index into nearest_km and closeness."""
         row = self.row_of[candidate.id]
         return row, int(self.nearest_key[row] == self.key_number.get(key))
+
+    def names_country_of(self, candidate: Candidate, key: str) -> bool:
+        """Whether the article names the candidate's country, or a place in it, under another key."""
+        return self.country_key.get(candidate.country, key) != key or self.named_key.get(candidate.country, key) != key
+
+    def nearest_other_km(self, candidate: Candidate, key: str) -> float:
+        """The km from the candidate to the nearest place the article names under another key (inf: none)."""
+        row, which = self._nearest(candidate, key)
+        return self.nearest_km[which][row]
 
     def proximity(self, candidates: list[Candidate], key: str) -> list[float]:
         """exp(-d/250 km) for the nearest other place (not country) the article names; 0 for countries."""

@@ -114,7 +114,7 @@ def test_imported_alternate_names_are_searchable(imported) -> None:
 
 def test_rows_that_are_not_populated_places_are_skipped(imported) -> None:
     _, env, result = imported
-    assert "2 non-place rows skipped" in result.stderr
+    assert "2 other rows skipped" in result.stderr  # a river and a district
     district = run_geomap(env, "gazetteer", "search", "Testovsky Rayon")
     assert district.returncode == 1
     zapadnoye = run_geomap(env, "gazetteer", "search", "Zapadnoye Testovo", "--format", "json")
@@ -290,3 +290,31 @@ def test_a_byte_order_mark_does_not_reject_the_first_line(tmp_path: Path, env: d
     assert result.returncode == 0, result.stderr
     assert "imported 2 populated places" in result.stderr and "malformed" not in result.stderr.split("(")[0]
     assert ", 0 malformed)" in result.stderr
+
+
+# Physical features as a GeoNames dump of India gives them (ids of this test's own), and a real sentence that
+# names them (scroll.in, 2021-05-02; the Tribune's 'Ladakh's Galwan Valley').
+GALWAN_VALLEY = ["99999911", "Galwan Valley", "Galwan Valley", "Galwan", "34.75000", "78.20000", "T", "VAL",
+                 "IN", "", "", "", "", "", "0", "", "4500", "Asia/Kolkata", "2024-08-10"]
+HOT_SPRINGS_LADAKH = ["99999912", "Hot Springs", "Hot Springs", "", "34.36000", "78.95000", "H", "SPNG",
+                      "IN", "", "", "", "", "", "0", "", "4700", "Asia/Kolkata", "2024-08-10"]
+FRICTION_POINTS = ("Border tensions between the two countries flared up in June last year after clashes between "
+                   "Indian and Chinese soldiers in Ladakh's Galwan Valley. China has refused to withdraw its troops "
+                   "from Hot Springs and Gogra Post, two of the friction points in Eastern Ladakh.")
+
+
+def test_an_imported_dump_adds_the_valleys_and_springs_news_name(tmp_path: Path, env: dict[str, str]) -> None:
+    dump = tmp_path / "IN.txt"
+    dump.write_text(dump_text(GALWAN_VALLEY, HOT_SPRINGS_LADAKH, TESTOVO_RIVER, TESTOVKA), encoding="utf-8")
+    imported = run_geomap(env, "gazetteer", "import", str(dump))
+    assert imported.returncode == 0, imported.stderr
+    assert "imported 1 populated places and 2 physical features" in imported.stderr
+    assert "1 other rows skipped" in imported.stderr  # the river: its point is nowhere in particular
+    article = tmp_path / "ladakh.txt"
+    article.write_text(FRICTION_POINTS, encoding="utf-8")
+    result = run_geomap(env, "geocode", str(article))
+    assert result.returncode == 0, result.stderr
+    found = {m["text"]: m for m in map(json.loads, result.stdout.splitlines())}
+    assert (found["Galwan Valley"]["id"], found["Galwan Valley"]["feature_code"]) == ("99999911", "VAL")
+    # The spring in Ladakh, not the town in Arkansas.
+    assert (found["Hot Springs"]["id"], found["Hot Springs"]["country"]) == ("99999912", "IN")

@@ -125,3 +125,53 @@ def test_a_name_in_a_list_of_states_is_a_state(geoparser) -> None:
     found = {m.text: m.id for m in geoparser.parse(Source(id="local", text=text))}
     assert (found["Oregon"], found["Wyoming"]) == ("US-OR", "US-WY")  # not the towns in Ohio and Michigan
     assert (found["Ontario"], found["New Brunswick"]) == ("CA-ON", "CA-NB")
+
+
+# scroll.in, 2021-05-02: a friction point in Ladakh that the gazetteer lacks shares its name with a town in Arkansas.
+LADAKH_FRICTION_POINTS = ("China has refused to withdraw its troops from Hot Springs and Gogra Post, two of the friction "
+                          "points between New Delhi and Beijing in Eastern Ladakh along the Line of Actual Control, "
+                          "The Indian Express reported on Sunday.")
+
+
+def test_a_small_town_far_from_everything_the_article_names_is_no_reading(geoparser) -> None:
+    # The article names India and places in it; a town of 35,000 people 12,000 km away in a country it never
+    # names is not what "Hot Springs" means there.
+    assert resolved_id(geoparser, LADAKH_FRICTION_POINTS, "Eastern Ladakh") == "IN-LA"
+    assert resolved_id(geoparser, LADAKH_FRICTION_POINTS, "Hot Springs") is None
+    # With nothing else named, or with its state, the town is still read.
+    assert resolved_id(geoparser, "Flooding closed two roads in Hot Springs on Monday, the police said.",
+                       "Hot Springs") == "4115412"
+    assert resolved_id(geoparser, "Flooding closed two roads in Hot Springs, Arkansas, and in Little Rock.",
+                       "Hot Springs") == "4115412"
+
+
+@pytest.mark.parametrize("text, name, expected", [
+    # women.ncr-iran.org, 2015-05-13; kurdishpeace.org, 2022-10: Iran's province.
+    ("Residents of the city of Sanandaj, capital of Iran's Kurdistan Province, said their hometown has turned into "
+     "a big military base.", "Kurdistan Province", "IR-16"),
+    ("On October 8th, large demonstrations in Sanandaj (Sine in Kurdish), the capital of Kurdistan Province, were "
+     "met with a violent state response.", "Kurdistan Province", "IR-16"),
+    # VOA sentences on Iraq: Iraq's autonomous region, written as a region of a name Iran's province shares.
+    ("Kirkuk Province, which lies outside the official Kurdistan region, is claimed by both Kurdish and Iraqi "
+     "officials.", "Kurdistan", "NR:kurdistan-region"),
+    ("Hashemi denies the charge and fled to northern Iraq's autonomous Kurdistan region to avoid detention.",
+     "Kurdistan", "NR:kurdistan-region"),
+    # tricksfast.com, 2020-09-27: "the X region" of a named region that is no admin unit.
+    ("The Nagorno-Karabakh region, controlled by Armenia, belongs to Azerbaijan according to international law.",
+     "Nagorno-Karabakh", "NR:nagorno-karabakh"),
+])
+def test_a_region_phrase_names_a_named_region_as_well_as_an_admin_unit(geoparser, text, name, expected) -> None:
+    assert resolved_id(geoparser, text, name) == expected
+
+
+# ethiopiandj.com (from the BBC), 2016-12-18: Jordan's Karak; the only unit called "Karak District" is Pakistan's.
+KARAK_ATTACK = ("The Public Security Directorate said on Sunday that events began when a police patrol received reports "
+                "of a fire at a house in the town of Qatraneh, in the Karak district. In another attack, gunmen shot at a "
+                "security patrol in Karak but nobody was hurt. Karak is a popular tourist destination in Jordan.")
+
+
+def test_a_name_and_its_district_phrase_do_not_prop_each_other_up(geoparser) -> None:
+    # "the Karak district" read as Pakistan's district once made the bare "Karak" the town inside it (0 km
+    # away), against the Jordan the article names: a name and its unit phrase are one name in the context.
+    mentions = geoparser.parse(Source(id="karak", text=KARAK_ATTACK))
+    assert {m.country for m in mentions if m.text == "Karak"} == {"JO"}
