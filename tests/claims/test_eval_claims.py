@@ -52,6 +52,11 @@ LATER_HELDOUT_FLOORS = {
 HELDOUT7 = ROOT / "tests" / "data" / "claims" / "heldout7"
 HELDOUT7_FLOORS = {"recall": 0.92, "dated_right": 0.92, "precision": 0.95}
 HELDOUT7_SPURIOUS = 2
+# heldout16 (its README), built blind for the round's closing measure: first read 0.946 / 0.838 / 0.973 with one
+# spurious claim (ground "cleared of sabotage groups" read as retaken); floors well below, to be set after the merges
+HELDOUT16 = ROOT / "tests" / "data" / "claims" / "heldout16"
+HELDOUT16_FLOORS = {"recall": 0.88, "dated_right": 0.78, "precision": 0.93}
+HELDOUT16_SPURIOUS = 1
 KURSK_FLOORS = {"recall": 0.95, "dated_right": 0.95, "precision": 0.95}
 
 
@@ -91,12 +96,16 @@ def test_the_later_held_out_sets_are_read_right(name: str) -> None:
     assert (summary["polarity_wrong"], summary["spurious"]) == (0, 0)
 
 
-def test_the_seventh_held_out_set_is_read_right() -> None:
-    summary = evaluated(HELDOUT7 / "gold_claims.json", "--sources", str(HELDOUT7 / "corpus.jsonl"))
-    for measure, floor in HELDOUT7_FLOORS.items():
+@pytest.mark.parametrize(("folder", "floors", "spurious"), [
+    (HELDOUT7, HELDOUT7_FLOORS, HELDOUT7_SPURIOUS),
+    (HELDOUT16, HELDOUT16_FLOORS, HELDOUT16_SPURIOUS),
+], ids=["heldout7", "heldout16"])
+def test_the_held_out_sets_with_known_spurious_claims_are_read_right(folder: Path, floors: dict, spurious: int) -> None:
+    summary = evaluated(folder / "gold_claims.json", "--sources", str(folder / "corpus.jsonl"))
+    for measure, floor in floors.items():
         assert summary[measure] >= floor, (measure, summary[measure])
     assert summary["polarity_wrong"] == 0
-    assert summary["spurious"] <= HELDOUT7_SPURIOUS
+    assert summary["spurious"] <= spurious
 
 
 @pytest.mark.skipif(not KURSK.is_dir(), reason="../shared/corpora/kursk-news is not beside the checkout")
