@@ -216,6 +216,8 @@ def read_share(
         return None
     if _region_size(article, sentence, reading):
         return None  # "Darfur accounts for roughly one-fifth of Sudan's territory": the region's size
+    if _land_cover(text, sentence, reading, phrase.end):
+        return None  # "the forests that cover about one-eighth of the state": what grows there, not who holds it
     if _PATTERNS.count_restated.search(text, max(sentence.start, reading.span_start - 40), reading.span_start):
         return None  # "control 144 townships or 44 percent of the country": a share of townships, not of land
     if direct is None and _PATTERNS.not_held_after.match(text, phrase.end, sentence.end):
@@ -256,6 +258,14 @@ def _region_size(article: Article, sentence: Sentence, reading: Reading) -> bool
                if m.type == "place" and m.kind in ("admin1", "named_region")]
     return bool(regions) and _PATTERNS.region_size_before.match(
         article.text[regions[-1].end : reading.span_start]) is not None
+
+
+def _land_cover(text: str, sentence: Sentence, reading: Reading, phrase_end: int) -> bool:
+    """Whether the share measures what covers the land: forest, desert, farmland covering it ("the forests that
+    cover about one-eighth of the state") or what the land was turned into ("was reduced to defoliated forest")."""
+    return _PATTERNS.land_cover_before.search(text, max(sentence.start, reading.span_start - 80),
+                                              reading.span_start) is not None or (
+        _PATTERNS.land_cover_after.match(text, phrase_end, sentence.end) is not None)
 
 
 def _evacuated_only(text: str, sentence: Sentence, reading: Reading, direct: Cue | None) -> bool:
