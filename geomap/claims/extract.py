@@ -401,6 +401,8 @@ def _same_figure(first: Claim, other: Claim) -> bool:
         return False
     if first.kind == "count" and first.unit != other.unit:
         return False
+    if first.kind == "front_width" and first.quote_start == other.quote_start:
+        return False  # "a small area spanning 40km long and about 40km wide": two sides of it, in one sentence
     if _compass_part(first) != _compass_part(other):
         return False  # "the eastern half of Mosul" (a named part) is no restatement of "more than half of" it
     if first.region_id is not None and other.region_id is not None and first.region_id != other.region_id:
