@@ -415,7 +415,7 @@ _ATOM_BODY = rf"{_ATOM_ALTERNATIVES}|(?P<digits>{_DIGITS_LOOKBEHIND}{_DIGITS_COR
 # positions away at once and makes the scan about twice as fast. A new word that can begin an atom
 # must be added here too.
 _ATOM_START = (
-    r"(?=[0-9]|\b(?:an?[\s\-]|bil|doz|eig|ele|fi[fv]|fo[ru]|hal|hun|mil|nin|one|sev|sin|six|ten|th[ior]|tw[eio]|zer"
+    r"(?=[0-9]|\b(?:an?[\s\-]|bil|doz|eig|ele|fi[fv]|fo[ru]|hal|hun|mil|nin|one|sev|single|six|ten|th[ior]|tw[eio]|zer"
     r"|(?:north|south|east|west|central)[\w\-]*\s+(?:half|third|quarter)\b))"
 )
 _ATOM_RE = re.compile(rf"{_ATOM_START}(?:{_ATOM_BODY})", re.IGNORECASE)
