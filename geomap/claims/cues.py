@@ -173,10 +173,6 @@ def _cue_at(tokens: list[Token], i: int, text: str = "") -> Cue | None:
         # "The rebels ... have been pushed into a small sliver of coastal land measuring just 21 square kilometers":
         # hemmed into ground they still hold (not "troops pushed into the town", an advance)
         return Cue("held", tokens[i - 1].start, tokens[i].end)
-    if word in ("to", "into") and text:
-        confined = _confined_object(tokens, i, text)
-        if confined is not None:
-            return confined
     if word == "from" and previous in _WORDS.withdrawn:
         return Cue("lost", tokens[i - 1].start, tokens[i].end)
     category = token_category(text, tokens[i]) if text else control_category(word)
@@ -277,6 +273,10 @@ def direct_cue(text: str, window: tuple[int, int], reading: Reading) -> Cue | No
                 return Cue("reduced", earlier.start, earlier.end)
     if reading.family == "area" and tokens[i].lower in _WORDS.claim_verbs:
         return Cue("seized", tokens[i].start, tokens[i].end)  # "they have already claimed over 2,660 km²": taken
+    if tokens[i].lower in ("to", "into"):
+        confined = _confined_object(tokens, i, text)
+        if confined is not None:
+            return confined
     return _cue_at(tokens, i, text)
 
 

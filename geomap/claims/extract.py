@@ -123,7 +123,7 @@ _SAME_SENTENCE_LOOKBACK = 8  # earlier claims of the sentence a reading may cont
 # Hyphens and the minus sign as typeset text writes them ("two‐thirds" with U+2010, "360‐square‐mile", U+2011, "10−15
 # km" with U+2212): the readers' patterns know the ASCII hyphen. Each is one character for one, so the offsets stay
 # those of the text as published, and the quotes are given back in its own characters.
-_TYPESET_HYPHENS = str.maketrans({"\u2010": "-", "\u2011": "-", "\u2212": "-"})
+_TYPESET_HYPHENS = ("\u2010", "\u2011", "\u2212")  # (str.replace: str.translate costs 2 % of the stage)
 _WRITTEN_FIELDS = ("unit", "alt_unit", "as_of_text", "subject")  # the claim's words taken from its quote
 
 def extract_claims(sources: Sequence[Source], mentions: Iterable[Mention]) -> list[Claim]:
@@ -182,7 +182,9 @@ def claims_table(claims: Iterable[Claim]) -> list[dict[str, Any]]:
 
 
 def _source_claims(source: Source, mentions: list[Mention]) -> list[Claim]:
-    plain = source.text.translate(_TYPESET_HYPHENS)
+    plain = source.text
+    for hyphen in _TYPESET_HYPHENS:
+        plain = plain.replace(hyphen, "-")
     if plain != source.text:
         claims = _source_claims(dataclasses.replace(source, text=plain), mentions)
         for claim in claims:

@@ -263,9 +263,11 @@ def _region_size(article: Article, sentence: Sentence, reading: Reading) -> bool
 def _land_cover(text: str, sentence: Sentence, reading: Reading, phrase_end: int) -> bool:
     """Whether the share measures what covers the land: forest, desert, farmland covering it ("the forests that
     cover about one-eighth of the state") or what the land was turned into ("was reduced to defoliated forest")."""
-    return _PATTERNS.land_cover_before.search(text, max(sentence.start, reading.span_start - 80),
-                                              reading.span_start) is not None or (
-        _PATTERNS.land_cover_after.match(text, phrase_end, sentence.end) is not None)
+    cover = _PATTERNS.land_cover_before.search(text, max(sentence.start, reading.span_start - 80), reading.span_start)
+    if cover is not None:  # (not "the desert region the rebels hold covers about 60%": ground held)
+        return _PATTERNS.control_word.search(text, cover.start(), reading.span_start) is None and nearest_cue(
+            text, cover.start(), reading.span_start, leftwards=True) is None
+    return _PATTERNS.land_cover_after.match(text, phrase_end, sentence.end) is not None
 
 
 def _evacuated_only(text: str, sentence: Sentence, reading: Reading, direct: Cue | None) -> bool:
