@@ -17,7 +17,9 @@ reads it as a retaking by the liberator);
 lose/"lose control of"/"relinquish control of"/"pushed out of"/"withdrew from" -> ``lost``;
 "shrunk by" an amount -> ``lost``, "grew by" it -> ``seized``; "expelled <the
 enemy> from", "drove <the enemy> out of" and "returned to government control"
--> ``retaken``.
+-> ``retaken``; "confined to", "cornered into", "squeezed <the side> into",
+"have been pushed into" -> ``held`` by the side hemmed in (the one named between
+the verb and "into", never the one that squeezes).
 :func:`verb_cue` looks for the cue of an area or count, in
 this order:
 
@@ -48,7 +50,9 @@ side's advance), a length joined by "and" to one of those ("by 15 km in the nort
 and up to 10 km in the south") -> ``depth``; a bare length in brackets in a list
 after one that says "wide" or "deep" ("Galwan Valley (3km wide), Pangong Lake
 (10km), Gogra (3.5km)") measures the same; "N km from", "away", "within N km of", "N
-km north of", "traveled N miles" -> ``distance``; anything else is no claim.
+km north of", "traveled N miles" -> ``distance``; "N km long", "N km wide" after ground a side is confined into
+("confined into a small area spanning 40km long and about 40km wide") -> ``front_width``, the sides of the pocket
+(a plateau's or a place's own dimensions are no claim); anything else is no claim.
 
 Counts of people
 ----------------

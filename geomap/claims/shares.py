@@ -51,6 +51,11 @@ is no claim either; "under government control or influence" is. So is land
 "free from" armed groups or only "influenced by" them, and "the remaining 31
 percent" with nothing saying who holds it.
 
+A share that forest, desert, farmland or the like covers or accounts for ("the
+forests that cover about one-eighth of the state"), or that land was turned into
+("reduced to defoliated forest"), measures what covers the land: no claim, unless
+a word of control stands between ("the desert region the rebels hold covers").
+
 Without an of-phrase, a share standing on its own (not "a 50% pay increase",
 not "44% less land") is a region share when it continues a region share of its
 sentence ("the Houthis hold about 25 per cent and the STC about 20 per cent",
