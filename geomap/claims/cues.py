@@ -17,7 +17,9 @@ reads it as a retaking by the liberator);
 lose/"lose control of"/"relinquish control of"/"pushed out of"/"withdrew from" -> ``lost``;
 "shrunk by" an amount -> ``lost``, "grew by" it -> ``seized``; "expelled <the
 enemy> from", "drove <the enemy> out of" and "returned to government control"
--> ``retaken``.
+-> ``retaken``; "confined to", "cornered into", "squeezed <the side> into",
+"have been pushed into" -> ``held`` by the side hemmed in (the one named between
+the verb and "into", never the one that squeezes).
 :func:`verb_cue` looks for the cue of an area or count, in
 this order:
 
@@ -48,7 +50,9 @@ side's advance), a length joined by "and" to one of those ("by 15 km in the nort
 and up to 10 km in the south") -> ``depth``; a bare length in brackets in a list
 after one that says "wide" or "deep" ("Galwan Valley (3km wide), Pangong Lake
 (10km), Gogra (3.5km)") measures the same; "N km from", "away", "within N km of", "N
-km north of", "traveled N miles" -> ``distance``; anything else is no claim.
+km north of", "traveled N miles" -> ``distance``; "N km long", "N km wide" after ground a side is confined into
+("confined into a small area spanning 40km long and about 40km wide") -> ``front_width``, the sides of the pocket
+(a plateau's or a place's own dimensions are no claim); anything else is no claim.
 
 Counts of people
 ----------------
@@ -117,6 +121,8 @@ def control_category(word: str) -> str | None:
 
 _CHANGED_BY_REACH = 6  # words between a verb of change and the "by" of what it changed by
 _EXPELLED_REACH = 5  # words between a verb of driving out and the "from" of the ground
+_PUSHED_INTO_PASSIVE = frozenset("been being were was are is".split())
+_CONFINED_REACH = 5  # words between a verb of confining and the "into" of the ground ("squeezed the rebels into")
 
 
 @dataclass(frozen=True)
@@ -167,12 +173,48 @@ def _cue_at(tokens: list[Token], i: int, text: str = "") -> Cue | None:
         return Cue("lost", tokens[i - 1].start, tokens[i + 1].end)
     if word in ("to", "into") and previous in _WORDS.confine:
         return Cue("held", tokens[i - 1].start, tokens[i].end)
+    if word == "into" and previous in _WORDS.ousted and i > 1 and tokens[i - 2].lower in _PUSHED_INTO_PASSIVE:
+        # "The rebels ... have been pushed into a small sliver of coastal land measuring just 21 square kilometers":
+        # hemmed into ground they still hold (not "troops pushed into the town", an advance)
+        return Cue("held", tokens[i - 1].start, tokens[i].end)
     if word == "from" and previous in _WORDS.withdrawn:
         return Cue("lost", tokens[i - 1].start, tokens[i].end)
     category = token_category(text, tokens[i]) if text else control_category(word)
     return Cue(category, tokens[i].start, tokens[i].end) if category else None
 
 
+
+
+def _confined_object(tokens: list[Token], i: int, text: str) -> Cue | None:
+    """ "squeezed Tamil Tiger fighters into", "confined the militants to" ending at ``tokens[i]``: ground held by the
+    side named between the verb and "into"/"to" (the cue spans that object; see ``confined_side``)."""
+    for k in range(i - 2, max(-1, i - 2 - _CONFINED_REACH), -1):
+        if tokens[k].lower in _WORDS.confine:
+            between = text[tokens[k].end : tokens[i].start]
+            if any(mark in between for mark in ",;:()") or any(
+                    control_category(t.lower) is not None for t in tokens[k + 1 : i]):
+                return None
+            return Cue("held", tokens[k].start, tokens[i].end)
+    return None
+
+
+def confined_side(text: str, cue: Cue) -> tuple[int, int] | None:
+    """Where the side a "held" cue names as confined stands ("squeezed Tamil Tiger fighters into": the words
+    between the verb and "into"), or None for any other cue."""
+    if cue.category != "held":
+        return None
+    words = word_tokens(text, cue.start, cue.end)
+    if len(words) < 3 or words[0].lower not in _WORDS.confine or words[-1].lower not in ("to", "into"):
+        return None
+    return words[1].start, words[-2].end
+
+
+def _confined_before(text: str, sentence: Sentence, reading: Reading) -> bool:
+    """Whether the sentence hems a side into ground before the length ("confined into a small area spanning 40km
+    long"): the sides of a pocket it holds, as a buffer zone's width is the zone's."""
+    cue = nearest_cue(text, sentence.start, reading.span_start, leftwards=True)
+    return cue is not None and cue.category == "held" and word_tokens(text, cue.start, cue.end)[0].lower in (
+        _WORDS.confine)
 
 
 def hypothetical(text: str, sentence: Sentence, reading: Reading, window: tuple[int, int]) -> bool:
@@ -235,6 +277,10 @@ def direct_cue(text: str, window: tuple[int, int], reading: Reading) -> Cue | No
                 return Cue("reduced", earlier.start, earlier.end)
     if reading.family == "area" and tokens[i].lower in _WORDS.claim_verbs:
         return Cue("seized", tokens[i].start, tokens[i].end)  # "they have already claimed over 2,660 km²": taken
+    if tokens[i].lower in ("to", "into"):
+        confined = _confined_object(tokens, i, text)
+        if confined is not None:
+            return confined
     return _cue_at(tokens, i, text)
 
 
@@ -403,6 +449,8 @@ def length_kind(text: str, sentence: Sentence, reading: Reading, window: tuple[i
     # front width
     if reading.hyphenated and _PATTERNS.zone_after.match(text, reading.end):
         return "front_width"  # "a 30-km buffer zone", "a 5-kilometre security corridor": a zone's width
+    if first_after in ("long", "wide", "broad") and _confined_before(text, sentence, reading):
+        return "front_width"  # "The LTTE are now confined into a small area spanning 40km long and about 40km wide"
     if first_after in ("wide", "broad") and "long" in before_words[-3:] and not _PATTERNS.zone_near.search(
             text, sentence.start, sentence.end):
         return None  # "a rocky plateau, about 60 km long and 25 km wide": a place's own dimensions

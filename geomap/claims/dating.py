@@ -16,8 +16,9 @@ since March 2022"). On top of it:
   date the sentence: the period of that length that ends at publication.
 * "That represents just 0.2 percent of Ukraine's territory in 2014": the year in
   the of-phrase of a figure restated as a share names the base, not the time.
-* "This means the group have now lost 62% ...": the time of the sentence before,
-  whose events brought the state about.
+* "This means the group have now lost 62% ...", "The power vacuum allowed Tuareg
+  rebels ... to seize", "The result gave control of": the time of the sentence
+  before, whose events brought the state about.
 * A figure set "before" an event the text does not date ("reported on Friday
   that before the Astana 4 peace talks, ... controlled"), and the past-tense
   sentence that goes on quoting it: the start of the change the article dates

@@ -105,6 +105,7 @@ from geomap.claims.cues import (
     OWN_TROOP_VERBS,
     ZONE_AFTER_RE,
     Cue,
+    confined_side,
     control_category,
     direct_cue,
     fate_of_people,
@@ -683,6 +684,9 @@ def _territorial_actor(
         actor = holder_in(article, sentence, *window)
         if actor is None and cue.agent is not None:
             actor = cue.agent[1]
+        side = confined_side(article.text, cue)
+        if side is not None:  # "Sri Lankan forces had squeezed Tamil Tiger fighters into": the side squeezed holds it
+            subjects = [code for m, code in sentence_agents(article, sentence) if side[0] <= m.start < side[1]]
         if actor is None and subjects:
             actor = subjects[0]
         result.holder = actor

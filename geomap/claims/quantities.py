@@ -34,7 +34,9 @@ Numbers
     * "half a(n)" before an area or length unit is half of one unit: "half a
       square kilometre", "half a mile" (a measure, not the share "half"); so
       is "half-mile", an adjective ("a roughly half-mile buffer zone"), and a
-      fraction before "a(n)" and such a unit ("one-third a square mile").
+      fraction before "(of) a(n)" and such a unit ("one-third a square mile",
+      "a quarter of a square mile"). "a single square kilometre" and "a square
+      mile" are one of the unit.
     * Vague plurals are lower bounds, flagged ``vague=True``: "dozens" = 24,
       "hundreds" = 200, "thousands" = 2,000, "tens of thousands" = 20,000,
       "hundreds of thousands" = 200,000, "millions" = 2,000,000 (two of the
@@ -390,9 +392,17 @@ _PART_CORE = (
     r"(?<=\bthe\s)(?:(?:north|south)(?:[\s\-]?(?:east|west))?(?:ern)?|east(?:ern)?|west(?:ern)?|central)\s+"
     r"(?P<p_den>half|third|quarter)\b"
 )
+# "a single square kilometre", "one single mile", "less than a square kilometre": one of a unit, written with an article
+# (not "of a square mile", a part of one: "a quarter of a square mile"; nor "per square mile", a density)
+_SINGLE_UNIT_AHEAD = r"(?=\s+(?:square|sq\b|sq\.|kilomet|kms?\b|miles?\b|hectares?\b|acres?\b))"
+_SINGLE_CORE = (
+    rf"(?<!of\s)(?<!per\s)\b(?:(?:an?|one)\s+)?single\b{_SINGLE_UNIT_AHEAD}"
+    r"|(?<!of\s)(?<!per\s)\ban?\b(?=\s+square\s+(?:kilomet|kms?\b|miles?\b))"
+)
 _ATOM_ALTERNATIVES = (
     r"(?P<iso>(?<![0-9])[12][0-9]{3}-[01][0-9]-[0-3][0-9](?![0-9]))"
     r"|(?P<vague>\b(?:(?:tens|hundreds)\s+of\s+thousands|dozens|hundreds|thousands|millions|billions)\b)"
+    rf"|(?P<single>{_SINGLE_CORE})"
     rf"|(?P<fraction>{_FRACTION_CORE})"
     rf"|(?P<part>{_PART_CORE})"
     r"|(?P<half>\bhalf\b)"
@@ -400,12 +410,12 @@ _ATOM_ALTERNATIVES = (
 )
 _ATOM_BODY = rf"{_ATOM_ALTERNATIVES}|(?P<digits>{_DIGITS_LOOKBEHIND}{_DIGITS_CORE})|(?P<words>{_WORDS_CORE})"
 # Every atom starts with a digit or, at a word start, with the first letters of a word that can
-# begin one (a, an, billions, dozens, eight, eleven, ..., twice, zero; "northern third" as a whole).
+# begin one (a, an, billions, dozens, eight, eleven, ..., single, twice, zero; "northern third" as a whole).
 # Python's re tries the whole alternation at every position of the text; this lookahead turns most
 # positions away at once and makes the scan about twice as fast. A new word that can begin an atom
 # must be added here too.
 _ATOM_START = (
-    r"(?=[0-9]|\b(?:an?[\s\-]|bil|doz|eig|ele|fi[fv]|fo[ru]|hal|hun|mil|nin|one|sev|six|ten|th[ior]|tw[eio]|zer"
+    r"(?=[0-9]|\b(?:an?[\s\-]|bil|doz|eig|ele|fi[fv]|fo[ru]|hal|hun|mil|nin|one|sev|single|six|ten|th[ior]|tw[eio]|zer"
     r"|(?:north|south|east|west|central)[\w\-]*\s+(?:half|third|quarter)\b))"
 )
 _ATOM_RE = re.compile(rf"{_ATOM_START}(?:{_ATOM_BODY})", re.IGNORECASE)
@@ -417,7 +427,8 @@ _ATOM_FINDER_RE = re.compile(rf"{_ATOM_START}(?:{_ATOM_BODY})")
 _PART_OF_ONE_RE = re.compile(rf"(?P<fraction>{_FRACTION_CORE})|(?P<half>\bhalf\b)", re.IGNORECASE)
 _SECOND_ATOM_RE = re.compile(rf"(?P<digits>{_DIGITS_CORE})|(?P<words>{_WORDS_CORE})", re.IGNORECASE)
 _WORD_TOKEN_RE = re.compile(r"[A-Za-z]+")
-_HALF_A_RE = re.compile(r"[ \t\u00a0]+an?[ \t\u00a0]+|-(?=[A-Za-z])", re.IGNORECASE)  # "half a mile", "half-mile"
+# "half a mile", "half-mile", "less than a quarter of a square mile"
+_HALF_A_RE = re.compile(r"[ \t\u00a0]+(?:of[ \t\u00a0]+)?an?[ \t\u00a0]+|-(?=[A-Za-z])", re.IGNORECASE)
 _EXPONENT_AFTER_RE = re.compile(r"[eE](?P<exponent>[+-]?[0-9]{1,5})(?![0-9A-Za-z])")
 _POWER_AFTER_RE = re.compile(r"[ \t]?(?:\^|\*\*)[ \t]?(?P<exponent>[0-9]{1,5})(?![0-9])")
 
@@ -618,6 +629,8 @@ def _read_number(text: str, m: re.Match[str]) -> _Number | None:
         numerator = _NUMERATORS[m.group("f_num").lower()]
         denominator = _DENOMINATORS[m.group("f_den").lower()]
         return _Number(start, end, numerator / denominator, "fraction")
+    if kind == "single":
+        return _Number(start, end, 1.0, "words")
     if kind == "part":
         return _Number(start, end, 1 / _DENOMINATORS[m.group("p_den").lower()], "fraction")
     if kind == "half":

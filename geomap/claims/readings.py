@@ -81,12 +81,20 @@ _SIZE_OF_RE = re.compile(
     r"\b(?P<phrase>(?:the|an?\s+area)\s+(?:the\s+)?size\s+of|as\s+(?:large|big)\s+as"
     r"|(?:the\s+)?same\s+size\s+as|size\s*[–—,-]?\s*(?:(?:roughly|about|approximately|nearly)\s+)?the\s+same\s+as"
     r"(?:\s+th(?:at|ose)\s+of)?"
-    r"|(?:equivalent|equal|comparable|similar|close)\s+in\s+size\s+to|(?:larger|bigger|greater)[\"”’']?\s+than(?:\s+th(?:at|ose)\s+of)?)\s+"
+    r"|(?:equivalent|equal|comparable|similar|close)\s+in\s+size\s+to"
+    r"|(?:larger|bigger|greater|smaller)(?:\s+in\s+size)?[\"”’']?\s+than(?:\s+th(?:at|ose)\s+of)?)\s+"
     r"(?:the\s+)?"  # ("an area nearly half the size of neighboring Lebanon": a word that places the yardstick)
-    r"(?:(?:entire|whole|neighbou?ring|nearby)\s+)?(?:(?:country|state|city|island|principality|kingdom|republic|territory)\s+of\s+(?:the\s+)?)?",
+    r"(?:(?:entire|whole|neighbou?ring|nearby)\s+)?"
+    # ("slightly bigger than the U.S. state of Utah": the state is the yardstick, not its country)
+    r"(?:(?:(?-i:U\.S\.|US|American)\s+)?(?:country|state|city|island|principality|kingdom|republic|territory)\s+of\s+"
+    r"(?:the\s+)?)?",
     re.IGNORECASE,
 )
-_SIZE_WORDS = ("size", "large", "big", "great")  # every match of _SIZE_OF_RE holds one
+# "an area ... larger than that of Moscow": "that of" compares a size only where land is measured before it or in it
+_THAT_OF_RE = re.compile(r"\bth(?:at|ose)\s+of$", re.IGNORECASE)
+_MEASURED_BEFORE_RE = re.compile(r"\b(?:size|area|territory|land|landmass|surface|expanse|kilomet|miles?)",
+                                 re.IGNORECASE)
+_SIZE_WORDS = ("size", "large", "big", "great", "small")  # every match of _SIZE_OF_RE holds one
 # "the Netherlands, Belgium and Luxembourg combined": the yardstick is their sum.
 _COMBINED_RE = re.compile(r"\s*(?:,\s*|\s+and\s+|,\s*and\s+)", re.IGNORECASE)
 # ("larger than Imo, Abia and Ekiti states put together": the places' noun may come first)
@@ -98,10 +106,12 @@ _COMBINED_END_RE = re.compile(
 _OR_REFERENCE_RE = re.compile(
     r"(?:\s+in\s+(?:the\s+)?[A-Z][\w\-]*(?:\s+[A-Z][\w\-]*){0,3})?\s+or\s+(?P<yardstick>(?:the\s+)?"
     r"(?:(?:[A-Z][\w.]*\s+)?(?:state|country|province|region|city|island|county)\s+of\s+(?:the\s+)?)?)")
+_POSSESSIVE_AFTER_RE = re.compile(r"['’]s?\s")
 _STATES_SIZE_RE = re.compile(
     r"['’]?s?\s+(?:is|was|stands\s+at|totals|measures)\s+(?:about\s+|some\s+|roughly\s+)?[\d~]", re.IGNORECASE
 )
-_PHRASE_QUALIFIERS = {"larger": "more than", "bigger": "more than", "greater": "more than", "comparable": "roughly",
+_PHRASE_QUALIFIERS = {"larger": "more than", "bigger": "more than", "greater": "more than", "smaller": "less than",
+                      "comparable": "roughly",
                       "similar": "roughly", "close": "roughly"}
 _SIZE_QUALIFIER_RE = re.compile(
     r"\b(?P<q>roughly|about|around|approximately|nearly|almost|some|more\s+than|less\s+than|over|under)\s+$",
@@ -284,6 +294,8 @@ def _or_reference(article: Article, reading: Reading) -> Reading | None:
     other = next(iter(article.mentions_in(found.end(), found.end() + 60)), None)
     if other is None or other.start != found.end() or other.type != "place":
         return None
+    if _POSSESSIVE_AFTER_RE.match(article.text, other.end):
+        return None  # "the U.S. state of Maryland or Germany's Brandenburg": the yardstick is a part of that country
     return dataclasses.replace(reading, start=found.start("yardstick"), end=other.end, span_start=found.start(
         "yardstick"), span_end=other.end, reference=other)
 
@@ -298,6 +310,11 @@ def _size_comparison(article: Article, m: re.Match[str], by_end: dict[int, Quant
         return None
     if _STATES_SIZE_RE.match(text, reference.end):
         return None  # "The size of Libya is 1,760,000 km": the region's own size, no comparison
+    clause_start = max(m.start() - 80, max(text.rfind(mark, 0, m.start()) for mark in ".!?\n") + 1, 0)
+    if _THAT_OF_RE.search(m.group("phrase")) and not _MEASURED_BEFORE_RE.search(text, clause_start, m.end()):
+        return None  # "The budget of Ukraine is smaller than that of Poland": a comparison of something else
+    for inner in article.mentions_in(m.start(), m.end()):
+        article.references.add(id(inner))  # "the U.S. state of Utah": the country names the yardstick, no anchor
     also = _combined(article, reference)
     for other in also:
         article.references.add(id(other))

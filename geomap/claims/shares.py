@@ -51,6 +51,11 @@ is no claim either; "under government control or influence" is. So is land
 "free from" armed groups or only "influenced by" them, and "the remaining 31
 percent" with nothing saying who holds it.
 
+A share that forest, desert, farmland or the like covers or accounts for ("the
+forests that cover about one-eighth of the state"), or that land was turned into
+("reduced to defoliated forest"), measures what covers the land: no claim, unless
+a word of control stands between ("the desert region the rebels hold covers").
+
 Without an of-phrase, a share standing on its own (not "a 50% pay increase",
 not "44% less land") is a region share when it continues a region share of its
 sentence ("the Houthis hold about 25 per cent and the STC about 20 per cent",
@@ -216,6 +221,8 @@ def read_share(
         return None
     if _region_size(article, sentence, reading):
         return None  # "Darfur accounts for roughly one-fifth of Sudan's territory": the region's size
+    if _land_cover(text, sentence, reading, phrase.end):
+        return None  # "the forests that cover about one-eighth of the state": what grows there, not who holds it
     if _PATTERNS.count_restated.search(text, max(sentence.start, reading.span_start - 40), reading.span_start):
         return None  # "control 144 townships or 44 percent of the country": a share of townships, not of land
     if direct is None and _PATTERNS.not_held_after.match(text, phrase.end, sentence.end):
@@ -256,6 +263,16 @@ def _region_size(article: Article, sentence: Sentence, reading: Reading) -> bool
                if m.type == "place" and m.kind in ("admin1", "named_region")]
     return bool(regions) and _PATTERNS.region_size_before.match(
         article.text[regions[-1].end : reading.span_start]) is not None
+
+
+def _land_cover(text: str, sentence: Sentence, reading: Reading, phrase_end: int) -> bool:
+    """Whether the share measures what covers the land: forest, desert, farmland covering it ("the forests that
+    cover about one-eighth of the state") or what the land was turned into ("was reduced to defoliated forest")."""
+    cover = _PATTERNS.land_cover_before.search(text, max(sentence.start, reading.span_start - 80), reading.span_start)
+    if cover is not None:  # (not "the desert region the rebels hold covers about 60%": ground held)
+        return _PATTERNS.control_word.search(text, cover.start(), reading.span_start) is None and nearest_cue(
+            text, cover.start(), reading.span_start, leftwards=True) is None
+    return _PATTERNS.land_cover_after.match(text, phrase_end, sentence.end) is not None
 
 
 def _evacuated_only(text: str, sentence: Sentence, reading: Reading, direct: Cue | None) -> bool:

@@ -103,6 +103,25 @@ def test_number_words_with_units() -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "surface", "km2"),
+    [
+        ("surrounding them in a triangle-shaped single square kilometre", "single square kilometre", 1.0),
+        ("hold only about a square mile of territory", "a square mile", KM2_PER_SQUARE_MILE),
+        ("controls less than a quarter of a square mile", "a quarter of a square mile", KM2_PER_SQUARE_MILE / 4),
+    ],
+)
+def test_one_of_a_unit_written_with_an_article(text: str, surface: str, km2: float) -> None:
+    quantity = only(text)
+    assert quantity.surface == surface
+    assert quantity.km2 == pytest.approx(km2)
+
+
+@pytest.mark.parametrize("text", ["300 people per square mile", "not a single village", "of a square kilometre"])
+def test_an_article_before_a_unit_is_no_quantity_after_of_or_per_or_without_a_unit(text: str) -> None:
+    assert [q for q in find_quantities(text) if q.km2 is not None] == []
+
+
+@pytest.mark.parametrize(
     "text",
     ["One video showed", "one by one", "One of Ukraine's goals", "the blog Two Majors said", "two, three"],
 )
