@@ -402,7 +402,8 @@ def _act_dates(article: Article, stem: str, published: date | None) -> list[tupl
             first[other.paragraph] = None
         if first[other.paragraph] is None:
             first[other.paragraph] = next(_dated_in(other.text, published), None)
-        told = any(found.group("stem").lower() == stem for found in _PATTERNS.act_stem.finditer(other.text))
+        told = not _PATTERNS.campaign_launch.search(other.text) and any(
+            found.group("stem").lower() == stem for found in _PATTERNS.act_stem.finditer(other.text))
         dated = first[other.paragraph]
         if told and dated is not None and (not dates or dates[-1][0] != other.paragraph):
             dates.append((other.paragraph, *dated))

@@ -214,6 +214,10 @@ def read_share(
         return None  # "of Myanmar's 55 million people", "of the homes", "of the land along the border"
     if _evacuated_only(text, sentence, reading, direct) or _located_part(text, sentence, window, reading, direct):
         return None
+    if _PATTERNS.compass_part.match(text, reading.span_start, reading.span_end) and (
+            _PATTERNS.share_of_part_before.search(text, max(sentence.start, reading.span_start - 20),
+                                                  reading.span_start)):
+        return None  # "two thirds of the eastern half of Mosul": the half is the base of the share before it
     if _region_size(article, sentence, reading):
         return None  # "Darfur accounts for roughly one-fifth of Sudan's territory": the region's size
     if _PATTERNS.count_restated.search(text, max(sentence.start, reading.span_start - 40), reading.span_start):
@@ -317,7 +321,8 @@ def _of_phrase(article: Article, sentence: Sentence, reading: Reading) -> _OfPhr
         if token.start < position:
             continue  # inside a place name already read
         mention = mentions.get(token.start)
-        if token.lower == "of" and (head in _WORDS.land_words or head in _WORDS.part_words) and place is None:
+        if token.lower == "of" and place is None and (head in _WORDS.land_words or head in _WORDS.part_words or (
+                sides and head in _WORDS.sided_fractions)):
             inner = _place_after_of(article, token.end, clause_end)
             if inner is not None:  # "of the territory of Donetsk region", "of the rest of Sudan"
                 place, head, end = inner, None, inner.end
