@@ -494,6 +494,8 @@ def _is_land(text: str, phrase: _OfPhrase) -> bool:
     if _PATTERNS.regions_pointed_at.match(text, phrase.start) or (
             phrase.sides and phrase.head in _WORDS.compass_part_heads):
         return True
+    if phrase.head is None and phrase.demonym is not None and phrase.place is None and phrase.possessor is None:
+        return False  # "number about a quarter of Greek Cypriots", "a fifth of Syrians": a share of a people
     return phrase.head is None or phrase.head in _WORDS.land_words or phrase.head in _WORDS.region_words
 
 
