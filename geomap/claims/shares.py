@@ -309,6 +309,12 @@ def _of_phrase(article: Article, sentence: Sentence, reading: Reading) -> _OfPhr
         return None
     start = reading.span_end + of.end()
     punctuation = _CLAUSE_PUNCTUATION_RE.search(text, start, sentence.end)
+    while punctuation is not None and punctuation.group() == "[":
+        # "of the eastern side [of Mosul]": an editor's insertion completes the quoted phrase, read through it
+        close = text.find("]", punctuation.end(), sentence.end)
+        if close == -1:
+            break
+        punctuation = _CLAUSE_PUNCTUATION_RE.search(text, close + 1, sentence.end)
     clause_end = punctuation.start() if punctuation else sentence.end
     mentions = {m.start: m for m in article.mentions_in(start, clause_end)}
     head: str | None = None
