@@ -218,13 +218,17 @@ def _confined_before(text: str, sentence: Sentence, reading: Reading) -> bool:
 
 
 def hypothetical(text: str, sentence: Sentence, reading: Reading, window: tuple[int, int]) -> bool:
-    """Whether the quantity belongs to a plan, proposal, condition or forecast: "the army plans to control
-    70-75% of Gaza", "to establish a 30-km deep safe zone", "Creating that buffer zone would take some 60
-    square kilometers", "a zone that would be 30 km wide", "does not intend at this stage to push the troops further
-    than about twenty kilometers" (not "could have captured", nor the distance of a place named in the plan: "up to
-    the Litani River, about thirty kilometers from the border")."""
+    """Whether the quantity belongs to a plan, proposal, demand, condition, forecast or denied rumour: "the army
+    plans to control 70-75% of Gaza", "to establish a 30-km deep safe zone", "Creating that buffer zone would take
+    some 60 square kilometers", "a zone that would be 30 km wide", "does not intend at this stage to push the troops
+    further than about twenty kilometers" (not "could have captured", nor the distance of a place named in the plan:
+    "up to the Litani River, about thirty kilometers from the border")."""
     if _PATTERNS.desired_before.search(text, max(sentence.start, reading.span_start - 40), reading.span_start):
         return True  # "Erdogan is seeking a 480-mile safe zone along the border": what he wants, not what is
+    if _PATTERNS.proposal_before.search(text, sentence.start, reading.span_start):
+        return True  # "Karadzic proposes that Bosnia be divided ... with Serbs having 50 percent": a proposal's terms
+    if _PATTERNS.denied_before.search(text, sentence.start, reading.span_start):
+        return True  # "It is not true that half of the city is controlled by the rebels": no one's claim
     if _PATTERNS.hypothetical.search(text, sentence.start, reading.span_start) is None:
         return _PATTERNS.modal_after.match(text, reading.span_end, window[1]) is not None  # most sentences: one pass
     if reading.family == "length" and _AFTER_A_NAME_RE.search(text, max(0, reading.span_start - 40),

@@ -401,9 +401,11 @@ def _act_dates(article: Article, stem: str, published: date | None) -> list[tupl
     for other in article.sentences:
         if other.paragraph not in first:
             first[other.paragraph] = None
-        if first[other.paragraph] is None:
+        launch = _PATTERNS.campaign_launch.search(other.text) is not None  # the campaign's start, no act in it
+        if first[other.paragraph] is None and not launch:
             first[other.paragraph] = next(_dated_in(other.text, published), None)
-        told = any(found.group("stem").lower() == stem for found in _PATTERNS.act_stem.finditer(other.text))
+        told = not launch and any(
+            found.group("stem").lower() == stem for found in _PATTERNS.act_stem.finditer(other.text))
         dated = first[other.paragraph]
         if told and dated is not None and (not dates or dates[-1][0] != other.paragraph):
             dates.append((other.paragraph, *dated))

@@ -219,6 +219,10 @@ def read_share(
         return None  # "of Myanmar's 55 million people", "of the homes", "of the land along the border"
     if _evacuated_only(text, sentence, reading, direct) or _located_part(text, sentence, window, reading, direct):
         return None
+    if _PATTERNS.compass_part.match(text, reading.span_start, reading.span_end) and (
+            _PATTERNS.share_of_part_before.search(text, max(sentence.start, reading.span_start - 20),
+                                                  reading.span_start)):
+        return None  # "two thirds of the eastern half of Mosul": the half is the base of the share before it
     if _region_size(article, sentence, reading):
         return None  # "Darfur accounts for roughly one-fifth of Sudan's territory": the region's size
     if _land_cover(text, sentence, reading, phrase.end):
@@ -322,6 +326,12 @@ def _of_phrase(article: Article, sentence: Sentence, reading: Reading) -> _OfPhr
         return None
     start = reading.span_end + of.end()
     punctuation = _CLAUSE_PUNCTUATION_RE.search(text, start, sentence.end)
+    while punctuation is not None and punctuation.group() == "[":
+        # "of the eastern side [of Mosul]": an editor's insertion completes the quoted phrase, read through it
+        close = text.find("]", punctuation.end(), sentence.end)
+        if close == -1:
+            break
+        punctuation = _CLAUSE_PUNCTUATION_RE.search(text, close + 1, sentence.end)
     clause_end = punctuation.start() if punctuation else sentence.end
     mentions = {m.start: m for m in article.mentions_in(start, clause_end)}
     head: str | None = None
@@ -334,7 +344,8 @@ def _of_phrase(article: Article, sentence: Sentence, reading: Reading) -> _OfPhr
         if token.start < position:
             continue  # inside a place name already read
         mention = mentions.get(token.start)
-        if token.lower == "of" and (head in _WORDS.land_words or head in _WORDS.part_words) and place is None:
+        if token.lower == "of" and place is None and (head in _WORDS.land_words or head in _WORDS.part_words or (
+                sides and head in _WORDS.sided_fractions)):
             inner = _place_after_of(article, token.end, clause_end)
             if inner is not None:  # "of the territory of Donetsk region", "of the rest of Sudan"
                 place, head, end = inner, None, inner.end
@@ -506,6 +517,8 @@ def _is_land(text: str, phrase: _OfPhrase) -> bool:
     if _PATTERNS.regions_pointed_at.match(text, phrase.start) or (
             phrase.sides and phrase.head in _WORDS.compass_part_heads):
         return True
+    if phrase.head is None and phrase.demonym is not None and phrase.place is None and phrase.possessor is None:
+        return False  # "number about a quarter of Greek Cypriots", "a fifth of Syrians": a share of a people
     return phrase.head is None or phrase.head in _WORDS.land_words or phrase.head in _WORDS.region_words or (
         phrase.head in _WORDS.landform_words)
 

@@ -28,7 +28,8 @@ SCOREBOARD = ROOT.parent / "shared" / "tools" / "scoreboard.py"
 # heldout2 to heldout4 1.0 / 1.0 / 1.0, heldout5 0.977 / 0.977 / 1.0, heldout6 1.0 / 1.0 / 1.0,
 # heldout7 0.955 / 0.955 / 0.978, heldout8 0.949 / 0.949 / 1.0, heldout9 1.0 / 0.964 / 1.0,
 # heldout10 0.979 / 0.938 / 1.0, heldout11 1.0 / 0.981 / 1.0, heldout12 1.0 / 1.0 / 1.0,
-# heldout13 0.939 / 0.939 / 1.0, heldout14 0.964 / 0.929 / 1.0; Kursk 1.0 / 1.0 / 1.0).
+# heldout13 0.939 / 0.939 / 1.0, heldout14 0.964 / 0.929 / 1.0,
+# heldout15 0.826 / 0.826 / 1.0; Kursk 1.0 / 1.0 / 1.0).
 DEVSET_FLOORS = {"recall": 0.98, "dated_right": 0.97, "precision": 0.97}
 HELDOUT = ROOT / "tests" / "data" / "claims" / "heldout"
 HELDOUT_FLOORS = {"recall": 0.95, "dated_right": 0.95, "precision": 0.95}
@@ -46,6 +47,7 @@ LATER_HELDOUT_FLOORS = {
     "heldout12": {"recall": 0.95, "dated_right": 0.95, "precision": 0.95},
     "heldout13": {"recall": 0.91, "dated_right": 0.91, "precision": 0.95},
     "heldout14": {"recall": 0.93, "dated_right": 0.9, "precision": 0.95},
+    "heldout15": {"recall": 0.8, "dated_right": 0.8, "precision": 0.95},
 }
 # heldout7 (its README): one prediction its gold leaves out (Area B of the West Bank, under shared control) counts
 # twice as spurious, since both the not-claim "22 percent" and another article's "22 years" hold its number
