@@ -152,8 +152,9 @@ def claim_dates(
         if narrated is not None:
             return narrated
     if expression is None:
-        same = _same_period_as_before(article, sentence, masked[: focus[0]], published) or _period_before_that(
-            article, sentence, published)
+        same = (_same_period_as_before(article, sentence, masked[: focus[0]], published)
+                or _period_before_that(article, sentence, published) or _named_period_before(
+                    article, sentence, masked, published))
         if same is not None:
             return same
     neighbour = _as_of_neighbour(article, sentence, published)
@@ -322,6 +323,23 @@ def _same_period_as_before(
         return None
     start, end = resolve(named[-1], published)
     return (start, end, same.group()) if start is not None and end is not None else None
+
+
+def _named_period_before(
+    article: Article, sentence: Sentence, masked: str, published: date | None
+) -> tuple[date, date, str] | None:
+    """The period "during this period" / "in the same timeframe" points back at: the last time the sentence before
+    names ("... maintained a high tempo ... throughout the summer. ... captured 1,548 square kilometers (597 square
+    miles) during this period"), with its own relation ("since the beginning of 2024" stays a span to publication)."""
+    named = _PATTERNS.named_period.search(masked)
+    if named is None or sentence.index == 0:
+        return None
+    previous = article.sentences[sentence.index - 1]
+    times = [e for e in find_temporal(previous.text) if not e.is_duration and e.kind != "relative_day"]
+    if not times:
+        return None
+    start, end = resolve(times[-1], published)
+    return (start, end, named.group()) if start is not None and end is not None else None
 
 
 def _period_before_that(article: Article, sentence: Sentence, published: date | None) -> tuple[date, date, str] | None:

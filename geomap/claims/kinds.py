@@ -474,6 +474,8 @@ def _read_area(
         cue, source = Cue("held", reading.start, reading.end), "weak"
     if _PATTERNS.held_by_no_one_after.match(article.text, reading.span_end, sentence.end):
         return None  # "82 square kilometers ... of the Sumy region are under neither side's control": a grey zone
+    if _PATTERNS.cleared_not_taken_after.match(article.text, reading.span_end, sentence.end):
+        return None  # "another 195 square kilometers ... have been cleared of sabotage groups": still one's own
     category = "held" if cue.category == "reduced" else cue.category
     if category == "held" and _PATTERNS.occupied_over_a_period.match(article.text, cue.start) and _PERIOD_RE.search(
             article.text, sentence.start, sentence.end):

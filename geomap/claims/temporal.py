@@ -195,6 +195,7 @@ _RELATIONS = {
     "by": "by", "until": "by", "till": "by", "through": "by", "as of": "by",
 }  # fmt: skip
 _FUTURE_MODIFIERS = frozenset({"next", "coming", "later"})
+_TIMES_OF_DAY = frozenset({"morning", "afternoon", "evening", "night", "day"})
 _PART_MODIFIERS = {
     "early": "early", "mid": "mid", "late": "late",
     "start": "early", "beginning": "early", "middle": "mid", "end": "late",
@@ -503,6 +504,11 @@ def _expression_from_match(m: re.Match[str]) -> TemporalExpression | None:
         )
         if event in _MONTHS:  # "in the first 30 days of December": days of a month, not of an event
             fields.update(month=_MONTHS[event], year=_int_or_none(m.group("ev_y")))
+        elif fields["unit"] == "hour" and event in _WEEKDAYS:  # "in the early hours of Sunday": that day
+            fields = dict(kind="weekday", weekday=_WEEKDAYS[event], modifier=None)
+        elif fields["unit"] == "hour" and event in _TIMES_OF_DAY:
+            # "in the early hours of the morning": a time of a day the text does not name, the day it reports
+            fields = dict(kind="relative_day", modifier="today")
         elif m.group("ev_y"):
             return None  # a year after an event's name ("the first days of the war 2022") is no date of it
     elif kind_group == "opening":

@@ -235,6 +235,9 @@ def test_a_date_of_an_earlier_clause_does_not_date_a_present_perfect() -> None:
         ("two weeks ago", "2025-02-28"),
         ("just over a week ago", "2025-03-07"),
         ("three days ago", "2025-03-11"),
+        # the early hours of a day, not the opening hours of an event with no date
+        ("in the early hours of the morning", "2025-03-14"),
+        ("in the early hours of Sunday", "2025-03-09"),
     ],
 )
 def test_days(sentence: str, day: str) -> None:
