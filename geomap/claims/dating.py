@@ -120,7 +120,10 @@ def claim_dates(
     if paired is not None:  # "in August and September (477 and 459 square km, respectively)"
         return paired
     # The sentence's expressions, read once per sentence, less those a mask blanked out.
-    kept = [e for e in find_temporal(text) if masked[e.start : e.end] == e.text]
+    kept = [_span_start(masked, e) for e in find_temporal(text) if masked[e.start : e.end] == e.text]
+    own_span = _span_in_clause(masked, focus, kept)
+    if own_span is not None:  # "bringing the total to 169 square kilometers ... since the campaign began about five
+        kept = [own_span]  # weeks ago": the figure's own span, not the "last week" of the gain before it
     as_of = as_of_for_sentence(masked, published, focus=focus, participle_baseline=reading.family == "share",
                                expressions=kept)
     expression = as_of.expression
@@ -340,6 +343,29 @@ def _named_period_before(
         return None
     start, end = resolve(times[-1], published)
     return (start, end, named.group()) if start is not None and end is not None else None
+
+
+def _span_start(masked: str, expression: TemporalExpression) -> TemporalExpression:
+    """``expression``, read as the start of a span when "since" governs it from a few words before ("since resuming
+    ground operations five months ago, the military announced Wednesday": from then to publication, not then)."""
+    if expression.kind != "ago" or expression.relation != "at" or not _PATTERNS.since_before.search(
+            masked, max(0, expression.start - 80), expression.start):
+        return expression
+    return dataclasses.replace(expression, relation="since")
+
+
+def _span_in_clause(
+    masked: str, focus: tuple[int, int], expressions: list[TemporalExpression]
+) -> TemporalExpression | None:
+    """The "since ... N ago" span (:func:`_span_start`) that follows the figure in its own clause, if any."""
+    for expression in expressions:
+        if expression.kind != "ago" or expression.relation != "since" or expression.start < focus[1]:
+            continue
+        since = _PATTERNS.since_before.search(masked, max(0, expression.start - 80), expression.start)
+        if since is not None and since.start() >= focus[1] and not re.search(r"[,;:()]", masked[
+                focus[1] : since.start()]):
+            return expression
+    return None
 
 
 def _period_before_that(article: Article, sentence: Sentence, published: date | None) -> tuple[date, date, str] | None:

@@ -48,17 +48,15 @@ LATER_HELDOUT_FLOORS = {
     "heldout13": {"recall": 0.91, "dated_right": 0.91, "precision": 0.95},
     "heldout14": {"recall": 0.93, "dated_right": 0.9, "precision": 0.95},
     "heldout15": {"recall": 0.8, "dated_right": 0.8, "precision": 0.95},
+    # built blind for this round's closing measure: first read 0.946 / 0.838 / 0.973 (one spurious), then 0.946 /
+    # 0.919 / 1.0 after the round's merges (its README)
+    "heldout16": {"recall": 0.92, "dated_right": 0.9, "precision": 0.95},
 }
 # heldout7 (its README): one prediction its gold leaves out (Area B of the West Bank, under shared control) counts
 # twice as spurious, since both the not-claim "22 percent" and another article's "22 years" hold its number
 HELDOUT7 = ROOT / "tests" / "data" / "claims" / "heldout7"
 HELDOUT7_FLOORS = {"recall": 0.92, "dated_right": 0.92, "precision": 0.95}
 HELDOUT7_SPURIOUS = 2
-# heldout16 (its README), built blind for the round's closing measure: first read 0.946 / 0.838 / 0.973 with one
-# spurious claim (ground "cleared of sabotage groups" read as retaken); floors well below, to be set after the merges
-HELDOUT16 = ROOT / "tests" / "data" / "claims" / "heldout16"
-HELDOUT16_FLOORS = {"recall": 0.88, "dated_right": 0.78, "precision": 0.93}
-HELDOUT16_SPURIOUS = 1
 KURSK_FLOORS = {"recall": 0.95, "dated_right": 0.95, "precision": 0.95}
 
 
@@ -98,16 +96,12 @@ def test_the_later_held_out_sets_are_read_right(name: str) -> None:
     assert (summary["polarity_wrong"], summary["spurious"]) == (0, 0)
 
 
-@pytest.mark.parametrize(("folder", "floors", "spurious"), [
-    (HELDOUT7, HELDOUT7_FLOORS, HELDOUT7_SPURIOUS),
-    (HELDOUT16, HELDOUT16_FLOORS, HELDOUT16_SPURIOUS),
-], ids=["heldout7", "heldout16"])
-def test_the_held_out_sets_with_known_spurious_claims_are_read_right(folder: Path, floors: dict, spurious: int) -> None:
-    summary = evaluated(folder / "gold_claims.json", "--sources", str(folder / "corpus.jsonl"))
-    for measure, floor in floors.items():
+def test_the_seventh_held_out_set_is_read_right() -> None:
+    summary = evaluated(HELDOUT7 / "gold_claims.json", "--sources", str(HELDOUT7 / "corpus.jsonl"))
+    for measure, floor in HELDOUT7_FLOORS.items():
         assert summary[measure] >= floor, (measure, summary[measure])
     assert summary["polarity_wrong"] == 0
-    assert summary["spurious"] <= spurious
+    assert summary["spurious"] <= HELDOUT7_SPURIOUS
 
 
 @pytest.mark.skipif(not KURSK.is_dir(), reason="../shared/corpora/kursk-news is not beside the checkout")
