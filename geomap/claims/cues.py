@@ -450,6 +450,9 @@ def length_kind(text: str, sentence: Sentence, reading: Reading, window: tuple[i
     before_words = [t.lower for t in before]
     if _PATTERNS.front_length_before.search(text, max(sentence.start, reading.span_start - 60), reading.span_start):
         return None  # "The front line stretches for more than 1,000 kilometres from Kharkiv to Kherson": its length
+    if reading.hyphenated and _PATTERNS.whole_line_after.match(text, reading.end) and (
+            _PATTERNS.whole_line_before.search(text, max(sentence.start, reading.span_start - 30), reading.span_start)):
+        return None  # "along the 1,200-kilometer front line in eastern Ukraine": the whole line's length
     # front width
     if reading.hyphenated and _PATTERNS.zone_after.match(text, reading.end):
         return "front_width"  # "a 30-km buffer zone", "a 5-kilometre security corridor": a zone's width
