@@ -96,6 +96,12 @@ _ZONE_LOOKBACK = 300
 _AFTER_A_NAME_RE = re.compile(
     r"\b[A-Z][\w\-’']+(?:\s+(?:river|lake|canal|valley|gorge|pass|peninsula|island|mountains|hills|heights|strait|bay))?"
     r"(?:,|\s+[-–—])\s*(?:(?:about|some|roughly|around|nearly|almost)\s+)?$")
+# A length with a bare compass word after a place: "the provincial capital Bukavu some 70 kilometers south, a city",
+# "Ukraine’s only coking coal mine, about 10 kilometers west, where": that far from the place named before it
+_PLACE_BEFORE_BARE_COMPASS_RE = re.compile(
+    r"(?:\b[A-Z][\w\-’']+\s+(?:about|some|roughly|around|nearly|almost)|\b[a-z][\w\-’']+,\s*"
+    r"(?:(?:about|some|roughly|around|nearly|almost)\s+)?)\s*$")
+_BARE_COMPASS_AFTER_RE = re.compile(r"\s*(?:\([^()]*\)\s*)?[a-z\-]+\s*(?:[,.;)]|$)")
 DOWN_FROM_RE = _PATTERNS.down_from
 SHARE_FROM_RE = _PATTERNS.share_from
 # A capitalised word going on into a name: "Liberation Tigers", "Liberation of Palestine", "Liberation Front" (not
@@ -505,6 +511,9 @@ def length_kind(text: str, sentence: Sentence, reading: Reading, window: tuple[i
     if first_after in _WORDS.compass and _AFTER_A_NAME_RE.search(text, max(0, reading.span_start - 40),
                                                                  reading.span_start):
         return "distance"  # "the capital Khartoum, 200 kilometres (124 miles) north": that far from the subject
+    if first_after in _WORDS.compass and _BARE_COMPASS_AFTER_RE.match(text, reading.span_end) and (
+            _PLACE_BEFORE_BARE_COMPASS_RE.search(text, max(sentence.start, reading.start - 40), reading.start)):
+        return "distance"  # "the provincial capital Bukavu some 70 kilometers south, a city": that far from Bukavu
     if first_after in _WORDS.compass and _PATTERNS.pulled_back_to.search(text, window[0], reading.span_start):
         return "distance"  # "pulling back troops stationed on its southern border to at least 5km (3 miles) north"
     if after_words[:2] == ["to", "the"] and len(after_words) > 2 and after_words[2] in _WORDS.compass:
