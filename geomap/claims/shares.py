@@ -167,6 +167,10 @@ def read_share(
     direct = direct_cue(text, window, reading)
     if (direct is None or direct.category == "reduced") and _sway_only(text, window, reading):
         return None  # ("FARC's presence has been reduced to only 18 percent": presence, not control)
+    if phrase is None:
+        grown = _grown_holding(article, sentence, reading, window, direct)
+        if grown is not None:
+            return grown
     if direct is not None and phrase is None and text[direct.start : direct.end].lower().endswith(" by"):
         if direct.category != "lost":
             return None  # "expanding territory under their control by 186 per cent": a rate of growth, no ground
@@ -233,6 +237,25 @@ def read_share(
         return None  # "about one quarter of the country is now being contested", "... is full of mines": held by no one
     region = _phrase_region(article, sentence, reading, phrase)
     return _region_share(article, sentence, reading, window, region, direct)
+
+
+def _grown_holding(
+    article: Article, sentence: Sentence, reading: Reading, window: tuple[int, int], direct: Cue | None
+) -> Interpretation | None:
+    """ "increase the territory it controls in Ukraine by less than 0.01%", "has increased by 1 percent its control over
+    Syria": a share of the country named, gained."""
+    text = article.text
+    grown = _PATTERNS.grown_holding_before.search(text, max(window[0], reading.span_start - 120), reading.span_start)
+    if grown is None and _PATTERNS.grown_by_before.search(text, max(window[0], reading.span_start - 30),
+                                                          reading.span_start):
+        grown = _PATTERNS.grown_holding_after.match(text, reading.span_end, window[1])
+    if grown is None:
+        return None
+    country = next((m for m in article.mentions_in(grown.start("where"), grown.end("where"))
+                    if m.type == "place" and m.kind == "country"), None)
+    if country is None:
+        return None
+    return _region_share(article, sentence, reading, window, place_of(country), direct)
 
 
 def _sway_only(text: str, window: tuple[int, int], reading: Reading) -> bool:
@@ -320,6 +343,8 @@ def _of_phrase(article: Article, sentence: Sentence, reading: Reading) -> _OfPhr
     of = _OF_RE.match(text[reading.span_end : reading.span_end + 30])
     if of is None and text[reading.span_start : reading.span_end].lower().endswith("half"):
         of = _HALF_THE_RE.match(text[reading.span_end : reading.span_end + 30])  # "half the country": half of it
+    if of is None:  # "0.039% more territory in Ukraine": the share is of the place named, as "of additional territory"
+        of = _PATTERNS.more_land_after.match(text[reading.span_end : sentence.end])
     if of is None and apposed(text, sentence, reading) is not None:
         of = _PATTERNS.apposed_of.match(text[reading.span_end : reading.span_end + 30])  # "half, or 45 percent, of"
     if of is None:
