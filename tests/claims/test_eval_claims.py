@@ -51,8 +51,10 @@ LATER_HELDOUT_FLOORS = {
     # built blind for this round's closing measure: first read 0.946 / 0.838 / 0.973 (one spurious), then 0.946 /
     # 0.919 / 1.0 after the round's merges (its README)
     "heldout16": {"recall": 0.92, "dated_right": 0.9, "precision": 0.95},
-    # heldout17 (built blind, first read 0.75 / 0.75 / 0.957) joins once its one spurious claim is gone: a front
-    # line's length ("the 1,200-kilometer front line") read as a front's width (its README)
+    # built blind for this round's closing measure: first read 0.75 / 0.75 / 0.957 (one spurious), then 0.893 /
+    # 0.893 / 1.0 once a front line's length, distances after a bare compass word and shares of a country gained
+    # were read (its README)
+    "heldout17": {"recall": 0.86, "dated_right": 0.86, "precision": 0.95},
 }
 # heldout7 (its README): one prediction its gold leaves out (Area B of the West Bank, under shared control) counts
 # twice as spurious, since both the not-claim "22 percent" and another article's "22 years" hold its number
