@@ -824,6 +824,7 @@ def write(
                         )
                     else:
                         del tables  # the key's only: gone before the process is forked
+                        workers.end_figures()  # the process prepared for them is not needed
                         future = workers.submit_forked(
                             draw_figures_of, results, base, staging / "figures", options.dpi, formats, share
                         )
