@@ -37,6 +37,7 @@ import argparse
 import functools
 import os
 import pickle
+import resource
 import sys
 import threading
 import time
@@ -205,6 +206,10 @@ def main() -> int:
             print(f"{phase:<22} {seconds:>7.1f} {main:>8.0f} {pool:>8.0f} {figures:>10.0f} {tree:>8.0f}")
     peak = max(memory.peaks.items(), key=lambda item: item[1][4])
     print(f"peak: tree {peak[1][4]:.0f} MB in {peak[0]}; main {max(p[1] for p in memory.peaks.values()):.0f} MB")
+    # The kernel's peak RSS of this process and of the largest of its ended children (a forked process's RSS
+    # counts the pages it shares with this one): `geomap build`'s "max proc MB" in bench_scale.py.
+    largest = max(resource.getrusage(who).ru_maxrss for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
+    print(f"largest process RSS {largest / 1024:.0f} MB")
     if not args.load:
         text_s = memory.peaks["text"][0]
         print(f"text stages: {text_mb:.2f} MB of text in {text_s:.1f} s = {text_mb / text_s:.3f} MB/s (-j {args.jobs})")

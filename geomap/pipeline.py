@@ -73,6 +73,11 @@ BASEMAP_MAX_PLACES = 600
 # The fewest claim rows whose map is made in a process of its own while the layers are written (see write): a
 # small corpus's map is small, and the fork cost the seeds' build about 0.1 s of CPU (1.91 s against 1.77 s).
 FORKED_MAP_MIN_CLAIMS = 2000
+# The fewest claim rows whose busiest figures are drawn in a process forked for them at writing (see write), not
+# in the figures' process matplotlib was prepared in: their tables are that process's, made there from the pages
+# it shares with this one, never made and pickled here (at 10,000 articles about 500 MB of this process's memory
+# while the layers were written, the largest process's peak).
+FORKED_FIGURES_MIN_CLAIMS = 2000
 
 Progress = Callable[[str, int, int], None]
 
@@ -730,6 +735,14 @@ def draw_figures(
     return [path.name for path in written] if len(written) == (len(windows) + chart) * len(formats) else None
 
 
+def draw_figures_of(
+    results: Results, base: Basemap, out_dir: Path, dpi: int, formats: tuple[str, ...], windows: list[str]
+) -> list[str] | None:
+    """:func:`draw_figures` of the claims maps of ``windows`` and the chart, their tables made here from ``results``
+    (the task of a process forked for them in :func:`write`)."""
+    return draw_figures(figure_tables(results, base, windows), out_dir, dpi, formats, windows, True)
+
+
 def figure_shares(results: Results, parts: int, limit: int | None = None) -> list[list[str]]:
     """The date windows that get a claims map (the ``limit`` busiest; all with ``None``), dealt into ``parts``.
 
@@ -783,22 +796,40 @@ def write(
 
                     kept = FigureCache.for_code()
                 # This process writes the map and the layers meanwhile: one worker fewer draws. The first share
-                # (the busiest windows and the chart) goes to the figures' process, where matplotlib was prepared.
+                # (the busiest windows and the chart) goes to the figures' process, where matplotlib was prepared,
+                # or for a large run to a process forked for it, which makes its tables itself (see
+                # FORKED_FIGURES_MIN_CLAIMS); the others go to the pool.
                 shares = figure_shares(results, workers.processes - 1, options.figure_windows)
+                forked = workers.parallel and len(results.claim_geoms) >= FORKED_FIGURES_MIN_CLAIMS
                 for index, share in enumerate(shares or [[]]):
-                    tables = figure_tables(results, base, share)
-                    key = kept.key(tables, share, index == 0, options.dpi, formats) if kept is not None else None
+                    here = not (forked and index == 0)  # the share's tables made here and pickled to a worker
+                    tables = figure_tables(results, base, share) if here or kept is not None else None
+                    key = (
+                        kept.key(tables, share, index == 0, options.dpi, formats)
+                        if kept is not None and tables is not None
+                        else None
+                    )
                     files = kept.get(key) if kept is not None and key is not None else None
                     if files is not None:
                         for name, data in files.items():
                             (staging / "figures").mkdir(exist_ok=True)
                             (staging / "figures" / name).write_bytes(data)
                         continue
-                    if index == 0:
-                        workers.start_figures()
-                    submit = workers.submit_figures if index == 0 else workers.submit
-                    future = submit(draw_figures, tables, staging / "figures", options.dpi, formats, share, index == 0)
+                    if here:
+                        if index == 0:
+                            workers.start_figures()
+                        submit = workers.submit_figures if index == 0 else workers.submit
+                        future = submit(
+                            draw_figures, tables, staging / "figures", options.dpi, formats, share, index == 0
+                        )
+                    else:
+                        del tables  # the key's only: gone before the process is forked
+                        workers.end_figures()  # the process prepared for them is not needed
+                        future = workers.submit_forked(
+                            draw_figures_of, results, base, staging / "figures", options.dpi, formats, share
+                        )
                     drawing.append((key, future))
+                    tables = None  # the executor's to pickle: not held here while the map and layers are made
             mapping = None
             if (
                 (options.map or options.fragment)

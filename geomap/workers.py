@@ -177,6 +177,16 @@ class Workers:
             self.figures_started = True
             self.submit_figures(prepare_figures)
 
+    def end_figures(self) -> None:
+        """Let the figures' process exit (the figures are drawn elsewhere: what it prepared would wait idle while
+        the outputs are written); the next :meth:`submit_figures` forks a new one."""
+        if self.figures_executor is None or not self.figures_started:
+            return
+        self.figures_executor.shutdown(wait=True)
+        self.children = [child for child in self.children if child.is_alive()]
+        self.figures_executor = self._pool(1)
+        self.figures_started = False
+
     def _submit(self, executor: ProcessPoolExecutor | None, function: Callable[..., Any], args: tuple) -> Future:
         if executor is None:
             future: Future = Future()

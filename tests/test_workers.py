@@ -79,6 +79,19 @@ def test_recycled_workers_are_new_processes_and_the_figures_process_stays():
         assert after | {figures} <= children and not children & before and len(children - {figures}) <= 2
 
 
+def test_an_ended_figures_process_exits_and_the_next_figures_go_to_a_new_one():
+    """A large run draws its figures in a process forked at writing: the process prepared for them exits
+    rather than wait idle, and figures given later go to a new figures' process."""
+    with Workers(2) as workers:
+        workers.start_figures()
+        prepared = workers.submit_figures(os.getpid).result(timeout=60)
+        process = next(child for child in workers.children if child.pid == prepared)
+        workers.end_figures()
+        process.join(timeout=10)
+        assert not process.is_alive() and prepared not in {child.pid for child in workers.children}
+        assert workers.submit_figures(os.getpid).result(timeout=60) not in (prepared, os.getpid())
+
+
 def pid_and_call(make):
     return os.getpid(), make()
 

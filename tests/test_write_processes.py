@@ -39,3 +39,23 @@ def test_the_map_made_in_its_own_process_is_the_map_made_here(results, tmp_path,
     here, forked = files(tmp_path / "here"), files(tmp_path / "forked")
     assert {"index.html", "map_fragment.html", "sources.json"} <= set(here)
     assert forked == here
+
+
+def test_the_figures_drawn_in_a_forked_process_are_the_figures_drawn_in_the_figures_process(
+    results, tmp_path, monkeypatch
+):
+    """A large run's busiest figures are drawn in a process forked at writing, which makes their tables itself
+    (nothing pickled from this process): the same files as the figures' process draws from pickled tables."""
+    options = pipeline.OutputOptions(map=False, fragment=False, geopackage=False, figure_formats=("svg",))
+    forks = []
+    with Workers(2) as workers:
+        submit_forked = workers.submit_forked
+        monkeypatch.setattr(workers, "submit_forked", lambda *args: forks.append(args[0]) or submit_forked(*args))
+        pipeline.write(results, tmp_path / "here", options, workers)
+        assert not forks  # two claims: drawn in the figures' process
+        monkeypatch.setattr(pipeline, "FORKED_FIGURES_MIN_CLAIMS", 0)
+        pipeline.write(results, tmp_path / "forked", options, workers)
+    assert forks == [pipeline.draw_figures_of]
+    here, forked = files(tmp_path / "here" / "figures"), files(tmp_path / "forked" / "figures")
+    assert any(name.endswith(".svg") for name in here)
+    assert forked == here

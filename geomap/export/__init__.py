@@ -25,8 +25,8 @@ import pandas
 
 from .layers import ChunkedLayer, Layer, claim_shapes_layer, export_layers, iter_layer_parts, iter_layers, table
 from .writers import (
-    PARQUET_LAYERS, CsvPieces, GeojsonPieces, add_geopackage_layer, csv_text, geojson_pieces, geojson_text,
-    geoparquet_bytes, write_geopackage, write_pieces,
+    PARQUET_LAYERS, CsvPieces, GeojsonPieces, GeoparquetWriter, add_geopackage_layer, csv_text, geojson_pieces,
+    geojson_text, write_geopackage, write_pieces,
 )
 
 log = logging.getLogger("geomap")
@@ -51,10 +51,10 @@ def write_layer_files(tables: Any, folder: str | os.PathLike[str], kinds: Collec
     before the next is made; a large layer a frame of rows at a time
     (:class:`~geomap.export.layers.ChunkedLayer`), each frame written into
     every file before the next is made, and text a few thousand rows at a
-    time: the memory this takes is that of a frame of the largest layer, not
-    of all of them and their text (a GeoParquet file is made of a whole
-    layer). Files are written in place (``folder`` is a staging folder;
-    :func:`write_exports` moves them into the output folder). Returns the
+    time: the memory this takes is that of a frame of the largest layer (and
+    a GeoParquet row group), not of all of them and their text. Files are
+    written in place (``folder`` is a staging folder; :func:`write_exports`
+    moves them into the output folder). Returns the
     paths written: ``geomap.gpkg`` first, then the others in the order they
     were written.
     """
@@ -72,21 +72,22 @@ def write_layer_files(tables: Any, folder: str | os.PathLike[str], kinds: Collec
             texts[folder / f"{layer.name}.geojson"] = GeojsonPieces()
         if "csv" in kinds and layer.name in CSV_LAYERS:
             texts[folder / f"{layer.name}.csv"] = CsvPieces()
-        whole: list[pandas.DataFrame] | None = [] if "parquet" in kinds and layer.name in PARQUET_LAYERS else None
+        parquet = (GeoparquetWriter(folder / f"{layer.name}.parquet", layer.spatial)
+                   if "parquet" in kinds and layer.name in PARQUET_LAYERS else None)
         rows = [0]
         with contextlib.ExitStack() as files:
             handles = {path: files.enter_context(open(path, "wb")) for path in texts}  # noqa: SIM115 - closed by files
 
             def each_frame(layer: Layer | ChunkedLayer = layer) -> Iterator[pandas.DataFrame]:
-                # Each frame into the text files (and kept for GeoParquet) as the GeoPackage's writer takes it.
+                # Each frame into the text and GeoParquet files as the GeoPackage's writer takes it.
                 for path, text in texts.items():
                     handles[path].write(text.start().encode("utf-8"))
                 for frame in layer.frames():
                     for path, text in texts.items():
                         for piece in text.of(frame):
                             handles[path].write(piece.encode("utf-8"))
-                    if whole is not None:
-                        whole.append(frame)
+                    if parquet is not None:
+                        parquet.add(frame)
                     rows[0] += len(frame)
                     yield frame
                 for path, text in texts.items():
@@ -98,12 +99,8 @@ def write_layer_files(tables: Any, folder: str | os.PathLike[str], kinds: Collec
             for _ in frames:  # the text files' ends (and every frame, without a GeoPackage)
                 pass
         written.extend(texts)
-        if whole is not None:
-            frame = whole[0] if len(whole) == 1 else pandas.concat(whole, ignore_index=True)
-            (folder / f"{layer.name}.parquet").write_bytes(geoparquet_bytes(Layer(layer.name, frame,
-                                                                                  layer.geometry_type)))
-            written.append(folder / f"{layer.name}.parquet")
-            del whole, frame
+        if parquet is not None:
+            written.append(parquet.close())
         log.info("layer %s: %d rows, made and written in %.1f s (%.1f s before its first row)", layer.name, rows[0],
                  time.perf_counter() - making, writing - making)
         del layer

@@ -385,21 +385,86 @@ def require_pyarrow() -> None:
         raise GeomapError("--format parquet needs pyarrow (pip install 'geomap[parquet]')") from None
 
 
-def geoparquet_bytes(layer: Layer) -> bytes:
-    """One layer as a GeoParquet 1.0 file (a plain Parquet file for an attribute table).
+# Rows per row group of a GeoParquet file (GDAL's default for Parquet): frames of any size are gathered into groups
+# of this many rows, so that the bytes do not depend on the size of a frame, and no more than this many rows are held.
+PARQUET_GROUP_ROWS = 65536
+# GeoParquet's names of shapely's geometry type ids (shapely.get_type_id), a linear ring being a line string.
+GEOPARQUET_TYPES = ("Point", "LineString", "LineString", "Polygon", "MultiPoint", "MultiLineString", "MultiPolygon",
+                    "GeometryCollection")
 
-    The same typed columns as the GeoPackage (lists and dicts as JSON text);
-    geometries as WKB in EPSG:4326 with their bounding boxes in the metadata.
-    Written by pyarrow, whose files carry no time of writing: the same layer
-    gives the same bytes.
+
+class GeoparquetWriter:
+    """One layer written into a GeoParquet 1.0 file (a plain Parquet file for an attribute table) a frame at a time
+    (:meth:`add`), in row groups of :data:`PARQUET_GROUP_ROWS` rows: a large layer is never held whole.
+
+    The same typed columns as the GeoPackage (lists and dicts as JSON text, see :func:`_arrow_table`); geometries
+    as WKB in EPSG:4326. The ``geo`` metadata (bounding box and geometry types of every row) is known when the
+    last frame is in: :meth:`close` adds it to the footer, which is why the file carries no Arrow schema of its
+    own (pyarrow would read the schema's metadata from it, written before the first row). Written by pyarrow,
+    whose files carry no time of writing: the same layer gives the same bytes, whatever the size of its frames.
     """
-    import io
 
-    require_pyarrow()
-    buffer = io.BytesIO()
-    frame = layer.frame
-    if layer.spatial:
-        frame.to_parquet(buffer, index=False, compression="zstd", schema_version="1.0.0")
-    else:
-        frame.to_parquet(buffer, index=False, compression="zstd")
-    return buffer.getvalue()
+    def __init__(self, path: str | os.PathLike[str], spatial: bool) -> None:
+        require_pyarrow()
+        self.path, self.spatial = Path(path), spatial
+        self.writer: Any = None
+        self.held: list[Any] = []  # record batches not yet in a row group
+        self.held_rows = 0
+        self.bounds = [numpy.inf, numpy.inf, -numpy.inf, -numpy.inf]
+        self.types: set[str] = set()
+
+    def add(self, frame: pandas.DataFrame) -> None:
+        """Write the rows of ``frame`` (the layer's next frame)."""
+        import pyarrow.parquet
+
+        if self.spatial:
+            shapes = numpy.asarray(frame.geometry.values)
+            kinds = shapely.get_type_id(shapes)
+            kinds = kinds[kinds >= 0]
+            self.types.update(GEOPARQUET_TYPES[kind] for kind in numpy.unique(kinds).tolist())
+            if len(kinds):
+                low_x, low_y, high_x, high_y = shapely.total_bounds(shapes).tolist()
+                self.bounds = [min(self.bounds[0], low_x), min(self.bounds[1], low_y),
+                               max(self.bounds[2], high_x), max(self.bounds[3], high_y)]
+        if self.writer is None:
+            table = _arrow_table(frame).replace_schema_metadata(None)
+            self.writer = pyarrow.parquet.ParquetWriter(self.path, table.schema, compression="zstd",
+                                                        store_schema=False)
+        else:
+            table = _arrow_table(frame, self.writer.schema)
+        self.held += table.to_batches()
+        self.held_rows += table.num_rows
+        while self.held_rows >= PARQUET_GROUP_ROWS:
+            self._write_group(PARQUET_GROUP_ROWS)
+
+    def _write_group(self, rows: int) -> None:
+        import pyarrow
+
+        table = pyarrow.Table.from_batches(self.held, self.writer.schema)
+        self.writer.write_table(table.slice(0, rows).combine_chunks(), row_group_size=rows)
+        rest = table.slice(rows)
+        self.held, self.held_rows = rest.to_batches(), rest.num_rows
+
+    def close(self) -> Path:
+        """Write the last rows and the footer with the ``geo`` metadata; the path written."""
+        if self.writer is None:  # no frame: never the case for a layer (its frames are at least one)
+            raise ValueError(f"{self.path.name}: no frame to write")
+        if self.held_rows:
+            self._write_group(self.held_rows)
+        if self.spatial:
+            column: dict[str, Any] = {"encoding": "WKB", "crs": _crs_json(), "geometry_types": sorted(self.types)}
+            if numpy.isfinite(self.bounds).all():
+                column["bbox"] = self.bounds
+            geo = {"primary_column": "geometry", "columns": {"geometry": column}, "version": "1.0.0",
+                   "creator": {"library": "geomap"}}
+            self.writer.add_key_value_metadata({"geo": json.dumps(geo)})
+        self.writer.close()
+        return self.path
+
+
+@functools.cache
+def _crs_json() -> dict[str, Any]:
+    """The layers' CRS (EPSG:4326) as PROJJSON, as GeoParquet writes it."""
+    import pyproj
+
+    return pyproj.CRS(CRS).to_json_dict()

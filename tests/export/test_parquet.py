@@ -79,3 +79,31 @@ def test_gdal_reads_the_claim_areas(written):
     info = subprocess.run(["ogrinfo", "-so", "-al", str(written[0] / "claim_areas.parquet")], capture_output=True,
                           text=True, check=True).stdout
     assert "Geometry: Multi Polygon" in info and "EPSG" in info and "4326" in info
+
+
+def test_a_file_of_several_row_groups_reads_back_as_the_layer_with_the_whole_layers_box(tmp_path, monkeypatch):
+    """A GeoParquet file is written a frame at a time in row groups of a fixed size: with frames of 2 rows and groups
+    of 3, the claim shapes read back as the layer made whole, and the ``geo`` metadata (box, geometry types) is the
+    whole layer's, as geopandas writes it of the whole frame."""
+    import geopandas
+
+    from geomap.export import layers, writers
+
+    results = pipeline.run([str(SEEDS)])
+    monkeypatch.setattr(layers, "CHUNK_ROWS", 2)
+    monkeypatch.setattr(writers, "PARQUET_GROUP_ROWS", 3)
+    pipeline.write(results, tmp_path, pipeline.OutputOptions(figures=False, map=False, fragment=False, parquet=True))
+    whole = next(layer for layer in layers.iter_layer_parts(results) if layer.name == "claim_areas").frame
+    path = tmp_path / "claim_areas.parquet"
+    assert pyarrow_parquet.ParquetFile(path).metadata.num_row_groups == -(-len(whole) // 3) > 1
+    read = geopandas.read_parquet(path)
+    assert list(read.columns) == list(whole.columns) and len(read) == len(whole)
+    assert read.geometry.geom_equals_exact(whole.geometry, tolerance=0).all()
+    for name in whole.columns.drop("geometry"):  # a gap of a text column reads back as pandas' own (NaN)
+        assert [None if gap else value for value, gap in zip(read[name], read[name].isna())] == [
+            None if gap else value for value, gap in zip(whole[name], whole[name].isna())], name
+    geo = json.loads(pyarrow_parquet.read_schema(path).metadata[b"geo"])["columns"]["geometry"]
+    whole.to_parquet(tmp_path / "whole.parquet", schema_version="1.0.0")
+    expected = json.loads(pyarrow_parquet.read_schema(tmp_path / "whole.parquet").metadata[b"geo"])["columns"]
+    assert geo["bbox"] == expected["geometry"]["bbox"]
+    assert geo["geometry_types"] == expected["geometry"]["geometry_types"]
