@@ -51,6 +51,7 @@ if TYPE_CHECKING:
 
     from geomap.basemap_cache import BasemapCache
     from geomap.cluster import Cluster
+    from geomap.figure_cache import FigureCache
     from geomap.geometry.build import ClaimTask, Drawer, Drawn
     from geomap.geometry.windows import WindowsMap
     from geomap.view import Theatre
@@ -718,15 +719,22 @@ def figure_tables(results: Results, base: Basemap, windows: Sequence[str] | None
 
 
 def draw_figures(
-    tables: dict[str, Any], out_dir: Path, dpi: int, formats: tuple[str, ...], windows: list[str], chart: bool
+    tables: dict[str, Any],
+    out_dir: Path,
+    dpi: int,
+    formats: tuple[str, ...],
+    windows: list[str],
+    chart: bool,
+    kept: FigureCache | None = None,
 ) -> list[str] | None:
-    """Draw the claims maps of ``windows`` (and the chart) of ``tables`` into ``out_dir`` (a worker's task).
+    """Draw the claims maps of ``windows`` (and the chart) of ``tables`` into ``out_dir`` (a worker's task), each
+    copied from ``kept`` instead when its own inputs are there.
 
     Returns the names of the files written when every figure asked for was drawn (None when one was left out:
     see :func:`geomap.figures.write_figures`)."""
     from geomap.figures import write_figures
 
-    written = write_figures(tables, out_dir, dpi=dpi, formats=formats, windows=windows, chart=chart)
+    written = write_figures(tables, out_dir, dpi=dpi, formats=formats, windows=windows, chart=chart, kept=kept)
     return [path.name for path in written] if len(written) == (len(windows) + chart) * len(formats) else None
 
 
@@ -797,7 +805,9 @@ def write(
                     if index == 0:
                         workers.start_figures()
                     submit = workers.submit_figures if index == 0 else workers.submit
-                    future = submit(draw_figures, tables, staging / "figures", options.dpi, formats, share, index == 0)
+                    future = submit(
+                        draw_figures, tables, staging / "figures", options.dpi, formats, share, index == 0, kept
+                    )
                     drawing.append((key, future))
             mapping = None
             if (
