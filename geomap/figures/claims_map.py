@@ -103,7 +103,7 @@ def claims_map_figure(tables: Any, date_window: str | None, path: str | os.PathL
 def _draw_claims_map(inputs: MapInputs, chosen: list[DateWindow], shown: list[dict[str, Any]], what: str,
                      paths: list, output_formats: list[str], size: tuple[float, float], dpi: int) -> Path:
     """The figure of :func:`claims_map_figure`, drawn and saved to each of ``paths``."""
-    drawn, too_large, view = _framed(inputs, shown, size)
+    drawn, too_large, view = _framed(inputs, chosen, shown, size)
     shapes = view.project_all([c["geometry"] for c in drawn])  # every drawn claim, in map metres
     outside = [c for c, seen in zip(drawn, shapely.intersects(shapes, shapely.box(*view.bounds))) if not seen]
     with figure_style():
@@ -145,9 +145,18 @@ def _draw_claims_map(inputs: MapInputs, chosen: list[DateWindow], shown: list[di
         return written[0]
 
 
-def _framed(inputs: MapInputs, shown: list[dict[str, Any]], size: tuple[float, float]
+def _framed(inputs: MapInputs, chosen: list[DateWindow], shown: list[dict[str, Any]], size: tuple[float, float]
             ) -> tuple[list[dict[str, Any]], list[dict[str, Any]], MapView]:
-    """The claims of ``shown`` drawn at the map's scale, those too large for it (country-sized), and the view."""
+    """The claims of ``shown`` (those of the windows ``chosen``) drawn at the map's scale, those too large for it
+    (country-sized), and the view: worked out once per windows and size (the figure's key needs them too)."""
+    memo = (tuple(window.label for window in chosen), size)
+    if memo not in inputs.framings:
+        inputs.framings[memo] = _framing(inputs, shown, size)
+    return inputs.framings[memo]
+
+
+def _framing(inputs: MapInputs, shown: list[dict[str, Any]], size: tuple[float, float]
+             ) -> tuple[list[dict[str, Any]], list[dict[str, Any]], MapView]:
     fits = [extent_km(c["geometry"]) < COUNTRY_SCALE_KM for c in shown]
     drawn = [c for c, fit in zip(shown, fits) if fit]
     too_large = [c for c, fit in zip(shown, fits) if not fit]
@@ -167,7 +176,7 @@ def window_figure_inputs(inputs: MapInputs, label: str, size: tuple[float, float
     """
     chosen = chosen_windows(inputs.windows, label)
     shown = inputs.mapped_in(chosen)
-    _, _, view = _framed(inputs, shown, size)
+    _, _, view = _framed(inputs, chosen, shown, size)
     sources = sorted({claim["source"] for claim in shown})
     labels = {window.label for window in chosen}
     named, context = (np.flatnonzero(_in_view(view, found)[2]).tolist() for found in (inputs.named, inputs.context))
