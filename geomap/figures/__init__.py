@@ -92,8 +92,9 @@ def write_figures(tables: Any, out_dir: str | os.PathLike[str], dpi: int = 200,
         paths = [out_dir / f"map_{label}.{suffix}" for suffix in formats]
         if copied(f"map_{label}", paths):
             written += paths
-        elif _drawn(f"map_{label} (the claims map of window {label})", claims_map_figure, inputs, label, paths,
-                    dpi=dpi):
+            continue
+        if _drawn(f"map_{label} (the claims map of window {label})", claims_map_figure, inputs, label, paths,
+                  dpi=dpi):
             written += paths
             keep(f"map_{label}", paths)
         # A drawn figure's artists hold each other (matplotlib's parents and children): collected now, not after
