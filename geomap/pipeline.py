@@ -790,14 +790,9 @@ def write(
                     from geomap.figure_cache import FigureCache
 
                     kept = FigureCache.for_code()
-                # This process writes the layers meanwhile: one worker fewer draws, unless the corpus is large
-                # enough for the map to be made in a process of its own. Then the figures take long enough to be
-                # worth a share per worker: with one worker fewer, the figures' process went on drawing alone for
-                # 100 s after everything else was written (3,010 articles, -j 2, load 15; 11-39 s with a share per
-                # worker, same files). The first share (the busiest windows and the chart) goes to the figures'
-                # process, where matplotlib was prepared.
-                large = len(results.claim_geoms) >= FORKED_MAP_MIN_CLAIMS
-                shares = figure_shares(results, workers.processes - (not large), options.figure_windows)
+                # This process writes the map and the layers meanwhile: one worker fewer draws. The first share
+                # (the busiest windows and the chart) goes to the figures' process, where matplotlib was prepared.
+                shares = figure_shares(results, workers.processes - 1, options.figure_windows)
                 for index, share in enumerate(shares or [[]]):
                     tables = figure_tables(results, base, share)
                     key = kept.key(tables, share, index == 0, options.dpi, formats) if kept is not None else None
