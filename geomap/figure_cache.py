@@ -14,8 +14,14 @@ are kept as one entry of one SQLite file (:mod:`geomap.entry_store`),
 ``figures.sqlite`` in the user cache folder (:func:`geomap.paths.cache_dir`),
 keyed by a digest of everything the drawing reads: geomap's code version, the
 versions of the libraries that draw and of the matplotlib settings files a user
-may have, the resolution, the formats, the windows, and the pickled tables (an
-entry is found only for tables equal to the byte). Like the article cache,
+may have, the data's, the resolution, the formats, the windows, and the pickled
+tables (an entry is found only for tables equal to the byte).
+
+A corpus grown by a few articles changes the tables, and so that key, but not
+most windows' claims: each figure is then also kept on its own, keyed by what
+it alone reads (a window's claims, the colours of their sources, the places in
+its view, ...: :func:`geomap.figures.write_figures`), and the figures' process
+copies the ones whose inputs are unchanged and draws the rest. Like the article cache,
 ``--no-cache`` leaves it off. Its size is bounded (:data:`LIMIT_MB`, the entries
 used least recently go first) and the file is safe to delete; a file that
 cannot be used is one note, and the figures are drawn as without it.
@@ -55,9 +61,11 @@ class FigureCache:
     @classmethod
     def for_code(cls) -> FigureCache:
         from geomap.article_cache import code_version
+        from geomap.resources import shared
 
-        # geomap.pipeline's version follows its import of geomap.figures (and the basemap cache has made it).
-        versions = [code_version("geomap.pipeline")]
+        # geomap.pipeline's version follows its import of geomap.figures (and the basemap cache has made it); the
+        # data's, the basemap's regions the maps draw under every window's claims.
+        versions = [code_version("geomap.pipeline"), shared().gazetteer.store.fingerprint()]
         versions += [f"{name} {importlib.metadata.version(name)}" for name in LIBRARIES]
         return cls("\n".join(versions + [matplotlib_settings()]))
 
@@ -66,8 +74,15 @@ class FigureCache:
     ) -> str | None:
         """The key of the figures of ``windows`` (and the chart, with ``chart``) drawn from ``tables`` (None for
         tables that cannot be pickled as values: such figures are not kept)."""
+        return self._digest(("\t".join(windows), str(chart), str(dpi), "\t".join(formats)), tables)
+
+    def figure_key(self, name: str, inputs: Any, dpi: int, formats: Sequence[str]) -> str | None:
+        """The key of the one figure ``name`` drawn from ``inputs``, all that it reads of the tables (see
+        :func:`geomap.figures.write_figures`): the same for a window whose claims a grown corpus left alone."""
+        return self._digest(("figure", name, str(dpi), "\t".join(formats)), inputs)
+
+    def _digest(self, request: Sequence[str], values: Any) -> str | None:
         digest = hashlib.sha256(self.version.encode())
-        request = ("\t".join(windows), str(chart), str(dpi), "\t".join(formats))
         for part in request:
             digest.update(b"\0" + part.encode("utf-8"))
         digest.update(b"\0")
@@ -77,15 +92,20 @@ class FigureCache:
         pickler = pickle.Pickler(_Digesting(digest), protocol=5)
         pickler.fast = True
         try:
-            pickler.dump(tables)
+            pickler.dump(values)
         except RecursionError:  # a value that holds itself: not kept
             return None
         return digest.hexdigest()
 
     def get(self, key: str) -> dict[str, bytes] | None:
         """The files (name -> bytes) kept under ``key``, None when there are none."""
-        data = self.entries.lookup([key]).get(key)
-        return _decoded(data) if data is not None else None
+        return self.get_figures([key]).get(key)
+
+    def get_figures(self, keys: Sequence[str | None]) -> dict[str, dict[str, bytes]]:
+        """The files (name -> bytes) kept under each of ``keys`` that has an entry, read at once."""
+        found = self.entries.lookup([key for key in keys if key is not None])
+        decoded = {key: _decoded(data) for key, data in found.items()}
+        return {key: files for key, files in decoded.items() if files is not None}
 
     def put(self, key: str, files: dict[str, bytes]) -> None:
         """Keep ``files`` (name -> bytes) under ``key`` (written by :meth:`flush`)."""

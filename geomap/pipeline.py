@@ -51,6 +51,7 @@ if TYPE_CHECKING:
 
     from geomap.basemap_cache import BasemapCache
     from geomap.cluster import Cluster
+    from geomap.figure_cache import FigureCache
     from geomap.geometry.build import ClaimTask, Drawer, Drawn
     from geomap.geometry.windows import WindowsMap
     from geomap.view import Theatre
@@ -723,24 +724,37 @@ def figure_tables(results: Results, base: Basemap, windows: Sequence[str] | None
 
 
 def draw_figures(
-    tables: dict[str, Any], out_dir: Path, dpi: int, formats: tuple[str, ...], windows: list[str], chart: bool
+    tables: dict[str, Any],
+    out_dir: Path,
+    dpi: int,
+    formats: tuple[str, ...],
+    windows: list[str],
+    chart: bool,
+    kept: FigureCache | None = None,
 ) -> list[str] | None:
-    """Draw the claims maps of ``windows`` (and the chart) of ``tables`` into ``out_dir`` (a worker's task).
+    """Draw the claims maps of ``windows`` (and the chart) of ``tables`` into ``out_dir`` (a worker's task), each
+    copied from ``kept`` instead when its own inputs are there.
 
     Returns the names of the files written when every figure asked for was drawn (None when one was left out:
     see :func:`geomap.figures.write_figures`)."""
     from geomap.figures import write_figures
 
-    written = write_figures(tables, out_dir, dpi=dpi, formats=formats, windows=windows, chart=chart)
+    written = write_figures(tables, out_dir, dpi=dpi, formats=formats, windows=windows, chart=chart, kept=kept)
     return [path.name for path in written] if len(written) == (len(windows) + chart) * len(formats) else None
 
 
 def draw_figures_of(
-    results: Results, base: Basemap, out_dir: Path, dpi: int, formats: tuple[str, ...], windows: list[str]
+    results: Results,
+    base: Basemap,
+    out_dir: Path,
+    dpi: int,
+    formats: tuple[str, ...],
+    windows: list[str],
+    kept: FigureCache | None = None,
 ) -> list[str] | None:
     """:func:`draw_figures` of the claims maps of ``windows`` and the chart, their tables made here from ``results``
     (the task of a process forked for them in :func:`write`)."""
-    return draw_figures(figure_tables(results, base, windows), out_dir, dpi, formats, windows, True)
+    return draw_figures(figure_tables(results, base, windows), out_dir, dpi, formats, windows, True, kept)
 
 
 def figure_shares(results: Results, parts: int, limit: int | None = None) -> list[list[str]]:
@@ -820,13 +834,13 @@ def write(
                             workers.start_figures()
                         submit = workers.submit_figures if index == 0 else workers.submit
                         future = submit(
-                            draw_figures, tables, staging / "figures", options.dpi, formats, share, index == 0
+                            draw_figures, tables, staging / "figures", options.dpi, formats, share, index == 0, kept
                         )
                     else:
                         del tables  # the key's only: gone before the process is forked
                         workers.end_figures()  # the process prepared for them is not needed
                         future = workers.submit_forked(
-                            draw_figures_of, results, base, staging / "figures", options.dpi, formats, share
+                            draw_figures_of, results, base, staging / "figures", options.dpi, formats, share, kept
                         )
                     drawing.append((key, future))
                     tables = None  # the executor's to pickle: not held here while the map and layers are made

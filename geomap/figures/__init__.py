@@ -35,8 +35,8 @@ import shapely.errors
 
 from geomap.workers import release_freed_memory
 
-from .chart import area_chart_figure
-from .claims_map import ALL_WINDOWS, claims_map_figure
+from .chart import area_chart_figure, chart_series
+from .claims_map import ALL_WINDOWS, claims_map_figure, window_figure_inputs
 from .inputs import MapInputs
 from .style import ATTRIBUTION, CHART_SIZE_IN, MAP_SIZE_IN
 from .view import MapView, focus_cluster, nice_length, scale_bar
@@ -46,33 +46,69 @@ log = logging.getLogger("geomap")
 
 def write_figures(tables: Any, out_dir: str | os.PathLike[str], dpi: int = 200,
                   formats: Sequence[str] = ("png", "svg"), windows: Sequence[str] | None = None,
-                  chart: bool = True) -> list[Path]:
+                  chart: bool = True, kept: Any = None) -> list[Path]:
     """The claims map of every date window (``map_<window>``) and the area chart (``area_chart``), per format.
 
     ``windows`` limits the maps to those windows and ``chart=False`` leaves the
     chart out, so that several processes can share one run's figures (each
     figure is independent: the files are the same however they are shared).
-    A figure GEOS cannot draw (an overlay of its shapes that fails even on
-    a snap-rounding grid) is left out with a warning naming it; the others are
-    written. Returns the paths written.
+    With ``kept`` (a :class:`geomap.figure_cache.FigureCache`) a figure whose own inputs
+    (:func:`~geomap.figures.claims_map.window_figure_inputs`, :func:`~geomap.figures.chart.chart_series`)
+    are in the cache is copied from it, and one drawn is kept there. A figure GEOS cannot draw (an overlay
+    of its shapes that fails even on a snap-rounding grid) is left out with a warning naming it; the others
+    are written. Returns the paths written.
     """
     out_dir = Path(out_dir)
     inputs = MapInputs.of(tables)  # the tables converted once for every window's map
     labels = [w.label for w in inputs.windows if inputs.by_window.get(w.label)]
     if windows is not None:
         labels = [label for label in labels if label in set(windows)]
+    keys: dict[str, str] = {}  # figure name -> its key in ``kept`` (none for inputs that cannot be pickled)
+    if kept is not None:
+        own_inputs = {f"map_{label}": lambda label=label: window_figure_inputs(inputs, label) for label in labels}
+        if chart:
+            own_inputs["area_chart"] = lambda: chart_series(tables, inputs)
+        for name, inputs_of in own_inputs.items():
+            key = kept.figure_key(name, inputs_of(), dpi, formats)
+            if key is not None:
+                keys[name] = key
+    found = kept.get_figures(list(keys.values())) if kept is not None else {}
+
+    def copied(name: str, paths: list[Path]) -> bool:
+        files = found.get(keys.get(name, ""))
+        if files is None or sorted(files) != sorted(path.name for path in paths):
+            return False
+        out_dir.mkdir(parents=True, exist_ok=True)
+        for path in paths:
+            path.write_bytes(files[path.name])
+        return True
+
+    def keep(name: str, paths: list[Path]) -> None:
+        if kept is not None and name in keys:
+            kept.put(keys[name], {path.name: path.read_bytes() for path in paths})
+
     written = []
     for label in labels:  # each figure is drawn once and saved in every format
         paths = [out_dir / f"map_{label}.{suffix}" for suffix in formats]
-        if _drawn(f"map_{label} (the claims map of window {label})", claims_map_figure, inputs, label, paths, dpi=dpi):
+        if copied(f"map_{label}", paths):
             written += paths
+            continue
+        if _drawn(f"map_{label} (the claims map of window {label})", claims_map_figure, inputs, label, paths,
+                  dpi=dpi):
+            written += paths
+            keep(f"map_{label}", paths)
         # A drawn figure's artists hold each other (matplotlib's parents and children): collected now, not after
         # the next few, and their pixel buffers given back, so that a dozen figures take one's memory, not twelve.
         release_freed_memory()
     if chart:
         paths = [out_dir / f"area_chart.{suffix}" for suffix in formats]
-        if _drawn("area_chart (every window)", area_chart_figure, tables, paths, dpi=dpi, inputs=inputs):
+        if copied("area_chart", paths):
             written += paths
+        elif _drawn("area_chart (every window)", area_chart_figure, tables, paths, dpi=dpi, inputs=inputs):
+            written += paths
+            keep("area_chart", paths)
+    if kept is not None:
+        kept.flush()
     return written
 
 

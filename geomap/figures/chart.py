@@ -49,15 +49,7 @@ def area_chart_figure(tables: Any, path: str | os.PathLike[str], dpi: int = 200,
     """
     paths = list(path) if isinstance(path, (list, tuple)) else [path]
     output_formats = [format_of(p) for p in paths]  # checked before drawing; one drawing is saved in each format
-    if inputs is None:
-        claims = claim_records(table(tables, "claim_geoms"))
-        sources = source_records(frame_rows(table(tables, "sources")))
-        colors, names, windows = source_colors(sources, claims), source_names(sources, claims), date_windows(claims)
-    else:
-        claims, colors, names, windows = inputs.claims, inputs.colors, inputs.names, inputs.windows
-    held = [c for c in claims if c.get("kind") in HELD_AREA_KINDS]
-    series, undated = claim_area_series(held, windows, colors, names)
-    reference = _reference_series(table(tables, "reference"))
+    series, undated, reference = chart_series(tables, inputs)
     with figure_style():
         figure = Figure(figsize=size)
         DeferredCanvas(figure)
@@ -99,6 +91,21 @@ def area_chart_figure(tables: Any, path: str | os.PathLike[str], dpi: int = 200,
         figure.text(0.09, 0.035, " ".join(notes), fontsize=8, color="#555555")
         written = [save_figure(figure, p, f, dpi) for p, f in zip(paths, output_formats)]
         return written[0]
+
+
+def chart_series(tables: Any, inputs: MapInputs | None = None) -> tuple[list[AreaSeries], int, AreaSeries | None]:
+    """What the chart draws: a series per source, the number of held-area claims without a date, the reference.
+
+    All the chart reads of the tables, so also its key in the figure cache."""
+    if inputs is None:
+        claims = claim_records(table(tables, "claim_geoms"))
+        sources = source_records(frame_rows(table(tables, "sources")))
+        colors, names, windows = source_colors(sources, claims), source_names(sources, claims), date_windows(claims)
+    else:
+        claims, colors, names, windows = inputs.claims, inputs.colors, inputs.names, inputs.windows
+    held = [c for c in claims if c.get("kind") in HELD_AREA_KINDS]
+    series, undated = claim_area_series(held, windows, colors, names)
+    return series, undated, _reference_series(table(tables, "reference"))
 
 
 def _reference_series(reference: Any) -> AreaSeries | None:

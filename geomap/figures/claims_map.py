@@ -42,6 +42,7 @@ ALL_WINDOWS = "all"
 MAP_AXES = (0.025, 0.075, 0.62, 0.83)  # left, bottom, width, height (figure fraction)
 LEGEND_X = 0.665
 MAX_PLACE_LABELS = 12
+LABELLED_KINDS = (None, "populated_place")  # the places named that the map marks (not regions, not countries)
 MAX_CONTEXT_PLACES = 10
 MAX_LEGEND_CLAIMS = 3
 OVERVIEW_ZOOM_OUT = 7.0  # the overview map spans this many times the main map
@@ -102,12 +103,7 @@ def claims_map_figure(tables: Any, date_window: str | None, path: str | os.PathL
 def _draw_claims_map(inputs: MapInputs, chosen: list[DateWindow], shown: list[dict[str, Any]], what: str,
                      paths: list, output_formats: list[str], size: tuple[float, float], dpi: int) -> Path:
     """The figure of :func:`claims_map_figure`, drawn and saved to each of ``paths``."""
-    fits = [extent_km(c["geometry"]) < COUNTRY_SCALE_KM for c in shown]
-    drawn = [c for c, fit in zip(shown, fits) if fit]
-    too_large = [c for c, fit in zip(shown, fits) if not fit]
-    focused = focus_cluster([c["geometry"] for c in drawn])
-    fallback = [(x, y) for x, y in zip(inputs.named.lons.tolist(), inputs.named.lats.tolist()) if x == x]
-    view = MapView.around([drawn[i]["geometry"] for i in focused], fallback, size, MAP_AXES)
+    drawn, too_large, view = _framed(inputs, chosen, shown, size)
     shapes = view.project_all([c["geometry"] for c in drawn])  # every drawn claim, in map metres
     outside = [c for c, seen in zip(drawn, shapely.intersects(shapes, shapely.box(*view.bounds))) if not seen]
     with figure_style():
@@ -147,6 +143,53 @@ def _draw_claims_map(inputs: MapInputs, chosen: list[DateWindow], shown: list[di
                     va="top", linespacing=1.5)
         written = [save_figure(figure, p, f, dpi) for p, f in zip(paths, output_formats)]
         return written[0]
+
+
+def _framed(inputs: MapInputs, chosen: list[DateWindow], shown: list[dict[str, Any]], size: tuple[float, float]
+            ) -> tuple[list[dict[str, Any]], list[dict[str, Any]], MapView]:
+    """The claims of ``shown`` (those of the windows ``chosen``) drawn at the map's scale, those too large for it
+    (country-sized), and the view: worked out once per windows and size (the figure's key needs them too)."""
+    memo = (tuple(window.label for window in chosen), size)
+    if memo not in inputs.framings:
+        inputs.framings[memo] = _framing(inputs, shown, size)
+    return inputs.framings[memo]
+
+
+def _framing(inputs: MapInputs, shown: list[dict[str, Any]], size: tuple[float, float]
+             ) -> tuple[list[dict[str, Any]], list[dict[str, Any]], MapView]:
+    fits = [extent_km(c["geometry"]) < COUNTRY_SCALE_KM for c in shown]
+    drawn = [c for c, fit in zip(shown, fits) if fit]
+    too_large = [c for c, fit in zip(shown, fits) if not fit]
+    focused = focus_cluster([c["geometry"] for c in drawn])
+    fallback = [(x, y) for x, y in zip(inputs.named.lons.tolist(), inputs.named.lats.tolist()) if x == x]
+    return drawn, too_large, MapView.around([drawn[i]["geometry"] for i in focused], fallback, size, MAP_AXES)
+
+
+def window_figure_inputs(inputs: MapInputs, label: str, size: tuple[float, float] = MAP_SIZE_IN) -> tuple:
+    """All that the claims map of window ``label`` reads of ``inputs``: the key of the figure in the figure cache.
+
+    A corpus grown by a few articles changes some windows' claims; the other windows' maps are the same files.
+    Their tables are not: the places are ranked by how often the whole corpus names them, and every source has
+    a colour. So this is the figure's own part: the window, its claims (records and shapes), the colours and
+    names of their sources, its envelopes, the reference, the view, and the places the view holds in the
+    order the map marks them (the basemap's regions are the bundled data, in the cache's version).
+    """
+    chosen = chosen_windows(inputs.windows, label)
+    shown = inputs.mapped_in(chosen)
+    _, _, view = _framed(inputs, chosen, shown, size)
+    sources = sorted({claim["source"] for claim in shown})
+    labels = {window.label for window in chosen}
+    named, context = (np.flatnonzero(_in_view(view, found)[2]).tolist() for found in (inputs.named, inputs.context))
+    places = [
+        [(inputs.named.names[i], inputs.named.lons[i], inputs.named.lats[i]) for i in named
+         if inputs.named.kinds[i] in LABELLED_KINDS][:MAX_PLACE_LABELS],
+        [(inputs.context.names[i], inputs.context.lons[i], inputs.context.lats[i]) for i in context],
+    ]
+    return (
+        chosen, shown, [(source, inputs.colors.get(source), inputs.names.get(source)) for source in sources],
+        [(window, shape) for window, shape in inputs.envelopes if window in labels], inputs.reference,
+        view.bounds, view.projection_note, places,
+    )
 
 
 def chosen_windows(windows: Sequence[DateWindow], date_window: str | None) -> list[DateWindow]:
@@ -453,7 +496,7 @@ def _draw_places(ax, view: MapView, labels: LabelSpace, named_places: Places, co
     xs, ys, inside = _in_view(view, named_places)
     kinds = named_places.kinds
     named = [(xs[i], ys[i], named_places.names[i]) for i in np.flatnonzero(inside).tolist()
-             if kinds[i] in (None, "populated_place")][:MAX_PLACE_LABELS]
+             if kinds[i] in LABELLED_KINDS][:MAX_PLACE_LABELS]
     for x, y, _ in named:
         labels.take((x - offset, y - offset, x + offset, y + offset), force=True)
     handles = []

@@ -9,7 +9,7 @@ takes its part of them.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -54,6 +54,9 @@ class MapInputs:
     regions: Any  # geomap.gazetteer.regions.Regions: the basemap polygons
     mapped: list[dict[str, Any]]  # the claims with a geometry, in table order
     by_window: dict[str, list[dict[str, Any]]]  # the same per window
+    # Each window's claims drawn, those too large and the view, once worked out (the figure cache's key for the
+    # window's map and its drawing both need them; geomap.figures.claims_map._framed)
+    framings: dict[Any, Any] = field(default_factory=dict)
 
     def mapped_in(self, windows: Sequence[DateWindow]) -> list[dict[str, Any]]:
         """The mapped claims of ``windows``, in table order."""
