@@ -306,12 +306,16 @@ class RowBlocks:
         self.keys = [cache.key(f"row block\0{sources[start]}") for start, _ in self.spans]
         found = cache.lookup(self.keys)
         self.tables: list[Any] = []
+        damaged: list[Exception] = []
         for key in self.keys:
             try:
                 self.tables.append(row_block_of(found[key]) if key in found else None)
-            except Exception as exc:  # noqa: BLE001 - an entry that cannot be read is drawn again, never an error
-                log.warning("note: a block of the geometry cache could not be read (%s); drawing its claims", exc)
+            except Exception as exc:  # noqa: BLE001 - a block that cannot be read is written again, never an error
+                damaged.append(exc)
                 self.tables.append(None)
+        if damaged:
+            log.warning("note: %d blocks of the geometry cache %s could not be read (%s); their claims come from "
+                        "their own entries or are drawn", len(damaged), cache.path, damaged[0])
         self.kept: list[list[int]] = [[] for _ in self.spans]  # each block's rows of use in this run
 
     def served(self, keys: Sequence[str], answering: Answers) -> tuple[list[int], Any]:
