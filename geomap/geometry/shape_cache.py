@@ -317,6 +317,7 @@ class RowBlocks:
             log.warning("note: %d blocks of the geometry cache %s could not be read (%s); their claims come from "
                         "their own entries or are drawn", len(damaged), cache.path, damaged[0])
         self.kept: list[list[int]] = [[] for _ in self.spans]  # each block's rows of use in this run
+        self.positions: list[list[int]] = [[] for _ in self.spans]  # and the claims they serve
 
     def served(self, keys: Sequence[str], answering: Answers) -> tuple[list[int], Any]:
         """The positions of the claims whose rows the blocks hold (in order), and those rows (an Arrow table)."""
@@ -339,6 +340,7 @@ class RowBlocks:
                     continue
                 kept.append(row)
                 positions.append(position)
+                self.positions[block].append(position)
             parts.append(table if kept == list(range(table.num_rows)) else table.take(kept))
         return positions, (pyarrow.concat_tables(parts) if parts else None)
 
@@ -352,7 +354,12 @@ class RowBlocks:
                 continue
             new = encode_rows([keys[p] for p in mine], [fresh[p][2] for p in mine], [fresh[p][1] for p in mine],
                               [fresh[p][0] for p in mine])
-            table = self.tables[block]
-            if table is not None and self.kept[block]:
-                new = pyarrow.concat_tables([table.take(self.kept[block]), new])
+            table, kept = self.tables[block], self.kept[block]
+            if table is not None and kept:
+                # In claim order, as the next rebuild reads them: a block whose rows are all of use is then read as
+                # it is, not rearranged (a copy of every shape).
+                rows = pyarrow.concat_tables([table.take(kept), new])
+                served = self.positions[block]
+                order = sorted(range(len(served) + len(mine)), key=[*served, *mine].__getitem__)
+                new = rows.take(order)
             self.cache.put(self.keys[block], row_block_bytes(new))
