@@ -261,9 +261,10 @@ def encode_rows(keys: Sequence[str], answered: Sequence[str], asked: Sequence[An
             values = [json.dumps(v, ensure_ascii=False, separators=(",", ":"), default=_json_value) for v in values]
         arrays[column.name] = pyarrow.array(values, types.get(column.kind, pyarrow.string()))
     shapes = [row[-1] for row in rows]
-    arrays["geometry"] = pyarrow.array(
-        [shape if shape is None or isinstance(shape, bytes) else shapely.to_wkb(shape) for shape in shapes],
-        pyarrow.binary())
+    drawn = [index for index, shape in enumerate(shapes) if shape is not None and not isinstance(shape, bytes)]
+    for index, wkb in zip(drawn, shapely.to_wkb([shapes[index] for index in drawn]), strict=True):  # at once
+        shapes[index] = wkb
+    arrays["geometry"] = pyarrow.array(shapes, pyarrow.binary())
     return pyarrow.table(arrays)
 
 
