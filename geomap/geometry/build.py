@@ -31,6 +31,7 @@ every drawn row says in one sentence how it was made (``construction``).
 from __future__ import annotations
 
 import dataclasses
+import json
 import logging
 import operator
 import re
@@ -38,8 +39,10 @@ import statistics
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Sequence
 
+import numpy
 import shapely
 
+from geomap.article_cache import arrow_available
 from geomap.claims.holders import Occupation, holders
 from geomap.gazetteer.folding import fold
 from geomap.geometry import checks
@@ -50,11 +53,11 @@ from geomap.geometry.buffers import disc, solve_local_radius
 from geomap.geometry.constructions import inner_edge_line, solve_band_depth
 from geomap.geometry.incursion import map_incursion
 from geomap.geometry.projection import GEOD, geodesic_distance_km
-from geomap.geometry.shape_cache import Answers, ShapeCache, StatusReads, entry_bytes, entry_values
+from geomap.geometry.shape_cache import Answers, RowBlocks, ShapeCache, StatusReads, entry_bytes, entry_values
 from geomap.geometry.units import format_area, format_km2, format_number, format_share, stable, to_km, to_km2
 from geomap.geometry.workspace import Anchor, Workspace
 from geomap.records import AREA_KINDS, SHARE_KINDS, Claim
-from geomap.schema import CLAIM_GEOMETRIES
+from geomap.schema import CLAIM_GEOMETRIES, LIST
 
 log = logging.getLogger("geomap")
 
@@ -731,8 +734,9 @@ def draw_claim(workspace: Workspace, task: ClaimTask) -> dict[str, Any]:
 
 # A claim drawn: its row (before the checks against other claims) and, when asked for, its entry of the geometry
 # cache (the row, the questions its shape asked of the place statuses and a digest of their answers, see
-# geomap.geometry.shape_cache), made where it was drawn.
-Drawn = tuple[dict[str, Any], bytes | None]
+# geomap.geometry.shape_cache), made where it was drawn, and those questions and that digest again (for the
+# cache's blocks: reading them back out of every entry took 2.7 s of the 3,000 articles' build).
+Drawn = tuple[dict[str, Any], bytes | None, tuple[list[list[Any]], str] | None]
 # Draws claims somewhere (worker processes): draw_claims of a workspace like the caller's, in the tasks' order,
 # with the cache entries when the second argument is true.
 Drawer = Callable[[list[ClaimTask], bool], list[Drawn]]
@@ -785,7 +789,11 @@ def draw_claims(workspace: Workspace, tasks: Iterable[ClaimTask], entries: bool 
             unmapped(row, f"its shape could not be drawn (GEOS: {exc})")
         finally:
             workspace.statuses = statuses
-        drawn.append((row, entry_bytes(row, reads.asked, answering.digest(reads.asked)) if entries else None))
+        if entries:
+            answered = answering.digest(reads.asked)
+            drawn.append((row, entry_bytes(row, reads.asked, answered), (reads.asked, answered)))
+        else:
+            drawn.append((row, None, None))
     return drawn
 
 
@@ -793,36 +801,72 @@ def drawn_columns(tasks: list[ClaimTask], workspace: Workspace, cache: ShapeCach
                   draw: Drawer | None = None) -> Columns:
     """The columns of the tasks' rows: from ``cache`` where it holds the same inputs and status answers, else drawn.
 
-    A cached row stays the list of values its entry holds until the rows are turned into columns at once (a dict
+    The cache's rows come first from its blocks (:class:`geomap.geometry.shape_cache.RowBlocks`: the rows of a run
+    of sources as whole columns, read a column at a time), then from the entries of single claims; the rest are
+    drawn. An entry's row stays the list of values it holds until the rows are turned into columns at once (a dict
     per row, then the columns read from the dicts, took as long as reading the entries)."""
     keys = [cache.key(task_inputs(task)) for task in tasks] if cache is not None else []
-    found = cache.lookup(keys) if cache is not None else {}
-    rows: list[Sequence[Any] | None] = [None] * len(tasks)  # each row's values in column order, then its shape
-    cached = []  # positions of the rows whose shapes are WKB, read at once (a call per shape cost more)
     answering = Answers(workspace.statuses)
-    for index, key in enumerate(keys):
-        if key in found:
-            values, asked, answered = entry_values(found[key])
+    blocks = RowBlocks(cache, [task.item.claim.source for task in tasks]) \
+        if cache is not None and arrow_available() else None
+    in_blocks, block_rows = blocks.served(keys, answering) if blocks is not None else ([], None)
+    served = set(in_blocks)
+    # Each row not in a block: its values in column order, then its shape (WKB when from an entry), and for the
+    # blocks its questions and answers' digest.
+    rows: dict[int, Sequence[Any]] = {}
+    asked_of: dict[int, tuple[list[list[Any]], str]] = {}
+    rest = [index for index in range(len(keys)) if index not in served]
+    found = cache.lookup([keys[index] for index in rest]) if cache is not None else {}
+    for index in rest:
+        if keys[index] in found:
+            values, asked, answered = entry_values(found[keys[index]])
             if answering.digest(asked) == answered:
-                if values[DERIVATION] is not None and tasks[index].base is not None:
-                    values[DERIVATION] = share_derivation(tasks[index])  # of this run's base (see task_inputs)
                 rows[index] = values
-                cached.append(index)
-    todo = [index for index, row in enumerate(rows) if row is None]
+                asked_of[index] = (asked, answered)
+    todo = [index for index in range(len(tasks)) if index not in served and index not in rows]
     todo_tasks = [tasks[index] for index in todo]
     keep = cache is not None
     drawn = draw(todo_tasks, keep) if draw is not None and todo_tasks else draw_claims(workspace, todo_tasks, keep)
-    for index, (row, entry) in zip(todo, drawn, strict=True):
+    for index, (row, entry, reads) in zip(todo, drawn, strict=True):
         rows[index] = ROW_VALUES(row)
-        if cache is not None and entry is not None:
+        if cache is not None and entry is not None and reads is not None:
             cache.put(keys[index], entry)
+            asked_of[index] = reads
+    if blocks is not None:
+        blocks.write({index: (rows[index], *asked_of[index]) for index in asked_of}, keys)
     if cache is not None:
         cache.flush()
+    columns = _columns_of(len(tasks), in_blocks, block_rows, rows)
+    derivations, drawn_here = columns["derivation"], set(todo)
+    for index in [*in_blocks, *rows]:  # a share's derivation names this run's base (see task_inputs)
+        if derivations[index] is not None and tasks[index].base is not None and index not in drawn_here:
+            derivations[index] = share_derivation(tasks[index])
+    return columns
+
+
+def _columns_of(size: int, in_blocks: list[int], block_rows: Any, rows: dict[int, Sequence[Any]]) -> Columns:
+    """The columns of ``size`` rows: those at ``in_blocks`` from the Arrow table ``block_rows`` (in that order), the
+    others from ``rows`` (values in column order, then the shape: a shape, or WKB when it came from an entry)."""
     names = [*CLAIM_GEOMETRIES.names, "geometry"]
-    columns = dict(zip(names, map(list, zip(*rows)), strict=True)) if rows else {name: [] for name in names}
+    columns: Columns = {}
+    where = numpy.array(in_blocks, dtype=numpy.int64)
+    for position, name in enumerate(names):
+        column = numpy.empty(size, dtype=object)
+        if block_rows is not None and len(where):
+            values = block_rows.column(name)
+            if name == "geometry":
+                column[where] = shapely.from_wkb(values.to_numpy(zero_copy_only=False))
+            elif CLAIM_GEOMETRIES.columns[position].kind == LIST:  # a fresh list per row: flags are added to them
+                for index, listed in zip(in_blocks, json.loads("[" + ",".join(values.to_pylist()) + "]")):
+                    column[index] = listed
+            else:
+                column[where] = numpy.array(values.to_pylist(), dtype=object)
+        for index, values_of_row in rows.items():
+            column[index] = values_of_row[position]
+        columns[name] = column.tolist()
     geometries = columns["geometry"]
-    shaped = [index for index in cached if geometries[index] is not None]
-    for index, shape in zip(shaped, shapely.from_wkb([geometries[index] for index in shaped]), strict=True):
+    wkb = [index for index in rows if isinstance(geometries[index], bytes)]
+    for index, shape in zip(wkb, shapely.from_wkb([geometries[index] for index in wkb]), strict=True):
         geometries[index] = shape
     return columns
 

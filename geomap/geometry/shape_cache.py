@@ -19,7 +19,11 @@ answers.
 
 Entries are rows of one SQLite file next to the article cache folder and named
 after it (``articles-geometry.sqlite`` in the user cache folder), written in
-one transaction per build (many builds can share it). Its
+one transaction per build (many builds can share it). Besides an entry per
+claim, the rows of the claims of a run of consecutive sources are kept together
+as whole columns (:class:`RowBlocks`, with pyarrow): a rebuild reads a corpus's
+rows a column at a time rather than decoding an entry per claim, and turns to
+the claims' own entries only for the claims its blocks do not hold. Its
 size is bounded like the article cache's (``$GEOMAP_ARTICLE_CACHE_MB``): the
 entries used least recently go first. A file that cannot be read or written
 is never an error: one note says so and the build draws every claim.
@@ -207,3 +211,156 @@ class ShapeCache:
     def flush(self) -> None:
         """Write the entries kept, then drop the least recently used ones beyond the size limit."""
         self.entries.flush()
+
+
+# -- blocks: the cached rows of runs of consecutive sources' claims as whole columns ------------------------------
+
+# A run of sources ends after one whose id's digest is a multiple of this: about that many sources' claims a block.
+ROW_BLOCK_SPREAD = 16
+ROW_BLOCK_FORMAT = b"geomap-geometry-block 1\n"  # first bytes of a block's entry
+# A block's columns before the table's own: each row's key, the digest of its status answers and the questions.
+ROW_BLOCK_LEADING = ("key", "answered", "asked")
+
+
+def row_block_spans(sources: Sequence[str]) -> list[tuple[int, int]]:
+    """The blocks of the claims of these ``sources`` (each claim's source, claims in order, a source's together)
+    as (start, end) positions: a block ends after the claims of a source whose id's digest is a multiple of
+    :data:`ROW_BLOCK_SPREAD`, and at the end. An article added changes the block it joins, not the others."""
+    spans, start = [], 0
+    ends: dict[str, bool] = {}
+    for index, source in enumerate(sources):
+        if source not in ends:
+            ends[source] = int(hashlib.sha256(source.encode("utf-8")).hexdigest()[:12], 16) % ROW_BLOCK_SPREAD == 0
+        last = index + 1 == len(sources) or sources[index + 1] != source
+        if last and ends[source]:
+            spans.append((start, index + 1))
+            start = index + 1
+    if start < len(sources):
+        spans.append((start, len(sources)))
+    return spans
+
+
+def encode_rows(keys: Sequence[str], answered: Sequence[str], asked: Sequence[Any],
+                rows: Sequence[Sequence[Any]]) -> Any:
+    """An Arrow table of rows (values in the table's column order, then the shape: WKB, a shape or None) with their
+    keys, answers' digests and questions (JSON text); list cells (the flags) as JSON text."""
+    import pyarrow
+
+    from geomap.schema import FLOAT, INT, LIST
+
+    arrays = {
+        "key": pyarrow.array(list(keys), pyarrow.string()),
+        "answered": pyarrow.array(list(answered), pyarrow.string()),
+        "asked": pyarrow.array([json.dumps(a, ensure_ascii=False, separators=(",", ":")) for a in asked],
+                               pyarrow.string()),
+    }
+    types = {INT: pyarrow.int64(), FLOAT: pyarrow.float64()}
+    for position, column in enumerate(CLAIM_GEOMETRIES.columns):
+        values = [row[position] for row in rows]
+        if column.kind == LIST:
+            values = [json.dumps(v, ensure_ascii=False, separators=(",", ":"), default=_json_value) for v in values]
+        arrays[column.name] = pyarrow.array(values, types.get(column.kind, pyarrow.string()))
+    shapes = [row[-1] for row in rows]
+    drawn = [index for index, shape in enumerate(shapes) if shape is not None and not isinstance(shape, bytes)]
+    for index, wkb in zip(drawn, shapely.to_wkb([shapes[index] for index in drawn]), strict=True):  # at once
+        shapes[index] = wkb
+    arrays["geometry"] = pyarrow.array(shapes, pyarrow.binary())
+    return pyarrow.table(arrays)
+
+
+def row_block_bytes(table: Any) -> bytes:
+    """A block's entry: its rows' Arrow table (:func:`encode_rows`) as an Arrow stream compressed with LZ4 (zstd made
+    half as many bytes, mostly the shapes' coordinates, but took five times as long to read)."""
+    import pyarrow
+
+    sink = pyarrow.BufferOutputStream()
+    with pyarrow.ipc.new_stream(sink, table.schema, options=pyarrow.ipc.IpcWriteOptions(compression="lz4")) as out:
+        out.write_table(table)
+    return ROW_BLOCK_FORMAT + sink.getvalue().to_pybytes()
+
+
+def row_block_of(data: bytes) -> Any:
+    """The Arrow table of a block's entry (the inverse of :func:`row_block_bytes`); ValueError when it is none."""
+    import pyarrow
+
+    if not data.startswith(ROW_BLOCK_FORMAT):
+        raise ValueError("not a block of the geometry cache")
+    table = pyarrow.ipc.open_stream(pyarrow.py_buffer(data[len(ROW_BLOCK_FORMAT):])).read_all()
+    if table.column_names != [*ROW_BLOCK_LEADING, *CLAIM_GEOMETRIES.names, "geometry"]:
+        raise ValueError("a block of the geometry cache with other columns")
+    return table
+
+
+class RowBlocks:
+    """The blocks of one run's claims (:func:`row_block_spans`) found in the geometry cache.
+
+    A claim's row is taken from its block when the block holds a row of the
+    claim's key whose status answers are the same (as an entry of its own is, see
+    :meth:`served`); a block is written again when some of its claims were not
+    (:meth:`write`): its rows still of use, and theirs. A block's key is its
+    first source, so that an article added elsewhere in its run leaves it found.
+    """
+
+    def __init__(self, cache: ShapeCache, sources: Sequence[str]):
+        self.cache = cache
+        self.spans = row_block_spans(sources)
+        self.keys = [cache.key(f"row block\0{sources[start]}") for start, _ in self.spans]
+        found = cache.lookup(self.keys)
+        self.tables: list[Any] = []
+        damaged: list[Exception] = []
+        for key in self.keys:
+            try:
+                self.tables.append(row_block_of(found[key]) if key in found else None)
+            except Exception as exc:  # noqa: BLE001 - a block that cannot be read is written again, never an error
+                damaged.append(exc)
+                self.tables.append(None)
+        if damaged:
+            log.warning("note: %d blocks of the geometry cache %s could not be read (%s); their claims come from "
+                        "their own entries or are drawn", len(damaged), cache.path, damaged[0])
+        self.kept: list[list[int]] = [[] for _ in self.spans]  # each block's rows of use in this run
+        self.positions: list[list[int]] = [[] for _ in self.spans]  # and the claims they serve
+
+    def served(self, keys: Sequence[str], answering: Answers) -> tuple[list[int], Any]:
+        """The positions of the claims whose rows the blocks hold (in order), and those rows (an Arrow table)."""
+        import pyarrow
+
+        positions, parts = [], []
+        for block, (start, end) in enumerate(self.spans):
+            table = self.tables[block]
+            if table is None:
+                continue
+            stored = {key: row for row, key in enumerate(table.column("key").to_pylist())}
+            answered = table.column("answered").to_pylist()
+            asked = table.column("asked")
+            kept = self.kept[block]
+            for position in range(start, end):
+                row = stored.get(keys[position])
+                if row is None:
+                    continue
+                if answered[row] != NOTHING_ASKED and answering.digest(json.loads(asked[row].as_py())) != answered[row]:
+                    continue
+                kept.append(row)
+                positions.append(position)
+                self.positions[block].append(position)
+            parts.append(table if kept == list(range(table.num_rows)) else table.take(kept))
+        return positions, (pyarrow.concat_tables(parts) if parts else None)
+
+    def write(self, fresh: dict[int, tuple[Sequence[Any], list[list[Any]], str]], keys: Sequence[str]) -> None:
+        """Keep again the blocks with ``fresh`` rows (by position: the row's values and shape, questions, digest)."""
+        import pyarrow
+
+        for block, (start, end) in enumerate(self.spans):
+            mine = [position for position in range(start, end) if position in fresh]
+            if not mine:
+                continue
+            new = encode_rows([keys[p] for p in mine], [fresh[p][2] for p in mine], [fresh[p][1] for p in mine],
+                              [fresh[p][0] for p in mine])
+            table, kept = self.tables[block], self.kept[block]
+            if table is not None and kept:
+                # In claim order, as the next rebuild reads them: a block whose rows are all of use is then read as
+                # it is, not rearranged (a copy of every shape).
+                rows = pyarrow.concat_tables([table.take(kept), new])
+                served = self.positions[block]
+                order = sorted(range(len(served) + len(mine)), key=[*served, *mine].__getitem__)
+                new = rows.take(order)
+            self.cache.put(self.keys[block], row_block_bytes(new))

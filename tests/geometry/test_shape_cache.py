@@ -5,12 +5,14 @@ claims drawn here; a damaged or unwritable cache is noted and ignored."""
 from __future__ import annotations
 
 import logging
+import sqlite3
 from pathlib import Path
 
 import pytest
 
 from geomap import pipeline
 from geomap.geometry import build as geometry_build
+from geomap.geometry import shape_cache
 from geomap.sources import read_sources
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
@@ -259,3 +261,62 @@ def test_a_share_whose_base_names_another_peak_keeps_its_shape_and_names_the_new
     assert "s3#1" not in before["derivation"] and "s1#1" in after["derivation"] and "s3#1" in after["derivation"]
     assert after["geometry"].equals_exact(before["geometry"], 0)
     assert grown.to_wkb().equals(clean.to_wkb())
+
+
+def every_entry_read_alone_fails(monkeypatch) -> None:
+    """Reading a claim's own entry fails: what a rebuild finds then comes from the blocks."""
+
+    def refuse(data):
+        raise AssertionError("a claim's own entry was read")
+
+    monkeypatch.setattr(geometry_build, "entry_values", refuse)
+
+
+def test_a_rebuild_takes_its_rows_from_the_blocks_and_writes_a_clean_builds_bytes(
+    seeds, clean, tmp_path, monkeypatch, drawn
+):
+    monkeypatch.setenv("GEOMAP_CACHE", str(tmp_path / "cache"))
+    pipeline.run_sources(seeds[:2], cache=True)
+    pipeline.run_sources(seeds, cache=True)  # grown: the new claims join the blocks of the rows still of use
+    drawn.clear()
+    every_entry_read_alone_fails(monkeypatch)
+    again = pipeline.run_sources(seeds, cache=True)
+    assert drawn == [], "every claim's row comes from a block"
+    pipeline.write(again, tmp_path / "out", OPTIONS)
+    assert output_bytes(tmp_path / "out") == clean[1]
+
+
+def test_a_damaged_block_is_noted_once_and_its_claims_come_from_their_own_entries(
+    seeds, clean, tmp_path, monkeypatch, caplog, drawn
+):
+    monkeypatch.setenv("GEOMAP_CACHE", str(tmp_path / "cache"))
+    pipeline.run_sources(seeds, cache=True)
+    with sqlite3.connect(cache_file(tmp_path)) as connection:
+        changed = connection.execute(
+            "UPDATE shapes SET data = substr(data, 1, 40) WHERE substr(data, 1, ?) = ?",
+            (len(shape_cache.ROW_BLOCK_FORMAT), shape_cache.ROW_BLOCK_FORMAT),
+        ).rowcount
+    connection.close()
+    assert changed > 0
+    drawn.clear()
+    with caplog.at_level(logging.WARNING, logger="geomap"):
+        again = pipeline.run_sources(seeds, cache=True)
+    notes = [record.getMessage() for record in caplog.records if "geometry cache" in record.getMessage()]
+    assert len(notes) == 1 and f"{changed} blocks" in notes[0] and "could not be read" in notes[0]
+    assert drawn == [], "the claims' own entries serve them"
+    assert again.claim_geoms.to_wkb().equals(clean[0].claim_geoms.to_wkb())
+    every_entry_read_alone_fails(monkeypatch)
+    pipeline.run_sources(seeds, cache=True)
+    assert drawn == [], "the blocks were written again"
+
+
+def test_a_source_added_changes_the_block_it_joins_and_no_other():
+    sources = [f"s{index:03d}" for index in range(300) for _ in range(3)]  # three claims each
+    grown = sorted(sources + ["s150a"] * 2)
+    before = [sources[start:end] for start, end in shape_cache.row_block_spans(sources)]
+    after = [grown[start:end] for start, end in shape_cache.row_block_spans(grown)]
+    assert len(before) > 5 and all(block[0] != previous[-1] for previous, block in zip(before, before[1:]))
+    gone = [block for block in before if block not in after]
+    new = [block for block in after if block not in before]
+    assert len(gone) == 1, "one block changed"
+    assert sorted(source for block in new for source in block) == sorted(gone[0] + ["s150a"] * 2)
