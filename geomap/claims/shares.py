@@ -684,6 +684,9 @@ def _governed_by_control(
     if (weak_hold(text, window, reading) and remainder is None) or _PATTERNS.lost_control.search(
             text, reading.span_end, window[1]):
         return True
+    if _PATTERNS.changed_from_before.search(text, max(window[0], reading.span_start - 60), reading.span_start) and (
+            _PATTERNS.changed_to_after.match(text, reading.span_end, window[1])):
+        return True  # "has dropped ... from around 70 per cent at the time of the Geneva meeting ... to 50 per cent"
     if _PATTERNS.designated_before.search(text, window[0], reading.span_start) and _PATTERNS.as_zone_after.match(
             text, reading.span_end):
         return True  # "has designated an additional 11 percent as a 'restricted zone'"
