@@ -248,6 +248,23 @@ def test_a_plan_for_a_place_leaves_its_size_by_comparison(geoparser) -> None:
     assert [(c.place, c.region_id) for c in sizes] == [("Adamawa", "BE")]
 
 
+@pytest.mark.parametrize(
+    ("text", "actor"),
+    [
+        # the taker named in the relative clause
+        ("The army pushed into the 20 percent of Azerbaijan that Armenian forces seized in 1993.", "AM"),
+        # "they": no side the text names, and not the country the sentence is about
+        ("Azerbaijan began the assault on the 20 percent of Azerbaijan they seized in a 1993 war.", None),
+    ],
+)
+def test_a_share_of_a_country_taken_in_a_year_the_relative_clause_names(geoparser, text: str,
+                                                                        actor: str | None) -> None:
+    source = Source(id="taken", text=text, published=date(2020, 10, 5), url=None)
+    share = find(claims_of(geoparser, [source]), text, "20 percent")
+    assert (share.kind, share.region_id, share.share, share.actor) == ("region_share", "AZ", 0.2, actor)
+    assert (share.as_of_start, share.as_of_end) == (date(1993, 1, 1), date(1993, 12, 31))
+
+
 def test_the_old_value_of_a_change_takes_the_time_written_after_it(geoparser) -> None:
     text = ("Serb rebels once held most of Bosnia. The share of territory held by the Serbs has fallen from about 70 "
             "per cent two weeks ago to 50 per cent, a UN officer said.")
