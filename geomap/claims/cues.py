@@ -499,7 +499,11 @@ def length_kind(text: str, sentence: Sentence, reading: Reading, window: tuple[i
     # "has also pushed Ukraine eight to nine kilometers (five to six miles) back": how far the enemy was driven
     if first_after == "back" and set(before_words[-5:]) & (_WORDS.depth_verbs | _WORDS.ousted):
         return "depth"
+    if _PATTERNS.across_held_after.match(text, reading.span_end):
+        return "depth"  # "more than 100-kilometers across Ethiopian-occupied Eritrea": into the ground held
     # distance
+    if _PATTERNS.outside_after.match(text, reading.span_end):
+        return "distance"  # "15-kilometers outside town", "six kilometers (3.7 miles) outside ... Gori"
     if first_after in ("from", "away") and _from_people(after_words):
         return None  # "just 18km away from their comrades": no place it is measured from
     if first_after in ("from", "away", "off", "short") or (first_after in _WORDS.compass and "of" in after_words[1:3]):

@@ -98,6 +98,10 @@ def claim_dates(
         masked = _own_item(masked, dated.span_start - sentence.start)
     focus_end = result.focus_end if result.focus_end is not None else dated.span_end
     focus = (dated.span_start - sentence.start, focus_end - sentence.start)
+    change = _PATTERNS.changed_from_old.search(masked, max(0, focus[0] - 160), focus[0])
+    if change is not None:  # "from around 70 per cent at the time of the Geneva meeting 11 days ago to 50 per cent":
+        # the time after the old value is the old value's
+        masked = masked[: change.start("old")] + " " * len(change.group("old")) + masked[change.end("old") :]
     # ", where the plant has been under Russian control since March 2022" dates something else; so does
     # "the buffer zone ... that had been established after the 1973 war".
     relative = _PATTERNS.relative_clause.search(masked, focus[1]) or _PATTERNS.creation_clause.search(masked, focus[1])

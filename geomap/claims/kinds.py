@@ -177,6 +177,11 @@ def interpret(
         if zone is not None:  # a region's own size is a fact, whatever the sentence plans
             return zone
     if reading.family != "people" and hypothetical(article.text, sentence, reading, window):
+        if reading.family == "relative" and reading.reference is not None:
+            owner = _compared_place(article, sentence, reading)
+            if owner is not None:  # "aims to take over all of Adamawa, a state ... roughly the size of Maryland":
+                # the state's own size is a fact, whatever the sentence plans for it
+                return Interpretation(kind="relative_area", place=owner, region=place_of(reading.reference))
         if reading.family == "length" and _PATTERNS.to_reach_after.match(article.text, reading.span_end):
             # "The Alliance would need to advance 2,600 km (1,600 miles) to reach Kinshasa": the advance is a
             # plan, the length how far the place is
@@ -354,6 +359,18 @@ def _region_area(article: Article, sentence: Sentence, reading: Reading) -> Plac
     if (_PATTERNS.size_of_before.search(text, max(sentence.start, region.start - 40), region.start)
             and _PATTERNS.is_size.fullmatch(between)):
         return place_of(region)
+    return None
+
+
+def _compared_place(article: Article, sentence: Sentence, reading: Reading) -> Place | None:
+    """The place a size comparison describes through an apposition ("Adamawa, a state of nearly 4 million people
+    roughly the size of Maryland"), or None."""
+    for mention in article.mentions_backwards(sentence.start, reading.span_start):
+        if mention.type != "place":
+            continue
+        if _PATTERNS.apposed_kind.fullmatch(article.text, mention.end, reading.span_start):
+            return place_of(mention)
+        return None
     return None
 
 

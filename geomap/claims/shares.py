@@ -212,6 +212,18 @@ def read_share(
         region = country_place(article, opponent(phrase.qualifier_agent)) or context_region(
             article, sentence, reading.span_start)
         return _region_share(article, sentence, reading, window, region, direct, phrase.qualifier_agent)
+    taken = _PATTERNS.taken_in_year_after.match(text, phrase.end, sentence.end)
+    if taken is not None and phrase.relative and phrase.head is None and phrase.place is not None and (
+            phrase.place.kind == "country" and direct is None):
+        # "the one-third of Croatia they captured in a 1991 war": a share of the country, taken that year by the
+        # relative clause's subject ("they": the side named last before it, not the country the sentence is about)
+        takers = agents_before(article, sentence, taken.end(), since=phrase.end) or agents_before(
+            article, sentence, reading.span_start)
+        taker = next((code for code in takers if code != phrase.place.country), None)
+        share = _region_share(article, sentence, reading, window, place_of(phrase.place), None, taker)
+        if share.actor == phrase.place.country:  # no one takes their own country's land
+            share.actor = share.holder = None
+        return share
     bare_land = phrase.head in _WORDS.land_words and not (phrase.place or phrase.possessor or phrase.demonym
                                                     or phrase.possessor_word)
     lost = direct is not None and direct.category == "lost"
@@ -709,6 +721,9 @@ def _governed_by_control(
     if (weak_hold(text, window, reading) and remainder is None) or _PATTERNS.lost_control.search(
             text, reading.span_end, window[1]):
         return True
+    if _PATTERNS.changed_from_before.search(text, max(window[0], reading.span_start - 60), reading.span_start) and (
+            _PATTERNS.changed_to_after.match(text, reading.span_end, window[1])):
+        return True  # "has dropped ... from around 70 per cent at the time of the Geneva meeting ... to 50 per cent"
     if _PATTERNS.designated_before.search(text, window[0], reading.span_start) and _PATTERNS.as_zone_after.match(
             text, reading.span_end):
         return True  # "has designated an additional 11 percent as a 'restricted zone'"

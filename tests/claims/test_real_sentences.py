@@ -205,6 +205,76 @@ def test_widths_and_distances_written_loosely(geoparser, text: str, value_text: 
     assert claim.kind == kind and claim.km == pytest.approx(km)
 
 
+@pytest.mark.parametrize(
+    ("text", "value_text", "kind", "km"),
+    [
+        # a length "outside" a town: how far from it, the town named or just mentioned
+        ("Army officers in Kassala say the rebels are 12-kilometers outside town.", "12-kilometers", "distance", 12.0),
+        ("A patrol was stopped at a roadblock some eight kilometers (five miles) outside the northern city of Kunduz.",
+         "eight kilometers", "distance", 8.0),
+        ("Shelling hit positions about 10 km on the outskirts of Donetsk.", "10 km", "distance", 10.0),
+        # a move to a named place with its length
+        ("Other units have withdrawn 30-kilometers to the town of Tessenei.", "30-kilometers", "distance", 30.0),
+        # a length across ground one side holds: how deep into it
+        ("Convoys bring supplies some 80 kilometres across rebel-held Darfur.", "80 kilometres", "depth", 80.0),
+    ],
+)
+def test_distances_from_outside_and_moves_to_a_place(geoparser, text: str, value_text: str, kind: str,
+                                                      km: float) -> None:
+    source = Source(id="moves", text=text, published=date(2001, 3, 2), url=None)
+    claim = find(claims_of(geoparser, [source]), text, value_text)
+    assert claim.kind == kind and claim.km == pytest.approx(km)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a distance demanded, not reached
+        "Mediators called for the rebels to pull back to 15 kilometers outside of Bukavu.",
+        # a zone's width, whatever it lies outside of
+        "The army set up a 10-kilometre buffer zone outside the city.",
+    ],
+)
+def test_outside_a_place_in_demands_and_zones_is_no_distance(geoparser, text: str) -> None:
+    source = Source(id="lookalike", text=text, published=date(2012, 11, 28), url=None)
+    assert [c.kind for c in claims_of(geoparser, [source]) if c.kind == "distance"] == []
+
+
+def test_a_plan_for_a_place_leaves_its_size_by_comparison(geoparser) -> None:
+    text = ("The militants say they want to seize all of Adamawa, a state of some 4 million people roughly the size of "
+            "Belgium or Haiti.")
+    source = Source(id="plan", text=text, published=date(2014, 11, 11), url=None)
+    sizes = [c for c in claims_of(geoparser, [source]) if c.kind == "relative_area"]
+    assert [(c.place, c.region_id) for c in sizes] == [("Adamawa", "BE")]
+
+
+@pytest.mark.parametrize(
+    ("text", "actor"),
+    [
+        # the taker named in the relative clause
+        ("The army pushed into the 20 percent of Azerbaijan that Armenian forces seized in 1993.", "AM"),
+        # "they": no side the text names, and not the country the sentence is about
+        ("Azerbaijan began the assault on the 20 percent of Azerbaijan they seized in a 1993 war.", None),
+    ],
+)
+def test_a_share_of_a_country_taken_in_a_year_the_relative_clause_names(geoparser, text: str,
+                                                                        actor: str | None) -> None:
+    source = Source(id="taken", text=text, published=date(2020, 10, 5), url=None)
+    share = find(claims_of(geoparser, [source]), text, "20 percent")
+    assert (share.kind, share.region_id, share.share, share.actor) == ("region_share", "AZ", 0.2, actor)
+    assert (share.as_of_start, share.as_of_end) == (date(1993, 1, 1), date(1993, 12, 31))
+
+
+def test_the_old_value_of_a_change_takes_the_time_written_after_it(geoparser) -> None:
+    text = ("Serb rebels once held most of Bosnia. The share of territory held by the Serbs has fallen from about 70 "
+            "per cent two weeks ago to 50 per cent, a UN officer said.")
+    source = Source(id="change", text=text, published=date(1995, 9, 19), url=None)
+    claims = claims_of(geoparser, [source])
+    old, new = find(claims, text, "70 per cent"), find(claims, text, "50 per cent")
+    assert (old.share, old.as_of_end < date(1995, 9, 19)) == (pytest.approx(0.7), True)
+    assert (new.share, new.as_of_start, new.as_of_end) == (pytest.approx(0.5), date(1995, 9, 19), date(1995, 9, 19))
+
+
 def test_a_region_size_in_a_bracketed_relative_clause(geoparser) -> None:
     text = "The regime held about 22% of the total area of Syria (which is 185180 square kilometers) in late 2015."
     source = Source(id="size", text=text, published=date(2017, 7, 25), url=None)
