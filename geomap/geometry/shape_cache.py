@@ -342,7 +342,10 @@ class RowBlocks:
                 kept.append(row)
                 positions.append(position)
                 self.positions[block].append(position)
-            parts.append(table if kept == list(range(table.num_rows)) else table.take(kept))
+            if not kept:  # none of its rows is of use (and an empty list has no type for Arrow's take)
+                continue
+            whole = kept == list(range(table.num_rows))
+            parts.append(table if whole else table.take(pyarrow.array(kept, pyarrow.int64())))
         return positions, (pyarrow.concat_tables(parts) if parts else None)
 
     def write(self, fresh: dict[int, tuple[Sequence[Any], list[list[Any]], str]], keys: Sequence[str]) -> None:
@@ -359,7 +362,7 @@ class RowBlocks:
             if table is not None and kept:
                 # In claim order, as the next rebuild reads them: a block whose rows are all of use is then read as
                 # it is, not rearranged (a copy of every shape).
-                rows = pyarrow.concat_tables([table.take(kept), new])
+                rows = pyarrow.concat_tables([table.take(pyarrow.array(kept, pyarrow.int64())), new])
                 served = self.positions[block]
                 order = sorted(range(len(served) + len(mine)), key=[*served, *mine].__getitem__)
                 new = rows.take(order)

@@ -320,3 +320,25 @@ def test_a_source_added_changes_the_block_it_joins_and_no_other():
     new = [block for block in after if block not in before]
     assert len(gone) == 1, "one block changed"
     assert sorted(source for block in new for source in block) == sorted(gone[0] + ["s150a"] * 2)
+
+
+def test_a_block_none_of_whose_rows_is_of_use_serves_nothing_and_the_others_still_serve(tmp_path):
+    """A rebuild in which every claim of a block changed (a reference layer given, the rules changed) finds the
+    block and takes none of its rows; the block after it still serves its claim."""
+    from geomap.schema import CLAIM_GEOMETRIES
+
+    cache = shape_cache.ShapeCache(tmp_path / "cache", "test", 10_000_000)
+    sources = [f"s{index:03d}" for index in range(300)]  # one claim each
+    spans = shape_cache.row_block_spans(sources)
+    assert len(spans) >= 2
+    empty_row = [None] * len(CLAIM_GEOMETRIES.columns) + [None]
+    for start, _ in spans[:2]:
+        block = shape_cache.encode_rows([f"key of {sources[start]}"], [shape_cache.NOTHING_ASKED], [[]], [empty_row])
+        cache.put(cache.key(f"row block\0{sources[start]}"), shape_cache.row_block_bytes(block))
+    cache.flush()
+    blocks = shape_cache.RowBlocks(cache, sources)
+    keys = [f"another key of {source}" for source in sources]
+    keys[spans[1][0]] = f"key of {sources[spans[1][0]]}"  # the second block's first claim is unchanged
+    positions, rows = blocks.served(keys, shape_cache.Answers(None))
+    assert positions == [spans[1][0]] and rows.num_rows == 1
+    assert rows.column("key").to_pylist() == [f"key of {sources[spans[1][0]]}"]
