@@ -55,6 +55,8 @@ LATER_HELDOUT_FLOORS = {
     # 0.893 / 1.0 once a front line's length, distances after a bare compass word and shares of a country gained
     # were read (its README)
     "heldout17": {"recall": 0.86, "dated_right": 0.86, "precision": 0.95},
+    # heldout18, built blind for this round's closing measure, is not here yet: its first read on main 2ab63b3,
+    # 0.854 / 0.854 / 0.923, has two polarity errors and two spurious predictions (its README), which this test forbids
 }
 # heldout7 (its README): one prediction its gold leaves out (Area B of the West Bank, under shared control) counts
 # twice as spurious, since both the not-claim "22 percent" and another article's "22 years" hold its number
