@@ -69,7 +69,7 @@ civilians", "has lost 5,000 troops", "exchanged 175 prisoners").
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from geomap.claims.anchors import agent_after, agent_ending_at
 from geomap.claims.article import Article, Reading, Sentence, Token, word_tokens
@@ -449,6 +449,12 @@ def verb_cue(
 
 def length_kind(text: str, sentence: Sentence, reading: Reading, window: tuple[int, int]) -> str | None:
     """front_width | depth | distance for a length, from the words around it, else None (no claim)."""
+    if reading.unit_shared:
+        pair = _PAIRED_TAIL_RE.match(text, reading.end)
+        if pair is not None:
+            # "160 and 240 kilometres (100 and 150 miles) to the west": the first of a pair is read with the words
+            # after the second, whose unit and measure it shares
+            reading = replace(reading, end=pair.end(), span_end=pair.end())
     after = word_tokens(text, reading.span_end, sentence.end)[:6]
     before = word_tokens(text, sentence.start, reading.span_start)[-6:]
     first_after = after[0].lower if after else None
@@ -482,12 +488,18 @@ def length_kind(text: str, sentence: Sentence, reading: Reading, window: tuple[i
         if first_after == "from" and "to" in after_words[1:]:
             return None  # "the Netzarim Corridor, which spans 6.5km from the perimeter fence to the sea": its length
         return "front_width"  # "the buffer zone around the strip. Previously 300 meters wide, it now measures 800"
+    if _PATTERNS.zone_growth_to.search(text, max(sentence.start, reading.span_start - 80), reading.span_start) and (
+            _PATTERNS.zone_near.search(text, max(0, sentence.start - _ZONE_LOOKBACK), reading.span_start)):
+        return "front_width"  # "the buffer zone ... has been expanded from several hundred meters to around 2 km"
     # depth
     if after_words[:1] == ["of"] and after_words[1:2] and after_words[1] in ("territory", "land", "ground") and not (
             after_words[2:3] and (after_words[2] == "along" or after_words[2].rstrip("s") in _WORDS.border_words)):
         # "liberated an additional two kilometres of territory": how far the ground taken reaches (not "6,751 km
         # of land borders", "a 57km of land along the Jordanian border": lengths of a border)
         return "depth"
+    if before_words and before_words[-1] in _WORDS.increment_words and first_after in ("past", "beyond") and (
+            set(before_words[-4:-1]) & _WORDS.depth_verbs):
+        return "depth"  # "thrust another 100 kilometres past Brega": how far the advance went beyond a place
     if before_words and before_words[-1] in _WORDS.increment_words and first_after not in ("deep", "into", "inside"):
         return None
     if first_after in ("deep", "into", "inside") or "depth" in before_words[-3:]:
@@ -564,6 +576,10 @@ def length_kind(text: str, sentence: Sentence, reading: Reading, window: tuple[i
     return None
 
 
+# the rest of a pair of lengths sharing one unit after its first number: "and 240 kilometres (100 and 150 miles)"
+_PAIRED_TAIL_RE = re.compile(
+    r"\s+and\s+[\d.,]+\s*(?:kilomet(?:er|re)s?|km|miles?|met(?:er|re)s?)\b"
+    r"(?:\s*\(\s*[\d.,]+\s+and\s+[\d.,]+\s*(?:kilomet(?:er|re)s?|km|miles?)\s*\))?", re.IGNORECASE)
 _LENGTH_IN_BRACKETS = r"\(\s*[\d.,]+\s*(?:km|kilomet(?:er|re)s?|miles?)"
 # "Galwan Valley (3km wide), Pangong Lake (10km), Gogra (3.5km) and Hot Springs (4km)": bracketed lengths in a list
 # after one that says what it measures

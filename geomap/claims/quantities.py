@@ -526,6 +526,8 @@ _HALF_BLOCKED_BEFORE_RE = re.compile(
 )
 _VAGUE_UPPER_END_RE = re.compile(rf"{_HSPACE}+to{_HSPACE}+(?:dozens|tens|hundreds|scores|several|many)(?=\s+of\b)",
                                  re.IGNORECASE)
+# the first figure of a pair before the second ("160 and 240 kilometres")
+_PAIR_SECOND_BEFORE_RE = re.compile(rf"(?<![\w.,])[0-9][0-9.,]*{_HSPACE}+and{_HSPACE}+\Z", re.IGNORECASE)
 _RANGE_CONNECTOR_RE = re.compile(
     rf"(?:{_HSPACE}*(?P<dash>[-\u2010\u2011–]){_HSPACE}*|{_HSPACE}+(?P<word>to|and|or){_HSPACE}+)",
     re.IGNORECASE,
@@ -836,8 +838,10 @@ class _Alt:
     close_end: int
 
 
-def _read_alt(text: str, pos: int) -> _Alt | None:
-    """A parenthesised second unit right after ``pos``: " (42 square miles)"."""
+def _read_alt(text: str, pos: int, pair_index: int | None = None) -> _Alt | None:
+    """A parenthesised second unit right after ``pos``: " (42 square miles)"; for a figure of a pair sharing one
+    unit (``pair_index`` 0 or 1), its own figure of the bracketed pair: "160 and 240 kilometres (100 and 150
+    miles)"."""
     opening = _ALT_OPEN_RE.match(text, pos)
     if opening is None:
         return None
@@ -863,6 +867,15 @@ def _read_alt(text: str, pos: int) -> _Alt | None:
     value = first.value
     end = first.end
     connector = _RANGE_CONNECTOR_RE.match(text, end)
+    if connector and pair_index is not None and (connector.group("word") or "").lower() == "and":
+        m2 = _SECOND_ATOM_RE.match(text, connector.end())
+        second = _read_number(text, m2) if m2 else None
+        unit = _unit_after(text, second.end) if second is not None else None
+        closing = _ALT_CLOSE_RE.match(text, unit.end) if unit is not None else None
+        if second is None or unit is None or closing is None:
+            return None
+        own = first if pair_index == 0 else second
+        return _Alt(own.value, None, None, unit, own.start, own.end if pair_index == 0 else unit.end, closing.end())
     if connector and (connector.group("dash") or connector.group("word").lower() in ("to", "or")):
         m2 = _SECOND_ATOM_RE.match(text, connector.end())
         second = _read_number(text, m2) if m2 else None
@@ -1046,6 +1059,19 @@ def _quantities_at(text: str, m: re.Match[str]) -> tuple[list[Quantity], int]:
                 own_unit_end = unit.end
                 second, connector_word, unit, hyphenated = tail
 
+    if unit is None and second is None and number.kind == "digits" and between is None:
+        paired = _paired_unit(text, number)
+        if paired is not None:
+            # "Ajdabiya and Brega, 160 and 240 kilometres (100 and 150 miles) to the west": two figures, one for
+            # each place, the unit written once after the second; the first is its own quantity in that unit
+            alt = _read_alt(text, paired.end, 0)
+            if alt is not None and (UNITS[alt.unit.key][0] != UNITS[paired.key][0] or alt.unit.key == paired.key):
+                alt = None
+            quantity = _make_quantity(
+                text, start=start, end=end, value=value, dimension=UNITS[paired.key][0], unit_text=paired.text,
+                unit_key=paired.key, qualifier=qualifier, alt=alt, unit_shared=True,
+            )  # fmt: skip
+            return [quantity], end
     if unit is None and second is None and number.kind == "digits":
         # "from 2 to dozens of kilometers": the unit after a vague upper end is the number's own (at least 2 km)
         vague_top = _VAGUE_UPPER_END_RE.match(text, end)
@@ -1082,7 +1108,8 @@ def _quantities_at(text: str, m: re.Match[str]) -> tuple[list[Quantity], int]:
         if between is not None and connector_word == "and":
             start = between.start()
     end = unit.end if unit is not None else (second.end if second is not None else end)
-    alt = _read_alt(text, end) if unit is not None else None
+    paired_second = second is None and _PAIR_SECOND_BEFORE_RE.search(text, max(0, start - 20), start) is not None
+    alt = _read_alt(text, end, 1 if paired_second else None) if unit is not None else None
     if alt is not None and UNITS[alt.unit.key][0] == UNITS[unit.key][0] and alt.unit.key != unit.key:
         end = alt.close_end
     else:
@@ -1097,6 +1124,25 @@ def _quantities_at(text: str, m: re.Match[str]) -> tuple[list[Quantity], int]:
         hyphenated=hyphenated, vague=number.kind == "vague",
     )  # fmt: skip
     return [quantity], end
+
+
+def _paired_unit(text: str, number: _Number) -> _Unit | None:
+    """The length or area unit after "and <digits>" that a bare first number shares ("160 and 240 kilometres"),
+    where the pair is no range: nothing ties it to "between", and the second is the larger figure of two places
+    listed (a smaller second, "5 and 2 km", is as likely a count and a length)."""
+    connector = _RANGE_CONNECTOR_RE.match(text, number.end)
+    if connector is None or (connector.group("word") or "").lower() != "and":
+        return None
+    m2 = _SECOND_ATOM_RE.match(text, connector.end())
+    if m2 is None or m2.lastgroup != "digits":
+        return None
+    second = _read_number(text, m2)
+    if second is None or second.kind != "digits" or second.value <= number.value:
+        return None
+    unit = _unit_after(text, second.end)
+    if unit is None or UNITS[unit.key][0] not in ("length", "area"):
+        return None
+    return unit
 
 
 def _shares_scale(first: _Number, second: _Number) -> bool:

@@ -193,7 +193,8 @@ def _quantity_reading(text: str, q: Quantity) -> Reading | None:
     if text[start:end].lower().startswith("between"):
         start = _skip_spaces(text, start + len("between"))
     if q.alt_start is not None:
-        bracket = text.rfind("(", start, q.alt_start)
+        # (the first of a pair sharing a unit ends before the bracket: "160 and 240 kilometres (100 and 150 miles)")
+        bracket = text.rfind("(", start, min(q.alt_start, q.end))
         end = len(text[start:bracket].rstrip()) + start if bracket > start else end
     common = dict(
         start=start, end=end, span_start=span_start, span_end=q.end, value=q.value, low=q.low, high=q.high,

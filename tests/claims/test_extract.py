@@ -385,6 +385,30 @@ def test_change_from_to_gives_two_claims() -> None:
     assert claims[0].flags[0]["code"] == "unit_shared"
 
 
+def test_two_lengths_sharing_one_unit_are_two_claims_and_a_range_after_between_is_one() -> None:
+    pair = "The rebels took both towns, 30 and 45 kilometres (19 and 28 miles) north of the capital."
+    claims = extract_claims([Source(id="t", text=pair, published=date(2025, 3, 14))], [])
+    assert [(c.kind, pair[c.start : c.end], c.km, c.alt_value, c.alt_unit) for c in claims] == [
+        ("distance", "30", 30.0, 19.0, "miles"), ("distance", "45 kilometres", 45.0, 28.0, "miles"),
+    ]  # fmt: skip
+    assert claims[0].flags[0]["code"] == "unit_shared"
+    between = extract_one("The rebels are now between 30 and 45 kilometres north of the capital.")
+    assert (between.kind, between.low, between.high, between.km) == ("distance", 30.0, 45.0, 37.5)
+
+
+def test_a_further_length_past_a_place_is_a_depth_but_a_bare_further_step_is_none() -> None:
+    past = extract_one("Government troops pushed another 40 kilometres past\nthe river crossing before nightfall.")
+    assert (past.kind, past.km) == ("depth", 40.0)
+    step = "Government troops advanced another 3 kilometres on Tuesday."
+    assert extract_claims([Source(id="t", text=step, published=date(2025, 3, 14))], []) == []
+
+
+def test_a_zone_widened_from_one_width_to_another_has_the_new_width() -> None:
+    text = "The buffer zone has been widened from 500 metres to about 3 kilometres along the border."
+    claims = extract_claims([Source(id="t", text=text, published=date(2025, 3, 14))], [])
+    assert ("front_width", 3.0, "about") in [(c.kind, c.km, c.qualifier) for c in claims]
+
+
 # --------------------------------------------------------------------------
 # Dates
 # --------------------------------------------------------------------------
