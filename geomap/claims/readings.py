@@ -72,6 +72,7 @@ _PAIR_LINK_RE = re.compile(r"\s+(?:and|or)\s+", re.IGNORECASE)
 _RATE_AFTER_RE = re.compile(
     r"\s*(?:[a-z]+ed\s+)?"  # "14.5 square kilometers (5.6 square miles) claimed each day"
     r"(?:(?:per|a|an|each|every)\s+(?:day|week|month|year|hour)\b(?!\s+ago)|daily\b|weekly\b|monthly\b"
+    r"|on\s+an?\s+(?:daily|weekly|monthly)\s+basis\b"  # "approximately 20 square kilometers on a daily basis"
     r"|/\s*(?:day|week|month|year)\b)",
     re.IGNORECASE,
 )

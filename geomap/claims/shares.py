@@ -816,6 +816,11 @@ def _gain_share(
     subjects = agents_before(article, sentence, min(cue.start, reading.span_start))
     subject = subjects[0] if subjects else None
     base_holder = _base_holder(article, sentence, base[0], base[1], subject)
+    if category == "seized" and phrase.qualifier == "seized" and phrase.place is None and base_holder in (
+            None, subject) and not any(t.lower == "by" for t in word_tokens(text, *base)):
+        # "the Russians captured 56.5% of all the territory seized last year": a part of the subject's own gains
+        # (taken in one span), no ground taken back; a retaking names the other side's gain ("seized by Ukraine")
+        return None
     result = Interpretation(kind=kind, mask=[base])
     result.place = anchor_place(article, sentence, reading, window, kind, set())
     owner = result.place.country if result.place is not None else None
