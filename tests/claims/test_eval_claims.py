@@ -57,7 +57,10 @@ LATER_HELDOUT_FLOORS = {
     # zone's width given as a change were read
     "heldout17": {"recall": 0.95, "dated_right": 0.95, "precision": 0.95},
     # heldout18, built blind for this round's closing measure, is not here yet: its first read on main 2ab63b3,
-    # 0.854 / 0.854 / 0.923, has two polarity errors and two spurious predictions (its README), which this test forbids
+    # 0.854 / 0.854 / 0.923, has two polarity errors and two spurious predictions (its README), which this test forbids;
+    # 0.854 / 0.854 / 0.973 and none spurious once a rate "on a daily basis" and a share of the subject's own gains
+    # were read as no claim, the two polarity errors left ("taken under control" below a headline's "liberated"; a
+    # year's gain first quoted from the loser's side)
 }
 # heldout7 (its README): one prediction its gold leaves out (Area B of the West Bank, under shared control) counts
 # twice as spurious, since both the not-claim "22 percent" and another article's "22 years" hold its number
