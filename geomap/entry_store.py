@@ -26,7 +26,7 @@ log = logging.getLogger("geomap")
 BUSY_SECONDS = 60.0  # another build writing the same file: wait for it this long
 WRITE_BATCH = 5000  # entries written at a time, so a large corpus's entries are never all in memory
 # ... or fewer when they are large: the geometry cache's blocks (a run of sources' shapes each, a megabyte or more)
-# were all kept until the end of the stage, 0.6 GB more at 10,000 articles
+# would otherwise all wait until the end of the stage
 WRITE_BATCH_BYTES = 64 * 1024 * 1024
 LOOKUP_BATCH = 500  # keys per query (SQLite's limit of bound parameters is 32766 at least, 999 in old builds)
 
