@@ -88,6 +88,10 @@ def _article_text(tree) -> str:
     import trafilatura
 
     _quiet_libraries()
+    # A script's or style's content is code, never the article: an unclosed <script> inside a <nav> otherwise
+    # reached the text ("<nav><p><script><p>" gave "<p>"). Their tails are the page's text and stay.
+    for code in tree.xpath("//script | //style | //noscript | //template"):
+        code.drop_tree()
     # Recall over precision: a paragraph or list of the article that is lost loses its places and claims,
     # and on news pages the chrome is dropped either way (tests/test_webpage.py).
     document = trafilatura.bare_extraction(tree, favor_recall=True, include_comments=False, include_tables=True,
