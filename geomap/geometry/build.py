@@ -832,6 +832,9 @@ def drawn_columns(tasks: list[ClaimTask], workspace: Workspace, cache: ShapeCach
         if cache is not None and entry is not None and reads is not None:
             cache.put(keys[index], entry)
             asked_of[index] = reads
+    # The drawn rows' dicts and cache entries are not needed past here: freed before the blocks and the columns
+    # are made, rather than held with them to the end (every claim's, in a first build)
+    del drawn, todo_tasks
     if blocks is not None:
         blocks.write({index: (rows[index], *asked_of[index]) for index in asked_of}, keys)
     if cache is not None:
