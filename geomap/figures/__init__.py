@@ -25,6 +25,7 @@ label room), ``style`` (colours, saving).
 
 from __future__ import annotations
 
+import itertools
 import logging
 import os
 from collections.abc import Callable, Sequence
@@ -65,11 +66,11 @@ def write_figures(tables: Any, out_dir: str | os.PathLike[str], dpi: int = 200,
         labels = [label for label in labels if label in set(windows)]
     keys: dict[str, str] = {}  # figure name -> its key in ``kept`` (none for inputs that cannot be pickled)
     if kept is not None:
-        own_inputs = {f"map_{label}": lambda label=label: window_figure_inputs(inputs, label) for label in labels}
-        if chart:
-            own_inputs["area_chart"] = lambda: chart_series(tables, inputs)
-        for name, inputs_of in own_inputs.items():
-            key = kept.figure_key(name, inputs_of(), dpi, formats)
+        # one figure's inputs at a time: made, digested and let go
+        own_inputs = ((f"map_{label}", window_figure_inputs(inputs, label)) for label in labels)
+        charted = (("area_chart", chart_series(tables, inputs)),) if chart else ()
+        for name, figure_inputs in itertools.chain(own_inputs, charted):
+            key = kept.figure_key(name, figure_inputs, dpi, formats)
             if key is not None:
                 keys[name] = key
     found = kept.get_figures(list(keys.values())) if kept is not None else {}
