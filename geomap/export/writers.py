@@ -292,8 +292,17 @@ def add_geopackage_layer(layer: Layer | ChunkedLayer, path: str | os.PathLike[st
 
         options.pop("promote_to_multi", None)  # the shapes are written as they are (write_dataframe's option)
         batches = [0]
-        write_arrow(arrow_stream(frames, batches), path, geometry_name="geometry" if layer.spatial else None,
-                    crs=CRS if layer.spatial else None, **options)
+        stopped: list[BaseException] = []
+        try:
+            write_arrow(arrow_stream(frames, batches, stopped), path,
+                        geometry_name="geometry" if layer.spatial else None, crs=CRS if layer.spatial else None,
+                        **options)
+        except Exception:
+            # Arrow turns anything raised while GDAL pulls a batch into "Error while accessing batch from stream":
+            # a Ctrl-C or SIGTERM that arrived then is given back as itself, so that the run ends as interrupted.
+            if stopped:
+                raise stopped[0] from None
+            raise
     uncount_commits(path, batches[0] - 1)
 
 
@@ -315,12 +324,14 @@ def uncount_commits(path: str | os.PathLike[str], extra: int) -> None:
             handle.write(counter.to_bytes(4, "big"))
 
 
-def arrow_stream(frames: Iterable[pandas.DataFrame], batches: list[int] | None = None) -> Any:
+def arrow_stream(frames: Iterable[pandas.DataFrame], batches: list[int] | None = None,
+                 stopped: list[BaseException] | None = None) -> Any:
     """Frames of one layer as a stream of Arrow record batches (a ``pyarrow.RecordBatchReader``), each frame
     converted when the stream's reader asks for it, as ``pyogrio.write_dataframe`` converts a whole frame.
 
     The first frame's schema is the stream's: every frame of a layer has the same column types
-    (:class:`geomap.export.layers.ChunkedLayer`). ``batches[0]`` counts the batches taken from the stream.
+    (:class:`geomap.export.layers.ChunkedLayer`). ``batches[0]`` counts the batches taken from the stream;
+    ``stopped`` receives a Ctrl-C or SIGTERM raised while a batch was being made (Arrow hides it from the reader).
     """
     import pyarrow
 
@@ -330,14 +341,19 @@ def arrow_stream(frames: Iterable[pandas.DataFrame], batches: list[int] | None =
     schema = first.schema
 
     def each() -> Iterator[Any]:
-        # Rows only: a frame may have none (a chunk of claims without polygons), and GDAL commits every batch.
-        for table in itertools.chain([first], (_arrow_table(frame, schema) for frame in frames)):
-            for batch in table.to_batches():
-                if batch.num_rows:
-                    counted[0] += 1
-                    yield batch
-        if not counted[0]:  # an empty layer: what its one empty frame gives, as when written whole
-            yield from first.to_batches()
+        try:
+            # Rows only: a frame may have none (a chunk of claims without polygons), and GDAL commits every batch.
+            for table in itertools.chain([first], (_arrow_table(frame, schema) for frame in frames)):
+                for batch in table.to_batches():
+                    if batch.num_rows:
+                        counted[0] += 1
+                        yield batch
+            if not counted[0]:  # an empty layer: what its one empty frame gives, as when written whole
+                yield from first.to_batches()
+        except KeyboardInterrupt as exc:
+            if stopped is not None:
+                stopped.append(exc)
+            raise
 
     return pyarrow.RecordBatchReader.from_batches(schema, each())
 

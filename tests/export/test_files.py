@@ -290,3 +290,21 @@ def test_geojson_of_a_projected_frame_is_refused(tables):
     with pytest.raises(ValueError, match="EPSG:4326"):
         geojson_text(tables["claim_geoms"].to_crs(3857))
     assert io.StringIO(geojson_text(tables["claim_geoms"].iloc[:0])).read().count("Feature") == 1
+
+
+def test_ctrl_c_while_a_layer_is_streamed_to_gdal_stays_an_interrupt(tables, tmp_path, monkeypatch):
+    """A Ctrl-C (or SIGTERM) that arrives while GDAL pulls a frame through Arrow ends the write as an interrupt,
+    not as Arrow's "Error while accessing batch from stream", so that the command says 'interrupted'."""
+    pytest.importorskip("pyarrow")
+    from geomap.export import layers as layer_module
+    from geomap.export.writers import add_geopackage_layer
+
+    layer = next(layer for layer in layer_module.iter_layer_parts(tables) if layer.name == "mentions")
+    first = next(iter(layer.frames()))
+
+    def frames():
+        yield first
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        add_geopackage_layer(layer, tmp_path / "x.gpkg", first=True, use_arrow=True, frames=frames())
