@@ -235,12 +235,15 @@ def hypothetical(text: str, sentence: Sentence, reading: Reading, window: tuple[
         return True  # "Karadzic proposes that Bosnia be divided ... with Serbs having 50 percent": a proposal's terms
     if _PATTERNS.denied_before.search(text, sentence.start, reading.span_start):
         return True  # "It is not true that half of the city is controlled by the rebels": no one's claim
-    if _PATTERNS.hypothetical.search(text, sentence.start, reading.span_start) is None:
+    terms = _PATTERNS.agreed_terms_before.search(text, sentence.start, reading.span_start)
+    if terms is None and _PATTERNS.hypothetical.search(text, sentence.start, reading.span_start) is None:
         return _PATTERNS.modal_after.match(text, reading.span_end, window[1]) is not None  # most sentences: one pass
     if reading.family == "length" and _AFTER_A_NAME_RE.search(text, max(0, reading.span_start - 40),
                                                               reading.span_start):
         return False  # "a 'security zone' ... up to the Litani River, about thirty kilometers from the border": the
         # distance of a named place, a fact whatever is planned around it
+    if terms is not None:
+        return True  # "agreed to step up its offensive, entailing a ground sweep 6-7 km": what a decision sets out
     start = sentence.start
     for found in _PATTERNS.hard_break.finditer(text, sentence.start, reading.span_start):
         start = found.end()
