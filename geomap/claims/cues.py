@@ -243,7 +243,7 @@ def hypothetical(text: str, sentence: Sentence, reading: Reading, window: tuple[
         return False  # "a 'security zone' ... up to the Litani River, about thirty kilometers from the border": the
         # distance of a named place, a fact whatever is planned around it
     if terms is not None:
-        return True  # "agreed to step up its offensive, entailing a ground sweep 6-7 km": what a decision sets out
+        return True  # "agreed to step up its offensive, entailing a ground sweep 6-7 km": what an accord sets out
     start = sentence.start
     for found in _PATTERNS.hard_break.finditer(text, sentence.start, reading.span_start):
         start = found.end()
