@@ -977,6 +977,7 @@ def as_of_for_sentence(
             return AsOf(start, end, chosen.text, chosen)
         if focus is not None and (_dates_another_start(sentence, chosen, focus)
                                   or _dates_an_earlier_clause(sentence, chosen, focus)
+                                  or _dates_an_event_after_a_present_holding(sentence, chosen, focus)
                                   or _dates_a_noun_in_brackets(sentence, chosen, focus)
                                   or _dates_the_cause_of_a_state(sentence, chosen, focus)):
             candidates = [e for e in candidates if e is not chosen]  # "have pushed 6km ... launched in September"
@@ -1052,9 +1053,10 @@ def _dates_a_noun_in_brackets(sentence: str, expr: TemporalExpression, focus: tu
 
 
 def _dates_an_earlier_clause(sentence: str, expr: TemporalExpression, focus: tuple[int, int]) -> bool:
-    """An expression in a clause before the claim's, when the claim's own clause is a present perfect or says
-    "now" ("launched an offensive in Kursk last summer but Russia has wrested back control of more than
-    two-thirds"): it dates the other clause's act, the claim is of publication."""
+    """An expression in a clause before the claim's, when the claim's own clause is a present perfect, says
+    "now" or holds "still" in the present ("launched an offensive in Kursk last summer but Russia has wrested back
+    control of more than two-thirds", "at May 9 parade, but Ukraine still controls 100km²"): it dates the other
+    clause's act, the claim is of publication."""
     if expr.end > focus[0] or expr.relation == "since":
         return False
     between = sentence[expr.end : focus[0]]
@@ -1063,7 +1065,22 @@ def _dates_an_earlier_clause(sentence: str, expr: TemporalExpression, focus: tup
         return False
     clause_start = expr.end + broken.end()
     return bool(_PATTERNS.perfect.search(sentence, clause_start, focus[0]) or re.search(
-        r"\b(?:now|currently)\b", sentence[clause_start : focus[0]], re.IGNORECASE))
+        r"\b(?:now|currently)\b", sentence[clause_start : focus[0]], re.IGNORECASE)
+        or _PATTERNS.still_present.search(sentence, clause_start, focus[0]))
+
+
+def _dates_an_event_after_a_present_holding(sentence: str, expr: TemporalExpression, focus: tuple[int, int]) -> bool:
+    """An expression in a phrase about another event after a holding its clause puts in the present with "still"
+    ("it still occupies a critical 90 sq km ..., following a significant incursion last August"): it dates that
+    event, the holding is of the day of writing (as "at May 9 parade, but Ukraine still controls 100km²" before it)."""
+    if expr.start < focus[1] or expr.relation == "since":
+        return False
+    if not _PATTERNS.event_phrase.search(sentence, max(focus[1], expr.start - 80), expr.start):
+        return False
+    clause_start = 0
+    for broken in _PATTERNS.clause_break.finditer(sentence, 0, focus[0]):
+        clause_start = broken.end()
+    return _PATTERNS.still_present.search(sentence, clause_start, focus[0]) is not None
 
 
 def _dates_another_start(sentence: str, expr: TemporalExpression, focus: tuple[int, int]) -> bool:
