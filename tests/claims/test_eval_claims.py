@@ -56,10 +56,10 @@ LATER_HELDOUT_FLOORS = {
     # were read (its README), 1.0 / 1.0 / 1.0 once a pair of lengths sharing a unit, a depth past a place and a
     # zone's width given as a change were read
     "heldout17": {"recall": 0.95, "dated_right": 0.95, "precision": 0.95},
-    # built blind for issue 14 (its README): first read 0.917 / 0.833 / 0.962 with two polarity errors, then precision
-    # 1.0 once the terms of a decision or an accord ("agreed to ..., entailing a ground sweep 6-7 km") were no ground
-    # reached
-    "heldout19": {"recall": 0.9, "dated_right": 0.8, "precision": 0.95},
+    # built blind for issue 14 (its README): first read 0.917 / 0.833 / 0.962 with two polarity errors, then 0.917 /
+    # 0.875 / 1.0 once the terms of an accord ("agreed to ..., entailing a ground sweep 6-7 km") were no ground reached
+    # and a holding "still" in the present was of the day of writing
+    "heldout19": {"recall": 0.9, "dated_right": 0.85, "precision": 0.95},
 }
 # Polarity errors a later set is known to keep, each a headline read on its own words where the body restates the
 # figure as a loss: heldout19's "Daesh Loses 56% of Iraqi Territory, 27% of Syrian Land" (shares of a country's land
