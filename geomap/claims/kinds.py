@@ -291,11 +291,15 @@ def _continued(
     if reading.family == "length" and (last.kind != "depth" or length_kind(text, sentence, reading, window)):
         return None  # "advanced two kilometres ... along the main road ... and three kilometres ... along the coast
         # road": a second advance of the same verb (a length with words of its own is read by them)
+    mask = list(last.mask)
     if reading.family == "share" and (last.kind == "region_share" or re.match(r"\s+of\s", text[reading.span_end:
                                                                                              reading.span_end + 4])):
-        return None  # region shares continue in read_share; a share with its own of-phrase is read on its own
+        held_base = _PATTERNS.held_base_after.match(text, reading.span_end) if last.kind == "share_retaken" else None
+        if held_base is None:
+            return None  # region shares continue in read_share; a share with its own of-phrase is read on its own
+        mask = [(reading.span_end, held_base.end())]  # "and 27 percent of what it once held in Syria": lost too
     return Interpretation(kind=last.kind, actor=last.actor, holder=last.holder, place=anchor_place(
-        article, sentence, reading, window, last.kind, set(), earlier=False) or last.place, mask=list(last.mask))
+        article, sentence, reading, window, last.kind, set(), earlier=False) or last.place, mask=mask)
 
 
 def _clause(text: str, sentence: Sentence, reading: Reading) -> tuple[int, int]:
