@@ -127,15 +127,23 @@ def _place_preceder(word: str | None, words: WordLists) -> bool:
     return bool(word) and all(part in words.place_preceders for part in word.split("-"))
 
 
+# What follows a month's abbreviation in a date: "Nov. 13", "Sept 2024", "Jun.\u00a05".
+DAY_OR_YEAR_AFTER = re.compile(r"\.?\s{1,2}\d{1,4}\b")
+
+
 def drop_names_of_things(text: str, spans: list[Span], words: WordLists) -> list[Span]:
     """The spans that are not the first words of the name of a street or a publication ("Hertford Road",
     "the New York Times": no place is meant, and the street is rarely in the town it is named after),
     nor of a building or campus ("Aberdeen University", "Buffalo Public Schools", "Dresden Zoo"), nor a
     building itself ("the White House": a town in Tennessee is named so too), nor a currency's country
     prefix ("US$460 million", "A$20", "$US 15 billion"), nor a part of a virus strain's designation
-    ("A/California/7/2009"), nor an era after a year ("500 B.C.")."""
+    ("A/California/7/2009"), nor an era after a year ("500 B.C."), nor a month's abbreviation before a day or
+    a year ("in Nov. 13 last year": Nov is a town in Tajikistan, Jun one in Spain)."""
+    abbreviations = {month[:3] for month in words.months} | {"sept"}
     kept = []
     for span in spans:
+        if span.key in abbreviations and DAY_OR_YEAR_AFTER.match(text, span.end):
+            continue
         if text.startswith("$", span.end) or text[span.start - 1:span.start] == "$":
             continue
         if text[span.start - 1:span.start] == "/" and text.startswith("/", span.end):

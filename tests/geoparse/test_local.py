@@ -119,6 +119,16 @@ def test_provinces_states_and_countries_as_news_writes_them(geoparser, text, exp
     assert [(m.text, m.admin1 if m.kind == "populated_place" else m.id) for m in mentions] == expected
 
 
+@pytest.mark.parametrize("text", [
+    "The army has held the district since it launched an offensive in Nov. 13 last year.",
+    "Fighting resumed on Jun 5 near the border, the ministry said.",
+    "The ceasefire agreed on Nov 2024 collapsed within weeks.",
+])
+def test_a_month_s_abbreviation_before_a_day_or_a_year_is_a_date_not_a_town(geoparser, text) -> None:
+    # Nov is a town in Tajikistan and Jun one in Spain: before a day or a year, the word is the month.
+    assert [m.text for m in geoparser.parse(Source(id="local", text=text))] == []
+
+
 def test_a_name_in_a_list_of_states_is_a_state(geoparser) -> None:
     text = ("Cases were reported in Michigan, Ohio, Oregon, Utah and Wyoming. In Canada, illnesses occurred in "
             "British Columbia, Alberta, Ontario and New Brunswick.")
