@@ -275,6 +275,8 @@ def direct_cue(text: str, window: tuple[int, int], reading: Reading) -> Cue | No
         i -= 1
     if i < 0:
         return None
+    if i >= 2 and tokens[i].lower.startswith("influenc") and tokens[i - 1].lower in ("or", "and"):
+        i -= 2  # "controls or influences 58.5%": the control verb governs it, as "control or influence" does
     if tokens[i].lower == "by":
         # "shrunk by more than 12,000 square kilometres": what it shrank by is lost, what it grew by gained
         # ("expanding territory under their control by 186 per cent": the verb's object may come between)

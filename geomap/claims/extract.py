@@ -452,6 +452,11 @@ def _make_claim(
     km = reading.normalised if kind in ("depth", "front_width", "distance") else None
     share = reading.normalised if kind in SHARE_KINDS or kind == "region_share" else None
     flags: list[dict[str, Any]] = [dict(flag) for flag in result.flags]
+    if kind == "relative_area" and km2 is None and reading.reference is not None:
+        flags.append({
+            "code": "reference_without_area",
+            "message": f"no area for {_yardsticks(reading)} in the bundled region table: the comparison gives no km²",
+        })  # fmt: skip
     if kind != "count":
         implausible = implausibility(kind, article.text[reading.start : reading.end], km2, km, share, reading.value,
                                      (result.place, result.region))
@@ -527,6 +532,12 @@ def _relative_km2(reading: Reading) -> tuple[float | None, str | None]:
     named = " + ".join(f"{number_text(area.km2)} km² ({area.name}, {area.code})"  # type: ignore[union-attr]
                        for area in areas)
     return km2, f"{number_text(reading.value)} x {named} = {number_text(km2)} km²"
+
+
+def _yardsticks(reading: Reading) -> str:
+    """The places a size comparison measures against, as written ("New York City", "Imo, Abia and Ekiti")."""
+    references = [reading.reference, *reading.also] if reading.reference is not None else []
+    return ", ".join(reference.text for reference in references)
 
 
 def number_text(value: float | None) -> str:

@@ -423,6 +423,10 @@ def _zone_size(article: Article, sentence: Sentence, reading: Reading) -> Interp
     if _PATTERNS.size_label.fullmatch(text, line_start, reading.span_start):  # "AREA: 222,236 square km": a
         region = context_region(article, sentence, reading.span_start)  # factbox line, the size of what it is about
         return Interpretation(kind="region_area", place=region, region=region)
+    if _PATTERNS.generic_apposed_size.fullmatch(text, sentence.start, reading.span_start) and (
+            _PATTERNS.generic_apposed_end.match(text, reading.span_end)):  # "The buffer zone, a narrow area
+        region = context_region(article, sentence, reading.span_start)  # spanning 400 square kilometres, was ...":
+        return Interpretation(kind="region_area", place=region, region=region)  # the zone's own size
     if _PATTERNS.at_size_before.fullmatch(text, sentence.start, reading.span_start) and _PATTERNS.at_size_after.match(
             text, reading.span_end):  # "At 266,000 square kilometres it is relatively large": the size of the
         region = context_region(article, sentence, reading.span_start)  # place the sentences before are about

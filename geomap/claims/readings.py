@@ -83,7 +83,9 @@ _SIZE_OF_RE = re.compile(
     r"|(?:the\s+)?same\s+size\s+as|size\s*[–—,-]?\s*(?:(?:roughly|about|approximately|nearly)\s+)?the\s+same\s+as"
     r"(?:\s+th(?:at|ose)\s+of)?"
     r"|(?:equivalent|equal|comparable|similar|close)\s+in\s+size\s+to"
-    r"|(?:larger|bigger|greater|smaller)(?:\s+in\s+size)?[\"”’']?\s+than(?:\s+th(?:at|ose)\s+of)?)\s+"
+    r"|(?:larger|bigger|greater|smaller)(?:\s+in\s+size)?[\"”’']?\s+than(?:\s+th(?:at|ose)\s+of)?"
+    # ("five times the area of New York City": "area" for "size", after a multiple only, see _AREA_OF_RE)
+    r"|the\s+(?:land\s+)?area\s+of)\s+"
     r"(?:the\s+)?"  # ("an area nearly half the size of neighboring Lebanon": a word that places the yardstick)
     r"(?:(?:entire|whole|neighbou?ring|nearby)\s+)?"
     # ("slightly bigger than the U.S. state of Utah": the state is the yardstick, not its country)
@@ -91,11 +93,14 @@ _SIZE_OF_RE = re.compile(
     r"(?:the\s+)?)?",
     re.IGNORECASE,
 )
+# "the area of" compares a size only after a multiple ("five times the area of", "twice the area of"): alone it is
+# the area of the place itself ("0.04% of the area of Ukraine")
+_AREA_OF_RE = re.compile(r"the\s+(?:land\s+)?area\s+of$", re.IGNORECASE)
 # "an area ... larger than that of Moscow": "that of" compares a size only where land is measured before it or in it
 _THAT_OF_RE = re.compile(r"\bth(?:at|ose)\s+of$", re.IGNORECASE)
 _MEASURED_BEFORE_RE = re.compile(r"\b(?:size|area|territory|land|landmass|surface|expanse|kilomet|miles?)",
                                  re.IGNORECASE)
-_SIZE_WORDS = ("size", "large", "big", "great", "small")  # every match of _SIZE_OF_RE holds one
+_SIZE_WORDS = ("size", "large", "big", "great", "small", "area")  # every match of _SIZE_OF_RE holds one
 # "the Netherlands, Belgium and Luxembourg combined": the yardstick is their sum.
 _COMBINED_RE = re.compile(r"\s*(?:,\s*|\s+and\s+|,\s*and\s+)", re.IGNORECASE)
 # ("larger than Imo, Abia and Ekiti states put together": the places' noun may come first)
@@ -312,6 +317,12 @@ def _size_comparison(article: Article, m: re.Match[str], by_end: dict[int, Quant
         return None
     if _STATES_SIZE_RE.match(text, reference.end):
         return None  # "The size of Libya is 1,760,000 km": the region's own size, no comparison
+    phrase = " ".join(m.group("phrase").split())
+    before = text[: m.start()].rstrip()
+    quantity = by_end.get(len(before))
+    multiple = quantity is not None and quantity.dimension in ("ratio", "share") and quantity.unit_key != "percent"
+    if _AREA_OF_RE.match(phrase) and not multiple:
+        return None  # "the area of Ukraine": the place's own area, no comparison
     clause_start = max(m.start() - 80, max(text.rfind(mark, 0, m.start()) for mark in ".!?\n") + 1, 0)
     if _THAT_OF_RE.search(m.group("phrase")) and not _MEASURED_BEFORE_RE.search(text, clause_start, m.end()):
         return None  # "The budget of Ukraine is smaller than that of Poland": a comparison of something else
@@ -320,10 +331,8 @@ def _size_comparison(article: Article, m: re.Match[str], by_end: dict[int, Quant
     also = _combined(article, reference)
     for other in also:
         article.references.add(id(other))
-    phrase = " ".join(m.group("phrase").split())
-    before = text[: m.start()].rstrip()
-    quantity = by_end.get(len(before))
-    if quantity is not None and quantity.dimension in ("ratio", "share") and quantity.unit_key != "percent":
+    if multiple:
+        assert quantity is not None
         times = "times" in quantity.surface.lower()
         unit = f"times {phrase}" if times else phrase
         span_start = quantity.qualifier_start if quantity.qualifier_start is not None else quantity.start

@@ -125,6 +125,9 @@ _POSSESSIVE_RE = re.compile(r"['’]s?(?!\w)")
 _FIGURE_RE = re.compile(r"\d")
 _OF_RE = re.compile(r"[\"”’']?\s+(?:(?:territorial\s+)?control\s+(?:of|over)\s+|of\s+)")
 _HALF_THE_RE = re.compile(r"\s+(?=(?:the|its|their|this|that)\s)")
+# "controls or influences 58.5% (376,685 sq km) of Afghanistan's total land area": the figure again in another
+# measure, in brackets, between the share and its of-phrase
+_BRACKETED_FIGURE_RE = re.compile(r"\s*\([^()\d]{0,12}\d[^()]{0,30}\)")
 _PRESENCE_REACH = 200  # characters before a share's clause searched for where someone is present
 _FIGURE_LOOKBACK = 3  # sentences back to the share of a gain another figure is given for
 
@@ -163,6 +166,8 @@ def read_share(
     text = article.text
     if _PATTERNS.apposed_exact_after.match(text, reading.span_end):
         return None  # "nearly half, or 45 percent, of the territory": the exact figure after it is the claim
+    if _PATTERNS.share_change_before.search(text, max(sentence.start, reading.span_start - 12), reading.span_start):
+        return None  # "58.5% of Afghanistan's total land area; down 1% from previous quarter": the change
     phrase = _of_phrase(article, sentence, reading)
     direct = direct_cue(text, window, reading)
     if (direct is None or direct.category == "reduced") and _sway_only(text, window, reading):
@@ -352,7 +357,12 @@ def context_region(article: Article, sentence: Sentence, position: int) -> Place
 def _of_phrase(article: Article, sentence: Sentence, reading: Reading) -> _OfPhrase | None:
     text = article.text
     # '"about 40 %" of Syria', "progressed from 50 percent to 60 percent control of the city"
-    of = _OF_RE.match(text[reading.span_end : reading.span_end + 30])
+    of_at = reading.span_end
+    of = _OF_RE.match(text[of_at : of_at + 30])
+    bracketed = _BRACKETED_FIGURE_RE.match(text, of_at, sentence.end) if of is None else None
+    if bracketed is not None:
+        of = _OF_RE.match(text[bracketed.end() : bracketed.end() + 30])
+        of_at = bracketed.end() if of is not None else of_at
     if of is None and text[reading.span_start : reading.span_end].lower().endswith("half"):
         of = _HALF_THE_RE.match(text[reading.span_end : reading.span_end + 30])  # "half the country": half of it
     if of is None:  # "0.039% more territory in Ukraine": the share is of the place named, as "of additional territory"
@@ -361,7 +371,7 @@ def _of_phrase(article: Article, sentence: Sentence, reading: Reading) -> _OfPhr
         of = _PATTERNS.apposed_of.match(text[reading.span_end : reading.span_end + 30])  # "half, or 45 percent, of"
     if of is None:
         return None
-    start = reading.span_end + of.end()
+    start = of_at + of.end()
     punctuation = _CLAUSE_PUNCTUATION_RE.search(text, start, sentence.end)
     while punctuation is not None and punctuation.group() == "[":
         # "of the eastern side [of Mosul]": an editor's insertion completes the quoted phrase, read through it
@@ -727,6 +737,8 @@ def _governed_by_control(
     if _PATTERNS.designated_before.search(text, window[0], reading.span_start) and _PATTERNS.as_zone_after.match(
             text, reading.span_end):
         return True  # "has designated an additional 11 percent as a 'restricted zone'"
+    if _PATTERNS.people_control.search(text, window[0], reading.span_start):
+        return False  # "Population control also declined by about two points to 63.5%": a share of people
     return _PATTERNS.control_word.search(text, window[0], reading.span_start) is not None and re.search(
         r"\bto\s+(?:\w+\s+)?$", text[max(window[0], reading.span_start - 20) : reading.span_start]) is not None
 
