@@ -372,8 +372,23 @@ def merge_restatements(claims: list[Claim], text: str | None = None) -> list[Cla
         others = [c for c in group if c is not kept]
         kept.restated = [{"quote": c.quote, "start": c.start, "end": c.end, "quote_start": c.quote_start,
                           "quote_end": c.quote_end} for c in others]
+        if kept.actor is None:
+            _take_actor(kept, others)
         merged.append(kept)
     return sorted(merged, key=lambda c: (c.start, c.end))
+
+
+def _take_actor(kept: Claim, others: list[Claim]) -> None:
+    """The actor of a figure whose kept statement names none ("“In some areas, our troops have advanced by up to 1
+    kilometre,” deputy defence minister Hanna Maliar wrote" under the headline "Kiev says Ukrainian troops have
+    advanced by 1 kilometre"): the one its other statements give (they name no other, or they would be two
+    figures), with their wording of the territory when they anchor it to the same place."""
+    named = next((c for c in others if c.actor is not None), None)
+    if named is None:
+        return
+    kept.actor = named.actor
+    if named.place_id == kept.place_id and named.subject is not None:
+        kept.subject = named.subject
 
 
 def _in_quotation(text: str, position: int) -> bool:
