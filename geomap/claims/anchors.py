@@ -233,6 +233,29 @@ def owner_in(article: Article, start: int, end: int) -> str | None:
     return None
 
 
+def _entered_before(article: Article, sentence: Sentence) -> str | None:
+    """The country whose border was crossed or whose land was entered in the two sentences before a depth that
+    names no place ("Israeli troops crossed the Lebanese border on Wednesday" over "... and advanced about 200
+    metres towards the eastern entrance of Adaisseh"; "advanced ... into Lebanese territory"), also a paragraph
+    before: how deep the advance went into that country."""
+    text = article.text
+    for back in (1, 2):
+        if sentence.index - back < 0:
+            return None
+        before = article.sentences[sentence.index - back]
+        for mention in article.mentions_in(before.start, before.end):
+            entered = _PATTERNS.entered_before.search(text, max(before.start, mention.start - 30), mention.start)
+            if mention.type == "place" and mention.kind == "country" and entered is not None:
+                return mention.id  # "crossed into Lebanon"
+            if mention.type != "demonym":
+                continue
+            following = re.match(r"\s+([^\W\d_]+)", text[mention.end : mention.end + 20])
+            noun = following.group(1).lower() if following else ""
+            if noun in _WORDS.land_nouns or (noun in _WORDS.crossed_nouns and entered is not None):
+                return mention.country or mention.id
+    return None
+
+
 # --------------------------------------------------------------------------
 # Places
 # --------------------------------------------------------------------------
@@ -341,6 +364,8 @@ def _text_anchor(article: Article, sentence: Sentence, reading: Reading, window:
             place = promoted(chosen, text, kind)
             return _expand(article, place) if place.kind == "admin1" else place
     owner = owner_in(article, window[0], window[1]) or owner_in(article, sentence.start, sentence.end)
+    if owner is None and kind == "depth":
+        owner = _entered_before(article, sentence)
     region = _dominant_region(article, owner)
     if region is not None:
         return _expand(article, region)

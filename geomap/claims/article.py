@@ -245,6 +245,45 @@ def _glued_split(text: str, bounds: list[tuple[int, int]]) -> list[tuple[int, in
     return split
 
 
+# A line that is an item of a bulleted or numbered list: "- Moscow said ...", "  • control over ...", "➡️The ...",
+# "2. 311 sqkm in ..."
+_BULLETED_LINE_RE = re.compile(r"[ \t]*(?:[-–•*▪►●]|➡\ufe0f?|\d{1,2}[.)](?=[ \t]))[ \t]*(?=\S)")
+# A section title between a list's heading and its items ("Fighting", "Politics and diplomacy"): short, no
+# sentence punctuation, no figures
+_SECTION_TITLE_RE = re.compile(r"[ \t]*[A-Z][^\d.,;:!?\n]{0,40}")
+_MAX_LIST_LINES = 40  # lines from a bulleted item back to its list's heading
+
+
+def line_start(text: str, position: int) -> int:
+    """Where the line holding ``position`` starts."""
+    return text.rfind("\n", 0, position) + 1
+
+
+def bulleted(text: str, position: int) -> bool:
+    """Whether ``position`` lies on a line that is an item of a bulleted or numbered list."""
+    return _BULLETED_LINE_RE.match(text, line_start(text, position)) is not None
+
+
+def bulleted_list_heading(text: str, position: int) -> tuple[int, int] | None:
+    """The heading line of the bulleted list whose item holds ``position``: the nearest earlier line that is no
+    item of the list, no blank line and no section title ("At a meeting on Dec. 29, 2025, Putin was briefed on the
+    following claimed achievements:" over a blank line and "  • control over nearly half of ...", "Here is the
+    situation on Monday, August 12, 2024." over "Fighting" and "- Moscow said ..."); None off a list."""
+    start = line_start(text, position)
+    if _BULLETED_LINE_RE.match(text, start) is None:
+        return None
+    for _ in range(_MAX_LIST_LINES):
+        if start == 0:
+            return None
+        end = start - 1
+        start = line_start(text, end)
+        line = text[start:end]
+        if not line.strip() or _BULLETED_LINE_RE.match(line) or _SECTION_TITLE_RE.fullmatch(line.rstrip()):
+            continue
+        return start, end
+    return None
+
+
 def word_tokens(text: str, start: int, end: int) -> list[Token]:
     """The words of ``text[start:end]``, lower-cased, with absolute offsets."""
     return [Token(m.group().lower(), m.start(), m.end()) for m in _WORD_RE.finditer(text, start, end)]

@@ -471,6 +471,8 @@ def length_kind(text: str, sentence: Sentence, reading: Reading, window: tuple[i
             _PATTERNS.whole_line_before.search(text, max(sentence.start, reading.span_start - 30), reading.span_start)):
         return None  # "along the 1,200-kilometer front line in eastern Ukraine": the whole line's length
     # front width
+    if _PATTERNS.front_of_before.search(text, max(sentence.start, reading.span_start - 60), reading.span_start):
+        return "front_width"  # "assailed their positions on a front of ten miles, from the Moselle to ..."
     if reading.hyphenated and _PATTERNS.zone_after.match(text, reading.end):
         return "front_width"  # "a 30-km buffer zone", "a 5-kilometre security corridor": a zone's width
     if first_after in ("long", "wide", "broad") and _confined_before(text, sentence, reading):

@@ -52,7 +52,7 @@ import re
 from collections.abc import Callable, Iterator
 from datetime import date, timedelta
 
-from geomap.claims.article import Article, Interpretation, Reading, Sentence
+from geomap.claims.article import Article, Interpretation, Reading, Sentence, bulleted_list_heading
 from geomap.claims.temporal import (
     DAYS_PER_UNIT,
     TemporalExpression,
@@ -158,6 +158,10 @@ def claim_dates(
         narrated = _narrated_act(article, sentence, masked, focus, as_of.start, published)
         if narrated is not None:
             return narrated
+    if expression is None and result.heading is None:
+        listed = _list_heading_date(article, sentence, published)
+        if listed is not None:
+            return listed
     if expression is None:
         same = (_same_period_as_before(article, sentence, masked[: focus[0]], published)
                 or _period_before_that(article, sentence, published) or _named_period_before(
@@ -190,6 +194,25 @@ def claim_dates(
         if span is not None:
             return span
     return as_of.start, as_of.end, None
+
+
+def _list_heading_date(
+    article: Article, sentence: Sentence, published: date | None
+) -> tuple[date | None, date | None, str | None] | None:
+    """The date of the heading line of the bulleted list the undated sentence is an item of ("At a meeting on Dec.
+    29, 2025, Putin was briefed on the following claimed achievements:" then "• control over nearly half of ...";
+    "Here is the situation on Monday, August 12, 2024." then "Fighting" and "- Moscow said ... 25km (16 miles) ...
+    from the border"): what the list reports is of that day. None off a list or when the heading has no date."""
+    heading = bulleted_list_heading(article.text, sentence.start)
+    if heading is None:
+        return None
+    words = article.text[heading[0] : heading[1]]
+    if not [e for e in find_temporal(words) if not e.is_duration]:
+        return None
+    as_of = as_of_for_sentence(words, published, focus=(len(words), len(words)))
+    if as_of.start is None:
+        return None
+    return as_of.start, as_of.end, as_of.text
 
 
 def undated_past(sentence: Sentence, reading: Reading) -> str | None:

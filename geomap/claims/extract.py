@@ -372,8 +372,23 @@ def merge_restatements(claims: list[Claim], text: str | None = None) -> list[Cla
         others = [c for c in group if c is not kept]
         kept.restated = [{"quote": c.quote, "start": c.start, "end": c.end, "quote_start": c.quote_start,
                           "quote_end": c.quote_end} for c in others]
+        if kept.actor is None:
+            _take_actor(kept, others)
         merged.append(kept)
     return sorted(merged, key=lambda c: (c.start, c.end))
+
+
+def _take_actor(kept: Claim, others: list[Claim]) -> None:
+    """The actor of a figure whose kept statement names none ("“In some areas, our troops have advanced by up to 1
+    kilometre,” deputy defence minister Hanna Maliar wrote" under the headline "Kiev says Ukrainian troops have
+    advanced by 1 kilometre"): the one its other statements give (they name no other, or they would be two
+    figures), with their wording of the territory when they anchor it to the same place."""
+    named = next((c for c in others if c.actor is not None), None)
+    if named is None:
+        return
+    kept.actor = named.actor
+    if named.place_id == kept.place_id and named.subject is not None:
+        kept.subject = named.subject
 
 
 def _in_quotation(text: str, position: int) -> bool:
@@ -413,14 +428,25 @@ def _same_figure(first: Claim, other: Claim) -> bool:
             first.place_id != other.place_id):
         return False  # "1000 sq km of territory in Iraq, and an additional 1000 sq km ... in Syria"
     if first.kind == "depth" and first.place_id is not None and other.place_id is not None and (
-            first.place_id != other.place_id):
-        return False  # "advanced from 2 to dozens of kilometers" in Kharkiv, "to a depth of 2 km" at Kramatorsk
+            first.place_id != other.place_id and not _nested(first, other)):
+        # "advanced from 2 to dozens of kilometers" in Kharkiv, "to a depth of 2 km" at Kramatorsk (but "advanced 30
+        # km inside Russia" in a headline is "up to 30 kilometers into Russia's Kursk region" in the lead)
+        return False
+    if (first.low is None) != (other.low is None):
+        return False  # "between five and nine km" on three axes is no restatement of "up to seven kilometers" on one
     undated = first.as_of_text is None or other.as_of_text is None
     if undated or first.as_of_start is None or other.as_of_start is None:
         return True
     first_end = first.as_of_end or first.as_of_start
     other_end = other.as_of_end or other.as_of_start
     return first.as_of_start <= other_end and other.as_of_start <= first_end
+
+
+def _nested(first: Claim, other: Claim) -> bool:
+    """Whether one claim's anchor is a country and the other's a region of it (``RU`` and ``RU-KRS``)."""
+    kinds = {first.place_kind: first.place_id, other.place_kind: other.place_id}
+    country, region = kinds.get("country"), kinds.get("admin1")
+    return country is not None and region is not None and region.startswith(f"{country}-")
 
 
 def _compass_part(claim: Claim) -> bool:

@@ -94,6 +94,7 @@ from geomap.claims.article import (
     Place,
     Reading,
     Sentence,
+    bulleted,
     place_of,
     word_before,
     word_tokens,
@@ -531,8 +532,9 @@ def list_heading(article: Article, sentence: Sentence) -> Sentence | None:
             return None
         earlier = article.sentences[index - 1]
         between = text[earlier.end : article.sentences[index].start]
-        if "\n" not in between or "\n\n" in between.replace("\r", ""):
-            return None  # list items and their heading are single lines
+        if "\n" not in between or ("\n\n" in between.replace("\r", "") and not bulleted(
+                text, article.sentences[index].start)):
+            return None  # list items and their heading are single lines (a bulleted item may stand a line apart)
         if earlier.text.rstrip().endswith(":"):
             return earlier
         if index == sentence.index and _LABELLED_ITEM_RE.match(sentence.text) and _TITLE_RE.fullmatch(

@@ -1109,8 +1109,10 @@ def _choose(
     opening_end = opening.end() if opening is not None and opening.end() <= focus_start else -1
     best: tuple[tuple[bool, bool, bool, int, int], TemporalExpression] | None = None
     for order, expr in enumerate(candidates):
-        if expr.relation == "since" and _PATTERNS.superlative_before.search(sentence, max(0, expr.start - 50),
-                                                                              expr.start):
+        # "the deepest incursion ... since the full-scale war began in February 2022": the comparison's "since"
+        since = sentence.lower().rfind("since", max(0, expr.start - 40), expr.start) if expr.relation == "since" else -1
+        compared = since if since >= 0 else expr.start
+        if expr.relation == "since" and _PATTERNS.superlative_before.search(sentence, max(0, compared - 50), compared):
             continue  # "December accounted for the smallest gain since March, at 244 km²": no period of the figure
         if expr.end <= focus_start:
             between = sentence[expr.end : focus_start]
