@@ -403,6 +403,16 @@ def test_a_further_length_past_a_place_is_a_depth_but_a_bare_further_step_is_non
     assert extract_claims([Source(id="t", text=step, published=date(2025, 3, 14))], []) == []
 
 
+def test_ground_taken_under_control_takes_the_act_the_headline_reports() -> None:
+    body = "\n\nThe army said on Monday it had pushed on.\n\n“The area taken under control was 40 square kilometers,” she said."
+    kinds = {}
+    for headline in ("Army says it has liberated four more villages", "Army says it has captured four more villages"):
+        text = headline + body
+        claims = extract_claims([Source(id="t", text=text, published=date(2025, 3, 14))], [])
+        kinds[headline.split()[4]] = [c.kind for c in claims if c.km2 == 40.0]
+    assert kinds == {"liberated": ["area_retaken"], "captured": ["area_seized"]}
+
+
 def test_a_zone_widened_from_one_width_to_another_has_the_new_width() -> None:
     text = "The buffer zone has been widened from 500 metres to about 3 kilometres along the border."
     claims = extract_claims([Source(id="t", text=text, published=date(2025, 3, 14))], [])
