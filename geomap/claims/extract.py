@@ -107,6 +107,10 @@ PEAK_BEFORE = timedelta(days=30)  # an area held this long before a retaking may
 RESTATED_REL = 0.005  # values this close are the same figure restated ("1,376 km² (531 mi²)" and "531 square miles")
 ROUNDED_REL = 0.02  # a whole number this close to a figure it rounds restates it (the scoreboard's tolerance)
 # Buckets of RESTATED_REL searched each side for a figure's restatements, roundings included
+# Kinds that name the same ground from either side: an area lost by one side is the area its taker (the claim's
+# actor in both) seized ("Ukraine loses 3,600 square kilometers" and "Russia has captured nearly 3,600 square
+# kilometers" in one article), so the two are one figure when the rest agrees
+_SAME_GROUND = {"area_lost": "area_seized"}
 _COMPASS_PART_RE = re.compile(r"(?:north|south|east|west|central)", re.IGNORECASE)
 _ROUNDED_SLOTS = math.ceil(math.log1p(ROUNDED_REL) / math.log1p(RESTATED_REL))
 # The claim fields that are the reading's own, under the same names: the figure as written and where it stands.
@@ -348,17 +352,18 @@ def merge_restatements(claims: list[Claim], text: str | None = None) -> list[Cla
     for claim in claims:
         value = _measure(claim)
         joined = None
+        ground = _SAME_GROUND.get(claim.kind, claim.kind)
         if value is not None and value > 0 and math.isfinite(value):
             slot = math.floor(math.log(value) / math.log1p(RESTATED_REL))
             for near in range(slot - _ROUNDED_SLOTS, slot + _ROUNDED_SLOTS + 1):
-                for index in buckets.get((claim.kind, near), ()):
+                for index in buckets.get((ground, near), ()):
                     if _same_figure(groups[index][0], claim):
                         joined = index
                         break
                 if joined is not None:
                     break
             if joined is None:
-                buckets.setdefault((claim.kind, slot), []).append(len(groups))
+                buckets.setdefault((ground, slot), []).append(len(groups))
         if joined is None:
             groups.append([claim])
         else:
@@ -366,14 +371,25 @@ def merge_restatements(claims: list[Claim], text: str | None = None) -> list[Cla
     merged = []
     for group in groups:
         quoted = {id(c): text is not None and len(group) > 1 and _in_quotation(text, c.start) for c in group}
-        kept = max(group, key=lambda c: (c.as_of_text is not None, quoted[id(c)], c.actor is not None,
-                                         c.region_id is not None, c.place_id is not None, c.qualifier is not None,
-                                         -group.index(c)))
+        # one figure told from both sides ("Ukraine loses 3,600 square kilometers" over "Russia has captured nearly
+        # 3,600 square kilometers"): the body's own clause says what happened, not the headline's turn of phrase
+        sides = text is not None and len({c.kind for c in group}) > 1
+        kept = max(group, key=lambda c: (not (sides and _in_headline(text or "", c)), c.as_of_text is not None,
+                                         quoted[id(c)], c.actor is not None, c.region_id is not None,
+                                         c.place_id is not None, c.qualifier is not None, -group.index(c)))
         others = [c for c in group if c is not kept]
         kept.restated = [{"quote": c.quote, "start": c.start, "end": c.end, "quote_start": c.quote_start,
                           "quote_end": c.quote_end} for c in others]
         merged.append(kept)
     return sorted(merged, key=lambda c: (c.start, c.end))
+
+
+def _in_headline(text: str, claim: Claim) -> bool:
+    """Whether the claim is stated in the article's headline: a first line with no closing full stop, with
+    the body after it."""
+    line_end = text.find("\n")
+    return claim.quote_start == 0 and 0 < claim.quote_end <= line_end and not text[:line_end].rstrip().endswith(
+        (".", "!", "?", "\"", "”"))
 
 
 def _in_quotation(text: str, position: int) -> bool:

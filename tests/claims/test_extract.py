@@ -404,13 +404,27 @@ def test_a_further_length_past_a_place_is_a_depth_but_a_bare_further_step_is_non
 
 
 def test_ground_taken_under_control_takes_the_act_the_headline_reports() -> None:
-    body = "\n\nThe army said on Monday it had pushed on.\n\n“The area taken under control was 40 square kilometers,” she said."
+    body = ("\n\nThe army said on Monday it had pushed on.\n\n"
+            "“The area taken under control was 40 square kilometers,” she said.")
     kinds = {}
     for headline in ("Army says it has liberated four more villages", "Army says it has captured four more villages"):
         text = headline + body
         claims = extract_claims([Source(id="t", text=text, published=date(2025, 3, 14))], [])
         kinds[headline.split()[4]] = [c.kind for c in claims if c.km2 == 40.0]
     assert kinds == {"liberated": ["area_retaken"], "captured": ["area_seized"]}
+
+
+def test_one_figure_told_as_a_loss_and_as_a_gain_is_one_claim_read_from_the_body() -> None:
+    def read(text: str) -> list[tuple[str, int]]:
+        claims = extract_claims([Source(id="t", text=text, published=date(2025, 6, 2))], [])
+        return [(c.kind, len(c.restated)) for c in claims]
+
+    body_gain = "The army loses 500 square kilometres in May\n\nThe enemy captured about 500 square kilometres in May."
+    body_loss = "Enemy captures 500 square kilometres in May\n\nThe army lost about 500 square kilometres in May."
+    months = "The army lost 500 square kilometres in April. The enemy captured 500 square kilometres in May."
+    assert read(body_gain) == [("area_seized", 1)]
+    assert read(body_loss) == [("area_lost", 1)]
+    assert read(months) == [("area_lost", 0), ("area_seized", 0)]  # two months, two figures
 
 
 def test_a_zone_widened_from_one_width_to_another_has_the_new_width() -> None:
