@@ -90,7 +90,7 @@ from collections.abc import Iterable, Sequence
 from datetime import timedelta
 from typing import Any
 
-from geomap.claims.anchors import territory_subject
+from geomap.claims.anchors import territory_subject, written_holder
 from geomap.claims.areas import place_area
 from geomap.claims.article import Article, Interpretation, Reading, Sentence, index_article
 from geomap.claims.dating import claim_dates, undated_past
@@ -107,6 +107,8 @@ PEAK_BEFORE = timedelta(days=30)  # an area held this long before a retaking may
 RESTATED_REL = 0.005  # values this close are the same figure restated ("1,376 km² (531 mi²)" and "531 square miles")
 ROUNDED_REL = 0.02  # a whole number this close to a figure it rounds restates it (the scoreboard's tolerance)
 # Buckets of RESTATED_REL searched each side for a figure's restatements, roundings included
+# Kinds whose holder is the side that has the ground now (a side that is no country is named as written)
+_HELD_KINDS = ("area_held", "share_held", "region_share")
 # Kinds that name the same ground from either side: an area lost by one side is the area its taker (the claim's
 # actor in both) seized ("Ukraine loses 3,600 square kilometers" and "Russia has captured nearly 3,600 square
 # kilometers" in one article), so the two are one figure when the rest agrees
@@ -417,6 +419,8 @@ def _same_figure(first: Claim, other: Claim) -> bool:
         return False
     if first.actor is not None and other.actor is not None and first.actor != other.actor:
         return False
+    if (_side(first) and other.actor) or (_side(other) and first.actor):
+        return False  # "half the country" held by the government and "50 per cent" held by the Bosnian Serbs
     if first.kind == "count" and first.unit != other.unit:
         return False
     if first.kind == "front_width" and first.quote_start == other.quote_start:
@@ -437,6 +441,11 @@ def _same_figure(first: Claim, other: Claim) -> bool:
     first_end = first.as_of_end or first.as_of_start
     other_end = other.as_of_end or other.as_of_start
     return first.as_of_start <= other_end and other.as_of_start <= first_end
+
+
+def _side(claim: Claim) -> str | None:
+    """The holder that is no country, as the text names it (the flag ``holder_not_a_country``), else None."""
+    return next((flag["holder"] for flag in claim.flags if flag.get("code") == "holder_not_a_country"), None)
 
 
 def _compass_part(claim: Claim) -> bool:
@@ -500,6 +509,20 @@ def _make_claim(
             "code": "unit_shared",
             "message": f"the unit '{reading.unit}' is written only after the next number",
         })  # fmt: skip
+    actor, side = result.actor, None
+    written = written_holder(article, sentence, reading) if kind in _HELD_KINDS else None
+    where = result.region if kind == "region_share" else result.place
+    land = None if where is None else where.country or (where.id if where.kind == "country" else None)
+    if written is not None and (actor is None or (written[1] and actor == land)):
+        # "Chad says rebels control one-third" of Chad: the rebels, not the state whose land it is (a backer
+        # named for them, "Rwanda-backed M23 rebels", stays the holder the map can draw)
+        actor, side = None, written[0]
+    if side is not None:
+        flags.append({
+            "code": "holder_not_a_country",
+            "message": f"held by {side}, a side that is no country: no country's colour on the map",
+            "holder": side,
+        })  # fmt: skip
     place = result.place
     region = result.region
     return Claim(
@@ -513,8 +536,8 @@ def _make_claim(
         km2=km2,
         km=km,
         share=share,
-        subject=result.subject if result.subject is not None else territory_subject(article, kind, result),
-        actor=result.actor,
+        subject=result.subject if result.subject is not None else territory_subject(article, kind, result, side),
+        actor=actor,
         place=place.name if place else None,
         place_id=place.id if place else None,
         place_kind=place.kind if place else None,
