@@ -71,6 +71,7 @@ _OPERATION_LOOKBACK = 3  # sentences back to the one that says when the operatio
 _PEAK_YEAR_LOOKBACK = 2  # sentences back to a year that dates a peak no operation dates
 _YEAR_RE = re.compile(r"(?<![\d,.])(?:19|20)\d\d(?!\d|[,.]\d)")
 _EVENT_LOOKBACK = 4  # sentences back to the one that dates "the attack" a sentence refers to
+_RECAP_LOOKBACK = 3  # sentences back to the one that names the time a past perfect recaps
 _EVENT_PHRASE_GAP = 30  # characters between an event's noun and the date written in its phrase
 _PAST_RE = re.compile(r"\b(?:was|were|had|did)\b|\b[a-z]{3,}ed\b")
 _DAY_LEVEL_KINDS = frozenset({"weekday", "date", "ago", "relative_day"})
@@ -183,6 +184,9 @@ def claim_dates(
         referred = _referred_event(article, sentence, masked, published)
         if referred is not None:
             return referred
+        recap = _recapped_time(article, sentence, masked[: focus[0]], published)
+        if recap is not None:
+            return recap
         inherited = _inherited(article, sentence, published)
         if inherited is not None:
             return inherited
@@ -558,6 +562,26 @@ def _operation_start_before(
             start, end = resolve(dataclasses.replace(expression, relation="at"), published)
             if start is not None and end is not None and (published is None or start <= published):
                 return start, end, expression.text
+    return None
+
+
+def _recapped_time(
+    article: Article, sentence: Sentence, before: str, published: date | None
+) -> tuple[date, date, str] | None:
+    """The time a recap's past perfect tells of ("Ukraine launched its incursion ... in August 2024. Its troops had
+    seized about 1,300 square kilometres before being pushed back"): the last time named in the nearest of the
+    :data:`_RECAP_LOOKBACK` sentences before that names one, when it ended before publication."""
+    if published is None or not _PATTERNS.past_perfect_before.search(before):
+        return None
+    for index in range(sentence.index - 1, max(-1, sentence.index - _RECAP_LOOKBACK - 1), -1):
+        times = [e for e in find_temporal(article.sentences[index].text)
+                 if not e.is_duration and e.kind not in ("relative_day", "event")]
+        if not times:
+            continue
+        start, end = resolve(dataclasses.replace(times[-1], relation="at"), published)
+        if start is None or end is None or end >= published:
+            return None
+        return start, end, times[-1].text
     return None
 
 

@@ -427,6 +427,22 @@ def test_one_figure_told_as_a_loss_and_as_a_gain_is_one_claim_read_from_the_body
     assert read(months) == [("area_lost", 0), ("area_seized", 0)]  # two months, two figures
 
 
+def test_a_recaps_past_perfect_is_dated_to_the_time_the_article_set_before() -> None:
+    recap = "The army launched its offensive in August 2024. Its troops had seized about 1,300 square kilometres."
+    claim = extract_one(recap, date(2025, 6, 1))
+    assert (claim.as_of_start, claim.as_of_end, claim.as_of_text) == (date(2024, 8, 1), date(2024, 8, 31),
+                                                                      "in August 2024")
+    present = "The army launched its offensive in August 2024. Its troops now hold about 1,300 square kilometres."
+    assert extract_one(present, date(2025, 6, 1)).as_of_start == date(2025, 6, 1)
+
+
+def test_a_part_named_by_its_side_after_its_is_a_share() -> None:
+    claim = extract_one("Troops invaded its northern third in 1974.", date(2024, 7, 10))
+    assert (claim.kind, claim.value, claim.as_of_start) == ("region_share", 1 / 3, date(1974, 1, 1))
+    assert extract_claims([Source(id="t", text="Its northern third was quiet in 1974.", published=date(2024, 7, 10))],
+                          []) == []  # no word of control: a place, no claim
+
+
 def test_a_zone_widened_from_one_width_to_another_has_the_new_width() -> None:
     text = "The buffer zone has been widened from 500 metres to about 3 kilometres along the border."
     claims = extract_claims([Source(id="t", text=text, published=date(2025, 3, 14))], [])
