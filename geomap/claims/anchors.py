@@ -68,6 +68,7 @@ _TOO_LARGE = 2.0
 # ... judged only against regions this large (a city's own admin-1 unit, "Shusha City", is a few km²)
 _MIN_ENCLOSING_KM2 = 1000.0
 _PATTERNS = reader_patterns("anchors")
+_PREDICATE_BETWEEN_RE = re.compile(r"\b(?:is|are|was|were|remains?|remained)\b")
 _NAMED_FORCE = r"(?-i:(?:[A-Z][\w’\-]*\s+){1,3}(?:Army|Front|Forces|Movement|Alliance))"
 _WRITTEN_HOLDER_RE = re.compile(_PATTERNS.written_holder.pattern.replace(
     "FACTIONS", "|".join(sorted(_WORDS.faction_nouns))).replace("NAMED_FORCE", _NAMED_FORCE), re.IGNORECASE)
@@ -258,7 +259,11 @@ def written_holder(article: Article, sentence: Sentence, reading: Reading) -> tu
         governs = group == "subject" and _PATTERNS.only_qualifiers.fullmatch(text, match.end(), reading.span_start)
         found.append((match.start(), name, governs is not None))
     before = [(name, governs) for start, name, governs in found if start < reading.span_start]
-    after = [(name, False) for start, name, _ in found if start >= reading.span_end]
+    # after the quantity only as its predicate ("80% of the city of Tripoli is under the control of Libyans rebels",
+    # "is now 80% under the control of"), not as its base ("captured 70 percent of rebel-held areas": whose it was)
+    after = [(name, False) for start, name, _ in found if start >= reading.span_end
+             and (not text[reading.span_end : start].strip() or _PREDICATE_BETWEEN_RE.search(text, reading.span_end,
+                                                                                            start))]
     return before[-1] if before else (after[0] if after else None)
 
 

@@ -443,6 +443,16 @@ def test_a_part_named_by_its_side_after_its_is_a_share() -> None:
                           []) == []  # no word of control: a place, no claim
 
 
+def test_a_holder_that_is_no_country_is_named_as_written_but_a_base_is_not_a_holder() -> None:
+    def sides(text: str) -> list[str | None]:
+        claims = extract_claims([Source(id="t", text=text, published=date(2025, 3, 14))], [])
+        return [next((f["holder"] for f in c.flags if f["code"] == "holder_not_a_country"), None) for c in claims]
+
+    assert sides("The rebels control about 60 percent of the province.") == ["rebels"]
+    assert sides("SDF-held areas make up a third of the whole country.") == ["SDF"]
+    assert sides("Government troops captured 70 percent of rebel-held areas of the province.") == [None]
+
+
 def test_a_zone_widened_from_one_width_to_another_has_the_new_width() -> None:
     text = "The buffer zone has been widened from 500 metres to about 3 kilometres along the border."
     claims = extract_claims([Source(id="t", text=text, published=date(2025, 3, 14))], [])
