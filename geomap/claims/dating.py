@@ -126,6 +126,7 @@ def claim_dates(
         return paired
     # The sentence's expressions, read once per sentence, less those a mask blanked out.
     kept = [_span_start(masked, e) for e in find_temporal(text) if masked[e.start : e.end] == e.text]
+    kept = [_event_of_since(masked, e, focus) for e in kept]
     own_span = _span_in_clause(masked, focus, kept)
     if own_span is not None:  # "bringing the total to 169 square kilometers ... since the campaign began about five
         kept = [own_span]  # weeks ago": the figure's own span, not the "last week" of the gain before it
@@ -563,6 +564,19 @@ def _operation_start_before(
             if start is not None and end is not None and (published is None or start <= published):
                 return start, end, expression.text
     return None
+
+
+def _event_of_since(masked: str, expression: TemporalExpression, focus: tuple[int, int]) -> TemporalExpression:
+    """``expression``, read at its time rather than as a span to publication when the figure is the act that
+    "since" dates: inside the since-clause ("divided since Turkish troops invaded its northern third in 1974") or
+    in a when-clause right after it ("divided since 1974, when Turkish troops invaded its northern third")."""
+    if expression.relation != "since":
+        return expression
+    since = masked.rfind("since", 0, expression.start + len("since"))
+    inside = since != -1 and since < focus[0] and focus[1] <= expression.start
+    when = _PATTERNS.when_clause.match(masked, expression.end) if expression.end <= focus[0] else None
+    after = when is not None and when.end() >= focus[1]
+    return dataclasses.replace(expression, relation="at") if inside or after else expression
 
 
 def _recapped_time(
