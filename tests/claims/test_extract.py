@@ -455,8 +455,8 @@ def test_a_holder_that_is_no_country_is_named_as_written_but_a_base_is_not_a_hol
 
 def test_the_act_a_since_clause_dates_is_at_that_time_not_a_span_to_publication() -> None:
     published = date(2017, 6, 7)
-    when = extract_one("The island has been divided since 1974, when troops seized 37 percent of the country.", published)
-    inside = extract_one("The island has been divided since troops seized 37 percent of the country in 1974.", published)
+    when = extract_one("It has been divided since 1974, when troops seized 37 percent of the country.", published)
+    inside = extract_one("It has been divided since troops seized 37 percent of the country in 1974.", published)
     held = extract_one("Troops have held 37 percent of the country since 1974.", published)
     assert [(c.as_of_start, c.as_of_end) for c in (when, inside)] == [(date(1974, 1, 1), date(1974, 12, 31))] * 2
     assert (held.as_of_start, held.as_of_end) == (date(1974, 1, 1), published)  # held all along: the span
