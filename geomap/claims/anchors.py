@@ -68,11 +68,15 @@ _TOO_LARGE = 2.0
 # ... judged only against regions this large (a city's own admin-1 unit, "Shusha City", is a few km²)
 _MIN_ENCLOSING_KM2 = 1000.0
 _PATTERNS = reader_patterns("anchors")
+_PREDICATE_BETWEEN_RE = re.compile(r"\b(?:is|are|was|were|remains?|remained)\b")
+_NAMED_FORCE = r"(?-i:(?:[A-Z][\w’\-]*\s+){1,3}(?:Army|Front|Forces|Movement|Alliance))"
+_WRITTEN_HOLDER_RE = re.compile(_PATTERNS.written_holder.pattern.replace(
+    "FACTIONS", "|".join(sorted(_WORDS.faction_nouns))).replace("NAMED_FORCE", _NAMED_FORCE), re.IGNORECASE)
 
 __all__ = [
     "PREPOSITIONS", "adjective", "agent_after", "agent_by_after", "agent_ending_at", "agents_before",
     "anchor_place", "clause_place", "country_place", "first_person_actor", "holder_in", "opponent", "owner_in",
-    "promoted", "sentence_agents", "speaker_country", "territory_subject",
+    "names_faction", "promoted", "sentence_agents", "speaker_country", "territory_subject", "written_holder",
 ]  # fmt: skip
 
 PREPOSITIONS = _WORDS.prepositions
@@ -103,6 +107,8 @@ def _agent_code(m: Mention, text: str) -> str | None:
         force = _PATTERNS.non_state_force.search(text, max(0, m.start - 5), m.end + 20)
         if force is not None and force.start() <= m.start < force.end():
             return None
+        if names_faction(text, m):
+            return None  # "the Bosnian Serbs have seized": a side within the country, not the country
         # "Russian forces", "Turkish-backed opposition forces": the side behind them acts
         words = [w.lower() for w in re.match(r"(?:-(?:backed|led|allied|supported))?(?:[ \t]+[^\W\d_][\w\-]*){0,3}",
                                              after).group().split()]
@@ -147,8 +153,11 @@ def agent_after(article: Article, sentence: Sentence, position: int) -> tuple[Me
     for mention in article.mentions_in(position, min(sentence.end, position + 40)):
         if not _PATTERNS.only_the.fullmatch(article.text[position : mention.start]):
             break
-        # A demonym or country right after "by" is the agent, whatever noun follows.
+        # A demonym or country right after "by" is the agent, whatever noun follows (but "by the Bosnian Serbs",
+        # a side within the country, is none).
         code = mention.country or (mention.id if mention.kind == "country" else None)
+        if mention.type == "demonym" and names_faction(article.text, mention):
+            break
         if code and (mention.type == "demonym" or mention.kind == "country" or mention.feature_code == "PPLC"):
             return mention, code
         break
@@ -201,7 +210,7 @@ def holder_in(article: Article, sentence: Sentence, start: int, end: int) -> str
     text = article.text
     for mention in article.mentions_in(start, end):
         code = mention.country or (mention.id if mention.kind == "country" else None)
-        if code is None:
+        if code is None or (mention.type == "demonym" and names_faction(text, mention)):
             continue
         after = text[mention.end : mention.end + 30].lower()
         before = text[max(sentence.start, mention.start - 30) : mention.start].lower()
@@ -220,6 +229,42 @@ def holder_in(article: Article, sentence: Sentence, start: int, end: int) -> str
         if re.search(r"\bunder\s+(?:the\s+)?(?:control|occupation|rule)\s+(?:of|by)\s+(?:the\s+)?$", before):
             return code  # "the amount of Armenian territory currently under control by Azerbaijan"
     return None
+
+
+def names_faction(text: str, mention: Mention) -> bool:
+    """Whether a demonym names a side within its country ("Bosnian Serbs", "Syrian rebels"), not the country."""
+    following = re.match(r"[\s\-]+([^\W\d_]+)", text[mention.end : mention.end + 30])
+    return following is not None and following.group(1).lower() in _WORDS.faction_nouns
+
+
+def written_holder(article: Article, sentence: Sentence, reading: Reading) -> tuple[str, bool] | None:
+    """The side that holds the ground, named as written in the sentence, when it is no country: "held by the
+    Bosnian Serbs" (Bosnian Serbs), "SDF-held areas" (SDF), "the rebels control" (rebels). The nearest before the
+    quantity, else the first after it; a name the gazetteer knows as a country or a country's people is none.
+    With it, whether it is the subject of the verb right before the quantity ("Chad says rebels control
+    one-third"), which no agent elsewhere in the sentence overrides."""
+    text = article.text
+    found = []
+    for match in _WRITTEN_HOLDER_RE.finditer(text, sentence.start, sentence.end):
+        group = next(name for name in ("by", "held", "subject") if match.group(name))
+        name_start = match.start(group)
+        name = " ".join(match.group(group).split())
+        if name.split()[-1].lower() not in _WORDS.faction_nouns and any(
+                m.start <= name_start < m.end for m in article.mentions_in(name_start, match.end(group))):
+            continue  # "Russian-held", "held by Ukraine": a country's, read as its actor
+        if name.lower() in _WORDS.state_force_acronyms:
+            continue  # "the IDF still controls over half of Gaza": a state's army
+        if group == "held" and name.islower() and name in _WORDS.faction_nouns and not name.endswith("s"):
+            name += "s"  # "rebel-held areas": held by rebels
+        governs = group == "subject" and _PATTERNS.only_qualifiers.fullmatch(text, match.end(), reading.span_start)
+        found.append((match.start(), name, governs is not None))
+    before = [(name, governs) for start, name, governs in found if start < reading.span_start]
+    # after the quantity only as its predicate ("80% of the city of Tripoli is under the control of Libyans rebels",
+    # "is now 80% under the control of"), not as its base ("captured 70 percent of rebel-held areas": whose it was)
+    after = [(name, False) for start, name, _ in found if start >= reading.span_end
+             and (not text[reading.span_end : start].strip() or _PREDICATE_BETWEEN_RE.search(text, reading.span_end,
+                                                                                            start))]
+    return before[-1] if before else (after[0] if after else None)
 
 
 def owner_in(article: Article, start: int, end: int) -> str | None:
@@ -468,8 +513,12 @@ def country_place(article: Article, code: str | None) -> Place | None:
 # --------------------------------------------------------------------------
 
 
-def territory_subject(article: Article, kind: str, result: Interpretation) -> str | None:
-    """Which territory the claim measures, in words: 'Ukrainian-held part of Kursk Oblast'."""
+def territory_subject(article: Article, kind: str, result: Interpretation, side: str | None = None) -> str | None:
+    """Which territory the claim measures, in words: 'Ukrainian-held part of Kursk Oblast'; with ``side``, a
+    holder that is no country, as written: 'part of Bosnia and Herzegovina held by Bosnian Serbs'."""
+    if side is not None:
+        area = _area_name(article, result.region if kind == "region_share" else result.place)
+        return f"part of {area} held by {side}" if area else f"territory held by {side}"
     if kind == "region_area":
         return result.region.name if result.region else None
     if kind == "distance":

@@ -71,7 +71,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from geomap.claims.anchors import agent_after, agent_ending_at
+from geomap.claims.anchors import agent_after, agent_ending_at, sentence_agents
 from geomap.claims.article import Article, Reading, Sentence, Token, word_tokens
 from geomap.claims.words import reader_patterns, reader_words
 from geomap.records import Mention
@@ -108,6 +108,8 @@ SHARE_FROM_RE = _PATTERNS.share_from
 # a headline's capitals: "Liberation Of Avdiivka").
 _NAME_GOES_ON_RE = re.compile(r"[\s\-]+(?:of\s+(?:the\s+)?)?(?!Of\b|The\b)[A-Z]")
 _CLAUSE_END_RE = re.compile(r"[,;:()]")
+_VERB_BEFORE_ASIDE_RE = re.compile(r"\b([a-z]+),\s[^,;:.()]{3,60},\s*$")
+_REPORT_SENTENCES = 2  # a headline and its lead: where an article says what it reports
 
 
 def control_category(word: str) -> str | None:
@@ -173,6 +175,11 @@ def _cue_at(tokens: list[Token], i: int, text: str = "") -> Cue | None:
         return Cue("retaken", tokens[i - 2].start, tokens[i].end)  # "wrested back control of"
     if word in _WORDS.control_nouns and previous is not None and control_category(previous) is not None:
         return Cue(control_category(previous), tokens[i - 1].start, tokens[i].end)  # type: ignore[arg-type]
+    if word in _WORDS.control_nouns and text:
+        # "regained, over the past few days, control over 600 square km": the verb before an aside
+        aside = _VERB_BEFORE_ASIDE_RE.search(text, max(0, tokens[i].start - 80), tokens[i].start)
+        if aside is not None and control_category(aside.group(1).lower()) is not None:
+            return Cue(control_category(aside.group(1).lower()), aside.start(1), tokens[i].end)  # type: ignore[arg-type]
     if word == "of" and previous == "out" and i > 1 and tokens[i - 2].lower in _WORDS.ousted:
         return Cue("lost", tokens[i - 2].start, tokens[i].end)
     if word == "out" and previous in _WORDS.ousted and following == "of":
@@ -314,6 +321,23 @@ def _expelled_from(tokens: list[Token], i: int) -> Cue | None:
     return None
 
 
+def report_act(article: Article) -> Cue | None:
+    """What the article reports was done, in its headline or lead (its first :data:`_REPORT_SENTENCES`
+    sentences): the first control act found there, with the agent before it in its sentence (or, with none
+    before, the first after it). None when they name no act of seizing, retaking or liberating."""
+    text = article.text
+    for sentence in article.sentences[:_REPORT_SENTENCES]:
+        act = nearest_cue(text, sentence.start, sentence.end, leftwards=False)
+        if act is None or act.category not in ("seized", "retaken", "liberated"):
+            continue
+        agents = sentence_agents(article, sentence)
+        before = [found for found in agents if found[0].end <= act.start]
+        after = [found for found in agents if found[0].start >= act.end]
+        agent = before[-1] if before else (after[0] if after else None)
+        return replace(act, agent=agent)
+    return None
+
+
 def nearest_cue(text: str, start: int, end: int, *, leftwards: bool) -> Cue | None:
     """The control cue in ``text[start:end]`` nearest to its right end (``leftwards``) or to its left end."""
     tokens = word_tokens(text, start, end)
@@ -431,6 +455,12 @@ def verb_cue(
             return act, "near"
         if brought.group("back"):  # "has been brought back under [our] control": taken back
             return Cue("retaken", brought.start(), brought.end()), "near"
+        report = report_act(article)
+        if report is not None and report.category in ("retaken", "liberated"):
+            # "The area of the territory taken under control was 90 square kilometers" under a headline "Ukraine
+            # says it has liberated three more settlements": ground passing into the hands of the side whose
+            # retaking the article reports
+            return report, "near"
         return Cue("seized", brought.start(), brought.end()), "near"
     for start, end, leftwards in (
         (window[0], reading.span_start, True),

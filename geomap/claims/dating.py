@@ -71,6 +71,7 @@ _OPERATION_LOOKBACK = 3  # sentences back to the one that says when the operatio
 _PEAK_YEAR_LOOKBACK = 2  # sentences back to a year that dates a peak no operation dates
 _YEAR_RE = re.compile(r"(?<![\d,.])(?:19|20)\d\d(?!\d|[,.]\d)")
 _EVENT_LOOKBACK = 4  # sentences back to the one that dates "the attack" a sentence refers to
+_RECAP_LOOKBACK = 3  # sentences back to the one that names the time a past perfect recaps
 _EVENT_PHRASE_GAP = 30  # characters between an event's noun and the date written in its phrase
 _PAST_RE = re.compile(r"\b(?:was|were|had|did)\b|\b[a-z]{3,}ed\b")
 _DAY_LEVEL_KINDS = frozenset({"weekday", "date", "ago", "relative_day"})
@@ -125,6 +126,7 @@ def claim_dates(
         return paired
     # The sentence's expressions, read once per sentence, less those a mask blanked out.
     kept = [_span_start(masked, e) for e in find_temporal(text) if masked[e.start : e.end] == e.text]
+    kept = [_event_of_since(masked, e, focus) for e in kept]
     own_span = _span_in_clause(masked, focus, kept)
     if own_span is not None:  # "bringing the total to 169 square kilometers ... since the campaign began about five
         kept = [own_span]  # weeks ago": the figure's own span, not the "last week" of the gain before it
@@ -187,6 +189,9 @@ def claim_dates(
         referred = _referred_event(article, sentence, masked, published)
         if referred is not None:
             return referred
+        recap = _recapped_time(article, sentence, masked[: focus[0]], published)
+        if recap is not None:
+            return recap
         inherited = _inherited(article, sentence, published)
         if inherited is not None:
             return inherited
@@ -581,6 +586,39 @@ def _operation_start_before(
             start, end = resolve(dataclasses.replace(expression, relation="at"), published)
             if start is not None and end is not None and (published is None or start <= published):
                 return start, end, expression.text
+    return None
+
+
+def _event_of_since(masked: str, expression: TemporalExpression, focus: tuple[int, int]) -> TemporalExpression:
+    """``expression``, read at its time rather than as a span to publication when the figure is the act that
+    "since" dates: inside the since-clause ("divided since Turkish troops invaded its northern third in 1974") or
+    in a when-clause right after it ("divided since 1974, when Turkish troops invaded its northern third")."""
+    if expression.relation != "since":
+        return expression
+    since = masked.rfind("since", 0, expression.start + len("since"))
+    inside = since != -1 and since < focus[0] and focus[1] <= expression.start
+    when = _PATTERNS.when_clause.match(masked, expression.end) if expression.end <= focus[0] else None
+    after = when is not None and when.end() >= focus[1]
+    return dataclasses.replace(expression, relation="at") if inside or after else expression
+
+
+def _recapped_time(
+    article: Article, sentence: Sentence, before: str, published: date | None
+) -> tuple[date, date, str] | None:
+    """The time a recap's past perfect tells of ("Ukraine launched its incursion ... in August 2024. Its troops had
+    seized about 1,300 square kilometres before being pushed back"): the last time named in the nearest of the
+    :data:`_RECAP_LOOKBACK` sentences before that names one, when it ended before publication."""
+    if published is None or not _PATTERNS.past_perfect_before.search(before):
+        return None
+    for index in range(sentence.index - 1, max(-1, sentence.index - _RECAP_LOOKBACK - 1), -1):
+        times = [e for e in find_temporal(article.sentences[index].text)
+                 if not e.is_duration and e.kind not in ("relative_day", "event")]
+        if not times:
+            continue
+        start, end = resolve(dataclasses.replace(times[-1], relation="at"), published)
+        if start is None or end is None or end >= published:
+            return None
+        return start, end, times[-1].text
     return None
 
 

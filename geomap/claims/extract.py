@@ -90,7 +90,7 @@ from collections.abc import Iterable, Sequence
 from datetime import timedelta
 from typing import Any
 
-from geomap.claims.anchors import territory_subject
+from geomap.claims.anchors import territory_subject, written_holder
 from geomap.claims.areas import place_area
 from geomap.claims.article import Article, Interpretation, Reading, Sentence, index_article
 from geomap.claims.dating import claim_dates, undated_past
@@ -107,6 +107,12 @@ PEAK_BEFORE = timedelta(days=30)  # an area held this long before a retaking may
 RESTATED_REL = 0.005  # values this close are the same figure restated ("1,376 km² (531 mi²)" and "531 square miles")
 ROUNDED_REL = 0.02  # a whole number this close to a figure it rounds restates it (the scoreboard's tolerance)
 # Buckets of RESTATED_REL searched each side for a figure's restatements, roundings included
+# Kinds whose holder is the side that has the ground now (a side that is no country is named as written)
+_HELD_KINDS = ("area_held", "share_held", "region_share")
+# Kinds that name the same ground from either side: an area lost by one side is the area its taker (the claim's
+# actor in both) seized ("Ukraine loses 3,600 square kilometers" and "Russia has captured nearly 3,600 square
+# kilometers" in one article), so the two are one figure when the rest agrees
+_SAME_GROUND = {"area_lost": "area_seized"}
 _COMPASS_PART_RE = re.compile(r"(?:north|south|east|west|central)", re.IGNORECASE)
 _ROUNDED_SLOTS = math.ceil(math.log1p(ROUNDED_REL) / math.log1p(RESTATED_REL))
 # The claim fields that are the reading's own, under the same names: the figure as written and where it stands.
@@ -348,17 +354,18 @@ def merge_restatements(claims: list[Claim], text: str | None = None) -> list[Cla
     for claim in claims:
         value = _measure(claim)
         joined = None
+        ground = _SAME_GROUND.get(claim.kind, claim.kind)
         if value is not None and value > 0 and math.isfinite(value):
             slot = math.floor(math.log(value) / math.log1p(RESTATED_REL))
             for near in range(slot - _ROUNDED_SLOTS, slot + _ROUNDED_SLOTS + 1):
-                for index in buckets.get((claim.kind, near), ()):
+                for index in buckets.get((ground, near), ()):
                     if _same_figure(groups[index][0], claim):
                         joined = index
                         break
                 if joined is not None:
                     break
             if joined is None:
-                buckets.setdefault((claim.kind, slot), []).append(len(groups))
+                buckets.setdefault((ground, slot), []).append(len(groups))
         if joined is None:
             groups.append([claim])
         else:
@@ -366,9 +373,12 @@ def merge_restatements(claims: list[Claim], text: str | None = None) -> list[Cla
     merged = []
     for group in groups:
         quoted = {id(c): text is not None and len(group) > 1 and _in_quotation(text, c.start) for c in group}
-        kept = max(group, key=lambda c: (c.as_of_text is not None, quoted[id(c)], c.actor is not None,
-                                         c.region_id is not None, c.place_id is not None, c.qualifier is not None,
-                                         -group.index(c)))
+        # one figure told from both sides ("Ukraine loses 3,600 square kilometers" over "Russia has captured nearly
+        # 3,600 square kilometers"): the body's own clause says what happened, not the headline's turn of phrase
+        sides = text is not None and len({c.kind for c in group}) > 1
+        kept = max(group, key=lambda c: (not (sides and _in_headline(text or "", c)), c.as_of_text is not None,
+                                         quoted[id(c)], c.actor is not None, c.region_id is not None,
+                                         c.place_id is not None, c.qualifier is not None, -group.index(c)))
         others = [c for c in group if c is not kept]
         kept.restated = [{"quote": c.quote, "start": c.start, "end": c.end, "quote_start": c.quote_start,
                           "quote_end": c.quote_end} for c in others]
@@ -389,6 +399,12 @@ def _take_actor(kept: Claim, others: list[Claim]) -> None:
     kept.actor = named.actor
     if named.place_id == kept.place_id and named.subject is not None:
         kept.subject = named.subject
+def _in_headline(text: str, claim: Claim) -> bool:
+    """Whether the claim is stated in the article's headline: a first line with no closing full stop, with
+    the body after it."""
+    line_end = text.find("\n")
+    return claim.quote_start == 0 and 0 < claim.quote_end <= line_end and not text[:line_end].rstrip().endswith(
+        (".", "!", "?", "\"", "”"))
 
 
 def _in_quotation(text: str, position: int) -> bool:
@@ -416,6 +432,8 @@ def _same_figure(first: Claim, other: Claim) -> bool:
         return False
     if first.actor is not None and other.actor is not None and first.actor != other.actor:
         return False
+    if (_side(first) and other.actor) or (_side(other) and first.actor):
+        return False  # "half the country" held by the government and "50 per cent" held by the Bosnian Serbs
     if first.kind == "count" and first.unit != other.unit:
         return False
     if first.kind == "front_width" and first.quote_start == other.quote_start:
@@ -447,6 +465,9 @@ def _nested(first: Claim, other: Claim) -> bool:
     kinds = {first.place_kind: first.place_id, other.place_kind: other.place_id}
     country, region = kinds.get("country"), kinds.get("admin1")
     return country is not None and region is not None and region.startswith(f"{country}-")
+def _side(claim: Claim) -> str | None:
+    """The holder that is no country, as the text names it (the flag ``holder_not_a_country``), else None."""
+    return next((flag["holder"] for flag in claim.flags if flag.get("code") == "holder_not_a_country"), None)
 
 
 def _compass_part(claim: Claim) -> bool:
@@ -515,6 +536,20 @@ def _make_claim(
             "code": "unit_shared",
             "message": f"the unit '{reading.unit}' is written only after the next number",
         })  # fmt: skip
+    actor, side = result.actor, None
+    written = written_holder(article, sentence, reading) if kind in _HELD_KINDS else None
+    where = result.region if kind == "region_share" else result.place
+    land = None if where is None else where.country or (where.id if where.kind == "country" else None)
+    if written is not None and (actor is None or (written[1] and actor == land)):
+        # "Chad says rebels control one-third" of Chad: the rebels, not the state whose land it is (a backer
+        # named for them, "Rwanda-backed M23 rebels", stays the holder the map can draw)
+        actor, side = None, written[0]
+    if side is not None:
+        flags.append({
+            "code": "holder_not_a_country",
+            "message": f"held by {side}, a side that is no country: no country's colour on the map",
+            "holder": side,
+        })  # fmt: skip
     place = result.place
     region = result.region
     return Claim(
@@ -528,8 +563,8 @@ def _make_claim(
         km2=km2,
         km=km,
         share=share,
-        subject=result.subject if result.subject is not None else territory_subject(article, kind, result),
-        actor=result.actor,
+        subject=result.subject if result.subject is not None else territory_subject(article, kind, result, side),
+        actor=actor,
         place=place.name if place else None,
         place_id=place.id if place else None,
         place_kind=place.kind if place else None,

@@ -742,13 +742,12 @@ def _territorial_actor(
         if actor is None:
             actor = opponent(owner)
         result.holder = actor
-    elif category == "retaken":
-        actor = agent_by_after(article, sentence, cue.end) or (subjects[0] if subjects else None) or owner
-        result.holder = opponent(actor)
-    elif category == "liberated":
-        # The speaker's word for his own side retaking ground, wherever it lies: a retaking by the liberator
-        # ("Russian forces liberated 4,714 km²"), who holds it now.
-        actor = agent_by_after(article, sentence, cue.end) or (subjects[0] if subjects else None) or owner
+    elif category in ("retaken", "liberated"):
+        # "liberated" is the speaker's word for his own side retaking ground, wherever it lies: a retaking by the
+        # liberator ("Russian forces liberated 4,714 km²"), who holds it now. An act another sentence reports
+        # (the headline's) carries its own agent.
+        actor = (agent_by_after(article, sentence, cue.end) or (subjects[0] if subjects else None)
+                 or (cue.agent[1] if cue.agent is not None and cue.end <= sentence.start else None) or owner)
         result.holder = opponent(actor)
     elif category == "lost":
         loser = subjects[0] if subjects else None

@@ -387,11 +387,13 @@ _FRACTION_CORE = (
     r"(?P<f_den>half|halves|thirds?|quarters?|fourths?|fifths?|sixths?|sevenths?|eighths?"
     r"|ninths?|tenths?)\b"
 )
-# "the south-eastern quarter", "the northern third": a named part of a place, as a fraction of it.
+# "the south-eastern quarter", "the northern third", "invaded its northern third": a named part of a place, as a
+# fraction of it.
 _PART_CORE = (
-    r"(?<=\bthe\s)(?:(?:north|south)(?:[\s\-]?(?:east|west))?(?:ern)?|east(?:ern)?|west(?:ern)?|central)\s+"
+    r"(?<=\b(?:the|its)\s)(?:(?:north|south)(?:[\s\-]?(?:east|west))?(?:ern)?|east(?:ern)?|west(?:ern)?|central)\s+"
     r"(?P<p_den>half|third|quarter)\b"
 )
+_NAMED_PART_RE = re.compile(r"(?:north|south|east|west|central)", re.IGNORECASE)
 # "a single square kilometre", "one single mile", "less than a square kilometre": one of a unit, written with an article
 # (not "of a square mile", a part of one: "a quarter of a square mile"; nor "per square mile", a density)
 _SINGLE_UNIT_AHEAD = r"(?=\s+(?:square|sq\b|sq\.|kilomet|kms?\b|miles?\b|hectares?\b|acres?\b))"
@@ -1187,8 +1189,9 @@ def _share_word(text: str, number: _Number, qualifier: _Qualifier | None) -> tup
             return [], number.end
         if qualifier is None and not _PATTERNS.half_context_after.match(text, number.end):
             return [], number.end
-    elif qualifier is None and not _PATTERNS.fraction_context_after.match(text, number.end):
-        return [], number.end
+    elif qualifier is None and not _PATTERNS.fraction_context_after.match(text, number.end) and (
+            not _NAMED_PART_RE.match(text, number.start)):
+        return [], number.end  # (a part named by its side is one whatever follows: "invaded its northern third in")
     unit_text = text[number.start : number.end]
     quantity = _make_quantity(
         text, start=number.start, end=number.end, value=number.value, dimension="share",

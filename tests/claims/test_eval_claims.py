@@ -56,6 +56,12 @@ LATER_HELDOUT_FLOORS = {
     # were read (its README), 1.0 / 1.0 / 1.0 once a pair of lengths sharing a unit, a depth past a place and a
     # zone's width given as a change were read
     "heldout17": {"recall": 0.95, "dated_right": 0.95, "precision": 0.95},
+    # built blind for this round's closing measure: first read on main 2ab63b3 0.854 / 0.854 / 0.923 with two
+    # polarity errors and three spurious predictions (its README); none spurious once a rate "on a daily basis" and a
+    # share of the subject's own gains were read as no claim, no polarity error once "taken under control" took the
+    # headline's "liberated" and a year's gain told in the headline from the loser's side joined the body's
+    # "captured" as one claim: 0.854 / 0.854 / 0.972
+    "heldout18": {"recall": 0.85, "dated_right": 0.85, "precision": 0.95},
     # built blind for issue 14 (its README): first read 0.917 / 0.833 / 0.962 with two polarity errors, then 0.917 /
     # 0.875 / 1.0 once the terms of an accord ("agreed to ..., entailing a ground sweep 6-7 km") were no ground reached
     # and a holding "still" in the present was of the day of writing
@@ -71,14 +77,6 @@ LATER_HELDOUT_POLARITY_WRONG = {"heldout19": 2}
 HELDOUT7 = ROOT / "tests" / "data" / "claims" / "heldout7"
 HELDOUT7_FLOORS = {"recall": 0.92, "dated_right": 0.92, "precision": 0.95}
 HELDOUT7_SPURIOUS = 2
-# heldout18 (its README), built blind for this round's closing measure: first read on main 2ab63b3 0.854 / 0.854 /
-# 0.923 with two polarity errors and three spurious predictions; 0.854 / 0.854 / 0.973 and none spurious once a rate
-# "on a daily basis" and a share of the subject's own gains were read as no claim. Two polarity errors are known and
-# left ("taken under control" below a headline's "liberated"; a year's gain first quoted from the loser's side): the
-# floors keep what it reads, and a third error fails.
-HELDOUT18 = ROOT / "tests" / "data" / "claims" / "heldout18"
-HELDOUT18_FLOORS = {"recall": 0.83, "dated_right": 0.83, "precision": 0.95}
-HELDOUT18_POLARITY_WRONG = 2
 KURSK_FLOORS = {"recall": 0.95, "dated_right": 0.95, "precision": 0.95}
 
 
@@ -125,14 +123,6 @@ def test_the_seventh_held_out_set_is_read_right() -> None:
         assert summary[measure] >= floor, (measure, summary[measure])
     assert summary["polarity_wrong"] == 0
     assert summary["spurious"] <= HELDOUT7_SPURIOUS
-
-
-def test_the_eighteenth_held_out_set_keeps_what_it_reads() -> None:
-    summary = evaluated(HELDOUT18 / "gold_claims.json", "--sources", str(HELDOUT18 / "corpus.jsonl"))
-    for measure, floor in HELDOUT18_FLOORS.items():
-        assert summary[measure] >= floor, (measure, summary[measure])
-    assert summary["polarity_wrong"] <= HELDOUT18_POLARITY_WRONG
-    assert summary["spurious"] == 0
 
 
 @pytest.mark.skipif(not KURSK.is_dir(), reason="../shared/corpora/kursk-news is not beside the checkout")

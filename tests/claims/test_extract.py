@@ -403,6 +403,65 @@ def test_a_further_length_past_a_place_is_a_depth_but_a_bare_further_step_is_non
     assert extract_claims([Source(id="t", text=step, published=date(2025, 3, 14))], []) == []
 
 
+def test_ground_taken_under_control_takes_the_act_the_headline_reports() -> None:
+    body = ("\n\nThe army said on Monday it had pushed on.\n\n"
+            "“The area taken under control was 40 square kilometers,” she said.")
+    kinds = {}
+    for headline in ("Army says it has liberated four more villages", "Army says it has captured four more villages"):
+        text = headline + body
+        claims = extract_claims([Source(id="t", text=text, published=date(2025, 3, 14))], [])
+        kinds[headline.split()[4]] = [c.kind for c in claims if c.km2 == 40.0]
+    assert kinds == {"liberated": ["area_retaken"], "captured": ["area_seized"]}
+
+
+def test_one_figure_told_as_a_loss_and_as_a_gain_is_one_claim_read_from_the_body() -> None:
+    def read(text: str) -> list[tuple[str, int]]:
+        claims = extract_claims([Source(id="t", text=text, published=date(2025, 6, 2))], [])
+        return [(c.kind, len(c.restated)) for c in claims]
+
+    body_gain = "The army loses 500 square kilometres in May\n\nThe enemy captured about 500 square kilometres in May."
+    body_loss = "Enemy captures 500 square kilometres in May\n\nThe army lost about 500 square kilometres in May."
+    months = "The army lost 500 square kilometres in April. The enemy captured 500 square kilometres in May."
+    assert read(body_gain) == [("area_seized", 1)]
+    assert read(body_loss) == [("area_lost", 1)]
+    assert read(months) == [("area_lost", 0), ("area_seized", 0)]  # two months, two figures
+
+
+def test_a_recaps_past_perfect_is_dated_to_the_time_the_article_set_before() -> None:
+    recap = "The army launched its offensive in August 2024. Its troops had seized about 1,300 square kilometres."
+    claim = extract_one(recap, date(2025, 6, 1))
+    assert (claim.as_of_start, claim.as_of_end, claim.as_of_text) == (date(2024, 8, 1), date(2024, 8, 31),
+                                                                      "in August 2024")
+    present = "The army launched its offensive in August 2024. Its troops now hold about 1,300 square kilometres."
+    assert extract_one(present, date(2025, 6, 1)).as_of_start == date(2025, 6, 1)
+
+
+def test_a_part_named_by_its_side_after_its_is_a_share() -> None:
+    claim = extract_one("Troops invaded its northern third in 1974.", date(2024, 7, 10))
+    assert (claim.kind, claim.value, claim.as_of_start) == ("region_share", 1 / 3, date(1974, 1, 1))
+    assert extract_claims([Source(id="t", text="Its northern third was quiet in 1974.", published=date(2024, 7, 10))],
+                          []) == []  # no word of control: a place, no claim
+
+
+def test_a_holder_that_is_no_country_is_named_as_written_but_a_base_is_not_a_holder() -> None:
+    def sides(text: str) -> list[str | None]:
+        claims = extract_claims([Source(id="t", text=text, published=date(2025, 3, 14))], [])
+        return [next((f["holder"] for f in c.flags if f["code"] == "holder_not_a_country"), None) for c in claims]
+
+    assert sides("The rebels control about 60 percent of the province.") == ["rebels"]
+    assert sides("SDF-held areas make up a third of the whole country.") == ["SDF"]
+    assert sides("Government troops captured 70 percent of rebel-held areas of the province.") == [None]
+
+
+def test_the_act_a_since_clause_dates_is_at_that_time_not_a_span_to_publication() -> None:
+    published = date(2017, 6, 7)
+    when = extract_one("It has been divided since 1974, when troops seized 37 percent of the country.", published)
+    inside = extract_one("It has been divided since troops seized 37 percent of the country in 1974.", published)
+    held = extract_one("Troops have held 37 percent of the country since 1974.", published)
+    assert [(c.as_of_start, c.as_of_end) for c in (when, inside)] == [(date(1974, 1, 1), date(1974, 12, 31))] * 2
+    assert (held.as_of_start, held.as_of_end) == (date(1974, 1, 1), published)  # held all along: the span
+
+
 def test_a_zone_widened_from_one_width_to_another_has_the_new_width() -> None:
     text = "The buffer zone has been widened from 500 metres to about 3 kilometres along the border."
     claims = extract_claims([Source(id="t", text=text, published=date(2025, 3, 14))], [])
