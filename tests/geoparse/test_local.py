@@ -127,17 +127,18 @@ def test_a_name_in_a_list_of_states_is_a_state(geoparser) -> None:
     assert (found["Ontario"], found["New Brunswick"]) == ("CA-ON", "CA-NB")
 
 
-# scroll.in, 2021-05-02: a friction point in Ladakh that the gazetteer lacks shares its name with a town in Arkansas.
+# scroll.in, 2021-05-02: a friction point in Ladakh shares its name with a town in Arkansas.
 LADAKH_FRICTION_POINTS = ("China has refused to withdraw its troops from Hot Springs and Gogra Post, two of the friction "
                           "points between New Delhi and Beijing in Eastern Ladakh along the Line of Actual Control, "
                           "The Indian Express reported on Sunday.")
+HOT_SPRINGS_LADAKH = "1000000005"  # the border post at the hot spring of the Chang Chenmo valley (curated feature)
 
 
-def test_a_small_town_far_from_everything_the_article_names_is_no_reading(geoparser) -> None:
+def test_a_town_far_from_everything_the_article_names_gives_way_to_the_place_in_the_named_region(geoparser) -> None:
     # The article names India and places in it; a town of 35,000 people 12,000 km away in a country it never
-    # names is not what "Hot Springs" means there.
+    # names is not what "Hot Springs" means there: the post in Ladakh is.
     assert resolved_id(geoparser, LADAKH_FRICTION_POINTS, "Eastern Ladakh") == "IN-LA"
-    assert resolved_id(geoparser, LADAKH_FRICTION_POINTS, "Hot Springs") is None
+    assert resolved_id(geoparser, LADAKH_FRICTION_POINTS, "Hot Springs") == HOT_SPRINGS_LADAKH
     # With nothing else named, or with its state, the town is still read.
     assert resolved_id(geoparser, "Flooding closed two roads in Hot Springs on Monday, the police said.",
                        "Hot Springs") == "4115412"
