@@ -28,6 +28,12 @@ def regions(store: Store) -> Regions:
     ("Depsang Plains", "PLN", "IN-LA", 35.3, 78.0),
     ("Chushul", "PPL", "IN-LA", 33.601, 78.648),
     ("Sambisa Forest", "FRST", "NG-BO", 11.25, 13.41667),
+    ("Lachin corridor", "AREA", "AZ-LAN", 39.60861, 46.54472),
+    ("Morag Corridor", "AREA", "PS-GZZ", 31.30833, 34.28806),
+    ("Lake Kivu", "LK", "CD-SK", -2.0, 29.0),
+    ("Majorca", "ISL", "ES-PM", 39.617, 2.983),
+    ("Elephant Pass", "ISTH", "LK-42", 9.54726, 80.408936),
+    ("Ghouta", "OAS", "SY-RD", 33.5, 36.42083),
 ])
 def test_a_feature_claims_are_about_is_found_where_its_source_puts_it(gaz: Gazetteer, name, feature_code, region,
                                                                       lat, lon) -> None:
@@ -40,7 +46,7 @@ def test_a_feature_claims_are_about_is_found_where_its_source_puts_it(gaz: Gazet
 
 def test_every_feature_lies_in_the_region_it_names(store: Store, regions: Regions) -> None:
     rows = [line.split("\t") for line in store.places[0].lines if int(line.split("\t", 1)[0]) >= 1_000_000_000]
-    assert len(rows) >= 7
+    assert len(rows) >= 13
     for row in rows:
         point = shapely.Point(float(row[3]), float(row[2]))
         polygon = regions.polygon(row[6])
@@ -82,3 +88,9 @@ def test_the_build_refuses_a_feature_that_contradicts_its_region(change, message
     admin1 = {"IN-LA": _region("IN-LA", "IN"), "CN-XZ": _region("CN-XZ", "CN")}
     with pytest.raises(BuildError, match=message):
         _feature_lines({"feature": [FEATURE | change]}, admin1)
+
+
+def test_sinai_names_the_peninsula(gaz: Gazetteer, regions: Regions) -> None:
+    assert gaz.lookup("Sinai Peninsula")[0].id == "NR:sinai-peninsula"
+    assert "NR:sinai-peninsula" in [c.id for c in gaz.lookup("Sinai")]  # beside the village in Ecuador
+    assert 55_000 < regions.area_km2("NR:sinai-peninsula") < 65_000  # North and South Sinai governorates

@@ -176,3 +176,16 @@ def test_a_name_and_its_district_phrase_do_not_prop_each_other_up(geoparser) -> 
     # away), against the Jordan the article names: a name and its unit phrase are one name in the context.
     mentions = geoparser.parse(Source(id="karak", text=KARAK_ATTACK))
     assert {m.country for m in mentions if m.text == "Karak"} == {"JO"}
+
+
+@pytest.mark.parametrize("text, name, expected", [
+    # dw.com, 2025-01-05: a size compared with an island the gazetteer knows only as a curated feature.
+    ("Russia captured nearly 3,600 square kilometers, an area roughly the size of the Mediterranean island of "
+     "Mallorca, or Long Island in New York.", "Mallorca", "1000000011"),
+    # news.cn, 2018-03-16: the eastern part of the Ghouta oasis around Damascus.
+    ("The Syrian army said it had captured 70 percent of rebel-held areas in the Eastern Ghouta countryside of the "
+     "capital Damascus.", "Eastern Ghouta", "1000000013"),
+    ("Egyptian troops were deployed in Sinai near the border with Gaza.", "Sinai", "NR:sinai-peninsula"),
+])
+def test_a_feature_claims_are_about_is_read_in_its_war_s_news(geoparser, text, name, expected) -> None:
+    assert resolved_id(geoparser, text, name) == expected
