@@ -186,6 +186,12 @@ def test_a_name_and_its_district_phrase_do_not_prop_each_other_up(geoparser) -> 
     ("The Syrian army said it had captured 70 percent of rebel-held areas in the Eastern Ghouta countryside of the "
      "capital Damascus.", "Eastern Ghouta", "1000000013"),
     ("Egyptian troops were deployed in Sinai near the border with Gaza.", "Sinai", "NR:sinai-peninsula"),
+    # A corridor's name goes on in a lower-case "corridor", as a strip's does ("the Gaza Strip").
+    ("Azerbaijan set up a checkpoint on the Lachin corridor, the only road between Armenia and Karabakh.",
+     "Lachin corridor", "1000000008"),
+    ("Israeli troops completed the Morag corridor between Rafah and Khan Younis.", "Morag corridor", "1000000009"),
+    ("Displaced Palestinians crossed the Netzarim corridor on their way back to Gaza City.", "Netzarim corridor",
+     "1000000014"),
 ])
 def test_a_feature_claims_are_about_is_read_in_its_war_s_news(geoparser, text, name, expected) -> None:
     assert resolved_id(geoparser, text, name) == expected
