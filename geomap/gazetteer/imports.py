@@ -5,10 +5,11 @@ latitude, longitude, feature class, feature code, country code, cc2, admin1,
 admin2, admin3, admin4, population, elevation, dem, timezone, modification date).
 Populated places (feature class P) are kept, with every village the bundled
 cities500 lacks, and so are the physical features that war reporting places
-fighting and claims at (``lookup.PHYSICAL_FEATURE_CODES``: valleys, passes, hills,
-heights, plains, springs, lakes, islands), which no bundled source has (the Galwan
-Valley, Pangong Tso, a friction point called Hot Springs in Ladakh). They keep their
-GeoNames feature code (``VAL``, ``SPNG`` ...); rivers, roads and buildings stay out
+fighting and claims at (``lookup.PHYSICAL_FEATURE_CODES`` of classes T and H:
+valleys, passes, isthmuses, hills, heights, plains, springs, lakes, islands),
+which no bundled package has (beyond the few that curated.toml bundles: the
+Galwan Valley, Pangong Tso, a friction point called Hot Springs in Ladakh). They
+keep their GeoNames feature code (``VAL``, ``SPNG`` ...); rivers, roads and buildings stay out
 (a river's point is nowhere in particular along it). Malformed lines are reported
 with their line numbers and skipped; a dump that is not UTF-8 is refused, naming its first bad line (a
 UTF-8 byte order mark before the first line is allowed). A dump's places and names are replaced together, as

@@ -18,12 +18,13 @@ from geomap.records import Candidate
 
 KIND_ORDER = {"continent": 0, "country": 1, "supranational": 2, "admin1": 3, "named_region": 4, "populated_place": 5,
               "admin2": 6}
-# GeoNames feature codes of the physical features an imported dump keeps besides populated places (see
-# geomap.gazetteer.imports): valleys, passes, hills, heights, plains, springs, lakes, islands. Points that stand
-# for the feature, named in war reporting as ground held or fought over.
+# GeoNames feature codes of the physical features that war reporting names as ground held or fought over:
+# valleys, passes, isthmuses, hills, heights, plains, springs, lakes, islands, oases, forests, and areas such as a
+# military corridor. Points that stand for the feature. An imported dump keeps those of GeoNames' classes T and H
+# beside its populated places (see geomap.gazetteer.imports); curated.toml's [[feature]] entries use the others.
 PHYSICAL_FEATURE_CODES = frozenset({
-    "VAL", "VALS", "PASS", "GAP", "HLL", "HLLS", "MT", "MTS", "PK", "RDGE", "PLN", "PLAT", "UPLD", "ISL", "PEN",
-    "CAPE", "SPNG", "SPNGS", "SPNGT", "LK", "WAD",
+    "VAL", "VALS", "PASS", "GAP", "ISTH", "HLL", "HLLS", "MT", "MTS", "PK", "RDGE", "PLN", "PLAT", "UPLD", "ISL",
+    "PEN", "CAPE", "SPNG", "SPNGS", "SPNGT", "LK", "WAD", "OAS", "FRST", "AREA",
 })
 # GeoNames gives a feature no population: a named valley or pass ranks as a village of this many people, not
 # below every hamlet of its name (the "Hot Springs" of Ladakh among the towns of Arkansas and South Dakota).

@@ -34,6 +34,9 @@ IMPORT_VERSION_MARK = ".v-"
 PLACE_COLUMNS = ("geonameid", "name", "lat", "lon", "country", "admin1_code", "region",
                  "population", "feature_code", "alternates")
 _NAME, _ALTERNATES = PLACE_COLUMNS.index("name"), PLACE_COLUMNS.index("alternates")
+# Ids of the curated features (curated.toml [[feature]]) start here, above every GeoNames id: such a place has no
+# geonameid.
+CURATED_FEATURE_ID_BASE = 1_000_000_000
 REGION_FEATURE_CODES = {"country": "PCLI", "admin1": "ADM1", "named_region": "RGN", "continent": "CONT",
                         "supranational": "RGN", "admin2": "ADM2"}
 REGION_COLUMNS = ("code", "kind", "name", "country", "iso", "lat", "lon", "area_km2", "population",
@@ -374,9 +377,11 @@ class Store:
             self.places[table].lines[row].split("\t", 9)
         # Positional: this runs for every candidate of every lookup (id, name, kind, country, admin1,
         # lat, lon, population, feature_code, geonameid, score, method, matched).
+        number = int(geonameid)
         return Candidate(geonameid, name, "populated_place", country or None, region or None, float(lat), float(lon),
-                         int(population) if population else 0, feature_code or None, int(geonameid), 1.0,
-                         "exact" if exact else "alias", matched)
+                         int(population) if population else 0, feature_code or None,
+                         number if number < CURATED_FEATURE_ID_BASE else None, 1.0, "exact" if exact else "alias",
+                         matched)
 
     def region_candidate(self, index: int, exact: bool = True, matched: str | None = None) -> Candidate:
         line = self.region_lines[index]

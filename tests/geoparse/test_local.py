@@ -137,17 +137,18 @@ def test_a_name_in_a_list_of_states_is_a_state(geoparser) -> None:
     assert (found["Ontario"], found["New Brunswick"]) == ("CA-ON", "CA-NB")
 
 
-# scroll.in, 2021-05-02: a friction point in Ladakh that the gazetteer lacks shares its name with a town in Arkansas.
+# scroll.in, 2021-05-02: a friction point in Ladakh shares its name with a town in Arkansas.
 LADAKH_FRICTION_POINTS = ("China has refused to withdraw its troops from Hot Springs and Gogra Post, two of the friction "
                           "points between New Delhi and Beijing in Eastern Ladakh along the Line of Actual Control, "
                           "The Indian Express reported on Sunday.")
+HOT_SPRINGS_LADAKH = "1000000005"  # the border post at the hot spring of the Chang Chenmo valley (curated feature)
 
 
-def test_a_small_town_far_from_everything_the_article_names_is_no_reading(geoparser) -> None:
+def test_a_town_far_from_everything_the_article_names_gives_way_to_the_place_in_the_named_region(geoparser) -> None:
     # The article names India and places in it; a town of 35,000 people 12,000 km away in a country it never
-    # names is not what "Hot Springs" means there.
+    # names is not what "Hot Springs" means there: the post in Ladakh is.
     assert resolved_id(geoparser, LADAKH_FRICTION_POINTS, "Eastern Ladakh") == "IN-LA"
-    assert resolved_id(geoparser, LADAKH_FRICTION_POINTS, "Hot Springs") is None
+    assert resolved_id(geoparser, LADAKH_FRICTION_POINTS, "Hot Springs") == HOT_SPRINGS_LADAKH
     # With nothing else named, or with its state, the town is still read.
     assert resolved_id(geoparser, "Flooding closed two roads in Hot Springs on Monday, the police said.",
                        "Hot Springs") == "4115412"
@@ -185,3 +186,22 @@ def test_a_name_and_its_district_phrase_do_not_prop_each_other_up(geoparser) -> 
     # away), against the Jordan the article names: a name and its unit phrase are one name in the context.
     mentions = geoparser.parse(Source(id="karak", text=KARAK_ATTACK))
     assert {m.country for m in mentions if m.text == "Karak"} == {"JO"}
+
+
+@pytest.mark.parametrize("text, name, expected", [
+    # dw.com, 2025-01-05: a size compared with an island the gazetteer knows only as a curated feature.
+    ("Russia captured nearly 3,600 square kilometers, an area roughly the size of the Mediterranean island of "
+     "Mallorca, or Long Island in New York.", "Mallorca", "1000000011"),
+    # news.cn, 2018-03-16: the eastern part of the Ghouta oasis around Damascus.
+    ("The Syrian army said it had captured 70 percent of rebel-held areas in the Eastern Ghouta countryside of the "
+     "capital Damascus.", "Eastern Ghouta", "1000000013"),
+    ("Egyptian troops were deployed in Sinai near the border with Gaza.", "Sinai", "NR:sinai-peninsula"),
+    # A corridor's name goes on in a lower-case "corridor", as a strip's does ("the Gaza Strip").
+    ("Azerbaijan set up a checkpoint on the Lachin corridor, the only road between Armenia and Karabakh.",
+     "Lachin corridor", "1000000008"),
+    ("Israeli troops completed the Morag corridor between Rafah and Khan Younis.", "Morag corridor", "1000000009"),
+    ("Displaced Palestinians crossed the Netzarim corridor on their way back to Gaza City.", "Netzarim corridor",
+     "1000000014"),
+])
+def test_a_feature_claims_are_about_is_read_in_its_war_s_news(geoparser, text, name, expected) -> None:
+    assert resolved_id(geoparser, text, name) == expected
