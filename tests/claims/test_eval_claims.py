@@ -66,6 +66,8 @@ LATER_HELDOUT_FLOORS = {
     # 0.875 / 1.0 once the terms of an accord ("agreed to ..., entailing a ground sweep 6-7 km") were no ground reached
     # and a holding "still" in the present was of the day of writing
     "heldout19": {"recall": 0.9, "dated_right": 0.85, "precision": 0.95},
+    # built blind for this round's closing measure (its README): first read 0.833 / 0.667 / 1.0, no polarity error
+    "heldout20": {"recall": 0.8, "dated_right": 0.64, "precision": 0.95},
 }
 # Polarity errors a later set is known to keep, each a headline read on its own words where the body restates the
 # figure as a loss: heldout19's "Daesh Loses 56% of Iraqi Territory, 27% of Syrian Land" (shares of a country's land

@@ -42,7 +42,7 @@ def texts() -> list[str]:
     for name in ("sentences.jsonl", "real_sentences.jsonl"):
         with open(DATA / name, encoding="utf-8") as handle:
             found += [json.loads(line)["text"] for line in handle if line.strip()]
-    for folder in ("real", "heldout", *(f"heldout{n}" for n in range(2, 20))):
+    for folder in ("real", "heldout", *(f"heldout{n}" for n in range(2, 21))):
         with open(DATA / folder / "corpus.jsonl", encoding="utf-8") as handle:
             found += [json.loads(line)["text"] for line in handle if line.strip()]
     return found
