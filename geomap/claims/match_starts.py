@@ -17,9 +17,10 @@ from re import _constants as sre  # type: ignore[attr-defined]
 from re import _parser as sre_parse  # type: ignore[attr-defined]
 from typing import Any
 
-__all__ = ["PREFIX_CHARACTERS", "match_start_lookahead", "with_match_starts"]
+__all__ = ["PREFIX_CHARACTERS", "WORD_CHARACTERS", "match_start_lookahead", "required_words", "with_match_starts"]
 
 PREFIX_CHARACTERS = 6  # characters of each match's beginning in the look-ahead (up to)
+WORD_CHARACTERS = 5  # letters of the words every match starts with (required_words)
 _MOST_PREFIXES = 4000  # more beginnings than this (a class of letters early on): one character fewer
 _ZERO_WIDTH = (sre.AT, sre.ASSERT, sre.ASSERT_NOT)
 _CATEGORIES = {
@@ -75,10 +76,37 @@ def match_start_lookahead(pattern: str, flags: int = 0) -> str | None:
     return f"(?={_tree([characters for characters, _ in beginnings])})"
 
 
-def _sequence(items: list[tuple[Any, Any]], length: int) -> set[Beginning]:
+def required_words(pattern: str, flags: int = 0) -> tuple[str, ...] | None:
+    """Lower-case words (up to :data:`WORD_CHARACTERS` letters) one of which starts every match of ``pattern``
+    (compiled with ``flags``, IGNORECASE or not), or None when a match may start otherwise (with a digit, a class
+    of letters). The ASCII letters of a text's :func:`str.lower` copy hold one of them wherever the pattern
+    matches it, if the text has no character that IGNORECASE folds to an ASCII letter (the Kelvin sign).
+    Where the lower-cased text holds none, a search of the pattern finds nothing."""
+    parsed = sre_parse.parse(pattern, flags)
+    if parsed.state.flags & sre.SRE_FLAG_LOCALE:
+        return None
+    try:
+        beginnings = _sequence(list(parsed), WORD_CHARACTERS, blind=True)
+    except (_Unfollowed, _TooMany):
+        return None
+    words = set()
+    for characters, _ in beginnings:
+        word = ""
+        for character in characters:  # the letters the beginning opens with, up to its first class
+            if len(character) != 1 or not character.isalpha():
+                break
+            word += character.lower()
+        if not word:
+            return None
+        words.add(word)
+    # a word that holds another is found wherever that one is: the shorter suffices
+    return tuple(sorted(word for word in words if not any(other != word and other in word for other in words)))
+
+
+def _sequence(items: list[tuple[Any, Any]], length: int, blind: bool = False) -> set[Beginning]:
     found: set[Beginning] = {((), True)}
     for op, value in items:
-        found = _then(found, _item(op, value, length), length)
+        found = _then(found, _item(op, value, length, blind), length)
         if len(found) > _MOST_PREFIXES:
             raise _TooMany
     return found
@@ -97,21 +125,21 @@ def _then(first: set[Beginning], second: set[Beginning], length: int) -> set[Beg
     return joined
 
 
-def _item(op: Any, value: Any, length: int) -> set[Beginning]:
+def _item(op: Any, value: Any, length: int, blind: bool) -> set[Beginning]:
     if op in (sre.LITERAL, sre.NOT_LITERAL, sre.IN, sre.ANY):
         return {((_character(op, value),), True)}
     if op is sre.SUBPATTERN:
         _group, add_flags, _del_flags, inner = value
-        if add_flags & _CASE_FLAGS:
+        if add_flags & _CASE_FLAGS and not blind:
             raise _Unfollowed
-        return _sequence(list(inner), length)
+        return _sequence(list(inner), length, blind)
     if op is getattr(sre, "ATOMIC_GROUP", None):
-        return _sequence(list(value), length)
+        return _sequence(list(value), length, blind)
     if op is sre.BRANCH:
-        return set().union(*(_sequence(list(branch), length) for branch in value[1]))
+        return set().union(*(_sequence(list(branch), length, blind) for branch in value[1]))
     if op in _REPEATS:
         least, most, inner = value
-        once = _sequence(list(inner), length)
+        once = _sequence(list(inner), length, blind)
         found: set[Beginning] = {((), True)} if least == 0 else set()
         repeated: set[Beginning] = {((), True)}
         # every repetition adds a character (or none, when the inner part can be empty, which adds no beginning):

@@ -5,7 +5,7 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from geomap.claims import match_starts, temporal
+from geomap.claims import match_starts, temporal, words
 from geomap.claims.match_starts import match_start_lookahead, with_match_starts
 
 # Patterns with the parts the finders are made of: optional prefixes, alternations of words and numbers, classes,
@@ -18,10 +18,11 @@ PATTERNS = [
     r"(?:north|south)(?:[\s\-]?(?:east|west))?(?:ern)?\s+(?:half|third)\b|\bhalf\b",
     r"[12][0-9]{3}-[01][0-9]|(?:\s|-)+dash|\.\d+",
 ]
-ALPHABET = "abdehinorstwyxzq0129 -.\n" + "éİK"
+ALPHABET = "abdehinorstwyxzq0129 -.\n" + "éİ\u212a"
 texts = st.text(alphabet=ALPHABET, max_size=60) | st.lists(
     st.sampled_from(["in ", "on ", "the ", "first ", "last ", "12 ", "days ", "ago", "a few weeks", "jan", "north",
-                     "eastern ", "half", "third", "1999-01", "qqr", "abxd", "aae", "zz", " - dash", ".5"]),
+                     "eastern ", "half", "third", "1999-01", "qqr", "abxd", "aae", "zz", " - dash", ".5", "said ",
+                     "would ", "invasion ", "before ", "since ", "during ", "\u212aursk ", "will "]),
     max_size=12).map("".join)  # fmt: skip
 
 
@@ -65,3 +66,25 @@ def test_the_dates_finder_turns_away_most_word_starts(monkeypatch):
     admitted = [at for at in word_starts if lookahead.match(sentence.lower(), at)]
     assert len(admitted) <= len(word_starts) / 2
     assert match_starts.PREFIX_CHARACTERS >= 3
+
+
+def test_required_words_start_every_match():
+    assert match_starts.required_words(r"\b(?:said|says|according\s+to|told\s+\w+)\b", re.IGNORECASE) == (
+        "accor", "said", "says", "told")  # fmt: skip
+    assert match_starts.required_words(r"(?:in|into)\s+\d+") == ("in",)  # "into" holds "in"
+    assert match_starts.required_words(r"\d+\s+days") is None  # a match may start with any digit
+    assert match_starts.required_words(r"(?:a|[bc])x") is None
+
+
+@settings(max_examples=200, deadline=None)
+@given(texts, st.integers(-3, 70), st.integers(-3, 70))
+def test_a_word_gated_search_finds_what_the_pattern_finds(text, start, end):
+    """Every reader pattern, gated and plain, searched in any stretch of any text (capitals, a Kelvin sign, a
+    dotted capital I: the characters str.lower() and IGNORECASE treat apart)."""
+    text = text.upper() if start % 2 else text
+    for patterns in (words.reader_patterns(reader) for reader in ("dating", "cues", "temporal")):
+        for gated in vars(patterns).values():
+            if isinstance(gated, words.WordGatedPattern):
+                plain = re.compile(gated.pattern, gated.flags)
+                found, expected = gated.search(text, start, end), plain.search(text, start, end)
+                assert (found and found.span()) == (expected and expected.span()), (gated.pattern, text)
