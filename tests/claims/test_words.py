@@ -114,7 +114,7 @@ def test_the_lower_cased_search_finds_the_atoms_the_pattern_finds():
 def test_the_dates_finder_matches_wherever_the_dates_pattern_does():
     from geomap.claims import temporal
 
-    assert "(?-i:" in temporal._TEMPORAL_RE.pattern and case_sensitive_parts(temporal._TEMPORAL_FINDER_RE.pattern) == []
+    assert "(?-i:" in temporal._TEMPORAL_RE.pattern and case_sensitive_parts(temporal.temporal_finder().pattern) == []
     for text in texts():
         plain, pos = [], 0
         while (m := temporal._TEMPORAL_RE.search(text, pos)) is not None:
