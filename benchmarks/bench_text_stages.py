@@ -135,12 +135,11 @@ def measure(path: Path, jobs: int, cache: bool, figures: bool) -> dict:
                 if article_cache is not None:
                     article_cache.lookup(sources)
                 chunks = pipeline.chunked(table)
-                in_flight = pipeline.CHUNKS_PER_WORKER * jobs
-                first = [workers.submit(text_stages_timed, chunk) for chunk in chunks[:in_flight]]
+                first = [workers.submit(text_stages_timed, chunk) for chunk in chunks[: max(1, jobs)]]
                 if figures:
                     workers.start_figures()
                 tables = pipeline.collect_text_stages(
-                    chunks, first, workers, in_flight, None, keep if article_cache is not None else None
+                    chunks, first, workers, jobs, None, keep if article_cache is not None else None
                 )
                 if article_cache is not None:
                     article_cache.flush()

@@ -62,10 +62,6 @@ log = logging.getLogger("geomap")
 
 # Sources per task of the text stages: a chunk is the unit a worker takes, so that a corpus streams through.
 CHUNK_SOURCES = 64
-# Chunks handed to each worker at once: one being read and the next waiting, so that a worker starts its next
-# chunk as it ends one, while this process takes in the results of the chunk before and keeps them (the chunks
-# are collected in order: with one each, a worker that finished first waited for the other's chunk to be taken).
-CHUNKS_PER_WORKER = 2
 # Parts of the geometry stage per worker when workers draw the claims, and the fewest claims worth a part.
 GEOMETRY_PARTS_PER_JOB = 4
 GEOMETRY_MIN_PART = 100
@@ -126,7 +122,7 @@ def text_stages_of(
     with what the corpus settles of the claims (:func:`geomap.claims.corpus.derive_across_corpus`, as a build)."""
     from geomap.claims.corpus import derive_across_corpus
 
-    tables = collect_text_stages(chunked(sources), [], workers, CHUNKS_PER_WORKER * jobs, progress)
+    tables = collect_text_stages(chunked(sources), [], workers, jobs, progress)
     return tables._replace(claims=derive_across_corpus(tables.claims))
 
 
@@ -139,12 +135,12 @@ def collect_text_stages(
     chunks: Sequence[pandas.DataFrame],
     started: Sequence[Future],
     workers: Workers | Cluster | None,
-    in_flight: int = 1,
+    jobs: int = 1,
     progress: Progress | None = None,
     keep: Callable[..., None] | None = None,
 ) -> TextTables:
     """The text stages of every chunk, in order: ``started`` are the futures of the first chunks' (in
-    ``workers``); the others are submitted as those finish, ``in_flight`` at a time (without workers, run here).
+    ``workers``); the others are submitted as those finish, ``jobs`` at a time (without workers, run here).
     ``keep(chunk, mentions, claims, place_status)`` is given each chunk's tables as they come (the article cache)."""
     pending = deque(started)
     submitted = len(started)
@@ -154,7 +150,7 @@ def collect_text_stages(
         if workers is None:
             results.append(text_stages(chunk))
         else:
-            while submitted < len(chunks) and len(pending) < max(1, in_flight):
+            while submitted < len(chunks) and len(pending) < max(1, jobs):
                 pending.append(workers.submit(text_stages, chunks[submitted]))
                 submitted += 1
             cluster = workers if not isinstance(workers, Workers) else None
@@ -341,7 +337,7 @@ def run_sources(
         progress = counting_from(progress, len(known), len(sources))
     chunks = chunked(table.iloc[todo] if known else table)
     text_workers: Workers | Cluster | None = cluster or workers
-    in_flight = cluster.in_flight if cluster is not None else CHUNKS_PER_WORKER * jobs
+    in_flight = cluster.in_flight if cluster is not None else jobs
     first = [text_workers.submit(text_stages, chunk) for chunk in chunks[: max(1, in_flight)]] if text_workers else []
     if workers is not None and figures and todo:
         # Articles are read: the figures will change, and matplotlib loads meanwhile in the process that draws

@@ -23,7 +23,7 @@ def seeds():
 
 
 def test_text_stages_in_workers_give_the_tables_of_this_process(seeds, monkeypatch):
-    monkeypatch.setattr(pipeline, "CHUNK_SOURCES", 2)  # three chunks, all three at once with two workers
+    monkeypatch.setattr(pipeline, "CHUNK_SOURCES", 2)  # three chunks, two at a time
     here_mentions, here_claims, here_statuses = pipeline.text_stages_of(seeds)
     with Workers(2) as workers:
         mentions, claims, statuses = pipeline.text_stages_of(seeds, workers, jobs=2)
