@@ -81,7 +81,7 @@ _PATTERNS = reader_patterns("cues")
 
 __all__ = [
     "ADVANCE_NOUNS", "DOWN_FROM_RE", "SHARE_FROM_RE", "Cue", "control_category", "direct_cue", "fate_of_people",
-    "length_kind", "OWN_TROOP_VERBS", "governing_word", "hypothetical", "main_verb_after", "nearest_cue",
+    "length_kind", "OWN_TROOP_VERBS", "road_length", "governing_word", "hypothetical", "main_verb_after", "nearest_cue",
     "people_category", "token_category",
     "verb_cue", "weak_hold",
 ]  # fmt: skip
@@ -480,6 +480,25 @@ def verb_cue(
         if act is not None:
             return act, "near"
     return None, "none"
+
+
+# A road's length: "the 440 km of roadway between", "a road about 40 kilometers long", "a 483-kilometer (300 mi)
+# road linking"
+_ROAD_OF_AFTER_RE = re.compile(
+    r"(?:\s*\([^()]{0,30}\))?\s+(?:of\s+(?:the\s+)?(?:[\w-]+\s+)?)?(?:road|roadway|highway)s?\b", re.IGNORECASE)
+_ROAD_LONG_RE = re.compile(r"\b(?:road|roadway|highway)\s+(?:\w+\s+){0,2}$", re.IGNORECASE)
+_TWO_PLACES_RE = re.compile(r"\b(?:between|link(?:s|ing)|connect(?:s|ing)|from)\b", re.IGNORECASE)
+
+
+def road_length(text: str, sentence: Sentence, reading: Reading) -> bool:
+    """Whether a length is a road's between two places ("the 440 km of roadway between Bouar and Bangui",
+    "Between Sudzha and Sumy, there is a road about 40 kilometers long"): how far one is from the other."""
+    if _TWO_PLACES_RE.search(text, sentence.start, sentence.end) is None:
+        return False
+    if _ROAD_OF_AFTER_RE.match(text, reading.span_end):
+        return True
+    return re.match(r"\s+long\b", text[reading.span_end :]) is not None and _ROAD_LONG_RE.search(
+        text, max(sentence.start, reading.span_start - 40), reading.span_start) is not None
 
 
 def length_kind(text: str, sentence: Sentence, reading: Reading, window: tuple[int, int]) -> str | None:

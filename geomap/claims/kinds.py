@@ -117,6 +117,7 @@ from geomap.claims.cues import (
     main_verb_after,
     nearest_cue,
     people_category,
+    road_length,
     verb_cue,
     weak_hold,
 )
@@ -791,6 +792,10 @@ def _read_length(
         as_area = _km_written_for_km2(article, sentence, reading, window, region)
         if as_area is not None:
             return as_area
+    if road_length(article.text, sentence, reading):
+        # a road's length between two places is how far they are apart, whoever means to secure it
+        return Interpretation(kind="distance", place=anchor_place(article, sentence, reading, window, "distance",
+                                                                  set()))
     if _place_dimension(article, sentence, reading):
         return None
     kind = length_kind(article.text, sentence, reading, window)

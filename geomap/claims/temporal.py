@@ -983,6 +983,9 @@ def as_of_for_sentence(
                                                                 modifier="this", unit=unit)
             start, end = resolve(dataclasses.replace(target, relation="at"), published, anchors)
             return AsOf(start, end, chosen.text, chosen)
+        if focus is not None and published is not None and _dates_the_event_a_present_state_followed(
+                sentence, chosen, focus):
+            return AsOf(published, published, None)  # whatever else the sentence dates is another event's
         if focus is not None and (_dates_another_start(sentence, chosen, focus)
                                   or _dates_an_earlier_clause(sentence, chosen, focus)
                                   or _dates_an_event_after_a_present_holding(sentence, chosen, focus)
@@ -1005,6 +1008,16 @@ def as_of_for_sentence(
 
 _EVENT_WORD_RE = re.compile(r"\b(?:following|after|amid|in\s+the\s+(?:wake|aftermath)\s+of)\b", re.IGNORECASE)
 _STATE_NOW_RE = re.compile(r"\b(?:is|are|remains?)\b", re.IGNORECASE)
+# "40-45 square kilometer territories of Armenia under Azerbaijani control after ...": a headline's verbless state
+_UNDER_CONTROL_RE = re.compile(r"\bunder\s+(?:[\w’'-]+\s+){0,2}(?:control|occupation)\b", re.IGNORECASE)
+# a verb that makes "under ... control" a change, not a state ("came under Russian control after the attack")
+_CHANGE_VERB_RE = re.compile(r"\b(?:came|come|fell|fallen|brought|was|were|taken|passed|placed|put)\b", re.IGNORECASE)
+# "after November 10, 2020, ...", "After the Turkish invasion in 1974, ...": the date of what the state followed
+_AFTER_BEFORE_RE = re.compile(r"\b(?:after|following)\s+(?:[^,;:.()\s]+\s+){0,6}$", re.IGNORECASE)
+# a holding in the present ("are under Azerbaijan's control", "remain in Russian hands", "Russia controls")
+_PRESENT_HOLDING_RE = re.compile(r"\b(?:is|are|remains?)\s+(?:[\w’'-]+\s+){0,3}?(?:under|in)\s+(?:[\w’'-]+\s+){0,2}"
+                                 r"(?:control|occupation|hands)\b|\b(?:is|are|remains?)\s+(?:[\w’'-]+\s+){0,2}?"
+                                 r"(?:occupied|held|controlled)\b|\b(?:controls|holds|occupies)\b", re.IGNORECASE)
 
 
 def _dates_the_cause_of_a_state(sentence: str, expr: TemporalExpression, focus: tuple[int, int]) -> bool:
@@ -1019,7 +1032,24 @@ def _dates_the_cause_of_a_state(sentence: str, expr: TemporalExpression, focus: 
     if event is None or not _PATTERNS.event_phrase.search(sentence, max(0, expr.start - 80), expr.start):
         return False
     clause = sentence[focus[1] : event.start()]
-    return _STATE_NOW_RE.search(clause) is not None and _PATTERNS.clause_break.search(clause) is None
+    if _PATTERNS.clause_break.search(clause) is not None:
+        return False
+    return _STATE_NOW_RE.search(clause) is not None or (
+        _UNDER_CONTROL_RE.search(clause) is not None and _CHANGE_VERB_RE.search(clause) is None)
+
+
+def _dates_the_event_a_present_state_followed(sentence: str, expr: TemporalExpression, focus: tuple[int, int]) -> bool:
+    """A date in a phrase of "after" or "following" before the figure, when the figure's clause holds it in the
+    present ("after November 10, 2020, those territories, more than 40-45 square kilometers ..., are under
+    Azerbaijan's control"): it dates the event the state followed, the state is of the day of writing."""
+    if expr.end > focus[0] or expr.relation != "at":
+        return False
+    if _AFTER_BEFORE_RE.search(sentence, max(0, expr.start - 60), expr.start) is None:
+        return False
+    broken = _PATTERNS.clause_break.search(sentence, focus[1])
+    clause = sentence[expr.end : broken.start() if broken is not None else len(sentence)]
+    return _PRESENT_HOLDING_RE.search(clause) is not None and _PATTERNS.clause_break.search(
+        sentence, expr.end, focus[0]) is None
 
 
 _BETWEEN_BEFORE_RE = re.compile(r"\bbetween\s+$", re.IGNORECASE)

@@ -64,10 +64,13 @@ LATER_HELDOUT_FLOORS = {
     "heldout18": {"recall": 0.85, "dated_right": 0.85, "precision": 0.95},
     # built blind for issue 14 (its README): first read 0.917 / 0.833 / 0.962 with two polarity errors, then 0.917 /
     # 0.875 / 1.0 once the terms of an accord ("agreed to ..., entailing a ground sweep 6-7 km") were no ground reached
-    # and a holding "still" in the present was of the day of writing
-    "heldout19": {"recall": 0.9, "dated_right": 0.85, "precision": 0.95},
-    # built blind for this round's closing measure (its README): first read 0.833 / 0.667 / 1.0, no polarity error
-    "heldout20": {"recall": 0.8, "dated_right": 0.64, "precision": 0.95},
+    # and a holding "still" in the present was of the day of writing, 0.958 / 0.917 / 1.0 once a road's length between
+    # two places was a distance
+    "heldout19": {"recall": 0.93, "dated_right": 0.88, "precision": 0.95},
+    # built blind for this round's closing measure (its README): first read 0.833 / 0.667 / 1.0, no polarity error,
+    # then 0.889 / 0.778 / 1.0 once a road's length was a distance and a holding in the present after a dated event
+    # ("after November 10, 2020, ... are under Azerbaijan's control") was of the day of writing
+    "heldout20": {"recall": 0.86, "dated_right": 0.75, "precision": 0.95},
 }
 # Polarity errors a later set is known to keep, each a headline read on its own words where the body restates the
 # figure as a loss: heldout19's "Daesh Loses 56% of Iraqi Territory, 27% of Syrian Land" (shares of a country's land
