@@ -93,12 +93,20 @@ class Results:
     claim_geoms: geopandas.GeoDataFrame  # schema.CLAIM_GEOMETRIES
     envelopes: geopandas.GeoDataFrame  # schema.ENVELOPES
     spread: pandas.DataFrame  # schema.SPREAD
-    checks: pandas.DataFrame  # schema.CHECKS
     reference: geopandas.GeoDataFrame | None = None  # the reference layer as read (date, label, polygons)
     comparison: pandas.DataFrame | None = None  # schema.COMPARISON
     problems: list[SourceProblem] = field(default_factory=list)
     place_status: pandas.DataFrame | None = None  # schema.PLACE_STATUS: what the sources say of each place
     from_cache: int = 0  # sources whose text stages' tables came from the article cache (not read again)
+
+    @property
+    def checks(self) -> pandas.DataFrame:
+        """schema.CHECKS: one row per flag of the claims, made from ``claim_geoms`` when asked. Not held with the
+        other tables: nothing a build writes reads it (the checks layer is made from the flags a chunk at a time),
+        and at 10,000 articles it was 155 MB of this process's memory from the geometry stage to the end."""
+        from geomap.geometry import checks_table
+
+        return checks_table(self.claim_geoms)
 
     @property
     def source_summaries(self) -> list[dict[str, Any]]:
@@ -312,7 +320,6 @@ def run_sources(
     from geomap.claims.corpus import derive_across_corpus
     from geomap.geometry import (
         check_near_claims,
-        checks_table,
         claim_geometries,
         compare_reference,
         envelopes,
@@ -389,7 +396,6 @@ def run_sources(
             claim_geoms, envelope_uniter(geometry_workers, cluster) if geometry_workers else None, shapes
         ),
         spread=spread_table(claim_geoms),
-        checks=checks_table(claim_geoms),
         reference=reference_frame,
         problems=list(problems),
         place_status=statuses,
