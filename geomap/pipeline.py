@@ -385,9 +385,13 @@ def run_sources(
     tables = collect_text_stages(chunks, first, text_workers, in_flight, progress, keep)
     if known:
         tables = TextTables(*in_source_order(sources, [*known_tables, tables]))
+    # The chunks' tables (the first ones' with their futures) and the article cache's are in `tables` now: not held
+    # a second time through the geometry stage (a rebuild's cached tables are the whole corpus's).
+    del known_tables, first, chunks
     if article_cache is not None:
         article_cache.flush(tables)  # and the blocks of the sources not found as blocks
     mentions, claims, statuses = tables
+    del tables  # the claims as the chunks gave them go once the corpus's derivations are made (a copy when any is)
     claims = derive_across_corpus(claims)  # what an article leaves open, the others settle: after every chunk
     log.info(
         "text stages: %d sources (%d from the article cache), %d mentions, %d claims, %d place statuses (%.2f s)",
