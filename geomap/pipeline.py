@@ -29,12 +29,12 @@ import os
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from geomap import formats, schema
 from geomap.article_cache import ArticleCache, in_source_order
@@ -93,12 +93,20 @@ class Results:
     claim_geoms: geopandas.GeoDataFrame  # schema.CLAIM_GEOMETRIES
     envelopes: geopandas.GeoDataFrame  # schema.ENVELOPES
     spread: pandas.DataFrame  # schema.SPREAD
-    checks: pandas.DataFrame  # schema.CHECKS
     reference: geopandas.GeoDataFrame | None = None  # the reference layer as read (date, label, polygons)
     comparison: pandas.DataFrame | None = None  # schema.COMPARISON
     problems: list[SourceProblem] = field(default_factory=list)
     place_status: pandas.DataFrame | None = None  # schema.PLACE_STATUS: what the sources say of each place
     from_cache: int = 0  # sources whose text stages' tables came from the article cache (not read again)
+
+    @property
+    def checks(self) -> pandas.DataFrame:
+        """schema.CHECKS: one row per flag of the claims, made from ``claim_geoms`` when asked. Not held with the
+        other tables: nothing a build writes reads it (the checks layer is made from the flags a chunk at a time),
+        and at 10,000 articles it was 155 MB of this process's memory from the geometry stage to the end."""
+        from geomap.geometry import checks_table
+
+        return checks_table(self.claim_geoms)
 
     @property
     def source_summaries(self) -> list[dict[str, Any]]:
@@ -242,8 +250,37 @@ def where(task: ClaimTask) -> tuple:
 _run_workspace = threading.local()
 
 
+class DrawnRow(Mapping):
+    """A drawn claim's row (:func:`geomap.geometry.build.draw_claim`) as its values in column order, read by name.
+
+    What a worker sends back for each claim: the geometry stage reads a row's values by name once, and the main
+    process holds every claim's row until then, all at once at the geometry stage's peak. As a dict a row took
+    1.6 KB besides its values, as a tuple 0.5 KB (the 38,767 rows of 3,000 articles: 62 MB -> 18 MB).
+    """
+
+    __slots__ = ("cells",)
+    NAMES = (*schema.CLAIM_GEOMETRIES.names, "geometry")
+    POSITION = {name: position for position, name in enumerate(NAMES)}
+
+    def __init__(self, cells: tuple[Any, ...]) -> None:
+        self.cells = cells
+
+    def __getitem__(self, name: str) -> Any:
+        return self.cells[self.POSITION[name]]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.NAMES)
+
+    def __len__(self) -> int:
+        return len(self.NAMES)
+
+    def __reduce__(self) -> tuple[type[DrawnRow], tuple[tuple[Any, ...]]]:
+        return (DrawnRow, (self.cells,))
+
+
 def draw_part(run: str, statuses: pandas.DataFrame, tasks: list[ClaimTask], entries: bool = False) -> list[Drawn]:
-    """:func:`geomap.geometry.build.draw_claims` of ``tasks`` in a worker (the task of :func:`claim_drawer`).
+    """:func:`geomap.geometry.build.draw_claims` of ``tasks`` in a worker (the task of :func:`claim_drawer`), each
+    row as a :class:`DrawnRow`.
 
     The worker's workspace is made on the first part of a run and kept for the
     others: its projected regions and borders are what the parts share.
@@ -255,7 +292,10 @@ def draw_part(run: str, statuses: pandas.DataFrame, tasks: list[ClaimTask], entr
         records = schema.PLACE_STATUS.to_records(schema.PLACE_STATUS.check(statuses, "claim geometries"))
         _run_workspace.workspace = Workspace(shared().gazetteer, shared().regions, statuses=records)
         _run_workspace.run = run
-    return draw_claims(_run_workspace.workspace, tasks, entries)
+    drawn = draw_claims(_run_workspace.workspace, tasks, entries)
+    names = DrawnRow.NAMES
+    # Typed as the dict it stands for: the geometry stage reads it by name only.
+    return [(cast(dict, DrawnRow(tuple(row[name] for name in names))), entry, reads) for row, entry, reads in drawn]
 
 
 def result_of(future: Any, what: str, cluster: Cluster | None = None) -> Any:
@@ -312,7 +352,6 @@ def run_sources(
     from geomap.claims.corpus import derive_across_corpus
     from geomap.geometry import (
         check_near_claims,
-        checks_table,
         claim_geometries,
         compare_reference,
         envelopes,
@@ -347,9 +386,13 @@ def run_sources(
     tables = collect_text_stages(chunks, first, text_workers, in_flight, progress, keep)
     if known:
         tables = TextTables(*in_source_order(sources, [*known_tables, tables]))
+    # The chunks' tables (the first ones' with their futures) and the article cache's are in `tables` now: not held
+    # a second time through the geometry stage (a rebuild's cached tables are the whole corpus's).
+    del known_tables, first, chunks
     if article_cache is not None:
         article_cache.flush(tables)  # and the blocks of the sources not found as blocks
     mentions, claims, statuses = tables
+    del tables  # the claims as the chunks gave them go once the corpus's derivations are made (a copy when any is)
     claims = derive_across_corpus(claims)  # what an article leaves open, the others settle: after every chunk
     log.info(
         "text stages: %d sources (%d from the article cache), %d mentions, %d claims, %d place statuses (%.2f s)",
@@ -389,7 +432,6 @@ def run_sources(
             claim_geoms, envelope_uniter(geometry_workers, cluster) if geometry_workers else None, shapes
         ),
         spread=spread_table(claim_geoms),
-        checks=checks_table(claim_geoms),
         reference=reference_frame,
         problems=list(problems),
         place_status=statuses,

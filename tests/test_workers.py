@@ -34,6 +34,35 @@ def test_text_stages_in_workers_give_the_tables_of_this_process(seeds, monkeypat
     schema.PLACE_STATUS.check(statuses, "test")
 
 
+def test_claims_drawn_in_workers_give_the_claim_geometries_of_this_process(seeds, monkeypatch):
+    from geomap.geometry import claim_geometries
+
+    monkeypatch.setattr(pipeline, "GEOMETRY_MIN_PART", 5)  # several parts, drawn by both workers
+    _, claims, statuses = pipeline.text_stages_of(seeds)
+    here = claim_geometries(claims, statuses=statuses)
+    with Workers(2) as workers:
+        drawer = pipeline.claim_drawer(workers, 2, statuses)
+        there = claim_geometries(claims, statuses=statuses, draw=drawer)
+        tasks = _tasks(claims, statuses)[:3]
+        rows = [row for row, _, _ in drawer(tasks, False)]
+    assert len(here) > 10 and (here["status"] == "mapped").sum() > 5
+    assert there.drop(columns="geometry").equals(here.drop(columns="geometry"))
+    assert there.geometry.to_wkb().equals(here.geometry.to_wkb())
+    # What comes back from a worker is each row's values, read by column name, not a dict per claim.
+    assert all(isinstance(row, pipeline.DrawnRow) for row in rows)
+    assert [row["claim_id"] for row in rows] == [task.item.claim.claim_id for task in tasks]
+
+
+def _tasks(claims, statuses):
+    from geomap.geometry.build import claim_tasks
+    from geomap.geometry.workspace import Workspace
+    from geomap.resources import shared
+
+    records = schema.PLACE_STATUS.to_records(statuses)
+    workspace = Workspace(shared().gazetteer, shared().regions, statuses=records)
+    return claim_tasks(schema.CLAIMS.to_records(claims), workspace)
+
+
 def fail(*args):
     raise ValueError("no such stage")
 

@@ -248,6 +248,24 @@ def test_layers_written_a_few_rows_at_a_time_are_the_files_written_whole(tables,
         assert sha256(one) == sha256(two), one.name
 
 
+def test_the_claim_shape_layers_are_written_in_smaller_frames_than_the_others(tables, tmp_path, monkeypatch):
+    """The claim shape layers' frames hold SHAPE_CHUNK_ROWS claims (their polygons are the writers' largest
+    objects), the other layers' CHUNK_ROWS rows; the files are those written whole."""
+    from geomap.export import layers
+
+    whole = write_exports(tables, tmp_path / "whole", kinds=("gpkg", "geojson"))
+    monkeypatch.setattr(layers, "CHUNK_ROWS", 1000)
+    monkeypatch.setattr(layers, "SHAPE_CHUNK_ROWS", 3)
+    parts = {layer.name: layer for layer in layers.iter_layer_parts(tables)}
+    areas = list(parts["claim_areas"].frames())
+    assert len(areas) > 1 and sum(len(frame) for frame in areas) == len(parts["claim_areas"].frame)
+    assert len(list(parts["mentions"].frames())) == 1
+    in_frames = write_exports(tables, tmp_path / "frames", kinds=("gpkg", "geojson"))
+    assert [p.name for p in whole] == [p.name for p in in_frames]
+    for one, two in zip(whole, in_frames):
+        assert sha256(one) == sha256(two), one.name
+
+
 def test_the_geopackage_is_the_same_with_and_without_pyarrow(tables, tmp_path, monkeypatch):
     """Written through Arrow when pyarrow is installed, else a value at a time: the same file either way."""
     pytest.importorskip("pyarrow")
