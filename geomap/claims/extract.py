@@ -399,6 +399,8 @@ def _take_actor(kept: Claim, others: list[Claim]) -> None:
     kept.actor = named.actor
     if named.place_id == kept.place_id and named.subject is not None:
         kept.subject = named.subject
+
+
 def _in_headline(text: str, claim: Claim) -> bool:
     """Whether the claim is stated in the article's headline: a first line with no closing full stop, with
     the body after it."""
@@ -465,6 +467,8 @@ def _nested(first: Claim, other: Claim) -> bool:
     kinds = {first.place_kind: first.place_id, other.place_kind: other.place_id}
     country, region = kinds.get("country"), kinds.get("admin1")
     return country is not None and region is not None and region.startswith(f"{country}-")
+
+
 def _side(claim: Claim) -> str | None:
     """The holder that is no country, as the text names it (the flag ``holder_not_a_country``), else None."""
     return next((flag["holder"] for flag in claim.flags if flag.get("code") == "holder_not_a_country"), None)
@@ -584,8 +588,7 @@ def _make_claim(
 
 def _relative_km2(reading: Reading) -> tuple[float | None, str | None]:
     """km² of a size comparison: its multiple of the reference's area (of their sum, "combined")."""
-    references = [reading.reference, *reading.also] if reading.reference is not None else []
-    areas = [place_area(reference) for reference in references]
+    areas = [place_area(reference) for reference in _references(reading)]
     if not areas or any(area is None for area in areas):
         return None, None
     total = sum(area.km2 for area in areas)  # type: ignore[union-attr]
@@ -595,10 +598,14 @@ def _relative_km2(reading: Reading) -> tuple[float | None, str | None]:
     return km2, f"{number_text(reading.value)} x {named} = {number_text(km2)} km²"
 
 
+def _references(reading: Reading) -> list[Mention]:
+    """The places a size comparison measures against: its reference and those joined to it ("combined")."""
+    return [reading.reference, *reading.also] if reading.reference is not None else []
+
+
 def _yardsticks(reading: Reading) -> str:
     """The places a size comparison measures against, as written ("New York City", "Imo, Abia and Ekiti")."""
-    references = [reading.reference, *reading.also] if reading.reference is not None else []
-    return ", ".join(reference.text for reference in references)
+    return ", ".join(reference.text for reference in _references(reading))
 
 
 def number_text(value: float | None) -> str:
